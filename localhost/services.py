@@ -286,11 +286,12 @@ class LocalHost(_Service):
         ]
         process = _Process(f"local host (port {port})", argv, log, env=merged, cwd=script_root)
         status_url = f"http://127.0.0.1:{port}/admin/host/status"
-        process.wait_until(lambda: _responds(status_url), "serving /admin/host/status", START_TIMEOUT)
+        process.wait_until(lambda: http_ok(status_url), "serving /admin/host/status", START_TIMEOUT)
         return cls(process, port, key)
 
 
-def _responds(url: str) -> bool:
+def http_ok(url: str) -> bool:
+    """Whether a GET of `url` answers 200 right now (readiness probes)."""
     try:
         with urllib.request.urlopen(url, timeout=1) as response:
             return bool(response.status == 200)

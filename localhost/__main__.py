@@ -1,0 +1,134 @@
+"""`python -m localhost`: serve a v2-model function app without Core Tools.
+
+Startup mirrors `func start`: load local.settings.json into the environment,
+import the app from the script root, index its functions, then serve HTTP
+functions under the host.json route prefix and run timer functions on their
+schedules until SIGINT or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+from localhost.auth import local_key
+from localhost.functions import AppLoadError, HttpFunction, TimerFunction, discover, import_app
+from localhost.invoke import Invoker
+from localhost.routes import Route, RouteTable, RouteTemplate, RouteTemplateError
+from localhost.server import STATUS_PATH, FunctionsServer, HostConfig
+from localhost.settings import SettingsError, load_local_settings, route_prefix
+from localhost.timers import TimerRunner
+
+log = logging.getLogger("localhost")
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m localhost", description=__doc__)
+    parser.add_argument("--app", default="function_app:app", help="module:attribute of the FunctionApp")
+    parser.add_argument("--port", type=int, default=7071)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--script-root", type=Path, default=Path.cwd(), help="folder with the app and host.json")
+    return parser.parse_args(argv)
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # The Azure SDK logs every request's headers at INFO; far too loud for a dev console.
+    logging.getLogger("azure.core.pipeline.policies.http_logging_policy").setLevel(logging.WARNING)
+
+
+def _load(app_spec: str, script_root: Path) -> tuple[str, list[HttpFunction], list[TimerFunction]]:
+    """Settings, app and functions; raises AppLoadError/SettingsError with a readable message."""
+    copied = load_local_settings(script_root)
+    if copied:
+        log.info("loaded %d setting(s) from local.settings.json", len(copied))
+    prefix = route_prefix(script_root)
+    app = import_app(app_spec, script_root)
+    http_functions, timer_functions = discover(app)
+    return prefix, http_functions, timer_functions
+
+
+def _route_table(functions: list[HttpFunction]) -> RouteTable:
+    routes = []
+    for function in functions:
+        try:
+            template = RouteTemplate(function.route)
+        except RouteTemplateError as exc:
+            raise AppLoadError(f"function {function.name}: {exc}") from exc
+        routes.append(Route(template, function.methods, function))
+    return RouteTable(routes)
+
+
+def _announce(base_url: str, prefix: str, http: list[HttpFunction], timers: list[TimerFunction]) -> None:
+    lines = ["Functions:"]
+    for function in http:
+        methods = ",".join(sorted(function.methods)) if function.methods else "ANY"
+        path = "/".join(p for p in (prefix, function.route) if p)
+        lines.append(f"  {function.name}: [{methods}] {base_url}/{path} ({function.auth_level})")
+    lines += [f"  {t.name}: timer {t.schedule.expression}" for t in timers]
+    log.info("%s", "\n".join(lines))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse_args(argv)
+    _configure_logging()
+    script_root = args.script_root.resolve()
+    # Azure runs the worker with the app folder as working directory; relative paths must agree.
+    os.chdir(script_root)
+    try:
+        prefix, http_functions, timer_functions = _load(args.app, script_root)
+        routes = _route_table(http_functions)
+    except (AppLoadError, SettingsError) as exc:
+        log.error("cannot start: %s", exc)
+        return 1
+    except Exception:
+        log.exception("cannot start: importing %s failed", args.app)
+        return 1
+
+    invoker = Invoker(script_root)
+    config = HostConfig(routes=routes, route_prefix=prefix, key=local_key(), invoker=invoker)
+    try:
+        server = FunctionsServer((args.host, args.port), config)
+    except OSError as exc:
+        log.error("cannot listen on %s:%d: %s", args.host, args.port, exc)
+        invoker.close()
+        return 1
+    timers = TimerRunner(timer_functions, invoker)
+
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("received %s, stopping", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+
+    serving = threading.Thread(target=server.serve_forever, name="http", daemon=True)
+    serving.start()
+    base_url = f"http://{args.host}:{server.server_address[1]}"
+    _announce(base_url, prefix, http_functions, timer_functions)
+    timers.start()
+    log.info("host running at %s (status: %s%s)", base_url, base_url, STATUS_PATH)
+
+    stop.wait()
+    server.shutdown()
+    timers.stop()
+    server.server_close()
+    invoker.close()
+    log.info("stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
