@@ -1,0 +1,1 @@
+"""Provider adapters: payloads in, provider API calls out."""

@@ -1,0 +1,62 @@
+"""Provider-neutral types that adapters produce and consume.
+
+Adapters turn provider payloads into these frozen records at the edge; the conversation
+engine only ever sees them, never a provider SDK or an HTTP request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from conversations.models import Account, Media
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """A customer's message as a provider delivered it."""
+
+    provider: str
+    account_id: str
+    provider_message_id: str
+    business: str  # E.164 with "+"
+    customer: str  # E.164 with "+"
+    body: str
+    media: tuple[Media, ...] = ()
+    received_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class StatusUpdate:
+    """A delivery report for a message we sent."""
+
+    provider: str
+    account_id: str
+    provider_message_id: str
+    status: str
+    business: str
+    customer: str
+    error_code: str | None = None
+    error_message: str | None = None
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    business: str
+    customer: str
+    body: str
+    status_callback: str | None = None
+    media: tuple[Media, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class SendResult:
+    provider_message_id: str
+    status: str
+
+
+class Sender(Protocol):
+    """Sends one message through a provider; raises conversations.errors.ProviderError."""
+
+    def send(self, account: Account, message: OutboundMessage) -> SendResult: ...

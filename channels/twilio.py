@@ -1,0 +1,142 @@
+"""Twilio Programmable Messaging: webhooks in, the Messages API out.
+
+Webhooks are form-encoded and signed with X-Twilio-Signature (HMAC over the public URL
+and the sorted parameters, checked with the twilio package's RequestValidator).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from urllib.parse import parse_qs
+
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.request_validator import RequestValidator
+from twilio.rest import Client
+
+from channels.base import InboundMessage, OutboundMessage, SendResult, StatusUpdate
+from conversations.errors import BadRequest, ProviderError, ProviderUnreachable
+from conversations.models import Account, Media
+from conversations.phone import normalise_address
+
+# The SDK logs request headers and parameters (message bodies among them) at INFO.
+logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
+
+PROVIDER = "twilio"
+
+
+class Form(dict):
+    """Form fields as lists of values, as RequestValidator expects for repeated names."""
+
+    @classmethod
+    def parse(cls, body: bytes) -> "Form":
+        try:
+            return cls(parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False))
+        except UnicodeDecodeError as exc:
+            raise BadRequest("the form body is not UTF-8") from exc
+
+    def getall(self, name: str) -> list[str]:
+        return self[name]
+
+    def first(self, name: str) -> str:
+        values = self.get(name) or [""]
+        return values[0]
+
+
+def signature_is_valid(url: str, form: Form, signature: str | None, auth_token: str) -> bool:
+    if not signature:
+        return False
+    return RequestValidator(auth_token).validate(url, form, signature)
+
+
+@dataclass(frozen=True)
+class TwilioInbound:
+    """The fields of Twilio's "A message comes in" webhook that Switchboard uses."""
+
+    message_sid: str
+    from_: str
+    to: str
+    body: str
+    media: tuple[Media, ...]
+
+    @classmethod
+    def from_form(cls, form: Form) -> "TwilioInbound":
+        sid = form.first("MessageSid") or form.first("SmsMessageSid")
+        if not sid:
+            raise BadRequest("MessageSid is missing")
+        if not form.first("From") or not form.first("To"):
+            raise BadRequest("From and To are required")
+        try:
+            count = int(form.first("NumMedia") or 0)
+        except ValueError as exc:
+            raise BadRequest("NumMedia must be a number") from exc
+        media = tuple(
+            Media(url=form.first(f"MediaUrl{i}"), content_type=form.first(f"MediaContentType{i}"))
+            for i in range(count) if form.first(f"MediaUrl{i}")
+        )
+        return cls(sid, form.first("From"), form.first("To"), form.first("Body"), media)
+
+    def to_inbound(self, account_id: str) -> InboundMessage:
+        return InboundMessage(
+            provider=PROVIDER, account_id=account_id, provider_message_id=self.message_sid,
+            business=normalise_address(self.to), customer=normalise_address(self.from_),
+            body=self.body, media=self.media,
+        )
+
+
+def status_from_form(form: Form, account_id: str) -> StatusUpdate:
+    """A status callback: the message we sent was From the business To the customer."""
+    sid = form.first("MessageSid") or form.first("SmsSid")
+    status = form.first("MessageStatus") or form.first("SmsStatus")
+    if not sid or not status:
+        raise BadRequest("MessageSid and MessageStatus are required")
+    if not form.first("From") or not form.first("To"):
+        raise BadRequest("From and To are required")
+    return StatusUpdate(
+        provider=PROVIDER, account_id=account_id, provider_message_id=sid, status=status,
+        business=normalise_address(form.first("From")), customer=normalise_address(form.first("To")),
+        error_code=form.first("ErrorCode") or None, error_message=form.first("ErrorMessage") or None,
+    )
+
+
+class TwilioSender:
+    """Sends through the Messages API; one SDK client per account, reused across calls."""
+
+    def __init__(self, base_url: str | None, timeout: float = 10.0) -> None:
+        self._base_url = base_url
+        self._timeout = timeout
+        self._clients: dict[tuple[str, str], Client] = {}
+        self._lock = threading.Lock()
+
+    def _client(self, account: Account) -> Client:
+        key = (account.credentials["account_sid"], account.credentials["auth_token"])
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                client = Client(key[0], key[1], http_client=TwilioHttpClient(timeout=self._timeout))
+                if self._base_url:
+                    client.api.base_url = self._base_url
+                self._clients[key] = client
+        return client
+
+    def send(self, account: Account, message: OutboundMessage) -> SendResult:
+        params: dict[str, object] = {"to": message.customer, "from_": message.business, "body": message.body}
+        if message.status_callback:
+            params["status_callback"] = message.status_callback
+        if message.media:
+            params["media_url"] = [m.url for m in message.media]
+        try:
+            created = self._client(account).messages.create(**params)
+        except TwilioRestException as exc:
+            raise ProviderError(exc.msg or "Twilio refused the message", provider_code=_code(exc.code or exc.status),
+                                http_status=exc.status) from exc
+        except (TwilioException, OSError) as exc:
+            raise ProviderUnreachable(f"Twilio could not be reached: {type(exc).__name__}") from exc
+        return SendResult(provider_message_id=created.sid, status=created.status or "queued")
+
+
+def _code(value: object) -> str | None:
+    return None if value is None else str(value)
+

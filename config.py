@@ -1,0 +1,92 @@
+"""App settings, read once from the environment (Azure app settings or local.settings.json).
+
+Every setting the app reads is named here, so the README, the Bicep templates and the
+code agree on one list.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Mapping
+
+DEFAULT_AUTO_CLOSE_MINUTES = 480  # the reference product's default inactivity period
+
+
+@dataclass(frozen=True)
+class Settings:
+    storage_connection_string: str | None
+    tables_endpoint: str | None
+    table_prefix: str
+    sealing_keys: tuple[str, ...]
+    public_base_url: str | None
+    auto_close_min_minutes: int
+    twilio_api_base_url: str | None
+    telesign_api_base_url: str | None
+    entra_authority_host: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        return cls(
+            storage_connection_string=_storage_connection_string(env),
+            tables_endpoint=_tables_endpoint(env),
+            table_prefix=env.get("SWITCHBOARD_TABLE_PREFIX", "").strip() or "sb",
+            sealing_keys=tuple(
+                k.strip() for k in env.get("SWITCHBOARD_SEALING_KEY", "").split(",") if k.strip()
+            ),
+            public_base_url=(env.get("PUBLIC_BASE_URL", "").strip().rstrip("/") or None),
+            auto_close_min_minutes=_positive_int(env, "AUTO_CLOSE_MIN_MINUTES", DEFAULT_AUTO_CLOSE_MINUTES),
+            twilio_api_base_url=env.get("TWILIO_API_BASE_URL", "").strip().rstrip("/") or None,
+            telesign_api_base_url=env.get("TELESIGN_API_BASE_URL", "").strip().rstrip("/") or None,
+            entra_authority_host=(
+                env.get("ENTRA_AUTHORITY_HOST", "").strip().rstrip("/") or "https://login.microsoftonline.com"
+            ),
+        )
+
+
+def _storage_connection_string(env: Mapping[str, str]) -> str | None:
+    """A dedicated setting wins; else AzureWebJobsStorage when it holds a connection string."""
+    dedicated = env.get("SWITCHBOARD_STORAGE_CONNECTION_STRING", "").strip()
+    if dedicated:
+        return _expand_development_storage(dedicated)
+    host = env.get("AzureWebJobsStorage", "").strip()
+    if host:
+        return _expand_development_storage(host)
+    return None
+
+
+def _expand_development_storage(value: str) -> str:
+    # Core Tools users write UseDevelopmentStorage=true; the Tables SDK wants a real string.
+    if value.lower().replace(" ", "") == "usedevelopmentstorage=true":
+        return (
+            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+            "TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;"
+        )
+    return value
+
+
+def _tables_endpoint(env: Mapping[str, str]) -> str | None:
+    """Identity-based access: an explicit endpoint, or the Functions host's own settings."""
+    for name in ("SWITCHBOARD_TABLES_ENDPOINT", "AzureWebJobsStorage__tableServiceUri"):
+        value = env.get(name, "").strip()
+        if value:
+            return value.rstrip("/")
+    account = env.get("AzureWebJobsStorage__accountName", "").strip()
+    if account:
+        return f"https://{account}.table.core.windows.net"
+    return None
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ValueError(f"app setting {name} must be a whole number, got {raw!r}") from exc
+    if value < 1:
+        raise ValueError(f"app setting {name} must be at least 1, got {value}")
+    return value

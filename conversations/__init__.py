@@ -1,0 +1,1 @@
+"""The domain: conversations, their rules and their lifecycle. Pure Python."""

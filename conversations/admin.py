@@ -1,0 +1,268 @@
+"""Admin operations on messaging accounts and workstreams: validation, unique numbers,
+and the public view of each record (secrets masked, callback URLs included)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from typing import Any, Callable
+
+from channels.providers import PROVIDERS, ProviderSpec
+from conversations.errors import Conflict, NotFound, ValidationFailed
+from conversations.models import Account, Number, Workstream
+from conversations.phone import parse_entered, parse_short_code
+from conversations.validation import choice, reject_unknown, require_object, text, whole_number
+from storage.accounts import AccountStore
+from storage.directory import Directory
+from storage.sealing import mask
+from storage.workstreams import NUMBER_CLAIM, WorkstreamStore
+
+ACCOUNT_NUMBER = "account-number"
+NUMBER_TYPES = ("long_code", "short_code", "toll_free")
+MAX_AUTO_CLOSE_MINUTES = 30 * 24 * 60
+_ACCOUNT_FIELDS = ("name", "channel", "provider", "credentials", "numbers")
+_WORKSTREAM_FIELDS = ("name", "channel", "account_id", "number", "auto_close_after_minutes")
+
+
+class AccountAdmin:
+    def __init__(self, accounts: AccountStore, directory: Directory, workstreams: WorkstreamStore,
+                 clock: Callable[[], Any]) -> None:
+        self._accounts = accounts
+        self._directory = directory
+        self._workstreams = workstreams
+        self._clock = clock
+
+    def create(self, body: Any) -> Account:
+        body = require_object(body)
+        reject_unknown(body, _ACCOUNT_FIELDS)
+        provider = _provider(body)
+        channel = choice(body, "channel", provider.channels)
+        now = self._clock()
+        account = Account(
+            id=uuid.uuid4().hex, name=text(body, "name"), channel=channel, provider=provider.name,
+            credentials=_credentials(provider, body.get("credentials"), {}),
+            numbers=_numbers(body.get("numbers")), created_at=now, updated_at=now,
+        )
+        claimed: list[str] = []
+        try:
+            for n in account.numbers:
+                self._claim(n.number, account.id)
+                claimed.append(n.number)
+            self._accounts.create(account)
+        except BaseException:
+            for number in claimed:
+                self._directory.release(ACCOUNT_NUMBER, number, account.id)
+            raise
+        return account
+
+    def get(self, account_id: str) -> Account:
+        account = self._accounts.get(account_id)
+        if account is None:
+            raise NotFound(f"account {account_id} not found")
+        return account
+
+    def list(self) -> list[Account]:
+        return self._accounts.list()
+
+    def update(self, account_id: str, body: Any) -> Account:
+        body = require_object(body)
+        reject_unknown(body, _ACCOUNT_FIELDS)
+        current, etag = self._accounts.get_for_update(account_id)
+        for fixed in ("channel", "provider"):
+            if fixed in body and body[fixed] != getattr(current, fixed):
+                raise ValidationFailed(fixed, "cannot be changed; create a new account instead")
+        provider = PROVIDERS[current.provider]
+        updated = replace(
+            current,
+            name=text(body, "name") if "name" in body else current.name,
+            credentials=(_credentials(provider, body["credentials"], current.credentials)
+                         if "credentials" in body else current.credentials),
+            numbers=_numbers(body["numbers"]) if "numbers" in body else current.numbers,
+            updated_at=self._clock(),
+        )
+        old = {n.number for n in current.numbers}
+        new = {n.number for n in updated.numbers}
+        for number in sorted(old - new):
+            if self._workstreams.for_number(number) is not None:
+                raise Conflict(f"number {number} is used by a workstream; change or delete the workstream first")
+        added: list[str] = []
+        try:
+            for number in sorted(new - old):
+                self._claim(number, account_id)
+                added.append(number)
+            self._accounts.replace(updated, etag)
+        except BaseException:
+            for number in added:
+                self._directory.release(ACCOUNT_NUMBER, number, account_id)
+            raise
+        for number in old - new:
+            self._directory.release(ACCOUNT_NUMBER, number, account_id)
+        return updated
+
+    def delete(self, account_id: str) -> None:
+        account = self.get(account_id)
+        users = [w.id for w in self._workstreams.list() if w.account_id == account_id]
+        if users:
+            raise Conflict(f"account {account_id} is used by workstream {users[0]}; delete its workstreams first")
+        self._accounts.delete(account_id)
+        for n in account.numbers:
+            self._directory.release(ACCOUNT_NUMBER, n.number, account_id)
+
+    def _claim(self, number: str, account_id: str) -> None:
+        def still_holds(owner: str) -> bool:
+            other = self._accounts.get(owner)
+            return other is not None and other.owns(number)
+
+        self._directory.claim(ACCOUNT_NUMBER, number, account_id, still_holds, "number")
+
+    @staticmethod
+    def view(account: Account, base_url: str) -> dict[str, Any]:
+        spec = PROVIDERS[account.provider]
+        return {
+            "id": account.id, "name": account.name, "channel": account.channel, "provider": account.provider,
+            "credentials": {k: mask(v) if k in spec.secret_fields else v for k, v in sorted(account.credentials.items())},
+            "numbers": [n.to_dict() for n in account.numbers],
+            "callback": spec.callbacks(base_url, account.id),
+            "created_at": account.created_at.isoformat(), "updated_at": account.updated_at.isoformat(),
+        }
+
+
+class WorkstreamAdmin:
+    def __init__(self, workstreams: WorkstreamStore, accounts: AccountStore, directory: Directory,
+                 min_auto_close_minutes: int, default_auto_close_minutes: int, clock: Callable[[], Any]) -> None:
+        self._workstreams = workstreams
+        self._accounts = accounts
+        self._directory = directory
+        self._min = min_auto_close_minutes
+        self._default = max(default_auto_close_minutes, min_auto_close_minutes)
+        self._clock = clock
+
+    def create(self, body: Any) -> Workstream:
+        body = require_object(body)
+        reject_unknown(body, _WORKSTREAM_FIELDS)
+        account = self._account(body.get("account_id"))
+        number = self._number(body.get("number"), account)
+        now = self._clock()
+        minutes = whole_number(body, "auto_close_after_minutes", minimum=self._min, maximum=MAX_AUTO_CLOSE_MINUTES)
+        workstream = Workstream(
+            id=uuid.uuid4().hex, name=text(body, "name"), channel=self._channel(body, account),
+            account_id=account.id, number=number,
+            auto_close_after_minutes=minutes or self._default, created_at=now, updated_at=now,
+        )
+        self._claim(workstream)
+        try:
+            self._workstreams.create(workstream)
+        except BaseException:
+            self._directory.release(NUMBER_CLAIM, number, workstream.id)
+            raise
+        return workstream
+
+    def get(self, workstream_id: str) -> Workstream:
+        workstream = self._workstreams.get(workstream_id)
+        if workstream is None:
+            raise NotFound(f"workstream {workstream_id} not found")
+        return workstream
+
+    def list(self) -> list[Workstream]:
+        return self._workstreams.list()
+
+    def update(self, workstream_id: str, body: Any) -> Workstream:
+        body = require_object(body)
+        reject_unknown(body, _WORKSTREAM_FIELDS)
+        current, etag = self._workstreams.get_for_update(workstream_id)
+        account = self._account(body["account_id"]) if "account_id" in body else self._account(current.account_id)
+        number = self._number(body["number"], account) if "number" in body else current.number
+        if "number" not in body and not account.owns(number):
+            raise ValidationFailed("number", "must be one of the account's numbers")
+        minutes = whole_number(body, "auto_close_after_minutes", minimum=self._min, maximum=MAX_AUTO_CLOSE_MINUTES)
+        updated = replace(
+            current,
+            name=text(body, "name") if "name" in body else current.name,
+            channel=self._channel(body, account) if ("channel" in body or "account_id" in body) else current.channel,
+            account_id=account.id, number=number,
+            auto_close_after_minutes=minutes or current.auto_close_after_minutes, updated_at=self._clock(),
+        )
+        if number != current.number:
+            self._claim(updated)
+        try:
+            self._workstreams.replace(updated, etag, current.number)
+        except BaseException:
+            if number != current.number:
+                self._directory.release(NUMBER_CLAIM, number, workstream_id)
+            raise
+        if number != current.number:
+            self._directory.release(NUMBER_CLAIM, current.number, workstream_id)
+        return updated
+
+    def delete(self, workstream_id: str) -> None:
+        workstream = self.get(workstream_id)
+        self._workstreams.delete(workstream)
+        self._directory.release(NUMBER_CLAIM, workstream.number, workstream_id)
+
+    def _account(self, account_id: Any) -> Account:
+        if not isinstance(account_id, str) or not account_id:
+            raise ValidationFailed("account_id", "is required")
+        account = self._accounts.get(account_id)
+        if account is None:
+            raise ValidationFailed("account_id", f"no account {account_id}")
+        return account
+
+    @staticmethod
+    def _channel(body: dict[str, Any], account: Account) -> str:
+        channel = body.get("channel", account.channel)
+        if channel != account.channel:
+            raise ValidationFailed("channel", f"must match the account's channel ({account.channel})")
+        return channel
+
+    @staticmethod
+    def _number(value: Any, account: Account) -> str:
+        if not isinstance(value, str) or not value:
+            raise ValidationFailed("number", "is required")
+        candidate = value if value.startswith("+") or len(value) <= 8 else "+" + value
+        if not account.owns(candidate):
+            raise ValidationFailed("number", "must be one of the account's numbers")
+        return candidate
+
+    def _claim(self, workstream: Workstream) -> None:
+        def still_holds(owner: str) -> bool:
+            other = self._workstreams.get(owner)
+            return other is not None and other.number == workstream.number
+
+        self._directory.claim(NUMBER_CLAIM, workstream.number, workstream.id, still_holds, "number")
+
+    @staticmethod
+    def view(w: Workstream) -> dict[str, Any]:
+        return {
+            "id": w.id, "name": w.name, "channel": w.channel, "account_id": w.account_id, "number": w.number,
+            "auto_close_after_minutes": w.auto_close_after_minutes,
+            "created_at": w.created_at.isoformat(), "updated_at": w.updated_at.isoformat(),
+        }
+
+
+def _provider(body: dict[str, Any]) -> ProviderSpec:
+    return PROVIDERS[choice(body, "provider", PROVIDERS)]
+
+
+def _credentials(provider: ProviderSpec, value: Any, current: dict[str, str]) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ValidationFailed("credentials", "must be an object")
+    return provider.check_credentials({**current, **value})
+
+
+def _numbers(value: Any) -> tuple[Number, ...]:
+    if not isinstance(value, list) or not value:
+        raise ValidationFailed("numbers", "must be a non-empty list")
+    numbers: list[Number] = []
+    for i, item in enumerate(value):
+        prefix = f"numbers[{i}]."
+        if not isinstance(item, dict):
+            raise ValidationFailed(f"numbers[{i}]", "must be an object")
+        reject_unknown(item, ("number", "type", "description"), prefix)
+        kind = choice(item, "type", NUMBER_TYPES, prefix)
+        raw = item.get("number")
+        number = parse_short_code(raw, prefix + "number") if kind == "short_code" else parse_entered(raw, prefix + "number")
+        if any(n.number == number for n in numbers):
+            raise ValidationFailed(prefix + "number", "is listed twice")
+        description = text(item, "description", required=False, max_length=500, prefix=prefix) or ""
+        numbers.append(Number(number=number, type=kind, description=description))
+    return tuple(numbers)

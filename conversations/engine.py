@@ -1,0 +1,255 @@
+"""The conversation engine: ingest customer messages, apply delivery reports, and carry
+out agents' actions. It talks to storage through the repositories and to providers
+through the Sender protocol; it never sees HTTP."""
+
+from __future__ import annotations
+
+import logging
+import random
+import secrets
+import time
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
+from typing import Callable, Mapping
+
+from channels.base import InboundMessage, OutboundMessage, Sender, StatusUpdate
+from conversations import status as statuses
+from conversations.errors import Conflict, NotFound, ProviderError, StorageUnavailable, ValidationFailed
+from conversations.models import (
+    ACTIVE, CLOSED, CLOSED_BY_AGENT, CLOSED_FOR_INACTIVITY, INBOUND, OPEN, OUTBOUND, WAITING,
+    Account, Conversation, Message,
+)
+from storage.accounts import AccountStore
+from storage.deadlines import DeadlineStore
+from storage.threads import ConcurrencyConflict, DuplicateMarker, Head, ThreadStore, partition_of, thread_key
+from storage.workstreams import WorkstreamStore
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 1600
+_ATTEMPTS = 40
+_CONVERSATION_ID_LENGTH = 44
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Ingested:
+    conversation_id: str | None
+    message_id: str | None
+    duplicate: bool
+
+
+class Engine:
+    def __init__(
+        self,
+        threads: ThreadStore,
+        deadlines: DeadlineStore,
+        accounts: AccountStore,
+        workstreams: WorkstreamStore,
+        senders: Mapping[str, Sender],
+        callback_urls: Callable[[Account, str], dict[str, str]],
+        default_auto_close_minutes: int,
+        clock: Clock = utcnow,
+    ) -> None:
+        self._threads = threads
+        self._deadlines = deadlines
+        self._accounts = accounts
+        self._workstreams = workstreams
+        self._senders = senders
+        self._callback_urls = callback_urls
+        self._default_auto_close = default_auto_close_minutes
+        self._clock = clock
+
+    # -- customers ---------------------------------------------------------------------
+
+    def ingest(self, account: Account, inbound: InboundMessage) -> Ingested:
+        """Store a customer's message once, in the customer's live conversation or a new one."""
+        pk = thread_key(account.id, inbound.business, inbound.customer)
+        new_id = pk + secrets.token_hex((_CONVERSATION_ID_LENGTH - len(pk)) // 2)
+        scheduled = False
+        for attempt in range(_ATTEMPTS):
+            now = self._clock()
+            head = self._threads.read_head(pk)
+            live = head.conversation if head and head.conversation.state != CLOSED else None
+            if live is None:
+                conversation = self._open(account, inbound, new_id, now)
+                if not scheduled:  # before the conversation exists, so no conversation lacks a deadline
+                    self._deadlines.schedule(new_id, now + timedelta(minutes=conversation.auto_close_after_minutes))
+                    scheduled = True
+            else:
+                state = (ACTIVE if live.agent else OPEN) if live.state == WAITING else live.state
+                conversation = replace(live, state=state, last_activity_at=now, last_customer_message_at=now)
+            seq = (head.seq if head else 0) + 1
+            message = Message(
+                id=uuid.uuid4().hex, conversation_id=conversation.id, direction=INBOUND, body=inbound.body,
+                media=inbound.media, status="received", provider_message_id=inbound.provider_message_id,
+                created_at=now, seq=seq,
+            )
+            try:
+                self._threads.commit(pk, head, conversation, seq, [message], [(inbound.provider_message_id, message)])
+            except ConcurrencyConflict:
+                _back_off(attempt)
+                continue
+            except DuplicateMarker:
+                log.info("duplicate delivery of provider message %s ignored", inbound.provider_message_id)
+                return Ingested(None, None, duplicate=True)
+            log.info("stored inbound message %s in conversation %s", message.id, conversation.id)
+            return Ingested(conversation.id, message.id, duplicate=False)
+        raise StorageUnavailable("the conversation is too busy to take the message now, try again")
+
+    def _open(self, account: Account, inbound: InboundMessage, conversation_id: str, now: datetime) -> Conversation:
+        workstream = self._workstreams.for_number(inbound.business)
+        if workstream is not None and workstream.account_id != account.id:
+            workstream = None
+        return Conversation(
+            id=conversation_id, state=OPEN, channel=account.channel, provider=account.provider,
+            account_id=account.id, workstream_id=workstream.id if workstream else None,
+            customer=inbound.customer, business=inbound.business, agent=None, created_at=now,
+            last_activity_at=now, last_customer_message_at=now,
+            auto_close_after_minutes=workstream.auto_close_after_minutes if workstream else self._default_auto_close,
+        )
+
+    def apply_status(self, update: StatusUpdate) -> bool:
+        pk = thread_key(update.account_id, update.business, update.customer)
+        return self._threads.apply_status(pk, update.provider_message_id, statuses.normalise(update.status),
+                                          update.error_code, update.error_message, statuses.supersedes)
+
+    # -- agents ------------------------------------------------------------------------
+
+    def list(self, state: str | None, workstream_id: str | None, limit: int) -> list[Conversation]:
+        return self._threads.list_conversations(state, workstream_id, limit)
+
+    def get(self, conversation_id: str) -> Conversation:
+        conversation = self._threads.get_conversation(conversation_id) if _well_formed(conversation_id) else None
+        if conversation is None:
+            raise NotFound(f"conversation {conversation_id} not found")
+        return conversation
+
+    def accept(self, conversation_id: str, agent: str) -> Conversation:
+        return self._change(conversation_id, lambda c: replace(c, state=ACTIVE, agent=agent))
+
+    def wait(self, conversation_id: str) -> Conversation:
+        return self._change(conversation_id, lambda c: replace(c, state=WAITING))
+
+    def close(self, conversation_id: str) -> Conversation:
+        now = self._clock()
+        return self._change(
+            conversation_id, lambda c: replace(c, state=CLOSED, closed_at=now, closed_reason=CLOSED_BY_AGENT)
+        )
+
+    def reply(self, conversation_id: str, body: str, agent: str | None, base_url: str) -> Message:
+        """Store an agent's reply, send it through the provider, and record the outcome."""
+        if not isinstance(body, str) or not body.strip():
+            raise ValidationFailed("body", "must be a non-empty string")
+        if len(body) > MAX_BODY:
+            raise ValidationFailed("body", f"must be at most {MAX_BODY} characters, got {len(body)}")
+        pk = partition_of(conversation_id)
+        for attempt in range(_ATTEMPTS):
+            head = self._live_head(conversation_id)
+            conversation = head.conversation
+            account = self._accounts.get(conversation.account_id)
+            if account is None:
+                raise Conflict("the conversation's messaging account no longer exists", code="account_missing")
+            now = self._clock()
+            seq = head.seq + 1
+            message = Message(
+                id=uuid.uuid4().hex, conversation_id=conversation_id, direction=OUTBOUND, body=body, media=(),
+                status="sending", provider_message_id=None, created_at=now, seq=seq, agent=agent,
+            )
+            updated = replace(
+                conversation, last_activity_at=now,
+                state=ACTIVE if conversation.state == OPEN and agent else conversation.state,
+                agent=conversation.agent or agent,
+            )
+            try:
+                self._threads.commit(pk, head, updated, seq, [message])
+                break
+            except ConcurrencyConflict:
+                _back_off(attempt)
+        else:
+            raise StorageUnavailable("the conversation is too busy to take the reply now, try again")
+        outbound = OutboundMessage(
+            business=conversation.business, customer=conversation.customer, body=body,
+            status_callback=self._callback_urls(account, base_url).get("status_url"),
+        )
+        try:
+            sent = self._senders[account.provider].send(account, outbound)
+        except ProviderError as exc:
+            self._threads.mark_failed(pk, message, exc.provider_code, exc.message)
+            log.warning("send of message %s failed: provider code %s", message.id, exc.provider_code)
+            raise
+        sent_status = statuses.normalise(sent.status)
+        self._threads.record_sent(pk, message, sent.provider_message_id, sent_status, statuses.supersedes)
+        log.info("sent message %s as provider message %s", message.id, sent.provider_message_id)
+        return replace(message, provider_message_id=sent.provider_message_id, status=sent_status)
+
+    def _live_head(self, conversation_id: str) -> Head:
+        head = self._threads.read_head(partition_of(conversation_id)) if _well_formed(conversation_id) else None
+        if head is None or head.conversation.id != conversation_id:
+            self.get(conversation_id)  # raises NotFound when it never existed
+            raise Conflict(f"conversation {conversation_id} is closed", code="conversation_closed")
+        if head.conversation.state == CLOSED:
+            raise Conflict(f"conversation {conversation_id} is closed", code="conversation_closed")
+        return head
+
+    def _change(self, conversation_id: str, change: Callable[[Conversation], Conversation]) -> Conversation:
+        for attempt in range(_ATTEMPTS):
+            head = self._live_head(conversation_id)
+            updated = change(head.conversation)
+            try:
+                self._threads.commit(partition_of(conversation_id), head, updated, head.seq)
+                return updated
+            except ConcurrencyConflict:
+                _back_off(attempt)
+        raise StorageUnavailable("the conversation is too busy to change now, try again")
+
+    # -- the sweep ---------------------------------------------------------------------
+
+    def sweep(self, limit: int = 1000) -> dict[str, int]:
+        """Close conversations idle past their period; cost follows the deadlines due."""
+        now = self._clock()
+        counts = {"closed": 0, "rescheduled": 0, "dropped": 0}
+        for deadline in self._deadlines.due(now, limit):
+            counts[self._settle(deadline, now)] += 1
+        if any(counts.values()):
+            log.info("auto-close sweep: %s", counts)
+        return counts
+
+    def _settle(self, deadline, now: datetime) -> str:
+        pk = partition_of(deadline.conversation_id)
+        for attempt in range(_ATTEMPTS):
+            head = self._threads.read_head(pk)
+            if head is None or head.conversation.id != deadline.conversation_id or head.conversation.state == CLOSED:
+                self._deadlines.remove(deadline)
+                return "dropped"
+            conversation = head.conversation
+            workstream = self._workstreams.get(conversation.workstream_id) if conversation.workstream_id else None
+            minutes = workstream.auto_close_after_minutes if workstream else conversation.auto_close_after_minutes
+            due_at = conversation.last_activity_at + timedelta(minutes=minutes)
+            if due_at > now:
+                self._deadlines.move(deadline, due_at)
+                return "rescheduled"
+            closed = replace(conversation, state=CLOSED, closed_at=now, closed_reason=CLOSED_FOR_INACTIVITY)
+            try:
+                self._threads.commit(pk, head, closed, head.seq)
+            except ConcurrencyConflict:
+                _back_off(attempt)
+                continue
+            self._deadlines.remove(deadline)
+            log.info("closed conversation %s for inactivity", conversation.id)
+            return "closed"
+        raise StorageUnavailable("could not settle a deadline, will retry on the next run")
+
+
+def _well_formed(conversation_id: str) -> bool:
+    return len(conversation_id) == _CONVERSATION_ID_LENGTH and all(c in "0123456789abcdef" for c in conversation_id)
+
+
+def _back_off(attempt: int) -> None:
+    time.sleep(random.uniform(0, min(0.2, 0.005 * (2 ** min(attempt, 6)))))

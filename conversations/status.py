@@ -1,0 +1,35 @@
+"""Delivery statuses and their order: callbacks arrive out of order, status never regresses."""
+
+from __future__ import annotations
+
+# Rank of each status a provider reports; a higher rank may replace a lower one.
+# Terminal outcomes share a rank so one never replaces another, except "read",
+# which can only follow a delivery.
+_RANK = {
+    "sending": 0,  # ours: stored, provider call in flight
+    "accepted": 1,
+    "scheduled": 1,
+    "queued": 2,
+    "sent": 3,
+    "delivered": 4,
+    "undelivered": 4,
+    "failed": 4,
+    "canceled": 4,
+    "read": 5,
+}
+
+TERMINAL = frozenset({"delivered", "undelivered", "failed", "canceled", "read"})
+
+
+def normalise(status: str) -> str:
+    return status.strip().lower()
+
+
+def supersedes(new: str, current: str | None) -> bool:
+    """True when ``new`` may replace ``current``."""
+    if current is None:
+        return True
+    new_rank = _RANK.get(normalise(new))
+    if new_rank is None:  # a status we do not know never overwrites a known one
+        return normalise(current) not in _RANK
+    return new_rank > _RANK.get(normalise(current), -1)

@@ -1,0 +1,52 @@
+"""Small checks for JSON bodies: each failure names the field (422)."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from conversations.errors import BadRequest, ValidationFailed
+
+
+def require_object(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise BadRequest("the request body must be a JSON object")
+    return body
+
+
+def reject_unknown(body: Mapping[str, Any], allowed: Iterable[str], prefix: str = "") -> None:
+    unknown = sorted(set(body) - set(allowed))
+    if unknown:
+        raise ValidationFailed(prefix + unknown[0], "is not a known field")
+
+
+def text(body: Mapping[str, Any], name: str, *, required: bool = True, max_length: int = 200,
+         prefix: str = "") -> str | None:
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise ValidationFailed(prefix + name, "is required")
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationFailed(prefix + name, "must be a non-empty string")
+    if len(value) > max_length:
+        raise ValidationFailed(prefix + name, f"must be at most {max_length} characters")
+    return value.strip()
+
+
+def choice(body: Mapping[str, Any], name: str, options: Iterable[str], prefix: str = "") -> str:
+    value = body.get(name)
+    options = tuple(options)
+    if value not in options:
+        raise ValidationFailed(prefix + name, f"must be one of {', '.join(options)}")
+    return value
+
+
+def whole_number(body: Mapping[str, Any], name: str, *, minimum: int, maximum: int) -> int | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationFailed(name, "must be a whole number")
+    if not minimum <= value <= maximum:
+        raise ValidationFailed(name, f"must be between {minimum} and {maximum}")
+    return value

@@ -1,0 +1,68 @@
+"""Agent API (function key): list, read, accept, answer, park and close conversations."""
+
+from __future__ import annotations
+
+import azure.functions as func
+
+from conversations.errors import ValidationFailed
+from conversations.models import STATES
+from conversations.validation import reject_unknown, require_object, text
+from functions.http import handled, json_body, json_response, public_base_url
+from functions.views import conversation_view, message_view
+from functions.wiring import services
+
+bp = func.Blueprint()
+
+MAX_LIMIT = 1000
+
+
+@bp.route(route="conversations", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+@handled
+def list_conversations(req: func.HttpRequest) -> func.HttpResponse:
+    state = req.params.get("state") or None
+    if state is not None and state not in STATES:
+        raise ValidationFailed("state", f"must be one of {', '.join(STATES)}")
+    raw_limit = req.params.get("limit") or "100"
+    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
+        raise ValidationFailed("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
+    found = services().engine.list(state, req.params.get("workstream_id") or None, int(raw_limit))
+    return json_response({"conversations": [conversation_view(c) for c in found]})
+
+
+@bp.route(route="conversations/{id}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+@handled
+def get_conversation(req: func.HttpRequest) -> func.HttpResponse:
+    return json_response(conversation_view(services().engine.get(req.route_params["id"]), with_messages=True))
+
+
+@bp.route(route="conversations/{id}/accept", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@handled
+def accept_conversation(req: func.HttpRequest) -> func.HttpResponse:
+    body = require_object(json_body(req))
+    reject_unknown(body, ("agent",))
+    conversation = services().engine.accept(req.route_params["id"], text(body, "agent"))
+    return json_response(conversation_view(conversation))
+
+
+@bp.route(route="conversations/{id}/messages", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@handled
+def reply_to_conversation(req: func.HttpRequest) -> func.HttpResponse:
+    body = require_object(json_body(req))
+    reject_unknown(body, ("body", "agent"))
+    agent = text(body, "agent", required=False)
+    settings = services().settings
+    message = services().engine.reply(req.route_params["id"], body.get("body"), agent,
+                                      public_base_url(req, settings.public_base_url))
+    return json_response(message_view(message), 201)
+
+
+@bp.route(route="conversations/{id}/wait", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@handled
+def park_conversation(req: func.HttpRequest) -> func.HttpResponse:
+    return json_response(conversation_view(services().engine.wait(req.route_params["id"])))
+
+
+@bp.route(route="conversations/{id}/close", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@handled
+def close_conversation(req: func.HttpRequest) -> func.HttpResponse:
+    return json_response(conversation_view(services().engine.close(req.route_params["id"])))

@@ -1,0 +1,78 @@
+"""The edge's shared HTTP helpers: JSON answers, one error mapping, request origins."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+import azure.functions as func
+
+from conversations.errors import BadRequest, ProviderError, SwitchboardError
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[func.HttpRequest], func.HttpResponse]
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> func.HttpResponse:
+    return func.HttpResponse(json.dumps(body, default=str), status_code=status, mimetype="application/json",
+                             charset="utf-8", headers=headers)
+
+
+def error_response(status: int, code: str, message: str, **extra: Any) -> func.HttpResponse:
+    return json_response({"error": {"code": code, "message": message, **extra}}, status)
+
+
+def handled(handler: Handler) -> Handler:
+    """Answer domain errors as ``{"error": {...}}`` and anything unexpected as a bare 500.
+
+    The traceback goes to the log only; no response ever carries one.
+    """
+
+    @functools.wraps(handler)
+    def wrapper(req: func.HttpRequest) -> func.HttpResponse:
+        try:
+            return handler(req)
+        except ProviderError as exc:
+            extra = {"provider_code": exc.provider_code} if exc.provider_code else {}
+            return error_response(exc.status, exc.code, exc.message, **extra)
+        except SwitchboardError as exc:
+            if exc.status >= 500:
+                log.warning("%s %s: %s", req.method, urlsplit(req.url).path, exc.code)
+            extra = {"field": exc.field} if hasattr(exc, "field") else {}
+            return error_response(exc.status, exc.code, exc.message, **extra)
+        except Exception:  # noqa: BLE001 - the edge is where the unexpected must stop
+            log.exception("unhandled error in %s %s", req.method, urlsplit(req.url).path)
+            return error_response(500, "internal_error", "internal error")
+
+    return wrapper
+
+
+def json_body(req: func.HttpRequest) -> Any:
+    raw = req.get_body()
+    if not raw:
+        raise BadRequest("a JSON body is required")
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest("the request body is not valid JSON") from exc
+
+
+def origin(req: func.HttpRequest) -> str:
+    parts = urlsplit(req.url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def public_base_url(req: func.HttpRequest, configured: str | None) -> str:
+    """Where providers reach us: PUBLIC_BASE_URL, else the origin this request came to."""
+    return configured or origin(req)
+
+
+def public_url(req: func.HttpRequest, configured: str | None) -> str:
+    """The full URL a provider called (and signed): public base + this request's path and query."""
+    parts = urlsplit(req.url)
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{public_base_url(req, configured)}{parts.path}{query}"

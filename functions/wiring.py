@@ -1,0 +1,74 @@
+"""The composition root: settings, storage, providers and the engine, built once per
+process on first use (so importing the app never touches the network)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Callable, Mapping, Sequence
+
+from channels.base import Sender
+from channels.providers import PROVIDERS
+from channels.twilio import TwilioSender
+from config import DEFAULT_AUTO_CLOSE_MINUTES, Settings
+from conversations.admin import AccountAdmin, WorkstreamAdmin
+from conversations.engine import Clock, Engine, utcnow
+from conversations.models import Account
+from storage.accounts import AccountStore
+from storage.client import RequestHook, TableStorage, build_service_client
+from storage.deadlines import DeadlineStore
+from storage.directory import Directory
+from storage.sealing import Sealer
+from storage.threads import ThreadStore
+from storage.workstreams import WorkstreamStore
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    storage: TableStorage
+    accounts: AccountStore
+    workstreams: WorkstreamStore
+    engine: Engine
+    account_admin: AccountAdmin
+    workstream_admin: WorkstreamAdmin
+
+
+def callback_urls(account: Account, base_url: str) -> dict[str, str]:
+    return PROVIDERS[account.provider].callbacks(base_url, account.id)
+
+
+def build(
+    settings: Settings,
+    request_hooks: Sequence[RequestHook] = (),
+    clock: Clock = utcnow,
+    senders: Mapping[str, Sender] | None = None,
+) -> Services:
+    storage = TableStorage(build_service_client(settings, request_hooks), settings.table_prefix)
+    directory = Directory(storage)
+    accounts = AccountStore(storage, Sealer(settings.sealing_keys))
+    workstreams = WorkstreamStore(storage, directory)
+    engine = Engine(
+        ThreadStore(storage), DeadlineStore(storage), accounts, workstreams,
+        senders if senders is not None else {"twilio": TwilioSender(settings.twilio_api_base_url)},
+        callback_urls, DEFAULT_AUTO_CLOSE_MINUTES, clock,
+    )
+    return Services(
+        settings=settings, storage=storage, accounts=accounts, workstreams=workstreams, engine=engine,
+        account_admin=AccountAdmin(accounts, directory, workstreams, clock),
+        workstream_admin=WorkstreamAdmin(workstreams, accounts, directory, settings.auto_close_min_minutes,
+                                         DEFAULT_AUTO_CLOSE_MINUTES, clock),
+    )
+
+
+_services: Services | None = None
+_lock = threading.Lock()
+
+
+def services(factory: Callable[[], Services] = lambda: build(Settings.from_env())) -> Services:
+    global _services
+    if _services is None:
+        with _lock:
+            if _services is None:
+                _services = factory()
+    return _services

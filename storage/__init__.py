@@ -1,0 +1,1 @@
+"""Azure Table Storage adapter: the only package that imports azure.data.tables."""

@@ -1,0 +1,42 @@
+"""Secret sealing: provider credentials are encrypted before they reach storage.
+
+The key comes from the SWITCHBOARD_SEALING_KEY app setting (in Azure, a Key Vault
+reference). It may hold several comma-separated Fernet keys: the first seals, all unseal,
+so a key can be rotated without a window where stored secrets are unreadable.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Sequence
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+from conversations.errors import ConfigurationError
+
+
+class Sealer:
+    def __init__(self, keys: Sequence[str]) -> None:
+        if not keys:
+            raise ConfigurationError(
+                "SWITCHBOARD_SEALING_KEY is not set; generate one with "
+                "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+            )
+        try:
+            self._fernet = MultiFernet([Fernet(k.encode()) for k in keys])
+        except (ValueError, TypeError) as exc:
+            raise ConfigurationError("SWITCHBOARD_SEALING_KEY must be Fernet keys (urlsafe base64, 32 bytes)") from exc
+
+    def seal(self, secrets: dict[str, str]) -> str:
+        return self._fernet.encrypt(json.dumps(secrets, sort_keys=True).encode()).decode()
+
+    def unseal(self, sealed: str) -> dict[str, str]:
+        try:
+            return json.loads(self._fernet.decrypt(sealed.encode()))
+        except InvalidToken as exc:
+            raise ConfigurationError("stored credentials cannot be unsealed with the configured sealing keys") from exc
+
+
+def mask(secret: str) -> str:
+    """What the API shows of a secret: four stars and the last four characters."""
+    return "****" + secret[-4:] if len(secret) > 4 else "****"

@@ -1,0 +1,272 @@
+"""The ``threads`` table: one partition per (account, business address, customer address).
+
+Rows in a partition:
+  ``head``                  the current conversation (a full copy) and the message sequence
+  ``c|<conversation id>``   every conversation of the thread, current or closed
+  ``c|<id>|m|<seq>``        the conversation's messages, in order
+  ``p|<provider msg id>``   one marker per provider message id (dedupe, status lookup)
+
+Ingesting a message is one point read of ``head`` plus one batch (head with If-Match,
+conversation row, message, marker): atomic, so a retry collides on the marker and a lost
+race on the head is retried from a fresh read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Iterable
+
+from azure.core import MatchConditions
+from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
+from azure.data.tables import TableTransactionError, UpdateMode
+
+from conversations.models import Conversation, Media, Message
+from storage.client import TableStorage, translated
+
+HEAD = "head"
+
+
+class ConcurrencyConflict(Exception):
+    """Someone else changed the thread since it was read; read again and retry."""
+
+
+class DuplicateMarker(Exception):
+    """The provider message id was stored before: this delivery is a retry."""
+
+    def __init__(self, provider_message_id: str) -> None:
+        super().__init__(provider_message_id)
+        self.provider_message_id = provider_message_id
+
+
+@dataclass(frozen=True)
+class Head:
+    conversation: Conversation
+    seq: int
+    etag: str
+
+
+def thread_key(account_id: str, business: str, customer: str) -> str:
+    return hashlib.sha256(f"{account_id}|{business}|{customer}".encode()).hexdigest()[:32]
+
+
+def partition_of(conversation_id: str) -> str:
+    return conversation_id[:32]
+
+
+def _conversation_key(conversation_id: str) -> str:
+    return f"c|{conversation_id}"
+
+
+def message_key(conversation_id: str, seq: int) -> str:
+    return f"c|{conversation_id}|m|{seq:010d}"
+
+
+def _marker_key(provider_message_id: str) -> str:
+    # RowKey may not hold / \ # ? or control characters; ids are escaped, not trusted.
+    safe = "".join(c if c.isprintable() and c not in "/\\#?%" else f"%{ord(c):02X}" for c in provider_message_id)
+    return f"p|{safe}"
+
+
+class ThreadStore:
+    def __init__(self, storage: TableStorage) -> None:
+        self._storage = storage
+
+    @property
+    def _table(self):
+        return self._storage.table("threads")
+
+    def read_head(self, pk: str) -> Head | None:
+        with translated():
+            try:
+                entity = self._table.get_entity(pk, HEAD)
+            except ResourceNotFoundError:
+                return None
+        return Head(_to_conversation(entity), int(entity["Seq"]), entity.metadata["etag"])
+
+    def commit(
+        self,
+        pk: str,
+        head: Head | None,
+        conversation: Conversation,
+        seq: int,
+        messages: Iterable[Message] = (),
+        markers: Iterable[tuple[str, Message]] = (),
+    ) -> None:
+        """Write the head, the conversation row, new messages and markers in one batch.
+
+        Raises ConcurrencyConflict when the head changed (or appeared) since ``head`` was
+        read, and DuplicateMarker when a marker exists already.
+        """
+        head_entity = {"PartitionKey": pk, "RowKey": HEAD, "Kind": "head", "Seq": seq, **_conversation_fields(conversation)}
+        ops: list[tuple[Any, ...]] = []
+        if head is None:
+            ops.append(("create", head_entity))
+        else:
+            ops.append(("update", head_entity, {"mode": UpdateMode.REPLACE, "etag": head.etag,
+                                               "match_condition": MatchConditions.IfNotModified}))
+        ops.append(("upsert", {"PartitionKey": pk, "RowKey": _conversation_key(conversation.id),
+                               "Kind": "conversation", **_conversation_fields(conversation)},
+                    {"mode": UpdateMode.REPLACE}))
+        ops.extend(("create", _message_entity(pk, m)) for m in messages)
+        marker_ids: list[str] = []
+        for provider_message_id, message in markers:
+            marker_ids.append(provider_message_id)
+            ops.append(("create", {"PartitionKey": pk, "RowKey": _marker_key(provider_message_id), "Kind": "marker",
+                                   "MessageRowKey": message_key(message.conversation_id, message.seq)}))
+        try:
+            with translated():
+                self._table.submit_transaction(ops)
+        except TableTransactionError as exc:
+            code = str(exc.error_code or "")
+            first_marker = len(ops) - len(marker_ids)
+            if code == "EntityAlreadyExists" and exc.index >= first_marker:
+                raise DuplicateMarker(marker_ids[exc.index - first_marker]) from exc
+            if code in ("UpdateConditionNotSatisfied", "EntityAlreadyExists"):
+                raise ConcurrencyConflict() from exc
+            raise
+
+    def get_conversation(self, conversation_id: str) -> Conversation | None:
+        """The conversation with its messages in order (one partition range query)."""
+        pk = partition_of(conversation_id)
+        lo = _conversation_key(conversation_id)
+        with translated():
+            rows = list(self._table.query_entities(
+                "PartitionKey eq @pk and RowKey ge @lo and RowKey lt @hi",
+                parameters={"pk": pk, "lo": lo, "hi": lo + "~"},
+            ))
+        conversation = next((r for r in rows if r["Kind"] == "conversation"), None)
+        if conversation is None:
+            return None
+        messages = tuple(_to_message(r) for r in rows if r["Kind"] == "message")
+        return replace(_to_conversation(conversation), messages=messages)
+
+    def list_conversations(self, state: str | None, workstream_id: str | None, limit: int) -> list[Conversation]:
+        """Conversations newest activity first. Scans the conversation rows across threads."""
+        clauses, parameters = ["Kind eq 'conversation'"], {}
+        if state:
+            clauses.append("State eq @state")
+            parameters["state"] = state
+        if workstream_id:
+            clauses.append("WorkstreamId eq @ws")
+            parameters["ws"] = workstream_id
+        with translated():
+            rows = [_to_conversation(e) for e in self._table.query_entities(" and ".join(clauses), parameters=parameters)]
+        rows.sort(key=lambda c: c.last_activity_at, reverse=True)
+        return rows[:limit]
+
+    def record_sent(self, pk: str, message: Message, provider_message_id: str, status: str,
+                    supersedes: Callable[[str, str | None], bool]) -> None:
+        """Attach the provider's id and status to a sent message and index it by that id.
+
+        A delivery report can overtake us: it then left a marker with a pending status,
+        which is merged here rather than lost.
+        """
+        row_key = message_key(message.conversation_id, message.seq)
+        marker_key = _marker_key(provider_message_id)
+        update: dict[str, Any] = {"PartitionKey": pk, "RowKey": row_key, "ProviderMessageId": provider_message_id,
+                                  "Status": status}
+        marker = {"PartitionKey": pk, "RowKey": marker_key, "Kind": "marker", "MessageRowKey": row_key}
+        with translated():
+            try:
+                self._table.submit_transaction([("update", update, {"mode": UpdateMode.MERGE}), ("create", marker)])
+                return
+            except TableTransactionError as exc:
+                if str(exc.error_code) != "EntityAlreadyExists":
+                    raise
+            existing = self._table.get_entity(pk, marker_key)
+            pending = existing.get("PendingStatus")
+            if pending and supersedes(pending, status):
+                update.update(Status=pending, ErrorCode=existing.get("PendingErrorCode"),
+                              ErrorMessage=existing.get("PendingErrorMessage"))
+            self._table.submit_transaction([
+                ("update", update, {"mode": UpdateMode.MERGE}),
+                ("update", marker, {"mode": UpdateMode.MERGE, "etag": existing.metadata["etag"],
+                                    "match_condition": MatchConditions.IfNotModified}),
+            ])
+
+    def mark_failed(self, pk: str, message: Message, error_code: str | None, error_message: str) -> None:
+        with translated():
+            self._table.update_entity(
+                {"PartitionKey": pk, "RowKey": message_key(message.conversation_id, message.seq),
+                 "Status": "failed", "ErrorCode": error_code, "ErrorMessage": error_message[:1000]},
+                mode=UpdateMode.MERGE,
+            )
+
+    def apply_status(self, pk: str, provider_message_id: str, status: str, error_code: str | None,
+                     error_message: str | None, supersedes: Callable[[str, str | None], bool]) -> bool:
+        """Move a message's status forward; returns False when the update was stale."""
+        marker_key = _marker_key(provider_message_id)
+        fields = {"ErrorCode": error_code, "ErrorMessage": error_message}
+        for _ in range(20):
+            with translated():
+                try:
+                    marker = self._table.get_entity(pk, marker_key)
+                except ResourceNotFoundError:
+                    try:  # the report overtook our own record of the send: park it on a marker
+                        self._table.create_entity({"PartitionKey": pk, "RowKey": marker_key, "Kind": "marker",
+                                                   "PendingStatus": status, "PendingErrorCode": error_code,
+                                                   "PendingErrorMessage": error_message})
+                        return True
+                    except ResourceExistsError:
+                        continue
+                try:
+                    if marker.get("MessageRowKey"):
+                        row = self._table.get_entity(pk, marker["MessageRowKey"])
+                        if not supersedes(status, row.get("Status")):
+                            return False
+                        entity = {"PartitionKey": pk, "RowKey": row["RowKey"], "Status": status, **fields}
+                        etag = row.metadata["etag"]
+                    else:
+                        if not supersedes(status, marker.get("PendingStatus")):
+                            return False
+                        entity = {"PartitionKey": pk, "RowKey": marker_key, "PendingStatus": status,
+                                  "PendingErrorCode": error_code, "PendingErrorMessage": error_message}
+                        etag = marker.metadata["etag"]
+                    self._table.update_entity(entity, mode=UpdateMode.MERGE, etag=etag,
+                                              match_condition=MatchConditions.IfNotModified)
+                    return True
+                except ResourceModifiedError:
+                    continue
+        raise ConcurrencyConflict()
+
+
+def _conversation_fields(c: Conversation) -> dict[str, Any]:
+    return {
+        "ConversationId": c.id, "State": c.state, "Channel": c.channel, "Provider": c.provider,
+        "AccountId": c.account_id, "WorkstreamId": c.workstream_id or "", "Customer": c.customer,
+        "Business": c.business, "Agent": c.agent or "", "CreatedAt": c.created_at,
+        "LastActivityAt": c.last_activity_at, "LastCustomerMessageAt": c.last_customer_message_at,
+        "AutoCloseMinutes": c.auto_close_after_minutes, "ClosedAt": c.closed_at, "ClosedReason": c.closed_reason or "",
+    }
+
+
+def _to_conversation(e: dict[str, Any]) -> Conversation:
+    return Conversation(
+        id=e["ConversationId"], state=e["State"], channel=e["Channel"], provider=e["Provider"],
+        account_id=e["AccountId"], workstream_id=e.get("WorkstreamId") or None, customer=e["Customer"],
+        business=e["Business"], agent=e.get("Agent") or None, created_at=e["CreatedAt"],
+        last_activity_at=e["LastActivityAt"], last_customer_message_at=e.get("LastCustomerMessageAt"),
+        auto_close_after_minutes=int(e["AutoCloseMinutes"]), closed_at=e.get("ClosedAt"),
+        closed_reason=e.get("ClosedReason") or None,
+    )
+
+
+def _message_entity(pk: str, m: Message) -> dict[str, Any]:
+    return {
+        "PartitionKey": pk, "RowKey": message_key(m.conversation_id, m.seq), "Kind": "message",
+        "MessageId": m.id, "ConversationId": m.conversation_id, "Direction": m.direction, "Body": m.body,
+        "Media": json.dumps([x.to_dict() for x in m.media]), "Status": m.status,
+        "ProviderMessageId": m.provider_message_id, "CreatedAt": m.created_at, "Agent": m.agent,
+        "ErrorCode": m.error_code, "ErrorMessage": m.error_message, "Seq": m.seq,
+    }
+
+
+def _to_message(e: dict[str, Any]) -> Message:
+    return Message(
+        id=e["MessageId"], conversation_id=e["ConversationId"], direction=e["Direction"], body=e.get("Body") or "",
+        media=tuple(Media(**x) for x in json.loads(e.get("Media") or "[]")), status=e.get("Status") or "",
+        provider_message_id=e.get("ProviderMessageId"), created_at=e["CreatedAt"], seq=int(e["Seq"]),
+        agent=e.get("Agent"), error_code=e.get("ErrorCode"), error_message=e.get("ErrorMessage"),
+    )

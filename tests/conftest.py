@@ -1,0 +1,73 @@
+"""Session-wide real parts: Azurite (tables) on a free port, and per-test services wired
+to their own tables (a unique table prefix), so tests never see each other's data."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+from cryptography.fernet import Fernet
+
+from config import Settings
+from functions.wiring import Services, build
+from localhost.services import Azurite
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Azurite]:
+    with Azurite.start(tmp_path_factory.mktemp("azurite")) as service:
+        yield service
+
+
+@pytest.fixture(scope="session")
+def sealing_key() -> str:
+    return Fernet.generate_key().decode()
+
+
+@pytest.fixture
+def table_prefix() -> str:
+    return "t" + secrets.token_hex(5)
+
+
+@pytest.fixture
+def settings_env(azurite: Azurite, sealing_key: str, table_prefix: str) -> dict[str, str]:
+    """App settings for a fresh, isolated Switchboard on the session's Azurite."""
+    return {
+        "AzureWebJobsStorage": azurite.connection_string,
+        "SWITCHBOARD_TABLE_PREFIX": table_prefix,
+        "SWITCHBOARD_SEALING_KEY": sealing_key,
+        "AUTO_CLOSE_MIN_MINUTES": "1",
+    }
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def make_services(settings_env: dict[str, str], clock: FakeClock) -> Callable[..., Services]:
+    def make(**kwargs) -> Services:
+        kwargs.setdefault("clock", clock)
+        return build(Settings.from_env(settings_env), **kwargs)
+
+    return make

@@ -1,0 +1,71 @@
+"""End-to-end: the real local host as a subprocess, on the session's Azurite, with a
+recording server standing in for Twilio's API."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import pytest
+import requests
+
+from localhost.services import LocalHost
+from tests.support.recorder import Recorder, serve
+from tests.support.twilio import encode, sign
+
+
+@dataclass
+class Api:
+    """A client for the host under test: the function key on admin/agent calls."""
+
+    host: LocalHost
+    twilio: Recorder
+    env: dict[str, str]
+
+    @property
+    def base(self) -> str:
+        return self.host.base_url + "/api"
+
+    def call(self, method: str, path: str, json: Any = None, key: bool = True, **kwargs: Any) -> requests.Response:
+        headers = kwargs.pop("headers", {})
+        if key:
+            headers["x-functions-key"] = self.host.key
+        return requests.request(method, self.base + path, json=json, headers=headers, timeout=30, **kwargs)
+
+    def webhook(self, path: str, form: dict[str, str], token: str, signed: bool = True) -> requests.Response:
+        url = self.base + path
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if signed:
+            headers["X-Twilio-Signature"] = sign(url, form, token)
+        return requests.post(url, data=encode(form), headers=headers, timeout=30)
+
+
+@pytest.fixture(scope="module")
+def twilio_api() -> Iterator[Recorder]:
+    recorder = Recorder()
+    server = serve(recorder)
+    yield recorder
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def module_env(azurite, sealing_key, twilio_api) -> dict[str, str]:
+    return {
+        "AzureWebJobsStorage": azurite.connection_string,
+        "SWITCHBOARD_TABLE_PREFIX": "e" + secrets.token_hex(5),
+        "SWITCHBOARD_SEALING_KEY": sealing_key,
+        "AUTO_CLOSE_MIN_MINUTES": "1",
+        "AUTO_CLOSE_SCHEDULE": "*/2 * * * * *",
+        "TWILIO_API_BASE_URL": twilio_api.base_url,
+        "PUBLIC_BASE_URL": "",
+    }
+
+
+@pytest.fixture(scope="module")
+def api(module_env, twilio_api) -> Iterator[Api]:
+    host = LocalHost.start(module_env)
+    try:
+        yield Api(host, twilio_api, module_env)
+    finally:
+        host.stop()

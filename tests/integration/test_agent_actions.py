@@ -1,0 +1,134 @@
+"""Agent replies through Twilio (a recording stand-in), delivery reports, and the sweep."""
+
+from __future__ import annotations
+
+import pytest
+
+from channels.base import StatusUpdate
+from channels.twilio import TwilioSender
+from conversations.errors import Conflict, ProviderError, ValidationFailed
+from tests.integration.test_ingest import inbound
+from tests.support.recorder import Recorder, serve
+from tests.support.storage import RoundTrips
+from tests.support.twilio import ACCOUNT_SID, BUSINESS_E164, CUSTOMER, account_body, message_created
+
+MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
+
+
+@pytest.fixture
+def twilio_api():
+    recorder = Recorder()
+    server = serve(recorder)
+    yield recorder
+    server.shutdown()
+
+
+@pytest.fixture
+def setup(make_services, twilio_api):
+    services = make_services(senders={"twilio": TwilioSender(twilio_api.base_url)})
+    account = services.account_admin.create(account_body())
+    cid = services.engine.ingest(account, inbound(account.id, "SMin")).conversation_id
+    return services, account, cid
+
+
+def status(account_id: str, sid: str, value: str, code: str | None = None) -> StatusUpdate:
+    return StatusUpdate(provider="twilio", account_id=account_id, provider_message_id=sid, status=value,
+                        business=BUSINESS_E164, customer=CUSTOMER, error_code=code)
+
+
+def test_reply_goes_to_twilio_with_the_status_callback_and_keeps_the_sid(setup, twilio_api):
+    services, account, cid = setup
+    twilio_api.on("POST", MESSAGES, message_created("SMout1"))
+    message = services.engine.reply(cid, "Hi, how can we help?", "alice", "https://sb.example.com")
+    assert (message.provider_message_id, message.status) == ("SMout1", "queued")
+    [sent] = twilio_api.calls("POST", MESSAGES)
+    assert sent.form == {"To": [CUSTOMER], "From": [BUSINESS_E164], "Body": ["Hi, how can we help?"],
+                         "StatusCallback": [f"https://sb.example.com/api/twilio/{account.id}/status"]}
+    conversation = services.engine.get(cid)
+    assert conversation.state == "active" and conversation.agent == "alice"
+    assert [(m.direction, m.status, m.provider_message_id) for m in conversation.messages][-1] == \
+        ("outbound", "queued", "SMout1")
+
+
+def test_reply_length_and_closed_conversation_send_nothing(setup, twilio_api):
+    services, _, cid = setup
+    with pytest.raises(ValidationFailed):
+        services.engine.reply(cid, "x" * 1601, "alice", "https://sb.example.com")
+    with pytest.raises(ValidationFailed):
+        services.engine.reply(cid, "", "alice", "https://sb.example.com")
+    services.engine.close(cid)
+    with pytest.raises(Conflict) as closed:
+        services.engine.reply(cid, "too late", "alice", "https://sb.example.com")
+    assert closed.value.code == "conversation_closed"
+    assert twilio_api.requests == []
+    assert len(services.engine.get(cid).messages) == 1
+
+
+def test_provider_error_is_raised_and_the_message_kept_as_failed(setup, twilio_api):
+    services, _, cid = setup
+    twilio_api.on("POST", MESSAGES, (400, {"code": 21211, "message": "The 'To' number is not valid.",
+                                           "status": 400, "more_info": "https://www.twilio.com/docs/errors/21211"}))
+    with pytest.raises(ProviderError) as failed:
+        services.engine.reply(cid, "hello", "alice", "https://sb.example.com")
+    assert failed.value.provider_code == "21211"
+    last = services.engine.get(cid).messages[-1]
+    assert (last.status, last.error_code) == ("failed", "21211")
+
+
+def test_status_callbacks_out_of_order_never_regress(setup, twilio_api):
+    services, account, cid = setup
+    twilio_api.on("POST", MESSAGES, message_created("SMout2"))
+    services.engine.reply(cid, "hello", "alice", "https://sb.example.com")
+    for value in ("sent", "delivered", "sent", "queued"):
+        services.engine.apply_status(status(account.id, "SMout2", value))
+    assert services.engine.get(cid).messages[-1].status == "delivered"
+    services.engine.apply_status(status(account.id, "SMout2", "read"))
+    assert services.engine.get(cid).messages[-1].status == "read"
+
+
+def test_a_report_that_overtakes_the_send_record_is_not_lost(setup, twilio_api):
+    services, account, cid = setup
+
+    def create(_request):
+        services.engine.apply_status(status(account.id, "SMfast", "delivered"))
+        return message_created("SMfast")
+
+    twilio_api.on("POST", MESSAGES, create)
+    services.engine.reply(cid, "hello", "alice", "https://sb.example.com")
+    assert services.engine.get(cid).messages[-1].status == "delivered"
+
+
+def test_sweep_closes_due_conversations_only_and_its_cost_follows_the_due(make_services, clock):
+    trips = RoundTrips()
+    services = make_services(request_hooks=[trips])
+    account = services.account_admin.create(account_body())
+    services.workstream_admin.create({"name": "Support", "channel": "sms", "account_id": account.id,
+                                      "number": BUSINESS_E164[1:], "auto_close_after_minutes": 10})
+    idle = services.engine.ingest(account, inbound(account.id, "SM0", customer="+12065550100")).conversation_id
+    clock.advance(minutes=5)
+    busy = [services.engine.ingest(account, inbound(account.id, f"SM{i}", customer=f"+1206555{i:04d}")).conversation_id
+            for i in range(1, 31)]
+    clock.advance(minutes=6)
+    trips.reset()
+    assert services.engine.sweep() == {"closed": 1, "rescheduled": 0, "dropped": 0}
+    # one query, then read head + close batch + delete deadline for the one due conversation
+    assert trips.count <= 5, trips.paths
+    closed = services.engine.get(idle)
+    assert (closed.state, closed.closed_reason) == ("closed", "inactivity")
+    assert all(services.engine.get(c).state == "open" for c in busy)
+
+
+def test_sweep_moves_the_deadline_of_a_conversation_that_saw_activity(make_services, clock):
+    services = make_services()
+    account = services.account_admin.create(account_body())
+    services.workstream_admin.create({"name": "Support", "channel": "sms", "account_id": account.id,
+                                      "number": BUSINESS_E164[1:], "auto_close_after_minutes": 10})
+    cid = services.engine.ingest(account, inbound(account.id, "SM1")).conversation_id
+    clock.advance(minutes=8)
+    services.engine.ingest(account, inbound(account.id, "SM2"))
+    clock.advance(minutes=3)
+    assert services.engine.sweep()["rescheduled"] == 1
+    assert services.engine.get(cid).state == "open"
+    clock.advance(minutes=8)
+    assert services.engine.sweep()["closed"] == 1
+    assert services.engine.get(cid).state == "closed"

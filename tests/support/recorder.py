@@ -1,0 +1,86 @@
+"""A small recording HTTP server that stands in for a provider's API.
+
+It keeps every request (method, path, headers, form or JSON body) so tests assert what
+Switchboard sent, and answers with what the test scripted for that path.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def form(self) -> dict[str, list[str]]:
+        return parse_qs(self.body.decode(), keep_blank_values=True)
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+Reply = tuple[int, dict[str, Any] | bytes]
+
+
+@dataclass
+class Recorder:
+    requests: list[Recorded] = field(default_factory=list)
+    routes: list[tuple[str, re.Pattern[str], Callable[[Recorded], Reply]]] = field(default_factory=list)
+    base_url: str = ""
+
+    def on(self, method: str, path_pattern: str, reply: Callable[[Recorded], Reply] | Reply) -> None:
+        """Script an answer; later scripts for the same path win."""
+        handler = reply if callable(reply) else (lambda _r, fixed=reply: fixed)
+        self.routes.insert(0, (method, re.compile(path_pattern + r"$"), handler))
+
+    def calls(self, method: str, path_pattern: str) -> list[Recorded]:
+        pattern = re.compile(path_pattern + r"$")
+        return [r for r in self.requests if r.method == method and pattern.match(r.path)]
+
+    def answer(self, recorded: Recorded) -> Reply:
+        for method, pattern, handler in self.routes:
+            if method == recorded.method and pattern.match(recorded.path):
+                return handler(recorded)
+        return 404, {"message": "not scripted"}
+
+
+def serve(recorder: Recorder) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _handle(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            parts = urlsplit(self.path)
+            recorded = Recorded(self.command, parts.path, parse_qs(parts.query), dict(self.headers.items()),
+                                self.rfile.read(length))
+            recorder.requests.append(recorded)
+            status, body = recorder.answer(recorded)
+            raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw)
+
+        do_GET = do_POST = do_DELETE = do_PATCH = do_PUT = _handle
+
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    recorder.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server

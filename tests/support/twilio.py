@@ -1,0 +1,47 @@
+"""Twilio-shaped test data: signed webhooks and Messages API answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
+
+from twilio.request_validator import RequestValidator
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
+AUTH_TOKEN = "f" * 8 + "0123456789abcdef" + "1" * 8
+BUSINESS = "14252306549"  # as an admin enters it
+BUSINESS_E164 = "+" + BUSINESS
+CUSTOMER = "+15017122661"
+
+
+def fixture_form(name: str, **overrides: str) -> dict[str, str]:
+    form = dict(parse_qsl((FIXTURES / name).read_text().strip(), keep_blank_values=True))
+    form.update(overrides)
+    return form
+
+
+def sign(url: str, form: dict[str, str], token: str = AUTH_TOKEN) -> str:
+    return RequestValidator(token).compute_signature(url, form)
+
+
+def encode(form: dict[str, str]) -> bytes:
+    return urlencode(form).encode()
+
+
+def message_created(sid: str, status: str = "queued") -> tuple[int, dict]:
+    """What Twilio answers to POST .../Messages.json (trimmed to the fields we read)."""
+    return 201, {"sid": sid, "status": status, "account_sid": ACCOUNT_SID, "body": "", "error_code": None}
+
+
+def account_body(**overrides) -> dict:
+    body = {
+        "name": "Contoso SMS",
+        "channel": "sms",
+        "provider": "twilio",
+        "credentials": {"account_sid": ACCOUNT_SID, "auth_token": AUTH_TOKEN},
+        "numbers": [{"number": BUSINESS, "type": "long_code", "description": "Support line"}],
+    }
+    body.update(overrides)
+    return body
