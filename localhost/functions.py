@@ -91,7 +91,9 @@ def import_app(spec: str, script_root: Path) -> func.FunctionApp:
         raise
     app = getattr(module, attribute, None)
     if not isinstance(app, func.FunctionApp):
-        raise AppLoadError(f"{module_name}.{attribute} is not an azure.functions.FunctionApp (got {type(app).__name__})")
+        raise AppLoadError(
+            f"{module_name}.{attribute} is not an azure.functions.FunctionApp (got {type(app).__name__})"
+        )
     return app
 
 

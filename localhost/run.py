@@ -97,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
 
     azurite = _start_storage(env)
     script_root = args.script_root.resolve()
-    command = [sys.executable, "-m", "localhost", "--app", args.app, "--port", str(port), "--script-root", str(script_root)]
+    command = [sys.executable, "-m", "localhost", "--app", args.app, "--port", str(port)]
+    command += ["--script-root", str(script_root)]
     # Own session: the terminal's Ctrl-C reaches only us, and we stop the host before Azurite.
     host = subprocess.Popen(command, cwd=REPO_ROOT, env=env, start_new_session=True)
     try:

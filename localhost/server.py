@@ -135,7 +135,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         return body
 
     def _read_chunked(self) -> bytes:
-        chunks = []
+        chunks: list[bytes] = []
         while True:
             size_line = self.rfile.readline(1024).split(b";", 1)[0].strip()
             if not re.fullmatch(rb"[0-9a-fA-F]+", size_line):
@@ -168,7 +168,7 @@ class RequestHandler(BaseHTTPRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Silenced: `_dispatch` logs its own line, without the query string."""
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         # Only protocol errors reach here; their text may quote the request line.
         log.warning("%s: %s", self.address_string(), re.sub(r"\?\S*", "?...", format % args))
 

@@ -11,6 +11,7 @@ would block forever.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import signal
@@ -25,7 +26,7 @@ import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Self
+from typing import Self
 
 from localhost.auth import KEY_ENV, local_key
 
@@ -45,6 +46,7 @@ _live: set[_Process] = set()
 _live_lock = threading.Lock()
 # Logs of services that have no data directory of their own; removed at exit.
 _LOG_DIR = Path(tempfile.mkdtemp(prefix="switchboard-services-"))
+
 
 class ServiceError(RuntimeError):
     """A local service could not be started."""
@@ -88,8 +90,8 @@ class _Process:
         self.stop_signal = stop_signal
         self.log_path = log_path
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        log: IO[bytes] = open(log_path, "ab")
-        try:
+        # The child keeps its own copy of the descriptor; ours can close right away.
+        with open(log_path, "ab") as log:
             self.popen = subprocess.Popen(
                 [os.fspath(a) for a in argv],
                 stdin=subprocess.DEVNULL,
@@ -99,8 +101,6 @@ class _Process:
                 cwd=cwd,
                 start_new_session=True,
             )
-        finally:
-            log.close()
         with _live_lock:
             _live.add(self)
 
@@ -141,14 +141,12 @@ class _Process:
         except subprocess.TimeoutExpired:
             self._signal(signal.SIGKILL)
             self.popen.wait()
-        # Children that ignored SIGTERM while the leader exited promptly.
+        # Whatever the leader left behind in its group.
         self._signal(signal.SIGKILL)
 
     def _signal(self, sig: signal.Signals) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.popen.pid, sig)
-        except (ProcessLookupError, PermissionError):
-            pass
 
 
 @atexit.register
@@ -209,7 +207,7 @@ class Azurite(_Service):
         port = port or free_port()
         data_dir = Path(data_dir).resolve()
         data_dir.mkdir(parents=True, exist_ok=True)
-        argv = [
+        argv: list[str | os.PathLike[str]] = [
             tool,
             "--tableHost", host,
             "--tablePort", str(port),
@@ -242,7 +240,7 @@ class Prism(_Service):
         tool = _node_tool("prism")
         port = port or free_port()
         log = _LOG_DIR / f"prism-{port}.log"
-        argv = [tool, "mock", "-h", "127.0.0.1", "-p", str(port), Path(spec).resolve()]
+        argv: list[str | os.PathLike[str]] = [tool, "mock", "-h", "127.0.0.1", "-p", str(port), Path(spec).resolve()]
         process = _Process(f"Prism (port {port})", argv, log)
         process.wait_until(lambda: "Prism is listening" in process.output(), "listening", START_TIMEOUT)
         return cls(process, port)
@@ -277,7 +275,7 @@ class LocalHost(_Service):
         key = local_key(merged)
         merged[KEY_ENV] = key
         log = _LOG_DIR / f"localhost-{port}.log"
-        argv = [
+        argv: list[str | os.PathLike[str]] = [
             sys.executable, "-m", "localhost",
             "--app", app,
             "--port", str(port),
