@@ -1,0 +1,235 @@
+// Switchboard on Azure: Flex Consumption Function App (Linux, Python 3.11) with one
+// user-assigned identity, Entra-only Storage (host + tables), Key Vault for the sealing key,
+// Application Insights + Log Analytics with local auth off, and optionally Azure
+// Communication Services with its Event Grid system topic and event subscription.
+//
+// Deploy with infra/deploy.sh; see docs/deployment.md for the order of steps and why.
+
+targetScope = 'resourceGroup'
+
+@description('Short prefix for resource names: 3-10 lowercase letters or digits, starting with a letter.')
+@minLength(3)
+@maxLength(10)
+param namePrefix string
+
+@description('Azure region for the regional resources. It must offer the Flex Consumption plan.')
+param location string = resourceGroup().location
+
+@description('Tags applied to every resource.')
+param tags object = {}
+
+@description('Memory of each Flex Consumption instance, in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Upper bound on the number of Flex Consumption instances the app scales out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('Replication of the storage account that holds conversations, Functions host state and the code package.')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+  'Standard_RAGRS'
+  'Standard_RAGZRS'
+])
+param storageSku string = 'Standard_GRS'
+
+@description('Days the Log Analytics workspace keeps logs and telemetry.')
+@minValue(30)
+@maxValue(730)
+param logRetentionInDays int = 30
+
+@description('Name of the Key Vault secret holding the Fernet sealing key(s) read as SWITCHBOARD_SEALING_KEY. deploy.sh creates it on the first deploy and never overwrites it.')
+param sealingKeySecretName string = 'switchboard-sealing-key'
+
+@description('Object ID of the user, service principal or group that runs deployments. It is granted Key Vault Secrets Officer on the vault so it can create and rotate the sealing key. Empty: no grant.')
+param deployerPrincipalId string = ''
+
+@description('Principal type of deployerPrincipalId.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+  'Group'
+])
+param deployerPrincipalType string = 'User'
+
+@description('AUTO_CLOSE_SCHEDULE: NCRONTAB (six fields) schedule of the timer that closes idle conversations.')
+param autoCloseSchedule string = '0 */5 * * * *'
+
+@description('AUTO_CLOSE_MIN_MINUTES: minutes without activity after which the timer closes a conversation.')
+@minValue(1)
+param autoCloseMinMinutes int = 480
+
+@description('Create an Azure Communication Services resource and its Event Grid system topic.')
+param deployCommunicationServices bool = false
+
+@description('Data location of the Communication Services resource (for example "United States", "Europe", "UK").')
+param communicationServicesDataLocation string = 'United States'
+
+@description('Switchboard account ID (returned by POST /api/admin/accounts) whose ACS events the Event Grid subscription delivers to https://<app>/api/acs/<acsAccountId>/events. Empty: no subscription. Set it only once the code is deployed, because Event Grid validates the endpoint when the subscription is created. Requires deployCommunicationServices.')
+param acsAccountId string = ''
+
+@description('Entra tenant ID from which Event Grid obtains the bearer token it sends with each delivery.')
+param eventGridAadTenantId string = tenant().tenantId
+
+@description('Application (client) ID or Application ID URI of the Entra app registration that protects the ACS events endpoint; Event Grid requests its delivery token for this audience. Required when acsAccountId is set.')
+param eventGridAadApplicationIdOrUri string = ''
+
+@description('Delivery attempts Event Grid makes before dead-lettering an event.')
+@minValue(1)
+@maxValue(30)
+param eventGridMaxDeliveryAttempts int = 30
+
+@description('Minutes Event Grid keeps retrying an event before dead-lettering it.')
+@minValue(1)
+@maxValue(1440)
+param eventGridEventTimeToLiveInMinutes int = 1440
+
+var prefix = toLower(namePrefix)
+var token = uniqueString(resourceGroup().id, prefix)
+var names = {
+  identity: 'id-${prefix}-${token}'
+  storage: take('st${prefix}${token}', 24)
+  logAnalytics: 'log-${prefix}-${token}'
+  appInsights: 'appi-${prefix}-${token}'
+  keyVault: take('kv-${prefix}-${token}', 24)
+  plan: 'plan-${prefix}-${token}'
+  functionApp: 'func-${prefix}-${token}'
+  communicationServices: 'acs-${prefix}-${token}'
+  systemTopic: 'evgt-acs-${prefix}-${token}'
+}
+var createAcsSubscription = deployCommunicationServices && !empty(acsAccountId)
+
+resource appIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: names.identity
+  location: location
+  tags: tags
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'switchboard-monitoring'
+  params: {
+    logAnalyticsName: names.logAnalytics
+    appInsightsName: names.appInsights
+    location: location
+    tags: tags
+    retentionInDays: logRetentionInDays
+    publisherPrincipalId: appIdentity.properties.principalId
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'switchboard-storage'
+  params: {
+    name: names.storage
+    location: location
+    tags: tags
+    skuName: storageSku
+    appPrincipalId: appIdentity.properties.principalId
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'switchboard-keyvault'
+  params: {
+    name: names.keyVault
+    location: location
+    tags: tags
+    appPrincipalId: appIdentity.properties.principalId
+    deployerPrincipalId: deployerPrincipalId
+    deployerPrincipalType: deployerPrincipalType
+    logAnalyticsId: monitoring.outputs.logAnalyticsId
+  }
+}
+
+// Depends on the three modules above through their outputs, so the identity's role
+// assignments exist before the app first starts.
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'switchboard-functionapp'
+  params: {
+    name: names.functionApp
+    planName: names.plan
+    location: location
+    tags: tags
+    identityId: appIdentity.id
+    identityClientId: appIdentity.properties.clientId
+    storageAccountName: storage.outputs.name
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    tablesEndpoint: storage.outputs.tableEndpoint
+    appInsightsName: monitoring.outputs.appInsightsName
+    keyVaultUri: keyVault.outputs.vaultUri
+    sealingKeySecretName: sealingKeySecretName
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+    autoCloseSchedule: autoCloseSchedule
+    autoCloseMinMinutes: autoCloseMinMinutes
+  }
+}
+
+var baseUrl = 'https://${functionApp.outputs.defaultHostName}'
+var apiUrl = '${baseUrl}/api'
+
+module communication 'modules/communication.bicep' = if (deployCommunicationServices) {
+  name: 'switchboard-communication'
+  params: {
+    communicationServicesName: names.communicationServices
+    systemTopicName: names.systemTopic
+    dataLocation: communicationServicesDataLocation
+    tags: tags
+    storageAccountName: storage.outputs.name
+    deadLetterContainerName: storage.outputs.deadLetterContainerName
+    eventsEndpointUrl: createAcsSubscription ? '${apiUrl}/acs/${uriComponent(acsAccountId)}/events' : ''
+    aadTenantId: eventGridAadTenantId
+    aadApplicationIdOrUri: eventGridAadApplicationIdOrUri
+    maxDeliveryAttempts: eventGridMaxDeliveryAttempts
+    eventTimeToLiveInMinutes: eventGridEventTimeToLiveInMinutes
+  }
+}
+
+@description('Function App name (for az functionapp commands).')
+output functionAppName string = functionApp.outputs.name
+
+@description('Base URL of the app; PUBLIC_BASE_URL is set to it.')
+output baseUrl string = baseUrl
+
+@description('Callback and API URL patterns; replace {account_id} with the ID POST /api/admin/accounts returned.')
+output callbackUrls object = {
+  health: '${apiUrl}/health'
+  twilioInbound: '${apiUrl}/twilio/{account_id}/inbound'
+  twilioStatus: '${apiUrl}/twilio/{account_id}/status'
+  acsEvents: '${apiUrl}/acs/{account_id}/events'
+  telesignInbound: '${apiUrl}/telesign/{account_id}/inbound'
+  adminAccounts: '${apiUrl}/admin/accounts'
+  adminWorkstreams: '${apiUrl}/admin/workstreams'
+  conversations: '${apiUrl}/conversations'
+}
+
+@description('Key Vault holding the sealing key.')
+output keyVaultName string = keyVault.outputs.name
+
+@description('Name of the sealing key secret in that vault.')
+output sealingKeySecretName string = sealingKeySecretName
+
+@description('Storage account with the tables, host state and code package.')
+output storageAccountName string = storage.outputs.name
+
+@description('Client ID of the app\'s user-assigned identity (not a secret).')
+output identityClientId string = appIdentity.properties.clientId
+
+@description('Communication Services resource name, or empty.')
+output communicationServicesName string = deployCommunicationServices ? communication.outputs.communicationServicesName : ''
+
+@description('Event Grid system topic of the Communication Services resource, or empty.')
+output eventGridSystemTopicName string = deployCommunicationServices ? communication.outputs.systemTopicName : ''
+
+@description('Endpoint the ACS event subscription delivers to, or empty when no subscription was created.')
+output acsEventsEndpointUrl string = createAcsSubscription ? '${apiUrl}/acs/${uriComponent(acsAccountId)}/events' : ''

@@ -1,0 +1,185 @@
+// Flex Consumption plan + the Switchboard Function App (Linux, Python 3.11).
+// One user-assigned identity does everything: host storage, the deployment package,
+// the tables, the Key Vault reference and Application Insights ingestion.
+
+@description('Function App name; also the first label of its default host name.')
+param name string
+
+@description('Flex Consumption plan name.')
+param planName string
+
+@description('Azure region (must offer the Flex Consumption plan).')
+param location string
+
+@description('Tags applied to the plan and the app.')
+param tags object = {}
+
+@description('Resource ID of the user-assigned identity.')
+param identityId string
+
+@description('Client ID of the user-assigned identity (AZURE_CLIENT_ID for DefaultAzureCredential).')
+param identityClientId string
+
+@description('Storage account used for host storage and the deployment package.')
+param storageAccountName string
+
+@description('Blob endpoint of that account, ending with a slash.')
+param storageBlobEndpoint string
+
+@description('Container holding the deployment package.')
+param deploymentContainerName string
+
+@description('Table endpoint for SWITCHBOARD_TABLES_ENDPOINT, without a trailing slash.')
+param tablesEndpoint string
+
+@description('Application Insights component the app reports to.')
+param appInsightsName string
+
+@description('Key Vault URI (ending with a slash) holding the sealing key.')
+param keyVaultUri string
+
+@description('Name of the Key Vault secret with the Fernet sealing key(s).')
+param sealingKeySecretName string
+
+@description('Memory per instance, in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Upper bound on instances.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('AUTO_CLOSE_SCHEDULE: NCRONTAB schedule of the auto-close timer.')
+param autoCloseSchedule string = '0 */5 * * * *'
+
+@description('AUTO_CLOSE_MIN_MINUTES: inactivity, in minutes, after which a conversation is closed.')
+param autoCloseMinMinutes int = 480
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: appInsightsName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  // checkov:skip=CKV_AZURE_225: Zone redundancy needs a region with availability zones; this template targets any Flex Consumption region.
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  // checkov:skip=CKV_AZURE_222: Public network access is required: Twilio, TeleSign and Event Grid deliver webhooks from the internet.
+  // checkov:skip=CKV_AZURE_17: Twilio, TeleSign and Event Grid present no client certificates; the app checks Twilio signatures, Event Grid Entra tokens and function keys.
+  // checkov:skip=CKV_AZURE_78: Flex Consumption rejects siteConfig.ftpsState (ARM error 51021); FTP and SCM basic auth are turned off by basicPublishingCredentialsPolicies below.
+  // checkov:skip=CKV_AZURE_18: Flex Consumption does not expose siteConfig.http20Enabled; the HTTP version is managed by the platform front end.
+  // checkov:skip=CKV_AZURE_67: Same as CKV_AZURE_18 (the Function App variant of the HTTP version check).
+  // checkov:skip=CKV_AZURE_212: Flex Consumption scales from zero on demand; always-ready instances are a paid opt-in the providers' webhook retries do not need.
+  // checkov:skip=CKV_AZURE_213: App Service health check evicts instances of always-on plans; Flex instances come and go with demand, and deploy.sh probes /api/health itself.
+  name: name
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    publicNetworkAccess: 'Enabled'
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storageBlobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: 'python'
+        version: '3.11'
+      }
+    }
+  }
+}
+
+// App settings live in their own resource because PUBLIC_BASE_URL needs the app's default
+// host name, which exists only once the site does. This resource owns the complete set:
+// a redeploy resets any setting changed by hand.
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  // checkov reads every Microsoft.Web/sites/config as siteConfig; this one is the appsettings dictionary, so its site-level checks do not apply here (they run on functionApp above).
+  // checkov:skip=CKV_AZURE_13: Not siteConfig (see above); the app authenticates its callers itself (see CKV_AZURE_17 on functionApp).
+  // checkov:skip=CKV_AZURE_63: Not siteConfig (see above); requests are traced in Application Insights.
+  // checkov:skip=CKV_AZURE_65: Not siteConfig (see above); errors are logged to Application Insights.
+  // checkov:skip=CKV_AZURE_66: Not siteConfig (see above); failed requests are traced in Application Insights.
+  // checkov:skip=CKV_AZURE_80: Not siteConfig (see above); the app runs Python, not .NET.
+  // checkov:skip=CKV_AZURE_88: Not siteConfig (see above); Flex Consumption runs from its blob deployment package, not an Azure Files share.
+  // checkov:skip=CKV_AZURE_222: Not siteConfig (see above); public access is justified on functionApp.
+  parent: functionApp
+  name: 'appsettings'
+  properties: {
+    // Identity-based host storage (no connection string, no key).
+    AzureWebJobsStorage__accountName: storageAccountName
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: identityClientId
+    // Application Insights with Entra auth (local auth is off on the component).
+    APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+    // DefaultAzureCredential in the app picks the user-assigned identity.
+    AZURE_CLIENT_ID: identityClientId
+    SWITCHBOARD_TABLES_ENDPOINT: tablesEndpoint
+    // Versionless reference: the app gets the newest secret version after a restart.
+    SWITCHBOARD_SEALING_KEY: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${sealingKeySecretName}/)'
+    PUBLIC_BASE_URL: 'https://${functionApp.properties.defaultHostName}'
+    AUTO_CLOSE_SCHEDULE: autoCloseSchedule
+    AUTO_CLOSE_MIN_MINUTES: string(autoCloseMinMinutes)
+  }
+}
+
+// No FTP, no username/password publishing: code deploys authenticate with Entra ID.
+resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+@description('Function App name.')
+output name string = functionApp.name
+
+@description('Default host name of the app (no scheme).')
+output defaultHostName string = functionApp.properties.defaultHostName
