@@ -21,7 +21,7 @@ from localhost.auth import local_key
 from localhost.functions import AppLoadError, HttpFunction, TimerFunction, discover, import_app
 from localhost.invoke import Invoker
 from localhost.routes import Route, RouteTable, RouteTemplate, RouteTemplateError
-from localhost.server import STATUS_PATH, FunctionsServer, HostConfig
+from localhost.server import READY_LOG, STATUS_PATH, FunctionsServer, HostConfig
 from localhost.settings import SettingsError, load_local_settings, route_prefix
 from localhost.timers import TimerRunner
 
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     base_url = f"http://{args.host}:{server.server_address[1]}"
     _announce(base_url, prefix, http_functions, timer_functions)
     timers.start()
-    log.info("host running at %s (status: %s%s)", base_url, base_url, STATUS_PATH)
+    log.info("%s %s (status: %s%s)", READY_LOG, base_url, base_url, STATUS_PATH)
 
     stop.wait()
     server.shutdown()

@@ -23,7 +23,7 @@ from types import FrameType
 from cryptography.fernet import Fernet
 
 from localhost.auth import local_key
-from localhost.services import REPO_ROOT, Azurite, free_port, http_ok
+from localhost.services import REPO_ROOT, Azurite, ServiceError, free_port, http_ok
 from localhost.settings import route_prefix
 
 AZURITE_DIR = REPO_ROOT / ".azurite"
@@ -95,7 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
 
-    azurite = _start_storage(env)
+    try:
+        azurite = _start_storage(env)
+    except ServiceError as exc:
+        print(f"cannot start storage: {exc}", file=sys.stderr, flush=True)
+        return 1
     script_root = args.script_root.resolve()
     command = [sys.executable, "-m", "localhost", "--app", args.app, "--port", str(port)]
     command += ["--script-root", str(script_root)]

@@ -30,6 +30,7 @@ from localhost.routes import RouteTable
 log = logging.getLogger("localhost.http")
 
 STATUS_PATH = "/admin/host/status"
+READY_LOG = "host running at"  # logged once serving; services.LocalHost waits for it
 IDLE_TIMEOUT = 120.0  # seconds a keep-alive connection may sit idle before its thread is freed
 UNAUTHORIZED = "missing or wrong function key (x-functions-key header or ?code=)"
 

@@ -29,23 +29,22 @@ from types import TracebackType
 from typing import Self
 
 from localhost.auth import KEY_ENV, local_key
+from localhost.server import READY_LOG, STATUS_PATH
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NODE_BIN = REPO_ROOT / "node_modules" / ".bin"
 
 # Azurite's published development account; not a secret.
 AZURITE_ACCOUNT = "devstoreaccount1"
-AZURITE_KEY = (
-    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-)
+AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 
 _live: set[_Process] = set()
 _live_lock = threading.Lock()
-# Logs of services that have no data directory of their own; removed at exit.
-_LOG_DIR = Path(tempfile.mkdtemp(prefix="switchboard-services-"))
+# Logs of services that have no data directory of their own; created on first use, removed at exit.
+_log_dir: Path | None = None
 
 
 class ServiceError(RuntimeError):
@@ -66,12 +65,15 @@ def _node_tool(name: str) -> Path:
     return path
 
 
-def _port_open(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=0.5):
-            return True
-    except OSError:
-        return False
+def _new_log(prefix: str) -> Path:
+    """A fresh log file, so one start's output is never mistaken for another's."""
+    global _log_dir
+    with _live_lock:
+        if _log_dir is None:
+            _log_dir = Path(tempfile.mkdtemp(prefix="switchboard-services-"))
+        fd, name = tempfile.mkstemp(prefix=prefix, suffix=".log", dir=_log_dir)
+    os.close(fd)
+    return Path(name)
 
 
 class _Process:
@@ -90,6 +92,8 @@ class _Process:
         self.stop_signal = stop_signal
         self.log_path = log_path
         log_path.parent.mkdir(parents=True, exist_ok=True)
+        # Logs in a data directory are appended to across restarts; output() shows this run only.
+        self._log_start = log_path.stat().st_size if log_path.exists() else 0
         # The child keeps its own copy of the descriptor; ours can close right away.
         with open(log_path, "ab") as log:
             self.popen = subprocess.Popen(
@@ -106,7 +110,9 @@ class _Process:
 
     def output(self) -> str:
         try:
-            return self.log_path.read_text(errors="replace")
+            with open(self.log_path, "rb") as log:
+                log.seek(self._log_start)
+                return log.read().decode(errors="replace")
         except FileNotFoundError:
             return ""
 
@@ -155,7 +161,8 @@ def _stop_all() -> None:
         live = list(_live)
     for process in live:
         process.stop()
-    shutil.rmtree(_LOG_DIR, ignore_errors=True)
+    if _log_dir is not None:
+        shutil.rmtree(_log_dir, ignore_errors=True)
 
 
 class _Service:
@@ -174,12 +181,7 @@ class _Service:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.stop()
 
 
@@ -219,10 +221,10 @@ class Azurite(_Service):
             "--silent",
         ]
         # Azurite flushes its database on SIGINT only; SIGTERM would lose recent writes.
-        process = _Process(
-            f"Azurite (table, port {port})", argv, data_dir / "azurite.log", stop_signal=signal.SIGINT
-        )
-        process.wait_until(lambda: _port_open(host, port), "accepting connections", START_TIMEOUT)
+        process = _Process(f"Azurite (table, port {port})", argv, data_dir / "azurite.log", stop_signal=signal.SIGINT)
+        # Its own message, not a successful connect: another server may already hold the port.
+        started = f"successfully started on {host}:{port}"
+        process.wait_until(lambda: started in process.output(), "accepting connections", START_TIMEOUT)
         return cls(process, host, port)
 
 
@@ -239,7 +241,7 @@ class Prism(_Service):
         """Start it and wait until it reports it is listening."""
         tool = _node_tool("prism")
         port = port or free_port()
-        log = _LOG_DIR / f"prism-{port}.log"
+        log = _new_log(f"prism-{port}-")
         argv: list[str | os.PathLike[str]] = [tool, "mock", "-h", "127.0.0.1", "-p", str(port), Path(spec).resolve()]
         process = _Process(f"Prism (port {port})", argv, log)
         process.wait_until(lambda: "Prism is listening" in process.output(), "listening", START_TIMEOUT)
@@ -268,13 +270,11 @@ class LocalHost(_Service):
         script_root = Path(script_root).resolve()
         merged = {**os.environ, **env}
         # The script root need not be the repo root; `-m localhost` must still resolve.
-        merged["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(REPO_ROOT), merged.get("PYTHONPATH", "")) if p
-        )
+        merged["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), merged.get("PYTHONPATH", "")) if p)
         merged["PYTHONUNBUFFERED"] = "1"
         key = local_key(merged)
         merged[KEY_ENV] = key
-        log = _LOG_DIR / f"localhost-{port}.log"
+        log = _new_log(f"localhost-{port}-")
         argv: list[str | os.PathLike[str]] = [
             sys.executable, "-m", "localhost",
             "--app", app,
@@ -283,8 +283,13 @@ class LocalHost(_Service):
             "--script-root", script_root,
         ]
         process = _Process(f"local host (port {port})", argv, log, env=merged, cwd=script_root)
-        status_url = f"http://127.0.0.1:{port}/admin/host/status"
-        process.wait_until(lambda: http_ok(status_url), "serving /admin/host/status", START_TIMEOUT)
+        status_url = f"http://127.0.0.1:{port}{STATUS_PATH}"
+        # The log line proves it is our process that answers, not another one holding the port.
+        process.wait_until(
+            lambda: READY_LOG in process.output() and http_ok(status_url),
+            "serving /admin/host/status",
+            START_TIMEOUT,
+        )
         return cls(process, port, key)
 
 

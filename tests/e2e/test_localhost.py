@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import json
 import shutil
+import socket
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -206,6 +207,13 @@ def test_graceful_stop() -> None:
     service.stop()
     assert "received SIGTERM, stopping" in service.output()
     assert service.output().rstrip().endswith("stopped")
+
+
+def test_azurite_on_a_taken_port_fails_instead_of_reporting_the_other_server(tmp_path: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        with pytest.raises(ServiceError, match=r"EADDRINUSE|address already in use"):
+            Azurite.start(tmp_path / "azurite", port=port)
 
 
 def test_azurite_keeps_data_across_restart(tmp_path: Path) -> None:
