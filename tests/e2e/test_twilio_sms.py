@@ -12,9 +12,8 @@ import pytest
 from config import Settings
 from functions.wiring import build
 from tests.conftest import FakeClock
-from tests.integration.test_ingest import inbound
 from tests.support.twilio import (
-    ACCOUNT_SID, AUTH_TOKEN, BUSINESS_E164, CUSTOMER, account_body, fixture_form, message_created,
+    ACCOUNT_SID, AUTH_TOKEN, BUSINESS_E164, CUSTOMER, account_body, fixture_form, inbound, message_created,
 )
 
 MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"

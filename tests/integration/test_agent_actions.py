@@ -7,10 +7,9 @@ import pytest
 from channels.base import StatusUpdate
 from channels.twilio import TwilioSender
 from conversations.errors import Conflict, ProviderError, ValidationFailed
-from tests.integration.test_ingest import inbound
 from tests.support.recorder import Recorder, serve
 from tests.support.storage import RoundTrips
-from tests.support.twilio import ACCOUNT_SID, BUSINESS_E164, CUSTOMER, account_body, message_created
+from tests.support.twilio import ACCOUNT_SID, BUSINESS_E164, CUSTOMER, account_body, inbound, message_created
 
 MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
 

@@ -7,15 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from channels.base import InboundMessage
 from conversations.errors import StorageUnavailable
 from tests.support.storage import Outage, RoundTrips
-from tests.support.twilio import BUSINESS_E164, CUSTOMER, account_body
-
-
-def inbound(account_id: str, sid: str, body: str = "hello", customer: str = CUSTOMER) -> InboundMessage:
-    return InboundMessage(provider="twilio", account_id=account_id, provider_message_id=sid,
-                          business=BUSINESS_E164, customer=customer, body=body)
+from tests.support.twilio import BUSINESS_E164, CUSTOMER, account_body, inbound
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ from urllib.parse import parse_qsl, urlencode
 
 from twilio.request_validator import RequestValidator
 
+from channels.base import InboundMessage
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
@@ -45,3 +47,9 @@ def account_body(**overrides) -> dict:
     }
     body.update(overrides)
     return body
+
+
+def inbound(account_id: str, sid: str, body: str = "hello", customer: str = CUSTOMER) -> InboundMessage:
+    """A Twilio SMS as the engine receives it, for tests that skip the webhook."""
+    return InboundMessage(provider="twilio", account_id=account_id, provider_message_id=sid,
+                          business=BUSINESS_E164, customer=customer, body=body)
