@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Build the zip that deploy.sh uploads with
+`az functionapp deployment source config-zip --build-remote true`.
+
+The package holds the app as the Functions host sees it at the root of the zip:
+host.json, requirements.txt (the remote build installs it), every top-level *.py file
+(function_app.py, config.py, ...) and every top-level directory that contains Python code
+(functions/, channels/, conversations/, storage/, ...). The tree is read at packaging time,
+so a new top-level package is picked up without touching this script.
+
+Never packaged: tests, local tooling (localhost/, bench/), infra/, docs/, hidden entries
+(.git, .venv, .venv-infra, ...), virtualenvs, caches, local.settings.json, and anything
+matched by a `.funcignore` file at the repository root (same role as for Core Tools:
+one glob per line, `#` comments, matched against paths relative to the root).
+
+Usage: package_app.py --output PATH.zip [--root DIR] [--list]
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import sys
+import zipfile
+from pathlib import Path, PurePosixPath
+
+REQUIRED_FILES = ("function_app.py", "host.json", "requirements.txt")
+TOP_LEVEL_FILES = ("host.json", "requirements.txt")
+EXCLUDED_DIRS = {
+    "tests",
+    "localhost",
+    "bench",
+    "infra",
+    "docs",
+    "node_modules",
+    "__pycache__",
+    "venv",
+    "env",
+}
+EXCLUDED_NAMES = {"local.settings.json", ".DS_Store"}
+EXCLUDED_SUFFIXES = (".pyc", ".pyo")
+# Fixed timestamp: the same tree always gives the same zip.
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def read_funcignore(root: Path) -> list[str]:
+    path = root / ".funcignore"
+    if not path.is_file():
+        return []
+    patterns = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            patterns.append(line.rstrip("/"))
+    return patterns
+
+
+def ignored(rel: PurePosixPath, patterns: list[str]) -> bool:
+    """True if the path, or one of its parent directories, matches a .funcignore glob."""
+    candidates = [str(rel)] + [str(parent) for parent in rel.parents if str(parent) != "."]
+    return any(fnmatch.fnmatch(candidate, pattern) for pattern in patterns for candidate in candidates)
+
+
+def excluded_name(name: str) -> bool:
+    return name.startswith(".") or name in EXCLUDED_NAMES or name.endswith(EXCLUDED_SUFFIXES)
+
+
+def contains_python(directory: Path) -> bool:
+    return any(True for _ in directory.rglob("*.py"))
+
+
+def collect(root: Path) -> list[PurePosixPath]:
+    missing = [name for name in REQUIRED_FILES if not (root / name).is_file()]
+    if missing:
+        raise SystemExit(f"package_app: {root} is not the app root, missing: {', '.join(missing)}")
+    patterns = read_funcignore(root)
+    files: list[PurePosixPath] = []
+    for entry in sorted(root.iterdir()):
+        rel = PurePosixPath(entry.name)
+        if excluded_name(entry.name) or ignored(rel, patterns):
+            continue
+        if entry.is_file() and (entry.suffix == ".py" or entry.name in TOP_LEVEL_FILES):
+            files.append(rel)
+        elif entry.is_dir() and entry.name not in EXCLUDED_DIRS and contains_python(entry):
+            for path in sorted(entry.rglob("*")):
+                sub = PurePosixPath(path.relative_to(root).as_posix())
+                if not path.is_file() or ignored(sub, patterns):
+                    continue
+                if any(excluded_name(part) or part in EXCLUDED_DIRS for part in sub.parts):
+                    continue
+                files.append(sub)
+    return files
+
+
+def build(root: Path, output: Path) -> list[PurePosixPath]:
+    files = collect(root)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for rel in files:
+            info = zipfile.ZipInfo(str(rel), date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, (root / rel).read_bytes())
+    return files
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Package the Switchboard function app for a zip deploy.")
+    parser.add_argument("--output", required=True, type=Path, help="zip file to write")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path(__file__).resolve().parent.parent,
+        help="app root (default: the repository containing this script)",
+    )
+    parser.add_argument("--list", action="store_true", help="print the packaged paths")
+    args = parser.parse_args(argv)
+    files = build(args.root.resolve(), args.output)
+    if args.list:
+        for rel in files:
+            print(rel)
+    print(f"package_app: {len(files)} files -> {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
