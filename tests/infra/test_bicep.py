@@ -1,0 +1,350 @@
+"""The Bicep templates parse, keep their security invariants, and checkov finds nothing.
+
+pycep and checkov come from .venv-infra (created by `make install` from
+infra/requirements.txt), kept apart from the app's venv because checkov's dependency tree
+is large and tightly pinned. Both run offline.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+INFRA = REPO / "infra"
+INFRA_BIN = REPO / ".venv-infra" / "bin"
+BICEP_FILES = sorted(INFRA.rglob("*.bicep"))
+
+PARSE = """
+import json, sys
+from pathlib import Path
+from pycep import BicepParser
+parser = BicepParser()
+print(json.dumps({p: parser.parse(file_path=Path(p)) for p in sys.argv[1:]}, default=str))
+"""
+
+# Built-in roles the templates may grant, and nothing broader.
+EXPECTED_ROLES = {
+    "b7e6dc6d-f1e8-4753-8033-0f276bb0955b": "Storage Blob Data Owner (host storage, deployment package)",
+    "974c5e8b-45b9-4653-ba55-5f855dd0fb88": "Storage Queue Data Contributor (Functions runtime)",
+    "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3": "Storage Table Data Contributor (Switchboard tables)",
+    "3913510d-42f4-4e42-8a64-420c390055eb": "Monitoring Metrics Publisher (App Insights, Entra auth)",
+    "4633458b-17de-408a-b874-0445c86b69e6": "Key Vault Secrets User (app, Key Vault reference)",
+    "b86a8fe4-44ce-4948-aee5-eccb2c155cd7": "Key Vault Secrets Officer (deployer, sealing key)",
+    "ba92f5b4-2d11-453d-a403-e96b0029c9fe": "Storage Blob Data Contributor (Event Grid dead-letter container)",
+}
+
+ACS_EVENT_TYPES = [
+    "Microsoft.Communication.AdvancedMessageReceived",
+    "Microsoft.Communication.AdvancedMessageDeliveryStatusUpdated",
+    "Microsoft.Communication.SMSReceived",
+    "Microsoft.Communication.SMSDeliveryReportReceived",
+]
+
+APP_SETTINGS = {
+    "AzureWebJobsStorage__accountName",
+    "AzureWebJobsStorage__credential",
+    "AzureWebJobsStorage__clientId",
+    "APPLICATIONINSIGHTS_CONNECTION_STRING",
+    "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+    "AZURE_CLIENT_ID",
+    "SWITCHBOARD_TABLES_ENDPOINT",
+    "SWITCHBOARD_SEALING_KEY",
+    "PUBLIC_BASE_URL",
+    "AUTO_CLOSE_SCHEDULE",
+    "AUTO_CLOSE_MIN_MINUTES",
+}
+
+# Settings and siteConfig properties a Flex Consumption app must not carry (deprecated,
+# or rejected by ARM with error 51021).
+FLEX_FORBIDDEN_SETTINGS = {
+    "FUNCTIONS_WORKER_RUNTIME",
+    "FUNCTIONS_EXTENSION_VERSION",
+    "WEBSITE_RUN_FROM_PACKAGE",
+    "WEBSITE_CONTENTSHARE",
+    "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
+    "SCM_DO_BUILD_DURING_DEPLOYMENT",
+    "ENABLE_ORYX_BUILD",
+    "AzureWebJobsStorage",
+}
+FLEX_FORBIDDEN_SITE_CONFIG = {
+    "linuxFxVersion",
+    "ftpsState",
+    "alwaysOn",
+    "use32BitWorkerProcess",
+    "netFrameworkVersion",
+    "functionsRuntimeScaleMonitoringEnabled",
+}
+
+SKIP_COMMENT = re.compile(r"//\s*checkov:skip=(?P<id>CKV2?_[A-Z]+_\d+)(?P<rest>.*)$")
+
+
+def infra_tool(name: str) -> Path:
+    path = INFRA_BIN / name
+    assert path.exists(), f"{path} is missing: `make install` creates .venv-infra from infra/requirements.txt"
+    return path
+
+
+def offline_env() -> dict[str, str]:
+    # No update check, no Prisma Cloud mapping download: checkov stays offline.
+    return {**os.environ, "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "BC_SKIP_MAPPING": "TRUE"}
+
+
+@pytest.fixture(scope="module")
+def parsed() -> dict[str, dict]:
+    result = subprocess.run(
+        [str(infra_tool("python")), "-c", PARSE, *map(str, BICEP_FILES)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return {Path(path).relative_to(INFRA).as_posix(): tree for path, tree in json.loads(result.stdout).items()}
+
+
+@pytest.fixture(scope="module")
+def checkov_report() -> dict:
+    # No --quiet: the report must list the skipped checks too, to match them with the
+    # inline skip comments.
+    result = subprocess.run(
+        [
+            str(infra_tool("checkov")),
+            "--directory",
+            str(INFRA),
+            "--framework",
+            "bicep",
+            "--skip-download",
+            "--compact",
+            "--output",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=offline_env(),
+        cwd=REPO,
+    )
+    assert result.stdout.strip(), f"checkov printed no report (exit {result.returncode}): {result.stderr[-2000:]}"
+    report = json.loads(result.stdout)
+    reports = report if isinstance(report, list) else [report]
+    bicep = [r for r in reports if r.get("check_type") == "bicep"]
+    assert len(bicep) == 1, f"expected one bicep report, got {[r.get('check_type') for r in reports]}"
+    bicep[0]["exit_code"] = result.returncode
+    return bicep[0]
+
+
+def resources(parsed: dict[str, dict], file: str) -> dict[str, dict]:
+    """Resources of a file, with a conditional resource's body unwrapped."""
+    out = {}
+    for name, resource in parsed[file]["resources"].items():
+        config = resource["config"]
+        if "condition" in config:
+            config = {**config["config"], "__condition__": config["condition"]}
+        out[name] = {**resource, "config": config}
+    return out
+
+
+def test_infra_holds_the_main_template_and_its_modules() -> None:
+    names = {path.relative_to(INFRA).as_posix() for path in BICEP_FILES}
+    assert {"main.bicep", "modules/functionapp.bicep", "modules/storage.bicep"} <= names
+
+
+@pytest.mark.parametrize("path", BICEP_FILES, ids=lambda p: p.relative_to(INFRA).as_posix())
+def test_bicep_file_parses(path: Path) -> None:
+    result = subprocess.run(
+        [str(infra_tool("python")), "-c", PARSE, str(path)], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, f"pycep cannot parse {path}:\n{result.stderr[-3000:]}"
+    tree = json.loads(result.stdout)[str(path)]
+    assert tree.get("resources") or tree.get("modules"), f"{path} declares nothing"
+
+
+def test_every_parameter_and_output_has_a_description(parsed: dict[str, dict]) -> None:
+    missing = [
+        f"{file}: {kind} {name}"
+        for file, tree in parsed.items()
+        for kind in ("parameters", "outputs")
+        for name, item in tree[kind].items()
+        if not any(d.get("type") == "description" and d.get("argument") for d in item.get("decorators", []))
+    ]
+    assert not missing, "undocumented: " + ", ".join(missing)
+
+
+def test_modules_referenced_by_the_templates_exist(parsed: dict[str, dict]) -> None:
+    for file, tree in parsed.items():
+        for name, module in tree.get("modules", {}).items():
+            assert module["type"] == "local", f"{file}: module {name} comes from a registry"
+            target = (INFRA / file).parent / module["detail"]["path"]
+            assert target.is_file(), f"{file}: module {name} points at missing {target}"
+
+
+def test_parameters_file_only_sets_template_parameters(parsed: dict[str, dict]) -> None:
+    document = json.loads((INFRA / "main.parameters.json").read_text())
+    assert document["$schema"].endswith("deploymentParameters.json#")
+    unknown = set(document["parameters"]) - set(parsed["main.bicep"]["parameters"])
+    assert not unknown, f"main.parameters.json sets parameters main.bicep does not declare: {unknown}"
+
+
+def test_deploy_script_only_passes_template_parameters(parsed: dict[str, dict]) -> None:
+    passed = set(re.findall(r'"(\w+)=\$', (INFRA / "deploy.sh").read_text()))
+    assert {"namePrefix", "location", "deployerPrincipalId", "acsAccountId"} <= passed
+    unknown = passed - set(parsed["main.bicep"]["parameters"])
+    assert not unknown, f"deploy.sh passes parameters main.bicep does not declare: {unknown}"
+
+
+def test_api_versions_are_dated_and_stable(parsed: dict[str, dict]) -> None:
+    allowed_preview = {"Microsoft.Insights/diagnosticSettings": "2021-05-01-preview"}
+    for file, tree in parsed.items():
+        for name, resource in tree["resources"].items():
+            version = resource["api_version"]
+            assert re.fullmatch(r"\d{4}-\d{2}-\d{2}(-preview)?", version), f"{file}: {name}@{version}"
+            if version.endswith("-preview"):
+                assert allowed_preview.get(resource["type"]) == version, f"{file}: {name} uses {version}"
+
+
+def test_role_assignments_grant_only_the_data_roles_needed(parsed: dict[str, dict]) -> None:
+    text = "\n".join(path.read_text() for path in BICEP_FILES)
+    role_ids = set(re.findall(r"'([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'", text))
+    assert role_ids == set(EXPECTED_ROLES), f"unexpected role definitions: {role_ids ^ set(EXPECTED_ROLES)}"
+    for file, tree in parsed.items():
+        for name, resource in resources(parsed, file).items():
+            if resource["type"] == "Microsoft.Authorization/roleAssignments":
+                assert resource["config"]["scope"], f"{file}: {name} has no explicit scope"
+
+
+def test_storage_is_reachable_with_entra_only(parsed: dict[str, dict]) -> None:
+    props = resources(parsed, "modules/storage.bicep")["storage"]["config"]["properties"]
+    assert props["allowSharedKeyAccess"] is False
+    assert props["allowBlobPublicAccess"] is False
+    assert props["minimumTlsVersion"] == "TLS1_2"
+    assert props["supportsHttpsTrafficOnly"] is True
+    assert props["defaultToOAuthAuthentication"] is True
+
+
+def test_key_vault_uses_rbac_soft_delete_and_purge_protection(parsed: dict[str, dict]) -> None:
+    props = resources(parsed, "modules/keyvault.bicep")["vault"]["config"]["properties"]
+    assert props["enableRbacAuthorization"] is True
+    assert props["enableSoftDelete"] is True
+    assert props["enablePurgeProtection"] is True
+
+
+def test_telemetry_has_local_auth_off(parsed: dict[str, dict]) -> None:
+    monitoring = resources(parsed, "modules/monitoring.bicep")
+    assert monitoring["appInsights"]["config"]["properties"]["DisableLocalAuth"] is True
+    assert monitoring["logAnalytics"]["config"]["properties"]["features"]["disableLocalAuth"] is True
+
+
+def test_function_app_is_flex_python_311_https_only_with_one_identity(parsed: dict[str, dict]) -> None:
+    app = resources(parsed, "modules/functionapp.bicep")
+    plan = app["plan"]["config"]
+    assert plan["sku"] == {"tier": "FlexConsumption", "name": "FC1"}
+    assert plan["properties"]["reserved"] is True
+    site = app["functionApp"]["config"]
+    assert site["kind"] == "functionapp,linux"
+    assert site["identity"]["type"] == "UserAssigned"
+    props = site["properties"]
+    assert props["httpsOnly"] is True
+    assert props["siteConfig"]["minTlsVersion"] == "1.2"
+    assert props["keyVaultReferenceIdentity"] == "identityId"
+    assert not FLEX_FORBIDDEN_SITE_CONFIG & set(props["siteConfig"])
+    config = props["functionAppConfig"]
+    assert config["runtime"] == {"name": "python", "version": "3.11"}
+    assert config["deployment"]["storage"]["authentication"]["type"] == "UserAssignedIdentity"
+    policies = {
+        r["config"]["name"]: r["config"]["properties"]["allow"]
+        for r in app.values()
+        if r["type"] == "Microsoft.Web/sites/basicPublishingCredentialsPolicies"
+    }
+    assert policies == {"ftp": False, "scm": False}
+
+
+def test_app_settings_are_the_ones_the_code_reads(parsed: dict[str, dict]) -> None:
+    settings = resources(parsed, "modules/functionapp.bicep")["appSettings"]["config"]["properties"]
+    assert set(settings) == APP_SETTINGS
+    assert not FLEX_FORBIDDEN_SETTINGS & set(settings)
+    assert settings["AzureWebJobsStorage__credential"] == "managedidentity"
+    assert settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] == "ClientId=${identityClientId};Authorization=AAD"
+    assert settings["SWITCHBOARD_SEALING_KEY"] == (
+        "@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${sealingKeySecretName}/)"
+    )
+    assert settings["PUBLIC_BASE_URL"] == "https://${functionApp.properties.defaultHostName}"
+    main_params = parsed["main.bicep"]["parameters"]
+    assert main_params["autoCloseSchedule"]["default"] == "0 */5 * * * *"
+    assert main_params["autoCloseMinMinutes"]["default"] == 480
+
+
+def test_acs_event_subscription_uses_entra_auth_retries_and_dead_letters(parsed: dict[str, dict]) -> None:
+    comm = resources(parsed, "modules/communication.bicep")
+    assert comm["systemTopic"]["config"]["properties"]["topicType"] == "Microsoft.Communication.CommunicationServices"
+    subscription = comm["eventSubscription"]["config"]
+    assert subscription["__condition__"] == "createSubscription"
+    props = subscription["properties"]
+    destination = props["destination"]
+    assert destination["endpointType"] == "WebHook"
+    assert destination["properties"]["azureActiveDirectoryTenantId"]
+    assert destination["properties"]["azureActiveDirectoryApplicationIdOrUri"]
+    assert props["filter"]["includedEventTypes"] == ACS_EVENT_TYPES
+    assert set(props["retryPolicy"]) == {"maxDeliveryAttempts", "eventTimeToLiveInMinutes"}
+    dead_letter = props["deadLetterWithResourceIdentity"]
+    assert dead_letter["identity"]["type"] == "SystemAssigned"
+    assert dead_letter["deadLetterDestination"]["endpointType"] == "StorageBlob"
+    main = parsed["main.bicep"]
+    assert main["modules"]["communication"]["config"]["condition"] == "deployCommunicationServices"
+
+
+def test_outputs_give_every_callback_and_no_secret(parsed: dict[str, dict]) -> None:
+    outputs = parsed["main.bicep"]["outputs"]
+    callbacks = outputs["callbackUrls"]["value"]
+    assert callbacks == {
+        "health": "${apiUrl}/health",
+        "twilioInbound": "${apiUrl}/twilio/{account_id}/inbound",
+        "twilioStatus": "${apiUrl}/twilio/{account_id}/status",
+        "acsEvents": "${apiUrl}/acs/{account_id}/events",
+        "telesignInbound": "${apiUrl}/telesign/{account_id}/inbound",
+        "adminAccounts": "${apiUrl}/admin/accounts",
+        "adminWorkstreams": "${apiUrl}/admin/workstreams",
+        "conversations": "${apiUrl}/conversations",
+    }
+    assert "baseUrl" in outputs
+    for file, tree in parsed.items():
+        dumped = json.dumps(tree["outputs"])
+        for leak in ("listKeys", "ConnectionString", "InstrumentationKey", "secretUriWithVersion"):
+            assert leak not in dumped, f"{file}: an output exposes {leak}"
+    assert "listKeys" not in "\n".join(path.read_text() for path in BICEP_FILES)
+
+
+def test_checkov_reports_no_failed_check(checkov_report: dict) -> None:
+    summary = checkov_report["summary"]
+    failed = [
+        f"{c['check_id']} {c['file_path']} {c['resource']}: {c['check_name']}"
+        for c in checkov_report["results"]["failed_checks"]
+    ]
+    assert summary["parsing_errors"] == 0
+    assert summary["failed"] == 0, "checkov failed checks:\n" + "\n".join(failed)
+    # A scan that silently read nothing would also have no failure.
+    assert summary["passed"] > 0
+    assert summary["resource_count"] > 0
+    assert checkov_report["exit_code"] == 0
+
+
+def test_every_inline_skip_has_a_reason_and_matches_a_finding(checkov_report: dict) -> None:
+    comments: collections.Counter[tuple[str, str]] = collections.Counter()
+    for path in BICEP_FILES:
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            match = SKIP_COMMENT.search(line)
+            if not match:
+                assert "checkov:skip" not in line, f"{path}:{number}: malformed skip comment"
+                continue
+            reason = match["rest"].lstrip(":").strip()
+            assert match["rest"].startswith(":") and len(reason) >= 20, f"{path}:{number}: skip without a reason"
+            comments[(path.relative_to(INFRA).as_posix(), match["id"])] += 1
+    skipped = collections.Counter(
+        (c["file_path"].lstrip("/"), c["check_id"]) for c in checkov_report["results"]["skipped_checks"]
+    )
+    assert comments == skipped, f"skip comments without a finding: {comments - skipped}; findings: {skipped - comments}"
