@@ -61,6 +61,9 @@ param deployerPrincipalId string = ''
 ])
 param deployerPrincipalType string = 'User'
 
+@description('Base URL (https://host, no trailing slash) that providers call, when a custom domain or gateway fronts the app; becomes PUBLIC_BASE_URL and the base of every callback URL. Empty: https://<app default host name>.')
+param publicBaseUrl string = ''
+
 @description('AUTO_CLOSE_SCHEDULE: NCRONTAB (six fields) schedule of the timer that closes idle conversations.')
 param autoCloseSchedule string = '0 */5 * * * *'
 
@@ -170,12 +173,13 @@ module functionApp 'modules/functionapp.bicep' = {
     sealingKeySecretName: sealingKeySecretName
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
+    publicBaseUrl: publicBaseUrl
     autoCloseSchedule: autoCloseSchedule
     autoCloseMinMinutes: autoCloseMinMinutes
   }
 }
 
-var baseUrl = 'https://${functionApp.outputs.defaultHostName}'
+var baseUrl = empty(publicBaseUrl) ? 'https://${functionApp.outputs.defaultHostName}' : publicBaseUrl
 var apiUrl = '${baseUrl}/api'
 
 module communication 'modules/communication.bicep' = if (deployCommunicationServices) {
@@ -198,8 +202,11 @@ module communication 'modules/communication.bicep' = if (deployCommunicationServ
 @description('Function App name (for az functionapp commands).')
 output functionAppName string = functionApp.outputs.name
 
-@description('Base URL of the app; PUBLIC_BASE_URL is set to it.')
+@description('Base URL providers call; PUBLIC_BASE_URL is set to it.')
 output baseUrl string = baseUrl
+
+@description('Default host name of the Function App (https://<name>.azurewebsites.net style).')
+output defaultHostUrl string = 'https://${functionApp.outputs.defaultHostName}'
 
 @description('Callback and API URL patterns; replace {account_id} with the ID POST /api/admin/accounts returned.')
 output callbackUrls object = {

@@ -54,6 +54,9 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
+@description('PUBLIC_BASE_URL: https://host (no trailing slash) that providers call, when a custom domain or gateway fronts the app. Empty: the app\'s default host name.')
+param publicBaseUrl string = ''
+
 @description('AUTO_CLOSE_SCHEDULE: NCRONTAB schedule of the auto-close timer.')
 param autoCloseSchedule string = '0 */5 * * * *'
 
@@ -155,7 +158,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     SWITCHBOARD_TABLES_ENDPOINT: tablesEndpoint
     // Versionless reference: the app gets the newest secret version after a restart.
     SWITCHBOARD_SEALING_KEY: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${sealingKeySecretName}/)'
-    PUBLIC_BASE_URL: 'https://${functionApp.properties.defaultHostName}'
+    // Callback URLs and Twilio signature checks are built from it: it must be the URL providers call.
+    PUBLIC_BASE_URL: empty(publicBaseUrl) ? 'https://${functionApp.properties.defaultHostName}' : publicBaseUrl
     AUTO_CLOSE_SCHEDULE: autoCloseSchedule
     AUTO_CLOSE_MIN_MINUTES: string(autoCloseMinMinutes)
   }
