@@ -68,10 +68,10 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
 }
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  // checkov:skip=CKV_AZURE_225: Zone redundancy needs a region with availability zones; this template targets any Flex Consumption region.
   name: planName
   location: location
   tags: tags
-  // checkov:skip=CKV_AZURE_225: Zone redundancy needs a region with availability zones; this template targets any Flex Consumption region.
   kind: 'functionapp'
   sku: {
     tier: 'FlexConsumption'
@@ -88,7 +88,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   // checkov:skip=CKV_AZURE_78: Flex Consumption rejects siteConfig.ftpsState (ARM error 51021); FTP and SCM basic auth are turned off by basicPublishingCredentialsPolicies below.
   // checkov:skip=CKV_AZURE_18: Flex Consumption does not expose siteConfig.http20Enabled; the HTTP version is managed by the platform front end.
   // checkov:skip=CKV_AZURE_67: Same as CKV_AZURE_18 (the Function App variant of the HTTP version check).
-  // checkov:skip=CKV_AZURE_212: Flex Consumption scales from zero on demand; always-ready instances are a paid opt-in the providers' webhook retries do not need.
+  // checkov:skip=CKV_AZURE_212: Flex Consumption scales from zero on demand; always-ready instances are a paid opt-in this webhook traffic does not need.
   // checkov:skip=CKV_AZURE_213: App Service health check evicts instances of always-on plans; Flex instances come and go with demand, and deploy.sh probes /api/health itself.
   name: name
   location: location
