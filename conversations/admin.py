@@ -12,6 +12,7 @@ from conversations.errors import Conflict, NotFound, ValidationFailed
 from conversations.models import Account, Number, Workstream
 from conversations.phone import parse_entered, parse_short_code
 from conversations.validation import choice, reject_unknown, require_object, text, whole_number
+from conversations.workstream_settings import FIELDS as SETTINGS_FIELDS, parse_settings
 from storage.accounts import AccountStore
 from storage.directory import Directory
 from storage.sealing import mask
@@ -21,7 +22,7 @@ ACCOUNT_NUMBER = "account-number"
 NUMBER_TYPES = ("long_code", "short_code", "toll_free")
 MAX_AUTO_CLOSE_MINUTES = 30 * 24 * 60
 _ACCOUNT_FIELDS = ("name", "channel", "provider", "credentials", "numbers")
-_WORKSTREAM_FIELDS = ("name", "channel", "account_id", "number", "auto_close_after_minutes")
+_WORKSTREAM_FIELDS = ("name", "channel", "account_id", "number", "auto_close_after_minutes", *SETTINGS_FIELDS)
 
 
 class AccountAdmin:
@@ -148,6 +149,7 @@ class WorkstreamAdmin:
             id=uuid.uuid4().hex, name=text(body, "name"), channel=self._channel(body, account),
             account_id=account.id, number=number,
             auto_close_after_minutes=minutes or self._default, created_at=now, updated_at=now,
+            settings=parse_settings(body),
         )
         self._claim(workstream)
         try:
@@ -181,6 +183,7 @@ class WorkstreamAdmin:
             channel=self._channel(body, account) if ("channel" in body or "account_id" in body) else current.channel,
             account_id=account.id, number=number,
             auto_close_after_minutes=minutes or current.auto_close_after_minutes, updated_at=self._clock(),
+            settings=parse_settings(body, current.settings),
         )
         if number != current.number:
             self._claim(updated)
@@ -234,7 +237,7 @@ class WorkstreamAdmin:
     def view(w: Workstream) -> dict[str, Any]:
         return {
             "id": w.id, "name": w.name, "channel": w.channel, "account_id": w.account_id, "number": w.number,
-            "auto_close_after_minutes": w.auto_close_after_minutes,
+            "auto_close_after_minutes": w.auto_close_after_minutes, **w.settings.to_dict(),
             "created_at": w.created_at.isoformat(), "updated_at": w.updated_at.isoformat(),
         }
 

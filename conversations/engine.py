@@ -15,12 +15,15 @@ from typing import Callable, Mapping
 
 from channels.base import InboundMessage, OutboundMessage, Sender, StatusUpdate
 from conversations import status as statuses
+from conversations.phone import country_of
+from conversations.routing import route
 from conversations.errors import Conflict, NotFound, ProviderError, StorageUnavailable, ValidationFailed
 from conversations.models import (
     ACTIVE, CLOSED, CLOSED_BY_AGENT, CLOSED_FOR_INACTIVITY, INBOUND, OPEN, OUTBOUND, WAITING,
     Account, Conversation, Message,
 )
 from storage.accounts import AccountStore
+from storage.contacts import ContactStore
 from storage.deadlines import DeadlineStore
 from storage.threads import ConcurrencyConflict, DuplicateMarker, Head, ThreadStore, partition_of, thread_key
 from storage.workstreams import WorkstreamStore
@@ -52,6 +55,7 @@ class Engine:
         deadlines: DeadlineStore,
         accounts: AccountStore,
         workstreams: WorkstreamStore,
+        contacts: ContactStore,
         senders: Mapping[str, Sender],
         callback_urls: Callable[[Account, str], dict[str, str]],
         default_auto_close_minutes: int,
@@ -61,6 +65,7 @@ class Engine:
         self._deadlines = deadlines
         self._accounts = accounts
         self._workstreams = workstreams
+        self._contacts = contacts
         self._senders = senders
         self._callback_urls = callback_urls
         self._default_auto_close = default_auto_close_minutes
@@ -107,12 +112,21 @@ class Engine:
         workstream = self._workstreams.for_number(inbound.business)
         if workstream is not None and workstream.account_id != account.id:
             workstream = None
+        contact = self._contacts.by_phone(inbound.customer) if inbound.customer.startswith("+") else None
+        queue = None
+        if workstream is not None:
+            facts = {"body": inbound.body, "customer": inbound.customer, "country": country_of(inbound.customer),
+                     **{f"contact.{k}": v for k, v in (contact.fields if contact else {}).items()}}
+            if contact is not None:
+                facts["contact.name"] = contact.name
+            queue = route(workstream.settings.routing_rules, facts, workstream.settings.default_queue)
         return Conversation(
             id=conversation_id, state=OPEN, channel=account.channel, provider=account.provider,
             account_id=account.id, workstream_id=workstream.id if workstream else None,
             customer=inbound.customer, business=inbound.business, agent=None, created_at=now,
             last_activity_at=now, last_customer_message_at=now,
             auto_close_after_minutes=workstream.auto_close_after_minutes if workstream else self._default_auto_close,
+            queue=queue, contact_id=contact.id if contact else None, contact_name=contact.name if contact else None,
         )
 
     def apply_status(self, update: StatusUpdate) -> bool:
@@ -122,8 +136,8 @@ class Engine:
 
     # -- agents ------------------------------------------------------------------------
 
-    def list(self, state: str | None, workstream_id: str | None, limit: int) -> list[Conversation]:
-        return self._threads.list_conversations(state, workstream_id, limit)
+    def list(self, filters: Mapping[str, str], limit: int) -> list[Conversation]:
+        return self._threads.list_conversations(filters, limit)
 
     def get(self, conversation_id: str) -> Conversation:
         conversation = self._threads.get_conversation(conversation_id) if _well_formed(conversation_id) else None

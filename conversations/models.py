@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from conversations.workstream_settings import WorkstreamSettings
+
 OPEN, ACTIVE, WAITING, CLOSED = "open", "active", "waiting", "closed"
 LIVE_STATES = (OPEN, ACTIVE, WAITING)
 STATES = (OPEN, ACTIVE, WAITING, CLOSED)
@@ -48,6 +50,17 @@ class Workstream:
     account_id: str
     number: str
     auto_close_after_minutes: int
+    created_at: datetime
+    updated_at: datetime
+    settings: WorkstreamSettings = field(default_factory=WorkstreamSettings)
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: str
+    mobile_phone: str  # E.164 with "+", unique
+    name: str
+    fields: dict[str, str]
     created_at: datetime
     updated_at: datetime
 
@@ -94,4 +107,7 @@ class Conversation:
     auto_close_after_minutes: int
     closed_at: datetime | None = None
     closed_reason: str | None = None
+    queue: str | None = None
+    contact_id: str | None = None
+    contact_name: str | None = None
     messages: tuple[Message, ...] = field(default=())

@@ -57,3 +57,11 @@ def _valid_e164(candidate: str, field: str) -> str:
     if not phonenumbers.is_valid_number(parsed):
         raise ValidationFailed(field, "is not a valid phone number for its country code")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def country_of(address: str) -> str | None:
+    """The ISO region of an E.164 number (``US``, ``GB``), or None when unknown."""
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(address, None))
+    except phonenumbers.NumberParseException:
+        return None

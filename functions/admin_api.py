@@ -1,10 +1,11 @@
-"""Admin API (function key): messaging accounts and workstreams."""
+"""Admin API (function key): messaging accounts, workstreams and contacts."""
 
 from __future__ import annotations
 
 import azure.functions as func
 
 from conversations.admin import AccountAdmin, WorkstreamAdmin
+from conversations.contacts import ContactAdmin
 from functions.http import handled, json_body, json_response, public_base_url
 from functions.wiring import services
 
@@ -77,4 +78,37 @@ def update_workstream(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def delete_workstream(req: func.HttpRequest) -> func.HttpResponse:
     services().workstream_admin.delete(req.route_params["id"])
+    return func.HttpResponse(status_code=204)
+
+
+@bp.route(route="admin/contacts", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@handled
+def create_contact(req: func.HttpRequest) -> func.HttpResponse:
+    return json_response(ContactAdmin.view(services().contact_admin.create(json_body(req))), 201)
+
+
+@bp.route(route="admin/contacts", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+@handled
+def list_contacts(req: func.HttpRequest) -> func.HttpResponse:
+    found = services().contact_admin.find(req.params.get("mobile_phone"))
+    return json_response({"contacts": [ContactAdmin.view(c) for c in found]})
+
+
+@bp.route(route="admin/contacts/{id}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+@handled
+def get_contact(req: func.HttpRequest) -> func.HttpResponse:
+    return json_response(ContactAdmin.view(services().contact_admin.get(req.route_params["id"])))
+
+
+@bp.route(route="admin/contacts/{id}", methods=["PATCH"], auth_level=func.AuthLevel.FUNCTION)
+@handled
+def update_contact(req: func.HttpRequest) -> func.HttpResponse:
+    contact = services().contact_admin.update(req.route_params["id"], json_body(req))
+    return json_response(ContactAdmin.view(contact))
+
+
+@bp.route(route="admin/contacts/{id}", methods=["DELETE"], auth_level=func.AuthLevel.FUNCTION)
+@handled
+def delete_contact(req: func.HttpRequest) -> func.HttpResponse:
+    services().contact_admin.delete(req.route_params["id"])
     return func.HttpResponse(status_code=204)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import azure.functions as func
 
+from conversations.contacts import ContactAdmin
 from conversations.errors import ValidationFailed
 from conversations.models import STATES
 from conversations.validation import reject_unknown, require_object, text
@@ -25,14 +26,20 @@ def list_conversations(req: func.HttpRequest) -> func.HttpResponse:
     raw_limit = req.params.get("limit") or "100"
     if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
         raise ValidationFailed("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
-    found = services().engine.list(state, req.params.get("workstream_id") or None, int(raw_limit))
+    filters = {name: req.params.get(name) or "" for name in ("workstream_id", "queue")}
+    found = services().engine.list({**filters, "state": state or ""}, int(raw_limit))
     return json_response({"conversations": [conversation_view(c) for c in found]})
 
 
 @bp.route(route="conversations/{id}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def get_conversation(req: func.HttpRequest) -> func.HttpResponse:
-    return json_response(conversation_view(services().engine.get(req.route_params["id"]), with_messages=True))
+    conversation = services().engine.get(req.route_params["id"])
+    view = conversation_view(conversation, with_messages=True)
+    if conversation.contact_id:  # the contact as it is now, not as it was when linked
+        contact = services().contact_admin.find_by_id(conversation.contact_id)
+        view["contact"] = ContactAdmin.view(contact) if contact else view["contact"]
+    return json_response(view)
 
 
 @bp.route(route="conversations/{id}/accept", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)

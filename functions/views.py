@@ -19,7 +19,8 @@ def conversation_view(c: Conversation, with_messages: bool = False) -> dict[str,
         "created_at": _time(c.created_at), "last_activity_at": _time(c.last_activity_at),
         "last_customer_message_at": _time(c.last_customer_message_at),
         "auto_close_after_minutes": c.auto_close_after_minutes,
-        "closed_at": _time(c.closed_at), "closed_reason": c.closed_reason,
+        "closed_at": _time(c.closed_at), "closed_reason": c.closed_reason, "queue": c.queue,
+        "contact": {"id": c.contact_id, "name": c.contact_name} if c.contact_id else None,
     }
     if with_messages:
         view["messages"] = [message_view(m) for m in c.messages]

@@ -12,9 +12,11 @@ from channels.providers import PROVIDERS
 from channels.twilio import TwilioSender
 from config import DEFAULT_AUTO_CLOSE_MINUTES, Settings
 from conversations.admin import AccountAdmin, WorkstreamAdmin
+from conversations.contacts import ContactAdmin
 from conversations.engine import Clock, Engine, utcnow
 from conversations.models import Account
 from storage.accounts import AccountStore
+from storage.contacts import ContactStore
 from storage.client import RequestHook, TableStorage, build_service_client
 from storage.deadlines import DeadlineStore
 from storage.directory import Directory
@@ -32,6 +34,7 @@ class Services:
     engine: Engine
     account_admin: AccountAdmin
     workstream_admin: WorkstreamAdmin
+    contact_admin: ContactAdmin
 
 
 def callback_urls(account: Account, base_url: str) -> dict[str, str]:
@@ -48,8 +51,9 @@ def build(
     directory = Directory(storage)
     accounts = AccountStore(storage, Sealer(settings.sealing_keys))
     workstreams = WorkstreamStore(storage, directory)
+    contacts = ContactStore(storage, directory)
     engine = Engine(
-        ThreadStore(storage), DeadlineStore(storage), accounts, workstreams,
+        ThreadStore(storage), DeadlineStore(storage), accounts, workstreams, contacts,
         senders if senders is not None else {"twilio": TwilioSender(settings.twilio_api_base_url)},
         callback_urls, DEFAULT_AUTO_CLOSE_MINUTES, clock,
     )
@@ -58,6 +62,7 @@ def build(
         account_admin=AccountAdmin(accounts, directory, workstreams, clock),
         workstream_admin=WorkstreamAdmin(workstreams, accounts, directory, settings.auto_close_min_minutes,
                                          DEFAULT_AUTO_CLOSE_MINUTES, clock),
+        contact_admin=ContactAdmin(contacts, clock),
     )
 
 

@@ -23,8 +23,6 @@ from azure.data.tables import TableClient, TableServiceClient
 from config import Settings
 from conversations.errors import ConfigurationError, StorageUnavailable
 
-TABLES = ("accounts", "directory", "workstreams", "threads", "deadlines")
-
 _TRANSIENT_STATUS = {408, 429, 500, 502, 503, 504}
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
@@ -142,15 +142,14 @@ class ThreadStore:
         messages = tuple(_to_message(r) for r in rows if r["Kind"] == "message")
         return replace(_to_conversation(conversation), messages=messages)
 
-    def list_conversations(self, state: str | None, workstream_id: str | None, limit: int) -> list[Conversation]:
-        """Conversations newest activity first. Scans the conversation rows across threads."""
+    def list_conversations(self, filters: Mapping[str, str], limit: int) -> list[Conversation]:
+        """Conversations newest activity first, filtered on ``state``, ``workstream_id`` and
+        ``queue``. Scans the conversation rows across threads."""
         clauses, parameters = ["Kind eq 'conversation'"], {}
-        if state:
-            clauses.append("State eq @state")
-            parameters["state"] = state
-        if workstream_id:
-            clauses.append("WorkstreamId eq @ws")
-            parameters["ws"] = workstream_id
+        for name, column in (("state", "State"), ("workstream_id", "WorkstreamId"), ("queue", "Queue")):
+            if filters.get(name):
+                clauses.append(f"{column} eq @{name}")
+                parameters[name] = filters[name]
         with translated():
             rows = [_to_conversation(e) for e in self._table.query_entities(" and ".join(clauses), parameters=parameters)]
         rows.sort(key=lambda c: c.last_activity_at, reverse=True)
@@ -239,6 +238,7 @@ def _conversation_fields(c: Conversation) -> dict[str, Any]:
         "Business": c.business, "Agent": c.agent or "", "CreatedAt": c.created_at,
         "LastActivityAt": c.last_activity_at, "LastCustomerMessageAt": c.last_customer_message_at,
         "AutoCloseMinutes": c.auto_close_after_minutes, "ClosedAt": c.closed_at, "ClosedReason": c.closed_reason or "",
+        "Queue": c.queue or "", "ContactId": c.contact_id or "", "ContactName": c.contact_name or "",
     }
 
 
@@ -249,7 +249,8 @@ def _to_conversation(e: dict[str, Any]) -> Conversation:
         business=e["Business"], agent=e.get("Agent") or None, created_at=e["CreatedAt"],
         last_activity_at=e["LastActivityAt"], last_customer_message_at=e.get("LastCustomerMessageAt"),
         auto_close_after_minutes=int(e["AutoCloseMinutes"]), closed_at=e.get("ClosedAt"),
-        closed_reason=e.get("ClosedReason") or None,
+        closed_reason=e.get("ClosedReason") or None, queue=e.get("Queue") or None,
+        contact_id=e.get("ContactId") or None, contact_name=e.get("ContactName") or None,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from azure.core import MatchConditions
@@ -10,6 +11,7 @@ from azure.data.tables import UpdateMode
 
 from conversations.errors import Conflict, NotFound
 from conversations.models import Workstream
+from conversations.workstream_settings import parse_settings
 from storage.cache import TtlCache
 from storage.client import TableStorage, translated
 from storage.directory import Directory
@@ -91,7 +93,7 @@ class WorkstreamStore:
 def _to_entity(w: Workstream) -> dict[str, Any]:
     return {
         "PartitionKey": PARTITION, "RowKey": w.id, "Name": w.name, "Channel": w.channel, "AccountId": w.account_id,
-        "Number": w.number, "AutoCloseMinutes": w.auto_close_after_minutes,
+        "Number": w.number, "AutoCloseMinutes": w.auto_close_after_minutes, "Settings": json.dumps(w.settings.to_dict()),
         "CreatedAt": w.created_at, "UpdatedAt": w.updated_at,
     }
 
@@ -100,4 +102,5 @@ def _to_workstream(e: dict[str, Any]) -> Workstream:
     return Workstream(
         id=e["RowKey"], name=e["Name"], channel=e["Channel"], account_id=e["AccountId"], number=e["Number"],
         auto_close_after_minutes=int(e["AutoCloseMinutes"]), created_at=e["CreatedAt"], updated_at=e["UpdatedAt"],
+        settings=parse_settings(json.loads(e.get("Settings") or "{}")),
     )

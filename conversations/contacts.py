@@ -1,0 +1,109 @@
+"""Admin operations on contacts: customer records matched to conversations by phone."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import replace
+from typing import Any, Callable
+
+from conversations.errors import NotFound, ValidationFailed
+from conversations.models import Contact
+from conversations.phone import parse_entered
+from conversations.validation import reject_unknown, require_object, text
+from storage.contacts import ContactStore
+
+_FIELDS = ("mobile_phone", "name", "fields")
+_FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+
+
+class ContactAdmin:
+    def __init__(self, contacts: ContactStore, clock: Callable[[], Any]) -> None:
+        self._contacts = contacts
+        self._clock = clock
+
+    def create(self, body: Any) -> Contact:
+        body = require_object(body)
+        reject_unknown(body, _FIELDS)
+        now = self._clock()
+        contact = Contact(id=uuid.uuid4().hex, mobile_phone=_phone(body.get("mobile_phone")),
+                          name=text(body, "name", required=False) or "", fields=_free_fields(body.get("fields", {})),
+                          created_at=now, updated_at=now)
+        self._contacts.claim_phone(contact)
+        try:
+            self._contacts.create(contact)
+        except BaseException:
+            self._contacts.release_phone(contact)
+            raise
+        return contact
+
+    def get(self, contact_id: str) -> Contact:
+        contact = self.find_by_id(contact_id)
+        if contact is None:
+            raise NotFound(f"contact {contact_id} not found")
+        return contact
+
+    def find_by_id(self, contact_id: str) -> Contact | None:
+        found = self._contacts.get(contact_id)
+        return found[0] if found else None
+
+    def find(self, mobile_phone: str | None) -> list[Contact]:
+        """All contacts, or the one with this mobile phone (E.164, "+" optional)."""
+        if mobile_phone is None:
+            return self._contacts.list()
+        phone = mobile_phone.strip()
+        phone = phone if phone.startswith("+") else "+" + phone
+        found = self._contacts.by_phone(phone)
+        return [found] if found else []
+
+    def update(self, contact_id: str, body: Any) -> Contact:
+        body = require_object(body)
+        reject_unknown(body, _FIELDS)
+        found = self._contacts.get(contact_id)
+        if found is None:
+            raise NotFound(f"contact {contact_id} not found")
+        current, etag = found
+        updated = replace(
+            current,
+            mobile_phone=_phone(body["mobile_phone"]) if "mobile_phone" in body else current.mobile_phone,
+            name=(text(body, "name", required=False) or "") if "name" in body else current.name,
+            fields=_free_fields(body["fields"]) if "fields" in body else current.fields,
+            updated_at=self._clock(),
+        )
+        moved = updated.mobile_phone != current.mobile_phone
+        if moved:
+            self._contacts.claim_phone(updated)
+        try:
+            self._contacts.replace(updated, etag)
+        except BaseException:
+            if moved:
+                self._contacts.release_phone(updated)
+            raise
+        if moved:
+            self._contacts.release_phone(current)
+        return updated
+
+    def delete(self, contact_id: str) -> None:
+        contact = self.get(contact_id)
+        self._contacts.delete(contact_id)
+        self._contacts.release_phone(contact)
+
+    @staticmethod
+    def view(c: Contact) -> dict[str, Any]:
+        return {"id": c.id, "mobile_phone": c.mobile_phone, "name": c.name, "fields": c.fields,
+                "created_at": c.created_at.isoformat(), "updated_at": c.updated_at.isoformat()}
+
+
+def _phone(value: Any) -> str:
+    return parse_entered(value, "mobile_phone", leading_plus=True)
+
+
+def _free_fields(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ValidationFailed("fields", "must be an object of names to text values")
+    for name, item in value.items():
+        if not _FIELD_NAME.match(name):
+            raise ValidationFailed(f"fields.{name}", "names must be letters, digits and _ (starting with a letter)")
+        if not isinstance(item, str) or len(item) > 1000:
+            raise ValidationFailed(f"fields.{name}", "must be text of at most 1000 characters")
+    return dict(value)

@@ -1,0 +1,149 @@
+"""What admins set on a workstream beyond its number: language, hours, automated
+messages, attachments, survey, queues and routing. Validated here (422 naming the field)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any, Mapping
+
+from conversations.errors import ValidationFailed
+from conversations.hours import OperatingHours, parse_hours
+from conversations.routing import Rule, parse_rules
+
+AUTOMATED = ("greeting", "out_of_hours", "closing")
+FIELDS = ("language", "operating_hours", "allow_automated_messages", "automated_messages", "attachments",
+          "survey", "queues", "default_queue", "routing_rules")
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+MAX_TEXT = 1600
+
+
+@dataclass(frozen=True)
+class Survey:
+    enabled: bool = False
+    text: str = ""
+    url: str = ""
+
+    def message(self) -> str:
+        return self.text.replace("{{link}}", self.url)
+
+
+@dataclass(frozen=True)
+class WorkstreamSettings:
+    language: str = "en-US"
+    operating_hours: OperatingHours | None = None
+    allow_automated_messages: bool = False
+    automated_messages: Mapping[str, str] = field(default_factory=dict)
+    customers_can_send_attachments: bool = False
+    agents_can_send_attachments: bool = False
+    survey: Survey = Survey()
+    queues: tuple[str, ...] = ()
+    default_queue: str | None = None
+    routing_rules: tuple[Rule, ...] = ()
+
+    def automated(self, name: str) -> str | None:
+        """The text of an automated message, when automated messages are allowed."""
+        return self.automated_messages.get(name) if self.allow_automated_messages else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "language": self.language,
+            "operating_hours": self.operating_hours.to_dict() if self.operating_hours else None,
+            "allow_automated_messages": self.allow_automated_messages,
+            "automated_messages": {k: {"text": v} for k, v in sorted(self.automated_messages.items())},
+            "attachments": {"customers_can_send": self.customers_can_send_attachments,
+                            "agents_can_send": self.agents_can_send_attachments},
+            "survey": {"enabled": self.survey.enabled, "text": self.survey.text, "url": self.survey.url},
+            "queues": list(self.queues),
+            "default_queue": self.default_queue,
+            "routing_rules": [r.to_dict() for r in self.routing_rules],
+        }
+
+
+def parse_settings(body: Mapping[str, Any], current: WorkstreamSettings = WorkstreamSettings()) -> WorkstreamSettings:
+    """``current`` with every setting that ``body`` names replaced (PATCH and POST alike)."""
+    s = current
+    if "language" in body:
+        value = body["language"]
+        if not isinstance(value, str) or not _LANGUAGE.match(value):
+            raise ValidationFailed("language", "must be a BCP 47 language tag, e.g. en-US")
+        s = replace(s, language=value)
+    if "operating_hours" in body:
+        s = replace(s, operating_hours=parse_hours(body["operating_hours"]))
+    if "allow_automated_messages" in body:
+        s = replace(s, allow_automated_messages=_flag(body["allow_automated_messages"], "allow_automated_messages"))
+    if "automated_messages" in body:
+        s = replace(s, automated_messages=_automated(body["automated_messages"]))
+    if "attachments" in body:
+        value = _object(body["attachments"], "attachments", ("customers_can_send", "agents_can_send"))
+        s = replace(
+            s,
+            customers_can_send_attachments=_flag(value.get("customers_can_send", False), "attachments.customers_can_send"),
+            agents_can_send_attachments=_flag(value.get("agents_can_send", False), "attachments.agents_can_send"),
+        )
+    if "survey" in body:
+        s = replace(s, survey=_survey(body["survey"]))
+    if "queues" in body:
+        value = body["queues"]
+        if not isinstance(value, list) or not all(isinstance(q, str) and q.strip() for q in value):
+            raise ValidationFailed("queues", "must be a list of queue names")
+        if len(set(value)) != len(value):
+            raise ValidationFailed("queues", "names a queue twice")
+        s = replace(s, queues=tuple(value))
+    if "default_queue" in body:
+        s = replace(s, default_queue=body["default_queue"])
+    if s.default_queue is not None and s.default_queue not in s.queues:
+        raise ValidationFailed("default_queue", "must be one of the workstream's queues")
+    if "routing_rules" in body:
+        s = replace(s, routing_rules=parse_rules(body["routing_rules"], s.queues))
+    elif "queues" in body:
+        parse_rules([r.to_dict() for r in s.routing_rules], s.queues)  # rules must still point at queues
+    return s
+
+
+def _flag(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationFailed(name, "must be true or false")
+    return value
+
+
+def _object(value: Any, name: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValidationFailed(name, "must be an object")
+    unknown = set(value) - set(keys)
+    if unknown:
+        raise ValidationFailed(f"{name}.{sorted(unknown)[0]}", "is not a known field")
+    return value
+
+
+def _text(value: Any, name: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationFailed(name, "must be a non-empty string")
+    if len(value) > MAX_TEXT:
+        raise ValidationFailed(name, f"must be at most {MAX_TEXT} characters")
+    return value
+
+
+def _automated(value: Any) -> dict[str, str]:
+    value = _object(value, "automated_messages", AUTOMATED)
+    texts = {}
+    for name, item in value.items():
+        item = _object(item, f"automated_messages.{name}", ("text",))
+        texts[name] = _text(item.get("text"), f"automated_messages.{name}.text")
+    return texts
+
+
+def _survey(value: Any) -> Survey:
+    value = _object(value, "survey", ("enabled", "text", "url"))
+    enabled = _flag(value.get("enabled", False), "survey.enabled")
+    if not enabled:
+        return Survey(False, value.get("text") or "", value.get("url") or "")
+    text = _text(value.get("text"), "survey.text")
+    if "{{link}}" not in text:
+        raise ValidationFailed("survey.text", "must contain the {{link}} placeholder")
+    url = value.get("url")
+    if not isinstance(url, str) or not re.match(r"^https?://\S+$", url):
+        raise ValidationFailed("survey.url", "must be an http(s) URL")
+    if len(text.replace("{{link}}", url)) > MAX_TEXT:
+        raise ValidationFailed("survey.text", f"with the link filled in must be at most {MAX_TEXT} characters")
+    return Survey(True, text, url)

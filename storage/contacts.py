@@ -1,0 +1,86 @@
+"""The ``contacts`` table: customer records, found by id or by mobile phone (a unique
+claim in the directory)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from azure.core import MatchConditions
+from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError
+from azure.data.tables import UpdateMode
+
+from conversations.errors import Conflict
+from conversations.models import Contact
+from storage.client import TableStorage, translated
+from storage.directory import Directory
+
+PARTITION = "contact"
+PHONE_CLAIM = "contact-phone"
+
+
+class ContactStore:
+    def __init__(self, storage: TableStorage, directory: Directory) -> None:
+        self._storage = storage
+        self._directory = directory
+
+    @property
+    def _table(self):
+        return self._storage.table("contacts")
+
+    def get(self, contact_id: str) -> tuple[Contact, str] | None:
+        with translated():
+            try:
+                row = self._table.get_entity(PARTITION, contact_id)
+            except ResourceNotFoundError:
+                return None
+        return _to_contact(row), row.metadata["etag"]
+
+    def by_phone(self, mobile_phone: str) -> Contact | None:
+        owner = self._directory.owner(PHONE_CLAIM, mobile_phone)
+        found = self.get(owner) if owner else None
+        return found[0] if found and found[0].mobile_phone == mobile_phone else None
+
+    def list(self) -> list[Contact]:
+        with translated():
+            rows = list(self._table.query_entities("PartitionKey eq @pk", parameters={"pk": PARTITION}))
+        return sorted((_to_contact(r) for r in rows), key=lambda c: c.created_at)
+
+    def claim_phone(self, contact: Contact) -> None:
+        def still_holds(owner: str) -> bool:
+            found = self.get(owner)
+            return found is not None and found[0].mobile_phone == contact.mobile_phone
+
+        self._directory.claim(PHONE_CLAIM, contact.mobile_phone, contact.id, still_holds, "mobile_phone")
+
+    def release_phone(self, contact: Contact) -> None:
+        self._directory.release(PHONE_CLAIM, contact.mobile_phone, contact.id)
+
+    def create(self, contact: Contact) -> None:
+        with translated():
+            self._table.create_entity(_to_entity(contact))
+
+    def replace(self, contact: Contact, etag: str) -> None:
+        try:
+            with translated():
+                self._table.update_entity(_to_entity(contact), mode=UpdateMode.REPLACE, etag=etag,
+                                          match_condition=MatchConditions.IfNotModified)
+        except ResourceModifiedError as exc:
+            raise Conflict("the contact changed while it was being updated; read it again and retry") from exc
+
+    def delete(self, contact_id: str) -> None:
+        with translated():
+            try:
+                self._table.delete_entity(PARTITION, contact_id)
+            except ResourceNotFoundError:
+                pass
+
+
+def _to_entity(c: Contact) -> dict[str, Any]:
+    return {"PartitionKey": PARTITION, "RowKey": c.id, "MobilePhone": c.mobile_phone, "Name": c.name,
+            "Fields": json.dumps(c.fields), "CreatedAt": c.created_at, "UpdatedAt": c.updated_at}
+
+
+def _to_contact(e: dict[str, Any]) -> Contact:
+    return Contact(id=e["RowKey"], mobile_phone=e["MobilePhone"], name=e.get("Name") or "",
+                   fields=json.loads(e.get("Fields") or "{}"), created_at=e["CreatedAt"], updated_at=e["UpdatedAt"])

@@ -1,0 +1,68 @@
+"""Contacts and routing over HTTP: a new conversation is linked to the contact with the
+customer's phone, and the first matching routing rule picks its queue."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.twilio import AUTH_TOKEN, BUSINESS, account_body, fixture_form
+
+
+@pytest.fixture(scope="module")
+def account(api):
+    created = api.call("POST", "/admin/accounts", account_body(name="Routing"))
+    assert created.status_code == 201, created.text
+    account = created.json()
+    workstream = api.call("POST", "/admin/workstreams", {
+        "name": "Support", "channel": "sms", "account_id": account["id"], "number": BUSINESS,
+        "queues": ["general", "billing", "vip"], "default_queue": "general",
+        "routing_rules": [
+            {"name": "VIP", "conditions": [{"field": "contact.tier", "operator": "equals", "value": "gold"}],
+             "queue": "vip"},
+            {"name": "Billing", "conditions": [{"field": "body", "operator": "contains", "value": "invoice"}],
+             "queue": "billing"},
+        ],
+    })
+    assert workstream.status_code == 201, workstream.text
+    return account
+
+
+def test_contacts_crud_lookup_and_unique_phone(api):
+    created = api.call("POST", "/admin/contacts", {"mobile_phone": "+12065550150", "name": "Ada Lovelace",
+                                                  "fields": {"tier": "silver"}})
+    assert created.status_code == 201, created.text
+    cid = created.json()["id"]
+    assert api.call("POST", "/admin/contacts", {"mobile_phone": "+12065550150"}).status_code == 409
+    bad = api.call("POST", "/admin/contacts", {"mobile_phone": "12065550151"})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "mobile_phone"
+    found = api.call("GET", "/admin/contacts", params={"mobile_phone": "+12065550150"}).json()["contacts"]
+    assert [c["id"] for c in found] == [cid]
+    moved = api.call("PATCH", f"/admin/contacts/{cid}", {"mobile_phone": "+12065550152", "fields": {"tier": "gold"}})
+    assert moved.status_code == 200 and moved.json()["fields"] == {"tier": "gold"}
+    assert api.call("GET", "/admin/contacts", params={"mobile_phone": "+12065550150"}).json()["contacts"] == []
+    assert api.call("POST", "/admin/contacts", {"mobile_phone": "+12065550150"}).status_code == 201
+    assert api.call("DELETE", f"/admin/contacts/{cid}").status_code == 204
+    assert api.call("GET", f"/admin/contacts/{cid}").status_code == 404
+
+
+def _text_in(api, account, customer: str, body: str, sid: str) -> dict:
+    form = fixture_form("twilio_sms_inbound.txt", MessageSid=sid, From=customer, Body=body)
+    assert api.webhook(f"/twilio/{account['id']}/inbound", form, AUTH_TOKEN).status_code == 200
+    [conversation] = [c for c in api.call("GET", "/conversations").json()["conversations"]
+                      if c["customer"] == customer and c["account_id"] == account["id"]]
+    return conversation
+
+
+def test_new_conversations_are_linked_and_routed(api, account):
+    gold = api.call("POST", "/admin/contacts", {"mobile_phone": "+12065550160", "name": "Grace Hopper",
+                                               "fields": {"tier": "gold"}}).json()
+    vip = _text_in(api, account, "+12065550160", "my invoice is wrong", "SM" + "c" * 32)
+    assert vip["queue"] == "vip" and vip["contact"] == {"id": gold["id"], "name": "Grace Hopper"}
+    billing = _text_in(api, account, "+12065550161", "Where is my INVOICE?", "SM" + "d" * 32)
+    assert billing["queue"] == "billing" and billing["contact"] is None
+    general = _text_in(api, account, "+12065550162", "hello", "SM" + "e" * 32)
+    assert general["queue"] == "general"
+    queued = api.call("GET", "/conversations", params={"queue": "billing"}).json()["conversations"]
+    assert [c["id"] for c in queued] == [billing["id"]]
+    detail = api.call("GET", f"/conversations/{vip['id']}").json()
+    assert detail["contact"]["id"] == gold["id"] and detail["contact"]["fields"] == {"tier": "gold"}

@@ -1,0 +1,47 @@
+import pytest
+
+from conversations.errors import ValidationFailed
+from conversations.routing import parse_rules, route
+
+QUEUES = ("billing", "vip", "uk", "general")
+RULES = parse_rules([
+    {"name": "VIP", "conditions": [{"field": "contact.tier", "operator": "equals", "value": "gold"}], "queue": "vip"},
+    {"name": "Billing", "conditions": [{"field": "body", "operator": "contains", "value": "invoice"}],
+     "queue": "billing"},
+    {"name": "UK", "conditions": [{"field": "country", "operator": "equals", "value": "GB"},
+                                  {"field": "customer", "operator": "starts_with", "value": "+44"}], "queue": "uk"},
+    {"name": "Known", "conditions": [{"field": "contact.name", "operator": "exists"}], "queue": "general"},
+], QUEUES)
+
+
+@pytest.mark.parametrize("facts,queue", [
+    ({"body": "My INVOICE is wrong", "contact.tier": "gold"}, "vip"),  # first match wins
+    ({"body": "my invoice"}, "billing"),
+    ({"body": "hi", "country": "GB", "customer": "+442071838750"}, "uk"),
+    ({"body": "hi", "country": "GB", "customer": "+14252306549"}, None),
+    ({"body": "hi", "contact.name": "Ada"}, "general"),
+    ({"body": "hi", "contact.name": ""}, None),
+])
+def test_first_matching_rule_picks_the_queue(facts, queue):
+    assert route(RULES, facts, None) == queue
+
+
+def test_default_queue_when_nothing_matches():
+    assert route(RULES, {"body": "hello"}, "general") == "general"
+
+
+@pytest.mark.parametrize("rule,field", [
+    ({"name": "x", "conditions": [{"field": "body", "operator": "equals", "value": "a"}], "queue": "nope"},
+     "routing_rules[0].queue"),
+    ({"name": "x", "conditions": [{"field": "mood", "operator": "equals", "value": "a"}], "queue": "vip"},
+     "routing_rules[0].conditions[0].field"),
+    ({"name": "x", "conditions": [{"field": "body", "operator": "regex", "value": "a"}], "queue": "vip"},
+     "routing_rules[0].conditions[0].operator"),
+    ({"name": "x", "conditions": [{"field": "body", "operator": "equals"}], "queue": "vip"},
+     "routing_rules[0].conditions[0].value"),
+    ({"name": "x", "conditions": [], "queue": "vip"}, "routing_rules[0].conditions"),
+])
+def test_wrong_rules_name_the_field(rule, field):
+    with pytest.raises(ValidationFailed) as error:
+        parse_rules([rule], QUEUES)
+    assert error.value.field == field

@@ -1,0 +1,60 @@
+import pytest
+
+from conversations.errors import ValidationFailed
+from conversations.workstream_settings import WorkstreamSettings, parse_settings
+
+FULL = {
+    "language": "en-GB",
+    "operating_hours": {"time_zone": "Europe/London", "weekly": [{"day": "monday", "open": "09:00", "close": "17:00"}],
+                        "closures": ["2026-12-25"]},
+    "allow_automated_messages": True,
+    "automated_messages": {"greeting": {"text": "Hi!"}, "out_of_hours": {"text": "We are closed."},
+                           "closing": {"text": "Bye."}},
+    "attachments": {"customers_can_send": True, "agents_can_send": False},
+    "survey": {"enabled": True, "text": "Rate us: {{link}}", "url": "https://survey.example.com/s/1"},
+    "queues": ["general", "billing"],
+    "default_queue": "general",
+    "routing_rules": [{"name": "Billing", "conditions": [{"field": "body", "operator": "contains", "value": "bill"}],
+                       "queue": "billing"}],
+}
+
+
+def test_defaults_match_the_reference_product():
+    s = WorkstreamSettings()
+    assert s.language == "en-US" and s.operating_hours is None and not s.allow_automated_messages
+    assert not s.customers_can_send_attachments and not s.agents_can_send_attachments and not s.survey.enabled
+
+
+def test_round_trip_through_the_stored_form():
+    settings = parse_settings(FULL)
+    assert parse_settings(settings.to_dict()) == settings
+    assert settings.to_dict()["automated_messages"] == FULL["automated_messages"]
+    assert settings.survey.message() == "Rate us: https://survey.example.com/s/1"
+    assert settings.automated("greeting") == "Hi!"
+
+
+def test_automated_messages_need_the_switch():
+    assert parse_settings({**FULL, "allow_automated_messages": False}).automated("greeting") is None
+
+
+def test_patch_replaces_only_what_it_names():
+    settings = parse_settings({"language": "fr-FR"}, parse_settings(FULL))
+    assert settings.language == "fr-FR" and settings.queues == ("general", "billing")
+
+
+@pytest.mark.parametrize("patch,field", [
+    ({"language": "english please"}, "language"),
+    ({"allow_automated_messages": "yes"}, "allow_automated_messages"),
+    ({"automated_messages": {"goodbye": {"text": "x"}}}, "automated_messages.goodbye"),
+    ({"automated_messages": {"greeting": {"text": ""}}}, "automated_messages.greeting.text"),
+    ({"attachments": {"customers_can_send": 1}}, "attachments.customers_can_send"),
+    ({"survey": {"enabled": True, "text": "no link", "url": "https://x.example.com"}}, "survey.text"),
+    ({"survey": {"enabled": True, "text": "{{link}}", "url": "ftp://x"}}, "survey.url"),
+    ({"default_queue": "nowhere"}, "default_queue"),
+    ({"queues": ["general"]}, "routing_rules[0].queue"),
+    ({"queues": ["a", "a"]}, "queues"),
+])
+def test_wrong_settings_name_the_field(patch, field):
+    with pytest.raises(ValidationFailed) as error:
+        parse_settings(patch, parse_settings(FULL))
+    assert error.value.field == field
