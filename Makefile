@@ -7,10 +7,13 @@ VENV_PY := $(VENV)/bin/python
 PIP_STAMP := $(VENV)/.requirements-installed
 NPM_STAMP := node_modules/.package-lock-installed
 PYTEST_ARGS ?=
+INFRA_VENV := .venv-infra
+INFRA_PY := $(INFRA_VENV)/bin/python
+INFRA_STAMP := $(INFRA_VENV)/.requirements-installed
 
 .PHONY: install run test bench
 
-install: $(PIP_STAMP) $(NPM_STAMP)
+install: $(PIP_STAMP) $(NPM_STAMP) $(INFRA_STAMP)
 
 $(VENV_PY):
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +21,15 @@ $(VENV_PY):
 # Reinstall only when a requirements file changed (requirements-dev.txt includes requirements.txt).
 $(PIP_STAMP): requirements-dev.txt requirements.txt | $(VENV_PY)
 	$(VENV_PY) -m pip install --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(INFRA_PY):
+	$(PYTHON) -m venv $(INFRA_VENV)
+
+# checkov and pycep-parser (tests/infra) live in their own venv: their tight pins must
+# not clash with the app's dependencies.
+$(INFRA_STAMP): infra/requirements.txt | $(INFRA_PY)
+	$(INFRA_PY) -m pip install --disable-pip-version-check -r infra/requirements.txt
 	touch $@
 
 $(NPM_STAMP): package-lock.json
