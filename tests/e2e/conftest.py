@@ -11,6 +11,8 @@ import pytest
 import requests
 
 from localhost.services import LocalHost
+from tests.support import openapi
+from tests.support.openapi import documented
 from tests.support.recorder import Recorder, serve
 from tests.support.twilio import encode, sign
 
@@ -31,7 +33,10 @@ class Api:
         headers = kwargs.pop("headers", {})
         if key:
             headers["x-functions-key"] = self.host.key
-        return requests.request(method, self.base + path, json=json, headers=headers, timeout=30, **kwargs)
+        response = requests.request(method, self.base + path, json=json, headers=headers, timeout=30, **kwargs)
+        if documented("/api" + path) and response.status_code != 401:
+            openapi.check(response)
+        return response
 
     def webhook(self, path: str, form: dict[str, str], token: str, signed: bool = True) -> requests.Response:
         url = self.base + path
