@@ -8,7 +8,7 @@ import logging
 import azure.functions as func
 
 from channels import acs
-from channels.eventgrid import handshake_headers, parse_events, validation_code
+from channels.eventgrid import Event, handshake_headers, parse_events, validation_code
 from conversations.errors import NotFound
 from conversations.models import Account
 from functions.http import handled, json_response
@@ -50,7 +50,7 @@ def acs_events(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(counts)
 
 
-def _handle(account: Account, event) -> str:
+def _handle(account: Account, event: Event) -> str:
     """Hand one event to the engine; storage failures propagate (503: Event Grid retries)."""
     engine = services().engine
     wanted = acs.EVENTS_BY_CHANNEL[account.channel]

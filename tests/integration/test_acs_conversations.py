@@ -10,7 +10,7 @@ from channels.acs_send import AcsSender
 from channels.eventgrid import Event
 from conversations.errors import Conflict, ValidationFailed
 from conversations.models import Media
-from tests.support.acs import CHANNEL_ID, CUSTOMER, SMS_BUSINESS, events, sms_account, whatsapp_account
+from tests.support.acs import CHANNEL_ID, CUSTOMER, SMS_BUSINESS, TENANT, events, sms_account, whatsapp_account
 from tests.support.recorder import Recorder, serve
 from tests.support.storage import RoundTrips
 
@@ -153,3 +153,24 @@ def test_sms_goes_out_with_delivery_reports_and_our_message_id_as_tag(make_servi
     assert services.engine.get(cid).messages[-1].status == "delivered"
     with pytest.raises(ValidationFailed):
         services.engine.reply(cid, "pic", "alice", BASE, (Media("https://x/a.png", "image/png"),))
+
+
+def test_acs_account_admin_rules(make_services):
+    admin = make_services().account_admin
+    body = whatsapp_account("https://contoso-acs.communication.azure.com",
+                            eventgrid_app_id="api://switchboard", eventgrid_tenant_id=TENANT.upper())
+    account = admin.create(body)
+    assert account.credentials["eventgrid_tenant_id"] == TENANT
+    cleared = admin.update(account.id, {"credentials": {"eventgrid_app_id": None, "eventgrid_tenant_id": None}})
+    assert set(cleared.credentials) == {"resource_name", "connection_string"}
+    other = "6b4f0d1e-0a47-4b8e-9d6c-1f2e3d4c5b6a"
+    moved = admin.update(account.id, {"channels": [{"name": "New", "channel_id": other.upper()}]})
+    assert [c.channel_id for c in moved.channels] == [other]
+    admin.create(whatsapp_account("https://x.communication.azure.com"))  # the old channel id was released
+    for wrong, field in (({"numbers": [{"number": SMS_BUSINESS, "type": "long_code"}]}, "numbers"),
+                         ({"channels": [{"name": "x", "channel_id": "not-a-uuid"}]}, "channels[0].channel_id"),
+                         ({"credentials": {"connection_string": "accesskey=abc"}}, "credentials.connection_string"),
+                         ({"credentials": {"region": "x"}}, "credentials.region")):
+        with pytest.raises(ValidationFailed) as refused:
+            admin.update(account.id, wrong)
+        assert refused.value.field == field
