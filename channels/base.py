@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Iterator, Protocol
 
 from conversations.models import Account, Media
 
@@ -20,8 +20,8 @@ class InboundMessage:
     provider: str
     account_id: str
     provider_message_id: str
-    business: str  # E.164 with "+"
-    customer: str  # E.164 with "+"
+    business: str  # E.164 with "+", or a channel registration id (ACS WhatsApp)
+    customer: str  # E.164 with "+", or a provider's user id where the number is hidden (WhatsApp BSUID)
     body: str
     media: tuple[Media, ...] = ()
     received_at: datetime | None = None
@@ -42,12 +42,23 @@ class StatusUpdate:
 
 
 @dataclass(frozen=True)
+class TemplateRef:
+    """An approved template to send instead of free text; ``parameters`` fill {{1}}, {{2}}, ..."""
+
+    name: str
+    language: str
+    parameters: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class OutboundMessage:
     business: str
     customer: str
-    body: str
+    body: str  # the text the customer sees (a template's filled-in text, a media caption)
     status_callback: str | None = None
     media: tuple[Media, ...] = field(default=())
+    template: TemplateRef | None = None
+    message_id: str = ""  # Switchboard's id, for providers that echo a tag back
 
 
 @dataclass(frozen=True)
@@ -60,3 +71,15 @@ class Sender(Protocol):
     """Sends one message through a provider; raises conversations.errors.ProviderError."""
 
     def send(self, account: Account, message: OutboundMessage) -> SendResult: ...
+
+
+@dataclass(frozen=True)
+class FetchedMedia:
+    content_type: str
+    chunks: Iterator[bytes]
+
+
+class MediaFetcher(Protocol):
+    """Fetches an inbound attachment with the account's credentials; raises ProviderError."""
+
+    def fetch_media(self, account: Account, media: Media) -> FetchedMedia: ...

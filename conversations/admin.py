@@ -9,8 +9,9 @@ from typing import Any, Callable
 
 from channels.providers import PROVIDERS, ProviderSpec
 from conversations.errors import Conflict, NotFound, ValidationFailed
-from conversations.models import Account, Number, Workstream
+from conversations.models import Account, ChannelRegistration, Number, Workstream
 from conversations.phone import parse_entered, parse_short_code
+from conversations.templates import parse_templates
 from conversations.validation import choice, reject_unknown, require_object, text, whole_number
 from conversations.workstream_settings import FIELDS as SETTINGS_FIELDS, parse_settings
 from storage.accounts import AccountStore
@@ -21,8 +22,9 @@ from storage.workstreams import NUMBER_CLAIM, WorkstreamStore
 ACCOUNT_NUMBER = "account-number"
 NUMBER_TYPES = ("long_code", "short_code", "toll_free")
 MAX_AUTO_CLOSE_MINUTES = 30 * 24 * 60
-_ACCOUNT_FIELDS = ("name", "channel", "provider", "credentials", "numbers")
-_WORKSTREAM_FIELDS = ("name", "channel", "account_id", "number", "auto_close_after_minutes", *SETTINGS_FIELDS)
+_ACCOUNT_FIELDS = ("name", "channel", "provider", "credentials", "numbers", "channels")
+_WORKSTREAM_FIELDS = ("name", "channel", "account_id", "number", "auto_close_after_minutes", "templates",
+                      *SETTINGS_FIELDS)
 
 
 class AccountAdmin:
@@ -39,16 +41,17 @@ class AccountAdmin:
         provider = _provider(body)
         channel = choice(body, "channel", provider.channels)
         now = self._clock()
+        numbers, channels = _addresses(provider, channel, body, None)
         account = Account(
             id=uuid.uuid4().hex, name=text(body, "name"), channel=channel, provider=provider.name,
             credentials=_credentials(provider, body.get("credentials"), {}),
-            numbers=_numbers(body.get("numbers")), created_at=now, updated_at=now,
+            numbers=numbers, channels=channels, created_at=now, updated_at=now,
         )
         claimed: list[str] = []
         try:
-            for n in account.numbers:
-                self._claim(n.number, account.id)
-                claimed.append(n.number)
+            for address in account.addresses():
+                self._claim(address, account.id)
+                claimed.append(address)
             self._accounts.create(account)
         except BaseException:
             for number in claimed:
@@ -73,16 +76,16 @@ class AccountAdmin:
             if fixed in body and body[fixed] != getattr(current, fixed):
                 raise ValidationFailed(fixed, "cannot be changed; create a new account instead")
         provider = PROVIDERS[current.provider]
+        numbers, channels = _addresses(provider, current.channel, body, current)
         updated = replace(
             current,
             name=text(body, "name") if "name" in body else current.name,
             credentials=(_credentials(provider, body["credentials"], current.credentials)
                          if "credentials" in body else current.credentials),
-            numbers=_numbers(body["numbers"]) if "numbers" in body else current.numbers,
-            updated_at=self._clock(),
+            numbers=numbers, channels=channels, updated_at=self._clock(),
         )
-        old = {n.number for n in current.numbers}
-        new = {n.number for n in updated.numbers}
+        old = set(current.addresses())
+        new = set(updated.addresses())
         for number in sorted(old - new):
             if self._workstreams.for_number(number) is not None:
                 raise Conflict(f"number {number} is used by a workstream; change or delete the workstream first")
@@ -106,8 +109,8 @@ class AccountAdmin:
         if users:
             raise Conflict(f"account {account_id} is used by workstream {users[0]}; delete its workstreams first")
         self._accounts.delete(account_id)
-        for n in account.numbers:
-            self._directory.release(ACCOUNT_NUMBER, n.number, account_id)
+        for address in account.addresses():
+            self._directory.release(ACCOUNT_NUMBER, address, account_id)
 
     def _claim(self, number: str, account_id: str) -> None:
         def still_holds(owner: str) -> bool:
@@ -123,6 +126,8 @@ class AccountAdmin:
             "id": account.id, "name": account.name, "channel": account.channel, "provider": account.provider,
             "credentials": {k: mask(v) if k in spec.secret_fields else v for k, v in sorted(account.credentials.items())},
             "numbers": [n.to_dict() for n in account.numbers],
+            **({"channels": [c.to_dict() for c in account.channels]} if account.channel in spec.registered_channels
+               else {}),
             "callback": spec.callbacks(base_url, account.id),
             "created_at": account.created_at.isoformat(), "updated_at": account.updated_at.isoformat(),
         }
@@ -150,6 +155,7 @@ class WorkstreamAdmin:
             account_id=account.id, number=number,
             auto_close_after_minutes=minutes or self._default, created_at=now, updated_at=now,
             settings=parse_settings(body),
+            templates=parse_templates(body["templates"]) if "templates" in body else (),
         )
         self._claim(workstream)
         try:
@@ -184,6 +190,7 @@ class WorkstreamAdmin:
             account_id=account.id, number=number,
             auto_close_after_minutes=minutes or current.auto_close_after_minutes, updated_at=self._clock(),
             settings=parse_settings(body, current.settings),
+            templates=parse_templates(body["templates"]) if "templates" in body else current.templates,
         )
         if number != current.number:
             self._claim(updated)
@@ -222,8 +229,11 @@ class WorkstreamAdmin:
         if not isinstance(value, str) or not value:
             raise ValidationFailed("number", "is required")
         candidate = value if value.startswith("+") or len(value) <= 8 else "+" + value
+        if account.channels:
+            candidate = value.lower()
         if not account.owns(candidate):
-            raise ValidationFailed("number", "must be one of the account's numbers")
+            what = "channel_id values" if account.channels else "numbers"
+            raise ValidationFailed("number", f"must be one of the account's {what}")
         return candidate
 
     def _claim(self, workstream: Workstream) -> None:
@@ -238,6 +248,7 @@ class WorkstreamAdmin:
         return {
             "id": w.id, "name": w.name, "channel": w.channel, "account_id": w.account_id, "number": w.number,
             "auto_close_after_minutes": w.auto_close_after_minutes, **w.settings.to_dict(),
+            "templates": [t.to_dict() for t in w.templates],
             "created_at": w.created_at.isoformat(), "updated_at": w.updated_at.isoformat(),
         }
 
@@ -250,6 +261,47 @@ def _credentials(provider: ProviderSpec, value: Any, current: dict[str, str]) ->
     if not isinstance(value, dict):
         raise ValidationFailed("credentials", "must be an object")
     return provider.check_credentials({**current, **value})
+
+
+def _addresses(provider: ProviderSpec, channel: str, body: dict[str, Any],
+               current: Account | None) -> tuple[tuple[Number, ...], tuple[ChannelRegistration, ...]]:
+    """The account's numbers, or its channel registrations where the channel uses those."""
+    if channel not in provider.registered_channels:
+        if "channels" in body:
+            raise ValidationFailed("channels", f"is not used by {provider.name} {channel} accounts; give numbers")
+        if current is not None and "numbers" not in body:
+            return current.numbers, ()
+        return _numbers(body.get("numbers")), ()
+    if "numbers" in body:
+        raise ValidationFailed("numbers", f"is not used by {provider.name} {channel} accounts; give channels")
+    if current is not None and "channels" not in body:
+        return (), current.channels
+    return (), _channels(body.get("channels"))
+
+
+def _channels(value: Any) -> tuple[ChannelRegistration, ...]:
+    if not isinstance(value, list) or not value:
+        raise ValidationFailed("channels", "must be a non-empty list")
+    channels: list[ChannelRegistration] = []
+    for i, item in enumerate(value):
+        prefix = f"channels[{i}]."
+        if not isinstance(item, dict):
+            raise ValidationFailed(f"channels[{i}]", "must be an object")
+        reject_unknown(item, ("name", "channel_id", "number"), prefix)
+        name = text(item, "name", prefix=prefix)
+        raw = item.get("channel_id")
+        try:
+            channel_id = str(uuid.UUID(raw)) if isinstance(raw, str) and len(raw) == 36 else None
+        except ValueError:
+            channel_id = None
+        if channel_id is None:
+            raise ValidationFailed(prefix + "channel_id", "must be the channel registration ID, a UUID such as "
+                                                          "3f2504e0-4f89-41d3-9a0c-0305e82c3301")
+        if any(c.channel_id == channel_id for c in channels):
+            raise ValidationFailed(prefix + "channel_id", "is listed twice")
+        number = parse_entered(item["number"], prefix + "number") if "number" in item else ""
+        channels.append(ChannelRegistration(name=name, channel_id=channel_id, number=number))
+    return tuple(channels)
 
 
 def _numbers(value: Any) -> tuple[Number, ...]:

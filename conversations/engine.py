@@ -13,14 +13,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Mapping
 
-from channels.base import InboundMessage, OutboundMessage, Sender, StatusUpdate
+from channels.base import FetchedMedia, InboundMessage, MediaFetcher, OutboundMessage, Sender, StatusUpdate, TemplateRef
+from conversations import policies, templates
 from conversations import status as statuses
 from conversations.phone import country_of
 from conversations.routing import route
 from conversations.errors import Conflict, NotFound, ProviderError, StorageUnavailable, ValidationFailed
 from conversations.models import (
     ACTIVE, CLOSED, CLOSED_BY_AGENT, CLOSED_FOR_INACTIVITY, INBOUND, OPEN, OUTBOUND, WAITING,
-    Account, Conversation, Message,
+    Account, Conversation, Media, Message,
 )
 from storage.accounts import AccountStore
 from storage.contacts import ContactStore
@@ -35,6 +36,8 @@ _ATTEMPTS = 40
 _CONVERSATION_ID_LENGTH = 44
 
 Clock = Callable[[], datetime]
+# What to send, decided against the conversation as read: (body, media, template).
+Compose = Callable[[Conversation, datetime], tuple[str, tuple[Media, ...], TemplateRef | None]]
 
 
 def utcnow() -> datetime:
@@ -60,6 +63,7 @@ class Engine:
         callback_urls: Callable[[Account, str], dict[str, str]],
         default_auto_close_minutes: int,
         clock: Clock = utcnow,
+        media_fetchers: Mapping[str, MediaFetcher] | None = None,
     ) -> None:
         self._threads = threads
         self._deadlines = deadlines
@@ -70,6 +74,7 @@ class Engine:
         self._callback_urls = callback_urls
         self._default_auto_close = default_auto_close_minutes
         self._clock = clock
+        self._media_fetchers = media_fetchers or {}
 
     # -- customers ---------------------------------------------------------------------
 
@@ -157,12 +162,50 @@ class Engine:
             conversation_id, lambda c: replace(c, state=CLOSED, closed_at=now, closed_reason=CLOSED_BY_AGENT)
         )
 
-    def reply(self, conversation_id: str, body: str, agent: str | None, base_url: str) -> Message:
-        """Store an agent's reply, send it through the provider, and record the outcome."""
-        if not isinstance(body, str) or not body.strip():
+    def reply(self, conversation_id: str, body: str | None, agent: str | None, base_url: str,
+              media: tuple[Media, ...] = ()) -> Message:
+        """Store an agent's free-form reply, send it through the provider, record the outcome."""
+        if body is None and media:
+            body = ""
+        if not isinstance(body, str) or (not body.strip() and not media):
             raise ValidationFailed("body", "must be a non-empty string")
         if len(body) > MAX_BODY:
             raise ValidationFailed("body", f"must be at most {MAX_BODY} characters, got {len(body)}")
+
+        def compose(conversation: Conversation, now: datetime):
+            policies.check_media(conversation.channel, body, media)
+            policies.check_free_form_reply(conversation, now)
+            return body, media, None
+
+        return self._send(conversation_id, agent, base_url, compose)
+
+    def send_template(self, conversation_id: str, name: str, language: str | None, parameters: object,
+                      agent: str | None, base_url: str) -> Message:
+        """Send one of the workstream's approved templates; allowed outside the reply window."""
+
+        def compose(conversation: Conversation, _now: datetime):
+            template = self._template(conversation, name, language)
+            filled = templates.fill(template, parameters)
+            return templates.render(template, filled), (), TemplateRef(template.name, template.language, filled)
+
+        return self._send(conversation_id, agent, base_url, compose)
+
+    def _template(self, conversation: Conversation, name: str, language: str | None):
+        workstream = (self._workstreams.get(conversation.workstream_id) if conversation.workstream_id
+                      else self._workstreams.for_number(conversation.business))
+        if workstream is not None and workstream.account_id != conversation.account_id:
+            workstream = None
+        found = [t for t in (workstream.templates_named(name) if workstream else ())
+                 if language is None or t.language == language]
+        if not found:
+            raise ValidationFailed("name", f"no template {name!r}" + (f" in {language}" if language else "")
+                                   + " in the conversation's workstream")
+        if len(found) > 1:
+            raise ValidationFailed("language", f"template {name!r} exists in several languages; name one")
+        return found[0]
+
+    def _send(self, conversation_id: str, agent: str | None, base_url: str, compose: Compose) -> Message:
+        """Store the outbound message first, then send it, then record the provider's id."""
         pk = partition_of(conversation_id)
         for attempt in range(_ATTEMPTS):
             head = self._live_head(conversation_id)
@@ -171,9 +214,10 @@ class Engine:
             if account is None:
                 raise Conflict("the conversation's messaging account no longer exists", code="account_missing")
             now = self._clock()
+            body, media, template = compose(conversation, now)
             seq = head.seq + 1
             message = Message(
-                id=uuid.uuid4().hex, conversation_id=conversation_id, direction=OUTBOUND, body=body, media=(),
+                id=uuid.uuid4().hex, conversation_id=conversation_id, direction=OUTBOUND, body=body, media=media,
                 status="sending", provider_message_id=None, created_at=now, seq=seq, agent=agent,
             )
             updated = replace(
@@ -189,7 +233,8 @@ class Engine:
         else:
             raise StorageUnavailable("the conversation is too busy to take the reply now, try again")
         outbound = OutboundMessage(
-            business=conversation.business, customer=conversation.customer, body=body,
+            business=conversation.business, customer=conversation.customer, body=body, media=media,
+            template=template, message_id=message.id,
             status_callback=self._callback_urls(account, base_url).get("status_url"),
         )
         try:
@@ -202,6 +247,18 @@ class Engine:
         self._threads.record_sent(pk, message, sent.provider_message_id, sent_status, statuses.supersedes)
         log.info("sent message %s as provider message %s", message.id, sent.provider_message_id)
         return replace(message, provider_message_id=sent.provider_message_id, status=sent_status)
+
+    def media(self, conversation_id: str, message_id: str, index: int) -> FetchedMedia:
+        """An attachment of a message, fetched from the provider with the account's credentials."""
+        conversation = self.get(conversation_id)
+        message = next((m for m in conversation.messages if m.id == message_id), None)
+        if message is None or not 0 <= index < len(message.media):
+            raise NotFound(f"message {message_id} has no attachment {index}")
+        account = self._accounts.get(conversation.account_id)
+        fetcher = self._media_fetchers.get(conversation.provider)
+        if account is None or fetcher is None or not message.media[index].media_id:
+            raise NotFound("this attachment cannot be fetched through Switchboard", code="media_unavailable")
+        return fetcher.fetch_media(account, message.media[index])
 
     def _live_head(self, conversation_id: str) -> Head:
         head = self._threads.read_head(partition_of(conversation_id)) if _well_formed(conversation_id) else None

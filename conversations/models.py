@@ -28,6 +28,18 @@ class Number:
 
 
 @dataclass(frozen=True)
+class ChannelRegistration:
+    """A provider-side channel that stands for the business, e.g. an ACS WhatsApp channel."""
+
+    name: str
+    channel_id: str  # the provider's registration id (ACS: a UUID, lower case)
+    number: str = ""  # the business phone behind it (E.164), when the admin gave it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "channel_id": self.channel_id, "number": self.number}
+
+
+@dataclass(frozen=True)
 class Account:
     id: str
     name: str
@@ -37,9 +49,26 @@ class Account:
     numbers: tuple[Number, ...]
     created_at: datetime
     updated_at: datetime
+    channels: tuple[ChannelRegistration, ...] = ()
 
-    def owns(self, number: str) -> bool:
-        return any(n.number == number for n in self.numbers)
+    def owns(self, address: str) -> bool:
+        """Whether ``address`` (a number, or a channel registration id) is one of the account's."""
+        return any(n.number == address for n in self.numbers) or any(c.channel_id == address for c in self.channels)
+
+    def addresses(self) -> tuple[str, ...]:
+        return tuple(n.number for n in self.numbers) + tuple(c.channel_id for c in self.channels)
+
+
+@dataclass(frozen=True)
+class Template:
+    """An approved message template: ``text`` holds {{1}}-style placeholders."""
+
+    name: str
+    language: str
+    text: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "language": self.language, "text": self.text}
 
 
 @dataclass(frozen=True)
@@ -48,11 +77,15 @@ class Workstream:
     name: str
     channel: str
     account_id: str
-    number: str
+    number: str  # the business address served: a number, or a channel registration id
     auto_close_after_minutes: int
     created_at: datetime
     updated_at: datetime
     settings: WorkstreamSettings = field(default_factory=WorkstreamSettings)
+    templates: tuple[Template, ...] = ()
+
+    def templates_named(self, name: str) -> tuple[Template, ...]:
+        return tuple(t for t in self.templates if t.name == name)
 
 
 @dataclass(frozen=True)
@@ -67,11 +100,18 @@ class Contact:
 
 @dataclass(frozen=True)
 class Media:
+    """An attachment: a public ``url`` (sent by us, or a provider link), or a provider
+    media id (``media_id``) that only the account's credentials can fetch."""
+
     url: str
     content_type: str
+    media_id: str | None = None
+    caption: str | None = None
+    file_name: str | None = None
 
     def to_dict(self) -> dict[str, str]:
-        return {"url": self.url, "content_type": self.content_type}
+        optional = {"media_id": self.media_id, "caption": self.caption, "file_name": self.file_name}
+        return {"url": self.url, "content_type": self.content_type, **{k: v for k, v in optional.items() if v}}
 
 
 @dataclass(frozen=True)

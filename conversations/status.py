@@ -15,10 +15,11 @@ _RANK = {
     "undelivered": 4,
     "failed": 4,
     "canceled": 4,
+    "expired": 4,
     "read": 5,
 }
 
-TERMINAL = frozenset({"delivered", "undelivered", "failed", "canceled", "read"})
+TERMINAL = frozenset({"delivered", "undelivered", "failed", "canceled", "expired", "read"})
 
 
 def normalise(status: str) -> str:

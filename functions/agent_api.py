@@ -7,12 +7,17 @@ import azure.functions as func
 from conversations.contacts import ContactAdmin
 from conversations.errors import ValidationFailed
 from conversations.models import STATES
+from conversations.policies import parse_media
 from conversations.validation import reject_unknown, require_object, text
 from functions.http import handled, json_body, json_response, public_base_url
 from functions.views import conversation_view, message_view
 from functions.wiring import services
 
 bp = func.Blueprint()
+
+
+def _api_base(req: func.HttpRequest) -> str:
+    return public_base_url(req, services().settings.public_base_url) + "/api"
 
 MAX_LIMIT = 1000
 
@@ -35,7 +40,7 @@ def list_conversations(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def get_conversation(req: func.HttpRequest) -> func.HttpResponse:
     conversation = services().engine.get(req.route_params["id"])
-    view = conversation_view(conversation, with_messages=True)
+    view = conversation_view(conversation, with_messages=True, api_base=_api_base(req))
     if conversation.contact_id:  # the contact as it is now, not as it was when linked
         contact = services().contact_admin.find_by_id(conversation.contact_id)
         view["contact"] = ContactAdmin.view(contact) if contact else view["contact"]
@@ -55,12 +60,36 @@ def accept_conversation(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def reply_to_conversation(req: func.HttpRequest) -> func.HttpResponse:
     body = require_object(json_body(req))
-    reject_unknown(body, ("body", "agent"))
+    reject_unknown(body, ("body", "agent", "media"))
     agent = text(body, "agent", required=False)
+    media = parse_media(body["media"]) if "media" in body else ()
     settings = services().settings
     message = services().engine.reply(req.route_params["id"], body.get("body"), agent,
-                                      public_base_url(req, settings.public_base_url))
-    return json_response(message_view(message), 201)
+                                      public_base_url(req, settings.public_base_url), media)
+    return json_response(message_view(message, _api_base(req)), 201)
+
+
+@bp.route(route="conversations/{id}/template", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@handled
+def send_template(req: func.HttpRequest) -> func.HttpResponse:
+    body = require_object(json_body(req))
+    reject_unknown(body, ("name", "language", "parameters", "agent"))
+    settings = services().settings
+    message = services().engine.send_template(
+        req.route_params["id"], text(body, "name", max_length=512), text(body, "language", required=False),
+        body.get("parameters", []), text(body, "agent", required=False), public_base_url(req, settings.public_base_url),
+    )
+    return json_response(message_view(message, _api_base(req)), 201)
+
+
+@bp.route(route="conversations/{id}/messages/{message_id}/media/{index:int}", methods=["GET"],
+          auth_level=func.AuthLevel.FUNCTION)
+@handled
+def get_media(req: func.HttpRequest) -> func.HttpResponse:
+    params = req.route_params
+    fetched = services().engine.media(params["id"], params["message_id"], int(params["index"]))
+    return func.HttpResponse(b"".join(fetched.chunks), status_code=200, mimetype=fetched.content_type,
+                             headers={"Cache-Control": "private, no-store"})
 
 
 @bp.route(route="conversations/{id}/wait", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)

@@ -7,7 +7,9 @@ import threading
 from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
-from channels.base import Sender
+from channels.acs_send import AcsSender
+from channels.base import MediaFetcher, Sender
+from channels.eventgrid import EntraVerifier
 from channels.providers import PROVIDERS
 from channels.twilio import TwilioSender
 from config import DEFAULT_AUTO_CLOSE_MINUTES, Settings
@@ -35,6 +37,7 @@ class Services:
     account_admin: AccountAdmin
     workstream_admin: WorkstreamAdmin
     contact_admin: ContactAdmin
+    eventgrid: EntraVerifier
 
 
 def callback_urls(account: Account, base_url: str) -> dict[str, str]:
@@ -46,16 +49,19 @@ def build(
     request_hooks: Sequence[RequestHook] = (),
     clock: Clock = utcnow,
     senders: Mapping[str, Sender] | None = None,
+    media_fetchers: Mapping[str, MediaFetcher] | None = None,
 ) -> Services:
     storage = TableStorage(build_service_client(settings, request_hooks), settings.table_prefix)
     directory = Directory(storage)
     accounts = AccountStore(storage, Sealer(settings.sealing_keys))
     workstreams = WorkstreamStore(storage, directory)
     contacts = ContactStore(storage, directory)
+    acs = AcsSender()
     engine = Engine(
         ThreadStore(storage), DeadlineStore(storage), accounts, workstreams, contacts,
-        senders if senders is not None else {"twilio": TwilioSender(settings.twilio_api_base_url)},
+        senders if senders is not None else {"twilio": TwilioSender(settings.twilio_api_base_url), "acs": acs},
         callback_urls, DEFAULT_AUTO_CLOSE_MINUTES, clock,
+        media_fetchers=media_fetchers if media_fetchers is not None else {"acs": acs},
     )
     return Services(
         settings=settings, storage=storage, accounts=accounts, workstreams=workstreams, engine=engine,
@@ -63,6 +69,7 @@ def build(
         workstream_admin=WorkstreamAdmin(workstreams, accounts, directory, settings.auto_close_min_minutes,
                                          DEFAULT_AUTO_CLOSE_MINUTES, clock),
         contact_admin=ContactAdmin(contacts, clock),
+        eventgrid=EntraVerifier(settings.entra_authority_host),
     )
 
 

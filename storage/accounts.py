@@ -10,7 +10,7 @@ from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import UpdateMode
 
 from conversations.errors import Conflict, NotFound
-from conversations.models import Account, Number
+from conversations.models import Account, ChannelRegistration, Number
 from storage.cache import TtlCache
 from storage.client import TableStorage, translated
 from storage.sealing import Sealer
@@ -80,6 +80,7 @@ class AccountStore:
             "PartitionKey": PARTITION, "RowKey": a.id, "Name": a.name, "Channel": a.channel, "Provider": a.provider,
             "Credentials": self._sealer.seal(a.credentials),
             "Numbers": json.dumps([n.to_dict() for n in a.numbers]),
+            "Channels": json.dumps([c.to_dict() for c in a.channels]),
             "CreatedAt": a.created_at, "UpdatedAt": a.updated_at,
         }
 
@@ -88,5 +89,6 @@ class AccountStore:
             id=e["RowKey"], name=e["Name"], channel=e["Channel"], provider=e["Provider"],
             credentials=self._sealer.unseal(e["Credentials"]),
             numbers=tuple(Number(**n) for n in json.loads(e["Numbers"])),
+            channels=tuple(ChannelRegistration(**c) for c in json.loads(e.get("Channels") or "[]")),
             created_at=e["CreatedAt"], updated_at=e["UpdatedAt"],
         )

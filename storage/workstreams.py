@@ -10,7 +10,7 @@ from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import UpdateMode
 
 from conversations.errors import Conflict, NotFound
-from conversations.models import Workstream
+from conversations.models import Template, Workstream
 from conversations.workstream_settings import parse_settings
 from storage.cache import TtlCache
 from storage.client import TableStorage, translated
@@ -94,6 +94,7 @@ def _to_entity(w: Workstream) -> dict[str, Any]:
     return {
         "PartitionKey": PARTITION, "RowKey": w.id, "Name": w.name, "Channel": w.channel, "AccountId": w.account_id,
         "Number": w.number, "AutoCloseMinutes": w.auto_close_after_minutes, "Settings": json.dumps(w.settings.to_dict()),
+        "Templates": json.dumps([t.to_dict() for t in w.templates]),
         "CreatedAt": w.created_at, "UpdatedAt": w.updated_at,
     }
 
@@ -103,4 +104,5 @@ def _to_workstream(e: dict[str, Any]) -> Workstream:
         id=e["RowKey"], name=e["Name"], channel=e["Channel"], account_id=e["AccountId"], number=e["Number"],
         auto_close_after_minutes=int(e["AutoCloseMinutes"]), created_at=e["CreatedAt"], updated_at=e["UpdatedAt"],
         settings=parse_settings(json.loads(e.get("Settings") or "{}")),
+        templates=tuple(Template(**t) for t in json.loads(e.get("Templates") or "[]")),
     )

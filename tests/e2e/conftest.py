@@ -1,5 +1,5 @@
 """End-to-end: the real local host as a subprocess, on the session's Azurite, with a
-recording server standing in for Twilio's API."""
+recording server standing in for Twilio's API and Prism (behind a recorder) for ACS's."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from typing import Any, Iterator
 import pytest
 import requests
 
-from localhost.services import LocalHost
+from localhost.services import LocalHost, Prism
+from tests.conftest import SHARED
 from tests.support import openapi
 from tests.support.openapi import documented
-from tests.support.recorder import Recorder, serve
+from tests.support.recorder import Recorder, forward_to, serve
 from tests.support.twilio import encode, sign
 
 
@@ -74,3 +75,26 @@ def api(module_env, twilio_api) -> Iterator[Api]:
         yield Api(host, twilio_api, module_env)
     finally:
         host.stop()
+
+
+def _recorded_prism(spec: str) -> Iterator[Recorder]:
+    """Prism serving an ACS contract, behind a recorder that keeps what was sent to it."""
+    with Prism.start(SHARED / "contracts" / spec) as prism:
+        recorder = Recorder()
+        recorder.on("POST", r"/.*", forward_to(prism.base_url))
+        recorder.on("GET", r"/.*", forward_to(prism.base_url))
+        server = serve(recorder)
+        try:
+            yield recorder
+        finally:
+            server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def acs_messages_api() -> Iterator[Recorder]:
+    yield from _recorded_prism("acs_messages_2024-08-30.mock.json")
+
+
+@pytest.fixture(scope="session")
+def acs_sms_api() -> Iterator[Recorder]:
+    yield from _recorded_prism("acs_sms_2021-03-07.json")

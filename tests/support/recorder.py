@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import requests
 
 
 @dataclass
@@ -31,7 +34,7 @@ class Recorded:
         return json.loads(self.body)
 
 
-Reply = tuple[int, dict[str, Any] | bytes]
+Reply = tuple[int, dict[str, Any] | bytes] | tuple[int, dict[str, Any] | bytes, dict[str, str]]
 
 
 @dataclass
@@ -56,6 +59,21 @@ class Recorder:
         return 404, {"message": "not scripted"}
 
 
+def forward_to(base_url: str) -> Callable[[Recorded], Reply]:
+    """A handler that passes the request on (to a Prism mock) and answers with its reply."""
+    skipped = {"host", "content-length", "connection", "accept-encoding"}
+
+    def handler(recorded: Recorded) -> Reply:
+        query = urlencode(recorded.query, doseq=True)
+        response = requests.request(recorded.method, f"{base_url}{recorded.path}?{query}", data=recorded.body,
+                                    headers={k: v for k, v in recorded.headers.items() if k.lower() not in skipped},
+                                    timeout=30)
+        return response.status_code, response.content, {"Content-Type": response.headers.get("Content-Type",
+                                                                                               "application/json")}
+
+    return handler
+
+
 def serve(recorder: Recorder) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -66,10 +84,12 @@ def serve(recorder: Recorder) -> ThreadingHTTPServer:
             recorded = Recorded(self.command, parts.path, parse_qs(parts.query), dict(self.headers.items()),
                                 self.rfile.read(length))
             recorder.requests.append(recorded)
-            status, body = recorder.answer(recorded)
+            status, body, *extra = recorder.answer(recorded)
+            headers = {"Content-Type": "application/json", **(extra[0] if extra else {})}
             raw = body if isinstance(body, bytes) else json.dumps(body).encode()
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(raw)))
             self.end_headers()
             self.wfile.write(raw)
@@ -79,7 +99,12 @@ def serve(recorder: Recorder) -> ThreadingHTTPServer:
         def log_message(self, *_args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            if not isinstance(sys.exc_info()[1], ConnectionError):  # a client dropping keep-alive is no failure
+                super().handle_error(request, client_address)
+
+    server = Server(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     recorder.base_url = f"http://127.0.0.1:{server.server_address[1]}"
     threading.Thread(target=server.serve_forever, daemon=True).start()

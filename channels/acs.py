@@ -1,0 +1,172 @@
+"""Azure Communication Services events (through Event Grid) as Switchboard's records.
+
+WhatsApp (Advanced Messaging): ``AdvancedMessageReceived`` has ``from`` = the customer's
+number without "+" (or, since 2026, empty with ``fromBSUID``) and ``to`` = the channel
+registration id; ``AdvancedMessageDeliveryStatusUpdated`` has them the other way round.
+The business address of an ACS WhatsApp conversation is the channel registration id.
+SMS: ``SMSReceived`` / ``SMSDeliveryReportReceived`` carry numbers with or without "+".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from channels.base import InboundMessage, StatusUpdate
+from channels.eventgrid import Data, Event
+from conversations.models import Account, Media
+from conversations.phone import normalise_address
+
+PROVIDER = "acs"
+
+MESSAGE_RECEIVED = "Microsoft.Communication.AdvancedMessageReceived"
+MESSAGE_STATUS = "Microsoft.Communication.AdvancedMessageDeliveryStatusUpdated"
+SMS_RECEIVED = "Microsoft.Communication.SMSReceived"
+SMS_REPORT = "Microsoft.Communication.SMSDeliveryReportReceived"
+EVENTS_BY_CHANNEL = {"whatsapp": (MESSAGE_RECEIVED, MESSAGE_STATUS), "sms": (SMS_RECEIVED, SMS_REPORT)}
+
+_MEDIA_TYPES = ("image", "document", "video", "audio", "sticker")
+
+
+class SkippedEvent(Exception):
+    """An event this account cannot take (another business address, no sender): logged and
+    acknowledged, since a retry would not change the answer."""
+
+
+def whatsapp_user(data: Data, side: str) -> str:
+    """The customer as ACS names them: the number (E.164) when given, else the BSUID."""
+    number = data.text(side)
+    return normalise_address(number) if number else data.text(f"{side}BSUID")
+
+
+def business_channel(account: Account, address: str) -> str:
+    """The account's channel registration id for the ``to``/``from`` of a WhatsApp event.
+
+    Documented payloads name the channel registration id; a payload that names the
+    business phone instead is matched to the channel registered with that number, or to
+    the account's only channel.
+    """
+    wanted = address.strip().lower()
+    for channel in account.channels:
+        if channel.channel_id == wanted:
+            return channel.channel_id
+    number = normalise_address(address) if address else ""
+    for channel in account.channels:
+        if channel.number and channel.number == number:
+            return channel.channel_id
+    if len(account.channels) == 1 and not _looks_like_uuid(wanted):
+        return account.channels[0].channel_id
+    raise SkippedEvent("the event names a channel this account does not hold")
+
+
+def _looks_like_uuid(value: str) -> bool:
+    return len(value) == 36 and value.count("-") == 4
+
+
+@dataclass(frozen=True)
+class AdvancedMessageReceived:
+    """A customer's WhatsApp message; reactions, buttons and list picks become readable text."""
+
+    message_id: str
+    from_: str
+    to: str
+    message_type: str
+    body: str
+    media: tuple[Media, ...]
+
+    @classmethod
+    def from_event(cls, event: Event) -> "AdvancedMessageReceived":
+        data = event.data
+        kind = data.text("messageType").lower()
+        media: tuple[Media, ...] = ()
+        body = data.text("content")
+        section = data.section("media")
+        if section.text("id"):
+            media = (Media(url="", content_type=section.text("mimeType") or "application/octet-stream",
+                           media_id=section.text("id"), caption=section.text("caption") or None,
+                           file_name=section.text("fileName") or None),)
+            body = body or section.text("caption")
+        if not body:
+            body = _readable(kind, data)
+        # ACS names every received message; older payloads lack messageId, the event id is as unique.
+        return cls(data.text("messageId") or event.id, whatsapp_user(data, "from"), data.text("to"), kind,
+                   body, media)
+
+    def to_inbound(self, account: Account) -> InboundMessage:
+        if not self.from_:
+            raise SkippedEvent("the message names no sender (neither from nor fromBSUID)")
+        return InboundMessage(
+            provider=PROVIDER, account_id=account.id, provider_message_id=self.message_id,
+            business=business_channel(account, self.to), customer=self.from_, body=self.body, media=self.media,
+        )
+
+
+def _readable(kind: str, data: Data) -> str:
+    if kind == "reaction":
+        emoji = data.section("reaction").text("emoji")
+        return f"[reaction] {emoji}" if emoji else "[reaction removed]"
+    if kind == "button":
+        button = data.section("button")
+        return f"[button] {button.text('text') or button.text('payload')}"
+    if kind == "interactive":
+        interactive = data.section("interactive")
+        reply = interactive.section("buttonReply") if interactive.section("buttonReply") else \
+            interactive.section("listReply")
+        choice = reply.text("title") or reply.text("id")
+        detail = reply.text("description")
+        return f"[choice] {choice}" + (f" ({detail})" if detail else "")
+    if kind in _MEDIA_TYPES:
+        return ""
+    return f"[{kind or 'message'}]"
+
+
+def whatsapp_status(event: Event, account: Account) -> StatusUpdate:
+    data = event.data
+    error = data.section("error")
+    if not data.text("messageId") or not data.text("status"):
+        raise SkippedEvent("the status update names no messageId or status")
+    return StatusUpdate(
+        provider=PROVIDER, account_id=account.id, provider_message_id=data.text("messageId"),
+        status=data.text("status").lower(), business=business_channel(account, data.text("from")),
+        customer=whatsapp_user(data, "to"),
+        error_code=error.text("channelCode") or None, error_message=error.text("channelMessage") or None,
+    )
+
+
+@dataclass(frozen=True)
+class SmsReceived:
+    message_id: str
+    from_: str
+    to: str
+    message: str
+
+    @classmethod
+    def from_event(cls, event: Event) -> "SmsReceived":
+        data = event.data
+        return cls(data.text("messageId") or event.id, normalise_address(data.text("from")),
+                   normalise_address(data.text("to")), data.text("message"))
+
+    def to_inbound(self, account: Account) -> InboundMessage:
+        if not account.owns(self.to):
+            raise SkippedEvent("the To number is not one of this account's numbers")
+        if not self.from_:
+            raise SkippedEvent("the SMS names no sender")
+        return InboundMessage(provider=PROVIDER, account_id=account.id, provider_message_id=self.message_id,
+                              business=self.to, customer=self.from_, body=self.message)
+
+
+def sms_report(event: Event, account: Account) -> StatusUpdate:
+    """A delivery report for an SMS we sent: ``from`` is the business, ``to`` the customer."""
+    data = event.data
+    business = normalise_address(data.text("from"))
+    if not account.owns(business):
+        raise SkippedEvent("the From number is not one of this account's numbers")
+    status = data.text("deliveryStatus").lower()
+    if not data.text("messageId") or not status:
+        raise SkippedEvent("the delivery report names no messageId or deliveryStatus")
+    failed = status != "delivered"
+    return StatusUpdate(
+        provider=PROVIDER, account_id=account.id, provider_message_id=data.text("messageId"), status=status,
+        business=business, customer=normalise_address(data.text("to")),
+        error_code=status if failed else None,
+        error_message=(data.text("deliveryStatusDetails") or None) if failed else None,
+    )

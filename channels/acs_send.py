@@ -1,0 +1,124 @@
+"""Sending through Azure Communication Services: WhatsApp with azure-communication-messages,
+SMS with azure-communication-sms; and fetching customers' WhatsApp media for agents.
+
+Clients are built from the connection string's endpoint and access key with
+``AzureKeyCredential`` (what ``from_connection_string`` does, except that it forces
+https, which would rule out local contract tests against an http mock).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any, Callable
+
+from azure.communication.messages import NotificationMessagesClient
+from azure.communication.messages.models import (
+    AudioNotificationContent, DocumentNotificationContent, ImageNotificationContent, MessageTemplate,
+    MessageTemplateText, NotificationContent, TemplateNotificationContent, TextNotificationContent,
+    VideoNotificationContent, WhatsAppMessageTemplateBindings, WhatsAppMessageTemplateBindingsComponent,
+)
+from azure.communication.sms import SmsClient
+from azure.core.credentials import AzureKeyCredential
+from azure.core.exceptions import AzureError, HttpResponseError, ServiceRequestError, ServiceResponseError
+
+from channels.base import FetchedMedia, OutboundMessage, SendResult
+from channels.providers import acs_endpoint
+from conversations.errors import ConfigurationError, ProviderError, ProviderUnreachable
+from conversations.models import Account, Media
+from conversations.policies import media_kind
+
+# azure-core logs request headers at INFO; keep bodies and keys out of the logs either way.
+logging.getLogger("azure.core.pipeline.policies.http_logging_policy").setLevel(logging.WARNING)
+
+ACCEPTED = "accepted"  # ACS answered 202: taken for delivery; Event Grid reports the rest
+
+
+class AcsSender:
+    """One client per (resource endpoint, key, kind), reused across calls."""
+
+    def __init__(self, client_options: dict[str, Any] | None = None) -> None:
+        self._options = {"connection_timeout": 5, "read_timeout": 30, **(client_options or {})}
+        self._clients: dict[tuple[str, str, str], Any] = {}
+        self._lock = threading.Lock()
+
+    def send(self, account: Account, message: OutboundMessage) -> SendResult:
+        if account.channel == "sms":
+            return self._send_sms(account, message)
+        return self._send_whatsapp(account, message)
+
+    def fetch_media(self, account: Account, media: Media) -> FetchedMedia:
+        client: NotificationMessagesClient = self._client(account, NotificationMessagesClient)
+        chunks = _calling(lambda: client.download_media(media.media_id))
+        return FetchedMedia(content_type=media.content_type, chunks=chunks)
+
+    def _send_sms(self, account: Account, message: OutboundMessage) -> SendResult:
+        client: SmsClient = self._client(account, SmsClient)
+        [result] = _calling(lambda: client.send(from_=message.business, to=message.customer, message=message.body,
+                                                enable_delivery_report=True, tag=message.message_id))
+        if not result.successful:
+            raise ProviderError(result.error_message or "ACS refused the SMS",
+                                provider_code=str(result.http_status_code), http_status=result.http_status_code)
+        return SendResult(provider_message_id=result.message_id, status=ACCEPTED)
+
+    def _send_whatsapp(self, account: Account, message: OutboundMessage) -> SendResult:
+        client: NotificationMessagesClient = self._client(account, NotificationMessagesClient)
+        content = whatsapp_content(message)
+        result = _calling(lambda: client.send(content))
+        if not result.receipts:
+            raise ProviderError("ACS answered without a message receipt")
+        return SendResult(provider_message_id=result.receipts[0].message_id, status=ACCEPTED)
+
+    def _client(self, account: Account, kind: type) -> Any:
+        found = acs_endpoint(account.credentials.get("connection_string", ""))
+        if found is None:
+            raise ConfigurationError(f"account {account.id} has no usable ACS connection string")
+        endpoint, key = found
+        cache_key = (endpoint, key, kind.__name__)
+        with self._lock:
+            client = self._clients.get(cache_key)
+            if client is None:
+                client = kind(endpoint, AzureKeyCredential(key), **self._options)
+                self._clients[cache_key] = client
+        return client
+
+
+def whatsapp_content(message: OutboundMessage) -> NotificationContent:
+    """The Advanced Messaging payload for a template, an attachment or plain text."""
+    common = {"channel_registration_id": message.business, "to": [message.customer]}
+    if message.template is not None:
+        names = [f"p{i}" for i in range(1, len(message.template.parameters) + 1)]
+        template = MessageTemplate(
+            name=message.template.name, language=message.template.language,
+            template_values=[MessageTemplateText(name=n, text=v) for n, v in zip(names, message.template.parameters)],
+            bindings=WhatsAppMessageTemplateBindings(
+                body=[WhatsAppMessageTemplateBindingsComponent(ref_value=n) for n in names]) if names else None,
+        )
+        return TemplateNotificationContent(template=template, **common)
+    if message.media:
+        media = message.media[0]
+        caption = message.body or None
+        kind = media_kind(media.content_type)
+        if kind == "image":
+            return ImageNotificationContent(media_uri=media.url, content=caption, **common)
+        if kind == "video":
+            return VideoNotificationContent(media_uri=media.url, caption=caption, **common)
+        if kind == "audio":
+            return AudioNotificationContent(media_uri=media.url, **common)
+        return DocumentNotificationContent(media_uri=media.url, caption=caption,
+                                           file_name=media.url.rsplit("/", 1)[-1].split("?")[0] or None, **common)
+    return TextNotificationContent(content=message.body, **common)
+
+
+def _calling(call: Callable[[], Any]) -> Any:
+    """Run an SDK call; map its failures to the domain's provider errors."""
+    try:
+        return call()
+    except (ServiceRequestError, ServiceResponseError) as exc:
+        raise ProviderUnreachable(f"ACS could not be reached: {type(exc).__name__}") from exc
+    except HttpResponseError as exc:
+        code = (exc.error.code if exc.error is not None else None) or str(exc.status_code)
+        message = (exc.error.message if exc.error is not None else None) or exc.reason or "ACS refused the request"
+        raise ProviderError(message, provider_code=code, http_status=exc.status_code) from exc
+    except AzureError as exc:
+        raise ProviderUnreachable(f"ACS call failed: {type(exc).__name__}") from exc

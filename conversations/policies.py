@@ -1,0 +1,83 @@
+"""Rules on what an agent may send, the same for every provider.
+
+WhatsApp lets a business answer free-form only within 24 hours of the customer's last
+message; after that only an approved template may be sent. WhatsApp carries one
+attachment per message, and audio carries no caption.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from conversations.errors import Conflict, ValidationFailed
+from conversations.models import Conversation, Media
+from conversations.validation import reject_unknown, text
+
+WHATSAPP = "whatsapp"
+REPLY_WINDOW = timedelta(hours=24)
+# What WhatsApp accepts as image, video, audio; anything else goes as a document.
+MEDIA_KINDS = ("image", "video", "audio")
+_DOCUMENT_TYPES = ("application/", "text/")
+
+
+def reply_window_ends_at(conversation: Conversation) -> datetime | None:
+    """When free-form replies stop being allowed; None where no window applies."""
+    if conversation.channel != WHATSAPP:
+        return None
+    if conversation.last_customer_message_at is None:
+        return None
+    return conversation.last_customer_message_at + REPLY_WINDOW
+
+
+def check_free_form_reply(conversation: Conversation, now: datetime) -> None:
+    """Refuse a free-form reply outside the WhatsApp window (templates are exempt)."""
+    if conversation.channel != WHATSAPP:
+        return
+    ends_at = reply_window_ends_at(conversation)
+    if ends_at is None or now > ends_at:
+        since = f"since {ends_at.isoformat()}" if ends_at else "(the customer has not written yet)"
+        raise Conflict(
+            f"the WhatsApp 24-hour reply window is closed {since}; send an approved template with "
+            "POST /api/conversations/{id}/template instead",
+            code="outside_whatsapp_window",
+        )
+
+
+def media_kind(content_type: str) -> str:
+    """image, video, audio or document, as WhatsApp sorts attachments."""
+    major = content_type.split("/", 1)[0].lower()
+    return major if major in MEDIA_KINDS else "document"
+
+
+def check_media(channel: str, body: str, media: tuple[Media, ...]) -> None:
+    if not media:
+        return
+    if channel != WHATSAPP:
+        raise ValidationFailed("media", f"attachments are not supported on {channel}")
+    if len(media) > 1:
+        raise ValidationFailed("media", "WhatsApp carries one attachment per message; send them one by one")
+    content_type = media[0].content_type.lower()
+    if not content_type.startswith(tuple(f"{k}/" for k in MEDIA_KINDS) + _DOCUMENT_TYPES):
+        raise ValidationFailed("media[0].content_type", "must be an image, video, audio or document type")
+    if media_kind(content_type) == "audio" and body:
+        raise ValidationFailed("body", "WhatsApp audio messages carry no caption; send the text separately")
+
+
+def parse_media(value: object) -> tuple[Media, ...]:
+    """Attachments as an agent gives them: [{"url": "https://...", "content_type": "image/png"}]."""
+    if not isinstance(value, list) or not value:
+        raise ValidationFailed("media", "must be a non-empty list of {url, content_type}")
+    media: list[Media] = []
+    for i, item in enumerate(value):
+        prefix = f"media[{i}]."
+        if not isinstance(item, dict):
+            raise ValidationFailed(f"media[{i}]", "must be an object")
+        reject_unknown(item, ("url", "content_type"), prefix)
+        url = text(item, "url", max_length=2048, prefix=prefix)
+        if not url.startswith("https://") and not url.startswith("http://"):
+            raise ValidationFailed(prefix + "url", "must be a public http(s) URL the provider can fetch")
+        content_type = text(item, "content_type", max_length=100, prefix=prefix)
+        if "/" not in content_type:
+            raise ValidationFailed(prefix + "content_type", "must be a MIME type such as image/jpeg")
+        media.append(Media(url=url, content_type=content_type.lower()))
+    return tuple(media)

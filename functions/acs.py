@@ -1,0 +1,70 @@
+"""Azure Communication Services events, pushed by the resource's Event Grid system topic
+(anonymous route: the account's Entra settings, when given, are the lock)."""
+
+from __future__ import annotations
+
+import logging
+
+import azure.functions as func
+
+from channels import acs
+from channels.eventgrid import Event, handshake_headers, parse_events, validation_code
+from conversations.errors import NotFound
+from conversations.models import Account
+from functions.http import handled, json_response
+from functions.wiring import services
+
+bp = func.Blueprint()
+log = logging.getLogger(__name__)
+
+
+def _account(req: func.HttpRequest) -> Account:
+    account = services().accounts.get(req.route_params["account_id"])
+    if account is None or account.provider != acs.PROVIDER:
+        raise NotFound("unknown account")
+    return account
+
+
+@bp.route(route="acs/{account_id}/events", methods=["OPTIONS"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def acs_events_handshake(req: func.HttpRequest) -> func.HttpResponse:
+    _account(req)
+    return func.HttpResponse(status_code=200, headers=handshake_headers(req.headers.get("WebHook-Request-Origin")))
+
+
+@bp.route(route="acs/{account_id}/events", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def acs_events(req: func.HttpRequest) -> func.HttpResponse:
+    account = _account(req)
+    tenant, audience = account.credentials.get("eventgrid_tenant_id"), account.credentials.get("eventgrid_app_id")
+    if tenant and audience:
+        services().eventgrid.verify(req.headers.get("Authorization"), tenant, audience)
+    events = parse_events(req.get_body())
+    code = validation_code(events)
+    if code is not None:
+        log.info("answered Event Grid subscription validation for account %s", account.id)
+        return json_response({"validationResponse": code})
+    counts = {"stored": 0, "duplicate": 0, "status": 0, "ignored": 0}
+    for event in events:
+        counts[_handle(account, event)] += 1
+    return json_response(counts)
+
+
+def _handle(account: Account, event: Event) -> str:
+    """Hand one event to the engine; storage failures propagate (503: Event Grid retries)."""
+    engine = services().engine
+    wanted = acs.EVENTS_BY_CHANNEL[account.channel]
+    if not any(event.is_type(kind) for kind in wanted):
+        log.info("ignored event %s of type %s for account %s", event.id, event.type, account.id)
+        return "ignored"
+    try:
+        if event.is_type(acs.MESSAGE_RECEIVED) or event.is_type(acs.SMS_RECEIVED):
+            parsed = (acs.AdvancedMessageReceived if event.is_type(acs.MESSAGE_RECEIVED) else acs.SmsReceived)
+            result = engine.ingest(account, parsed.from_event(event).to_inbound(account))
+            return "duplicate" if result.duplicate else "stored"
+        update = (acs.whatsapp_status if event.is_type(acs.MESSAGE_STATUS) else acs.sms_report)(event, account)
+        engine.apply_status(update)
+        return "status"
+    except acs.SkippedEvent as exc:
+        log.warning("skipped event %s for account %s: %s", event.id, account.id, exc)
+        return "ignored"

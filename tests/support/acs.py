@@ -1,0 +1,95 @@
+"""ACS-shaped test data: documented Event Grid payloads with our ids, accounts, and Entra
+tokens signed by a local RSA key whose metadata and key set a recording server serves."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.support.recorder import Recorder
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "acs"
+
+CHANNEL_ID = "0f0eb78e-a576-1dfc-b414-0f0756de3338"
+CUSTOMER_DIGITS = "14254360097"
+CUSTOMER = "+" + CUSTOMER_DIGITS
+SMS_BUSINESS = "14252306549"
+ACCESS_KEY = base64.b64encode(b"0" * 32).decode()  # AzureKeyCredential signs with a base64 key
+TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+APP_ID = "b3f1d9a2-5c7e-4d8f-9a0b-1c2d3e4f5a6b"
+EVENT_GRID_APP = "4962773b-9cdb-44cf-a8bf-237846a00ab7"
+
+_PLACEHOLDERS = {"{sender@id}": CUSTOMER_DIGITS, "{receiver@id}": CUSTOMER_DIGITS, "{channel-id}": CHANNEL_ID}
+
+
+def events(name: str, event_id: str | None = None, **data: Any) -> list[dict[str, Any]]:
+    """A fixture as a list of events, placeholders filled, the first event's id and data
+    fields overridden (``message_id`` sets ``messageId``)."""
+    raw = (FIXTURES / name).read_text(encoding="utf-8")
+    for placeholder, value in _PLACEHOLDERS.items():
+        raw = raw.replace(placeholder, value)
+    loaded = json.loads(raw)
+    found = copy.deepcopy(loaded if isinstance(loaded, list) else [loaded])
+    if event_id is not None:
+        found[0]["id"] = event_id
+    for key, value in data.items():
+        found[0]["data"]["messageId" if key == "message_id" else key] = value
+    return found
+
+
+def connection_string(endpoint: str) -> str:
+    return f"endpoint={endpoint}/;accesskey={ACCESS_KEY}"
+
+
+def whatsapp_account(endpoint: str, **credentials: str) -> dict[str, Any]:
+    return {
+        "name": "Contoso WhatsApp", "channel": "whatsapp", "provider": "acs",
+        "credentials": {"resource_name": "contoso-acs", "connection_string": connection_string(endpoint),
+                        **credentials},
+        "channels": [{"name": "Support", "channel_id": CHANNEL_ID}],
+    }
+
+
+def sms_account(endpoint: str, number: str = SMS_BUSINESS) -> dict[str, Any]:
+    return {
+        "name": "Contoso SMS (ACS)", "channel": "sms", "provider": "acs",
+        "credentials": {"resource_name": "contoso-acs", "connection_string": connection_string(endpoint)},
+        "numbers": [{"number": number, "type": "toll_free"}],
+    }
+
+
+class Entra:
+    """A stand-in tenant: serves OpenID metadata and a JWKS, and mints tokens."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.kid = uuid.uuid4().hex
+        self.authority = recorder.base_url
+        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
+        jwk.update(kid=self.kid, use="sig", alg="RS256")
+        recorder.on("GET", r"/[^/]+/v2\.0/\.well-known/openid-configuration",
+                    lambda r: (200, {"issuer": f"{self.authority}/{r.path.split('/')[1]}/v2.0",
+                                     "jwks_uri": f"{self.authority}/discovery/v2.0/keys"}))
+        recorder.on("GET", r"/discovery/v2\.0/keys", (200, {"keys": [jwk]}))
+
+    def token(self, *, audience: str = APP_ID, issuer: str | None = None, app_id: str = EVENT_GRID_APP,
+              expires_in: int = 3600, key: Any = None, version: int = 1) -> str:
+        now = int(time.time())
+        claims = {"aud": audience, "iss": issuer or f"https://sts.windows.net/{TENANT}/", "iat": now - 10,
+                  "nbf": now - 10, "exp": now + expires_in, "tid": TENANT, "sub": EVENT_GRID_APP}
+        claims["appid" if version == 1 else "azp"] = app_id
+        return jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": self.kid})
+
+    @staticmethod
+    def unsigned(audience: str = APP_ID) -> str:
+        now = int(time.time())
+        return jwt.encode({"aud": audience, "iss": f"https://sts.windows.net/{TENANT}/", "exp": now + 3600,
+                           "appid": EVENT_GRID_APP}, None, algorithm="none")

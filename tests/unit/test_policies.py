@@ -1,0 +1,80 @@
+"""The provider-neutral rules: the WhatsApp 24-hour window, attachments, templates."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from conversations import policies, templates
+from conversations.errors import Conflict, ValidationFailed
+from conversations.models import Conversation, Media, Template
+
+LAST = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+
+
+def conversation(channel: str = "whatsapp", last: datetime | None = LAST) -> Conversation:
+    return Conversation("c" * 44, "open", channel, "acs", "a", None, "+14254360097", "chan", None, LAST, LAST,
+                        last, 480)
+
+
+def test_window_ends_24_hours_after_the_customers_last_message():
+    assert policies.reply_window_ends_at(conversation()) == LAST + timedelta(hours=24)
+    assert policies.reply_window_ends_at(conversation("sms")) is None
+    policies.check_free_form_reply(conversation(), LAST + timedelta(hours=24))
+    policies.check_free_form_reply(conversation("sms"), LAST + timedelta(days=30))
+
+
+def test_a_late_free_form_reply_is_refused_naming_templates():
+    with pytest.raises(Conflict) as refused:
+        policies.check_free_form_reply(conversation(), LAST + timedelta(hours=24, seconds=1))
+    assert refused.value.code == "outside_whatsapp_window" and refused.value.status == 409
+    assert "template" in refused.value.message
+
+
+@pytest.mark.parametrize("media, body, field", [
+    ((Media("https://x/a.png", "image/png"), Media("https://x/b.png", "image/png")), "", "media"),
+    ((Media("https://x/a.bin", "model/gltf"),), "", "media[0].content_type"),
+    ((Media("https://x/a.ogg", "audio/ogg"),), "caption", "body"),
+])
+def test_whatsapp_attachment_rules(media, body, field):
+    with pytest.raises(ValidationFailed) as refused:
+        policies.check_media("whatsapp", body, media)
+    assert refused.value.field == field
+
+
+def test_attachments_are_whatsapp_only_here():
+    policies.check_media("whatsapp", "see this", (Media("https://x/a.pdf", "application/pdf"),))
+    with pytest.raises(ValidationFailed):
+        policies.check_media("sms", "", (Media("https://x/a.png", "image/png"),))
+    assert [policies.media_kind(t) for t in ("image/png", "video/mp4", "audio/ogg", "application/pdf")] == \
+        ["image", "video", "audio", "document"]
+
+
+def test_templates_fill_their_placeholders_and_count_them():
+    [template] = templates.parse_templates([{"name": "order_update", "language": "en_US",
+                                             "text": "Hi {{1}}, order {{2}} ships today. {{1}}, thanks!"}])
+    assert templates.placeholder_count(template) == 2
+    filled = templates.fill(template, ["Ana", "A-17"])
+    assert templates.render(template, filled) == "Hi Ana, order A-17 ships today. Ana, thanks!"
+    for wrong in (["Ana"], ["Ana", "A-17", "x"], "Ana", [1, 2], ["Ana", " "]):
+        with pytest.raises(ValidationFailed):
+            templates.fill(template, wrong)
+
+
+@pytest.mark.parametrize("entry, field", [
+    ({"name": "Order Update", "language": "en", "text": "x"}, "templates[0].name"),
+    ({"name": "order", "language": "english", "text": "x"}, "templates[0].language"),
+    ({"name": "order", "language": "en", "text": "Hi {{2}}"}, "templates[0].text"),
+    ({"name": "order", "language": "en"}, "templates[0].text"),
+    ({"name": "order", "language": "en", "text": "x", "extra": 1}, "templates[0].extra"),
+])
+def test_bad_template_definitions_name_the_field(entry, field):
+    with pytest.raises(ValidationFailed) as refused:
+        templates.parse_templates([entry])
+    assert refused.value.field == field
+
+
+def test_template_text_without_placeholders_takes_no_parameters():
+    template = Template("welcome", "en", "Welcome back!")
+    assert templates.render(template, templates.fill(template, [])) == "Welcome back!"
