@@ -14,6 +14,8 @@ INBOUND, OUTBOUND = "inbound", "outbound"
 
 CLOSED_BY_AGENT, CLOSED_FOR_INACTIVITY = "agent", "inactivity"
 
+OPTED_IN, OPTED_OUT = "opted_in", "opted_out"
+
 
 @dataclass(frozen=True)
 class Number:
@@ -62,6 +64,16 @@ class Media:
 
 
 @dataclass(frozen=True)
+class Consent:
+    """Whether a customer accepts messages from one business number. It belongs to the
+    thread, so it outlives conversations; ``source`` says what changed it last."""
+
+    state: str = OPTED_IN
+    changed_at: datetime | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
 class Message:
     id: str
     conversation_id: str
@@ -75,6 +87,7 @@ class Message:
     agent: str | None = None
     error_code: str | None = None
     error_message: str | None = None
+    keyword: str | None = None  # "stop", "start" or "help" when a customer message is one
 
 
 @dataclass(frozen=True)
@@ -94,4 +107,5 @@ class Conversation:
     auto_close_after_minutes: int
     closed_at: datetime | None = None
     closed_reason: str | None = None
+    consent: Consent = field(default=Consent())
     messages: tuple[Message, ...] = field(default=())

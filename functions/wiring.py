@@ -9,7 +9,6 @@ from typing import Callable, Mapping, Sequence
 
 from channels.base import Sender
 from channels.providers import PROVIDERS
-from channels.twilio import TwilioSender
 from config import DEFAULT_AUTO_CLOSE_MINUTES, Settings
 from conversations.admin import AccountAdmin, WorkstreamAdmin
 from conversations.engine import Clock, Engine, utcnow
@@ -48,14 +47,15 @@ def build(
     directory = Directory(storage)
     accounts = AccountStore(storage, Sealer(settings.sealing_keys))
     workstreams = WorkstreamStore(storage, directory)
+    if senders is None:
+        senders = {name: spec.sender(settings) for name, spec in PROVIDERS.items()}
     engine = Engine(
-        ThreadStore(storage), DeadlineStore(storage), accounts, workstreams,
-        senders if senders is not None else {"twilio": TwilioSender(settings.twilio_api_base_url)},
+        ThreadStore(storage), DeadlineStore(storage), accounts, workstreams, senders,
         callback_urls, DEFAULT_AUTO_CLOSE_MINUTES, clock,
     )
     return Services(
         settings=settings, storage=storage, accounts=accounts, workstreams=workstreams, engine=engine,
-        account_admin=AccountAdmin(accounts, directory, workstreams, clock),
+        account_admin=AccountAdmin(accounts, directory, workstreams, senders, clock),
         workstream_admin=WorkstreamAdmin(workstreams, accounts, directory, settings.auto_close_min_minutes,
                                          DEFAULT_AUTO_CLOSE_MINUTES, clock),
     )
