@@ -193,14 +193,14 @@ class Engine:
             self._threads.mark_failed(pk, message, exc.provider_code, exc.message)
             log.warning("send of message %s failed: provider code %s", message.id, exc.provider_code)
             if isinstance(exc, ProviderRecipientOptedOut):
-                self.opt_out(conversation_id, consents.PROVIDER_ERROR)
+                self._opt_out(conversation_id, consents.PROVIDER_ERROR)
             raise
         sent_status = statuses.normalise(sent.status)
         self._threads.record_sent(pk, message, sent.provider_message_id, sent_status, statuses.supersedes)
         log.info("sent message %s as provider message %s", message.id, sent.provider_message_id)
         return replace(message, provider_message_id=sent.provider_message_id, status=sent_status)
 
-    def opt_out(self, conversation_id: str, source: str) -> None:
+    def _opt_out(self, conversation_id: str, source: str) -> None:
         """Mark the conversation's customer opted out on its business number (the thread head)."""
         pk = partition_of(conversation_id)
         for attempt in range(_ATTEMPTS):
