@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
-from azure.communication.messages import NotificationMessagesClient
+from azure.communication.messages import MessageTemplateClient, NotificationMessagesClient
 from azure.communication.messages.models import (
     AudioNotificationContent, DocumentNotificationContent, ImageNotificationContent, MessageTemplate,
     MessageTemplateText, NotificationContent, TemplateNotificationContent, TextNotificationContent,
@@ -20,10 +22,11 @@ from azure.communication.messages.models import (
 )
 from azure.communication.sms import SmsClient
 from azure.core.credentials import AzureKeyCredential
-from azure.core.exceptions import AzureError, HttpResponseError, ServiceRequestError, ServiceResponseError
+from azure.core.exceptions import (
+    AzureError, ClientAuthenticationError, HttpResponseError, ServiceRequestError, ServiceResponseError,
+)
 
-from channels.base import FetchedMedia, OutboundMessage, SendResult
-from channels.providers import acs_endpoint
+from channels.base import FetchedMedia, OutboundMessage, SendResult, Validation
 from conversations.errors import ConfigurationError, ProviderError, ProviderUnreachable
 from conversations.models import Account, Media
 from conversations.policies import media_kind
@@ -32,6 +35,19 @@ from conversations.policies import media_kind
 logging.getLogger("azure.core.pipeline.policies.http_logging_policy").setLevel(logging.WARNING)
 
 ACCEPTED = "accepted"  # ACS answered 202: taken for delivery; Event Grid reports the rest
+
+
+def acs_endpoint(connection_string: str) -> tuple[str, str] | None:
+    """(endpoint, access key) of an ACS connection string, or None when it is not one."""
+    parts = {}
+    for element in connection_string.split(";"):
+        key, _, value = element.strip().partition("=")
+        parts[key.lower()] = value
+    endpoint, key = parts.get("endpoint", "").rstrip("/"), parts.get("accesskey", "")
+    split = urlsplit(endpoint)
+    if split.scheme not in ("http", "https") or not split.netloc or not key:
+        return None
+    return endpoint, key
 
 
 class AcsSender:
@@ -51,6 +67,21 @@ class AcsSender:
         client: NotificationMessagesClient = self._client(account, NotificationMessagesClient)
         chunks = _calling(lambda: client.download_media(media.media_id))
         return FetchedMedia(content_type=media.content_type, chunks=chunks)
+
+    def validate(self, account: Account) -> Validation:
+        """List the templates of the account's WhatsApp channel (of an unknown channel for an
+        SMS account): the request is signed with the access key, so ACS answers 401 for a
+        wrong key and 200 or 404 for a right one."""
+        client: MessageTemplateClient = self._client(account, MessageTemplateClient)
+        channel_id = account.channels[0].channel_id if account.channels else str(uuid.UUID(int=0))
+        try:
+            _calling(lambda: next(iter(client.list_templates(channel_id).by_page()), None))
+        except ProviderError as exc:
+            if isinstance(exc.__cause__, ClientAuthenticationError) or exc.http_status in (401, 403):
+                return Validation(False, f"ACS refused the access key (HTTP {exc.http_status}): {exc.message}")
+            if exc.http_status not in (400, 404) or isinstance(exc, ProviderUnreachable):
+                raise
+        return Validation(True, "ACS accepted the access key of the connection string")
 
     def _send_sms(self, account: Account, message: OutboundMessage) -> SendResult:
         client: SmsClient = self._client(account, SmsClient)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterator, Protocol
+from typing import Iterator, Protocol, runtime_checkable
 
 from conversations.models import Account, Media
 
@@ -25,6 +25,7 @@ class InboundMessage:
     body: str
     media: tuple[Media, ...] = ()
     received_at: datetime | None = None
+    keyword: str | None = None  # "stop", "start" or "help" when the provider read the message as one
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,26 @@ class SendResult:
     status: str
 
 
+@dataclass(frozen=True)
+class Validation:
+    """What the provider said of an account's credentials."""
+
+    valid: bool
+    detail: str
+
+
 class Sender(Protocol):
-    """Sends one message through a provider; raises conversations.errors.ProviderError."""
+    """A provider's API as the engine and the admin use it.
+
+    Both methods raise conversations.errors.ProviderUnreachable when the provider cannot
+    be reached, and ProviderError when it fails in a way that says nothing of the request.
+    """
 
     def send(self, account: Account, message: OutboundMessage) -> SendResult: ...
+
+    def validate(self, account: Account) -> Validation:
+        """One cheap authenticated call: are the account's credentials accepted?"""
+        ...
 
 
 @dataclass(frozen=True)
@@ -79,6 +96,7 @@ class FetchedMedia:
     chunks: Iterator[bytes]
 
 
+@runtime_checkable
 class MediaFetcher(Protocol):
     """Fetches an inbound attachment with the account's credentials; raises ProviderError."""
 

@@ -1,13 +1,26 @@
-"""What each provider needs from an admin: credentials and the callback URLs to give it."""
+"""Everything Switchboard knows per provider: its channels, the credentials an admin
+gives, the callback URLs (and where to paste them), and the adapter that sends through
+it and validates those credentials.
+
+Adding a provider (ACS, for one) is one more ProviderSpec here: its ``sender`` factory
+builds an object with ``send`` and ``validate`` (channels.base.Sender), which the engine
+uses to send and ``POST /api/admin/accounts/{id}/validate`` uses to check credentials.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 import uuid
 from dataclasses import dataclass
 from typing import Callable
-from urllib.parse import urlsplit
 
+from channels.acs_send import AcsSender, acs_endpoint
+from channels.base import Sender
+from channels.telesign import TeleSignSender
+from channels.twilio import TwilioSender
+from config import Settings
 from conversations.errors import ValidationFailed
 
 
@@ -17,7 +30,8 @@ class ProviderSpec:
     channels: tuple[str, ...]
     secret_fields: frozenset[str]
     check_credentials: Callable[[dict[str, str]], dict[str, str]]
-    callbacks: Callable[[str, str], dict[str, str]]  # (base URL, account id) -> named URLs
+    callbacks: Callable[[str, str], dict[str, str]]  # (base URL, account id) -> named URLs and set-up hint
+    sender: Callable[[Settings], Sender]  # the provider's adapter, built once per process
     # Channels whose business address is a provider channel registration, not a number.
     registered_channels: tuple[str, ...] = ()
 
@@ -36,6 +50,35 @@ def _twilio_callbacks(base_url: str, account_id: str) -> dict[str, str]:
     return {
         "inbound_url": f"{base_url}/api/twilio/{account_id}/inbound",
         "status_url": f"{base_url}/api/twilio/{account_id}/status",
+        "setup": "Twilio console: Phone Numbers > Active numbers > (the number) > Messaging > "
+                 "'A message comes in': Webhook, HTTP POST, inbound_url (for the WhatsApp sandbox: "
+                 "'When a message comes in'). status_url goes with every reply; nothing to paste.",
+    }
+
+
+def _telesign_credentials(credentials: dict[str, str]) -> dict[str, str]:
+    customer_id = credentials.get("customer_id")
+    if not isinstance(customer_id, str) or not re.fullmatch(r"[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}",
+                                                            customer_id):
+        raise ValidationFailed("credentials.customer_id",
+                               "must be the TeleSign Customer ID, e.g. FFFFFFFF-EEEE-DDDD-1234-AB1234567890")
+    api_key = credentials.get("api_key")
+    try:
+        key_bytes = base64.b64decode(api_key, validate=True) if isinstance(api_key, str) else b""
+    except (binascii.Error, ValueError):
+        key_bytes = b""
+    if len(key_bytes) < 16:
+        raise ValidationFailed("credentials.api_key", "must be the TeleSign API key as the portal shows it (base64)")
+    return {"customer_id": customer_id, "api_key": api_key}
+
+
+def _telesign_callbacks(base_url: str, account_id: str) -> dict[str, str]:
+    url = f"{base_url}/api/telesign/{account_id}/inbound"
+    return {
+        "inbound_url": url,
+        "status_url": url,
+        "setup": "Send this URL to TeleSign support (support@telesign.com) as the callback URL of your "
+                 "Customer ID for inbound SMS (MO) and delivery reports; both arrive at this one URL.",
     }
 
 
@@ -67,19 +110,6 @@ def _acs_credentials(credentials: dict[str, str]) -> dict[str, str]:
     return checked
 
 
-def acs_endpoint(connection_string: str) -> tuple[str, str] | None:
-    """(endpoint, access key) of an ACS connection string, or None when it is not one."""
-    parts = {}
-    for element in connection_string.split(";"):
-        key, _, value = element.strip().partition("=")
-        parts[key.lower()] = value
-    endpoint, key = parts.get("endpoint", "").rstrip("/"), parts.get("accesskey", "")
-    split = urlsplit(endpoint)
-    if split.scheme not in ("http", "https") or not split.netloc or not key:
-        return None
-    return endpoint, key
-
-
 def _is_uuid(value: str) -> bool:
     try:
         uuid.UUID(value)
@@ -101,6 +131,15 @@ PROVIDERS: dict[str, ProviderSpec] = {
         secret_fields=frozenset({"auth_token"}),
         check_credentials=_twilio_credentials,
         callbacks=_twilio_callbacks,
+        sender=lambda settings: TwilioSender(settings.twilio_api_base_url),
+    ),
+    "telesign": ProviderSpec(
+        name="telesign",
+        channels=("sms",),
+        secret_fields=frozenset({"api_key"}),
+        check_credentials=_telesign_credentials,
+        callbacks=_telesign_callbacks,
+        sender=lambda settings: TeleSignSender(settings.telesign_api_base_url),
     ),
     "acs": ProviderSpec(
         name="acs",
@@ -108,6 +147,7 @@ PROVIDERS: dict[str, ProviderSpec] = {
         secret_fields=frozenset({"connection_string"}),
         check_credentials=_acs_credentials,
         callbacks=_acs_callbacks,
+        sender=lambda settings: AcsSender(),
         registered_channels=("whatsapp",),
     ),
 }

@@ -16,8 +16,8 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from channels.base import InboundMessage, OutboundMessage, SendResult, StatusUpdate
-from conversations.errors import BadRequest, ProviderError, ProviderUnreachable
+from channels.base import InboundMessage, OutboundMessage, SendResult, StatusUpdate, Validation
+from conversations.errors import BadRequest, ProviderError, ProviderRecipientOptedOut, ProviderUnreachable
 from conversations.models import Account, Media
 from conversations.phone import normalise_address
 
@@ -25,6 +25,9 @@ from conversations.phone import normalise_address
 logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 
 PROVIDER = "twilio"
+OPTED_OUT_ERROR = 21610  # "Attempt to send to unsubscribed recipient"
+# Twilio's Advanced Opt-Out reading of a message (the OptOutType parameter) as our keywords.
+_OPT_OUT_TYPES = {"STOP": "stop", "START": "start", "HELP": "help"}
 
 
 class Form(dict):
@@ -60,6 +63,7 @@ class TwilioInbound:
     to: str
     body: str
     media: tuple[Media, ...]
+    opt_out_type: str | None = None  # STOP, START or HELP when Twilio's opt-out handling read a keyword
 
     @classmethod
     def from_form(cls, form: Form) -> "TwilioInbound":
@@ -76,13 +80,14 @@ class TwilioInbound:
             Media(url=form.first(f"MediaUrl{i}"), content_type=form.first(f"MediaContentType{i}"))
             for i in range(count) if form.first(f"MediaUrl{i}")
         )
-        return cls(sid, form.first("From"), form.first("To"), form.first("Body"), media)
+        return cls(sid, form.first("From"), form.first("To"), form.first("Body"), media,
+                   form.first("OptOutType").strip().upper() or None)
 
     def to_inbound(self, account_id: str) -> InboundMessage:
         return InboundMessage(
             provider=PROVIDER, account_id=account_id, provider_message_id=self.message_sid,
             business=normalise_address(self.to), customer=normalise_address(self.from_),
-            body=self.body, media=self.media,
+            body=self.body, media=self.media, keyword=_OPT_OUT_TYPES.get(self.opt_out_type or ""),
         )
 
 
@@ -130,11 +135,29 @@ class TwilioSender:
         try:
             created = self._client(account).messages.create(**params)
         except TwilioRestException as exc:
-            raise ProviderError(exc.msg or "Twilio refused the message", provider_code=_code(exc.code or exc.status),
-                                http_status=exc.status) from exc
+            error = ProviderRecipientOptedOut if exc.code == OPTED_OUT_ERROR else ProviderError
+            raise error(exc.msg or "Twilio refused the message", provider_code=_code(exc.code or exc.status),
+                        http_status=exc.status) from exc
         except (TwilioException, OSError) as exc:
             raise ProviderUnreachable(f"Twilio could not be reached: {type(exc).__name__}") from exc
         return SendResult(provider_message_id=created.sid, status=created.status or "queued")
+
+    def validate(self, account: Account) -> Validation:
+        """Fetch the account itself (GET /2010-04-01/Accounts/{sid}.json): free, and refused without valid keys."""
+        sid = account.credentials["account_sid"]
+        try:
+            fetched = self._client(account).api.v2010.accounts(sid).fetch()
+        except TwilioRestException as exc:
+            if exc.status in (401, 403, 404):
+                return Validation(False, f"Twilio refused the Account SID and Auth Token (HTTP {exc.status}, "
+                                         f"code {exc.code}): {exc.msg}")
+            raise ProviderError(f"Twilio failed to answer: {exc.msg}", provider_code=_code(exc.code or exc.status),
+                                http_status=exc.status) from exc
+        except (TwilioException, OSError) as exc:
+            raise ProviderUnreachable(f"Twilio could not be reached: {type(exc).__name__}") from exc
+        if fetched.status != "active":
+            return Validation(False, f"Twilio accepted the credentials, but account {fetched.sid} is {fetched.status}")
+        return Validation(True, f"Twilio accepted the credentials of account {fetched.sid} ({fetched.status})")
 
 
 def _code(value: object) -> str | None:

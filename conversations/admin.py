@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
+from channels.base import Sender, Validation
 from channels.providers import PROVIDERS, ProviderSpec
-from conversations.errors import Conflict, NotFound, ValidationFailed
+from conversations.errors import ConfigurationError, Conflict, NotFound, ValidationFailed
 from conversations.models import Account, ChannelRegistration, Number, Workstream
 from conversations.phone import parse_entered, parse_short_code
 from conversations.templates import parse_templates
@@ -29,10 +30,11 @@ _WORKSTREAM_FIELDS = ("name", "channel", "account_id", "number", "auto_close_aft
 
 class AccountAdmin:
     def __init__(self, accounts: AccountStore, directory: Directory, workstreams: WorkstreamStore,
-                 clock: Callable[[], Any]) -> None:
+                 senders: Mapping[str, Sender], clock: Callable[[], Any]) -> None:
         self._accounts = accounts
         self._directory = directory
         self._workstreams = workstreams
+        self._senders = senders
         self._clock = clock
 
     def create(self, body: Any) -> Account:
@@ -111,6 +113,14 @@ class AccountAdmin:
         self._accounts.delete(account_id)
         for address in account.addresses():
             self._directory.release(ACCOUNT_NUMBER, address, account_id)
+
+    def validate(self, account_id: str) -> Validation:
+        """Ask the provider, with one call, whether it accepts the account's credentials."""
+        account = self.get(account_id)
+        sender = self._senders.get(account.provider)
+        if sender is None:
+            raise ConfigurationError(f"no adapter for provider {account.provider} is configured")
+        return sender.validate(account)
 
     def _claim(self, number: str, account_id: str) -> None:
         def still_holds(owner: str) -> bool:

@@ -14,15 +14,18 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable, Mapping
 
 from channels.base import FetchedMedia, InboundMessage, MediaFetcher, OutboundMessage, Sender, StatusUpdate, TemplateRef
+from conversations import consent as consents
 from conversations import policies, templates
 from conversations import status as statuses
-from conversations.phone import country_of
-from conversations.routing import route
-from conversations.errors import Conflict, NotFound, ProviderError, StorageUnavailable, ValidationFailed
+from conversations.errors import (
+    Conflict, NotFound, ProviderError, ProviderRecipientOptedOut, StorageUnavailable, ValidationFailed,
+)
 from conversations.models import (
     ACTIVE, CLOSED, CLOSED_BY_AGENT, CLOSED_FOR_INACTIVITY, INBOUND, OPEN, OUTBOUND, WAITING,
-    Account, Conversation, Media, Message,
+    Account, Consent, Conversation, Media, Message,
 )
+from conversations.phone import country_of
+from conversations.routing import route
 from storage.accounts import AccountStore
 from storage.contacts import ContactStore
 from storage.deadlines import DeadlineStore
@@ -83,23 +86,26 @@ class Engine:
         pk = thread_key(account.id, inbound.business, inbound.customer)
         new_id = pk + secrets.token_hex((_CONVERSATION_ID_LENGTH - len(pk)) // 2)
         scheduled = False
+        keyword, source = consents.keyword_of(inbound.body, inbound.keyword)
         for attempt in range(_ATTEMPTS):
             now = self._clock()
             head = self._threads.read_head(pk)
             live = head.conversation if head and head.conversation.state != CLOSED else None
+            consent = consents.after_keyword(head.conversation.consent if head else Consent(), keyword, source, now)
             if live is None:
-                conversation = self._open(account, inbound, new_id, now)
+                conversation = self._open(account, inbound, new_id, now, consent)
                 if not scheduled:  # before the conversation exists, so no conversation lacks a deadline
                     self._deadlines.schedule(new_id, now + timedelta(minutes=conversation.auto_close_after_minutes))
                     scheduled = True
             else:
                 state = (ACTIVE if live.agent else OPEN) if live.state == WAITING else live.state
-                conversation = replace(live, state=state, last_activity_at=now, last_customer_message_at=now)
+                conversation = replace(live, state=state, last_activity_at=now, last_customer_message_at=now,
+                                       consent=consent)
             seq = (head.seq if head else 0) + 1
             message = Message(
                 id=uuid.uuid4().hex, conversation_id=conversation.id, direction=INBOUND, body=inbound.body,
                 media=inbound.media, status="received", provider_message_id=inbound.provider_message_id,
-                created_at=now, seq=seq,
+                created_at=now, seq=seq, keyword=keyword,
             )
             try:
                 self._threads.commit(pk, head, conversation, seq, [message], [(inbound.provider_message_id, message)])
@@ -113,7 +119,8 @@ class Engine:
             return Ingested(conversation.id, message.id, duplicate=False)
         raise StorageUnavailable("the conversation is too busy to take the message now, try again")
 
-    def _open(self, account: Account, inbound: InboundMessage, conversation_id: str, now: datetime) -> Conversation:
+    def _open(self, account: Account, inbound: InboundMessage, conversation_id: str, now: datetime,
+              consent: Consent) -> Conversation:
         workstream = self._workstreams.for_number(inbound.business)
         if workstream is not None and workstream.account_id != account.id:
             workstream = None
@@ -132,6 +139,7 @@ class Engine:
             last_activity_at=now, last_customer_message_at=now,
             auto_close_after_minutes=workstream.auto_close_after_minutes if workstream else self._default_auto_close,
             queue=queue, contact_id=contact.id if contact else None, contact_name=contact.name if contact else None,
+            consent=consent,
         )
 
     def apply_status(self, update: StatusUpdate) -> bool:
@@ -210,6 +218,7 @@ class Engine:
         for attempt in range(_ATTEMPTS):
             head = self._live_head(conversation_id)
             conversation = head.conversation
+            consents.ensure_reachable(conversation)
             account = self._accounts.get(conversation.account_id)
             if account is None:
                 raise Conflict("the conversation's messaging account no longer exists", code="account_missing")
@@ -242,6 +251,8 @@ class Engine:
         except ProviderError as exc:
             self._threads.mark_failed(pk, message, exc.provider_code, exc.message)
             log.warning("send of message %s failed: provider code %s", message.id, exc.provider_code)
+            if isinstance(exc, ProviderRecipientOptedOut):
+                self._opt_out(conversation_id, consents.PROVIDER_ERROR)
             raise
         sent_status = statuses.normalise(sent.status)
         self._threads.record_sent(pk, message, sent.provider_message_id, sent_status, statuses.supersedes)
@@ -259,6 +270,23 @@ class Engine:
         if account is None or fetcher is None or not message.media[index].media_id:
             raise NotFound("this attachment cannot be fetched through Switchboard", code="media_unavailable")
         return fetcher.fetch_media(account, message.media[index])
+    def _opt_out(self, conversation_id: str, source: str) -> None:
+        """Mark the conversation's customer opted out on its business number (the thread head)."""
+        pk = partition_of(conversation_id)
+        for attempt in range(_ATTEMPTS):
+            head = self._threads.read_head(pk)
+            if head is None:
+                return
+            consent = consents.opted_out(head.conversation.consent, source, self._clock())
+            if consent == head.conversation.consent:
+                return
+            try:
+                self._threads.commit(pk, head, replace(head.conversation, consent=consent), head.seq)
+                log.info("customer of conversation %s opted out (%s)", head.conversation.id, source)
+                return
+            except ConcurrencyConflict:
+                _back_off(attempt)
+        raise StorageUnavailable("the conversation is too busy to record the opt-out now, try again")
 
     def _live_head(self, conversation_id: str) -> Head:
         head = self._threads.read_head(partition_of(conversation_id)) if _well_formed(conversation_id) else None

@@ -56,6 +56,12 @@ class Conflict(SwitchboardError):
     code = "conflict"
 
 
+class RecipientOptedOut(Conflict):
+    """The customer opted out on this business number: nothing may be sent to them."""
+
+    code = "recipient_opted_out"
+
+
 class ProviderError(SwitchboardError):
     """The provider refused or failed a call; ``provider_code`` is the provider's own code."""
 
@@ -70,6 +76,13 @@ class ProviderError(SwitchboardError):
 
 class ProviderUnreachable(ProviderError):
     code = "provider_unreachable"
+
+
+class ProviderRecipientOptedOut(ProviderError):
+    """The provider refused a send because the recipient opted out (Twilio error 21610)."""
+
+    status = 409
+    code = "recipient_opted_out"
 
 
 class StorageUnavailable(SwitchboardError):

@@ -16,6 +16,8 @@ INBOUND, OUTBOUND = "inbound", "outbound"
 
 CLOSED_BY_AGENT, CLOSED_FOR_INACTIVITY = "agent", "inactivity"
 
+OPTED_IN, OPTED_OUT = "opted_in", "opted_out"
+
 
 @dataclass(frozen=True)
 class Number:
@@ -115,6 +117,16 @@ class Media:
 
 
 @dataclass(frozen=True)
+class Consent:
+    """Whether a customer accepts messages from one business number. It belongs to the
+    thread, so it outlives conversations; ``source`` says what changed it last."""
+
+    state: str = OPTED_IN
+    changed_at: datetime | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
 class Message:
     id: str
     conversation_id: str
@@ -128,6 +140,7 @@ class Message:
     agent: str | None = None
     error_code: str | None = None
     error_message: str | None = None
+    keyword: str | None = None  # "stop", "start" or "help" when a customer message is one
 
 
 @dataclass(frozen=True)
@@ -150,4 +163,5 @@ class Conversation:
     queue: str | None = None
     contact_id: str | None = None
     contact_name: str | None = None
+    consent: Consent = field(default=Consent())
     messages: tuple[Message, ...] = field(default=())

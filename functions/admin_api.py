@@ -49,6 +49,13 @@ def delete_account(req: func.HttpRequest) -> func.HttpResponse:
     return func.HttpResponse(status_code=204)
 
 
+@bp.route(route="admin/accounts/{id}/validate", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@handled
+def validate_account(req: func.HttpRequest) -> func.HttpResponse:
+    validation = services().account_admin.validate(req.route_params["id"])
+    return json_response({"valid": validation.valid, "detail": validation.detail})
+
+
 @bp.route(route="admin/workstreams", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def create_workstream(req: func.HttpRequest) -> func.HttpResponse:

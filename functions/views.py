@@ -23,6 +23,7 @@ def conversation_view(c: Conversation, with_messages: bool = False, api_base: st
         "auto_close_after_minutes": c.auto_close_after_minutes,
         "closed_at": _time(c.closed_at), "closed_reason": c.closed_reason, "queue": c.queue,
         "contact": {"id": c.contact_id, "name": c.contact_name} if c.contact_id else None,
+        "consent": {"state": c.consent.state, "changed_at": _time(c.consent.changed_at), "source": c.consent.source},
     }
     if with_messages:
         view["messages"] = [message_view(m, api_base) for m in c.messages]
@@ -45,7 +46,7 @@ def message_view(m: Message, api_base: str = "") -> dict[str, Any]:
         "id": m.id, "direction": m.direction, "body": m.body,
         "media": [_media_view(m, i, x, api_base) for i, x in enumerate(m.media)],
         "status": m.status, "provider_message_id": m.provider_message_id, "created_at": _time(m.created_at),
-        "agent": m.agent,
+        "agent": m.agent, "keyword": m.keyword,
     }
     if m.error_code or m.error_message:
         view["error"] = {"code": m.error_code, "message": m.error_message}

@@ -7,19 +7,17 @@ import threading
 from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
-from channels.acs_send import AcsSender
 from channels.base import MediaFetcher, Sender
 from channels.eventgrid import EntraVerifier
 from channels.providers import PROVIDERS
-from channels.twilio import TwilioSender
 from config import DEFAULT_AUTO_CLOSE_MINUTES, Settings
 from conversations.admin import AccountAdmin, WorkstreamAdmin
 from conversations.contacts import ContactAdmin
 from conversations.engine import Clock, Engine, utcnow
 from conversations.models import Account
 from storage.accounts import AccountStore
-from storage.contacts import ContactStore
 from storage.client import RequestHook, TableStorage, build_service_client
+from storage.contacts import ContactStore
 from storage.deadlines import DeadlineStore
 from storage.directory import Directory
 from storage.sealing import Sealer
@@ -40,6 +38,11 @@ class Services:
     eventgrid: EntraVerifier
 
 
+def _media_fetchers(senders: Mapping[str, Sender]) -> dict[str, MediaFetcher]:
+    """The senders that can also fetch inbound attachments, by provider."""
+    return {name: s for name, s in senders.items() if isinstance(s, MediaFetcher)}
+
+
 def callback_urls(account: Account, base_url: str) -> dict[str, str]:
     return PROVIDERS[account.provider].callbacks(base_url, account.id)
 
@@ -56,16 +59,16 @@ def build(
     accounts = AccountStore(storage, Sealer(settings.sealing_keys))
     workstreams = WorkstreamStore(storage, directory)
     contacts = ContactStore(storage, directory)
-    acs = AcsSender()
+    if senders is None:
+        senders = {name: spec.sender(settings) for name, spec in PROVIDERS.items()}
     engine = Engine(
-        ThreadStore(storage), DeadlineStore(storage), accounts, workstreams, contacts,
-        senders if senders is not None else {"twilio": TwilioSender(settings.twilio_api_base_url), "acs": acs},
+        ThreadStore(storage), DeadlineStore(storage), accounts, workstreams, contacts, senders,
         callback_urls, DEFAULT_AUTO_CLOSE_MINUTES, clock,
-        media_fetchers=media_fetchers if media_fetchers is not None else {"acs": acs},
+        media_fetchers=media_fetchers if media_fetchers is not None else _media_fetchers(senders),
     )
     return Services(
         settings=settings, storage=storage, accounts=accounts, workstreams=workstreams, engine=engine,
-        account_admin=AccountAdmin(accounts, directory, workstreams, clock),
+        account_admin=AccountAdmin(accounts, directory, workstreams, senders, clock),
         workstream_admin=WorkstreamAdmin(workstreams, accounts, directory, settings.auto_close_min_minutes,
                                          DEFAULT_AUTO_CLOSE_MINUTES, clock),
         contact_admin=ContactAdmin(contacts, clock),

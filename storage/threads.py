@@ -1,7 +1,8 @@
 """The ``threads`` table: one partition per (account, business address, customer address).
 
 Rows in a partition:
-  ``head``                  the current conversation (a full copy) and the message sequence
+  ``head``                  the current conversation (a full copy, with the thread's consent)
+                            and the message sequence
   ``c|<conversation id>``   every conversation of the thread, current or closed
   ``c|<id>|m|<seq>``        the conversation's messages, in order
   ``p|<provider msg id>``   one marker per provider message id (dedupe, status lookup)
@@ -22,7 +23,7 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import TableTransactionError, UpdateMode
 
-from conversations.models import Conversation, Media, Message
+from conversations.models import OPTED_IN, Consent, Conversation, Media, Message
 from storage.client import TableStorage, translated
 
 HEAD = "head"
@@ -239,6 +240,8 @@ def _conversation_fields(c: Conversation) -> dict[str, Any]:
         "LastActivityAt": c.last_activity_at, "LastCustomerMessageAt": c.last_customer_message_at,
         "AutoCloseMinutes": c.auto_close_after_minutes, "ClosedAt": c.closed_at, "ClosedReason": c.closed_reason or "",
         "Queue": c.queue or "", "ContactId": c.contact_id or "", "ContactName": c.contact_name or "",
+        "ConsentState": c.consent.state, "ConsentChangedAt": c.consent.changed_at,
+        "ConsentSource": c.consent.source or "",
     }
 
 
@@ -251,6 +254,8 @@ def _to_conversation(e: dict[str, Any]) -> Conversation:
         auto_close_after_minutes=int(e["AutoCloseMinutes"]), closed_at=e.get("ClosedAt"),
         closed_reason=e.get("ClosedReason") or None, queue=e.get("Queue") or None,
         contact_id=e.get("ContactId") or None, contact_name=e.get("ContactName") or None,
+        consent=Consent(state=e.get("ConsentState") or OPTED_IN, changed_at=e.get("ConsentChangedAt"),
+                        source=e.get("ConsentSource") or None),
     )
 
 
@@ -260,7 +265,7 @@ def _message_entity(pk: str, m: Message) -> dict[str, Any]:
         "MessageId": m.id, "ConversationId": m.conversation_id, "Direction": m.direction, "Body": m.body,
         "Media": json.dumps([x.to_dict() for x in m.media]), "Status": m.status,
         "ProviderMessageId": m.provider_message_id, "CreatedAt": m.created_at, "Agent": m.agent,
-        "ErrorCode": m.error_code, "ErrorMessage": m.error_message, "Seq": m.seq,
+        "ErrorCode": m.error_code, "ErrorMessage": m.error_message, "Seq": m.seq, "Keyword": m.keyword,
     }
 
 
@@ -270,4 +275,5 @@ def _to_message(e: dict[str, Any]) -> Message:
         media=tuple(Media(**x) for x in json.loads(e.get("Media") or "[]")), status=e.get("Status") or "",
         provider_message_id=e.get("ProviderMessageId"), created_at=e["CreatedAt"], seq=int(e["Seq"]),
         agent=e.get("Agent"), error_code=e.get("ErrorCode"), error_message=e.get("ErrorMessage"),
+        keyword=e.get("Keyword"),
     )

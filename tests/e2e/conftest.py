@@ -1,5 +1,6 @@
-"""End-to-end: the real local host as a subprocess, on the session's Azurite, with a
-recording server standing in for Twilio's API and Prism (behind a recorder) for ACS's."""
+"""End-to-end: the real local host as a subprocess, on the session's Azurite, with
+recording servers standing in for Twilio's and TeleSign's APIs and Prism (behind a
+recorder) for ACS's."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import requests
 
 from localhost.services import LocalHost, Prism
 from tests.conftest import SHARED
-from tests.support import openapi
+from tests.support import openapi, telesign
 from tests.support.openapi import documented
 from tests.support.recorder import Recorder, forward_to, serve
 from tests.support.twilio import encode, sign
@@ -24,6 +25,7 @@ class Api:
 
     host: LocalHost
     twilio: Recorder
+    telesign: Recorder
     env: dict[str, str]
 
     @property
@@ -46,9 +48,15 @@ class Api:
             headers["X-Twilio-Signature"] = sign(url, form, token)
         return requests.post(url, data=encode(form), headers=headers, timeout=30)
 
+    def telesign_callback(self, account_id: str, payload: dict[str, Any], api_key: str = telesign.API_KEY,
+                          signed: bool = True) -> requests.Response:
+        raw, headers = telesign.signed(payload, api_key)
+        if not signed:
+            del headers["Authorization"]
+        return requests.post(f"{self.base}/telesign/{account_id}/inbound", data=raw, headers=headers, timeout=30)
 
-@pytest.fixture(scope="module")
-def twilio_api() -> Iterator[Recorder]:
+
+def _recorder() -> Iterator[Recorder]:
     recorder = Recorder()
     server = serve(recorder)
     yield recorder
@@ -56,7 +64,17 @@ def twilio_api() -> Iterator[Recorder]:
 
 
 @pytest.fixture(scope="module")
-def module_env(azurite, sealing_key, twilio_api) -> dict[str, str]:
+def twilio_api() -> Iterator[Recorder]:
+    yield from _recorder()
+
+
+@pytest.fixture(scope="module")
+def telesign_api() -> Iterator[Recorder]:
+    yield from _recorder()
+
+
+@pytest.fixture(scope="module")
+def module_env(azurite, sealing_key, twilio_api, telesign_api) -> dict[str, str]:
     return {
         "AzureWebJobsStorage": azurite.connection_string,
         "SWITCHBOARD_TABLE_PREFIX": "e" + secrets.token_hex(5),
@@ -64,15 +82,16 @@ def module_env(azurite, sealing_key, twilio_api) -> dict[str, str]:
         "AUTO_CLOSE_MIN_MINUTES": "1",
         "AUTO_CLOSE_SCHEDULE": "*/2 * * * * *",
         "TWILIO_API_BASE_URL": twilio_api.base_url,
+        "TELESIGN_API_BASE_URL": telesign_api.base_url,
         "PUBLIC_BASE_URL": "",
     }
 
 
 @pytest.fixture(scope="module")
-def api(module_env, twilio_api) -> Iterator[Api]:
+def api(module_env, twilio_api, telesign_api) -> Iterator[Api]:
     host = LocalHost.start(module_env)
     try:
-        yield Api(host, twilio_api, module_env)
+        yield Api(host, twilio_api, telesign_api, module_env)
     finally:
         host.stop()
 

@@ -20,7 +20,7 @@ def outage_api(tmp_path, sealing_key, twilio_api):
            "SWITCHBOARD_TABLE_PREFIX": "o" + secrets.token_hex(4), "TWILIO_API_BASE_URL": twilio_api.base_url}
     host = LocalHost.start(env)
     try:
-        yield Api(host, twilio_api, env), storage, tmp_path / "azurite", port
+        yield Api(host, twilio_api, None, env), storage, tmp_path / "azurite", port
     finally:
         host.stop()
         storage.stop()

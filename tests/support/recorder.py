@@ -107,5 +107,5 @@ def serve(recorder: Recorder) -> ThreadingHTTPServer:
     server = Server(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     recorder.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     return server
