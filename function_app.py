@@ -2,9 +2,11 @@
 
 import azure.functions as func
 
-from functions import acs, admin_api, agent_api, health, openapi, telesign, timers, twilio
+from functions import acs, admin_api, agent_api, health, openapi, outbound, telesign, timers, twilio
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)
 
-for blueprint in (health.bp, openapi.bp, admin_api.bp, agent_api.bp, twilio.bp, acs.bp, telesign.bp, timers.bp):
+BLUEPRINTS = (health, openapi, admin_api, agent_api, outbound, twilio, acs, telesign, timers)
+
+for blueprint in (module.bp for module in BLUEPRINTS):
     app.register_functions(blueprint)

@@ -141,6 +141,8 @@ class Message:
     error_code: str | None = None
     error_message: str | None = None
     keyword: str | None = None  # "stop", "start" or "help" when a customer message is one
+    automated: str | None = None  # greeting, out_of_hours, closing or survey when the system sent it
+    media_dropped: int = 0  # customer attachments not kept because the workstream does not allow them
 
 
 @dataclass(frozen=True)
@@ -163,5 +165,6 @@ class Conversation:
     queue: str | None = None
     contact_id: str | None = None
     contact_name: str | None = None
+    out_of_hours_period: str | None = None  # the closed period the customer was last told about
     consent: Consent = field(default=Consent())
     messages: tuple[Message, ...] = field(default=())

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from conversations.errors import Conflict, ValidationFailed
+from conversations.errors import Conflict, Forbidden, ValidationFailed
 from conversations.models import Conversation, Media
+from conversations.workstream_settings import WorkstreamSettings
 from conversations.validation import reject_unknown, text
 
 WHATSAPP = "whatsapp"
@@ -41,6 +42,13 @@ def check_free_form_reply(conversation: Conversation, now: datetime) -> None:
             "POST /api/conversations/{id}/template instead",
             code="outside_whatsapp_window",
         )
+
+
+def check_agent_attachments(settings: WorkstreamSettings | None) -> None:
+    """Agents may attach files only where the workstream allows it (numbers without a
+    workstream have no such rule)."""
+    if settings is not None and not settings.agents_can_send_attachments:
+        raise Forbidden("this workstream does not allow agents to send attachments", code="attachments_disabled")
 
 
 def media_kind(content_type: str) -> str:

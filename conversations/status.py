@@ -19,6 +19,8 @@ _RANK = {
     "read": 5,
 }
 
+NOT_SENT = "not_sent"  # ours: an automated message the rules held back; the reason is on the message
+
 TERMINAL = frozenset({"delivered", "undelivered", "failed", "canceled", "expired", "read"})
 
 

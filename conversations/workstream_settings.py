@@ -11,7 +11,8 @@ from conversations.errors import ValidationFailed
 from conversations.hours import OperatingHours, parse_hours
 from conversations.routing import Rule, parse_rules
 
-AUTOMATED = ("greeting", "out_of_hours", "closing")
+GREETING, OUT_OF_HOURS, CLOSING, SURVEY = "greeting", "out_of_hours", "closing", "survey"
+AUTOMATED = (GREETING, OUT_OF_HOURS, CLOSING)
 FIELDS = ("language", "operating_hours", "allow_automated_messages", "automated_messages", "attachments",
           "survey", "queues", "default_queue", "routing_rules")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")

@@ -11,7 +11,7 @@ from channels import acs
 from channels.eventgrid import Event, handshake_headers, parse_events, validation_code
 from conversations.errors import NotFound
 from conversations.models import Account
-from functions.http import handled, json_response
+from functions.http import handled, json_response, public_base_url
 from functions.wiring import services
 
 bp = func.Blueprint()
@@ -45,12 +45,13 @@ def acs_events(req: func.HttpRequest) -> func.HttpResponse:
         log.info("answered Event Grid subscription validation for account %s", account.id)
         return json_response({"validationResponse": code})
     counts = {"stored": 0, "duplicate": 0, "status": 0, "ignored": 0}
+    base_url = public_base_url(req, services().settings.public_base_url)
     for event in events:
-        counts[_handle(account, event)] += 1
+        counts[_handle(account, event, base_url)] += 1
     return json_response(counts)
 
 
-def _handle(account: Account, event: Event) -> str:
+def _handle(account: Account, event: Event, base_url: str) -> str:
     """Hand one event to the engine; storage failures propagate (503: Event Grid retries)."""
     engine = services().engine
     wanted = acs.EVENTS_BY_CHANNEL[account.channel]
@@ -60,7 +61,7 @@ def _handle(account: Account, event: Event) -> str:
     try:
         if event.is_type(acs.MESSAGE_RECEIVED) or event.is_type(acs.SMS_RECEIVED):
             parsed = (acs.AdvancedMessageReceived if event.is_type(acs.MESSAGE_RECEIVED) else acs.SmsReceived)
-            result = engine.ingest(account, parsed.from_event(event).to_inbound(account))
+            result = engine.ingest(account, parsed.from_event(event).to_inbound(account), base_url)
             return "duplicate" if result.duplicate else "stored"
         update = (acs.whatsapp_status if event.is_type(acs.MESSAGE_STATUS) else acs.sms_report)(event, account)
         engine.apply_status(update)

@@ -101,4 +101,5 @@ def park_conversation(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="conversations/{id}/close", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def close_conversation(req: func.HttpRequest) -> func.HttpResponse:
-    return json_response(conversation_view(services().engine.close(req.route_params["id"])))
+    base_url = public_base_url(req, services().settings.public_base_url)
+    return json_response(conversation_view(services().engine.close(req.route_params["id"], base_url)))

@@ -13,7 +13,7 @@ import azure.functions as func
 
 from channels.telesign import PROVIDER, TeleSignInbound, parse_callback, signature_is_valid
 from conversations.errors import NotFound, Unauthorized
-from functions.http import handled
+from functions.http import handled, public_base_url
 from functions.wiring import services
 
 bp = func.Blueprint()
@@ -38,7 +38,7 @@ def telesign_callback(req: func.HttpRequest) -> func.HttpResponse:
         inbound = callback.to_inbound(account.id)
         if not account.owns(inbound.business):
             raise NotFound("the sender_id is not one of this account's numbers")
-        services().engine.ingest(account, inbound)
+        services().engine.ingest(account, inbound, public_base_url(req, services().settings.public_base_url))
     elif callback is not None:
         update = callback.to_status(account.id)
         if update is None or not account.owns(update.business):

@@ -21,4 +21,4 @@ log = logging.getLogger(__name__)
 def auto_close(timer: func.TimerRequest) -> None:
     if timer.past_due:
         log.info("auto-close sweep is running late")
-    services().engine.sweep()
+    services().engine.sweep(base_url=services().settings.public_base_url)

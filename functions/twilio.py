@@ -9,7 +9,7 @@ import azure.functions as func
 from channels.twilio import PROVIDER, Form, TwilioInbound, signature_is_valid, status_from_form
 from conversations.errors import Forbidden, NotFound
 from conversations.models import Account
-from functions.http import handled, public_url
+from functions.http import handled, public_base_url, public_url
 from functions.wiring import services
 
 bp = func.Blueprint()
@@ -38,7 +38,7 @@ def twilio_inbound(req: func.HttpRequest) -> func.HttpResponse:
     inbound = TwilioInbound.from_form(form).to_inbound(account.id)
     if not account.owns(inbound.business):
         raise NotFound("the To number is not one of this account's numbers")
-    services().engine.ingest(account, inbound)
+    services().engine.ingest(account, inbound, public_base_url(req, services().settings.public_base_url))
     return func.HttpResponse(_EMPTY_TWIML, status_code=200, mimetype="text/xml", charset="utf-8")
 
 

@@ -46,8 +46,10 @@ def message_view(m: Message, api_base: str = "") -> dict[str, Any]:
         "id": m.id, "direction": m.direction, "body": m.body,
         "media": [_media_view(m, i, x, api_base) for i, x in enumerate(m.media)],
         "status": m.status, "provider_message_id": m.provider_message_id, "created_at": _time(m.created_at),
-        "agent": m.agent, "keyword": m.keyword,
+        "agent": m.agent, "keyword": m.keyword, "automated": m.automated,
     }
+    if m.media_dropped:
+        view["media_dropped"] = m.media_dropped
     if m.error_code or m.error_message:
         view["error"] = {"code": m.error_code, "message": m.error_message}
     return view

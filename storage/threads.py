@@ -240,6 +240,7 @@ def _conversation_fields(c: Conversation) -> dict[str, Any]:
         "LastActivityAt": c.last_activity_at, "LastCustomerMessageAt": c.last_customer_message_at,
         "AutoCloseMinutes": c.auto_close_after_minutes, "ClosedAt": c.closed_at, "ClosedReason": c.closed_reason or "",
         "Queue": c.queue or "", "ContactId": c.contact_id or "", "ContactName": c.contact_name or "",
+        "OutOfHoursPeriod": c.out_of_hours_period or "",
         "ConsentState": c.consent.state, "ConsentChangedAt": c.consent.changed_at,
         "ConsentSource": c.consent.source or "",
     }
@@ -254,6 +255,7 @@ def _to_conversation(e: dict[str, Any]) -> Conversation:
         auto_close_after_minutes=int(e["AutoCloseMinutes"]), closed_at=e.get("ClosedAt"),
         closed_reason=e.get("ClosedReason") or None, queue=e.get("Queue") or None,
         contact_id=e.get("ContactId") or None, contact_name=e.get("ContactName") or None,
+        out_of_hours_period=e.get("OutOfHoursPeriod") or None,
         consent=Consent(state=e.get("ConsentState") or OPTED_IN, changed_at=e.get("ConsentChangedAt"),
                         source=e.get("ConsentSource") or None),
     )
@@ -266,6 +268,7 @@ def _message_entity(pk: str, m: Message) -> dict[str, Any]:
         "Media": json.dumps([x.to_dict() for x in m.media]), "Status": m.status,
         "ProviderMessageId": m.provider_message_id, "CreatedAt": m.created_at, "Agent": m.agent,
         "ErrorCode": m.error_code, "ErrorMessage": m.error_message, "Seq": m.seq, "Keyword": m.keyword,
+        "Automated": m.automated, "MediaDropped": m.media_dropped,
     }
 
 
@@ -275,5 +278,5 @@ def _to_message(e: dict[str, Any]) -> Message:
         media=tuple(Media(**x) for x in json.loads(e.get("Media") or "[]")), status=e.get("Status") or "",
         provider_message_id=e.get("ProviderMessageId"), created_at=e["CreatedAt"], seq=int(e["Seq"]),
         agent=e.get("Agent"), error_code=e.get("ErrorCode"), error_message=e.get("ErrorMessage"),
-        keyword=e.get("Keyword"),
+        keyword=e.get("Keyword"), automated=e.get("Automated"), media_dropped=int(e.get("MediaDropped") or 0),
     )

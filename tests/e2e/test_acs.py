@@ -61,6 +61,7 @@ def whatsapp(api, acs_messages_api) -> dict[str, Any]:
     workstream = api.call("POST", "/admin/workstreams", {
         "name": "WhatsApp", "account_id": account["id"], "number": CHANNEL_ID,
         "templates": [{"name": "order_update", "language": "en_US", "text": "Hi {{1}}, order {{2}} has shipped."}],
+        "attachments": {"customers_can_send": True, "agents_can_send": True},
     })
     assert workstream.status_code == 201, workstream.text
     return account

@@ -40,7 +40,8 @@ def whatsapp(make_services, acs_api):
     services = make_services(senders={"acs": sender}, media_fetchers={"acs": sender}, request_hooks=[trips])
     account = services.account_admin.create(whatsapp_account(acs_api.base_url))
     services.workstream_admin.create({"name": "WhatsApp support", "account_id": account.id, "number": CHANNEL_ID,
-                                      "templates": TEMPLATES})
+                                      "templates": TEMPLATES,
+                                      "attachments": {"customers_can_send": True, "agents_can_send": True}})
     return services, account, trips
 
 

@@ -1,0 +1,76 @@
+"""POST /api/outbound (function key): proactive messages to up to 100 customers, each
+opening or reusing that customer's conversation, under every rule of a reply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import azure.functions as func
+
+from conversations.errors import SwitchboardError, ValidationFailed
+from conversations.models import Account
+from conversations.phone import parse_entered
+from conversations.validation import reject_unknown, require_object, text
+from functions.http import handled, json_body, json_response, public_base_url
+from functions.wiring import services
+
+bp = func.Blueprint()
+
+MAX_RECIPIENTS = 100
+
+
+@bp.route(route="outbound", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@handled
+def send_outbound(req: func.HttpRequest) -> func.HttpResponse:
+    body = require_object(json_body(req))
+    reject_unknown(body, ("account_id", "from", "to", "body", "template", "language", "parameters"))
+    account = _account(body.get("account_id"))
+    business = _business(body.get("from"), account)
+    recipients = body.get("to")
+    if not isinstance(recipients, list) or not 1 <= len(recipients) <= MAX_RECIPIENTS:
+        raise ValidationFailed("to", f"must be a list of 1 to {MAX_RECIPIENTS} numbers")
+    if ("body" in body) == ("template" in body):
+        raise ValidationFailed("body", "send either body or template (with parameters), not both or neither")
+    template = None
+    if "template" in body:
+        template = (text(body, "template", max_length=512), text(body, "language", required=False),
+                    body.get("parameters", []))
+    elif "parameters" in body or "language" in body:
+        raise ValidationFailed("parameters", "parameters and language go with a template")
+    base_url = public_base_url(req, services().settings.public_base_url)
+    seen: set[str] = set()
+    results = [_send_one(account, business, to, body.get("body"), template, base_url, seen) for to in recipients]
+    status = 200 if all(r["status"] == "sent" for r in results) else 207
+    return json_response({"results": results}, status)
+
+
+def _send_one(account: Account, business: str, to: Any, message: Any, template: Any, base_url: str,
+              seen: set[str]) -> dict[str, Any]:
+    try:
+        customer = parse_entered(to, "to", leading_plus=True)
+        if customer in seen:
+            raise ValidationFailed("to", "is listed twice; it was sent once")
+        seen.add(customer)
+        sent = services().engine.send_proactive(account, business, customer, message, template, base_url)
+    except SwitchboardError as exc:
+        return {"to": to, "status": "failed", "error": {"code": exc.code, "message": exc.message}}
+    return {"to": to, "status": "sent", "conversation_id": sent.conversation_id, "message_id": sent.id}
+
+
+def _account(account_id: Any) -> Account:
+    if not isinstance(account_id, str) or not account_id:
+        raise ValidationFailed("account_id", "is required")
+    account = services().accounts.get(account_id)
+    if account is None:
+        raise ValidationFailed("account_id", f"no account {account_id}")
+    return account
+
+
+def _business(value: Any, account: Account) -> str:
+    """The account's number (digits, or E.164 with +) or channel id that the message goes from."""
+    if not isinstance(value, str) or not value:
+        raise ValidationFailed("from", "is required: one of the account's numbers or channels")
+    for candidate in (value, "+" + value.lstrip("+")):
+        if account.owns(candidate):
+            return candidate
+    raise ValidationFailed("from", "must be one of the account's numbers or channels")
