@@ -15,7 +15,7 @@ from localhost.services import LocalHost, Prism
 from tests.conftest import SHARED
 from tests.support import openapi, telesign
 from tests.support.openapi import documented
-from tests.support.recorder import Recorder, forward_to, serve
+from tests.support.recorder import Recorder, forward_to, recording, serve
 from tests.support.twilio import encode, sign
 
 
@@ -56,25 +56,26 @@ class Api:
         return requests.post(f"{self.base}/telesign/{account_id}/inbound", data=raw, headers=headers, timeout=30)
 
 
-def _recorder() -> Iterator[Recorder]:
-    recorder = Recorder()
-    server = serve(recorder)
-    yield recorder
-    server.shutdown()
-
-
 @pytest.fixture(scope="module")
 def twilio_api() -> Iterator[Recorder]:
-    yield from _recorder()
+    with recording() as recorder:
+        yield recorder
 
 
 @pytest.fixture(scope="module")
 def telesign_api() -> Iterator[Recorder]:
-    yield from _recorder()
+    with recording() as recorder:
+        yield recorder
 
 
 @pytest.fixture(scope="module")
-def module_env(azurite, sealing_key, twilio_api, telesign_api) -> dict[str, str]:
+def extra_env() -> dict[str, str]:
+    """Settings a test module adds to (or changes in) the host's environment."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def module_env(azurite, sealing_key, twilio_api, telesign_api, extra_env) -> dict[str, str]:
     return {
         "AzureWebJobsStorage": azurite.connection_string,
         "SWITCHBOARD_TABLE_PREFIX": "e" + secrets.token_hex(5),
@@ -84,6 +85,7 @@ def module_env(azurite, sealing_key, twilio_api, telesign_api) -> dict[str, str]
         "TWILIO_API_BASE_URL": twilio_api.base_url,
         "TELESIGN_API_BASE_URL": telesign_api.base_url,
         "PUBLIC_BASE_URL": "",
+        **extra_env,
     }
 
 

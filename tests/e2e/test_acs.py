@@ -5,7 +5,6 @@ through Prism mocks of the ACS APIs, and delivery reports come back."""
 from __future__ import annotations
 
 import json
-import secrets
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator
 
@@ -21,7 +20,7 @@ from tests.support.acs import (
     ACCESS_KEY, APP_ID, CHANNEL_ID, CUSTOMER, FIXTURES, SMS_BUSINESS, TENANT, Entra, events, sms_account,
     whatsapp_account,
 )
-from tests.support.recorder import Recorder, serve
+from tests.support.recorder import recording
 
 SEND = "/messages/notifications:send"
 ENTRA_CHANNEL = "5b4f0d1e-0a47-4b8e-9d6c-1f2e3d4c5b6a"
@@ -29,24 +28,13 @@ ENTRA_CHANNEL = "5b4f0d1e-0a47-4b8e-9d6c-1f2e3d4c5b6a"
 
 @pytest.fixture(scope="module")
 def entra() -> Iterator[Entra]:
-    recorder = Recorder()
-    server = serve(recorder)
-    yield Entra(recorder)
-    server.shutdown()
+    with recording() as recorder:
+        yield Entra(recorder)
 
 
 @pytest.fixture(scope="module")
-def module_env(azurite, sealing_key, twilio_api, entra) -> dict[str, str]:
-    return {
-        "AzureWebJobsStorage": azurite.connection_string,
-        "SWITCHBOARD_TABLE_PREFIX": "a" + secrets.token_hex(5),
-        "SWITCHBOARD_SEALING_KEY": sealing_key,
-        "AUTO_CLOSE_MIN_MINUTES": "1",
-        "AUTO_CLOSE_SCHEDULE": "0 0 0 1 1 *",
-        "TWILIO_API_BASE_URL": twilio_api.base_url,
-        "ENTRA_AUTHORITY_HOST": entra.authority,
-        "PUBLIC_BASE_URL": "",
-    }
+def extra_env(entra) -> dict[str, str]:
+    return {"ENTRA_AUTHORITY_HOST": entra.authority, "AUTO_CLOSE_SCHEDULE": "0 0 0 1 1 *"}
 
 
 def _create(api, body: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from channels.eventgrid import Event
 from conversations.errors import Conflict, ValidationFailed
 from conversations.models import Media
 from tests.support.acs import CHANNEL_ID, CUSTOMER, SMS_BUSINESS, TENANT, events, sms_account, whatsapp_account
-from tests.support.recorder import Recorder, serve
+from tests.support.recorder import recording
 from tests.support.storage import RoundTrips
 
 SEND = "/messages/notifications:send"
@@ -21,16 +21,15 @@ TEMPLATES = [{"name": "order_update", "language": "en_US", "text": "Hi {{1}}, yo
 
 @pytest.fixture
 def acs_api():
-    recorder = Recorder()
-    server = serve(recorder)
-    counter = iter(range(1, 1000))
-    recorder.on("POST", SEND, lambda r: (202, {"receipts": [{"messageId": f"wa-{next(counter)}", "to": CUSTOMER}]}))
-    recorder.on("POST", "/sms", lambda r: (202, {"value": [{"to": r.json()["smsRecipients"][0]["to"],
-                                                            "messageId": f"Outgoing_{next(counter)}",
-                                                            "httpStatusCode": 202, "successful": True}]}))
-    recorder.on("GET", r"/messages/streams/[^/]+", (200, b"\xff\xd8jpeg-bytes", {"Content-Type": "image/jpeg"}))
-    yield recorder
-    server.shutdown()
+    with recording() as recorder:
+        counter = iter(range(1, 1000))
+        recorder.on("POST", SEND,
+                    lambda r: (202, {"receipts": [{"messageId": f"wa-{next(counter)}", "to": CUSTOMER}]}))
+        recorder.on("POST", "/sms", lambda r: (202, {"value": [{"to": r.json()["smsRecipients"][0]["to"],
+                                                                "messageId": f"Outgoing_{next(counter)}",
+                                                                "httpStatusCode": 202, "successful": True}]}))
+        recorder.on("GET", r"/messages/streams/[^/]+", (200, b"\xff\xd8jpeg-bytes", {"Content-Type": "image/jpeg"}))
+        yield recorder
 
 
 @pytest.fixture

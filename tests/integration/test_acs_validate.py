@@ -9,17 +9,15 @@ from conversations.errors import ProviderError, ProviderUnreachable
 from localhost.services import Prism, free_port
 from tests.conftest import SHARED
 from tests.support.acs import CHANNEL_ID, sms_account, whatsapp_account
-from tests.support.recorder import Recorder, serve
+from tests.support.recorder import recording
 
 TEMPLATES = rf"/messages/channels/{CHANNEL_ID}/templates"
 
 
 @pytest.fixture
 def acs_api():
-    recorder = Recorder()
-    server = serve(recorder)
-    yield recorder
-    server.shutdown()
+    with recording() as recorder:
+        yield recorder
 
 
 def validate(make_services, body):

@@ -9,7 +9,7 @@ import pytest
 from channels.twilio import TwilioSender
 from conversations.errors import ProviderRecipientOptedOut, RecipientOptedOut
 from tests.integration.test_ingest import inbound
-from tests.support.recorder import Recorder, serve
+from tests.support.recorder import recording
 from tests.support.storage import RoundTrips
 from tests.support.twilio import ACCOUNT_SID, account_body, message_created
 
@@ -19,10 +19,8 @@ BASE = "https://sb.example.com"
 
 @pytest.fixture
 def twilio_api():
-    recorder = Recorder()
-    server = serve(recorder)
-    yield recorder
-    server.shutdown()
+    with recording() as recorder:
+        yield recorder
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from channels.twilio import TwilioSender
 from conversations.errors import Forbidden
 from conversations.models import Media
 from tests.support.acs import CHANNEL_ID, whatsapp_account
-from tests.support.recorder import Recorder, serve
+from tests.support.recorder import recording
 from tests.support.twilio import ACCOUNT_SID, BUSINESS, account_body, inbound, message_created
 
 MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
@@ -28,13 +28,12 @@ SURVEY = {"enabled": True, "text": "How did we do? {{link}}", "url": "https://su
 
 @pytest.fixture
 def provider():
-    recorder = Recorder()
-    server = serve(recorder)
-    counter = iter(range(1, 10_000))
-    recorder.on("POST", MESSAGES, lambda _r: message_created(f"SM{next(counter):032d}"))
-    recorder.on("POST", "/messages/notifications:send", lambda _r: (202, {"receipts": [{"messageId": "wa-1", "to": "x"}]}))
-    yield recorder
-    server.shutdown()
+    with recording() as recorder:
+        counter = iter(range(1, 10_000))
+        recorder.on("POST", MESSAGES, lambda _r: message_created(f"SM{next(counter):032d}"))
+        recorder.on("POST", "/messages/notifications:send",
+                    lambda _r: (202, {"receipts": [{"messageId": "wa-1", "to": "x"}]}))
+        yield recorder
 
 
 def sms_setup(make_services, provider, **settings):

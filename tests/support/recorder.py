@@ -10,9 +10,10 @@ import json
 import re
 import sys
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
@@ -109,3 +110,14 @@ def serve(recorder: Recorder) -> ThreadingHTTPServer:
     recorder.base_url = f"http://127.0.0.1:{server.server_address[1]}"
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     return server
+
+
+@contextmanager
+def recording() -> Iterator[Recorder]:
+    """A recorder served on a free loopback port for the duration of the block."""
+    recorder = Recorder()
+    server = serve(recorder)
+    try:
+        yield recorder
+    finally:
+        server.shutdown()

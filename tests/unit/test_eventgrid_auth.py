@@ -8,15 +8,13 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from channels.eventgrid import EntraVerifier
 from conversations.errors import SwitchboardError, Unauthorized
 from tests.support.acs import APP_ID, TENANT, Entra
-from tests.support.recorder import Recorder, serve
+from tests.support.recorder import recording
 
 
 @pytest.fixture(scope="module")
 def tenant():
-    recorder = Recorder()
-    server = serve(recorder)
-    yield Entra(recorder), recorder
-    server.shutdown()
+    with recording() as recorder:
+        yield Entra(recorder), recorder
 
 
 @pytest.fixture
