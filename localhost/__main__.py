@@ -20,8 +20,7 @@ from types import FrameType
 from localhost.auth import local_key
 from localhost.functions import AppLoadError, HttpFunction, TimerFunction, discover, import_app
 from localhost.invoke import Invoker
-from localhost.routes import Route, RouteTable, RouteTemplate, RouteTemplateError
-from localhost.server import READY_LOG, STATUS_PATH, FunctionsServer, HostConfig
+from localhost.server import READY_LOG, STATUS_PATH, FunctionsServer, HostConfig, route_table
 from localhost.settings import SettingsError, load_local_settings, route_prefix
 from localhost.timers import TimerRunner
 
@@ -58,17 +57,6 @@ def _load(app_spec: str, script_root: Path) -> tuple[str, list[HttpFunction], li
     return prefix, http_functions, timer_functions
 
 
-def _route_table(functions: list[HttpFunction]) -> RouteTable:
-    routes = []
-    for function in functions:
-        try:
-            template = RouteTemplate(function.route)
-        except RouteTemplateError as exc:
-            raise AppLoadError(f"function {function.name}: {exc}") from exc
-        routes.append(Route(template, function.methods, function))
-    return RouteTable(routes)
-
-
 def _announce(base_url: str, prefix: str, http: list[HttpFunction], timers: list[TimerFunction]) -> None:
     lines = ["Functions:"]
     for function in http:
@@ -87,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     os.chdir(script_root)
     try:
         prefix, http_functions, timer_functions = _load(args.app, script_root)
-        routes = _route_table(http_functions)
+        routes = route_table(http_functions)
     except (AppLoadError, SettingsError) as exc:
         log.error("cannot start: %s", exc)
         return 1

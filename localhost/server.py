@@ -23,9 +23,9 @@ import azure.functions as func
 
 from localhost.auth import is_authorized
 from localhost.conversion import RawResponse, build_request, error_response, from_function_result, json_response
-from localhost.functions import HttpFunction
+from localhost.functions import AppLoadError, HttpFunction
 from localhost.invoke import Invoker, Out
-from localhost.routes import RouteTable
+from localhost.routes import Route, RouteTable, RouteTemplate, RouteTemplateError
 
 log = logging.getLogger("localhost.http")
 
@@ -172,6 +172,18 @@ class RequestHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         # Only protocol errors reach here; their text may quote the request line.
         log.warning("%s: %s", self.address_string(), re.sub(r"\?\S*", "?...", format % args))
+
+
+def route_table(functions: list[HttpFunction]) -> RouteTable:
+    """The route table of the app's HTTP functions; AppLoadError names a bad template."""
+    routes = []
+    for function in functions:
+        try:
+            template = RouteTemplate(function.route)
+        except RouteTemplateError as exc:
+            raise AppLoadError(f"function {function.name}: {exc}") from exc
+        routes.append(Route(template, function.methods, function))
+    return RouteTable(routes)
 
 
 def _strip_prefix(path: str, prefix: str) -> str | None:

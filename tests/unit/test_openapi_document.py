@@ -6,19 +6,16 @@ import re
 
 from openapi_spec_validator import validate
 
-import function_app
+from tests.support.app import indexed
 from tests.support.openapi import DOCUMENT, documented
 
 
 def registered() -> set[tuple[str, str]]:
     routes = set()
-    for function in function_app.app.get_functions():
-        trigger = function.get_trigger().get_dict_repr()
-        if trigger.get("type") != "httpTrigger":
-            continue
-        path = "/api/" + re.sub(r"\{(\w+)(:[^}]*)?\??\}", r"{\1}", trigger["route"])
+    for function in indexed()[0]:
+        path = "/api/" + re.sub(r"\{(\w+)(:[^}]*)?\??\}", r"{\1}", function.route)
         if documented(path):
-            routes |= {(path, str(m.value if hasattr(m, "value") else m).lower()) for m in trigger["methods"]}
+            routes |= {(path, method.lower()) for method in function.methods}
     return routes
 
 
