@@ -100,7 +100,7 @@ class Engine:
             else:
                 state = (ACTIVE if live.agent else OPEN) if live.state == WAITING else live.state
                 conversation = replace(live, state=state, last_activity_at=now, last_customer_message_at=now,
-                                       consent=consent)
+                                       consent=consent, customer_name=inbound.customer_name or live.customer_name)
             seq = (head.seq if head else 0) + 1
             message = Message(
                 id=uuid.uuid4().hex, conversation_id=conversation.id, direction=INBOUND, body=inbound.body,
@@ -139,7 +139,7 @@ class Engine:
             last_activity_at=now, last_customer_message_at=now,
             auto_close_after_minutes=workstream.auto_close_after_minutes if workstream else self._default_auto_close,
             queue=queue, contact_id=contact.id if contact else None, contact_name=contact.name if contact else None,
-            consent=consent,
+            consent=consent, customer_name=inbound.customer_name,
         )
 
     def apply_status(self, update: StatusUpdate) -> bool:
@@ -181,7 +181,7 @@ class Engine:
             raise ValidationFailed("body", f"must be at most {MAX_BODY} characters, got {len(body)}")
 
         def compose(conversation: Conversation, now: datetime):
-            policies.check_media(conversation.channel, body, media)
+            policies.check_media(conversation.provider, conversation.channel, body, media)
             policies.check_free_form_reply(conversation, now)
             return body, media, None
 
@@ -194,7 +194,8 @@ class Engine:
         def compose(conversation: Conversation, _now: datetime):
             template = self._template(conversation, name, language)
             filled = templates.fill(template, parameters)
-            return templates.render(template, filled), (), TemplateRef(template.name, template.language, filled)
+            return (templates.render(template, filled), (),
+                    TemplateRef(template.name, template.language, filled, template.content_sid))
 
         return self._send(conversation_id, agent, base_url, compose)
 
@@ -267,9 +268,14 @@ class Engine:
             raise NotFound(f"message {message_id} has no attachment {index}")
         account = self._accounts.get(conversation.account_id)
         fetcher = self._media_fetchers.get(conversation.provider)
-        if account is None or fetcher is None or not message.media[index].media_id:
+        if account is None or fetcher is None or message.direction != INBOUND:
             raise NotFound("this attachment cannot be fetched through Switchboard", code="media_unavailable")
         return fetcher.fetch_media(account, message.media[index])
+
+    def fetches_media(self, provider: str) -> bool:
+        """Whether customers' attachments on this provider can be opened through Switchboard."""
+        return provider in self._media_fetchers
+
     def _opt_out(self, conversation_id: str, source: str) -> None:
         """Mark the conversation's customer opted out on its business number (the thread head)."""
         pk = partition_of(conversation_id)

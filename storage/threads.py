@@ -241,7 +241,7 @@ def _conversation_fields(c: Conversation) -> dict[str, Any]:
         "AutoCloseMinutes": c.auto_close_after_minutes, "ClosedAt": c.closed_at, "ClosedReason": c.closed_reason or "",
         "Queue": c.queue or "", "ContactId": c.contact_id or "", "ContactName": c.contact_name or "",
         "ConsentState": c.consent.state, "ConsentChangedAt": c.consent.changed_at,
-        "ConsentSource": c.consent.source or "",
+        "ConsentSource": c.consent.source or "", "CustomerName": c.customer_name or "",
     }
 
 
@@ -256,6 +256,7 @@ def _to_conversation(e: dict[str, Any]) -> Conversation:
         contact_id=e.get("ContactId") or None, contact_name=e.get("ContactName") or None,
         consent=Consent(state=e.get("ConsentState") or OPTED_IN, changed_at=e.get("ConsentChangedAt"),
                         source=e.get("ConsentSource") or None),
+        customer_name=e.get("CustomerName") or None,
     )
 
 
