@@ -19,7 +19,8 @@ def conversation_view(c: Conversation, with_messages: bool = False, api_base: st
     through Switchboard (GET .../media/{i}), so each gets a ``download_url``."""
     view: dict[str, Any] = {
         "id": c.id, "state": c.state, "channel": c.channel, "provider": c.provider, "account_id": c.account_id,
-        "workstream_id": c.workstream_id, "customer": c.customer, "customer_name": c.customer_name, "business": c.business, "agent": c.agent,
+        "workstream_id": c.workstream_id, "customer": c.customer, "customer_name": c.customer_name,
+        "business": c.business, "agent": c.agent,
         "created_at": _time(c.created_at), "last_activity_at": _time(c.last_activity_at),
         "last_customer_message_at": _time(c.last_customer_message_at),
         "reply_window_ends_at": _time(reply_window_ends_at(c)),

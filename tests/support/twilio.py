@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
@@ -24,6 +25,13 @@ def fixture_form(name: str, **overrides: str) -> dict[str, str]:
     form = dict(parse_qsl((FIXTURES / name).read_text().strip(), keep_blank_values=True))
     form.update(overrides)
     return form
+
+
+API_HOST = "https://api.twilio.com"
+
+
+def basic_auth(sid: str = ACCOUNT_SID, token: str = AUTH_TOKEN) -> str:
+    return "Basic " + base64.b64encode(f"{sid}:{token}".encode()).decode()
 
 
 def sign(url: str, form: dict[str, str], token: str = AUTH_TOKEN) -> str:
@@ -52,9 +60,9 @@ def account_body(**overrides) -> dict:
 
 
 def whatsapp_account_body(**overrides) -> dict:
-    return account_body(name="Contoso WhatsApp", channel="whatsapp",
-                        numbers=[{"number": WHATSAPP_BUSINESS, "type": "long_code", "description": "Sandbox"}],
-                        **overrides)
+    return account_body(**{"name": "Contoso WhatsApp", "channel": "whatsapp",
+                           "numbers": [{"number": WHATSAPP_BUSINESS, "type": "long_code", "description": "Sandbox"}],
+                           **overrides})
 
 
 def inbound(account_id: str, sid: str, body: str = "hello", customer: str = CUSTOMER) -> InboundMessage:
