@@ -159,7 +159,8 @@ class TwilioSender:
         template = message.template
         if template is not None and template.content_sid:  # Content API: Twilio fills in the approved template
             params["content_sid"] = template.content_sid
-            params["content_variables"] = json.dumps({str(i): v for i, v in enumerate(template.parameters, 1)})
+            if template.parameters:
+                params["content_variables"] = json.dumps({str(i): v for i, v in enumerate(template.parameters, 1)})
         else:
             if message.body:
                 params["body"] = message.body

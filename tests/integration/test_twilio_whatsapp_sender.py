@@ -76,6 +76,13 @@ def test_a_template_with_a_content_sid_goes_through_the_content_api(api):
     assert json.loads(sent.form["ContentVariables"][0]) == {"1": "Ana", "2": "A-17"}
 
 
+def test_a_content_template_without_placeholders_sends_no_variables(api):
+    api.on("POST", MESSAGES, tw.message_created("SM" + "4" * 32))
+    TwilioSender(api.base_url).send(WHATSAPP, message(template=TemplateRef("hello", "en", (), CONTENT_SID)))
+    [sent] = api.calls("POST", MESSAGES)
+    assert sent.form["ContentSid"] == [CONTENT_SID] and "ContentVariables" not in sent.form
+
+
 def test_a_template_without_a_content_sid_goes_as_its_text(api):
     api.on("POST", MESSAGES, tw.message_created("SM" + "3" * 32))
     ref = TemplateRef("welcome", "en", ())
