@@ -26,6 +26,7 @@ class InboundMessage:
     media: tuple[Media, ...] = ()
     received_at: datetime | None = None
     keyword: str | None = None  # "stop", "start" or "help" when the provider read the message as one
+    customer_name: str | None = None  # the name the customer shows, where the channel tells it (WhatsApp)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class TemplateRef:
     name: str
     language: str
     parameters: tuple[str, ...] = ()
+    content_sid: str | None = None  # Twilio Content API template SID, when the workstream names one
 
 
 @dataclass(frozen=True)

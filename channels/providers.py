@@ -34,6 +34,8 @@ class ProviderSpec:
     sender: Callable[[Settings], Sender]  # the provider's adapter, built once per process
     # Channels whose business address is a provider channel registration, not a number.
     registered_channels: tuple[str, ...] = ()
+    # Channels whose numbers the admin enters with a leading "+" (as the reference product's form asks).
+    plus_numbers: tuple[str, ...] = ()
 
 
 def _twilio_credentials(credentials: dict[str, str]) -> dict[str, str]:
@@ -51,8 +53,9 @@ def _twilio_callbacks(base_url: str, account_id: str) -> dict[str, str]:
         "inbound_url": f"{base_url}/api/twilio/{account_id}/inbound",
         "status_url": f"{base_url}/api/twilio/{account_id}/status",
         "setup": "Twilio console: Phone Numbers > Active numbers > (the number) > Messaging > "
-                 "'A message comes in': Webhook, HTTP POST, inbound_url (for the WhatsApp sandbox: "
-                 "'When a message comes in'). status_url goes with every reply; nothing to paste.",
+                 "'A message comes in': Webhook, HTTP POST, inbound_url. WhatsApp: the sender's webhook URL for "
+                 "incoming messages (sandbox: Sandbox settings > 'When a message comes in'). "
+                 "status_url goes with every reply; nothing to paste.",
     }
 
 
@@ -127,11 +130,12 @@ ACS_CREDENTIALS = ("resource_name", "connection_string", "eventgrid_app_id", "ev
 PROVIDERS: dict[str, ProviderSpec] = {
     "twilio": ProviderSpec(
         name="twilio",
-        channels=("sms",),
+        channels=("sms", "whatsapp"),
         secret_fields=frozenset({"auth_token"}),
         check_credentials=_twilio_credentials,
         callbacks=_twilio_callbacks,
         sender=lambda settings: TwilioSender(settings.twilio_api_base_url),
+        plus_numbers=("whatsapp",),
     ),
     "telesign": ProviderSpec(
         name="telesign",

@@ -1,23 +1,30 @@
-"""Twilio Programmable Messaging: webhooks in, the Messages API out.
+"""Twilio Programmable Messaging, SMS/MMS and WhatsApp: webhooks in, the Messages API out,
+and customers' attachments fetched for agents.
 
 Webhooks are form-encoded and signed with X-Twilio-Signature (HMAC over the public URL
-and the sorted parameters, checked with the twilio package's RequestValidator).
+and the sorted parameters, checked with the twilio package's RequestValidator). WhatsApp
+addresses are ``whatsapp:+<E.164>`` on the wire; Switchboard keeps the bare E.164 number.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from dataclasses import dataclass
+from typing import Iterator
 from urllib.parse import parse_qs
 
+import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from channels.base import InboundMessage, OutboundMessage, SendResult, StatusUpdate, Validation
-from conversations.errors import BadRequest, ProviderError, ProviderRecipientOptedOut, ProviderUnreachable
+from channels.base import FetchedMedia, InboundMessage, OutboundMessage, SendResult, StatusUpdate, Validation
+from conversations.errors import (
+    BadRequest, NotFound, ProviderError, ProviderOutsideWindow, ProviderRecipientOptedOut, ProviderUnreachable,
+)
 from conversations.models import Account, Media
 from conversations.phone import normalise_address
 
@@ -25,7 +32,15 @@ from conversations.phone import normalise_address
 logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 
 PROVIDER = "twilio"
+WHATSAPP = "whatsapp"
+API_HOST = "https://api.twilio.com"  # where MediaUrl{N} points; it answers with a redirect to the file
 OPTED_OUT_ERROR = 21610  # "Attempt to send to unsubscribed recipient"
+OUTSIDE_WINDOW_ERROR = 63016  # a free-form WhatsApp message outside the 24-hour window
+_REFUSALS: dict[int, type[ProviderError]] = {
+    OPTED_OUT_ERROR: ProviderRecipientOptedOut, OUTSIDE_WINDOW_ERROR: ProviderOutsideWindow,
+}
+MAX_PROFILE_NAME = 256
+_CHUNK = 64 * 1024
 # Twilio's Advanced Opt-Out reading of a message (the OptOutType parameter) as our keywords.
 _OPT_OUT_TYPES = {"STOP": "stop", "START": "start", "HELP": "help"}
 
@@ -64,6 +79,7 @@ class TwilioInbound:
     body: str
     media: tuple[Media, ...]
     opt_out_type: str | None = None  # STOP, START or HELP when Twilio's opt-out handling read a keyword
+    profile_name: str | None = None  # WhatsApp: the name on the customer's profile
 
     @classmethod
     def from_form(cls, form: Form) -> "TwilioInbound":
@@ -81,13 +97,21 @@ class TwilioInbound:
             for i in range(count) if form.first(f"MediaUrl{i}")
         )
         return cls(sid, form.first("From"), form.first("To"), form.first("Body"), media,
-                   form.first("OptOutType").strip().upper() or None)
+                   form.first("OptOutType").strip().upper() or None,
+                   form.first("ProfileName").strip()[:MAX_PROFILE_NAME] or None)
+
+    @property
+    def channel(self) -> str:
+        """The channel the message came over: the address prefix (``whatsapp:+1...``), else sms."""
+        prefix, colon, _ = self.to.partition(":")
+        return prefix.strip().lower() if colon else "sms"
 
     def to_inbound(self, account_id: str) -> InboundMessage:
         return InboundMessage(
             provider=PROVIDER, account_id=account_id, provider_message_id=self.message_sid,
             business=normalise_address(self.to), customer=normalise_address(self.from_),
             body=self.body, media=self.media, keyword=_OPT_OUT_TYPES.get(self.opt_out_type or ""),
+            customer_name=self.profile_name,
         )
 
 
@@ -107,7 +131,10 @@ def status_from_form(form: Form, account_id: str) -> StatusUpdate:
 
 
 class TwilioSender:
-    """Sends through the Messages API; one SDK client per account, reused across calls."""
+    """Sends through the Messages API (one SDK client per account, reused across calls) and
+    fetches inbound attachments with the account's credentials.
+
+    ``base_url`` replaces ``https://api.twilio.com`` for both (tests, proxies)."""
 
     def __init__(self, base_url: str | None, timeout: float = 10.0) -> None:
         self._base_url = base_url
@@ -127,20 +154,47 @@ class TwilioSender:
         return client
 
     def send(self, account: Account, message: OutboundMessage) -> SendResult:
-        params: dict[str, object] = {"to": message.customer, "from_": message.business, "body": message.body}
+        params: dict[str, object] = {"to": _address(account, message.customer),
+                                     "from_": _address(account, message.business)}
+        template = message.template
+        if template is not None and template.content_sid:  # Content API: Twilio fills in the approved template
+            params["content_sid"] = template.content_sid
+            if template.parameters:
+                params["content_variables"] = json.dumps({str(i): v for i, v in enumerate(template.parameters, 1)})
+        else:
+            if message.body:
+                params["body"] = message.body
+            if message.media:
+                params["media_url"] = [m.url for m in message.media]
         if message.status_callback:
             params["status_callback"] = message.status_callback
-        if message.media:
-            params["media_url"] = [m.url for m in message.media]
         try:
             created = self._client(account).messages.create(**params)
         except TwilioRestException as exc:
-            error = ProviderRecipientOptedOut if exc.code == OPTED_OUT_ERROR else ProviderError
+            error = _REFUSALS.get(exc.code or 0, ProviderError)
             raise error(exc.msg or "Twilio refused the message", provider_code=_code(exc.code or exc.status),
                         http_status=exc.status) from exc
         except (TwilioException, OSError) as exc:
             raise ProviderUnreachable(f"Twilio could not be reached: {type(exc).__name__}") from exc
         return SendResult(provider_message_id=created.sid, status=created.status or "queued")
+
+    def fetch_media(self, account: Account, media: Media) -> FetchedMedia:
+        """GET the MediaUrl with HTTP Basic auth; Twilio redirects to its CDN, which requests
+        follows without the Authorization header (another host)."""
+        if not media.url.startswith(API_HOST + "/"):
+            raise NotFound("this attachment is not stored at Twilio", code="media_unavailable")
+        url = (self._base_url or API_HOST) + media.url[len(API_HOST):]
+        credentials = (account.credentials["account_sid"], account.credentials["auth_token"])
+        try:
+            response = requests.get(url, auth=credentials, timeout=(5, self._timeout), stream=True)
+        except requests.RequestException as exc:
+            raise ProviderUnreachable(f"Twilio could not be reached: {type(exc).__name__}") from exc
+        if response.status_code != 200:
+            response.close()
+            raise ProviderError(f"Twilio answered HTTP {response.status_code} for the attachment",
+                                provider_code=str(response.status_code), http_status=response.status_code)
+        content_type = media.content_type or response.headers.get("Content-Type", "application/octet-stream")
+        return FetchedMedia(content_type=content_type, chunks=_chunks(response))
 
     def validate(self, account: Account) -> Validation:
         """Fetch the account itself (GET /2010-04-01/Accounts/{sid}.json): free, and refused without valid keys."""
@@ -158,6 +212,20 @@ class TwilioSender:
         if fetched.status != "active":
             return Validation(False, f"Twilio accepted the credentials, but account {fetched.sid} is {fetched.status}")
         return Validation(True, f"Twilio accepted the credentials of account {fetched.sid} ({fetched.status})")
+
+
+def _address(account: Account, number: str) -> str:
+    """A number as Twilio's Messages API takes it on the account's channel."""
+    return f"{WHATSAPP}:{number}" if account.channel == WHATSAPP else number
+
+
+def _chunks(response: requests.Response) -> Iterator[bytes]:
+    try:
+        yield from response.iter_content(_CHUNK)
+    except requests.RequestException as exc:
+        raise ProviderUnreachable(f"Twilio's media download broke off: {type(exc).__name__}") from exc
+    finally:
+        response.close()
 
 
 def _code(value: object) -> str | None:

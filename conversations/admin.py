@@ -281,7 +281,7 @@ def _addresses(provider: ProviderSpec, channel: str, body: dict[str, Any],
             raise ValidationFailed("channels", f"is not used by {provider.name} {channel} accounts; give numbers")
         if current is not None and "numbers" not in body:
             return current.numbers, ()
-        return _numbers(body.get("numbers")), ()
+        return _numbers(body.get("numbers"), leading_plus=channel in provider.plus_numbers), ()
     if "numbers" in body:
         raise ValidationFailed("numbers", f"is not used by {provider.name} {channel} accounts; give channels")
     if current is not None and "channels" not in body:
@@ -314,7 +314,9 @@ def _channels(value: Any) -> tuple[ChannelRegistration, ...]:
     return tuple(channels)
 
 
-def _numbers(value: Any) -> tuple[Number, ...]:
+def _numbers(value: Any, leading_plus: bool = False) -> tuple[Number, ...]:
+    """Numbers as digits with the country code, or "+" and those digits where the channel's
+    console shows them so (WhatsApp senders, which have no short codes)."""
     if not isinstance(value, list) or not value:
         raise ValidationFailed("numbers", "must be a non-empty list")
     numbers: list[Number] = []
@@ -323,9 +325,10 @@ def _numbers(value: Any) -> tuple[Number, ...]:
         if not isinstance(item, dict):
             raise ValidationFailed(f"numbers[{i}]", "must be an object")
         reject_unknown(item, ("number", "type", "description"), prefix)
-        kind = choice(item, "type", NUMBER_TYPES, prefix)
+        kind = choice(item, "type", [t for t in NUMBER_TYPES if not (leading_plus and t == "short_code")], prefix)
         raw = item.get("number")
-        number = parse_short_code(raw, prefix + "number") if kind == "short_code" else parse_entered(raw, prefix + "number")
+        number = (parse_short_code(raw, prefix + "number") if kind == "short_code"
+                  else parse_entered(raw, prefix + "number", leading_plus=leading_plus))
         if any(n.number == number for n in numbers):
             raise ValidationFailed(prefix + "number", "is listed twice")
         description = text(item, "description", required=False, max_length=500, prefix=prefix) or ""

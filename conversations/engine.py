@@ -103,14 +103,14 @@ class Engine:
             consent = consents.after_keyword(head.conversation.consent if head else Consent(), keyword, source, now)
             if live is None:
                 conversation = self._open(account, workstream, inbound.business, inbound.customer, inbound.body,
-                                          new_id, now, consent)
+                                          new_id, now, consent, customer_name=inbound.customer_name)
                 if not scheduled:  # before the conversation exists, so no conversation lacks a deadline
                     self._deadlines.schedule(new_id, now + timedelta(minutes=conversation.auto_close_after_minutes))
                     scheduled = True
             else:
                 state = (ACTIVE if live.agent else OPEN) if live.state == WAITING else live.state
                 conversation = replace(live, state=state, last_activity_at=now, last_customer_message_at=now,
-                                       consent=consent)
+                                       consent=consent, customer_name=inbound.customer_name or live.customer_name)
             conversation, tell_closed = _out_of_hours(conversation, settings, now)
             seq = (head.seq if head else 0) + 1
             message = Message(
@@ -139,7 +139,8 @@ class Engine:
         return workstream if workstream is not None and workstream.account_id == account.id else None
 
     def _open(self, account: Account, workstream: Workstream | None, business: str, customer: str, body: str,
-              conversation_id: str, now: datetime, consent: Consent, customer_wrote: bool = True) -> Conversation:
+              conversation_id: str, now: datetime, consent: Consent, customer_wrote: bool = True,
+              customer_name: str | None = None) -> Conversation:
         contact = self._contacts.by_phone(customer) if customer.startswith("+") else None
         queue = None
         if workstream is not None:
@@ -155,7 +156,7 @@ class Engine:
             last_activity_at=now, last_customer_message_at=now if customer_wrote else None,
             auto_close_after_minutes=workstream.auto_close_after_minutes if workstream else self._default_auto_close,
             queue=queue, contact_id=contact.id if contact else None, contact_name=contact.name if contact else None,
-            consent=consent,
+            consent=consent, customer_name=customer_name,
         )
 
     def apply_status(self, update: StatusUpdate) -> bool:
@@ -209,7 +210,7 @@ class Engine:
             if media:
                 workstream = self._workstreams.get(conversation.workstream_id) if conversation.workstream_id else None
                 policies.check_agent_attachments(workstream.settings if workstream else None)
-            policies.check_media(conversation.channel, body, media)
+            policies.check_media(conversation.provider, conversation.channel, body, media)
             policies.check_free_form_reply(conversation, now)
             return body, media, None
 
@@ -222,7 +223,8 @@ class Engine:
         def compose(conversation: Conversation, _now: datetime):
             template = self._template(conversation, name, language)
             filled = templates.fill(template, parameters)
-            return templates.render(template, filled), (), TemplateRef(template.name, template.language, filled)
+            return (templates.render(template, filled), (),
+                    TemplateRef(template.name, template.language, filled, template.content_sid))
 
         return self._send(conversation_id, agent, base_url, compose)
 
@@ -351,9 +353,14 @@ class Engine:
             raise NotFound(f"message {message_id} has no attachment {index}")
         account = self._accounts.get(conversation.account_id)
         fetcher = self._media_fetchers.get(conversation.provider)
-        if account is None or fetcher is None or not message.media[index].media_id:
+        if account is None or fetcher is None or message.direction != INBOUND:
             raise NotFound("this attachment cannot be fetched through Switchboard", code="media_unavailable")
         return fetcher.fetch_media(account, message.media[index])
+
+    def fetches_media(self, provider: str) -> bool:
+        """Whether customers' attachments on this provider can be opened through Switchboard."""
+        return provider in self._media_fetchers
+
     def _opt_out(self, conversation_id: str, source: str) -> None:
         """Mark the conversation's customer opted out on its business number (the thread head)."""
         pk = partition_of(conversation_id)

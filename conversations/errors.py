@@ -85,6 +85,13 @@ class ProviderRecipientOptedOut(ProviderError):
     code = "recipient_opted_out"
 
 
+class ProviderOutsideWindow(ProviderError):
+    """The provider refused a free-form WhatsApp message outside the 24-hour window (Twilio error 63016)."""
+
+    status = 409
+    code = "outside_whatsapp_window"
+
+
 class StorageUnavailable(SwitchboardError):
     """Storage failed in a way that may pass: callers answer 503 so providers retry."""
 

@@ -68,9 +68,11 @@ class Template:
     name: str
     language: str
     text: str
+    content_sid: str | None = None  # Twilio Content API: the approved template's SID (HX...)
 
     def to_dict(self) -> dict[str, str]:
-        return {"name": self.name, "language": self.language, "text": self.text}
+        found = {"name": self.name, "language": self.language, "text": self.text}
+        return {**found, "content_sid": self.content_sid} if self.content_sid else found
 
 
 @dataclass(frozen=True)
@@ -167,4 +169,5 @@ class Conversation:
     contact_name: str | None = None
     out_of_hours_period: str | None = None  # the closed period the customer was last told about
     consent: Consent = field(default=Consent())
+    customer_name: str | None = None  # the customer's own display name (WhatsApp profile name), latest seen
     messages: tuple[Message, ...] = field(default=())

@@ -1,8 +1,10 @@
-"""Rules on what an agent may send, the same for every provider.
+"""Rules on what an agent may send.
 
 WhatsApp lets a business answer free-form only within 24 hours of the customer's last
-message; after that only an approved template may be sent. WhatsApp carries one
-attachment per message, and audio carries no caption.
+message; after that only an approved template may be sent (every provider). How many
+attachments a message carries depends on the provider and channel (MAX_ATTACHMENTS):
+WhatsApp carries one (Twilio drops any more without a word), with a WhatsApp media type,
+and audio carries no caption; Twilio MMS carries up to ten; ACS and TeleSign SMS none.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ REPLY_WINDOW = timedelta(hours=24)
 # What WhatsApp accepts as image, video, audio; anything else goes as a document.
 MEDIA_KINDS = ("image", "video", "audio")
 _DOCUMENT_TYPES = ("application/", "text/")
+# Attachments per message by (provider, channel); a pair not listed takes none.
+MAX_ATTACHMENTS = {("acs", WHATSAPP): 1, ("twilio", WHATSAPP): 1, ("twilio", "sms"): 10}
 
 
 def reply_window_ends_at(conversation: Conversation) -> datetime | None:
@@ -57,13 +61,17 @@ def media_kind(content_type: str) -> str:
     return major if major in MEDIA_KINDS else "document"
 
 
-def check_media(channel: str, body: str, media: tuple[Media, ...]) -> None:
+def check_media(provider: str, channel: str, body: str, media: tuple[Media, ...]) -> None:
     if not media:
         return
+    limit = MAX_ATTACHMENTS.get((provider, channel), 0)
+    if not limit:
+        raise ValidationFailed("media", f"attachments are not supported on {provider} {channel}")
+    if len(media) > limit:
+        raise ValidationFailed("media", "WhatsApp carries one attachment per message; send them one by one"
+                               if channel == WHATSAPP else f"a message carries at most {limit} attachments")
     if channel != WHATSAPP:
-        raise ValidationFailed("media", f"attachments are not supported on {channel}")
-    if len(media) > 1:
-        raise ValidationFailed("media", "WhatsApp carries one attachment per message; send them one by one")
+        return
     content_type = media[0].content_type.lower()
     if not content_type.startswith(tuple(f"{k}/" for k in MEDIA_KINDS) + _DOCUMENT_TYPES):
         raise ValidationFailed("media[0].content_type", "must be an image, video, audio or document type")

@@ -11,6 +11,7 @@ from conversations.validation import reject_unknown, text
 
 PLACEHOLDER = re.compile(r"\{\{\s*(\d+)\s*\}\}")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Za-z]{2,4})?$")
+_CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}$")
 MAX_TEMPLATES = 20  # all of them fit one table property (64 KiB)
 MAX_PARAMETER = 1000
 
@@ -39,7 +40,8 @@ def render(template: Template, parameters: tuple[str, ...]) -> str:
 
 
 def parse_templates(value: Any) -> tuple[Template, ...]:
-    """Templates as an admin enters them: a list of {"name", "language", "text"}."""
+    """Templates as an admin enters them: a list of {"name", "language", "text"}, plus, for
+    Twilio, the optional "content_sid" of the same template in Twilio's Content API."""
     if not isinstance(value, list):
         raise ValidationFailed("templates", "must be a list")
     if len(value) > MAX_TEMPLATES:
@@ -49,7 +51,7 @@ def parse_templates(value: Any) -> tuple[Template, ...]:
         prefix = f"templates[{i}]."
         if not isinstance(item, dict):
             raise ValidationFailed(f"templates[{i}]", "must be an object")
-        reject_unknown(item, ("name", "language", "text"), prefix)
+        reject_unknown(item, ("name", "language", "text", "content_sid"), prefix)
         name = text(item, "name", max_length=512, prefix=prefix)
         if not re.fullmatch(r"[a-z0-9_]+", name):
             raise ValidationFailed(prefix + "name", "must be the approved template's name: lower case letters, "
@@ -63,5 +65,8 @@ def parse_templates(value: Any) -> tuple[Template, ...]:
             raise ValidationFailed(prefix + "text", "placeholders must be numbered {{1}}, {{2}}, ... without gaps")
         if any(t.name == name and t.language == language for t in templates):
             raise ValidationFailed(prefix + "name", "is listed twice for this language")
-        templates.append(Template(name=name, language=language, text=body))
+        content_sid = text(item, "content_sid", required=False, max_length=64, prefix=prefix)
+        if content_sid is not None and not _CONTENT_SID.match(content_sid):
+            raise ValidationFailed(prefix + "content_sid", "must be a Twilio Content SID: HX and 32 hex characters")
+        templates.append(Template(name=name, language=language, text=body, content_sid=content_sid))
     return tuple(templates)

@@ -39,8 +39,10 @@ def list_conversations(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="conversations/{id}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def get_conversation(req: func.HttpRequest) -> func.HttpResponse:
-    conversation = services().engine.get(req.route_params["id"])
-    view = conversation_view(conversation, with_messages=True, api_base=_api_base(req))
+    engine = services().engine
+    conversation = engine.get(req.route_params["id"])
+    view = conversation_view(conversation, with_messages=True, api_base=_api_base(req),
+                             fetches_media=engine.fetches_media(conversation.provider))
     if conversation.contact_id:  # the contact as it is now, not as it was when linked
         contact = services().contact_admin.find_by_id(conversation.contact_id)
         view["contact"] = ContactAdmin.view(contact) if contact else view["contact"]

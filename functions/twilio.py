@@ -35,7 +35,10 @@ def _verified(req: func.HttpRequest) -> tuple[Account, Form]:
 @handled
 def twilio_inbound(req: func.HttpRequest) -> func.HttpResponse:
     account, form = _verified(req)
-    inbound = TwilioInbound.from_form(form).to_inbound(account.id)
+    message = TwilioInbound.from_form(form)
+    if message.channel != account.channel:  # e.g. the WhatsApp sandbox pointed at an SMS account's URL
+        raise NotFound(f"this account takes {account.channel} messages; this one came over {message.channel}")
+    inbound = message.to_inbound(account.id)
     if not account.owns(inbound.business):
         raise NotFound("the To number is not one of this account's numbers")
     services().engine.ingest(account, inbound, public_base_url(req, services().settings.public_base_url))

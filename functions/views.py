@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from conversations.models import Conversation, Media, Message
+from conversations.models import INBOUND, Conversation, Media, Message
 from conversations.policies import reply_window_ends_at
 
 
@@ -13,10 +13,14 @@ def _time(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def conversation_view(c: Conversation, with_messages: bool = False, api_base: str = "") -> dict[str, Any]:
+def conversation_view(c: Conversation, with_messages: bool = False, api_base: str = "",
+                      fetches_media: bool = False) -> dict[str, Any]:
+    """``fetches_media``: the conversation's provider lets agents open customers' attachments
+    through Switchboard (GET .../media/{i}), so each gets a ``download_url``."""
     view: dict[str, Any] = {
         "id": c.id, "state": c.state, "channel": c.channel, "provider": c.provider, "account_id": c.account_id,
-        "workstream_id": c.workstream_id, "customer": c.customer, "business": c.business, "agent": c.agent,
+        "workstream_id": c.workstream_id, "customer": c.customer, "customer_name": c.customer_name,
+        "business": c.business, "agent": c.agent,
         "created_at": _time(c.created_at), "last_activity_at": _time(c.last_activity_at),
         "last_customer_message_at": _time(c.last_customer_message_at),
         "reply_window_ends_at": _time(reply_window_ends_at(c)),
@@ -26,25 +30,26 @@ def conversation_view(c: Conversation, with_messages: bool = False, api_base: st
         "consent": {"state": c.consent.state, "changed_at": _time(c.consent.changed_at), "source": c.consent.source},
     }
     if with_messages:
-        view["messages"] = [message_view(m, api_base) for m in c.messages]
+        view["messages"] = [message_view(m, api_base, fetches_media) for m in c.messages]
     return view
 
 
-def _media_view(m: Message, index: int, media: Media, api_base: str) -> dict[str, Any]:
-    """An attachment as agents see it: provider media ids become a Switchboard download link."""
+def _media_view(m: Message, index: int, media: Media, api_base: str, downloadable: bool) -> dict[str, Any]:
+    """An attachment as agents see it; a customer's gets a Switchboard download link, which
+    fetches it with the account's credentials (provider media ids and URLs need those)."""
     view: dict[str, Any] = {"content_type": media.content_type}
     if media.url:
         view["url"] = media.url
-    if media.media_id:
+    if downloadable and m.direction == INBOUND:
         view["download_url"] = f"{api_base}/conversations/{m.conversation_id}/messages/{m.id}/media/{index}"
     view.update({k: v for k, v in (("caption", media.caption), ("file_name", media.file_name)) if v})
     return view
 
 
-def message_view(m: Message, api_base: str = "") -> dict[str, Any]:
+def message_view(m: Message, api_base: str = "", fetches_media: bool = False) -> dict[str, Any]:
     view: dict[str, Any] = {
         "id": m.id, "direction": m.direction, "body": m.body,
-        "media": [_media_view(m, i, x, api_base) for i, x in enumerate(m.media)],
+        "media": [_media_view(m, i, x, api_base, fetches_media) for i, x in enumerate(m.media)],
         "status": m.status, "provider_message_id": m.provider_message_id, "created_at": _time(m.created_at),
         "agent": m.agent, "keyword": m.keyword, "automated": m.automated,
     }

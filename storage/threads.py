@@ -242,7 +242,7 @@ def _conversation_fields(c: Conversation) -> dict[str, Any]:
         "Queue": c.queue or "", "ContactId": c.contact_id or "", "ContactName": c.contact_name or "",
         "OutOfHoursPeriod": c.out_of_hours_period or "",
         "ConsentState": c.consent.state, "ConsentChangedAt": c.consent.changed_at,
-        "ConsentSource": c.consent.source or "",
+        "ConsentSource": c.consent.source or "", "CustomerName": c.customer_name or "",
     }
 
 
@@ -258,6 +258,7 @@ def _to_conversation(e: dict[str, Any]) -> Conversation:
         out_of_hours_period=e.get("OutOfHoursPeriod") or None,
         consent=Consent(state=e.get("ConsentState") or OPTED_IN, changed_at=e.get("ConsentChangedAt"),
                         source=e.get("ConsentSource") or None),
+        customer_name=e.get("CustomerName") or None,
     )
 
 

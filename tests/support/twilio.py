@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
@@ -16,12 +17,21 @@ AUTH_TOKEN = "f" * 8 + "0123456789abcdef" + "1" * 8
 BUSINESS = "14252306549"  # as an admin enters it
 BUSINESS_E164 = "+" + BUSINESS
 CUSTOMER = "+15017122661"
+WHATSAPP_BUSINESS = "+14155238886"  # Twilio's WhatsApp sandbox number, entered with "+"
+WHATSAPP_CUSTOMER = "+5582982136275"  # the customer of the twilio_whatsapp_* fixtures
 
 
 def fixture_form(name: str, **overrides: str) -> dict[str, str]:
     form = dict(parse_qsl((FIXTURES / name).read_text().strip(), keep_blank_values=True))
     form.update(overrides)
     return form
+
+
+API_HOST = "https://api.twilio.com"
+
+
+def basic_auth(sid: str = ACCOUNT_SID, token: str = AUTH_TOKEN) -> str:
+    return "Basic " + base64.b64encode(f"{sid}:{token}".encode()).decode()
 
 
 def sign(url: str, form: dict[str, str], token: str = AUTH_TOKEN) -> str:
@@ -47,6 +57,12 @@ def account_body(**overrides) -> dict:
     }
     body.update(overrides)
     return body
+
+
+def whatsapp_account_body(**overrides) -> dict:
+    return account_body(**{"name": "Contoso WhatsApp", "channel": "whatsapp",
+                           "numbers": [{"number": WHATSAPP_BUSINESS, "type": "long_code", "description": "Sandbox"}],
+                           **overrides})
 
 
 def inbound(account_id: str, sid: str, body: str = "hello", customer: str = CUSTOMER) -> InboundMessage:

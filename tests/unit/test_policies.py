@@ -32,21 +32,31 @@ def test_a_late_free_form_reply_is_refused_naming_templates():
     assert "template" in refused.value.message
 
 
+PNG = Media("https://x/a.png", "image/png")
+
+
+@pytest.mark.parametrize("provider", ["acs", "twilio"])
 @pytest.mark.parametrize("media, body, field", [
-    ((Media("https://x/a.png", "image/png"), Media("https://x/b.png", "image/png")), "", "media"),
+    ((PNG, Media("https://x/b.png", "image/png")), "", "media"),
     ((Media("https://x/a.bin", "model/gltf"),), "", "media[0].content_type"),
     ((Media("https://x/a.ogg", "audio/ogg"),), "caption", "body"),
 ])
-def test_whatsapp_attachment_rules(media, body, field):
+def test_whatsapp_attachment_rules(provider, media, body, field):
     with pytest.raises(ValidationFailed) as refused:
-        policies.check_media("whatsapp", body, media)
+        policies.check_media(provider, "whatsapp", body, media)
     assert refused.value.field == field
 
 
-def test_attachments_are_whatsapp_only_here():
-    policies.check_media("whatsapp", "see this", (Media("https://x/a.pdf", "application/pdf"),))
-    with pytest.raises(ValidationFailed):
-        policies.check_media("sms", "", (Media("https://x/a.png", "image/png"),))
+def test_attachments_per_provider_and_channel():
+    for provider in ("acs", "twilio"):
+        policies.check_media(provider, "whatsapp", "see this", (Media("https://x/a.pdf", "application/pdf"),))
+    policies.check_media("twilio", "sms", "ten photos", (PNG,) * 10)
+    policies.check_media("twilio", "sms", "", (Media("https://x/a.bin", "model/gltf"),))  # MMS: Twilio decides
+    for provider, channel, media in (("twilio", "sms", (PNG,) * 11), ("acs", "sms", (PNG,)),
+                                     ("telesign", "sms", (PNG,))):
+        with pytest.raises(ValidationFailed) as refused:
+            policies.check_media(provider, channel, "", media)
+        assert refused.value.field == "media"
     assert [policies.media_kind(t) for t in ("image/png", "video/mp4", "audio/ogg", "application/pdf")] == \
         ["image", "video", "audio", "document"]
 
@@ -62,7 +72,18 @@ def test_templates_fill_their_placeholders_and_count_them():
             templates.fill(template, wrong)
 
 
+def test_a_template_may_name_its_twilio_content_sid():
+    sid = "HX" + "0123456789abcdef" * 2
+    [plain, content] = templates.parse_templates([
+        {"name": "order_update", "language": "en", "text": "Hi {{1}}"},
+        {"name": "order_update", "language": "es", "text": "Hola {{1}}", "content_sid": sid}])
+    assert plain.content_sid is None and "content_sid" not in plain.to_dict()
+    assert content.content_sid == sid and content.to_dict()["content_sid"] == sid
+
+
 @pytest.mark.parametrize("entry, field", [
+    ({"name": "order", "language": "en", "text": "x", "content_sid": "HX123"}, "templates[0].content_sid"),
+    ({"name": "order", "language": "en", "text": "x", "content_sid": "MG" + "0" * 32}, "templates[0].content_sid"),
     ({"name": "Order Update", "language": "en", "text": "x"}, "templates[0].name"),
     ({"name": "order", "language": "english", "text": "x"}, "templates[0].language"),
     ({"name": "order", "language": "en", "text": "Hi {{2}}"}, "templates[0].text"),

@@ -53,3 +53,8 @@ def test_malformed_webhooks_are_bad_requests(missing):
     fields.pop("SmsMessageSid")
     with pytest.raises(BadRequest):
         TwilioInbound.from_form(form_of(fields))
+
+
+def test_whatsapp_status_callback_names_bare_numbers():
+    update = status_from_form(form_of(fixture_form("twilio_whatsapp_status_read.txt")), "abc")
+    assert (update.business, update.customer, update.status) == ("+14155238886", "+5582982136275", "read")
