@@ -26,7 +26,7 @@ from config import Settings
 from functions.wiring import build
 from localhost.services import Azurite, LocalHost
 from tests.support.storage import RoundTrips
-from tests.support.twilio import AUTH_TOKEN, BUSINESS_E164, account_body, encode, fixture_form, sign
+from tests.support.twilio import BUSINESS_E164, account_body, encode, fixture_form, sign
 
 
 def timed(jobs: list[Callable[[], None]], concurrency: int) -> tuple[float, list[float]]:

@@ -121,7 +121,7 @@ def whatsapp_content(message: OutboundMessage) -> NotificationContent:
         names = [f"p{i}" for i in range(1, len(message.template.parameters) + 1)]
         template = MessageTemplate(
             name=message.template.name, language=message.template.language,
-            template_values=[MessageTemplateText(name=n, text=v) for n, v in zip(names, message.template.parameters)],
+            template_values=[MessageTemplateText(name=n, text=v) for n, v in zip(names, message.template.parameters, strict=True)],
             bindings=WhatsAppMessageTemplateBindings(
                 body=[WhatsAppMessageTemplateBindingsComponent(ref_value=n) for n in names]) if names else None,
         )

@@ -7,7 +7,6 @@ engine only ever sees them, never a provider SDK or an HTTP request.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Iterator, Protocol, runtime_checkable
 
 from conversations.models import Account, Media
@@ -24,7 +23,6 @@ class InboundMessage:
     customer: str  # E.164 with "+", or a provider's user id where the number is hidden (WhatsApp BSUID)
     body: str
     media: tuple[Media, ...] = ()
-    received_at: datetime | None = None
     keyword: str | None = None  # "stop", "start" or "help" when the provider read the message as one
     customer_name: str | None = None  # the name the customer shows, where the channel tells it (WhatsApp)
 

@@ -9,7 +9,6 @@ from typing import Any
 from conversations.workstream_settings import WorkstreamSettings
 
 OPEN, ACTIVE, WAITING, CLOSED = "open", "active", "waiting", "closed"
-LIVE_STATES = (OPEN, ACTIVE, WAITING)
 STATES = (OPEN, ACTIVE, WAITING, CLOSED)
 
 INBOUND, OUTBOUND = "inbound", "outbound"

@@ -21,7 +21,6 @@ _RANK = {
 
 NOT_SENT = "not_sent"  # ours: an automated message the rules held back; the reason is on the message
 
-TERMINAL = frozenset({"delivered", "undelivered", "failed", "canceled", "expired", "read"})
 
 
 def normalise(status: str) -> str:
