@@ -13,7 +13,7 @@ from conversations.errors import ConfigurationError, Conflict, NotFound, Validat
 from conversations.models import Account, ChannelRegistration, Number, Workstream
 from conversations.phone import parse_entered, parse_short_code
 from conversations.templates import parse_templates
-from conversations.validation import choice, reject_unknown, require_object, text, whole_number
+from conversations.validation import choice, objects, reject_unknown, require_object, text, whole_number
 from conversations.workstream_settings import FIELDS as SETTINGS_FIELDS, parse_settings
 from storage.accounts import AccountStore
 from storage.directory import Directory
@@ -290,14 +290,8 @@ def _addresses(provider: ProviderSpec, channel: str, body: dict[str, Any],
 
 
 def _channels(value: Any) -> tuple[ChannelRegistration, ...]:
-    if not isinstance(value, list) or not value:
-        raise ValidationFailed("channels", "must be a non-empty list")
     channels: list[ChannelRegistration] = []
-    for i, item in enumerate(value):
-        prefix = f"channels[{i}]."
-        if not isinstance(item, dict):
-            raise ValidationFailed(f"channels[{i}]", "must be an object")
-        reject_unknown(item, ("name", "channel_id", "number"), prefix)
+    for prefix, item in objects(value, "channels", ("name", "channel_id", "number")):
         name = text(item, "name", prefix=prefix)
         raw = item.get("channel_id")
         try:
@@ -317,14 +311,8 @@ def _channels(value: Any) -> tuple[ChannelRegistration, ...]:
 def _numbers(value: Any, leading_plus: bool = False) -> tuple[Number, ...]:
     """Numbers as digits with the country code, or "+" and those digits where the channel's
     console shows them so (WhatsApp senders, which have no short codes)."""
-    if not isinstance(value, list) or not value:
-        raise ValidationFailed("numbers", "must be a non-empty list")
     numbers: list[Number] = []
-    for i, item in enumerate(value):
-        prefix = f"numbers[{i}]."
-        if not isinstance(item, dict):
-            raise ValidationFailed(f"numbers[{i}]", "must be an object")
-        reject_unknown(item, ("number", "type", "description"), prefix)
+    for prefix, item in objects(value, "numbers", ("number", "type", "description")):
         kind = choice(item, "type", [t for t in NUMBER_TYPES if not (leading_plus and t == "short_code")], prefix)
         raw = item.get("number")
         number = (parse_short_code(raw, prefix + "number") if kind == "short_code"

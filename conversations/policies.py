@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from conversations.errors import Conflict, Forbidden, ValidationFailed
 from conversations.models import Conversation, Media
 from conversations.workstream_settings import WorkstreamSettings
-from conversations.validation import reject_unknown, text
+from conversations.validation import objects, text
 
 WHATSAPP = "whatsapp"
 REPLY_WINDOW = timedelta(hours=24)
@@ -81,14 +81,8 @@ def check_media(provider: str, channel: str, body: str, media: tuple[Media, ...]
 
 def parse_media(value: object) -> tuple[Media, ...]:
     """Attachments as an agent gives them: [{"url": "https://...", "content_type": "image/png"}]."""
-    if not isinstance(value, list) or not value:
-        raise ValidationFailed("media", "must be a non-empty list of {url, content_type}")
     media: list[Media] = []
-    for i, item in enumerate(value):
-        prefix = f"media[{i}]."
-        if not isinstance(item, dict):
-            raise ValidationFailed(f"media[{i}]", "must be an object")
-        reject_unknown(item, ("url", "content_type"), prefix)
+    for prefix, item in objects(value, "media", ("url", "content_type")):
         url = text(item, "url", max_length=2048, prefix=prefix)
         if not url.startswith("https://") and not url.startswith("http://"):
             raise ValidationFailed(prefix + "url", "must be a public http(s) URL the provider can fetch")

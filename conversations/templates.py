@@ -7,7 +7,7 @@ from typing import Any
 
 from conversations.errors import ValidationFailed
 from conversations.models import Template
-from conversations.validation import reject_unknown, text
+from conversations.validation import objects, text
 
 PLACEHOLDER = re.compile(r"\{\{\s*(\d+)\s*\}\}")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Za-z]{2,4})?$")
@@ -47,11 +47,7 @@ def parse_templates(value: Any) -> tuple[Template, ...]:
     if len(value) > MAX_TEMPLATES:
         raise ValidationFailed("templates", f"must hold at most {MAX_TEMPLATES} templates")
     templates: list[Template] = []
-    for i, item in enumerate(value):
-        prefix = f"templates[{i}]."
-        if not isinstance(item, dict):
-            raise ValidationFailed(f"templates[{i}]", "must be an object")
-        reject_unknown(item, ("name", "language", "text", "content_sid"), prefix)
+    for prefix, item in objects(value, "templates", ("name", "language", "text", "content_sid"), allow_empty=True):
         name = text(item, "name", max_length=512, prefix=prefix)
         if not re.fullmatch(r"[a-z0-9_]+", name):
             raise ValidationFailed(prefix + "name", "must be the approved template's name: lower case letters, "

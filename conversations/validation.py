@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from conversations.errors import BadRequest, ValidationFailed
 
@@ -50,3 +50,17 @@ def whole_number(body: Mapping[str, Any], name: str, *, minimum: int, maximum: i
     if not minimum <= value <= maximum:
         raise ValidationFailed(name, f"must be between {minimum} and {maximum}")
     return value
+
+
+def objects(value: Any, field: str, allowed: Iterable[str], *, allow_empty: bool = False,
+            ) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each item of a list of objects, with the prefix (``field[i].``) that names its
+    fields in errors; unknown fields are refused."""
+    if not isinstance(value, list) or not (value or allow_empty):
+        raise ValidationFailed(field, "must be a list" if allow_empty else "must be a non-empty list")
+    allowed = tuple(allowed)
+    for i, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise ValidationFailed(f"{field}[{i}]", "must be an object")
+        reject_unknown(item, allowed, f"{field}[{i}].")
+        yield f"{field}[{i}].", item

@@ -7,17 +7,10 @@ import pytest
 from channels.base import StatusUpdate
 from channels.twilio import TwilioSender
 from conversations.errors import Conflict, ProviderError, ValidationFailed
-from tests.support.recorder import recording
 from tests.support.storage import RoundTrips
 from tests.support.twilio import ACCOUNT_SID, BUSINESS_E164, CUSTOMER, account_body, inbound, message_created
 
 MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
-
-
-@pytest.fixture
-def twilio_api():
-    with recording() as recorder:
-        yield recorder
 
 
 @pytest.fixture

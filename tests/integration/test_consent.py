@@ -9,18 +9,11 @@ import pytest
 from channels.twilio import TwilioSender
 from conversations.errors import ProviderRecipientOptedOut, RecipientOptedOut
 from tests.integration.test_ingest import inbound
-from tests.support.recorder import recording
 from tests.support.storage import RoundTrips
 from tests.support.twilio import ACCOUNT_SID, account_body, message_created
 
 MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
 BASE = "https://sb.example.com"
-
-
-@pytest.fixture
-def twilio_api():
-    with recording() as recorder:
-        yield recorder
 
 
 @pytest.fixture
