@@ -7,6 +7,7 @@ longer holds the value) is taken over instead of blocking the value forever.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from azure.core import MatchConditions
@@ -15,11 +16,15 @@ from azure.data.tables import UpdateMode
 
 from conversations.errors import Conflict
 from storage.client import TableStorage, translated
+from storage.keys import safe_key
+
+CLAIM_GRACE = timedelta(minutes=1)  # an owner's own row follows its claim within this
 
 
 class Directory:
-    def __init__(self, storage: TableStorage) -> None:
+    def __init__(self, storage: TableStorage, grace: timedelta = CLAIM_GRACE) -> None:
         self._storage = storage
+        self._grace = grace
 
     @property
     def _table(self):
@@ -28,13 +33,18 @@ class Directory:
     def owner(self, kind: str, value: str) -> str | None:
         with translated():
             try:
-                return self._table.get_entity(kind, value)["Owner"]
+                return self._table.get_entity(kind, safe_key(value))["Owner"]
             except ResourceNotFoundError:
                 return None
 
     def claim(self, kind: str, value: str, owner: str, still_holds: Callable[[str], bool], what: str) -> None:
-        """Claim ``value`` for ``owner``; raise Conflict when another live owner holds it."""
-        entity = {"PartitionKey": kind, "RowKey": value, "Owner": owner}
+        """Claim ``value`` for ``owner``; raise Conflict when another owner holds it.
+
+        An owner writes its claims before its own row, so a claim whose owner does not
+        hold the value is taken over only once it is older than the grace: younger, it
+        may belong to an owner that another instance is writing right now.
+        """
+        entity = {"PartitionKey": kind, "RowKey": safe_key(value), "Owner": owner}
         for _ in range(5):
             with translated():
                 try:
@@ -43,13 +53,15 @@ class Directory:
                 except ResourceExistsError:
                     pass
                 try:
-                    current = self._table.get_entity(kind, value)
+                    current = self._table.get_entity(kind, entity["RowKey"])
                 except ResourceNotFoundError:
                     continue
                 if current["Owner"] == owner:
                     return
                 if still_holds(current["Owner"]):
                     raise Conflict(f"{what} {value} already belongs to {current['Owner']}")
+                if datetime.now(timezone.utc) - current.metadata["timestamp"] < self._grace:
+                    break
                 try:
                     self._table.update_entity(entity, mode=UpdateMode.REPLACE, etag=current.metadata["etag"],
                                               match_condition=MatchConditions.IfNotModified)
@@ -59,15 +71,16 @@ class Directory:
         raise Conflict(f"{what} {value} is being claimed concurrently, try again")
 
     def release(self, kind: str, value: str, owner: str) -> None:
+        key = safe_key(value)
         with translated():
             try:
-                current = self._table.get_entity(kind, value)
+                current = self._table.get_entity(kind, key)
             except ResourceNotFoundError:
                 return
             if current["Owner"] != owner:
                 return
             try:
-                self._table.delete_entity(kind, value, etag=current.metadata["etag"],
+                self._table.delete_entity(kind, key, etag=current.metadata["etag"],
                                           match_condition=MatchConditions.IfNotModified)
             except (ResourceNotFoundError, ResourceModifiedError):
                 pass

@@ -25,6 +25,7 @@ from azure.data.tables import TableTransactionError, UpdateMode
 
 from conversations.models import OPTED_IN, Consent, Conversation, Media, Message
 from storage.client import TableStorage, translated
+from storage.keys import safe_key
 
 HEAD = "head"
 
@@ -65,9 +66,7 @@ def message_key(conversation_id: str, seq: int) -> str:
 
 
 def _marker_key(provider_message_id: str) -> str:
-    # RowKey may not hold / \ # ? or control characters; ids are escaped, not trusted.
-    safe = "".join(c if c.isprintable() and c not in "/\\#?%" else f"%{ord(c):02X}" for c in provider_message_id)
-    return f"p|{safe}"
+    return f"p|{safe_key(provider_message_id)}"  # provider ids are escaped, not trusted
 
 
 class ThreadStore:
@@ -175,16 +174,24 @@ class ThreadStore:
             except TableTransactionError as exc:
                 if str(exc.error_code) != "EntityAlreadyExists":
                     raise
-            existing = self._table.get_entity(pk, marker_key)
-            pending = existing.get("PendingStatus")
-            if pending and supersedes(pending, status):
-                update.update(Status=pending, ErrorCode=existing.get("PendingErrorCode"),
-                              ErrorMessage=existing.get("PendingErrorMessage"))
-            self._table.submit_transaction([
-                ("update", update, {"mode": UpdateMode.MERGE}),
-                ("update", marker, {"mode": UpdateMode.MERGE, "etag": existing.metadata["etag"],
-                                    "match_condition": MatchConditions.IfNotModified}),
-            ])
+            for _ in range(20):  # another report may move the parked status while we merge it
+                existing = self._table.get_entity(pk, marker_key)
+                pending = existing.get("PendingStatus")
+                merged = dict(update)
+                if pending and supersedes(pending, status):
+                    merged.update(Status=pending, ErrorCode=existing.get("PendingErrorCode"),
+                                  ErrorMessage=existing.get("PendingErrorMessage"))
+                try:
+                    self._table.submit_transaction([
+                        ("update", merged, {"mode": UpdateMode.MERGE}),
+                        ("update", marker, {"mode": UpdateMode.MERGE, "etag": existing.metadata["etag"],
+                                            "match_condition": MatchConditions.IfNotModified}),
+                    ])
+                    return
+                except TableTransactionError as exc:
+                    if str(exc.error_code) != "UpdateConditionNotSatisfied":
+                        raise
+        raise ConcurrencyConflict()
 
     def mark_failed(self, pk: str, message: Message, error_code: str | None, error_message: str) -> None:
         with translated():

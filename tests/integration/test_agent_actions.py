@@ -88,6 +88,44 @@ def test_a_report_that_overtakes_the_send_record_is_not_lost(setup, twilio_api):
     assert services.engine.get(cid).messages[-1].status == "delivered"
 
 
+class ReportBetween:
+    """A request hook: once the send record has read the parked status (a GET naming the
+    provider id), the next batch first lets another delivery report move that status."""
+
+    def __init__(self, provider_id: str) -> None:
+        self.provider_id, self.report, self.armed, self.fired = provider_id, None, False, False
+
+    def __call__(self, request) -> None:
+        http = request.http_request
+        if self.report is None or self.fired:
+            return
+        if http.method == "GET" and self.provider_id in http.url:
+            self.armed = True
+        elif self.armed and "batch" in http.url:
+            self.fired = True
+            self.report()
+
+
+def test_a_report_that_moves_the_parked_status_during_the_send_record_is_not_lost(make_services, twilio_api):
+    race = ReportBetween("SMrace")
+    services = make_services(senders={"twilio": TwilioSender(twilio_api.base_url)}, request_hooks=[race])
+    account = services.account_admin.create(account_body())
+    cid = services.engine.ingest(account, inbound(account.id, "SMin")).conversation_id
+
+    def create(_request):
+        services.engine.apply_status(status(account.id, "SMrace", "sent"))
+        race.report = lambda: services.engine.apply_status(status(account.id, "SMrace", "delivered"))
+        return message_created("SMrace")
+
+    twilio_api.on("POST", MESSAGES, create)
+    sent = services.engine.reply(cid, "hello", "alice", "https://sb.example.com")
+    assert race.fired and sent.provider_message_id == "SMrace"
+    last = services.engine.get(cid).messages[-1]
+    assert (last.provider_message_id, last.status) == ("SMrace", "delivered")
+    services.engine.apply_status(status(account.id, "SMrace", "read"))
+    assert services.engine.get(cid).messages[-1].status == "read"
+
+
 def test_sweep_closes_due_conversations_only_and_its_cost_follows_the_due(make_services, clock):
     trips = RoundTrips()
     services = make_services(request_hooks=[trips])
