@@ -7,7 +7,6 @@ Both delivery schemas are accepted: the Event Grid schema (a JSON array of event
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -18,6 +17,7 @@ import jwt
 import requests
 
 from conversations.errors import BadRequest, SwitchboardError, Unauthorized
+from conversations.validation import parse_json
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +66,7 @@ class Event:
 
 def parse_events(body: bytes) -> list[Event]:
     """The events of one delivery; BadRequest (400, not retried) when it is not JSON."""
-    try:
-        raw = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest("the delivery is not valid JSON") from exc
+    raw = parse_json(body, "the delivery")
     items = raw if isinstance(raw, list) else [raw]
     if len(items) > MAX_EVENTS:
         raise BadRequest(f"a delivery carries at most {MAX_EVENTS} events")

@@ -16,7 +16,6 @@ import base64
 import binascii
 import hashlib
 import hmac
-import json
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +27,7 @@ from channels.base import InboundMessage, OutboundMessage, SendResult, StatusUpd
 from conversations.errors import BadRequest, ProviderError, ProviderUnreachable
 from conversations.models import Account
 from conversations.phone import normalise_address
+from conversations.validation import parse_json
 
 PROVIDER = "telesign"
 DEFAULT_API_BASE_URL = "https://rest-api.telesign.com"
@@ -129,10 +129,7 @@ class TeleSignDeliveryReport:
 
 def parse_callback(raw_body: bytes) -> TeleSignInbound | TeleSignDeliveryReport | None:
     """An MO message, a delivery report, or None for another kind of notification."""
-    try:
-        payload = json.loads(raw_body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest("the callback body is not valid JSON") from exc
+    payload = parse_json(raw_body, "the callback body")
     if not isinstance(payload, dict):
         raise BadRequest("the callback body must be a JSON object")
     if "user_response" in payload:

@@ -48,12 +48,11 @@ class ContactAdmin:
         return found[0] if found else None
 
     def find(self, mobile_phone: str | None) -> list[Contact]:
-        """All contacts, or the one with this mobile phone (E.164, "+" optional)."""
+        """All contacts, or the one with this mobile phone (E.164; the "+" may be missing,
+        as an unencoded "+" in a query string arrives as a space)."""
         if mobile_phone is None:
             return self._contacts.list()
-        phone = mobile_phone.strip()
-        phone = phone if phone.startswith("+") else "+" + phone
-        found = self._contacts.by_phone(phone)
+        found = self._contacts.by_phone(_phone("+" + mobile_phone.strip().lstrip("+")))
         return [found] if found else []
 
     def update(self, contact_id: str, body: Any) -> Contact:

@@ -29,7 +29,7 @@ from conversations.models import (
     Message,
     Workstream,
 )
-from conversations.phone import country_of
+from conversations.phone import country_of, is_e164
 from conversations.routing import route
 from conversations.sending import Sending
 from conversations.sweep import Sweep
@@ -140,7 +140,7 @@ class Engine(Sending, Sweep):
     def _open(self, account: Account, workstream: Workstream | None, business: str, customer: str, body: str,
               conversation_id: str, now: datetime, consent: Consent, customer_wrote: bool = True,
               customer_name: str | None = None) -> Conversation:
-        contact = self._contacts.by_phone(customer) if customer.startswith("+") else None
+        contact = self._contacts.by_phone(customer) if is_e164(customer) else None
         queue = None
         if workstream is not None:
             facts = {"body": body, "customer": customer, "country": country_of(customer),

@@ -65,3 +65,9 @@ def country_of(address: str) -> str | None:
         return phonenumbers.region_code_for_number(phonenumbers.parse(address, None))
     except phonenumbers.NumberParseException:
         return None
+
+
+def is_e164(address: str) -> bool:
+    """Whether a provider address is a phone number in E.164 form (not a short code, a
+    WhatsApp BSUID or anything else a provider may send)."""
+    return address.startswith("+") and address[1:].isdecimal() and address[1:].isascii() and 7 <= len(address) <= 16

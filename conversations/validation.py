@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Iterable, Iterator, Mapping
 
 from conversations.errors import BadRequest, ValidationFailed
+
+
+def parse_json(raw: bytes, what: str) -> Any:
+    """``raw`` as JSON; BadRequest (400) when it is not, or nests too deeply to read."""
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise BadRequest(f"{what} is not valid JSON") from exc
 
 
 def require_object(body: Any) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import azure.functions as func
 
 from conversations.contacts import ContactAdmin
@@ -29,7 +31,7 @@ def list_conversations(req: func.HttpRequest) -> func.HttpResponse:
     if state is not None and state not in STATES:
         raise ValidationFailed("state", f"must be one of {', '.join(STATES)}")
     raw_limit = req.params.get("limit") or "100"
-    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
+    if not re.fullmatch(r"[0-9]{1,4}", raw_limit) or not 1 <= int(raw_limit) <= MAX_LIMIT:
         raise ValidationFailed("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
     filters = {name: req.params.get(name) or "" for name in ("workstream_id", "queue")}
     found = services().engine.list({**filters, "state": state or ""}, int(raw_limit))

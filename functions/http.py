@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import azure.functions as func
 
 from conversations.errors import BadRequest, ProviderError, SwitchboardError
+from conversations.validation import parse_json
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +56,7 @@ def json_body(req: func.HttpRequest) -> Any:
     raw = req.get_body()
     if not raw:
         raise BadRequest("a JSON body is required")
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest("the request body is not valid JSON") from exc
+    return parse_json(raw, "the request body")
 
 
 def origin(req: func.HttpRequest) -> str:

@@ -13,6 +13,7 @@ from conversations.errors import Conflict, NotFound
 from conversations.models import Account, ChannelRegistration, Number
 from storage.cache import TtlCache
 from storage.client import TableStorage, translated
+from storage.keys import is_record_id
 from storage.sealing import Sealer
 
 PARTITION = "account"
@@ -29,6 +30,8 @@ class AccountStore:
         return self._storage.table("accounts")
 
     def get(self, account_id: str) -> Account | None:
+        if not is_record_id(account_id):  # webhook URLs are public: junk ids never reach the cache
+            return None
         found = self._cache.get(account_id, lambda: self._load(account_id))
         return found[0] if found else None
 
@@ -68,6 +71,8 @@ class AccountStore:
         self._cache.forget(account_id)
 
     def _load(self, account_id: str) -> tuple[Account, str] | None:
+        if not is_record_id(account_id):
+            return None
         with translated():
             try:
                 row = self._table.get_entity(PARTITION, account_id)

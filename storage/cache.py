@@ -12,9 +12,12 @@ T = TypeVar("T")
 
 
 class TtlCache(Generic[T]):
-    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+    """At most ``size`` entries: when full, expired entries go first, then the oldest."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic, size: int = 10_000) -> None:
         self._seconds = seconds
         self._clock = clock
+        self._size = size
         self._items: dict[Hashable, tuple[float, T]] = {}
         self._lock = threading.Lock()
 
@@ -26,8 +29,16 @@ class TtlCache(Generic[T]):
             return hit[1]
         value = load()
         with self._lock:
+            if len(self._items) >= self._size and key not in self._items:
+                self._evict(now)
             self._items[key] = (now + self._seconds, value)
         return value
+
+    def _evict(self, now: float) -> None:
+        live = {k: v for k, v in self._items.items() if v[0] > now}
+        if len(live) >= self._size:  # dicts keep insertion order: drop the older half
+            live = dict(list(live.items())[len(live) // 2:])
+        self._items = live
 
     def forget(self, key: Hashable) -> None:
         with self._lock:

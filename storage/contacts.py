@@ -14,6 +14,7 @@ from conversations.errors import Conflict
 from conversations.models import Contact
 from storage.client import TableStorage, translated
 from storage.directory import Directory
+from storage.keys import is_record_id
 
 PARTITION = "contact"
 PHONE_CLAIM = "contact-phone"
@@ -29,6 +30,8 @@ class ContactStore:
         return self._storage.table("contacts")
 
     def get(self, contact_id: str) -> tuple[Contact, str] | None:
+        if not is_record_id(contact_id):
+            return None
         with translated():
             try:
                 row = self._table.get_entity(PARTITION, contact_id)

@@ -15,6 +15,7 @@ from conversations.workstream_settings import parse_settings
 from storage.cache import TtlCache
 from storage.client import TableStorage, translated
 from storage.directory import Directory
+from storage.keys import is_record_id
 
 PARTITION = "workstream"
 NUMBER_CLAIM = "workstream-number"
@@ -82,6 +83,8 @@ class WorkstreamStore:
         self._cache.forget(("number", w.number))
 
     def _load(self, workstream_id: str) -> tuple[Workstream, str] | None:
+        if not is_record_id(workstream_id):
+            return None
         with translated():
             try:
                 row = self._table.get_entity(PARTITION, workstream_id)

@@ -64,7 +64,14 @@ def test_bad_json_and_unknown_ids_are_clear_errors(api):
     response = api.call("POST", "/admin/accounts", data=b"{not json", headers={"Content-Type": "application/json"})
     assert response.status_code == 400 and response.json()["error"]["code"] == "bad_request"
     assert api.call("GET", "/admin/accounts/nope").status_code == 404
+    assert api.call("GET", "/admin/accounts/a%5Cb").status_code == 404
     assert api.call("GET", "/conversations/nope").status_code == 404
+    deep = api.call("POST", "/admin/accounts", data=b"[" * 100_000, headers={"Content-Type": "application/json"})
+    assert deep.status_code == 400 and deep.json()["error"]["code"] == "bad_request"
+    odd_limit = api.call("GET", "/conversations", params={"limit": "\u00b2"})
+    assert odd_limit.status_code == 422 and odd_limit.json()["error"]["field"] == "limit"
+    odd_phone = api.call("GET", "/admin/contacts", params={"mobile_phone": "+1/2"})
+    assert odd_phone.status_code == 422 and odd_phone.json()["error"]["field"] == "mobile_phone"
 
 
 def test_workstream_rules(api, account):
