@@ -51,7 +51,7 @@ class OperatingHours:
     def to_dict(self) -> dict[str, Any]:
         return {
             "time_zone": self.time_zone,
-            "weekly": [{"day": DAYS[i.day], "open": i.open.strftime("%H:%M"), "close": i.close.strftime("%H:%M")}
+            "weekly": [{"day": DAYS[i.day], "open": _clock_time(i.open), "close": _clock_time(i.close)}
                        for i in self.weekly],
             "closures": sorted(d.isoformat() for d in self.closures),
         }
@@ -89,6 +89,10 @@ def _interval(item: Any, field: str) -> Interval:
     if closes <= opens:
         raise ValidationFailed(f"{field}.close", "must be later than open (split intervals that cross midnight)")
     return Interval(DAYS.index(item["day"]), opens, closes)
+
+
+def _clock_time(value: time) -> str:
+    return "24:00" if value == time.max else value.strftime("%H:%M")
 
 
 def _time(value: Any, field: str) -> time:

@@ -137,8 +137,11 @@ def _automated(value: Any) -> dict[str, str]:
 def _survey(value: Any) -> Survey:
     value = _object(value, "survey", ("enabled", "text", "url"))
     enabled = _flag(value.get("enabled", False), "survey.enabled")
+    for name in ("text", "url"):
+        if not isinstance(value.get(name, ""), str):
+            raise ValidationFailed(f"survey.{name}", "must be a string")
     if not enabled:
-        return Survey(False, value.get("text") or "", value.get("url") or "")
+        return Survey(False, value.get("text", ""), value.get("url", ""))
     text = _text(value.get("text"), "survey.text")
     if "{{link}}" not in text:
         raise ValidationFailed("survey.text", "must contain the {{link}} placeholder")

@@ -31,6 +31,13 @@ def test_open_on_both_sides_of_each_boundary_and_closed_on_holidays(when, is_ope
     assert HOURS.is_open(when) is is_open
 
 
+def test_midnight_closing_round_trips():
+    hours = parse_hours({"time_zone": "UTC", "weekly": [{"day": "monday", "open": "00:00", "close": "24:00"}]})
+    assert parse_hours(hours.to_dict()) == hours
+    assert hours.to_dict()["weekly"][0]["close"] == "24:00"
+    assert hours.is_open(utc(2026, 11, 23, 23, 59, 59))
+
+
 def test_one_closed_period_spans_the_night_and_the_weekend():
     friday_evening = HOURS.closed_period(utc(2026, 11, 28, 2, 0))
     saturday = HOURS.closed_period(utc(2026, 11, 28, 20, 0))

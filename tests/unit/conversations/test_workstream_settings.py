@@ -50,6 +50,8 @@ def test_patch_replaces_only_what_it_names():
     ({"attachments": {"customers_can_send": 1}}, "attachments.customers_can_send"),
     ({"survey": {"enabled": True, "text": "no link", "url": "https://x.example.com"}}, "survey.text"),
     ({"survey": {"enabled": True, "text": "{{link}}", "url": "ftp://x"}}, "survey.url"),
+    ({"survey": {"enabled": False, "text": {"a": 1}}}, "survey.text"),
+    ({"survey": {"enabled": False, "url": 5}}, "survey.url"),
     ({"default_queue": "nowhere"}, "default_queue"),
     ({"queues": ["general"]}, "routing_rules[0].queue"),
     ({"queues": ["a", "a"]}, "queues"),
