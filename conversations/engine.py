@@ -43,6 +43,9 @@ from storage.workstreams import WorkstreamStore
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+# Far above any provider's limit (SMS 1600, WhatsApp 4096), well below what one table
+# property holds (32K characters): a longer body is cut rather than refused.
+MAX_INBOUND_BODY = 16_000
 
 
 def utcnow() -> datetime:
@@ -92,6 +95,10 @@ class Engine(Sending, Sweep):
         keyword, source = consents.keyword_of(inbound.body, inbound.keyword)
         workstream = self._workstream_for(account, inbound.business)
         settings = workstream.settings if workstream else None
+        body = inbound.body[:MAX_INBOUND_BODY]
+        if len(inbound.body) > MAX_INBOUND_BODY:
+            log.warning("provider message %s: body of %d characters cut to %d", inbound.provider_message_id,
+                        len(inbound.body), MAX_INBOUND_BODY)
         media, dropped = inbound.media, 0
         if settings is not None and media and not settings.customers_can_send_attachments:
             media, dropped = (), len(media)  # the text is kept; the message notes what was dropped
@@ -113,7 +120,7 @@ class Engine(Sending, Sweep):
             conversation, tell_closed = _out_of_hours(conversation, settings, now)
             seq = (head.seq if head else 0) + 1
             message = Message(
-                id=uuid.uuid4().hex, conversation_id=conversation.id, direction=INBOUND, body=inbound.body,
+                id=uuid.uuid4().hex, conversation_id=conversation.id, direction=INBOUND, body=body,
                 media=media, status="received", provider_message_id=inbound.provider_message_id,
                 created_at=now, seq=seq, keyword=keyword, media_dropped=dropped,
             )

@@ -9,7 +9,7 @@ import azure.functions as func
 
 from channels import acs
 from channels.eventgrid import Event, handshake_headers, parse_events, validation_code
-from conversations.errors import NotFound
+from conversations.errors import NotFound, StorageUnavailable
 from conversations.models import Account
 from functions.http import handled, json_response, public_base_url
 from functions.wiring import services
@@ -44,7 +44,7 @@ def acs_events(req: func.HttpRequest) -> func.HttpResponse:
     if code is not None:
         log.info("answered Event Grid subscription validation for account %s", account.id)
         return json_response({"validationResponse": code})
-    counts = {"stored": 0, "duplicate": 0, "status": 0, "ignored": 0}
+    counts = {"stored": 0, "duplicate": 0, "status": 0, "ignored": 0, "failed": 0}
     base_url = public_base_url(req, services().settings.public_base_url)
     for event in events:
         counts[_handle(account, event, base_url)] += 1
@@ -52,7 +52,9 @@ def acs_events(req: func.HttpRequest) -> func.HttpResponse:
 
 
 def _handle(account: Account, event: Event, base_url: str) -> str:
-    """Hand one event to the engine; storage failures propagate (503: Event Grid retries)."""
+    """Hand one event to the engine. A storage outage propagates (503: Event Grid retries the
+    delivery, and what was stored already is recognised). Any other failure stays with its
+    event, logged with its id, so one bad event never holds back the rest of the batch."""
     engine = services().engine
     wanted = acs.EVENTS_BY_CHANNEL[account.channel]
     if not any(event.is_type(kind) for kind in wanted):
@@ -69,3 +71,8 @@ def _handle(account: Account, event: Event, base_url: str) -> str:
     except acs.SkippedEvent as exc:
         log.warning("skipped event %s for account %s: %s", event.id, account.id, exc)
         return "ignored"
+    except StorageUnavailable:
+        raise
+    except Exception:  # noqa: BLE001 - see the docstring
+        log.exception("event %s (%s) for account %s could not be handled", event.id, event.type, account.id)
+        return "failed"

@@ -196,9 +196,10 @@ def test_a_mixed_batch_is_taken_once_even_when_redelivered(api, whatsapp):
              + events("sms_received.json")
              + [{"id": "x1", "eventType": "Microsoft.Communication.CallStarted", "subject": "", "data": {}}])
     first = deliver(api, whatsapp, batch)
-    assert first.status_code == 200 and first.json() == {"stored": 2, "duplicate": 0, "status": 0, "ignored": 2}
+    assert first.status_code == 200
+    assert first.json() == {"stored": 2, "duplicate": 0, "status": 0, "ignored": 2, "failed": 0}
     again = deliver(api, whatsapp, batch)
-    assert again.json() == {"stored": 0, "duplicate": 2, "status": 0, "ignored": 2}
+    assert again.json() == {"stored": 0, "duplicate": 2, "status": 0, "ignored": 2, "failed": 0}
     [conversation] = conversations_of(api, whatsapp, "+14255550125")
     bodies = [m["body"] for m in api.call("GET", f"/conversations/{conversation['id']}").json()["messages"]]
     assert bodies == ["[button] Yes", "[reaction] 👍"]
@@ -250,3 +251,18 @@ def test_entra_guarded_account_takes_a_valid_token(api, guarded, entra):
 def test_malformed_or_misdirected_deliveries(api, whatsapp, twilio_api):
     assert deliver(api, whatsapp, b"{not json").status_code == 400
     assert deliver(api, {"id": "nope"}, events("advanced_message_received_text.json")).status_code == 404
+
+
+def test_one_odd_event_holds_back_none_of_the_others(api, sms):
+    def sms_in(n: int, sender: str, text: str) -> list[dict[str, Any]]:
+        return events("sms_received.json", event_id=f"odd-{n}", message_id=f"Incoming_odd_{n}", message=text,
+                      to=SMS_BUSINESS, **{"from": sender})
+
+    answer = deliver(api, sms, sms_in(1, "14255550131", "x" * 40_000) + sms_in(2, "+1425/555", "hi")
+                     + sms_in(3, "14255550132", "still here"))
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["stored"] + answer.json()["ignored"] + answer.json()["failed"] == 3
+    [later] = conversations_of(api, sms, "+14255550132")
+    assert [m["body"] for m in api.call("GET", f"/conversations/{later['id']}").json()["messages"]] == ["still here"]
+    [cut] = conversations_of(api, sms, "+14255550131")
+    assert len(api.call("GET", f"/conversations/{cut['id']}").json()["messages"][0]["body"]) == 16_000
