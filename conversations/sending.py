@@ -18,7 +18,9 @@ from conversations.concurrency import ATTEMPTS, back_off, new_conversation_id
 from conversations.errors import (
     Conflict, ProviderError, ProviderRecipientOptedOut, StorageUnavailable, SwitchboardError, ValidationFailed,
 )
-from conversations.models import ACTIVE, CLOSED, OPEN, OUTBOUND, Account, Consent, Conversation, Media, Message
+from conversations.models import (
+    ACTIVE, CLOSED, OPEN, OUTBOUND, Account, Consent, Conversation, Media, Message, Template,
+)
 from conversations.status import NOT_SENT
 from conversations.workstream_settings import SURVEY, WorkstreamSettings
 from storage.threads import ConcurrencyConflict, partition_of, thread_key
@@ -36,6 +38,9 @@ class Sending:
     def reply(self, conversation_id: str, body: str | None, agent: str | None, base_url: str,
               media: tuple[Media, ...] = ()) -> Message:
         """Store an agent's free-form reply, send it through the provider, record the outcome."""
+        return self._send(conversation_id, agent, base_url, self._reply_compose(body, media))
+
+    def _reply_compose(self, body: object, media: tuple[Media, ...]) -> Compose:
         if body is None and media:
             body = ""
         if not isinstance(body, str) or (not body.strip() and not media):
@@ -51,34 +56,45 @@ class Sending:
             policies.check_free_form_reply(conversation, now)
             return body, media, None
 
-        return self._send(conversation_id, agent, base_url, compose)
+        return compose
 
     def send_template(self, conversation_id: str, name: str, language: str | None, parameters: object,
                       agent: str | None, base_url: str) -> Message:
         """Send one of the workstream's approved templates; allowed outside the reply window."""
+        return self._send(conversation_id, agent, base_url, self._template_compose(name, language, parameters))
 
+    def _template_compose(self, name: str, language: str | None, parameters: object) -> Compose:
         def compose(conversation: Conversation, _now: datetime):
-            template = self._template(conversation, name, language)
+            template = self._template(conversation.account_id, conversation.workstream_id, conversation.business,
+                                      name, language)
             filled = templates.fill(template, parameters)
             return (templates.render(template, filled), (),
                     TemplateRef(template.name, template.language, filled, template.content_sid))
 
-        return self._send(conversation_id, agent, base_url, compose)
+        return compose
 
-    def send_proactive(self, account: Account, business: str, customer: str, body: str | None,
-                       template: tuple[str, str | None, object] | None, base_url: str) -> Message:
-        """Open (or reuse) the customer's conversation and send it a business-initiated
-        message: ``body``, or ``template`` as (name, language, parameters). Every rule of
-        a reply holds: length, consent, and templates only outside the WhatsApp window."""
-        conversation_id = self._open_outbound(account, business, customer)
-        if template is not None:
-            name, language, parameters = template
-            return self.send_template(conversation_id, name, language, parameters, None, base_url)
-        return self.reply(conversation_id, body, None, base_url)
+    def proactive_compose(self, account: Account, business: str, body: object,
+                          template: tuple[str, str | None, object] | None) -> Compose:
+        """What a proactive message sends, checked once for a whole batch: the body, or the
+        template (name, language, parameters) in the workstream of ``business`` (422)."""
+        if template is None:
+            return self._reply_compose(body, ())
+        name, language, parameters = template
+        templates.fill(self._template(account.id, None, business, name, language), parameters)
+        return self._template_compose(name, language, parameters)
 
-    def _open_outbound(self, account: Account, business: str, customer: str) -> str:
+    def send_proactive(self, account: Account, business: str, customer: str, compose: Compose,
+                       base_url: str) -> Message:
+        """Send a business-initiated message (see proactive_compose) to ``customer``, in their
+        live conversation or a new one. Every rule of a reply holds (consent, templates only
+        outside the WhatsApp window), and a message the rules refuse opens no conversation."""
+        conversation_id = self._open_outbound(account, business, customer, compose)
+        return self._send(conversation_id, None, base_url, compose)
+
+    def _open_outbound(self, account: Account, business: str, customer: str, compose: Compose) -> str:
         """The customer's live conversation on ``business``, or a new one with no customer
-        message yet (so the WhatsApp window is closed until they write)."""
+        message yet (so the WhatsApp window is closed until they write), opened only when
+        ``compose`` and the customer's consent allow the message."""
         pk = thread_key(account.id, business, customer)
         new_id = new_conversation_id(pk)
         scheduled = False
@@ -90,7 +106,8 @@ class Sending:
             workstream = self._workstream_for(account, business)
             conversation = self._open(account, workstream, business, customer, "", new_id, now,
                                       head.conversation.consent if head else Consent(), customer_wrote=False)
-            consents.ensure_reachable(conversation)  # no conversation is opened for an opted-out customer
+            consents.ensure_reachable(conversation)  # refused before anything is stored
+            compose(conversation, now)
             if not scheduled:
                 self._deadlines.schedule(new_id, now + timedelta(minutes=conversation.auto_close_after_minutes))
                 scheduled = True
@@ -102,10 +119,11 @@ class Sending:
                 back_off(attempt)
         raise StorageUnavailable("the conversation is too busy to open now, try again")
 
-    def _template(self, conversation: Conversation, name: str, language: str | None):
-        workstream = (self._workstreams.get(conversation.workstream_id) if conversation.workstream_id
-                      else self._workstreams.for_number(conversation.business))
-        if workstream is not None and workstream.account_id != conversation.account_id:
+    def _template(self, account_id: str, workstream_id: str | None, business: str, name: str,
+                  language: str | None) -> Template:
+        """The named template of the conversation's workstream (or of the number's)."""
+        workstream = self._workstreams.get(workstream_id) if workstream_id else self._workstreams.for_number(business)
+        if workstream is not None and workstream.account_id != account_id:
             workstream = None
         found = [t for t in (workstream.templates_named(name) if workstream else ())
                  if language is None or t.language == language]

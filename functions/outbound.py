@@ -10,6 +10,7 @@ import azure.functions as func
 from conversations.errors import SwitchboardError, ValidationFailed
 from conversations.models import Account
 from conversations.phone import parse_entered
+from conversations.sending import Compose
 from conversations.validation import reject_unknown, require_object, text
 from functions.http import handled, json_body, json_response, public_base_url
 from functions.wiring import services
@@ -37,21 +38,22 @@ def send_outbound(req: func.HttpRequest) -> func.HttpResponse:
                     body.get("parameters", []))
     elif "parameters" in body or "language" in body:
         raise ValidationFailed("parameters", "parameters and language go with a template")
+    compose = services().engine.proactive_compose(account, business, body.get("body"), template)
     base_url = public_base_url(req, services().settings.public_base_url)
     seen: set[str] = set()
-    results = [_send_one(account, business, to, body.get("body"), template, base_url, seen) for to in recipients]
+    results = [_send_one(account, business, to, compose, base_url, seen) for to in recipients]
     status = 200 if all(r["status"] == "sent" for r in results) else 207
     return json_response({"results": results}, status)
 
 
-def _send_one(account: Account, business: str, to: Any, message: Any, template: Any, base_url: str,
+def _send_one(account: Account, business: str, to: Any, compose: Compose, base_url: str,
               seen: set[str]) -> dict[str, Any]:
     try:
         customer = parse_entered(to, "to", leading_plus=True)
         if customer in seen:
             raise ValidationFailed("to", "is listed twice; it was sent once")
         seen.add(customer)
-        sent = services().engine.send_proactive(account, business, customer, message, template, base_url)
+        sent = services().engine.send_proactive(account, business, customer, compose, base_url)
     except SwitchboardError as exc:
         return {"to": to, "status": "failed", "error": {"code": exc.code, "message": exc.message}}
     return {"to": to, "status": "sent", "conversation_id": sent.conversation_id, "message_id": sent.id}

@@ -129,9 +129,12 @@ def test_proactive_messages_with_valid_invalid_and_opted_out_recipients(api, set
     again = api.call("POST", "/outbound", {"account_id": account["id"], "from": "+" + BUSINESS,
                                            "to": ["+12065550186"], "body": "One more thing."})
     assert again.status_code == 200 and again.json()["results"][0]["conversation_id"] == results[0]["conversation_id"]
-    too_long = api.call("POST", "/outbound", {"account_id": account["id"], "from": BUSINESS,
-                                              "to": ["+12065550186"], "body": "x" * 1601})
-    assert too_long.status_code == 207 and too_long.json()["results"][0]["error"]["code"] == "validation_failed"
+    for wrong in ({"body": "x" * 1601}, {"body": ""}, {"template": "nope"}):  # wrong for everyone: one 422
+        answer = api.call("POST", "/outbound", {"account_id": account["id"], "from": BUSINESS,
+                                                "to": ["+12065550188"], **wrong})
+        assert answer.status_code == 422, answer.text
+    assert [c for c in api.call("GET", "/conversations").json()["conversations"]
+            if c["customer"] == "+12065550188"] == []
     bad = api.call("POST", "/outbound", {"account_id": account["id"], "from": "19995550100", "to": ["+12065550186"],
                                          "body": "hi"})
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "from"
@@ -147,6 +150,8 @@ def test_proactive_whatsapp_needs_a_template_until_the_customer_writes(api, acs_
                                                "to": ["+14255550190"], "body": "hello"})
     assert free_form.status_code == 207
     assert free_form.json()["results"][0]["error"]["code"] == "outside_whatsapp_window"
+    listed = api.call("GET", "/conversations").json()["conversations"]
+    assert [c for c in listed if c["customer"] == "+14255550190"] == []  # a refused message opens nothing
     template = api.call("POST", "/outbound", {"account_id": account["id"], "from": CHANNEL_ID, "to": ["+14255550190"],
                                               "template": "order_update", "parameters": ["Ada", "42"]})
     assert template.status_code == 200, template.text
