@@ -44,7 +44,7 @@ def _twilio_credentials(credentials: dict[str, str]) -> dict[str, str]:
         raise ValidationFailed("credentials.account_sid", "must be a Twilio Account SID: AC and 32 hex characters")
     token = credentials.get("auth_token")
     if not isinstance(token, str) or not re.fullmatch(r"[0-9A-Za-z]{16,64}", token):
-        raise ValidationFailed("credentials.auth_token", "must be the account's Auth Token (letters and digits)")
+        raise ValidationFailed("credentials.auth_token", "must be the account's Auth Token: 16 to 64 letters and digits")
     return {"account_sid": sid, "auth_token": token}
 
 

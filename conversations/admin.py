@@ -319,6 +319,8 @@ def _numbers(value: Any, leading_plus: bool = False) -> tuple[Number, ...]:
                   else parse_entered(raw, prefix + "number", leading_plus=leading_plus))
         if any(n.number == number for n in numbers):
             raise ValidationFailed(prefix + "number", "is listed twice")
-        description = text(item, "description", required=False, max_length=500, prefix=prefix) or ""
+        description = item.get("description") or ""
+        if not isinstance(description, str) or len(description) > 500:
+            raise ValidationFailed(prefix + "description", "must be text of at most 500 characters")
         numbers.append(Number(number=number, type=kind, description=description))
     return tuple(numbers)

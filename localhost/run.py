@@ -24,7 +24,7 @@ from cryptography.fernet import Fernet
 
 from localhost.auth import local_key
 from localhost.services import REPO_ROOT, Azurite, ServiceError, free_port, http_ok
-from localhost.settings import route_prefix
+from localhost.settings import SettingsError, load_local_settings, route_prefix
 
 AZURITE_DIR = REPO_ROOT / ".azurite"
 SEALING_KEY_FILE = REPO_ROOT / ".local" / "sealing.key"
@@ -50,8 +50,14 @@ def _development_sealing_key() -> str:
 
 
 def _start_storage(env: dict[str, str]) -> Azurite | None:
-    """Azurite, unless a real connection string is configured (then nothing)."""
-    if env.get("SWITCHBOARD_STORAGE_CONNECTION_STRING") or env.get("AzureWebJobsStorage"):
+    """Azurite, unless a real connection string is configured (then nothing).
+
+    ``UseDevelopmentStorage=true`` (as in local.settings.sample.json) means Azurite on its
+    usual port: started there when the port is free, else the one already there is used.
+    """
+    configured = env.get("SWITCHBOARD_STORAGE_CONNECTION_STRING") or env.get("AzureWebJobsStorage") or ""
+    development = configured.replace(" ", "").lower() == "usedevelopmentstorage=true"
+    if configured and not (development and _port_free(AZURITE_TABLE_PORT)):
         print("storage: using the configured connection string (no Azurite started)", flush=True)
         return None
     port = AZURITE_TABLE_PORT if _port_free(AZURITE_TABLE_PORT) else free_port()
@@ -78,6 +84,11 @@ def _wait_ready(host: subprocess.Popen[bytes], status_url: str) -> bool:
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     env = dict(os.environ)
+    try:  # what Core Tools would read, so `make run` and `func start` agree
+        load_local_settings(args.script_root, env)
+    except SettingsError as exc:
+        print(f"cannot start: {exc}", file=sys.stderr)
+        return 1
     port = int(env.get("PORT") or 7071)
     if not env.get("SWITCHBOARD_SEALING_KEY"):
         env["SWITCHBOARD_SEALING_KEY"] = _development_sealing_key()
