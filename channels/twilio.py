@@ -40,6 +40,7 @@ _REFUSALS: dict[int, type[ProviderError]] = {
     OPTED_OUT_ERROR: ProviderRecipientOptedOut, OUTSIDE_WINDOW_ERROR: ProviderOutsideWindow,
 }
 MAX_PROFILE_NAME = 256
+MAX_MEDIA = 10  # Twilio delivers at most 10 attachments per message; NumMedia is not trusted beyond
 _CHUNK = 64 * 1024
 # Twilio's Advanced Opt-Out reading of a message (the OptOutType parameter) as our keywords.
 _OPT_OUT_TYPES = {"STOP": "stop", "START": "start", "HELP": "help"}
@@ -94,7 +95,7 @@ class TwilioInbound:
             raise BadRequest("NumMedia must be a number") from exc
         media = tuple(
             Media(url=form.first(f"MediaUrl{i}"), content_type=form.first(f"MediaContentType{i}"))
-            for i in range(count) if form.first(f"MediaUrl{i}")
+            for i in range(min(count, MAX_MEDIA)) if form.first(f"MediaUrl{i}")
         )
         return cls(sid, form.first("From"), form.first("To"), form.first("Body"), media,
                    form.first("OptOutType").strip().upper() or None,

@@ -58,3 +58,9 @@ def test_malformed_webhooks_are_bad_requests(missing):
 def test_whatsapp_status_callback_names_bare_numbers():
     update = status_from_form(form_of(fixture_form("twilio_whatsapp_status_read.txt")), "abc")
     assert (update.business, update.customer, update.status) == ("+14155238886", "+5582982136275", "read")
+
+
+def test_num_media_is_not_trusted_beyond_twilios_ten():
+    fields = fixture_form("twilio_sms_inbound.txt", NumMedia="1000000000",
+                          **{f"MediaUrl{i}": f"https://api.twilio.com/m/ME{i}" for i in range(12)})
+    assert len(TwilioInbound.from_form(form_of(fields)).media) == 10
