@@ -140,6 +140,10 @@ class Engine(Sending, Sweep):
             return Ingested(conversation.id, message.id, duplicate=False)
         raise StorageUnavailable("the conversation is too busy to take the message now, try again")
 
+    def _workstream_of(self, conversation: Conversation) -> Workstream | None:
+        """The workstream the conversation opened under, as it is configured now."""
+        return self._workstreams.get(conversation.workstream_id) if conversation.workstream_id else None
+
     def _workstream_for(self, account: Account, business: str) -> Workstream | None:
         workstream = self._workstreams.for_number(business)
         return workstream if workstream is not None and workstream.account_id == account.id else None
@@ -197,7 +201,7 @@ class Engine(Sending, Sweep):
         return closed
 
     def _after_close(self, conversation: Conversation, base_url: str | None) -> None:
-        workstream = self._workstreams.get(conversation.workstream_id) if conversation.workstream_id else None
+        workstream = self._workstream_of(conversation)
         if workstream is not None:
             self._automated(conversation.id, CLOSING, workstream.settings, base_url)
             self._automated(conversation.id, SURVEY, workstream.settings, base_url)

@@ -50,7 +50,7 @@ class Sending:
 
         def compose(conversation: Conversation, now: datetime):
             if media:
-                workstream = self._workstreams.get(conversation.workstream_id) if conversation.workstream_id else None
+                workstream = self._workstream_of(conversation)
                 policies.check_agent_attachments(workstream.settings if workstream else None)
             policies.check_media(conversation.provider, conversation.channel, body, media)
             policies.check_free_form_reply(conversation, now)

@@ -38,7 +38,7 @@ class Sweep:
                 self._deadlines.remove(deadline)
                 return "dropped"
             conversation = head.conversation
-            workstream = self._workstreams.get(conversation.workstream_id) if conversation.workstream_id else None
+            workstream = self._workstream_of(conversation)
             minutes = workstream.auto_close_after_minutes if workstream else conversation.auto_close_after_minutes
             due_at = conversation.last_activity_at + timedelta(minutes=minutes)
             if due_at > now:
