@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from channels.base import Sender, Validation
 from channels.providers import PROVIDERS, ProviderSpec
@@ -49,16 +49,8 @@ class AccountAdmin:
             credentials=_credentials(provider, body.get("credentials"), {}),
             numbers=numbers, channels=channels, created_at=now, updated_at=now,
         )
-        claimed: list[str] = []
-        try:
-            for address in account.addresses():
-                self._claim(address, account.id)
-                claimed.append(address)
+        with self._numbers_moving(account.id, (), account.addresses()):
             self._accounts.create(account)
-        except BaseException:
-            for number in claimed:
-                self._directory.release(ACCOUNT_NUMBER, number, account.id)
-            raise
         return account
 
     def get(self, account_id: str) -> Account:
@@ -91,18 +83,8 @@ class AccountAdmin:
         for number in sorted(old - new):
             if self._workstreams.for_number(number) is not None:
                 raise Conflict(f"number {number} is used by a workstream; change or delete the workstream first")
-        added: list[str] = []
-        try:
-            for number in sorted(new - old):
-                self._claim(number, account_id)
-                added.append(number)
+        with self._numbers_moving(account_id, old, new):
             self._accounts.replace(updated, etag)
-        except BaseException:
-            for number in added:
-                self._directory.release(ACCOUNT_NUMBER, number, account_id)
-            raise
-        for number in old - new:
-            self._directory.release(ACCOUNT_NUMBER, number, account_id)
         return updated
 
     def delete(self, account_id: str) -> None:
@@ -110,9 +92,8 @@ class AccountAdmin:
         users = [w.id for w in self._workstreams.list() if w.account_id == account_id]
         if users:
             raise Conflict(f"account {account_id} is used by workstream {users[0]}; delete its workstreams first")
-        self._accounts.delete(account_id)
-        for address in account.addresses():
-            self._directory.release(ACCOUNT_NUMBER, address, account_id)
+        with self._numbers_moving(account_id, account.addresses(), ()):
+            self._accounts.delete(account_id)
 
     def validate(self, account_id: str) -> Validation:
         """Ask the provider, with one call, whether it accepts the account's credentials."""
@@ -122,12 +103,12 @@ class AccountAdmin:
             raise ConfigurationError(f"no adapter for provider {account.provider} is configured")
         return sender.validate(account)
 
-    def _claim(self, number: str, account_id: str) -> None:
-        def still_holds(owner: str) -> bool:
+    def _numbers_moving(self, account_id: str, old: Iterable[str], new: Iterable[str]):
+        def holds(owner: str, number: str) -> bool:
             other = self._accounts.get(owner)
             return other is not None and other.owns(number)
 
-        self._directory.claim(ACCOUNT_NUMBER, number, account_id, still_holds, "number")
+        return self._directory.moving(ACCOUNT_NUMBER, account_id, old, new, holds, "number")
 
     @staticmethod
     def view(account: Account, base_url: str) -> dict[str, Any]:
@@ -167,12 +148,8 @@ class WorkstreamAdmin:
             settings=parse_settings(body),
             templates=parse_templates(body["templates"]) if "templates" in body else (),
         )
-        self._claim(workstream)
-        try:
+        with self._number_moving(workstream.id, (), (number,)):
             self._workstreams.create(workstream)
-        except BaseException:
-            self._directory.release(NUMBER_CLAIM, number, workstream.id)
-            raise
         return workstream
 
     def get(self, workstream_id: str) -> Workstream:
@@ -202,22 +179,14 @@ class WorkstreamAdmin:
             settings=parse_settings(body, current.settings),
             templates=parse_templates(body["templates"]) if "templates" in body else current.templates,
         )
-        if number != current.number:
-            self._claim(updated)
-        try:
+        with self._number_moving(workstream_id, (current.number,), (number,)):
             self._workstreams.replace(updated, etag, current.number)
-        except BaseException:
-            if number != current.number:
-                self._directory.release(NUMBER_CLAIM, number, workstream_id)
-            raise
-        if number != current.number:
-            self._directory.release(NUMBER_CLAIM, current.number, workstream_id)
         return updated
 
     def delete(self, workstream_id: str) -> None:
         workstream = self.get(workstream_id)
-        self._workstreams.delete(workstream)
-        self._directory.release(NUMBER_CLAIM, workstream.number, workstream_id)
+        with self._number_moving(workstream_id, (workstream.number,), ()):
+            self._workstreams.delete(workstream)
 
     def _account(self, account_id: Any) -> Account:
         if not isinstance(account_id, str) or not account_id:
@@ -246,12 +215,12 @@ class WorkstreamAdmin:
             raise ValidationFailed("number", f"must be one of the account's {what}")
         return candidate
 
-    def _claim(self, workstream: Workstream) -> None:
-        def still_holds(owner: str) -> bool:
+    def _number_moving(self, workstream_id: str, old: Iterable[str], new: Iterable[str]):
+        def holds(owner: str, number: str) -> bool:
             other = self._workstreams.get(owner)
-            return other is not None and other.number == workstream.number
+            return other is not None and other.number == number
 
-        self._directory.claim(NUMBER_CLAIM, workstream.number, workstream.id, still_holds, "number")
+        return self._directory.moving(NUMBER_CLAIM, workstream_id, old, new, holds, "number")
 
     @staticmethod
     def view(w: Workstream) -> dict[str, Any]:

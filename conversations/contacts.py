@@ -29,12 +29,8 @@ class ContactAdmin:
         contact = Contact(id=uuid.uuid4().hex, mobile_phone=_phone(body.get("mobile_phone")),
                           name=text(body, "name", required=False) or "", fields=_free_fields(body.get("fields", {})),
                           created_at=now, updated_at=now)
-        self._contacts.claim_phone(contact)
-        try:
+        with self._contacts.phone_moving(contact.id, (), (contact.mobile_phone,)):
             self._contacts.create(contact)
-        except BaseException:
-            self._contacts.release_phone(contact)
-            raise
         return contact
 
     def get(self, contact_id: str) -> Contact:
@@ -69,23 +65,14 @@ class ContactAdmin:
             fields=_free_fields(body["fields"]) if "fields" in body else current.fields,
             updated_at=self._clock(),
         )
-        moved = updated.mobile_phone != current.mobile_phone
-        if moved:
-            self._contacts.claim_phone(updated)
-        try:
+        with self._contacts.phone_moving(contact_id, (current.mobile_phone,), (updated.mobile_phone,)):
             self._contacts.replace(updated, etag)
-        except BaseException:
-            if moved:
-                self._contacts.release_phone(updated)
-            raise
-        if moved:
-            self._contacts.release_phone(current)
         return updated
 
     def delete(self, contact_id: str) -> None:
         contact = self.get(contact_id)
-        self._contacts.delete(contact_id)
-        self._contacts.release_phone(contact)
+        with self._contacts.phone_moving(contact_id, (contact.mobile_phone,), ()):
+            self._contacts.delete(contact_id)
 
     @staticmethod
     def view(c: Contact) -> dict[str, Any]:

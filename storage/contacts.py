@@ -4,7 +4,7 @@ claim in the directory)."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ContextManager, Iterable
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError
@@ -49,15 +49,13 @@ class ContactStore:
             rows = list(self._table.query_entities("PartitionKey eq @pk", parameters={"pk": PARTITION}))
         return sorted((_to_contact(r) for r in rows), key=lambda c: c.created_at)
 
-    def claim_phone(self, contact: Contact) -> None:
-        def still_holds(owner: str) -> bool:
+    def phone_moving(self, contact_id: str, old: Iterable[str], new: Iterable[str]) -> ContextManager[None]:
+        """Claims on mobile phones around a write of the contact's row (Directory.moving)."""
+        def holds(owner: str, phone: str) -> bool:
             found = self.get(owner)
-            return found is not None and found[0].mobile_phone == contact.mobile_phone
+            return found is not None and found[0].mobile_phone == phone
 
-        self._directory.claim(PHONE_CLAIM, contact.mobile_phone, contact.id, still_holds, "mobile_phone")
-
-    def release_phone(self, contact: Contact) -> None:
-        self._directory.release(PHONE_CLAIM, contact.mobile_phone, contact.id)
+        return self._directory.moving(PHONE_CLAIM, contact_id, old, new, holds, "mobile_phone")
 
     def create(self, contact: Contact) -> None:
         with translated():

@@ -7,8 +7,9 @@ longer holds the value) is taken over instead of blocking the value forever.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
@@ -84,3 +85,24 @@ class Directory:
                                           match_condition=MatchConditions.IfNotModified)
             except (ResourceNotFoundError, ResourceModifiedError):
                 pass
+
+    @contextmanager
+    def moving(self, kind: str, owner: str, old: Iterable[str], new: Iterable[str],
+               holds: Callable[[str, str], bool], what: str) -> Iterator[None]:
+        """Move ``owner``'s claims from ``old`` to ``new`` around the write of its own row
+        (the with block): what ``new`` adds is claimed before the write and released again
+        if the write fails; what it drops is released once the write succeeded.
+        ``holds(owner, value)`` tells whether an owner's row really holds a value."""
+        old, new = set(old), set(new)
+        claimed: list[str] = []
+        try:
+            for value in sorted(new - old):
+                self.claim(kind, value, owner, lambda other, v=value: holds(other, v), what)
+                claimed.append(value)
+            yield
+        except BaseException:
+            for value in claimed:
+                self.release(kind, value, owner)
+            raise
+        for value in sorted(old - new):
+            self.release(kind, value, owner)
