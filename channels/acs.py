@@ -69,7 +69,6 @@ class AdvancedMessageReceived:
     message_id: str
     from_: str
     to: str
-    message_type: str
     body: str
     media: tuple[Media, ...]
 
@@ -88,8 +87,7 @@ class AdvancedMessageReceived:
         if not body:
             body = _readable(kind, data)
         # ACS names every received message; older payloads lack messageId, the event id is as unique.
-        return cls(data.text("messageId") or event.id, whatsapp_user(data, "from"), data.text("to"), kind,
-                   body, media)
+        return cls(data.text("messageId") or event.id, whatsapp_user(data, "from"), data.text("to"), body, media)
 
     def to_inbound(self, account: Account) -> InboundMessage:
         if not self.from_:
