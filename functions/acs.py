@@ -45,7 +45,7 @@ def acs_events(req: func.HttpRequest) -> func.HttpResponse:
         log.info("answered Event Grid subscription validation for account %s", account.id)
         return json_response({"validationResponse": code})
     counts = {"stored": 0, "duplicate": 0, "status": 0, "ignored": 0, "failed": 0}
-    base_url = public_base_url(req, services().settings.public_base_url)
+    base_url = public_base_url(req)
     for event in events:
         counts[_handle(account, event, base_url)] += 1
     return json_response(counts)

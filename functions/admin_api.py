@@ -13,7 +13,7 @@ bp = func.Blueprint()
 
 
 def _account_view(req: func.HttpRequest, account) -> dict:
-    return AccountAdmin.view(account, public_base_url(req, services().settings.public_base_url))
+    return AccountAdmin.view(account, public_base_url(req))
 
 
 @bp.route(route="admin/accounts", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)

@@ -17,11 +17,11 @@ from functions.wiring import services
 
 bp = func.Blueprint()
 
+MAX_LIMIT = 1000
+
 
 def _api_base(req: func.HttpRequest) -> str:
-    return public_base_url(req, services().settings.public_base_url) + "/api"
-
-MAX_LIMIT = 1000
+    return public_base_url(req) + "/api"
 
 
 @bp.route(route="conversations", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
@@ -67,9 +67,8 @@ def reply_to_conversation(req: func.HttpRequest) -> func.HttpResponse:
     reject_unknown(body, ("body", "agent", "media"))
     agent = text(body, "agent", required=False)
     media = parse_media(body["media"]) if "media" in body else ()
-    settings = services().settings
     message = services().engine.reply(req.route_params["id"], body.get("body"), agent,
-                                      public_base_url(req, settings.public_base_url), media)
+                                      public_base_url(req), media)
     return json_response(message_view(message, _api_base(req)), 201)
 
 
@@ -78,10 +77,9 @@ def reply_to_conversation(req: func.HttpRequest) -> func.HttpResponse:
 def send_template(req: func.HttpRequest) -> func.HttpResponse:
     body = require_object(json_body(req))
     reject_unknown(body, ("name", "language", "parameters", "agent"))
-    settings = services().settings
     message = services().engine.send_template(
         req.route_params["id"], text(body, "name", max_length=512), text(body, "language", required=False),
-        body.get("parameters", []), text(body, "agent", required=False), public_base_url(req, settings.public_base_url),
+        body.get("parameters", []), text(body, "agent", required=False), public_base_url(req),
     )
     return json_response(message_view(message, _api_base(req)), 201)
 
@@ -105,5 +103,5 @@ def park_conversation(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="conversations/{id}/close", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def close_conversation(req: func.HttpRequest) -> func.HttpResponse:
-    base_url = public_base_url(req, services().settings.public_base_url)
+    base_url = public_base_url(req)
     return json_response(conversation_view(services().engine.close(req.route_params["id"], base_url)))

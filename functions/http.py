@@ -12,6 +12,7 @@ import azure.functions as func
 
 from conversations.errors import BadRequest, ProviderError, SwitchboardError
 from conversations.validation import parse_json
+from functions.wiring import services
 
 log = logging.getLogger(__name__)
 
@@ -64,13 +65,13 @@ def origin(req: func.HttpRequest) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def public_base_url(req: func.HttpRequest, configured: str | None) -> str:
+def public_base_url(req: func.HttpRequest) -> str:
     """Where providers reach us: PUBLIC_BASE_URL, else the origin this request came to."""
-    return configured or origin(req)
+    return services().settings.public_base_url or origin(req)
 
 
-def public_url(req: func.HttpRequest, configured: str | None) -> str:
+def public_url(req: func.HttpRequest) -> str:
     """The full URL a provider called (and signed): public base + this request's path and query."""
     parts = urlsplit(req.url)
     query = f"?{parts.query}" if parts.query else ""
-    return f"{public_base_url(req, configured)}{parts.path}{query}"
+    return f"{public_base_url(req)}{parts.path}{query}"

@@ -39,7 +39,7 @@ def send_outbound(req: func.HttpRequest) -> func.HttpResponse:
     elif "parameters" in body or "language" in body:
         raise ValidationFailed("parameters", "parameters and language go with a template")
     compose = services().engine.proactive_compose(account, business, body.get("body"), template)
-    base_url = public_base_url(req, services().settings.public_base_url)
+    base_url = public_base_url(req)
     seen: set[str] = set()
     results = [_send_one(account, business, to, compose, base_url, seen) for to in recipients]
     status = 200 if all(r["status"] == "sent" for r in results) else 207

@@ -38,7 +38,7 @@ def telesign_callback(req: func.HttpRequest) -> func.HttpResponse:
         inbound = callback.to_inbound(account.id)
         if not account.owns(inbound.business):
             raise NotFound("the sender_id is not one of this account's numbers")
-        services().engine.ingest(account, inbound, public_base_url(req, services().settings.public_base_url))
+        services().engine.ingest(account, inbound, public_base_url(req))
     elif callback is not None:
         update = callback.to_status(account.id)
         if update is None or not account.owns(update.business):

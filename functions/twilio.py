@@ -24,7 +24,7 @@ def _verified(req: func.HttpRequest) -> tuple[Account, Form]:
     if account is None or account.provider != PROVIDER:
         raise NotFound("unknown account")
     form = Form.parse(req.get_body())
-    url = public_url(req, services().settings.public_base_url)
+    url = public_url(req)
     if not signature_is_valid(url, form, req.headers.get("X-Twilio-Signature"), account.credentials["auth_token"]):
         log.warning("rejected Twilio webhook for account %s: bad signature", account.id)
         raise Forbidden("the X-Twilio-Signature does not match this request", code="invalid_signature")
@@ -41,7 +41,7 @@ def twilio_inbound(req: func.HttpRequest) -> func.HttpResponse:
     inbound = message.to_inbound(account.id)
     if not account.owns(inbound.business):
         raise NotFound("the To number is not one of this account's numbers")
-    services().engine.ingest(account, inbound, public_base_url(req, services().settings.public_base_url))
+    services().engine.ingest(account, inbound, public_base_url(req))
     return func.HttpResponse(_EMPTY_TWIML, status_code=200, mimetype="text/xml", charset="utf-8")
 
 
