@@ -16,7 +16,6 @@ from functions.wiring import Services, build
 from localhost.services import Azurite
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture(scope="session")

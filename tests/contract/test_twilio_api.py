@@ -12,13 +12,13 @@ from channels.twilio import TwilioSender
 from conversations.errors import ProviderError
 from conversations.models import Account, Number
 from localhost.services import Prism
-from tests.conftest import SHARED
+from tests.support import contracts
 from tests.support.twilio import ACCOUNT_SID, AUTH_TOKEN, BUSINESS_E164, CUSTOMER
 
 
 @pytest.fixture(scope="module")
 def prism() -> Iterator[Prism]:
-    with Prism.start(SHARED / "contracts" / "twilio_api_v2010.json") as service:
+    with Prism.start(contracts.TWILIO) as service:
         yield service
 
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 import requests
 
 from localhost.services import LocalHost, Prism
-from tests.conftest import SHARED
-from tests.support import openapi, telesign
+from tests.support import contracts, openapi, telesign
 from tests.support.openapi import documented
 from tests.support.recorder import Recorder, forward_to, recording, serve
 from tests.support.twilio import encode, sign
@@ -98,9 +98,9 @@ def api(module_env, twilio_api, telesign_api) -> Iterator[Api]:
         host.stop()
 
 
-def _recorded_prism(spec: str) -> Iterator[Recorder]:
+def _recorded_prism(spec: Path) -> Iterator[Recorder]:
     """Prism serving an ACS contract, behind a recorder that keeps what was sent to it."""
-    with Prism.start(SHARED / "contracts" / spec) as prism:
+    with Prism.start(spec) as prism:
         recorder = Recorder()
         recorder.on("POST", r"/.*", forward_to(prism.base_url))
         recorder.on("GET", r"/.*", forward_to(prism.base_url))
@@ -113,9 +113,9 @@ def _recorded_prism(spec: str) -> Iterator[Recorder]:
 
 @pytest.fixture(scope="session")
 def acs_messages_api() -> Iterator[Recorder]:
-    yield from _recorded_prism("acs_messages_2024-08-30.mock.json")
+    yield from _recorded_prism(contracts.acs_messages())
 
 
 @pytest.fixture(scope="session")
 def acs_sms_api() -> Iterator[Recorder]:
-    yield from _recorded_prism("acs_sms_2021-03-07.json")
+    yield from _recorded_prism(contracts.ACS_SMS)

@@ -7,7 +7,7 @@ import pytest
 from channels.acs_send import AcsSender
 from conversations.errors import ProviderError, ProviderUnreachable
 from localhost.services import Prism, free_port
-from tests.conftest import SHARED
+from tests.support import contracts
 from tests.support.acs import CHANNEL_ID, sms_account, whatsapp_account
 from tests.support.recorder import recording
 
@@ -58,5 +58,5 @@ def test_an_unreachable_acs_is_not_reported_as_invalid(make_services):
 
 
 def test_the_listing_is_a_request_the_contract_accepts(make_services):
-    with Prism.start(SHARED / "contracts" / "acs_messages_2024-08-30.mock.json") as prism:
+    with Prism.start(contracts.acs_messages()) as prism:
         assert validate(make_services, whatsapp_account(prism.base_url)).valid

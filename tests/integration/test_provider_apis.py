@@ -16,7 +16,7 @@ from channels.twilio import TwilioSender
 from conversations.errors import ProviderError, ProviderUnreachable
 from conversations.models import Account, Number
 from localhost.services import Prism, free_port
-from tests.conftest import SHARED
+from tests.support import contracts
 from tests.support import telesign as ts
 from tests.support import twilio as tw
 from tests.support.recorder import Recorder, serve
@@ -53,7 +53,7 @@ def api(server: Recorder) -> Recorder:
 
 @pytest.fixture(scope="module")
 def prism() -> Iterator[Prism]:
-    with Prism.start(SHARED / "contracts" / "twilio_api_v2010.json") as service:
+    with Prism.start(contracts.TWILIO) as service:
         yield service
 
 

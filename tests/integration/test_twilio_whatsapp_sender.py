@@ -14,7 +14,7 @@ from channels.twilio import TwilioSender
 from conversations.errors import NotFound, ProviderError, ProviderOutsideWindow
 from conversations.models import Account, Media, Number
 from localhost.services import Prism
-from tests.conftest import SHARED
+from tests.support import contracts
 from tests.support import twilio as tw
 from tests.support.recorder import Recorder, serve
 
@@ -52,7 +52,7 @@ def cdn() -> Iterator[Recorder]:
 
 @pytest.fixture(scope="module")
 def prism() -> Iterator[Prism]:
-    with Prism.start(SHARED / "contracts" / "twilio_api_v2010.json") as service:
+    with Prism.start(contracts.TWILIO) as service:
         yield service
 
 

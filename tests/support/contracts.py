@@ -1,0 +1,35 @@
+"""The providers' published API contracts kept in tests/contracts/ (see its README), as
+Prism serves them."""
+
+from __future__ import annotations
+
+import atexit
+import json
+import shutil
+import tempfile
+from functools import cache
+from pathlib import Path
+
+CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
+
+TWILIO = CONTRACTS / "twilio_api_v2010.json"
+ACS_SMS = CONTRACTS / "acs_sms_2021-03-07.json"
+_ACS_MESSAGES = CONTRACTS / "acs_messages_2024-08-30.json"
+_FIRST_SENT = "Azure.Core.RepeatabilityRequestHeaders.repeatabilityFirstSent"
+
+
+@cache
+def acs_messages() -> Path:
+    """The ACS Messages spec with its one known error mended: the SDK and the service send
+    Repeatability-First-Sent as RFC 1123, the spec says RFC 3339 (so Prism would refuse every
+    send). The copy lives in a temporary folder, beside copies of the examples it $refs."""
+    spec = json.loads(_ACS_MESSAGES.read_text())
+    header = spec["parameters"][_FIRST_SENT]
+    assert header["format"] == "date-time", "the published spec changed; see tests/contracts/README.md"
+    header["format"] = "date-time-rfc1123"  # unknown to Prism, so the header goes unchecked
+    folder = Path(tempfile.mkdtemp(prefix="switchboard-contracts-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    shutil.copytree(CONTRACTS / "examples", folder / "examples")
+    derived = folder / _ACS_MESSAGES.name
+    derived.write_text(json.dumps(spec))
+    return derived
