@@ -1,42 +1,50 @@
-# Local development entry points. `make install` is cheap when nothing changed,
-# so every other target depends on it and a fresh clone needs only `make test`.
+# Local development entry points. Each install step is cheap when nothing changed, so
+# a fresh clone needs only `make run` or `make test`: `run` installs what running needs
+# (the app, the local host, Azurite), `test` adds the test tools and the infra checkers.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 VENV_PY := $(VENV)/bin/python
-PIP_STAMP := $(VENV)/.requirements-installed
+RUN_STAMP := $(VENV)/.run-installed
+DEV_STAMP := $(VENV)/.dev-installed
 NPM_STAMP := node_modules/.package-lock-installed
 PYTEST_ARGS ?=
 INFRA_VENV := .venv-infra
 INFRA_PY := $(INFRA_VENV)/bin/python
 INFRA_STAMP := $(INFRA_VENV)/.requirements-installed
+PIP := -m pip install --disable-pip-version-check
 
-.PHONY: install run test bench
+.PHONY: install install-run run test bench
 
-install: $(PIP_STAMP) $(NPM_STAMP) $(INFRA_STAMP)
+install-run: $(RUN_STAMP) $(NPM_STAMP)
+install: install-run $(DEV_STAMP) $(INFRA_STAMP)
 
 $(VENV_PY):
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall only when a requirements file changed (requirements-dev.txt includes requirements.txt).
-$(PIP_STAMP): requirements-dev.txt requirements.txt | $(VENV_PY)
-	$(VENV_PY) -m pip install --disable-pip-version-check -r requirements-dev.txt
+# Reinstall only when a requirements file changed (each includes the one below it).
+$(RUN_STAMP): requirements-local.txt requirements.txt | $(VENV_PY)
+	$(VENV_PY) $(PIP) -r requirements-local.txt
+	touch $@
+
+$(DEV_STAMP): requirements-dev.txt $(RUN_STAMP)
+	$(VENV_PY) $(PIP) -r requirements-dev.txt
 	touch $@
 
 $(INFRA_PY):
 	$(PYTHON) -m venv $(INFRA_VENV)
 
 # checkov and pycep-parser (tests/infra) live in their own venv: their tight pins must
-# not clash with the app's dependencies.
+# not clash with the app's dependencies, and running the app never needs them.
 $(INFRA_STAMP): infra/requirements.txt | $(INFRA_PY)
-	$(INFRA_PY) -m pip install --disable-pip-version-check -r infra/requirements.txt
+	$(INFRA_PY) $(PIP) -r infra/requirements.txt
 	touch $@
 
 $(NPM_STAMP): package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-run: install
+run: install-run
 	$(VENV_PY) -m localhost.run
 
 test: install
