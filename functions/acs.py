@@ -25,14 +25,14 @@ def _account(req: func.HttpRequest) -> Account:
     return account
 
 
-@bp.route(route="acs/{account_id}/events", methods=["OPTIONS"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp.route(route="api/acs/{account_id}/events", methods=["OPTIONS"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def acs_events_handshake(req: func.HttpRequest) -> func.HttpResponse:
     _account(req)
     return func.HttpResponse(status_code=200, headers=handshake_headers(req.headers.get("WebHook-Request-Origin")))
 
 
-@bp.route(route="acs/{account_id}/events", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp.route(route="api/acs/{account_id}/events", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def acs_events(req: func.HttpRequest) -> func.HttpResponse:
     account = _account(req)

@@ -16,105 +16,105 @@ def _account_view(req: func.HttpRequest, account) -> dict:
     return AccountAdmin.view(account, public_base_url(req))
 
 
-@bp.route(route="admin/accounts", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/accounts", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def create_account(req: func.HttpRequest) -> func.HttpResponse:
     account = services().account_admin.create(json_body(req))
     return json_response(_account_view(req, account), 201)
 
 
-@bp.route(route="admin/accounts", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/accounts", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def list_accounts(req: func.HttpRequest) -> func.HttpResponse:
     return json_response({"accounts": [_account_view(req, a) for a in services().account_admin.list()]})
 
 
-@bp.route(route="admin/accounts/{id}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/accounts/{id}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def get_account(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(_account_view(req, services().account_admin.get(req.route_params["id"])))
 
 
-@bp.route(route="admin/accounts/{id}", methods=["PATCH"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/accounts/{id}", methods=["PATCH"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def update_account(req: func.HttpRequest) -> func.HttpResponse:
     account = services().account_admin.update(req.route_params["id"], json_body(req))
     return json_response(_account_view(req, account))
 
 
-@bp.route(route="admin/accounts/{id}", methods=["DELETE"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/accounts/{id}", methods=["DELETE"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def delete_account(req: func.HttpRequest) -> func.HttpResponse:
     services().account_admin.delete(req.route_params["id"])
     return func.HttpResponse(status_code=204)
 
 
-@bp.route(route="admin/accounts/{id}/validate", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/accounts/{id}/validate", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def validate_account(req: func.HttpRequest) -> func.HttpResponse:
     validation = services().account_admin.validate(req.route_params["id"])
     return json_response({"valid": validation.valid, "detail": validation.detail})
 
 
-@bp.route(route="admin/workstreams", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/workstreams", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def create_workstream(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(WorkstreamAdmin.view(services().workstream_admin.create(json_body(req))), 201)
 
 
-@bp.route(route="admin/workstreams", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/workstreams", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def list_workstreams(req: func.HttpRequest) -> func.HttpResponse:
     return json_response({"workstreams": [WorkstreamAdmin.view(w) for w in services().workstream_admin.list()]})
 
 
-@bp.route(route="admin/workstreams/{id}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/workstreams/{id}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def get_workstream(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(WorkstreamAdmin.view(services().workstream_admin.get(req.route_params["id"])))
 
 
-@bp.route(route="admin/workstreams/{id}", methods=["PATCH"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/workstreams/{id}", methods=["PATCH"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def update_workstream(req: func.HttpRequest) -> func.HttpResponse:
     workstream = services().workstream_admin.update(req.route_params["id"], json_body(req))
     return json_response(WorkstreamAdmin.view(workstream))
 
 
-@bp.route(route="admin/workstreams/{id}", methods=["DELETE"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/workstreams/{id}", methods=["DELETE"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def delete_workstream(req: func.HttpRequest) -> func.HttpResponse:
     services().workstream_admin.delete(req.route_params["id"])
     return func.HttpResponse(status_code=204)
 
 
-@bp.route(route="admin/contacts", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/contacts", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def create_contact(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(ContactAdmin.view(services().contact_admin.create(json_body(req))), 201)
 
 
-@bp.route(route="admin/contacts", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/contacts", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def list_contacts(req: func.HttpRequest) -> func.HttpResponse:
     found = services().contact_admin.find(req.params.get("mobile_phone"))
     return json_response({"contacts": [ContactAdmin.view(c) for c in found]})
 
 
-@bp.route(route="admin/contacts/{id}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/contacts/{id}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def get_contact(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(ContactAdmin.view(services().contact_admin.get(req.route_params["id"])))
 
 
-@bp.route(route="admin/contacts/{id}", methods=["PATCH"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/contacts/{id}", methods=["PATCH"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def update_contact(req: func.HttpRequest) -> func.HttpResponse:
     contact = services().contact_admin.update(req.route_params["id"], json_body(req))
     return json_response(ContactAdmin.view(contact))
 
 
-@bp.route(route="admin/contacts/{id}", methods=["DELETE"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/contacts/{id}", methods=["DELETE"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def delete_contact(req: func.HttpRequest) -> func.HttpResponse:
     services().contact_admin.delete(req.route_params["id"])

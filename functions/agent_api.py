@@ -24,7 +24,7 @@ def _api_base(req: func.HttpRequest) -> str:
     return public_base_url(req) + "/api"
 
 
-@bp.route(route="conversations", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/conversations", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def list_conversations(req: func.HttpRequest) -> func.HttpResponse:
     state = req.params.get("state") or None
@@ -38,7 +38,7 @@ def list_conversations(req: func.HttpRequest) -> func.HttpResponse:
     return json_response({"conversations": [conversation_view(c) for c in found]})
 
 
-@bp.route(route="conversations/{id}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/conversations/{id}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def get_conversation(req: func.HttpRequest) -> func.HttpResponse:
     engine = services().engine
@@ -51,7 +51,7 @@ def get_conversation(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(view)
 
 
-@bp.route(route="conversations/{id}/accept", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/conversations/{id}/accept", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def accept_conversation(req: func.HttpRequest) -> func.HttpResponse:
     body = require_object(json_body(req))
@@ -60,7 +60,7 @@ def accept_conversation(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(conversation_view(conversation))
 
 
-@bp.route(route="conversations/{id}/messages", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/conversations/{id}/messages", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def reply_to_conversation(req: func.HttpRequest) -> func.HttpResponse:
     body = require_object(json_body(req))
@@ -72,7 +72,7 @@ def reply_to_conversation(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(message_view(message, _api_base(req)), 201)
 
 
-@bp.route(route="conversations/{id}/template", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/conversations/{id}/template", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def send_template(req: func.HttpRequest) -> func.HttpResponse:
     body = require_object(json_body(req))
@@ -84,7 +84,7 @@ def send_template(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(message_view(message, _api_base(req)), 201)
 
 
-@bp.route(route="conversations/{id}/messages/{message_id}/media/{index:int}", methods=["GET"],
+@bp.route(route="api/conversations/{id}/messages/{message_id}/media/{index:int}", methods=["GET"],
           auth_level=func.AuthLevel.FUNCTION)
 @handled
 def get_media(req: func.HttpRequest) -> func.HttpResponse:
@@ -94,13 +94,13 @@ def get_media(req: func.HttpRequest) -> func.HttpResponse:
                              headers={"Cache-Control": "private, no-store"})
 
 
-@bp.route(route="conversations/{id}/wait", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/conversations/{id}/wait", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def park_conversation(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(conversation_view(services().engine.wait(req.route_params["id"])))
 
 
-@bp.route(route="conversations/{id}/close", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/conversations/{id}/close", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def close_conversation(req: func.HttpRequest) -> func.HttpResponse:
     base_url = public_base_url(req)

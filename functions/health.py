@@ -14,7 +14,7 @@ bp = func.Blueprint()
 log = logging.getLogger(__name__)
 
 
-@bp.route(route="health", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp.route(route="api/health", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def health(req: func.HttpRequest) -> func.HttpResponse:
     try:
         services().storage.ping()

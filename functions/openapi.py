@@ -12,6 +12,6 @@ bp = func.Blueprint()
 DOCUMENT = Path(__file__).with_name("openapi.json")
 
 
-@bp.route(route="openapi.json", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp.route(route="api/openapi.json", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def openapi(req: func.HttpRequest) -> func.HttpResponse:
     return func.HttpResponse(DOCUMENT.read_bytes(), status_code=200, mimetype="application/json", charset="utf-8")

@@ -20,7 +20,7 @@ bp = func.Blueprint()
 MAX_RECIPIENTS = 100
 
 
-@bp.route(route="outbound", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/outbound", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def send_outbound(req: func.HttpRequest) -> func.HttpResponse:
     body = require_object(json_body(req))

@@ -20,7 +20,7 @@ bp = func.Blueprint()
 log = logging.getLogger(__name__)
 
 
-@bp.route(route="telesign/{account_id}/inbound", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp.route(route="api/telesign/{account_id}/inbound", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def telesign_callback(req: func.HttpRequest) -> func.HttpResponse:
     account = services().accounts.get(req.route_params["account_id"])

@@ -31,7 +31,7 @@ def _verified(req: func.HttpRequest) -> tuple[Account, Form]:
     return account, form
 
 
-@bp.route(route="twilio/{account_id}/inbound", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp.route(route="api/twilio/{account_id}/inbound", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def twilio_inbound(req: func.HttpRequest) -> func.HttpResponse:
     account, form = _verified(req)
@@ -45,7 +45,7 @@ def twilio_inbound(req: func.HttpRequest) -> func.HttpResponse:
     return func.HttpResponse(_EMPTY_TWIML, status_code=200, mimetype="text/xml", charset="utf-8")
 
 
-@bp.route(route="twilio/{account_id}/status", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp.route(route="api/twilio/{account_id}/status", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def twilio_status(req: func.HttpRequest) -> func.HttpResponse:
     account, form = _verified(req)

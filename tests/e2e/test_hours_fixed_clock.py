@@ -46,7 +46,7 @@ def base(settings_env, clock, twilio_api, routes, monkeypatch) -> Iterator[str]:
                             senders={"twilio": TwilioSender(twilio_api.base_url)})
     monkeypatch.setattr(wiring, "_services", services)
     invoker = Invoker(REPO)
-    server = FunctionsServer(("127.0.0.1", 0), HostConfig(routes, "api", KEY, invoker))
+    server = FunctionsServer(("127.0.0.1", 0), HostConfig(routes, "", KEY, invoker))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/api"

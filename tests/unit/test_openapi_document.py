@@ -13,7 +13,7 @@ from tests.support.openapi import DOCUMENT, documented
 def registered() -> set[tuple[str, str]]:
     routes = set()
     for function in indexed()[0]:
-        path = "/api/" + re.sub(r"\{(\w+)(:[^}]*)?\??\}", r"{\1}", function.route)
+        path = "/" + re.sub(r"\{(\w+)(:[^}]*)?\??\}", r"{\1}", function.route)
         if documented(path):
             routes |= {(path, method.lower()) for method in function.methods}
     return routes

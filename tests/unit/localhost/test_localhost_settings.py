@@ -51,5 +51,6 @@ def test_route_prefix(tmp_path: Path, host_json: object, expected: str) -> None:
     assert route_prefix(tmp_path) == expected
 
 
-def test_repo_host_json_uses_api_prefix() -> None:
-    assert route_prefix(Path(__file__).resolve().parents[3]) == "api"
+def test_repo_host_json_has_no_prefix_so_the_app_serves_its_root() -> None:
+    # Every route starts with api/ itself; only the web app's pages live outside it.
+    assert route_prefix(Path(__file__).resolve().parents[3]) == ""
