@@ -34,8 +34,6 @@ class ProviderSpec:
     sender: Callable[[Settings], Sender]  # the provider's adapter, built once per process
     # Channels whose business address is a provider channel registration, not a number.
     registered_channels: tuple[str, ...] = ()
-    # Channels whose numbers the admin enters with a leading "+" (as the reference product's form asks).
-    plus_numbers: tuple[str, ...] = ()
 
 
 def _twilio_credentials(credentials: dict[str, str]) -> dict[str, str]:
@@ -135,7 +133,6 @@ PROVIDERS: dict[str, ProviderSpec] = {
         check_credentials=_twilio_credentials,
         callbacks=_twilio_callbacks,
         sender=lambda settings: TwilioSender(settings.twilio_api_base_url),
-        plus_numbers=("whatsapp",),
     ),
     "telesign": ProviderSpec(
         name="telesign",

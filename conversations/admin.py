@@ -11,7 +11,7 @@ from channels.base import Sender, Validation
 from channels.providers import PROVIDERS, ProviderSpec
 from conversations.errors import ConfigurationError, Conflict, NotFound, ValidationFailed
 from conversations.models import Account, ChannelRegistration, Number, Workstream
-from conversations.phone import parse_entered, parse_short_code
+from conversations.phone import business_address, parse_entered, parse_short_code
 from conversations.templates import parse_templates
 from conversations.validation import choice, objects, reject_unknown, require_object, text, whole_number
 from conversations.workstream_settings import FIELDS as SETTINGS_FIELDS, parse_settings
@@ -138,7 +138,7 @@ class WorkstreamAdmin:
         body = require_object(body)
         reject_unknown(body, _WORKSTREAM_FIELDS)
         account = self._account(body.get("account_id"))
-        number = self._number(body.get("number"), account)
+        number = business_address(account, body.get("number"), "number")
         now = self._clock()
         minutes = whole_number(body, "auto_close_after_minutes", minimum=self._min, maximum=MAX_AUTO_CLOSE_MINUTES)
         workstream = Workstream(
@@ -166,7 +166,7 @@ class WorkstreamAdmin:
         reject_unknown(body, _WORKSTREAM_FIELDS)
         current, etag = self._workstreams.get_for_update(workstream_id)
         account = self._account(body["account_id"]) if "account_id" in body else self._account(current.account_id)
-        number = self._number(body["number"], account) if "number" in body else current.number
+        number = business_address(account, body["number"], "number") if "number" in body else current.number
         if "number" not in body and not account.owns(number):
             raise ValidationFailed("number", "must be one of the account's numbers")
         minutes = whole_number(body, "auto_close_after_minutes", minimum=self._min, maximum=MAX_AUTO_CLOSE_MINUTES)
@@ -203,18 +203,6 @@ class WorkstreamAdmin:
             raise ValidationFailed("channel", f"must match the account's channel ({account.channel})")
         return channel
 
-    @staticmethod
-    def _number(value: Any, account: Account) -> str:
-        if not isinstance(value, str) or not value:
-            raise ValidationFailed("number", "is required")
-        candidate = value if value.startswith("+") or len(value) <= 8 else "+" + value
-        if account.channels:
-            candidate = value.lower()
-        if not account.owns(candidate):
-            what = "channel_id values" if account.channels else "numbers"
-            raise ValidationFailed("number", f"must be one of the account's {what}")
-        return candidate
-
     def _number_moving(self, workstream_id: str, old: Iterable[str], new: Iterable[str]):
         def holds(owner: str, number: str) -> bool:
             other = self._workstreams.get(owner)
@@ -250,7 +238,7 @@ def _addresses(provider: ProviderSpec, channel: str, body: dict[str, Any],
             raise ValidationFailed("channels", f"is not used by {provider.name} {channel} accounts; give numbers")
         if current is not None and "numbers" not in body:
             return current.numbers, ()
-        return _numbers(body.get("numbers"), leading_plus=channel in provider.plus_numbers), ()
+        return _numbers(body.get("numbers"), short_codes=channel != "whatsapp"), ()
     if "numbers" in body:
         raise ValidationFailed("numbers", f"is not used by {provider.name} {channel} accounts; give channels")
     if current is not None and "channels" not in body:
@@ -277,15 +265,14 @@ def _channels(value: Any) -> tuple[ChannelRegistration, ...]:
     return tuple(channels)
 
 
-def _numbers(value: Any, leading_plus: bool = False) -> tuple[Number, ...]:
-    """Numbers as digits with the country code, or "+" and those digits where the channel's
-    console shows them so (WhatsApp senders, which have no short codes)."""
+def _numbers(value: Any, short_codes: bool) -> tuple[Number, ...]:
+    """The account's numbers (WhatsApp senders are phone numbers, never short codes)."""
     numbers: list[Number] = []
     for prefix, item in objects(value, "numbers", ("number", "type", "description")):
-        kind = choice(item, "type", [t for t in NUMBER_TYPES if not (leading_plus and t == "short_code")], prefix)
+        kind = choice(item, "type", [t for t in NUMBER_TYPES if short_codes or t != "short_code"], prefix)
         raw = item.get("number")
         number = (parse_short_code(raw, prefix + "number") if kind == "short_code"
-                  else parse_entered(raw, prefix + "number", leading_plus=leading_plus))
+                  else parse_entered(raw, prefix + "number"))
         if any(n.number == number for n in numbers):
             raise ValidationFailed(prefix + "number", "is listed twice")
         description = item.get("description") or ""

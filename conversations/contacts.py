@@ -81,7 +81,7 @@ class ContactAdmin:
 
 
 def _phone(value: Any) -> str:
-    return parse_entered(value, "mobile_phone", leading_plus=True)
+    return parse_entered(value, "mobile_phone")
 
 
 def _free_fields(value: Any) -> dict[str, str]:

@@ -53,8 +53,9 @@ class Account:
     channels: tuple[ChannelRegistration, ...] = ()
 
     def owns(self, address: str) -> bool:
-        """Whether ``address`` (a number, or a channel registration id) is one of the account's."""
-        return any(n.number == address for n in self.numbers) or any(c.channel_id == address for c in self.channels)
+        """Whether ``address`` (a number, or a channel registration id in any case) is one of the account's."""
+        channel_id = address.lower()
+        return any(n.number == address for n in self.numbers) or any(c.channel_id == channel_id for c in self.channels)
 
     def addresses(self) -> tuple[str, ...]:
         return tuple(n.number for n in self.numbers) + tuple(c.channel_id for c in self.channels)

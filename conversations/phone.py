@@ -7,34 +7,49 @@ import re
 import phonenumbers
 
 from conversations.errors import ValidationFailed
+from conversations.models import Account
 
 _DIGITS = re.compile(r"^[1-9][0-9]{6,14}$")
 _SHORT_CODE = re.compile(r"^[0-9]{3,8}$")
 
 
-def parse_entered(value: object, field: str, *, leading_plus: bool = False) -> str:
-    """An admin-entered number (country code + number, digits only) as E.164 with "+".
+EXAMPLE = "+14252306549"
 
-    ``leading_plus`` is for channels whose console form asks for "+<digits>" instead.
-    """
+
+def parse_entered(value: object, field: str) -> str:
+    """A number as a person types it, the country code and number in digits with or
+    without a leading "+", as E.164 with "+"."""
     if not isinstance(value, str):
-        raise ValidationFailed(field, "must be a string of digits")
-    digits = value
-    if leading_plus:
-        if not value.startswith("+"):
-            raise ValidationFailed(field, "must start with + and the country code, e.g. +14252306549")
-        digits = value[1:]
+        raise ValidationFailed(field, f"must be a string: the country code and number, e.g. {EXAMPLE}")
+    digits = value[1:] if value.startswith("+") else value
     if not _DIGITS.match(digits):
-        hint = "+ followed by " if leading_plus else ""
-        raise ValidationFailed(field, f"must be {hint}the country code and number, digits only, no spaces or "
-                                      "special characters, e.g. 14252306549")
+        raise ValidationFailed(field, "must be the country code and number in digits, with or without a leading +, "
+                                      f"no spaces or other characters, e.g. {EXAMPLE}")
     return _valid_e164("+" + digits, field)
 
 
 def parse_short_code(value: object, field: str) -> str:
     if not isinstance(value, str) or not _SHORT_CODE.match(value):
-        raise ValidationFailed(field, "a short code must be 3 to 8 digits")
+        raise ValidationFailed(field, "a short code must be 3 to 8 digits, e.g. 87654")
     return value
+
+
+def business_address(account: Account, value: object, field: str) -> str:
+    """One of ``account``'s business addresses as a person typed it: a number (with or
+    without "+"), a short code, or a channel registration id (in any case)."""
+    what = "channel_id values" if account.channels else "numbers"
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationFailed(field, f"is required: one of the account's {what}")
+    value = value.strip()
+    if account.channels:
+        candidate = value.lower()
+    elif _SHORT_CODE.match(value):
+        candidate = value
+    else:
+        candidate = "+" + value.removeprefix("+")
+    if not account.owns(candidate):
+        raise ValidationFailed(field, f"must be one of the account's {what}")
+    return candidate
 
 
 def normalise_address(value: str) -> str:

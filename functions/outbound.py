@@ -9,7 +9,7 @@ import azure.functions as func
 
 from conversations.errors import SwitchboardError, ValidationFailed
 from conversations.models import Account
-from conversations.phone import parse_entered
+from conversations.phone import business_address, parse_entered
 from conversations.sending import Compose
 from conversations.validation import reject_unknown, require_object, text
 from functions.http import handled, json_body, json_response, public_base_url
@@ -26,7 +26,7 @@ def send_outbound(req: func.HttpRequest) -> func.HttpResponse:
     body = require_object(json_body(req))
     reject_unknown(body, ("account_id", "from", "to", "body", "template", "language", "parameters"))
     account = _account(body.get("account_id"))
-    business = _business(body.get("from"), account)
+    business = business_address(account, body.get("from"), "from")
     recipients = body.get("to")
     if not isinstance(recipients, list) or not 1 <= len(recipients) <= MAX_RECIPIENTS:
         raise ValidationFailed("to", f"must be a list of 1 to {MAX_RECIPIENTS} numbers")
@@ -49,7 +49,7 @@ def send_outbound(req: func.HttpRequest) -> func.HttpResponse:
 def _send_one(account: Account, business: str, to: Any, compose: Compose, base_url: str,
               seen: set[str]) -> dict[str, Any]:
     try:
-        customer = parse_entered(to, "to", leading_plus=True)
+        customer = parse_entered(to, "to")
         if customer in seen:
             raise ValidationFailed("to", "is listed twice; it was sent once")
         seen.add(customer)
@@ -66,13 +66,3 @@ def _account(account_id: Any) -> Account:
     if account is None:
         raise ValidationFailed("account_id", f"no account {account_id}")
     return account
-
-
-def _business(value: Any, account: Account) -> str:
-    """The account's number (digits, or E.164 with +) or channel id that the message goes from."""
-    if not isinstance(value, str) or not value:
-        raise ValidationFailed("from", "is required: one of the account's numbers or channels")
-    for candidate in (value, "+" + value.lstrip("+")):
-        if account.owns(candidate):
-            return candidate
-    raise ValidationFailed("from", "must be one of the account's numbers or channels")

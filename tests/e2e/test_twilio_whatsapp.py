@@ -60,11 +60,14 @@ def conversation_of(api, account: dict, customer: str) -> dict[str, Any]:
     return api.call("GET", f"/conversations/{found['id']}").json()
 
 
-def test_the_sandbox_number_is_entered_with_a_plus(api, account):
+def test_the_sandbox_number_is_entered_with_or_without_a_plus(api, account):
     assert account["channel"] == "whatsapp" and account["numbers"][0]["number"] == WHATSAPP_BUSINESS
     assert account["callback"]["inbound_url"] == f"{api.base}/twilio/{account['id']}/inbound"
     assert "When a message comes in" in account["callback"]["setup"]
-    for number, kind in (("14155238886", "long_code"), ("+1415523888", "long_code"), ("+14155238886", "short_code")):
+    digits = api.call("POST", "/admin/accounts", whatsapp_account_body(
+        numbers=[{"number": WHATSAPP_BUSINESS.lstrip("+"), "type": "long_code"}]))
+    assert digits.status_code == 409  # the same number as the fixture's account, however it is typed
+    for number, kind in (("+1415523888", "long_code"), ("+14155238886", "short_code")):
         refused = api.call("POST", "/admin/accounts", whatsapp_account_body(
             numbers=[{"number": number, "type": kind}]))
         assert refused.status_code == 422
