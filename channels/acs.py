@@ -10,6 +10,7 @@ SMS: ``SMSReceived`` / ``SMSDeliveryReportReceived`` carry numbers with or witho
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from channels.base import InboundMessage, StatusUpdate
 from channels.eventgrid import Data, Event
@@ -58,6 +59,15 @@ def business_channel(account: Account, address: str) -> str:
     raise SkippedEvent("the event names a channel this account does not hold")
 
 
+def received_timestamp(data: Data) -> datetime | None:
+    """The event's ``receivedTimestamp`` (ISO 8601) in UTC, or None when absent or unreadable."""
+    try:
+        found = datetime.fromisoformat(data.text("receivedTimestamp"))
+    except ValueError:
+        return None
+    return found.astimezone(timezone.utc) if found.tzinfo else found.replace(tzinfo=timezone.utc)
+
+
 def _looks_like_uuid(value: str) -> bool:
     return len(value) == 36 and value.count("-") == 4
 
@@ -71,6 +81,7 @@ class AdvancedMessageReceived:
     to: str
     body: str
     media: tuple[Media, ...]
+    received_at: datetime | None = None
 
     @classmethod
     def from_event(cls, event: Event) -> "AdvancedMessageReceived":
@@ -87,7 +98,8 @@ class AdvancedMessageReceived:
         if not body:
             body = _readable(kind, data)
         # ACS names every received message; older payloads lack messageId, the event id is as unique.
-        return cls(data.text("messageId") or event.id, whatsapp_user(data, "from"), data.text("to"), body, media)
+        return cls(data.text("messageId") or event.id, whatsapp_user(data, "from"), data.text("to"), body, media,
+                   received_timestamp(data))
 
     def to_inbound(self, account: Account) -> InboundMessage:
         if not self.from_:
@@ -95,6 +107,7 @@ class AdvancedMessageReceived:
         return InboundMessage(
             provider=PROVIDER, account_id=account.id, provider_message_id=self.message_id,
             business=business_channel(account, self.to), customer=self.from_, body=self.body, media=self.media,
+            received_at=self.received_at,
         )
 
 
@@ -136,12 +149,13 @@ class SmsReceived:
     from_: str
     to: str
     message: str
+    received_at: datetime | None = None
 
     @classmethod
     def from_event(cls, event: Event) -> "SmsReceived":
         data = event.data
         return cls(data.text("messageId") or event.id, normalise_address(data.text("from")),
-                   normalise_address(data.text("to")), data.text("message"))
+                   normalise_address(data.text("to")), data.text("message"), received_timestamp(data))
 
     def to_inbound(self, account: Account) -> InboundMessage:
         if not account.owns(self.to):
@@ -149,7 +163,7 @@ class SmsReceived:
         if not self.from_:
             raise SkippedEvent("the SMS names no sender")
         return InboundMessage(provider=PROVIDER, account_id=account.id, provider_message_id=self.message_id,
-                              business=self.to, customer=self.from_, body=self.message)
+                              business=self.to, customer=self.from_, body=self.message, received_at=self.received_at)
 
 
 def sms_report(event: Event, account: Account) -> StatusUpdate:

@@ -7,6 +7,7 @@ engine only ever sees them, never a provider SDK or an HTTP request.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Iterator, Protocol, runtime_checkable
 
 from conversations.models import Account, Media
@@ -25,6 +26,7 @@ class InboundMessage:
     media: tuple[Media, ...] = ()
     keyword: str | None = None  # "stop", "start" or "help" when the provider read the message as one
     customer_name: str | None = None  # the name the customer shows, where the channel tells it (WhatsApp)
+    received_at: datetime | None = None  # when the provider received it, where the payload says (ACS)
 
 
 @dataclass(frozen=True)

@@ -107,15 +107,17 @@ class Engine(Sending, Sweep):
             head = self._threads.read_head(pk)
             live = head.conversation if head and head.conversation.state != CLOSED else None
             consent = consents.after_keyword(head.conversation.consent if head else Consent(), keyword, source, now)
+            wrote_at = _written_at(inbound, now)
             if live is None:
                 conversation = self._open(account, workstream, inbound.business, inbound.customer, inbound.body,
-                                          new_id, now, consent, customer_name=inbound.customer_name)
+                                          new_id, now, consent, wrote_at, customer_name=inbound.customer_name)
                 if not scheduled:  # before the conversation exists, so no conversation lacks a deadline
                     self._deadlines.schedule(new_id, now + timedelta(minutes=conversation.auto_close_after_minutes))
                     scheduled = True
             else:
                 state = (ACTIVE if live.agent else OPEN) if live.state == WAITING else live.state
-                conversation = replace(live, state=state, last_activity_at=now, last_customer_message_at=now,
+                latest = max(wrote_at, live.last_customer_message_at) if live.last_customer_message_at else wrote_at
+                conversation = replace(live, state=state, last_activity_at=now, last_customer_message_at=latest,
                                        consent=consent, customer_name=inbound.customer_name or live.customer_name)
             conversation, tell_closed = _out_of_hours(conversation, settings, now)
             seq = (head.seq if head else 0) + 1
@@ -149,7 +151,7 @@ class Engine(Sending, Sweep):
         return workstream if workstream is not None and workstream.account_id == account.id else None
 
     def _open(self, account: Account, workstream: Workstream | None, business: str, customer: str, body: str,
-              conversation_id: str, now: datetime, consent: Consent, customer_wrote: bool = True,
+              conversation_id: str, now: datetime, consent: Consent, customer_wrote_at: datetime | None,
               customer_name: str | None = None) -> Conversation:
         contact = self._contacts.by_phone(customer) if is_e164(customer) else None
         queue = None
@@ -163,7 +165,7 @@ class Engine(Sending, Sweep):
             id=conversation_id, state=OPEN, channel=account.channel, provider=account.provider,
             account_id=account.id, workstream_id=workstream.id if workstream else None,
             customer=customer, business=business, agent=None, created_at=now,
-            last_activity_at=now, last_customer_message_at=now if customer_wrote else None,
+            last_activity_at=now, last_customer_message_at=customer_wrote_at,
             auto_close_after_minutes=workstream.auto_close_after_minutes if workstream else self._default_auto_close,
             queue=queue, contact_id=contact.id if contact else None, contact_name=contact.name if contact else None,
             consent=consent, customer_name=customer_name,
@@ -261,6 +263,13 @@ class Engine(Sending, Sweep):
             except ConcurrencyConflict:
                 back_off(attempt)
         raise StorageUnavailable("the conversation is too busy to change now, try again")
+
+
+def _written_at(inbound: InboundMessage, now: datetime) -> datetime:
+    """When the customer wrote: the provider's time where it gives one (a delivery that
+    arrives late must not reopen WhatsApp's window), else now; never in the future."""
+    received = inbound.received_at
+    return received if received is not None and received <= now else now
 
 
 def _out_of_hours(conversation: Conversation, settings: WorkstreamSettings | None,

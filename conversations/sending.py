@@ -105,7 +105,7 @@ class Sending:
                 return head.conversation.id
             workstream = self._workstream_for(account, business)
             conversation = self._open(account, workstream, business, customer, "", new_id, now,
-                                      head.conversation.consent if head else Consent(), customer_wrote=False)
+                                      head.conversation.consent if head else Consent(), customer_wrote_at=None)
             consents.ensure_reachable(conversation)  # refused before anything is stored
             compose(conversation, now)
             if not scheduled:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from channels import acs
@@ -60,6 +62,28 @@ def test_reply_inside_the_window_is_sent_as_whatsapp_text(whatsapp, acs_api, clo
     assert sent.json() == {"channelRegistrationId": CHANNEL_ID, "to": [CUSTOMER], "kind": "text",
                            "content": "How can we help?"}
     assert sent.query["api-version"] == ["2024-08-30"] and sent.headers["Authorization"].startswith("HMAC-SHA256")
+
+
+def test_the_window_follows_when_acs_received_the_message_not_when_the_event_arrived(whatsapp, acs_api, clock):
+    services, account, _ = whatsapp
+    # Event Grid retried for a day: the message was received 23 h 59 min before its delivery.
+    cid = receive(services, account, event_id="evt-late",
+                  receivedTimestamp=(clock.now - timedelta(hours=23, minutes=59)).isoformat())
+    conversation = services.engine.get(cid)
+    assert conversation.last_customer_message_at == clock.now - timedelta(hours=23, minutes=59)
+    clock.advance(minutes=2)
+    with pytest.raises(Conflict) as refused:
+        services.engine.reply(cid, "Hello?", "alice", BASE)
+    assert refused.value.code == "outside_whatsapp_window"
+
+    # A time in the future (a skewed clock) counts as now; an older message never moves the window back.
+    receive(services, account, event_id="evt-future", message_id="m-future",
+            receivedTimestamp=(clock.now + timedelta(hours=5)).isoformat())
+    assert services.engine.get(cid).last_customer_message_at == clock.now
+    receive(services, account, event_id="evt-older", message_id="m-older",
+            receivedTimestamp=(clock.now - timedelta(hours=3)).isoformat())
+    assert services.engine.get(cid).last_customer_message_at == clock.now
+    assert services.engine.reply(cid, "Here now.", "alice", BASE).status == "accepted"
 
 
 def test_outside_the_window_only_a_template_goes_out(whatsapp, acs_api, clock):

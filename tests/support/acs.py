@@ -8,6 +8,7 @@ import copy
 import json
 import time
 import uuid
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,8 @@ _PLACEHOLDERS = {"{sender@id}": CUSTOMER_DIGITS, "{receiver@id}": CUSTOMER_DIGIT
 
 def events(name: str, event_id: str | None = None, **data: Any) -> list[dict[str, Any]]:
     """A fixture as a list of events, placeholders filled, the first event's id and data
-    fields overridden (``message_id`` sets ``messageId``)."""
+    fields overridden (``message_id`` sets ``messageId``). Its ``receivedTimestamp`` is now
+    unless given: the documented samples' dates would put every message years back."""
     raw = (FIXTURES / name).read_text(encoding="utf-8")
     for placeholder, value in _PLACEHOLDERS.items():
         raw = raw.replace(placeholder, value)
@@ -40,6 +42,8 @@ def events(name: str, event_id: str | None = None, **data: Any) -> list[dict[str
     found = copy.deepcopy(loaded if isinstance(loaded, list) else [loaded])
     if event_id is not None:
         found[0]["id"] = event_id
+    if "receivedTimestamp" in found[0]["data"]:
+        data.setdefault("receivedTimestamp", datetime.now(timezone.utc).isoformat())
     for key, value in data.items():
         found[0]["data"]["messageId" if key == "message_id" else key] = value
     return found

@@ -80,8 +80,10 @@ def test_delivery_status_is_read_case_insensitively_with_its_error(value):
 
 
 def test_sms_received_and_report_in_both_key_casings():
-    inbound = acs.SmsReceived.from_event(event("sms_received.json")).to_inbound(SMS)
+    inbound = acs.SmsReceived.from_event(event("sms_received.json", receivedTimestamp="2020-09-18T00:27:45.32Z")
+                                         ).to_inbound(SMS)
     assert (inbound.business, inbound.customer) == ("+15555555555", "+15555555555")
+    assert inbound.received_at == datetime(2020, 9, 18, 0, 27, 45, 320000, tzinfo=timezone.utc)
     assert inbound.provider_message_id.startswith("Incoming_")
     [cloud] = parse_events((FIXTURES / "cloudevents_sms_received.json").read_bytes())
     assert cloud.is_type(acs.SMS_RECEIVED)
