@@ -23,7 +23,9 @@ from types import FrameType
 from cryptography.fernet import Fernet
 
 from localhost.auth import local_key
-from localhost.services import REPO_ROOT, Azurite, ServiceError, free_port, http_ok
+from localhost.services import (
+    REPO_ROOT, Azurite, ServiceError, azurite_connection_string, free_port, http_ok, serves_azurite_tables,
+)
 from localhost.settings import SettingsError, load_local_settings, route_prefix
 
 AZURITE_DIR = REPO_ROOT / ".azurite"
@@ -53,18 +55,32 @@ def _start_storage(env: dict[str, str]) -> Azurite | None:
     """Azurite, unless a real connection string is configured (then nothing).
 
     ``UseDevelopmentStorage=true`` (as in local.settings.sample.json) means Azurite on its
-    usual port: started there when the port is free, else the one already there is used.
+    usual port: an Azurite already serving tables there is used; when something else holds
+    the port, our own Azurite starts on a free port instead.
     """
     configured = env.get("SWITCHBOARD_STORAGE_CONNECTION_STRING") or env.get("AzureWebJobsStorage") or ""
     development = configured.replace(" ", "").lower() == "usedevelopmentstorage=true"
-    if configured and not (development and _port_free(AZURITE_TABLE_PORT)):
+    if configured and not development:
         print("storage: using the configured connection string (no Azurite started)", flush=True)
         return None
-    port = AZURITE_TABLE_PORT if _port_free(AZURITE_TABLE_PORT) else free_port()
+    if development and serves_azurite_tables("127.0.0.1", AZURITE_TABLE_PORT):
+        _use_storage(env, azurite_connection_string("127.0.0.1", AZURITE_TABLE_PORT))
+        print(f"storage: the Azurite table service already running on port {AZURITE_TABLE_PORT}", flush=True)
+        return None
+    port = AZURITE_TABLE_PORT
+    if not _port_free(port):
+        port = free_port()
+        print(f"storage: port {AZURITE_TABLE_PORT} is taken by something that is not Azurite's table service; "
+              f"starting Azurite on port {port}", flush=True)
     azurite = Azurite.start(AZURITE_DIR, port=port)
-    env["AzureWebJobsStorage"] = azurite.connection_string
+    _use_storage(env, azurite.connection_string)
     print(f"storage: Azurite table service on port {port}, data in {AZURITE_DIR}", flush=True)
     return azurite
+
+
+def _use_storage(env: dict[str, str], connection_string: str) -> None:
+    env.pop("SWITCHBOARD_STORAGE_CONNECTION_STRING", None)
+    env["AzureWebJobsStorage"] = connection_string
 
 
 def _port_free(port: int) -> bool:
@@ -118,11 +134,11 @@ def main(argv: list[str] | None = None) -> int:
     host = subprocess.Popen(command, cwd=REPO_ROOT, env=env, start_new_session=True)
     try:
         if _wait_ready(host, f"http://127.0.0.1:{port}/admin/host/status"):
-            base = "/".join(p for p in (f"http://localhost:{port}", route_prefix(script_root)) if p)
+            root = "/".join(p for p in (f"http://localhost:{port}", route_prefix(script_root)) if p)
             print(
-                f"\nSwitchboard is running at {base}\n"
+                f"\nSwitchboard is running at {root}/\n"
                 f"function key: {key}\n"
-                f'try: curl -H "x-functions-key: {key}" {base}/health\n'
+                f"try: curl {root}/api/health\n"
                 "Ctrl-C stops it.\n",
                 flush=True,
             )

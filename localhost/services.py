@@ -196,11 +196,7 @@ class Azurite(_Service):
         self._process = process
         self.host = host
         self.port = port
-        self.connection_string = (
-            "DefaultEndpointsProtocol=http;"
-            f"AccountName={AZURITE_ACCOUNT};AccountKey={AZURITE_KEY};"
-            f"TableEndpoint=http://{host}:{port}/{AZURITE_ACCOUNT};"
-        )
+        self.connection_string = azurite_connection_string(host, port)
 
     @classmethod
     def start(cls, data_dir: Path, port: int | None = None, host: str = "127.0.0.1") -> Azurite:
@@ -291,6 +287,28 @@ class LocalHost(_Service):
             START_TIMEOUT,
         )
         return cls(process, port, key)
+
+
+def azurite_connection_string(host: str, port: int) -> str:
+    return (
+        "DefaultEndpointsProtocol=http;"
+        f"AccountName={AZURITE_ACCOUNT};AccountKey={AZURITE_KEY};"
+        f"TableEndpoint=http://{host}:{port}/{AZURITE_ACCOUNT};"
+    )
+
+
+def serves_azurite_tables(host: str, port: int) -> bool:
+    """Whether Azurite's Table service answers on ``host:port`` (it names itself in every
+    answer's Server header, an unsigned request's 403 included)."""
+    request = urllib.request.Request(f"http://{host}:{port}/{AZURITE_ACCOUNT}/Tables")
+    try:
+        with urllib.request.urlopen(request, timeout=2) as response:
+            server = response.headers.get("Server", "")
+    except urllib.error.HTTPError as exc:
+        server = exc.headers.get("Server", "")
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+    return server.startswith("Azurite-Table/")
 
 
 def http_ok(url: str) -> bool:

@@ -7,6 +7,7 @@ in the repositories, nowhere else.
 
 from __future__ import annotations
 
+import logging
 import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence
@@ -17,13 +18,25 @@ from azure.core.exceptions import (
     ServiceRequestError,
     ServiceResponseError,
 )
-from azure.core.pipeline import PipelineRequest
+from azure.core.pipeline import PipelineRequest, PipelineResponse
 from azure.data.tables import TableClient, TableServiceClient
 
 from config import Settings
 from conversations.errors import ConfigurationError, StorageUnavailable
 
+log = logging.getLogger(__name__)
+
 _TRANSIENT_STATUS = {408, 429, 500, 502, 503, 504}
+# Storage refusing the app's own credentials: nothing a caller did, and over once an
+# operator mends the setting, so it is answered like an outage (503), not as a 500.
+_REFUSED_STATUS = {401, 403}
+# Every answer of Table storage (and Azurite) carries this header; an answer without it
+# comes from some other program on that address.
+_TABLE_STORAGE_HEADER = "x-ms-request-id"
+
+
+class NotTableStorage(Exception):
+    """The storage endpoint answered, but not as Table storage does."""
 
 
 RequestHook = Callable[[PipelineRequest], None]
@@ -41,6 +54,7 @@ def build_service_client(settings: Settings, request_hooks: Sequence[RequestHook
         "retry_backoff_factor": 0.3,
         "connection_timeout": 5,
         "read_timeout": 20,
+        "raw_response_hook": _require_table_storage,
     }
     if request_hooks:
         def each(request: PipelineRequest) -> None:
@@ -58,6 +72,12 @@ def build_service_client(settings: Settings, request_hooks: Sequence[RequestHook
         "no storage configured: set AzureWebJobsStorage (or SWITCHBOARD_STORAGE_CONNECTION_STRING) "
         "to a connection string, or SWITCHBOARD_TABLES_ENDPOINT for identity-based access"
     )
+
+
+def _require_table_storage(response: PipelineResponse) -> None:
+    """Refuse an answer that Table storage did not give (see NotTableStorage)."""
+    if _TABLE_STORAGE_HEADER not in response.http_response.headers:
+        raise NotTableStorage(f"HTTP {response.http_response.status_code} without {_TABLE_STORAGE_HEADER}")
 
 
 class TableStorage:
@@ -100,10 +120,17 @@ def is_transient(exc: BaseException) -> bool:
 
 @contextmanager
 def translated() -> Iterator[None]:
-    """Turn a storage failure that may pass into StorageUnavailable (answered as 503)."""
+    """Turn a storage failure that may pass into StorageUnavailable (answered as 503): an
+    outage, storage refusing the app's credentials, or an endpoint that is not Table storage."""
     try:
         yield
+    except NotTableStorage as exc:
+        log.error("the storage endpoint is not Table storage (%s); check the connection string", exc)
+        raise StorageUnavailable("storage is unavailable, try again") from exc
     except (ServiceRequestError, ServiceResponseError, HttpResponseError) as exc:
         if is_transient(exc):
+            raise StorageUnavailable("storage is unavailable, try again") from exc
+        if isinstance(exc, HttpResponseError) and exc.status_code in _REFUSED_STATUS:
+            log.error("storage refused the app's credentials (HTTP %s)", exc.status_code)
             raise StorageUnavailable("storage is unavailable, try again") from exc
         raise

@@ -1,0 +1,80 @@
+"""Storage that answers but is not Table storage (some other program on Azurite's port)
+is an outage: every request answers 503 storage_unavailable, and `make run` starts an
+Azurite of its own instead of reusing that port."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import requests
+
+from localhost import run
+from localhost.services import Azurite, LocalHost, azurite_connection_string
+from tests.support.recorder import Recorder, recording
+
+
+@pytest.fixture(scope="module")
+def foreign() -> Iterator[Recorder]:
+    """An HTTP server that answers everything, as a web server on port 10002 would."""
+    with recording() as recorder:
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+            recorder.on(method, r"/.*", (404, {"message": "Unsupported method"}))
+        yield recorder
+
+
+@pytest.fixture(scope="module")
+def host(foreign, sealing_key) -> Iterator[LocalHost]:
+    port = int(foreign.base_url.rsplit(":", 1)[1])
+    service = LocalHost.start({"AzureWebJobsStorage": azurite_connection_string("127.0.0.1", port),
+                               "SWITCHBOARD_SEALING_KEY": sealing_key, "PUBLIC_BASE_URL": ""})
+    yield service
+    service.stop()
+
+
+@pytest.mark.parametrize("method,path", [
+    ("GET", "/api/health"), ("GET", "/api/admin/accounts"), ("GET", "/api/admin/accounts/" + "a" * 32),
+    ("POST", "/api/twilio/" + "a" * 32 + "/inbound"), ("GET", "/api/conversations"),
+])
+def test_every_call_is_an_outage_not_a_500(host, method, path):
+    answer = requests.request(method, host.base_url + path, headers={"x-functions-key": host.key}, timeout=30)
+    assert answer.status_code == 503, answer.text
+    body = answer.json()
+    assert body.get("reason") == "storage_unavailable" or body["error"]["code"] == "storage_unavailable"
+
+
+def test_make_run_starts_its_own_azurite_when_the_port_is_not_azurite(foreign, tmp_path: Path, monkeypatch,
+                                                                       capsys):
+    taken = int(foreign.base_url.rsplit(":", 1)[1])
+    monkeypatch.setattr(run, "AZURITE_TABLE_PORT", taken)
+    monkeypatch.setattr(run, "AZURITE_DIR", tmp_path / "azurite")
+    env = {"AzureWebJobsStorage": "UseDevelopmentStorage=true"}
+    azurite = run._start_storage(env)
+    try:
+        assert azurite is not None and azurite.port != taken
+        assert env["AzureWebJobsStorage"] == azurite.connection_string
+        assert f"port {taken} is taken by something that is not Azurite" in capsys.readouterr().out
+    finally:
+        azurite.stop()
+
+
+def test_make_run_reuses_an_azurite_already_on_the_port(tmp_path: Path, monkeypatch):
+    with Azurite.start(tmp_path / "theirs") as theirs:
+        monkeypatch.setattr(run, "AZURITE_TABLE_PORT", theirs.port)
+        env = {"AzureWebJobsStorage": "UseDevelopmentStorage=true"}
+        assert run._start_storage(env) is None
+        assert env["AzureWebJobsStorage"] == theirs.connection_string
+
+
+def test_storage_refusing_the_apps_key_is_an_outage_too(azurite, sealing_key):
+    wrong_key = azurite.connection_string.replace("AccountKey=Eby8", "AccountKey=Xby8")
+    service = LocalHost.start({"AzureWebJobsStorage": wrong_key, "SWITCHBOARD_SEALING_KEY": sealing_key})
+    try:
+        health = requests.get(service.base_url + "/api/health", timeout=30)
+        listed = requests.get(service.base_url + "/api/admin/accounts", headers={"x-functions-key": service.key},
+                              timeout=30)
+    finally:
+        service.stop()
+    assert (health.status_code, health.json()["reason"]) == (503, "storage_unavailable")
+    assert (listed.status_code, listed.json()["error"]["code"]) == (503, "storage_unavailable")
