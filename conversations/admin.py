@@ -23,6 +23,7 @@ from storage.workstreams import NUMBER_CLAIM, WorkstreamStore
 ACCOUNT_NUMBER = "account-number"
 NUMBER_TYPES = ("long_code", "short_code", "toll_free")
 MAX_AUTO_CLOSE_MINUTES = 30 * 24 * 60
+MAX_ADDRESSES = 100  # numbers or channels per account
 _ACCOUNT_FIELDS = ("name", "channel", "provider", "credentials", "numbers", "channels")
 _WORKSTREAM_FIELDS = ("name", "channel", "account_id", "number", "auto_close_after_minutes", "templates",
                       *SETTINGS_FIELDS)
@@ -248,7 +249,7 @@ def _addresses(provider: ProviderSpec, channel: str, body: dict[str, Any],
 
 def _channels(value: Any) -> tuple[ChannelRegistration, ...]:
     channels: list[ChannelRegistration] = []
-    for prefix, item in objects(value, "channels", ("name", "channel_id", "number")):
+    for prefix, item in objects(value, "channels", ("name", "channel_id", "number"), at_most=MAX_ADDRESSES):
         name = text(item, "name", prefix=prefix)
         raw = item.get("channel_id")
         try:
@@ -268,7 +269,7 @@ def _channels(value: Any) -> tuple[ChannelRegistration, ...]:
 def _numbers(value: Any, short_codes: bool) -> tuple[Number, ...]:
     """The account's numbers (WhatsApp senders are phone numbers, never short codes)."""
     numbers: list[Number] = []
-    for prefix, item in objects(value, "numbers", ("number", "type", "description")):
+    for prefix, item in objects(value, "numbers", ("number", "type", "description"), at_most=MAX_ADDRESSES):
         kind = choice(item, "type", [t for t in NUMBER_TYPES if short_codes or t != "short_code"], prefix)
         raw = item.get("number")
         number = (parse_short_code(raw, prefix + "number") if kind == "short_code"

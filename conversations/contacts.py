@@ -15,6 +15,7 @@ from storage.contacts import ContactStore
 
 _FIELDS = ("mobile_phone", "name", "fields")
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+MAX_FIELDS, MAX_FIELD_VALUE = 50, 1000  # a contact stays well inside one table entity
 
 
 class ContactAdmin:
@@ -87,9 +88,11 @@ def _phone(value: Any) -> str:
 def _free_fields(value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
         raise ValidationFailed("fields", "must be an object of names to text values")
+    if len(value) > MAX_FIELDS:
+        raise ValidationFailed("fields", f"must hold at most {MAX_FIELDS} fields")
     for name, item in value.items():
         if not _FIELD_NAME.match(name):
             raise ValidationFailed(f"fields.{name}", "names must be letters, digits and _ (starting with a letter)")
-        if not isinstance(item, str) or len(item) > 1000:
-            raise ValidationFailed(f"fields.{name}", "must be text of at most 1000 characters")
+        if not isinstance(item, str) or len(item) > MAX_FIELD_VALUE:
+            raise ValidationFailed(f"fields.{name}", f"must be text of at most {MAX_FIELD_VALUE} characters")
     return dict(value)

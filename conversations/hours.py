@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from conversations.errors import ValidationFailed
 
+MAX_TIME_ZONE = 64  # the longest IANA name is 32 characters
+MAX_INTERVALS, MAX_CLOSURES = 50, 400
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -67,18 +69,18 @@ def parse_hours(value: Any, field: str = "operating_hours") -> OperatingHours | 
         raise ValidationFailed(f"{field}.{sorted(unknown)[0]}", "is not a known field")
     zone = value.get("time_zone")
     try:
-        if not isinstance(zone, str) or not zone:
+        if not isinstance(zone, str) or not 0 < len(zone) <= MAX_TIME_ZONE:
             raise ZoneInfoNotFoundError(zone)
         ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a key no file system can name
         raise ValidationFailed(f"{field}.time_zone", "must be an IANA time zone, e.g. America/Los_Angeles") from exc
     weekly = value.get("weekly", [])
-    if not isinstance(weekly, list):
-        raise ValidationFailed(f"{field}.weekly", "must be a list of {day, open, close}")
+    if not isinstance(weekly, list) or len(weekly) > MAX_INTERVALS:
+        raise ValidationFailed(f"{field}.weekly", f"must be a list of at most {MAX_INTERVALS} {{day, open, close}}")
     intervals = tuple(_interval(item, f"{field}.weekly[{i}]") for i, item in enumerate(weekly))
     closures = value.get("closures", [])
-    if not isinstance(closures, list):
-        raise ValidationFailed(f"{field}.closures", "must be a list of dates (YYYY-MM-DD)")
+    if not isinstance(closures, list) or len(closures) > MAX_CLOSURES:
+        raise ValidationFailed(f"{field}.closures", f"must be a list of at most {MAX_CLOSURES} dates (YYYY-MM-DD)")
     return OperatingHours(zone, intervals, frozenset(_date(d, f"{field}.closures[{i}]") for i, d in enumerate(closures)))
 
 

@@ -9,6 +9,7 @@ and audio carries no caption; Twilio MMS carries up to ten; ACS and TeleSign SMS
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from conversations.errors import Conflict, Forbidden, ValidationFailed
@@ -55,6 +56,21 @@ def check_agent_attachments(settings: WorkstreamSettings | None) -> None:
         raise Forbidden("this workstream does not allow agents to send attachments", code="attachments_disabled")
 
 
+# A MIME type as HTTP allows it (RFC 9110 tokens), parameters dropped: what a provider
+# reports is stored and later served as a header, so nothing else may pass.
+_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,63}"
+_MEDIA_TYPE = re.compile(f"{_TOKEN}/{_TOKEN}")
+UNKNOWN_MEDIA_TYPE = "application/octet-stream"
+
+
+def media_type(value: object) -> str | None:
+    """``value`` as a bare ``type/subtype`` in lower case, or None when it is not one."""
+    if not isinstance(value, str):
+        return None
+    bare = value.split(";", 1)[0].strip().lower()
+    return bare if _MEDIA_TYPE.fullmatch(bare) else None
+
+
 def media_kind(content_type: str) -> str:
     """image, video, audio or document, as WhatsApp sorts attachments."""
     major = content_type.split("/", 1)[0].lower()
@@ -82,12 +98,12 @@ def check_media(provider: str, channel: str, body: str, media: tuple[Media, ...]
 def parse_media(value: object) -> tuple[Media, ...]:
     """Attachments as an agent gives them: [{"url": "https://...", "content_type": "image/png"}]."""
     media: list[Media] = []
-    for prefix, item in objects(value, "media", ("url", "content_type")):
+    for prefix, item in objects(value, "media", ("url", "content_type"), at_most=max(MAX_ATTACHMENTS.values())):
         url = text(item, "url", max_length=2048, prefix=prefix)
         if not url.startswith("https://") and not url.startswith("http://"):
             raise ValidationFailed(prefix + "url", "must be a public http(s) URL the provider can fetch")
-        content_type = text(item, "content_type", max_length=100, prefix=prefix)
-        if "/" not in content_type:
+        content_type = media_type(text(item, "content_type", max_length=127, prefix=prefix))
+        if content_type is None:
             raise ValidationFailed(prefix + "content_type", "must be a MIME type such as image/jpeg")
-        media.append(Media(url=url, content_type=content_type.lower()))
+        media.append(Media(url=url, content_type=content_type))
     return tuple(media)

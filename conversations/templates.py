@@ -44,10 +44,9 @@ def parse_templates(value: Any) -> tuple[Template, ...]:
     Twilio, the optional "content_sid" of the same template in Twilio's Content API."""
     if not isinstance(value, list):
         raise ValidationFailed("templates", "must be a list")
-    if len(value) > MAX_TEMPLATES:
-        raise ValidationFailed("templates", f"must hold at most {MAX_TEMPLATES} templates")
     templates: list[Template] = []
-    for prefix, item in objects(value, "templates", ("name", "language", "text", "content_sid"), allow_empty=True):
+    for prefix, item in objects(value, "templates", ("name", "language", "text", "content_sid"), at_most=MAX_TEMPLATES,
+                                allow_empty=True):
         name = text(item, "name", max_length=512, prefix=prefix)
         if not re.fullmatch(r"[a-z0-9_]+", name):
             raise ValidationFailed(prefix + "name", "must be the approved template's name: lower case letters, "

@@ -3,17 +3,50 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Iterable, Iterator, Mapping
 
 from conversations.errors import BadRequest, ValidationFailed
 
 
-def parse_json(raw: bytes, what: str) -> Any:
-    """``raw`` as JSON; BadRequest (400) when it is not, or nests too deeply to read."""
+# JSON may escape half of a UTF-16 surrogate pair on its own ("\ud800"): that is no text,
+# and nothing downstream (storage, a provider's API) can encode it.
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def parse_json(raw: bytes, what: str, *, lone_surrogates: str = "refuse") -> Any:
+    """``raw`` as JSON; BadRequest (400) when it is not, or nests too deeply to read.
+
+    A string holding a lone surrogate is refused (422 naming its field) or, for payloads
+    a provider signed (``lone_surrogates="replace"``), kept with U+FFFD in its place.
+    """
     try:
-        return json.loads(raw)
+        value = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise BadRequest(f"{what} is not valid JSON") from exc
+    if not _ESCAPED_SURROGATE.search(raw):  # the usual case: nothing to look for
+        return value
+    try:
+        return _without_surrogates(value, "", lone_surrogates == "replace")
+    except RecursionError as exc:
+        raise BadRequest(f"{what} nests too deeply to read") from exc
+
+
+def _without_surrogates(value: Any, path: str, replace: bool) -> Any:
+    if isinstance(value, str):
+        if not _SURROGATE.search(value):
+            return value
+        if not replace:
+            raise ValidationFailed(path or "body", "holds an unpaired UTF-16 surrogate (\\ud800-\\udfff), "
+                                                   "which is not text")
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_surrogates(v, f"{path}[{i}]", replace) for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        return {_without_surrogates(k, path, replace): _without_surrogates(v, f"{path}.{k}" if path else str(k), replace)
+                for k, v in value.items()}
+    return value
 
 
 def require_object(body: Any) -> dict[str, Any]:
@@ -61,12 +94,14 @@ def whole_number(body: Mapping[str, Any], name: str, *, minimum: int, maximum: i
     return value
 
 
-def objects(value: Any, field: str, allowed: Iterable[str], *, allow_empty: bool = False,
+def objects(value: Any, field: str, allowed: Iterable[str], *, at_most: int, allow_empty: bool = False,
             ) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Each item of a list of objects, with the prefix (``field[i].``) that names its
-    fields in errors; unknown fields are refused."""
+    """Each item of a list of at most ``at_most`` objects, with the prefix (``field[i].``)
+    that names its fields in errors; unknown fields are refused."""
     if not isinstance(value, list) or not (value or allow_empty):
         raise ValidationFailed(field, "must be a list" if allow_empty else "must be a non-empty list")
+    if len(value) > at_most:
+        raise ValidationFailed(field, f"must hold at most {at_most} items")
     allowed = tuple(allowed)
     for i, item in enumerate(value):
         if not isinstance(item, dict):

@@ -17,6 +17,9 @@ FIELDS = ("language", "operating_hours", "allow_automated_messages", "automated_
           "survey", "queues", "default_queue", "routing_rules")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 MAX_TEXT = 1600
+# Bounds that keep a whole workstream inside one table entity (1 MiB), whatever it holds.
+MAX_QUEUES, MAX_QUEUE_NAME = 50, 100
+MAX_URL = 2048
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,9 @@ def parse_settings(body: Mapping[str, Any], current: WorkstreamSettings = Workst
         value = body["queues"]
         if not isinstance(value, list) or not all(isinstance(q, str) and q.strip() for q in value):
             raise ValidationFailed("queues", "must be a list of queue names")
+        if len(value) > MAX_QUEUES or any(len(q) > MAX_QUEUE_NAME for q in value):
+            raise ValidationFailed("queues", f"must hold at most {MAX_QUEUES} names of at most {MAX_QUEUE_NAME} "
+                                             "characters each")
         if len(set(value)) != len(value):
             raise ValidationFailed("queues", "names a queue twice")
         s = replace(s, queues=tuple(value))
@@ -146,8 +152,8 @@ def _survey(value: Any) -> Survey:
     if "{{link}}" not in text:
         raise ValidationFailed("survey.text", "must contain the {{link}} placeholder")
     url = value.get("url")
-    if not isinstance(url, str) or not re.match(r"^https?://\S+$", url):
-        raise ValidationFailed("survey.url", "must be an http(s) URL")
+    if not isinstance(url, str) or not re.match(r"^https?://\S+$", url) or len(url) > MAX_URL:
+        raise ValidationFailed("survey.url", f"must be an http(s) URL of at most {MAX_URL} characters")
     if len(text.replace("{{link}}", url)) > MAX_TEXT:
         raise ValidationFailed("survey.text", f"with the link filled in must be at most {MAX_TEXT} characters")
     return Survey(True, text, url)

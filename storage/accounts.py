@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from azure.core import MatchConditions
@@ -12,8 +11,9 @@ from azure.data.tables import UpdateMode
 from conversations.errors import Conflict, NotFound
 from conversations.models import Account, ChannelRegistration, Number
 from storage.cache import TtlCache
+from storage.columns import get_json, put_json
 from storage.client import TableStorage, translated
-from storage.keys import is_record_id
+from conversations.concurrency import is_record_id
 from storage.sealing import Sealer
 
 PARTITION = "account"
@@ -59,6 +59,8 @@ class AccountStore:
                                           match_condition=MatchConditions.IfNotModified)
         except ResourceModifiedError as exc:
             raise Conflict("the account changed while it was being updated; read it again and retry") from exc
+        except ResourceNotFoundError as exc:
+            raise NotFound(f"account {account.id} was deleted while it was being updated") from exc
         finally:
             self._cache.forget(account.id)
 
@@ -81,19 +83,18 @@ class AccountStore:
         return self._to_account(row), row.metadata["etag"]
 
     def _to_entity(self, a: Account) -> dict[str, Any]:
-        return {
+        entity = {
             "PartitionKey": PARTITION, "RowKey": a.id, "Name": a.name, "Channel": a.channel, "Provider": a.provider,
-            "Credentials": self._sealer.seal(a.credentials),
-            "Numbers": json.dumps([n.to_dict() for n in a.numbers]),
-            "Channels": json.dumps([c.to_dict() for c in a.channels]),
-            "CreatedAt": a.created_at, "UpdatedAt": a.updated_at,
+            "Credentials": self._sealer.seal(a.credentials), "CreatedAt": a.created_at, "UpdatedAt": a.updated_at,
         }
+        put_json(entity, "Numbers", [n.to_dict() for n in a.numbers])
+        return put_json(entity, "Channels", [c.to_dict() for c in a.channels])
 
     def _to_account(self, e: dict[str, Any]) -> Account:
         return Account(
             id=e["RowKey"], name=e["Name"], channel=e["Channel"], provider=e["Provider"],
             credentials=self._sealer.unseal(e["Credentials"]),
-            numbers=tuple(Number(**n) for n in json.loads(e["Numbers"])),
-            channels=tuple(ChannelRegistration(**c) for c in json.loads(e.get("Channels") or "[]")),
+            numbers=tuple(Number(**n) for n in get_json(e, "Numbers", [])),
+            channels=tuple(ChannelRegistration(**c) for c in get_json(e, "Channels", [])),
             created_at=e["CreatedAt"], updated_at=e["UpdatedAt"],
         )

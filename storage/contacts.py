@@ -3,18 +3,18 @@ claim in the directory)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any, ContextManager, Iterable
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import UpdateMode
 
-from conversations.errors import Conflict
+from conversations.errors import Conflict, NotFound
 from conversations.models import Contact
+from storage.columns import get_json, put_json
 from storage.client import TableStorage, translated
 from storage.directory import Directory
-from storage.keys import is_record_id
+from conversations.concurrency import is_record_id
 
 PARTITION = "contact"
 PHONE_CLAIM = "contact-phone"
@@ -68,6 +68,8 @@ class ContactStore:
                                           match_condition=MatchConditions.IfNotModified)
         except ResourceModifiedError as exc:
             raise Conflict("the contact changed while it was being updated; read it again and retry") from exc
+        except ResourceNotFoundError as exc:
+            raise NotFound(f"contact {contact.id} was deleted while it was being updated") from exc
 
     def delete(self, contact_id: str) -> None:
         with translated():
@@ -78,10 +80,10 @@ class ContactStore:
 
 
 def _to_entity(c: Contact) -> dict[str, Any]:
-    return {"PartitionKey": PARTITION, "RowKey": c.id, "MobilePhone": c.mobile_phone, "Name": c.name,
-            "Fields": json.dumps(c.fields), "CreatedAt": c.created_at, "UpdatedAt": c.updated_at}
+    return put_json({"PartitionKey": PARTITION, "RowKey": c.id, "MobilePhone": c.mobile_phone, "Name": c.name,
+                     "CreatedAt": c.created_at, "UpdatedAt": c.updated_at}, "Fields", c.fields)
 
 
 def _to_contact(e: dict[str, Any]) -> Contact:
     return Contact(id=e["RowKey"], mobile_phone=e["MobilePhone"], name=e.get("Name") or "",
-                   fields=json.loads(e.get("Fields") or "{}"), created_at=e["CreatedAt"], updated_at=e["UpdatedAt"])
+                   fields=get_json(e, "Fields", {}), created_at=e["CreatedAt"], updated_at=e["UpdatedAt"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from azure.core import MatchConditions
@@ -13,9 +12,10 @@ from conversations.errors import Conflict, NotFound
 from conversations.models import Template, Workstream
 from conversations.workstream_settings import parse_settings
 from storage.cache import TtlCache
+from storage.columns import get_json, put_json
 from storage.client import TableStorage, translated
 from storage.directory import Directory
-from storage.keys import is_record_id
+from conversations.concurrency import is_record_id
 
 PARTITION = "workstream"
 NUMBER_CLAIM = "workstream-number"
@@ -66,6 +66,8 @@ class WorkstreamStore:
                                           match_condition=MatchConditions.IfNotModified)
         except ResourceModifiedError as exc:
             raise Conflict("the workstream changed while it was being updated; read it again and retry") from exc
+        except ResourceNotFoundError as exc:
+            raise NotFound(f"workstream {w.id} was deleted while it was being updated") from exc
         finally:
             self._forget(w)
             self._cache.forget(("number", previous_number))
@@ -94,18 +96,19 @@ class WorkstreamStore:
 
 
 def _to_entity(w: Workstream) -> dict[str, Any]:
-    return {
+    entity = {
         "PartitionKey": PARTITION, "RowKey": w.id, "Name": w.name, "Channel": w.channel, "AccountId": w.account_id,
-        "Number": w.number, "AutoCloseMinutes": w.auto_close_after_minutes, "Settings": json.dumps(w.settings.to_dict()),
-        "Templates": json.dumps([t.to_dict() for t in w.templates]),
+        "Number": w.number, "AutoCloseMinutes": w.auto_close_after_minutes,
         "CreatedAt": w.created_at, "UpdatedAt": w.updated_at,
     }
+    put_json(entity, "Settings", w.settings.to_dict())
+    return put_json(entity, "Templates", [t.to_dict() for t in w.templates])
 
 
 def _to_workstream(e: dict[str, Any]) -> Workstream:
     return Workstream(
         id=e["RowKey"], name=e["Name"], channel=e["Channel"], account_id=e["AccountId"], number=e["Number"],
         auto_close_after_minutes=int(e["AutoCloseMinutes"]), created_at=e["CreatedAt"], updated_at=e["UpdatedAt"],
-        settings=parse_settings(json.loads(e.get("Settings") or "{}")),
-        templates=tuple(Template(**t) for t in json.loads(e.get("Templates") or "[]")),
+        settings=parse_settings(get_json(e, "Settings", {})),
+        templates=tuple(Template(**t) for t in get_json(e, "Templates", [])),
     )
