@@ -15,7 +15,8 @@ from datetime import datetime, timezone
 from channels.base import InboundMessage, StatusUpdate
 from channels.eventgrid import Data, Event
 from conversations.models import Account, Media
-from conversations.phone import normalise_address
+from conversations.phone import normalise_address, possible_customer
+from conversations.policies import UNKNOWN_MEDIA_TYPE, media_type
 
 PROVIDER = "acs"
 
@@ -26,6 +27,7 @@ SMS_REPORT = "Microsoft.Communication.SMSDeliveryReportReceived"
 EVENTS_BY_CHANNEL = {"whatsapp": (MESSAGE_RECEIVED, MESSAGE_STATUS), "sms": (SMS_RECEIVED, SMS_REPORT)}
 
 _MEDIA_TYPES = ("image", "document", "video", "audio", "sticker")
+MAX_CAPTION, MAX_FILE_NAME, MAX_MEDIA_ID = 1024, 255, 255  # WhatsApp's own limits are lower
 
 
 class SkippedEvent(Exception):
@@ -91,9 +93,9 @@ class AdvancedMessageReceived:
         body = data.text("content")
         section = data.section("media")
         if section.text("id"):
-            media = (Media(url="", content_type=section.text("mimeType") or "application/octet-stream",
-                           media_id=section.text("id"), caption=section.text("caption") or None,
-                           file_name=section.text("fileName") or None),)
+            media = (Media(url="", content_type=media_type(section.text("mimeType")) or UNKNOWN_MEDIA_TYPE,
+                           media_id=section.text("id")[:MAX_MEDIA_ID], caption=section.text("caption")[:MAX_CAPTION] or None,
+                           file_name=section.text("fileName")[:MAX_FILE_NAME] or None),)
             body = body or section.text("caption")
         if not body:
             body = _readable(kind, data)
@@ -102,8 +104,8 @@ class AdvancedMessageReceived:
                    received_timestamp(data))
 
     def to_inbound(self, account: Account) -> InboundMessage:
-        if not self.from_:
-            raise SkippedEvent("the message names no sender (neither from nor fromBSUID)")
+        if not possible_customer(self.from_, user_ids=True):
+            raise SkippedEvent("the message names no possible sender (in from or fromBSUID)")
         return InboundMessage(
             provider=PROVIDER, account_id=account.id, provider_message_id=self.message_id,
             business=business_channel(account, self.to), customer=self.from_, body=self.body, media=self.media,
@@ -135,6 +137,8 @@ def whatsapp_status(event: Event, account: Account) -> StatusUpdate:
     error = data.section("error")
     if not data.text("messageId") or not data.text("status"):
         raise SkippedEvent("the status update names no messageId or status")
+    if not possible_customer(whatsapp_user(data, "to"), user_ids=True):
+        raise SkippedEvent("the status update names no possible recipient")
     return StatusUpdate(
         provider=PROVIDER, account_id=account.id, provider_message_id=data.text("messageId"),
         status=data.text("status").lower(), business=business_channel(account, data.text("from")),
@@ -160,8 +164,8 @@ class SmsReceived:
     def to_inbound(self, account: Account) -> InboundMessage:
         if not account.owns(self.to):
             raise SkippedEvent("the To number is not one of this account's numbers")
-        if not self.from_:
-            raise SkippedEvent("the SMS names no sender")
+        if not possible_customer(self.from_):
+            raise SkippedEvent("the SMS names no possible sender")
         return InboundMessage(provider=PROVIDER, account_id=account.id, provider_message_id=self.message_id,
                               business=self.to, customer=self.from_, body=self.message, received_at=self.received_at)
 
@@ -175,6 +179,8 @@ def sms_report(event: Event, account: Account) -> StatusUpdate:
     status = data.text("deliveryStatus").lower()
     if not data.text("messageId") or not status:
         raise SkippedEvent("the delivery report names no messageId or deliveryStatus")
+    if not possible_customer(normalise_address(data.text("to"))):
+        raise SkippedEvent("the delivery report names no possible recipient")
     failed = status != "delivered"
     return StatusUpdate(
         provider=PROVIDER, account_id=account.id, provider_message_id=data.text("messageId"), status=status,

@@ -8,6 +8,8 @@ https, which would rule out local contract tests against an http mock).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import threading
 import uuid
@@ -38,14 +40,20 @@ ACCEPTED = "accepted"  # ACS answered 202: taken for delivery; Event Grid report
 
 
 def acs_endpoint(connection_string: str) -> tuple[str, str] | None:
-    """(endpoint, access key) of an ACS connection string, or None when it is not one."""
+    """(endpoint, access key) of an ACS connection string, or None when it is not one: the
+    endpoint an http(s) URL with a host, the key base64 (the HMAC signature decodes it)."""
     parts = {}
     for element in connection_string.split(";"):
         key, _, value = element.strip().partition("=")
         parts[key.lower()] = value
     endpoint, key = parts.get("endpoint", "").rstrip("/"), parts.get("accesskey", "")
-    split = urlsplit(endpoint)
-    if split.scheme not in ("http", "https") or not split.netloc or not key:
+    try:
+        split = urlsplit(endpoint)
+        split.port  # noqa: B018 - raises ValueError for a port that is not a number
+        decoded = base64.b64decode(key, validate=True)
+    except (ValueError, binascii.Error):
+        return None
+    if split.scheme not in ("http", "https") or not split.hostname or not decoded:
         return None
     return endpoint, key
 

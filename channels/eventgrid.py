@@ -66,7 +66,7 @@ class Event:
 
 def parse_events(body: bytes) -> list[Event]:
     """The events of one delivery; BadRequest (400, not retried) when it is not JSON."""
-    raw = parse_json(body, "the delivery")
+    raw = parse_json(body, "the delivery", lone_surrogates="replace")
     items = raw if isinstance(raw, list) else [raw]
     if len(items) > MAX_EVENTS:
         raise BadRequest(f"a delivery carries at most {MAX_EVENTS} events")

@@ -26,7 +26,7 @@ from telesign.messaging import MessagingClient
 from channels.base import InboundMessage, OutboundMessage, SendResult, StatusUpdate, Validation
 from conversations.errors import BadRequest, ProviderError, ProviderUnreachable
 from conversations.models import Account
-from conversations.phone import normalise_address
+from conversations.phone import normalise_address, possible_customer
 from conversations.validation import parse_json
 
 PROVIDER = "telesign"
@@ -88,7 +88,7 @@ class TeleSignInbound:
     def to_inbound(self, account_id: str) -> InboundMessage:
         return InboundMessage(
             provider=PROVIDER, account_id=account_id, provider_message_id=self.reference_id,
-            business=normalise_address(self.sender_id), customer=normalise_address(self.phone_number),
+            business=normalise_address(self.sender_id), customer=_customer(self.phone_number),
             body=self.mo_message, keyword=_ACTIONS.get((self.action or "").lower()),
         )
 
@@ -117,7 +117,7 @@ class TeleSignDeliveryReport:
         """The update to apply, or None for a report we cannot place or a status that says nothing."""
         business, sep, customer = (self.external_id or "").partition("|")
         status = status_of(self.code)
-        if not sep or not business or not customer or status is None:
+        if not sep or not business or not possible_customer(customer) or status is None:
             return None
         failed = status in ("failed", "undelivered")
         return StatusUpdate(
@@ -129,7 +129,7 @@ class TeleSignDeliveryReport:
 
 def parse_callback(raw_body: bytes) -> TeleSignInbound | TeleSignDeliveryReport | None:
     """An MO message, a delivery report, or None for another kind of notification."""
-    payload = parse_json(raw_body, "the callback body")
+    payload = parse_json(raw_body, "the callback body", lone_surrogates="replace")
     if not isinstance(payload, dict):
         raise BadRequest("the callback body must be a JSON object")
     if "user_response" in payload:
@@ -208,6 +208,13 @@ class TeleSignSender:
             raise ProviderError(f"TeleSign failed to answer (HTTP {response.status_code})",
                                 provider_code=code or str(response.status_code), http_status=response.status_code)
         return Validation(True, "TeleSign accepted a request signed with the customer ID and API key")
+
+
+def _customer(raw: str) -> str:
+    customer = normalise_address(raw)
+    if not possible_customer(customer):
+        raise BadRequest("user_response.phone_number is not a phone number")
+    return customer
 
 
 def _first_error(body: dict[str, Any]) -> tuple[str | None, str | None]:

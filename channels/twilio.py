@@ -26,7 +26,8 @@ from conversations.errors import (
     BadRequest, NotFound, ProviderError, ProviderOutsideWindow, ProviderRecipientOptedOut, ProviderUnreachable,
 )
 from conversations.models import Account, Media
-from conversations.phone import normalise_address
+from conversations.phone import normalise_address, possible_customer
+from conversations.policies import UNKNOWN_MEDIA_TYPE, media_type
 
 # The SDK logs request headers and parameters (message bodies among them) at INFO.
 logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
@@ -41,6 +42,7 @@ _REFUSALS: dict[int, type[ProviderError]] = {
 }
 MAX_PROFILE_NAME = 256
 MAX_MEDIA = 10  # Twilio delivers at most 10 attachments per message; NumMedia is not trusted beyond
+MAX_MEDIA_URL = 2048
 _CHUNK = 64 * 1024
 # Twilio's Advanced Opt-Out reading of a message (the OptOutType parameter) as our keywords.
 _OPT_OUT_TYPES = {"STOP": "stop", "START": "start", "HELP": "help"}
@@ -93,10 +95,7 @@ class TwilioInbound:
             count = int(form.first("NumMedia") or 0)
         except ValueError as exc:
             raise BadRequest("NumMedia must be a number") from exc
-        media = tuple(
-            Media(url=form.first(f"MediaUrl{i}"), content_type=form.first(f"MediaContentType{i}"))
-            for i in range(min(count, MAX_MEDIA)) if form.first(f"MediaUrl{i}")
-        )
+        media = tuple(_media(form, i) for i in range(min(count, MAX_MEDIA)) if form.first(f"MediaUrl{i}"))
         return cls(sid, form.first("From"), form.first("To"), form.first("Body"), media,
                    form.first("OptOutType").strip().upper() or None,
                    form.first("ProfileName").strip()[:MAX_PROFILE_NAME] or None)
@@ -110,10 +109,19 @@ class TwilioInbound:
     def to_inbound(self, account_id: str) -> InboundMessage:
         return InboundMessage(
             provider=PROVIDER, account_id=account_id, provider_message_id=self.message_sid,
-            business=normalise_address(self.to), customer=normalise_address(self.from_),
+            business=normalise_address(self.to), customer=_customer(self.from_, "From"),
             body=self.body, media=self.media, keyword=_OPT_OUT_TYPES.get(self.opt_out_type or ""),
             customer_name=self.profile_name,
         )
+
+
+def _media(form: Form, index: int) -> Media:
+    """Attachment ``index`` of a webhook; an impossible URL is refused (400), an unreadable
+    content type kept as application/octet-stream."""
+    url = form.first(f"MediaUrl{index}")
+    if len(url) > MAX_MEDIA_URL or not url.startswith(("https://", "http://")):
+        raise BadRequest(f"MediaUrl{index} must be an http(s) URL of at most {MAX_MEDIA_URL} characters")
+    return Media(url=url, content_type=media_type(form.first(f"MediaContentType{index}")) or UNKNOWN_MEDIA_TYPE)
 
 
 def status_from_form(form: Form, account_id: str) -> StatusUpdate:
@@ -126,7 +134,7 @@ def status_from_form(form: Form, account_id: str) -> StatusUpdate:
         raise BadRequest("From and To are required")
     return StatusUpdate(
         provider=PROVIDER, account_id=account_id, provider_message_id=sid, status=status,
-        business=normalise_address(form.first("From")), customer=normalise_address(form.first("To")),
+        business=normalise_address(form.first("From")), customer=_customer(form.first("To"), "To"),
         error_code=form.first("ErrorCode") or None, error_message=form.first("ErrorMessage") or None,
     )
 
@@ -194,7 +202,8 @@ class TwilioSender:
             response.close()
             raise ProviderError(f"Twilio answered HTTP {response.status_code} for the attachment",
                                 provider_code=str(response.status_code), http_status=response.status_code)
-        content_type = media.content_type or response.headers.get("Content-Type", "application/octet-stream")
+        content_type = (media_type(media.content_type) or media_type(response.headers.get("Content-Type"))
+                        or UNKNOWN_MEDIA_TYPE)
         return FetchedMedia(content_type=content_type, chunks=_chunks(response))
 
     def validate(self, account: Account) -> Validation:
@@ -213,6 +222,14 @@ class TwilioSender:
         if fetched.status != "active":
             return Validation(False, f"Twilio accepted the credentials, but account {fetched.sid} is {fetched.status}")
         return Validation(True, f"Twilio accepted the credentials of account {fetched.sid} ({fetched.status})")
+
+
+def _customer(raw: str, field: str) -> str:
+    """The customer's number; 400 for one no phone can have (Twilio does not retry a 4xx)."""
+    customer = normalise_address(raw)
+    if not possible_customer(customer):
+        raise BadRequest(f"{field} is not a phone number")
+    return customer
 
 
 def _address(account: Account, number: str) -> str:

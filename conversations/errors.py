@@ -100,5 +100,8 @@ class StorageUnavailable(SwitchboardError):
 
 
 class ConfigurationError(SwitchboardError):
-    status = 500
+    """The deployment (or one account) lacks a setting it needs: unavailable until an
+    operator sets it, so 503 rather than a 500."""
+
+    status = 503
     code = "configuration_error"

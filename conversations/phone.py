@@ -74,6 +74,18 @@ def _valid_e164(candidate: str, field: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+MAX_USER_ID = 64  # WhatsApp's business-scoped user ids are far shorter
+
+
+def possible_customer(address: str, *, user_ids: bool = False) -> bool:
+    """Whether a provider's (normalised) address for a customer can be one: a phone number
+    or short code, or where the channel hides numbers (``user_ids``) a short printable id."""
+    if is_e164(address) or (_SHORT_CODE.match(address) and address.isascii()):
+        return True
+    return (user_ids and 0 < len(address) <= MAX_USER_ID and address.isascii() and address.isprintable()
+            and " " not in address)
+
+
 def country_of(address: str) -> str | None:
     """The ISO region of an E.164 number (``US``, ``GB``), or None when unknown."""
     try:

@@ -23,8 +23,11 @@ NOT_SENT = "not_sent"  # ours: an automated message the rules held back; the rea
 
 
 
+MAX_STATUS = 40  # far above any provider's status name; a longer one is cut, not stored whole
+
+
 def normalise(status: str) -> str:
-    return status.strip().lower()
+    return status.strip().lower()[:MAX_STATUS]
 
 
 def supersedes(new: str, current: str | None) -> bool:

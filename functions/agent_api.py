@@ -9,8 +9,10 @@ import azure.functions as func
 from conversations.contacts import ContactAdmin
 from conversations.errors import ValidationFailed
 from conversations.models import STATES
-from conversations.policies import parse_media
+from conversations.policies import UNKNOWN_MEDIA_TYPE, media_type, parse_media
+from conversations.concurrency import is_record_id
 from conversations.validation import reject_unknown, require_object, text
+from conversations.workstream_settings import MAX_QUEUE_NAME
 from functions.http import handled, json_body, json_response, public_base_url
 from functions.views import conversation_view, message_view
 from functions.wiring import services
@@ -34,6 +36,10 @@ def list_conversations(req: func.HttpRequest) -> func.HttpResponse:
     if not re.fullmatch(r"[0-9]{1,4}", raw_limit) or not 1 <= int(raw_limit) <= MAX_LIMIT:
         raise ValidationFailed("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
     filters = {name: req.params.get(name) or "" for name in ("workstream_id", "queue")}
+    if filters["workstream_id"] and not is_record_id(filters["workstream_id"]):
+        raise ValidationFailed("workstream_id", "must be a workstream id (32 hexadecimal characters)")
+    if len(filters["queue"]) > MAX_QUEUE_NAME:
+        raise ValidationFailed("queue", f"must be a queue name of at most {MAX_QUEUE_NAME} characters")
     found = services().engine.list({**filters, "state": state or ""}, int(raw_limit))
     return json_response({"conversations": [conversation_view(c) for c in found]})
 
@@ -90,7 +96,9 @@ def send_template(req: func.HttpRequest) -> func.HttpResponse:
 def get_media(req: func.HttpRequest) -> func.HttpResponse:
     params = req.route_params
     fetched = services().engine.media(params["id"], params["message_id"], int(params["index"]))
-    return func.HttpResponse(b"".join(fetched.chunks), status_code=200, mimetype=fetched.content_type,
+    # Checked again here: attachments stored before content types were checked at the edge.
+    content_type = media_type(fetched.content_type) or UNKNOWN_MEDIA_TYPE
+    return func.HttpResponse(b"".join(fetched.chunks), status_code=200, mimetype=content_type,
                              headers={"Cache-Control": "private, no-store"})
 
 

@@ -28,6 +28,9 @@ from storage.client import TableStorage, translated
 from storage.keys import safe_key
 
 HEAD = "head"
+MAX_KEY_ID = 255  # provider ids (Twilio's are 34 characters) up to this length key their marker as they are
+MAX_STORED_ID = 1024  # what a message row keeps of a longer one; its marker still finds it
+MAX_ERROR_CODE, MAX_ERROR_MESSAGE = 100, 1000  # what a message keeps of a provider's error
 
 
 class ConcurrencyConflict(Exception):
@@ -66,7 +69,12 @@ def message_key(conversation_id: str, seq: int) -> str:
 
 
 def _marker_key(provider_message_id: str) -> str:
-    return f"p|{safe_key(provider_message_id)}"  # provider ids are escaped, not trusted
+    """Provider ids are escaped, not trusted; one too long for a key (1 KiB) is keyed by its
+    hash (``%H`` cannot come out of safe_key, which only writes ``%`` before hex digits)."""
+    key = safe_key(provider_message_id)
+    if len(key) > MAX_KEY_ID:
+        key = "%H" + hashlib.sha256(provider_message_id.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"p|{key}"
 
 
 class ThreadStore:
@@ -164,8 +172,8 @@ class ThreadStore:
         """
         row_key = message_key(message.conversation_id, message.seq)
         marker_key = _marker_key(provider_message_id)
-        update: dict[str, Any] = {"PartitionKey": pk, "RowKey": row_key, "ProviderMessageId": provider_message_id,
-                                  "Status": status}
+        update: dict[str, Any] = {"PartitionKey": pk, "RowKey": row_key,
+                                  "ProviderMessageId": provider_message_id[:MAX_STORED_ID], "Status": status}
         marker = {"PartitionKey": pk, "RowKey": marker_key, "Kind": "marker", "MessageRowKey": row_key}
         with translated():
             try:
@@ -197,7 +205,8 @@ class ThreadStore:
         with translated():
             self._table.update_entity(
                 {"PartitionKey": pk, "RowKey": message_key(message.conversation_id, message.seq),
-                 "Status": "failed", "ErrorCode": error_code, "ErrorMessage": error_message[:1000]},
+                 "Status": "failed", "ErrorCode": _bounded(error_code, MAX_ERROR_CODE),
+                 "ErrorMessage": _bounded(error_message, MAX_ERROR_MESSAGE)},
                 mode=UpdateMode.MERGE,
             )
 
@@ -205,6 +214,7 @@ class ThreadStore:
                      error_message: str | None, supersedes: Callable[[str, str | None], bool]) -> bool:
         """Move a message's status forward; returns False when the update was stale."""
         marker_key = _marker_key(provider_message_id)
+        error_code, error_message = _bounded(error_code, MAX_ERROR_CODE), _bounded(error_message, MAX_ERROR_MESSAGE)
         fields = {"ErrorCode": error_code, "ErrorMessage": error_message}
         for _ in range(20):
             with translated():
@@ -237,6 +247,10 @@ class ThreadStore:
                 except ResourceModifiedError:
                     continue
         raise ConcurrencyConflict()
+
+
+def _bounded(value: str | None, limit: int) -> str | None:
+    return value[:limit] if value else value
 
 
 def _conversation_fields(c: Conversation) -> dict[str, Any]:
@@ -273,8 +287,9 @@ def _message_entity(pk: str, m: Message) -> dict[str, Any]:
     return {
         "PartitionKey": pk, "RowKey": message_key(m.conversation_id, m.seq), "Kind": "message",
         "MessageId": m.id, "ConversationId": m.conversation_id, "Direction": m.direction, "Body": m.body,
-        "Media": json.dumps([x.to_dict() for x in m.media]), "Status": m.status,
-        "ProviderMessageId": m.provider_message_id, "CreatedAt": m.created_at, "Agent": m.agent,
+        "Media": json.dumps([x.to_dict() for x in m.media], ensure_ascii=False), "Status": m.status,
+        "ProviderMessageId": (m.provider_message_id or "")[:MAX_STORED_ID] or None, "CreatedAt": m.created_at,
+        "Agent": m.agent,
         "ErrorCode": m.error_code, "ErrorMessage": m.error_message, "Seq": m.seq, "Keyword": m.keyword,
         "Automated": m.automated, "MediaDropped": m.media_dropped,
     }
