@@ -35,8 +35,19 @@ IDLE_TIMEOUT = 120.0  # seconds a keep-alive connection may sit idle before its 
 UNAUTHORIZED = "missing or wrong function key (x-functions-key header or ?code=)"
 
 
+MAX_BODY = 100 * 1024 * 1024  # Azure Functions refuses HTTP request bodies over 100 MB
+
+
 class BadRequest(Exception):
-    """The request is malformed; answered with 400."""
+    """The request is malformed; answered with 400 (or ``status``)."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _too_large() -> BadRequest:
+    return BadRequest(f"the request body is larger than {MAX_BODY} bytes", status=413)
 
 
 @dataclass
@@ -79,7 +90,8 @@ class RequestHandler(BaseHTTPRequestHandler):
             body = self._read_body()
             response, function_name = self._respond_to(path, query, body)
         except BadRequest as exc:
-            response = error_response(400, "bad_request", str(exc))
+            code = "payload_too_large" if exc.status == 413 else "bad_request"
+            response = error_response(exc.status, code, str(exc))
             self.close_connection = True
         self._write(response)
         elapsed = (time.monotonic() - started) * 1000
@@ -127,9 +139,11 @@ class RequestHandler(BaseHTTPRequestHandler):
         length_header = self.headers.get("Content-Length")
         if length_header is None:
             return b""
-        if not length_header.isdigit():
+        if not re.fullmatch(r"[0-9]{1,20}", length_header):
             raise BadRequest("invalid Content-Length")
         length = int(length_header)
+        if length > MAX_BODY:
+            raise _too_large()
         body = self.rfile.read(length)
         if len(body) != length:
             raise BadRequest("request body shorter than Content-Length")
@@ -137,11 +151,15 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def _read_chunked(self) -> bytes:
         chunks: list[bytes] = []
+        received = 0
         while True:
             size_line = self.rfile.readline(1024).split(b";", 1)[0].strip()
             if not re.fullmatch(rb"[0-9a-fA-F]+", size_line):
                 raise BadRequest("invalid chunk size")
             size = int(size_line, 16)
+            received += size
+            if received > MAX_BODY:
+                raise _too_large()
             if size == 0:
                 while self.rfile.readline(8192).strip():  # trailers
                     pass
