@@ -9,14 +9,17 @@ SMS: ``SMSReceived`` / ``SMSDeliveryReportReceived`` carry numbers with or witho
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
-from channels.base import InboundMessage, StatusUpdate
 from channels.eventgrid import Data, Event
-from conversations.models import Account, Media
-from conversations.phone import normalise_address, possible_customer
-from conversations.policies import UNKNOWN_MEDIA_TYPE, media_type
+from core.addresses import normalise_address, possible_customer
+from core.media import UNKNOWN_MEDIA_TYPE, media_type
+from core.messages import InboundMessage, StatusUpdate
+from core.records import Account, Media
 
 PROVIDER = "acs"
 
@@ -31,8 +34,8 @@ MAX_CAPTION, MAX_FILE_NAME, MAX_MEDIA_ID = 1024, 255, 255  # WhatsApp's own limi
 
 
 class SkippedEvent(Exception):
-    """An event this account cannot take (another business address, no sender): logged and
-    acknowledged, since a retry would not change the answer."""
+    """An event this account cannot take (no possible sender, a channel it does not hold):
+    logged and acknowledged, since a retry would not change the answer."""
 
 
 def whatsapp_user(data: Data, side: str) -> str:
@@ -59,6 +62,25 @@ def business_channel(account: Account, address: str) -> str:
     if len(account.channels) == 1 and not _looks_like_uuid(wanted):
         return account.channels[0].channel_id
     raise SkippedEvent("the event names a channel this account does not hold")
+
+
+def acs_endpoint(connection_string: str) -> tuple[str, str] | None:
+    """(endpoint, access key) of an ACS connection string, or None when it is not one: the
+    endpoint an http(s) URL with a host, the key base64 (the HMAC signature decodes it)."""
+    parts = {}
+    for element in connection_string.split(";"):
+        key, _, value = element.strip().partition("=")
+        parts[key.lower()] = value
+    endpoint, key = parts.get("endpoint", "").rstrip("/"), parts.get("accesskey", "")
+    try:
+        split = urlsplit(endpoint)
+        split.port  # noqa: B018 - raises ValueError for a port that is not a number
+        decoded = base64.b64decode(key, validate=True)
+    except (ValueError, binascii.Error):
+        return None
+    if split.scheme not in ("http", "https") or not split.hostname or not decoded:
+        return None
+    return endpoint, key
 
 
 def received_timestamp(data: Data) -> datetime | None:
@@ -162,8 +184,6 @@ class SmsReceived:
                    normalise_address(data.text("to")), data.text("message"), received_timestamp(data))
 
     def to_inbound(self, account: Account) -> InboundMessage:
-        if not account.owns(self.to):
-            raise SkippedEvent("the To number is not one of this account's numbers")
         if not possible_customer(self.from_):
             raise SkippedEvent("the SMS names no possible sender")
         return InboundMessage(provider=PROVIDER, account_id=account.id, provider_message_id=self.message_id,
@@ -174,8 +194,6 @@ def sms_report(event: Event, account: Account) -> StatusUpdate:
     """A delivery report for an SMS we sent: ``from`` is the business, ``to`` the customer."""
     data = event.data
     business = normalise_address(data.text("from"))
-    if not account.owns(business):
-        raise SkippedEvent("the From number is not one of this account's numbers")
     status = data.text("deliveryStatus").lower()
     if not data.text("messageId") or not status:
         raise SkippedEvent("the delivery report names no messageId or deliveryStatus")

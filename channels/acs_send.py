@@ -8,13 +8,9 @@ https, which would rule out local contract tests against an http mock).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
-import threading
 import uuid
 from typing import Any, Callable
-from urllib.parse import urlsplit
 
 from azure.communication.messages import MessageTemplateClient, NotificationMessagesClient
 from azure.communication.messages.models import (
@@ -28,10 +24,12 @@ from azure.core.exceptions import (
     AzureError, ClientAuthenticationError, HttpResponseError, ServiceRequestError, ServiceResponseError,
 )
 
-from channels.base import FetchedMedia, OutboundMessage, SendResult, Validation
-from conversations.errors import ConfigurationError, ProviderError, ProviderUnreachable
-from conversations.models import Account, Media
-from conversations.policies import media_kind
+from channels.acs import acs_endpoint
+from channels.clients import ClientPool
+from core.errors import ConfigurationError, ProviderError, ProviderUnreachable
+from core.media import media_kind
+from core.messages import FetchedMedia, OutboundMessage, SendResult, Validation
+from core.records import Account, Media
 
 # azure-core logs request headers at INFO; keep bodies and keys out of the logs either way.
 logging.getLogger("azure.core.pipeline.policies.http_logging_policy").setLevel(logging.WARNING)
@@ -39,32 +37,15 @@ logging.getLogger("azure.core.pipeline.policies.http_logging_policy").setLevel(l
 ACCEPTED = "accepted"  # ACS answered 202: taken for delivery; Event Grid reports the rest
 
 
-def acs_endpoint(connection_string: str) -> tuple[str, str] | None:
-    """(endpoint, access key) of an ACS connection string, or None when it is not one: the
-    endpoint an http(s) URL with a host, the key base64 (the HMAC signature decodes it)."""
-    parts = {}
-    for element in connection_string.split(";"):
-        key, _, value = element.strip().partition("=")
-        parts[key.lower()] = value
-    endpoint, key = parts.get("endpoint", "").rstrip("/"), parts.get("accesskey", "")
-    try:
-        split = urlsplit(endpoint)
-        split.port  # noqa: B018 - raises ValueError for a port that is not a number
-        decoded = base64.b64decode(key, validate=True)
-    except (ValueError, binascii.Error):
-        return None
-    if split.scheme not in ("http", "https") or not split.hostname or not decoded:
-        return None
-    return endpoint, key
 
 
 class AcsSender:
-    """One client per (resource endpoint, key, kind), reused across calls."""
+    """One client per (resource endpoint, key, kind of client), reused across calls (ClientPool)."""
 
     def __init__(self, client_options: dict[str, Any] | None = None) -> None:
         self._options = {"connection_timeout": 5, "read_timeout": 30, **(client_options or {})}
-        self._clients: dict[tuple[str, str, str], Any] = {}
-        self._lock = threading.Lock()
+        self._clients: ClientPool[Any] = ClientPool(
+            lambda endpoint, key, kind: kind(endpoint, AzureKeyCredential(key), **self._options))
 
     def send(self, account: Account, message: OutboundMessage) -> SendResult:
         if account.channel == "sms":
@@ -113,13 +94,7 @@ class AcsSender:
         if found is None:
             raise ConfigurationError(f"account {account.id} has no usable ACS connection string")
         endpoint, key = found
-        cache_key = (endpoint, key, kind.__name__)
-        with self._lock:
-            client = self._clients.get(cache_key)
-            if client is None:
-                client = kind(endpoint, AzureKeyCredential(key), **self._options)
-                self._clients[cache_key] = client
-        return client
+        return self._clients.get(endpoint, key, kind)
 
 
 def whatsapp_content(message: OutboundMessage) -> NotificationContent:

@@ -1,11 +1,6 @@
-"""Everything Switchboard knows per provider: its channels, the credentials an admin
-gives, the callback URLs (and where to paste them), and the adapter that sends through
-it and validates those credentials.
-
-Adding a provider (ACS, for one) is one more ProviderSpec here: its ``sender`` factory
-builds an object with ``send`` and ``validate`` (channels.base.Sender), which the engine
-uses to send and ``POST /api/admin/accounts/{id}/validate`` uses to check credentials.
-"""
+"""The providers Switchboard speaks to: their channels, the credentials an admin gives,
+and the callback URLs (and where to paste them). Adding a provider is one more
+ProviderSpec here and its adapter in channels/senders.py."""
 
 from __future__ import annotations
 
@@ -13,27 +8,10 @@ import base64
 import binascii
 import re
 import uuid
-from dataclasses import dataclass
-from typing import Callable
 
-from channels.acs_send import AcsSender, acs_endpoint
-from channels.base import Sender
-from channels.telesign import TeleSignSender
-from channels.twilio import TwilioSender
-from config import Settings
-from conversations.errors import ValidationFailed
-
-
-@dataclass(frozen=True)
-class ProviderSpec:
-    name: str
-    channels: tuple[str, ...]
-    secret_fields: frozenset[str]
-    check_credentials: Callable[[dict[str, str]], dict[str, str]]
-    callbacks: Callable[[str, str], dict[str, str]]  # (base URL, account id) -> named URLs and set-up hint
-    sender: Callable[[Settings], Sender]  # the provider's adapter, built once per process
-    # Channels whose business address is a provider channel registration, not a number.
-    registered_channels: tuple[str, ...] = ()
+from channels.acs import acs_endpoint
+from core.errors import ValidationFailed
+from core.providers import ProviderSpec
 
 
 def _twilio_credentials(credentials: dict[str, str]) -> dict[str, str]:
@@ -132,7 +110,7 @@ PROVIDERS: dict[str, ProviderSpec] = {
         secret_fields=frozenset({"auth_token"}),
         check_credentials=_twilio_credentials,
         callbacks=_twilio_callbacks,
-        sender=lambda settings: TwilioSender(settings.twilio_api_base_url),
+        fetches_media=True,
     ),
     "telesign": ProviderSpec(
         name="telesign",
@@ -140,7 +118,6 @@ PROVIDERS: dict[str, ProviderSpec] = {
         secret_fields=frozenset({"api_key"}),
         check_credentials=_telesign_credentials,
         callbacks=_telesign_callbacks,
-        sender=lambda settings: TeleSignSender(settings.telesign_api_base_url),
     ),
     "acs": ProviderSpec(
         name="acs",
@@ -148,7 +125,7 @@ PROVIDERS: dict[str, ProviderSpec] = {
         secret_fields=frozenset({"connection_string"}),
         check_credentials=_acs_credentials,
         callbacks=_acs_callbacks,
-        sender=lambda settings: AcsSender(),
         registered_channels=("whatsapp",),
+        fetches_media=True,
     ),
 }

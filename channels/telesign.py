@@ -1,4 +1,4 @@
-"""TeleSign SMS: JSON callbacks in, the Messaging API (``telesign`` package) out.
+"""TeleSign SMS callbacks (the API side is channels/telesign_api.py, which loads the SDK).
 
 TeleSign posts inbound messages (MO, with ``user_response``) and delivery reports (with
 ``status``) to the one callback URL its support team configured for the customer ID, so
@@ -16,29 +16,17 @@ import base64
 import binascii
 import hashlib
 import hmac
-import threading
 from dataclasses import dataclass
 from typing import Any
 
-import requests
-from telesign.messaging import MessagingClient
-
-from channels.base import InboundMessage, OutboundMessage, SendResult, StatusUpdate, Validation
-from conversations.errors import BadRequest, ProviderError, ProviderUnreachable
-from conversations.models import Account
-from conversations.phone import normalise_address, possible_customer
-from conversations.validation import parse_json
+from core.addresses import normalise_address, possible_customer
+from core.errors import BadRequest
+from core.json_body import parse_json
+from core.messages import InboundMessage, StatusUpdate
+from core.records import Account
 
 PROVIDER = "telesign"
-DEFAULT_API_BASE_URL = "https://rest-api.telesign.com"
-MESSAGE_TYPE = "ARN"  # alerts, reminders, notifications: conversational traffic
 _ACTIONS = {"stop": "stop", "start": "start", "help": "help"}  # TeleSign's keyword actions; "generic" is none
-# A reference id nobody has: the status lookup for it is free and still needs valid credentials.
-_PROBE_REFERENCE_ID = "0" * 32
-# Error codes TeleSign answers when the customer ID, API key or signature is wrong.
-_AUTH_ERRORS = frozenset({
-    -30000, -30001, -30002, -30004, -30005, -30006, 10008, 10009, 10010, 10015, 10022, 10028,
-})
 
 
 def signature_is_valid(raw_body: bytes, authorization: str | None, customer_id: str, api_key: str) -> bool:
@@ -83,11 +71,11 @@ class TeleSignInbound:
             raise BadRequest("reference_id, user_response.phone_number and user_response.sender_id are required")
         body = response.get("mo_message")
         return cls(reference_id, phone, sender, body if isinstance(body, str) else "",
-                   _text(response.get("action")), _text(response.get("keyword")))
+                   text_of(response.get("action")), text_of(response.get("keyword")))
 
-    def to_inbound(self, account_id: str) -> InboundMessage:
+    def to_inbound(self, account: Account) -> InboundMessage:
         return InboundMessage(
-            provider=PROVIDER, account_id=account_id, provider_message_id=self.reference_id,
+            provider=PROVIDER, account_id=account.id, provider_message_id=self.reference_id,
             business=normalise_address(self.sender_id), customer=_customer(self.phone_number),
             body=self.mo_message, keyword=_ACTIONS.get((self.action or "").lower()),
         )
@@ -111,9 +99,9 @@ class TeleSignDeliveryReport:
         code = status.get("code")
         if isinstance(code, bool) or not isinstance(code, int):
             raise BadRequest("status.code must be a number")
-        return cls(reference_id, code, _text(status.get("description")) or "", _text(payload.get("external_id")))
+        return cls(reference_id, code, text_of(status.get("description")) or "", text_of(payload.get("external_id")))
 
-    def to_status(self, account_id: str) -> StatusUpdate | None:
+    def to_status(self, account: Account) -> StatusUpdate | None:
         """The update to apply, or None for a report we cannot place or a status that says nothing."""
         business, sep, customer = (self.external_id or "").partition("|")
         status = status_of(self.code)
@@ -121,7 +109,7 @@ class TeleSignDeliveryReport:
             return None
         failed = status in ("failed", "undelivered")
         return StatusUpdate(
-            provider=PROVIDER, account_id=account_id, provider_message_id=self.reference_id, status=status,
+            provider=PROVIDER, account_id=account.id, provider_message_id=self.reference_id, status=status,
             business=business, customer=customer, error_code=str(self.code) if failed else None,
             error_message=(self.description or None) if failed else None,
         )
@@ -156,60 +144,6 @@ def status_of(code: int) -> str | None:
     return None
 
 
-class TeleSignSender:
-    """Sends through the Messaging API; one SDK client per credentials, reused across calls."""
-
-    def __init__(self, base_url: str | None, timeout: float = 10.0) -> None:
-        self._base_url = base_url or DEFAULT_API_BASE_URL
-        self._timeout = timeout
-        self._clients: dict[tuple[str, str], MessagingClient] = {}
-        self._lock = threading.Lock()
-
-    def _client(self, account: Account) -> MessagingClient:
-        key = (account.credentials["customer_id"], account.credentials["api_key"])
-        with self._lock:
-            client = self._clients.get(key)
-            if client is None:
-                client = MessagingClient(key[0], key[1], rest_endpoint=self._base_url, timeout=self._timeout)
-                self._clients[key] = client
-        return client
-
-    def send(self, account: Account, message: OutboundMessage) -> SendResult:
-        try:
-            response = self._client(account).message(
-                message.customer.lstrip("+"), message.body, MESSAGE_TYPE,
-                sender_id=message.business.lstrip("+"),
-                external_id=thread_reference(message.business, message.customer),
-            )
-        except requests.RequestException as exc:
-            raise ProviderUnreachable(f"TeleSign could not be reached: {type(exc).__name__}") from exc
-        body = response.json if isinstance(response.json, dict) else {}
-        if not response.ok or not body.get("reference_id"):
-            code, description = _first_error(body)
-            raise ProviderError(description or f"TeleSign refused the message (HTTP {response.status_code})",
-                                provider_code=code or str(response.status_code), http_status=response.status_code)
-        status = body.get("status") if isinstance(body.get("status"), dict) else {}
-        code = status.get("code")
-        return SendResult(provider_message_id=body["reference_id"],
-                          status=(status_of(code) if isinstance(code, int) else None) or "queued")
-
-    def validate(self, account: Account) -> Validation:
-        """A signed status lookup of a reference id nobody has: refused only for bad credentials."""
-        try:
-            response = self._client(account).status(_PROBE_REFERENCE_ID)
-        except requests.RequestException as exc:
-            raise ProviderUnreachable(f"TeleSign could not be reached: {type(exc).__name__}") from exc
-        body = response.json if isinstance(response.json, dict) else {}
-        code, description = _first_error(body)
-        if response.status_code in (401, 403) or (code is not None and int(code) in _AUTH_ERRORS):
-            return Validation(False, f"TeleSign refused the customer ID and API key (HTTP {response.status_code}, "
-                                     f"code {code}): {description or 'no description'}")
-        if response.status_code >= 500:
-            raise ProviderError(f"TeleSign failed to answer (HTTP {response.status_code})",
-                                provider_code=code or str(response.status_code), http_status=response.status_code)
-        return Validation(True, "TeleSign accepted a request signed with the customer ID and API key")
-
-
 def _customer(raw: str) -> str:
     customer = normalise_address(raw)
     if not possible_customer(customer):
@@ -217,13 +151,8 @@ def _customer(raw: str) -> str:
     return customer
 
 
-def _first_error(body: dict[str, Any]) -> tuple[str | None, str | None]:
-    errors = body.get("errors")
-    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
-        code = errors[0].get("code")
-        return (str(code) if isinstance(code, int) else None), _text(errors[0].get("description"))
-    return None, None
 
 
-def _text(value: Any) -> str | None:
+def text_of(value: Any) -> str | None:
+    """A non-empty string from a payload, or None."""
     return value if isinstance(value, str) and value else None

@@ -1,5 +1,5 @@
-"""Twilio Programmable Messaging, SMS/MMS and WhatsApp: webhooks in, the Messages API out,
-and customers' attachments fetched for agents.
+"""Twilio Programmable Messaging webhooks, SMS/MMS and WhatsApp (the API side is
+channels/twilio_api.py, which loads the SDK).
 
 Webhooks are form-encoded and signed with X-Twilio-Signature (HMAC over the public URL
 and the sorted parameters, checked with the twilio package's RequestValidator). WhatsApp
@@ -8,42 +8,21 @@ addresses are ``whatsapp:+<E.164>`` on the wire; Switchboard keeps the bare E.16
 
 from __future__ import annotations
 
-import json
-import logging
-import threading
 from dataclasses import dataclass
-from typing import Iterator
 from urllib.parse import parse_qs
 
-import requests
-from twilio.base.exceptions import TwilioException, TwilioRestException
-from twilio.http.http_client import TwilioHttpClient
-from twilio.request_validator import RequestValidator
-from twilio.rest import Client
-
-from channels.base import FetchedMedia, InboundMessage, OutboundMessage, SendResult, StatusUpdate, Validation
-from conversations.errors import (
-    BadRequest, NotFound, ProviderError, ProviderOutsideWindow, ProviderRecipientOptedOut, ProviderUnreachable,
-)
-from conversations.models import Account, Media
-from conversations.phone import normalise_address, possible_customer
-from conversations.policies import UNKNOWN_MEDIA_TYPE, media_type
-
-# The SDK logs request headers and parameters (message bodies among them) at INFO.
-logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
+from core.addresses import normalise_address, possible_customer
+from core.errors import BadRequest, NotFound
+from core.media import UNKNOWN_MEDIA_TYPE, media_type
+from core.messages import InboundMessage, StatusUpdate
+from core.records import Account, Media
 
 PROVIDER = "twilio"
 WHATSAPP = "whatsapp"
 API_HOST = "https://api.twilio.com"  # where MediaUrl{N} points; it answers with a redirect to the file
-OPTED_OUT_ERROR = 21610  # "Attempt to send to unsubscribed recipient"
-OUTSIDE_WINDOW_ERROR = 63016  # a free-form WhatsApp message outside the 24-hour window
-_REFUSALS: dict[int, type[ProviderError]] = {
-    OPTED_OUT_ERROR: ProviderRecipientOptedOut, OUTSIDE_WINDOW_ERROR: ProviderOutsideWindow,
-}
 MAX_PROFILE_NAME = 256
 MAX_MEDIA = 10  # Twilio delivers at most 10 attachments per message; NumMedia is not trusted beyond
 MAX_MEDIA_URL = 2048
-_CHUNK = 64 * 1024
 # Twilio's Advanced Opt-Out reading of a message (the OptOutType parameter) as our keywords.
 _OPT_OUT_TYPES = {"STOP": "stop", "START": "start", "HELP": "help"}
 
@@ -69,6 +48,10 @@ class Form(dict):
 def signature_is_valid(url: str, form: Form, signature: str | None, auth_token: str) -> bool:
     if not signature:
         return False
+    from twilio.request_validator import (
+        RequestValidator,  # the SDK loads on first use (cold starts)
+    )
+
     return RequestValidator(auth_token).validate(url, form, signature)
 
 
@@ -106,9 +89,11 @@ class TwilioInbound:
         prefix, colon, _ = self.to.partition(":")
         return prefix.strip().lower() if colon else "sms"
 
-    def to_inbound(self, account_id: str) -> InboundMessage:
+    def to_inbound(self, account: Account) -> InboundMessage:
+        if self.channel != account.channel:  # e.g. the WhatsApp sandbox pointed at an SMS account's URL
+            raise NotFound(f"this account takes {account.channel} messages; this one came over {self.channel}")
         return InboundMessage(
-            provider=PROVIDER, account_id=account_id, provider_message_id=self.message_sid,
+            provider=PROVIDER, account_id=account.id, provider_message_id=self.message_sid,
             business=normalise_address(self.to), customer=_customer(self.from_, "From"),
             body=self.body, media=self.media, keyword=_OPT_OUT_TYPES.get(self.opt_out_type or ""),
             customer_name=self.profile_name,
@@ -124,7 +109,7 @@ def _media(form: Form, index: int) -> Media:
     return Media(url=url, content_type=media_type(form.first(f"MediaContentType{index}")) or UNKNOWN_MEDIA_TYPE)
 
 
-def status_from_form(form: Form, account_id: str) -> StatusUpdate:
+def status_from_form(form: Form, account: Account) -> StatusUpdate:
     """A status callback: the message we sent was From the business To the customer."""
     sid = form.first("MessageSid") or form.first("SmsSid")
     status = form.first("MessageStatus") or form.first("SmsStatus")
@@ -133,95 +118,10 @@ def status_from_form(form: Form, account_id: str) -> StatusUpdate:
     if not form.first("From") or not form.first("To"):
         raise BadRequest("From and To are required")
     return StatusUpdate(
-        provider=PROVIDER, account_id=account_id, provider_message_id=sid, status=status,
+        provider=PROVIDER, account_id=account.id, provider_message_id=sid, status=status,
         business=normalise_address(form.first("From")), customer=_customer(form.first("To"), "To"),
         error_code=form.first("ErrorCode") or None, error_message=form.first("ErrorMessage") or None,
     )
-
-
-class TwilioSender:
-    """Sends through the Messages API (one SDK client per account, reused across calls) and
-    fetches inbound attachments with the account's credentials.
-
-    ``base_url`` replaces ``https://api.twilio.com`` for both (tests, proxies)."""
-
-    def __init__(self, base_url: str | None, timeout: float = 10.0) -> None:
-        self._base_url = base_url
-        self._timeout = timeout
-        self._clients: dict[tuple[str, str], Client] = {}
-        self._lock = threading.Lock()
-
-    def _client(self, account: Account) -> Client:
-        key = (account.credentials["account_sid"], account.credentials["auth_token"])
-        with self._lock:
-            client = self._clients.get(key)
-            if client is None:
-                client = Client(key[0], key[1], http_client=TwilioHttpClient(timeout=self._timeout))
-                if self._base_url:
-                    client.api.base_url = self._base_url
-                self._clients[key] = client
-        return client
-
-    def send(self, account: Account, message: OutboundMessage) -> SendResult:
-        params: dict[str, object] = {"to": _address(account, message.customer),
-                                     "from_": _address(account, message.business)}
-        template = message.template
-        if template is not None and template.content_sid:  # Content API: Twilio fills in the approved template
-            params["content_sid"] = template.content_sid
-            if template.parameters:
-                params["content_variables"] = json.dumps({str(i): v for i, v in enumerate(template.parameters, 1)})
-        else:
-            if message.body:
-                params["body"] = message.body
-            if message.media:
-                params["media_url"] = [m.url for m in message.media]
-        if message.status_callback:
-            params["status_callback"] = message.status_callback
-        try:
-            created = self._client(account).messages.create(**params)
-        except TwilioRestException as exc:
-            error = _REFUSALS.get(exc.code or 0, ProviderError)
-            raise error(exc.msg or "Twilio refused the message", provider_code=_code(exc.code or exc.status),
-                        http_status=exc.status) from exc
-        except (TwilioException, OSError) as exc:
-            raise ProviderUnreachable(f"Twilio could not be reached: {type(exc).__name__}") from exc
-        return SendResult(provider_message_id=created.sid, status=created.status or "queued")
-
-    def fetch_media(self, account: Account, media: Media) -> FetchedMedia:
-        """GET the MediaUrl with HTTP Basic auth; Twilio redirects to its CDN, which requests
-        follows without the Authorization header (another host)."""
-        if not media.url.startswith(API_HOST + "/"):
-            raise NotFound("this attachment is not stored at Twilio", code="media_unavailable")
-        url = (self._base_url or API_HOST) + media.url[len(API_HOST):]
-        credentials = (account.credentials["account_sid"], account.credentials["auth_token"])
-        try:
-            response = requests.get(url, auth=credentials, timeout=(5, self._timeout), stream=True)
-        except requests.RequestException as exc:
-            raise ProviderUnreachable(f"Twilio could not be reached: {type(exc).__name__}") from exc
-        if response.status_code != 200:
-            response.close()
-            raise ProviderError(f"Twilio answered HTTP {response.status_code} for the attachment",
-                                provider_code=str(response.status_code), http_status=response.status_code)
-        content_type = (media_type(media.content_type) or media_type(response.headers.get("Content-Type"))
-                        or UNKNOWN_MEDIA_TYPE)
-        return FetchedMedia(content_type=content_type, chunks=_chunks(response))
-
-    def validate(self, account: Account) -> Validation:
-        """Fetch the account itself (GET /2010-04-01/Accounts/{sid}.json): free, and refused without valid keys."""
-        sid = account.credentials["account_sid"]
-        try:
-            fetched = self._client(account).api.v2010.accounts(sid).fetch()
-        except TwilioRestException as exc:
-            if exc.status in (401, 403, 404):
-                return Validation(False, f"Twilio refused the Account SID and Auth Token (HTTP {exc.status}, "
-                                         f"code {exc.code}): {exc.msg}")
-            raise ProviderError(f"Twilio failed to answer: {exc.msg}", provider_code=_code(exc.code or exc.status),
-                                http_status=exc.status) from exc
-        except (TwilioException, OSError) as exc:
-            raise ProviderUnreachable(f"Twilio could not be reached: {type(exc).__name__}") from exc
-        if fetched.status != "active":
-            return Validation(False, f"Twilio accepted the credentials, but account {fetched.sid} is {fetched.status}")
-        return Validation(True, f"Twilio accepted the credentials of account {fetched.sid} ({fetched.status})")
 
 
 def _customer(raw: str, field: str) -> str:
@@ -230,22 +130,3 @@ def _customer(raw: str, field: str) -> str:
     if not possible_customer(customer):
         raise BadRequest(f"{field} is not a phone number")
     return customer
-
-
-def _address(account: Account, number: str) -> str:
-    """A number as Twilio's Messages API takes it on the account's channel."""
-    return f"{WHATSAPP}:{number}" if account.channel == WHATSAPP else number
-
-
-def _chunks(response: requests.Response) -> Iterator[bytes]:
-    try:
-        yield from response.iter_content(_CHUNK)
-    except requests.RequestException as exc:
-        raise ProviderUnreachable(f"Twilio's media download broke off: {type(exc).__name__}") from exc
-    finally:
-        response.close()
-
-
-def _code(value: object) -> str | None:
-    return None if value is None else str(value)
-

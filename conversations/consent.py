@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from conversations.errors import RecipientOptedOut
-from conversations.models import OPTED_IN, OPTED_OUT, Consent, Conversation
+from core.errors import RecipientOptedOut
+from core.records import OPTED_IN, OPTED_OUT, Consent, Conversation
 
 STOP, START, HELP = "stop", "start", "help"
 KEYWORDS = (STOP, START, HELP)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any, Iterable
 
-from conversations.errors import NotFound, ValidationFailed
-from conversations.models import Contact
-from conversations.phone import parse_entered
+from conversations.numbers import parse_entered
 from conversations.validation import reject_unknown, require_object, text
-from storage.contacts import ContactStore
+from core.clock import Clock
+from core.errors import NotFound, ValidationFailed
+from core.ids import new_record_id
+from core.ports import CONTACT_PHONE, Claims, Contacts
+from core.records import Contact
 
 _FIELDS = ("mobile_phone", "name", "fields")
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
@@ -19,18 +20,19 @@ MAX_FIELDS, MAX_FIELD_VALUE = 50, 1000  # a contact stays well inside one table 
 
 
 class ContactAdmin:
-    def __init__(self, contacts: ContactStore, clock: Callable[[], Any]) -> None:
+    def __init__(self, contacts: Contacts, claims: Claims, clock: Clock) -> None:
         self._contacts = contacts
+        self._claims = claims
         self._clock = clock
 
     def create(self, body: Any) -> Contact:
         body = require_object(body)
         reject_unknown(body, _FIELDS)
         now = self._clock()
-        contact = Contact(id=uuid.uuid4().hex, mobile_phone=_phone(body.get("mobile_phone")),
+        contact = Contact(id=new_record_id(), mobile_phone=_phone(body.get("mobile_phone")),
                           name=text(body, "name", required=False) or "", fields=_free_fields(body.get("fields", {})),
                           created_at=now, updated_at=now)
-        with self._contacts.phone_moving(contact.id, (), (contact.mobile_phone,)):
+        with self._phone_moving(contact.id, (), (contact.mobile_phone,)):
             self._contacts.create(contact)
         return contact
 
@@ -41,8 +43,7 @@ class ContactAdmin:
         return contact
 
     def find_by_id(self, contact_id: str) -> Contact | None:
-        found = self._contacts.get(contact_id)
-        return found[0] if found else None
+        return self._contacts.get(contact_id)
 
     def find(self, mobile_phone: str | None) -> list[Contact]:
         """All contacts, or the one with this mobile phone (E.164; the "+" may be missing,
@@ -55,10 +56,7 @@ class ContactAdmin:
     def update(self, contact_id: str, body: Any) -> Contact:
         body = require_object(body)
         reject_unknown(body, _FIELDS)
-        found = self._contacts.get(contact_id)
-        if found is None:
-            raise NotFound(f"contact {contact_id} not found")
-        current, etag = found
+        current, etag = self._contacts.get_for_update(contact_id)
         updated = replace(
             current,
             mobile_phone=_phone(body["mobile_phone"]) if "mobile_phone" in body else current.mobile_phone,
@@ -66,19 +64,21 @@ class ContactAdmin:
             fields=_free_fields(body["fields"]) if "fields" in body else current.fields,
             updated_at=self._clock(),
         )
-        with self._contacts.phone_moving(contact_id, (current.mobile_phone,), (updated.mobile_phone,)):
+        with self._phone_moving(contact_id, (current.mobile_phone,), (updated.mobile_phone,)):
             self._contacts.replace(updated, etag)
         return updated
 
     def delete(self, contact_id: str) -> None:
         contact = self.get(contact_id)
-        with self._contacts.phone_moving(contact_id, (contact.mobile_phone,), ()):
+        with self._phone_moving(contact_id, (contact.mobile_phone,), ()):
             self._contacts.delete(contact_id)
 
-    @staticmethod
-    def view(c: Contact) -> dict[str, Any]:
-        return {"id": c.id, "mobile_phone": c.mobile_phone, "name": c.name, "fields": c.fields,
-                "created_at": c.created_at.isoformat(), "updated_at": c.updated_at.isoformat()}
+    def _phone_moving(self, contact_id: str, old: Iterable[str], new: Iterable[str]):
+        def holds(owner: str, phone: str) -> bool:
+            other = self._contacts.get(owner)
+            return other is not None and other.mobile_phone == phone
+
+        return self._claims.moving(CONTACT_PHONE, contact_id, old, new, holds, "mobile_phone")
 
 
 def _phone(value: Any) -> str:

@@ -1,62 +1,17 @@
-"""Operating hours: when a workstream's team is open (weekly intervals in an IANA zone,
-dated closures). No hours configured means always open."""
+"""Operating hours as an admin gives them, checked field by field (core.hours holds
+what they mean)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from conversations.errors import ValidationFailed
+from core.errors import ValidationFailed
+from core.hours import DAYS, Interval, OperatingHours, parse_clock_time
 
 MAX_TIME_ZONE = 64  # the longest IANA name is 32 characters
 MAX_INTERVALS, MAX_CLOSURES = 50, 400
-DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-@dataclass(frozen=True)
-class Interval:
-    day: int  # 0 = Monday
-    open: time
-    close: time
-
-
-@dataclass(frozen=True)
-class OperatingHours:
-    time_zone: str
-    weekly: tuple[Interval, ...]
-    closures: frozenset[date]
-
-    def is_open(self, when: datetime) -> bool:
-        local = when.astimezone(ZoneInfo(self.time_zone))
-        if local.date() in self.closures:
-            return False
-        now = local.time().replace(tzinfo=None)
-        return any(i.day == local.weekday() and i.open <= now < i.close for i in self.weekly)
-
-    def closed_period(self, when: datetime) -> str:
-        """The closed stretch ``when`` falls in, named by the moment it began (the last
-        closing time before ``when``), so "once per closed period" can be remembered."""
-        zone = ZoneInfo(self.time_zone)
-        local = when.astimezone(zone).replace(tzinfo=None)
-        endings = [
-            datetime.combine(day, i.close)
-            for back in range(8)
-            for day in [local.date() - timedelta(days=back)]
-            if day not in self.closures
-            for i in self.weekly
-            if i.day == day.weekday() and datetime.combine(day, i.close) <= local
-        ]
-        return max(endings).isoformat(timespec="minutes") if endings else "closed"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "time_zone": self.time_zone,
-            "weekly": [{"day": DAYS[i.day], "open": _clock_time(i.open), "close": _clock_time(i.close)}
-                       for i in self.weekly],
-            "closures": sorted(d.isoformat() for d in self.closures),
-        }
 
 
 def parse_hours(value: Any, field: str = "operating_hours") -> OperatingHours | None:
@@ -93,18 +48,12 @@ def _interval(item: Any, field: str) -> Interval:
     return Interval(DAYS.index(item["day"]), opens, closes)
 
 
-def _clock_time(value: time) -> str:
-    return "24:00" if value == time.max else value.strftime("%H:%M")
-
-
 def _time(value: Any, field: str) -> time:
     try:
-        if not isinstance(value, str) or len(value) != 5:
+        if not isinstance(value, str):
             raise ValueError(value)
-        return time.fromisoformat(value)
+        return parse_clock_time(value)
     except ValueError as exc:
-        if value == "24:00":
-            return time.max
         raise ValidationFailed(field, "must be a time HH:MM (24-hour)") from exc
 
 

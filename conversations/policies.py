@@ -9,18 +9,16 @@ and audio carries no caption; Twilio MMS carries up to ten; ACS and TeleSign SMS
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
-from conversations.errors import Conflict, Forbidden, ValidationFailed
-from conversations.models import Conversation, Media
-from conversations.workstream_settings import WorkstreamSettings
 from conversations.validation import objects, text
+from core.errors import Conflict, Forbidden, ValidationFailed
+from core.media import MEDIA_KINDS, media_kind, media_type
+from core.records import Conversation, Media
+from core.settings import WorkstreamSettings
 
 WHATSAPP = "whatsapp"
 REPLY_WINDOW = timedelta(hours=24)
-# What WhatsApp accepts as image, video, audio; anything else goes as a document.
-MEDIA_KINDS = ("image", "video", "audio")
 _DOCUMENT_TYPES = ("application/", "text/")
 # Attachments per message by (provider, channel); a pair not listed takes none.
 MAX_ATTACHMENTS = {("acs", WHATSAPP): 1, ("twilio", WHATSAPP): 1, ("twilio", "sms"): 10}
@@ -54,27 +52,6 @@ def check_agent_attachments(settings: WorkstreamSettings | None) -> None:
     workstream have no such rule)."""
     if settings is not None and not settings.agents_can_send_attachments:
         raise Forbidden("this workstream does not allow agents to send attachments", code="attachments_disabled")
-
-
-# A MIME type as HTTP allows it (RFC 9110 tokens), parameters dropped: what a provider
-# reports is stored and later served as a header, so nothing else may pass.
-_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,63}"
-_MEDIA_TYPE = re.compile(f"{_TOKEN}/{_TOKEN}")
-UNKNOWN_MEDIA_TYPE = "application/octet-stream"
-
-
-def media_type(value: object) -> str | None:
-    """``value`` as a bare ``type/subtype`` in lower case, or None when it is not one."""
-    if not isinstance(value, str):
-        return None
-    bare = value.split(";", 1)[0].strip().lower()
-    return bare if _MEDIA_TYPE.fullmatch(bare) else None
-
-
-def media_kind(content_type: str) -> str:
-    """image, video, audio or document, as WhatsApp sorts attachments."""
-    major = content_type.split("/", 1)[0].lower()
-    return major if major in MEDIA_KINDS else "document"
 
 
 def check_media(provider: str, channel: str, body: str, media: tuple[Media, ...]) -> None:

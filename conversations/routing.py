@@ -1,60 +1,16 @@
-"""Routing rules: the first rule whose conditions all hold picks a new conversation's queue.
-
-Fields: ``body`` (the first message), ``customer`` (E.164), ``country`` (ISO region of the
-customer's number) and ``contact.<field>`` (the linked contact's fields).
-"""
+"""Routing rules as an admin gives them, checked field by field (core.routing holds
+what they mean and how they route)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
-from conversations.errors import ValidationFailed
+from core.errors import ValidationFailed
+from core.routing import OPERATORS, Condition, Rule
 
-OPERATORS = ("equals", "contains", "starts_with", "exists")
 _FIELDS = ("body", "customer", "country")
 # Bounds that keep a workstream's settings inside one table entity.
 MAX_RULES, MAX_CONDITIONS, MAX_NAME, MAX_FIELD, MAX_VALUE = 50, 10, 200, 100, 200
-
-
-@dataclass(frozen=True)
-class Condition:
-    field: str
-    operator: str
-    value: str | None
-
-    def holds(self, facts: Mapping[str, Any]) -> bool:
-        actual = facts.get(self.field)
-        if self.operator == "exists":
-            return actual not in (None, "")
-        if actual is None or self.value is None:
-            return False
-        actual, expected = str(actual).casefold(), self.value.casefold()
-        if self.operator == "equals":
-            return actual == expected
-        if self.operator == "contains":
-            return expected in actual
-        return actual.startswith(expected)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "operator": self.operator, "value": self.value}
-
-
-@dataclass(frozen=True)
-class Rule:
-    name: str
-    conditions: tuple[Condition, ...]
-    queue: str
-
-    def matches(self, facts: Mapping[str, Any]) -> bool:
-        return all(c.holds(facts) for c in self.conditions)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "conditions": [c.to_dict() for c in self.conditions], "queue": self.queue}
-
-
-def route(rules: tuple[Rule, ...], facts: Mapping[str, Any], default_queue: str | None) -> str | None:
-    return next((r.queue for r in rules if r.matches(facts)), default_queue)
 
 
 def parse_rules(value: Any, queues: tuple[str, ...], field: str = "routing_rules") -> tuple[Rule, ...]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from conversations.errors import ValidationFailed
-from conversations.models import Template
 from conversations.validation import objects, text
+from core.errors import ValidationFailed
+from core.records import Template
 
 PLACEHOLDER = re.compile(r"\{\{\s*(\d+)\s*\}\}")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Za-z]{2,4})?$")

@@ -1,52 +1,10 @@
-"""Small checks for JSON bodies: each failure names the field (422)."""
+"""Small checks for the fields of JSON bodies: each failure names the field (422)."""
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any, Iterable, Iterator, Mapping
 
-from conversations.errors import BadRequest, ValidationFailed
-
-
-# JSON may escape half of a UTF-16 surrogate pair on its own ("\ud800"): that is no text,
-# and nothing downstream (storage, a provider's API) can encode it.
-_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def parse_json(raw: bytes, what: str, *, lone_surrogates: str = "refuse") -> Any:
-    """``raw`` as JSON; BadRequest (400) when it is not, or nests too deeply to read.
-
-    A string holding a lone surrogate is refused (422 naming its field) or, for payloads
-    a provider signed (``lone_surrogates="replace"``), kept with U+FFFD in its place.
-    """
-    try:
-        value = json.loads(raw)
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise BadRequest(f"{what} is not valid JSON") from exc
-    if not _ESCAPED_SURROGATE.search(raw):  # the usual case: nothing to look for
-        return value
-    try:
-        return _without_surrogates(value, "", lone_surrogates == "replace")
-    except RecursionError as exc:
-        raise BadRequest(f"{what} nests too deeply to read") from exc
-
-
-def _without_surrogates(value: Any, path: str, replace: bool) -> Any:
-    if isinstance(value, str):
-        if not _SURROGATE.search(value):
-            return value
-        if not replace:
-            raise ValidationFailed(path or "body", "holds an unpaired UTF-16 surrogate (\\ud800-\\udfff), "
-                                                   "which is not text")
-        return _SURROGATE.sub("\ufffd", value)
-    if isinstance(value, list):
-        return [_without_surrogates(v, f"{path}[{i}]", replace) for i, v in enumerate(value)]
-    if isinstance(value, dict):
-        return {_without_surrogates(k, path, replace): _without_surrogates(v, f"{path}.{k}" if path else str(k), replace)
-                for k, v in value.items()}
-    return value
+from core.errors import BadRequest, ValidationFailed
 
 
 def require_object(body: Any) -> dict[str, Any]:

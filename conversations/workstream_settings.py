@@ -1,18 +1,17 @@
-"""What admins set on a workstream beyond its number: language, hours, automated
-messages, attachments, survey, queues and routing. Validated here (422 naming the field)."""
+"""Workstream settings as an admin gives them, checked field by field (422 naming the
+field); the settings themselves are core.settings.WorkstreamSettings."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any, Mapping
 
-from conversations.errors import ValidationFailed
-from conversations.hours import OperatingHours, parse_hours
-from conversations.routing import Rule, parse_rules
+from conversations.hours import parse_hours
+from conversations.routing import parse_rules
+from core.errors import ValidationFailed
+from core.settings import AUTOMATED, Survey, WorkstreamSettings
 
-GREETING, OUT_OF_HOURS, CLOSING, SURVEY = "greeting", "out_of_hours", "closing", "survey"
-AUTOMATED = (GREETING, OUT_OF_HOURS, CLOSING)
 FIELDS = ("language", "operating_hours", "allow_automated_messages", "automated_messages", "attachments",
           "survey", "queues", "default_queue", "routing_rules")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -20,48 +19,6 @@ MAX_TEXT = 1600
 # Bounds that keep a whole workstream inside one table entity (1 MiB), whatever it holds.
 MAX_QUEUES, MAX_QUEUE_NAME = 50, 100
 MAX_URL = 2048
-
-
-@dataclass(frozen=True)
-class Survey:
-    enabled: bool = False
-    text: str = ""
-    url: str = ""
-
-    def message(self) -> str:
-        return self.text.replace("{{link}}", self.url)
-
-
-@dataclass(frozen=True)
-class WorkstreamSettings:
-    language: str = "en-US"
-    operating_hours: OperatingHours | None = None
-    allow_automated_messages: bool = False
-    automated_messages: Mapping[str, str] = field(default_factory=dict)
-    customers_can_send_attachments: bool = False
-    agents_can_send_attachments: bool = False
-    survey: Survey = Survey()
-    queues: tuple[str, ...] = ()
-    default_queue: str | None = None
-    routing_rules: tuple[Rule, ...] = ()
-
-    def automated(self, name: str) -> str | None:
-        """The text of an automated message, when automated messages are allowed."""
-        return self.automated_messages.get(name) if self.allow_automated_messages else None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "language": self.language,
-            "operating_hours": self.operating_hours.to_dict() if self.operating_hours else None,
-            "allow_automated_messages": self.allow_automated_messages,
-            "automated_messages": {k: {"text": v} for k, v in sorted(self.automated_messages.items())},
-            "attachments": {"customers_can_send": self.customers_can_send_attachments,
-                            "agents_can_send": self.agents_can_send_attachments},
-            "survey": {"enabled": self.survey.enabled, "text": self.survey.text, "url": self.survey.url},
-            "queues": list(self.queues),
-            "default_queue": self.default_queue,
-            "routing_rules": [r.to_dict() for r in self.routing_rules],
-        }
 
 
 def parse_settings(body: Mapping[str, Any], current: WorkstreamSettings = WorkstreamSettings()) -> WorkstreamSettings:
@@ -88,15 +45,7 @@ def parse_settings(body: Mapping[str, Any], current: WorkstreamSettings = Workst
     if "survey" in body:
         s = replace(s, survey=_survey(body["survey"]))
     if "queues" in body:
-        value = body["queues"]
-        if not isinstance(value, list) or not all(isinstance(q, str) and q.strip() for q in value):
-            raise ValidationFailed("queues", "must be a list of queue names")
-        if len(value) > MAX_QUEUES or any(len(q) > MAX_QUEUE_NAME for q in value):
-            raise ValidationFailed("queues", f"must hold at most {MAX_QUEUES} names of at most {MAX_QUEUE_NAME} "
-                                             "characters each")
-        if len(set(value)) != len(value):
-            raise ValidationFailed("queues", "names a queue twice")
-        s = replace(s, queues=tuple(value))
+        s = replace(s, queues=_queues(body["queues"]))
     if "default_queue" in body:
         s = replace(s, default_queue=body["default_queue"])
     if s.default_queue is not None and s.default_queue not in s.queues:
@@ -106,6 +55,17 @@ def parse_settings(body: Mapping[str, Any], current: WorkstreamSettings = Workst
     elif "queues" in body:
         parse_rules([r.to_dict() for r in s.routing_rules], s.queues)  # rules must still point at queues
     return s
+
+
+def _queues(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(q, str) and q.strip() for q in value):
+        raise ValidationFailed("queues", "must be a list of queue names")
+    if len(value) > MAX_QUEUES or any(len(q) > MAX_QUEUE_NAME for q in value):
+        raise ValidationFailed("queues", f"must hold at most {MAX_QUEUES} names of at most {MAX_QUEUE_NAME} "
+                                         "characters each")
+    if len(set(value)) != len(value):
+        raise ValidationFailed("queues", "names a queue twice")
+    return tuple(value)
 
 
 def _flag(value: Any, name: str) -> bool:

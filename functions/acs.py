@@ -9,33 +9,26 @@ import azure.functions as func
 
 from channels import acs
 from channels.eventgrid import Event, handshake_headers, parse_events, validation_code
-from conversations.errors import NotFound, StorageUnavailable
-from conversations.models import Account
-from functions.http import handled, json_response, public_base_url
-from functions.wiring import services
+from core.errors import StorageUnavailable
+from core.records import Account
+from functions.http import handled, json_response, public_base_url, services
+from functions.webhooks import UnknownBusinessAddress, account_for, take_message, take_status
 
 bp = func.Blueprint()
 log = logging.getLogger(__name__)
 
 
-def _account(req: func.HttpRequest) -> Account:
-    account = services().accounts.get(req.route_params["account_id"])
-    if account is None or account.provider != acs.PROVIDER:
-        raise NotFound("unknown account")
-    return account
-
-
 @bp.route(route="api/acs/{account_id}/events", methods=["OPTIONS"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def acs_events_handshake(req: func.HttpRequest) -> func.HttpResponse:
-    _account(req)
+    account_for(req.route_params["account_id"], acs.PROVIDER)
     return func.HttpResponse(status_code=200, headers=handshake_headers(req.headers.get("WebHook-Request-Origin")))
 
 
 @bp.route(route="api/acs/{account_id}/events", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def acs_events(req: func.HttpRequest) -> func.HttpResponse:
-    account = _account(req)
+    account = account_for(req.route_params["account_id"], acs.PROVIDER)
     tenant, audience = account.credentials.get("eventgrid_tenant_id"), account.credentials.get("eventgrid_app_id")
     if tenant and audience:
         services().eventgrid.verify(req.headers.get("Authorization"), tenant, audience)
@@ -52,10 +45,9 @@ def acs_events(req: func.HttpRequest) -> func.HttpResponse:
 
 
 def _handle(account: Account, event: Event, base_url: str) -> str:
-    """Hand one event to the engine. A storage outage propagates (503: Event Grid retries the
+    """Hand one event over. A storage outage propagates (503: Event Grid retries the
     delivery, and what was stored already is recognised). Any other failure stays with its
     event, logged with its id, so one bad event never holds back the rest of the batch."""
-    engine = services().engine
     wanted = acs.EVENTS_BY_CHANNEL[account.channel]
     if not any(event.is_type(kind) for kind in wanted):
         log.info("ignored event %s of type %s for account %s", event.id, event.type, account.id)
@@ -63,12 +55,12 @@ def _handle(account: Account, event: Event, base_url: str) -> str:
     try:
         if event.is_type(acs.MESSAGE_RECEIVED) or event.is_type(acs.SMS_RECEIVED):
             parsed = (acs.AdvancedMessageReceived if event.is_type(acs.MESSAGE_RECEIVED) else acs.SmsReceived)
-            result = engine.ingest(account, parsed.from_event(event).to_inbound(account), base_url)
+            result = take_message(account, parsed.from_event(event).to_inbound(account), base_url)
             return "duplicate" if result.duplicate else "stored"
-        update = (acs.whatsapp_status if event.is_type(acs.MESSAGE_STATUS) else acs.sms_report)(event, account)
-        engine.apply_status(update)
+        take_status(account, (acs.whatsapp_status if event.is_type(acs.MESSAGE_STATUS) else acs.sms_report)(
+            event, account))
         return "status"
-    except acs.SkippedEvent as exc:
+    except (acs.SkippedEvent, UnknownBusinessAddress) as exc:
         log.warning("skipped event %s for account %s: %s", event.id, account.id, exc)
         return "ignored"
     except StorageUnavailable:

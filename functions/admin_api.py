@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import azure.functions as func
 
-from conversations.admin import AccountAdmin, WorkstreamAdmin
-from conversations.contacts import ContactAdmin
-from functions.http import handled, json_body, json_response, public_base_url
-from functions.wiring import services
+from core.records import Account
+from functions.http import handled, json_body, json_response, public_base_url, services
+from functions.views import account_view, contact_view, workstream_view
 
 bp = func.Blueprint()
 
 
-def _account_view(req: func.HttpRequest, account) -> dict:
-    return AccountAdmin.view(account, public_base_url(req))
+def _account_view(req: func.HttpRequest, account: Account) -> dict:
+    return account_view(account, public_base_url(req))
 
 
 @bp.route(route="api/admin/accounts", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
@@ -59,26 +58,26 @@ def validate_account(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="api/admin/workstreams", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def create_workstream(req: func.HttpRequest) -> func.HttpResponse:
-    return json_response(WorkstreamAdmin.view(services().workstream_admin.create(json_body(req))), 201)
+    return json_response(workstream_view(services().workstream_admin.create(json_body(req))), 201)
 
 
 @bp.route(route="api/admin/workstreams", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def list_workstreams(req: func.HttpRequest) -> func.HttpResponse:
-    return json_response({"workstreams": [WorkstreamAdmin.view(w) for w in services().workstream_admin.list()]})
+    return json_response({"workstreams": [workstream_view(w) for w in services().workstream_admin.list()]})
 
 
 @bp.route(route="api/admin/workstreams/{id}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def get_workstream(req: func.HttpRequest) -> func.HttpResponse:
-    return json_response(WorkstreamAdmin.view(services().workstream_admin.get(req.route_params["id"])))
+    return json_response(workstream_view(services().workstream_admin.get(req.route_params["id"])))
 
 
 @bp.route(route="api/admin/workstreams/{id}", methods=["PATCH"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def update_workstream(req: func.HttpRequest) -> func.HttpResponse:
     workstream = services().workstream_admin.update(req.route_params["id"], json_body(req))
-    return json_response(WorkstreamAdmin.view(workstream))
+    return json_response(workstream_view(workstream))
 
 
 @bp.route(route="api/admin/workstreams/{id}", methods=["DELETE"], auth_level=func.AuthLevel.FUNCTION)
@@ -91,27 +90,27 @@ def delete_workstream(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="api/admin/contacts", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def create_contact(req: func.HttpRequest) -> func.HttpResponse:
-    return json_response(ContactAdmin.view(services().contact_admin.create(json_body(req))), 201)
+    return json_response(contact_view(services().contact_admin.create(json_body(req))), 201)
 
 
 @bp.route(route="api/admin/contacts", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def list_contacts(req: func.HttpRequest) -> func.HttpResponse:
     found = services().contact_admin.find(req.params.get("mobile_phone"))
-    return json_response({"contacts": [ContactAdmin.view(c) for c in found]})
+    return json_response({"contacts": [contact_view(c) for c in found]})
 
 
 @bp.route(route="api/admin/contacts/{id}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def get_contact(req: func.HttpRequest) -> func.HttpResponse:
-    return json_response(ContactAdmin.view(services().contact_admin.get(req.route_params["id"])))
+    return json_response(contact_view(services().contact_admin.get(req.route_params["id"])))
 
 
 @bp.route(route="api/admin/contacts/{id}", methods=["PATCH"], auth_level=func.AuthLevel.FUNCTION)
 @handled
 def update_contact(req: func.HttpRequest) -> func.HttpResponse:
     contact = services().contact_admin.update(req.route_params["id"], json_body(req))
-    return json_response(ContactAdmin.view(contact))
+    return json_response(contact_view(contact))
 
 
 @bp.route(route="api/admin/contacts/{id}", methods=["DELETE"], auth_level=func.AuthLevel.FUNCTION)

@@ -6,9 +6,8 @@ import logging
 
 import azure.functions as func
 
-from conversations.errors import SwitchboardError
-from functions.http import json_response
-from functions.wiring import services
+from core.errors import SwitchboardError
+from functions.http import json_response, services
 
 bp = func.Blueprint()
 log = logging.getLogger(__name__)

@@ -5,18 +5,29 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
 
 import azure.functions as func
 
-from conversations.errors import BadRequest, ProviderError, SwitchboardError
-from conversations.validation import parse_json
-from functions.wiring import services
+from core.errors import BadRequest, ProviderError, SwitchboardError
+from core.json_body import parse_json
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[func.HttpRequest], func.HttpResponse]
+
+if TYPE_CHECKING:
+    from functions.wiring import Services
+
+
+def services() -> Services:
+    """The process's wired services, built on first use. The wiring, and the domain,
+    storage and provider code behind it, is imported then: indexing the app (a cold start
+    on Flex Consumption) imports only the functions and what their signatures need."""
+    from functions import wiring
+
+    return wiring.services()
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> func.HttpResponse:

@@ -3,17 +3,18 @@ opening or reusing that customer's conversation, under every rule of a reply."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
 
-from conversations.errors import SwitchboardError, ValidationFailed
-from conversations.models import Account
-from conversations.phone import business_address, parse_entered
-from conversations.sending import Compose
+from conversations.numbers import business_address, parse_entered
 from conversations.validation import reject_unknown, require_object, text
-from functions.http import handled, json_body, json_response, public_base_url
-from functions.wiring import services
+from core.errors import SwitchboardError, ValidationFailed
+from core.records import Account
+from functions.http import handled, json_body, json_response, public_base_url, services
+
+if TYPE_CHECKING:
+    from conversations.outbox import Compose
 
 bp = func.Blueprint()
 
@@ -38,7 +39,7 @@ def send_outbound(req: func.HttpRequest) -> func.HttpResponse:
                     body.get("parameters", []))
     elif "parameters" in body or "language" in body:
         raise ValidationFailed("parameters", "parameters and language go with a template")
-    compose = services().engine.proactive_compose(account, business, body.get("body"), template)
+    compose = services().outbox.proactive_compose(account, business, body.get("body"), template)
     base_url = public_base_url(req)
     seen: set[str] = set()
     results = [_send_one(account, business, to, compose, base_url, seen) for to in recipients]
@@ -53,7 +54,7 @@ def _send_one(account: Account, business: str, to: Any, compose: Compose, base_u
         if customer in seen:
             raise ValidationFailed("to", "is listed twice; it was sent once")
         seen.add(customer)
-        sent = services().engine.send_proactive(account, business, customer, compose, base_url)
+        sent = services().outbox.send_proactive(account, business, customer, compose, base_url)
     except SwitchboardError as exc:
         return {"to": to, "status": "failed", "error": {"code": exc.code, "message": exc.message}}
     return {"to": to, "status": "sent", "conversation_id": sent.conversation_id, "message_id": sent.id}

@@ -11,10 +11,11 @@ import logging
 
 import azure.functions as func
 
-from channels.telesign import PROVIDER, TeleSignInbound, parse_callback, signature_is_valid
-from conversations.errors import NotFound, Unauthorized
+from channels.telesign import PROVIDER, TeleSignDeliveryReport, TeleSignInbound, parse_callback, signature_is_valid
+from core.errors import Unauthorized
+from core.records import Account
 from functions.http import handled, public_base_url
-from functions.wiring import services
+from functions.webhooks import UnknownBusinessAddress, account_for, take_message, take_status
 
 bp = func.Blueprint()
 log = logging.getLogger(__name__)
@@ -23,9 +24,7 @@ log = logging.getLogger(__name__)
 @bp.route(route="api/telesign/{account_id}/inbound", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def telesign_callback(req: func.HttpRequest) -> func.HttpResponse:
-    account = services().accounts.get(req.route_params["account_id"])
-    if account is None or account.provider != PROVIDER:
-        raise NotFound("unknown account")
+    account = account_for(req.route_params["account_id"], PROVIDER)
     raw = req.get_body()
     credentials = account.credentials
     if not signature_is_valid(raw, req.headers.get("Authorization"), credentials["customer_id"],
@@ -35,17 +34,22 @@ def telesign_callback(req: func.HttpRequest) -> func.HttpResponse:
                            code="invalid_signature")
     callback = parse_callback(raw)
     if isinstance(callback, TeleSignInbound):
-        inbound = callback.to_inbound(account.id)
-        if not account.owns(inbound.business):
-            raise NotFound("the sender_id is not one of this account's numbers")
-        services().engine.ingest(account, inbound, public_base_url(req))
-    elif callback is not None:
-        update = callback.to_status(account.id)
-        if update is None or not account.owns(update.business):
-            log.info("TeleSign report %s (status %s) names no message of this account, or no news",
-                     callback.reference_id, callback.code)
-        else:
-            services().engine.apply_status(update)
+        take_message(account, callback.to_inbound(account), public_base_url(req))
+    elif isinstance(callback, TeleSignDeliveryReport):
+        _report(account, callback)
     else:
         log.info("ignored a TeleSign callback for account %s that is neither an SMS nor a delivery report", account.id)
     return func.HttpResponse(status_code=200)
+
+
+def _report(account: Account, report: TeleSignDeliveryReport) -> None:
+    """Apply a delivery report; one that names no message of this account is acknowledged."""
+    update = report.to_status(account)
+    try:
+        if update is not None:
+            take_status(account, update)
+            return
+    except UnknownBusinessAddress:
+        pass
+    log.info("TeleSign report %s (status %s) names no message of this account, or no news",
+             report.reference_id, report.code)

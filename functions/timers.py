@@ -7,7 +7,7 @@ import os
 
 import azure.functions as func
 
-from functions.wiring import services
+from functions.http import services
 
 # The local host resolves %AUTO_CLOSE_SCHEDULE% from this process's environment; in Azure
 # the setting must exist in the app settings (infra/main.bicep sets it).
@@ -21,4 +21,4 @@ log = logging.getLogger(__name__)
 def auto_close(timer: func.TimerRequest) -> None:
     if timer.past_due:
         log.info("auto-close sweep is running late")
-    services().engine.sweep(base_url=services().settings.public_base_url)
+    services().sweep.run(base_url=services().settings.public_base_url)

@@ -7,10 +7,10 @@ import logging
 import azure.functions as func
 
 from channels.twilio import PROVIDER, Form, TwilioInbound, signature_is_valid, status_from_form
-from conversations.errors import Forbidden, NotFound
-from conversations.models import Account
+from core.errors import Forbidden
+from core.records import Account
 from functions.http import handled, public_base_url, public_url
-from functions.wiring import services
+from functions.webhooks import account_for, take_message, take_status
 
 bp = func.Blueprint()
 log = logging.getLogger(__name__)
@@ -20,12 +20,10 @@ _EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 
 def _verified(req: func.HttpRequest) -> tuple[Account, Form]:
     """The account the webhook is for and its form, once the signature checks out."""
-    account = services().accounts.get(req.route_params["account_id"])
-    if account is None or account.provider != PROVIDER:
-        raise NotFound("unknown account")
+    account = account_for(req.route_params["account_id"], PROVIDER)
     form = Form.parse(req.get_body())
-    url = public_url(req)
-    if not signature_is_valid(url, form, req.headers.get("X-Twilio-Signature"), account.credentials["auth_token"]):
+    if not signature_is_valid(public_url(req), form, req.headers.get("X-Twilio-Signature"),
+                              account.credentials["auth_token"]):
         log.warning("rejected Twilio webhook for account %s: bad signature", account.id)
         raise Forbidden("the X-Twilio-Signature does not match this request", code="invalid_signature")
     return account, form
@@ -35,13 +33,7 @@ def _verified(req: func.HttpRequest) -> tuple[Account, Form]:
 @handled
 def twilio_inbound(req: func.HttpRequest) -> func.HttpResponse:
     account, form = _verified(req)
-    message = TwilioInbound.from_form(form)
-    if message.channel != account.channel:  # e.g. the WhatsApp sandbox pointed at an SMS account's URL
-        raise NotFound(f"this account takes {account.channel} messages; this one came over {message.channel}")
-    inbound = message.to_inbound(account.id)
-    if not account.owns(inbound.business):
-        raise NotFound("the To number is not one of this account's numbers")
-    services().engine.ingest(account, inbound, public_base_url(req))
+    take_message(account, TwilioInbound.from_form(form).to_inbound(account), public_base_url(req))
     return func.HttpResponse(_EMPTY_TWIML, status_code=200, mimetype="text/xml", charset="utf-8")
 
 
@@ -49,8 +41,5 @@ def twilio_inbound(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def twilio_status(req: func.HttpRequest) -> func.HttpResponse:
     account, form = _verified(req)
-    update = status_from_form(form, account.id)
-    if not account.owns(update.business):
-        raise NotFound("the From number is not one of this account's numbers")
-    services().engine.apply_status(update)
+    take_status(account, status_from_form(form, account))
     return func.HttpResponse(status_code=204)

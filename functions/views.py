@@ -1,16 +1,50 @@
-"""How conversations and messages look in the agent API."""
+"""How records look in the API: accounts (secrets masked, callback URLs), workstreams,
+contacts, conversations and messages."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from conversations.models import INBOUND, Conversation, Media, Message
+from channels.providers import PROVIDERS
 from conversations.policies import reply_window_ends_at
+from core.records import INBOUND, Account, Contact, Conversation, Media, Message, Workstream
 
 
 def _time(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def mask(secret: str) -> str:
+    """What the API shows of a secret: four stars and the last four characters."""
+    return "****" + secret[-4:] if len(secret) > 4 else "****"
+
+
+def account_view(account: Account, base_url: str) -> dict[str, Any]:
+    spec = PROVIDERS[account.provider]
+    return {
+        "id": account.id, "name": account.name, "channel": account.channel, "provider": account.provider,
+        "credentials": {k: mask(v) if k in spec.secret_fields else v for k, v in sorted(account.credentials.items())},
+        "numbers": [n.to_dict() for n in account.numbers],
+        **({"channels": [c.to_dict() for c in account.channels]} if account.channel in spec.registered_channels
+           else {}),
+        "callback": spec.callbacks(base_url, account.id),
+        "created_at": account.created_at.isoformat(), "updated_at": account.updated_at.isoformat(),
+    }
+
+
+def workstream_view(w: Workstream) -> dict[str, Any]:
+    return {
+        "id": w.id, "name": w.name, "channel": w.channel, "account_id": w.account_id, "number": w.number,
+        "auto_close_after_minutes": w.auto_close_after_minutes, **w.settings.to_dict(),
+        "templates": [t.to_dict() for t in w.templates],
+        "created_at": w.created_at.isoformat(), "updated_at": w.updated_at.isoformat(),
+    }
+
+
+def contact_view(c: Contact) -> dict[str, Any]:
+    return {"id": c.id, "mobile_phone": c.mobile_phone, "name": c.name, "fields": c.fields,
+            "created_at": c.created_at.isoformat(), "updated_at": c.updated_at.isoformat()}
 
 
 def conversation_view(c: Conversation, with_messages: bool = False, api_base: str = "",

@@ -1,20 +1,28 @@
-"""The composition root: settings, storage, providers and the engine, built once per
-process on first use (so importing the app never touches the network)."""
+"""The composition root, the one place that joins the layers: settings, storage, providers
+and the domain services, built once per process on first use (so importing the app never
+touches the network or loads a provider SDK)."""
 
 from __future__ import annotations
 
+import functools
 import threading
-from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
-from channels.base import MediaFetcher, Sender
-from channels.eventgrid import EntraVerifier
 from channels.providers import PROVIDERS
-from config import DEFAULT_AUTO_CLOSE_MINUTES, Settings
-from conversations.admin import AccountAdmin, WorkstreamAdmin
+from channels.senders import LazySenders
+from conversations.accounts import AccountAdmin
+from conversations.actions import AgentActions
 from conversations.contacts import ContactAdmin
-from conversations.engine import Clock, Engine, utcnow
-from conversations.models import Account
+from conversations.ingest import Ingest
+from conversations.lookup import Lookup
+from conversations.opening import Opener
+from conversations.outbox import Outbox
+from conversations.sweep import Sweep
+from conversations.workstreams import WorkstreamAdmin
+from core.clock import Clock, utcnow
+from core.ports import MediaFetcher, Sender
+from core.records import Account
+from functions.settings import DEFAULT_AUTO_CLOSE_MINUTES, Settings
 from storage.accounts import AccountStore
 from storage.client import RequestHook, TableStorage, build_service_client
 from storage.contacts import ContactStore
@@ -25,55 +33,50 @@ from storage.threads import ThreadStore
 from storage.workstreams import WorkstreamStore
 
 
-@dataclass(frozen=True)
-class Services:
-    settings: Settings
-    storage: TableStorage
-    accounts: AccountStore
-    workstreams: WorkstreamStore
-    engine: Engine
-    account_admin: AccountAdmin
-    workstream_admin: WorkstreamAdmin
-    contact_admin: ContactAdmin
-    eventgrid: EntraVerifier
-
-
-def _media_fetchers(senders: Mapping[str, Sender]) -> dict[str, MediaFetcher]:
-    """The senders that can also fetch inbound attachments, by provider."""
-    return {name: s for name, s in senders.items() if isinstance(s, MediaFetcher)}
-
-
 def callback_urls(account: Account, base_url: str) -> dict[str, str]:
     return PROVIDERS[account.provider].callbacks(base_url, account.id)
 
 
-def build(
-    settings: Settings,
-    request_hooks: Sequence[RequestHook] = (),
-    clock: Clock = utcnow,
-    senders: Mapping[str, Sender] | None = None,
-    media_fetchers: Mapping[str, MediaFetcher] | None = None,
-) -> Services:
-    storage = TableStorage(build_service_client(settings, request_hooks), settings.table_prefix)
-    directory = Directory(storage)
-    accounts = AccountStore(storage, Sealer(settings.sealing_keys))
-    workstreams = WorkstreamStore(storage, directory)
-    contacts = ContactStore(storage, directory)
-    if senders is None:
-        senders = {name: spec.sender(settings) for name, spec in PROVIDERS.items()}
-    engine = Engine(
-        ThreadStore(storage), DeadlineStore(storage), accounts, workstreams, contacts, senders,
-        callback_urls, DEFAULT_AUTO_CLOSE_MINUTES, clock,
-        media_fetchers=media_fetchers if media_fetchers is not None else _media_fetchers(senders),
-    )
-    return Services(
-        settings=settings, storage=storage, accounts=accounts, workstreams=workstreams, engine=engine,
-        account_admin=AccountAdmin(accounts, directory, workstreams, senders, clock),
-        workstream_admin=WorkstreamAdmin(workstreams, accounts, directory, settings.auto_close_min_minutes,
-                                         DEFAULT_AUTO_CLOSE_MINUTES, clock),
-        contact_admin=ContactAdmin(contacts, clock),
-        eventgrid=EntraVerifier(settings.entra_authority_host),
-    )
+class Services:
+    """Everything a function needs, wired: the stores, the domain services, the admins."""
+
+    def __init__(self, settings: Settings, request_hooks: Sequence[RequestHook] = (), clock: Clock = utcnow,
+                 senders: Mapping[str, Sender] | None = None,
+                 media_fetchers: Mapping[str, MediaFetcher] | None = None) -> None:
+        self.settings = settings
+        client = build_service_client(settings.storage_connection_string, settings.tables_endpoint, request_hooks)
+        self.storage = storage = TableStorage(client, settings.table_prefix)
+        directory = Directory(storage)
+        self.accounts = accounts = AccountStore(storage, Sealer(settings.sealing_keys))
+        self.workstreams = workstreams = WorkstreamStore(storage, directory)
+        contacts = ContactStore(storage, directory)
+        threads, deadlines = ThreadStore(storage), DeadlineStore(storage)
+        if senders is None:
+            senders = LazySenders({"twilio_api_base_url": settings.twilio_api_base_url,
+                                   "telesign_api_base_url": settings.telesign_api_base_url})
+            media_fetchers = senders.media_fetchers() if media_fetchers is None else media_fetchers
+        lookup = Lookup(threads, workstreams)
+        opener = Opener(contacts, DEFAULT_AUTO_CLOSE_MINUTES)
+        self.outbox = outbox = Outbox(threads, deadlines, accounts, workstreams, lookup, opener, senders,
+                                      callback_urls, clock)
+        self.ingest = Ingest(threads, deadlines, lookup, opener, outbox, clock)
+        self.actions = AgentActions(threads, accounts, lookup, outbox, media_fetchers or {}, clock)
+        self.sweep = Sweep(threads, deadlines, lookup, outbox, clock)
+        self.account_admin = AccountAdmin(accounts, directory, workstreams, PROVIDERS, senders, clock)
+        self.workstream_admin = WorkstreamAdmin(workstreams, accounts, directory, settings.auto_close_min_minutes,
+                                                DEFAULT_AUTO_CLOSE_MINUTES, clock)
+        self.contact_admin = ContactAdmin(contacts, directory, clock)
+
+    @functools.cached_property
+    def eventgrid(self) -> Any:
+        """The Entra token check for Event Grid deliveries (loads PyJWT on first use)."""
+        from channels.entra import EntraVerifier
+
+        return EntraVerifier(self.settings.entra_authority_host)
+
+
+def build(settings: Settings, **kwargs: Any) -> Services:
+    return Services(settings, **kwargs)
 
 
 _services: Services | None = None

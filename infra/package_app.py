@@ -4,7 +4,7 @@
 
 The package holds the app as the Functions host sees it at the root of the zip:
 host.json, requirements.txt (the remote build installs it), every top-level *.py file
-(function_app.py, config.py, ...) and every top-level directory that contains Python code
+(function_app.py, ...) and every top-level directory that contains Python code
 (functions/, channels/, conversations/, storage/, ...). The tree is read at packaging time,
 so a new top-level package is picked up without touching this script.
 

@@ -12,17 +12,11 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence
 
-from azure.core.exceptions import (
-    HttpResponseError,
-    ResourceExistsError,
-    ServiceRequestError,
-    ServiceResponseError,
-)
+from azure.core.exceptions import HttpResponseError, ResourceExistsError, ServiceRequestError, ServiceResponseError
 from azure.core.pipeline import PipelineRequest, PipelineResponse
 from azure.data.tables import TableClient, TableServiceClient
 
-from config import Settings
-from conversations.errors import ConfigurationError, StorageUnavailable
+from core.errors import ConfigurationError, StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +36,10 @@ class NotTableStorage(Exception):
 RequestHook = Callable[[PipelineRequest], None]
 
 
-def build_service_client(settings: Settings, request_hooks: Sequence[RequestHook] = ()) -> TableServiceClient:
-    """The service client for the configured storage.
+def build_service_client(connection_string: str | None, tables_endpoint: str | None,
+                         request_hooks: Sequence[RequestHook] = ()) -> TableServiceClient:
+    """The service client for a connection string (Azurite, a storage key) or, with an
+    endpoint, the app's managed identity (DefaultAzureCredential).
 
     ``request_hooks`` see every request that leaves for storage, retries included (through
     azure-core's CustomHookPolicy: the Tables SDK ignores ``per_call_policies`` for the
@@ -62,12 +58,12 @@ def build_service_client(settings: Settings, request_hooks: Sequence[RequestHook
                 hook(request)
 
         options["raw_request_hook"] = each
-    if settings.storage_connection_string:
-        return TableServiceClient.from_connection_string(settings.storage_connection_string, **options)
-    if settings.tables_endpoint:
+    if connection_string:
+        return TableServiceClient.from_connection_string(connection_string, **options)
+    if tables_endpoint:
         from azure.identity import DefaultAzureCredential
 
-        return TableServiceClient(settings.tables_endpoint, credential=DefaultAzureCredential(), **options)
+        return TableServiceClient(tables_endpoint, credential=DefaultAzureCredential(), **options)
     raise ConfigurationError(
         "no storage configured: set AzureWebJobsStorage (or SWITCHBOARD_STORAGE_CONNECTION_STRING) "
         "to a connection string, or SWITCHBOARD_TABLES_ENDPOINT for identity-based access"

@@ -7,20 +7,13 @@ conversations that are open. A deadline is a hint; the sweep re-checks the threa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import UpdateMode
 
+from core.ports import Deadline
 from storage.client import TableStorage, translated
-
-
-@dataclass(frozen=True)
-class Deadline:
-    due_at: datetime
-    conversation_id: str
-    bucket: str
 
 
 def _bucket(when: datetime) -> str:

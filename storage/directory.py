@@ -15,7 +15,7 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import UpdateMode
 
-from conversations.errors import Conflict
+from core.errors import Conflict
 from storage.client import TableStorage, translated
 from storage.keys import safe_key
 

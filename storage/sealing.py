@@ -10,13 +10,16 @@ from __future__ import annotations
 import json
 from typing import Sequence
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-
-from conversations.errors import ConfigurationError
+from core.errors import ConfigurationError
 
 
 class Sealer:
     def __init__(self, keys: Sequence[str]) -> None:
+        from cryptography.fernet import (  # loaded with the first storage use, not at import
+            Fernet,
+            MultiFernet,
+        )
+
         if not keys:
             raise ConfigurationError(
                 "SWITCHBOARD_SEALING_KEY is not set; generate one with "
@@ -31,12 +34,10 @@ class Sealer:
         return self._fernet.encrypt(json.dumps(secrets, sort_keys=True).encode()).decode()
 
     def unseal(self, sealed: str) -> dict[str, str]:
+        from cryptography.fernet import InvalidToken
+
         try:
             return json.loads(self._fernet.decrypt(sealed.encode()))
         except InvalidToken as exc:
             raise ConfigurationError("stored credentials cannot be unsealed with the configured sealing keys") from exc
 
-
-def mask(secret: str) -> str:
-    """What the API shows of a secret: four stars and the last four characters."""
-    return "****" + secret[-4:] if len(secret) > 4 else "****"

@@ -11,7 +11,7 @@ from typing import Callable, Iterator
 import pytest
 from cryptography.fernet import Fernet
 
-from config import Settings
+from functions.settings import Settings
 from functions.wiring import Services, build
 from localhost.services import Azurite
 

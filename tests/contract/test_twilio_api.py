@@ -7,10 +7,10 @@ from typing import Iterator
 
 import pytest
 
-from channels.base import OutboundMessage
-from channels.twilio import TwilioSender
-from conversations.errors import ProviderError
-from conversations.models import Account, Number
+from core.messages import OutboundMessage
+from channels.twilio_api import TwilioSender
+from core.errors import ProviderError
+from core.records import Account, Number
 from localhost.services import Prism
 from tests.support import contracts
 from tests.support.twilio import ACCOUNT_SID, AUTH_TOKEN, BUSINESS_E164, CUSTOMER

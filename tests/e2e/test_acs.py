@@ -13,7 +13,7 @@ import requests
 
 from channels import acs
 from channels.eventgrid import Event
-from config import Settings
+from functions.settings import Settings
 from functions.wiring import build
 from tests.conftest import FakeClock
 from tests.support.acs import (
@@ -135,7 +135,7 @@ def test_outside_the_window_the_agent_is_told_to_use_a_template(api, whatsapp, a
     account = services.accounts.get(whatsapp["id"])
     event = Event.from_json(events("advanced_message_received_text.json", event_id="e2e-old",
                                    **{"from": "14255550123"})[0])
-    cid = services.engine.ingest(account, acs.AdvancedMessageReceived.from_event(event).to_inbound(account)).conversation_id
+    cid = services.ingest.message(account, acs.AdvancedMessageReceived.from_event(event).to_inbound(account)).conversation_id
     view = api.call("GET", f"/conversations/{cid}").json()
     assert datetime.fromisoformat(view["reply_window_ends_at"]) < datetime.now(timezone.utc)
 

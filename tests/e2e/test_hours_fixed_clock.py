@@ -11,8 +11,8 @@ from typing import Iterator
 import pytest
 import requests
 
-from channels.twilio import TwilioSender
-from config import Settings
+from channels.twilio_api import TwilioSender
+from functions.settings import Settings
 from functions import wiring
 from localhost.invoke import Invoker
 from localhost.routes import RouteTable

@@ -234,7 +234,7 @@ def test_the_local_host_answers_a_body_too_large_with_413(api, head):
 def test_a_content_length_in_other_digits_is_a_400(api):
     port = api.host.port
     with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
-        connection.sendall(f"POST /api/outbound HTTP/1.1\r\nHost: x\r\nContent-Length: \u00b2\r\n\r\n".encode("latin-1"))
+        connection.sendall("POST /api/outbound HTTP/1.1\r\nHost: x\r\nContent-Length: \u00b2\r\n\r\n".encode("latin-1"))
         assert _until_closed(connection).startswith("HTTP/1.1 400")
 
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from config import Settings
+from functions.settings import Settings
 from functions.wiring import build
 from tests.conftest import FakeClock
 from tests.support.twilio import (
@@ -183,7 +183,7 @@ def test_the_timer_closes_idle_conversations(api, account):
     past = FakeClock(datetime.now(timezone.utc) - timedelta(hours=9))
     services = build(Settings.from_env(api.env), clock=past)
     stored = services.accounts.get(account["id"])
-    cid = services.engine.ingest(stored, inbound(account["id"], "SM" + "7" * 32, customer="+12065550115")).conversation_id
+    cid = services.ingest.message(stored, inbound(account["id"], "SM" + "7" * 32, customer="+12065550115")).conversation_id
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         conversation = api.call("GET", f"/conversations/{cid}").json()

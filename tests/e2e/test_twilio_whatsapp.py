@@ -13,13 +13,13 @@ import pytest
 import requests
 
 from channels.twilio import Form, TwilioInbound
-from config import Settings
+from functions.settings import Settings
 from functions.wiring import build
 from tests.conftest import FakeClock
 from tests.support.recorder import Recorder, recording
 from tests.support.twilio import (
-    ACCOUNT_SID, API_HOST, AUTH_TOKEN, WHATSAPP_BUSINESS, WHATSAPP_CUSTOMER, account_body, basic_auth,
-    encode, fixture_form, message_created, whatsapp_account_body,
+    ACCOUNT_SID, API_HOST, AUTH_TOKEN, WHATSAPP_BUSINESS, WHATSAPP_CUSTOMER, account_body, basic_auth, encode,
+    fixture_form, message_created, whatsapp_account_body,
 )
 
 MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
@@ -116,8 +116,8 @@ def test_outside_the_window_only_templates_go_out(api, account):
     services = build(Settings.from_env(api.env), clock=FakeClock(datetime.now(timezone.utc) - timedelta(hours=25)))
     stored = services.accounts.get(account["id"])
     form = fixture_form("twilio_whatsapp_inbound.txt", From="whatsapp:+5582981110000", MessageSid="SM" + "f" * 32)
-    inbound = TwilioInbound.from_form(Form.parse(encode(form))).to_inbound(stored.id)
-    cid = services.engine.ingest(stored, inbound).conversation_id
+    inbound = TwilioInbound.from_form(Form.parse(encode(form))).to_inbound(stored)
+    cid = services.ingest.message(stored, inbound).conversation_id
 
     before = len(api.twilio.requests)
     late = api.call("POST", f"/conversations/{cid}/messages", {"body": "Sorry for the wait"})

@@ -38,10 +38,10 @@ def test_a_storage_outage_answers_503_and_the_redelivery_is_stored_once(broken):
     failed = post(account.id, payload)
     assert failed.status_code == 503
     assert json.loads(failed.get_body())["error"]["code"] == "storage_unavailable"
-    assert services.engine.list({}, 10) == []
+    assert services.actions.list({}, 10) == []
     outage.on = False
     assert post(account.id, payload).status_code == 200
     assert post(account.id, payload).status_code == 200
-    [conversation] = services.engine.list({}, 10)
+    [conversation] = services.actions.list({}, 10)
     assert conversation.business == CHANNEL_ID
-    assert len(services.engine.get(conversation.id).messages) == 1
+    assert len(services.actions.get(conversation.id).messages) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from channels.acs_send import AcsSender
-from conversations.errors import ProviderError, ProviderUnreachable
+from core.errors import ProviderError, ProviderUnreachable
 from localhost.services import Prism, free_port
 from tests.support import contracts
 from tests.support.acs import CHANNEL_ID, sms_account, whatsapp_account

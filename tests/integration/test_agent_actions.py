@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from channels.base import StatusUpdate
-from channels.twilio import TwilioSender
-from conversations.errors import Conflict, ProviderError, ValidationFailed
+from core.messages import StatusUpdate
+from channels.twilio_api import TwilioSender
+from core.errors import Conflict, ProviderError, ValidationFailed
 from tests.support.storage import RoundTrips
 from tests.support.twilio import ACCOUNT_SID, BUSINESS_E164, CUSTOMER, account_body, inbound, message_created
 
@@ -17,7 +17,7 @@ MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
 def setup(make_services, twilio_api):
     services = make_services(senders={"twilio": TwilioSender(twilio_api.base_url)})
     account = services.account_admin.create(account_body())
-    cid = services.engine.ingest(account, inbound(account.id, "SMin")).conversation_id
+    cid = services.ingest.message(account, inbound(account.id, "SMin")).conversation_id
     return services, account, cid
 
 
@@ -29,12 +29,12 @@ def status(account_id: str, sid: str, value: str, code: str | None = None) -> St
 def test_reply_goes_to_twilio_with_the_status_callback_and_keeps_the_sid(setup, twilio_api):
     services, account, cid = setup
     twilio_api.on("POST", MESSAGES, message_created("SMout1"))
-    message = services.engine.reply(cid, "Hi, how can we help?", "alice", "https://sb.example.com")
+    message = services.outbox.reply(cid, "Hi, how can we help?", "alice", "https://sb.example.com")
     assert (message.provider_message_id, message.status) == ("SMout1", "queued")
     [sent] = twilio_api.calls("POST", MESSAGES)
     assert sent.form == {"To": [CUSTOMER], "From": [BUSINESS_E164], "Body": ["Hi, how can we help?"],
                          "StatusCallback": [f"https://sb.example.com/api/twilio/{account.id}/status"]}
-    conversation = services.engine.get(cid)
+    conversation = services.actions.get(cid)
     assert conversation.state == "active" and conversation.agent == "alice"
     assert [(m.direction, m.status, m.provider_message_id) for m in conversation.messages][-1] == \
         ("outbound", "queued", "SMout1")
@@ -43,15 +43,15 @@ def test_reply_goes_to_twilio_with_the_status_callback_and_keeps_the_sid(setup, 
 def test_reply_length_and_closed_conversation_send_nothing(setup, twilio_api):
     services, _, cid = setup
     with pytest.raises(ValidationFailed):
-        services.engine.reply(cid, "x" * 1601, "alice", "https://sb.example.com")
+        services.outbox.reply(cid, "x" * 1601, "alice", "https://sb.example.com")
     with pytest.raises(ValidationFailed):
-        services.engine.reply(cid, "", "alice", "https://sb.example.com")
-    services.engine.close(cid)
+        services.outbox.reply(cid, "", "alice", "https://sb.example.com")
+    services.actions.close(cid)
     with pytest.raises(Conflict) as closed:
-        services.engine.reply(cid, "too late", "alice", "https://sb.example.com")
+        services.outbox.reply(cid, "too late", "alice", "https://sb.example.com")
     assert closed.value.code == "conversation_closed"
     assert twilio_api.requests == []
-    assert len(services.engine.get(cid).messages) == 1
+    assert len(services.actions.get(cid).messages) == 1
 
 
 def test_provider_error_is_raised_and_the_message_kept_as_failed(setup, twilio_api):
@@ -59,33 +59,33 @@ def test_provider_error_is_raised_and_the_message_kept_as_failed(setup, twilio_a
     twilio_api.on("POST", MESSAGES, (400, {"code": 21211, "message": "The 'To' number is not valid.",
                                            "status": 400, "more_info": "https://www.twilio.com/docs/errors/21211"}))
     with pytest.raises(ProviderError) as failed:
-        services.engine.reply(cid, "hello", "alice", "https://sb.example.com")
+        services.outbox.reply(cid, "hello", "alice", "https://sb.example.com")
     assert failed.value.provider_code == "21211"
-    last = services.engine.get(cid).messages[-1]
+    last = services.actions.get(cid).messages[-1]
     assert (last.status, last.error_code) == ("failed", "21211")
 
 
 def test_status_callbacks_out_of_order_never_regress(setup, twilio_api):
     services, account, cid = setup
     twilio_api.on("POST", MESSAGES, message_created("SMout2"))
-    services.engine.reply(cid, "hello", "alice", "https://sb.example.com")
+    services.outbox.reply(cid, "hello", "alice", "https://sb.example.com")
     for value in ("sent", "delivered", "sent", "queued"):
-        services.engine.apply_status(status(account.id, "SMout2", value))
-    assert services.engine.get(cid).messages[-1].status == "delivered"
-    services.engine.apply_status(status(account.id, "SMout2", "read"))
-    assert services.engine.get(cid).messages[-1].status == "read"
+        services.ingest.status(status(account.id, "SMout2", value))
+    assert services.actions.get(cid).messages[-1].status == "delivered"
+    services.ingest.status(status(account.id, "SMout2", "read"))
+    assert services.actions.get(cid).messages[-1].status == "read"
 
 
 def test_a_report_that_overtakes_the_send_record_is_not_lost(setup, twilio_api):
     services, account, cid = setup
 
     def create(_request):
-        services.engine.apply_status(status(account.id, "SMfast", "delivered"))
+        services.ingest.status(status(account.id, "SMfast", "delivered"))
         return message_created("SMfast")
 
     twilio_api.on("POST", MESSAGES, create)
-    services.engine.reply(cid, "hello", "alice", "https://sb.example.com")
-    assert services.engine.get(cid).messages[-1].status == "delivered"
+    services.outbox.reply(cid, "hello", "alice", "https://sb.example.com")
+    assert services.actions.get(cid).messages[-1].status == "delivered"
 
 
 class ReportBetween:
@@ -110,20 +110,20 @@ def test_a_report_that_moves_the_parked_status_during_the_send_record_is_not_los
     race = ReportBetween("SMrace")
     services = make_services(senders={"twilio": TwilioSender(twilio_api.base_url)}, request_hooks=[race])
     account = services.account_admin.create(account_body())
-    cid = services.engine.ingest(account, inbound(account.id, "SMin")).conversation_id
+    cid = services.ingest.message(account, inbound(account.id, "SMin")).conversation_id
 
     def create(_request):
-        services.engine.apply_status(status(account.id, "SMrace", "sent"))
-        race.report = lambda: services.engine.apply_status(status(account.id, "SMrace", "delivered"))
+        services.ingest.status(status(account.id, "SMrace", "sent"))
+        race.report = lambda: services.ingest.status(status(account.id, "SMrace", "delivered"))
         return message_created("SMrace")
 
     twilio_api.on("POST", MESSAGES, create)
-    sent = services.engine.reply(cid, "hello", "alice", "https://sb.example.com")
+    sent = services.outbox.reply(cid, "hello", "alice", "https://sb.example.com")
     assert race.fired and sent.provider_message_id == "SMrace"
-    last = services.engine.get(cid).messages[-1]
+    last = services.actions.get(cid).messages[-1]
     assert (last.provider_message_id, last.status) == ("SMrace", "delivered")
-    services.engine.apply_status(status(account.id, "SMrace", "read"))
-    assert services.engine.get(cid).messages[-1].status == "read"
+    services.ingest.status(status(account.id, "SMrace", "read"))
+    assert services.actions.get(cid).messages[-1].status == "read"
 
 
 def test_sweep_closes_due_conversations_only_and_its_cost_follows_the_due(make_services, clock):
@@ -132,18 +132,18 @@ def test_sweep_closes_due_conversations_only_and_its_cost_follows_the_due(make_s
     account = services.account_admin.create(account_body())
     services.workstream_admin.create({"name": "Support", "channel": "sms", "account_id": account.id,
                                       "number": BUSINESS_E164[1:], "auto_close_after_minutes": 10})
-    idle = services.engine.ingest(account, inbound(account.id, "SM0", customer="+12065550100")).conversation_id
+    idle = services.ingest.message(account, inbound(account.id, "SM0", customer="+12065550100")).conversation_id
     clock.advance(minutes=5)
-    busy = [services.engine.ingest(account, inbound(account.id, f"SM{i}", customer=f"+1206555{i:04d}")).conversation_id
+    busy = [services.ingest.message(account, inbound(account.id, f"SM{i}", customer=f"+1206555{i:04d}")).conversation_id
             for i in range(1, 31)]
     clock.advance(minutes=6)
     trips.reset()
-    assert services.engine.sweep() == {"closed": 1, "rescheduled": 0, "dropped": 0}
+    assert services.sweep.run() == {"closed": 1, "rescheduled": 0, "dropped": 0}
     # one query, then read head + close batch + delete deadline for the one due conversation
     assert trips.count <= 5, trips.paths
-    closed = services.engine.get(idle)
+    closed = services.actions.get(idle)
     assert (closed.state, closed.closed_reason) == ("closed", "inactivity")
-    assert all(services.engine.get(c).state == "open" for c in busy)
+    assert all(services.actions.get(c).state == "open" for c in busy)
 
 
 def test_sweep_moves_the_deadline_of_a_conversation_that_saw_activity(make_services, clock):
@@ -151,12 +151,12 @@ def test_sweep_moves_the_deadline_of_a_conversation_that_saw_activity(make_servi
     account = services.account_admin.create(account_body())
     services.workstream_admin.create({"name": "Support", "channel": "sms", "account_id": account.id,
                                       "number": BUSINESS_E164[1:], "auto_close_after_minutes": 10})
-    cid = services.engine.ingest(account, inbound(account.id, "SM1")).conversation_id
+    cid = services.ingest.message(account, inbound(account.id, "SM1")).conversation_id
     clock.advance(minutes=8)
-    services.engine.ingest(account, inbound(account.id, "SM2"))
+    services.ingest.message(account, inbound(account.id, "SM2"))
     clock.advance(minutes=3)
-    assert services.engine.sweep()["rescheduled"] == 1
-    assert services.engine.get(cid).state == "open"
+    assert services.sweep.run()["rescheduled"] == 1
+    assert services.actions.get(cid).state == "open"
     clock.advance(minutes=8)
-    assert services.engine.sweep()["closed"] == 1
-    assert services.engine.get(cid).state == "closed"
+    assert services.sweep.run()["closed"] == 1
+    assert services.actions.get(cid).state == "closed"

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from conversations.errors import Conflict
+from core.errors import Conflict
 from storage.directory import Directory
 
 

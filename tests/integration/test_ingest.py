@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conversations.errors import StorageUnavailable
+from core.errors import StorageUnavailable
 from tests.support.storage import Outage, RoundTrips
 from tests.support.twilio import BUSINESS_E164, CUSTOMER, account_body, inbound
 
@@ -22,10 +22,10 @@ def counted(make_services):
 
 def test_new_customer_opens_a_conversation_and_a_retry_is_stored_once(counted):
     services, account, _ = counted
-    first = services.engine.ingest(account, inbound(account.id, "SM1", "Ahoy"))
-    again = services.engine.ingest(account, inbound(account.id, "SM1", "Ahoy"))
+    first = services.ingest.message(account, inbound(account.id, "SM1", "Ahoy"))
+    again = services.ingest.message(account, inbound(account.id, "SM1", "Ahoy"))
     assert again.duplicate and not first.duplicate
-    conversation = services.engine.get(first.conversation_id)
+    conversation = services.actions.get(first.conversation_id)
     assert conversation.state == "open"
     assert conversation.customer == CUSTOMER and conversation.business == BUSINESS_E164
     assert [(m.direction, m.body, m.provider_message_id) for m in conversation.messages] == [("inbound", "Ahoy", "SM1")]
@@ -34,9 +34,9 @@ def test_new_customer_opens_a_conversation_and_a_retry_is_stored_once(counted):
 
 def test_message_into_existing_conversation_costs_two_round_trips(counted):
     services, account, trips = counted
-    first = services.engine.ingest(account, inbound(account.id, "SM1"))
+    first = services.ingest.message(account, inbound(account.id, "SM1"))
     trips.reset()
-    second = services.engine.ingest(account, inbound(account.id, "SM2"))
+    second = services.ingest.message(account, inbound(account.id, "SM2"))
     assert second.conversation_id == first.conversation_id
     assert trips.count <= 2, trips.paths
 
@@ -44,45 +44,45 @@ def test_message_into_existing_conversation_costs_two_round_trips(counted):
 def test_twenty_concurrent_messages_from_a_new_customer_make_one_conversation(counted):
     services, account, _ = counted
     with ThreadPoolExecutor(20) as pool:
-        results = list(pool.map(lambda i: services.engine.ingest(account, inbound(account.id, f"SMc{i}", f"m{i}")),
+        results = list(pool.map(lambda i: services.ingest.message(account, inbound(account.id, f"SMc{i}", f"m{i}")),
                                 range(20)))
     assert len({r.conversation_id for r in results}) == 1
-    conversation = services.engine.get(results[0].conversation_id)
+    conversation = services.actions.get(results[0].conversation_id)
     assert sorted(m.body for m in conversation.messages) == sorted(f"m{i}" for i in range(20))
-    assert len(services.engine.list({}, 100)) == 1
+    assert len(services.actions.list({}, 100)) == 1
 
 
 def test_one_message_delivered_five_times_at_once_is_stored_once(counted):
     services, account, _ = counted
     with ThreadPoolExecutor(5) as pool:
-        results = list(pool.map(lambda _: services.engine.ingest(account, inbound(account.id, "SMdup")), range(5)))
+        results = list(pool.map(lambda _: services.ingest.message(account, inbound(account.id, "SMdup")), range(5)))
     assert sum(not r.duplicate for r in results) == 1
     stored = [r for r in results if not r.duplicate][0]
-    assert len(services.engine.get(stored.conversation_id).messages) == 1
+    assert len(services.actions.get(stored.conversation_id).messages) == 1
 
 
 def test_waiting_conversation_wakes_up_and_closed_one_is_followed_by_a_new_one(counted):
     services, account, _ = counted
-    engine = services.engine
-    cid = engine.ingest(account, inbound(account.id, "SM1")).conversation_id
-    engine.accept(cid, "alice")
-    engine.wait(cid)
-    engine.ingest(account, inbound(account.id, "SM2"))
-    assert engine.get(cid).state == "active"
-    engine.close(cid)
-    later = engine.ingest(account, inbound(account.id, "SM3")).conversation_id
+    ingest, actions = services.ingest, services.actions
+    cid = ingest.message(account, inbound(account.id, "SM1")).conversation_id
+    actions.accept(cid, "alice")
+    actions.wait(cid)
+    ingest.message(account, inbound(account.id, "SM2"))
+    assert actions.get(cid).state == "active"
+    actions.close(cid)
+    later = ingest.message(account, inbound(account.id, "SM3")).conversation_id
     assert later != cid
-    assert engine.get(cid).state == "closed" and engine.get(cid).closed_reason == "agent"
-    assert engine.get(later).state == "open" and len(engine.get(later).messages) == 1
+    assert actions.get(cid).state == "closed" and actions.get(cid).closed_reason == "agent"
+    assert actions.get(later).state == "open" and len(actions.get(later).messages) == 1
 
 
 def test_waiting_without_agent_goes_back_to_open(counted):
     services, account, _ = counted
-    engine = services.engine
-    cid = engine.ingest(account, inbound(account.id, "SM1")).conversation_id
-    engine.wait(cid)
-    engine.ingest(account, inbound(account.id, "SM2"))
-    assert engine.get(cid).state == "open"
+    ingest, actions = services.ingest, services.actions
+    cid = ingest.message(account, inbound(account.id, "SM1")).conversation_id
+    actions.wait(cid)
+    ingest.message(account, inbound(account.id, "SM2"))
+    assert actions.get(cid).state == "open"
 
 
 def test_storage_outage_loses_nothing_and_the_retry_is_stored_once(make_services):
@@ -91,9 +91,9 @@ def test_storage_outage_loses_nothing_and_the_retry_is_stored_once(make_services
     account = services.account_admin.create(account_body())
     outage.on = True
     with pytest.raises(StorageUnavailable):
-        services.engine.ingest(account, inbound(account.id, "SMx"))
-    assert services.engine.list({}, 10) == []
+        services.ingest.message(account, inbound(account.id, "SMx"))
+    assert services.actions.list({}, 10) == []
     outage.on = False
-    first = services.engine.ingest(account, inbound(account.id, "SMx"))
-    services.engine.ingest(account, inbound(account.id, "SMx"))
-    assert len(services.engine.get(first.conversation_id).messages) == 1
+    first = services.ingest.message(account, inbound(account.id, "SMx"))
+    services.ingest.message(account, inbound(account.id, "SMx"))
+    assert len(services.actions.get(first.conversation_id).messages) == 1

@@ -10,11 +10,11 @@ from typing import Iterator
 import pytest
 from telesign.rest import RestClient
 
-from channels.base import OutboundMessage, Validation
-from channels.telesign import TeleSignSender
-from channels.twilio import TwilioSender
-from conversations.errors import ProviderError, ProviderUnreachable
-from conversations.models import Account, Number
+from core.messages import OutboundMessage, Validation
+from channels.telesign_api import TeleSignSender
+from channels.twilio_api import TwilioSender
+from core.errors import ProviderError, ProviderUnreachable
+from core.records import Account, Number
 from localhost.services import Prism, free_port
 from tests.support import contracts
 from tests.support import telesign as ts

@@ -9,10 +9,10 @@ from typing import Iterator
 
 import pytest
 
-from channels.base import OutboundMessage, TemplateRef
-from channels.twilio import TwilioSender
-from conversations.errors import NotFound, ProviderError, ProviderOutsideWindow
-from conversations.models import Account, Media, Number
+from core.messages import OutboundMessage, TemplateRef
+from channels.twilio_api import TwilioSender
+from core.errors import NotFound, ProviderError, ProviderOutsideWindow
+from core.records import Account, Media, Number
 from localhost.services import Prism
 from tests.support import contracts
 from tests.support import twilio as tw

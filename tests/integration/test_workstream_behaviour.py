@@ -8,10 +8,10 @@ from datetime import datetime, timezone
 import pytest
 
 from channels.acs_send import AcsSender
-from channels.base import InboundMessage
-from channels.twilio import TwilioSender
-from conversations.errors import Forbidden
-from conversations.models import Media
+from core.messages import InboundMessage
+from channels.twilio_api import TwilioSender
+from core.errors import Forbidden
+from core.records import Media
 from tests.support.acs import CHANNEL_ID, whatsapp_account
 from tests.support.recorder import recording
 from tests.support.twilio import ACCOUNT_SID, BUSINESS, account_body, inbound, message_created
@@ -56,19 +56,19 @@ def test_out_of_hours_once_per_closed_period_on_both_sides_of_each_boundary(make
     services, account = sms_setup(make_services, provider, operating_hours=HOURS, allow_automated_messages=True,
                                   automated_messages={"out_of_hours": AUTOMATED["out_of_hours"]})
     at(clock, 2026, 11, 23, 16, 59)  # Monday 08:59 in Los Angeles: closed
-    services.engine.ingest(account, inbound(account.id, "SM1"), BASE)
+    services.ingest.message(account, inbound(account.id, "SM1"), BASE)
     at(clock, 2026, 11, 23, 16, 59, 30)
-    services.engine.ingest(account, inbound(account.id, "SM2"), BASE)
+    services.ingest.message(account, inbound(account.id, "SM2"), BASE)
     assert sent_bodies(provider) == ["We are closed now."]
     at(clock, 2026, 11, 23, 17, 0)  # 09:00: open
-    services.engine.ingest(account, inbound(account.id, "SM3"), BASE)
+    services.ingest.message(account, inbound(account.id, "SM3"), BASE)
     at(clock, 2026, 11, 24, 0, 59)  # 16:59: still open
-    services.engine.ingest(account, inbound(account.id, "SM4"), BASE)
+    services.ingest.message(account, inbound(account.id, "SM4"), BASE)
     assert sent_bodies(provider) == ["We are closed now."]
     at(clock, 2026, 11, 24, 1, 0)  # 17:00: a new closed period
-    services.engine.ingest(account, inbound(account.id, "SM5"), BASE)
+    services.ingest.message(account, inbound(account.id, "SM5"), BASE)
     at(clock, 2026, 11, 24, 15, 0)  # 07:00 next morning: the same closed night
-    services.engine.ingest(account, inbound(account.id, "SM6"), BASE)
+    services.ingest.message(account, inbound(account.id, "SM6"), BASE)
     assert sent_bodies(provider) == ["We are closed now."] * 2
 
 
@@ -76,46 +76,46 @@ def test_a_holiday_is_closed_all_day(make_services, provider, clock):
     services, account = sms_setup(make_services, provider, operating_hours=HOURS, allow_automated_messages=True,
                                   automated_messages={"out_of_hours": AUTOMATED["out_of_hours"]})
     at(clock, 2026, 12, 25, 20, 0)  # Friday noon, Christmas
-    services.engine.ingest(account, inbound(account.id, "SM1"), BASE)
+    services.ingest.message(account, inbound(account.id, "SM1"), BASE)
     at(clock, 2026, 12, 24, 20, 0)  # Thursday noon, the day before: open (another customer, another conversation)
-    services.engine.ingest(account, inbound(account.id, "SM2", customer="+12065550170"), BASE)
+    services.ingest.message(account, inbound(account.id, "SM2", customer="+12065550170"), BASE)
     assert sent_bodies(provider) == ["We are closed now."]
 
 
 def test_greeting_on_the_first_message_only_and_only_when_allowed(make_services, provider, clock):
     services, account = sms_setup(make_services, provider, allow_automated_messages=True,
                                   automated_messages={"greeting": AUTOMATED["greeting"]})
-    cid = services.engine.ingest(account, inbound(account.id, "SM1"), BASE).conversation_id
-    services.engine.ingest(account, inbound(account.id, "SM2"), BASE)
+    cid = services.ingest.message(account, inbound(account.id, "SM1"), BASE).conversation_id
+    services.ingest.message(account, inbound(account.id, "SM2"), BASE)
     assert sent_bodies(provider) == ["Hi, thanks for writing!"]
     sent = provider.calls("POST", MESSAGES)[0].form
     assert sent["StatusCallback"] == [f"{BASE}/api/twilio/{account.id}/status"]
-    greeting = services.engine.get(cid).messages[1]
+    greeting = services.actions.get(cid).messages[1]
     assert (greeting.direction, greeting.automated, greeting.agent) == ("outbound", "greeting", None)
 
     ws = services.workstream_admin.list()[0]
     services.workstream_admin.update(ws.id, {"allow_automated_messages": False})
-    services.engine.ingest(account, inbound(account.id, "SM3", customer="+12065550171"), BASE)
+    services.ingest.message(account, inbound(account.id, "SM3", customer="+12065550171"), BASE)
     assert sent_bodies(provider) == ["Hi, thanks for writing!"]
 
 
 def test_no_automated_message_reaches_an_opted_out_customer_and_the_refusal_is_recorded(make_services, provider):
     services, account = sms_setup(make_services, provider, allow_automated_messages=True,
                                   automated_messages={"greeting": AUTOMATED["greeting"]})
-    cid = services.engine.ingest(account, inbound(account.id, "SM1", "STOP"), BASE).conversation_id
+    cid = services.ingest.message(account, inbound(account.id, "SM1", "STOP"), BASE).conversation_id
     assert provider.calls("POST", MESSAGES) == []
-    held = services.engine.get(cid).messages[-1]
+    held = services.actions.get(cid).messages[-1]
     assert (held.automated, held.status, held.error_code) == ("greeting", "not_sent", "recipient_opted_out")
 
 
 def test_closing_message_and_survey_follow_a_close_once(make_services, provider, clock):
     services, account = sms_setup(make_services, provider, allow_automated_messages=True,
                                   automated_messages={"closing": AUTOMATED["closing"]}, survey=SURVEY)
-    cid = services.engine.ingest(account, inbound(account.id, "SM1"), BASE).conversation_id
-    services.engine.close(cid, BASE)
+    cid = services.ingest.message(account, inbound(account.id, "SM1"), BASE).conversation_id
+    services.actions.close(cid, BASE)
     assert sent_bodies(provider) == ["Thanks, this conversation is closed.",
                                      "How did we do? https://survey.example.com/s/1"]
-    conversation = services.engine.get(cid)
+    conversation = services.actions.get(cid)
     assert conversation.state == "closed"
     assert [m.automated for m in conversation.messages] == [None, "closing", "survey"]
 
@@ -123,9 +123,9 @@ def test_closing_message_and_survey_follow_a_close_once(make_services, provider,
 def test_inactivity_close_sends_the_closing_message_too(make_services, provider, clock):
     services, account = sms_setup(make_services, provider, allow_automated_messages=True, auto_close_after_minutes=10,
                                   automated_messages={"closing": AUTOMATED["closing"]})
-    services.engine.ingest(account, inbound(account.id, "SM1"), BASE)
+    services.ingest.message(account, inbound(account.id, "SM1"), BASE)
     clock.advance(minutes=11)
-    assert services.engine.sweep(base_url=BASE)["closed"] == 1
+    assert services.sweep.run(base_url=BASE)["closed"] == 1
     assert sent_bodies(provider) == ["Thanks, this conversation is closed."]
 
 
@@ -134,26 +134,26 @@ def test_customer_attachments_are_dropped_unless_allowed(make_services, provider
     photo = (Media("https://api.twilio.com/m/ME1", "image/jpeg"), Media("https://api.twilio.com/m/ME2", "image/png"))
     message = InboundMessage(provider="twilio", account_id=account.id, provider_message_id="SMm1",
                              business="+" + BUSINESS, customer="+12065550172", body="see photos", media=photo)
-    cid = services.engine.ingest(account, message, BASE).conversation_id
-    kept = services.engine.get(cid).messages[0]
+    cid = services.ingest.message(account, message, BASE).conversation_id
+    kept = services.actions.get(cid).messages[0]
     assert (kept.body, kept.media, kept.media_dropped) == ("see photos", (), 2)
 
     ws = services.workstream_admin.list()[0]
     services.workstream_admin.update(ws.id, {"attachments": {"customers_can_send": True}})
-    services.engine.ingest(account, InboundMessage(**{**message.__dict__, "provider_message_id": "SMm2"}), BASE)
-    assert services.engine.get(cid).messages[1].media == photo
+    services.ingest.message(account, InboundMessage(**{**message.__dict__, "provider_message_id": "SMm2"}), BASE)
+    assert services.actions.get(cid).messages[1].media == photo
 
 
 def test_agent_attachments_need_the_workstream_to_allow_them(make_services, provider):
     services, account = ws_whatsapp(make_services, provider)
-    cid = services.engine.ingest(account, _wa(account), BASE).conversation_id
+    cid = services.ingest.message(account, _wa(account), BASE).conversation_id
     photo = (Media("https://cdn.example.com/p.jpg", "image/jpeg"),)
     with pytest.raises(Forbidden) as refused:
-        services.engine.reply(cid, "", "alice", BASE, photo)
+        services.outbox.reply(cid, "", "alice", BASE, photo)
     assert refused.value.code == "attachments_disabled"
     ws = services.workstream_admin.list()[0]
     services.workstream_admin.update(ws.id, {"attachments": {"agents_can_send": True}})
-    services.engine.reply(cid, "", "alice", BASE, photo)
+    services.outbox.reply(cid, "", "alice", BASE, photo)
     sent = provider.calls("POST", "/messages/notifications:send")[-1].json()
     assert sent["kind"] == "image" and sent["mediaUri"] == "https://cdn.example.com/p.jpg"
 
@@ -161,11 +161,11 @@ def test_agent_attachments_need_the_workstream_to_allow_them(make_services, prov
 def test_whatsapp_automated_messages_only_inside_the_window(make_services, provider, clock):
     services, account = ws_whatsapp(make_services, provider, allow_automated_messages=True,
                                     automated_messages={"closing": AUTOMATED["closing"]})
-    cid = services.engine.ingest(account, _wa(account), BASE).conversation_id
+    cid = services.ingest.message(account, _wa(account), BASE).conversation_id
     clock.advance(hours=25)
-    services.engine.close(cid, BASE)
+    services.actions.close(cid, BASE)
     assert provider.calls("POST", "/messages/notifications:send") == []
-    held = services.engine.get(cid).messages[-1]
+    held = services.actions.get(cid).messages[-1]
     assert (held.automated, held.status, held.error_code) == ("closing", "not_sent", "outside_whatsapp_window")
 
 

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from twilio.request_validator import RequestValidator
 
-from channels.base import InboundMessage
+from core.messages import InboundMessage
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

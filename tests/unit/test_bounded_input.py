@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.errors import BadRequest, ValidationFailed
-from conversations.phone import possible_customer
-from conversations.policies import media_type
-from conversations.validation import parse_json
+from core.errors import BadRequest, ValidationFailed
+from core.addresses import possible_customer
+from core.media import media_type
+from core.json_body import parse_json
 from storage.columns import PART, get_json, put_json
-from storage.threads import MAX_KEY_ID, _marker_key
+from storage.thread_rows import MAX_KEY_ID, marker_key as _marker_key
 
 
 @pytest.mark.parametrize("raw,expected", [

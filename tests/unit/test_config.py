@@ -1,6 +1,6 @@
 import pytest
 
-from config import Settings
+from functions.settings import Settings
 
 
 def test_defaults():

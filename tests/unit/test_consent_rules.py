@@ -9,8 +9,8 @@ import pytest
 from conversations.consent import (
     CUSTOMER_KEYWORD, PROVIDER_ERROR, PROVIDER_KEYWORD, after_keyword, ensure_reachable, keyword_of, opted_out,
 )
-from conversations.errors import RecipientOptedOut
-from conversations.models import OPTED_IN, OPTED_OUT, Consent, Conversation
+from core.errors import RecipientOptedOut
+from core.records import OPTED_IN, OPTED_OUT, Consent, Conversation
 
 AT = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from channels.eventgrid import EntraVerifier
-from conversations.errors import SwitchboardError, Unauthorized
+from channels.entra import EntraVerifier
+from core.errors import SwitchboardError, Unauthorized
 from tests.support.acs import APP_ID, TENANT, Entra
 from tests.support.recorder import recording
 

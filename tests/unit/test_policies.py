@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from conversations import policies, templates
-from conversations.errors import Conflict, ValidationFailed
-from conversations.models import Conversation, Media, Template
+from core.errors import Conflict, ValidationFailed
+from core.records import Conversation, Media, Template
 
 LAST = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 

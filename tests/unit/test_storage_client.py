@@ -3,26 +3,32 @@
 import pytest
 from azure.identity import DefaultAzureCredential
 
-from config import Settings
-from conversations.errors import ConfigurationError
+from functions.settings import Settings
+from core.errors import ConfigurationError
+from functions.views import mask
 from storage.client import build_service_client
-from storage.sealing import Sealer, mask
+from storage.sealing import Sealer
+
+
+def client_for(env: dict[str, str]):
+    settings = Settings.from_env(env)
+    return build_service_client(settings.storage_connection_string, settings.tables_endpoint)
 
 
 def test_connection_string_client():
-    client = build_service_client(Settings.from_env({"AzureWebJobsStorage": "UseDevelopmentStorage=true"}))
+    client = client_for({"AzureWebJobsStorage": "UseDevelopmentStorage=true"})
     assert client.url.startswith("http://127.0.0.1:10002/devstoreaccount1")
 
 
 def test_identity_client_uses_default_azure_credential():
-    client = build_service_client(Settings.from_env({"SWITCHBOARD_TABLES_ENDPOINT": "https://acct.table.core.windows.net"}))
+    client = client_for({"SWITCHBOARD_TABLES_ENDPOINT": "https://acct.table.core.windows.net"})
     assert client.url.startswith("https://acct.table.core.windows.net")
     assert isinstance(client.credential, DefaultAzureCredential)
 
 
 def test_no_storage_is_a_clear_configuration_error():
     with pytest.raises(ConfigurationError, match="AzureWebJobsStorage"):
-        build_service_client(Settings.from_env({}))
+        client_for({})
 
 
 def test_sealing_round_trip_rotation_and_masking():

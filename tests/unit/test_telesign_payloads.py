@@ -10,8 +10,11 @@ import pytest
 from channels.telesign import (
     TeleSignDeliveryReport, TeleSignInbound, parse_callback, signature_is_valid, status_of, thread_reference,
 )
-from conversations.errors import BadRequest
+from core.errors import BadRequest
 from tests.support.telesign import API_KEY, BUSINESS_E164, CUSTOMER, CUSTOMER_ID, fixture_json, signed
+from tests.support.records import account
+
+SMS_ACCOUNT = account("telesign", "sms", "acc")
 
 
 def test_a_callback_signed_as_telesign_signs_passes():
@@ -47,7 +50,7 @@ def test_anything_else_fails(case):
 def test_an_mo_callback_becomes_an_inbound_message():
     callback = parse_callback(json.dumps(fixture_json("telesign_mo_sms.json")).encode())
     assert isinstance(callback, TeleSignInbound)
-    inbound = callback.to_inbound("acc")
+    inbound = callback.to_inbound(SMS_ACCOUNT)
     assert (inbound.provider, inbound.provider_message_id) == ("telesign", "35E63E88CB000E049196AD1CFCFFB89C")
     assert (inbound.business, inbound.customer, inbound.body) == (BUSINESS_E164, CUSTOMER, "Hello, is anyone there?")
     assert inbound.keyword is None  # action "generic"
@@ -57,13 +60,13 @@ def test_an_mo_callback_becomes_an_inbound_message():
                                             ("STOP", "stop"), ("generic", None)])
 def test_telesigns_keyword_action_is_passed_on(action, keyword):
     payload = fixture_json("telesign_mo_sms.json", action=action, keyword=action.lower(), mo_message="arret")
-    assert parse_callback(json.dumps(payload).encode()).to_inbound("acc").keyword == keyword
+    assert parse_callback(json.dumps(payload).encode()).to_inbound(SMS_ACCOUNT).keyword == keyword
 
 
 def test_a_delivery_report_finds_its_thread_through_external_id():
     report = parse_callback(json.dumps(fixture_json("telesign_delivery_report.json")).encode())
     assert isinstance(report, TeleSignDeliveryReport)
-    update = report.to_status("acc")
+    update = report.to_status(SMS_ACCOUNT)
     assert (update.provider_message_id, update.status, update.error_code) == \
         ("B56259E45884010488343BAA15FB0002", "delivered", None)
     assert (update.business, update.customer) == (BUSINESS_E164, CUSTOMER)
@@ -73,16 +76,16 @@ def test_a_delivery_report_finds_its_thread_through_external_id():
 def test_a_failed_report_carries_telesigns_code_and_text():
     payload = fixture_json("telesign_delivery_report.json")
     payload["status"] = {"code": 210, "description": "Temporary phone error", "updated_on": "2026-11-23T09:06:00Z"}
-    update = parse_callback(json.dumps(payload).encode()).to_status("acc")
+    update = parse_callback(json.dumps(payload).encode()).to_status(SMS_ACCOUNT)
     assert (update.status, update.error_code, update.error_message) == ("undelivered", "210", "Temporary phone error")
 
 
 def test_reports_that_cannot_be_placed_or_say_nothing_are_dropped():
     payload = fixture_json("telesign_delivery_report.json")
-    assert TeleSignDeliveryReport.from_json({**payload, "external_id": None}).to_status("acc") is None
-    assert TeleSignDeliveryReport.from_json({**payload, "external_id": "CustomExternalID7349"}).to_status("acc") is None
+    assert TeleSignDeliveryReport.from_json({**payload, "external_id": None}).to_status(SMS_ACCOUNT) is None
+    assert TeleSignDeliveryReport.from_json({**payload, "external_id": "CustomExternalID7349"}).to_status(SMS_ACCOUNT) is None
     delayed = {**payload, "status": {"code": 295, "description": "Status delayed"}}
-    assert TeleSignDeliveryReport.from_json(delayed).to_status("acc") is None
+    assert TeleSignDeliveryReport.from_json(delayed).to_status(SMS_ACCOUNT) is None
 
 
 @pytest.mark.parametrize("code,status", [

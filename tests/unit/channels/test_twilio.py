@@ -3,8 +3,12 @@ from urllib.parse import urlencode
 import pytest
 
 from channels.twilio import Form, TwilioInbound, signature_is_valid, status_from_form
-from conversations.errors import BadRequest
+from core.errors import BadRequest
 from tests.support.twilio import AUTH_TOKEN, fixture_form, sign
+from tests.support.records import account
+
+SMS_ACCOUNT = account("twilio", "sms", "abc")
+WHATSAPP_ACCOUNT = account("twilio", "whatsapp", "abc")
 
 URL = "https://sb.example.com/api/twilio/abc/inbound"
 
@@ -14,7 +18,7 @@ def form_of(fields: dict[str, str]) -> Form:
 
 
 def test_documented_sms_webhook_becomes_an_inbound_message():
-    inbound = TwilioInbound.from_form(form_of(fixture_form("twilio_sms_inbound.txt"))).to_inbound("abc")
+    inbound = TwilioInbound.from_form(form_of(fixture_form("twilio_sms_inbound.txt"))).to_inbound(SMS_ACCOUNT)
     assert (inbound.provider_message_id, inbound.customer, inbound.business, inbound.body) == (
         "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "+15017122661", "+14252306549", "Ahoy")
     assert inbound.media == ()
@@ -41,7 +45,7 @@ def test_signature_checks_url_params_and_token():
 
 
 def test_status_callback_is_from_the_business_to_the_customer():
-    update = status_from_form(form_of(fixture_form("twilio_status_delivered.txt", ErrorCode="30003")), "abc")
+    update = status_from_form(form_of(fixture_form("twilio_status_delivered.txt", ErrorCode="30003")), SMS_ACCOUNT)
     assert (update.business, update.customer, update.status, update.error_code) == (
         "+14252306549", "+15017122661", "delivered", "30003")
 
@@ -56,7 +60,7 @@ def test_malformed_webhooks_are_bad_requests(missing):
 
 
 def test_whatsapp_status_callback_names_bare_numbers():
-    update = status_from_form(form_of(fixture_form("twilio_whatsapp_status_read.txt")), "abc")
+    update = status_from_form(form_of(fixture_form("twilio_whatsapp_status_read.txt")), WHATSAPP_ACCOUNT)
     assert (update.business, update.customer, update.status) == ("+14155238886", "+5582982136275", "read")
 
 

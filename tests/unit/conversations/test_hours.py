@@ -2,7 +2,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from conversations.errors import ValidationFailed
+from core.errors import ValidationFailed
 from conversations.hours import parse_hours
 
 HOURS = parse_hours({

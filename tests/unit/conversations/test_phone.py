@@ -1,10 +1,11 @@
 import pytest
 
-from conversations.errors import ValidationFailed
+from core.errors import ValidationFailed
 from datetime import datetime, timezone
 
-from conversations.models import Account, ChannelRegistration, Number
-from conversations.phone import business_address, normalise_address, parse_entered, parse_short_code
+from core.records import Account, ChannelRegistration, Number
+from conversations.numbers import business_address, parse_entered, parse_short_code
+from core.addresses import normalise_address
 
 
 @pytest.mark.parametrize("typed", ["14252306549", "+14252306549"])

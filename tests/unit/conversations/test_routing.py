@@ -1,7 +1,8 @@
 import pytest
 
-from conversations.errors import ValidationFailed
-from conversations.routing import parse_rules, route
+from core.errors import ValidationFailed
+from conversations.routing import parse_rules
+from core.routing import route
 
 QUEUES = ("billing", "vip", "uk", "general")
 RULES = parse_rules([

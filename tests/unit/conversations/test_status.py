@@ -1,6 +1,6 @@
 import pytest
 
-from conversations.status import supersedes
+from core.status import supersedes
 
 
 @pytest.mark.parametrize("current,new,moves", [

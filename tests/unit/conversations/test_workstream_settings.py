@@ -1,7 +1,8 @@
 import pytest
 
-from conversations.errors import ValidationFailed
-from conversations.workstream_settings import WorkstreamSettings, parse_settings
+from core.errors import ValidationFailed
+from conversations.workstream_settings import parse_settings
+from core.settings import WorkstreamSettings
 
 FULL = {
     "language": "en-GB",

@@ -1,16 +1,16 @@
-"""Provider-neutral types that adapters produce and consume.
+"""Provider-neutral messages that provider adapters produce and consume.
 
-Adapters turn provider payloads into these frozen records at the edge; the conversation
-engine only ever sees them, never a provider SDK or an HTTP request.
+Adapters turn provider payloads into these frozen records at the edge; the domain
+services only ever see them, never a provider SDK or an HTTP request.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterator, Protocol, runtime_checkable
+from typing import Iterator
 
-from conversations.models import Account, Media
+from core.records import Media
 
 
 @dataclass(frozen=True)
@@ -78,28 +78,7 @@ class Validation:
     detail: str
 
 
-class Sender(Protocol):
-    """A provider's API as the engine and the admin use it.
-
-    Both methods raise conversations.errors.ProviderUnreachable when the provider cannot
-    be reached, and ProviderError when it fails in a way that says nothing of the request.
-    """
-
-    def send(self, account: Account, message: OutboundMessage) -> SendResult: ...
-
-    def validate(self, account: Account) -> Validation:
-        """One cheap authenticated call: are the account's credentials accepted?"""
-        ...
-
-
 @dataclass(frozen=True)
 class FetchedMedia:
     content_type: str
     chunks: Iterator[bytes]
-
-
-@runtime_checkable
-class MediaFetcher(Protocol):
-    """Fetches an inbound attachment with the account's credentials; raises ProviderError."""
-
-    def fetch_media(self, account: Account, media: Media) -> FetchedMedia: ...

@@ -1,4 +1,4 @@
-"""The domain's records: accounts, workstreams, conversations and messages."""
+"""The domain's records: accounts, workstreams, contacts, conversations and messages."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from conversations.workstream_settings import WorkstreamSettings
+from core.settings import WorkstreamSettings
 
 OPEN, ACTIVE, WAITING, CLOSED = "open", "active", "waiting", "closed"
 STATES = (OPEN, ACTIVE, WAITING, CLOSED)

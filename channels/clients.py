@@ -1,0 +1,25 @@
+"""One pool for provider SDK clients: a client per set of credentials, built on first use
+and reused across calls (each holds its own connection pool)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Callable, Generic, Hashable, TypeVar
+
+C = TypeVar("C")
+
+
+class ClientPool(Generic[C]):
+    def __init__(self, build: Callable[..., C]) -> None:
+        self._build = build
+        self._clients: dict[Hashable, C] = {}
+        self._lock = threading.Lock()
+
+    def get(self, *key: Hashable) -> C:
+        """The client for ``key`` (the credentials, and whatever else tells clients apart),
+        built with ``build(*key)`` the first time."""
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                client = self._clients[key] = self._build(*key)
+        return client

@@ -1,0 +1,60 @@
+"""Each provider's adapter (channels.twilio_api, channels.telesign_api,
+channels.acs_send), built, with its SDK, the first time it is used: importing the app
+loads no provider SDK, so a cold start pays only for what its first request needs."""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from typing import Any, Iterable, Iterator, Mapping
+
+from channels.providers import PROVIDERS
+
+# provider -> (module, class, the base URL setting its constructor takes, if any)
+_ADAPTERS = {
+    "twilio": ("channels.twilio_api", "TwilioSender", "twilio_api_base_url"),
+    "telesign": ("channels.telesign_api", "TeleSignSender", "telesign_api_base_url"),
+    "acs": ("channels.acs_send", "AcsSender", None),
+}
+
+
+class _Built:
+    """The adapters built so far, one per provider, shared by every view of them."""
+
+    def __init__(self, base_urls: Mapping[str, str | None]) -> None:
+        self.base_urls = base_urls
+        self.adapters: dict[str, Any] = {}
+        self.lock = threading.Lock()
+
+    def get(self, name: str) -> Any:
+        with self.lock:
+            if name not in self.adapters:
+                module, cls, setting = _ADAPTERS[name]
+                adapter = getattr(importlib.import_module(module), cls)
+                self.adapters[name] = adapter(self.base_urls.get(setting)) if setting else adapter()
+            return self.adapters[name]
+
+
+class LazySenders(Mapping[str, Any]):
+    """Adapters by provider name (core.ports.Sender, and MediaFetcher where they fetch)."""
+
+    def __init__(self, base_urls: Mapping[str, str | None], names: Iterable[str] = _ADAPTERS,
+                 built: _Built | None = None) -> None:
+        self._names = tuple(names)
+        self._built = built or _Built(base_urls)
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._names:
+            raise KeyError(name)
+        return self._built.get(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def media_fetchers(self) -> "LazySenders":
+        """The same adapters, limited to the providers whose attachments can be fetched."""
+        names = [name for name in self._names if PROVIDERS[name].fetches_media]
+        return LazySenders(self._built.base_urls, names, self._built)

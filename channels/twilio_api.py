@@ -1,0 +1,130 @@
+"""Twilio's Messages API: sending SMS/MMS and WhatsApp (free text, media, Content API
+templates), validating credentials, and fetching customers' attachments for agents."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Iterator
+
+import requests
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from channels.clients import ClientPool
+from channels.twilio import API_HOST, WHATSAPP
+from core.errors import NotFound, ProviderError, ProviderOutsideWindow, ProviderRecipientOptedOut, ProviderUnreachable
+from core.media import UNKNOWN_MEDIA_TYPE, media_type
+from core.messages import FetchedMedia, OutboundMessage, SendResult, Validation
+from core.records import Account, Media
+
+# The SDK logs request headers and parameters (message bodies among them) at INFO.
+logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
+
+OPTED_OUT_ERROR = 21610  # "Attempt to send to unsubscribed recipient"
+OUTSIDE_WINDOW_ERROR = 63016  # a free-form WhatsApp message outside the 24-hour window
+_REFUSALS: dict[int, type[ProviderError]] = {
+    OPTED_OUT_ERROR: ProviderRecipientOptedOut, OUTSIDE_WINDOW_ERROR: ProviderOutsideWindow,
+}
+_CHUNK = 64 * 1024
+
+
+class TwilioSender:
+    """Sends through the Messages API (one SDK client per account's credentials) and
+    fetches inbound attachments with the account's credentials.
+
+    ``base_url`` replaces ``https://api.twilio.com`` for both (tests, proxies)."""
+
+    def __init__(self, base_url: str | None, timeout: float = 10.0) -> None:
+        self._base_url = base_url
+        self._timeout = timeout
+        self._clients: ClientPool[Client] = ClientPool(self._new_client)
+
+    def _new_client(self, account_sid: str, auth_token: str) -> Client:
+        client = Client(account_sid, auth_token, http_client=TwilioHttpClient(timeout=self._timeout))
+        if self._base_url:
+            client.api.base_url = self._base_url
+        return client
+
+    def _client(self, account: Account) -> Client:
+        return self._clients.get(account.credentials["account_sid"], account.credentials["auth_token"])
+
+    def send(self, account: Account, message: OutboundMessage) -> SendResult:
+        params: dict[str, object] = {"to": _address(account, message.customer),
+                                     "from_": _address(account, message.business)}
+        template = message.template
+        if template is not None and template.content_sid:  # Content API: Twilio fills in the approved template
+            params["content_sid"] = template.content_sid
+            if template.parameters:
+                params["content_variables"] = json.dumps({str(i): v for i, v in enumerate(template.parameters, 1)})
+        else:
+            if message.body:
+                params["body"] = message.body
+            if message.media:
+                params["media_url"] = [m.url for m in message.media]
+        if message.status_callback:
+            params["status_callback"] = message.status_callback
+        try:
+            created = self._client(account).messages.create(**params)
+        except TwilioRestException as exc:
+            error = _REFUSALS.get(exc.code or 0, ProviderError)
+            raise error(exc.msg or "Twilio refused the message", provider_code=_code(exc.code or exc.status),
+                        http_status=exc.status) from exc
+        except (TwilioException, OSError) as exc:
+            raise ProviderUnreachable(f"Twilio could not be reached: {type(exc).__name__}") from exc
+        return SendResult(provider_message_id=created.sid, status=created.status or "queued")
+
+    def fetch_media(self, account: Account, media: Media) -> FetchedMedia:
+        """GET the MediaUrl with HTTP Basic auth; Twilio redirects to its CDN, which requests
+        follows without the Authorization header (another host)."""
+        if not media.url.startswith(API_HOST + "/"):
+            raise NotFound("this attachment is not stored at Twilio", code="media_unavailable")
+        url = (self._base_url or API_HOST) + media.url[len(API_HOST):]
+        credentials = (account.credentials["account_sid"], account.credentials["auth_token"])
+        try:
+            response = requests.get(url, auth=credentials, timeout=(5, self._timeout), stream=True)
+        except requests.RequestException as exc:
+            raise ProviderUnreachable(f"Twilio could not be reached: {type(exc).__name__}") from exc
+        if response.status_code != 200:
+            response.close()
+            raise ProviderError(f"Twilio answered HTTP {response.status_code} for the attachment",
+                                provider_code=str(response.status_code), http_status=response.status_code)
+        content_type = (media_type(media.content_type) or media_type(response.headers.get("Content-Type"))
+                        or UNKNOWN_MEDIA_TYPE)
+        return FetchedMedia(content_type=content_type, chunks=_chunks(response))
+
+    def validate(self, account: Account) -> Validation:
+        """Fetch the account itself (GET /2010-04-01/Accounts/{sid}.json): free, and refused without valid keys."""
+        sid = account.credentials["account_sid"]
+        try:
+            fetched = self._client(account).api.v2010.accounts(sid).fetch()
+        except TwilioRestException as exc:
+            if exc.status in (401, 403, 404):
+                return Validation(False, f"Twilio refused the Account SID and Auth Token (HTTP {exc.status}, "
+                                         f"code {exc.code}): {exc.msg}")
+            raise ProviderError(f"Twilio failed to answer: {exc.msg}", provider_code=_code(exc.code or exc.status),
+                                http_status=exc.status) from exc
+        except (TwilioException, OSError) as exc:
+            raise ProviderUnreachable(f"Twilio could not be reached: {type(exc).__name__}") from exc
+        if fetched.status != "active":
+            return Validation(False, f"Twilio accepted the credentials, but account {fetched.sid} is {fetched.status}")
+        return Validation(True, f"Twilio accepted the credentials of account {fetched.sid} ({fetched.status})")
+
+
+def _address(account: Account, number: str) -> str:
+    """A number as Twilio's Messages API takes it on the account's channel."""
+    return f"{WHATSAPP}:{number}" if account.channel == WHATSAPP else number
+
+
+def _chunks(response: requests.Response) -> Iterator[bytes]:
+    try:
+        yield from response.iter_content(_CHUNK)
+    except requests.RequestException as exc:
+        raise ProviderUnreachable(f"Twilio's media download broke off: {type(exc).__name__}") from exc
+    finally:
+        response.close()
+
+
+def _code(value: object) -> str | None:
+    return None if value is None else str(value)

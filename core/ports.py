@@ -1,0 +1,140 @@
+"""What the domain services need from storage and from providers, as small protocols.
+
+storage/ and channels/ implement them; functions/wiring.py hands the implementations to
+the services. Storage failures that may pass surface as core.errors.StorageUnavailable;
+a lost optimistic-concurrency race as core.retry.ConcurrencyConflict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable, ContextManager, Generic, Iterable, Mapping, Protocol, TypeVar, runtime_checkable
+
+from core.messages import FetchedMedia, OutboundMessage, SendResult, Validation
+from core.records import Account, Contact, Conversation, Media, Message, Workstream
+
+R = TypeVar("R")
+
+# Kinds of unique claims (Claims): a number belongs to one account, is served by one
+# workstream, and a mobile phone is one contact's.
+ACCOUNT_NUMBER, WORKSTREAM_NUMBER, CONTACT_PHONE = "account-number", "workstream-number", "contact-phone"
+
+
+class DuplicateMarker(Exception):
+    """The provider message id was stored before: this delivery is a retry."""
+
+    def __init__(self, provider_message_id: str) -> None:
+        super().__init__(provider_message_id)
+        self.provider_message_id = provider_message_id
+
+
+@dataclass(frozen=True)
+class Head:
+    """A thread's current conversation as read, with the message sequence and the ETag a
+    commit must match."""
+
+    conversation: Conversation
+    seq: int
+    etag: str
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due_at: datetime
+    conversation_id: str
+    bucket: str
+
+
+class Threads(Protocol):
+    """Each customer's thread with one business address: its head, conversations, messages
+    and provider-id markers, in one partition (``thread`` is core.ids.thread_key)."""
+
+    def read_head(self, thread: str) -> Head | None: ...
+
+    def commit(self, thread: str, head: Head | None, conversation: Conversation, seq: int,
+               messages: Iterable[Message] = (), markers: Iterable[tuple[str, Message]] = ()) -> None:
+        """Head, conversation, new messages and markers at once; ConcurrencyConflict when
+        the head changed since ``head`` was read, DuplicateMarker when a marker exists."""
+
+    def get_conversation(self, conversation_id: str) -> Conversation | None: ...
+
+    def list_conversations(self, filters: Mapping[str, str], limit: int) -> list[Conversation]: ...
+
+    def record_sent(self, thread: str, message: Message, provider_message_id: str, status: str) -> None: ...
+
+    def mark_failed(self, thread: str, message: Message, error_code: str | None, error_message: str) -> None: ...
+
+    def apply_status(self, thread: str, provider_message_id: str, status: str, error_code: str | None,
+                     error_message: str | None) -> bool:
+        """Move a message's status forward; False when the report was stale."""
+
+
+class Deadlines(Protocol):
+    """When each live conversation may next be due for auto-close, read by what is due."""
+
+    def schedule(self, conversation_id: str, due_at: datetime) -> None: ...
+
+    def due(self, now: datetime, limit: int) -> list[Deadline]: ...
+
+    def remove(self, deadline: Deadline) -> None: ...
+
+    def move(self, deadline: Deadline, due_at: datetime) -> None: ...
+
+
+class Records(Protocol, Generic[R]):
+    """A table of one kind of record, written with optimistic concurrency (ETags)."""
+
+    def get(self, record_id: str) -> R | None: ...
+
+    def get_for_update(self, record_id: str) -> tuple[R, str]:
+        """The record and its ETag, read fresh; NotFound when there is none."""
+
+    def list(self) -> list[R]: ...
+
+    def create(self, record: R) -> None: ...
+
+    def replace(self, record: R, etag: str) -> None:
+        """Conflict when it changed since it was read, NotFound when it was deleted."""
+
+    def delete(self, record_id: str) -> None: ...
+
+
+class Accounts(Records[Account], Protocol):
+    pass
+
+
+class Workstreams(Records[Workstream], Protocol):
+    def for_number(self, number: str) -> Workstream | None:
+        """The workstream that serves a business address, or None."""
+
+
+class Contacts(Records[Contact], Protocol):
+    def by_phone(self, mobile_phone: str) -> Contact | None: ...
+
+
+class Claims(Protocol):
+    """Unique values (a number belongs to one account) claimed around a record's write."""
+
+    def moving(self, kind: str, owner: str, old: Iterable[str], new: Iterable[str],
+               holds: Callable[[str, str], bool], what: str) -> ContextManager[None]:
+        """Claim what ``new`` adds before the with block (Conflict when another owner holds
+        it), release it again if the block fails, release what it drops once it succeeded.
+        ``holds(owner, value)`` tells whether an owner's record really holds a value."""
+
+
+class Sender(Protocol):
+    """A provider's API as the services use it. Both methods raise ProviderUnreachable
+    when the provider cannot be reached, and ProviderError when it fails otherwise."""
+
+    def send(self, account: Account, message: OutboundMessage) -> SendResult: ...
+
+    def validate(self, account: Account) -> Validation:
+        """One cheap authenticated call: are the account's credentials accepted?"""
+
+
+@runtime_checkable
+class MediaFetcher(Protocol):
+    """Fetches an inbound attachment with the account's credentials; raises ProviderError."""
+
+    def fetch_media(self, account: Account, media: Media) -> FetchedMedia: ...

@@ -1,0 +1,22 @@
+"""What the services know of a provider, without its SDK: channels, credentials, callback
+URLs. channels/providers.py lists the providers; admins and the engine are handed it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class ProviderSpec:
+    name: str
+    channels: tuple[str, ...]
+    secret_fields: frozenset[str]
+    # The credentials an admin gave, checked and trimmed (ValidationFailed naming the field).
+    check_credentials: Callable[[dict[str, str]], dict[str, str]]
+    # (base URL, account id) -> the callback URLs to give the provider, and where to paste them.
+    callbacks: Callable[[str, str], dict[str, str]]
+    # Channels whose business address is a provider channel registration, not a number.
+    registered_channels: tuple[str, ...] = ()
+    # Whether customers' attachments can be fetched with the account's credentials.
+    fetches_media: bool = False

@@ -1,0 +1,77 @@
+"""What admins set on a workstream beyond its number: language, hours, automated
+messages, attachments, survey, queues and routing. Checked when an admin sets them
+(conversations/workstream_settings.py); read back from storage as they were written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from core.hours import OperatingHours
+from core.routing import Rule
+
+GREETING, OUT_OF_HOURS, CLOSING, SURVEY = "greeting", "out_of_hours", "closing", "survey"
+AUTOMATED = (GREETING, OUT_OF_HOURS, CLOSING)
+
+
+@dataclass(frozen=True)
+class Survey:
+    enabled: bool = False
+    text: str = ""
+    url: str = ""
+
+    def message(self) -> str:
+        return self.text.replace("{{link}}", self.url)
+
+
+@dataclass(frozen=True)
+class WorkstreamSettings:
+    language: str = "en-US"
+    operating_hours: OperatingHours | None = None
+    allow_automated_messages: bool = False
+    automated_messages: Mapping[str, str] = field(default_factory=dict)
+    customers_can_send_attachments: bool = False
+    agents_can_send_attachments: bool = False
+    survey: Survey = Survey()
+    queues: tuple[str, ...] = ()
+    default_queue: str | None = None
+    routing_rules: tuple[Rule, ...] = ()
+
+    def automated(self, name: str) -> str | None:
+        """The text of an automated message, when automated messages are allowed."""
+        return self.automated_messages.get(name) if self.allow_automated_messages else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "language": self.language,
+            "operating_hours": self.operating_hours.to_dict() if self.operating_hours else None,
+            "allow_automated_messages": self.allow_automated_messages,
+            "automated_messages": {k: {"text": v} for k, v in sorted(self.automated_messages.items())},
+            "attachments": {"customers_can_send": self.customers_can_send_attachments,
+                            "agents_can_send": self.agents_can_send_attachments},
+            "survey": {"enabled": self.survey.enabled, "text": self.survey.text, "url": self.survey.url},
+            "queues": list(self.queues),
+            "default_queue": self.default_queue,
+            "routing_rules": [r.to_dict() for r in self.routing_rules],
+        }
+
+    @classmethod
+    def from_dict(cls, value: Mapping[str, Any]) -> "WorkstreamSettings":
+        """Settings as ``to_dict`` wrote them (stored, so already checked); a setting added
+        since they were stored takes its default."""
+        default = cls()
+        hours = value.get("operating_hours")
+        attachments = value.get("attachments", {})
+        survey = value.get("survey", {})
+        return cls(
+            language=value.get("language", default.language),
+            operating_hours=OperatingHours.from_dict(hours) if hours else None,
+            allow_automated_messages=value.get("allow_automated_messages", False),
+            automated_messages={k: v["text"] for k, v in value.get("automated_messages", {}).items()},
+            customers_can_send_attachments=attachments.get("customers_can_send", False),
+            agents_can_send_attachments=attachments.get("agents_can_send", False),
+            survey=Survey(survey.get("enabled", False), survey.get("text", ""), survey.get("url", "")),
+            queues=tuple(value.get("queues", ())),
+            default_queue=value.get("default_queue"),
+            routing_rules=tuple(Rule.from_dict(r) for r in value.get("routing_rules", ())),
+        )

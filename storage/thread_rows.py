@@ -1,0 +1,88 @@
+"""The rows of a thread partition (see storage/threads.py): their keys, and records as
+entities and back."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from core.records import OPTED_IN, Consent, Conversation, Media, Message
+from storage.keys import safe_key
+
+HEAD = "head"
+MAX_KEY_ID = 255  # provider ids (Twilio's are 34 characters) up to this length key their marker as they are
+MAX_STORED_ID = 1024  # what a message row keeps of a longer one; its marker still finds it
+MAX_ERROR_CODE, MAX_ERROR_MESSAGE = 100, 1000  # what a message keeps of a provider's error
+
+
+def conversation_key(conversation_id: str) -> str:
+    return f"c|{conversation_id}"
+
+
+def message_key(conversation_id: str, seq: int) -> str:
+    return f"c|{conversation_id}|m|{seq:010d}"
+
+
+def marker_key(provider_message_id: str) -> str:
+    """Provider ids are escaped, not trusted; one too long for a key (1 KiB) is keyed by its
+    hash (``%H`` cannot come out of safe_key, which only writes ``%`` before hex digits)."""
+    key = safe_key(provider_message_id)
+    if len(key) > MAX_KEY_ID:
+        key = "%H" + hashlib.sha256(provider_message_id.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"p|{key}"
+
+
+def bounded(value: str | None, limit: int) -> str | None:
+    return value[:limit] if value else value
+
+
+def conversation_fields(c: Conversation) -> dict[str, Any]:
+    return {
+        "ConversationId": c.id, "State": c.state, "Channel": c.channel, "Provider": c.provider,
+        "AccountId": c.account_id, "WorkstreamId": c.workstream_id or "", "Customer": c.customer,
+        "Business": c.business, "Agent": c.agent or "", "CreatedAt": c.created_at,
+        "LastActivityAt": c.last_activity_at, "LastCustomerMessageAt": c.last_customer_message_at,
+        "AutoCloseMinutes": c.auto_close_after_minutes, "ClosedAt": c.closed_at, "ClosedReason": c.closed_reason or "",
+        "Queue": c.queue or "", "ContactId": c.contact_id or "", "ContactName": c.contact_name or "",
+        "OutOfHoursPeriod": c.out_of_hours_period or "",
+        "ConsentState": c.consent.state, "ConsentChangedAt": c.consent.changed_at,
+        "ConsentSource": c.consent.source or "", "CustomerName": c.customer_name or "",
+    }
+
+
+def to_conversation(e: dict[str, Any]) -> Conversation:
+    return Conversation(
+        id=e["ConversationId"], state=e["State"], channel=e["Channel"], provider=e["Provider"],
+        account_id=e["AccountId"], workstream_id=e.get("WorkstreamId") or None, customer=e["Customer"],
+        business=e["Business"], agent=e.get("Agent") or None, created_at=e["CreatedAt"],
+        last_activity_at=e["LastActivityAt"], last_customer_message_at=e.get("LastCustomerMessageAt"),
+        auto_close_after_minutes=int(e["AutoCloseMinutes"]), closed_at=e.get("ClosedAt"),
+        closed_reason=e.get("ClosedReason") or None, queue=e.get("Queue") or None,
+        contact_id=e.get("ContactId") or None, contact_name=e.get("ContactName") or None,
+        out_of_hours_period=e.get("OutOfHoursPeriod") or None,
+        consent=Consent(state=e.get("ConsentState") or OPTED_IN, changed_at=e.get("ConsentChangedAt"),
+                        source=e.get("ConsentSource") or None),
+        customer_name=e.get("CustomerName") or None,
+    )
+
+
+def message_entity(thread: str, m: Message) -> dict[str, Any]:
+    return {
+        "PartitionKey": thread, "RowKey": message_key(m.conversation_id, m.seq), "Kind": "message",
+        "MessageId": m.id, "ConversationId": m.conversation_id, "Direction": m.direction, "Body": m.body,
+        "Media": json.dumps([x.to_dict() for x in m.media], ensure_ascii=False), "Status": m.status,
+        "ProviderMessageId": bounded(m.provider_message_id, MAX_STORED_ID), "CreatedAt": m.created_at,
+        "Agent": m.agent, "ErrorCode": m.error_code, "ErrorMessage": m.error_message, "Seq": m.seq,
+        "Keyword": m.keyword, "Automated": m.automated, "MediaDropped": m.media_dropped,
+    }
+
+
+def to_message(e: dict[str, Any]) -> Message:
+    return Message(
+        id=e["MessageId"], conversation_id=e["ConversationId"], direction=e["Direction"], body=e.get("Body") or "",
+        media=tuple(Media(**x) for x in json.loads(e.get("Media") or "[]")), status=e.get("Status") or "",
+        provider_message_id=e.get("ProviderMessageId"), created_at=e["CreatedAt"], seq=int(e["Seq"]),
+        agent=e.get("Agent"), error_code=e.get("ErrorCode"), error_message=e.get("ErrorMessage"),
+        keyword=e.get("Keyword"), automated=e.get("Automated"), media_dropped=int(e.get("MediaDropped") or 0),
+    )
