@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.files import write_tree
+
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "infra" / "deploy.sh"
 
@@ -220,11 +222,7 @@ def parameters(call: list[str]) -> list[str]:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    for rel, content in FAKE_APP.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content)
+    root = write_tree(tmp_path / "repo", FAKE_APP)
     (root / "infra").mkdir()
     for name in ("deploy.sh", "package_app.py", "main.bicep", "main.parameters.json"):
         shutil.copy2(REPO / "infra" / name, root / "infra" / name)

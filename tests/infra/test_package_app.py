@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.files import write_tree
+
 PACKAGER = Path(__file__).resolve().parents[2] / "infra" / "package_app.py"
 
 APP = {
@@ -30,21 +32,13 @@ BUILT = {
 }
 
 
-def _tree(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
-
-
 def _package(root: Path, output: Path) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, str(PACKAGER), "--root", str(root), "--output", str(output)]
     return subprocess.run(command, capture_output=True, text=True, timeout=60)
 
 
 def test_the_built_pages_are_packaged_and_their_sources_are_not(tmp_path: Path) -> None:
-    root = _tree(tmp_path / "app", {**APP, **BUILT})
+    root = write_tree(tmp_path / "app", {**APP, **BUILT})
     result = _package(root, tmp_path / "app.zip")
     assert result.returncode == 0, result.stderr
     with zipfile.ZipFile(tmp_path / "app.zip") as archive:
@@ -60,7 +54,7 @@ def test_the_built_pages_are_packaged_and_their_sources_are_not(tmp_path: Path) 
 
 @pytest.mark.parametrize("built", [{}, {"web/dist/assets/site.0123456789ab.css": "body {}\n"}])
 def test_unbuilt_pages_stop_the_packaging(tmp_path: Path, built: dict[str, str]) -> None:
-    root = _tree(tmp_path / "app", {**APP, **built})
+    root = write_tree(tmp_path / "app", {**APP, **built})
     result = _package(root, tmp_path / "app.zip")
     assert result.returncode == 1
     assert "web/dist/index.html is missing" in result.stderr

@@ -8,19 +8,12 @@ from pathlib import Path
 import pytest
 
 from functions.static_site import LONG_CACHE, SiteNotBuilt, cache_control, content_type, find, security_headers
-
-
-def _dist(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
+from tests.support.files import write_tree
 
 
 @pytest.fixture
 def dist(tmp_path: Path) -> Path:
-    return _dist(tmp_path / "dist", {
+    return write_tree(tmp_path / "dist", {
         "index.html": "<p>landing",
         "api-reference.html": "<p>reference",
         "assets/site.0123456789ab.css": "body {}",
@@ -127,7 +120,7 @@ def test_headers_of_a_file(dist: Path) -> None:
 
 def test_a_new_build_is_served_once_it_is_swapped_in(dist: Path, tmp_path: Path) -> None:
     assert find("", dist).body == b"<p>landing"  # type: ignore[union-attr]
-    _dist(tmp_path / "next", {"index.html": "<p>new landing"})
+    write_tree(tmp_path / "next", {"index.html": "<p>new landing"})
     dist.rename(tmp_path / "previous")
     (tmp_path / "next").rename(dist)
     assert find("", dist).body == b"<p>new landing"  # type: ignore[union-attr]
