@@ -1,6 +1,7 @@
 # Local development entry points. Each install step is cheap when nothing changed, so
 # a fresh clone needs only `make run` or `make test`: `run` installs what running needs
-# (the app, the local host, Azurite), `test` adds the test tools and the infra checkers.
+# (the app, the local host, Azurite, the web pages), `test` adds the test tools and the
+# infra checkers.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -8,6 +9,8 @@ VENV_PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.run-installed
 DEV_STAMP := $(VENV)/.dev-installed
 NPM_STAMP := node_modules/.package-lock-installed
+WEB_STAMP := web/dist/.built
+WEB_SOURCES := $(shell find web -path 'web/dist*' -prune -o -type f -print)
 PYTEST_ARGS ?=
 INFRA_VENV := .venv-infra
 INFRA_PY := $(INFRA_VENV)/bin/python
@@ -16,7 +19,7 @@ PIP := -m pip install --disable-pip-version-check
 
 .PHONY: install install-run run test bench
 
-install-run: $(RUN_STAMP) $(NPM_STAMP)
+install-run: $(RUN_STAMP) $(NPM_STAMP) $(WEB_STAMP)
 install: install-run $(DEV_STAMP) $(INFRA_STAMP)
 
 $(VENV_PY):
@@ -42,6 +45,12 @@ $(INFRA_STAMP): infra/requirements.txt | $(INFRA_PY)
 
 $(NPM_STAMP): package-lock.json
 	npm ci --no-audit --no-fund
+	touch $@
+
+# The pages the app serves (web/dist, gitignored), rebuilt when a source or the build
+# changes, or when `npm ci` brought other front-end packages.
+$(WEB_STAMP): $(WEB_SOURCES) $(NPM_STAMP)
+	npm run build --silent
 	touch $@
 
 run: install-run

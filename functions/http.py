@@ -35,8 +35,9 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
                              charset="utf-8", headers=headers)
 
 
-def error_response(status: int, code: str, message: str, **extra: Any) -> func.HttpResponse:
-    return json_response({"error": {"code": code, "message": message, **extra}}, status)
+def error_response(status: int, code: str, message: str, *, headers: dict[str, str] | None = None,
+                   **extra: Any) -> func.HttpResponse:
+    return json_response({"error": {"code": code, "message": message, **extra}}, status, headers)
 
 
 def handled(handler: Handler) -> Handler:

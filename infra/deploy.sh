@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Stand up Switchboard on Azure, in this order:
+#   0. package          web pages built (npm), the app zipped, before anything changes
 #   1. infrastructure   az deployment group create  (infra/main.bicep)
 #   2. sealing key      created in Key Vault on the first deploy only, never printed
 #   3. code             zip deploy with remote build, then wait for /api/health
@@ -162,6 +163,10 @@ command -v az >/dev/null 2>&1 ||
   die "Azure CLI ('az') not found on PATH. Install it (https://learn.microsoft.com/cli/azure/install-azure-cli), run 'az login', then retry."
 command -v python3 >/dev/null 2>&1 ||
   die "python3 not found on PATH: it is needed to read az output and to package the app."
+if [[ $SKIP_CODE != true && $WHAT_IF != true ]]; then
+  command -v npm >/dev/null 2>&1 ||
+    die "npm not found on PATH: it builds the web pages (web/dist) that ship with the code. Install Node.js 20 with npm, or deploy with --skip-code."
+fi
 [[ -f $TEMPLATE && -f $PARAMETERS_FILE ]] || die "$TEMPLATE or $PARAMETERS_FILE missing under $REPO_ROOT"
 
 # Print the value at a dotted path of a JSON document ("" when absent).
@@ -221,10 +226,25 @@ if [[ $WHAT_IF == true ]]; then
   exit 0
 fi
 
-# --- 1. infrastructure -----------------------------------------------------
-
 WORK_DIR=$(mktemp -d)
 trap 'rm -rf "$WORK_DIR"' EXIT
+
+# --- 0. package ------------------------------------------------------------
+
+# First, so that a failing build leaves Azure as it was. The pages the app serves are
+# built, not committed: npm installs only what ships (--omit=dev) and runs no package's
+# install script.
+package="$WORK_DIR/switchboard.zip"
+if [[ $SKIP_CODE != true ]]; then
+  log "Building the web pages (npm ci --omit=dev, npm run build)"
+  npm ci --omit=dev --ignore-scripts --no-audit --no-fund >&2 ||
+    die "npm ci failed (see above): the web pages cannot be built"
+  npm run build >&2 || die "npm run build failed (see above): nothing was deployed"
+  log "Packaging the app"
+  python3 infra/package_app.py --output "$package"
+fi
+
+# --- 1. infrastructure -----------------------------------------------------
 
 log "Resource group $RESOURCE_GROUP in $LOCATION"
 az group create --name "$RESOURCE_GROUP" --location "$LOCATION" --output none
@@ -321,9 +341,6 @@ if [[ $SKIP_CODE == true ]]; then
     az functionapp restart --resource-group "$RESOURCE_GROUP" --name "$APP_NAME" --output none
   fi
 else
-  package="$WORK_DIR/switchboard.zip"
-  log "Packaging the app"
-  python3 infra/package_app.py --output "$package"
   if [[ $KEY_CREATED == true ]]; then
     # Key Vault references are resolved when the app starts: pick up the new secret.
     az functionapp restart --resource-group "$RESOURCE_GROUP" --name "$APP_NAME" --output none

@@ -6,9 +6,12 @@ The package holds the app as the Functions host sees it at the root of the zip:
 host.json, requirements.txt (the remote build installs it), every top-level *.py file
 (function_app.py, ...) and every top-level directory that contains Python code
 (functions/, channels/, conversations/, storage/, ...). The tree is read at packaging time,
-so a new top-level package is picked up without touching this script.
+so a new top-level package is picked up without touching this script. Beside the code it
+holds web/dist, the pages the app serves: built by `npm run build` and never committed, so
+packaging stops with a message when it is missing rather than ship an app without pages.
 
-Never packaged: tests, local tooling (localhost/, bench/), infra/, docs/, hidden entries
+Never packaged: tests, local tooling (localhost/, bench/), infra/, docs/, web/'s sources,
+hidden entries
 (.git, .venv, .venv-infra, ...), virtualenvs, caches, local.settings.json, and anything
 matched by a `.funcignore` file at the repository root (same role as for Core Tools:
 one glob per line, `#` comments, matched against paths relative to the root).
@@ -38,6 +41,8 @@ EXCLUDED_DIRS = {
     "env",
 }
 EXCLUDED_NAMES = {"local.settings.json", ".DS_Store"}
+# Built folders without Python that the app reads at run time, and the command that builds each.
+BUILT_DIRS = {"web/dist": "npm ci && npm run build"}
 EXCLUDED_SUFFIXES = (".pyc", ".pyo")
 # Fixed timestamp: the same tree always gives the same zip.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -69,6 +74,29 @@ def contains_python(directory: Path) -> bool:
     return any(True for _ in directory.rglob("*.py"))
 
 
+def tree(root: Path, directory: Path, patterns: list[str]) -> list[PurePosixPath]:
+    """The files below `directory`, as paths relative to `root`, less what is never packaged."""
+    files: list[PurePosixPath] = []
+    for path in sorted(directory.rglob("*")):
+        sub = PurePosixPath(path.relative_to(root).as_posix())
+        if not path.is_file() or ignored(sub, patterns):
+            continue
+        if any(excluded_name(part) or part in EXCLUDED_DIRS for part in sub.parts):
+            continue
+        files.append(sub)
+    return files
+
+
+def built(root: Path, patterns: list[str]) -> list[PurePosixPath]:
+    """The files of BUILT_DIRS; SystemExit naming the build command when one was not built."""
+    files: list[PurePosixPath] = []
+    for folder, command in BUILT_DIRS.items():
+        if not (root / folder / "index.html").is_file():
+            raise SystemExit(f"package_app: {folder}/index.html is missing: build it first ({command})")
+        files += tree(root, root / folder, patterns)
+    return files
+
+
 def collect(root: Path) -> list[PurePosixPath]:
     missing = [name for name in REQUIRED_FILES if not (root / name).is_file()]
     if missing:
@@ -82,14 +110,8 @@ def collect(root: Path) -> list[PurePosixPath]:
         if entry.is_file() and (entry.suffix == ".py" or entry.name in TOP_LEVEL_FILES):
             files.append(rel)
         elif entry.is_dir() and entry.name not in EXCLUDED_DIRS and contains_python(entry):
-            for path in sorted(entry.rglob("*")):
-                sub = PurePosixPath(path.relative_to(root).as_posix())
-                if not path.is_file() or ignored(sub, patterns):
-                    continue
-                if any(excluded_name(part) or part in EXCLUDED_DIRS for part in sub.parts):
-                    continue
-                files.append(sub)
-    return files
+            files += tree(root, entry, patterns)
+    return files + built(root, patterns)
 
 
 def build(root: Path, output: Path) -> list[PurePosixPath]:

@@ -5,10 +5,14 @@ constrained `{id:int}` / `{id:guid}` / `{name:alpha}` (plus a few more, see
 `CONSTRAINTS`; unknown constraints are ignored, as they would otherwise make a
 route unreachable locally that works in Azure), optional `{name?}`, defaults
 `{name=value}`, catch-all `{*rest}` / `{**rest}`, and segments that mix
-literals and parameters (`{file}.{ext}`). When several templates match a path
-the most specific wins, using ASP.NET's inbound precedence (literal before
-constrained parameter before parameter before catch-all), so `/items/new` is
-not swallowed by `/items/{id}`.
+literals and parameters (`{file}.{ext}`).
+
+When several templates match a path, Azure does not pick the most specific
+one: the host lists functions by name (`FunctionMetadataManager` sorts them
+ordinal and case-insensitive) and its router tries their routes in that order,
+template and method together, so the first that matches wins. `route_order`
+is that sort key; a catch-all must therefore belong to a function whose name
+sorts after every route it must not swallow.
 """
 
 from __future__ import annotations
@@ -75,7 +79,6 @@ class _Param:
     optional: bool
     catch_all: bool
     default: str | None
-    constrained: bool
     checks: tuple[Callable[[str], bool], ...]
 
 
@@ -102,7 +105,6 @@ def _parse_param(body: str, template: str) -> _Param:
         optional=optional or catch_all or default is not None,
         catch_all=catch_all,
         default=default,
-        constrained=bool(constraints),
         checks=tuple(checks),
     )
 
@@ -114,24 +116,17 @@ class RouteTemplate:
     template: str
     regex: re.Pattern[str] = field(init=False, repr=False)
     params: dict[str, _Param] = field(init=False, repr=False)
-    precedence: tuple[int, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         self.params = {}
-        patterns: list[str] = []
-        ranks: list[int] = []
         stripped = self.template.strip("/")
         segments = stripped.split("/") if stripped else []
-        for index, segment in enumerate(segments):
-            pattern, rank = self._compile_segment(segment, is_last=index == len(segments) - 1)
-            patterns.append(pattern)
-            ranks.append(rank)
+        patterns = [self._compile_segment(s, is_last=i == len(segments) - 1) for i, s in enumerate(segments)]
         # Each segment pattern carries its leading "/", so optional segments
         # can swallow it; `match` hands over the path with a leading "/".
         self.regex = re.compile("^" + "".join(patterns) + "/?$", re.IGNORECASE)
-        self.precedence = tuple(ranks)
 
-    def _compile_segment(self, segment: str, is_last: bool) -> tuple[str, int]:
+    def _compile_segment(self, segment: str, is_last: bool) -> str:
         pieces = _PARAM.split(segment)  # literal, param, literal, param, ..., literal
         if "{" in "".join(pieces[::2]) or "}" in "".join(pieces[::2]):
             raise RouteTemplateError(f"unbalanced braces in route {self.template!r}")
@@ -145,15 +140,15 @@ class RouteTemplate:
             if param.catch_all:
                 if not is_last:
                     raise RouteTemplateError(f"catch-all must be last in route {self.template!r}")
-                return f"(?:/(?P<{param.name}>.*))?", 5
+                return f"(?:/(?P<{param.name}>.*))?"
             group = f"/(?P<{param.name}>[^/]+)"
-            return (f"(?:{group})?" if param.optional else group), (3 if param.constrained else 4)
+            return f"(?:{group})?" if param.optional else group
         if any(p.catch_all or p.optional for p in params):
             raise RouteTemplateError(f"optional or catch-all parameter must be a whole segment in {self.template!r}")
         regex = "/"
         for i, piece in enumerate(pieces):
             regex += re.escape(piece) if i % 2 == 0 else f"(?P<{params[i // 2].name}>[^/]+?)"
-        return regex, (1 if not params else 2)
+        return regex
 
     def match(self, path: str) -> dict[str, str] | None:
         """Route params for `path` (relative to the prefix, percent-encoded), or None."""
@@ -195,12 +190,16 @@ class Match:
     allowed: frozenset[str]
 
 
+def route_order(function_name: str) -> str:
+    """Where a function's route stands in Azure's route table: by name, ordinal, ignoring case."""
+    return function_name.upper()
+
+
 class RouteTable:
-    """All HTTP routes of the app, most specific first."""
+    """All HTTP routes of the app, tried in the order given (see `route_order`)."""
 
     def __init__(self, routes: list[Route]) -> None:
-        indexed = sorted(enumerate(routes), key=lambda pair: (pair[1].template.precedence, pair[0]))
-        self.routes = [route for _, route in indexed]
+        self.routes = list(routes)
 
     def lookup(self, method: str, path: str) -> Match | None:
         """None when no template matches `path`; a Match without route for a wrong method."""

@@ -134,11 +134,13 @@ def main(argv: list[str] | None = None) -> int:
     host = subprocess.Popen(command, cwd=REPO_ROOT, env=env, start_new_session=True)
     try:
         if _wait_ready(host, f"http://127.0.0.1:{port}/admin/host/status"):
-            root = "/".join(p for p in (f"http://localhost:{port}", route_prefix(script_root)) if p)
+            base = "/".join(p for p in (f"http://localhost:{port}", route_prefix(script_root)) if p) + "/"
             print(
-                f"\nSwitchboard is running at {root}/\n"
+                f"\nSwitchboard is running at {base}\n"
+                f"  health:        {base}api/health\n"
+                f"  API reference: {base}api-reference\n"
                 f"function key: {key}\n"
-                f"try: curl {root}/api/health\n"
+                f'try: curl -H "x-functions-key: {key}" {base}api/conversations\n'
                 "Ctrl-C stops it.\n",
                 flush=True,
             )

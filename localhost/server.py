@@ -25,7 +25,7 @@ from localhost.auth import is_authorized
 from localhost.conversion import RawResponse, build_request, error_response, from_function_result, json_response
 from localhost.functions import AppLoadError, HttpFunction
 from localhost.invoke import Invoker, Out
-from localhost.routes import Route, RouteTable, RouteTemplate, RouteTemplateError
+from localhost.routes import Route, RouteTable, RouteTemplate, RouteTemplateError, route_order
 
 log = logging.getLogger("localhost.http")
 
@@ -193,9 +193,9 @@ class RequestHandler(BaseHTTPRequestHandler):
 
 
 def route_table(functions: list[HttpFunction]) -> RouteTable:
-    """The route table of the app's HTTP functions; AppLoadError names a bad template."""
+    """The route table of the app's HTTP functions, in Azure's order; AppLoadError names a bad template."""
     routes = []
-    for function in functions:
+    for function in sorted(functions, key=lambda f: route_order(f.name)):
         try:
             template = RouteTemplate(function.route)
         except RouteTemplateError as exc:

@@ -77,10 +77,14 @@ def test_route_prefix_and_literals_are_case_insensitive(host: LocalHost) -> None
     assert _get(host, "/SAMPLE/Items/7").json() == {"id": 7, "handler": "get"}
 
 
-def test_literal_route_wins_over_parameter(host: LocalHost) -> None:
-    response = _get(host, "/sample/items/new")
+def test_failed_constraint_falls_through_to_the_next_route(host: LocalHost) -> None:
+    response = _get(host, "/sample/items/new")  # get_item (items/{id:int}) is tried first
     assert (response.status_code, response.text, response.headers["X-Handler"]) == (200, "form", "new")
     assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+
+
+def test_routes_are_tried_in_function_name_order_as_in_azure(host: LocalHost) -> None:
+    assert _get(host, "/sample/order/exact").text == "catch-all"
 
 
 def test_same_route_different_methods(host: LocalHost) -> None:

@@ -1,8 +1,9 @@
-"""infra/deploy.sh against a stub `az` that records every call it receives.
+"""infra/deploy.sh against stubs of `az` and `npm` that record every call they receive.
 
 Each test copies the script into a throwaway repository with a small fake app, puts the
-stub first on PATH and reads the recorded calls back: which commands ran, in what order,
-with which arguments. Nothing reaches Azure.
+stubs first on PATH and reads the recorded calls back (npm's as ["npm", ...], in the same
+log): which commands ran, in what order, with which arguments. Nothing reaches Azure or
+the npm registry.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.support.files import write_tree
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "infra" / "deploy.sh"
@@ -117,6 +120,26 @@ else:
     fail("stub az: unexpected call " + " ".join(args), 2)
 '''
 
+NPM_STUB = r'''#!{python}
+"""Stub npm: logs ["npm", *argv] beside az's calls; `run build` writes a small web/dist."""
+import json, os, sys
+
+state = os.environ["AZ_STUB_DIR"]
+args = sys.argv[1:]
+with open(os.path.join(state, "calls.jsonl"), "a") as log:
+    log.write(json.dumps(["npm", *args]) + "\n")
+flags = os.environ.get("AZ_STUB_FLAGS", "").split(",")
+if args[:2] == ["run", "build"]:
+    if "build-fails" in flags:
+        sys.exit("build: web/pages/index.html references /assets/nope.css, which no asset provides")
+    for name, text in {{"index.html": "<!doctype html>", "assets/site.0123456789ab.css": "body{{}}"}}.items():
+        path = os.path.join("web", "dist", name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        open(path, "w").write(text)
+elif args[:1] != ["ci"]:
+    sys.exit("stub npm: unexpected call " + " ".join(args))
+'''
+
 FAKE_APP = {
     "function_app.py": "import azure.functions as func\napp = func.FunctionApp()\n",
     "host.json": '{"version": "2.0"}\n',
@@ -144,6 +167,9 @@ FAKE_APP = {
     "scratch/notes.py": "private = 1\n",
     ".funcignore": "# local only\nscratch\n",
     "Makefile": "test:\n",
+    "package.json": '{"scripts": {"build": "node web/build.mjs"}}\n',
+    "web/build.mjs": "// builds web/dist\n",
+    "web/pages/index.html": "<!doctype html>\n",
 }
 
 
@@ -196,11 +222,7 @@ def parameters(call: list[str]) -> list[str]:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    for rel, content in FAKE_APP.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content)
+    root = write_tree(tmp_path / "repo", FAKE_APP)
     (root / "infra").mkdir()
     for name in ("deploy.sh", "package_app.py", "main.bicep", "main.parameters.json"):
         shutil.copy2(REPO / "infra" / name, root / "infra" / name)
@@ -214,6 +236,9 @@ def stub_bin(tmp_path: Path) -> Path:
     az = bin_dir / "az"
     az.write_text(STUB.format(python=sys.executable, host=APP_HOST, tenant=TENANT_ID, object_id=OBJECT_ID))
     az.chmod(0o755)
+    npm = bin_dir / "npm"
+    npm.write_text(NPM_STUB.format(python=sys.executable))
+    npm.chmod(0o755)
     return bin_dir
 
 
@@ -526,8 +551,48 @@ def test_the_deployed_zip_holds_the_app_and_nothing_else(repo: Path, stub_bin: P
         "conversations/engine.py",
         "storage/client.py",
         "storage/schema.json",
+        "web/dist/index.html",
+        "web/dist/assets/site.0123456789ab.css",
     }
     assert not [n for n in names if n.startswith(("tests/", ".venv", "localhost/", "node_modules/", "infra/"))]
+
+
+# --- the web pages -----------------------------------------------------------------
+
+
+def test_the_pages_are_built_and_packaged_before_anything_changes(repo: Path, stub_bin: Path) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS)
+    assert result.returncode == 0, result.stderr
+    (ci,) = result.find("npm ci")
+    assert {"--omit=dev", "--ignore-scripts"} <= set(ci), "only what ships, and no install scripts"
+    order = [result.index("npm ci"), result.index("npm run build"), result.index("group create")]
+    assert order == sorted(order), result.commands()
+    assert result.index("npm run build") < result.index("functionapp deployment source config-zip")
+
+
+def test_a_failing_build_stops_before_anything_changes(repo: Path, stub_bin: Path) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS, flags=("build-fails",))
+    assert result.returncode != 0
+    assert "npm run build failed" in result.stderr and "nothing was deployed" in result.stderr
+    assert "references /assets/nope.css" in result.stderr
+    assert not MUTATING & set(result.commands())
+
+
+def test_missing_npm_fails_early_with_a_clear_message(repo: Path, stub_bin: Path, tmp_path: Path) -> None:
+    only_az = tmp_path / "only-az"
+    only_az.mkdir()
+    (only_az / "az").symlink_to(stub_bin / "az")
+    (only_az / "python3").symlink_to(sys.executable)
+    result = run(repo, None, *BASE_ARGS, path=str(only_az))
+    assert result.returncode != 0
+    assert "npm not found" in result.stderr and "--skip-code" in result.stderr
+    assert result.calls == []
+
+
+def test_skip_code_needs_no_npm(repo: Path, stub_bin: Path) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS, "--skip-code")
+    assert result.returncode == 0, result.stderr
+    assert not [c for c in result.commands() if c.startswith("npm")]
 
 
 # --- static checks ---------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from localhost.routes import Route, RouteTable, RouteTemplate, RouteTemplateError
+from localhost.routes import Route, RouteTable, RouteTemplate, RouteTemplateError, route_order
 
 GUID = "3f2504e0-4f89-11d3-9a0c-0305e82c3301"
 
@@ -73,23 +73,38 @@ def _table(*specs: tuple[str, list[str] | None, str]) -> RouteTable:
     )
 
 
-def test_literal_beats_parameter_whatever_the_declaration_order() -> None:
-    table = _table(("items/{id}", ["GET"], "by_id"), ("items/new", ["GET"], "new"))
-    match = table.lookup("GET", "items/new")
-    assert match is not None and match.route is not None
-    assert match.route.target == "new"
+def test_the_first_matching_route_wins_not_the_most_specific() -> None:
+    """Azure's router has no specificity precedence: a catch-all listed first takes the literal's path."""
+    table = _table(("items/{*rest}", None, "rest"), ("items/new", ["GET"], "new"), ("items/{id:int}", ["GET"], "int"))
+    for path in ["items/new", "items/5", "items/a/b"]:
+        match = table.lookup("GET", path)
+        assert match is not None and match.route is not None
+        assert match.route.target == "rest", path
 
 
-def test_constrained_parameter_beats_plain_parameter_and_catch_all_comes_last() -> None:
+def test_a_failed_constraint_or_method_lets_a_later_route_match() -> None:
     table = _table(
-        ("items/{*rest}", None, "rest"),
-        ("items/{name}", ["GET"], "name"),
         ("items/{id:int}", ["GET"], "int"),
+        ("items/{name}", ["POST"], "post"),
+        ("items/{name}", ["GET"], "name"),
+        ("items/{*rest}", None, "rest"),
     )
     for path, target in [("items/5", "int"), ("items/five", "name"), ("items/a/b", "rest")]:
         match = table.lookup("GET", path)
         assert match is not None and match.route is not None
         assert match.route.target == target, path
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (["web", "Health", "api_x"], ["api_x", "Health", "web"]),
+        # Ordinal on upper case, as .NET's OrdinalIgnoreCase: "_" sorts after the letters.
+        (["get_b", "getb", "GETA"], ["GETA", "getb", "get_b"]),
+    ],
+)
+def test_route_order_is_the_function_name_ordinal_ignoring_case(names: list[str], expected: list[str]) -> None:
+    assert sorted(names, key=route_order) == expected
 
 
 def test_same_template_different_methods_reach_different_functions() -> None:

@@ -1,0 +1,51 @@
+"""GET|HEAD / and every path outside api/: the pages and assets of web/dist (functions/static_site.py).
+
+One catch-all function serves them all, so a later single-page app needs no new route.
+`/api` itself redirects to the landing page, and a path under api/ that no API function
+took answers the API's JSON 404, never a page.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import azure.functions as func
+
+from functions.http import error_response
+from functions.static_site import SiteNotBuilt, StaticFile, find, security_headers
+
+bp = func.Blueprint()
+log = logging.getLogger(__name__)
+
+API = "api"
+
+
+# Azure tries HTTP routes in the order of their functions' names (ordinal, ignoring case)
+# and calls the first whose template and method match: this catch-all must come after every
+# API function, hence a name that sorts last (tests/unit/test_route_order.py keeps it so).
+@bp.function_name("zz_web")
+@bp.route(route="{*path}", methods=["GET", "HEAD"], auth_level=func.AuthLevel.ANONYMOUS)
+def web(req: func.HttpRequest) -> func.HttpResponse:
+    path = (req.route_params.get("path") or "").strip("/")
+    if path.lower() == API:
+        return func.HttpResponse(status_code=302, headers={"Location": "/", "Cache-Control": "no-cache",
+                                                           **security_headers()})
+    if path.lower().startswith(f"{API}/"):
+        return error_response(404, "not_found", f"no API operation at /{path}", headers=security_headers())
+    try:
+        static = find(path)
+    except SiteNotBuilt as exc:
+        log.error("%s", exc)
+        return error_response(503, "web_not_built", "the web pages were not built with the app",
+                              headers=security_headers())
+    if static is None:
+        return error_response(404, "not_found", f"nothing at /{path}", headers=security_headers())
+    return _answer(req, static)
+
+
+def _answer(req: func.HttpRequest, static: StaticFile) -> func.HttpResponse:
+    """The file, or 304 when the browser's copy (If-None-Match) is this one."""
+    known = {tag.strip().removeprefix("W/") for tag in req.headers.get("if-none-match", "").split(",")}
+    if static.etag in known:
+        return func.HttpResponse(status_code=304, headers=static.headers)
+    return func.HttpResponse(static.body, status_code=200, headers=static.headers)

@@ -1,0 +1,55 @@
+"""What `make run` starts once its installs are done (`python -m localhost.run`): the URL it
+prints answers with the landing page, and health answers beside it."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from localhost.services import REPO_ROOT, Azurite, free_port
+
+RUNNING = re.compile(r"Switchboard is running at (\S+)")
+
+
+@pytest.fixture
+def make_run(azurite: Azurite, sealing_key: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """localhost.run on a free port and the session's Azurite; yields the URL it printed and its log."""
+    log = tmp_path / "run.log"
+    env = {**os.environ, "PORT": str(free_port()), "AzureWebJobsStorage": azurite.connection_string,
+           "SWITCHBOARD_SEALING_KEY": sealing_key, "SWITCHBOARD_TABLE_PREFIX": "r" + secrets.token_hex(5)}
+    with open(log, "wb") as output:
+        run = subprocess.Popen([sys.executable, "-m", "localhost.run"], cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL,
+                               stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (found := RUNNING.search(log.read_text())) and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert found, f"no base URL printed; output:\n{log.read_text()}"
+        yield found.group(1), log
+        run.send_signal(signal.SIGTERM)
+        assert run.wait(timeout=60) == 0, log.read_text()
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
+
+
+def test_the_printed_url_serves_the_landing_page_and_health(make_run: tuple[str, Path]) -> None:
+    base, log = make_run
+    assert re.fullmatch(r"http://localhost:\d+/", base)
+    landing = requests.get(base, timeout=30)
+    assert landing.status_code == 200 and landing.headers["Content-Type"].startswith("text/html")
+    assert 'href="/api/health"' in landing.text
+    assert requests.get(base + "api/health", timeout=30).json() == {"status": "ok"}
+    printed = log.read_text()
+    assert f"{base}api/health" in printed and f"{base}api-reference" in printed
