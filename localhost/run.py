@@ -3,8 +3,9 @@
 Starts Azurite's Table service (data kept in `.azurite/` across runs) unless a
 storage connection string is already configured, makes sure a sealing key
 exists (a development key in `.local/sealing.key`, created once, so sealed
-data stays readable between runs), then runs the local Functions host with its
-output on this terminal. While it runs, `.local/run.json`
+data stays readable between runs), points `ENTRA_AUTHORITY_HOST` at the local
+host's development Entra tenant unless one is set, then runs the local
+Functions host with its output on this terminal. While it runs, `.local/run.json`
 tells the simulator where the host and its storage are. Ctrl-C stops the host
 first, then Azurite, so no request is cut off by storage disappearing underneath it.
 """
@@ -21,6 +22,7 @@ import threading
 import time
 from pathlib import Path
 
+from localhost import entra
 from localhost.auth import local_key
 from localhost.services import Azurite, ServiceError, free_port, http_ok
 from localhost.settings import SettingsError, route_prefix
@@ -82,6 +84,9 @@ def _settings(script_root: Path) -> dict[str, str] | None:
     if not env.get(SEALING_KEY_ENV):
         env[SEALING_KEY_ENV], key_file = development_sealing_key(env)
         print(f"sealing key: development key from {key_file} (never use it in Azure)", flush=True)
+    if not env.get("ENTRA_AUTHORITY_HOST"):
+        env["ENTRA_AUTHORITY_HOST"] = entra.authority(f"http://127.0.0.1:{_port(env)}")
+        print(f"entra: the local development tenant at {env['ENTRA_AUTHORITY_HOST']}", flush=True)
     env["SWITCHBOARD_LOCAL_KEY"] = local_key(env)
     return env
 
