@@ -75,7 +75,13 @@ def extra_env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def module_env(azurite, sealing_key, twilio_api, telesign_api, extra_env) -> dict[str, str]:
+def host_port() -> int | None:
+    """The port the host listens on (a module that must know it in advance picks one); None: any."""
+    return None
+
+
+@pytest.fixture(scope="module")
+def module_env(azurite, sealing_key, twilio_api, telesign_api, extra_env, tmp_path_factory) -> dict[str, str]:
     return {
         "AzureWebJobsStorage": azurite.connection_string,
         "SWITCHBOARD_TABLE_PREFIX": "e" + secrets.token_hex(5),
@@ -85,13 +91,14 @@ def module_env(azurite, sealing_key, twilio_api, telesign_api, extra_env) -> dic
         "TWILIO_API_BASE_URL": twilio_api.base_url,
         "TELESIGN_API_BASE_URL": telesign_api.base_url,
         "PUBLIC_BASE_URL": "",
+        "SWITCHBOARD_LOCAL_DIR": str(tmp_path_factory.mktemp("local")),  # the host's own .local/ (Entra key)
         **extra_env,
     }
 
 
 @pytest.fixture(scope="module")
-def api(module_env, twilio_api, telesign_api) -> Iterator[Api]:
-    host = LocalHost.start(module_env)
+def api(module_env, twilio_api, telesign_api, host_port) -> Iterator[Api]:
+    host = LocalHost.start(module_env, port=host_port)
     try:
         yield Api(host, twilio_api, telesign_api, module_env)
     finally:
