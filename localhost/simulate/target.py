@@ -18,7 +18,7 @@ from conversations.models import Account
 from functions.wiring import build
 from localhost.entra import LocalTenant
 from localhost.state import (
-    REPO_ROOT, SEALING_KEY_ENV, STORAGE_SETTINGS, RunRecord, app_environment, development_sealing_key, local_dir,
+    REPO_ROOT, SEALING_KEY_ENV, SEALING_KEY_FILE, STORAGE_SETTINGS, RunRecord, app_environment, local_dir,
     use_recorded_storage,
 )
 from localhost.simulate.delivery import SimulationError
@@ -42,8 +42,12 @@ def app_settings(environ: Mapping[str, str], storage: str | None) -> tuple[dict[
         env[STORAGE_SETTINGS[0]] = storage
     else:
         use_recorded_storage(env, record)
-    if not env.get(SEALING_KEY_ENV):
-        env[SEALING_KEY_ENV] = development_sealing_key(env)[0]
+    if not env.get(SEALING_KEY_ENV):  # make run's development key; without it nothing stored can be unsealed
+        key_file = local_dir(env) / SEALING_KEY_FILE
+        if not key_file.is_file():
+            raise SimulationError(f"no sealing key: {key_file} appears with the first `make run` "
+                                  f"(or set {SEALING_KEY_ENV})")
+        env[SEALING_KEY_ENV] = key_file.read_text().strip()
     return env, record
 
 

@@ -106,7 +106,7 @@ def api(module_env, twilio_api, telesign_api, host_port) -> Iterator[Api]:
 
 
 def _recorded_prism(spec: Path) -> Iterator[Recorder]:
-    """Prism serving an ACS contract, behind a recorder that keeps what was sent to it."""
+    """Prism serving a provider's contract, behind a recorder that keeps what was sent to it."""
     with Prism.start(spec) as prism:
         recorder = Recorder()
         recorder.on("POST", r"/.*", forward_to(prism.base_url))
@@ -126,3 +126,9 @@ def acs_messages_api() -> Iterator[Recorder]:
 @pytest.fixture(scope="session")
 def acs_sms_api() -> Iterator[Recorder]:
     yield from _recorded_prism(contracts.ACS_SMS)
+
+
+@pytest.fixture(scope="module")
+def twilio_contract_api() -> Iterator[Recorder]:
+    """Twilio's API as the README's walkthrough has it: Prism serving the published contract."""
+    yield from _recorded_prism(contracts.TWILIO)
