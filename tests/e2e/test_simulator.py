@@ -68,6 +68,22 @@ def numbers(number: str) -> list[dict[str, str]]:
     return [{"number": number, "type": "long_code"}]
 
 
+def guarded(api, acs_messages_api, channel_id: str) -> str:
+    """An ACS WhatsApp account that wants Entra delivery auth; its id."""
+    body = acs_data.whatsapp_account(acs_messages_api.base_url, eventgrid_app_id=acs_data.APP_ID,
+                                     eventgrid_tenant_id=acs_data.TENANT)
+    body["channels"] = [{"name": "Guarded", "channel_id": channel_id}]
+    return create(api, body)
+
+
+def reply_is_reported_delivered(api, simulate, account: str, conversation: dict[str, Any], customer: str) -> None:
+    """An agent's reply, then the simulator's delivery report for it, which must land on it."""
+    sent = reply(api, conversation)["provider_message_id"]
+    code, out = simulate("status", "--account", account, "--message-id", sent, "--to", customer)
+    assert code == 0, out
+    assert conversation_of(api, account, customer)["messages"][-1]["status"] == "delivered"
+
+
 def test_a_twilio_sms_and_its_status_callbacks(api, simulate):
     account = create(api, twilio_data.account_body(numbers=numbers("14252306551")))
     code, out = simulate("message", "--account", account, "--from", "+15550100201", "--body", "Where is my order?")
@@ -106,17 +122,11 @@ def test_a_telesign_message_and_its_delivery_report(api, simulate):
     assert conversation is not None and len(conversation["messages"]) == 1
 
     api.telesign.on("POST", "/v1/messaging", telesign_data.message_accepted("C" * 32))
-    sent = reply(api, conversation)["provider_message_id"]
-    code, _ = simulate("status", "--account", account, "--message-id", sent, "--to", "+15550100202")
-    assert code == 0
-    assert conversation_of(api, account, "+15550100202")["messages"][-1]["status"] == "delivered"
+    reply_is_reported_delivered(api, simulate, account, conversation, "+15550100202")
 
 
 def test_an_entra_guarded_acs_whatsapp_account_takes_the_local_tenants_tokens(api, simulate, acs_messages_api):
-    body = acs_data.whatsapp_account(acs_messages_api.base_url, eventgrid_app_id=acs_data.APP_ID,
-                                     eventgrid_tenant_id=acs_data.TENANT)
-    body["channels"] = [{"name": "Simulated", "channel_id": "7d2e4f60-1a2b-4c3d-8e9f-0a1b2c3d4e5f"}]
-    account = create(api, body)
+    account = guarded(api, acs_messages_api, "7d2e4f60-1a2b-4c3d-8e9f-0a1b2c3d4e5f")
     code, out = simulate("handshake", "--account", account)
     assert code == 0 and "validationResponse" in out
     code, out = simulate("handshake", "--account", account, "--cloudevents")
@@ -126,17 +136,11 @@ def test_an_entra_guarded_acs_whatsapp_account_takes_the_local_tenants_tokens(ap
     conversation = conversation_of(api, account, "+14255550201")
     assert conversation is not None and conversation["business"] == "7d2e4f60-1a2b-4c3d-8e9f-0a1b2c3d4e5f"
 
-    sent = reply(api, conversation)["provider_message_id"]
-    code, out = simulate("status", "--account", account, "--message-id", sent, "--to", "+14255550201")
-    assert code == 0 and '"status": 1' in out
-    assert conversation_of(api, account, "+14255550201")["messages"][-1]["status"] == "delivered"
+    reply_is_reported_delivered(api, simulate, account, conversation, "+14255550201")
 
 
 def test_an_entra_guarded_account_refuses_other_keys_and_unsigned_tokens(api, simulate, acs_messages_api, tmp_path):
-    body = acs_data.whatsapp_account(acs_messages_api.base_url, eventgrid_app_id=acs_data.APP_ID,
-                                     eventgrid_tenant_id=acs_data.TENANT)
-    body["channels"] = [{"name": "Guarded", "channel_id": "8e3f5a71-2b3c-4d4e-9f0a-1b2c3d4e5f60"}]
-    account = create(api, body)
+    account = guarded(api, acs_messages_api, "8e3f5a71-2b3c-4d4e-9f0a-1b2c3d4e5f60")
     # Another tenant's key: the simulator signs with the key of another state folder.
     code, out = simulate("message", "--account", account, "--from", "+14255550202",
                          SWITCHBOARD_LOCAL_DIR=str(tmp_path))
@@ -160,10 +164,7 @@ def test_an_acs_sms_and_its_delivery_report(api, simulate, acs_sms_api):
     conversation = conversation_of(api, account, "+14255550203")
     assert conversation is not None and conversation["messages"][0]["body"] == "Hi"
 
-    sent = reply(api, conversation)["provider_message_id"]
-    code, _ = simulate("status", "--account", account, "--message-id", sent, "--to", "+14255550203")
-    assert code == 0
-    assert conversation_of(api, account, "+14255550203")["messages"][-1]["status"] == "delivered"
+    reply_is_reported_delivered(api, simulate, account, conversation, "+14255550203")
 
 
 def test_an_event_for_a_channel_the_account_lacks_is_reported_as_not_taken(api, simulate, acs_sms_api):
