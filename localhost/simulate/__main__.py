@@ -70,6 +70,8 @@ def _delivery(kind: str, target: Target, options: Options) -> Delivery:
     builder = BUILDERS.get(provider, {}).get(kind)
     if builder is None:
         raise SimulationError(f"{provider} accounts have no {kind}; try one of {', '.join(BUILDERS.get(provider, {}))}")
+    if options.cloudevents and provider != "acs":
+        raise SimulationError("--cloudevents is Event Grid's other schema, for ACS accounts only")
     return builder(target, options)
 
 

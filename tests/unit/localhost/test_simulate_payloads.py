@@ -130,6 +130,7 @@ def test_the_cloudevents_handshake_is_an_options_request(tmp_path):
 @pytest.mark.parametrize(("provider", "kind", "options", "says"), [
     ("twilio", "status", Options(), "--message-id"),
     ("twilio", "handshake", Options(), "no handshake"),
+    ("telesign", "message", Options(cloudevents=True), "ACS accounts only"),
     ("twilio", "message", Options(media_urls=("https://e.com/x",) * 11), "at most 10"),
     ("telesign", "message", Options(media_urls=("https://e.com/x",)), "Twilio"),
     ("telesign", "status", Options(message_id="R1", status="lost"), "status code"),
