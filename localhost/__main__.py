@@ -18,6 +18,7 @@ from pathlib import Path
 from types import FrameType
 
 from localhost.auth import local_key
+from localhost.entra import LocalTenant
 from localhost.functions import AppLoadError, HttpFunction, TimerFunction, discover, import_app
 from localhost.invoke import Invoker
 from localhost.server import READY_LOG, STATUS_PATH, FunctionsServer, HostConfig, route_table
@@ -84,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     invoker = Invoker(script_root)
-    config = HostConfig(routes=routes, route_prefix=prefix, key=local_key(), invoker=invoker)
+    config = HostConfig(routes=routes, route_prefix=prefix, key=local_key(), invoker=invoker,
+                        tenant=LocalTenant.of(os.environ))
     try:
         server = FunctionsServer((args.host, args.port), config)
     except OSError as exc:

@@ -3,9 +3,11 @@
 Starts Azurite's Table service (data kept in `.azurite/` across runs) unless a
 storage connection string is already configured, makes sure a sealing key
 exists (a development key in `.local/sealing.key`, created once, so sealed
-data stays readable between runs), then runs the local Functions host with
-its output on this terminal. Ctrl-C stops the host first, then Azurite, so no
-request is cut off by storage disappearing underneath it.
+data stays readable between runs), points `ENTRA_AUTHORITY_HOST` at the local
+host's development Entra tenant unless one is set, then runs the local
+Functions host with its output on this terminal. While it runs, `.local/run.json`
+tells the simulator where the host and its storage are. Ctrl-C stops the host
+first, then Azurite, so no request is cut off by storage disappearing underneath it.
 """
 
 from __future__ import annotations
@@ -16,20 +18,22 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
-from types import FrameType
 
-from cryptography.fernet import Fernet
-
+from localhost import entra
 from localhost.auth import local_key
 from localhost.services import (
-    REPO_ROOT, Azurite, ServiceError, azurite_connection_string, free_port, http_ok, serves_azurite_tables,
+    Azurite, ServiceError, azurite_connection_string, free_port, http_ok, serves_azurite_tables,
 )
-from localhost.settings import SettingsError, load_local_settings, route_prefix
+from localhost.settings import SettingsError, route_prefix
+from localhost.state import (
+    REPO_ROOT, SEALING_KEY_ENV, RunRecord, app_environment, configured_storage, development_sealing_key,
+    is_development_storage, local_dir,
+)
 
 AZURITE_DIR = REPO_ROOT / ".azurite"
-SEALING_KEY_FILE = REPO_ROOT / ".local" / "sealing.key"
 AZURITE_TABLE_PORT = 10002  # Azurite's usual port, where Storage Explorer looks first
 READY_TIMEOUT = 30.0
 
@@ -41,16 +45,6 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _development_sealing_key() -> str:
-    """The key in `.local/sealing.key`, generated on first use and readable only by the owner."""
-    if not SEALING_KEY_FILE.exists():
-        SEALING_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(SEALING_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(Fernet.generate_key())
-    return SEALING_KEY_FILE.read_text().strip()
-
-
 def _start_storage(env: dict[str, str]) -> Azurite | None:
     """Azurite, unless a real connection string is configured (then nothing).
 
@@ -58,8 +52,8 @@ def _start_storage(env: dict[str, str]) -> Azurite | None:
     usual port: an Azurite already serving tables there is used; when something else holds
     the port, our own Azurite starts on a free port instead.
     """
-    configured = env.get("SWITCHBOARD_STORAGE_CONNECTION_STRING") or env.get("AzureWebJobsStorage") or ""
-    development = configured.replace(" ", "").lower() == "usedevelopmentstorage=true"
+    configured = configured_storage(env)
+    development = is_development_storage(configured)
     if configured and not development:
         print("storage: using the configured connection string (no Azurite started)", flush=True)
         return None
@@ -97,68 +91,89 @@ def _wait_ready(host: subprocess.Popen[bytes], status_url: str) -> bool:
     return False
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parse_args(argv)
-    env = dict(os.environ)
+def _settings(script_root: Path) -> dict[str, str] | None:
+    """The host's environment: ours, local.settings.json below it, and the local defaults."""
     try:  # what Core Tools would read, so `make run` and `func start` agree
-        load_local_settings(args.script_root, env)
+        env = app_environment(script_root, os.environ)
     except SettingsError as exc:
         print(f"cannot start: {exc}", file=sys.stderr)
+        return None
+    if not env.get(SEALING_KEY_ENV):
+        env[SEALING_KEY_ENV], key_file = development_sealing_key(env)
+        print(f"sealing key: development key from {key_file} (never use it in Azure)", flush=True)
+    if not env.get("ENTRA_AUTHORITY_HOST"):
+        env["ENTRA_AUTHORITY_HOST"] = entra.authority(f"http://127.0.0.1:{_port(env)}")
+        print(f"entra: the local development tenant at {env['ENTRA_AUTHORITY_HOST']}", flush=True)
+    env["SWITCHBOARD_LOCAL_KEY"] = local_key(env)
+    return env
+
+
+def _port(env: dict[str, str]) -> int:
+    return int(env.get("PORT") or 7071)
+
+
+def _announce(env: dict[str, str], script_root: Path) -> None:
+    base = "/".join(p for p in (f"http://localhost:{_port(env)}", route_prefix(script_root)) if p) + "/"
+    key = env["SWITCHBOARD_LOCAL_KEY"]
+    print(f"\nSwitchboard is running at {base}\n  health:        {base}api/health\n"
+          f"  API reference: {base}api-reference\nfunction key: {key}\n"
+          f'try: curl -H "x-functions-key: {key}" {base}api/conversations\nCtrl-C stops it.\n', flush=True)
+
+
+def _stop_host(host: subprocess.Popen[bytes]) -> None:
+    if host.poll() is None:
+        host.send_signal(signal.SIGTERM)
+        try:
+            host.wait(timeout=35)
+        except subprocess.TimeoutExpired:
+            host.kill()
+            host.wait()
+
+
+def _serve(env: dict[str, str], app: str, script_root: Path, azurite: Azurite | None,
+           stopping: threading.Event) -> int:
+    """Run the host until it exits or we are asked to stop; its exit code."""
+    port, state = _port(env), local_dir(env)
+    command = [sys.executable, "-m", "localhost", "--app", app, "--port", str(port)]
+    command += ["--script-root", str(script_root)]
+    # Own session: the terminal's Ctrl-C reaches only us, and we stop the host before Azurite.
+    host = subprocess.Popen(command, cwd=REPO_ROOT, env=env, start_new_session=True)
+    record = RunRecord(os.getpid(), f"http://localhost:{port}", azurite.connection_string if azurite else None)
+    try:
+        if _wait_ready(host, f"http://127.0.0.1:{port}/admin/host/status"):
+            record.write(state)
+            _announce(env, script_root)
+        elif host.poll() is None:
+            print(f"the host is not answering after {READY_TIMEOUT:.0f} s; see its log above", flush=True)
+        while host.poll() is None and not stopping.is_set():
+            time.sleep(0.2)
+    finally:
+        record.clear(state)
+        _stop_host(host)
+    return host.returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse_args(argv)
+    script_root = args.script_root.resolve()
+    env = _settings(script_root)
+    if env is None:
         return 1
-    port = int(env.get("PORT") or 7071)
-    if not env.get("SWITCHBOARD_SEALING_KEY"):
-        env["SWITCHBOARD_SEALING_KEY"] = _development_sealing_key()
-        print(f"sealing key: development key from {SEALING_KEY_FILE} (never use it in Azure)", flush=True)
-    key = local_key(env)
-    env["SWITCHBOARD_LOCAL_KEY"] = key
-
-    stopping = False
-
-    def request_stop(_signum: int, _frame: FrameType | None) -> None:
-        nonlocal stopping
-        stopping = True
-
+    stopping = threading.Event()
     # Installed before anything starts, so Ctrl-C during startup still cleans up.
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
-
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda _signum, _frame: stopping.set())
     try:
         azurite = _start_storage(env)
     except ServiceError as exc:
         print(f"cannot start storage: {exc}", file=sys.stderr, flush=True)
         return 1
-    script_root = args.script_root.resolve()
-    command = [sys.executable, "-m", "localhost", "--app", args.app, "--port", str(port)]
-    command += ["--script-root", str(script_root)]
-    # Own session: the terminal's Ctrl-C reaches only us, and we stop the host before Azurite.
-    host = subprocess.Popen(command, cwd=REPO_ROOT, env=env, start_new_session=True)
     try:
-        if _wait_ready(host, f"http://127.0.0.1:{port}/admin/host/status"):
-            base = "/".join(p for p in (f"http://localhost:{port}", route_prefix(script_root)) if p) + "/"
-            print(
-                f"\nSwitchboard is running at {base}\n"
-                f"  health:        {base}api/health\n"
-                f"  API reference: {base}api-reference\n"
-                f"function key: {key}\n"
-                f'try: curl -H "x-functions-key: {key}" {base}api/conversations\n'
-                "Ctrl-C stops it.\n",
-                flush=True,
-            )
-        elif host.poll() is None:
-            print(f"the host is not answering after {READY_TIMEOUT:.0f} s; see its log above", flush=True)
-        while host.poll() is None and not stopping:
-            time.sleep(0.2)
+        code = _serve(env, args.app, script_root, azurite, stopping)
     finally:
-        if host.poll() is None:
-            host.send_signal(signal.SIGTERM)
-            try:
-                host.wait(timeout=35)
-            except subprocess.TimeoutExpired:
-                host.kill()
-                host.wait()
         if azurite is not None:
             azurite.stop()
-    return 0 if stopping else host.returncode
+    return 0 if stopping.is_set() else code
 
 
 if __name__ == "__main__":

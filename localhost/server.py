@@ -23,6 +23,8 @@ import azure.functions as func
 
 from localhost.auth import is_authorized
 from localhost.conversion import RawResponse, build_request, error_response, from_function_result, json_response
+from localhost.entra import PATH_PREFIX as ENTRA_PREFIX
+from localhost.entra import LocalTenant
 from localhost.functions import AppLoadError, HttpFunction
 from localhost.invoke import Invoker, Out
 from localhost.routes import Route, RouteTable, RouteTemplate, RouteTemplateError, route_order
@@ -58,6 +60,7 @@ class HostConfig:
     route_prefix: str
     key: str
     invoker: Invoker
+    tenant: LocalTenant  # the development Entra tenant served under ENTRA_PREFIX
 
 
 class FunctionsServer(ThreadingHTTPServer):
@@ -103,6 +106,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         config = self.server.config
         if path.rstrip("/").lower() == STATUS_PATH:
             return json_response(200, {"state": "Running"}), "-"
+        if path.startswith(ENTRA_PREFIX + "/") and self.command in ("GET", "HEAD"):
+            status, answer = config.tenant.answer(path[len(ENTRA_PREFIX):], self._origin())
+            return json_response(status, answer), "-"
         relative = _strip_prefix(path, config.route_prefix)
         match = config.routes.lookup(self.command, relative) if relative is not None else None
         if match is None:
@@ -129,9 +135,12 @@ class RequestHandler(BaseHTTPRequestHandler):
             log.exception("function %s failed", function.name)
             return error_response(500, "internal_error", "internal error")
 
-    def _url(self, path: str, query: str) -> str:
+    def _origin(self) -> str:
         host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
-        return f"http://{host}{path}" + (f"?{query}" if query else "")
+        return f"http://{host}"
+
+    def _url(self, path: str, query: str) -> str:
+        return self._origin() + path + (f"?{query}" if query else "")
 
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():

@@ -30,8 +30,8 @@ from typing import Self
 
 from localhost.auth import KEY_ENV, local_key
 from localhost.server import READY_LOG, STATUS_PATH
+from localhost.state import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 NODE_BIN = REPO_ROOT / "node_modules" / ".bin"
 
 # Azurite's published development account; not a secret.

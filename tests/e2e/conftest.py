@@ -75,7 +75,13 @@ def extra_env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def module_env(azurite, sealing_key, twilio_api, telesign_api, extra_env) -> dict[str, str]:
+def host_port() -> int | None:
+    """The port the host listens on (a module that must know it in advance picks one); None: any."""
+    return None
+
+
+@pytest.fixture(scope="module")
+def module_env(azurite, sealing_key, twilio_api, telesign_api, extra_env, tmp_path_factory) -> dict[str, str]:
     return {
         "AzureWebJobsStorage": azurite.connection_string,
         "SWITCHBOARD_TABLE_PREFIX": "e" + secrets.token_hex(5),
@@ -85,13 +91,14 @@ def module_env(azurite, sealing_key, twilio_api, telesign_api, extra_env) -> dic
         "TWILIO_API_BASE_URL": twilio_api.base_url,
         "TELESIGN_API_BASE_URL": telesign_api.base_url,
         "PUBLIC_BASE_URL": "",
+        "SWITCHBOARD_LOCAL_DIR": str(tmp_path_factory.mktemp("local")),  # the host's own .local/ (Entra key)
         **extra_env,
     }
 
 
 @pytest.fixture(scope="module")
-def api(module_env, twilio_api, telesign_api) -> Iterator[Api]:
-    host = LocalHost.start(module_env)
+def api(module_env, twilio_api, telesign_api, host_port) -> Iterator[Api]:
+    host = LocalHost.start(module_env, port=host_port)
     try:
         yield Api(host, twilio_api, telesign_api, module_env)
     finally:
@@ -99,7 +106,7 @@ def api(module_env, twilio_api, telesign_api) -> Iterator[Api]:
 
 
 def _recorded_prism(spec: Path) -> Iterator[Recorder]:
-    """Prism serving an ACS contract, behind a recorder that keeps what was sent to it."""
+    """Prism serving a provider's contract, behind a recorder that keeps what was sent to it."""
     with Prism.start(spec) as prism:
         recorder = Recorder()
         recorder.on("POST", r"/.*", forward_to(prism.base_url))
@@ -119,3 +126,9 @@ def acs_messages_api() -> Iterator[Recorder]:
 @pytest.fixture(scope="session")
 def acs_sms_api() -> Iterator[Recorder]:
     yield from _recorded_prism(contracts.ACS_SMS)
+
+
+@pytest.fixture(scope="module")
+def twilio_contract_api() -> Iterator[Recorder]:
+    """Twilio's API as the README's walkthrough has it: Prism serving the published contract."""
+    yield from _recorded_prism(contracts.TWILIO)

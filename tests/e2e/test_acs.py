@@ -27,9 +27,9 @@ ENTRA_CHANNEL = "5b4f0d1e-0a47-4b8e-9d6c-1f2e3d4c5b6a"
 
 
 @pytest.fixture(scope="module")
-def entra() -> Iterator[Entra]:
+def entra(tmp_path_factory) -> Iterator[Entra]:
     with recording() as recorder:
-        yield Entra(recorder)
+        yield Entra(recorder, tmp_path_factory.mktemp("entra"))
 
 
 @pytest.fixture(scope="module")

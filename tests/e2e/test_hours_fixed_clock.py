@@ -14,6 +14,7 @@ import requests
 from channels.twilio_api import TwilioSender
 from functions.settings import Settings
 from functions import wiring
+from localhost.entra import LocalTenant
 from localhost.invoke import Invoker
 from localhost.routes import RouteTable
 from localhost.server import FunctionsServer, HostConfig, route_table
@@ -41,12 +42,13 @@ def routes() -> RouteTable:
 
 
 @pytest.fixture
-def base(settings_env, clock, twilio_api, routes, monkeypatch) -> Iterator[str]:
+def base(settings_env, clock, twilio_api, routes, monkeypatch, tmp_path) -> Iterator[str]:
     services = wiring.build(Settings.from_env(settings_env), clock=clock,
                             senders={"twilio": TwilioSender(twilio_api.base_url)})
     monkeypatch.setattr(wiring, "_services", services)
     invoker = Invoker(REPO)
-    server = FunctionsServer(("127.0.0.1", 0), HostConfig(routes, "", KEY, invoker))
+    config = HostConfig(routes, "", KEY, invoker, LocalTenant(tmp_path / "entra.pem"))
+    server = FunctionsServer(("127.0.0.1", 0), config)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/api"

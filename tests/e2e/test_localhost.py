@@ -25,9 +25,10 @@ KEY = "e2e-secret-key"
 
 
 @pytest.fixture(scope="module")
-def host() -> Iterator[LocalHost]:
+def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalHost]:
     service = LocalHost.start(
-        {"SWITCHBOARD_LOCAL_KEY": KEY, "TICK_SCHEDULE": "* * * * * *", "GREETING": "from-env"},
+        {"SWITCHBOARD_LOCAL_KEY": KEY, "TICK_SCHEDULE": "* * * * * *", "GREETING": "from-env",
+         "SWITCHBOARD_LOCAL_DIR": str(tmp_path_factory.mktemp("local"))},
         script_root=SAMPLE_APP,
     )
     yield service
@@ -49,6 +50,14 @@ def test_status_endpoint_is_open(host: LocalHost) -> None:
     assert response.status_code == 200
     assert response.json() == {"state": "Running"}
     assert host.key == KEY
+
+
+def test_the_local_entra_tenant_is_served_beside_the_app(host: LocalHost) -> None:
+    metadata = _get(host, "/.local-entra/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration").json()
+    assert metadata["issuer"] == f"{host.base_url}/.local-entra/contoso.onmicrosoft.com/v2.0"
+    keys = requests.get(metadata["jwks_uri"], timeout=10).json()["keys"]
+    assert [(k["kty"], k["alg"]) for k in keys] == [("RSA", "RS256")]
+    assert _get(host, "/.local-entra/contoso.onmicrosoft.com/oauth2/v2.0/token").status_code == 404
 
 
 def test_request_is_built_as_azure_does(host: LocalHost) -> None:

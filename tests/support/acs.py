@@ -1,20 +1,20 @@
 """ACS-shaped test data: documented Event Grid payloads with our ids, accounts, and Entra
-tokens signed by a local RSA key whose metadata and key set a recording server serves."""
+tokens from the local development tenant, its metadata and key set served by a recorder."""
 
 from __future__ import annotations
 
 import base64
 import copy
 import json
+import re
 import time
-import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import jwt
-from cryptography.hazmat.primitives.asymmetric import rsa
 
+from localhost.entra import PATH_PREFIX, LocalTenant, authority
 from tests.support.recorder import Recorder
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "acs"
@@ -71,26 +71,21 @@ def sms_account(endpoint: str, number: str = SMS_BUSINESS) -> dict[str, Any]:
 
 
 class Entra:
-    """A stand-in tenant: serves OpenID metadata and a JWKS, and mints tokens."""
+    """A stand-in tenant: the local Entra tenant of `localhost.entra`, served by a recorder,
+    minting tokens with every claim a test may want wrong."""
 
-    def __init__(self, recorder: Recorder) -> None:
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.kid = uuid.uuid4().hex
-        self.authority = recorder.base_url
-        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
-        jwk.update(kid=self.kid, use="sig", alg="RS256")
-        recorder.on("GET", r"/[^/]+/v2\.0/\.well-known/openid-configuration",
-                    lambda r: (200, {"issuer": f"{self.authority}/{r.path.split('/')[1]}/v2.0",
-                                     "jwks_uri": f"{self.authority}/discovery/v2.0/keys"}))
-        recorder.on("GET", r"/discovery/v2\.0/keys", (200, {"keys": [jwk]}))
+    def __init__(self, recorder: Recorder, folder: Path) -> None:
+        self.tenant = LocalTenant(folder / "entra.pem")
+        self.stranger = LocalTenant(folder / "stranger.pem")  # a key the tenant's key set does not list
+        self.authority = authority(recorder.base_url)
+        recorder.on("GET", re.escape(PATH_PREFIX) + r"/.*",
+                    lambda r: self.tenant.answer(r.path.removeprefix(PATH_PREFIX), recorder.base_url))
 
     def token(self, *, audience: str = APP_ID, issuer: str | None = None, app_id: str = EVENT_GRID_APP,
-              expires_in: int = 3600, key: Any = None, version: int = 1) -> str:
-        now = int(time.time())
-        claims = {"aud": audience, "iss": issuer or f"https://sts.windows.net/{TENANT}/", "iat": now - 10,
-                  "nbf": now - 10, "exp": now + expires_in, "tid": TENANT, "sub": EVENT_GRID_APP}
-        claims["appid" if version == 1 else "azp"] = app_id
-        return jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": self.kid})
+              expires_in: int = 3600, signer: LocalTenant | None = None, version: int = 1) -> str:
+        claims = {"aud": audience, "iss": issuer or f"https://sts.windows.net/{TENANT}/", "tid": TENANT,
+                  "sub": EVENT_GRID_APP, "appid" if version == 1 else "azp": app_id}
+        return (signer or self.tenant).token(claims, lifetime=expires_in)
 
     @staticmethod
     def unsigned(audience: str = APP_ID) -> str:
