@@ -4,7 +4,6 @@ and an Entra-guarded ACS account takes its tokens from the host's local tenant o
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import pytest

@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import parse_qs
 
 import jwt
 import pytest
 
 from channels import acs as acs_events
-from channels.eventgrid import EVENT_GRID_APP_ID, parse_events, validation_code
+from channels.entra import EVENT_GRID_APP_ID
+from channels.eventgrid import parse_events, validation_code
 from channels.telesign import TeleSignDeliveryReport, TeleSignInbound, parse_callback
 from channels.telesign import signature_is_valid as telesign_signature_is_valid
 from channels.twilio import Form, TwilioInbound, signature_is_valid, status_from_form
