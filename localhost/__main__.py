@@ -16,6 +16,7 @@ import sys
 import threading
 from pathlib import Path
 from types import FrameType
+from typing import Callable
 
 from localhost.auth import local_key
 from localhost.entra import LocalTenant
@@ -93,8 +94,15 @@ def main(argv: list[str] | None = None) -> int:
         log.error("cannot listen on %s:%d: %s", args.host, args.port, exc)
         invoker.close()
         return 1
-    timers = TimerRunner(timer_functions, invoker)
+    _serve(server, TimerRunner(timer_functions, invoker), f"http://{args.host}:{server.server_address[1]}",
+           lambda base_url: _announce(base_url, prefix, http_functions, timer_functions))
+    invoker.close()
+    log.info("stopped")
+    return 0
 
+
+def _serve(server: FunctionsServer, timers: TimerRunner, base_url: str, announce: Callable[[str], None]) -> None:
+    """Serve HTTP and run the timers until SIGINT or SIGTERM."""
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: FrameType | None) -> None:
@@ -103,21 +111,14 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-
-    serving = threading.Thread(target=server.serve_forever, name="http", daemon=True)
-    serving.start()
-    base_url = f"http://{args.host}:{server.server_address[1]}"
-    _announce(base_url, prefix, http_functions, timer_functions)
+    threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
+    announce(base_url)
     timers.start()
     log.info("%s %s (status: %s%s)", READY_LOG, base_url, base_url, STATUS_PATH)
-
     stop.wait()
     server.shutdown()
     timers.stop()
     server.server_close()
-    invoker.close()
-    log.info("stopped")
-    return 0
 
 
 if __name__ == "__main__":

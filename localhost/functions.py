@@ -111,37 +111,15 @@ def discover(app: func.FunctionApp) -> tuple[list[HttpFunction], list[TimerFunct
     for function in app.get_functions():
         name = function.get_function_name() or function.get_user_function().__name__
         trigger = function.get_trigger()
-        user_func = function.get_user_function()
         bindings = [b for b in function.get_bindings() if b is not trigger]
         found: Function
         if isinstance(trigger, HttpTrigger):
-            outputs = [b for b in bindings if isinstance(b, HttpOutput)]
-            http_function = HttpFunction(
-                name=name,
-                func=user_func,
-                trigger_arg=trigger.name,
-                route=str(trigger.route).lstrip("/"),
-                methods=frozenset(_value(m).upper() for m in trigger.methods) if trigger.methods else None,
-                auth_level=_value(trigger.auth_level or app.auth_level).lower(),
-                output_arg=outputs[0].name if outputs else "$return",
-            )
-            http.append(http_function)
-            found = http_function
+            found = _http_function(app, name, function.get_user_function(), trigger, bindings)
+            http.append(found)
             bindings = [b for b in bindings if not isinstance(b, HttpOutput)]
         elif isinstance(trigger, TimerTrigger):
-            try:
-                schedule = Schedule.parse(trigger.schedule)
-            except ValueError as exc:
-                raise AppLoadError(f"timer function {name!r}: {exc}") from exc
-            timer_function = TimerFunction(
-                name=name,
-                func=user_func,
-                trigger_arg=trigger.name,
-                schedule=schedule,
-                run_on_startup=bool(trigger.run_on_startup),
-            )
-            timers.append(timer_function)
-            found = timer_function
+            found = _timer_function(name, function.get_user_function(), trigger)
+            timers.append(found)
         else:
             kind = trigger.get_binding_name() if isinstance(trigger, Trigger) else type(trigger).__name__
             log.warning("function %s has a %s trigger, which the local host does not run; skipped", name, kind)
@@ -153,3 +131,26 @@ def discover(app: func.FunctionApp) -> tuple[list[HttpFunction], list[TimerFunct
                 ", ".join([b.get_binding_name() for b in bindings] + found.unbound),
             )
     return http, timers
+
+
+def _http_function(app: func.FunctionApp, name: str, user_func: Callable[..., Any], trigger: HttpTrigger,
+                   bindings: list[Any]) -> HttpFunction:
+    outputs = [b for b in bindings if isinstance(b, HttpOutput)]
+    return HttpFunction(
+        name=name,
+        func=user_func,
+        trigger_arg=trigger.name,
+        route=str(trigger.route).lstrip("/"),
+        methods=frozenset(_value(m).upper() for m in trigger.methods) if trigger.methods else None,
+        auth_level=_value(trigger.auth_level or app.auth_level).lower(),
+        output_arg=outputs[0].name if outputs else "$return",
+    )
+
+
+def _timer_function(name: str, user_func: Callable[..., Any], trigger: TimerTrigger) -> TimerFunction:
+    try:
+        schedule = Schedule.parse(trigger.schedule)
+    except ValueError as exc:
+        raise AppLoadError(f"timer function {name!r}: {exc}") from exc
+    return TimerFunction(name=name, func=user_func, trigger_arg=trigger.name, schedule=schedule,
+                         run_on_startup=bool(trigger.run_on_startup))
