@@ -20,6 +20,7 @@ from core.messages import InboundMessage
 from functions.settings import Settings
 from functions.wiring import build
 from localhost.services import Azurite, LocalHost
+from tests.support.identity import bearer
 from tests.support.storage import RoundTrips
 from tests.support.twilio import BUSINESS_E164, account_body, encode, fixture_form, sign
 
@@ -50,7 +51,7 @@ def customer(i: int) -> str:
 def run(messages: int, concurrency: int) -> None:
     with tempfile.TemporaryDirectory() as data, Azurite.start(Path(data)) as storage:
         env = {"AzureWebJobsStorage": storage.connection_string, "SWITCHBOARD_SEALING_KEY": Fernet.generate_key().decode(),
-               "SWITCHBOARD_TABLE_PREFIX": "b" + secrets.token_hex(4)}
+               "SWITCHBOARD_TABLE_PREFIX": "b" + secrets.token_hex(4), "SWITCHBOARD_LOCAL_DIR": data}
         print(f"{messages} inbound messages, {concurrency} at a time\n")
         account_id, http_new, http_old = _through_host(env, messages, concurrency)
         direct_new, direct_old = _direct(env, account_id, messages, concurrency)
@@ -60,8 +61,8 @@ def run(messages: int, concurrency: int) -> None:
 def _through_host(env: dict[str, str], messages: int, concurrency: int) -> tuple[str, float, float]:
     half = messages // 2
     with LocalHost.start(env) as host:
-        created = requests.post(f"{host.base_url}/api/admin/accounts", json=account_body(),
-                                headers={"x-functions-key": host.key}, timeout=30)
+        created = requests.post(f"{host.base_url}/api/admin/accounts", json=account_body(), headers=bearer(env),
+                                timeout=30)
         created.raise_for_status()
         account_id = created.json()["id"]
         url = f"{host.base_url}/api/twilio/{account_id}/inbound"

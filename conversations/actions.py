@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable, Mapping
 
+from conversations.access import Scope
 from conversations.lookup import Lookup
 from conversations.outbox import Outbox
 from core.clock import Clock
@@ -13,8 +14,12 @@ from core.errors import NotFound
 from core.ids import thread_of
 from core.messages import FetchedMedia
 from core.ports import Accounts, MediaFetcher, Threads
-from core.records import ACTIVE, CLOSED, CLOSED_BY_AGENT, INBOUND, WAITING, Conversation
+from core.records import ACCEPTED, ACTIVE, CLOSED, CLOSED_BY_AGENT, INBOUND, PARKED, WAITING, Conversation, Event
 from core.retry import until_committed
+
+# How many conversations a list reads before it filters them by the caller's scope (the
+# conversation rows are scanned; an index per queue and agent replaces this).
+MAX_SCAN = 5000
 
 
 class AgentActions:
@@ -27,30 +32,33 @@ class AgentActions:
         self._media_fetchers = media_fetchers
         self._clock = clock
 
-    def list(self, filters: Mapping[str, str], limit: int) -> list[Conversation]:
-        return self._threads.list_conversations(filters, limit)
+    def list(self, filters: Mapping[str, str], limit: int, scope: Scope) -> list[Conversation]:
+        """The conversations ``scope`` may see, newest activity first."""
+        found = self._threads.list_conversations(filters, MAX_SCAN if not scope.is_admin else limit)
+        return [c for c in found if scope.sees(c)][:limit]
 
-    def get(self, conversation_id: str) -> Conversation:
-        return self._lookup.conversation(conversation_id)
+    def get(self, conversation_id: str, scope: Scope) -> Conversation:
+        return scope.visible(self._lookup.conversation(conversation_id))
 
-    def accept(self, conversation_id: str, agent: str) -> Conversation:
-        return self._change(conversation_id, lambda c: replace(c, state=ACTIVE, agent=agent))
+    def accept(self, conversation_id: str, scope: Scope) -> Conversation:
+        """The caller takes the conversation (an admin may take it from another agent)."""
+        return self._change(conversation_id, scope, scope.check_answer, ACCEPTED,
+                            lambda c: replace(c, state=ACTIVE, agent=scope.principal.actor))
 
-    def wait(self, conversation_id: str) -> Conversation:
-        return self._change(conversation_id, lambda c: replace(c, state=WAITING))
+    def wait(self, conversation_id: str, scope: Scope) -> Conversation:
+        return self._change(conversation_id, scope, scope.check_answer, PARKED, lambda c: replace(c, state=WAITING))
 
-    def close(self, conversation_id: str, base_url: str | None = None) -> Conversation:
+    def close(self, conversation_id: str, scope: Scope, base_url: str | None = None) -> Conversation:
         """Close it, then send the workstream's closing message and survey (when set)."""
         now = self._clock()
-        closed = self._change(
-            conversation_id, lambda c: replace(c, state=CLOSED, closed_at=now, closed_reason=CLOSED_BY_AGENT)
-        )
+        closed = self._change(conversation_id, scope, scope.check_close, CLOSED,
+                              lambda c: replace(c, state=CLOSED, closed_at=now, closed_reason=CLOSED_BY_AGENT))
         self._outbox.after_close(closed, base_url)
         return closed
 
-    def media(self, conversation_id: str, message_id: str, index: int) -> FetchedMedia:
+    def media(self, conversation_id: str, message_id: str, index: int, scope: Scope) -> FetchedMedia:
         """An attachment of a message, fetched from the provider with the account's credentials."""
-        conversation = self.get(conversation_id)
+        conversation = self.get(conversation_id, scope)
         message = next((m for m in conversation.messages if m.id == message_id), None)
         if message is None or not 0 <= index < len(message.media):
             raise NotFound(f"message {message_id} has no attachment {index}")
@@ -64,11 +72,16 @@ class AgentActions:
         """Whether customers' attachments on this provider can be opened through Switchboard."""
         return provider in self._media_fetchers
 
-    def _change(self, conversation_id: str, change: Callable[[Conversation], Conversation]) -> Conversation:
+    def _change(self, conversation_id: str, scope: Scope, check: Callable[[Conversation], None], action: str,
+                change: Callable[[Conversation], Conversation]) -> Conversation:
+        """Change the live conversation, once ``check`` allows it, and record who did what."""
         def attempt() -> Conversation:
-            head = self._lookup.head(conversation_id)
+            head = self._lookup.head(conversation_id, scope=scope)
+            check(head.conversation)
             updated = change(head.conversation)
-            self._threads.commit(thread_of(conversation_id), head, updated, head.seq)
+            event = Event(conversation_id, head.seq + 1, self._clock(), action, scope.principal.actor,
+                          CLOSED_BY_AGENT if action == CLOSED else None)
+            self._threads.commit(thread_of(conversation_id), head, updated, event.seq, events=[event])
             return updated
 
         return until_committed(attempt, "change")

@@ -3,6 +3,7 @@ workstream it belongs to."""
 
 from __future__ import annotations
 
+from conversations.access import Scope
 from core.errors import Conflict, NotFound
 from core.ids import thread_of, well_formed
 from core.ports import Head, Threads, Workstreams
@@ -21,13 +22,18 @@ class Lookup:
             raise NotFound(f"conversation {conversation_id} not found")
         return conversation
 
-    def head(self, conversation_id: str, allow_closed: bool = False) -> Head:
+    def head(self, conversation_id: str, allow_closed: bool = False, scope: Scope | None = None) -> Head:
         """The thread head while ``conversation_id`` is its current conversation (and live,
-        unless ``allow_closed``); Conflict ``conversation_closed`` otherwise."""
+        unless ``allow_closed``); Conflict ``conversation_closed`` otherwise. With a
+        ``scope``, a conversation outside it is NotFound, closed or not."""
         head = self._threads.read_head(thread_of(conversation_id)) if well_formed(conversation_id) else None
         if head is None or head.conversation.id != conversation_id:
-            self.conversation(conversation_id)  # raises NotFound when it never existed
+            closed = self.conversation(conversation_id)  # raises NotFound when it never existed
+            if scope is not None:
+                scope.visible(closed)
             raise Conflict(f"conversation {conversation_id} is closed", code="conversation_closed")
+        if scope is not None:
+            scope.visible(head.conversation)
         if head.conversation.state == CLOSED and not allow_closed:
             raise Conflict(f"conversation {conversation_id} is closed", code="conversation_closed")
         return head

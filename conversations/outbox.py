@@ -12,11 +12,13 @@ from typing import Callable, Mapping
 
 from conversations import consent as consents
 from conversations import policies, templates
+from conversations.access import Scope
 from conversations.lookup import Lookup
 from conversations.opening import Opener
 from core import status as statuses
 from core.clock import Clock
 from core.errors import Conflict, ProviderError, ProviderRecipientOptedOut, SwitchboardError, ValidationFailed
+from core.identity import Actor
 from core.ids import new_conversation_id, thread_key, thread_of
 from core.messages import OutboundMessage, TemplateRef
 from core.ports import Accounts, Deadlines, Sender, Threads, Workstreams
@@ -31,6 +33,21 @@ MAX_BODY = 1600
 # What to send, decided against the conversation as read: (body, media, template).
 Compose = Callable[[Conversation, datetime], tuple[str, tuple[Media, ...], TemplateRef | None]]
 CallbackUrls = Callable[[Account, str], dict[str, str]]
+
+
+@dataclass(frozen=True)
+class _Origin:
+    """Who a message is from: an agent answering (``scope``: checked, and they take a
+    conversation nobody holds), someone sending proactively (``author`` only), or
+    Switchboard itself (an ``automated`` message)."""
+
+    author: Actor | None = None
+    scope: Scope | None = None
+    automated: str | None = None
+
+    @classmethod
+    def agent(cls, scope: Scope) -> _Origin:
+        return cls(author=scope.principal.actor, scope=scope)
 
 
 @dataclass(frozen=True)
@@ -58,20 +75,24 @@ class Outbox:
         self._callback_urls = callback_urls
         self._clock = clock
 
-    def reply(self, conversation_id: str, body: str | None, agent: str | None, base_url: str,
+    def reply(self, conversation_id: str, body: str | None, scope: Scope, base_url: str,
               media: tuple[Media, ...] = ()) -> Message:
-        """Store an agent's free-form reply, send it through the provider, record the outcome."""
-        return self._send(conversation_id, agent, base_url, self._reply_compose(body, media))
+        """Store an agent's free-form reply, send it through the provider, record the outcome;
+        an agent who answers a conversation nobody holds takes it."""
+        return self._send(conversation_id, _Origin.agent(scope), base_url, self._reply_compose(body, media))
 
     def send_template(self, conversation_id: str, name: str, language: str | None, parameters: object,
-                      agent: str | None, base_url: str) -> Message:
+                      scope: Scope, base_url: str) -> Message:
         """Send one of the workstream's approved templates; allowed outside the reply window."""
-        return self._send(conversation_id, agent, base_url, self._template_compose(name, language, parameters))
+        return self._send(conversation_id, _Origin.agent(scope), base_url,
+                          self._template_compose(name, language, parameters))
 
     def proactive_compose(self, account: Account, business: str, body: object,
-                          template: tuple[str, str | None, object] | None) -> Compose:
-        """What a proactive message sends, checked once for a whole batch: the body, or the
-        template (name, language, parameters) in the workstream of ``business`` (422)."""
+                          template: tuple[str, str | None, object] | None, scope: Scope) -> Compose:
+        """What a proactive message sends, checked once for a whole batch: who may send from
+        ``business`` (403), and the body, or the template (name, language, parameters) in
+        its workstream (422)."""
+        scope.check_sends_from(self._lookup.workstream_for(account, business))
         if template is None:
             return self._reply_compose(body, ())
         name, language, parameters = template
@@ -79,12 +100,12 @@ class Outbox:
         return self._template_compose(name, language, parameters)
 
     def send_proactive(self, account: Account, business: str, customer: str, compose: Compose,
-                       base_url: str) -> Message:
+                       base_url: str, author: Actor | None = None) -> Message:
         """Send a business-initiated message (see proactive_compose) to ``customer``, in their
         live conversation or a new one. Every rule of a reply holds (consent, templates only
         outside the WhatsApp window), and a message the rules refuse opens no conversation."""
         conversation_id = self._open_outbound(account, business, customer, compose)
-        return self._send(conversation_id, None, base_url, compose)
+        return self._send(conversation_id, _Origin(author=author), base_url, compose)
 
     def automated(self, conversation_id: str, kind: str, settings: WorkstreamSettings, base_url: str | None) -> None:
         """Send one of the workstream's automated messages, when it is set and allowed.
@@ -97,7 +118,7 @@ class Outbox:
         if not text:
             return
         try:
-            self._send(conversation_id, None, base_url, lambda _c, _now: (text, (), None), automated=kind)
+            self._send(conversation_id, _Origin(automated=kind), base_url, lambda _c, _now: (text, (), None))
         except SwitchboardError as exc:
             log.warning("automated %s message for conversation %s failed: %s", kind, conversation_id, exc.code)
 
@@ -178,23 +199,25 @@ class Outbox:
 
         return until_committed(attempt, "open")
 
-    def _send(self, conversation_id: str, agent: str | None, base_url: str | None, compose: Compose,
-              automated: str | None = None) -> Message:
+    def _send(self, conversation_id: str, origin: _Origin, base_url: str | None, compose: Compose) -> Message:
         """Store the outbound message first, then send it, then record the provider's id.
 
-        An automated message (``automated`` names it) that the rules refuse (opt-out, the
-        WhatsApp window) is stored as ``not_sent`` with the reason instead of raising; it
-        may also follow a conversation that was just closed (closing message, survey).
+        An automated message that the rules refuse (opt-out, the WhatsApp window) is stored
+        as ``not_sent`` with the reason instead of raising; it may also follow a conversation
+        that was just closed (closing message, survey).
         """
-        stored = until_committed(lambda: self._store(conversation_id, agent, compose, automated), "take the reply")
+        stored = until_committed(lambda: self._store(conversation_id, origin, compose), "take the reply")
         if stored.refusal is not None:
-            log.info("automated %s message %s not sent: %s", automated, stored.message.id, stored.refusal.code)
+            log.info("automated %s message %s not sent: %s", origin.automated, stored.message.id, stored.refusal.code)
             return stored.message
         return self._deliver(stored, base_url)
 
-    def _store(self, conversation_id: str, agent: str | None, compose: Compose, automated: str | None) -> _Stored:
-        head = self._lookup.head(conversation_id, allow_closed=automated is not None)
+    def _store(self, conversation_id: str, origin: _Origin, compose: Compose) -> _Stored:
+        automated = origin.automated
+        head = self._lookup.head(conversation_id, allow_closed=automated is not None, scope=origin.scope)
         conversation = head.conversation
+        if origin.scope is not None:
+            origin.scope.check_answer(conversation)
         account = self._accounts.get(conversation.account_id)
         if account is None:
             raise Conflict("the conversation's messaging account no longer exists", code="account_missing")
@@ -204,13 +227,13 @@ class Outbox:
         message = Message(
             id=uuid.uuid4().hex, conversation_id=conversation_id, direction=OUTBOUND, body=body, media=media,
             status=NOT_SENT if refusal else "sending", provider_message_id=None, created_at=now, seq=head.seq + 1,
-            agent=agent, automated=automated, error_code=refusal.code if refusal else None,
+            agent=origin.author, automated=automated, error_code=refusal.code if refusal else None,
             error_message=refusal.message if refusal else None,
         )
         updated = replace(
             conversation, last_activity_at=conversation.last_activity_at if refusal else now,
-            state=ACTIVE if conversation.state == OPEN and agent else conversation.state,
-            agent=conversation.agent or agent,
+            state=ACTIVE if conversation.state == OPEN and origin.scope else conversation.state,
+            agent=conversation.agent or (origin.author if origin.scope else None),
         )
         self._threads.commit(thread_of(conversation_id), head, updated, message.seq, [message])
         return _Stored(account, updated, message, template, refusal)

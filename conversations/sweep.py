@@ -12,7 +12,7 @@ from conversations.outbox import Outbox
 from core.clock import Clock
 from core.ids import thread_of
 from core.ports import Deadline, Deadlines, Threads
-from core.records import CLOSED, CLOSED_FOR_INACTIVITY, Conversation
+from core.records import CLOSED, CLOSED_FOR_INACTIVITY, Conversation, Event
 from core.retry import until_committed
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,7 @@ class Sweep:
             self._deadlines.move(deadline, due_at)
             return "rescheduled", None
         closed = replace(conversation, state=CLOSED, closed_at=now, closed_reason=CLOSED_FOR_INACTIVITY)
-        self._threads.commit(thread, head, closed, head.seq)
+        event = Event(closed.id, head.seq + 1, now, CLOSED, None, CLOSED_FOR_INACTIVITY)
+        self._threads.commit(thread, head, closed, event.seq, events=[event])
         self._deadlines.remove(deadline)
         return "closed", closed

@@ -22,6 +22,11 @@ def is_record_id(value: str) -> bool:
     return len(value) == 32 and set(value) <= _HEX
 
 
+def is_object_id(value: str) -> bool:
+    """Whether ``value`` is an Entra object id as tokens carry it (a GUID, lower case)."""
+    return len(value) == 36 and value.count("-") == 4 and set(value) <= _HEX | {"-"}
+
+
 def thread_key(account_id: str, business: str, customer: str) -> str:
     """The key of one customer's thread with one business address of one account."""
     return hashlib.sha256(f"{account_id}|{business}|{customer}".encode()).hexdigest()[:THREAD_KEY_LENGTH]

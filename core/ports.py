@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Callable, ContextManager, Generic, Iterable, Mapping, Protocol, TypeVar, runtime_checkable
 
 from core.messages import FetchedMedia, OutboundMessage, SendResult, Validation
-from core.records import Account, Contact, Conversation, Media, Message, Workstream
+from core.records import Account, Agent, Contact, Conversation, Event, Media, Message, Workstream
 
 R = TypeVar("R")
 
@@ -53,9 +53,11 @@ class Threads(Protocol):
     def read_head(self, thread: str) -> Head | None: ...
 
     def commit(self, thread: str, head: Head | None, conversation: Conversation, seq: int,
-               messages: Iterable[Message] = (), markers: Iterable[tuple[str, Message]] = ()) -> None:
-        """Head, conversation, new messages and markers at once; ConcurrencyConflict when
-        the head changed since ``head`` was read, DuplicateMarker when a marker exists."""
+               messages: Iterable[Message] = (), markers: Iterable[tuple[str, Message]] = (),
+               events: Iterable[Event] = ()) -> None:
+        """Head, conversation, new messages, markers and history events at once;
+        ConcurrencyConflict when the head changed since ``head`` was read, DuplicateMarker
+        when a marker exists."""
 
     def get_conversation(self, conversation_id: str) -> Conversation | None: ...
 
@@ -111,6 +113,10 @@ class Workstreams(Records[Workstream], Protocol):
 
 class Contacts(Records[Contact], Protocol):
     def by_phone(self, mobile_phone: str) -> Contact | None: ...
+
+
+class Agents(Records[Agent], Protocol):
+    """The agents directory, keyed by Entra object id; ``get`` may answer from a short cache."""
 
 
 class Claims(Protocol):

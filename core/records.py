@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from core.identity import Actor
 from core.settings import WorkstreamSettings
 
 OPEN, ACTIVE, WAITING, CLOSED = "open", "active", "waiting", "closed"
@@ -139,7 +140,7 @@ class Message:
     provider_message_id: str | None
     created_at: datetime
     seq: int = 0  # order inside the conversation's thread
-    agent: str | None = None
+    agent: Actor | None = None  # who sent it, for a person's (or application's) message
     error_code: str | None = None
     error_message: str | None = None
     keyword: str | None = None  # "stop", "start" or "help" when a customer message is one
@@ -157,7 +158,7 @@ class Conversation:
     workstream_id: str | None
     customer: str
     business: str
-    agent: str | None
+    agent: Actor | None  # who holds it
     created_at: datetime
     last_activity_at: datetime
     last_customer_message_at: datetime | None
@@ -171,3 +172,49 @@ class Conversation:
     consent: Consent = field(default=Consent())
     customer_name: str | None = None  # the customer's own display name (WhatsApp profile name), latest seen
     messages: tuple[Message, ...] = field(default=())
+    events: tuple[Event, ...] = field(default=())
+
+
+# What an event in a conversation's history records (closing is CLOSED, as the state).
+ACCEPTED, PARKED = "accepted", "parked"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One step of a conversation's history: who (None: Switchboard itself) did what, when,
+    in the thread's sequence with its messages."""
+
+    conversation_id: str
+    seq: int
+    at: datetime
+    action: str
+    actor: Actor | None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class QueueRef:
+    """A queue of a workstream; ``queue`` None stands for the workstream's conversations that
+    no queue took (a workstream without queues, or none of its rules matched)."""
+
+    workstream_id: str
+    queue: str | None = None
+
+    def holds(self, conversation: Conversation) -> bool:
+        return conversation.workstream_id == self.workstream_id and (conversation.queue or None) == self.queue
+
+
+@dataclass(frozen=True)
+class Agent:
+    """A person (or application) in the agents directory, keyed by Entra object id: those
+    who signed in at least once, and those an admin added. Roles are what their token said
+    when last seen; every request is decided by the token it carries."""
+
+    id: str
+    name: str
+    roles: frozenset[str]
+    queues: tuple[QueueRef, ...]
+    supervises: tuple[str, ...]  # workstream ids
+    created_at: datetime
+    updated_at: datetime
+    last_seen_at: datetime | None = None

@@ -1,11 +1,14 @@
-"""Admin API (function key): messaging accounts, workstreams and contacts."""
+"""Admin API (signed in with the Switchboard.Admin role): messaging accounts, workstreams
+and contacts."""
 
 from __future__ import annotations
 
 import azure.functions as func
 
+from core.identity import ADMIN
 from core.records import Account
 from functions.http import handled, json_body, json_response, public_base_url, services
+from functions.identity import signed_in
 from functions.views import account_view, contact_view, workstream_view
 
 bp = func.Blueprint()
@@ -15,106 +18,122 @@ def _account_view(req: func.HttpRequest, account: Account) -> dict:
     return account_view(account, public_base_url(req))
 
 
-@bp.route(route="api/admin/accounts", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/accounts", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def create_account(req: func.HttpRequest) -> func.HttpResponse:
+    signed_in(req, ADMIN)
     account = services().account_admin.create(json_body(req))
     return json_response(_account_view(req, account), 201)
 
 
-@bp.route(route="api/admin/accounts", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/accounts", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def list_accounts(req: func.HttpRequest) -> func.HttpResponse:
+    signed_in(req, ADMIN)
     return json_response({"accounts": [_account_view(req, a) for a in services().account_admin.list()]})
 
 
-@bp.route(route="api/admin/accounts/{id}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/accounts/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def get_account(req: func.HttpRequest) -> func.HttpResponse:
+    signed_in(req, ADMIN)
     return json_response(_account_view(req, services().account_admin.get(req.route_params["id"])))
 
 
-@bp.route(route="api/admin/accounts/{id}", methods=["PATCH"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/accounts/{id}", methods=["PATCH"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def update_account(req: func.HttpRequest) -> func.HttpResponse:
+    signed_in(req, ADMIN)
     account = services().account_admin.update(req.route_params["id"], json_body(req))
     return json_response(_account_view(req, account))
 
 
-@bp.route(route="api/admin/accounts/{id}", methods=["DELETE"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/accounts/{id}", methods=["DELETE"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def delete_account(req: func.HttpRequest) -> func.HttpResponse:
+    signed_in(req, ADMIN)
     services().account_admin.delete(req.route_params["id"])
     return func.HttpResponse(status_code=204)
 
 
-@bp.route(route="api/admin/accounts/{id}/validate", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/accounts/{id}/validate", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def validate_account(req: func.HttpRequest) -> func.HttpResponse:
+    signed_in(req, ADMIN)
     validation = services().account_admin.validate(req.route_params["id"])
     return json_response({"valid": validation.valid, "detail": validation.detail})
 
 
-@bp.route(route="api/admin/workstreams", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/workstreams", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def create_workstream(req: func.HttpRequest) -> func.HttpResponse:
+    signed_in(req, ADMIN)
     return json_response(workstream_view(services().workstream_admin.create(json_body(req))), 201)
 
 
-@bp.route(route="api/admin/workstreams", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/workstreams", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def list_workstreams(req: func.HttpRequest) -> func.HttpResponse:
+    signed_in(req, ADMIN)
     return json_response({"workstreams": [workstream_view(w) for w in services().workstream_admin.list()]})
 
 
-@bp.route(route="api/admin/workstreams/{id}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/workstreams/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def get_workstream(req: func.HttpRequest) -> func.HttpResponse:
+    signed_in(req, ADMIN)
     return json_response(workstream_view(services().workstream_admin.get(req.route_params["id"])))
 
 
-@bp.route(route="api/admin/workstreams/{id}", methods=["PATCH"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/workstreams/{id}", methods=["PATCH"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def update_workstream(req: func.HttpRequest) -> func.HttpResponse:
+    signed_in(req, ADMIN)
     workstream = services().workstream_admin.update(req.route_params["id"], json_body(req))
     return json_response(workstream_view(workstream))
 
 
-@bp.route(route="api/admin/workstreams/{id}", methods=["DELETE"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/workstreams/{id}", methods=["DELETE"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def delete_workstream(req: func.HttpRequest) -> func.HttpResponse:
+    signed_in(req, ADMIN)
     services().workstream_admin.delete(req.route_params["id"])
     return func.HttpResponse(status_code=204)
 
 
-@bp.route(route="api/admin/contacts", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/contacts", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def create_contact(req: func.HttpRequest) -> func.HttpResponse:
+    signed_in(req, ADMIN)
     return json_response(contact_view(services().contact_admin.create(json_body(req))), 201)
 
 
-@bp.route(route="api/admin/contacts", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/contacts", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def list_contacts(req: func.HttpRequest) -> func.HttpResponse:
+    signed_in(req, ADMIN)
     found = services().contact_admin.find(req.params.get("mobile_phone"))
     return json_response({"contacts": [contact_view(c) for c in found]})
 
 
-@bp.route(route="api/admin/contacts/{id}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/contacts/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def get_contact(req: func.HttpRequest) -> func.HttpResponse:
+    signed_in(req, ADMIN)
     return json_response(contact_view(services().contact_admin.get(req.route_params["id"])))
 
 
-@bp.route(route="api/admin/contacts/{id}", methods=["PATCH"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/contacts/{id}", methods=["PATCH"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def update_contact(req: func.HttpRequest) -> func.HttpResponse:
+    signed_in(req, ADMIN)
     contact = services().contact_admin.update(req.route_params["id"], json_body(req))
     return json_response(contact_view(contact))
 
 
-@bp.route(route="api/admin/contacts/{id}", methods=["DELETE"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/admin/contacts/{id}", methods=["DELETE"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def delete_contact(req: func.HttpRequest) -> func.HttpResponse:
+    signed_in(req, ADMIN)
     services().contact_admin.delete(req.route_params["id"])
     return func.HttpResponse(status_code=204)

@@ -1,19 +1,24 @@
-"""Agent API (function key): list, read, accept, answer, park and close conversations."""
+"""Agent API (signed in as an agent, supervisor or admin): list, read, accept, answer,
+park and close conversations, each within the caller's scope (conversations/access.py)."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import azure.functions as func
 
+from conversations.access import Scope
 from conversations.policies import parse_media
 from conversations.validation import reject_unknown, require_object, text
 from conversations.workstream_settings import MAX_QUEUE_NAME
-from core.errors import ValidationFailed
+from core.errors import Forbidden, ValidationFailed
+from core.identity import ADMIN, AGENT, SUPERVISOR
 from core.ids import is_record_id
 from core.media import UNKNOWN_MEDIA_TYPE, media_type
 from core.records import STATES
 from functions.http import handled, json_body, json_response, public_base_url, services
+from functions.identity import scope_of
 from functions.views import contact_view, conversation_view, message_view
 
 bp = func.Blueprint()
@@ -25,7 +30,29 @@ def _api_base(req: func.HttpRequest) -> str:
     return public_base_url(req) + "/api"
 
 
-@bp.route(route="api/conversations", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+def _scope(req: func.HttpRequest) -> Scope:
+    return scope_of(req, ADMIN, SUPERVISOR, AGENT)
+
+
+def _optional_body(req: func.HttpRequest, allowed: tuple[str, ...]) -> dict[str, Any]:
+    """A body that may be left out: nothing, or a JSON object of ``allowed`` fields (and
+    ``agent``, which must then name the caller)."""
+    if not req.get_body():
+        return {}
+    body = require_object(json_body(req))
+    reject_unknown(body, (*allowed, "agent"))
+    return body
+
+
+def _as_yourself(body: dict[str, Any], scope: Scope) -> None:
+    """Everyone acts as themselves: the caller is the agent, and a body naming someone
+    else is refused (``agent`` is no longer needed)."""
+    named = body.get("agent")
+    if named is not None and named not in (scope.principal.id, scope.principal.name):
+        raise Forbidden("you act as yourself, the signed-in user; leave agent out", code="not_yourself")
+
+
+@bp.route(route="api/conversations", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def list_conversations(req: func.HttpRequest) -> func.HttpResponse:
     state = req.params.get("state") or None
@@ -39,15 +66,15 @@ def list_conversations(req: func.HttpRequest) -> func.HttpResponse:
         raise ValidationFailed("workstream_id", "must be a workstream id (32 hexadecimal characters)")
     if len(filters["queue"]) > MAX_QUEUE_NAME:
         raise ValidationFailed("queue", f"must be a queue name of at most {MAX_QUEUE_NAME} characters")
-    found = services().actions.list({**filters, "state": state or ""}, int(raw_limit))
+    found = services().actions.list({**filters, "state": state or ""}, int(raw_limit), _scope(req))
     return json_response({"conversations": [conversation_view(c) for c in found]})
 
 
-@bp.route(route="api/conversations/{id}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/conversations/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def get_conversation(req: func.HttpRequest) -> func.HttpResponse:
     actions = services().actions
-    conversation = actions.get(req.route_params["id"])
+    conversation = actions.get(req.route_params["id"], _scope(req))
     view = conversation_view(conversation, with_messages=True, api_base=_api_base(req),
                              fetches_media=actions.fetches_media(conversation.provider))
     if conversation.contact_id:  # the contact as it is now, not as it was when linked
@@ -56,59 +83,64 @@ def get_conversation(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(view)
 
 
-@bp.route(route="api/conversations/{id}/accept", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/conversations/{id}/accept", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def accept_conversation(req: func.HttpRequest) -> func.HttpResponse:
-    body = require_object(json_body(req))
-    reject_unknown(body, ("agent",))
-    conversation = services().actions.accept(req.route_params["id"], text(body, "agent"))
-    return json_response(conversation_view(conversation))
+    scope = _scope(req)
+    _as_yourself(_optional_body(req, ()), scope)
+    return json_response(conversation_view(services().actions.accept(req.route_params["id"], scope)))
 
 
-@bp.route(route="api/conversations/{id}/messages", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/conversations/{id}/messages", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def reply_to_conversation(req: func.HttpRequest) -> func.HttpResponse:
+    scope = _scope(req)
     body = require_object(json_body(req))
     reject_unknown(body, ("body", "agent", "media"))
-    agent = text(body, "agent", required=False)
+    _as_yourself(body, scope)
     media = parse_media(body["media"]) if "media" in body else ()
-    message = services().outbox.reply(req.route_params["id"], body.get("body"), agent,
-                                      public_base_url(req), media)
+    message = services().outbox.reply(req.route_params["id"], body.get("body"), scope, public_base_url(req), media)
     return json_response(message_view(message, _api_base(req)), 201)
 
 
-@bp.route(route="api/conversations/{id}/template", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/conversations/{id}/template", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def send_template(req: func.HttpRequest) -> func.HttpResponse:
+    scope = _scope(req)
     body = require_object(json_body(req))
     reject_unknown(body, ("name", "language", "parameters", "agent"))
+    _as_yourself(body, scope)
     message = services().outbox.send_template(
         req.route_params["id"], text(body, "name", max_length=512), text(body, "language", required=False),
-        body.get("parameters", []), text(body, "agent", required=False), public_base_url(req),
+        body.get("parameters", []), scope, public_base_url(req),
     )
     return json_response(message_view(message, _api_base(req)), 201)
 
 
 @bp.route(route="api/conversations/{id}/messages/{message_id}/media/{index:int}", methods=["GET"],
-          auth_level=func.AuthLevel.FUNCTION)
+          auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def get_media(req: func.HttpRequest) -> func.HttpResponse:
     params = req.route_params
-    fetched = services().actions.media(params["id"], params["message_id"], int(params["index"]))
+    fetched = services().actions.media(params["id"], params["message_id"], int(params["index"]), _scope(req))
     # Checked again here: attachments stored before content types were checked at the edge.
     content_type = media_type(fetched.content_type) or UNKNOWN_MEDIA_TYPE
     return func.HttpResponse(b"".join(fetched.chunks), status_code=200, mimetype=content_type,
                              headers={"Cache-Control": "private, no-store"})
 
 
-@bp.route(route="api/conversations/{id}/wait", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/conversations/{id}/wait", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def park_conversation(req: func.HttpRequest) -> func.HttpResponse:
-    return json_response(conversation_view(services().actions.wait(req.route_params["id"])))
+    scope = _scope(req)
+    _optional_body(req, ())
+    return json_response(conversation_view(services().actions.wait(req.route_params["id"], scope)))
 
 
-@bp.route(route="api/conversations/{id}/close", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/conversations/{id}/close", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def close_conversation(req: func.HttpRequest) -> func.HttpResponse:
-    base_url = public_base_url(req)
-    return json_response(conversation_view(services().actions.close(req.route_params["id"], base_url)))
+    scope = _scope(req)
+    _optional_body(req, ())
+    closed = services().actions.close(req.route_params["id"], scope, public_base_url(req))
+    return json_response(conversation_view(closed))

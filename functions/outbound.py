@@ -1,4 +1,4 @@
-"""POST /api/outbound (function key): proactive messages to up to 100 customers, each
+"""POST /api/outbound (an admin, or a supervisor of the number's workstream): proactive messages to up to 100 customers, each
 opening or reusing that customer's conversation, under every rule of a reply."""
 
 from __future__ import annotations
@@ -10,10 +10,13 @@ import azure.functions as func
 from conversations.numbers import business_address, parse_entered
 from conversations.validation import reject_unknown, require_object, text
 from core.errors import SwitchboardError, ValidationFailed
+from core.identity import ADMIN, SUPERVISOR
 from core.records import Account
 from functions.http import handled, json_body, json_response, public_base_url, services
+from functions.identity import scope_of
 
 if TYPE_CHECKING:
+    from conversations.access import Scope
     from conversations.outbox import Compose
 
 bp = func.Blueprint()
@@ -21,9 +24,10 @@ bp = func.Blueprint()
 MAX_RECIPIENTS = 100
 
 
-@bp.route(route="api/outbound", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.route(route="api/outbound", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def send_outbound(req: func.HttpRequest) -> func.HttpResponse:
+    scope = scope_of(req, ADMIN, SUPERVISOR)
     body = require_object(json_body(req))
     reject_unknown(body, ("account_id", "from", "to", "body", "template", "language", "parameters"))
     account = _account(body.get("account_id"))
@@ -39,22 +43,23 @@ def send_outbound(req: func.HttpRequest) -> func.HttpResponse:
                     body.get("parameters", []))
     elif "parameters" in body or "language" in body:
         raise ValidationFailed("parameters", "parameters and language go with a template")
-    compose = services().outbox.proactive_compose(account, business, body.get("body"), template)
+    compose = services().outbox.proactive_compose(account, business, body.get("body"), template, scope)
     base_url = public_base_url(req)
     seen: set[str] = set()
-    results = [_send_one(account, business, to, compose, base_url, seen) for to in recipients]
+    results = [_send_one(account, business, to, compose, base_url, seen, scope) for to in recipients]
     status = 200 if all(r["status"] == "sent" for r in results) else 207
     return json_response({"results": results}, status)
 
 
 def _send_one(account: Account, business: str, to: Any, compose: Compose, base_url: str,
-              seen: set[str]) -> dict[str, Any]:
+              seen: set[str], scope: Scope) -> dict[str, Any]:
     try:
         customer = parse_entered(to, "to")
         if customer in seen:
             raise ValidationFailed("to", "is listed twice; it was sent once")
         seen.add(customer)
-        sent = services().outbox.send_proactive(account, business, customer, compose, base_url)
+        sent = services().outbox.send_proactive(account, business, customer, compose, base_url,
+                                                author=scope.principal.actor)
     except SwitchboardError as exc:
         return {"to": to, "status": "failed", "error": {"code": exc.code, "message": exc.message}}
     return {"to": to, "status": "sent", "conversation_id": sent.conversation_id, "message_id": sent.id}

@@ -24,6 +24,7 @@ class Settings:
     twilio_api_base_url: str | None
     telesign_api_base_url: str | None
     entra_authority_host: str
+    easy_auth: bool  # whether the principal headers in front of the app can be trusted
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -42,7 +43,19 @@ class Settings:
             entra_authority_host=(
                 env.get("ENTRA_AUTHORITY_HOST", "").strip().rstrip("/") or "https://login.microsoftonline.com"
             ),
+            easy_auth=_easy_auth(env),
         )
+
+
+LOCAL_EASY_AUTH = "SWITCHBOARD_LOCAL_EASY_AUTH"  # set by the local host for its own process, never in Azure
+
+
+def _easy_auth(env: Mapping[str, str]) -> bool:
+    """App Service Authentication is on (the platform sets WEBSITE_AUTH_ENABLED), or the
+    local host serves with its emulation; the local marker counts for nothing in Azure."""
+    if env.get("WEBSITE_AUTH_ENABLED", "").strip().lower() == "true":
+        return True
+    return env.get(LOCAL_EASY_AUTH) == "1" and not env.get("WEBSITE_INSTANCE_ID")
 
 
 def _storage_connection_string(env: Mapping[str, str]) -> str | None:

@@ -8,7 +8,8 @@ from typing import Any
 
 from channels.providers import PROVIDERS
 from conversations.policies import reply_window_ends_at
-from core.records import INBOUND, Account, Contact, Conversation, Media, Message, Workstream
+from core.identity import Actor, Principal
+from core.records import INBOUND, Account, Agent, Contact, Conversation, Event, Media, Message, QueueRef, Workstream
 
 
 def _time(value: datetime | None) -> str | None:
@@ -42,6 +43,22 @@ def workstream_view(w: Workstream) -> dict[str, Any]:
     }
 
 
+def agent_view(a: Agent) -> dict[str, Any]:
+    return {"id": a.id, "name": a.name, "roles": sorted(a.roles), "queues": [queue_view(q) for q in a.queues],
+            "supervises": list(a.supervises), "created_at": _time(a.created_at), "updated_at": _time(a.updated_at),
+            "last_seen_at": _time(a.last_seen_at)}
+
+
+def queue_view(q: QueueRef) -> dict[str, Any]:
+    return {"workstream_id": q.workstream_id, "queue": q.queue}
+
+
+def me_view(principal: Principal, agent: Agent) -> dict[str, Any]:
+    """The caller: roles from the token it signed in with, queues from the directory."""
+    return {"id": principal.id, "name": principal.name, "roles": sorted(principal.roles), "app": principal.app,
+            "queues": [queue_view(q) for q in agent.queues], "supervises": list(agent.supervises)}
+
+
 def contact_view(c: Contact) -> dict[str, Any]:
     return {"id": c.id, "mobile_phone": c.mobile_phone, "name": c.name, "fields": c.fields,
             "created_at": c.created_at.isoformat(), "updated_at": c.updated_at.isoformat()}
@@ -54,7 +71,7 @@ def conversation_view(c: Conversation, with_messages: bool = False, api_base: st
     view: dict[str, Any] = {
         "id": c.id, "state": c.state, "channel": c.channel, "provider": c.provider, "account_id": c.account_id,
         "workstream_id": c.workstream_id, "customer": c.customer, "customer_name": c.customer_name,
-        "business": c.business, "agent": c.agent,
+        "business": c.business, "agent": actor_view(c.agent),
         "created_at": _time(c.created_at), "last_activity_at": _time(c.last_activity_at),
         "last_customer_message_at": _time(c.last_customer_message_at),
         "reply_window_ends_at": _time(reply_window_ends_at(c)),
@@ -65,7 +82,16 @@ def conversation_view(c: Conversation, with_messages: bool = False, api_base: st
     }
     if with_messages:
         view["messages"] = [message_view(m, api_base, fetches_media) for m in c.messages]
+        view["history"] = [event_view(e) for e in c.events]
     return view
+
+
+def event_view(e: Event) -> dict[str, Any]:
+    return {"seq": e.seq, "at": _time(e.at), "action": e.action, "actor": actor_view(e.actor), "detail": e.detail}
+
+
+def actor_view(actor: Actor | None) -> dict[str, str] | None:
+    return {"id": actor.id, "name": actor.name} if actor else None
 
 
 def _media_view(m: Message, index: int, media: Media, api_base: str, downloadable: bool) -> dict[str, Any]:
@@ -85,7 +111,7 @@ def message_view(m: Message, api_base: str = "", fetches_media: bool = False) ->
         "id": m.id, "direction": m.direction, "body": m.body,
         "media": [_media_view(m, i, x, api_base, fetches_media) for i, x in enumerate(m.media)],
         "status": m.status, "provider_message_id": m.provider_message_id, "created_at": _time(m.created_at),
-        "agent": m.agent, "keyword": m.keyword, "automated": m.automated,
+        "agent": actor_view(m.agent), "keyword": m.keyword, "automated": m.automated,
     }
     if m.media_dropped:
         view["media_dropped"] = m.media_dropped

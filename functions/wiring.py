@@ -12,6 +12,7 @@ from channels.providers import PROVIDERS
 from channels.senders import LazySenders
 from conversations.accounts import AccountAdmin
 from conversations.actions import AgentActions
+from conversations.agents import AgentDirectory
 from conversations.contacts import ContactAdmin
 from conversations.ingest import Ingest
 from conversations.lookup import Lookup
@@ -24,6 +25,7 @@ from core.ports import MediaFetcher, Sender
 from core.records import Account
 from functions.settings import DEFAULT_AUTO_CLOSE_MINUTES, Settings
 from storage.accounts import AccountStore
+from storage.agents import AgentStore
 from storage.client import RequestHook, TableStorage, build_service_client
 from storage.contacts import ContactStore
 from storage.deadlines import DeadlineStore
@@ -66,6 +68,7 @@ class Services:
         self.workstream_admin = WorkstreamAdmin(workstreams, accounts, directory, settings.auto_close_min_minutes,
                                                 DEFAULT_AUTO_CLOSE_MINUTES, clock)
         self.contact_admin = ContactAdmin(contacts, directory, clock)
+        self.directory = AgentDirectory(AgentStore(storage), workstreams, clock)
 
     @functools.cached_property
     def eventgrid(self) -> Any:

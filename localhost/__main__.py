@@ -18,6 +18,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Callable
 
+from functions.settings import LOCAL_EASY_AUTH
 from localhost.auth import local_key
 from localhost.entra import LocalTenant
 from localhost.functions import AppLoadError, HttpFunction, TimerFunction, discover, import_app
@@ -72,6 +73,8 @@ def _announce(base_url: str, prefix: str, http: list[HttpFunction], timers: list
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     _configure_logging()
+    # The app trusts the principal headers this host's Easy Auth emulation puts in front of it.
+    os.environ[LOCAL_EASY_AUTH] = "1"
     script_root = args.script_root.resolve()
     # Azure runs the worker with the app folder as working directory; relative paths must agree.
     os.chdir(script_root)

@@ -82,6 +82,12 @@ class LocalTenant:
         return jwt.encode({"iat": now, "nbf": now, "exp": now + lifetime, **claims}, key, algorithm="RS256",
                           headers={"kid": jwk["kid"]})
 
+    def verify(self, token: str, audience: str, issuer: str) -> dict[str, Any]:
+        """The claims of a token this tenant signed for `audience`; jwt.PyJWTError otherwise."""
+        key, _ = self._signing_key()
+        return jwt.decode(token, key.public_key(), algorithms=["RS256"], audience=audience, issuer=issuer,
+                          options={"require": ["exp", "iss", "aud"]})
+
     def event_grid_token(self, tenant: str, audience: str) -> str:
         """What Event Grid presents to a webhook with Entra auth: a v1 access token for the
         subscription's application (`audience`), issued to Event Grid's own app."""

@@ -24,6 +24,9 @@ import azure.functions as func
 from localhost.auth import is_authorized
 from localhost.conversion import RawResponse, build_request, error_response, from_function_result, json_response
 from localhost.entra import PATH_PREFIX as ENTRA_PREFIX
+from localhost import signin
+from localhost.easyauth import PREFIX as SIGN_IN_PREFIX
+from localhost.easyauth import EasyAuth
 from localhost.entra import LocalTenant
 from localhost.functions import AppLoadError, HttpFunction
 from localhost.invoke import Invoker, Out
@@ -61,6 +64,11 @@ class HostConfig:
     key: str
     invoker: Invoker
     tenant: LocalTenant  # the development Entra tenant served under ENTRA_PREFIX
+
+    @property
+    def easy_auth(self) -> EasyAuth:
+        """The emulation of App Service Authentication, signing with the tenant's key."""
+        return EasyAuth(self.tenant)
 
 
 class FunctionsServer(ThreadingHTTPServer):
@@ -109,6 +117,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         if path.startswith(ENTRA_PREFIX + "/") and self.command in ("GET", "HEAD"):
             status, answer = config.tenant.answer(path[len(ENTRA_PREFIX):], self._origin())
             return json_response(status, answer), "-"
+        if path.startswith(SIGN_IN_PREFIX + "/"):
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            return signin.answer(config.easy_auth, self.command, path, query, headers, body), "-"
         relative = _strip_prefix(path, config.route_prefix)
         match = config.routes.lookup(self.command, relative) if relative is not None else None
         if match is None:
@@ -118,9 +129,8 @@ class RequestHandler(BaseHTTPRequestHandler):
             message = f"{self.command} is not allowed on {path}; allowed: {allow}"
             return error_response(405, "method_not_allowed", message, [("Allow", allow)]), "-"
         function: HttpFunction = match.route.target  # type: ignore[assignment]
-        request = build_request(
-            self.command, self._url(path, query), self.headers.items(), query, dict(match.route_params), body
-        )
+        headers = config.easy_auth.request_headers(self.headers.items())  # who signed in, as Easy Auth tells
+        request = build_request(self.command, self._url(path, query), headers, query, dict(match.route_params), body)
         if not is_authorized(function.auth_level, request.headers, request.params, config.key):
             return error_response(401, "unauthorized", UNAUTHORIZED), function.name
         return self._call(function, request), function.name

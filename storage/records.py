@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, Generic, TypeVar
 
 from azure.core import MatchConditions
-from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError
+from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import TableClient, UpdateMode
 
 from core.errors import Conflict, NotFound
@@ -24,6 +24,7 @@ class RecordTable(Generic[R]):
     in this instance empties it, other instances see a change within that time."""
 
     what = "record"
+    valid_id = staticmethod(is_record_id)  # what an id of this table looks like; nothing else is read
 
     def __init__(self, storage: TableStorage, table: str, partition: str, cache_seconds: float | None = None) -> None:
         self._storage = storage
@@ -45,7 +46,7 @@ class RecordTable(Generic[R]):
         if self._cache is None:
             found = self._load(record_id)
         else:  # ids from public URLs: junk never reaches the cache, see _load
-            found = self._cache.get(("id", record_id), lambda: self._load(record_id)) if is_record_id(record_id) else None
+            found = self._cache.get(("id", record_id), lambda: self._load(record_id)) if self.valid_id(record_id) else None
         return found[0] if found else None
 
     def get_for_update(self, record_id: str) -> tuple[R, str]:
@@ -64,6 +65,8 @@ class RecordTable(Generic[R]):
         try:
             with translated():
                 self._table.create_entity(self._to_entity(record))
+        except ResourceExistsError as exc:
+            raise Conflict(f"{self.what} {record.id} exists already") from exc
         finally:
             self._forget()
 
@@ -90,7 +93,7 @@ class RecordTable(Generic[R]):
             self._forget()
 
     def _load(self, record_id: str) -> tuple[R, str] | None:
-        if not is_record_id(record_id):  # nothing else can exist, and is not worth a read
+        if not self.valid_id(record_id):  # nothing else can exist, and is not worth a read
             return None
         with translated():
             try:

@@ -7,7 +7,8 @@ import hashlib
 import json
 from typing import Any
 
-from core.records import OPTED_IN, Consent, Conversation, Media, Message
+from core.identity import Actor
+from core.records import OPTED_IN, Consent, Conversation, Event, Media, Message
 from storage.keys import safe_key
 
 HEAD = "head"
@@ -22,6 +23,10 @@ def conversation_key(conversation_id: str) -> str:
 
 def message_key(conversation_id: str, seq: int) -> str:
     return f"c|{conversation_id}|m|{seq:010d}"
+
+
+def event_key(conversation_id: str, seq: int) -> str:
+    return f"c|{conversation_id}|e|{seq:010d}"
 
 
 def marker_key(provider_message_id: str) -> str:
@@ -41,7 +46,7 @@ def conversation_fields(c: Conversation) -> dict[str, Any]:
     return {
         "ConversationId": c.id, "State": c.state, "Channel": c.channel, "Provider": c.provider,
         "AccountId": c.account_id, "WorkstreamId": c.workstream_id or "", "Customer": c.customer,
-        "Business": c.business, "Agent": c.agent or "", "CreatedAt": c.created_at,
+        "Business": c.business, **_actor_fields("Agent", c.agent), "CreatedAt": c.created_at,
         "LastActivityAt": c.last_activity_at, "LastCustomerMessageAt": c.last_customer_message_at,
         "AutoCloseMinutes": c.auto_close_after_minutes, "ClosedAt": c.closed_at, "ClosedReason": c.closed_reason or "",
         "Queue": c.queue or "", "ContactId": c.contact_id or "", "ContactName": c.contact_name or "",
@@ -55,7 +60,7 @@ def to_conversation(e: dict[str, Any]) -> Conversation:
     return Conversation(
         id=e["ConversationId"], state=e["State"], channel=e["Channel"], provider=e["Provider"],
         account_id=e["AccountId"], workstream_id=e.get("WorkstreamId") or None, customer=e["Customer"],
-        business=e["Business"], agent=e.get("Agent") or None, created_at=e["CreatedAt"],
+        business=e["Business"], agent=_to_actor(e, "Agent"), created_at=e["CreatedAt"],
         last_activity_at=e["LastActivityAt"], last_customer_message_at=e.get("LastCustomerMessageAt"),
         auto_close_after_minutes=int(e["AutoCloseMinutes"]), closed_at=e.get("ClosedAt"),
         closed_reason=e.get("ClosedReason") or None, queue=e.get("Queue") or None,
@@ -73,7 +78,7 @@ def message_entity(thread: str, m: Message) -> dict[str, Any]:
         "MessageId": m.id, "ConversationId": m.conversation_id, "Direction": m.direction, "Body": m.body,
         "Media": json.dumps([x.to_dict() for x in m.media], ensure_ascii=False), "Status": m.status,
         "ProviderMessageId": bounded(m.provider_message_id, MAX_STORED_ID), "CreatedAt": m.created_at,
-        "Agent": m.agent, "ErrorCode": m.error_code, "ErrorMessage": m.error_message, "Seq": m.seq,
+        **_actor_fields("Agent", m.agent), "ErrorCode": m.error_code, "ErrorMessage": m.error_message, "Seq": m.seq,
         "Keyword": m.keyword, "Automated": m.automated, "MediaDropped": m.media_dropped,
     }
 
@@ -83,6 +88,27 @@ def to_message(e: dict[str, Any]) -> Message:
         id=e["MessageId"], conversation_id=e["ConversationId"], direction=e["Direction"], body=e.get("Body") or "",
         media=tuple(Media(**x) for x in json.loads(e.get("Media") or "[]")), status=e.get("Status") or "",
         provider_message_id=e.get("ProviderMessageId"), created_at=e["CreatedAt"], seq=int(e["Seq"]),
-        agent=e.get("Agent"), error_code=e.get("ErrorCode"), error_message=e.get("ErrorMessage"),
+        agent=_to_actor(e, "Agent"), error_code=e.get("ErrorCode"), error_message=e.get("ErrorMessage"),
         keyword=e.get("Keyword"), automated=e.get("Automated"), media_dropped=int(e.get("MediaDropped") or 0),
     )
+
+
+def event_entity(thread: str, v: Event) -> dict[str, Any]:
+    return {"PartitionKey": thread, "RowKey": event_key(v.conversation_id, v.seq), "Kind": "event",
+            "ConversationId": v.conversation_id, "Seq": v.seq, "At": v.at, "Action": v.action,
+            **_actor_fields("Actor", v.actor), "Detail": v.detail}
+
+
+def to_event(e: dict[str, Any]) -> Event:
+    return Event(conversation_id=e["ConversationId"], seq=int(e["Seq"]), at=e["At"], action=e["Action"],
+                 actor=_to_actor(e, "Actor"), detail=e.get("Detail"))
+
+
+def _actor_fields(column: str, actor: Actor | None) -> dict[str, str]:
+    return {column: actor.id if actor else "", f"{column}Name": actor.name if actor else ""}
+
+
+def _to_actor(e: dict[str, Any], column: str) -> Actor | None:
+    """The actor a row names; rows written before actors were people name a free text only."""
+    actor_id = e.get(column) or ""
+    return Actor(actor_id, e.get(f"{column}Name") or actor_id) if actor_id else None

@@ -23,13 +23,25 @@ from azure.data.tables import TableClient, TableTransactionError, UpdateMode
 
 from core.ids import thread_of
 from core.ports import DuplicateMarker, Head
-from core.records import Conversation, Message
+from core.records import Conversation, Event, Message
 from core.retry import ConcurrencyConflict, until_committed
 from core.status import supersedes
 from storage.client import TableStorage, translated
 from storage.thread_rows import (
-    HEAD, MAX_ERROR_CODE, MAX_ERROR_MESSAGE, MAX_STORED_ID, bounded, conversation_fields, conversation_key, marker_key,
-    message_entity, message_key, to_conversation, to_message,
+    HEAD,
+    MAX_ERROR_CODE,
+    MAX_ERROR_MESSAGE,
+    MAX_STORED_ID,
+    bounded,
+    conversation_fields,
+    conversation_key,
+    event_entity,
+    marker_key,
+    message_entity,
+    message_key,
+    to_conversation,
+    to_event,
+    to_message,
 )
 
 STATUS_ATTEMPTS = 20  # reports racing for one message settle long before this
@@ -52,8 +64,10 @@ class ThreadStore:
         return Head(to_conversation(entity), int(entity["Seq"]), entity.metadata["etag"])
 
     def commit(self, thread: str, head: Head | None, conversation: Conversation, seq: int,
-               messages: Iterable[Message] = (), markers: Iterable[tuple[str, Message]] = ()) -> None:
-        """Write the head, the conversation row, new messages and markers in one batch.
+               messages: Iterable[Message] = (), markers: Iterable[tuple[str, Message]] = (),
+               events: Iterable[Event] = ()) -> None:
+        """Write the head, the conversation row, new messages, history events and markers
+        in one batch.
 
         Raises ConcurrencyConflict when the head changed (or appeared) since ``head`` was
         read, and DuplicateMarker when a marker exists already.
@@ -67,6 +81,7 @@ class ThreadStore:
                                "Kind": "conversation", **conversation_fields(conversation)},
                     {"mode": UpdateMode.REPLACE}))
         ops.extend(("create", message_entity(thread, m)) for m in messages)
+        ops.extend(("create", event_entity(thread, v)) for v in events)
         marker_ids = [provider_message_id for provider_message_id, _ in markers]
         ops.extend(("create", {"PartitionKey": thread, "RowKey": marker_key(provider_message_id), "Kind": "marker",
                                "MessageRowKey": message_key(message.conversation_id, message.seq)})
@@ -95,7 +110,8 @@ class ThreadStore:
         if conversation is None:
             return None
         messages = tuple(to_message(r) for r in rows if r["Kind"] == "message")
-        return replace(to_conversation(conversation), messages=messages)
+        events = tuple(to_event(r) for r in rows if r["Kind"] == "event")
+        return replace(to_conversation(conversation), messages=messages, events=events)
 
     def list_conversations(self, filters: Mapping[str, str], limit: int) -> list[Conversation]:
         """Conversations newest activity first, filtered on ``state``, ``workstream_id`` and

@@ -12,8 +12,9 @@ from typing import Any, Iterator
 import pytest
 import requests
 
+from core.identity import ADMIN
 from localhost.services import LocalHost, Prism
-from tests.support import contracts, openapi, telesign
+from tests.support import contracts, identity, openapi, telesign
 from tests.support.openapi import documented
 from tests.support.recorder import Recorder, forward_to, recording, serve
 from tests.support.twilio import encode, sign
@@ -21,7 +22,8 @@ from tests.support.twilio import encode, sign
 
 @dataclass
 class Api:
-    """A client for the host under test: the function key on admin/agent calls."""
+    """A client for the host under test, signed in through the host's Easy Auth emulation
+    (a bearer token of its local tenant) as ``alice``, an admin, unless told otherwise."""
 
     host: LocalHost
     twilio: Recorder
@@ -32,10 +34,19 @@ class Api:
     def base(self) -> str:
         return self.host.base_url + "/api"
 
-    def call(self, method: str, path: str, json: Any = None, key: bool = True, **kwargs: Any) -> requests.Response:
+    def token(self, name: str = "alice", *roles: str, app: bool = False) -> str:
+        """A bearer token for ``name`` with Switchboard ``roles`` (admin when none are named)."""
+        return identity.token(self.env, name, roles or (ADMIN,), app=app)
+
+    def auth(self, name: str = "alice", *roles: str) -> dict[str, str]:
+        return identity.bearer(self.env, name, roles or (ADMIN,))
+
+    def call(self, method: str, path: str, json: Any = None, key: bool = True, as_: tuple[str, ...] = (),
+             **kwargs: Any) -> requests.Response:
+        """``key``: signed in (as ``as_``: a name and roles, by default alice the admin) or not."""
         headers = kwargs.pop("headers", {})
         if key:
-            headers["x-functions-key"] = self.host.key
+            headers.update(self.auth(*as_))
         response = requests.request(method, self.base + path, json=json, headers=headers, timeout=30, **kwargs)
         if documented("/api" + path) and response.status_code != 401:
             openapi.check(response)

@@ -12,6 +12,7 @@ import requests
 
 from localhost import run
 from localhost.services import Azurite, LocalHost, azurite_connection_string
+from tests.support.identity import bearer
 from tests.support.recorder import Recorder, recording
 
 
@@ -25,10 +26,15 @@ def foreign() -> Iterator[Recorder]:
 
 
 @pytest.fixture(scope="module")
-def host(foreign, sealing_key) -> Iterator[LocalHost]:
+def host_env(foreign, sealing_key, tmp_path_factory) -> dict[str, str]:
     port = int(foreign.base_url.rsplit(":", 1)[1])
-    service = LocalHost.start({"AzureWebJobsStorage": azurite_connection_string("127.0.0.1", port),
-                               "SWITCHBOARD_SEALING_KEY": sealing_key, "PUBLIC_BASE_URL": ""})
+    return {"AzureWebJobsStorage": azurite_connection_string("127.0.0.1", port), "SWITCHBOARD_SEALING_KEY": sealing_key,
+            "PUBLIC_BASE_URL": "", "SWITCHBOARD_LOCAL_DIR": str(tmp_path_factory.mktemp("local"))}
+
+
+@pytest.fixture(scope="module")
+def host(host_env) -> Iterator[LocalHost]:
+    service = LocalHost.start(host_env)
     yield service
     service.stop()
 
@@ -37,8 +43,8 @@ def host(foreign, sealing_key) -> Iterator[LocalHost]:
     ("GET", "/api/health"), ("GET", "/api/admin/accounts"), ("GET", "/api/admin/accounts/" + "a" * 32),
     ("POST", "/api/twilio/" + "a" * 32 + "/inbound"), ("GET", "/api/conversations"),
 ])
-def test_every_call_is_an_outage_not_a_500(host, method, path):
-    answer = requests.request(method, host.base_url + path, headers={"x-functions-key": host.key}, timeout=30)
+def test_every_call_is_an_outage_not_a_500(host, host_env, method, path):
+    answer = requests.request(method, host.base_url + path, headers=bearer(host_env), timeout=30)
     assert answer.status_code == 503, answer.text
     body = answer.json()
     assert body.get("reason") == "storage_unavailable" or body["error"]["code"] == "storage_unavailable"
@@ -67,13 +73,13 @@ def test_make_run_reuses_an_azurite_already_on_the_port(tmp_path: Path, monkeypa
         assert env["AzureWebJobsStorage"] == theirs.connection_string
 
 
-def test_storage_refusing_the_apps_key_is_an_outage_too(azurite, sealing_key):
+def test_storage_refusing_the_apps_key_is_an_outage_too(azurite, sealing_key, tmp_path):
     wrong_key = azurite.connection_string.replace("AccountKey=Eby8", "AccountKey=Xby8")
-    service = LocalHost.start({"AzureWebJobsStorage": wrong_key, "SWITCHBOARD_SEALING_KEY": sealing_key})
+    env = {"AzureWebJobsStorage": wrong_key, "SWITCHBOARD_SEALING_KEY": sealing_key, "SWITCHBOARD_LOCAL_DIR": str(tmp_path)}
+    service = LocalHost.start(env)
     try:
         health = requests.get(service.base_url + "/api/health", timeout=30)
-        listed = requests.get(service.base_url + "/api/admin/accounts", headers={"x-functions-key": service.key},
-                              timeout=30)
+        listed = requests.get(service.base_url + "/api/admin/accounts", headers=bearer(env), timeout=30)
     finally:
         service.stop()
     assert (health.status_code, health.json()["reason"]) == (503, "storage_unavailable")

@@ -12,8 +12,9 @@ import pytest
 import requests
 
 from channels.twilio_api import TwilioSender
-from functions.settings import Settings
+from functions.settings import LOCAL_EASY_AUTH, Settings
 from functions import wiring
+from localhost.easyauth import EasyAuth
 from localhost.entra import LocalTenant
 from localhost.invoke import Invoker
 from localhost.routes import RouteTable
@@ -42,12 +43,18 @@ def routes() -> RouteTable:
 
 
 @pytest.fixture
-def base(settings_env, clock, twilio_api, routes, monkeypatch, tmp_path) -> Iterator[str]:
-    services = wiring.build(Settings.from_env(settings_env), clock=clock,
+def tenant(tmp_path) -> LocalTenant:
+    return LocalTenant(tmp_path / "entra.pem")
+
+
+@pytest.fixture
+def base(settings_env, clock, twilio_api, routes, monkeypatch, tenant) -> Iterator[str]:
+    # Served in process, as the local host serves: its Easy Auth emulation in front of the app.
+    services = wiring.build(Settings.from_env({**settings_env, LOCAL_EASY_AUTH: "1"}), clock=clock,
                             senders={"twilio": TwilioSender(twilio_api.base_url)})
     monkeypatch.setattr(wiring, "_services", services)
     invoker = Invoker(REPO)
-    config = HostConfig(routes, "", KEY, invoker, LocalTenant(tmp_path / "entra.pem"))
+    config = HostConfig(routes, "", KEY, invoker, tenant)
     server = FunctionsServer(("127.0.0.1", 0), config)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -57,8 +64,9 @@ def base(settings_env, clock, twilio_api, routes, monkeypatch, tmp_path) -> Iter
         invoker.close()
 
 
-def call(method: str, url: str, body: dict | None = None) -> requests.Response:
-    return requests.request(method, url, json=body, headers={"x-functions-key": KEY}, timeout=30)
+def call(tenant: LocalTenant, method: str, url: str, body: dict | None = None) -> requests.Response:
+    token = EasyAuth(tenant).token("alice", ["Switchboard.Admin"])
+    return requests.request(method, url, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
 
 def write(base: str, account_id: str, customer: str, sid: str) -> None:
@@ -70,9 +78,9 @@ def write(base: str, account_id: str, customer: str, sid: str) -> None:
 
 
 @pytest.fixture
-def account_id(base) -> str:
-    account = call("POST", f"{base}/admin/accounts", account_body()).json()
-    workstream = call("POST", f"{base}/admin/workstreams", {
+def account_id(base, tenant) -> str:
+    account = call(tenant, "POST", f"{base}/admin/accounts", account_body()).json()
+    workstream = call(tenant, "POST", f"{base}/admin/workstreams", {
         "name": "Support", "channel": "sms", "account_id": account["id"], "number": BUSINESS,
         "allow_automated_messages": True, "automated_messages": {"out_of_hours": {"text": CLOSED}},
         "operating_hours": {"time_zone": "America/New_York", "closures": ["2026-12-25"],

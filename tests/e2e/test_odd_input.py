@@ -23,7 +23,7 @@ SURROGATE = '"x\\ud800y"'  # JSON for a string holding half of a UTF-16 surrogat
 def raw_json(api, method: str, path: str, text: str) -> requests.Response:
     """A request whose JSON body is written by hand (json.dumps would never emit these)."""
     return requests.request(method, api.base + path, data=text.encode(), timeout=30,
-                            headers={"x-functions-key": api.host.key, "Content-Type": "application/json"})
+                            headers={**api.auth(), "Content-Type": "application/json"})
 
 
 def refused(response: requests.Response, status: int, field: str | None = None) -> dict[str, Any]:
@@ -209,7 +209,7 @@ def test_a_content_type_from_a_provider_is_checked_before_it_is_stored_or_served
     cid = next(c["id"] for c in listed if c["account_id"] == account["id"])
     [message] = api.call("GET", f"/conversations/{cid}").json()["messages"]
     assert message["media"][0]["content_type"] == "application/octet-stream"
-    download = requests.get(message["media"][0]["download_url"], headers={"x-functions-key": api.host.key},
+    download = requests.get(message["media"][0]["download_url"], headers=api.auth(),
                             timeout=30)
     assert download.status_code == 200 and "X-Injected" not in download.headers
     assert download.headers["Content-Type"].startswith("application/octet-stream")

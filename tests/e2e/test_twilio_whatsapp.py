@@ -160,7 +160,7 @@ def test_customers_media_open_through_switchboard_with_the_account_credentials(a
     assert media["url"] == API_HOST + media_path
     assert media["download_url"] == f"{api.base}/conversations/{conversation['id']}/messages/{message['id']}/media/0"
 
-    download = requests.get(media["download_url"], headers={"x-functions-key": api.host.key}, timeout=30)
+    download = requests.get(media["download_url"], headers=api.auth(), timeout=30)
     assert download.status_code == 200 and download.content == b"\xff\xd8receipt"
     assert download.headers["Content-Type"].startswith("image/jpeg")
     assert api.twilio.calls("GET", media_path)[-1].headers["Authorization"] == basic_auth()
@@ -192,7 +192,7 @@ def test_mms_replies_carry_up_to_ten_attachments_and_every_inbound_item_opens(ap
     assert [m["download_url"].rsplit("/", 1)[1] for m in message["media"]] == ["0", "1"]
     second = message["media"][1]["url"][len(API_HOST):]
     api.twilio.on("GET", second, (200, b"\x89PNG", {"Content-Type": "image/png"}))
-    download = requests.get(message["media"][1]["download_url"], headers={"x-functions-key": api.host.key}, timeout=30)
+    download = requests.get(message["media"][1]["download_url"], headers=api.auth(), timeout=30)
     assert download.status_code == 200 and download.content == b"\x89PNG"
 
     api.twilio.on("POST", MESSAGES, message_created("MM" + "3c" * 16))

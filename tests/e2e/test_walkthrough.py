@@ -22,9 +22,9 @@ from localhost.services import free_port, http_ok
 from localhost.state import RunRecord
 from tests.conftest import REPO
 from tests.support import acs as acs_data
+from tests.support.identity import bearer
 
 WALKTHROUGH = re.compile(r"^```bash walkthrough\n(.*?)^```$", re.DOTALL | re.MULTILINE)
-KEY = "switchboard-local-key"  # the README's default
 READY_TIMEOUT = 60.0
 
 
@@ -35,8 +35,7 @@ class MakeRun:
     log: Path
 
     def call(self, method: str, path: str, json: object = None) -> requests.Response:
-        return requests.request(method, f"{self.url}/api{path}", json=json, headers={"x-functions-key": KEY},
-                                timeout=30)
+        return requests.request(method, f"{self.url}/api{path}", json=json, headers=bearer(self.env), timeout=30)
 
 
 def walkthrough() -> str:
@@ -85,7 +84,10 @@ def test_the_readme_walkthrough_runs_as_written(make_run, twilio_contract_api):
 
     [listed] = make_run.call("GET", "/conversations").json()["conversations"]
     conversation = make_run.call("GET", f"/conversations/{listed['id']}").json()
-    assert (conversation["state"], conversation["closed_reason"], conversation["agent"]) == ("closed", "agent", "alice")
+    assert (conversation["state"], conversation["closed_reason"], conversation["agent"]["name"]) == (
+        "closed", "agent", "alice")
+    assert [(e["action"], e["actor"]["name"]) for e in conversation["history"]] == [
+        ("accepted", "alice"), ("parked", "alice"), ("closed", "alice")]
     assert conversation["workstream_id"] and conversation["customer"] == "+12065550100"
     inbound, outbound = conversation["messages"]
     assert (inbound["direction"], inbound["body"]) == ("inbound", "Where is my order?")

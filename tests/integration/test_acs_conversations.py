@@ -15,6 +15,7 @@ from core.records import Media
 from tests.support.acs import CHANNEL_ID, CUSTOMER, SMS_BUSINESS, TENANT, events, sms_account, whatsapp_account
 from tests.support.recorder import recording
 from tests.support.storage import RoundTrips
+from tests.support.scopes import ALICE
 
 SEND = "/messages/notifications:send"
 BASE = "https://sb.example.com"
@@ -56,7 +57,7 @@ def test_reply_inside_the_window_is_sent_as_whatsapp_text(whatsapp, acs_api, clo
     services, account, _ = whatsapp
     cid = receive(services, account, event_id="evt-1")
     clock.advance(hours=23, minutes=59)
-    message = services.outbox.reply(cid, "How can we help?", "alice", BASE)
+    message = services.outbox.reply(cid, "How can we help?", ALICE, BASE)
     assert (message.provider_message_id, message.status) == ("wa-1", "accepted")
     [sent] = acs_api.calls("POST", SEND)
     assert sent.json() == {"channelRegistrationId": CHANNEL_ID, "to": [CUSTOMER], "kind": "text",
@@ -69,21 +70,21 @@ def test_the_window_follows_when_acs_received_the_message_not_when_the_event_arr
     # Event Grid retried for a day: the message was received 23 h 59 min before its delivery.
     cid = receive(services, account, event_id="evt-late",
                   receivedTimestamp=(clock.now - timedelta(hours=23, minutes=59)).isoformat())
-    conversation = services.actions.get(cid)
+    conversation = services.actions.get(cid, ALICE)
     assert conversation.last_customer_message_at == clock.now - timedelta(hours=23, minutes=59)
     clock.advance(minutes=2)
     with pytest.raises(Conflict) as refused:
-        services.outbox.reply(cid, "Hello?", "alice", BASE)
+        services.outbox.reply(cid, "Hello?", ALICE, BASE)
     assert refused.value.code == "outside_whatsapp_window"
 
     # A time in the future (a skewed clock) counts as now; an older message never moves the window back.
     receive(services, account, event_id="evt-future", message_id="m-future",
             receivedTimestamp=(clock.now + timedelta(hours=5)).isoformat())
-    assert services.actions.get(cid).last_customer_message_at == clock.now
+    assert services.actions.get(cid, ALICE).last_customer_message_at == clock.now
     receive(services, account, event_id="evt-older", message_id="m-older",
             receivedTimestamp=(clock.now - timedelta(hours=3)).isoformat())
-    assert services.actions.get(cid).last_customer_message_at == clock.now
-    assert services.outbox.reply(cid, "Here now.", "alice", BASE).status == "accepted"
+    assert services.actions.get(cid, ALICE).last_customer_message_at == clock.now
+    assert services.outbox.reply(cid, "Here now.", ALICE, BASE).status == "accepted"
 
 
 def test_outside_the_window_only_a_template_goes_out(whatsapp, acs_api, clock):
@@ -91,11 +92,11 @@ def test_outside_the_window_only_a_template_goes_out(whatsapp, acs_api, clock):
     cid = receive(services, account, event_id="evt-2")
     clock.advance(hours=24, seconds=1)
     with pytest.raises(Conflict) as refused:
-        services.outbox.reply(cid, "Still there?", "alice", BASE)
+        services.outbox.reply(cid, "Still there?", ALICE, BASE)
     assert refused.value.code == "outside_whatsapp_window"
-    assert acs_api.calls("POST", SEND) == [] and len(services.actions.get(cid).messages) == 1
+    assert acs_api.calls("POST", SEND) == [] and len(services.actions.get(cid, ALICE).messages) == 1
 
-    message = services.outbox.send_template(cid, "order_update", None, ["Ana", "A-17"], "alice", BASE)
+    message = services.outbox.send_template(cid, "order_update", None, ["Ana", "A-17"], ALICE, BASE)
     assert message.body == "Hi Ana, your order A-17 has shipped."
     [sent] = acs_api.calls("POST", SEND)
     assert sent.json() == {
@@ -105,7 +106,7 @@ def test_outside_the_window_only_a_template_goes_out(whatsapp, acs_api, clock):
                                 {"name": "p2", "kind": "text", "text": "A-17"}],
                      "bindings": {"kind": "whatsApp", "body": [{"refValue": "p1"}, {"refValue": "p2"}]}},
     }
-    assert services.actions.get(cid).messages[-1].body == "Hi Ana, your order A-17 has shipped."
+    assert services.actions.get(cid, ALICE).messages[-1].body == "Hi Ana, your order A-17 has shipped."
 
 
 def test_unknown_template_or_wrong_parameters_send_nothing(whatsapp, acs_api):
@@ -113,7 +114,7 @@ def test_unknown_template_or_wrong_parameters_send_nothing(whatsapp, acs_api):
     cid = receive(services, account, event_id="evt-3")
     for name, parameters, field in (("nope", [], "name"), ("order_update", ["Ana"], "parameters")):
         with pytest.raises(ValidationFailed) as refused:
-            services.outbox.send_template(cid, name, None, parameters, "alice", BASE)
+            services.outbox.send_template(cid, name, None, parameters, ALICE, BASE)
         assert refused.value.field == field
     assert acs_api.requests == []
 
@@ -122,21 +123,21 @@ def test_an_attachment_goes_out_as_whatsapp_media_with_its_caption(whatsapp, acs
     services, account, _ = whatsapp
     cid = receive(services, account, event_id="evt-4")
     picture = Media("https://cdn.example.com/receipt.png", "image/png")
-    services.outbox.reply(cid, "Your receipt", "alice", BASE, (picture,))
+    services.outbox.reply(cid, "Your receipt", ALICE, BASE, (picture,))
     document = Media("https://cdn.example.com/terms.pdf", "application/pdf")
-    services.outbox.reply(cid, None, "alice", BASE, (document,))
+    services.outbox.reply(cid, None, ALICE, BASE, (document,))
     image, doc = [r.json() for r in acs_api.calls("POST", SEND)]
     assert (image["kind"], image["mediaUri"], image["caption"]) == ("image", picture.url, "Your receipt")
     assert (doc["kind"], doc["mediaUri"], doc["fileName"]) == ("document", document.url, "terms.pdf")
-    stored = services.actions.get(cid).messages[-2]
+    stored = services.actions.get(cid, ALICE).messages[-2]
     assert stored.media == (picture,) and stored.body == "Your receipt"
 
 
 def test_agents_fetch_inbound_media_through_switchboard(whatsapp, acs_api):
     services, account, _ = whatsapp
     cid = receive(services, account, "advanced_message_received_image.json", event_id="evt-5")
-    message = services.actions.get(cid).messages[0]
-    fetched = services.actions.media(cid, message.id, 0)
+    message = services.actions.get(cid, ALICE).messages[0]
+    fetched = services.actions.media(cid, message.id, 0, ALICE)
     assert (fetched.content_type, b"".join(fetched.chunks)) == ("image/jpeg", b"\xff\xd8jpeg-bytes")
     [download] = acs_api.calls("GET", r"/messages/streams/[^/]+")
     assert download.path == "/messages/streams/00000000-0000-0000-0000-000000000000"
@@ -149,13 +150,13 @@ def test_status_updates_never_regress_and_a_retried_event_is_stored_once(whatsap
     assert receive(services, account, event_id="evt-7") == cid
     assert trips.count <= 2, trips.paths  # one head read + one batch, as for Twilio
     receive(services, account, event_id="evt-7")
-    services.outbox.reply(cid, "hello", "alice", BASE)
+    services.outbox.reply(cid, "hello", ALICE, BASE)
     for value in ("Delivered", "sent", "Read", "delivered"):
         update = acs.whatsapp_status(Event.from_json(events(
             "advanced_message_delivery_status_sent.json", message_id="wa-1", status=value,
             **{"from": CHANNEL_ID})[0]), account)
         services.ingest.status(update)
-    messages = services.actions.get(cid).messages
+    messages = services.actions.get(cid, ALICE).messages
     assert [m.status for m in messages] == ["received", "received", "read"]
 
 
@@ -164,8 +165,8 @@ def test_sms_goes_out_with_delivery_reports_and_our_message_id_as_tag(make_servi
     account = services.account_admin.create(sms_account(acs_api.base_url))
     event = Event.from_json(events("sms_received.json", to=SMS_BUSINESS, **{"from": "14254360097"})[0])
     cid = services.ingest.message(account, acs.SmsReceived.from_event(event).to_inbound(account)).conversation_id
-    assert services.actions.get(cid).channel == "sms"
-    message = services.outbox.reply(cid, "Thanks for writing", "alice", BASE)
+    assert services.actions.get(cid, ALICE).channel == "sms"
+    message = services.outbox.reply(cid, "Thanks for writing", ALICE, BASE)
     [sent] = acs_api.calls("POST", "/sms")
     body = sent.json()
     assert body["from"] == "+" + SMS_BUSINESS and body["message"] == "Thanks for writing"
@@ -174,9 +175,9 @@ def test_sms_goes_out_with_delivery_reports_and_our_message_id_as_tag(make_servi
     report = Event.from_json(events("sms_delivery_report.json", message_id=message.provider_message_id,
                                     to=CUSTOMER, **{"from": SMS_BUSINESS})[0])
     services.ingest.status(acs.sms_report(report, account))
-    assert services.actions.get(cid).messages[-1].status == "delivered"
+    assert services.actions.get(cid, ALICE).messages[-1].status == "delivered"
     with pytest.raises(ValidationFailed):
-        services.outbox.reply(cid, "pic", "alice", BASE, (Media("https://x/a.png", "image/png"),))
+        services.outbox.reply(cid, "pic", ALICE, BASE, (Media("https://x/a.png", "image/png"),))
 
 
 def test_acs_account_admin_rules(make_services):

@@ -12,6 +12,7 @@ from functions import acs as acs_functions
 from functions import wiring
 from tests.support.acs import CHANNEL_ID, events, whatsapp_account
 from tests.support.storage import Outage
+from tests.support.scopes import ALICE
 
 handler = acs_functions.acs_events._function.get_user_function()
 
@@ -38,10 +39,10 @@ def test_a_storage_outage_answers_503_and_the_redelivery_is_stored_once(broken):
     failed = post(account.id, payload)
     assert failed.status_code == 503
     assert json.loads(failed.get_body())["error"]["code"] == "storage_unavailable"
-    assert services.actions.list({}, 10) == []
+    assert services.actions.list({}, 10, ALICE) == []
     outage.on = False
     assert post(account.id, payload).status_code == 200
     assert post(account.id, payload).status_code == 200
-    [conversation] = services.actions.list({}, 10)
+    [conversation] = services.actions.list({}, 10, ALICE)
     assert conversation.business == CHANNEL_ID
-    assert len(services.actions.get(conversation.id).messages) == 1
+    assert len(services.actions.get(conversation.id, ALICE).messages) == 1

@@ -9,6 +9,7 @@ from channels.twilio_api import TwilioSender
 from core.errors import Conflict, ProviderError, ValidationFailed
 from tests.support.storage import RoundTrips
 from tests.support.twilio import ACCOUNT_SID, BUSINESS_E164, CUSTOMER, account_body, inbound, message_created
+from tests.support.scopes import ALICE
 
 MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
 
@@ -29,13 +30,13 @@ def status(account_id: str, sid: str, value: str, code: str | None = None) -> St
 def test_reply_goes_to_twilio_with_the_status_callback_and_keeps_the_sid(setup, twilio_api):
     services, account, cid = setup
     twilio_api.on("POST", MESSAGES, message_created("SMout1"))
-    message = services.outbox.reply(cid, "Hi, how can we help?", "alice", "https://sb.example.com")
+    message = services.outbox.reply(cid, "Hi, how can we help?", ALICE, "https://sb.example.com")
     assert (message.provider_message_id, message.status) == ("SMout1", "queued")
     [sent] = twilio_api.calls("POST", MESSAGES)
     assert sent.form == {"To": [CUSTOMER], "From": [BUSINESS_E164], "Body": ["Hi, how can we help?"],
                          "StatusCallback": [f"https://sb.example.com/api/twilio/{account.id}/status"]}
-    conversation = services.actions.get(cid)
-    assert conversation.state == "active" and conversation.agent == "alice"
+    conversation = services.actions.get(cid, ALICE)
+    assert conversation.state == "active" and conversation.agent == ALICE.principal.actor
     assert [(m.direction, m.status, m.provider_message_id) for m in conversation.messages][-1] == \
         ("outbound", "queued", "SMout1")
 
@@ -43,15 +44,15 @@ def test_reply_goes_to_twilio_with_the_status_callback_and_keeps_the_sid(setup, 
 def test_reply_length_and_closed_conversation_send_nothing(setup, twilio_api):
     services, _, cid = setup
     with pytest.raises(ValidationFailed):
-        services.outbox.reply(cid, "x" * 1601, "alice", "https://sb.example.com")
+        services.outbox.reply(cid, "x" * 1601, ALICE, "https://sb.example.com")
     with pytest.raises(ValidationFailed):
-        services.outbox.reply(cid, "", "alice", "https://sb.example.com")
-    services.actions.close(cid)
+        services.outbox.reply(cid, "", ALICE, "https://sb.example.com")
+    services.actions.close(cid, ALICE)
     with pytest.raises(Conflict) as closed:
-        services.outbox.reply(cid, "too late", "alice", "https://sb.example.com")
+        services.outbox.reply(cid, "too late", ALICE, "https://sb.example.com")
     assert closed.value.code == "conversation_closed"
     assert twilio_api.requests == []
-    assert len(services.actions.get(cid).messages) == 1
+    assert len(services.actions.get(cid, ALICE).messages) == 1
 
 
 def test_provider_error_is_raised_and_the_message_kept_as_failed(setup, twilio_api):
@@ -59,21 +60,21 @@ def test_provider_error_is_raised_and_the_message_kept_as_failed(setup, twilio_a
     twilio_api.on("POST", MESSAGES, (400, {"code": 21211, "message": "The 'To' number is not valid.",
                                            "status": 400, "more_info": "https://www.twilio.com/docs/errors/21211"}))
     with pytest.raises(ProviderError) as failed:
-        services.outbox.reply(cid, "hello", "alice", "https://sb.example.com")
+        services.outbox.reply(cid, "hello", ALICE, "https://sb.example.com")
     assert failed.value.provider_code == "21211"
-    last = services.actions.get(cid).messages[-1]
+    last = services.actions.get(cid, ALICE).messages[-1]
     assert (last.status, last.error_code) == ("failed", "21211")
 
 
 def test_status_callbacks_out_of_order_never_regress(setup, twilio_api):
     services, account, cid = setup
     twilio_api.on("POST", MESSAGES, message_created("SMout2"))
-    services.outbox.reply(cid, "hello", "alice", "https://sb.example.com")
+    services.outbox.reply(cid, "hello", ALICE, "https://sb.example.com")
     for value in ("sent", "delivered", "sent", "queued"):
         services.ingest.status(status(account.id, "SMout2", value))
-    assert services.actions.get(cid).messages[-1].status == "delivered"
+    assert services.actions.get(cid, ALICE).messages[-1].status == "delivered"
     services.ingest.status(status(account.id, "SMout2", "read"))
-    assert services.actions.get(cid).messages[-1].status == "read"
+    assert services.actions.get(cid, ALICE).messages[-1].status == "read"
 
 
 def test_a_report_that_overtakes_the_send_record_is_not_lost(setup, twilio_api):
@@ -84,8 +85,8 @@ def test_a_report_that_overtakes_the_send_record_is_not_lost(setup, twilio_api):
         return message_created("SMfast")
 
     twilio_api.on("POST", MESSAGES, create)
-    services.outbox.reply(cid, "hello", "alice", "https://sb.example.com")
-    assert services.actions.get(cid).messages[-1].status == "delivered"
+    services.outbox.reply(cid, "hello", ALICE, "https://sb.example.com")
+    assert services.actions.get(cid, ALICE).messages[-1].status == "delivered"
 
 
 class ReportBetween:
@@ -118,12 +119,12 @@ def test_a_report_that_moves_the_parked_status_during_the_send_record_is_not_los
         return message_created("SMrace")
 
     twilio_api.on("POST", MESSAGES, create)
-    sent = services.outbox.reply(cid, "hello", "alice", "https://sb.example.com")
+    sent = services.outbox.reply(cid, "hello", ALICE, "https://sb.example.com")
     assert race.fired and sent.provider_message_id == "SMrace"
-    last = services.actions.get(cid).messages[-1]
+    last = services.actions.get(cid, ALICE).messages[-1]
     assert (last.provider_message_id, last.status) == ("SMrace", "delivered")
     services.ingest.status(status(account.id, "SMrace", "read"))
-    assert services.actions.get(cid).messages[-1].status == "read"
+    assert services.actions.get(cid, ALICE).messages[-1].status == "read"
 
 
 def test_sweep_closes_due_conversations_only_and_its_cost_follows_the_due(make_services, clock):
@@ -141,9 +142,9 @@ def test_sweep_closes_due_conversations_only_and_its_cost_follows_the_due(make_s
     assert services.sweep.run() == {"closed": 1, "rescheduled": 0, "dropped": 0}
     # one query, then read head + close batch + delete deadline for the one due conversation
     assert trips.count <= 5, trips.paths
-    closed = services.actions.get(idle)
+    closed = services.actions.get(idle, ALICE)
     assert (closed.state, closed.closed_reason) == ("closed", "inactivity")
-    assert all(services.actions.get(c).state == "open" for c in busy)
+    assert all(services.actions.get(c, ALICE).state == "open" for c in busy)
 
 
 def test_sweep_moves_the_deadline_of_a_conversation_that_saw_activity(make_services, clock):
@@ -156,7 +157,7 @@ def test_sweep_moves_the_deadline_of_a_conversation_that_saw_activity(make_servi
     services.ingest.message(account, inbound(account.id, "SM2"))
     clock.advance(minutes=3)
     assert services.sweep.run()["rescheduled"] == 1
-    assert services.actions.get(cid).state == "open"
+    assert services.actions.get(cid, ALICE).state == "open"
     clock.advance(minutes=8)
     assert services.sweep.run()["closed"] == 1
-    assert services.actions.get(cid).state == "closed"
+    assert services.actions.get(cid, ALICE).state == "closed"

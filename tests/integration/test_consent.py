@@ -11,6 +11,7 @@ from core.errors import ProviderRecipientOptedOut, RecipientOptedOut
 from tests.integration.test_ingest import inbound
 from tests.support.storage import RoundTrips
 from tests.support.twilio import ACCOUNT_SID, account_body, message_created
+from tests.support.scopes import ALICE
 
 MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
 BASE = "https://sb.example.com"
@@ -31,36 +32,36 @@ def test_stop_opts_out_in_the_same_two_round_trips_and_nothing_is_sent_after(set
     trips.reset()
     services.ingest.message(account, inbound(account.id, "SMstop", " Stop "))
     assert trips.count <= 2, trips.paths
-    conversation = services.actions.get(cid)
+    conversation = services.actions.get(cid, ALICE)
     assert (conversation.consent.state, conversation.consent.source) == ("opted_out", "customer_keyword")
     assert conversation.consent.changed_at == clock.now
     assert [(m.body, m.keyword) for m in conversation.messages] == [("Hi", None), (" Stop ", "stop")]
     with pytest.raises(RecipientOptedOut) as refused:
-        services.outbox.reply(cid, "Are you sure?", "alice", BASE)
+        services.outbox.reply(cid, "Are you sure?", ALICE, BASE)
     assert refused.value.code == "recipient_opted_out"
     assert twilio_api.requests == []
-    assert len(services.actions.get(cid).messages) == 2
+    assert len(services.actions.get(cid, ALICE).messages) == 2
 
 
 def test_consent_outlives_the_conversation_and_start_opts_back_in(setup, twilio_api):
     services, account, cid, _ = setup
     services.ingest.message(account, inbound(account.id, "SMstop", "UNSUBSCRIBE"))
-    services.actions.close(cid)
+    services.actions.close(cid, ALICE)
     later = services.ingest.message(account, inbound(account.id, "SMlater", "hello again")).conversation_id
-    assert later != cid and services.actions.get(later).consent.state == "opted_out"
+    assert later != cid and services.actions.get(later, ALICE).consent.state == "opted_out"
     with pytest.raises(RecipientOptedOut):
-        services.outbox.reply(later, "welcome back", "alice", BASE)
+        services.outbox.reply(later, "welcome back", ALICE, BASE)
     services.ingest.message(account, inbound(account.id, "SMstart", "start"))
-    assert services.actions.get(later).consent.state == "opted_in"
+    assert services.actions.get(later, ALICE).consent.state == "opted_in"
     twilio_api.on("POST", MESSAGES, message_created("SMok"))
-    assert services.outbox.reply(later, "welcome back", "alice", BASE).provider_message_id == "SMok"
+    assert services.outbox.reply(later, "welcome back", ALICE, BASE).provider_message_id == "SMok"
 
 
 def test_provider_keyword_and_help(setup):
     services, account, cid, _ = setup
     services.ingest.message(account, replace(inbound(account.id, "SMarret", "arret"), keyword="stop"))
     services.ingest.message(account, inbound(account.id, "SMhelp", "help"))
-    conversation = services.actions.get(cid)
+    conversation = services.actions.get(cid, ALICE)
     assert (conversation.consent.state, conversation.consent.source) == ("opted_out", "provider_keyword")
     assert [m.keyword for m in conversation.messages] == [None, "stop", "help"]
 
@@ -70,12 +71,12 @@ def test_twilio_21610_marks_the_customer_opted_out(setup, twilio_api):
     twilio_api.on("POST", MESSAGES, (400, {"code": 21610, "message": "Attempt to send to unsubscribed recipient",
                                            "status": 400}))
     with pytest.raises(ProviderRecipientOptedOut) as refused:
-        services.outbox.reply(cid, "hello?", "alice", BASE)
+        services.outbox.reply(cid, "hello?", ALICE, BASE)
     assert (refused.value.status, refused.value.code, refused.value.provider_code) == \
         (409, "recipient_opted_out", "21610")
-    conversation = services.actions.get(cid)
+    conversation = services.actions.get(cid, ALICE)
     assert (conversation.consent.state, conversation.consent.source) == ("opted_out", "provider_error")
     assert (conversation.messages[-1].status, conversation.messages[-1].error_code) == ("failed", "21610")
     with pytest.raises(RecipientOptedOut):
-        services.outbox.reply(cid, "hello again?", "alice", BASE)
+        services.outbox.reply(cid, "hello again?", ALICE, BASE)
     assert len(twilio_api.calls("POST", MESSAGES)) == 1

@@ -10,6 +10,7 @@ import pytest
 from core.errors import StorageUnavailable
 from tests.support.storage import Outage, RoundTrips
 from tests.support.twilio import BUSINESS_E164, CUSTOMER, account_body, inbound
+from tests.support.scopes import ALICE
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def test_new_customer_opens_a_conversation_and_a_retry_is_stored_once(counted):
     first = services.ingest.message(account, inbound(account.id, "SM1", "Ahoy"))
     again = services.ingest.message(account, inbound(account.id, "SM1", "Ahoy"))
     assert again.duplicate and not first.duplicate
-    conversation = services.actions.get(first.conversation_id)
+    conversation = services.actions.get(first.conversation_id, ALICE)
     assert conversation.state == "open"
     assert conversation.customer == CUSTOMER and conversation.business == BUSINESS_E164
     assert [(m.direction, m.body, m.provider_message_id) for m in conversation.messages] == [("inbound", "Ahoy", "SM1")]
@@ -47,9 +48,9 @@ def test_twenty_concurrent_messages_from_a_new_customer_make_one_conversation(co
         results = list(pool.map(lambda i: services.ingest.message(account, inbound(account.id, f"SMc{i}", f"m{i}")),
                                 range(20)))
     assert len({r.conversation_id for r in results}) == 1
-    conversation = services.actions.get(results[0].conversation_id)
+    conversation = services.actions.get(results[0].conversation_id, ALICE)
     assert sorted(m.body for m in conversation.messages) == sorted(f"m{i}" for i in range(20))
-    assert len(services.actions.list({}, 100)) == 1
+    assert len(services.actions.list({}, 100, ALICE)) == 1
 
 
 def test_one_message_delivered_five_times_at_once_is_stored_once(counted):
@@ -58,31 +59,31 @@ def test_one_message_delivered_five_times_at_once_is_stored_once(counted):
         results = list(pool.map(lambda _: services.ingest.message(account, inbound(account.id, "SMdup")), range(5)))
     assert sum(not r.duplicate for r in results) == 1
     stored = [r for r in results if not r.duplicate][0]
-    assert len(services.actions.get(stored.conversation_id).messages) == 1
+    assert len(services.actions.get(stored.conversation_id, ALICE).messages) == 1
 
 
 def test_waiting_conversation_wakes_up_and_closed_one_is_followed_by_a_new_one(counted):
     services, account, _ = counted
     ingest, actions = services.ingest, services.actions
     cid = ingest.message(account, inbound(account.id, "SM1")).conversation_id
-    actions.accept(cid, "alice")
-    actions.wait(cid)
+    actions.accept(cid, ALICE)
+    actions.wait(cid, ALICE)
     ingest.message(account, inbound(account.id, "SM2"))
-    assert actions.get(cid).state == "active"
-    actions.close(cid)
+    assert actions.get(cid, ALICE).state == "active"
+    actions.close(cid, ALICE)
     later = ingest.message(account, inbound(account.id, "SM3")).conversation_id
     assert later != cid
-    assert actions.get(cid).state == "closed" and actions.get(cid).closed_reason == "agent"
-    assert actions.get(later).state == "open" and len(actions.get(later).messages) == 1
+    assert actions.get(cid, ALICE).state == "closed" and actions.get(cid, ALICE).closed_reason == "agent"
+    assert actions.get(later, ALICE).state == "open" and len(actions.get(later, ALICE).messages) == 1
 
 
 def test_waiting_without_agent_goes_back_to_open(counted):
     services, account, _ = counted
     ingest, actions = services.ingest, services.actions
     cid = ingest.message(account, inbound(account.id, "SM1")).conversation_id
-    actions.wait(cid)
+    actions.wait(cid, ALICE)
     ingest.message(account, inbound(account.id, "SM2"))
-    assert actions.get(cid).state == "open"
+    assert actions.get(cid, ALICE).state == "open"
 
 
 def test_storage_outage_loses_nothing_and_the_retry_is_stored_once(make_services):
@@ -92,8 +93,8 @@ def test_storage_outage_loses_nothing_and_the_retry_is_stored_once(make_services
     outage.on = True
     with pytest.raises(StorageUnavailable):
         services.ingest.message(account, inbound(account.id, "SMx"))
-    assert services.actions.list({}, 10) == []
+    assert services.actions.list({}, 10, ALICE) == []
     outage.on = False
     first = services.ingest.message(account, inbound(account.id, "SMx"))
     services.ingest.message(account, inbound(account.id, "SMx"))
-    assert len(services.actions.get(first.conversation_id).messages) == 1
+    assert len(services.actions.get(first.conversation_id, ALICE).messages) == 1

@@ -15,6 +15,7 @@ from core.records import Media
 from tests.support.acs import CHANNEL_ID, whatsapp_account
 from tests.support.recorder import recording
 from tests.support.twilio import ACCOUNT_SID, BUSINESS, account_body, inbound, message_created
+from tests.support.scopes import ALICE
 
 MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
 BASE = "https://sb.example.com"
@@ -90,7 +91,7 @@ def test_greeting_on_the_first_message_only_and_only_when_allowed(make_services,
     assert sent_bodies(provider) == ["Hi, thanks for writing!"]
     sent = provider.calls("POST", MESSAGES)[0].form
     assert sent["StatusCallback"] == [f"{BASE}/api/twilio/{account.id}/status"]
-    greeting = services.actions.get(cid).messages[1]
+    greeting = services.actions.get(cid, ALICE).messages[1]
     assert (greeting.direction, greeting.automated, greeting.agent) == ("outbound", "greeting", None)
 
     ws = services.workstream_admin.list()[0]
@@ -104,7 +105,7 @@ def test_no_automated_message_reaches_an_opted_out_customer_and_the_refusal_is_r
                                   automated_messages={"greeting": AUTOMATED["greeting"]})
     cid = services.ingest.message(account, inbound(account.id, "SM1", "STOP"), BASE).conversation_id
     assert provider.calls("POST", MESSAGES) == []
-    held = services.actions.get(cid).messages[-1]
+    held = services.actions.get(cid, ALICE).messages[-1]
     assert (held.automated, held.status, held.error_code) == ("greeting", "not_sent", "recipient_opted_out")
 
 
@@ -112,10 +113,10 @@ def test_closing_message_and_survey_follow_a_close_once(make_services, provider,
     services, account = sms_setup(make_services, provider, allow_automated_messages=True,
                                   automated_messages={"closing": AUTOMATED["closing"]}, survey=SURVEY)
     cid = services.ingest.message(account, inbound(account.id, "SM1"), BASE).conversation_id
-    services.actions.close(cid, BASE)
+    services.actions.close(cid, ALICE, BASE)
     assert sent_bodies(provider) == ["Thanks, this conversation is closed.",
                                      "How did we do? https://survey.example.com/s/1"]
-    conversation = services.actions.get(cid)
+    conversation = services.actions.get(cid, ALICE)
     assert conversation.state == "closed"
     assert [m.automated for m in conversation.messages] == [None, "closing", "survey"]
 
@@ -135,13 +136,13 @@ def test_customer_attachments_are_dropped_unless_allowed(make_services, provider
     message = InboundMessage(provider="twilio", account_id=account.id, provider_message_id="SMm1",
                              business="+" + BUSINESS, customer="+12065550172", body="see photos", media=photo)
     cid = services.ingest.message(account, message, BASE).conversation_id
-    kept = services.actions.get(cid).messages[0]
+    kept = services.actions.get(cid, ALICE).messages[0]
     assert (kept.body, kept.media, kept.media_dropped) == ("see photos", (), 2)
 
     ws = services.workstream_admin.list()[0]
     services.workstream_admin.update(ws.id, {"attachments": {"customers_can_send": True}})
     services.ingest.message(account, InboundMessage(**{**message.__dict__, "provider_message_id": "SMm2"}), BASE)
-    assert services.actions.get(cid).messages[1].media == photo
+    assert services.actions.get(cid, ALICE).messages[1].media == photo
 
 
 def test_agent_attachments_need_the_workstream_to_allow_them(make_services, provider):
@@ -149,11 +150,11 @@ def test_agent_attachments_need_the_workstream_to_allow_them(make_services, prov
     cid = services.ingest.message(account, _wa(account), BASE).conversation_id
     photo = (Media("https://cdn.example.com/p.jpg", "image/jpeg"),)
     with pytest.raises(Forbidden) as refused:
-        services.outbox.reply(cid, "", "alice", BASE, photo)
+        services.outbox.reply(cid, "", ALICE, BASE, photo)
     assert refused.value.code == "attachments_disabled"
     ws = services.workstream_admin.list()[0]
     services.workstream_admin.update(ws.id, {"attachments": {"agents_can_send": True}})
-    services.outbox.reply(cid, "", "alice", BASE, photo)
+    services.outbox.reply(cid, "", ALICE, BASE, photo)
     sent = provider.calls("POST", "/messages/notifications:send")[-1].json()
     assert sent["kind"] == "image" and sent["mediaUri"] == "https://cdn.example.com/p.jpg"
 
@@ -163,9 +164,9 @@ def test_whatsapp_automated_messages_only_inside_the_window(make_services, provi
                                     automated_messages={"closing": AUTOMATED["closing"]})
     cid = services.ingest.message(account, _wa(account), BASE).conversation_id
     clock.advance(hours=25)
-    services.actions.close(cid, BASE)
+    services.actions.close(cid, ALICE, BASE)
     assert provider.calls("POST", "/messages/notifications:send") == []
-    held = services.actions.get(cid).messages[-1]
+    held = services.actions.get(cid, ALICE).messages[-1]
     assert (held.automated, held.status, held.error_code) == ("closing", "not_sent", "outside_whatsapp_window")
 
 

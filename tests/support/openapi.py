@@ -11,7 +11,8 @@ from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAP
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "functions" / "openapi.json"
 _SPEC = OpenAPI.from_dict(json.loads(DOCUMENT.read_text()))
-_DOCUMENTED_PREFIXES = ("/api/admin/", "/api/conversations", "/api/outbound", "/api/health", "/api/openapi.json")
+_DOCUMENTED_PREFIXES = ("/api/admin/", "/api/conversations", "/api/outbound", "/api/health", "/api/openapi.json",
+                        "/api/me")
 
 
 def documented(path: str) -> bool:
