@@ -114,10 +114,10 @@ def _port(env: dict[str, str]) -> int:
 
 def _announce(env: dict[str, str], script_root: Path) -> None:
     base = "/".join(p for p in (f"http://localhost:{_port(env)}", route_prefix(script_root)) if p) + "/"
-    key = env["SWITCHBOARD_LOCAL_KEY"]
     print(f"\nSwitchboard is running at {base}\n  health:        {base}api/health\n"
-          f"  API reference: {base}api-reference\nfunction key: {key}\n"
-          f'try: curl -H "x-functions-key: {key}" {base}api/conversations\nCtrl-C stops it.\n', flush=True)
+          f"  API reference: {base}api-reference\n  sign in:       {base}.auth/login/aad\n"
+          "a token for curl: TOKEN=$(.venv/bin/python -m localhost.token --name you --role admin)\n"
+          f'try: curl -H "Authorization: Bearer $TOKEN" {base}api/me\nCtrl-C stops it.\n', flush=True)
 
 
 def _stop_host(host: subprocess.Popen[bytes]) -> None:
