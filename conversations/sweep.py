@@ -43,9 +43,9 @@ class Sweep:
     def _settle(self, deadline: Deadline, now: datetime) -> tuple[str, Conversation | None]:
         """Drop a deadline whose conversation is gone or closed, move one that saw activity
         since, or close the conversation it is for."""
-        thread = thread_of(deadline.conversation_id)
+        thread = thread_of(deadline.key)
         head = self._threads.read_head(thread)
-        if head is None or head.conversation.id != deadline.conversation_id or head.conversation.state == CLOSED:
+        if head is None or head.conversation.id != deadline.key or head.conversation.state == CLOSED:
             self._deadlines.remove(deadline)
             return "dropped", None
         conversation = head.conversation

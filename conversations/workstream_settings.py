@@ -10,10 +10,11 @@ from typing import Any, Mapping
 from conversations.hours import parse_hours
 from conversations.routing import parse_rules
 from core.errors import ValidationFailed
-from core.settings import AUTOMATED, Survey, WorkstreamSettings
+from core.settings import ASSIGNMENTS, AUTOMATED, PICK, PUSH, Distribution, Survey, WorkstreamSettings
 
 FIELDS = ("language", "operating_hours", "allow_automated_messages", "automated_messages", "attachments",
-          "survey", "queues", "default_queue", "routing_rules")
+          "survey", "queues", "default_queue", "routing_rules", "distribution")
+MIN_OFFER_SECONDS, MAX_OFFER_SECONDS = 10, 3600
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 MAX_TEXT = 1600
 # Bounds that keep a whole workstream inside one table entity (1 MiB), whatever it holds.
@@ -50,11 +51,36 @@ def parse_settings(body: Mapping[str, Any], current: WorkstreamSettings = Workst
         s = replace(s, default_queue=body["default_queue"])
     if s.default_queue is not None and s.default_queue not in s.queues:
         raise ValidationFailed("default_queue", "must be one of the workstream's queues")
+    if "distribution" in body:
+        s = replace(s, distribution=_distribution(body["distribution"], s.distribution))
     if "routing_rules" in body:
         s = replace(s, routing_rules=parse_rules(body["routing_rules"], s.queues))
     elif "queues" in body:
         parse_rules([r.to_dict() for r in s.routing_rules], s.queues)  # rules must still point at queues
     return s
+
+
+def _distribution(value: Any, current: Distribution) -> Distribution:
+    """Distribution settings; those the body leaves out keep their current values."""
+    value = _object(value, "distribution", ("mode", "assignment", "keep_same_agent", "offer_timeout_seconds"))
+    d = current
+    if "mode" in value:
+        if value["mode"] not in (PUSH, PICK):
+            raise ValidationFailed("distribution.mode", "must be push or pick")
+        d = replace(d, mode=value["mode"])
+    if "assignment" in value:
+        if value["assignment"] not in ASSIGNMENTS:
+            raise ValidationFailed("distribution.assignment", f"must be one of {', '.join(ASSIGNMENTS)}")
+        d = replace(d, assignment=value["assignment"])
+    if "keep_same_agent" in value:
+        d = replace(d, keep_same_agent=_flag(value["keep_same_agent"], "distribution.keep_same_agent"))
+    if "offer_timeout_seconds" in value:
+        seconds = value["offer_timeout_seconds"]
+        if isinstance(seconds, bool) or not isinstance(seconds, int) or not MIN_OFFER_SECONDS <= seconds <= MAX_OFFER_SECONDS:
+            raise ValidationFailed("distribution.offer_timeout_seconds",
+                                   f"must be a whole number from {MIN_OFFER_SECONDS} to {MAX_OFFER_SECONDS}")
+        d = replace(d, offer_timeout_seconds=seconds)
+    return d
 
 
 def _queues(value: Any) -> tuple[str, ...]:

@@ -7,9 +7,9 @@ a lost optimistic-concurrency race as core.retry.ConcurrencyConflict.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, ContextManager, Generic, Iterable, Mapping, Protocol, TypeVar, runtime_checkable
+from typing import Any, Callable, ContextManager, Generic, Iterable, Mapping, Protocol, TypeVar, runtime_checkable
 
 from core.messages import FetchedMedia, OutboundMessage, SendResult, Validation
 from core.records import Account, Agent, Contact, Conversation, Event, Media, Message, Workstream
@@ -41,9 +41,12 @@ class Head:
 
 @dataclass(frozen=True)
 class Deadline:
+    """A row of a time-bucketed work list: what (``key``) falls due when, with what it needs."""
+
     due_at: datetime
-    conversation_id: str
+    key: str  # a conversation id (auto-close), or "<kind>|<id>" (timers)
     bucket: str
+    data: Mapping[str, Any] = field(default_factory=dict)
 
 
 class Threads(Protocol):
@@ -73,9 +76,9 @@ class Threads(Protocol):
 
 
 class Deadlines(Protocol):
-    """When each live conversation may next be due for auto-close, read by what is due."""
+    """A time-bucketed work list (auto-close deadlines, distribution timers), read by what is due."""
 
-    def schedule(self, conversation_id: str, due_at: datetime) -> None: ...
+    def schedule(self, key: str, due_at: datetime, data: Mapping[str, Any] | None = None) -> None: ...
 
     def due(self, now: datetime, limit: int) -> list[Deadline]: ...
 

@@ -12,6 +12,26 @@ from core.routing import Rule
 
 GREETING, OUT_OF_HOURS, CLOSING, SURVEY = "greeting", "out_of_hours", "closing", "survey"
 AUTOMATED = (GREETING, OUT_OF_HOURS, CLOSING)
+PUSH, PICK = "push", "pick"
+HIGHEST_CAPACITY, ROUND_ROBIN, LEAST_ACTIVE = "highest_capacity", "round_robin", "least_active"
+ASSIGNMENTS = (HIGHEST_CAPACITY, ROUND_ROBIN, LEAST_ACTIVE)
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """How a workstream's conversations reach agents: offered to one agent at a time
+    (``push``, chosen by ``assignment``; ``offer_timeout_seconds`` to accept) or taken by
+    agents from their queues (``pick``). ``keep_same_agent`` offers a returning customer's
+    new conversation first to whoever held their previous one."""
+
+    mode: str = PUSH
+    assignment: str = HIGHEST_CAPACITY
+    keep_same_agent: bool = False
+    offer_timeout_seconds: int = 60
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mode": self.mode, "assignment": self.assignment, "keep_same_agent": self.keep_same_agent,
+                "offer_timeout_seconds": self.offer_timeout_seconds}
 
 
 @dataclass(frozen=True)
@@ -36,6 +56,7 @@ class WorkstreamSettings:
     queues: tuple[str, ...] = ()
     default_queue: str | None = None
     routing_rules: tuple[Rule, ...] = ()
+    distribution: Distribution = Distribution()
 
     def automated(self, name: str) -> str | None:
         """The text of an automated message, when automated messages are allowed."""
@@ -53,6 +74,7 @@ class WorkstreamSettings:
             "queues": list(self.queues),
             "default_queue": self.default_queue,
             "routing_rules": [r.to_dict() for r in self.routing_rules],
+            "distribution": self.distribution.to_dict(),
         }
 
     @classmethod
@@ -74,4 +96,5 @@ class WorkstreamSettings:
             queues=tuple(value.get("queues", ())),
             default_queue=value.get("default_queue"),
             routing_rules=tuple(Rule.from_dict(r) for r in value.get("routing_rules", ())),
+            distribution=Distribution(**value.get("distribution", {})),
         )

@@ -1,16 +1,20 @@
-"""The ``deadlines`` table: when each live conversation may next be due for auto-close.
+"""Time-bucketed work lists: the ``deadlines`` table (when each live conversation may next
+be due for auto-close) and the ``timers`` table (offers that lapse, presences that expire,
+index updates to finish), one mechanism for both.
 
-PartitionKey is the minute the deadline falls in (UTC, ``YYYYMMDDHHMM``), so the sweep
-asks only for partitions up to now: its cost follows the deadlines that are due, not the
-conversations that are open. A deadline is a hint; the sweep re-checks the thread head.
+PartitionKey is the minute a row falls due (UTC, ``YYYYMMDDHHMM``), so a sweep asks only
+for partitions up to now: its cost follows what is due, not what exists. A row is a hint;
+whoever takes it re-checks the record it names.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
+from typing import Any
 
 from azure.core.exceptions import ResourceNotFoundError
-from azure.data.tables import UpdateMode
+from azure.data.tables import TableClient, UpdateMode
 
 from core.ports import Deadline
 from storage.client import TableStorage, translated
@@ -21,28 +25,31 @@ def _bucket(when: datetime) -> str:
 
 
 class DeadlineStore:
-    def __init__(self, storage: TableStorage) -> None:
+    def __init__(self, storage: TableStorage, table: str = "deadlines") -> None:
         self._storage = storage
+        self._table_name = table
 
     @property
-    def _table(self):
-        return self._storage.table("deadlines")
+    def _table(self) -> TableClient:
+        return self._storage.table(self._table_name)
 
-    def schedule(self, conversation_id: str, due_at: datetime) -> None:
+    def schedule(self, key: str, due_at: datetime, data: dict[str, Any] | None = None) -> None:
+        entity = {"PartitionKey": _bucket(due_at), "RowKey": key, "DueAt": due_at}
+        if data:
+            entity["Data"] = json.dumps(data, separators=(",", ":"))
         with translated():
-            self._table.upsert_entity(
-                {"PartitionKey": _bucket(due_at), "RowKey": conversation_id, "DueAt": due_at},
-                mode=UpdateMode.REPLACE,
-            )
+            self._table.upsert_entity(entity, mode=UpdateMode.REPLACE)
 
     def due(self, now: datetime, limit: int) -> list[Deadline]:
-        """Deadlines in every minute up to and including now, oldest first."""
+        """Rows in every minute up to and including now (the current minute's whole bucket:
+        callers compare ``due_at`` with now), oldest minute first."""
         with translated():
             rows = self._table.query_entities("PartitionKey le @now", parameters={"now": _bucket(now)},
                                               results_per_page=min(limit, 1000))
             found = []
             for row in rows:
-                found.append(Deadline(row["DueAt"], row["RowKey"], row["PartitionKey"]))
+                data = json.loads(row["Data"]) if row.get("Data") else {}
+                found.append(Deadline(row["DueAt"], row["RowKey"], row["PartitionKey"], data))
                 if len(found) >= limit:
                     break
         return found
@@ -50,12 +57,12 @@ class DeadlineStore:
     def remove(self, deadline: Deadline) -> None:
         with translated():
             try:
-                self._table.delete_entity(deadline.bucket, deadline.conversation_id)
+                self._table.delete_entity(deadline.bucket, deadline.key)
             except ResourceNotFoundError:
                 pass
 
     def move(self, deadline: Deadline, due_at: datetime) -> None:
-        """Push a deadline later (the conversation saw activity since it was written)."""
-        self.schedule(deadline.conversation_id, due_at)
+        """Push a row later (what it names saw activity since it was written)."""
+        self.schedule(deadline.key, due_at, deadline.data)
         if _bucket(due_at) != deadline.bucket:
             self.remove(deadline)

@@ -17,6 +17,8 @@ FULL = {
     "default_queue": "general",
     "routing_rules": [{"name": "Billing", "conditions": [{"field": "body", "operator": "contains", "value": "bill"}],
                        "queue": "billing"}],
+    "distribution": {"mode": "push", "assignment": "round_robin", "keep_same_agent": True,
+                     "offer_timeout_seconds": 45},
 }
 
 
@@ -61,3 +63,30 @@ def test_wrong_settings_name_the_field(patch, field):
     with pytest.raises(ValidationFailed) as error:
         parse_settings(patch, parse_settings(FULL))
     assert error.value.field == field
+
+
+def test_distribution_defaults_to_push_by_highest_capacity():
+    d = WorkstreamSettings().distribution
+    assert (d.mode, d.assignment, d.keep_same_agent, d.offer_timeout_seconds) == ("push", "highest_capacity", False, 60)
+
+
+def test_distribution_fields_left_out_keep_their_values():
+    current = parse_settings(FULL)
+    changed = parse_settings({"distribution": {"mode": "pick"}}, current).distribution
+    assert (changed.mode, changed.assignment, changed.keep_same_agent) == ("pick", "round_robin", True)
+
+
+@pytest.mark.parametrize("value, field", [
+    ({"mode": "broadcast"}, "distribution.mode"),
+    ({"assignment": "random"}, "distribution.assignment"),
+    ({"keep_same_agent": "yes"}, "distribution.keep_same_agent"),
+    ({"offer_timeout_seconds": 5}, "distribution.offer_timeout_seconds"),
+    ({"offer_timeout_seconds": True}, "distribution.offer_timeout_seconds"),
+    ({"offer_timeout_seconds": 3601}, "distribution.offer_timeout_seconds"),
+    ({"timeout": 30}, "distribution"),
+    ("push", "distribution"),
+])
+def test_distribution_is_checked(value, field):
+    with pytest.raises(ValidationFailed) as caught:
+        parse_settings({"distribution": value})
+    assert caught.value.field.startswith(field)
