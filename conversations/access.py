@@ -1,7 +1,8 @@
 """Who may see and do what with a conversation: ``admin`` every conversation;
-``supervisor`` those of the workstreams it supervises (monitor, close); ``agent`` those in
-its queues and those it holds (accept, answer, park, close). A conversation outside a
-caller's scope is answered as not found, so ids do not leak."""
+``supervisor`` those of the workstreams it supervises (monitor, assign, transfer, close);
+``agent`` those in its queues and those it holds (accept, decline, answer, park, transfer,
+close). A conversation outside a caller's scope is answered as not found, so ids do not
+leak."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from dataclasses import dataclass
 
 from core.errors import Conflict, Forbidden, NotFound
 from core.identity import ADMIN, AGENT, ROLE_NAMES, SUPERVISOR, Principal
-from core.records import Agent, Conversation, QueueRef, Workstream
+from core.agents import Agent, QueueRef
+from core.records import Conversation, Workstream
 
 
 @dataclass(frozen=True)
@@ -20,12 +22,13 @@ class Scope:
     principal: Principal
     queues: tuple[QueueRef, ...] = ()
     supervises: frozenset[str] = frozenset()
+    agent: Agent | None = None  # the principal's directory entry
 
     @classmethod
     def of(cls, principal: Principal, agent: Agent | None) -> Scope:
         if agent is None:
             return cls(principal)
-        return cls(principal, agent.queues, frozenset(agent.supervises))
+        return cls(principal, agent.queues, frozenset(agent.supervises), agent)
 
     @property
     def is_admin(self) -> bool:
@@ -75,3 +78,18 @@ class Scope:
         if self.supervises_conversation(c):
             return
         self.check_answer(c)
+
+    def check_assign(self, c: Conversation) -> None:
+        """Assigning: a supervisor of its workstream, or an admin."""
+        self.visible(c)
+        if not (self.is_admin or self.supervises_conversation(c)):
+            raise Forbidden(f"assigning needs the {ROLE_NAMES[ADMIN]} role, or {ROLE_NAMES[SUPERVISOR]} of the "
+                            "conversation's workstream")
+
+    def check_transfer(self, c: Conversation) -> None:
+        """Transferring and unassigning: whoever holds it, a supervisor of its workstream, or an admin."""
+        self.visible(c)
+        if self.is_admin or self.supervises_conversation(c) or (self.principal.has(AGENT) and self.holds(c)):
+            return
+        raise Forbidden("only whoever holds the conversation, a supervisor of its workstream or an admin may "
+                        "transfer it")

@@ -1,5 +1,5 @@
-"""What agents do with conversations: list and read them, accept, park and close them,
-and open customers' attachments."""
+"""What agents do with conversations: read them, park and close them, and open
+customers' attachments (who holds them: conversations/assignment.py)."""
 
 from __future__ import annotations
 
@@ -9,41 +9,28 @@ from typing import Callable, Mapping
 from conversations.access import Scope
 from conversations.lookup import Lookup
 from conversations.outbox import Outbox
+from conversations.writer import Writer
 from core.clock import Clock
 from core.errors import NotFound
 from core.ids import thread_of
 from core.messages import FetchedMedia
-from core.ports import Accounts, MediaFetcher, Threads
-from core.records import ACCEPTED, ACTIVE, CLOSED, CLOSED_BY_AGENT, INBOUND, PARKED, WAITING, Conversation, Event
+from core.ports import Accounts, MediaFetcher
+from core.records import CLOSED, CLOSED_BY_AGENT, INBOUND, PARKED, WAITING, Conversation, Event
 from core.retry import until_committed
-
-# How many conversations a list reads before it filters them by the caller's scope (the
-# conversation rows are scanned; an index per queue and agent replaces this).
-MAX_SCAN = 5000
 
 
 class AgentActions:
-    def __init__(self, threads: Threads, accounts: Accounts, lookup: Lookup, outbox: Outbox,
+    def __init__(self, writer: Writer, accounts: Accounts, lookup: Lookup, outbox: Outbox,
                  media_fetchers: Mapping[str, MediaFetcher], clock: Clock) -> None:
-        self._threads = threads
+        self._writer = writer
         self._accounts = accounts
         self._lookup = lookup
         self._outbox = outbox
         self._media_fetchers = media_fetchers
         self._clock = clock
 
-    def list(self, filters: Mapping[str, str], limit: int, scope: Scope) -> list[Conversation]:
-        """The conversations ``scope`` may see, newest activity first."""
-        found = self._threads.list_conversations(filters, MAX_SCAN if not scope.is_admin else limit)
-        return [c for c in found if scope.sees(c)][:limit]
-
     def get(self, conversation_id: str, scope: Scope) -> Conversation:
         return scope.visible(self._lookup.conversation(conversation_id))
-
-    def accept(self, conversation_id: str, scope: Scope) -> Conversation:
-        """The caller takes the conversation (an admin may take it from another agent)."""
-        return self._change(conversation_id, scope, scope.check_answer, ACCEPTED,
-                            lambda c: replace(c, state=ACTIVE, agent=scope.principal.actor))
 
     def wait(self, conversation_id: str, scope: Scope) -> Conversation:
         return self._change(conversation_id, scope, scope.check_answer, PARKED, lambda c: replace(c, state=WAITING))
@@ -52,7 +39,8 @@ class AgentActions:
         """Close it, then send the workstream's closing message and survey (when set)."""
         now = self._clock()
         closed = self._change(conversation_id, scope, scope.check_close, CLOSED,
-                              lambda c: replace(c, state=CLOSED, closed_at=now, closed_reason=CLOSED_BY_AGENT))
+                              lambda c: replace(c, state=CLOSED, closed_at=now, closed_reason=CLOSED_BY_AGENT,
+                                                offer=None))
         self._outbox.after_close(closed, base_url)
         return closed
 
@@ -81,7 +69,6 @@ class AgentActions:
             updated = change(head.conversation)
             event = Event(conversation_id, head.seq + 1, self._clock(), action, scope.principal.actor,
                           CLOSED_BY_AGENT if action == CLOSED else None)
-            self._threads.commit(thread_of(conversation_id), head, updated, event.seq, events=[event])
-            return updated
+            return self._writer.commit(thread_of(conversation_id), head, updated, event.seq, events=[event]).conversation
 
         return until_committed(attempt, "change")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
+from typing import Any, Callable
 
 from conversations.access import Scope
 from conversations.validation import objects, reject_unknown, require_object, text
@@ -16,20 +16,24 @@ from core.errors import Conflict, NotFound, ValidationFailed
 from core.identity import Principal
 from core.ids import is_object_id, is_record_id
 from core.ports import Agents, Workstreams
-from core.records import Agent, QueueRef
+from core.agents import Agent, QueueRef
+from core.records import CHANNELS
 
 log = logging.getLogger(__name__)
 
-_FIELDS = ("object_id", "name", "queues", "supervises")
+_FIELDS = ("object_id", "name", "queues", "supervises", "capacity")
 MAX_QUEUES = 100
+MAX_CAPACITY = 50  # conversations at once on one channel
 SEEN_EVERY = timedelta(hours=1)  # how stale last_seen_at may grow before a request writes it again
 
 
 class AgentDirectory:
-    def __init__(self, agents: Agents, workstreams: Workstreams, clock: Clock) -> None:
+    def __init__(self, agents: Agents, workstreams: Workstreams, clock: Clock,
+                 changed: Callable[[str], None] = lambda _agent_id: None) -> None:
         self._agents = agents
         self._workstreams = workstreams
         self._clock = clock
+        self._changed = changed  # told when an agent's queues or capacity changed: it may take more work
 
     def scope(self, principal: Principal) -> Scope:
         """What ``principal`` may reach; it is entered in the directory the first time."""
@@ -80,7 +84,8 @@ class AgentDirectory:
                                                 "3f2504e0-4f89-41d3-9a0c-0305e82c3301")
         now = self._clock()
         agent = Agent(object_id.lower(), text(body, "name", required=False) or "", frozenset(),
-                      self._queues(body.get("queues", [])), self._supervises(body.get("supervises", [])), now, now)
+                      self._queues(body.get("queues", [])), self._supervises(body.get("supervises", [])), now, now,
+                      capacity=_capacity(body.get("capacity", {})))
         try:
             self._agents.create(agent)
         except Conflict as exc:
@@ -97,9 +102,12 @@ class AgentDirectory:
             current, name=(text(body, "name", required=False) or "") if "name" in body else current.name,
             queues=self._queues(body["queues"]) if "queues" in body else current.queues,
             supervises=self._supervises(body["supervises"]) if "supervises" in body else current.supervises,
+            capacity=_capacity(body["capacity"]) if "capacity" in body else current.capacity,
             updated_at=self._clock(),
         )
         self._agents.replace(updated, etag)
+        if (updated.queues, updated.capacity) != (current.queues, current.capacity):
+            self._changed(agent_id)
         return updated
 
     def delete(self, agent_id: str) -> None:
@@ -133,3 +141,15 @@ class AgentDirectory:
         if workstream is None:
             raise ValidationFailed(field, f"no workstream {value}")
         return workstream
+
+
+def _capacity(value: Any) -> dict[str, int]:
+    """Conversations at once per channel, e.g. {"sms": 3, "whatsapp": 2}; a channel left
+    out takes the default."""
+    if not isinstance(value, dict):
+        raise ValidationFailed("capacity", "must be an object of conversations at once per channel, e.g. {\"sms\": 3}")
+    reject_unknown(value, CHANNELS, "capacity.")
+    for channel, count in value.items():
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_CAPACITY:
+            raise ValidationFailed(f"capacity.{channel}", f"must be a whole number from 0 to {MAX_CAPACITY}")
+    return dict(value)

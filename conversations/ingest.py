@@ -12,6 +12,7 @@ from conversations import consent as consents
 from conversations.lookup import Lookup
 from conversations.opening import Opener
 from conversations.outbox import Outbox
+from conversations.writer import Writer
 from core import status as statuses
 from core.clock import Clock
 from core.ids import new_conversation_id, thread_key
@@ -52,9 +53,10 @@ class _Incoming:
 
 
 class Ingest:
-    def __init__(self, threads: Threads, deadlines: Deadlines, lookup: Lookup, opener: Opener, outbox: Outbox,
-                 clock: Clock) -> None:
+    def __init__(self, threads: Threads, writer: Writer, deadlines: Deadlines, lookup: Lookup, opener: Opener,
+                 outbox: Outbox, clock: Clock) -> None:
         self._threads = threads
+        self._writer = writer
         self._deadlines = deadlines
         self._lookup = lookup
         self._opener = opener
@@ -66,7 +68,8 @@ class Ingest:
         then send the workstream's greeting or out-of-hours message when they are due.
 
         One point read of the thread head and one batch; a retry of the provider's
-        delivery collides on its marker and stores nothing."""
+        delivery collides on its marker and stores nothing. A new conversation is also
+        placed in the inbox and offered to an agent (conversations/writer.py)."""
         incoming = self._incoming(account, inbound)
         thread = thread_key(account.id, inbound.business, inbound.customer)
         new_id = new_conversation_id(thread)
@@ -86,8 +89,8 @@ class Ingest:
                 provider_message_id=inbound.provider_message_id, created_at=now, seq=(head.seq if head else 0) + 1,
                 keyword=incoming.keyword, media_dropped=incoming.media_dropped,
             )
-            self._threads.commit(thread, head, conversation, message.seq, [message],
-                                 [(inbound.provider_message_id, message)])
+            conversation = self._writer.commit(thread, head, conversation, message.seq, [message],
+                                               [(inbound.provider_message_id, message)]).conversation
             return conversation, message, opened, tell_closed
 
         try:
@@ -129,7 +132,8 @@ class Ingest:
         wrote_at = _written_at(inbound, now)
         if live is None:
             return self._opener.open(account, incoming.workstream, inbound.business, inbound.customer, inbound.body,
-                                     new_id, now, consent, wrote_at, customer_name=inbound.customer_name), True
+                                     new_id, now, consent, wrote_at, customer_name=inbound.customer_name,
+                                     previous=head.conversation if head else None), True
         state = (ACTIVE if live.agent else OPEN) if live.state == WAITING else live.state
         latest = max(wrote_at, live.last_customer_message_at) if live.last_customer_message_at else wrote_at
         return replace(live, state=state, last_activity_at=now, last_customer_message_at=latest, consent=consent,

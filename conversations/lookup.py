@@ -40,7 +40,10 @@ class Lookup:
 
     def workstream_of(self, conversation: Conversation) -> Workstream | None:
         """The workstream the conversation opened under, as it is configured now."""
-        return self._workstreams.get(conversation.workstream_id) if conversation.workstream_id else None
+        return self.workstream(conversation.workstream_id) if conversation.workstream_id else None
+
+    def workstream(self, workstream_id: str) -> Workstream | None:
+        return self._workstreams.get(workstream_id)
 
     def workstream_for(self, account: Account, business: str) -> Workstream | None:
         """The workstream that serves one of the account's business addresses."""

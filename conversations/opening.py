@@ -19,9 +19,10 @@ class Opener:
 
     def open(self, account: Account, workstream: Workstream | None, business: str, customer: str, body: str,
              conversation_id: str, now: datetime, consent: Consent, customer_wrote_at: datetime | None,
-             customer_name: str | None = None) -> Conversation:
-        """A new conversation (not stored yet); ``body`` is the customer's first message,
-        empty when the business writes first."""
+             customer_name: str | None = None, previous: Conversation | None = None) -> Conversation:
+        """A new conversation (not stored yet), waiting in its queue from ``now``; ``body``
+        is the customer's first message, empty when the business writes first;
+        ``previous``, the thread's conversation before it (its agent: keep same agent)."""
         contact = self._contacts.by_phone(customer) if is_e164(customer) else None
         queue = None
         if workstream is not None:
@@ -37,5 +38,6 @@ class Opener:
             last_activity_at=now, last_customer_message_at=customer_wrote_at,
             auto_close_after_minutes=workstream.auto_close_after_minutes if workstream else self._default_auto_close,
             queue=queue, contact_id=contact.id if contact else None, contact_name=contact.name if contact else None,
-            consent=consent, customer_name=customer_name,
+            consent=consent, customer_name=customer_name, queued_at=now,
+            previous_agent=previous.agent if previous else None,
         )

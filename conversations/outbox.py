@@ -15,6 +15,7 @@ from conversations import policies, templates
 from conversations.access import Scope
 from conversations.lookup import Lookup
 from conversations.opening import Opener
+from conversations.writer import Writer
 from core import status as statuses
 from core.clock import Clock
 from core.errors import Conflict, ProviderError, ProviderRecipientOptedOut, SwitchboardError, ValidationFailed
@@ -33,6 +34,7 @@ MAX_BODY = 1600
 # What to send, decided against the conversation as read: (body, media, template).
 Compose = Callable[[Conversation, datetime], tuple[str, tuple[Media, ...], TemplateRef | None]]
 CallbackUrls = Callable[[Account, str], dict[str, str]]
+Take = Callable[[str, Scope], None]  # the caller accepts a conversation nobody holds before answering it
 
 
 @dataclass(frozen=True)
@@ -62,10 +64,12 @@ class _Stored:
 
 
 class Outbox:
-    def __init__(self, threads: Threads, deadlines: Deadlines, accounts: Accounts, workstreams: Workstreams,
-                 lookup: Lookup, opener: Opener, senders: Mapping[str, Sender], callback_urls: CallbackUrls,
-                 clock: Clock) -> None:
+    def __init__(self, threads: Threads, writer: Writer, deadlines: Deadlines, accounts: Accounts,
+                 workstreams: Workstreams, lookup: Lookup, opener: Opener, senders: Mapping[str, Sender],
+                 callback_urls: CallbackUrls, take: Take, clock: Clock) -> None:
         self._threads = threads
+        self._writer = writer
+        self._take = take
         self._deadlines = deadlines
         self._accounts = accounts
         self._workstreams = workstreams
@@ -79,11 +83,14 @@ class Outbox:
               media: tuple[Media, ...] = ()) -> Message:
         """Store an agent's free-form reply, send it through the provider, record the outcome;
         an agent who answers a conversation nobody holds takes it."""
-        return self._send(conversation_id, _Origin.agent(scope), base_url, self._reply_compose(body, media))
+        compose = self._reply_compose(body, media)
+        self._take(conversation_id, scope)
+        return self._send(conversation_id, _Origin.agent(scope), base_url, compose)
 
     def send_template(self, conversation_id: str, name: str, language: str | None, parameters: object,
                       scope: Scope, base_url: str) -> Message:
         """Send one of the workstream's approved templates; allowed outside the reply window."""
+        self._take(conversation_id, scope)
         return self._send(conversation_id, _Origin.agent(scope), base_url,
                           self._template_compose(name, language, parameters))
 
@@ -193,7 +200,7 @@ class Outbox:
             if not scheduled:  # before the conversation exists, so no conversation lacks a deadline
                 self._deadlines.schedule(new_id, now + timedelta(minutes=conversation.auto_close_after_minutes))
                 scheduled.append(True)
-            self._threads.commit(thread, head, conversation, head.seq if head else 0)
+            self._writer.commit(thread, head, conversation, head.seq if head else 0)
             log.info("opened conversation %s for a proactive message", new_id)
             return new_id
 
@@ -233,9 +240,8 @@ class Outbox:
         updated = replace(
             conversation, last_activity_at=conversation.last_activity_at if refusal else now,
             state=ACTIVE if conversation.state == OPEN and origin.scope else conversation.state,
-            agent=conversation.agent or (origin.author if origin.scope else None),
         )
-        self._threads.commit(thread_of(conversation_id), head, updated, message.seq, [message])
+        updated = self._writer.commit(thread_of(conversation_id), head, updated, message.seq, [message]).conversation
         return _Stored(account, updated, message, template, refusal)
 
     def _deliver(self, stored: _Stored, base_url: str | None) -> Message:
@@ -271,7 +277,7 @@ class Outbox:
             consent = consents.opted_out(head.conversation.consent, source, self._clock())
             if consent == head.conversation.consent:
                 return
-            self._threads.commit(thread, head, replace(head.conversation, consent=consent), head.seq)
+            self._writer.commit(thread, head, replace(head.conversation, consent=consent), head.seq)
             log.info("customer of conversation %s opted out (%s)", head.conversation.id, source)
 
         until_committed(attempt, "record the opt-out")

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from conversations.lookup import Lookup
 from conversations.outbox import Outbox
+from conversations.writer import Writer
 from core.clock import Clock
 from core.ids import thread_of
 from core.ports import Deadline, Deadlines, Threads
@@ -19,8 +20,10 @@ log = logging.getLogger(__name__)
 
 
 class Sweep:
-    def __init__(self, threads: Threads, deadlines: Deadlines, lookup: Lookup, outbox: Outbox, clock: Clock) -> None:
+    def __init__(self, threads: Threads, writer: Writer, deadlines: Deadlines, lookup: Lookup, outbox: Outbox,
+                 clock: Clock) -> None:
         self._threads = threads
+        self._writer = writer
         self._deadlines = deadlines
         self._lookup = lookup
         self._outbox = outbox
@@ -55,8 +58,8 @@ class Sweep:
         if due_at > now:
             self._deadlines.move(deadline, due_at)
             return "rescheduled", None
-        closed = replace(conversation, state=CLOSED, closed_at=now, closed_reason=CLOSED_FOR_INACTIVITY)
+        closed = replace(conversation, state=CLOSED, closed_at=now, closed_reason=CLOSED_FOR_INACTIVITY, offer=None)
         event = Event(closed.id, head.seq + 1, now, CLOSED, None, CLOSED_FOR_INACTIVITY)
-        self._threads.commit(thread, head, closed, event.seq, events=[event])
+        closed = self._writer.commit(thread, head, closed, event.seq, events=[event]).conversation
         self._deadlines.remove(deadline)
         return "closed", closed

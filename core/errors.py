@@ -56,6 +56,12 @@ class Conflict(SwitchboardError):
     code = "conflict"
 
 
+class AtCapacity(Conflict):
+    """The agent has no free capacity for the conversation's channel."""
+
+    code = "agent_at_capacity"
+
+
 class RecipientOptedOut(Conflict):
     """The customer opted out on this business number: nothing may be sent to them."""
 

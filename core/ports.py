@@ -12,7 +12,9 @@ from datetime import datetime
 from typing import Any, Callable, ContextManager, Generic, Iterable, Mapping, Protocol, TypeVar, runtime_checkable
 
 from core.messages import FetchedMedia, OutboundMessage, SendResult, Validation
-from core.records import Account, Agent, Contact, Conversation, Event, Media, Message, Workstream
+from core.agents import Agent, AgentState
+from core.inbox import Page, Placement, View
+from core.records import Account, Contact, Conversation, Event, Media, Message, Workstream
 
 R = TypeVar("R")
 
@@ -57,14 +59,16 @@ class Threads(Protocol):
 
     def commit(self, thread: str, head: Head | None, conversation: Conversation, seq: int,
                messages: Iterable[Message] = (), markers: Iterable[tuple[str, Message]] = (),
-               events: Iterable[Event] = ()) -> None:
-        """Head, conversation, new messages, markers and history events at once;
-        ConcurrencyConflict when the head changed since ``head`` was read, DuplicateMarker
-        when a marker exists."""
+               events: Iterable[Event] = ()) -> str:
+        """Head, conversation, new messages, markers and history events at once, answering
+        the head's new ETag; ConcurrencyConflict when the head changed since ``head`` was
+        read, DuplicateMarker when a marker exists."""
 
-    def get_conversation(self, conversation_id: str) -> Conversation | None: ...
+    def get_conversation(self, conversation_id: str) -> Conversation | None:
+        """The conversation with its messages and history (one partition range read)."""
 
-    def list_conversations(self, filters: Mapping[str, str], limit: int) -> list[Conversation]: ...
+    def current(self, conversation_id: str) -> Conversation | None:
+        """The conversation as last committed, without messages (one point read)."""
 
     def record_sent(self, thread: str, message: Message, provider_message_id: str, status: str) -> None: ...
 
@@ -78,13 +82,38 @@ class Threads(Protocol):
 class Deadlines(Protocol):
     """A time-bucketed work list (auto-close deadlines, distribution timers), read by what is due."""
 
-    def schedule(self, key: str, due_at: datetime, data: Mapping[str, Any] | None = None) -> None: ...
+    def schedule(self, key: str, due_at: datetime, data: Mapping[str, Any] | None = None) -> Deadline:
+        """Add (or replace, in the same minute) a row; the row as written."""
 
     def due(self, now: datetime, limit: int) -> list[Deadline]: ...
 
     def remove(self, deadline: Deadline) -> None: ...
 
-    def move(self, deadline: Deadline, due_at: datetime) -> None: ...
+    def move(self, deadline: Deadline, due_at: datetime, data: Mapping[str, Any] | None = None) -> Deadline: ...
+
+
+class Inbox(Protocol):
+    """The inbox index: a row per list a conversation is in (core/inbox.py)."""
+
+    def place(self, conversation: Conversation, stale: Iterable[Placement] = ()) -> None:
+        """Write the conversation's rows, and delete those of ``stale`` places it left."""
+
+    def remove(self, places: Iterable[Placement]) -> None: ...
+
+    def page(self, view: View, limit: int, token: str | None = None) -> Page:
+        """One page of a view; ValueError for a token that is not one of ``page``'s."""
+
+
+class AgentStates(Protocol):
+    """Each agent's presence and the conversations using its capacity, with ETags."""
+
+    def read(self, agent_id: str) -> tuple[AgentState, str | None]:
+        """The state and its ETag (None: nothing stored yet)."""
+
+    def read_all(self) -> dict[str, tuple[AgentState, str]]: ...
+
+    def write(self, state: AgentState, etag: str | None) -> None:
+        """ConcurrencyConflict when it changed (or appeared) since it was read."""
 
 
 class Records(Protocol, Generic[R]):
@@ -120,6 +149,9 @@ class Contacts(Records[Contact], Protocol):
 
 class Agents(Records[Agent], Protocol):
     """The agents directory, keyed by Entra object id; ``get`` may answer from a short cache."""
+
+    def working(self) -> list[Agent]:
+        """Every agent, from the same short cache (distribution reads it on every offer)."""
 
 
 class Claims(Protocol):

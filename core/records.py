@@ -14,6 +14,9 @@ STATES = (OPEN, ACTIVE, WAITING, CLOSED)
 
 INBOUND, OUTBOUND = "inbound", "outbound"
 
+SMS, WHATSAPP = "sms", "whatsapp"
+CHANNELS = (SMS, WHATSAPP)
+
 CLOSED_BY_AGENT, CLOSED_FOR_INACTIVITY = "agent", "inactivity"
 
 OPTED_IN, OPTED_OUT = "opted_in", "opted_out"
@@ -171,12 +174,46 @@ class Conversation:
     out_of_hours_period: str | None = None  # the closed period the customer was last told about
     consent: Consent = field(default=Consent())
     customer_name: str | None = None  # the customer's own display name (WhatsApp profile name), latest seen
+    offer: Offer | None = None  # the agent it is offered to (push distribution), until accepted or declined
+    declined: tuple[Decline, ...] = ()  # who declined it or let an offer lapse, latest last
+    queued_at: datetime | None = None  # when it began to wait for an agent (its place in the queue)
+    previous_agent: Actor | None = None  # who held the customer's previous conversation on this thread
+    version: int = 0  # counts the conversation's commits: a change feed compares it
     messages: tuple[Message, ...] = field(default=())
     events: tuple[Event, ...] = field(default=())
+
+    @property
+    def waiting_for_agent(self) -> bool:
+        """Live, held by nobody: in its queue, or offered to someone."""
+        return self.state != CLOSED and self.agent is None
+
+    @property
+    def queued(self) -> bool:
+        """Waiting in its queue for distribution: live, held by nobody, offered to nobody."""
+        return self.waiting_for_agent and self.offer is None
+
+    def declined_by(self, agent_id: str, since: datetime) -> bool:
+        return any(d.agent_id == agent_id and d.at >= since for d in self.declined)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A conversation offered to one agent (push distribution) until ``expires_at``."""
+
+    agent: Actor
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Decline:
+    agent_id: str
+    at: datetime
 
 
 # What an event in a conversation's history records (closing is CLOSED, as the state).
 ACCEPTED, PARKED = "accepted", "parked"
+OFFERED, DECLINED, OFFER_EXPIRED = "offered", "declined", "offer_expired"
+ASSIGNED, TRANSFERRED, UNASSIGNED = "assigned", "transferred", "unassigned"
 
 
 @dataclass(frozen=True)
@@ -190,31 +227,4 @@ class Event:
     action: str
     actor: Actor | None
     detail: str | None = None
-
-
-@dataclass(frozen=True)
-class QueueRef:
-    """A queue of a workstream; ``queue`` None stands for the workstream's conversations that
-    no queue took (a workstream without queues, or none of its rules matched)."""
-
-    workstream_id: str
-    queue: str | None = None
-
-    def holds(self, conversation: Conversation) -> bool:
-        return conversation.workstream_id == self.workstream_id and (conversation.queue or None) == self.queue
-
-
-@dataclass(frozen=True)
-class Agent:
-    """A person (or application) in the agents directory, keyed by Entra object id: those
-    who signed in at least once, and those an admin added. Roles are what their token said
-    when last seen; every request is decided by the token it carries."""
-
-    id: str
-    name: str
-    roles: frozenset[str]
-    queues: tuple[QueueRef, ...]
-    supervises: tuple[str, ...]  # workstream ids
-    created_at: datetime
-    updated_at: datetime
-    last_seen_at: datetime | None = None
+    subject: Actor | None = None  # whom it was offered, assigned or transferred to

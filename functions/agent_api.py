@@ -1,5 +1,6 @@
-"""Agent API (signed in as an agent, supervisor or admin): list, read, accept, answer,
-park and close conversations, each within the caller's scope (conversations/access.py)."""
+"""Agent API (signed in as an agent, supervisor or admin): list, read, accept, decline,
+answer, park, transfer, assign, unassign and close conversations, each within the
+caller's scope (conversations/access.py)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from typing import Any
 import azure.functions as func
 
 from conversations.access import Scope
+from conversations.inboxes import Query
 from conversations.policies import parse_media
 from conversations.validation import reject_unknown, require_object, text
 from conversations.workstream_settings import MAX_QUEUE_NAME
 from core.errors import Forbidden, ValidationFailed
 from core.identity import ADMIN, AGENT, SUPERVISOR
 from core.ids import is_record_id
+from core.inbox import VIEWS
 from core.media import UNKNOWN_MEDIA_TYPE, media_type
 from core.records import STATES
 from functions.http import handled, json_body, json_response, public_base_url, services
@@ -24,6 +27,7 @@ from functions.views import contact_view, conversation_view, message_view
 bp = func.Blueprint()
 
 MAX_LIMIT = 1000
+MAX_TOKEN = 4096
 
 
 def _api_base(req: func.HttpRequest) -> str:
@@ -55,19 +59,29 @@ def _as_yourself(body: dict[str, Any], scope: Scope) -> None:
 @bp.route(route="api/conversations", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def list_conversations(req: func.HttpRequest) -> func.HttpResponse:
-    state = req.params.get("state") or None
+    """One page of one of the caller's lists (conversations/inboxes.py), with ``next``."""
+    params = req.params
+    view, state = params.get("view") or None, params.get("state") or None
+    if view is not None and view not in VIEWS:
+        raise ValidationFailed("view", f"must be one of {', '.join(VIEWS)}")
     if state is not None and state not in STATES:
         raise ValidationFailed("state", f"must be one of {', '.join(STATES)}")
-    raw_limit = req.params.get("limit") or "100"
+    raw_limit = params.get("limit") or "100"
     if not re.fullmatch(r"[0-9]{1,4}", raw_limit) or not 1 <= int(raw_limit) <= MAX_LIMIT:
         raise ValidationFailed("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
-    filters = {name: req.params.get(name) or "" for name in ("workstream_id", "queue")}
-    if filters["workstream_id"] and not is_record_id(filters["workstream_id"]):
+    workstream_id, queue = params.get("workstream_id") or None, params.get("queue")
+    if workstream_id and not is_record_id(workstream_id):
         raise ValidationFailed("workstream_id", "must be a workstream id (32 hexadecimal characters)")
-    if len(filters["queue"]) > MAX_QUEUE_NAME:
+    if queue is not None and len(queue) > MAX_QUEUE_NAME:
         raise ValidationFailed("queue", f"must be a queue name of at most {MAX_QUEUE_NAME} characters")
-    found = services().actions.list({**filters, "state": state or ""}, int(raw_limit), _scope(req))
-    return json_response({"conversations": [conversation_view(c) for c in found]})
+    if queue is not None and not workstream_id:
+        raise ValidationFailed("workstream_id", "is needed with queue")
+    next_token = params.get("next") or None
+    if next_token is not None and len(next_token) > MAX_TOKEN:
+        raise ValidationFailed("next", "must be the next token of an earlier page of this list")
+    query = Query(view, workstream_id, queue or None, queue is not None, state)
+    page = services().inboxes.page(_scope(req), query, int(raw_limit), next_token)
+    return json_response({"conversations": [conversation_view(c) for c in page.conversations], "next": page.next})
 
 
 @bp.route(route="api/conversations/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -88,7 +102,50 @@ def get_conversation(req: func.HttpRequest) -> func.HttpResponse:
 def accept_conversation(req: func.HttpRequest) -> func.HttpResponse:
     scope = _scope(req)
     _as_yourself(_optional_body(req, ()), scope)
-    return json_response(conversation_view(services().actions.accept(req.route_params["id"], scope)))
+    return json_response(conversation_view(services().assignments.accept(req.route_params["id"], scope)))
+
+
+@bp.route(route="api/conversations/{id}/decline", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def decline_conversation(req: func.HttpRequest) -> func.HttpResponse:
+    scope = _scope(req)
+    _as_yourself(_optional_body(req, ()), scope)
+    return json_response(conversation_view(services().assignments.decline(req.route_params["id"], scope)))
+
+
+@bp.route(route="api/conversations/{id}/transfer", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def transfer_conversation(req: func.HttpRequest) -> func.HttpResponse:
+    """To an agent (``agent_id``) or to a queue of the conversation's workstream (``queue``)."""
+    scope = _scope(req)
+    body = require_object(json_body(req))
+    reject_unknown(body, ("agent_id", "queue"))
+    if ("agent_id" in body) == ("queue" in body):
+        raise ValidationFailed("agent_id", "name either agent_id (an agent) or queue (a queue, or null), not both")
+    assignments, conversation_id = services().assignments, req.route_params["id"]
+    if "agent_id" in body:
+        return json_response(conversation_view(assignments.transfer_to_agent(conversation_id, scope, body["agent_id"])))
+    return json_response(conversation_view(assignments.transfer_to_queue(conversation_id, scope, body["queue"])))
+
+
+@bp.route(route="api/conversations/{id}/assign", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def assign_conversation(req: func.HttpRequest) -> func.HttpResponse:
+    scope = _scope(req)
+    body = require_object(json_body(req))
+    reject_unknown(body, ("agent_id",))
+    if "agent_id" not in body:
+        raise ValidationFailed("agent_id", "is required")
+    return json_response(conversation_view(services().assignments.assign(req.route_params["id"], scope,
+                                                                         body["agent_id"])))
+
+
+@bp.route(route="api/conversations/{id}/unassign", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def unassign_conversation(req: func.HttpRequest) -> func.HttpResponse:
+    scope = _scope(req)
+    _optional_body(req, ())
+    return json_response(conversation_view(services().assignments.unassign(req.route_params["id"], scope)))
 
 
 @bp.route(route="api/conversations/{id}/messages", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)

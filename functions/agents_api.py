@@ -1,30 +1,93 @@
-"""Who the caller is (GET /api/me), and the agents directory (admin): people and
-applications by Entra object id, the queues they work and the workstreams they supervise."""
+"""The caller (GET /api/me), its presence (PUT /api/me/presence) and its change feed
+(GET /api/me/changes); and the agents directory (admin): people and applications by Entra
+object id, the queues they work, the workstreams they supervise, their capacity."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import azure.functions as func
 
-from core.identity import ADMIN
+from conversations.feed import MAX_WAIT, Changes
+from conversations.validation import reject_unknown, require_object
+from core.agents import Agent
+from core.errors import ValidationFailed
+from core.identity import ADMIN, AGENT, SUPERVISOR
 from functions.http import handled, json_body, json_response, services
-from functions.identity import signed_in
-from functions.views import agent_view, me_view
+from functions.identity import scope_of, signed_in
+from functions.views import agent_view, capacity_view, conversation_view, me_view, queue_view, work_view
 
 bp = func.Blueprint()
+
+
+def _me(principal: Any, agent: Agent) -> dict[str, Any]:
+    presence = services().presence
+    state = presence.heartbeat(principal.id)
+    return me_view(principal, agent, state, presence.present(state))
 
 
 @bp.route(route="api/me", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def me(req: func.HttpRequest) -> func.HttpResponse:
     principal = signed_in(req)
-    return json_response(me_view(principal, services().directory.seen(principal)))
+    return json_response(_me(principal, services().directory.seen(principal)))
+
+
+@bp.route(route="api/me/presence", methods=["PUT"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def set_presence(req: func.HttpRequest) -> func.HttpResponse:
+    scope = scope_of(req, ADMIN, SUPERVISOR, AGENT)
+    body = require_object(json_body(req))
+    reject_unknown(body, ("presence",))
+    services().presence.set(scope, body.get("presence"))
+    return json_response(_me(scope.principal, scope.agent))
+
+
+@bp.route(route="api/me/changes", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def changes(req: func.HttpRequest) -> func.HttpResponse:
+    """What changed in the caller's lists since ``since`` (a cursor of an earlier answer),
+    held open up to ``wait`` seconds while nothing has."""
+    scope = scope_of(req, ADMIN, SUPERVISOR, AGENT)
+    raw_wait = req.params.get("wait") or "0"
+    if not re.fullmatch(r"[0-9]{1,2}", raw_wait) or int(raw_wait) > MAX_WAIT:
+        raise ValidationFailed("wait", f"must be a whole number of seconds from 0 to {MAX_WAIT}")
+    since = req.params.get("since") or None
+    if since is not None and len(since) > 4096:
+        raise ValidationFailed("since", "must be the cursor of an earlier answer")
+    found = services().feed.changes(scope, since, int(raw_wait))
+    return json_response(_changes_view(found, scope.agent), headers={"Cache-Control": "no-store"})
+
+
+def _changes_view(found: Changes, agent: Agent | None) -> dict[str, Any]:
+    view: dict[str, Any] = {"cursor": found.cursor}
+    if found.me is not None:
+        view["me"] = {**work_view(found.me, services().presence.present(found.me)),
+                      "capacity": capacity_view(agent) if agent else {}}
+    for name in ("offers", "mine", "all"):
+        if getattr(found, name) is not None:
+            view[name] = [conversation_view(c) for c in getattr(found, name)]
+    if found.queues:
+        view["queues"] = [{**queue_view(ref), "conversations": [conversation_view(c) for c in page]}
+                          for ref, page in found.queues]
+    if found.workstreams:
+        view["workstreams"] = [{"workstream_id": w, "conversations": [conversation_view(c) for c in page]}
+                               for w, page in found.workstreams]
+    return view
 
 
 @bp.route(route="api/admin/agents", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def list_agents(req: func.HttpRequest) -> func.HttpResponse:
     signed_in(req, ADMIN)
-    return json_response({"agents": [agent_view(a) for a in services().directory.list()]})
+    states = services().capacity.read_all()
+    presence = services().presence
+    views = []
+    for a in services().directory.list():
+        state = states[a.id][0] if a.id in states else None
+        views.append(agent_view(a, state, presence.present(state) if state else None))
+    return json_response({"agents": views})
 
 
 @bp.route(route="api/admin/agents", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -38,7 +101,9 @@ def add_agent(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def get_agent(req: func.HttpRequest) -> func.HttpResponse:
     signed_in(req, ADMIN)
-    return json_response(agent_view(services().directory.get(req.route_params["id"])))
+    agent = services().directory.get(req.route_params["id"])
+    state = services().capacity.read(agent.id)
+    return json_response(agent_view(agent, state, services().presence.present(state)))
 
 
 @bp.route(route="api/admin/agents/{id}", methods=["PATCH"], auth_level=func.AuthLevel.ANONYMOUS)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 DEFAULT_AUTO_CLOSE_MINUTES = 480  # the reference product's default inactivity period
+DEFAULT_OFFLINE_AFTER_SECONDS = 120  # an agent whose workspace is silent this long is offline
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Settings:
     telesign_api_base_url: str | None
     entra_authority_host: str
     easy_auth: bool  # whether the principal headers in front of the app can be trusted
+    agent_offline_after_seconds: int = DEFAULT_OFFLINE_AFTER_SECONDS
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -44,6 +46,8 @@ class Settings:
                 env.get("ENTRA_AUTHORITY_HOST", "").strip().rstrip("/") or "https://login.microsoftonline.com"
             ),
             easy_auth=_easy_auth(env),
+            agent_offline_after_seconds=_positive_int(env, "AGENT_OFFLINE_AFTER_SECONDS",
+                                                      DEFAULT_OFFLINE_AFTER_SECONDS),
         )
 
 

@@ -1,4 +1,6 @@
-"""The auto-close sweep, on the AUTO_CLOSE_SCHEDULE app setting (NCRONTAB, six fields)."""
+"""The timers: the auto-close sweep (AUTO_CLOSE_SCHEDULE) and the distribution's timers
+(DISTRIBUTION_SCHEDULE: offers that lapse, agents' watches, unfinished moves), each an
+NCRONTAB schedule of six fields. Both read only what is due."""
 
 from __future__ import annotations
 
@@ -9,9 +11,10 @@ import azure.functions as func
 
 from functions.http import services
 
-# The local host resolves %AUTO_CLOSE_SCHEDULE% from this process's environment; in Azure
-# the setting must exist in the app settings (infra/main.bicep sets it).
+# The local host resolves %NAME% from this process's environment; in Azure the settings
+# must exist in the app settings (infra/main.bicep sets them).
 os.environ.setdefault("AUTO_CLOSE_SCHEDULE", "0 */5 * * * *")
+os.environ.setdefault("DISTRIBUTION_SCHEDULE", "*/10 * * * * *")
 
 bp = func.Blueprint()
 log = logging.getLogger(__name__)
@@ -22,3 +25,10 @@ def auto_close(timer: func.TimerRequest) -> None:
     if timer.past_due:
         log.info("auto-close sweep is running late")
     services().sweep.run(base_url=services().settings.public_base_url)
+
+
+@bp.timer_trigger(schedule="%DISTRIBUTION_SCHEDULE%", arg_name="timer", run_on_startup=False)
+def distribution(timer: func.TimerRequest) -> None:
+    if timer.past_due:
+        log.info("distribution timer is running late")
+    services().clockwork.run()

@@ -9,7 +9,8 @@ from typing import Any
 from channels.providers import PROVIDERS
 from conversations.policies import reply_window_ends_at
 from core.identity import Actor, Principal
-from core.records import INBOUND, Account, Agent, Contact, Conversation, Event, Media, Message, QueueRef, Workstream
+from core.agents import Agent, AgentState, QueueRef
+from core.records import CHANNELS, INBOUND, Account, Contact, Conversation, Event, Media, Message, Workstream
 
 
 def _time(value: datetime | None) -> str | None:
@@ -43,20 +44,34 @@ def workstream_view(w: Workstream) -> dict[str, Any]:
     }
 
 
-def agent_view(a: Agent) -> dict[str, Any]:
-    return {"id": a.id, "name": a.name, "roles": sorted(a.roles), "queues": [queue_view(q) for q in a.queues],
-            "supervises": list(a.supervises), "created_at": _time(a.created_at), "updated_at": _time(a.updated_at),
-            "last_seen_at": _time(a.last_seen_at)}
+def agent_view(a: Agent, state: AgentState | None = None, presence: str | None = None) -> dict[str, Any]:
+    """An agent as admins see it; with its ``state``, its ``presence`` as it stands and its load."""
+    view = {"id": a.id, "name": a.name, "roles": sorted(a.roles), "queues": [queue_view(q) for q in a.queues],
+            "supervises": list(a.supervises), "capacity": capacity_view(a),
+            "created_at": _time(a.created_at), "updated_at": _time(a.updated_at), "last_seen_at": _time(a.last_seen_at)}
+    if state is not None:
+        view.update(work_view(state, presence or state.presence))
+    return view
+
+
+def capacity_view(a: Agent) -> dict[str, int]:
+    return {channel: a.capacity_for(channel) for channel in CHANNELS}
+
+
+def work_view(state: AgentState, presence: str) -> dict[str, Any]:
+    return {"presence": presence, "load": {channel: state.load(channel) for channel in CHANNELS}}
 
 
 def queue_view(q: QueueRef) -> dict[str, Any]:
     return {"workstream_id": q.workstream_id, "queue": q.queue}
 
 
-def me_view(principal: Principal, agent: Agent) -> dict[str, Any]:
-    """The caller: roles from the token it signed in with, queues from the directory."""
+def me_view(principal: Principal, agent: Agent, state: AgentState, presence: str) -> dict[str, Any]:
+    """The caller: roles from the token it signed in with, queues and capacity from the
+    directory, presence and load as they stand."""
     return {"id": principal.id, "name": principal.name, "roles": sorted(principal.roles), "app": principal.app,
-            "queues": [queue_view(q) for q in agent.queues], "supervises": list(agent.supervises)}
+            "queues": [queue_view(q) for q in agent.queues], "supervises": list(agent.supervises),
+            "capacity": capacity_view(agent), **work_view(state, presence)}
 
 
 def contact_view(c: Contact) -> dict[str, Any]:
@@ -77,6 +92,9 @@ def conversation_view(c: Conversation, with_messages: bool = False, api_base: st
         "reply_window_ends_at": _time(reply_window_ends_at(c)),
         "auto_close_after_minutes": c.auto_close_after_minutes,
         "closed_at": _time(c.closed_at), "closed_reason": c.closed_reason, "queue": c.queue,
+        "queued_at": _time(c.queued_at),
+        "offer": {"agent": actor_view(c.offer.agent), "expires_at": _time(c.offer.expires_at)} if c.offer else None,
+        "version": c.version,
         "contact": {"id": c.contact_id, "name": c.contact_name} if c.contact_id else None,
         "consent": {"state": c.consent.state, "changed_at": _time(c.consent.changed_at), "source": c.consent.source},
     }
@@ -87,7 +105,8 @@ def conversation_view(c: Conversation, with_messages: bool = False, api_base: st
 
 
 def event_view(e: Event) -> dict[str, Any]:
-    return {"seq": e.seq, "at": _time(e.at), "action": e.action, "actor": actor_view(e.actor), "detail": e.detail}
+    return {"seq": e.seq, "at": _time(e.at), "action": e.action, "actor": actor_view(e.actor), "detail": e.detail,
+            "subject": actor_view(e.subject)}
 
 
 def actor_view(actor: Actor | None) -> dict[str, str] | None:

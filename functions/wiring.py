@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from datetime import timedelta
 from typing import Any, Callable, Mapping, Sequence
 
 from channels.providers import PROVIDERS
@@ -13,23 +14,33 @@ from channels.senders import LazySenders
 from conversations.accounts import AccountAdmin
 from conversations.actions import AgentActions
 from conversations.agents import AgentDirectory
+from conversations.assignment import Assignments
+from conversations.capacity import Capacity
+from conversations.clockwork import Clockwork
 from conversations.contacts import ContactAdmin
+from conversations.distribution import Distributor
+from conversations.feed import Feed
+from conversations.inboxes import Inboxes
 from conversations.ingest import Ingest
 from conversations.lookup import Lookup
 from conversations.opening import Opener
 from conversations.outbox import Outbox
+from conversations.presence import Presence
 from conversations.sweep import Sweep
 from conversations.workstreams import WorkstreamAdmin
+from conversations.writer import Writer
 from core.clock import Clock, utcnow
 from core.ports import MediaFetcher, Sender
 from core.records import Account
 from functions.settings import DEFAULT_AUTO_CLOSE_MINUTES, Settings
 from storage.accounts import AccountStore
+from storage.agent_states import AgentStateStore
 from storage.agents import AgentStore
 from storage.client import RequestHook, TableStorage, build_service_client
 from storage.contacts import ContactStore
 from storage.deadlines import DeadlineStore
 from storage.directory import Directory
+from storage.inbox import InboxStore
 from storage.sealing import Sealer
 from storage.threads import ThreadStore
 from storage.workstreams import WorkstreamStore
@@ -52,23 +63,43 @@ class Services:
         self.accounts = accounts = AccountStore(storage, Sealer(settings.sealing_keys))
         self.workstreams = workstreams = WorkstreamStore(storage, directory)
         contacts = ContactStore(storage, directory)
-        threads, deadlines = ThreadStore(storage), DeadlineStore(storage)
+        self.threads = threads = ThreadStore(storage)
+        deadlines = DeadlineStore(storage)
         if senders is None:
             senders = LazySenders({"twilio_api_base_url": settings.twilio_api_base_url,
                                    "telesign_api_base_url": settings.telesign_api_base_url})
             media_fetchers = senders.media_fetchers() if media_fetchers is None else media_fetchers
-        lookup = Lookup(threads, workstreams)
+        self._work_distribution(storage, threads, workstreams, clock, settings)
+        lookup, writer, assignments = self.lookup, self.writer, self.assignments
         opener = Opener(contacts, DEFAULT_AUTO_CLOSE_MINUTES)
-        self.outbox = outbox = Outbox(threads, deadlines, accounts, workstreams, lookup, opener, senders,
-                                      callback_urls, clock)
-        self.ingest = Ingest(threads, deadlines, lookup, opener, outbox, clock)
-        self.actions = AgentActions(threads, accounts, lookup, outbox, media_fetchers or {}, clock)
-        self.sweep = Sweep(threads, deadlines, lookup, outbox, clock)
+        self.outbox = outbox = Outbox(threads, writer, deadlines, accounts, workstreams, lookup, opener, senders,
+                                      callback_urls, assignments.take, clock)
+        self.ingest = Ingest(threads, writer, deadlines, lookup, opener, outbox, clock)
+        self.actions = AgentActions(writer, accounts, lookup, outbox, media_fetchers or {}, clock)
+        self.sweep = Sweep(threads, writer, deadlines, lookup, outbox, clock)
         self.account_admin = AccountAdmin(accounts, directory, workstreams, PROVIDERS, senders, clock)
         self.workstream_admin = WorkstreamAdmin(workstreams, accounts, directory, settings.auto_close_min_minutes,
                                                 DEFAULT_AUTO_CLOSE_MINUTES, clock)
         self.contact_admin = ContactAdmin(contacts, directory, clock)
-        self.directory = AgentDirectory(AgentStore(storage), workstreams, clock)
+
+    def _work_distribution(self, storage: TableStorage, threads: ThreadStore, workstreams: WorkstreamStore,
+                           clock: Clock, settings: Settings) -> None:
+        """The inbox index, the one writer of thread heads, and who gets which conversation."""
+        inbox, timers, agents = InboxStore(storage), DeadlineStore(storage, "timers"), AgentStore(storage)
+        offline_after = timedelta(seconds=settings.agent_offline_after_seconds)
+        self.lookup = lookup = Lookup(threads, workstreams)
+        self.writer = writer = Writer(threads, inbox, timers, clock)
+        capacity = Capacity(AgentStateStore(storage), clock)
+        self.distributor = distributor = Distributor(threads, writer, lookup, agents, capacity, inbox, timers, clock,
+                                                     offline_after)
+        writer.listen(distributor.moved)
+        self.assignments = Assignments(writer, lookup, agents, capacity, clock)
+        self.presence = presence = Presence(capacity, distributor, threads, timers, clock, offline_after)
+        self.clockwork = Clockwork(timers, writer, distributor, presence, clock)
+        self.inboxes = Inboxes(inbox)
+        self.feed = Feed(inbox, threads, presence)
+        self.capacity = capacity
+        self.directory = AgentDirectory(agents, workstreams, clock, changed=distributor.dispatch_for)
 
     @functools.cached_property
     def eventgrid(self) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Mapping
 
 from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient, UpdateMode
@@ -33,12 +33,13 @@ class DeadlineStore:
     def _table(self) -> TableClient:
         return self._storage.table(self._table_name)
 
-    def schedule(self, key: str, due_at: datetime, data: dict[str, Any] | None = None) -> None:
+    def schedule(self, key: str, due_at: datetime, data: Mapping[str, Any] | None = None) -> Deadline:
         entity = {"PartitionKey": _bucket(due_at), "RowKey": key, "DueAt": due_at}
         if data:
             entity["Data"] = json.dumps(data, separators=(",", ":"))
         with translated():
             self._table.upsert_entity(entity, mode=UpdateMode.REPLACE)
+        return Deadline(due_at, key, entity["PartitionKey"], dict(data or {}))
 
     def due(self, now: datetime, limit: int) -> list[Deadline]:
         """Rows in every minute up to and including now (the current minute's whole bucket:
@@ -61,8 +62,9 @@ class DeadlineStore:
             except ResourceNotFoundError:
                 pass
 
-    def move(self, deadline: Deadline, due_at: datetime) -> None:
+    def move(self, deadline: Deadline, due_at: datetime, data: Mapping[str, Any] | None = None) -> Deadline:
         """Push a row later (what it names saw activity since it was written)."""
-        self.schedule(deadline.key, due_at, deadline.data)
-        if _bucket(due_at) != deadline.bucket:
+        moved = self.schedule(deadline.key, due_at, deadline.data if data is None else data)
+        if moved.bucket != deadline.bucket:
             self.remove(deadline)
+        return moved

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 from typing import Any
 
 from core.identity import Actor
-from core.records import OPTED_IN, Consent, Conversation, Event, Media, Message
+from core.records import OPTED_IN, Consent, Conversation, Decline, Event, Media, Message, Offer
 from storage.keys import safe_key
 
 HEAD = "head"
@@ -53,6 +54,10 @@ def conversation_fields(c: Conversation) -> dict[str, Any]:
         "OutOfHoursPeriod": c.out_of_hours_period or "",
         "ConsentState": c.consent.state, "ConsentChangedAt": c.consent.changed_at,
         "ConsentSource": c.consent.source or "", "CustomerName": c.customer_name or "",
+        **_actor_fields("OfferAgent", c.offer.agent if c.offer else None),
+        "OfferExpiresAt": c.offer.expires_at if c.offer else None,
+        "Declined": json.dumps([[d.agent_id, d.at.isoformat()] for d in c.declined]) if c.declined else "",
+        "QueuedAt": c.queued_at, **_actor_fields("PreviousAgent", c.previous_agent), "Version": c.version,
     }
 
 
@@ -68,8 +73,15 @@ def to_conversation(e: dict[str, Any]) -> Conversation:
         out_of_hours_period=e.get("OutOfHoursPeriod") or None,
         consent=Consent(state=e.get("ConsentState") or OPTED_IN, changed_at=e.get("ConsentChangedAt"),
                         source=e.get("ConsentSource") or None),
-        customer_name=e.get("CustomerName") or None,
+        customer_name=e.get("CustomerName") or None, offer=_to_offer(e),
+        declined=tuple(Decline(a, datetime.fromisoformat(at)) for a, at in json.loads(e.get("Declined") or "[]")),
+        queued_at=e.get("QueuedAt"), previous_agent=_to_actor(e, "PreviousAgent"), version=int(e.get("Version") or 0),
     )
+
+
+def _to_offer(e: dict[str, Any]) -> Offer | None:
+    agent = _to_actor(e, "OfferAgent")
+    return Offer(agent, e["OfferExpiresAt"]) if agent and e.get("OfferExpiresAt") else None
 
 
 def message_entity(thread: str, m: Message) -> dict[str, Any]:
@@ -96,12 +108,12 @@ def to_message(e: dict[str, Any]) -> Message:
 def event_entity(thread: str, v: Event) -> dict[str, Any]:
     return {"PartitionKey": thread, "RowKey": event_key(v.conversation_id, v.seq), "Kind": "event",
             "ConversationId": v.conversation_id, "Seq": v.seq, "At": v.at, "Action": v.action,
-            **_actor_fields("Actor", v.actor), "Detail": v.detail}
+            **_actor_fields("Actor", v.actor), "Detail": v.detail, **_actor_fields("Subject", v.subject)}
 
 
 def to_event(e: dict[str, Any]) -> Event:
     return Event(conversation_id=e["ConversationId"], seq=int(e["Seq"]), at=e["At"], action=e["Action"],
-                 actor=_to_actor(e, "Actor"), detail=e.get("Detail"))
+                 actor=_to_actor(e, "Actor"), detail=e.get("Detail"), subject=_to_actor(e, "Subject"))
 
 
 def _actor_fields(column: str, actor: Actor | None) -> dict[str, str]:

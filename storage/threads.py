@@ -15,7 +15,7 @@ race on the head is retried from a fresh read.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
@@ -65,9 +65,9 @@ class ThreadStore:
 
     def commit(self, thread: str, head: Head | None, conversation: Conversation, seq: int,
                messages: Iterable[Message] = (), markers: Iterable[tuple[str, Message]] = (),
-               events: Iterable[Event] = ()) -> None:
+               events: Iterable[Event] = ()) -> str:
         """Write the head, the conversation row, new messages, history events and markers
-        in one batch.
+        in one batch; answer the head's new ETag.
 
         Raises ConcurrencyConflict when the head changed (or appeared) since ``head`` was
         read, and DuplicateMarker when a marker exists already.
@@ -88,7 +88,7 @@ class ThreadStore:
                    for provider_message_id, message in markers)
         try:
             with translated():
-                self._table.submit_transaction(ops)
+                return self._table.submit_transaction(ops)[0]["etag"]
         except TableTransactionError as exc:
             code = str(exc.error_code or "")
             first_marker = len(ops) - len(marker_ids)
@@ -113,18 +113,13 @@ class ThreadStore:
         events = tuple(to_event(r) for r in rows if r["Kind"] == "event")
         return replace(to_conversation(conversation), messages=messages, events=events)
 
-    def list_conversations(self, filters: Mapping[str, str], limit: int) -> list[Conversation]:
-        """Conversations newest activity first, filtered on ``state``, ``workstream_id`` and
-        ``queue``. Scans the conversation rows across threads."""
-        clauses, parameters = ["Kind eq 'conversation'"], {}
-        for name, column in (("state", "State"), ("workstream_id", "WorkstreamId"), ("queue", "Queue")):
-            if filters.get(name):
-                clauses.append(f"{column} eq @{name}")
-                parameters[name] = filters[name]
+    def current(self, conversation_id: str) -> Conversation | None:
         with translated():
-            rows = [to_conversation(e) for e in self._table.query_entities(" and ".join(clauses), parameters=parameters)]
-        rows.sort(key=lambda c: c.last_activity_at, reverse=True)
-        return rows[:limit]
+            try:
+                return to_conversation(self._table.get_entity(thread_of(conversation_id),
+                                                              conversation_key(conversation_id)))
+            except ResourceNotFoundError:
+                return None
 
     def record_sent(self, thread: str, message: Message, provider_message_id: str, status: str) -> None:
         """Attach the provider's id and status to a sent message and index it by that id.

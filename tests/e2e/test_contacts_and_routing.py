@@ -64,7 +64,11 @@ def test_new_conversations_are_linked_and_routed(api, account):
     assert billing["queue"] == "billing" and billing["contact"] is None
     general = _text_in(api, account, "+12065550162", "hello", "SM" + "e" * 32)
     assert general["queue"] == "general"
-    queued = api.call("GET", "/conversations", params={"queue": "billing"}).json()["conversations"]
+    queued = api.call("GET", "/conversations", params={"workstream_id": billing["workstream_id"],
+                                                       "queue": "billing"}).json()["conversations"]
     assert [c["id"] for c in queued] == [billing["id"]]
+    waiting = api.call("GET", "/conversations", params={"view": "queue", "workstream_id": billing["workstream_id"],
+                                                        "queue": "billing"}).json()["conversations"]
+    assert [c["id"] for c in waiting] == [billing["id"]]
     detail = api.call("GET", f"/conversations/{vip['id']}").json()
     assert detail["contact"]["id"] == gold["id"] and detail["contact"]["fields"] == {"tier": "gold"}

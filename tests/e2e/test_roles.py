@@ -71,11 +71,19 @@ def test_reading_a_conversation(api, general, who, status):
     assert as_(api, who, "GET", f"/conversations/{general}").status_code == status
 
 
-@pytest.mark.parametrize("who,sees", [("alice", True), ("sue", True), ("ann", True), ("sam", False), ("otto", False)])
-def test_listing_shows_only_what_is_in_scope(api, general, who, sees):
-    listed = as_(api, who, "GET", "/conversations")
-    assert listed.status_code == 200
-    assert (general in [c["id"] for c in listed.json()["conversations"]]) is sees
+@pytest.mark.parametrize("who,query,status,sees", [
+    ("alice", "", 200, True), ("sue", "workstream_id={support}", 200, True),
+    ("ann", "view=queue&workstream_id={support}&queue=general", 200, True),
+    ("ann", "view=workstream&workstream_id={support}&queue=general", 200, True),
+    ("ann", "workstream_id={support}", 403, False), ("sam", "workstream_id={support}", 403, False),
+    ("otto", "view=queue&workstream_id={support}&queue=general", 403, False),
+    ("otto", "view=queue&workstream_id={support}&queue=vip", 200, False), ("sam", "view=all", 403, False),
+])
+def test_lists_are_read_within_scope(api, world, general, who, query, status, sees):
+    listed = as_(api, who, "GET", "/conversations?" + query.format(**world))
+    assert listed.status_code == status, listed.text
+    if status == 200:
+        assert (general in [c["id"] for c in listed.json()["conversations"]]) is sees
 
 
 @pytest.mark.parametrize("who,status", [("nora", 403), (None, 401)])

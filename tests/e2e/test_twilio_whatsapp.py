@@ -43,6 +43,7 @@ def account(api) -> dict[str, Any]:
     assert created.status_code == 201, created.text
     workstream = api.call("POST", "/admin/workstreams", {"name": "WhatsApp support", "account_id": created.json()["id"],
                                                           "number": WHATSAPP_BUSINESS, "templates": TEMPLATES,
+                                                          "auto_close_after_minutes": 2880,
                                                           "attachments": {"customers_can_send": True,
                                                                           "agents_can_send": True}})
     assert workstream.status_code == 201, workstream.text

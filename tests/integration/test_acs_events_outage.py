@@ -13,6 +13,7 @@ from functions import wiring
 from tests.support.acs import CHANNEL_ID, events, whatsapp_account
 from tests.support.storage import Outage
 from tests.support.scopes import ALICE
+from conversations.inboxes import Query
 
 handler = acs_functions.acs_events._function.get_user_function()
 
@@ -39,10 +40,10 @@ def test_a_storage_outage_answers_503_and_the_redelivery_is_stored_once(broken):
     failed = post(account.id, payload)
     assert failed.status_code == 503
     assert json.loads(failed.get_body())["error"]["code"] == "storage_unavailable"
-    assert services.actions.list({}, 10, ALICE) == []
+    assert services.inboxes.page(ALICE, Query(), 10).conversations == []
     outage.on = False
     assert post(account.id, payload).status_code == 200
     assert post(account.id, payload).status_code == 200
-    [conversation] = services.actions.list({}, 10, ALICE)
+    [conversation] = services.inboxes.page(ALICE, Query(), 10).conversations
     assert conversation.business == CHANNEL_ID
     assert len(services.actions.get(conversation.id, ALICE).messages) == 1

@@ -11,6 +11,7 @@ from core.errors import StorageUnavailable
 from tests.support.storage import Outage, RoundTrips
 from tests.support.twilio import BUSINESS_E164, CUSTOMER, account_body, inbound
 from tests.support.scopes import ALICE
+from conversations.inboxes import Query
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_twenty_concurrent_messages_from_a_new_customer_make_one_conversation(co
     assert len({r.conversation_id for r in results}) == 1
     conversation = services.actions.get(results[0].conversation_id, ALICE)
     assert sorted(m.body for m in conversation.messages) == sorted(f"m{i}" for i in range(20))
-    assert len(services.actions.list({}, 100, ALICE)) == 1
+    assert len(services.inboxes.page(ALICE, Query(), 100).conversations) == 1
 
 
 def test_one_message_delivered_five_times_at_once_is_stored_once(counted):
@@ -66,7 +67,7 @@ def test_waiting_conversation_wakes_up_and_closed_one_is_followed_by_a_new_one(c
     services, account, _ = counted
     ingest, actions = services.ingest, services.actions
     cid = ingest.message(account, inbound(account.id, "SM1")).conversation_id
-    actions.accept(cid, ALICE)
+    services.assignments.accept(cid, ALICE)
     actions.wait(cid, ALICE)
     ingest.message(account, inbound(account.id, "SM2"))
     assert actions.get(cid, ALICE).state == "active"
@@ -93,7 +94,7 @@ def test_storage_outage_loses_nothing_and_the_retry_is_stored_once(make_services
     outage.on = True
     with pytest.raises(StorageUnavailable):
         services.ingest.message(account, inbound(account.id, "SMx"))
-    assert services.actions.list({}, 10, ALICE) == []
+    assert services.inboxes.page(ALICE, Query(), 10).conversations == []
     outage.on = False
     first = services.ingest.message(account, inbound(account.id, "SMx"))
     services.ingest.message(account, inbound(account.id, "SMx"))

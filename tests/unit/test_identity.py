@@ -12,7 +12,8 @@ import pytest
 from conversations.access import Scope
 from core.errors import Conflict, Forbidden, NotFound
 from core.identity import ADMIN, AGENT, SUPERVISOR, Actor, Principal
-from core.records import Conversation, QueueRef
+from core.agents import QueueRef
+from core.records import Conversation
 from functions.identity import client_principal
 from functions.settings import Settings
 

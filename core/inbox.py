@@ -1,0 +1,76 @@
+"""Where a conversation shows in the inboxes, and the views that read them.
+
+A conversation's place (its ``Placement``: state, workstream and queue, who holds it and
+who it is offered to) decides which lists it is in; the inbox index keeps one row per list,
+so each view below is one range of one partition, read a page at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from core.records import CLOSED, Conversation
+
+MINE, OFFERS, QUEUE, WORKSTREAM, ALL = "mine", "offers", "queue", "workstream", "all"
+VIEWS = (MINE, OFFERS, QUEUE, WORKSTREAM, ALL)
+
+
+@dataclass(frozen=True)
+class Placement:
+    conversation_id: str
+    state: str
+    workstream_id: str | None
+    queue: str | None
+    agent_id: str | None
+    offer_agent_id: str | None
+    created_at: datetime
+    queued_at: datetime | None
+
+    @classmethod
+    def of(cls, c: Conversation) -> Placement:
+        return cls(c.id, c.state, c.workstream_id, c.queue, c.agent.id if c.agent else None,
+                   c.offer.agent.id if c.offer else None, c.created_at, c.queued_at)
+
+    @property
+    def queued(self) -> bool:
+        """Waiting in its queue for distribution (see Conversation.queued)."""
+        return self.state != CLOSED and self.agent_id is None and self.offer_agent_id is None
+
+    @property
+    def holder(self) -> str | None:
+        """Whose capacity it uses as held: the agent, while it is live."""
+        return self.agent_id if self.state != CLOSED else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.conversation_id, "state": self.state, "workstream_id": self.workstream_id,
+                "queue": self.queue, "agent": self.agent_id, "offer": self.offer_agent_id,
+                "created_at": self.created_at.isoformat(),
+                "queued_at": self.queued_at.isoformat() if self.queued_at else None}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Placement:
+        queued_at = d.get("queued_at")
+        return cls(d["id"], d["state"], d.get("workstream_id"), d.get("queue"), d.get("agent"), d.get("offer"),
+                   datetime.fromisoformat(d["created_at"]), datetime.fromisoformat(queued_at) if queued_at else None)
+
+
+@dataclass(frozen=True)
+class View:
+    """One list: ``mine`` and ``offers`` of ``agent_id``; ``queue`` (waiting in a queue of a
+    workstream, oldest first); ``workstream`` (a workstream's, or one of its queues' with
+    ``by_queue``, newest first); ``all``. ``state`` narrows mine, workstream and all."""
+
+    kind: str
+    agent_id: str | None = None
+    workstream_id: str | None = None
+    queue: str | None = None
+    by_queue: bool = False
+    state: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    conversations: list[Conversation]
+    next: str | None  # continuation token of the next page, None on the last

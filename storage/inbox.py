@@ -1,0 +1,147 @@
+"""The ``inbox`` table: one row per list a conversation is in, so every inbox view is one
+range of one partition (core/inbox.py). Rows carry the conversation as it was placed.
+
+  PartitionKey          RowKey                       holds
+  all                   <state>|<newest>|<id>        every conversation, by state
+                        *|<newest>|<id>              ... and of every state
+  w|<workstream>        (as all)                     a workstream's
+  wq|<workstream>|<q>   (as all)                     one queue's (q empty: no queue took it)
+  q|<workstream>|<q>    <queued at>|<id>             waiting in the queue, offered to nobody
+  a|<agent>             h|<newest>|<id>              live conversations the agent holds
+                        o|<newest>|<id>              ... and those offered to it
+
+``<newest>`` counts down from the creation time, so a range reads newest first. Placing a
+conversation writes one batch per partition it enters or leaves, the partitions at once.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+from azure.data.tables import TableClient, TableTransactionError, UpdateMode
+
+from core.inbox import ALL, MINE, OFFERS, QUEUE, WORKSTREAM, Page, Placement, View
+from core.records import Conversation
+from storage.client import TableStorage, translated
+from storage.keys import safe_key
+from storage.thread_rows import conversation_fields, to_conversation
+
+_NEWEST = 10**13  # milliseconds; counts down to zero in the year 2286
+_ANY_STATE = "*"
+_pool = ThreadPoolExecutor(8, thread_name_prefix="inbox")
+
+Key = tuple[str, str]
+
+
+def _millis(when: datetime) -> int:
+    return int(when.astimezone(timezone.utc).timestamp() * 1000)
+
+
+def _queue(workstream_id: str, queue: str | None) -> str:
+    return f"{workstream_id}|{safe_key(queue or '')}"
+
+
+def keys(p: Placement) -> set[Key]:
+    """The rows of a conversation placed as ``p``."""
+    tail = f"{_NEWEST - _millis(p.created_at):013d}|{p.conversation_id}"
+    partitions = ["all"]
+    if p.workstream_id:
+        partitions += [f"w|{p.workstream_id}", f"wq|{_queue(p.workstream_id, p.queue)}"]
+    found = {(pk, f"{state}|{tail}") for pk in partitions for state in (p.state, _ANY_STATE)}
+    if p.workstream_id and p.queued:
+        found.add((f"q|{_queue(p.workstream_id, p.queue)}",
+                   f"{_millis(p.queued_at or p.created_at):013d}|{p.conversation_id}"))
+    if p.holder:
+        found.add((f"a|{p.holder}", f"h|{tail}"))
+    if p.offer_agent_id:
+        found.add((f"a|{p.offer_agent_id}", f"o|{tail}"))
+    return found
+
+
+def _range(view: View) -> tuple[str, str, str | None]:
+    """The partition, the RowKey prefix, and a state to filter on, of a view."""
+    if view.kind in (MINE, OFFERS):
+        return f"a|{view.agent_id}", "h|" if view.kind == MINE else "o|", view.state
+    if view.kind == QUEUE:
+        return f"q|{_queue(view.workstream_id or '', view.queue)}", "", None
+    if view.kind == WORKSTREAM:
+        partition = f"wq|{_queue(view.workstream_id or '', view.queue)}" if view.by_queue else f"w|{view.workstream_id}"
+        return partition, f"{view.state or _ANY_STATE}|", None
+    if view.kind == ALL:
+        return "all", f"{view.state or _ANY_STATE}|", None
+    raise ValueError(f"no view {view.kind}")
+
+
+class InboxStore:
+    def __init__(self, storage: TableStorage) -> None:
+        self._storage = storage
+
+    @property
+    def _table(self) -> TableClient:
+        return self._storage.table("inbox")
+
+    def place(self, conversation: Conversation, stale: Iterable[Placement] = ()) -> None:
+        wanted = keys(Placement.of(conversation))
+        gone = set().union(*(keys(p) for p in stale)) - wanted
+        fields = {**conversation_fields(conversation), "Kind": "conversation"}
+        writes = {key: {"PartitionKey": key[0], "RowKey": key[1], **fields} for key in wanted}
+        self._apply(writes, gone)
+
+    def remove(self, places: Iterable[Placement]) -> None:
+        self._apply({}, set().union(*(keys(p) for p in places)))
+
+    def _apply(self, writes: dict[Key, dict[str, Any]], deletes: set[Key]) -> None:
+        partitions = {pk for pk, _ in writes} | {pk for pk, _ in deletes}
+        batches = [[("upsert", e, {"mode": UpdateMode.REPLACE}) for k, e in writes.items() if k[0] == pk]
+                   + [("delete", {"PartitionKey": pk, "RowKey": rk}) for p, rk in sorted(deletes) if p == pk]
+                   for pk in sorted(partitions)]
+        with translated():
+            for done in [_pool.submit(self._submit, ops) for ops in batches]:
+                done.result()
+
+    def _submit(self, ops: list[tuple[Any, ...]]) -> None:
+        """One partition's batch; a row to delete that is gone already is left out."""
+        while ops:
+            try:
+                self._table.submit_transaction(ops)
+                return
+            except TableTransactionError as exc:
+                if exc.error_code != "ResourceNotFound" or ops[exc.index][0] != "delete":
+                    raise
+                ops = ops[:exc.index] + ops[exc.index + 1:]
+
+    def page(self, view: View, limit: int, token: str | None = None) -> Page:
+        partition, prefix, state = _range(view)
+        query = "PartitionKey eq @pk and RowKey ge @lo and RowKey lt @hi"
+        parameters = {"pk": partition, "lo": prefix, "hi": prefix + "~"}
+        if state:
+            query, parameters["state"] = query + " and State eq @state", state
+        with translated():
+            pages = self._table.query_entities(query, parameters=parameters, results_per_page=limit).by_page(
+                continuation_token=_decode(token))
+            rows = list(next(pages, []))
+        return Page([to_conversation(r) for r in rows], _encode(pages.continuation_token))
+
+
+def _encode(token: dict[str, str] | None) -> str | None:
+    if not token:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(token, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _decode(token: str | None) -> dict[str, str] | None:
+    if not token:
+        return None
+    try:
+        value = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError("not a page token") from exc
+    if not isinstance(value, dict) or set(value) != {"PartitionKey", "RowKey"} \
+            or not all(isinstance(v, str) and len(v) < 2048 for v in value.values()):
+        raise ValueError("not a page token")
+    return value

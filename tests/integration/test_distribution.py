@@ -1,0 +1,215 @@
+"""Push distribution on real storage: who is offered a new conversation by each method,
+offers that lapse or are declined, conversations that wait until someone frees up, keep
+same agent, and the distribution's timer."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from core.clock import utcnow
+from core.errors import Conflict
+from tests.support.desk import customer, open_desk
+
+
+def test_highest_capacity_offers_to_whoever_has_most_free(make_services):
+    desk = open_desk(make_services(), assignment="highest_capacity")
+    desk.agent("ana", capacity=1)
+    desk.agent("bo", capacity=3)
+    first = desk.customer_writes(customer(1))
+    assert desk.offered_to(first) == "bo"
+    assert desk.offers("bo") == [first] and desk.offers("ana") == []
+    second = desk.customer_writes(customer(2))
+    assert desk.offered_to(second) == "bo"  # 2 free against ana's 1
+    third = desk.customer_writes(customer(3))
+    assert desk.offered_to(third) == "ana"  # 1 each: ana was offered work longest ago (never)
+
+
+def test_round_robin_takes_turns(make_services, clock):
+    desk = open_desk(make_services(), assignment="round_robin")
+    for name in ("ana", "bo", "cy"):
+        desk.agent(name, capacity=5)
+    offered = []
+    for i in range(6):
+        clock.advance(seconds=1)
+        offered.append(desk.offered_to(desk.customer_writes(customer(i))))
+    assert offered[:3] == sorted(offered[:3]) and set(offered[:3]) == {"ana", "bo", "cy"}
+    assert offered[3:] == offered[:3]
+
+
+def test_least_active_prefers_fewest_conversations_then_longest_idle(make_services, clock):
+    services = make_services()
+    desk = open_desk(services, assignment="least_active")
+    ana, bo = desk.agent("ana", capacity=5), desk.agent("bo", capacity=5)
+    first = desk.customer_writes(customer(1))
+    holder = desk.scopes[desk.offered_to(first)]
+    services.assignments.accept(first, holder)
+    other = bo if holder is ana else ana
+    second = desk.customer_writes(customer(2))
+    assert desk.offered_to(second) == other.principal.name  # fewer conversations at once
+    services.assignments.accept(second, other)
+    clock.advance(minutes=1)
+    services.actions.close(first, holder)
+    clock.advance(minutes=1)
+    services.actions.close(second, other)
+    third = desk.customer_writes(customer(3))
+    assert desk.offered_to(third) == holder.principal.name  # both idle: whose last one ended longest ago
+
+
+def test_accepting_an_offer_assigns_it(make_services):
+    services = make_services()
+    desk = open_desk(services)
+    ana = desk.agent("ana", capacity=2)
+    cid = desk.customer_writes(customer(1))
+    accepted = services.assignments.accept(cid, ana)
+    assert (accepted.state, accepted.agent.name, accepted.offer) == ("active", "ana", None)
+    assert desk.mine("ana") == [cid] and desk.offers("ana") == []
+    assert desk.load("ana") == 1
+    actions = [e.action for e in desk.conversation(cid).events]
+    assert actions == ["offered", "accepted"]
+
+
+def test_an_offer_that_lapses_moves_on_and_sets_the_agent_away(make_services, clock):
+    services = make_services()
+    desk = open_desk(services, assignment="round_robin", offer_timeout_seconds=30)
+    desk.agent("ana")
+    clock.advance(seconds=1)
+    desk.agent("bo")
+    cid = desk.customer_writes(customer(1))
+    first = desk.offered_to(cid)
+    clock.advance(seconds=20)
+    assert services.clockwork.run() == {} and desk.offered_to(cid) == first
+    clock.advance(seconds=11)
+    assert services.clockwork.run().get("offer") == 1
+    second = desk.offered_to(cid)
+    assert second not in (None, first)
+    assert desk.load(first) == 0 and desk.load(second) == 1
+    assert services.presence.present(services.capacity.read(desk.scopes[first].principal.id)) == "away"
+    history = desk.conversation(cid).events
+    assert [(e.action, e.subject.name) for e in history] == [("offered", first), ("offer_expired", first),
+                                                             ("offered", second)]
+
+
+def test_a_declined_offer_goes_to_the_next_agent_then_waits(make_services):
+    services = make_services()
+    desk = open_desk(services)
+    desk.agent("ana")
+    desk.agent("bo")
+    cid = desk.customer_writes(customer(1))
+    first = desk.offered_to(cid)
+    services.assignments.decline(cid, desk.scopes[first])
+    second = desk.offered_to(cid)
+    assert second not in (None, first) and desk.load(first) == 0
+    services.assignments.decline(cid, desk.scopes[second])
+    assert desk.offered_to(cid) is None  # both declined: it waits in the queue
+    assert [c.id for c in desk.waiting()] == [cid]
+    with pytest.raises(Conflict) as refused:
+        services.assignments.decline(cid, desk.scopes[first])
+    assert refused.value.code == "not_offered_to_you"
+
+
+def test_declined_by_everyone_it_is_offered_again_later(make_services, clock):
+    services = make_services()
+    desk = open_desk(services)
+    ana = desk.agent("ana")
+    cid = desk.customer_writes(customer(1))
+    services.assignments.decline(cid, ana)
+    assert desk.offered_to(cid) is None
+    for _ in range(5):  # her workspace stays open
+        clock.advance(minutes=1)
+        services.presence.heartbeat(ana.principal.id)
+    clock.advance(seconds=1)
+    assert services.clockwork.run().get("dispatch") == 1
+    assert desk.offered_to(cid) == "ana"
+
+
+def test_with_nobody_available_it_waits_then_goes_to_whoever_turns_available(make_services):
+    services = make_services()
+    desk = open_desk(services)
+    ana = desk.agent("ana", available=False)
+    cid = desk.customer_writes(customer(1))
+    assert desk.offered_to(cid) is None and [c.id for c in desk.waiting()] == [cid]
+    services.presence.set(ana, "busy")
+    assert desk.offered_to(cid) is None
+    services.presence.set(ana, "available")
+    assert desk.offered_to(cid) == "ana" and desk.waiting() == []
+
+
+def test_a_waiting_conversation_goes_to_the_agent_who_frees_capacity(make_services):
+    services = make_services()
+    desk = open_desk(services)
+    ana = desk.agent("ana", capacity=1)
+    first = desk.customer_writes(customer(1))
+    services.assignments.accept(first, ana)
+    second = desk.customer_writes(customer(2))
+    assert desk.offered_to(second) is None
+    services.actions.close(first, ana)
+    assert desk.offered_to(second) == "ana" and desk.load("ana") == 1
+
+
+def test_an_agent_whose_workspace_went_silent_is_offered_nothing(make_services, clock):
+    services = make_services()
+    desk = open_desk(services)
+    ana = desk.agent("ana")
+    clock.advance(seconds=services.presence.offline_after.total_seconds() + 1)
+    cid = desk.customer_writes(customer(1))
+    assert desk.offered_to(cid) is None
+    clock.advance(minutes=1)
+    services.clockwork.run()  # ana's watch writes her offline
+    assert services.capacity.read(ana.principal.id).presence == "offline"
+
+
+def test_keep_same_agent_offers_a_returning_customer_to_whoever_had_them(make_services):
+    services = make_services()
+    desk = open_desk(services, assignment="highest_capacity", keep_same_agent=True)
+    ana, bo = desk.agent("ana", capacity=2), desk.agent("bo", capacity=5)
+    first = desk.customer_writes(customer(1))
+    assert desk.offered_to(first) == "bo"
+    services.assignments.decline(first, bo)
+    services.assignments.accept(first, ana)
+    services.actions.close(first, ana)
+    again = desk.customer_writes(customer(1), "Me again")
+    assert again != first and desk.offered_to(again) == "ana"
+
+
+def test_pick_mode_offers_nothing_and_agents_take_within_capacity(make_services, clock):
+    services = make_services()
+    desk = open_desk(services, clock, mode="pick")
+    ana = desk.agent("ana", capacity=1)
+    first, second = desk.customer_writes(customer(1)), desk.customer_writes(customer(2))
+    assert desk.offered_to(first) is None and [c.id for c in desk.waiting()] == [first, second]
+    assert services.assignments.accept(first, ana).agent.name == "ana"
+    with pytest.raises(Conflict) as full:
+        services.assignments.accept(second, ana)
+    assert full.value.code == "agent_at_capacity"
+    assert [c.id for c in desk.waiting()] == [second]
+
+
+def test_forty_at_once_over_three_agents_of_two_each(make_services):
+    """Exactly six offered, nobody over capacity, 34 waiting in arrival order; then all of
+    them assigned as capacity frees, oldest first."""
+    services = make_services(clock=utcnow)
+    desk = open_desk(services)
+    agents = [desk.agent(name, capacity=2) for name in ("ana", "bo", "cy")]
+    with ThreadPoolExecutor(10) as pool:
+        conversations = list(pool.map(lambda i: desk.customer_writes(customer(i)), range(40)))
+    offered = [c for c in conversations if desk.offered_to(c)]
+    assert len(offered) == 6
+    assert sorted(desk.load(a.principal.name) for a in agents) == [2, 2, 2]
+    waiting = desk.waiting()
+    assert len(waiting) == 34
+    assert [c.queued_at for c in waiting] == sorted(c.queued_at for c in waiting)
+    closed: set[str] = set()
+    while len(closed) < 40:
+        for agent in agents:
+            for cid in desk.offers(agent.principal.name):
+                services.assignments.accept(cid, agent)
+            for cid in desk.mine(agent.principal.name):
+                services.actions.close(cid, agent)
+                closed.add(cid)
+    assert desk.waiting() == []
+    offered = sorted((next(e.at for e in c.events if e.action == "offered"), c.queued_at)
+                     for c in map(desk.conversation, conversations))
+    later = [queued_at for _, queued_at in offered[6:]]
+    assert later == sorted(later)

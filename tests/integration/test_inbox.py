@@ -1,0 +1,160 @@
+"""The inbox index on real storage: each view is one page of one partition with a next
+token, it stays in step with the thread heads through concurrent moves and crashes, and
+the change feed tells a workspace what changed."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from azure.core.exceptions import ServiceRequestError
+
+from conversations.inboxes import Query
+from core.errors import Forbidden, ValidationFailed
+from core.inbox import Placement
+from core.records import Conversation
+from functions.wiring import Services
+from storage.inbox import keys
+from tests.support.desk import Desk, customer, open_desk
+from tests.support.scopes import ALICE
+from tests.support.storage import Outage, RoundTrips
+
+
+def index_rows(services: Services) -> set[tuple[str, str]]:
+    table = services.storage.table("inbox")
+    return {(r["PartitionKey"], r["RowKey"]) for r in table.query_entities("PartitionKey ne ''", select=["PartitionKey", "RowKey"])}
+
+
+def expected_rows(services: Services, conversations: list[str]) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for cid in conversations:
+        current: Conversation | None = services.threads.current(cid)
+        found |= keys(Placement.of(current))
+    return found
+
+
+def test_pages_follow_next_tokens_one_round_trip_each(make_services, clock):
+    trips = RoundTrips()
+    services = make_services(request_hooks=[trips])
+    desk = open_desk(services, mode="pick")
+    conversations = []
+    for i in range(7):
+        clock.advance(seconds=1)
+        conversations.append(desk.customer_writes(customer(i)))
+    seen, token = [], None
+    trips.reset()
+    pages = 0
+    while True:
+        page = services.inboxes.page(ALICE, Query("queue", desk.workstream_id, "general", True), 3, token)
+        pages += 1
+        seen += [c.id for c in page.conversations]
+        token = page.next
+        if token is None:
+            break
+    assert seen == conversations  # oldest first
+    assert trips.count == pages
+    newest = services.inboxes.page(ALICE, Query(state="open"), 100).conversations
+    assert [c.id for c in newest] == conversations[::-1]
+    with pytest.raises(ValidationFailed) as bad:
+        services.inboxes.page(ALICE, Query(), 10, "not-a-token")
+    assert bad.value.field == "next"
+
+
+def test_views_are_read_within_scope(make_services):
+    services = make_services()
+    desk = open_desk(services, mode="pick")
+    ana = desk.agent("ana")
+    cid = desk.customer_writes(customer(1))
+    assert [c.id for c in services.inboxes.page(ana, Query("queue", desk.workstream_id, "general", True), 10)
+            .conversations] == [cid]
+    for forbidden in (Query("all"), Query("workstream", desk.workstream_id),
+                      Query("queue", desk.workstream_id, "billing", True)):
+        with pytest.raises(Forbidden):
+            services.inboxes.page(ana, forbidden, 10)
+    services.assignments.accept(cid, ana)
+    assert [c.id for c in services.inboxes.page(ana, Query(), 10).conversations] == [cid]  # mine, by default
+    assert services.inboxes.page(ana, Query(state="waiting"), 10).conversations == []
+
+
+def test_the_index_matches_the_heads_after_concurrent_moves(make_services):
+    services = make_services()
+    desk = open_desk(services)
+    agents = [desk.agent(n, capacity=2) for n in ("ana", "bo")]
+    with ThreadPoolExecutor(8) as pool:
+        conversations = list(pool.map(lambda i: desk.customer_writes(customer(i)), range(12)))
+
+        def work(agent):
+            while offers := desk.offers(agent.principal.name):
+                for cid in offers:
+                    services.assignments.accept(cid, agent)
+                    services.actions.wait(cid, agent)
+                    desk.customer_writes(desk.conversation(cid).customer, "still there?")
+                    services.actions.close(cid, agent)
+
+        list(pool.map(work, agents))
+    assert index_rows(services) == expected_rows(services, conversations)
+
+
+class InboxOutage(Outage):
+    """Fails every write to the inbox index (batches name their table in the body)."""
+
+    def __call__(self, request) -> None:
+        body = request.http_request.body
+        if self.on and isinstance(body, bytes) and b"Inbox(" in body:
+            raise ServiceRequestError("storage unreachable (test outage)")
+
+
+def test_a_move_whose_writer_stopped_is_finished_by_the_timer(make_services, clock):
+    outage = InboxOutage()
+    services = make_services(request_hooks=[outage])
+    desk = open_desk(services)
+    desk.agent("ana")
+    outage.on = True
+    cid = desk.customer_writes(customer(1))  # stored; placing it fails
+    outage.on = False
+    assert index_rows(services) == set() and desk.offered_to(cid) is None
+    clock.advance(seconds=31)
+    services.presence.heartbeat(desk.scopes["ana"].principal.id)
+    assert services.clockwork.run().get("place") == 1
+    assert index_rows(services) == expected_rows(services, [cid])
+    assert desk.offered_to(cid) == "ana"
+
+
+def test_the_change_feed_tells_offers_messages_and_queues(make_services):
+    services = make_services()
+    desk: Desk = open_desk(services)
+    ana = desk.agent("ana", capacity=1)
+    first = services.feed.changes(ana, None, 0)
+    assert (first.offers, first.mine, first.me.presence) == ([], [], "available")
+    assert [(ref.queue, page) for ref, page in first.queues] == [("general", [])]
+    quiet = services.feed.changes(ana, first.cursor, 0)
+    assert quiet.empty
+    cid = desk.customer_writes(customer(1))
+    offered = services.feed.changes(ana, quiet.cursor, 0)
+    assert [c.id for c in offered.offers] == [cid] and offered.me.load("sms") == 1
+    services.assignments.accept(cid, ana)
+    accepted = services.feed.changes(ana, offered.cursor, 0)
+    assert accepted.offers == [] and [c.id for c in accepted.mine] == [cid]
+    desk.customer_writes(customer(1), "Are you there?")
+    message = services.feed.changes(ana, accepted.cursor, 0)
+    assert [c.id for c in message.mine] == [cid] and message.offers is None
+    waiting = desk.customer_writes(customer(2))
+    queued = services.feed.changes(ana, message.cursor, 0)
+    assert [[c.id for c in page] for _, page in queued.queues] == [[waiting]]
+    with pytest.raises(ValidationFailed) as bad:
+        services.feed.changes(ana, "%%%", 0)
+    assert bad.value.field == "since"
+
+
+def test_ingest_into_an_existing_conversation_stays_two_round_trips(make_services):
+    trips = RoundTrips()
+    services = make_services(request_hooks=[trips])
+    desk = open_desk(services)
+    ana = desk.agent("ana")
+    cid = desk.customer_writes(customer(1))
+    services.assignments.accept(cid, ana)
+    desk.customer_writes(customer(1), "warm the caches")
+    trips.reset()
+    desk.customer_writes(customer(1), "and one more")
+    assert trips.count == 2, trips.paths
