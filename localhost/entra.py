@@ -12,6 +12,7 @@ started later never disagree about it.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import re
@@ -57,12 +58,10 @@ class LocalTenant:
 
     def _signing_key(self) -> tuple[rsa.RSAPrivateKey, dict[str, Any]]:
         """The private key, and its public half as a JWK with its key id."""
-        pem = create_once(self.key_file, _new_key_pem)
-        key = serialization.load_pem_private_key(pem, password=None)
-        if not isinstance(key, rsa.RSAPrivateKey):
+        key, jwk = _loaded(create_once(self.key_file, _new_key_pem))
+        if key is None:
             raise ValueError(f"{self.key_file} does not hold an RSA key; delete it to have a new one made")
-        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
-        return key, {**jwk, "kid": _thumbprint(jwk), "use": "sig", "alg": "RS256"}
+        return key, jwk
 
     def jwks(self) -> dict[str, Any]:
         """The public key set, as Entra's `discovery/v2.0/keys` serves it."""
@@ -102,6 +101,16 @@ class LocalTenant:
         if found["keys"]:
             return 200, self.jwks()
         return 200, self.metadata(authority(base_url), found["tenant"])
+
+
+@functools.lru_cache(maxsize=4)
+def _loaded(pem: bytes) -> tuple[rsa.RSAPrivateKey | None, dict[str, Any]]:
+    """The key a PEM holds, loaded once (loading checks the key: tens of milliseconds)."""
+    key = serialization.load_pem_private_key(pem, password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        return None, {}
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    return key, {**jwk, "kid": _thumbprint(jwk), "use": "sig", "alg": "RS256"}
 
 
 def _new_key_pem() -> bytes:
