@@ -220,7 +220,7 @@ def test_parameters_file_only_sets_template_parameters(parsed: dict[str, dict]) 
 
 def test_deploy_script_only_passes_template_parameters(parsed: dict[str, dict]) -> None:
     passed = set(re.findall(r'"(\w+)=\$', (INFRA / "deploy.sh").read_text()))
-    assert {"namePrefix", "location", "deployerPrincipalId", "acsAccountId"} <= passed
+    assert {"namePrefix", "location", "deployerPrincipalId", "acsAccountId", "entraClientId"} <= passed
     unknown = passed - set(parsed["main.bicep"]["parameters"])
     assert not unknown, f"deploy.sh passes parameters main.bicep does not declare: {unknown}"
 
