@@ -43,7 +43,8 @@ Options:
                                 register applications). Nobody can sign in then: the
                                 app refuses every agent and admin route (401, fail
                                 closed); webhooks, health and the pages still work
-  --skip-code                   deploy infrastructure only, no code package
+  --skip-code                   infrastructure, app registration and secrets only: no
+                                code package, no sign-in check
   --what-if                     run 'az deployment group what-if' and change nothing
   -h, --help                    show this help
 
@@ -314,15 +315,17 @@ ensure_entra_app() {
     log "Reusing the Entra app registration $ENTRA_APP_NAME ($ENTRA_APP_ID)"
   fi
   [[ $ENTRA_APP_ID =~ $guid_re ]] || die "unexpected application id from Microsoft Entra ID: '$ENTRA_APP_ID'"
-  az_with_retry "" "The app registration" az ad app update --id "$ENTRA_APP_ID" --sign-in-audience AzureADMyOrg \
-    --identifier-uris "api://$ENTRA_APP_ID" --app-roles "@$APP_ROLES_FILE" --enable-id-token-issuance true \
-    --set api.requestedAccessTokenVersion=2 ||
-    die "could not configure the app registration $ENTRA_APP_NAME ($ENTRA_APP_ID): are you one of its owners?"
+  az_with_retry "Insufficient privileges" "The app registration" az ad app update --id "$ENTRA_APP_ID" \
+    --sign-in-audience AzureADMyOrg --identifier-uris "api://$ENTRA_APP_ID" --app-roles "@$APP_ROLES_FILE" \
+    --enable-id-token-issuance true --set api.requestedAccessTokenVersion=2 ||
+    die "could not configure the app registration $ENTRA_APP_NAME ($ENTRA_APP_ID): only its owners (or an application administrator) may; ask one to add you (az ad app owner add --id $ENTRA_APP_ID --owner-object-id $DEPLOYER_OBJECT_ID)"
 }
 
 # The service principal (enterprise application) through which people and applications
-# are given the roles; only those given one may sign in or get a token. Sets ENTRA_SP_ID.
+# are given the roles; only those given one may sign in or get a token, when the deployer
+# may require that (ASSIGNMENT_REQUIRED). Sets ENTRA_SP_ID.
 ensure_service_principal() {
+  local status=0
   ENTRA_SP_ID=$(service_principal_of "$ENTRA_APP_ID") ||
     die "cannot read the service principal of $ENTRA_APP_NAME (az ad sp list)"
   if [[ -z $ENTRA_SP_ID ]]; then
@@ -335,8 +338,17 @@ ensure_service_principal() {
     log "Reusing its service principal $ENTRA_SP_ID"
   fi
   [[ $ENTRA_SP_ID =~ $guid_re ]] || die "unexpected service principal id from Microsoft Entra ID: '$ENTRA_SP_ID'"
-  az_with_retry "" "The service principal" az ad sp update --id "$ENTRA_SP_ID" --set appRoleAssignmentRequired=true ||
-    die "could not require role assignment on the service principal $ENTRA_SP_ID"
+  az_with_retry "Insufficient privileges" "The service principal" az ad sp update --id "$ENTRA_SP_ID" \
+    --set appRoleAssignmentRequired=true || status=$?
+  case $status in
+    0) ASSIGNMENT_REQUIRED=true ;;
+    3)
+      # Not fatal: a signed-in person without a role can only ask who they are (GET /api/me).
+      ASSIGNMENT_REQUIRED=false
+      log "warning: you may not change the service principal $ENTRA_SP_ID, so it does not require role assignment: anyone in the tenant can sign in, though without a role they can do nothing but GET /api/me. An administrator or an owner of the enterprise application can require it: az ad sp update --id $ENTRA_SP_ID --set appRoleAssignmentRequired=true"
+      ;;
+    *) die "could not require role assignment on the service principal $ENTRA_SP_ID (see the error above)" ;;
+  esac
 }
 
 # --- what-if ---------------------------------------------------------------
@@ -384,6 +396,7 @@ fi
 
 ENTRA_APP_ID=""
 ENTRA_SP_ID=""
+ASSIGNMENT_REQUIRED=false
 if [[ $SIGN_IN == true ]]; then
   ensure_entra_app
   ensure_service_principal
@@ -685,7 +698,9 @@ Sign-in is off (--no-auth): every agent and admin route answers 401. Rerun witho
 EOF
     return
   fi
-  local roles
+  local roles who="Only people and applications given one of its app roles can sign in:"
+  [[ $ASSIGNMENT_REQUIRED == true ]] ||
+    who="Anyone in the tenant can sign in (role assignment is not required, see the warning above); the app roles:"
   roles=$(python3 -c '
 import json, sys
 for role in json.load(open(sys.argv[1])):
@@ -696,7 +711,7 @@ for role in json.load(open(sys.argv[1])):
 Sign-in: Microsoft Entra ID through App Service Authentication.
   People sign in at:  $(output signInUrl)
   App registration:   $ENTRA_APP_NAME (application id $ENTRA_APP_ID, service principal $ENTRA_SP_ID)
-  Only people and applications given one of its app roles can sign in:
+  $who
 $roles
 
 Give a person a role (appRoleId from the list above; it counts from their next sign-in):

@@ -116,6 +116,8 @@ elif starts("ad", "app", "create"):
     print("{app_id}")
 elif starts("ad", "app", "update"):
     assert option("--id") in [a["appId"] for a in apps], "update of an unknown app"
+    if "not-app-owner" in flags:
+        fail("Insufficient privileges to complete the operation.")
 elif starts("ad", "app", "credential", "reset"):
     print("{entra_secret}")
 elif starts("ad", "sp", "list"):
@@ -126,7 +128,8 @@ elif starts("ad", "sp", "create"):
     save("entra-sps", sps)
     print(json.dumps({{"id": "{sp_id}", "appId": option("--id")}}))
 elif starts("ad", "sp", "update"):
-    pass
+    if "not-sp-owner" in flags:
+        fail("Insufficient privileges to complete the operation.")
 elif starts("group", "exists"):
     print("false" if "no-group" in flags else "true")
 elif starts("group", "create"):
@@ -806,6 +809,26 @@ def test_an_existing_client_secret_is_left_alone(repo: Path, stub_bin: Path) -> 
     assert "switchboard-entra-client-secret already in kv-swb-abc123: left untouched" in result.stderr
 
 
+def test_a_registration_you_do_not_own_stops_the_run_at_once(repo: Path, stub_bin: Path) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS, flags=("entra-app-exists", "not-app-owner"))
+    assert result.returncode != 0
+    assert "only its owners" in result.stderr and f"az ad app owner add --id {ENTRA_APP_ID}" in result.stderr
+    assert len(result.find("ad app update")) == 1, "a refusal is not retried"
+    assert not result.find("deployment group create")
+
+
+def test_without_rights_on_the_service_principal_role_assignment_stays_optional(
+    repo: Path, stub_bin: Path
+) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS, flags=("not-sp-owner",))
+    assert result.returncode == 0, result.stderr
+    assert len(result.find("ad sp update")) == 1, "a refusal is not retried"
+    assert "does not require role assignment" in result.stderr
+    assert f"az ad sp update --id {ENTRA_SP_ID} --set appRoleAssignmentRequired=true" in result.stderr
+    assert "Anyone in the tenant can sign in" in result.stdout
+    assert "Only people and applications given one of its app roles can sign in" not in result.stdout
+
+
 def test_several_registrations_with_the_name_stop_the_run(repo: Path, stub_bin: Path) -> None:
     result = run(repo, stub_bin, *BASE_ARGS, flags=("entra-app-twice",))
     assert result.returncode != 0
@@ -845,6 +868,7 @@ def test_the_summary_says_how_to_sign_in_and_assign_roles(repo: Path, stub_bin: 
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert f"People sign in at:  https://{APP_HOST}/.auth/login/aad" in out
+    assert "Only people and applications given one of its app roles can sign in" in out
     assert "az ad user show --id someone@example.com --query id --output tsv" in out
     assert (
         f"az rest --method post --url https://graph.microsoft.com/v1.0/servicePrincipals/{ENTRA_SP_ID}/appRoleAssignedTo"
