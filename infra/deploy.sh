@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Stand up Switchboard on Azure, in this order:
 #   0. package          web pages built (npm), the app zipped, before anything changes
-#   1. infrastructure   az deployment group create  (infra/main.bicep)
-#   2. sealing key      created in Key Vault on the first deploy only, never printed
-#   3. code             zip deploy with remote build, then wait for /api/health
-#   4. ACS events       Event Grid subscription (second deployment with acsAccountId),
+#   1. sign-in          Entra app registration (app roles, App ID URI) and its service
+#                       principal, created or reused; it needs no Azure resource yet
+#   2. infrastructure   az deployment group create  (infra/main.bicep), with App Service
+#                       Authentication for that registration
+#   3. secrets          the registration's redirect URIs; the sealing key and the Entra
+#                       client secret, created in Key Vault on the first deploy only,
+#                       never printed
+#   4. code             zip deploy with remote build, wait for /api/health, then check
+#                       that the platform refuses callers who are not signed in
+#   5. ACS events       Event Grid subscription (second deployment with acsAccountId),
 #                       only now, because Event Grid validates the endpoint on creation
-# Then print the callback URLs. --what-if previews step 1 and changes nothing.
-# See docs/deployment.md.
+# Then print the callback URLs and how to give people their roles. --what-if previews
+# step 2 and changes nothing. See docs/deployment.md.
 set -euo pipefail
 
 usage() {
@@ -32,13 +38,20 @@ Options:
   --event-grid-tenant-id ID     tenant of that token (default: the current tenant)
   --deployer-object-id ID       object id granted Key Vault Secrets Officer
                                 (default: the signed-in user or service principal)
-  --skip-code                   deploy infrastructure only, no code package
+  --no-auth                     leave out sign-in: no Entra app registration, no App
+                                Service Authentication (for a tenant where you may not
+                                register applications). Nobody can sign in then: the
+                                app refuses every agent and admin route (401, fail
+                                closed); webhooks, health and the pages still work
+  --skip-code                   infrastructure, app registration and secrets only: no
+                                code package, no sign-in check
   --what-if                     run 'az deployment group what-if' and change nothing
   -h, --help                    show this help
 
 Environment: SWITCHBOARD_DEPLOY_RETRIES (default 30) and
-SWITCHBOARD_DEPLOY_RETRY_SLEEP (seconds, default 10) bound the waits for role
-propagation and for the app to answer /api/health.
+SWITCHBOARD_DEPLOY_RETRY_SLEEP (seconds, default 10) bound the waits for role and
+directory propagation, for the app to answer /api/health and for sign-in to be
+enforced.
 EOF
 }
 
@@ -70,6 +83,7 @@ EVENT_GRID_TENANT_ID=""
 DEPLOYER_OBJECT_ID=""
 SKIP_CODE=false
 WHAT_IF=false
+SIGN_IN=true
 
 while (($# > 0)); do
   option=$1
@@ -80,6 +94,11 @@ while (($# > 0)); do
       ;;
     --acs)
       DEPLOY_ACS=true
+      shift
+      continue
+      ;;
+    --no-auth)
+      SIGN_IN=false
       shift
       continue
       ;;
@@ -156,6 +175,9 @@ REPO_ROOT=$(cd "$script_dir/.." && pwd)
 cd "$REPO_ROOT"
 readonly TEMPLATE=infra/main.bicep
 readonly PARAMETERS_FILE=infra/main.parameters.json
+readonly APP_ROLES_FILE=infra/app-roles.json
+# One registration per resource group and prefix, found again by this name on every run.
+readonly ENTRA_APP_NAME="switchboard-$PREFIX-$RESOURCE_GROUP"
 RETRIES=${SWITCHBOARD_DEPLOY_RETRIES:-30}
 RETRY_SLEEP=${SWITCHBOARD_DEPLOY_RETRY_SLEEP:-10}
 
@@ -166,8 +188,11 @@ command -v python3 >/dev/null 2>&1 ||
 if [[ $SKIP_CODE != true && $WHAT_IF != true ]]; then
   command -v npm >/dev/null 2>&1 ||
     die "npm not found on PATH: it builds the web pages (web/dist) that ship with the code. Install Node.js 20 with npm, or deploy with --skip-code."
+  command -v curl >/dev/null 2>&1 ||
+    die "curl not found on PATH: it checks, once the code is live, that the app refuses callers who are not signed in. Install curl, or deploy with --skip-code."
 fi
-[[ -f $TEMPLATE && -f $PARAMETERS_FILE ]] || die "$TEMPLATE or $PARAMETERS_FILE missing under $REPO_ROOT"
+[[ -f $TEMPLATE && -f $PARAMETERS_FILE && -f $APP_ROLES_FILE ]] ||
+  die "$TEMPLATE, $PARAMETERS_FILE or $APP_ROLES_FILE missing under $REPO_ROOT"
 
 # Print the value at a dotted path of a JSON document ("" when absent).
 json_get() {
@@ -182,10 +207,16 @@ print(value if isinstance(value, str) else json.dumps(value))
 ' "$1" "$2"
 }
 
+# Print each item of a JSON array on a line of its own.
+json_lines() {
+  python3 -c 'import json, sys; print("\n".join(map(str, json.loads(sys.argv[1] or "[]"))))' "$1"
+}
+
 if ! account_json=$(az account show --output json 2>/dev/null); then
   die "Azure CLI is not logged in ('az account show' failed). Run 'az login' (and 'az account set --subscription <id>'), then retry."
 fi
-log "Subscription: $(json_get "$account_json" name) ($(json_get "$account_json" id)), tenant $(json_get "$account_json" tenantId)"
+TENANT_ID=$(json_get "$account_json" tenantId)
+log "Subscription: $(json_get "$account_json" name) ($(json_get "$account_json" id)), tenant $TENANT_ID"
 
 login_type=$(json_get "$account_json" user.type)
 if [[ $login_type == user ]]; then DEPLOYER_TYPE=User; else DEPLOYER_TYPE=ServicePrincipal; fi
@@ -212,6 +243,114 @@ parameters=(
 
 stamp=$(printf '%(%Y%m%d%H%M%S)T' -1)
 
+# --- waiting for propagation -------------------------------------------------
+
+# Runs an az command that must not print anything; retries while it fails with something
+# other than the error in $1 (typically: a role assignment or a new directory object has
+# not propagated yet; $2 says what is awaited). Returns 0 on success, 3 when the command
+# failed with $1.
+az_with_retry() {
+  local expected_error=$1 awaited=$2 attempt err
+  shift 2
+  for ((attempt = 1; ; attempt++)); do
+    if err=$("$@" 2>&1 >/dev/null); then
+      return 0
+    fi
+    if [[ -n $expected_error && $err == *"$expected_error"* ]]; then
+      return 3
+    fi
+    if ((attempt >= RETRIES)); then
+      printf '%s\n' "$err" >&2
+      return 1
+    fi
+    log "$awaited not ready yet (new roles and directory objects take a few minutes to propagate); retry $attempt/$RETRIES in ${RETRY_SLEEP}s"
+    sleep "$RETRY_SLEEP"
+  done
+}
+
+# Prints what "$@" prints once that is not empty, retrying meanwhile (a directory object
+# just created is not found everywhere at once). Returns 1 when it never is.
+first_output() {
+  local attempt out
+  for ((attempt = 1; attempt <= RETRIES; attempt++)); do
+    if out=$("$@") && [[ -n $out ]]; then
+      printf '%s' "$out"
+      return 0
+    fi
+    sleep "$RETRY_SLEEP"
+  done
+  return 1
+}
+
+# --- Entra ID: the app registration people sign in with --------------------
+
+# The application id of the registration named $ENTRA_APP_NAME, or nothing. An exact
+# match: `az ad app list --display-name` would also find names that only start with it.
+find_entra_app() {
+  local ids
+  ids=$(az ad app list --filter "displayName eq '$ENTRA_APP_NAME'" --query "[].appId" --output tsv) ||
+    die "cannot list the app registrations of the tenant (az ad app list); without directory access, deploy with --no-auth"
+  if [[ $ids == *$'\n'* ]]; then
+    die "several app registrations are named $ENTRA_APP_NAME: delete all but one (az ad app delete --id <appId>), then rerun"
+  fi
+  printf '%s' "$ids"
+}
+
+service_principal_of() {
+  az ad sp list --filter "appId eq '$1'" --query "[].id" --output tsv
+}
+
+# Creates the registration on the first run and brings it to the same state on every run:
+# single tenant, the app roles of $APP_ROLES_FILE (fixed ids, so nothing is duplicated),
+# App ID URI api://<appId>, ID tokens for Easy Auth's sign-in, v2 access tokens (their
+# audience is the client id). Sets ENTRA_APP_ID.
+ensure_entra_app() {
+  ENTRA_APP_ID=$(find_entra_app)
+  if [[ -z $ENTRA_APP_ID ]]; then
+    log "Creating the Entra app registration $ENTRA_APP_NAME (single tenant)"
+    ENTRA_APP_ID=$(az ad app create --display-name "$ENTRA_APP_NAME" --sign-in-audience AzureADMyOrg \
+      --query appId --output tsv) ||
+      die "could not create the app registration $ENTRA_APP_NAME: registering applications needs the right to (Application Developer, or a tenant that lets users register apps). Ask an administrator, or deploy with --no-auth"
+  else
+    log "Reusing the Entra app registration $ENTRA_APP_NAME ($ENTRA_APP_ID)"
+  fi
+  [[ $ENTRA_APP_ID =~ $guid_re ]] || die "unexpected application id from Microsoft Entra ID: '$ENTRA_APP_ID'"
+  az_with_retry "Insufficient privileges" "The app registration" az ad app update --id "$ENTRA_APP_ID" \
+    --sign-in-audience AzureADMyOrg --identifier-uris "api://$ENTRA_APP_ID" --app-roles "@$APP_ROLES_FILE" \
+    --enable-id-token-issuance true --set api.requestedAccessTokenVersion=2 ||
+    die "could not configure the app registration $ENTRA_APP_NAME ($ENTRA_APP_ID): only its owners (or an application administrator) may; ask one to add you (az ad app owner add --id $ENTRA_APP_ID --owner-object-id $DEPLOYER_OBJECT_ID)"
+}
+
+# The service principal (enterprise application) through which people and applications
+# are given the roles; only those given one may sign in or get a token, when the deployer
+# may require that (ASSIGNMENT_REQUIRED). Sets ENTRA_SP_ID.
+ensure_service_principal() {
+  local status=0
+  ENTRA_SP_ID=$(service_principal_of "$ENTRA_APP_ID") ||
+    die "cannot read the service principal of $ENTRA_APP_NAME (az ad sp list)"
+  if [[ -z $ENTRA_SP_ID ]]; then
+    log "Creating the service principal of $ENTRA_APP_NAME"
+    az_with_retry "" "The app registration" az ad sp create --id "$ENTRA_APP_ID" ||
+      die "could not create the service principal of $ENTRA_APP_NAME ($ENTRA_APP_ID)"
+    ENTRA_SP_ID=$(first_output service_principal_of "$ENTRA_APP_ID") ||
+      die "the service principal of $ENTRA_APP_NAME was created but cannot be found; rerun in a few minutes"
+  else
+    log "Reusing its service principal $ENTRA_SP_ID"
+  fi
+  [[ $ENTRA_SP_ID =~ $guid_re ]] || die "unexpected service principal id from Microsoft Entra ID: '$ENTRA_SP_ID'"
+  az_with_retry "Insufficient privileges" "The service principal" az ad sp update --id "$ENTRA_SP_ID" \
+    --set appRoleAssignmentRequired=true || status=$?
+  case $status in
+    0) ASSIGNMENT_REQUIRED=true ;;
+    3)
+      # Not fatal: a signed-in person without a role can only ask who they are (GET /api/me).
+      ASSIGNMENT_REQUIRED=false
+      log "warning: you may not change the service principal $ENTRA_SP_ID, so it does not require role assignment: anyone in the tenant can sign in, though without a role they can do nothing but GET /api/me. An administrator or an owner of the enterprise application can require it: az ad sp update --id $ENTRA_SP_ID --set appRoleAssignmentRequired=true"
+      ;;
+    *) die "could not require role assignment on the service principal $ENTRA_SP_ID (see the error above)" ;;
+  esac
+}
+
 # --- what-if ---------------------------------------------------------------
 
 if [[ $WHAT_IF == true ]]; then
@@ -219,6 +358,15 @@ if [[ $WHAT_IF == true ]]; then
     die "resource group '$RESOURCE_GROUP' does not exist, so there is nothing to compare against. Run without --what-if, or create it first: az group create --name $RESOURCE_GROUP --location $LOCATION"
   fi
   what_if_parameters=("${parameters[@]}")
+  if [[ $SIGN_IN == true ]]; then
+    # Looked up, never created: a preview changes nothing, in Azure or in the directory.
+    ENTRA_APP_ID=$(find_entra_app)
+    if [[ -n $ENTRA_APP_ID ]]; then
+      what_if_parameters+=("entraClientId=$ENTRA_APP_ID")
+    else
+      log "No app registration $ENTRA_APP_NAME yet: a deploy creates it; this preview leaves App Service Authentication out"
+    fi
+  fi
   [[ -z $ACS_ACCOUNT_ID ]] || what_if_parameters+=(--parameters "acsAccountId=$ACS_ACCOUNT_ID")
   log "What-if of $TEMPLATE in $RESOURCE_GROUP (nothing is changed)"
   az deployment group what-if --resource-group "$RESOURCE_GROUP" --name "switchboard-whatif-$stamp" \
@@ -244,7 +392,20 @@ if [[ $SKIP_CODE != true ]]; then
   python3 infra/package_app.py --output "$package"
 fi
 
-# --- 1. infrastructure -----------------------------------------------------
+# --- 1. sign-in --------------------------------------------------------------
+
+ENTRA_APP_ID=""
+ENTRA_SP_ID=""
+ASSIGNMENT_REQUIRED=false
+if [[ $SIGN_IN == true ]]; then
+  ensure_entra_app
+  ensure_service_principal
+  parameters+=("entraClientId=$ENTRA_APP_ID")
+else
+  log "--no-auth: no app registration, no App Service Authentication; the app will refuse every agent and admin route"
+fi
+
+# --- 2. infrastructure -----------------------------------------------------
 
 log "Resource group $RESOURCE_GROUP in $LOCATION"
 az group create --name "$RESOURCE_GROUP" --location "$LOCATION" --output none
@@ -268,58 +429,81 @@ callback() {
   json_get "$CALLBACKS" "$1"
 }
 
-# --- 2. sealing key --------------------------------------------------------
+# --- 3. redirect URIs and secrets -------------------------------------------
 
-# Runs an az command that must not print anything; retries while it fails with something
-# other than the error in $1 (typically: the Key Vault role assignment has not propagated).
-# Returns 0 on success, 3 when the command failed with $1.
-az_with_retry() {
-  local expected_error=$1 attempt err
-  shift
-  for ((attempt = 1; ; attempt++)); do
-    if err=$("$@" 2>&1 >/dev/null); then
-      return 0
-    fi
-    if [[ -n $expected_error && $err == *"$expected_error"* ]]; then
-      return 3
-    fi
-    if ((attempt >= RETRIES)); then
-      printf '%s\n' "$err" >&2
-      return 1
-    fi
-    log "Key Vault not reachable yet (role assignments take a few minutes to propagate); retry $attempt/$RETRIES in ${RETRY_SLEEP}s"
-    sleep "$RETRY_SLEEP"
-  done
+# Easy Auth's callback on the base URL and, when a custom PUBLIC_BASE_URL differs, on the
+# default host name too. The list is set whole: it belongs to this script.
+set_redirect_uris() {
+  local uris=()
+  mapfile -t uris < <(json_lines "$(output entraRedirectUris)")
+  ((${#uris[@]} > 0)) || die "the deployment returned no redirect URI: $outputs"
+  log "Redirect URIs of $ENTRA_APP_NAME: ${uris[*]}"
+  az_with_retry "" "The app registration" az ad app update --id "$ENTRA_APP_ID" --web-redirect-uris "${uris[@]}" ||
+    die "could not set the redirect URIs of $ENTRA_APP_NAME ($ENTRA_APP_ID)"
 }
 
-KEY_CREATED=false
-status=0
-az_with_retry SecretNotFound az keyvault secret show --vault-name "$KEY_VAULT" --name "$SECRET_NAME" \
-  --query id --output tsv || status=$?
-case $status in
-  0)
-    log "Sealing key $SECRET_NAME already in $KEY_VAULT: left untouched"
-    ;;
-  3)
-    log "Creating the sealing key $SECRET_NAME in $KEY_VAULT (first deploy)"
-    key_file="$WORK_DIR/sealing-key"
-    (
-      umask 077
-      python3 -c 'import base64, os, sys; sys.stdout.write(base64.urlsafe_b64encode(os.urandom(32)).decode())' >"$key_file"
-    )
-    az_with_retry "" az keyvault secret set --vault-name "$KEY_VAULT" --name "$SECRET_NAME" \
-      --file "$key_file" --encoding utf-8 \
-      --content-type "Fernet keys, comma-separated; the first one seals" --query id --output tsv ||
-      die "could not store the sealing key in $KEY_VAULT (if the secret was deleted, recover it: az keyvault secret recover --vault-name $KEY_VAULT --name $SECRET_NAME)"
-    rm -f "$key_file"
-    KEY_CREATED=true
-    ;;
-  *)
-    die "cannot read $SECRET_NAME in $KEY_VAULT; does $DEPLOYER_OBJECT_ID have Key Vault Secrets Officer on it?"
-    ;;
-esac
+# Creates Key Vault secret $1 (content type $2) from what "${@:3}" writes on stdout, unless
+# the secret exists: through a file only this user may read, in the script's own temporary
+# directory, never on a command line or in a log. Returns 0 when it created the secret, 1
+# when the secret was there and is left untouched.
+create_secret_once() {
+  local name=$1 content_type=$2 status=0 file
+  shift 2
+  az_with_retry SecretNotFound "Key Vault" az keyvault secret show --vault-name "$KEY_VAULT" --name "$name" \
+    --query id --output tsv || status=$?
+  case $status in
+    0)
+      log "$name already in $KEY_VAULT: left untouched"
+      return 1
+      ;;
+    3) ;;
+    *) die "cannot read $name in $KEY_VAULT; does $DEPLOYER_OBJECT_ID have Key Vault Secrets Officer on it?" ;;
+  esac
+  log "Creating $name in $KEY_VAULT (first deploy)"
+  file="$WORK_DIR/$name"
+  (
+    umask 077
+    "$@" >"$file"
+  ) || die "could not generate $name (see the error above)"
+  az_with_retry "" "Key Vault" az keyvault secret set --vault-name "$KEY_VAULT" --name "$name" \
+    --file "$file" --encoding utf-8 --content-type "$content_type" --query id --output tsv ||
+    die "could not store $name in $KEY_VAULT (if the secret was deleted, recover it: az keyvault secret recover --vault-name $KEY_VAULT --name $name)"
+  rm -f "$file"
+}
 
-# --- 3. code ---------------------------------------------------------------
+new_sealing_key() {
+  python3 -c 'import base64, os, sys; sys.stdout.write(base64.urlsafe_b64encode(os.urandom(32)).decode())'
+}
+
+# A new client secret of the app registration, added beside any it has (--append), written
+# on stdout without a newline; az hands it to nobody else.
+new_entra_client_secret() {
+  local secret
+  secret=$(az ad app credential reset --id "$ENTRA_APP_ID" --append --years 1 \
+    --display-name "App Service Authentication of $APP_NAME" --query password --output tsv) || return 1
+  printf '%s' "$secret"
+}
+
+[[ $SIGN_IN != true ]] || set_redirect_uris
+
+SECRETS_CREATED=false
+if create_secret_once "$SECRET_NAME" "Fernet keys, comma-separated; the first one seals" new_sealing_key; then
+  SECRETS_CREATED=true
+fi
+if [[ $SIGN_IN == true ]]; then
+  ENTRA_SECRET_NAME=$(output entraClientSecretName)
+  [[ -n $ENTRA_SECRET_NAME ]] || die "the deployment returned no entraClientSecretName: $outputs"
+  if create_secret_once "$ENTRA_SECRET_NAME" "Entra ID client secret of $ENTRA_APP_NAME ($ENTRA_APP_ID)" \
+    new_entra_client_secret; then
+    SECRETS_CREATED=true
+  fi
+fi
+if [[ $SECRETS_CREATED == true ]]; then
+  # Key Vault references are resolved when the app starts: pick up the new secrets.
+  az functionapp restart --resource-group "$RESOURCE_GROUP" --name "$APP_NAME" --output none
+fi
+
+# --- 4. code ---------------------------------------------------------------
 
 wait_for_health() {
   local url="$BASE_URL/api/health" attempt
@@ -336,15 +520,7 @@ wait_for_health() {
 
 if [[ $SKIP_CODE == true ]]; then
   log "--skip-code: code package not deployed"
-  if [[ $KEY_CREATED == true ]]; then
-    # Key Vault references are resolved when the app starts: pick up the new secret.
-    az functionapp restart --resource-group "$RESOURCE_GROUP" --name "$APP_NAME" --output none
-  fi
 else
-  if [[ $KEY_CREATED == true ]]; then
-    # Key Vault references are resolved when the app starts: pick up the new secret.
-    az functionapp restart --resource-group "$RESOURCE_GROUP" --name "$APP_NAME" --output none
-  fi
   log "Deploying the code to $APP_NAME (remote build) ..."
   az functionapp deployment source config-zip --resource-group "$RESOURCE_GROUP" --name "$APP_NAME" \
     --src "$package" --build-remote true --output none
@@ -355,6 +531,118 @@ healthy=unchecked
 if [[ $SKIP_CODE != true || -n $ACS_ACCOUNT_ID ]]; then
   healthy=true
   wait_for_health || healthy=false
+fi
+
+# --- 4b. is sign-in enforced? ------------------------------------------------
+
+# The app trusts the principal App Service Authentication puts in front of it. Whether
+# the platform really runs Easy Auth (on Flex Consumption it was once documented not to
+# block anyone) is checked here, from outside, rather than assumed.
+
+PROBE_BODY=""
+
+# GET $1 (further curl arguments after it), no credentials; prints the status code, "000"
+# when nothing answered, and keeps the body in $PROBE_BODY.
+http_status() {
+  local url=$1 status
+  shift
+  status=$(curl --silent --max-time 30 --output "$PROBE_BODY" --write-out '%{http_code}' "$@" "$url") || true
+  printf '%s' "${status:-000}"
+}
+
+# The code of the app's own JSON error in $PROBE_BODY ({"error": {"code": ...}}), or
+# nothing when the answer is not the app's (App Service Authentication answered).
+app_error_code() {
+  python3 -c '
+import json, sys
+try:
+    print(json.load(open(sys.argv[1]))["error"]["code"])
+except Exception:
+    pass
+' "$PROBE_BODY"
+}
+
+# A principal header as Easy Auth would write it, claiming Switchboard.Admin, with no
+# sign-in behind it. The platform must drop it or refuse the request.
+forged_principal() {
+  python3 -c '
+import base64, json
+claims = [
+    {"typ": "http://schemas.microsoft.com/identity/claims/objectidentifier", "val": "00000000-0000-4000-8000-00000000f0f0"},
+    {"typ": "name", "val": "deploy.sh forged-principal probe"},
+    {"typ": "roles", "val": "Switchboard.Admin"},
+]
+payload = {"auth_typ": "aad", "claims": claims, "name_typ": "name", "role_typ": "roles"}
+print(base64.b64encode(json.dumps(payload).encode()).decode())'
+}
+
+# One round of probes; fills FINDINGS (empty: all is well) and sets FORGERY_OPEN when a
+# caller who is not signed in got an answer only a signed-in one should.
+probe_sign_in() {
+  local status code
+  FINDINGS=()
+  FORGERY_OPEN=false
+  status=$(http_status "$BASE_URL/api/health")
+  if [[ $status == 401 || ($healthy == true && $status != 200) ]]; then
+    FINDINGS+=("GET /api/health answered $status, not 200: the paths excluded from sign-in are not applied, so the provider webhooks are refused too")
+  fi
+  status=$(http_status "$BASE_URL/api/me")
+  code=$(app_error_code)
+  if [[ $status == 200 ]]; then
+    FORGERY_OPEN=true
+    FINDINGS+=("GET /api/me without credentials answered 200")
+  elif [[ $status != 401 ]]; then
+    FINDINGS+=("GET /api/me without credentials answered $status, not 401")
+  elif [[ $SIGN_IN == true && $code == authentication_unavailable ]]; then
+    FINDINGS+=("GET /api/me without credentials reached the app, which answered 401 authentication_unavailable: App Service Authentication is not running in front of it (WEBSITE_AUTH_ENABLED is not set), so nobody can sign in")
+  elif [[ $SIGN_IN == true && -n $code ]]; then
+    FINDINGS+=("GET /api/me without credentials reached the app (it answered 401 $code itself): App Service Authentication is on but lets callers through who are not signed in")
+  fi
+  # A read-only admin route: a forged request that does get through writes nothing
+  # (GET /api/me would enter the forged principal in the agents directory).
+  status=$(http_status "$BASE_URL/api/admin/agents" --header "X-MS-CLIENT-PRINCIPAL: $(forged_principal)" \
+    --header "X-MS-CLIENT-PRINCIPAL-ID: 00000000-0000-4000-8000-00000000f0f0" \
+    --header "X-MS-CLIENT-PRINCIPAL-NAME: deploy.sh forged-principal probe")
+  if [[ $status == 200 ]]; then
+    FORGERY_OPEN=true
+    FINDINGS+=("GET /api/admin/agents with a forged X-MS-CLIENT-PRINCIPAL header claiming Switchboard.Admin answered 200: the app took it for a signed-in admin")
+  fi
+}
+
+check_sign_in_enforced() {
+  local attempt finding
+  PROBE_BODY="$WORK_DIR/probe-body"
+  for ((attempt = 1; attempt <= RETRIES; attempt++)); do
+    probe_sign_in
+    ((${#FINDINGS[@]} > 0)) || return 0
+    log "Sign-in not enforced as expected yet ($attempt/$RETRIES): ${FINDINGS[0]}"
+    ((attempt == RETRIES)) || sleep "$RETRY_SLEEP"
+  done
+  {
+    printf 'error: App Service Authentication does not protect %s as it must:\n' "$BASE_URL"
+    for finding in "${FINDINGS[@]}"; do
+      printf '  - %s\n' "$finding"
+    done
+    if [[ $FORGERY_OPEN == true ]]; then
+      printf 'The agent and admin routes are OPEN TO FORGERY until the platform enforces sign-in: anyone can claim any role with a forged X-MS-CLIENT-PRINCIPAL header.\n'
+      printf 'Stop the app now (az functionapp stop --resource-group %s --name %s), ' "$RESOURCE_GROUP" "$APP_NAME"
+    else
+      printf 'The agent and admin routes stay closed (the app refuses them), but nobody can sign in. '
+    fi
+    printf 'Check its authentication settings (az webapp auth show --resource-group %s --name %s), then rerun this script. See docs/deployment.md, "The sign-in check".\n' \
+      "$RESOURCE_GROUP" "$APP_NAME"
+  } >&2
+  exit 1
+}
+
+if [[ $SKIP_CODE != true ]]; then
+  log "Checking that $BASE_URL refuses callers who are not signed in, and forged ones"
+  check_sign_in_enforced
+  if [[ $SIGN_IN == true ]]; then
+    log "Sign-in is enforced: App Service Authentication refuses callers who are not signed in and forged principals; /api/health stays open"
+  else
+    log "Agent and admin routes refuse every caller (sign-in is off); /api/health stays open"
+  fi
 fi
 
 # --- 4. ACS event subscription ---------------------------------------------
@@ -392,11 +680,53 @@ if [[ -n $ACS_ACCOUNT_ID ]]; then
 fi
 cat <<EOF
 
-Admin and agent API (header x-functions-key: <function key>):
+Agent and admin API (a signed-in browser session, or an Entra access token as
+"Authorization: Bearer <token>"):
   $(callback adminAccounts)
   $(callback adminWorkstreams)
   $(callback conversations)
-
-Get the default function key (a secret: do not paste it into tickets or logs):
-  az functionapp keys list --resource-group $RESOURCE_GROUP --name $APP_NAME --query functionKeys.default --output tsv
 EOF
+
+# How people and scripts get in: where they sign in, how they are given a role, how a
+# script gets a token. Role ids come from $APP_ROLES_FILE.
+print_sign_in() {
+  if [[ $SIGN_IN != true ]]; then
+    cat <<EOF
+
+Sign-in is off (--no-auth): every agent and admin route answers 401. Rerun without
+--no-auth, as someone who may register applications, to turn it on.
+EOF
+    return
+  fi
+  local roles who="Only people and applications given one of its app roles can sign in:"
+  [[ $ASSIGNMENT_REQUIRED == true ]] ||
+    who="Anyone in the tenant can sign in (role assignment is not required, see the warning above); the app roles:"
+  roles=$(python3 -c '
+import json, sys
+for role in json.load(open(sys.argv[1])):
+    print("    %-24s %s" % (role["value"], role["id"]))
+' "$APP_ROLES_FILE")
+  cat <<EOF
+
+Sign-in: Microsoft Entra ID through App Service Authentication.
+  People sign in at:  $(output signInUrl)
+  App registration:   $ENTRA_APP_NAME (application id $ENTRA_APP_ID, service principal $ENTRA_SP_ID)
+  $who
+$roles
+
+Give a person a role (appRoleId from the list above; it counts from their next sign-in):
+  user=\$(az ad user show --id someone@example.com --query id --output tsv)
+  # yourself: user=\$(az ad signed-in-user show --query id --output tsv)
+  az rest --method post --url https://graph.microsoft.com/v1.0/servicePrincipals/$ENTRA_SP_ID/appRoleAssignedTo \\
+    --body "{\"principalId\": \"\$user\", \"resourceId\": \"$ENTRA_SP_ID\", \"appRoleId\": \"<appRoleId>\"}"
+
+A script signs in as an application: an app registration of its own whose service principal
+is given a role the same way (principalId: az ad sp show --id <its appId> --query id --output tsv).
+Logged in as it (az login --service-principal ...), it gets a token with
+  az account get-access-token --resource api://$ENTRA_APP_ID --query accessToken --output tsv
+or with the OAuth client-credentials request to
+  https://login.microsoftonline.com/$TENANT_ID/oauth2/v2.0/token (scope=api://$ENTRA_APP_ID/.default)
+and sends it as "Authorization: Bearer <token>". Details: docs/deployment.md.
+EOF
+}
+print_sign_in

@@ -1,5 +1,6 @@
 // Switchboard on Azure: Flex Consumption Function App (Linux, Python 3.11) with one
-// user-assigned identity, Entra-only Storage (host + tables), Key Vault for the sealing key,
+// user-assigned identity, Entra-only Storage (host + tables), Key Vault for the sealing key
+// and the sign-in client secret, App Service Authentication with Microsoft Entra ID,
 // Application Insights + Log Analytics with local auth off, and optionally Azure
 // Communication Services with its Event Grid system topic and event subscription.
 //
@@ -61,6 +62,12 @@ param deployerPrincipalId string = ''
 ])
 param deployerPrincipalType string = 'User'
 
+@description('Application (client) ID of the Entra app registration agents and admins sign in with (deploy.sh creates it, with the app roles Switchboard.Admin, Switchboard.Supervisor and Switchboard.Agent). Empty: no App Service Authentication settings are deployed, and the app refuses every agent and admin route (401).')
+param entraClientId string = ''
+
+@description('Name of the Key Vault secret holding that app registration\'s client secret, read as MICROSOFT_PROVIDER_AUTHENTICATION_SECRET. deploy.sh creates it on the first deploy with sign-in and never overwrites it.')
+param entraClientSecretName string = 'switchboard-entra-client-secret'
+
 @description('Base URL (https://host, no trailing slash) that providers call, when a custom domain or gateway fronts the app; becomes PUBLIC_BASE_URL and the base of every callback URL. Empty: https://<app default host name>.')
 param publicBaseUrl string = ''
 
@@ -110,6 +117,31 @@ var names = {
   systemTopic: 'evgt-acs-${prefix}-${token}'
 }
 var createAcsSubscription = deployCommunicationServices && !empty(acsAccountId)
+var signInConfigured = !empty(entraClientId)
+
+// What App Service Authentication lets through without sign-in. Every other path answers
+// 401 to a caller that is neither signed in (browser session from /.auth/login/aad) nor
+// holding an Entra access token for the app registration. Each entry is open on purpose:
+//   - the provider webhooks: Twilio, TeleSign and Event Grid cannot sign in; the app checks
+//     their signatures, or Event Grid's own Entra token, itself;
+//   - /api/health: deploy.sh and monitors probe it; it tells nothing but "ok";
+//   - the pages and what they load (landing page, API reference, its assets and licences,
+//     the OpenAPI document), so that a page can send the browser to /.auth/login/aad.
+// A trailing /* stands for everything below that path. No agent or admin route may match
+// an entry: anyone on the internet reaches these paths without signing in.
+var publicPaths = [
+  '/api/twilio/*'
+  '/api/telesign/*'
+  '/api/acs/*'
+  '/api/health'
+  '/'
+  '/index.html'
+  '/assets/*'
+  '/licenses/*'
+  '/api-reference'
+  '/api-reference.html'
+  '/api/openapi.json'
+]
 
 resource appIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: names.identity
@@ -171,6 +203,7 @@ module functionApp 'modules/functionapp.bicep' = {
     appInsightsName: monitoring.outputs.appInsightsName
     keyVaultUri: keyVault.outputs.vaultUri
     sealingKeySecretName: sealingKeySecretName
+    authClientSecretName: signInConfigured ? entraClientSecretName : ''
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     publicBaseUrl: publicBaseUrl
@@ -179,8 +212,22 @@ module functionApp 'modules/functionapp.bicep' = {
   }
 }
 
-var baseUrl = empty(publicBaseUrl) ? 'https://${functionApp.outputs.defaultHostName}' : publicBaseUrl
+var defaultHostUrl = 'https://${functionApp.outputs.defaultHostName}'
+var baseUrl = empty(publicBaseUrl) ? defaultHostUrl : publicBaseUrl
 var apiUrl = '${baseUrl}/api'
+
+// After the app and its settings (the module waits for functionApp's outputs), so Easy Auth
+// starts with its client secret setting in place.
+module auth 'modules/auth.bicep' = if (signInConfigured) {
+  name: 'switchboard-auth'
+  params: {
+    functionAppName: functionApp.outputs.name
+    clientId: entraClientId
+    tenantId: tenant().tenantId
+    clientSecretSettingName: 'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET'
+    excludedPaths: publicPaths
+  }
+}
 
 module communication 'modules/communication.bicep' = if (deployCommunicationServices) {
   name: 'switchboard-communication'
@@ -206,7 +253,22 @@ output functionAppName string = functionApp.outputs.name
 output baseUrl string = baseUrl
 
 @description('Default host name of the Function App (https://<name>.azurewebsites.net style).')
-output defaultHostUrl string = 'https://${functionApp.outputs.defaultHostName}'
+output defaultHostUrl string = defaultHostUrl
+
+@description('Whether App Service Authentication with Entra ID is configured (entraClientId was given).')
+output signInConfigured bool = signInConfigured
+
+@description('Where agents and admins sign in with Entra ID.')
+output signInUrl string = '${baseUrl}/.auth/login/aad'
+
+@description('Web redirect URIs the app registration needs: Easy Auth\'s callback on the base URL and on the default host name (one entry when they are the same).')
+output entraRedirectUris array = union(['${baseUrl}/.auth/login/aad/callback'], ['${defaultHostUrl}/.auth/login/aad/callback'])
+
+@description('Key Vault secret with the app registration\'s client secret (the name, not the value).')
+output entraClientSecretName string = entraClientSecretName
+
+@description('Paths served without sign-in; everything else needs an Entra sign-in or access token.')
+output publicPaths array = publicPaths
 
 @description('Callback and API URL patterns; replace {account_id} with the ID POST /api/admin/accounts returned.')
 output callbackUrls object = {

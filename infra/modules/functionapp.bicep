@@ -41,6 +41,9 @@ param keyVaultUri string
 @description('Name of the Key Vault secret with the Fernet sealing key(s).')
 param sealingKeySecretName string
 
+@description('Name of the Key Vault secret with the Entra client secret App Service Authentication signs people in with; it becomes the MICROSOFT_PROVIDER_AUTHENTICATION_SECRET setting. Empty: sign-in is not configured, no such setting.')
+param authClientSecretName string = ''
+
 @description('Memory per instance, in MB.')
 @allowed([
   512
@@ -84,7 +87,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   // checkov:skip=CKV_AZURE_222: Public network access is required: Twilio, TeleSign and Event Grid deliver webhooks from the internet.
-  // checkov:skip=CKV_AZURE_17: Twilio, TeleSign and Event Grid present no client certificates; the app checks Twilio signatures, Event Grid Entra tokens and function keys.
+  // checkov:skip=CKV_AZURE_17: Twilio, TeleSign and Event Grid present no client certificates; the app checks their signatures and Event Grid's Entra tokens, and people and scripts sign in with Entra ID (modules/auth.bicep).
   // checkov:skip=CKV_AZURE_78: Flex Consumption rejects siteConfig.ftpsState (ARM error 51021); FTP and SCM basic auth are turned off by basicPublishingCredentialsPolicies below.
   // checkov:skip=CKV_AZURE_18: Flex Consumption does not expose siteConfig.http20Enabled; the HTTP version is managed by the platform front end.
   // checkov:skip=CKV_AZURE_67: Same as CKV_AZURE_18 (the Function App variant of the HTTP version check).
@@ -134,9 +137,34 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
 // App settings live in their own resource because PUBLIC_BASE_URL needs the app's default
 // host name, which exists only once the site does. This resource owns the complete set:
 // a redeploy resets any setting changed by hand.
+var settings = {
+  // Identity-based host storage (no connection string, no key).
+  AzureWebJobsStorage__accountName: storageAccountName
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  // Application Insights with Entra auth (local auth is off on the component).
+  APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  // DefaultAzureCredential in the app picks the user-assigned identity.
+  AZURE_CLIENT_ID: identityClientId
+  SWITCHBOARD_TABLES_ENDPOINT: tablesEndpoint
+  // Versionless reference: the app gets the newest secret version after a restart.
+  SWITCHBOARD_SEALING_KEY: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${sealingKeySecretName}/)'
+  // Callback URLs and Twilio signature checks are built from it: it must be the URL providers call.
+  PUBLIC_BASE_URL: empty(publicBaseUrl) ? 'https://${functionApp.properties.defaultHostName}' : publicBaseUrl
+  AUTO_CLOSE_SCHEDULE: autoCloseSchedule
+  AUTO_CLOSE_MIN_MINUTES: string(autoCloseMinMinutes)
+}
+
+// Easy Auth reads the client secret from the setting its authsettingsV2 names
+// (modules/auth.bicep): a Key Vault reference, resolved like the sealing key's.
+var authSettings = empty(authClientSecretName) ? {} : {
+  MICROSOFT_PROVIDER_AUTHENTICATION_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${authClientSecretName}/)'
+}
+
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   // checkov reads every Microsoft.Web/sites/config as siteConfig; this one is the appsettings dictionary, so its site-level checks do not apply here (they run on functionApp above).
-  // checkov:skip=CKV_AZURE_13: Not siteConfig (see above); the app authenticates its callers itself (see CKV_AZURE_17 on functionApp).
+  // checkov:skip=CKV_AZURE_13: Not siteConfig (see above); sign-in is App Service Authentication, its authsettingsV2 in modules/auth.bicep.
   // checkov:skip=CKV_AZURE_63: Not siteConfig (see above); requests are traced in Application Insights.
   // checkov:skip=CKV_AZURE_65: Not siteConfig (see above); errors are logged to Application Insights.
   // checkov:skip=CKV_AZURE_66: Not siteConfig (see above); failed requests are traced in Application Insights.
@@ -145,24 +173,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   // checkov:skip=CKV_AZURE_222: Not siteConfig (see above); public access is justified on functionApp.
   parent: functionApp
   name: 'appsettings'
-  properties: {
-    // Identity-based host storage (no connection string, no key).
-    AzureWebJobsStorage__accountName: storageAccountName
-    AzureWebJobsStorage__credential: 'managedidentity'
-    AzureWebJobsStorage__clientId: identityClientId
-    // Application Insights with Entra auth (local auth is off on the component).
-    APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
-    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
-    // DefaultAzureCredential in the app picks the user-assigned identity.
-    AZURE_CLIENT_ID: identityClientId
-    SWITCHBOARD_TABLES_ENDPOINT: tablesEndpoint
-    // Versionless reference: the app gets the newest secret version after a restart.
-    SWITCHBOARD_SEALING_KEY: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${sealingKeySecretName}/)'
-    // Callback URLs and Twilio signature checks are built from it: it must be the URL providers call.
-    PUBLIC_BASE_URL: empty(publicBaseUrl) ? 'https://${functionApp.properties.defaultHostName}' : publicBaseUrl
-    AUTO_CLOSE_SCHEDULE: autoCloseSchedule
-    AUTO_CLOSE_MIN_MINUTES: string(autoCloseMinMinutes)
-  }
+  properties: union(settings, authSettings)
 }
 
 // No FTP, no username/password publishing: code deploys authenticate with Entra ID.

@@ -1,7 +1,9 @@
-// Key Vault holding the secret-sealing key (SWITCHBOARD_SEALING_KEY). RBAC authorization,
-// soft delete and purge protection. The secret itself is not created here: a Fernet key
-// cannot be generated reliably in Bicep, and a template-owned secret would be overwritten on
-// every redeploy. deploy.sh creates it once (see docs/deployment.md).
+// Key Vault holding the secret-sealing key (SWITCHBOARD_SEALING_KEY) and the Entra client
+// secret of App Service Authentication (MICROSOFT_PROVIDER_AUTHENTICATION_SECRET). RBAC
+// authorization, soft delete and purge protection. The secrets themselves are not created
+// here: a Fernet key cannot be generated reliably in Bicep, an Entra client secret comes
+// from Microsoft Graph, and a template-owned secret would be overwritten on every redeploy.
+// deploy.sh creates each once (see docs/deployment.md).
 
 @description('Key Vault name (3-24 letters, digits and hyphens).')
 @minLength(3)
@@ -14,10 +16,10 @@ param location string
 @description('Tags applied to the vault.')
 param tags object = {}
 
-@description('Principal ID of the app\'s user-assigned identity; it gets Key Vault Secrets User to resolve the Key Vault reference in its app settings.')
+@description('Principal ID of the app\'s user-assigned identity; it gets Key Vault Secrets User to resolve the Key Vault references in its app settings.')
 param appPrincipalId string
 
-@description('Object ID of the principal that runs deployments; it gets Key Vault Secrets Officer so deploy.sh can create the sealing key and operators can rotate it. Empty: no assignment.')
+@description('Object ID of the principal that runs deployments; it gets Key Vault Secrets Officer so deploy.sh can create the sealing key and the Entra client secret, and operators can rotate them. Empty: no assignment.')
 param deployerPrincipalId string = ''
 
 @description('Type of deployerPrincipalId.')
@@ -84,7 +86,7 @@ resource appSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUserRoleId)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
-    description: 'Switchboard app: resolve the SWITCHBOARD_SEALING_KEY Key Vault reference.'
+    description: 'Switchboard app: resolve the Key Vault references of its app settings (sealing key, Entra client secret).'
   }
 }
 
@@ -95,7 +97,7 @@ resource deployerSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsOfficerRoleId)
     principalId: deployerPrincipalId
     principalType: deployerPrincipalType
-    description: 'Switchboard deployer: create and rotate the sealing key.'
+    description: 'Switchboard deployer: create and rotate the sealing key and the Entra client secret.'
   }
 }
 

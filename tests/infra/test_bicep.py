@@ -36,7 +36,7 @@ EXPECTED_ROLES = {
     "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3": "Storage Table Data Contributor (Switchboard tables)",
     "3913510d-42f4-4e42-8a64-420c390055eb": "Monitoring Metrics Publisher (App Insights, Entra auth)",
     "4633458b-17de-408a-b874-0445c86b69e6": "Key Vault Secrets User (app, Key Vault reference)",
-    "b86a8fe4-44ce-4948-aee5-eccb2c155cd7": "Key Vault Secrets Officer (deployer, sealing key)",
+    "b86a8fe4-44ce-4948-aee5-eccb2c155cd7": "Key Vault Secrets Officer (deployer, sealing key, Entra client secret)",
     "ba92f5b4-2d11-453d-a403-e96b0029c9fe": "Storage Blob Data Contributor (Event Grid dead-letter container)",
 }
 
@@ -60,6 +60,33 @@ APP_SETTINGS = {
     "AUTO_CLOSE_SCHEDULE",
     "AUTO_CLOSE_MIN_MINUTES",
 }
+
+AUTH_SECRET_SETTING = "MICROSOFT_PROVIDER_AUTHENTICATION_SECRET"
+
+# What App Service Authentication lets through without sign-in (main.bicep's publicPaths).
+PUBLIC_PATHS = [
+    "/api/twilio/*",
+    "/api/telesign/*",
+    "/api/acs/*",
+    "/api/health",
+    "/",
+    "/index.html",
+    "/assets/*",
+    "/licenses/*",
+    "/api-reference",
+    "/api-reference.html",
+    "/api/openapi.json",
+]
+# The API routes those paths open: webhooks, health and the OpenAPI document, and no other.
+OPEN_API_ROUTES = {
+    "api/acs/{account_id}/events",
+    "api/health",
+    "api/openapi.json",
+    "api/telesign/{account_id}/inbound",
+    "api/twilio/{account_id}/inbound",
+    "api/twilio/{account_id}/status",
+}
+ROUTE = re.compile(r'\broute="([^"]+)"')
 
 # Settings and siteConfig properties a Flex Consumption app must not carry (deprecated,
 # or rejected by ARM with error 51021).
@@ -170,7 +197,7 @@ def test_every_parameter_and_output_has_a_description(parsed: dict[str, dict]) -
         f"{file}: {kind} {name}"
         for file, tree in parsed.items()
         for kind in ("parameters", "outputs")
-        for name, item in tree[kind].items()
+        for name, item in tree.get(kind, {}).items()
         if not any(d.get("type") == "description" and d.get("argument") for d in item.get("decorators", []))
     ]
     assert not missing, "undocumented: " + ", ".join(missing)
@@ -193,7 +220,7 @@ def test_parameters_file_only_sets_template_parameters(parsed: dict[str, dict]) 
 
 def test_deploy_script_only_passes_template_parameters(parsed: dict[str, dict]) -> None:
     passed = set(re.findall(r'"(\w+)=\$', (INFRA / "deploy.sh").read_text()))
-    assert {"namePrefix", "location", "deployerPrincipalId", "acsAccountId"} <= passed
+    assert {"namePrefix", "location", "deployerPrincipalId", "acsAccountId", "entraClientId"} <= passed
     unknown = passed - set(parsed["main.bicep"]["parameters"])
     assert not unknown, f"deploy.sh passes parameters main.bicep does not declare: {unknown}"
 
@@ -265,7 +292,11 @@ def test_function_app_is_flex_python_311_https_only_with_one_identity(parsed: di
 
 
 def test_app_settings_are_the_ones_the_code_reads(parsed: dict[str, dict]) -> None:
-    settings = resources(parsed, "modules/functionapp.bicep")["appSettings"]["config"]["properties"]
+    app = parsed["modules/functionapp.bicep"]
+    assert resources(parsed, "modules/functionapp.bicep")["appSettings"]["config"]["properties"] == {
+        "function": {"type": "union", "parameters": {"arg_1": "settings", "arg_2": "authSettings"}}
+    }
+    settings = app["variables"]["settings"]["value"]
     assert set(settings) == APP_SETTINGS
     assert not FLEX_FORBIDDEN_SETTINGS & set(settings)
     assert settings["AzureWebJobsStorage__credential"] == "managedidentity"
@@ -277,6 +308,122 @@ def test_app_settings_are_the_ones_the_code_reads(parsed: dict[str, dict]) -> No
     main_params = parsed["main.bicep"]["parameters"]
     assert main_params["autoCloseSchedule"]["default"] == "0 */5 * * * *"
     assert main_params["autoCloseMinMinutes"]["default"] == 480
+
+
+def test_the_sign_in_secret_setting_is_a_key_vault_reference_only_with_sign_in(parsed: dict[str, dict]) -> None:
+    auth_settings = parsed["modules/functionapp.bicep"]["variables"]["authSettings"]["value"]["operator"]
+    assert auth_settings["type"] == "conditional"
+    operands = auth_settings["operands"]
+    assert operands["condition"] == {"function": {"type": "empty", "parameters": {"item_to_test": "authClientSecretName"}}}
+    assert operands["true_value"] == {}
+    assert operands["false_value"] == {
+        AUTH_SECRET_SETTING: "@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${authClientSecretName}/)"
+    }
+    assert parsed["modules/functionapp.bicep"]["parameters"]["authClientSecretName"]["default"] == ""
+    main = parsed["main.bicep"]
+    app_params = main["modules"]["functionApp"]["config"]["params"]
+    assert app_params["authClientSecretName"]["operator"]["operands"] == {
+        "condition": "signInConfigured", "true_value": "entraClientSecretName", "false_value": ""
+    }
+    assert main["parameters"]["entraClientSecretName"]["default"] == "switchboard-entra-client-secret"
+
+
+def test_sign_in_is_deployed_only_with_an_entra_client_id(parsed: dict[str, dict]) -> None:
+    main = parsed["main.bicep"]
+    assert main["parameters"]["entraClientId"]["default"] == ""
+    assert main["variables"]["signInConfigured"]["value"] == {
+        "operator": {"type": "not", "operands": {"bool_value": {
+            "function": {"type": "empty", "parameters": {"item_to_test": "entraClientId"}}}}}
+    }
+    module = main["modules"]["auth"]
+    assert module["detail"]["path"] == "modules/auth.bicep"
+    assert module["config"]["condition"] == "signInConfigured"
+    params = module["config"]["config"]["params"]
+    assert params["clientId"] == "entraClientId"
+    assert params["tenantId"]["function"]["type"] == "tenant"
+    assert params["clientSecretSettingName"] == AUTH_SECRET_SETTING
+    assert params["excludedPaths"] == "publicPaths"
+    # The module waits for the app and its settings: it names the app through an output.
+    assert "functionApp" in json.dumps(params["functionAppName"])
+
+
+def test_easy_auth_requires_sign_in_and_answers_401(parsed: dict[str, dict]) -> None:
+    (settings,) = [r["config"] for r in resources(parsed, "modules/auth.bicep").values() if not r["existing"]]
+    assert settings["name"] == "authsettingsV2"
+    assert settings["parent"] == "functionApp"
+    props = settings["properties"]
+    assert props["platform"]["enabled"] is True
+    assert props["globalValidation"] == {
+        "requireAuthentication": True,
+        "unauthenticatedClientAction": "Return401",
+        "excludedPaths": "excludedPaths",
+    }
+    assert props["httpSettings"]["requireHttps"] is True
+    assert props["login"]["tokenStore"] == {"enabled": False}
+    assert props["login"]["nonce"]["validateNonce"] is True
+    assert set(props["identityProviders"]) == {"azureActiveDirectory"}, "Entra ID is the only provider"
+    entra = props["identityProviders"]["azureActiveDirectory"]
+    assert entra["enabled"] is True
+    assert entra["registration"] == {
+        "openIdIssuer": "${environment().authentication.loginEndpoint}${tenantId}/v2.0",
+        "clientId": "clientId",
+        "clientSecretSettingName": "clientSecretSettingName",
+    }
+    assert entra["validation"] == {"allowedAudiences": ["api://${clientId}", "clientId"]}
+
+
+def test_the_paths_open_without_sign_in_are_exactly_the_public_ones(parsed: dict[str, dict]) -> None:
+    assert parsed["main.bicep"]["variables"]["publicPaths"]["value"] == PUBLIC_PATHS
+    outputs = parsed["main.bicep"]["outputs"]
+    assert outputs["publicPaths"]["value"] == "publicPaths"
+
+
+def excluded(path: str) -> bool:
+    """Whether Easy Auth lets `path` through: an exact entry, or an entry ending in /*
+    that the path lies below."""
+    return any(path == entry or (entry.endswith("/*") and path.startswith(entry[:-1])) for entry in PUBLIC_PATHS)
+
+
+def test_no_agent_or_admin_route_lies_under_a_public_path() -> None:
+    routes = {route for file in (REPO / "functions").glob("*.py") for route in ROUTE.findall(file.read_text())}
+    api_routes = {route for route in routes if route.startswith("api/")}
+    assert "api/me" in api_routes and "api/admin/accounts" in api_routes, "the route scan found the API"
+
+    def concrete(route: str) -> str:
+        return "/" + re.sub(r"\{[^}]+\}", "x1", route)
+
+    assert {route for route in api_routes if excluded(concrete(route))} == OPEN_API_ROUTES
+    # The pages (the catch-all web function) live outside /api, and every public path is
+    # either one of them or an API route listed above.
+    for entry in PUBLIC_PATHS:
+        if entry.startswith("/api/"):
+            assert any(excluded(concrete(route)) and concrete(route).startswith(entry.rstrip("*")) for route in OPEN_API_ROUTES)
+    assert "{*path}" in routes
+
+
+def test_outputs_give_the_sign_in_url_and_redirect_uris(parsed: dict[str, dict]) -> None:
+    outputs = parsed["main.bicep"]["outputs"]
+    assert outputs["signInUrl"]["value"] == "${baseUrl}/.auth/login/aad"
+    assert outputs["entraRedirectUris"]["value"] == {"function": {"type": "union", "parameters": {
+        "arg_1": ["${baseUrl}/.auth/login/aad/callback"],
+        "arg_2": ["${defaultHostUrl}/.auth/login/aad/callback"],
+    }}}
+    assert outputs["signInConfigured"]["value"] == "signInConfigured"
+    assert outputs["entraClientSecretName"]["value"] == "entraClientSecretName"
+
+
+def test_app_roles_file_defines_the_roles_the_app_reads() -> None:
+    from core.identity import APP_ROLES
+
+    roles = json.loads((INFRA / "app-roles.json").read_text())
+    assert sorted(r["value"] for r in roles) == sorted(APP_ROLES)
+    assert len({r["id"] for r in roles}) == len(roles), "fixed, distinct role ids: reruns update, never duplicate"
+    for role in roles:
+        assert set(role) == {"allowedMemberTypes", "description", "displayName", "id", "isEnabled", "value"}
+        assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", role["id"])
+        assert role["allowedMemberTypes"] == ["User", "Application"], "people and scripts alike"
+        assert role["isEnabled"] is True
+        assert len(role["description"]) >= 40
 
 
 def test_acs_event_subscription_uses_entra_auth_retries_and_dead_letters(parsed: dict[str, dict]) -> None:
@@ -313,7 +460,7 @@ def test_outputs_give_every_callback_and_no_secret(parsed: dict[str, dict]) -> N
     }
     assert "baseUrl" in outputs
     for file, tree in parsed.items():
-        dumped = json.dumps(tree["outputs"])
+        dumped = json.dumps(tree.get("outputs", {}))
         for leak in ("listKeys", "ConnectionString", "InstrumentationKey", "secretUriWithVersion"):
             assert leak not in dumped, f"{file}: an output exposes {leak}"
     assert "listKeys" not in "\n".join(path.read_text() for path in BICEP_FILES)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -28,7 +29,15 @@ DEPLOY = REPO / "infra" / "deploy.sh"
 OBJECT_ID = "11111111-2222-3333-4444-555555555555"
 TENANT_ID = "99999999-8888-7777-6666-555555555555"
 APP_HOST = "func-swb-abc123.azurewebsites.net"
+CUSTOM_HOST = "chat.example.com"
 BASE_ARGS = ["-g", "rg-switchboard", "-l", "westeurope", "-p", "swb"]
+ENTRA_APP_NAME = "switchboard-swb-rg-switchboard"
+ENTRA_APP_ID = "aaaaaaaa-0000-4000-8000-000000000001"
+ENTRA_SP_ID = "bbbbbbbb-0000-4000-8000-000000000002"
+# What the stub's `az ad app credential reset` hands out: it must reach Key Vault and
+# nothing else.
+ENTRA_SECRET = "stub~Entra.client-secret_0123456789abcdefXYZ"
+APP_ROLES = json.loads((REPO / "infra" / "app-roles.json").read_text())
 
 STUB = r'''#!{python}
 """Stub az: logs argv as one JSON line, answers like the real CLI for what deploy.sh asks."""
@@ -60,9 +69,33 @@ def count(name):
     return value
 
 
+def load(name, default):
+    path = os.path.join(state, name + ".json")
+    return json.load(open(path)) if os.path.exists(path) else default
+
+
+def save(name, value):
+    json.dump(value, open(os.path.join(state, name + ".json"), "w"))
+
+
+def quoted(text):
+    """The value in an OData filter such as "displayName eq 'x'"."""
+    return text.split("'")[1]
+
+
+def parameter(name):
+    return next((a.split("=", 1)[1] for a in args if a.startswith(name + "=")), "")
+
+
 flags = os.environ.get("AZ_STUB_FLAGS", "").split(",")
-base_url = "https://{host}"
+default_url = "https://{host}"
+base_url = "https://{custom_host}" if "custom-domain" in flags else default_url
 api = base_url + "/api"
+apps = load("entra-apps", [{{"appId": "{app_id}", "displayName": "{app_name}"}}] if "entra-app-exists" in flags else [])
+if "entra-app-twice" in flags:
+    apps = [{{"appId": "{app_id}", "displayName": "{app_name}"}}, {{"appId": "cccccccc-0000-4000-8000-000000000003", "displayName": "{app_name}"}}]
+sps = load("entra-sps", {{"{app_id}": "{sp_id}"}} if "entra-sp-exists" in flags else {{}})
+secrets = {{"switchboard-sealing-key": "secret-exists", "switchboard-entra-client-secret": "entra-secret-exists"}}
 
 if starts("account", "show"):
     if "not-logged-in" in flags:
@@ -72,6 +105,31 @@ if starts("account", "show"):
     print(json.dumps({{"id": "sub-id", "name": "Switchboard subscription", "tenantId": "{tenant}", "user": user}}))
 elif starts("ad", "signed-in-user", "show") or starts("ad", "sp", "show"):
     print("{object_id}")
+elif starts("ad", "app", "list"):
+    name = quoted(option("--filter"))
+    print("\n".join(a["appId"] for a in apps if a["displayName"] == name))
+elif starts("ad", "app", "create"):
+    if "no-app-registration-rights" in flags:
+        fail("Insufficient privileges to complete the operation.")
+    apps.append({{"appId": "{app_id}", "displayName": option("--display-name")}})
+    save("entra-apps", apps)
+    print("{app_id}")
+elif starts("ad", "app", "update"):
+    assert option("--id") in [a["appId"] for a in apps], "update of an unknown app"
+    if "not-app-owner" in flags:
+        fail("Insufficient privileges to complete the operation.")
+elif starts("ad", "app", "credential", "reset"):
+    print("{entra_secret}")
+elif starts("ad", "sp", "list"):
+    app_id = quoted(option("--filter"))
+    print(sps.get(app_id, ""))
+elif starts("ad", "sp", "create"):
+    sps[option("--id")] = "{sp_id}"
+    save("entra-sps", sps)
+    print(json.dumps({{"id": "{sp_id}", "appId": option("--id")}}))
+elif starts("ad", "sp", "update"):
+    if "not-sp-owner" in flags:
+        fail("Insufficient privileges to complete the operation.")
 elif starts("group", "exists"):
     print("false" if "no-group" in flags else "true")
 elif starts("group", "create"):
@@ -79,12 +137,19 @@ elif starts("group", "create"):
 elif starts("deployment", "group", "what-if"):
     print("Resource changes: 12 to create.")
 elif starts("deployment", "group", "create"):
-    acs_id = next((a.split("=", 1)[1] for a in args if a.startswith("acsAccountId=")), "")
+    acs_id = parameter("acsAccountId")
+    redirects = [base_url + "/.auth/login/aad/callback"]
+    if base_url != default_url:
+        redirects.append(default_url + "/.auth/login/aad/callback")
     outputs = {{
         "functionAppName": {{"type": "String", "value": "func-swb-abc123"}},
         "baseUrl": {{"type": "String", "value": base_url}},
         "keyVaultName": {{"type": "String", "value": "kv-swb-abc123"}},
         "sealingKeySecretName": {{"type": "String", "value": "switchboard-sealing-key"}},
+        "signInConfigured": {{"type": "Bool", "value": bool(parameter("entraClientId"))}},
+        "signInUrl": {{"type": "String", "value": base_url + "/.auth/login/aad"}},
+        "entraRedirectUris": {{"type": "Array", "value": redirects}},
+        "entraClientSecretName": {{"type": "String", "value": "switchboard-entra-client-secret"}},
         "callbackUrls": {{"type": "Object", "value": {{
             "health": api + "/health",
             "twilioInbound": api + "/twilio/{{account_id}}/inbound",
@@ -99,15 +164,17 @@ elif starts("deployment", "group", "create"):
     }}
     print(json.dumps(outputs))
 elif starts("keyvault", "secret", "show"):
+    name = option("--name")
     if count("secret-show") <= int(os.environ.get("AZ_STUB_FORBIDDEN_TIMES", "0")):
         fail("(Forbidden) Caller is not authorized to perform action on resource. Code: ForbiddenByRbac")
-    if "secret-exists" in flags or os.path.exists(os.path.join(state, "secret-value")):
-        print("https://kv-swb-abc123.vault.azure.net/secrets/switchboard-sealing-key/0123")
+    if secrets[name] in flags or os.path.exists(os.path.join(state, "secret." + name)):
+        print("https://kv-swb-abc123.vault.azure.net/secrets/" + name + "/0123")
     else:
-        fail("(SecretNotFound) A secret with (name/id) switchboard-sealing-key was not found in this key vault.")
+        fail("(SecretNotFound) A secret with (name/id) " + name + " was not found in this key vault.")
 elif starts("keyvault", "secret", "set"):
-    shutil.copyfile(option("--file"), os.path.join(state, "secret-value"))
-    print("https://kv-swb-abc123.vault.azure.net/secrets/switchboard-sealing-key/0123")
+    name = option("--name")
+    shutil.copyfile(option("--file"), os.path.join(state, "secret." + name))
+    print("https://kv-swb-abc123.vault.azure.net/secrets/" + name + "/0123")
 elif starts("functionapp", "deployment", "source", "config-zip"):
     shutil.copyfile(option("--src"), os.path.join(state, "package.zip"))
 elif starts("functionapp", "restart"):
@@ -138,6 +205,46 @@ if args[:2] == ["run", "build"]:
         open(path, "w").write(text)
 elif args[:1] != ["ci"]:
     sys.exit("stub npm: unexpected call " + " ".join(args))
+'''
+
+CURL_STUB = r'''#!{python}
+"""Stub curl: logs ["curl", *argv] beside az's calls and answers as App Service
+Authentication in front of the app would, or, by flag, as a platform that lets callers
+through: writes the body to --output and the status to stdout (--write-out)."""
+import json, os, sys
+from urllib.parse import urlsplit
+
+state = os.environ["AZ_STUB_DIR"]
+args = sys.argv[1:]
+with open(os.path.join(state, "calls.jsonl"), "a") as log:
+    log.write(json.dumps(["curl", *args]) + "\n")
+flags = os.environ.get("AZ_STUB_FLAGS", "").split(",")
+path = urlsplit(args[-1]).path
+headers = [args[i + 1] for i, a in enumerate(args) if a == "--header"]
+forged = any(h.lower().startswith("x-ms-client-principal:") for h in headers)
+
+
+def app_error(code):
+    return 401, json.dumps({{"error": {{"code": code, "message": "sign in first"}}}})
+
+
+platform_401 = (401, "You do not have permission to view this directory or page.")
+if path == "/api/health":
+    answer = (503, '{{"status": "unavailable"}}') if "unhealthy" in flags else (200, '{{"status": "ok"}}')
+    if "health-blocked" in flags:
+        answer = platform_401
+elif "easy-auth-off" in flags:
+    answer = app_error("authentication_unavailable")
+elif "easy-auth-passes-through" in flags:
+    answer = (200, '{{"agents": []}}') if forged else app_error("unauthenticated")
+elif "me-open" in flags and path == "/api/me":
+    answer = (200, '{{"id": "someone"}}')
+else:
+    answer = platform_401
+status, body = answer
+with open(args[args.index("--output") + 1], "w") as out:
+    out.write(body)
+sys.stdout.write(str(status))
 '''
 
 FAKE_APP = {
@@ -224,7 +331,7 @@ def parameters(call: list[str]) -> list[str]:
 def repo(tmp_path: Path) -> Path:
     root = write_tree(tmp_path / "repo", FAKE_APP)
     (root / "infra").mkdir()
-    for name in ("deploy.sh", "package_app.py", "main.bicep", "main.parameters.json"):
+    for name in ("deploy.sh", "package_app.py", "main.bicep", "main.parameters.json", "app-roles.json"):
         shutil.copy2(REPO / "infra" / name, root / "infra" / name)
     return root
 
@@ -234,11 +341,15 @@ def stub_bin(tmp_path: Path) -> Path:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     az = bin_dir / "az"
-    az.write_text(STUB.format(python=sys.executable, host=APP_HOST, tenant=TENANT_ID, object_id=OBJECT_ID))
+    az.write_text(STUB.format(
+        python=sys.executable, host=APP_HOST, custom_host=CUSTOM_HOST, tenant=TENANT_ID, object_id=OBJECT_ID,
+        app_id=ENTRA_APP_ID, app_name=ENTRA_APP_NAME, sp_id=ENTRA_SP_ID, entra_secret=ENTRA_SECRET,
+    ))
     az.chmod(0o755)
-    npm = bin_dir / "npm"
-    npm.write_text(NPM_STUB.format(python=sys.executable))
-    npm.chmod(0o755)
+    for name, stub in (("npm", NPM_STUB), ("curl", CURL_STUB)):
+        path = bin_dir / name
+        path.write_text(stub.format(python=sys.executable))
+        path.chmod(0o755)
     return bin_dir
 
 
@@ -247,6 +358,8 @@ def run(
 ) -> Run:
     state = repo.parent / "az-state"
     state.mkdir(exist_ok=True)
+    # The stub's state (app registrations, secrets) outlives a run; its call log does not.
+    (state / "calls.jsonl").unlink(missing_ok=True)
     environment = {
         "HOME": str(repo.parent),
         "PATH": path if path is not None else f"{stub_bin}{os.pathsep}{os.environ['PATH']}",
@@ -276,6 +389,11 @@ MUTATING = {
     "keyvault secret set",
     "functionapp deployment source config-zip",
     "functionapp restart",
+    "ad app create",
+    "ad app update",
+    "ad app credential reset",
+    "ad sp create",
+    "ad sp update",
 }
 
 
@@ -337,7 +455,9 @@ def test_help_prints_usage(repo: Path, stub_bin: Path) -> None:
 # --- full runs -------------------------------------------------------------------
 
 
-def test_first_deploy_with_acs_runs_infra_key_code_then_subscription(repo: Path, stub_bin: Path) -> None:
+def test_first_deploy_with_acs_runs_sign_in_infra_secrets_code_check_then_subscription(
+    repo: Path, stub_bin: Path
+) -> None:
     result = run(
         repo,
         stub_bin,
@@ -352,17 +472,24 @@ def test_first_deploy_with_acs_runs_infra_key_code_then_subscription(repo: Path,
     assert result.returncode == 0, result.stderr
 
     order = [
+        result.index("ad app create"),
+        result.index("ad sp create"),
         result.index("group create"),
         result.index("deployment group create"),
+        result.index("ad app update", 1),  # the redirect URIs, once the app's URL is known
         result.index("keyvault secret show"),
         result.index("keyvault secret set"),
+        result.index("ad app credential reset"),
+        result.index("keyvault secret set", 1),
         result.index("functionapp restart"),
         result.index("functionapp deployment source config-zip"),
         result.index("rest"),
+        result.index("curl"),
         result.index("deployment group create", 1),
     ]
     assert order == sorted(order), result.commands()
     assert len(result.find("deployment group create")) == 2
+    assert len(result.find("functionapp restart")) == 1, "one restart picks up both new secrets"
 
     group = result.find("group create")[0]
     assert option(group, "--name") == "rg-switchboard" and option(group, "--location") == "westeurope"
@@ -382,6 +509,7 @@ def test_first_deploy_with_acs_runs_infra_key_code_then_subscription(repo: Path,
             "deployCommunicationServices=true",
             "communicationServicesDataLocation=Europe",
             "eventGridAadApplicationIdOrUri=api://switchboard-events",
+            f"entraClientId={ENTRA_APP_ID}",
         } <= set(values)
     # The first deployment must not create the subscription: the code is not live yet.
     assert not [v for v in parameters(infra) if v.startswith("acsAccountId=")]
@@ -407,39 +535,43 @@ def test_first_deploy_with_acs_runs_infra_key_code_then_subscription(repo: Path,
     assert f"https://{APP_HOST}/api/acs/{{account_id}}/events" in result.stdout
     assert f"https://{APP_HOST}/api/telesign/{{account_id}}/inbound" in result.stdout
     assert f"https://{APP_HOST}/api/acs/acct-42/events" in result.stdout
-    assert (
-        "az functionapp keys list --resource-group rg-switchboard --name func-swb-abc123 "
-        "--query functionKeys.default --output tsv" in result.stdout
-    )
+    assert f"https://{APP_HOST}/.auth/login/aad" in result.stdout
 
 
 def test_sealing_key_is_a_fernet_key_that_is_never_printed(repo: Path, stub_bin: Path) -> None:
     result = run(repo, stub_bin, *BASE_ARGS)
     assert result.returncode == 0, result.stderr
-    key = (result.state / "secret-value").read_text()
+    key = (result.state / "secret.switchboard-sealing-key").read_text()
     assert len(base64.urlsafe_b64decode(key.encode())) == 32
     assert key == key.strip(), "no trailing newline may end up in the secret"
     for text in (result.stdout, result.stderr, json.dumps(result.calls)):
         assert key not in text
-    # The key file lived in the script's own temporary directory and is gone.
-    assert not [p for p in repo.parent.rglob("sealing-key*")]
+    assert_temporary_files_are_gone(repo)
 
 
-def test_redeploy_keeps_the_existing_sealing_key(repo: Path, stub_bin: Path) -> None:
-    result = run(repo, stub_bin, *BASE_ARGS, flags=("secret-exists",))
+def assert_temporary_files_are_gone(repo: Path) -> None:
+    """The secrets' files lived in the script's own temporary directory (mktemp -d under
+    TMPDIR, here the test's folder), which is removed when it exits."""
+    assert not [p.name for p in repo.parent.iterdir() if p.name.startswith("tmp.")]
+
+
+def test_redeploy_keeps_the_existing_secrets(repo: Path, stub_bin: Path) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS, flags=("secret-exists", "entra-secret-exists"))
     assert result.returncode == 0, result.stderr
-    assert result.find("keyvault secret show")
+    shown = [option(call, "--name") for call in result.find("keyvault secret show")]
+    assert shown == ["switchboard-sealing-key", "switchboard-entra-client-secret"]
     assert not result.find("keyvault secret set")
+    assert not result.find("ad app credential reset")
     assert not result.find("functionapp restart")
-    assert "left untouched" in result.stderr
+    assert result.stderr.count("left untouched") == 2
     assert result.find("functionapp deployment source config-zip")
 
 
 def test_key_vault_access_is_retried_while_the_role_propagates(repo: Path, stub_bin: Path) -> None:
     result = run(repo, stub_bin, *BASE_ARGS, AZ_STUB_FORBIDDEN_TIMES="2")
     assert result.returncode == 0, result.stderr
-    assert len(result.find("keyvault secret show")) == 3
-    assert len(result.find("keyvault secret set")) == 1
+    assert len(result.find("keyvault secret show")) == 3 + 1  # the sealing key's, then the Entra secret's
+    assert len(result.find("keyvault secret set")) == 2
 
 
 def test_key_vault_access_gives_up_with_a_clear_message(repo: Path, stub_bin: Path) -> None:
@@ -503,8 +635,10 @@ def test_skip_code_deploys_infrastructure_only(repo: Path, stub_bin: Path) -> No
     result = run(repo, stub_bin, *BASE_ARGS, "--skip-code")
     assert result.returncode == 0, result.stderr
     assert result.find("deployment group create")
+    assert result.find("ad app create") and result.find("ad app credential reset")
     assert not result.find("functionapp deployment source config-zip")
     assert not result.find("rest")
+    assert not result.find("curl"), "nothing to check before the code is live"
 
 
 def test_what_if_previews_and_changes_nothing(repo: Path, stub_bin: Path) -> None:
@@ -516,6 +650,7 @@ def test_what_if_previews_and_changes_nothing(repo: Path, stub_bin: Path) -> Non
         "account show",
         "ad signed-in-user show",
         "group exists",
+        "ad app list",
         "deployment group what-if",
     ]
     assert not MUTATING & set(result.commands())
@@ -523,7 +658,25 @@ def test_what_if_previews_and_changes_nothing(repo: Path, stub_bin: Path) -> Non
     assert option(what_if, "--template-file") == "infra/main.bicep"
     assert option(what_if, "--resource-group") == "rg-switchboard"
     assert {"namePrefix=swb", "location=westeurope", "acsAccountId=acct-42"} <= set(parameters(what_if))
+    # No registration yet: it is not created, and the preview goes without sign-in.
+    assert not [v for v in parameters(what_if) if v.startswith("entraClientId=")]
+    assert f"No app registration {ENTRA_APP_NAME} yet" in result.stderr
     assert "Resource changes" in result.stdout
+    assert not (result.state / "entra-apps.json").exists()
+
+
+def test_what_if_previews_sign_in_with_the_existing_registration(repo: Path, stub_bin: Path) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS, "--what-if", flags=("entra-app-exists",))
+    assert result.returncode == 0, result.stderr
+    assert not MUTATING & set(result.commands())
+    (what_if,) = result.find("deployment group what-if")
+    assert f"entraClientId={ENTRA_APP_ID}" in parameters(what_if)
+
+
+def test_what_if_without_sign_in_reads_no_registration(repo: Path, stub_bin: Path) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS, "--what-if", "--no-auth")
+    assert result.returncode == 0, result.stderr
+    assert result.commands() == ["account show", "ad signed-in-user show", "group exists", "deployment group what-if"]
 
 
 def test_what_if_needs_an_existing_resource_group(repo: Path, stub_bin: Path) -> None:
@@ -557,6 +710,238 @@ def test_the_deployed_zip_holds_the_app_and_nothing_else(repo: Path, stub_bin: P
     assert not [n for n in names if n.startswith(("tests/", ".venv", "localhost/", "node_modules/", "infra/"))]
 
 
+# --- sign-in: the Entra app registration ------------------------------------------
+
+
+def test_first_run_creates_the_registration_and_a_second_reuses_it(repo: Path, stub_bin: Path) -> None:
+    first = run(repo, stub_bin, *BASE_ARGS)
+    assert first.returncode == 0, first.stderr
+    (lookup,) = first.find("ad app list")
+    # An exact name: `--display-name` would also match names that only start with it.
+    assert option(lookup, "--filter") == f"displayName eq '{ENTRA_APP_NAME}'"
+    (create,) = first.find("ad app create")
+    assert option(create, "--display-name") == ENTRA_APP_NAME
+    assert option(create, "--sign-in-audience") == "AzureADMyOrg", "single tenant"
+    assert len(first.find("ad sp create")) == 1
+
+    second = run(repo, stub_bin, *BASE_ARGS)
+    assert second.returncode == 0, second.stderr
+    assert not second.find("ad app create")
+    assert not second.find("ad sp create")
+    assert f"Reusing the Entra app registration {ENTRA_APP_NAME} ({ENTRA_APP_ID})" in second.stderr
+    for result in (first, second):
+        (infra,) = result.find("deployment group create")
+        assert f"entraClientId={ENTRA_APP_ID}" in parameters(infra)
+        assert_registration_configured(result)
+    # The secret was created by the first run only; the second finds it in Key Vault.
+    assert len(first.find("ad app credential reset")) == 1
+    assert not second.find("ad app credential reset")
+    assert not second.find("functionapp restart")
+
+
+def assert_registration_configured(result: Run) -> None:
+    """Every run brings the registration to the same state, created or reused."""
+    configure = result.find("ad app update")[0]
+    assert option(configure, "--id") == ENTRA_APP_ID
+    assert option(configure, "--identifier-uris") == f"api://{ENTRA_APP_ID}"
+    assert option(configure, "--app-roles") == "@infra/app-roles.json"
+    assert option(configure, "--enable-id-token-issuance") == "true"
+    assert option(configure, "--sign-in-audience") == "AzureADMyOrg"
+    assert option(configure, "--set") == "api.requestedAccessTokenVersion=2"
+    (sp_update,) = result.find("ad sp update")
+    assert option(sp_update, "--id") == ENTRA_SP_ID
+    assert option(sp_update, "--set") == "appRoleAssignmentRequired=true"
+
+
+def test_an_existing_service_principal_is_reused(repo: Path, stub_bin: Path) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS, flags=("entra-app-exists", "entra-sp-exists"))
+    assert result.returncode == 0, result.stderr
+    assert not result.find("ad app create") and not result.find("ad sp create")
+    assert f"Reusing its service principal {ENTRA_SP_ID}" in result.stderr
+    assert_registration_configured(result)
+
+
+def test_the_redirect_uri_is_set_once_the_app_url_is_known(repo: Path, stub_bin: Path) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS)
+    assert result.returncode == 0, result.stderr
+    configure, redirects = result.find("ad app update")
+    assert "--web-redirect-uris" not in configure
+    assert option(redirects, "--id") == ENTRA_APP_ID
+    assert redirects[redirects.index("--web-redirect-uris") + 1:] == [f"https://{APP_HOST}/.auth/login/aad/callback"]
+    assert result.index("deployment group create") < result.index("ad app update", 1)
+    assert result.index("ad app update", 1) < result.index("functionapp deployment source config-zip")
+
+
+def test_a_custom_base_url_gets_both_redirect_uris(repo: Path, stub_bin: Path) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS, flags=("custom-domain",))
+    assert result.returncode == 0, result.stderr
+    redirects = result.find("ad app update")[1]
+    assert redirects[redirects.index("--web-redirect-uris") + 1:] == [
+        f"https://{CUSTOM_HOST}/.auth/login/aad/callback",
+        f"https://{APP_HOST}/.auth/login/aad/callback",
+    ]
+
+
+def test_the_client_secret_goes_to_key_vault_only(repo: Path, stub_bin: Path) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS)
+    assert result.returncode == 0, result.stderr
+    (reset,) = result.find("ad app credential reset")
+    assert option(reset, "--id") == ENTRA_APP_ID
+    assert "--append" in reset, "other credentials of the registration stay valid"
+    assert option(reset, "--query") == "password"
+    stored = (result.state / "secret.switchboard-entra-client-secret").read_text()
+    assert stored == ENTRA_SECRET, "stored whole, without the newline az prints"
+    secret_set = result.find("keyvault secret set")[1]
+    assert option(secret_set, "--name") == "switchboard-entra-client-secret"
+    assert "--value" not in secret_set
+    for text in (result.stdout, result.stderr, json.dumps(result.calls)):
+        assert ENTRA_SECRET not in text
+    assert_temporary_files_are_gone(repo)
+    # Easy Auth reads the new secret once the app restarts.
+    assert result.index("keyvault secret set", 1) < result.index("functionapp restart")
+
+
+def test_an_existing_client_secret_is_left_alone(repo: Path, stub_bin: Path) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS, flags=("secret-exists", "entra-secret-exists", "entra-app-exists"))
+    assert result.returncode == 0, result.stderr
+    assert not result.find("ad app credential reset")
+    assert not result.find("keyvault secret set")
+    assert "switchboard-entra-client-secret already in kv-swb-abc123: left untouched" in result.stderr
+
+
+def test_a_registration_you_do_not_own_stops_the_run_at_once(repo: Path, stub_bin: Path) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS, flags=("entra-app-exists", "not-app-owner"))
+    assert result.returncode != 0
+    assert "only its owners" in result.stderr and f"az ad app owner add --id {ENTRA_APP_ID}" in result.stderr
+    assert len(result.find("ad app update")) == 1, "a refusal is not retried"
+    assert not result.find("deployment group create")
+
+
+def test_without_rights_on_the_service_principal_role_assignment_stays_optional(
+    repo: Path, stub_bin: Path
+) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS, flags=("not-sp-owner",))
+    assert result.returncode == 0, result.stderr
+    assert len(result.find("ad sp update")) == 1, "a refusal is not retried"
+    assert "does not require role assignment" in result.stderr
+    assert f"az ad sp update --id {ENTRA_SP_ID} --set appRoleAssignmentRequired=true" in result.stderr
+    assert "Anyone in the tenant can sign in" in result.stdout
+    assert "Only people and applications given one of its app roles can sign in" not in result.stdout
+
+
+def test_several_registrations_with_the_name_stop_the_run(repo: Path, stub_bin: Path) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS, flags=("entra-app-twice",))
+    assert result.returncode != 0
+    assert f"several app registrations are named {ENTRA_APP_NAME}" in result.stderr
+    assert not MUTATING & set(result.commands())
+
+
+def test_no_right_to_register_apps_points_to_no_auth(repo: Path, stub_bin: Path) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS, flags=("no-app-registration-rights",))
+    assert result.returncode != 0
+    assert "could not create the app registration" in result.stderr and "--no-auth" in result.stderr
+    assert not result.find("deployment group create")
+
+
+def test_no_auth_deploys_without_sign_in_and_fails_closed(repo: Path, stub_bin: Path) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS, "--no-auth", flags=("easy-auth-off",))
+    assert result.returncode == 0, result.stderr
+    assert [c for c in result.commands() if c.startswith("ad ")] == ["ad signed-in-user show"]
+    (infra,) = result.find("deployment group create")
+    assert not [v for v in parameters(infra) if v.startswith("entraClientId=")]
+    assert [option(c, "--name") for c in result.find("keyvault secret show")] == ["switchboard-sealing-key"]
+    # The check still runs: with sign-in off the app must refuse, forged header or not.
+    assert len(result.find("curl")) == 3
+    assert "Sign-in is off (--no-auth): every agent and admin route answers 401" in result.stdout
+    assert "appRoleAssignedTo" not in result.stdout
+
+
+def test_help_says_no_auth_fails_closed(repo: Path, stub_bin: Path) -> None:
+    result = run(repo, stub_bin, "--help")
+    help_text = " ".join(result.stdout.split())
+    assert "--no-auth" in help_text
+    assert "the app refuses every agent and admin route (401, fail closed)" in help_text
+
+
+def test_the_summary_says_how_to_sign_in_and_assign_roles(repo: Path, stub_bin: Path) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert f"People sign in at:  https://{APP_HOST}/.auth/login/aad" in out
+    assert "Only people and applications given one of its app roles can sign in" in out
+    assert "az ad user show --id someone@example.com --query id --output tsv" in out
+    assert (
+        f"az rest --method post --url https://graph.microsoft.com/v1.0/servicePrincipals/{ENTRA_SP_ID}/appRoleAssignedTo"
+        in out
+    )
+    assert f'"resourceId\\": \\"{ENTRA_SP_ID}\\"' in out and '"principalId\\": \\"$user\\"' in out
+    for role in APP_ROLES:
+        assert re.search(rf"{re.escape(role['value'])}\s+{role['id']}", out), role["value"]
+    assert f"az account get-access-token --resource api://{ENTRA_APP_ID} --query accessToken --output tsv" in out
+    assert f"https://login.microsoftonline.com/{TENANT_ID}/oauth2/v2.0/token" in out
+    assert f"scope=api://{ENTRA_APP_ID}/.default" in out
+    # Function keys no longer open the API.
+    assert "functions-key" not in out and "functionapp keys" not in out
+
+
+# --- the sign-in check after the code is live --------------------------------------
+
+
+def forged_claims(call: list[str]) -> dict:
+    header = next(h for h in call if h.startswith("X-MS-CLIENT-PRINCIPAL: "))
+    return json.loads(base64.b64decode(header.split(": ", 1)[1]))
+
+
+def test_the_check_probes_health_me_and_a_forged_admin(repo: Path, stub_bin: Path) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS)
+    assert result.returncode == 0, result.stderr
+    health, me, forged = result.find("curl")
+    assert health[-1] == f"https://{APP_HOST}/api/health"
+    assert me[-1] == f"https://{APP_HOST}/api/me"
+    assert "--header" not in me, "no credentials"
+    # A read-only admin route, so a forged request that got through would write nothing.
+    assert forged[-1] == f"https://{APP_HOST}/api/admin/agents"
+    claims = forged_claims(forged)
+    assert {"typ": "roles", "val": "Switchboard.Admin"} in claims["claims"]
+    # The probe is only worth something if the app, reached, would take it for an admin.
+    from core.identity import ADMIN
+    from functions.identity import client_principal
+
+    header = next(h for h in forged if h.startswith("X-MS-CLIENT-PRINCIPAL: ")).split(": ", 1)[1]
+    principal = client_principal({"X-MS-CLIENT-PRINCIPAL": header})
+    assert principal is not None and principal.has(ADMIN)
+    assert "Sign-in is enforced" in result.stderr
+    assert result.index("functionapp deployment source config-zip") < result.index("curl")
+
+
+@pytest.mark.parametrize(
+    "flag, found, forgery",
+    [
+        ("me-open", "GET /api/me without credentials answered 200", True),
+        ("easy-auth-passes-through", "with a forged X-MS-CLIENT-PRINCIPAL header claiming Switchboard.Admin answered 200", True),
+        ("easy-auth-off", "App Service Authentication is not running in front of it", False),
+        ("health-blocked", "GET /api/health answered 401, not 200", False),
+    ],
+)
+def test_the_check_stops_the_run_when_the_platform_does_not_enforce_sign_in(
+    repo: Path, stub_bin: Path, flag: str, found: str, forgery: bool
+) -> None:
+    result = run(
+        repo, stub_bin, *BASE_ARGS, "--acs-account-id", "acct-42", "--event-grid-app-id", "api://x", flags=(flag,)
+    )
+    assert result.returncode != 0
+    assert f"error: App Service Authentication does not protect https://{APP_HOST} as it must" in result.stderr
+    assert found in result.stderr
+    assert ("OPEN TO FORGERY" in result.stderr) == forgery
+    if forgery:
+        assert "az functionapp stop --resource-group rg-switchboard --name func-swb-abc123" in result.stderr
+    else:
+        assert "stay closed" in result.stderr
+    assert len(result.find("curl")) == 3 * 3, "retried: the settings may take a moment to apply"
+    assert len(result.find("deployment group create")) == 1, "nothing more is wired to an unprotected app"
+    assert "Switchboard is deployed" not in result.stdout
+
+
 # --- the web pages -----------------------------------------------------------------
 
 
@@ -576,6 +961,18 @@ def test_a_failing_build_stops_before_anything_changes(repo: Path, stub_bin: Pat
     assert "npm run build failed" in result.stderr and "nothing was deployed" in result.stderr
     assert "references /assets/nope.css" in result.stderr
     assert not MUTATING & set(result.commands())
+
+
+def test_missing_curl_fails_early_with_a_clear_message(repo: Path, stub_bin: Path, tmp_path: Path) -> None:
+    no_curl = tmp_path / "no-curl"
+    no_curl.mkdir()
+    for name in ("az", "npm"):
+        (no_curl / name).symlink_to(stub_bin / name)
+    (no_curl / "python3").symlink_to(sys.executable)
+    result = run(repo, None, *BASE_ARGS, path=str(no_curl))
+    assert result.returncode != 0
+    assert "curl not found" in result.stderr and "--skip-code" in result.stderr
+    assert result.calls == []
 
 
 def test_missing_npm_fails_early_with_a_clear_message(repo: Path, stub_bin: Path, tmp_path: Path) -> None:
