@@ -17,7 +17,7 @@ from core.identity import ADMIN, AGENT, SUPERVISOR
 from core.ids import is_record_id
 from core.media import UNKNOWN_MEDIA_TYPE, media_type
 from core.records import STATES
-from functions.http import handled, json_body, json_response, public_base_url, services
+from functions.http import API_HEADERS, handled, json_body, json_response, public_base_url, services
 from functions.identity import scope_of
 from functions.views import answering_view, contact_view, conversation_view, message_view
 
@@ -127,7 +127,7 @@ def get_media(req: func.HttpRequest) -> func.HttpResponse:
     # Checked again here: attachments stored before content types were checked at the edge.
     content_type = media_type(fetched.content_type) or UNKNOWN_MEDIA_TYPE
     return func.HttpResponse(b"".join(fetched.chunks), status_code=200, mimetype=content_type,
-                             headers={"Cache-Control": "private, no-store"})
+                             headers={**API_HEADERS, "Cache-Control": "private, no-store"})
 
 
 @bp.route(route="api/conversations/{id}/wait", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)

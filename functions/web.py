@@ -31,7 +31,7 @@ def web(req: func.HttpRequest) -> func.HttpResponse:
         return func.HttpResponse(status_code=302, headers={"Location": "/", "Cache-Control": "no-cache",
                                                            **security_headers()})
     if path.lower().startswith(f"{API}/"):
-        return error_response(404, "not_found", f"no API operation at /{path}", headers=security_headers())
+        return error_response(404, "not_found", f"no API operation at /{path}")  # with the API's headers
     try:
         static = find(path)
     except SiteNotBuilt as exc:

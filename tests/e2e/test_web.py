@@ -164,6 +164,13 @@ def test_api_routes_still_reach_the_api(api) -> None:
     assert _get(api, "/api/conversations").status_code == 401, "a keyed API route, not a page"
 
 
+@pytest.mark.parametrize("path", ["/api/health", "/api/openapi.json", "/api/conversations", "/api/admin/nope"])
+def test_api_answers_may_not_run_load_or_be_framed(api, path: str) -> None:
+    response = _get(api, path)
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
 @pytest.mark.parametrize("path", ["/api/nope", "/api/admin/nope", "/API/Nope", "/api/health/extra"])
 def test_an_unknown_api_path_is_the_apis_json_404(api, path: str) -> None:
     response = _get(api, path)
