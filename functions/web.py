@@ -1,7 +1,7 @@
 """GET|HEAD / and every path outside api/: the pages and assets of web/dist (functions/static_site.py).
 
 One catch-all function serves them all, so a later single-page app needs no new route.
-`/api` itself redirects to the landing page, and a path under api/ that no API function
+`/api` itself redirects to the web app, and a path under api/ that no API function
 took answers the API's JSON 404, never a page.
 """
 
