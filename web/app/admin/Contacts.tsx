@@ -9,14 +9,15 @@ import { useLoaded } from "./loaded";
 import type { ContactRecord } from "./records";
 
 export function Contacts({ id }: { id: string | null }) {
-  const [contact, error] = useLoaded<ContactRecord>(id && id !== "new" ? `/admin/contacts/${encodeURIComponent(id)}` : null);
+  const [contact, error, setContact] = useLoaded<ContactRecord>(id && id !== "new" ? `/admin/contacts/${encodeURIComponent(id)}` : null);
   if (!id) return <ContactList />;
   return (
     <div class="page">
       <p><a href={href("admin", "contacts")}>All contacts</a></p>
       <h2>{id === "new" ? "New contact" : contact?.name || contact?.mobile_phone || "Contact"}</h2>
       {error ? <p class="notice error" role="alert">{error.message}</p> : null}
-      {id === "new" || contact ? <ContactForm key={contact?.updated_at ?? "new"} contact={contact} /> : null}
+      {id === "new" || contact ? <ContactForm key={contact?.updated_at ?? "new"} contact={contact}
+        onSaved={(saved) => (contact ? setContact(saved) : navigate("admin", "contacts", saved.id))} /> : null}
     </div>
   );
 }
@@ -65,7 +66,7 @@ interface Draft {
   fields: { name: string; value: string }[];
 }
 
-function ContactForm({ contact }: { contact: ContactRecord | null }) {
+function ContactForm({ contact, onSaved }: { contact: ContactRecord | null; onSaved: (c: ContactRecord) => void }) {
   const form = useForm<Draft>({
     mobile_phone: contact?.mobile_phone ?? "", name: contact?.name ?? "",
     fields: Object.entries(contact?.fields ?? {}).map(([name, value]) => ({ name, value })),
@@ -77,7 +78,7 @@ function ContactForm({ contact }: { contact: ContactRecord | null }) {
     const saved = contact
       ? await api.patch<ContactRecord>(`/admin/contacts/${encodeURIComponent(contact.id)}`, body)
       : await api.post<ContactRecord>("/admin/contacts", body);
-    navigate("admin", "contacts", saved.id);
+    onSaved(saved);
   };
   const remove = () => form.submit(async () => {
     if (contact && window.confirm("Delete this contact?")) {

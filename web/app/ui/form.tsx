@@ -76,7 +76,6 @@ export function ErrorSummary({ error }: { error: ApiError | null }) {
   return (
     <div class="error-summary" role="alert">
       <p>
-        {error.field ? <strong>{error.field}: </strong> : null}
         {error.message}
         {error.providerCode ? ` (provider code ${error.providerCode})` : ""}
       </p>
@@ -101,8 +100,13 @@ export function useField(path: string) {
   };
 }
 
+/** The API's message without the field name it starts with ("survey.text: must ..."),
+ *  since it stands next to that field. */
 export function FieldError({ id, error }: { id: string; error: ApiError | null }) {
-  return error ? <p class="field-error" id={`${id}-error`}>{error.message}</p> : null;
+  if (!error) return null;
+  const prefix = `${error.field}: `;
+  const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  return <p class="field-error" id={`${id}-error`}>{message}</p>;
 }
 
 interface FieldProps {
