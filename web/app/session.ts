@@ -20,13 +20,16 @@ async function hasSession(): Promise<boolean> {
   return Array.isArray(body) ? body.length > 0 : Boolean(body?.clientPrincipal);
 }
 
-/** The signed-in person, or null once the browser is on its way to signing in. */
+/** The signed-in person, or null once the browser is on its way to signing in. Both
+ *  questions go out at once: a first load waits for one round trip, not two. */
 export async function loadSession(): Promise<Me | null> {
+  const me = api.get<Me>("/me");
+  me.catch(() => undefined); // answered below, or moot once the browser leaves to sign in
   if (!(await hasSession())) {
     signIn();
     return null;
   }
-  return api.get<Me>("/me");
+  return me;
 }
 
 export const ROLE_LABELS: Record<string, string> = { admin: "Admin", supervisor: "Supervisor", agent: "Agent" };
