@@ -45,4 +45,4 @@ def check_page(page: Page, name: str, artifacts: Path | None = None) -> None:
     assert blocking == [], f"{name}: {json.dumps(blocking, indent=1)}"
     assert page.evaluate("window.__cspViolations") == [], f"{name}: the page broke its Content-Security-Policy"
     if artifacts is not None:
-        page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(artifacts / f"{name}.png"))

@@ -36,7 +36,6 @@ export function CallbackUrls({ account }: { account: Account }) {
           </div>
         ))}
       </dl>
-      {account.callback.setup ? <p class="hint">{account.callback.setup}</p> : null}
       <p role="status" class="status">{copied}</p>
     </section>
   );
