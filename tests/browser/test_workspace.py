@@ -1,10 +1,13 @@
 """The agent workspace in the browser, with Twilio's stand-in: a customer's signed webhook
 reaches the agent's inbox, who accepts, replies, sees it delivered, uses a quick reply,
 sees a refused send's reason in place, parks and closes; on WhatsApp after the 24-hour
-window only a template can go out; a customer's markup shows as text."""
+window only a template can go out; a customer's markup shows as text; customers' files
+dropped, or an image inline and another file as a download."""
 
 from __future__ import annotations
 
+import base64
+import re
 from datetime import datetime, timedelta, timezone
 from itertools import count
 
@@ -23,6 +26,7 @@ from tests.support.twilio import (
 )
 
 MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
+MEDIA = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/MM{'d' * 32}/Media"
 AGENT = "Switchboard.Agent"
 QUICK_REPLY = {"name": "Hello", "text": "Hi {{customer_name}}, {{agent_name}} here. How can I help?"}
 TEMPLATE = {"name": "order_update", "language": "en_US", "text": "Hi {{1}}, order {{2}} has shipped."}
@@ -47,8 +51,9 @@ def setup(api) -> dict:
     return {"sms": sms, "whatsapp": whatsapp}
 
 
-def text_in(api, account: dict, customer: str, body: str) -> None:
-    form = fixture_form("twilio_sms_inbound.txt", MessageSid=f"SM{next(SIDS) + 5000:032d}", From=customer, Body=body)
+def text_in(api, account: dict, customer: str, body: str, **extra: str) -> None:
+    form = fixture_form("twilio_sms_inbound.txt", MessageSid=f"SM{next(SIDS) + 5000:032d}", From=customer, Body=body,
+                        **extra)
     assert api.webhook(f"/twilio/{account['id']}/inbound", form, AUTH_TOKEN).status_code == 200
 
 
@@ -165,3 +170,29 @@ def test_the_inbox_by_keyboard_with_a_visible_focus(new_page, api, setup):
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=2, name="+12065550153")).to_be_visible()
+
+
+def test_customers_files_are_dropped_or_shown_as_the_workstream_says(new_page, api, setup):
+    customer = "+12065550154"
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+    media = {"NumMedia": "2", "MediaContentType0": "image/png", "MediaContentType1": "application/pdf",
+             "MediaUrl0": f"https://api.twilio.com{MEDIA}/ME{'1' * 32}", "MediaUrl1": f"https://api.twilio.com{MEDIA}/ME{'2' * 32}"}
+    page = new_page("Ada", AGENT)
+    text_in(api, setup["sms"], customer, "My receipt", **media)
+    open_conversation(page, customer)
+    expect(page.locator(".message.inbound .note")).to_have_text(
+        "2 attachment(s) not kept: this workstream does not accept customers' files.")
+    expect(page.locator("fieldset.attachments")).to_have_count(0)
+
+    [support] = [w for w in api.call("GET", "/admin/workstreams").json()["workstreams"] if w["name"] == "Support"]
+    api.call("PATCH", f"/admin/workstreams/{support['id']}", {"attachments": {"customers_can_send": True,
+                                                                              "agents_can_send": True}})
+    api.twilio.on("GET", f"{MEDIA}/ME{'1' * 32}", (200, png, {"Content-Type": "image/png"}))
+    text_in(api, setup["sms"], customer, "Here it is", **media)
+    image = page.get_by_role("img", name="Image from the customer")
+    expect(image).to_be_visible(timeout=10_000)
+    page.wait_for_function("document.querySelector('.messages img').naturalWidth > 0")
+    expect(page.get_by_role("link", name="Download application/pdf")).to_have_attribute("href", re.compile(r"/media/1$"))
+    expect(page.get_by_role("group", name="Attachments")).to_be_visible()
+    api.call("PATCH", f"/admin/workstreams/{support['id']}", {"attachments": {"customers_can_send": False,
+                                                                              "agents_can_send": False}})
