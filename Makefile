@@ -1,7 +1,7 @@
 # Local development entry points. Each install step is cheap when nothing changed, so
 # a fresh clone needs only `make run` or `make test`: `run` installs what running needs
 # (the app, the local host, Azurite, the web pages), `test` adds the test tools and the
-# infra checkers.
+# infra checkers and the browser the browser tests drive.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -16,11 +16,15 @@ INFRA_VENV := .venv-infra
 INFRA_PY := $(INFRA_VENV)/bin/python
 INFRA_STAMP := $(INFRA_VENV)/.requirements-installed
 PIP := -m pip install --disable-pip-version-check
+# The browser tests drive Debian's chromium (Playwright's own browser download is not
+# available everywhere); installed once with apt, as root or through sudo.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install install-run run test bench
 
 install-run: $(RUN_STAMP) $(NPM_STAMP) $(WEB_STAMP)
-install: install-run $(DEV_STAMP) $(INFRA_STAMP)
+install: install-run $(DEV_STAMP) $(INFRA_STAMP) $(CHROMIUM)
 
 $(VENV_PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +46,10 @@ $(INFRA_PY):
 $(INFRA_STAMP): infra/requirements.txt | $(INFRA_PY)
 	$(INFRA_PY) $(PIP) -r infra/requirements.txt
 	touch $@
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 $(NPM_STAMP): package-lock.json
 	npm ci --no-audit --no-fund

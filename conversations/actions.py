@@ -15,7 +15,7 @@ from core.errors import NotFound
 from core.ids import thread_of
 from core.messages import FetchedMedia
 from core.ports import Accounts, MediaFetcher
-from core.records import CLOSED, CLOSED_BY_AGENT, INBOUND, PARKED, WAITING, Conversation, Event
+from core.records import CLOSED, CLOSED_BY_AGENT, INBOUND, PARKED, WAITING, Conversation, Event, Workstream
 from core.retry import until_committed
 
 
@@ -55,6 +55,10 @@ class AgentActions:
         if account is None or fetcher is None or message.direction != INBOUND:
             raise NotFound("this attachment cannot be fetched through Switchboard", code="media_unavailable")
         return fetcher.fetch_media(account, message.media[index])
+
+    def workstream(self, conversation: Conversation) -> Workstream | None:
+        """The workstream an agent answers the conversation under, as configured now."""
+        return self._lookup.workstream_of(conversation)
 
     def fetches_media(self, provider: str) -> bool:
         """Whether customers' attachments on this provider can be opened through Switchboard."""

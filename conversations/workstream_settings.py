@@ -8,12 +8,13 @@ from dataclasses import replace
 from typing import Any, Mapping
 
 from conversations.hours import parse_hours
+from conversations.quick_replies import parse_quick_replies
 from conversations.routing import parse_rules
 from core.errors import ValidationFailed
 from core.settings import ASSIGNMENTS, AUTOMATED, PICK, PUSH, Distribution, Survey, WorkstreamSettings
 
 FIELDS = ("language", "operating_hours", "allow_automated_messages", "automated_messages", "attachments",
-          "survey", "queues", "default_queue", "routing_rules", "distribution")
+          "survey", "queues", "default_queue", "routing_rules", "distribution", "quick_replies")
 MIN_OFFER_SECONDS, MAX_OFFER_SECONDS = 10, 3600
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 MAX_TEXT = 1600
@@ -45,6 +46,8 @@ def parse_settings(body: Mapping[str, Any], current: WorkstreamSettings = Workst
         )
     if "survey" in body:
         s = replace(s, survey=_survey(body["survey"]))
+    if "quick_replies" in body:
+        s = replace(s, quick_replies=parse_quick_replies(body["quick_replies"]))
     if "queues" in body:
         s = replace(s, queues=_queues(body["queues"]))
     if "default_queue" in body:

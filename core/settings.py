@@ -45,6 +45,17 @@ class Survey:
 
 
 @dataclass(frozen=True)
+class QuickReply:
+    """A canned answer agents pick in the composer; placeholders are filled in there."""
+
+    name: str
+    text: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "text": self.text}
+
+
+@dataclass(frozen=True)
 class WorkstreamSettings:
     language: str = "en-US"
     operating_hours: OperatingHours | None = None
@@ -55,6 +66,7 @@ class WorkstreamSettings:
     survey: Survey = Survey()
     queues: tuple[str, ...] = ()
     default_queue: str | None = None
+    quick_replies: tuple[QuickReply, ...] = ()
     routing_rules: tuple[Rule, ...] = ()
     distribution: Distribution = Distribution()
 
@@ -73,6 +85,7 @@ class WorkstreamSettings:
             "survey": {"enabled": self.survey.enabled, "text": self.survey.text, "url": self.survey.url},
             "queues": list(self.queues),
             "default_queue": self.default_queue,
+            "quick_replies": [q.to_dict() for q in self.quick_replies],
             "routing_rules": [r.to_dict() for r in self.routing_rules],
             "distribution": self.distribution.to_dict(),
         }
@@ -95,6 +108,7 @@ class WorkstreamSettings:
             survey=Survey(survey.get("enabled", False), survey.get("text", ""), survey.get("url", "")),
             queues=tuple(value.get("queues", ())),
             default_queue=value.get("default_queue"),
+            quick_replies=tuple(QuickReply(**q) for q in value.get("quick_replies", ())),
             routing_rules=tuple(Rule.from_dict(r) for r in value.get("routing_rules", ())),
             distribution=Distribution(**value.get("distribution", {})),
         )

@@ -20,9 +20,9 @@ from core.ids import is_record_id
 from core.inbox import VIEWS
 from core.media import UNKNOWN_MEDIA_TYPE, media_type
 from core.records import STATES
-from functions.http import handled, json_body, json_response, public_base_url, services
+from functions.http import API_HEADERS, handled, json_body, json_response, public_base_url, services
 from functions.identity import scope_of
-from functions.views import contact_view, conversation_view, message_view
+from functions.views import answering_view, contact_view, conversation_view, message_view
 
 bp = func.Blueprint()
 
@@ -91,6 +91,7 @@ def get_conversation(req: func.HttpRequest) -> func.HttpResponse:
     conversation = actions.get(req.route_params["id"], _scope(req))
     view = conversation_view(conversation, with_messages=True, api_base=_api_base(req),
                              fetches_media=actions.fetches_media(conversation.provider))
+    view["workstream"] = answering_view(actions.workstream(conversation))
     if conversation.contact_id:  # the contact as it is now, not as it was when linked
         contact = services().contact_admin.find_by_id(conversation.contact_id)
         view["contact"] = contact_view(contact) if contact else view["contact"]
@@ -183,7 +184,7 @@ def get_media(req: func.HttpRequest) -> func.HttpResponse:
     # Checked again here: attachments stored before content types were checked at the edge.
     content_type = media_type(fetched.content_type) or UNKNOWN_MEDIA_TYPE
     return func.HttpResponse(b"".join(fetched.chunks), status_code=200, mimetype=content_type,
-                             headers={"Cache-Control": "private, no-store"})
+                             headers={**API_HEADERS, "Cache-Control": "private, no-store"})
 
 
 @bp.route(route="api/conversations/{id}/wait", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)

@@ -30,9 +30,17 @@ def services() -> Services:
     return wiring.services()
 
 
+# Every API answer: nothing in it may run, load or be framed, and browsers take its
+# Content-Type as given. `headers` may replace them (the pages' own policy, functions/web.py).
+API_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> func.HttpResponse:
     return func.HttpResponse(json.dumps(body, default=str), status_code=status, mimetype="application/json",
-                             charset="utf-8", headers=headers)
+                             charset="utf-8", headers={**API_HEADERS, **(headers or {})})
 
 
 def error_response(status: int, code: str, message: str, *, headers: dict[str, str] | None = None,

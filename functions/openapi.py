@@ -7,6 +7,8 @@ from pathlib import Path
 
 import azure.functions as func
 
+from functions.http import API_HEADERS
+
 bp = func.Blueprint()
 
 DOCUMENT = Path(__file__).with_name("openapi.json")
@@ -14,4 +16,5 @@ DOCUMENT = Path(__file__).with_name("openapi.json")
 
 @bp.route(route="api/openapi.json", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def openapi(req: func.HttpRequest) -> func.HttpResponse:
-    return func.HttpResponse(DOCUMENT.read_bytes(), status_code=200, mimetype="application/json", charset="utf-8")
+    return func.HttpResponse(DOCUMENT.read_bytes(), status_code=200, mimetype="application/json", charset="utf-8",
+                             headers=API_HEADERS)

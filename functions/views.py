@@ -44,6 +44,15 @@ def workstream_view(w: Workstream) -> dict[str, Any]:
     }
 
 
+def answering_view(w: Workstream | None) -> dict[str, Any] | None:
+    """What a conversation's workstream gives an agent to answer with."""
+    if w is None:
+        return None
+    return {"id": w.id, "name": w.name, "channel": w.channel, "templates": [t.to_dict() for t in w.templates],
+            "quick_replies": [q.to_dict() for q in w.settings.quick_replies],
+            "attachments": {"agents_can_send": w.settings.agents_can_send_attachments}}
+
+
 def agent_view(a: Agent, state: AgentState | None = None, presence: str | None = None) -> dict[str, Any]:
     """An agent as admins see it; with its ``state``, its ``presence`` as it stands and its load."""
     view = {"id": a.id, "name": a.name, "roles": sorted(a.roles), "queues": [queue_view(q) for q in a.queues],

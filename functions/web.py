@@ -1,7 +1,7 @@
 """GET|HEAD / and every path outside api/: the pages and assets of web/dist (functions/static_site.py).
 
 One catch-all function serves them all, so a later single-page app needs no new route.
-`/api` itself redirects to the landing page, and a path under api/ that no API function
+`/api` itself redirects to the web app, and a path under api/ that no API function
 took answers the API's JSON 404, never a page.
 """
 
@@ -31,7 +31,7 @@ def web(req: func.HttpRequest) -> func.HttpResponse:
         return func.HttpResponse(status_code=302, headers={"Location": "/", "Cache-Control": "no-cache",
                                                            **security_headers()})
     if path.lower().startswith(f"{API}/"):
-        return error_response(404, "not_found", f"no API operation at /{path}", headers=security_headers())
+        return error_response(404, "not_found", f"no API operation at /{path}")  # with the API's headers
     try:
         static = find(path)
     except SiteNotBuilt as exc:

@@ -1,5 +1,5 @@
 """What `make run` starts once its installs are done (`python -m localhost.run`): the URL it
-prints answers with the landing page, and health answers beside it."""
+prints answers with the web app, and health answers beside it."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def make_run(azurite: Azurite, sealing_key: str, tmp_path: Path) -> Iterator[tup
             run.wait()
 
 
-def test_the_printed_url_serves_the_landing_page_and_health(make_run: tuple[str, Path]) -> None:
+def test_the_printed_url_serves_the_web_app_and_health(make_run: tuple[str, Path]) -> None:
     base, log = make_run
     assert re.fullmatch(r"http://localhost:\d+/", base)
     landing = requests.get(base, timeout=30)

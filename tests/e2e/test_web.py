@@ -61,7 +61,7 @@ def _assert_security_headers(response: requests.Response) -> None:
     assert response.headers["Referrer-Policy"] == "no-referrer"
 
 
-def test_the_base_url_is_the_landing_page(api) -> None:
+def test_the_base_url_is_the_web_app(api) -> None:
     response = _get(api, "/")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
@@ -69,8 +69,8 @@ def test_the_base_url_is_the_landing_page(api) -> None:
     _assert_security_headers(response)
     assert "img-src" not in response.headers["Content-Security-Policy"]
     page = _Page(response.text)
-    assert {"/api/health", "/api-reference", "/api/openapi.json"} <= set(page.urls)
-    assert "<h1>Switchboard</h1>" in response.text and "docs/" in response.text
+    assert [s for s in page.scripts if s.startswith("/assets/app.") and s.endswith(".js")], page.scripts
+    assert {"/api/health", "/api-reference"} <= set(page.urls), "without JavaScript it still leads to the API"
 
 
 def test_the_api_reference_renders_the_apps_own_document_with_the_pinned_swagger_ui(api) -> None:
@@ -164,6 +164,13 @@ def test_api_routes_still_reach_the_api(api) -> None:
     assert _get(api, "/api/conversations").status_code == 401, "a keyed API route, not a page"
 
 
+@pytest.mark.parametrize("path", ["/api/health", "/api/openapi.json", "/api/conversations", "/api/admin/nope"])
+def test_api_answers_may_not_run_load_or_be_framed(api, path: str) -> None:
+    response = _get(api, path)
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
 @pytest.mark.parametrize("path", ["/api/nope", "/api/admin/nope", "/API/Nope", "/api/health/extra"])
 def test_an_unknown_api_path_is_the_apis_json_404(api, path: str) -> None:
     response = _get(api, path)
@@ -173,7 +180,7 @@ def test_an_unknown_api_path_is_the_apis_json_404(api, path: str) -> None:
 
 
 @pytest.mark.parametrize("path", ["/api", "/api/", "/API"])
-def test_api_without_a_path_leads_to_the_landing_page(api, path: str) -> None:
+def test_api_without_a_path_leads_to_the_web_app(api, path: str) -> None:
     response = _get(api, path)
     assert (response.status_code, response.headers["Location"]) == (302, "/")
 

@@ -101,6 +101,21 @@ def test_attachments_both_ways(api, setup):
     patch(api, workstream, {"attachments": {"customers_can_send": False, "agents_can_send": False}})
 
 
+def test_a_conversation_read_tells_the_agent_what_its_workstream_answers_with(api, setup):
+    account, workstream = setup
+    replies = [{"name": "Hello", "text": "Hi {{customer_name}}, {{agent_name}} here."}]
+    template = {"name": "order_update", "language": "en_US", "text": "Order {{1}} has shipped."}
+    assert patch(api, workstream, {"quick_replies": replies, "templates": [template]})["quick_replies"] == replies
+    wrong = api.call("PATCH", f"/admin/workstreams/{workstream['id']}", {"quick_replies": [{"name": "Hello"}]})
+    assert (wrong.status_code, wrong.json()["error"]["field"]) == (422, "quick_replies[0].text")
+    conversation = text_in(api, account, "+12065550179", "SM" + "0" * 30 + "19")
+    assert conversation["workstream"] == {"id": workstream["id"], "name": "Support", "channel": "sms",
+                                          "templates": [template], "quick_replies": replies,
+                                          "attachments": {"agents_can_send": False}}
+    assert api.call("GET", "/conversations").json()["conversations"][0].get("workstream") is None
+    patch(api, workstream, {"quick_replies": [], "templates": []})
+
+
 def test_closing_message_and_survey_once_when_an_agent_closes(api, setup):
     account, _ = setup
     conversation = text_in(api, account, "+12065550184", "SM" + "0" * 31 + "8")

@@ -1,0 +1,198 @@
+"""The agent workspace in the browser, with Twilio's stand-in: a customer's signed webhook
+reaches the agent's inbox, who accepts, replies, sees it delivered, uses a quick reply,
+sees a refused send's reason in place, parks and closes; on WhatsApp after the 24-hour
+window only a template can go out; a customer's markup shows as text; customers' files
+dropped, or an image inline and another file as a download."""
+
+from __future__ import annotations
+
+import base64
+import re
+from datetime import datetime, timedelta, timezone
+from itertools import count
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from channels.twilio import Form, TwilioInbound
+from functions.settings import Settings
+from functions.wiring import build
+from localhost.easyauth import object_id_of
+from tests.browser.support import check_page
+from tests.conftest import FakeClock
+from tests.support.twilio import (
+    ACCOUNT_SID, AUTH_TOKEN, BUSINESS, WHATSAPP_BUSINESS, account_body, encode, fixture_form, message_created,
+    whatsapp_account_body,
+)
+
+MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
+MEDIA = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/MM{'d' * 32}/Media"
+AGENT = "Switchboard.Agent"
+QUICK_REPLY = {"name": "Hello", "text": "Hi {{customer_name}}, {{agent_name}} here. How can I help?"}
+TEMPLATE = {"name": "order_update", "language": "en_US", "text": "Hi {{1}}, order {{2}} has shipped."}
+SIDS = count(1)
+
+
+@pytest.fixture(scope="module")
+def setup(api) -> dict:
+    """An SMS and a WhatsApp number with workstreams, Ada in both as an agent, a contact."""
+    api.twilio.on("POST", MESSAGES, lambda _r: message_created(f"SM{next(SIDS):032d}"))
+    sms = api.call("POST", "/admin/accounts", account_body()).json()
+    whatsapp = api.call("POST", "/admin/accounts", whatsapp_account_body()).json()
+    workstreams = [api.call("POST", "/admin/workstreams", body).json() for body in (
+        {"name": "Support", "account_id": sms["id"], "number": BUSINESS, "quick_replies": [QUICK_REPLY]},
+        {"name": "WhatsApp support", "account_id": whatsapp["id"], "number": WHATSAPP_BUSINESS,
+         "templates": [TEMPLATE], "auto_close_after_minutes": 30 * 24 * 60},  # not closed for the 25 idle hours
+    )]
+    queues = [{"workstream_id": w["id"], "queue": None} for w in workstreams]
+    assert api.call("POST", "/admin/agents", {"object_id": object_id_of("Ada"), "name": "Ada",
+                                             "queues": queues}).status_code == 201
+    assert api.call("POST", "/admin/contacts", {"mobile_phone": "+12065550150", "name": "Maria Garcia"}).status_code == 201
+    return {"sms": sms, "whatsapp": whatsapp}
+
+
+def text_in(api, account: dict, customer: str, body: str, **extra: str) -> None:
+    form = fixture_form("twilio_sms_inbound.txt", MessageSid=f"SM{next(SIDS) + 5000:032d}", From=customer, Body=body,
+                        **extra)
+    assert api.webhook(f"/twilio/{account['id']}/inbound", form, AUTH_TOKEN).status_code == 200
+
+
+def open_conversation(page: Page, who: str) -> None:
+    item = page.get_by_role("link").filter(has_text=who)
+    expect(item).to_be_visible(timeout=10_000)  # the inbox polls every few seconds
+    item.click()
+    expect(page.get_by_role("heading", level=2, name=who)).to_be_visible()
+
+
+def last_sent(api) -> dict[str, list[str]]:
+    return api.twilio.calls("POST", MESSAGES)[-1].form
+
+
+def test_an_agent_answers_a_customer_from_the_inbox(new_page, api, setup, artifacts):
+    page = new_page("Ada", AGENT)
+    text_in(api, setup["sms"], "+12065550150", "Where is my order?")
+    open_conversation(page, "Maria Garcia")
+    page.get_by_role("button", name="Accept").click()
+    expect(page.get_by_text("Held by Ada")).to_be_visible()
+    expect(page.locator(".history")).to_contain_text("Accepted by Ada")
+
+    box = page.get_by_label("Reply to Maria Garcia")
+    box.fill("Hi! It ships today.")
+    expect(page.locator("#reply-count")).to_have_text("19 / 1600")
+    box.press("Enter")
+    expect(page.locator(".message.outbound").filter(has_text="Hi! It ships today.")).to_contain_text("Queued")
+    assert last_sent(api)["Body"] == ["Hi! It ships today."] and last_sent(api)["To"] == ["+12065550150"]
+    sid = f"SM{next(SIDS) - 1:032d}"
+    delivered = fixture_form("twilio_status_delivered.txt", MessageSid=sid, To="+12065550150")
+    assert api.webhook(f"/twilio/{setup['sms']['id']}/status", delivered, AUTH_TOKEN).status_code == 204
+    expect(page.locator(".message.outbound").filter(has_text="Hi! It ships today.")).to_contain_text("Delivered",
+                                                                                                    timeout=10_000)
+
+    page.get_by_text("Quick replies").click()
+    page.get_by_role("button", name="Hello").click()
+    expect(box).to_have_value("Hi Maria Garcia, Ada here. How can I help?")
+    box.press("Enter")
+    expect(page.locator(".message.outbound").filter(has_text="Ada here")).to_be_visible()
+    assert last_sent(api)["Body"] == ["Hi Maria Garcia, Ada here. How can I help?"]
+    check_page(page, "workspace", artifacts)
+
+    api.twilio.on("POST", MESSAGES, (400, {"code": 21610, "status": 400, "message": "Attempt to send to unsubscribed recipient"}))
+    box.fill("Are you still there?")
+    box.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("Not sent:")
+    expect(page.locator(".message.outbound").filter(has_text="Are you still there?")).to_contain_text(
+        "Attempt to send to unsubscribed recipient")
+    api.twilio.on("POST", MESSAGES, lambda _r: message_created(f"SM{next(SIDS):032d}"))
+
+    page.get_by_role("button", name="Wait").click()
+    expect(page.locator(".pane-header .badge").first).to_have_text("waiting")
+    page.get_by_role("button", name="Close").click()
+    expect(page.get_by_text("This conversation is closed (agent).")).to_be_visible()
+    expect(page.locator(".history")).to_contain_text("Closed by Ada")
+
+
+def test_after_the_whatsapp_window_only_a_template_goes_out(new_page, api, setup, artifacts):
+    # The customer wrote 25 hours ago: ingested through the engine with its clock set back.
+    services = build(Settings.from_env(api.env), clock=FakeClock(datetime.now(timezone.utc) - timedelta(hours=25)))
+    stored = services.accounts.get(setup["whatsapp"]["id"])
+    form = fixture_form("twilio_whatsapp_inbound.txt", From="whatsapp:+5582981110001", ProfileName="Ana",
+                        MessageSid=f"SM{next(SIDS) + 9000:032d}")
+    services.ingest.message(stored, TwilioInbound.from_form(Form.parse(encode(form))).to_inbound(stored))
+
+    page = new_page("Ada", AGENT)
+    open_conversation(page, "Ana")
+    expect(page.get_by_text("24-hour window closed: templates only")).to_be_visible()
+    expect(page.get_by_label("Reply to Ana")).to_have_count(0)
+    page.get_by_label("Parameter {{1}}").fill("Ana")
+    page.get_by_label("Parameter {{2}}").fill("A-17")
+    expect(page.locator(".preview")).to_contain_text("Hi Ana, order A-17 has shipped.")
+    check_page(page, "workspace-template", artifacts)
+    page.get_by_role("button", name="Send template").click()
+    expect(page.locator(".message.outbound").filter(has_text="Hi Ana, order A-17 has shipped.")).to_be_visible()
+    assert last_sent(api)["Body"] == ["Hi Ana, order A-17 has shipped."]
+    assert last_sent(api)["To"] == ["whatsapp:+5582981110001"]
+
+
+def test_a_customers_markup_is_shown_as_text(new_page, api, setup):
+    page = new_page("Ada", AGENT)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    markup = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+    text_in(api, setup["sms"], "+12065550151", markup)
+    open_conversation(page, "+12065550151")
+    expect(page.locator(".message.inbound .body")).to_have_text(markup)
+    assert page.locator(".messages img, .messages script").count() == 0
+    check_page(page, "workspace-markup")
+    assert dialogs == []
+
+
+def test_the_workspace_on_a_phone(new_page, api, setup, artifacts):
+    text_in(api, setup["sms"], "+12065550152", "Hello from a phone")
+    page = new_page("Ada", AGENT, phone=True)
+    open_conversation(page, "+12065550152")
+    expect(page.get_by_role("heading", name="Inbox")).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "nothing wider than the screen"
+    check_page(page, "workspace-phone", artifacts)
+    page.get_by_role("link", name="Back to the inbox").click()
+    expect(page.get_by_role("heading", name="Inbox")).to_be_visible()
+
+
+def test_the_inbox_by_keyboard_with_a_visible_focus(new_page, api, setup):
+    text_in(api, setup["sms"], "+12065550153", "Keyboard only")
+    page = new_page("Ada", AGENT)
+    expect(page.get_by_role("link").filter(has_text="+12065550153")).to_be_visible(timeout=10_000)
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if "+12065550153" in (page.evaluate("document.activeElement.textContent") or ""):
+            break
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=2, name="+12065550153")).to_be_visible()
+
+
+def test_customers_files_are_dropped_or_shown_as_the_workstream_says(new_page, api, setup):
+    customer = "+12065550154"
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+    media = {"NumMedia": "2", "MediaContentType0": "image/png", "MediaContentType1": "application/pdf",
+             "MediaUrl0": f"https://api.twilio.com{MEDIA}/ME{'1' * 32}", "MediaUrl1": f"https://api.twilio.com{MEDIA}/ME{'2' * 32}"}
+    page = new_page("Ada", AGENT)
+    text_in(api, setup["sms"], customer, "My receipt", **media)
+    open_conversation(page, customer)
+    expect(page.locator(".message.inbound .note")).to_have_text(
+        "2 attachment(s) not kept: this workstream does not accept customers' files.")
+    expect(page.locator("fieldset.attachments")).to_have_count(0)
+
+    [support] = [w for w in api.call("GET", "/admin/workstreams").json()["workstreams"] if w["name"] == "Support"]
+    api.call("PATCH", f"/admin/workstreams/{support['id']}", {"attachments": {"customers_can_send": True,
+                                                                              "agents_can_send": True}})
+    api.twilio.on("GET", f"{MEDIA}/ME{'1' * 32}", (200, png, {"Content-Type": "image/png"}))
+    text_in(api, setup["sms"], customer, "Here it is", **media)
+    image = page.get_by_role("img", name="Image from the customer")
+    expect(image).to_be_visible(timeout=10_000)
+    page.wait_for_function("document.querySelector('.messages img').naturalWidth > 0")
+    expect(page.get_by_role("link", name="Download application/pdf")).to_have_attribute("href", re.compile(r"/media/1$"))
+    expect(page.get_by_role("group", name="Attachments")).to_be_visible()
+    api.call("PATCH", f"/admin/workstreams/{support['id']}", {"attachments": {"customers_can_send": False,
+                                                                              "agents_can_send": False}})

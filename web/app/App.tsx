@@ -1,0 +1,73 @@
+// The app's frame: the masthead (where to go, who is signed in, signing out) and the
+// screen the route names.
+
+import { useEffect, useRef } from "preact/hooks";
+import { Accounts } from "./admin/Accounts";
+import { Agents } from "./admin/Agents";
+import { Contacts } from "./admin/Contacts";
+import { Workstreams } from "./admin/Workstreams";
+import { href, useRoute } from "./router";
+import { ROLE_LABELS, SIGN_OUT_URL, can } from "./session";
+import type { Me } from "./types";
+import { Workspace } from "./workspace/Workspace";
+
+const ADMIN_PAGES: [string, string][] = [["accounts", "Accounts"], ["workstreams", "Workstreams"],
+  ["agents", "Agents"], ["contacts", "Contacts"]];
+
+function Screen({ me, route }: { me: Me; route: string[] }) {
+  const [section, page, id] = route;
+  if (section === "admin") {
+    if (!can(me, "admin")) return <Notice text="The admin pages need the Switchboard.Admin role." />;
+    if (page === "accounts") return <Accounts id={id ?? null} />;
+    if (page === "workstreams") return <Workstreams id={id ?? null} />;
+    if (page === "agents") return <Agents id={id ?? null} />;
+    if (page === "contacts") return <Contacts id={id ?? null} />;
+    return <Notice text="There is no such admin page." />;
+  }
+  if (!can(me, "agent", "supervisor", "admin")) {
+    return <Notice text="Your sign-in carries no Switchboard role: ask an admin for Switchboard.Agent." />;
+  }
+  return <Workspace me={me} selected={section === "inbox" && page ? page : null} />;
+}
+
+function Notice({ text }: { text: string }) {
+  return <div class="page"><h2>Switchboard</h2><p class="notice">{text}</p></div>;
+}
+
+export function App({ me }: { me: Me }) {
+  const route = useRoute();
+  const main = useRef<HTMLElement>(null);
+  const area = route[0] === "admin" ? route[1] : "inbox";
+  useEffect(() => {
+    const name = ADMIN_PAGES.find(([key]) => key === area)?.[1] ?? "Inbox";
+    document.title = `${name} · Switchboard`;
+  }, [area]);
+  return (
+    <>
+      <a class="skip-link" href="#main" onClick={(e) => { e.preventDefault(); main.current?.focus(); }}>Skip to content</a>
+      <header class="masthead">
+        <a class="brand" href={href("inbox")}>Switchboard</a>
+        <nav aria-label="Main">
+          <ul>
+            <li><a href={href("inbox")} aria-current={area === "inbox" ? "page" : undefined}>Inbox</a></li>
+            {can(me, "admin") ? ADMIN_PAGES.map(([key, name]) => (
+              <li key={key}>
+                <a href={href("admin", key)} aria-current={area === key ? "page" : undefined}>{name}</a>
+              </li>
+            )) : null}
+            <li><a href="/api-reference">API reference</a></li>
+          </ul>
+        </nav>
+        <div class="who">
+          <span class="name">{me.name}</span>
+          <span class="roles">{me.roles.map((r) => ROLE_LABELS[r] ?? r).join(", ") || "no role"}</span>
+          <a href={SIGN_OUT_URL}>Sign out</a>
+        </div>
+      </header>
+      <main id="main" ref={main} tabIndex={-1}>
+        <h1 class="visually-hidden">Switchboard</h1>
+        <Screen me={me} route={route} />
+      </main>
+    </>
+  );
+}

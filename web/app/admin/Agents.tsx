@@ -1,0 +1,138 @@
+// The agents directory: everyone who signed in and those added by Entra object id, with
+// the queues they work, the workstreams they supervise, the roles last seen and, where the
+// API has it, their capacity per channel.
+
+import { api } from "../api";
+import { when } from "../format";
+import { href, navigate } from "../router";
+import { ROLE_LABELS } from "../session";
+import type { QueueRef } from "../types";
+import { BoundForm, FieldError, NumberField, Select, TextField, useField, useForm } from "../ui/form";
+import { ListField } from "../ui/list";
+import { useLoaded } from "./loaded";
+import type { Agent, Workstream } from "./records";
+
+export function Agents({ id }: { id: string | null }) {
+  const [workstreams] = useLoaded<{ workstreams: Workstream[] }>("/admin/workstreams");
+  const [agent, error] = useLoaded<Agent>(id && id !== "new" ? `/admin/agents/${encodeURIComponent(id)}` : null);
+  const all = workstreams?.workstreams ?? [];
+  if (!id) return <AgentList workstreams={all} />;
+  return (
+    <div class="page">
+      <p><a href={href("admin", "agents")}>All agents</a></p>
+      <h2>{id === "new" ? "Add an agent" : agent?.name || id}</h2>
+      {error ? <p class="notice error" role="alert">{error.message}</p> : null}
+      {workstreams && (id === "new" || agent)
+        ? <AgentForm key={agent?.updated_at ?? "new"} agent={agent} workstreams={all} /> : null}
+    </div>
+  );
+}
+
+function AgentList({ workstreams }: { workstreams: Workstream[] }) {
+  const [list, error] = useLoaded<{ agents: Agent[] }>("/admin/agents");
+  const name = (wid: string) => workstreams.find((w) => w.id === wid)?.name ?? wid;
+  const queue = (q: QueueRef) => `${name(q.workstream_id)}: ${q.queue ?? "unqueued"}`;
+  return (
+    <div class="page">
+      <h2>Agents</h2>
+      <p>Everyone who signed in, and those added by Entra object id. Roles come from each sign-in.</p>
+      <p><a class="button" href={href("admin", "agents", "new")}>Add an agent</a></p>
+      {error ? <p class="notice error" role="alert">{error.message}</p> : null}
+      {list ? (
+        <table>
+          <caption class="visually-hidden">Agents</caption>
+          <thead><tr><th scope="col">Name</th><th scope="col">Roles seen</th><th scope="col">Queues</th><th scope="col">Supervises</th><th scope="col">Capacity</th><th scope="col">Last seen</th></tr></thead>
+          <tbody>
+            {list.agents.map((a) => (
+              <tr key={a.id}>
+                <td><a href={href("admin", "agents", a.id)}>{a.name || a.id}</a></td>
+                <td>{a.roles.map((r) => ROLE_LABELS[r] ?? r).join(", ") || "–"}</td>
+                <td>{a.queues.map(queue).join("; ") || "–"}</td>
+                <td>{a.supervises.map(name).join(", ") || "–"}</td>
+                <td>{a.capacity ? Object.entries(a.capacity).map(([c, n]) => `${c} ${n}`).join(", ") : "–"}</td>
+                <td>{when(a.last_seen_at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </div>
+  );
+}
+
+interface Draft {
+  object_id: string;
+  name: string;
+  queues: QueueRef[];
+  supervises: string[];
+  capacity?: Record<string, number>;
+}
+
+function AgentForm({ agent, workstreams }: { agent: Agent | null; workstreams: Workstream[] }) {
+  const form = useForm<Draft>(agent
+    ? { object_id: agent.id, name: agent.name, queues: agent.queues, supervises: agent.supervises, capacity: agent.capacity }
+    : { object_id: "", name: "", queues: [], supervises: [] });
+  const save = async () => {
+    const { object_id, capacity, ...body } = form.value;
+    if (agent) {
+      await api.patch(`/admin/agents/${encodeURIComponent(agent.id)}`, capacity ? { ...body, capacity } : body);
+    } else {
+      await api.post("/admin/agents", { object_id, ...body });
+    }
+    navigate("admin", "agents");
+  };
+  const remove = () => form.submit(async () => {
+    if (agent && window.confirm(`Remove ${agent.name || agent.id} from the directory?`)) {
+      await api.delete(`/admin/agents/${encodeURIComponent(agent.id)}`);
+      navigate("admin", "agents");
+    }
+  });
+  const queuesOf = (wid: string) => workstreams.find((w) => w.id === wid)?.queues ?? [];
+  return (
+    <BoundForm form={form} onSubmit={save} label={agent ? "Agent" : "Add an agent"}>
+      {agent ? <p class="meta">Entra object id {agent.id} · roles seen: {agent.roles.join(", ") || "none"}</p>
+        : <TextField path="object_id" label="Entra object id" hint="a GUID, from Entra ID's Users page" required />}
+      <TextField path="name" label="Name" hint="until they sign in, which records the name Entra gives" />
+      <ListField<QueueRef> path="queues" legend="Queues" itemName="queue"
+        newItem={() => ({ workstream_id: workstreams[0]?.id ?? "", queue: null })} render={(p, i) => (
+          <>
+            <Select path={`${p}.workstream_id`} label={`Queue ${i + 1} workstream`}
+              options={workstreams.map((w) => ({ value: w.id, label: w.name }))} />
+            <Select path={`${p}.queue`} label={`Queue ${i + 1} name`} options={[{ value: "", label: "Unqueued conversations" },
+              ...queuesOf(form.value.queues[i]?.workstream_id).map((q) => ({ value: q, label: q }))]} />
+          </>
+        )} />
+      <Supervises workstreams={workstreams} />
+      {form.value.capacity ? (
+        <fieldset>
+          <legend>Capacity (conversations at once, per channel)</legend>
+          {Object.keys(form.value.capacity).map((channel) => (
+            <NumberField key={channel} path={`capacity.${channel}`} label={`${channel} capacity`} min={0} />
+          ))}
+        </fieldset>
+      ) : null}
+      <button type="submit" disabled={form.busy}>{agent ? "Save agent" : "Add agent"}</button>
+      {agent ? <button type="button" class="danger" onClick={remove}>Remove from the directory</button> : null}
+    </BoundForm>
+  );
+}
+
+function Supervises({ workstreams }: { workstreams: Workstream[] }) {
+  const field = useField("supervises");
+  const chosen = (field.value as string[]) ?? [];
+  const toggle = (id: string, on: boolean) => field.set(on ? [...chosen, id] : chosen.filter((x) => x !== id));
+  return (
+    <fieldset id={field.id} tabIndex={-1}>
+      <legend>Supervises</legend>
+      <FieldError id={field.id} error={field.error} />
+      {workstreams.length === 0 ? <p class="muted">No workstreams yet.</p> : null}
+      {workstreams.map((w) => (
+        <div class="field check" key={w.id}>
+          <input type="checkbox" id={`supervises-${w.id}`} checked={chosen.includes(w.id)}
+            onChange={(e) => toggle(w.id, e.currentTarget.checked)} />
+          <label for={`supervises-${w.id}`}>{w.name}</label>
+        </div>
+      ))}
+    </fieldset>
+  );
+}

@@ -1,0 +1,105 @@
+// Contacts: the list, a search by mobile phone, and a contact's name, phone and fields.
+
+import { useState } from "preact/hooks";
+import { api } from "../api";
+import { href, navigate } from "../router";
+import { BoundForm, TextField, useForm } from "../ui/form";
+import { ListField } from "../ui/list";
+import { useLoaded } from "./loaded";
+import type { ContactRecord } from "./records";
+
+export function Contacts({ id }: { id: string | null }) {
+  const [contact, error, setContact] = useLoaded<ContactRecord>(id && id !== "new" ? `/admin/contacts/${encodeURIComponent(id)}` : null);
+  if (!id) return <ContactList />;
+  return (
+    <div class="page">
+      <p><a href={href("admin", "contacts")}>All contacts</a></p>
+      <h2>{id === "new" ? "New contact" : contact?.name || contact?.mobile_phone || "Contact"}</h2>
+      {error ? <p class="notice error" role="alert">{error.message}</p> : null}
+      {id === "new" || contact ? <ContactForm key={contact?.updated_at ?? "new"} contact={contact}
+        onSaved={(saved) => (contact ? setContact(saved) : navigate("admin", "contacts", saved.id))} /> : null}
+    </div>
+  );
+}
+
+function ContactList() {
+  const [phone, setPhone] = useState("");
+  const [query, setQuery] = useState("");
+  const path = query ? `/admin/contacts?mobile_phone=${encodeURIComponent(query)}` : "/admin/contacts";
+  const [list, error] = useLoaded<{ contacts: ContactRecord[] }>(path);
+  return (
+    <div class="page">
+      <h2>Contacts</h2>
+      <p>A new conversation is linked to the contact whose mobile phone is the customer's number.</p>
+      <p><a class="button" href={href("admin", "contacts", "new")}>New contact</a></p>
+      <form class="search" role="search" aria-label="Find a contact" onSubmit={(e) => { e.preventDefault(); setQuery(phone.trim()); }}>
+        <label for="contact-search">Mobile phone</label>
+        <input id="contact-search" type="tel" value={phone} placeholder="+14255550100"
+          onInput={(e) => setPhone(e.currentTarget.value)} />
+        <button type="submit">Search</button>
+        {query ? <button type="button" class="secondary" onClick={() => { setPhone(""); setQuery(""); }}>Show all</button> : null}
+      </form>
+      {error ? <p class="notice error" role="alert">{error.message}</p> : null}
+      {list && list.contacts.length === 0 ? <p class="muted">No contact found.</p> : null}
+      {list && list.contacts.length > 0 ? (
+        <table>
+          <caption class="visually-hidden">Contacts</caption>
+          <thead><tr><th scope="col">Name</th><th scope="col">Mobile phone</th><th scope="col">Fields</th></tr></thead>
+          <tbody>
+            {list.contacts.map((c) => (
+              <tr key={c.id}>
+                <td><a href={href("admin", "contacts", c.id)}>{c.name || "(no name)"}</a></td>
+                <td>{c.mobile_phone}</td>
+                <td>{Object.entries(c.fields).map(([k, v]) => `${k}: ${v}`).join(", ") || "–"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </div>
+  );
+}
+
+interface Draft {
+  mobile_phone: string;
+  name: string;
+  fields: { name: string; value: string }[];
+}
+
+function ContactForm({ contact, onSaved }: { contact: ContactRecord | null; onSaved: (c: ContactRecord) => void }) {
+  const form = useForm<Draft>({
+    mobile_phone: contact?.mobile_phone ?? "", name: contact?.name ?? "",
+    fields: Object.entries(contact?.fields ?? {}).map(([name, value]) => ({ name, value })),
+  });
+  const save = async () => {
+    const { fields, name, ...rest } = form.value;
+    const body = { ...rest, ...(name.trim() ? { name } : {}),
+      fields: Object.fromEntries(fields.filter((f) => f.name.trim()).map((f) => [f.name.trim(), f.value])) };
+    const saved = contact
+      ? await api.patch<ContactRecord>(`/admin/contacts/${encodeURIComponent(contact.id)}`, body)
+      : await api.post<ContactRecord>("/admin/contacts", body);
+    onSaved(saved);
+  };
+  const remove = () => form.submit(async () => {
+    if (contact && window.confirm("Delete this contact?")) {
+      await api.delete(`/admin/contacts/${encodeURIComponent(contact.id)}`);
+      navigate("admin", "contacts");
+    }
+  });
+  return (
+    <BoundForm form={form} onSubmit={save} label="Contact">
+      <TextField path="mobile_phone" label="Mobile phone" type="tel" hint="country code and number, e.g. +14255550100" required />
+      <TextField path="name" label="Name" />
+      <ListField<{ name: string; value: string }> path="fields" legend="Fields" itemName="field" catchAll
+        hint="Routing rules can use them as contact.<name>." newItem={() => ({ name: "", value: "" })}
+        render={(p, i) => (
+          <>
+            <TextField path={`${p}.name`} label={`Field ${i + 1} name`} />
+            <TextField path={`${p}.value`} label={`Field ${i + 1} value`} />
+          </>
+        )} />
+      <button type="submit" disabled={form.busy}>{contact ? "Save contact" : "Create contact"}</button>
+      {contact ? <button type="button" class="danger" onClick={remove}>Delete this contact</button> : null}
+    </BoundForm>
+  );
+}

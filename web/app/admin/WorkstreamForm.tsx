@@ -1,0 +1,105 @@
+// Every setting of a workstream in one form, each control named by the API's field path,
+// so a refused setting's message appears beside it.
+
+import { api } from "../api";
+import { BoundForm, Checkbox, NumberField, Select, TextArea, TextField, useForm } from "../ui/form";
+import type { Account, Workstream } from "./records";
+import { Hours, QuickReplies, Queues, Routing, Templates } from "./WorkstreamSections";
+
+const AUTOMATED = [["greeting", "Greeting", "sent after the first message of a new conversation"],
+  ["out_of_hours", "Out of hours", "sent when a customer writes while closed, once per closed period"],
+  ["closing", "Closing", "sent when a conversation closes"]];
+
+export function newWorkstream(accounts: Account[]): Workstream {
+  return {
+    id: "", name: "", channel: accounts[0].channel, account_id: accounts[0].id, number: "",
+    auto_close_after_minutes: null, language: "en-US", operating_hours: null, allow_automated_messages: false,
+    automated_messages: {}, attachments: { customers_can_send: false, agents_can_send: false },
+    survey: { enabled: false, text: "", url: "" }, queues: [], default_queue: null, routing_rules: [],
+    templates: [], quick_replies: [],
+    distribution: { mode: "push", assignment: "highest_capacity", keep_same_agent: false, offer_timeout_seconds: 60 },
+  };
+}
+
+/** The body the API takes: the settings as edited, empty automated messages left out. */
+function bodyOf(w: Workstream): Record<string, unknown> {
+  const { id: _id, channel: _channel, updated_at: _updated, auto_close_after_minutes: minutes, ...settings } = w;
+  const automated = Object.fromEntries(Object.entries(w.automated_messages).filter(([, m]) => m.text.trim()));
+  const rules = w.routing_rules.map((r) => ({
+    ...r, conditions: r.conditions.map((c) => (c.operator === "exists" ? { field: c.field, operator: c.operator } : c)),
+  }));
+  const templates = w.templates.map(({ content_sid: sid, ...t }) => (sid ? { ...t, content_sid: sid } : t));
+  return { ...settings, ...(minutes == null ? {} : { auto_close_after_minutes: minutes }),
+    automated_messages: automated, routing_rules: rules, templates, default_queue: w.default_queue || null };
+}
+
+function addresses(account: Account | undefined): { value: string; label: string }[] {
+  if (!account) return [];
+  const numbers = account.numbers.map((n) => ({ value: n.number, label: `${n.number} (${n.type.replace("_", " ")})` }));
+  const channels = (account.channels ?? []).map((c) => ({ value: c.channel_id, label: `${c.name} (${c.channel_id})` }));
+  return [{ value: "", label: "Pick one" }, ...numbers, ...channels];
+}
+
+interface Props {
+  workstream: Workstream | null;
+  accounts: Account[];
+  onSaved: (w: Workstream) => void;
+}
+
+export function WorkstreamForm({ workstream, accounts, onSaved }: Props) {
+  const form = useForm<Workstream>(workstream ?? newWorkstream(accounts));
+  const w = form.value;
+  const save = async () => {
+    const saved = workstream
+      ? await api.patch<Workstream>(`/admin/workstreams/${encodeURIComponent(workstream.id)}`, bodyOf(w))
+      : await api.post<Workstream>("/admin/workstreams", bodyOf(w));
+    onSaved(saved);
+  };
+  return (
+    <BoundForm form={form} onSubmit={save} label={workstream ? "Workstream settings" : "New workstream"}>
+      <fieldset>
+        <legend>Workstream</legend>
+        <TextField path="name" label="Name" required />
+        <Select path="account_id" label="Account" options={accounts.map((a) => ({ value: a.id, label: `${a.name} (${a.channel})` }))} />
+        <Select path="number" label="Number or channel" options={addresses(accounts.find((a) => a.id === w.account_id))} />
+        <NumberField path="auto_close_after_minutes" label="Auto-close after (minutes idle)" min={1}
+          hint="empty: the app's default (480 minutes)" />
+        <TextField path="language" label="Language" hint="a BCP 47 tag, e.g. en-US" />
+      </fieldset>
+      <fieldset>
+        <legend>Distribution</legend>
+        <Select path="distribution.mode" label="Mode" options={[{ value: "push", label: "Push: offered to one agent at a time" },
+          { value: "pick", label: "Pick: agents take from their queues" }]} />
+        <Select path="distribution.assignment" label="Assignment" options={[
+          { value: "highest_capacity", label: "Highest free capacity" }, { value: "round_robin", label: "Round robin" },
+          { value: "least_active", label: "Least active" }]} />
+        <Checkbox path="distribution.keep_same_agent" label="Offer a returning customer to their previous agent first" />
+        <NumberField path="distribution.offer_timeout_seconds" label="Offer timeout (seconds)" min={10} max={3600} />
+      </fieldset>
+      <Hours form={form} />
+      <fieldset>
+        <legend>Automated messages</legend>
+        <Checkbox path="allow_automated_messages" label="Send automated messages" />
+        {AUTOMATED.map(([key, name, hint]) => (
+          <TextArea key={key} path={`automated_messages.${key}.text`} label={`${name} message`} hint={hint} rows={2} />
+        ))}
+      </fieldset>
+      <fieldset>
+        <legend>Attachments</legend>
+        <Checkbox path="attachments.customers_can_send" label="Customers can send files" hint="else their files are dropped and the text kept" />
+        <Checkbox path="attachments.agents_can_send" label="Agents can send files" />
+      </fieldset>
+      <fieldset>
+        <legend>Survey</legend>
+        <Checkbox path="survey.enabled" label="Send a survey when a conversation closes" />
+        <TextArea path="survey.text" label="Survey text" hint="must contain {{link}}, replaced by the URL" rows={2} />
+        <TextField path="survey.url" label="Survey URL" type="url" />
+      </fieldset>
+      <Queues />
+      <Routing queues={w.queues} />
+      <Templates />
+      <QuickReplies />
+      <button type="submit" disabled={form.busy}>{workstream ? "Save workstream" : "Create workstream"}</button>
+    </BoundForm>
+  );
+}

@@ -1,0 +1,109 @@
+// The list-shaped settings of a workstream: operating hours, queues, routing rules,
+// templates and quick replies.
+
+import type { Form } from "../ui/form";
+import { Select, TextArea, TextField, useField } from "../ui/form";
+import { ListField, StringList } from "../ui/list";
+import type { QuickReply, Template } from "../types";
+import type { Condition, RoutingRule, WeeklyHours, Workstream } from "./records";
+
+const DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+const OPERATORS = ["equals", "contains", "starts_with", "exists"];
+
+function defaultHours(): Workstream["operating_hours"] {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  return { time_zone: zone, weekly: DAYS.slice(0, 5).map((day) => ({ day, open: "09:00", close: "17:00" })), closures: [] };
+}
+
+export function Hours({ form }: { form: Form<Workstream> }) {
+  const hours = form.value.operating_hours;
+  return (
+    <fieldset>
+      <legend>Operating hours</legend>
+      <div class="field check">
+        <input type="checkbox" id="hours-set" checked={hours !== null}
+          onChange={(e) => form.set("operating_hours", e.currentTarget.checked ? defaultHours() : null)} />
+        <label for="hours-set">Set operating hours</label>
+        <p class="hint">unset: always open</p>
+      </div>
+      {hours ? (
+        <>
+          <TextField path="operating_hours.time_zone" label="Time zone" hint="an IANA time zone, e.g. America/Los_Angeles" />
+          <ListField<WeeklyHours> path="operating_hours.weekly" legend="Weekly hours" itemName="interval"
+            newItem={() => ({ day: "monday", open: "09:00", close: "17:00" })} render={(p, i) => (
+              <>
+                <Select path={`${p}.day`} label={`Interval ${i + 1} day`} options={DAYS.map((d) => ({ value: d, label: d }))} />
+                <TextField path={`${p}.open`} label={`Interval ${i + 1} opens`} hint="HH:MM" />
+                <TextField path={`${p}.close`} label={`Interval ${i + 1} closes`} hint="HH:MM, 24:00 for midnight" />
+              </>
+            )} />
+          <StringList path="operating_hours.closures" legend="Closed all day" itemName="Closed date" type="date" />
+        </>
+      ) : null}
+    </fieldset>
+  );
+}
+
+export function Queues() {
+  const queues = ((useField("queues").value as string[] | undefined) ?? []).filter((q) => q.trim());
+  return (
+    <fieldset>
+      <legend>Queues</legend>
+      <StringList path="queues" legend="Queue names" itemName="Queue" />
+      <Select path="default_queue" label="Default queue"
+        options={[{ value: "", label: "None (unqueued)" }, ...queues.map((q) => ({ value: q, label: q }))]} />
+    </fieldset>
+  );
+}
+
+export function Routing({ queues }: { queues: string[] }) {
+  const options = [{ value: "", label: "Pick a queue" }, ...queues.filter((q) => q.trim()).map((q) => ({ value: q, label: q }))];
+  return (
+    <ListField<RoutingRule> path="routing_rules" legend="Routing rules" itemName="rule"
+      hint="The first rule whose conditions all hold sets a new conversation's queue."
+      newItem={() => ({ name: "", conditions: [{ field: "body", operator: "contains", value: "" }], queue: "" })}
+      render={(p, i) => (
+        <>
+          <TextField path={`${p}.name`} label={`Rule ${i + 1} name`} />
+          <Select path={`${p}.queue`} label={`Rule ${i + 1} queue`} options={options} />
+          <ListField<Condition> path={`${p}.conditions`} legend={`Rule ${i + 1} conditions`} itemName="condition"
+            newItem={() => ({ field: "body", operator: "contains", value: "" })} render={(c, j) => (
+              <>
+                <TextField path={`${c}.field`} label={`Condition ${j + 1} field`}
+                  hint="body, customer, country or contact.<field>" />
+                <Select path={`${c}.operator`} label={`Condition ${j + 1} operator`}
+                  options={OPERATORS.map((o) => ({ value: o, label: o.replace("_", " ") }))} />
+                <TextField path={`${c}.value`} label={`Condition ${j + 1} value`} hint="not used by exists" />
+              </>
+            )} />
+        </>
+      )} />
+  );
+}
+
+export function Templates() {
+  return (
+    <ListField<Template> path="templates" legend="Templates (approved WhatsApp templates)" itemName="template"
+      newItem={() => ({ name: "", language: "en_US", text: "" })} render={(p, i) => (
+        <>
+          <TextField path={`${p}.name`} label={`Template ${i + 1} name`} hint="as approved: lower case, digits, _" />
+          <TextField path={`${p}.language`} label={`Template ${i + 1} language`} hint="e.g. en_US" />
+          <TextArea path={`${p}.text`} label={`Template ${i + 1} text`} hint="placeholders {{1}}, {{2}}, ..." rows={2} />
+          <TextField path={`${p}.content_sid`} label={`Template ${i + 1} Twilio Content SID (optional)`} />
+        </>
+      )} />
+  );
+}
+
+export function QuickReplies() {
+  return (
+    <ListField<QuickReply> path="quick_replies" legend="Quick replies" itemName="quick reply"
+      hint="Canned answers agents pick in the composer. {{customer_name}}, {{contact.name}} and {{agent_name}} are filled in."
+      newItem={() => ({ name: "", text: "" })} render={(p, i) => (
+        <>
+          <TextField path={`${p}.name`} label={`Quick reply ${i + 1} name`} />
+          <TextArea path={`${p}.text`} label={`Quick reply ${i + 1} text`} rows={2} />
+        </>
+      )} />
+  );
+}

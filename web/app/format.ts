@@ -1,0 +1,38 @@
+// How times, durations and placeholders read in the app.
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+export function when(iso: string | null | undefined): string {
+  return iso ? timeFormat.format(new Date(iso)) : "–";
+}
+
+/** "3 h 12 min" until `iso`, or null once it has passed. */
+export function timeLeft(iso: string | null, now: number = Date.now()): string | null {
+  if (!iso) return null;
+  const minutes = Math.floor((new Date(iso).getTime() - now) / 60000);
+  if (minutes < 0) return null;
+  const hours = Math.floor(minutes / 60);
+  return hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
+}
+
+export interface PlaceholderValues {
+  customer_name: string;
+  "contact.name": string;
+  agent_name: string;
+}
+
+/** A quick reply's text with {{customer_name}}, {{contact.name}} and {{agent_name}} filled in;
+ *  an unknown placeholder is left as written. */
+export function fillPlaceholders(text: string, values: PlaceholderValues): string {
+  return text.replace(/\{\{\s*([a-z_.]+)\s*\}\}/g, (whole, name: string) =>
+    name in values ? values[name as keyof PlaceholderValues] : whole);
+}
+
+/** The {{1}}, {{2}}, ... of a template, as many parameters as it takes. */
+export function templateParameters(text: string): number {
+  return new Set([...text.matchAll(/\{\{\s*(\d+)\s*\}\}/g)].map((m) => m[1])).size;
+}
+
+export function label(value: string): string {
+  return value.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
+}

@@ -1,0 +1,134 @@
+// The composer: free text up to 1600 characters (Enter sends, Shift+Enter is a new line),
+// quick replies with their placeholders filled, attachments where the workstream allows
+// them, and templates, the only choice once the WhatsApp window has closed. A refused
+// send shows the API's answer here, where it happened.
+
+import { useRef, useState } from "preact/hooks";
+import { ApiError, problem } from "../api";
+import { fillPlaceholders } from "../format";
+import type { Conversation, Me, QuickReply } from "../types";
+import { type Attachment, reply, windowClosed } from "./conversation";
+import { customerLabel } from "./InboxList";
+import { TemplateForm } from "./TemplateForm";
+
+export const MAX_BODY = 1600;
+
+interface Props {
+  conversation: Conversation;
+  me: Me;
+  onSent: () => Promise<void>;
+}
+
+export function Composer({ conversation, me, onSent }: Props) {
+  const workstream = conversation.workstream;
+  if (windowClosed(conversation)) {
+    return (
+      <div class="composer">
+        <p class="notice" id="window-note">The customer has not written in the last 24 hours, so WhatsApp takes only
+          an approved template until they write again.</p>
+        <TemplateForm conversation={conversation} onSent={onSent} open />
+      </div>
+    );
+  }
+  return (
+    <div class="composer">
+      <FreeText conversation={conversation} me={me} onSent={onSent} />
+      {workstream?.templates.length ? <TemplateForm conversation={conversation} onSent={onSent} /> : null}
+    </div>
+  );
+}
+
+function FreeText({ conversation, me, onSent }: Props) {
+  const [body, setBody] = useState("");
+  const [media, setMedia] = useState<Attachment[]>([]);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const box = useRef<HTMLTextAreaElement>(null);
+  const workstream = conversation.workstream;
+  const tooLong = body.length > MAX_BODY;
+  const send = async () => {
+    if (busy || tooLong || (!body.trim() && media.length === 0)) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await reply(conversation.id, body, media.filter((m) => m.url.trim()));
+      setBody("");
+      setMedia([]);
+      await onSent();
+    } catch (caught) {
+      setError(problem(caught));
+    } finally {
+      setBusy(false);
+      box.current?.focus();
+    }
+  };
+  const keyDown = (event: KeyboardEvent) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      void send();
+    }
+  };
+  const insertQuickReply = (quick: QuickReply) => {
+    setBody(fillPlaceholders(quick.text, {
+      customer_name: conversation.customer_name || conversation.contact?.name || "",
+      "contact.name": conversation.contact?.name || conversation.customer_name || "",
+      agent_name: me.name,
+    }));
+    box.current?.focus();
+  };
+  return (
+    <form class="reply" aria-label="Reply" onSubmit={(e) => { e.preventDefault(); void send(); }}>
+      <label for="reply-body">Reply to {customerLabel(conversation)}</label>
+      <textarea id="reply-body" ref={box} rows={3} value={body} onInput={(e) => setBody(e.currentTarget.value)}
+        onKeyDown={keyDown} aria-describedby="reply-count reply-help" aria-invalid={tooLong || undefined} />
+      <p class="composer-help">
+        <span id="reply-count" class={tooLong ? "bad" : ""} aria-live="polite">{body.length} / {MAX_BODY}</span>
+        <span id="reply-help"> · Enter sends, Shift+Enter starts a new line</span>
+      </p>
+      {workstream?.quick_replies.length ? <QuickReplies replies={workstream.quick_replies} pick={insertQuickReply} /> : null}
+      {workstream?.attachments.agents_can_send ? <Attachments media={media} setMedia={setMedia} /> : null}
+      {error ? (
+        <p class="notice error" role="alert">
+          Not sent: {error.message}{error.providerCode ? ` (provider code ${error.providerCode})` : ""}
+        </p>
+      ) : null}
+      <button type="submit" disabled={busy || tooLong}>Send</button>
+    </form>
+  );
+}
+
+function QuickReplies({ replies, pick }: { replies: QuickReply[]; pick: (q: QuickReply) => void }) {
+  return (
+    <details class="quick-replies">
+      <summary>Quick replies</summary>
+      <ul>
+        {replies.map((q) => (
+          <li key={q.name}><button type="button" class="secondary" onClick={() => pick(q)}>{q.name}</button></li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+function Attachments({ media, setMedia }: { media: Attachment[]; setMedia: (m: Attachment[]) => void }) {
+  const change = (i: number, key: keyof Attachment, value: string) =>
+    setMedia(media.map((m, j) => (j === i ? { ...m, [key]: value } : m)));
+  return (
+    <fieldset class="attachments">
+      <legend>Attachments</legend>
+      {media.map((m, i) => (
+        <div class="list-item" key={i}>
+          <label for={`media-url-${i}`}>File URL {i + 1}</label>
+          <input id={`media-url-${i}`} type="url" value={m.url} onInput={(e) => change(i, "url", e.currentTarget.value)} />
+          <label for={`media-type-${i}`}>Content type {i + 1}</label>
+          <input id={`media-type-${i}`} value={m.content_type} placeholder="image/jpeg"
+            onInput={(e) => change(i, "content_type", e.currentTarget.value)} />
+          <button type="button" class="link-button" onClick={() => setMedia(media.filter((_, j) => j !== i))}>
+            Remove attachment {i + 1}</button>
+        </div>
+      ))}
+      <button type="button" class="secondary" onClick={() => setMedia([...media, { url: "", content_type: "" }])}>
+        Add an attachment</button>
+    </fieldset>
+  );
+}

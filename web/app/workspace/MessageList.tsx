@@ -1,0 +1,70 @@
+// The messages of a conversation in order. Every text a customer (or anyone) wrote is
+// rendered as text, never as HTML: Preact puts it in text nodes.
+
+import { useEffect, useRef } from "preact/hooks";
+import { label, when } from "../format";
+import type { Conversation, Media, Message } from "../types";
+import { customerLabel } from "./InboxList";
+
+const STATUS_TEXT: Record<string, string> = {
+  sending: "Sending", queued: "Queued", sent: "Sent", delivered: "Delivered", read: "Read",
+  undelivered: "Not delivered", failed: "Failed", not_sent: "Not sent", received: "Received",
+};
+
+export function MessageList({ conversation }: { conversation: Conversation }) {
+  const messages = conversation.messages ?? [];
+  const end = useRef<HTMLLIElement>(null);
+  useEffect(() => end.current?.scrollIntoView({ block: "end" }), [messages.length]);
+  return (
+    <ol class="messages" aria-label="Messages">
+      {messages.map((m) => <MessageItem key={m.id} message={m} customer={customerLabel(conversation)} />)}
+      <li ref={end} class="end" aria-hidden="true" />
+    </ol>
+  );
+}
+
+function author(m: Message, customer: string): string {
+  if (m.direction === "inbound") return customer;
+  if (m.automated) return `Switchboard (${label(m.automated)})`;
+  return m.agent?.name ?? "Switchboard";
+}
+
+function MessageItem({ message: m, customer }: { message: Message; customer: string }) {
+  const failed = m.status === "failed" || m.status === "undelivered" || m.status === "not_sent";
+  return (
+    <li class={`message ${m.direction}${m.automated ? " automated" : ""}`}>
+      <p class="message-meta">
+        <span class="author">{author(m, customer)}</span>{" · "}
+        <time dateTime={m.created_at}>{when(m.created_at)}</time>
+        {m.direction === "outbound"
+          ? <span class={`status ${failed ? "bad" : ""}`}> · {STATUS_TEXT[m.status] ?? m.status}</span> : null}
+      </p>
+      {m.body ? <p class="body">{m.body}</p> : null}
+      {m.media.length ? <ul class="media">{m.media.map((x, i) => <li key={i}><Attachment media={x} /></li>)}</ul> : null}
+      {m.media_dropped ? (
+        <p class="note">{m.media_dropped} attachment(s) not kept: this workstream does not accept customers' files.</p>
+      ) : null}
+      {m.keyword ? <p class="note">Keyword: {m.keyword.toUpperCase()}</p> : null}
+      {failed && m.error ? (
+        <p class="note bad">
+          {m.error.message ?? "The provider refused it."}{m.error.code ? ` (code ${m.error.code})` : ""}
+        </p>
+      ) : null}
+    </li>
+  );
+}
+
+function Attachment({ media }: { media: Media }) {
+  const name = media.file_name || media.caption || media.content_type;
+  if (media.download_url && media.content_type.startsWith("image/")) {
+    return (
+      <figure>
+        <img src={media.download_url} alt={media.caption || "Image from the customer"} loading="lazy" />
+        {media.caption ? <figcaption>{media.caption}</figcaption> : null}
+      </figure>
+    );
+  }
+  const link = media.download_url ?? media.url;
+  if (!link || !/^https?:\/\//i.test(link)) return <span>{name} (not available)</span>;
+  return <a href={link} download={media.file_name || true} rel="noreferrer">Download {name}</a>;
+}
