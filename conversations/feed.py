@@ -12,6 +12,7 @@ or is offered, and one query per list of waiting or newest conversations.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hashlib
@@ -55,23 +56,24 @@ class Changes:
 
 class Feed:
     def __init__(self, inbox: Inbox, threads: Threads, presence: Presence,
-                 sleep: Callable[[float], None] = time.sleep, monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self._inbox = inbox
         self._threads = threads
         self._presence = presence
-        self._sleep = sleep
         self._monotonic = monotonic
 
-    def changes(self, scope: Scope, cursor: str | None, wait: float) -> Changes:
+    async def changes(self, scope: Scope, cursor: str | None, wait: float) -> Changes:
+        """A coroutine: while it waits it holds no thread (a long poll per open workspace
+        would use up a worker's threads); each read runs on one."""
         seen = _decode(cursor)
         until = self._monotonic() + min(wait, MAX_WAIT)
         while True:
-            lists = self._read(scope)
+            lists = await asyncio.to_thread(self._read, scope)
             digests = {_short(name): _digest(value) for name, value in lists.items()}
             changed = {name for name, value in lists.items() if seen.get(_short(name)) != digests[_short(name)]}
             if changed or self._monotonic() >= until:
                 return _answer(lists, changed, _encode(digests))
-            self._sleep(POLL_SECONDS)
+            await asyncio.sleep(POLL_SECONDS)
 
     def _read(self, scope: Scope) -> dict[str, object]:
         me = scope.principal.id

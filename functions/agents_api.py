@@ -4,6 +4,7 @@ object id, the queues they work, the workstreams they supervise, their capacity.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -14,6 +15,7 @@ from conversations.validation import reject_unknown, require_object
 from core.agents import Agent
 from core.errors import ValidationFailed
 from core.identity import ADMIN, AGENT, SUPERVISOR
+from core.ids import is_record_id
 from functions.http import handled, json_body, json_response, services
 from functions.identity import scope_of, signed_in
 from functions.views import agent_view, capacity_view, conversation_view, me_view, queue_view, work_view
@@ -46,18 +48,19 @@ def set_presence(req: func.HttpRequest) -> func.HttpResponse:
 
 @bp.route(route="api/me/changes", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
-def changes(req: func.HttpRequest) -> func.HttpResponse:
+async def changes(req: func.HttpRequest) -> func.HttpResponse:
     """What changed in the caller's lists since ``since`` (a cursor of an earlier answer),
-    held open up to ``wait`` seconds while nothing has."""
-    scope = scope_of(req, ADMIN, SUPERVISOR, AGENT)
+    held open up to ``wait`` seconds while nothing has, without holding a thread."""
+    scope = await asyncio.to_thread(scope_of, req, ADMIN, SUPERVISOR, AGENT)
     raw_wait = req.params.get("wait") or "0"
     if not re.fullmatch(r"[0-9]{1,2}", raw_wait) or int(raw_wait) > MAX_WAIT:
         raise ValidationFailed("wait", f"must be a whole number of seconds from 0 to {MAX_WAIT}")
     since = req.params.get("since") or None
     if since is not None and len(since) > 4096:
         raise ValidationFailed("since", "must be the cursor of an earlier answer")
-    found = services().feed.changes(scope, since, int(raw_wait))
-    return json_response(_changes_view(found, scope.agent), headers={"Cache-Control": "no-store"})
+    found = await services().feed.changes(scope, since, int(raw_wait))
+    return json_response(await asyncio.to_thread(_changes_view, found, scope.agent),
+                         headers={"Cache-Control": "no-store"})
 
 
 def _changes_view(found: Changes, agent: Agent | None) -> dict[str, Any]:
@@ -77,17 +80,34 @@ def _changes_view(found: Changes, agent: Agent | None) -> dict[str, Any]:
     return view
 
 
+def _agents_view(agents: list[Agent]) -> dict[str, Any]:
+    """Agents with their presence and load (one query of every agent's state)."""
+    states = services().capacity.read_all()
+    presence = services().presence
+    views = []
+    for a in agents:
+        state = states[a.id][0] if a.id in states else None
+        views.append(agent_view(a, state, presence.present(state) if state else None))
+    return {"agents": views}
+
+
 @bp.route(route="api/admin/agents", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def list_agents(req: func.HttpRequest) -> func.HttpResponse:
     signed_in(req, ADMIN)
-    states = services().capacity.read_all()
-    presence = services().presence
-    views = []
-    for a in services().directory.list():
-        state = states[a.id][0] if a.id in states else None
-        views.append(agent_view(a, state, presence.present(state) if state else None))
-    return json_response({"agents": views})
+    return json_response(_agents_view(services().directory.list()))
+
+
+@bp.route(route="api/workstreams/{id}/agents", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def workstream_agents(req: func.HttpRequest) -> func.HttpResponse:
+    """The agents of a workstream's queues, with presence and load: for its supervisors
+    (who assign), its agents (who transfer) and admins."""
+    scope = scope_of(req, ADMIN, SUPERVISOR, AGENT)
+    workstream_id = req.route_params["id"]
+    if not is_record_id(workstream_id):
+        raise ValidationFailed("id", "must be a workstream id (32 hexadecimal characters)")
+    return json_response(_agents_view(services().directory.of_workstream(workstream_id, scope)))
 
 
 @bp.route(route="api/admin/agents", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import logging
 from typing import TYPE_CHECKING, Any, Callable
@@ -49,28 +50,42 @@ def error_response(status: int, code: str, message: str, *, headers: dict[str, s
 
 
 def handled(handler: Handler) -> Handler:
-    """Answer domain errors as ``{"error": {...}}`` and anything unexpected as a bare 500.
+    """Answer domain errors as ``{"error": {...}}`` and anything unexpected as a bare 500,
+    for a plain handler and an ``async def`` one alike.
 
     The traceback goes to the log only; no response ever carries one.
     """
+    if inspect.iscoroutinefunction(handler):
+        @functools.wraps(handler)
+        async def waiting(req: func.HttpRequest) -> func.HttpResponse:
+            try:
+                return await handler(req)
+            except Exception as exc:  # noqa: BLE001 - the edge is where the unexpected must stop
+                return _error_answer(req, exc)
+
+        return waiting  # type: ignore[return-value]
 
     @functools.wraps(handler)
     def wrapper(req: func.HttpRequest) -> func.HttpResponse:
         try:
             return handler(req)
-        except ProviderError as exc:
-            extra = {"provider_code": exc.provider_code} if exc.provider_code else {}
-            return error_response(exc.status, exc.code, exc.message, **extra)
-        except SwitchboardError as exc:
-            if exc.status >= 500:
-                log.warning("%s %s: %s", req.method, urlsplit(req.url).path, exc.code)
-            extra = {"field": exc.field} if hasattr(exc, "field") else {}
-            return error_response(exc.status, exc.code, exc.message, **extra)
-        except Exception:  # noqa: BLE001 - the edge is where the unexpected must stop
-            log.exception("unhandled error in %s %s", req.method, urlsplit(req.url).path)
-            return error_response(500, "internal_error", "internal error")
+        except Exception as exc:  # noqa: BLE001 - the edge is where the unexpected must stop
+            return _error_answer(req, exc)
 
     return wrapper
+
+
+def _error_answer(req: func.HttpRequest, exc: Exception) -> func.HttpResponse:
+    if isinstance(exc, ProviderError):
+        extra = {"provider_code": exc.provider_code} if exc.provider_code else {}
+        return error_response(exc.status, exc.code, exc.message, **extra)
+    if isinstance(exc, SwitchboardError):
+        if exc.status >= 500:
+            log.warning("%s %s: %s", req.method, urlsplit(req.url).path, exc.code)
+        extra = {"field": exc.field} if hasattr(exc, "field") else {}
+        return error_response(exc.status, exc.code, exc.message, **extra)
+    log.error("unhandled error in %s %s", req.method, urlsplit(req.url).path, exc_info=exc)
+    return error_response(500, "internal_error", "internal error")
 
 
 def json_body(req: func.HttpRequest) -> Any:

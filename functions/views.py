@@ -49,7 +49,7 @@ def answering_view(w: Workstream | None) -> dict[str, Any] | None:
     if w is None:
         return None
     return {"id": w.id, "name": w.name, "channel": w.channel, "templates": [t.to_dict() for t in w.templates],
-            "quick_replies": [q.to_dict() for q in w.settings.quick_replies],
+            "queues": list(w.settings.queues), "quick_replies": [q.to_dict() for q in w.settings.quick_replies],
             "attachments": {"agents_can_send": w.settings.agents_can_send_attachments}}
 
 

@@ -74,6 +74,13 @@ param publicBaseUrl string = ''
 @description('AUTO_CLOSE_SCHEDULE: NCRONTAB (six fields) schedule of the timer that closes idle conversations.')
 param autoCloseSchedule string = '0 */5 * * * *'
 
+@description('DISTRIBUTION_SCHEDULE: NCRONTAB (six fields) schedule of the work distribution timer (offers that lapse, agents\' watches).')
+param distributionSchedule string = '*/10 * * * * *'
+
+@description('AGENT_OFFLINE_AFTER_SECONDS: an agent whose workspace has been silent this long is offline.')
+@minValue(30)
+param agentOfflineAfterSeconds int = 120
+
 @description('AUTO_CLOSE_MIN_MINUTES: minutes without activity after which the timer closes a conversation.')
 @minValue(1)
 param autoCloseMinMinutes int = 480
@@ -208,6 +215,8 @@ module functionApp 'modules/functionapp.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     publicBaseUrl: publicBaseUrl
     autoCloseSchedule: autoCloseSchedule
+    distributionSchedule: distributionSchedule
+    agentOfflineAfterSeconds: agentOfflineAfterSeconds
     autoCloseMinMinutes: autoCloseMinMinutes
   }
 }

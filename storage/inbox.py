@@ -10,7 +10,7 @@ range of one partition (core/inbox.py). Rows carry the conversation as it was pl
   a|<agent>             h|<newest>|<id>              live conversations the agent holds
                         o|<newest>|<id>              ... and those offered to it
 
-``<newest>`` counts down from the creation time, so a range reads newest first. Placing a
+``<newest>`` counts microseconds down from the creation time, so a range reads newest first. Placing a
 conversation writes one batch per partition it enters or leaves, the partitions at once.
 """
 
@@ -20,7 +20,7 @@ import base64
 import binascii
 import json
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 
 from azure.data.tables import TableClient, TableTransactionError, UpdateMode
@@ -31,15 +31,17 @@ from storage.client import TableStorage, translated
 from storage.keys import safe_key
 from storage.thread_rows import conversation_fields, to_conversation
 
-_NEWEST = 10**13  # milliseconds; counts down to zero in the year 2286
+_NEWEST = 10**16  # microseconds; counts down to zero in the year 2286
 _ANY_STATE = "*"
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _pool = ThreadPoolExecutor(8, thread_name_prefix="inbox")
 
 Key = tuple[str, str]
 
 
-def _millis(when: datetime) -> int:
-    return int(when.astimezone(timezone.utc).timestamp() * 1000)
+def _micros(when: datetime) -> int:
+    """Microseconds since 1970: keys keep the order of the times they are made of."""
+    return (when.astimezone(timezone.utc) - _EPOCH) // timedelta(microseconds=1)
 
 
 def _queue(workstream_id: str, queue: str | None) -> str:
@@ -48,14 +50,14 @@ def _queue(workstream_id: str, queue: str | None) -> str:
 
 def keys(p: Placement) -> set[Key]:
     """The rows of a conversation placed as ``p``."""
-    tail = f"{_NEWEST - _millis(p.created_at):013d}|{p.conversation_id}"
+    tail = f"{_NEWEST - _micros(p.created_at):016d}|{p.conversation_id}"
     partitions = ["all"]
     if p.workstream_id:
         partitions += [f"w|{p.workstream_id}", f"wq|{_queue(p.workstream_id, p.queue)}"]
     found = {(pk, f"{state}|{tail}") for pk in partitions for state in (p.state, _ANY_STATE)}
     if p.workstream_id and p.queued:
         found.add((f"q|{_queue(p.workstream_id, p.queue)}",
-                   f"{_millis(p.queued_at or p.created_at):013d}|{p.conversation_id}"))
+                   f"{_micros(p.queued_at or p.created_at):016d}|{p.conversation_id}"))
     if p.holder:
         found.add((f"a|{p.holder}", f"h|{tail}"))
     if p.offer_agent_id:

@@ -63,6 +63,12 @@ param publicBaseUrl string = ''
 @description('AUTO_CLOSE_SCHEDULE: NCRONTAB schedule of the auto-close timer.')
 param autoCloseSchedule string = '0 */5 * * * *'
 
+@description('DISTRIBUTION_SCHEDULE: NCRONTAB schedule of the work distribution timer.')
+param distributionSchedule string = '*/10 * * * * *'
+
+@description('AGENT_OFFLINE_AFTER_SECONDS: an agent whose workspace has been silent this long is offline.')
+param agentOfflineAfterSeconds int = 120
+
 @description('AUTO_CLOSE_MIN_MINUTES: inactivity, in minutes, after which a conversation is closed.')
 param autoCloseMinMinutes int = 480
 
@@ -153,6 +159,8 @@ var settings = {
   // Callback URLs and Twilio signature checks are built from it: it must be the URL providers call.
   PUBLIC_BASE_URL: empty(publicBaseUrl) ? 'https://${functionApp.properties.defaultHostName}' : publicBaseUrl
   AUTO_CLOSE_SCHEDULE: autoCloseSchedule
+  DISTRIBUTION_SCHEDULE: distributionSchedule
+  AGENT_OFFLINE_AFTER_SECONDS: string(agentOfflineAfterSeconds)
   AUTO_CLOSE_MIN_MINUTES: string(autoCloseMinMinutes)
 }
 

@@ -145,3 +145,19 @@ def test_two_hosts_on_one_storage_never_double_assign(api, world, module_env):
         assert as_(api, who, "GET", "/me").json()["load"]["sms"] == len(ids)
         for cid in ids:
             assert api.call("GET", f"/conversations/{cid}").json()["offer"]["agent"]["name"] == who
+
+
+def test_a_workstreams_agents_with_presence_and_load(api, world):
+    path = f"/workstreams/{world['workstream']}/agents"
+    listed = as_(api, "sue", "GET", path)
+    assert listed.status_code == 200, listed.text
+    found = {a["name"]: a for a in listed.json()["agents"]}
+    assert set(found) == {"ana", "bo"} and found["ana"]["capacity"]["sms"] == 2
+    assert {"presence", "load"} <= set(found["ana"])
+    assert as_(api, "ana", "GET", path).status_code == 200  # whom she may transfer to
+    assert api.call("GET", f"/workstreams/{'0' * 32}/agents").status_code == 200  # an admin: any
+    assert as_(api, "sue", "GET", f"/workstreams/{'0' * 32}/agents").status_code == 403
+    assert as_(api, "sue", "GET", "/workstreams/nope/agents").status_code == 422
+    conversation = next(iter(as_(api, "sue", "GET", "/conversations", params={
+        "workstream_id": world["workstream"]}).json()["conversations"]))
+    assert api.call("GET", f"/conversations/{conversation['id']}").json()["workstream"]["queues"] == ["general"]
