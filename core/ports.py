@@ -164,6 +164,17 @@ class Claims(Protocol):
         ``holds(owner, value)`` tells whether an owner's record really holds a value."""
 
 
+class Telemetry(Protocol):
+    """Counters, measurements and spans (names in core/telemetry.py); attributes are ids
+    and provider names, never a body, a phone number or a secret."""
+
+    def count(self, name: str, value: int = 1, **attributes: str) -> None: ...
+
+    def record(self, name: str, value: float, **attributes: str) -> None: ...
+
+    def span(self, name: str, **attributes: str) -> ContextManager[None]: ...
+
+
 class Sender(Protocol):
     """A provider's API as the services use it. Both methods raise ProviderUnreachable
     when the provider cannot be reached, and ProviderError when it fails otherwise."""
