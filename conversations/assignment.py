@@ -22,7 +22,7 @@ from core.clock import Clock
 from core.errors import Conflict, ValidationFailed
 from core.identity import Actor
 from core.ids import is_object_id, thread_of
-from core.ports import Agents
+from core.ports import Agents, Head
 from core.records import ACCEPTED, ACTIVE, ASSIGNED, DECLINED, OPEN, TRANSFERRED, UNASSIGNED, Conversation, Event
 from core.retry import until_committed
 
@@ -99,18 +99,21 @@ class Assignments:
 
     def _give(self, conversation_id: str, scope: Scope, check: Callable[[Conversation], None], target: Agent,
               action: str, by: Actor | None) -> Conversation:
-        """Reserve ``target``'s capacity, then make it the holder (released again when that
-        fails); ``by``: who gave it to them (None: they took it)."""
+        """Reserve ``target``'s capacity (an offer to it holds it already), then make it the
+        holder, releasing what this reserved when that fails; ``by``: who gave it to them
+        (None: they took it)."""
         head = self._lookup.head(conversation_id, scope=scope)
-        check(head.conversation)
-        if head.conversation.agent is not None and head.conversation.agent.id == target.id:
-            return head.conversation
-        reserved = self._capacity.reserve(target, conversation_id, head.conversation.channel)
+        c = head.conversation
+        check(c)
+        if c.agent is not None and c.agent.id == target.id:
+            return c
+        offered = c.offer is not None and c.offer.agent.id == target.id
+        reserved = not offered and self._capacity.reserve(target, conversation_id, c.channel)
         to = Actor(target.id, target.name or target.id)
         try:
             return self._change(conversation_id, scope, check, lambda c: replace(
                 c, agent=to, offer=None, state=ACTIVE if c.state == OPEN else c.state), action,
-                actor=by or scope.principal.actor, subject=to if by else None)
+                actor=by or scope.principal.actor, subject=to if by else None, head=head)
         except BaseException:
             if reserved:
                 self._capacity.release(target.id, conversation_id)
@@ -118,14 +121,19 @@ class Assignments:
 
     def _change(self, conversation_id: str, scope: Scope, check: Callable[[Conversation], object], change: Change,
                 action: str, detail: str | None = None, actor: Actor | None = None,
-                subject: Actor | None = None) -> Conversation:
+                subject: Actor | None = None, head: Head | None = None) -> Conversation:
+        """Commit ``change`` once ``check`` allows it, recording who did what; ``head``, as
+        the caller just read it, is tried first."""
+        first = [head] if head is not None else []
+
         def attempt() -> Conversation:
-            head = self._lookup.head(conversation_id, scope=scope)
-            check(head.conversation)
-            updated = change(head.conversation)
-            event = Event(conversation_id, head.seq + 1, self._clock(), action, actor or scope.principal.actor,
+            current = first.pop() if first else self._lookup.head(conversation_id, scope=scope)
+            check(current.conversation)
+            updated = change(current.conversation)
+            event = Event(conversation_id, current.seq + 1, self._clock(), action, actor or scope.principal.actor,
                           detail, subject)
-            return self._writer.commit(thread_of(conversation_id), head, updated, event.seq, events=[event]).conversation
+            return self._writer.commit(thread_of(conversation_id), current, updated, event.seq,
+                                       events=[event]).conversation
 
         return until_committed(attempt, action.replace("_", " "))
 

@@ -65,6 +65,11 @@ def keys(p: Placement) -> set[Key]:
     return found
 
 
+def _listed(p: Placement) -> tuple[object, ...]:
+    """What a list row shows of a conversation's place."""
+    return p.state, p.workstream_id, p.queue, p.agent_id
+
+
 def _range(view: View) -> tuple[str, str, str | None]:
     """The partition, the RowKey prefix, and a state to filter on, of a view."""
     if view.kind in (MINE, OFFERS):
@@ -88,10 +93,15 @@ class InboxStore:
         return self._storage.table("inbox")
 
     def place(self, conversation: Conversation, stale: Iterable[Placement] = ()) -> None:
-        wanted = keys(Placement.of(conversation))
+        """Rows it lacks are written and rows it left deleted. When only its offer changed
+        since the last of ``stale`` (not its state, holder or queue: what the lists show),
+        the rows it keeps are left as they are: an offer costs its two partitions only."""
+        placement, stale = Placement.of(conversation), list(stale)
+        wanted = keys(placement)
         gone = set().union(*(keys(p) for p in stale)) - wanted
+        kept = keys(stale[-1]) if stale and _listed(stale[-1]) == _listed(placement) else set()
         fields = {**conversation_fields(conversation), "Kind": "conversation"}
-        writes = {key: {"PartitionKey": key[0], "RowKey": key[1], **fields} for key in wanted}
+        writes = {key: {"PartitionKey": key[0], "RowKey": key[1], **fields} for key in wanted - kept}
         self._apply(writes, gone)
 
     def remove(self, places: Iterable[Placement]) -> None:
