@@ -2,8 +2,8 @@
 
 Startup mirrors `func start`: load local.settings.json into the environment,
 import the app from the script root, index its functions, then serve HTTP
-functions under the host.json route prefix and run timer functions on their
-schedules until SIGINT or SIGTERM.
+functions under the host.json route prefix, run timer functions on their
+schedules and queue functions on their queues until SIGINT or SIGTERM.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from typing import Callable
 from functions.settings import LOCAL_EASY_AUTH
 from localhost.auth import local_key
 from localhost.entra import LocalTenant
-from localhost.functions import AppLoadError, HttpFunction, TimerFunction, discover, import_app
+from localhost.functions import AppLoadError, Discovered, discover, import_app
 from localhost.invoke import Invoker
+from localhost.queues import QueueRunner, QueueSettings
 from localhost.server import READY_LOG, STATUS_PATH, FunctionsServer, HostConfig, route_table
-from localhost.settings import SettingsError, load_local_settings, route_prefix
+from localhost.settings import SettingsError, host_json, load_local_settings, route_prefix
 from localhost.timers import TimerRunner
 
 log = logging.getLogger("localhost")
@@ -49,24 +50,24 @@ def _configure_logging() -> None:
     logging.getLogger("azure.core.pipeline.policies.http_logging_policy").setLevel(logging.WARNING)
 
 
-def _load(app_spec: str, script_root: Path) -> tuple[str, list[HttpFunction], list[TimerFunction]]:
+def _load(app_spec: str, script_root: Path) -> tuple[str, Discovered]:
     """Settings, app and functions; raises AppLoadError/SettingsError with a readable message."""
     copied = load_local_settings(script_root)
     if copied:
         log.info("loaded %d setting(s) from local.settings.json", len(copied))
     prefix = route_prefix(script_root)
     app = import_app(app_spec, script_root)
-    http_functions, timer_functions = discover(app)
-    return prefix, http_functions, timer_functions
+    return prefix, discover(app)
 
 
-def _announce(base_url: str, prefix: str, http: list[HttpFunction], timers: list[TimerFunction]) -> None:
+def _announce(base_url: str, prefix: str, found: Discovered) -> None:
     lines = ["Functions:"]
-    for function in http:
+    for function in found.http:
         methods = ",".join(sorted(function.methods)) if function.methods else "ANY"
         path = "/".join(p for p in (prefix, function.route) if p)
         lines.append(f"  {function.name}: [{methods}] {base_url}/{path} ({function.auth_level})")
-    lines += [f"  {t.name}: timer {t.schedule.expression}" for t in timers]
+    lines += [f"  {t.name}: timer {t.schedule.expression}" for t in found.timers]
+    lines += [f"  {q.name}: queue {q.queue_name}" for q in found.queues]
     log.info("%s", "\n".join(lines))
 
 
@@ -79,8 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     # Azure runs the worker with the app folder as working directory; relative paths must agree.
     os.chdir(script_root)
     try:
-        prefix, http_functions, timer_functions = _load(args.app, script_root)
-        routes = route_table(http_functions)
+        prefix, found = _load(args.app, script_root)
+        routes = route_table(found.http)
+        queue_settings = QueueSettings.of(host_json(script_root))
     except (AppLoadError, SettingsError) as exc:
         log.error("cannot start: %s", exc)
         return 1
@@ -97,15 +99,17 @@ def main(argv: list[str] | None = None) -> int:
         log.error("cannot listen on %s:%d: %s", args.host, args.port, exc)
         invoker.close()
         return 1
-    _serve(server, TimerRunner(timer_functions, invoker), f"http://{args.host}:{server.server_address[1]}",
-           lambda base_url: _announce(base_url, prefix, http_functions, timer_functions))
+    runners = [TimerRunner(found.timers, invoker), QueueRunner(found.queues, invoker, queue_settings)]
+    _serve(server, runners, f"http://{args.host}:{server.server_address[1]}",
+           lambda base_url: _announce(base_url, prefix, found))
     invoker.close()
     log.info("stopped")
     return 0
 
 
-def _serve(server: FunctionsServer, timers: TimerRunner, base_url: str, announce: Callable[[str], None]) -> None:
-    """Serve HTTP and run the timers until SIGINT or SIGTERM."""
+def _serve(server: FunctionsServer, runners: list[TimerRunner | QueueRunner], base_url: str,
+           announce: Callable[[str], None]) -> None:
+    """Serve HTTP and run the timers and queue functions until SIGINT or SIGTERM."""
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: FrameType | None) -> None:
@@ -116,11 +120,13 @@ def _serve(server: FunctionsServer, timers: TimerRunner, base_url: str, announce
     signal.signal(signal.SIGTERM, request_stop)
     threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
     announce(base_url)
-    timers.start()
+    for runner in runners:
+        runner.start()
     log.info("%s %s (status: %s%s)", READY_LOG, base_url, base_url, STATUS_PATH)
     stop.wait()
     server.shutdown()
-    timers.stop()
+    for runner in runners:
+        runner.stop()
     server.server_close()
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import importlib
 import inspect
 import logging
+import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from typing import Any
 import azure.functions as func
 from azure.functions.decorators.core import Trigger
 from azure.functions.decorators.http import HttpOutput, HttpTrigger
+from azure.functions.decorators.queue import QueueTrigger
 from azure.functions.decorators.timer import TimerTrigger
 
 from localhost.schedule import Schedule
@@ -76,6 +79,19 @@ class TimerFunction(Function):
     run_on_startup: bool
 
 
+@dataclass
+class QueueFunction(Function):
+    queue_name: str
+    connection: str  # the app setting naming the storage account, as in Azure
+
+
+@dataclass
+class Discovered:
+    http: list[HttpFunction]
+    timers: list[TimerFunction]
+    queues: list[QueueFunction]
+
+
 def import_app(spec: str, script_root: Path) -> func.FunctionApp:
     """Import `module:attribute` from the script root, as the worker does."""
     module_name, _, attribute = spec.partition(":")
@@ -101,13 +117,14 @@ def _value(enum_or_str: Any) -> str:
     return str(getattr(enum_or_str, "value", enum_or_str))
 
 
-def discover(app: func.FunctionApp) -> tuple[list[HttpFunction], list[TimerFunction]]:
-    """Split the app's functions into HTTP and timer functions; warn about the rest.
+def discover(app: func.FunctionApp) -> Discovered:
+    """Split the app's functions into HTTP, timer and queue functions; warn about the rest.
 
     Timer schedules are resolved here, so an undefined `%NAME%` stops startup.
     """
     http: list[HttpFunction] = []
     timers: list[TimerFunction] = []
+    queues: list[QueueFunction] = []
     for function in app.get_functions():
         name = function.get_function_name() or function.get_user_function().__name__
         trigger = function.get_trigger()
@@ -120,6 +137,11 @@ def discover(app: func.FunctionApp) -> tuple[list[HttpFunction], list[TimerFunct
         elif isinstance(trigger, TimerTrigger):
             found = _timer_function(name, function.get_user_function(), trigger)
             timers.append(found)
+        elif isinstance(trigger, QueueTrigger):
+            found = QueueFunction(name=name, func=function.get_user_function(), trigger_arg=trigger.name,
+                                  queue_name=_setting(trigger.queue_name, name),
+                                  connection=trigger.connection or "AzureWebJobsStorage")
+            queues.append(found)
         else:
             kind = trigger.get_binding_name() if isinstance(trigger, Trigger) else type(trigger).__name__
             log.warning("function %s has a %s trigger, which the local host does not run; skipped", name, kind)
@@ -130,7 +152,18 @@ def discover(app: func.FunctionApp) -> tuple[list[HttpFunction], list[TimerFunct
                 name,
                 ", ".join([b.get_binding_name() for b in bindings] + found.unbound),
             )
-    return http, timers
+    return Discovered(http, timers, queues)
+
+
+def _setting(value: str, function: str) -> str:
+    """A binding expression's %NAME% resolved from the environment, as the host does."""
+    found = re.fullmatch(r"%([^%]+)%", value)
+    if found is None:
+        return value
+    resolved = os.environ.get(found.group(1))
+    if not resolved:
+        raise AppLoadError(f"function {function!r}: {value} names the setting {found.group(1)}, which is not set")
+    return resolved
 
 
 def _http_function(app: func.FunctionApp, name: str, user_func: Callable[..., Any], trigger: HttpTrigger,

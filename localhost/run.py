@@ -1,6 +1,6 @@
 """`make run`: the app on http://localhost:7071 with local storage, in one command.
 
-Starts Azurite's Table service (data kept in `.azurite/` across runs) unless a
+Starts Azurite's Table and Queue services (data kept in `.azurite/` across runs) unless a
 storage connection string is already configured, makes sure a sealing key
 exists (a development key in `.local/sealing.key`, created once, so sealed
 data stays readable between runs), points `ENTRA_AUTHORITY_HOST` at the local
@@ -25,7 +25,7 @@ from pathlib import Path
 from localhost import entra
 from localhost.auth import local_key
 from localhost.services import (
-    Azurite, ServiceError, azurite_connection_string, free_port, http_ok, serves_azurite_tables,
+    Azurite, ServiceError, azurite_connection_string, free_port, http_ok, serves_azurite,
 )
 from localhost.settings import SettingsError, route_prefix
 from localhost.state import (
@@ -34,7 +34,8 @@ from localhost.state import (
 )
 
 AZURITE_DIR = REPO_ROOT / ".azurite"
-AZURITE_TABLE_PORT = 10002  # Azurite's usual port, where Storage Explorer looks first
+AZURITE_TABLE_PORT = 10002  # Azurite's usual ports, where Storage Explorer looks first
+AZURITE_QUEUE_PORT = 10001
 READY_TIMEOUT = 30.0
 
 
@@ -49,26 +50,28 @@ def _start_storage(env: dict[str, str]) -> Azurite | None:
     """Azurite, unless a real connection string is configured (then nothing).
 
     ``UseDevelopmentStorage=true`` (as in local.settings.sample.json) means Azurite on its
-    usual port: an Azurite already serving tables there is used; when something else holds
-    the port, our own Azurite starts on a free port instead.
+    usual ports: an Azurite already serving tables and queues there is used; when
+    something else holds a port, our own Azurite starts on free ports instead.
     """
     configured = configured_storage(env)
     development = is_development_storage(configured)
     if configured and not development:
         print("storage: using the configured connection string (no Azurite started)", flush=True)
         return None
-    if development and serves_azurite_tables("127.0.0.1", AZURITE_TABLE_PORT):
-        _use_storage(env, azurite_connection_string("127.0.0.1", AZURITE_TABLE_PORT))
-        print(f"storage: the Azurite table service already running on port {AZURITE_TABLE_PORT}", flush=True)
+    ports = (AZURITE_TABLE_PORT, AZURITE_QUEUE_PORT)
+    if development and all(serves_azurite(s, "127.0.0.1", p) for s, p in zip(("table", "queue"), ports)):
+        _use_storage(env, azurite_connection_string("127.0.0.1", *ports))
+        print(f"storage: the Azurite table and queue services already running on ports {ports[0]} and {ports[1]}",
+              flush=True)
         return None
-    port = AZURITE_TABLE_PORT
-    if not _port_free(port):
-        port = free_port()
-        print(f"storage: port {AZURITE_TABLE_PORT} is taken by something that is not Azurite's table service; "
-              f"starting Azurite on port {port}", flush=True)
-    azurite = Azurite.start(AZURITE_DIR, port=port)
+    if not all(_port_free(p) for p in ports):
+        ports = (free_port(), free_port())
+        print(f"storage: Azurite's usual ports ({AZURITE_TABLE_PORT}, {AZURITE_QUEUE_PORT}) are taken by something "
+              f"else; starting Azurite on ports {ports[0]} and {ports[1]}", flush=True)
+    azurite = Azurite.start(AZURITE_DIR, port=ports[0], queue_port=ports[1])
     _use_storage(env, azurite.connection_string)
-    print(f"storage: Azurite table service on port {port}, data in {AZURITE_DIR}", flush=True)
+    print(f"storage: Azurite table service on port {ports[0]}, queue service on port {ports[1]}, data in "
+          f"{AZURITE_DIR}", flush=True)
     return azurite
 
 

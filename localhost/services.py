@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
 import urllib.error
@@ -33,42 +34,63 @@ def _node_tool(name: str) -> Path:
 
 
 class Azurite(Service):
-    """Azurite's Table service, persisting under `data_dir`.
+    """Azurite's Table and Queue services, persisting under `data_dir`.
 
-    Restarting on the same `data_dir` keeps the tables, which lets tests
+    Restarting on the same `data_dir` keeps the tables and queues, which lets tests
     simulate a storage outage by stopping and starting it again.
     """
 
-    def __init__(self, process: Process, host: str, port: int) -> None:
-        self._process = process
+    def __init__(self, processes: list[Process], host: str, port: int, queue_port: int) -> None:
+        self._processes = processes
         self.host = host
-        self.port = port
-        self.connection_string = azurite_connection_string(host, port)
+        self.port = port  # the Table service's
+        self.queue_port = queue_port
+        self.connection_string = azurite_connection_string(host, port, queue_port)
 
     @classmethod
-    def start(cls, data_dir: Path, port: int | None = None, host: str = "127.0.0.1") -> Azurite:
-        """Start it and wait until it accepts connections."""
-        tool = _node_tool("azurite-table")
-        port = port or free_port()
+    def start(cls, data_dir: Path, port: int | None = None, host: str = "127.0.0.1",
+              queue_port: int | None = None) -> Azurite:
+        """Start both and wait until they accept connections."""
+        port, queue_port = port or free_port(), queue_port or free_port()
         data_dir = Path(data_dir).resolve()
         data_dir.mkdir(parents=True, exist_ok=True)
-        argv: list[str | os.PathLike[str]] = [
-            tool,
-            "--tableHost", host,
-            "--tablePort", str(port),
-            "--location", data_dir,
-            "--skipApiVersionCheck",
-            "--loose",
-            "--disableProductStyleUrl",
-            "--disableTelemetry",
-            "--silent",
-        ]
-        # Azurite flushes its database on SIGINT only; SIGTERM would lose recent writes.
-        process = Process(f"Azurite (table, port {port})", argv, data_dir / "azurite.log", stop_signal=signal.SIGINT)
-        # Its own message, not a successful connect: another server may already hold the port.
-        started = f"successfully started on {host}:{port}"
-        process.wait_until(lambda: started in process.output(), "accepting connections", START_TIMEOUT)
-        return cls(process, host, port)
+        processes = [_azurite("table", host, port, data_dir)]
+        try:
+            processes.append(_azurite("queue", host, queue_port, data_dir))
+        except BaseException:
+            processes[0].stop()
+            raise
+        return cls(processes, host, port, queue_port)
+
+    def stop(self) -> None:
+        for process in reversed(self._processes):
+            process.stop()
+
+    def output(self) -> str:
+        return "".join(process.output() for process in self._processes)
+
+
+def _azurite(service: str, host: str, port: int, data_dir: Path) -> Process:
+    argv: list[str | os.PathLike[str]] = [
+        _node_tool(f"azurite-{service}"),
+        f"--{service}Host", host,
+        f"--{service}Port", str(port),
+        "--location", data_dir,
+        "--skipApiVersionCheck",
+        "--loose",
+        "--disableProductStyleUrl",
+        "--disableTelemetry",
+        "--silent",
+    ]
+    # Azurite flushes its database on SIGINT only; SIGTERM would lose recent writes.
+    process = Process(f"Azurite ({service}, port {port})", argv, data_dir / f"azurite-{service}.log",
+                      stop_signal=signal.SIGINT)
+    # Its own message, not a successful connect: another server may already hold the port.
+    # (The table service says "successfully started on host:port", the queue service
+    # "successfully listens on http://host:port".)
+    started = re.compile(rf"successfully (started on |listens on http://){re.escape(host)}:{port}\b")
+    process.wait_until(lambda: started.search(process.output()) is not None, "accepting connections", START_TIMEOUT)
+    return process
 
 
 class Prism(Service):
@@ -136,18 +158,19 @@ class LocalHost(Service):
         return cls(process, port, key)
 
 
-def azurite_connection_string(host: str, port: int) -> str:
+def azurite_connection_string(host: str, port: int, queue_port: int | None = None) -> str:
+    queues = f"QueueEndpoint=http://{host}:{queue_port}/{AZURITE_ACCOUNT};" if queue_port else ""
     return (
         "DefaultEndpointsProtocol=http;"
         f"AccountName={AZURITE_ACCOUNT};AccountKey={AZURITE_KEY};"
-        f"TableEndpoint=http://{host}:{port}/{AZURITE_ACCOUNT};"
+        f"TableEndpoint=http://{host}:{port}/{AZURITE_ACCOUNT};{queues}"
     )
 
 
-def serves_azurite_tables(host: str, port: int) -> bool:
-    """Whether Azurite's Table service answers on ``host:port`` (it names itself in every
-    answer's Server header, an unsigned request's 403 included)."""
-    request = urllib.request.Request(f"http://{host}:{port}/{AZURITE_ACCOUNT}/Tables")
+def serves_azurite(service: str, host: str, port: int) -> bool:
+    """Whether Azurite's ``service`` (table or queue) answers on ``host:port`` (it names
+    itself in every answer's Server header, an unsigned request's 403 included)."""
+    request = urllib.request.Request(f"http://{host}:{port}/{AZURITE_ACCOUNT}/{'Tables' if service == 'table' else ''}")
     try:
         with urllib.request.urlopen(request, timeout=2) as response:
             server = response.headers.get("Server", "")
@@ -155,7 +178,7 @@ def serves_azurite_tables(host: str, port: int) -> bool:
         server = exc.headers.get("Server", "")
     except (urllib.error.URLError, OSError, ValueError):
         return False
-    return server.startswith("Azurite-Table/")
+    return server.startswith(f"Azurite-{service.capitalize()}/")
 
 
 def http_ok(url: str) -> bool:

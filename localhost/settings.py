@@ -52,6 +52,12 @@ def load_local_settings(script_root: Path, environ: MutableMapping[str, str] | N
     return copied
 
 
+def host_json(script_root: Path) -> dict[str, Any]:
+    """host.json of the script root ({} without one)."""
+    path = script_root / "host.json"
+    return _read_json(path) if path.is_file() else {}
+
+
 def route_prefix(script_root: Path) -> str:
     """`extensions.http.routePrefix` from host.json, without surrounding slashes."""
     path = script_root / "host.json"

@@ -36,7 +36,8 @@ def test_http_defaults_follow_azure() -> None:
     def things(request: func.HttpRequest) -> func.HttpResponse:
         return func.HttpResponse("ok")
 
-    http, timers = discover(app)
+    found = discover(app)
+    http, timers = found.http, found.timers
     assert timers == []
     by_name = {f.name: f for f in http}
     assert by_name["health"].route == "health"
@@ -58,7 +59,7 @@ def test_blueprints_and_app_auth_level() -> None:
         return "bp"
 
     app.register_functions(bp)
-    (function,), _ = discover(app)
+    (function,) = discover(app).http
     assert (function.name, function.auth_level) == ("from_blueprint", "anonymous")
 
 
@@ -70,7 +71,7 @@ def test_timer_schedule_resolved_at_discovery(monkeypatch: pytest.MonkeyPatch) -
     def tick(t: func.TimerRequest) -> None:
         pass
 
-    _, (timer,) = discover(app)
+    (timer,) = discover(app).timers
     assert timer.schedule.expression == "0 */5 * * * *"
     assert timer.run_on_startup is True
     assert timer.trigger_arg == "t"
@@ -91,6 +92,10 @@ def test_undefined_schedule_setting_stops_discovery(monkeypatch: pytest.MonkeyPa
 def test_unsupported_triggers_and_bindings_are_reported(caplog: pytest.LogCaptureFixture) -> None:
     app = func.FunctionApp()
 
+    @app.blob_trigger(arg_name="blob", path="c/{name}", connection="AzureWebJobsStorage")
+    def on_blob(blob: func.InputStream) -> None:
+        pass
+
     @app.queue_trigger(arg_name="msg", queue_name="q", connection="AzureWebJobsStorage")
     def on_queue(msg: func.QueueMessage) -> None:
         pass
@@ -101,10 +106,11 @@ def test_unsupported_triggers_and_bindings_are_reported(caplog: pytest.LogCaptur
         return rows
 
     with caplog.at_level(logging.WARNING):
-        http, _ = discover(app)
-    assert [f.name for f in http] == ["with_table"]
-    assert http[0].unbound == ["rows"]
-    assert "on_queue" in caplog.text and "with_table" in caplog.text
+        found = discover(app)
+    assert [f.name for f in found.http] == ["with_table"] and [(q.name, q.queue_name) for q in found.queues] == [
+        ("on_queue", "q")]
+    assert found.http[0].unbound == ["rows"]
+    assert "on_blob" in caplog.text and "with_table" in caplog.text and "on_queue" not in caplog.text
 
 
 def test_import_app_errors(tmp_path: Path) -> None:
@@ -122,7 +128,7 @@ def test_invoke_sync_with_context(invoker: Invoker) -> None:
     def ctx(req: func.HttpRequest, context: func.Context) -> str:
         return f"{context.function_name}:{bool(context.invocation_id)}:{req.method}"
 
-    (function,), _ = discover(app)
+    (function,) = discover(app).http
     request = func.HttpRequest("GET", "http://h/api/ctx", body=b"")
     assert invoker.invoke(function, request) == "ctx:True:GET"
 
@@ -137,7 +143,7 @@ def test_async_functions_share_one_event_loop(invoker: Invoker) -> None:
         loops.append(asyncio.get_running_loop())
         return "async"
 
-    (function,), _ = discover(app)
+    (function,) = discover(app).http
     request = func.HttpRequest("GET", "http://h/api/a", body=b"")
     results = []
     threads = [threading.Thread(target=lambda: results.append(invoker.invoke(function, request))) for _ in range(3)]
@@ -157,7 +163,7 @@ def test_out_parameter_http_output(invoker: Invoker) -> None:
     def out_fn(req: func.HttpRequest, res: func.Out[func.HttpResponse]) -> None:
         res.set(func.HttpResponse("via out"))
 
-    (function,), _ = discover(app)
+    (function,) = discover(app).http
     assert function.output_arg == "res"
     assert function.unbound == []
     out: Out[func.HttpResponse] = Out()
@@ -173,6 +179,6 @@ def test_unbound_parameter_fails_the_call(invoker: Invoker) -> None:
     def needs_rows(req: func.HttpRequest, rows: str) -> str:
         return rows
 
-    (function,), _ = discover(app)
+    (function,) = discover(app).http
     with pytest.raises(UnboundParameterError, match="rows"):
         invoker.invoke(function, func.HttpRequest("GET", "http://h/", body=b""))

@@ -37,7 +37,7 @@ def test_timer_runs_survive_failures_never_overlap_and_flag_late_runs() -> None:
             with lock:
                 active -= 1
 
-    _, timers = discover(app)
+    timers = discover(app).timers
     invoker = Invoker(Path.cwd())
     runner = TimerRunner(timers, invoker)
     runner.start()
@@ -62,7 +62,7 @@ def test_stop_interrupts_the_wait_promptly() -> None:
     def yearly(timer: func.TimerRequest) -> None:
         raise AssertionError("must not run")
 
-    _, timers = discover(app)
+    timers = discover(app).timers
     invoker = Invoker(Path.cwd())
     runner = TimerRunner(timers, invoker)
     runner.start()
