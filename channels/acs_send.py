@@ -25,7 +25,7 @@ from azure.core.exceptions import (
 )
 
 from channels.acs import acs_endpoint
-from channels.clients import ClientPool
+from channels.clients import ClientPool, retry_after_seconds
 from core.errors import ConfigurationError, ProviderError, ProviderUnreachable
 from core.media import media_kind
 from core.messages import FetchedMedia, OutboundMessage, SendResult, Validation
@@ -129,10 +129,13 @@ def _calling(call: Callable[[], Any]) -> Any:
     try:
         return call()
     except (ServiceRequestError, ServiceResponseError) as exc:
-        raise ProviderUnreachable(f"ACS could not be reached: {type(exc).__name__}") from exc
+        raise ProviderUnreachable(f"ACS could not be reached: {type(exc).__name__}",
+                                  sent=isinstance(exc, ServiceResponseError)) from exc
     except HttpResponseError as exc:
         code = (exc.error.code if exc.error is not None else None) or str(exc.status_code)
         message = (exc.error.message if exc.error is not None else None) or exc.reason or "ACS refused the request"
-        raise ProviderError(message, provider_code=code, http_status=exc.status_code) from exc
+        headers = exc.response.headers if exc.response is not None else {}
+        raise ProviderError(message, provider_code=code, http_status=exc.status_code,
+                            retry_after=retry_after_seconds(headers.get("Retry-After"))) from exc
     except AzureError as exc:
         raise ProviderUnreachable(f"ACS call failed: {type(exc).__name__}") from exc

@@ -3,6 +3,7 @@ and reused across calls (each holds its own connection pool)."""
 
 from __future__ import annotations
 
+import math
 import threading
 from typing import Callable, Generic, Hashable, TypeVar
 
@@ -23,3 +24,15 @@ class ClientPool(Generic[C]):
             if client is None:
                 client = self._clients[key] = self._build(*key)
         return client
+
+
+def retry_after_seconds(value: object) -> float | None:
+    """A Retry-After header's seconds (a whole number; an HTTP date is not used by the
+    providers here), bounded to a day; None when absent or unreadable."""
+    if value is None:
+        return None
+    try:
+        seconds = float(str(value).strip())
+    except ValueError:
+        return None
+    return min(max(seconds, 0.0), 86_400.0) if math.isfinite(seconds) else None

@@ -111,6 +111,7 @@ PROVIDERS: dict[str, ProviderSpec] = {
         check_credentials=_twilio_credentials,
         callbacks=_twilio_callbacks,
         fetches_media=True,
+        callback_per_message=True,
     ),
     "telesign": ProviderSpec(
         name="telesign",

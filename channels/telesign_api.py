@@ -8,7 +8,7 @@ from typing import Any
 import requests
 from telesign.messaging import MessagingClient
 
-from channels.clients import ClientPool
+from channels.clients import ClientPool, retry_after_seconds
 from channels.telesign import status_of, text_of, thread_reference
 from core.errors import ProviderError, ProviderUnreachable
 from core.messages import OutboundMessage, SendResult, Validation
@@ -45,12 +45,14 @@ class TeleSignSender:
                 external_id=thread_reference(message.business, message.customer),
             )
         except requests.RequestException as exc:
-            raise ProviderUnreachable(f"TeleSign could not be reached: {type(exc).__name__}") from exc
+            raise ProviderUnreachable(f"TeleSign could not be reached: {type(exc).__name__}",
+                                      sent=isinstance(exc, requests.ReadTimeout)) from exc
         body = response.json if isinstance(response.json, dict) else {}
         if not response.ok or not body.get("reference_id"):
             code, description = _first_error(body)
             raise ProviderError(description or f"TeleSign refused the message (HTTP {response.status_code})",
-                                provider_code=code or str(response.status_code), http_status=response.status_code)
+                                provider_code=code or str(response.status_code), http_status=response.status_code,
+                                retry_after=retry_after_seconds((response.headers or {}).get("Retry-After")))
         status = body.get("status") if isinstance(body.get("status"), dict) else {}
         code = status.get("code")
         return SendResult(provider_message_id=body["reference_id"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from typing import Iterator
 
 import requests
@@ -12,7 +13,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from channels.clients import ClientPool
+from channels.clients import ClientPool, retry_after_seconds
 from channels.twilio import API_HOST, WHATSAPP
 from core.errors import NotFound, ProviderError, ProviderOutsideWindow, ProviderRecipientOptedOut, ProviderUnreachable
 from core.media import UNKNOWN_MEDIA_TYPE, media_type
@@ -42,7 +43,7 @@ class TwilioSender:
         self._clients: ClientPool[Client] = ClientPool(self._new_client)
 
     def _new_client(self, account_sid: str, auth_token: str) -> Client:
-        client = Client(account_sid, auth_token, http_client=TwilioHttpClient(timeout=self._timeout))
+        client = Client(account_sid, auth_token, http_client=_HttpClient(timeout=self._timeout))
         if self._base_url:
             client.api.base_url = self._base_url
         return client
@@ -65,14 +66,17 @@ class TwilioSender:
                 params["media_url"] = [m.url for m in message.media]
         if message.status_callback:
             params["status_callback"] = message.status_callback
+        client = self._client(account)
         try:
-            created = self._client(account).messages.create(**params)
+            created = client.messages.create(**params)
         except TwilioRestException as exc:
             error = _REFUSALS.get(exc.code or 0, ProviderError)
             raise error(exc.msg or "Twilio refused the message", provider_code=_code(exc.code or exc.status),
-                        http_status=exc.status) from exc
+                        http_status=exc.status, retry_after=client.http_client.retry_after()) from exc
         except (TwilioException, OSError) as exc:
-            raise ProviderUnreachable(f"Twilio could not be reached: {type(exc).__name__}") from exc
+            raise ProviderUnreachable(f"Twilio could not be reached: {type(exc).__name__}",
+                                      sent=isinstance(exc, (requests.ReadTimeout, requests.exceptions.ChunkedEncodingError))
+                                      ) from exc
         return SendResult(provider_message_id=created.sid, status=created.status or "queued")
 
     def fetch_media(self, account: Account, media: Media) -> FetchedMedia:
@@ -110,6 +114,24 @@ class TwilioSender:
         if fetched.status != "active":
             return Validation(False, f"Twilio accepted the credentials, but account {fetched.sid} is {fetched.status}")
         return Validation(True, f"Twilio accepted the credentials of account {fetched.sid} ({fetched.status})")
+
+
+class _HttpClient(TwilioHttpClient):
+    """Twilio's HTTP client, keeping each thread's last Retry-After (the SDK's errors drop
+    an answer's headers)."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._last = threading.local()
+
+    def request(self, *args: object, **kwargs: object) -> object:
+        self._last.retry_after = None
+        response = super().request(*args, **kwargs)  # type: ignore[arg-type]
+        self._last.retry_after = retry_after_seconds((getattr(response, "headers", None) or {}).get("Retry-After"))
+        return response
+
+    def retry_after(self) -> float | None:
+        return getattr(self._last, "retry_after", None)
 
 
 def _address(account: Account, number: str) -> str:

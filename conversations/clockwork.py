@@ -1,10 +1,11 @@
-"""The distribution's timer: it runs the rows of the ``timers`` table that are due, and
-only those, so its cost follows what is due.
+"""The timer of the ``timers`` table: it runs the rows that are due, and only those, so
+its cost follows what is due.
 
   place|<conversation>|<version>   a move whose writer stopped after its commit (writer.py)
   offer|<conversation>|<agent>     an offer's time is up (distribution.py)
   dispatch|<conversation>          every eligible agent had declined it: offer it again
   agent|<agent>                    an agent's watch (presence.py)
+  forget|<key>                     an Idempotency-Key's answer kept long enough (idempotency.py)
 
 A row that fails (storage down) stays, and is tried again on the next run.
 """
@@ -16,6 +17,7 @@ from collections import Counter
 from typing import Callable
 
 from conversations.distribution import Distributor
+from conversations.idempotency import FORGET, Idempotency
 from conversations.presence import Presence
 from conversations.writer import JOB, Writer
 from core.clock import Clock
@@ -27,11 +29,13 @@ log = logging.getLogger(__name__)
 
 class Clockwork:
     def __init__(self, timers: Deadlines, writer: Writer, distributor: Distributor, presence: Presence,
-                 clock: Clock) -> None:
+                 idempotency: Idempotency, clock: Clock) -> None:
         self._timers = timers
         self._clock = clock
+        self._idempotency = idempotency
         self._handlers: dict[str, Callable[[Deadline], None]] = {
             JOB: writer.replay, "offer": distributor.lapse, "dispatch": distributor.retry, "agent": presence.watch,
+            FORGET: self._forget,
         }
 
     def run(self, limit: int = 1000) -> dict[str, int]:
@@ -55,3 +59,7 @@ class Clockwork:
         if counts:
             log.info("distribution timer: %s", dict(counts))
         return dict(counts)
+
+    def _forget(self, job: Deadline) -> None:
+        self._idempotency.forget(job.key)
+        self._timers.remove(job)

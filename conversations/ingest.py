@@ -14,13 +14,15 @@ from conversations.opening import Opener
 from conversations.outbox import Outbox
 from conversations.writer import Writer
 from core import status as statuses
+from core import telemetry as metrics
 from core.clock import Clock
 from core.ids import new_conversation_id, thread_key
 from core.messages import InboundMessage, StatusUpdate
-from core.ports import Deadlines, DuplicateMarker, Head, Threads
+from core.ports import Deadlines, DuplicateMarker, Head, Telemetry, Threads
 from core.records import ACTIVE, CLOSED, INBOUND, OPEN, WAITING, Account, Consent, Conversation, Message, Workstream
 from core.retry import until_committed
 from core.settings import GREETING, OUT_OF_HOURS, WorkstreamSettings
+from core.telemetry import NoTelemetry
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +56,8 @@ class _Incoming:
 
 class Ingest:
     def __init__(self, threads: Threads, writer: Writer, deadlines: Deadlines, lookup: Lookup, opener: Opener,
-                 outbox: Outbox, clock: Clock) -> None:
+                 outbox: Outbox, clock: Clock, telemetry: Telemetry = NoTelemetry()) -> None:
+        self._telemetry = telemetry
         self._threads = threads
         self._writer = writer
         self._deadlines = deadlines
@@ -99,6 +102,7 @@ class Ingest:
             log.info("duplicate delivery of provider message %s ignored", inbound.provider_message_id)
             return Ingested(None, None, duplicate=True)
         log.info("stored inbound message %s in conversation %s", message.id, conversation.id)
+        self._telemetry.count(metrics.MESSAGES_IN, provider=account.provider, channel=account.channel)
         if incoming.settings is not None and opened:
             self._outbox.automated(conversation.id, GREETING, incoming.settings, base_url)
         if incoming.settings is not None and tell_closed:
@@ -109,7 +113,7 @@ class Ingest:
         """Move a sent message's status forward; False when the report was stale."""
         thread = thread_key(update.account_id, update.business, update.customer)
         return self._threads.apply_status(thread, update.provider_message_id, statuses.normalise(update.status),
-                                          update.error_code, update.error_message)
+                                          update.error_code, update.error_message, update.message_id)
 
     def _incoming(self, account: Account, inbound: InboundMessage) -> _Incoming:
         workstream = self._lookup.workstream_for(account, inbound.business)

@@ -1,28 +1,29 @@
 """The outbox: agents' replies and templates, automated and proactive messages, all sent
-through one path that stores the message first, then sends it, then records the
-provider's id."""
+through one path: stored first, then delivered once (conversations/delivery.py)."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 from conversations import consent as consents
 from conversations import policies, templates
 from conversations.access import Scope
+from conversations.delivery import Delivery, Parcel
 from conversations.lookup import Lookup
 from conversations.opening import Opener
 from conversations.writer import Writer
 from core import status as statuses
 from core.clock import Clock
-from core.errors import Conflict, ProviderError, ProviderRecipientOptedOut, SwitchboardError, ValidationFailed
+from core.errors import Conflict, StorageUnavailable, SwitchboardError, ValidationFailed
 from core.identity import Actor
 from core.ids import new_conversation_id, thread_key, thread_of
-from core.messages import OutboundMessage, TemplateRef
-from core.ports import Accounts, Deadlines, Sender, Threads, Workstreams
+from core.messages import TemplateRef
+from core.ports import Accounts, Deadlines, DuplicateMarker, Threads, Workstreams
 from core.records import ACTIVE, CLOSED, OPEN, OUTBOUND, Account, Consent, Conversation, Media, Message, Template
 from core.retry import until_committed
 from core.settings import CLOSING, SURVEY, WorkstreamSettings
@@ -33,7 +34,6 @@ log = logging.getLogger(__name__)
 MAX_BODY = 1600
 # What to send, decided against the conversation as read: (body, media, template).
 Compose = Callable[[Conversation, datetime], tuple[str, tuple[Media, ...], TemplateRef | None]]
-CallbackUrls = Callable[[Account, str], dict[str, str]]
 Take = Callable[[str, Scope], None]  # the caller accepts a conversation nobody holds before answering it
 
 
@@ -65,8 +65,8 @@ class _Stored:
 
 class Outbox:
     def __init__(self, threads: Threads, writer: Writer, deadlines: Deadlines, accounts: Accounts,
-                 workstreams: Workstreams, lookup: Lookup, opener: Opener, senders: Mapping[str, Sender],
-                 callback_urls: CallbackUrls, take: Take, clock: Clock) -> None:
+                 workstreams: Workstreams, lookup: Lookup, opener: Opener, delivery: Delivery, take: Take,
+                 clock: Clock) -> None:
         self._threads = threads
         self._writer = writer
         self._take = take
@@ -75,24 +75,24 @@ class Outbox:
         self._workstreams = workstreams
         self._lookup = lookup
         self._opener = opener
-        self._senders = senders
-        self._callback_urls = callback_urls
+        self._delivery = delivery
         self._clock = clock
 
     def reply(self, conversation_id: str, body: str | None, scope: Scope, base_url: str,
-              media: tuple[Media, ...] = ()) -> Message:
+              media: tuple[Media, ...] = (), key: str | None = None) -> Message:
         """Store an agent's free-form reply, send it through the provider, record the outcome;
-        an agent who answers a conversation nobody holds takes it."""
+        an agent who answers a conversation nobody holds takes it. With an idempotency
+        ``key``, the reply is stored (and sent) once however often it is asked for."""
         compose = self._reply_compose(body, media)
         self._take(conversation_id, scope)
-        return self._send(conversation_id, _Origin.agent(scope), base_url, compose)
+        return self._send(conversation_id, _Origin.agent(scope), base_url, compose, key)
 
     def send_template(self, conversation_id: str, name: str, language: str | None, parameters: object,
-                      scope: Scope, base_url: str) -> Message:
+                      scope: Scope, base_url: str, key: str | None = None) -> Message:
         """Send one of the workstream's approved templates; allowed outside the reply window."""
         self._take(conversation_id, scope)
         return self._send(conversation_id, _Origin.agent(scope), base_url,
-                          self._template_compose(name, language, parameters))
+                          self._template_compose(name, language, parameters), key)
 
     def proactive_compose(self, account: Account, business: str, body: object,
                           template: tuple[str, str | None, object] | None, scope: Scope) -> Compose:
@@ -107,12 +107,17 @@ class Outbox:
         return self._template_compose(name, language, parameters)
 
     def send_proactive(self, account: Account, business: str, customer: str, compose: Compose,
-                       base_url: str, author: Actor | None = None) -> Message:
+                       base_url: str, author: Actor | None = None, key: str | None = None) -> Message:
         """Send a business-initiated message (see proactive_compose) to ``customer``, in their
         live conversation or a new one. Every rule of a reply holds (consent, templates only
         outside the WhatsApp window), and a message the rules refuse opens no conversation."""
         conversation_id = self._open_outbound(account, business, customer, compose)
-        return self._send(conversation_id, _Origin(author=author), base_url, compose)
+        return self._send(conversation_id, _Origin(author=author), base_url, compose,
+                          f"{key}|{customer}" if key else None)
+
+    def run_job(self, job: Mapping[str, Any]) -> None:
+        """A due job of the outbox queue (conversations/delivery.py)."""
+        self._delivery.run(job)
 
     def automated(self, conversation_id: str, kind: str, settings: WorkstreamSettings, base_url: str | None) -> None:
         """Send one of the workstream's automated messages, when it is set and allowed.
@@ -206,20 +211,28 @@ class Outbox:
 
         return until_committed(attempt, "open")
 
-    def _send(self, conversation_id: str, origin: _Origin, base_url: str | None, compose: Compose) -> Message:
-        """Store the outbound message first, then send it, then record the provider's id.
+    def _send(self, conversation_id: str, origin: _Origin, base_url: str | None, compose: Compose,
+              key: str | None = None) -> Message:
+        """Guard, store, then deliver (conversations/delivery.py); a message stored before
+        under the same id (an idempotency key, or this call's own write whose answer was
+        lost) is not stored twice.
 
         An automated message that the rules refuse (opt-out, the WhatsApp window) is stored
         as ``not_sent`` with the reason instead of raising; it may also follow a conversation
         that was just closed (closing message, survey).
         """
-        stored = until_committed(lambda: self._store(conversation_id, origin, compose), "take the reply")
-        if stored.refusal is not None:
-            log.info("automated %s message %s not sent: %s", origin.automated, stored.message.id, stored.refusal.code)
+        message_id = _message_id(origin, key)
+        guard = self._delivery.guard(conversation_id, message_id)
+        stored = until_committed(lambda: self._store(conversation_id, origin, compose, message_id), "take the reply")
+        if stored.refusal is not None or stored.message.status != statuses.SENDING:
+            self._delivery.drop(guard)
+            if stored.refusal is not None:
+                log.info("automated %s message %s not sent: %s", origin.automated, message_id, stored.refusal.code)
             return stored.message
-        return self._deliver(stored, base_url)
+        return self._delivery.deliver(Parcel(stored.account, stored.conversation, stored.message, stored.template,
+                                             base_url), guard)
 
-    def _store(self, conversation_id: str, origin: _Origin, compose: Compose) -> _Stored:
+    def _store(self, conversation_id: str, origin: _Origin, compose: Compose, message_id: str) -> _Stored:
         automated = origin.automated
         head = self._lookup.head(conversation_id, allow_closed=automated is not None, scope=origin.scope)
         conversation = head.conversation
@@ -232,39 +245,28 @@ class Outbox:
         refusal = _refusal(conversation, now, automated)
         body, media, template = compose(conversation, now)
         message = Message(
-            id=uuid.uuid4().hex, conversation_id=conversation_id, direction=OUTBOUND, body=body, media=media,
-            status=NOT_SENT if refusal else "sending", provider_message_id=None, created_at=now, seq=head.seq + 1,
-            agent=origin.author, automated=automated, error_code=refusal.code if refusal else None,
+            id=message_id, conversation_id=conversation_id, direction=OUTBOUND, body=body, media=media,
+            status=NOT_SENT if refusal else statuses.SENDING, provider_message_id=None, created_at=now,
+            seq=head.seq + 1, agent=origin.author, automated=automated, error_code=refusal.code if refusal else None,
             error_message=refusal.message if refusal else None,
         )
         updated = replace(
             conversation, last_activity_at=conversation.last_activity_at if refusal else now,
             state=ACTIVE if conversation.state == OPEN and origin.scope else conversation.state,
         )
-        updated = self._writer.commit(thread_of(conversation_id), head, updated, message.seq, [message]).conversation
+        try:
+            updated = self._writer.commit(thread_of(conversation_id), head, updated, message.seq,
+                                          [message]).conversation
+        except DuplicateMarker:
+            existing = self._threads.find_message(thread_of(conversation_id), message_id)
+            if existing is None:
+                raise StorageUnavailable("the message is being stored, try again") from None
+            return _Stored(account, conversation, existing, template, None)
         return _Stored(account, updated, message, template, refusal)
 
-    def _deliver(self, stored: _Stored, base_url: str | None) -> Message:
-        account, message = stored.account, stored.message
-        conversation_id = message.conversation_id
-        outbound = OutboundMessage(
-            business=stored.conversation.business, customer=stored.conversation.customer, body=message.body,
-            media=message.media, template=stored.template, message_id=message.id,
-            status_callback=self._callback_urls(account, base_url).get("status_url") if base_url else None,
-        )
-        thread = thread_of(conversation_id)
-        try:
-            sent = self._senders[account.provider].send(account, outbound)
-        except ProviderError as exc:
-            self._threads.mark_failed(thread, message, exc.provider_code, exc.message)
-            log.warning("send of message %s failed: provider code %s", message.id, exc.provider_code)
-            if isinstance(exc, ProviderRecipientOptedOut):
-                self._opt_out(conversation_id, consents.PROVIDER_ERROR)
-            raise
-        status = statuses.normalise(sent.status)
-        self._threads.record_sent(thread, message, sent.provider_message_id, status)
-        log.info("sent message %s as provider message %s", message.id, sent.provider_message_id)
-        return replace(message, provider_message_id=sent.provider_message_id, status=status)
+    def opted_out(self, conversation_id: str) -> None:
+        """The provider refused a send because the customer opted out (delivery.py)."""
+        self._opt_out(conversation_id, consents.PROVIDER_ERROR)
 
     def _opt_out(self, conversation_id: str, source: str) -> None:
         """Mark the conversation's customer opted out on its business number (the thread head)."""
@@ -281,6 +283,15 @@ class Outbox:
             log.info("customer of conversation %s opted out (%s)", head.conversation.id, source)
 
         until_committed(attempt, "record the opt-out")
+
+
+def _message_id(origin: _Origin, key: str | None) -> str:
+    """A new message's id: random, or, for an idempotency key, the same for the same
+    caller and key (so the thread's marker of that id stores it once)."""
+    if key is None:
+        return uuid.uuid4().hex
+    who = origin.author.id if origin.author else origin.automated or "switchboard"
+    return hashlib.sha256(f"{who}|{key}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _refusal(conversation: Conversation, now: datetime, automated: str | None) -> Conflict | None:

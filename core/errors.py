@@ -68,20 +68,51 @@ class RecipientOptedOut(Conflict):
     code = "recipient_opted_out"
 
 
+_TRANSIENT_HTTP = frozenset({408, 429, 500, 502, 503, 504})
+
+
 class ProviderError(SwitchboardError):
-    """The provider refused or failed a call; ``provider_code`` is the provider's own code."""
+    """The provider refused or failed a call; ``provider_code`` is the provider's own code,
+    ``retry_after`` the seconds its Retry-After asked for."""
 
     status = 502
     code = "provider_error"
 
-    def __init__(self, message: str, *, provider_code: str | None = None, http_status: int | None = None) -> None:
+    def __init__(self, message: str, *, provider_code: str | None = None, http_status: int | None = None,
+                 retry_after: float | None = None) -> None:
         super().__init__(message)
         self.provider_code = provider_code
         self.http_status = http_status
+        self.retry_after = retry_after
+
+    @property
+    def transient(self) -> bool:
+        """Worth trying again later: the provider was busy or failing (429, 5xx, timeouts)."""
+        return self.http_status in _TRANSIENT_HTTP
+
+    @property
+    def outcome_unknown(self) -> bool:
+        """The request may have reached the provider: it may have sent the message."""
+        return False
 
 
 class ProviderUnreachable(ProviderError):
+    """No answer: the request did not get through (``sent`` False), or its answer did not
+    come back (``sent`` True: the provider may have acted on it)."""
+
     code = "provider_unreachable"
+
+    def __init__(self, message: str, *, sent: bool = False) -> None:
+        super().__init__(message)
+        self.sent = sent
+
+    @property
+    def transient(self) -> bool:
+        return True
+
+    @property
+    def outcome_unknown(self) -> bool:
+        return self.sent
 
 
 class ProviderRecipientOptedOut(ProviderError):

@@ -22,6 +22,11 @@ def is_record_id(value: str) -> bool:
     return len(value) == 32 and set(value) <= _HEX
 
 
+def is_message_id(value: str) -> bool:
+    """Whether ``value`` can be one of our message ids (32 hex characters)."""
+    return is_record_id(value)
+
+
 def is_object_id(value: str) -> bool:
     """Whether ``value`` is an Entra object id as tokens carry it (a GUID, lower case)."""
     return len(value) == 36 and value.count("-") == 4 and set(value) <= _HEX | {"-"}

@@ -41,6 +41,7 @@ class StatusUpdate:
     customer: str
     error_code: str | None = None
     error_message: str | None = None
+    message_id: str | None = None  # ours, where the provider hands it back (Twilio: the callback URL's m)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Any, Callable, ContextManager, Generic, Iterable, Mapping, Pr
 
 from core.messages import FetchedMedia, OutboundMessage, SendResult, Validation
 from core.agents import Agent, AgentState
+from core.idempotency import Answer, Claim, Found
 from core.inbox import Page, Placement, View
 from core.records import Account, Contact, Conversation, Event, Media, Message, Workstream
 
@@ -70,13 +71,27 @@ class Threads(Protocol):
     def current(self, conversation_id: str) -> Conversation | None:
         """The conversation as last committed, without messages (one point read)."""
 
+    def message(self, conversation_id: str, seq: int) -> Message | None:
+        """One message of a conversation, by its place in the thread (one point read)."""
+
+    def find_message(self, thread: str, message_id: str) -> Message | None:
+        """An outbound message by its id (its ``o|`` marker, then the row)."""
+
     def record_sent(self, thread: str, message: Message, provider_message_id: str, status: str) -> None: ...
 
-    def mark_failed(self, thread: str, message: Message, error_code: str | None, error_message: str) -> None: ...
+    def mark_failed(self, thread: str, message: Message, error_code: str | None, error_message: str,
+                    status: str = "failed") -> None:
+        """The message's final state when it is not sent: ``failed``, or ``not_sent``."""
+
+    def mark_retrying(self, thread: str, message: Message, error_code: str | None, error_message: str,
+                      attempts: int) -> None:
+        """A transient failure: the message waits for its next attempt (status ``retrying``)."""
 
     def apply_status(self, thread: str, provider_message_id: str, status: str, error_code: str | None,
-                     error_message: str | None) -> bool:
-        """Move a message's status forward; False when the report was stale."""
+                     error_message: str | None, message_id: str | None = None) -> bool:
+        """Move a message's status forward; False when the report was stale. ``message_id``
+        (our own, where the provider echoes it) finds a message whose provider id was
+        never recorded."""
 
 
 class Deadlines(Protocol):
@@ -89,7 +104,57 @@ class Deadlines(Protocol):
 
     def remove(self, deadline: Deadline) -> None: ...
 
+    def remove_all(self, deadlines: Iterable[Deadline]) -> None:
+        """Remove many at once (batched by partition)."""
+
     def move(self, deadline: Deadline, due_at: datetime, data: Mapping[str, Any] | None = None) -> Deadline: ...
+
+
+class JobGone(Exception):
+    """The queued job was taken by a worker, or removed, since its ticket was issued."""
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A queued job as the queue knows it: its id and the receipt that changes or deletes it."""
+
+    id: str
+    receipt: str
+
+
+class WorkQueue(Protocol):
+    """A storage queue of jobs (JSON objects) that survives the instance that queued them;
+    a queue-triggered function runs each when it becomes visible."""
+
+    def put(self, job: Mapping[str, Any], delay: float = 0) -> Ticket: ...
+
+    def update(self, ticket: Ticket, job: Mapping[str, Any], delay: float) -> Ticket:
+        """Replace a job not yet run and set when it becomes visible again; JobGone when a
+        worker took it (or it was removed) meanwhile."""
+
+    def delete(self, ticket: Ticket) -> None:
+        """JobGone as for update."""
+
+    def poison(self, job: Mapping[str, Any]) -> None:
+        """Keep a job that ran out of tries, for operators (``<queue>-poison``)."""
+
+    def depth(self) -> tuple[int, float | None]:
+        """Jobs waiting (approximately) and the age in seconds of the oldest visible one."""
+
+
+class IdempotencyKeys(Protocol):
+    """Each caller's Idempotency-Keys and the answers they got (core/idempotency.py)."""
+
+    def claim(self, owner: str, key: str, fingerprint: str, lease_until: datetime) -> Claim | Found: ...
+
+    def take_over(self, owner: str, key: str, found: Found, lease_until: datetime) -> Claim:
+        """ConcurrencyConflict when another request took it first."""
+
+    def finish(self, claim: Claim, fingerprint: str, answer: Answer) -> None: ...
+
+    def release(self, claim: Claim) -> None: ...
+
+    def forget(self, key_partition: str) -> None: ...
 
 
 class Inbox(Protocol):

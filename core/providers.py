@@ -20,3 +20,10 @@ class ProviderSpec:
     registered_channels: tuple[str, ...] = ()
     # Whether customers' attachments can be fetched with the account's credentials.
     fetches_media: bool = False
+    # Whether each send names its own status callback URL (which then names our message id).
+    callback_per_message: bool = False
+
+    def status_callback(self, base_url: str, account_id: str, message_id: str) -> str | None:
+        """The status callback URL of one send, naming our message id, where the provider takes one."""
+        url = self.callbacks(base_url, account_id).get("status_url") if self.callback_per_message else None
+        return f"{url}?m={message_id}" if url else None

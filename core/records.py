@@ -149,6 +149,7 @@ class Message:
     keyword: str | None = None  # "stop", "start" or "help" when a customer message is one
     automated: str | None = None  # greeting, out_of_hours, closing or survey when the system sent it
     media_dropped: int = 0  # customer attachments not kept because the workstream does not allow them
+    attempts: int = 0  # sends tried so far, while the outbox retries it
 
 
 @dataclass(frozen=True)

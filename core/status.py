@@ -7,6 +7,7 @@ from __future__ import annotations
 # which can only follow a delivery.
 _RANK = {
     "sending": 0,  # ours: stored, provider call in flight
+    "retrying": 0,  # ours: a transient failure; the outbox queue tries again
     "accepted": 1,
     "scheduled": 1,
     "queued": 2,
@@ -19,9 +20,9 @@ _RANK = {
     "read": 5,
 }
 
-NOT_SENT = "not_sent"  # ours: an automated message the rules held back; the reason is on the message
-
-
+SENDING, RETRYING = "sending", "retrying"
+NOT_SENT = "not_sent"  # ours: held back (an automated message the rules refused, a request that failed first)
+PENDING = frozenset({SENDING, RETRYING})  # ours, before the provider took it: the outbox still owes an outcome
 
 MAX_STATUS = 40  # far above any provider's status name; a longer one is cut, not stored whole
 

@@ -19,9 +19,11 @@ from core.identity import ADMIN, AGENT, SUPERVISOR
 from core.ids import is_record_id
 from core.inbox import VIEWS
 from core.media import UNKNOWN_MEDIA_TYPE, media_type
-from core.records import STATES
+from core.records import STATES, Message
+from core.status import RETRYING
 from functions.http import API_HEADERS, handled, json_body, json_response, public_base_url, services
 from functions.identity import scope_of
+from functions.idempotent import idempotent
 from functions.views import answering_view, contact_view, conversation_view, message_view
 
 bp = func.Blueprint()
@@ -149,30 +151,37 @@ def unassign_conversation(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(conversation_view(services().assignments.unassign(req.route_params["id"], scope)))
 
 
+def _sent(req: func.HttpRequest, message: Message) -> func.HttpResponse:
+    """201 with the message; 202 when the provider could not take it yet and the outbox
+    queue tries again (status ``retrying``)."""
+    return json_response(message_view(message, _api_base(req)), 202 if message.status == RETRYING else 201)
+
+
 @bp.route(route="api/conversations/{id}/messages", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
-def reply_to_conversation(req: func.HttpRequest) -> func.HttpResponse:
+@idempotent
+def reply_to_conversation(req: func.HttpRequest, key: str | None) -> func.HttpResponse:
     scope = _scope(req)
     body = require_object(json_body(req))
     reject_unknown(body, ("body", "agent", "media"))
     _as_yourself(body, scope)
     media = parse_media(body["media"]) if "media" in body else ()
-    message = services().outbox.reply(req.route_params["id"], body.get("body"), scope, public_base_url(req), media)
-    return json_response(message_view(message, _api_base(req)), 201)
+    return _sent(req, services().outbox.reply(req.route_params["id"], body.get("body"), scope, public_base_url(req),
+                                              media, key))
 
 
 @bp.route(route="api/conversations/{id}/template", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
-def send_template(req: func.HttpRequest) -> func.HttpResponse:
+@idempotent
+def send_template(req: func.HttpRequest, key: str | None) -> func.HttpResponse:
     scope = _scope(req)
     body = require_object(json_body(req))
     reject_unknown(body, ("name", "language", "parameters", "agent"))
     _as_yourself(body, scope)
-    message = services().outbox.send_template(
+    return _sent(req, services().outbox.send_template(
         req.route_params["id"], text(body, "name", max_length=512), text(body, "language", required=False),
-        body.get("parameters", []), scope, public_base_url(req),
-    )
-    return json_response(message_view(message, _api_base(req)), 201)
+        body.get("parameters", []), scope, public_base_url(req), key,
+    ))
 
 
 @bp.route(route="api/conversations/{id}/messages/{message_id}/media/{index:int}", methods=["GET"],

@@ -1,8 +1,10 @@
-"""GET /api/health: 200 when storage answers, 503 otherwise (for probes and make run)."""
+"""GET /api/health: each dependency the app needs (tables, the outbox queue) and whether
+it answers; 200 when all do, 503 naming those that do not (for probes and make run)."""
 
 from __future__ import annotations
 
 import logging
+from typing import Callable
 
 import azure.functions as func
 
@@ -15,9 +17,20 @@ log = logging.getLogger(__name__)
 
 @bp.route(route="api/health", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def health(req: func.HttpRequest) -> func.HttpResponse:
+    app = services()
+    checks: dict[str, Callable[[], None]] = {"tables": app.storage.ping, "queue": app.queue.ping}
+    found = {name: _check(name, ping) for name, ping in checks.items()}
+    down = sorted(name for name, state in found.items() if state != "ok")
+    if down:
+        return json_response({"status": "unavailable", "reason": f"{', '.join(down)} unavailable",
+                              "dependencies": found}, 503)
+    return json_response({"status": "ok", "dependencies": found})
+
+
+def _check(name: str, ping: Callable[[], None]) -> str:
     try:
-        services().storage.ping()
+        ping()
     except SwitchboardError as exc:
-        log.warning("health check failed: %s", exc.code)
-        return json_response({"status": "unavailable", "reason": exc.code}, 503)
-    return json_response({"status": "ok"})
+        log.warning("health check: %s unavailable (%s)", name, exc.code)
+        return exc.code
+    return "ok"

@@ -61,7 +61,7 @@ def handled(handler: Handler) -> Handler:
             try:
                 return await handler(req)
             except Exception as exc:  # noqa: BLE001 - the edge is where the unexpected must stop
-                return _error_answer(req, exc)
+                return error_answer(req, exc)
 
         return waiting  # type: ignore[return-value]
 
@@ -70,12 +70,13 @@ def handled(handler: Handler) -> Handler:
         try:
             return handler(req)
         except Exception as exc:  # noqa: BLE001 - the edge is where the unexpected must stop
-            return _error_answer(req, exc)
+            return error_answer(req, exc)
 
     return wrapper
 
 
-def _error_answer(req: func.HttpRequest, exc: Exception) -> func.HttpResponse:
+def error_answer(req: func.HttpRequest, exc: Exception) -> func.HttpResponse:
+    """The answer an exception gets: domain errors as ``{"error": {...}}``, others 500."""
     if isinstance(exc, ProviderError):
         extra = {"provider_code": exc.provider_code} if exc.provider_code else {}
         return error_response(exc.status, exc.code, exc.message, **extra)

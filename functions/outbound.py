@@ -12,8 +12,10 @@ from conversations.validation import reject_unknown, require_object, text
 from core.errors import SwitchboardError, ValidationFailed
 from core.identity import ADMIN, SUPERVISOR
 from core.records import Account
+from core.status import RETRYING
 from functions.http import handled, json_body, json_response, public_base_url, services
 from functions.identity import scope_of
+from functions.idempotent import idempotent
 
 if TYPE_CHECKING:
     from conversations.access import Scope
@@ -26,7 +28,8 @@ MAX_RECIPIENTS = 100
 
 @bp.route(route="api/outbound", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
-def send_outbound(req: func.HttpRequest) -> func.HttpResponse:
+@idempotent
+def send_outbound(req: func.HttpRequest, key: str | None) -> func.HttpResponse:
     scope = scope_of(req, ADMIN, SUPERVISOR)
     body = require_object(json_body(req))
     reject_unknown(body, ("account_id", "from", "to", "body", "template", "language", "parameters"))
@@ -46,23 +49,24 @@ def send_outbound(req: func.HttpRequest) -> func.HttpResponse:
     compose = services().outbox.proactive_compose(account, business, body.get("body"), template, scope)
     base_url = public_base_url(req)
     seen: set[str] = set()
-    results = [_send_one(account, business, to, compose, base_url, seen, scope) for to in recipients]
-    status = 200 if all(r["status"] == "sent" for r in results) else 207
+    results = [_send_one(account, business, to, compose, base_url, seen, scope, key) for to in recipients]
+    status = 200 if all(r["status"] != "failed" for r in results) else 207
     return json_response({"results": results}, status)
 
 
 def _send_one(account: Account, business: str, to: Any, compose: Compose, base_url: str,
-              seen: set[str], scope: Scope) -> dict[str, Any]:
+              seen: set[str], scope: Scope, key: str | None) -> dict[str, Any]:
     try:
         customer = parse_entered(to, "to")
         if customer in seen:
             raise ValidationFailed("to", "is listed twice; it was sent once")
         seen.add(customer)
         sent = services().outbox.send_proactive(account, business, customer, compose, base_url,
-                                                author=scope.principal.actor)
+                                                author=scope.principal.actor, key=key)
     except SwitchboardError as exc:
         return {"to": to, "status": "failed", "error": {"code": exc.code, "message": exc.message}}
-    return {"to": to, "status": "sent", "conversation_id": sent.conversation_id, "message_id": sent.id}
+    return {"to": to, "status": RETRYING if sent.status == RETRYING else "sent", "conversation_id": sent.conversation_id,
+            "message_id": sent.id}
 
 
 def _account(account_id: Any) -> Account:

@@ -7,11 +7,25 @@ code agree on one list.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping
 
 DEFAULT_AUTO_CLOSE_MINUTES = 480  # the reference product's default inactivity period
 DEFAULT_OFFLINE_AFTER_SECONDS = 120  # an agent whose workspace is silent this long is offline
+
+
+OUTBOX_QUEUE = "outbox"
+
+
+@dataclass(frozen=True)
+class OutboxTiming:
+    """The outbox queue's name and its timing (conversations/delivery.py)."""
+
+    queue: str = OUTBOX_QUEUE
+    guard_seconds: int = 90
+    retry_seconds: int = 10
+    unknown_seconds: int = 60
+    max_attempts: int = 6
 
 
 @dataclass(frozen=True)
@@ -27,6 +41,9 @@ class Settings:
     entra_authority_host: str
     easy_auth: bool  # whether the principal headers in front of the app can be trusted
     agent_offline_after_seconds: int = DEFAULT_OFFLINE_AFTER_SECONDS
+    queues_endpoint: str | None = None
+    outbox: OutboxTiming = field(default_factory=lambda: OutboxTiming())
+    idempotency_wait_seconds: int = 10  # how long a copy waits for the request running under its key
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -48,6 +65,15 @@ class Settings:
             easy_auth=_easy_auth(env),
             agent_offline_after_seconds=_positive_int(env, "AGENT_OFFLINE_AFTER_SECONDS",
                                                       DEFAULT_OFFLINE_AFTER_SECONDS),
+            queues_endpoint=_service_endpoint(env, "QUEUES", "queue"),
+            outbox=OutboxTiming(
+                queue=env.get("OUTBOX_QUEUE", "").strip() or OUTBOX_QUEUE,
+                guard_seconds=_positive_int(env, "OUTBOX_GUARD_SECONDS", 90),
+                retry_seconds=_positive_int(env, "OUTBOX_RETRY_SECONDS", 10),
+                unknown_seconds=_positive_int(env, "OUTBOX_UNKNOWN_SECONDS", 60),
+                max_attempts=_positive_int(env, "OUTBOX_MAX_ATTEMPTS", 6),
+            ),
+            idempotency_wait_seconds=_positive_int(env, "IDEMPOTENCY_WAIT_SECONDS", 10),
         )
 
 
@@ -80,19 +106,25 @@ def _expand_development_storage(value: str) -> str:
             "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
             "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
             "TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;"
+            "QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;"
         )
     return value
 
 
 def _tables_endpoint(env: Mapping[str, str]) -> str | None:
-    """Identity-based access: an explicit endpoint, or the Functions host's own settings."""
-    for name in ("SWITCHBOARD_TABLES_ENDPOINT", "AzureWebJobsStorage__tableServiceUri"):
+    return _service_endpoint(env, "TABLES", "table")
+
+
+def _service_endpoint(env: Mapping[str, str], ours: str, service: str) -> str | None:
+    """Identity-based access to a storage service: an explicit endpoint, or the Functions
+    host's own settings."""
+    for name in (f"SWITCHBOARD_{ours}_ENDPOINT", f"AzureWebJobsStorage__{service}ServiceUri"):
         value = env.get(name, "").strip()
         if value:
             return value.rstrip("/")
     account = env.get("AzureWebJobsStorage__accountName", "").strip()
     if account:
-        return f"https://{account}.table.core.windows.net"
+        return f"https://{account}.{service}.core.windows.net"
     return None
 
 

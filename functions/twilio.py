@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import azure.functions as func
 
 from channels.twilio import PROVIDER, Form, TwilioInbound, signature_is_valid, status_from_form
 from core.errors import Forbidden
+from core.ids import is_message_id
 from core.records import Account
 from functions.http import handled, public_base_url, public_url
 from functions.webhooks import account_for, take_message, take_status
@@ -40,6 +42,10 @@ def twilio_inbound(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="api/twilio/{account_id}/status", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def twilio_status(req: func.HttpRequest) -> func.HttpResponse:
+    """A status callback; its URL names our message (``m``), so a report finds a message
+    whose Twilio id was never recorded (conversations/delivery.py)."""
     account, form = _verified(req)
-    take_status(account, status_from_form(form, account))
+    ours = req.params.get("m") or ""
+    update = status_from_form(form, account)
+    take_status(account, replace(update, message_id=ours) if is_message_id(ours) else update)
     return func.HttpResponse(status_code=204)

@@ -143,6 +143,8 @@ def message_view(m: Message, api_base: str = "", fetches_media: bool = False) ->
     }
     if m.media_dropped:
         view["media_dropped"] = m.media_dropped
+    if m.attempts:
+        view["attempts"] = m.attempts
     if m.error_code or m.error_message:
         view["error"] = {"code": m.error_code, "message": m.error_message}
     return view

@@ -18,8 +18,10 @@ from conversations.assignment import Assignments
 from conversations.capacity import Capacity
 from conversations.clockwork import Clockwork
 from conversations.contacts import ContactAdmin
+from conversations.delivery import Delivery, Timing
 from conversations.distribution import Distributor
 from conversations.feed import Feed
+from conversations.idempotency import Idempotency
 from conversations.inboxes import Inboxes
 from conversations.ingest import Ingest
 from conversations.lookup import Lookup
@@ -30,7 +32,8 @@ from conversations.sweep import Sweep
 from conversations.workstreams import WorkstreamAdmin
 from conversations.writer import Writer
 from core.clock import Clock, utcnow
-from core.ports import MediaFetcher, Sender
+from core.telemetry import NoTelemetry
+from core.ports import MediaFetcher, Sender, Telemetry
 from core.records import Account
 from functions.settings import DEFAULT_AUTO_CLOSE_MINUTES, Settings
 from storage.accounts import AccountStore
@@ -40,14 +43,16 @@ from storage.client import RequestHook, TableStorage, build_service_client
 from storage.contacts import ContactStore
 from storage.deadlines import DeadlineStore
 from storage.directory import Directory
+from storage.idempotency import IdempotencyStore
 from storage.inbox import InboxStore
+from storage.outqueue import OutboxQueue, build_queue_service
 from storage.sealing import Sealer
 from storage.threads import ThreadStore
 from storage.workstreams import WorkstreamStore
 
 
-def callback_urls(account: Account, base_url: str) -> dict[str, str]:
-    return PROVIDERS[account.provider].callbacks(base_url, account.id)
+def status_callback(account: Account, base_url: str, message_id: str) -> str | None:
+    return PROVIDERS[account.provider].status_callback(base_url, account.id, message_id)
 
 
 class Services:
@@ -55,8 +60,10 @@ class Services:
 
     def __init__(self, settings: Settings, request_hooks: Sequence[RequestHook] = (), clock: Clock = utcnow,
                  senders: Mapping[str, Sender] | None = None,
-                 media_fetchers: Mapping[str, MediaFetcher] | None = None) -> None:
+                 media_fetchers: Mapping[str, MediaFetcher] | None = None, telemetry: Telemetry | None = None,
+                 queue_hooks: Sequence[RequestHook] = ()) -> None:
         self.settings = settings
+        self.telemetry = telemetry = telemetry or NoTelemetry()
         client = build_service_client(settings.storage_connection_string, settings.tables_endpoint, request_hooks)
         self.storage = storage = TableStorage(client, settings.table_prefix)
         directory = Directory(storage)
@@ -72,11 +79,17 @@ class Services:
         self._work_distribution(storage, threads, workstreams, clock, settings)
         lookup, writer, assignments = self.lookup, self.writer, self.assignments
         opener = Opener(contacts, DEFAULT_AUTO_CLOSE_MINUTES)
-        self.outbox = outbox = Outbox(threads, writer, deadlines, accounts, workstreams, lookup, opener, senders,
-                                      callback_urls, assignments.take, clock)
-        self.ingest = Ingest(threads, writer, deadlines, lookup, opener, outbox, clock)
+        timing = settings.outbox
+        self.queue = OutboxQueue(functools.partial(build_queue_service, settings.storage_connection_string,
+                                                   settings.queues_endpoint, queue_hooks), timing.queue)
+        delivery = Delivery(threads, accounts, senders, self.queue, status_callback, lambda cid: outbox.opted_out(cid),
+                            telemetry, Timing(timing.guard_seconds, timing.retry_seconds, timing.unknown_seconds,
+                                              timing.max_attempts))
+        self.outbox = outbox = Outbox(threads, writer, deadlines, accounts, workstreams, lookup, opener, delivery,
+                                      assignments.take, clock)
+        self.ingest = Ingest(threads, writer, deadlines, lookup, opener, outbox, clock, telemetry)
         self.actions = AgentActions(writer, accounts, lookup, outbox, media_fetchers or {}, clock)
-        self.sweep = Sweep(threads, writer, deadlines, lookup, outbox, clock)
+        self.sweep = Sweep(threads, writer, deadlines, lookup, outbox, clock, telemetry)
         self.account_admin = AccountAdmin(accounts, directory, workstreams, PROVIDERS, senders, clock)
         self.workstream_admin = WorkstreamAdmin(workstreams, accounts, directory, settings.auto_close_min_minutes,
                                                 DEFAULT_AUTO_CLOSE_MINUTES, clock)
@@ -95,7 +108,9 @@ class Services:
         writer.listen(distributor.moved)
         self.assignments = Assignments(writer, lookup, agents, capacity, clock)
         self.presence = presence = Presence(capacity, distributor, threads, timers, clock, offline_after)
-        self.clockwork = Clockwork(timers, writer, distributor, presence, clock)
+        self.idempotency = idempotency = Idempotency(IdempotencyStore(storage), timers, clock,
+                                                     wait=settings.idempotency_wait_seconds)
+        self.clockwork = Clockwork(timers, writer, distributor, presence, idempotency, clock)
         self.inboxes = Inboxes(inbox)
         self.feed = Feed(inbox, threads, presence)
         self.capacity = capacity

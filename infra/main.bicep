@@ -77,6 +77,9 @@ param autoCloseSchedule string = '0 */5 * * * *'
 @description('DISTRIBUTION_SCHEDULE: NCRONTAB (six fields) schedule of the work distribution timer (offers that lapse, agents\' watches).')
 param distributionSchedule string = '*/10 * * * * *'
 
+@description('OUTBOX_QUEUE: the Storage queue of sends the outbox tries again (and <name>-poison).')
+param outboxQueueName string = 'outbox'
+
 @description('AGENT_OFFLINE_AFTER_SECONDS: an agent whose workspace has been silent this long is offline.')
 @minValue(30)
 param agentOfflineAfterSeconds int = 120
@@ -176,6 +179,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     skuName: storageSku
     appPrincipalId: appIdentity.properties.principalId
+    outboxQueueName: outboxQueueName
   }
 }
 
@@ -216,6 +220,7 @@ module functionApp 'modules/functionapp.bicep' = {
     publicBaseUrl: publicBaseUrl
     autoCloseSchedule: autoCloseSchedule
     distributionSchedule: distributionSchedule
+    outboxQueueName: outboxQueueName
     agentOfflineAfterSeconds: agentOfflineAfterSeconds
     autoCloseMinMinutes: autoCloseMinMinutes
   }

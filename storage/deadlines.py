@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from azure.core.exceptions import ResourceNotFoundError
-from azure.data.tables import TableClient, UpdateMode
+from azure.data.tables import TableClient, TableTransactionError, UpdateMode
 
 from core.ports import Deadline
 from storage.client import TableStorage, translated
@@ -61,6 +61,26 @@ class DeadlineStore:
                 self._table.delete_entity(deadline.bucket, deadline.key)
             except ResourceNotFoundError:
                 pass
+
+    def remove_all(self, deadlines: Iterable[Deadline]) -> None:
+        """Remove many, a batch of up to 100 per minute's partition (one gone already is skipped)."""
+        by_bucket: dict[str, list[str]] = {}
+        for d in deadlines:
+            by_bucket.setdefault(d.bucket, []).append(d.key)
+        for bucket, keys in by_bucket.items():
+            for first in range(0, len(keys), 100):
+                self._delete_batch([("delete", {"PartitionKey": bucket, "RowKey": k}) for k in keys[first:first + 100]])
+
+    def _delete_batch(self, ops: list[tuple[str, dict[str, str]]]) -> None:
+        while ops:
+            try:
+                with translated():
+                    self._table.submit_transaction(ops)
+                return
+            except TableTransactionError as exc:
+                if exc.error_code != "ResourceNotFound":
+                    raise
+                ops = ops[:exc.index] + ops[exc.index + 1:]
 
     def move(self, deadline: Deadline, due_at: datetime, data: Mapping[str, Any] | None = None) -> Deadline:
         """Push a row later (what it names saw activity since it was written)."""

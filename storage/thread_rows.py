@@ -39,6 +39,11 @@ def marker_key(provider_message_id: str) -> str:
     return f"p|{key}"
 
 
+def own_key(message_id: str) -> str:
+    """The marker of one of our outbound messages by its own id (message ids are hex)."""
+    return f"o|{message_id}"
+
+
 def bounded(value: str | None, limit: int) -> str | None:
     return value[:limit] if value else value
 
@@ -102,6 +107,7 @@ def to_message(e: dict[str, Any]) -> Message:
         provider_message_id=e.get("ProviderMessageId"), created_at=e["CreatedAt"], seq=int(e["Seq"]),
         agent=_to_actor(e, "Agent"), error_code=e.get("ErrorCode"), error_message=e.get("ErrorMessage"),
         keyword=e.get("Keyword"), automated=e.get("Automated"), media_dropped=int(e.get("MediaDropped") or 0),
+        attempts=int(e.get("Attempts") or 0),
     )
 
 

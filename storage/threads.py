@@ -23,7 +23,7 @@ from azure.data.tables import TableClient, TableTransactionError, UpdateMode
 
 from core.ids import thread_of
 from core.ports import DuplicateMarker, Head
-from core.records import Conversation, Event, Message
+from core.records import OUTBOUND, Conversation, Event, Message
 from core.retry import ConcurrencyConflict, until_committed
 from core.status import supersedes
 from storage.client import TableStorage, translated
@@ -39,6 +39,7 @@ from storage.thread_rows import (
     marker_key,
     message_entity,
     message_key,
+    own_key,
     to_conversation,
     to_event,
     to_message,
@@ -80,12 +81,14 @@ class ThreadStore:
         ops.append(("upsert", {"PartitionKey": thread, "RowKey": conversation_key(conversation.id),
                                "Kind": "conversation", **conversation_fields(conversation)},
                     {"mode": UpdateMode.REPLACE}))
+        messages = list(messages)
         ops.extend(("create", message_entity(thread, m)) for m in messages)
         ops.extend(("create", event_entity(thread, v)) for v in events)
-        marker_ids = [provider_message_id for provider_message_id, _ in markers]
-        ops.extend(("create", {"PartitionKey": thread, "RowKey": marker_key(provider_message_id), "Kind": "marker",
-                               "MessageRowKey": message_key(message.conversation_id, message.seq)})
-                   for provider_message_id, message in markers)
+        keyed = [(marker_key(pid), m, pid) for pid, m in markers]
+        keyed += [(own_key(m.id), m, m.id) for m in messages if m.direction == OUTBOUND]
+        marker_ids = [named for _, _, named in keyed]
+        ops.extend(("create", {"PartitionKey": thread, "RowKey": key, "Kind": "marker",
+                               "MessageRowKey": message_key(m.conversation_id, m.seq)}) for key, m, _ in keyed)
         try:
             with translated():
                 return self._table.submit_transaction(ops)[0]["etag"]
@@ -118,6 +121,24 @@ class ThreadStore:
             try:
                 return to_conversation(self._table.get_entity(thread_of(conversation_id),
                                                               conversation_key(conversation_id)))
+            except ResourceNotFoundError:
+                return None
+
+    def message(self, conversation_id: str, seq: int) -> Message | None:
+        return self._row(thread_of(conversation_id), message_key(conversation_id, seq))
+
+    def find_message(self, thread: str, message_id: str) -> Message | None:
+        with translated():
+            try:
+                marker = self._table.get_entity(thread, own_key(message_id))
+            except ResourceNotFoundError:
+                return None
+        return self._row(thread, marker["MessageRowKey"])
+
+    def _row(self, thread: str, row_key: str) -> Message | None:
+        with translated():
+            try:
+                return to_message(self._table.get_entity(thread, row_key))
             except ResourceNotFoundError:
                 return None
 
@@ -160,28 +181,38 @@ class ThreadStore:
                 raise
             raise ConcurrencyConflict() from exc
 
-    def mark_failed(self, thread: str, message: Message, error_code: str | None, error_message: str) -> None:
+    def mark_failed(self, thread: str, message: Message, error_code: str | None, error_message: str,
+                    status: str = "failed") -> None:
+        self._merge(thread, message, {"Status": status, "ErrorCode": bounded(error_code, MAX_ERROR_CODE),
+                                      "ErrorMessage": bounded(error_message, MAX_ERROR_MESSAGE)})
+
+    def mark_retrying(self, thread: str, message: Message, error_code: str | None, error_message: str,
+                      attempts: int) -> None:
+        self._merge(thread, message, {"Status": "retrying", "ErrorCode": bounded(error_code, MAX_ERROR_CODE),
+                                      "ErrorMessage": bounded(error_message, MAX_ERROR_MESSAGE), "Attempts": attempts})
+
+    def _merge(self, thread: str, message: Message, fields: dict[str, Any]) -> None:
         with translated():
-            self._table.update_entity(
-                {"PartitionKey": thread, "RowKey": message_key(message.conversation_id, message.seq),
-                 "Status": "failed", "ErrorCode": bounded(error_code, MAX_ERROR_CODE),
-                 "ErrorMessage": bounded(error_message, MAX_ERROR_MESSAGE)},
-                mode=UpdateMode.MERGE,
-            )
+            self._table.update_entity({"PartitionKey": thread, "RowKey": message_key(message.conversation_id,
+                                                                                     message.seq), **fields},
+                                      mode=UpdateMode.MERGE)
 
     def apply_status(self, thread: str, provider_message_id: str, status: str, error_code: str | None,
-                     error_message: str | None) -> bool:
+                     error_message: str | None, message_id: str | None = None) -> bool:
         """Move a message's status forward; returns False when the update was stale."""
         report = {"status": status, "code": bounded(error_code, MAX_ERROR_CODE),
-                  "message": bounded(error_message, MAX_ERROR_MESSAGE)}
+                  "message": bounded(error_message, MAX_ERROR_MESSAGE), "provider_id": provider_message_id}
         with translated():
-            return until_committed(lambda: self._apply(thread, marker_key(provider_message_id), report),
+            return until_committed(lambda: self._apply(thread, marker_key(provider_message_id), report, message_id),
                                    "record the delivery report", STATUS_ATTEMPTS)
 
-    def _apply(self, thread: str, key: str, report: dict[str, Any]) -> bool:
+    def _apply(self, thread: str, key: str, report: dict[str, Any], message_id: str | None) -> bool:
         try:
             marker = self._table.get_entity(thread, key)
         except ResourceNotFoundError:
+            own = self._own_row(thread, message_id) if message_id else None
+            if own is not None and not own.get("ProviderMessageId"):
+                return self._adopt(thread, key, own, report)
             try:  # the report overtook our own record of the send: park it on a marker
                 self._table.create_entity({"PartitionKey": thread, "RowKey": key, "Kind": "marker",
                                            "PendingStatus": report["status"], "PendingErrorCode": report["code"],
@@ -204,5 +235,32 @@ class ThreadStore:
             self._table.update_entity(entity, mode=UpdateMode.MERGE, etag=etag,
                                       match_condition=MatchConditions.IfNotModified)
         except ResourceModifiedError as exc:
+            raise ConcurrencyConflict() from exc
+        return True
+
+    def _own_row(self, thread: str, message_id: str) -> dict[str, Any] | None:
+        try:
+            marker = self._table.get_entity(thread, own_key(message_id))
+            return self._table.get_entity(thread, marker["MessageRowKey"])
+        except ResourceNotFoundError:
+            return None
+
+    def _adopt(self, thread: str, key: str, row: dict[str, Any], report: dict[str, Any]) -> bool:
+        """A report names one of our messages whose provider id was never recorded (the
+        send's record failed): record the id, its marker and the status at once."""
+        update: dict[str, Any] = {"PartitionKey": thread, "RowKey": row["RowKey"],
+                                  "ProviderMessageId": report["provider_id"][:MAX_STORED_ID]}
+        if supersedes(report["status"], row.get("Status")):
+            update.update(Status=report["status"], ErrorCode=report["code"], ErrorMessage=report["message"])
+        marker = {"PartitionKey": thread, "RowKey": key, "Kind": "marker", "MessageRowKey": row["RowKey"]}
+        try:
+            self._table.submit_transaction([
+                ("update", update, {"mode": UpdateMode.MERGE, "etag": row.metadata["etag"],
+                                    "match_condition": MatchConditions.IfNotModified}),
+                ("create", marker),
+            ])
+        except TableTransactionError as exc:
+            if str(exc.error_code) not in ("UpdateConditionNotSatisfied", "EntityAlreadyExists"):
+                raise
             raise ConcurrencyConflict() from exc
         return True

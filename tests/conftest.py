@@ -42,6 +42,8 @@ def settings_env(azurite: Azurite, sealing_key: str, table_prefix: str) -> dict[
         "SWITCHBOARD_TABLE_PREFIX": table_prefix,
         "SWITCHBOARD_SEALING_KEY": sealing_key,
         "AUTO_CLOSE_MIN_MINUTES": "1",
+        "OUTBOX_QUEUE": f"{table_prefix}-outbox",  # its own queue, like its own tables
+        "OUTBOX_GUARD_SECONDS": "2", "OUTBOX_RETRY_SECONDS": "1", "OUTBOX_UNKNOWN_SECONDS": "2",
     }
 
 

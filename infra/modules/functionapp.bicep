@@ -66,6 +66,9 @@ param autoCloseSchedule string = '0 */5 * * * *'
 @description('DISTRIBUTION_SCHEDULE: NCRONTAB schedule of the work distribution timer.')
 param distributionSchedule string = '*/10 * * * * *'
 
+@description('OUTBOX_QUEUE: the Storage queue of sends the outbox tries again.')
+param outboxQueueName string = 'outbox'
+
 @description('AGENT_OFFLINE_AFTER_SECONDS: an agent whose workspace has been silent this long is offline.')
 param agentOfflineAfterSeconds int = 120
 
@@ -160,6 +163,7 @@ var settings = {
   PUBLIC_BASE_URL: empty(publicBaseUrl) ? 'https://${functionApp.properties.defaultHostName}' : publicBaseUrl
   AUTO_CLOSE_SCHEDULE: autoCloseSchedule
   DISTRIBUTION_SCHEDULE: distributionSchedule
+  OUTBOX_QUEUE: outboxQueueName
   AGENT_OFFLINE_AFTER_SECONDS: string(agentOfflineAfterSeconds)
   AUTO_CLOSE_MIN_MINUTES: string(autoCloseMinMinutes)
 }

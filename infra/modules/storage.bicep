@@ -33,6 +33,9 @@ param deploymentContainerName string = 'app-package'
 @description('Blob container where Event Grid dead-letters ACS events it could not deliver.')
 param deadLetterContainerName string = 'eventgrid-deadletter'
 
+@description('OUTBOX_QUEUE: the Storage queue of sends to try again (and <name>-poison for those that ran out of tries).')
+param outboxQueueName string = 'outbox'
+
 // Built-in role definition IDs.
 var storageBlobDataOwnerRoleId = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 var storageQueueDataContributorRoleId = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
@@ -119,6 +122,17 @@ resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/con
     publicAccess: 'None'
   }
 }
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+// The outbox queue (sends to try again) and where its jobs go when they run out of tries.
+resource outboxQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for name in [outboxQueueName, '${outboxQueueName}-poison']: {
+  parent: queueService
+  name: name
+}]
 
 // The Functions host keeps its keys and timer leases in blobs and reads the code package
 // from the deployment container: Storage Blob Data Owner is what identity-based host storage

@@ -93,9 +93,14 @@ def host_port() -> int | None:
 
 @pytest.fixture(scope="module")
 def module_env(azurite, sealing_key, twilio_api, telesign_api, extra_env, tmp_path_factory) -> dict[str, str]:
+    prefix = "e" + secrets.token_hex(5)
     return {
         "AzureWebJobsStorage": azurite.connection_string,
-        "SWITCHBOARD_TABLE_PREFIX": "e" + secrets.token_hex(5),
+        "SWITCHBOARD_TABLE_PREFIX": prefix,
+        "OUTBOX_QUEUE": f"{prefix}-outbox",  # its own queue, like its own tables
+        # The guard comes due well after an inline send gives up (the provider timeout is 10 s).
+        "OUTBOX_GUARD_SECONDS": "25", "OUTBOX_RETRY_SECONDS": "1", "OUTBOX_UNKNOWN_SECONDS": "2",
+        "IDEMPOTENCY_WAIT_SECONDS": "2",
         "SWITCHBOARD_SEALING_KEY": sealing_key,
         "AUTO_CLOSE_MIN_MINUTES": "1",
         "AUTO_CLOSE_SCHEDULE": "*/2 * * * * *",

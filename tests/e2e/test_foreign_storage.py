@@ -47,7 +47,8 @@ def test_every_call_is_an_outage_not_a_500(host, host_env, method, path):
     answer = requests.request(method, host.base_url + path, headers=bearer(host_env), timeout=30)
     assert answer.status_code == 503, answer.text
     body = answer.json()
-    assert body.get("reason") == "storage_unavailable" or body["error"]["code"] == "storage_unavailable"
+    assert body.get("dependencies", {}).get("tables") == "storage_unavailable" or \
+        body["error"]["code"] == "storage_unavailable"
 
 
 def test_make_run_starts_its_own_azurite_when_the_port_is_not_azurite(foreign, tmp_path: Path, monkeypatch,
@@ -60,7 +61,7 @@ def test_make_run_starts_its_own_azurite_when_the_port_is_not_azurite(foreign, t
     try:
         assert azurite is not None and azurite.port != taken
         assert env["AzureWebJobsStorage"] == azurite.connection_string
-        assert f"port {taken} is taken by something that is not Azurite" in capsys.readouterr().out
+        assert f"usual ports ({taken}, " in capsys.readouterr().out
     finally:
         azurite.stop()
 
@@ -68,6 +69,7 @@ def test_make_run_starts_its_own_azurite_when_the_port_is_not_azurite(foreign, t
 def test_make_run_reuses_an_azurite_already_on_the_port(tmp_path: Path, monkeypatch):
     with Azurite.start(tmp_path / "theirs") as theirs:
         monkeypatch.setattr(run, "AZURITE_TABLE_PORT", theirs.port)
+        monkeypatch.setattr(run, "AZURITE_QUEUE_PORT", theirs.queue_port)
         env = {"AzureWebJobsStorage": "UseDevelopmentStorage=true"}
         assert run._start_storage(env) is None
         assert env["AzureWebJobsStorage"] == theirs.connection_string
@@ -82,5 +84,6 @@ def test_storage_refusing_the_apps_key_is_an_outage_too(azurite, sealing_key, tm
         listed = requests.get(service.base_url + "/api/admin/accounts", headers=bearer(env), timeout=30)
     finally:
         service.stop()
-    assert (health.status_code, health.json()["reason"]) == (503, "storage_unavailable")
+    assert health.status_code == 503
+    assert health.json()["dependencies"] == {"tables": "storage_unavailable", "queue": "storage_unavailable"}
     assert (listed.status_code, listed.json()["error"]["code"]) == (503, "storage_unavailable")

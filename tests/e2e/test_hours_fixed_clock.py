@@ -39,7 +39,7 @@ def twilio_api() -> Iterator[Recorder]:
 
 @pytest.fixture(scope="module")
 def routes() -> RouteTable:
-    return route_table(indexed()[0])
+    return route_table(indexed().http)
 
 
 @pytest.fixture

@@ -50,6 +50,7 @@ def test_the_printed_url_serves_the_web_app_and_health(make_run: tuple[str, Path
     landing = requests.get(base, timeout=30)
     assert landing.status_code == 200 and landing.headers["Content-Type"].startswith("text/html")
     assert 'href="/api/health"' in landing.text
-    assert requests.get(base + "api/health", timeout=30).json() == {"status": "ok"}
+    assert requests.get(base + "api/health", timeout=30).json() == {"status": "ok",
+                                                                    "dependencies": {"tables": "ok", "queue": "ok"}}
     printed = log.read_text()
     assert f"{base}api/health" in printed and f"{base}api-reference" in printed

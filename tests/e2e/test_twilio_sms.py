@@ -28,7 +28,8 @@ def account(api):
 
 def test_health_is_open_and_ok(api):
     response = api.call("GET", "/health", key=False)
-    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert response.status_code == 200 and response.json() == {"status": "ok",
+                                                               "dependencies": {"tables": "ok", "queue": "ok"}}
 
 
 def test_admin_api_needs_the_function_key(api):
@@ -113,7 +114,7 @@ def test_signed_sms_becomes_a_conversation_that_an_agent_answers_and_closes(api,
     sent = api.twilio.calls("POST", MESSAGES)[-1]
     assert sent.form["To"] == [CUSTOMER] and sent.form["From"] == [BUSINESS_E164]
     assert sent.form["Body"] == ["Ahoy! How can we help?"]
-    assert sent.form["StatusCallback"] == [f"{api.base}/twilio/{aid}/status"]
+    assert sent.form["StatusCallback"] == [f"{api.base}/twilio/{aid}/status?m={reply.json()['id']}"]
 
     delivered = fixture_form("twilio_status_delivered.txt", MessageSid="SM" + "2" * 32)
     assert api.webhook(f"/twilio/{aid}/status", delivered, AUTH_TOKEN).status_code == 204

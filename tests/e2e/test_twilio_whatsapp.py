@@ -93,7 +93,7 @@ def test_a_whatsapp_message_is_answered_over_whatsapp(api, account):
     assert sent.form["To"] == [f"whatsapp:{WHATSAPP_CUSTOMER}"]
     assert sent.form["From"] == [f"whatsapp:{WHATSAPP_BUSINESS}"]
     assert sent.form["Body"] == ["Olá Jhonata! Como podemos ajudar?"]
-    assert sent.form["StatusCallback"] == [f"{api.base}/twilio/{account['id']}/status"]
+    assert sent.form["StatusCallback"] == [f"{api.base}/twilio/{account['id']}/status?m={reply.json()['id']}"]
 
     read = fixture_form("twilio_whatsapp_status_read.txt")
     assert api.webhook(f"/twilio/{account['id']}/status", read, AUTH_TOKEN).status_code == 204

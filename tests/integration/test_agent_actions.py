@@ -34,7 +34,7 @@ def test_reply_goes_to_twilio_with_the_status_callback_and_keeps_the_sid(setup, 
     assert (message.provider_message_id, message.status) == ("SMout1", "queued")
     [sent] = twilio_api.calls("POST", MESSAGES)
     assert sent.form == {"To": [CUSTOMER], "From": [BUSINESS_E164], "Body": ["Hi, how can we help?"],
-                         "StatusCallback": [f"https://sb.example.com/api/twilio/{account.id}/status"]}
+                         "StatusCallback": [f"https://sb.example.com/api/twilio/{account.id}/status?m={message.id}"]}
     conversation = services.actions.get(cid, ALICE)
     assert conversation.state == "active" and conversation.agent == ALICE.principal.actor
     assert [(m.direction, m.status, m.provider_message_id) for m in conversation.messages][-1] == \

@@ -90,8 +90,8 @@ def test_greeting_on_the_first_message_only_and_only_when_allowed(make_services,
     services.ingest.message(account, inbound(account.id, "SM2"), BASE)
     assert sent_bodies(provider) == ["Hi, thanks for writing!"]
     sent = provider.calls("POST", MESSAGES)[0].form
-    assert sent["StatusCallback"] == [f"{BASE}/api/twilio/{account.id}/status"]
     greeting = services.actions.get(cid, ALICE).messages[1]
+    assert sent["StatusCallback"] == [f"{BASE}/api/twilio/{account.id}/status?m={greeting.id}"]
     assert (greeting.direction, greeting.automated, greeting.agent) == ("outbound", "greeting", None)
 
     ws = services.workstream_admin.list()[0]

@@ -6,9 +6,9 @@ from __future__ import annotations
 from functools import cache
 
 import function_app
-from localhost.functions import HttpFunction, TimerFunction, discover
+from localhost.functions import Discovered, discover
 
 
 @cache
-def indexed() -> tuple[list[HttpFunction], list[TimerFunction]]:
+def indexed() -> Discovered:
     return discover(function_app.app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+import requests
 from azure.core.exceptions import ServiceRequestError
 from azure.core.pipeline import PipelineRequest
 
@@ -38,3 +39,38 @@ class Outage:
     def __call__(self, request: PipelineRequest) -> None:
         if self.on and self.match in request.http_request.url:
             raise ServiceRequestError("storage unreachable (test outage)")
+
+
+class BodyOutage(Outage):
+    """Fails every storage request whose body holds ``needle`` while switched on (a batch
+    names its table and entities in its body, not its URL)."""
+
+    def __init__(self, needle: bytes) -> None:
+        super().__init__()
+        self.needle = needle
+
+    def __call__(self, request: PipelineRequest) -> None:
+        body = request.http_request.body
+        if self.on and isinstance(body, bytes) and self.needle in body:
+            raise ServiceRequestError("storage unreachable (test outage)")
+
+
+class LostAnswer(BodyOutage):
+    """The next request whose body holds ``needle`` reaches storage, but its answer is lost:
+    the hook sends it itself, then fails it and the next ``failures - 1`` of its retries."""
+
+    def __init__(self, needle: bytes, failures: int = 1) -> None:
+        super().__init__(needle)
+        self.failures = failures
+        self.landed = 0
+
+    def __call__(self, request: PipelineRequest) -> None:
+        body = request.http_request.body
+        if not (self.on and self.failures and isinstance(body, bytes) and self.needle in body):
+            return
+        if not self.landed:
+            http = request.http_request
+            requests.request(http.method, http.url, data=body, headers=dict(http.headers), timeout=30)
+            self.landed += 1
+        self.failures -= 1
+        raise ServiceRequestError("the answer was lost (test)")

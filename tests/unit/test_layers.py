@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 AZURE_ALLOWED = {
     "core": set(),
     "conversations": set(),
-    "storage": {"azure.core", "azure.data.tables", "azure.identity"},
+    "storage": {"azure.core", "azure.data.tables", "azure.storage.queue", "azure.identity"},
     "channels": {"azure.core", "azure.communication"},
     "functions": {"azure.functions"},
 }

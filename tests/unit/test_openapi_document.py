@@ -12,7 +12,7 @@ from tests.support.openapi import DOCUMENT, documented
 
 def registered() -> set[tuple[str, str]]:
     routes = set()
-    for function in indexed()[0]:
+    for function in indexed().http:
         path = "/" + re.sub(r"\{(\w+)(:[^}]*)?\??\}", r"{\1}", function.route)
         if documented(path):
             routes |= {(path, method.lower()) for method in function.methods}

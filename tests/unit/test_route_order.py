@@ -7,7 +7,7 @@ from tests.support.app import indexed
 
 
 def test_catch_all_routes_come_after_every_other_http_function() -> None:
-    ordered = sorted(indexed()[0], key=lambda function: route_order(function.name))
+    ordered = sorted(indexed().http, key=lambda function: route_order(function.name))
     first = next(i for i, function in enumerate(ordered) if "{*" in function.route)
     shadowed = [function.name for function in ordered[first:] if "{*" not in function.route]
     assert not shadowed, f"{ordered[first].name} ({ordered[first].route}) sorts before {shadowed}: rename one"

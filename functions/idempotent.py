@@ -1,0 +1,54 @@
+"""The Idempotency-Key header on the calls that send (conversations/idempotency.py): the
+request runs once per key and caller, and its answer is kept and given again."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from typing import Callable
+from urllib.parse import urlsplit
+
+import azure.functions as func
+
+from conversations.idempotency import check_key
+from core.idempotency import Answer
+from functions.http import API_HEADERS, error_answer, services
+from functions.identity import signed_in
+
+HEADER = "Idempotency-Key"
+KeyedHandler = Callable[[func.HttpRequest, "str | None"], func.HttpResponse]
+
+
+def idempotent(handler: KeyedHandler) -> Callable[[func.HttpRequest], func.HttpResponse]:
+    """``handler(req, key)`` runs once per Idempotency-Key (key None without the header);
+    a replay carries ``Idempotent-Replayed: true``. Goes inside ``handled``."""
+
+    def wrapper(req: func.HttpRequest) -> func.HttpResponse:
+        key = req.headers.get(HEADER)
+        if key is None:
+            return handler(req, None)
+        key = check_key(key)
+        owner = signed_in(req).id
+        fingerprint = hashlib.sha256(b"\n".join([req.method.encode(), urlsplit(req.url).path.encode(),
+                                                 req.get_body() or b""])).hexdigest()
+
+        def call() -> Answer:
+            try:
+                response = handler(req, key)
+            except Exception as exc:  # noqa: BLE001 - answered (and kept, for a 4xx) like any other answer
+                response = error_answer(req, exc)
+            body = response.get_body()
+            return Answer(response.status_code, json.loads(body) if body else None)
+
+        answer, replayed = services().idempotency.run(owner, key, fingerprint, call)
+        headers = {"Idempotent-Replayed": "true"} if replayed else {}
+        return func.HttpResponse(json.dumps(answer.body) if answer.body is not None else b"",
+                                 status_code=answer.status, mimetype="application/json", charset="utf-8",
+                                 headers={**API_HEADERS, **headers})
+
+    # Its name and documentation, not its signature: the Functions host binds a function's
+    # parameters by name, and this one takes the request only.
+    functools.update_wrapper(wrapper, handler, updated=())
+    del wrapper.__wrapped__
+    return wrapper

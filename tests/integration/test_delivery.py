@@ -1,0 +1,225 @@
+"""Every accepted send reaches the provider once, on real storage with a recording stand-in
+for Twilio: storage failing at each step around a send, transient and permanent provider
+failures, an instance that dies between storing and sending, and the outbox queue that
+owes what the request could not finish."""
+
+from __future__ import annotations
+
+import time
+
+import azure.functions as func
+import pytest
+
+from channels.twilio_api import TwilioSender
+from core.errors import ProviderError, StorageUnavailable
+from core.messages import StatusUpdate
+from functions import health
+from tests.support.outbox import drain, jobs, queue_client
+from tests.support.scopes import ALICE
+from tests.support.storage import BodyOutage, LostAnswer, Outage
+from tests.support.twilio import ACCOUNT_SID, BUSINESS_E164, CUSTOMER, account_body, inbound, message_created
+
+MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
+BASE = "https://sb.example.com"
+
+
+class Script:
+    """Answers Twilio's Messages API from a list, one per call (the last one repeats)."""
+
+    def __init__(self, *answers) -> None:
+        self.answers = list(answers)
+        self.accepted = 0
+
+    def __call__(self, _request):
+        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        if callable(answer):
+            answer = answer()
+        if answer[0] == 201:
+            self.accepted += 1
+        return answer
+
+
+def hang():
+    time.sleep(2)  # past the sender's timeout: the answer never comes back in time
+    return 500, {"code": 20500, "message": "too late"}
+
+
+@pytest.fixture
+def hooks(request):
+    """What breaks storage in a test: {"tables": [...], "queue": [...]}, switched on by the test."""
+    return getattr(request, "param", {})
+
+
+@pytest.fixture
+def world(make_services, twilio_api, hooks):
+    services = make_services(senders={"twilio": TwilioSender(twilio_api.base_url, timeout=1.0)},
+                             request_hooks=hooks.get("tables", []), queue_hooks=hooks.get("queue", []))
+    account = services.account_admin.create(account_body())
+    cid = services.ingest.message(account, inbound(account.id, "SMin")).conversation_id
+    return services, account, cid
+
+
+def sent_messages(services, cid):
+    return [m for m in services.actions.get(cid, ALICE).messages if m.direction == "outbound"]
+
+
+def test_a_transient_failure_is_retried_and_the_message_goes_out_once(world, twilio_api):
+    services, _, cid = world
+    script = Script((500, {"code": 20500, "message": "Internal error"}), message_created("SMok1"))
+    twilio_api.on("POST", MESSAGES, script)
+    message = services.outbox.reply(cid, "Hello", ALICE, BASE)
+    assert (message.status, message.error_code) == ("retrying", "20500")
+    assert drain(services) >= 1
+    [stored] = sent_messages(services, cid)
+    assert (stored.status, stored.provider_message_id, stored.attempts) == ("queued", "SMok1", 1)
+    assert script.accepted == 1 and len(twilio_api.calls("POST", MESSAGES)) == 2
+
+
+def test_a_429_waits_at_least_its_retry_after(world, twilio_api):
+    services, _, cid = world
+    script = Script((429, {"code": 20429, "message": "Too many requests"}, {"Retry-After": "3"}),
+                    message_created("SMok2"))
+    twilio_api.on("POST", MESSAGES, script)
+    started = time.monotonic()
+    services.outbox.reply(cid, "Hello", ALICE, BASE)
+    drain(services)
+    assert time.monotonic() - started >= 3 and script.accepted == 1
+
+
+def test_a_send_whose_answer_never_came_waits_for_the_callback_then_sends_once(world, twilio_api):
+    services, account, cid = world
+    twilio_api.on("POST", MESSAGES, Script(hang, message_created("SMok3")))
+    assert services.outbox.reply(cid, "Hello", ALICE, BASE).status == "retrying"
+    drain(services)
+    assert [m.status for m in sent_messages(services, cid)] == ["queued"]
+    assert len(twilio_api.calls("POST", MESSAGES)) == 2
+
+
+def test_a_send_twilio_took_without_answering_is_found_by_its_callback(world, twilio_api):
+    services, account, cid = world
+    twilio_api.on("POST", MESSAGES, Script(hang, message_created("SMnever")))
+    message = services.outbox.reply(cid, "Hello", ALICE, BASE)
+    # Twilio did take it: its status callback, whose URL names our message, arrives.
+    services.ingest.status(StatusUpdate("twilio", account.id, "SMtook", "sent", BUSINESS_E164, CUSTOMER,
+                                        message_id=message.id))
+    drain(services)
+    [stored] = sent_messages(services, cid)
+    assert (stored.provider_message_id, stored.status) == ("SMtook", "sent")
+    assert len(twilio_api.calls("POST", MESSAGES)) == 1
+
+
+def test_a_permanent_error_is_not_retried(world, twilio_api):
+    services, _, cid = world
+    twilio_api.on("POST", MESSAGES, (400, {"code": 21211, "message": "The 'To' number is not valid."}))
+    with pytest.raises(ProviderError):
+        services.outbox.reply(cid, "Hello", ALICE, BASE)
+    assert drain(services) == 0
+    assert [m.status for m in sent_messages(services, cid)] == ["failed"]
+    assert len(twilio_api.calls("POST", MESSAGES)) == 1
+
+
+def test_out_of_tries_it_fails_with_the_reason_and_the_job_is_kept(make_services, settings_env, twilio_api):
+    settings_env["OUTBOX_MAX_ATTEMPTS"] = "3"
+    services = make_services(senders={"twilio": TwilioSender(twilio_api.base_url, timeout=1.0)})
+    account = services.account_admin.create(account_body())
+    cid = services.ingest.message(account, inbound(account.id, "SMin")).conversation_id
+    twilio_api.on("POST", MESSAGES, (503, {"code": 20503, "message": "Service unavailable"}))
+    services.outbox.reply(cid, "Hello", ALICE, BASE)
+    drain(services, timeout=30)
+    [stored] = sent_messages(services, cid)
+    assert (stored.status, stored.error_code) == ("failed", "20503")
+    assert stored.error_message.endswith("Service unavailable")
+    assert len(twilio_api.calls("POST", MESSAGES)) == 3
+    [kept] = jobs(queue_client(services, poison=True))
+    assert (kept["message_id"], kept["attempt"]) == (stored.id, 3)
+
+
+@pytest.mark.parametrize("hooks", [{"tables": [BodyOutage(b"SMrec")]}], indirect=True)
+def test_storage_failing_while_the_provider_id_is_recorded_answers_sent_and_records_it_later(world, hooks,
+                                                                                              twilio_api):
+    services, _, cid = world
+    [outage] = hooks["tables"]
+    twilio_api.on("POST", MESSAGES, message_created("SMrec"))
+    outage.on = True
+    message = services.outbox.reply(cid, "Hello", ALICE, BASE)
+    outage.on = False
+    assert message.provider_message_id == "SMrec"  # the caller learns it went out: no reason to send again
+    assert sent_messages(services, cid)[0].status == "sending"
+    drain(services)
+    [stored] = sent_messages(services, cid)
+    assert (stored.provider_message_id, stored.status) == ("SMrec", "queued")
+    assert len(twilio_api.calls("POST", MESSAGES)) == 1
+
+
+@pytest.mark.parametrize("hooks", [{"tables": [LostAnswer(b"Hello, lost", failures=1)]}], indirect=True)
+def test_a_stored_message_whose_answer_was_lost_is_sent_once_when_asked_again_with_its_key(world, hooks, twilio_api):
+    services, _, cid = world
+    hooks["tables"][0].on = True
+    twilio_api.on("POST", MESSAGES, message_created("SMonce"))
+    with pytest.raises(StorageUnavailable):  # stored, but the caller hears 503
+        services.outbox.reply(cid, "Hello, lost", ALICE, BASE, key="k-1")
+    message = services.outbox.reply(cid, "Hello, lost", ALICE, BASE, key="k-1")
+    assert message.provider_message_id == "SMonce"
+    drain(services)  # the first request's guard finds it sent
+    assert [(m.body, m.status) for m in sent_messages(services, cid)] == [("Hello, lost", "queued")]
+    assert len(twilio_api.calls("POST", MESSAGES)) == 1
+
+
+@pytest.mark.parametrize("hooks", [{"tables": [LostAnswer(b"Hello, lost", failures=3)]}], indirect=True)
+def test_a_request_answered_503_after_its_write_landed_leaves_no_phantom(world, hooks, twilio_api):
+    services, _, cid = world
+    hooks["tables"][0].on = True
+    twilio_api.on("POST", MESSAGES, message_created("SMretry"))
+    with pytest.raises(StorageUnavailable):
+        services.outbox.reply(cid, "Hello, lost", ALICE, BASE)
+    again = services.outbox.reply(cid, "Hello again", ALICE, BASE)  # the agent sends once more
+    drain(services)
+    assert [(m.body, m.status) for m in sent_messages(services, cid)] == [("Hello, lost", "not_sent"),
+                                                                         ("Hello again", "queued")]
+    assert again.provider_message_id == "SMretry" and len(twilio_api.calls("POST", MESSAGES)) == 1
+
+
+@pytest.mark.parametrize("hooks", [{"queue": [Outage("/messages")]}], indirect=True)
+def test_with_the_queue_down_nothing_is_stored_or_sent(world, hooks, twilio_api):
+    services, _, cid = world
+    hooks["queue"][0].on = True
+    with pytest.raises(StorageUnavailable):
+        services.outbox.reply(cid, "Hello", ALICE, BASE)
+    assert sent_messages(services, cid) == [] and twilio_api.calls("POST", MESSAGES) == []
+
+
+class Killed(Exception):
+    """The instance dies (raised from the provider call, before anything is sent)."""
+
+
+def test_an_instance_killed_between_storing_and_sending_is_made_good_by_the_queue(world, twilio_api):
+    services, _, cid = world
+    twilio_api.on("POST", MESSAGES, message_created("SMlater"))
+    sender = services.outbox._delivery._senders["twilio"]  # noqa: SLF001 - the crash needs to be right there
+    send = sender.send
+    sender.send = lambda *_args: (_ for _ in ()).throw(Killed())
+    with pytest.raises(Killed):
+        services.outbox.reply(cid, "Hello", ALICE, BASE)
+    sender.send = send
+    drain(services)
+    assert [(m.status, m.provider_message_id) for m in sent_messages(services, cid)] == [("queued", "SMlater")]
+    assert len(twilio_api.calls("POST", MESSAGES)) == 1
+
+
+def test_one_idempotency_key_stores_and_sends_once(world, twilio_api):
+    services, _, cid = world
+    twilio_api.on("POST", MESSAGES, message_created("SMkey"))
+    first = services.outbox.reply(cid, "Hello", ALICE, BASE, key="order-17")
+    second = services.outbox.reply(cid, "Hello", ALICE, BASE, key="order-17")
+    assert second.id == first.id and len(sent_messages(services, cid)) == 1
+    assert len(twilio_api.calls("POST", MESSAGES)) == 1 and drain(services) == 0
+
+
+def test_health_names_the_queue_when_it_is_down(make_services, monkeypatch):
+    outage = Outage("")
+    services = make_services(queue_hooks=[outage])
+    monkeypatch.setattr(health, "services", lambda: services)
+    outage.on = True
+    down = health.health(func.HttpRequest("GET", "http://localhost/api/health", body=b""))
+    assert down.status_code == 503
+    assert b'"queue": "storage_unavailable"' in down.get_body() and b'"tables": "ok"' in down.get_body()
