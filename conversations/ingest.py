@@ -120,9 +120,9 @@ class Ingest:
         if len(inbound.body) > MAX_INBOUND_BODY:
             log.warning("provider message %s: body of %d characters cut to %d", inbound.provider_message_id,
                         len(inbound.body), MAX_INBOUND_BODY)
-        dropped = 0
+        dropped = inbound.media_unusable  # the text is kept; the message notes what was dropped
         if workstream is not None and inbound.media and not workstream.settings.customers_can_send_attachments:
-            dropped = len(inbound.media)  # the text is kept; the message notes what was dropped
+            dropped += len(inbound.media)
         keyword, source = consents.keyword_of(inbound.body, inbound.keyword)
         return _Incoming(inbound, workstream, inbound.body[:MAX_INBOUND_BODY], dropped, keyword, source)
 

@@ -42,7 +42,7 @@ function MessageItem({ message: m, customer }: { message: Message; customer: str
       {m.body ? <p class="body">{m.body}</p> : null}
       {m.media.length ? <ul class="media">{m.media.map((x, i) => <li key={i}><Attachment media={x} /></li>)}</ul> : null}
       {m.media_dropped ? (
-        <p class="note">{m.media_dropped} attachment(s) not kept: this workstream does not accept customers' files.</p>
+        <p class="note">{m.media_dropped} attachment(s) not kept: this workstream does not accept customers' files, or the provider's link was unusable.</p>
       ) : null}
       {m.keyword ? <p class="note">Keyword: {m.keyword.toUpperCase()}</p> : null}
       {failed && m.error ? (
