@@ -181,7 +181,7 @@ def test_customers_files_are_dropped_or_shown_as_the_workstream_says(new_page, a
     text_in(api, setup["sms"], customer, "My receipt", **media)
     open_conversation(page, customer)
     expect(page.locator(".message.inbound .note")).to_have_text(
-        "2 attachment(s) not kept: this workstream does not accept customers' files.")
+        "2 attachment(s) not kept: this workstream does not accept customers' files, or the provider's link was unusable.")
     expect(page.locator("fieldset.attachments")).to_have_count(0)
 
     [support] = [w for w in api.call("GET", "/admin/workstreams").json()["workstreams"] if w["name"] == "Support"]
