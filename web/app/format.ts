@@ -42,3 +42,7 @@ export function countdown(iso: string, now: number = Date.now()): string {
   const seconds = Math.max(0, Math.ceil((new Date(iso).getTime() - now) / 1000));
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 }
+
+export function channelName(channel: string): string {
+  return channel === "whatsapp" ? "WhatsApp" : channel === "sms" ? "SMS" : channel;
+}

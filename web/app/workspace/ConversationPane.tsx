@@ -1,9 +1,9 @@
 // The conversation pane: who and where, its badges (offer, opt-out, the WhatsApp window),
 // the actions, the messages in order, the composer, the contact and the history.
 
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { ApiError, problem } from "../api";
-import { countdown, timeLeft } from "../format";
+import { channelName, countdown, timeLeft } from "../format";
 import { href } from "../router";
 import type { Conversation, Me } from "../types";
 import { useNow } from "../ui/now";
@@ -19,13 +19,11 @@ interface Props {
   /** The conversation's version in the change feed: a higher one reads it again. */
   version: number | undefined;
   onChange: (conversation: Conversation) => void;
-  onLoad: (conversation: Conversation) => void;
 }
 
-export function ConversationPane({ id, me, version, onChange, onLoad }: Props) {
+export function ConversationPane({ id, me, version, onChange }: Props) {
   const { conversation, error, reload } = useConversation(id, version);
   const [actionError, setActionError] = useState<ApiError | null>(null);
-  useEffect(() => { if (conversation) onLoad(conversation); }, [conversation]);
   if (!conversation) {
     return (
       <section class="pane" aria-label="Conversation">
@@ -51,7 +49,7 @@ export function ConversationPane({ id, me, version, onChange, onLoad }: Props) {
       <header class="pane-header">
         <h2 id="conversation-title">{customerLabel(conversation)}</h2>
         <p class="meta">
-          {conversation.customer} · {conversation.channel === "whatsapp" ? "WhatsApp" : "SMS"} to {conversation.business}
+          {conversation.customer} · {channelName(conversation.channel)} to {conversation.business}
           {conversation.workstream ? ` · ${conversation.workstream.name}` : ""}
           {conversation.queue ? ` · queue ${conversation.queue}` : ""}
         </p>

@@ -2,7 +2,7 @@
 // a conversation's link, an offer with its countdown and Accept / Decline, a waiting
 // conversation of a queue with Take.
 
-import { countdown, when } from "../format";
+import { channelName, countdown, when } from "../format";
 import { href } from "../router";
 import { useNow } from "../ui/now";
 import type { Conversation } from "../types";
@@ -16,7 +16,7 @@ function Row({ c, selected }: { c: Conversation; selected: boolean }) {
       <span class="who">{customerLabel(c)}</span>
       <span class={`badge state-${c.state}`}>{c.state}</span>
       <span class="meta">
-        {c.channel === "whatsapp" ? "WhatsApp" : "SMS"} · {c.business}
+        {channelName(c.channel)} · {c.business}
         {c.queue ? ` · ${c.queue}` : ""}{c.agent ? ` · ${c.agent.name}` : ""}
       </span>
       <span class="meta"><time dateTime={c.last_activity_at}>{when(c.last_activity_at)}</time></span>

@@ -4,33 +4,21 @@
 
 import { useEffect, useState } from "preact/hooks";
 import { api, problem } from "../api";
+import { channelName } from "../format";
 import { href } from "../router";
 import { can } from "../session";
 import { useStore } from "../store";
 import type { Agent, Conversation, Me } from "../types";
 import { agentSummary, useWorkstreamAgents } from "./agents";
 import { assign, customerLabel } from "./conversation";
+import { type TeamWorkstream, useWorkstreams } from "./workstreams";
 import { freeCapacity } from "./WorkBar";
 import { useFeed } from "./feed";
-
-interface Named {
-  id: string;
-  name: string;
-}
-
-function useSupervised(me: Me): Named[] {
-  const [all, setAll] = useState<Named[]>([]);
-  useEffect(() => {
-    if (!can(me, "admin")) return;
-    api.get<{ workstreams: Named[] }>("/admin/workstreams").then((w) => setAll(w.workstreams)).catch(() => undefined);
-  }, [me]);
-  return can(me, "admin") ? all : me.supervises.map((id) => ({ id, name: "" }));
-}
 
 export function Supervisor({ me }: { me: Me }) {
   const { feed } = useFeed(me);
   const { watched } = useStore(feed);
-  const workstreams = useSupervised(me);
+  const workstreams = useWorkstreams(me).filter((w) => can(me, "admin") || me.supervises.includes(w.id));
   return (
     <div class="page supervisor">
       <h2>Supervise</h2>
@@ -41,14 +29,17 @@ export function Supervisor({ me }: { me: Me }) {
   );
 }
 
+const LIVE = ["open", "active", "waiting"];
+
+/** The workstream's live conversations, by state (each list one storage query). */
 function useLive(workstreamId: string, watched: number) {
   const [list, setList] = useState<Conversation[]>([]);
   const [error, setError] = useState<string | null>(null);
   const reload = async () => {
     try {
-      const page = await api.get<{ conversations: Conversation[] }>("/conversations",
-        { view: "workstream", workstream_id: workstreamId, limit: 100 });
-      setList(page.conversations.filter((c) => c.state !== "closed"));
+      const pages = await Promise.all(LIVE.map((state) => api.get<{ conversations: Conversation[] }>(
+        "/conversations", { view: "workstream", workstream_id: workstreamId, state, limit: 100 })));
+      setList(pages.flatMap((page) => page.conversations));
       setError(null);
     } catch (caught) {
       setError(problem(caught).message);
@@ -58,17 +49,16 @@ function useLive(workstreamId: string, watched: number) {
   return { list, error, reload };
 }
 
-function Board({ workstream, watched }: { workstream: Named; watched: number }) {
+function Board({ workstream, watched }: { workstream: TeamWorkstream; watched: number }) {
   const { list, error, reload } = useLive(workstream.id, watched);
   const agents = useWorkstreamAgents(workstream.id, true, watched);
-  const title = workstream.name || (list[0] ? `${list[0].business} (${list[0].channel})` : `Workstream ${workstream.id.slice(0, 8)}`);
-  const waiting = new Map<string, number>();
+  const waiting = new Map([...workstream.queues, ""].map((q) => [q, 0]));
   for (const c of list.filter((c) => !c.agent && !c.offer)) waiting.set(c.queue ?? "", (waiting.get(c.queue ?? "") ?? 0) + 1);
   const assigned = () => Promise.all([reload(), agents.reload()]);
   return (
     <section class="board" aria-labelledby={`board-${workstream.id}`}>
-      <h3 id={`board-${workstream.id}`}>{title}</h3>
-      <p class="meta">Waiting: {waiting.size ? [...waiting].map(([q, n]) => `${q || "no queue"} ${n}`).join(" · ") : "none"}</p>
+      <h3 id={`board-${workstream.id}`}>{workstream.name} <span class="meta">({channelName(workstream.channel)})</span></h3>
+      <p class="meta">Waiting by queue: {[...waiting].map(([q, n]) => `${q || "no queue"} ${n}`).join(" · ")}</p>
       {error ? <p class="notice error" role="alert">{error}</p> : null}
       <Conversations list={list} agents={agents.agents} onAssigned={assigned} />
       <Agents agents={agents.agents} error={agents.error} id={workstream.id} />
@@ -108,6 +98,7 @@ function AssignForm({ conversation, agents, onAssigned }:
     setError(null);
     try {
       await assign(conversation.id, agentId);
+      setAgentId("");
       await onAssigned();
     } catch (caught) {
       setError(problem(caught).message);
