@@ -124,6 +124,39 @@ def test_a_declined_offer_is_taken_later_from_the_queue(new_page, api, world):
     ada.get_by_role("button", name="Close").click()
     expect(ada.get_by_text("This conversation is closed (agent).")).to_be_visible()
 
+    ada.get_by_label("Workstream").select_option(label="Support")  # named by GET /api/workstreams/{id}
+    ada.get_by_label("State").select_option("closed")
+    closed = ada.get_by_role("region", name=re.compile("^Closed"))
+    expect(closed.get_by_role("link").filter(has_text="+12065550161")).to_be_visible()
+    expect(ada.get_by_label("Workstream").locator("option")).to_have_text(["All workstreams", "Support"])  # hers
+
+
+def test_offers_by_keyboard_on_a_phone(new_page, api, world, artifacts):
+    ada = new_page("Ada", AGENT, phone=True)
+    available(ada)
+    text_in(api, world["account"], "+12065550164", "Typing only")
+    expect(offer_of(ada, "+12065550164")).to_be_visible(timeout=3_000)
+    assert ada.evaluate("document.documentElement.scrollWidth") <= 390, "nothing wider than the screen"
+    check_page(ada, "workspace-offer-phone", artifacts)
+    accept = ada.get_by_role("button", name="Accept +12065550164")
+    for _ in range(40):
+        ada.keyboard.press("Tab")
+        if accept.evaluate("(button) => button === document.activeElement"):
+            break
+    assert ada.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    ada.keyboard.press("Enter")
+    expect(ada.get_by_text("Held by Ada")).to_be_visible()
+    box = ada.get_by_label("Reply to +12065550164")
+    for _ in range(40):
+        ada.keyboard.press("Tab")
+        if box.evaluate("(box) => box === document.activeElement"):
+            break
+    ada.keyboard.type("On my way.")
+    ada.keyboard.press("Enter")
+    expect(ada.locator(".message.outbound").filter(has_text="On my way.")).to_be_visible()
+    ada.get_by_role("button", name="Close").press("Enter")
+    expect(ada.get_by_text("This conversation is closed (agent).")).to_be_visible()
+
 
 def test_a_supervisor_assigns_a_waiting_conversation(new_page, api, world, artifacts):
     ada = new_page("Ada", AGENT)
