@@ -2,8 +2,9 @@
 customer's signed webhook shows as an offer in the right agent's inbox within 3 s (the
 change feed, no reload), who accepts, answers, sees it delivered, uses a quick reply and
 transfers it to another agent, who closes it; a declined offer taken later from the queue;
-a supervisor assigning a waiting conversation; a send whose answer was lost goes out once
-(its Idempotency-Key), and one the provider could not take yet shows "retrying"."""
+offers by keyboard on a phone; a supervisor assigning a waiting conversation; an admin's
+view of everyone's; a send whose answer was lost goes out once (its Idempotency-Key), and
+one the provider could not take yet shows "retrying"."""
 
 from __future__ import annotations
 
@@ -213,3 +214,14 @@ def test_a_send_goes_out_once_and_one_the_provider_could_not_take_yet_says_retry
     expect(ada.locator(".message.outbound").filter(has_text="After a pause.")).to_contain_text("Queued", timeout=15_000)
     conversation = api.call("GET", f"/conversations/{conversation_id(ada)}").json()
     assert conversation["state"] == "active"
+
+
+def test_an_admin_sees_everyones_newest_and_every_workstream(new_page, api, world):
+    text_in(api, world["account"], "+12065550165", "For sales", To=SALES)
+    grace = new_page("Grace", "Switchboard.Admin")
+    everyone = grace.get_by_role("region", name=re.compile("^Everyone's, newest"))
+    expect(everyone.get_by_role("link").filter(has_text="+12065550165")).to_be_visible()
+    grace.get_by_role("link", name="Supervise").click()
+    for name in ("Support", "Sales"):
+        expect(grace.get_by_role("heading", level=3, name=re.compile(f"^{name}"))).to_be_visible()
+    check_page(grace, "supervisor-admin")

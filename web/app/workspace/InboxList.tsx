@@ -89,12 +89,14 @@ interface LiveProps {
 }
 
 function Live({ feed, filters, selected, take, workstreams }: LiveProps) {
-  const { offers, mine, queues } = useStore(feed);
+  const { offers, mine, queues, all } = useStore(feed);
   const shownOffers = offers.filter((c) => matches(c, filters, false));
   const shownMine = mine.filter((c) => matches(c, filters));
   const shownQueues = queues.map((q) => ({ ...q, conversations: q.conversations.filter((c) => matches(c, filters)) }))
     .filter((q) => q.conversations.length > 0);
-  const total = shownOffers.length + shownMine.length + shownQueues.reduce((n, q) => n + q.conversations.length, 0);
+  const listed = new Set([...shownOffers, ...shownMine, ...shownQueues.flatMap((q) => q.conversations)].map((c) => c.id));
+  const shownAll = all.filter((c) => c.state !== "closed" && matches(c, filters) && !listed.has(c.id));
+  const total = listed.size + shownAll.length;
   return (
     <>
       <p class="visually-hidden" aria-live="polite">{`${total} conversations, ${shownOffers.length} offered`}</p>
@@ -115,6 +117,11 @@ function Live({ feed, filters, selected, take, workstreams }: LiveProps) {
           <QueueRows list={q.conversations} selected={selected} take={take} />
         </Section>
       ))}
+      {shownAll.length ? (
+        <Section id="all-title" title="Everyone's, newest" count={shownAll.length}>
+          <ConversationRows list={shownAll} selected={selected} />
+        </Section>
+      ) : null}
     </>
   );
 }

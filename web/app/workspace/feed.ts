@@ -17,6 +17,8 @@ export interface FeedState {
   offers: Conversation[];
   mine: Conversation[];
   queues: QueuePage[];
+  /** Admins: the newest conversations of all. */
+  all: Conversation[];
   /** Supervisors' workstreams and admins' newest: what the supervisor view refreshes on. */
   watched: number;
   loaded: boolean;
@@ -37,7 +39,7 @@ export class Feed extends Store<FeedState> {
 
   constructor(me: Me, private readonly source: ChangesSource = fromApi) {
     super({ work: { presence: me.presence, load: me.load, capacity: me.capacity }, offers: [], mine: [],
-      queues: [], watched: 0, loaded: false, error: null });
+      queues: [], all: [], watched: 0, loaded: false, error: null });
   }
 
   start(): void {
@@ -78,6 +80,7 @@ export class Feed extends Store<FeedState> {
     }
     if (changes.mine) change.mine = changes.mine;
     if (changes.queues) change.queues = changes.queues;
+    if (changes.all) change.all = changes.all;
     if (changes.workstreams || changes.all) change.watched = state.watched + 1;
     this.update(change);
   }
@@ -98,6 +101,7 @@ export class Feed extends Store<FeedState> {
       mine: held ? [summary, ...others(state.mine)] : others(state.mine),
       offers: offered ? state.offers : others(state.offers),
       queues: state.queues.map((q) => ({ ...q, conversations: others(q.conversations) })),
+      all: state.all.map((c) => (c.id === summary.id ? summary : c)),
     });
   }
 }
