@@ -68,6 +68,7 @@ def test_an_offer_reaches_the_right_agent_who_answers_and_transfers(new_page, ap
     text_in(api, world["account"], "+12065550160", "Is my parcel late?")
     expect(offer_of(ada, "+12065550160")).to_be_visible(timeout=3_000)
     assert time.monotonic() - started < 3, "the offer reached the inbox within 3 s, without a reload"
+    expect(ada.locator(".workspace > [aria-live]")).to_have_text("New offer: +12065550160")
     expect(ada.locator(".offer .countdown")).to_have_text(re.compile(r"^Offer ends in [0-5]:\d\d$"))
     expect(ada.locator("#free-capacity")).to_contain_text("SMS 4 of 5")
     expect(bo.get_by_text("No conversations here yet.")).to_be_visible()
@@ -110,6 +111,9 @@ def test_an_offer_reaches_the_right_agent_who_answers_and_transfers(new_page, ap
 
 def test_a_declined_offer_is_taken_later_from_the_queue(new_page, api, world):
     ada = new_page("Ada", AGENT)
+    ada.get_by_label("Sound on a new offer").check()
+    ada.reload()
+    expect(ada.get_by_label("Sound on a new offer")).to_be_checked()  # kept in this browser
     available(ada)
     text_in(api, world["account"], "+12065550161", "Hello?")
     expect(offer_of(ada, "+12065550161")).to_be_visible(timeout=3_000)
