@@ -23,7 +23,10 @@ MAX_DELAY = 7 * 24 * 3600  # what a Storage queue accepts as a visibility timeou
 
 def build_queue_service(connection_string: str | None, queues_endpoint: str | None,
                         request_hooks: Sequence[RequestHook] = ()) -> QueueServiceClient:
-    options: dict[str, Any] = {"retry_total": 2, "connection_timeout": 5, "read_timeout": 20}
+    # The storage SDK's own backoff starts at 15 s and triples; a request (and the health
+    # check) must fail in seconds, like the tables client, and the queue retries later anyway.
+    options: dict[str, Any] = {"retry_total": 2, "initial_backoff": 0.3, "increment_base": 1,
+                               "random_jitter_range": 0.3, "connection_timeout": 5, "read_timeout": 20}
     if request_hooks:
         options["raw_request_hook"] = lambda request: [hook(request) for hook in request_hooks]
     if connection_string and "queueendpoint=" in connection_string.lower().replace(" ", ""):
