@@ -25,9 +25,9 @@ export interface FeedState {
   error: string | null;
 }
 
-export type ChangesSource = (since: string | undefined, wait: number) => Promise<Changes>;
-
-const fromApi: ChangesSource = (since, wait) => api.get<Changes>("/me/changes", { since, wait: since ? wait : 0 });
+/** Everything at once without a cursor; with one, what changed, waiting up to WAIT_S. */
+const changesSince = (since: string | undefined) =>
+  api.get<Changes>("/me/changes", { since, wait: since ? WAIT_S : 0 });
 
 const sleep = (ms: number) => new Promise((resolve) => window.setTimeout(resolve, ms));
 
@@ -37,7 +37,7 @@ export class Feed extends Store<FeedState> {
   /** Called with each offer the feed had not shown before (the sound, the announcement). */
   onNewOffer: (offer: Conversation) => void = () => undefined;
 
-  constructor(me: Me, private readonly source: ChangesSource = fromApi) {
+  constructor(me: Me) {
     super({ work: { presence: me.presence, load: me.load, capacity: me.capacity }, offers: [], mine: [],
       queues: [], all: [], watched: 0, loaded: false, error: null });
   }
@@ -55,7 +55,7 @@ export class Feed extends Store<FeedState> {
     let failures = 0;
     while (generation === this.generation) {
       try {
-        const changes = await this.source(this.cursor, WAIT_S);
+        const changes = await changesSince(this.cursor);
         if (generation !== this.generation) return;
         this.cursor = changes.cursor;
         this.apply(changes);
