@@ -33,7 +33,8 @@ export interface HistoryEvent {
   at: string;
   action: string;
   actor: Actor | null;
-  detail?: unknown;
+  detail?: string | null;
+  subject?: Actor | null;
 }
 
 export interface Template {
@@ -73,6 +74,9 @@ export interface Conversation {
   closed_at: string | null;
   closed_reason: string | null;
   queue: string | null;
+  queued_at?: string | null;
+  offer?: { agent: Actor; expires_at: string } | null;
+  version?: number;
   contact: Contact | null;
   consent: { state: "opted_in" | "opted_out"; changed_at: string | null; source: string | null };
   messages?: Message[];
@@ -84,6 +88,7 @@ export interface Conversation {
     templates: Template[];
     quick_replies: QuickReply[];
     attachments: { agents_can_send: boolean };
+    queues: string[];
   } | null;
 }
 
@@ -92,11 +97,45 @@ export interface QueueRef {
   queue: string | null;
 }
 
-export interface Me {
+export type Presence = "available" | "busy" | "away" | "offline";
+
+/** Conversations at once per channel: what an agent may hold (capacity) and holds (load). */
+export type PerChannel = Partial<Record<"sms" | "whatsapp", number>>;
+
+export interface Work {
+  presence: Presence;
+  load: PerChannel;
+  capacity: PerChannel;
+}
+
+export interface Me extends Work {
   id: string;
   name: string;
   roles: string[];
   app: boolean;
   queues: QueueRef[];
   supervises: string[];
+}
+
+export interface Agent extends Partial<Work> {
+  id: string;
+  name: string;
+  roles: string[];
+  queues: QueueRef[];
+  supervises: string[];
+}
+
+export interface QueuePage extends QueueRef {
+  conversations: Conversation[];
+}
+
+/** GET /api/me/changes: only the lists that changed since the cursor, each whole. */
+export interface Changes {
+  cursor: string;
+  me?: Work;
+  offers?: Conversation[];
+  mine?: Conversation[];
+  queues?: QueuePage[];
+  workstreams?: { workstream_id: string; conversations: Conversation[] }[];
+  all?: Conversation[];
 }

@@ -4,10 +4,10 @@
 import { useEffect, useRef } from "preact/hooks";
 import { label, when } from "../format";
 import type { Conversation, Media, Message } from "../types";
-import { customerLabel } from "./InboxList";
+import { customerLabel } from "./conversation";
 
 const STATUS_TEXT: Record<string, string> = {
-  sending: "Sending", queued: "Queued", sent: "Sent", delivered: "Delivered", read: "Read",
+  sending: "Sending", retrying: "Retrying", queued: "Queued", sent: "Sent", delivered: "Delivered", read: "Read",
   undelivered: "Not delivered", failed: "Failed", not_sent: "Not sent", received: "Received",
 };
 
