@@ -1,6 +1,7 @@
 """Who holds a conversation, as people decide it: an agent accepts (an offer, or from its
 queue: pick) or declines; the holder, a supervisor or an admin transfers it (to an agent
-or a queue of its workstream) or unassigns it; a supervisor or an admin assigns it.
+or a queue of its workstream) or unassigns it; a supervisor or an admin assigns it, or
+takes a conversation over from its bot.
 
 Giving a conversation to someone reserves their capacity first (AtCapacity, 409, when
 they have none); what the conversation's previous holder or offer used is released by
@@ -12,18 +13,21 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable
 
+from conversations import bot_stage
 from conversations.access import Scope
 from conversations.capacity import Capacity
 from conversations.distribution import remembered
 from conversations.lookup import Lookup
 from conversations.writer import Writer
 from core.agents import Agent
+from core.bots import BOT, BY_SUPERVISOR
 from core.clock import Clock
 from core.errors import Conflict, ValidationFailed
 from core.identity import Actor
 from core.ids import is_object_id, thread_of
 from core.ports import Agents, Head
-from core.records import ACCEPTED, ACTIVE, ASSIGNED, DECLINED, OPEN, TRANSFERRED, UNASSIGNED, Conversation, Event
+from core.records import (ACCEPTED, ACTIVE, ASSIGNED, DECLINED, HANDED_OFF, OPEN, TRANSFERRED, UNASSIGNED, Conversation,
+                          Event)
 from core.retry import until_committed
 
 Change = Callable[[Conversation], Conversation]
@@ -68,6 +72,17 @@ class Assignments:
         target = self._agent(agent_id)
         return self._give(conversation_id, scope, scope.check_assign, target, ASSIGNED, by=scope.principal.actor)
 
+    def take_over(self, conversation_id: str, scope: Scope) -> Conversation:
+        """A supervisor of the conversation's workstream (or an admin) takes it from its bot."""
+        def check(c: Conversation) -> None:
+            scope.check_assign(c)
+            if c.stage != BOT:
+                raise Conflict(f"conversation {c.id} is not with a bot", code="not_with_bot")
+
+        me = scope.agent or self._agent(scope.principal.id)
+        return self._give(conversation_id, scope, check, me, HANDED_OFF, by=None,
+                          also=lambda c: bot_stage.handed_off(c, BY_SUPERVISOR, self._clock()))
+
     def transfer_to_agent(self, conversation_id: str, scope: Scope, agent_id: object) -> Conversation:
         target = self._agent(agent_id)
         return self._give(conversation_id, scope, scope.check_transfer, target, TRANSFERRED, by=scope.principal.actor)
@@ -98,10 +113,10 @@ class Assignments:
         return self._change(conversation_id, scope, scope.check_transfer, change, UNASSIGNED)
 
     def _give(self, conversation_id: str, scope: Scope, check: Callable[[Conversation], None], target: Agent,
-              action: str, by: Actor | None) -> Conversation:
+              action: str, by: Actor | None, also: Change = lambda c: c) -> Conversation:
         """Reserve ``target``'s capacity (an offer to it holds it already), then make it the
-        holder, releasing what this reserved when that fails; ``by``: who gave it to them
-        (None: they took it)."""
+        holder (and make the change ``also``), releasing what this reserved when that fails;
+        ``by``: who gave it to them (None: they took it)."""
         head = self._lookup.head(conversation_id, scope=scope)
         c = head.conversation
         check(c)
@@ -112,7 +127,7 @@ class Assignments:
         to = Actor(target.id, target.name or target.id)
         try:
             return self._change(conversation_id, scope, check, lambda c: replace(
-                c, agent=to, offer=None, state=ACTIVE if c.state == OPEN else c.state), action,
+                also(c), agent=to, offer=None, state=ACTIVE if c.state == OPEN else c.state), action,
                 actor=by or scope.principal.actor, subject=to if by else None, head=head)
         except BaseException:
             if reserved:
