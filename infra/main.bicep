@@ -88,6 +88,9 @@ param agentOfflineAfterSeconds int = 120
 @minValue(1)
 param autoCloseMinMinutes int = 480
 
+@description('DIRECTLINE_BASE_URL: the Direct Line 3.0 endpoint workstreams\' bots are reached at (a regional one, e.g. https://europe.directline.botframework.com, where the bot uses it).')
+param directLineBaseUrl string = 'https://directline.botframework.com'
+
 @description('Create an Azure Communication Services resource and its Event Grid system topic.')
 param deployCommunicationServices bool = false
 
@@ -223,6 +226,7 @@ module functionApp 'modules/functionapp.bicep' = {
     outboxQueueName: outboxQueueName
     agentOfflineAfterSeconds: agentOfflineAfterSeconds
     autoCloseMinMinutes: autoCloseMinMinutes
+    directLineBaseUrl: directLineBaseUrl
   }
 }
 
