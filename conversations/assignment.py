@@ -49,6 +49,8 @@ class Assignments:
             if c.offer and c.offer.agent.id != scope.principal.id and not scope.is_admin:
                 raise Conflict(f"conversation {c.id} is offered to {c.offer.agent.name}",
                                code="offered_to_another_agent")
+            if c.stage == BOT and not scope.is_admin:
+                raise Conflict(f"conversation {c.id} is with its bot; a supervisor may take it over", code="with_bot")
 
         me = scope.agent or self._agent(scope.principal.id)
         return self._give(conversation_id, scope, check, me, ACCEPTED, by=None)
@@ -80,8 +82,7 @@ class Assignments:
                 raise Conflict(f"conversation {c.id} is not with a bot", code="not_with_bot")
 
         me = scope.agent or self._agent(scope.principal.id)
-        return self._give(conversation_id, scope, check, me, HANDED_OFF, by=None,
-                          also=lambda c: bot_stage.handed_off(c, BY_SUPERVISOR, self._clock()))
+        return self._give(conversation_id, scope, check, me, HANDED_OFF, by=None)
 
     def transfer_to_agent(self, conversation_id: str, scope: Scope, agent_id: object) -> Conversation:
         target = self._agent(agent_id)
@@ -96,8 +97,8 @@ class Assignments:
                 raise Conflict(f"conversation {c.id} belongs to no workstream, so to no queue", code="no_workstream")
             if queue is not None and (not isinstance(queue, str) or queue not in workstream.settings.queues):
                 raise ValidationFailed("queue", f"must be one of workstream {workstream.id}'s queues, or null")
-            return replace(c, agent=None, offer=None, queue=queue, queued_at=self._clock(), declined=(),
-                           state=OPEN if c.state == ACTIVE else c.state)
+            return replace(self._from_bot(c), agent=None, offer=None, queue=queue, queued_at=self._clock(),
+                           declined=(), state=OPEN if c.state == ACTIVE else c.state)
 
         return self._change(conversation_id, scope, scope.check_transfer, change, TRANSFERRED,
                             detail=f"queue {queue}" if queue else "no queue")
@@ -113,10 +114,10 @@ class Assignments:
         return self._change(conversation_id, scope, scope.check_transfer, change, UNASSIGNED)
 
     def _give(self, conversation_id: str, scope: Scope, check: Callable[[Conversation], None], target: Agent,
-              action: str, by: Actor | None, also: Change = lambda c: c) -> Conversation:
+              action: str, by: Actor | None) -> Conversation:
         """Reserve ``target``'s capacity (an offer to it holds it already), then make it the
-        holder (and make the change ``also``), releasing what this reserved when that fails;
-        ``by``: who gave it to them (None: they took it)."""
+        holder (out of the bot stage: taken over), releasing what this reserved when that
+        fails; ``by``: who gave it to them (None: they took it)."""
         head = self._lookup.head(conversation_id, scope=scope)
         c = head.conversation
         check(c)
@@ -127,7 +128,7 @@ class Assignments:
         to = Actor(target.id, target.name or target.id)
         try:
             return self._change(conversation_id, scope, check, lambda c: replace(
-                also(c), agent=to, offer=None, state=ACTIVE if c.state == OPEN else c.state), action,
+                self._from_bot(c), agent=to, offer=None, state=ACTIVE if c.state == OPEN else c.state), action,
                 actor=by or scope.principal.actor, subject=to if by else None, head=head)
         except BaseException:
             if reserved:
@@ -151,6 +152,10 @@ class Assignments:
                                        events=[event]).conversation
 
         return until_committed(attempt, action.replace("_", " "))
+
+    def _from_bot(self, c: Conversation) -> Conversation:
+        """A conversation someone gives or takes from its bot leaves the bot stage."""
+        return bot_stage.handed_off(c, BY_SUPERVISOR, self._clock()) if c.stage == BOT else c
 
     def _agent(self, agent_id: object) -> Agent:
         agent = self._agents.get(agent_id) if isinstance(agent_id, str) and is_object_id(agent_id) else None

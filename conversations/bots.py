@@ -143,6 +143,8 @@ class Bots:
         if current is None or current.stage != BOT:
             return current
         activities, watermark = self._directline.activities(bot.secret, dl_id, current.bot.watermark)
+        if not activities and watermark == current.bot.watermark:
+            return current
         ours = bot_stage.user_id(conversation_id)
         answered, handoff = False, None
         for activity in activities:

@@ -161,6 +161,8 @@ def test_a_supervisor_takes_a_conversation_over_from_the_bot(api, world):
     writes(api, world, customer, "Hello")
     talking = conversation_of(api, customer)
     assert as_(api, "ana", "POST", f"/conversations/{talking['id']}/take-over").status_code == 403
+    refused = as_(api, "ana", "POST", f"/conversations/{talking['id']}/accept")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "with_bot"
     taken = as_(api, "sue", "POST", f"/conversations/{talking['id']}/take-over")
     assert taken.status_code == 200, taken.text
     assert taken.json()["agent"]["name"] == "sue" and taken.json()["handoff"]["reason"] == "supervisor"
