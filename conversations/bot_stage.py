@@ -19,6 +19,8 @@ from core.records import Contact, Conversation, Media, Message
 
 MAX_PART = 1600  # what one message carries on every channel (conversations/outbox.py MAX_BODY)
 MAX_CONTEXT, MAX_SUMMARY, MAX_LINES, MAX_LINE = 4000, 1000, 30, 500  # kept of a handoff: it rides on the head
+# Where a handoff event says why: Bot Framework bots' own value, Copilot Studio's private message to the agent
+SUMMARY_KEYS = ("summary", "va_AgentMessage")
 _WORD = re.compile(r"[\w']+")
 
 
@@ -135,10 +137,12 @@ def split(text: str, limit: int = MAX_PART) -> list[str]:
 
 
 def handoff_of(activity: Activity) -> tuple[str | None, dict[str, Any], tuple[dict[str, str], ...]]:
-    """A ``handoff.initiate`` event's summary, context and transcript (its ``Transcript``
-    attachment of activities), bounded to what the head row keeps."""
+    """A ``handoff.initiate`` event's summary (SUMMARY_KEYS of its value, else its text),
+    context (its value) and transcript (its ``Transcript`` attachment of activities),
+    bounded to what the head row keeps."""
     value = activity.value if isinstance(activity.value, dict) else {}
-    summary = value.get("summary") if isinstance(value.get("summary"), str) else activity.text or None
+    said = [value.get(k) for k in SUMMARY_KEYS if isinstance(value.get(k), str)] + [activity.text]
+    summary = next((s for s in said if s), None)
     context = {k: v for k, v in value.items() if k != "summary"}
     if len(json.dumps(context, default=str)) > MAX_CONTEXT:
         context = {"truncated": True}

@@ -65,7 +65,7 @@ class Bots:
             activity = bot_stage.customer_activity(conversation, message, workstream.settings.language)
             self._directline.post(bot.secret, dl_id, activity)
             log.info("message %s relayed to the bot of conversation %s", message.id, conversation.id)
-            self._read(conversation.id, bot, dl_id, base_url)
+            self._read(conversation, bot, dl_id, base_url)
         except SwitchboardError as exc:
             log.warning("relaying message %s of conversation %s failed (%s); left to the timer", message.id,
                         conversation.id, exc.code)
@@ -81,7 +81,7 @@ class Bots:
         bot = workstream.bot if workstream else None
         dl_id = current.bot.conversation_id if current.bot else None
         if bot is not None and dl_id:
-            current = self._read(conversation_id, bot, dl_id, None) or current
+            current = self._read(current, bot, dl_id, None) or current
         since = current.bot.waiting_since if current.bot and current.stage == BOT else None
         if since is None:
             self._timers.remove(job)
@@ -136,14 +136,13 @@ class Bots:
                                                                                  context, language))
         return kept
 
-    def _read(self, conversation_id: str, bot: BotSettings, dl_id: str, base_url: str | None) -> Conversation | None:
-        """Read the activities after the kept watermark, send the bot's replies, act on a
-        handoff event, then keep the new watermark."""
-        current = self._threads.current(conversation_id)
-        if current is None or current.stage != BOT:
-            return current
+    def _read(self, current: Conversation, bot: BotSettings, dl_id: str, base_url: str | None) -> Conversation | None:
+        """Read the activities after ``current``'s watermark (as just read or committed; an
+        older one only reads again what the outbox sends once), send the bot's replies, act
+        on a handoff event, then keep the new watermark."""
+        conversation_id = current.id
         activities, watermark = self._directline.activities(bot.secret, dl_id, current.bot.watermark)
-        if not activities and watermark == current.bot.watermark:
+        if not activities and watermark == current.bot.watermark:  # nothing new: nothing written
             return current
         ours = bot_stage.user_id(conversation_id)
         answered, handoff = False, None

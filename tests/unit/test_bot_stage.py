@@ -102,5 +102,7 @@ def test_a_handoff_event_keeps_its_summary_context_and_transcript_bounded():
     summary, context, lines = bot_stage.handoff_of(event)
     assert summary == "Late order" and context == {"order": "42"}
     assert [line["from"] for line in lines] == ["customer", "bot"] and len(lines[1]["text"]) == 500
+    copilot = Activity("7", "event", "bot", name="handoff.initiate", value={"va_AgentMessage": "Benefits question"})
+    assert bot_stage.handoff_of(copilot)[:2] == ("Benefits question", {"va_AgentMessage": "Benefits question"})
     huge = Activity("6", "event", "bot", name="handoff.initiate", value={"blob": "y" * 5000})
     assert bot_stage.handoff_of(huge)[1] == {"truncated": True}
