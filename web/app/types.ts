@@ -24,6 +24,7 @@ export interface Message {
   agent: Actor | null;
   keyword: string | null;
   automated: string | null;
+  from_bot?: boolean;
   media_dropped?: number;
   error?: { code: string | null; message: string | null };
 }
@@ -75,6 +76,8 @@ export interface Conversation {
   queue: string | null;
   contact: Contact | null;
   consent: { state: "opted_in" | "opted_out"; changed_at: string | null; source: string | null };
+  stage?: "bot" | null;
+  handoff?: Handoff | null;
   messages?: Message[];
   history?: HistoryEvent[];
   workstream?: {
@@ -85,6 +88,14 @@ export interface Conversation {
     quick_replies: QuickReply[];
     attachments: { agents_can_send: boolean };
   } | null;
+}
+
+export interface Handoff {
+  reason: "bot" | "timeout" | "keyword" | "supervisor" | "bot_removed";
+  at: string;
+  summary: string | null;
+  context: Record<string, unknown>;
+  transcript: { from: "bot" | "customer"; text: string }[];
 }
 
 export interface QueueRef {

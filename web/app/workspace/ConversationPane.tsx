@@ -6,6 +6,7 @@ import { ApiError, problem } from "../api";
 import { label, timeLeft, when } from "../format";
 import { href } from "../router";
 import type { Conversation, Me } from "../types";
+import { BotStage } from "./BotStage";
 import { Composer } from "./Composer";
 import { type Action, act, useConversation, windowClosed } from "./conversation";
 import { customerLabel } from "./InboxList";
@@ -63,6 +64,7 @@ export function ConversationPane({ id, me, onChange }: Props) {
           : <p class="notice">This conversation is closed{conversation.closed_reason ? ` (${conversation.closed_reason})` : ""}.</p>}
       </div>
       <aside class="pane-side" aria-label="About this conversation">
+        <BotStage conversation={conversation} me={me} onTaken={(c) => { onChange(c); void reload(); }} />
         <ContactCard conversation={conversation} />
         <History conversation={conversation} />
       </aside>
