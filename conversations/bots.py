@@ -81,7 +81,10 @@ class Bots:
         bot = workstream.bot if workstream else None
         dl_id = current.bot.conversation_id if current.bot else None
         if bot is not None and dl_id:
-            current = self._read(current, bot, dl_id, None) or current
+            try:
+                current = self._read(current, bot, dl_id, None) or current
+            except SwitchboardError as exc:  # Direct Line down counts as a silent bot
+                log.warning("reading the bot of conversation %s failed (%s)", conversation_id, exc.code)
         since = current.bot.waiting_since if current.bot and current.stage == BOT else None
         if since is None:
             self._timers.remove(job)

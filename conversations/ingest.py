@@ -115,13 +115,19 @@ class Ingest:
             return Ingested(None, None, duplicate=True)
         log.info("stored inbound message %s in conversation %s", message.id, conversation.id)
         self._telemetry.count(metrics.MESSAGES_IN, provider=account.provider, channel=account.channel)
+        self._answer(conversation, message, incoming, opened, tell_closed, base_url)
+        return Ingested(conversation.id, message.id, duplicate=False)
+
+    def _answer(self, conversation: Conversation, message: Message, incoming: _Incoming, opened: bool,
+                tell_closed: bool, base_url: str | None) -> None:
+        """After a stored message: relay it to the bot in the bot stage, else the greeting
+        a new conversation is due; the out-of-hours message when it is due."""
         if conversation.stage == BOT and self._bots is not None and incoming.workstream.bot is not None:
             self._bots.relay(conversation, message, incoming.workstream, base_url)
         elif incoming.settings is not None and opened:  # a bot greets for itself
             self._outbox.automated(conversation.id, GREETING, incoming.settings, base_url)
         if incoming.settings is not None and tell_closed:
             self._outbox.automated(conversation.id, OUT_OF_HOURS, incoming.settings, base_url)
-        return Ingested(conversation.id, message.id, duplicate=False)
 
     def status(self, update: StatusUpdate) -> bool:
         """Move a sent message's status forward; False when the report was stale."""

@@ -70,7 +70,7 @@ def test_an_answered_message_leaves_no_row_and_activities_read_again_are_sent_on
     assert bot_rows(desk) == []
 
 
-def test_a_message_the_bot_never_got_is_handed_off_by_its_row(desk, bot, clock):
+def test_a_message_the_bot_never_got_is_handed_off_by_its_row_while_direct_line_is_down(desk, bot, clock):
     bot.down = True
     conversation_id = desk.customer_writes(customer(3), body="Hello")
     assert desk.conversation(conversation_id).stage == "bot"

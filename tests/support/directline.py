@@ -3,7 +3,7 @@ secret, keeps each conversation's activities with a watermark, and answers like 
 bot. A greeting event is welcomed; "order" asks a question; "agent please" (or the word
 "transfer") says so and sends ``handoff.initiate`` with a summary and a transcript; "long"
 answers with 2,000 characters; "silent" answers nothing; anything else is echoed.
-``down`` makes it answer 503 to every activity; ``replay``, read every activity again
+``down`` makes it answer 503 to every call about activities; ``replay``, read every activity again
 whatever the watermark."""
 
 from __future__ import annotations
@@ -72,6 +72,8 @@ class StandInBot:
         conversation_id = request.path.split("/")[4]
         if not self._authorised(request) or conversation_id not in self.conversations:
             return 403, {"error": {"code": "BadArgument", "message": "Invalid secret or conversation"}}
+        if self.down:
+            return 503, {"error": {"code": "ServiceError", "message": "Down"}}
         start = 0 if self.replay else int(request.query.get("watermark", ["0"])[0])
         with self._lock:
             found = self.conversations[conversation_id][start:]
