@@ -62,13 +62,15 @@ def user_id(conversation_id: str) -> str:
     return "sb-" + hashlib.sha256(conversation_id.encode()).hexdigest()[:24]
 
 
-def customer_activity(conversation: Conversation, message: Message, language: str) -> dict[str, Any]:
-    """A customer's message as a Direct Line message activity (attachments by their URL)."""
+def customer_activity(conversation: Conversation, message: Message, language: str,
+                      context: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A customer's message as a Direct Line message activity (attachments by their URL);
+    the first one of a conversation carries the ``context`` too."""
     attachments = [{"contentType": m.content_type, "contentUrl": m.url} for m in message.media
                    if m.url and not m.media_id]
+    ours = {"conversation_id": conversation.id, "message_id": message.id, **({"context": dict(context)} if context else {})}
     return {"type": "message", "from": _from(conversation), "text": message.body, "locale": language,
-            **({"attachments": attachments} if attachments else {}),
-            "channelData": {"switchboard": {"conversation_id": conversation.id, "message_id": message.id}}}
+            **({"attachments": attachments} if attachments else {}), "channelData": {"switchboard": ours}}
 
 
 def greeting_activity(conversation: Conversation, name: str, context: Mapping[str, Any],
@@ -77,7 +79,8 @@ def greeting_activity(conversation: Conversation, name: str, context: Mapping[st
 
 
 def _from(conversation: Conversation) -> dict[str, str]:
-    return {"id": user_id(conversation.id), "name": conversation.customer_name or "customer"}
+    """Neither the number nor a profile name: only what ``context`` allows reaches the bot."""
+    return {"id": user_id(conversation.id), "name": "customer"}
 
 
 def context_of(conversation: Conversation, bot: BotSettings, contact: Contact | None, language: str) -> dict[str, Any]:

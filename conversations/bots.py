@@ -58,11 +58,12 @@ class Bots:
               base_url: str | None) -> None:
         """Post a stored customer message to the bot, then read what it answered. Never
         fails the webhook: the timers row reads again, or hands off."""
-        bot = workstream.bot
+        bot, language = workstream.bot, workstream.settings.language
         try:
-            dl_id = conversation.bot.conversation_id if conversation.bot else None
-            dl_id = dl_id or self._start(conversation, bot, workstream.settings.language)
-            activity = bot_stage.customer_activity(conversation, message, workstream.settings.language)
+            dl_id, context = conversation.bot.conversation_id if conversation.bot else None, None
+            if dl_id is None:
+                dl_id, context = self._start(conversation, bot, language)
+            activity = bot_stage.customer_activity(conversation, message, language, context)
             self._directline.post(bot.secret, dl_id, activity)
             log.info("message %s relayed to the bot of conversation %s", message.id, conversation.id)
             self._read(conversation, bot, dl_id, base_url)
@@ -115,9 +116,10 @@ class Bots:
         log.info("conversation %s handed off by its bot stage (%s)", conversation_id, reason)
         return handed
 
-    def _start(self, conversation: Conversation, bot: BotSettings, language: str) -> str:
-        """Open the Direct Line conversation and keep its id on the head; when another
-        instance kept one first, that one is used."""
+    def _start(self, conversation: Conversation, bot: BotSettings, language: str) -> tuple[str, dict | None]:
+        """Open the Direct Line conversation and keep its id on the head (when another
+        instance kept one first, that one is used); the one that opened it sends the
+        greeting event, and answers the context for the first message to carry."""
         dl_id = self._directline.start(bot.secret)
 
         def attempt() -> str:
@@ -132,12 +134,14 @@ class Bots:
             return dl_id
 
         kept = until_committed(attempt, "start the bot conversation")
-        if kept == dl_id and bot.greeting_event:
-            contact = self._contacts.get(conversation.contact_id) if conversation.contact_id else None
-            context = bot_stage.context_of(conversation, bot, contact, language)
+        if kept != dl_id:
+            return kept, None
+        contact = self._contacts.get(conversation.contact_id) if conversation.contact_id else None
+        context = bot_stage.context_of(conversation, bot, contact, language)
+        if bot.greeting_event:
             self._directline.post(bot.secret, dl_id, bot_stage.greeting_activity(conversation, bot.greeting_event,
                                                                                  context, language))
-        return kept
+        return dl_id, context
 
     def _read(self, current: Conversation, bot: BotSettings, dl_id: str, base_url: str | None) -> Conversation | None:
         """Read the activities after ``current``'s watermark (as just read or committed; an

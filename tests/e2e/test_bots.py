@@ -106,6 +106,8 @@ def test_the_bot_answers_then_hands_off_to_an_agent_who_answers(api, bot, world)
     [greeting] = [a for a in bot.posted("event") if a["value"]["conversation_id"] == talking["id"]]
     assert greeting["name"] == "welcome" and greeting["value"]["customer_number"] == "+12*******01"
     assert customer not in str(bot.posted())
+    [first] = [a for a in bot.posted() if a["channelData"]["switchboard"]["conversation_id"] == talking["id"]]
+    assert first["channelData"]["switchboard"]["context"] == greeting["value"] and first["from"]["name"] == "customer"
     bots = [m for m in talking["messages"] if m["from_bot"]]
     assert [m["status"] for m in bots] == ["queued", "queued"]
     writes(api, world, customer, "agent please")

@@ -77,3 +77,10 @@ def test_a_message_the_bot_never_got_is_handed_off_by_its_row_while_direct_line_
     clock.advance(seconds=31)
     desk.services.clockwork.run()
     assert desk.conversation(conversation_id).handoff.reason == "timeout"
+
+
+def test_the_direct_line_secret_is_sealed_at_rest(desk):
+    table = desk.services.storage.table("workstreams")
+    stored = table.get_entity("workstream", desk.workstream_id)
+    assert SECRET not in str(dict(stored)) and stored["BotSecret"]
+    assert desk.services.lookup.workstream(desk.workstream_id).bot.secret == SECRET
