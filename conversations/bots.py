@@ -20,7 +20,7 @@ from conversations import bot_stage
 from conversations.lookup import Lookup
 from conversations.outbox import Outbox
 from conversations.writer import Writer
-from core.bots import BOT, BY_BOT, BY_TIMEOUT, HANDOFF_EVENT, Activity, BotSession, BotSettings
+from core.bots import BOT, BOT_REMOVED, BY_BOT, BY_TIMEOUT, HANDOFF_EVENT, Activity, BotSession, BotSettings
 from core.clock import Clock
 from core.errors import SwitchboardError
 from core.ids import thread_of
@@ -40,7 +40,9 @@ def job_key(conversation_id: str) -> str:
 
 class Bots:
     def __init__(self, threads: Threads, writer: Writer, lookup: Lookup, outbox: Outbox, directline: DirectLine,
-                 timers: Deadlines, contacts: Contacts, clock: Clock) -> None:
+                 timers: Deadlines, contacts: Contacts, clock: Clock, base_url: str | None = None) -> None:
+        """``base_url``: the public URL the timer's sends name in their status callbacks."""
+        self._base_url = base_url
         self._threads = threads
         self._writer = writer
         self._lookup = lookup
@@ -83,7 +85,7 @@ class Bots:
         dl_id = current.bot.conversation_id if current.bot else None
         if bot is not None and dl_id:
             try:
-                current = self._read(current, bot, dl_id, None) or current
+                current = self._read(current, bot, dl_id, self._base_url) or current
             except SwitchboardError as exc:  # Direct Line down counts as a silent bot
                 log.warning("reading the bot of conversation %s failed (%s)", conversation_id, exc.code)
         since = current.bot.waiting_since if current.bot and current.stage == BOT else None
@@ -93,7 +95,7 @@ class Bots:
         timeout = timedelta(seconds=bot.answer_timeout_seconds if bot else 0)
         now = self._clock()
         if now >= since + timeout:
-            self.hand_off(conversation_id, BY_TIMEOUT)
+            self.hand_off(conversation_id, BY_TIMEOUT if bot else BOT_REMOVED)
             self._timers.remove(job)
             return
         self._timers.move(job, min(now + POLL, since + timeout))

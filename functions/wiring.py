@@ -93,7 +93,7 @@ class Services:
         self.outbox = outbox = Outbox(threads, writer, deadlines, accounts, workstreams, lookup, opener, delivery,
                                       assignments.take, clock)
         self.bots = bots = Bots(threads, writer, lookup, outbox, directline, DeadlineStore(storage, "timers"), contacts,
-                                clock)
+                                clock, settings.public_base_url)
         self.clockwork.on(BOT_JOB, bots.due)
         self.ingest = Ingest(threads, writer, deadlines, lookup, opener, outbox, clock, telemetry, bots)
         self.actions = AgentActions(writer, accounts, lookup, outbox, media_fetchers or {}, clock)
