@@ -62,12 +62,12 @@ def user_id(conversation_id: str) -> str:
     return "sb-" + hashlib.sha256(conversation_id.encode()).hexdigest()[:24]
 
 
-def customer_activity(conversation: Conversation, message: Message, language: str,
+def customer_activity(conversation: Conversation, message: Message, language: str, links: list[str | None],
                       context: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """A customer's message as a Direct Line message activity (attachments by their URL);
-    the first one of a conversation carries the ``context`` too."""
-    attachments = [{"contentType": m.content_type, "contentUrl": m.url} for m in message.media
-                   if m.url and not m.media_id]
+    """A customer's message as a Direct Line message activity, each attachment at its link
+    (conversations/bot_media.py); the first one of a conversation carries the ``context`` too."""
+    attachments = [{"contentType": m.content_type, "contentUrl": url, **({"name": m.file_name} if m.file_name else {})}
+                   for m, url in zip(message.media, links) if url]
     ours = {"conversation_id": conversation.id, "message_id": message.id, **({"context": dict(context)} if context else {})}
     return {"type": "message", "from": _from(conversation), "text": message.body, "locale": language,
             **({"attachments": attachments} if attachments else {}), "channelData": {"switchboard": ours}}

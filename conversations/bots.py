@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from conversations import bot_stage
+from conversations.bot_media import BotMedia
 from conversations.lookup import Lookup
 from conversations.outbox import Outbox
 from conversations.writer import Writer
@@ -40,9 +41,10 @@ def job_key(conversation_id: str) -> str:
 
 class Bots:
     def __init__(self, threads: Threads, writer: Writer, lookup: Lookup, outbox: Outbox, directline: DirectLine,
-                 timers: Deadlines, contacts: Contacts, clock: Clock, base_url: str | None = None) -> None:
+                 timers: Deadlines, contacts: Contacts, media: BotMedia, clock: Clock, base_url: str | None = None) -> None:
         """``base_url``: the public URL the timer's sends name in their status callbacks."""
         self._base_url = base_url
+        self._media = media
         self._threads = threads
         self._writer = writer
         self._lookup = lookup
@@ -65,7 +67,8 @@ class Bots:
             dl_id, context = conversation.bot.conversation_id if conversation.bot else None, None
             if dl_id is None:
                 dl_id, context = self._start(conversation, bot, language)
-            activity = bot_stage.customer_activity(conversation, message, language, context)
+            links = self._media.links(f"{base_url}/api" if base_url else None, conversation, message)
+            activity = bot_stage.customer_activity(conversation, message, language, links, context)
             self._directline.post(bot.secret, dl_id, activity)
             log.info("message %s relayed to the bot of conversation %s", message.id, conversation.id)
             self._read(conversation, bot, dl_id, base_url)

@@ -5,6 +5,7 @@ touches the network or loads a provider SDK)."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import threading
 from datetime import timedelta
 from typing import Any, Callable, Mapping, Sequence
@@ -15,6 +16,7 @@ from channels.senders import LazySenders
 from conversations.accounts import AccountAdmin
 from conversations.actions import AgentActions
 from conversations.agents import AgentDirectory
+from conversations.bot_media import BotMedia
 from conversations.bots import JOB as BOT_JOB
 from conversations.bots import Bots
 from conversations.assignment import Assignments
@@ -52,6 +54,11 @@ from storage.outqueue import OutboxQueue, build_queue_service
 from storage.sealing import Sealer
 from storage.threads import ThreadStore
 from storage.workstreams import WorkstreamStore
+
+
+def _link_key(settings: Settings) -> bytes:
+    """The key of bots' media links, derived from the sealing key (Sealer checked it is set)."""
+    return hashlib.sha256(b"switchboard bot media links|" + settings.sealing_keys[0].encode()).digest()
 
 
 def status_callback(account: Account, base_url: str, message_id: str) -> str | None:
@@ -92,8 +99,9 @@ class Services:
                                               timing.max_attempts))
         self.outbox = outbox = Outbox(threads, writer, deadlines, accounts, workstreams, lookup, opener, delivery,
                                       assignments.take, clock)
+        self.bot_media = BotMedia(threads, accounts, media_fetchers or {}, _link_key(settings), clock)
         self.bots = bots = Bots(threads, writer, lookup, outbox, directline, DeadlineStore(storage, "timers"), contacts,
-                                clock, settings.public_base_url)
+                                self.bot_media, clock, settings.public_base_url)
         self.clockwork.on(BOT_JOB, bots.due)
         self.ingest = Ingest(threads, writer, deadlines, lookup, opener, outbox, clock, telemetry, bots)
         self.actions = AgentActions(writer, accounts, lookup, outbox, media_fetchers or {}, clock)

@@ -2,7 +2,8 @@
 Direct Line bot (tests/support/directline.py) through the stand-in Twilio; the bot's
 handoff, its silence, or a keyword puts the conversation in the queue, where an agent is
 offered it and answers; a duplicate webhook is relayed once; a reply over 1600 characters
-goes out in parts; a supervisor takes a conversation over from the bot."""
+goes out in parts; a supervisor takes a conversation over from the bot; a customer's file
+reaches the bot at a signed Switchboard link."""
 
 from __future__ import annotations
 
@@ -58,9 +59,9 @@ def world(api) -> dict[str, Any]:
     return {"account": account["id"], "workstream": workstream.json()["id"], "sids": itertools.count(1)}
 
 
-def writes(api, world: dict[str, Any], customer: str, body: str, sid: str | None = None) -> str:
+def writes(api, world: dict[str, Any], customer: str, body: str, sid: str | None = None, **extra: str) -> str:
     sid = sid or f"SM{next(world['sids']):030d}bt"
-    form = fixture_form("twilio_sms_inbound.txt", MessageSid=sid, From=customer, Body=body)
+    form = fixture_form("twilio_sms_inbound.txt", MessageSid=sid, From=customer, Body=body, **extra)
     assert api.webhook(f"/twilio/{world['account']}/inbound", form, AUTH_TOKEN).status_code == 200
     return sid
 
@@ -170,3 +171,21 @@ def test_a_supervisor_takes_a_conversation_over_from_the_bot(api, world):
     assert taken.json()["agent"]["name"] == "sue" and taken.json()["handoff"]["reason"] == "supervisor"
     again = as_(api, "sue", "POST", f"/conversations/{talking['id']}/take-over")
     assert again.status_code == 409 and again.json()["error"]["code"] == "not_with_bot"
+
+
+def test_a_customers_attachment_reaches_the_bot_at_a_signed_switchboard_link(api, bot, world):
+    media = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/MM{'e' * 32}/Media/ME{'3' * 32}"
+    api.twilio.on("GET", media, (200, b"\x89PNG picture", {"Content-Type": "image/png"}))
+    api.call("PATCH", f"/admin/workstreams/{world['workstream']}", {"attachments": {"customers_can_send": True}})
+    try:
+        writes(api, world, "+12065550707", "My receipt", NumMedia="1", MediaContentType0="image/png",
+               MediaUrl0=f"https://api.twilio.com{media}")
+    finally:
+        api.call("PATCH", f"/admin/workstreams/{world['workstream']}", {"attachments": {"customers_can_send": False}})
+    [activity] = [a for a in bot.posted() if a["text"] == "My receipt"]
+    [attachment] = activity["attachments"]
+    assert attachment["contentType"] == "image/png" and attachment["contentUrl"].startswith(api.base + "/bots/media/")
+    fetched = requests.get(attachment["contentUrl"], timeout=30)
+    assert fetched.status_code == 200 and fetched.content == b"\x89PNG picture"
+    tampered = requests.get(attachment["contentUrl"].replace("sig=", "sig=0"), timeout=30)
+    assert tampered.status_code == 404 and tampered.json()["error"]["code"] == "media_link_invalid"

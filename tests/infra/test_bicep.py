@@ -73,6 +73,7 @@ PUBLIC_PATHS = [
     "/api/telesign/*",
     "/api/acs/*",
     "/api/health",
+    "/api/bots/media/*",
     "/",
     "/index.html",
     "/assets/*",
@@ -84,6 +85,7 @@ PUBLIC_PATHS = [
 # The API routes those paths open: webhooks, health and the OpenAPI document, and no other.
 OPEN_API_ROUTES = {
     "api/acs/{account_id}/events",
+    "api/bots/media/{id}/{seq:int}/{index:int}",
     "api/health",
     "api/openapi.json",
     "api/telesign/{account_id}/inbound",

@@ -5,16 +5,19 @@ is up, and is gone once nothing waits; activities read twice are sent once."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from typing import Iterator
 
 import pytest
 
+from core.errors import NotFound
 from core.ports import Deadline
+from core.records import Media
 from storage.deadlines import DeadlineStore
 from tests.support.desk import Desk, customer
 from tests.support.directline import SECRET, StandInBot
 from tests.support.recorder import recording
-from tests.support.twilio import ACCOUNT_SID, BUSINESS, account_body, message_created
+from tests.support.twilio import ACCOUNT_SID, BUSINESS, account_body, inbound, message_created
 
 MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
 
@@ -34,7 +37,8 @@ def desk(make_services, settings_env, bot, twilio_api, clock) -> Desk:
     account = services.account_admin.create(account_body())
     workstream = services.workstream_admin.create({
         "name": "Bots", "account_id": account.id, "number": BUSINESS, "queues": ["general"],
-        "default_queue": "general", "bot": {"secret": SECRET, "answer_timeout_seconds": 30}})
+        "default_queue": "general", "bot": {"secret": SECRET, "answer_timeout_seconds": 30},
+        "attachments": {"customers_can_send": True}})
     return Desk(services, account, workstream.id, clock)
 
 
@@ -84,3 +88,24 @@ def test_the_direct_line_secret_is_sealed_at_rest(desk):
     stored = table.get_entity("workstream", desk.workstream_id)
     assert SECRET not in str(dict(stored)) and stored["BotSecret"]
     assert desk.services.lookup.workstream(desk.workstream_id).bot.secret == SECRET
+
+
+def test_a_media_link_names_one_attachment_and_expires(desk, clock):
+    picture = Media(url=f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/MM1/Media/ME1",
+                    content_type="image/png")
+    message = replace(inbound(desk.account.id, "SM" + "8" * 32, body="Receipt"), media=(picture,))
+    conversation = desk.conversation(desk.services.ingest.message(desk.account, message).conversation_id)
+    media = desk.services.bot_media
+    [link] = media.links("https://sb.example/api", conversation, conversation.messages[0])
+    path, query = link.split("?")
+    *_, conversation_id, seq, index = path.split("/")
+    expires, sig = (part.split("=")[1] for part in query.split("&"))
+    assert conversation_id == conversation.id and (seq, index) == ("1", "0")
+    for wrong in ((conversation_id, 1, 1, expires, sig), (conversation_id, 1, 0, str(int(expires) + 1), sig),
+                  (conversation_id, 1, 0, expires, sig[:-1] + "0")):
+        with pytest.raises(NotFound):
+            media.fetch(*wrong)
+    clock.advance(minutes=61)
+    with pytest.raises(NotFound):
+        media.fetch(conversation_id, 1, 0, expires, sig)
+    assert media.links(None, conversation, conversation.messages[0]) == [picture.url]
