@@ -24,6 +24,7 @@ export interface Message {
   agent: Actor | null;
   keyword: string | null;
   automated: string | null;
+  from_bot?: boolean;
   media_dropped?: number;
   error?: { code: string | null; message: string | null };
 }
@@ -79,6 +80,8 @@ export interface Conversation {
   version?: number;
   contact: Contact | null;
   consent: { state: "opted_in" | "opted_out"; changed_at: string | null; source: string | null };
+  stage?: "bot" | null;
+  handoff?: Handoff | null;
   messages?: Message[];
   history?: HistoryEvent[];
   workstream?: {
@@ -90,6 +93,14 @@ export interface Conversation {
     attachments: { agents_can_send: boolean };
     queues: string[];
   } | null;
+}
+
+export interface Handoff {
+  reason: "bot" | "timeout" | "keyword" | "supervisor" | "bot_removed";
+  at: string;
+  summary: string | null;
+  context: Record<string, unknown>;
+  transcript: { from: "bot" | "customer"; text: string }[];
 }
 
 export interface QueueRef {

@@ -63,6 +63,7 @@ export interface Workstream {
   templates: Template[];
   quick_replies: QuickReply[];
   distribution: { mode: string; assignment: string; keep_same_agent: boolean; offer_timeout_seconds: number };
+  bot?: unknown; // set through the API (docs/bots.md); this page leaves it as it is
   updated_at?: string;
 }
 

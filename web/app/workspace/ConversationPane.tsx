@@ -7,6 +7,7 @@ import { channelName, countdown, timeLeft } from "../format";
 import { href } from "../router";
 import type { Conversation, Me } from "../types";
 import { useNow } from "../ui/now";
+import { BotStage } from "./BotStage";
 import { Composer } from "./Composer";
 import { ConversationActions } from "./ConversationActions";
 import { type Action, type Target, act, customerLabel, transfer, useConversation, windowClosed } from "./conversation";
@@ -64,6 +65,7 @@ export function ConversationPane({ id, me, version, onChange }: Props) {
           : <p class="notice">This conversation is closed{conversation.closed_reason ? ` (${conversation.closed_reason})` : ""}.</p>}
       </div>
       <aside class="pane-side" aria-label="About this conversation">
+        <BotStage conversation={conversation} me={me} onTaken={(c) => { onChange(c); void reload(); }} />
         <ContactCard conversation={conversation} />
         <History conversation={conversation} />
       </aside>

@@ -26,6 +26,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 function author(m: Message, customer: string): string {
   if (m.direction === "inbound") return customer;
   if (m.automated) return `Switchboard (${label(m.automated)})`;
+  if (m.from_bot) return "Bot";
   return m.agent?.name ?? "Switchboard";
 }
 
