@@ -223,3 +223,35 @@ def test_health_names_the_queue_when_it_is_down(make_services, monkeypatch):
     down = health.health(func.HttpRequest("GET", "http://localhost/api/health", body=b""))
     assert down.status_code == 503
     assert b'"queue": "storage_unavailable"' in down.get_body() and b'"tables": "ok"' in down.get_body()
+
+
+def test_an_automated_greeting_that_meets_a_500_is_retried_and_sent_once(make_services, twilio_api):
+    services = make_services(senders={"twilio": TwilioSender(twilio_api.base_url, timeout=1.0)})
+    account = services.account_admin.create(account_body())
+    services.workstream_admin.create({"name": "Support", "channel": "sms", "account_id": account.id,
+                                      "number": BUSINESS_E164, "allow_automated_messages": True,
+                                      "automated_messages": {"greeting": {"text": "Hi, thanks for writing!"}}})
+    script = Script((503, {"code": 20503, "message": "Service unavailable"}), message_created("SMgreet"))
+    twilio_api.on("POST", MESSAGES, script)
+    cid = services.ingest.message(account, inbound(account.id, "SMfirst"), BASE).conversation_id
+    [greeting] = sent_messages(services, cid)
+    assert (greeting.automated, greeting.status) == ("greeting", "retrying")
+    drain(services)
+    [greeting] = sent_messages(services, cid)
+    assert (greeting.status, greeting.provider_message_id) == ("queued", "SMgreet")
+    assert script.accepted == 1 and len(twilio_api.calls("POST", MESSAGES)) == 2
+
+
+def test_a_proactive_message_that_meets_a_429_is_retried_and_sent_once(world, twilio_api):
+    services, account, _ = world
+    script = Script((429, {"code": 20429, "message": "Too many requests"}, {"Retry-After": "1"}),
+                    message_created("SMpro"))
+    twilio_api.on("POST", MESSAGES, script)
+    scope = ALICE
+    compose = services.outbox.proactive_compose(account, BUSINESS_E164, "Your order shipped.", None, scope)
+    first = services.outbox.send_proactive(account, BUSINESS_E164, "+12065550199", compose, BASE, key="k1")
+    assert first.status == "retrying"
+    drain(services)
+    [sent] = sent_messages(services, first.conversation_id)
+    assert (sent.status, sent.provider_message_id, sent.id) == ("queued", "SMpro", first.id)
+    assert script.accepted == 1
