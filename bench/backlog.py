@@ -25,7 +25,8 @@ PERIOD = 5 * 60  # seconds: AUTO_CLOSE_SCHEDULE's default
 
 
 def run(conversations: int = 10_000) -> None:
-    with tempfile.TemporaryDirectory() as data, Azurite.start(Path(data)) as storage:
+    # In memory: Azurite's periodic save of the whole database would stall every request meanwhile.
+    with tempfile.TemporaryDirectory() as data, Azurite.start(Path(data), in_memory=True) as storage:
         env = {"AzureWebJobsStorage": storage.connection_string, "SWITCHBOARD_TABLE_PREFIX": "k" + secrets.token_hex(4),
                "SWITCHBOARD_SEALING_KEY": Fernet.generate_key().decode(), "OUTBOX_QUEUE": "backlog-outbox"}
         started = time.perf_counter()

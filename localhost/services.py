@@ -49,14 +49,15 @@ class Azurite(Service):
 
     @classmethod
     def start(cls, data_dir: Path, port: int | None = None, host: str = "127.0.0.1",
-              queue_port: int | None = None) -> Azurite:
-        """Start both and wait until they accept connections."""
+              queue_port: int | None = None, in_memory: bool = False) -> Azurite:
+        """Start both and wait until they accept connections; ``in_memory``: keep nothing on
+        disk (Azurite's periodic save of a large database stalls every request meanwhile)."""
         port, queue_port = port or free_port(), queue_port or free_port()
         data_dir = Path(data_dir).resolve()
         data_dir.mkdir(parents=True, exist_ok=True)
-        processes = [_azurite("table", host, port, data_dir)]
+        processes = [_azurite("table", host, port, data_dir, in_memory)]
         try:
-            processes.append(_azurite("queue", host, queue_port, data_dir))
+            processes.append(_azurite("queue", host, queue_port, data_dir, in_memory))
         except BaseException:
             processes[0].stop()
             raise
@@ -70,12 +71,13 @@ class Azurite(Service):
         return "".join(process.output() for process in self._processes)
 
 
-def _azurite(service: str, host: str, port: int, data_dir: Path) -> Process:
+def _azurite(service: str, host: str, port: int, data_dir: Path, in_memory: bool = False) -> Process:
     argv: list[str | os.PathLike[str]] = [
         _node_tool(f"azurite-{service}"),
         f"--{service}Host", host,
         f"--{service}Port", str(port),
-        "--location", data_dir,
+        # in memory: nothing on disk (it refuses a --location then), only the log in data_dir
+        *(["--inMemoryPersistence"] if in_memory else ["--location", data_dir]),
         "--skipApiVersionCheck",
         "--loose",
         "--disableProductStyleUrl",
