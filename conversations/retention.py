@@ -41,8 +41,10 @@ class Retention:
         self._max_days = max_days
         self._clock = clock
 
-    def days_for(self, conversation: Conversation) -> int | None:
-        workstream = self._lookup.workstream_of(conversation)
+    def days_for(self, workstream_id: str | None) -> int | None:
+        """How long a workstream's closed conversations are kept: its own days, capped by
+        the global maximum; None when neither is set (kept)."""
+        workstream = self._lookup.workstream(workstream_id) if workstream_id else None
         days = [d for d in (workstream.settings.retention_days if workstream else None, self._max_days) if d]
         return min(days) if days else None
 
@@ -50,17 +52,19 @@ class Retention:
         """The writer's listener: a conversation that just closed falls due for deletion."""
         if after.state != CLOSED or (was is not None and was.state == CLOSED):
             return
-        days = self.days_for(after)
+        days = self.days_for(after.workstream_id)
         if days is not None:
-            self._rows.schedule(after.id, (after.closed_at or as_of) + timedelta(days=days))
+            self._rows.schedule(after.id, (after.closed_at or as_of) + timedelta(days=days),
+                                {"workstream": after.workstream_id or ""})
 
     def run(self, limit: int = 20_000) -> dict[str, int]:
         now, ends = self._clock(), time.monotonic() + BUDGET
         due = [d for d in self._rows.due(now, limit) if d.due_at <= now]
+        days = {w: self.days_for(w) for w in {d.data.get("workstream") or None for d in due}}  # once a run
         counts: dict[str, int] = {}
         settled: list[Deadline] = []
         with ThreadPoolExecutor(PARALLEL, thread_name_prefix="retention") as pool:
-            for row, (outcome, erased) in zip(due, pool.map(lambda d: self._one(d, now, ends), due)):
+            for row, (outcome, erased) in zip(due, pool.map(lambda d: self._one(d, days, now, ends), due)):
                 add_counts(counts, {outcome: 1, **erased})
                 if outcome in ("deleted", "dropped"):
                     settled.append(row)
@@ -69,20 +73,20 @@ class Retention:
             log.info("retention: %s", counts)
         return counts
 
-    def _one(self, row: Deadline, now: datetime, ends: float) -> tuple[str, dict[str, int]]:
+    def _one(self, row: Deadline, days: dict[str | None, int | None], now: datetime,
+             ends: float) -> tuple[str, dict[str, int]]:
         if time.monotonic() > ends:
             return "left", {}
         try:
-            return self._settle(row, now)
+            return self._settle(row, days.get(row.data.get("workstream") or None), now)
         except SwitchboardError as exc:
             log.warning("retention of conversation %s left for the next run (%s)", row.key, exc.code)
             return "failed", {}
 
-    def _settle(self, row: Deadline, now: datetime) -> tuple[str, dict[str, int]]:
+    def _settle(self, row: Deadline, days: int | None, now: datetime) -> tuple[str, dict[str, int]]:
         conversation = self._threads.get_conversation(row.key)
         if conversation is None or conversation.state != CLOSED:
             return "dropped", {}
-        days = self.days_for(conversation)
         if days is None:
             return "dropped", {}  # its workstream keeps conversations now
         due_at = (conversation.closed_at or now) + timedelta(days=days)

@@ -7,8 +7,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from azure.data.tables import TableServiceClient
-
 from channels.twilio_api import TwilioSender
 from core.errors import RecipientOptedOut, StorageUnavailable
 from core.idempotency import Answer
@@ -17,29 +15,13 @@ from functions.views import message_view
 from tests.support.desk import open_desk
 from tests.support.scopes import ALICE
 from tests.support.storage import BodyOutage
+from tests.support.tables import every_row, naming
 from tests.support.twilio import ACCOUNT_SID, BUSINESS_E164, account_body, inbound, message_created
 
 CUSTOMER, OTHER = "+12065550101", "+12065550102"
 SECOND_BUSINESS = "+14252306550"
 BASE = "https://sb.example.com"
 MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
-
-
-def every_row(azurite, prefix: str) -> dict[str, list[dict]]:
-    """Every row of every table of this test's Switchboard (tables carry its prefix)."""
-    service = TableServiceClient.from_connection_string(azurite.connection_string)
-    return {t.name: list(service.get_table_client(t.name).list_entities())
-            for t in service.list_tables() if t.name.startswith(prefix)}
-
-
-def naming(rows: dict[str, list[dict]], needles: set[str]) -> list[tuple[str, str, str]]:
-    """(table, row key, needle) for every row with a key or value that holds a needle."""
-    found = []
-    for table, entities in rows.items():
-        for e in entities:
-            text = "\n".join([e["PartitionKey"], e["RowKey"], *(str(v) for v in e.values() if isinstance(v, str))])
-            found += [(table, e["RowKey"], n) for n in needles if n in text]
-    return found
 
 
 @pytest.fixture
@@ -78,13 +60,13 @@ def test_erasure_leaves_no_row_naming_the_customer_and_keeps_the_hashed_opt_out(
     services, desk, second, ids = shop
     threads = [thread_key(desk.account.id, BUSINESS_E164, CUSTOMER), thread_key(second.id, SECOND_BUSINESS, CUSTOMER)]
     needles = {CUSTOMER, CUSTOMER[1:], *threads, *ids_in(services, threads[0]), *ids_in(services, threads[1])}
-    before = every_row(azurite, table_prefix)
+    before = every_row(azurite.connection_string, table_prefix)
     assert {t for t, _, _ in naming(before, needles)} >= {f"{table_prefix}{t}" for t in (
         "Threads", "Inbox", "Deadlines", "Timers", "Agentstates", "Idempotency", "Contacts", "Directory")}
 
     job = services.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
 
-    after = every_row(azurite, table_prefix)
+    after = every_row(azurite.connection_string, table_prefix)
     assert naming(after, needles) == []
     assert job.state == "done" and job.kept == {"optouts": 1}
     assert job.erased["threads"] > 0 and job.erased["contacts"] == 1 and job.erased["idempotency"] == 1
@@ -124,12 +106,12 @@ def test_erasure_cut_short_by_an_outage_finishes_on_retry_and_on_the_timer(make_
     outage.on = True
     with pytest.raises(StorageUnavailable):
         broken.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
-    left = every_row(azurite, table_prefix)
+    left = every_row(azurite.connection_string, table_prefix)
     assert naming(left, needles)  # the threads are still there ...
     jobs = left[f"{table_prefix}Erasures"]
     assert [j["PartitionKey"] for j in jobs] == ["running"] and CUSTOMER[1:] not in str(jobs)  # ... and sealed
     outage.on = False
     assert broken.erasure.resume() == 1
-    assert naming(every_row(azurite, table_prefix), needles) == []
+    assert naming(every_row(azurite.connection_string, table_prefix), needles) == []
     job = broken.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
     assert job.state == "done" and job.erased["threads"] > 0
