@@ -75,6 +75,15 @@ param agentOfflineAfterSeconds int = 120
 @description('AUTO_CLOSE_MIN_MINUTES: inactivity, in minutes, after which a conversation is closed.')
 param autoCloseMinMinutes int = 480
 
+@description('RETENTION_SCHEDULE: NCRONTAB schedule of the customer-data timer.')
+param retentionSchedule string = '0 */15 * * * *'
+
+@description('RETENTION_MAX_DAYS: the longest a closed conversation is kept, in days; 0: as workstreams say.')
+param retentionMaxDays int = 0
+
+@description('AUDIT_RETENTION_DAYS: days the audit trail keeps an admin change.')
+param auditRetentionDays int = 365
+
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
 }
@@ -166,6 +175,9 @@ var settings = {
   OUTBOX_QUEUE: outboxQueueName
   AGENT_OFFLINE_AFTER_SECONDS: string(agentOfflineAfterSeconds)
   AUTO_CLOSE_MIN_MINUTES: string(autoCloseMinMinutes)
+  RETENTION_SCHEDULE: retentionSchedule
+  RETENTION_MAX_DAYS: retentionMaxDays == 0 ? '' : string(retentionMaxDays)
+  AUDIT_RETENTION_DAYS: string(auditRetentionDays)
 }
 
 // Easy Auth reads the client secret from the setting its authsettingsV2 names
