@@ -28,7 +28,7 @@ def test_an_admin_sets_retention_reads_the_audit_trail_and_erases_a_customer(new
     workstream = setup(api)
     page: Page = new_page("Ines", ADMIN)
     page.get_by_role("link", name="Retention").click()
-    field = page.get_by_label(f"Kept a while (+14252306560): days kept after closing")
+    field = page.get_by_label("Kept a while (+14252306560): days kept after closing")
     field.fill("30")
     page.get_by_role("form", name="Retention of Kept a while").get_by_role("button", name="Save").click()
     expect(page.get_by_role("status").filter(has_text="Saved")).to_have_text("Saved: 30 days")
