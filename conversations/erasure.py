@@ -49,7 +49,9 @@ class Erasure:
         job = self._jobs.start(ErasureJob(job_id, RUNNING, subject, {}, actor, now, now))
         if job.state == DONE:  # erased before: erase what came since (a retry finds nothing), same job
             job = replace(job, state=RUNNING, subject=subject, updated_at=now)
-            self._jobs.save(job)
+        found = set(job.threads) | self._purge.threads_named(subject)
+        job = replace(job, threads=tuple(sorted(found)))
+        self._jobs.save(job)  # before anything is deleted: the index rows that found them go first
         return self.finish(job)
 
     def get(self, job_id: str) -> ErasureJob:
@@ -61,11 +63,11 @@ class Erasure:
     def finish(self, job: ErasureJob) -> ErasureJob:
         subject = job.subject
         assert subject is not None, "a running job keeps its subject"
-        for thread in threads_of(subject, self._accounts):
+        for thread in sorted(set(job.threads) | set(threads_of(subject, self._accounts))):
             job = self._thread(job, thread, subject)
-        if is_phone(subject):
+        if is_phone(subject) and subject.account_id is None:  # contacts belong to no one account
             job = replace(job, erased=add_counts(dict(job.erased), self._purge.erase_contacts(subject.address)))
-        job = replace(job, state=DONE, subject=None, updated_at=self._clock())
+        job = replace(job, state=DONE, subject=None, threads=(), updated_at=self._clock())
         self._jobs.save(job)
         log.info("erasure %s done: %s", job.id, dict(job.erased))
         return job

@@ -42,7 +42,7 @@ class Exports:
         subject = subject_of(params)
         conversations: list[Conversation] = []
         opted_out: list[str] = []
-        for thread in threads_of(subject, self._accounts):
+        for thread in sorted(set(threads_of(subject, self._accounts)) | self._purge.threads_named(subject)):
             contents = self._purge.read_thread(thread)
             conversations += contents.conversations
             if contents.head is not None and contents.head.conversation.consent.state == OPTED_OUT:

@@ -63,6 +63,7 @@ class ErasureJob:
     created_at: datetime
     updated_at: datetime
     kept: Mapping[str, int] = field(default_factory=dict)  # what stays, reduced: hashed opt-outs
+    threads: tuple[str, ...] = ()  # the subject's threads as found when it started (kept sealed, while running)
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,9 @@ class Purge(Protocol):
     deleted by table; a row already gone is skipped, so every step may be repeated."""
 
     def read_thread(self, thread: str) -> ThreadContents: ...
+
+    def threads_named(self, subject: Subject) -> set[str]:
+        """The threads of every conversation the inbox index lists for the subject."""
 
     def erase_thread(self, thread: str, contents: ThreadContents) -> dict[str, int]:
         """The thread's rows, and the inbox, deadlines, timers, retention and idempotency

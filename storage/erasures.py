@@ -54,7 +54,8 @@ class ErasureStore:
             if job.state == RUNNING:
                 self._table.upsert_entity(self._to_entity(job), mode=UpdateMode.REPLACE)
                 return
-            self._table.upsert_entity(self._to_entity(replace(job, subject=None)), mode=UpdateMode.REPLACE)
+            self._table.upsert_entity(self._to_entity(replace(job, subject=None, threads=())),
+                                      mode=UpdateMode.REPLACE)
             try:
                 self._table.delete_entity(RUNNING, job.id)
             except ResourceNotFoundError:
@@ -72,8 +73,8 @@ class ErasureStore:
         return found
 
     def _to_entity(self, job: ErasureJob) -> dict[str, Any]:
-        subject = ({"address": job.subject.address, "account_id": job.subject.account_id or ""}
-                   if job.subject else None)
+        subject = ({"address": job.subject.address, "account_id": job.subject.account_id or "",
+                    "threads": list(job.threads)} if job.subject else None)
         return {"PartitionKey": job.state, "RowKey": job.id, "Subject": self._sealer.seal(subject) if subject else "",
                 "Erased": json.dumps(dict(job.erased)), "Kept": json.dumps(dict(job.kept)),
                 "StartedBy": job.started_by.id,
@@ -83,6 +84,7 @@ class ErasureStore:
         sealed = self._sealer.unseal(row["Subject"]) if row.get("Subject") else None
         subject = Subject(sealed["address"], sealed["account_id"] or None) if sealed else None
         return ErasureJob(id=row["RowKey"], state=row["PartitionKey"], subject=subject,
+                          threads=tuple(sealed.get("threads", ())) if sealed else (),
                           erased=json.loads(row.get("Erased") or "{}"), kept=json.loads(row.get("Kept") or "{}"),
                           started_by=Actor(row["StartedBy"], row.get("StartedByName") or ""),
                           created_at=row["CreatedAt"], updated_at=row["UpdatedAt"])

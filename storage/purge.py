@@ -11,7 +11,7 @@ from typing import Any, Iterable
 from azure.core import MatchConditions
 from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError
 
-from core.custody import ThreadContents
+from core.custody import Subject, ThreadContents
 from core.ids import thread_of
 from core.inbox import Placement
 from core.ports import CONTACT_PHONE, Head
@@ -45,6 +45,17 @@ class Purger:
                     to_conversation(row), messages=tuple(to_message(r) for r in mine if r["Kind"] == "message"),
                     events=tuple(to_event(r) for r in mine if r["Kind"] == "event")))
         return ThreadContents(head, conversations)
+
+    def threads_named(self, subject: Subject) -> set[str]:
+        """From the ``all`` partition of the inbox index, which lists every conversation
+        (a filtered query of one partition: found also on numbers an account has dropped)."""
+        query, parameters = "PartitionKey eq 'all' and Customer eq @customer", {"customer": subject.address}
+        if subject.account_id:
+            query, parameters["account"] = query + " and AccountId eq @account", subject.account_id
+        with translated():
+            rows = self._storage.table("inbox").query_entities(query, parameters=parameters,
+                                                                select=["ConversationId"])
+            return {thread_of(r["ConversationId"]) for r in rows}
 
     def erase_thread(self, thread: str, contents: ThreadContents) -> dict[str, int]:
         """Rows elsewhere first (found through the thread's conversations), the thread's own

@@ -48,12 +48,12 @@ def shop(make_services, twilio_api, clock):
     return services, desk, second, {"first": first, "live": live, "kept": kept}
 
 
-def ids_in(services, thread: str) -> set[str]:
+def ids_in(services, thread: str, contacts: bool = True) -> set[str]:
     contents = services.purge.read_thread(thread)
     ids = {c.id for c in contents.conversations}
     ids |= {m.id for c in contents.conversations for m in c.messages}
     ids |= {m.provider_message_id for c in contents.conversations for m in c.messages if m.provider_message_id}
-    return ids | ({c.contact_id for c in contents.conversations if c.contact_id})
+    return ids | ({c.contact_id for c in contents.conversations if c.contact_id} if contacts else set())
 
 
 def test_erasure_leaves_no_row_naming_the_customer_and_keeps_the_hashed_opt_out(shop, azurite, table_prefix):
@@ -91,7 +91,7 @@ def test_an_erased_customer_who_had_opted_out_is_still_opted_out(shop, twilio_ap
 def test_erasure_within_one_account_leaves_the_others(shop):
     services, desk, second, _ = shop
     job = services.erasure.start({"address": CUSTOMER, "account_id": second.id}, ALICE.principal.actor)
-    assert job.kept == {}
+    assert job.kept == {} and "contacts" not in job.erased  # contacts belong to no one account
     assert services.purge.read_thread(thread_key(second.id, SECOND_BUSINESS, CUSTOMER)).head is None
     assert services.purge.read_thread(thread_key(desk.account.id, BUSINESS_E164, CUSTOMER)).head is not None
 
@@ -115,3 +115,12 @@ def test_erasure_cut_short_by_an_outage_finishes_on_retry_and_on_the_timer(make_
     assert naming(every_row(azurite.connection_string, table_prefix), needles) == []
     job = broken.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
     assert job.state == "done" and job.erased["threads"] > 0
+
+
+def test_a_conversation_on_a_number_its_account_dropped_is_found_through_the_index(shop, azurite, table_prefix):
+    services, desk, second, _ = shop
+    thread = thread_key(second.id, SECOND_BUSINESS, CUSTOMER)
+    needles = {thread, *ids_in(services, thread, contacts=False)}  # the contact is every account's
+    services.account_admin.update(second.id, {"numbers": [{"number": "+14252306551", "type": "long_code"}]})
+    services.erasure.start({"address": CUSTOMER, "account_id": second.id}, ALICE.principal.actor)
+    assert naming(every_row(azurite.connection_string, table_prefix), needles) == []
