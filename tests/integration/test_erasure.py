@@ -27,13 +27,17 @@ MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
 @pytest.fixture
 def shop(make_services, twilio_api, clock):
     """Two accounts; the customer has an agent's answered, closed conversation (sent under
-    an Idempotency-Key), a contact, a STOP, and a live conversation offered to an agent
-    in the first; a conversation in the second; another customer has one too."""
+    an Idempotency-Key, due for deletion in 30 days), a contact (its creation audited), a
+    STOP, and a live conversation offered to an agent in the first; a conversation in the
+    second; another customer has one too."""
     twilio_api.on("POST", MESSAGES, message_created("SMreply"))
     services = make_services(senders={"twilio": TwilioSender(twilio_api.base_url)})
     desk = open_desk(services, clock)
     bob = desk.agent("bob")
-    services.contact_admin.create({"mobile_phone": CUSTOMER, "name": "Maria Garcia"})
+    services.workstream_admin.update(desk.workstream_id, {"retention_days": 30})
+    body = {"mobile_phone": CUSTOMER, "name": "Maria Garcia"}
+    contact = services.contact_admin.create(body)
+    services.audit.record(ALICE.principal, "203.0.113.5", "contact.create", contact.id, body)
     first = desk.customer_writes(CUSTOMER, "My card was charged twice")
     services.assignments.accept(first, bob)
     answer = lambda: Answer(201, message_view(services.outbox.reply(first, "Sorry, refunding it", bob, BASE)))
@@ -62,12 +66,15 @@ def test_erasure_leaves_no_row_naming_the_customer_and_keeps_the_hashed_opt_out(
     needles = {CUSTOMER, CUSTOMER[1:], *threads, *ids_in(services, threads[0]), *ids_in(services, threads[1])}
     before = every_row(azurite.connection_string, table_prefix)
     assert {t for t, _, _ in naming(before, needles)} >= {f"{table_prefix}{t}" for t in (
-        "Threads", "Inbox", "Deadlines", "Timers", "Agentstates", "Idempotency", "Contacts", "Directory")}
+        "Threads", "Inbox", "Deadlines", "Timers", "Retention", "Agentstates", "Idempotency", "Contacts",
+        "Directory")}
 
     job = services.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
 
     after = every_row(azurite.connection_string, table_prefix)
-    assert naming(after, needles) == []
+    audit = after.pop(f"{table_prefix}Audit")  # kept whole, never edited: it names the contact's id, no number
+    assert len(after) == 14  # and accounts, workstreams, agents, optouts, erasures
+    assert naming(after, needles) == [] and naming({"audit": audit}, {CUSTOMER, CUSTOMER[1:]}) == []
     assert job.state == "done" and job.kept == {"optouts": 1}
     assert job.erased["threads"] > 0 and job.erased["contacts"] == 1 and job.erased["idempotency"] == 1
     assert len(after[f"{table_prefix}Optouts"]) == 1
@@ -112,7 +119,9 @@ def test_erasure_cut_short_by_an_outage_finishes_on_retry_and_on_the_timer(make_
     assert [j["PartitionKey"] for j in jobs] == ["running"] and CUSTOMER[1:] not in str(jobs)  # ... and sealed
     outage.on = False
     assert broken.erasure.resume() == 1
-    assert naming(every_row(azurite.connection_string, table_prefix), needles) == []
+    finished = every_row(azurite.connection_string, table_prefix)
+    finished.pop(f"{table_prefix}Audit")
+    assert naming(finished, needles) == []
     job = broken.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
     assert job.state == "done" and job.erased["threads"] > 0
 
