@@ -4,11 +4,11 @@ it), and everything stored about one customer (the subject-access request, for a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Any
 
 from conversations.access import Scope
 from conversations.lookup import Lookup
-from conversations.subjects import is_phone, subject_of, threads_of
+from conversations.subjects import is_phone, parse_subject, threads_of
 from core.custody import Purge, Subject
 from core.errors import NotFound
 from core.ports import Accounts, Contacts
@@ -38,8 +38,8 @@ class Exports:
             return conversation
         raise NotFound(f"conversation {conversation_id} not found")
 
-    def customer(self, params: Mapping[str, str]) -> CustomerData:
-        subject = subject_of(params)
+    def customer(self, body: Any) -> CustomerData:
+        subject = parse_subject(body)
         conversations: list[Conversation] = []
         opted_out: list[str] = []
         for thread in sorted(set(threads_of(subject, self._accounts)) | self._purge.threads_named(subject)):

@@ -71,13 +71,13 @@ def audit_trail(req: func.HttpRequest) -> func.HttpResponse:
                          headers={"Cache-Control": "no-store"})
 
 
-@bp.route(route="api/admin/customers/export", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp.route(route="api/admin/customers/export", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def export_customer(req: func.HttpRequest) -> func.HttpResponse:
-    """Everything stored about one customer (a subject-access request), as one JSON document."""
+    """Everything stored about one customer (a subject-access request), as one JSON
+    document. A POST, so the number travels in the body, never in a URL that logs keep."""
     signed_in(req, ADMIN)
-    found = services().exports.customer({"address": req.params.get("address"),
-                                         "account_id": req.params.get("account_id")})
+    found = services().exports.customer(json_body(req))
     return json_response(_customer_view(found), headers=_download("customer", "json"))
 
 

@@ -1,7 +1,9 @@
 """The customer-data admin pages in the browser: a workstream's retention set, the change
-found in the audit trail by its kind, and a customer erased after a confirmation."""
+found in the audit trail, and a customer's data exported, then erased after a confirmation."""
 
 from __future__ import annotations
+
+import json
 
 from playwright.sync_api import Page, expect
 
@@ -44,10 +46,14 @@ def test_an_admin_sets_retention_reads_the_audit_trail_and_erases_a_customer(new
 
     page.get_by_role("link", name="Erasure").click()
     page.get_by_label("Phone number or WhatsApp id").fill(CUSTOMER)
+    with page.expect_download() as exported:
+        page.get_by_role("button", name="Export their data").click()
+    document = json.loads(exported.value.path().read_text())
+    assert [c["customer"] for c in document["conversations"]] == [CUSTOMER]
     page.get_by_role("button", name="Review").click()
     expect(page.get_by_role("alertdialog")).to_contain_text(f"Erase everything about {CUSTOMER} in every account?")
     check_page(page, "admin-erasure", artifacts)
     page.get_by_role("button", name="Erase", exact=True).click()
     expect(page.get_by_text("Erasure done.")).to_be_visible()
     expect(page.get_by_role("table", name="Rows erased, by table")).to_contain_text("threads")
-    assert api.call("GET", "/admin/customers/export", params={"address": CUSTOMER}).json()["conversations"] == []
+    assert api.call("POST", "/admin/customers/export", {"address": CUSTOMER}).json()["conversations"] == []

@@ -119,7 +119,7 @@ def test_a_transcript_exports_as_the_api_shows_it_in_json_and_csv(api, conversat
 
 
 def test_a_customer_exports_whole_then_is_erased_and_the_erasure_is_audited(api, changes, conversation):
-    everything = api.call("GET", "/admin/customers/export", params={"address": CUSTOMER})
+    everything = api.call("POST", "/admin/customers/export", {"address": CUSTOMER})
     assert everything.status_code == 200, everything.text
     document = everything.json()
     assert [c["id"] for c in document["conversations"]] == [conversation]
@@ -132,7 +132,7 @@ def test_a_customer_exports_whole_then_is_erased_and_the_erasure_is_audited(api,
     assert job["state"] == "done" and job["erased"]["threads"] >= 4 and job["erased"]["contacts"] == 1
     assert api.call("GET", f"/admin/erasures/{job['id']}").json()["erased"] == job["erased"]
     assert api.call("GET", f"/conversations/{conversation}").status_code == 404
-    assert api.call("GET", "/admin/customers/export", params={"address": CUSTOMER}).json()["conversations"] == []
+    assert api.call("POST", "/admin/customers/export", {"address": CUSTOMER}).json()["conversations"] == []
     [entry] = all_entries(api, action="erasure.run")
     assert (entry["target"], entry["fields"], entry["actor"]["name"]) == (job["id"], ["address"], "alice")
     assert CUSTOMER not in api.call("GET", "/admin/audit").text

@@ -5,6 +5,15 @@ import { useState } from "preact/hooks";
 import { api, problem } from "../api";
 import type { ErasureJob } from "./customerData";
 
+// The export is a POST (the number stays out of URLs), saved as a file from memory.
+function download(name: string, document: unknown) {
+  const link = window.document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([JSON.stringify(document, null, 2)], { type: "application/json" }));
+  link.download = name;
+  link.click();
+  URL.revokeObjectURL(link.href);
+}
+
 export function Erasure() {
   const [address, setAddress] = useState("");
   const [accountId, setAccountId] = useState("");
@@ -12,10 +21,18 @@ export function Erasure() {
   const [busy, setBusy] = useState(false);
   const [job, setJob] = useState<ErasureJob | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const subject = () => ({ address, ...(accountId.trim() ? { account_id: accountId.trim() } : {}) });
+  const exportData = async () => {
+    try {
+      download("customer.json", await api.post<unknown>("/admin/customers/export", subject()));
+    } catch (caught) {
+      setError(problem(caught).message);
+    }
+  };
   const erase = async () => {
     setBusy(true);
     try {
-      setJob(await api.post<ErasureJob>("/admin/erasures", { address, ...(accountId.trim() ? { account_id: accountId.trim() } : {}) }));
+      setJob(await api.post<ErasureJob>("/admin/erasures", subject()));
       setError(null);
       setConfirming(false);
     } catch (caught) {
@@ -38,9 +55,7 @@ export function Erasure() {
         <input id="erase-account" type="text" value={accountId}
           onInput={(e) => { setAccountId(e.currentTarget.value); setConfirming(false); }} />
         <button type="submit">Review</button>
-        {address.trim() ? <a class="button secondary" download
-          href={`/api/admin/customers/export?${new URLSearchParams({ address: address.trim(), ...(accountId.trim() ? { account_id: accountId.trim() } : {}) })}`}>
-          Export their data</a> : null}
+        {address.trim() ? <button type="button" class="secondary" onClick={() => void exportData()}>Export their data</button> : null}
       </form>
       {confirming ? (
         <div class="notice" role="alertdialog" aria-labelledby="erase-confirm">
