@@ -3,7 +3,7 @@ account or in all, and the threads it has with each of their business addresses.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any
 
 from conversations.numbers import parse_entered
 from conversations.validation import reject_unknown, require_object
@@ -18,11 +18,7 @@ def parse_subject(body: Any) -> Subject:
     """``{"address": "+14255550123" or a WhatsApp user id, "account_id": optional}``."""
     body = require_object(body)
     reject_unknown(body, ("address", "account_id"))
-    return subject_of(body)
-
-
-def subject_of(values: Mapping[str, Any]) -> Subject:
-    address, account_id = values.get("address"), values.get("account_id") or None
+    address, account_id = body.get("address"), body.get("account_id") or None
     if not isinstance(address, str) or not address.strip():
         raise ValidationFailed("address", "is required: the customer's phone number (E.164) or WhatsApp user id")
     address = address.strip()

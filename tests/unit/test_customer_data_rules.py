@@ -8,7 +8,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from conversations.audit import field_names
-from conversations.subjects import subject_of
+from conversations.subjects import parse_subject
 from core.errors import ValidationFailed
 from functions.audited import client_ip
 from storage.sealing import Hasher
@@ -37,11 +37,11 @@ def test_the_client_address_is_the_last_hop_without_its_port(forwarded, address)
 
 
 def test_a_subject_is_a_number_or_a_user_id_in_one_account_or_all():
-    assert subject_of({"address": "14255550123"}).address == "+14255550123"
-    assert subject_of({"address": "US.13491208655302741918", "account_id": "a" * 32}).account_id == "a" * 32
+    assert parse_subject({"address": "14255550123"}).address == "+14255550123"
+    assert parse_subject({"address": "US.13491208655302741918", "account_id": "a" * 32}).account_id == "a" * 32
     for bad in ({"address": "not a number!"}, {"address": ""}, {"address": "+1425", "account_id": "x"}):
         with pytest.raises(ValidationFailed):
-            subject_of(bad)
+            parse_subject(bad)
 
 
 def test_the_keyed_hash_matches_under_every_sealing_key_and_hashes_with_the_first():
