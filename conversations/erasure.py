@@ -21,6 +21,7 @@ from core.clock import Clock
 from core.custody import DONE, RUNNING, ErasureJob, ErasureJobs, OptOuts, Purge, Subject, ThreadContents, add_counts
 from core.errors import NotFound, SwitchboardError
 from core.identity import Actor
+from core.ids import is_record_id
 from core.ports import Accounts
 from core.records import CLOSED, OPTED_OUT
 
@@ -55,7 +56,7 @@ class Erasure:
         return self.finish(job)
 
     def get(self, job_id: str) -> ErasureJob:
-        job = self._jobs.get(job_id) if len(job_id) == 32 else None
+        job = self._jobs.get(job_id) if is_record_id(job_id) else None
         if job is None:
             raise NotFound(f"erasure {job_id} not found")
         return job
