@@ -19,7 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 
@@ -112,8 +112,10 @@ class InboxStore:
         batches = [[("upsert", e, {"mode": UpdateMode.REPLACE}) for k, e in writes.items() if k[0] == pk]
                    + [("delete", {"PartitionKey": pk, "RowKey": rk}) for p, rk in sorted(deletes) if p == pk]
                    for pk in sorted(partitions)]
+        sent = [_pool.submit(self._submit, ops) for ops in batches]
+        wait(sent)  # every batch settled (its retries too) before a failure is raised
         with translated():
-            for done in [_pool.submit(self._submit, ops) for ops in batches]:
+            for done in sent:
                 done.result()
 
     def _submit(self, ops: list[tuple[Any, ...]]) -> None:
