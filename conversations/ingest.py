@@ -18,11 +18,11 @@ from conversations.writer import Writer
 from core import status as statuses
 from core import telemetry as metrics
 from core.clock import Clock
-from core.ids import new_conversation_id, thread_key
+from core.ids import new_conversation_id, thread_key, thread_of
 from core.messages import InboundMessage, StatusUpdate
 from core.bots import BOT
 from core.ports import Deadlines, DuplicateMarker, Head, Telemetry, Threads
-from core.records import (ACTIVE, CLOSED, HANDED_OFF, INBOUND, OPEN, WAITING, Account, Consent, Conversation, Event,
+from core.records import (ACTIVE, CLOSED, HANDED_OFF, INBOUND, OPEN, WAITING, Account, Conversation, Event,
                           Message, Workstream)
 from core.retry import until_committed
 from core.settings import GREETING, OUT_OF_HOURS, WorkstreamSettings
@@ -161,7 +161,7 @@ class Ingest:
         """The conversation the message goes to, as it will be after it, and whether it is new."""
         inbound = incoming.inbound
         live = head.conversation if head and head.conversation.state != CLOSED else None
-        consent = consents.after_keyword(head.conversation.consent if head else Consent(), incoming.keyword,
+        consent = consents.after_keyword(self._opener.consent(thread_of(new_id), head), incoming.keyword,
                                          incoming.keyword_source, now)
         wrote_at = _written_at(inbound, now)
         if live is None:

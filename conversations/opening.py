@@ -7,15 +7,26 @@ from datetime import datetime
 
 from conversations.numbers import country_of
 from core.addresses import is_e164
-from core.ports import Contacts
-from core.records import OPEN, Account, Consent, Conversation, Workstream
+from core.custody import OptOuts
+from core.ports import Contacts, Head
+from core.records import OPEN, OPTED_OUT, Account, Consent, Conversation, Workstream
 from core.routing import route
+
+KEPT_OPT_OUT = "kept_opt_out"  # Consent.source: the thread opted out before it was erased or expired
 
 
 class Opener:
-    def __init__(self, contacts: Contacts, default_auto_close_minutes: int) -> None:
+    def __init__(self, contacts: Contacts, optouts: OptOuts, default_auto_close_minutes: int) -> None:
         self._contacts = contacts
+        self._optouts = optouts
         self._default_auto_close = default_auto_close_minutes
+
+    def consent(self, thread: str, head: Head | None) -> Consent:
+        """The thread's consent: on its head; for a thread with none yet (new, or erased),
+        opted out when a hashed opt-out was kept for it (one point read)."""
+        if head is not None:
+            return head.conversation.consent
+        return Consent(OPTED_OUT, None, KEPT_OPT_OUT) if self._optouts.held(thread) else Consent()
 
     def open(self, account: Account, workstream: Workstream | None, business: str, customer: str, body: str,
              conversation_id: str, now: datetime, consent: Consent, customer_wrote_at: datetime | None,

@@ -24,7 +24,7 @@ from core.identity import Actor
 from core.ids import new_conversation_id, thread_key, thread_of
 from core.messages import TemplateRef
 from core.ports import Accounts, Deadlines, DuplicateMarker, Threads, Workstreams
-from core.records import ACTIVE, CLOSED, OPEN, OUTBOUND, Account, Consent, Conversation, Media, Message, Template
+from core.records import ACTIVE, CLOSED, OPEN, OUTBOUND, Account, Conversation, Media, Message, Template
 from core.retry import until_committed
 from core.settings import CLOSING, SURVEY, WorkstreamSettings
 from core.status import NOT_SENT
@@ -212,7 +212,7 @@ class Outbox:
                 return head.conversation.id
             workstream = self._lookup.workstream_for(account, business)
             conversation = self._opener.open(account, workstream, business, customer, "", new_id, now,
-                                             head.conversation.consent if head else Consent(), customer_wrote_at=None)
+                                             self._opener.consent(thread, head), customer_wrote_at=None)
             consents.ensure_reachable(conversation)  # refused before anything is stored
             compose(conversation, now)
             if not scheduled:  # before the conversation exists, so no conversation lacks a deadline

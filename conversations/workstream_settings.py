@@ -14,13 +14,15 @@ from core.errors import ValidationFailed
 from core.settings import ASSIGNMENTS, AUTOMATED, PICK, PUSH, Distribution, Survey, WorkstreamSettings
 
 FIELDS = ("language", "operating_hours", "allow_automated_messages", "automated_messages", "attachments",
-          "survey", "queues", "default_queue", "routing_rules", "distribution", "quick_replies")
+          "survey", "queues", "default_queue", "routing_rules", "distribution", "quick_replies",
+          "retention_days")
 MIN_OFFER_SECONDS, MAX_OFFER_SECONDS = 10, 3600
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 MAX_TEXT = 1600
 # Bounds that keep a whole workstream inside one table entity (1 MiB), whatever it holds.
 MAX_QUEUES, MAX_QUEUE_NAME = 50, 100
 MAX_URL = 2048
+MAX_RETENTION_DAYS = 3650
 
 
 def parse_settings(body: Mapping[str, Any], current: WorkstreamSettings = WorkstreamSettings()) -> WorkstreamSettings:
@@ -56,11 +58,22 @@ def parse_settings(body: Mapping[str, Any], current: WorkstreamSettings = Workst
         raise ValidationFailed("default_queue", "must be one of the workstream's queues")
     if "distribution" in body:
         s = replace(s, distribution=_distribution(body["distribution"], s.distribution))
+    if "retention_days" in body:
+        s = replace(s, retention_days=_retention(body["retention_days"]))
     if "routing_rules" in body:
         s = replace(s, routing_rules=parse_rules(body["routing_rules"], s.queues))
     elif "queues" in body:
         parse_rules([r.to_dict() for r in s.routing_rules], s.queues)  # rules must still point at queues
     return s
+
+
+def _retention(value: Any) -> int | None:
+    """Days a closed conversation is kept, or None (null) to keep it."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                              or not 1 <= value <= MAX_RETENTION_DAYS):
+        raise ValidationFailed("retention_days", f"must be a whole number of days from 1 to {MAX_RETENTION_DAYS}, "
+                                                 "or null to keep closed conversations")
+    return value
 
 
 def _distribution(value: Any, current: Distribution) -> Distribution:

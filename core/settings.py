@@ -69,6 +69,7 @@ class WorkstreamSettings:
     quick_replies: tuple[QuickReply, ...] = ()
     routing_rules: tuple[Rule, ...] = ()
     distribution: Distribution = Distribution()
+    retention_days: int | None = None  # closed conversations are deleted this long after closing; None keeps them
 
     def automated(self, name: str) -> str | None:
         """The text of an automated message, when automated messages are allowed."""
@@ -88,6 +89,7 @@ class WorkstreamSettings:
             "quick_replies": [q.to_dict() for q in self.quick_replies],
             "routing_rules": [r.to_dict() for r in self.routing_rules],
             "distribution": self.distribution.to_dict(),
+            "retention_days": self.retention_days,
         }
 
     @classmethod
@@ -111,4 +113,5 @@ class WorkstreamSettings:
             quick_replies=tuple(QuickReply(**q) for q in value.get("quick_replies", ())),
             routing_rules=tuple(Rule.from_dict(r) for r in value.get("routing_rules", ())),
             distribution=Distribution(**value.get("distribution", {})),
+            retention_days=value.get("retention_days"),
         )

@@ -1,5 +1,5 @@
 """Admin API (signed in with the Switchboard.Admin role): messaging accounts, workstreams
-and contacts."""
+and contacts. Every change is recorded in the audit trail (functions/audited.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import azure.functions as func
 
 from core.identity import ADMIN
 from core.records import Account
+from functions.audited import audited
 from functions.http import handled, json_body, json_response, public_base_url, services
 from functions.identity import signed_in
 from functions.views import account_view, contact_view, workstream_view
@@ -21,8 +22,9 @@ def _account_view(req: func.HttpRequest, account: Account) -> dict:
 @bp.route(route="api/admin/accounts", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def create_account(req: func.HttpRequest) -> func.HttpResponse:
-    signed_in(req, ADMIN)
-    account = services().account_admin.create(json_body(req))
+    principal, body = signed_in(req, ADMIN), json_body(req)
+    account = services().account_admin.create(body)
+    audited(req, principal, "account.create", account.id, body)
     return json_response(_account_view(req, account), 201)
 
 
@@ -43,16 +45,18 @@ def get_account(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="api/admin/accounts/{id}", methods=["PATCH"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def update_account(req: func.HttpRequest) -> func.HttpResponse:
-    signed_in(req, ADMIN)
-    account = services().account_admin.update(req.route_params["id"], json_body(req))
+    principal, body = signed_in(req, ADMIN), json_body(req)
+    account = services().account_admin.update(req.route_params["id"], body)
+    audited(req, principal, "account.update", account.id, body)
     return json_response(_account_view(req, account))
 
 
 @bp.route(route="api/admin/accounts/{id}", methods=["DELETE"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def delete_account(req: func.HttpRequest) -> func.HttpResponse:
-    signed_in(req, ADMIN)
+    principal = signed_in(req, ADMIN)
     services().account_admin.delete(req.route_params["id"])
+    audited(req, principal, "account.delete", req.route_params["id"])
     return func.HttpResponse(status_code=204)
 
 
@@ -67,8 +71,10 @@ def validate_account(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="api/admin/workstreams", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def create_workstream(req: func.HttpRequest) -> func.HttpResponse:
-    signed_in(req, ADMIN)
-    return json_response(workstream_view(services().workstream_admin.create(json_body(req))), 201)
+    principal, body = signed_in(req, ADMIN), json_body(req)
+    workstream = services().workstream_admin.create(body)
+    audited(req, principal, "workstream.create", workstream.id, body)
+    return json_response(workstream_view(workstream), 201)
 
 
 @bp.route(route="api/admin/workstreams", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -88,24 +94,28 @@ def get_workstream(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="api/admin/workstreams/{id}", methods=["PATCH"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def update_workstream(req: func.HttpRequest) -> func.HttpResponse:
-    signed_in(req, ADMIN)
-    workstream = services().workstream_admin.update(req.route_params["id"], json_body(req))
+    principal, body = signed_in(req, ADMIN), json_body(req)
+    workstream = services().workstream_admin.update(req.route_params["id"], body)
+    audited(req, principal, "workstream.update", workstream.id, body)
     return json_response(workstream_view(workstream))
 
 
 @bp.route(route="api/admin/workstreams/{id}", methods=["DELETE"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def delete_workstream(req: func.HttpRequest) -> func.HttpResponse:
-    signed_in(req, ADMIN)
+    principal = signed_in(req, ADMIN)
     services().workstream_admin.delete(req.route_params["id"])
+    audited(req, principal, "workstream.delete", req.route_params["id"])
     return func.HttpResponse(status_code=204)
 
 
 @bp.route(route="api/admin/contacts", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def create_contact(req: func.HttpRequest) -> func.HttpResponse:
-    signed_in(req, ADMIN)
-    return json_response(contact_view(services().contact_admin.create(json_body(req))), 201)
+    principal, body = signed_in(req, ADMIN), json_body(req)
+    contact = services().contact_admin.create(body)
+    audited(req, principal, "contact.create", contact.id, body)
+    return json_response(contact_view(contact), 201)
 
 
 @bp.route(route="api/admin/contacts", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -126,14 +136,16 @@ def get_contact(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="api/admin/contacts/{id}", methods=["PATCH"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def update_contact(req: func.HttpRequest) -> func.HttpResponse:
-    signed_in(req, ADMIN)
-    contact = services().contact_admin.update(req.route_params["id"], json_body(req))
+    principal, body = signed_in(req, ADMIN), json_body(req)
+    contact = services().contact_admin.update(req.route_params["id"], body)
+    audited(req, principal, "contact.update", contact.id, body)
     return json_response(contact_view(contact))
 
 
 @bp.route(route="api/admin/contacts/{id}", methods=["DELETE"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def delete_contact(req: func.HttpRequest) -> func.HttpResponse:
-    signed_in(req, ADMIN)
+    principal = signed_in(req, ADMIN)
     services().contact_admin.delete(req.route_params["id"])
+    audited(req, principal, "contact.delete", req.route_params["id"])
     return func.HttpResponse(status_code=204)

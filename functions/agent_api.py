@@ -19,7 +19,7 @@ from core.identity import ADMIN, AGENT, SUPERVISOR
 from core.ids import is_record_id
 from core.inbox import VIEWS
 from core.media import UNKNOWN_MEDIA_TYPE, media_type
-from core.records import STATES, Message
+from core.records import STATES, Conversation, Message
 from core.status import RETRYING
 from functions.http import API_HEADERS, handled, json_body, json_response, public_base_url, services
 from functions.identity import scope_of
@@ -89,15 +89,20 @@ def list_conversations(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="api/conversations/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def get_conversation(req: func.HttpRequest) -> func.HttpResponse:
+    return json_response(full_view(req, services().actions.get(req.route_params["id"], _scope(req))))
+
+
+def full_view(req: func.HttpRequest, conversation: Conversation) -> dict[str, Any]:
+    """A conversation read by id: its messages and history, its workstream's answering
+    settings and its contact (also what a transcript export holds)."""
     actions = services().actions
-    conversation = actions.get(req.route_params["id"], _scope(req))
     view = conversation_view(conversation, with_messages=True, api_base=_api_base(req),
                              fetches_media=actions.fetches_media(conversation.provider))
     view["workstream"] = answering_view(actions.workstream(conversation))
     if conversation.contact_id:  # the contact as it is now, not as it was when linked
         contact = services().contact_admin.find_by_id(conversation.contact_id)
         view["contact"] = contact_view(contact) if contact else view["contact"]
-    return json_response(view)
+    return view
 
 
 @bp.route(route="api/conversations/{id}/accept", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)

@@ -16,6 +16,7 @@ from core.agents import Agent
 from core.errors import ValidationFailed
 from core.identity import ADMIN, AGENT, SUPERVISOR
 from core.ids import is_record_id
+from functions.audited import audited
 from functions.http import handled, json_body, json_response, services
 from functions.identity import scope_of, signed_in
 from functions.views import (
@@ -130,8 +131,10 @@ def workstream_agents(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="api/admin/agents", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def add_agent(req: func.HttpRequest) -> func.HttpResponse:
-    signed_in(req, ADMIN)
-    return json_response(agent_view(services().directory.create(json_body(req))), 201)
+    principal, body = signed_in(req, ADMIN), json_body(req)
+    agent = services().directory.create(body)
+    audited(req, principal, "agent.create", agent.id, body)
+    return json_response(agent_view(agent), 201)
 
 
 @bp.route(route="api/admin/agents/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -146,13 +149,16 @@ def get_agent(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="api/admin/agents/{id}", methods=["PATCH"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def update_agent(req: func.HttpRequest) -> func.HttpResponse:
-    signed_in(req, ADMIN)
-    return json_response(agent_view(services().directory.update(req.route_params["id"], json_body(req))))
+    principal, body = signed_in(req, ADMIN), json_body(req)
+    agent = services().directory.update(req.route_params["id"], body)
+    audited(req, principal, "agent.update", agent.id, body)
+    return json_response(agent_view(agent))
 
 
 @bp.route(route="api/admin/agents/{id}", methods=["DELETE"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def remove_agent(req: func.HttpRequest) -> func.HttpResponse:
-    signed_in(req, ADMIN)
+    principal = signed_in(req, ADMIN)
     services().directory.delete(req.route_params["id"])
+    audited(req, principal, "agent.delete", req.route_params["id"])
     return func.HttpResponse(status_code=204)

@@ -13,6 +13,7 @@ from typing import Mapping
 
 DEFAULT_AUTO_CLOSE_MINUTES = 480  # the reference product's default inactivity period
 DEFAULT_OFFLINE_AFTER_SECONDS = 120  # an agent whose workspace is silent this long is offline
+DEFAULT_AUDIT_RETENTION_DAYS = 365  # how long the audit trail keeps an admin change
 
 
 OUTBOX_QUEUE = "outbox"
@@ -46,6 +47,8 @@ class Settings:
     outbox: OutboxTiming = field(default_factory=lambda: OutboxTiming())
     idempotency_wait_seconds: int = 10  # how long a copy waits for the request running under its key
     directline_base_url: str | None = None  # Direct Line 3.0 (None: https://directline.botframework.com)
+    retention_max_days: int | None = None  # no closed conversation is kept longer (None: as workstreams say)
+    audit_retention_days: int = DEFAULT_AUDIT_RETENTION_DAYS
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -77,6 +80,8 @@ class Settings:
             ),
             idempotency_wait_seconds=_positive_int(env, "IDEMPOTENCY_WAIT_SECONDS", 10),
             directline_base_url=_directline(env),
+            retention_max_days=_positive_int(env, "RETENTION_MAX_DAYS", 0) or None,
+            audit_retention_days=_positive_int(env, "AUDIT_RETENTION_DAYS", DEFAULT_AUDIT_RETENTION_DAYS),
         )
 
 

@@ -1,6 +1,8 @@
-"""The timers: the auto-close sweep (AUTO_CLOSE_SCHEDULE) and the distribution's timers
-(DISTRIBUTION_SCHEDULE: offers that lapse, agents' watches, unfinished moves), each an
-NCRONTAB schedule of six fields. Both read only what is due."""
+"""The timers: the auto-close sweep (AUTO_CLOSE_SCHEDULE), the distribution's timers
+(DISTRIBUTION_SCHEDULE: offers that lapse, agents' watches, unfinished moves) and the
+customer-data timer (RETENTION_SCHEDULE: conversations past their retention, expired
+audit entries, erasures an outage left unfinished), each an NCRONTAB schedule of six
+fields. All read only what is due."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from functions.http import services
 # must exist in the app settings (infra/main.bicep sets them).
 os.environ.setdefault("AUTO_CLOSE_SCHEDULE", "0 */5 * * * *")
 os.environ.setdefault("DISTRIBUTION_SCHEDULE", "*/10 * * * * *")
+os.environ.setdefault("RETENTION_SCHEDULE", "0 */15 * * * *")
 
 bp = func.Blueprint()
 log = logging.getLogger(__name__)
@@ -32,3 +35,12 @@ def distribution(timer: func.TimerRequest) -> None:
     if timer.past_due:
         log.info("distribution timer is running late")
     services().clockwork.run()
+
+
+@bp.timer_trigger(schedule="%RETENTION_SCHEDULE%", arg_name="timer", run_on_startup=False)
+def customer_data(timer: func.TimerRequest) -> None:
+    if timer.past_due:
+        log.info("customer-data timer is running late")
+    services().retention.run()
+    services().audit.expire()
+    services().erasure.resume()

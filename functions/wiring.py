@@ -20,11 +20,14 @@ from conversations.bot_media import BotMedia
 from conversations.bots import JOB as BOT_JOB
 from conversations.bots import Bots
 from conversations.assignment import Assignments
+from conversations.audit import AuditTrail
 from conversations.capacity import Capacity
 from conversations.clockwork import Clockwork
 from conversations.contacts import ContactAdmin
 from conversations.delivery import Delivery, Timing
 from conversations.distribution import Distributor
+from conversations.erasure import Erasure
+from conversations.exports import Exports
 from conversations.feed import Feed
 from conversations.idempotency import Idempotency
 from conversations.inboxes import Inboxes
@@ -33,6 +36,7 @@ from conversations.lookup import Lookup
 from conversations.opening import Opener
 from conversations.outbox import Outbox
 from conversations.presence import Presence
+from conversations.retention import Retention
 from conversations.sweep import Sweep
 from conversations.workstreams import WorkstreamAdmin
 from conversations.writer import Writer
@@ -44,14 +48,18 @@ from functions.settings import DEFAULT_AUTO_CLOSE_MINUTES, Settings
 from storage.accounts import AccountStore
 from storage.agent_states import AgentStateStore
 from storage.agents import AgentStore
+from storage.audit import AuditStore
 from storage.client import RequestHook, TableStorage, build_service_client
 from storage.contacts import ContactStore
 from storage.deadlines import DeadlineStore
 from storage.directory import Directory
+from storage.erasures import ErasureStore
 from storage.idempotency import IdempotencyStore
 from storage.inbox import InboxStore
+from storage.optouts import OptOutStore
 from storage.outqueue import OutboxQueue, build_queue_service
-from storage.sealing import Sealer
+from storage.purge import Purger
+from storage.sealing import Hasher, Sealer
 from storage.threads import ThreadStore
 from storage.workstreams import WorkstreamStore
 
@@ -90,7 +98,8 @@ class Services:
             media_fetchers = senders.media_fetchers() if media_fetchers is None else media_fetchers
         self._work_distribution(storage, threads, workstreams, clock, settings)
         lookup, writer, assignments = self.lookup, self.writer, self.assignments
-        opener = Opener(contacts, DEFAULT_AUTO_CLOSE_MINUTES)
+        optouts = OptOutStore(storage, Hasher(settings.sealing_keys))
+        opener = Opener(contacts, optouts, DEFAULT_AUTO_CLOSE_MINUTES)
         timing = settings.outbox
         self.queue = OutboxQueue(functools.partial(build_queue_service, settings.storage_connection_string,
                                                    settings.queues_endpoint, queue_hooks), timing.queue)
@@ -110,6 +119,19 @@ class Services:
         self.workstream_admin = WorkstreamAdmin(workstreams, accounts, directory, settings.auto_close_min_minutes,
                                                 DEFAULT_AUTO_CLOSE_MINUTES, directline, clock)
         self.contact_admin = ContactAdmin(contacts, directory, clock)
+        self._customer_data(storage, optouts, contacts, settings, clock)
+
+    def _customer_data(self, storage: TableStorage, optouts: OptOutStore, contacts: ContactStore, settings: Settings,
+                       clock: Clock) -> None:
+        """Retention, erasure, the audit trail (conversations/retention.py, erasure.py, audit.py)."""
+        self.purge = purge = Purger(storage)
+        self.retention = Retention(DeadlineStore(storage, "retention"), self.threads, purge, optouts, self.lookup,
+                                   settings.retention_max_days, clock)
+        self.writer.listen(self.retention.moved)
+        self.erasure = Erasure(ErasureStore(storage, Sealer(settings.sealing_keys)), purge, optouts, self.accounts,
+                               self.capacity.release, Hasher(settings.sealing_keys).digest, clock)
+        self.audit = AuditTrail(AuditStore(storage), settings.audit_retention_days, clock)
+        self.exports = Exports(self.lookup, purge, self.accounts, contacts)
 
     def _work_distribution(self, storage: TableStorage, threads: ThreadStore, workstreams: WorkstreamStore,
                            clock: Clock, settings: Settings) -> None:

@@ -90,6 +90,16 @@ param autoCloseMinMinutes int = 480
 
 @description('DIRECTLINE_BASE_URL: the Direct Line 3.0 endpoint workstreams\' bots are reached at (a regional one, e.g. https://europe.directline.botframework.com, where the bot uses it).')
 param directLineBaseUrl string = 'https://directline.botframework.com'
+@description('RETENTION_SCHEDULE: NCRONTAB (six fields) schedule of the customer-data timer (conversations past their retention, expired audit entries, unfinished erasures).')
+param retentionSchedule string = '0 */15 * * * *'
+
+@description('RETENTION_MAX_DAYS: no closed conversation is kept longer than this many days, whatever its workstream says. 0: workstreams decide (none set: kept).')
+@minValue(0)
+param retentionMaxDays int = 0
+
+@description('AUDIT_RETENTION_DAYS: days the audit trail keeps an admin change.')
+@minValue(1)
+param auditRetentionDays int = 365
 
 @description('Create an Azure Communication Services resource and its Event Grid system topic.')
 param deployCommunicationServices bool = false
@@ -230,6 +240,9 @@ module functionApp 'modules/functionapp.bicep' = {
     agentOfflineAfterSeconds: agentOfflineAfterSeconds
     autoCloseMinMinutes: autoCloseMinMinutes
     directLineBaseUrl: directLineBaseUrl
+    retentionSchedule: retentionSchedule
+    retentionMaxDays: retentionMaxDays
+    auditRetentionDays: auditRetentionDays
   }
 }
 

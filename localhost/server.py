@@ -132,7 +132,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             message = f"{self.command} is not allowed on {path}; allowed: {allow}"
             return error_response(405, "method_not_allowed", message, [("Allow", allow)]), "-"
         function: HttpFunction = match.route.target  # type: ignore[assignment]
-        headers = config.easy_auth.request_headers(self.headers.items())  # who signed in, as Easy Auth tells
+        headers = forwarded(config.easy_auth.request_headers(self.headers.items()), self.client_address)
         request = build_request(self.command, self._url(path, query), headers, query, dict(match.route_params), body)
         if not is_authorized(function.auth_level, request.headers, request.params, config.key):
             return error_response(401, "unauthorized", UNAUTHORIZED), function.name
@@ -236,3 +236,12 @@ def _strip_prefix(path: str, prefix: str) -> str | None:
     if path[: len(head) + 1].lower() == f"{head}/".lower():
         return path[len(head) :]
     return None
+
+
+def forwarded(headers: list[tuple[str, str]], peer: tuple[str, int]) -> list[tuple[str, str]]:
+    """The headers with the caller's address appended to X-Forwarded-For (``ip:port``), as
+    App Service's front end does: the app reads the last hop as the client's address."""
+    hop = f"{peer[0]}:{peer[1]}" if ":" not in peer[0] else f"[{peer[0]}]:{peer[1]}"
+    sent = [v for k, v in headers if k.lower() == "x-forwarded-for"]
+    kept = [(k, v) for k, v in headers if k.lower() != "x-forwarded-for"]
+    return kept + [("X-Forwarded-For", ", ".join([*sent, hop]))]

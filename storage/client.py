@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 import threading
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from azure.core.exceptions import HttpResponseError, ResourceExistsError, ServiceRequestError, ServiceResponseError
 from azure.core.pipeline import PipelineRequest, PipelineResponse
-from azure.data.tables import TableClient, TableServiceClient
+from azure.data.tables import TableClient, TableServiceClient, TableTransactionError
 
 from core.errors import ConfigurationError, StorageUnavailable
 
@@ -130,3 +130,30 @@ def translated() -> Iterator[None]:
             log.error("storage refused the app's credentials (HTTP %s)", exc.status_code)
             raise StorageUnavailable("storage is unavailable, try again") from exc
         raise
+
+
+def delete_all(table: TableClient, keys: Iterable[tuple[str, str]]) -> int:
+    """Delete rows by (PartitionKey, RowKey), a batch of up to 100 per partition; a row
+    gone already is skipped. Answers how many were deleted."""
+    by_partition: dict[str, list[str]] = {}
+    for pk, rk in keys:
+        by_partition.setdefault(pk, []).append(rk)
+    deleted = 0
+    for pk, rks in by_partition.items():
+        for first in range(0, len(rks), 100):
+            deleted += _delete_batch(table, [("delete", {"PartitionKey": pk, "RowKey": rk})
+                                             for rk in rks[first:first + 100]])
+    return deleted
+
+
+def _delete_batch(table: TableClient, ops: list[tuple[str, dict[str, str]]]) -> int:
+    while ops:
+        try:
+            with translated():
+                table.submit_transaction(ops)
+            return len(ops)
+        except TableTransactionError as exc:
+            if exc.error_code != "ResourceNotFound":
+                raise
+            ops = ops[:exc.index] + ops[exc.index + 1:]
+    return 0

@@ -14,13 +14,13 @@ from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
 from azure.core.exceptions import ResourceNotFoundError
-from azure.data.tables import TableClient, TableTransactionError, UpdateMode
+from azure.data.tables import TableClient, UpdateMode
 
 from core.ports import Deadline
-from storage.client import TableStorage, translated
+from storage.client import TableStorage, delete_all, translated
 
 
-def _bucket(when: datetime) -> str:
+def bucket_of(when: datetime) -> str:
     return when.astimezone(timezone.utc).strftime("%Y%m%d%H%M")
 
 
@@ -34,7 +34,7 @@ class DeadlineStore:
         return self._storage.table(self._table_name)
 
     def schedule(self, key: str, due_at: datetime, data: Mapping[str, Any] | None = None) -> Deadline:
-        entity = {"PartitionKey": _bucket(due_at), "RowKey": key, "DueAt": due_at}
+        entity = {"PartitionKey": bucket_of(due_at), "RowKey": key, "DueAt": due_at}
         if data:
             entity["Data"] = json.dumps(data, separators=(",", ":"))
         with translated():
@@ -45,7 +45,7 @@ class DeadlineStore:
         """Rows in every minute up to and including now (the current minute's whole bucket:
         callers compare ``due_at`` with now), oldest minute first."""
         with translated():
-            rows = self._table.query_entities("PartitionKey le @now", parameters={"now": _bucket(now)},
+            rows = self._table.query_entities("PartitionKey le @now", parameters={"now": bucket_of(now)},
                                               results_per_page=min(limit, 1000))
             found = []
             for row in rows:
@@ -64,23 +64,7 @@ class DeadlineStore:
 
     def remove_all(self, deadlines: Iterable[Deadline]) -> None:
         """Remove many, a batch of up to 100 per minute's partition (one gone already is skipped)."""
-        by_bucket: dict[str, list[str]] = {}
-        for d in deadlines:
-            by_bucket.setdefault(d.bucket, []).append(d.key)
-        for bucket, keys in by_bucket.items():
-            for first in range(0, len(keys), 100):
-                self._delete_batch([("delete", {"PartitionKey": bucket, "RowKey": k}) for k in keys[first:first + 100]])
-
-    def _delete_batch(self, ops: list[tuple[str, dict[str, str]]]) -> None:
-        while ops:
-            try:
-                with translated():
-                    self._table.submit_transaction(ops)
-                return
-            except TableTransactionError as exc:
-                if exc.error_code != "ResourceNotFound":
-                    raise
-                ops = ops[:exc.index] + ops[exc.index + 1:]
+        delete_all(self._table, [(d.bucket, d.key) for d in deadlines])
 
     def move(self, deadline: Deadline, due_at: datetime, data: Mapping[str, Any] | None = None) -> Deadline:
         """Push a row later (what it names saw activity since it was written)."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 
@@ -31,7 +31,7 @@ from storage.client import TableStorage, translated
 from storage.keys import safe_key
 from storage.thread_rows import conversation_fields, to_conversation
 
-_NEWEST = 10**16  # microseconds; counts down to zero in the year 2286
+NEWEST = 10**16  # microseconds; counts down to zero in the year 2286
 _ANY_STATE = "*"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _pool = ThreadPoolExecutor(8, thread_name_prefix="inbox")
@@ -39,7 +39,7 @@ _pool = ThreadPoolExecutor(8, thread_name_prefix="inbox")
 Key = tuple[str, str]
 
 
-def _micros(when: datetime) -> int:
+def micros(when: datetime) -> int:
     """Microseconds since 1970: keys keep the order of the times they are made of."""
     return (when.astimezone(timezone.utc) - _EPOCH) // timedelta(microseconds=1)
 
@@ -50,14 +50,14 @@ def _queue(workstream_id: str, queue: str | None) -> str:
 
 def keys(p: Placement) -> set[Key]:
     """The rows of a conversation placed as ``p``."""
-    tail = f"{_NEWEST - _micros(p.created_at):016d}|{p.conversation_id}"
+    tail = f"{NEWEST - micros(p.created_at):016d}|{p.conversation_id}"
     partitions = ["all"]
     if p.workstream_id:
         partitions += [f"w|{p.workstream_id}", f"wq|{_queue(p.workstream_id, p.queue)}"]
     found = {(pk, f"{state}|{tail}") for pk in partitions for state in (p.state, _ANY_STATE)}
     if p.workstream_id and p.queued:
         found.add((f"q|{_queue(p.workstream_id, p.queue)}",
-                   f"{_micros(p.queued_at or p.created_at):016d}|{p.conversation_id}"))
+                   f"{micros(p.queued_at or p.created_at):016d}|{p.conversation_id}"))
     if p.holder:
         found.add((f"a|{p.holder}", f"h|{tail}"))
     if p.offer_agent_id:
@@ -112,8 +112,10 @@ class InboxStore:
         batches = [[("upsert", e, {"mode": UpdateMode.REPLACE}) for k, e in writes.items() if k[0] == pk]
                    + [("delete", {"PartitionKey": pk, "RowKey": rk}) for p, rk in sorted(deletes) if p == pk]
                    for pk in sorted(partitions)]
+        sent = [_pool.submit(self._submit, ops) for ops in batches]
+        wait(sent)  # every batch settled (its retries too) before a failure is raised
         with translated():
-            for done in [_pool.submit(self._submit, ops) for ops in batches]:
+            for done in sent:
                 done.result()
 
     def _submit(self, ops: list[tuple[Any, ...]]) -> None:
@@ -135,18 +137,18 @@ class InboxStore:
             query, parameters["state"] = query + " and State eq @state", state
         with translated():
             pages = self._table.query_entities(query, parameters=parameters, results_per_page=limit).by_page(
-                continuation_token=_decode(token))
+                continuation_token=decode_token(token))
             rows = list(next(pages, []))
-        return Page([to_conversation(r) for r in rows], _encode(pages.continuation_token))
+        return Page([to_conversation(r) for r in rows], encode_token(pages.continuation_token))
 
 
-def _encode(token: dict[str, str] | None) -> str | None:
+def encode_token(token: dict[str, str] | None) -> str | None:
     if not token:
         return None
     return base64.urlsafe_b64encode(json.dumps(token, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
-def _decode(token: str | None) -> dict[str, str] | None:
+def decode_token(token: str | None) -> dict[str, str] | None:
     if not token:
         return None
     try:

@@ -7,6 +7,8 @@ so a key can be rotated without a window where stored secrets are unreadable.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from typing import Sequence
 
@@ -41,3 +43,23 @@ class Sealer:
         except InvalidToken as exc:
             raise ConfigurationError("stored credentials cannot be unsealed with the configured sealing keys") from exc
 
+
+
+class Hasher:
+    """Keyed hashes (HMAC-SHA256) of values kept only to be recognised again, such as an
+    erased customer's thread that opted out. Each sealing key gives a hash key of its own
+    (derived, so the Fernet key itself never hashes anything): the first hashes, all
+    match, so rotating SWITCHBOARD_SEALING_KEY keeps earlier hashes recognised."""
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        if not keys:
+            raise ConfigurationError("SWITCHBOARD_SEALING_KEY is not set; it also keys the hashed opt-outs")
+        self._keys = [hashlib.sha256(b"switchboard keyed hash\n" + k.encode()).digest() for k in keys]
+
+    def digest(self, value: str) -> str:
+        return self.digests(value)[0]
+
+    def digests(self, value: str) -> list[str]:
+        """The value's hash under every key, the current one first."""
+        data = value.encode("utf-8", "surrogatepass")
+        return [hmac.new(key, data, hashlib.sha256).hexdigest() for key in self._keys]

@@ -77,6 +77,14 @@ param autoCloseMinMinutes int = 480
 
 @description('DIRECTLINE_BASE_URL: the Direct Line 3.0 endpoint workstreams\' bots are reached at (a regional one, e.g. https://europe.directline.botframework.com, where the bot uses it).')
 param directLineBaseUrl string = 'https://directline.botframework.com'
+@description('RETENTION_SCHEDULE: NCRONTAB schedule of the customer-data timer.')
+param retentionSchedule string = '0 */15 * * * *'
+
+@description('RETENTION_MAX_DAYS: the longest a closed conversation is kept, in days; 0: as workstreams say.')
+param retentionMaxDays int = 0
+
+@description('AUDIT_RETENTION_DAYS: days the audit trail keeps an admin change.')
+param auditRetentionDays int = 365
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
@@ -170,6 +178,9 @@ var settings = {
   AGENT_OFFLINE_AFTER_SECONDS: string(agentOfflineAfterSeconds)
   AUTO_CLOSE_MIN_MINUTES: string(autoCloseMinMinutes)
   DIRECTLINE_BASE_URL: directLineBaseUrl
+  RETENTION_SCHEDULE: retentionSchedule
+  RETENTION_MAX_DAYS: retentionMaxDays == 0 ? '' : string(retentionMaxDays)
+  AUDIT_RETENTION_DAYS: string(auditRetentionDays)
 }
 
 // Easy Auth reads the client secret from the setting its authsettingsV2 names

@@ -4,7 +4,10 @@
 import { useEffect, useRef } from "preact/hooks";
 import { Accounts } from "./admin/Accounts";
 import { Agents } from "./admin/Agents";
+import { Audit } from "./admin/Audit";
 import { Contacts } from "./admin/Contacts";
+import { Erasure } from "./admin/Erasure";
+import { Retention } from "./admin/Retention";
 import { Workstreams } from "./admin/Workstreams";
 import { href, useRoute } from "./router";
 import { ROLE_LABELS, SIGN_OUT_URL, can } from "./session";
@@ -13,7 +16,8 @@ import { Supervisor } from "./workspace/Supervisor";
 import { Workspace } from "./workspace/Workspace";
 
 const ADMIN_PAGES: [string, string][] = [["accounts", "Accounts"], ["workstreams", "Workstreams"],
-  ["agents", "Agents"], ["contacts", "Contacts"]];
+  ["agents", "Agents"], ["contacts", "Contacts"], ["retention", "Retention"], ["audit", "Audit trail"],
+  ["erasure", "Erasure"]];
 
 function Screen({ me, route }: { me: Me; route: string[] }) {
   const [section, page, id] = route;
@@ -23,6 +27,9 @@ function Screen({ me, route }: { me: Me; route: string[] }) {
     if (page === "workstreams") return <Workstreams id={id ?? null} />;
     if (page === "agents") return <Agents id={id ?? null} />;
     if (page === "contacts") return <Contacts id={id ?? null} />;
+    if (page === "retention") return <Retention />;
+    if (page === "audit") return <Audit />;
+    if (page === "erasure") return <Erasure />;
     return <Notice text="There is no such admin page." />;
   }
   if (section === "supervise") {

@@ -90,3 +90,14 @@ def test_distribution_is_checked(value, field):
     with pytest.raises(ValidationFailed) as caught:
         parse_settings({"distribution": value})
     assert caught.value.field.startswith(field)
+
+
+def test_retention_is_whole_days_or_null_and_survives_storage():
+    assert parse_settings({}).retention_days is None
+    kept = parse_settings({"retention_days": 90})
+    assert kept.retention_days == 90 and WorkstreamSettings.from_dict(kept.to_dict()).retention_days == 90
+    assert parse_settings({"retention_days": None}, kept).retention_days is None
+    for bad in (0, 3651, 1.5, "30", True):
+        with pytest.raises(ValidationFailed) as refused:
+            parse_settings({"retention_days": bad})
+        assert refused.value.field == "retention_days"

@@ -1,0 +1,137 @@
+"""Deleting a customer's rows: a whole thread (erasure) or one closed conversation
+(retention), with the rows of other tables that name them. Every delete skips a row that
+is gone already, so a step cut short by an outage is simply repeated."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any, Iterable
+
+from azure.core import MatchConditions
+from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError
+
+from core.custody import Subject, ThreadContents
+from core.ids import thread_of
+from core.inbox import Placement
+from core.ports import CONTACT_PHONE, Head
+from core.records import OUTBOUND, Conversation
+from storage.client import TableStorage, delete_all, translated
+from storage.deadlines import bucket_of
+from storage.inbox import keys as inbox_keys
+from storage.keys import safe_key
+from storage.thread_rows import (HEAD, conversation_key, event_key, marker_key, message_key, own_key,
+                                 to_conversation, to_event, to_message)
+
+TIMER_KINDS = ("place", "offer", "dispatch")  # timers rows that name a conversation (conversations/writer.py, ...)
+_KEYS = ["PartitionKey", "RowKey"]
+
+
+class Purger:
+    def __init__(self, storage: TableStorage) -> None:
+        self._storage = storage
+
+    def read_thread(self, thread: str) -> ThreadContents:
+        with translated():
+            rows = list(self._storage.table("threads").query_entities("PartitionKey eq @pk", parameters={"pk": thread}))
+        head = next((Head(to_conversation(r), int(r["Seq"]), r.metadata["etag"]) for r in rows
+                     if r["RowKey"] == HEAD), None)
+        conversations = []
+        for row in rows:
+            if row.get("Kind") == "conversation":
+                prefix = conversation_key(row["ConversationId"]) + "|"
+                mine = [r for r in rows if r["RowKey"].startswith(prefix)]
+                conversations.append(replace(
+                    to_conversation(row), messages=tuple(to_message(r) for r in mine if r["Kind"] == "message"),
+                    events=tuple(to_event(r) for r in mine if r["Kind"] == "event")))
+        return ThreadContents(head, conversations)
+
+    def threads_named(self, subject: Subject) -> set[str]:
+        """From the ``all`` partition of the inbox index, which lists every conversation
+        (a filtered query of one partition: found also on numbers an account has dropped)."""
+        query, parameters = "PartitionKey eq 'all' and Customer eq @customer", {"customer": subject.address}
+        if subject.account_id:
+            query, parameters["account"] = query + " and AccountId eq @account", subject.account_id
+        with translated():
+            rows = self._storage.table("inbox").query_entities(query, parameters=parameters,
+                                                                select=["ConversationId"])
+            return {thread_of(r["ConversationId"]) for r in rows}
+
+    def erase_thread(self, thread: str, contents: ThreadContents) -> dict[str, int]:
+        """Rows elsewhere first (found through the thread's conversations), the thread's own
+        rows last and its head after them: until then, a retry finds everything again."""
+        counts = {"inbox": self._delete("inbox", _placements(contents.conversations)),
+                  "deadlines": self._delete("deadlines", self._named("deadlines", [thread])),
+                  "retention": self._delete("retention", self._named("retention", [thread])),
+                  "timers": self._delete("timers", self._named("timers", [f"{k}|{thread}" for k in TIMER_KINDS]))}
+        with translated():
+            rows = [(r["PartitionKey"], r["RowKey"]) for r in self._storage.table("threads").query_entities(
+                "PartitionKey eq @pk", parameters={"pk": thread}, select=_KEYS)]
+        counts["threads"] = self._delete("threads", [k for k in rows if k[1] != HEAD])
+        counts["threads"] += self._delete("threads", [k for k in rows if k[1] == HEAD])
+        return counts
+
+    def erase_conversation(self, conversation: Conversation, head: Head | None) -> dict[str, int]:
+        thread = thread_of(conversation.id)
+        counts = {"inbox": self._delete("inbox", _placements([conversation]))}
+        due = conversation.last_activity_at + timedelta(minutes=conversation.auto_close_after_minutes)
+        counts["deadlines"] = self._delete("deadlines", [(bucket_of(due), conversation.id)])
+        if head is not None:
+            counts["threads"] = self._delete_head(thread, head)
+        counts["threads"] = counts.get("threads", 0) + self._delete("threads", [
+            (thread, k) for k in _conversation_rows(conversation)])
+        return counts
+
+    def erase_contacts(self, address: str) -> dict[str, int]:
+        with translated():
+            found = [r["RowKey"] for r in self._storage.table("contacts").query_entities(
+                "PartitionKey eq 'contact' and MobilePhone eq @phone", parameters={"phone": address}, select=_KEYS)]
+        return {"contacts": self._delete("contacts", [("contact", cid) for cid in found]),
+                "directory": self._delete("directory", [(CONTACT_PHONE, safe_key(address))])}
+
+    def erase_mentions(self, table: str, needles: Iterable[str]) -> dict[str, int]:
+        """Rows of a short-lived table (``idempotency``: answers kept a day) whose values
+        name any of ``needles``: the whole table is read, which its size allows."""
+        needles = [n for n in needles if n]
+        with translated():
+            named = [(r["PartitionKey"], r["RowKey"]) for r in self._storage.table(table).list_entities()
+                     if any(n in _text(r) for n in needles)]
+        return {table: self._delete(table, named)}
+
+    def _named(self, table: str, prefixes: list[str]) -> list[tuple[str, str]]:
+        """Rows of a time-bucketed table whose RowKey starts with one of ``prefixes``, in any
+        minute: one query (the table holds pending work, not history)."""
+        clauses = " or ".join(f"( RowKey ge @lo{i} and RowKey lt @hi{i} )" for i in range(len(prefixes)))
+        parameters = {**{f"lo{i}": p for i, p in enumerate(prefixes)}, **{f"hi{i}": p + "~" for i, p in enumerate(prefixes)}}
+        with translated():
+            return [(r["PartitionKey"], r["RowKey"]) for r in self._storage.table(table).query_entities(
+                clauses, parameters=parameters, select=_KEYS)]
+
+    def _delete(self, table: str, keys: list[tuple[str, str]]) -> int:
+        return delete_all(self._storage.table(table), keys) if keys else 0
+
+    def _delete_head(self, thread: str, head: Head) -> int:
+        """The head, unless it changed since it was read (a new conversation began)."""
+        with translated():
+            try:
+                self._storage.table("threads").delete_entity(thread, HEAD, etag=head.etag,
+                                                             match_condition=MatchConditions.IfNotModified)
+                return 1
+            except (ResourceModifiedError, ResourceNotFoundError):
+                return 0
+
+
+def _placements(conversations: Iterable[Conversation]) -> list[tuple[str, str]]:
+    return sorted(set().union(*(inbox_keys(Placement.of(c)) for c in conversations)))
+
+
+def _conversation_rows(c: Conversation) -> list[str]:
+    rows = [conversation_key(c.id)]
+    rows += [message_key(c.id, m.seq) for m in c.messages] + [event_key(c.id, e.seq) for e in c.events]
+    rows += [marker_key(m.provider_message_id) for m in c.messages if m.provider_message_id]
+    rows += [own_key(m.id) for m in c.messages if m.direction == OUTBOUND]
+    return rows
+
+
+def _text(row: dict[str, Any]) -> str:
+    return "\n".join(str(v) for v in row.values() if isinstance(v, str))

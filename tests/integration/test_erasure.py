@@ -1,0 +1,135 @@
+"""Erasing a customer on real storage: afterwards no table in the storage account holds a
+row that names their number or any of their ids; an opt-out stays, hashed; an outage
+halfway leaves a job that finishes on retry or on the timer."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from channels.twilio_api import TwilioSender
+from core.errors import RecipientOptedOut, StorageUnavailable
+from core.idempotency import Answer
+from core.ids import thread_key
+from functions.views import message_view
+from tests.support.desk import open_desk
+from tests.support.scopes import ALICE
+from tests.support.storage import BodyOutage
+from tests.support.tables import every_row, naming
+from tests.support.twilio import ACCOUNT_SID, BUSINESS_E164, account_body, inbound, message_created
+
+CUSTOMER, OTHER = "+12065550101", "+12065550102"
+SECOND_BUSINESS = "+14252306550"
+BASE = "https://sb.example.com"
+MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
+
+
+@pytest.fixture
+def shop(make_services, twilio_api, clock):
+    """Two accounts; the customer has an agent's answered, closed conversation (sent under
+    an Idempotency-Key, due for deletion in 30 days), a contact (its creation audited), a
+    STOP, and a live conversation offered to an agent in the first; a conversation in the
+    second; another customer has one too."""
+    twilio_api.on("POST", MESSAGES, message_created("SMreply"))
+    services = make_services(senders={"twilio": TwilioSender(twilio_api.base_url)})
+    desk = open_desk(services, clock)
+    bob = desk.agent("bob")
+    services.workstream_admin.update(desk.workstream_id, {"retention_days": 30})
+    body = {"mobile_phone": CUSTOMER, "name": "Maria Garcia"}
+    contact = services.contact_admin.create(body)
+    services.audit.record(ALICE.principal, "203.0.113.5", "contact.create", contact.id, body)
+    first = desk.customer_writes(CUSTOMER, "My card was charged twice")
+    services.assignments.accept(first, bob)
+    answer = lambda: Answer(201, message_view(services.outbox.reply(first, "Sorry, refunding it", bob, BASE)))
+    services.idempotency.run(bob.principal.id, "key-1", "fp", answer)
+    services.actions.close(first, bob)
+    desk.customer_writes(CUSTOMER, "STOP")
+    live = desk.customer_writes(CUSTOMER, "one more thing")
+    second = services.account_admin.create(account_body(name="Second", numbers=[
+        {"number": SECOND_BUSINESS, "type": "long_code"}]))
+    services.ingest.message(second, replace(inbound(second.id, "SMsecond", "hi", CUSTOMER), business=SECOND_BUSINESS))
+    kept = desk.customer_writes(OTHER, "I stay")
+    return services, desk, second, {"first": first, "live": live, "kept": kept}
+
+
+def ids_in(services, thread: str, contacts: bool = True) -> set[str]:
+    contents = services.purge.read_thread(thread)
+    ids = {c.id for c in contents.conversations}
+    ids |= {m.id for c in contents.conversations for m in c.messages}
+    ids |= {m.provider_message_id for c in contents.conversations for m in c.messages if m.provider_message_id}
+    return ids | ({c.contact_id for c in contents.conversations if c.contact_id} if contacts else set())
+
+
+def test_erasure_leaves_no_row_naming_the_customer_and_keeps_the_hashed_opt_out(shop, azurite, table_prefix):
+    services, desk, second, ids = shop
+    threads = [thread_key(desk.account.id, BUSINESS_E164, CUSTOMER), thread_key(second.id, SECOND_BUSINESS, CUSTOMER)]
+    needles = {CUSTOMER, CUSTOMER[1:], *threads, *ids_in(services, threads[0]), *ids_in(services, threads[1])}
+    before = every_row(azurite.connection_string, table_prefix)
+    assert {t for t, _, _ in naming(before, needles)} >= {f"{table_prefix}{t}" for t in (
+        "Threads", "Inbox", "Deadlines", "Timers", "Retention", "Agentstates", "Idempotency", "Contacts",
+        "Directory")}
+
+    job = services.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
+
+    after = every_row(azurite.connection_string, table_prefix)
+    audit = after.pop(f"{table_prefix}Audit")  # kept whole, never edited: it names the contact's id, no number
+    assert len(after) == 14  # and accounts, workstreams, agents, optouts, erasures
+    assert naming(after, needles) == [] and naming({"audit": audit}, {CUSTOMER, CUSTOMER[1:]}) == []
+    assert job.state == "done" and job.kept == {"optouts": 1}
+    assert job.erased["threads"] > 0 and job.erased["contacts"] == 1 and job.erased["idempotency"] == 1
+    assert len(after[f"{table_prefix}Optouts"]) == 1
+    other = services.actions.get(ids["kept"], ALICE)
+    assert other.customer == OTHER and len(other.messages) == 1
+    assert services.erasure.start({"address": CUSTOMER}, ALICE.principal.actor).id == job.id  # the same job
+
+
+def test_an_erased_customer_who_had_opted_out_is_still_opted_out(shop, twilio_api):
+    services, desk, _, _ = shop
+    services.erasure.start({"address": CUSTOMER[1:]}, ALICE.principal.actor)
+    again = desk.customer_writes(CUSTOMER, "hello?")
+    conversation = services.actions.get(again, ALICE)
+    assert (conversation.consent.state, conversation.consent.source) == ("opted_out", "kept_opt_out")
+    with pytest.raises(RecipientOptedOut):
+        services.outbox.reply(again, "welcome back", ALICE, BASE)
+    desk.customer_writes(CUSTOMER, "START")
+    assert services.actions.get(again, ALICE).consent.state == "opted_in"
+
+
+def test_erasure_within_one_account_leaves_the_others(shop):
+    services, desk, second, _ = shop
+    job = services.erasure.start({"address": CUSTOMER, "account_id": second.id}, ALICE.principal.actor)
+    assert job.kept == {} and "contacts" not in job.erased  # contacts belong to no one account
+    assert services.purge.read_thread(thread_key(second.id, SECOND_BUSINESS, CUSTOMER)).head is None
+    assert services.purge.read_thread(thread_key(desk.account.id, BUSINESS_E164, CUSTOMER)).head is not None
+
+
+def test_erasure_cut_short_by_an_outage_finishes_on_retry_and_on_the_timer(make_services, shop, azurite,
+                                                                           table_prefix):
+    services, desk, second, _ = shop
+    outage = BodyOutage(f"{table_prefix}Threads".encode())
+    broken = make_services(request_hooks=[outage])
+    threads = [thread_key(desk.account.id, BUSINESS_E164, CUSTOMER), thread_key(second.id, SECOND_BUSINESS, CUSTOMER)]
+    needles = {CUSTOMER, CUSTOMER[1:], *threads, *ids_in(services, threads[0]), *ids_in(services, threads[1])}
+    outage.on = True
+    with pytest.raises(StorageUnavailable):
+        broken.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
+    left = every_row(azurite.connection_string, table_prefix)
+    assert naming(left, needles)  # the threads are still there ...
+    jobs = left[f"{table_prefix}Erasures"]
+    assert [j["PartitionKey"] for j in jobs] == ["running"] and CUSTOMER[1:] not in str(jobs)  # ... and sealed
+    outage.on = False
+    assert broken.erasure.resume() == 1
+    finished = every_row(azurite.connection_string, table_prefix)
+    finished.pop(f"{table_prefix}Audit")
+    assert naming(finished, needles) == []
+    job = broken.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
+    assert job.state == "done" and job.erased["threads"] > 0
+
+
+def test_a_conversation_on_a_number_its_account_dropped_is_found_through_the_index(shop, azurite, table_prefix):
+    services, desk, second, _ = shop
+    thread = thread_key(second.id, SECOND_BUSINESS, CUSTOMER)
+    needles = {thread, *ids_in(services, thread, contacts=False)}  # the contact is every account's
+    services.account_admin.update(second.id, {"numbers": [{"number": "+14252306551", "type": "long_code"}]})
+    services.erasure.start({"address": CUSTOMER, "account_id": second.id}, ALICE.principal.actor)
+    assert naming(every_row(azurite.connection_string, table_prefix), needles) == []
