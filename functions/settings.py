@@ -44,6 +44,9 @@ class Settings:
     queues_endpoint: str | None = None
     outbox: OutboxTiming = field(default_factory=lambda: OutboxTiming())
     idempotency_wait_seconds: int = 10  # how long a copy waits for the request running under its key
+    # Application Insights (telemetry/monitor.py): nothing is exported without a connection string
+    monitor_connection_string: str | None = None
+    monitor_authentication: str | None = None  # "Authorization=AAD;ClientId=<the identity's client id>"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -74,6 +77,8 @@ class Settings:
                 max_attempts=_positive_int(env, "OUTBOX_MAX_ATTEMPTS", 6),
             ),
             idempotency_wait_seconds=_positive_int(env, "IDEMPOTENCY_WAIT_SECONDS", 10),
+            monitor_connection_string=env.get("APPLICATIONINSIGHTS_CONNECTION_STRING", "").strip() or None,
+            monitor_authentication=env.get("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "").strip() or None,
         )
 
 

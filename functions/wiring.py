@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import threading
 from datetime import timedelta
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence, TypeVar
 
 from channels.providers import PROVIDERS
 from channels.senders import LazySenders
@@ -32,7 +32,7 @@ from conversations.sweep import Sweep
 from conversations.workstreams import WorkstreamAdmin
 from conversations.writer import Writer
 from core.clock import Clock, utcnow
-from core.telemetry import NoTelemetry
+from core.telemetry import STORAGE, NoTelemetry
 from core.ports import MediaFetcher, Sender, Telemetry
 from core.records import Account
 from functions.settings import DEFAULT_AUTO_CLOSE_MINUTES, Settings
@@ -51,6 +51,28 @@ from storage.threads import ThreadStore
 from storage.workstreams import WorkstreamStore
 
 
+T = TypeVar("T")
+
+
+def telemetry_for(settings: Settings) -> Telemetry:
+    """Application Insights when its connection string is set (the distro and
+    OpenTelemetry load then, once per process); otherwise nothing is recorded."""
+    if not settings.monitor_connection_string:
+        return NoTelemetry()
+    from telemetry.monitor import azure_monitor
+
+    return azure_monitor(settings.monitor_connection_string, settings.monitor_authentication)
+
+
+def _watched(telemetry: Telemetry) -> Callable[[str, T], T]:
+    """Storage adapters as the services are given them: each call in a span when telemetry is on."""
+    if isinstance(telemetry, NoTelemetry):
+        return lambda _name, adapter: adapter
+    from telemetry.traced import Traced
+
+    return lambda name, adapter: Traced(adapter, f"{STORAGE}.{name}", telemetry)  # type: ignore[return-value]
+
+
 def status_callback(account: Account, base_url: str, message_id: str) -> str | None:
     return PROVIDERS[account.provider].status_callback(base_url, account.id, message_id)
 
@@ -63,15 +85,16 @@ class Services:
                  media_fetchers: Mapping[str, MediaFetcher] | None = None, telemetry: Telemetry | None = None,
                  queue_hooks: Sequence[RequestHook] = ()) -> None:
         self.settings = settings
-        self.telemetry = telemetry = telemetry or NoTelemetry()
+        self.telemetry = telemetry = telemetry or telemetry_for(settings)
+        self._watch = watch = _watched(telemetry)
         client = build_service_client(settings.storage_connection_string, settings.tables_endpoint, request_hooks)
         self.storage = storage = TableStorage(client, settings.table_prefix)
-        directory = Directory(storage)
-        self.accounts = accounts = AccountStore(storage, Sealer(settings.sealing_keys))
-        self.workstreams = workstreams = WorkstreamStore(storage, directory)
-        contacts = ContactStore(storage, directory)
-        self.threads = threads = ThreadStore(storage)
-        deadlines = DeadlineStore(storage)
+        directory = watch("directory", Directory(storage))
+        self.accounts = accounts = watch("accounts", AccountStore(storage, Sealer(settings.sealing_keys)))
+        self.workstreams = workstreams = watch("workstreams", WorkstreamStore(storage, directory))
+        contacts = watch("contacts", ContactStore(storage, directory))
+        self.threads = threads = watch("threads", ThreadStore(storage))
+        deadlines = watch("deadlines", DeadlineStore(storage))
         if senders is None:
             senders = LazySenders({"twilio_api_base_url": settings.twilio_api_base_url,
                                    "telesign_api_base_url": settings.telesign_api_base_url})
@@ -80,9 +103,9 @@ class Services:
         lookup, writer, assignments = self.lookup, self.writer, self.assignments
         opener = Opener(contacts, DEFAULT_AUTO_CLOSE_MINUTES)
         timing = settings.outbox
-        self.queue = OutboxQueue(functools.partial(build_queue_service, settings.storage_connection_string,
-                                                   settings.queues_endpoint, queue_hooks), timing.queue)
-        delivery = Delivery(threads, accounts, senders, self.queue, status_callback, lambda cid: outbox.opted_out(cid),
+        self.queue = watch("queue", OutboxQueue(functools.partial(
+            build_queue_service, settings.storage_connection_string, settings.queues_endpoint, queue_hooks), timing.queue))
+        self.delivery = delivery = Delivery(threads, accounts, senders, self.queue, status_callback, lambda cid: outbox.opted_out(cid),
                             telemetry, Timing(timing.guard_seconds, timing.retry_seconds, timing.unknown_seconds,
                                               timing.max_attempts))
         self.outbox = outbox = Outbox(threads, writer, deadlines, accounts, workstreams, lookup, opener, delivery,
@@ -98,17 +121,19 @@ class Services:
     def _work_distribution(self, storage: TableStorage, threads: ThreadStore, workstreams: WorkstreamStore,
                            clock: Clock, settings: Settings) -> None:
         """The inbox index, the one writer of thread heads, and who gets which conversation."""
-        inbox, timers, agents = InboxStore(storage), DeadlineStore(storage, "timers"), AgentStore(storage)
+        watch = self._watch
+        inbox, timers, agents = (watch("inbox", InboxStore(storage)), watch("timers", DeadlineStore(storage, "timers")),
+                                 watch("agents", AgentStore(storage)))
         offline_after = timedelta(seconds=settings.agent_offline_after_seconds)
         self.lookup = lookup = Lookup(threads, workstreams)
         self.writer = writer = Writer(threads, inbox, timers, clock)
-        capacity = Capacity(AgentStateStore(storage), clock)
+        capacity = Capacity(watch("agentstates", AgentStateStore(storage)), clock)
         self.distributor = distributor = Distributor(threads, writer, lookup, agents, capacity, inbox, timers, clock,
                                                      offline_after)
         writer.listen(distributor.moved)
         self.assignments = Assignments(writer, lookup, agents, capacity, clock)
         self.presence = presence = Presence(capacity, distributor, threads, timers, clock, offline_after)
-        self.idempotency = idempotency = Idempotency(IdempotencyStore(storage), timers, clock,
+        self.idempotency = idempotency = Idempotency(watch("idempotency", IdempotencyStore(storage)), timers, clock,
                                                      wait=settings.idempotency_wait_seconds)
         self.clockwork = Clockwork(timers, writer, distributor, presence, idempotency, clock)
         self.inboxes = Inboxes(inbox)
@@ -139,3 +164,8 @@ def services(factory: Callable[[], Services] = lambda: build(Settings.from_env()
             if _services is None:
                 _services = factory()
     return _services
+
+
+def telemetry() -> Telemetry:
+    """The wired services' telemetry; before they are built, the process's (the same one)."""
+    return _services.telemetry if _services is not None else telemetry_for(Settings.from_env())
