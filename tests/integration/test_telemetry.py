@@ -73,12 +73,13 @@ class Capture(logging.Handler):
 
 
 @pytest.fixture
-def watched(settings_env, clock, twilio_api, monkeypatch):
+def watched(request, settings_env, clock, twilio_api, monkeypatch):
+    """Parametrized indirectly with more app settings, when a test needs them."""
     exporter, reader = InMemorySpanExporter(), InMemoryMetricReader()
     tracer_provider = TracerProvider()
     tracer_provider.add_span_processor(SimpleSpanProcessor(exporter))
     telemetry = OpenTelemetry(tracer_provider, MeterProvider(metric_readers=[reader]))
-    env = {**settings_env, LOCAL_EASY_AUTH: "1", "PUBLIC_BASE_URL": BASE}
+    env = {**settings_env, LOCAL_EASY_AUTH: "1", "PUBLIC_BASE_URL": BASE, **getattr(request, "param", {})}
     services = wiring.build(Settings.from_env(env), clock=clock, telemetry=telemetry,
                             senders={"twilio": TwilioSender(twilio_api.base_url, timeout=1.0)})
     monkeypatch.setattr(wiring, "_services", services)
@@ -167,6 +168,29 @@ def test_a_retried_send_counts_its_failure_and_the_queue_message_is_its_own_trac
     assert edge.attributes["kind"] == "send" and edge.attributes["provider_message_id"] == "SMout2"
     assert watched.span(names.PROVIDER_SEND).context.trace_id == edge.context.trace_id
     assert watched.counted(names.MESSAGES_OUT, provider="twilio") == 1
+    assert_nothing_private(watched)
+
+
+@pytest.mark.parametrize("watched", [{"OUTBOX_MAX_ATTEMPTS": "1"}], indirect=True)
+def test_a_send_out_of_tries_counts_its_failure_by_code_and_its_poison_message(watched, twilio_api):
+    twilio_api.on("POST", MESSAGES, lambda _request: (503, {"code": 20503, "message": f"Unavailable for {CUSTOMER}"}))
+    account = watched.services.account_admin.create(account_body())
+    webhook(account.id, "SMin4")
+    answer = reply(conversation_of(watched))
+    assert answer.status_code >= 500
+    assert watched.span("reply_to_conversation").attributes["status_code"] == str(answer.status_code)
+    assert watched.counted(names.SEND_FAILURES, provider="twilio", code="20503") == 1
+    assert watched.counted(names.SENDS_POISONED, provider="twilio") == 1
+    assert_nothing_private(watched)
+
+
+def test_the_sweep_reports_what_was_due_and_closed(watched, clock):
+    account = watched.services.account_admin.create(account_body())
+    webhook(account.id, "SMin5")
+    clock.advance(minutes=481)
+    timers.auto_close(TimerRequest(past_due=False))
+    assert watched.span("auto_close").attributes["trigger"] == "timer"
+    assert watched.counted(names.SWEEP_DUE) == 1 and watched.counted(names.SWEEP_CLOSED) == 1
     assert_nothing_private(watched)
 
 
