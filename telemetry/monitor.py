@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import Any
 
 from telemetry.otel import IdsOnLogs, OpenTelemetry
 
-_INSTRUMENTATIONS = ("azure_sdk", "django", "fastapi", "flask", "httpx", "psycopg2", "requests", "urllib", "urllib3")
+_INSTRUMENTATIONS = ("azure_sdk", "django", "fastapi", "flask", "httpx", "httpx2", "psycopg2", "requests", "urllib",
+                     "urllib3")
 _lock = threading.Lock()
 _configured: OpenTelemetry | None = None
 
@@ -33,7 +35,8 @@ def azure_monitor(connection_string: str, authentication: str | None) -> OpenTel
         return _configured
 
 
-def _credential(authentication: str | None):  # type: ignore[no-untyped-def]
+def _credential(authentication: str | None) -> Any:
+    """A ManagedIdentityCredential for Entra ingestion, or None for the connection string alone."""
     fields = dict(part.split("=", 1) for part in (authentication or "").split(";") if "=" in part)
     if fields.get("Authorization", "").upper() != "AAD":
         return None

@@ -26,9 +26,12 @@ def test_without_a_connection_string_nothing_is_recorded():
     assert isinstance(telemetry_for(Settings.from_env({})), NoTelemetry)
 
 
-def test_with_one_the_distro_is_configured_once_and_exports_only_our_logs():
+def test_with_one_the_distro_is_configured_once_exports_only_our_logs_and_instruments_nothing():
     probe = """
 import logging
+from azure.core.settings import settings as azure_sdk
+from opentelemetry.instrumentation.requests import RequestsInstrumentor
+from opentelemetry.instrumentation.urllib3 import URLLib3Instrumentor
 from functions.settings import Settings
 from functions.wiring import telemetry_for
 from opentelemetry.instrumentation.logging.handler import LoggingHandler
@@ -39,13 +42,15 @@ first, second = telemetry_for(settings), telemetry_for(settings)
 ours = logging.LogRecord("conversations.delivery", logging.INFO, "x", 1, "m", (), None)
 sdk = logging.LogRecord("azure.core.pipeline", logging.WARNING, "x", 1, "m", (), None)
 print(type(first).__name__, first is second, handler.filter(ours), handler.filter(sdk))
+print(azure_sdk.tracing_implementation(), RequestsInstrumentor().is_instrumented_by_opentelemetry,
+      URLLib3Instrumentor().is_instrumented_by_opentelemetry)
 """
     # Nothing may leave this machine: no statsbeat, no cloud resource detectors, a loopback endpoint.
     env = {"PATH": "/usr/bin:/bin", "OTEL_EXPERIMENTAL_RESOURCE_DETECTORS": "otel",
            "APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL": "true"}
     run = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=60, env=env)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.split() == ["OpenTelemetry", "True", "True", "False"]
+    assert run.stdout.split() == ["OpenTelemetry", "True", "True", "False", "None", "False", "False"]
 
 
 def test_entra_ingestion_uses_the_identity_the_authentication_string_names():
