@@ -103,11 +103,12 @@ class Services:
         lookup, writer, assignments = self.lookup, self.writer, self.assignments
         opener = Opener(contacts, DEFAULT_AUTO_CLOSE_MINUTES)
         timing = settings.outbox
-        self.queue = watch("queue", OutboxQueue(functools.partial(
-            build_queue_service, settings.storage_connection_string, settings.queues_endpoint, queue_hooks), timing.queue))
-        self.delivery = delivery = Delivery(threads, accounts, senders, self.queue, status_callback, lambda cid: outbox.opted_out(cid),
-                            telemetry, Timing(timing.guard_seconds, timing.retry_seconds, timing.unknown_seconds,
-                                              timing.max_attempts))
+        queue_service = functools.partial(build_queue_service, settings.storage_connection_string,
+                                          settings.queues_endpoint, queue_hooks)
+        self.queue = watch("queue", OutboxQueue(queue_service, timing.queue))
+        self.delivery = delivery = Delivery(
+            threads, accounts, senders, self.queue, status_callback, lambda cid: outbox.opted_out(cid), telemetry,
+            Timing(timing.guard_seconds, timing.retry_seconds, timing.unknown_seconds, timing.max_attempts))
         self.outbox = outbox = Outbox(threads, writer, deadlines, accounts, workstreams, lookup, opener, delivery,
                                       assignments.take, clock)
         self.ingest = Ingest(threads, writer, deadlines, lookup, opener, outbox, clock, telemetry)
