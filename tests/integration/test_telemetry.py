@@ -86,7 +86,8 @@ def watched(request, settings_env, clock, twilio_api, monkeypatch):
     logs: list[logging.LogRecord] = []
     handler, root = Capture(logs), logging.getLogger()
     root.addHandler(handler)
-    level, root.level = root.level, logging.INFO
+    level = root.level
+    root.setLevel(logging.INFO)  # setLevel, not the attribute: loggers cache what was enabled
     yield Watched(services, exporter, reader, logs)
     root.removeHandler(handler)
     root.setLevel(level)
