@@ -21,7 +21,7 @@ PIP := -m pip install --disable-pip-version-check
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install install-run run test bench
+.PHONY: install install-run run test bench screenshots
 
 install-run: $(RUN_STAMP) $(NPM_STAMP) $(WEB_STAMP)
 install: install-run $(DEV_STAMP) $(INFRA_STAMP) $(CHROMIUM)
@@ -66,6 +66,12 @@ run: install-run
 
 test: install
 	$(VENV_PY) -m pytest $(PYTEST_ARGS)
+
+# The README's pictures (docs/images), as the browser tests take them in test-artifacts/.
+SCREENSHOTS := workspace workspace-offer supervisor admin-account
+screenshots: install
+	$(VENV_PY) -m pytest -q tests/browser/test_workspace.py tests/browser/test_distribution.py tests/browser/test_admin.py
+	cp $(SCREENSHOTS:%=test-artifacts/%.png) docs/images/
 
 bench: install
 	$(VENV_PY) -m bench

@@ -64,6 +64,7 @@ class TwilioInbound:
     to: str
     body: str
     media: tuple[Media, ...]
+    media_unusable: int = 0  # MediaUrlN that is no http(s) URL or too long to keep: counted, not stored
     opt_out_type: str | None = None  # STOP, START or HELP when Twilio's opt-out handling read a keyword
     profile_name: str | None = None  # WhatsApp: the name on the customer's profile
 
@@ -78,8 +79,9 @@ class TwilioInbound:
             count = int(form.first("NumMedia") or 0)
         except ValueError as exc:
             raise BadRequest("NumMedia must be a number") from exc
-        media = tuple(_media(form, i) for i in range(min(count, MAX_MEDIA)) if form.first(f"MediaUrl{i}"))
-        return cls(sid, form.first("From"), form.first("To"), form.first("Body"), media,
+        named = [_media(form, i) for i in range(min(count, MAX_MEDIA)) if form.first(f"MediaUrl{i}")]
+        media = tuple(m for m in named if m is not None)
+        return cls(sid, form.first("From"), form.first("To"), form.first("Body"), media, len(named) - len(media),
                    form.first("OptOutType").strip().upper() or None,
                    form.first("ProfileName").strip()[:MAX_PROFILE_NAME] or None)
 
@@ -95,17 +97,18 @@ class TwilioInbound:
         return InboundMessage(
             provider=PROVIDER, account_id=account.id, provider_message_id=self.message_sid,
             business=normalise_address(self.to), customer=_customer(self.from_, "From"),
-            body=self.body, media=self.media, keyword=_OPT_OUT_TYPES.get(self.opt_out_type or ""),
+            body=self.body, media=self.media, media_unusable=self.media_unusable, keyword=_OPT_OUT_TYPES.get(self.opt_out_type or ""),
             customer_name=self.profile_name,
         )
 
 
-def _media(form: Form, index: int) -> Media:
-    """Attachment ``index`` of a webhook; an impossible URL is refused (400), an unreadable
-    content type kept as application/octet-stream."""
+def _media(form: Form, index: int) -> Media | None:
+    """Attachment ``index`` of a webhook; None for a URL no one could fetch or store (the
+    message is kept, noting the attachment it lost), an unreadable content type kept as
+    application/octet-stream."""
     url = form.first(f"MediaUrl{index}")
     if len(url) > MAX_MEDIA_URL or not url.startswith(("https://", "http://")):
-        raise BadRequest(f"MediaUrl{index} must be an http(s) URL of at most {MAX_MEDIA_URL} characters")
+        return None
     return Media(url=url, content_type=media_type(form.first(f"MediaContentType{index}")) or UNKNOWN_MEDIA_TYPE)
 
 

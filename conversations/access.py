@@ -34,6 +34,14 @@ class Scope:
     def is_admin(self) -> bool:
         return self.principal.has(ADMIN)
 
+    def check_team(self, workstream_id: str) -> None:
+        """A workstream's own records (its agents, what it answers with): for admins, its
+        supervisors and the agents of its queues."""
+        if (self.is_admin or (self.principal.has(SUPERVISOR) and workstream_id in self.supervises)
+                or (self.principal.has(AGENT) and any(q.workstream_id == workstream_id for q in self.queues))):
+            return
+        raise Forbidden(f"workstream {workstream_id} is shown to its supervisors, its agents and admins")
+
     def holds(self, c: Conversation) -> bool:
         return c.agent is not None and c.agent.id == self.principal.id
 

@@ -12,8 +12,8 @@ from typing import Any, Callable
 from conversations.access import Scope
 from conversations.validation import objects, reject_unknown, require_object, text
 from core.clock import Clock
-from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from core.identity import AGENT, SUPERVISOR, Principal
+from core.errors import Conflict, NotFound, ValidationFailed
+from core.identity import Principal
 from core.ids import is_object_id, is_record_id
 from core.ports import Agents, Workstreams
 from core.agents import Agent, QueueRef
@@ -72,10 +72,7 @@ class AgentDirectory:
     def of_workstream(self, workstream_id: str, scope: Scope) -> list[Agent]:
         """The agents who work a queue of the workstream: for its supervisors and admins,
         and for its agents (whom they may transfer to)."""
-        works_it = any(q.workstream_id == workstream_id for q in scope.queues) and scope.principal.has(AGENT)
-        if not (scope.is_admin or works_it or (scope.principal.has(SUPERVISOR) and workstream_id in scope.supervises)):
-            raise Forbidden(f"the agents of workstream {workstream_id} are listed for its supervisors, its agents "
-                            "and admins")
+        scope.check_team(workstream_id)
         return [a for a in self._agents.working() if any(q.workstream_id == workstream_id for q in a.queues)]
 
     def get(self, agent_id: str) -> Agent:

@@ -1,6 +1,7 @@
 """Who holds a conversation, as people decide it: an agent accepts (an offer, or from its
 queue: pick) or declines; the holder, a supervisor or an admin transfers it (to an agent
-or a queue of its workstream) or unassigns it; a supervisor or an admin assigns it.
+or a queue of its workstream) or unassigns it; a supervisor or an admin assigns it, or
+takes a conversation over from its bot.
 
 Giving a conversation to someone reserves their capacity first (AtCapacity, 409, when
 they have none); what the conversation's previous holder or offer used is released by
@@ -12,18 +13,21 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable
 
+from conversations import bot_stage
 from conversations.access import Scope
 from conversations.capacity import Capacity
 from conversations.distribution import remembered
 from conversations.lookup import Lookup
 from conversations.writer import Writer
 from core.agents import Agent
+from core.bots import BOT, BY_SUPERVISOR
 from core.clock import Clock
 from core.errors import Conflict, ValidationFailed
 from core.identity import Actor
 from core.ids import is_object_id, thread_of
 from core.ports import Agents, Head
-from core.records import ACCEPTED, ACTIVE, ASSIGNED, DECLINED, OPEN, TRANSFERRED, UNASSIGNED, Conversation, Event
+from core.records import (ACCEPTED, ACTIVE, ASSIGNED, DECLINED, HANDED_OFF, OPEN, TRANSFERRED, UNASSIGNED, Conversation,
+                          Event)
 from core.retry import until_committed
 
 Change = Callable[[Conversation], Conversation]
@@ -45,6 +49,8 @@ class Assignments:
             if c.offer and c.offer.agent.id != scope.principal.id and not scope.is_admin:
                 raise Conflict(f"conversation {c.id} is offered to {c.offer.agent.name}",
                                code="offered_to_another_agent")
+            if c.stage == BOT and not scope.is_admin:
+                raise Conflict(f"conversation {c.id} is with its bot; a supervisor may take it over", code="with_bot")
 
         me = scope.agent or self._agent(scope.principal.id)
         return self._give(conversation_id, scope, check, me, ACCEPTED, by=None)
@@ -68,6 +74,16 @@ class Assignments:
         target = self._agent(agent_id)
         return self._give(conversation_id, scope, scope.check_assign, target, ASSIGNED, by=scope.principal.actor)
 
+    def take_over(self, conversation_id: str, scope: Scope) -> Conversation:
+        """A supervisor of the conversation's workstream (or an admin) takes it from its bot."""
+        def check(c: Conversation) -> None:
+            scope.check_assign(c)
+            if c.stage != BOT:
+                raise Conflict(f"conversation {c.id} is not with a bot", code="not_with_bot")
+
+        me = scope.agent or self._agent(scope.principal.id)
+        return self._give(conversation_id, scope, check, me, HANDED_OFF, by=None)
+
     def transfer_to_agent(self, conversation_id: str, scope: Scope, agent_id: object) -> Conversation:
         target = self._agent(agent_id)
         return self._give(conversation_id, scope, scope.check_transfer, target, TRANSFERRED, by=scope.principal.actor)
@@ -81,8 +97,8 @@ class Assignments:
                 raise Conflict(f"conversation {c.id} belongs to no workstream, so to no queue", code="no_workstream")
             if queue is not None and (not isinstance(queue, str) or queue not in workstream.settings.queues):
                 raise ValidationFailed("queue", f"must be one of workstream {workstream.id}'s queues, or null")
-            return replace(c, agent=None, offer=None, queue=queue, queued_at=self._clock(), declined=(),
-                           state=OPEN if c.state == ACTIVE else c.state)
+            return replace(self._from_bot(c), agent=None, offer=None, queue=queue, queued_at=self._clock(),
+                           declined=(), state=OPEN if c.state == ACTIVE else c.state)
 
         return self._change(conversation_id, scope, scope.check_transfer, change, TRANSFERRED,
                             detail=f"queue {queue}" if queue else "no queue")
@@ -100,8 +116,8 @@ class Assignments:
     def _give(self, conversation_id: str, scope: Scope, check: Callable[[Conversation], None], target: Agent,
               action: str, by: Actor | None) -> Conversation:
         """Reserve ``target``'s capacity (an offer to it holds it already), then make it the
-        holder, releasing what this reserved when that fails; ``by``: who gave it to them
-        (None: they took it)."""
+        holder (out of the bot stage: taken over), releasing what this reserved when that
+        fails; ``by``: who gave it to them (None: they took it)."""
         head = self._lookup.head(conversation_id, scope=scope)
         c = head.conversation
         check(c)
@@ -112,7 +128,7 @@ class Assignments:
         to = Actor(target.id, target.name or target.id)
         try:
             return self._change(conversation_id, scope, check, lambda c: replace(
-                c, agent=to, offer=None, state=ACTIVE if c.state == OPEN else c.state), action,
+                self._from_bot(c), agent=to, offer=None, state=ACTIVE if c.state == OPEN else c.state), action,
                 actor=by or scope.principal.actor, subject=to if by else None, head=head)
         except BaseException:
             if reserved:
@@ -136,6 +152,10 @@ class Assignments:
                                        events=[event]).conversation
 
         return until_committed(attempt, action.replace("_", " "))
+
+    def _from_bot(self, c: Conversation) -> Conversation:
+        """A conversation someone gives or takes from its bot leaves the bot stage."""
+        return bot_stage.handed_off(c, BY_SUPERVISOR, self._clock()) if c.stage == BOT else c
 
     def _agent(self, agent_id: object) -> Agent:
         agent = self._agents.get(agent_id) if isinstance(agent_id, str) and is_object_id(agent_id) else None

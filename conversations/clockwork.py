@@ -6,6 +6,7 @@ its cost follows what is due.
   dispatch|<conversation>          every eligible agent had declined it: offer it again
   agent|<agent>                    an agent's watch (presence.py)
   forget|<key>                     an Idempotency-Key's answer kept long enough (idempotency.py)
+  bot|<conversation>               a customer message waits for the bot's answer (bots.py)
 
 A row that fails (storage down) stays, and is tried again on the next run.
 """
@@ -37,6 +38,10 @@ class Clockwork:
             JOB: writer.replay, "offer": distributor.lapse, "dispatch": distributor.retry, "agent": presence.watch,
             FORGET: self._forget,
         }
+
+    def on(self, kind: str, handler: Callable[[Deadline], None]) -> None:
+        """Run ``handler`` for the rows of ``kind`` (services built after the distribution)."""
+        self._handlers[kind] = handler
 
     def run(self, limit: int = 1000) -> dict[str, int]:
         now = self._clock()

@@ -8,7 +8,9 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from conversations import bot_stage
 from conversations import consent as consents
+from conversations.bots import Bots
 from conversations.lookup import Lookup
 from conversations.opening import Opener
 from conversations.outbox import Outbox
@@ -18,8 +20,10 @@ from core import telemetry as metrics
 from core.clock import Clock
 from core.ids import new_conversation_id, thread_key
 from core.messages import InboundMessage, StatusUpdate
+from core.bots import BOT
 from core.ports import Deadlines, DuplicateMarker, Head, Telemetry, Threads
-from core.records import ACTIVE, CLOSED, INBOUND, OPEN, WAITING, Account, Consent, Conversation, Message, Workstream
+from core.records import (ACTIVE, CLOSED, HANDED_OFF, INBOUND, OPEN, WAITING, Account, Consent, Conversation, Event,
+                          Message, Workstream)
 from core.retry import until_committed
 from core.settings import GREETING, OUT_OF_HOURS, WorkstreamSettings
 from core.telemetry import NoTelemetry
@@ -56,8 +60,9 @@ class _Incoming:
 
 class Ingest:
     def __init__(self, threads: Threads, writer: Writer, deadlines: Deadlines, lookup: Lookup, opener: Opener,
-                 outbox: Outbox, clock: Clock, telemetry: Telemetry = NoTelemetry()) -> None:
+                 outbox: Outbox, clock: Clock, telemetry: Telemetry = NoTelemetry(), bots: Bots | None = None) -> None:
         self._telemetry = telemetry
+        self._bots = bots
         self._threads = threads
         self._writer = writer
         self._deadlines = deadlines
@@ -77,15 +82,20 @@ class Ingest:
         incoming = self._incoming(account, inbound)
         thread = thread_key(account.id, inbound.business, inbound.customer)
         new_id = new_conversation_id(thread)
-        scheduled: list[bool] = []
+        scheduled: list[str] = []
 
         def attempt() -> tuple[Conversation, Message, bool, bool]:
             now = self._clock()
             head = self._threads.read_head(thread)
             conversation, opened = self._conversation(account, incoming, head, new_id, now)
-            if opened and not scheduled:  # before the conversation exists, so none lacks a deadline
+            if opened and "deadline" not in scheduled:  # before the conversation exists, so none lacks a deadline
                 self._deadlines.schedule(new_id, now + timedelta(minutes=conversation.auto_close_after_minutes))
-                scheduled.append(True)
+                scheduled.append("deadline")
+            before = conversation.stage
+            conversation, waits = self._bot_stage(conversation, incoming, opened, now)
+            if waits and self._bots and conversation.id not in scheduled:  # the wait's row first, as the deadline
+                self._bots.wait(conversation.id, now)
+                scheduled.append(conversation.id)
             conversation, tell_closed = _out_of_hours(conversation, incoming.settings, now)
             message = Message(
                 id=uuid.uuid4().hex, conversation_id=conversation.id, direction=INBOUND, body=incoming.body,
@@ -93,8 +103,10 @@ class Ingest:
                 provider_message_id=inbound.provider_message_id, created_at=now, seq=(head.seq if head else 0) + 1,
                 keyword=incoming.keyword, media_dropped=incoming.media_dropped,
             )
-            conversation = self._writer.commit(thread, head, conversation, message.seq, [message],
-                                               [(inbound.provider_message_id, message)]).conversation
+            events = [Event(conversation.id, message.seq + 1, now, HANDED_OFF, None, conversation.handoff.reason)] \
+                if before == BOT and conversation.stage != BOT and conversation.handoff else []
+            conversation = self._writer.commit(thread, head, conversation, message.seq + len(events), [message],
+                                               [(inbound.provider_message_id, message)], events).conversation
             return conversation, message, opened, tell_closed
 
         try:
@@ -105,11 +117,19 @@ class Ingest:
         self._telemetry.tag(conversation_id=conversation.id, message_id=message.id)
         log.info("stored inbound message %s in conversation %s", message.id, conversation.id)
         self._telemetry.count(metrics.MESSAGES_IN, provider=account.provider, channel=account.channel)
-        if incoming.settings is not None and opened:
+        self._answer(conversation, message, incoming, opened, tell_closed, base_url)
+        return Ingested(conversation.id, message.id, duplicate=False)
+
+    def _answer(self, conversation: Conversation, message: Message, incoming: _Incoming, opened: bool,
+                tell_closed: bool, base_url: str | None) -> None:
+        """After a stored message: relay it to the bot in the bot stage, else the greeting
+        a new conversation is due; the out-of-hours message when it is due."""
+        if conversation.stage == BOT and self._bots is not None and incoming.workstream.bot is not None:
+            self._bots.relay(conversation, message, incoming.workstream, base_url)
+        elif incoming.settings is not None and opened:  # a bot greets for itself
             self._outbox.automated(conversation.id, GREETING, incoming.settings, base_url)
         if incoming.settings is not None and tell_closed:
             self._outbox.automated(conversation.id, OUT_OF_HOURS, incoming.settings, base_url)
-        return Ingested(conversation.id, message.id, duplicate=False)
 
     def status(self, update: StatusUpdate) -> bool:
         """Move a sent message's status forward; False when the report was stale."""
@@ -119,14 +139,24 @@ class Ingest:
         return self._threads.apply_status(thread, update.provider_message_id, statuses.normalise(update.status),
                                           update.error_code, update.error_message, update.message_id)
 
+    @staticmethod
+    def _bot_stage(conversation: Conversation, incoming: _Incoming, opened: bool,
+                   now: datetime) -> tuple[Conversation, bool]:
+        """A new conversation of a workstream with a bot starts with it; a message in the
+        bot stage waits for its answer, or ends the stage (conversations/bot_stage.py)."""
+        bot = incoming.workstream.bot if incoming.workstream else None
+        if opened:
+            return (bot_stage.enter(conversation, now), True) if bot else (conversation, False)
+        return bot_stage.after_customer(conversation, bot, incoming.body, now)
+
     def _incoming(self, account: Account, inbound: InboundMessage) -> _Incoming:
         workstream = self._lookup.workstream_for(account, inbound.business)
         if len(inbound.body) > MAX_INBOUND_BODY:
             log.warning("provider message %s: body of %d characters cut to %d", inbound.provider_message_id,
                         len(inbound.body), MAX_INBOUND_BODY)
-        dropped = 0
+        dropped = inbound.media_unusable  # the text is kept; the message notes what was dropped
         if workstream is not None and inbound.media and not workstream.settings.customers_can_send_attachments:
-            dropped = len(inbound.media)  # the text is kept; the message notes what was dropped
+            dropped += len(inbound.media)
         keyword, source = consents.keyword_of(inbound.body, inbound.keyword)
         return _Incoming(inbound, workstream, inbound.body[:MAX_INBOUND_BODY], dropped, keyword, source)
 

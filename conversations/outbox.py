@@ -40,12 +40,18 @@ Take = Callable[[str, Scope], None]  # the caller accepts a conversation nobody 
 @dataclass(frozen=True)
 class _Origin:
     """Who a message is from: an agent answering (``scope``: checked, and they take a
-    conversation nobody holds), someone sending proactively (``author`` only), or
-    Switchboard itself (an ``automated`` message)."""
+    conversation nobody holds), someone sending proactively (``author`` only),
+    Switchboard itself (an ``automated`` message), or the workstream's bot."""
 
     author: Actor | None = None
     scope: Scope | None = None
     automated: str | None = None
+    bot: bool = False
+
+    @property
+    def held_back(self) -> bool:
+        """The rules hold its message back (stored as not sent) rather than refuse the caller."""
+        return self.automated is not None or self.bot
 
     @classmethod
     def agent(cls, scope: Scope) -> _Origin:
@@ -133,6 +139,13 @@ class Outbox:
             self._send(conversation_id, _Origin(automated=kind), base_url, lambda _c, _now: (text, (), None))
         except SwitchboardError as exc:
             log.warning("automated %s message for conversation %s failed: %s", kind, conversation_id, exc.code)
+
+    def from_bot(self, conversation_id: str, key: str, body: str, media: tuple[Media, ...],
+                 base_url: str | None) -> Message:
+        """A bot's reply (conversations/bots.py), held back like an automated message when
+        the rules refuse it; ``key`` (its activity id and part) stores and sends it once
+        however often the activity is read."""
+        return self._send(conversation_id, _Origin(bot=True), base_url, lambda _c, _now: (body, media, None), key)
 
     def after_close(self, conversation: Conversation, base_url: str | None) -> None:
         """The workstream's closing message and survey, into the just-closed conversation."""
@@ -227,7 +240,7 @@ class Outbox:
         if stored.refusal is not None or stored.message.status != statuses.SENDING:
             self._delivery.drop(guard)
             if stored.refusal is not None:
-                log.info("automated %s message %s not sent: %s", origin.automated, message_id, stored.refusal.code)
+                log.info("%s message %s not sent: %s", origin.automated or "bot", message_id, stored.refusal.code)
             return stored.message
         return self._delivery.deliver(Parcel(stored.account, stored.conversation, stored.message, stored.template,
                                              base_url), guard)
@@ -242,13 +255,13 @@ class Outbox:
         if account is None:
             raise Conflict("the conversation's messaging account no longer exists", code="account_missing")
         now = self._clock()
-        refusal = _refusal(conversation, now, automated)
+        refusal = _refusal(conversation, now, origin.held_back)
         body, media, template = compose(conversation, now)
         message = Message(
             id=message_id, conversation_id=conversation_id, direction=OUTBOUND, body=body, media=media,
             status=NOT_SENT if refusal else statuses.SENDING, provider_message_id=None, created_at=now,
             seq=head.seq + 1, agent=origin.author, automated=automated, error_code=refusal.code if refusal else None,
-            error_message=refusal.message if refusal else None,
+            error_message=refusal.message if refusal else None, from_bot=origin.bot,
         )
         updated = replace(
             conversation, last_activity_at=conversation.last_activity_at if refusal else now,
@@ -290,19 +303,19 @@ def _message_id(origin: _Origin, key: str | None) -> str:
     caller and key (so the thread's marker of that id stores it once)."""
     if key is None:
         return uuid.uuid4().hex
-    who = origin.author.id if origin.author else origin.automated or "switchboard"
+    who = origin.author.id if origin.author else origin.automated or ("bot" if origin.bot else "switchboard")
     return hashlib.sha256(f"{who}|{key}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def _refusal(conversation: Conversation, now: datetime, automated: str | None) -> Conflict | None:
-    """What stops an automated message (consent, the WhatsApp window), to store it as not
-    sent; for anyone else's message the same rules raise."""
+def _refusal(conversation: Conversation, now: datetime, held_back: bool) -> Conflict | None:
+    """What stops an automated or bot message (consent, the WhatsApp window), to store it
+    as not sent; for anyone else's message the same rules raise."""
     try:
         consents.ensure_reachable(conversation)
-        if automated is not None:
+        if held_back:
             policies.check_free_form_reply(conversation, now)
     except Conflict as exc:
-        if automated is None:
+        if not held_back:
             raise
         return exc
     return None

@@ -1,11 +1,12 @@
-"""Admin operations on workstreams: one per business address, its settings and
-templates checked field by field."""
+"""Admin operations on workstreams: one per business address, its settings, templates and
+bot checked field by field."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any, Iterable
 
+from conversations.bot_settings import parse_bot
 from conversations.numbers import business_address
 from conversations.templates import parse_templates
 from conversations.validation import reject_unknown, require_object, text, whole_number
@@ -14,18 +15,20 @@ from conversations.workstream_settings import parse_settings
 from core.clock import Clock
 from core.errors import NotFound, ValidationFailed
 from core.ids import new_record_id
-from core.ports import WORKSTREAM_NUMBER, Accounts, Claims, Workstreams
+from core.ports import WORKSTREAM_NUMBER, Accounts, Claims, DirectLine, Workstreams
 from core.records import Account, Workstream
 
 MAX_AUTO_CLOSE_MINUTES = 30 * 24 * 60
 _WORKSTREAM_FIELDS = ("name", "channel", "account_id", "number", "auto_close_after_minutes", "templates",
-                      *SETTINGS_FIELDS)
+                      "bot", *SETTINGS_FIELDS)
 
 
 class WorkstreamAdmin:
     def __init__(self, workstreams: Workstreams, accounts: Accounts, claims: Claims,
-                 min_auto_close_minutes: int, default_auto_close_minutes: int, clock: Clock) -> None:
+                 min_auto_close_minutes: int, default_auto_close_minutes: int, directline: DirectLine,
+                 clock: Clock) -> None:
         self._workstreams = workstreams
+        self._directline = directline
         self._accounts = accounts
         self._claims = claims
         self._min = min_auto_close_minutes
@@ -45,6 +48,7 @@ class WorkstreamAdmin:
             auto_close_after_minutes=minutes or self._default, created_at=now, updated_at=now,
             settings=parse_settings(body),
             templates=parse_templates(body["templates"]) if "templates" in body else (),
+            bot=parse_bot(body.get("bot"), None, self._directline),
         )
         with self._number_moving(workstream.id, (), (number,)):
             self._workstreams.create(workstream)
@@ -76,6 +80,7 @@ class WorkstreamAdmin:
             auto_close_after_minutes=minutes or current.auto_close_after_minutes, updated_at=self._clock(),
             settings=parse_settings(body, current.settings),
             templates=parse_templates(body["templates"]) if "templates" in body else current.templates,
+            bot=parse_bot(body["bot"], current.bot, self._directline) if "bot" in body else current.bot,
         )
         with self._number_moving(workstream_id, (current.number,), (number,)):
             self._workstreams.replace(updated, etag)

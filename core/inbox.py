@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core.bots import BOT
 from core.records import CLOSED, Conversation
 
 MINE, OFFERS, QUEUE, WORKSTREAM, ALL = "mine", "offers", "queue", "workstream", "all"
@@ -27,16 +28,17 @@ class Placement:
     offer_agent_id: str | None
     created_at: datetime
     queued_at: datetime | None
+    stage: str | None = None  # BOT: its bot answers it, so it waits in no queue
 
     @classmethod
     def of(cls, c: Conversation) -> Placement:
         return cls(c.id, c.state, c.workstream_id, c.queue, c.agent.id if c.agent else None,
-                   c.offer.agent.id if c.offer else None, c.created_at, c.queued_at)
+                   c.offer.agent.id if c.offer else None, c.created_at, c.queued_at, c.stage)
 
     @property
     def queued(self) -> bool:
         """Waiting in its queue for distribution (see Conversation.queued)."""
-        return self.state != CLOSED and self.agent_id is None and self.offer_agent_id is None
+        return self.state != CLOSED and self.agent_id is None and self.offer_agent_id is None and self.stage != BOT
 
     @property
     def holder(self) -> str | None:
@@ -47,13 +49,13 @@ class Placement:
         return {"id": self.conversation_id, "state": self.state, "workstream_id": self.workstream_id,
                 "queue": self.queue, "agent": self.agent_id, "offer": self.offer_agent_id,
                 "created_at": self.created_at.isoformat(),
-                "queued_at": self.queued_at.isoformat() if self.queued_at else None}
+                "queued_at": self.queued_at.isoformat() if self.queued_at else None, "stage": self.stage}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Placement:
         queued_at = d.get("queued_at")
         return cls(d["id"], d["state"], d.get("workstream_id"), d.get("queue"), d.get("agent"), d.get("offer"),
-                   datetime.fromisoformat(d["created_at"]), datetime.fromisoformat(queued_at) if queued_at else None)
+                   datetime.fromisoformat(d["created_at"]), datetime.fromisoformat(queued_at) if queued_at else None, d.get("stage"))
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ class InboundMessage:
     keyword: str | None = None  # "stop", "start" or "help" when the provider read the message as one
     customer_name: str | None = None  # the name the customer shows, where the channel tells it (WhatsApp)
     received_at: datetime | None = None  # when the provider received it, where the payload says (ACS)
+    media_unusable: int = 0  # attachments the provider named in a form no one could fetch (not kept)
 
 
 @dataclass(frozen=True)

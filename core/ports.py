@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, ContextManager, Generic, Iterable, Mapping, Protocol, TypeVar, runtime_checkable
 
+from core.bots import Activity
 from core.messages import FetchedMedia, OutboundMessage, SendResult, Validation
 from core.agents import Agent, AgentState
 from core.idempotency import Answer, Claim, Found
@@ -259,3 +260,20 @@ class MediaFetcher(Protocol):
     """Fetches an inbound attachment with the account's credentials; raises ProviderError."""
 
     def fetch_media(self, account: Account, media: Media) -> FetchedMedia: ...
+
+
+class DirectLine(Protocol):
+    """Azure Bot Service's Direct Line 3.0, called with a bot's secret. Every method raises
+    ProviderUnreachable when Direct Line cannot be reached, ProviderError otherwise."""
+
+    def start(self, secret: str) -> str:
+        """Start a conversation; its id."""
+
+    def post(self, secret: str, conversation_id: str, activity: Mapping[str, Any]) -> str:
+        """Send an activity to the bot; its id."""
+
+    def activities(self, secret: str, conversation_id: str, watermark: str | None) -> tuple[list[Activity], str | None]:
+        """The activities after ``watermark``, and the watermark to read from next."""
+
+    def validate(self, secret: str) -> Validation:
+        """One call (token generation): does Direct Line accept the secret?"""

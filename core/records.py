@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from core.bots import BOT, BotSession, BotSettings, Handoff
 from core.identity import Actor
 from core.settings import WorkstreamSettings
 
@@ -91,6 +92,7 @@ class Workstream:
     updated_at: datetime
     settings: WorkstreamSettings = field(default_factory=WorkstreamSettings)
     templates: tuple[Template, ...] = ()
+    bot: BotSettings | None = None  # the bot that answers its new conversations first
 
     def templates_named(self, name: str) -> tuple[Template, ...]:
         return tuple(t for t in self.templates if t.name == name)
@@ -150,6 +152,7 @@ class Message:
     automated: str | None = None  # greeting, out_of_hours, closing or survey when the system sent it
     media_dropped: int = 0  # customer attachments not kept because the workstream does not allow them
     attempts: int = 0  # sends tried so far, while the outbox retries it
+    from_bot: bool = False  # the workstream's bot wrote it
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,9 @@ class Conversation:
     queued_at: datetime | None = None  # when it began to wait for an agent (its place in the queue)
     previous_agent: Actor | None = None  # who held the customer's previous conversation on this thread
     version: int = 0  # counts the conversation's commits: a change feed compares it
+    stage: str | None = None  # BOT while the workstream's bot answers it (offered to nobody then)
+    bot: BotSession | None = None  # its Direct Line conversation, from the bot stage on
+    handoff: Handoff | None = None  # how it left the bot stage
     messages: tuple[Message, ...] = field(default=())
     events: tuple[Event, ...] = field(default=())
 
@@ -191,7 +197,7 @@ class Conversation:
     @property
     def queued(self) -> bool:
         """Waiting in its queue for distribution: live, held by nobody, offered to nobody."""
-        return self.waiting_for_agent and self.offer is None
+        return self.waiting_for_agent and self.offer is None and self.stage != BOT
 
     def declined_by(self, agent_id: str, since: datetime) -> bool:
         return any(d.agent_id == agent_id and d.at >= since for d in self.declined)
@@ -215,6 +221,7 @@ class Decline:
 ACCEPTED, PARKED = "accepted", "parked"
 OFFERED, DECLINED, OFFER_EXPIRED = "offered", "declined", "offer_expired"
 ASSIGNED, TRANSFERRED, UNASSIGNED = "assigned", "transferred", "unassigned"
+HANDED_OFF = "handed_off"  # the bot stage ended (detail: why, core.bots)
 
 
 @dataclass(frozen=True)

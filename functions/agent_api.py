@@ -151,6 +151,15 @@ def unassign_conversation(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(conversation_view(services().assignments.unassign(req.route_params["id"], scope)))
 
 
+@bp.route(route="api/conversations/{id}/take-over", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def take_over_conversation(req: func.HttpRequest) -> func.HttpResponse:
+    """A supervisor (or an admin) takes a conversation from its bot and holds it."""
+    scope = _scope(req)
+    _optional_body(req, ())
+    return json_response(conversation_view(services().assignments.take_over(req.route_params["id"], scope)))
+
+
 def _sent(req: func.HttpRequest, message: Message) -> func.HttpResponse:
     """201 with the message; 202 when the provider could not take it yet and the outbox
     queue tries again (status ``retrying``)."""

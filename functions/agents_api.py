@@ -18,7 +18,9 @@ from core.identity import ADMIN, AGENT, SUPERVISOR
 from core.ids import is_record_id
 from functions.http import handled, json_body, json_response, services
 from functions.identity import scope_of, signed_in
-from functions.views import agent_view, capacity_view, conversation_view, me_view, queue_view, work_view
+from functions.views import (
+    agent_view, answering_view, capacity_view, conversation_view, me_view, queue_view, work_view,
+)
 
 bp = func.Blueprint()
 
@@ -98,16 +100,31 @@ def list_agents(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(_agents_view(services().directory.list()))
 
 
+def _workstream_id(req: func.HttpRequest) -> str:
+    workstream_id = req.route_params["id"]
+    if not is_record_id(workstream_id):
+        raise ValidationFailed("id", "must be a workstream id (32 hexadecimal characters)")
+    return workstream_id
+
+
+@bp.route(route="api/workstreams/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def team_workstream(req: func.HttpRequest) -> func.HttpResponse:
+    """A workstream as its team sees it: name, channel, queues, templates, quick replies
+    (the workspace names workstreams and queues by it, and supervisors see their queues)."""
+    scope = scope_of(req, ADMIN, SUPERVISOR, AGENT)
+    workstream_id = _workstream_id(req)
+    scope.check_team(workstream_id)
+    return json_response(answering_view(services().workstream_admin.get(workstream_id)))
+
+
 @bp.route(route="api/workstreams/{id}/agents", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def workstream_agents(req: func.HttpRequest) -> func.HttpResponse:
     """The agents of a workstream's queues, with presence and load: for its supervisors
     (who assign), its agents (who transfer) and admins."""
     scope = scope_of(req, ADMIN, SUPERVISOR, AGENT)
-    workstream_id = req.route_params["id"]
-    if not is_record_id(workstream_id):
-        raise ValidationFailed("id", "must be a workstream id (32 hexadecimal characters)")
-    return json_response(_agents_view(services().directory.of_workstream(workstream_id, scope)))
+    return json_response(_agents_view(services().directory.of_workstream(_workstream_id(req), scope)))
 
 
 @bp.route(route="api/admin/agents", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)

@@ -7,6 +7,7 @@ code agree on one list.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -44,6 +45,7 @@ class Settings:
     queues_endpoint: str | None = None
     outbox: OutboxTiming = field(default_factory=lambda: OutboxTiming())
     idempotency_wait_seconds: int = 10  # how long a copy waits for the request running under its key
+    directline_base_url: str | None = None  # Direct Line 3.0 (None: https://directline.botframework.com)
     # Application Insights (telemetry/monitor.py): nothing is exported without a connection string
     monitor_connection_string: str | None = None
     monitor_authentication: str | None = None  # "Authorization=AAD;ClientId=<the identity's client id>"
@@ -77,6 +79,7 @@ class Settings:
                 max_attempts=_positive_int(env, "OUTBOX_MAX_ATTEMPTS", 6),
             ),
             idempotency_wait_seconds=_positive_int(env, "IDEMPOTENCY_WAIT_SECONDS", 10),
+            directline_base_url=_directline(env),
             monitor_connection_string=env.get("APPLICATIONINSIGHTS_CONNECTION_STRING", "").strip() or None,
             monitor_authentication=env.get("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "").strip() or None,
         )
@@ -91,6 +94,17 @@ def _easy_auth(env: Mapping[str, str]) -> bool:
     if env.get("WEBSITE_AUTH_ENABLED", "").strip().lower() == "true":
         return True
     return env.get(LOCAL_EASY_AUTH) == "1" and not env.get("WEBSITE_INSTANCE_ID")
+
+
+def _directline(env: Mapping[str, str]) -> str | None:
+    """DIRECTLINE_BASE_URL: https, or plain http on the loopback only (a stand-in bot in tests)."""
+    value = env.get("DIRECTLINE_BASE_URL", "").strip().rstrip("/")
+    if not value:
+        return None
+    if not value.startswith("https://") and not re.match(r"^http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(/|$)",
+                                                          value):
+        raise ValueError("app setting DIRECTLINE_BASE_URL must be an https URL (http only on the loopback)")
+    return value
 
 
 def _storage_connection_string(env: Mapping[str, str]) -> str | None:

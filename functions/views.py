@@ -40,6 +40,7 @@ def workstream_view(w: Workstream) -> dict[str, Any]:
         "id": w.id, "name": w.name, "channel": w.channel, "account_id": w.account_id, "number": w.number,
         "auto_close_after_minutes": w.auto_close_after_minutes, **w.settings.to_dict(),
         "templates": [t.to_dict() for t in w.templates],
+        "bot": {**w.bot.public_dict(), "secret": mask(w.bot.secret)} if w.bot else None,
         "created_at": w.created_at.isoformat(), "updated_at": w.updated_at.isoformat(),
     }
 
@@ -106,6 +107,7 @@ def conversation_view(c: Conversation, with_messages: bool = False, api_base: st
         "version": c.version,
         "contact": {"id": c.contact_id, "name": c.contact_name} if c.contact_id else None,
         "consent": {"state": c.consent.state, "changed_at": _time(c.consent.changed_at), "source": c.consent.source},
+        "stage": c.stage, "handoff": c.handoff.to_dict() if c.handoff else None,
     }
     if with_messages:
         view["messages"] = [message_view(m, api_base, fetches_media) for m in c.messages]
@@ -139,7 +141,7 @@ def message_view(m: Message, api_base: str = "", fetches_media: bool = False) ->
         "id": m.id, "direction": m.direction, "body": m.body,
         "media": [_media_view(m, i, x, api_base, fetches_media) for i, x in enumerate(m.media)],
         "status": m.status, "provider_message_id": m.provider_message_id, "created_at": _time(m.created_at),
-        "agent": actor_view(m.agent), "keyword": m.keyword, "automated": m.automated,
+        "agent": actor_view(m.agent), "keyword": m.keyword, "automated": m.automated, "from_bot": m.from_bot,
     }
     if m.media_dropped:
         view["media_dropped"] = m.media_dropped

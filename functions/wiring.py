@@ -5,15 +5,20 @@ touches the network or loads a provider SDK)."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import threading
 from datetime import timedelta
 from typing import Any, Callable, Mapping, Sequence, TypeVar
 
+from channels.directline import DirectLineClient
 from channels.providers import PROVIDERS
 from channels.senders import LazySenders
 from conversations.accounts import AccountAdmin
 from conversations.actions import AgentActions
 from conversations.agents import AgentDirectory
+from conversations.bot_media import BotMedia
+from conversations.bots import JOB as BOT_JOB
+from conversations.bots import Bots
 from conversations.assignment import Assignments
 from conversations.capacity import Capacity
 from conversations.clockwork import Clockwork
@@ -33,7 +38,7 @@ from conversations.workstreams import WorkstreamAdmin
 from conversations.writer import Writer
 from core.clock import Clock, utcnow
 from core.telemetry import STORAGE, NoTelemetry
-from core.ports import MediaFetcher, Sender, Telemetry
+from core.ports import DirectLine, MediaFetcher, Sender, Telemetry
 from core.records import Account
 from functions.settings import DEFAULT_AUTO_CLOSE_MINUTES, Settings
 from storage.accounts import AccountStore
@@ -73,6 +78,11 @@ def _watched(telemetry: Telemetry) -> Callable[[str, T], T]:
     return lambda name, adapter: Traced(adapter, f"{STORAGE}.{name}", telemetry)  # type: ignore[return-value]
 
 
+def _link_key(settings: Settings) -> bytes:
+    """The key of bots' media links, derived from the sealing key (Sealer checked it is set)."""
+    return hashlib.sha256(b"switchboard bot media links|" + settings.sealing_keys[0].encode()).digest()
+
+
 def status_callback(account: Account, base_url: str, message_id: str) -> str | None:
     return PROVIDERS[account.provider].status_callback(base_url, account.id, message_id)
 
@@ -83,15 +93,17 @@ class Services:
     def __init__(self, settings: Settings, request_hooks: Sequence[RequestHook] = (), clock: Clock = utcnow,
                  senders: Mapping[str, Sender] | None = None,
                  media_fetchers: Mapping[str, MediaFetcher] | None = None, telemetry: Telemetry | None = None,
-                 queue_hooks: Sequence[RequestHook] = ()) -> None:
+                 queue_hooks: Sequence[RequestHook] = (), directline: DirectLine | None = None) -> None:
         self.settings = settings
         self.telemetry = telemetry = telemetry or telemetry_for(settings)
         self._watch = watch = _watched(telemetry)
         client = build_service_client(settings.storage_connection_string, settings.tables_endpoint, request_hooks)
         self.storage = storage = TableStorage(client, settings.table_prefix)
         directory = watch("directory", Directory(storage))
-        self.accounts = accounts = watch("accounts", AccountStore(storage, Sealer(settings.sealing_keys)))
-        self.workstreams = workstreams = watch("workstreams", WorkstreamStore(storage, directory))
+        sealer = Sealer(settings.sealing_keys)
+        self.accounts = accounts = watch("accounts", AccountStore(storage, sealer))
+        self.workstreams = workstreams = watch("workstreams", WorkstreamStore(storage, directory, sealer))
+        directline = directline or DirectLineClient(settings.directline_base_url)
         contacts = watch("contacts", ContactStore(storage, directory))
         self.threads = threads = watch("threads", ThreadStore(storage))
         deadlines = watch("deadlines", DeadlineStore(storage))
@@ -111,12 +123,17 @@ class Services:
             Timing(timing.guard_seconds, timing.retry_seconds, timing.unknown_seconds, timing.max_attempts))
         self.outbox = outbox = Outbox(threads, writer, deadlines, accounts, workstreams, lookup, opener, delivery,
                                       assignments.take, clock)
-        self.ingest = Ingest(threads, writer, deadlines, lookup, opener, outbox, clock, telemetry)
+        self.bot_media = BotMedia(threads, accounts, media_fetchers or {}, _link_key(settings), clock)
+        self.bots = bots = Bots(threads, writer, lookup, outbox, directline,
+                                watch("timers", DeadlineStore(storage, "timers")), contacts, self.bot_media, clock,
+                                settings.public_base_url)
+        self.clockwork.on(BOT_JOB, bots.due)
+        self.ingest = Ingest(threads, writer, deadlines, lookup, opener, outbox, clock, telemetry, bots)
         self.actions = AgentActions(writer, accounts, lookup, outbox, media_fetchers or {}, clock)
         self.sweep = Sweep(threads, writer, deadlines, lookup, outbox, clock, telemetry)
         self.account_admin = AccountAdmin(accounts, directory, workstreams, PROVIDERS, senders, clock)
         self.workstream_admin = WorkstreamAdmin(workstreams, accounts, directory, settings.auto_close_min_minutes,
-                                                DEFAULT_AUTO_CLOSE_MINUTES, clock)
+                                                DEFAULT_AUTO_CLOSE_MINUTES, directline, clock)
         self.contact_admin = ContactAdmin(contacts, directory, clock)
 
     def _work_distribution(self, storage: TableStorage, threads: ThreadStore, workstreams: WorkstreamStore,

@@ -91,6 +91,9 @@ param agentOfflineAfterSeconds int = 120
 @minValue(1)
 param autoCloseMinMinutes int = 480
 
+@description('DIRECTLINE_BASE_URL: the Direct Line 3.0 endpoint workstreams\' bots are reached at (a regional one, e.g. https://europe.directline.botframework.com, where the bot uses it).')
+param directLineBaseUrl string = 'https://directline.botframework.com'
+
 @description('Create an Azure Communication Services resource and its Event Grid system topic.')
 param deployCommunicationServices bool = false
 
@@ -138,6 +141,8 @@ var signInConfigured = !empty(entraClientId)
 //   - the provider webhooks: Twilio, TeleSign and Event Grid cannot sign in; the app checks
 //     their signatures, or Event Grid's own Entra token, itself;
 //   - /api/health: deploy.sh and monitors probe it; it tells nothing but "ok";
+//   - /api/bots/media/*: workstreams' bots fetch customers' attachments there, at links
+//     signed for one attachment and one hour (the app checks the signature);
 //   - the pages and what they load (landing page, API reference, its assets and licences,
 //     the OpenAPI document), so that a page can send the browser to /.auth/login/aad.
 // A trailing /* stands for everything below that path. No agent or admin route may match
@@ -147,6 +152,7 @@ var publicPaths = [
   '/api/telesign/*'
   '/api/acs/*'
   '/api/health'
+  '/api/bots/media/*'
   '/'
   '/index.html'
   '/assets/*'
@@ -235,6 +241,7 @@ module functionApp 'modules/functionapp.bicep' = {
     outboxQueueName: outboxQueueName
     agentOfflineAfterSeconds: agentOfflineAfterSeconds
     autoCloseMinMinutes: autoCloseMinMinutes
+    directLineBaseUrl: directLineBaseUrl
   }
 }
 

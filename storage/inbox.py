@@ -67,7 +67,7 @@ def keys(p: Placement) -> set[Key]:
 
 def _listed(p: Placement) -> tuple[object, ...]:
     """What a list row shows of a conversation's place."""
-    return p.state, p.workstream_id, p.queue, p.agent_id
+    return p.state, p.workstream_id, p.queue, p.agent_id, p.stage
 
 
 def _range(view: View) -> tuple[str, str, str | None]:

@@ -8,14 +8,16 @@ import json
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 from azure.core.exceptions import HttpResponseError, ResourceExistsError
-from azure.storage.queue import QueueClient, QueueServiceClient
 
 from core.errors import ConfigurationError
 from core.ports import JobGone, Ticket
 from storage.client import RequestHook, translated
+
+if TYPE_CHECKING:
+    from azure.storage.queue import QueueClient, QueueServiceClient
 
 OUTBOX = "outbox"
 MAX_DELAY = 7 * 24 * 3600  # what a Storage queue accepts as a visibility timeout
@@ -23,7 +25,14 @@ MAX_DELAY = 7 * 24 * 3600  # what a Storage queue accepts as a visibility timeou
 
 def build_queue_service(connection_string: str | None, queues_endpoint: str | None,
                         request_hooks: Sequence[RequestHook] = ()) -> QueueServiceClient:
-    options: dict[str, Any] = {"retry_total": 2, "connection_timeout": 5, "read_timeout": 20}
+    """Called on the queue's first use: the SDK (about half a second of imports) is loaded
+    by the first send, not by every cold start."""
+    from azure.storage.queue import QueueServiceClient
+
+    # The storage SDK's own backoff starts at 15 s and triples; a request (and the health
+    # check) must fail in seconds, like the tables client, and the queue retries later anyway.
+    options: dict[str, Any] = {"retry_total": 2, "initial_backoff": 0.3, "increment_base": 1,
+                               "random_jitter_range": 0.3, "connection_timeout": 5, "read_timeout": 20}
     if request_hooks:
         options["raw_request_hook"] = lambda request: [hook(request) for hook in request_hooks]
     if connection_string and "queueendpoint=" in connection_string.lower().replace(" ", ""):

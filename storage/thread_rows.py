@@ -8,8 +8,10 @@ import json
 from datetime import datetime
 from typing import Any
 
+from core.bots import BotSession, Handoff
 from core.identity import Actor
 from core.records import OPTED_IN, Consent, Conversation, Decline, Event, Media, Message, Offer
+from storage.columns import get_json, put_json
 from storage.keys import safe_key
 
 HEAD = "head"
@@ -49,7 +51,7 @@ def bounded(value: str | None, limit: int) -> str | None:
 
 
 def conversation_fields(c: Conversation) -> dict[str, Any]:
-    return {
+    fields = {
         "ConversationId": c.id, "State": c.state, "Channel": c.channel, "Provider": c.provider,
         "AccountId": c.account_id, "WorkstreamId": c.workstream_id or "", "Customer": c.customer,
         "Business": c.business, **_actor_fields("Agent", c.agent), "CreatedAt": c.created_at,
@@ -63,7 +65,9 @@ def conversation_fields(c: Conversation) -> dict[str, Any]:
         "OfferExpiresAt": c.offer.expires_at if c.offer else None,
         "Declined": json.dumps([[d.agent_id, d.at.isoformat()] for d in c.declined]) if c.declined else "",
         "QueuedAt": c.queued_at, **_actor_fields("PreviousAgent", c.previous_agent), "Version": c.version,
+        "Stage": c.stage or "", "Bot": json.dumps(c.bot.to_dict()) if c.bot else "",
     }
+    return put_json(fields, "Handoff", c.handoff.to_dict() if c.handoff else None)
 
 
 def to_conversation(e: dict[str, Any]) -> Conversation:
@@ -81,7 +85,13 @@ def to_conversation(e: dict[str, Any]) -> Conversation:
         customer_name=e.get("CustomerName") or None, offer=_to_offer(e),
         declined=tuple(Decline(a, datetime.fromisoformat(at)) for a, at in json.loads(e.get("Declined") or "[]")),
         queued_at=e.get("QueuedAt"), previous_agent=_to_actor(e, "PreviousAgent"), version=int(e.get("Version") or 0),
+        stage=e.get("Stage") or None, bot=BotSession.from_dict(json.loads(e["Bot"])) if e.get("Bot") else None,
+        handoff=_to_handoff(get_json(e, "Handoff", None)),
     )
+
+
+def _to_handoff(value: dict[str, Any] | None) -> Handoff | None:
+    return Handoff.from_dict(value) if value else None
 
 
 def _to_offer(e: dict[str, Any]) -> Offer | None:
@@ -96,7 +106,7 @@ def message_entity(thread: str, m: Message) -> dict[str, Any]:
         "Media": json.dumps([x.to_dict() for x in m.media], ensure_ascii=False), "Status": m.status,
         "ProviderMessageId": bounded(m.provider_message_id, MAX_STORED_ID), "CreatedAt": m.created_at,
         **_actor_fields("Agent", m.agent), "ErrorCode": m.error_code, "ErrorMessage": m.error_message, "Seq": m.seq,
-        "Keyword": m.keyword, "Automated": m.automated, "MediaDropped": m.media_dropped,
+        "Keyword": m.keyword, "Automated": m.automated, "MediaDropped": m.media_dropped, "FromBot": m.from_bot,
     }
 
 
@@ -107,7 +117,7 @@ def to_message(e: dict[str, Any]) -> Message:
         provider_message_id=e.get("ProviderMessageId"), created_at=e["CreatedAt"], seq=int(e["Seq"]),
         agent=_to_actor(e, "Agent"), error_code=e.get("ErrorCode"), error_message=e.get("ErrorMessage"),
         keyword=e.get("Keyword"), automated=e.get("Automated"), media_dropped=int(e.get("MediaDropped") or 0),
-        attempts=int(e.get("Attempts") or 0),
+        attempts=int(e.get("Attempts") or 0), from_bot=bool(e.get("FromBot")),
     )
 
 

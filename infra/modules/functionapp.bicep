@@ -75,6 +75,9 @@ param agentOfflineAfterSeconds int = 120
 @description('AUTO_CLOSE_MIN_MINUTES: inactivity, in minutes, after which a conversation is closed.')
 param autoCloseMinMinutes int = 480
 
+@description('DIRECTLINE_BASE_URL: the Direct Line 3.0 endpoint workstreams\' bots are reached at (a regional one, e.g. https://europe.directline.botframework.com, where the bot uses it).')
+param directLineBaseUrl string = 'https://directline.botframework.com'
+
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
 }
@@ -166,6 +169,7 @@ var settings = {
   OUTBOX_QUEUE: outboxQueueName
   AGENT_OFFLINE_AFTER_SECONDS: string(agentOfflineAfterSeconds)
   AUTO_CLOSE_MIN_MINUTES: string(autoCloseMinMinutes)
+  DIRECTLINE_BASE_URL: directLineBaseUrl
 }
 
 // Easy Auth reads the client secret from the setting its authsettingsV2 names

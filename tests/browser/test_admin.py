@@ -72,6 +72,17 @@ def test_an_admin_sets_up_an_account_and_its_workstream(new_page, api, artifacts
     assert workstream["survey"]["text"] == "How did we do? {{link}}" and workstream["number"] == BUSINESS_E164
     check_page(page, "admin-workstream", artifacts)
 
+    page.get_by_label("Survey text").fill("How was it? {{link}}")
+    page.get_by_role("button", name="Save workstream").click()
+    expect(page.get_by_role("status").filter(has_text="saved")).to_be_visible()
+    expect(page.get_by_role("alert")).to_have_count(0)
+    for _ in range(50):  # the PATCH is under way once the button is clicked
+        if api.call("GET", "/admin/workstreams").json()["workstreams"][0]["survey"]["text"] == "How was it? {{link}}":
+            break
+        page.wait_for_timeout(100)
+    else:
+        raise AssertionError("the edited workstream was not saved")
+
 
 def test_an_admin_adds_an_agent_and_edits_a_contact(new_page, api, artifacts):
     page = new_page("Grace", ADMIN)

@@ -1,6 +1,6 @@
 """The agent workspace in the browser, with Twilio's stand-in: a customer's signed webhook
-reaches the agent's inbox, who accepts, replies, sees it delivered, uses a quick reply,
-sees a refused send's reason in place, parks and closes; on WhatsApp after the 24-hour
+reaches the agent's inbox (in her queue: she is not available), who accepts, replies, sees
+it delivered, uses a quick reply, sees a refused send's reason in place, parks and closes; on WhatsApp after the 24-hour
 window only a template can go out; a customer's markup shows as text; customers' files
 dropped, or an image inline and another file as a download."""
 
@@ -9,34 +9,33 @@ from __future__ import annotations
 import base64
 import re
 from datetime import datetime, timedelta, timezone
-from itertools import count
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from channels.twilio import Form, TwilioInbound
 from functions.settings import Settings
 from functions.wiring import build
 from localhost.easyauth import object_id_of
+from tests.browser.customers import (
+    MESSAGES, answer_sends, deliver_last_reply, last_sent, open_conversation, text_in,
+)
 from tests.browser.support import check_page
 from tests.conftest import FakeClock
 from tests.support.twilio import (
-    ACCOUNT_SID, AUTH_TOKEN, BUSINESS, WHATSAPP_BUSINESS, account_body, encode, fixture_form, message_created,
-    whatsapp_account_body,
+    ACCOUNT_SID, BUSINESS, WHATSAPP_BUSINESS, account_body, encode, fixture_form, whatsapp_account_body,
 )
 
-MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
 MEDIA = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/MM{'d' * 32}/Media"
 AGENT = "Switchboard.Agent"
 QUICK_REPLY = {"name": "Hello", "text": "Hi {{customer_name}}, {{agent_name}} here. How can I help?"}
 TEMPLATE = {"name": "order_update", "language": "en_US", "text": "Hi {{1}}, order {{2}} has shipped."}
-SIDS = count(1)
 
 
 @pytest.fixture(scope="module")
 def setup(api) -> dict:
     """An SMS and a WhatsApp number with workstreams, Ada in both as an agent, a contact."""
-    api.twilio.on("POST", MESSAGES, lambda _r: message_created(f"SM{next(SIDS):032d}"))
+    answer_sends(api)
     sms = api.call("POST", "/admin/accounts", account_body()).json()
     whatsapp = api.call("POST", "/admin/accounts", whatsapp_account_body()).json()
     workstreams = [api.call("POST", "/admin/workstreams", body).json() for body in (
@@ -49,23 +48,6 @@ def setup(api) -> dict:
                                              "queues": queues}).status_code == 201
     assert api.call("POST", "/admin/contacts", {"mobile_phone": "+12065550150", "name": "Maria Garcia"}).status_code == 201
     return {"sms": sms, "whatsapp": whatsapp}
-
-
-def text_in(api, account: dict, customer: str, body: str, **extra: str) -> None:
-    form = fixture_form("twilio_sms_inbound.txt", MessageSid=f"SM{next(SIDS) + 5000:032d}", From=customer, Body=body,
-                        **extra)
-    assert api.webhook(f"/twilio/{account['id']}/inbound", form, AUTH_TOKEN).status_code == 200
-
-
-def open_conversation(page: Page, who: str) -> None:
-    item = page.get_by_role("link").filter(has_text=who)
-    expect(item).to_be_visible(timeout=10_000)  # the inbox polls every few seconds
-    item.click()
-    expect(page.get_by_role("heading", level=2, name=who)).to_be_visible()
-
-
-def last_sent(api) -> dict[str, list[str]]:
-    return api.twilio.calls("POST", MESSAGES)[-1].form
 
 
 def test_an_agent_answers_a_customer_from_the_inbox(new_page, api, setup, artifacts):
@@ -82,9 +64,7 @@ def test_an_agent_answers_a_customer_from_the_inbox(new_page, api, setup, artifa
     box.press("Enter")
     expect(page.locator(".message.outbound").filter(has_text="Hi! It ships today.")).to_contain_text("Queued")
     assert last_sent(api)["Body"] == ["Hi! It ships today."] and last_sent(api)["To"] == ["+12065550150"]
-    sid = f"SM{next(SIDS) - 1:032d}"
-    delivered = fixture_form("twilio_status_delivered.txt", MessageSid=sid, To="+12065550150")
-    assert api.webhook(f"/twilio/{setup['sms']['id']}/status", delivered, AUTH_TOKEN).status_code == 204
+    deliver_last_reply(api, setup["sms"], page)
     expect(page.locator(".message.outbound").filter(has_text="Hi! It ships today.")).to_contain_text("Delivered",
                                                                                                     timeout=10_000)
 
@@ -102,7 +82,7 @@ def test_an_agent_answers_a_customer_from_the_inbox(new_page, api, setup, artifa
     expect(page.get_by_role("alert")).to_contain_text("Not sent:")
     expect(page.locator(".message.outbound").filter(has_text="Are you still there?")).to_contain_text(
         "Attempt to send to unsubscribed recipient")
-    api.twilio.on("POST", MESSAGES, lambda _r: message_created(f"SM{next(SIDS):032d}"))
+    answer_sends(api)
 
     page.get_by_role("button", name="Wait").click()
     expect(page.locator(".pane-header .badge").first).to_have_text("waiting")
@@ -116,7 +96,7 @@ def test_after_the_whatsapp_window_only_a_template_goes_out(new_page, api, setup
     services = build(Settings.from_env(api.env), clock=FakeClock(datetime.now(timezone.utc) - timedelta(hours=25)))
     stored = services.accounts.get(setup["whatsapp"]["id"])
     form = fixture_form("twilio_whatsapp_inbound.txt", From="whatsapp:+5582981110001", ProfileName="Ana",
-                        MessageSid=f"SM{next(SIDS) + 9000:032d}")
+                        MessageSid=f"SM{'9' * 32}")
     services.ingest.message(stored, TwilioInbound.from_form(Form.parse(encode(form))).to_inbound(stored))
 
     page = new_page("Ada", AGENT)
@@ -181,7 +161,7 @@ def test_customers_files_are_dropped_or_shown_as_the_workstream_says(new_page, a
     text_in(api, setup["sms"], customer, "My receipt", **media)
     open_conversation(page, customer)
     expect(page.locator(".message.inbound .note")).to_have_text(
-        "2 attachment(s) not kept: this workstream does not accept customers' files.")
+        "2 attachment(s) not kept: this workstream does not accept customers' files, or the provider's link was unusable.")
     expect(page.locator("fieldset.attachments")).to_have_count(0)
 
     [support] = [w for w in api.call("GET", "/admin/workstreams").json()["workstreams"] if w["name"] == "Support"]

@@ -147,6 +147,18 @@ def test_two_hosts_on_one_storage_never_double_assign(api, world, module_env):
             assert api.call("GET", f"/conversations/{cid}").json()["offer"]["agent"]["name"] == who
 
 
+def test_a_workstream_as_its_team_sees_it(api, world):
+    path = f"/workstreams/{world['workstream']}"
+    for who in ("sue", "ana"):  # its supervisor, an agent of its queue
+        seen = as_(api, who, "GET", path)
+        assert seen.status_code == 200, seen.text
+        assert {k: seen.json()[k] for k in ("name", "channel", "queues")} == {
+            "name": "Support", "channel": "sms", "queues": ["general"]}
+    assert api.call("GET", f"/workstreams/{'0' * 32}").status_code == 404  # an admin: none such
+    assert as_(api, "sue", "GET", f"/workstreams/{'0' * 32}").status_code == 403
+    assert as_(api, "ana", "GET", "/workstreams/nope").status_code == 422
+
+
 def test_a_workstreams_agents_with_presence_and_load(api, world):
     path = f"/workstreams/{world['workstream']}/agents"
     listed = as_(api, "sue", "GET", path)

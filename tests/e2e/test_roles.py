@@ -93,7 +93,8 @@ def test_listing_needs_a_role(api, who, status):
 
 @pytest.mark.parametrize("action,body", [
     ("accept", None), ("wait", None), ("close", None), ("messages", {"body": "hi"}),
-    ("template", {"name": "none", "parameters": []})])
+    ("template", {"name": "none", "parameters": []}), ("decline", None), ("transfer", {"queue": "vip"}),
+    ("assign", {"agent_id": object_id_of("ann")}), ("unassign", None)])
 @pytest.mark.parametrize("who,status", [("sam", 404), ("otto", 404), ("nora", 403), (None, 401)])
 def test_changing_a_conversation_outside_scope_is_refused_and_changes_nothing(api, general, action, body, who,
                                                                               status):
@@ -158,6 +159,7 @@ def test_a_body_naming_someone_else_is_refused(api, world):
     ("GET", "/admin/agents", None), ("POST", "/admin/agents", {}), ("GET", "/admin/accounts/" + "a" * 32, None),
     ("PATCH", "/admin/workstreams/" + "a" * 32, {}), ("DELETE", "/admin/contacts/" + "a" * 32, None),
     ("POST", "/admin/accounts/" + "a" * 32 + "/validate", None), ("DELETE", "/admin/agents/" + object_id_of("x"), None),
+    ("GET", "/admin/agents/" + object_id_of("ann"), None), ("PATCH", "/admin/agents/" + object_id_of("ann"), {}),
 ])
 @pytest.mark.parametrize("who,status", [("sue", 403), ("ann", 403), ("nora", 403), (None, 401)])
 def test_admin_routes_need_the_admin_role(api, world, method, path, body, who, status):
@@ -165,6 +167,24 @@ def test_admin_routes_need_the_admin_role(api, world, method, path, body, who, s
     assert refused.status_code == status
     if status == 403:
         assert "Switchboard.Admin" in refused.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("who,status", [
+    ("ann", 200), ("otto", 200), ("alice", 403), ("sue", 403), ("nora", 403), (None, 401)])
+def test_presence_is_for_agents(api, world, who, status):
+    assert as_(api, who, "PUT", "/me/presence", {"presence": "away"}).status_code == status
+
+
+@pytest.mark.parametrize("who,status", [
+    ("alice", 200), ("sue", 200), ("ann", 200), ("nora", 403), (None, 401)])
+def test_the_change_feed_needs_a_role(api, world, who, status):
+    assert as_(api, who, "GET", "/me/changes?wait=0").status_code == status
+
+
+@pytest.mark.parametrize("who,status", [
+    ("alice", 200), ("sue", 200), ("ann", 200), ("otto", 200), ("sam", 403), ("nora", 403), (None, 401)])
+def test_a_workstreams_agents_are_seen_by_its_people(api, world, who, status):
+    assert as_(api, who, "GET", f"/workstreams/{world['support']}/agents").status_code == status
 
 
 @pytest.mark.parametrize("who,number,status", [

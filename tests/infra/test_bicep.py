@@ -64,6 +64,7 @@ APP_SETTINGS = {
     "OUTBOX_QUEUE",
     "AGENT_OFFLINE_AFTER_SECONDS",
     "AUTO_CLOSE_MIN_MINUTES",
+    "DIRECTLINE_BASE_URL",
 }
 
 AUTH_SECRET_SETTING = "MICROSOFT_PROVIDER_AUTHENTICATION_SECRET"
@@ -74,6 +75,7 @@ PUBLIC_PATHS = [
     "/api/telesign/*",
     "/api/acs/*",
     "/api/health",
+    "/api/bots/media/*",
     "/",
     "/index.html",
     "/assets/*",
@@ -85,6 +87,7 @@ PUBLIC_PATHS = [
 # The API routes those paths open: webhooks, health and the OpenAPI document, and no other.
 OPEN_API_ROUTES = {
     "api/acs/{account_id}/events",
+    "api/bots/media/{id}/{seq:int}/{index:int}",
     "api/health",
     "api/openapi.json",
     "api/telesign/{account_id}/inbound",

@@ -36,7 +36,10 @@ def expected_rows(services: Services, conversations: list[str]) -> set[tuple[str
 
 
 def changes(services: Services, *args):
-    return asyncio.run(services.feed.changes(*args))
+    """The feed's coroutine on a loop of its own thread: this one may already run a loop
+    (Playwright's sync API leaves one running when the browser tests ran first)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, services.feed.changes(*args)).result()
 
 
 def test_pages_follow_next_tokens_one_round_trip_each(make_services, clock):

@@ -31,3 +31,17 @@ def test_identity_based_endpoints(env, endpoint):
 def test_bad_numbers_are_named(value):
     with pytest.raises(ValueError, match="AUTO_CLOSE_MIN_MINUTES"):
         Settings.from_env({"AUTO_CLOSE_MIN_MINUTES": value})
+
+
+@pytest.mark.parametrize("value,url", [
+    ("", None), ("https://europe.directline.botframework.com/", "https://europe.directline.botframework.com"),
+    ("http://127.0.0.1:5000", "http://127.0.0.1:5000"), ("http://localhost", "http://localhost"),
+])
+def test_direct_line_is_https_or_the_loopback(value, url):
+    assert Settings.from_env({"DIRECTLINE_BASE_URL": value}).directline_base_url == url
+
+
+@pytest.mark.parametrize("value", ["http://directline.example.com", "http://127.0.0.1.example.com", "ftp://x"])
+def test_direct_line_over_plain_http_elsewhere_is_refused(value):
+    with pytest.raises(ValueError, match="DIRECTLINE_BASE_URL"):
+        Settings.from_env({"DIRECTLINE_BASE_URL": value})

@@ -9,6 +9,7 @@ import { Workstreams } from "./admin/Workstreams";
 import { href, useRoute } from "./router";
 import { ROLE_LABELS, SIGN_OUT_URL, can } from "./session";
 import type { Me } from "./types";
+import { Supervisor } from "./workspace/Supervisor";
 import { Workspace } from "./workspace/Workspace";
 
 const ADMIN_PAGES: [string, string][] = [["accounts", "Accounts"], ["workstreams", "Workstreams"],
@@ -24,6 +25,10 @@ function Screen({ me, route }: { me: Me; route: string[] }) {
     if (page === "contacts") return <Contacts id={id ?? null} />;
     return <Notice text="There is no such admin page." />;
   }
+  if (section === "supervise") {
+    if (!can(me, "supervisor", "admin")) return <Notice text="Supervising needs the Switchboard.Supervisor role." />;
+    return <Supervisor me={me} />;
+  }
   if (!can(me, "agent", "supervisor", "admin")) {
     return <Notice text="Your sign-in carries no Switchboard role: ask an admin for Switchboard.Agent." />;
   }
@@ -37,9 +42,9 @@ function Notice({ text }: { text: string }) {
 export function App({ me }: { me: Me }) {
   const route = useRoute();
   const main = useRef<HTMLElement>(null);
-  const area = route[0] === "admin" ? route[1] : "inbox";
+  const area = route[0] === "admin" ? route[1] : route[0] === "supervise" ? "supervise" : "inbox";
   useEffect(() => {
-    const name = ADMIN_PAGES.find(([key]) => key === area)?.[1] ?? "Inbox";
+    const name = area === "supervise" ? "Supervise" : ADMIN_PAGES.find(([key]) => key === area)?.[1] ?? "Inbox";
     document.title = `${name} · Switchboard`;
   }, [area]);
   return (
@@ -50,6 +55,9 @@ export function App({ me }: { me: Me }) {
         <nav aria-label="Main">
           <ul>
             <li><a href={href("inbox")} aria-current={area === "inbox" ? "page" : undefined}>Inbox</a></li>
+            {can(me, "supervisor", "admin") ? (
+              <li><a href={href("supervise")} aria-current={area === "supervise" ? "page" : undefined}>Supervise</a></li>
+            ) : null}
             {can(me, "admin") ? ADMIN_PAGES.map(([key, name]) => (
               <li key={key}>
                 <a href={href("admin", key)} aria-current={area === key ? "page" : undefined}>{name}</a>

@@ -17,12 +17,14 @@ export class ApiError extends Error {
   }
 }
 
-type Query = Record<string, string | number | undefined | null>;
+export type Query = Record<string, string | number | undefined | null>;
 
+/** `path?name=value&...`, leaving out undefined and null; an empty string is sent (the
+ *  queue views read `queue=` as "no queue"). */
 export function withQuery(path: string, query: Query = {}): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
-    if (value !== undefined && value !== null && value !== "") params.set(name, String(value));
+    if (value !== undefined && value !== null) params.set(name, String(value));
   }
   const search = params.toString();
   return search ? `${path}?${search}` : path;
@@ -37,10 +39,11 @@ async function errorOf(response: Response): Promise<ApiError> {
   }
 }
 
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const init: RequestInit = { method, credentials: "same-origin", cache: "no-store", headers: {} };
+export async function request<T>(method: string, path: string, body?: unknown,
+  headers: Record<string, string> = {}): Promise<T> {
+  const init: RequestInit = { method, credentials: "same-origin", cache: "no-store", headers: { ...headers } };
   if (body !== undefined) {
-    init.headers = { "Content-Type": "application/json" };
+    init.headers = { ...headers, "Content-Type": "application/json" };
     init.body = JSON.stringify(body);
   }
   let response: Response;
@@ -59,7 +62,8 @@ export async function request<T>(method: string, path: string, body?: unknown): 
 
 export const api = {
   get: <T>(path: string, query?: Query) => request<T>("GET", withQuery(path, query)),
-  post: <T>(path: string, body?: unknown) => request<T>("POST", path, body),
+  post: <T>(path: string, body?: unknown, headers?: Record<string, string>) => request<T>("POST", path, body, headers),
+  put: <T>(path: string, body: unknown) => request<T>("PUT", path, body),
   patch: <T>(path: string, body: unknown) => request<T>("PATCH", path, body),
   delete: (path: string) => request<void>("DELETE", path),
 };

@@ -36,3 +36,13 @@ export function templateParameters(text: string): number {
 export function label(value: string): string {
   return value.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
 }
+
+/** "1:05" until `iso` (minutes and seconds), "0:00" once it has passed. */
+export function countdown(iso: string, now: number = Date.now()): string {
+  const seconds = Math.max(0, Math.ceil((new Date(iso).getTime() - now) / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+export function channelName(channel: string): string {
+  return channel === "whatsapp" ? "WhatsApp" : channel === "sms" ? "SMS" : channel;
+}

@@ -24,6 +24,7 @@ export interface Message {
   agent: Actor | null;
   keyword: string | null;
   automated: string | null;
+  from_bot?: boolean;
   media_dropped?: number;
   error?: { code: string | null; message: string | null };
 }
@@ -33,7 +34,8 @@ export interface HistoryEvent {
   at: string;
   action: string;
   actor: Actor | null;
-  detail?: unknown;
+  detail?: string | null;
+  subject?: Actor | null;
 }
 
 export interface Template {
@@ -73,8 +75,13 @@ export interface Conversation {
   closed_at: string | null;
   closed_reason: string | null;
   queue: string | null;
+  queued_at?: string | null;
+  offer?: { agent: Actor; expires_at: string } | null;
+  version?: number;
   contact: Contact | null;
   consent: { state: "opted_in" | "opted_out"; changed_at: string | null; source: string | null };
+  stage?: "bot" | null;
+  handoff?: Handoff | null;
   messages?: Message[];
   history?: HistoryEvent[];
   workstream?: {
@@ -84,7 +91,16 @@ export interface Conversation {
     templates: Template[];
     quick_replies: QuickReply[];
     attachments: { agents_can_send: boolean };
+    queues: string[];
   } | null;
+}
+
+export interface Handoff {
+  reason: "bot" | "timeout" | "keyword" | "supervisor" | "bot_removed";
+  at: string;
+  summary: string | null;
+  context: Record<string, unknown>;
+  transcript: { from: "bot" | "customer"; text: string }[];
 }
 
 export interface QueueRef {
@@ -92,11 +108,45 @@ export interface QueueRef {
   queue: string | null;
 }
 
-export interface Me {
+export type Presence = "available" | "busy" | "away" | "offline";
+
+/** Conversations at once per channel: what an agent may hold (capacity) and holds (load). */
+export type PerChannel = Partial<Record<"sms" | "whatsapp", number>>;
+
+export interface Work {
+  presence: Presence;
+  load: PerChannel;
+  capacity: PerChannel;
+}
+
+export interface Me extends Work {
   id: string;
   name: string;
   roles: string[];
   app: boolean;
   queues: QueueRef[];
   supervises: string[];
+}
+
+export interface Agent extends Partial<Work> {
+  id: string;
+  name: string;
+  roles: string[];
+  queues: QueueRef[];
+  supervises: string[];
+}
+
+export interface QueuePage extends QueueRef {
+  conversations: Conversation[];
+}
+
+/** GET /api/me/changes: only the lists that changed since the cursor, each whole. */
+export interface Changes {
+  cursor: string;
+  me?: Work;
+  offers?: Conversation[];
+  mine?: Conversation[];
+  queues?: QueuePage[];
+  workstreams?: { workstream_id: string; conversations: Conversation[] }[];
+  all?: Conversation[];
 }

@@ -22,6 +22,11 @@ export function Contacts({ id }: { id: string | null }) {
   );
 }
 
+/** A number as people type it ("+1 (206) 555-0100"), as the API takes it: digits and a leading +. */
+function digitsOf(phone: string): string {
+  return phone.replace(/[\s().-]/g, "");
+}
+
 function ContactList() {
   const [phone, setPhone] = useState("");
   const [query, setQuery] = useState("");
@@ -32,7 +37,7 @@ function ContactList() {
       <h2>Contacts</h2>
       <p>A new conversation is linked to the contact whose mobile phone is the customer's number.</p>
       <p><a class="button" href={href("admin", "contacts", "new")}>New contact</a></p>
-      <form class="search" role="search" aria-label="Find a contact" onSubmit={(e) => { e.preventDefault(); setQuery(phone.trim()); }}>
+      <form class="search" role="search" aria-label="Find a contact" onSubmit={(e) => { e.preventDefault(); setQuery(digitsOf(phone)); }}>
         <label for="contact-search">Mobile phone</label>
         <input id="contact-search" type="tel" value={phone} placeholder="+14255550100"
           onInput={(e) => setPhone(e.currentTarget.value)} />

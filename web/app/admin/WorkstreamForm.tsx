@@ -23,7 +23,7 @@ export function newWorkstream(accounts: Account[]): Workstream {
 
 /** The body the API takes: the settings as edited, empty automated messages left out. */
 function bodyOf(w: Workstream): Record<string, unknown> {
-  const { id: _id, channel: _channel, updated_at: _updated, auto_close_after_minutes: minutes, ...settings } = w;
+  const { id: _id, channel: _channel, created_at: _created, updated_at: _updated, bot: _bot, auto_close_after_minutes: minutes, ...settings } = w;
   const automated = Object.fromEntries(Object.entries(w.automated_messages).filter(([, m]) => m.text.trim()));
   const rules = w.routing_rules.map((r) => ({
     ...r, conditions: r.conditions.map((c) => (c.operator === "exists" ? { field: c.field, operator: c.operator } : c)),

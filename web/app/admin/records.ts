@@ -63,6 +63,8 @@ export interface Workstream {
   templates: Template[];
   quick_replies: QuickReply[];
   distribution: { mode: string; assignment: string; keep_same_agent: boolean; offer_timeout_seconds: number };
+  bot?: unknown; // set through the API (docs/bots.md); this page leaves it as it is
+  created_at?: string;
   updated_at?: string;
 }
 

@@ -7,8 +7,7 @@ import { useRef, useState } from "preact/hooks";
 import { ApiError, problem } from "../api";
 import { fillPlaceholders } from "../format";
 import type { Conversation, Me, QuickReply } from "../types";
-import { type Attachment, reply, windowClosed } from "./conversation";
-import { customerLabel } from "./InboxList";
+import { type Attachment, customerLabel, newKey, outcomeUnknown, reply, windowClosed } from "./conversation";
 import { TemplateForm } from "./TemplateForm";
 
 export const MAX_BODY = 1600;
@@ -43,20 +42,35 @@ function FreeText({ conversation, me, onSent }: Props) {
   const [media, setMedia] = useState<Attachment[]>([]);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [retrying, setRetrying] = useState(false);
   const box = useRef<HTMLTextAreaElement>(null);
+  const key = useRef<string | null>(null); // this composed message's, until it is changed or answered
   const workstream = conversation.workstream;
   const tooLong = body.length > MAX_BODY;
+  const edit = (next: string) => {
+    key.current = null;
+    setBody(next);
+  };
+  const editMedia = (next: Attachment[]) => {
+    key.current = null;
+    setMedia(next);
+  };
   const send = async () => {
     if (busy || tooLong || (!body.trim() && media.length === 0)) return;
     setBusy(true);
     setError(null);
+    key.current ??= newKey();
     try {
-      await reply(conversation.id, body, media.filter((m) => m.url.trim()));
+      const sent = await reply(conversation.id, body, media.filter((m) => m.url.trim()), key.current);
+      key.current = null;
+      setRetrying(sent.status === "retrying");
       setBody("");
       setMedia([]);
       await onSent();
     } catch (caught) {
-      setError(problem(caught));
+      const refused = problem(caught);
+      if (!outcomeUnknown(refused)) key.current = null;
+      setError(refused);
     } finally {
       setBusy(false);
       box.current?.focus();
@@ -69,7 +83,7 @@ function FreeText({ conversation, me, onSent }: Props) {
     }
   };
   const insertQuickReply = (quick: QuickReply) => {
-    setBody(fillPlaceholders(quick.text, {
+    edit(fillPlaceholders(quick.text, {
       customer_name: conversation.customer_name || conversation.contact?.name || "",
       "contact.name": conversation.contact?.name || conversation.customer_name || "",
       agent_name: me.name,
@@ -79,18 +93,23 @@ function FreeText({ conversation, me, onSent }: Props) {
   return (
     <form class="reply" aria-label="Reply" onSubmit={(e) => { e.preventDefault(); void send(); }}>
       <label for="reply-body">Reply to {customerLabel(conversation)}</label>
-      <textarea id="reply-body" ref={box} rows={3} value={body} onInput={(e) => setBody(e.currentTarget.value)}
+      <textarea id="reply-body" ref={box} rows={3} value={body} onInput={(e) => edit(e.currentTarget.value)}
         onKeyDown={keyDown} aria-describedby="reply-count reply-help" aria-invalid={tooLong || undefined} />
       <p class="composer-help">
         <span id="reply-count" class={tooLong ? "bad" : ""} aria-live="polite">{body.length} / {MAX_BODY}</span>
         <span id="reply-help"> · Enter sends, Shift+Enter starts a new line</span>
       </p>
       {workstream?.quick_replies.length ? <QuickReplies replies={workstream.quick_replies} pick={insertQuickReply} /> : null}
-      {workstream?.attachments.agents_can_send ? <Attachments media={media} setMedia={setMedia} /> : null}
+      {workstream?.attachments.agents_can_send ? <Attachments media={media} setMedia={editMedia} /> : null}
       {error ? (
         <p class="notice error" role="alert">
           Not sent: {error.message}{error.providerCode ? ` (provider code ${error.providerCode})` : ""}
+          {outcomeUnknown(error) ? " Send again: it goes out once." : ""}
         </p>
+      ) : null}
+      {retrying && !error ? (
+        <p class="notice" role="status">Retrying: the provider could not take the last message yet; Switchboard
+          keeps trying.</p>
       ) : null}
       <button type="submit" disabled={busy || tooLong}>Send</button>
     </form>

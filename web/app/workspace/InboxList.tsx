@@ -1,63 +1,141 @@
-// The inbox list with its filters: one row per conversation, from the list answer alone
-// (no request per conversation).
+// The inbox: the agent's presence and free capacity, the filters, then the offers, the
+// conversations the agent holds and the queues they can take from, all kept by the change
+// feed; closed conversations a page at a time.
 
-import { when } from "../format";
-import { href } from "../router";
+import type { ComponentChildren } from "preact";
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { problem } from "../api";
+import { navigate } from "../router";
 import { useStore } from "../store";
-import type { Conversation } from "../types";
-import type { Inbox } from "./inbox";
+import type { Me } from "../types";
+import { act, customerLabel } from "./conversation";
+import type { Feed } from "./feed";
+import { ClosedList, type InboxFilters, closedQueries, matches } from "./inbox";
+import { ConversationRows, OfferRows, QueueRows, type Take } from "./InboxItems";
+import { WorkBar } from "./WorkBar";
 
 const STATES = [["", "All but closed"], ["open", "Open"], ["active", "Active"], ["waiting", "Waiting"],
   ["closed", "Closed"]];
 
-export function customerLabel(c: Conversation): string {
-  return c.contact?.name || c.customer_name || c.customer;
-}
-
 interface Props {
-  inbox: Inbox;
+  me: Me;
+  feed: Feed;
   selected: string | null;
   workstreams: Map<string, string>;
+  filters: InboxFilters;
+  setFilters: (filters: InboxFilters) => void;
 }
 
-export function InboxList({ inbox, selected, workstreams }: Props) {
-  const { filters, conversations, loaded, error } = useStore(inbox);
-  const shown = filters.state ? conversations : conversations.filter((c) => c.state !== "closed");
+export function InboxList({ me, feed, selected, workstreams, filters, setFilters }: Props) {
+  const { loaded, error } = useStore(feed);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const take: Take = async (c, action) => {
+    setActionError(null);
+    try {
+      feed.put(await act(c.id, action), me.id);
+      if (action === "accept") navigate("inbox", c.id);
+    } catch (caught) {
+      setActionError(`${customerLabel(c)}: ${problem(caught).message}`);
+    }
+  };
   return (
     <section class="inbox" aria-labelledby="inbox-title">
       <h2 id="inbox-title">Inbox</h2>
-      <div class="filters">
-        <label for="filter-state">State</label>
-        <select id="filter-state" value={filters.state} onChange={(e) => inbox.setFilters({ state: e.currentTarget.value })}>
-          {STATES.map(([value, text]) => <option key={value} value={value}>{text}</option>)}
-        </select>
-        <label for="filter-workstream">Workstream</label>
-        <select id="filter-workstream" value={filters.workstream_id}
-          onChange={(e) => inbox.setFilters({ workstream_id: e.currentTarget.value })}>
-          <option value="">All workstreams</option>
-          {[...workstreams].map(([id, name]) => <option key={id} value={id}>{name}</option>)}
-        </select>
-      </div>
+      <WorkBar me={me} feed={feed} />
+      <Filters filters={filters} setFilters={setFilters} workstreams={workstreams} />
       {error ? <p class="notice error" role="alert">The inbox could not be refreshed: {error}</p> : null}
-      <p class="visually-hidden" aria-live="polite">{loaded ? `${shown.length} conversations` : ""}</p>
-      {loaded && shown.length === 0 ? <p class="muted">No conversations here yet.</p> : null}
-      <ul class="inbox-list">
-        {shown.map((c) => (
-          <li key={c.id}>
-            <a href={href("inbox", c.id)} class={`inbox-item state-${c.state}`}
-              aria-current={c.id === selected ? "true" : undefined}>
-              <span class="who">{customerLabel(c)}</span>
-              <span class={`badge state-${c.state}`}>{c.state}</span>
-              <span class="meta">
-                {c.channel === "whatsapp" ? "WhatsApp" : "SMS"} · {c.business}
-                {c.queue ? ` · ${c.queue}` : ""}{c.agent ? ` · ${c.agent.name}` : ""}
-              </span>
-              <span class="meta"><time dateTime={c.last_activity_at}>{when(c.last_activity_at)}</time></span>
-              {c.consent.state === "opted_out" ? <span class="badge warn">Opted out</span> : null}
-            </a>
-          </li>
-        ))}
-      </ul>
+      {actionError ? <p class="notice error" role="alert">{actionError}</p> : null}
+      {!loaded ? <p class="muted">Loading…</p> : filters.state === "closed"
+        ? <Closed me={me} filters={filters} selected={selected} />
+        : <Live feed={feed} filters={filters} selected={selected} take={take} workstreams={workstreams} />}
     </section>
+  );
+}
+
+function Filters({ filters, setFilters, workstreams }:
+  { filters: InboxFilters; setFilters: (f: InboxFilters) => void; workstreams: Map<string, string> }) {
+  return (
+    <div class="filters">
+      <label for="filter-state">State</label>
+      <select id="filter-state" value={filters.state} onChange={(e) => setFilters({ ...filters, state: e.currentTarget.value })}>
+        {STATES.map(([value, text]) => <option key={value} value={value}>{text}</option>)}
+      </select>
+      <label for="filter-workstream">Workstream</label>
+      <select id="filter-workstream" value={filters.workstream_id}
+        onChange={(e) => setFilters({ ...filters, workstream_id: e.currentTarget.value })}>
+        <option value="">All workstreams</option>
+        {[...workstreams].map(([id, name]) => <option key={id} value={id}>{name}</option>)}
+      </select>
+    </div>
+  );
+}
+
+function Section({ id, title, count, children }:
+  { id: string; title: string; count: number; children: ComponentChildren }) {
+  return (
+    <section class="inbox-section" aria-labelledby={id}>
+      <h3 id={id}>{title} <span class="count">({count})</span></h3>
+      {children}
+    </section>
+  );
+}
+
+interface LiveProps {
+  feed: Feed;
+  filters: InboxFilters;
+  selected: string | null;
+  take: Take;
+  workstreams: Map<string, string>;
+}
+
+function Live({ feed, filters, selected, take, workstreams }: LiveProps) {
+  const { offers, mine, queues, all } = useStore(feed);
+  const shownOffers = offers.filter((c) => matches(c, filters, false));
+  const shownMine = mine.filter((c) => matches(c, filters));
+  const shownQueues = queues.map((q) => ({ ...q, conversations: q.conversations.filter((c) => matches(c, filters)) }))
+    .filter((q) => q.conversations.length > 0);
+  const listed = new Set([...shownOffers, ...shownMine, ...shownQueues.flatMap((q) => q.conversations)].map((c) => c.id));
+  const shownAll = all.filter((c) => c.state !== "closed" && matches(c, filters) && !listed.has(c.id));
+  const total = listed.size + shownAll.length;
+  return (
+    <>
+      <p class="visually-hidden" aria-live="polite">{`${total} conversations, ${shownOffers.length} offered`}</p>
+      {total === 0 ? <p class="muted">No conversations here yet.</p> : null}
+      {shownOffers.length ? (
+        <Section id="offers-title" title="Offers" count={shownOffers.length}>
+          <OfferRows list={shownOffers} selected={selected} take={take} />
+        </Section>
+      ) : null}
+      {shownMine.length ? (
+        <Section id="mine-title" title="Mine" count={shownMine.length}>
+          <ConversationRows list={shownMine} selected={selected} />
+        </Section>
+      ) : null}
+      {shownQueues.map((q) => (
+        <Section key={`${q.workstream_id}/${q.queue}`} id={`queue-${q.workstream_id}-${q.queue ?? ""}`}
+          title={`Queue: ${workstreams.get(q.workstream_id) ?? "workstream"} · ${q.queue ?? "no queue"}`} count={q.conversations.length}>
+          <QueueRows list={q.conversations} selected={selected} take={take} />
+        </Section>
+      ))}
+      {shownAll.length ? (
+        <Section id="all-title" title="Everyone's, newest" count={shownAll.length}>
+          <ConversationRows list={shownAll} selected={selected} />
+        </Section>
+      ) : null}
+    </>
+  );
+}
+
+function Closed({ me, filters, selected }: { me: Me; filters: InboxFilters; selected: string | null }) {
+  const list = useMemo(() => new ClosedList(closedQueries(me, filters.workstream_id)), [me, filters.workstream_id]);
+  const { conversations, more, loaded, error } = useStore(list);
+  useEffect(() => void list.more(), [list]);
+  return (
+    <Section id="closed-title" title="Closed" count={conversations.length}>
+      {error ? <p class="notice error" role="alert">{error}</p> : null}
+      {loaded && conversations.length === 0 ? <p class="muted">No closed conversations.</p> : null}
+      <ConversationRows list={conversations} selected={selected} />
+      {more && loaded ? <button type="button" class="secondary" onClick={() => void list.more()}>Show more</button> : null}
+    </Section>
   );
 }

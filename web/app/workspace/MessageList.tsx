@@ -4,10 +4,10 @@
 import { useEffect, useRef } from "preact/hooks";
 import { label, when } from "../format";
 import type { Conversation, Media, Message } from "../types";
-import { customerLabel } from "./InboxList";
+import { customerLabel } from "./conversation";
 
 const STATUS_TEXT: Record<string, string> = {
-  sending: "Sending", queued: "Queued", sent: "Sent", delivered: "Delivered", read: "Read",
+  sending: "Sending", retrying: "Retrying", queued: "Queued", sent: "Sent", delivered: "Delivered", read: "Read",
   undelivered: "Not delivered", failed: "Failed", not_sent: "Not sent", received: "Received",
 };
 
@@ -26,6 +26,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 function author(m: Message, customer: string): string {
   if (m.direction === "inbound") return customer;
   if (m.automated) return `Switchboard (${label(m.automated)})`;
+  if (m.from_bot) return "Bot";
   return m.agent?.name ?? "Switchboard";
 }
 
@@ -42,7 +43,7 @@ function MessageItem({ message: m, customer }: { message: Message; customer: str
       {m.body ? <p class="body">{m.body}</p> : null}
       {m.media.length ? <ul class="media">{m.media.map((x, i) => <li key={i}><Attachment media={x} /></li>)}</ul> : null}
       {m.media_dropped ? (
-        <p class="note">{m.media_dropped} attachment(s) not kept: this workstream does not accept customers' files.</p>
+        <p class="note">{m.media_dropped} attachment(s) not kept: this workstream does not accept customers' files, or the provider's link was unusable.</p>
       ) : null}
       {m.keyword ? <p class="note">Keyword: {m.keyword.toUpperCase()}</p> : null}
       {failed && m.error ? (

@@ -1,11 +1,11 @@
 // Sending an approved template: pick one, fill its {{1}}, {{2}}, ... and see the text the
 // customer will get.
 
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { ApiError, problem } from "../api";
 import { templateParameters } from "../format";
 import type { Conversation } from "../types";
-import { sendTemplate } from "./conversation";
+import { newKey, outcomeUnknown, sendTemplate } from "./conversation";
 
 interface Props {
   conversation: Conversation;
@@ -19,6 +19,8 @@ export function TemplateForm({ conversation, onSent, open = false }: Props) {
   const [parameters, setParameters] = useState<string[]>([]);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [retrying, setRetrying] = useState(false);
+  const key = useRef<string | null>(null); // this filled-in template's, until it is changed or answered
   if (templates.length === 0) {
     return <p class="notice">This workstream has no approved templates: an admin adds them on its page.</p>;
   }
@@ -30,12 +32,18 @@ export function TemplateForm({ conversation, onSent, open = false }: Props) {
     event.preventDefault();
     setBusy(true);
     setError(null);
+    key.current ??= newKey();
     try {
-      await sendTemplate(conversation.id, template.name, template.language, values);
+      const sent = await sendTemplate(conversation.id,
+        { name: template.name, language: template.language, parameters: values }, key.current);
+      key.current = null;
+      setRetrying(sent.status === "retrying");
       setParameters([]);
       await onSent();
     } catch (caught) {
-      setError(problem(caught));
+      const refused = problem(caught);
+      if (!outcomeUnknown(refused)) key.current = null;
+      setError(refused);
     } finally {
       setBusy(false);
     }
@@ -46,18 +54,22 @@ export function TemplateForm({ conversation, onSent, open = false }: Props) {
       <form aria-label="Send a template" onSubmit={send}>
         <label for="template-choice">Template</label>
         <select id="template-choice" value={String(chosen)}
-          onChange={(e) => { setChosen(Number(e.currentTarget.value)); setParameters([]); }}>
+          onChange={(e) => { key.current = null; setChosen(Number(e.currentTarget.value)); setParameters([]); }}>
           {templates.map((t, i) => <option key={`${t.name}-${t.language}`} value={String(i)}>{t.name} ({t.language})</option>)}
         </select>
         {values.map((value, i) => (
           <div class="field" key={i}>
             <label for={`template-parameter-${i}`}>Parameter {`{{${i + 1}}}`}</label>
             <input id={`template-parameter-${i}`} value={value} required
-              onInput={(e) => setParameters(values.map((v, j) => (j === i ? e.currentTarget.value : v)))} />
+              onInput={(e) => {
+                key.current = null;
+                setParameters(values.map((v, j) => (j === i ? e.currentTarget.value : v)));
+              }} />
           </div>
         ))}
         <p class="preview"><span class="muted">The customer gets: </span>{preview}</p>
         {error ? <p class="notice error" role="alert">Not sent: {error.message}</p> : null}
+        {retrying && !error ? <p class="notice" role="status">Retrying: the provider could not take it yet.</p> : null}
         <button type="submit" disabled={busy}>Send template</button>
       </form>
     </details>

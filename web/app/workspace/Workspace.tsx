@@ -1,46 +1,42 @@
 // The agent workspace: the inbox beside the open conversation (one or the other on a
-// narrow screen), polling while it is shown.
+// narrow screen), both kept fresh by the change feed while the workspace is shown.
 
-import { useEffect, useMemo, useState } from "preact/hooks";
-import { api } from "../api";
-import { can } from "../session";
+import { useMemo, useState } from "preact/hooks";
 import { useStore } from "../store";
 import type { Me } from "../types";
 import { ConversationPane } from "./ConversationPane";
-import { Inbox } from "./inbox";
+import { type Feed, useFeed } from "./feed";
+import { type InboxFilters, NO_FILTERS } from "./inbox";
 import { InboxList } from "./InboxList";
+import { useWorkstreams } from "./workstreams";
 
-/** Workstream names where the caller may read them (admins), else the numbers seen. */
-function useWorkstreamNames(me: Me, inbox: Inbox): Map<string, string> {
-  const { conversations } = useStore(inbox);
-  const [named, setNamed] = useState(new Map<string, string>());
-  useEffect(() => {
-    if (!can(me, "admin")) return;
-    api.get<{ workstreams: { id: string; name: string }[] }>("/admin/workstreams")
-      .then(({ workstreams }) => setNamed(new Map(workstreams.map((w) => [w.id, w.name]))))
-      .catch(() => undefined);
-  }, [me]);
+/** Workstream names for the filter and the queues' headings, the number where a
+ *  conversation's workstream is not among them. */
+function useWorkstreamNames(me: Me, feed: Feed): Map<string, string> {
+  const { offers, mine, queues } = useStore(feed);
+  const workstreams = useWorkstreams(me);
   return useMemo(() => {
-    const names = new Map(named);
-    for (const c of conversations) {
+    const names = new Map(workstreams.map((w) => [w.id, w.name]));
+    for (const c of [...offers, ...mine, ...queues.flatMap((q) => q.conversations)]) {
       if (c.workstream_id && !names.has(c.workstream_id)) names.set(c.workstream_id, `${c.business} (${c.channel})`);
     }
     return names;
-  }, [named, conversations]);
+  }, [workstreams, offers, mine, queues]);
 }
 
 export function Workspace({ me, selected }: { me: Me; selected: string | null }) {
-  const inbox = useMemo(() => new Inbox(), []);
-  const workstreams = useWorkstreamNames(me, inbox);
-  useEffect(() => {
-    inbox.start();
-    return () => inbox.stop();
-  }, [inbox]);
+  const { feed, announcement } = useFeed(me);
+  const [filters, setFilters] = useState<InboxFilters>(NO_FILTERS);
+  const workstreams = useWorkstreamNames(me, feed);
+  const { mine } = useStore(feed);
   return (
     <div class={`workspace${selected ? " has-selection" : ""}`}>
-      <InboxList inbox={inbox} selected={selected} workstreams={workstreams} />
+      <p class="visually-hidden" aria-live="polite">{announcement}</p>
+      <InboxList me={me} feed={feed} selected={selected} workstreams={workstreams} filters={filters}
+        setFilters={setFilters} />
       {selected
-        ? <ConversationPane key={selected} id={selected} me={me} onChange={(c) => inbox.put(c)} />
+        ? <ConversationPane key={selected} id={selected} me={me} version={mine.find((c) => c.id === selected)?.version}
+          onChange={(c) => feed.put(c, me.id)} />
         : <section class="pane empty" aria-label="Conversation"><p class="muted">Pick a conversation from the inbox.</p></section>}
     </div>
   );

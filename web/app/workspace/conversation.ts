@@ -1,12 +1,13 @@
-// One open conversation, read by id and read again every few seconds (delivery reports,
-// the customer's new messages), with the actions an agent takes on it.
+// One open conversation, read by id, read again every few seconds (delivery reports) and
+// whenever the change feed shows it grew (`version`), with the actions taken on it.
 
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { ApiError, api, problem } from "../api";
 import type { Conversation, Message } from "../types";
-import { POLL_MS } from "./inbox";
 
-export function useConversation(id: string) {
+export const POLL_MS = 4000;
+
+export function useConversation(id: string, version: number | undefined) {
   const [conversation, setConversation] = useState<Conversation | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const reload = useCallback(async () => {
@@ -19,16 +20,35 @@ export function useConversation(id: string) {
   }, [id]);
   useEffect(() => {
     void reload();
+  }, [reload, version]);
+  useEffect(() => {
     const timer = window.setInterval(() => { if (!document.hidden) void reload(); }, POLL_MS);
     return () => window.clearInterval(timer);
   }, [reload]);
   return { conversation, error, reload };
 }
 
-export type Action = "accept" | "wait" | "close";
+export function customerLabel(c: Conversation): string {
+  return c.contact?.name || c.customer_name || c.customer;
+}
+
+export type Action = "accept" | "decline" | "wait" | "close" | "unassign";
+
+const path = (id: string, what: string) => `/conversations/${encodeURIComponent(id)}/${what}`;
 
 export function act(id: string, action: Action): Promise<Conversation> {
-  return api.post<Conversation>(`/conversations/${encodeURIComponent(id)}/${action}`);
+  return api.post<Conversation>(path(id, action));
+}
+
+/** To an agent (who then holds it) or to a queue of its workstream (null: no queue). */
+export type Target = { agent_id: string } | { queue: string | null };
+
+export function transfer(id: string, target: Target): Promise<Conversation> {
+  return api.post<Conversation>(path(id, "transfer"), target);
+}
+
+export function assign(id: string, agentId: string): Promise<Conversation> {
+  return api.post<Conversation>(path(id, "assign"), { agent_id: agentId });
 }
 
 export interface Attachment {
@@ -36,13 +56,26 @@ export interface Attachment {
   content_type: string;
 }
 
-export function reply(id: string, body: string, media: Attachment[]): Promise<Message> {
-  return api.post<Message>(`/conversations/${encodeURIComponent(id)}/messages`,
-    media.length ? { body, media } : { body });
+/** A send is made once whatever the retries: `key` is the composed message's own
+ *  Idempotency-Key, the same on every try of that message. */
+export function reply(id: string, body: string, media: Attachment[], key: string): Promise<Message> {
+  return api.post<Message>(path(id, "messages"), media.length ? { body, media } : { body },
+    { "Idempotency-Key": key });
 }
 
-export function sendTemplate(id: string, name: string, language: string, parameters: string[]): Promise<Message> {
-  return api.post<Message>(`/conversations/${encodeURIComponent(id)}/template`, { name, language, parameters });
+export function sendTemplate(id: string, template: { name: string; language: string; parameters: string[] },
+  key: string): Promise<Message> {
+  return api.post<Message>(path(id, "template"), template, { "Idempotency-Key": key });
+}
+
+export function newKey(): string {
+  return crypto.randomUUID();
+}
+
+/** Whether a failed send may have gone through (no answer, storage down, the first try
+ *  still running): only then is the same key kept for the next try. */
+export function outcomeUnknown(error: ApiError): boolean {
+  return error.status === 0 || error.status === 503 || error.code === "idempotency_request_in_flight";
 }
 
 /** WhatsApp allows free text only inside 24 hours of the customer's last message. */

@@ -1,75 +1,76 @@
-// The inbox: the conversation list the workspace shows, kept fresh by polling
-// GET /api/conversations. What fills it is one function (`load`), so a later source (the
-// API's views with continuation tokens, offers, the change feed) replaces only that.
+// The inbox's filters, and the one list the change feed does not keep: closed
+// conversations, read a page at a time from GET /api/conversations (`next` for the
+// following page) across the lists the caller may read.
 
-import { api } from "../api";
+import { type Query, api, problem } from "../api";
+import { can } from "../session";
 import { Store } from "../store";
-import type { Conversation } from "../types";
-
-export const POLL_MS = 4000;
+import type { Conversation, Me } from "../types";
 
 export interface InboxFilters {
   state: string;
   workstream_id: string;
 }
 
-export interface InboxState {
-  filters: InboxFilters;
+export const NO_FILTERS: InboxFilters = { state: "", workstream_id: "" };
+
+/** Whether a live conversation passes the filters (offers pass on the workstream alone). */
+export function matches(c: Conversation, filters: InboxFilters, stateToo = true): boolean {
+  return (!filters.workstream_id || c.workstream_id === filters.workstream_id)
+    && (!stateToo || !filters.state || c.state === filters.state);
+}
+
+/** The lists that hold the caller's closed conversations: an admin's everything, a
+ *  supervisor's workstreams, an agent's own queues. */
+export function closedQueries(me: Me, workstreamId: string): Query[] {
+  const state = "closed";
+  if (can(me, "admin")) {
+    return [workstreamId ? { view: "workstream", workstream_id: workstreamId, state } : { view: "all", state }];
+  }
+  const wanted = (id: string) => !workstreamId || id === workstreamId;
+  const supervised = can(me, "supervisor") ? me.supervises.filter(wanted) : [];
+  const queues = can(me, "agent")
+    ? me.queues.filter((q) => wanted(q.workstream_id) && !supervised.includes(q.workstream_id)) : [];
+  return [
+    ...supervised.map((id) => ({ view: "workstream", workstream_id: id, state })),
+    ...queues.map((q) => ({ view: "workstream", workstream_id: q.workstream_id, queue: q.queue ?? "", state })),
+  ];
+}
+
+export interface ClosedState {
   conversations: Conversation[];
+  more: boolean;
   loaded: boolean;
   error: string | null;
 }
 
-export type Loader = (filters: InboxFilters) => Promise<Conversation[]>;
+interface Page {
+  conversations: Conversation[];
+  next: string | null;
+}
 
-export const listConversations: Loader = async (filters) =>
-  (await api.get<{ conversations: Conversation[] }>("/conversations", { ...filters, limit: 200 })).conversations;
+export const PAGE_SIZE = 50;
 
-export class Inbox extends Store<InboxState> {
-  private timer: number | undefined;
-  private generation = 0;
+export class ClosedList extends Store<ClosedState> {
+  private index = 0;
+  private next: string | null = null;
 
-  constructor(private readonly load: Loader = listConversations) {
-    super({ filters: { state: "", workstream_id: "" }, conversations: [], loaded: false, error: null });
+  constructor(private readonly queries: Query[]) {
+    super({ conversations: [], more: queries.length > 0, loaded: queries.length === 0, error: null });
   }
 
-  /** Refresh now and then every POLL_MS until stop(); a hidden tab waits for the next tick. */
-  start(): void {
-    this.stop();
-    const tick = async () => {
-      if (!document.hidden) await this.refresh();
-      this.timer = window.setTimeout(tick, POLL_MS);
-    };
-    void tick();
-  }
-
-  stop(): void {
-    window.clearTimeout(this.timer);
-  }
-
-  async refresh(): Promise<void> {
-    const generation = ++this.generation;
-    const filters = this.get().filters;
+  /** The following page: of the current list, or the first of the next list once one ends. */
+  async more(): Promise<void> {
+    const query = this.queries[this.index];
+    if (!query) return;
     try {
-      const conversations = await this.load(filters);
-      if (generation === this.generation) this.update({ conversations, loaded: true, error: null });
+      const page = await api.get<Page>("/conversations", { ...query, limit: PAGE_SIZE, next: this.next });
+      this.next = page.next;
+      if (!page.next) this.index++;
+      this.update({ conversations: [...this.get().conversations, ...page.conversations],
+        more: this.index < this.queries.length, loaded: true, error: null });
     } catch (error) {
-      if (generation === this.generation) this.update({ error: (error as Error).message, loaded: true });
+      this.update({ error: problem(error).message, loaded: true });
     }
-  }
-
-  setFilters(change: Partial<InboxFilters>): void {
-    this.update({ filters: { ...this.get().filters, ...change } });
-    void this.refresh();
-  }
-
-  /** A conversation the agent just changed (accepted, closed, ...), shown at once. */
-  put(conversation: Conversation): void {
-    const { id, messages: _m, history: _h, workstream: _w, ...summary } = conversation;
-    const known = this.get().conversations;
-    const conversations = known.some((c) => c.id === id)
-      ? known.map((c) => (c.id === id ? { ...c, ...summary, id } : c))
-      : [{ ...summary, id }, ...known];
-    this.update({ conversations });
   }
 }

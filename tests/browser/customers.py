@@ -1,0 +1,48 @@
+"""What the workspace's browser tests share: a customer's signed Twilio webhook, Twilio's
+status callback, what the stand-in Twilio was last sent, and opening a conversation."""
+
+from __future__ import annotations
+
+from itertools import count
+
+from playwright.sync_api import Page, expect
+
+from tests.support.twilio import ACCOUNT_SID, AUTH_TOKEN, fixture_form, message_created
+
+MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
+_SIDS = count(1)
+
+
+def answer_sends(api) -> None:
+    """The stand-in Twilio takes every message, each with its own SID."""
+    api.twilio.on("POST", MESSAGES, lambda _r: message_created(f"SM{next(_SIDS):032d}"))
+
+
+def text_in(api, account: dict, customer: str, body: str, **extra: str) -> None:
+    form = fixture_form("twilio_sms_inbound.txt", MessageSid=f"SM{next(_SIDS) + 5000:032d}", From=customer,
+                        Body=body, **extra)
+    assert api.webhook(f"/twilio/{account['id']}/inbound", form, AUTH_TOKEN).status_code == 200
+
+
+def deliver_last_reply(api, account: dict, page: Page) -> None:
+    """Twilio's status callback: the last reply of the conversation the page shows was delivered."""
+    conversation = api.call("GET", f"/conversations/{conversation_id(page)}").json()
+    [reply] = [m for m in conversation["messages"] if m["direction"] == "outbound"][-1:]
+    form = fixture_form("twilio_status_delivered.txt", MessageSid=reply["provider_message_id"],
+                        To=conversation["customer"])
+    assert api.webhook(f"/twilio/{account['id']}/status", form, AUTH_TOKEN).status_code == 204
+
+
+def conversation_id(page: Page) -> str:
+    return page.url.rsplit("/", 1)[-1]
+
+
+def last_sent(api) -> dict[str, list[str]]:
+    return api.twilio.calls("POST", MESSAGES)[-1].form
+
+
+def open_conversation(page: Page, who: str) -> None:
+    item = page.get_by_role("link").filter(has_text=who)
+    expect(item).to_be_visible(timeout=10_000)
+    item.click()
+    expect(page.get_by_role("heading", level=2, name=who)).to_be_visible()

@@ -1,0 +1,67 @@
+// What can be done with the open conversation: accept or decline an offer, take it, park
+// it (Wait), return it to its queue, close it, and transfer it to an agent or a queue.
+
+import { useState } from "preact/hooks";
+import { can } from "../session";
+import type { Conversation, Me } from "../types";
+import { agentSummary, useWorkstreamAgents } from "./agents";
+import type { Action, Target } from "./conversation";
+
+interface Props {
+  conversation: Conversation;
+  me: Me;
+  run: (action: Action) => void;
+  move: (target: Target) => void;
+}
+
+export function ConversationActions({ conversation, me, run, move }: Props) {
+  const { state, agent, offer } = conversation;
+  const mine = agent?.id === me.id;
+  const offeredToMe = offer?.agent.id === me.id;
+  const oversees = can(me, "admin") || (can(me, "supervisor") && me.supervises.includes(conversation.workstream_id ?? ""));
+  const live = state !== "closed";
+  return (
+    <div class="actions" role="group" aria-label="Conversation actions">
+      {live && !mine && can(me, "agent", "admin") ? <button type="button" onClick={() => run("accept")}>Accept</button> : null}
+      {offeredToMe ? <button type="button" class="secondary" onClick={() => run("decline")}>Decline</button> : null}
+      {state === "active" && mine ? <button type="button" class="secondary" onClick={() => run("wait")}>Wait</button> : null}
+      {live && agent && (mine || oversees)
+        ? <button type="button" class="secondary" onClick={() => run("unassign")}>Return to queue</button> : null}
+      {live ? <button type="button" class="secondary" onClick={() => run("close")}>Close</button> : null}
+      {live && conversation.workstream && (mine || oversees) ? <Transfer conversation={conversation} move={move} /> : null}
+    </div>
+  );
+}
+
+function Transfer({ conversation, move }: { conversation: Conversation; move: (target: Target) => void }) {
+  const [open, setOpen] = useState(false);
+  const [target, setTarget] = useState("");
+  const { agents, error } = useWorkstreamAgents(conversation.workstream_id, open);
+  const others = agents.filter((a) => a.id !== conversation.agent?.id);
+  const submit = (event: Event) => {
+    event.preventDefault();
+    const [kind, value] = [target.slice(0, target.indexOf(":")), target.slice(target.indexOf(":") + 1)];
+    if (kind === "agent") move({ agent_id: value });
+    if (kind === "queue") move({ queue: value || null });
+  };
+  return (
+    <details class="transfer" onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+      <summary>Transfer</summary>
+      <form aria-label="Transfer" onSubmit={submit}>
+        <label for="transfer-target">Transfer to</label>
+        <select id="transfer-target" value={target} onChange={(e) => setTarget(e.currentTarget.value)} required>
+          <option value="">Choose an agent or a queue</option>
+          <optgroup label="Agents">
+            {others.map((a) => <option key={a.id} value={`agent:${a.id}`}>{agentSummary(a)}</option>)}
+          </optgroup>
+          <optgroup label="Queues">
+            {(conversation.workstream?.queues ?? []).map((q) => <option key={q} value={`queue:${q}`}>Queue {q}</option>)}
+            <option value="queue:">No queue</option>
+          </optgroup>
+        </select>
+        <button type="submit">Transfer</button>
+        {error ? <p class="notice error" role="alert">{error}</p> : null}
+      </form>
+    </details>
+  );
+}

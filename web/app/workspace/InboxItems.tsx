@@ -1,0 +1,76 @@
+// The rows of the inbox, drawn from the list answers alone (no request per conversation):
+// a conversation's link, an offer with its countdown and Accept / Decline, a waiting
+// conversation of a queue with Take.
+
+import { channelName, countdown, when } from "../format";
+import { href } from "../router";
+import { useNow } from "../ui/now";
+import type { Conversation } from "../types";
+import { customerLabel } from "./conversation";
+
+export type Take = (c: Conversation, action: "accept" | "decline") => void;
+
+function Row({ c, selected }: { c: Conversation; selected: boolean }) {
+  return (
+    <a href={href("inbox", c.id)} class={`inbox-item state-${c.state}`} aria-current={selected ? "true" : undefined}>
+      <span class="who">{customerLabel(c)}</span>
+      <span class={`badge state-${c.state}`}>{c.state}</span>
+      <span class="meta">
+        {channelName(c.channel)} · {c.business}
+        {c.queue ? ` · ${c.queue}` : ""}{c.agent ? ` · ${c.agent.name}` : ""}
+      </span>
+      <span class="meta"><time dateTime={c.last_activity_at}>{when(c.last_activity_at)}</time></span>
+      {c.consent?.state === "opted_out" ? <span class="badge warn">Opted out</span> : null}
+    </a>
+  );
+}
+
+export function ConversationRows({ list, selected }: { list: Conversation[]; selected: string | null }) {
+  return (
+    <ul class="inbox-list">
+      {list.map((c) => <li key={c.id}><Row c={c} selected={c.id === selected} /></li>)}
+    </ul>
+  );
+}
+
+function OfferRow({ c, selected, take }: { c: Conversation; selected: boolean; take: Take }) {
+  const now = useNow(1000);
+  const left = c.offer ? countdown(c.offer.expires_at, now) : null;
+  const who = customerLabel(c);
+  return (
+    <li class="offer">
+      <Row c={c} selected={selected} />
+      <div class="row-actions">
+        {left ? <span class="countdown"><span class="visually-hidden">Offer ends in </span>{left}</span> : null}
+        <button type="button" onClick={() => take(c, "accept")} aria-label={`Accept ${who}`}>Accept</button>
+        <button type="button" class="secondary" onClick={() => take(c, "decline")} aria-label={`Decline ${who}`}>
+          Decline</button>
+      </div>
+    </li>
+  );
+}
+
+export function OfferRows({ list, selected, take }: { list: Conversation[]; selected: string | null; take: Take }) {
+  return (
+    <ul class="inbox-list">
+      {list.map((c) => <OfferRow key={c.id} c={c} selected={c.id === selected} take={take} />)}
+    </ul>
+  );
+}
+
+export function QueueRows({ list, selected, take }: { list: Conversation[]; selected: string | null; take: Take }) {
+  return (
+    <ul class="inbox-list">
+      {list.map((c) => (
+        <li key={c.id}>
+          <Row c={c} selected={c.id === selected} />
+          <div class="row-actions">
+            {c.queued_at ? <span class="meta">Waiting since <time dateTime={c.queued_at}>{when(c.queued_at)}</time></span> : null}
+            <button type="button" class="secondary" onClick={() => take(c, "accept")}
+              aria-label={`Take ${customerLabel(c)}`}>Take</button>
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}

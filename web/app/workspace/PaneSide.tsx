@@ -1,0 +1,50 @@
+// Beside a conversation: its contact (name, fields) and its history (who accepted,
+// declined, transferred, assigned, parked and closed it, and what was offered to whom).
+
+import { when } from "../format";
+import type { Conversation, HistoryEvent } from "../types";
+
+export function ContactCard({ conversation }: { conversation: Conversation }) {
+  const contact = conversation.contact;
+  return (
+    <section aria-labelledby="contact-title">
+      <h3 id="contact-title">Contact</h3>
+      {contact ? (
+        <dl>
+          <dt>Name</dt><dd>{contact.name || "–"}</dd>
+          <dt>Mobile phone</dt><dd>{contact.mobile_phone || conversation.customer}</dd>
+          {Object.entries(contact.fields ?? {}).map(([name, value]) => [<dt key={`k${name}`}>{name}</dt>, <dd key={`v${name}`}>{value}</dd>])}
+        </dl>
+      ) : <p class="muted">No contact has this number.</p>}
+    </section>
+  );
+}
+
+const DONE: Record<string, string> = {
+  accepted: "Accepted", declined: "Declined", parked: "Parked", closed: "Closed", unassigned: "Returned to the queue",
+};
+
+/** "Transferred to Bo by Ada", "Offered to Ada", "Closed by Switchboard". */
+export function step(e: HistoryEvent): string {
+  const by = e.actor ? e.actor.name : "Switchboard";
+  const to = e.subject ? e.subject.name : e.detail ?? "";
+  if (e.action === "offered") return `Offered to ${to}`;
+  if (e.action === "offer_expired") return `Offer to ${to} lapsed`;
+  if (e.action === "transferred") return `Transferred to ${to} by ${by}`;
+  if (e.action === "assigned") return `Assigned to ${to} by ${by}`;
+  return `${DONE[e.action] ?? e.action} by ${by}`;
+}
+
+export function History({ conversation }: { conversation: Conversation }) {
+  return (
+    <section aria-labelledby="history-title">
+      <h3 id="history-title">History</h3>
+      <ol class="history">
+        <li>Opened, <time dateTime={conversation.created_at}>{when(conversation.created_at)}</time></li>
+        {(conversation.history ?? []).map((e) => (
+          <li key={e.seq}>{step(e)}, <time dateTime={e.at}>{when(e.at)}</time></li>
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,53 @@
+// The agent's own state above the inbox: presence (only an available agent is offered
+// work), free capacity per channel, and the optional chime for new offers.
+
+import { useState } from "preact/hooks";
+import { api, problem } from "../api";
+import { label } from "../format";
+import { can } from "../session";
+import { useStore } from "../store";
+import type { Me, Presence, Work } from "../types";
+import type { Feed } from "./feed";
+import { setSound, soundOn } from "./notify";
+
+const PRESENCES: Presence[] = ["available", "busy", "away", "offline"];
+const CHANNELS: [keyof Work["load"], string][] = [["sms", "SMS"], ["whatsapp", "WhatsApp"]];
+const DEFAULT_CAPACITY = 3;
+
+export function freeCapacity(work: Work): string {
+  return CHANNELS.map(([channel, name]) => {
+    const capacity = work.capacity[channel] ?? DEFAULT_CAPACITY;
+    return `${name} ${Math.max(0, capacity - (work.load[channel] ?? 0))} of ${capacity}`;
+  }).join(" · ");
+}
+
+export function WorkBar({ me, feed }: { me: Me; feed: Feed }) {
+  const { work } = useStore(feed);
+  const [error, setError] = useState<string | null>(null);
+  const [sound, setSoundShown] = useState(soundOn());
+  if (!can(me, "agent")) return null;
+  const choose = async (presence: string) => {
+    setError(null);
+    try {
+      feed.setWork(await api.put<Me>("/me/presence", { presence }));
+    } catch (caught) {
+      setError(problem(caught).message);
+    }
+  };
+  return (
+    <div class="work-bar">
+      <label for="presence">Presence</label>
+      <select id="presence" class={`presence-${work.presence}`} value={work.presence}
+        onChange={(e) => void choose(e.currentTarget.value)}>
+        {PRESENCES.map((p) => <option key={p} value={p}>{label(p)}</option>)}
+      </select>
+      <p class="meta" id="free-capacity">Free: {freeCapacity(work)}</p>
+      <p class="meta sound">
+        <input id="sound" type="checkbox" checked={sound}
+          onChange={(e) => { setSound(e.currentTarget.checked); setSoundShown(e.currentTarget.checked); }} />
+        <label for="sound">Sound on a new offer</label>
+      </p>
+      {error ? <p class="notice error" role="alert">{error}</p> : null}
+    </div>
+  );
+}

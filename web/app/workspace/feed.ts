@@ -1,0 +1,123 @@
+// The workspace's live lists, kept by the change feed (GET /api/me/changes): a first call
+// answers every list, then each call passes the last cursor and waits up to WAIT_S seconds
+// for the lists that changed. Those calls are also the agent's heartbeat: the API counts
+// an agent whose workspace stopped calling as offline.
+
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { api, problem } from "../api";
+import { Store } from "../store";
+import type { Changes, Conversation, Me, QueuePage, Work } from "../types";
+import { chime } from "./notify";
+
+export const WAIT_S = 25;
+const RETRY_MAX_MS = 30_000;
+
+export interface FeedState {
+  work: Work;
+  offers: Conversation[];
+  mine: Conversation[];
+  queues: QueuePage[];
+  /** Admins: the newest conversations of all. */
+  all: Conversation[];
+  /** Supervisors' workstreams and admins' newest: what the supervisor view refreshes on. */
+  watched: number;
+  loaded: boolean;
+  error: string | null;
+}
+
+/** Everything at once without a cursor; with one, what changed, waiting up to WAIT_S. */
+const changesSince = (since: string | undefined) =>
+  api.get<Changes>("/me/changes", { since, wait: since ? WAIT_S : 0 });
+
+const sleep = (ms: number) => new Promise((resolve) => window.setTimeout(resolve, ms));
+
+export class Feed extends Store<FeedState> {
+  private generation = 0;
+  private cursor: string | undefined;
+  /** Called with each offer the feed had not shown before (the sound, the announcement). */
+  onNewOffer: (offer: Conversation) => void = () => undefined;
+
+  constructor(me: Me) {
+    super({ work: { presence: me.presence, load: me.load, capacity: me.capacity }, offers: [], mine: [],
+      queues: [], all: [], watched: 0, loaded: false, error: null });
+  }
+
+  start(): void {
+    const generation = ++this.generation;
+    void this.follow(generation);
+  }
+
+  stop(): void {
+    this.generation++;
+  }
+
+  private async follow(generation: number): Promise<void> {
+    let failures = 0;
+    while (generation === this.generation) {
+      try {
+        const changes = await changesSince(this.cursor);
+        if (generation !== this.generation) return;
+        this.cursor = changes.cursor;
+        this.apply(changes);
+        failures = 0;
+      } catch (error) {
+        if (generation !== this.generation) return;
+        this.update({ error: problem(error).message, loaded: true });
+        failures++;
+        await sleep(Math.min(RETRY_MAX_MS, 500 * 2 ** failures));
+      }
+    }
+  }
+
+  apply(changes: Changes): void {
+    const state = this.get();
+    const change: Partial<FeedState> = { loaded: true, error: null };
+    if (changes.me) change.work = { ...state.work, ...changes.me };
+    if (changes.offers) {
+      const known = new Set(state.offers.map((c) => c.id));
+      if (state.loaded) changes.offers.filter((c) => !known.has(c.id)).forEach((c) => this.onNewOffer(c));
+      change.offers = changes.offers;
+    }
+    if (changes.mine) change.mine = changes.mine;
+    if (changes.queues) change.queues = changes.queues;
+    if (changes.all) change.all = changes.all;
+    if (changes.workstreams || changes.all) change.watched = state.watched + 1;
+    this.update(change);
+  }
+
+  setWork(me: Work): void {
+    this.update({ work: { presence: me.presence, load: me.load, capacity: me.capacity } });
+  }
+
+  /** A conversation the agent just changed (accepted, declined, transferred, closed):
+   *  moved between the lists at once, before the feed reports it. */
+  put(conversation: Conversation, meId: string): void {
+    const { messages: _m, history: _h, workstream: _w, ...summary } = conversation;
+    const others = (list: Conversation[]) => list.filter((c) => c.id !== summary.id);
+    const held = summary.agent?.id === meId && summary.state !== "closed";
+    const offered = summary.offer?.agent.id === meId;
+    const state = this.get();
+    this.update({
+      mine: held ? [summary, ...others(state.mine)] : others(state.mine),
+      offers: offered ? state.offers : others(state.offers),
+      queues: state.queues.map((q) => ({ ...q, conversations: others(q.conversations) })),
+      all: state.all.map((c) => (c.id === summary.id ? summary : c)),
+    });
+  }
+}
+
+/** The feed of the signed-in person while the calling screen is shown; a new offer is
+ *  announced to screen readers and, when the agent turned it on, chimes. */
+export function useFeed(me: Me): { feed: Feed; announcement: string } {
+  const feed = useMemo(() => new Feed(me), [me]);
+  const [announcement, setAnnouncement] = useState("");
+  useEffect(() => {
+    feed.onNewOffer = (c) => {
+      setAnnouncement(`New offer: ${c.contact?.name || c.customer_name || c.customer}`);
+      chime();
+    };
+    feed.start();
+    return () => feed.stop();
+  }, [feed]);
+  return { feed, announcement };
+}
