@@ -26,6 +26,7 @@ UNITS = {WEBHOOK_DURATION: "ms", OUTBOX_DEPTH: "{job}", OUTBOX_AGE: "s"}
 # Spans: the edge opens one per invocation, named for its function, with ``trigger``
 # (http, queue or timer) and the ids it has; these go around calls that leave the process.
 STORAGE = "storage"  # "storage.<port>.<method>", around each call of a storage adapter
+PROVIDER = "provider"  # "provider.<api>.<method>", around each call of a provider's API (Direct Line)
 PROVIDER_SEND = "provider.send"  # [provider, message_id]
 
 # The ids spans and logs carry, as attribute names (each a value, never the thing itself)

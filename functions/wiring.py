@@ -8,7 +8,7 @@ import functools
 import hashlib
 import threading
 from datetime import timedelta
-from typing import Any, Callable, Mapping, Sequence, TypeVar
+from typing import Any, Callable, Mapping, Sequence
 
 from channels.directline import DirectLineClient
 from channels.providers import PROVIDERS
@@ -37,7 +37,7 @@ from conversations.sweep import Sweep
 from conversations.workstreams import WorkstreamAdmin
 from conversations.writer import Writer
 from core.clock import Clock, utcnow
-from core.telemetry import STORAGE, NoTelemetry
+from core.telemetry import PROVIDER, STORAGE, NoTelemetry
 from core.ports import DirectLine, MediaFetcher, Sender, Telemetry
 from core.records import Account
 from functions.settings import DEFAULT_AUTO_CLOSE_MINUTES, Settings
@@ -56,9 +56,6 @@ from storage.threads import ThreadStore
 from storage.workstreams import WorkstreamStore
 
 
-T = TypeVar("T")
-
-
 def telemetry_for(settings: Settings) -> Telemetry:
     """Application Insights when its connection string is set (the distro and
     OpenTelemetry load then, once per process); otherwise nothing is recorded."""
@@ -69,13 +66,14 @@ def telemetry_for(settings: Settings) -> Telemetry:
     return azure_monitor(settings.monitor_connection_string, settings.monitor_authentication)
 
 
-def _watched(telemetry: Telemetry) -> Callable[[str, T], T]:
-    """Storage adapters as the services are given them: each call in a span when telemetry is on."""
+def _watched(telemetry: Telemetry) -> Callable[..., Any]:
+    """Storage and provider adapters as the services are given them: each call in a span
+    (``storage.<name>.<method>``, or ``provider.``) when telemetry is on."""
     if isinstance(telemetry, NoTelemetry):
-        return lambda _name, adapter: adapter
+        return lambda _name, adapter, kind=STORAGE: adapter
     from telemetry.traced import Traced
 
-    return lambda name, adapter: Traced(adapter, f"{STORAGE}.{name}", telemetry)  # type: ignore[return-value]
+    return lambda name, adapter, kind=STORAGE: Traced(adapter, f"{kind}.{name}", telemetry)
 
 
 def _link_key(settings: Settings) -> bytes:
@@ -103,7 +101,7 @@ class Services:
         sealer = Sealer(settings.sealing_keys)
         self.accounts = accounts = watch("accounts", AccountStore(storage, sealer))
         self.workstreams = workstreams = watch("workstreams", WorkstreamStore(storage, directory, sealer))
-        directline = directline or DirectLineClient(settings.directline_base_url)
+        directline = watch("directline", directline or DirectLineClient(settings.directline_base_url), PROVIDER)
         contacts = watch("contacts", ContactStore(storage, directory))
         self.threads = threads = watch("threads", ThreadStore(storage))
         deadlines = watch("deadlines", DeadlineStore(storage))

@@ -20,7 +20,7 @@ from core import telemetry as names
 
 SCOPE = "switchboard"
 _KINDS = {"http": SpanKind.SERVER, "queue": SpanKind.CONSUMER}
-_CALLS_OUT = (names.STORAGE + ".", names.PROVIDER_SEND)
+_CALLS_OUT = (names.STORAGE + ".", names.PROVIDER + ".")
 
 # The ids of the span the code runs under (its own and its parents'), for the logs.
 _ids: ContextVar[Mapping[str, str]] = ContextVar("switchboard_ids", default={})

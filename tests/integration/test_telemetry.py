@@ -25,7 +25,9 @@ from core import telemetry as names
 from functions import agent_api, outbox_worker, timers, twilio, wiring
 from functions.settings import LOCAL_EASY_AUTH, Settings
 from telemetry.otel import IdsOnLogs, OpenTelemetry
+from tests.support.directline import SECRET, StandInBot
 from tests.support.outbox import queue_client
+from tests.support.recorder import recording
 from tests.support.twilio import (ACCOUNT_SID, AUTH_TOKEN, BUSINESS, CUSTOMER, account_body, encode, message_created,
                                   sign)
 
@@ -73,24 +75,33 @@ class Capture(logging.Handler):
 
 
 @pytest.fixture
-def watched(request, settings_env, clock, twilio_api, monkeypatch):
-    """Parametrized indirectly with more app settings, when a test needs them."""
-    exporter, reader = InMemorySpanExporter(), InMemoryMetricReader()
-    tracer_provider = TracerProvider()
-    tracer_provider.add_span_processor(SimpleSpanProcessor(exporter))
-    telemetry = OpenTelemetry(tracer_provider, MeterProvider(metric_readers=[reader]))
-    env = {**settings_env, LOCAL_EASY_AUTH: "1", "PUBLIC_BASE_URL": BASE, **getattr(request, "param", {})}
-    services = wiring.build(Settings.from_env(env), clock=clock, telemetry=telemetry,
-                            senders={"twilio": TwilioSender(twilio_api.base_url, timeout=1.0)})
-    monkeypatch.setattr(wiring, "_services", services)
+def watch(settings_env, clock, twilio_api, monkeypatch):
+    """Wires the app with telemetry into memory and these app settings (and captures logs)."""
     logs: list[logging.LogRecord] = []
     handler, root = Capture(logs), logging.getLogger()
     root.addHandler(handler)
     level = root.level
     root.setLevel(logging.INFO)  # setLevel, not the attribute: loggers cache what was enabled
-    yield Watched(services, exporter, reader, logs)
+
+    def wired(**settings: str) -> Watched:
+        exporter, reader = InMemorySpanExporter(), InMemoryMetricReader()
+        tracer_provider = TracerProvider()
+        tracer_provider.add_span_processor(SimpleSpanProcessor(exporter))
+        telemetry = OpenTelemetry(tracer_provider, MeterProvider(metric_readers=[reader]))
+        env = {**settings_env, LOCAL_EASY_AUTH: "1", "PUBLIC_BASE_URL": BASE, **settings}
+        services = wiring.build(Settings.from_env(env), clock=clock, telemetry=telemetry,
+                                senders={"twilio": TwilioSender(twilio_api.base_url, timeout=1.0)})
+        monkeypatch.setattr(wiring, "_services", services)
+        return Watched(services, exporter, reader, logs)
+
+    yield wired
     root.removeHandler(handler)
     root.setLevel(level)
+
+
+@pytest.fixture
+def watched(watch) -> Watched:
+    return watch()
 
 
 def webhook(account_id: str, sid: str) -> func.HttpResponse:
@@ -172,8 +183,8 @@ def test_a_retried_send_counts_its_failure_and_the_queue_message_is_its_own_trac
     assert_nothing_private(watched)
 
 
-@pytest.mark.parametrize("watched", [{"OUTBOX_MAX_ATTEMPTS": "1"}], indirect=True)
-def test_a_send_out_of_tries_counts_its_failure_by_code_and_its_poison_message(watched, twilio_api):
+def test_a_send_out_of_tries_counts_its_failure_by_code_and_its_poison_message(watch, twilio_api):
+    watched = watch(OUTBOX_MAX_ATTEMPTS="1")
     twilio_api.on("POST", MESSAGES, lambda _request: (503, {"code": 20503, "message": f"Unavailable for {CUSTOMER}"}))
     account = watched.services.account_admin.create(account_body())
     webhook(account.id, "SMin4")
@@ -183,6 +194,24 @@ def test_a_send_out_of_tries_counts_its_failure_by_code_and_its_poison_message(w
     assert watched.counted(names.SEND_FAILURES, provider="twilio", code="20503") == 1
     assert watched.counted(names.SENDS_POISONED, provider="twilio") == 1
     assert_nothing_private(watched)
+
+
+def test_a_bot_s_direct_line_calls_are_provider_spans_without_its_secret(watch, twilio_api):
+    with recording() as recorder:
+        bot = StandInBot(recorder)
+        watched = watch(DIRECTLINE_BASE_URL=recorder.base_url)
+        account = watched.services.account_admin.create(account_body())
+        watched.services.workstream_admin.create({
+            "name": "Bots", "account_id": account.id, "number": BUSINESS, "queues": ["general"],
+            "default_queue": "general", "bot": {"secret": SECRET, "answer_timeout_seconds": 30}})
+        watched.exporter.clear()
+        assert webhook(account.id, "SMin6").status_code == 200
+    edge = watched.span("twilio_inbound")
+    calls = [s for s in watched.spans() if s.name.startswith("provider.directline.")]
+    assert {"provider.directline.start", "provider.directline.post"} <= {s.name for s in calls}
+    assert all(s.kind == SpanKind.CLIENT and s.context.trace_id == edge.context.trace_id for s in calls)
+    assert bot.posted()
+    assert_nothing_private(watched, SECRET)
 
 
 def test_the_sweep_reports_what_was_due_and_closed(watched, clock):
@@ -215,11 +244,11 @@ def run_queued_job(watched: Watched) -> None:
     client.delete_message(message)
 
 
-def assert_nothing_private(watched: Watched) -> None:
+def assert_nothing_private(watched: Watched, *secrets: str) -> None:
     """No span name or attribute, metric attribute or log line holds a body, a phone number
     (in any of its spellings) or a credential."""
     private = (INBOUND_TEXT, REPLY_TEXT, CUSTOMER, CUSTOMER[1:], BUSINESS, AUTH_TOKEN,
-               watched.services.settings.sealing_keys[0])
+               watched.services.settings.sealing_keys[0], *secrets)
     seen = [span.name for span in watched.spans()]
     seen += [str(value) for span in watched.spans() for value in span.attributes.values()]
     seen += [str(event.attributes) for span in watched.spans() for event in span.events]
