@@ -104,6 +104,7 @@ class Delivery:
 
     def deliver(self, parcel: Parcel, guard: Ticket) -> Message:
         """Steps 2 and 3, in the request; raises the provider's error when it refused for good."""
+        self._telemetry.tag(conversation_id=parcel.message.conversation_id, message_id=parcel.message.id)
         try:
             ticket = self._queue.update(guard, self._send_job(parcel, 1), self._timing.guard_after)
         except JobGone as exc:  # the guard came due before the claim: it settles the message
@@ -112,6 +113,7 @@ class Delivery:
 
     def run(self, job: Mapping[str, Any]) -> None:
         """Step 4: one due job (the queue trigger)."""
+        self._telemetry.tag(kind=job["kind"], conversation_id=job["conversation_id"], message_id=job["message_id"])
         thread = thread_of(job["conversation_id"])
         if job["kind"] == GUARD:
             message = self._threads.find_message(thread, job["message_id"])
@@ -153,9 +155,12 @@ class Delivery:
             status_callback=self._callback_url(account, parcel.base_url, message.id) if parcel.base_url else None,
         )
         try:
-            sent = self._senders[account.provider].send(account, outbound)
+            with self._telemetry.span(metrics.PROVIDER_SEND, provider=account.provider, message_id=message.id,
+                                      attempt=str(attempt)):
+                sent = self._senders[account.provider].send(account, outbound)
         except ProviderError as exc:
             return self._failed(parcel, attempt, ticket, exc, inline)
+        self._telemetry.tag(provider_message_id=sent.provider_message_id)
         status = statuses.normalise(sent.status)
         self._telemetry.count(metrics.MESSAGES_OUT, provider=account.provider, channel=account.channel)
         self._record(parcel, ticket, sent.provider_message_id, status)
@@ -200,6 +205,18 @@ class Delivery:
         if inline:
             raise exc
         return replace(message, status="failed", error_code=exc.provider_code, error_message=exc.message)
+
+    def measure(self) -> None:
+        """Tell operators how many jobs the outbox queue holds and how old the oldest
+        waiting one is (the distribution timer, every run)."""
+        try:
+            depth, age = self._queue.depth()
+        except StorageUnavailable:
+            log.warning("outbox queue unavailable: its depth was not measured")
+            return
+        self._telemetry.record(metrics.OUTBOX_DEPTH, depth)
+        if age is not None:
+            self._telemetry.record(metrics.OUTBOX_AGE, age)
 
     @staticmethod
     def _quietly(call: Callable[[], Any]) -> None:

@@ -78,6 +78,7 @@ class Ingest:
         One point read of the thread head and one batch; a retry of the provider's
         delivery collides on its marker and stores nothing. A new conversation is also
         placed in the inbox and offered to an agent (conversations/writer.py)."""
+        self._telemetry.tag(account_id=account.id, provider_message_id=inbound.provider_message_id)
         incoming = self._incoming(account, inbound)
         thread = thread_key(account.id, inbound.business, inbound.customer)
         new_id = new_conversation_id(thread)
@@ -113,6 +114,7 @@ class Ingest:
         except DuplicateMarker:
             log.info("duplicate delivery of provider message %s ignored", inbound.provider_message_id)
             return Ingested(None, None, duplicate=True)
+        self._telemetry.tag(conversation_id=conversation.id, message_id=message.id)
         log.info("stored inbound message %s in conversation %s", message.id, conversation.id)
         self._telemetry.count(metrics.MESSAGES_IN, provider=account.provider, channel=account.channel)
         self._answer(conversation, message, incoming, opened, tell_closed, base_url)
@@ -131,6 +133,8 @@ class Ingest:
 
     def status(self, update: StatusUpdate) -> bool:
         """Move a sent message's status forward; False when the report was stale."""
+        self._telemetry.tag(account_id=update.account_id, provider_message_id=update.provider_message_id,
+                            **({"message_id": update.message_id} if update.message_id else {}))
         thread = thread_key(update.account_id, update.business, update.customer)
         return self._threads.apply_status(thread, update.provider_message_id, statuses.normalise(update.status),
                                           update.error_code, update.error_message, update.message_id)

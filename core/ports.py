@@ -240,6 +240,10 @@ class Telemetry(Protocol):
 
     def span(self, name: str, **attributes: str) -> ContextManager[None]: ...
 
+    def tag(self, **attributes: str) -> None:
+        """Add ids learnt on the way (a stored message's id) to the current span and to
+        the logs written under it from now on."""
+
 
 class Sender(Protocol):
     """A provider's API as the services use it. Both methods raise ProviderUnreachable

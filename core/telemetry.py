@@ -17,6 +17,21 @@ SENDS_POISONED = "switchboard.sends.poisoned"  # [provider]
 SWEEP_DUE = "switchboard.sweep.due"  # []
 SWEEP_CLOSED = "switchboard.sweep.closed"  # []
 
+# Measurements (histograms)
+WEBHOOK_DURATION = "switchboard.webhook.duration"  # ms [provider, function, status_code]
+OUTBOX_DEPTH = "switchboard.outbox.depth"  # jobs in the outbox queue, read by the distribution timer []
+OUTBOX_AGE = "switchboard.outbox.age"  # s: the oldest job waiting to be run []
+UNITS = {WEBHOOK_DURATION: "ms", OUTBOX_DEPTH: "{job}", OUTBOX_AGE: "s"}
+
+# Spans: the edge opens one per invocation, named for its function, with ``trigger``
+# (http, queue or timer) and the ids it has; these go around calls that leave the process.
+STORAGE = "storage"  # "storage.<port>.<method>", around each call of a storage adapter
+PROVIDER = "provider"  # "provider.<api>.<method>", around each call of a provider's API (Direct Line)
+PROVIDER_SEND = "provider.send"  # [provider, message_id]
+
+# The ids spans and logs carry, as attribute names (each a value, never the thing itself)
+IDS = ("account_id", "conversation_id", "message_id", "provider_message_id", "event_id", "job_id")
+
 
 class NoTelemetry:
     """Records nothing: the default, and what tests get unless they watch."""
@@ -30,3 +45,6 @@ class NoTelemetry:
     @contextmanager
     def span(self, name: str, **attributes: str) -> Iterator[None]:
         yield
+
+    def tag(self, **attributes: str) -> None:
+        return None

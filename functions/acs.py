@@ -11,7 +11,8 @@ from channels import acs
 from channels.eventgrid import Event, handshake_headers, parse_events, validation_code
 from core.errors import StorageUnavailable
 from core.records import Account
-from functions.http import handled, json_response, public_base_url, services
+from functions.http import json_response, public_base_url, services, webhook
+from functions.tracing import telemetry
 from functions.webhooks import UnknownBusinessAddress, account_for, take_message, take_status
 
 bp = func.Blueprint()
@@ -19,14 +20,14 @@ log = logging.getLogger(__name__)
 
 
 @bp.route(route="api/acs/{account_id}/events", methods=["OPTIONS"], auth_level=func.AuthLevel.ANONYMOUS)
-@handled
+@webhook(acs.PROVIDER)
 def acs_events_handshake(req: func.HttpRequest) -> func.HttpResponse:
     account_for(req.route_params["account_id"], acs.PROVIDER)
     return func.HttpResponse(status_code=200, headers=handshake_headers(req.headers.get("WebHook-Request-Origin")))
 
 
 @bp.route(route="api/acs/{account_id}/events", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
-@handled
+@webhook(acs.PROVIDER)
 def acs_events(req: func.HttpRequest) -> func.HttpResponse:
     account = account_for(req.route_params["account_id"], acs.PROVIDER)
     tenant, audience = account.credentials.get("eventgrid_tenant_id"), account.credentials.get("eventgrid_app_id")
@@ -40,7 +41,8 @@ def acs_events(req: func.HttpRequest) -> func.HttpResponse:
     counts = {"stored": 0, "duplicate": 0, "status": 0, "ignored": 0, "failed": 0}
     base_url = public_base_url(req)
     for event in events:
-        counts[_handle(account, event, base_url)] += 1
+        with telemetry().span("acs.event", event_id=event.id):
+            counts[_handle(account, event, base_url)] += 1
     return json_response(counts)
 
 

@@ -13,6 +13,7 @@ import azure.functions as func
 
 from core.errors import BadRequest, ProviderError, SwitchboardError
 from core.json_body import parse_json
+from functions import tracing
 
 log = logging.getLogger(__name__)
 
@@ -51,26 +52,39 @@ def error_response(status: int, code: str, message: str, *, headers: dict[str, s
 
 def handled(handler: Handler) -> Handler:
     """Answer domain errors as ``{"error": {...}}`` and anything unexpected as a bare 500,
-    for a plain handler and an ``async def`` one alike.
+    for a plain handler and an ``async def`` one alike, each call in its span
+    (functions/tracing.py).
 
     The traceback goes to the log only; no response ever carries one.
     """
+    return _answering(handler, None)
+
+
+def webhook(provider: str) -> Callable[[Handler], Handler]:
+    """``handled``, for a provider's webhook: its span names the provider, and its latency
+    is recorded."""
+    return lambda handler: _answering(handler, provider)
+
+
+def _answering(handler: Handler, provider: str | None) -> Handler:
     if inspect.iscoroutinefunction(handler):
         @functools.wraps(handler)
         async def waiting(req: func.HttpRequest) -> func.HttpResponse:
-            try:
-                return await handler(req)
-            except Exception as exc:  # noqa: BLE001 - the edge is where the unexpected must stop
-                return error_answer(req, exc)
+            with tracing.request(handler.__name__, req, provider) as answered:
+                try:
+                    return answered(await handler(req))
+                except Exception as exc:  # noqa: BLE001 - the edge is where the unexpected must stop
+                    return answered(error_answer(req, exc))
 
         return waiting  # type: ignore[return-value]
 
     @functools.wraps(handler)
     def wrapper(req: func.HttpRequest) -> func.HttpResponse:
-        try:
-            return handler(req)
-        except Exception as exc:  # noqa: BLE001 - the edge is where the unexpected must stop
-            return error_answer(req, exc)
+        with tracing.request(handler.__name__, req, provider) as answered:
+            try:
+                return answered(handler(req))
+            except Exception as exc:  # noqa: BLE001 - the edge is where the unexpected must stop
+                return answered(error_answer(req, exc))
 
     return wrapper
 

@@ -13,6 +13,7 @@ import azure.functions as func
 
 from functions.http import services
 from functions.settings import OUTBOX_QUEUE
+from functions.tracing import invocation
 
 # The local host resolves %OUTBOX_QUEUE% from this process's environment; in Azure the
 # setting must exist in the app settings (infra/main.bicep sets it).
@@ -24,7 +25,8 @@ log = logging.getLogger(__name__)
 
 @bp.queue_trigger(arg_name="job", queue_name="%OUTBOX_QUEUE%", connection="AzureWebJobsStorage")
 def outbox_worker(job: func.QueueMessage) -> None:
-    payload = json.loads(job.get_body())
-    if not isinstance(payload, dict) or "kind" not in payload:
-        raise ValueError(f"outbox job {job.id} is not a job")
-    services().outbox.run_job(payload)
+    with invocation("outbox_worker", "queue", job_id=job.id or "", dequeue_count=str(job.dequeue_count or 0)):
+        payload = json.loads(job.get_body())
+        if not isinstance(payload, dict) or "kind" not in payload:
+            raise ValueError(f"outbox job {job.id} is not a job")
+        services().outbox.run_job(payload)

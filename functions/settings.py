@@ -49,6 +49,9 @@ class Settings:
     directline_base_url: str | None = None  # Direct Line 3.0 (None: https://directline.botframework.com)
     retention_max_days: int | None = None  # no closed conversation is kept longer (None: as workstreams say)
     audit_retention_days: int = DEFAULT_AUDIT_RETENTION_DAYS
+    # Application Insights (telemetry/monitor.py): nothing is exported without a connection string
+    monitor_connection_string: str | None = None
+    monitor_authentication: str | None = None  # "Authorization=AAD;ClientId=<the identity's client id>"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -82,6 +85,8 @@ class Settings:
             directline_base_url=_directline(env),
             retention_max_days=_positive_int(env, "RETENTION_MAX_DAYS", 0) or None,
             audit_retention_days=_positive_int(env, "AUDIT_RETENTION_DAYS", DEFAULT_AUDIT_RETENTION_DAYS),
+            monitor_connection_string=env.get("APPLICATIONINSIGHTS_CONNECTION_STRING", "").strip() or None,
+            monitor_authentication=env.get("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "").strip() or None,
         )
 
 

@@ -14,7 +14,7 @@ import azure.functions as func
 from channels.telesign import PROVIDER, TeleSignDeliveryReport, TeleSignInbound, parse_callback, signature_is_valid
 from core.errors import Unauthorized
 from core.records import Account
-from functions.http import handled, public_base_url
+from functions.http import public_base_url, webhook
 from functions.webhooks import UnknownBusinessAddress, account_for, take_message, take_status
 
 bp = func.Blueprint()
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 @bp.route(route="api/telesign/{account_id}/inbound", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
-@handled
+@webhook(PROVIDER)
 def telesign_callback(req: func.HttpRequest) -> func.HttpResponse:
     account = account_for(req.route_params["account_id"], PROVIDER)
     raw = req.get_body()

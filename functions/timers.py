@@ -12,6 +12,7 @@ import os
 import azure.functions as func
 
 from functions.http import services
+from functions.tracing import invocation
 
 # The local host resolves %NAME% from this process's environment; in Azure the settings
 # must exist in the app settings (infra/main.bicep sets them).
@@ -25,22 +26,27 @@ log = logging.getLogger(__name__)
 
 @bp.timer_trigger(schedule="%AUTO_CLOSE_SCHEDULE%", arg_name="timer", run_on_startup=False)
 def auto_close(timer: func.TimerRequest) -> None:
-    if timer.past_due:
-        log.info("auto-close sweep is running late")
-    services().sweep.run(base_url=services().settings.public_base_url)
+    with invocation("auto_close", "timer"):
+        if timer.past_due:
+            log.info("auto-close sweep is running late")
+        services().sweep.run(base_url=services().settings.public_base_url)
 
 
 @bp.timer_trigger(schedule="%DISTRIBUTION_SCHEDULE%", arg_name="timer", run_on_startup=False)
 def distribution(timer: func.TimerRequest) -> None:
-    if timer.past_due:
-        log.info("distribution timer is running late")
-    services().clockwork.run()
+    """Also measures the outbox (its depth and oldest job) for operators, every run."""
+    with invocation("distribution", "timer"):
+        if timer.past_due:
+            log.info("distribution timer is running late")
+        services().clockwork.run()
+        services().delivery.measure()
 
 
 @bp.timer_trigger(schedule="%RETENTION_SCHEDULE%", arg_name="timer", run_on_startup=False)
 def customer_data(timer: func.TimerRequest) -> None:
-    if timer.past_due:
-        log.info("customer-data timer is running late")
-    services().retention.run()
-    services().audit.expire()
-    services().erasure.resume()
+    with invocation("customer_data", "timer"):
+        if timer.past_due:
+            log.info("customer-data timer is running late")
+        services().retention.run()
+        services().audit.expire()
+        services().erasure.resume()

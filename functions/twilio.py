@@ -11,7 +11,7 @@ from channels.twilio import PROVIDER, Form, TwilioInbound, signature_is_valid, s
 from core.errors import Forbidden
 from core.ids import is_message_id
 from core.records import Account
-from functions.http import handled, public_base_url, public_url
+from functions.http import public_base_url, public_url, webhook
 from functions.webhooks import account_for, take_message, take_status
 
 bp = func.Blueprint()
@@ -32,7 +32,7 @@ def _verified(req: func.HttpRequest) -> tuple[Account, Form]:
 
 
 @bp.route(route="api/twilio/{account_id}/inbound", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
-@handled
+@webhook(PROVIDER)
 def twilio_inbound(req: func.HttpRequest) -> func.HttpResponse:
     account, form = _verified(req)
     take_message(account, TwilioInbound.from_form(form).to_inbound(account), public_base_url(req))
@@ -40,7 +40,7 @@ def twilio_inbound(req: func.HttpRequest) -> func.HttpResponse:
 
 
 @bp.route(route="api/twilio/{account_id}/status", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
-@handled
+@webhook(PROVIDER)
 def twilio_status(req: func.HttpRequest) -> func.HttpResponse:
     """A status callback; its URL names our message (``m``), so a report finds a message
     whose Twilio id was never recorded (conversations/delivery.py)."""

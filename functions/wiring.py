@@ -41,7 +41,7 @@ from conversations.sweep import Sweep
 from conversations.workstreams import WorkstreamAdmin
 from conversations.writer import Writer
 from core.clock import Clock, utcnow
-from core.telemetry import NoTelemetry
+from core.telemetry import PROVIDER, STORAGE, NoTelemetry
 from core.ports import DirectLine, MediaFetcher, Sender, Telemetry
 from core.records import Account
 from functions.settings import DEFAULT_AUTO_CLOSE_MINUTES, Settings
@@ -64,6 +64,26 @@ from storage.threads import ThreadStore
 from storage.workstreams import WorkstreamStore
 
 
+def telemetry_for(settings: Settings) -> Telemetry:
+    """Application Insights when its connection string is set (the distro and
+    OpenTelemetry load then, once per process); otherwise nothing is recorded."""
+    if not settings.monitor_connection_string:
+        return NoTelemetry()
+    from telemetry.monitor import azure_monitor
+
+    return azure_monitor(settings.monitor_connection_string, settings.monitor_authentication)
+
+
+def _watched(telemetry: Telemetry) -> Callable[..., Any]:
+    """Storage and provider adapters as the services are given them: each call in a span
+    (``storage.<name>.<method>``, or ``provider.``) when telemetry is on."""
+    if isinstance(telemetry, NoTelemetry):
+        return lambda _name, adapter, kind=STORAGE: adapter
+    from telemetry.traced import Traced
+
+    return lambda name, adapter, kind=STORAGE: Traced(adapter, f"{kind}.{name}", telemetry)
+
+
 def _link_key(settings: Settings) -> bytes:
     """The key of bots' media links, derived from the sealing key (Sealer checked it is set)."""
     return hashlib.sha256(b"switchboard bot media links|" + settings.sealing_keys[0].encode()).digest()
@@ -81,36 +101,39 @@ class Services:
                  media_fetchers: Mapping[str, MediaFetcher] | None = None, telemetry: Telemetry | None = None,
                  queue_hooks: Sequence[RequestHook] = (), directline: DirectLine | None = None) -> None:
         self.settings = settings
-        self.telemetry = telemetry = telemetry or NoTelemetry()
+        self.telemetry = telemetry = telemetry or telemetry_for(settings)
+        self._watch = watch = _watched(telemetry)
         client = build_service_client(settings.storage_connection_string, settings.tables_endpoint, request_hooks)
         self.storage = storage = TableStorage(client, settings.table_prefix)
-        directory = Directory(storage)
+        directory = watch("directory", Directory(storage))
         sealer = Sealer(settings.sealing_keys)
-        self.accounts = accounts = AccountStore(storage, sealer)
-        self.workstreams = workstreams = WorkstreamStore(storage, directory, sealer)
-        directline = directline or DirectLineClient(settings.directline_base_url)
-        contacts = ContactStore(storage, directory)
-        self.threads = threads = ThreadStore(storage)
-        deadlines = DeadlineStore(storage)
+        self.accounts = accounts = watch("accounts", AccountStore(storage, sealer))
+        self.workstreams = workstreams = watch("workstreams", WorkstreamStore(storage, directory, sealer))
+        directline = watch("directline", directline or DirectLineClient(settings.directline_base_url), PROVIDER)
+        contacts = watch("contacts", ContactStore(storage, directory))
+        self.threads = threads = watch("threads", ThreadStore(storage))
+        deadlines = watch("deadlines", DeadlineStore(storage))
         if senders is None:
             senders = LazySenders({"twilio_api_base_url": settings.twilio_api_base_url,
                                    "telesign_api_base_url": settings.telesign_api_base_url})
             media_fetchers = senders.media_fetchers() if media_fetchers is None else media_fetchers
         self._work_distribution(storage, threads, workstreams, clock, settings)
         lookup, writer, assignments = self.lookup, self.writer, self.assignments
-        optouts = OptOutStore(storage, Hasher(settings.sealing_keys))
+        optouts = self._watch("optouts", OptOutStore(storage, Hasher(settings.sealing_keys)))
         opener = Opener(contacts, optouts, DEFAULT_AUTO_CLOSE_MINUTES)
         timing = settings.outbox
-        self.queue = OutboxQueue(functools.partial(build_queue_service, settings.storage_connection_string,
-                                                   settings.queues_endpoint, queue_hooks), timing.queue)
-        delivery = Delivery(threads, accounts, senders, self.queue, status_callback, lambda cid: outbox.opted_out(cid),
-                            telemetry, Timing(timing.guard_seconds, timing.retry_seconds, timing.unknown_seconds,
-                                              timing.max_attempts))
+        queue_service = functools.partial(build_queue_service, settings.storage_connection_string,
+                                          settings.queues_endpoint, queue_hooks)
+        self.queue = watch("queue", OutboxQueue(queue_service, timing.queue))
+        self.delivery = delivery = Delivery(
+            threads, accounts, senders, self.queue, status_callback, lambda cid: outbox.opted_out(cid), telemetry,
+            Timing(timing.guard_seconds, timing.retry_seconds, timing.unknown_seconds, timing.max_attempts))
         self.outbox = outbox = Outbox(threads, writer, deadlines, accounts, workstreams, lookup, opener, delivery,
                                       assignments.take, clock)
         self.bot_media = BotMedia(threads, accounts, media_fetchers or {}, _link_key(settings), clock)
-        self.bots = bots = Bots(threads, writer, lookup, outbox, directline, DeadlineStore(storage, "timers"), contacts,
-                                self.bot_media, clock, settings.public_base_url)
+        self.bots = bots = Bots(threads, writer, lookup, outbox, directline,
+                                watch("timers", DeadlineStore(storage, "timers")), contacts, self.bot_media, clock,
+                                settings.public_base_url)
         self.clockwork.on(BOT_JOB, bots.due)
         self.ingest = Ingest(threads, writer, deadlines, lookup, opener, outbox, clock, telemetry, bots)
         self.actions = AgentActions(writer, accounts, lookup, outbox, media_fetchers or {}, clock)
@@ -124,29 +147,33 @@ class Services:
     def _customer_data(self, storage: TableStorage, optouts: OptOutStore, contacts: ContactStore, settings: Settings,
                        clock: Clock) -> None:
         """Retention, erasure, the audit trail (conversations/retention.py, erasure.py, audit.py)."""
-        self.purge = purge = Purger(storage)
-        self.retention = Retention(DeadlineStore(storage, "retention"), self.threads, purge, optouts, self.lookup,
-                                   settings.retention_max_days, clock)
+        watch = self._watch
+        self.purge = purge = watch("purge", Purger(storage))
+        due = watch("retention", DeadlineStore(storage, "retention"))
+        self.retention = Retention(due, self.threads, purge, optouts, self.lookup, settings.retention_max_days, clock)
         self.writer.listen(self.retention.moved)
-        self.erasure = Erasure(ErasureStore(storage, Sealer(settings.sealing_keys)), purge, optouts, self.accounts,
-                               self.capacity.release, Hasher(settings.sealing_keys).digest, clock)
-        self.audit = AuditTrail(AuditStore(storage), settings.audit_retention_days, clock)
+        jobs = watch("erasures", ErasureStore(storage, Sealer(settings.sealing_keys)))
+        self.erasure = Erasure(jobs, purge, optouts, self.accounts, self.capacity.release,
+                               Hasher(settings.sealing_keys).digest, clock)
+        self.audit = AuditTrail(watch("audit", AuditStore(storage)), settings.audit_retention_days, clock)
         self.exports = Exports(self.lookup, purge, self.accounts, contacts)
 
     def _work_distribution(self, storage: TableStorage, threads: ThreadStore, workstreams: WorkstreamStore,
                            clock: Clock, settings: Settings) -> None:
         """The inbox index, the one writer of thread heads, and who gets which conversation."""
-        inbox, timers, agents = InboxStore(storage), DeadlineStore(storage, "timers"), AgentStore(storage)
+        watch = self._watch
+        inbox, timers, agents = (watch("inbox", InboxStore(storage)), watch("timers", DeadlineStore(storage, "timers")),
+                                 watch("agents", AgentStore(storage)))
         offline_after = timedelta(seconds=settings.agent_offline_after_seconds)
         self.lookup = lookup = Lookup(threads, workstreams)
         self.writer = writer = Writer(threads, inbox, timers, clock)
-        capacity = Capacity(AgentStateStore(storage), clock)
+        capacity = Capacity(watch("agentstates", AgentStateStore(storage)), clock)
         self.distributor = distributor = Distributor(threads, writer, lookup, agents, capacity, inbox, timers, clock,
                                                      offline_after)
         writer.listen(distributor.moved)
         self.assignments = Assignments(writer, lookup, agents, capacity, clock)
         self.presence = presence = Presence(capacity, distributor, threads, timers, clock, offline_after)
-        self.idempotency = idempotency = Idempotency(IdempotencyStore(storage), timers, clock,
+        self.idempotency = idempotency = Idempotency(watch("idempotency", IdempotencyStore(storage)), timers, clock,
                                                      wait=settings.idempotency_wait_seconds)
         self.clockwork = Clockwork(timers, writer, distributor, presence, idempotency, clock)
         self.inboxes = Inboxes(inbox)
@@ -177,3 +204,8 @@ def services(factory: Callable[[], Services] = lambda: build(Settings.from_env()
             if _services is None:
                 _services = factory()
     return _services
+
+
+def telemetry() -> Telemetry:
+    """The wired services' telemetry; before they are built, the process's (the same one)."""
+    return _services.telemetry if _services is not None else telemetry_for(Settings.from_env())

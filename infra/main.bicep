@@ -48,6 +48,9 @@ param storageSku string = 'Standard_GRS'
 @maxValue(730)
 param logRetentionInDays int = 30
 
+@description('E-mail address the operational alerts (send failures, outbox age, poison messages, 5xx answers, Event Grid dead-lettering) notify. Empty: they fire in the portal only.')
+param alertEmail string = ''
+
 @description('Name of the Key Vault secret holding the Fernet sealing key(s) read as SWITCHBOARD_SEALING_KEY. deploy.sh creates it on the first deploy and never overwrites it.')
 param sealingKeySecretName string = 'switchboard-sealing-key'
 
@@ -187,6 +190,15 @@ module monitoring 'modules/monitoring.bicep' = {
   }
 }
 
+module workbook 'modules/workbook.bicep' = {
+  name: 'switchboard-workbook'
+  params: {
+    appInsightsName: monitoring.outputs.appInsightsName
+    location: location
+    tags: tags
+  }
+}
+
 module storage 'modules/storage.bicep' = {
   name: 'switchboard-storage'
   params: {
@@ -277,6 +289,17 @@ module communication 'modules/communication.bicep' = if (deployCommunicationServ
     aadApplicationIdOrUri: eventGridAadApplicationIdOrUri
     maxDeliveryAttempts: eventGridMaxDeliveryAttempts
     eventTimeToLiveInMinutes: eventGridEventTimeToLiveInMinutes
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'switchboard-alerts'
+  params: {
+    appInsightsName: monitoring.outputs.appInsightsName
+    location: location
+    tags: tags
+    alertEmail: alertEmail
+    eventGridSystemTopicName: deployCommunicationServices ? communication.outputs.systemTopicName : ''
   }
 }
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from core import telemetry as names
+
 REPO = Path(__file__).resolve().parents[2]
 INFRA = REPO / "infra"
 INFRA_BIN = REPO / ".venv-infra" / "bin"
@@ -274,6 +276,40 @@ def test_telemetry_has_local_auth_off(parsed: dict[str, dict]) -> None:
     monitoring = resources(parsed, "modules/monitoring.bicep")
     assert monitoring["appInsights"]["config"]["properties"]["DisableLocalAuth"] is True
     assert monitoring["logAnalytics"]["config"]["properties"]["features"]["disableLocalAuth"] is True
+
+
+def variable(parsed: dict[str, dict], file: str, name: str):
+    return parsed[file]["variables"][name]["value"]
+
+
+def test_alerts_watch_send_failures_outbox_age_poison_5xx_and_dead_lettering(parsed: dict[str, dict]) -> None:
+    alerts = {a["name"]: a["query"] for a in variable(parsed, "modules/alerts.bicep", "logAlerts")}
+    assert set(alerts) == {"send-failures", "outbox-age", "poison-messages", "server-errors"}
+    assert names.SEND_FAILURES in alerts["send-failures"] and names.MESSAGES_OUT in alerts["send-failures"]
+    assert names.OUTBOX_AGE in alerts["outbox-age"]
+    assert names.SENDS_POISONED in alerts["poison-messages"]
+    assert "resultCode) >= 500" in alerts["server-errors"]
+    rules = resources(parsed, "modules/alerts.bicep")
+    rule = rules["rules"]["config"]["properties"]
+    assert (rule["evaluationFrequency"], rule["windowSize"], rule["autoMitigate"]) == ("PT5M", "PT15M", True)
+    dead = rules["deadLettered"]["config"]["properties"]
+    [criterion] = dead["criteria"]["allOf"]
+    assert (criterion["metricNamespace"], criterion["metricName"]) == ("Microsoft.EventGrid/systemTopics",
+                                                                      "DeadLetteredCount")
+    deployed = parsed["main.bicep"]["modules"]
+    assert deployed["alerts"]["detail"]["path"] == "modules/alerts.bicep"
+    assert deployed["workbook"]["detail"]["path"] == "modules/workbook.bicep"
+
+
+def test_the_workbook_charts_every_metric_the_app_reports(parsed: dict[str, dict]) -> None:
+    queries = " ".join(c["query"] for c in variable(parsed, "modules/workbook.bicep", "charts"))
+    reported = {value for key, value in vars(names).items() if isinstance(value, str) and key.isupper()
+                and value.startswith("switchboard.")}
+    assert reported and {name for name in reported if name not in queries} == set()
+    workbook = resources(parsed, "modules/workbook.bicep")["workbook"]["config"]
+    assert workbook["properties"]["category"] == "workbook"
+    source = workbook["properties"]["sourceId"]["operator"]["operands"]
+    assert (source["operand_1"], source["operand_2"]) == ("appInsights", "id")
 
 
 def test_function_app_is_flex_python_311_https_only_with_one_identity(parsed: dict[str, dict]) -> None:

@@ -20,8 +20,11 @@ AZURE_ALLOWED = {
     "storage": {"azure.core", "azure.data.tables", "azure.storage.queue", "azure.identity"},
     "channels": {"azure.core", "azure.communication"},
     "functions": {"azure.functions"},
+    "telemetry": {"azure.monitor.opentelemetry", "azure.identity"},
 }
 PROVIDER_SDKS = ("twilio", "telesign", "azure.communication", "jwt", "requests")
+# Loaded only when APPLICATIONINSIGHTS_CONNECTION_STRING is set, and then on first use.
+TELEMETRY = ("opentelemetry", "azure.monitor", "telemetry")
 
 
 def test_the_import_contract_is_kept():
@@ -54,6 +57,15 @@ def test_importing_the_app_loads_no_provider_sdk():
     probe = ("import sys, function_app; "
              f"print(sorted(m for m in sys.modules if m.split('.')[0] in {PROVIDER_SDKS!r} "
              f"or m.startswith('azure.communication')))")
+    run = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
+
+
+def test_importing_the_app_loads_no_telemetry():
+    probe = ("import sys, function_app; "
+             f"print(sorted(m for m in sys.modules if m.split('.')[0] in {TELEMETRY!r} "
+             f"or m.startswith('azure.monitor')))")
     run = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"

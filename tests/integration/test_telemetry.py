@@ -1,0 +1,262 @@
+"""What an operator sees, through OpenTelemetry's in-memory exporter and metric reader:
+a Twilio webhook, an agent's reply and a send the outbox queue retries each make one
+trace (the edge's span, with storage and provider spans under it) and the metrics of
+core/telemetry.py; spans, metrics and logs carry ids, never a body, a number or a secret."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import time
+
+import azure.functions as func
+from azure.functions.timer import TimerRequest
+import pytest
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind, StatusCode
+
+from channels.twilio_api import TwilioSender
+from core import telemetry as names
+from functions import agent_api, outbox_worker, timers, twilio, wiring
+from functions.settings import LOCAL_EASY_AUTH, Settings
+from telemetry.otel import IdsOnLogs, OpenTelemetry
+from tests.support.directline import SECRET, StandInBot
+from tests.support.outbox import queue_client
+from tests.support.recorder import recording
+from tests.support.twilio import (ACCOUNT_SID, AUTH_TOKEN, BUSINESS, CUSTOMER, account_body, encode, message_created,
+                                  sign)
+
+MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
+BASE = "https://sb.example.com"
+INBOUND_TEXT = "my card ends 4242, please call me"
+REPLY_TEXT = "we will call you on your usual number"
+PRINCIPAL = base64.b64encode(json.dumps({"auth_typ": "aad", "claims": [
+    {"typ": "oid", "val": "5d2a1c0f-9e3b-4f7a-8c6d-2b1e0a9f8c7d"}, {"typ": "name", "val": "Ada"},
+    {"typ": "roles", "val": "Switchboard.Admin"}, {"typ": "roles", "val": "Switchboard.Agent"}],
+    "name_typ": "name", "role_typ": "roles"}).encode()).decode()
+
+
+class Watched:
+    """The app wired with telemetry into memory, and what it recorded."""
+
+    def __init__(self, services, spans: InMemorySpanExporter, reader: InMemoryMetricReader,
+                 logs: list[logging.LogRecord]) -> None:
+        self.services, self.exporter, self.reader, self.logs = services, spans, reader, logs
+
+    def spans(self, name: str | None = None) -> list:
+        return [s for s in self.exporter.get_finished_spans() if name is None or s.name == name]
+
+    def span(self, name: str):
+        [found] = self.spans(name)
+        return found
+
+    def points(self, name: str) -> list:
+        data = self.reader.get_metrics_data()
+        return [point for rm in (data.resource_metrics if data else ()) for sm in rm.scope_metrics
+                for metric in sm.metrics if metric.name == name for point in metric.data.data_points]
+
+    def counted(self, name: str, **attributes: str) -> int:
+        return sum(p.value for p in self.points(name) if attributes.items() <= dict(p.attributes).items())
+
+
+class Capture(logging.Handler):
+    def __init__(self, into: list[logging.LogRecord]) -> None:
+        super().__init__(logging.DEBUG)
+        self.into = into
+        self.addFilter(IdsOnLogs())
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.into.append(record)
+
+
+@pytest.fixture
+def watch(settings_env, clock, twilio_api, monkeypatch):
+    """Wires the app with telemetry into memory and these app settings (and captures logs)."""
+    logs: list[logging.LogRecord] = []
+    handler, root = Capture(logs), logging.getLogger()
+    root.addHandler(handler)
+    level = root.level
+    root.setLevel(logging.INFO)  # setLevel, not the attribute: loggers cache what was enabled
+
+    def wired(**settings: str) -> Watched:
+        exporter, reader = InMemorySpanExporter(), InMemoryMetricReader()
+        tracer_provider = TracerProvider()
+        tracer_provider.add_span_processor(SimpleSpanProcessor(exporter))
+        telemetry = OpenTelemetry(tracer_provider, MeterProvider(metric_readers=[reader]))
+        env = {**settings_env, LOCAL_EASY_AUTH: "1", "PUBLIC_BASE_URL": BASE, **settings}
+        services = wiring.build(Settings.from_env(env), clock=clock, telemetry=telemetry,
+                                senders={"twilio": TwilioSender(twilio_api.base_url, timeout=1.0)})
+        monkeypatch.setattr(wiring, "_services", services)
+        return Watched(services, exporter, reader, logs)
+
+    yield wired
+    root.removeHandler(handler)
+    root.setLevel(level)
+
+
+@pytest.fixture
+def watched(watch) -> Watched:
+    return watch()
+
+
+def webhook(account_id: str, sid: str) -> func.HttpResponse:
+    url = f"{BASE}/api/twilio/{account_id}/inbound"
+    form = {"MessageSid": sid, "AccountSid": ACCOUNT_SID, "From": CUSTOMER, "To": "+" + BUSINESS,
+            "Body": INBOUND_TEXT, "NumMedia": "0"}
+    request = func.HttpRequest("POST", url, headers={"X-Twilio-Signature": sign(url, form),
+                                                     "Content-Type": "application/x-www-form-urlencoded"},
+                               route_params={"account_id": account_id}, body=encode(form))
+    return twilio.twilio_inbound(request)
+
+
+def reply(conversation_id: str) -> func.HttpResponse:
+    return agent_api.reply_to_conversation(func.HttpRequest(
+        "POST", f"{BASE}/api/conversations/{conversation_id}/messages", route_params={"id": conversation_id},
+        headers={"X-MS-CLIENT-PRINCIPAL": PRINCIPAL, "Content-Type": "application/json"},
+        body=json.dumps({"body": REPLY_TEXT}).encode()))
+
+
+def conversation_of(watched: Watched) -> str:
+    return watched.span("twilio_inbound").attributes["conversation_id"]
+
+
+def test_a_webhook_is_one_trace_with_its_ids_storage_spans_and_metrics(watched):
+    account = watched.services.account_admin.create(account_body())
+    watched.exporter.clear()
+    assert webhook(account.id, "SMin1").status_code == 200
+    edge = watched.span("twilio_inbound")
+    assert edge.kind == SpanKind.SERVER and edge.parent is None
+    ids = dict(edge.attributes)
+    assert ids["trigger"] == "http" and ids["provider"] == "twilio" and ids["status_code"] == "200"
+    assert ids["account_id"] == account.id and ids["provider_message_id"] == "SMin1"
+    assert ids["conversation_id"] and ids["message_id"]
+    storage = [s for s in watched.spans() if s.name.startswith("storage.")]
+    assert {"storage.threads.read_head", "storage.accounts.get"} <= {s.name for s in storage}
+    assert all(s.context.trace_id == edge.context.trace_id and s.kind == SpanKind.CLIENT for s in storage)
+    assert watched.counted(names.MESSAGES_IN, provider="twilio", channel="sms") == 1
+    [latency] = watched.points(names.WEBHOOK_DURATION)
+    assert latency.count == 1 and dict(latency.attributes) == {"provider": "twilio", "function": "twilio_inbound",
+                                                               "status_code": "200"}
+    [stored] = [r for r in watched.logs if r.getMessage().startswith("stored inbound message")]
+    assert (stored.conversation_id, stored.provider_message_id) == (ids["conversation_id"], "SMin1")
+    assert_nothing_private(watched)
+
+
+def test_a_reply_is_one_trace_with_the_provider_call_under_it(watched, twilio_api):
+    twilio_api.on("POST", MESSAGES, lambda _request: message_created("SMout1"))
+    account = watched.services.account_admin.create(account_body())
+    webhook(account.id, "SMin2")
+    conversation_id = conversation_of(watched)
+    watched.exporter.clear()
+    assert reply(conversation_id).status_code == 201
+    edge = watched.span("reply_to_conversation")
+    assert edge.attributes["conversation_id"] == conversation_id
+    assert edge.attributes["provider_message_id"] == "SMout1" and edge.attributes["message_id"]
+    send = watched.span(names.PROVIDER_SEND)
+    assert send.kind == SpanKind.CLIENT and send.parent.span_id == edge.context.span_id
+    assert send.attributes["message_id"] == edge.attributes["message_id"]
+    assert watched.counted(names.MESSAGES_OUT, provider="twilio", channel="sms") == 1
+    assert_nothing_private(watched)
+
+
+def test_a_retried_send_counts_its_failure_and_the_queue_message_is_its_own_trace(watched, twilio_api):
+    answers = [(500, {"code": 20500, "message": f"Internal error sending to {CUSTOMER}"}), message_created("SMout2")]
+    twilio_api.on("POST", MESSAGES, lambda _request: answers.pop(0))
+    account = watched.services.account_admin.create(account_body())
+    webhook(account.id, "SMin3")
+    assert reply(conversation_of(watched)).status_code == 202
+    assert watched.counted(names.SEND_RETRIES, provider="twilio") == 1
+    failed = watched.span(names.PROVIDER_SEND)
+    assert (failed.status.status_code, failed.status.description) == (StatusCode.ERROR, "ProviderError")
+    watched.exporter.clear()
+    run_queued_job(watched)
+    edge = watched.span("outbox_worker")
+    assert edge.kind == SpanKind.CONSUMER and edge.attributes["trigger"] == "queue"
+    assert edge.attributes["kind"] == "send" and edge.attributes["provider_message_id"] == "SMout2"
+    assert watched.span(names.PROVIDER_SEND).context.trace_id == edge.context.trace_id
+    assert watched.counted(names.MESSAGES_OUT, provider="twilio") == 1
+    assert_nothing_private(watched)
+
+
+def test_a_send_out_of_tries_counts_its_failure_by_code_and_its_poison_message(watch, twilio_api):
+    watched = watch(OUTBOX_MAX_ATTEMPTS="1")
+    twilio_api.on("POST", MESSAGES, lambda _request: (503, {"code": 20503, "message": f"Unavailable for {CUSTOMER}"}))
+    account = watched.services.account_admin.create(account_body())
+    webhook(account.id, "SMin4")
+    answer = reply(conversation_of(watched))
+    assert answer.status_code >= 500
+    assert watched.span("reply_to_conversation").attributes["status_code"] == str(answer.status_code)
+    assert watched.counted(names.SEND_FAILURES, provider="twilio", code="20503") == 1
+    assert watched.counted(names.SENDS_POISONED, provider="twilio") == 1
+    assert_nothing_private(watched)
+
+
+def test_a_bot_s_direct_line_calls_are_provider_spans_without_its_secret(watch, twilio_api):
+    with recording() as recorder:
+        bot = StandInBot(recorder)
+        watched = watch(DIRECTLINE_BASE_URL=recorder.base_url)
+        account = watched.services.account_admin.create(account_body())
+        watched.services.workstream_admin.create({
+            "name": "Bots", "account_id": account.id, "number": BUSINESS, "queues": ["general"],
+            "default_queue": "general", "bot": {"secret": SECRET, "answer_timeout_seconds": 30}})
+        watched.exporter.clear()
+        assert webhook(account.id, "SMin6").status_code == 200
+    edge = watched.span("twilio_inbound")
+    calls = [s for s in watched.spans() if s.name.startswith("provider.directline.")]
+    assert {"provider.directline.start", "provider.directline.post"} <= {s.name for s in calls}
+    assert all(s.kind == SpanKind.CLIENT and s.context.trace_id == edge.context.trace_id for s in calls)
+    assert bot.posted()
+    assert_nothing_private(watched, SECRET)
+
+
+def test_the_sweep_reports_what_was_due_and_closed(watched, clock):
+    account = watched.services.account_admin.create(account_body())
+    webhook(account.id, "SMin5")
+    clock.advance(minutes=481)
+    timers.auto_close(TimerRequest(past_due=False))
+    assert watched.span("auto_close").attributes["trigger"] == "timer"
+    assert watched.counted(names.SWEEP_DUE) == 1 and watched.counted(names.SWEEP_CLOSED) == 1
+    assert_nothing_private(watched)
+
+
+def test_the_distribution_timer_measures_the_outbox(watched):
+    queue_client(watched.services).send_message(base64.b64encode(b'{"kind": "guard"}').decode())
+    timers.distribution(TimerRequest(past_due=False))
+    assert watched.span("distribution").attributes["trigger"] == "timer"
+    [depth] = watched.points(names.OUTBOX_DEPTH)
+    [age] = watched.points(names.OUTBOX_AGE)
+    assert depth.sum == 1 and age.count == 1
+
+
+def run_queued_job(watched: Watched) -> None:
+    """The retry's job, once due (a second or so), through the queue-triggered function."""
+    client, deadline = queue_client(watched.services), time.monotonic() + 10
+    while not (batch := list(client.receive_messages(max_messages=1, visibility_timeout=30))):
+        assert time.monotonic() < deadline, "the retry never came due"
+        time.sleep(0.1)
+    [message] = batch
+    outbox_worker.outbox_worker(func.QueueMessage(id=message.id, body=base64.b64decode(message.content)))
+    client.delete_message(message)
+
+
+def assert_nothing_private(watched: Watched, *secrets: str) -> None:
+    """No span name or attribute, metric attribute or log line holds a body, a phone number
+    (in any of its spellings) or a credential."""
+    private = (INBOUND_TEXT, REPLY_TEXT, CUSTOMER, CUSTOMER[1:], BUSINESS, AUTH_TOKEN,
+               watched.services.settings.sealing_keys[0], *secrets)
+    seen = [span.name for span in watched.spans()]
+    seen += [str(value) for span in watched.spans() for value in span.attributes.values()]
+    seen += [str(event.attributes) for span in watched.spans() for event in span.events]
+    seen += [str(span.status.description) for span in watched.spans()]
+    data = watched.reader.get_metrics_data()
+    seen += [str(dict(point.attributes)) for rm in (data.resource_metrics if data else ()) for sm in rm.scope_metrics
+             for metric in sm.metrics for point in metric.data.data_points]
+    seen += [record.getMessage() for record in watched.logs]
+    seen += [str(value) for record in watched.logs for key, value in vars(record).items() if key in names.IDS]
+    leaks = [text for text in seen if any(secret in text for secret in private)]
+    assert not leaks
