@@ -194,7 +194,10 @@ class Delivery:
         self._threads.mark_failed(thread, message, exc.provider_code, exc.message)
         self._telemetry.count(metrics.SEND_FAILURES, provider=account.provider, code=exc.provider_code or exc.code)
         if exc.transient:  # out of tries: kept for operators
-            self._quietly(lambda: self._queue.poison(self._send_job(parcel, attempt)))
+            # ids and the reason only: the message is in its thread, and a poison queue is kept
+            # long after an erasure has removed the customer's template parameters from it
+            self._quietly(lambda: self._queue.poison(_job(SEND, parcel.message, attempt=attempt,
+                                                          provider_code=exc.provider_code or exc.code)))
             self._telemetry.count(metrics.SENDS_POISONED, provider=account.provider)
         if ticket is not None:
             self._quietly(lambda: self._queue.delete(ticket))

@@ -131,7 +131,8 @@ def test_out_of_tries_it_fails_with_the_reason_and_the_job_is_kept(make_services
     assert stored.error_message.endswith("Service unavailable")
     assert len(twilio_api.calls("POST", MESSAGES)) == 3
     [kept] = jobs(queue_client(services, poison=True))
-    assert (kept["message_id"], kept["attempt"]) == (stored.id, 3)
+    assert (kept["message_id"], kept["attempt"], kept["provider_code"]) == (stored.id, 3, "20503")
+    assert "template" not in kept and "Hello" not in str(kept)
 
 
 @pytest.mark.parametrize("hooks", [{"tables": [BodyOutage(b"SMrec")]}], indirect=True)
