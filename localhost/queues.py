@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import logging
 import os
-import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -26,6 +25,7 @@ from azure.storage.queue import QueueClient, QueueMessage as StoredMessage
 
 from localhost.functions import QueueFunction
 from localhost.invoke import Invoker
+from localhost.workers import Workers
 
 log = logging.getLogger("localhost.queue")
 
@@ -70,8 +70,7 @@ class QueueRunner:
         self._invoker = invoker
         self._settings = settings
         self._env = env
-        self._stopping = threading.Event()
-        self._threads: list[threading.Thread] = []
+        self._workers = Workers()
 
     def start(self) -> None:
         for function in self._functions:
@@ -81,22 +80,16 @@ class QueueRunner:
                             function.connection)
                 continue
             log.info("queue %s watched for %s", function.queue_name, function.name)
-            thread = threading.Thread(target=self._loop, args=(function, connection), name=f"queue-{function.name}",
-                                      daemon=True)
-            thread.start()
-            self._threads.append(thread)
+            self._workers.start(f"queue-{function.name}", self._loop, function, connection)
 
     def stop(self, timeout: float = 30.0) -> None:
-        self._stopping.set()
-        deadline = time.monotonic() + timeout
-        for thread in self._threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
+        self._workers.stop(timeout)
 
     def _loop(self, function: QueueFunction, connection: str) -> None:
         queue = _queue(connection, function.queue_name)
         poison = _queue(connection, f"{function.queue_name}-poison")
         idle = 0.1
-        while not self._stopping.is_set():
+        while not self._workers.stopping.is_set():
             try:
                 batch = list(queue.receive_messages(max_messages=self._settings.batch_size,
                                                     visibility_timeout=RUNNING_VISIBILITY))
@@ -107,7 +100,7 @@ class QueueRunner:
                 self._deliver(function, queue, poison, message)
             idle = 0.1 if batch else min(idle * 2, self._settings.max_polling_interval)
             if not batch:
-                self._stopping.wait(idle)
+                self._workers.stopping.wait(idle)
 
     def _deliver(self, function: QueueFunction, queue: QueueClient, poison: QueueClient,
                  message: StoredMessage) -> None:

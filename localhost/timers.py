@@ -10,7 +10,6 @@ and the missed occurrences are not replayed, as in Azure.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from datetime import datetime, timezone
 
@@ -18,6 +17,7 @@ from azure.functions.timer import TimerRequest
 
 from localhost.functions import TimerFunction
 from localhost.invoke import Invoker
+from localhost.workers import Workers
 
 log = logging.getLogger("localhost.timer")
 
@@ -47,24 +47,16 @@ class TimerRunner:
     def __init__(self, timers: list[TimerFunction], invoker: Invoker) -> None:
         self._timers = timers
         self._invoker = invoker
-        self._stopping = threading.Event()
-        self._threads: list[threading.Thread] = []
+        self._workers = Workers()
 
     def start(self) -> None:
         for timer in self._timers:
             log.info("timer %s scheduled: %s (UTC)", timer.name, timer.schedule.expression)
-            thread = threading.Thread(target=self._loop, args=(timer,), name=f"timer-{timer.name}", daemon=True)
-            thread.start()
-            self._threads.append(thread)
+            self._workers.start(f"timer-{timer.name}", self._loop, timer)
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop scheduling; give running invocations up to `timeout` seconds to finish."""
-        self._stopping.set()
-        deadline = time.monotonic() + timeout
-        for thread in self._threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
-            if thread.is_alive():
-                log.warning("%s still running at shutdown; abandoned", thread.name)
+        self._workers.stop(timeout)
 
     def _loop(self, timer: TimerFunction) -> None:
         last: datetime | None = None
@@ -72,9 +64,9 @@ class TimerRunner:
         if timer.run_on_startup:
             self._run(timer, past_due=False, last=None, next_due=due)
             last = _now()
-        while not self._stopping.is_set():
+        while not self._workers.stopping.is_set():
             wait = (due - _now()).total_seconds()
-            if wait > 0 and self._stopping.wait(wait):
+            if wait > 0 and self._workers.stopping.wait(wait):
                 return
             now = _now()
             # Late by more than a moment means the previous run overran this occurrence.
