@@ -119,7 +119,8 @@ class Services:
             media_fetchers = senders.media_fetchers() if media_fetchers is None else media_fetchers
         self._work_distribution(storage, threads, workstreams, clock, settings)
         lookup, writer, assignments = self.lookup, self.writer, self.assignments
-        optouts = self._watch("optouts", OptOutStore(storage, Hasher(settings.sealing_keys)))
+        hasher = Hasher(settings.sealing_keys)
+        optouts = self._watch("optouts", OptOutStore(storage, hasher))
         opener = Opener(contacts, optouts, DEFAULT_AUTO_CLOSE_MINUTES)
         timing = settings.outbox
         queue_service = functools.partial(build_queue_service, settings.storage_connection_string,
@@ -142,19 +143,18 @@ class Services:
         self.workstream_admin = WorkstreamAdmin(workstreams, accounts, directory, settings.auto_close_min_minutes,
                                                 DEFAULT_AUTO_CLOSE_MINUTES, directline, clock)
         self.contact_admin = ContactAdmin(contacts, directory, clock)
-        self._customer_data(storage, optouts, contacts, settings, clock)
+        self._customer_data(storage, sealer, hasher, optouts, contacts, settings, clock)
 
-    def _customer_data(self, storage: TableStorage, optouts: OptOutStore, contacts: ContactStore, settings: Settings,
-                       clock: Clock) -> None:
+    def _customer_data(self, storage: TableStorage, sealer: Sealer, hasher: Hasher, optouts: OptOutStore,
+                       contacts: ContactStore, settings: Settings, clock: Clock) -> None:
         """Retention, erasure, the audit trail (conversations/retention.py, erasure.py, audit.py)."""
         watch = self._watch
         self.purge = purge = watch("purge", Purger(storage))
         due = watch("retention", DeadlineStore(storage, "retention"))
         self.retention = Retention(due, self.threads, purge, optouts, self.lookup, settings.retention_max_days, clock)
         self.writer.listen(self.retention.moved)
-        jobs = watch("erasures", ErasureStore(storage, Sealer(settings.sealing_keys)))
-        self.erasure = Erasure(jobs, purge, optouts, self.accounts, self.capacity.release,
-                               Hasher(settings.sealing_keys).digest, clock)
+        jobs = watch("erasures", ErasureStore(storage, sealer))
+        self.erasure = Erasure(jobs, purge, optouts, self.accounts, self.capacity.release, hasher.digest, clock)
         self.audit = AuditTrail(watch("audit", AuditStore(storage)), settings.audit_retention_days, clock)
         self.exports = Exports(self.lookup, purge, self.accounts, contacts)
 
