@@ -1,17 +1,20 @@
 """The ``inbox`` table: one row per list a conversation is in, so every inbox view is one
 range of one partition (core/inbox.py). Rows carry the conversation as it was placed.
 
-  PartitionKey          RowKey                       holds
-  all                   <state>|<newest>|<id>        every conversation, by state
-                        *|<newest>|<id>              ... and of every state
-  w|<workstream>        (as all)                     a workstream's
-  wq|<workstream>|<q>   (as all)                     one queue's (q empty: no queue took it)
-  q|<workstream>|<q>    <queued at>|<id>             waiting in the queue, offered to nobody
-  a|<agent>             h|<newest>|<id>              live conversations the agent holds
-                        o|<newest>|<id>              ... and those offered to it
+  PartitionKey                 RowKey                 holds
+  all|<state>                  <newest>|<id>          every conversation in that state
+  all|*                        <newest>|<id>          ... and of every state
+  w|<workstream>|<state or *>  (as all)               a workstream's
+  wq|<workstream>|<q>|<s or *> (as all)               one queue's (q empty: no queue took it)
+  q|<workstream>|<q>           <queued at>|<id>       waiting in the queue, offered to nobody
+  a|<agent>                    h|<newest>|<id>        live conversations the agent holds
+                               o|<newest>|<id>        ... and those offered to it
 
-``<newest>`` counts microseconds down from the creation time, so a range reads newest first. Placing a
-conversation writes one batch per partition it enters or leaves, the partitions at once.
+``<newest>`` counts microseconds down from the creation time, so a range reads newest first.
+A state's list is a partition of its own, so a conversation that changes state leaves one
+partition and enters another: each write meets only the rows of its own state, and no one
+partition takes every write of a deployment. Placing a conversation writes each partition
+it enters or leaves at once: one operation where that is all it needs there, else a batch.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 
+from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.data.tables import TableClient, TableTransactionError, UpdateMode
 
 from core.inbox import ALL, MINE, OFFERS, QUEUE, WORKSTREAM, Page, Placement, View
@@ -33,6 +37,8 @@ from storage.thread_rows import conversation_fields, to_conversation
 
 NEWEST = 10**16  # microseconds; counts down to zero in the year 2286
 _ANY_STATE = "*"
+ALL_LISTS = "all"
+EVERY = f"{ALL_LISTS}|{_ANY_STATE}"  # the partition listing every conversation once
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _pool = ThreadPoolExecutor(8, thread_name_prefix="inbox")
 
@@ -51,10 +57,10 @@ def _queue(workstream_id: str, queue: str | None) -> str:
 def keys(p: Placement) -> set[Key]:
     """The rows of a conversation placed as ``p``."""
     tail = f"{NEWEST - micros(p.created_at):016d}|{p.conversation_id}"
-    partitions = ["all"]
+    lists = [ALL_LISTS]
     if p.workstream_id:
-        partitions += [f"w|{p.workstream_id}", f"wq|{_queue(p.workstream_id, p.queue)}"]
-    found = {(pk, f"{state}|{tail}") for pk in partitions for state in (p.state, _ANY_STATE)}
+        lists += [f"w|{p.workstream_id}", f"wq|{_queue(p.workstream_id, p.queue)}"]
+    found = {(f"{name}|{state}", tail) for name in lists for state in (p.state, _ANY_STATE)}
     if p.workstream_id and p.queued:
         found.add((f"q|{_queue(p.workstream_id, p.queue)}",
                    f"{micros(p.queued_at or p.created_at):016d}|{p.conversation_id}"))
@@ -77,11 +83,29 @@ def _range(view: View) -> tuple[str, str, str | None]:
     if view.kind == QUEUE:
         return f"q|{_queue(view.workstream_id or '', view.queue)}", "", None
     if view.kind == WORKSTREAM:
-        partition = f"wq|{_queue(view.workstream_id or '', view.queue)}" if view.by_queue else f"w|{view.workstream_id}"
-        return partition, f"{view.state or _ANY_STATE}|", None
+        name = f"wq|{_queue(view.workstream_id or '', view.queue)}" if view.by_queue else f"w|{view.workstream_id}"
+        return f"{name}|{view.state or _ANY_STATE}", "", None
     if view.kind == ALL:
-        return "all", f"{view.state or _ANY_STATE}|", None
+        return f"{ALL_LISTS}|{view.state or _ANY_STATE}", "", None
     raise ValueError(f"no view {view.kind}")
+
+
+_FAILED = ("failed",)
+
+
+def _write(exists: bool, entity: dict[str, Any]) -> tuple[Any, ...]:
+    return ("update", entity, {"mode": UpdateMode.REPLACE}) if exists else ("create", entity)
+
+
+def _retried(op: tuple[Any, ...], found: bool, missing: bool) -> tuple[Any, ...] | None:
+    """What to send instead of an operation storage refused because the row was ``found``
+    or ``missing``: nothing for a row to delete that is gone, an upsert for a row to create
+    that exists or to replace that does not."""
+    if op[0] == "delete" and missing:
+        return None
+    if op[0] == "create" and found or op[0] == "update" and missing:
+        return ("upsert", op[1], {"mode": UpdateMode.REPLACE})
+    return _FAILED
 
 
 class InboxStore:
@@ -95,21 +119,27 @@ class InboxStore:
     def place(self, conversation: Conversation, stale: Iterable[Placement] = ()) -> None:
         """Rows it lacks are written and rows it left deleted. When only its offer changed
         since the last of ``stale`` (not its state, holder or queue: what the lists show),
-        the rows it keeps are left as they are: an offer costs its two partitions only."""
+        the rows it keeps are left as they are: an offer costs its two partitions only.
+
+        A row the last of ``stale`` placed is replaced, one it did not is created (each
+        falls back to an upsert when storage says otherwise: a placing that stopped half
+        way), so that no write needs to look the row up first."""
         placement, stale = Placement.of(conversation), list(stale)
         wanted = keys(placement)
         gone = set().union(*(keys(p) for p in stale)) - wanted
-        kept = keys(stale[-1]) if stale and _listed(stale[-1]) == _listed(placement) else set()
+        placed = keys(stale[-1]) if stale else set()
+        kept = placed if stale and _listed(stale[-1]) == _listed(placement) else set()
         fields = {**conversation_fields(conversation), "Kind": "conversation"}
-        writes = {key: {"PartitionKey": key[0], "RowKey": key[1], **fields} for key in wanted - kept}
+        writes = {key: _write(key in placed, {"PartitionKey": key[0], "RowKey": key[1], **fields})
+                  for key in wanted - kept}
         self._apply(writes, gone)
 
     def remove(self, places: Iterable[Placement]) -> None:
         self._apply({}, set().union(*(keys(p) for p in places)))
 
-    def _apply(self, writes: dict[Key, dict[str, Any]], deletes: set[Key]) -> None:
+    def _apply(self, writes: dict[Key, tuple[Any, ...]], deletes: set[Key]) -> None:
         partitions = {pk for pk, _ in writes} | {pk for pk, _ in deletes}
-        batches = [[("upsert", e, {"mode": UpdateMode.REPLACE}) for k, e in writes.items() if k[0] == pk]
+        batches = [[op for k, op in writes.items() if k[0] == pk]
                    + [("delete", {"PartitionKey": pk, "RowKey": rk}) for p, rk in sorted(deletes) if p == pk]
                    for pk in sorted(partitions)]
         sent = [_pool.submit(self._submit, ops) for ops in batches]
@@ -119,15 +149,38 @@ class InboxStore:
                 done.result()
 
     def _submit(self, ops: list[tuple[Any, ...]]) -> None:
-        """One partition's batch; a row to delete that is gone already is left out."""
+        """One partition's operation, or its batch; a row to delete that is gone already is
+        left out, a row to create that is there already or to replace that is not is upserted."""
+        if len(ops) == 1:
+            self._one(ops[0])
+            return
         while ops:
             try:
                 self._table.submit_transaction(ops)
                 return
             except TableTransactionError as exc:
-                if exc.error_code != "ResourceNotFound" or ops[exc.index][0] != "delete":
+                retried = _retried(ops[exc.index], exc.error_code == "EntityAlreadyExists",
+                                   exc.error_code == "ResourceNotFound")
+                if retried is _FAILED:
                     raise
-                ops = ops[:exc.index] + ops[exc.index + 1:]
+                ops = ops[:exc.index] + ([retried] if retried else []) + ops[exc.index + 1:]
+
+    def _one(self, op: tuple[Any, ...]) -> None:
+        """One operation alone: a batch of one costs more to send and to answer."""
+        kind, entity = op[0], op[1]
+        try:
+            if kind == "create":
+                self._table.create_entity(entity)
+            elif kind == "update":
+                self._table.update_entity(entity, mode=UpdateMode.REPLACE)
+            else:
+                self._table.delete_entity(entity["PartitionKey"], entity["RowKey"])
+        except (ResourceExistsError, ResourceNotFoundError) as exc:
+            retried = _retried(op, isinstance(exc, ResourceExistsError), isinstance(exc, ResourceNotFoundError))
+            if retried is _FAILED:
+                raise
+            if retried:
+                self._table.upsert_entity(retried[1], mode=UpdateMode.REPLACE)
 
     def page(self, view: View, limit: int, token: str | None = None) -> Page:
         partition, prefix, state = _range(view)

@@ -18,7 +18,7 @@ from core.ports import CONTACT_PHONE, Head
 from core.records import OUTBOUND, Conversation
 from storage.client import TableStorage, delete_all, translated
 from storage.deadlines import bucket_of
-from storage.inbox import keys as inbox_keys
+from storage.inbox import EVERY, keys as inbox_keys
 from storage.keys import safe_key
 from storage.thread_rows import (HEAD, conversation_key, event_key, marker_key, message_key, own_key,
                                  to_conversation, to_event, to_message)
@@ -47,9 +47,10 @@ class Purger:
         return ThreadContents(head, conversations)
 
     def threads_named(self, subject: Subject) -> set[str]:
-        """From the ``all`` partition of the inbox index, which lists every conversation
-        (a filtered query of one partition: found also on numbers an account has dropped)."""
-        query, parameters = "PartitionKey eq 'all' and Customer eq @customer", {"customer": subject.address}
+        """From the inbox index's partition that lists every conversation once (a filtered
+        query of one partition: found also on numbers an account has dropped)."""
+        query, parameters = "PartitionKey eq @every and Customer eq @customer", {"every": EVERY,
+                                                                                "customer": subject.address}
         if subject.account_id:
             query, parameters["account"] = query + " and AccountId eq @account", subject.account_id
         with translated():

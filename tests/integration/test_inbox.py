@@ -5,7 +5,9 @@ the change feed tells a workspace what changed."""
 from __future__ import annotations
 
 import asyncio
+import re
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import pytest
 
@@ -14,9 +16,9 @@ from azure.core.exceptions import ServiceRequestError
 from conversations.inboxes import Query
 from core.errors import Forbidden, ValidationFailed
 from core.inbox import Placement
-from core.records import Conversation
+from core.records import ACTIVE, CLOSED, WAITING, Conversation
 from functions.wiring import Services
-from storage.inbox import keys
+from storage.inbox import InboxStore, keys
 from tests.support.desk import Desk, customer, open_desk
 from tests.support.scopes import ALICE
 from tests.support.storage import Outage, RoundTrips
@@ -105,11 +107,13 @@ def test_the_index_matches_the_heads_after_concurrent_moves(make_services):
 
 
 class InboxOutage(Outage):
-    """Fails every write to the inbox index (batches name their table in the body)."""
+    """Fails every write to the inbox index (one operation names its table in the URL, a
+    batch in its body)."""
 
     def __call__(self, request) -> None:
-        body = request.http_request.body
-        if self.on and isinstance(body, bytes) and b"Inbox(" in body:
+        http, body = request.http_request, request.http_request.body
+        alone = http.method != "GET" and re.search(r"Inbox(\(|\?|$)", http.url)
+        if self.on and (alone or isinstance(body, bytes) and b"Inbox(" in body):
             raise ServiceRequestError("storage unreachable (test outage)")
 
 
@@ -166,3 +170,28 @@ def test_ingest_into_an_existing_conversation_stays_two_round_trips(make_service
     trips.reset()
     desk.customer_writes(customer(1), "and one more")
     assert trips.count == 2, trips.paths
+
+
+def test_placing_over_rows_a_stopped_writer_left_or_never_wrote_ends_with_the_rows_it_has_now(make_services):
+    """A row it should have is created and one it had replaced, without looking either up
+    first; when storage has it otherwise (a writer stopped half way), the row is upserted:
+    alone in its partition or in a batch."""
+    services = make_services()
+    desk = open_desk(services)
+    desk.agent("ana")
+    cid = desk.customer_writes(customer(1))
+    offered = services.threads.current(cid)
+    assert offered.offer is not None
+    inbox = InboxStore(services.storage)
+    inbox.place(offered)  # every row there already: each create is refused, then upserted
+    assert index_rows(services) == expected_rows(services, [cid])
+    held = replace(offered, state=ACTIVE, agent=offered.offer.agent, offer=None)
+    inbox.place(held)  # as a writer that stopped after this, before deleting the offer's row
+    inbox.place(held, [Placement.of(offered)])  # the agent's partition: a batch whose create is refused
+    assert index_rows(services) == keys(Placement.of(held))
+    closed = replace(held, state=CLOSED)
+    never = replace(Placement.of(held), state=WAITING)  # placed by nobody: nothing to replace
+    inbox.place(closed, [Placement.of(held), never])
+    assert index_rows(services) == keys(Placement.of(closed))
+    table = services.storage.table("inbox")
+    assert {r["State"] for r in table.query_entities("PartitionKey ne ''", select=["State"])} == {CLOSED}
