@@ -146,14 +146,23 @@ def delete_all(table: TableClient, keys: Iterable[tuple[str, str]]) -> int:
     return deleted
 
 
-def _delete_batch(table: TableClient, ops: list[tuple[str, dict[str, str]]]) -> int:
+def _delete_batch(table: TableClient, ops: list[tuple[Any, ...]]) -> int:
+    with translated():
+        return len(submit_mended(table, ops, lambda _op, code: [] if code == "ResourceNotFound" else None))
+
+
+def submit_mended(table: TableClient, ops: list[tuple[Any, ...]],
+                  mend: Callable[[tuple[Any, ...], str | None], list[tuple[Any, ...]] | None]) -> list[tuple[Any, ...]]:
+    """One partition's batch. An operation storage refuses is replaced by what ``mend``
+    answers for it and its error code (nothing: left out), and the batch sent again; when
+    ``mend`` answers None the refusal is raised. Answers the operations committed."""
     while ops:
         try:
-            with translated():
-                table.submit_transaction(ops)
-            return len(ops)
+            table.submit_transaction(ops)
+            return ops
         except TableTransactionError as exc:
-            if exc.error_code != "ResourceNotFound":
+            instead = mend(ops[exc.index], exc.error_code)
+            if instead is None:
                 raise
-            ops = ops[:exc.index] + ops[exc.index + 1:]
-    return 0
+            ops = ops[:exc.index] + instead + ops[exc.index + 1:]
+    return ops

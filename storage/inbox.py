@@ -27,11 +27,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
-from azure.data.tables import TableClient, TableTransactionError, UpdateMode
+from azure.data.tables import TableClient, UpdateMode
 
 from core.inbox import ALL, MINE, OFFERS, QUEUE, WORKSTREAM, Page, Placement, View
 from core.records import Conversation
-from storage.client import TableStorage, translated
+from storage.client import TableStorage, submit_mended, translated
 from storage.keys import safe_key
 from storage.thread_rows import conversation_fields, to_conversation
 
@@ -90,22 +90,19 @@ def _range(view: View) -> tuple[str, str, str | None]:
     raise ValueError(f"no view {view.kind}")
 
 
-_FAILED = ("failed",)
-
-
 def _write(exists: bool, entity: dict[str, Any]) -> tuple[Any, ...]:
     return ("update", entity, {"mode": UpdateMode.REPLACE}) if exists else ("create", entity)
 
 
-def _retried(op: tuple[Any, ...], found: bool, missing: bool) -> tuple[Any, ...] | None:
+def _instead(op: tuple[Any, ...], found: bool, missing: bool) -> list[tuple[Any, ...]] | None:
     """What to send instead of an operation storage refused because the row was ``found``
     or ``missing``: nothing for a row to delete that is gone, an upsert for a row to create
-    that exists or to replace that does not."""
+    that exists or to replace that does not; None when the refusal stands."""
     if op[0] == "delete" and missing:
-        return None
+        return []
     if op[0] == "create" and found or op[0] == "update" and missing:
-        return ("upsert", op[1], {"mode": UpdateMode.REPLACE})
-    return _FAILED
+        return [("upsert", op[1], {"mode": UpdateMode.REPLACE})]
+    return None
 
 
 class InboxStore:
@@ -154,16 +151,8 @@ class InboxStore:
         if len(ops) == 1:
             self._one(ops[0])
             return
-        while ops:
-            try:
-                self._table.submit_transaction(ops)
-                return
-            except TableTransactionError as exc:
-                retried = _retried(ops[exc.index], exc.error_code == "EntityAlreadyExists",
-                                   exc.error_code == "ResourceNotFound")
-                if retried is _FAILED:
-                    raise
-                ops = ops[:exc.index] + ([retried] if retried else []) + ops[exc.index + 1:]
+        submit_mended(self._table, ops, lambda op, code: _instead(op, code == "EntityAlreadyExists",
+                                                                 code == "ResourceNotFound"))
 
     def _one(self, op: tuple[Any, ...]) -> None:
         """One operation alone: a batch of one costs more to send and to answer."""
@@ -176,11 +165,11 @@ class InboxStore:
             else:
                 self._table.delete_entity(entity["PartitionKey"], entity["RowKey"])
         except (ResourceExistsError, ResourceNotFoundError) as exc:
-            retried = _retried(op, isinstance(exc, ResourceExistsError), isinstance(exc, ResourceNotFoundError))
-            if retried is _FAILED:
+            instead = _instead(op, isinstance(exc, ResourceExistsError), isinstance(exc, ResourceNotFoundError))
+            if instead is None:
                 raise
-            if retried:
-                self._table.upsert_entity(retried[1], mode=UpdateMode.REPLACE)
+            for upsert in instead:
+                self._table.upsert_entity(upsert[1], mode=UpdateMode.REPLACE)
 
     def page(self, view: View, limit: int, token: str | None = None) -> Page:
         partition, prefix, state = _range(view)
