@@ -97,6 +97,8 @@ def test_an_admin_adds_an_agent_and_edits_a_contact(new_page, api, artifacts):
 
     page.get_by_role("link", name="Contacts").click()
     page.get_by_role("link", name="New contact").click()
+    # the list's search box is labelled "Mobile phone" too: fill the form only once it shows
+    expect(page.get_by_role("heading", name="New contact")).to_be_visible()
     page.get_by_label("Mobile phone").fill("+12065550100")
     page.get_by_label("Name", exact=True).fill("Ada Lovelace")
     page.get_by_role("button", name="Add field").click()
