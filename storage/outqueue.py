@@ -14,7 +14,7 @@ from azure.core.exceptions import HttpResponseError, ResourceExistsError
 
 from core.errors import ConfigurationError
 from core.ports import JobGone, Ticket
-from storage.client import RequestHook, translated
+from storage.client import RequestHook, translated, transport_options
 
 if TYPE_CHECKING:
     from azure.storage.queue import QueueClient, QueueServiceClient
@@ -32,7 +32,8 @@ def build_queue_service(connection_string: str | None, queues_endpoint: str | No
     # The storage SDK's own backoff starts at 15 s and triples; a request (and the health
     # check) must fail in seconds, like the tables client, and the queue retries later anyway.
     options: dict[str, Any] = {"retry_total": 2, "initial_backoff": 0.3, "increment_base": 1,
-                               "random_jitter_range": 0.3, "connection_timeout": 5, "read_timeout": 20}
+                               "random_jitter_range": 0.3, "connection_timeout": 5, "read_timeout": 20,
+                               **transport_options()}
     if request_hooks:
         options["raw_request_hook"] = lambda request: [hook(request) for hook in request_hooks]
     if connection_string and "queueendpoint=" in connection_string.lower().replace(" ", ""):

@@ -1,4 +1,5 @@
-"""Both ways to reach Table Storage build a client; neither call leaves the process."""
+"""Both ways to reach Table Storage build a client; neither call leaves the process, but
+to a recorder on loopback standing in for a proxy."""
 
 import pytest
 from azure.identity import DefaultAzureCredential
@@ -7,7 +8,16 @@ from functions.settings import Settings
 from core.errors import ConfigurationError
 from functions.views import mask
 from storage.client import build_service_client
+from localhost.services import AZURITE_KEY
 from storage.sealing import Sealer
+from tests.support.recorder import recording
+
+def storage_at(endpoint: str) -> dict[str, str]:
+    return {"AzureWebJobsStorage": f"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+                                   f"AccountKey={AZURITE_KEY};TableEndpoint={endpoint}"}
+
+
+HTTP_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 
 
 def client_for(env: dict[str, str]):
@@ -29,6 +39,30 @@ def test_identity_client_uses_default_azure_credential():
 def test_no_storage_is_a_clear_configuration_error():
     with pytest.raises(ConfigurationError, match="AzureWebJobsStorage"):
         client_for({})
+
+
+@pytest.fixture
+def bare_environment(monkeypatch):
+    for name in HTTP_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    return monkeypatch
+
+
+def test_a_proxy_in_the_environment_carries_the_storage_requests(bare_environment):
+    with recording() as proxy:
+        bare_environment.setenv("HTTP_PROXY", proxy.base_url)
+        client = client_for(storage_at("http://127.0.0.1:9/devstoreaccount1"))
+        with pytest.raises(Exception):  # the recorder is no Table storage
+            client.get_table_client("things").get_entity("p", "r")
+    assert proxy.requests and proxy.requests[0].headers["Host"] == "127.0.0.1:9"
+
+
+def test_a_ca_bundle_in_the_environment_is_the_one_storage_connections_trust(bare_environment, tmp_path):
+    bare_environment.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "no-such-bundle.pem"))
+    client = client_for(storage_at("https://127.0.0.1:9/devstoreaccount1"))
+    with pytest.raises(OSError, match="no-such-bundle"):
+        client.get_table_client("things").get_entity("p", "r")
 
 
 def test_sealing_round_trip_rotation_and_masking():
