@@ -38,7 +38,7 @@ RequestHook = Callable[[PipelineRequest], None]
 
 # requests (azure-core's HTTP transport) looks in the environment for a proxy, a CA bundle
 # and ~/.netrc on every request: about an eighth of the CPU a storage call costs here.
-# Without a proxy variable it is told once, at start-up: the CA bundle, if one is named.
+# Without a proxy variable it is told once, when a client is built: the CA bundle, if named.
 _PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
 
 

@@ -7,16 +7,14 @@ from azure.identity import DefaultAzureCredential
 from functions.settings import Settings
 from core.errors import ConfigurationError
 from functions.views import mask
-from storage.client import build_service_client
-from localhost.services import AZURITE_KEY
+from localhost.services import azurite_connection_string
+from storage.client import NotTableStorage, build_service_client
 from storage.sealing import Sealer
 from tests.support.recorder import recording
 
-def storage_at(endpoint: str) -> dict[str, str]:
-    return {"AzureWebJobsStorage": f"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
-                                   f"AccountKey={AZURITE_KEY};TableEndpoint={endpoint}"}
-
-
+# Table storage on a loopback port where nothing listens: a request only gets as far as
+# the proxy or the TLS setup the environment names.
+NOWHERE = azurite_connection_string("127.0.0.1", 9)
 HTTP_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 
 
@@ -52,15 +50,15 @@ def bare_environment(monkeypatch):
 def test_a_proxy_in_the_environment_carries_the_storage_requests(bare_environment):
     with recording() as proxy:
         bare_environment.setenv("HTTP_PROXY", proxy.base_url)
-        client = client_for(storage_at("http://127.0.0.1:9/devstoreaccount1"))
-        with pytest.raises(Exception):  # the recorder is no Table storage
+        client = client_for({"AzureWebJobsStorage": NOWHERE})
+        with pytest.raises(NotTableStorage):  # the recorder answers, as no Table storage does
             client.get_table_client("things").get_entity("p", "r")
     assert proxy.requests and proxy.requests[0].headers["Host"] == "127.0.0.1:9"
 
 
 def test_a_ca_bundle_in_the_environment_is_the_one_storage_connections_trust(bare_environment, tmp_path):
     bare_environment.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "no-such-bundle.pem"))
-    client = client_for(storage_at("https://127.0.0.1:9/devstoreaccount1"))
+    client = client_for({"AzureWebJobsStorage": NOWHERE.replace("http", "https")})
     with pytest.raises(OSError, match="no-such-bundle"):
         client.get_table_client("things").get_entity("p", "r")
 
