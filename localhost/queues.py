@@ -6,6 +6,9 @@ Functions host's queue extension does with host.json's `extensions.queues`:
 - a function that returns deletes its message; one that raises leaves it to reappear
   after `visibilityTimeout`, and after `maxDequeueCount` deliveries it moves to
   `<queue>-poison`, as in Azure;
+- while a function runs its message is leased: invisible for 10 minutes, renewed halfway,
+  so a host that dies mid-run leaves it to reappear once the lease is over, as the
+  Functions host does (LOCALHOST_QUEUE_LEASE_SECONDS shortens it, for crash tests);
 - an empty queue is polled less and less often, up to `maxPollingInterval`.
 """
 
@@ -14,10 +17,12 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from azure.core.exceptions import AzureError, ResourceExistsError
 from azure.functions.queue import QueueMessage
@@ -29,7 +34,8 @@ from localhost.workers import Workers
 
 log = logging.getLogger("localhost.queue")
 
-RUNNING_VISIBILITY = 300  # seconds a message stays invisible while its function runs
+LEASE_ENV = "LOCALHOST_QUEUE_LEASE_SECONDS"
+LEASE = 600.0  # seconds a message stays invisible while its function runs, renewed halfway
 
 
 @dataclass(frozen=True)
@@ -39,9 +45,10 @@ class QueueSettings:
     visibility_timeout: float = 0.0
     max_polling_interval: float = 60.0
     base64: bool = True
+    lease: float = LEASE
 
     @classmethod
-    def of(cls, host_json: Mapping[str, Any]) -> QueueSettings:
+    def of(cls, host_json: Mapping[str, Any], env: Mapping[str, str] = os.environ) -> QueueSettings:
         """From host.json's `extensions.queues` (times as hh:mm:ss), defaults for the rest."""
         queues = (host_json.get("extensions") or {}).get("queues") or {}
         default = cls()
@@ -51,6 +58,7 @@ class QueueSettings:
             visibility_timeout=_seconds(queues.get("visibilityTimeout"), default.visibility_timeout),
             max_polling_interval=_seconds(queues.get("maxPollingInterval"), default.max_polling_interval),
             base64=str(queues.get("messageEncoding", "base64")).lower() == "base64",
+            lease=float(env.get(LEASE_ENV) or LEASE),
         )
 
 
@@ -92,7 +100,7 @@ class QueueRunner:
         while not self._workers.stopping.is_set():
             try:
                 batch = list(queue.receive_messages(max_messages=self._settings.batch_size,
-                                                    visibility_timeout=RUNNING_VISIBILITY))
+                                                    visibility_timeout=int(self._settings.lease)))
             except AzureError as exc:
                 log.warning("queue %s cannot be read (%s); trying again", function.queue_name, type(exc).__name__)
                 batch = []
@@ -106,7 +114,8 @@ class QueueRunner:
                  message: StoredMessage) -> None:
         started = time.monotonic()
         try:
-            self._invoker.invoke(function, self._trigger(message))
+            with _leased(queue, message, self._settings.lease):
+                self._invoker.invoke(function, self._trigger(message))
         except Exception:
             log.exception("queue function %s failed on message %s (delivery %d)", function.name, message.id,
                           message.dequeue_count)
@@ -131,6 +140,30 @@ class QueueRunner:
             _quietly(lambda: queue.delete_message(message))
             return
         _quietly(lambda: queue.update_message(message, visibility_timeout=int(self._settings.visibility_timeout)))
+
+
+@contextmanager
+def _leased(queue: QueueClient, message: StoredMessage, lease: float) -> Iterator[None]:
+    """Keep ``message`` invisible while its function runs: its lease renewed every half
+    lease (the renewal's new pop receipt is what deletes or updates it afterwards)."""
+    done = threading.Event()
+
+    def renew() -> None:
+        while not done.wait(lease / 2):
+            try:
+                renewed = queue.update_message(message, visibility_timeout=int(lease))
+            except AzureError as exc:
+                log.warning("lease of message %s not renewed (%s)", message.id, type(exc).__name__)
+                continue
+            message.pop_receipt, message.next_visible_on = renewed.pop_receipt, renewed.next_visible_on
+
+    renewer = threading.Thread(target=renew, name=f"lease-{message.id}", daemon=True)
+    renewer.start()
+    try:
+        yield
+    finally:
+        done.set()
+        renewer.join()
 
 
 def _queue(connection: str, name: str) -> QueueClient:
