@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from channels.eventgrid import Data, Event
 from core.addresses import normalise_address, possible_customer
+from core.ids import is_message_id
 from core.media import UNKNOWN_MEDIA_TYPE, media_type
 from core.messages import InboundMessage, StatusUpdate
 from core.records import Account, Media
@@ -205,4 +206,5 @@ def sms_report(event: Event, account: Account) -> StatusUpdate:
         business=business, customer=normalise_address(data.text("to")),
         error_code=status if failed else None,
         error_message=(data.text("deliveryStatusDetails") or None) if failed else None,
+        message_id=data.text("tag") if is_message_id(data.text("tag")) else None,  # each send tags it with ours
     )

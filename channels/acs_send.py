@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import datetime, timezone
+from email.utils import format_datetime
 from typing import Any, Callable
 
 from azure.communication.messages import MessageTemplateClient, NotificationMessagesClient
@@ -19,6 +21,7 @@ from azure.communication.messages.models import (
     VideoNotificationContent, WhatsAppMessageTemplateBindings, WhatsAppMessageTemplateBindingsComponent,
 )
 from azure.communication.sms import SmsClient
+from azure.communication.sms._generated.models import SendMessageRequest, SmsRecipient, SmsSendOptions
 from azure.core.credentials import AzureKeyCredential
 from azure.core.exceptions import (
     AzureError, ClientAuthenticationError, HttpResponseError, ServiceRequestError, ServiceResponseError,
@@ -26,7 +29,7 @@ from azure.core.exceptions import (
 
 from channels.acs import acs_endpoint
 from channels.clients import ClientPool, retry_after_seconds
-from core.errors import ConfigurationError, ProviderError, ProviderUnreachable
+from core.errors import ConfigurationError, ProviderError, ProviderRepeatExpired, ProviderUnreachable
 from core.media import media_kind
 from core.messages import FetchedMedia, OutboundMessage, SendResult, Validation
 from core.records import Account, Media
@@ -35,8 +38,7 @@ from core.records import Account, Media
 logging.getLogger("azure.core.pipeline.policies.http_logging_policy").setLevel(logging.WARNING)
 
 ACCEPTED = "accepted"  # ACS answered 202: taken for delivery; Event Grid reports the rest
-
-
+REPEAT_EXPIRED = 412  # a repeated request whose first-sent time is older than ACS remembers
 
 
 class AcsSender:
@@ -72,19 +74,36 @@ class AcsSender:
                 raise
         return Validation(True, "ACS accepted the access key of the connection string")
 
+    def find_sent(self, account: Account, message: OutboundMessage, since: datetime) -> list[SendResult]:
+        """Nothing to look up: ACS dedupes a repeated try itself (``_repeatable``), so the
+        try in doubt is sent again as it was."""
+        return []
+
     def _send_sms(self, account: Account, message: OutboundMessage) -> SendResult:
         client: SmsClient = self._client(account, SmsClient)
-        [result] = _calling(lambda: client.send(from_=message.business, to=message.customer, message=message.body,
-                                                enable_delivery_report=True, tag=message.message_id))
+        # SmsClient.send gives each call a new Repeatability-Request-ID; a try sent again
+        # must carry its first one, so the request is made through the client's generated
+        # operation, as SmsClient.send makes it, with the try's own.
+        request_id, first_sent = _repeatable(message)
+        request = SendMessageRequest(
+            from_property=message.business, message=message.body,
+            sms_recipients=[SmsRecipient(to=message.customer, repeatability_request_id=request_id,
+                                         repeatability_first_sent=first_sent)],
+            sms_send_options=SmsSendOptions(enable_delivery_report=True, tag=message.message_id))
+        [result] = _calling(lambda: client._sms_service_client.sms.send(  # noqa: SLF001 - see above
+            request, cls=lambda _pipeline, answer, _headers: answer.value))
         if not result.successful:
-            raise ProviderError(result.error_message or "ACS refused the SMS",
-                                provider_code=str(result.http_status_code), http_status=result.http_status_code)
+            error = ProviderRepeatExpired if result.http_status_code == REPEAT_EXPIRED else ProviderError
+            raise error(result.error_message or "ACS refused the SMS", provider_code=str(result.http_status_code),
+                        http_status=result.http_status_code)
         return SendResult(provider_message_id=result.message_id, status=ACCEPTED)
 
     def _send_whatsapp(self, account: Account, message: OutboundMessage) -> SendResult:
         client: NotificationMessagesClient = self._client(account, NotificationMessagesClient)
         content = whatsapp_content(message)
-        result = _calling(lambda: client.send(content))
+        request_id, first_sent = _repeatable(message)
+        result = _calling(lambda: client.send(content, headers={"Repeatability-Request-ID": request_id,
+                                                                "Repeatability-First-Sent": first_sent}))
         if not result.receipts:
             raise ProviderError("ACS answered without a message receipt")
         return SendResult(provider_message_id=result.receipts[0].message_id, status=ACCEPTED)
@@ -95,6 +114,14 @@ class AcsSender:
             raise ConfigurationError(f"account {account.id} has no usable ACS connection string")
         endpoint, key = found
         return self._clients.get(endpoint, key, kind)
+
+
+def _repeatable(message: OutboundMessage) -> tuple[str, str]:
+    """The Repeatability-Request-ID and Repeatability-First-Sent of a try: ACS executes a
+    request once per pair within 5 minutes of its first-sent time and answers a repeat
+    with the first one's result (https://learn.microsoft.com/rest/api/communication/repeatable-requests)."""
+    first_sent = message.first_sent or datetime.now(timezone.utc)
+    return message.attempt_id or str(uuid.uuid4()), format_datetime(first_sent.astimezone(timezone.utc), usegmt=True)
 
 
 def whatsapp_content(message: OutboundMessage) -> NotificationContent:
@@ -135,7 +162,8 @@ def _calling(call: Callable[[], Any]) -> Any:
         code = (exc.error.code if exc.error is not None else None) or str(exc.status_code)
         message = (exc.error.message if exc.error is not None else None) or exc.reason or "ACS refused the request"
         headers = exc.response.headers if exc.response is not None else {}
-        raise ProviderError(message, provider_code=code, http_status=exc.status_code,
-                            retry_after=retry_after_seconds(headers.get("Retry-After"))) from exc
+        error = ProviderRepeatExpired if exc.status_code == REPEAT_EXPIRED else ProviderError
+        raise error(message, provider_code=code, http_status=exc.status_code,
+                    retry_after=retry_after_seconds(headers.get("Retry-After"))) from exc
     except AzureError as exc:
         raise ProviderUnreachable(f"ACS call failed: {type(exc).__name__}") from exc

@@ -5,9 +5,10 @@ TeleSign posts inbound messages (MO, with ``user_response``) and delivery report
 both arrive at the same endpoint and are told apart by content. Every callback carries
 ``Authorization: TSA <customer_id>:<base64(HMAC-SHA256(base64decode(api_key), raw body))>``.
 
-A delivery report names the message only by ``reference_id``; to find the thread it
-belongs to, each send carries ``external_id`` = "<business>|<customer>", which TeleSign
-echoes in the report.
+A delivery report names the message only by ``reference_id``; to find the thread and the
+message it belongs to, each send carries ``external_id`` = "<business>|<customer>|<our
+message id>", which TeleSign echoes in the report (reports of sends made before the
+message id was added carry "<business>|<customer>").
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 from core.addresses import normalise_address, possible_customer
 from core.errors import BadRequest
+from core.ids import is_message_id
 from core.json_body import parse_json
 from core.messages import InboundMessage, StatusUpdate
 from core.records import Account
@@ -45,9 +47,10 @@ def signature_is_valid(raw_body: bytes, authorization: str | None, customer_id: 
     return hmac.compare_digest(expected.encode(), signature.encode())
 
 
-def thread_reference(business: str, customer: str) -> str:
-    """The ``external_id`` a send carries so its delivery reports find their thread."""
-    return f"{business}|{customer}"
+def thread_reference(business: str, customer: str, message_id: str = "") -> str:
+    """The ``external_id`` a send carries so its delivery reports find their thread and
+    message, even when the send's answer (with TeleSign's reference id) was lost."""
+    return f"{business}|{customer}|{message_id}" if message_id else f"{business}|{customer}"
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,8 @@ class TeleSignDeliveryReport:
 
     def to_status(self, account: Account) -> StatusUpdate | None:
         """The update to apply, or None for a report we cannot place or a status that says nothing."""
-        business, sep, customer = (self.external_id or "").partition("|")
+        business, sep, rest = (self.external_id or "").partition("|")
+        customer, _, message_id = rest.partition("|")
         status = status_of(self.code)
         if not sep or not business or not possible_customer(customer) or status is None:
             return None
@@ -112,6 +116,7 @@ class TeleSignDeliveryReport:
             provider=PROVIDER, account_id=account.id, provider_message_id=self.reference_id, status=status,
             business=business, customer=customer, error_code=str(self.code) if failed else None,
             error_message=(self.description or None) if failed else None,
+            message_id=message_id if is_message_id(message_id) else None,
         )
 
 

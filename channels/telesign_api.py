@@ -3,6 +3,7 @@ credentials."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import requests
@@ -42,7 +43,7 @@ class TeleSignSender:
             response = self._client(account).message(
                 message.customer.lstrip("+"), message.body, MESSAGE_TYPE,
                 sender_id=message.business.lstrip("+"),
-                external_id=thread_reference(message.business, message.customer),
+                external_id=thread_reference(message.business, message.customer, message.message_id),
             )
         except requests.RequestException as exc:
             raise ProviderUnreachable(f"TeleSign could not be reached: {type(exc).__name__}",
@@ -57,6 +58,12 @@ class TeleSignSender:
         code = status.get("code")
         return SendResult(provider_message_id=body["reference_id"],
                           status=(status_of(code) if isinstance(code, int) else None) or "queued")
+
+    def find_sent(self, account: Account, message: OutboundMessage, since: datetime) -> list[SendResult]:
+        """TeleSign can be asked about a message only by the reference id its answer would
+        have carried: a try whose answer was lost is known to have gone out only by its
+        delivery report (which names our message id), and is sent again otherwise."""
+        return []
 
     def validate(self, account: Account) -> Validation:
         """A signed status lookup of a reference id nobody has: refused only for bad credentials."""

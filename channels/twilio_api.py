@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from datetime import datetime
 from typing import Iterator
 
 import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
+from twilio.rest.api.v2010.account.message import MessageInstance
 
 from channels.clients import ClientPool, retry_after_seconds
 from channels.twilio import API_HOST, WHATSAPP
@@ -29,6 +31,7 @@ _REFUSALS: dict[int, type[ProviderError]] = {
     OPTED_OUT_ERROR: ProviderRecipientOptedOut, OUTSIDE_WINDOW_ERROR: ProviderOutsideWindow,
 }
 _CHUNK = 64 * 1024
+LOOK_LIMIT = 50  # messages of one business number to one customer, newest first: minutes of traffic
 
 
 class TwilioSender:
@@ -78,6 +81,25 @@ class TwilioSender:
                                       sent=isinstance(exc, (requests.ReadTimeout, requests.exceptions.ChunkedEncodingError))
                                       ) from exc
         return SendResult(provider_message_id=created.sid, status=created.status or "queued")
+
+    def find_sent(self, account: Account, message: OutboundMessage, since: datetime) -> list[SendResult]:
+        """Twilio's Messages API takes no idempotency key, so a try whose answer was lost is
+        looked for: the newest messages from the business to the customer (one page of
+        the Messages list), those created since ``since`` whose body (and number of
+        attachments) is the message's; a Content API template's text is Twilio's own, so
+        for one any message in that time is a candidate."""
+        client = self._client(account)
+        try:
+            listed = client.messages.list(to=_address(account, message.customer),
+                                          from_=_address(account, message.business), limit=LOOK_LIMIT,
+                                          page_size=LOOK_LIMIT)
+        except TwilioRestException as exc:
+            raise ProviderError(exc.msg or "Twilio refused the lookup", provider_code=_code(exc.code or exc.status),
+                                http_status=exc.status) from exc
+        except (TwilioException, OSError) as exc:
+            raise ProviderUnreachable(f"Twilio could not be reached: {type(exc).__name__}") from exc
+        return [SendResult(provider_message_id=m.sid, status=m.status or "queued") for m in listed
+                if m.date_created is not None and m.date_created >= since and _same(m, message)]
 
     def fetch_media(self, account: Account, media: Media) -> FetchedMedia:
         """GET the MediaUrl with HTTP Basic auth; Twilio redirects to its CDN, which requests
@@ -132,6 +154,16 @@ class _HttpClient(TwilioHttpClient):
 
     def retry_after(self) -> float | None:
         return getattr(self._last, "retry_after", None)
+
+
+def _same(listed: MessageInstance, message: OutboundMessage) -> bool:
+    """Whether a message of Twilio's list may be ``message`` (trial accounts prefix bodies)."""
+    if not (listed.direction or "").startswith("outbound"):
+        return False
+    if message.template is not None and message.template.content_sid:
+        return True
+    body = listed.body or ""
+    return (body == message.body or body.endswith(message.body)) and int(listed.num_media or 0) == len(message.media)
 
 
 def _address(account: Account, number: str) -> str:

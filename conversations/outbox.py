@@ -19,12 +19,13 @@ from conversations.opening import Opener
 from conversations.writer import Writer
 from core import status as statuses
 from core.clock import Clock
-from core.errors import Conflict, StorageUnavailable, SwitchboardError, ValidationFailed
+from core.errors import Conflict, ProviderError, StorageUnavailable, SwitchboardError, ValidationFailed
 from core.identity import Actor
 from core.ids import new_conversation_id, thread_key, thread_of
-from core.messages import TemplateRef
 from core.ports import Accounts, Deadlines, DuplicateMarker, Threads, Workstreams
-from core.records import ACTIVE, CLOSED, OPEN, OUTBOUND, Account, Conversation, Media, Message, Template
+from core.records import (
+    ACTIVE, CLOSED, OPEN, OUTBOUND, Account, Conversation, Media, Message, Template, TemplateRef,
+)
 from core.retry import until_committed
 from core.settings import CLOSING, SURVEY, WorkstreamSettings
 from core.status import NOT_SENT
@@ -60,13 +61,14 @@ class _Origin:
 
 @dataclass(frozen=True)
 class _Stored:
-    """A message stored for sending, with what sending it needs."""
+    """A message stored for sending, with what sending it needs; ``replayed`` when it had
+    been stored before under its id (a retry of the request that stored it)."""
 
     account: Account
     conversation: Conversation
     message: Message
-    template: TemplateRef | None
     refusal: Conflict | None
+    replayed: bool = False
 
 
 class Outbox:
@@ -235,15 +237,20 @@ class Outbox:
         that was just closed (closing message, survey).
         """
         message_id = _message_id(origin, key)
-        guard = self._delivery.guard(conversation_id, message_id)
+        guard = self._delivery.guard(conversation_id, message_id, base_url)
         stored = until_committed(lambda: self._store(conversation_id, origin, compose, message_id), "take the reply")
-        if stored.refusal is not None or stored.message.status != statuses.SENDING:
+        if stored.refusal is not None:
             self._delivery.drop(guard)
-            if stored.refusal is not None:
-                log.info("%s message %s not sent: %s", origin.automated or "bot", message_id, stored.refusal.code)
+            log.info("%s message %s not sent: %s", origin.automated or "bot", message_id, stored.refusal.code)
             return stored.message
-        return self._delivery.deliver(Parcel(stored.account, stored.conversation, stored.message, stored.template,
-                                             base_url), guard)
+        parcel = Parcel(stored.account, stored.conversation, stored.message, base_url)
+        if not stored.replayed:
+            return self._delivery.deliver(parcel, guard)
+        message = self._delivery.resume(parcel, guard)
+        if message.status == statuses.FAILED and not origin.held_back:  # as the first request was answered
+            raise ProviderError(message.error_message or "the provider refused the message",
+                                provider_code=message.error_code)
+        return message
 
     def _store(self, conversation_id: str, origin: _Origin, compose: Compose, message_id: str) -> _Stored:
         automated = origin.automated
@@ -261,7 +268,7 @@ class Outbox:
             id=message_id, conversation_id=conversation_id, direction=OUTBOUND, body=body, media=media,
             status=NOT_SENT if refusal else statuses.SENDING, provider_message_id=None, created_at=now,
             seq=head.seq + 1, agent=origin.author, automated=automated, error_code=refusal.code if refusal else None,
-            error_message=refusal.message if refusal else None, from_bot=origin.bot,
+            error_message=refusal.message if refusal else None, from_bot=origin.bot, template=template,
         )
         updated = replace(
             conversation, last_activity_at=conversation.last_activity_at if refusal else now,
@@ -274,8 +281,8 @@ class Outbox:
             existing = self._threads.find_message(thread_of(conversation_id), message_id)
             if existing is None:
                 raise StorageUnavailable("the message is being stored, try again") from None
-            return _Stored(account, conversation, existing, template, None)
-        return _Stored(account, updated, message, template, refusal)
+            return _Stored(account, conversation, existing, None, replayed=True)
+        return _Stored(account, updated, message, refusal)
 
     def opted_out(self, conversation_id: str) -> None:
         """The provider refused a send because the customer opted out (delivery.py)."""

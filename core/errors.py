@@ -115,6 +115,15 @@ class ProviderUnreachable(ProviderError):
         return self.sent
 
 
+class ProviderRepeatExpired(ProviderError):
+    """A provider that dedupes repeated requests refused a repeat whose first try it no
+    longer remembers (ACS: 412 after 5 minutes): the next try starts anew."""
+
+    @property
+    def transient(self) -> bool:
+        return True
+
+
 class ProviderRecipientOptedOut(ProviderError):
     """The provider refused a send because the recipient opted out (Twilio error 21610)."""
 

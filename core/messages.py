@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterator
 
-from core.records import Media
+from core.records import Media, TemplateRef
 
 
 @dataclass(frozen=True)
@@ -46,16 +46,6 @@ class StatusUpdate:
 
 
 @dataclass(frozen=True)
-class TemplateRef:
-    """An approved template to send instead of free text; ``parameters`` fill {{1}}, {{2}}, ..."""
-
-    name: str
-    language: str
-    parameters: tuple[str, ...] = ()
-    content_sid: str | None = None  # Twilio Content API template SID, when the workstream names one
-
-
-@dataclass(frozen=True)
 class OutboundMessage:
     business: str
     customer: str
@@ -64,6 +54,10 @@ class OutboundMessage:
     media: tuple[Media, ...] = field(default=())
     template: TemplateRef | None = None
     message_id: str = ""  # Switchboard's id, for providers that echo a tag back
+    # This try's identity for a provider that dedupes repeated requests (ACS): the same id
+    # and first-sent time for each try of one chain (core.records.Attempt).
+    attempt_id: str = ""
+    first_sent: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from core.messages import FetchedMedia, OutboundMessage, SendResult, Validation
 from core.agents import Agent, AgentState
 from core.idempotency import Answer, Claim, Found
 from core.inbox import Page, Placement, View
-from core.records import Account, Contact, Conversation, Event, Media, Message, Workstream
+from core.records import Account, Attempt, Contact, Conversation, Event, Media, Message, Workstream
 
 R = TypeVar("R")
 
@@ -80,19 +80,41 @@ class Threads(Protocol):
 
     def record_sent(self, thread: str, message: Message, provider_message_id: str, status: str) -> None: ...
 
+    def knows(self, thread: str, provider_message_id: str) -> bool:
+        """Whether a message of the thread was recorded under that provider id."""
+
     def mark_failed(self, thread: str, message: Message, error_code: str | None, error_message: str,
                     status: str = "failed") -> None:
         """The message's final state when it is not sent: ``failed``, or ``not_sent``."""
 
     def mark_retrying(self, thread: str, message: Message, error_code: str | None, error_message: str,
-                      attempts: int) -> None:
-        """A transient failure: the message waits for its next attempt (status ``retrying``)."""
+                      attempts: int, in_doubt: bool = False) -> None:
+        """A transient failure: the message waits for its next attempt (status ``retrying``);
+        ``in_doubt`` when the provider may have taken it all the same (no answer came)."""
 
     def apply_status(self, thread: str, provider_message_id: str, status: str, error_code: str | None,
                      error_message: str | None, message_id: str | None = None) -> bool:
         """Move a message's status forward; False when the report was stale. ``message_id``
         (our own, where the provider echoes it) finds a message whose provider id was
         never recorded."""
+
+
+class Attempts(Protocol):
+    """Each outbound message's tries (core.records.Attempt), kept beside its thread: a try
+    is recorded before its provider is called, and a number is taken once, so one process
+    at a time tries a message and a try that died is known to be in doubt."""
+
+    def of(self, message: Message) -> list[Attempt]:
+        """The message's tries so far, in order (one range read of its thread's partition)."""
+
+    def claim(self, message: Message, attempt: Attempt, reopen: bool = False) -> bool:
+        """Take the try's number; False when it was taken (another process's try, or the
+        guard's void). ``reopen`` sets a ``not_sent`` message back to ``sending`` in the
+        same write: a retry of its request takes the send over."""
+
+    def void(self, message: Message, error_code: str, error_message: str) -> bool:
+        """Mark a message nobody tried ``not_sent`` and take its first try's number, in one
+        write; False when a try took that number first."""
 
 
 class Deadlines(Protocol):
@@ -250,6 +272,11 @@ class Sender(Protocol):
     when the provider cannot be reached, and ProviderError when it fails otherwise."""
 
     def send(self, account: Account, message: OutboundMessage) -> SendResult: ...
+
+    def find_sent(self, account: Account, message: OutboundMessage, since: datetime) -> list[SendResult]:
+        """Messages the provider took since ``since`` that may be ``message`` (a try whose
+        answer was lost), newest first; empty when there are none, or when the provider
+        cannot be asked and dedupes a repeated try itself (OutboundMessage.attempt_id)."""
 
     def validate(self, account: Account) -> Validation:
         """One cheap authenticated call: are the account's credentials accepted?"""

@@ -135,6 +135,24 @@ class Consent:
 
 
 @dataclass(frozen=True)
+class TemplateRef:
+    """An approved template to send instead of free text; ``parameters`` fill {{1}}, {{2}}, ..."""
+
+    name: str
+    language: str
+    parameters: tuple[str, ...] = ()
+    content_sid: str | None = None  # Twilio Content API template SID, when the workstream names one
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "language": self.language, "parameters": list(self.parameters),
+                "content_sid": self.content_sid}
+
+    @classmethod
+    def from_dict(cls, value: dict[str, Any]) -> TemplateRef:
+        return cls(value["name"], value["language"], tuple(value["parameters"]), value.get("content_sid"))
+
+
+@dataclass(frozen=True)
 class Message:
     id: str
     conversation_id: str
@@ -153,6 +171,24 @@ class Message:
     media_dropped: int = 0  # customer attachments not kept because the workstream does not allow them
     attempts: int = 0  # sends tried so far, while the outbox retries it
     from_bot: bool = False  # the workstream's bot wrote it
+    template: TemplateRef | None = None  # what the provider is asked to send instead of the body
+    in_doubt: bool = False  # the last try's answer never came: it may have gone out
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One try to hand an outbound message to its provider, recorded before the provider
+    is called, so that a try whose process died or whose answer was lost is known to be
+    in doubt (conversations/attempts.py). ``chain`` and ``chain_at`` name the first try of
+    the run of tries a provider that dedupes repeated requests treats as one (ACS). A
+    ``void`` attempt is no try: the guard's mark that the request which stored the
+    message died before trying, so that nobody tries it under that number."""
+
+    number: int
+    at: datetime
+    chain: int
+    chain_at: datetime
+    void: bool = False
 
 
 @dataclass(frozen=True)

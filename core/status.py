@@ -20,7 +20,7 @@ _RANK = {
     "read": 5,
 }
 
-SENDING, RETRYING = "sending", "retrying"
+SENDING, RETRYING, FAILED = "sending", "retrying", "failed"
 NOT_SENT = "not_sent"  # ours: held back (an automated message the rules refused, a request that failed first)
 PENDING = frozenset({SENDING, RETRYING})  # ours, before the provider took it: the outbox still owes an outcome
 

@@ -14,6 +14,8 @@ MESSAGES_OUT = "switchboard.messages.out"  # [provider, channel, kind: reply|tem
 SEND_FAILURES = "switchboard.sends.failed"  # [provider, code: the provider's, or ours]
 SEND_RETRIES = "switchboard.sends.retried"  # [provider]
 SENDS_POISONED = "switchboard.sends.poisoned"  # [provider]
+# A try whose answer was lost, settled: [provider, outcome: found (it had gone out) | resent]
+SENDS_IN_DOUBT = "switchboard.sends.in_doubt"
 SWEEP_DUE = "switchboard.sweep.due"  # []
 SWEEP_CLOSED = "switchboard.sweep.closed"  # []
 

@@ -20,7 +20,7 @@ from core.ids import is_record_id
 from core.inbox import VIEWS
 from core.media import UNKNOWN_MEDIA_TYPE, media_type
 from core.records import STATES, Conversation, Message
-from core.status import RETRYING
+from core.status import PENDING
 from functions.http import API_HEADERS, handled, json_body, json_response, public_base_url, services
 from functions.identity import scope_of
 from functions.idempotent import idempotent
@@ -166,9 +166,10 @@ def take_over_conversation(req: func.HttpRequest) -> func.HttpResponse:
 
 
 def _sent(req: func.HttpRequest, message: Message) -> func.HttpResponse:
-    """201 with the message; 202 when the provider could not take it yet and the outbox
-    queue tries again (status ``retrying``)."""
-    return json_response(message_view(message, _api_base(req)), 202 if message.status == RETRYING else 201)
+    """201 with the message; 202 when the provider has not taken it yet and the outbox
+    queue owes its outcome (status ``retrying``, or ``sending`` when a retry of the request
+    finds a try whose answer never came)."""
+    return json_response(message_view(message, _api_base(req)), 202 if message.status in PENDING else 201)
 
 
 @bp.route(route="api/conversations/{id}/messages", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)

@@ -12,7 +12,7 @@ from conversations.validation import reject_unknown, require_object, text
 from core.errors import SwitchboardError, ValidationFailed
 from core.identity import ADMIN, SUPERVISOR
 from core.records import Account
-from core.status import RETRYING
+from core.status import PENDING, RETRYING
 from functions.http import handled, json_body, json_response, public_base_url, services
 from functions.identity import scope_of
 from functions.idempotent import idempotent
@@ -65,7 +65,7 @@ def _send_one(account: Account, business: str, to: Any, compose: Compose, base_u
                                                 author=scope.principal.actor, key=key)
     except SwitchboardError as exc:
         return {"to": to, "status": "failed", "error": {"code": exc.code, "message": exc.message}}
-    return {"to": to, "status": RETRYING if sent.status == RETRYING else "sent", "conversation_id": sent.conversation_id,
+    return {"to": to, "status": RETRYING if sent.status in PENDING else "sent", "conversation_id": sent.conversation_id,
             "message_id": sent.id}
 
 

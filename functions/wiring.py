@@ -48,6 +48,7 @@ from functions.settings import DEFAULT_AUTO_CLOSE_MINUTES, Settings
 from storage.accounts import AccountStore
 from storage.agent_states import AgentStateStore
 from storage.agents import AgentStore
+from storage.attempts import AttemptStore
 from storage.audit import AuditStore
 from storage.client import RequestHook, TableStorage, build_service_client
 from storage.contacts import ContactStore
@@ -127,7 +128,8 @@ class Services:
                                           settings.queues_endpoint, queue_hooks)
         self.queue = watch("queue", OutboxQueue(queue_service, timing.queue))
         self.delivery = delivery = Delivery(
-            threads, accounts, senders, self.queue, status_callback, lambda cid: outbox.opted_out(cid), telemetry,
+            threads, watch("attempts", AttemptStore(storage)), accounts, senders, self.queue, status_callback,
+            lambda cid: outbox.opted_out(cid), telemetry, clock,
             Timing(timing.guard_seconds, timing.retry_seconds, timing.unknown_seconds, timing.max_attempts))
         self.outbox = outbox = Outbox(threads, writer, deadlines, accounts, workstreams, lookup, opener, delivery,
                                       assignments.take, clock)

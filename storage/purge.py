@@ -20,8 +20,8 @@ from storage.client import TableStorage, delete_all, translated
 from storage.deadlines import bucket_of
 from storage.inbox import EVERY, keys as inbox_keys
 from storage.keys import safe_key
-from storage.thread_rows import (HEAD, conversation_key, event_key, marker_key, message_key, own_key,
-                                 to_conversation, to_event, to_message)
+from storage.thread_rows import (HEAD, attempts_prefix, conversation_key, event_key, marker_key, message_key,
+                                 own_key, to_conversation, to_event, to_message)
 
 TIMER_KINDS = ("place", "offer", "dispatch")  # timers rows that name a conversation (conversations/writer.py, ...)
 _KEYS = ["PartitionKey", "RowKey"]
@@ -80,8 +80,16 @@ class Purger:
         if head is not None:
             counts["threads"] = self._delete_head(thread, head)
         counts["threads"] = counts.get("threads", 0) + self._delete("threads", [
-            (thread, k) for k in _conversation_rows(conversation)])
+            (thread, k) for k in _conversation_rows(conversation) + self._tries(thread, conversation.id)])
         return counts
+
+    def _tries(self, thread: str, conversation_id: str) -> list[str]:
+        """The keys of the conversation's send tries (storage/attempts.py): one range read."""
+        prefix = attempts_prefix(conversation_id)
+        with translated():
+            return [r["RowKey"] for r in self._storage.table("threads").query_entities(
+                "PartitionKey eq @pk and RowKey ge @lo and RowKey lt @hi",
+                parameters={"pk": thread, "lo": prefix, "hi": prefix + "~"}, select=["RowKey"])]
 
     def erase_contacts(self, address: str) -> dict[str, int]:
         with translated():

@@ -10,7 +10,7 @@ from typing import Any
 
 from core.bots import BotSession, Handoff
 from core.identity import Actor
-from core.records import OPTED_IN, Consent, Conversation, Decline, Event, Media, Message, Offer
+from core.records import OPTED_IN, Consent, Conversation, Decline, Event, Media, Message, Offer, TemplateRef
 from storage.columns import get_json, put_json
 from storage.keys import safe_key
 
@@ -39,6 +39,16 @@ def marker_key(provider_message_id: str) -> str:
     if len(key) > MAX_KEY_ID:
         key = "%H" + hashlib.sha256(provider_message_id.encode("utf-8", "surrogatepass")).hexdigest()
     return f"p|{key}"
+
+
+def attempts_prefix(conversation_id: str) -> str:
+    """Where a conversation's tries are kept: beside its rows, not among them, so reading a
+    conversation does not read them (storage/attempts.py)."""
+    return f"a|{conversation_id}|"
+
+
+def attempt_key(conversation_id: str, seq: int, number: int) -> str:
+    return f"{attempts_prefix(conversation_id)}{seq:010d}|{number:03d}"
 
 
 def own_key(message_id: str) -> str:
@@ -107,6 +117,7 @@ def message_entity(thread: str, m: Message) -> dict[str, Any]:
         "ProviderMessageId": bounded(m.provider_message_id, MAX_STORED_ID), "CreatedAt": m.created_at,
         **_actor_fields("Agent", m.agent), "ErrorCode": m.error_code, "ErrorMessage": m.error_message, "Seq": m.seq,
         "Keyword": m.keyword, "Automated": m.automated, "MediaDropped": m.media_dropped, "FromBot": m.from_bot,
+        "Template": json.dumps(m.template.to_dict(), ensure_ascii=False) if m.template else "",
     }
 
 
@@ -118,6 +129,8 @@ def to_message(e: dict[str, Any]) -> Message:
         agent=_to_actor(e, "Agent"), error_code=e.get("ErrorCode"), error_message=e.get("ErrorMessage"),
         keyword=e.get("Keyword"), automated=e.get("Automated"), media_dropped=int(e.get("MediaDropped") or 0),
         attempts=int(e.get("Attempts") or 0), from_bot=bool(e.get("FromBot")),
+        template=TemplateRef.from_dict(json.loads(e["Template"])) if e.get("Template") else None,
+        in_doubt=bool(e.get("InDoubt")),
     )
 
 

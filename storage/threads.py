@@ -181,15 +181,23 @@ class ThreadStore:
                 raise
             raise ConcurrencyConflict() from exc
 
+    def knows(self, thread: str, provider_message_id: str) -> bool:
+        with translated():
+            try:
+                return bool(self._table.get_entity(thread, marker_key(provider_message_id)).get("MessageRowKey"))
+            except ResourceNotFoundError:
+                return False
+
     def mark_failed(self, thread: str, message: Message, error_code: str | None, error_message: str,
                     status: str = "failed") -> None:
         self._merge(thread, message, {"Status": status, "ErrorCode": bounded(error_code, MAX_ERROR_CODE),
-                                      "ErrorMessage": bounded(error_message, MAX_ERROR_MESSAGE)})
+                                      "ErrorMessage": bounded(error_message, MAX_ERROR_MESSAGE), "InDoubt": False})
 
     def mark_retrying(self, thread: str, message: Message, error_code: str | None, error_message: str,
-                      attempts: int) -> None:
+                      attempts: int, in_doubt: bool = False) -> None:
         self._merge(thread, message, {"Status": "retrying", "ErrorCode": bounded(error_code, MAX_ERROR_CODE),
-                                      "ErrorMessage": bounded(error_message, MAX_ERROR_MESSAGE), "Attempts": attempts})
+                                      "ErrorMessage": bounded(error_message, MAX_ERROR_MESSAGE), "Attempts": attempts,
+                                      "InDoubt": in_doubt})
 
     def _merge(self, thread: str, message: Message, fields: dict[str, Any]) -> None:
         with translated():

@@ -41,3 +41,12 @@ def test_a_request_the_contract_refuses_surfaces_as_a_provider_error(prism):
     with pytest.raises(ProviderError):
         TwilioSender(prism.base_url).send(account(), OutboundMessage(
             business=BUSINESS_E164, customer=CUSTOMER, body="x" * 2000, status_callback="not a url"))
+
+
+def test_looking_for_a_try_in_doubt_is_a_valid_messages_list(prism):
+    # Prism answers the list with the contract's example (a message from 2016): nothing
+    # created since the try began, so nothing is taken for it.
+    since = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+    found = TwilioSender(prism.base_url).find_sent(account(), OutboundMessage(
+        business=BUSINESS_E164, customer=CUSTOMER, body="Ahoy!"), since)
+    assert found == []

@@ -17,7 +17,7 @@ from localhost.services import LocalHost, Prism
 from tests.support import contracts, identity, openapi, telesign
 from tests.support.openapi import documented
 from tests.support.recorder import Recorder, forward_to, recording, serve
-from tests.support.twilio import encode, sign
+from tests.support.twilio import encode, serve_sent_list, sign
 
 
 @dataclass
@@ -70,6 +70,7 @@ class Api:
 @pytest.fixture(scope="module")
 def twilio_api() -> Iterator[Recorder]:
     with recording() as recorder:
+        serve_sent_list(recorder)  # where a send whose answer was lost is looked for
         yield recorder
 
 

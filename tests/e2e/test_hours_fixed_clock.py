@@ -22,7 +22,9 @@ from localhost.server import FunctionsServer, HostConfig, route_table
 from tests.conftest import REPO, FakeClock
 from tests.support.app import indexed
 from tests.support.recorder import Recorder, recording
-from tests.support.twilio import ACCOUNT_SID, BUSINESS, account_body, encode, fixture_form, message_created, sign
+from tests.support.twilio import (
+    ACCOUNT_SID, BUSINESS, account_body, encode, fixture_form, message_created, serve_sent_list, sign,
+)
 
 KEY = "fixed-clock-key"
 MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
@@ -32,6 +34,7 @@ CLOSED = "We are closed; we answer Monday to Friday, 9 to 5."
 @pytest.fixture
 def twilio_api() -> Iterator[Recorder]:
     with recording() as recorder:
+        serve_sent_list(recorder)  # where a send whose answer was lost is looked for
         counter = iter(range(1, 1000))
         recorder.on("POST", MESSAGES, lambda _r: message_created(f"SM{next(counter):032d}"))
         yield recorder

@@ -7,9 +7,11 @@ from typing import Iterator
 import pytest
 
 from tests.support.recorder import Recorder, recording
+from tests.support.twilio import serve_sent_list
 
 
 @pytest.fixture
 def twilio_api() -> Iterator[Recorder]:
     with recording() as recorder:
+        serve_sent_list(recorder)  # where a send whose answer was lost is looked for
         yield recorder

@@ -4,7 +4,9 @@ checked with Prism serving Twilio's own OpenAPI description."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 from typing import Iterator
 
 import pytest
@@ -132,3 +134,23 @@ def test_twilio_suspended_account_is_invalid(api):
            (200, {"sid": tw.ACCOUNT_SID, "status": "suspended", "friendly_name": "Contoso"}))
     validation = TwilioSender(api.base_url).validate(TWILIO)
     assert not validation.valid and "suspended" in validation.detail
+
+
+def test_twilio_finds_a_try_in_doubt_among_the_messages_sent_since_it_began(api):
+    def listed(sid: str, body: str, at: datetime, direction: str = "outbound-api", media: int = 0) -> dict:
+        return {"sid": sid, "status": "sent", "body": body, "direction": direction, "num_media": str(media),
+                "date_created": format_datetime(at), "to": tw.CUSTOMER, "from": tw.BUSINESS_E164}
+
+    later = NOW + timedelta(seconds=5)
+    api.on("GET", r"/2010-04-01/Accounts/[^/]+/Messages\.json", (200, {"messages": [
+        listed("SMinbound", "Hello from Contoso", later, direction="inbound"),
+        listed("SMother", "Something else", later),
+        listed("SMmedia", "Hello from Contoso", later, media=1),
+        listed("SMtrial", "Sent from your Twilio trial account - Hello from Contoso", later),
+        listed("SMbefore", "Hello from Contoso", NOW - timedelta(minutes=5)),
+    ], "page": 0, "page_size": 50, "next_page_uri": None}))
+    found = TwilioSender(api.base_url).find_sent(TWILIO, replace(HELLO, business=tw.BUSINESS_E164,
+                                                                 customer=tw.CUSTOMER), NOW)
+    assert [(f.provider_message_id, f.status) for f in found] == [("SMtrial", "sent")]
+    [asked] = api.calls("GET", r"/2010-04-01/Accounts/[^/]+/Messages\.json")
+    assert (asked.query["To"], asked.query["From"]) == ([tw.CUSTOMER], [tw.BUSINESS_E164])

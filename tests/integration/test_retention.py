@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
+from channels.twilio_api import TwilioSender
 from core.ids import new_conversation_id, thread_of
 from functions.settings import Settings
 from functions.wiring import build
@@ -15,6 +16,7 @@ from tests.support.desk import customer, open_desk
 from tests.support.scopes import ALICE
 from tests.support.storage import RoundTrips
 from tests.support.tables import every_row, naming, row_text
+from tests.support.twilio import MESSAGES_PATH, message_created
 
 DAYS = 30
 DUE = 100
@@ -94,3 +96,19 @@ def test_a_workstream_that_keeps_longer_since_moves_its_rows_and_one_that_keeps_
     clock.advance(days=3)
     assert services.retention.run()["dropped"] == 1
     assert services.actions.get(cid, ALICE).state == "closed"
+
+
+def test_a_conversation_past_its_retention_leaves_no_row_behind_its_sent_replies_included(
+        settings_env, clock, azurite, twilio_api):
+    prefix = "r" + secrets.token_hex(5)
+    services = build(Settings.from_env({**settings_env, "SWITCHBOARD_TABLE_PREFIX": prefix}), clock=clock,
+                     senders={"twilio": TwilioSender(twilio_api.base_url, timeout=1.0)})
+    twilio_api.on("POST", MESSAGES_PATH, message_created("SMkept"))
+    desk = open_desk(services, clock)
+    services.workstream_admin.update(desk.workstream_id, {"retention_days": 1})
+    cid = desk.customer_writes(customer(1))
+    services.outbox.reply(cid, "Thanks, on it", ALICE, "https://sb.example.com")
+    services.actions.close(cid, ALICE)
+    clock.advance(days=1, minutes=1)
+    assert services.retention.run()["deleted"] == 1
+    assert naming(every_row(azurite.connection_string, prefix), {thread_of(cid)}) == []

@@ -9,10 +9,10 @@ from typing import Iterator
 
 import pytest
 
-from core.messages import OutboundMessage, TemplateRef
+from core.messages import OutboundMessage
 from channels.twilio_api import TwilioSender
 from core.errors import NotFound, ProviderError, ProviderOutsideWindow
-from core.records import Account, Media, Number
+from core.records import Account, Media, Number, TemplateRef
 from localhost.services import Prism
 from tests.support import contracts
 from tests.support import twilio as tw

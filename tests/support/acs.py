@@ -9,13 +9,14 @@ import json
 import re
 import time
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jwt
 
 from localhost.entra import PATH_PREFIX, LocalTenant, authority
-from tests.support.recorder import Recorder
+from tests.support.recorder import Recorded, Recorder
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "acs"
 
@@ -92,3 +93,42 @@ class Entra:
         now = int(time.time())
         return jwt.encode({"aud": audience, "iss": f"https://sts.windows.net/{TENANT}/", "exp": now + 3600,
                            "appid": EVENT_GRID_APP}, None, algorithm="none")
+
+
+class RepeatableAcs:
+    """ACS's send APIs as they treat repeatable requests: a request with a
+    Repeatability-Request-ID seen before (its first-sent time within 5 minutes) is
+    answered the first one's result and executed once. ``sent`` lists what was executed."""
+
+    WINDOW = 300
+
+    def __init__(self, recorder: Recorder, now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+        self.now = now  # ACS's clock (a test's, when the app runs on one)
+        self.sent: list[dict[str, Any]] = []
+        self._answers: dict[str, tuple[int, dict[str, Any]]] = {}
+        recorder.on("POST", "/messages/notifications:send", self._whatsapp)
+        recorder.on("POST", "/sms", self._sms)
+
+    def _whatsapp(self, request: Recorded) -> tuple[int, dict[str, Any]]:
+        return self._once(request.headers["Repeatability-Request-ID"], request.headers["Repeatability-First-Sent"],
+                          request.json(), lambda n: (202, {"receipts": [{"messageId": f"wa-{n}", "to": CUSTOMER}]}))
+
+    def _sms(self, request: Recorded) -> tuple[int, dict[str, Any]]:
+        body = request.json()
+        [recipient] = body["smsRecipients"]
+
+        def answer(n: int) -> tuple[int, dict[str, Any]]:
+            return 202, {"value": [{"to": recipient["to"], "messageId": f"Outgoing_{n}", "httpStatusCode": 202,
+                                    "repeatabilityResult": "accepted", "successful": True}]}
+
+        return self._once(recipient["repeatabilityRequestId"], recipient["repeatabilityFirstSent"], body, answer)
+
+    def _once(self, request_id: str, first_sent: str, body: dict[str, Any], answer: Any) -> tuple[int, dict[str, Any]]:
+        age = (self.now() - parsedate_to_datetime(first_sent)).total_seconds()
+        if age > self.WINDOW:
+            return 412, {"error": {"code": "PreconditionFailed", "message": "Repeatability-First-Sent is outside "
+                                                                             "the 5 minute window"}}
+        if request_id not in self._answers:
+            self.sent.append(body)
+            self._answers[request_id] = answer(len(self.sent))
+        return self._answers[request_id]

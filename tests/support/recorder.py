@@ -12,6 +12,7 @@ import sys
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterator
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -26,6 +27,9 @@ class Recorded:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes
+    at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    status: int | None = None  # what it was answered
+    answer: Any = None
 
     @property
     def form(self) -> dict[str, list[str]]:
@@ -86,6 +90,7 @@ def serve(recorder: Recorder) -> ThreadingHTTPServer:
                                 self.rfile.read(length))
             recorder.requests.append(recorded)
             status, body, *extra = recorder.answer(recorded)
+            recorded.status, recorded.answer = status, body
             headers = {"Content-Type": "application/json", **(extra[0] if extra else {})}
             raw = body if isinstance(body, bytes) else json.dumps(body).encode()
             self.send_response(status)

@@ -74,3 +74,27 @@ class LostAnswer(BodyOutage):
             self.landed += 1
         self.failures -= 1
         raise ServiceRequestError("the answer was lost (test)")
+
+
+class Killed(BaseException):
+    """The process dies here: nothing after this point of the call runs (a BaseException,
+    so no ``except Exception`` on the way out handles it)."""
+
+
+class KilledAt(BodyOutage):
+    """The process dies at the next request whose body holds ``needle``: before it leaves,
+    or, with ``landed``, once storage has taken it (the hook sends it itself)."""
+
+    def __init__(self, needle: bytes, landed: bool = False) -> None:
+        super().__init__(needle)
+        self.landed = landed
+
+    def __call__(self, request: PipelineRequest) -> None:
+        body = request.http_request.body
+        if not (self.on and isinstance(body, bytes) and self.needle in body):
+            return
+        self.on = False
+        if self.landed:
+            http = request.http_request
+            requests.request(http.method, http.url, data=body, headers=dict(http.headers), timeout=30)
+        raise Killed(f"killed at a request holding {self.needle!r}")

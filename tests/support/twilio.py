@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
+from email.utils import format_datetime
 from urllib.parse import parse_qsl, urlencode
 
 from twilio.request_validator import RequestValidator
 
 from core.messages import InboundMessage
+from tests.support.recorder import Recorded, Recorder
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -28,6 +30,7 @@ def fixture_form(name: str, **overrides: str) -> dict[str, str]:
 
 
 API_HOST = "https://api.twilio.com"
+MESSAGES_PATH = r"/2010-04-01/Accounts/[^/]+/Messages\.json"
 
 
 def basic_auth(sid: str = ACCOUNT_SID, token: str = AUTH_TOKEN) -> str:
@@ -69,3 +72,27 @@ def inbound(account_id: str, sid: str, body: str = "hello", customer: str = CUST
     """A Twilio SMS as the engine receives it, for tests that skip the webhook."""
     return InboundMessage(provider="twilio", account_id=account_id, provider_message_id=sid,
                           business=BUSINESS_E164, customer=customer, body=body)
+
+
+def serve_sent_list(recorder: Recorder) -> None:
+    """Answer Twilio's Messages list (GET .../Messages.json?To=&From=) with the messages the
+    recorder's scripts accepted, newest first, as Twilio lists them: what a send in doubt
+    is looked for in."""
+
+    def listed(request: Recorded) -> tuple[int, dict]:
+        to, from_ = (request.query.get(name, [None])[0] for name in ("To", "From"))
+        accepted = [r for r in recorder.calls("POST", MESSAGES_PATH) if r.status in (200, 201)
+                    and isinstance(r.answer, dict) and (to is None or r.form.get("To") == [to])
+                    and (from_ is None or r.form.get("From") == [from_])]
+        return 200, {"messages": [_listed(r) for r in reversed(accepted)], "page": 0, "page_size": 50,
+                     "next_page_uri": None, "uri": request.path}
+
+    recorder.on("GET", MESSAGES_PATH, listed)
+
+
+def _listed(r: Recorded) -> dict:
+    form = {k: v[0] for k, v in r.form.items()}
+    return {"sid": r.answer["sid"], "status": r.answer.get("status", "queued"), "body": form.get("Body", ""),
+            "to": form.get("To"), "from": form.get("From"), "direction": "outbound-api",
+            "num_media": str(len(r.form.get("MediaUrl", []))), "date_created": format_datetime(r.at),
+            "account_sid": ACCOUNT_SID}

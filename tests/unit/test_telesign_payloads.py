@@ -73,6 +73,16 @@ def test_a_delivery_report_finds_its_thread_through_external_id():
     assert thread_reference(BUSINESS_E164, CUSTOMER) == report.external_id
 
 
+def test_a_delivery_report_names_our_message_when_the_send_carried_its_id():
+    payload = fixture_json("telesign_delivery_report.json")
+    ours = "0123456789abcdef" * 2
+    update = TeleSignDeliveryReport.from_json(
+        {**payload, "external_id": thread_reference(BUSINESS_E164, CUSTOMER, ours)}).to_status(SMS_ACCOUNT)
+    assert (update.business, update.customer, update.message_id) == (BUSINESS_E164, CUSTOMER, ours)
+    forged = {**payload, "external_id": f"{BUSINESS_E164}|{CUSTOMER}|not-one-of-ours"}
+    assert TeleSignDeliveryReport.from_json(forged).to_status(SMS_ACCOUNT).message_id is None
+
+
 def test_a_failed_report_carries_telesigns_code_and_text():
     payload = fixture_json("telesign_delivery_report.json")
     payload["status"] = {"code": 210, "description": "Temporary phone error", "updated_on": "2026-11-23T09:06:00Z"}

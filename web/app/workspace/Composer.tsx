@@ -7,7 +7,7 @@ import { useRef, useState } from "preact/hooks";
 import { ApiError, problem } from "../api";
 import { fillPlaceholders } from "../format";
 import type { Conversation, Me, QuickReply } from "../types";
-import { type Attachment, customerLabel, newKey, outcomeUnknown, reply, windowClosed } from "./conversation";
+import { type Attachment, customerLabel, newKey, outcomeUnknown, owed, reply, windowClosed } from "./conversation";
 import { TemplateForm } from "./TemplateForm";
 
 export const MAX_BODY = 1600;
@@ -63,7 +63,7 @@ function FreeText({ conversation, me, onSent }: Props) {
     try {
       const sent = await reply(conversation.id, body, media.filter((m) => m.url.trim()), key.current);
       key.current = null;
-      setRetrying(sent.status === "retrying");
+      setRetrying(owed(sent));
       setBody("");
       setMedia([]);
       await onSent();
@@ -108,8 +108,8 @@ function FreeText({ conversation, me, onSent }: Props) {
         </p>
       ) : null}
       {retrying && !error ? (
-        <p class="notice" role="status">Retrying: the provider could not take the last message yet; Switchboard
-          keeps trying.</p>
+        <p class="notice" role="status">Still sending: the provider has not taken the last message yet;
+          Switchboard keeps at it and sends it once.</p>
       ) : null}
       <button type="submit" disabled={busy || tooLong}>Send</button>
     </form>

@@ -5,7 +5,7 @@ import { useRef, useState } from "preact/hooks";
 import { ApiError, problem } from "../api";
 import { templateParameters } from "../format";
 import type { Conversation } from "../types";
-import { newKey, outcomeUnknown, sendTemplate } from "./conversation";
+import { newKey, outcomeUnknown, owed, sendTemplate } from "./conversation";
 
 interface Props {
   conversation: Conversation;
@@ -37,7 +37,7 @@ export function TemplateForm({ conversation, onSent, open = false }: Props) {
       const sent = await sendTemplate(conversation.id,
         { name: template.name, language: template.language, parameters: values }, key.current);
       key.current = null;
-      setRetrying(sent.status === "retrying");
+      setRetrying(owed(sent));
       setParameters([]);
       await onSent();
     } catch (caught) {
@@ -69,7 +69,7 @@ export function TemplateForm({ conversation, onSent, open = false }: Props) {
         ))}
         <p class="preview"><span class="muted">The customer gets: </span>{preview}</p>
         {error ? <p class="notice error" role="alert">Not sent: {error.message}</p> : null}
-        {retrying && !error ? <p class="notice" role="status">Retrying: the provider could not take it yet.</p> : null}
+        {retrying && !error ? <p class="notice" role="status">Still sending: the provider has not taken it yet; Switchboard sends it once.</p> : null}
         <button type="submit" disabled={busy}>Send template</button>
       </form>
     </details>

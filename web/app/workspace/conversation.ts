@@ -72,10 +72,18 @@ export function newKey(): string {
   return crypto.randomUUID();
 }
 
-/** Whether a failed send may have gone through (no answer, storage down, the first try
- *  still running): only then is the same key kept for the next try. */
+/** Whether a failed send may have gone through (no answer, a server or gateway error,
+ *  the first try still running): only then is the same key kept for the next try, which
+ *  finishes what the first left undone. A provider's refusal (provider_error) is final. */
 export function outcomeUnknown(error: ApiError): boolean {
-  return error.status === 0 || error.status === 503 || error.code === "idempotency_request_in_flight";
+  return error.status === 0 || (error.status >= 500 && error.code !== "provider_error")
+    || error.code === "idempotency_request_in_flight";
+}
+
+/** Whether the outbox still owes a sent message its outcome (a 202): the provider could
+ *  not take it yet, or a try's answer was lost and the outbox finds out before it tries again. */
+export function owed(message: Message): boolean {
+  return message.status === "retrying" || message.status === "sending";
 }
 
 /** WhatsApp allows free text only inside 24 hours of the customer's last message. */
