@@ -221,6 +221,8 @@ class ThreadStore:
             own = self._own_row(thread, message_id) if message_id else None
             if own is not None and not own.get("ProviderMessageId"):
                 return self._adopt(thread, key, own, report)
+            if not self._has_head(thread):  # erased or expired: nothing to report on, nothing to keep
+                return False
             try:  # the report overtook our own record of the send: park it on a marker
                 self._table.create_entity({"PartitionKey": thread, "RowKey": key, "Kind": "marker",
                                            "PendingStatus": report["status"], "PendingErrorCode": report["code"],
@@ -229,7 +231,10 @@ class ThreadStore:
             except ResourceExistsError as exc:
                 raise ConcurrencyConflict() from exc
         if marker.get("MessageRowKey"):
-            row = self._table.get_entity(thread, marker["MessageRowKey"])
+            try:
+                row = self._table.get_entity(thread, marker["MessageRowKey"])
+            except ResourceNotFoundError:  # being erased (or expired): its marker goes next
+                return False
             current, etag = row.get("Status"), row.metadata["etag"]
             entity = {"PartitionKey": thread, "RowKey": row["RowKey"], "Status": report["status"],
                       "ErrorCode": report["code"], "ErrorMessage": report["message"]}
@@ -244,6 +249,13 @@ class ThreadStore:
                                       match_condition=MatchConditions.IfNotModified)
         except ResourceModifiedError as exc:
             raise ConcurrencyConflict() from exc
+        return True
+
+    def _has_head(self, thread: str) -> bool:
+        try:
+            self._table.get_entity(thread, HEAD, select=["RowKey"])
+        except ResourceNotFoundError:
+            return False
         return True
 
     def _own_row(self, thread: str, message_id: str) -> dict[str, Any] | None:

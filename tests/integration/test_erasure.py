@@ -11,7 +11,9 @@ from channels.twilio_api import TwilioSender
 from core.errors import RecipientOptedOut, StorageUnavailable
 from core.idempotency import Answer
 from core.ids import thread_key
+from core.messages import StatusUpdate
 from functions.views import message_view
+from storage.thread_rows import message_key
 from tests.support.desk import open_desk
 from tests.support.scopes import ALICE
 from tests.support.storage import BodyOutage
@@ -133,3 +135,22 @@ def test_a_conversation_on_a_number_its_account_dropped_is_found_through_the_ind
     services.account_admin.update(second.id, {"numbers": [{"number": "+14252306551", "type": "long_code"}]})
     services.erasure.start({"address": CUSTOMER, "account_id": second.id}, ALICE.principal.actor)
     assert naming(every_row(azurite.connection_string, table_prefix), needles) == []
+
+
+def test_a_delivery_report_that_arrives_after_the_erasure_stores_nothing(shop, azurite, table_prefix):
+    services, desk, _, _ = shop
+    thread = thread_key(desk.account.id, BUSINESS_E164, CUSTOMER)
+    services.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
+    late = StatusUpdate("twilio", desk.account.id, "SMreply", "delivered", BUSINESS_E164, CUSTOMER)
+    unknown = StatusUpdate("twilio", desk.account.id, "SMnever", "sent", BUSINESS_E164, CUSTOMER)
+    assert services.ingest.status(late) is False and services.ingest.status(unknown) is False
+    assert naming(every_row(azurite.connection_string, table_prefix), {thread}) == []
+
+
+def test_a_report_racing_the_erasure_finds_its_message_gone_and_is_dropped(shop):
+    services, desk, _, ids = shop
+    thread = thread_key(desk.account.id, BUSINESS_E164, CUSTOMER)
+    [reply] = [m for m in services.actions.get(ids["first"], ALICE).messages if m.provider_message_id == "SMreply"]
+    services.storage.table("threads").delete_entity(thread, message_key(ids["first"], reply.seq))  # erased first
+    report = StatusUpdate("twilio", desk.account.id, "SMreply", "delivered", BUSINESS_E164, CUSTOMER)
+    assert services.ingest.status(report) is False  # its marker is erased next
