@@ -90,8 +90,11 @@ class AcsSender:
             sms_recipients=[SmsRecipient(to=message.customer, repeatability_request_id=request_id,
                                          repeatability_first_sent=first_sent)],
             sms_send_options=SmsSendOptions(enable_delivery_report=True, tag=message.message_id))
-        [result] = _calling(lambda: client._sms_service_client.sms.send(  # noqa: SLF001 - see above
-            request, cls=lambda _pipeline, answer, _headers: answer.value))
+        results = _calling(lambda: client._sms_service_client.sms.send(  # noqa: SLF001 - see above
+            request, cls=lambda _pipeline, answer, _headers: answer.value if answer is not None else None))
+        if not results or len(results) != 1:  # taken (202), but the answer does not say how: repeat it to learn
+            raise ProviderUnreachable("ACS answered the SMS without its recipient's result", sent=True)
+        [result] = results
         if not result.successful:
             error = ProviderRepeatExpired if result.http_status_code == REPEAT_EXPIRED else ProviderError
             raise error(result.error_message or "ACS refused the SMS", provider_code=str(result.http_status_code),

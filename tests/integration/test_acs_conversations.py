@@ -11,6 +11,7 @@ from channels import acs
 from channels.acs_send import AcsSender
 from channels.eventgrid import Event
 from core.errors import Conflict, ValidationFailed
+from core.messages import InboundMessage
 from core.records import Media
 from tests.support.acs import CHANNEL_ID, CUSTOMER, SMS_BUSINESS, TENANT, events, sms_account, whatsapp_account
 from tests.support.recorder import recording
@@ -199,3 +200,14 @@ def test_acs_account_admin_rules(make_services):
         with pytest.raises(ValidationFailed) as refused:
             admin.update(account.id, wrong)
         assert refused.value.field == field
+
+
+def test_an_sms_taken_without_its_recipients_result_is_in_doubt_not_an_error(make_services):
+    with recording() as acs_api:
+        acs_api.on("POST", "/sms", (202, {}))  # taken, but the answer says nothing of the recipient
+        services = make_services(senders={"acs": AcsSender({"retry_total": 0})})
+        account = services.account_admin.create(sms_account(acs_api.base_url))
+        cid = services.ingest.message(account, InboundMessage("acs", account.id, "in-1", "+" + SMS_BUSINESS,
+                                                              CUSTOMER, "Hello")).conversation_id
+        message = services.outbox.reply(cid, "Got it", ALICE, BASE)
+    assert (message.status, message.in_doubt) == ("retrying", True)  # repeated as the same request to learn how
