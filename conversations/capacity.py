@@ -4,7 +4,7 @@ Capacity is reserved on the agent's row (an ETag-guarded read-check-write) befor
 conversation is offered or given to the agent, and released after the conversation
 leaves the agent: two instances deciding at once never put an agent over capacity, and a
 reservation whose commit never happened is released by the agent's watch
-(conversations/presence.py) once it is older than STALE_AFTER.
+(conversations/presence.py) once it is two watches old.
 """
 
 from __future__ import annotations
@@ -18,9 +18,6 @@ from core.clock import Clock
 from core.errors import AtCapacity
 from core.ports import AgentStates
 from core.retry import until_committed
-
-STALE_AFTER = timedelta(minutes=2)  # far longer than a reservation takes to be committed
-
 
 class Capacity:
     def __init__(self, states: AgentStates, clock: Clock) -> None:

@@ -26,7 +26,7 @@ from core.retry import ConcurrencyConflict
 log = logging.getLogger(__name__)
 
 KEEP = timedelta(hours=24)
-LEASE = timedelta(minutes=5)  # far longer than a send takes; a dead request's key is free after it
+LEASE = timedelta(minutes=5)  # the default: far longer than a send takes; a dead request's key is free after it
 WAIT = 10.0  # seconds a copy waits for the request running under its key
 POLL = 0.2
 MAX_KEY = 255
@@ -41,7 +41,8 @@ def check_key(key: str) -> str:
 
 class Idempotency:
     def __init__(self, keys: IdempotencyKeys, timers: Deadlines, clock: Clock,
-                 sleep: Callable[[float], None] = time.sleep, wait: float = WAIT) -> None:
+                 sleep: Callable[[float], None] = time.sleep, wait: float = WAIT, lease: timedelta = LEASE) -> None:
+        self._lease = lease
         self._keys = keys
         self._timers = timers
         self._clock = clock
@@ -66,7 +67,7 @@ class Idempotency:
     def _claim(self, owner: str, key: str, fingerprint: str) -> Claim | Found:
         for _ in range(5):
             now = self._clock()
-            found = self._keys.claim(owner, key, fingerprint, now + LEASE)
+            found = self._keys.claim(owner, key, fingerprint, now + self._lease)
             if isinstance(found, Claim):
                 return found
             if found.fingerprint != fingerprint:
@@ -74,7 +75,7 @@ class Idempotency:
                                                           "of its own")
             if found.answer is None and found.lease_until is not None and found.lease_until < now:
                 try:
-                    return self._keys.take_over(owner, key, found, now + LEASE)
+                    return self._keys.take_over(owner, key, found, now + self._lease)
                 except ConcurrencyConflict:
                     continue
             return found

@@ -4,8 +4,9 @@ offline (distribution reads it so at once; the agent's watch writes it down).
 
 The watch is one timers row per agent that is not offline (``agent|<id>``, named for when
 the agent came online, so a watch of an earlier time online ends itself), due every
-WATCH_EVERY: it writes an expired presence down, releases reservations that no commit
-followed (conversations/capacity.py), and offers an available agent the conversations
+``watch_every`` (AGENT_WATCH_SECONDS): it writes an expired presence down, releases
+reservations that no commit followed once they are two watches old (far longer than a
+reservation takes to be committed; conversations/capacity.py), and offers an available agent the conversations
 waiting in its queues, should a wake-up have been lost. Its cost follows the agents at
 work, not the directory.
 """
@@ -17,7 +18,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from conversations.access import Scope
-from conversations.capacity import STALE_AFTER, Capacity
+from conversations.capacity import Capacity
 from conversations.distribution import Distributor
 from core.agents import AVAILABLE, OFFLINE, PRESENCES, AgentState
 from core.clock import Clock
@@ -29,12 +30,13 @@ from core.records import CLOSED
 log = logging.getLogger(__name__)
 
 HEARTBEAT_EVERY = timedelta(seconds=30)  # how stale seen_at may grow before a feed call writes it
-WATCH_EVERY = timedelta(seconds=60)
+WATCH_EVERY = timedelta(seconds=60)  # the default
 
 
 class Presence:
     def __init__(self, capacity: Capacity, distributor: Distributor, threads: Threads, timers: Deadlines,
-                 clock: Clock, offline_after: timedelta) -> None:
+                 clock: Clock, offline_after: timedelta, watch_every: timedelta = WATCH_EVERY) -> None:
+        self._watch_every = watch_every
         self._capacity = capacity
         self._distributor = distributor
         self._threads = threads
@@ -55,7 +57,7 @@ class Presence:
 
         before, after = self._capacity.change(scope.principal.id, change)
         if after.online_since != before.online_since:
-            self._timers.schedule(f"agent|{scope.principal.id}", now + WATCH_EVERY,
+            self._timers.schedule(f"agent|{scope.principal.id}", now + self._watch_every,
                                   {"since": after.online_since.isoformat()})
         log.info("agent %s is %s", scope.principal.id, presence)
         if presence == AVAILABLE:
@@ -92,14 +94,14 @@ class Presence:
         self._heal(state)
         if state.presence == AVAILABLE:
             self._distributor.dispatch_for(agent_id)
-        self._timers.move(job, now + WATCH_EVERY)
+        self._timers.move(job, now + self._watch_every)
 
     def _heal(self, state: AgentState) -> None:
-        """Release reservations no conversation backs: older than STALE_AFTER, and the
+        """Release reservations no conversation backs: two watches old, and the
         conversation neither held by nor offered to the agent."""
         now = self._clock()
         for conversation_id, slot in state.slots.items():
-            if now - slot.since < STALE_AFTER:
+            if now - slot.since < 2 * self._watch_every:
                 continue
             c = self._threads.current(conversation_id)
             holds = c is not None and c.state != CLOSED and c.agent is not None and c.agent.id == state.agent_id

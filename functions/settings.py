@@ -43,9 +43,11 @@ class Settings:
     entra_authority_host: str
     easy_auth: bool  # whether the principal headers in front of the app can be trusted
     agent_offline_after_seconds: int = DEFAULT_OFFLINE_AFTER_SECONDS
+    agent_watch_seconds: int = 60  # each online agent's watch (conversations/presence.py)
     queues_endpoint: str | None = None
     outbox: OutboxTiming = field(default_factory=lambda: OutboxTiming())
     idempotency_wait_seconds: int = 10  # how long a copy waits for the request running under its key
+    idempotency_lease_seconds: int = 300  # how long a request holds its key: a dead one's is free after it
     directline_base_url: str | None = None  # Direct Line 3.0 (None: https://directline.botframework.com)
     retention_max_days: int | None = None  # no closed conversation is kept longer (None: as workstreams say)
     audit_retention_days: int = DEFAULT_AUDIT_RETENTION_DAYS
@@ -73,6 +75,7 @@ class Settings:
             easy_auth=_easy_auth(env),
             agent_offline_after_seconds=_positive_int(env, "AGENT_OFFLINE_AFTER_SECONDS",
                                                       DEFAULT_OFFLINE_AFTER_SECONDS),
+            agent_watch_seconds=_positive_int(env, "AGENT_WATCH_SECONDS", 60),
             queues_endpoint=_service_endpoint(env, "QUEUES", "queue"),
             outbox=OutboxTiming(
                 queue=env.get("OUTBOX_QUEUE", "").strip() or OUTBOX_QUEUE,
@@ -82,6 +85,7 @@ class Settings:
                 max_attempts=_positive_int(env, "OUTBOX_MAX_ATTEMPTS", 6),
             ),
             idempotency_wait_seconds=_positive_int(env, "IDEMPOTENCY_WAIT_SECONDS", 10),
+            idempotency_lease_seconds=_positive_int(env, "IDEMPOTENCY_LEASE_SECONDS", 300),
             directline_base_url=_directline(env),
             retention_max_days=_positive_int(env, "RETENTION_MAX_DAYS", 0) or None,
             audit_retention_days=_positive_int(env, "AUDIT_RETENTION_DAYS", DEFAULT_AUDIT_RETENTION_DAYS),

@@ -174,9 +174,11 @@ class Services:
                                                      offline_after)
         writer.listen(distributor.moved)
         self.assignments = Assignments(writer, lookup, agents, capacity, clock)
-        self.presence = presence = Presence(capacity, distributor, threads, timers, clock, offline_after)
+        self.presence = presence = Presence(capacity, distributor, threads, timers, clock, offline_after,
+                                            timedelta(seconds=settings.agent_watch_seconds))
         self.idempotency = idempotency = Idempotency(watch("idempotency", IdempotencyStore(storage)), timers, clock,
-                                                     wait=settings.idempotency_wait_seconds)
+                                                     wait=settings.idempotency_wait_seconds,
+                                                     lease=timedelta(seconds=settings.idempotency_lease_seconds))
         self.clockwork = Clockwork(timers, writer, distributor, presence, idempotency, clock)
         self.inboxes = Inboxes(inbox)
         self.feed = Feed(inbox, threads, presence)

@@ -8,6 +8,12 @@ def test_defaults():
     assert "127.0.0.1:10002" in s.storage_connection_string
     assert s.auto_close_min_minutes == 480 and s.table_prefix == "sb" and s.public_base_url is None
     assert s.entra_authority_host == "https://login.microsoftonline.com"
+    assert (s.agent_watch_seconds, s.idempotency_lease_seconds) == (60, 300)
+
+
+def test_the_watch_and_the_key_lease_can_be_shortened():
+    s = Settings.from_env({"AGENT_WATCH_SECONDS": "2", "IDEMPOTENCY_LEASE_SECONDS": "8"})
+    assert (s.agent_watch_seconds, s.idempotency_lease_seconds) == (2, 8)
 
 
 def test_dedicated_connection_string_wins_and_keys_split():
