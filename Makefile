@@ -21,7 +21,7 @@ PIP := -m pip install --disable-pip-version-check
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install install-run run test bench screenshots
+.PHONY: install install-run run test crash bench screenshots
 
 install-run: $(RUN_STAMP) $(NPM_STAMP) $(WEB_STAMP)
 install: install-run $(DEV_STAMP) $(INFRA_STAMP) $(CHROMIUM)
@@ -66,6 +66,10 @@ run: install-run
 
 test: install
 	$(VENV_PY) -m pytest $(PYTEST_ARGS)
+
+# The crash suite alone, with its figures (CRASH_KILLS, CRASH_SEED: see the README).
+crash: install
+	$(VENV_PY) -m pytest -s tests/crash $(PYTEST_ARGS)
 
 # The README's pictures (docs/images), as the browser tests take them in test-artifacts/.
 SCREENSHOTS := workspace workspace-offer supervisor admin-account

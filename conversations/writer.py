@@ -76,6 +76,7 @@ class Writer:
         was = Placement.from_dict(job.data["was"]) if job.data.get("was") else None
         now = self._clock()
         current = self._threads.current(job.key.split("|")[1])
+        log.info("conversation %s: finishing a move its writer left unfinished", job.key.split("|")[1])
         if current is None:
             self._inbox.remove([was] if was else [])
             self._timers.remove(job)

@@ -160,6 +160,11 @@ class LocalHost(Service):
         return cls(process, port, key)
 
 
+    def kill(self) -> None:
+        """Kill the host with SIGKILL (crash tests): requests in flight get no answer."""
+        self._process.kill()
+
+
 def azurite_connection_string(host: str, port: int, queue_port: int | None = None) -> str:
     queues = f"QueueEndpoint=http://{host}:{queue_port}/{AZURITE_ACCOUNT};" if queue_port else ""
     return (

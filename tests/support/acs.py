@@ -105,6 +105,7 @@ class RepeatableAcs:
     def __init__(self, recorder: Recorder, now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
         self.now = now  # ACS's clock (a test's, when the app runs on one)
         self.sent: list[dict[str, Any]] = []
+        self.request_ids: list[str] = []  # of each request executed, in the order of ``sent``
         self._answers: dict[str, tuple[int, dict[str, Any]]] = {}
         recorder.on("POST", "/messages/notifications:send", self._whatsapp)
         recorder.on("POST", "/sms", self._sms)
@@ -130,5 +131,6 @@ class RepeatableAcs:
                                                                              "the 5 minute window"}}
         if request_id not in self._answers:
             self.sent.append(body)
+            self.request_ids.append(request_id)
             self._answers[request_id] = answer(len(self.sent))
         return self._answers[request_id]

@@ -85,9 +85,12 @@ def serve(recorder: Recorder) -> ThreadingHTTPServer:
 
         def _handle(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length)
+            if len(body) < length:  # the client died mid-request: a real API acts on no half a request
+                self.close_connection = True
+                return
             parts = urlsplit(self.path)
-            recorded = Recorded(self.command, parts.path, parse_qs(parts.query), dict(self.headers.items()),
-                                self.rfile.read(length))
+            recorded = Recorded(self.command, parts.path, parse_qs(parts.query), dict(self.headers.items()), body)
             recorder.requests.append(recorded)
             status, body, *extra = recorder.answer(recorded)
             recorded.status, recorded.answer = status, body
