@@ -32,6 +32,11 @@ var charts = [
     query: 'customMetrics | where name in ("switchboard.sends.retried", "switchboard.sends.poisoned") | summarize sends = sum(valueSum) by bin(timestamp, 5m), series = strcat(name, " ", tostring(customDimensions.provider))'
   }
   {
+    title: 'Sends in doubt (a try whose answer was lost): found sent, or sent again, per provider'
+    visualization: 'table'
+    query: 'customMetrics | where name == "switchboard.sends.in_doubt" | summarize tries = sum(valueSum) by provider = tostring(customDimensions.provider), outcome = tostring(customDimensions.outcome) | order by tries desc'
+  }
+  {
     title: 'Webhook latency (ms), average and slowest, per provider'
     visualization: 'timechart'
     query: 'customMetrics | where name == "switchboard.webhook.duration" | extend provider = tostring(customDimensions.provider) | summarize average = sum(valueSum) / sum(valueCount), slowest = max(valueMax) by bin(timestamp, 5m), provider'

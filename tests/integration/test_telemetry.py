@@ -196,6 +196,22 @@ def test_a_send_out_of_tries_counts_its_failure_by_code_and_its_poison_message(w
     assert_nothing_private(watched)
 
 
+def test_a_try_whose_answer_was_lost_is_counted_found_when_twilio_had_taken_it(watched, twilio_api, clock):
+    def taken_too_late(_request):
+        time.sleep(1.5)  # past the sender's timeout: Twilio took it, the answer never came back
+        return message_created("SMlate")
+
+    twilio_api.on("POST", MESSAGES, taken_too_late)
+    account = watched.services.account_admin.create(account_body())
+    webhook(account.id, "SMin5")
+    assert reply(conversation_of(watched)).status_code == 202
+    clock.advance(seconds=3)
+    run_queued_job(watched)
+    assert watched.counted(names.SENDS_IN_DOUBT, provider="twilio", outcome="found") == 1
+    assert len(twilio_api.calls("POST", MESSAGES)) == 1
+    assert_nothing_private(watched)
+
+
 def test_a_bot_s_direct_line_calls_are_provider_spans_without_its_secret(watch, twilio_api):
     with recording() as recorder:
         bot = StandInBot(recorder)
