@@ -65,12 +65,18 @@ class Purger:
                   "deadlines": self._delete("deadlines", self._named("deadlines", [thread])),
                   "retention": self._delete("retention", self._named("retention", [thread])),
                   "timers": self._delete("timers", self._named("timers", [f"{k}|{thread}" for k in TIMER_KINDS]))}
-        with translated():
-            rows = [(r["PartitionKey"], r["RowKey"]) for r in self._storage.table("threads").query_entities(
-                "PartitionKey eq @pk", parameters={"pk": thread}, select=_KEYS)]
+        rows = self._thread_keys(thread)
         counts["threads"] = self._delete("threads", [k for k in rows if k[1] != HEAD])
         counts["threads"] += self._delete("threads", [k for k in rows if k[1] == HEAD])
+        # A send's record (or a report adopting it) that landed between the read and the
+        # deletion of its message left a marker; once the messages are gone none can.
+        counts["threads"] += self._delete("threads", self._thread_keys(thread))
         return counts
+
+    def _thread_keys(self, thread: str) -> list[tuple[str, str]]:
+        with translated():
+            return [(r["PartitionKey"], r["RowKey"]) for r in self._storage.table("threads").query_entities(
+                "PartitionKey eq @pk", parameters={"pk": thread}, select=_KEYS)]
 
     def erase_conversation(self, conversation: Conversation, head: Head | None) -> dict[str, int]:
         thread = thread_of(conversation.id)

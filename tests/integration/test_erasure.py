@@ -154,3 +154,19 @@ def test_a_report_racing_the_erasure_finds_its_message_gone_and_is_dropped(shop)
     services.storage.table("threads").delete_entity(thread, message_key(ids["first"], reply.seq))  # erased first
     report = StatusUpdate("twilio", desk.account.id, "SMreply", "delivered", BUSINESS_E164, CUSTOMER)
     assert services.ingest.status(report) is False  # its marker is erased next
+
+
+def test_a_send_recorded_while_its_thread_is_erased_leaves_no_marker(shop, azurite, table_prefix, monkeypatch):
+    services, desk, _, _ = shop
+    thread = thread_key(desk.account.id, BUSINESS_E164, CUSTOMER)
+    delete, raced = services.purge._delete, []  # noqa: SLF001 - the race needs to be right there
+
+    def racing(table: str, keys: list) -> int:
+        if table == "threads" and keys and not raced:  # a send's record lands after the thread was read
+            raced.append(services.storage.table("threads").create_entity(
+                {"PartitionKey": thread, "RowKey": "p|SMlate", "Kind": "marker"}))
+        return delete(table, keys)
+
+    monkeypatch.setattr(services.purge, "_delete", racing)
+    services.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
+    assert raced and naming(every_row(azurite.connection_string, table_prefix), {thread}) == []
