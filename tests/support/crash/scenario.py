@@ -1,8 +1,8 @@
-"""The crash suite: local hosts killed with SIGKILL at random moments while customers write
-through every provider, agents work, supervisors assign, proactive batches go out, offers
-lapse, bots relay, the timers run and a customer is erased; each killed host started
-again on the same storage and queues; clients asking again, the same, whatever answer
-they lost. Then the checks of tests/support/crash/checks.py.
+"""A run of the crash suite (tests/crash): local hosts killed with SIGKILL at random moments
+while customers write through every provider, agents work, supervisors assign, proactive
+batches go out, offers lapse, bots relay, the timers run and a customer is erased; each
+killed host started again on the same storage and queues; clients asking again, the
+same, whatever answer they lost. Then the checks of tests/support/crash/checks.py.
 
 Seeded and bounded: the seed is printed (CRASH_SEED=<seed> replays the same asks and the
 same kill times; what the hosts were doing at each kill differs a little from run to run),
@@ -17,15 +17,17 @@ import secrets
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-import pytest
 from azure.storage.queue import QueueClient
 
 from core.identity import ADMIN, AGENT, SUPERVISOR
 from functions.settings import Settings
 from functions.wiring import Services, build
 from localhost.easyauth import object_id_of
+from localhost.services import Azurite
 from tests.support import acs as acs_data
 from tests.support import telesign as ts
 from tests.support import twilio as tw
@@ -49,9 +51,9 @@ LOGGED = {  # what the hosts logged, counted for the run's figures
 }
 
 
-@pytest.fixture
-def stand_ins() -> Iterator[dict[str, Any]]:
-    """Fresh for each run: what they count is that run's."""
+@contextmanager
+def providers() -> Iterator[dict[str, Any]]:
+    """The stand-ins, fresh for each run: what they count is that run's."""
     with recording() as twilio_api, recording() as telesign_api, recording() as acs_api, recording() as dl_api:
         yield {"twilio": Twilio(twilio_api), "telesign": TeleSign(telesign_api), "acs": Acs(acs_api),
                "bot": StandInBot(dl_api), "urls": {"twilio": twilio_api.base_url, "telesign": telesign_api.base_url,
@@ -161,10 +163,10 @@ def settle(services: Services, env: dict[str, str], timeout: float = 120.0) -> N
         time.sleep(1.0)
 
 
-@pytest.mark.parametrize("hosts", [1, 2], ids=["one-host", "two-hosts"])
-def test_what_a_host_promised_survives_its_kill(azurite, sealing_key, stand_ins, tmp_path, hosts):
+def run(azurite: Azurite, sealing_key: str, stand_ins: dict[str, Any], folder: Path, hosts: int) -> None:
+    """One run with ``hosts`` hosts; fails with the seed and every problem found."""
     print(f"\ncrash suite: seed {SEED} (CRASH_SEED={SEED} replays it), {KILLS} kills, {hosts} host(s)")
-    fleet, ledger, rng = Fleet(host_env(azurite, sealing_key, stand_ins, tmp_path), hosts), Ledger(), random.Random(SEED)
+    fleet, ledger, rng = Fleet(host_env(azurite, sealing_key, stand_ins, folder), hosts), Ledger(), random.Random(SEED)
     env = fleet.env
     env["PUBLIC_BASE_URL"] = fleet.url(0)  # as behind a load balancer: providers sign and call one URL
     stopped_at: list[float] = []
