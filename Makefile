@@ -69,7 +69,7 @@ test: install
 
 # The crash suite alone, with its figures (CRASH_KILLS, CRASH_SEED: see the README).
 crash: install
-	$(VENV_PY) -m pytest -s tests/crash $(PYTEST_ARGS)
+	$(VENV_PY) -m pytest -n 0 -s tests/crash $(PYTEST_ARGS)
 
 # The README's pictures (docs/images), as the browser tests take them in test-artifacts/.
 SCREENSHOTS := workspace workspace-offer supervisor admin-account
