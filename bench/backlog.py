@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from conversations.sweep import BUDGET, PARALLEL
+from conversations.messaging.sweep import BUDGET, PARALLEL
 from core.clock import utcnow
 from core.messages import InboundMessage
 from functions.settings import Settings

@@ -23,7 +23,7 @@ import requests
 from azure.core.exceptions import ServiceResponseError
 from cryptography.fernet import Fernet
 
-from conversations.inboxes import Query
+from conversations.distribution.inboxes import Query
 from core.identity import Actor
 from core.ids import new_conversation_id
 from core.inbox import Placement

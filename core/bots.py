@@ -1,6 +1,6 @@
 """A workstream's bot (Azure Bot Service through Direct Line), a conversation's time with
 it, and the handoff that ends that time. Checked where admins set them
-(conversations/bot_settings.py); read back from storage as they were written."""
+(conversations/bots/settings.py); read back from storage as they were written."""
 
 from __future__ import annotations
 

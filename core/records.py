@@ -179,7 +179,7 @@ class Message:
 class Attempt:
     """One try to hand an outbound message to its provider, recorded before the provider
     is called, so that a try whose process died or whose answer was lost is known to be
-    in doubt (conversations/attempts.py). ``chain`` and ``chain_at`` name the first try of
+    in doubt (conversations/messaging/attempts.py). ``chain`` and ``chain_at`` name the first try of
     the run of tries a provider that dedupes repeated requests treats as one (ACS). A
     ``void`` attempt is no try: the guard's mark that the request which stored the
     message died before trying, so that nobody tries it under that number."""

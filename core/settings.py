@@ -1,6 +1,6 @@
 """What admins set on a workstream beyond its number: language, hours, automated
 messages, attachments, survey, queues and routing. Checked when an admin sets them
-(conversations/workstream_settings.py); read back from storage as they were written."""
+(conversations/admin/workstream_settings.py); read back from storage as they were written."""
 
 from __future__ import annotations
 

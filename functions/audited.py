@@ -1,4 +1,4 @@
-"""Recording admin changes in the audit trail (conversations/audit.py): the principal,
+"""Recording admin changes in the audit trail (conversations/customer_data/audit.py): the principal,
 the client's address as the Functions host sees it, the action, its target and the field
 names the request set."""
 

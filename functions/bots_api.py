@@ -1,5 +1,5 @@
 """What a workstream's bot calls back: a customer's attachment at the signed link its
-message activity carried (conversations/bot_media.py). No sign-in: the link is the key,
+message activity carried (conversations/bots/media.py). No sign-in: the link is the key,
 so this path is public in front of the app (infra/main.bicep publicPaths)."""
 
 from __future__ import annotations

@@ -11,12 +11,12 @@ from typing import Any
 
 import azure.functions as func
 
-from conversations.exports import CustomerData
+from conversations.customer_data.exports import CustomerData
 from core.custody import AuditEntry, ErasureJob
 from core.errors import ValidationFailed
 from core.identity import ADMIN, AGENT, SUPERVISOR
 from core.records import Conversation
-from functions.agent_api import full_view
+from functions.conversations_api import full_view
 from functions.audited import audited
 from functions.http import API_HEADERS, handled, json_body, json_response, services
 from functions.identity import scope_of, signed_in

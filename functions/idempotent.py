@@ -1,4 +1,4 @@
-"""The Idempotency-Key header on the calls that send (conversations/idempotency.py): the
+"""The Idempotency-Key header on the calls that send (conversations/messaging/idempotency.py): the
 request runs once per key and caller, and its answer is kept and given again."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import azure.functions as func
 
-from conversations.idempotency import check_key
+from conversations.messaging.idempotency import check_key
 from core.idempotency import Answer
 from functions.http import API_HEADERS, error_answer, services
 from functions.identity import signed_in

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
 
-from conversations.numbers import business_address, parse_entered
-from conversations.validation import reject_unknown, require_object, text
+from conversations.admin.numbers import business_address, parse_entered
+from conversations.admin.validation import reject_unknown, require_object, text
 from core.errors import SwitchboardError, ValidationFailed
 from core.identity import ADMIN, SUPERVISOR
 from core.records import Account
@@ -19,7 +19,7 @@ from functions.idempotent import idempotent
 
 if TYPE_CHECKING:
     from conversations.access import Scope
-    from conversations.outbox import Compose
+    from conversations.messaging.outbox import Compose
 
 bp = func.Blueprint()
 

@@ -1,5 +1,5 @@
 """The outbox queue's worker: each due job of the ``outbox`` Storage queue (OUTBOX_QUEUE; a send to try
-again, a guard to check, a record to finish; conversations/delivery.py). A job that
+again, a guard to check, a record to finish; conversations/messaging/delivery.py). A job that
 fails (storage down) is delivered again, and after host.json's maxDequeueCount moves to
 ``outbox-poison``, where operators find it."""
 

@@ -21,7 +21,7 @@ OUTBOX_QUEUE = "outbox"
 
 @dataclass(frozen=True)
 class OutboxTiming:
-    """The outbox queue's name and its timing (conversations/delivery.py)."""
+    """The outbox queue's name and its timing (conversations/messaging/delivery.py)."""
 
     queue: str = OUTBOX_QUEUE
     guard_seconds: int = 90
@@ -43,7 +43,7 @@ class Settings:
     entra_authority_host: str
     easy_auth: bool  # whether the principal headers in front of the app can be trusted
     agent_offline_after_seconds: int = DEFAULT_OFFLINE_AFTER_SECONDS
-    agent_watch_seconds: int = 60  # each online agent's watch (conversations/presence.py)
+    agent_watch_seconds: int = 60  # each online agent's watch (conversations/distribution/presence.py)
     queues_endpoint: str | None = None
     outbox: OutboxTiming = field(default_factory=lambda: OutboxTiming())
     idempotency_wait_seconds: int = 10  # how long a copy waits for the request running under its key

@@ -43,7 +43,7 @@ def twilio_inbound(req: func.HttpRequest) -> func.HttpResponse:
 @webhook(PROVIDER)
 def twilio_status(req: func.HttpRequest) -> func.HttpResponse:
     """A status callback; its URL names our message (``m``), so a report finds a message
-    whose Twilio id was never recorded (conversations/delivery.py)."""
+    whose Twilio id was never recorded (conversations/messaging/delivery.py)."""
     account, form = _verified(req)
     ours = req.params.get("m") or ""
     update = status_from_form(form, account)

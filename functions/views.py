@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from channels.providers import PROVIDERS
-from conversations.policies import reply_window_ends_at
+from conversations.messaging.policies import reply_window_ends_at
 from core.identity import Actor, Principal
 from core.agents import Agent, AgentState, QueueRef
 from core.records import CHANNELS, INBOUND, Account, Contact, Conversation, Event, Media, Message, Workstream

@@ -12,7 +12,7 @@ from core.records import Account
 from functions.http import services
 
 if TYPE_CHECKING:
-    from conversations.ingest import Ingested
+    from conversations.messaging.ingest import Ingested
 
 
 class UnknownBusinessAddress(NotFound):

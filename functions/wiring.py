@@ -13,33 +13,33 @@ from typing import Any, Callable, Mapping, Sequence
 from channels.directline import DirectLineClient
 from channels.providers import PROVIDERS
 from channels.senders import LazySenders
-from conversations.accounts import AccountAdmin
-from conversations.actions import AgentActions
-from conversations.agents import AgentDirectory
-from conversations.bot_media import BotMedia
-from conversations.bots import JOB as BOT_JOB
-from conversations.bots import Bots
-from conversations.assignment import Assignments
-from conversations.audit import AuditTrail
-from conversations.capacity import Capacity
-from conversations.clockwork import Clockwork
-from conversations.contacts import ContactAdmin
-from conversations.delivery import Delivery, Timing
-from conversations.distribution import Distributor
-from conversations.erasure import Erasure
-from conversations.exports import Exports
-from conversations.feed import Feed
-from conversations.idempotency import Idempotency
-from conversations.inboxes import Inboxes
-from conversations.ingest import Ingest
-from conversations.lookup import Lookup
-from conversations.opening import Opener
-from conversations.outbox import Outbox
-from conversations.presence import Presence
-from conversations.retention import Retention
-from conversations.sweep import Sweep
-from conversations.workstreams import WorkstreamAdmin
-from conversations.writer import Writer
+from conversations.admin.accounts import AccountAdmin
+from conversations.messaging.actions import AgentActions
+from conversations.admin.agents import AgentDirectory
+from conversations.bots.media import BotMedia
+from conversations.bots.relay import JOB as BOT_JOB
+from conversations.bots.relay import Bots
+from conversations.distribution.assignment import Assignments
+from conversations.customer_data.audit import AuditTrail
+from conversations.distribution.capacity import Capacity
+from conversations.distribution.clockwork import Clockwork
+from conversations.admin.contacts import ContactAdmin
+from conversations.messaging.delivery import Delivery, Timing
+from conversations.distribution.distributor import Distributor
+from conversations.customer_data.erasure import Erasure
+from conversations.customer_data.exports import Exports
+from conversations.distribution.feed import Feed
+from conversations.messaging.idempotency import Idempotency
+from conversations.distribution.inboxes import Inboxes
+from conversations.messaging.ingest import Ingest
+from conversations.messaging.lookup import Lookup
+from conversations.messaging.opening import Opener
+from conversations.messaging.outbox import Outbox
+from conversations.distribution.presence import Presence
+from conversations.customer_data.retention import Retention
+from conversations.messaging.sweep import Sweep
+from conversations.admin.workstreams import WorkstreamAdmin
+from conversations.messaging.writer import Writer
 from core.clock import Clock, utcnow
 from core.telemetry import PROVIDER, STORAGE, NoTelemetry
 from core.ports import DirectLine, MediaFetcher, Sender, Telemetry
@@ -149,7 +149,7 @@ class Services:
 
     def _customer_data(self, storage: TableStorage, sealer: Sealer, hasher: Hasher, optouts: OptOutStore,
                        contacts: ContactStore, settings: Settings, clock: Clock) -> None:
-        """Retention, erasure, the audit trail (conversations/retention.py, erasure.py, audit.py)."""
+        """Retention, erasure, the audit trail (conversations/customer_data/retention.py, erasure.py, audit.py)."""
         watch = self._watch
         self.purge = purge = watch("purge", Purger(storage))
         due = watch("retention", DeadlineStore(storage, "retention"))

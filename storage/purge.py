@@ -23,7 +23,7 @@ from storage.keys import safe_key
 from storage.thread_rows import (HEAD, attempts_prefix, conversation_key, event_key, marker_key, message_key,
                                  own_key, to_conversation, to_event, to_message)
 
-TIMER_KINDS = ("place", "offer", "dispatch")  # timers rows that name a conversation (conversations/writer.py, ...)
+TIMER_KINDS = ("place", "offer", "dispatch")  # timers rows that name a conversation (conversations/messaging/writer.py, ...)
 _KEYS = ["PartitionKey", "RowKey"]
 
 

@@ -15,7 +15,7 @@ import secrets
 from typing import Any
 
 from channels.telesign import thread_reference
-from conversations.numbers import country_of
+from conversations.admin.numbers import country_of
 from localhost.simulate.delivery import (
     DEFAULT_CUSTOMER, Delivery, Options, SimulationError, business_address, digits, plus, refuse_media, timestamp,
 )

@@ -13,7 +13,7 @@ from functions import wiring
 from tests.support.acs import CHANNEL_ID, events, whatsapp_account
 from tests.support.storage import Outage
 from tests.support.scopes import ALICE
-from conversations.inboxes import Query
+from conversations.distribution.inboxes import Query
 
 handler = acs_functions.acs_events._function.get_user_function()
 

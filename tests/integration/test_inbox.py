@@ -13,7 +13,7 @@ import pytest
 
 from azure.core.exceptions import ServiceRequestError
 
-from conversations.inboxes import Query
+from conversations.distribution.inboxes import Query
 from core.errors import Forbidden, ValidationFailed
 from core.inbox import Placement
 from core.records import ACTIVE, CLOSED, WAITING, Conversation

@@ -11,7 +11,7 @@ from core.errors import StorageUnavailable
 from tests.support.storage import Outage, RoundTrips
 from tests.support.twilio import BUSINESS_E164, CUSTOMER, account_body, inbound
 from tests.support.scopes import ALICE
-from conversations.inboxes import Query
+from conversations.distribution.inboxes import Query
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import json
 import azure.functions as func
 import pytest
 
-from functions import agent_api, agents_api, admin_api, health, wiring
+from functions import conversations_api, people_api, admin_api, health, wiring
 from functions.settings import LOCAL_EASY_AUTH, Settings
 
 FORGED = base64.b64encode(json.dumps({"auth_typ": "aad", "claims": [
@@ -32,8 +32,8 @@ def served(settings_env, clock, monkeypatch):
 
 
 @pytest.mark.parametrize("handler,method,path", [
-    (admin_api.list_accounts, "GET", "/api/admin/accounts"), (agent_api.list_conversations, "GET", "/api/conversations"),
-    (agents_api.me, "GET", "/api/me"), (agents_api.list_agents, "GET", "/api/admin/agents"),
+    (admin_api.list_accounts, "GET", "/api/admin/accounts"), (conversations_api.list_conversations, "GET", "/api/conversations"),
+    (people_api.me, "GET", "/api/me"), (people_api.list_agents, "GET", "/api/admin/agents"),
 ])
 def test_without_easy_auth_every_agent_and_admin_route_refuses(served, handler, method, path):
     served(easy_auth=False)
@@ -49,5 +49,5 @@ def test_health_needs_no_sign_in(served):
 
 def test_with_easy_auth_in_front_the_same_headers_are_the_principal(served):
     served(easy_auth=True)
-    me = json.loads(agents_api.me(request("GET", "/api/me")).get_body())
+    me = json.loads(people_api.me(request("GET", "/api/me")).get_body())
     assert (me["name"], me["roles"]) == ("Mallory", ["admin"])

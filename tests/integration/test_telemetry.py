@@ -22,7 +22,7 @@ from opentelemetry.trace import SpanKind, StatusCode
 
 from channels.twilio_api import TwilioSender
 from core import telemetry as names
-from functions import agent_api, outbox_worker, timers, twilio, wiring
+from functions import conversations_api, outbox_worker, timers, twilio, wiring
 from functions.settings import LOCAL_EASY_AUTH, Settings
 from telemetry.otel import IdsOnLogs, OpenTelemetry
 from tests.support.directline import SECRET, StandInBot
@@ -115,7 +115,7 @@ def webhook(account_id: str, sid: str) -> func.HttpResponse:
 
 
 def reply(conversation_id: str) -> func.HttpResponse:
-    return agent_api.reply_to_conversation(func.HttpRequest(
+    return conversations_api.reply_to_conversation(func.HttpRequest(
         "POST", f"{BASE}/api/conversations/{conversation_id}/messages", route_params={"id": conversation_id},
         headers={"X-MS-CLIENT-PRINCIPAL": PRINCIPAL, "Content-Type": "application/json"},
         body=json.dumps({"body": REPLY_TEXT}).encode()))

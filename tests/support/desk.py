@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conversations.access import Scope
-from conversations.inboxes import Query
+from conversations.distribution.inboxes import Query
 from core.identity import AGENT, SUPERVISOR, Principal
 from core.records import Account, Conversation
 from functions.wiring import Services

@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from conversations import bot_stage
-from conversations.bot_settings import parse_bot
+from conversations.bots import stage as bot_stage
+from conversations.bots.settings import parse_bot
 from core.bots import BOT, Activity, BotContext, BotSettings
 from core.errors import ValidationFailed
 from core.messages import Validation

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from conversations.consent import (
+from conversations.messaging.consent import (
     CUSTOMER_KEYWORD, PROVIDER_ERROR, PROVIDER_KEYWORD, after_keyword, ensure_reachable, keyword_of, opted_out,
 )
 from core.errors import RecipientOptedOut

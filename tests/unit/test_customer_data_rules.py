@@ -7,8 +7,8 @@ import azure.functions as func
 import pytest
 from cryptography.fernet import Fernet
 
-from conversations.audit import field_names
-from conversations.subjects import parse_subject
+from conversations.customer_data.audit import field_names
+from conversations.customer_data.subjects import parse_subject
 from core.errors import ValidationFailed
 from functions.audited import client_ip
 from storage.sealing import Hasher

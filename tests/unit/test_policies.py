@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conversations import policies, templates
+from conversations.messaging import policies
+from conversations.messaging import templates
 from core.errors import Conflict, ValidationFailed
 from core.records import Conversation, Media, Template
 

@@ -39,7 +39,7 @@ settings = Settings.from_env({"APPLICATIONINSIGHTS_CONNECTION_STRING":
     "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9/"})
 first, second = telemetry_for(settings), telemetry_for(settings)
 [handler] = [h for h in logging.getLogger().handlers if isinstance(h, LoggingHandler)]
-ours = logging.LogRecord("conversations.delivery", logging.INFO, "x", 1, "m", (), None)
+ours = logging.LogRecord("conversations.messaging.delivery", logging.INFO, "x", 1, "m", (), None)
 sdk = logging.LogRecord("azure.core.pipeline", logging.WARNING, "x", 1, "m", (), None)
 print(type(first).__name__, first is second, handler.filter(ours), handler.filter(sdk))
 print(azure_sdk.tracing_implementation(), RequestsInstrumentor().is_instrumented_by_opentelemetry,

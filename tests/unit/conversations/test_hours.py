@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 import pytest
 
 from core.errors import ValidationFailed
-from conversations.hours import parse_hours
+from conversations.admin.hours import parse_hours
 
 HOURS = parse_hours({
     "time_zone": "America/Los_Angeles",

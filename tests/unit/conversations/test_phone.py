@@ -4,7 +4,7 @@ from core.errors import ValidationFailed
 from datetime import datetime, timezone
 
 from core.records import Account, ChannelRegistration, Number
-from conversations.numbers import business_address, parse_entered, parse_short_code
+from conversations.admin.numbers import business_address, parse_entered, parse_short_code
 from core.addresses import normalise_address
 
 

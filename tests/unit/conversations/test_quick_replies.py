@@ -2,8 +2,8 @@
 
 import pytest
 
-from conversations.quick_replies import MAX_NAME, MAX_QUICK_REPLIES, MAX_TEXT
-from conversations.workstream_settings import parse_settings
+from conversations.admin.quick_replies import MAX_NAME, MAX_QUICK_REPLIES, MAX_TEXT
+from conversations.admin.workstream_settings import parse_settings
 from core.errors import ValidationFailed
 from core.settings import QuickReply, WorkstreamSettings
 

@@ -1,7 +1,7 @@
 import pytest
 
 from core.errors import ValidationFailed
-from conversations.routing import parse_rules
+from conversations.admin.routing import parse_rules
 from core.routing import route
 
 QUEUES = ("billing", "vip", "uk", "general")

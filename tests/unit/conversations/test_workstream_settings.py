@@ -1,7 +1,7 @@
 import pytest
 
 from core.errors import ValidationFailed
-from conversations.workstream_settings import parse_settings
+from conversations.admin.workstream_settings import parse_settings
 from core.settings import WorkstreamSettings
 
 FULL = {

@@ -1,0 +1,161 @@
+"""Workstream settings as an admin gives them, checked field by field (422 naming the
+field); the settings themselves are core.settings.WorkstreamSettings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any, Mapping
+
+from conversations.admin.hours import parse_hours
+from conversations.admin.quick_replies import parse_quick_replies
+from conversations.admin.routing import parse_rules
+from core.errors import ValidationFailed
+from core.settings import ASSIGNMENTS, AUTOMATED, PICK, PUSH, Distribution, Survey, WorkstreamSettings
+
+FIELDS = ("language", "operating_hours", "allow_automated_messages", "automated_messages", "attachments",
+          "survey", "queues", "default_queue", "routing_rules", "distribution", "quick_replies",
+          "retention_days")
+MIN_OFFER_SECONDS, MAX_OFFER_SECONDS = 10, 3600
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+MAX_TEXT = 1600
+# Bounds that keep a whole workstream inside one table entity (1 MiB), whatever it holds.
+MAX_QUEUES, MAX_QUEUE_NAME = 50, 100
+MAX_URL = 2048
+MAX_RETENTION_DAYS = 3650
+
+
+def parse_settings(body: Mapping[str, Any], current: WorkstreamSettings = WorkstreamSettings()) -> WorkstreamSettings:
+    """``current`` with every setting that ``body`` names replaced (PATCH and POST alike)."""
+    s = current
+    if "language" in body:
+        value = body["language"]
+        if not isinstance(value, str) or not _LANGUAGE.match(value):
+            raise ValidationFailed("language", "must be a BCP 47 language tag, e.g. en-US")
+        s = replace(s, language=value)
+    if "operating_hours" in body:
+        s = replace(s, operating_hours=parse_hours(body["operating_hours"]))
+    if "allow_automated_messages" in body:
+        s = replace(s, allow_automated_messages=_flag(body["allow_automated_messages"], "allow_automated_messages"))
+    if "automated_messages" in body:
+        s = replace(s, automated_messages=_automated(body["automated_messages"]))
+    if "attachments" in body:
+        value = _object(body["attachments"], "attachments", ("customers_can_send", "agents_can_send"))
+        s = replace(
+            s,
+            customers_can_send_attachments=_flag(value.get("customers_can_send", False), "attachments.customers_can_send"),
+            agents_can_send_attachments=_flag(value.get("agents_can_send", False), "attachments.agents_can_send"),
+        )
+    if "survey" in body:
+        s = replace(s, survey=_survey(body["survey"]))
+    if "quick_replies" in body:
+        s = replace(s, quick_replies=parse_quick_replies(body["quick_replies"]))
+    if "queues" in body:
+        s = replace(s, queues=_queues(body["queues"]))
+    if "default_queue" in body:
+        s = replace(s, default_queue=body["default_queue"])
+    if s.default_queue is not None and s.default_queue not in s.queues:
+        raise ValidationFailed("default_queue", "must be one of the workstream's queues")
+    if "distribution" in body:
+        s = replace(s, distribution=_distribution(body["distribution"], s.distribution))
+    if "retention_days" in body:
+        s = replace(s, retention_days=_retention(body["retention_days"]))
+    if "routing_rules" in body:
+        s = replace(s, routing_rules=parse_rules(body["routing_rules"], s.queues))
+    elif "queues" in body:
+        parse_rules([r.to_dict() for r in s.routing_rules], s.queues)  # rules must still point at queues
+    return s
+
+
+def _retention(value: Any) -> int | None:
+    """Days a closed conversation is kept, or None (null) to keep it."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                              or not 1 <= value <= MAX_RETENTION_DAYS):
+        raise ValidationFailed("retention_days", f"must be a whole number of days from 1 to {MAX_RETENTION_DAYS}, "
+                                                 "or null to keep closed conversations")
+    return value
+
+
+def _distribution(value: Any, current: Distribution) -> Distribution:
+    """Distribution settings; those the body leaves out keep their current values."""
+    value = _object(value, "distribution", ("mode", "assignment", "keep_same_agent", "offer_timeout_seconds"))
+    d = current
+    if "mode" in value:
+        if value["mode"] not in (PUSH, PICK):
+            raise ValidationFailed("distribution.mode", "must be push or pick")
+        d = replace(d, mode=value["mode"])
+    if "assignment" in value:
+        if value["assignment"] not in ASSIGNMENTS:
+            raise ValidationFailed("distribution.assignment", f"must be one of {', '.join(ASSIGNMENTS)}")
+        d = replace(d, assignment=value["assignment"])
+    if "keep_same_agent" in value:
+        d = replace(d, keep_same_agent=_flag(value["keep_same_agent"], "distribution.keep_same_agent"))
+    if "offer_timeout_seconds" in value:
+        seconds = value["offer_timeout_seconds"]
+        if isinstance(seconds, bool) or not isinstance(seconds, int) or not MIN_OFFER_SECONDS <= seconds <= MAX_OFFER_SECONDS:
+            raise ValidationFailed("distribution.offer_timeout_seconds",
+                                   f"must be a whole number from {MIN_OFFER_SECONDS} to {MAX_OFFER_SECONDS}")
+        d = replace(d, offer_timeout_seconds=seconds)
+    return d
+
+
+def _queues(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(q, str) and q.strip() for q in value):
+        raise ValidationFailed("queues", "must be a list of queue names")
+    if len(value) > MAX_QUEUES or any(len(q) > MAX_QUEUE_NAME for q in value):
+        raise ValidationFailed("queues", f"must hold at most {MAX_QUEUES} names of at most {MAX_QUEUE_NAME} "
+                                         "characters each")
+    if len(set(value)) != len(value):
+        raise ValidationFailed("queues", "names a queue twice")
+    return tuple(value)
+
+
+def _flag(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationFailed(name, "must be true or false")
+    return value
+
+
+def _object(value: Any, name: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValidationFailed(name, "must be an object")
+    unknown = set(value) - set(keys)
+    if unknown:
+        raise ValidationFailed(f"{name}.{sorted(unknown)[0]}", "is not a known field")
+    return value
+
+
+def _text(value: Any, name: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationFailed(name, "must be a non-empty string")
+    if len(value) > MAX_TEXT:
+        raise ValidationFailed(name, f"must be at most {MAX_TEXT} characters")
+    return value
+
+
+def _automated(value: Any) -> dict[str, str]:
+    value = _object(value, "automated_messages", AUTOMATED)
+    texts = {}
+    for name, item in value.items():
+        item = _object(item, f"automated_messages.{name}", ("text",))
+        texts[name] = _text(item.get("text"), f"automated_messages.{name}.text")
+    return texts
+
+
+def _survey(value: Any) -> Survey:
+    value = _object(value, "survey", ("enabled", "text", "url"))
+    enabled = _flag(value.get("enabled", False), "survey.enabled")
+    for name in ("text", "url"):
+        if not isinstance(value.get(name, ""), str):
+            raise ValidationFailed(f"survey.{name}", "must be a string")
+    if not enabled:
+        return Survey(False, value.get("text", ""), value.get("url", ""))
+    text = _text(value.get("text"), "survey.text")
+    if "{{link}}" not in text:
+        raise ValidationFailed("survey.text", "must contain the {{link}} placeholder")
+    url = value.get("url")
+    if not isinstance(url, str) or not re.match(r"^https?://\S+$", url) or len(url) > MAX_URL:
+        raise ValidationFailed("survey.url", f"must be an http(s) URL of at most {MAX_URL} characters")
+    if len(text.replace("{{link}}", url)) > MAX_TEXT:
+        raise ValidationFailed("survey.text", f"with the link filled in must be at most {MAX_TEXT} characters")
+    return Survey(True, text, url)

@@ -1,0 +1,114 @@
+"""Admin operations on workstreams: one per business address, its settings, templates and
+bot checked field by field."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Iterable
+
+from conversations.bots.settings import parse_bot
+from conversations.admin.numbers import business_address
+from conversations.messaging.templates import parse_templates
+from conversations.admin.validation import reject_unknown, require_object, text, whole_number
+from conversations.admin.workstream_settings import FIELDS as SETTINGS_FIELDS
+from conversations.admin.workstream_settings import parse_settings
+from core.clock import Clock
+from core.errors import NotFound, ValidationFailed
+from core.ids import new_record_id
+from core.ports import WORKSTREAM_NUMBER, Accounts, Claims, DirectLine, Workstreams
+from core.records import Account, Workstream
+
+MAX_AUTO_CLOSE_MINUTES = 30 * 24 * 60
+_WORKSTREAM_FIELDS = ("name", "channel", "account_id", "number", "auto_close_after_minutes", "templates",
+                      "bot", *SETTINGS_FIELDS)
+
+
+class WorkstreamAdmin:
+    def __init__(self, workstreams: Workstreams, accounts: Accounts, claims: Claims,
+                 min_auto_close_minutes: int, default_auto_close_minutes: int, directline: DirectLine,
+                 clock: Clock) -> None:
+        self._workstreams = workstreams
+        self._directline = directline
+        self._accounts = accounts
+        self._claims = claims
+        self._min = min_auto_close_minutes
+        self._default = max(default_auto_close_minutes, min_auto_close_minutes)
+        self._clock = clock
+
+    def create(self, body: Any) -> Workstream:
+        body = require_object(body)
+        reject_unknown(body, _WORKSTREAM_FIELDS)
+        account = self._account(body.get("account_id"))
+        number = business_address(account, body.get("number"), "number")
+        now = self._clock()
+        minutes = whole_number(body, "auto_close_after_minutes", minimum=self._min, maximum=MAX_AUTO_CLOSE_MINUTES)
+        workstream = Workstream(
+            id=new_record_id(), name=text(body, "name"), channel=self._channel(body, account),
+            account_id=account.id, number=number,
+            auto_close_after_minutes=minutes or self._default, created_at=now, updated_at=now,
+            settings=parse_settings(body),
+            templates=parse_templates(body["templates"]) if "templates" in body else (),
+            bot=parse_bot(body.get("bot"), None, self._directline),
+        )
+        with self._number_moving(workstream.id, (), (number,)):
+            self._workstreams.create(workstream)
+        return workstream
+
+    def get(self, workstream_id: str) -> Workstream:
+        workstream = self._workstreams.get(workstream_id)
+        if workstream is None:
+            raise NotFound(f"workstream {workstream_id} not found")
+        return workstream
+
+    def list(self) -> list[Workstream]:
+        return self._workstreams.list()
+
+    def update(self, workstream_id: str, body: Any) -> Workstream:
+        body = require_object(body)
+        reject_unknown(body, _WORKSTREAM_FIELDS)
+        current, etag = self._workstreams.get_for_update(workstream_id)
+        account = self._account(body["account_id"]) if "account_id" in body else self._account(current.account_id)
+        number = business_address(account, body["number"], "number") if "number" in body else current.number
+        if "number" not in body and not account.owns(number):
+            raise ValidationFailed("number", "must be one of the account's numbers")
+        minutes = whole_number(body, "auto_close_after_minutes", minimum=self._min, maximum=MAX_AUTO_CLOSE_MINUTES)
+        updated = replace(
+            current,
+            name=text(body, "name") if "name" in body else current.name,
+            channel=self._channel(body, account) if ("channel" in body or "account_id" in body) else current.channel,
+            account_id=account.id, number=number,
+            auto_close_after_minutes=minutes or current.auto_close_after_minutes, updated_at=self._clock(),
+            settings=parse_settings(body, current.settings),
+            templates=parse_templates(body["templates"]) if "templates" in body else current.templates,
+            bot=parse_bot(body["bot"], current.bot, self._directline) if "bot" in body else current.bot,
+        )
+        with self._number_moving(workstream_id, (current.number,), (number,)):
+            self._workstreams.replace(updated, etag)
+        return updated
+
+    def delete(self, workstream_id: str) -> None:
+        workstream = self.get(workstream_id)
+        with self._number_moving(workstream_id, (workstream.number,), ()):
+            self._workstreams.delete(workstream_id)
+
+    def _account(self, account_id: Any) -> Account:
+        if not isinstance(account_id, str) or not account_id:
+            raise ValidationFailed("account_id", "is required")
+        account = self._accounts.get(account_id)
+        if account is None:
+            raise ValidationFailed("account_id", f"no account {account_id}")
+        return account
+
+    @staticmethod
+    def _channel(body: dict[str, Any], account: Account) -> str:
+        channel = body.get("channel", account.channel)
+        if channel != account.channel:
+            raise ValidationFailed("channel", f"must match the account's channel ({account.channel})")
+        return channel
+
+    def _number_moving(self, workstream_id: str, old: Iterable[str], new: Iterable[str]):
+        def holds(owner: str, number: str) -> bool:
+            other = self._workstreams.get(owner)
+            return other is not None and other.number == number
+
+        return self._claims.moving(WORKSTREAM_NUMBER, workstream_id, old, new, holds, "number")

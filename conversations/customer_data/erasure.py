@@ -1,0 +1,117 @@
+"""Erasing a customer: every conversation, message, marker, inbox row, offer, deadline,
+timer, retention row, kept answer and contact that names them, in every account or one.
+
+A job row comes first (storage/erasures.py), keyed by a keyed hash of the subject, so
+asking again is the same job: an unfinished one (an outage stopped it) carries on where it
+stopped, on a retry or on the timer; a finished one runs again, finds nothing (or what the
+customer sent since) and answers everything erased under it. Each
+thread is erased whole before its progress is saved, and rows elsewhere go before the
+thread's own rows, so a repeated step finds everything it still has to delete. What the
+law needs kept stays, reduced: a thread that had opted out leaves a hashed opt-out
+(storage/optouts.py), so a later message from that address is still opted out."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any, Callable
+
+from conversations.customer_data.subjects import is_phone, parse_subject, threads_of
+from core.clock import Clock
+from core.custody import DONE, RUNNING, ErasureJob, ErasureJobs, OptOuts, Purge, Subject, ThreadContents, add_counts
+from core.errors import NotFound, SwitchboardError
+from core.identity import Actor
+from core.ids import is_record_id
+from core.ports import Accounts
+from core.records import CLOSED, OPTED_OUT
+
+log = logging.getLogger(__name__)
+
+Release = Callable[[str, str], Any]  # (agent id, conversation id): give back the capacity it used
+
+
+class Erasure:
+    def __init__(self, jobs: ErasureJobs, purge: Purge, optouts: OptOuts, accounts: Accounts, release: Release,
+                 digest: Callable[[str], str], clock: Clock) -> None:
+        self._jobs = jobs
+        self._purge = purge
+        self._optouts = optouts
+        self._accounts = accounts
+        self._release = release
+        self._digest = digest
+        self._clock = clock
+
+    def start(self, body: Any, actor: Actor) -> ErasureJob:
+        """Erase the subject ``body`` names (or finish the job that erases them)."""
+        subject = parse_subject(body)
+        threads_of(subject, self._accounts)  # an unknown account is refused before anything is stored
+        now = self._clock()
+        job_id = self._digest(f"erasure\n{subject.account_id or '*'}\n{subject.address}")[:32]
+        job = self._jobs.start(ErasureJob(job_id, RUNNING, subject, {}, actor, now, now))
+        if job.state == DONE:  # erased before: erase what came since (a retry finds nothing), same job
+            job = replace(job, state=RUNNING, subject=subject, updated_at=now)
+        found = set(job.threads) | self._purge.threads_named(subject)
+        job = replace(job, threads=tuple(sorted(found)))
+        self._jobs.save(job)  # before anything is deleted: the index rows that found them go first
+        return self.finish(job)
+
+    def get(self, job_id: str) -> ErasureJob:
+        job = self._jobs.get(job_id) if is_record_id(job_id) else None
+        if job is None:
+            raise NotFound(f"erasure {job_id} not found")
+        return job
+
+    def finish(self, job: ErasureJob) -> ErasureJob:
+        subject = job.subject
+        assert subject is not None, "a running job keeps its subject"
+        for thread in sorted(set(job.threads) | set(threads_of(subject, self._accounts))):
+            job = self._thread(job, thread, subject)
+        if is_phone(subject) and subject.account_id is None:  # contacts belong to no one account
+            job = replace(job, erased=add_counts(dict(job.erased), self._purge.erase_contacts(subject.address)))
+        job = replace(job, state=DONE, subject=None, threads=(), updated_at=self._clock())
+        self._jobs.save(job)
+        log.info("erasure %s done: %s", job.id, dict(job.erased))
+        return job
+
+    def resume(self, limit: int = 100) -> int:
+        """Finish jobs an outage left running (the timer); how many finished."""
+        finished = 0
+        for job in self._jobs.running(limit):
+            try:
+                self.finish(job)
+                finished += 1
+            except SwitchboardError as exc:
+                log.warning("erasure %s left for the next run (%s)", job.id, exc.code)
+        return finished
+
+    def _thread(self, job: ErasureJob, thread: str, subject: Subject) -> ErasureJob:
+        contents = self._purge.read_thread(thread)
+        if contents.head is None and not contents.conversations:
+            return job
+        for conversation in contents.conversations:
+            if conversation.state != CLOSED:
+                for agent_id in {a.id for a in (conversation.agent, conversation.offer and conversation.offer.agent) if a}:
+                    self._release(agent_id, conversation.id)
+        kept = dict(job.kept)
+        if _opted_out(contents):
+            add_counts(kept, {"optouts": self._optouts.keep(thread)})
+        else:
+            self._optouts.drop(thread)
+        erased = add_counts(dict(job.erased), self._purge.erase_mentions("idempotency", _needles(contents, subject)))
+        add_counts(erased, self._purge.erase_thread(thread, contents))
+        job = replace(job, erased=erased, kept=kept, updated_at=self._clock())
+        self._jobs.save(job)
+        return job
+
+
+def _opted_out(contents: ThreadContents) -> bool:
+    """The thread's consent as it stands: on its head, else on its latest conversation."""
+    latest = contents.head.conversation if contents.head else max(contents.conversations,
+                                                                   key=lambda c: c.last_activity_at)
+    return latest.consent.state == OPTED_OUT
+
+
+def _needles(contents: ThreadContents, subject: Subject) -> list[str]:
+    """What a kept answer names when it is about this thread: the address, the ids."""
+    ids = [c.id for c in contents.conversations] + [m.id for c in contents.conversations for m in c.messages]
+    return [subject.address, *ids]

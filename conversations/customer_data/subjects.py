@@ -1,0 +1,48 @@
+"""Whom an erasure or a subject-access export is about: a customer's address, in one
+account or in all, and the threads it has with each of their business addresses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.admin.numbers import parse_entered
+from conversations.admin.validation import reject_unknown, require_object
+from core.addresses import is_e164, possible_customer
+from core.custody import Subject
+from core.errors import ValidationFailed
+from core.ids import is_record_id, thread_key
+from core.ports import Accounts
+
+
+def parse_subject(body: Any) -> Subject:
+    """``{"address": "+14255550123" or a WhatsApp user id, "account_id": optional}``."""
+    body = require_object(body)
+    reject_unknown(body, ("address", "account_id"))
+    address, account_id = body.get("address"), body.get("account_id") or None
+    if not isinstance(address, str) or not address.strip():
+        raise ValidationFailed("address", "is required: the customer's phone number (E.164) or WhatsApp user id")
+    address = address.strip()
+    if address.lstrip("+").isdigit():
+        address = parse_entered(address, "address")
+    elif not possible_customer(address, user_ids=True):
+        raise ValidationFailed("address", "must be a phone number (E.164) or a WhatsApp user id")
+    if account_id is not None and (not isinstance(account_id, str) or not is_record_id(account_id)):
+        raise ValidationFailed("account_id", "must be an account id (32 hexadecimal characters)")
+    return Subject(address, account_id)
+
+
+def threads_of(subject: Subject, accounts: Accounts) -> list[str]:
+    """The thread keys the subject has or may have: one per business address of each
+    account in scope (threads are keyed by account, business address and customer)."""
+    if subject.account_id is not None:
+        account = accounts.get(subject.account_id)
+        if account is None:
+            raise ValidationFailed("account_id", f"no account {subject.account_id}")
+        chosen = [account]
+    else:
+        chosen = accounts.list()
+    return [thread_key(a.id, business, subject.address) for a in chosen for business in a.addresses()]
+
+
+def is_phone(subject: Subject) -> bool:
+    return is_e164(subject.address)

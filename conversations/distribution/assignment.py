@@ -1,0 +1,165 @@
+"""Who holds a conversation, as people decide it: an agent accepts (an offer, or from its
+queue: pick) or declines; the holder, a supervisor or an admin transfers it (to an agent
+or a queue of its workstream) or unassigns it; a supervisor or an admin assigns it, or
+takes a conversation over from its bot.
+
+Giving a conversation to someone reserves their capacity first (AtCapacity, 409, when
+they have none); what the conversation's previous holder or offer used is released by
+the distribution once the change is committed (conversations/distribution/distributor.py, moved).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable
+
+from conversations.bots import stage as bot_stage
+from conversations.access import Scope
+from conversations.distribution.capacity import Capacity
+from conversations.distribution.distributor import remembered
+from conversations.messaging.lookup import Lookup
+from conversations.messaging.writer import Writer
+from core.agents import Agent
+from core.bots import BOT, BY_SUPERVISOR
+from core.clock import Clock
+from core.errors import Conflict, ValidationFailed
+from core.identity import Actor
+from core.ids import is_object_id, thread_of
+from core.ports import Agents, Head
+from core.records import (ACCEPTED, ACTIVE, ASSIGNED, DECLINED, HANDED_OFF, OPEN, TRANSFERRED, UNASSIGNED, Conversation,
+                          Event)
+from core.retry import until_committed
+
+Change = Callable[[Conversation], Conversation]
+
+
+class Assignments:
+    def __init__(self, writer: Writer, lookup: Lookup, agents: Agents, capacity: Capacity, clock: Clock) -> None:
+        self._writer = writer
+        self._lookup = lookup
+        self._agents = agents
+        self._capacity = capacity
+        self._clock = clock
+
+    def accept(self, conversation_id: str, scope: Scope) -> Conversation:
+        """The caller takes the conversation: one offered to it, or one waiting in its queue
+        (an admin may take any, from anyone)."""
+        def check(c: Conversation) -> None:
+            scope.check_answer(c)
+            if c.offer and c.offer.agent.id != scope.principal.id and not scope.is_admin:
+                raise Conflict(f"conversation {c.id} is offered to {c.offer.agent.name}",
+                               code="offered_to_another_agent")
+            if c.stage == BOT and not scope.is_admin:
+                raise Conflict(f"conversation {c.id} is with its bot; a supervisor may take it over", code="with_bot")
+
+        me = scope.agent or self._agent(scope.principal.id)
+        return self._give(conversation_id, scope, check, me, ACCEPTED, by=None)
+
+    def take(self, conversation_id: str, scope: Scope) -> None:
+        """Before the caller answers a conversation nobody holds, it accepts it."""
+        head = self._lookup.head(conversation_id, scope=scope)
+        if head.conversation.agent is None:
+            self.accept(conversation_id, scope)
+
+    def decline(self, conversation_id: str, scope: Scope) -> Conversation:
+        def change(c: Conversation) -> Conversation:
+            if c.offer is None or c.offer.agent.id != scope.principal.id:
+                raise Conflict(f"conversation {c.id} is not offered to you", code="not_offered_to_you")
+            return replace(c, offer=None, declined=remembered(c, scope.principal.id, self._clock()))
+
+        return self._change(conversation_id, scope, scope.visible, change, DECLINED)
+
+    def assign(self, conversation_id: str, scope: Scope, agent_id: object) -> Conversation:
+        """A supervisor of the conversation's workstream (or an admin) gives it to an agent."""
+        target = self._agent(agent_id)
+        return self._give(conversation_id, scope, scope.check_assign, target, ASSIGNED, by=scope.principal.actor)
+
+    def take_over(self, conversation_id: str, scope: Scope) -> Conversation:
+        """A supervisor of the conversation's workstream (or an admin) takes it from its bot."""
+        def check(c: Conversation) -> None:
+            scope.check_assign(c)
+            if c.stage != BOT:
+                raise Conflict(f"conversation {c.id} is not with a bot", code="not_with_bot")
+
+        me = scope.agent or self._agent(scope.principal.id)
+        return self._give(conversation_id, scope, check, me, HANDED_OFF, by=None)
+
+    def transfer_to_agent(self, conversation_id: str, scope: Scope, agent_id: object) -> Conversation:
+        target = self._agent(agent_id)
+        return self._give(conversation_id, scope, scope.check_transfer, target, TRANSFERRED, by=scope.principal.actor)
+
+    def transfer_to_queue(self, conversation_id: str, scope: Scope, queue: object) -> Conversation:
+        """Back to a queue of its workstream (None: the workstream's conversations that no
+        queue took), for whoever distribution or the queue's agents find."""
+        def change(c: Conversation) -> Conversation:
+            workstream = self._lookup.workstream_of(c)
+            if workstream is None:
+                raise Conflict(f"conversation {c.id} belongs to no workstream, so to no queue", code="no_workstream")
+            if queue is not None and (not isinstance(queue, str) or queue not in workstream.settings.queues):
+                raise ValidationFailed("queue", f"must be one of workstream {workstream.id}'s queues, or null")
+            return replace(self._from_bot(c), agent=None, offer=None, queue=queue, queued_at=self._clock(),
+                           declined=(), state=OPEN if c.state == ACTIVE else c.state)
+
+        return self._change(conversation_id, scope, scope.check_transfer, change, TRANSFERRED,
+                            detail=f"queue {queue}" if queue else "no queue")
+
+    def unassign(self, conversation_id: str, scope: Scope) -> Conversation:
+        """Back to its queue; whoever held it is passed over for a while (core/dispatch.py)."""
+        def change(c: Conversation) -> Conversation:
+            if c.agent is None:
+                raise Conflict(f"conversation {c.id} is held by nobody", code="not_assigned")
+            return replace(c, agent=None, offer=None, queued_at=self._clock(), state=OPEN,
+                           declined=remembered(c, c.agent.id, self._clock()))
+
+        return self._change(conversation_id, scope, scope.check_transfer, change, UNASSIGNED)
+
+    def _give(self, conversation_id: str, scope: Scope, check: Callable[[Conversation], None], target: Agent,
+              action: str, by: Actor | None) -> Conversation:
+        """Reserve ``target``'s capacity (an offer to it holds it already), then make it the
+        holder (out of the bot stage: taken over), releasing what this reserved when that
+        fails; ``by``: who gave it to them (None: they took it)."""
+        head = self._lookup.head(conversation_id, scope=scope)
+        c = head.conversation
+        check(c)
+        if c.agent is not None and c.agent.id == target.id:
+            return c
+        offered = c.offer is not None and c.offer.agent.id == target.id
+        reserved = not offered and self._capacity.reserve(target, conversation_id, c.channel)
+        to = Actor(target.id, target.name or target.id)
+        try:
+            return self._change(conversation_id, scope, check, lambda c: replace(
+                self._from_bot(c), agent=to, offer=None, state=ACTIVE if c.state == OPEN else c.state), action,
+                actor=by or scope.principal.actor, subject=to if by else None, head=head)
+        except BaseException:
+            if reserved:
+                self._capacity.release(target.id, conversation_id)
+            raise
+
+    def _change(self, conversation_id: str, scope: Scope, check: Callable[[Conversation], object], change: Change,
+                action: str, detail: str | None = None, actor: Actor | None = None,
+                subject: Actor | None = None, head: Head | None = None) -> Conversation:
+        """Commit ``change`` once ``check`` allows it, recording who did what; ``head``, as
+        the caller just read it, is tried first."""
+        first = [head] if head is not None else []
+
+        def attempt() -> Conversation:
+            current = first.pop() if first else self._lookup.head(conversation_id, scope=scope)
+            check(current.conversation)
+            updated = change(current.conversation)
+            event = Event(conversation_id, current.seq + 1, self._clock(), action, actor or scope.principal.actor,
+                          detail, subject)
+            return self._writer.commit(thread_of(conversation_id), current, updated, event.seq,
+                                       events=[event]).conversation
+
+        return until_committed(attempt, action.replace("_", " "))
+
+    def _from_bot(self, c: Conversation) -> Conversation:
+        """A conversation someone gives or takes from its bot leaves the bot stage."""
+        return bot_stage.handed_off(c, BY_SUPERVISOR, self._clock()) if c.stage == BOT else c
+
+    def _agent(self, agent_id: object) -> Agent:
+        agent = self._agents.get(agent_id) if isinstance(agent_id, str) and is_object_id(agent_id) else None
+        if agent is None:
+            raise ValidationFailed("agent_id", f"no agent {agent_id} in the agents directory")
+        return agent
+

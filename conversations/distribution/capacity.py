@@ -1,0 +1,78 @@
+"""Agents' capacity and presence, as stored in their AgentState rows.
+
+Capacity is reserved on the agent's row (an ETag-guarded read-check-write) before a
+conversation is offered or given to the agent, and released after the conversation
+leaves the agent: two instances deciding at once never put an agent over capacity, and a
+reservation whose commit never happened is released by the agent's watch
+(conversations/distribution/presence.py) once it is two watches old.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Callable
+
+from core.agents import Agent, AgentState, Slot
+from core.clock import Clock
+from core.errors import AtCapacity
+from core.ports import AgentStates
+from core.retry import until_committed
+
+class Capacity:
+    def __init__(self, states: AgentStates, clock: Clock) -> None:
+        self._states = states
+        self._clock = clock
+
+    def read(self, agent_id: str) -> AgentState:
+        return self._states.read(agent_id)[0]
+
+    def read_all(self) -> dict[str, tuple[AgentState, str]]:
+        return self._states.read_all()
+
+    def reserve(self, agent: Agent, conversation_id: str, channel: str, offer: bool = False,
+                known: tuple[AgentState, str | None] | None = None) -> bool:
+        """Count the conversation against the agent's capacity for ``channel``: True when
+        this reserved it, False when the agent had it already; AtCapacity when the agent
+        has none free. ``known``: the state as just read, tried first."""
+        first = [known] if known is not None else []
+
+        def attempt() -> bool:
+            state, etag = first.pop() if first else self._states.read(agent.id)
+            if conversation_id in state.slots:
+                return False
+            if state.load(channel) >= agent.capacity_for(channel):
+                raise AtCapacity(f"{agent.name or agent.id} has no free capacity for {channel} conversations")
+            now = self._clock()
+            self._states.write(replace(state, slots={**state.slots, conversation_id: Slot(channel, now)},
+                                       last_offer_at=now if offer else state.last_offer_at), etag)
+            return True
+
+        return until_committed(attempt, "reserve the agent's capacity")
+
+    def release(self, agent_id: str, conversation_id: str, reserved_before: datetime | None = None) -> bool:
+        """Give the conversation's capacity back (a reservation made after
+        ``reserved_before`` is another's and stays); False when there was none."""
+        def attempt() -> bool:
+            state, etag = self._states.read(agent_id)
+            slot = state.slots.get(conversation_id)
+            if slot is None or (reserved_before is not None and slot.since > reserved_before):
+                return False
+            slots = {cid: s for cid, s in state.slots.items() if cid != conversation_id}
+            self._states.write(replace(state, slots=slots, last_released_at=self._clock()), etag)
+            return True
+
+        return until_committed(attempt, "release the agent's capacity")
+
+    def change(self, agent_id: str, change: Callable[[AgentState], AgentState | None]) -> tuple[AgentState, AgentState]:
+        """Apply ``change(state) -> state`` (None: leave it) with the read-check-write loop;
+        the state before and after."""
+        def attempt() -> tuple[AgentState, AgentState]:
+            state, etag = self._states.read(agent_id)
+            changed = change(state)
+            if changed is None or changed == state:
+                return state, state
+            self._states.write(changed, etag)
+            return state, changed
+
+        return until_committed(attempt, "change the agent's state")

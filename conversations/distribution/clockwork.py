@@ -1,0 +1,70 @@
+"""The timer of the ``timers`` table: it runs the rows that are due, and only those, so
+its cost follows what is due.
+
+  place|<conversation>|<version>   a move whose writer stopped after its commit (writer.py)
+  offer|<conversation>|<agent>     an offer's time is up (distribution.py)
+  dispatch|<conversation>          every eligible agent had declined it: offer it again
+  agent|<agent>                    an agent's watch (presence.py)
+  forget|<key>                     an Idempotency-Key's answer kept long enough (idempotency.py)
+  bot|<conversation>               a customer message waits for the bot's answer (bots.py)
+
+A row that fails (storage down) stays, and is tried again on the next run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import Callable
+
+from conversations.distribution.distributor import Distributor
+from conversations.messaging.idempotency import FORGET, Idempotency
+from conversations.distribution.presence import Presence
+from conversations.messaging.writer import JOB, Writer
+from core.clock import Clock
+from core.errors import SwitchboardError
+from core.ports import Deadline, Deadlines
+
+log = logging.getLogger(__name__)
+
+
+class Clockwork:
+    def __init__(self, timers: Deadlines, writer: Writer, distributor: Distributor, presence: Presence,
+                 idempotency: Idempotency, clock: Clock) -> None:
+        self._timers = timers
+        self._clock = clock
+        self._idempotency = idempotency
+        self._handlers: dict[str, Callable[[Deadline], None]] = {
+            JOB: writer.replay, "offer": distributor.lapse, "dispatch": distributor.retry, "agent": presence.watch,
+            FORGET: self._forget,
+        }
+
+    def on(self, kind: str, handler: Callable[[Deadline], None]) -> None:
+        """Run ``handler`` for the rows of ``kind`` (services built after the distribution)."""
+        self._handlers[kind] = handler
+
+    def run(self, limit: int = 1000) -> dict[str, int]:
+        now = self._clock()
+        counts: Counter[str] = Counter()
+        for job in self._timers.due(now, limit):
+            kind = job.key.split("|")[0]
+            handler = self._handlers.get(kind)
+            if job.due_at > now:
+                continue
+            if handler is None:
+                log.warning("timers row %s names no job; removed", job.key)
+                self._timers.remove(job)
+                continue
+            try:
+                handler(job)
+                counts[kind] += 1
+            except SwitchboardError as exc:
+                counts["failed"] += 1
+                log.warning("timers row %s failed (%s); tried again next run", job.key, exc.code)
+        if counts:
+            log.info("distribution timer: %s", dict(counts))
+        return dict(counts)
+
+    def _forget(self, job: Deadline) -> None:
+        self._idempotency.forget(job.key)
+        self._timers.remove(job)

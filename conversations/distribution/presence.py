@@ -1,0 +1,111 @@
+"""Presence: each agent sets its own (available, busy, away, offline); its workspace's
+calls to the change feed are its heartbeat, and an agent silent for the offline period is
+offline (distribution reads it so at once; the agent's watch writes it down).
+
+The watch is one timers row per agent that is not offline (``agent|<id>``, named for when
+the agent came online, so a watch of an earlier time online ends itself), due every
+``watch_every`` (AGENT_WATCH_SECONDS): it writes an expired presence down, releases
+reservations that no commit followed once they are two watches old (far longer than a
+reservation takes to be committed; conversations/distribution/capacity.py), and offers an available agent the conversations
+waiting in its queues, should a wake-up have been lost. Its cost follows the agents at
+work, not the directory.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import timedelta
+
+from conversations.access import Scope
+from conversations.distribution.capacity import Capacity
+from conversations.distribution.distributor import Distributor
+from core.agents import AVAILABLE, OFFLINE, PRESENCES, AgentState
+from core.clock import Clock
+from core.errors import Forbidden, ValidationFailed
+from core.identity import AGENT, ROLE_NAMES
+from core.ports import Deadline, Deadlines, Threads
+from core.records import CLOSED
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_EVERY = timedelta(seconds=30)  # how stale seen_at may grow before a feed call writes it
+WATCH_EVERY = timedelta(seconds=60)  # the default
+
+
+class Presence:
+    def __init__(self, capacity: Capacity, distributor: Distributor, threads: Threads, timers: Deadlines,
+                 clock: Clock, offline_after: timedelta, watch_every: timedelta = WATCH_EVERY) -> None:
+        self._watch_every = watch_every
+        self._capacity = capacity
+        self._distributor = distributor
+        self._threads = threads
+        self._timers = timers
+        self._clock = clock
+        self.offline_after = offline_after
+
+    def set(self, scope: Scope, presence: object) -> AgentState:
+        if presence not in PRESENCES:
+            raise ValidationFailed("presence", f"must be one of {', '.join(PRESENCES)}")
+        if not scope.principal.has(AGENT):
+            raise Forbidden(f"presence is for agents: it needs the {ROLE_NAMES[AGENT]} role")
+        now = self._clock()
+
+        def change(s: AgentState) -> AgentState:
+            back = presence != OFFLINE and s.present(now, self.offline_after) == OFFLINE
+            return replace(s, presence=presence, seen_at=now, online_since=now if back else s.online_since)
+
+        before, after = self._capacity.change(scope.principal.id, change)
+        if after.online_since != before.online_since:
+            self._timers.schedule(f"agent|{scope.principal.id}", now + self._watch_every,
+                                  {"since": after.online_since.isoformat()})
+        log.info("agent %s is %s", scope.principal.id, presence)
+        if presence == AVAILABLE:
+            self._distributor.dispatch_for(scope.principal.id)
+        return after
+
+    def present(self, state: AgentState) -> str:
+        """The agent's presence as it stands now."""
+        return state.present(self._clock(), self.offline_after)
+
+    def heartbeat(self, agent_id: str) -> AgentState:
+        """The agent's state; its workspace was seen now (written at most every HEARTBEAT_EVERY)."""
+        state = self._capacity.read(agent_id)
+        now = self._clock()
+        if state.present(now, self.offline_after) == OFFLINE or now - state.seen_at < HEARTBEAT_EVERY:
+            return state
+        return self._capacity.change(agent_id, lambda s: replace(s, seen_at=now) if s.presence != OFFLINE else None)[1]
+
+    def watch(self, job: Deadline) -> None:
+        """An agent's watch came due (see the module's docstring)."""
+        agent_id = job.key.split("|")[1]
+        state = self._capacity.read(agent_id)
+        now = self._clock()
+        if state.online_since is None or job.data.get("since") != state.online_since.isoformat():
+            self._timers.remove(job)  # the watch of an earlier time online
+            return
+        if state.present(now, self.offline_after) == OFFLINE:
+            if state.presence != OFFLINE:
+                self._capacity.change(agent_id, lambda s: replace(s, presence=OFFLINE)
+                                      if s.present(self._clock(), self.offline_after) == OFFLINE else None)
+                log.info("agent %s is offline: its workspace was silent for %s", agent_id, self.offline_after)
+            self._timers.remove(job)
+            return
+        self._heal(state)
+        if state.presence == AVAILABLE:
+            self._distributor.dispatch_for(agent_id)
+        self._timers.move(job, now + self._watch_every)
+
+    def _heal(self, state: AgentState) -> None:
+        """Release reservations no conversation backs: two watches old, and the
+        conversation neither held by nor offered to the agent."""
+        now = self._clock()
+        for conversation_id, slot in state.slots.items():
+            if now - slot.since < 2 * self._watch_every:
+                continue
+            c = self._threads.current(conversation_id)
+            holds = c is not None and c.state != CLOSED and c.agent is not None and c.agent.id == state.agent_id
+            offered = c is not None and c.offer is not None and c.offer.agent.id == state.agent_id
+            if not (holds or offered) and self._capacity.release(state.agent_id, conversation_id, slot.since):
+                log.warning("agent %s: released capacity that conversation %s no longer used",
+                            state.agent_id, conversation_id)

@@ -1,0 +1,78 @@
+"""What agents do with conversations: read them, park and close them, and open
+customers' attachments (who holds them: conversations/distribution/assignment.py)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable, Mapping
+
+from conversations.access import Scope
+from conversations.messaging.lookup import Lookup
+from conversations.messaging.outbox import Outbox
+from conversations.messaging.writer import Writer
+from core.clock import Clock
+from core.errors import NotFound
+from core.ids import thread_of
+from core.messages import FetchedMedia
+from core.ports import Accounts, MediaFetcher
+from core.records import CLOSED, CLOSED_BY_AGENT, INBOUND, PARKED, WAITING, Conversation, Event, Workstream
+from core.retry import until_committed
+
+
+class AgentActions:
+    def __init__(self, writer: Writer, accounts: Accounts, lookup: Lookup, outbox: Outbox,
+                 media_fetchers: Mapping[str, MediaFetcher], clock: Clock) -> None:
+        self._writer = writer
+        self._accounts = accounts
+        self._lookup = lookup
+        self._outbox = outbox
+        self._media_fetchers = media_fetchers
+        self._clock = clock
+
+    def get(self, conversation_id: str, scope: Scope) -> Conversation:
+        return scope.visible(self._lookup.conversation(conversation_id))
+
+    def wait(self, conversation_id: str, scope: Scope) -> Conversation:
+        return self._change(conversation_id, scope, scope.check_answer, PARKED, lambda c: replace(c, state=WAITING))
+
+    def close(self, conversation_id: str, scope: Scope, base_url: str | None = None) -> Conversation:
+        """Close it, then send the workstream's closing message and survey (when set)."""
+        now = self._clock()
+        closed = self._change(conversation_id, scope, scope.check_close, CLOSED,
+                              lambda c: replace(c, state=CLOSED, closed_at=now, closed_reason=CLOSED_BY_AGENT,
+                                                offer=None))
+        self._outbox.after_close(closed, base_url)
+        return closed
+
+    def media(self, conversation_id: str, message_id: str, index: int, scope: Scope) -> FetchedMedia:
+        """An attachment of a message, fetched from the provider with the account's credentials."""
+        conversation = self.get(conversation_id, scope)
+        message = next((m for m in conversation.messages if m.id == message_id), None)
+        if message is None or not 0 <= index < len(message.media):
+            raise NotFound(f"message {message_id} has no attachment {index}")
+        account = self._accounts.get(conversation.account_id)
+        fetcher = self._media_fetchers.get(conversation.provider)
+        if account is None or fetcher is None or message.direction != INBOUND:
+            raise NotFound("this attachment cannot be fetched through Switchboard", code="media_unavailable")
+        return fetcher.fetch_media(account, message.media[index])
+
+    def workstream(self, conversation: Conversation) -> Workstream | None:
+        """The workstream an agent answers the conversation under, as configured now."""
+        return self._lookup.workstream_of(conversation)
+
+    def fetches_media(self, provider: str) -> bool:
+        """Whether customers' attachments on this provider can be opened through Switchboard."""
+        return provider in self._media_fetchers
+
+    def _change(self, conversation_id: str, scope: Scope, check: Callable[[Conversation], None], action: str,
+                change: Callable[[Conversation], Conversation]) -> Conversation:
+        """Change the live conversation, once ``check`` allows it, and record who did what."""
+        def attempt() -> Conversation:
+            head = self._lookup.head(conversation_id, scope=scope)
+            check(head.conversation)
+            updated = change(head.conversation)
+            event = Event(conversation_id, head.seq + 1, self._clock(), action, scope.principal.actor,
+                          CLOSED_BY_AGENT if action == CLOSED else None)
+            return self._writer.commit(thread_of(conversation_id), head, updated, event.seq, events=[event]).conversation
+
+        return until_committed(attempt, "change")

@@ -1,0 +1,198 @@
+"""Ingest: a customer's message into their live conversation or a new one, once however
+often the provider delivers it, and delivery reports onto the messages they are about."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from conversations.bots import stage as bot_stage
+from conversations.messaging import consent as consents
+from conversations.bots.relay import Bots
+from conversations.messaging.lookup import Lookup
+from conversations.messaging.opening import Opener
+from conversations.messaging.outbox import Outbox
+from conversations.messaging.writer import Writer
+from core import status as statuses
+from core import telemetry as metrics
+from core.clock import Clock
+from core.ids import new_conversation_id, thread_key, thread_of
+from core.messages import InboundMessage, StatusUpdate
+from core.bots import BOT
+from core.ports import Deadlines, DuplicateMarker, Head, Telemetry, Threads
+from core.records import (ACTIVE, CLOSED, HANDED_OFF, INBOUND, OPEN, WAITING, Account, Conversation, Event,
+                          Message, Workstream)
+from core.retry import until_committed
+from core.settings import GREETING, OUT_OF_HOURS, WorkstreamSettings
+from core.telemetry import NoTelemetry
+
+log = logging.getLogger(__name__)
+
+# Far above any provider's limit (SMS 1600, WhatsApp 4096), well below what one table
+# property holds (32K characters): a longer body is cut rather than refused.
+MAX_INBOUND_BODY = 16_000
+
+
+@dataclass(frozen=True)
+class Ingested:
+    conversation_id: str | None
+    message_id: str | None
+    duplicate: bool
+
+
+@dataclass(frozen=True)
+class _Incoming:
+    """A customer message as it will be stored, whatever the thread holds."""
+
+    inbound: InboundMessage
+    workstream: Workstream | None
+    body: str
+    media_dropped: int
+    keyword: str | None
+    keyword_source: str | None
+
+    @property
+    def settings(self) -> WorkstreamSettings | None:
+        return self.workstream.settings if self.workstream else None
+
+
+class Ingest:
+    def __init__(self, threads: Threads, writer: Writer, deadlines: Deadlines, lookup: Lookup, opener: Opener,
+                 outbox: Outbox, clock: Clock, telemetry: Telemetry = NoTelemetry(), bots: Bots | None = None) -> None:
+        self._telemetry = telemetry
+        self._bots = bots
+        self._threads = threads
+        self._writer = writer
+        self._deadlines = deadlines
+        self._lookup = lookup
+        self._opener = opener
+        self._outbox = outbox
+        self._clock = clock
+
+    def message(self, account: Account, inbound: InboundMessage, base_url: str | None = None) -> Ingested:
+        """Store a customer's message once, in the customer's live conversation or a new one,
+        then send the workstream's greeting or out-of-hours message when they are due.
+
+        One point read of the thread head and one batch; a retry of the provider's
+        delivery collides on its marker and stores nothing. A new conversation is also
+        placed in the inbox and offered to an agent (conversations/messaging/writer.py)."""
+        self._telemetry.tag(account_id=account.id, provider_message_id=inbound.provider_message_id)
+        incoming = self._incoming(account, inbound)
+        thread = thread_key(account.id, inbound.business, inbound.customer)
+        new_id = new_conversation_id(thread)
+        scheduled: list[str] = []
+
+        def attempt() -> tuple[Conversation, Message, bool, bool]:
+            now = self._clock()
+            head = self._threads.read_head(thread)
+            conversation, opened = self._conversation(account, incoming, head, new_id, now)
+            if opened and "deadline" not in scheduled:  # before the conversation exists, so none lacks a deadline
+                self._deadlines.schedule(new_id, now + timedelta(minutes=conversation.auto_close_after_minutes))
+                scheduled.append("deadline")
+            before = conversation.stage
+            conversation, waits = self._bot_stage(conversation, incoming, opened, now)
+            if waits and self._bots and conversation.id not in scheduled:  # the wait's row first, as the deadline
+                self._bots.wait(conversation.id, now)
+                scheduled.append(conversation.id)
+            conversation, tell_closed = _out_of_hours(conversation, incoming.settings, now)
+            message = Message(
+                id=uuid.uuid4().hex, conversation_id=conversation.id, direction=INBOUND, body=incoming.body,
+                media=inbound.media if not incoming.media_dropped else (), status="received",
+                provider_message_id=inbound.provider_message_id, created_at=now, seq=(head.seq if head else 0) + 1,
+                keyword=incoming.keyword, media_dropped=incoming.media_dropped,
+            )
+            events = [Event(conversation.id, message.seq + 1, now, HANDED_OFF, None, conversation.handoff.reason)] \
+                if before == BOT and conversation.stage != BOT and conversation.handoff else []
+            conversation = self._writer.commit(thread, head, conversation, message.seq + len(events), [message],
+                                               [(inbound.provider_message_id, message)], events).conversation
+            return conversation, message, opened, tell_closed
+
+        try:
+            conversation, message, opened, tell_closed = until_committed(attempt, "take the message")
+        except DuplicateMarker:
+            log.info("duplicate delivery of provider message %s ignored", inbound.provider_message_id)
+            return Ingested(None, None, duplicate=True)
+        self._telemetry.tag(conversation_id=conversation.id, message_id=message.id)
+        log.info("stored inbound message %s in conversation %s", message.id, conversation.id)
+        self._telemetry.count(metrics.MESSAGES_IN, provider=account.provider, channel=account.channel)
+        self._answer(conversation, message, incoming, opened, tell_closed, base_url)
+        return Ingested(conversation.id, message.id, duplicate=False)
+
+    def _answer(self, conversation: Conversation, message: Message, incoming: _Incoming, opened: bool,
+                tell_closed: bool, base_url: str | None) -> None:
+        """After a stored message: relay it to the bot in the bot stage, else the greeting
+        a new conversation is due; the out-of-hours message when it is due."""
+        if conversation.stage == BOT and self._bots is not None and incoming.workstream.bot is not None:
+            self._bots.relay(conversation, message, incoming.workstream, base_url)
+        elif incoming.settings is not None and opened:  # a bot greets for itself
+            self._outbox.automated(conversation.id, GREETING, incoming.settings, base_url)
+        if incoming.settings is not None and tell_closed:
+            self._outbox.automated(conversation.id, OUT_OF_HOURS, incoming.settings, base_url)
+
+    def status(self, update: StatusUpdate) -> bool:
+        """Move a sent message's status forward; False when the report was stale."""
+        self._telemetry.tag(account_id=update.account_id, provider_message_id=update.provider_message_id,
+                            **({"message_id": update.message_id} if update.message_id else {}))
+        thread = thread_key(update.account_id, update.business, update.customer)
+        return self._threads.apply_status(thread, update.provider_message_id, statuses.normalise(update.status),
+                                          update.error_code, update.error_message, update.message_id)
+
+    @staticmethod
+    def _bot_stage(conversation: Conversation, incoming: _Incoming, opened: bool,
+                   now: datetime) -> tuple[Conversation, bool]:
+        """A new conversation of a workstream with a bot starts with it; a message in the
+        bot stage waits for its answer, or ends the stage (conversations/bots/stage.py)."""
+        bot = incoming.workstream.bot if incoming.workstream else None
+        if opened:
+            return (bot_stage.enter(conversation, now), True) if bot else (conversation, False)
+        return bot_stage.after_customer(conversation, bot, incoming.body, now)
+
+    def _incoming(self, account: Account, inbound: InboundMessage) -> _Incoming:
+        workstream = self._lookup.workstream_for(account, inbound.business)
+        if len(inbound.body) > MAX_INBOUND_BODY:
+            log.warning("provider message %s: body of %d characters cut to %d", inbound.provider_message_id,
+                        len(inbound.body), MAX_INBOUND_BODY)
+        dropped = inbound.media_unusable  # the text is kept; the message notes what was dropped
+        if workstream is not None and inbound.media and not workstream.settings.customers_can_send_attachments:
+            dropped += len(inbound.media)
+        keyword, source = consents.keyword_of(inbound.body, inbound.keyword)
+        return _Incoming(inbound, workstream, inbound.body[:MAX_INBOUND_BODY], dropped, keyword, source)
+
+    def _conversation(self, account: Account, incoming: _Incoming, head: Head | None, new_id: str,
+                      now: datetime) -> tuple[Conversation, bool]:
+        """The conversation the message goes to, as it will be after it, and whether it is new."""
+        inbound = incoming.inbound
+        live = head.conversation if head and head.conversation.state != CLOSED else None
+        consent = consents.after_keyword(self._opener.consent(thread_of(new_id), head), incoming.keyword,
+                                         incoming.keyword_source, now)
+        wrote_at = _written_at(inbound, now)
+        if live is None:
+            return self._opener.open(account, incoming.workstream, inbound.business, inbound.customer, inbound.body,
+                                     new_id, now, consent, wrote_at, customer_name=inbound.customer_name,
+                                     previous=head.conversation if head else None), True
+        state = (ACTIVE if live.agent else OPEN) if live.state == WAITING else live.state
+        latest = max(wrote_at, live.last_customer_message_at) if live.last_customer_message_at else wrote_at
+        return replace(live, state=state, last_activity_at=now, last_customer_message_at=latest, consent=consent,
+                       customer_name=inbound.customer_name or live.customer_name), False
+
+
+def _written_at(inbound: InboundMessage, now: datetime) -> datetime:
+    """When the customer wrote: the provider's time where it gives one (a delivery that
+    arrives late must not reopen WhatsApp's window), else now; never in the future."""
+    received = inbound.received_at
+    return received if received is not None and received <= now else now
+
+
+def _out_of_hours(conversation: Conversation, settings: WorkstreamSettings | None,
+                  now: datetime) -> tuple[Conversation, bool]:
+    """Whether the customer should hear that the team is closed: once per closed period,
+    remembered on the conversation in the same write as the message."""
+    hours = settings.operating_hours if settings else None
+    if hours is None or not settings.automated(OUT_OF_HOURS) or hours.is_open(now):
+        return conversation, False
+    period = hours.closed_period(now)
+    if conversation.out_of_hours_period == period:
+        return conversation, False
+    return replace(conversation, out_of_hours_period=period), True

@@ -1,0 +1,329 @@
+"""The outbox: agents' replies and templates, automated and proactive messages, all sent
+through one path: stored first, then delivered once (conversations/messaging/delivery.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any, Callable, Mapping
+
+from conversations.messaging import consent as consents
+from conversations.messaging import policies
+from conversations.messaging import templates
+from conversations.access import Scope
+from conversations.messaging.delivery import Delivery, Parcel
+from conversations.messaging.lookup import Lookup
+from conversations.messaging.opening import Opener
+from conversations.messaging.writer import Writer
+from core import status as statuses
+from core.clock import Clock
+from core.errors import Conflict, ProviderError, StorageUnavailable, SwitchboardError, ValidationFailed
+from core.identity import Actor
+from core.ids import new_conversation_id, thread_key, thread_of
+from core.ports import Accounts, Deadlines, DuplicateMarker, Threads, Workstreams
+from core.records import (
+    ACTIVE, CLOSED, OPEN, OUTBOUND, Account, Conversation, Media, Message, Template, TemplateRef,
+)
+from core.retry import until_committed
+from core.settings import CLOSING, SURVEY, WorkstreamSettings
+from core.status import NOT_SENT
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 1600
+# What to send, decided against the conversation as read: (body, media, template).
+Compose = Callable[[Conversation, datetime], tuple[str, tuple[Media, ...], TemplateRef | None]]
+Take = Callable[[str, Scope], None]  # the caller accepts a conversation nobody holds before answering it
+
+
+@dataclass(frozen=True)
+class _Origin:
+    """Who a message is from: an agent answering (``scope``: checked, and they take a
+    conversation nobody holds), someone sending proactively (``author`` only),
+    Switchboard itself (an ``automated`` message), or the workstream's bot."""
+
+    author: Actor | None = None
+    scope: Scope | None = None
+    automated: str | None = None
+    bot: bool = False
+
+    @property
+    def held_back(self) -> bool:
+        """The rules hold its message back (stored as not sent) rather than refuse the caller."""
+        return self.automated is not None or self.bot
+
+    @classmethod
+    def agent(cls, scope: Scope) -> _Origin:
+        return cls(author=scope.principal.actor, scope=scope)
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """A message stored for sending, with what sending it needs; ``replayed`` when it had
+    been stored before under its id (a retry of the request that stored it)."""
+
+    account: Account
+    conversation: Conversation
+    message: Message
+    refusal: Conflict | None
+    replayed: bool = False
+
+
+class Outbox:
+    def __init__(self, threads: Threads, writer: Writer, deadlines: Deadlines, accounts: Accounts,
+                 workstreams: Workstreams, lookup: Lookup, opener: Opener, delivery: Delivery, take: Take,
+                 clock: Clock) -> None:
+        self._threads = threads
+        self._writer = writer
+        self._take = take
+        self._deadlines = deadlines
+        self._accounts = accounts
+        self._workstreams = workstreams
+        self._lookup = lookup
+        self._opener = opener
+        self._delivery = delivery
+        self._clock = clock
+
+    def reply(self, conversation_id: str, body: str | None, scope: Scope, base_url: str,
+              media: tuple[Media, ...] = (), key: str | None = None) -> Message:
+        """Store an agent's free-form reply, send it through the provider, record the outcome;
+        an agent who answers a conversation nobody holds takes it. With an idempotency
+        ``key``, the reply is stored (and sent) once however often it is asked for."""
+        compose = self._reply_compose(body, media)
+        self._take(conversation_id, scope)
+        return self._send(conversation_id, _Origin.agent(scope), base_url, compose, key)
+
+    def send_template(self, conversation_id: str, name: str, language: str | None, parameters: object,
+                      scope: Scope, base_url: str, key: str | None = None) -> Message:
+        """Send one of the workstream's approved templates; allowed outside the reply window."""
+        self._take(conversation_id, scope)
+        return self._send(conversation_id, _Origin.agent(scope), base_url,
+                          self._template_compose(name, language, parameters), key)
+
+    def proactive_compose(self, account: Account, business: str, body: object,
+                          template: tuple[str, str | None, object] | None, scope: Scope) -> Compose:
+        """What a proactive message sends, checked once for a whole batch: who may send from
+        ``business`` (403), and the body, or the template (name, language, parameters) in
+        its workstream (422)."""
+        scope.check_sends_from(self._lookup.workstream_for(account, business))
+        if template is None:
+            return self._reply_compose(body, ())
+        name, language, parameters = template
+        templates.fill(self._template(account.id, None, business, name, language), parameters)
+        return self._template_compose(name, language, parameters)
+
+    def send_proactive(self, account: Account, business: str, customer: str, compose: Compose,
+                       base_url: str, author: Actor | None = None, key: str | None = None) -> Message:
+        """Send a business-initiated message (see proactive_compose) to ``customer``, in their
+        live conversation or a new one. Every rule of a reply holds (consent, templates only
+        outside the WhatsApp window), and a message the rules refuse opens no conversation."""
+        conversation_id = self._open_outbound(account, business, customer, compose)
+        return self._send(conversation_id, _Origin(author=author), base_url, compose,
+                          f"{key}|{customer}" if key else None)
+
+    def run_job(self, job: Mapping[str, Any]) -> None:
+        """A due job of the outbox queue (conversations/messaging/delivery.py)."""
+        self._delivery.run(job)
+
+    def automated(self, conversation_id: str, kind: str, settings: WorkstreamSettings, base_url: str | None) -> None:
+        """Send one of the workstream's automated messages, when it is set and allowed.
+
+        It never fails the caller (a webhook must not be retried for it): a refusal is
+        stored as not sent, a provider failure as failed, and both are logged.
+        """
+        text = (settings.survey.message() if settings.survey.enabled else None) if kind == SURVEY \
+            else settings.automated(kind)
+        if not text:
+            return
+        try:
+            self._send(conversation_id, _Origin(automated=kind), base_url, lambda _c, _now: (text, (), None))
+        except SwitchboardError as exc:
+            log.warning("automated %s message for conversation %s failed: %s", kind, conversation_id, exc.code)
+
+    def from_bot(self, conversation_id: str, key: str, body: str, media: tuple[Media, ...],
+                 base_url: str | None) -> Message:
+        """A bot's reply (conversations/bots/relay.py), held back like an automated message when
+        the rules refuse it; ``key`` (its activity id and part) stores and sends it once
+        however often the activity is read."""
+        return self._send(conversation_id, _Origin(bot=True), base_url, lambda _c, _now: (body, media, None), key)
+
+    def after_close(self, conversation: Conversation, base_url: str | None) -> None:
+        """The workstream's closing message and survey, into the just-closed conversation."""
+        workstream = self._lookup.workstream_of(conversation)
+        if workstream is not None:
+            self.automated(conversation.id, CLOSING, workstream.settings, base_url)
+            self.automated(conversation.id, SURVEY, workstream.settings, base_url)
+
+    def _reply_compose(self, body: object, media: tuple[Media, ...]) -> Compose:
+        if body is None and media:
+            body = ""
+        if not isinstance(body, str) or (not body.strip() and not media):
+            raise ValidationFailed("body", "must be a non-empty string")
+        if len(body) > MAX_BODY:
+            raise ValidationFailed("body", f"must be at most {MAX_BODY} characters, got {len(body)}")
+
+        def compose(conversation: Conversation, now: datetime):
+            if media:
+                workstream = self._lookup.workstream_of(conversation)
+                policies.check_agent_attachments(workstream.settings if workstream else None)
+            policies.check_media(conversation.provider, conversation.channel, body, media)
+            policies.check_free_form_reply(conversation, now)
+            return body, media, None
+
+        return compose
+
+    def _template_compose(self, name: str, language: str | None, parameters: object) -> Compose:
+        def compose(conversation: Conversation, _now: datetime):
+            template = self._template(conversation.account_id, conversation.workstream_id, conversation.business,
+                                      name, language)
+            filled = templates.fill(template, parameters)
+            return (templates.render(template, filled), (),
+                    TemplateRef(template.name, template.language, filled, template.content_sid))
+
+        return compose
+
+    def _template(self, account_id: str, workstream_id: str | None, business: str, name: str,
+                  language: str | None) -> Template:
+        """The named template of the conversation's workstream (or of the number's)."""
+        workstream = self._workstreams.get(workstream_id) if workstream_id else self._workstreams.for_number(business)
+        if workstream is not None and workstream.account_id != account_id:
+            workstream = None
+        found = [t for t in (workstream.templates_named(name) if workstream else ())
+                 if language is None or t.language == language]
+        if not found:
+            raise ValidationFailed("name", f"no template {name!r}" + (f" in {language}" if language else "")
+                                   + " in the conversation's workstream")
+        if len(found) > 1:
+            raise ValidationFailed("language", f"template {name!r} exists in several languages; name one")
+        return found[0]
+
+    def _open_outbound(self, account: Account, business: str, customer: str, compose: Compose) -> str:
+        """The customer's live conversation on ``business``, or a new one with no customer
+        message yet (so the WhatsApp window is closed until they write), opened only when
+        ``compose`` and the customer's consent allow the message."""
+        thread = thread_key(account.id, business, customer)
+        new_id = new_conversation_id(thread)
+        scheduled: list[bool] = []
+
+        def attempt() -> str:
+            now = self._clock()
+            head = self._threads.read_head(thread)
+            if head is not None and head.conversation.state != CLOSED:
+                return head.conversation.id
+            workstream = self._lookup.workstream_for(account, business)
+            conversation = self._opener.open(account, workstream, business, customer, "", new_id, now,
+                                             self._opener.consent(thread, head), customer_wrote_at=None)
+            consents.ensure_reachable(conversation)  # refused before anything is stored
+            compose(conversation, now)
+            if not scheduled:  # before the conversation exists, so no conversation lacks a deadline
+                self._deadlines.schedule(new_id, now + timedelta(minutes=conversation.auto_close_after_minutes))
+                scheduled.append(True)
+            self._writer.commit(thread, head, conversation, head.seq if head else 0)
+            log.info("opened conversation %s for a proactive message", new_id)
+            return new_id
+
+        return until_committed(attempt, "open")
+
+    def _send(self, conversation_id: str, origin: _Origin, base_url: str | None, compose: Compose,
+              key: str | None = None) -> Message:
+        """Guard, store, then deliver (conversations/messaging/delivery.py); a message stored before
+        under the same id (an idempotency key, or this call's own write whose answer was
+        lost) is not stored twice.
+
+        An automated message that the rules refuse (opt-out, the WhatsApp window) is stored
+        as ``not_sent`` with the reason instead of raising; it may also follow a conversation
+        that was just closed (closing message, survey).
+        """
+        message_id = _message_id(origin, key)
+        guard = self._delivery.guard(conversation_id, message_id, base_url)
+        stored = until_committed(lambda: self._store(conversation_id, origin, compose, message_id), "take the reply")
+        if stored.refusal is not None:
+            self._delivery.drop(guard)
+            log.info("%s message %s not sent: %s", origin.automated or "bot", message_id, stored.refusal.code)
+            return stored.message
+        parcel = Parcel(stored.account, stored.conversation, stored.message, base_url)
+        if not stored.replayed:
+            return self._delivery.deliver(parcel, guard)
+        message = self._delivery.resume(parcel, guard)
+        if message.status == statuses.FAILED and not origin.held_back:  # as the first request was answered
+            raise ProviderError(message.error_message or "the provider refused the message",
+                                provider_code=message.error_code)
+        return message
+
+    def _store(self, conversation_id: str, origin: _Origin, compose: Compose, message_id: str) -> _Stored:
+        automated = origin.automated
+        head = self._lookup.head(conversation_id, allow_closed=automated is not None, scope=origin.scope)
+        conversation = head.conversation
+        if origin.scope is not None:
+            origin.scope.check_answer(conversation)
+        account = self._accounts.get(conversation.account_id)
+        if account is None:
+            raise Conflict("the conversation's messaging account no longer exists", code="account_missing")
+        now = self._clock()
+        refusal = _refusal(conversation, now, origin.held_back)
+        body, media, template = compose(conversation, now)
+        message = Message(
+            id=message_id, conversation_id=conversation_id, direction=OUTBOUND, body=body, media=media,
+            status=NOT_SENT if refusal else statuses.SENDING, provider_message_id=None, created_at=now,
+            seq=head.seq + 1, agent=origin.author, automated=automated, error_code=refusal.code if refusal else None,
+            error_message=refusal.message if refusal else None, from_bot=origin.bot, template=template,
+        )
+        updated = replace(
+            conversation, last_activity_at=conversation.last_activity_at if refusal else now,
+            state=ACTIVE if conversation.state == OPEN and origin.scope else conversation.state,
+        )
+        try:
+            updated = self._writer.commit(thread_of(conversation_id), head, updated, message.seq,
+                                          [message]).conversation
+        except DuplicateMarker:
+            existing = self._threads.find_message(thread_of(conversation_id), message_id)
+            if existing is None:
+                raise StorageUnavailable("the message is being stored, try again") from None
+            return _Stored(account, conversation, existing, None, replayed=True)
+        return _Stored(account, updated, message, refusal)
+
+    def opted_out(self, conversation_id: str) -> None:
+        """The provider refused a send because the customer opted out (delivery.py)."""
+        self._opt_out(conversation_id, consents.PROVIDER_ERROR)
+
+    def _opt_out(self, conversation_id: str, source: str) -> None:
+        """Mark the conversation's customer opted out on its business number (the thread head)."""
+        thread = thread_of(conversation_id)
+
+        def attempt() -> None:
+            head = self._threads.read_head(thread)
+            if head is None:
+                return
+            consent = consents.opted_out(head.conversation.consent, source, self._clock())
+            if consent == head.conversation.consent:
+                return
+            self._writer.commit(thread, head, replace(head.conversation, consent=consent), head.seq)
+            log.info("customer of conversation %s opted out (%s)", head.conversation.id, source)
+
+        until_committed(attempt, "record the opt-out")
+
+
+def _message_id(origin: _Origin, key: str | None) -> str:
+    """A new message's id: random, or, for an idempotency key, the same for the same
+    caller and key (so the thread's marker of that id stores it once)."""
+    if key is None:
+        return uuid.uuid4().hex
+    who = origin.author.id if origin.author else origin.automated or ("bot" if origin.bot else "switchboard")
+    return hashlib.sha256(f"{who}|{key}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _refusal(conversation: Conversation, now: datetime, held_back: bool) -> Conflict | None:
+    """What stops an automated or bot message (consent, the WhatsApp window), to store it
+    as not sent; for anyone else's message the same rules raise."""
+    try:
+        consents.ensure_reachable(conversation)
+        if held_back:
+            policies.check_free_form_reply(conversation, now)
+    except Conflict as exc:
+        if not held_back:
+            raise
+        return exc
+    return None
