@@ -1,0 +1,1 @@
+"""What admins keep (accounts, workstreams, contacts, the agents directory) and the parsers of what they send."""

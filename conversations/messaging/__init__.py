@@ -1,0 +1,1 @@
+"""A message in and a message out: ingest, the outbox and delivery (sent once, through crashes), the auto-close sweep, the one writer of thread heads, and the rules of consent, the WhatsApp window and templates."""
