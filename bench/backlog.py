@@ -32,7 +32,7 @@ def run(conversations: int = 10_000) -> None:
         started = time.perf_counter()
         _open(env, conversations)
         print(f"{conversations:,} idle conversations opened in {time.perf_counter() - started:.0f} s")
-        sweep = build(Settings.from_env(env)).sweep
+        sweep = build(Settings.from_env(env)).messaging.sweep
         started = time.perf_counter()
         counts = sweep.run()
         took = time.perf_counter() - started
@@ -45,10 +45,10 @@ def _open(env: dict[str, str], conversations: int) -> None:
     """The conversations, opened nine hours ago (past the 480-minute default)."""
     then = utcnow() - timedelta(hours=9)
     services = build(Settings.from_env(env), clock=lambda: then)
-    account = services.account_admin.create(account_body())
+    account = services.admin.accounts.create(account_body())
 
     def customer_writes(i: int) -> None:
-        services.ingest.message(account, InboundMessage(
+        services.messaging.ingest.message(account, InboundMessage(
             provider="twilio", account_id=account.id, provider_message_id=f"SMk{i:031d}", business=BUSINESS_E164,
             customer=f"+1206{5550000 + i:07d}", body="hello"))
 

@@ -90,12 +90,12 @@ def _round_trips(env: dict[str, str]) -> None:
     services = build(Settings.from_env(env), request_hooks=[trips])
     desk = open_desk(services)
     ana = desk.agent("ana", capacity=50)
-    services.assignments.accept(desk.customer_writes(customer(0)), ana)  # every table client made once
+    services.distribution.assignments.accept(desk.customer_writes(customer(0)), ana)  # every table client made once
     trips.reset()
     conversation = desk.customer_writes(customer(1))
     offered = trips.count
     trips.reset()
-    services.assignments.accept(conversation, ana)
+    services.distribution.assignments.accept(conversation, ana)
     accepted = trips.count
     trips.reset()
     desk.customer_writes(customer(1), "one more thing")

@@ -94,7 +94,7 @@ def _storage_alone(services: Any, query: str) -> float:
     took = []
     for _ in range(READS):
         start = time.perf_counter()
-        services.inboxes.page(ALICE, asked, 50)
+        services.distribution.inboxes.page(ALICE, asked, 50)
         took.append(time.perf_counter() - start)
     return statistics.median(took)
 
@@ -108,9 +108,9 @@ def _query(query: str) -> Query:
 def _round_trips(services: Any, trips: RoundTrips, query: str) -> int:
     """Storage round trips of one page of the view, straight against storage."""
     asked = _query(query)
-    services.inboxes.page(ALICE, asked, 50)  # the table client is made on first use
+    services.distribution.inboxes.page(ALICE, asked, 50)  # the table client is made on first use
     trips.reset()
-    services.inboxes.page(ALICE, asked, 50)
+    services.distribution.inboxes.page(ALICE, asked, 50)
     return trips.count
 
 
@@ -123,7 +123,7 @@ def _populate(services: Any, size: int) -> None:
         fields = conversation_fields(c)
         for partition, row in keys(Placement.of(c)):
             by_partition[partition].append({"PartitionKey": partition, "RowKey": row, **fields})
-    table = services.storage.table("inbox")
+    table = services.stores.storage.table("inbox")
     batches = [rows[first:first + 100] for rows in by_partition.values() for first in range(0, len(rows), 100)]
     with ThreadPoolExecutor(3) as pool:  # Azurite is one process; more at once only resets connections
         list(pool.map(lambda batch: _written(table, batch), batches))

@@ -83,12 +83,12 @@ def _direct(env: dict[str, str], account_id: str, messages: int, concurrency: in
     half = messages // 2
     trips = RoundTrips()
     services = build(Settings.from_env(env), request_hooks=[trips])
-    account = services.accounts.get(account_id)
+    account = services.stores.accounts.get(account_id)
 
     def ingest(i: int, who: str) -> Callable[[], None]:
         message = InboundMessage(provider="twilio", account_id=account_id, provider_message_id=f"SMd{i:031d}",
                                  business=BUSINESS_E164, customer=who, body="Ahoy")
-        return lambda: services.ingest.message(account, message)
+        return lambda: services.messaging.ingest.message(account, message)
 
     base = 10_000_000
     ingest(base, customer(base))()  # warm the table clients and caches

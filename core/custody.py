@@ -86,6 +86,13 @@ class OptOuts(Protocol):
     def drop(self, thread: str) -> None: ...
 
 
+class Digests(Protocol):
+    """A keyed hash (the app's sealing keys): the same value, the same digest, and the value
+    cannot be read back from it."""
+
+    def digest(self, value: str) -> str: ...
+
+
 class AuditLog(Protocol):
     def append(self, entry: AuditEntry) -> None: ...
 

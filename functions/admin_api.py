@@ -23,7 +23,7 @@ def _account_view(req: func.HttpRequest, account: Account) -> dict:
 @handled
 def create_account(req: func.HttpRequest) -> func.HttpResponse:
     principal, body = signed_in(req, ADMIN), json_body(req)
-    account = services().account_admin.create(body)
+    account = services().admin.accounts.create(body)
     audited(req, principal, "account.create", account.id, body)
     return json_response(_account_view(req, account), 201)
 
@@ -32,21 +32,21 @@ def create_account(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def list_accounts(req: func.HttpRequest) -> func.HttpResponse:
     signed_in(req, ADMIN)
-    return json_response({"accounts": [_account_view(req, a) for a in services().account_admin.list()]})
+    return json_response({"accounts": [_account_view(req, a) for a in services().admin.accounts.list()]})
 
 
 @bp.route(route="api/admin/accounts/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def get_account(req: func.HttpRequest) -> func.HttpResponse:
     signed_in(req, ADMIN)
-    return json_response(_account_view(req, services().account_admin.get(req.route_params["id"])))
+    return json_response(_account_view(req, services().admin.accounts.get(req.route_params["id"])))
 
 
 @bp.route(route="api/admin/accounts/{id}", methods=["PATCH"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def update_account(req: func.HttpRequest) -> func.HttpResponse:
     principal, body = signed_in(req, ADMIN), json_body(req)
-    account = services().account_admin.update(req.route_params["id"], body)
+    account = services().admin.accounts.update(req.route_params["id"], body)
     audited(req, principal, "account.update", account.id, body)
     return json_response(_account_view(req, account))
 
@@ -55,7 +55,7 @@ def update_account(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def delete_account(req: func.HttpRequest) -> func.HttpResponse:
     principal = signed_in(req, ADMIN)
-    services().account_admin.delete(req.route_params["id"])
+    services().admin.accounts.delete(req.route_params["id"])
     audited(req, principal, "account.delete", req.route_params["id"])
     return func.HttpResponse(status_code=204)
 
@@ -64,7 +64,7 @@ def delete_account(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def validate_account(req: func.HttpRequest) -> func.HttpResponse:
     signed_in(req, ADMIN)
-    validation = services().account_admin.validate(req.route_params["id"])
+    validation = services().admin.accounts.validate(req.route_params["id"])
     return json_response({"valid": validation.valid, "detail": validation.detail})
 
 
@@ -72,7 +72,7 @@ def validate_account(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def create_workstream(req: func.HttpRequest) -> func.HttpResponse:
     principal, body = signed_in(req, ADMIN), json_body(req)
-    workstream = services().workstream_admin.create(body)
+    workstream = services().admin.workstreams.create(body)
     audited(req, principal, "workstream.create", workstream.id, body)
     return json_response(workstream_view(workstream), 201)
 
@@ -81,21 +81,21 @@ def create_workstream(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def list_workstreams(req: func.HttpRequest) -> func.HttpResponse:
     signed_in(req, ADMIN)
-    return json_response({"workstreams": [workstream_view(w) for w in services().workstream_admin.list()]})
+    return json_response({"workstreams": [workstream_view(w) for w in services().admin.workstreams.list()]})
 
 
 @bp.route(route="api/admin/workstreams/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def get_workstream(req: func.HttpRequest) -> func.HttpResponse:
     signed_in(req, ADMIN)
-    return json_response(workstream_view(services().workstream_admin.get(req.route_params["id"])))
+    return json_response(workstream_view(services().admin.workstreams.get(req.route_params["id"])))
 
 
 @bp.route(route="api/admin/workstreams/{id}", methods=["PATCH"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def update_workstream(req: func.HttpRequest) -> func.HttpResponse:
     principal, body = signed_in(req, ADMIN), json_body(req)
-    workstream = services().workstream_admin.update(req.route_params["id"], body)
+    workstream = services().admin.workstreams.update(req.route_params["id"], body)
     audited(req, principal, "workstream.update", workstream.id, body)
     return json_response(workstream_view(workstream))
 
@@ -104,7 +104,7 @@ def update_workstream(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def delete_workstream(req: func.HttpRequest) -> func.HttpResponse:
     principal = signed_in(req, ADMIN)
-    services().workstream_admin.delete(req.route_params["id"])
+    services().admin.workstreams.delete(req.route_params["id"])
     audited(req, principal, "workstream.delete", req.route_params["id"])
     return func.HttpResponse(status_code=204)
 
@@ -113,7 +113,7 @@ def delete_workstream(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def create_contact(req: func.HttpRequest) -> func.HttpResponse:
     principal, body = signed_in(req, ADMIN), json_body(req)
-    contact = services().contact_admin.create(body)
+    contact = services().admin.contacts.create(body)
     audited(req, principal, "contact.create", contact.id, body)
     return json_response(contact_view(contact), 201)
 
@@ -122,7 +122,7 @@ def create_contact(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def list_contacts(req: func.HttpRequest) -> func.HttpResponse:
     signed_in(req, ADMIN)
-    found = services().contact_admin.find(req.params.get("mobile_phone"))
+    found = services().admin.contacts.find(req.params.get("mobile_phone"))
     return json_response({"contacts": [contact_view(c) for c in found]})
 
 
@@ -130,14 +130,14 @@ def list_contacts(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def get_contact(req: func.HttpRequest) -> func.HttpResponse:
     signed_in(req, ADMIN)
-    return json_response(contact_view(services().contact_admin.get(req.route_params["id"])))
+    return json_response(contact_view(services().admin.contacts.get(req.route_params["id"])))
 
 
 @bp.route(route="api/admin/contacts/{id}", methods=["PATCH"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def update_contact(req: func.HttpRequest) -> func.HttpResponse:
     principal, body = signed_in(req, ADMIN), json_body(req)
-    contact = services().contact_admin.update(req.route_params["id"], body)
+    contact = services().admin.contacts.update(req.route_params["id"], body)
     audited(req, principal, "contact.update", contact.id, body)
     return json_response(contact_view(contact))
 
@@ -146,6 +146,6 @@ def update_contact(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def delete_contact(req: func.HttpRequest) -> func.HttpResponse:
     principal = signed_in(req, ADMIN)
-    services().contact_admin.delete(req.route_params["id"])
+    services().admin.contacts.delete(req.route_params["id"])
     audited(req, principal, "contact.delete", req.route_params["id"])
     return func.HttpResponse(status_code=204)

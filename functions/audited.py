@@ -29,4 +29,4 @@ def client_ip(req: func.HttpRequest) -> str:
 
 
 def audited(req: func.HttpRequest, principal: Principal, action: str, target: str, body: Any = None) -> None:
-    services().audit.record(principal, client_ip(req), action, target, body)
+    services().customer_data.audit.record(principal, client_ip(req), action, target, body)

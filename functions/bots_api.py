@@ -16,7 +16,7 @@ bp = func.Blueprint()
 @handled
 def bot_media(req: func.HttpRequest) -> func.HttpResponse:
     params = req.route_params
-    fetched = services().bot_media.fetch(params["id"], int(params["seq"]), int(params["index"]),
+    fetched = services().messaging.bot_media.fetch(params["id"], int(params["seq"]), int(params["index"]),
                                          req.params.get("expires", ""), req.params.get("sig", ""))
     content_type = media_type(fetched.content_type) or UNKNOWN_MEDIA_TYPE
     return func.HttpResponse(b"".join(fetched.chunks), status_code=200, mimetype=content_type,

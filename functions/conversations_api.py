@@ -82,25 +82,25 @@ def list_conversations(req: func.HttpRequest) -> func.HttpResponse:
     if next_token is not None and len(next_token) > MAX_TOKEN:
         raise ValidationFailed("next", "must be the next token of an earlier page of this list")
     query = Query(view, workstream_id, queue or None, queue is not None, state)
-    page = services().inboxes.page(_scope(req), query, int(raw_limit), next_token)
+    page = services().distribution.inboxes.page(_scope(req), query, int(raw_limit), next_token)
     return json_response({"conversations": [conversation_view(c) for c in page.conversations], "next": page.next})
 
 
 @bp.route(route="api/conversations/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def get_conversation(req: func.HttpRequest) -> func.HttpResponse:
-    return json_response(full_view(req, services().actions.get(req.route_params["id"], _scope(req))))
+    return json_response(full_view(req, services().messaging.actions.get(req.route_params["id"], _scope(req))))
 
 
 def full_view(req: func.HttpRequest, conversation: Conversation) -> dict[str, Any]:
     """A conversation read by id: its messages and history, its workstream's answering
     settings and its contact (also what a transcript export holds)."""
-    actions = services().actions
+    actions = services().messaging.actions
     view = conversation_view(conversation, with_messages=True, api_base=_api_base(req),
                              fetches_media=actions.fetches_media(conversation.provider))
     view["workstream"] = answering_view(actions.workstream(conversation))
     if conversation.contact_id:  # the contact as it is now, not as it was when linked
-        contact = services().contact_admin.find_by_id(conversation.contact_id)
+        contact = services().admin.contacts.find_by_id(conversation.contact_id)
         view["contact"] = contact_view(contact) if contact else view["contact"]
     return view
 
@@ -110,7 +110,7 @@ def full_view(req: func.HttpRequest, conversation: Conversation) -> dict[str, An
 def accept_conversation(req: func.HttpRequest) -> func.HttpResponse:
     scope = _scope(req)
     _as_yourself(_optional_body(req, ()), scope)
-    return json_response(conversation_view(services().assignments.accept(req.route_params["id"], scope)))
+    return json_response(conversation_view(services().distribution.assignments.accept(req.route_params["id"], scope)))
 
 
 @bp.route(route="api/conversations/{id}/decline", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -118,7 +118,7 @@ def accept_conversation(req: func.HttpRequest) -> func.HttpResponse:
 def decline_conversation(req: func.HttpRequest) -> func.HttpResponse:
     scope = _scope(req)
     _as_yourself(_optional_body(req, ()), scope)
-    return json_response(conversation_view(services().assignments.decline(req.route_params["id"], scope)))
+    return json_response(conversation_view(services().distribution.assignments.decline(req.route_params["id"], scope)))
 
 
 @bp.route(route="api/conversations/{id}/transfer", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -130,7 +130,7 @@ def transfer_conversation(req: func.HttpRequest) -> func.HttpResponse:
     reject_unknown(body, ("agent_id", "queue"))
     if ("agent_id" in body) == ("queue" in body):
         raise ValidationFailed("agent_id", "name either agent_id (an agent) or queue (a queue, or null), not both")
-    assignments, conversation_id = services().assignments, req.route_params["id"]
+    assignments, conversation_id = services().distribution.assignments, req.route_params["id"]
     if "agent_id" in body:
         return json_response(conversation_view(assignments.transfer_to_agent(conversation_id, scope, body["agent_id"])))
     return json_response(conversation_view(assignments.transfer_to_queue(conversation_id, scope, body["queue"])))
@@ -144,7 +144,7 @@ def assign_conversation(req: func.HttpRequest) -> func.HttpResponse:
     reject_unknown(body, ("agent_id",))
     if "agent_id" not in body:
         raise ValidationFailed("agent_id", "is required")
-    return json_response(conversation_view(services().assignments.assign(req.route_params["id"], scope,
+    return json_response(conversation_view(services().distribution.assignments.assign(req.route_params["id"], scope,
                                                                          body["agent_id"])))
 
 
@@ -153,7 +153,7 @@ def assign_conversation(req: func.HttpRequest) -> func.HttpResponse:
 def unassign_conversation(req: func.HttpRequest) -> func.HttpResponse:
     scope = _scope(req)
     _optional_body(req, ())
-    return json_response(conversation_view(services().assignments.unassign(req.route_params["id"], scope)))
+    return json_response(conversation_view(services().distribution.assignments.unassign(req.route_params["id"], scope)))
 
 
 @bp.route(route="api/conversations/{id}/take-over", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -162,7 +162,7 @@ def take_over_conversation(req: func.HttpRequest) -> func.HttpResponse:
     """A supervisor (or an admin) takes a conversation from its bot and holds it."""
     scope = _scope(req)
     _optional_body(req, ())
-    return json_response(conversation_view(services().assignments.take_over(req.route_params["id"], scope)))
+    return json_response(conversation_view(services().distribution.assignments.take_over(req.route_params["id"], scope)))
 
 
 def _sent(req: func.HttpRequest, message: Message) -> func.HttpResponse:
@@ -181,7 +181,7 @@ def reply_to_conversation(req: func.HttpRequest, key: str | None) -> func.HttpRe
     reject_unknown(body, ("body", "agent", "media"))
     _as_yourself(body, scope)
     media = parse_media(body["media"]) if "media" in body else ()
-    return _sent(req, services().outbox.reply(req.route_params["id"], body.get("body"), scope, public_base_url(req),
+    return _sent(req, services().messaging.outbox.reply(req.route_params["id"], body.get("body"), scope, public_base_url(req),
                                               media, key))
 
 
@@ -193,7 +193,7 @@ def send_template(req: func.HttpRequest, key: str | None) -> func.HttpResponse:
     body = require_object(json_body(req))
     reject_unknown(body, ("name", "language", "parameters", "agent"))
     _as_yourself(body, scope)
-    return _sent(req, services().outbox.send_template(
+    return _sent(req, services().messaging.outbox.send_template(
         req.route_params["id"], text(body, "name", max_length=512), text(body, "language", required=False),
         body.get("parameters", []), scope, public_base_url(req), key,
     ))
@@ -204,7 +204,7 @@ def send_template(req: func.HttpRequest, key: str | None) -> func.HttpResponse:
 @handled
 def get_media(req: func.HttpRequest) -> func.HttpResponse:
     params = req.route_params
-    fetched = services().actions.media(params["id"], params["message_id"], int(params["index"]), _scope(req))
+    fetched = services().messaging.actions.media(params["id"], params["message_id"], int(params["index"]), _scope(req))
     # Checked again here: attachments stored before content types were checked at the edge.
     content_type = media_type(fetched.content_type) or UNKNOWN_MEDIA_TYPE
     return func.HttpResponse(b"".join(fetched.chunks), status_code=200, mimetype=content_type,
@@ -216,7 +216,7 @@ def get_media(req: func.HttpRequest) -> func.HttpResponse:
 def park_conversation(req: func.HttpRequest) -> func.HttpResponse:
     scope = _scope(req)
     _optional_body(req, ())
-    return json_response(conversation_view(services().actions.wait(req.route_params["id"], scope)))
+    return json_response(conversation_view(services().messaging.actions.wait(req.route_params["id"], scope)))
 
 
 @bp.route(route="api/conversations/{id}/close", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -224,5 +224,5 @@ def park_conversation(req: func.HttpRequest) -> func.HttpResponse:
 def close_conversation(req: func.HttpRequest) -> func.HttpResponse:
     scope = _scope(req)
     _optional_body(req, ())
-    closed = services().actions.close(req.route_params["id"], scope, public_base_url(req))
+    closed = services().messaging.actions.close(req.route_params["id"], scope, public_base_url(req))
     return json_response(conversation_view(closed))

@@ -45,7 +45,7 @@ def entry_view(e: AuditEntry) -> dict[str, Any]:
 def erase_customer(req: func.HttpRequest) -> func.HttpResponse:
     """Erase a customer; the same request again finishes (or repeats) the same job."""
     principal, body = signed_in(req, ADMIN), json_body(req)
-    job = services().erasure.start(body, principal.actor)
+    job = services().customer_data.erasure.start(body, principal.actor)
     audited(req, principal, "erasure.run", job.id, body)
     return json_response(job_view(job))
 
@@ -54,7 +54,7 @@ def erase_customer(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def get_erasure(req: func.HttpRequest) -> func.HttpResponse:
     signed_in(req, ADMIN)
-    return json_response(job_view(services().erasure.get(req.route_params["id"])))
+    return json_response(job_view(services().customer_data.erasure.get(req.route_params["id"])))
 
 
 @bp.route(route="api/admin/audit", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -66,7 +66,7 @@ def audit_trail(req: func.HttpRequest) -> func.HttpResponse:
         raise ValidationFailed("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
     if token is not None and len(token) > MAX_TOKEN:
         raise ValidationFailed("next", "must be the next token of an earlier page")
-    page = services().audit.page(req.params, int(raw_limit), token)
+    page = services().customer_data.audit.page(req.params, int(raw_limit), token)
     return json_response({"entries": [entry_view(e) for e in page.entries], "next": page.next},
                          headers={"Cache-Control": "no-store"})
 
@@ -77,7 +77,7 @@ def export_customer(req: func.HttpRequest) -> func.HttpResponse:
     """Everything stored about one customer (a subject-access request), as one JSON
     document. A POST, so the number travels in the body, never in a URL that logs keep."""
     signed_in(req, ADMIN)
-    found = services().exports.customer(json_body(req))
+    found = services().customer_data.exports.customer(json_body(req))
     return json_response(_customer_view(found), headers=_download("customer", "json"))
 
 
@@ -87,7 +87,7 @@ def export_conversation(req: func.HttpRequest) -> func.HttpResponse:
     fmt = req.params.get("format") or "json"
     if fmt not in ("json", "csv"):
         raise ValidationFailed("format", "must be json or csv")
-    conversation = services().exports.transcript(req.route_params["id"], scope_of(req, ADMIN, SUPERVISOR, AGENT))
+    conversation = services().customer_data.exports.transcript(req.route_params["id"], scope_of(req, ADMIN, SUPERVISOR, AGENT))
     headers = _download(f"conversation-{conversation.id}", fmt)
     if fmt == "json":
         return json_response(full_view(req, conversation), headers=headers)

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 @bp.route(route="api/health", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def health(req: func.HttpRequest) -> func.HttpResponse:
     app = services()
-    checks: dict[str, Callable[[], None]] = {"tables": app.storage.ping, "queue": app.queue.ping}
+    checks: dict[str, Callable[[], None]] = {"tables": app.stores.storage.ping, "queue": app.stores.queue.ping}
     found = {name: _check(name, ping) for name, ping in checks.items()}
     down = sorted(name for name, state in found.items() if state != "ok")
     if down:

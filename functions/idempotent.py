@@ -41,7 +41,7 @@ def idempotent(handler: KeyedHandler) -> Callable[[func.HttpRequest], func.HttpR
             body = response.get_body()
             return Answer(response.status_code, json.loads(body) if body else None)
 
-        answer, replayed = services().idempotency.run(owner, key, fingerprint, call)
+        answer, replayed = services().messaging.idempotency.run(owner, key, fingerprint, call)
         headers = {"Idempotent-Replayed": "true"} if replayed else {}
         return func.HttpResponse(json.dumps(answer.body) if answer.body is not None else b"",
                                  status_code=answer.status, mimetype="application/json", charset="utf-8",

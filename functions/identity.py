@@ -88,7 +88,7 @@ def signed_in(req: func.HttpRequest, *roles: str) -> Principal:
 def scope_of(req: func.HttpRequest, *roles: str) -> Scope:
     """The signed-in caller's reach (see signed_in), entering it in the agents directory
     the first time it calls."""
-    return services().directory.scope(signed_in(req, *roles))
+    return services().admin.directory.scope(signed_in(req, *roles))
 
 
 def _same_site(req: func.HttpRequest) -> None:

@@ -46,7 +46,7 @@ def send_outbound(req: func.HttpRequest, key: str | None) -> func.HttpResponse:
                     body.get("parameters", []))
     elif "parameters" in body or "language" in body:
         raise ValidationFailed("parameters", "parameters and language go with a template")
-    compose = services().outbox.proactive_compose(account, business, body.get("body"), template, scope)
+    compose = services().messaging.outbox.proactive_compose(account, business, body.get("body"), template, scope)
     base_url = public_base_url(req)
     seen: set[str] = set()
     results = [_send_one(account, business, to, compose, base_url, seen, scope, key) for to in recipients]
@@ -61,7 +61,7 @@ def _send_one(account: Account, business: str, to: Any, compose: Compose, base_u
         if customer in seen:
             raise ValidationFailed("to", "is listed twice; it was sent once")
         seen.add(customer)
-        sent = services().outbox.send_proactive(account, business, customer, compose, base_url,
+        sent = services().messaging.outbox.send_proactive(account, business, customer, compose, base_url,
                                                 author=scope.principal.actor, key=key)
     except SwitchboardError as exc:
         return {"to": to, "status": "failed", "error": {"code": exc.code, "message": exc.message}}
@@ -72,7 +72,7 @@ def _send_one(account: Account, business: str, to: Any, compose: Compose, base_u
 def _account(account_id: Any) -> Account:
     if not isinstance(account_id, str) or not account_id:
         raise ValidationFailed("account_id", "is required")
-    account = services().accounts.get(account_id)
+    account = services().stores.accounts.get(account_id)
     if account is None:
         raise ValidationFailed("account_id", f"no account {account_id}")
     return account

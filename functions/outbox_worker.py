@@ -29,4 +29,4 @@ def outbox_worker(job: func.QueueMessage) -> None:
         payload = json.loads(job.get_body())
         if not isinstance(payload, dict) or "kind" not in payload:
             raise ValueError(f"outbox job {job.id} is not a job")
-        services().outbox.run_job(payload)
+        services().messaging.outbox.run_job(payload)

@@ -27,7 +27,7 @@ bp = func.Blueprint()
 
 
 def _me(principal: Any, agent: Agent) -> dict[str, Any]:
-    presence = services().presence
+    presence = services().distribution.presence
     state = presence.heartbeat(principal.id)
     return me_view(principal, agent, state, presence.present(state))
 
@@ -36,7 +36,7 @@ def _me(principal: Any, agent: Agent) -> dict[str, Any]:
 @handled
 def me(req: func.HttpRequest) -> func.HttpResponse:
     principal = signed_in(req)
-    return json_response(_me(principal, services().directory.seen(principal)))
+    return json_response(_me(principal, services().admin.directory.seen(principal)))
 
 
 @bp.route(route="api/me/presence", methods=["PUT"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -45,7 +45,7 @@ def set_presence(req: func.HttpRequest) -> func.HttpResponse:
     scope = scope_of(req, ADMIN, SUPERVISOR, AGENT)
     body = require_object(json_body(req))
     reject_unknown(body, ("presence",))
-    services().presence.set(scope, body.get("presence"))
+    services().distribution.presence.set(scope, body.get("presence"))
     return json_response(_me(scope.principal, scope.agent))
 
 
@@ -61,7 +61,7 @@ async def changes(req: func.HttpRequest) -> func.HttpResponse:
     since = req.params.get("since") or None
     if since is not None and len(since) > 4096:
         raise ValidationFailed("since", "must be the cursor of an earlier answer")
-    found = await services().feed.changes(scope, since, int(raw_wait))
+    found = await services().distribution.feed.changes(scope, since, int(raw_wait))
     return json_response(await asyncio.to_thread(_changes_view, found, scope.agent),
                          headers={"Cache-Control": "no-store"})
 
@@ -69,7 +69,7 @@ async def changes(req: func.HttpRequest) -> func.HttpResponse:
 def _changes_view(found: Changes, agent: Agent | None) -> dict[str, Any]:
     view: dict[str, Any] = {"cursor": found.cursor}
     if found.me is not None:
-        view["me"] = {**work_view(found.me, services().presence.present(found.me)),
+        view["me"] = {**work_view(found.me, services().distribution.presence.present(found.me)),
                       "capacity": capacity_view(agent) if agent else {}}
     for name in ("offers", "mine", "all"):
         if getattr(found, name) is not None:
@@ -85,8 +85,8 @@ def _changes_view(found: Changes, agent: Agent | None) -> dict[str, Any]:
 
 def _agents_view(agents: list[Agent]) -> dict[str, Any]:
     """Agents with their presence and load (one query of every agent's state)."""
-    states = services().capacity.read_all()
-    presence = services().presence
+    states = services().distribution.capacity.read_all()
+    presence = services().distribution.presence
     views = []
     for a in agents:
         state = states[a.id][0] if a.id in states else None
@@ -98,7 +98,7 @@ def _agents_view(agents: list[Agent]) -> dict[str, Any]:
 @handled
 def list_agents(req: func.HttpRequest) -> func.HttpResponse:
     signed_in(req, ADMIN)
-    return json_response(_agents_view(services().directory.list()))
+    return json_response(_agents_view(services().admin.directory.list()))
 
 
 def _workstream_id(req: func.HttpRequest) -> str:
@@ -116,7 +116,7 @@ def team_workstream(req: func.HttpRequest) -> func.HttpResponse:
     scope = scope_of(req, ADMIN, SUPERVISOR, AGENT)
     workstream_id = _workstream_id(req)
     scope.check_team(workstream_id)
-    return json_response(answering_view(services().workstream_admin.get(workstream_id)))
+    return json_response(answering_view(services().admin.workstreams.get(workstream_id)))
 
 
 @bp.route(route="api/workstreams/{id}/agents", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -125,14 +125,14 @@ def workstream_agents(req: func.HttpRequest) -> func.HttpResponse:
     """The agents of a workstream's queues, with presence and load: for its supervisors
     (who assign), its agents (who transfer) and admins."""
     scope = scope_of(req, ADMIN, SUPERVISOR, AGENT)
-    return json_response(_agents_view(services().directory.of_workstream(_workstream_id(req), scope)))
+    return json_response(_agents_view(services().admin.directory.of_workstream(_workstream_id(req), scope)))
 
 
 @bp.route(route="api/admin/agents", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def add_agent(req: func.HttpRequest) -> func.HttpResponse:
     principal, body = signed_in(req, ADMIN), json_body(req)
-    agent = services().directory.create(body)
+    agent = services().admin.directory.create(body)
     audited(req, principal, "agent.create", agent.id, body)
     return json_response(agent_view(agent), 201)
 
@@ -141,16 +141,16 @@ def add_agent(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def get_agent(req: func.HttpRequest) -> func.HttpResponse:
     signed_in(req, ADMIN)
-    agent = services().directory.get(req.route_params["id"])
-    state = services().capacity.read(agent.id)
-    return json_response(agent_view(agent, state, services().presence.present(state)))
+    agent = services().admin.directory.get(req.route_params["id"])
+    state = services().distribution.capacity.read(agent.id)
+    return json_response(agent_view(agent, state, services().distribution.presence.present(state)))
 
 
 @bp.route(route="api/admin/agents/{id}", methods=["PATCH"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def update_agent(req: func.HttpRequest) -> func.HttpResponse:
     principal, body = signed_in(req, ADMIN), json_body(req)
-    agent = services().directory.update(req.route_params["id"], body)
+    agent = services().admin.directory.update(req.route_params["id"], body)
     audited(req, principal, "agent.update", agent.id, body)
     return json_response(agent_view(agent))
 
@@ -159,6 +159,6 @@ def update_agent(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def remove_agent(req: func.HttpRequest) -> func.HttpResponse:
     principal = signed_in(req, ADMIN)
-    services().directory.delete(req.route_params["id"])
+    services().admin.directory.delete(req.route_params["id"])
     audited(req, principal, "agent.delete", req.route_params["id"])
     return func.HttpResponse(status_code=204)

@@ -29,7 +29,7 @@ def auto_close(timer: func.TimerRequest) -> None:
     with invocation("auto_close", "timer"):
         if timer.past_due:
             log.info("auto-close sweep is running late")
-        services().sweep.run(base_url=services().settings.public_base_url)
+        services().messaging.sweep.run(base_url=services().settings.public_base_url)
 
 
 @bp.timer_trigger(schedule="%DISTRIBUTION_SCHEDULE%", arg_name="timer", run_on_startup=False)
@@ -39,7 +39,7 @@ def distribution(timer: func.TimerRequest) -> None:
         if timer.past_due:
             log.info("distribution timer is running late")
         services().clockwork.run()
-        services().delivery.measure()
+        services().messaging.delivery.measure()
 
 
 @bp.timer_trigger(schedule="%RETENTION_SCHEDULE%", arg_name="timer", run_on_startup=False)
@@ -47,6 +47,6 @@ def customer_data(timer: func.TimerRequest) -> None:
     with invocation("customer_data", "timer"):
         if timer.past_due:
             log.info("customer-data timer is running late")
-        services().retention.run()
-        services().audit.expire()
-        services().erasure.resume()
+        services().customer_data.retention.run()
+        services().customer_data.audit.expire()
+        services().customer_data.erasure.resume()

@@ -23,7 +23,7 @@ class UnknownBusinessAddress(NotFound):
 
 def account_for(account_id: str, provider: str) -> Account:
     """The account a webhook URL names, if it is one of ``provider``'s (404 otherwise)."""
-    account = services().accounts.get(account_id)
+    account = services().stores.accounts.get(account_id)
     if account is None or account.provider != provider:
         raise NotFound("unknown account")
     return account
@@ -38,9 +38,9 @@ def owned(account: Account, business: str) -> str:
 
 def take_message(account: Account, inbound: InboundMessage, base_url: str) -> Ingested:
     owned(account, inbound.business)
-    return services().ingest.message(account, inbound, base_url)
+    return services().messaging.ingest.message(account, inbound, base_url)
 
 
 def take_status(account: Account, update: StatusUpdate) -> bool:
     owned(account, update.business)
-    return services().ingest.status(update)
+    return services().messaging.ingest.status(update)

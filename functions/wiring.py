@@ -1,49 +1,56 @@
 """The composition root, the one place that joins the layers: settings, storage, providers
 and the domain services, built once per process on first use (so importing the app never
-touches the network or loads a provider SDK)."""
+touches the network or loads a provider SDK).
+
+What it builds is typed, one container per area, each made with keywords in the order its
+parts need one another: the stores (storage adapters, each traced when telemetry is on),
+then the distribution (with the writer every commit goes through, and the reactions to a
+commit), messaging, bots, customers' data and the admins' services."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
 import threading
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, TypeVar
 
 from channels.directline import DirectLineClient
 from channels.providers import PROVIDERS
 from channels.senders import LazySenders
 from conversations.admin.accounts import AccountAdmin
-from conversations.messaging.actions import AgentActions
 from conversations.admin.agents import AgentDirectory
-from conversations.bots.media import BotMedia
-from conversations.bots.relay import JOB as BOT_JOB
-from conversations.bots.relay import Bots
-from conversations.distribution.assignment import Assignments
-from conversations.customer_data.audit import AuditTrail
-from conversations.distribution.capacity import Capacity
-from conversations.distribution.clockwork import Clockwork
 from conversations.admin.contacts import ContactAdmin
-from conversations.messaging.delivery import Delivery, Timing
-from conversations.distribution.distributor import Distributor
+from conversations.admin.workstreams import WorkstreamAdmin
+from conversations.bots.media import BotMedia
+from conversations.bots.relay import Bots
+from conversations.customer_data.audit import AuditTrail
 from conversations.customer_data.erasure import Erasure
 from conversations.customer_data.exports import Exports
+from conversations.customer_data.retention import Retention
+from conversations.distribution.assignment import Assignments
+from conversations.distribution.capacity import Capacity
+from conversations.distribution.clockwork import Clockwork
+from conversations.distribution.distributor import Distributor
 from conversations.distribution.feed import Feed
-from conversations.messaging.idempotency import Idempotency
 from conversations.distribution.inboxes import Inboxes
+from conversations.distribution.presence import Presence
+from conversations.messaging.actions import AgentActions
+from conversations.messaging.delivery import Delivery, Timing
+from conversations.messaging.idempotency import Idempotency
 from conversations.messaging.ingest import Ingest
 from conversations.messaging.lookup import Lookup
 from conversations.messaging.opening import Opener
+from conversations.messaging.optouts import OptOuts
 from conversations.messaging.outbox import Outbox
-from conversations.distribution.presence import Presence
-from conversations.customer_data.retention import Retention
 from conversations.messaging.sweep import Sweep
-from conversations.admin.workstreams import WorkstreamAdmin
 from conversations.messaging.writer import Writer
+from conversations.reactions import Reactions
 from core.clock import Clock, utcnow
-from core.telemetry import PROVIDER, STORAGE, NoTelemetry
 from core.ports import DirectLine, MediaFetcher, Sender, Telemetry
 from core.records import Account
+from core.telemetry import PROVIDER, STORAGE, NoTelemetry
 from functions.settings import DEFAULT_AUTO_CLOSE_MINUTES, Settings
 from storage.accounts import AccountStore
 from storage.agent_states import AgentStateStore
@@ -64,6 +71,11 @@ from storage.sealing import Hasher, Sealer
 from storage.threads import ThreadStore
 from storage.workstreams import WorkstreamStore
 
+if TYPE_CHECKING:
+    from channels.entra import EntraVerifier
+
+T = TypeVar("T")
+
 
 def telemetry_for(settings: Settings) -> Telemetry:
     """Application Insights when its connection string is set (the distro and
@@ -75,14 +87,222 @@ def telemetry_for(settings: Settings) -> Telemetry:
     return azure_monitor(settings.monitor_connection_string, settings.monitor_authentication)
 
 
-def _watched(telemetry: Telemetry) -> Callable[..., Any]:
+class Watch:
     """Storage and provider adapters as the services are given them: each call in a span
-    (``storage.<name>.<method>``, or ``provider.``) when telemetry is on."""
-    if isinstance(telemetry, NoTelemetry):
-        return lambda _name, adapter, kind=STORAGE: adapter
-    from telemetry.traced import Traced
+    (``storage.<name>.<method>``, or ``provider.``) when telemetry is on. Typed as what it
+    wraps, so editors and type checkers see the adapter's own methods."""
 
-    return lambda name, adapter, kind=STORAGE: Traced(adapter, f"{kind}.{name}", telemetry)
+    def __init__(self, telemetry: Telemetry) -> None:
+        self._telemetry = None if isinstance(telemetry, NoTelemetry) else telemetry
+
+    def __call__(self, name: str, adapter: T, kind: str = STORAGE) -> T:
+        if self._telemetry is None:
+            return adapter
+        from telemetry.traced import Traced
+
+        return Traced(adapter, f"{kind}.{name}", self._telemetry)  # type: ignore[return-value] - a proxy of T
+
+
+def status_callback(account: Account, base_url: str, message_id: str) -> str | None:
+    return PROVIDERS[account.provider].status_callback(base_url, account.id, message_id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Stores:
+    """The storage adapters (storage/), each traced when telemetry is on."""
+
+    storage: TableStorage
+    accounts: AccountStore
+    workstreams: WorkstreamStore
+    contacts: ContactStore
+    directory: Directory
+    threads: ThreadStore
+    attempts: AttemptStore
+    deadlines: DeadlineStore
+    timers: DeadlineStore
+    inbox: InboxStore
+    agents: AgentStore
+    agent_states: AgentStateStore
+    idempotency: IdempotencyStore
+    optouts: OptOutStore
+    queue: OutboxQueue
+    purge: Purger
+    retention: DeadlineStore
+    erasures: ErasureStore
+    audit: AuditStore
+    sealer: Sealer
+    hasher: Hasher
+
+
+def build_stores(settings: Settings, watch: Watch, request_hooks: Sequence[RequestHook] = (),
+                 queue_hooks: Sequence[RequestHook] = ()) -> Stores:
+    storage = TableStorage(build_service_client(settings.storage_connection_string, settings.tables_endpoint,
+                                                request_hooks), settings.table_prefix)
+    sealer, hasher = Sealer(settings.sealing_keys), Hasher(settings.sealing_keys)
+    directory = watch("directory", Directory(storage))
+    queue_service = functools.partial(build_queue_service, settings.storage_connection_string,
+                                      settings.queues_endpoint, queue_hooks)
+    return Stores(
+        storage=storage, sealer=sealer, hasher=hasher, directory=directory,
+        accounts=watch("accounts", AccountStore(storage, sealer)),
+        workstreams=watch("workstreams", WorkstreamStore(storage, directory, sealer)),
+        contacts=watch("contacts", ContactStore(storage, directory)), threads=watch("threads", ThreadStore(storage)),
+        attempts=watch("attempts", AttemptStore(storage)), deadlines=watch("deadlines", DeadlineStore(storage)),
+        timers=watch("timers", DeadlineStore(storage, "timers")), inbox=watch("inbox", InboxStore(storage)),
+        agents=watch("agents", AgentStore(storage)), agent_states=watch("agentstates", AgentStateStore(storage)),
+        idempotency=watch("idempotency", IdempotencyStore(storage)),
+        optouts=watch("optouts", OptOutStore(storage, hasher)),
+        queue=watch("queue", OutboxQueue(queue_service, settings.outbox.queue)), purge=watch("purge", Purger(storage)),
+        retention=watch("retention", DeadlineStore(storage, "retention")),
+        erasures=watch("erasures", ErasureStore(storage, sealer)), audit=watch("audit", AuditStore(storage)),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Distribution:
+    """Who gets which conversation, the lists, and the one writer with its reactions."""
+
+    lookup: Lookup
+    writer: Writer
+    reactions: Reactions
+    capacity: Capacity
+    distributor: Distributor
+    assignments: Assignments
+    presence: Presence
+    inboxes: Inboxes
+    feed: Feed
+    retention: Retention
+
+
+def build_distribution(settings: Settings, stores: Stores, clock: Clock) -> Distribution:
+    offline_after = timedelta(seconds=settings.agent_offline_after_seconds)
+    lookup = Lookup(stores.threads, stores.workstreams)
+    writer = Writer(stores.threads, stores.inbox, stores.timers, clock)
+    capacity = Capacity(stores.agent_states, clock)
+    distributor = Distributor(stores.threads, writer, lookup, stores.agents, capacity, stores.inbox, stores.timers,
+                              clock, offline_after)
+    retention = Retention(stores.retention, stores.threads, stores.purge, stores.optouts, lookup,
+                          settings.retention_max_days, clock)
+    reactions = Reactions(writer=writer, distributor=distributor, retention=retention)
+    presence = Presence(capacity=capacity, distributor=distributor, reactions=reactions, threads=stores.threads,
+                        timers=stores.timers, clock=clock, offline_after=offline_after,
+                        watch_every=timedelta(seconds=settings.agent_watch_seconds))
+    return Distribution(
+        lookup=lookup, writer=writer, reactions=reactions, capacity=capacity, distributor=distributor,
+        retention=retention, inboxes=Inboxes(stores.inbox),
+        assignments=Assignments(writer=writer, reactions=reactions, lookup=lookup, agents=stores.agents,
+                                capacity=capacity, clock=clock),
+        presence=presence, feed=Feed(stores.inbox, stores.threads, presence),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Messaging:
+    """A message in and a message out."""
+
+    delivery: Delivery
+    outbox: Outbox
+    ingest: Ingest
+    actions: AgentActions
+    sweep: Sweep
+    idempotency: Idempotency
+    bots: Bots
+    bot_media: BotMedia
+
+
+def build_messaging(settings: Settings, stores: Stores, work: Distribution, providers: Providers,
+                    telemetry: Telemetry, clock: Clock) -> Messaging:
+    common = {"writer": work.writer, "reactions": work.reactions, "clock": clock}
+    optouts = OptOuts(threads=stores.threads, **common)
+    timing = settings.outbox
+    delivery = Delivery(
+        threads=stores.threads, attempts=stores.attempts, accounts=stores.accounts, senders=providers.senders,
+        queue=stores.queue, callback_url=status_callback, optouts=optouts, telemetry=telemetry, clock=clock,
+        timing=Timing(timing.guard_seconds, timing.retry_seconds, timing.unknown_seconds, timing.max_attempts))
+    outbox = Outbox(threads=stores.threads, deadlines=stores.deadlines, accounts=stores.accounts,
+                    workstreams=stores.workstreams, lookup=work.lookup, opener=providers.opener, delivery=delivery,
+                    assignments=work.assignments, **common)
+    bot_media = BotMedia(stores.threads, stores.accounts, providers.media_fetchers, _link_key(settings), clock)
+    bots = Bots(threads=stores.threads, lookup=work.lookup, outbox=outbox, directline=providers.directline,
+                timers=stores.timers, contacts=stores.contacts, media=bot_media, base_url=settings.public_base_url,
+                **common)
+    idempotency = Idempotency(stores.idempotency, stores.timers, clock, wait=settings.idempotency_wait_seconds,
+                              lease=timedelta(seconds=settings.idempotency_lease_seconds))
+    return Messaging(
+        delivery=delivery, outbox=outbox, bots=bots, bot_media=bot_media, idempotency=idempotency,
+        ingest=Ingest(threads=stores.threads, deadlines=stores.deadlines, lookup=work.lookup, opener=providers.opener,
+                      outbox=outbox, bots=bots, telemetry=telemetry, **common),
+        actions=AgentActions(accounts=stores.accounts, lookup=work.lookup, outbox=outbox,
+                             media_fetchers=providers.media_fetchers, **common),
+        sweep=Sweep(threads=stores.threads, deadlines=stores.deadlines, lookup=work.lookup, outbox=outbox,
+                    telemetry=telemetry, **common),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Providers:
+    """The providers' adapters (channels/) and what opening a conversation needs of storage."""
+
+    senders: Mapping[str, Sender]
+    media_fetchers: Mapping[str, MediaFetcher]
+    directline: DirectLine
+    opener: Opener
+
+
+def build_providers(settings: Settings, stores: Stores, watch: Watch, senders: Mapping[str, Sender] | None,
+                    media_fetchers: Mapping[str, MediaFetcher] | None, directline: DirectLine | None) -> Providers:
+    if senders is None:
+        lazy = LazySenders({"twilio_api_base_url": settings.twilio_api_base_url,
+                            "telesign_api_base_url": settings.telesign_api_base_url})
+        senders, media_fetchers = lazy, lazy.media_fetchers() if media_fetchers is None else media_fetchers
+    return Providers(senders=senders, media_fetchers=media_fetchers or {},
+                     directline=watch("directline", directline or DirectLineClient(settings.directline_base_url),
+                                      PROVIDER),
+                     opener=Opener(stores.contacts, stores.optouts, DEFAULT_AUTO_CLOSE_MINUTES))
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomerData:
+    """Retention, erasure, exports and the audit trail."""
+
+    retention: Retention
+    erasure: Erasure
+    exports: Exports
+    audit: AuditTrail
+    purge: Purger
+
+
+def build_customer_data(settings: Settings, stores: Stores, work: Distribution, clock: Clock) -> CustomerData:
+    return CustomerData(
+        retention=work.retention, purge=stores.purge,
+        erasure=Erasure(jobs=stores.erasures, purge=stores.purge, optouts=stores.optouts, accounts=stores.accounts,
+                        capacity=work.capacity, digests=stores.hasher, clock=clock),
+        audit=AuditTrail(stores.audit, settings.audit_retention_days, clock),
+        exports=Exports(work.lookup, stores.purge, stores.accounts, stores.contacts),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Admin:
+    """What admins keep: accounts, workstreams, contacts and the agents directory."""
+
+    accounts: AccountAdmin
+    workstreams: WorkstreamAdmin
+    contacts: ContactAdmin
+    directory: AgentDirectory
+
+
+def build_admin(settings: Settings, stores: Stores, work: Distribution, providers: Providers, clock: Clock) -> Admin:
+    return Admin(
+        accounts=AccountAdmin(stores.accounts, stores.directory, stores.workstreams, PROVIDERS, providers.senders,
+                              clock),
+        workstreams=WorkstreamAdmin(stores.workstreams, stores.accounts, stores.directory,
+                                    settings.auto_close_min_minutes, DEFAULT_AUTO_CLOSE_MINUTES, providers.directline,
+                                    clock),
+        contacts=ContactAdmin(stores.contacts, stores.directory, clock),
+        directory=AgentDirectory(agents=stores.agents, workstreams=stores.workstreams, distributor=work.distributor,
+                                 reactions=work.reactions, clock=clock),
+    )
 
 
 def _link_key(settings: Settings) -> bytes:
@@ -90,111 +310,43 @@ def _link_key(settings: Settings) -> bytes:
     return hashlib.sha256(b"switchboard bot media links|" + settings.sealing_keys[0].encode()).digest()
 
 
-def status_callback(account: Account, base_url: str, message_id: str) -> str | None:
-    return PROVIDERS[account.provider].status_callback(base_url, account.id, message_id)
-
-
+@dataclass(frozen=True, kw_only=True)
 class Services:
-    """Everything a function needs, wired: the stores, the domain services, the admins."""
+    """Everything a function needs, by area."""
 
-    def __init__(self, settings: Settings, request_hooks: Sequence[RequestHook] = (), clock: Clock = utcnow,
-                 senders: Mapping[str, Sender] | None = None,
-                 media_fetchers: Mapping[str, MediaFetcher] | None = None, telemetry: Telemetry | None = None,
-                 queue_hooks: Sequence[RequestHook] = (), directline: DirectLine | None = None) -> None:
-        self.settings = settings
-        self.telemetry = telemetry = telemetry or telemetry_for(settings)
-        self._watch = watch = _watched(telemetry)
-        client = build_service_client(settings.storage_connection_string, settings.tables_endpoint, request_hooks)
-        self.storage = storage = TableStorage(client, settings.table_prefix)
-        directory = watch("directory", Directory(storage))
-        sealer = Sealer(settings.sealing_keys)
-        self.accounts = accounts = watch("accounts", AccountStore(storage, sealer))
-        self.workstreams = workstreams = watch("workstreams", WorkstreamStore(storage, directory, sealer))
-        directline = watch("directline", directline or DirectLineClient(settings.directline_base_url), PROVIDER)
-        contacts = watch("contacts", ContactStore(storage, directory))
-        self.threads = threads = watch("threads", ThreadStore(storage))
-        deadlines = watch("deadlines", DeadlineStore(storage))
-        if senders is None:
-            senders = LazySenders({"twilio_api_base_url": settings.twilio_api_base_url,
-                                   "telesign_api_base_url": settings.telesign_api_base_url})
-            media_fetchers = senders.media_fetchers() if media_fetchers is None else media_fetchers
-        self._work_distribution(storage, threads, workstreams, clock, settings)
-        lookup, writer, assignments = self.lookup, self.writer, self.assignments
-        hasher = Hasher(settings.sealing_keys)
-        optouts = self._watch("optouts", OptOutStore(storage, hasher))
-        opener = Opener(contacts, optouts, DEFAULT_AUTO_CLOSE_MINUTES)
-        timing = settings.outbox
-        queue_service = functools.partial(build_queue_service, settings.storage_connection_string,
-                                          settings.queues_endpoint, queue_hooks)
-        self.queue = watch("queue", OutboxQueue(queue_service, timing.queue))
-        self.delivery = delivery = Delivery(
-            threads, watch("attempts", AttemptStore(storage)), accounts, senders, self.queue, status_callback,
-            lambda cid: outbox.opted_out(cid), telemetry, clock,
-            Timing(timing.guard_seconds, timing.retry_seconds, timing.unknown_seconds, timing.max_attempts))
-        self.outbox = outbox = Outbox(threads, writer, deadlines, accounts, workstreams, lookup, opener, delivery,
-                                      assignments.take, clock)
-        self.bot_media = BotMedia(threads, accounts, media_fetchers or {}, _link_key(settings), clock)
-        self.bots = bots = Bots(threads, writer, lookup, outbox, directline,
-                                watch("timers", DeadlineStore(storage, "timers")), contacts, self.bot_media, clock,
-                                settings.public_base_url)
-        self.clockwork.on(BOT_JOB, bots.due)
-        self.ingest = Ingest(threads, writer, deadlines, lookup, opener, outbox, clock, telemetry, bots)
-        self.actions = AgentActions(writer, accounts, lookup, outbox, media_fetchers or {}, clock)
-        self.sweep = Sweep(threads, writer, deadlines, lookup, outbox, clock, telemetry)
-        self.account_admin = AccountAdmin(accounts, directory, workstreams, PROVIDERS, senders, clock)
-        self.workstream_admin = WorkstreamAdmin(workstreams, accounts, directory, settings.auto_close_min_minutes,
-                                                DEFAULT_AUTO_CLOSE_MINUTES, directline, clock)
-        self.contact_admin = ContactAdmin(contacts, directory, clock)
-        self._customer_data(storage, sealer, hasher, optouts, contacts, settings, clock)
-
-    def _customer_data(self, storage: TableStorage, sealer: Sealer, hasher: Hasher, optouts: OptOutStore,
-                       contacts: ContactStore, settings: Settings, clock: Clock) -> None:
-        """Retention, erasure, the audit trail (conversations/customer_data/retention.py, erasure.py, audit.py)."""
-        watch = self._watch
-        self.purge = purge = watch("purge", Purger(storage))
-        due = watch("retention", DeadlineStore(storage, "retention"))
-        self.retention = Retention(due, self.threads, purge, optouts, self.lookup, settings.retention_max_days, clock)
-        self.writer.listen(self.retention.moved)
-        jobs = watch("erasures", ErasureStore(storage, sealer))
-        self.erasure = Erasure(jobs, purge, optouts, self.accounts, self.capacity.release, hasher.digest, clock)
-        self.audit = AuditTrail(watch("audit", AuditStore(storage)), settings.audit_retention_days, clock)
-        self.exports = Exports(self.lookup, purge, self.accounts, contacts)
-
-    def _work_distribution(self, storage: TableStorage, threads: ThreadStore, workstreams: WorkstreamStore,
-                           clock: Clock, settings: Settings) -> None:
-        """The inbox index, the one writer of thread heads, and who gets which conversation."""
-        watch = self._watch
-        inbox, timers, agents = (watch("inbox", InboxStore(storage)), watch("timers", DeadlineStore(storage, "timers")),
-                                 watch("agents", AgentStore(storage)))
-        offline_after = timedelta(seconds=settings.agent_offline_after_seconds)
-        self.lookup = lookup = Lookup(threads, workstreams)
-        self.writer = writer = Writer(threads, inbox, timers, clock)
-        capacity = Capacity(watch("agentstates", AgentStateStore(storage)), clock)
-        self.distributor = distributor = Distributor(threads, writer, lookup, agents, capacity, inbox, timers, clock,
-                                                     offline_after)
-        writer.listen(distributor.moved)
-        self.assignments = Assignments(writer, lookup, agents, capacity, clock)
-        self.presence = presence = Presence(capacity, distributor, threads, timers, clock, offline_after,
-                                            timedelta(seconds=settings.agent_watch_seconds))
-        self.idempotency = idempotency = Idempotency(watch("idempotency", IdempotencyStore(storage)), timers, clock,
-                                                     wait=settings.idempotency_wait_seconds,
-                                                     lease=timedelta(seconds=settings.idempotency_lease_seconds))
-        self.clockwork = Clockwork(timers, writer, distributor, presence, idempotency, clock)
-        self.inboxes = Inboxes(inbox)
-        self.feed = Feed(inbox, threads, presence)
-        self.capacity = capacity
-        self.directory = AgentDirectory(agents, workstreams, clock, changed=distributor.dispatch_for)
+    settings: Settings
+    telemetry: Telemetry
+    stores: Stores
+    distribution: Distribution
+    messaging: Messaging
+    customer_data: CustomerData
+    admin: Admin
+    clockwork: Clockwork  # the distribution timer: the timers table's due rows, every area's
 
     @functools.cached_property
-    def eventgrid(self) -> Any:
+    def eventgrid(self) -> EntraVerifier:
         """The Entra token check for Event Grid deliveries (loads PyJWT on first use)."""
         from channels.entra import EntraVerifier
 
         return EntraVerifier(self.settings.entra_authority_host)
 
 
-def build(settings: Settings, **kwargs: Any) -> Services:
-    return Services(settings, **kwargs)
+def build(settings: Settings, *, request_hooks: Sequence[RequestHook] = (), clock: Clock = utcnow,
+          senders: Mapping[str, Sender] | None = None, media_fetchers: Mapping[str, MediaFetcher] | None = None,
+          telemetry: Telemetry | None = None, queue_hooks: Sequence[RequestHook] = (),
+          directline: DirectLine | None = None) -> Services:
+    telemetry = telemetry or telemetry_for(settings)
+    watch = Watch(telemetry)
+    stores = build_stores(settings, watch, request_hooks, queue_hooks)
+    providers = build_providers(settings, stores, watch, senders, media_fetchers, directline)
+    work = build_distribution(settings, stores, clock)
+    messaging = build_messaging(settings, stores, work, providers, telemetry, clock)
+    clockwork = Clockwork(timers=stores.timers, writer=work.writer, distributor=work.distributor,
+                          reactions=work.reactions, presence=work.presence, idempotency=messaging.idempotency,
+                          bots=messaging.bots, clock=clock)
+    return Services(settings=settings, telemetry=telemetry, stores=stores, distribution=work, messaging=messaging,
+                    customer_data=build_customer_data(settings, stores, work, clock),
+                    admin=build_admin(settings, stores, work, providers, clock), clockwork=clockwork)
 
 
 _services: Services | None = None

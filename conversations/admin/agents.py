@@ -7,10 +7,12 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any
 
 from conversations.access import Scope
 from conversations.admin.validation import objects, reject_unknown, require_object, text
+from conversations.distribution.distributor import Distributor
+from conversations.reactions import Reactions
 from core.clock import Clock
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.identity import Principal
@@ -28,12 +30,13 @@ SEEN_EVERY = timedelta(hours=1)  # how stale last_seen_at may grow before a requ
 
 
 class AgentDirectory:
-    def __init__(self, agents: Agents, workstreams: Workstreams, clock: Clock,
-                 changed: Callable[[str], None] = lambda _agent_id: None) -> None:
+    def __init__(self, *, agents: Agents, workstreams: Workstreams, distributor: Distributor, reactions: Reactions,
+                 clock: Clock) -> None:
         self._agents = agents
         self._workstreams = workstreams
+        self._distributor = distributor  # an agent whose queues or capacity changed may take more work
+        self._reactions = reactions
         self._clock = clock
-        self._changed = changed  # told when an agent's queues or capacity changed: it may take more work
 
     def scope(self, principal: Principal) -> Scope:
         """What ``principal`` may reach; it is entered in the directory the first time."""
@@ -113,7 +116,7 @@ class AgentDirectory:
         )
         self._agents.replace(updated, etag)
         if (updated.queues, updated.capacity) != (current.queues, current.capacity):
-            self._changed(agent_id)
+            self._reactions.run(self._distributor.dispatch_for(agent_id))
         return updated
 
     def delete(self, agent_id: str) -> None:

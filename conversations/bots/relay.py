@@ -21,6 +21,7 @@ from conversations.bots.media import BotMedia
 from conversations.messaging.lookup import Lookup
 from conversations.messaging.outbox import Outbox
 from conversations.messaging.writer import Writer
+from conversations.reactions import Reactions
 from core.bots import BOT, BOT_REMOVED, BY_BOT, BY_TIMEOUT, HANDOFF_EVENT, Activity, BotSession, BotSettings
 from core.clock import Clock
 from core.errors import SwitchboardError
@@ -40,13 +41,15 @@ def job_key(conversation_id: str) -> str:
 
 
 class Bots:
-    def __init__(self, threads: Threads, writer: Writer, lookup: Lookup, outbox: Outbox, directline: DirectLine,
-                 timers: Deadlines, contacts: Contacts, media: BotMedia, clock: Clock, base_url: str | None = None) -> None:
+    def __init__(self, *, threads: Threads, writer: Writer, reactions: Reactions, lookup: Lookup, outbox: Outbox,
+                 directline: DirectLine, timers: Deadlines, contacts: Contacts, media: BotMedia, clock: Clock,
+                 base_url: str | None = None) -> None:
         """``base_url``: the public URL the timer's sends name in their status callbacks."""
         self._base_url = base_url
         self._media = media
         self._threads = threads
         self._writer = writer
+        self._reactions = reactions
         self._lookup = lookup
         self._outbox = outbox
         self._directline = directline
@@ -115,7 +118,8 @@ class Bots:
             now = self._clock()
             event = Event(conversation_id, head.seq + 1, now, HANDED_OFF, None, reason)
             handed = bot_stage.handed_off(c, reason, now, summary, context, transcript)
-            return self._writer.commit(thread_of(conversation_id), head, handed, event.seq, events=[event]).conversation
+            return self._reactions.after(self._writer.commit(thread_of(conversation_id), head, handed, event.seq,
+                                                             events=[event])).conversation
 
         handed = until_committed(attempt, "hand off")
         log.info("conversation %s handed off by its bot stage (%s)", conversation_id, reason)
@@ -135,7 +139,7 @@ class Bots:
             if c.bot and c.bot.conversation_id:
                 return c.bot.conversation_id
             kept = replace(c, bot=replace(c.bot or BotSession(), conversation_id=dl_id))
-            self._writer.commit(thread_of(c.id), head, kept, head.seq)
+            self._reactions.after(self._writer.commit(thread_of(c.id), head, kept, head.seq))
             return dl_id
 
         kept = until_committed(attempt, "start the bot conversation")
@@ -184,6 +188,7 @@ class Bots:
             session = replace(c.bot, watermark=watermark, waiting_since=None if answered else c.bot.waiting_since)
             if session == c.bot:
                 return c
-            return self._writer.commit(thread_of(c.id), head, replace(c, bot=session), head.seq).conversation
+            return self._reactions.after(self._writer.commit(thread_of(c.id), head, replace(c, bot=session),
+                                                             head.seq)).conversation
 
         return until_committed(attempt, "keep the watermark")

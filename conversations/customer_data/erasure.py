@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any
 
 from conversations.customer_data.subjects import is_phone, parse_subject, threads_of
+from conversations.distribution.capacity import Capacity
 from core.clock import Clock
-from core.custody import DONE, RUNNING, ErasureJob, ErasureJobs, OptOuts, Purge, Subject, ThreadContents, add_counts
+from core.custody import (
+    DONE, RUNNING, Digests, ErasureJob, ErasureJobs, OptOuts, Purge, Subject, ThreadContents, add_counts,
+)
 from core.errors import NotFound, SwitchboardError
 from core.identity import Actor
 from core.ids import is_record_id
@@ -27,18 +30,16 @@ from core.records import CLOSED, OPTED_OUT
 
 log = logging.getLogger(__name__)
 
-Release = Callable[[str, str], Any]  # (agent id, conversation id): give back the capacity it used
-
 
 class Erasure:
-    def __init__(self, jobs: ErasureJobs, purge: Purge, optouts: OptOuts, accounts: Accounts, release: Release,
-                 digest: Callable[[str], str], clock: Clock) -> None:
+    def __init__(self, *, jobs: ErasureJobs, purge: Purge, optouts: OptOuts, accounts: Accounts, capacity: Capacity,
+                 digests: Digests, clock: Clock) -> None:
         self._jobs = jobs
         self._purge = purge
         self._optouts = optouts
         self._accounts = accounts
-        self._release = release
-        self._digest = digest
+        self._capacity = capacity  # what the erased conversations' agents held is given back
+        self._digests = digests
         self._clock = clock
 
     def start(self, body: Any, actor: Actor) -> ErasureJob:
@@ -46,7 +47,7 @@ class Erasure:
         subject = parse_subject(body)
         threads_of(subject, self._accounts)  # an unknown account is refused before anything is stored
         now = self._clock()
-        job_id = self._digest(f"erasure\n{subject.account_id or '*'}\n{subject.address}")[:32]
+        job_id = self._digests.digest(f"erasure\n{subject.account_id or '*'}\n{subject.address}")[:32]
         job = self._jobs.start(ErasureJob(job_id, RUNNING, subject, {}, actor, now, now))
         if job.state == DONE:  # erased before: erase what came since (a retry finds nothing), same job
             job = replace(job, state=RUNNING, subject=subject, updated_at=now)
@@ -91,7 +92,7 @@ class Erasure:
         for conversation in contents.conversations:
             if conversation.state != CLOSED:
                 for agent_id in {a.id for a in (conversation.agent, conversation.offer and conversation.offer.agent) if a}:
-                    self._release(agent_id, conversation.id)
+                    self._capacity.release(agent_id, conversation.id)
         kept = dict(job.kept)
         if _opted_out(contents):
             add_counts(kept, {"optouts": self._optouts.keep(thread)})

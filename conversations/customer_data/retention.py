@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from conversations.messaging.lookup import Lookup
+from conversations.messaging.writer import Move
 from core.clock import Clock
 from core.custody import OptOuts, Purge, add_counts
 from core.errors import SwitchboardError
@@ -48,14 +49,17 @@ class Retention:
         days = [d for d in (workstream.settings.retention_days if workstream else None, self._max_days) if d]
         return min(days) if days else None
 
-    def moved(self, was: Placement | None, after: Conversation, _head: Head | None, as_of: datetime) -> None:
-        """The writer's listener: a conversation that just closed falls due for deletion."""
+    def moved(self, move: Move) -> list[Move]:
+        """A reaction to a commit (conversations/reactions.py): a conversation that just
+        closed falls due for deletion."""
+        was, after = move.was, move.conversation
         if after.state != CLOSED or (was is not None and was.state == CLOSED):
-            return
+            return []
         days = self.days_for(after.workstream_id)
         if days is not None:
-            self._rows.schedule(after.id, (after.closed_at or as_of) + timedelta(days=days),
+            self._rows.schedule(after.id, (after.closed_at or move.as_of) + timedelta(days=days),
                                 {"workstream": after.workstream_id or ""})
+        return []
 
     def run(self, limit: int = 20_000) -> dict[str, int]:
         now, ends = self._clock(), time.monotonic() + BUDGET

@@ -19,6 +19,7 @@ from conversations.distribution.capacity import Capacity
 from conversations.distribution.distributor import remembered
 from conversations.messaging.lookup import Lookup
 from conversations.messaging.writer import Writer
+from conversations.reactions import Reactions
 from core.agents import Agent
 from core.bots import BOT, BY_SUPERVISOR
 from core.clock import Clock
@@ -34,8 +35,10 @@ Change = Callable[[Conversation], Conversation]
 
 
 class Assignments:
-    def __init__(self, writer: Writer, lookup: Lookup, agents: Agents, capacity: Capacity, clock: Clock) -> None:
+    def __init__(self, *, writer: Writer, reactions: Reactions, lookup: Lookup, agents: Agents, capacity: Capacity,
+                 clock: Clock) -> None:
         self._writer = writer
+        self._reactions = reactions
         self._lookup = lookup
         self._agents = agents
         self._capacity = capacity
@@ -148,8 +151,8 @@ class Assignments:
             updated = change(current.conversation)
             event = Event(conversation_id, current.seq + 1, self._clock(), action, actor or scope.principal.actor,
                           detail, subject)
-            return self._writer.commit(thread_of(conversation_id), current, updated, event.seq,
-                                       events=[event]).conversation
+            return self._reactions.after(self._writer.commit(thread_of(conversation_id), current, updated,
+                                                             event.seq, events=[event])).conversation
 
         return until_committed(attempt, action.replace("_", " "))
 

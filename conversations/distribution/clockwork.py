@@ -6,7 +6,7 @@ its cost follows what is due.
   dispatch|<conversation>          every eligible agent had declined it: offer it again
   agent|<agent>                    an agent's watch (presence.py)
   forget|<key>                     an Idempotency-Key's answer kept long enough (idempotency.py)
-  bot|<conversation>               a customer message waits for the bot's answer (bots.py)
+  bot|<conversation>               a customer message waits for the bot's answer (bots/relay.py)
 
 A row that fails (storage down) stays, and is tried again on the next run.
 """
@@ -17,10 +17,13 @@ import logging
 from collections import Counter
 from typing import Callable
 
+from conversations.bots.relay import JOB as BOT_JOB
+from conversations.bots.relay import Bots
 from conversations.distribution.distributor import Distributor
 from conversations.messaging.idempotency import FORGET, Idempotency
 from conversations.distribution.presence import Presence
 from conversations.messaging.writer import JOB, Writer
+from conversations.reactions import Reactions
 from core.clock import Clock
 from core.errors import SwitchboardError
 from core.ports import Deadline, Deadlines
@@ -29,19 +32,18 @@ log = logging.getLogger(__name__)
 
 
 class Clockwork:
-    def __init__(self, timers: Deadlines, writer: Writer, distributor: Distributor, presence: Presence,
-                 idempotency: Idempotency, clock: Clock) -> None:
+    def __init__(self, *, timers: Deadlines, writer: Writer, distributor: Distributor, reactions: Reactions,
+                 presence: Presence, idempotency: Idempotency, bots: Bots, clock: Clock) -> None:
         self._timers = timers
         self._clock = clock
         self._idempotency = idempotency
+        self._reactions = reactions
+        self._writer = writer
+        self._distributor = distributor
         self._handlers: dict[str, Callable[[Deadline], None]] = {
-            JOB: writer.replay, "offer": distributor.lapse, "dispatch": distributor.retry, "agent": presence.watch,
-            FORGET: self._forget,
+            JOB: self._replay, "offer": self._lapse, "dispatch": self._retry, "agent": presence.watch,
+            FORGET: self._forget, BOT_JOB: bots.due,
         }
-
-    def on(self, kind: str, handler: Callable[[Deadline], None]) -> None:
-        """Run ``handler`` for the rows of ``kind`` (services built after the distribution)."""
-        self._handlers[kind] = handler
 
     def run(self, limit: int = 1000) -> dict[str, int]:
         now = self._clock()
@@ -64,6 +66,16 @@ class Clockwork:
         if counts:
             log.info("distribution timer: %s", dict(counts))
         return dict(counts)
+
+    def _replay(self, job: Deadline) -> None:
+        move = self._writer.replay(job)
+        self._reactions.run([move] if move else [])
+
+    def _lapse(self, job: Deadline) -> None:
+        self._reactions.run(self._distributor.lapse(job))
+
+    def _retry(self, job: Deadline) -> None:
+        self._reactions.run(self._distributor.retry(job))
 
     def _forget(self, job: Deadline) -> None:
         self._idempotency.forget(job.key)

@@ -5,8 +5,9 @@ waits, oldest first, until someone frees capacity or turns available.
 An offer is made in three writes, each safe to lose the race on: the agent's capacity is
 reserved (its ETag), the lapse is scheduled (a timers row), and the offer is committed on
 the thread head (its ETag; a conversation that changed meanwhile is offered to nobody and
-the reservation is released). Everything a move frees is handled by ``moved``, which the
-Writer calls after every commit that moves a conversation, on every path.
+the reservation is released). Everything a move frees is handled by ``moved``, a
+reaction to every commit that moves a conversation, on every path (conversations/
+reactions.py). Whatever commits here answers the moves it made, for the same table.
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ from datetime import datetime, timedelta
 
 from conversations.distribution.capacity import Capacity
 from conversations.messaging.lookup import Lookup
-from conversations.messaging.writer import Writer
+from conversations.messaging.writer import Move, Writer
 from core.agents import AVAILABLE, AWAY, Agent, AgentState
 from core.clock import Clock
 from core.dispatch import REOFFER_AFTER, ranked
 from core.errors import AtCapacity
 from core.identity import AGENT, Actor
 from core.ids import thread_of
-from core.inbox import QUEUE, Placement, View
+from core.inbox import QUEUE, View
 from core.ports import Agents, Deadline, Deadlines, Head, Inbox, Threads
 from core.records import CLOSED, OFFER_EXPIRED, OFFERED, Conversation, Decline, Event, Offer
 from core.retry import ConcurrencyConflict
@@ -54,27 +55,28 @@ class Distributor:
         self._clock = clock
         self._offline_after = offline_after
 
-    def moved(self, was: Placement | None, after: Conversation, head: Head | None, as_of: datetime) -> None:
-        """After a commit moved ``after``: release what its agents no longer hold, offer it
-        when it waits in its queue, and offer the freed agents their next conversation."""
+    def moved(self, move: Move) -> list[Move]:
+        """After a commit moved a conversation: release what its agents no longer hold,
+        offer it when it waits in its queue, and offer the freed agents their next one."""
+        was, after = move.was, move.conversation
         kept = {after.agent.id if after.agent and after.state != CLOSED else None,
                 after.offer.agent.id if after.offer else None}
         freed = sorted({was.holder, was.offer_agent_id} - kept - {None}) if was else []
         for agent_id in freed:
-            self._capacity.release(agent_id, after.id, reserved_before=as_of)
-        if after.queued:
-            self.dispatch(after.id, head)
+            self._capacity.release(agent_id, after.id, reserved_before=move.as_of)
+        made = self.dispatch(after.id, move.head) if after.queued else []
         for agent_id in freed:
-            self.dispatch_for(agent_id)
+            made += self.dispatch_for(agent_id)
+        return made
 
-    def dispatch(self, conversation_id: str, head: Head | None = None) -> Agent | None:
+    def dispatch(self, conversation_id: str, head: Head | None = None) -> list[Move]:
         """Offer the conversation to the best eligible agent, if it waits in a push queue."""
         for _ in range(ROUNDS):
             head = head or self._threads.read_head(thread_of(conversation_id))
             c = head.conversation if head else None
             workstream = self._lookup.workstream_of(c) if c and c.id == conversation_id and c.queued else None
             if workstream is None or workstream.settings.distribution.mode != PUSH:
-                return None
+                return []
             states = self._capacity.read_all()
             now = self._clock()
             agents, retry_at = ranked(c, workstream.settings.distribution, self._agents.working(),
@@ -86,49 +88,52 @@ class Distributor:
                     reserved = self._capacity.reserve(agent, c.id, c.channel, offer=True, known=states.get(agent.id))
                 except AtCapacity:
                     continue
-                if self._offer(head, agent, workstream.settings.distribution.offer_timeout_seconds, reserved):
-                    return agent
+                offered = self._offer(head, agent, workstream.settings.distribution.offer_timeout_seconds, reserved)
+                if offered is not None:
+                    return offered
                 break
             if not agents:
-                return None
+                return []
             head = None
-        return None
+        return []
 
-    def _offer(self, head: Head, agent: Agent, timeout_seconds: int, reserved: bool) -> bool:
-        """Commit the offer; False when the conversation changed meanwhile. The
-        reservation is released on failure when this made it (``reserved``): another
-        instance may be offering the same conversation to the same agent."""
+    def _offer(self, head: Head, agent: Agent, timeout_seconds: int, reserved: bool) -> list[Move] | None:
+        """Commit the offer (its move, if any); None when the conversation changed
+        meanwhile. The reservation is released on failure when this made it
+        (``reserved``): another instance may be offering the same conversation to the same agent."""
         c, now = head.conversation, self._clock()
         expires_at = now + timedelta(seconds=timeout_seconds)
         to = Actor(agent.id, agent.name or agent.id)
         try:
             self._timers.schedule(f"offer|{c.id}|{agent.id}", expires_at)
             event = Event(c.id, head.seq + 1, now, OFFERED, None, subject=to)
-            self._writer.commit(thread_of(c.id), head, replace(c, offer=Offer(to, expires_at)), event.seq,
-                                events=[event])
+            commit = self._writer.commit(thread_of(c.id), head, replace(c, offer=Offer(to, expires_at)), event.seq,
+                                         events=[event])
         except BaseException as exc:
             if reserved:
                 self._capacity.release(agent.id, c.id)
             if isinstance(exc, ConcurrencyConflict):
-                return False
+                return None
             raise
         log.info("conversation %s offered to agent %s", c.id, agent.id)
-        return True
+        return [commit.move] if commit.move else []
 
-    def dispatch_for(self, agent_id: str) -> None:
+    def dispatch_for(self, agent_id: str) -> list[Move]:
         """Offer waiting conversations of the agent's queues, oldest first, while the agent
         is available with free capacity (each goes to the best eligible agent)."""
         agent = self._agents.get(agent_id)
         tried: set[str] = set()
+        made: list[Move] = []
         while agent is not None and AGENT in agent.roles and len(tried) < PEEK:
             state = self._capacity.read(agent_id)
             if state.present(self._clock(), self._offline_after) != AVAILABLE:
-                return
+                break
             waiting = self._oldest_waiting(agent, state, tried)
             if waiting is None:
-                return
+                break
             tried.add(waiting.id)
-            self.dispatch(waiting.id)
+            made += self.dispatch(waiting.id)
+        return made
 
     def _oldest_waiting(self, agent: Agent, state: AgentState, tried: set[str]) -> Conversation | None:
         since = self._clock() - REOFFER_AFTER
@@ -142,26 +147,29 @@ class Distributor:
             found.extend(c for c in page.conversations if c.id not in tried and not c.declined_by(agent.id, since))
         return min(found, key=lambda c: (c.queued_at or c.created_at, c.id), default=None)
 
-    def lapse(self, job: Deadline) -> None:
+    def lapse(self, job: Deadline) -> list[Move]:
         """An offer's time is up (a due ``offer|<conversation>|<agent>`` row): it moves on,
         and the agent, who did not answer, is set away."""
         _, conversation_id, agent_id = job.key.split("|")
         head = self._threads.read_head(thread_of(conversation_id))
         c = head.conversation if head else None
+        made: list[Move] = []
         if c is not None and c.id == conversation_id and c.offer and c.offer.agent.id == agent_id:
             now = self._clock()
             if c.offer.expires_at > now:
                 self._timers.move(job, c.offer.expires_at)
-                return
+                return []
             self._capacity.change(agent_id, lambda s: replace(s, presence=AWAY) if s.presence == AVAILABLE else None)
             event = Event(c.id, head.seq + 1, now, OFFER_EXPIRED, None, subject=c.offer.agent)
-            self._writer.commit(thread_of(c.id), head, replace(c, offer=None, declined=remembered(c, agent_id, now)),
-                                event.seq, events=[event])
+            commit = self._writer.commit(thread_of(c.id), head, replace(c, offer=None, declined=remembered(
+                c, agent_id, now)), event.seq, events=[event])
+            made = [commit.move] if commit.move else []
             log.info("offer of conversation %s to agent %s lapsed", c.id, agent_id)
         self._timers.remove(job)
+        return made
 
-    def retry(self, job: Deadline) -> None:
+    def retry(self, job: Deadline) -> list[Move]:
         """Offer again a conversation whose eligible agents had all declined it (a due
         ``dispatch|<conversation>`` row)."""
         self._timers.remove(job)
-        self.dispatch(job.key.split("|")[1])
+        return self.dispatch(job.key.split("|")[1])

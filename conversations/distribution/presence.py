@@ -20,6 +20,7 @@ from datetime import timedelta
 from conversations.access import Scope
 from conversations.distribution.capacity import Capacity
 from conversations.distribution.distributor import Distributor
+from conversations.reactions import Reactions
 from core.agents import AVAILABLE, OFFLINE, PRESENCES, AgentState
 from core.clock import Clock
 from core.errors import Forbidden, ValidationFailed
@@ -34,9 +35,10 @@ WATCH_EVERY = timedelta(seconds=60)  # the default
 
 
 class Presence:
-    def __init__(self, capacity: Capacity, distributor: Distributor, threads: Threads, timers: Deadlines,
-                 clock: Clock, offline_after: timedelta, watch_every: timedelta = WATCH_EVERY) -> None:
+    def __init__(self, *, capacity: Capacity, distributor: Distributor, reactions: Reactions, threads: Threads,
+                 timers: Deadlines, clock: Clock, offline_after: timedelta, watch_every: timedelta = WATCH_EVERY) -> None:
         self._watch_every = watch_every
+        self._reactions = reactions
         self._capacity = capacity
         self._distributor = distributor
         self._threads = threads
@@ -61,7 +63,7 @@ class Presence:
                                   {"since": after.online_since.isoformat()})
         log.info("agent %s is %s", scope.principal.id, presence)
         if presence == AVAILABLE:
-            self._distributor.dispatch_for(scope.principal.id)
+            self._reactions.run(self._distributor.dispatch_for(scope.principal.id))
         return after
 
     def present(self, state: AgentState) -> str:
@@ -93,7 +95,7 @@ class Presence:
             return
         self._heal(state)
         if state.presence == AVAILABLE:
-            self._distributor.dispatch_for(agent_id)
+            self._reactions.run(self._distributor.dispatch_for(agent_id))
         self._timers.move(job, now + self._watch_every)
 
     def _heal(self, state: AgentState) -> None:

@@ -10,6 +10,7 @@ from conversations.access import Scope
 from conversations.messaging.lookup import Lookup
 from conversations.messaging.outbox import Outbox
 from conversations.messaging.writer import Writer
+from conversations.reactions import Reactions
 from core.clock import Clock
 from core.errors import NotFound
 from core.ids import thread_of
@@ -20,9 +21,10 @@ from core.retry import until_committed
 
 
 class AgentActions:
-    def __init__(self, writer: Writer, accounts: Accounts, lookup: Lookup, outbox: Outbox,
+    def __init__(self, *, writer: Writer, reactions: Reactions, accounts: Accounts, lookup: Lookup, outbox: Outbox,
                  media_fetchers: Mapping[str, MediaFetcher], clock: Clock) -> None:
         self._writer = writer
+        self._reactions = reactions
         self._accounts = accounts
         self._lookup = lookup
         self._outbox = outbox
@@ -73,6 +75,7 @@ class AgentActions:
             updated = change(head.conversation)
             event = Event(conversation_id, head.seq + 1, self._clock(), action, scope.principal.actor,
                           CLOSED_BY_AGENT if action == CLOSED else None)
-            return self._writer.commit(thread_of(conversation_id), head, updated, event.seq, events=[event]).conversation
+            return self._reactions.after(self._writer.commit(thread_of(conversation_id), head, updated, event.seq,
+                                                             events=[event])).conversation
 
         return until_committed(attempt, "change")

@@ -31,6 +31,7 @@ from datetime import timedelta
 from typing import Any, Callable, Mapping
 
 from conversations.messaging import attempts as steps
+from conversations.messaging.optouts import OptOuts
 from core import status as statuses
 from core import telemetry as metrics
 from core.clock import Clock
@@ -98,9 +99,9 @@ def _send_job(parcel: Parcel) -> dict[str, Any]:
 
 
 class Delivery:
-    def __init__(self, threads: Threads, attempts: Attempts, accounts: Accounts, senders: Mapping[str, Sender],
-                 queue: WorkQueue, callback_url: CallbackUrl, opted_out: Callable[[str], None],
-                 telemetry: Telemetry, clock: Clock, timing: Timing = Timing()) -> None:
+    def __init__(self, *, threads: Threads, attempts: Attempts, accounts: Accounts, senders: Mapping[str, Sender],
+                 queue: WorkQueue, callback_url: CallbackUrl, optouts: OptOuts, telemetry: Telemetry, clock: Clock,
+                 timing: Timing = Timing()) -> None:
         self._timing = timing
         self._threads = threads
         self._attempts = attempts
@@ -108,7 +109,7 @@ class Delivery:
         self._senders = senders
         self._queue = queue
         self._callback_url = callback_url
-        self._opted_out = opted_out
+        self._optouts = optouts
         self._telemetry = telemetry
         self._clock = clock
 
@@ -316,7 +317,7 @@ class Delivery:
             self._quietly(lambda: self._queue.delete(ticket))
         log.warning("send of message %s failed for good (try %d, provider code %s)", message.id, attempt, code)
         if isinstance(exc, ProviderRecipientOptedOut):
-            self._opted_out(message.conversation_id)
+            self._optouts.refused_by_provider(message.conversation_id)
 
     def measure(self) -> None:
         """Tell operators how many jobs the outbox queue holds and how old the oldest

@@ -15,6 +15,7 @@ from conversations.messaging.lookup import Lookup
 from conversations.messaging.opening import Opener
 from conversations.messaging.outbox import Outbox
 from conversations.messaging.writer import Writer
+from conversations.reactions import Reactions
 from core import status as statuses
 from core import telemetry as metrics
 from core.clock import Clock
@@ -59,12 +60,14 @@ class _Incoming:
 
 
 class Ingest:
-    def __init__(self, threads: Threads, writer: Writer, deadlines: Deadlines, lookup: Lookup, opener: Opener,
-                 outbox: Outbox, clock: Clock, telemetry: Telemetry = NoTelemetry(), bots: Bots | None = None) -> None:
+    def __init__(self, *, threads: Threads, writer: Writer, reactions: Reactions, deadlines: Deadlines,
+                 lookup: Lookup, opener: Opener, outbox: Outbox, bots: Bots, clock: Clock,
+                 telemetry: Telemetry = NoTelemetry()) -> None:
         self._telemetry = telemetry
         self._bots = bots
         self._threads = threads
         self._writer = writer
+        self._reactions = reactions
         self._deadlines = deadlines
         self._lookup = lookup
         self._opener = opener
@@ -105,8 +108,9 @@ class Ingest:
             )
             events = [Event(conversation.id, message.seq + 1, now, HANDED_OFF, None, conversation.handoff.reason)] \
                 if before == BOT and conversation.stage != BOT and conversation.handoff else []
-            conversation = self._writer.commit(thread, head, conversation, message.seq + len(events), [message],
-                                               [(inbound.provider_message_id, message)], events).conversation
+            conversation = self._reactions.after(self._writer.commit(
+                thread, head, conversation, message.seq + len(events), [message],
+                [(inbound.provider_message_id, message)], events)).conversation
             return conversation, message, opened, tell_closed
 
         try:

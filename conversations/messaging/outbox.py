@@ -14,10 +14,12 @@ from conversations.messaging import consent as consents
 from conversations.messaging import policies
 from conversations.messaging import templates
 from conversations.access import Scope
+from conversations.distribution.assignment import Assignments
 from conversations.messaging.delivery import Delivery, Parcel
 from conversations.messaging.lookup import Lookup
 from conversations.messaging.opening import Opener
 from conversations.messaging.writer import Writer
+from conversations.reactions import Reactions
 from core import status as statuses
 from core.clock import Clock
 from core.errors import Conflict, ProviderError, StorageUnavailable, SwitchboardError, ValidationFailed
@@ -36,7 +38,6 @@ log = logging.getLogger(__name__)
 MAX_BODY = 1600
 # What to send, decided against the conversation as read: (body, media, template).
 Compose = Callable[[Conversation, datetime], tuple[str, tuple[Media, ...], TemplateRef | None]]
-Take = Callable[[str, Scope], None]  # the caller accepts a conversation nobody holds before answering it
 
 
 @dataclass(frozen=True)
@@ -73,12 +74,13 @@ class _Stored:
 
 
 class Outbox:
-    def __init__(self, threads: Threads, writer: Writer, deadlines: Deadlines, accounts: Accounts,
-                 workstreams: Workstreams, lookup: Lookup, opener: Opener, delivery: Delivery, take: Take,
-                 clock: Clock) -> None:
+    def __init__(self, *, threads: Threads, writer: Writer, reactions: Reactions, deadlines: Deadlines,
+                 accounts: Accounts, workstreams: Workstreams, lookup: Lookup, opener: Opener, delivery: Delivery,
+                 assignments: Assignments, clock: Clock) -> None:
         self._threads = threads
         self._writer = writer
-        self._take = take
+        self._reactions = reactions
+        self._assignments = assignments
         self._deadlines = deadlines
         self._accounts = accounts
         self._workstreams = workstreams
@@ -93,13 +95,13 @@ class Outbox:
         an agent who answers a conversation nobody holds takes it. With an idempotency
         ``key``, the reply is stored (and sent) once however often it is asked for."""
         compose = self._reply_compose(body, media)
-        self._take(conversation_id, scope)
+        self._assignments.take(conversation_id, scope)
         return self._send(conversation_id, _Origin.agent(scope), base_url, compose, key)
 
     def send_template(self, conversation_id: str, name: str, language: str | None, parameters: object,
                       scope: Scope, base_url: str, key: str | None = None) -> Message:
         """Send one of the workstream's approved templates; allowed outside the reply window."""
-        self._take(conversation_id, scope)
+        self._assignments.take(conversation_id, scope)
         return self._send(conversation_id, _Origin.agent(scope), base_url,
                           self._template_compose(name, language, parameters), key)
 
@@ -221,7 +223,7 @@ class Outbox:
             if not scheduled:  # before the conversation exists, so no conversation lacks a deadline
                 self._deadlines.schedule(new_id, now + timedelta(minutes=conversation.auto_close_after_minutes))
                 scheduled.append(True)
-            self._writer.commit(thread, head, conversation, head.seq if head else 0)
+            self._reactions.after(self._writer.commit(thread, head, conversation, head.seq if head else 0))
             log.info("opened conversation %s for a proactive message", new_id)
             return new_id
 
@@ -276,34 +278,14 @@ class Outbox:
             state=ACTIVE if conversation.state == OPEN and origin.scope else conversation.state,
         )
         try:
-            updated = self._writer.commit(thread_of(conversation_id), head, updated, message.seq,
-                                          [message]).conversation
+            updated = self._reactions.after(self._writer.commit(thread_of(conversation_id), head, updated,
+                                                                message.seq, [message])).conversation
         except DuplicateMarker:
             existing = self._threads.find_message(thread_of(conversation_id), message_id)
             if existing is None:
                 raise StorageUnavailable("the message is being stored, try again") from None
             return _Stored(account, conversation, existing, None, replayed=True)
         return _Stored(account, updated, message, refusal)
-
-    def opted_out(self, conversation_id: str) -> None:
-        """The provider refused a send because the customer opted out (delivery.py)."""
-        self._opt_out(conversation_id, consents.PROVIDER_ERROR)
-
-    def _opt_out(self, conversation_id: str, source: str) -> None:
-        """Mark the conversation's customer opted out on its business number (the thread head)."""
-        thread = thread_of(conversation_id)
-
-        def attempt() -> None:
-            head = self._threads.read_head(thread)
-            if head is None:
-                return
-            consent = consents.opted_out(head.conversation.consent, source, self._clock())
-            if consent == head.conversation.consent:
-                return
-            self._writer.commit(thread, head, replace(head.conversation, consent=consent), head.seq)
-            log.info("customer of conversation %s opted out (%s)", head.conversation.id, source)
-
-        until_committed(attempt, "record the opt-out")
 
 
 def _message_id(origin: _Origin, key: str | None) -> str:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from conversations.messaging.lookup import Lookup
 from conversations.messaging.outbox import Outbox
 from conversations.messaging.writer import Writer
+from conversations.reactions import Reactions
 from core import telemetry as metrics
 from core.clock import Clock
 from core.errors import SwitchboardError
@@ -32,11 +33,12 @@ log = logging.getLogger(__name__)
 
 
 class Sweep:
-    def __init__(self, threads: Threads, writer: Writer, deadlines: Deadlines, lookup: Lookup, outbox: Outbox,
-                 clock: Clock, telemetry: Telemetry = NoTelemetry()) -> None:
+    def __init__(self, *, threads: Threads, writer: Writer, reactions: Reactions, deadlines: Deadlines,
+                 lookup: Lookup, outbox: Outbox, clock: Clock, telemetry: Telemetry = NoTelemetry()) -> None:
         self._telemetry = telemetry
         self._threads = threads
         self._writer = writer
+        self._reactions = reactions
         self._deadlines = deadlines
         self._lookup = lookup
         self._outbox = outbox
@@ -89,5 +91,5 @@ class Sweep:
             return "rescheduled", None
         closed = replace(conversation, state=CLOSED, closed_at=now, closed_reason=CLOSED_FOR_INACTIVITY, offer=None)
         event = Event(closed.id, head.seq + 1, now, CLOSED, None, CLOSED_FOR_INACTIVITY)
-        closed = self._writer.commit(thread, head, closed, event.seq, events=[event]).conversation
+        closed = self._reactions.after(self._writer.commit(thread, head, closed, event.seq, events=[event])).conversation
         return "closed", closed  # its deadline is removed with the run's others

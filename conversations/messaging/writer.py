@@ -1,25 +1,26 @@
 """The one way a thread head is committed. A commit that moves its conversation (a new
 conversation, or a change of state, queue, holder or offer: its Placement) also re-places
-it in the inbox index and tells the listeners (work distribution), crash-safely:
+it in the inbox index and hands the move back to its committer, crash-safely:
 
   1. a job row in the timers table, due in SETTLE_AFTER, names the move;
   2. the head commit (the truth);
   3. the inbox rows are written, then the conversation is read back: when another commit
      moved it meanwhile, it is placed again as it is now (so two movers never leave it
      where neither put it);
-  4. the listeners run, and the job row is removed.
+  4. the committer hands the Move to what reacts to it (conversations/reactions.py), which
+     removes the job row once every reaction ran (``done``).
 
-A process that dies after 2 leaves the job, and the timer (conversations/distribution/clockwork.py)
-replays 3 and 4. A commit that does not move the conversation (a message into it, most
-often) is the commit alone: ingest stays one read and one write.
+A process that dies after 2 leaves the job, and the timer (conversations/distribution/
+clockwork.py) replays 3 and 4. A commit that does not move the conversation (a message
+into it, most often) is the commit alone: ingest stays one read and one write.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Callable, Iterable
+from typing import Iterable
 
 from core.clock import Clock
 from core.errors import StorageUnavailable, SwitchboardError
@@ -34,9 +35,26 @@ SETTLE_AFTER = timedelta(seconds=30)
 SETTLE_ROUNDS = 5
 JOB = "place"
 
-# (where it was, None for a new conversation; the conversation now; its head when the
-# caller just committed it, else None; the time it was known to be so)
-Listener = Callable[[Placement | None, Conversation, Head | None, datetime], None]
+@dataclass(frozen=True)
+class Move:
+    """A committed move, handed on to what reacts to it: where the conversation was (None
+    when new), the conversation now, its head when the committer just wrote it (else
+    None), when it was known to be so, and the job row that keeps the move owed until every
+    reaction ran."""
+
+    was: Placement | None
+    conversation: Conversation
+    head: Head | None
+    as_of: datetime
+    job: Deadline
+
+
+@dataclass(frozen=True)
+class Commit:
+    """What a commit wrote (its head) and the move it made, if any and placed."""
+
+    head: Head
+    move: Move | None = None
 
 
 class Writer:
@@ -45,20 +63,17 @@ class Writer:
         self._inbox = inbox
         self._timers = timers
         self._clock = clock
-        self._listeners: list[Listener] = []
-
-    def listen(self, listener: Listener) -> None:
-        self._listeners.append(listener)
 
     def commit(self, thread: str, head: Head | None, conversation: Conversation, seq: int,
                messages: Iterable[Message] = (), markers: Iterable[tuple[str, Message]] = (),
-               events: Iterable[Event] = ()) -> Head:
-        """Commit like Threads.commit (same errors), and place the conversation when it moved."""
+               events: Iterable[Event] = ()) -> Commit:
+        """Commit like Threads.commit (same errors), and place the conversation when it
+        moved; the Move is for the committer to hand to its reactions."""
         before = head.conversation if head is not None and head.conversation.id == conversation.id else None
         after = replace(conversation, version=(before.version if before else 0) + 1)
         was = Placement.of(before) if before else None
         if was == Placement.of(after):
-            return Head(after, seq, self._threads.commit(thread, head, after, seq, messages, markers, events))
+            return Commit(Head(after, seq, self._threads.commit(thread, head, after, seq, messages, markers, events)))
         now = self._clock()
         job = self._timers.schedule(f"{JOB}|{after.id}|{after.version:010d}", now + SETTLE_AFTER,
                                     {"was": was.to_dict()} if was else {})
@@ -68,30 +83,33 @@ class Writer:
             self._timers.remove(job)
             raise
         committed = Head(after, seq, etag)
-        self._finish(job, was, after, committed, now)
-        return committed
+        return Commit(committed, self._placed(Move(was, after, committed, now, job)))
 
-    def replay(self, job: Deadline) -> None:
-        """Finish a move whose writer stopped after its commit (a due job row)."""
+    def replay(self, job: Deadline) -> Move | None:
+        """Finish placing a move whose writer stopped after its commit (a due job row);
+        the move, for its reactions, unless the conversation is gone."""
         was = Placement.from_dict(job.data["was"]) if job.data.get("was") else None
-        now = self._clock()
         current = self._threads.current(job.key.split("|")[1])
         log.info("conversation %s: finishing a move its writer left unfinished", job.key.split("|")[1])
         if current is None:
             self._inbox.remove([was] if was else [])
             self._timers.remove(job)
-            return
-        self._finish(job, was, current, None, now)
+            return None
+        return self._placed(Move(was, current, None, self._clock(), job))
 
-    def _finish(self, job: Deadline, was: Placement | None, after: Conversation, head: Head | None,
-                as_of: datetime) -> None:
+    def done(self, move: Move) -> None:
+        """Every reaction to the move ran: nothing of it is owed any more."""
+        self._timers.remove(move.job)
+
+    def _placed(self, move: Move) -> Move | None:
+        """The move once its lists show it; None when placing failed (its job finishes it)."""
         try:
-            self._settle(after, [was] if was else [])
-            for listener in self._listeners:
-                listener(was, after, head, as_of)
-            self._timers.remove(job)
+            self._settle(move.conversation, [move.was] if move.was else [])
         except SwitchboardError as exc:  # committed all the same: the job finishes it
-            log.warning("conversation %s moved; placing it failed (%s), left to the timer", after.id, exc.code)
+            log.warning("conversation %s moved; placing it failed (%s), left to the timer", move.conversation.id,
+                        exc.code)
+            return None
+        return move
 
     def _settle(self, placed: Conversation, stale: list[Placement]) -> None:
         for _ in range(SETTLE_ROUNDS):

@@ -62,7 +62,7 @@ def find(account_id: str, url: str | None, storage: str | None, environ: Mapping
     settings = Settings.from_env(env)
     base = base_url(url, env, record)
     try:
-        account = build(settings).accounts.get(account_id)
+        account = build(settings).stores.accounts.get(account_id)
     except SwitchboardError as exc:
         raise SimulationError(f"cannot read account {account_id} from storage: {exc.message} "
                               "(is `make run` running? --storage names another storage)") from exc

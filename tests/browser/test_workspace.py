@@ -94,10 +94,10 @@ def test_an_agent_answers_a_customer_from_the_inbox(new_page, api, setup, artifa
 def test_after_the_whatsapp_window_only_a_template_goes_out(new_page, api, setup, artifacts):
     # The customer wrote 25 hours ago: ingested through the engine with its clock set back.
     services = build(Settings.from_env(api.env), clock=FakeClock(datetime.now(timezone.utc) - timedelta(hours=25)))
-    stored = services.accounts.get(setup["whatsapp"]["id"])
+    stored = services.stores.accounts.get(setup["whatsapp"]["id"])
     form = fixture_form("twilio_whatsapp_inbound.txt", From="whatsapp:+5582981110001", ProfileName="Ana",
                         MessageSid=f"SM{'9' * 32}")
-    services.ingest.message(stored, TwilioInbound.from_form(Form.parse(encode(form))).to_inbound(stored))
+    services.messaging.ingest.message(stored, TwilioInbound.from_form(Form.parse(encode(form))).to_inbound(stored))
 
     page = new_page("Ada", AGENT)
     open_conversation(page, "Ana")

@@ -132,10 +132,10 @@ def test_whatsapp_message_to_answer_to_delivery_status(api, whatsapp, acs_messag
 def test_outside_the_window_the_agent_is_told_to_use_a_template(api, whatsapp, acs_messages_api):
     # The customer wrote 25 hours ago: ingest through the engine with a clock set back.
     services = build(Settings.from_env(api.env), clock=FakeClock(datetime.now(timezone.utc) - timedelta(hours=25)))
-    account = services.accounts.get(whatsapp["id"])
+    account = services.stores.accounts.get(whatsapp["id"])
     event = Event.from_json(events("advanced_message_received_text.json", event_id="e2e-old",
                                    **{"from": "14255550123"})[0])
-    cid = services.ingest.message(account, acs.AdvancedMessageReceived.from_event(event).to_inbound(account)).conversation_id
+    cid = services.messaging.ingest.message(account, acs.AdvancedMessageReceived.from_event(event).to_inbound(account)).conversation_id
     view = api.call("GET", f"/conversations/{cid}").json()
     assert datetime.fromisoformat(view["reply_window_ends_at"]) < datetime.now(timezone.utc)
 

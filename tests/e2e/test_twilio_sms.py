@@ -183,8 +183,8 @@ def test_the_timer_closes_idle_conversations(api, account):
     # a clock set back; the host's timer (every 2 s here) must close it for inactivity.
     past = FakeClock(datetime.now(timezone.utc) - timedelta(hours=9))
     services = build(Settings.from_env(api.env), clock=past)
-    stored = services.accounts.get(account["id"])
-    cid = services.ingest.message(stored, inbound(account["id"], "SM" + "7" * 32, customer="+12065550115")).conversation_id
+    stored = services.stores.accounts.get(account["id"])
+    cid = services.messaging.ingest.message(stored, inbound(account["id"], "SM" + "7" * 32, customer="+12065550115")).conversation_id
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         conversation = api.call("GET", f"/conversations/{cid}").json()

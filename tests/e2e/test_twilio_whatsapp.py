@@ -115,10 +115,10 @@ def test_a_message_of_another_channel_is_refused_and_not_stored(api, account):
 def test_outside_the_window_only_templates_go_out(api, account):
     # The customer wrote 25 hours ago: ingest through the engine with a clock set back.
     services = build(Settings.from_env(api.env), clock=FakeClock(datetime.now(timezone.utc) - timedelta(hours=25)))
-    stored = services.accounts.get(account["id"])
+    stored = services.stores.accounts.get(account["id"])
     form = fixture_form("twilio_whatsapp_inbound.txt", From="whatsapp:+5582981110000", MessageSid="SM" + "f" * 32)
     inbound = TwilioInbound.from_form(Form.parse(encode(form))).to_inbound(stored)
-    cid = services.ingest.message(stored, inbound).conversation_id
+    cid = services.messaging.ingest.message(stored, inbound).conversation_id
 
     before = len(api.twilio.requests)
     late = api.call("POST", f"/conversations/{cid}/messages", {"body": "Sorry for the wait"})

@@ -41,8 +41,8 @@ def whatsapp(make_services, acs_api):
     trips = RoundTrips()
     sender = AcsSender({"retry_total": 0})
     services = make_services(senders={"acs": sender}, media_fetchers={"acs": sender}, request_hooks=[trips])
-    account = services.account_admin.create(whatsapp_account(acs_api.base_url))
-    services.workstream_admin.create({"name": "WhatsApp support", "account_id": account.id, "number": CHANNEL_ID,
+    account = services.admin.accounts.create(whatsapp_account(acs_api.base_url))
+    services.admin.workstreams.create({"name": "WhatsApp support", "account_id": account.id, "number": CHANNEL_ID,
                                       "templates": TEMPLATES,
                                       "attachments": {"customers_can_send": True, "agents_can_send": True}})
     return services, account, trips
@@ -51,14 +51,14 @@ def whatsapp(make_services, acs_api):
 def receive(services, account, name="advanced_message_received_text.json", **overrides) -> str:
     event = Event.from_json(events(name, **overrides)[0])
     inbound = acs.AdvancedMessageReceived.from_event(event).to_inbound(account)
-    return services.ingest.message(account, inbound).conversation_id
+    return services.messaging.ingest.message(account, inbound).conversation_id
 
 
 def test_reply_inside_the_window_is_sent_as_whatsapp_text(whatsapp, acs_api, clock):
     services, account, _ = whatsapp
     cid = receive(services, account, event_id="evt-1")
     clock.advance(hours=23, minutes=59)
-    message = services.outbox.reply(cid, "How can we help?", ALICE, BASE)
+    message = services.messaging.outbox.reply(cid, "How can we help?", ALICE, BASE)
     assert (message.provider_message_id, message.status) == ("wa-1", "accepted")
     [sent] = acs_api.calls("POST", SEND)
     assert sent.json() == {"channelRegistrationId": CHANNEL_ID, "to": [CUSTOMER], "kind": "text",
@@ -71,21 +71,21 @@ def test_the_window_follows_when_acs_received_the_message_not_when_the_event_arr
     # Event Grid retried for a day: the message was received 23 h 59 min before its delivery.
     cid = receive(services, account, event_id="evt-late",
                   receivedTimestamp=(clock.now - timedelta(hours=23, minutes=59)).isoformat())
-    conversation = services.actions.get(cid, ALICE)
+    conversation = services.messaging.actions.get(cid, ALICE)
     assert conversation.last_customer_message_at == clock.now - timedelta(hours=23, minutes=59)
     clock.advance(minutes=2)
     with pytest.raises(Conflict) as refused:
-        services.outbox.reply(cid, "Hello?", ALICE, BASE)
+        services.messaging.outbox.reply(cid, "Hello?", ALICE, BASE)
     assert refused.value.code == "outside_whatsapp_window"
 
     # A time in the future (a skewed clock) counts as now; an older message never moves the window back.
     receive(services, account, event_id="evt-future", message_id="m-future",
             receivedTimestamp=(clock.now + timedelta(hours=5)).isoformat())
-    assert services.actions.get(cid, ALICE).last_customer_message_at == clock.now
+    assert services.messaging.actions.get(cid, ALICE).last_customer_message_at == clock.now
     receive(services, account, event_id="evt-older", message_id="m-older",
             receivedTimestamp=(clock.now - timedelta(hours=3)).isoformat())
-    assert services.actions.get(cid, ALICE).last_customer_message_at == clock.now
-    assert services.outbox.reply(cid, "Here now.", ALICE, BASE).status == "accepted"
+    assert services.messaging.actions.get(cid, ALICE).last_customer_message_at == clock.now
+    assert services.messaging.outbox.reply(cid, "Here now.", ALICE, BASE).status == "accepted"
 
 
 def test_outside_the_window_only_a_template_goes_out(whatsapp, acs_api, clock):
@@ -93,11 +93,11 @@ def test_outside_the_window_only_a_template_goes_out(whatsapp, acs_api, clock):
     cid = receive(services, account, event_id="evt-2")
     clock.advance(hours=24, seconds=1)
     with pytest.raises(Conflict) as refused:
-        services.outbox.reply(cid, "Still there?", ALICE, BASE)
+        services.messaging.outbox.reply(cid, "Still there?", ALICE, BASE)
     assert refused.value.code == "outside_whatsapp_window"
-    assert acs_api.calls("POST", SEND) == [] and len(services.actions.get(cid, ALICE).messages) == 1
+    assert acs_api.calls("POST", SEND) == [] and len(services.messaging.actions.get(cid, ALICE).messages) == 1
 
-    message = services.outbox.send_template(cid, "order_update", None, ["Ana", "A-17"], ALICE, BASE)
+    message = services.messaging.outbox.send_template(cid, "order_update", None, ["Ana", "A-17"], ALICE, BASE)
     assert message.body == "Hi Ana, your order A-17 has shipped."
     [sent] = acs_api.calls("POST", SEND)
     assert sent.json() == {
@@ -107,7 +107,7 @@ def test_outside_the_window_only_a_template_goes_out(whatsapp, acs_api, clock):
                                 {"name": "p2", "kind": "text", "text": "A-17"}],
                      "bindings": {"kind": "whatsApp", "body": [{"refValue": "p1"}, {"refValue": "p2"}]}},
     }
-    assert services.actions.get(cid, ALICE).messages[-1].body == "Hi Ana, your order A-17 has shipped."
+    assert services.messaging.actions.get(cid, ALICE).messages[-1].body == "Hi Ana, your order A-17 has shipped."
 
 
 def test_unknown_template_or_wrong_parameters_send_nothing(whatsapp, acs_api):
@@ -115,7 +115,7 @@ def test_unknown_template_or_wrong_parameters_send_nothing(whatsapp, acs_api):
     cid = receive(services, account, event_id="evt-3")
     for name, parameters, field in (("nope", [], "name"), ("order_update", ["Ana"], "parameters")):
         with pytest.raises(ValidationFailed) as refused:
-            services.outbox.send_template(cid, name, None, parameters, ALICE, BASE)
+            services.messaging.outbox.send_template(cid, name, None, parameters, ALICE, BASE)
         assert refused.value.field == field
     assert acs_api.requests == []
 
@@ -124,21 +124,21 @@ def test_an_attachment_goes_out_as_whatsapp_media_with_its_caption(whatsapp, acs
     services, account, _ = whatsapp
     cid = receive(services, account, event_id="evt-4")
     picture = Media("https://cdn.example.com/receipt.png", "image/png")
-    services.outbox.reply(cid, "Your receipt", ALICE, BASE, (picture,))
+    services.messaging.outbox.reply(cid, "Your receipt", ALICE, BASE, (picture,))
     document = Media("https://cdn.example.com/terms.pdf", "application/pdf")
-    services.outbox.reply(cid, None, ALICE, BASE, (document,))
+    services.messaging.outbox.reply(cid, None, ALICE, BASE, (document,))
     image, doc = [r.json() for r in acs_api.calls("POST", SEND)]
     assert (image["kind"], image["mediaUri"], image["caption"]) == ("image", picture.url, "Your receipt")
     assert (doc["kind"], doc["mediaUri"], doc["fileName"]) == ("document", document.url, "terms.pdf")
-    stored = services.actions.get(cid, ALICE).messages[-2]
+    stored = services.messaging.actions.get(cid, ALICE).messages[-2]
     assert stored.media == (picture,) and stored.body == "Your receipt"
 
 
 def test_agents_fetch_inbound_media_through_switchboard(whatsapp, acs_api):
     services, account, _ = whatsapp
     cid = receive(services, account, "advanced_message_received_image.json", event_id="evt-5")
-    message = services.actions.get(cid, ALICE).messages[0]
-    fetched = services.actions.media(cid, message.id, 0, ALICE)
+    message = services.messaging.actions.get(cid, ALICE).messages[0]
+    fetched = services.messaging.actions.media(cid, message.id, 0, ALICE)
     assert (fetched.content_type, b"".join(fetched.chunks)) == ("image/jpeg", b"\xff\xd8jpeg-bytes")
     [download] = acs_api.calls("GET", r"/messages/streams/[^/]+")
     assert download.path == "/messages/streams/00000000-0000-0000-0000-000000000000"
@@ -151,23 +151,23 @@ def test_status_updates_never_regress_and_a_retried_event_is_stored_once(whatsap
     assert receive(services, account, event_id="evt-7") == cid
     assert trips.count <= 2, trips.paths  # one head read + one batch, as for Twilio
     receive(services, account, event_id="evt-7")
-    services.outbox.reply(cid, "hello", ALICE, BASE)
+    services.messaging.outbox.reply(cid, "hello", ALICE, BASE)
     for value in ("Delivered", "sent", "Read", "delivered"):
         update = acs.whatsapp_status(Event.from_json(events(
             "advanced_message_delivery_status_sent.json", message_id="wa-1", status=value,
             **{"from": CHANNEL_ID})[0]), account)
-        services.ingest.status(update)
-    messages = services.actions.get(cid, ALICE).messages
+        services.messaging.ingest.status(update)
+    messages = services.messaging.actions.get(cid, ALICE).messages
     assert [m.status for m in messages] == ["received", "received", "read"]
 
 
 def test_sms_goes_out_with_delivery_reports_and_our_message_id_as_tag(make_services, acs_api):
     services = make_services(senders={"acs": AcsSender({"retry_total": 0})})
-    account = services.account_admin.create(sms_account(acs_api.base_url))
+    account = services.admin.accounts.create(sms_account(acs_api.base_url))
     event = Event.from_json(events("sms_received.json", to=SMS_BUSINESS, **{"from": "14254360097"})[0])
-    cid = services.ingest.message(account, acs.SmsReceived.from_event(event).to_inbound(account)).conversation_id
-    assert services.actions.get(cid, ALICE).channel == "sms"
-    message = services.outbox.reply(cid, "Thanks for writing", ALICE, BASE)
+    cid = services.messaging.ingest.message(account, acs.SmsReceived.from_event(event).to_inbound(account)).conversation_id
+    assert services.messaging.actions.get(cid, ALICE).channel == "sms"
+    message = services.messaging.outbox.reply(cid, "Thanks for writing", ALICE, BASE)
     [sent] = acs_api.calls("POST", "/sms")
     body = sent.json()
     assert body["from"] == "+" + SMS_BUSINESS and body["message"] == "Thanks for writing"
@@ -175,14 +175,14 @@ def test_sms_goes_out_with_delivery_reports_and_our_message_id_as_tag(make_servi
     assert body["smsSendOptions"] == {"enableDeliveryReport": True, "tag": message.id}
     report = Event.from_json(events("sms_delivery_report.json", message_id=message.provider_message_id,
                                     to=CUSTOMER, **{"from": SMS_BUSINESS})[0])
-    services.ingest.status(acs.sms_report(report, account))
-    assert services.actions.get(cid, ALICE).messages[-1].status == "delivered"
+    services.messaging.ingest.status(acs.sms_report(report, account))
+    assert services.messaging.actions.get(cid, ALICE).messages[-1].status == "delivered"
     with pytest.raises(ValidationFailed):
-        services.outbox.reply(cid, "pic", ALICE, BASE, (Media("https://x/a.png", "image/png"),))
+        services.messaging.outbox.reply(cid, "pic", ALICE, BASE, (Media("https://x/a.png", "image/png"),))
 
 
 def test_acs_account_admin_rules(make_services):
-    admin = make_services().account_admin
+    admin = make_services().admin.accounts
     body = whatsapp_account("https://contoso-acs.communication.azure.com",
                             eventgrid_app_id="api://switchboard", eventgrid_tenant_id=TENANT.upper())
     account = admin.create(body)
@@ -206,8 +206,8 @@ def test_an_sms_taken_without_its_recipients_result_is_in_doubt_not_an_error(mak
     with recording() as acs_api:
         acs_api.on("POST", "/sms", (202, {}))  # taken, but the answer says nothing of the recipient
         services = make_services(senders={"acs": AcsSender({"retry_total": 0})})
-        account = services.account_admin.create(sms_account(acs_api.base_url))
-        cid = services.ingest.message(account, InboundMessage("acs", account.id, "in-1", "+" + SMS_BUSINESS,
+        account = services.admin.accounts.create(sms_account(acs_api.base_url))
+        cid = services.messaging.ingest.message(account, InboundMessage("acs", account.id, "in-1", "+" + SMS_BUSINESS,
                                                               CUSTOMER, "Hello")).conversation_id
-        message = services.outbox.reply(cid, "Got it", ALICE, BASE)
+        message = services.messaging.outbox.reply(cid, "Got it", ALICE, BASE)
     assert (message.status, message.in_doubt) == ("retrying", True)  # repeated as the same request to learn how

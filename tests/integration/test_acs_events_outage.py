@@ -23,7 +23,7 @@ def broken(make_services, monkeypatch):
     outage = Outage(match="batch")
     services = make_services(request_hooks=[outage])
     monkeypatch.setattr(wiring, "_services", services)
-    account = services.account_admin.create(whatsapp_account("http://127.0.0.1:9"))
+    account = services.admin.accounts.create(whatsapp_account("http://127.0.0.1:9"))
     return services, account, outage
 
 
@@ -40,10 +40,10 @@ def test_a_storage_outage_answers_503_and_the_redelivery_is_stored_once(broken):
     failed = post(account.id, payload)
     assert failed.status_code == 503
     assert json.loads(failed.get_body())["error"]["code"] == "storage_unavailable"
-    assert services.inboxes.page(ALICE, Query(), 10).conversations == []
+    assert services.distribution.inboxes.page(ALICE, Query(), 10).conversations == []
     outage.on = False
     assert post(account.id, payload).status_code == 200
     assert post(account.id, payload).status_code == 200
-    [conversation] = services.inboxes.page(ALICE, Query(), 10).conversations
+    [conversation] = services.distribution.inboxes.page(ALICE, Query(), 10).conversations
     assert conversation.business == CHANNEL_ID
-    assert len(services.actions.get(conversation.id, ALICE).messages) == 1
+    assert len(services.messaging.actions.get(conversation.id, ALICE).messages) == 1

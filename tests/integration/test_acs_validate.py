@@ -22,8 +22,8 @@ def acs_api():
 
 def validate(make_services, body):
     services = make_services(senders={"acs": AcsSender({"retry_total": 0})})
-    account = services.account_admin.create(body)
-    return services.account_admin.validate(account.id)
+    account = services.admin.accounts.create(body)
+    return services.admin.accounts.validate(account.id)
 
 
 def test_a_signed_listing_that_acs_answers_means_valid(make_services, acs_api):

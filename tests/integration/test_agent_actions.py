@@ -17,8 +17,8 @@ MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
 @pytest.fixture
 def setup(make_services, twilio_api):
     services = make_services(senders={"twilio": TwilioSender(twilio_api.base_url)})
-    account = services.account_admin.create(account_body())
-    cid = services.ingest.message(account, inbound(account.id, "SMin")).conversation_id
+    account = services.admin.accounts.create(account_body())
+    cid = services.messaging.ingest.message(account, inbound(account.id, "SMin")).conversation_id
     return services, account, cid
 
 
@@ -30,12 +30,12 @@ def status(account_id: str, sid: str, value: str, code: str | None = None) -> St
 def test_reply_goes_to_twilio_with_the_status_callback_and_keeps_the_sid(setup, twilio_api):
     services, account, cid = setup
     twilio_api.on("POST", MESSAGES, message_created("SMout1"))
-    message = services.outbox.reply(cid, "Hi, how can we help?", ALICE, "https://sb.example.com")
+    message = services.messaging.outbox.reply(cid, "Hi, how can we help?", ALICE, "https://sb.example.com")
     assert (message.provider_message_id, message.status) == ("SMout1", "queued")
     [sent] = twilio_api.calls("POST", MESSAGES)
     assert sent.form == {"To": [CUSTOMER], "From": [BUSINESS_E164], "Body": ["Hi, how can we help?"],
                          "StatusCallback": [f"https://sb.example.com/api/twilio/{account.id}/status?m={message.id}"]}
-    conversation = services.actions.get(cid, ALICE)
+    conversation = services.messaging.actions.get(cid, ALICE)
     assert conversation.state == "active" and conversation.agent == ALICE.principal.actor
     assert [(m.direction, m.status, m.provider_message_id) for m in conversation.messages][-1] == \
         ("outbound", "queued", "SMout1")
@@ -44,15 +44,15 @@ def test_reply_goes_to_twilio_with_the_status_callback_and_keeps_the_sid(setup, 
 def test_reply_length_and_closed_conversation_send_nothing(setup, twilio_api):
     services, _, cid = setup
     with pytest.raises(ValidationFailed):
-        services.outbox.reply(cid, "x" * 1601, ALICE, "https://sb.example.com")
+        services.messaging.outbox.reply(cid, "x" * 1601, ALICE, "https://sb.example.com")
     with pytest.raises(ValidationFailed):
-        services.outbox.reply(cid, "", ALICE, "https://sb.example.com")
-    services.actions.close(cid, ALICE)
+        services.messaging.outbox.reply(cid, "", ALICE, "https://sb.example.com")
+    services.messaging.actions.close(cid, ALICE)
     with pytest.raises(Conflict) as closed:
-        services.outbox.reply(cid, "too late", ALICE, "https://sb.example.com")
+        services.messaging.outbox.reply(cid, "too late", ALICE, "https://sb.example.com")
     assert closed.value.code == "conversation_closed"
     assert twilio_api.requests == []
-    assert len(services.actions.get(cid, ALICE).messages) == 1
+    assert len(services.messaging.actions.get(cid, ALICE).messages) == 1
 
 
 def test_provider_error_is_raised_and_the_message_kept_as_failed(setup, twilio_api):
@@ -60,33 +60,33 @@ def test_provider_error_is_raised_and_the_message_kept_as_failed(setup, twilio_a
     twilio_api.on("POST", MESSAGES, (400, {"code": 21211, "message": "The 'To' number is not valid.",
                                            "status": 400, "more_info": "https://www.twilio.com/docs/errors/21211"}))
     with pytest.raises(ProviderError) as failed:
-        services.outbox.reply(cid, "hello", ALICE, "https://sb.example.com")
+        services.messaging.outbox.reply(cid, "hello", ALICE, "https://sb.example.com")
     assert failed.value.provider_code == "21211"
-    last = services.actions.get(cid, ALICE).messages[-1]
+    last = services.messaging.actions.get(cid, ALICE).messages[-1]
     assert (last.status, last.error_code) == ("failed", "21211")
 
 
 def test_status_callbacks_out_of_order_never_regress(setup, twilio_api):
     services, account, cid = setup
     twilio_api.on("POST", MESSAGES, message_created("SMout2"))
-    services.outbox.reply(cid, "hello", ALICE, "https://sb.example.com")
+    services.messaging.outbox.reply(cid, "hello", ALICE, "https://sb.example.com")
     for value in ("sent", "delivered", "sent", "queued"):
-        services.ingest.status(status(account.id, "SMout2", value))
-    assert services.actions.get(cid, ALICE).messages[-1].status == "delivered"
-    services.ingest.status(status(account.id, "SMout2", "read"))
-    assert services.actions.get(cid, ALICE).messages[-1].status == "read"
+        services.messaging.ingest.status(status(account.id, "SMout2", value))
+    assert services.messaging.actions.get(cid, ALICE).messages[-1].status == "delivered"
+    services.messaging.ingest.status(status(account.id, "SMout2", "read"))
+    assert services.messaging.actions.get(cid, ALICE).messages[-1].status == "read"
 
 
 def test_a_report_that_overtakes_the_send_record_is_not_lost(setup, twilio_api):
     services, account, cid = setup
 
     def create(_request):
-        services.ingest.status(status(account.id, "SMfast", "delivered"))
+        services.messaging.ingest.status(status(account.id, "SMfast", "delivered"))
         return message_created("SMfast")
 
     twilio_api.on("POST", MESSAGES, create)
-    services.outbox.reply(cid, "hello", ALICE, "https://sb.example.com")
-    assert services.actions.get(cid, ALICE).messages[-1].status == "delivered"
+    services.messaging.outbox.reply(cid, "hello", ALICE, "https://sb.example.com")
+    assert services.messaging.actions.get(cid, ALICE).messages[-1].status == "delivered"
 
 
 class ReportBetween:
@@ -110,58 +110,58 @@ class ReportBetween:
 def test_a_report_that_moves_the_parked_status_during_the_send_record_is_not_lost(make_services, twilio_api):
     race = ReportBetween("SMrace")
     services = make_services(senders={"twilio": TwilioSender(twilio_api.base_url)}, request_hooks=[race])
-    account = services.account_admin.create(account_body())
-    cid = services.ingest.message(account, inbound(account.id, "SMin")).conversation_id
+    account = services.admin.accounts.create(account_body())
+    cid = services.messaging.ingest.message(account, inbound(account.id, "SMin")).conversation_id
 
     def create(_request):
-        services.ingest.status(status(account.id, "SMrace", "sent"))
-        race.report = lambda: services.ingest.status(status(account.id, "SMrace", "delivered"))
+        services.messaging.ingest.status(status(account.id, "SMrace", "sent"))
+        race.report = lambda: services.messaging.ingest.status(status(account.id, "SMrace", "delivered"))
         return message_created("SMrace")
 
     twilio_api.on("POST", MESSAGES, create)
-    sent = services.outbox.reply(cid, "hello", ALICE, "https://sb.example.com")
+    sent = services.messaging.outbox.reply(cid, "hello", ALICE, "https://sb.example.com")
     assert race.fired and sent.provider_message_id == "SMrace"
-    last = services.actions.get(cid, ALICE).messages[-1]
+    last = services.messaging.actions.get(cid, ALICE).messages[-1]
     assert (last.provider_message_id, last.status) == ("SMrace", "delivered")
-    services.ingest.status(status(account.id, "SMrace", "read"))
-    assert services.actions.get(cid, ALICE).messages[-1].status == "read"
+    services.messaging.ingest.status(status(account.id, "SMrace", "read"))
+    assert services.messaging.actions.get(cid, ALICE).messages[-1].status == "read"
 
 
 def test_sweep_closes_due_conversations_only_and_its_cost_follows_the_due(make_services, clock):
     trips = RoundTrips()
     services = make_services(request_hooks=[trips])
-    account = services.account_admin.create(account_body())
-    services.workstream_admin.create({"name": "Support", "channel": "sms", "account_id": account.id,
+    account = services.admin.accounts.create(account_body())
+    services.admin.workstreams.create({"name": "Support", "channel": "sms", "account_id": account.id,
                                       "number": BUSINESS_E164[1:], "auto_close_after_minutes": 10})
-    idle = services.ingest.message(account, inbound(account.id, "SM0", customer="+12065550100")).conversation_id
+    idle = services.messaging.ingest.message(account, inbound(account.id, "SM0", customer="+12065550100")).conversation_id
     clock.advance(minutes=5)
-    busy = [services.ingest.message(account, inbound(account.id, f"SM{i}", customer=f"+1206555{i:04d}")).conversation_id
+    busy = [services.messaging.ingest.message(account, inbound(account.id, f"SM{i}", customer=f"+1206555{i:04d}")).conversation_id
             for i in range(1, 31)]
     clock.advance(minutes=6)
     trips.reset()
-    assert services.sweep.run() == {"closed": 1, "rescheduled": 0, "dropped": 0}
+    assert services.messaging.sweep.run() == {"closed": 1, "rescheduled": 0, "dropped": 0}
     # one query; for the one due conversation: read its head, the placement job, the close
     # batch, its inbox rows (sent at once: for each of its three lists, all, the workstream's
     # and its queue's, the open row deleted, the closed row created and the any-state row
     # replaced; the row of the queue it waited in deleted), a read back, the job removed,
     # the deadline removed. Nothing for the 30 that are not due.
     assert trips.count <= 17, "\n".join(p.split("devstoreaccount1")[-1] for p in trips.paths)
-    closed = services.actions.get(idle, ALICE)
+    closed = services.messaging.actions.get(idle, ALICE)
     assert (closed.state, closed.closed_reason) == ("closed", "inactivity")
-    assert all(services.actions.get(c, ALICE).state == "open" for c in busy)
+    assert all(services.messaging.actions.get(c, ALICE).state == "open" for c in busy)
 
 
 def test_sweep_moves_the_deadline_of_a_conversation_that_saw_activity(make_services, clock):
     services = make_services()
-    account = services.account_admin.create(account_body())
-    services.workstream_admin.create({"name": "Support", "channel": "sms", "account_id": account.id,
+    account = services.admin.accounts.create(account_body())
+    services.admin.workstreams.create({"name": "Support", "channel": "sms", "account_id": account.id,
                                       "number": BUSINESS_E164[1:], "auto_close_after_minutes": 10})
-    cid = services.ingest.message(account, inbound(account.id, "SM1")).conversation_id
+    cid = services.messaging.ingest.message(account, inbound(account.id, "SM1")).conversation_id
     clock.advance(minutes=8)
-    services.ingest.message(account, inbound(account.id, "SM2"))
+    services.messaging.ingest.message(account, inbound(account.id, "SM2"))
     clock.advance(minutes=3)
-    assert services.sweep.run()["rescheduled"] == 1
-    assert services.actions.get(cid, ALICE).state == "open"
+    assert services.messaging.sweep.run()["rescheduled"] == 1
+    assert services.messaging.actions.get(cid, ALICE).state == "open"
     clock.advance(minutes=8)
-    assert services.sweep.run()["closed"] == 1
-    assert services.actions.get(cid, ALICE).state == "closed"
+    assert services.messaging.sweep.run()["closed"] == 1
+    assert services.messaging.actions.get(cid, ALICE).state == "closed"

@@ -24,16 +24,16 @@ def test_transfer_to_an_agent_moves_the_capacity(desk):
     services = desk.services
     ana, bo = desk.agent("ana"), desk.agent("bo", capacity=1)
     cid = desk.customer_writes(customer(1))
-    services.assignments.accept(cid, ana)
-    moved = services.assignments.transfer_to_agent(cid, ana, bo.principal.id)
+    services.distribution.assignments.accept(cid, ana)
+    moved = services.distribution.assignments.transfer_to_agent(cid, ana, bo.principal.id)
     assert moved.agent.name == "bo" and desk.mine("bo") == [cid] and desk.mine("ana") == []
     assert (desk.load("ana"), desk.load("bo")) == (0, 1)
     event = desk.conversation(cid).events[-1]
     assert (event.action, event.actor.name, event.subject.name) == ("transferred", "ana", "bo")
     other = desk.customer_writes(customer(2))
-    services.assignments.accept(other, ana)
+    services.distribution.assignments.accept(other, ana)
     with pytest.raises(Conflict) as full:
-        services.assignments.transfer_to_agent(other, ana, bo.principal.id)
+        services.distribution.assignments.transfer_to_agent(other, ana, bo.principal.id)
     assert full.value.code == "agent_at_capacity"
     assert desk.holder(other) == "ana" and desk.load("bo") == 1
 
@@ -44,26 +44,26 @@ def test_transfer_to_a_queue_puts_it_back_for_distribution(make_services):
     ana = desk.agent("ana")
     bo = desk.agent("bo", queue="billing")
     cid = desk.customer_writes(customer(1))
-    services.assignments.accept(cid, ana)
-    moved = services.assignments.transfer_to_queue(cid, ana, "billing")
+    services.distribution.assignments.accept(cid, ana)
+    moved = services.distribution.assignments.transfer_to_queue(cid, ana, "billing")
     assert (moved.queue, moved.agent) == ("billing", None) and desk.load("ana") == 0
     assert desk.offered_to(cid) == "bo" and desk.offers("bo") == [cid]
-    services.assignments.accept(cid, bo)
+    services.distribution.assignments.accept(cid, bo)
     with pytest.raises(ValidationFailed):
-        services.assignments.transfer_to_queue(cid, bo, "nowhere")
+        services.distribution.assignments.transfer_to_queue(cid, bo, "nowhere")
 
 
 def test_only_the_holder_a_supervisor_or_an_admin_transfers(desk):
     services = desk.services
     ana, bo = desk.agent("ana"), desk.agent("bo")
     cid = desk.customer_writes(customer(1))
-    services.assignments.accept(cid, ana)
+    services.distribution.assignments.accept(cid, ana)
     with pytest.raises(Forbidden):
-        services.assignments.transfer_to_agent(cid, bo, bo.principal.id)
+        services.distribution.assignments.transfer_to_agent(cid, bo, bo.principal.id)
     with pytest.raises(Forbidden):
-        services.assignments.assign(cid, bo, bo.principal.id)
+        services.distribution.assignments.assign(cid, bo, bo.principal.id)
     with pytest.raises(ValidationFailed):
-        services.assignments.transfer_to_agent(cid, ana, "3f2504e0-4f89-41d3-9a0c-0305e82c3301")
+        services.distribution.assignments.transfer_to_agent(cid, ana, "3f2504e0-4f89-41d3-9a0c-0305e82c3301")
 
 
 def test_a_supervisor_assigns_directly_within_capacity(desk):
@@ -71,12 +71,12 @@ def test_a_supervisor_assigns_directly_within_capacity(desk):
     sue = desk.agent("sue", roles=(SUPERVISOR,), available=False)
     ana = desk.agent("ana", capacity=1, available=False)
     first, second = desk.customer_writes(customer(1)), desk.customer_writes(customer(2))
-    assigned = services.assignments.assign(first, sue, ana.principal.id)
+    assigned = services.distribution.assignments.assign(first, sue, ana.principal.id)
     assert assigned.agent.name == "ana" and desk.load("ana") == 1
     event = desk.conversation(first).events[-1]
     assert (event.action, event.actor.name, event.subject.name) == ("assigned", "sue", "ana")
     with pytest.raises(Conflict) as full:
-        services.assignments.assign(second, sue, ana.principal.id)
+        services.distribution.assignments.assign(second, sue, ana.principal.id)
     assert full.value.code == "agent_at_capacity"
 
 
@@ -85,13 +85,13 @@ def test_unassign_returns_it_to_the_queue_for_someone_else_first(make_services):
     desk = open_desk(services)
     ana = desk.agent("ana")
     cid = desk.customer_writes(customer(1))
-    services.assignments.accept(cid, ana)
+    services.distribution.assignments.accept(cid, ana)
     desk.agent("bo")
-    back = services.assignments.unassign(cid, ana)
+    back = services.distribution.assignments.unassign(cid, ana)
     assert back.agent is None and back.state == "open" and desk.load("ana") == 0
     assert desk.offered_to(cid) == "bo"  # ana, who gave it up, is passed over
     with pytest.raises(Conflict) as nobody:
-        services.assignments.unassign(desk.customer_writes(customer(2)), ALICE)
+        services.distribution.assignments.unassign(desk.customer_writes(customer(2)), ALICE)
     assert nobody.value.code == "not_assigned"
 
 
@@ -100,10 +100,10 @@ def test_answering_a_conversation_nobody_holds_takes_it_within_capacity(make_ser
     desk = open_desk(make_services(senders={"twilio": TwilioSender(twilio_api.base_url)}), mode="pick")
     ana = desk.agent("ana", capacity=1)
     first, second = desk.customer_writes(customer(1)), desk.customer_writes(customer(2))
-    desk.services.outbox.reply(first, "Hi, Ana here", ana, "https://switchboard.example")
+    desk.services.messaging.outbox.reply(first, "Hi, Ana here", ana, "https://switchboard.example")
     assert desk.holder(first) == "ana" and desk.load("ana") == 1
     with pytest.raises(Conflict) as full:
-        desk.services.outbox.reply(second, "Hi", ana, "https://switchboard.example")
+        desk.services.messaging.outbox.reply(second, "Hi", ana, "https://switchboard.example")
     assert full.value.code == "agent_at_capacity"
     assert len(twilio_api.requests) == 1 and desk.holder(second) is None
 
@@ -113,11 +113,11 @@ def test_closing_releases_capacity_and_so_does_the_sweep(make_services, clock):
     desk = open_desk(services, mode="pick")
     ana = desk.agent("ana", capacity=2)
     first, second = desk.customer_writes(customer(1)), desk.customer_writes(customer(2))
-    services.assignments.accept(first, ana)
-    services.assignments.accept(second, ana)
-    services.actions.close(first, ana)
+    services.distribution.assignments.accept(first, ana)
+    services.distribution.assignments.accept(second, ana)
+    services.messaging.actions.close(first, ana)
     assert desk.load("ana") == 1
     clock.advance(hours=9)
-    services.sweep.run()
+    services.messaging.sweep.run()
     assert desk.holder(second) == "ana" and desk.conversation(second).state == "closed"
     assert desk.load("ana") == 0 and desk.mine("ana") == []

@@ -34,8 +34,8 @@ def desk(make_services, settings_env, bot, twilio_api, clock) -> Desk:
     sids = itertools.count(1)
     twilio_api.on("POST", MESSAGES, lambda _r: message_created(f"SM{next(sids):032d}"))
     services = make_services()
-    account = services.account_admin.create(account_body())
-    workstream = services.workstream_admin.create({
+    account = services.admin.accounts.create(account_body())
+    workstream = services.admin.workstreams.create({
         "name": "Bots", "account_id": account.id, "number": BUSINESS, "queues": ["general"],
         "default_queue": "general", "bot": {"secret": SECRET, "answer_timeout_seconds": 30},
         "attachments": {"customers_can_send": True}})
@@ -43,7 +43,7 @@ def desk(make_services, settings_env, bot, twilio_api, clock) -> Desk:
 
 
 def bot_rows(desk: Desk) -> list[Deadline]:
-    timers = DeadlineStore(desk.services.storage, "timers")
+    timers = DeadlineStore(desk.services.stores.storage, "timers")
     return [d for d in timers.due(desk.clock.now.replace(year=2100), 100) if d.key.startswith("bot|")]
 
 
@@ -84,18 +84,18 @@ def test_a_message_the_bot_never_got_is_handed_off_by_its_row_while_direct_line_
 
 
 def test_the_direct_line_secret_is_sealed_at_rest(desk):
-    table = desk.services.storage.table("workstreams")
+    table = desk.services.stores.storage.table("workstreams")
     stored = table.get_entity("workstream", desk.workstream_id)
     assert SECRET not in str(dict(stored)) and stored["BotSecret"]
-    assert desk.services.lookup.workstream(desk.workstream_id).bot.secret == SECRET
+    assert desk.services.distribution.lookup.workstream(desk.workstream_id).bot.secret == SECRET
 
 
 def test_a_media_link_names_one_attachment_and_expires(desk, clock):
     picture = Media(url=f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/MM1/Media/ME1",
                     content_type="image/png")
     message = replace(inbound(desk.account.id, "SM" + "8" * 32, body="Receipt"), media=(picture,))
-    conversation = desk.conversation(desk.services.ingest.message(desk.account, message).conversation_id)
-    media = desk.services.bot_media
+    conversation = desk.conversation(desk.services.messaging.ingest.message(desk.account, message).conversation_id)
+    media = desk.services.messaging.bot_media
     [link] = media.links("https://sb.example/api", conversation, conversation.messages[0])
     path, query = link.split("?")
     *_, conversation_id, seq, index = path.split("/")

@@ -21,8 +21,8 @@ BASE = "https://sb.example.com"
 def setup(make_services, twilio_api):
     trips = RoundTrips()
     services = make_services(senders={"twilio": TwilioSender(twilio_api.base_url)}, request_hooks=[trips])
-    account = services.account_admin.create(account_body())
-    cid = services.ingest.message(account, inbound(account.id, "SMin", "Hi")).conversation_id
+    account = services.admin.accounts.create(account_body())
+    cid = services.messaging.ingest.message(account, inbound(account.id, "SMin", "Hi")).conversation_id
     return services, account, cid, trips
 
 
@@ -30,38 +30,38 @@ def test_stop_opts_out_in_the_same_two_round_trips_and_nothing_is_sent_after(set
     services, account, cid, trips = setup
     clock.advance(minutes=1)
     trips.reset()
-    services.ingest.message(account, inbound(account.id, "SMstop", " Stop "))
+    services.messaging.ingest.message(account, inbound(account.id, "SMstop", " Stop "))
     assert trips.count <= 2, trips.paths
-    conversation = services.actions.get(cid, ALICE)
+    conversation = services.messaging.actions.get(cid, ALICE)
     assert (conversation.consent.state, conversation.consent.source) == ("opted_out", "customer_keyword")
     assert conversation.consent.changed_at == clock.now
     assert [(m.body, m.keyword) for m in conversation.messages] == [("Hi", None), (" Stop ", "stop")]
     with pytest.raises(RecipientOptedOut) as refused:
-        services.outbox.reply(cid, "Are you sure?", ALICE, BASE)
+        services.messaging.outbox.reply(cid, "Are you sure?", ALICE, BASE)
     assert refused.value.code == "recipient_opted_out"
     assert twilio_api.requests == []
-    assert len(services.actions.get(cid, ALICE).messages) == 2
+    assert len(services.messaging.actions.get(cid, ALICE).messages) == 2
 
 
 def test_consent_outlives_the_conversation_and_start_opts_back_in(setup, twilio_api):
     services, account, cid, _ = setup
-    services.ingest.message(account, inbound(account.id, "SMstop", "UNSUBSCRIBE"))
-    services.actions.close(cid, ALICE)
-    later = services.ingest.message(account, inbound(account.id, "SMlater", "hello again")).conversation_id
-    assert later != cid and services.actions.get(later, ALICE).consent.state == "opted_out"
+    services.messaging.ingest.message(account, inbound(account.id, "SMstop", "UNSUBSCRIBE"))
+    services.messaging.actions.close(cid, ALICE)
+    later = services.messaging.ingest.message(account, inbound(account.id, "SMlater", "hello again")).conversation_id
+    assert later != cid and services.messaging.actions.get(later, ALICE).consent.state == "opted_out"
     with pytest.raises(RecipientOptedOut):
-        services.outbox.reply(later, "welcome back", ALICE, BASE)
-    services.ingest.message(account, inbound(account.id, "SMstart", "start"))
-    assert services.actions.get(later, ALICE).consent.state == "opted_in"
+        services.messaging.outbox.reply(later, "welcome back", ALICE, BASE)
+    services.messaging.ingest.message(account, inbound(account.id, "SMstart", "start"))
+    assert services.messaging.actions.get(later, ALICE).consent.state == "opted_in"
     twilio_api.on("POST", MESSAGES, message_created("SMok"))
-    assert services.outbox.reply(later, "welcome back", ALICE, BASE).provider_message_id == "SMok"
+    assert services.messaging.outbox.reply(later, "welcome back", ALICE, BASE).provider_message_id == "SMok"
 
 
 def test_provider_keyword_and_help(setup):
     services, account, cid, _ = setup
-    services.ingest.message(account, replace(inbound(account.id, "SMarret", "arret"), keyword="stop"))
-    services.ingest.message(account, inbound(account.id, "SMhelp", "help"))
-    conversation = services.actions.get(cid, ALICE)
+    services.messaging.ingest.message(account, replace(inbound(account.id, "SMarret", "arret"), keyword="stop"))
+    services.messaging.ingest.message(account, inbound(account.id, "SMhelp", "help"))
+    conversation = services.messaging.actions.get(cid, ALICE)
     assert (conversation.consent.state, conversation.consent.source) == ("opted_out", "provider_keyword")
     assert [m.keyword for m in conversation.messages] == [None, "stop", "help"]
 
@@ -71,12 +71,12 @@ def test_twilio_21610_marks_the_customer_opted_out(setup, twilio_api):
     twilio_api.on("POST", MESSAGES, (400, {"code": 21610, "message": "Attempt to send to unsubscribed recipient",
                                            "status": 400}))
     with pytest.raises(ProviderRecipientOptedOut) as refused:
-        services.outbox.reply(cid, "hello?", ALICE, BASE)
+        services.messaging.outbox.reply(cid, "hello?", ALICE, BASE)
     assert (refused.value.status, refused.value.code, refused.value.provider_code) == \
         (409, "recipient_opted_out", "21610")
-    conversation = services.actions.get(cid, ALICE)
+    conversation = services.messaging.actions.get(cid, ALICE)
     assert (conversation.consent.state, conversation.consent.source) == ("opted_out", "provider_error")
     assert (conversation.messages[-1].status, conversation.messages[-1].error_code) == ("failed", "21610")
     with pytest.raises(RecipientOptedOut):
-        services.outbox.reply(cid, "hello again?", ALICE, BASE)
+        services.messaging.outbox.reply(cid, "hello again?", ALICE, BASE)
     assert len(twilio_api.calls("POST", MESSAGES)) == 1

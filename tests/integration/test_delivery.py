@@ -54,20 +54,20 @@ def hooks(request):
 def world(make_services, twilio_api, hooks):
     services = make_services(senders={"twilio": TwilioSender(twilio_api.base_url, timeout=1.0)},
                              request_hooks=hooks.get("tables", []), queue_hooks=hooks.get("queue", []))
-    account = services.account_admin.create(account_body())
-    cid = services.ingest.message(account, inbound(account.id, "SMin")).conversation_id
+    account = services.admin.accounts.create(account_body())
+    cid = services.messaging.ingest.message(account, inbound(account.id, "SMin")).conversation_id
     return services, account, cid
 
 
 def sent_messages(services, cid):
-    return [m for m in services.actions.get(cid, ALICE).messages if m.direction == "outbound"]
+    return [m for m in services.messaging.actions.get(cid, ALICE).messages if m.direction == "outbound"]
 
 
 def test_a_transient_failure_is_retried_and_the_message_goes_out_once(world, twilio_api):
     services, _, cid = world
     script = Script((500, {"code": 20500, "message": "Internal error"}), message_created("SMok1"))
     twilio_api.on("POST", MESSAGES, script)
-    message = services.outbox.reply(cid, "Hello", ALICE, BASE)
+    message = services.messaging.outbox.reply(cid, "Hello", ALICE, BASE)
     assert (message.status, message.error_code) == ("retrying", "20500")
     assert drain(services) >= 1
     [stored] = sent_messages(services, cid)
@@ -81,7 +81,7 @@ def test_a_429_waits_at_least_its_retry_after(world, twilio_api):
                     message_created("SMok2"))
     twilio_api.on("POST", MESSAGES, script)
     started = time.monotonic()
-    services.outbox.reply(cid, "Hello", ALICE, BASE)
+    services.messaging.outbox.reply(cid, "Hello", ALICE, BASE)
     drain(services)
     assert time.monotonic() - started >= 3 and script.accepted == 1
 
@@ -89,7 +89,7 @@ def test_a_429_waits_at_least_its_retry_after(world, twilio_api):
 def test_a_send_whose_answer_never_came_waits_for_the_callback_then_sends_once(world, twilio_api, clock):
     services, account, cid = world
     twilio_api.on("POST", MESSAGES, Script(hang, message_created("SMok3")))
-    assert services.outbox.reply(cid, "Hello", ALICE, BASE).status == "retrying"
+    assert services.messaging.outbox.reply(cid, "Hello", ALICE, BASE).status == "retrying"
     clock.advance(seconds=3)  # past the time a try's answer or callback may take
     drain(services)
     assert [m.status for m in sent_messages(services, cid)] == ["queued"]
@@ -99,9 +99,9 @@ def test_a_send_whose_answer_never_came_waits_for_the_callback_then_sends_once(w
 def test_a_send_twilio_took_without_answering_is_found_by_its_callback(world, twilio_api):
     services, account, cid = world
     twilio_api.on("POST", MESSAGES, Script(hang, message_created("SMnever")))
-    message = services.outbox.reply(cid, "Hello", ALICE, BASE)
+    message = services.messaging.outbox.reply(cid, "Hello", ALICE, BASE)
     # Twilio did take it: its status callback, whose URL names our message, arrives.
-    services.ingest.status(StatusUpdate("twilio", account.id, "SMtook", "sent", BUSINESS_E164, CUSTOMER,
+    services.messaging.ingest.status(StatusUpdate("twilio", account.id, "SMtook", "sent", BUSINESS_E164, CUSTOMER,
                                         message_id=message.id))
     drain(services)
     [stored] = sent_messages(services, cid)
@@ -113,7 +113,7 @@ def test_a_permanent_error_is_not_retried(world, twilio_api):
     services, _, cid = world
     twilio_api.on("POST", MESSAGES, (400, {"code": 21211, "message": "The 'To' number is not valid."}))
     with pytest.raises(ProviderError):
-        services.outbox.reply(cid, "Hello", ALICE, BASE)
+        services.messaging.outbox.reply(cid, "Hello", ALICE, BASE)
     assert drain(services) == 0
     assert [m.status for m in sent_messages(services, cid)] == ["failed"]
     assert len(twilio_api.calls("POST", MESSAGES)) == 1
@@ -122,10 +122,10 @@ def test_a_permanent_error_is_not_retried(world, twilio_api):
 def test_out_of_tries_it_fails_with_the_reason_and_the_job_is_kept(make_services, settings_env, twilio_api):
     settings_env["OUTBOX_MAX_ATTEMPTS"] = "3"
     services = make_services(senders={"twilio": TwilioSender(twilio_api.base_url, timeout=1.0)})
-    account = services.account_admin.create(account_body())
-    cid = services.ingest.message(account, inbound(account.id, "SMin")).conversation_id
+    account = services.admin.accounts.create(account_body())
+    cid = services.messaging.ingest.message(account, inbound(account.id, "SMin")).conversation_id
     twilio_api.on("POST", MESSAGES, (503, {"code": 20503, "message": "Service unavailable"}))
-    services.outbox.reply(cid, "Hello", ALICE, BASE)
+    services.messaging.outbox.reply(cid, "Hello", ALICE, BASE)
     drain(services, timeout=30)
     [stored] = sent_messages(services, cid)
     assert (stored.status, stored.error_code) == ("failed", "20503")
@@ -143,7 +143,7 @@ def test_storage_failing_while_the_provider_id_is_recorded_answers_sent_and_reco
     [outage] = hooks["tables"]
     twilio_api.on("POST", MESSAGES, message_created("SMrec"))
     outage.on = True
-    message = services.outbox.reply(cid, "Hello", ALICE, BASE)
+    message = services.messaging.outbox.reply(cid, "Hello", ALICE, BASE)
     outage.on = False
     assert message.provider_message_id == "SMrec"  # the caller learns it went out: no reason to send again
     assert sent_messages(services, cid)[0].status == "sending"
@@ -159,8 +159,8 @@ def test_a_stored_message_whose_answer_was_lost_is_sent_once_when_asked_again_wi
     hooks["tables"][0].on = True
     twilio_api.on("POST", MESSAGES, message_created("SMonce"))
     with pytest.raises(StorageUnavailable):  # stored, but the caller hears 503
-        services.outbox.reply(cid, "Hello, lost", ALICE, BASE, key="k-1")
-    message = services.outbox.reply(cid, "Hello, lost", ALICE, BASE, key="k-1")
+        services.messaging.outbox.reply(cid, "Hello, lost", ALICE, BASE, key="k-1")
+    message = services.messaging.outbox.reply(cid, "Hello, lost", ALICE, BASE, key="k-1")
     assert message.provider_message_id == "SMonce"
     drain(services)  # the first request's guard finds it sent
     assert [(m.body, m.status) for m in sent_messages(services, cid)] == [("Hello, lost", "queued")]
@@ -173,8 +173,8 @@ def test_a_request_answered_503_after_its_write_landed_leaves_no_phantom(world, 
     hooks["tables"][0].on = True
     twilio_api.on("POST", MESSAGES, message_created("SMretry"))
     with pytest.raises(StorageUnavailable):
-        services.outbox.reply(cid, "Hello, lost", ALICE, BASE)
-    again = services.outbox.reply(cid, "Hello again", ALICE, BASE)  # the agent sends once more
+        services.messaging.outbox.reply(cid, "Hello, lost", ALICE, BASE)
+    again = services.messaging.outbox.reply(cid, "Hello again", ALICE, BASE)  # the agent sends once more
     drain(services)
     assert [(m.body, m.status) for m in sent_messages(services, cid)] == [("Hello, lost", "not_sent"),
                                                                          ("Hello again", "queued")]
@@ -186,7 +186,7 @@ def test_with_the_queue_down_nothing_is_stored_or_sent(world, hooks, twilio_api)
     services, _, cid = world
     hooks["queue"][0].on = True
     with pytest.raises(StorageUnavailable):
-        services.outbox.reply(cid, "Hello", ALICE, BASE)
+        services.messaging.outbox.reply(cid, "Hello", ALICE, BASE)
     assert sent_messages(services, cid) == [] and twilio_api.calls("POST", MESSAGES) == []
 
 
@@ -197,11 +197,11 @@ class Killed(Exception):
 def test_an_instance_killed_between_storing_and_sending_is_made_good_by_the_queue(world, twilio_api, clock):
     services, _, cid = world
     twilio_api.on("POST", MESSAGES, message_created("SMlater"))
-    sender = services.outbox._delivery._senders["twilio"]  # noqa: SLF001 - the crash needs to be right there
+    sender = services.messaging.outbox._delivery._senders["twilio"]  # noqa: SLF001 - the crash needs to be right there
     send = sender.send
     sender.send = lambda *_args: (_ for _ in ()).throw(Killed())
     with pytest.raises(Killed):
-        services.outbox.reply(cid, "Hello", ALICE, BASE)
+        services.messaging.outbox.reply(cid, "Hello", ALICE, BASE)
     sender.send = send
     clock.advance(seconds=3)  # the try is in doubt until its lease is over: Twilio is asked, then it is sent
     drain(services)
@@ -212,8 +212,8 @@ def test_an_instance_killed_between_storing_and_sending_is_made_good_by_the_queu
 def test_one_idempotency_key_stores_and_sends_once(world, twilio_api):
     services, _, cid = world
     twilio_api.on("POST", MESSAGES, message_created("SMkey"))
-    first = services.outbox.reply(cid, "Hello", ALICE, BASE, key="order-17")
-    second = services.outbox.reply(cid, "Hello", ALICE, BASE, key="order-17")
+    first = services.messaging.outbox.reply(cid, "Hello", ALICE, BASE, key="order-17")
+    second = services.messaging.outbox.reply(cid, "Hello", ALICE, BASE, key="order-17")
     assert second.id == first.id and len(sent_messages(services, cid)) == 1
     assert len(twilio_api.calls("POST", MESSAGES)) == 1 and drain(services) == 0
 
@@ -230,13 +230,13 @@ def test_health_names_the_queue_when_it_is_down(make_services, monkeypatch):
 
 def test_an_automated_greeting_that_meets_a_500_is_retried_and_sent_once(make_services, twilio_api):
     services = make_services(senders={"twilio": TwilioSender(twilio_api.base_url, timeout=1.0)})
-    account = services.account_admin.create(account_body())
-    services.workstream_admin.create({"name": "Support", "channel": "sms", "account_id": account.id,
+    account = services.admin.accounts.create(account_body())
+    services.admin.workstreams.create({"name": "Support", "channel": "sms", "account_id": account.id,
                                       "number": BUSINESS_E164, "allow_automated_messages": True,
                                       "automated_messages": {"greeting": {"text": "Hi, thanks for writing!"}}})
     script = Script((503, {"code": 20503, "message": "Service unavailable"}), message_created("SMgreet"))
     twilio_api.on("POST", MESSAGES, script)
-    cid = services.ingest.message(account, inbound(account.id, "SMfirst"), BASE).conversation_id
+    cid = services.messaging.ingest.message(account, inbound(account.id, "SMfirst"), BASE).conversation_id
     [greeting] = sent_messages(services, cid)
     assert (greeting.automated, greeting.status) == ("greeting", "retrying")
     drain(services)
@@ -251,8 +251,8 @@ def test_a_proactive_message_that_meets_a_429_is_retried_and_sent_once(world, tw
                     message_created("SMpro"))
     twilio_api.on("POST", MESSAGES, script)
     scope = ALICE
-    compose = services.outbox.proactive_compose(account, BUSINESS_E164, "Your order shipped.", None, scope)
-    first = services.outbox.send_proactive(account, BUSINESS_E164, "+12065550199", compose, BASE, key="k1")
+    compose = services.messaging.outbox.proactive_compose(account, BUSINESS_E164, "Your order shipped.", None, scope)
+    first = services.messaging.outbox.send_proactive(account, BUSINESS_E164, "+12065550199", compose, BASE, key="k1")
     assert first.status == "retrying"
     drain(services)
     [sent] = sent_messages(services, first.conversation_id)

@@ -31,13 +31,13 @@ def kill():
 def world(make_services, twilio_api, kill):
     services = make_services(senders={"twilio": TwilioSender(twilio_api.base_url, timeout=1.0)},
                              request_hooks=[kill])
-    account = services.account_admin.create(account_body())
-    cid = services.ingest.message(account, inbound(account.id, "SMin")).conversation_id
+    account = services.admin.accounts.create(account_body())
+    cid = services.messaging.ingest.message(account, inbound(account.id, "SMin")).conversation_id
     return services, cid
 
 
 def outbound(services, cid):
-    return [(m.body, m.status, m.provider_message_id) for m in services.actions.get(cid, ALICE).messages
+    return [(m.body, m.status, m.provider_message_id) for m in services.messaging.actions.get(cid, ALICE).messages
             if m.direction == "outbound"]
 
 
@@ -47,11 +47,11 @@ def test_a_retry_of_a_request_killed_after_storing_its_message_sends_it_once(wor
     twilio_api.on("POST", MESSAGES, message_created("SMonce"))
     kill.needle, kill.landed, kill.on = b"Where is it?", True, True  # the batch that stores the reply lands
     with pytest.raises(Killed):
-        services.outbox.reply(cid, "Where is it?", ALICE, BASE, key="reply-1")
+        services.messaging.outbox.reply(cid, "Where is it?", ALICE, BASE, key="reply-1")
     if guard_first:
         drain(services)  # the guard finds the message stored, untried: not sent
         assert outbound(services, cid) == [("Where is it?", "not_sent", None)]
-    again = services.outbox.reply(cid, "Where is it?", ALICE, BASE, key="reply-1")  # the client asks again
+    again = services.messaging.outbox.reply(cid, "Where is it?", ALICE, BASE, key="reply-1")  # the client asks again
     assert (again.status, again.provider_message_id) == ("queued", "SMonce")  # answered sent: it was
     drain(services)
     assert outbound(services, cid) == [("Where is it?", "queued", "SMonce")]
@@ -63,7 +63,7 @@ def test_a_try_twilio_took_before_the_kill_is_found_and_not_sent_again(world, tw
     twilio_api.on("POST", MESSAGES, message_created("SMtook"))
     kill.needle, kill.on = b"SMtook", True  # the host dies as it records Twilio's answer
     with pytest.raises(Killed):
-        services.outbox.reply(cid, "On its way", ALICE, BASE, key="reply-2")
+        services.messaging.outbox.reply(cid, "On its way", ALICE, BASE, key="reply-2")
     clock.advance(seconds=3)  # the status callback did not come (no instance was up to take it)
     drain(services)
     assert outbound(services, cid) == [("On its way", "queued", "SMtook")]
@@ -76,15 +76,15 @@ def test_an_acs_try_whose_answer_was_lost_is_repeated_as_the_same_request_and_se
     with recording() as acs_api:
         stand_in = RepeatableAcs(acs_api, clock)
         services = make_services(senders={"acs": AcsSender({"retry_total": 0})}, request_hooks=[kill])
-        account = services.account_admin.create(
+        account = services.admin.accounts.create(
             whatsapp_account(acs_api.base_url) if channel == "whatsapp" else sms_account(acs_api.base_url))
         business = CHANNEL_ID if channel == "whatsapp" else "+" + SMS_BUSINESS
-        cid = services.ingest.message(account, InboundMessage("acs", account.id, "in-1", business, CUSTOMER,
+        cid = services.messaging.ingest.message(account, InboundMessage("acs", account.id, "in-1", business, CUSTOMER,
                                                               "Hello")).conversation_id
         first = "wa-1" if channel == "whatsapp" else "Outgoing_1"
         kill.needle, kill.on = first.encode(), True  # ACS took the try; the host dies as it records the answer
         with pytest.raises(Killed):
-            services.outbox.reply(cid, "Right away", ALICE, BASE, key="acs-1")
+            services.messaging.outbox.reply(cid, "Right away", ALICE, BASE, key="acs-1")
         clock.advance(seconds=3)
         drain(services)
     assert outbound(services, cid) == [("Right away", "accepted", first)]

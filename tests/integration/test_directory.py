@@ -12,7 +12,7 @@ from storage.directory import Directory
 
 
 def test_young_orphan_claims_are_respected_and_old_ones_taken_over(make_services):
-    storage = make_services().storage
+    storage = make_services().stores.storage
     young, old = Directory(storage), Directory(storage, grace=timedelta(0))
     young.claim("account-number", "+14252306549", "a", lambda _owner: False, "number")
     with pytest.raises(Conflict, match="being claimed concurrently"):
@@ -22,14 +22,14 @@ def test_young_orphan_claims_are_respected_and_old_ones_taken_over(make_services
 
 
 def test_a_live_owner_keeps_its_claim(make_services):
-    directory = Directory(make_services().storage, grace=timedelta(0))
+    directory = Directory(make_services().stores.storage, grace=timedelta(0))
     directory.claim("contact-phone", "+14252306549", "a", lambda _owner: True, "mobile_phone")
     with pytest.raises(Conflict, match="already belongs to a"):
         directory.claim("contact-phone", "+14252306549", "b", lambda _owner: True, "mobile_phone")
 
 
 def test_values_that_keys_cannot_hold_are_escaped(make_services):
-    directory = Directory(make_services().storage)
+    directory = Directory(make_services().stores.storage)
     directory.claim("contact-phone", "+1/2#3?4\\5", "a", lambda _owner: False, "mobile_phone")
     assert directory.owner("contact-phone", "+1/2#3?4\\5") == "a"
     directory.release("contact-phone", "+1/2#3?4\\5", "a")

@@ -44,15 +44,15 @@ def test_least_active_prefers_fewest_conversations_then_longest_idle(make_servic
     ana, bo = desk.agent("ana", capacity=5), desk.agent("bo", capacity=5)
     first = desk.customer_writes(customer(1))
     holder = desk.scopes[desk.offered_to(first)]
-    services.assignments.accept(first, holder)
+    services.distribution.assignments.accept(first, holder)
     other = bo if holder is ana else ana
     second = desk.customer_writes(customer(2))
     assert desk.offered_to(second) == other.principal.name  # fewer conversations at once
-    services.assignments.accept(second, other)
+    services.distribution.assignments.accept(second, other)
     clock.advance(minutes=1)
-    services.actions.close(first, holder)
+    services.messaging.actions.close(first, holder)
     clock.advance(minutes=1)
-    services.actions.close(second, other)
+    services.messaging.actions.close(second, other)
     third = desk.customer_writes(customer(3))
     assert desk.offered_to(third) == holder.principal.name  # both idle: whose last one ended longest ago
 
@@ -62,7 +62,7 @@ def test_accepting_an_offer_assigns_it(make_services):
     desk = open_desk(services)
     ana = desk.agent("ana", capacity=2)
     cid = desk.customer_writes(customer(1))
-    accepted = services.assignments.accept(cid, ana)
+    accepted = services.distribution.assignments.accept(cid, ana)
     assert (accepted.state, accepted.agent.name, accepted.offer) == ("active", "ana", None)
     assert desk.mine("ana") == [cid] and desk.offers("ana") == []
     assert desk.load("ana") == 1
@@ -85,7 +85,7 @@ def test_an_offer_that_lapses_moves_on_and_sets_the_agent_away(make_services, cl
     second = desk.offered_to(cid)
     assert second not in (None, first)
     assert desk.load(first) == 0 and desk.load(second) == 1
-    assert services.presence.present(services.capacity.read(desk.scopes[first].principal.id)) == "away"
+    assert services.distribution.presence.present(services.distribution.capacity.read(desk.scopes[first].principal.id)) == "away"
     history = desk.conversation(cid).events
     assert [(e.action, e.subject.name) for e in history] == [("offered", first), ("offer_expired", first),
                                                              ("offered", second)]
@@ -98,14 +98,14 @@ def test_a_declined_offer_goes_to_the_next_agent_then_waits(make_services):
     desk.agent("bo")
     cid = desk.customer_writes(customer(1))
     first = desk.offered_to(cid)
-    services.assignments.decline(cid, desk.scopes[first])
+    services.distribution.assignments.decline(cid, desk.scopes[first])
     second = desk.offered_to(cid)
     assert second not in (None, first) and desk.load(first) == 0
-    services.assignments.decline(cid, desk.scopes[second])
+    services.distribution.assignments.decline(cid, desk.scopes[second])
     assert desk.offered_to(cid) is None  # both declined: it waits in the queue
     assert [c.id for c in desk.waiting()] == [cid]
     with pytest.raises(Conflict) as refused:
-        services.assignments.decline(cid, desk.scopes[first])
+        services.distribution.assignments.decline(cid, desk.scopes[first])
     assert refused.value.code == "not_offered_to_you"
 
 
@@ -114,11 +114,11 @@ def test_declined_by_everyone_it_is_offered_again_later(make_services, clock):
     desk = open_desk(services)
     ana = desk.agent("ana")
     cid = desk.customer_writes(customer(1))
-    services.assignments.decline(cid, ana)
+    services.distribution.assignments.decline(cid, ana)
     assert desk.offered_to(cid) is None
     for _ in range(5):  # her workspace stays open
         clock.advance(minutes=1)
-        services.presence.heartbeat(ana.principal.id)
+        services.distribution.presence.heartbeat(ana.principal.id)
     clock.advance(seconds=1)
     assert services.clockwork.run().get("dispatch") == 1
     assert desk.offered_to(cid) == "ana"
@@ -130,9 +130,9 @@ def test_with_nobody_available_it_waits_then_goes_to_whoever_turns_available(mak
     ana = desk.agent("ana", available=False)
     cid = desk.customer_writes(customer(1))
     assert desk.offered_to(cid) is None and [c.id for c in desk.waiting()] == [cid]
-    services.presence.set(ana, "busy")
+    services.distribution.presence.set(ana, "busy")
     assert desk.offered_to(cid) is None
-    services.presence.set(ana, "available")
+    services.distribution.presence.set(ana, "available")
     assert desk.offered_to(cid) == "ana" and desk.waiting() == []
 
 
@@ -141,10 +141,10 @@ def test_a_waiting_conversation_goes_to_the_agent_who_frees_capacity(make_servic
     desk = open_desk(services)
     ana = desk.agent("ana", capacity=1)
     first = desk.customer_writes(customer(1))
-    services.assignments.accept(first, ana)
+    services.distribution.assignments.accept(first, ana)
     second = desk.customer_writes(customer(2))
     assert desk.offered_to(second) is None
-    services.actions.close(first, ana)
+    services.messaging.actions.close(first, ana)
     assert desk.offered_to(second) == "ana" and desk.load("ana") == 1
 
 
@@ -152,12 +152,12 @@ def test_an_agent_whose_workspace_went_silent_is_offered_nothing(make_services, 
     services = make_services()
     desk = open_desk(services)
     ana = desk.agent("ana")
-    clock.advance(seconds=services.presence.offline_after.total_seconds() + 1)
+    clock.advance(seconds=services.distribution.presence.offline_after.total_seconds() + 1)
     cid = desk.customer_writes(customer(1))
     assert desk.offered_to(cid) is None
     clock.advance(minutes=1)
     services.clockwork.run()  # ana's watch writes her offline
-    assert services.capacity.read(ana.principal.id).presence == "offline"
+    assert services.distribution.capacity.read(ana.principal.id).presence == "offline"
 
 
 def test_keep_same_agent_offers_a_returning_customer_to_whoever_had_them(make_services):
@@ -166,9 +166,9 @@ def test_keep_same_agent_offers_a_returning_customer_to_whoever_had_them(make_se
     ana, bo = desk.agent("ana", capacity=2), desk.agent("bo", capacity=5)
     first = desk.customer_writes(customer(1))
     assert desk.offered_to(first) == "bo"
-    services.assignments.decline(first, bo)
-    services.assignments.accept(first, ana)
-    services.actions.close(first, ana)
+    services.distribution.assignments.decline(first, bo)
+    services.distribution.assignments.accept(first, ana)
+    services.messaging.actions.close(first, ana)
     again = desk.customer_writes(customer(1), "Me again")
     assert again != first and desk.offered_to(again) == "ana"
 
@@ -179,9 +179,9 @@ def test_pick_mode_offers_nothing_and_agents_take_within_capacity(make_services,
     ana = desk.agent("ana", capacity=1)
     first, second = desk.customer_writes(customer(1)), desk.customer_writes(customer(2))
     assert desk.offered_to(first) is None and [c.id for c in desk.waiting()] == [first, second]
-    assert services.assignments.accept(first, ana).agent.name == "ana"
+    assert services.distribution.assignments.accept(first, ana).agent.name == "ana"
     with pytest.raises(Conflict) as full:
-        services.assignments.accept(second, ana)
+        services.distribution.assignments.accept(second, ana)
     assert full.value.code == "agent_at_capacity"
     assert [c.id for c in desk.waiting()] == [second]
 
@@ -204,9 +204,9 @@ def test_forty_at_once_over_three_agents_of_two_each(make_services):
     while len(closed) < 40:
         for agent in agents:
             for cid in desk.offers(agent.principal.name):
-                services.assignments.accept(cid, agent)
+                services.distribution.assignments.accept(cid, agent)
             for cid in desk.mine(agent.principal.name):
-                services.actions.close(cid, agent)
+                services.messaging.actions.close(cid, agent)
                 closed.add(cid)
     assert desk.waiting() == []
     offered = sorted((next(e.at for e in c.events if e.action == "offered"), c.queued_at)

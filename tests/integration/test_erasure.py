@@ -36,26 +36,26 @@ def shop(make_services, twilio_api, clock):
     services = make_services(senders={"twilio": TwilioSender(twilio_api.base_url)})
     desk = open_desk(services, clock)
     bob = desk.agent("bob")
-    services.workstream_admin.update(desk.workstream_id, {"retention_days": 30})
+    services.admin.workstreams.update(desk.workstream_id, {"retention_days": 30})
     body = {"mobile_phone": CUSTOMER, "name": "Maria Garcia"}
-    contact = services.contact_admin.create(body)
-    services.audit.record(ALICE.principal, "203.0.113.5", "contact.create", contact.id, body)
+    contact = services.admin.contacts.create(body)
+    services.customer_data.audit.record(ALICE.principal, "203.0.113.5", "contact.create", contact.id, body)
     first = desk.customer_writes(CUSTOMER, "My card was charged twice")
-    services.assignments.accept(first, bob)
-    answer = lambda: Answer(201, message_view(services.outbox.reply(first, "Sorry, refunding it", bob, BASE)))
-    services.idempotency.run(bob.principal.id, "key-1", "fp", answer)
-    services.actions.close(first, bob)
+    services.distribution.assignments.accept(first, bob)
+    answer = lambda: Answer(201, message_view(services.messaging.outbox.reply(first, "Sorry, refunding it", bob, BASE)))
+    services.messaging.idempotency.run(bob.principal.id, "key-1", "fp", answer)
+    services.messaging.actions.close(first, bob)
     desk.customer_writes(CUSTOMER, "STOP")
     live = desk.customer_writes(CUSTOMER, "one more thing")
-    second = services.account_admin.create(account_body(name="Second", numbers=[
+    second = services.admin.accounts.create(account_body(name="Second", numbers=[
         {"number": SECOND_BUSINESS, "type": "long_code"}]))
-    services.ingest.message(second, replace(inbound(second.id, "SMsecond", "hi", CUSTOMER), business=SECOND_BUSINESS))
+    services.messaging.ingest.message(second, replace(inbound(second.id, "SMsecond", "hi", CUSTOMER), business=SECOND_BUSINESS))
     kept = desk.customer_writes(OTHER, "I stay")
     return services, desk, second, {"first": first, "live": live, "kept": kept}
 
 
 def ids_in(services, thread: str, contacts: bool = True) -> set[str]:
-    contents = services.purge.read_thread(thread)
+    contents = services.customer_data.purge.read_thread(thread)
     ids = {c.id for c in contents.conversations}
     ids |= {m.id for c in contents.conversations for m in c.messages}
     ids |= {m.provider_message_id for c in contents.conversations for m in c.messages if m.provider_message_id}
@@ -71,7 +71,7 @@ def test_erasure_leaves_no_row_naming_the_customer_and_keeps_the_hashed_opt_out(
         "Threads", "Inbox", "Deadlines", "Timers", "Retention", "Agentstates", "Idempotency", "Contacts",
         "Directory")}
 
-    job = services.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
+    job = services.customer_data.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
 
     after = every_row(azurite.connection_string, table_prefix)
     audit = after.pop(f"{table_prefix}Audit")  # kept whole, never edited: it names the contact's id, no number
@@ -80,29 +80,29 @@ def test_erasure_leaves_no_row_naming_the_customer_and_keeps_the_hashed_opt_out(
     assert job.state == "done" and job.kept == {"optouts": 1}
     assert job.erased["threads"] > 0 and job.erased["contacts"] == 1 and job.erased["idempotency"] == 1
     assert len(after[f"{table_prefix}Optouts"]) == 1
-    other = services.actions.get(ids["kept"], ALICE)
+    other = services.messaging.actions.get(ids["kept"], ALICE)
     assert other.customer == OTHER and len(other.messages) == 1
-    assert services.erasure.start({"address": CUSTOMER}, ALICE.principal.actor).id == job.id  # the same job
+    assert services.customer_data.erasure.start({"address": CUSTOMER}, ALICE.principal.actor).id == job.id  # the same job
 
 
 def test_an_erased_customer_who_had_opted_out_is_still_opted_out(shop, twilio_api):
     services, desk, _, _ = shop
-    services.erasure.start({"address": CUSTOMER[1:]}, ALICE.principal.actor)
+    services.customer_data.erasure.start({"address": CUSTOMER[1:]}, ALICE.principal.actor)
     again = desk.customer_writes(CUSTOMER, "hello?")
-    conversation = services.actions.get(again, ALICE)
+    conversation = services.messaging.actions.get(again, ALICE)
     assert (conversation.consent.state, conversation.consent.source) == ("opted_out", "kept_opt_out")
     with pytest.raises(RecipientOptedOut):
-        services.outbox.reply(again, "welcome back", ALICE, BASE)
+        services.messaging.outbox.reply(again, "welcome back", ALICE, BASE)
     desk.customer_writes(CUSTOMER, "START")
-    assert services.actions.get(again, ALICE).consent.state == "opted_in"
+    assert services.messaging.actions.get(again, ALICE).consent.state == "opted_in"
 
 
 def test_erasure_within_one_account_leaves_the_others(shop):
     services, desk, second, _ = shop
-    job = services.erasure.start({"address": CUSTOMER, "account_id": second.id}, ALICE.principal.actor)
+    job = services.customer_data.erasure.start({"address": CUSTOMER, "account_id": second.id}, ALICE.principal.actor)
     assert job.kept == {} and "contacts" not in job.erased  # contacts belong to no one account
-    assert services.purge.read_thread(thread_key(second.id, SECOND_BUSINESS, CUSTOMER)).head is None
-    assert services.purge.read_thread(thread_key(desk.account.id, BUSINESS_E164, CUSTOMER)).head is not None
+    assert services.customer_data.purge.read_thread(thread_key(second.id, SECOND_BUSINESS, CUSTOMER)).head is None
+    assert services.customer_data.purge.read_thread(thread_key(desk.account.id, BUSINESS_E164, CUSTOMER)).head is not None
 
 
 def test_erasure_cut_short_by_an_outage_finishes_on_retry_and_on_the_timer(make_services, shop, azurite,
@@ -114,17 +114,17 @@ def test_erasure_cut_short_by_an_outage_finishes_on_retry_and_on_the_timer(make_
     needles = {CUSTOMER, CUSTOMER[1:], *threads, *ids_in(services, threads[0]), *ids_in(services, threads[1])}
     outage.on = True
     with pytest.raises(StorageUnavailable):
-        broken.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
+        broken.customer_data.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
     left = every_row(azurite.connection_string, table_prefix)
     assert naming(left, needles)  # the threads are still there ...
     jobs = left[f"{table_prefix}Erasures"]
     assert [j["PartitionKey"] for j in jobs] == ["running"] and CUSTOMER[1:] not in str(jobs)  # ... and sealed
     outage.on = False
-    assert broken.erasure.resume() == 1
+    assert broken.customer_data.erasure.resume() == 1
     finished = every_row(azurite.connection_string, table_prefix)
     finished.pop(f"{table_prefix}Audit")
     assert naming(finished, needles) == []
-    job = broken.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
+    job = broken.customer_data.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
     assert job.state == "done" and job.erased["threads"] > 0
 
 
@@ -132,41 +132,42 @@ def test_a_conversation_on_a_number_its_account_dropped_is_found_through_the_ind
     services, desk, second, _ = shop
     thread = thread_key(second.id, SECOND_BUSINESS, CUSTOMER)
     needles = {thread, *ids_in(services, thread, contacts=False)}  # the contact is every account's
-    services.account_admin.update(second.id, {"numbers": [{"number": "+14252306551", "type": "long_code"}]})
-    services.erasure.start({"address": CUSTOMER, "account_id": second.id}, ALICE.principal.actor)
+    services.admin.accounts.update(second.id, {"numbers": [{"number": "+14252306551", "type": "long_code"}]})
+    services.customer_data.erasure.start({"address": CUSTOMER, "account_id": second.id}, ALICE.principal.actor)
     assert naming(every_row(azurite.connection_string, table_prefix), needles) == []
 
 
 def test_a_delivery_report_that_arrives_after_the_erasure_stores_nothing(shop, azurite, table_prefix):
     services, desk, _, _ = shop
     thread = thread_key(desk.account.id, BUSINESS_E164, CUSTOMER)
-    services.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
+    services.customer_data.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
     late = StatusUpdate("twilio", desk.account.id, "SMreply", "delivered", BUSINESS_E164, CUSTOMER)
     unknown = StatusUpdate("twilio", desk.account.id, "SMnever", "sent", BUSINESS_E164, CUSTOMER)
-    assert services.ingest.status(late) is False and services.ingest.status(unknown) is False
+    assert services.messaging.ingest.status(late) is False and services.messaging.ingest.status(unknown) is False
     assert naming(every_row(azurite.connection_string, table_prefix), {thread}) == []
 
 
 def test_a_report_racing_the_erasure_finds_its_message_gone_and_is_dropped(shop):
     services, desk, _, ids = shop
     thread = thread_key(desk.account.id, BUSINESS_E164, CUSTOMER)
-    [reply] = [m for m in services.actions.get(ids["first"], ALICE).messages if m.provider_message_id == "SMreply"]
-    services.storage.table("threads").delete_entity(thread, message_key(ids["first"], reply.seq))  # erased first
+    [reply] = [m for m in services.messaging.actions.get(ids["first"], ALICE).messages if m.provider_message_id == "SMreply"]
+    services.stores.storage.table("threads").delete_entity(thread, message_key(ids["first"], reply.seq))  # erased first
     report = StatusUpdate("twilio", desk.account.id, "SMreply", "delivered", BUSINESS_E164, CUSTOMER)
-    assert services.ingest.status(report) is False  # its marker is erased next
+    assert services.messaging.ingest.status(report) is False  # its marker is erased next
 
 
 def test_a_send_recorded_while_its_thread_is_erased_leaves_no_marker(shop, azurite, table_prefix, monkeypatch):
     services, desk, _, _ = shop
     thread = thread_key(desk.account.id, BUSINESS_E164, CUSTOMER)
-    delete, raced = services.purge._delete, []  # noqa: SLF001 - the race needs to be right there
+    delete, raced = services.customer_data.purge._delete, []  # noqa: SLF001 - the race needs to be right there
 
     def racing(table: str, keys: list) -> int:
         if table == "threads" and keys and not raced:  # a send's record lands after the thread was read
-            raced.append(services.storage.table("threads").create_entity(
+            raced.append(services.stores.storage.table("threads").create_entity(
                 {"PartitionKey": thread, "RowKey": "p|SMlate", "Kind": "marker"}))
         return delete(table, keys)
 
-    monkeypatch.setattr(services.purge, "_delete", racing)
-    services.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
+    monkeypatch.setattr(services.customer_data.purge, "_delete", racing)
+    services.customer_data.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
     assert raced and naming(every_row(azurite.connection_string, table_prefix), {thread}) == []
+

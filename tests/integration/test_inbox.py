@@ -25,14 +25,14 @@ from tests.support.storage import Outage, RoundTrips
 
 
 def index_rows(services: Services) -> set[tuple[str, str]]:
-    table = services.storage.table("inbox")
+    table = services.stores.storage.table("inbox")
     return {(r["PartitionKey"], r["RowKey"]) for r in table.query_entities("PartitionKey ne ''", select=["PartitionKey", "RowKey"])}
 
 
 def expected_rows(services: Services, conversations: list[str]) -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     for cid in conversations:
-        current: Conversation | None = services.threads.current(cid)
+        current: Conversation | None = services.stores.threads.current(cid)
         found |= keys(Placement.of(current))
     return found
 
@@ -41,7 +41,7 @@ def changes(services: Services, *args):
     """The feed's coroutine on a loop of its own thread: this one may already run a loop
     (Playwright's sync API leaves one running when the browser tests ran first)."""
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, services.feed.changes(*args)).result()
+        return pool.submit(asyncio.run, services.distribution.feed.changes(*args)).result()
 
 
 def test_pages_follow_next_tokens_one_round_trip_each(make_services, clock):
@@ -56,7 +56,7 @@ def test_pages_follow_next_tokens_one_round_trip_each(make_services, clock):
     trips.reset()
     pages = 0
     while True:
-        page = services.inboxes.page(ALICE, Query("queue", desk.workstream_id, "general", True), 3, token)
+        page = services.distribution.inboxes.page(ALICE, Query("queue", desk.workstream_id, "general", True), 3, token)
         pages += 1
         seen += [c.id for c in page.conversations]
         token = page.next
@@ -64,10 +64,10 @@ def test_pages_follow_next_tokens_one_round_trip_each(make_services, clock):
             break
     assert seen == conversations  # oldest first
     assert trips.count == pages
-    newest = services.inboxes.page(ALICE, Query(state="open"), 100).conversations
+    newest = services.distribution.inboxes.page(ALICE, Query(state="open"), 100).conversations
     assert [c.id for c in newest] == conversations[::-1]
     with pytest.raises(ValidationFailed) as bad:
-        services.inboxes.page(ALICE, Query(), 10, "not-a-token")
+        services.distribution.inboxes.page(ALICE, Query(), 10, "not-a-token")
     assert bad.value.field == "next"
 
 
@@ -76,15 +76,15 @@ def test_views_are_read_within_scope(make_services):
     desk = open_desk(services, mode="pick")
     ana = desk.agent("ana")
     cid = desk.customer_writes(customer(1))
-    assert [c.id for c in services.inboxes.page(ana, Query("queue", desk.workstream_id, "general", True), 10)
+    assert [c.id for c in services.distribution.inboxes.page(ana, Query("queue", desk.workstream_id, "general", True), 10)
             .conversations] == [cid]
     for forbidden in (Query("all"), Query("workstream", desk.workstream_id),
                       Query("queue", desk.workstream_id, "billing", True)):
         with pytest.raises(Forbidden):
-            services.inboxes.page(ana, forbidden, 10)
-    services.assignments.accept(cid, ana)
-    assert [c.id for c in services.inboxes.page(ana, Query(), 10).conversations] == [cid]  # mine, by default
-    assert services.inboxes.page(ana, Query(state="waiting"), 10).conversations == []
+            services.distribution.inboxes.page(ana, forbidden, 10)
+    services.distribution.assignments.accept(cid, ana)
+    assert [c.id for c in services.distribution.inboxes.page(ana, Query(), 10).conversations] == [cid]  # mine, by default
+    assert services.distribution.inboxes.page(ana, Query(state="waiting"), 10).conversations == []
 
 
 def test_the_index_matches_the_heads_after_concurrent_moves(make_services):
@@ -97,10 +97,10 @@ def test_the_index_matches_the_heads_after_concurrent_moves(make_services):
         def work(agent):
             while offers := desk.offers(agent.principal.name):
                 for cid in offers:
-                    services.assignments.accept(cid, agent)
-                    services.actions.wait(cid, agent)
+                    services.distribution.assignments.accept(cid, agent)
+                    services.messaging.actions.wait(cid, agent)
                     desk.customer_writes(desk.conversation(cid).customer, "still there?")
-                    services.actions.close(cid, agent)
+                    services.messaging.actions.close(cid, agent)
 
         list(pool.map(work, agents))
     assert index_rows(services) == expected_rows(services, conversations)
@@ -127,7 +127,7 @@ def test_a_move_whose_writer_stopped_is_finished_by_the_timer(make_services, clo
     outage.on = False
     assert index_rows(services) == set() and desk.offered_to(cid) is None
     clock.advance(seconds=31)
-    services.presence.heartbeat(desk.scopes["ana"].principal.id)
+    services.distribution.presence.heartbeat(desk.scopes["ana"].principal.id)
     assert services.clockwork.run().get("place") == 1
     assert index_rows(services) == expected_rows(services, [cid])
     assert desk.offered_to(cid) == "ana"
@@ -145,7 +145,7 @@ def test_the_change_feed_tells_offers_messages_and_queues(make_services):
     cid = desk.customer_writes(customer(1))
     offered = changes(services, ana, quiet.cursor, 0)
     assert [c.id for c in offered.offers] == [cid] and offered.me.load("sms") == 1
-    services.assignments.accept(cid, ana)
+    services.distribution.assignments.accept(cid, ana)
     accepted = changes(services, ana, offered.cursor, 0)
     assert accepted.offers == [] and [c.id for c in accepted.mine] == [cid]
     desk.customer_writes(customer(1), "Are you there?")
@@ -165,7 +165,7 @@ def test_ingest_into_an_existing_conversation_stays_two_round_trips(make_service
     desk = open_desk(services)
     ana = desk.agent("ana")
     cid = desk.customer_writes(customer(1))
-    services.assignments.accept(cid, ana)
+    services.distribution.assignments.accept(cid, ana)
     desk.customer_writes(customer(1), "warm the caches")
     trips.reset()
     desk.customer_writes(customer(1), "and one more")
@@ -180,9 +180,9 @@ def test_placing_over_rows_a_stopped_writer_left_or_never_wrote_ends_with_the_ro
     desk = open_desk(services)
     desk.agent("ana")
     cid = desk.customer_writes(customer(1))
-    offered = services.threads.current(cid)
+    offered = services.stores.threads.current(cid)
     assert offered.offer is not None
-    inbox = InboxStore(services.storage)
+    inbox = InboxStore(services.stores.storage)
     inbox.place(offered)  # every row there already: each create is refused, then upserted
     assert index_rows(services) == expected_rows(services, [cid])
     held = replace(offered, state=ACTIVE, agent=offered.offer.agent, offer=None)
@@ -193,5 +193,5 @@ def test_placing_over_rows_a_stopped_writer_left_or_never_wrote_ends_with_the_ro
     never = replace(Placement.of(held), state=WAITING)  # placed by nobody: nothing to replace
     inbox.place(closed, [Placement.of(held), never])
     assert index_rows(services) == keys(Placement.of(closed))
-    table = services.storage.table("inbox")
+    table = services.stores.storage.table("inbox")
     assert {r["State"] for r in table.query_entities("PartitionKey ne ''", select=["State"])} == {CLOSED}

@@ -18,16 +18,16 @@ from conversations.distribution.inboxes import Query
 def counted(make_services):
     trips = RoundTrips()
     services = make_services(request_hooks=[trips])
-    account = services.account_admin.create(account_body())
+    account = services.admin.accounts.create(account_body())
     return services, account, trips
 
 
 def test_new_customer_opens_a_conversation_and_a_retry_is_stored_once(counted):
     services, account, _ = counted
-    first = services.ingest.message(account, inbound(account.id, "SM1", "Ahoy"))
-    again = services.ingest.message(account, inbound(account.id, "SM1", "Ahoy"))
+    first = services.messaging.ingest.message(account, inbound(account.id, "SM1", "Ahoy"))
+    again = services.messaging.ingest.message(account, inbound(account.id, "SM1", "Ahoy"))
     assert again.duplicate and not first.duplicate
-    conversation = services.actions.get(first.conversation_id, ALICE)
+    conversation = services.messaging.actions.get(first.conversation_id, ALICE)
     assert conversation.state == "open"
     assert conversation.customer == CUSTOMER and conversation.business == BUSINESS_E164
     assert [(m.direction, m.body, m.provider_message_id) for m in conversation.messages] == [("inbound", "Ahoy", "SM1")]
@@ -36,9 +36,9 @@ def test_new_customer_opens_a_conversation_and_a_retry_is_stored_once(counted):
 
 def test_message_into_existing_conversation_costs_two_round_trips(counted):
     services, account, trips = counted
-    first = services.ingest.message(account, inbound(account.id, "SM1"))
+    first = services.messaging.ingest.message(account, inbound(account.id, "SM1"))
     trips.reset()
-    second = services.ingest.message(account, inbound(account.id, "SM2"))
+    second = services.messaging.ingest.message(account, inbound(account.id, "SM2"))
     assert second.conversation_id == first.conversation_id
     assert trips.count <= 2, trips.paths
 
@@ -46,28 +46,28 @@ def test_message_into_existing_conversation_costs_two_round_trips(counted):
 def test_twenty_concurrent_messages_from_a_new_customer_make_one_conversation(counted):
     services, account, _ = counted
     with ThreadPoolExecutor(20) as pool:
-        results = list(pool.map(lambda i: services.ingest.message(account, inbound(account.id, f"SMc{i}", f"m{i}")),
+        results = list(pool.map(lambda i: services.messaging.ingest.message(account, inbound(account.id, f"SMc{i}", f"m{i}")),
                                 range(20)))
     assert len({r.conversation_id for r in results}) == 1
-    conversation = services.actions.get(results[0].conversation_id, ALICE)
+    conversation = services.messaging.actions.get(results[0].conversation_id, ALICE)
     assert sorted(m.body for m in conversation.messages) == sorted(f"m{i}" for i in range(20))
-    assert len(services.inboxes.page(ALICE, Query(), 100).conversations) == 1
+    assert len(services.distribution.inboxes.page(ALICE, Query(), 100).conversations) == 1
 
 
 def test_one_message_delivered_five_times_at_once_is_stored_once(counted):
     services, account, _ = counted
     with ThreadPoolExecutor(5) as pool:
-        results = list(pool.map(lambda _: services.ingest.message(account, inbound(account.id, "SMdup")), range(5)))
+        results = list(pool.map(lambda _: services.messaging.ingest.message(account, inbound(account.id, "SMdup")), range(5)))
     assert sum(not r.duplicate for r in results) == 1
     stored = [r for r in results if not r.duplicate][0]
-    assert len(services.actions.get(stored.conversation_id, ALICE).messages) == 1
+    assert len(services.messaging.actions.get(stored.conversation_id, ALICE).messages) == 1
 
 
 def test_waiting_conversation_wakes_up_and_closed_one_is_followed_by_a_new_one(counted):
     services, account, _ = counted
-    ingest, actions = services.ingest, services.actions
+    ingest, actions = services.messaging.ingest, services.messaging.actions
     cid = ingest.message(account, inbound(account.id, "SM1")).conversation_id
-    services.assignments.accept(cid, ALICE)
+    services.distribution.assignments.accept(cid, ALICE)
     actions.wait(cid, ALICE)
     ingest.message(account, inbound(account.id, "SM2"))
     assert actions.get(cid, ALICE).state == "active"
@@ -80,7 +80,7 @@ def test_waiting_conversation_wakes_up_and_closed_one_is_followed_by_a_new_one(c
 
 def test_waiting_without_agent_goes_back_to_open(counted):
     services, account, _ = counted
-    ingest, actions = services.ingest, services.actions
+    ingest, actions = services.messaging.ingest, services.messaging.actions
     cid = ingest.message(account, inbound(account.id, "SM1")).conversation_id
     actions.wait(cid, ALICE)
     ingest.message(account, inbound(account.id, "SM2"))
@@ -90,12 +90,12 @@ def test_waiting_without_agent_goes_back_to_open(counted):
 def test_storage_outage_loses_nothing_and_the_retry_is_stored_once(make_services):
     outage = Outage(match="batch")
     services = make_services(request_hooks=[outage])
-    account = services.account_admin.create(account_body())
+    account = services.admin.accounts.create(account_body())
     outage.on = True
     with pytest.raises(StorageUnavailable):
-        services.ingest.message(account, inbound(account.id, "SMx"))
-    assert services.inboxes.page(ALICE, Query(), 10).conversations == []
+        services.messaging.ingest.message(account, inbound(account.id, "SMx"))
+    assert services.distribution.inboxes.page(ALICE, Query(), 10).conversations == []
     outage.on = False
-    first = services.ingest.message(account, inbound(account.id, "SMx"))
-    services.ingest.message(account, inbound(account.id, "SMx"))
-    assert len(services.actions.get(first.conversation_id, ALICE).messages) == 1
+    first = services.messaging.ingest.message(account, inbound(account.id, "SMx"))
+    services.messaging.ingest.message(account, inbound(account.id, "SMx"))
+    assert len(services.messaging.actions.get(first.conversation_id, ALICE).messages) == 1

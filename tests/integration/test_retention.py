@@ -25,7 +25,7 @@ DUE = 100
 def seed_kept_rows(services, count: int, after: datetime) -> None:
     """``count`` retention rows of closed conversations that are not due yet, spread over
     later minutes, written a batch at a time (as many closes would have written them)."""
-    table = services.storage.table("retention")
+    table = services.stores.storage.table("retention")
     for first in range(0, count, 100):
         due = after + timedelta(minutes=1 + first // 100)
         table.submit_transaction([("create", {"PartitionKey": bucket_of(due), "RowKey": new_conversation_id(
@@ -36,14 +36,14 @@ def shop(settings_env, clock, prefix: str, trips: RoundTrips):
     services = build(Settings.from_env({**settings_env, "SWITCHBOARD_TABLE_PREFIX": prefix}), clock=clock,
                      request_hooks=[trips])
     desk = open_desk(services, clock)
-    services.workstream_admin.update(desk.workstream_id, {"retention_days": DAYS})
+    services.admin.workstreams.update(desk.workstream_id, {"retention_days": DAYS})
     return services, desk
 
 
 def close_conversations(services, desk, first: int, count: int) -> list[str]:
     ids = [desk.customer_writes(customer(first + i)) for i in range(count)]
     for cid in ids:
-        services.actions.close(cid, ALICE)
+        services.messaging.actions.close(cid, ALICE)
     return ids
 
 
@@ -59,9 +59,9 @@ def measure(settings_env, clock, azurite, kept_rows: int) -> tuple[int, dict[str
     seed_kept_rows(services, kept_rows, start + timedelta(days=DAYS + 1))
     clock.now = start + timedelta(days=DAYS, minutes=1)
     before = every_row(azurite.connection_string, prefix)
-    services.lookup.workstream(desk.workstream_id)  # in the per-instance cache, as it is in a warm instance
+    services.distribution.lookup.workstream(desk.workstream_id)  # in the per-instance cache, as it is in a warm instance
     trips.reset()
-    counts = services.retention.run()
+    counts = services.customer_data.retention.run()
     spent = trips.count
 
     after = every_row(azurite.connection_string, prefix)
@@ -72,7 +72,7 @@ def measure(settings_env, clock, azurite, kept_rows: int) -> tuple[int, dict[str
     assert all(any(g in text for g in gone) for _, text in removed)  # nothing else went
     assert len(after[f"{prefix}Retention"]) == kept_rows + len(later)
     for cid in [*later, live]:
-        assert len(services.actions.get(cid, ALICE).messages) == 1
+        assert len(services.messaging.actions.get(cid, ALICE).messages) == 1
     return spent, counts
 
 
@@ -87,15 +87,15 @@ def test_retention_deletes_what_is_due_at_a_cost_that_follows_it(settings_env, c
 def test_a_workstream_that_keeps_longer_since_moves_its_rows_and_one_that_keeps_all_drops_them(make_services, clock):
     services = make_services()
     desk = open_desk(services, clock)
-    services.workstream_admin.update(desk.workstream_id, {"retention_days": 1})
+    services.admin.workstreams.update(desk.workstream_id, {"retention_days": 1})
     cid = close_conversations(services, desk, 0, 1)[0]
-    services.workstream_admin.update(desk.workstream_id, {"retention_days": 3})
+    services.admin.workstreams.update(desk.workstream_id, {"retention_days": 3})
     clock.advance(days=1, minutes=1)
-    assert services.retention.run()["rescheduled"] == 1
-    services.workstream_admin.update(desk.workstream_id, {"retention_days": None})
+    assert services.customer_data.retention.run()["rescheduled"] == 1
+    services.admin.workstreams.update(desk.workstream_id, {"retention_days": None})
     clock.advance(days=3)
-    assert services.retention.run()["dropped"] == 1
-    assert services.actions.get(cid, ALICE).state == "closed"
+    assert services.customer_data.retention.run()["dropped"] == 1
+    assert services.messaging.actions.get(cid, ALICE).state == "closed"
 
 
 def test_a_conversation_past_its_retention_leaves_no_row_behind_its_sent_replies_included(
@@ -105,10 +105,10 @@ def test_a_conversation_past_its_retention_leaves_no_row_behind_its_sent_replies
                      senders={"twilio": TwilioSender(twilio_api.base_url, timeout=1.0)})
     twilio_api.on("POST", MESSAGES_PATH, message_created("SMkept"))
     desk = open_desk(services, clock)
-    services.workstream_admin.update(desk.workstream_id, {"retention_days": 1})
+    services.admin.workstreams.update(desk.workstream_id, {"retention_days": 1})
     cid = desk.customer_writes(customer(1))
-    services.outbox.reply(cid, "Thanks, on it", ALICE, "https://sb.example.com")
-    services.actions.close(cid, ALICE)
+    services.messaging.outbox.reply(cid, "Thanks, on it", ALICE, "https://sb.example.com")
+    services.messaging.actions.close(cid, ALICE)
     clock.advance(days=1, minutes=1)
-    assert services.retention.run()["deleted"] == 1
+    assert services.customer_data.retention.run()["deleted"] == 1
     assert naming(every_row(azurite.connection_string, prefix), {thread_of(cid)}) == []

@@ -126,7 +126,7 @@ def conversation_of(watched: Watched) -> str:
 
 
 def test_a_webhook_is_one_trace_with_its_ids_storage_spans_and_metrics(watched):
-    account = watched.services.account_admin.create(account_body())
+    account = watched.services.admin.accounts.create(account_body())
     watched.exporter.clear()
     assert webhook(account.id, "SMin1").status_code == 200
     edge = watched.span("twilio_inbound")
@@ -149,7 +149,7 @@ def test_a_webhook_is_one_trace_with_its_ids_storage_spans_and_metrics(watched):
 
 def test_a_reply_is_one_trace_with_the_provider_call_under_it(watched, twilio_api):
     twilio_api.on("POST", MESSAGES, lambda _request: message_created("SMout1"))
-    account = watched.services.account_admin.create(account_body())
+    account = watched.services.admin.accounts.create(account_body())
     webhook(account.id, "SMin2")
     conversation_id = conversation_of(watched)
     watched.exporter.clear()
@@ -167,7 +167,7 @@ def test_a_reply_is_one_trace_with_the_provider_call_under_it(watched, twilio_ap
 def test_a_retried_send_counts_its_failure_and_the_queue_message_is_its_own_trace(watched, twilio_api):
     answers = [(500, {"code": 20500, "message": f"Internal error sending to {CUSTOMER}"}), message_created("SMout2")]
     twilio_api.on("POST", MESSAGES, lambda _request: answers.pop(0))
-    account = watched.services.account_admin.create(account_body())
+    account = watched.services.admin.accounts.create(account_body())
     webhook(account.id, "SMin3")
     assert reply(conversation_of(watched)).status_code == 202
     assert watched.counted(names.SEND_RETRIES, provider="twilio") == 1
@@ -186,7 +186,7 @@ def test_a_retried_send_counts_its_failure_and_the_queue_message_is_its_own_trac
 def test_a_send_out_of_tries_counts_its_failure_by_code_and_its_poison_message(watch, twilio_api):
     watched = watch(OUTBOX_MAX_ATTEMPTS="1")
     twilio_api.on("POST", MESSAGES, lambda _request: (503, {"code": 20503, "message": f"Unavailable for {CUSTOMER}"}))
-    account = watched.services.account_admin.create(account_body())
+    account = watched.services.admin.accounts.create(account_body())
     webhook(account.id, "SMin4")
     answer = reply(conversation_of(watched))
     assert answer.status_code >= 500
@@ -202,7 +202,7 @@ def test_a_try_whose_answer_was_lost_is_counted_found_when_twilio_had_taken_it(w
         return message_created("SMlate")
 
     twilio_api.on("POST", MESSAGES, taken_too_late)
-    account = watched.services.account_admin.create(account_body())
+    account = watched.services.admin.accounts.create(account_body())
     webhook(account.id, "SMin5")
     assert reply(conversation_of(watched)).status_code == 202
     clock.advance(seconds=3)
@@ -216,8 +216,8 @@ def test_a_bot_s_direct_line_calls_are_provider_spans_without_its_secret(watch, 
     with recording() as recorder:
         bot = StandInBot(recorder)
         watched = watch(DIRECTLINE_BASE_URL=recorder.base_url)
-        account = watched.services.account_admin.create(account_body())
-        watched.services.workstream_admin.create({
+        account = watched.services.admin.accounts.create(account_body())
+        watched.services.admin.workstreams.create({
             "name": "Bots", "account_id": account.id, "number": BUSINESS, "queues": ["general"],
             "default_queue": "general", "bot": {"secret": SECRET, "answer_timeout_seconds": 30}})
         watched.exporter.clear()
@@ -231,7 +231,7 @@ def test_a_bot_s_direct_line_calls_are_provider_spans_without_its_secret(watch, 
 
 
 def test_the_sweep_reports_what_was_due_and_closed(watched, clock):
-    account = watched.services.account_admin.create(account_body())
+    account = watched.services.admin.accounts.create(account_body())
     webhook(account.id, "SMin5")
     clock.advance(minutes=481)
     timers.auto_close(TimerRequest(past_due=False))

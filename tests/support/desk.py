@@ -28,7 +28,7 @@ class Desk:
     def agent(self, name: str, capacity: int = 3, queue: str | None = "general", available: bool = True,
               roles: tuple[str, ...] = (AGENT,)) -> Scope:
         """``name`` signs in, works ``queue`` with ``capacity`` SMS conversations at once."""
-        directory = self.services.directory
+        directory = self.services.admin.directory
         principal = Principal(object_id_of(name), name, frozenset(roles))
         directory.seen(principal)
         queues = [{"workstream_id": self.workstream_id, "queue": queue}] if AGENT in roles else []
@@ -36,7 +36,7 @@ class Desk:
         directory.update(principal.id, {"queues": queues, "capacity": {"sms": capacity}, "supervises": supervises})
         scope = self.scopes[name] = directory.scope(principal)
         if available:
-            self.services.presence.set(scope, "available")
+            self.services.distribution.presence.set(scope, "available")
         return scope
 
     def customer_writes(self, customer: str, body: str = "Hello") -> str:
@@ -44,10 +44,10 @@ class Desk:
         if self.clock is not None:
             self.clock.advance(milliseconds=10)
         message = inbound(self.account.id, f"SM{self.sent:032d}", body=body, customer=customer)
-        return self.services.ingest.message(self.account, message).conversation_id
+        return self.services.messaging.ingest.message(self.account, message).conversation_id
 
     def conversation(self, conversation_id: str) -> Conversation:
-        return self.services.lookup.conversation(conversation_id)
+        return self.services.distribution.lookup.conversation(conversation_id)
 
     def offered_to(self, conversation_id: str) -> str | None:
         offer = self.conversation(conversation_id).offer
@@ -58,22 +58,22 @@ class Desk:
         return agent.name if agent else None
 
     def offers(self, name: str) -> list[str]:
-        return [c.id for c in self.services.inboxes.page(self.scopes[name], Query("offers"), 100).conversations]
+        return [c.id for c in self.services.distribution.inboxes.page(self.scopes[name], Query("offers"), 100).conversations]
 
     def mine(self, name: str) -> list[str]:
-        return [c.id for c in self.services.inboxes.page(self.scopes[name], Query("mine"), 100).conversations]
+        return [c.id for c in self.services.distribution.inboxes.page(self.scopes[name], Query("mine"), 100).conversations]
 
     def waiting(self, queue: str = "general") -> list[Conversation]:
         query = Query("queue", self.workstream_id, queue, True)
-        return self.services.inboxes.page(ALICE, query, 1000).conversations
+        return self.services.distribution.inboxes.page(ALICE, query, 1000).conversations
 
     def load(self, name: str) -> int:
-        return self.services.capacity.read(self.scopes[name].principal.id).load("sms")
+        return self.services.distribution.capacity.read(self.scopes[name].principal.id).load("sms")
 
 
 def open_desk(services: Services, clock: Any = None, **distribution: Any) -> Desk:
-    account = services.account_admin.create(account_body())
-    workstream = services.workstream_admin.create({
+    account = services.admin.accounts.create(account_body())
+    workstream = services.admin.workstreams.create({
         "name": "Support", "channel": "sms", "account_id": account.id, "number": BUSINESS,
         "queues": ["general", "billing"], "default_queue": "general",
         "distribution": {"mode": "push", **distribution},

@@ -34,7 +34,7 @@ def drain(services: Services, timeout: float = 15.0) -> int:
     while time.monotonic() < deadline:
         batch = list(client.receive_messages(max_messages=16, visibility_timeout=30))
         for message in batch:
-            services.outbox.run_job(json.loads(base64.b64decode(message.content)))
+            services.messaging.outbox.run_job(json.loads(base64.b64decode(message.content)))
             client.delete_message(message)
             ran += 1
         if not batch:

@@ -44,7 +44,7 @@ class Rows:
     @classmethod
     def read(cls, services: Services) -> Rows:
         rows = cls()
-        for row in services.storage.table("threads").list_entities():
+        for row in services.stores.storage.table("threads").list_entities():
             rows.keys.setdefault(row["PartitionKey"], []).append(row["RowKey"])
             kind = row.get("Kind")
             if kind == "message":
@@ -154,7 +154,7 @@ def _capacity(services: Services, rows: Rows) -> list[str]:
     uses: dict[str, set[str]] = {}
     for agent in AGENTS:
         agent_id = object_id_of(agent)
-        state = services.capacity.read(agent_id)
+        state = services.distribution.capacity.read(agent_id)
         for cid in state.slots:
             c = current.get(cid)
             holds = c is not None and c["State"] != CLOSED and c.get("Agent") == agent_id

@@ -125,7 +125,7 @@ def _people(caller: Caller, world: World) -> None:
 
 
 def _customers(world: World, services: Services, twilio: str, telesign: str, acs_sms: str, whatsapp: str) -> None:
-    accounts = {a: services.accounts.get(a) for a in (twilio, telesign, acs_sms, whatsapp)}
+    accounts = {a: services.stores.accounts.get(a) for a in (twilio, telesign, acs_sms, whatsapp)}
     world.twilio_account = accounts[twilio]
     plan = [("support", "twilio", twilio, NUMBERS["support"], 6), ("bot", "twilio", twilio, NUMBERS["bot"], 2),
             ("telesign", "telesign", telesign, NUMBERS["telesign"], 3),
@@ -154,7 +154,7 @@ def settle(services: Services, env: dict[str, str], timeout: float = 120.0) -> N
     before storing anything come due and find nothing), and no move a killed writer left
     is waiting for the distribution timer to finish it (``place|`` rows, due in 30 s)."""
     queue = QueueClient.from_connection_string(env["AzureWebJobsStorage"], env["OUTBOX_QUEUE"])
-    timers = services.storage.table("timers")
+    timers = services.stores.storage.table("timers")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         moving = any(r["RowKey"].startswith("place|") for r in timers.list_entities(select=["RowKey"]))

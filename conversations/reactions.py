@@ -1,0 +1,58 @@
+"""What follows a commit that moved a conversation, all in one table.
+
+Whoever commits through the writer (conversations/messaging/writer.py) hands the Commit
+it got to ``after``, in the open, at the call site; the distribution timer hands the
+moves it replays, and those of its own jobs, to ``run``. Each reaction takes a Move and
+answers the moves it committed itself (an offer is a move too), which go through the same
+table, here, rather than by a writer calling back into what called it. Once every
+reaction to a move ran, its job row is removed; a reaction that fails (storage down)
+leaves it, and the timer replays the move.
+
+The table, in order:
+  1. work distribution (distribution/distributor.py ``moved``): release what the
+     conversation's former holder or offer used, offer it when it waits in its queue,
+     offer the freed agents their next conversation;
+  2. retention (customer_data/retention.py ``moved``): a conversation that just closed
+     falls due for deletion.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from conversations.customer_data.retention import Retention
+from conversations.distribution.distributor import Distributor
+from conversations.messaging.writer import Commit, Move, Writer
+from core.errors import SwitchboardError
+from core.ports import Head
+
+log = logging.getLogger(__name__)
+
+Reaction = Callable[[Move], list[Move]]
+
+
+class Reactions:
+    def __init__(self, *, writer: Writer, distributor: Distributor, retention: Retention) -> None:
+        self._writer = writer
+        self._table: tuple[Reaction, ...] = (distributor.moved, retention.moved)
+
+    def after(self, commit: Commit) -> Head:
+        """React to what the commit moved; its head, for the committer."""
+        if commit.move is not None:
+            self.run([commit.move])
+        return commit.head
+
+    def run(self, moves: list[Move]) -> None:
+        """React to each move, and to each move a reaction made, in order."""
+        pending = list(moves)
+        while pending:
+            move = pending.pop(0)
+            try:
+                for react in self._table:
+                    pending.extend(react(move))
+            except SwitchboardError as exc:  # committed all the same: its job replays it
+                log.warning("conversation %s moved; a reaction failed (%s), left to the timer", move.conversation.id,
+                            exc.code)
+                continue
+            self._writer.done(move)
