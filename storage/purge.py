@@ -69,9 +69,27 @@ class Purger:
         counts["threads"] = self._delete("threads", [k for k in rows if k[1] != HEAD])
         counts["threads"] += self._delete("threads", [k for k in rows if k[1] == HEAD])
         # A send's record (or a report adopting it) that landed between the read and the
-        # deletion of its message left a marker; once the messages are gone none can.
+        # deletion of its message left a marker; once the messages are gone none can. A move
+        # placed meanwhile (an agent accepting, say) left the rows of where it put it.
         counts["threads"] += self._delete("threads", self._thread_keys(thread))
+        counts["inbox"] += self._delete("inbox", self._placed_now(contents.conversations))
         return counts
+
+    def _placed_now(self, conversations: Iterable[Conversation]) -> list[tuple[str, str]]:
+        """The inbox rows of each conversation as its last move placed it, read from the one
+        list that holds every conversation once (a point read each); a move that places it
+        after this finds it gone when it reads it back, and removes its rows itself."""
+        found: set[tuple[str, str]] = set()
+        table = self._storage.table("inbox")
+        for c in conversations:
+            [key] = [k for k in inbox_keys(Placement.of(c)) if k[0] == EVERY]
+            with translated():
+                try:
+                    row = table.get_entity(*key)
+                except ResourceNotFoundError:
+                    continue
+            found |= inbox_keys(Placement.of(to_conversation(row)))
+        return sorted(found)
 
     def _thread_keys(self, thread: str) -> list[tuple[str, str]]:
         with translated():

@@ -171,3 +171,19 @@ def test_a_send_recorded_while_its_thread_is_erased_leaves_no_marker(shop, azuri
     services.customer_data.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
     assert raced and naming(every_row(azurite.connection_string, table_prefix), {thread}) == []
 
+
+def test_a_conversation_moved_while_its_thread_is_erased_leaves_no_list_row(shop, azurite, table_prefix,
+                                                                            monkeypatch):
+    services, desk, _, ids = shop
+    thread = thread_key(desk.account.id, BUSINESS_E164, CUSTOMER)
+    purge = services.customer_data.purge
+    delete, raced = purge._delete, []  # noqa: SLF001 - the race needs to be right there
+
+    def racing(table: str, keys: list) -> int:
+        if table == "inbox" and not raced:  # an agent accepts it after the thread was read
+            raced.append(services.distribution.assignments.accept(ids["live"], desk.scopes["bob"]))
+        return delete(table, keys)
+
+    monkeypatch.setattr(purge, "_delete", racing)
+    services.customer_data.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
+    assert raced and naming(every_row(azurite.connection_string, table_prefix), {thread}) == []

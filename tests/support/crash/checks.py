@@ -180,7 +180,9 @@ def _lists(caller: Caller, rows: Rows) -> list[str]:
             if c["id"] in seen:
                 found.append(f"conversation {c['id']} is in the lists of {seen[c['id']]} and {agent}")
             seen[c["id"]] = agent
-            if current[c["id"]].get("Agent") != object_id_of(agent):
+            if c["id"] not in current:
+                found.append(f"{agent} lists {c['id']}, which does not exist")
+            elif current[c["id"]].get("Agent") != object_id_of(agent):
                 found.append(f"{agent} lists {c['id']}, held by {current[c['id']].get('AgentName') or 'nobody'}")
     every = caller.api("alice", (ADMIN,), "GET", "/conversations?view=all&limit=500")
     for c in every.json()["conversations"] if every is not None else []:
