@@ -61,7 +61,10 @@ class Purger:
     def erase_thread(self, thread: str, contents: ThreadContents) -> dict[str, int]:
         """Rows elsewhere first (found through the thread's conversations), the thread's own
         rows last and its head after them: until then, a retry finds everything again."""
-        counts = {"inbox": self._delete("inbox", _placements(contents.conversations)),
+        # Each conversation's row in the list of every conversation stays until the end: it
+        # tells where the last move placed it (_placed_now).
+        listed = [k for k in _placements(contents.conversations) if k[0] != EVERY]
+        counts = {"inbox": self._delete("inbox", listed),
                   "deadlines": self._delete("deadlines", self._named("deadlines", [thread])),
                   "retention": self._delete("retention", self._named("retention", [thread])),
                   "timers": self._delete("timers", self._named("timers", [f"{k}|{thread}" for k in TIMER_KINDS]))}
