@@ -1,6 +1,6 @@
 """What the domain services need from storage and from providers, as small protocols.
 
-storage/ and channels/ implement them; functions/wiring.py hands the implementations to
+storage/ and channels/ implement them; functions/wiring/ hands the implementations to
 the services. Storage failures that may pass surface as core.errors.StorageUnavailable;
 a lost optimistic-concurrency race as core.retry.ConcurrencyConflict.
 """

@@ -1,5 +1,5 @@
 """Application Insights through the Azure Monitor OpenTelemetry distro, configured once
-per process, when APPLICATIONINSIGHTS_CONNECTION_STRING is set (functions/wiring.py):
+per process, when APPLICATIONINSIGHTS_CONNECTION_STRING is set (functions/wiring/):
 traces, metrics and the project's logs. Its automatic instrumentations stay off: they
 record every HTTP call's URL, and storage URLs hold row keys such as a contact's phone
 number; storage and provider calls get spans of ours instead, with ids only."""

@@ -21,9 +21,8 @@ from core.clock import Clock
 from core.custody import OptOuts, Purge, add_counts
 from core.errors import SwitchboardError
 from core.ids import thread_of
-from core.inbox import Placement
-from core.ports import Deadline, Deadlines, Head, Threads
-from core.records import CLOSED, OPTED_OUT, Conversation
+from core.ports import Deadline, Deadlines, Threads
+from core.records import CLOSED, OPTED_OUT
 
 log = logging.getLogger(__name__)
 

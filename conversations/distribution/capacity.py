@@ -10,7 +10,7 @@ reservation whose commit never happened is released by the agent's watch
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Callable
 
 from core.agents import Agent, AgentState, Slot

@@ -212,7 +212,8 @@ def test_a_send_goes_out_once_and_one_the_provider_could_not_take_yet_says_retry
     api.twilio.on("POST", MESSAGES, (503, {"code": 20500, "message": "Service unavailable"}))
     box.fill("After a pause.")
     box.press("Enter")
-    expect(ada.get_by_role("status").filter(has_text="Still sending")).to_be_visible()
+    # The send is tried once while it waits (three test workers on two cores can take seconds).
+    expect(ada.get_by_role("status").filter(has_text="Still sending")).to_be_visible(timeout=15_000)
     expect(ada.locator(".message.outbound").filter(has_text="After a pause.")).to_contain_text("Retrying")
     answer_sends(api)
     expect(ada.locator(".message.outbound").filter(has_text="After a pause.")).to_contain_text("Queued", timeout=15_000)

@@ -1,20 +1,14 @@
-"""The composition root, the one place that joins the layers: settings, storage, providers
-and the domain services, built once per process on first use (so importing the app never
-touches the network or loads a provider SDK).
-
-What it builds is typed, one container per area, each made with keywords in the order its
-parts need one another: the stores (storage adapters, each traced when telemetry is on),
-then the distribution (with the writer every commit goes through, and the reactions to a
-commit), messaging, bots, customers' data and the admins' services."""
+"""The domain services, one typed container per area, each service built with keywords in
+the order its parts need one another: the distribution (with the writer every commit goes
+through, and the reactions to a commit), the providers' adapters, messaging (with the
+bots), customers' data and the admins' services."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import threading
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, TypeVar
+from typing import TYPE_CHECKING, Mapping
 
 from channels.directline import DirectLineClient
 from channels.providers import PROVIDERS
@@ -31,7 +25,6 @@ from conversations.customer_data.exports import Exports
 from conversations.customer_data.retention import Retention
 from conversations.distribution.assignment import Assignments
 from conversations.distribution.capacity import Capacity
-from conversations.distribution.clockwork import Clockwork
 from conversations.distribution.distributor import Distributor
 from conversations.distribution.feed import Feed
 from conversations.distribution.inboxes import Inboxes
@@ -47,115 +40,20 @@ from conversations.messaging.outbox import Outbox
 from conversations.messaging.sweep import Sweep
 from conversations.messaging.writer import Writer
 from conversations.reactions import Reactions
-from core.clock import Clock, utcnow
+from core.clock import Clock
 from core.ports import DirectLine, MediaFetcher, Sender, Telemetry
 from core.records import Account
-from core.telemetry import PROVIDER, STORAGE, NoTelemetry
+from core.telemetry import PROVIDER
 from functions.settings import DEFAULT_AUTO_CLOSE_MINUTES, Settings
-from storage.accounts import AccountStore
-from storage.agent_states import AgentStateStore
-from storage.agents import AgentStore
-from storage.attempts import AttemptStore
-from storage.audit import AuditStore
-from storage.client import RequestHook, TableStorage, build_service_client
-from storage.contacts import ContactStore
-from storage.deadlines import DeadlineStore
-from storage.directory import Directory
-from storage.erasures import ErasureStore
-from storage.idempotency import IdempotencyStore
-from storage.inbox import InboxStore
-from storage.optouts import OptOutStore
-from storage.outqueue import OutboxQueue, build_queue_service
+from functions.wiring.stores import Stores
 from storage.purge import Purger
-from storage.sealing import Hasher, Sealer
-from storage.threads import ThreadStore
-from storage.workstreams import WorkstreamStore
 
 if TYPE_CHECKING:
-    from channels.entra import EntraVerifier
-
-T = TypeVar("T")
-
-
-def telemetry_for(settings: Settings) -> Telemetry:
-    """Application Insights when its connection string is set (the distro and
-    OpenTelemetry load then, once per process); otherwise nothing is recorded."""
-    if not settings.monitor_connection_string:
-        return NoTelemetry()
-    from telemetry.monitor import azure_monitor
-
-    return azure_monitor(settings.monitor_connection_string, settings.monitor_authentication)
-
-
-class Watch:
-    """Storage and provider adapters as the services are given them: each call in a span
-    (``storage.<name>.<method>``, or ``provider.``) when telemetry is on. Typed as what it
-    wraps, so editors and type checkers see the adapter's own methods."""
-
-    def __init__(self, telemetry: Telemetry) -> None:
-        self._telemetry = None if isinstance(telemetry, NoTelemetry) else telemetry
-
-    def __call__(self, name: str, adapter: T, kind: str = STORAGE) -> T:
-        if self._telemetry is None:
-            return adapter
-        from telemetry.traced import Traced
-
-        return Traced(adapter, f"{kind}.{name}", self._telemetry)  # type: ignore[return-value] - a proxy of T
+    from functions.wiring import Watch
 
 
 def status_callback(account: Account, base_url: str, message_id: str) -> str | None:
     return PROVIDERS[account.provider].status_callback(base_url, account.id, message_id)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Stores:
-    """The storage adapters (storage/), each traced when telemetry is on."""
-
-    storage: TableStorage
-    accounts: AccountStore
-    workstreams: WorkstreamStore
-    contacts: ContactStore
-    directory: Directory
-    threads: ThreadStore
-    attempts: AttemptStore
-    deadlines: DeadlineStore
-    timers: DeadlineStore
-    inbox: InboxStore
-    agents: AgentStore
-    agent_states: AgentStateStore
-    idempotency: IdempotencyStore
-    optouts: OptOutStore
-    queue: OutboxQueue
-    purge: Purger
-    retention: DeadlineStore
-    erasures: ErasureStore
-    audit: AuditStore
-    sealer: Sealer
-    hasher: Hasher
-
-
-def build_stores(settings: Settings, watch: Watch, request_hooks: Sequence[RequestHook] = (),
-                 queue_hooks: Sequence[RequestHook] = ()) -> Stores:
-    storage = TableStorage(build_service_client(settings.storage_connection_string, settings.tables_endpoint,
-                                                request_hooks), settings.table_prefix)
-    sealer, hasher = Sealer(settings.sealing_keys), Hasher(settings.sealing_keys)
-    directory = watch("directory", Directory(storage))
-    queue_service = functools.partial(build_queue_service, settings.storage_connection_string,
-                                      settings.queues_endpoint, queue_hooks)
-    return Stores(
-        storage=storage, sealer=sealer, hasher=hasher, directory=directory,
-        accounts=watch("accounts", AccountStore(storage, sealer)),
-        workstreams=watch("workstreams", WorkstreamStore(storage, directory, sealer)),
-        contacts=watch("contacts", ContactStore(storage, directory)), threads=watch("threads", ThreadStore(storage)),
-        attempts=watch("attempts", AttemptStore(storage)), deadlines=watch("deadlines", DeadlineStore(storage)),
-        timers=watch("timers", DeadlineStore(storage, "timers")), inbox=watch("inbox", InboxStore(storage)),
-        agents=watch("agents", AgentStore(storage)), agent_states=watch("agentstates", AgentStateStore(storage)),
-        idempotency=watch("idempotency", IdempotencyStore(storage)),
-        optouts=watch("optouts", OptOutStore(storage, hasher)),
-        queue=watch("queue", OutboxQueue(queue_service, settings.outbox.queue)), purge=watch("purge", Purger(storage)),
-        retention=watch("retention", DeadlineStore(storage, "retention")),
-        erasures=watch("erasures", ErasureStore(storage, sealer)), audit=watch("audit", AuditStore(storage)),
-    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -310,58 +208,3 @@ def _link_key(settings: Settings) -> bytes:
     return hashlib.sha256(b"switchboard bot media links|" + settings.sealing_keys[0].encode()).digest()
 
 
-@dataclass(frozen=True, kw_only=True)
-class Services:
-    """Everything a function needs, by area."""
-
-    settings: Settings
-    telemetry: Telemetry
-    stores: Stores
-    distribution: Distribution
-    messaging: Messaging
-    customer_data: CustomerData
-    admin: Admin
-    clockwork: Clockwork  # the distribution timer: the timers table's due rows, every area's
-
-    @functools.cached_property
-    def eventgrid(self) -> EntraVerifier:
-        """The Entra token check for Event Grid deliveries (loads PyJWT on first use)."""
-        from channels.entra import EntraVerifier
-
-        return EntraVerifier(self.settings.entra_authority_host)
-
-
-def build(settings: Settings, *, request_hooks: Sequence[RequestHook] = (), clock: Clock = utcnow,
-          senders: Mapping[str, Sender] | None = None, media_fetchers: Mapping[str, MediaFetcher] | None = None,
-          telemetry: Telemetry | None = None, queue_hooks: Sequence[RequestHook] = (),
-          directline: DirectLine | None = None) -> Services:
-    telemetry = telemetry or telemetry_for(settings)
-    watch = Watch(telemetry)
-    stores = build_stores(settings, watch, request_hooks, queue_hooks)
-    providers = build_providers(settings, stores, watch, senders, media_fetchers, directline)
-    work = build_distribution(settings, stores, clock)
-    messaging = build_messaging(settings, stores, work, providers, telemetry, clock)
-    clockwork = Clockwork(timers=stores.timers, writer=work.writer, distributor=work.distributor,
-                          reactions=work.reactions, presence=work.presence, idempotency=messaging.idempotency,
-                          bots=messaging.bots, clock=clock)
-    return Services(settings=settings, telemetry=telemetry, stores=stores, distribution=work, messaging=messaging,
-                    customer_data=build_customer_data(settings, stores, work, clock),
-                    admin=build_admin(settings, stores, work, providers, clock), clockwork=clockwork)
-
-
-_services: Services | None = None
-_lock = threading.Lock()
-
-
-def services(factory: Callable[[], Services] = lambda: build(Settings.from_env())) -> Services:
-    global _services
-    if _services is None:
-        with _lock:
-            if _services is None:
-                _services = factory()
-    return _services
-
-
-def telemetry() -> Telemetry:
-    """The wired services' telemetry; before they are built, the process's (the same one)."""
-    return _services.telemetry if _services is not None else telemetry_for(Settings.from_env())

@@ -1,0 +1,115 @@
+"""The composition root, the one place that joins the layers: settings, storage, providers
+and the domain services, built once per process on first use (so importing the app never
+touches the network or loads a provider SDK).
+
+What it builds is typed, one container per area, each made with keywords in the order its
+parts need one another: the stores (storage adapters, each traced when telemetry is on),
+then the distribution (with the writer every commit goes through, and the reactions to a
+commit), messaging, bots, customers' data and the admins' services."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence, TypeVar
+
+from conversations.distribution.clockwork import Clockwork
+from core.clock import Clock, utcnow
+from core.ports import DirectLine, MediaFetcher, Sender, Telemetry
+from core.telemetry import STORAGE, NoTelemetry
+from functions.settings import Settings
+from functions.wiring.areas import (
+    Admin, CustomerData, Distribution, Messaging, build_admin, build_customer_data, build_distribution,
+    build_messaging, build_providers,
+)
+from functions.wiring.stores import Stores, build_stores
+from storage.client import RequestHook
+
+if TYPE_CHECKING:
+    from channels.entra import EntraVerifier
+
+T = TypeVar("T")
+
+
+def telemetry_for(settings: Settings) -> Telemetry:
+    """Application Insights when its connection string is set (the distro and
+    OpenTelemetry load then, once per process); otherwise nothing is recorded."""
+    if not settings.monitor_connection_string:
+        return NoTelemetry()
+    from telemetry.monitor import azure_monitor
+
+    return azure_monitor(settings.monitor_connection_string, settings.monitor_authentication)
+
+
+class Watch:
+    """Storage and provider adapters as the services are given them: each call in a span
+    (``storage.<name>.<method>``, or ``provider.``) when telemetry is on. Typed as what it
+    wraps, so editors and type checkers see the adapter's own methods."""
+
+    def __init__(self, telemetry: Telemetry) -> None:
+        self._telemetry = None if isinstance(telemetry, NoTelemetry) else telemetry
+
+    def __call__(self, name: str, adapter: T, kind: str = STORAGE) -> T:
+        if self._telemetry is None:
+            return adapter
+        from telemetry.traced import Traced
+
+        return Traced(adapter, f"{kind}.{name}", self._telemetry)  # type: ignore[return-value] - a proxy of T
+
+
+@dataclass(frozen=True, kw_only=True)
+class Services:
+    """Everything a function needs, by area."""
+
+    settings: Settings
+    telemetry: Telemetry
+    stores: Stores
+    distribution: Distribution
+    messaging: Messaging
+    customer_data: CustomerData
+    admin: Admin
+    clockwork: Clockwork  # the distribution timer: the timers table's due rows, every area's
+
+    @functools.cached_property
+    def eventgrid(self) -> EntraVerifier:
+        """The Entra token check for Event Grid deliveries (loads PyJWT on first use)."""
+        from channels.entra import EntraVerifier
+
+        return EntraVerifier(self.settings.entra_authority_host)
+
+
+def build(settings: Settings, *, request_hooks: Sequence[RequestHook] = (), clock: Clock = utcnow,
+          senders: Mapping[str, Sender] | None = None, media_fetchers: Mapping[str, MediaFetcher] | None = None,
+          telemetry: Telemetry | None = None, queue_hooks: Sequence[RequestHook] = (),
+          directline: DirectLine | None = None) -> Services:
+    telemetry = telemetry or telemetry_for(settings)
+    watch = Watch(telemetry)
+    stores = build_stores(settings, watch, request_hooks, queue_hooks)
+    providers = build_providers(settings, stores, watch, senders, media_fetchers, directline)
+    work = build_distribution(settings, stores, clock)
+    messaging = build_messaging(settings, stores, work, providers, telemetry, clock)
+    clockwork = Clockwork(timers=stores.timers, writer=work.writer, distributor=work.distributor,
+                          reactions=work.reactions, presence=work.presence, idempotency=messaging.idempotency,
+                          bots=messaging.bots, clock=clock)
+    return Services(settings=settings, telemetry=telemetry, stores=stores, distribution=work, messaging=messaging,
+                    customer_data=build_customer_data(settings, stores, work, clock),
+                    admin=build_admin(settings, stores, work, providers, clock), clockwork=clockwork)
+
+
+_services: Services | None = None
+_lock = threading.Lock()
+
+
+def services(factory: Callable[[], Services] = lambda: build(Settings.from_env())) -> Services:
+    global _services
+    if _services is None:
+        with _lock:
+            if _services is None:
+                _services = factory()
+    return _services
+
+
+def telemetry() -> Telemetry:
+    """The wired services' telemetry; before they are built, the process's (the same one)."""
+    return _services.telemetry if _services is not None else telemetry_for(Settings.from_env())

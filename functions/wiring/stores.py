@@ -1,0 +1,83 @@
+"""The storage adapters (storage/) the services are given, each traced when telemetry is on."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Sequence
+
+from functions.settings import Settings
+from storage.accounts import AccountStore
+from storage.agent_states import AgentStateStore
+from storage.agents import AgentStore
+from storage.attempts import AttemptStore
+from storage.audit import AuditStore
+from storage.client import RequestHook, TableStorage, build_service_client
+from storage.contacts import ContactStore
+from storage.deadlines import DeadlineStore
+from storage.directory import Directory
+from storage.erasures import ErasureStore
+from storage.idempotency import IdempotencyStore
+from storage.inbox import InboxStore
+from storage.optouts import OptOutStore
+from storage.outqueue import OutboxQueue, build_queue_service
+from storage.purge import Purger
+from storage.sealing import Hasher, Sealer
+from storage.threads import ThreadStore
+from storage.workstreams import WorkstreamStore
+
+if TYPE_CHECKING:
+    from functions.wiring import Watch
+
+
+@dataclass(frozen=True, kw_only=True)
+class Stores:
+    """The storage adapters (storage/), each traced when telemetry is on."""
+
+    storage: TableStorage
+    accounts: AccountStore
+    workstreams: WorkstreamStore
+    contacts: ContactStore
+    directory: Directory
+    threads: ThreadStore
+    attempts: AttemptStore
+    deadlines: DeadlineStore
+    timers: DeadlineStore
+    inbox: InboxStore
+    agents: AgentStore
+    agent_states: AgentStateStore
+    idempotency: IdempotencyStore
+    optouts: OptOutStore
+    queue: OutboxQueue
+    purge: Purger
+    retention: DeadlineStore
+    erasures: ErasureStore
+    audit: AuditStore
+    sealer: Sealer
+    hasher: Hasher
+
+
+def build_stores(settings: Settings, watch: Watch, request_hooks: Sequence[RequestHook] = (),
+                 queue_hooks: Sequence[RequestHook] = ()) -> Stores:
+    storage = TableStorage(build_service_client(settings.storage_connection_string, settings.tables_endpoint,
+                                                request_hooks), settings.table_prefix)
+    sealer, hasher = Sealer(settings.sealing_keys), Hasher(settings.sealing_keys)
+    directory = watch("directory", Directory(storage))
+    queue_service = functools.partial(build_queue_service, settings.storage_connection_string,
+                                      settings.queues_endpoint, queue_hooks)
+    return Stores(
+        storage=storage, sealer=sealer, hasher=hasher, directory=directory,
+        accounts=watch("accounts", AccountStore(storage, sealer)),
+        workstreams=watch("workstreams", WorkstreamStore(storage, directory, sealer)),
+        contacts=watch("contacts", ContactStore(storage, directory)), threads=watch("threads", ThreadStore(storage)),
+        attempts=watch("attempts", AttemptStore(storage)), deadlines=watch("deadlines", DeadlineStore(storage)),
+        timers=watch("timers", DeadlineStore(storage, "timers")), inbox=watch("inbox", InboxStore(storage)),
+        agents=watch("agents", AgentStore(storage)), agent_states=watch("agentstates", AgentStateStore(storage)),
+        idempotency=watch("idempotency", IdempotencyStore(storage)),
+        optouts=watch("optouts", OptOutStore(storage, hasher)),
+        queue=watch("queue", OutboxQueue(queue_service, settings.outbox.queue)), purge=watch("purge", Purger(storage)),
+        retention=watch("retention", DeadlineStore(storage, "retention")),
+        erasures=watch("erasures", ErasureStore(storage, sealer)), audit=watch("audit", AuditStore(storage)),
+    )
+
+
