@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Callable, Protocol
 from urllib.parse import urlsplit
 
-from channels.eventgrid import Data, Event
+from channels.eventgrid import Data, Event, parse_events, validation_code
 from core.addresses import normalise_address, possible_customer
 from core.ids import is_message_id
 from core.media import UNKNOWN_MEDIA_TYPE, media_type
 from core.messages import InboundMessage, StatusUpdate
 from core.records import Account, Media
+from core.webhooks import Parsed, Part, Skipped, WebhookRequest
 
 PROVIDER = "acs"
 
@@ -34,7 +37,7 @@ _MEDIA_TYPES = ("image", "document", "video", "audio", "sticker")
 MAX_CAPTION, MAX_FILE_NAME, MAX_MEDIA_ID = 1024, 255, 255  # WhatsApp's own limits are lower
 
 
-class SkippedEvent(Exception):
+class SkippedEvent(Skipped):
     """An event this account cannot take (no possible sender, a channel it does not hold):
     logged and acknowledged, since a retry would not change the answer."""
 
@@ -208,3 +211,47 @@ def sms_report(event: Event, account: Account) -> StatusUpdate:
         error_message=(data.text("deliveryStatusDetails") or None) if failed else None,
         message_id=data.text("tag") if is_message_id(data.text("tag")) else None,  # each send tags it with ours
     )
+
+
+class AcsWebhook:
+    """The events of an ACS resource's Event Grid subscription (core.webhooks.Webhook): a
+    batch, each event on its own; the subscription's validation handshake answered. When
+    the account names an Entra application, each delivery carries Event Grid's token,
+    checked by ``verifier`` (built on first use: it loads PyJWT)."""
+
+    provider = PROVIDER
+    isolated = True
+
+    def __init__(self, verifier: Callable[[], TokenVerifier]) -> None:
+        self._verifier = verifier
+
+    def verify(self, request: WebhookRequest, account: Account) -> None:
+        tenant, audience = account.credentials.get("eventgrid_tenant_id"), account.credentials.get("eventgrid_app_id")
+        if tenant and audience:
+            self._verifier().verify(request.headers.get("Authorization"), tenant, audience)
+
+    def parse(self, request: WebhookRequest, account: Account) -> Parsed:
+        events = parse_events(request.body)
+        code = validation_code(events)
+        if code is not None:
+            return Parsed(answer={"validationResponse": code})
+        return Parsed([Part(event.id, functools.partial(_item, account, event)) for event in events])
+
+
+class TokenVerifier(Protocol):
+    def verify(self, authorization: str | None, tenant_id: str, audience: str) -> object: ...
+
+
+def _item(account: Account, event: Event) -> InboundMessage | StatusUpdate:
+    """What one event carries for this account; Skipped for an event of another type or
+    that names another business address."""
+    if not any(event.is_type(kind) for kind in EVENTS_BY_CHANNEL[account.channel]):
+        raise Skipped(f"an event of type {event.type}")
+    if event.is_type(MESSAGE_RECEIVED) or event.is_type(SMS_RECEIVED):
+        parsed = AdvancedMessageReceived if event.is_type(MESSAGE_RECEIVED) else SmsReceived
+        item: InboundMessage | StatusUpdate = parsed.from_event(event).to_inbound(account)
+    else:
+        item = (whatsapp_status if event.is_type(MESSAGE_STATUS) else sms_report)(event, account)
+    if not account.owns(item.business):
+        raise Skipped(f"{item.business} is not one of this account's business addresses")
+    return item

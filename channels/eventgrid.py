@@ -73,10 +73,3 @@ def validation_code(events: list[Event]) -> str | None:
                 raise BadRequest("the validation event carries no validationCode")
             return code
     return None
-
-
-def handshake_headers(request_origin: str | None) -> dict[str, str]:
-    """The answer to CloudEvents' OPTIONS abuse-protection handshake."""
-    if not request_origin:
-        raise BadRequest("WebHook-Request-Origin is required")
-    return {"WebHook-Allowed-Origin": request_origin, "WebHook-Allowed-Rate": "*", "Allow": "POST"}

@@ -12,6 +12,7 @@ import uuid
 from channels.acs import acs_endpoint
 from core.errors import ValidationFailed
 from core.providers import ProviderSpec
+from core.webhooks import ACS, TELESIGN, TWILIO_INBOUND, TWILIO_STATUS, callback_url
 
 
 def _twilio_credentials(credentials: dict[str, str]) -> dict[str, str]:
@@ -26,8 +27,8 @@ def _twilio_credentials(credentials: dict[str, str]) -> dict[str, str]:
 
 def _twilio_callbacks(base_url: str, account_id: str) -> dict[str, str]:
     return {
-        "inbound_url": f"{base_url}/api/twilio/{account_id}/inbound",
-        "status_url": f"{base_url}/api/twilio/{account_id}/status",
+        "inbound_url": callback_url(base_url, TWILIO_INBOUND, account_id),
+        "status_url": callback_url(base_url, TWILIO_STATUS, account_id),
         "setup": "Twilio console: Phone Numbers > Active numbers > (the number) > Messaging > "
                  "'A message comes in': Webhook, HTTP POST, inbound_url. WhatsApp: the sender's webhook URL for "
                  "incoming messages (sandbox: Sandbox settings > 'When a message comes in'). "
@@ -52,7 +53,7 @@ def _telesign_credentials(credentials: dict[str, str]) -> dict[str, str]:
 
 
 def _telesign_callbacks(base_url: str, account_id: str) -> dict[str, str]:
-    url = f"{base_url}/api/telesign/{account_id}/inbound"
+    url = callback_url(base_url, TELESIGN, account_id)
     return {
         "inbound_url": url,
         "status_url": url,
@@ -98,7 +99,7 @@ def _is_uuid(value: str) -> bool:
 
 
 def _acs_callbacks(base_url: str, account_id: str) -> dict[str, str]:
-    return {"events_url": f"{base_url}/api/acs/{account_id}/events"}
+    return {"events_url": callback_url(base_url, ACS, account_id)}
 
 
 ACS_CREDENTIALS = ("resource_name", "connection_string", "eventgrid_app_id", "eventgrid_tenant_id")

@@ -18,14 +18,15 @@ import binascii
 import hashlib
 import hmac
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from core.addresses import normalise_address, possible_customer
-from core.errors import BadRequest
+from core.errors import BadRequest, Unauthorized
 from core.ids import is_message_id
 from core.json_body import parse_json
 from core.messages import InboundMessage, StatusUpdate
 from core.records import Account
+from core.webhooks import Parsed, Part, Skipped, WebhookRequest
 
 PROVIDER = "telesign"
 _ACTIONS = {"stop": "stop", "start": "start", "help": "help"}  # TeleSign's keyword actions; "generic" is none
@@ -161,3 +162,43 @@ def _customer(raw: str) -> str:
 def text_of(value: Any) -> str | None:
     """A non-empty string from a payload, or None."""
     return value if isinstance(value, str) and value else None
+
+
+class TeleSignWebhook:
+    """TeleSign's one callback URL (core.webhooks.Webhook): an inbound SMS, or a delivery
+    report. TeleSign retries anything but a 200, so a callback we cannot use (another kind
+    of notification, a report for a message we did not send) is skipped, never refused."""
+
+    provider = PROVIDER
+    isolated = False
+
+    def verify(self, request: WebhookRequest, account: Account) -> None:
+        credentials = account.credentials
+        if not signature_is_valid(request.body, request.headers.get("Authorization"), credentials["customer_id"],
+                                  credentials["api_key"]):
+            raise Unauthorized("the Authorization header is not TeleSign's signature of this body",
+                               code="invalid_signature")
+
+    def parse(self, request: WebhookRequest, account: Account) -> Parsed:
+        callback = parse_callback(request.body)
+        if isinstance(callback, TeleSignInbound):
+            inbound = callback.to_inbound(account)
+            return Parsed([Part(callback.reference_id, lambda: inbound)])
+        if isinstance(callback, TeleSignDeliveryReport):
+            return Parsed([Part(callback.reference_id, lambda: _placed(callback, account))])
+        return Parsed([Part("", _skipped("a callback that is neither an SMS nor a delivery report"))])
+
+
+def _placed(report: TeleSignDeliveryReport, account: Account) -> StatusUpdate:
+    update = report.to_status(account)
+    if update is None or not account.owns(update.business):
+        raise Skipped(f"report {report.reference_id} (status {report.code}) names no message of this account, "
+                      "or no news")
+    return update
+
+
+def _skipped(reason: str) -> Callable[[], StatusUpdate]:
+    def read() -> StatusUpdate:
+        raise Skipped(reason)
+
+    return read

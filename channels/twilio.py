@@ -8,14 +8,16 @@ addresses are ``whatsapp:+<E.164>`` on the wire; Switchboard keeps the bare E.16
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qs
 
 from core.addresses import normalise_address, possible_customer
-from core.errors import BadRequest, NotFound
+from core.errors import BadRequest, Forbidden, NotFound
+from core.ids import is_message_id
 from core.media import UNKNOWN_MEDIA_TYPE, media_type
 from core.messages import InboundMessage, StatusUpdate
 from core.records import Account, Media
+from core.webhooks import Parsed, Part, WebhookRequest
 
 PROVIDER = "twilio"
 WHATSAPP = "whatsapp"
@@ -133,3 +135,30 @@ def _customer(raw: str, field: str) -> str:
     if not possible_customer(customer):
         raise BadRequest(f"{field} is not a phone number")
     return customer
+
+
+class TwilioWebhook:
+    """Twilio's webhooks (core.webhooks.Webhook): "A message comes in", and, with
+    ``status``, the status callback, whose URL names our message (``m``), so a report finds
+    a message whose Twilio id was never recorded (conversations/messaging/delivery.py)."""
+
+    provider = PROVIDER
+    isolated = False
+
+    def __init__(self, status: bool = False) -> None:
+        self._status = status
+
+    def verify(self, request: WebhookRequest, account: Account) -> None:
+        if not signature_is_valid(request.url, Form.parse(request.body), request.headers.get("X-Twilio-Signature"),
+                                  account.credentials["auth_token"]):
+            raise Forbidden("the X-Twilio-Signature does not match this request", code="invalid_signature")
+
+    def parse(self, request: WebhookRequest, account: Account) -> Parsed:
+        form = Form.parse(request.body)
+        if not self._status:
+            inbound = TwilioInbound.from_form(form).to_inbound(account)
+            return Parsed([Part(inbound.provider_message_id, lambda: inbound)])
+        ours = request.params.get("m") or ""
+        update = status_from_form(form, account)
+        update = replace(update, message_id=ours) if is_message_id(ours) else update
+        return Parsed([Part(update.provider_message_id, lambda: update)])

@@ -16,7 +16,7 @@ bp = func.Blueprint()
 
 
 def _account_view(req: func.HttpRequest, account: Account) -> dict:
-    return account_view(account, public_base_url(req))
+    return account_view(account, public_base_url(req), services().providers[account.provider])
 
 
 @bp.route(route="api/admin/accounts", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from channels.providers import PROVIDERS
 from conversations.messaging.policies import reply_window_ends_at
 from core.identity import Actor, Principal
 from core.agents import Agent, AgentState, QueueRef
+from core.providers import ProviderSpec
 from core.records import CHANNELS, INBOUND, Account, Contact, Conversation, Event, Media, Message, Workstream
 
 
@@ -22,8 +22,8 @@ def mask(secret: str) -> str:
     return "****" + secret[-4:] if len(secret) > 4 else "****"
 
 
-def account_view(account: Account, base_url: str) -> dict[str, Any]:
-    spec = PROVIDERS[account.provider]
+def account_view(account: Account, base_url: str, spec: ProviderSpec) -> dict[str, Any]:
+    """An account as admins see it: secrets masked, with its provider's callback URLs."""
     return {
         "id": account.id, "name": account.name, "channel": account.channel, "provider": account.provider,
         "credentials": {k: mask(v) if k in spec.secret_fields else v for k, v in sorted(account.credentials.items())},

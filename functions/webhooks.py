@@ -1,24 +1,48 @@
-"""The one recipe every provider's webhook follows: find the account the URL names, let
-the provider's edge verify and parse the request, check here that the business address
-is the account's, and hand the message or report to the services."""
+"""The one recipe every provider's webhook follows (core/webhooks.py): find the account the
+URL names, let the provider's adapter verify the request and parse it into parts, check
+that each part's business address is the account's, and hand each message or report to
+ingest. A provider's function (twilio.py, telesign.py, acs.py) is its route and its
+answer."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import logging
+from typing import Literal
 
-from core.errors import NotFound
-from core.messages import InboundMessage, StatusUpdate
+import azure.functions as func
+
+from core.errors import NotFound, StorageUnavailable, SwitchboardError
+from core.messages import InboundMessage
 from core.records import Account
-from functions.http import services
+from core.webhooks import Item, Parsed, Part, Skipped, Webhook, WebhookRequest
+from functions.http import public_base_url, public_url, services
+from functions.tracing import telemetry
 
-if TYPE_CHECKING:
-    from conversations.messaging.ingest import Ingested
+log = logging.getLogger(__name__)
+
+Outcome = Literal["stored", "duplicate", "status", "ignored", "failed"]
 
 
 class UnknownBusinessAddress(NotFound):
     """The payload names a business address the account does not hold."""
 
     code = "unknown_business_address"
+
+
+def run(req: func.HttpRequest, name: str) -> tuple[Parsed, list[Outcome]]:
+    """Run webhook ``name`` (a key of core.webhooks.ROUTES) on the request: what it parsed
+    (a handshake's answer, if any) and what became of each part."""
+    webhook: Webhook = services().webhooks[name]
+    account = account_for(req.route_params["account_id"], webhook.provider)
+    request = WebhookRequest(public_url(req), req.params, req.headers, req.get_body())
+    try:
+        webhook.verify(request, account)
+    except SwitchboardError as exc:
+        log.warning("rejected a %s webhook for account %s: %s", webhook.provider, account.id, exc.code)
+        raise
+    parsed = webhook.parse(request, account)
+    base_url = public_base_url(req)
+    return parsed, [_take(webhook, account, part, base_url) for part in parsed.parts]
 
 
 def account_for(account_id: str, provider: str) -> Account:
@@ -29,18 +53,30 @@ def account_for(account_id: str, provider: str) -> Account:
     return account
 
 
-def owned(account: Account, business: str) -> str:
-    """``business``, once it is one of the account's addresses (404 otherwise)."""
-    if not account.owns(business):
-        raise UnknownBusinessAddress(f"{business} is not one of this account's business addresses")
-    return business
+def _take(webhook: Webhook, account: Account, part: Part, base_url: str) -> Outcome:
+    if not webhook.isolated:
+        return _handed(account, part, base_url)
+    with telemetry().span(f"{webhook.provider}.event", event_id=part.id):
+        try:
+            return _handed(account, part, base_url)
+        except StorageUnavailable:
+            raise  # the provider retries the delivery; what was stored is recognised
+        except Exception:  # noqa: BLE001 - one bad part of a batch never holds back the others
+            log.exception("part %s of a %s delivery for account %s could not be handled", part.id,
+                          webhook.provider, account.id)
+            return "failed"
 
 
-def take_message(account: Account, inbound: InboundMessage, base_url: str) -> Ingested:
-    owned(account, inbound.business)
-    return services().messaging.ingest.message(account, inbound, base_url)
-
-
-def take_status(account: Account, update: StatusUpdate) -> bool:
-    owned(account, update.business)
-    return services().messaging.ingest.status(update)
+def _handed(account: Account, part: Part, base_url: str) -> Outcome:
+    try:
+        item: Item = part.read()
+    except Skipped as exc:
+        log.info("skipped %s for account %s: %s", part.id or "a callback", account.id, exc)
+        return "ignored"
+    if not account.owns(item.business):
+        raise UnknownBusinessAddress(f"{item.business} is not one of this account's business addresses")
+    ingest = services().messaging.ingest
+    if isinstance(item, InboundMessage):
+        return "duplicate" if ingest.message(account, item, base_url).duplicate else "stored"
+    ingest.status(item)
+    return "status"

@@ -11,13 +11,19 @@ from __future__ import annotations
 
 import functools
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence, TypeVar
 
+from channels.acs import AcsWebhook
+from channels.providers import PROVIDERS
+from channels.telesign import TeleSignWebhook
+from channels.twilio import TwilioWebhook
 from conversations.distribution.clockwork import Clockwork
 from core.clock import Clock, utcnow
 from core.ports import DirectLine, MediaFetcher, Sender, Telemetry
+from core.providers import ProviderSpec
 from core.telemetry import STORAGE, NoTelemetry
+from core.webhooks import ACS, TELESIGN, TWILIO_INBOUND, TWILIO_STATUS, Webhook
 from functions.settings import Settings
 from functions.wiring.areas import (
     Admin, CustomerData, Distribution, Messaging, build_admin, build_customer_data, build_distribution,
@@ -70,13 +76,20 @@ class Services:
     customer_data: CustomerData
     admin: Admin
     clockwork: Clockwork  # the distribution timer: the timers table's due rows, every area's
+    webhooks: Mapping[str, Webhook]  # the providers' webhook adapters, by core.webhooks.ROUTES' names
+    providers: Mapping[str, ProviderSpec] = field(default_factory=lambda: PROVIDERS)  # channels, credentials, URLs
 
-    @functools.cached_property
-    def eventgrid(self) -> EntraVerifier:
+
+def build_webhooks(settings: Settings) -> dict[str, Webhook]:
+    @functools.cache
+    def entra() -> EntraVerifier:
         """The Entra token check for Event Grid deliveries (loads PyJWT on first use)."""
         from channels.entra import EntraVerifier
 
-        return EntraVerifier(self.settings.entra_authority_host)
+        return EntraVerifier(settings.entra_authority_host)
+
+    return {TWILIO_INBOUND: TwilioWebhook(), TWILIO_STATUS: TwilioWebhook(status=True), TELESIGN: TeleSignWebhook(),
+            ACS: AcsWebhook(entra)}
 
 
 def build(settings: Settings, *, request_hooks: Sequence[RequestHook] = (), clock: Clock = utcnow,
@@ -94,7 +107,8 @@ def build(settings: Settings, *, request_hooks: Sequence[RequestHook] = (), cloc
                           bots=messaging.bots, clock=clock)
     return Services(settings=settings, telemetry=telemetry, stores=stores, distribution=work, messaging=messaging,
                     customer_data=build_customer_data(settings, stores, work, clock),
-                    admin=build_admin(settings, stores, work, providers, clock), clockwork=clockwork)
+                    admin=build_admin(settings, stores, work, providers, clock), clockwork=clockwork,
+                    webhooks=build_webhooks(settings))
 
 
 _services: Services | None = None
