@@ -10,7 +10,7 @@ RUN_STAMP := $(VENV)/.run-installed
 DEV_STAMP := $(VENV)/.dev-installed
 NPM_STAMP := node_modules/.package-lock-installed
 WEB_STAMP := web/dist/.built
-WEB_SOURCES := $(shell find web -path 'web/dist*' -prune -o -type f -print)
+WEB_SOURCES := $(shell find web -path 'web/dist*' -prune -o -path web/app/api.gen.ts -prune -o -type f -print)
 PYTEST_ARGS ?=
 INFRA_VENV := .venv-infra
 INFRA_PY := $(INFRA_VENV)/bin/python
@@ -56,8 +56,9 @@ $(NPM_STAMP): package-lock.json
 	touch $@
 
 # The pages the app serves (web/dist, gitignored), rebuilt when a source or the build
-# changes, or when `npm ci` brought other front-end packages.
-$(WEB_STAMP): $(WEB_SOURCES) $(NPM_STAMP)
+# changes, when the API document (the app's types are generated from it) changes, or
+# when `npm ci` brought other front-end packages.
+$(WEB_STAMP): $(WEB_SOURCES) functions/openapi.json $(NPM_STAMP)
 	npm run build --silent
 	touch $@
 

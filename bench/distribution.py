@@ -1,8 +1,8 @@
 """Assignment: from a new customer's signed webhook until the offer shows in the agent's
 change feed (a long poll, as the workspace holds it), through the local host, p50/p99;
-and, straight against storage, the round trips of an assignment (the new conversation
-stored, placed and offered; the agent accepting) and of a message into a held
-conversation."""
+and, straight against storage, the round trips of each path that moves a conversation
+(a new one offered, accepted, a message into it, a new one nobody is available for, the
+sweep closing one)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import statistics
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import requests
 from cryptography.fernet import Fernet
@@ -22,6 +23,7 @@ from functions.settings import Settings
 from functions.wiring import build
 from localhost.easyauth import object_id_of
 from localhost.services import Azurite, LocalHost
+from tests.conftest import FakeClock
 from tests.support.desk import customer, open_desk
 from tests.support.identity import bearer
 from tests.support.storage import RoundTrips
@@ -86,18 +88,31 @@ def _customer_writes(api: str, account_id: str, who: str, i: int) -> None:
 
 
 def _round_trips(env: dict[str, str]) -> None:
-    trips = RoundTrips()
-    services = build(Settings.from_env(env), request_hooks=[trips])
-    desk = open_desk(services)
+    """The round trips of each path that moves a conversation, each a customer's first on
+    its number (so the hashed opt-out is read too), on warm clients and caches."""
+    trips, clock = RoundTrips(), FakeClock(datetime.now(timezone.utc))
+    services = build(Settings.from_env(env), request_hooks=[trips], clock=clock)
+    desk = open_desk(services, clock)
     ana = desk.agent("ana", capacity=50)
-    services.distribution.assignments.accept(desk.customer_writes(customer(0)), ana)  # every table client made once
-    trips.reset()
-    conversation = desk.customer_writes(customer(1))
-    offered = trips.count
-    trips.reset()
-    services.distribution.assignments.accept(conversation, ana)
-    accepted = trips.count
-    trips.reset()
-    desk.customer_writes(customer(1), "one more thing")
-    print(f"storage round trips: new conversation stored, placed and offered {offered}, accepted {accepted}; "
-          f"a message into a held conversation {trips.count}")
+    services.distribution.assignments.accept(desk.customer_writes(customer(0)), ana)  # every client made once
+    desk.customer_writes(customer(0), "warm")
+    counted: dict[str, int] = {}
+
+    def count(path: str, step: Callable[[], Any]) -> Any:
+        trips.reset()
+        found = step()
+        counted[path] = trips.count
+        return found
+
+    conversation = count("new conversation, offered", lambda: desk.customer_writes(customer(1)))
+    count("accepted", lambda: services.distribution.assignments.accept(conversation, ana))
+    count("a message into it", lambda: desk.customer_writes(customer(1), "one more thing"))
+    services.distribution.presence.set(ana, "away")
+    count("new conversation, nobody available", lambda: desk.customer_writes(customer(2)))
+    services.messaging.actions.close(conversation, ana)
+    clock.advance(minutes=desk.conversation(desk.customer_writes(customer(3))).auto_close_after_minutes + 1)
+    services.messaging.sweep.run()  # closes the others due, so that one is left
+    quiet = desk.customer_writes(customer(4))
+    clock.advance(minutes=desk.conversation(quiet).auto_close_after_minutes + 1)
+    count("sweep closing one", lambda: services.messaging.sweep.run())
+    print("storage round trips: " + "; ".join(f"{path} {n}" for path, n in counted.items()))

@@ -34,6 +34,8 @@ export async function loadSession(): Promise<Me | null> {
 
 export const ROLE_LABELS: Record<string, string> = { admin: "Admin", supervisor: "Supervisor", agent: "Agent" };
 
-export function can(me: Me, ...roles: string[]): boolean {
+export type Role = Me["roles"][number];
+
+export function can(me: Me, ...roles: Role[]): boolean {
   return roles.some((role) => me.roles.includes(role));
 }

@@ -3,7 +3,8 @@
 
 import { useState } from "preact/hooks";
 import { ApiError, api, problem } from "../api";
-import { href, navigate } from "../router";
+import { navigate } from "../router";
+import { RecordList, RecordPage } from "../ui/records";
 import { AccountForm } from "./AccountForm";
 import { CallbackUrls, ValidateCredentials } from "./AccountChecks";
 import { useLoaded } from "./loaded";
@@ -13,11 +14,9 @@ import type { Account } from "./records";
 export function Accounts({ id }: { id: string | null }) {
   if (id === "new") {
     return (
-      <div class="page">
-        <p><a href={href("admin", "accounts")}>All accounts</a></p>
-        <h2>New account</h2>
+      <RecordPage kind="accounts" back="All accounts" title="New account" error={null}>
         <AccountForm account={null} onSaved={(a) => navigate("admin", "accounts", a.id)} />
-      </div>
+      </RecordPage>
     );
   }
   return id ? <OneAccount id={id} /> : <AccountList />;
@@ -26,29 +25,14 @@ export function Accounts({ id }: { id: string | null }) {
 function AccountList() {
   const [list, error] = useLoaded<{ accounts: Account[] }>("/admin/accounts");
   return (
-    <div class="page">
-      <h2>Accounts</h2>
-      <p>A messaging account at a provider, with its numbers: where customers' messages come from.</p>
-      <p><a class="button" href={href("admin", "accounts", "new")}>New account</a></p>
-      {error ? <p class="notice error" role="alert">{error.message}</p> : null}
-      {list && list.accounts.length === 0 ? <p class="muted">No accounts yet.</p> : null}
-      {list && list.accounts.length > 0 ? (
-        <table>
-          <caption class="visually-hidden">Accounts</caption>
-          <thead><tr><th scope="col">Name</th><th scope="col">Provider</th><th scope="col">Channel</th><th scope="col">Numbers</th></tr></thead>
-          <tbody>
-            {list.accounts.map((a) => (
-              <tr key={a.id}>
-                <td><a href={href("admin", "accounts", a.id)}>{a.name}</a></td>
-                <td>{PROVIDERS[a.provider]?.label ?? a.provider}</td>
-                <td>{CHANNEL_LABELS[a.channel] ?? a.channel}</td>
-                <td>{[...a.numbers.map((n) => n.number), ...(a.channels ?? []).map((c) => c.name)].join(", ")}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-    </div>
+    <RecordList<Account> kind="accounts" title="Accounts" newLabel="New account" empty="No accounts yet."
+      intro="A messaging account at a provider, with its numbers: where customers' messages come from."
+      rows={list?.accounts ?? null} error={error} name={(a) => a.name} columns={[
+        { header: "Provider", cell: (a) => PROVIDERS[a.provider]?.label ?? a.provider },
+        { header: "Channel", cell: (a) => CHANNEL_LABELS[a.channel] ?? a.channel },
+        { header: "Numbers", cell: (a) => [...a.numbers.map((n) => n.number), ...(a.channels ?? []).map((c) => c.name)]
+          .join(", ") },
+      ]} />
   );
 }
 
@@ -65,12 +49,9 @@ function OneAccount({ id }: { id: string }) {
     }
   };
   return (
-    <div class="page">
-      <p><a href={href("admin", "accounts")}>All accounts</a></p>
-      {error ? <p class="notice error" role="alert">{error.message}</p> : null}
+    <RecordPage kind="accounts" back="All accounts" title={account?.name} error={error}>
       {account ? (
         <>
-          <h2>{account.name}</h2>
           <p class="meta">{PROVIDERS[account.provider]?.label} · {CHANNEL_LABELS[account.channel]} · id {account.id}</p>
           <CallbackUrls account={account} />
           <ValidateCredentials account={account} />
@@ -86,6 +67,6 @@ function OneAccount({ id }: { id: string }) {
           </section>
         </>
       ) : null}
-    </div>
+    </RecordPage>
   );
 }

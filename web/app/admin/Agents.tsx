@@ -4,11 +4,12 @@
 
 import { api } from "../api";
 import { when } from "../format";
-import { href, navigate } from "../router";
+import { navigate } from "../router";
 import { ROLE_LABELS } from "../session";
 import type { QueueRef } from "../types";
 import { BoundForm, FieldError, NumberField, Select, TextField, useField, useForm } from "../ui/form";
 import { ListField } from "../ui/list";
+import { RecordList, RecordPage } from "../ui/records";
 import { useLoaded } from "./loaded";
 import type { Agent, Workstream } from "./records";
 
@@ -18,13 +19,10 @@ export function Agents({ id }: { id: string | null }) {
   const all = workstreams?.workstreams ?? [];
   if (!id) return <AgentList workstreams={all} />;
   return (
-    <div class="page">
-      <p><a href={href("admin", "agents")}>All agents</a></p>
-      <h2>{id === "new" ? "Add an agent" : agent?.name || id}</h2>
-      {error ? <p class="notice error" role="alert">{error.message}</p> : null}
+    <RecordPage kind="agents" back="All agents" title={id === "new" ? "Add an agent" : agent?.name || id} error={error}>
       {workstreams && (id === "new" || agent)
         ? <AgentForm key={agent?.updated_at ?? "new"} agent={agent} workstreams={all} /> : null}
-    </div>
+    </RecordPage>
   );
 }
 
@@ -33,30 +31,15 @@ function AgentList({ workstreams }: { workstreams: Workstream[] }) {
   const name = (wid: string) => workstreams.find((w) => w.id === wid)?.name ?? wid;
   const queue = (q: QueueRef) => `${name(q.workstream_id)}: ${q.queue ?? "unqueued"}`;
   return (
-    <div class="page">
-      <h2>Agents</h2>
-      <p>Everyone who signed in, and those added by Entra object id. Roles come from each sign-in.</p>
-      <p><a class="button" href={href("admin", "agents", "new")}>Add an agent</a></p>
-      {error ? <p class="notice error" role="alert">{error.message}</p> : null}
-      {list ? (
-        <table>
-          <caption class="visually-hidden">Agents</caption>
-          <thead><tr><th scope="col">Name</th><th scope="col">Roles seen</th><th scope="col">Queues</th><th scope="col">Supervises</th><th scope="col">Capacity</th><th scope="col">Last seen</th></tr></thead>
-          <tbody>
-            {list.agents.map((a) => (
-              <tr key={a.id}>
-                <td><a href={href("admin", "agents", a.id)}>{a.name || a.id}</a></td>
-                <td>{a.roles.map((r) => ROLE_LABELS[r] ?? r).join(", ") || "–"}</td>
-                <td>{a.queues.map(queue).join("; ") || "–"}</td>
-                <td>{a.supervises.map(name).join(", ") || "–"}</td>
-                <td>{a.capacity ? Object.entries(a.capacity).map(([c, n]) => `${c} ${n}`).join(", ") : "–"}</td>
-                <td>{when(a.last_seen_at)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-    </div>
+    <RecordList<Agent> kind="agents" title="Agents" newLabel="Add an agent" empty="Nobody yet."
+      intro="Everyone who signed in, and those added by Entra object id. Roles come from each sign-in."
+      rows={list?.agents ?? null} error={error} name={(a) => a.name || a.id} columns={[
+        { header: "Roles seen", cell: (a) => a.roles.map((r) => ROLE_LABELS[r] ?? r).join(", ") || "–" },
+        { header: "Queues", cell: (a) => a.queues.map(queue).join("; ") || "–" },
+        { header: "Supervises", cell: (a) => a.supervises.map(name).join(", ") || "–" },
+        { header: "Capacity", cell: (a) => a.capacity ? Object.entries(a.capacity).map(([c, n]) => `${c} ${n}`).join(", ") : "–" },
+        { header: "Last seen", cell: (a) => when(a.last_seen_at) },
+      ]} />
   );
 }
 

@@ -2,9 +2,10 @@
 
 import { useState } from "preact/hooks";
 import { api } from "../api";
-import { href, navigate } from "../router";
+import { navigate } from "../router";
 import { BoundForm, TextField, useForm } from "../ui/form";
 import { ListField } from "../ui/list";
+import { RecordList, RecordPage } from "../ui/records";
 import { useLoaded } from "./loaded";
 import type { ContactRecord } from "./records";
 
@@ -12,13 +13,11 @@ export function Contacts({ id }: { id: string | null }) {
   const [contact, error, setContact] = useLoaded<ContactRecord>(id && id !== "new" ? `/admin/contacts/${encodeURIComponent(id)}` : null);
   if (!id) return <ContactList />;
   return (
-    <div class="page">
-      <p><a href={href("admin", "contacts")}>All contacts</a></p>
-      <h2>{id === "new" ? "New contact" : contact?.name || contact?.mobile_phone || "Contact"}</h2>
-      {error ? <p class="notice error" role="alert">{error.message}</p> : null}
+    <RecordPage kind="contacts" back="All contacts" error={error}
+      title={id === "new" ? "New contact" : contact?.name || contact?.mobile_phone || "Contact"}>
       {id === "new" || contact ? <ContactForm key={contact?.updated_at ?? "new"} contact={contact}
         onSaved={(saved) => (contact ? setContact(saved) : navigate("admin", "contacts", saved.id))} /> : null}
-    </div>
+    </RecordPage>
   );
 }
 
@@ -33,10 +32,12 @@ function ContactList() {
   const path = query ? `/admin/contacts?mobile_phone=${encodeURIComponent(query)}` : "/admin/contacts";
   const [list, error] = useLoaded<{ contacts: ContactRecord[] }>(path);
   return (
-    <div class="page">
-      <h2>Contacts</h2>
-      <p>A new conversation is linked to the contact whose mobile phone is the customer's number.</p>
-      <p><a class="button" href={href("admin", "contacts", "new")}>New contact</a></p>
+    <RecordList<ContactRecord> kind="contacts" title="Contacts" newLabel="New contact" empty="No contact found."
+      intro="A new conversation is linked to the contact whose mobile phone is the customer's number."
+      rows={list?.contacts ?? null} error={error} name={(c) => c.name || "(no name)"} columns={[
+        { header: "Mobile phone", cell: (c) => c.mobile_phone },
+        { header: "Fields", cell: (c) => Object.entries(c.fields).map(([k, v]) => `${k}: ${v}`).join(", ") || "–" },
+      ]}>
       <form class="search" role="search" aria-label="Find a contact" onSubmit={(e) => { e.preventDefault(); setQuery(digitsOf(phone)); }}>
         <label for="contact-search">Mobile phone</label>
         <input id="contact-search" type="tel" value={phone} placeholder="+14255550100"
@@ -44,24 +45,7 @@ function ContactList() {
         <button type="submit">Search</button>
         {query ? <button type="button" class="secondary" onClick={() => { setPhone(""); setQuery(""); }}>Show all</button> : null}
       </form>
-      {error ? <p class="notice error" role="alert">{error.message}</p> : null}
-      {list && list.contacts.length === 0 ? <p class="muted">No contact found.</p> : null}
-      {list && list.contacts.length > 0 ? (
-        <table>
-          <caption class="visually-hidden">Contacts</caption>
-          <thead><tr><th scope="col">Name</th><th scope="col">Mobile phone</th><th scope="col">Fields</th></tr></thead>
-          <tbody>
-            {list.contacts.map((c) => (
-              <tr key={c.id}>
-                <td><a href={href("admin", "contacts", c.id)}>{c.name || "(no name)"}</a></td>
-                <td>{c.mobile_phone}</td>
-                <td>{Object.entries(c.fields).map(([k, v]) => `${k}: ${v}`).join(", ") || "–"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-    </div>
+    </RecordList>
   );
 }
 

@@ -7,7 +7,7 @@ import { ListField, StringList } from "../ui/list";
 import type { QuickReply, Template } from "../types";
 import type { Condition, RoutingRule, WeeklyHours, Workstream } from "./records";
 
-const DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+const DAYS: WeeklyHours["day"][] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 const OPERATORS = ["equals", "contains", "starts_with", "exists"];
 
 function defaultHours(): Workstream["operating_hours"] {

@@ -2,7 +2,8 @@
 
 import { useState } from "preact/hooks";
 import { ApiError, api, problem } from "../api";
-import { href, navigate } from "../router";
+import { navigate } from "../router";
+import { RecordList, RecordPage } from "../ui/records";
 import { CHANNEL_LABELS } from "./providers";
 import { useLoaded } from "./loaded";
 import type { Account, Workstream } from "./records";
@@ -13,14 +14,12 @@ export function Workstreams({ id }: { id: string | null }) {
   if (!accounts) return <div class="page"><h2>Workstreams</h2><p class="muted">Loading…</p></div>;
   if (id === "new") {
     return (
-      <div class="page">
-        <p><a href={href("admin", "workstreams")}>All workstreams</a></p>
-        <h2>New workstream</h2>
+      <RecordPage kind="workstreams" back="All workstreams" title="New workstream" error={null}>
         {accounts.accounts.length === 0
           ? <p class="notice">Create an account first: a workstream serves one of its numbers.</p>
           : <WorkstreamForm workstream={null} accounts={accounts.accounts}
               onSaved={(w) => navigate("admin", "workstreams", w.id)} />}
-      </div>
+      </RecordPage>
     );
   }
   return id ? <OneWorkstream id={id} accounts={accounts.accounts} /> : <WorkstreamList accounts={accounts.accounts} />;
@@ -30,31 +29,16 @@ function WorkstreamList({ accounts }: { accounts: Account[] }) {
   const [list, error] = useLoaded<{ workstreams: Workstream[] }>("/admin/workstreams");
   const accountName = (id: string) => accounts.find((a) => a.id === id)?.name ?? id;
   return (
-    <div class="page">
-      <h2>Workstreams</h2>
-      <p>How one business number behaves: hours, automated messages, queues and routing, distribution, templates
-        and quick replies.</p>
-      <p><a class="button" href={href("admin", "workstreams", "new")}>New workstream</a></p>
-      {error ? <p class="notice error" role="alert">{error.message}</p> : null}
-      {list && list.workstreams.length === 0 ? <p class="muted">No workstreams yet.</p> : null}
-      {list && list.workstreams.length > 0 ? (
-        <table>
-          <caption class="visually-hidden">Workstreams</caption>
-          <thead><tr><th scope="col">Name</th><th scope="col">Channel</th><th scope="col">Number</th><th scope="col">Account</th><th scope="col">Queues</th></tr></thead>
-          <tbody>
-            {list.workstreams.map((w) => (
-              <tr key={w.id}>
-                <td><a href={href("admin", "workstreams", w.id)}>{w.name}</a></td>
-                <td>{CHANNEL_LABELS[w.channel] ?? w.channel}</td>
-                <td>{w.number}</td>
-                <td>{accountName(w.account_id)}</td>
-                <td>{w.queues.join(", ") || "–"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-    </div>
+    <RecordList<Workstream> kind="workstreams" title="Workstreams" newLabel="New workstream"
+      empty="No workstreams yet." rows={list?.workstreams ?? null} error={error} name={(w) => w.name}
+      intro={"How one business number behaves: hours, automated messages, queues and routing, distribution, "
+        + "templates and quick replies."}
+      columns={[
+        { header: "Channel", cell: (w) => CHANNEL_LABELS[w.channel] ?? w.channel },
+        { header: "Number", cell: (w) => w.number },
+        { header: "Account", cell: (w) => accountName(w.account_id) },
+        { header: "Queues", cell: (w) => w.queues.join(", ") || "–" },
+      ]} />
   );
 }
 
@@ -72,12 +56,9 @@ function OneWorkstream({ id, accounts }: { id: string; accounts: Account[] }) {
     }
   };
   return (
-    <div class="page">
-      <p><a href={href("admin", "workstreams")}>All workstreams</a></p>
-      {error ? <p class="notice error" role="alert">{error.message}</p> : null}
+    <RecordPage kind="workstreams" back="All workstreams" title={workstream?.name} error={error}>
       {workstream ? (
         <>
-          <h2>{workstream.name}</h2>
           <p class="meta">{CHANNEL_LABELS[workstream.channel]} · {workstream.number} · id {workstream.id}</p>
           <p role="status" class="status">{saved ? "Saved." : ""}</p>
           <WorkstreamForm key={workstream.updated_at} workstream={workstream} accounts={accounts}
@@ -89,6 +70,6 @@ function OneWorkstream({ id, accounts }: { id: string; accounts: Account[] }) {
           </section>
         </>
       ) : null}
-    </div>
+    </RecordPage>
   );
 }
