@@ -142,10 +142,10 @@ def _customers(world: World, services: Services, twilio: str, telesign: str, acs
 
 def kill_and_restart(fleet: Fleet, rng: random.Random) -> None:
     for _ in range(KILLS):
-        time.sleep(rng.uniform(1.0, 3.0))
+        time.sleep(rng.uniform(0.5, 2.5))  # a host starts in about half a second: it is killed busy
         index = rng.randrange(len(fleet))
         fleet.kill(index)
-        time.sleep(rng.uniform(0.0, 1.0) if len(fleet) == 1 else rng.uniform(0.5, 3.0))
+        time.sleep(rng.uniform(0.0, 1.0) if len(fleet) == 1 else rng.uniform(0.5, 2.0))
         fleet.start(index)
 
 
