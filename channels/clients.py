@@ -7,6 +7,9 @@ import math
 import threading
 from typing import Callable, Generic, Hashable, TypeVar
 
+import requests
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+
 C = TypeVar("C")
 
 
@@ -36,3 +39,15 @@ def retry_after_seconds(value: object) -> float | None:
     except ValueError:
         return None
     return min(max(seconds, 0.0), 86_400.0) if math.isfinite(seconds) else None
+
+
+def may_have_reached(exc: BaseException) -> bool:
+    """Whether a call to a provider that failed with ``exc`` (requests') may have reached it:
+    not when no connection was made (refused, no route, the connect timed out); otherwise
+    (the answer timed out, the connection broke after the request went) it may have."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return False
+    if isinstance(exc, requests.ConnectionError):
+        reason = getattr(exc.args[0], "reason", None) if exc.args else None
+        return not isinstance(reason, (NewConnectionError, ConnectTimeoutError))
+    return isinstance(exc, requests.RequestException)

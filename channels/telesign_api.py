@@ -9,7 +9,7 @@ from typing import Any
 import requests
 from telesign.messaging import MessagingClient
 
-from channels.clients import ClientPool, retry_after_seconds
+from channels.clients import ClientPool, may_have_reached, retry_after_seconds
 from channels.telesign import status_of, text_of, thread_reference
 from core.errors import ProviderError, ProviderUnreachable
 from core.messages import OutboundMessage, SendResult, Validation
@@ -47,7 +47,7 @@ class TeleSignSender:
             )
         except requests.RequestException as exc:
             raise ProviderUnreachable(f"TeleSign could not be reached: {type(exc).__name__}",
-                                      sent=isinstance(exc, requests.ReadTimeout)) from exc
+                                      sent=may_have_reached(exc)) from exc
         body = response.json if isinstance(response.json, dict) else {}
         if not response.ok or not body.get("reference_id"):
             code, description = _first_error(body)

@@ -15,7 +15,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 from twilio.rest.api.v2010.account.message import MessageInstance
 
-from channels.clients import ClientPool, retry_after_seconds
+from channels.clients import ClientPool, may_have_reached, retry_after_seconds
 from channels.twilio import API_HOST, WHATSAPP
 from core.errors import NotFound, ProviderError, ProviderOutsideWindow, ProviderRecipientOptedOut, ProviderUnreachable
 from core.media import UNKNOWN_MEDIA_TYPE, media_type
@@ -78,8 +78,7 @@ class TwilioSender:
                         http_status=exc.status, retry_after=client.http_client.retry_after()) from exc
         except (TwilioException, OSError) as exc:
             raise ProviderUnreachable(f"Twilio could not be reached: {type(exc).__name__}",
-                                      sent=isinstance(exc, (requests.ReadTimeout, requests.exceptions.ChunkedEncodingError))
-                                      ) from exc
+                                      sent=may_have_reached(exc)) from exc
         return SendResult(provider_message_id=created.sid, status=created.status or "queued")
 
     def find_sent(self, account: Account, message: OutboundMessage, since: datetime) -> list[SendResult]:

@@ -80,17 +80,20 @@ class Threads(Protocol):
 
     def record_sent(self, thread: str, message: Message, provider_message_id: str, status: str) -> None: ...
 
-    def knows(self, thread: str, provider_message_id: str) -> bool:
-        """Whether a message of the thread was recorded under that provider id."""
+    def owner(self, thread: str, provider_message_id: str) -> tuple[str, int] | None:
+        """The message of the thread recorded under that provider id, as (conversation id,
+        seq); None when none is."""
 
     def mark_failed(self, thread: str, message: Message, error_code: str | None, error_message: str,
                     status: str = "failed") -> None:
-        """The message's final state when it is not sent: ``failed``, or ``not_sent``."""
+        """The message's final state when it is not sent: ``failed``, or ``not_sent``; left
+        as it is when it is no longer owed (a report recorded its provider's id meanwhile)."""
 
     def mark_retrying(self, thread: str, message: Message, error_code: str | None, error_message: str,
                       attempts: int, in_doubt: bool = False) -> None:
         """A transient failure: the message waits for its next attempt (status ``retrying``);
-        ``in_doubt`` when the provider may have taken it all the same (no answer came)."""
+        ``in_doubt`` when the provider may have taken it all the same (no answer came). Left as
+        it is when it is no longer owed (a report recorded its provider's id meanwhile)."""
 
     def apply_status(self, thread: str, provider_message_id: str, status: str, error_code: str | None,
                      error_message: str | None, message_id: str | None = None) -> bool:

@@ -6,9 +6,10 @@ lets the guard's void and a request's retry exclude each other."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from azure.core.exceptions import ResourceExistsError
+from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.data.tables import TableClient, TableTransactionError, UpdateMode
 
 from core.ids import thread_of
@@ -43,9 +44,10 @@ class AttemptStore:
             return sorted((_to_attempt(r) for r in rows), key=lambda a: a.number)
 
     def claim(self, message: Message, attempt: Attempt, reopen: bool = False) -> bool:
+        row = _entity(message, attempt)
         if not reopen:
-            return self._create([("create", _entity(message, attempt))])
-        return self._create([("create", _entity(message, attempt)),
+            return self._create([("create", row)])
+        return self._create([("create", row),
                              ("update", _status(message, SENDING, "", ""), {"mode": UpdateMode.MERGE})])
 
     def void(self, message: Message, error_code: str, error_message: str) -> bool:
@@ -55,26 +57,37 @@ class AttemptStore:
                               {"mode": UpdateMode.MERGE})])
 
     def _create(self, ops: list[tuple[Any, ...]]) -> bool:
+        """Whether the try row (the first operation) is ours: created now, or created by this
+        very call when the client sent it again after an answer it lost (its claimant
+        token is ours); False when another process took the number."""
+        row = ops[0][1]
         with translated():
             try:
                 if len(ops) == 1:
-                    self._table.create_entity(ops[0][1])
+                    self._table.create_entity(row)
                 else:
                     self._table.submit_transaction(ops)
             except ResourceExistsError:
-                return False
+                return self._ours(row)
             except TableTransactionError as exc:
                 if str(exc.error_code) != "EntityAlreadyExists":
                     raise
-                return False
+                return self._ours(row)
         return True
+
+    def _ours(self, row: dict[str, Any]) -> bool:
+        try:
+            return self._table.get_entity(row["PartitionKey"], row["RowKey"]).get("Claimant") == row["Claimant"]
+        except ResourceNotFoundError:
+            return False
 
 
 def _entity(message: Message, attempt: Attempt) -> dict[str, Any]:
     return {"PartitionKey": thread_of(message.conversation_id),
             "RowKey": attempt_key(message.conversation_id, message.seq, attempt.number), "Kind": "attempt",
             "MessageId": message.id, "Number": attempt.number, "At": attempt.at, "Chain": attempt.chain,
-            "ChainAt": attempt.chain_at, "Void": attempt.void}
+            "ChainAt": attempt.chain_at, "Void": attempt.void,
+            "Claimant": uuid.uuid4().hex}  # this call's: the client's own retry of it finds it ours
 
 
 def _status(message: Message, status: str, error_code: str, error_message: str) -> dict[str, Any]:

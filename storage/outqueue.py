@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -121,4 +122,5 @@ def _encode(job: Mapping[str, Any]) -> str:
 
 
 def _delay(seconds: float) -> int:
-    return int(min(max(seconds, 0), MAX_DELAY))
+    """Whole seconds, rounded up: a job never comes due before its time."""
+    return math.ceil(min(max(seconds, 0), MAX_DELAY))

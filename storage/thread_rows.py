@@ -28,6 +28,12 @@ def message_key(conversation_id: str, seq: int) -> str:
     return f"c|{conversation_id}|m|{seq:010d}"
 
 
+def message_of(row_key: str) -> tuple[str, int]:
+    """The (conversation id, seq) a message row key names (``message_key`` backwards)."""
+    _, conversation_id, _, seq = row_key.split("|")
+    return conversation_id, int(seq)
+
+
 def event_key(conversation_id: str, seq: int) -> str:
     return f"c|{conversation_id}|e|{seq:010d}"
 

@@ -25,7 +25,7 @@ from core.ids import thread_of
 from core.ports import DuplicateMarker, Head
 from core.records import OUTBOUND, Conversation, Event, Message
 from core.retry import ConcurrencyConflict, until_committed
-from core.status import supersedes
+from core.status import PENDING, supersedes
 from storage.client import TableStorage, translated
 from storage.thread_rows import (
     HEAD,
@@ -38,6 +38,7 @@ from storage.thread_rows import (
     event_entity,
     marker_key,
     message_entity,
+    message_of,
     message_key,
     own_key,
     to_conversation,
@@ -163,8 +164,12 @@ class ThreadStore:
             until_committed(lambda: self._merge_parked(update, marker), "record the send", STATUS_ATTEMPTS)
 
     def _merge_parked(self, update: dict[str, Any], marker: dict[str, Any]) -> None:
-        """Record the send over a marker a delivery report parked its status on."""
+        """Record the send over a marker a delivery report parked its status on, or one a
+        report wrote when it recorded the send first (then its status stands unless ours is later)."""
         existing = self._table.get_entity(marker["PartitionKey"], marker["RowKey"])
+        if existing.get("MessageRowKey"):
+            self._merge_later(update, existing["MessageRowKey"])
+            return
         pending = existing.get("PendingStatus")
         merged = dict(update)
         if pending and supersedes(pending, update["Status"]):
@@ -181,29 +186,52 @@ class ThreadStore:
                 raise
             raise ConcurrencyConflict() from exc
 
-    def knows(self, thread: str, provider_message_id: str) -> bool:
+    def owner(self, thread: str, provider_message_id: str) -> tuple[str, int] | None:
         with translated():
             try:
-                return bool(self._table.get_entity(thread, marker_key(provider_message_id)).get("MessageRowKey"))
+                row_key = self._table.get_entity(thread, marker_key(provider_message_id)).get("MessageRowKey")
             except ResourceNotFoundError:
-                return False
+                return None
+        return message_of(row_key) if row_key else None
+
+    def _merge_later(self, update: dict[str, Any], row_key: str) -> None:
+        row = self._table.get_entity(update["PartitionKey"], row_key)
+        if row.get("ProviderMessageId") and not supersedes(update["Status"], row.get("Status")):
+            return
+        try:
+            self._table.update_entity({**update, "RowKey": row_key}, mode=UpdateMode.MERGE, etag=row.metadata["etag"],
+                                      match_condition=MatchConditions.IfNotModified)
+        except ResourceModifiedError as exc:
+            raise ConcurrencyConflict() from exc
 
     def mark_failed(self, thread: str, message: Message, error_code: str | None, error_message: str,
                     status: str = "failed") -> None:
-        self._merge(thread, message, {"Status": status, "ErrorCode": bounded(error_code, MAX_ERROR_CODE),
-                                      "ErrorMessage": bounded(error_message, MAX_ERROR_MESSAGE), "InDoubt": False})
+        self._merge_owed(thread, message, {"Status": status, "ErrorCode": bounded(error_code, MAX_ERROR_CODE),
+                                           "ErrorMessage": bounded(error_message, MAX_ERROR_MESSAGE), "InDoubt": False})
 
     def mark_retrying(self, thread: str, message: Message, error_code: str | None, error_message: str,
                       attempts: int, in_doubt: bool = False) -> None:
-        self._merge(thread, message, {"Status": "retrying", "ErrorCode": bounded(error_code, MAX_ERROR_CODE),
-                                      "ErrorMessage": bounded(error_message, MAX_ERROR_MESSAGE), "Attempts": attempts,
-                                      "InDoubt": in_doubt})
+        self._merge_owed(thread, message, {"Status": "retrying", "ErrorCode": bounded(error_code, MAX_ERROR_CODE),
+                                           "ErrorMessage": bounded(error_message, MAX_ERROR_MESSAGE),
+                                           "Attempts": attempts, "InDoubt": in_doubt})
 
-    def _merge(self, thread: str, message: Message, fields: dict[str, Any]) -> None:
+    def _merge_owed(self, thread: str, message: Message, fields: dict[str, Any]) -> None:
+        """Merge ``fields`` into the message while it is owed (pending, no provider id): a
+        report that recorded its provider's id meanwhile (read, then ETag) keeps its word."""
+        key = message_key(message.conversation_id, message.seq)
+
+        def attempt() -> None:
+            row = self._table.get_entity(thread, key)
+            if row.get("ProviderMessageId") or row.get("Status") not in PENDING:
+                return
+            try:
+                self._table.update_entity({"PartitionKey": thread, "RowKey": key, **fields}, mode=UpdateMode.MERGE,
+                                          etag=row.metadata["etag"], match_condition=MatchConditions.IfNotModified)
+            except ResourceModifiedError as exc:
+                raise ConcurrencyConflict() from exc
+
         with translated():
-            self._table.update_entity({"PartitionKey": thread, "RowKey": message_key(message.conversation_id,
-                                                                                     message.seq), **fields},
-                                      mode=UpdateMode.MERGE)
+            until_committed(attempt, "mark the message", STATUS_ATTEMPTS)
 
     def apply_status(self, thread: str, provider_message_id: str, status: str, error_code: str | None,
                      error_message: str | None, message_id: str | None = None) -> bool:

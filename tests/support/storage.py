@@ -43,15 +43,22 @@ class Outage:
 
 class BodyOutage(Outage):
     """Fails every storage request whose body holds ``needle`` while switched on (a batch
-    names its table and entities in its body, not its URL)."""
+    names its table and entities in its body, not its URL). A batch's body is bytes; with
+    ``text``, a single entity's, which the SDK hands over as text, is looked into too."""
 
-    def __init__(self, needle: bytes) -> None:
+    def __init__(self, needle: bytes, text: bool = False) -> None:
         super().__init__()
         self.needle = needle
+        self.text = text
+
+    def holds(self, request: PipelineRequest) -> bool:
+        body = request.http_request.body
+        if self.text and isinstance(body, str):
+            body = body.encode()
+        return self.on and isinstance(body, bytes) and self.needle in body
 
     def __call__(self, request: PipelineRequest) -> None:
-        body = request.http_request.body
-        if self.on and isinstance(body, bytes) and self.needle in body:
+        if self.holds(request):
             raise ServiceRequestError("storage unreachable (test outage)")
 
 
@@ -66,7 +73,7 @@ class LostAnswer(BodyOutage):
 
     def __call__(self, request: PipelineRequest) -> None:
         body = request.http_request.body
-        if not (self.on and self.failures and isinstance(body, bytes) and self.needle in body):
+        if not (self.failures and self.holds(request)):
             return
         if not self.landed:
             http = request.http_request
@@ -91,10 +98,11 @@ class KilledAt(BodyOutage):
 
     def __call__(self, request: PipelineRequest) -> None:
         body = request.http_request.body
-        if not (self.on and isinstance(body, bytes) and self.needle in body):
+        if not self.holds(request):
             return
         self.on = False
         if self.landed:
             http = request.http_request
             requests.request(http.method, http.url, data=body, headers=dict(http.headers), timeout=30)
         raise Killed(f"killed at a request holding {self.needle!r}")
+

@@ -23,7 +23,7 @@ ALLOWED = {
     "core": set(),
     "conversations": {"phonenumbers"},
     "storage": {"azure.core", "azure.data.tables", "azure.storage.queue", "azure.identity", "cryptography"},
-    "channels": {"azure.core", "azure.communication", "twilio", "telesign", "requests", "jwt"},
+    "channels": {"azure.core", "azure.communication", "twilio", "telesign", "requests", "urllib3", "jwt"},
     "telemetry": {"opentelemetry", "azure.monitor.opentelemetry", "azure.identity"},
     "functions": {"azure.functions"},
     "localhost": {"azure.core", "azure.functions", "azure.storage.queue", "croniter", "cryptography", "jwt",

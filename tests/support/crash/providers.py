@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import requests
 from twilio.request_validator import RequestValidator
 
-from conversations.messaging.delivery import attempt_id
+from conversations.messaging.tries import attempt_id
 from core.records import Attempt
 from tests.support import telesign as ts
 from tests.support import twilio as tw
