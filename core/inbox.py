@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from core.bots import BOT
 from core.records import CLOSED, Conversation
@@ -76,3 +76,20 @@ class View:
 class Page:
     conversations: list[Conversation]
     next: str | None  # continuation token of the next page, None on the last
+
+
+class EarlierLists(Protocol):
+    """The inbox index as deployments before December 2026 kept it: read only to move it
+    (conversations/distribution/upgrade.py)."""
+
+    def finished(self) -> bool:
+        """Whether it was moved to the end (``clear`` ran)."""
+
+    def remaining(self, limit: int) -> list[Conversation]:
+        """Conversations it still lists, as it placed them."""
+
+    def retire(self, conversation: Conversation) -> None:
+        """Delete the conversation's rows of it."""
+
+    def clear(self) -> int:
+        """Delete whatever is left of it and note that it was moved; how many rows."""

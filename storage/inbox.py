@@ -1,20 +1,21 @@
 """The ``inbox`` table: one row per list a conversation is in, so every inbox view is one
 range of one partition (core/inbox.py). Rows carry the conversation as it was placed.
 
-  PartitionKey                 RowKey                 holds
-  all|<state>                  <newest>|<id>          every conversation in that state
-  all|*                        <newest>|<id>          ... and of every state
-  w|<workstream>|<state or *>  (as all)               a workstream's
-  wq|<workstream>|<q>|<s or *> (as all)               one queue's (q empty: no queue took it)
-  q|<workstream>|<q>           <queued at>|<id>       waiting in the queue, offered to nobody
-  a|<agent>                    h|<newest>|<id>        live conversations the agent holds
-                               o|<newest>|<id>        ... and those offered to it
+  PartitionKey     RowKey                               holds
+  all              s|<state>|<newest>|<id>              every conversation in that state
+                   s|*|<newest>|<id>                    ... and of every state
+  w|<workstream>   s|<state or *>|<newest>|<id>         a workstream's (as all)
+                   q|<queue>|<state or *>|<newest>|<id> one queue's (queue empty: no queue took it)
+                   w|<queue>|<queued at>|<id>           waiting in the queue, offered to nobody
+  a|<agent>        h|<newest>|<id>                      live conversations the agent holds
+                   o|<newest>|<id>                      ... and those offered to it
 
-``<newest>`` counts microseconds down from the creation time, so a range reads newest first.
-A state's list is a partition of its own, so a conversation that changes state leaves one
-partition and enters another: each write meets only the rows of its own state, and no one
-partition takes every write of a deployment. Placing a conversation writes each partition
-it enters or leaves at once: one operation where that is all it needs there, else a batch.
+``<newest>`` counts microseconds down from the creation time, so a range reads newest first;
+a queue's name is a key with ``|`` escaped, so no range reaches into another's. Every list a
+conversation is in lies in the deployment's partition, its workstream's and its agent's,
+so a move writes each partition it enters or leaves once, all at once: one operation where
+a partition needs only that, else one batch (an entity group transaction). Most moves
+are three writes; one to another workstream or agent adds that one's.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ from storage.thread_rows import conversation_fields, to_conversation
 
 NEWEST = 10**16  # microseconds; counts down to zero in the year 2286
 _ANY_STATE = "*"
-ALL_LISTS = "all"
-EVERY = f"{ALL_LISTS}|{_ANY_STATE}"  # the partition listing every conversation once
+EVERY = "all"  # the deployment's partition
+EVERY_ROWS = f"s|{_ANY_STATE}|"  # its rows of any state: every conversation, once
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _pool = ThreadPoolExecutor(8, thread_name_prefix="inbox")
 
@@ -50,25 +51,31 @@ def micros(when: datetime) -> int:
     return (when.astimezone(timezone.utc) - _EPOCH) // timedelta(microseconds=1)
 
 
-def _queue(workstream_id: str, queue: str | None) -> str:
-    return f"{workstream_id}|{safe_key(queue or '')}"
+def _queue(queue: str | None) -> str:
+    return safe_key(queue or "").replace("|", "%7C")
 
 
 def keys(p: Placement) -> set[Key]:
     """The rows of a conversation placed as ``p``."""
     tail = f"{NEWEST - micros(p.created_at):016d}|{p.conversation_id}"
-    lists = [ALL_LISTS]
+    states = (p.state, _ANY_STATE)
+    found = {(EVERY, f"s|{state}|{tail}") for state in states}
     if p.workstream_id:
-        lists += [f"w|{p.workstream_id}", f"wq|{_queue(p.workstream_id, p.queue)}"]
-    found = {(f"{name}|{state}", tail) for name in lists for state in (p.state, _ANY_STATE)}
-    if p.workstream_id and p.queued:
-        found.add((f"q|{_queue(p.workstream_id, p.queue)}",
-                   f"{micros(p.queued_at or p.created_at):016d}|{p.conversation_id}"))
+        workstream, queue = f"w|{p.workstream_id}", _queue(p.queue)
+        found |= {(workstream, f"s|{state}|{tail}") for state in states}
+        found |= {(workstream, f"q|{queue}|{state}|{tail}") for state in states}
+        if p.queued:
+            found.add((workstream, f"w|{queue}|{micros(p.queued_at or p.created_at):016d}|{p.conversation_id}"))
     if p.holder:
         found.add((f"a|{p.holder}", f"h|{tail}"))
     if p.offer_agent_id:
         found.add((f"a|{p.offer_agent_id}", f"o|{tail}"))
     return found
+
+
+def every_key(p: Placement) -> Key:
+    """The conversation's row in the list of every conversation, whatever its state."""
+    return EVERY, f"{EVERY_ROWS}{NEWEST - micros(p.created_at):016d}|{p.conversation_id}"
 
 
 def _listed(p: Placement) -> tuple[object, ...]:
@@ -80,13 +87,14 @@ def _range(view: View) -> tuple[str, str, str | None]:
     """The partition, the RowKey prefix, and a state to filter on, of a view."""
     if view.kind in (MINE, OFFERS):
         return f"a|{view.agent_id}", "h|" if view.kind == MINE else "o|", view.state
+    state = view.state or _ANY_STATE
     if view.kind == QUEUE:
-        return f"q|{_queue(view.workstream_id or '', view.queue)}", "", None
+        return f"w|{view.workstream_id}", f"w|{_queue(view.queue)}|", None
     if view.kind == WORKSTREAM:
-        name = f"wq|{_queue(view.workstream_id or '', view.queue)}" if view.by_queue else f"w|{view.workstream_id}"
-        return f"{name}|{view.state or _ANY_STATE}", "", None
+        prefix = f"q|{_queue(view.queue)}|{state}|" if view.by_queue else f"s|{state}|"
+        return f"w|{view.workstream_id}", prefix, None
     if view.kind == ALL:
-        return f"{ALL_LISTS}|{view.state or _ANY_STATE}", "", None
+        return EVERY, f"s|{state}|", None
     raise ValueError(f"no view {view.kind}")
 
 

@@ -18,7 +18,7 @@ from core.ports import CONTACT_PHONE, Head
 from core.records import OUTBOUND, Conversation
 from storage.client import TableStorage, delete_all, translated
 from storage.deadlines import bucket_of
-from storage.inbox import EVERY, keys as inbox_keys
+from storage.inbox import EVERY, EVERY_ROWS, every_key, keys as inbox_keys
 from storage.keys import safe_key
 from storage.thread_rows import (HEAD, attempts_prefix, conversation_key, event_key, marker_key, message_key,
                                  own_key, to_conversation, to_event, to_message)
@@ -47,10 +47,10 @@ class Purger:
         return ThreadContents(head, conversations)
 
     def threads_named(self, subject: Subject) -> set[str]:
-        """From the inbox index's partition that lists every conversation once (a filtered
-        query of one partition: found also on numbers an account has dropped)."""
-        query, parameters = "PartitionKey eq @every and Customer eq @customer", {"every": EVERY,
-                                                                                "customer": subject.address}
+        """From the inbox index's rows that list every conversation once (a filtered query of
+        one partition's range: found also on numbers an account has dropped)."""
+        query = "PartitionKey eq @every and RowKey ge @lo and RowKey lt @hi and Customer eq @customer"
+        parameters = {"every": EVERY, "lo": EVERY_ROWS, "hi": EVERY_ROWS + "~", "customer": subject.address}
         if subject.account_id:
             query, parameters["account"] = query + " and AccountId eq @account", subject.account_id
         with translated():
@@ -63,7 +63,8 @@ class Purger:
         rows last and its head after them: until then, a retry finds everything again."""
         # Each conversation's row in the list of every conversation stays until the end: it
         # tells where the last move placed it (_placed_now).
-        listed = [k for k in _placements(contents.conversations) if k[0] != EVERY]
+        every = {every_key(Placement.of(c)) for c in contents.conversations}
+        listed = [k for k in _placements(contents.conversations) if k not in every]
         counts = {"inbox": self._delete("inbox", listed),
                   "deadlines": self._delete("deadlines", self._named("deadlines", [thread])),
                   "retention": self._delete("retention", self._named("retention", [thread])),
@@ -85,10 +86,9 @@ class Purger:
         found: set[tuple[str, str]] = set()
         table = self._storage.table("inbox")
         for c in conversations:
-            [key] = [k for k in inbox_keys(Placement.of(c)) if k[0] == EVERY]
             with translated():
                 try:
-                    row = table.get_entity(*key)
+                    row = table.get_entity(*every_key(Placement.of(c)))
                 except ResourceNotFoundError:
                     continue
             found |= inbox_keys(Placement.of(to_conversation(row)))

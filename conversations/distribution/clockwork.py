@@ -22,6 +22,7 @@ from conversations.bots.relay import Bots
 from conversations.distribution.distributor import Distributor
 from conversations.messaging.idempotency import FORGET, Idempotency
 from conversations.distribution.presence import Presence
+from conversations.distribution.upgrade import InboxUpgrade
 from conversations.messaging.writer import JOB, Writer
 from conversations.reactions import Reactions
 from core.clock import Clock
@@ -33,8 +34,10 @@ log = logging.getLogger(__name__)
 
 class Clockwork:
     def __init__(self, *, timers: Deadlines, writer: Writer, distributor: Distributor, reactions: Reactions,
-                 presence: Presence, idempotency: Idempotency, bots: Bots, clock: Clock) -> None:
+                 presence: Presence, idempotency: Idempotency, bots: Bots, upgrade: InboxUpgrade,
+                 clock: Clock) -> None:
         self._timers = timers
+        self._upgrade = upgrade
         self._clock = clock
         self._idempotency = idempotency
         self._reactions = reactions
@@ -65,6 +68,10 @@ class Clockwork:
                 log.warning("timers row %s failed (%s); tried again next run", job.key, exc.code)
         if counts:
             log.info("distribution timer: %s", dict(counts))
+        try:
+            self._upgrade.run()  # until the inbox index of an earlier layout is moved
+        except SwitchboardError as exc:
+            log.warning("moving the inbox index's earlier layout failed (%s); tried again next run", exc.code)
         return dict(counts)
 
     def _replay(self, job: Deadline) -> None:

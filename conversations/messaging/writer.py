@@ -97,6 +97,11 @@ class Writer:
             return None
         return self._placed(Move(was, current, None, self._clock(), job))
 
+    def adopt(self, conversation: Conversation) -> None:
+        """Place a conversation as it was last known to be placed, and as it is now if a
+        commit moved it since (conversations/distribution/upgrade.py)."""
+        self._settle(conversation, [])
+
     def done(self, move: Move) -> None:
         """Every reaction to the move ran: nothing of it is owed any more."""
         self._timers.remove(move.job)

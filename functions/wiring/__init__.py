@@ -19,6 +19,7 @@ from channels.providers import PROVIDERS
 from channels.telesign import TeleSignWebhook
 from channels.twilio import TwilioWebhook
 from conversations.distribution.clockwork import Clockwork
+from conversations.distribution.upgrade import InboxUpgrade
 from core.clock import Clock, utcnow
 from core.ports import DirectLine, MediaFetcher, Sender, Telemetry
 from core.providers import ProviderSpec
@@ -104,7 +105,8 @@ def build(settings: Settings, *, request_hooks: Sequence[RequestHook] = (), cloc
     messaging = build_messaging(settings, stores, work, providers, telemetry, clock)
     clockwork = Clockwork(timers=stores.timers, writer=work.writer, distributor=work.distributor,
                           reactions=work.reactions, presence=work.presence, idempotency=messaging.idempotency,
-                          bots=messaging.bots, clock=clock)
+                          bots=messaging.bots, upgrade=InboxUpgrade(earlier=stores.earlier_inbox, writer=work.writer),
+                          clock=clock)
     return Services(settings=settings, telemetry=telemetry, stores=stores, distribution=work, messaging=messaging,
                     customer_data=build_customer_data(settings, stores, work, clock),
                     admin=build_admin(settings, stores, work, providers, clock), clockwork=clockwork,

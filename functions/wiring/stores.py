@@ -16,6 +16,7 @@ from storage.client import RequestHook, TableStorage, build_service_client
 from storage.contacts import ContactStore
 from storage.deadlines import DeadlineStore
 from storage.directory import Directory
+from storage.earlier_inbox import EarlierInbox
 from storage.erasures import ErasureStore
 from storage.idempotency import IdempotencyStore
 from storage.inbox import InboxStore
@@ -44,6 +45,7 @@ class Stores:
     deadlines: DeadlineStore
     timers: DeadlineStore
     inbox: InboxStore
+    earlier_inbox: EarlierInbox
     agents: AgentStore
     agent_states: AgentStateStore
     idempotency: IdempotencyStore
@@ -72,6 +74,7 @@ def build_stores(settings: Settings, watch: Watch, request_hooks: Sequence[Reque
         contacts=watch("contacts", ContactStore(storage, directory)), threads=watch("threads", ThreadStore(storage)),
         attempts=watch("attempts", AttemptStore(storage)), deadlines=watch("deadlines", DeadlineStore(storage)),
         timers=watch("timers", DeadlineStore(storage, "timers")), inbox=watch("inbox", InboxStore(storage)),
+        earlier_inbox=watch("inbox", EarlierInbox(storage)),
         agents=watch("agents", AgentStore(storage)), agent_states=watch("agentstates", AgentStateStore(storage)),
         idempotency=watch("idempotency", IdempotencyStore(storage)),
         optouts=watch("optouts", OptOutStore(storage, hasher)),

@@ -1,0 +1,55 @@
+"""Moving the inbox index from the layout deployments kept before December 2026 (a
+partition per state of each list: storage/earlier_inbox.py) to the one of storage/inbox.py.
+
+The distribution timer runs it after its jobs on every run until the earlier layout is empty,
+then never again in that process: once it is done, one point read per process. Each
+conversation the earlier layout lists is placed as the writer places a move (its rows
+written, then read back and placed again as it is now if a commit moved it meanwhile, or
+removed if it is gone), then its earlier rows are deleted, its row of every state last, so
+a run that stops is taken up by the next. Lists show a conversation from the earlier
+layout once its turn came, the newest first.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from conversations.messaging.writer import Writer
+from core.inbox import EarlierLists
+from core.records import Conversation
+
+log = logging.getLogger(__name__)
+
+PER_RUN = 400  # conversations moved per timer run (every 10 s), at most: a few seconds' work
+PAGE = 200
+PARALLEL = 8
+
+
+class InboxUpgrade:
+    def __init__(self, *, earlier: EarlierLists, writer: Writer) -> None:
+        self._earlier = earlier
+        self._writer = writer
+        self._done = False
+
+    def run(self) -> int:
+        """Move up to PER_RUN conversations; how many it moved."""
+        moved = 0
+        self._done = self._done or self._earlier.finished()
+        while not self._done and moved < PER_RUN:
+            found = self._earlier.remaining(PAGE)
+            if not found:
+                left = self._earlier.clear()
+                log.info("inbox index: the earlier layout is moved (%d rows left behind deleted)", left)
+                self._done = True
+                break
+            with ThreadPoolExecutor(PARALLEL, thread_name_prefix="upgrade") as pool:
+                list(pool.map(self._move, found))
+            moved += len(found)
+        if moved:
+            log.info("inbox index: %d conversations moved from the earlier layout", moved)
+        return moved
+
+    def _move(self, conversation: Conversation) -> None:
+        self._writer.adopt(conversation)
+        self._earlier.retire(conversation)
