@@ -1,8 +1,8 @@
 """Assignment: from a new customer's signed webhook until the offer shows in the agent's
 change feed (a long poll, as the workspace holds it), through the local host, p50/p99;
 and, straight against storage, the round trips of each path that moves a conversation
-(a new one offered, accepted, a message into it, a new one nobody is available for, the
-sweep closing one)."""
+(a new one offered, accepted, a message into it, a new one nobody is available for, a
+sweep run closing one)."""
 
 from __future__ import annotations
 
@@ -114,5 +114,5 @@ def _round_trips(env: dict[str, str]) -> None:
     services.messaging.sweep.run()  # closes the others due, so that one is left
     quiet = desk.customer_writes(customer(4))
     clock.advance(minutes=desk.conversation(quiet).auto_close_after_minutes + 1)
-    count("sweep closing one", lambda: services.messaging.sweep.run())
+    count("a sweep run closing one", lambda: services.messaging.sweep.run())
     print("storage round trips: " + "; ".join(f"{path} {n}" for path, n in counted.items()))

@@ -13,7 +13,7 @@ reactions.py). Whatever commits here answers the moves it made, for the same tab
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from conversations.distribution.capacity import Capacity
@@ -27,7 +27,7 @@ from core.identity import AGENT, Actor
 from core.ids import thread_of
 from core.inbox import QUEUE, View
 from core.ports import Agents, Deadline, Deadlines, Head, Inbox, Threads
-from core.records import CLOSED, OFFER_EXPIRED, OFFERED, Conversation, Decline, Event, Offer
+from core.records import CLOSED, OFFER_EXPIRED, OFFERED, Conversation, Decline, Event, Offer, Workstream
 from core.retry import ConcurrencyConflict
 from core.settings import PUSH
 
@@ -36,6 +36,15 @@ log = logging.getLogger(__name__)
 ROUNDS = 5  # tries to place one conversation when others take the agents first
 PEEK = 10  # waiting conversations read per queue when an agent frees up
 MAX_DECLINES = 20  # declines a conversation remembers
+
+
+@dataclass(frozen=True)
+class Opening:
+    """A new conversation as it is committed when offered as it opens, and its event."""
+
+    conversation: Conversation
+    event: Event
+    reserved: bool  # this reserved the agent's capacity (withdraw releases it)
 
 
 def remembered(c: Conversation, agent_id: str, at: datetime) -> tuple[Decline, ...]:
@@ -57,14 +66,15 @@ class Distributor:
 
     def moved(self, move: Move) -> list[Move]:
         """After a commit moved a conversation: release what its agents no longer hold,
-        offer it when it waits in its queue, and offer the freed agents their next one."""
+        offer it when it waits in its queue (unless it was just found that nobody can take
+        it: ``Move.asked``), and offer the freed agents their next one."""
         was, after = move.was, move.conversation
         kept = {after.agent.id if after.agent and after.state != CLOSED else None,
                 after.offer.agent.id if after.offer else None}
         freed = sorted({was.holder, was.offer_agent_id} - kept - {None}) if was else []
         for agent_id in freed:
             self._capacity.release(agent_id, after.id, reserved_before=move.as_of)
-        made = self.dispatch(after.id, move.head) if after.queued else []
+        made = self.dispatch(after.id, move.head) if after.queued and not move.asked else []
         for agent_id in freed:
             made += self.dispatch_for(agent_id)
         return made
@@ -74,41 +84,74 @@ class Distributor:
         for _ in range(ROUNDS):
             head = head or self._threads.read_head(thread_of(conversation_id))
             c = head.conversation if head else None
-            workstream = self._lookup.workstream_of(c) if c and c.id == conversation_id and c.queued else None
-            if workstream is None or workstream.settings.distribution.mode != PUSH:
+            workstream = self._pushed(c) if c and c.id == conversation_id else None
+            chosen = self._reserve(c, workstream) if workstream else None
+            if chosen is None:
                 return []
-            states = self._capacity.read_all()
-            now = self._clock()
-            agents, retry_at = ranked(c, workstream.settings.distribution, self._agents.working(),
-                                      {k: s for k, (s, _) in states.items()}, now, self._offline_after)
-            if retry_at is not None:
-                self._timers.schedule(f"dispatch|{c.id}", retry_at)
-            for agent in agents[:3]:
-                try:
-                    reserved = self._capacity.reserve(agent, c.id, c.channel, offer=True, known=states.get(agent.id))
-                except AtCapacity:
-                    continue
+            agent, reserved = chosen
+            if agent is not None:
                 offered = self._offer(head, agent, workstream.settings.distribution.offer_timeout_seconds, reserved)
                 if offered is not None:
                     return offered
-                break
-            if not agents:
-                return []
             head = None
         return []
+
+    def opening(self, c: Conversation, seq: int) -> Opening | None:
+        """The offer a new conversation is committed with (its event numbered ``seq``): the
+        best eligible agent's capacity reserved and the lapse scheduled, so the conversation
+        is created offered, in one commit; None when nobody can take it now (it waits in
+        its queue). Should the commit fail, ``withdraw`` the opening."""
+        workstream = self._pushed(c)
+        chosen = self._reserve(c, workstream) if workstream else None
+        if chosen is None or chosen[0] is None:
+            return None
+        agent, reserved = chosen
+        offered, event = self._offered(c, agent, workstream.settings.distribution.offer_timeout_seconds, seq)
+        log.info("conversation %s offered to agent %s as it opens", c.id, agent.id)
+        return Opening(offered, event, reserved)
+
+    def withdraw(self, opening: Opening) -> None:
+        """The commit of a new conversation with its offer failed: its reservation goes."""
+        if opening.reserved and opening.conversation.offer:
+            self._capacity.release(opening.conversation.offer.agent.id, opening.conversation.id)
+
+    def _pushed(self, c: Conversation | None) -> Workstream | None:
+        """The workstream of a conversation waiting in its queue, when it pushes offers."""
+        workstream = self._lookup.workstream_of(c) if c and c.queued else None
+        return workstream if workstream and workstream.settings.distribution.mode == PUSH else None
+
+    def _reserve(self, c: Conversation, workstream: Workstream) -> tuple[Agent | None, bool] | None:
+        """The best eligible agent whose capacity it could reserve, and whether this
+        reserved it (not when the agent held the reservation already); (None, False) when
+        every agent tried was full meanwhile; None when nobody is eligible."""
+        states = self._capacity.read_all()
+        agents, retry_at = ranked(c, workstream.settings.distribution, self._agents.working(),
+                                  {k: s for k, (s, _) in states.items()}, self._clock(), self._offline_after)
+        if retry_at is not None:
+            self._timers.schedule(f"dispatch|{c.id}", retry_at)
+        for agent in agents[:3]:
+            try:
+                return agent, self._capacity.reserve(agent, c.id, c.channel, offer=True, known=states.get(agent.id))
+            except AtCapacity:
+                continue
+        return (None, False) if agents else None
+
+    def _offered(self, c: Conversation, agent: Agent, timeout_seconds: int, seq: int) -> tuple[Conversation, Event]:
+        """The conversation offered to the agent, and its event; the lapse scheduled."""
+        now = self._clock()
+        expires_at = now + timedelta(seconds=timeout_seconds)
+        to = Actor(agent.id, agent.name or agent.id)
+        self._timers.schedule(f"offer|{c.id}|{agent.id}", expires_at)
+        return replace(c, offer=Offer(to, expires_at)), Event(c.id, seq, now, OFFERED, None, subject=to)
 
     def _offer(self, head: Head, agent: Agent, timeout_seconds: int, reserved: bool) -> list[Move] | None:
         """Commit the offer (its move, if any); None when the conversation changed
         meanwhile. The reservation is released on failure when this made it
         (``reserved``): another instance may be offering the same conversation to the same agent."""
-        c, now = head.conversation, self._clock()
-        expires_at = now + timedelta(seconds=timeout_seconds)
-        to = Actor(agent.id, agent.name or agent.id)
+        c = head.conversation
         try:
-            self._timers.schedule(f"offer|{c.id}|{agent.id}", expires_at)
-            event = Event(c.id, head.seq + 1, now, OFFERED, None, subject=to)
-            commit = self._writer.commit(thread_of(c.id), head, replace(c, offer=Offer(to, expires_at)), event.seq,
-                                         events=[event])
+            offered, event = self._offered(c, agent, timeout_seconds, head.seq + 1)
+            commit = self._writer.commit(thread_of(c.id), head, offered, event.seq, events=[event])
         except BaseException as exc:
             if reserved:
                 self._capacity.release(agent.id, c.id)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from conversations.bots import stage as bot_stage
 from conversations.messaging import consent as consents
 from conversations.bots.relay import Bots
+from conversations.distribution.distributor import Distributor
 from conversations.messaging.lookup import Lookup
 from conversations.messaging.opening import Opener
 from conversations.messaging.outbox import Outbox
@@ -60,9 +61,10 @@ class _Incoming:
 
 
 class Ingest:
-    def __init__(self, *, threads: Threads, writer: Writer, reactions: Reactions, deadlines: Deadlines,
-                 lookup: Lookup, opener: Opener, outbox: Outbox, bots: Bots, clock: Clock,
+    def __init__(self, *, threads: Threads, writer: Writer, reactions: Reactions, distributor: Distributor,
+                 deadlines: Deadlines, lookup: Lookup, opener: Opener, outbox: Outbox, bots: Bots, clock: Clock,
                  telemetry: Telemetry = NoTelemetry()) -> None:
+        self._distributor = distributor
         self._telemetry = telemetry
         self._bots = bots
         self._threads = threads
@@ -108,9 +110,7 @@ class Ingest:
             )
             events = [Event(conversation.id, message.seq + 1, now, HANDED_OFF, None, conversation.handoff.reason)] \
                 if before == BOT and conversation.stage != BOT and conversation.handoff else []
-            conversation = self._reactions.after(self._writer.commit(
-                thread, head, conversation, message.seq + len(events), [message],
-                [(inbound.provider_message_id, message)], events)).conversation
+            conversation = self._commit(thread, head, conversation, message, events, opened)
             return conversation, message, opened, tell_closed
 
         try:
@@ -123,6 +123,23 @@ class Ingest:
         self._telemetry.count(metrics.MESSAGES_IN, provider=account.provider, channel=account.channel)
         self._answer(conversation, message, incoming, opened, tell_closed, base_url)
         return Ingested(conversation.id, message.id, duplicate=False)
+
+    def _commit(self, thread: str, head: Head | None, conversation: Conversation, message: Message,
+                events: list[Event], opened: bool) -> Conversation:
+        """Commit the message; a new conversation is committed offered to an agent when one
+        can take it (conversations/distribution/distributor.py ``opening``), so that it
+        moves once rather than twice."""
+        opening = self._distributor.opening(conversation, message.seq + len(events) + 1) if opened else None
+        if opening is not None:
+            conversation, events = opening.conversation, [*events, opening.event]
+        try:
+            commit = self._writer.commit(thread, head, conversation, message.seq + len(events), [message],
+                                         [(message.provider_message_id, message)], events, asked=opened)
+        except BaseException:
+            if opening is not None:
+                self._distributor.withdraw(opening)
+            raise
+        return self._reactions.after(commit).conversation
 
     def _answer(self, conversation: Conversation, message: Message, incoming: _Incoming, opened: bool,
                 tell_closed: bool, base_url: str | None) -> None:

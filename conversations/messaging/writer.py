@@ -39,14 +39,15 @@ JOB = "place"
 class Move:
     """A committed move, handed on to what reacts to it: where the conversation was (None
     when new), the conversation now, its head when the committer just wrote it (else
-    None), when it was known to be so, and the job row that keeps the move owed until every
-    reaction ran."""
+    None), when it was known to be so, the job row that keeps the move owed until every
+    reaction ran, and whether work distribution was asked already."""
 
     was: Placement | None
     conversation: Conversation
     head: Head | None
     as_of: datetime
     job: Deadline
+    asked: bool = False  # distribution was asked before the commit (an opening): nobody is free for it
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,10 @@ class Writer:
 
     def commit(self, thread: str, head: Head | None, conversation: Conversation, seq: int,
                messages: Iterable[Message] = (), markers: Iterable[tuple[str, Message]] = (),
-               events: Iterable[Event] = ()) -> Commit:
+               events: Iterable[Event] = (), asked: bool = False) -> Commit:
         """Commit like Threads.commit (same errors), and place the conversation when it
-        moved; the Move is for the committer to hand to its reactions."""
+        moved; the Move is for the committer to hand to its reactions (``asked``: the
+        committer asked work distribution for it before, see Move)."""
         before = head.conversation if head is not None and head.conversation.id == conversation.id else None
         after = replace(conversation, version=(before.version if before else 0) + 1)
         was = Placement.of(before) if before else None
@@ -83,7 +85,7 @@ class Writer:
             self._timers.remove(job)
             raise
         committed = Head(after, seq, etag)
-        return Commit(committed, self._placed(Move(was, after, committed, now, job)))
+        return Commit(committed, self._placed(Move(was, after, committed, now, job, asked)))
 
     def replay(self, job: Deadline) -> Move | None:
         """Finish placing a move whose writer stopped after its commit (a due job row);

@@ -128,8 +128,9 @@ def build_messaging(settings: Settings, stores: Stores, work: Distribution, prov
                               lease=timedelta(seconds=settings.idempotency_lease_seconds))
     return Messaging(
         delivery=delivery, outbox=outbox, bots=bots, bot_media=bot_media, idempotency=idempotency,
-        ingest=Ingest(threads=stores.threads, deadlines=stores.deadlines, lookup=work.lookup, opener=providers.opener,
-                      outbox=outbox, bots=bots, telemetry=telemetry, **common),
+        ingest=Ingest(threads=stores.threads, distributor=work.distributor, deadlines=stores.deadlines,
+                      lookup=work.lookup, opener=providers.opener, outbox=outbox, bots=bots, telemetry=telemetry,
+                      **common),
         actions=AgentActions(accounts=stores.accounts, lookup=work.lookup, outbox=outbox,
                              media_fetchers=providers.media_fetchers, **common),
         sweep=Sweep(threads=stores.threads, deadlines=stores.deadlines, lookup=work.lookup, outbox=outbox,

@@ -125,14 +125,15 @@ def test_a_move_whose_writer_stopped_is_finished_by_the_timer(make_services, clo
     desk = open_desk(services)
     desk.agent("ana")
     outage.on = True
-    cid = desk.customer_writes(customer(1))  # stored; placing it fails
+    cid = desk.customer_writes(customer(1))  # stored offered to ana; placing it fails
     outage.on = False
-    assert index_rows(services) == set() and desk.offered_to(cid) is None
+    assert index_rows(services) == set() and desk.offered_to(cid) == "ana"
     clock.advance(seconds=31)
     services.distribution.presence.heartbeat(desk.scopes["ana"].principal.id)
     assert services.clockwork.run().get("place") == 1
     assert index_rows(services) == expected_rows(services, [cid])
-    assert desk.offered_to(cid) == "ana"
+    assert [c.id for c in services.distribution.inboxes.page(desk.scopes["ana"], Query("offers"), 10).conversations] \
+        == [cid]
 
 
 def test_the_change_feed_tells_offers_messages_and_queues(make_services):
