@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Iterable, Protocol
 
 from core.bots import BOT
 from core.records import CLOSED, Conversation
@@ -91,5 +91,6 @@ class EarlierLists(Protocol):
     def retire(self, conversation: Conversation) -> None:
         """Delete the conversation's rows of it."""
 
-    def clear(self) -> int:
-        """Delete whatever is left of it and note that it was moved; how many rows."""
+    def clear(self, workstream_ids: Iterable[str]) -> int:
+        """Delete whatever is left of it (the workstreams' lists by workstream) and note
+        that it was moved; how many rows."""

@@ -16,8 +16,9 @@ it is done, a row says so (PartitionKey ``upgrades``), so a process asks one poi
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterable, Iterator
 
+from core.ids import thread_of
 from core.inbox import Placement
 from core.records import Conversation
 from azure.core.exceptions import ResourceNotFoundError
@@ -28,13 +29,14 @@ from storage.keys import safe_key
 from storage.thread_rows import to_conversation
 
 _EVERY = "all|*"
+_LIVE_FIRST = ("all|open", "all|waiting", "all|active", _EVERY)  # customers waiting are moved first
 _DONE = ("upgrades", "inbox-2026-12")
-# The ranges of PartitionKeys that held the earlier layout; in ``w|`` only those with a
-# second ``|`` are (``w|<workstream>`` is the layout's now).
-_RANGES = ("all|", "q|", "w|", "wq|")
+# The ranges of PartitionKeys that held only the earlier layout (``w|<workstream>|…``
+# did too: read per workstream, as ``w|<workstream>`` is the layout's now).
+_RANGES = ("all|", "q|", "wq|")
 
 
-def _keys(p: Placement) -> set[tuple[str, str]]:
+def earlier_keys(p: Placement) -> set[tuple[str, str]]:
     """The rows of the earlier layout a conversation placed as ``p`` had, but its agent's."""
     tail = f"{NEWEST - micros(p.created_at):016d}|{p.conversation_id}"
     lists = ["all"]
@@ -61,34 +63,48 @@ class EarlierInbox:
         return True
 
     def remaining(self, limit: int) -> list[Conversation]:
-        """Conversations the earlier layout still lists (newest first), as it placed them."""
+        """Conversations the earlier layout still lists, as it placed them: the live ones
+        first (those waiting in a queue can be offered once moved), newest first."""
         with translated():
-            rows = self._storage.table("inbox").query_entities(
-                "PartitionKey eq @pk", parameters={"pk": _EVERY}, results_per_page=limit).by_page()
-            return [to_conversation(r) for r in next(rows, [])]
+            for partition in _LIVE_FIRST:
+                rows = next(self._storage.table("inbox").query_entities(
+                    "PartitionKey eq @pk", parameters={"pk": partition}, results_per_page=limit).by_page(), [])
+                found = [to_conversation(r) for r in rows if r.get("Kind") == "conversation"]
+                if found:
+                    return found
+        return []
 
     def retire(self, conversation: Conversation) -> None:
         """Delete the conversation's rows of the earlier layout, its row of every state last."""
-        keys = _keys(Placement.of(conversation))
+        keys = earlier_keys(Placement.of(conversation))
         every = {k for k in keys if k[0] == _EVERY}
         with translated():
             delete_all(self._storage.table("inbox"), keys - every)
             delete_all(self._storage.table("inbox"), every)
 
-    def clear(self) -> int:
+    def clear(self, workstream_ids: Iterable[str]) -> int:
         """Delete whatever is left of the earlier layout (rows a writer that stopped half way
-        left behind: one query of each of its ranges) and say the upgrade is done. Answers
-        how many rows it deleted."""
+        left behind: one query of each of its ranges, a workstream's lists by workstream,
+        so none reads the layout of now) and say the upgrade is done. Answers how many rows
+        it deleted."""
         table = self._storage.table("inbox")
         with translated():
-            deleted = delete_all(table, list(self._leftovers()))
+            deleted = delete_all(table, list(self._leftovers(workstream_ids)))
             table.upsert_entity({"PartitionKey": _DONE[0], "RowKey": _DONE[1]})
         return deleted
 
-    def _leftovers(self) -> Iterator[tuple[str, str]]:
+    def _leftovers(self, workstream_ids: Iterable[str]) -> Iterator[tuple[str, str]]:
         table = self._storage.table("inbox")
-        for start in _RANGES:
+        for start in (*_RANGES, *(f"w|{w}|" for w in workstream_ids)):
             rows = table.query_entities("PartitionKey ge @lo and PartitionKey lt @hi", select=["PartitionKey", "RowKey"],
                                         parameters={"lo": start, "hi": start[:-1] + "}"})
-            yield from ((r["PartitionKey"], r["RowKey"]) for r in rows
-                        if start != "w|" or r["PartitionKey"].count("|") > 1)
+            yield from ((r["PartitionKey"], r["RowKey"]) for r in rows)
+
+    def threads_named(self, query: str, parameters: dict[str, str]) -> set[str]:
+        """The threads of the conversations it lists that ``query`` (on its list of every
+        conversation) finds: erasure's, while the upgrade runs."""
+        with translated():
+            rows = self._storage.table("inbox").query_entities(f"PartitionKey eq @every and {query}",
+                                                                parameters={**parameters, "every": _EVERY},
+                                                                select=["ConversationId"])
+            return {thread_of(r["ConversationId"]) for r in rows}

@@ -18,6 +18,7 @@ from core.ports import CONTACT_PHONE, Head
 from core.records import OUTBOUND, Conversation
 from storage.client import TableStorage, delete_all, translated
 from storage.deadlines import bucket_of
+from storage.earlier_inbox import EarlierInbox
 from storage.inbox import EVERY, EVERY_ROWS, every_key, keys as inbox_keys
 from storage.keys import safe_key
 from storage.thread_rows import (HEAD, attempts_prefix, conversation_key, event_key, marker_key, message_key,
@@ -30,6 +31,7 @@ _KEYS = ["PartitionKey", "RowKey"]
 class Purger:
     def __init__(self, storage: TableStorage) -> None:
         self._storage = storage
+        self._earlier = EarlierInbox(storage)
 
     def read_thread(self, thread: str) -> ThreadContents:
         with translated():
@@ -48,15 +50,19 @@ class Purger:
 
     def threads_named(self, subject: Subject) -> set[str]:
         """From the inbox index's rows that list every conversation once (a filtered query of
-        one partition's range: found also on numbers an account has dropped)."""
-        query = "PartitionKey eq @every and RowKey ge @lo and RowKey lt @hi and Customer eq @customer"
-        parameters = {"every": EVERY, "lo": EVERY_ROWS, "hi": EVERY_ROWS + "~", "customer": subject.address}
+        one partition's range: found also on numbers an account has dropped), and, until its
+        upgrade is done, from the index's earlier layout too."""
+        named, parameters = "Customer eq @customer", {"customer": subject.address}
         if subject.account_id:
-            query, parameters["account"] = query + " and AccountId eq @account", subject.account_id
+            named, parameters["account"] = named + " and AccountId eq @account", subject.account_id
         with translated():
-            rows = self._storage.table("inbox").query_entities(query, parameters=parameters,
-                                                                select=["ConversationId"])
-            return {thread_of(r["ConversationId"]) for r in rows}
+            rows = self._storage.table("inbox").query_entities(
+                f"PartitionKey eq @every and RowKey ge @lo and RowKey lt @hi and {named}", select=["ConversationId"],
+                parameters={**parameters, "every": EVERY, "lo": EVERY_ROWS, "hi": EVERY_ROWS + "~"})
+            found = {thread_of(r["ConversationId"]) for r in rows}
+        if not self._earlier.finished():
+            found |= self._earlier.threads_named(named, parameters)
+        return found
 
     def erase_thread(self, thread: str, contents: ThreadContents) -> dict[str, int]:
         """Rows elsewhere first (found through the thread's conversations), the thread's own
@@ -77,6 +83,9 @@ class Purger:
         # placed meanwhile (an agent accepting, say) left the rows of where it put it.
         counts["threads"] += self._delete("threads", self._thread_keys(thread))
         counts["inbox"] += self._delete("inbox", self._placed_now(contents.conversations))
+        if not self._earlier.finished():  # rows of the index's earlier layout the upgrade has not moved yet
+            for c in contents.conversations:
+                self._earlier.retire(c)
         return counts
 
     def _placed_now(self, conversations: Iterable[Conversation]) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ reactions.py). Whatever commits here answers the moves it made, for the same tab
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -22,7 +23,7 @@ from conversations.messaging.writer import Move, Writer
 from core.agents import AVAILABLE, AWAY, Agent, AgentState
 from core.clock import Clock
 from core.dispatch import REOFFER_AFTER, ranked
-from core.errors import AtCapacity
+from core.errors import AtCapacity, SwitchboardError
 from core.identity import AGENT, Actor
 from core.ids import thread_of
 from core.inbox import QUEUE, View
@@ -40,11 +41,14 @@ MAX_DECLINES = 20  # declines a conversation remembers
 
 @dataclass(frozen=True)
 class Opening:
-    """A new conversation as it is committed when offered as it opens, and its event."""
+    """A new conversation as it is committed (offered, when an agent could take it), the
+    offer's event, whether this reserved the agent's capacity (``withdraw`` releases it),
+    and whether distribution need not be asked again after the commit."""
 
     conversation: Conversation
-    event: Event
-    reserved: bool  # this reserved the agent's capacity (withdraw releases it)
+    events: tuple[Event, ...]
+    reserved: bool
+    asked: bool
 
 
 def remembered(c: Conversation, agent_id: str, at: datetime) -> tuple[Decline, ...]:
@@ -96,19 +100,34 @@ class Distributor:
             head = None
         return []
 
-    def opening(self, c: Conversation, seq: int) -> Opening | None:
-        """The offer a new conversation is committed with (its event numbered ``seq``): the
-        best eligible agent's capacity reserved and the lapse scheduled, so the conversation
-        is created offered, in one commit; None when nobody can take it now (it waits in
-        its queue). Should the commit fail, ``withdraw`` the opening."""
+    def opening(self, c: Conversation, seq: int) -> Opening:
+        """What a new conversation is committed with (its offer's event numbered ``seq``):
+        offered to the best eligible agent, whose capacity is reserved and the lapse
+        scheduled, so it is created offered, in one commit. ``asked`` says whether that is
+        settled (offered, or nobody can take it now: it waits in its queue); when not (every
+        agent tried filled up meanwhile, or storage failed), the reaction to the commit
+        asks again. Should the commit fail, ``withdraw`` the opening."""
         workstream = self._pushed(c)
-        chosen = self._reserve(c, workstream) if workstream else None
-        if chosen is None or chosen[0] is None:
-            return None
+        try:
+            chosen = self._reserve(c, workstream) if workstream else None
+        except SwitchboardError as exc:
+            log.warning("conversation %s: no offer as it opens (%s); asked again after its commit", c.id, exc.code)
+            return Opening(c, (), reserved=False, asked=False)
+        if chosen is None:
+            return Opening(c, (), reserved=False, asked=True)
         agent, reserved = chosen
-        offered, event = self._offered(c, agent, workstream.settings.distribution.offer_timeout_seconds, seq)
+        if agent is None:
+            return Opening(c, (), reserved=False, asked=False)
+        try:
+            offered, event = self._offered(c, agent, workstream.settings.distribution.offer_timeout_seconds, seq)
+        except SwitchboardError as exc:
+            if reserved:  # should this fail too, the agent's watch releases it (a reservation nothing backs)
+                with contextlib.suppress(SwitchboardError):
+                    self._capacity.release(agent.id, c.id)
+            log.warning("conversation %s: no offer as it opens (%s); asked again after its commit", c.id, exc.code)
+            return Opening(c, (), reserved=False, asked=False)
         log.info("conversation %s offered to agent %s as it opens", c.id, agent.id)
-        return Opening(offered, event, reserved)
+        return Opening(offered, (event,), reserved, asked=True)
 
     def withdraw(self, opening: Opening) -> None:
         """The commit of a new conversation with its offer failed: its reservation goes."""

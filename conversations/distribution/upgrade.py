@@ -7,7 +7,9 @@ conversation the earlier layout lists is placed as the writer places a move (its
 written, then read back and placed again as it is now if a commit moved it meanwhile, or
 removed if it is gone), then its earlier rows are deleted, its row of every state last, so
 a run that stops is taken up by the next. Lists show a conversation from the earlier
-layout once its turn came, the newest first.
+layout once its turn came: the live ones first (distribution offers those waiting in a
+queue once they are moved), newest first. Erasure looks in the earlier layout too until
+it is done (storage/purge.py).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from conversations.messaging.writer import Writer
 from core.inbox import EarlierLists
+from core.ports import Workstreams
 from core.records import Conversation
 
 log = logging.getLogger(__name__)
@@ -27,9 +30,10 @@ PARALLEL = 8
 
 
 class InboxUpgrade:
-    def __init__(self, *, earlier: EarlierLists, writer: Writer) -> None:
+    def __init__(self, *, earlier: EarlierLists, writer: Writer, workstreams: Workstreams) -> None:
         self._earlier = earlier
         self._writer = writer
+        self._workstreams = workstreams
         self._done = False
 
     def run(self) -> int:
@@ -39,7 +43,7 @@ class InboxUpgrade:
         while not self._done and moved < PER_RUN:
             found = self._earlier.remaining(PAGE)
             if not found:
-                left = self._earlier.clear()
+                left = self._earlier.clear(w.id for w in self._workstreams.list())
                 log.info("inbox index: the earlier layout is moved (%d rows left behind deleted)", left)
                 self._done = True
                 break

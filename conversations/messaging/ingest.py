@@ -131,10 +131,11 @@ class Ingest:
         moves once rather than twice."""
         opening = self._distributor.opening(conversation, message.seq + len(events) + 1) if opened else None
         if opening is not None:
-            conversation, events = opening.conversation, [*events, opening.event]
+            conversation, events = opening.conversation, [*events, *opening.events]
         try:
             commit = self._writer.commit(thread, head, conversation, message.seq + len(events), [message],
-                                         [(message.provider_message_id, message)], events, asked=opened)
+                                         [(message.provider_message_id, message)], events,
+                                         asked=opening is not None and opening.asked)
         except BaseException:
             if opening is not None:
                 self._distributor.withdraw(opening)

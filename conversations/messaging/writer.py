@@ -47,7 +47,7 @@ class Move:
     head: Head | None
     as_of: datetime
     job: Deadline
-    asked: bool = False  # distribution was asked before the commit (an opening): nobody is free for it
+    asked: bool = False  # distribution settled it before the commit (an opening): not asked again
 
 
 @dataclass(frozen=True)

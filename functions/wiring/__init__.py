@@ -105,8 +105,9 @@ def build(settings: Settings, *, request_hooks: Sequence[RequestHook] = (), cloc
     messaging = build_messaging(settings, stores, work, providers, telemetry, clock)
     clockwork = Clockwork(timers=stores.timers, writer=work.writer, distributor=work.distributor,
                           reactions=work.reactions, presence=work.presence, idempotency=messaging.idempotency,
-                          bots=messaging.bots, upgrade=InboxUpgrade(earlier=stores.earlier_inbox, writer=work.writer),
-                          clock=clock)
+                          bots=messaging.bots, clock=clock,
+                          upgrade=InboxUpgrade(earlier=stores.earlier_inbox, writer=work.writer,
+                                               workstreams=stores.workstreams))
     return Services(settings=settings, telemetry=telemetry, stores=stores, distribution=work, messaging=messaging,
                     customer_data=build_customer_data(settings, stores, work, clock),
                     admin=build_admin(settings, stores, work, providers, clock), clockwork=clockwork,

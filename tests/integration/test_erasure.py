@@ -14,6 +14,7 @@ from core.ids import thread_key
 from core.messages import StatusUpdate
 from functions.views import message_view
 from storage.thread_rows import message_key
+from tests.integration.test_inbox_upgrade import as_before
 from tests.support.desk import open_desk
 from tests.support.scopes import ALICE
 from tests.support.storage import BodyOutage
@@ -132,6 +133,19 @@ def test_a_conversation_on_a_number_its_account_dropped_is_found_through_the_ind
     services, desk, second, _ = shop
     thread = thread_key(second.id, SECOND_BUSINESS, CUSTOMER)
     needles = {thread, *ids_in(services, thread, contacts=False)}  # the contact is every account's
+    services.admin.accounts.update(second.id, {"numbers": [{"number": "+14252306551", "type": "long_code"}]})
+    services.customer_data.erasure.start({"address": CUSTOMER, "account_id": second.id}, ALICE.principal.actor)
+    assert naming(every_row(azurite.connection_string, table_prefix), needles) == []
+
+
+def test_a_conversation_the_index_lists_only_in_its_earlier_layout_is_found_and_all_its_rows_go(shop, azurite,
+                                                                                                table_prefix):
+    """During the index's upgrade (tests/integration/test_inbox_upgrade.py), on a number
+    its account has dropped: only the earlier layout lists the thread."""
+    services, desk, second, _ = shop
+    thread = thread_key(second.id, SECOND_BUSINESS, CUSTOMER)
+    needles = {thread, *ids_in(services, thread, contacts=False)}
+    as_before(services, [c.id for c in services.customer_data.purge.read_thread(thread).conversations])
     services.admin.accounts.update(second.id, {"numbers": [{"number": "+14252306551", "type": "long_code"}]})
     services.customer_data.erasure.start({"address": CUSTOMER, "account_id": second.id}, ALICE.principal.actor)
     assert naming(every_row(azurite.connection_string, table_prefix), needles) == []

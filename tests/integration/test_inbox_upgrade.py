@@ -5,10 +5,12 @@ done."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from conversations.distribution.inboxes import Query
 from core.ids import thread_of
 from core.inbox import Placement
-from storage.earlier_inbox import _keys as earlier_keys
+from storage.earlier_inbox import earlier_keys
 from storage.inbox import keys
 from storage.thread_rows import conversation_fields, conversation_key
 from tests.integration.test_inbox import expected_rows, index_rows
@@ -46,8 +48,11 @@ def test_the_timer_moves_the_earlier_layout_to_the_one_of_now_and_then_only_asks
     as_before(services, [*conversations, erased])
     services.messaging.actions.close(moved_since, ALICE)  # the earlier layout still shows it waiting
     services.stores.storage.table("threads").delete_entity(thread_of(erased), conversation_key(erased))
-    stray = ("all|open", "0000000000000001|gone")  # a writer that stopped half way left it
-    services.stores.storage.table("inbox").create_entity({"PartitionKey": stray[0], "RowKey": stray[1]})
+    table = services.stores.storage.table("inbox")
+    was_open = replace(services.stores.threads.current(closed), state="open")  # a writer stopped half way
+    for pk, rk in earlier_keys(Placement.of(was_open)) - earlier_keys(Placement.of(
+            services.stores.threads.current(closed))):
+        table.upsert_entity({"PartitionKey": pk, "RowKey": rk, **conversation_fields(was_open), "Kind": "conversation"})
     # Only what moved since the upgrade is listed so far.
     assert [c.id for c in services.distribution.inboxes.page(ALICE, Query("all"), 10).conversations] == [moved_since]
 
