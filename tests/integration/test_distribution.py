@@ -11,6 +11,7 @@ import pytest
 from core.clock import utcnow
 from core.errors import Conflict
 from tests.support.desk import customer, open_desk
+from tests.support.storage import Outage
 
 
 def test_highest_capacity_offers_to_whoever_has_most_free(make_services):
@@ -213,3 +214,20 @@ def test_forty_at_once_over_three_agents_of_two_each(make_services):
                      for c in map(desk.conversation, conversations))
     later = [queued_at for _, queued_at in offered[6:]]
     assert later == sorted(later)
+
+
+def test_a_new_conversation_whose_offer_could_not_be_asked_is_stored_and_offered_by_the_timer(make_services, clock):
+    """Storage failing for the agents' states as the conversation opens: the message is
+    stored all the same (the webhook is answered), and the move's job offers it later."""
+    outage = Outage("Agentstates")
+    services = make_services(request_hooks=[outage])
+    desk = open_desk(services, clock)
+    desk.agent("ana")
+    outage.on = True
+    cid = desk.customer_writes(customer(1))
+    outage.on = False
+    assert desk.offered_to(cid) is None and len(desk.conversation(cid).messages) == 1
+    clock.advance(seconds=31)
+    services.distribution.presence.heartbeat(desk.scopes["ana"].principal.id)
+    assert services.clockwork.run().get("place") == 1
+    assert desk.offered_to(cid) == "ana"
