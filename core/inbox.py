@@ -83,7 +83,7 @@ class EarlierLists(Protocol):
     (conversations/distribution/upgrade.py)."""
 
     def finished(self) -> bool:
-        """Whether it was moved to the end (``clear`` ran)."""
+        """Whether it was moved to the end (``clear`` ran); once true, asked no more."""
 
     def remaining(self, limit: int) -> list[Conversation]:
         """Conversations it still lists, as it placed them."""

@@ -11,18 +11,18 @@ table, read only to move it to the layout of storage/inbox.py
 
 None of these partitions is one of the layout's now (``all``, ``w|<workstream>``, with no
 second ``|``, ``a|<agent>``), so the two live side by side while the upgrade runs. Once
-it is done, a row says so (PartitionKey ``upgrades``), so a process asks one point read.
+it is done, a row says so (PartitionKey ``upgrades``): each instance asks it until it is there.
 """
 
 from __future__ import annotations
 
 from typing import Iterable, Iterator
 
+from azure.core.exceptions import ResourceNotFoundError
+
 from core.ids import thread_of
 from core.inbox import Placement
 from core.records import Conversation
-from azure.core.exceptions import ResourceNotFoundError
-
 from storage.client import TableStorage, delete_all, translated
 from storage.inbox import NEWEST, micros
 from storage.keys import safe_key
@@ -52,14 +52,17 @@ def earlier_keys(p: Placement) -> set[tuple[str, str]]:
 class EarlierInbox:
     def __init__(self, storage: TableStorage) -> None:
         self._storage = storage
+        self._finished = False  # once done, done for good: asked no more
 
     def finished(self) -> bool:
         """Whether the upgrade is done (its row is there)."""
-        with translated():
-            try:
-                self._storage.table("inbox").get_entity(*_DONE, select=["RowKey"])
-            except ResourceNotFoundError:
-                return False
+        if not self._finished:
+            with translated():
+                try:
+                    self._storage.table("inbox").get_entity(*_DONE, select=["RowKey"])
+                except ResourceNotFoundError:
+                    return False
+            self._finished = True
         return True
 
     def remaining(self, limit: int) -> list[Conversation]:
@@ -91,6 +94,7 @@ class EarlierInbox:
         with translated():
             deleted = delete_all(table, list(self._leftovers(workstream_ids)))
             table.upsert_entity({"PartitionKey": _DONE[0], "RowKey": _DONE[1]})
+        self._finished = True
         return deleted
 
     def _leftovers(self, workstream_ids: Iterable[str]) -> Iterator[tuple[str, str]]:

@@ -107,23 +107,20 @@ class Distributor:
         settled (offered, or nobody can take it now: it waits in its queue); when not (every
         agent tried filled up meanwhile, or storage failed), the reaction to the commit
         asks again. Should the commit fail, ``withdraw`` the opening."""
-        workstream = self._pushed(c)
+        workstream, held = self._pushed(c), None
         try:
             chosen = self._reserve(c, workstream) if workstream else None
-        except SwitchboardError as exc:
-            log.warning("conversation %s: no offer as it opens (%s); asked again after its commit", c.id, exc.code)
-            return Opening(c, (), reserved=False, asked=False)
-        if chosen is None:
-            return Opening(c, (), reserved=False, asked=True)
-        agent, reserved = chosen
-        if agent is None:
-            return Opening(c, (), reserved=False, asked=False)
-        try:
+            if chosen is None:
+                return Opening(c, (), reserved=False, asked=True)
+            agent, reserved = chosen
+            if agent is None:
+                return Opening(c, (), reserved=False, asked=False)
+            held = agent if reserved else None
             offered, event = self._offered(c, agent, workstream.settings.distribution.offer_timeout_seconds, seq)
         except SwitchboardError as exc:
-            if reserved:  # should this fail too, the agent's watch releases it (a reservation nothing backs)
+            if held is not None:  # should this fail too, the agent's watch releases it (a reservation nothing backs)
                 with contextlib.suppress(SwitchboardError):
-                    self._capacity.release(agent.id, c.id)
+                    self._capacity.release(held.id, c.id)
             log.warning("conversation %s: no offer as it opens (%s); asked again after its commit", c.id, exc.code)
             return Opening(c, (), reserved=False, asked=False)
         log.info("conversation %s offered to agent %s as it opens", c.id, agent.id)

@@ -34,18 +34,17 @@ class InboxUpgrade:
         self._earlier = earlier
         self._writer = writer
         self._workstreams = workstreams
-        self._done = False
 
     def run(self) -> int:
         """Move up to PER_RUN conversations; how many it moved."""
         moved = 0
-        self._done = self._done or self._earlier.finished()
-        while not self._done and moved < PER_RUN:
+        if self._earlier.finished():
+            return moved
+        while moved < PER_RUN:
             found = self._earlier.remaining(PAGE)
             if not found:
                 left = self._earlier.clear(w.id for w in self._workstreams.list())
                 log.info("inbox index: the earlier layout is moved (%d rows left behind deleted)", left)
-                self._done = True
                 break
             with ThreadPoolExecutor(PARALLEL, thread_name_prefix="upgrade") as pool:
                 list(pool.map(self._move, found))
