@@ -13,7 +13,11 @@ The table, in order:
      conversation's former holder or offer used, offer it when it waits in its queue,
      offer the freed agents their next conversation;
   2. retention (customer_data/retention.py ``moved``): a conversation that just closed
-     falls due for deletion.
+     falls due for deletion;
+  3. live updates (live/publisher.py ``moved``): the open workspaces whose lists changed
+     are told so, last, once the offers the move led to are made.
+A commit that moved nothing (a message into a conversation) is told to the workspaces of
+those holding or offered it (``touched``), and needs nothing else.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import Callable
 
 from conversations.customer_data.retention import Retention
 from conversations.distribution.distributor import Distributor
+from conversations.live.publisher import Publisher
 from conversations.messaging.writer import Commit, Move, Writer
 from core.errors import SwitchboardError
 from core.ports import Head
@@ -33,14 +38,18 @@ Reaction = Callable[[Move], list[Move]]
 
 
 class Reactions:
-    def __init__(self, *, writer: Writer, distributor: Distributor, retention: Retention) -> None:
+    def __init__(self, *, writer: Writer, distributor: Distributor, retention: Retention, publisher: Publisher) -> None:
         self._writer = writer
-        self._table: tuple[Reaction, ...] = (distributor.moved, retention.moved)
+        self._publisher = publisher
+        self._table: tuple[Reaction, ...] = (distributor.moved, retention.moved, publisher.moved)
 
     def after(self, commit: Commit) -> Head:
-        """React to what the commit moved; its head, for the committer."""
+        """React to what the commit moved, or tell whoever holds it that it changed; its
+        head, for the committer."""
         if commit.move is not None:
             self.run([commit.move])
+        else:
+            self._publisher.touched(commit.head.conversation)
         return commit.head
 
     def run(self, moves: list[Move]) -> None:

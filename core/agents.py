@@ -67,14 +67,21 @@ class AgentState:
     last_offer_at: datetime | None = None  # round robin: who was offered work longest ago
     last_released_at: datetime | None = None  # least active: whose last conversation ended longest ago
     online_since: datetime | None = None  # when it last came online (its watch is named for it)
+    connections: tuple[str, ...] = ()  # its workspaces' live connections (Web PubSub connection ids)
+    resume: str | None = None  # the presence it had when its last connection dropped, back on reconnecting
 
     def load(self, channel: str | None = None) -> int:
         """Conversations held or offered, on ``channel`` (or on every channel)."""
         return sum(1 for s in self.slots.values() if channel is None or s.channel == channel)
 
     def present(self, now: datetime, offline_after: timedelta) -> str:
-        """The presence as it stands now: set by the agent, offline once its workspace has
-        been silent for ``offline_after``."""
-        if self.presence == OFFLINE or self.seen_at is None or now - self.seen_at > offline_after:
+        """The presence as it stands now: set by the agent; while a workspace is connected,
+        that; otherwise offline once its workspace has been silent (or its last
+        connection gone) for ``offline_after``."""
+        if self.presence == OFFLINE:
+            return OFFLINE
+        if self.connections:
+            return self.presence
+        if self.seen_at is None or now - self.seen_at > offline_after:
             return OFFLINE
         return self.presence

@@ -145,6 +145,14 @@ class StorageUnavailable(SwitchboardError):
     code = "storage_unavailable"
 
 
+class RealtimeUnavailable(SwitchboardError):
+    """The real-time service (Web PubSub) could not be reached or refused: live updates
+    wait for the workspace's next re-sync; nothing else fails for it."""
+
+    status = 503
+    code = "realtime_unavailable"
+
+
 class ConfigurationError(SwitchboardError):
     """The deployment (or one account) lacks a setting it needs: unavailable until an
     operator sets it, so 503 rather than a 500."""

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, ContextManager, Generic, Iterable, Mapping, Protocol, TypeVar, runtime_checkable
+from typing import (Any, Callable, ContextManager, Generic, Iterable, Mapping, Protocol, Sequence, TypeVar,
+                    runtime_checkable)
 
 from core.bots import Activity
 from core.messages import FetchedMedia, OutboundMessage, SendResult, Validation
 from core.agents import Agent, AgentState
 from core.idempotency import Answer, Claim, Found
 from core.inbox import Page, Placement, View
+from core.live import Notice
 from core.records import Account, Attempt, Contact, Conversation, Event, Media, Message, Workstream
 
 R = TypeVar("R")
@@ -307,3 +309,23 @@ class DirectLine(Protocol):
 
     def validate(self, secret: str) -> Validation:
         """One call (token generation): does Direct Line accept the secret?"""
+
+
+class Realtime(Protocol):
+    """Live updates to open workspaces (Azure Web PubSub, conversations/live/): who is told,
+    never what a customer wrote. Every method raises RealtimeUnavailable when the service
+    cannot be reached or refuses."""
+
+    def client_url(self, user_id: str, groups: Sequence[str], minutes: int) -> str:
+        """A URL a browser connects with as ``user_id``, joined to exactly ``groups``, for
+        ``minutes``; the token in it lets the client join or leave no group."""
+
+    def publish(self, notices: Sequence[Notice]) -> None:
+        """Each notice to its audience (sent at once; all tried even when one fails)."""
+
+    def join(self, user_id: str, groups: Sequence[str]) -> None:
+        """The user's connections, now and later, join ``groups``."""
+
+    def leave(self, user_id: str, groups: Sequence[str]) -> None: ...
+
+    def connection_exists(self, connection_id: str) -> bool: ...

@@ -18,6 +18,8 @@ SENDS_POISONED = "switchboard.sends.poisoned"  # [provider]
 SENDS_IN_DOUBT = "switchboard.sends.in_doubt"
 SWEEP_DUE = "switchboard.sweep.due"  # []
 SWEEP_CLOSED = "switchboard.sweep.closed"  # []
+PUBLISHES = "switchboard.live.published"  # live updates sent to Web PubSub (one per audience) []
+PUBLISH_FAILURES = "switchboard.live.failed"  # changes whose live updates could not all be sent []
 
 # Measurements (histograms)
 WEBHOOK_DURATION = "switchboard.webhook.duration"  # ms [provider, function, status_code]

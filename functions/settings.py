@@ -31,6 +31,55 @@ class OutboxTiming:
 
 
 @dataclass(frozen=True)
+class RealtimeSettings:
+    """Azure Web PubSub (conversations/live/): in Azure its endpoint, reached with the app's
+    managed identity, and the principal id of the service's own identity (its calls to
+    the event handler carry its token, checked by Easy Auth); locally a connection
+    string with an access key (the stand-in's), whose key also signs the event handler's
+    calls. Neither set: no push, the workspace long-polls."""
+
+    connection_string: str | None = None
+    endpoint: str | None = None
+    hub: str = "switchboard"
+    principal_id: str | None = None  # the Web PubSub resource's managed identity
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.connection_string or self.endpoint)
+
+    @property
+    def access_key(self) -> str | None:
+        return _field(self.connection_string or "", "AccessKey")
+
+    @property
+    def service_url(self) -> str | None:
+        """The service's https (or local http) URL, from whichever is set."""
+        if self.endpoint:
+            return self.endpoint.rstrip("/")
+        found = _field(self.connection_string or "", "Endpoint")
+        if found is None:
+            return None
+        port = _field(self.connection_string or "", "Port")
+        return found.rstrip("/") if not port or found.rstrip("/").endswith(f":{port}") else f"{found.rstrip('/')}:{port}"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> "RealtimeSettings":
+        return cls(connection_string=env.get("WEBPUBSUB_CONNECTION_STRING", "").strip() or None,
+                   endpoint=env.get("WEBPUBSUB_ENDPOINT", "").strip().rstrip("/") or None,
+                   hub=env.get("WEBPUBSUB_HUB", "").strip() or "switchboard",
+                   principal_id=env.get("WEBPUBSUB_PRINCIPAL_ID", "").strip().lower() or None)
+
+
+def _field(connection_string: str, name: str) -> str | None:
+    """One ``Name=value`` field of a ``;``-separated connection string (names ignore case)."""
+    for part in connection_string.split(";"):
+        key, _, value = part.partition("=")
+        if key.strip().lower() == name.lower() and value.strip():
+            return value.strip()
+    return None
+
+
+@dataclass(frozen=True)
 class Settings:
     storage_connection_string: str | None
     tables_endpoint: str | None
@@ -54,6 +103,7 @@ class Settings:
     # Application Insights (telemetry/monitor.py): nothing is exported without a connection string
     monitor_connection_string: str | None = None
     monitor_authentication: str | None = None  # "Authorization=AAD;ClientId=<the identity's client id>"
+    realtime: RealtimeSettings = field(default_factory=lambda: RealtimeSettings())
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -91,6 +141,7 @@ class Settings:
             audit_retention_days=_positive_int(env, "AUDIT_RETENTION_DAYS", DEFAULT_AUDIT_RETENTION_DAYS),
             monitor_connection_string=env.get("APPLICATIONINSIGHTS_CONNECTION_STRING", "").strip() or None,
             monitor_authentication=env.get("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "").strip() or None,
+            realtime=RealtimeSettings.from_env(env),
         )
 
 

@@ -7,11 +7,14 @@ took answers the API's JSON 404, never a page.
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
 
 import azure.functions as func
 
 from functions.http import error_response
+from functions.settings import RealtimeSettings
 from functions.static_site import SiteNotBuilt, StaticFile, find, security_headers
 
 bp = func.Blueprint()
@@ -45,7 +48,20 @@ def web(req: func.HttpRequest) -> func.HttpResponse:
 
 def _answer(req: func.HttpRequest, static: StaticFile) -> func.HttpResponse:
     """The file, or 304 when the browser's copy (If-None-Match) is this one."""
+    headers = {**static.headers, "Content-Security-Policy": _with_live(static.headers["Content-Security-Policy"])}
     known = {tag.strip().removeprefix("W/") for tag in req.headers.get("if-none-match", "").split(",")}
     if static.etag in known:
-        return func.HttpResponse(status_code=304, headers=static.headers)
-    return func.HttpResponse(static.body, status_code=200, headers=static.headers)
+        return func.HttpResponse(status_code=304, headers=headers)
+    return func.HttpResponse(static.body, status_code=200, headers=headers)
+
+
+@functools.cache
+def _live_origin() -> str | None:
+    """The WebSocket origin of Web PubSub when it is configured (pages may connect there)."""
+    url = RealtimeSettings.from_env(os.environ).service_url
+    return ("ws" + url.removeprefix("http")) if url else None
+
+
+def _with_live(policy: str) -> str:
+    origin = _live_origin()
+    return f"{policy}; connect-src 'self' {origin}" if origin else policy

@@ -1,7 +1,8 @@
 """`make run`: the app on http://localhost:7071 with local storage, in one command.
 
 Starts Azurite's Table and Queue services (data kept in `.azurite/` across runs) unless a
-storage connection string is already configured, makes sure a sealing key
+storage connection string is already configured, and the Web PubSub stand-in (live
+updates pushed to workspaces) unless a Web PubSub service is, makes sure a sealing key
 exists (a development key in `.local/sealing.key`, created once, so sealed
 data stays readable between runs), points `ENTRA_AUTHORITY_HOST` at the local
 host's development Entra tenant unless one is set, then runs the local
@@ -28,6 +29,7 @@ from localhost.services import (
     Azurite, ServiceError, azurite_connection_string, free_port, http_ok, serves_azurite,
 )
 from localhost.settings import SettingsError, route_prefix
+from localhost.webpubsub.process import StandIn
 from localhost.state import (
     REPO_ROOT, SEALING_KEY_ENV, RunRecord, app_environment, configured_storage, development_sealing_key,
     is_development_storage, local_dir,
@@ -36,6 +38,7 @@ from localhost.state import (
 AZURITE_DIR = REPO_ROOT / ".azurite"
 AZURITE_TABLE_PORT = 10002  # Azurite's usual ports, where Storage Explorer looks first
 AZURITE_QUEUE_PORT = 10001
+WEBPUBSUB_PORT = 7072  # beside the host's 7071
 READY_TIMEOUT = 30.0
 
 
@@ -78,6 +81,22 @@ def _start_storage(env: dict[str, str]) -> Azurite | None:
 def _use_storage(env: dict[str, str], connection_string: str) -> None:
     env.pop("SWITCHBOARD_STORAGE_CONNECTION_STRING", None)
     env["AzureWebJobsStorage"] = connection_string
+
+
+def _start_live_updates(env: dict[str, str], script_root: Path) -> StandIn | None:
+    """The Web PubSub stand-in (localhost/webpubsub/), unless a real service is configured:
+    workspaces get their updates pushed, as in Azure, and the stand-in calls the host's
+    event handler with each connection's connected and disconnected events."""
+    if env.get("WEBPUBSUB_CONNECTION_STRING") or env.get("WEBPUBSUB_ENDPOINT"):
+        print("live updates: the configured Web PubSub service (no stand-in started)", flush=True)
+        return None
+    port = WEBPUBSUB_PORT if _port_free(WEBPUBSUB_PORT) else free_port()
+    base = "/".join(p for p in (f"http://127.0.0.1:{_port(env)}", route_prefix(script_root)) if p)
+    live = StandIn.start(event_handler=f"{base}/api/realtime/events", port=port,
+                         hub=env.get("WEBPUBSUB_HUB") or "switchboard")
+    env["WEBPUBSUB_CONNECTION_STRING"] = live.connection_string
+    print(f"live updates: the Web PubSub stand-in on port {port}", flush=True)
+    return live
 
 
 def _port_free(port: int) -> bool:
@@ -172,7 +191,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cannot start storage: {exc}", file=sys.stderr, flush=True)
         return 1
     try:
-        code = _serve(env, args.app, script_root, azurite, stopping)
+        live = _start_live_updates(env, script_root)
+        try:
+            code = _serve(env, args.app, script_root, azurite, stopping)
+        finally:
+            if live is not None:
+                live.stop()
+    except ServiceError as exc:
+        print(f"cannot start the Web PubSub stand-in: {exc}", file=sys.stderr, flush=True)
+        code = 1
     finally:
         if azurite is not None:
             azurite.stop()

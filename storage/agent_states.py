@@ -59,11 +59,14 @@ class AgentStateStore:
 
 def _to_entity(s: AgentState) -> dict[str, Any]:
     slots = {cid: [v.channel, v.since.isoformat()] for cid, v in s.slots.items()}
-    return put_json({"PartitionKey": PARTITION, "RowKey": s.agent_id, "Presence": s.presence, "SeenAt": s.seen_at,
-                     "LastOfferAt": s.last_offer_at, "LastReleasedAt": s.last_released_at, "OnlineSince": s.online_since}, "Slots", slots)
+    entity = put_json({"PartitionKey": PARTITION, "RowKey": s.agent_id, "Presence": s.presence, "SeenAt": s.seen_at,
+                       "LastOfferAt": s.last_offer_at, "LastReleasedAt": s.last_released_at,
+                       "OnlineSince": s.online_since, "Resume": s.resume}, "Slots", slots)
+    return put_json(entity, "Connections", list(s.connections))
 
 
 def _to_state(e: dict[str, Any]) -> AgentState:
     slots = {cid: Slot(channel, datetime.fromisoformat(since)) for cid, (channel, since) in get_json(e, "Slots", {}).items()}
     return AgentState(e["RowKey"], e.get("Presence") or OFFLINE, e.get("SeenAt"), slots, e.get("LastOfferAt"),
-                      e.get("LastReleasedAt"), e.get("OnlineSince"))
+                      e.get("LastReleasedAt"), e.get("OnlineSince"), tuple(get_json(e, "Connections", [])),
+                      e.get("Resume"))

@@ -12,6 +12,7 @@ from typing import Any
 from conversations.access import Scope
 from conversations.admin.validation import objects, reject_unknown, require_object, text
 from conversations.distribution.distributor import Distributor
+from conversations.live.publisher import Publisher
 from conversations.reactions import Reactions
 from core.clock import Clock
 from core.errors import Conflict, NotFound, ValidationFailed
@@ -31,8 +32,9 @@ SEEN_EVERY = timedelta(hours=1)  # how stale last_seen_at may grow before a requ
 
 class AgentDirectory:
     def __init__(self, *, agents: Agents, workstreams: Workstreams, distributor: Distributor, reactions: Reactions,
-                 clock: Clock) -> None:
+                 publisher: Publisher, clock: Clock) -> None:
         self._agents = agents
+        self._publisher = publisher  # an agent whose queues or workstreams changed hears other groups
         self._workstreams = workstreams
         self._distributor = distributor  # an agent whose queues or capacity changed may take more work
         self._reactions = reactions
@@ -115,6 +117,8 @@ class AgentDirectory:
             updated_at=self._clock(),
         )
         self._agents.replace(updated, etag)
+        if (updated.queues, updated.supervises) != (current.queues, current.supervises):
+            self._publisher.regroup(current, updated)
         if (updated.queues, updated.capacity) != (current.queues, current.capacity):
             self._reactions.run(self._distributor.dispatch_for(agent_id))
         return updated

@@ -1,6 +1,11 @@
-"""Presence: each agent sets its own (available, busy, away, offline); its workspace's
-calls to the change feed are its heartbeat, and an agent silent for the offline period is
-offline (distribution reads it so at once; the agent's watch writes it down).
+"""Presence: each agent sets its own (available, busy, away, offline). While one of its
+workspaces is connected for live updates (Web PubSub's ``connected`` and ``disconnected``
+events, conversations/live/), the agent is present and nothing is written to say so; when
+its last connection drops, it goes offline after the offline period (AGENT_OFFLINE_AFTER_
+SECONDS, the grace) unless one reconnects, and comes back as it was when one does. A
+workspace without a connection (no Web PubSub, or its socket down) long-polls the change
+feed, whose calls are its heartbeat: silent for the offline period, it is offline.
+Distribution reads either at once; the agent's watch writes it down.
 
 The watch is one timers row per agent that is not offline (``agent|<id>``, named for when
 the agent came online, so a watch of an earlier time online ends itself), due every
@@ -20,12 +25,13 @@ from datetime import timedelta
 from conversations.access import Scope
 from conversations.distribution.capacity import Capacity
 from conversations.distribution.distributor import Distributor
+from conversations.live.publisher import Publisher
 from conversations.reactions import Reactions
 from core.agents import AVAILABLE, OFFLINE, PRESENCES, AgentState
 from core.clock import Clock
 from core.errors import Forbidden, ValidationFailed
 from core.identity import AGENT, ROLE_NAMES
-from core.ports import Deadline, Deadlines, Threads
+from core.ports import Deadline, Deadlines, Realtime, Threads
 from core.records import CLOSED
 
 log = logging.getLogger(__name__)
@@ -36,8 +42,11 @@ WATCH_EVERY = timedelta(seconds=60)  # the default
 
 class Presence:
     def __init__(self, *, capacity: Capacity, distributor: Distributor, reactions: Reactions, threads: Threads,
-                 timers: Deadlines, clock: Clock, offline_after: timedelta, watch_every: timedelta = WATCH_EVERY) -> None:
+                 timers: Deadlines, clock: Clock, offline_after: timedelta, publisher: Publisher,
+                 realtime: Realtime | None = None, watch_every: timedelta = WATCH_EVERY) -> None:
         self._watch_every = watch_every
+        self._publisher = publisher
+        self._realtime = realtime
         self._reactions = reactions
         self._capacity = capacity
         self._distributor = distributor
@@ -55,16 +64,62 @@ class Presence:
 
         def change(s: AgentState) -> AgentState:
             back = presence != OFFLINE and s.present(now, self.offline_after) == OFFLINE
-            return replace(s, presence=presence, seen_at=now, online_since=now if back else s.online_since)
+            return replace(s, presence=presence, seen_at=now, online_since=now if back else s.online_since, resume=None)
 
         before, after = self._capacity.change(scope.principal.id, change)
-        if after.online_since != before.online_since:
-            self._timers.schedule(f"agent|{scope.principal.id}", now + self._watch_every,
-                                  {"since": after.online_since.isoformat()})
         log.info("agent %s is %s", scope.principal.id, presence)
-        if presence == AVAILABLE:
-            self._reactions.run(self._distributor.dispatch_for(scope.principal.id))
+        self._changed(before, after, dispatch=presence == AVAILABLE)
         return after
+
+    def connected(self, agent_id: str, connection_id: str) -> None:
+        """A workspace of the agent connected (Web PubSub's ``connected`` event); a
+        connection the service does not know (a replayed event) changes nothing."""
+        if self._realtime is None or not self._realtime.connection_exists(connection_id):
+            return
+        now = self._clock()
+
+        def change(s: AgentState) -> AgentState | None:
+            if connection_id in s.connections:
+                return None
+            presence = s.resume if s.presence == OFFLINE and s.resume else s.presence
+            back = presence != OFFLINE and s.present(now, self.offline_after) == OFFLINE
+            return replace(s, presence=presence, resume=None, seen_at=now, connections=(*s.connections, connection_id),
+                           online_since=now if back else s.online_since)
+
+        before, after = self._capacity.change(agent_id, change)
+        now = self._clock()
+        self._changed(before, after, dispatch=after.present(now, self.offline_after) == AVAILABLE
+                      != before.present(now, self.offline_after))
+
+    def disconnected(self, agent_id: str, connection_id: str) -> None:
+        """A workspace's connection ended (``disconnected``); the last one starts the
+        grace. A connection the service still has (a replayed event) stays."""
+        if self._realtime is None or self._realtime.connection_exists(connection_id):
+            return
+        self._drop(agent_id, connection_id)
+
+    def _drop(self, agent_id: str, connection_id: str) -> None:
+        now = self._clock()
+
+        def change(s: AgentState) -> AgentState | None:
+            if connection_id not in s.connections:
+                return None
+            left = tuple(c for c in s.connections if c != connection_id)
+            return replace(s, connections=left, seen_at=now if not left else s.seen_at,
+                           resume=s.presence if not left and s.presence != OFFLINE else s.resume)
+
+        self._changed(*self._capacity.change(agent_id, change))
+
+    def _changed(self, before: AgentState, after: AgentState, dispatch: bool = False) -> None:
+        """After a presence change: the watch of a new time online, the agent's next
+        conversations when it became available, and its workspaces told."""
+        if after.online_since != before.online_since and after.online_since is not None:
+            self._timers.schedule(f"agent|{after.agent_id}", self._clock() + self._watch_every,
+                                  {"since": after.online_since.isoformat()})
+        if dispatch:
+            self._reactions.run(self._distributor.dispatch_for(after.agent_id))
+        if before != after:
+            self._publisher.presence(after.agent_id)
 
     def present(self, state: AgentState) -> str:
         """The agent's presence as it stands now."""
@@ -74,14 +129,14 @@ class Presence:
         """The agent's state; its workspace was seen now (written at most every HEARTBEAT_EVERY)."""
         state = self._capacity.read(agent_id)
         now = self._clock()
-        if state.present(now, self.offline_after) == OFFLINE or now - state.seen_at < HEARTBEAT_EVERY:
+        if state.connections or state.present(now, self.offline_after) == OFFLINE or now - state.seen_at < HEARTBEAT_EVERY:
             return state
         return self._capacity.change(agent_id, lambda s: replace(s, seen_at=now) if s.presence != OFFLINE else None)[1]
 
     def watch(self, job: Deadline) -> None:
         """An agent's watch came due (see the module's docstring)."""
         agent_id = job.key.split("|")[1]
-        state = self._capacity.read(agent_id)
+        state = self._prune(self._capacity.read(agent_id))
         now = self._clock()
         if state.online_since is None or job.data.get("since") != state.online_since.isoformat():
             self._timers.remove(job)  # the watch of an earlier time online
@@ -91,12 +146,22 @@ class Presence:
                 self._capacity.change(agent_id, lambda s: replace(s, presence=OFFLINE)
                                       if s.present(self._clock(), self.offline_after) == OFFLINE else None)
                 log.info("agent %s is offline: its workspace was silent for %s", agent_id, self.offline_after)
+                self._publisher.presence(agent_id)
             self._timers.remove(job)
             return
         self._heal(state)
         if state.presence == AVAILABLE:
             self._reactions.run(self._distributor.dispatch_for(agent_id))
         self._timers.move(job, now + self._watch_every)
+
+    def _prune(self, state: AgentState) -> AgentState:
+        """Forget connections the service no longer has (a ``disconnected`` event lost): the
+        last one gone starts the grace, as the event would have."""
+        gone = [c for c in state.connections if not self._realtime.connection_exists(c)] if self._realtime else []
+        for connection_id in gone:
+            log.info("agent %s: connection %s ended unannounced", state.agent_id, connection_id)
+            self._drop(state.agent_id, connection_id)
+        return self._capacity.read(state.agent_id) if gone else state
 
     def _heal(self, state: AgentState) -> None:
         """Release reservations no conversation backs: two watches old, and the

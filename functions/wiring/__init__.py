@@ -21,9 +21,9 @@ from channels.twilio import TwilioWebhook
 from conversations.distribution.clockwork import Clockwork
 from conversations.distribution.upgrade import InboxUpgrade
 from core.clock import Clock, utcnow
-from core.ports import DirectLine, MediaFetcher, Sender, Telemetry
+from core.ports import DirectLine, MediaFetcher, Realtime, Sender, Telemetry
 from core.providers import ProviderSpec
-from core.telemetry import STORAGE, NoTelemetry
+from core.telemetry import PROVIDER, STORAGE, NoTelemetry
 from core.webhooks import ACS, TELESIGN, TWILIO_INBOUND, TWILIO_STATUS, Webhook
 from functions.settings import Settings
 from functions.wiring.areas import (
@@ -47,6 +47,17 @@ def telemetry_for(settings: Settings) -> Telemetry:
     from telemetry.monitor import azure_monitor
 
     return azure_monitor(settings.monitor_connection_string, settings.monitor_authentication)
+
+
+def realtime_for(settings: Settings) -> Realtime | None:
+    """Azure Web PubSub when it is configured (its SDK loads then); otherwise None: no
+    push, and workspaces long-poll the change feed."""
+    found = settings.realtime
+    if not found.enabled:
+        return None
+    from push.webpubsub import WebPubSub
+
+    return WebPubSub.connect(found.hub, connection_string=found.connection_string, endpoint=found.endpoint)
 
 
 class Watch:
@@ -96,12 +107,13 @@ def build_webhooks(settings: Settings) -> dict[str, Webhook]:
 def build(settings: Settings, *, request_hooks: Sequence[RequestHook] = (), clock: Clock = utcnow,
           senders: Mapping[str, Sender] | None = None, media_fetchers: Mapping[str, MediaFetcher] | None = None,
           telemetry: Telemetry | None = None, queue_hooks: Sequence[RequestHook] = (),
-          directline: DirectLine | None = None) -> Services:
+          directline: DirectLine | None = None, realtime: Realtime | None = None) -> Services:
     telemetry = telemetry or telemetry_for(settings)
     watch = Watch(telemetry)
     stores = build_stores(settings, watch, request_hooks, queue_hooks)
     providers = build_providers(settings, stores, watch, senders, media_fetchers, directline)
-    work = build_distribution(settings, stores, clock)
+    realtime = realtime if realtime is not None else realtime_for(settings)
+    work = build_distribution(settings, stores, clock, telemetry, watch("webpubsub", realtime, PROVIDER) if realtime else None)
     messaging = build_messaging(settings, stores, work, providers, telemetry, clock)
     clockwork = Clockwork(timers=stores.timers, writer=work.writer, distributor=work.distributor,
                           reactions=work.reactions, presence=work.presence, idempotency=messaging.idempotency,

@@ -29,6 +29,7 @@ from conversations.distribution.distributor import Distributor
 from conversations.distribution.feed import Feed
 from conversations.distribution.inboxes import Inboxes
 from conversations.distribution.presence import Presence
+from conversations.live.publisher import Publisher
 from conversations.messaging.actions import AgentActions
 from conversations.messaging.delivery import Delivery, Timing
 from conversations.messaging.idempotency import Idempotency
@@ -41,7 +42,7 @@ from conversations.messaging.sweep import Sweep
 from conversations.messaging.writer import Writer
 from conversations.reactions import Reactions
 from core.clock import Clock
-from core.ports import DirectLine, MediaFetcher, Sender, Telemetry
+from core.ports import DirectLine, MediaFetcher, Realtime, Sender, Telemetry
 from core.records import Account
 from core.telemetry import PROVIDER
 from functions.settings import DEFAULT_AUTO_CLOSE_MINUTES, Settings
@@ -70,9 +71,12 @@ class Distribution:
     inboxes: Inboxes
     feed: Feed
     retention: Retention
+    publisher: Publisher
+    realtime: Realtime | None  # Web PubSub, when configured (else workspaces long-poll the feed)
 
 
-def build_distribution(settings: Settings, stores: Stores, clock: Clock) -> Distribution:
+def build_distribution(settings: Settings, stores: Stores, clock: Clock, telemetry: Telemetry,
+                       realtime: Realtime | None) -> Distribution:
     offline_after = timedelta(seconds=settings.agent_offline_after_seconds)
     lookup = Lookup(stores.threads, stores.workstreams)
     writer = Writer(stores.threads, stores.inbox, stores.timers, clock)
@@ -81,16 +85,17 @@ def build_distribution(settings: Settings, stores: Stores, clock: Clock) -> Dist
                               clock, offline_after)
     retention = Retention(stores.retention, stores.threads, stores.purge, stores.optouts, lookup,
                           settings.retention_max_days, clock)
-    reactions = Reactions(writer=writer, distributor=distributor, retention=retention)
+    publisher = Publisher(realtime, telemetry)
+    reactions = Reactions(writer=writer, distributor=distributor, retention=retention, publisher=publisher)
     presence = Presence(capacity=capacity, distributor=distributor, reactions=reactions, threads=stores.threads,
-                        timers=stores.timers, clock=clock, offline_after=offline_after,
-                        watch_every=timedelta(seconds=settings.agent_watch_seconds))
+                        timers=stores.timers, clock=clock, offline_after=offline_after, publisher=publisher,
+                        realtime=realtime, watch_every=timedelta(seconds=settings.agent_watch_seconds))
     return Distribution(
         lookup=lookup, writer=writer, reactions=reactions, capacity=capacity, distributor=distributor,
         retention=retention, inboxes=Inboxes(stores.inbox),
         assignments=Assignments(writer=writer, reactions=reactions, lookup=lookup, agents=stores.agents,
                                 capacity=capacity, clock=clock),
-        presence=presence, feed=Feed(stores.inbox, stores.threads, presence),
+        presence=presence, feed=Feed(stores.inbox, stores.threads, presence), publisher=publisher, realtime=realtime,
     )
 
 
@@ -200,7 +205,7 @@ def build_admin(settings: Settings, stores: Stores, work: Distribution, provider
                                     clock),
         contacts=ContactAdmin(stores.contacts, stores.directory, clock),
         directory=AgentDirectory(agents=stores.agents, workstreams=stores.workstreams, distributor=work.distributor,
-                                 reactions=work.reactions, clock=clock),
+                                 reactions=work.reactions, publisher=work.publisher, clock=clock),
     )
 
 

@@ -1,6 +1,6 @@
 """End-to-end: the real local host as a subprocess, on the session's Azurite, with
-recording servers standing in for Twilio's and TeleSign's APIs and Prism (behind a
-recorder) for ACS's."""
+recording servers standing in for Twilio's and TeleSign's APIs, Prism (behind a
+recorder) for ACS's, and the Web PubSub stand-in for live updates, as `make run` has."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import requests
 
 from core.identity import ADMIN
 from localhost.services import LocalHost, Prism
+from localhost.webpubsub.process import StandIn
 from tests.support import contracts, identity, openapi, telesign
 from tests.support.openapi import documented
 from tests.support.recorder import Recorder, forward_to, recording, serve
@@ -29,6 +30,7 @@ class Api:
     twilio: Recorder
     telesign: Recorder
     env: dict[str, str]
+    webpubsub: StandIn | None = None  # live updates (None: the module's host long-polls only)
 
     @property
     def base(self) -> str:
@@ -93,9 +95,30 @@ def host_port() -> int | None:
 
 
 @pytest.fixture(scope="module")
-def module_env(azurite, sealing_key, twilio_api, telesign_api, extra_env, tmp_path_factory) -> dict[str, str]:
+def live_updates() -> bool:
+    """Whether the module's host has Web PubSub (the stand-in), as `make run` gives it."""
+    return True
+
+
+@pytest.fixture(scope="module")
+def webpubsub(live_updates) -> Iterator[StandIn | None]:
+    """The stand-in; its event handler is pointed at the host once the host is up."""
+    if not live_updates:
+        yield None
+        return
+    standin = StandIn.start()
+    try:
+        yield standin
+    finally:
+        standin.stop()
+
+
+@pytest.fixture(scope="module")
+def module_env(azurite, sealing_key, twilio_api, telesign_api, extra_env, webpubsub,
+               tmp_path_factory) -> dict[str, str]:
     prefix = "e" + secrets.token_hex(5)
     return {
+        **({"WEBPUBSUB_CONNECTION_STRING": webpubsub.connection_string} if webpubsub else {}),
         "AzureWebJobsStorage": azurite.connection_string,
         "SWITCHBOARD_TABLE_PREFIX": prefix,
         "OUTBOX_QUEUE": f"{prefix}-outbox",  # its own queue, like its own tables
@@ -114,10 +137,12 @@ def module_env(azurite, sealing_key, twilio_api, telesign_api, extra_env, tmp_pa
 
 
 @pytest.fixture(scope="module")
-def api(module_env, twilio_api, telesign_api, host_port) -> Iterator[Api]:
+def api(module_env, twilio_api, telesign_api, host_port, webpubsub) -> Iterator[Api]:
     host = LocalHost.start(module_env, port=host_port)
     try:
-        yield Api(host, twilio_api, telesign_api, module_env)
+        if webpubsub is not None:
+            webpubsub.set_event_handler(f"{host.base_url}/api/realtime/events")
+        yield Api(host, twilio_api, telesign_api, module_env, webpubsub)
     finally:
         host.stop()
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-PROJECT = {"core", "conversations", "storage", "channels", "telemetry", "functions", "localhost", "bench",
+PROJECT = {"core", "conversations", "storage", "channels", "telemetry", "push", "functions", "localhost", "bench",
            "function_app", "tests"}
 # What each package (and the app's module) may import beyond the standard library and the
 # project, as import names or their prefixes; anything else is a leak.
@@ -25,13 +25,14 @@ ALLOWED = {
     "storage": {"azure.core", "azure.data.tables", "azure.storage.queue", "azure.identity", "cryptography"},
     "channels": {"azure.core", "azure.communication", "twilio", "telesign", "requests", "urllib3", "jwt"},
     "telemetry": {"opentelemetry", "azure.monitor.opentelemetry", "azure.identity"},
+    "push": {"azure.core", "azure.messaging.webpubsubservice", "azure.identity"},
     "functions": {"azure.functions"},
-    "localhost": {"azure.core", "azure.functions", "azure.storage.queue", "croniter", "cryptography", "jwt",
+    "localhost": {"aiohttp", "azure.core", "azure.functions", "azure.storage.queue", "croniter", "cryptography", "jwt",
                   "requests", "twilio"},
     "bench": {"azure.core", "cryptography", "requests"},
     "function_app.py": {"azure.functions"},
 }
-PROVIDER_SDKS = ("twilio", "telesign", "azure.communication", "jwt", "requests")
+PROVIDER_SDKS = ("twilio", "telesign", "azure.communication", "azure.messaging", "jwt", "requests")
 # Loaded only when APPLICATIONINSIGHTS_CONNECTION_STRING is set, and then on first use.
 TELEMETRY = ("opentelemetry", "azure.monitor", "telemetry")
 

@@ -1,0 +1,91 @@
+"""What a commit tells the open workspaces: once per audience it concerns, ids only.
+
+A move (conversations/messaging/writer.py) concerns the agents it was or is offered to or
+held by (their offers, their conversations, their load), the queue it waited or waits in,
+its workstream (supervisors' lists) and the admins (every conversation); a message into a
+conversation, which does not move it, only those holding it or offered it. The notice
+says which lists to fetch again; the workspace fetches them once per burst through
+GET /api/me/changes. A publish that fails never fails what committed: it is logged and
+counted, and the workspace's periodic re-sync makes up for it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Iterable
+
+from conversations.live.groups import regrouped
+from conversations.messaging.writer import Move
+from core import telemetry as metrics
+from core.agents import Agent, QueueRef
+from core.errors import SwitchboardError
+from core.inbox import Placement
+from core.live import (ADMINS, ALL, CHANGED, GROUP, ME, MINE, OFFERS, QUEUE, USER, WORKSTREAM, Notice, queue_group,
+                       workstream_group)
+from core.ports import Realtime, Telemetry
+from core.records import Conversation
+from core.telemetry import NoTelemetry
+
+log = logging.getLogger(__name__)
+
+
+class Publisher:
+    def __init__(self, realtime: Realtime | None, telemetry: Telemetry = NoTelemetry()) -> None:
+        self._realtime = realtime
+        self._telemetry = telemetry
+
+    def moved(self, move: Move) -> list[Move]:
+        """A reaction (conversations/reactions.py): tell everyone whose lists the move changed."""
+        c = move.conversation
+        places = [p for p in (move.was, Placement.of(c)) if p is not None]
+        lists: dict[tuple[str, str], set[str]] = {}
+        for p in places:
+            for agent_id in {p.agent_id, p.offer_agent_id} - {None}:
+                lists.setdefault((USER, agent_id), set()).update((OFFERS, MINE, ME))
+            if p.workstream_id is not None:
+                if p.queued:
+                    lists.setdefault((GROUP, queue_group(QueueRef(p.workstream_id, p.queue))), set()).add(QUEUE)
+                lists.setdefault((GROUP, workstream_group(p.workstream_id)), set()).add(WORKSTREAM)
+        lists[(GROUP, ADMINS)] = {ALL}
+        self._send(c, lists.items())
+        return []
+
+    def touched(self, c: Conversation) -> None:
+        """A commit that did not move the conversation (a message, most often): its holder's
+        and offered agent's lists show it."""
+        agents = {c.agent.id if c.agent else None, c.offer.agent.id if c.offer else None} - {None}
+        self._send(c, [((USER, a), {OFFERS, MINE}) for a in agents])
+
+    def presence(self, agent_id: str) -> None:
+        """The agent's presence or load changed (not by a move): its own workspaces."""
+        self._publish([Notice(USER, agent_id, {"type": CHANGED, "lists": [ME]})], agent_id)
+
+    def regroup(self, before: Agent, after: Agent) -> None:
+        """An admin changed the person's queues or workstreams: its connections, now and
+        later, follow (the service keeps a user's groups)."""
+        join, leave = regrouped(before, after)
+        if self._realtime is None or not (join or leave):
+            return
+        try:
+            self._realtime.join(after.id, join)
+            self._realtime.leave(after.id, leave)
+        except SwitchboardError as exc:
+            log.warning("agent %s: live groups not changed (%s); its next connection has them", after.id, exc.code)
+            self._telemetry.count(metrics.PUBLISH_FAILURES)
+        self.presence(after.id)
+
+    def _send(self, c: Conversation, audiences: Iterable[tuple[tuple[str, str], set[str]]]) -> None:
+        notices = [Notice(kind, name, {"type": CHANGED, "lists": sorted(lists), "conversation_id": c.id,
+                                       "version": c.version}) for (kind, name), lists in audiences]
+        self._publish(notices, c.id)
+
+    def _publish(self, notices: list[Notice], about: str) -> None:
+        if self._realtime is None or not notices:
+            return
+        try:
+            self._realtime.publish(notices)
+        except SwitchboardError as exc:
+            log.warning("%s: live update not published (%s); workspaces catch up at their re-sync", about, exc.code)
+            self._telemetry.count(metrics.PUBLISH_FAILURES)
+        else:
+            self._telemetry.count(metrics.PUBLISHES, len(notices))

@@ -1,0 +1,1 @@
+"""Adapters of the live-updates port (core.ports.Realtime): Azure Web PubSub."""
