@@ -4,10 +4,10 @@
 #   1. sign-in          Entra app registration (app roles, App ID URI) and its service
 #                       principal, created or reused; it needs no Azure resource yet
 #   2. infrastructure   az deployment group create  (infra/main.bicep), with App Service
-#                       Authentication for that registration
-#   3. secrets          the registration's redirect URIs; the sealing key and the Entra
-#                       client secret, created in Key Vault on the first deploy only,
-#                       never printed
+#                       Authentication for that registration and Azure Web PubSub
+#   3. secrets          the registration's redirect URIs and Web PubSub's app role; the
+#                       sealing key and the Entra client secret, created in Key Vault on
+#                       the first deploy only, never printed
 #   4. code             zip deploy with remote build, wait for /api/health, then check
 #                       that the platform refuses callers who are not signed in
 #   5. ACS events       Event Grid subscription (second deployment with acsAccountId),
@@ -484,7 +484,56 @@ new_entra_client_secret() {
   printf '%s' "$secret"
 }
 
+# The app role Azure Web PubSub's identity holds on the registration ($APP_ROLES_FILE).
+readonly REALTIME_APP_ROLE=Switchboard.RealtimeEvents
+
+# Gives principal $1, the system-assigned identity of the Web PubSub resource, the app role
+# $REALTIME_APP_ROLE on the registration's service principal. The service calls the app's
+# event handler with a token of that identity for the registration, and Entra issues none
+# (AADSTS501051) to an identity without a role while the service principal requires
+# assignment. The role grants nothing in the app. Once: later runs find it exists. Not
+# fatal: without it the app only misses the workspaces' connected and disconnected events.
+grant_realtime_role() {
+  local principal=$1 role_id body attempt err
+  role_id=$(python3 -c '
+import json, sys
+print(next(r["id"] for r in json.load(open(sys.argv[1])) if r["value"] == sys.argv[2]))
+' "$APP_ROLES_FILE" "$REALTIME_APP_ROLE") || die "$APP_ROLES_FILE defines no $REALTIME_APP_ROLE role"
+  body=$(printf '{"principalId": "%s", "resourceId": "%s", "appRoleId": "%s"}' "$principal" "$ENTRA_SP_ID" "$role_id")
+  for ((attempt = 1; ; attempt++)); do
+    if err=$(az rest --method post --url "https://graph.microsoft.com/v1.0/servicePrincipals/$ENTRA_SP_ID/appRoleAssignedTo" \
+      --body "$body" --output none 2>&1 >/dev/null); then
+      log "Web PubSub's identity $principal now holds $REALTIME_APP_ROLE on $ENTRA_APP_NAME"
+      return 0
+    fi
+    case $err in
+      *"already exists"*)
+        log "Web PubSub's identity $principal holds $REALTIME_APP_ROLE on $ENTRA_APP_NAME"
+        return 0
+        ;;
+      # A new identity takes a few minutes to reach every directory replica.
+      *"does not exist"* | *Request_ResourceNotFound*)
+        if ((attempt < RETRIES)); then
+          log "Web PubSub's identity $principal not in the directory yet; retry $attempt/$RETRIES in ${RETRY_SLEEP}s"
+          sleep "$RETRY_SLEEP"
+          continue
+        fi
+        ;;
+    esac
+    printf '%s\n' "$err" >&2
+    break
+  done
+  log "warning: could not give Web PubSub's identity $principal the app role $REALTIME_APP_ROLE on $ENTRA_APP_NAME. While the registration requires role assignment, Web PubSub gets no token for the app's event handler, and the app does not hear when workspaces connect and disconnect. An administrator or an owner of the enterprise application can: az rest --method post --url https://graph.microsoft.com/v1.0/servicePrincipals/$ENTRA_SP_ID/appRoleAssignedTo --body '$body'"
+}
+
 [[ $SIGN_IN != true ]] || set_redirect_uris
+WEBPUBSUB_HOST=$(output webPubSubHostName)
+WEBPUBSUB_PRINCIPAL_ID=$(output webPubSubPrincipalId)
+if [[ $SIGN_IN == true && -n $WEBPUBSUB_PRINCIPAL_ID ]]; then
+  [[ $WEBPUBSUB_PRINCIPAL_ID =~ $guid_re ]] ||
+    die "unexpected Web PubSub principal id in the deployment outputs: '$WEBPUBSUB_PRINCIPAL_ID'"
+  grant_realtime_role "$WEBPUBSUB_PRINCIPAL_ID"
+fi
 
 SECRETS_CREATED=false
 if create_secret_once "$SECRET_NAME" "Fernet keys, comma-separated; the first one seals" new_sealing_key; then
@@ -668,6 +717,13 @@ Switchboard is deployed.
   Function App:  $APP_NAME (resource group $RESOURCE_GROUP)
   Base URL:      $BASE_URL
   Health:        $(callback health)
+EOF
+if [[ -n $WEBPUBSUB_HOST ]]; then
+  printf '  Live push:     Azure Web PubSub %s\n' "$WEBPUBSUB_HOST"
+else
+  printf '  Live push:     none (no Azure Web PubSub): the workspace long-polls GET /api/me/changes\n'
+fi
+cat <<EOF
 
 Callback URLs (replace {account_id} with the id POST /api/admin/accounts returns):
   Twilio "A message comes in" (SMS and WhatsApp): $(callback twilioInbound)
@@ -704,7 +760,8 @@ EOF
   roles=$(python3 -c '
 import json, sys
 for role in json.load(open(sys.argv[1])):
-    print("    %-24s %s" % (role["value"], role["id"]))
+    if "User" in role["allowedMemberTypes"]:
+        print("    %-24s %s" % (role["value"], role["id"]))
 ' "$APP_ROLES_FILE")
   cat <<EOF
 

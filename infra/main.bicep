@@ -1,8 +1,9 @@
 // Switchboard on Azure: Flex Consumption Function App (Linux, Python 3.11) with one
 // user-assigned identity, Entra-only Storage (host + tables), Key Vault for the sealing key
 // and the sign-in client secret, App Service Authentication with Microsoft Entra ID,
-// Application Insights + Log Analytics with local auth off, and optionally Azure
-// Communication Services with its Event Grid system topic and event subscription.
+// Application Insights + Log Analytics with local auth off, Azure Web PubSub (Entra only)
+// for live push to the agents' workspaces, and optionally Azure Communication Services with
+// its Event Grid system topic and event subscription.
 //
 // Deploy with infra/deploy.sh; see docs/deployment.md for the order of steps and why.
 
@@ -104,6 +105,46 @@ param retentionMaxDays int = 0
 @minValue(1)
 param auditRetentionDays int = 365
 
+@description('Create Azure Web PubSub for live push to the agents\' open workspaces (one connection per open workspace tab). Only with sign-in (entraClientId): the service authenticates to the app\'s event handler through App Service Authentication. false, or no sign-in: no Web PubSub settings, and the workspace long-polls GET /api/me/changes.')
+param deployWebPubSub bool = true
+
+@description('Web PubSub SKU: Standard_S1 (production, SLA), Premium_P1 (adds availability zones and autoscale) or Free_F1 (trials: 20 concurrent connections, 20,000 messages a day, no SLA). See docs/deployment.md for sizing and cost.')
+@allowed([
+  'Free_F1'
+  'Standard_S1'
+  'Premium_P1'
+])
+param webPubSubSku string = 'Standard_S1'
+
+@description('Web PubSub units, 1,000 concurrent connections each (Free_F1: always 1).')
+@allowed([
+  1
+  2
+  3
+  4
+  5
+  6
+  7
+  8
+  9
+  10
+  20
+  30
+  40
+  50
+  60
+  70
+  80
+  90
+  100
+])
+param webPubSubUnits int = 1
+
+@description('WEBPUBSUB_HUB: the Web PubSub hub the workspaces connect to (letters, digits and underscores, starting with a letter).')
+@minLength(1)
+@maxLength(128)
+param webPubSubHubName string = 'switchboard'
+
 @description('Create an Azure Communication Services resource and its Event Grid system topic.')
 param deployCommunicationServices bool = false
 
@@ -139,11 +180,15 @@ var names = {
   keyVault: take('kv-${prefix}-${token}', 24)
   plan: 'plan-${prefix}-${token}'
   functionApp: 'func-${prefix}-${token}'
+  webPubSub: 'wps-${prefix}-${token}'
   communicationServices: 'acs-${prefix}-${token}'
   systemTopic: 'evgt-acs-${prefix}-${token}'
 }
 var createAcsSubscription = deployCommunicationServices && !empty(acsAccountId)
 var signInConfigured = !empty(entraClientId)
+// The service's calls to the event handler carry an Entra token that App Service
+// Authentication validates: without sign-in there is nothing to check them.
+var webPubSubEnabled = deployWebPubSub && signInConfigured
 
 // What App Service Authentication lets through without sign-in. Every other path answers
 // 401 to a caller that is neither signed in (browser session from /.auth/login/aad) nor
@@ -224,7 +269,22 @@ module keyVault 'modules/keyvault.bicep' = {
   }
 }
 
-// Depends on the three modules above through their outputs, so the identity's role
+// The app publishes with its identity (Web PubSub Service Owner on the resource, granted
+// here); the hub comes after the app (realtimeHub below): its event handler is the app.
+module webPubSub 'modules/webpubsub.bicep' = if (webPubSubEnabled) {
+  name: 'switchboard-webpubsub'
+  params: {
+    name: names.webPubSub
+    location: location
+    tags: tags
+    skuName: webPubSubSku
+    capacity: webPubSubUnits
+    appPrincipalId: appIdentity.properties.principalId
+    logAnalyticsId: monitoring.outputs.logAnalyticsId
+  }
+}
+
+// Depends on the modules above through their outputs, so the identity's role
 // assignments exist before the app first starts.
 module functionApp 'modules/functionapp.bicep' = {
   name: 'switchboard-functionapp'
@@ -255,6 +315,9 @@ module functionApp 'modules/functionapp.bicep' = {
     retentionSchedule: retentionSchedule
     retentionMaxDays: retentionMaxDays
     auditRetentionDays: auditRetentionDays
+    webPubSubEndpoint: webPubSubEnabled ? 'https://${webPubSub.outputs.hostName}' : ''
+    webPubSubHub: webPubSubEnabled ? webPubSubHubName : ''
+    webPubSubPrincipalId: webPubSubEnabled ? webPubSub.outputs.principalId : ''
   }
 }
 
@@ -272,6 +335,20 @@ module auth 'modules/auth.bicep' = if (signInConfigured) {
     tenantId: tenant().tenantId
     clientSecretSettingName: 'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET'
     excludedPaths: publicPaths
+  }
+}
+
+// The Web PubSub hub and its event handler, on the app's default host name (not
+// publicBaseUrl: a gateway in front need not pass the service's calls through), with the
+// token audience App Service Authentication accepts (modules/auth.bicep's first allowed
+// audience). The path is not public: Easy Auth validates the service's token.
+module realtimeHub 'modules/webpubsub-hub.bicep' = if (webPubSubEnabled) {
+  name: 'switchboard-webpubsub-hub'
+  params: {
+    webPubSubName: webPubSubEnabled ? webPubSub.outputs.name : ''
+    hubName: webPubSubHubName
+    eventHandlerUrl: '${defaultHostUrl}/api/realtime/events'
+    eventHandlerAudience: 'api://${entraClientId}'
   }
 }
 
@@ -350,6 +427,12 @@ output storageAccountName string = storage.outputs.name
 
 @description('Client ID of the app\'s user-assigned identity (not a secret).')
 output identityClientId string = appIdentity.properties.clientId
+
+@description('Host name of the Azure Web PubSub resource (WEBPUBSUB_ENDPOINT is https://<it>), or empty when it is not deployed.')
+output webPubSubHostName string = webPubSubEnabled ? webPubSub.outputs.hostName : ''
+
+@description('Principal ID of the Web PubSub resource\'s system-assigned identity (WEBPUBSUB_PRINCIPAL_ID), or empty; deploy.sh gives it the app role Switchboard.RealtimeEvents so that it may get a token for the app registration.')
+output webPubSubPrincipalId string = webPubSubEnabled ? webPubSub.outputs.principalId : ''
 
 @description('Communication Services resource name, or empty.')
 output communicationServicesName string = deployCommunicationServices ? communication.outputs.communicationServicesName : ''

@@ -86,6 +86,15 @@ param retentionMaxDays int = 0
 @description('AUDIT_RETENTION_DAYS: days the audit trail keeps an admin change.')
 param auditRetentionDays int = 365
 
+@description('WEBPUBSUB_ENDPOINT: https://<host name> of the Azure Web PubSub resource the app pushes live updates through, with its identity. Empty: no Web PubSub settings; the workspace long-polls.')
+param webPubSubEndpoint string = ''
+
+@description('WEBPUBSUB_HUB: the Web PubSub hub the workspaces connect to.')
+param webPubSubHub string = ''
+
+@description('WEBPUBSUB_PRINCIPAL_ID: principal ID of the Web PubSub resource\'s system-assigned identity; the event handler accepts calls from it only.')
+param webPubSubPrincipalId string = ''
+
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
 }
@@ -189,6 +198,15 @@ var authSettings = empty(authClientSecretName) ? {} : {
   MICROSOFT_PROVIDER_AUTHENTICATION_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${authClientSecretName}/)'
 }
 
+// Live push through Azure Web PubSub (modules/webpubsub.bicep), only where it is deployed:
+// its endpoint (reached with AZURE_CLIENT_ID's identity; there is no access key), the hub,
+// and the principal whose token the event handler accepts.
+var realtimeSettings = empty(webPubSubEndpoint) ? {} : {
+  WEBPUBSUB_ENDPOINT: webPubSubEndpoint
+  WEBPUBSUB_HUB: webPubSubHub
+  WEBPUBSUB_PRINCIPAL_ID: webPubSubPrincipalId
+}
+
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   // checkov reads every Microsoft.Web/sites/config as siteConfig; this one is the appsettings dictionary, so its site-level checks do not apply here (they run on functionApp above).
   // checkov:skip=CKV_AZURE_13: Not siteConfig (see above); sign-in is App Service Authentication, its authsettingsV2 in modules/auth.bicep.
@@ -200,7 +218,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   // checkov:skip=CKV_AZURE_222: Not siteConfig (see above); public access is justified on functionApp.
   parent: functionApp
   name: 'appsettings'
-  properties: union(settings, authSettings)
+  properties: union(settings, authSettings, realtimeSettings)
 }
 
 // No FTP, no username/password publishing: code deploys authenticate with Entra ID.

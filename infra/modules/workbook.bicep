@@ -1,6 +1,6 @@
 // The operators' workbook on the app's Application Insights: the metrics of
 // core/telemetry.py (messages, send failures, retries and poison, webhook latency, the
-// outbox, the sweep), the 5xx rate, and recent calls by conversation id.
+// outbox, the sweep, live push), the 5xx rate, and recent calls by conversation id.
 
 @description('Application Insights component the app reports to.')
 param appInsightsName string
@@ -50,6 +50,11 @@ var charts = [
     title: 'Auto-close sweep: conversations due and closed'
     visualization: 'timechart'
     query: 'customMetrics | where name in ("switchboard.sweep.due", "switchboard.sweep.closed") | summarize conversations = sum(valueSum) by bin(timestamp, 5m), name'
+  }
+  {
+    title: 'Live updates pushed to the workspaces through Web PubSub, and changes whose push failed'
+    visualization: 'timechart'
+    query: 'customMetrics | where name in ("switchboard.live.published", "switchboard.live.failed") | summarize updates = sum(valueSum) by bin(timestamp, 5m), name'
   }
   {
     title: 'Requests and 5xx answers'

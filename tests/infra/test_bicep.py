@@ -41,7 +41,9 @@ EXPECTED_ROLES = {
     "4633458b-17de-408a-b874-0445c86b69e6": "Key Vault Secrets User (app, Key Vault reference)",
     "b86a8fe4-44ce-4948-aee5-eccb2c155cd7": "Key Vault Secrets Officer (deployer, sealing key, Entra client secret)",
     "ba92f5b4-2d11-453d-a403-e96b0029c9fe": "Storage Blob Data Contributor (Event Grid dead-letter container)",
+    "12cf5a90-567b-43ae-8102-96cf46c7d9b4": "Web PubSub Service Owner (app, live push, on the Web PubSub resource)",
 }
+WEB_PUBSUB_SERVICE_OWNER = "12cf5a90-567b-43ae-8102-96cf46c7d9b4"
 
 ACS_EVENT_TYPES = [
     "Microsoft.Communication.AdvancedMessageReceived",
@@ -72,6 +74,19 @@ APP_SETTINGS = {
 }
 
 AUTH_SECRET_SETTING = "MICROSOFT_PROVIDER_AUTHENTICATION_SECRET"
+# Live push (functions/settings.py's RealtimeSettings reads them), only where Web PubSub is
+# deployed: no access key, no connection string.
+REALTIME_SETTINGS = {
+    "WEBPUBSUB_ENDPOINT": "webPubSubEndpoint",
+    "WEBPUBSUB_HUB": "webPubSubHub",
+    "WEBPUBSUB_PRINCIPAL_ID": "webPubSubPrincipalId",
+}
+# Where Web PubSub calls the app (the app's event handler route), and what it may call it about.
+REALTIME_EVENTS_PATH = "/api/realtime/events"
+REALTIME_SYSTEM_EVENTS = ["connected", "disconnected"]
+# The Entra app role deploy.sh gives the Web PubSub identity so that it may get a token for
+# the app registration (which requires assignment); the app reads no permission from it.
+REALTIME_APP_ROLE = "Switchboard.RealtimeEvents"
 
 # What App Service Authentication lets through without sign-in (main.bicep's publicPaths).
 PUBLIC_PATHS = [
@@ -340,7 +355,8 @@ def test_function_app_is_flex_python_311_https_only_with_one_identity(parsed: di
 def test_app_settings_are_the_ones_the_code_reads(parsed: dict[str, dict]) -> None:
     app = parsed["modules/functionapp.bicep"]
     assert resources(parsed, "modules/functionapp.bicep")["appSettings"]["config"]["properties"] == {
-        "function": {"type": "union", "parameters": {"arg_1": "settings", "arg_2": "authSettings"}}
+        "function": {"type": "union", "parameters": {
+            "arg_1": "settings", "arg_2": "authSettings", "arg_3": "realtimeSettings"}}
     }
     settings = app["variables"]["settings"]["value"]
     assert set(settings) == APP_SETTINGS
@@ -463,12 +479,17 @@ def test_app_roles_file_defines_the_roles_the_app_reads() -> None:
     from core.identity import APP_ROLES
 
     roles = json.loads((INFRA / "app-roles.json").read_text())
-    assert sorted(r["value"] for r in roles) == sorted(APP_ROLES)
+    # The app's roles, and the one Web PubSub's identity holds, which the app ignores.
+    assert REALTIME_APP_ROLE not in APP_ROLES
+    assert sorted(r["value"] for r in roles) == sorted([*APP_ROLES, REALTIME_APP_ROLE])
     assert len({r["id"] for r in roles}) == len(roles), "fixed, distinct role ids: reruns update, never duplicate"
     for role in roles:
         assert set(role) == {"allowedMemberTypes", "description", "displayName", "id", "isEnabled", "value"}
         assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", role["id"])
-        assert role["allowedMemberTypes"] == ["User", "Application"], "people and scripts alike"
+        if role["value"] == REALTIME_APP_ROLE:
+            assert role["allowedMemberTypes"] == ["Application"], "a service's identity, never a person"
+        else:
+            assert role["allowedMemberTypes"] == ["User", "Application"], "people and scripts alike"
         assert role["isEnabled"] is True
         assert len(role["description"]) >= 40
 
@@ -513,6 +534,121 @@ def test_outputs_give_every_callback_and_no_secret(parsed: dict[str, dict]) -> N
     assert "listKeys" not in "\n".join(path.read_text() for path in BICEP_FILES)
 
 
+def test_web_pubsub_has_no_access_keys_and_its_own_identity(parsed: dict[str, dict]) -> None:
+    service = resources(parsed, "modules/webpubsub.bicep")["webPubSub"]
+    assert service["type"] == "Microsoft.SignalRService/webPubSub"
+    assert service["api_version"] == "2024-03-01"
+    config = service["config"]
+    assert config["kind"] == "WebPubSub"
+    props = config["properties"]
+    assert props["disableLocalAuth"] is True, "no access keys: the app uses its managed identity"
+    assert props["disableAadAuth"] is False
+    assert props["publicNetworkAccess"] == "Enabled"
+    assert props["tls"] == {"clientCertEnabled": False}
+    assert props["liveTraceConfiguration"] == {"enabled": "false"}
+    # The system-assigned identity signs the service's calls to the event handler.
+    assert config["identity"] == {"type": "SystemAssigned"}
+    # SKU and units from the parameters; a free instance has exactly one unit.
+    assert config["sku"]["name"] == "skuName"
+    assert config["sku"]["capacity"]["operator"]["operands"] == {
+        "condition": {"operator": {"type": "equals", "operands": {"operand_1": "skuName", "operand_2": "Free_F1"}}},
+        "true_value": 1,
+        "false_value": "capacity",
+    }
+    tiers = parsed["modules/webpubsub.bicep"]["variables"]["tiers"]["value"]
+    assert tiers == {"Free_F1": "Free", "Standard_S1": "Standard", "Premium_P1": "Premium"}
+    main = parsed["main.bicep"]["parameters"]
+    assert main["webPubSubSku"]["default"] == "Standard_S1"
+    assert main["webPubSubUnits"]["default"] == 1
+    assert main["webPubSubHubName"]["default"] == "switchboard"
+    assert main["deployWebPubSub"]["default"] is True
+    allowed = {p: next(d["argument"] for d in main[p]["decorators"] if d["type"] == "allowed")
+               for p in ("webPubSubSku", "webPubSubUnits")}
+    assert allowed["webPubSubSku"] == list(tiers)
+    assert allowed["webPubSubUnits"][:10] == list(range(1, 11)) and allowed["webPubSubUnits"][-1] == 100
+    logs = resources(parsed, "modules/webpubsub.bicep")["resourceLogs"]["config"]
+    assert logs["scope"] == "webPubSub" and logs["properties"]["workspaceId"] == "logAnalyticsId"
+    assert {entry["category"] for entry in logs["properties"]["logs"]} == {"ConnectivityLogs", "HttpRequestLogs"}
+
+
+def test_web_pubsub_is_deployed_only_with_sign_in(parsed: dict[str, dict]) -> None:
+    main = parsed["main.bicep"]
+    assert main["variables"]["webPubSubEnabled"]["value"] == {
+        "operator": {"type": "and", "operands": {"operand_1": "deployWebPubSub", "operand_2": "signInConfigured"}}
+    }
+    assert main["modules"]["webPubSub"]["detail"]["path"] == "modules/webpubsub.bicep"
+    assert main["modules"]["realtimeHub"]["detail"]["path"] == "modules/webpubsub-hub.bicep"
+    for module in ("webPubSub", "realtimeHub"):
+        assert main["modules"][module]["config"]["condition"] == "webPubSubEnabled"
+    params = main["modules"]["webPubSub"]["config"]["config"]["params"]
+    assert (params["skuName"], params["capacity"]) == ("webPubSubSku", "webPubSubUnits")
+    outputs = main["outputs"]
+    assert outputs["webPubSubHostName"]["value"]["operator"]["operands"]["condition"] == "webPubSubEnabled"
+    assert "hostName" in json.dumps(outputs["webPubSubHostName"]["value"])
+    assert "principalId" in json.dumps(outputs["webPubSubPrincipalId"]["value"])
+
+
+def test_the_hub_calls_the_app_on_connected_and_disconnected_with_a_managed_identity_token(
+    parsed: dict[str, dict],
+) -> None:
+    hub = resources(parsed, "modules/webpubsub-hub.bicep")["hub"]
+    assert hub["type"] == "Microsoft.SignalRService/webPubSub/hubs"
+    assert hub["config"]["parent"] == "webPubSub" and hub["config"]["name"] == "hubName"
+    props = hub["config"]["properties"]
+    assert props["anonymousConnectPolicy"] == "Deny"
+    assert props["eventListeners"] == []
+    (handler,) = props["eventHandlers"]
+    assert handler["urlTemplate"] == "eventHandlerUrl"
+    assert handler["systemEvents"] == REALTIME_SYSTEM_EVENTS, "no blocking connect event"
+    assert "userEventPattern" not in handler, "no user events: the workspaces only listen"
+    assert handler["auth"] == {"type": "ManagedIdentity", "managedIdentity": {"resource": "eventHandlerAudience"}}
+    params = parsed["main.bicep"]["modules"]["realtimeHub"]["config"]["config"]["params"]
+    assert params["hubName"] == "webPubSubHubName"
+    assert params["eventHandlerUrl"] == "${defaultHostUrl}" + REALTIME_EVENTS_PATH
+    # The token's audience is one Easy Auth accepts for the same app registration.
+    assert params["eventHandlerAudience"] == "api://${entraClientId}"
+    auth = resources(parsed, "modules/auth.bicep")["authSettings"]["config"]["properties"]
+    audiences = auth["identityProviders"]["azureActiveDirectory"]["validation"]["allowedAudiences"]
+    assert params["eventHandlerAudience"].replace("entraClientId", "clientId") in audiences
+    assert parsed["main.bicep"]["modules"]["auth"]["config"]["config"]["params"]["clientId"] == "entraClientId"
+    # Easy Auth checks the service's token: the path is not one of the public ones.
+    assert not excluded(REALTIME_EVENTS_PATH)
+
+
+def test_the_app_identity_owns_the_web_pubsub_resource_only(parsed: dict[str, dict]) -> None:
+    module = parsed["modules/webpubsub.bicep"]
+    assert module["variables"]["webPubSubServiceOwnerRoleId"]["value"] == WEB_PUBSUB_SERVICE_OWNER
+    (assignment,) = [r["config"] for r in resources(parsed, "modules/webpubsub.bicep").values()
+                     if r["type"] == "Microsoft.Authorization/roleAssignments"]
+    assert assignment["scope"] == "webPubSub"
+    props = assignment["properties"]
+    assert props["roleDefinitionId"]["function"]["parameters"]["resource_name_1"] == "webPubSubServiceOwnerRoleId"
+    assert props["principalId"] == "appPrincipalId"
+    assert props["principalType"] == "ServicePrincipal"
+    app_principal = parsed["main.bicep"]["modules"]["webPubSub"]["config"]["config"]["params"]["appPrincipalId"]
+    assert json.dumps(app_principal).count('"appIdentity"') == 1 and "principalId" in json.dumps(app_principal)
+
+
+def test_the_app_settings_name_the_web_pubsub_endpoint_hub_and_principal(parsed: dict[str, dict]) -> None:
+    realtime = parsed["modules/functionapp.bicep"]["variables"]["realtimeSettings"]["value"]["operator"]
+    assert realtime["type"] == "conditional"
+    assert realtime["operands"]["condition"] == {
+        "function": {"type": "empty", "parameters": {"item_to_test": "webPubSubEndpoint"}}
+    }
+    assert realtime["operands"]["true_value"] == {}
+    assert realtime["operands"]["false_value"] == REALTIME_SETTINGS
+    params = parsed["main.bicep"]["modules"]["functionApp"]["config"]["params"]
+    operands = {name: params[name]["operator"]["operands"] for name in REALTIME_SETTINGS.values()}
+    assert all(o["condition"] == "webPubSubEnabled" and o["false_value"] == "" for o in operands.values())
+    assert operands["webPubSubEndpoint"]["true_value"] == "https://${webPubSub.outputs.hostName}"
+    assert operands["webPubSubHub"]["true_value"] == "webPubSubHubName"
+    principal = json.dumps(operands["webPubSubPrincipalId"]["true_value"])
+    assert '"webPubSub"' in principal and '"principalId"' in principal
+    # No key and no connection string reaches the app or an output.
+    text = "\n".join(path.read_text() for path in BICEP_FILES)
+    assert "WEBPUBSUB_CONNECTION_STRING" not in text and "AccessKey" not in text
+
+
 def test_checkov_reports_no_failed_check(checkov_report: dict) -> None:
     summary = checkov_report["summary"]
     failed = [
@@ -525,6 +661,10 @@ def test_checkov_reports_no_failed_check(checkov_report: dict) -> None:
     assert summary["passed"] > 0
     assert summary["resource_count"] > 0
     assert checkov_report["exit_code"] == 0
+    # Its Web PubSub checks ran on the module and passed (an SLA-backed SKU by default, a
+    # managed identity).
+    passed = {(c["file_path"].lstrip("/"), c["check_id"]) for c in checkov_report["results"]["passed_checks"]}
+    assert {("modules/webpubsub.bicep", "CKV_AZURE_175"), ("modules/webpubsub.bicep", "CKV_AZURE_176")} <= passed
 
 
 def test_every_inline_skip_has_a_reason_and_matches_a_finding(checkov_report: dict) -> None:

@@ -38,6 +38,12 @@ ENTRA_SP_ID = "bbbbbbbb-0000-4000-8000-000000000002"
 # nothing else.
 ENTRA_SECRET = "stub~Entra.client-secret_0123456789abcdefXYZ"
 APP_ROLES = json.loads((REPO / "infra" / "app-roles.json").read_text())
+# The role Web PubSub's identity gets, and the roles people are given.
+REALTIME_ROLE = next(r for r in APP_ROLES if r["value"] == "Switchboard.RealtimeEvents")
+PEOPLE_ROLES = [r for r in APP_ROLES if "User" in r["allowedMemberTypes"]]
+WEBPUBSUB_HOST = "wps-swb-abc123.webpubsub.azure.com"
+WEBPUBSUB_PRINCIPAL = "dddddddd-0000-4000-8000-000000000004"
+ROLE_ASSIGNMENTS_URL = f"https://graph.microsoft.com/v1.0/servicePrincipals/{ENTRA_SP_ID}/appRoleAssignedTo"
 
 STUB = r'''#!{python}
 """Stub az: logs argv as one JSON line, answers like the real CLI for what deploy.sh asks."""
@@ -162,6 +168,9 @@ elif starts("deployment", "group", "create"):
         }}}},
         "acsEventsEndpointUrl": {{"type": "String", "value": api + "/acs/" + acs_id + "/events" if acs_id else ""}},
     }}
+    realtime = bool(parameter("entraClientId")) and "no-webpubsub" not in flags
+    outputs["webPubSubHostName"] = {{"type": "String", "value": "{webpubsub_host}" if realtime else ""}}
+    outputs["webPubSubPrincipalId"] = {{"type": "String", "value": "{webpubsub_principal}" if realtime else ""}}
     print(json.dumps(outputs))
 elif starts("keyvault", "secret", "show"):
     name = option("--name")
@@ -179,6 +188,15 @@ elif starts("functionapp", "deployment", "source", "config-zip"):
     shutil.copyfile(option("--src"), os.path.join(state, "package.zip"))
 elif starts("functionapp", "restart"):
     pass
+elif starts("rest") and option("--method") == "post" and option("--url").endswith("/appRoleAssignedTo"):
+    # Microsoft Graph: an app role assignment (Web PubSub's identity).
+    if "no-graph-rights" in flags:
+        fail("Forbidden({{\"error\": {{\"code\": \"Authorization_RequestDenied\", \"message\": \"Insufficient privileges to complete the operation.\"}}}})")
+    if count("role-assignment") <= int(os.environ.get("AZ_STUB_UNKNOWN_PRINCIPAL_TIMES", "0")):
+        fail("Bad Request({{\"error\": {{\"code\": \"Request_ResourceNotFound\", \"message\": \"Resource 'x' does not exist or one of its queried reference-property objects are not present.\"}}}})")
+    if "realtime-role-exists" in flags:
+        fail("Bad Request({{\"error\": {{\"code\": \"Request_BadRequest\", \"message\": \"Permission being assigned already exists on the object\"}}}})")
+    print(json.dumps({{"id": "assignment-1", **json.loads(option("--body"))}}))
 elif starts("rest"):
     if "unhealthy" in flags:
         fail("Not Found({{\"status\": \"unavailable\"}})")
@@ -309,6 +327,16 @@ class Run:
         return positions[nth]
 
 
+def health_probes(result: Run) -> list[list[str]]:
+    """The `az rest` calls that probe the app's health (anonymous), not Microsoft Graph's."""
+    return [call for call in result.find("rest") if "--skip-authorization-header" in call]
+
+
+def role_grants(result: Run) -> list[list[str]]:
+    """The `az rest` calls that assign an app role through Microsoft Graph."""
+    return [call for call in result.find("rest") if option(call, "--url").endswith("/appRoleAssignedTo")]
+
+
 def option(call: list[str], name: str) -> str:
     assert name in call, f"{name} missing in {call}"
     return call[call.index(name) + 1]
@@ -344,6 +372,7 @@ def stub_bin(tmp_path: Path) -> Path:
     az.write_text(STUB.format(
         python=sys.executable, host=APP_HOST, custom_host=CUSTOM_HOST, tenant=TENANT_ID, object_id=OBJECT_ID,
         app_id=ENTRA_APP_ID, app_name=ENTRA_APP_NAME, sp_id=ENTRA_SP_ID, entra_secret=ENTRA_SECRET,
+        webpubsub_host=WEBPUBSUB_HOST, webpubsub_principal=WEBPUBSUB_PRINCIPAL,
     ))
     az.chmod(0o755)
     for name, stub in (("npm", NPM_STUB), ("curl", CURL_STUB)):
@@ -483,7 +512,7 @@ def test_first_deploy_with_acs_runs_sign_in_infra_secrets_code_check_then_subscr
         result.index("keyvault secret set", 1),
         result.index("functionapp restart"),
         result.index("functionapp deployment source config-zip"),
-        result.index("rest"),
+        result.calls.index(health_probes(result)[0]),
         result.index("curl"),
         result.index("deployment group create", 1),
     ]
@@ -526,7 +555,7 @@ def test_first_deploy_with_acs_runs_sign_in_infra_secrets_code_check_then_subscr
     assert option(zip_deploy, "--name") == "func-swb-abc123"
     assert option(zip_deploy, "--build-remote") == "true"
 
-    health = result.find("rest")[0]
+    health = health_probes(result)[0]
     assert option(health, "--url") == f"https://{APP_HOST}/api/health"
     assert "--skip-authorization-header" in health
 
@@ -610,7 +639,7 @@ def test_unhealthy_app_blocks_the_subscription(repo: Path, stub_bin: Path) -> No
     )
     assert result.returncode != 0
     assert "validation handshake" in result.stderr
-    assert len(result.find("rest")) == 3
+    assert len(health_probes(result)) == 3
     assert len(result.find("deployment group create")) == 1
 
 
@@ -637,7 +666,7 @@ def test_skip_code_deploys_infrastructure_only(repo: Path, stub_bin: Path) -> No
     assert result.find("deployment group create")
     assert result.find("ad app create") and result.find("ad app credential reset")
     assert not result.find("functionapp deployment source config-zip")
-    assert not result.find("rest")
+    assert not health_probes(result)
     assert not result.find("curl"), "nothing to check before the code is live"
 
 
@@ -856,6 +885,61 @@ def test_no_auth_deploys_without_sign_in_and_fails_closed(repo: Path, stub_bin: 
     assert "appRoleAssignedTo" not in result.stdout
 
 
+# --- Web PubSub's identity and its app role ------------------------------------------
+
+
+def test_web_pubsub_identity_gets_the_realtime_app_role_after_the_deployment(repo: Path, stub_bin: Path) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS)
+    assert result.returncode == 0, result.stderr
+    (grant,) = role_grants(result)
+    assert option(grant, "--method") == "post"
+    assert option(grant, "--url") == ROLE_ASSIGNMENTS_URL
+    assert json.loads(option(grant, "--body")) == {
+        "principalId": WEBPUBSUB_PRINCIPAL, "resourceId": ENTRA_SP_ID, "appRoleId": REALTIME_ROLE["id"],
+    }
+    # Once the deployment has created the identity, before the code can need it.
+    position = result.calls.index(grant)
+    assert result.index("deployment group create") < position < result.index("functionapp deployment source config-zip")
+    assert "now holds Switchboard.RealtimeEvents" in result.stderr
+    assert "warning" not in result.stderr
+    assert f"Live push:     Azure Web PubSub {WEBPUBSUB_HOST}" in result.stdout
+
+
+def test_a_realtime_role_already_held_is_left_as_it_is(repo: Path, stub_bin: Path) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS, flags=("realtime-role-exists",))
+    assert result.returncode == 0, result.stderr
+    assert len(role_grants(result)) == 1
+    assert "holds Switchboard.RealtimeEvents" in result.stderr and "warning" not in result.stderr
+
+
+def test_the_realtime_role_waits_for_the_new_identity_to_reach_the_directory(repo: Path, stub_bin: Path) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS, AZ_STUB_UNKNOWN_PRINCIPAL_TIMES="2")
+    assert result.returncode == 0, result.stderr
+    assert len(role_grants(result)) == 3
+    assert "now holds Switchboard.RealtimeEvents" in result.stderr and "warning" not in result.stderr
+
+
+def test_without_rights_to_assign_it_the_realtime_role_is_a_warning_with_the_command(
+    repo: Path, stub_bin: Path
+) -> None:
+    result = run(repo, stub_bin, *BASE_ARGS, flags=("no-graph-rights",))
+    assert result.returncode == 0, result.stderr
+    assert len(role_grants(result)) == 1, "a refusal is not retried"
+    assert "warning: could not give Web PubSub's identity" in result.stderr
+    assert f"az rest --method post --url {ROLE_ASSIGNMENTS_URL}" in result.stderr
+    assert REALTIME_ROLE["id"] in result.stderr and WEBPUBSUB_PRINCIPAL in result.stderr
+    # The rest of the deploy goes on.
+    assert result.find("functionapp deployment source config-zip") and result.find("curl")
+
+
+def test_without_web_pubsub_nothing_is_assigned_and_the_workspace_long_polls(repo: Path, stub_bin: Path) -> None:
+    for flags, args in ((("no-webpubsub",), ()), (("easy-auth-off",), ("--no-auth",))):
+        result = run(repo, stub_bin, *BASE_ARGS, *args, flags=flags)
+        assert result.returncode == 0, result.stderr
+        assert not role_grants(result)
+        assert "Live push:     none (no Azure Web PubSub): the workspace long-polls GET /api/me/changes" in result.stdout
+
+
 def test_help_says_no_auth_fails_closed(repo: Path, stub_bin: Path) -> None:
     result = run(repo, stub_bin, "--help")
     help_text = " ".join(result.stdout.split())
@@ -875,8 +959,9 @@ def test_the_summary_says_how_to_sign_in_and_assign_roles(repo: Path, stub_bin: 
         in out
     )
     assert f'"resourceId\\": \\"{ENTRA_SP_ID}\\"' in out and '"principalId\\": \\"$user\\"' in out
-    for role in APP_ROLES:
+    for role in PEOPLE_ROLES:
         assert re.search(rf"{re.escape(role['value'])}\s+{role['id']}", out), role["value"]
+    assert REALTIME_ROLE["id"] not in out, "Web PubSub's role is not one to give people"
     assert f"az account get-access-token --resource api://{ENTRA_APP_ID} --query accessToken --output tsv" in out
     assert f"https://login.microsoftonline.com/{TENANT_ID}/oauth2/v2.0/token" in out
     assert f"scope=api://{ENTRA_APP_ID}/.default" in out
