@@ -323,9 +323,9 @@ class Realtime(Protocol):
     def publish(self, notices: Sequence[Notice]) -> None:
         """Each notice to its audience (sent at once; all tried even when one fails)."""
 
-    def join(self, user_id: str, groups: Sequence[str]) -> None:
-        """The user's connections, now and later, join ``groups``."""
-
-    def leave(self, user_id: str, groups: Sequence[str]) -> None: ...
+    def close_user(self, user_id: str, reason: str) -> None:
+        """End the user's connections (its workspaces reconnect, with a new client URL)."""
 
     def connection_exists(self, connection_id: str) -> bool: ...
+
+    def user_connected(self, user_id: str) -> bool: ...

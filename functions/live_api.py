@@ -103,7 +103,7 @@ def _verify(req: func.HttpRequest, settings: RealtimeSettings, event: Connection
     if settings.access_key:
         expected = hmac.new(settings.access_key.encode(), event.connection_id.encode(), hashlib.sha256).hexdigest()
         given = [s.strip().removeprefix("sha256=") for s in (req.headers.get("ce-signature") or "").split(",")]
-        if not any(hmac.compare_digest(expected, s) for s in given):
+        if not any(hmac.compare_digest(expected.encode(), s.encode()) for s in given):
             raise Unauthorized("ce-signature does not verify", code="bad_signature")
         return
     caller = client_principal(req.headers) if services().settings.easy_auth else None

@@ -11,7 +11,7 @@ request no more than that, and the workspace's re-sync makes up for what was los
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any, Callable, Sequence
 
 from azure.core.exceptions import AzureError, ResourceNotFoundError
@@ -22,8 +22,11 @@ from core.live import USER, Notice
 
 log = logging.getLogger(__name__)
 
-TIMEOUTS = {"connection_timeout": 2, "read_timeout": 3, "retry_total": 1, "retry_backoff_factor": 0.2}
-PARALLEL = 8  # publishes of one change sent at once
+# No retry: a Retry-After would hold the webhook that publishes; the workspace's re-sync
+# makes up for a lost publish.
+TIMEOUTS = {"connection_timeout": 2, "read_timeout": 3, "retry_total": 0}
+PARALLEL = 16  # publishes sent at once, shared by the process's requests
+DEADLINE = 4.0  # seconds a change's publishes may take in all: a publish is never worth a webhook
 
 
 class WebPubSub:
@@ -47,21 +50,20 @@ class WebPubSub:
         return str(token["url"])
 
     def publish(self, notices: Sequence[Notice]) -> None:
-        failures = [f for f in self._pool.map(self._send, notices) if f is not None]
+        sends = [self._pool.submit(self._send, n) for n in notices]
+        done, late = wait(sends, timeout=DEADLINE)
+        failures = [f.result() for f in done if f.result() is not None] + ["late" for _ in late]
         if failures:
             raise RealtimeUnavailable(f"{len(failures)} of {len(notices)} publishes failed: {failures[0]}")
 
-    def join(self, user_id: str, groups: Sequence[str]) -> None:
-        for group in groups:
-            _called("add a user to a group", lambda g=group: self._client.add_user_to_group(group=g, user_id=user_id))
-
-    def leave(self, user_id: str, groups: Sequence[str]) -> None:
-        for group in groups:
-            _called("remove a user from a group",
-                    lambda g=group: self._client.remove_user_from_group(group=g, user_id=user_id))
+    def close_user(self, user_id: str, reason: str) -> None:
+        _called("close a user's connections", lambda: self._client.close_user_connections(user_id, reason=reason))
 
     def connection_exists(self, connection_id: str) -> bool:
         return bool(_called("ask for a connection", lambda: self._client.connection_exists(connection_id)))
+
+    def user_connected(self, user_id: str) -> bool:
+        return bool(_called("ask for a user's connections", lambda: self._client.user_exists(user_id)))
 
     def _send(self, notice: Notice) -> str | None:
         """None when sent; else what went wrong (a class name and status, never the data)."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from conversations.access import Scope
 from conversations.distribution.capacity import Capacity
@@ -29,13 +29,15 @@ from conversations.live.publisher import Publisher
 from conversations.reactions import Reactions
 from core.agents import AVAILABLE, OFFLINE, PRESENCES, AgentState
 from core.clock import Clock
-from core.errors import Forbidden, ValidationFailed
+from core.errors import Forbidden, RealtimeUnavailable, ValidationFailed
 from core.identity import AGENT, ROLE_NAMES
 from core.ports import Deadline, Deadlines, Realtime, Threads
 from core.records import CLOSED
 
 log = logging.getLogger(__name__)
 
+RESUME_WITHIN = timedelta(minutes=30)  # a workspace reconnecting later finds the agent offline, as it was left
+QUIET_AFTER_FAILURE = timedelta(seconds=60)  # Web PubSub failed: the watches do not ask it meanwhile
 HEARTBEAT_EVERY = timedelta(seconds=30)  # how stale seen_at may grow before a feed call writes it
 WATCH_EVERY = timedelta(seconds=60)  # the default
 
@@ -47,6 +49,7 @@ class Presence:
         self._watch_every = watch_every
         self._publisher = publisher
         self._realtime = realtime
+        self._quiet_until: datetime | None = None  # the service failed: not asked again until then
         self._reactions = reactions
         self._capacity = capacity
         self._distributor = distributor
@@ -73,7 +76,8 @@ class Presence:
 
     def connected(self, agent_id: str, connection_id: str) -> None:
         """A workspace of the agent connected (Web PubSub's ``connected`` event); a
-        connection the service does not know (a replayed event) changes nothing."""
+        connection the service does not know (a replayed event) changes nothing. An agent
+        whose last connection dropped less than RESUME_WITHIN ago is back as it was."""
         if self._realtime is None or not self._realtime.connection_exists(connection_id):
             return
         now = self._clock()
@@ -81,20 +85,20 @@ class Presence:
         def change(s: AgentState) -> AgentState | None:
             if connection_id in s.connections:
                 return None
-            presence = s.resume if s.presence == OFFLINE and s.resume else s.presence
+            recent = s.resume and s.seen_at is not None and now - s.seen_at <= RESUME_WITHIN
+            presence = s.resume if s.presence == OFFLINE and recent else s.presence
             back = presence != OFFLINE and s.present(now, self.offline_after) == OFFLINE
             return replace(s, presence=presence, resume=None, seen_at=now, connections=(*s.connections, connection_id),
                            online_since=now if back else s.online_since)
 
         before, after = self._capacity.change(agent_id, change)
-        now = self._clock()
         self._changed(before, after, dispatch=after.present(now, self.offline_after) == AVAILABLE
                       != before.present(now, self.offline_after))
 
     def disconnected(self, agent_id: str, connection_id: str) -> None:
         """A workspace's connection ended (``disconnected``); the last one starts the
         grace. A connection the service still has (a replayed event) stays."""
-        if self._realtime is None or self._realtime.connection_exists(connection_id):
+        if self._realtime is not None and self._realtime.connection_exists(connection_id):
             return
         self._drop(agent_id, connection_id)
 
@@ -141,6 +145,8 @@ class Presence:
         if state.online_since is None or job.data.get("since") != state.online_since.isoformat():
             self._timers.remove(job)  # the watch of an earlier time online
             return
+        if state.present(now, self.offline_after) == OFFLINE and self._still_connected(state):
+            state = self._capacity.change(agent_id, lambda s: replace(s, seen_at=self._clock()))[1]
         if state.present(now, self.offline_after) == OFFLINE:
             if state.presence != OFFLINE:
                 self._capacity.change(agent_id, lambda s: replace(s, presence=OFFLINE)
@@ -155,13 +161,37 @@ class Presence:
         self._timers.move(job, now + self._watch_every)
 
     def _prune(self, state: AgentState) -> AgentState:
-        """Forget connections the service no longer has (a ``disconnected`` event lost): the
-        last one gone starts the grace, as the event would have."""
-        gone = [c for c in state.connections if not self._realtime.connection_exists(c)] if self._realtime else []
+        """Forget connections the service no longer has (a ``disconnected`` event lost), or
+        all of them when live updates are turned off: the last one gone starts the grace,
+        as the event would have. The service unreachable: kept, asked again next time."""
+        try:
+            gone = [c for c in state.connections if self._realtime is None or not self._asked().connection_exists(c)]
+        except RealtimeUnavailable as exc:
+            self._quiet_until = self._clock() + QUIET_AFTER_FAILURE
+            log.warning("agent %s: its connections could not be checked (%s)", state.agent_id, exc.code)
+            return state
         for connection_id in gone:
             log.info("agent %s: connection %s ended unannounced", state.agent_id, connection_id)
             self._drop(state.agent_id, connection_id)
         return self._capacity.read(state.agent_id) if gone else state
+
+    def _still_connected(self, state: AgentState) -> bool:
+        """Whether a workspace of the agent about to go offline is connected all the same
+        (its ``connected`` event was lost): then it is seen now, not offline."""
+        if self._realtime is None or state.presence == OFFLINE:
+            return False
+        try:
+            return self._asked().user_connected(state.agent_id)
+        except RealtimeUnavailable:
+            self._quiet_until = self._clock() + QUIET_AFTER_FAILURE
+            return False
+
+    def _asked(self) -> Realtime:
+        """The service, unless it failed within QUIET_AFTER_FAILURE: a timer run then does
+        not wait on it once per agent."""
+        if self._realtime is None or (self._quiet_until is not None and self._clock() < self._quiet_until):
+            raise RealtimeUnavailable("Web PubSub failed a moment ago; asked again later")
+        return self._realtime
 
     def _heal(self, state: AgentState) -> None:
         """Release reservations no conversation backs: two watches old, and the

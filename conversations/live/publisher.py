@@ -61,18 +61,15 @@ class Publisher:
         self._publish([Notice(USER, agent_id, {"type": CHANGED, "lists": [ME]})], agent_id)
 
     def regroup(self, before: Agent, after: Agent) -> None:
-        """An admin changed the person's queues or workstreams: its connections, now and
-        later, follow (the service keeps a user's groups)."""
-        join, leave = regrouped(before, after)
-        if self._realtime is None or not (join or leave):
+        """An admin changed the person's queues or workstreams: its connections are ended,
+        and its workspaces reconnect with a client URL for exactly the groups it has now."""
+        if self._realtime is None or regrouped(before, after) == ([], []):
             return
         try:
-            self._realtime.join(after.id, join)
-            self._realtime.leave(after.id, leave)
+            self._realtime.close_user(after.id, "your queues or workstreams changed")
         except SwitchboardError as exc:
-            log.warning("agent %s: live groups not changed (%s); its next connection has them", after.id, exc.code)
+            log.warning("agent %s: connections not renewed after a scope change (%s)", after.id, exc.code)
             self._telemetry.count(metrics.PUBLISH_FAILURES)
-        self.presence(after.id)
 
     def _send(self, c: Conversation, audiences: Iterable[tuple[tuple[str, str], set[str]]]) -> None:
         notices = [Notice(kind, name, {"type": CHANGED, "lists": sorted(lists), "conversation_id": c.id,

@@ -102,16 +102,20 @@ def test_the_token_joins_no_other_group(api, world):
         bo.close()
 
 
-def test_a_scope_change_moves_the_connection_between_groups(api, world):
+def test_a_scope_change_renews_the_connection_with_the_groups_it_has_now(api, world):
     bo = connect(api, "bo")
     try:
         changed = api.call("PATCH", f"/admin/agents/{object_id_of('bo')}",
                            {"queues": [{"workstream_id": world["workstream"], "queue": "vip"}]})
         assert changed.status_code == 200
-        before = len(bo.notices())
-        customer_writes(api, world, "+12065550702")  # to general, which bo left
-        time.sleep(1)
-        assert not [n for n in bo.notices()[before:] if "queue" in n.get("lists", [])]
+        settle(lambda: bo.closed)  # ended by the service; the workspace reconnects
+        renewed = connect(api, "bo")
+        try:
+            customer_writes(api, world, "+12065550702")  # to general, which bo left
+            time.sleep(1)
+            assert not [n for n in renewed.notices() if "queue" in n.get("lists", [])]
+        finally:
+            renewed.close()
     finally:
         bo.close()
         api.call("PATCH", f"/admin/agents/{object_id_of('bo')}",
@@ -135,6 +139,21 @@ def test_a_connection_keeps_the_agent_present_and_its_loss_ends_it_after_the_gra
         as_(api, "ana", "PUT", "/me/presence", {"presence": "offline"})
 
 
+def test_a_lost_connected_event_leaves_the_agent_present(api, world):
+    api.webpubsub.set_event_handler(None)  # the service's call never reaches the app
+    try:
+        ana = connect(api, "ana")
+    finally:
+        api.webpubsub.set_event_handler(f"{api.host.base_url}/api/realtime/events")
+    try:
+        as_(api, "ana", "PUT", "/me/presence", {"presence": "available"})
+        time.sleep(GRACE + 2.5)  # past the grace: its watch finds the connection at the service
+        assert presence_of(api, world, "ana") == "available"
+    finally:
+        ana.close()
+        as_(api, "ana", "PUT", "/me/presence", {"presence": "offline"})
+
+
 def test_forged_and_replayed_event_handler_calls_change_nothing(api, world):
     url = api.base + "/realtime/events"
     headers = {"ce-type": "azure.webpubsub.sys.connected", "ce-hub": "switchboard", "ce-connectionId": "forged",
@@ -142,6 +161,8 @@ def test_forged_and_replayed_event_handler_calls_change_nothing(api, world):
     assert requests.post(url, headers=headers, data="{}", timeout=10).json()["error"]["code"] == "bad_signature"
     wrong = requests.post(url, headers={**headers, "ce-signature": "sha256=" + "0" * 64}, data="{}", timeout=10)
     assert wrong.status_code == 401
+    odd = requests.post(url, headers={**headers, "ce-signature": "sha256=é".encode()}, data="{}", timeout=10)
+    assert odd.status_code == 401 and odd.json()["error"]["code"] == "bad_signature"
     handshake = requests.options(url, headers={"WebHook-Request-Origin": "evil.example"}, timeout=10)
     assert handshake.status_code == 403 and "WebHook-Allowed-Origin" not in handshake.headers
     as_(api, "bo", "PUT", "/me/presence", {"presence": "available"})
