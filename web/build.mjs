@@ -23,9 +23,17 @@ const SWAGGER_UI = packageDir("swagger-ui-dist");
 const RENDERER_FILES = ["swagger-ui.css", "swagger-ui-bundle.js"];
 // What the published files carry of other projects, and the licence files each asks for
 // (Apache-2.0 the licence and NOTICE; Swagger UI's bundle names the third file; MIT the licence).
+// The Web PubSub client brings into app.js the four packages after it (its browser build
+// leaves out ws and buffer, which only Node needs).
 const LICENSES = {
   "swagger-ui-dist": ["LICENSE", "NOTICE", "swagger-ui-bundle.js.LICENSE.txt"],
   preact: ["LICENSE"],
+  "@azure/web-pubsub-client": ["LICENSE"],
+  "@azure/abort-controller": ["LICENSE"],
+  "@azure/core-util": ["LICENSE"],
+  "@azure/logger": ["LICENSE"],
+  "@typespec/ts-http-runtime": ["LICENSE"],
+  events: ["LICENSE"],
 };
 const ASSET_REFERENCE = /\/assets\/([A-Za-z0-9._-]+)/g;
 

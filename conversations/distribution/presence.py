@@ -122,8 +122,8 @@ class Presence:
                                   {"since": after.online_since.isoformat()})
         if dispatch:
             self._reactions.run(self._distributor.dispatch_for(after.agent_id))
-        if before != after:
-            self._publisher.presence(after.agent_id)
+        if (self.present(before), before.presence, before.slots) != (self.present(after), after.presence, after.slots):
+            self._publisher.presence(after.agent_id)  # what its workspaces show of it changed
 
     def present(self, state: AgentState) -> str:
         """The agent's presence as it stands now."""

@@ -12,7 +12,9 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.browser.support import ARTIFACTS, CHROMIUM, CSP_WATCH, sign_in
-from tests.e2e.conftest import api, extra_env, host_port, module_env, telesign_api, twilio_api  # noqa: F401
+from tests.e2e.conftest import (  # noqa: F401
+    api, extra_env, host_port, live_updates, module_env, telesign_api, twilio_api, webpubsub,
+)
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}

@@ -47,7 +47,9 @@ def world(api) -> dict:
 
 
 def available(page: Page, presence: str = "available") -> None:
-    page.get_by_label("Presence").select_option(presence)
+    """Set and wait for the API's answer: what a test does next finds the agent so."""
+    with page.expect_response(lambda r: r.url.endswith("/api/me/presence") and r.request.method == "PUT"):
+        page.get_by_label("Presence").select_option(presence)
     expect(page.get_by_label("Presence")).to_have_value(presence)
 
 

@@ -40,8 +40,8 @@ async function errorOf(response: Response): Promise<ApiError> {
 }
 
 export async function request<T>(method: string, path: string, body?: unknown,
-  headers: Record<string, string> = {}): Promise<T> {
-  const init: RequestInit = { method, credentials: "same-origin", cache: "no-store", headers: { ...headers } };
+  headers: Record<string, string> = {}, signal?: AbortSignal): Promise<T> {
+  const init: RequestInit = { method, credentials: "same-origin", cache: "no-store", headers: { ...headers }, signal };
   if (body !== undefined) {
     init.headers = { ...headers, "Content-Type": "application/json" };
     init.body = JSON.stringify(body);
@@ -61,7 +61,9 @@ export async function request<T>(method: string, path: string, body?: unknown,
 }
 
 export const api = {
-  get: <T>(path: string, query?: Query) => request<T>("GET", withQuery(path, query)),
+  /** `signal`: a call the caller may give up on (the change feed's long poll). */
+  get: <T>(path: string, query?: Query, signal?: AbortSignal) =>
+    request<T>("GET", withQuery(path, query), undefined, {}, signal),
   post: <T>(path: string, body?: unknown, headers?: Record<string, string>) => request<T>("POST", path, body, headers),
   put: <T>(path: string, body: unknown) => request<T>("PUT", path, body),
   patch: <T>(path: string, body: unknown) => request<T>("PATCH", path, body),

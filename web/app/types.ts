@@ -31,3 +31,8 @@ export interface Work {
   load: PerChannel;
   capacity: PerChannel;
 }
+
+/** GET /api/me/realtime: how the workspace hears that something changed: a Web PubSub client
+ *  URL with a short-lived token (transport "websocket"), or the change feed's long poll alone
+ *  ("long_poll", a deployment without Web PubSub). */
+export type Realtime = Schemas["RealtimeAccess"];

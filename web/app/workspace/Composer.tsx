@@ -3,7 +3,7 @@
 // them, and templates, the only choice once the WhatsApp window has closed. A refused
 // send shows the API's answer here, where it happened.
 
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, problem } from "../api";
 import { fillPlaceholders } from "../format";
 import type { Conversation, Me, QuickReply } from "../types";
@@ -45,6 +45,7 @@ function FreeText({ conversation, me, onSent }: Props) {
   const [retrying, setRetrying] = useState(false);
   const box = useRef<HTMLTextAreaElement>(null);
   const key = useRef<string | null>(null); // this composed message's, until it is changed or answered
+  const queued = useRef(false); // sent again once the send under way is answered
   const workstream = conversation.workstream;
   const tooLong = body.length > MAX_BODY;
   const edit = (next: string) => {
@@ -56,7 +57,11 @@ function FreeText({ conversation, me, onSent }: Props) {
     setMedia(next);
   };
   const send = async () => {
-    if (busy || tooLong || (!body.trim() && media.length === 0)) return;
+    if (tooLong || (!body.trim() && media.length === 0)) return;
+    if (busy) {
+      queued.current = true;
+      return;
+    }
     setBusy(true);
     setError(null);
     key.current ??= newKey();
@@ -64,11 +69,13 @@ function FreeText({ conversation, me, onSent }: Props) {
       const sent = await reply(conversation.id, body, media.filter((m) => m.url.trim()), key.current);
       key.current = null;
       setRetrying(owed(sent));
-      setBody("");
-      setMedia([]);
+      // What was sent leaves the box; what the agent wrote meanwhile stays (and goes next).
+      setBody((now) => (now === body ? "" : now));
+      setMedia((now) => (now === media ? [] : now));
       await onSent();
     } catch (caught) {
       const refused = problem(caught);
+      queued.current = false; // the agent reads why before sending again
       if (!outcomeUnknown(refused)) key.current = null;
       setError(refused);
     } finally {
@@ -76,6 +83,11 @@ function FreeText({ conversation, me, onSent }: Props) {
       box.current?.focus();
     }
   };
+  useEffect(() => {
+    if (busy || !queued.current) return;
+    queued.current = false;
+    void send();
+  }, [busy]);
   const keyDown = (event: KeyboardEvent) => {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();

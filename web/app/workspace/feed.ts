@@ -1,16 +1,12 @@
 // The workspace's live lists, kept by the change feed (GET /api/me/changes): a first call
-// answers every list, then each call passes the last cursor and waits up to WAIT_S seconds
-// for the lists that changed. Those calls are also the agent's heartbeat: the API counts
-// an agent whose workspace stopped calling as offline.
+// answers every list, then each answer carries the lists that changed since the last one.
+// When to call (pushed by Web PubSub, or by long poll) is follow.ts's.
 
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { api, problem } from "../api";
 import { Store } from "../store";
 import type { Changes, Conversation, Me, QueuePage, Work } from "../types";
+import { Follower } from "./follow";
 import { chime } from "./notify";
-
-export const WAIT_S = 25;
-const RETRY_MAX_MS = 30_000;
 
 export interface FeedState {
   work: Work;
@@ -25,15 +21,8 @@ export interface FeedState {
   error: string | null;
 }
 
-/** Everything at once without a cursor; with one, what changed, waiting up to WAIT_S. */
-const changesSince = (since: string | undefined) =>
-  api.get<Changes>("/me/changes", { since, wait: since ? WAIT_S : 0 });
-
-const sleep = (ms: number) => new Promise((resolve) => window.setTimeout(resolve, ms));
-
 export class Feed extends Store<FeedState> {
-  private generation = 0;
-  private cursor: string | undefined;
+  private follower: Follower | null = null;
   /** Called with each offer the feed had not shown before (the sound, the announcement). */
   onNewOffer: (offer: Conversation) => void = () => undefined;
 
@@ -43,30 +32,17 @@ export class Feed extends Store<FeedState> {
   }
 
   start(): void {
-    const generation = ++this.generation;
-    void this.follow(generation);
+    this.follower?.stop();
+    this.follower = new Follower({
+      changes: (changes) => this.apply(changes),
+      failed: (message) => this.update({ error: message, loaded: true }),
+    });
+    this.follower.start();
   }
 
   stop(): void {
-    this.generation++;
-  }
-
-  private async follow(generation: number): Promise<void> {
-    let failures = 0;
-    while (generation === this.generation) {
-      try {
-        const changes = await changesSince(this.cursor);
-        if (generation !== this.generation) return;
-        this.cursor = changes.cursor;
-        this.apply(changes);
-        failures = 0;
-      } catch (error) {
-        if (generation !== this.generation) return;
-        this.update({ error: problem(error).message, loaded: true });
-        failures++;
-        await sleep(Math.min(RETRY_MAX_MS, 500 * 2 ** failures));
-      }
-    }
+    this.follower?.stop();
+    this.follower = null;
   }
 
   apply(changes: Changes): void {
@@ -90,13 +66,17 @@ export class Feed extends Store<FeedState> {
   }
 
   /** A conversation the agent just changed (accepted, declined, transferred, closed):
-   *  moved between the lists at once, before the feed reports it. */
+   *  moved between the lists at once, before the feed reports it. When the feed has
+   *  reported it already (live updates often arrive before the action's own answer), the
+   *  lists are the API's and stay as they are. */
   put(conversation: Conversation, meId: string): void {
     const { messages: _m, history: _h, workstream: _w, ...summary } = conversation;
     const others = (list: Conversation[]) => list.filter((c) => c.id !== summary.id);
     const held = summary.agent?.id === meId && summary.state !== "closed";
     const offered = summary.offer?.agent.id === meId;
     const state = this.get();
+    const listed = [...state.offers, ...state.mine, ...state.all, ...state.queues.flatMap((q) => q.conversations)];
+    if (listed.some((c) => c.id === summary.id && c.version >= summary.version)) return;
     this.update({
       mine: held ? [summary, ...others(state.mine)] : others(state.mine),
       offers: offered ? state.offers : others(state.offers),
