@@ -7,13 +7,14 @@ figure side by side in one run, each section with its own Azurite and local host
   distribution  webhook to offer in the agent's change feed, round trips of an assignment
                 (bench/distribution.py)
   backlog       10,000 conversations due at once, closed by one sweep run (bench/backlog.py)
+  live          idle workspaces and offers on screen, long poll against push (bench/live.py)
 """
 
 from __future__ import annotations
 
 import argparse
 
-from bench import backlog, distribution, imports, inbox, ingest
+from bench import backlog, distribution, imports, inbox, ingest, live
 
 
 def main() -> None:
@@ -34,6 +35,8 @@ def main() -> None:
     distribution.run(args.offers)
     print("\n== backlog")
     backlog.run(args.backlog)
+    print("\n== live updates")
+    live.run(offers=args.offers)
 
 
 if __name__ == "__main__":
