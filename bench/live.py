@@ -44,8 +44,9 @@ def run(sizes: tuple[int, ...] = (1, 10, 50), offers: int = 40) -> None:
                 for n in (min(sizes), max(sizes)):
                     for mode in MODES:
                         on_screen, notified = _latencies(desk, mode, n, offers)
-                        print(f"webhook to offer, {n:3d} workspaces, {mode:9s}: on screen {_cuts(on_screen)}"
-                              + (f"; its notice received {_cuts(notified)}" if notified else "") + f" ({offers} offers)")
+                        notice = f"; its notice received {_cuts(notified)}" if notified else ""
+                        print(f"webhook to offer, {n:3d} workspaces, {mode:9s}: on screen {_cuts(on_screen)}{notice} "
+                              f"({offers} offers)")
                 print("publishes per change (HTTP calls to Web PubSub): "
                       + "; ".join(f"{k} {v}" for k, v in _publishes(desk, standin).items()))
         finally:

@@ -117,8 +117,7 @@ class AgentDirectory:
             updated_at=self._clock(),
         )
         self._agents.replace(updated, etag)
-        if (updated.queues, updated.supervises) != (current.queues, current.supervises):
-            self._publisher.regroup(current, updated)
+        self._publisher.regroup(current, updated)
         if (updated.queues, updated.capacity) != (current.queues, current.capacity):
             self._reactions.run(self._distributor.dispatch_for(agent_id))
         return updated

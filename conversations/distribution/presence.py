@@ -105,7 +105,8 @@ class Presence:
             return
         self._drop(agent_id, connection_id)
 
-    def _drop(self, agent_id: str, connection_id: str) -> None:
+    def _drop(self, agent_id: str, connection_id: str) -> AgentState:
+        """Forget the connection; the agent's state after."""
         now = self._clock()
 
         def change(s: AgentState) -> AgentState | None:
@@ -115,7 +116,9 @@ class Presence:
             return replace(s, connections=left, seen_at=now if not left else s.seen_at,
                            resume=s.presence if not left and s.presence != OFFLINE else s.resume)
 
-        self._changed(*self._capacity.change(agent_id, change))
+        before, after = self._capacity.change(agent_id, change)
+        self._changed(before, after)
+        return after
 
     def _changed(self, before: AgentState, after: AgentState, dispatch: bool = False) -> None:
         """After a presence change: the watch of a new time online, the agent's next
@@ -136,7 +139,8 @@ class Presence:
         """The agent's state; its workspace was seen now (written at most every HEARTBEAT_EVERY)."""
         state = self._capacity.read(agent_id)
         now = self._clock()
-        if state.connections or state.present(now, self.offline_after) == OFFLINE or now - state.seen_at < HEARTBEAT_EVERY:
+        if state.connections or state.present(now, self.offline_after) == OFFLINE \
+                or now - state.seen_at < HEARTBEAT_EVERY:
             return state
         return self._capacity.change(agent_id, lambda s: replace(s, seen_at=now) if s.presence != OFFLINE else None)[1]
 
@@ -179,8 +183,8 @@ class Presence:
             return state
         for connection_id in gone:
             log.info("agent %s: connection %s ended unannounced", state.agent_id, connection_id)
-            self._drop(state.agent_id, connection_id)
-        return self._capacity.read(state.agent_id) if gone else state
+            state = self._drop(state.agent_id, connection_id)
+        return state
 
     def _still_connected(self, state: AgentState) -> bool:
         """Whether a workspace of the agent about to go offline is connected all the same

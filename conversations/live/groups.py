@@ -19,8 +19,6 @@ def groups_of(scope: Scope) -> list[str]:
     return groups
 
 
-def regrouped(before: Agent, after: Agent) -> tuple[list[str], list[str]]:
-    """The groups to join and to leave when an admin changes a person's queues or
-    workstreams (its roles as its token last said)."""
-    was, now = (groups_of(Scope.of(Principal(a.id, a.name, a.roles), a)) for a in (before, after))
-    return [g for g in now if g not in was], [g for g in was if g not in now]
+def groups_of_entry(agent: Agent) -> set[str]:
+    """The groups of a person's directory entry, with the roles its token last carried."""
+    return set(groups_of(Scope.of(Principal(agent.id, agent.name, agent.roles), agent)))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Iterable
 
-from conversations.live.groups import regrouped
+from conversations.live.groups import groups_of_entry
 from conversations.messaging.writer import Move
 from core import telemetry as metrics
 from core.agents import Agent, QueueRef
@@ -61,9 +61,10 @@ class Publisher:
         self._publish([Notice(USER, agent_id, {"type": CHANGED, "lists": [ME]})], agent_id)
 
     def regroup(self, before: Agent, after: Agent) -> None:
-        """An admin changed the person's queues or workstreams: its connections are ended,
-        and its workspaces reconnect with a client URL for exactly the groups it has now."""
-        if self._realtime is None or regrouped(before, after) == ([], []):
+        """An admin changed a person's entry: when that changed its groups (its queues or
+        workstreams), its connections are ended, and its workspaces reconnect with a client
+        URL for exactly the groups it has now."""
+        if self._realtime is None or groups_of_entry(before) == groups_of_entry(after):
             return
         try:
             self._realtime.close_user(after.id, "your queues or workstreams changed")
