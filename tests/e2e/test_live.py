@@ -22,6 +22,7 @@ from tests.e2e.test_distribution import as_, customer_writes
 from tests.support import identity
 from tests.support.live import LiveClient
 from tests.support.twilio import account_body, BUSINESS
+from tests.support.waiting import until
 from tests.support.webpubsub_contract import problems
 
 GRACE = 3  # AGENT_OFFLINE_AFTER_SECONDS
@@ -56,13 +57,6 @@ def connect(api, who: str) -> LiveClient:
 def presence_of(api, world, who: str) -> str:
     agents = api.call("GET", f"/workstreams/{world['workstream']}/agents").json()["agents"]
     return next(a["presence"] for a in agents if a["name"] == who)
-
-
-def settle(check, timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "not settled in time"
-        time.sleep(0.2)
 
 
 def test_an_offer_reaches_the_connected_workspace_with_ids_only(api, world):
@@ -108,7 +102,7 @@ def test_a_scope_change_renews_the_connection_with_the_groups_it_has_now(api, wo
         changed = api.call("PATCH", f"/admin/agents/{object_id_of('bo')}",
                            {"queues": [{"workstream_id": world["workstream"], "queue": "vip"}]})
         assert changed.status_code == 200
-        settle(lambda: bo.closed)  # ended by the service; the workspace reconnects
+        until(lambda: bo.closed)  # ended by the service; the workspace reconnects
         renewed = connect(api, "bo")
         try:
             customer_writes(api, world, "+12065550702")  # to general, which bo left
@@ -130,10 +124,10 @@ def test_a_connection_keeps_the_agent_present_and_its_loss_ends_it_after_the_gra
     ana.close()
     time.sleep(1)
     assert presence_of(api, world, "ana") == "available"  # within the grace
-    settle(lambda: presence_of(api, world, "ana") == "offline")
+    until(lambda: presence_of(api, world, "ana") == "offline")
     again = connect(api, "ana")
     try:
-        settle(lambda: presence_of(api, world, "ana") == "available")  # back as it was
+        until(lambda: presence_of(api, world, "ana") == "available")  # back as it was
     finally:
         again.close()
         as_(api, "ana", "PUT", "/me/presence", {"presence": "offline"})

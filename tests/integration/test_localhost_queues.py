@@ -18,6 +18,7 @@ from azure.storage.queue import QueueClient
 from localhost.functions import QueueFunction
 from localhost.invoke import Invoker
 from localhost.queues import QueueRunner, QueueSettings
+from tests.support.waiting import until
 
 
 @pytest.fixture
@@ -35,13 +36,6 @@ def runner(azurite, queue, job, **settings) -> QueueRunner:
 
 def put(queue, text: str) -> None:
     queue.send_message(base64.b64encode(text.encode()).decode())
-
-
-def until(condition, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "not within the time"
-        time.sleep(0.1)
 
 
 def test_a_job_is_handed_over_decoded_and_deleted_when_its_function_returns(azurite, queue):

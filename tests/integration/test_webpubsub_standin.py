@@ -28,6 +28,7 @@ from azure.messaging.webpubsubservice import WebPubSubServiceClient
 from localhost.processes import free_port
 from localhost.webpubsub import API_VERSION, SUBPROTOCOL
 from localhost.webpubsub.process import StandIn
+from tests.support.waiting import until
 from tests.support.webpubsub_contract import problems
 
 T = TypeVar("T")
@@ -86,13 +87,6 @@ def signed(standin: StandIn, method: str, path: str, query: dict[str, Any], key:
                        key or standin.key, algorithm="HS256")
     return requests.request(method, url, headers={"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})},
                             timeout=10, **kwargs)
-
-
-def until(condition: Callable[[], bool], timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "not within the time"
-        time.sleep(0.05)
 
 
 def test_an_sdk_client_token_connects_and_receives_server_user_and_group_messages(standin, sdk):
