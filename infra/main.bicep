@@ -277,7 +277,7 @@ module webPubSub 'modules/webpubsub.bicep' = if (webPubSubEnabled) {
     name: names.webPubSub
     location: location
     tags: tags
-    skuName: webPubSubSku
+    serviceSku: webPubSubSku
     capacity: webPubSubUnits
     appPrincipalId: appIdentity.properties.principalId
     logAnalyticsId: monitoring.outputs.logAnalyticsId

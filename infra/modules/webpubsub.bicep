@@ -22,7 +22,7 @@ param tags object = {}
   'Standard_S1'
   'Premium_P1'
 ])
-param skuName string = 'Standard_S1'
+param serviceSku string = 'Standard_S1'
 
 @description('Units (each 1,000 concurrent connections). Free_F1 always has 1, whatever this says.')
 @allowed([
@@ -67,9 +67,9 @@ resource webPubSub 'Microsoft.SignalRService/webPubSub@2024-03-01' = {
   tags: tags
   kind: 'WebPubSub'
   sku: {
-    name: skuName
-    tier: tiers[skuName]
-    capacity: (skuName == 'Free_F1') ? 1 : capacity
+    name: serviceSku
+    tier: tiers[serviceSku]
+    capacity: (serviceSku == 'Free_F1') ? 1 : capacity
   }
   // The service calls the app's event handler with a token of this identity
   // (auth type ManagedIdentity in the hub); the app checks it is this principal.

@@ -549,9 +549,9 @@ def test_web_pubsub_has_no_access_keys_and_its_own_identity(parsed: dict[str, di
     # The system-assigned identity signs the service's calls to the event handler.
     assert config["identity"] == {"type": "SystemAssigned"}
     # SKU and units from the parameters; a free instance has exactly one unit.
-    assert config["sku"]["name"] == "skuName"
+    assert config["sku"]["name"] == "serviceSku"
     assert config["sku"]["capacity"]["operator"]["operands"] == {
-        "condition": {"operator": {"type": "equals", "operands": {"operand_1": "skuName", "operand_2": "Free_F1"}}},
+        "condition": {"operator": {"type": "equals", "operands": {"operand_1": "serviceSku", "operand_2": "Free_F1"}}},
         "true_value": 1,
         "false_value": "capacity",
     }
@@ -581,7 +581,7 @@ def test_web_pubsub_is_deployed_only_with_sign_in(parsed: dict[str, dict]) -> No
     for module in ("webPubSub", "realtimeHub"):
         assert main["modules"][module]["config"]["condition"] == "webPubSubEnabled"
     params = main["modules"]["webPubSub"]["config"]["config"]["params"]
-    assert (params["skuName"], params["capacity"]) == ("webPubSubSku", "webPubSubUnits")
+    assert (params["serviceSku"], params["capacity"]) == ("webPubSubSku", "webPubSubUnits")
     outputs = main["outputs"]
     assert outputs["webPubSubHostName"]["value"]["operator"]["operands"]["condition"] == "webPubSubEnabled"
     assert "hostName" in json.dumps(outputs["webPubSubHostName"]["value"])
