@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from core.bots import BOT, BotSession, BotSettings, Handoff
+from core.facts import Facts
 from core.identity import Actor
 from core.settings import WorkstreamSettings
 
@@ -222,6 +223,7 @@ class Conversation:
     stage: str | None = None  # BOT while the workstream's bot answers it (offered to nobody then)
     bot: BotSession | None = None  # its Direct Line conversation, from the bot stage on
     handoff: Handoff | None = None  # how it left the bot stage
+    facts: Facts = field(default=Facts())  # what happened to it, for reports (core/facts.py)
     messages: tuple[Message, ...] = field(default=())
     events: tuple[Event, ...] = field(default=())
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from core.bots import BotSession, Handoff
+from core.facts import Facts
 from core.identity import Actor
 from core.records import OPTED_IN, Consent, Conversation, Decline, Event, Media, Message, Offer, TemplateRef
 from storage.columns import get_json, put_json
@@ -83,7 +84,8 @@ def conversation_fields(c: Conversation) -> dict[str, Any]:
         "QueuedAt": c.queued_at, **_actor_fields("PreviousAgent", c.previous_agent), "Version": c.version,
         "Stage": c.stage or "", "Bot": json.dumps(c.bot.to_dict()) if c.bot else "",
     }
-    return put_json(fields, "Handoff", c.handoff.to_dict() if c.handoff else None)
+    fields = put_json(fields, "Handoff", c.handoff.to_dict() if c.handoff else None)
+    return put_json(fields, "Facts", c.facts.to_dict() or None)
 
 
 def to_conversation(e: dict[str, Any]) -> Conversation:
@@ -102,7 +104,7 @@ def to_conversation(e: dict[str, Any]) -> Conversation:
         declined=tuple(Decline(a, datetime.fromisoformat(at)) for a, at in json.loads(e.get("Declined") or "[]")),
         queued_at=e.get("QueuedAt"), previous_agent=_to_actor(e, "PreviousAgent"), version=int(e.get("Version") or 0),
         stage=e.get("Stage") or None, bot=BotSession.from_dict(json.loads(e["Bot"])) if e.get("Bot") else None,
-        handoff=_to_handoff(get_json(e, "Handoff", None)),
+        handoff=_to_handoff(get_json(e, "Handoff", None)), facts=Facts.from_dict(get_json(e, "Facts", None) or {}),
     )
 
 

@@ -72,11 +72,12 @@ class Writer:
         moved; the Move is for the committer to hand to its reactions (``asked``: the
         committer asked work distribution for it before, see Move)."""
         before = head.conversation if head is not None and head.conversation.id == conversation.id else None
-        after = replace(conversation, version=(before.version if before else 0) + 1)
+        messages, events, now = list(messages), list(events), self._clock()
+        after = replace(conversation, version=(before.version if before else 0) + 1,
+                        facts=conversation.facts.after(before, conversation, messages, events, now))
         was = Placement.of(before) if before else None
         if was == Placement.of(after):
             return Commit(Head(after, seq, self._threads.commit(thread, head, after, seq, messages, markers, events)))
-        now = self._clock()
         job = self._timers.schedule(f"{JOB}|{after.id}|{after.version:010d}", now + SETTLE_AFTER,
                                     {"was": was.to_dict()} if was else {})
         try:

@@ -1,0 +1,128 @@
+"""What happened to a conversation, for reports: its facts, kept with it and carried
+forward by every commit of its head (conversations/messaging/writer.py), and the measures
+they give. The measures are defined once, here and in docs/reports.md:
+
+- ``wait_seconds``: from when it first waited in a queue to when an agent first held it;
+- ``first_response_seconds``: from its creation to the first message an agent wrote;
+- ``handle_seconds``: from when an agent first held it to its closing;
+- ``resolution_seconds``: from its creation to its closing;
+- ``abandoned``: it waited in a queue and closed without any agent's message;
+- ``answered``: an agent wrote in it;
+- ``bot_resolved``: its bot had it to the end, never handing it off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Iterable
+
+from core.settings import SURVEY
+
+if TYPE_CHECKING:
+    from core.records import Conversation, Event, Message
+
+RESOLVED, HANDED_OFF = "resolved", "handed_off"  # how a bot stage ended
+CSAT_SCORES = range(1, 6)
+
+
+@dataclass(frozen=True)
+class Facts:
+    queued_at: datetime | None = None  # the first time it waited in a queue
+    first_offered_at: datetime | None = None
+    accepted_at: datetime | None = None  # the first time an agent held it
+    first_agent_reply_at: datetime | None = None
+    first_reply_at: datetime | None = None  # the first message of ours of any kind: agent, bot or automated
+    closed_at: datetime | None = None
+    closed_by: str | None = None  # core.records CLOSED_BY_*
+    transfers: int = 0
+    customer_messages: int = 0
+    agent_messages: int = 0
+    agents: tuple[str, ...] = ()  # the agents who held it, in order, each once
+    bot_outcome: str | None = None  # RESOLVED or HANDED_OFF, once its bot stage ended
+    csat: int | None = None  # the customer's answer to the survey question, 1-5
+    csat_at: datetime | None = None
+    survey_sent_at: datetime | None = None  # when the survey question went out (its answer window opens)
+
+    def after(self, before: Conversation | None, now: Conversation, messages: Iterable[Message] = (),
+              events: Iterable[Event] = (), at: datetime | None = None) -> Facts:
+        """These facts carried over a commit from ``before`` to ``now``, writing ``messages``
+        and ``events``; ``at`` is when, for what no message or event dates."""
+        from core.records import CLOSED, INBOUND, OFFERED, TRANSFERRED  # records import this module
+
+        facts, when = self, at or now.last_activity_at
+        for m in messages:
+            facts = facts._message(m, INBOUND)
+        for e in events:
+            if e.action == OFFERED and facts.first_offered_at is None:
+                facts = replace(facts, first_offered_at=e.at)
+            elif e.action == TRANSFERRED:
+                facts = replace(facts, transfers=facts.transfers + 1)
+        if now.queued_at is not None and facts.queued_at is None:
+            facts = replace(facts, queued_at=now.queued_at)
+        if now.offer is not None and facts.first_offered_at is None:
+            facts = replace(facts, first_offered_at=when)
+        if now.agent is not None and now.agent.id not in facts.agents:
+            facts = replace(facts, agents=(*facts.agents, now.agent.id),
+                            accepted_at=facts.accepted_at or when)
+        if now.handoff is not None and facts.bot_outcome is None:
+            facts = replace(facts, bot_outcome=HANDED_OFF)
+        if now.state == CLOSED and facts.closed_at is None:
+            ended_with_bot = before is not None and before.stage is not None and now.handoff is None
+            facts = replace(facts, closed_at=now.closed_at or when, closed_by=now.closed_reason,
+                            bot_outcome=facts.bot_outcome or (RESOLVED if ended_with_bot else None))
+        return facts
+
+    def _message(self, m: Message, inbound: str) -> Facts:
+        if m.direction == inbound:
+            return replace(self, customer_messages=self.customer_messages + 1)
+        facts = replace(self, first_reply_at=self.first_reply_at or m.created_at)
+        if m.automated == SURVEY:
+            facts = replace(facts, survey_sent_at=m.created_at)
+        if m.agent is None or m.automated or m.from_bot:
+            return facts
+        return replace(facts, agent_messages=facts.agent_messages + 1,
+                       first_agent_reply_at=facts.first_agent_reply_at or m.created_at)
+
+    def to_dict(self) -> dict[str, Any]:
+        values = {k: v.isoformat() if isinstance(v, datetime) else list(v) if isinstance(v, tuple) else v
+                  for k, v in self.__dict__.items()}
+        return {k: v for k, v in values.items() if v not in (None, 0, [])}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Facts:
+        def value(name: str, kept: Any) -> Any:
+            if name == "agents":
+                return tuple(kept)
+            return datetime.fromisoformat(kept) if name.endswith("_at") and kept else kept
+
+        return cls(**{k: value(k, v) for k, v in d.items() if k in cls.__dataclass_fields__})
+
+
+def seconds(start: datetime | None, end: datetime | None) -> int | None:
+    return max(0, round((end - start).total_seconds())) if start and end else None
+
+
+@dataclass(frozen=True)
+class Measures:
+    """A conversation's measures (see the module's docstring)."""
+
+    wait_seconds: int | None
+    first_response_seconds: int | None
+    handle_seconds: int | None
+    resolution_seconds: int | None
+    answered: bool
+    abandoned: bool
+    bot_resolved: bool
+
+    @classmethod
+    def of(cls, created_at: datetime, f: Facts) -> Measures:
+        return cls(
+            wait_seconds=seconds(f.queued_at, f.accepted_at),
+            first_response_seconds=seconds(created_at, f.first_agent_reply_at),
+            handle_seconds=seconds(f.accepted_at, f.closed_at),
+            resolution_seconds=seconds(created_at, f.closed_at),
+            answered=f.first_agent_reply_at is not None,
+            abandoned=f.queued_at is not None and f.closed_at is not None and f.first_agent_reply_at is None,
+            bot_resolved=f.bot_outcome == RESOLVED,
+        )
