@@ -8,13 +8,14 @@ figure side by side in one run, each section with its own Azurite and local host
                 (bench/distribution.py)
   backlog       10,000 conversations due at once, closed by one sweep run (bench/backlog.py)
   live          idle workspaces and offers on screen, long poll against push (bench/live.py)
+  reports       a 30-day summary at 1,000 and at 20,000 conversations, live figures (bench/reports.py)
 """
 
 from __future__ import annotations
 
 import argparse
 
-from bench import backlog, distribution, imports, inbox, ingest, live
+from bench import backlog, distribution, imports, inbox, ingest, live, reports
 
 
 def main() -> None:
@@ -37,6 +38,8 @@ def main() -> None:
     backlog.run(args.backlog)
     print("\n== live updates")
     live.run(offers=args.offers)
+    print("\n== reports")
+    reports.run(tuple(args.inbox_sizes))
 
 
 if __name__ == "__main__":

@@ -14,10 +14,13 @@ The table, in order:
      offer the freed agents their next conversation;
   2. retention (customer_data/retention.py ``moved``): a conversation that just closed
      falls due for deletion;
-  3. live updates (live/publisher.py ``moved``): the open workspaces whose lists changed
+  3. reports (reports/facts_log.py ``moved``): the conversation's fact row, and a closed
+     one's facts to Application Insights;
+  4. live updates (live/publisher.py ``moved``): the open workspaces whose lists changed
      are told so, last, once the offers the move led to are made.
 A commit that moved nothing (a message into a conversation) is told to the workspaces of
-those holding or offered it (``touched``), and needs nothing else.
+those holding or offered it, and to reports when it answered a closed conversation's
+survey (``touched``), and needs nothing else.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Callable
 from conversations.customer_data.retention import Retention
 from conversations.distribution.distributor import Distributor
 from conversations.live.publisher import Publisher
+from conversations.reports.facts_log import FactsLog
 from conversations.messaging.writer import Commit, Move, Writer
 from core.errors import SwitchboardError
 from core.ports import Head
@@ -38,10 +42,12 @@ Reaction = Callable[[Move], list[Move]]
 
 
 class Reactions:
-    def __init__(self, *, writer: Writer, distributor: Distributor, retention: Retention, publisher: Publisher) -> None:
+    def __init__(self, *, writer: Writer, distributor: Distributor, retention: Retention, facts: FactsLog,
+                 publisher: Publisher) -> None:
         self._writer = writer
+        self._facts = facts
         self._publisher = publisher
-        self._table: tuple[Reaction, ...] = (distributor.moved, retention.moved, publisher.moved)
+        self._table: tuple[Reaction, ...] = (distributor.moved, retention.moved, facts.moved, publisher.moved)
 
     def after(self, commit: Commit) -> Head:
         """React to what the commit moved, or tell whoever holds it that it changed; its
@@ -49,6 +55,7 @@ class Reactions:
         if commit.move is not None:
             self.run([commit.move])
         else:
+            self._facts.touched(commit)
             self._publisher.touched(commit.head.conversation)
         return commit.head
 

@@ -51,8 +51,12 @@ class Facts:
         from core.records import CLOSED, INBOUND, OFFERED, TRANSFERRED  # records import this module
 
         facts, when = self, at or now.last_activity_at
+        after_closing = before is not None and before.state == CLOSED  # its closing message, survey, answer
         for m in messages:
-            facts = facts._message(m, INBOUND)
+            if after_closing:
+                facts = replace(facts, survey_sent_at=m.created_at) if m.automated == SURVEY else facts
+            else:
+                facts = facts._message(m, INBOUND)
         for e in events:
             if e.action == OFFERED and facts.first_offered_at is None:
                 facts = replace(facts, first_offered_at=e.at)
@@ -77,8 +81,6 @@ class Facts:
         if m.direction == inbound:
             return replace(self, customer_messages=self.customer_messages + 1)
         facts = replace(self, first_reply_at=self.first_reply_at or m.created_at)
-        if m.automated == SURVEY:
-            facts = replace(facts, survey_sent_at=m.created_at)
         if m.agent is None or m.automated or m.from_bot:
             return facts
         return replace(facts, agent_messages=facts.agent_messages + 1,

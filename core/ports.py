@@ -18,6 +18,7 @@ from core.agents import Agent, AgentState
 from core.idempotency import Answer, Claim, Found
 from core.inbox import Page, Placement, View
 from core.live import Notice
+from core.reports import Entry, FactRow
 from core.records import Account, Attempt, Contact, Conversation, Event, Media, Message, Workstream
 
 R = TypeVar("R")
@@ -197,6 +198,28 @@ class Inbox(Protocol):
         """One page of a view; ValueError for a token that is not one of ``page``'s."""
 
 
+class ReportStore(Protocol):
+    """Conversations' fact rows, a partition per workstream and day, and each finished
+    day's digest (docs/reports.md)."""
+
+    def put(self, row: FactRow, finished: bool) -> None:
+        """Write the row; when its day is ``finished``, mark that day's digest stale."""
+
+    def rows(self, workstream_id: str, day: str, limit: int, token: str | None = None) -> tuple[list[FactRow], str | None]:
+        """One page of a day's fact rows and the next page's token (None on the last)."""
+
+    def digests(self, workstream_id: str, first: str, last: str) -> dict[str, tuple[list[Entry] | None, str]]:
+        """The digests kept of days ``first``..``last`` (inclusive), each with its ETag;
+        None for a stale one. A day not in the answer has none."""
+
+    def keep(self, workstream_id: str, day: str, entries: list[Entry], etag: str | None) -> None:
+        """Keep a day's digest, unless it changed since ``etag`` (None: none existed);
+        ConcurrencyConflict then."""
+
+    def drop(self, row: FactRow) -> None:
+        """Delete a conversation's fact row (retention), if it is there."""
+
+
 class AgentStates(Protocol):
     """Each agent's presence and the conversations using its capacity, with ETags."""
 
@@ -270,6 +293,10 @@ class Telemetry(Protocol):
     def tag(self, **attributes: str) -> None:
         """Add ids learnt on the way (a stored message's id) to the current span and to
         the logs written under it from now on."""
+
+    def event(self, name: str, **attributes: str | int | float | bool | None) -> None:
+        """A custom event in Application Insights: ids and measures only, never a body, a
+        phone number or a secret. Attributes that are None are left out."""
 
 
 class Sender(Protocol):

@@ -1,7 +1,8 @@
-"""What the services tell operators: counters and measurements named here, each with
-attributes that are ids and provider names only (never a body, a phone number or a
-secret). The adapter that exports them (Application Insights through OpenTelemetry) is
-given to the services as a core.ports.Telemetry; without one, nothing is recorded."""
+"""What the services tell operators: counters, measurements and events named here, each
+with attributes that are ids, provider names and (events) measures only (never a body, a
+phone number or a secret). The adapter that exports them (Application Insights through
+OpenTelemetry) is given to the services as a core.ports.Telemetry; without one, nothing
+is recorded."""
 
 from __future__ import annotations
 
@@ -33,6 +34,16 @@ STORAGE = "storage"  # "storage.<port>.<method>", around each call of a storage 
 PROVIDER = "provider"  # "provider.<api>.<method>", around each call of a provider's API (Direct Line)
 PROVIDER_SEND = "provider.send"  # [provider, message_id]
 
+# Custom events (rows of customEvents in Application Insights), their attributes ids and
+# measures (customDimensions). A conversation that closed, with its facts: [conversation_id,
+# workstream_id, queue, channel, provider, closed_by, agent_id, wait_seconds,
+# first_response_seconds, handle_seconds, resolution_seconds, answered, abandoned,
+# bot_resolved, transfers, customer_messages, agent_messages, csat]; a survey answer that
+# arrived after its conversation closed: [conversation_id, workstream_id, csat] (the
+# latest answer of a conversation counts).
+CONVERSATION_CLOSED = "switchboard.conversation.closed"
+CONVERSATION_RATED = "switchboard.conversation.rated"
+
 # The ids spans and logs carry, as attribute names (each a value, never the thing itself)
 IDS = ("account_id", "conversation_id", "message_id", "provider_message_id", "event_id", "job_id")
 
@@ -51,4 +62,7 @@ class NoTelemetry:
         yield
 
     def tag(self, **attributes: str) -> None:
+        return None
+
+    def event(self, name: str, **attributes: str | int | float | bool | None) -> None:
         return None

@@ -18,6 +18,7 @@ from typing import Any
 
 from conversations.customer_data.subjects import is_phone, parse_subject, threads_of
 from conversations.distribution.capacity import Capacity
+from conversations.reports.facts_log import FactsLog
 from core.clock import Clock
 from core.custody import (
     DONE, RUNNING, Digests, ErasureJob, ErasureJobs, OptOuts, Purge, Subject, ThreadContents, add_counts,
@@ -33,13 +34,14 @@ log = logging.getLogger(__name__)
 
 class Erasure:
     def __init__(self, *, jobs: ErasureJobs, purge: Purge, optouts: OptOuts, accounts: Accounts, capacity: Capacity,
-                 digests: Digests, clock: Clock) -> None:
+                 digests: Digests, facts: FactsLog, clock: Clock) -> None:
         self._jobs = jobs
         self._purge = purge
         self._optouts = optouts
         self._accounts = accounts
         self._capacity = capacity  # what the erased conversations' agents held is given back
         self._digests = digests
+        self._facts = facts  # reports keep each conversation's counts, without the customer
         self._clock = clock
 
     def start(self, body: Any, actor: Actor) -> ErasureJob:
@@ -100,6 +102,8 @@ class Erasure:
             self._optouts.drop(thread)
         erased = add_counts(dict(job.erased), self._purge.erase_mentions("idempotency", _needles(contents, subject)))
         add_counts(erased, self._purge.erase_thread(thread, contents))
+        for conversation in contents.conversations:  # after: a move racing the erasure wrote its row by now
+            self._facts.forget_customer(conversation)
         job = replace(job, erased=erased, kept=kept, updated_at=self._clock())
         self._jobs.save(job)
         return job

@@ -6,7 +6,8 @@ When a conversation closes, a row falls due in the ``retention`` table (time-buc
 like the auto-close deadlines, storage/deadlines.py): the timer reads only what is due,
 so its cost follows the conversations to delete, not those kept. A row is a hint: the
 conversation is read again, and one whose retention grew since is moved, not deleted.
-A thread whose head goes with it leaves its opt-out behind, hashed (storage/optouts.py)."""
+A thread whose head goes with it leaves its opt-out behind, hashed (storage/optouts.py);
+its fact row for reports goes with it (finished days' digests keep their counts)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from datetime import datetime, timedelta
 
 from conversations.messaging.lookup import Lookup
 from conversations.messaging.writer import Move
+from conversations.reports.facts_log import FactsLog
 from core.clock import Clock
 from core.custody import OptOuts, Purge, add_counts
 from core.errors import SwitchboardError
@@ -32,7 +34,7 @@ BUDGET = 4 * 60.0  # seconds of one run
 
 class Retention:
     def __init__(self, due_rows: Deadlines, threads: Threads, purge: Purge, optouts: OptOuts, lookup: Lookup,
-                 max_days: int | None, clock: Clock) -> None:
+                 max_days: int | None, clock: Clock, facts: FactsLog) -> None:
         self._rows = due_rows
         self._threads = threads
         self._purge = purge
@@ -40,6 +42,7 @@ class Retention:
         self._lookup = lookup
         self._max_days = max_days
         self._clock = clock
+        self._facts = facts
 
     def days_for(self, workstream_id: str | None) -> int | None:
         """How long a workstream's closed conversations are kept: its own days, capped by
@@ -103,4 +106,6 @@ class Retention:
                 self._optouts.keep(thread_of(conversation.id))
             else:
                 self._optouts.drop(thread_of(conversation.id))
-        return "deleted", self._purge.erase_conversation(conversation, head)
+        erased = self._purge.erase_conversation(conversation, head)
+        self._facts.drop(conversation)
+        return "deleted", erased

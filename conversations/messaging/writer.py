@@ -24,6 +24,7 @@ from typing import Iterable
 
 from core.clock import Clock
 from core.errors import StorageUnavailable, SwitchboardError
+from core.facts import Facts
 from core.inbox import Placement
 from core.ports import Deadline, Deadlines, DuplicateMarker, Head, Inbox, Threads
 from core.records import Conversation, Event, Message
@@ -52,10 +53,12 @@ class Move:
 
 @dataclass(frozen=True)
 class Commit:
-    """What a commit wrote (its head) and the move it made, if any and placed."""
+    """What a commit wrote (its head), the move it made, if any and placed, and for a
+    commit that moved nothing, the facts it started from."""
 
     head: Head
     move: Move | None = None
+    was: Facts | None = None
 
 
 class Writer:
@@ -77,7 +80,8 @@ class Writer:
                         facts=conversation.facts.after(before, conversation, messages, events, now))
         was = Placement.of(before) if before else None
         if was == Placement.of(after):
-            return Commit(Head(after, seq, self._threads.commit(thread, head, after, seq, messages, markers, events)))
+            etag = self._threads.commit(thread, head, after, seq, messages, markers, events)
+            return Commit(Head(after, seq, etag), was=conversation.facts)
         job = self._timers.schedule(f"{JOB}|{after.id}|{after.version:010d}", now + SETTLE_AFTER,
                                     {"was": was.to_dict()} if was else {})
         try:

@@ -27,8 +27,8 @@ from core.telemetry import PROVIDER, STORAGE, NoTelemetry
 from core.webhooks import ACS, TELESIGN, TWILIO_INBOUND, TWILIO_STATUS, Webhook
 from functions.settings import Settings
 from functions.wiring.areas import (
-    Admin, CustomerData, Distribution, Messaging, build_admin, build_customer_data, build_distribution,
-    build_messaging, build_providers,
+    Admin, CustomerData, Distribution, Messaging, Reporting, build_admin, build_customer_data, build_distribution,
+    build_messaging, build_providers, build_reporting,
 )
 from functions.wiring.stores import Stores, build_stores
 from storage.client import RequestHook
@@ -86,6 +86,7 @@ class Services:
     distribution: Distribution
     messaging: Messaging
     customer_data: CustomerData
+    reporting: Reporting
     admin: Admin
     clockwork: Clockwork  # the distribution timer: the timers table's due rows, every area's
     webhooks: Mapping[str, Webhook]  # the providers' webhook adapters, by core.webhooks.ROUTES' names
@@ -122,6 +123,7 @@ def build(settings: Settings, *, request_hooks: Sequence[RequestHook] = (), cloc
                                                workstreams=stores.workstreams))
     return Services(settings=settings, telemetry=telemetry, stores=stores, distribution=work, messaging=messaging,
                     customer_data=build_customer_data(settings, stores, work, clock),
+                    reporting=build_reporting(stores, work, clock),
                     admin=build_admin(settings, stores, work, providers, clock), clockwork=clockwork,
                     webhooks=build_webhooks(settings))
 

@@ -40,6 +40,10 @@ from conversations.messaging.optouts import OptOuts
 from conversations.messaging.outbox import Outbox
 from conversations.messaging.sweep import Sweep
 from conversations.messaging.writer import Writer
+from conversations.reports.facts_log import FactsLog
+from conversations.reports.history import History
+from conversations.reports.now import LiveFigures
+from conversations.reports.scope import Reach
 from conversations.reactions import Reactions
 from core.clock import Clock
 from core.ports import DirectLine, MediaFetcher, Realtime, Sender, Telemetry
@@ -71,6 +75,7 @@ class Distribution:
     inboxes: Inboxes
     feed: Feed
     retention: Retention
+    facts: FactsLog
     publisher: Publisher
     realtime: Realtime | None  # Web PubSub, when configured (else workspaces long-poll the feed)
 
@@ -83,16 +88,18 @@ def build_distribution(settings: Settings, stores: Stores, clock: Clock, telemet
     capacity = Capacity(stores.agent_states, clock)
     distributor = Distributor(stores.threads, writer, lookup, stores.agents, capacity, stores.inbox, stores.timers,
                               clock, offline_after)
+    facts = FactsLog(reports=stores.reports, lookup=lookup, telemetry=telemetry, clock=clock)
     retention = Retention(stores.retention, stores.threads, stores.purge, stores.optouts, lookup,
-                          settings.retention_max_days, clock)
+                          settings.retention_max_days, clock, facts)
     publisher = Publisher(realtime, telemetry)
-    reactions = Reactions(writer=writer, distributor=distributor, retention=retention, publisher=publisher)
+    reactions = Reactions(writer=writer, distributor=distributor, retention=retention, facts=facts,
+                          publisher=publisher)
     presence = Presence(capacity=capacity, distributor=distributor, reactions=reactions, threads=stores.threads,
                         timers=stores.timers, clock=clock, offline_after=offline_after, publisher=publisher,
                         realtime=realtime, watch_every=timedelta(seconds=settings.agent_watch_seconds))
     return Distribution(
         lookup=lookup, writer=writer, reactions=reactions, capacity=capacity, distributor=distributor,
-        retention=retention, inboxes=Inboxes(stores.inbox),
+        retention=retention, facts=facts, inboxes=Inboxes(stores.inbox),
         assignments=Assignments(writer=writer, reactions=reactions, lookup=lookup, agents=stores.agents,
                                 capacity=capacity, clock=clock),
         presence=presence, feed=Feed(stores.inbox, stores.threads, presence), publisher=publisher, realtime=realtime,
@@ -166,6 +173,22 @@ def build_providers(settings: Settings, stores: Stores, watch: Watch, senders: M
 
 
 @dataclass(frozen=True, kw_only=True)
+class Reporting:
+    """Reports: live figures, and the history of finished days and today."""
+
+    live: LiveFigures
+    history: History
+
+
+def build_reporting(stores: Stores, work: Distribution, clock: Clock) -> Reporting:
+    reach = Reach(workstreams=stores.workstreams, agents=stores.agents, clock=clock)
+    history = History(reports=stores.reports, reach=reach)
+    return Reporting(history=history, live=LiveFigures(
+        inbox=stores.inbox, capacity=work.capacity, agents=stores.agents, reach=reach, history=history, clock=clock,
+        offline_after=work.presence.offline_after))
+
+
+@dataclass(frozen=True, kw_only=True)
 class CustomerData:
     """Retention, erasure, exports and the audit trail."""
 
@@ -180,7 +203,7 @@ def build_customer_data(settings: Settings, stores: Stores, work: Distribution, 
     return CustomerData(
         retention=work.retention, purge=stores.purge,
         erasure=Erasure(jobs=stores.erasures, purge=stores.purge, optouts=stores.optouts, accounts=stores.accounts,
-                        capacity=work.capacity, digests=stores.hasher, clock=clock),
+                        capacity=work.capacity, digests=stores.hasher, facts=work.facts, clock=clock),
         audit=AuditTrail(stores.audit, settings.audit_retention_days, clock),
         exports=Exports(work.lookup, stores.purge, stores.accounts, stores.contacts),
     )

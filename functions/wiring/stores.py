@@ -26,6 +26,7 @@ from storage.purge import Purger
 from storage.sealing import Hasher, Sealer
 from storage.threads import ThreadStore
 from storage.workstreams import WorkstreamStore
+from storage.reports import ReportTable
 
 if TYPE_CHECKING:
     from functions.wiring import Watch
@@ -55,6 +56,7 @@ class Stores:
     retention: DeadlineStore
     erasures: ErasureStore
     audit: AuditStore
+    reports: ReportTable
     sealer: Sealer
     hasher: Hasher
 
@@ -81,6 +83,7 @@ def build_stores(settings: Settings, watch: Watch, request_hooks: Sequence[Reque
         queue=watch("queue", OutboxQueue(queue_service, settings.outbox.queue)), purge=watch("purge", Purger(storage)),
         retention=watch("retention", DeadlineStore(storage, "retention")),
         erasures=watch("erasures", ErasureStore(storage, sealer)), audit=watch("audit", AuditStore(storage)),
+        reports=watch("reports", ReportTable(storage)),
     )
 
 

@@ -1,6 +1,9 @@
 // The operators' workbook on the app's Application Insights: the metrics of
 // core/telemetry.py (messages, send failures, retries and poison, webhook latency, the
-// outbox, the sweep, live push), the 5xx rate, and recent calls by conversation id.
+// outbox, the sweep, live push), the 5xx rate, and recent calls by conversation id; then
+// Conversations, charted from the custom events of closed conversations and late survey
+// answers (switchboard.conversation.closed, .rated) over a time range and workstreams
+// picked at the top of that section.
 
 @description('Application Insights component the app reports to.')
 param appInsightsName string
@@ -85,6 +88,150 @@ var chartItems = [for chart in charts: {
   }
 }]
 
+// Conversations: each closed conversation is one switchboard.conversation.closed event
+// (customDimensions: ids and measures as strings; booleans "True"/"False"). A close
+// reported twice counts once (the latest event of a conversation_id); a survey answer
+// given after the close is a switchboard.conversation.rated event, and a conversation's
+// latest answer counts. Days and hours are UTC, by the time the conversation closed.
+// {Workstream} is a JSON list of the workstreams picked, empty for all.
+var conversationCharts = [
+  {
+    title: 'Conversations closed per day: answered, abandoned, resolved by a bot'
+    visualization: 'barchart'
+    query: 'let workstreams = dynamic([{Workstream}]); customEvents | where name == "switchboard.conversation.closed" | extend conversation_id = tostring(customDimensions.conversation_id), workstream_id = tostring(customDimensions.workstream_id) | where array_length(workstreams) == 0 or workstream_id in (workstreams) | summarize arg_max(timestamp, *) by conversation_id | summarize conversations = count(), answered = countif(tostring(customDimensions.answered) =~ "true"), abandoned = countif(tostring(customDimensions.abandoned) =~ "true"), bot_resolved = countif(tostring(customDimensions.bot_resolved) =~ "true") by day = bin(timestamp, 1d) | order by day asc'
+  }
+  {
+    title: 'Conversations closed by hour of day (UTC)'
+    visualization: 'barchart'
+    query: 'let workstreams = dynamic([{Workstream}]); customEvents | where name == "switchboard.conversation.closed" | extend conversation_id = tostring(customDimensions.conversation_id), workstream_id = tostring(customDimensions.workstream_id) | where array_length(workstreams) == 0 or workstream_id in (workstreams) | summarize arg_max(timestamp, *) by conversation_id | summarize conversations = count() by hour_of_day = hourofday(timestamp) | order by hour_of_day asc'
+  }
+  {
+    title: 'Wait for an agent (s, queued to accepted): median and p90 per day'
+    visualization: 'timechart'
+    query: 'let workstreams = dynamic([{Workstream}]); customEvents | where name == "switchboard.conversation.closed" | extend conversation_id = tostring(customDimensions.conversation_id), workstream_id = tostring(customDimensions.workstream_id) | where array_length(workstreams) == 0 or workstream_id in (workstreams) | summarize arg_max(timestamp, *) by conversation_id | extend wait_seconds = toint(customDimensions.wait_seconds) | where isnotnull(wait_seconds) | summarize wait_median = percentile(wait_seconds, 50), wait_p90 = percentile(wait_seconds, 90) by day = bin(timestamp, 1d) | order by day asc'
+  }
+  {
+    title: 'First response by an agent (s, created to the first agent message): median and p90 per day'
+    visualization: 'timechart'
+    query: 'let workstreams = dynamic([{Workstream}]); customEvents | where name == "switchboard.conversation.closed" | extend conversation_id = tostring(customDimensions.conversation_id), workstream_id = tostring(customDimensions.workstream_id) | where array_length(workstreams) == 0 or workstream_id in (workstreams) | summarize arg_max(timestamp, *) by conversation_id | extend first_response_seconds = toint(customDimensions.first_response_seconds) | where isnotnull(first_response_seconds) | summarize first_response_median = percentile(first_response_seconds, 50), first_response_p90 = percentile(first_response_seconds, 90) by day = bin(timestamp, 1d) | order by day asc'
+  }
+  {
+    title: 'Abandoned (waited in a queue, closed without an agent\'s message): % of the day\'s conversations'
+    visualization: 'timechart'
+    query: 'let workstreams = dynamic([{Workstream}]); customEvents | where name == "switchboard.conversation.closed" | extend conversation_id = tostring(customDimensions.conversation_id), workstream_id = tostring(customDimensions.workstream_id) | where array_length(workstreams) == 0 or workstream_id in (workstreams) | summarize arg_max(timestamp, *) by conversation_id | summarize conversations = count(), abandoned = countif(tostring(customDimensions.abandoned) =~ "true") by day = bin(timestamp, 1d) | project day, abandoned_percent = round(100.0 * abandoned / conversations, 1) | order by day asc'
+  }
+  {
+    title: 'Customer satisfaction (1-5): average per day, with answers given after the close'
+    visualization: 'timechart'
+    query: 'let workstreams = dynamic([{Workstream}]); let closed = customEvents | where name == "switchboard.conversation.closed" | extend conversation_id = tostring(customDimensions.conversation_id), workstream_id = tostring(customDimensions.workstream_id) | where array_length(workstreams) == 0 or workstream_id in (workstreams) | summarize closed_at = max(timestamp) by conversation_id; let answers = customEvents | where name in ("switchboard.conversation.closed", "switchboard.conversation.rated") | extend conversation_id = tostring(customDimensions.conversation_id), csat = todouble(customDimensions.csat) | where isnotnull(csat) | summarize arg_max(timestamp, csat) by conversation_id | project conversation_id, csat; closed | join kind=inner answers on conversation_id | summarize average_csat = round(avg(csat), 2) by day = bin(closed_at, 1d) | order by day asc'
+  }
+  {
+    title: 'Per agent (the agent who held the conversation last): conversations, median handle time (s), average satisfaction'
+    visualization: 'table'
+    query: 'let workstreams = dynamic([{Workstream}]); let closed = customEvents | where name == "switchboard.conversation.closed" | extend conversation_id = tostring(customDimensions.conversation_id), workstream_id = tostring(customDimensions.workstream_id) | where array_length(workstreams) == 0 or workstream_id in (workstreams) | summarize arg_max(timestamp, *) by conversation_id | extend agent_id = tostring(customDimensions.agent_id), handle_seconds = toint(customDimensions.handle_seconds) | where isnotempty(agent_id) | project conversation_id, agent_id, handle_seconds; let answers = customEvents | where name in ("switchboard.conversation.closed", "switchboard.conversation.rated") | extend conversation_id = tostring(customDimensions.conversation_id), csat = todouble(customDimensions.csat) | where isnotnull(csat) | summarize arg_max(timestamp, csat) by conversation_id | project conversation_id, csat; closed | join kind=leftouter answers on conversation_id | summarize conversations = count(), median_handle_seconds = percentile(handle_seconds, 50), average_csat = round(avg(csat), 2), csat_responses = countif(isnotnull(csat)) by agent_id | order by conversations desc'
+  }
+]
+
+// The section's parameters: a time range (the charts' time context) and the workstreams
+// (their ids, from the events), all of them when none or All is picked.
+var conversationParameters = {
+  type: 9
+  name: 'conversation-parameters'
+  content: {
+    version: 'KqlParameterItem/1.0'
+    parameters: [
+      {
+        id: guid('switchboard-workbook', 'TimeRange')
+        version: 'KqlParameterItem/1.0'
+        name: 'TimeRange'
+        label: 'Time range'
+        type: 4
+        isRequired: true
+        value: {
+          durationMs: 604800000
+        }
+        typeSettings: {
+          selectableValues: [
+            {
+              durationMs: 86400000
+            }
+            {
+              durationMs: 604800000
+            }
+            {
+              durationMs: 1209600000
+            }
+            {
+              durationMs: 2592000000
+            }
+            {
+              durationMs: 7776000000
+            }
+          ]
+          allowCustom: true
+        }
+      }
+      {
+        id: guid('switchboard-workbook', 'Workstream')
+        version: 'KqlParameterItem/1.0'
+        name: 'Workstream'
+        label: 'Workstream'
+        type: 2
+        multiSelect: true
+        quote: '"'
+        delimiter: ','
+        query: 'customEvents | where name == "switchboard.conversation.closed" | summarize by workstream_id = tostring(customDimensions.workstream_id) | where isnotempty(workstream_id) | order by workstream_id asc'
+        typeSettings: {
+          additionalResourceOptions: [
+            'value::all'
+          ]
+          selectAllValue: ''
+          showDefault: false
+        }
+        defaultValue: 'value::all'
+        value: [
+          'value::all'
+        ]
+        timeContext: {
+          durationMs: 604800000
+        }
+        timeContextFromParameter: 'TimeRange'
+        queryType: 0
+        resourceType: 'microsoft.insights/components'
+      }
+    ]
+    style: 'pills'
+    queryType: 0
+    resourceType: 'microsoft.insights/components'
+  }
+}
+
+var conversationsHeader = {
+  type: 1
+  name: 'conversations'
+  content: {
+    json: '## Conversations\nFrom the event each closed conversation sends (`switchboard.conversation.closed`) and survey answers given after the close (`switchboard.conversation.rated`): by the day and hour they closed (UTC). The reports in the app (docs/reports.md) count by the day a conversation was created, in its workstream\'s time zone, with exact percentiles.'
+  }
+}
+
+var conversationItems = [for chart in conversationCharts: {
+  type: 3
+  name: chart.title
+  content: {
+    version: 'KqlItem/1.0'
+    title: chart.title
+    query: chart.query
+    size: 0
+    timeContext: {
+      durationMs: 604800000
+    }
+    timeContextFromParameter: 'TimeRange'
+    queryType: 0
+    resourceType: 'microsoft.insights/components'
+    visualization: chart.visualization
+  }
+}]
+
 var about = {
   type: 1
   name: 'about'
@@ -97,7 +244,10 @@ var content = {
   version: 'Notebook/1.0'
   items: concat([
     about
-  ], chartItems)
+  ], chartItems, [
+    conversationsHeader
+    conversationParameters
+  ], conversationItems)
   isLocked: false
   fallbackResourceIds: [
     appInsights.id

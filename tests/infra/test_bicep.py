@@ -318,7 +318,9 @@ def test_alerts_watch_send_failures_outbox_age_poison_5xx_and_dead_lettering(par
 
 
 def test_the_workbook_charts_every_metric_the_app_reports(parsed: dict[str, dict]) -> None:
-    queries = " ".join(c["query"] for c in variable(parsed, "modules/workbook.bicep", "charts"))
+    charts = variable(parsed, "modules/workbook.bicep", "charts")
+    charts += variable(parsed, "modules/workbook.bicep", "conversationCharts")
+    queries = " ".join(c["query"] for c in charts)
     reported = {value for key, value in vars(names).items() if isinstance(value, str) and key.isupper()
                 and value.startswith("switchboard.")}
     assert reported and {name for name in reported if name not in queries} == set()
@@ -326,6 +328,51 @@ def test_the_workbook_charts_every_metric_the_app_reports(parsed: dict[str, dict
     assert workbook["properties"]["category"] == "workbook"
     source = workbook["properties"]["sourceId"]["operator"]["operands"]
     assert (source["operand_1"], source["operand_2"]) == ("appInsights", "id")
+
+
+def test_the_workbook_charts_closed_conversations_from_their_events(parsed: dict[str, dict]) -> None:
+    workbook = "modules/workbook.bicep"
+    charts = {c["title"]: c["query"] for c in variable(parsed, workbook, "conversationCharts")}
+    closed = f'customEvents | where name == "{names.CONVERSATION_CLOSED}"'
+    # Every chart reads the closed conversations' events of the workstreams picked, a close
+    # reported twice once.
+    for title, query in charts.items():
+        assert closed in query and "dynamic([{Workstream}])" in query, title
+        assert "workstream_id in (workstreams)" in query, title
+        assert "by conversation_id" in query, title
+    queries = " ".join(charts.values())
+    for measure in ("wait_seconds", "first_response_seconds", "handle_seconds", "abandoned", "answered",
+                    "bot_resolved", "csat", "agent_id"):
+        assert f"customDimensions.{measure})" in queries, measure
+    assert "by day = bin(timestamp, 1d)" in queries and "hourofday(timestamp)" in queries
+    for measure in ("wait_seconds", "first_response_seconds"):
+        [query] = [q for q in charts.values() if f"toint(customDimensions.{measure})" in q]
+        assert f"percentile({measure}, 50)" in query and f"percentile({measure}, 90)" in query
+    [abandoned] = [q for q in charts.values() if "abandoned_percent" in q]
+    assert "100.0 * abandoned / conversations" in abandoned
+    # Satisfaction counts a conversation's latest answer, late ones (after the close) included.
+    satisfaction = [q for q in charts.values() if "avg(csat)" in q]
+    assert len(satisfaction) == 2  # per day and per agent
+    for query in satisfaction:
+        assert f'name in ("{names.CONVERSATION_CLOSED}", "{names.CONVERSATION_RATED}")' in query
+        assert "arg_max(timestamp, csat) by conversation_id" in query
+    [per_agent] = [q for q in charts.values() if "by agent_id" in q]
+    assert "conversations = count()" in per_agent and "percentile(handle_seconds, 50)" in per_agent
+    # The section's parameters: a time range every chart takes its time from, and the
+    # workstreams (all of them unless some are picked).
+    parameters = variable(parsed, workbook, "conversationParameters")
+    assert parameters["type"] == 9
+    time_range, workstream = parameters["content"]["parameters"]
+    assert (time_range["name"], time_range["type"], time_range["isRequired"]) == ("TimeRange", 4, True)
+    assert (workstream["name"], workstream["type"], workstream["multiSelect"]) == ("Workstream", 2, True)
+    assert workstream["quote"] == '"' and workstream["typeSettings"]["selectAllValue"] == ""
+    assert closed in workstream["query"] and workstream["timeContextFromParameter"] == "TimeRange"
+    items = variable(parsed, workbook, "conversationItems")
+    assert items["loop_type"]["detail"]["array_name"] == "conversationCharts"
+    assert items["config"]["content"]["timeContextFromParameter"] == "TimeRange"
+    order = variable(parsed, workbook, "content")["items"]["function"]["parameters"]
+    assert list(order.values()) == [["about"], "chartItems", ["conversationsHeader", "conversationParameters"],
+                                    "conversationItems"]
 
 
 def test_function_app_is_flex_python_311_https_only_with_one_identity(parsed: dict[str, dict]) -> None:

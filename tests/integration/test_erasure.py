@@ -76,7 +76,7 @@ def test_erasure_leaves_no_row_naming_the_customer_and_keeps_the_hashed_opt_out(
 
     after = every_row(azurite.connection_string, table_prefix)
     audit = after.pop(f"{table_prefix}Audit")  # kept whole, never edited: it names the contact's id, no number
-    assert len(after) == 14  # and accounts, workstreams, agents, optouts, erasures
+    assert len(after) == 15  # and accounts, workstreams, agents, optouts, erasures, reports (unnamed counts)
     assert naming(after, needles) == [] and naming({"audit": audit}, {CUSTOMER, CUSTOMER[1:]}) == []
     assert job.state == "done" and job.kept == {"optouts": 1}
     assert job.erased["threads"] > 0 and job.erased["contacts"] == 1 and job.erased["idempotency"] == 1

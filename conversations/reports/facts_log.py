@@ -1,0 +1,88 @@
+"""Each conversation's fact row, kept as the conversation moves.
+
+A reaction to moves (conversations/reactions.py): a new conversation, and one whose state,
+holder, queue or stage changed, has its row written (an offer alone does not); a closed
+conversation's facts go to Application Insights too. A commit that moved nothing writes
+the row only when it changed what reports show of a closed conversation (its survey
+answer). Retention drops the row with its conversation; an erasure keeps it, without the
+customer, so counts stay.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+
+from conversations.messaging.lookup import Lookup
+from conversations.messaging.writer import Commit, Move
+from core.clock import Clock
+from core.inbox import Placement
+from core.ports import ReportStore, Telemetry
+from core.records import CLOSED, Conversation
+from core.reports import FactRow, local, zone_of
+from core.telemetry import CONVERSATION_CLOSED, CONVERSATION_RATED
+
+
+def _standing(p: Placement | None) -> tuple[object, ...] | None:
+    return (p.state, p.agent_id, p.queue, p.stage) if p else None
+
+
+class FactsLog:
+    def __init__(self, *, reports: ReportStore, lookup: Lookup, telemetry: Telemetry, clock: Clock) -> None:
+        self._reports = reports
+        self._lookup = lookup
+        self._telemetry = telemetry
+        self._clock = clock
+
+    def moved(self, move: Move) -> list[Move]:
+        c = move.conversation
+        if c.workstream_id is None or _standing(move.was) == _standing(Placement.of(c)):
+            return []
+        row = self._put(c)
+        if c.state == CLOSED and (move.was is None or move.was.state != CLOSED):
+            self._tell(CONVERSATION_CLOSED, row)
+        return []
+
+    def touched(self, commit: Commit) -> None:
+        """A commit that moved nothing: a closed conversation's answer to its survey."""
+        c = commit.head.conversation
+        if c.workstream_id is None or c.state != CLOSED or commit.was is None or commit.was.csat == c.facts.csat:
+            return
+        self._tell(CONVERSATION_RATED, self._put(c))
+
+    def drop(self, conversation: Conversation) -> None:
+        """Retention deleted the conversation: its row goes too (finished days' digests stay)."""
+        if conversation.workstream_id:
+            self._reports.drop(self._row(conversation))
+
+    def forget_customer(self, conversation: Conversation) -> None:
+        """An erasure: the row is kept under a key nothing else names, without the
+        customer, so counts stay (the same key each time, so a repeated erasure writes it
+        again rather than twice)."""
+        if conversation.workstream_id:
+            row = self._row(conversation)
+            unnamed = "erased-" + hashlib.sha256(row.conversation_id.encode()).hexdigest()[:32]
+            self._reports.put(replace(row, conversation_id=unnamed, customer=""), finished=False)
+            self._reports.drop(row)
+
+    def _row(self, c: Conversation) -> FactRow:
+        return FactRow.of(c, zone_of(self._lookup.workstream(c.workstream_id) if c.workstream_id else None))
+
+    def _put(self, c: Conversation) -> FactRow:
+        workstream = self._lookup.workstream(c.workstream_id) if c.workstream_id else None
+        zone = zone_of(workstream)
+        row = FactRow.of(c, zone)
+        self._reports.put(row, finished=row.day < local(self._clock(), zone).date().isoformat())
+        return row
+
+    def _tell(self, name: str, row: FactRow) -> None:
+        m, f = row.measures, row.facts
+        self._telemetry.event(
+            name, conversation_id=row.conversation_id, workstream_id=row.workstream_id, queue=row.queue,
+            channel=row.channel, provider=row.provider, closed_by=f.closed_by,
+            agent_id=f.agents[-1] if f.agents else None, wait_seconds=m.wait_seconds,
+            first_response_seconds=m.first_response_seconds, handle_seconds=m.handle_seconds,
+            resolution_seconds=m.resolution_seconds, answered=m.answered, abandoned=m.abandoned,
+            bot_resolved=m.bot_resolved, transfers=f.transfers, customer_messages=f.customer_messages,
+            agent_messages=f.agent_messages, csat=f.csat)
+

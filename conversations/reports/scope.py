@@ -1,0 +1,51 @@
+"""Who sees which reports: admins every workstream's, supervisors those of the workstreams
+they supervise; nobody else (403). A workstream outside the caller's reach is 404, like
+one that does not exist."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from conversations.access import Scope
+from core.clock import Clock
+from core.errors import Forbidden, NotFound
+from core.identity import ADMIN, ROLE_NAMES, SUPERVISOR
+from core.ports import Agents, Workstreams
+from core.records import Workstream
+from core.reports import local, zone_of
+
+
+@dataclass(frozen=True)
+class Covered:
+    """A workstream a report covers, with its today (in its time zone)."""
+
+    workstream_id: str
+    today: date
+
+
+class Reach:
+    def __init__(self, *, workstreams: Workstreams, agents: Agents, clock: Clock) -> None:
+        self._workstreams = workstreams
+        self._agents = agents
+        self._clock = clock
+
+    def workstreams(self, scope: Scope, workstream_id: str | None) -> list[Workstream]:
+        """The workstreams a report of the caller's covers: ``workstream_id``'s, or every
+        one in reach."""
+        if not (scope.is_admin or scope.principal.has(SUPERVISOR)):
+            raise Forbidden(f"reports need the {ROLE_NAMES[ADMIN]} or {ROLE_NAMES[SUPERVISOR]} role")
+        if workstream_id is not None:
+            found = self._workstreams.get(workstream_id)
+            if found is None or not (scope.is_admin or found.id in scope.supervises):
+                raise NotFound(f"workstream {workstream_id} not found")
+            return [found]
+        every = self._workstreams.list()
+        return sorted((w for w in every if scope.is_admin or w.id in scope.supervises), key=lambda w: w.name)
+
+    def covered(self, scope: Scope, workstream_id: str | None) -> list[Covered]:
+        now = self._clock()
+        return [Covered(w.id, local(now, zone_of(w)).date()) for w in self.workstreams(scope, workstream_id)]
+
+    def agent_names(self) -> dict[str, str]:
+        return {a.id: a.name for a in self._agents.working()}

@@ -1,0 +1,132 @@
+"""What reports are made of: a conversation's fact row (its facts with what it is filed
+under), the compact entry a finished day's digest keeps of it, and the query a report
+answers (docs/reports.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from core.facts import Facts, Measures
+from core.records import Conversation, Workstream
+
+UTC = "UTC"
+DAY, HOUR, AGENT, QUEUE = "day", "hour", "agent", "queue"
+GROUPINGS = (DAY, HOUR, AGENT, QUEUE)
+COUNTS = ("conversations", "answered", "abandoned", "bot_resolved")
+DURATIONS = ("wait_seconds", "first_response_seconds", "handle_seconds")
+CSAT = "csat"
+MEASURES = (*COUNTS, *DURATIONS, CSAT)
+
+
+def zone_of(workstream: Workstream | None) -> str:
+    """A workstream's time zone: its operating hours', else UTC."""
+    hours = workstream.settings.operating_hours if workstream else None
+    return hours.time_zone if hours else UTC
+
+
+def local(when: datetime, zone: str) -> datetime:
+    return when.astimezone(ZoneInfo(zone))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One conversation as a finished day's digest keeps it: what reports group, filter
+    and measure by, without ids or the customer."""
+
+    hour: int
+    queue: str | None
+    agents: tuple[str, ...]
+    channel: str
+    answered: bool
+    abandoned: bool
+    bot_resolved: bool
+    wait_seconds: int | None
+    first_response_seconds: int | None
+    handle_seconds: int | None
+    csat: int | None
+
+    def to_list(self) -> list[Any]:
+        return [self.hour, self.queue, list(self.agents), self.channel, int(self.answered), int(self.abandoned),
+                int(self.bot_resolved), self.wait_seconds, self.first_response_seconds, self.handle_seconds, self.csat]
+
+    @classmethod
+    def from_list(cls, v: list[Any]) -> Entry:
+        return cls(v[0], v[1], tuple(v[2]), v[3], bool(v[4]), bool(v[5]), bool(v[6]), v[7], v[8], v[9], v[10])
+
+
+@dataclass(frozen=True)
+class FactRow:
+    """A conversation's facts as reports file them: under its workstream and the day (and
+    hour) it was created in the workstream's time zone. ``customer`` is empty once erased."""
+
+    conversation_id: str
+    workstream_id: str
+    day: str  # YYYY-MM-DD
+    hour: int
+    created_at: datetime
+    queue: str | None
+    channel: str
+    provider: str
+    customer: str
+    facts: Facts
+
+    @classmethod
+    def of(cls, c: Conversation, zone: str) -> FactRow:
+        created = local(c.created_at, zone)
+        return cls(c.id, c.workstream_id or "", created.date().isoformat(), created.hour, c.created_at, c.queue,
+                   c.channel, c.provider, c.customer, c.facts)
+
+    @property
+    def measures(self) -> Measures:
+        return Measures.of(self.created_at, self.facts)
+
+    def entry(self) -> Entry:
+        m, f = self.measures, self.facts
+        return Entry(self.hour, self.queue, f.agents, self.channel, m.answered, m.abandoned, m.bot_resolved,
+                     m.wait_seconds, m.first_response_seconds, m.handle_seconds, f.csat)
+
+
+@dataclass(frozen=True)
+class ReportQuery:
+    """Which conversations a report covers and how it groups them. ``first`` and ``last``
+    are days, inclusive; ``group`` picks one group (drill-down)."""
+
+    first: date
+    last: date
+    workstream_id: str | None = None
+    queue: str | None = None
+    agent_id: str | None = None
+    channel: str | None = None
+    group_by: str = DAY
+    group: str | None = None
+    measure: str = "conversations"
+
+    def keeps(self, e: Entry) -> bool:
+        return ((self.queue is None or (e.queue or "") == self.queue)
+                and (self.agent_id is None or self.agent_id in e.agents)
+                and (self.channel is None or e.channel == self.channel))
+
+
+def keys_of(e: Entry, day: str, group_by: str) -> tuple[str, ...]:
+    """The groups an entry counts in: one, except by agent (each agent who held it; none
+    when nobody did)."""
+    if group_by == HOUR:
+        return (f"{e.hour:02d}",)
+    if group_by == AGENT:
+        return e.agents
+    if group_by == QUEUE:
+        return (e.queue or "",)
+    return (day,)
+
+
+def counts_in(e: Entry, measure: str) -> bool:
+    """Whether the entry is one of those behind ``measure``'s figure."""
+    if measure == "conversations":
+        return True
+    if measure == CSAT:
+        return e.csat is not None
+    value = getattr(e, measure)
+    return value is not None and value is not False

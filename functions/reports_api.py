@@ -1,0 +1,199 @@
+"""Reports (supervisors for their workstreams, admins for all; docs/reports.md): live
+figures, summaries over days, the conversations behind a figure, and one row per
+conversation as CSV."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import io
+import json
+import re
+from datetime import date, timedelta
+from typing import Any, Iterator, Mapping
+
+import azure.functions as func
+
+from conversations.reports.history import Place
+from core.errors import ValidationFailed
+from core.clock import utcnow
+from core.facts import Measures
+from core.identity import ADMIN, SUPERVISOR
+from core.records import CHANNELS
+from core.reports import DAY, GROUPINGS, MEASURES, FactRow, ReportQuery
+from functions.http import API_HEADERS, handled, json_response, services
+from functions.identity import scope_of
+
+bp = func.Blueprint()
+
+MAX_DAYS = 92
+DEFAULT_DAYS = 7
+PAGE_LIMIT = 200
+MAX_VALUE = 200  # characters of an id, a queue's name or a group's key
+MAX_TOKEN = 4096
+COLUMNS = ("conversation_id", "workstream_id", "queue", "channel", "provider", "created_at", "accepted_at",
+           "first_agent_reply_at", "closed_at", "closed_by", "wait_seconds", "first_response_seconds",
+           "handle_seconds", "resolution_seconds", "abandoned", "agents", "customer_messages", "agent_messages",
+           "transfers", "bot_outcome", "csat")
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run a cell that starts so
+_NO_STORE = {"Cache-Control": "no-store"}
+
+
+@bp.route(route="api/reports/live", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def live_report(req: func.HttpRequest) -> func.HttpResponse:
+    scope = scope_of(req, ADMIN, SUPERVISOR)
+    found = services().reporting.live.live(scope, _text(req.params, "workstream_id"))
+    return json_response(found, headers=_NO_STORE)
+
+
+@bp.route(route="api/reports/summary", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def summary_report(req: func.HttpRequest) -> func.HttpResponse:
+    scope = scope_of(req, ADMIN, SUPERVISOR)
+    return json_response(services().reporting.history.summary(scope, query_of(req.params)), headers=_NO_STORE)
+
+
+@bp.route(route="api/reports/conversations", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def report_conversations(req: func.HttpRequest) -> func.HttpResponse:
+    """The conversations behind one figure, a page at a time."""
+    scope = scope_of(req, ADMIN, SUPERVISOR)
+    q, limit = query_of(req.params), _limit(req.params)
+    after = _place(req.params.get("continuation"))
+    rows, following = [], None
+    for place, row in services().reporting.history.rows(scope, q, after):
+        if len(rows) == limit:
+            following = _token(last)
+            break
+        rows.append(fact_view(row, with_customer=False))
+        last = place
+    return json_response({"conversations": rows, "continuation": following}, headers=_NO_STORE)
+
+
+@bp.route(route="api/reports/conversations.csv", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def report_csv(req: func.HttpRequest) -> func.HttpResponse:
+    """One row per conversation; the customer's number for admins only."""
+    scope = scope_of(req, ADMIN, SUPERVISOR)
+    q = query_of(req.params)
+    rows = services().reporting.history.rows(scope, q)
+    body = "".join(_csv_lines((row for _, row in rows), with_customer=scope.is_admin))
+    return func.HttpResponse(body, status_code=200, mimetype="text/csv", charset="utf-8", headers={
+        **API_HEADERS, **_NO_STORE,
+        "Content-Disposition": f'attachment; filename="conversations-{q.first}-{q.last}.csv"'})
+
+
+def query_of(params: Mapping[str, str]) -> ReportQuery:
+    last = _day(params, "to") or utcnow().date()
+    first = _day(params, "from") or last - timedelta(days=DEFAULT_DAYS - 1)
+    if first > last:
+        raise ValidationFailed("from", "must be on or before to")
+    if (last - first).days >= MAX_DAYS:
+        raise ValidationFailed("from", f"a report covers at most {MAX_DAYS} days")
+    group_by, measure = params.get("group_by") or DAY, params.get("measure") or "conversations"
+    if group_by not in GROUPINGS:
+        raise ValidationFailed("group_by", f"must be one of {', '.join(GROUPINGS)}")
+    if measure not in MEASURES:
+        raise ValidationFailed("measure", f"must be one of {', '.join(MEASURES)}")
+    channel = _text(params, "channel")
+    if channel is not None and channel not in CHANNELS:
+        raise ValidationFailed("channel", f"must be one of {', '.join(CHANNELS)}")
+    return ReportQuery(first, last, _text(params, "workstream_id"), _text(params, "queue"), _text(params, "agent_id"),
+                       channel, group_by, _text(params, "group", empty=True), measure)
+
+
+def fact_view(row: FactRow, with_customer: bool) -> dict[str, Any]:
+    f, m = row.facts, row.measures
+    found: dict[str, Any] = {
+        "conversation_id": row.conversation_id, "workstream_id": row.workstream_id, "queue": row.queue,
+        "channel": row.channel, "provider": row.provider, "created_at": row.created_at.isoformat(),
+        "accepted_at": _at(f.accepted_at), "first_agent_reply_at": _at(f.first_agent_reply_at),
+        "closed_at": _at(f.closed_at), "closed_by": f.closed_by, **_measures(m), "agents": list(f.agents),
+        "customer_messages": f.customer_messages, "agent_messages": f.agent_messages, "transfers": f.transfers,
+        "bot_outcome": f.bot_outcome, "csat": f.csat,
+    }
+    return {**found, "customer": row.customer or None} if with_customer else found
+
+
+def _measures(m: Measures) -> dict[str, Any]:
+    return {"wait_seconds": m.wait_seconds, "first_response_seconds": m.first_response_seconds,
+            "handle_seconds": m.handle_seconds, "resolution_seconds": m.resolution_seconds, "abandoned": m.abandoned}
+
+
+def _csv_lines(rows: Iterator[FactRow], with_customer: bool) -> Iterator[str]:
+    columns = (*COLUMNS, "customer") if with_customer else COLUMNS
+    yield _line(columns)
+    for row in rows:
+        view = fact_view(row, with_customer)
+        yield _line(_cell(view[c]) for c in columns)
+
+
+def _line(cells: Any) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerow(list(cells))
+    return out.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = " ".join(value) if isinstance(value, list) else str(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def _at(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _day(params: Mapping[str, str], name: str) -> date | None:
+    raw = params.get(name)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) else _bad_day(name)
+    except ValueError:
+        return _bad_day(name)
+
+
+def _bad_day(name: str) -> date:
+    raise ValidationFailed(name, "must be a day as YYYY-MM-DD")
+
+
+def _text(params: Mapping[str, str], name: str, empty: bool = False) -> str | None:
+    raw = params.get(name)
+    if raw is None or (raw == "" and not empty):
+        return None
+    if len(raw) > MAX_VALUE:
+        raise ValidationFailed(name, f"must be at most {MAX_VALUE} characters")
+    return raw
+
+
+def _limit(params: Mapping[str, str]) -> int:
+    raw = params.get("limit") or "50"
+    if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= PAGE_LIMIT:
+        raise ValidationFailed("limit", f"must be a whole number from 1 to {PAGE_LIMIT}")
+    return int(raw)
+
+
+def _token(place: Place) -> str:
+    text = json.dumps([place.workstream_id, place.day, place.token, place.index], separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _place(token: str | None) -> Place | None:
+    if not token:
+        return None
+    try:
+        if len(token) > MAX_TOKEN:
+            raise ValueError("too long")
+        w, day, page, index = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        if not (isinstance(w, str) and isinstance(day, str) and isinstance(index, int)
+                and (page is None or isinstance(page, str))):
+            raise ValueError("not a place")
+        return Place(w, day, page, index)
+    except (binascii.Error, ValueError, TypeError) as exc:
+        raise ValidationFailed("continuation", "must be the continuation of an earlier page") from exc

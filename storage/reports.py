@@ -1,0 +1,99 @@
+"""The ``reports`` table: conversations' fact rows and finished days' digests.
+
+  PartitionKey            RowKey             holds
+  f|<workstream>|<day>    <conversation id>  a conversation's facts (core/reports.py FactRow)
+  d|<workstream>          <day>              the day's digest: its conversations' entries, or Stale
+
+A day's fact rows are one partition, so computing its digest is one range; a report's
+digests are one range of one partition per workstream. A digest marked stale (a fact row
+written after its day ended) is computed again by the next report that needs it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from azure.core import MatchConditions
+from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
+from azure.data.tables import TableClient, UpdateMode
+
+from core.facts import Facts
+from core.reports import Entry, FactRow
+from core.retry import ConcurrencyConflict
+from storage.client import TableStorage, translated
+from storage.columns import get_json, put_json
+from storage.inbox import decode_token, encode_token
+from storage.keys import safe_key
+
+
+def _facts_partition(workstream_id: str, day: str) -> str:
+    return f"f|{safe_key(workstream_id)}|{day}"
+
+
+def _digests_partition(workstream_id: str) -> str:
+    return f"d|{safe_key(workstream_id)}"
+
+
+class ReportTable:
+    def __init__(self, storage: TableStorage) -> None:
+        self._storage = storage
+
+    @property
+    def _table(self) -> TableClient:
+        return self._storage.table("reports")
+
+    def put(self, row: FactRow, finished: bool) -> None:
+        with translated():
+            self._table.upsert_entity(_row_entity(row), mode=UpdateMode.REPLACE)
+            if finished:
+                self._table.upsert_entity({"PartitionKey": _digests_partition(row.workstream_id), "RowKey": row.day,
+                                           "Stale": True}, mode=UpdateMode.MERGE)
+
+    def rows(self, workstream_id: str, day: str, limit: int, token: str | None = None) -> tuple[list[FactRow], str | None]:
+        with translated():
+            pages = self._table.query_entities("PartitionKey eq @pk", parameters={"pk": _facts_partition(workstream_id, day)},
+                                               results_per_page=limit).by_page(continuation_token=decode_token(token))
+            rows = [_to_row(e) for e in next(pages, [])]
+        return rows, encode_token(pages.continuation_token)
+
+    def digests(self, workstream_id: str, first: str, last: str) -> dict[str, tuple[list[Entry] | None, str]]:
+        with translated():
+            found = list(self._table.query_entities(
+                "PartitionKey eq @pk and RowKey ge @first and RowKey le @last",
+                parameters={"pk": _digests_partition(workstream_id), "first": first, "last": last}))
+        return {e["RowKey"]: (None if e.get("Stale") else [Entry.from_list(v) for v in get_json(e, "Entries", [])],
+                              e.metadata["etag"]) for e in found}
+
+    def keep(self, workstream_id: str, day: str, entries: list[Entry], etag: str | None) -> None:
+        entity = put_json({"PartitionKey": _digests_partition(workstream_id), "RowKey": day, "Stale": False},
+                          "Entries", [e.to_list() for e in entries])
+        with translated():
+            try:
+                if etag is None:
+                    self._table.create_entity(entity)
+                else:
+                    self._table.update_entity(entity, mode=UpdateMode.REPLACE, etag=etag,
+                                              match_condition=MatchConditions.IfNotModified)
+            except (ResourceExistsError, ResourceModifiedError, ResourceNotFoundError) as exc:
+                raise ConcurrencyConflict(f"digest {workstream_id} {day} changed") from exc
+
+    def drop(self, row: FactRow) -> None:
+        with translated():
+            try:
+                self._table.delete_entity(_facts_partition(row.workstream_id, row.day), row.conversation_id)
+            except ResourceNotFoundError:
+                pass
+
+
+def _row_entity(row: FactRow) -> dict[str, Any]:
+    entity = {"PartitionKey": _facts_partition(row.workstream_id, row.day), "RowKey": row.conversation_id,
+              "WorkstreamId": row.workstream_id, "Day": row.day, "Hour": row.hour, "CreatedAt": row.created_at,
+              "Queue": row.queue or "", "Channel": row.channel, "Provider": row.provider, "Customer": row.customer}
+    return put_json(entity, "Facts", row.facts.to_dict())
+
+
+def _to_row(e: dict[str, Any]) -> FactRow:
+    created: datetime = e["CreatedAt"]
+    return FactRow(e["RowKey"], e["WorkstreamId"], e["Day"], int(e["Hour"]), created, e.get("Queue") or None,
+                   e["Channel"], e["Provider"], e.get("Customer") or "", Facts.from_dict(get_json(e, "Facts", {})))

@@ -1,0 +1,173 @@
+"""Reports on real storage (Azurite) over a scripted day with a clock the test moves: each
+measure as computed by hand, the conversations behind a figure, a finished day computed
+once and kept, scope, and an erasure that leaves counts but no number."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+
+from channels.twilio_api import TwilioSender
+from conversations.access import Scope
+from core.agents import Agent
+from core.errors import Forbidden, NotFound
+from core.identity import AGENT, SUPERVISOR, Principal
+from core.reports import ReportQuery
+from tests.support.recorder import recording
+from tests.support.scopes import ALICE
+from tests.support.storage import RoundTrips
+from tests.support.twilio import ACCOUNT_SID, BUSINESS, account_body, inbound, message_created
+
+MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
+BASE = "https://sb.example.com"
+DAY = date(2026, 11, 23)  # the fake clock's day, 09:00 UTC at the start; the workstream keeps UTC
+A, B, C = "+15017122601", "+15017122602", "+15017122603"
+
+
+@pytest.fixture
+def provider():
+    with recording() as recorder:
+        counter = iter(range(1, 10_000))
+        recorder.on("POST", MESSAGES, lambda _r: message_created(f"SM{next(counter):032d}"))
+        yield recorder
+
+
+@pytest.fixture
+def day(make_services, provider, clock):
+    """Three conversations: A answered, B abandoned, C transferred back to its queue once."""
+    trips = RoundTrips()
+    services = make_services(senders={"twilio": TwilioSender(provider.base_url)}, request_hooks=[trips])
+    account = services.admin.accounts.create(account_body())
+    workstream = services.admin.workstreams.create({"name": "Support", "channel": "sms", "account_id": account.id,
+                                                   "number": BUSINESS, "queues": ["billing"],
+                                                   "default_queue": "billing"})
+    sids = iter(range(1, 100))
+
+    def customer(number: str, text: str) -> str:
+        return services.messaging.ingest.message(account, inbound(account.id, f"SMin{next(sids)}", text, number),
+                                                 BASE).conversation_id
+
+    def at(minutes: int) -> None:  # minutes after 09:00
+        clock.now = clock.now.replace(hour=9, minute=0) + timedelta(minutes=minutes)
+
+    accept, reply = services.distribution.assignments.accept, services.messaging.outbox.reply
+    close = services.messaging.actions.close
+    a = customer(A, "my order is late")                              # 09:00
+    at(2), accept(a, ALICE)                                          # waited 2 min
+    at(3), reply(a, "Sorry, let me look", ALICE, BASE)                # first response 3 min
+    at(4), customer(A, "thanks")
+    at(10), close(a, ALICE, BASE)                                     # handled 8 min
+    at(30)
+    b = customer(B, "hello?")                                        # 09:30, nobody answers
+    at(60), close(b, ALICE, BASE)
+    at(120)
+    c = customer(C, "billing question")                              # 11:00
+    at(125), accept(c, ALICE)                                        # waited 5 min
+    at(126), services.distribution.assignments.transfer_to_queue(c, ALICE, "billing")
+    at(128), accept(c, ALICE)
+    at(129), reply(c, "Here to help", ALICE, BASE)                    # first response 9 min
+    at(140), close(c, ALICE, BASE)                                    # handled 15 min from the first accept
+    return services, workstream, (a, b, c), trips
+
+
+def query(**kw) -> ReportQuery:
+    return ReportQuery(DAY, DAY, **kw)
+
+
+def test_each_measure_is_as_computed_by_hand(day):
+    services, workstream, (a, b, c), _ = day
+    rows = {r.conversation_id: r for _, r in services.reporting.history.rows(ALICE, query())}
+    got = {cid: (r.measures.wait_seconds, r.measures.first_response_seconds, r.measures.handle_seconds,
+                 r.measures.resolution_seconds, r.measures.answered, r.measures.abandoned, r.facts.transfers,
+                 r.facts.customer_messages, r.facts.agent_messages, r.facts.closed_by, r.hour)
+           for cid, r in rows.items()}
+    assert got == {
+        a: (120, 180, 480, 600, True, False, 0, 2, 1, "agent", 9),
+        b: (None, None, None, 1800, False, True, 0, 1, 0, "agent", 9),
+        c: (300, 540, 900, 1200, True, False, 1, 1, 1, "agent", 11),
+    }
+    summary = services.reporting.history.summary(ALICE, query(workstream_id=workstream.id))
+    assert summary["total"] == {
+        "conversations": 3, "answered": 2, "abandoned": 1, "bot_resolved": 0,
+        "wait_seconds": {"median": 120, "p90": 300}, "first_response_seconds": {"median": 180, "p90": 540},
+        "handle_seconds": {"median": 480, "p90": 900}, "csat": {"average": None, "responses": 0}}
+    by_hour = services.reporting.history.summary(ALICE, query(group_by="hour"))["groups"]
+    assert len(by_hour) == 24 and {g["key"]: g["conversations"] for g in by_hour if g["conversations"]} == {
+        "09": 2, "11": 1}
+
+
+def test_the_conversations_behind_a_figure_are_exactly_those_it_counts(day):
+    services, _, (a, b, c), _ = day
+
+    def behind(**kw) -> list[str]:
+        return [r.conversation_id for _, r in services.reporting.history.rows(ALICE, query(**kw))]
+
+    assert behind(measure="abandoned") == [b]
+    assert sorted(behind(measure="answered")) == sorted([a, c])
+    assert behind(group_by="hour", group="09", measure="answered") == [a]
+    assert behind(group_by="agent", group=ALICE.principal.id, measure="wait_seconds") != []
+    assert behind(queue="elsewhere") == []
+
+
+def test_a_finished_day_is_computed_once_and_kept(day, clock):
+    services, workstream, _, trips = day
+    today = services.reporting.history.summary(ALICE, query(workstream_id=workstream.id))
+    clock.advance(days=1)
+    trips.reset()
+    first = services.reporting.history.summary(ALICE, query(workstream_id=workstream.id))
+    computing = list(trips.paths)
+    trips.reset()
+    again = services.reporting.history.summary(ALICE, query(workstream_id=workstream.id))
+    assert first["total"] == again["total"] == today["total"]
+    assert any("PUT" in p or "POST" in p for p in computing), computing  # the digest, kept
+    assert len(trips.paths) == 1 and trips.paths[0].startswith("GET"), trips.paths  # one range of digests
+
+
+def test_a_late_survey_answer_marks_the_day_stale_and_counts(day, clock):
+    services, workstream, (a, _, _), _ = day
+    clock.advance(days=1)
+    services.reporting.history.summary(ALICE, query(workstream_id=workstream.id))  # kept
+    row = next(r for _, r in services.reporting.history.rows(ALICE, query()) if r.conversation_id == a)
+    services.stores.reports.put(replace(row, facts=replace(row.facts, csat=5)), finished=True)
+    later = services.reporting.history.summary(ALICE, query(workstream_id=workstream.id))
+    assert later["total"]["csat"] == {"average": 5.0, "responses": 1}
+
+
+def test_reports_are_for_supervisors_of_the_workstream_and_admins(day):
+    services, workstream, _, _ = day
+    since = ALICE.agent.created_at
+
+    def person(name: str, roles: set[str], supervises: tuple[str, ...] = ()) -> Scope:
+        principal = Principal(name, name, frozenset(roles))
+        return Scope.of(principal, Agent(name, name, frozenset(roles), (), supervises, since, since))
+
+    theirs = person("sue", {SUPERVISOR}, (workstream.id,))
+    assert services.reporting.history.summary(theirs, query())["total"]["conversations"] == 3
+    other = person("otto", {SUPERVISOR}, ("another",))
+    assert services.reporting.history.summary(other, query())["total"]["conversations"] == 0
+    with pytest.raises(NotFound):
+        services.reporting.history.summary(other, query(workstream_id=workstream.id))
+    with pytest.raises(Forbidden):
+        services.reporting.history.summary(person("ada", {AGENT}), query())
+
+
+def test_an_erasure_leaves_the_counts_and_no_number(day):
+    services, _, (a, _, _), _ = day
+    services.customer_data.erasure.start({"address": A}, ALICE.principal.actor)
+    rows = [r for _, r in services.reporting.history.rows(ALICE, query())]
+    assert len(rows) == 3 and a not in {r.conversation_id for r in rows}  # kept under a key nothing names
+    assert sorted(r.customer for r in rows) == ["", B, C]
+    assert services.reporting.history.summary(ALICE, query())["total"]["abandoned"] == 1
+
+
+def test_live_figures_count_what_waits_now(day, clock):
+    services, workstream, _, _ = day
+    services.messaging.ingest.message(services.admin.accounts.list()[0], inbound(
+        services.admin.accounts.list()[0].id, "SMlive", "anyone?", "+15017122604"), BASE)
+    clock.advance(seconds=90)
+    live = services.reporting.live.live(ALICE, workstream.id)["workstreams"][0]
+    assert live["queues"] == [{"queue": "billing", "waiting": 1, "longest_wait_seconds": 90, "offered": 0,
+                               "active": 0}]
+    assert live["today"]["conversations"] == 4 and live["today"]["abandoned"] == 1
