@@ -1,0 +1,89 @@
+"""Reports over HTTP, as the OpenAPI document describes them (every answer is checked
+against it): a conversation that came in and was answered and closed shows in the live
+figures, the summary, the conversations behind a figure and the CSV export; agents get
+403, bad parameters a 422 naming the field; the customer's number is in the export for
+admins only."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+
+from localhost.easyauth import object_id_of
+from tests.support.twilio import ACCOUNT_SID, AUTH_TOKEN, BUSINESS, account_body, fixture_form, message_created
+
+MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
+CUSTOMER = "+12065550411"
+SUPERVISOR = ("sue", "supervisor")  # of no workstream
+THEIRS = ("rita", "supervisor")  # of the reports desk
+
+
+@pytest.fixture(scope="module")
+def served(api) -> tuple[dict[str, Any], str]:
+    counter = iter(range(1, 10_000))
+    api.twilio.on("POST", MESSAGES, lambda _r: message_created(f"SM{next(counter):032d}"))
+    account = api.call("POST", "/admin/accounts", account_body(name="Reports")).json()
+    workstream = api.call("POST", "/admin/workstreams", {"name": "Reports desk", "channel": "sms", "number": BUSINESS,
+                                                         "account_id": account["id"]}).json()
+    form = fixture_form("twilio_sms_inbound.txt", MessageSid="SM" + "4" * 32, From=CUSTOMER, Body="hi")
+    assert api.webhook(f"/twilio/{account['id']}/inbound", form, AUTH_TOKEN).status_code == 200
+    [listed] = [c for c in api.call("GET", "/conversations").json()["conversations"] if c["customer"] == CUSTOMER]
+    assert api.call("POST", f"/conversations/{listed['id']}/messages", {"body": "Hello!"}).status_code in (200, 201)
+    assert api.call("POST", f"/conversations/{listed['id']}/close").status_code == 200
+    return workstream, listed["id"]
+
+
+def test_the_summary_counts_the_answered_conversation(api, served):
+    workstream, conversation_id = served
+    found = api.call("GET", f"/reports/summary?workstream_id={workstream['id']}")
+    assert found.status_code == 200, found.text
+    total = found.json()["total"]
+    assert (total["conversations"], total["answered"], total["abandoned"]) == (1, 1, 0)
+    assert len(found.json()["groups"]) == 7  # every day of the default week
+    behind = api.call("GET", f"/reports/conversations?workstream_id={workstream['id']}&measure=answered").json()
+    assert [c["conversation_id"] for c in behind["conversations"]] == [conversation_id]
+    assert behind["continuation"] is None and "customer" not in behind["conversations"][0]
+
+
+def test_live_figures_of_the_workstream(api, served):
+    workstream, _ = served
+    found = api.call("GET", f"/reports/live?workstream_id={workstream['id']}")
+    assert found.status_code == 200, found.text
+    [one] = found.json()["workstreams"]
+    assert one["today"]["conversations"] == 1 and one["queues"][0]["waiting"] == 0
+
+
+def test_the_export_has_a_row_per_conversation_and_the_number_for_admins_only(api, served):
+    workstream, conversation_id = served
+    admin = api.call("GET", f"/reports/conversations.csv?workstream_id={workstream['id']}")
+    assert admin.status_code == 200 and admin.headers["Content-Type"].startswith("text/csv")
+    [row] = list(csv.DictReader(io.StringIO(admin.text)))
+    # a number starts with "+", which a spreadsheet would run as a formula: quoted, as in transcripts
+    assert (row["conversation_id"], row["customer"], row["abandoned"]) == (conversation_id, "'" + CUSTOMER, "false")
+    assert "body" not in row and "hi" not in admin.text.split("\n", 1)[1].split(",")
+    assert api.call("GET", "/me", as_=THEIRS).status_code == 200  # signs in: enters the directory
+    made = api.call("PATCH", f"/admin/agents/{object_id_of(THEIRS[0])}", {"supervises": [workstream["id"]]})
+    assert made.status_code == 200, made.text
+    theirs = api.call("GET", f"/reports/conversations.csv?workstream_id={workstream['id']}", as_=THEIRS)
+    assert theirs.status_code == 200, theirs.text
+    [row] = list(csv.DictReader(io.StringIO(theirs.text)))
+    assert row["conversation_id"] == conversation_id and "customer" not in row and CUSTOMER not in theirs.text
+
+
+def test_agents_may_not_and_bad_parameters_are_named(api, served):
+    workstream, _ = served
+    agent = api.call("GET", "/reports/summary", as_=("ada", "agent"))
+    assert agent.status_code == 403 and agent.json()["error"]["code"] == "forbidden"
+    for query, field in (("from=2026-13-01", "from"), ("from=2026-12-06&to=2026-12-01", "from"),
+                         ("group_by=week", "group_by"), ("channel=fax", "channel"),
+                         ("from=2026-01-01&to=2026-12-01", "from"), ("continuation=%21", "continuation")):
+        path = "/reports/conversations" if field == "continuation" else "/reports/summary"
+        answer = api.call("GET", f"{path}?{query}")
+        assert answer.status_code == 422 and answer.json()["error"]["field"] == field, (query, answer.text)
+    unknown = api.call("GET", "/reports/live?workstream_id=nope")
+    assert unknown.status_code == 404
+    stranger = api.call("GET", f"/reports/summary?workstream_id={workstream['id']}", as_=SUPERVISOR)
+    assert stranger.status_code == 404  # a supervisor of other workstreams: as if it did not exist
