@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Iterable
 
 from core.settings import SURVEY
+from core.status import NOT_SENT
 
 if TYPE_CHECKING:
     from core.records import Conversation, Event, Message
@@ -54,7 +55,8 @@ class Facts:
         after_closing = before is not None and before.state == CLOSED  # its closing message, survey, answer
         for m in messages:
             if after_closing:
-                facts = replace(facts, survey_sent_at=m.created_at) if m.automated == SURVEY else facts
+                asked = m.automated == SURVEY and m.status != NOT_SENT  # a survey held back asked nothing
+                facts = replace(facts, survey_sent_at=m.created_at) if asked else facts
             else:
                 facts = facts._message(m, INBOUND)
         for e in events:

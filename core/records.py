@@ -168,7 +168,7 @@ class Message:
     error_code: str | None = None
     error_message: str | None = None
     keyword: str | None = None  # "stop", "start" or "help" when a customer message is one
-    automated: str | None = None  # greeting, out_of_hours, closing or survey when the system sent it
+    automated: str | None = None  # greeting, out_of_hours, closing, survey or survey_thanks when the system sent it
     media_dropped: int = 0  # customer attachments not kept because the workstream does not allow them
     attempts: int = 0  # sends tried so far, while the outbox retries it
     from_bot: bool = False  # the workstream's bot wrote it

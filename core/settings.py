@@ -11,7 +11,10 @@ from core.hours import OperatingHours
 from core.routing import Rule
 
 GREETING, OUT_OF_HOURS, CLOSING, SURVEY = "greeting", "out_of_hours", "closing", "survey"
+SURVEY_THANKS = "survey_thanks"  # the acknowledgement of an answer to the survey question
 AUTOMATED = (GREETING, OUT_OF_HOURS, CLOSING)
+LINK, QUESTION = "link", "question"  # how a survey asks: a link to an outside page, or a question in the channel
+SURVEY_MODES = (LINK, QUESTION)
 PUSH, PICK = "push", "pick"
 HIGHEST_CAPACITY, ROUND_ROBIN, LEAST_ACTIVE = "highest_capacity", "round_robin", "least_active"
 ASSIGNMENTS = (HIGHEST_CAPACITY, ROUND_ROBIN, LEAST_ACTIVE)
@@ -36,12 +39,36 @@ class Distribution:
 
 @dataclass(frozen=True)
 class Survey:
+    """Sent when a conversation closes: a link to an outside page (``link``), or a question
+    the customer answers in the channel with 1 to 5 (``question``), an answer counting for
+    ``window_minutes`` after the survey went out and acknowledged with ``thanks``."""
+
     enabled: bool = False
     text: str = ""
     url: str = ""
+    mode: str = LINK
+    window_minutes: int = 1440
+    thanks: str = "Thank you for your answer."
+
+    @property
+    def asks(self) -> bool:
+        """Whether it asks a question whose answer Switchboard keeps."""
+        return self.enabled and self.mode == QUESTION
 
     def message(self) -> str:
         return self.text.replace("{{link}}", self.url)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"enabled": self.enabled, "text": self.text, "url": self.url, "mode": self.mode,
+                "window_minutes": self.window_minutes, "thanks": self.thanks}
+
+    @classmethod
+    def from_dict(cls, value: Mapping[str, Any]) -> "Survey":
+        """As ``to_dict`` wrote it; a survey stored before modes existed is a link."""
+        default = cls()
+        return cls(value.get("enabled", False), value.get("text", ""), value.get("url", ""),
+                   value.get("mode", LINK), value.get("window_minutes", default.window_minutes),
+                   value.get("thanks", default.thanks))
 
 
 @dataclass(frozen=True)
@@ -75,6 +102,16 @@ class WorkstreamSettings:
         """The text of an automated message, when automated messages are allowed."""
         return self.automated_messages.get(name) if self.allow_automated_messages else None
 
+    def automated_text(self, kind: str) -> str | None:
+        """What an automated message of ``kind`` says, when it is sent at all: the survey
+        and its thanks when the survey is enabled (the thanks in question mode only), the
+        others when automated messages are allowed."""
+        if kind == SURVEY:
+            return self.survey.message() if self.survey.enabled else None
+        if kind == SURVEY_THANKS:
+            return self.survey.thanks if self.survey.asks else None
+        return self.automated(kind)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "language": self.language,
@@ -83,7 +120,7 @@ class WorkstreamSettings:
             "automated_messages": {k: {"text": v} for k, v in sorted(self.automated_messages.items())},
             "attachments": {"customers_can_send": self.customers_can_send_attachments,
                             "agents_can_send": self.agents_can_send_attachments},
-            "survey": {"enabled": self.survey.enabled, "text": self.survey.text, "url": self.survey.url},
+            "survey": self.survey.to_dict(),
             "queues": list(self.queues),
             "default_queue": self.default_queue,
             "quick_replies": [q.to_dict() for q in self.quick_replies],
@@ -107,7 +144,7 @@ class WorkstreamSettings:
             automated_messages={k: v["text"] for k, v in value.get("automated_messages", {}).items()},
             customers_can_send_attachments=attachments.get("customers_can_send", False),
             agents_can_send_attachments=attachments.get("agents_can_send", False),
-            survey=Survey(survey.get("enabled", False), survey.get("text", ""), survey.get("url", "")),
+            survey=Survey.from_dict(survey),
             queues=tuple(value.get("queues", ())),
             default_queue=value.get("default_queue"),
             quick_replies=tuple(QuickReply(**q) for q in value.get("quick_replies", ())),

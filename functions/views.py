@@ -108,6 +108,7 @@ def conversation_view(c: Conversation, with_messages: bool = False, api_base: st
         "contact": {"id": c.contact_id, "name": c.contact_name} if c.contact_id else None,
         "consent": {"state": c.consent.state, "changed_at": _time(c.consent.changed_at), "source": c.consent.source},
         "stage": c.stage, "handoff": c.handoff.to_dict() if c.handoff else None,
+        "csat": c.facts.csat,
     }
     if with_messages:
         view["messages"] = [message_view(m, api_base, fetches_media) for m in c.messages]

@@ -11,7 +11,8 @@ from conversations.admin.hours import parse_hours
 from conversations.admin.quick_replies import parse_quick_replies
 from conversations.admin.routing import parse_rules
 from core.errors import ValidationFailed
-from core.settings import ASSIGNMENTS, AUTOMATED, PICK, PUSH, Distribution, Survey, WorkstreamSettings
+from core.settings import (ASSIGNMENTS, AUTOMATED, LINK, PICK, PUSH, SURVEY_MODES, Distribution, Survey,
+                           WorkstreamSettings)
 
 FIELDS = ("language", "operating_hours", "allow_automated_messages", "automated_messages", "attachments",
           "survey", "queues", "default_queue", "routing_rules", "distribution", "quick_replies",
@@ -23,6 +24,7 @@ MAX_TEXT = 1600
 MAX_QUEUES, MAX_QUEUE_NAME = 50, 100
 MAX_URL = 2048
 MAX_RETENTION_DAYS = 3650
+MAX_SURVEY_WINDOW = 10080  # a week, in minutes
 
 
 def parse_settings(body: Mapping[str, Any], current: WorkstreamSettings = WorkstreamSettings()) -> WorkstreamSettings:
@@ -143,19 +145,35 @@ def _automated(value: Any) -> dict[str, str]:
 
 
 def _survey(value: Any) -> Survey:
-    value = _object(value, "survey", ("enabled", "text", "url"))
+    """A survey: a link (``text`` with ``{{link}}`` filled from ``url``) or a question in the
+    channel (``text`` alone), with how long an answer counts and the thanks for it."""
+    value = _object(value, "survey", ("enabled", "text", "url", "mode", "window_minutes", "thanks"))
     enabled = _flag(value.get("enabled", False), "survey.enabled")
     for name in ("text", "url"):
         if not isinstance(value.get(name, ""), str):
             raise ValidationFailed(f"survey.{name}", "must be a string")
-    if not enabled:
-        return Survey(False, value.get("text", ""), value.get("url", ""))
-    text = _text(value.get("text"), "survey.text")
-    if "{{link}}" not in text:
+    default = Survey()
+    mode = value.get("mode", LINK)
+    if mode not in SURVEY_MODES:
+        raise ValidationFailed("survey.mode", f"must be one of {', '.join(SURVEY_MODES)}")
+    window = value.get("window_minutes", default.window_minutes)
+    if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= MAX_SURVEY_WINDOW:
+        raise ValidationFailed("survey.window_minutes", f"must be a whole number of minutes from 1 to "
+                                                        f"{MAX_SURVEY_WINDOW}")
+    thanks = _text(value.get("thanks", default.thanks), "survey.thanks")
+    survey = Survey(enabled, value.get("text", ""), value.get("url", ""), mode, window, thanks)
+    return _asking(survey) if enabled else survey
+
+
+def _asking(survey: Survey) -> Survey:
+    """An enabled survey's text and url: a link needs both, a question its text (and a url
+    only when the text has ``{{link}}``)."""
+    text, url = _text(survey.text, "survey.text"), survey.url
+    if survey.mode == LINK and "{{link}}" not in text:
         raise ValidationFailed("survey.text", "must contain the {{link}} placeholder")
-    url = value.get("url")
-    if not isinstance(url, str) or not re.match(r"^https?://\S+$", url) or len(url) > MAX_URL:
+    if ("{{link}}" in text or survey.mode == LINK or url) and (
+            not re.match(r"^https?://\S+$", url) or len(url) > MAX_URL):
         raise ValidationFailed("survey.url", f"must be an http(s) URL of at most {MAX_URL} characters")
-    if len(text.replace("{{link}}", url)) > MAX_TEXT:
+    if len(survey.message()) > MAX_TEXT:
         raise ValidationFailed("survey.text", f"with the link filled in must be at most {MAX_TEXT} characters")
-    return Survey(True, text, url)
+    return survey

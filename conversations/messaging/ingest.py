@@ -1,5 +1,6 @@
-"""Ingest: a customer's message into their live conversation or a new one, once however
-often the provider delivers it, and delivery reports onto the messages they are about."""
+"""Ingest: a customer's message into their live conversation or a new one (or, when it
+answers the survey question, their closed one), once however often the provider delivers
+it, and delivery reports onto the messages they are about."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import datetime, timedelta
 
 from conversations.bots import stage as bot_stage
 from conversations.messaging import consent as consents
+from conversations.messaging import satisfaction
 from conversations.bots.relay import Bots
 from conversations.distribution.distributor import Distributor
 from conversations.messaging.lookup import Lookup
@@ -27,7 +29,7 @@ from core.ports import Deadlines, DuplicateMarker, Head, Telemetry, Threads
 from core.records import (ACTIVE, CLOSED, HANDED_OFF, INBOUND, OPEN, WAITING, Account, Conversation, Event,
                           Message, Workstream)
 from core.retry import until_committed
-from core.settings import GREETING, OUT_OF_HOURS, WorkstreamSettings
+from core.settings import GREETING, OUT_OF_HOURS, SURVEY_THANKS, WorkstreamSettings
 from core.telemetry import NoTelemetry
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,17 @@ class Ingested:
     conversation_id: str | None
     message_id: str | None
     duplicate: bool
+
+
+@dataclass(frozen=True)
+class _Taken:
+    """A customer message as stored, and what follows it."""
+
+    conversation: Conversation
+    message: Message
+    opened: bool = False  # it opened the conversation: the greeting is due
+    tell_closed: bool = False  # the out-of-hours message is due
+    survey_answer: bool = False  # it answered the closed conversation's survey question: the thanks is due
 
 
 @dataclass(frozen=True)
@@ -78,7 +91,9 @@ class Ingest:
 
     def message(self, account: Account, inbound: InboundMessage, base_url: str | None = None) -> Ingested:
         """Store a customer's message once, in the customer's live conversation or a new one,
-        then send the workstream's greeting or out-of-hours message when they are due.
+        then send the workstream's greeting or out-of-hours message when they are due; or,
+        when it answers the survey question of their closed conversation, in that one, with
+        the workstream's thanks (conversations/messaging/satisfaction.py).
 
         One point read of the thread head and one batch; a retry of the provider's
         delivery collides on its marker and stores nothing. A new conversation is also
@@ -89,40 +104,57 @@ class Ingest:
         new_id = new_conversation_id(thread)
         scheduled: list[str] = []
 
-        def attempt() -> tuple[Conversation, Message, bool, bool]:
+        def attempt() -> _Taken:
             now = self._clock()
             head = self._threads.read_head(thread)
-            conversation, opened = self._conversation(account, incoming, head, new_id, now)
-            if opened and "deadline" not in scheduled:  # before the conversation exists, so none lacks a deadline
-                self._deadlines.schedule(new_id, now + timedelta(minutes=conversation.auto_close_after_minutes))
-                scheduled.append("deadline")
-            before = conversation.stage
-            conversation, waits = self._bot_stage(conversation, incoming, opened, now)
-            if waits and self._bots and conversation.id not in scheduled:  # the wait's row first, as the deadline
-                self._bots.wait(conversation.id, now)
-                scheduled.append(conversation.id)
-            conversation, tell_closed = _out_of_hours(conversation, incoming.settings, now)
-            message = Message(
-                id=uuid.uuid4().hex, conversation_id=conversation.id, direction=INBOUND, body=incoming.body,
-                media=inbound.media if not incoming.media_dropped else (), status="received",
-                provider_message_id=inbound.provider_message_id, created_at=now, seq=(head.seq if head else 0) + 1,
-                keyword=incoming.keyword, media_dropped=incoming.media_dropped,
-            )
-            events = [Event(conversation.id, message.seq + 1, now, HANDED_OFF, None, conversation.handoff.reason)] \
-                if before == BOT and conversation.stage != BOT and conversation.handoff else []
-            conversation = self._commit(thread, head, conversation, message, events, opened)
-            return conversation, message, opened, tell_closed
+            latest = head.conversation if head and incoming.keyword is None else None  # a keyword answers nothing
+            score = satisfaction.score(latest, incoming.workstream, incoming.body, now)
+            if score is not None:
+                return self._survey_answer(thread, head, incoming, score, now)
+            return self._take(account, incoming, thread, head, new_id, scheduled, now)
 
         try:
-            conversation, message, opened, tell_closed = until_committed(attempt, "take the message")
+            taken = until_committed(attempt, "take the message")
         except DuplicateMarker:
             log.info("duplicate delivery of provider message %s ignored", inbound.provider_message_id)
             return Ingested(None, None, duplicate=True)
+        conversation, message = taken.conversation, taken.message
         self._telemetry.tag(conversation_id=conversation.id, message_id=message.id)
         log.info("stored inbound message %s in conversation %s", message.id, conversation.id)
         self._telemetry.count(metrics.MESSAGES_IN, provider=account.provider, channel=account.channel)
-        self._answer(conversation, message, incoming, opened, tell_closed, base_url)
+        self._answer(taken, incoming, base_url)
         return Ingested(conversation.id, message.id, duplicate=False)
+
+    def _take(self, account: Account, incoming: _Incoming, thread: str, head: Head | None, new_id: str,
+              scheduled: list[str], now: datetime) -> _Taken:
+        """The message into the customer's live conversation, or a new one (``scheduled``:
+        what earlier attempts of the same message scheduled already)."""
+        conversation, opened = self._conversation(account, incoming, head, new_id, now)
+        if opened and "deadline" not in scheduled:  # before the conversation exists, so none lacks a deadline
+            self._deadlines.schedule(new_id, now + timedelta(minutes=conversation.auto_close_after_minutes))
+            scheduled.append("deadline")
+        before = conversation.stage
+        conversation, waits = self._bot_stage(conversation, incoming, opened, now)
+        if waits and self._bots and conversation.id not in scheduled:  # the wait's row first, as the deadline
+            self._bots.wait(conversation.id, now)
+            scheduled.append(conversation.id)
+        conversation, tell_closed = _out_of_hours(conversation, incoming.settings, now)
+        message = _stored(incoming, conversation.id, head, now)
+        events = [Event(conversation.id, message.seq + 1, now, HANDED_OFF, None, conversation.handoff.reason)] \
+            if before == BOT and conversation.stage != BOT and conversation.handoff else []
+        conversation = self._commit(thread, head, conversation, message, events, opened)
+        return _Taken(conversation, message, opened=opened, tell_closed=tell_closed)
+
+    def _survey_answer(self, thread: str, head: Head, incoming: _Incoming, score: int, now: datetime) -> _Taken:
+        """The customer's answer to the survey question (conversations/messaging/satisfaction.py):
+        kept in the closed conversation with its score, in one write whose marker makes a
+        second delivery of it a duplicate; no conversation is opened."""
+        message = _stored(incoming, head.conversation.id, head, now)
+        conversation = satisfaction.answered(head.conversation, score, now, _written_at(incoming.inbound, now))
+        commit = self._writer.commit(thread, head, conversation, message.seq, [message],
+                                     [(message.provider_message_id, message)])
+        log.info("conversation %s: the survey question was answered", conversation.id)
+        return _Taken(self._reactions.after(commit).conversation, message, survey_answer=True)
 
     def _commit(self, thread: str, head: Head | None, conversation: Conversation, message: Message,
                 events: list[Event], opened: bool) -> Conversation:
@@ -142,15 +174,18 @@ class Ingest:
             raise
         return self._reactions.after(commit).conversation
 
-    def _answer(self, conversation: Conversation, message: Message, incoming: _Incoming, opened: bool,
-                tell_closed: bool, base_url: str | None) -> None:
-        """After a stored message: relay it to the bot in the bot stage, else the greeting
-        a new conversation is due; the out-of-hours message when it is due."""
-        if conversation.stage == BOT and self._bots is not None and incoming.workstream.bot is not None:
-            self._bots.relay(conversation, message, incoming.workstream, base_url)
-        elif incoming.settings is not None and opened:  # a bot greets for itself
+    def _answer(self, taken: _Taken, incoming: _Incoming, base_url: str | None) -> None:
+        """After a stored message: thank an answer to the survey question; relay it to the
+        bot in the bot stage, else the greeting a new conversation is due; the out-of-hours
+        message when it is due."""
+        conversation = taken.conversation
+        if taken.survey_answer:
+            self._outbox.automated(conversation.id, SURVEY_THANKS, incoming.settings, base_url)
+        elif conversation.stage == BOT and self._bots is not None and incoming.workstream.bot is not None:
+            self._bots.relay(conversation, taken.message, incoming.workstream, base_url)
+        elif incoming.settings is not None and taken.opened:  # a bot greets for itself
             self._outbox.automated(conversation.id, GREETING, incoming.settings, base_url)
-        if incoming.settings is not None and tell_closed:
+        if incoming.settings is not None and taken.tell_closed:
             self._outbox.automated(conversation.id, OUT_OF_HOURS, incoming.settings, base_url)
 
     def status(self, update: StatusUpdate) -> bool:
@@ -198,6 +233,17 @@ class Ingest:
         latest = max(wrote_at, live.last_customer_message_at) if live.last_customer_message_at else wrote_at
         return replace(live, state=state, last_activity_at=now, last_customer_message_at=latest, consent=consent,
                        customer_name=inbound.customer_name or live.customer_name), False
+
+
+def _stored(incoming: _Incoming, conversation_id: str, head: Head | None, now: datetime) -> Message:
+    """The customer's message as it is stored, next in its thread."""
+    inbound = incoming.inbound
+    return Message(
+        id=uuid.uuid4().hex, conversation_id=conversation_id, direction=INBOUND, body=incoming.body,
+        media=inbound.media if not incoming.media_dropped else (), status="received",
+        provider_message_id=inbound.provider_message_id, created_at=now, seq=(head.seq if head else 0) + 1,
+        keyword=incoming.keyword, media_dropped=incoming.media_dropped,
+    )
 
 
 def _written_at(inbound: InboundMessage, now: datetime) -> datetime:

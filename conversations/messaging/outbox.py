@@ -136,8 +136,7 @@ class Outbox:
         It never fails the caller (a webhook must not be retried for it): a refusal is
         stored as not sent, a provider failure as failed, and both are logged.
         """
-        text = (settings.survey.message() if settings.survey.enabled else None) if kind == SURVEY \
-            else settings.automated(kind)
+        text = settings.automated_text(kind)
         if not text:
             return
         try:

@@ -81,7 +81,7 @@ class Writer:
         was = Placement.of(before) if before else None
         if was == Placement.of(after):
             etag = self._threads.commit(thread, head, after, seq, messages, markers, events)
-            return Commit(Head(after, seq, etag), was=conversation.facts)
+            return Commit(Head(after, seq, etag), was=before.facts if before else None)
         job = self._timers.schedule(f"{JOB}|{after.id}|{after.version:010d}", now + SETTLE_AFTER,
                                     {"was": was.to_dict()} if was else {})
         try:

@@ -101,3 +101,60 @@ def test_retention_is_whole_days_or_null_and_survives_storage():
         with pytest.raises(ValidationFailed) as refused:
             parse_settings({"retention_days": bad})
         assert refused.value.field == "retention_days"
+
+
+QUESTION = {"enabled": True, "mode": "question", "text": "How did we do? Reply 1 to 5", "window_minutes": 60,
+            "thanks": "Thanks!"}
+
+
+def test_a_survey_is_a_link_unless_it_asks_a_question():
+    link = parse_settings(FULL).survey
+    assert (link.mode, link.window_minutes, link.thanks, link.asks) == ("link", 1440, "Thank you for your answer.",
+                                                                        False)
+    question = parse_settings({"survey": QUESTION}).survey
+    assert (question.mode, question.url, question.window_minutes, question.thanks) == ("question", "", 60, "Thanks!")
+    assert question.asks and question.message() == "How did we do? Reply 1 to 5"
+    assert not parse_settings({"survey": {**QUESTION, "enabled": False}}).survey.asks
+
+
+def test_the_survey_thanks_is_sent_in_question_mode_only():
+    assert parse_settings({"survey": QUESTION}).automated_text("survey_thanks") == "Thanks!"
+    assert parse_settings(FULL).automated_text("survey_thanks") is None
+    assert parse_settings(FULL).automated_text("survey") == "Rate us: https://survey.example.com/s/1"
+    assert parse_settings({**FULL, "allow_automated_messages": False}).automated_text("survey") is not None
+
+
+def test_a_survey_stored_before_modes_reads_as_a_link():
+    stored = {"survey": {"enabled": True, "text": "Rate us: {{link}}", "url": "https://survey.example.com/s/1"}}
+    survey = WorkstreamSettings.from_dict(stored).survey
+    assert (survey.mode, survey.window_minutes, survey.thanks) == ("link", 1440, "Thank you for your answer.")
+    question = parse_settings({"survey": QUESTION})
+    assert WorkstreamSettings.from_dict(question.to_dict()) == question
+    assert question.to_dict()["survey"] == {**QUESTION, "url": ""}
+
+
+@pytest.mark.parametrize("survey, field", [
+    ({**QUESTION, "mode": "poll"}, "survey.mode"),
+    ({**QUESTION, "mode": None}, "survey.mode"),
+    ({**QUESTION, "window_minutes": 0}, "survey.window_minutes"),
+    ({**QUESTION, "window_minutes": 10081}, "survey.window_minutes"),
+    ({**QUESTION, "window_minutes": 1.5}, "survey.window_minutes"),
+    ({**QUESTION, "window_minutes": True}, "survey.window_minutes"),
+    ({**QUESTION, "window_minutes": None}, "survey.window_minutes"),
+    ({**QUESTION, "thanks": ""}, "survey.thanks"),
+    ({**QUESTION, "thanks": "x" * 1601}, "survey.thanks"),
+    ({**QUESTION, "enabled": False, "thanks": 5}, "survey.thanks"),
+    ({**QUESTION, "text": ""}, "survey.text"),
+    ({**QUESTION, "text": "Rate us: {{link}}"}, "survey.url"),
+    ({**QUESTION, "url": "not a url"}, "survey.url"),
+    ({**QUESTION, "answers": 5}, "survey.answers"),
+])
+def test_wrong_survey_settings_name_the_field(survey, field):
+    with pytest.raises(ValidationFailed) as refused:
+        parse_settings({"survey": survey})
+    assert refused.value.field == field
+
+
+def test_the_answer_window_is_one_minute_to_a_week():
+    for minutes in (1, 10080):
+        assert parse_settings({"survey": {**QUESTION, "window_minutes": minutes}}).survey.window_minutes == minutes
