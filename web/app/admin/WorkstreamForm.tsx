@@ -4,7 +4,7 @@
 import { api } from "../api";
 import { BoundForm, Checkbox, NumberField, Select, TextArea, TextField, useForm } from "../ui/form";
 import type { Account, Workstream } from "./records";
-import { Hours, QuickReplies, Queues, Routing, Templates } from "./WorkstreamSections";
+import { Hours, QuickReplies, Queues, Routing, Survey, Templates } from "./WorkstreamSections";
 
 const AUTOMATED = [["greeting", "Greeting", "sent after the first message of a new conversation"],
   ["out_of_hours", "Out of hours", "sent when a customer writes while closed, once per closed period"],
@@ -15,7 +15,8 @@ export function newWorkstream(accounts: Account[]): Workstream {
     id: "", name: "", channel: accounts[0].channel, account_id: accounts[0].id, number: "",
     auto_close_after_minutes: null, language: "en-US", operating_hours: null, allow_automated_messages: false,
     automated_messages: {}, attachments: { customers_can_send: false, agents_can_send: false },
-    survey: { enabled: false, text: "", url: "" }, queues: [], default_queue: null, routing_rules: [],
+    survey: { enabled: false, text: "", url: "", mode: "link", window_minutes: 1440, thanks: "Thank you for your answer." },
+    queues: [], default_queue: null, routing_rules: [],
     templates: [], quick_replies: [],
     distribution: { mode: "push", assignment: "highest_capacity", keep_same_agent: false, offer_timeout_seconds: 60 },
   };
@@ -89,12 +90,7 @@ export function WorkstreamForm({ workstream, accounts, onSaved }: Props) {
         <Checkbox path="attachments.customers_can_send" label="Customers can send files" hint="else their files are dropped and the text kept" />
         <Checkbox path="attachments.agents_can_send" label="Agents can send files" />
       </fieldset>
-      <fieldset>
-        <legend>Survey</legend>
-        <Checkbox path="survey.enabled" label="Send a survey when a conversation closes" />
-        <TextArea path="survey.text" label="Survey text" hint="must contain {{link}}, replaced by the URL" rows={2} />
-        <TextField path="survey.url" label="Survey URL" type="url" />
-      </fieldset>
+      <Survey mode={w.survey.mode} />
       <Queues />
       <Routing queues={w.queues} />
       <Templates />

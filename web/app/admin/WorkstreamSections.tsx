@@ -1,8 +1,8 @@
 // The list-shaped settings of a workstream: operating hours, queues, routing rules,
-// templates and quick replies.
+// templates and quick replies; and its survey, whose fields follow its mode.
 
 import type { Form } from "../ui/form";
-import { Select, TextArea, TextField, useField } from "../ui/form";
+import { Checkbox, NumberField, Select, TextArea, TextField, useField } from "../ui/form";
 import { ListField, StringList } from "../ui/list";
 import type { QuickReply, Template } from "../types";
 import type { Condition, RoutingRule, WeeklyHours, Workstream } from "./records";
@@ -40,6 +40,27 @@ export function Hours({ form }: { form: Form<Workstream> }) {
           <StringList path="operating_hours.closures" legend="Closed all day" itemName="Closed date" type="date" />
         </>
       ) : null}
+    </fieldset>
+  );
+}
+
+export function Survey({ mode }: { mode: string | undefined }) {
+  const question = mode === "question";
+  return (
+    <fieldset>
+      <legend>Survey</legend>
+      <Checkbox path="survey.enabled" label="Send a survey when a conversation closes" />
+      <Select path="survey.mode" label="Survey mode" options={[{ value: "link", label: "Link: a page outside the channel" },
+        { value: "question", label: "Question: the customer answers 1 to 5 in the channel" }]} />
+      <TextArea path="survey.text" label="Survey text" rows={2} hint={question
+        ? "the question, e.g. How did we do? Reply 1 to 5" : "must contain {{link}}, replaced by the URL"} />
+      {question ? (
+        <>
+          <NumberField path="survey.window_minutes" label="Answer window (minutes)" min={1} max={10080}
+            hint="how long after the survey went out an answer counts" />
+          <TextArea path="survey.thanks" label="Thanks for an answer" rows={2} hint="sent after the customer answers" />
+        </>
+      ) : <TextField path="survey.url" label="Survey URL" type="url" />}
     </fieldset>
   );
 }
