@@ -15,10 +15,12 @@ import statistics
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import requests
 from cryptography.fernet import Fernet
 
 from bench.inbox import _written
@@ -26,20 +28,24 @@ from core.facts import Facts
 from core.reports import FactRow, ReportQuery
 from functions.settings import Settings
 from functions.wiring import build
-from localhost.services import Azurite
+from localhost.services import Azurite, LocalHost
 from storage.reports import _row_entity
+from tests.support.identity import bearer
 from tests.support.scopes import ALICE
 from tests.support.storage import RoundTrips
 from tests.support.twilio import BUSINESS, account_body
 
 DAYS = 30
+ENVS: dict[int, dict[str, str]] = {}
 TODAY = 30  # conversations so far today, at both sizes: today is read as it stands
 READS = 20
 
 
 def run(sizes: tuple[int, ...] = (1_000, 20_000)) -> None:
-    with tempfile.TemporaryDirectory() as data, Azurite.start(Path(data), in_memory=True) as storage:
+    with (tempfile.TemporaryDirectory() as data, Azurite.start(Path(data), in_memory=True) as storage,
+          ExitStack() as stack):
         sites = [_site(storage.connection_string, data, size) for size in sizes]
+        hosts = {size: (env, stack.enter_context(LocalHost.start(env))) for size, env in ENVS.items()}
         now = datetime.now(timezone.utc)
         asked = {size: ReportQuery((now - timedelta(days=DAYS - 1)).date(), now.date(), workstream_id)
                  for size, _, _, workstream_id in sites}
@@ -63,15 +69,44 @@ def run(sizes: tuple[int, ...] = (1_000, 20_000)) -> None:
                   f"{counted[size]} round trips (the digests' range, today's fact rows)")
         first, last = sites[0][0], sites[-1][0]
         print(f"  latency ratio {statistics.median(took[last]) / statistics.median(took[first]):.2f}")
+        alone = {size: _reads_alone(services, asked[size], workstream_id) for size, services, _, workstream_id in sites}
+        print(f"  its two storage reads alone: {alone[first] * 1000:.1f} ms and {alone[last] * 1000:.1f} ms "
+              f"(Azurite filters every row of a table for any query; Table storage reads one partition)")
+        over_http: dict[int, list[float]] = {size: [] for size, *_ in sites}
+        for _ in range(READS):
+            for size, _services, _trips, workstream_id in sites:
+                env, host = hosts[size]
+                q = asked[size]
+                started = time.perf_counter()
+                answer = requests.get(f"{host.base_url}/api/reports/summary?workstream_id={workstream_id}"
+                                      f"&from={q.first}&to={q.last}", headers=bearer(env), timeout=60)
+                over_http[size].append(time.perf_counter() - started)
+                assert answer.status_code == 200, answer.text
+        for size, *_ in sites:
+            print(f"{size:>6,} conversations: the same over HTTP p50 {statistics.median(over_http[size]) * 1000:6.1f} ms")
+        print(f"  latency ratio over HTTP {statistics.median(over_http[last]) / statistics.median(over_http[first]):.2f}")
         for size, services, trips, workstream_id in sites:
             trips.reset()
             services.reporting.live.live(ALICE, workstream_id)
             print(f"{size:>6,} conversations: live figures of one workstream, {trips.count} round trips")
 
 
+def _reads_alone(services: Any, q: ReportQuery, workstream_id: str) -> float:
+    """Median time of the summary's two storage reads straight to storage: the digests'
+    ETags and today's fact rows."""
+    reports, took = services.stores.reports, []
+    for _ in range(READS):
+        started = time.perf_counter()
+        reports.digest_tags(workstream_id, q.first.isoformat(), (q.last - timedelta(days=1)).isoformat())
+        reports.rows(workstream_id, q.last.isoformat(), 1000)
+        took.append(time.perf_counter() - started)
+    return statistics.median(took)
+
+
 def _site(connection_string: str, data: str, size: int) -> tuple[int, Any, RoundTrips, str]:
     env = {"AzureWebJobsStorage": connection_string, "SWITCHBOARD_TABLE_PREFIX": "r" + secrets.token_hex(4),
            "SWITCHBOARD_SEALING_KEY": Fernet.generate_key().decode(), "SWITCHBOARD_LOCAL_DIR": data}
+    ENVS[size] = env
     trips = RoundTrips()
     services = build(Settings.from_env(env), request_hooks=[trips])
     account = services.admin.accounts.create(account_body())

@@ -18,7 +18,7 @@ from core.agents import Agent, AgentState
 from core.idempotency import Answer, Claim, Found
 from core.inbox import Page, Placement, View
 from core.live import Notice
-from core.reports import Entry, FactRow
+from core.reports import Digest, FactRow
 from core.records import Account, Attempt, Contact, Conversation, Event, Media, Message, Workstream
 
 R = TypeVar("R")
@@ -208,13 +208,16 @@ class ReportStore(Protocol):
     def rows(self, workstream_id: str, day: str, limit: int, token: str | None = None) -> tuple[list[FactRow], str | None]:
         """One page of a day's fact rows and the next page's token (None on the last)."""
 
-    def digests(self, workstream_id: str, first: str, last: str) -> dict[str, tuple[list[Entry] | None, str]]:
+    def digests(self, workstream_id: str, first: str, last: str) -> dict[str, tuple[Digest | None, str]]:
         """The digests kept of days ``first``..``last`` (inclusive), each with its ETag;
         None for a stale one. A day not in the answer has none."""
 
-    def keep(self, workstream_id: str, day: str, entries: list[Entry], etag: str | None) -> None:
-        """Keep a day's digest, unless it changed since ``etag`` (None: none existed);
-        ConcurrencyConflict then."""
+    def digest_tags(self, workstream_id: str, first: str, last: str) -> dict[str, tuple[bool, str]]:
+        """The same range without the digests: whether each is stale, and its ETag."""
+
+    def keep(self, workstream_id: str, day: str, digest: Digest, etag: str | None) -> str:
+        """Keep a day's digest, unless it changed since ``etag`` (None: none existed;
+        ConcurrencyConflict then); its new ETag."""
 
     def drop(self, row: FactRow) -> None:
         """Delete a conversation's fact row (retention), if it is there."""

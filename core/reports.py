@@ -5,6 +5,7 @@ answers (docs/reports.md)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -55,6 +56,39 @@ class Entry:
     @classmethod
     def from_list(cls, v: list[Any]) -> Entry:
         return cls(v[0], v[1], tuple(v[2]), v[3], bool(v[4]), bool(v[5]), bool(v[6]), v[7], v[8], v[9], v[10])
+
+
+COLUMNS = ("hour", "queue", "agents", "channel", "answered", "abandoned", "bot_resolved", "wait_seconds",
+           "first_response_seconds", "handle_seconds", "csat")
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A finished day's conversations as columns, one value per conversation in each (an
+    Entry's fields): what a summary adds up without making an object per conversation."""
+
+    columns: dict[str, list[Any]]
+
+    @classmethod
+    def of(cls, entries: list[Entry]) -> Digest:
+        rows = [e.to_list() for e in entries]
+        return cls({name: [r[i] for r in rows] for i, name in enumerate(COLUMNS)})
+
+    def __len__(self) -> int:
+        return len(self.columns["hour"])
+
+    @cached_property
+    def present(self) -> dict[str, list[int]]:
+        """Each duration's and csat's values that are there, sorted (worked out once)."""
+        return {name: sorted(v for v in self.columns[name] if v is not None) for name in (*DURATIONS, CSAT)}
+
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        return {"conversations": len(self), **{name: sum(self.columns[name]) for name in COUNTS[1:]},
+                "csat_total": sum(self.present[CSAT])}
+
+    def entries(self) -> list[Entry]:
+        return [Entry.from_list(list(values)) for values in zip(*(self.columns[n] for n in COLUMNS))]
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
-"""The ``reports`` table: conversations' fact rows and finished days' digests.
+"""The ``reports`` table, conversations' fact rows, and ``reportdays``, finished days'
+digests.
 
-  PartitionKey            RowKey             holds
-  f|<workstream>|<day>    <conversation id>  a conversation's facts (core/reports.py FactRow)
-  d|<workstream>          <day>              the day's digest: its conversations' entries, or Stale
+  table       PartitionKey            RowKey             holds
+  reports     f|<workstream>|<day>    <conversation id>  a conversation's facts (core/reports.py FactRow)
+  reportdays  d|<workstream>          <day>              the day's digest (its columns), or Stale
 
 A day's fact rows are one partition, so computing its digest is one range; a report's
 digests are one range of one partition per workstream. A digest marked stale (a fact row
@@ -19,7 +20,7 @@ from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, Re
 from azure.data.tables import TableClient, UpdateMode
 
 from core.facts import Facts
-from core.reports import Entry, FactRow
+from core.reports import Digest, FactRow
 from core.retry import ConcurrencyConflict
 from storage.client import TableStorage, translated
 from storage.columns import get_json, put_json
@@ -35,6 +36,13 @@ def _digests_partition(workstream_id: str) -> str:
     return f"d|{safe_key(workstream_id)}"
 
 
+_RANGE = "PartitionKey eq @pk and RowKey ge @first and RowKey le @last"
+
+
+def _range(workstream_id: str, first: str, last: str) -> dict[str, str]:
+    return {"pk": _digests_partition(workstream_id), "first": first, "last": last}
+
+
 class ReportTable:
     def __init__(self, storage: TableStorage) -> None:
         self._storage = storage
@@ -43,12 +51,16 @@ class ReportTable:
     def _table(self) -> TableClient:
         return self._storage.table("reports")
 
+    @property
+    def _days(self) -> TableClient:
+        return self._storage.table("reportdays")
+
     def put(self, row: FactRow, finished: bool) -> None:
         with translated():
             self._table.upsert_entity(_row_entity(row), mode=UpdateMode.REPLACE)
             if finished:
-                self._table.upsert_entity({"PartitionKey": _digests_partition(row.workstream_id), "RowKey": row.day,
-                                           "Stale": True}, mode=UpdateMode.MERGE)
+                self._days.upsert_entity({"PartitionKey": _digests_partition(row.workstream_id), "RowKey": row.day,
+                                          "Stale": True}, mode=UpdateMode.MERGE)
 
     def rows(self, workstream_id: str, day: str, limit: int, token: str | None = None) -> tuple[list[FactRow], str | None]:
         with translated():
@@ -57,26 +69,31 @@ class ReportTable:
             rows = [_to_row(e) for e in next(pages, [])]
         return rows, encode_token(pages.continuation_token)
 
-    def digests(self, workstream_id: str, first: str, last: str) -> dict[str, tuple[list[Entry] | None, str]]:
+    def digests(self, workstream_id: str, first: str, last: str) -> dict[str, tuple[Digest | None, str]]:
         with translated():
-            found = list(self._table.query_entities(
-                "PartitionKey eq @pk and RowKey ge @first and RowKey le @last",
-                parameters={"pk": _digests_partition(workstream_id), "first": first, "last": last}))
-        return {e["RowKey"]: (None if e.get("Stale") else [Entry.from_list(v) for v in get_json(e, "Entries", [])],
-                              e.metadata["etag"]) for e in found}
+            found = list(self._days.query_entities(_RANGE, parameters=_range(workstream_id, first, last)))
+        return {e["RowKey"]: (None if e.get("Stale") else Digest(get_json(e, "Columns", {})), e.metadata["etag"])
+                for e in found}
 
-    def keep(self, workstream_id: str, day: str, entries: list[Entry], etag: str | None) -> None:
+    def digest_tags(self, workstream_id: str, first: str, last: str) -> dict[str, tuple[bool, str]]:
+        with translated():
+            found = list(self._days.query_entities(_RANGE, parameters=_range(workstream_id, first, last),
+                                                    select=["RowKey", "Stale"]))
+        return {e["RowKey"]: (bool(e.get("Stale")), e.metadata["etag"]) for e in found}
+
+    def keep(self, workstream_id: str, day: str, digest: Digest, etag: str | None) -> str:
         entity = put_json({"PartitionKey": _digests_partition(workstream_id), "RowKey": day, "Stale": False},
-                          "Entries", [e.to_list() for e in entries])
+                          "Columns", digest.columns)
         with translated():
             try:
                 if etag is None:
-                    self._table.create_entity(entity)
+                    written = self._days.create_entity(entity)
                 else:
-                    self._table.update_entity(entity, mode=UpdateMode.REPLACE, etag=etag,
-                                              match_condition=MatchConditions.IfNotModified)
+                    written = self._days.update_entity(entity, mode=UpdateMode.REPLACE, etag=etag,
+                                                        match_condition=MatchConditions.IfNotModified)
             except (ResourceExistsError, ResourceModifiedError, ResourceNotFoundError) as exc:
                 raise ConcurrencyConflict(f"digest {workstream_id} {day} changed") from exc
+        return written["etag"]
 
     def drop(self, row: FactRow) -> None:
         with translated():

@@ -1,34 +1,49 @@
-"""The figures of a group of conversations, from their entries: pure arithmetic."""
+"""The figures of a group of conversations, from their days' digests (core/reports.py
+Digest): pure arithmetic, by the built-ins over whole columns rather than per conversation."""
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from typing import Any, Iterable
 
-from core.reports import DURATIONS, Entry
+from core.reports import COUNTS, CSAT, DURATIONS, Digest, Entry
 
 
-def percentile(values: list[int], share: float) -> int | None:
-    """The nearest-rank percentile of ``values`` (None when there are none)."""
-    if not values:
+def percentile(runs: list[list[int]], share: float) -> int | None:
+    """The nearest-rank percentile of the values of several sorted runs, found without
+    joining them: a binary search over the values, counting each run's share with bisect,
+    so it costs the same at any number of values."""
+    total = sum(len(run) for run in runs)
+    if not total:
         return None
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+    rank = max(0, math.ceil(share * total) - 1)  # how many values lie below the one sought
+    runs = [run for run in runs if run]
+    if len(runs) == 1:
+        return runs[0][rank]
+    low, high = min(run[0] for run in runs), max(run[-1] for run in runs)
+    while low < high:
+        middle = (low + high) // 2
+        if sum(bisect_right(run, middle) for run in runs) > rank:
+            high = middle
+        else:
+            low = middle + 1
+    return low
 
 
 def figures(entries: Iterable[Entry]) -> dict[str, Any]:
+    return digest_figures([Digest.of(list(entries))])
+
+
+def digest_figures(digests: list[Digest]) -> dict[str, Any]:
     """conversations, answered, abandoned, bot_resolved; each duration's median and p90;
-    csat's average and how many answered."""
-    kept = list(entries)
-    found: dict[str, Any] = {
-        "conversations": len(kept),
-        "answered": sum(e.answered for e in kept),
-        "abandoned": sum(e.abandoned for e in kept),
-        "bot_resolved": sum(e.bot_resolved for e in kept),
-    }
+    csat's average and how many answered: of several days' digests taken together (each
+    day's values sorted once, and kept with it)."""
+    found: dict[str, Any] = {name: sum(d.counts[name] for d in digests) for name in COUNTS}
     for name in DURATIONS:
-        values = [v for v in (getattr(e, name) for e in kept) if v is not None]
-        found[name] = {"median": percentile(values, 0.5), "p90": percentile(values, 0.9)}
-    scores = [e.csat for e in kept if e.csat is not None]
-    found["csat"] = {"average": round(sum(scores) / len(scores), 2) if scores else None, "responses": len(scores)}
+        runs = [d.present[name] for d in digests]
+        found[name] = {"median": percentile(runs, 0.5), "p90": percentile(runs, 0.9)}
+    responses = sum(len(d.present[CSAT]) for d in digests)
+    average = sum(d.counts["csat_total"] for d in digests) / responses if responses else None
+    found[CSAT] = {"average": round(average, 2) if average is not None else None, "responses": responses}
     return found

@@ -171,3 +171,21 @@ def test_live_figures_count_what_waits_now(day, clock):
     assert live["queues"] == [{"queue": "billing", "waiting": 1, "longest_wait_seconds": 90, "offered": 0,
                                "active": 0}]
     assert live["today"]["conversations"] == 4 and live["today"]["abandoned"] == 1
+
+
+def test_a_survey_answer_counts_once_in_reports(make_services, provider, clock):
+    services = make_services(senders={"twilio": TwilioSender(provider.base_url)})
+    account = services.admin.accounts.create(account_body())
+    workstream = services.admin.workstreams.create({
+        "name": "Support", "channel": "sms", "account_id": account.id, "number": BUSINESS,
+        "survey": {"enabled": True, "mode": "question", "text": "How did we do? Reply 1 to 5", "window_minutes": 60}})
+    cid = services.messaging.ingest.message(account, inbound(account.id, "SMq1", "hello", A), BASE).conversation_id
+    services.messaging.actions.close(cid, ALICE, BASE)
+    clock.advance(minutes=5)
+    for _ in range(2):  # the provider delivers the answer twice
+        services.messaging.ingest.message(account, inbound(account.id, "SMq2", "4", A), BASE)
+    summary = services.reporting.history.summary(ALICE, query(workstream_id=workstream.id))
+    assert summary["total"]["csat"] == {"average": 4.0, "responses": 1}
+    assert summary["total"]["conversations"] == 1  # the answer opened none
+    [row] = [r for _, r in services.reporting.history.rows(ALICE, query(measure="csat"))]
+    assert (row.conversation_id, row.facts.csat, row.facts.customer_messages) == (cid, 4, 1)

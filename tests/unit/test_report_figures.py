@@ -1,0 +1,80 @@
+"""Report arithmetic without storage: the facts a conversation's commits carry, its
+measures, and percentiles over several days' sorted runs."""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import datetime, timedelta, timezone
+
+from conversations.reports.figures import digest_figures, percentile
+from core.facts import RESOLVED, Facts, Measures
+from core.identity import Actor
+from core.records import ACCEPTED, CLOSED, INBOUND, OFFERED, OPEN, OUTBOUND, TRANSFERRED, Conversation, Event, Message
+from core.reports import Digest, Entry
+
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+NORA = Actor("nora", "Nora")
+
+
+def at(minutes: float) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def conversation(**kw) -> Conversation:
+    base = dict(id="c1", state=OPEN, channel="sms", provider="twilio", account_id="a", workstream_id="w",
+                customer="+1", business="+2", agent=None, created_at=T0, last_activity_at=T0,
+                last_customer_message_at=T0, auto_close_after_minutes=60)
+    return Conversation(**{**base, **kw})
+
+
+def message(direction: str, minutes: float, **kw) -> Message:
+    return Message(id=f"m{minutes}", conversation_id="c1", direction=direction, body="", media=(), status="sent",
+                   provider_message_id=None, created_at=at(minutes), **kw)
+
+
+def test_facts_follow_the_commits_and_give_the_measures():
+    queued = conversation(queued_at=T0)
+    f = Facts().after(None, queued, [message(INBOUND, 0)])
+    f = f.after(queued, queued, events=[Event("c1", 2, at(1), OFFERED, None)])
+    held = conversation(queued_at=T0, agent=NORA)
+    f = f.after(queued, held, events=[Event("c1", 3, at(2), ACCEPTED, NORA)], at=at(2))
+    f = f.after(held, held, [message(OUTBOUND, 3, automated="greeting"), message(OUTBOUND, 4, agent=NORA)])
+    f = f.after(held, held, events=[Event("c1", 6, at(5), TRANSFERRED, NORA)])
+    closed = conversation(queued_at=T0, agent=NORA, state=CLOSED, closed_at=at(10), closed_reason="agent")
+    f = f.after(held, closed, at=at(10))
+    f = f.after(closed, closed, [message(OUTBOUND, 10, automated="closing"), message(INBOUND, 11)])  # after closing
+    assert (f.first_offered_at, f.accepted_at, f.first_reply_at, f.first_agent_reply_at) == (at(1), at(2), at(3), at(4))
+    assert (f.transfers, f.customer_messages, f.agent_messages, f.agents, f.closed_by) == (1, 1, 1, ("nora",), "agent")
+    m = Measures.of(T0, f)
+    assert (m.wait_seconds, m.first_response_seconds, m.handle_seconds, m.resolution_seconds) == (120, 240, 480, 600)
+    assert (m.answered, m.abandoned, m.bot_resolved) == (True, False, False)
+    assert Facts.from_dict(f.to_dict()) == f
+
+
+def test_a_conversation_its_bot_had_to_the_end_is_bot_resolved():
+    with_bot = conversation(stage="bot")
+    closed = conversation(stage="bot", state=CLOSED, closed_at=at(5), closed_reason="inactivity")
+    assert Facts().after(with_bot, closed).bot_outcome == RESOLVED
+
+
+def test_percentiles_over_runs_are_those_of_the_values_joined():
+    rng = random.Random(7)
+    for _ in range(200):
+        runs = [sorted(rng.randrange(0, 900) for _ in range(rng.randrange(0, 30))) for _ in range(rng.randrange(1, 6))]
+        joined = sorted(v for run in runs for v in run)
+        for share in (0.5, 0.9, 0.01, 1.0):
+            expected = joined[max(0, math.ceil(share * len(joined)) - 1)] if joined else None  # nearest rank
+            assert percentile(runs, share) == expected, (runs, share)
+
+
+def test_days_taken_together_count_once_and_average_csat():
+    def entry(wait, csat=None, answered=True):
+        return Entry(9, None, ("nora",), "sms", answered, not answered, False, wait, None, None, csat)
+
+    days = [Digest.of([entry(10, 5), entry(20)]), Digest.of([entry(30, 3, answered=False)]), Digest.of([])]
+    found = digest_figures(days)
+    assert (found["conversations"], found["answered"], found["abandoned"]) == (3, 2, 1)
+    assert found["wait_seconds"] == {"median": 20, "p90": 30}
+    assert found["csat"] == {"average": 4.0, "responses": 2}
+    assert digest_figures([Digest.of([])])["wait_seconds"] == {"median": None, "p90": None}
