@@ -15,6 +15,7 @@ from core.agents import Agent
 from core.errors import Forbidden, NotFound
 from core.identity import AGENT, SUPERVISOR, Principal
 from core.reports import ReportQuery
+from core.telemetry import CONVERSATION_CLOSED, NoTelemetry
 from tests.support.recorder import recording
 from tests.support.scopes import ALICE
 from tests.support.storage import RoundTrips
@@ -189,3 +190,34 @@ def test_a_survey_answer_counts_once_in_reports(make_services, provider, clock):
     assert summary["total"]["conversations"] == 1  # the answer opened none
     [row] = [r for _, r in services.reporting.history.rows(ALICE, query(measure="csat"))]
     assert (row.conversation_id, row.facts.csat, row.facts.customer_messages) == (cid, 4, 1)
+
+
+class Events(NoTelemetry):
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, dict]] = []
+
+    def event(self, name: str, **attributes) -> None:
+        self.sent.append((name, attributes))
+
+
+def test_a_closed_conversation_goes_to_application_insights_with_ids_and_measures(make_services, provider, clock):
+    events = Events()
+    services = make_services(senders={"twilio": TwilioSender(provider.base_url)}, telemetry=events)
+    account = services.admin.accounts.create(account_body())
+    workstream = services.admin.workstreams.create({"name": "Support", "channel": "sms", "account_id": account.id,
+                                                   "number": BUSINESS, "queues": ["billing"],
+                                                   "default_queue": "billing"})
+    cid = services.messaging.ingest.message(account, inbound(account.id, "SMai", "my card was charged twice", A),
+                                            BASE).conversation_id
+    clock.advance(minutes=1)
+    services.distribution.assignments.accept(cid, ALICE)
+    clock.advance(minutes=1)
+    services.messaging.outbox.reply(cid, "Let me check", ALICE, BASE)
+    clock.advance(minutes=5)
+    services.messaging.actions.close(cid, ALICE, BASE)
+    [(name, sent)] = [e for e in events.sent if e[0] == CONVERSATION_CLOSED]
+    assert sent == {"conversation_id": cid, "workstream_id": workstream.id, "queue": "billing", "channel": "sms",
+                    "provider": "twilio", "closed_by": "agent", "agent_id": ALICE.principal.id, "wait_seconds": 60,
+                    "first_response_seconds": 120, "handle_seconds": 360, "resolution_seconds": 420,
+                    "answered": True, "abandoned": False, "bot_resolved": False, "transfers": 0,
+                    "customer_messages": 1, "agent_messages": 1, "csat": None}
