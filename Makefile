@@ -73,9 +73,10 @@ crash: install
 	$(VENV_PY) -m pytest -n 0 -s tests/crash $(PYTEST_ARGS)
 
 # The README's pictures (docs/images), as the browser tests take them in test-artifacts/.
-SCREENSHOTS := workspace workspace-offer supervisor admin-account
+SCREENSHOTS := workspace workspace-offer supervisor admin-account reports supervise-live
 screenshots: install
-	$(VENV_PY) -m pytest -q tests/browser/test_workspace.py tests/browser/test_distribution.py tests/browser/test_admin.py
+	$(VENV_PY) -m pytest -q tests/browser/test_workspace.py tests/browser/test_distribution.py tests/browser/test_admin.py \
+		tests/browser/test_reports.py
 	cp $(SCREENSHOTS:%=test-artifacts/%.png) docs/images/
 
 bench: install

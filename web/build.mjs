@@ -34,6 +34,7 @@ const LICENSES = {
   "@azure/logger": ["LICENSE"],
   "@typespec/ts-http-runtime": ["LICENSE"],
   events: ["LICENSE"],
+  uplot: ["LICENSE"], // the reports' charts
 };
 const ASSET_REFERENCE = /\/assets\/([A-Za-z0-9._-]+)/g;
 

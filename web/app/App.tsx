@@ -9,6 +9,7 @@ import { Contacts } from "./admin/Contacts";
 import { Erasure } from "./admin/Erasure";
 import { Retention } from "./admin/Retention";
 import { Workstreams } from "./admin/Workstreams";
+import { Reports } from "./reports/Reports";
 import { href, useRoute } from "./router";
 import { ROLE_LABELS, SIGN_OUT_URL, can } from "./session";
 import type { Me } from "./types";
@@ -36,6 +37,10 @@ function Screen({ me, route }: { me: Me; route: string[] }) {
     if (!can(me, "supervisor", "admin")) return <Notice text="Supervising needs the Switchboard.Supervisor role." />;
     return <Supervisor me={me} />;
   }
+  if (section === "reports") {
+    if (!can(me, "supervisor", "admin")) return <Notice text="Reports need the Switchboard.Supervisor role." />;
+    return <Reports me={me} />;
+  }
   if (!can(me, "agent", "supervisor", "admin")) {
     return <Notice text="Your sign-in carries no Switchboard role: ask an admin for Switchboard.Agent." />;
   }
@@ -49,9 +54,10 @@ function Notice({ text }: { text: string }) {
 export function App({ me }: { me: Me }) {
   const route = useRoute();
   const main = useRef<HTMLElement>(null);
-  const area = route[0] === "admin" ? route[1] : route[0] === "supervise" ? "supervise" : "inbox";
+  const area = route[0] === "admin" ? route[1] : route[0] === "supervise" || route[0] === "reports" ? route[0] : "inbox";
   useEffect(() => {
-    const name = area === "supervise" ? "Supervise" : ADMIN_PAGES.find(([key]) => key === area)?.[1] ?? "Inbox";
+    const name = area === "supervise" ? "Supervise" : area === "reports" ? "Reports"
+      : ADMIN_PAGES.find(([key]) => key === area)?.[1] ?? "Inbox";
     document.title = `${name} · Switchboard`;
   }, [area]);
   return (
@@ -64,6 +70,9 @@ export function App({ me }: { me: Me }) {
             <li><a href={href("inbox")} aria-current={area === "inbox" ? "page" : undefined}>Inbox</a></li>
             {can(me, "supervisor", "admin") ? (
               <li><a href={href("supervise")} aria-current={area === "supervise" ? "page" : undefined}>Supervise</a></li>
+            ) : null}
+            {can(me, "supervisor", "admin") ? (
+              <li><a href={href("reports")} aria-current={area === "reports" ? "page" : undefined}>Reports</a></li>
             ) : null}
             {can(me, "admin") ? ADMIN_PAGES.map(([key, name]) => (
               <li key={key}>

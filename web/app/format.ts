@@ -46,3 +46,18 @@ export function countdown(iso: string, now: number = Date.now()): string {
 export function channelName(channel: string): string {
   return channel === "whatsapp" ? "WhatsApp" : channel === "sms" ? "SMS" : channel;
 }
+
+/** A duration as a person reads it: "45 s", "3 min", "1 h 5 min"; `precise` keeps the
+ *  seconds below ten minutes ("2 min 5 s"). "–" for none. */
+export function duration(seconds: number | null | undefined, precise = false): string {
+  if (seconds === null || seconds === undefined) return "–";
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const minutes = Math.floor(s / 60);
+  if (minutes < 60) {
+    const rest = s % 60;
+    return precise && minutes < 10 && rest ? `${minutes} min ${rest} s` : `${minutes} min`;
+  }
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+}

@@ -36,3 +36,13 @@ export interface Work {
  *  URL with a short-lived token (transport "websocket"), or the change feed's long poll alone
  *  ("long_poll", a deployment without Web PubSub). */
 export type Realtime = Schemas["RealtimeAccess"];
+
+/** Reports (docs/reports.md): live figures per workstream, summaries over days, the
+ *  conversations behind a figure. */
+export type LiveReport = Schemas["LiveReport"];
+export type LiveWorkstream = LiveReport["workstreams"][number];
+export type SummaryReport = Schemas["SummaryReport"];
+export type ReportFigures = Schemas["ReportFigures"];
+export type ReportGroup = Schemas["ReportGroup"];
+export type ReportConversation = Schemas["ReportConversation"];
+export type ReportConversations = Schemas["ReportConversations"];

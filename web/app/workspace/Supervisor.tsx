@@ -1,6 +1,7 @@
 // The supervisor's view: for each workstream they supervise (an admin: every workstream),
-// its queues, its live conversations with Assign, and its agents with presence and load,
-// read again whenever the change feed reports the workstream changed.
+// its live figures (per queue, its agents by presence, today so far: LiveTiles), its live
+// conversations with Assign, and its agents with presence and load, read again whenever the
+// change feed reports the workstream changed (the live figures also every 15 s).
 
 import { useEffect, useState } from "preact/hooks";
 import { api, problem } from "../api";
@@ -8,23 +9,28 @@ import { channelName } from "../format";
 import { href } from "../router";
 import { can } from "../session";
 import { useStore } from "../store";
-import type { Agent, Conversation, Me } from "../types";
+import type { Agent, Conversation, LiveReport, Me } from "../types";
 import { agentSummary, useWorkstreamAgents } from "./agents";
 import { assign, customerLabel } from "./conversation";
 import { type TeamWorkstream, useWorkstreams } from "./workstreams";
 import { freeCapacity } from "./WorkBar";
 import { useFeed } from "./feed";
+import { useLiveReport } from "./liveReport";
+import { LiveTiles } from "./LiveTiles";
 
 export function Supervisor({ me }: { me: Me }) {
   const { feed } = useFeed(me);
   const { watched } = useStore(feed);
   const workstreams = useWorkstreams(me).filter((w) => can(me, "admin") || me.supervises.includes(w.id));
+  const live = useLiveReport(watched);
   return (
     <div class="page supervisor">
       <h2>Supervise</h2>
+      <p class="meta">Kept current as conversations move. Earlier days, and the conversations behind each
+        figure: <a href={href("reports")}>Reports</a>.</p>
       {workstreams.length === 0 ? <p class="muted">You supervise no workstream yet: an admin gives you one on the
         Agents page.</p> : null}
-      {workstreams.map((w) => <Board key={w.id} workstream={w} watched={watched} />)}
+      {workstreams.map((w) => <Board key={w.id} workstream={w} watched={watched} live={live} />)}
     </div>
   );
 }
@@ -49,16 +55,22 @@ function useLive(workstreamId: string, watched: number) {
   return { list, error, reload };
 }
 
-function Board({ workstream, watched }: { workstream: TeamWorkstream; watched: number }) {
+interface BoardProps {
+  workstream: TeamWorkstream;
+  watched: number;
+  live: { report: LiveReport | null; error: string | null };
+}
+
+function Board({ workstream, watched, live }: BoardProps) {
   const { list, error, reload } = useLive(workstream.id, watched);
   const agents = useWorkstreamAgents(workstream.id, true, watched);
-  const waiting = new Map([...workstream.queues, ""].map((q) => [q, 0]));
-  for (const c of list.filter((c) => !c.agent && !c.offer)) waiting.set(c.queue ?? "", (waiting.get(c.queue ?? "") ?? 0) + 1);
   const assigned = () => Promise.all([reload(), agents.reload()]);
+  const figures = live.report?.workstreams.find((w) => w.workstream_id === workstream.id);
   return (
     <section class="board" aria-labelledby={`board-${workstream.id}`}>
       <h3 id={`board-${workstream.id}`}>{workstream.name} <span class="meta">({channelName(workstream.channel)})</span></h3>
-      <p class="meta">Waiting by queue: {[...waiting].map(([q, n]) => `${q || "no queue"} ${n}`).join(" · ")}</p>
+      <LiveTiles live={figures} read={live.report !== null} asOf={live.report?.as_of} error={live.error} />
+      <h4>Live conversations</h4>
       {error ? <p class="notice error" role="alert">{error}</p> : null}
       <Conversations list={list} agents={agents.agents} onAssigned={assigned} />
       <Agents agents={agents.agents} error={agents.error} id={workstream.id} />

@@ -1,0 +1,153 @@
+// A report's figures as numbers: the totals, and a table of them per group (agent, queue,
+// day or hour). Every number is a link to the conversations behind it; its link text
+// starts with the number and says, for whoever reads links out of their context, which
+// figure of which group it is.
+
+import { duration } from "../format";
+import type { ReportFigures, ReportGroup, SummaryReport } from "../types";
+import {
+  type Drill, GROUPING_NAMES, type GroupBy, MEASURE_NAMES, type Measure, type ReportFilters, reportHref,
+} from "./query";
+
+const COUNTS: Measure[] = ["conversations", "answered", "abandoned", "bot_resolved"];
+const DURATIONS: ("wait_seconds" | "first_response_seconds" | "handle_seconds")[] =
+  ["wait_seconds", "first_response_seconds", "handle_seconds"];
+
+/** What a figure is, in a link's name after its number: "2 answered (Ada)". */
+const WHAT: Record<Measure, string> = {
+  conversations: "conversations", answered: "answered", abandoned: "abandoned", bot_resolved: "resolved by the bot",
+  wait_seconds: "median wait", first_response_seconds: "median first response", handle_seconds: "median handle time",
+  csat: "average satisfaction",
+};
+
+export function figureContext(measure: Measure, of: string): string {
+  return `${WHAT[measure]} (${of})`;
+}
+
+const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short" });
+
+/** How a group's key reads: a day as "Mon, 3 Feb", an hour as "09:00", an agent by name. */
+export function groupName(by: GroupBy, group: ReportGroup | { key: string; label: string }): string {
+  if (by === "day") return dayFormat.format(new Date(`${group.key}T12:00:00`));
+  return group.label || (by === "queue" ? "(no queue)" : group.key);
+}
+
+export function csatText(f: ReportFigures): string {
+  return f.csat.average === null ? "–" : f.csat.average.toFixed(1);
+}
+
+interface LinkProps {
+  filters: ReportFilters;
+  drill: Drill;
+  by?: GroupBy;
+  text: string;
+  /** What the number is, for a link read on its own: figureContext(). */
+  context: string;
+}
+
+/** A number that opens the conversations behind it; a zero or a missing figure has none to open. */
+export function FigureLink({ filters, drill, by, text, context }: LinkProps) {
+  if (text === "0" || text === "–") return <>{text}</>;
+  return (
+    <a href={reportHref(filters, drill, by)} class="figure-link">
+      {text}<span class="visually-hidden">{` ${context}: list the conversations`}</span>
+    </a>
+  );
+}
+
+interface TotalsProps {
+  filters: ReportFilters;
+  total: ReportFigures;
+}
+
+/** The period's figures, each a tile with its number as a link. */
+export function Totals({ filters, total }: TotalsProps) {
+  const link = (measure: Measure, text: string) => (
+    <FigureLink filters={filters} drill={{ measure }} text={text} context={figureContext(measure, "in total")} />
+  );
+  return (
+    <section aria-labelledby="totals-title" class="totals">
+      <h3 id="totals-title">Totals</h3>
+      <dl class="tiles">
+        {COUNTS.map((measure) => (
+          <div class="tile" key={measure}>
+            <dt>{MEASURE_NAMES[measure]}</dt>
+            <dd class="figure">{link(measure, String(total[measure as "answered"]))}</dd>
+          </div>
+        ))}
+        {DURATIONS.map((measure) => (
+          <div class="tile" key={measure}>
+            <dt>Median {MEASURE_NAMES[measure].toLowerCase()}</dt>
+            <dd class="figure">{link(measure, duration(total[measure].median, true))}</dd>
+            <dd class="meta">90% within {duration(total[measure].p90, true)}</dd>
+          </div>
+        ))}
+        <div class="tile">
+          <dt>Average CSAT</dt>
+          <dd class="figure">{link("csat", csatText(total))}</dd>
+          <dd class="meta">{total.csat.responses} {total.csat.responses === 1 ? "answer" : "answers"}, 1 to 5</dd>
+        </div>
+      </dl>
+    </section>
+  );
+}
+
+interface BreakdownProps {
+  filters: ReportFilters;
+  summary: SummaryReport;
+}
+
+/** One row per group of the table's grouping (`group_by`), each figure a link. */
+export function Breakdown({ filters, summary }: BreakdownProps) {
+  const by = summary.group_by;
+  const rows = by === "day" || by === "hour" ? summary.groups : summary.groups.filter((g) => g.conversations > 0);
+  const title = `By ${GROUPING_NAMES[by].toLowerCase()}`;
+  return (
+    <section aria-labelledby="breakdown-title">
+      <h3 id="breakdown-title">{title}</h3>
+      {by === "agent" ? <p class="hint">A conversation counts for each agent who held it.</p> : null}
+      {rows.length === 0 ? <p class="muted">No conversations in this period.</p> : (
+        <div class="table-scroll">
+          <table class="figures-table">
+            <caption class="visually-hidden">{title}: each number opens the conversations behind it</caption>
+            <thead>
+              <tr>
+                <th scope="col">{GROUPING_NAMES[by]}</th>
+                {COUNTS.map((m) => <th scope="col" key={m} class="number">{MEASURE_NAMES[m]}</th>)}
+                {DURATIONS.map((m) => <th scope="col" key={m} class="number">{MEASURE_NAMES[m]} (median / 90%)</th>)}
+                <th scope="col" class="number">CSAT (responses)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((g) => <GroupRow key={g.key} filters={filters} by={by} group={g} />)}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function GroupRow({ filters, by, group }: { filters: ReportFilters; by: GroupBy; group: ReportGroup }) {
+  const name = groupName(by, group);
+  const link = (measure: Measure, text: string) => (
+    <FigureLink filters={filters} by={by} drill={{ measure, group: group.key, label: name }} text={text}
+      context={figureContext(measure, name)} />
+  );
+  return (
+    <tr>
+      <th scope="row">{name}</th>
+      {COUNTS.map((m) => <td key={m} class="number">{link(m, String(group[m as "answered"]))}</td>)}
+      {DURATIONS.map((m) => (
+        <td key={m} class="number">
+          {link(m, duration(group[m].median, true))}
+          {group[m].p90 !== null ? <span class="meta"> / {duration(group[m].p90, true)}</span> : null}
+        </td>
+      ))}
+      <td class="number">
+        {link("csat", csatText(group))}
+        {group.csat.responses ? <span class="meta"> ({group.csat.responses})</span> : null}
+      </td>
+    </tr>
+  );
+}

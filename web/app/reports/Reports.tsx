@@ -1,0 +1,57 @@
+// The Reports page (supervisors for the workstreams they supervise, admins for all;
+// docs/reports.md): filters, the totals, charts by day and hour with their tables, a table
+// by agent (or queue, day, hour), every number opening the conversations behind it, and
+// the CSV of every conversation the filters cover.
+
+import { useMemo } from "preact/hooks";
+import { useQuery } from "../router";
+import { can } from "../session";
+import type { Me } from "../types";
+import { useWorkstreams } from "../workspace/workstreams";
+import { ReportCharts } from "./Charts";
+import { useReportAgents, useSummaries } from "./data";
+import { DrillDown } from "./Drill";
+import { Filters } from "./Filters";
+import { Breakdown, Totals } from "./Figures";
+import { csvHref, drillGrouping, drillOf, filtersOf } from "./query";
+
+export function Reports({ me }: { me: Me }) {
+  const query = useQuery();
+  const filters = filtersOf(query);
+  const drill = drillOf(query);
+  const workstreams = useWorkstreams(me).filter((w) => can(me, "admin") || me.supervises.includes(w.id));
+  const agents = useReportAgents(me, workstreams);
+  const { summaries, error, loading } = useSummaries(filters, ["day", "hour", filters.group_by]);
+  const { day, hour } = summaries;
+  const table = summaries[filters.group_by];
+  const agentNames = useMemo(() => {
+    const names = new Map(agents.map((a) => [a.id, a.name || a.id]));
+    summaries.agent?.groups.forEach((g) => names.set(g.key, g.label));
+    return names;
+  }, [agents, summaries.agent]);
+  const workstreamNames = new Map(workstreams.map((w) => [w.id, w.name]));
+  const scope = filters.workstream_id ? workstreamNames.get(filters.workstream_id) ?? "one workstream"
+    : can(me, "admin") ? "every workstream" : "the workstreams you supervise";
+  return (
+    <div class="page reports">
+      <h2>Reports</h2>
+      <p class="meta">
+        Conversations created {filters.from === filters.to ? `on ${filters.from}` : `from ${filters.from} to ${filters.to}`}
+        {" "}in {scope}, by each workstream's own day. Every number opens the conversations behind it.
+      </p>
+      <Filters filters={filters} workstreams={workstreams} agents={agents} />
+      <p class="download">
+        <a href={csvHref(filters)} download>Download CSV</a>
+        <span class="meta"> one row per conversation these filters cover{can(me, "admin")
+          ? ", with the customer's number" : ""}</span>
+      </p>
+      {error ? <p class="notice error" role="alert">{error}</p> : null}
+      {loading && !day ? <p class="muted" aria-live="polite">Loading…</p> : null}
+      {drill ? <DrillDown filters={filters} drill={drill} by={drillGrouping(query, filters)} agentNames={agentNames}
+        workstreamNames={workstreamNames} /> : null}
+      {day ? <Totals filters={filters} total={day.total} /> : null}
+      {day && hour ? <ReportCharts filters={filters} byDay={day} byHour={hour} /> : null}
+      {table ? <Breakdown filters={filters} summary={table} /> : null}
+    </div>
+  );
+}
