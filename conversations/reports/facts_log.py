@@ -16,6 +16,7 @@ from dataclasses import replace
 from conversations.messaging.lookup import Lookup
 from conversations.messaging.writer import Commit, Move
 from core.clock import Clock
+from core.facts import Measures
 from core.inbox import Placement
 from core.ports import ReportStore, Telemetry
 from core.records import CLOSED, Conversation
@@ -44,11 +45,17 @@ class FactsLog:
         return []
 
     def touched(self, commit: Commit) -> None:
-        """A commit that moved nothing: a closed conversation's answer to its survey."""
-        c = commit.head.conversation
-        if c.workstream_id is None or c.state != CLOSED or commit.was is None or commit.was.csat == c.facts.csat:
+        """A commit that moved nothing but changed what reports measure: an agent's first
+        message (answered, first response), a closed conversation's survey answer. Later
+        messages only add to counts, which the row gets with the next move (its closing)."""
+        c, was = commit.head.conversation, commit.was
+        if c.workstream_id is None or was is None:
             return
-        self._tell(CONVERSATION_RATED, self._put(c))
+        if Measures.of(c.created_at, was) == Measures.of(c.created_at, c.facts) and was.csat == c.facts.csat:
+            return
+        row = self._put(c)
+        if c.state == CLOSED and was.csat != c.facts.csat:
+            self._tell(CONVERSATION_RATED, row)
 
     def drop(self, conversation: Conversation) -> None:
         """Retention deleted the conversation: its row goes too (finished days' digests stay)."""

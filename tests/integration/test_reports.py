@@ -221,3 +221,20 @@ def test_a_closed_conversation_goes_to_application_insights_with_ids_and_measure
                     "first_response_seconds": 120, "handle_seconds": 360, "resolution_seconds": 420,
                     "answered": True, "abandoned": False, "bot_resolved": False, "transfers": 0,
                     "customer_messages": 1, "agent_messages": 1, "csat": None}
+
+
+def test_an_answer_counts_today_before_the_conversation_closes(make_services, provider, clock):
+    trips = RoundTrips()
+    services = make_services(senders={"twilio": TwilioSender(provider.base_url)}, request_hooks=[trips])
+    account = services.admin.accounts.create(account_body())
+    workstream = services.admin.workstreams.create({"name": "Support", "channel": "sms", "account_id": account.id,
+                                                   "number": BUSINESS})
+    cid = services.messaging.ingest.message(account, inbound(account.id, "SMo1", "hi", A), BASE).conversation_id
+    services.distribution.assignments.accept(cid, ALICE)
+    clock.advance(minutes=2)
+    services.messaging.outbox.reply(cid, "Hello, how can I help?", ALICE, BASE)
+    today = services.reporting.live.live(ALICE, workstream.id)["workstreams"][0]["today"]
+    assert (today["answered"], today["first_response_seconds"]["median"]) == (1, 120)
+    trips.reset()
+    services.messaging.ingest.message(account, inbound(account.id, "SMo2", "my order", A), BASE)
+    assert trips.count == 2, trips.paths  # a customer's message changes no measure: no fact row written
