@@ -7,11 +7,20 @@ from typing import Iterator
 import pytest
 
 from tests.support.recorder import Recorder, recording
-from tests.support.twilio import serve_sent_list
+from tests.support.twilio import MESSAGES_PATH, message_created, serve_sent_list
 
 
 @pytest.fixture
 def twilio_api() -> Iterator[Recorder]:
     with recording() as recorder:
         serve_sent_list(recorder)  # where a send whose answer was lost is looked for
+        yield recorder
+
+
+@pytest.fixture
+def provider() -> Iterator[Recorder]:
+    """Twilio's API, taking every message sent (a new SID each)."""
+    with recording() as recorder:
+        counter = iter(range(1, 10_000))
+        recorder.on("POST", MESSAGES_PATH, lambda _r: message_created(f"SM{next(counter):032d}"))
         yield recorder

@@ -16,23 +16,13 @@ from core.errors import Forbidden, NotFound
 from core.identity import AGENT, SUPERVISOR, Principal
 from core.reports import ReportQuery
 from core.telemetry import CONVERSATION_CLOSED, NoTelemetry
-from tests.support.recorder import recording
 from tests.support.scopes import ALICE
 from tests.support.storage import RoundTrips
-from tests.support.twilio import ACCOUNT_SID, BUSINESS, account_body, inbound, message_created
+from tests.support.twilio import BUSINESS, account_body, inbound
 
-MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
 BASE = "https://sb.example.com"
 DAY = date(2026, 11, 23)  # the fake clock's day, 09:00 UTC at the start; the workstream keeps UTC
 A, B, C = "+15017122601", "+15017122602", "+15017122603"
-
-
-@pytest.fixture
-def provider():
-    with recording() as recorder:
-        counter = iter(range(1, 10_000))
-        recorder.on("POST", MESSAGES, lambda _r: message_created(f"SM{next(counter):032d}"))
-        yield recorder
 
 
 @pytest.fixture

@@ -10,23 +10,13 @@ import pytest
 
 from channels.twilio_api import TwilioSender
 from conversations.distribution.inboxes import Query
-from tests.support.recorder import recording
 from tests.support.scopes import ALICE
 from tests.support.storage import RoundTrips
-from tests.support.twilio import ACCOUNT_SID, BUSINESS, account_body, inbound, message_created
+from tests.support.twilio import BUSINESS, MESSAGES_PATH, account_body, inbound
 
-MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
 BASE = "https://sb.example.com"
 QUESTION = {"enabled": True, "mode": "question", "text": "How did we do? Reply 1 to 5", "window_minutes": 60,
             "thanks": "Thanks for your answer!"}
-
-
-@pytest.fixture
-def provider():
-    with recording() as recorder:
-        counter = iter(range(1, 10_000))
-        recorder.on("POST", MESSAGES, lambda _r: message_created(f"SM{next(counter):032d}"))
-        yield recorder
 
 
 @pytest.fixture
@@ -43,7 +33,7 @@ def desk(make_services, provider):
 
 
 def sent(provider) -> list[str]:
-    return [r.form["Body"][0] for r in provider.calls("POST", MESSAGES)]
+    return [r.form["Body"][0] for r in provider.calls("POST", MESSAGES_PATH)]
 
 
 def conversations(services) -> list:
