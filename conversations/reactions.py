@@ -55,7 +55,10 @@ class Reactions:
         if commit.move is not None:
             self.run([commit.move])
         else:
-            self._facts.touched(commit)
+            try:
+                self._facts.touched(commit)
+            except SwitchboardError as exc:  # committed all the same: the next move writes the row
+                log.warning("conversation %s: its fact row was left stale (%s)", commit.head.conversation.id, exc.code)
             self._publisher.touched(commit.head.conversation)
         return commit.head
 

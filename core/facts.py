@@ -44,6 +44,8 @@ class Facts:
     csat: int | None = None  # the customer's answer to the survey question, 1-5
     csat_at: datetime | None = None
     survey_sent_at: datetime | None = None  # when the survey question went out (its answer window opens)
+    day: str | None = None  # the day (YYYY-MM-DD) and hour it was created, in its workstream's time zone
+    hour: int | None = None  # then: reports file it there, whatever the zone becomes
 
     def after(self, before: Conversation | None, now: Conversation, messages: Iterable[Message] = (),
               events: Iterable[Event] = (), at: datetime | None = None) -> Facts:
@@ -64,7 +66,7 @@ class Facts:
                 facts = replace(facts, first_offered_at=e.at)
             elif e.action == TRANSFERRED:
                 facts = replace(facts, transfers=facts.transfers + 1)
-        if now.queued_at is not None and facts.queued_at is None:
+        if now.queued_at is not None and facts.queued_at is None and now.stage is None:  # a bot's is no queue
             facts = replace(facts, queued_at=now.queued_at)
         if now.offer is not None and facts.first_offered_at is None:
             facts = replace(facts, first_offered_at=when)

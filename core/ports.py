@@ -205,8 +205,10 @@ class ReportStore(Protocol):
     def put(self, row: FactRow, finished: bool) -> None:
         """Write the row; when its day is ``finished``, mark that day's digest stale."""
 
-    def rows(self, workstream_id: str, day: str, limit: int, token: str | None = None) -> tuple[list[FactRow], str | None]:
-        """One page of a day's fact rows and the next page's token (None on the last)."""
+    def rows(self, workstream_id: str, day: str, limit: int, token: str | None = None,
+             after: str | None = None) -> tuple[list[FactRow], str | None]:
+        """One page of a day's fact rows (those keyed after ``after``, when given), in key
+        order, and the next page's token (None on the last)."""
 
     def digests(self, workstream_id: str, first: str, last: str) -> dict[str, tuple[Digest | None, str]]:
         """The digests kept of days ``first``..``last`` (inclusive), each with its ETag;
@@ -218,6 +220,10 @@ class ReportStore(Protocol):
     def keep(self, workstream_id: str, day: str, digest: Digest, etag: str | None) -> str:
         """Keep a day's digest, unless it changed since ``etag`` (None: none existed;
         ConcurrencyConflict then); its new ETag."""
+
+    def unname(self, row: FactRow, unnamed: str) -> None:
+        """Keep the row under the key ``unnamed`` without the customer, and delete it as it
+        was, at once (an erasure)."""
 
     def drop(self, row: FactRow) -> None:
         """Delete a conversation's fact row (retention), if it is there."""

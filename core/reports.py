@@ -32,6 +32,12 @@ def local(when: datetime, zone: str) -> datetime:
     return when.astimezone(ZoneInfo(zone))
 
 
+def filed(when: datetime, zone: str) -> tuple[str, int]:
+    """The day (YYYY-MM-DD) and hour ``when`` falls on in ``zone``."""
+    at = local(when, zone)
+    return at.date().isoformat(), at.hour
+
+
 @dataclass(frozen=True)
 class Entry:
     """One conversation as a finished day's digest keeps it: what reports group, filter
@@ -109,9 +115,10 @@ class FactRow:
 
     @classmethod
     def of(cls, c: Conversation, zone: str) -> FactRow:
-        created = local(c.created_at, zone)
-        return cls(c.id, c.workstream_id or "", created.date().isoformat(), created.hour, c.created_at, c.queue,
-                   c.channel, c.provider, c.customer, c.facts)
+        """Filed as it was when created (Facts.day, hour), else by ``zone`` now."""
+        day, hour = (c.facts.day, c.facts.hour) if c.facts.day is not None else filed(c.created_at, zone)
+        return cls(c.id, c.workstream_id or "", day, hour or 0, c.created_at, c.queue, c.channel, c.provider,
+                   c.customer, c.facts)
 
     @property
     def measures(self) -> Measures:

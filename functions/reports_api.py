@@ -28,6 +28,7 @@ from functions.identity import scope_of
 bp = func.Blueprint()
 
 MAX_DAYS = 92
+FIRST_YEAR, LAST_YEAR = 2000, 9000  # days outside make no sense, and would overflow date arithmetic
 DEFAULT_DAYS = 7
 PAGE_LIMIT = 200
 MAX_VALUE = 200  # characters of an id, a queue's name or a group's key
@@ -154,13 +155,14 @@ def _day(params: Mapping[str, str], name: str) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) else _bad_day(name)
+        found = date.fromisoformat(raw) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) else _bad_day(name)
     except ValueError:
         return _bad_day(name)
+    return found if FIRST_YEAR <= found.year <= LAST_YEAR else _bad_day(name)
 
 
 def _bad_day(name: str) -> date:
-    raise ValidationFailed(name, "must be a day as YYYY-MM-DD")
+    raise ValidationFailed(name, f"must be a day as YYYY-MM-DD, from {FIRST_YEAR} to {LAST_YEAR}")
 
 
 def _text(params: Mapping[str, str], name: str, empty: bool = False) -> str | None:
@@ -180,7 +182,7 @@ def _limit(params: Mapping[str, str]) -> int:
 
 
 def _token(place: Place) -> str:
-    text = json.dumps([place.workstream_id, place.day, place.token, place.index], separators=(",", ":"))
+    text = json.dumps([place.workstream_id, place.day, place.key], separators=(",", ":"))
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
@@ -190,10 +192,11 @@ def _place(token: str | None) -> Place | None:
     try:
         if len(token) > MAX_TOKEN:
             raise ValueError("too long")
-        w, day, page, index = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        if not (isinstance(w, str) and isinstance(day, str) and isinstance(index, int)
-                and (page is None or isinstance(page, str))):
+        found = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        if not (isinstance(found, list) and len(found) == 3 and all(isinstance(v, str) and len(v) <= MAX_VALUE
+                                                                     for v in found)
+                and re.fullmatch(r"\d{4}-\d{2}-\d{2}", found[1])):
             raise ValueError("not a place")
-        return Place(w, day, page, index)
-    except (binascii.Error, ValueError, TypeError) as exc:
+        return Place(*found)
+    except (binascii.Error, ValueError, RecursionError) as exc:
         raise ValidationFailed("continuation", "must be the continuation of an earlier page") from exc

@@ -12,6 +12,7 @@ written after its day ended) is computed again by the next report that needs it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +23,7 @@ from azure.data.tables import TableClient, UpdateMode
 from core.facts import Facts
 from core.reports import Digest, FactRow
 from core.retry import ConcurrencyConflict
-from storage.client import TableStorage, translated
+from storage.client import TableStorage, submit_mended, translated
 from storage.columns import get_json, put_json
 from storage.inbox import decode_token, encode_token
 from storage.keys import safe_key
@@ -62,9 +63,13 @@ class ReportTable:
                 self._days.upsert_entity({"PartitionKey": _digests_partition(row.workstream_id), "RowKey": row.day,
                                           "Stale": True}, mode=UpdateMode.MERGE)
 
-    def rows(self, workstream_id: str, day: str, limit: int, token: str | None = None) -> tuple[list[FactRow], str | None]:
+    def rows(self, workstream_id: str, day: str, limit: int, token: str | None = None,
+             after: str | None = None) -> tuple[list[FactRow], str | None]:
+        query, parameters = "PartitionKey eq @pk", {"pk": _facts_partition(workstream_id, day)}
+        if after is not None:
+            query, parameters = f"{query} and RowKey gt @after", {**parameters, "after": after}
         with translated():
-            pages = self._table.query_entities("PartitionKey eq @pk", parameters={"pk": _facts_partition(workstream_id, day)},
+            pages = self._table.query_entities(query, parameters=parameters,
                                                results_per_page=limit).by_page(continuation_token=decode_token(token))
             rows = [_to_row(e) for e in next(pages, [])]
         return rows, encode_token(pages.continuation_token)
@@ -94,6 +99,15 @@ class ReportTable:
             except (ResourceExistsError, ResourceModifiedError, ResourceNotFoundError) as exc:
                 raise ConcurrencyConflict(f"digest {workstream_id} {day} changed") from exc
         return written["etag"]
+
+    def unname(self, row: FactRow, unnamed: str) -> None:
+        """Keep the row under ``unnamed``, without the customer, and delete it as it was: one
+        batch (both lie in one partition), the delete skipped when it is gone already."""
+        kept = _row_entity(replace(row, conversation_id=unnamed, customer=""))
+        ops = [("upsert", kept, {"mode": UpdateMode.REPLACE}),
+               ("delete", {"PartitionKey": kept["PartitionKey"], "RowKey": row.conversation_id})]
+        with translated():
+            submit_mended(self._table, ops, lambda _op, code: [] if code == "ResourceNotFound" else None)
 
     def drop(self, row: FactRow) -> None:
         with translated():

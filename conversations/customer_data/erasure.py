@@ -91,7 +91,8 @@ class Erasure:
         contents = self._purge.read_thread(thread)
         if contents.head is None and not contents.conversations:
             return job
-        for conversation in contents.conversations:
+        for conversation in contents.conversations:  # before, so a crash leaves nothing named; and again after
+            self._facts.forget_customer(conversation)
             if conversation.state != CLOSED:
                 for agent_id in {a.id for a in (conversation.agent, conversation.offer and conversation.offer.agent) if a}:
                     self._capacity.release(agent_id, conversation.id)
@@ -102,7 +103,7 @@ class Erasure:
             self._optouts.drop(thread)
         erased = add_counts(dict(job.erased), self._purge.erase_mentions("idempotency", _needles(contents, subject)))
         add_counts(erased, self._purge.erase_thread(thread, contents))
-        for conversation in contents.conversations:  # after: a move racing the erasure wrote its row by now
+        for conversation in contents.conversations:  # a move racing the erasure may have written its row since
             self._facts.forget_customer(conversation)
         job = replace(job, erased=erased, kept=kept, updated_at=self._clock())
         self._jobs.save(job)

@@ -106,6 +106,5 @@ class Retention:
                 self._optouts.keep(thread_of(conversation.id))
             else:
                 self._optouts.drop(thread_of(conversation.id))
-        erased = self._purge.erase_conversation(conversation, head)
-        self._facts.drop(conversation)
-        return "deleted", erased
+        self._facts.drop(conversation)  # first, so a crash after the purge leaves no row behind
+        return "deleted", self._purge.erase_conversation(conversation, head)

@@ -8,8 +8,10 @@ from datetime import datetime
 from conversations.admin.numbers import country_of
 from core.addresses import is_e164
 from core.custody import OptOuts
+from core.facts import Facts
 from core.ports import Contacts, Head
 from core.records import OPEN, OPTED_OUT, Account, Consent, Conversation, Workstream
+from core.reports import filed, zone_of
 from core.routing import route
 
 KEPT_OPT_OUT = "kept_opt_out"  # Consent.source: the thread opted out before it was erased or expired
@@ -50,5 +52,12 @@ class Opener:
             auto_close_after_minutes=workstream.auto_close_after_minutes if workstream else self._default_auto_close,
             queue=queue, contact_id=contact.id if contact else None, contact_name=contact.name if contact else None,
             consent=consent, customer_name=customer_name, queued_at=now,
-            previous_agent=previous.agent if previous else None,
+            previous_agent=previous.agent if previous else None, facts=_filed(now, workstream),
         )
+
+
+def _filed(now: datetime, workstream: Workstream | None) -> Facts:
+    """A new conversation's facts: where reports file it, for good (its workstream's day and
+    hour now, whatever time zone the workstream has later)."""
+    day, hour = filed(now, zone_of(workstream))
+    return Facts(day=day, hour=hour)

@@ -59,9 +59,10 @@ class Days:
             if token is None:
                 return
 
-    def page(self, workstream_id: str, day: str, token: str | None) -> tuple[list[FactRow], str | None]:
-        """One page of a day's fact rows, and the next one's token."""
-        return self._reports.rows(workstream_id, day, PAGE, token)
+    def page(self, workstream_id: str, day: str, token: str | None,
+             after: str | None = None) -> tuple[list[FactRow], str | None]:
+        """One page of a day's fact rows (keyed after ``after``), and the next one's token."""
+        return self._reports.rows(workstream_id, day, PAGE, token, after)
 
     def _kept(self, workstream_id: str, days: list[str]) -> Kept:
         """The days' digests: from what this instance knows when every ETag still matches

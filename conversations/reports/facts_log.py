@@ -11,7 +11,6 @@ customer, so counts stay.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 
 from conversations.messaging.lookup import Lookup
 from conversations.messaging.writer import Commit, Move
@@ -68,9 +67,7 @@ class FactsLog:
         again rather than twice)."""
         if conversation.workstream_id:
             row = self._row(conversation)
-            unnamed = "erased-" + hashlib.sha256(row.conversation_id.encode()).hexdigest()[:32]
-            self._reports.put(replace(row, conversation_id=unnamed, customer=""), finished=False)
-            self._reports.drop(row)
+            self._reports.unname(row, "erased-" + hashlib.sha256(row.conversation_id.encode()).hexdigest()[:32])
 
     def _row(self, c: Conversation) -> FactRow:
         return FactRow.of(c, zone_of(self._lookup.workstream(c.workstream_id) if c.workstream_id else None))

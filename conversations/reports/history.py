@@ -17,13 +17,12 @@ from core.reports import AGENT, DAY, HOUR, QUEUE, Digest, Entry, FactRow, Report
 
 @dataclass(frozen=True)
 class Place:
-    """Where a fact row was found: its workstream, day, the storage page (its token) and
-    its index there; a drill-down's next page starts after it."""
+    """Where a fact row was found: its workstream, day and key; a drill-down's next page
+    starts after it (rows are in key order, so rows written meanwhile are not repeated)."""
 
     workstream_id: str
     day: str
-    token: str | None
-    index: int
+    key: str
 
 
 class History:
@@ -63,19 +62,17 @@ class History:
             if after is not None and w.workstream_id != after.workstream_id:
                 continue
             for day in each_day(q.first, min(q.last, w.today)):
-                if after is not None and day.isoformat() < after.day:
+                name = day.isoformat()
+                if after is not None and name < after.day:
                     continue
-                token = after.token if after is not None and day.isoformat() == after.day else None
-                skip = after.index + 1 if after is not None and day.isoformat() == after.day else 0
-                after = None
+                key, after = (after.key if after is not None and name == after.day else None), None
+                token: str | None = None
                 while True:
-                    found, following = self._days.page(w.workstream_id, day.isoformat(), token)
-                    for index, row in enumerate(found[skip:], skip):
-                        if _behind(q, row):
-                            yield Place(w.workstream_id, day.isoformat(), token, index), row
-                    if following is None:
+                    found, token = self._days.page(w.workstream_id, name, token, key)
+                    yield from ((Place(w.workstream_id, name, row.conversation_id), row) for row in found
+                                if _behind(q, row))
+                    if token is None:
                         break
-                    token, skip = following, 0
 
 
 def _grouped(q: ReportQuery, days: list[tuple[str, Digest]]) -> tuple[dict[str, Any], dict[str, Any]]:

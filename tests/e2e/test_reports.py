@@ -6,6 +6,7 @@ admins only."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 from typing import Any
@@ -79,7 +80,9 @@ def test_agents_may_not_and_bad_parameters_are_named(api, served):
     assert agent.status_code == 403 and agent.json()["error"]["code"] == "forbidden"
     for query, field in (("from=2026-13-01", "from"), ("from=2026-12-06&to=2026-12-01", "from"),
                          ("group_by=week", "group_by"), ("channel=fax", "channel"),
-                         ("from=2026-01-01&to=2026-12-01", "from"), ("continuation=%21", "continuation")):
+                         ("from=2026-01-01&to=2026-12-01", "from"), ("from=9999-12-31&to=9999-12-31", "to"),
+                         ("to=0001-01-03", "to"), ("continuation=%21", "continuation"),
+                         ("continuation=" + base64.urlsafe_b64encode(b"[" * 3000).decode(), "continuation")):
         path = "/reports/conversations" if field == "continuation" else "/reports/summary"
         answer = api.call("GET", f"{path}?{query}")
         assert answer.status_code == 422 and answer.json()["error"]["field"] == field, (query, answer.text)

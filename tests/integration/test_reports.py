@@ -228,3 +228,22 @@ def test_an_answer_counts_today_before_the_conversation_closes(make_services, pr
     trips.reset()
     services.messaging.ingest.message(account, inbound(account.id, "SMo2", "my order", A), BASE)
     assert trips.count == 2, trips.paths  # a customer's message changes no measure: no fact row written
+
+
+def test_the_next_page_starts_after_the_last_row_even_when_rows_arrive_meanwhile(make_services, provider, clock):
+    services = make_services(senders={"twilio": TwilioSender(provider.base_url)})
+    account = services.admin.accounts.create(account_body())
+    services.admin.workstreams.create({"name": "Support", "channel": "sms", "account_id": account.id,
+                                      "number": BUSINESS})
+
+    def arrive(first: int, count: int) -> None:
+        for n in range(first, first + count):
+            services.messaging.ingest.message(account, inbound(account.id, f"SMp{n}", "hi", f"+1206555{n:04d}"), BASE)
+
+    arrive(0, 10)
+    pages = services.reporting.history.rows(ALICE, query())
+    seen = [next(pages) for _ in range(4)]
+    arrive(10, 20)
+    rest = list(services.reporting.history.rows(ALICE, query(), after=seen[-1][0]))
+    ids = [row.conversation_id for _, row in seen + rest]
+    assert len(ids) == len(set(ids)) and ids == sorted(ids)  # in key order, none twice

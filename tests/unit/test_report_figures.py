@@ -11,7 +11,7 @@ from conversations.reports.figures import digest_figures, percentile
 from core.facts import RESOLVED, Facts, Measures
 from core.identity import Actor
 from core.records import ACCEPTED, CLOSED, INBOUND, OFFERED, OPEN, OUTBOUND, TRANSFERRED, Conversation, Event, Message
-from core.reports import Digest, Entry
+from core.reports import Digest, Entry, FactRow
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 NORA = Actor("nora", "Nora")
@@ -78,3 +78,23 @@ def test_days_taken_together_count_once_and_average_csat():
     assert found["wait_seconds"] == {"median": 20, "p90": 30}
     assert found["csat"] == {"average": 4.0, "responses": 2}
     assert digest_figures([Digest.of([])])["wait_seconds"] == {"median": None, "p90": None}
+
+
+def test_time_with_its_bot_is_no_wait_in_a_queue():
+    with_bot = conversation(stage="bot", queued_at=T0)
+    f = Facts().after(None, with_bot)
+    assert f.queued_at is None
+    handed = conversation(queued_at=at(20), handoff=None)
+    f = f.after(with_bot, handed)
+    assert f.queued_at == at(20)
+    closed = conversation(stage="bot", queued_at=T0, state=CLOSED, closed_at=at(5), closed_reason="inactivity")
+    m = Measures.of(T0, Facts().after(None, with_bot).after(with_bot, closed))
+    assert (m.abandoned, m.bot_resolved, m.wait_seconds) == (False, True, None)
+
+
+def test_a_conversation_stays_filed_on_the_day_it_was_created_whatever_the_zone_becomes():
+    late = conversation(created_at=datetime(2026, 11, 23, 23, 30, tzinfo=timezone.utc),
+                        facts=Facts(day="2026-11-23", hour=23))
+    assert (FactRow.of(late, "Europe/Berlin").day, FactRow.of(late, "Europe/Berlin").hour) == ("2026-11-23", 23)
+    unfiled = conversation(created_at=datetime(2026, 11, 23, 23, 30, tzinfo=timezone.utc))
+    assert (FactRow.of(unfiled, "Europe/Berlin").day, FactRow.of(unfiled, "Europe/Berlin").hour) == ("2026-11-24", 0)
