@@ -202,8 +202,9 @@ class ReportStore(Protocol):
     """Conversations' fact rows, a partition per workstream and day, and each finished
     day's digest (docs/reports.md)."""
 
-    def put(self, row: FactRow, finished: bool) -> None:
-        """Write the row; when its day is ``finished``, mark that day's digest stale."""
+    def put(self, row: FactRow, finished: bool, new: bool = False) -> None:
+        """Write the row unless a newer version of it is there (``new``: most likely none
+        is); when its day is ``finished``, mark that day's digest stale."""
 
     def rows(self, workstream_id: str, day: str, limit: int, token: str | None = None,
              after: str | None = None) -> tuple[list[FactRow], str | None]:

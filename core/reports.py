@@ -112,13 +112,14 @@ class FactRow:
     provider: str
     customer: str
     facts: Facts
+    version: int = 0  # the conversation's version these facts are of: an older one never overwrites a newer
 
     @classmethod
     def of(cls, c: Conversation, zone: str) -> FactRow:
         """Filed as it was when created (Facts.day, hour), else by ``zone`` now."""
         day, hour = (c.facts.day, c.facts.hour) if c.facts.day is not None else filed(c.created_at, zone)
         return cls(c.id, c.workstream_id or "", day, hour or 0, c.created_at, c.queue, c.channel, c.provider,
-                   c.customer, c.facts)
+                   c.customer, c.facts, c.version)
 
     @property
     def measures(self) -> Measures:

@@ -37,6 +37,8 @@ def _digests_partition(workstream_id: str) -> str:
     return f"d|{safe_key(workstream_id)}"
 
 
+ROUNDS = 5  # tries of a fact row's write against others writing it at once
+
 _RANGE = "PartitionKey eq @pk and RowKey ge @first and RowKey le @last"
 
 
@@ -56,12 +58,34 @@ class ReportTable:
     def _days(self) -> TableClient:
         return self._storage.table("reportdays")
 
-    def put(self, row: FactRow, finished: bool) -> None:
+    def put(self, row: FactRow, finished: bool, new: bool = False) -> None:
+        """Write the row unless a newer version of it is there (a late writer never puts an
+        older one back): created when ``new``, else read and replaced by its ETag."""
         with translated():
-            self._table.upsert_entity(_row_entity(row), mode=UpdateMode.REPLACE)
+            self._newest(_row_entity(row), row.version, new)
             if finished:
                 self._days.upsert_entity({"PartitionKey": _digests_partition(row.workstream_id), "RowKey": row.day,
                                           "Stale": True}, mode=UpdateMode.MERGE)
+
+    def _newest(self, entity: dict[str, Any], version: int, new: bool) -> None:
+        for _ in range(ROUNDS):
+            try:
+                if new:
+                    self._table.create_entity(entity)
+                    return
+                kept = self._table.get_entity(entity["PartitionKey"], entity["RowKey"], select=["Version"])
+                if int(kept.get("Version") or 0) >= version:
+                    return
+                self._table.update_entity(entity, mode=UpdateMode.REPLACE, etag=kept.metadata["etag"],
+                                          match_condition=MatchConditions.IfNotModified)
+                return
+            except ResourceExistsError:
+                new = False
+            except ResourceNotFoundError:
+                new = True
+            except ResourceModifiedError:
+                continue
+        raise ConcurrencyConflict(f"fact row {entity['RowKey']} keeps changing")
 
     def rows(self, workstream_id: str, day: str, limit: int, token: str | None = None,
              after: str | None = None) -> tuple[list[FactRow], str | None]:
@@ -120,11 +144,13 @@ class ReportTable:
 def _row_entity(row: FactRow) -> dict[str, Any]:
     entity = {"PartitionKey": _facts_partition(row.workstream_id, row.day), "RowKey": row.conversation_id,
               "WorkstreamId": row.workstream_id, "Day": row.day, "Hour": row.hour, "CreatedAt": row.created_at,
-              "Queue": row.queue or "", "Channel": row.channel, "Provider": row.provider, "Customer": row.customer}
+              "Queue": row.queue or "", "Channel": row.channel, "Provider": row.provider, "Customer": row.customer,
+              "Version": row.version}
     return put_json(entity, "Facts", row.facts.to_dict())
 
 
 def _to_row(e: dict[str, Any]) -> FactRow:
     created: datetime = e["CreatedAt"]
     return FactRow(e["RowKey"], e["WorkstreamId"], e["Day"], int(e["Hour"]), created, e.get("Queue") or None,
-                   e["Channel"], e["Provider"], e.get("Customer") or "", Facts.from_dict(get_json(e, "Facts", {})))
+                   e["Channel"], e["Provider"], e.get("Customer") or "", Facts.from_dict(get_json(e, "Facts", {})),
+                   int(e.get("Version") or 0))

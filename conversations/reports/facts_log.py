@@ -38,7 +38,7 @@ class FactsLog:
         c = move.conversation
         if c.workstream_id is None or _standing(move.was) == _standing(Placement.of(c)):
             return []
-        row = self._put(c)
+        row = self._put(c, new=move.was is None)
         if c.state == CLOSED and (move.was is None or move.was.state != CLOSED):
             self._tell(CONVERSATION_CLOSED, row)
         return []
@@ -72,11 +72,11 @@ class FactsLog:
     def _row(self, c: Conversation) -> FactRow:
         return FactRow.of(c, zone_of(self._lookup.workstream(c.workstream_id) if c.workstream_id else None))
 
-    def _put(self, c: Conversation) -> FactRow:
+    def _put(self, c: Conversation, new: bool = False) -> FactRow:
         workstream = self._lookup.workstream(c.workstream_id) if c.workstream_id else None
         zone = zone_of(workstream)
         row = FactRow.of(c, zone)
-        self._reports.put(row, finished=row.day < local(self._clock(), zone).date().isoformat())
+        self._reports.put(row, finished=row.day < local(self._clock(), zone).date().isoformat(), new=new)
         return row
 
     def _tell(self, name: str, row: FactRow) -> None:

@@ -121,7 +121,7 @@ def test_a_late_survey_answer_marks_the_day_stale_and_counts(day, clock):
     clock.advance(days=1)
     services.reporting.history.summary(ALICE, query(workstream_id=workstream.id))  # kept
     row = next(r for _, r in services.reporting.history.rows(ALICE, query()) if r.conversation_id == a)
-    services.stores.reports.put(replace(row, facts=replace(row.facts, csat=5)), finished=True)
+    services.stores.reports.put(replace(row, facts=replace(row.facts, csat=5), version=row.version + 1), finished=True)
     later = services.reporting.history.summary(ALICE, query(workstream_id=workstream.id))
     assert later["total"]["csat"] == {"average": 5.0, "responses": 1}
 
@@ -247,3 +247,13 @@ def test_the_next_page_starts_after_the_last_row_even_when_rows_arrive_meanwhile
     rest = list(services.reporting.history.rows(ALICE, query(), after=seen[-1][0]))
     ids = [row.conversation_id for _, row in seen + rest]
     assert len(ids) == len(set(ids)) and ids == sorted(ids)  # in key order, none twice
+
+
+def test_an_older_snapshot_never_overwrites_a_newer_fact_row(day):
+    services, _, (a, _, _), _ = day
+    [row] = [r for _, r in services.reporting.history.rows(ALICE, query()) if r.conversation_id == a]
+    older = replace(row, facts=replace(row.facts, closed_at=None, closed_by=None), version=row.version - 1)
+    services.stores.reports.put(older, finished=False)  # a reaction that was slow to write
+    services.stores.reports.put(older, finished=False, new=True)
+    [kept] = [r for _, r in services.reporting.history.rows(ALICE, query()) if r.conversation_id == a]
+    assert kept == row and kept.facts.closed_by == "agent"
