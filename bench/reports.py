@@ -109,9 +109,10 @@ def _site(connection_string: str, data: str, size: int) -> tuple[int, Any, Round
     ENVS[size] = env
     trips = RoundTrips()
     services = build(Settings.from_env(env), request_hooks=[trips])
-    account = services.admin.accounts.create(account_body())
-    workstream = services.admin.workstreams.create({"name": "Support", "channel": "sms", "account_id": account.id,
-                                                   "number": BUSINESS})
+    earlier = build(Settings.from_env(env), clock=lambda: datetime.now(timezone.utc) - timedelta(days=DAYS + 1))
+    account = earlier.admin.accounts.create(account_body())
+    workstream = earlier.admin.workstreams.create({"name": "Support", "channel": "sms", "account_id": account.id,
+                                                  "number": BUSINESS})  # made before the days its rows are on
     started = time.perf_counter()
     _populate(services, workstream.id, size)
     print(f"{size:>6,} fact rows written in {time.perf_counter() - started:5.1f} s")

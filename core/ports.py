@@ -218,9 +218,9 @@ class ReportStore(Protocol):
     def digest_tags(self, workstream_id: str, first: str, last: str) -> dict[str, tuple[bool, str]]:
         """The same range without the digests: whether each is stale, and its ETag."""
 
-    def keep(self, workstream_id: str, day: str, digest: Digest, etag: str | None) -> str:
+    def keep(self, workstream_id: str, day: str, digest: Digest, etag: str | None) -> str | None:
         """Keep a day's digest, unless it changed since ``etag`` (None: none existed;
-        ConcurrencyConflict then); its new ETag."""
+        ConcurrencyConflict then); its new ETag, or None when it is too large to keep."""
 
     def unname(self, row: FactRow, unnamed: str) -> None:
         """Keep the row under the key ``unnamed`` without the customer, and delete it as it

@@ -39,8 +39,8 @@ PROVIDER_SEND = "provider.send"  # [provider, message_id]
 # workstream_id, queue, channel, provider, closed_by, agent_id, wait_seconds,
 # first_response_seconds, handle_seconds, resolution_seconds, answered, abandoned,
 # bot_resolved, transfers, customer_messages, agent_messages, csat]; a survey answer that
-# arrived after its conversation closed: [conversation_id, workstream_id, csat] (the
-# latest answer of a conversation counts).
+# arrived after its conversation closed: the same, its csat set (the latest answer of a
+# conversation counts).
 CONVERSATION_CLOSED = "switchboard.conversation.closed"
 CONVERSATION_RATED = "switchboard.conversation.rated"
 

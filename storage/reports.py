@@ -12,12 +12,15 @@ written after its day ended) is computed again by the next report that needs it.
 
 from __future__ import annotations
 
+import json
+import logging
+import zlib
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from azure.core import MatchConditions
-from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
+from azure.core.exceptions import HttpResponseError, ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import TableClient, UpdateMode
 
 from core.facts import Facts
@@ -37,6 +40,10 @@ def _digests_partition(workstream_id: str) -> str:
     return f"d|{safe_key(workstream_id)}"
 
 
+log = logging.getLogger(__name__)
+
+BINARY_PART = 64_000  # bytes of a binary property (at most 64 KiB)
+TOO_LARGE = ("EntityTooLarge", "RequestBodyTooLarge")  # Table storage's answers to an entity over 1 MiB
 ROUNDS = 5  # tries of a fact row's write against others writing it at once
 
 _RANGE = "PartitionKey eq @pk and RowKey ge @first and RowKey le @last"
@@ -101,8 +108,7 @@ class ReportTable:
     def digests(self, workstream_id: str, first: str, last: str) -> dict[str, tuple[Digest | None, str]]:
         with translated():
             found = list(self._days.query_entities(_RANGE, parameters=_range(workstream_id, first, last)))
-        return {e["RowKey"]: (None if e.get("Stale") else Digest(get_json(e, "Columns", {})), e.metadata["etag"])
-                for e in found}
+        return {e["RowKey"]: (None if e.get("Stale") else _unpacked(e), e.metadata["etag"]) for e in found}
 
     def digest_tags(self, workstream_id: str, first: str, last: str) -> dict[str, tuple[bool, str]]:
         with translated():
@@ -110,18 +116,24 @@ class ReportTable:
                                                     select=["RowKey", "Stale"]))
         return {e["RowKey"]: (bool(e.get("Stale")), e.metadata["etag"]) for e in found}
 
-    def keep(self, workstream_id: str, day: str, digest: Digest, etag: str | None) -> str:
-        entity = put_json({"PartitionKey": _digests_partition(workstream_id), "RowKey": day, "Stale": False},
-                          "Columns", digest.columns)
+    def keep(self, workstream_id: str, day: str, digest: Digest, etag: str | None) -> str | None:
+        entity = {"PartitionKey": _digests_partition(workstream_id), "RowKey": day, "Stale": False,
+                  **_packed(digest)}
         with translated():
             try:
                 if etag is None:
                     written = self._days.create_entity(entity)
                 else:
                     written = self._days.update_entity(entity, mode=UpdateMode.REPLACE, etag=etag,
-                                                        match_condition=MatchConditions.IfNotModified)
+                                                       match_condition=MatchConditions.IfNotModified)
             except (ResourceExistsError, ResourceModifiedError, ResourceNotFoundError) as exc:
                 raise ConcurrencyConflict(f"digest {workstream_id} {day} changed") from exc
+            except HttpResponseError as exc:
+                if exc.status_code != 413 and getattr(exc, "error_code", None) not in TOO_LARGE:
+                    raise
+                log.warning("digest of workstream %s day %s is too large to keep (%d conversations): computed "
+                            "from its rows each time", workstream_id, day, len(digest))
+                return None
         return written["etag"]
 
     def unname(self, row: FactRow, unnamed: str) -> None:
@@ -139,6 +151,23 @@ class ReportTable:
                 self._table.delete_entity(_facts_partition(row.workstream_id, row.day), row.conversation_id)
             except ResourceNotFoundError:
                 pass
+
+
+def _packed(digest: Digest) -> dict[str, bytes]:
+    """A digest's columns as compressed JSON, spread over binary properties of at most 64 KiB
+    (about a tenth of the JSON: a day of 100,000 conversations fits in the 1 MiB an entity
+    holds)."""
+    data = zlib.compress(json.dumps(digest.columns, separators=(",", ":")).encode())
+    parts = [data[i:i + BINARY_PART] for i in range(0, len(data), BINARY_PART)]
+    return {("Columns" if i == 0 else f"Columns_{i}"): part for i, part in enumerate(parts)}
+
+
+def _unpacked(e: dict[str, Any]) -> Digest:
+    parts, index = [e["Columns"]], 1
+    while f"Columns_{index}" in e:
+        parts.append(e[f"Columns_{index}"])
+        index += 1
+    return Digest(json.loads(zlib.decompress(b"".join(bytes(p) for p in parts))))
 
 
 def _row_entity(row: FactRow) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from core.retry import ConcurrencyConflict
 log = logging.getLogger(__name__)
 
 PAGE = 1000  # fact rows per storage page
-KNOWN_DAYS = 5_000  # digests an instance keeps (a workstream's year is 365)
+KNOWN_CONVERSATIONS = 200_000  # conversations in the digests an instance keeps (some 100 MB at most)
 
 Kept = dict[str, tuple[Digest | None, str | None]]
 
@@ -35,11 +35,12 @@ class Days:
     def __init__(self, reports: ReportStore) -> None:
         self._reports = reports
         self._known: dict[tuple[str, str], tuple[str, Digest]] = {}
+        self._conversations = 0  # in the digests known
         self._lock = threading.Lock()
 
     def of(self, w: Covered, first: date, last: date) -> Iterator[tuple[str, Digest]]:
         """Each day of ``first``..``last`` up to the workstream's today, with its digest."""
-        last = min(last, w.today)
+        first, last = max(first, w.since or first), min(last, w.today)
         finished = [d.isoformat() for d in each_day(first, min(last, w.today - timedelta(days=1)))]
         kept = self._kept(w.workstream_id, finished) if finished else {}
         for day in each_day(first, last):
@@ -47,7 +48,7 @@ class Days:
             digest, etag = kept.get(name, (None, None))
             if digest is None:
                 digest = Digest.of([r.entry() for r in self.rows_of(w.workstream_id, name)])
-                if day < w.today:
+                if day < (w.settled or w.today):
                     self._keep(w.workstream_id, name, digest, etag)
             yield name, digest
 
@@ -80,14 +81,18 @@ class Days:
 
     def _keep(self, workstream_id: str, day: str, digest: Digest, etag: str | None) -> None:
         try:
-            self._know(workstream_id, day, self._reports.keep(workstream_id, day, digest, etag), digest)
+            kept = self._reports.keep(workstream_id, day, digest, etag)
+            if kept is not None:
+                self._know(workstream_id, day, kept, digest)
         except ConcurrencyConflict:  # a late fact marked it stale meanwhile, or another report kept it
             log.info("digest of workstream %s day %s changed while computed; left for the next report",
                      workstream_id, day)
 
     def _know(self, workstream_id: str, day: str, etag: str, digest: Digest) -> None:
         with self._lock:
-            if len(self._known) >= KNOWN_DAYS:
-                for key in list(self._known)[:KNOWN_DAYS // 2]:  # the oldest known half
-                    del self._known[key]
+            kept = self._known.pop((workstream_id, day), None)
+            self._conversations += len(digest) - (len(kept[1]) if kept else 0)
             self._known[(workstream_id, day)] = (etag, digest)
+            while self._conversations > KNOWN_CONVERSATIONS and len(self._known) > 1:
+                oldest = next(iter(self._known))  # dicts keep insertion order: the first known
+                self._conversations -= len(self._known.pop(oldest)[1])

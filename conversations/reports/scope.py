@@ -5,7 +5,7 @@ one that does not exist."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from conversations.access import Scope
 from core.clock import Clock
@@ -16,12 +16,18 @@ from core.records import Workstream
 from core.reports import local, zone_of
 
 
+SETTLE = timedelta(minutes=15)  # a day's digest is kept only this long after it ended: late writers are in by then
+
+
 @dataclass(frozen=True)
 class Covered:
-    """A workstream a report covers, with its today (in its time zone)."""
+    """A workstream a report covers, in its time zone: its today, the first day it had
+    (nothing before is read or kept), and the last day whose digest may be kept."""
 
     workstream_id: str
     today: date
+    since: date | None = None
+    settled: date | None = None  # days before it are kept; None: every day before today
 
 
 class Reach:
@@ -45,7 +51,8 @@ class Reach:
 
     def covered(self, scope: Scope, workstream_id: str | None) -> list[Covered]:
         now = self._clock()
-        return [Covered(w.id, local(now, zone_of(w)).date()) for w in self.workstreams(scope, workstream_id)]
+        return [Covered(w.id, local(now, zone_of(w)).date(), local(w.created_at, zone_of(w)).date(),
+                        local(now - SETTLE, zone_of(w)).date()) for w in self.workstreams(scope, workstream_id)]
 
     def agent_names(self) -> dict[str, str]:
         return {a.id: a.name for a in self._agents.working()}

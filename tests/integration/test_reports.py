@@ -4,6 +4,7 @@ once and kept, scope, and an erasure that leaves counts but no number."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -14,7 +15,7 @@ from conversations.access import Scope
 from core.agents import Agent
 from core.errors import Forbidden, NotFound
 from core.identity import AGENT, SUPERVISOR, Principal
-from core.reports import ReportQuery
+from core.reports import Digest, Entry, ReportQuery
 from core.telemetry import CONVERSATION_CLOSED, NoTelemetry
 from tests.support.scopes import ALICE
 from tests.support.storage import RoundTrips
@@ -257,3 +258,14 @@ def test_an_older_snapshot_never_overwrites_a_newer_fact_row(day):
     services.stores.reports.put(older, finished=False, new=True)
     [kept] = [r for _, r in services.reporting.history.rows(ALICE, query()) if r.conversation_id == a]
     assert kept == row and kept.facts.closed_by == "agent"
+
+
+def test_a_day_of_fifty_thousand_conversations_keeps_its_digest(make_services):
+    services = make_services()
+    rng = random.Random(3)
+    entries = [Entry(rng.randrange(24), rng.choice(["billing", None]), (f"agent-{rng.randrange(40)}",), "sms",
+                     rng.random() < .8, rng.random() < .1, False, rng.randrange(600), rng.randrange(900),
+                     rng.randrange(3600), rng.choice([None, 1, 5])) for _ in range(50_000)]
+    etag = services.stores.reports.keep("w1", "2026-11-23", Digest.of(entries), None)
+    [(digest, read_etag)] = services.stores.reports.digests("w1", "2026-11-23", "2026-11-23").values()
+    assert etag == read_etag and digest == Digest.of(entries)
