@@ -19,7 +19,7 @@ from core.facts import Measures
 from core.inbox import Placement
 from core.ports import ReportStore, Telemetry
 from core.records import CLOSED, Conversation
-from core.reports import FactRow, local, zone_of
+from core.reports import UTC, FactRow, local, zone_of
 from core.telemetry import CONVERSATION_CLOSED, CONVERSATION_RATED
 
 
@@ -70,6 +70,9 @@ class FactsLog:
             self._reports.unname(row, "erased-" + hashlib.sha256(row.conversation_id.encode()).hexdigest()[:32])
 
     def _row(self, c: Conversation) -> FactRow:
+        """Where its row is: filed when it opened (no workstream to read), else by its zone now."""
+        if c.facts.day is not None:
+            return FactRow.of(c, UTC)
         return FactRow.of(c, zone_of(self._lookup.workstream(c.workstream_id) if c.workstream_id else None))
 
     def _put(self, c: Conversation, new: bool = False) -> FactRow:
