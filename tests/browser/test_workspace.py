@@ -1,6 +1,7 @@
 """The agent workspace in the browser, with Twilio's stand-in: a customer's signed webhook
 reaches the agent's inbox (in her queue: she is not available), who accepts, replies, sees
-it delivered, uses a quick reply, sees a refused send's reason in place, parks and closes; on WhatsApp after the 24-hour
+it delivered, uses a quick reply, sees a refused send's reason in place, parks and closes; a quick
+reply's placeholder without a value is never sent as a hole; on WhatsApp after the 24-hour
 window only a template can go out; a customer's markup shows as text; customers' files
 dropped, or an image inline and another file as a download."""
 
@@ -18,7 +19,7 @@ from functions.settings import Settings
 from functions.wiring import build
 from localhost.easyauth import object_id_of
 from tests.browser.customers import (
-    MESSAGES, answer_sends, deliver_last_reply, last_sent, open_conversation, text_in,
+    MESSAGES, answer_sends, conversation_id, deliver_last_reply, last_sent, open_conversation, text_in,
 )
 from tests.browser.support import check_page
 from tests.conftest import FakeClock
@@ -29,6 +30,7 @@ from tests.support.twilio import (
 MEDIA = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/MM{'d' * 32}/Media"
 AGENT = "Switchboard.Agent"
 QUICK_REPLY = {"name": "Hello", "text": "Hi {{customer_name}}, {{agent_name}} here. How can I help?"}
+INTRODUCTION = {"name": "Introduce", "text": "Hi {{customer_name}}, this is {{agent_name}}"}
 TEMPLATE = {"name": "order_update", "language": "en_US", "text": "Hi {{1}}, order {{2}} has shipped."}
 
 
@@ -39,7 +41,7 @@ def setup(api) -> dict:
     sms = api.call("POST", "/admin/accounts", account_body()).json()
     whatsapp = api.call("POST", "/admin/accounts", whatsapp_account_body()).json()
     workstreams = [api.call("POST", "/admin/workstreams", body).json() for body in (
-        {"name": "Support", "account_id": sms["id"], "number": BUSINESS, "quick_replies": [QUICK_REPLY]},
+        {"name": "Support", "account_id": sms["id"], "number": BUSINESS, "quick_replies": [QUICK_REPLY, INTRODUCTION]},
         {"name": "WhatsApp support", "account_id": whatsapp["id"], "number": WHATSAPP_BUSINESS,
          "templates": [TEMPLATE], "auto_close_after_minutes": 30 * 24 * 60},  # not closed for the 25 idle hours
     )]
@@ -89,6 +91,43 @@ def test_an_agent_answers_a_customer_from_the_inbox(new_page, api, setup, artifa
     page.get_by_role("button", name="Close").click()
     expect(page.get_by_text("This conversation is closed (agent).")).to_be_visible()
     expect(page.locator(".history")).to_contain_text("Closed by Ada")
+
+
+def test_a_quick_reply_without_a_customer_name_is_not_sent_until_filled(new_page, api, setup, artifacts):
+    customer = "+12065550155"  # an SMS customer: no profile name, no contact
+    text_in(api, setup["sms"], customer, "Can you help?")
+    page = new_page("Ada", AGENT)
+    open_conversation(page, customer)
+    page.get_by_role("button", name="Accept").click()
+    expect(page.get_by_text("Held by Ada")).to_be_visible()
+    sends = len(api.twilio.calls("POST", MESSAGES))
+
+    box = page.get_by_label(f"Reply to {customer}")
+    page.get_by_text("Quick replies").click()
+    page.get_by_role("button", name="Introduce").click()
+    expect(box).to_have_value("Hi {{customer_name}}, this is Ada")
+    missing = page.get_by_role("alert")
+    expect(missing).to_have_text("Fill in customer name before sending: type over {{customer_name}} in the reply.")
+    expect(box).to_have_attribute("aria-invalid", "true")
+    check_page(page, "workspace-unfilled-placeholder", artifacts)
+
+    selected = "document.activeElement.value.slice(document.activeElement.selectionStart, document.activeElement.selectionEnd)"
+    page.get_by_role("button", name="Send").click()  # refused: the text is focused, the hole selected
+    expect(box).to_be_focused()
+    assert page.evaluate(selected) == "{{customer_name}}"
+    box.press("Enter")
+    expect(box).to_have_value("Hi {{customer_name}}, this is Ada")
+    assert len(api.twilio.calls("POST", MESSAGES)) == sends
+    conversation = api.call("GET", f"/conversations/{conversation_id(page)}").json()
+    assert [m for m in conversation["messages"] if m["direction"] == "outbound"] == []
+
+    page.keyboard.type("Sam")  # over the selected placeholder
+    expect(box).to_have_value("Hi Sam, this is Ada")
+    expect(missing).to_have_count(0)
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".message.outbound").filter(has_text="Hi Sam, this is Ada")).to_be_visible()
+    expect(box).to_have_value("")
+    assert [call.form["Body"] for call in api.twilio.calls("POST", MESSAGES)[sends:]] == [["Hi Sam, this is Ada"]]
 
 
 def test_after_the_whatsapp_window_only_a_template_goes_out(new_page, api, setup, artifacts):

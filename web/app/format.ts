@@ -21,11 +21,30 @@ export interface PlaceholderValues {
   agent_name: string;
 }
 
-/** A quick reply's text with {{customer_name}}, {{contact.name}} and {{agent_name}} filled in;
- *  an unknown placeholder is left as written. */
+const PLACEHOLDER = /\{\{\s*([a-z_.]+)\s*\}\}/g;
+
+/** A quick reply's text with {{customer_name}}, {{contact.name}} and {{agent_name}} filled in.
+ *  A placeholder without a value (no customer name known), or unknown, is left as written,
+ *  never made empty: `unfilled` finds it, and the composer sends nothing until it is filled. */
 export function fillPlaceholders(text: string, values: PlaceholderValues): string {
-  return text.replace(/\{\{\s*([a-z_.]+)\s*\}\}/g, (whole, name: string) =>
-    name in values ? values[name as keyof PlaceholderValues] : whole);
+  return text.replace(PLACEHOLDER, (whole, name: string) => {
+    const value = Object.hasOwn(values, name) ? values[name as keyof PlaceholderValues] : "";
+    return value.trim() ? value : whole;
+  });
+}
+
+export interface Unfilled {
+  placeholder: string; // as written: "{{customer_name}}"
+  label: string; // as a person reads it: "customer name"
+  start: number;
+  end: number;
+}
+
+/** The {{...}} placeholders still in a text, in order: what the agent fills in before sending. */
+export function unfilled(text: string): Unfilled[] {
+  return [...text.matchAll(PLACEHOLDER)].map((m) => ({
+    placeholder: m[0], label: m[1].replace(/[._]/g, " "), start: m.index!, end: m.index! + m[0].length,
+  }));
 }
 
 /** The {{1}}, {{2}}, ... of a template, as many parameters as it takes. */

@@ -1,11 +1,12 @@
 // The composer: free text up to 1600 characters (Enter sends, Shift+Enter is a new line),
-// quick replies with their placeholders filled, attachments where the workstream allows
-// them, and templates, the only choice once the WhatsApp window has closed. A refused
+// quick replies with their placeholders filled (one without a value stays in the text, named
+// beside it, and nothing is sent until the agent types over it), attachments where the
+// workstream allows them, and templates, the only choice once the WhatsApp window has closed. A refused
 // send shows the API's answer here, where it happened.
 
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, problem } from "../api";
-import { fillPlaceholders } from "../format";
+import { fillPlaceholders, unfilled } from "../format";
 import type { Conversation, Me, QuickReply } from "../types";
 import { type Attachment, customerLabel, newKey, outcomeUnknown, owed, reply, windowClosed } from "./conversation";
 import { TemplateForm } from "./TemplateForm";
@@ -48,6 +49,15 @@ function FreeText({ conversation, me, onSent }: Props) {
   const queued = useRef(false); // sent again once the send under way is answered
   const workstream = conversation.workstream;
   const tooLong = body.length > MAX_BODY;
+  const holes = unfilled(body); // {{...}} placeholders never go to the customer
+  const showFirstHole = () => {
+    box.current?.focus();
+    if (holes.length) box.current?.setSelectionRange(holes[0].start, holes[0].end);
+  };
+  const [picks, setPicks] = useState(0); // each quick reply picked: once it shows, its first hole is selected
+  useEffect(() => {
+    if (picks) showFirstHole();
+  }, [picks]);
   const edit = (next: string) => {
     key.current = null;
     setBody(next);
@@ -57,6 +67,10 @@ function FreeText({ conversation, me, onSent }: Props) {
     setMedia(next);
   };
   const send = async () => {
+    if (holes.length) {
+      showFirstHole();
+      return;
+    }
     if (tooLong || (!body.trim() && media.length === 0)) return;
     if (busy) {
       queued.current = true;
@@ -100,17 +114,24 @@ function FreeText({ conversation, me, onSent }: Props) {
       "contact.name": conversation.contact?.name || conversation.customer_name || "",
       agent_name: me.name,
     }));
-    box.current?.focus();
+    setPicks((n) => n + 1);
   };
   return (
     <form class="reply" aria-label="Reply" onSubmit={(e) => { e.preventDefault(); void send(); }}>
       <label for="reply-body">Reply to {customerLabel(conversation)}</label>
       <textarea id="reply-body" ref={box} rows={3} value={body} onInput={(e) => edit(e.currentTarget.value)}
-        onKeyDown={keyDown} aria-describedby="reply-count reply-help" aria-invalid={tooLong || undefined} />
+        onKeyDown={keyDown} aria-describedby={holes.length ? "reply-holes reply-count reply-help" : "reply-count reply-help"}
+        aria-invalid={tooLong || holes.length > 0 || undefined} />
       <p class="composer-help">
         <span id="reply-count" class={tooLong ? "bad" : ""} aria-live="polite">{body.length} / {MAX_BODY}</span>
         <span id="reply-help"> · Enter sends, Shift+Enter starts a new line</span>
       </p>
+      {holes.length ? (
+        <p id="reply-holes" class="notice error" role="alert">
+          Fill in {andList(holes.map((h) => h.label))} before sending: type over
+          {" "}{andList(holes.map((h) => h.placeholder))} in the reply.
+        </p>
+      ) : null}
       {workstream?.quick_replies.length ? <QuickReplies replies={workstream.quick_replies} pick={insertQuickReply} /> : null}
       {workstream?.attachments.agents_can_send ? <Attachments media={media} setMedia={editMedia} /> : null}
       {error ? (
@@ -126,6 +147,12 @@ function FreeText({ conversation, me, onSent }: Props) {
       <button type="submit" disabled={busy || tooLong}>Send</button>
     </form>
   );
+}
+
+/** "a", "a and b", "a, b and c", each named once. */
+function andList(words: string[]): string {
+  const once = [...new Set(words)];
+  return once.length < 2 ? once.join("") : `${once.slice(0, -1).join(", ")} and ${once[once.length - 1]}`;
 }
 
 function QuickReplies({ replies, pick }: { replies: QuickReply[]; pick: (q: QuickReply) => void }) {
