@@ -1,11 +1,12 @@
 // What can be done with the open conversation: accept or decline an offer, take it, park
 // it (Wait), return it to its queue, close it, and transfer it to an agent or a queue.
+// Closing while the customer's last messages have no answer asks first, in the page.
 
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { can } from "../session";
 import type { Conversation, Me } from "../types";
 import { agentSummary, useWorkstreamAgents } from "./agents";
-import type { Action, Target } from "./conversation";
+import { type Action, type Target, unanswered } from "./conversation";
 
 interface Props {
   conversation: Conversation;
@@ -20,15 +21,54 @@ export function ConversationActions({ conversation, me, run, move }: Props) {
   const offeredToMe = offer?.agent.id === me.id;
   const oversees = can(me, "admin") || (can(me, "supervisor") && me.supervises.includes(conversation.workstream_id ?? ""));
   const live = state !== "closed";
+  const [confirming, setConfirming] = useState(false);
+  const closeButton = useRef<HTMLButtonElement>(null);
+  const waiting = unanswered(conversation);
+  // Asked only while something is still unanswered: a reply read meanwhile ends the question.
+  useEffect(() => { if (waiting === 0) setConfirming(false); }, [waiting]);
+  const asking = confirming && live && waiting > 0;
+  const close = () => (waiting > 0 ? setConfirming(true) : run("close"));
+  const keepOpen = () => {
+    setConfirming(false);
+    closeButton.current?.focus();
+  };
   return (
+    <>
     <div class="actions" role="group" aria-label="Conversation actions">
       {live && !mine && can(me, "agent", "admin") ? <button type="button" onClick={() => run("accept")}>Accept</button> : null}
       {offeredToMe ? <button type="button" class="secondary" onClick={() => run("decline")}>Decline</button> : null}
       {state === "active" && mine ? <button type="button" class="secondary" onClick={() => run("wait")}>Wait</button> : null}
       {live && agent && (mine || oversees)
         ? <button type="button" class="secondary" onClick={() => run("unassign")}>Return to queue</button> : null}
-      {live ? <button type="button" class="secondary" onClick={() => run("close")}>Close</button> : null}
+      {live ? <button type="button" class="secondary" ref={closeButton} onClick={close}>Close</button> : null}
       {live && conversation.workstream && (mine || oversees) ? <Transfer conversation={conversation} move={move} /> : null}
+    </div>
+    {asking
+      ? <CloseConfirmation count={waiting} onConfirm={() => { setConfirming(false); run("close"); }} onCancel={keepOpen} />
+      : null}
+    </>
+  );
+}
+
+/** "2 customer messages have no answer yet. Close anyway?": focus on Keep open, Escape keeps
+ *  it open too; nothing is sent until Close anyway. */
+function CloseConfirmation({ count, onConfirm, onCancel }: { count: number; onConfirm: () => void; onCancel: () => void }) {
+  const keep = useRef<HTMLButtonElement>(null);
+  useEffect(() => keep.current?.focus(), []);
+  const keyDown = (event: KeyboardEvent) => {
+    if (event.key !== "Escape") return;
+    event.preventDefault();
+    event.stopPropagation();
+    onCancel();
+  };
+  const messages = count === 1 ? "1 customer message has" : `${count} customer messages have`;
+  return (
+    <div class="notice confirm" role="alertdialog" aria-labelledby="close-confirm" onKeyDown={keyDown}>
+      <p id="close-confirm">{messages} no answer yet. Close anyway?</p>
+      <div class="actions">
+        <button type="button" class="danger" onClick={onConfirm}>Close anyway</button>
+        <button type="button" class="secondary" ref={keep} onClick={onCancel}>Keep open</button>
+      </div>
     </div>
   );
 }

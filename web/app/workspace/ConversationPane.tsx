@@ -79,12 +79,23 @@ function Badges({ conversation }: { conversation: Conversation }) {
   return (
     <p class="badges">
       <span class={`badge state-${conversation.state}`}>{conversation.state}</span>
-      {conversation.agent ? <span class="badge">Held by {conversation.agent.name}</span> : null}
+      <Holder conversation={conversation} />
       {offer ? <span class="badge">Offered to {offer.agent.name} · {countdown(offer.expires_at, now)} left</span> : null}
       {conversation.consent.state === "opted_out" ? <span class="badge warn">Opted out: nothing can be sent</span> : null}
       <ReplyWindow conversation={conversation} now={now} />
     </p>
   );
+}
+
+/** Who holds it; once closed, who closed it (the history's last close), never "Held by". */
+function Holder({ conversation }: { conversation: Conversation }) {
+  if (conversation.state === "closed") {
+    const closing = (conversation.history ?? []).filter((e) => e.action === "closed").at(-1);
+    if (closing?.actor) return <span class="badge">Closed by {closing.actor.name}</span>;
+    if (conversation.closed_reason === "inactivity") return <span class="badge">Closed for inactivity</span>;
+    return null;
+  }
+  return conversation.agent ? <span class="badge">Held by {conversation.agent.name}</span> : null;
 }
 
 function ReplyWindow({ conversation, now }: { conversation: Conversation; now: number }) {

@@ -1,14 +1,21 @@
 // The rows of the inbox, drawn from the list answers alone (no request per conversation):
 // a conversation's link, an offer with its countdown and Accept / Decline, a waiting
-// conversation of a queue with Take.
+// conversation of a queue with Take. Each shows how long it has waited ("waiting 3 min"),
+// or once held its last activity ("2 min ago"), kept current on one shared timer.
 
-import { channelName, countdown, when } from "../format";
+import { channelName, countdown } from "../format";
 import { href } from "../router";
 import { useNow } from "../ui/now";
+import { RelativeTime } from "../ui/time";
 import type { Conversation } from "../types";
 import { customerLabel } from "./conversation";
 
 export type Take = (c: Conversation, action: "accept" | "decline") => void;
+
+/** Offered or in a queue: nobody holds it, no bot answers it, it is not closed. */
+function waits(c: Conversation): boolean {
+  return !c.agent && c.stage !== "bot" && c.state !== "closed";
+}
 
 function Row({ c, selected }: { c: Conversation; selected: boolean }) {
   return (
@@ -19,7 +26,11 @@ function Row({ c, selected }: { c: Conversation; selected: boolean }) {
         {channelName(c.channel)} · {c.business}
         {c.queue ? ` · ${c.queue}` : ""}{c.agent ? ` · ${c.agent.name}` : ""}
       </span>
-      <span class="meta"><time dateTime={c.last_activity_at}>{when(c.last_activity_at)}</time></span>
+      <span class="meta">
+        {waits(c)
+          ? <RelativeTime iso={c.queued_at ?? c.created_at} waited />
+          : <RelativeTime iso={c.last_activity_at} />}
+      </span>
       {c.consent?.state === "opted_out" ? <span class="badge warn">Opted out</span> : null}
     </a>
   );
@@ -65,7 +76,6 @@ export function QueueRows({ list, selected, take }: { list: Conversation[]; sele
         <li key={c.id}>
           <Row c={c} selected={c.id === selected} />
           <div class="row-actions">
-            {c.queued_at ? <span class="meta">Waiting since <time dateTime={c.queued_at}>{when(c.queued_at)}</time></span> : null}
             <button type="button" class="secondary" onClick={() => take(c, "accept")}
               aria-label={`Take ${customerLabel(c)}`}>Take</button>
           </div>

@@ -32,6 +32,20 @@ export function customerLabel(c: Conversation): string {
   return c.contact?.name || c.customer_name || c.customer;
 }
 
+/** How many of the customer's messages came after the last reply sent to them (by an agent
+ *  or the bot; Switchboard's automated messages answer nothing): what closing would leave
+ *  without an answer. */
+export function unanswered(c: Conversation): number {
+  const messages = c.messages ?? [];
+  let count = 0;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    if (m.direction === "inbound") count++;
+    else if (!m.automated) break;
+  }
+  return count;
+}
+
 export type Action = "accept" | "decline" | "wait" | "close" | "unassign";
 
 const path = (id: string, what: string) => `/conversations/${encodeURIComponent(id)}/${what}`;
