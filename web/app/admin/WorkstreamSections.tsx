@@ -65,14 +65,24 @@ export function Survey({ mode }: { mode: string | undefined }) {
   );
 }
 
+const UNQUEUED_WARNING = "Conversations that no routing rule places will wait unqueued: no agent is offered them "
+  + "unless someone has this workstream's unqueued conversations on the Agents page. Pick a default queue to avoid that.";
+
 export function Queues() {
   const queues = ((useField("queues").value as string[] | undefined) ?? []).filter((q) => q.trim());
+  const defaultQueue = useField("default_queue").value as string | null | undefined;
+  // A warning, not an error: saving stays possible (someone may work the unqueued conversations).
+  const trap = queues.length > 0 && !defaultQueue;
+  const noteId = "default-queue-warning";
   return (
     <fieldset>
       <legend>Queues</legend>
       <StringList path="queues" legend="Queue names" itemName="Queue" />
-      <Select path="default_queue" label="Default queue"
+      <Select path="default_queue" label="Default queue" describedBy={trap ? noteId : undefined}
         options={[{ value: "", label: "None (unqueued)" }, ...queues.map((q) => ({ value: q, label: q }))]} />
+      <div role="status">
+        {trap ? <p class="notice warn" id={noteId}>{UNQUEUED_WARNING}</p> : null}
+      </div>
     </fieldset>
   );
 }

@@ -185,13 +185,21 @@ export interface Option {
   label: string;
 }
 
-export function Select({ path, label, hint, options, disabled }: FieldProps & { options: Option[]; disabled?: boolean }) {
+interface SelectProps extends FieldProps {
+  options: Option[];
+  disabled?: boolean;
+  /** The id of a note about the choice (a warning) shown next to the control. */
+  describedBy?: string;
+}
+
+export function Select({ path, label, hint, options, disabled, describedBy }: SelectProps) {
   const field = useField(path);
+  const described = [field.aria["aria-describedby"], describedBy].filter(Boolean).join(" ") || undefined;
   return (
     <div class={`field${field.error ? " invalid" : ""}`}>
       <label for={field.id}>{label}</label>
       {hint ? <p class="hint">{hint}</p> : null}
-      <select {...field.aria} disabled={disabled} value={(field.value as string | null) ?? ""}
+      <select {...field.aria} aria-describedby={described} disabled={disabled} value={(field.value as string | null) ?? ""}
         onChange={(e) => field.set(e.currentTarget.value || null)}>
         {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
       </select>

@@ -7,7 +7,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { problem } from "../api";
 import { navigate } from "../router";
 import { useStore } from "../store";
-import type { Me } from "../types";
+import type { Conversation, Me } from "../types";
 import { act, customerLabel } from "./conversation";
 import type { Feed } from "./feed";
 import { ClosedList, type InboxFilters, closedQueries, matches } from "./inbox";
@@ -24,20 +24,29 @@ interface Props {
   workstreams: Map<string, string>;
   filters: InboxFilters;
   setFilters: (filters: InboxFilters) => void;
+  take: Take;
+  actionError: string | null;
 }
 
-export function InboxList({ me, feed, selected, workstreams, filters, setFilters }: Props) {
-  const { loaded, error } = useStore(feed);
-  const [actionError, setActionError] = useState<string | null>(null);
-  const take: Take = async (c, action) => {
-    setActionError(null);
+/** Accept or decline an offer, take from a queue: true once done; why not is `error`'s. */
+export function useTake(me: Me, feed: Feed) {
+  const [error, setError] = useState<string | null>(null);
+  const take = async (c: Conversation, action: "accept" | "decline"): Promise<boolean> => {
+    setError(null);
     try {
       feed.put(await act(c.id, action), me.id);
       if (action === "accept") navigate("inbox", c.id);
+      return true;
     } catch (caught) {
-      setActionError(`${customerLabel(c)}: ${problem(caught).message}`);
+      setError(`${customerLabel(c)}: ${problem(caught).message}`);
+      return false;
     }
   };
+  return { take, error };
+}
+
+export function InboxList({ me, feed, selected, workstreams, filters, setFilters, take, actionError }: Props) {
+  const { loaded, error } = useStore(feed);
   return (
     <section class="inbox" aria-labelledby="inbox-title">
       <h2 id="inbox-title">Inbox</h2>

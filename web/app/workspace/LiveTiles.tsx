@@ -34,8 +34,8 @@ export function LiveTiles({ live, read, asOf, error }: TilesProps) {
       {error ? <p class="notice error" role="alert">Live figures: {error} (showing the last ones read)</p> : null}
       <ul class="tiles" aria-label="Queues and agents now">
         {live.queues.map((q) => (
-          <li class={`tile queue${q.waiting ? " busy" : ""}`} key={q.queue ?? ""}>
-            <p class="tile-title">{q.queue === null ? "No queue" : `Queue ${q.queue}`}</p>
+          <li class={`tile queue${q.queue === null ? " unqueued" : ""}${q.waiting ? " busy" : ""}`} key={q.queue ?? ""}>
+            <p class="tile-title">{q.queue === null ? "Unqueued" : `Queue ${q.queue}`}</p>
             <p class="figure"><strong>{q.waiting}</strong> waiting</p>
             <p class="meta">longest {q.longest_wait_seconds === null ? "–" : duration(q.longest_wait_seconds)}</p>
             <p class="meta">{q.offered} offered · {q.active} active</p>

@@ -90,7 +90,7 @@ function Conversations({ list, agents, onAssigned }:
           <tr key={c.id}>
             <td><a href={href("inbox", c.id)}>{customerLabel(c)}</a></td>
             <td><span class={`badge state-${c.state}`}>{c.state}</span></td>
-            <td>{c.queue ?? "–"}</td>
+            <td>{c.queue ? c.queue : <span class="badge warn unqueued">Unqueued</span>}</td>
             <td>{c.agent?.name ?? (c.offer ? `offered to ${c.offer.agent.name}` : "–")}</td>
             <td><AssignForm conversation={c} agents={agents} onAssigned={onAssigned} /></td>
           </tr>

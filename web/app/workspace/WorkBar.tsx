@@ -1,5 +1,6 @@
 // The agent's own state above the inbox: presence (only an available agent is offered
-// work), free capacity per channel, and the optional chime for new offers.
+// work; an offline one is asked first thing to go available), free capacity per channel,
+// and the optional chime for new offers.
 
 import { useState } from "preact/hooks";
 import { api, problem } from "../api";
@@ -34,8 +35,18 @@ export function WorkBar({ me, feed }: { me: Me; feed: Feed }) {
       setError(problem(caught).message);
     }
   };
+  const goAvailable = async () => {
+    await choose("available");
+    document.getElementById("presence")?.focus(); // where the prompt was, now gone
+  };
   return (
     <div class="work-bar">
+      {work.presence === "offline" ? (
+        <div class="notice presence-prompt">
+          <p>You are offline: no conversations are offered to you.</p>
+          <button type="button" onClick={() => void goAvailable()}>Go available</button>
+        </div>
+      ) : null}
       <label for="presence">Presence</label>
       <select id="presence" class={`presence-${work.presence}`} value={work.presence}
         onChange={(e) => void choose(e.currentTarget.value)}>

@@ -1,13 +1,17 @@
 // The agent workspace: the inbox beside the open conversation (one or the other on a
-// narrow screen), both kept fresh by the change feed while the workspace is shown.
+// narrow screen), both kept fresh by the change feed while the workspace is shown, and its
+// keyboard shortcuts (shortcuts.ts; `?` lists them).
 
-import { useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { useStore } from "../store";
 import type { Me } from "../types";
+import { customerLabel } from "./conversation";
 import { ConversationPane } from "./ConversationPane";
 import { type Feed, useFeed } from "./feed";
-import { type InboxFilters, NO_FILTERS } from "./inbox";
-import { InboxList } from "./InboxList";
+import { type InboxFilters, NO_FILTERS, matches } from "./inbox";
+import { InboxList, useTake } from "./InboxList";
+import { ShortcutHelp } from "./ShortcutHelp";
+import { type ShortcutKey, focusComposer, openQuickReplies, pressClose, step, useShortcuts } from "./shortcuts";
 import { useWorkstreams } from "./workstreams";
 
 /** Workstream names for the filter and the queues' headings, the number where a
@@ -28,16 +32,45 @@ export function Workspace({ me, selected }: { me: Me; selected: string | null })
   const { feed, announcement } = useFeed(me);
   const [filters, setFilters] = useState<InboxFilters>(NO_FILTERS);
   const workstreams = useWorkstreamNames(me, feed);
-  const { mine } = useStore(feed);
+  const { mine, offers } = useStore(feed);
+  const { take, error: actionError } = useTake(me, feed);
+  const [said, say] = useState("");
+  useEffect(() => say(announcement), [announcement]);
+  const [help, setHelp] = useState(false);
+  const root = useRef<HTMLDivElement>(null);
+  useShortcuts((key: ShortcutKey) => {
+    const page = root.current;
+    if (!page) return;
+    if (key === "?") return setHelp(true);
+    if (key === "a" || key === "d") {
+      // The first offer the inbox shows.
+      const first = filters.state === "closed" ? undefined : offers.find((c) => matches(c, filters, false));
+      if (!first) return say(key === "a" ? "No offer to accept" : "No offer to decline");
+      const who = customerLabel(first);
+      void take(first, key === "a" ? "accept" : "decline").then((done) => {
+        if (done) say(`${key === "a" ? "Accepted" : "Declined"} the offer from ${who}`);
+      });
+      return;
+    }
+    if (key === "j" || key === "k") return say(step(page, key === "j" ? 1 : -1));
+    if (!selected) return say("Open a conversation first");
+    if (key === "c") return say(focusComposer(page));
+    if (key === "/") return say(openQuickReplies(page));
+    if (key === "x") {
+      const answer = pressClose(page);
+      if (answer) say(answer);
+    }
+  });
   return (
-    <div class={`workspace${selected ? " has-selection" : ""}`}>
-      <p class="visually-hidden" aria-live="polite">{announcement}</p>
+    <div class={`workspace${selected ? " has-selection" : ""}`} ref={root}>
+      <p class="visually-hidden" aria-live="polite">{said}</p>
       <InboxList me={me} feed={feed} selected={selected} workstreams={workstreams} filters={filters}
-        setFilters={setFilters} />
+        setFilters={setFilters} take={take} actionError={actionError} />
       {selected
         ? <ConversationPane key={selected} id={selected} me={me} version={mine.find((c) => c.id === selected)?.version}
           onChange={(c) => feed.put(c, me.id)} />
         : <section class="pane empty" aria-label="Conversation"><p class="muted">Pick a conversation from the inbox.</p></section>}
+      {help ? <ShortcutHelp onClose={() => setHelp(false)} /> : null}
     </div>
   );
 }
