@@ -178,6 +178,9 @@ def test_a_supervisor_assigns_a_waiting_conversation(new_page, api, world, artif
     row.get_by_label("Agent for +12065550162").select_option(object_id_of("Ada"))
     row.get_by_role("button", name="Assign").click()
     expect(row).to_contain_text("Ada")
+    unqueued = sue.locator(".tile.queue.unqueued")  # the live tiles follow the assignment too
+    expect(unqueued.locator(".figure")).to_have_text("0 waiting", timeout=5_000)
+    expect(unqueued).to_contain_text("1 active")
     check_page(sue, "supervisor", artifacts)
     expect(mine(ada).get_by_role("link").filter(has_text="+12065550162")).to_be_visible(timeout=3_000)
     open_conversation(ada, "+12065550162")
