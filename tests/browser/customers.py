@@ -7,7 +7,8 @@ from itertools import count
 
 from playwright.sync_api import Page, expect
 
-from tests.support.twilio import ACCOUNT_SID, AUTH_TOKEN, fixture_form, message_created
+from localhost.easyauth import object_id_of
+from tests.support.twilio import ACCOUNT_SID, AUTH_TOKEN, BUSINESS, account_body, fixture_form, message_created
 
 MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
 _SIDS = count(1)
@@ -16,6 +17,20 @@ _SIDS = count(1)
 def answer_sends(api) -> None:
     """The stand-in Twilio takes every message, each with its own SID."""
     api.twilio.on("POST", MESSAGES, lambda _r: message_created(f"SM{next(_SIDS):032d}"))
+
+
+def support_with_ada(api, offer_timeout_seconds: int) -> dict:
+    """An account and its Support workstream, pushing offers that last as long as given, with
+    Ada in its unqueued conversations; the account."""
+    answer_sends(api)
+    account = api.call("POST", "/admin/accounts", account_body()).json()
+    support = api.call("POST", "/admin/workstreams", {
+        "name": "Support", "account_id": account["id"], "number": BUSINESS,
+        "distribution": {"mode": "push", "offer_timeout_seconds": offer_timeout_seconds}}).json()
+    ada = {"object_id": object_id_of("Ada"), "name": "Ada", "capacity": {"sms": 5},
+           "queues": [{"workstream_id": support["id"], "queue": None}]}
+    assert api.call("POST", "/admin/agents", ada).status_code == 201
+    return account
 
 
 def text_in(api, account: dict, customer: str, body: str, **extra: str) -> None:

@@ -19,10 +19,9 @@ from azure.messaging.webpubsubservice import WebPubSubServiceClient
 from playwright.sync_api import Page, Route, WebSocket, expect
 
 from localhost.easyauth import object_id_of
-from tests.browser.customers import answer_sends, text_in
+from tests.browser.customers import support_with_ada, text_in
 from tests.browser.support import check_page
 from tests.browser.test_distribution import available, offer_of
-from tests.support.twilio import BUSINESS, account_body
 
 AGENT = "Switchboard.Agent"
 LONG_WAIT = "25"  # the long poll's wait (WAIT_S, web/app/workspace/follow.ts)
@@ -83,15 +82,7 @@ class Traffic:
 @pytest.fixture(scope="module")
 def world(api) -> dict:
     """Support (push), Ada in its unqueued conversations."""
-    answer_sends(api)
-    account = api.call("POST", "/admin/accounts", account_body()).json()
-    support = api.call("POST", "/admin/workstreams", {
-        "name": "Support", "account_id": account["id"], "number": BUSINESS,
-        "distribution": {"mode": "push", "offer_timeout_seconds": 300}}).json()
-    ada = {"object_id": object_id_of("Ada"), "name": "Ada", "capacity": {"sms": 5},
-           "queues": [{"workstream_id": support["id"], "queue": None}]}
-    assert api.call("POST", "/admin/agents", ada).status_code == 201
-    return {"account": account}
+    return {"account": support_with_ada(api, offer_timeout_seconds=300)}
 
 
 def watched_workspace(new_page, prepare: Callable[[Page], None] = lambda _page: None) -> tuple[Page, Traffic]:

@@ -11,10 +11,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from localhost.easyauth import object_id_of
-from tests.browser.customers import answer_sends, text_in
+from tests.browser.customers import support_with_ada, text_in
 from tests.browser.support import check_page
-from tests.support.twilio import BUSINESS, account_body
 
 AGENT = "Switchboard.Agent"
 
@@ -34,15 +32,7 @@ window.clearInterval = (id) => { window.__intervals.delete(id); clearInterval_(i
 @pytest.fixture(scope="module")
 def world(api) -> dict:
     """Support, pushing offers that last 10 minutes; Ada works it."""
-    answer_sends(api)
-    account = api.call("POST", "/admin/accounts", account_body()).json()
-    support = api.call("POST", "/admin/workstreams", {
-        "name": "Support", "account_id": account["id"], "number": BUSINESS,
-        "distribution": {"mode": "push", "offer_timeout_seconds": 600}}).json()
-    ada = {"object_id": object_id_of("Ada"), "name": "Ada", "capacity": {"sms": 5},
-           "queues": [{"workstream_id": support["id"], "queue": None}]}
-    assert api.call("POST", "/admin/agents", ada).status_code == 201
-    return {"account": account}
+    return {"account": support_with_ada(api, offer_timeout_seconds=600)}
 
 
 def presence(page: Page, value: str) -> None:
