@@ -4,7 +4,6 @@ caller's scope (conversations/access.py)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import azure.functions as func
@@ -21,7 +20,7 @@ from core.inbox import VIEWS
 from core.media import UNKNOWN_MEDIA_TYPE, media_type
 from core.records import STATES, Conversation, Message
 from core.status import PENDING
-from functions.http import API_HEADERS, handled, json_body, json_response, public_base_url, services
+from functions.http import API_HEADERS, handled, json_body, json_response, page_limit, public_base_url, services
 from functions.identity import scope_of
 from functions.idempotent import idempotent
 from functions.views import answering_view, contact_view, conversation_view, message_view
@@ -68,9 +67,7 @@ def list_conversations(req: func.HttpRequest) -> func.HttpResponse:
         raise ValidationFailed("view", f"must be one of {', '.join(VIEWS)}")
     if state is not None and state not in STATES:
         raise ValidationFailed("state", f"must be one of {', '.join(STATES)}")
-    raw_limit = params.get("limit") or "100"
-    if not re.fullmatch(r"[0-9]{1,4}", raw_limit) or not 1 <= int(raw_limit) <= MAX_LIMIT:
-        raise ValidationFailed("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
+    limit = page_limit(params, 100, MAX_LIMIT)
     workstream_id, queue = params.get("workstream_id") or None, params.get("queue")
     if workstream_id and not is_record_id(workstream_id):
         raise ValidationFailed("workstream_id", "must be a workstream id (32 hexadecimal characters)")
@@ -82,7 +79,7 @@ def list_conversations(req: func.HttpRequest) -> func.HttpResponse:
     if next_token is not None and len(next_token) > MAX_TOKEN:
         raise ValidationFailed("next", "must be the next token of an earlier page of this list")
     query = Query(view, workstream_id, queue or None, queue is not None, state)
-    page = services().distribution.inboxes.page(_scope(req), query, int(raw_limit), next_token)
+    page = services().distribution.inboxes.page(_scope(req), query, limit, next_token)
     return json_response({"conversations": [conversation_view(c) for c in page.conversations], "next": page.next})
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from typing import Any
 
 import azure.functions as func
@@ -18,7 +17,8 @@ from core.identity import ADMIN, AGENT, SUPERVISOR
 from core.records import Conversation
 from functions.conversations_api import full_view
 from functions.audited import audited
-from functions.http import API_HEADERS, handled, json_body, json_response, services
+from functions.cells import safe_cell
+from functions.http import API_HEADERS, handled, json_body, json_response, page_limit, services
 from functions.identity import scope_of, signed_in
 from functions.views import actor_view, contact_view, conversation_view
 
@@ -26,7 +26,6 @@ bp = func.Blueprint()
 
 MAX_LIMIT = 200
 MAX_TOKEN = 4096
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run a cell that starts so
 
 
 def job_view(job: ErasureJob) -> dict[str, Any]:
@@ -61,12 +60,10 @@ def get_erasure(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def audit_trail(req: func.HttpRequest) -> func.HttpResponse:
     signed_in(req, ADMIN)
-    raw_limit, token = req.params.get("limit") or "50", req.params.get("next") or None
-    if not re.fullmatch(r"[0-9]{1,3}", raw_limit) or not 1 <= int(raw_limit) <= MAX_LIMIT:
-        raise ValidationFailed("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
+    limit, token = page_limit(req.params, 50, MAX_LIMIT), req.params.get("next") or None
     if token is not None and len(token) > MAX_TOKEN:
         raise ValidationFailed("next", "must be the next token of an earlier page")
-    page = services().customer_data.audit.page(req.params, int(raw_limit), token)
+    page = services().customer_data.audit.page(req.params, limit, token)
     return json_response({"entries": [entry_view(e) for e in page.entries], "next": page.next},
                          headers={"Cache-Control": "no-store"})
 
@@ -117,9 +114,5 @@ def _csv(c: Conversation) -> str:
                                                c.customer if m.direction == "inbound" else "")
         cells = [m.seq, m.created_at.isoformat(), m.direction, sender, m.status, m.body,
                  " ".join(x.url for x in m.media if x.url), m.keyword or "", m.automated or ""]
-        writer.writerow([_cell(str(v)) for v in cells])
+        writer.writerow([safe_cell(str(v)) for v in cells])
     return out.getvalue()
-
-
-def _cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA) else value

@@ -6,12 +6,13 @@ import functools
 import inspect
 import json
 import logging
-from typing import TYPE_CHECKING, Any, Callable
+import re
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 from urllib.parse import urlsplit
 
 import azure.functions as func
 
-from core.errors import BadRequest, ProviderError, SwitchboardError
+from core.errors import BadRequest, ProviderError, SwitchboardError, ValidationFailed
 from core.json_body import parse_json
 from functions import tracing
 
@@ -101,6 +102,14 @@ def error_answer(req: func.HttpRequest, exc: Exception) -> func.HttpResponse:
         return error_response(exc.status, exc.code, exc.message, **extra)
     log.error("unhandled error in %s %s", req.method, urlsplit(req.url).path, exc_info=exc)
     return error_response(500, "internal_error", "internal error")
+
+
+def page_limit(params: Mapping[str, str], default: int, maximum: int) -> int:
+    """A list's ``limit`` parameter: a whole number from 1 to ``maximum`` (``default`` without one)."""
+    raw = params.get("limit") or str(default)
+    if not re.fullmatch(f"[0-9]{{1,{len(str(maximum))}}}", raw) or not 1 <= int(raw) <= maximum:
+        raise ValidationFailed("limit", f"must be a whole number from 1 to {maximum}")
+    return int(raw)
 
 
 def json_body(req: func.HttpRequest) -> Any:

@@ -22,7 +22,8 @@ from core.facts import Measures
 from core.identity import ADMIN, SUPERVISOR
 from core.records import CHANNELS
 from core.reports import DAY, GROUPINGS, MEASURES, FactRow, ReportQuery
-from functions.http import API_HEADERS, handled, json_response, services
+from functions.cells import safe_cell
+from functions.http import API_HEADERS, handled, json_response, page_limit, services
 from functions.identity import scope_of
 
 bp = func.Blueprint()
@@ -37,7 +38,6 @@ COLUMNS = ("conversation_id", "workstream_id", "queue", "channel", "provider", "
            "first_agent_reply_at", "closed_at", "closed_by", "wait_seconds", "first_response_seconds",
            "handle_seconds", "resolution_seconds", "abandoned", "agents", "customer_messages", "agent_messages",
            "transfers", "bot_outcome", "csat")
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run a cell that starts so
 _NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -61,7 +61,7 @@ def summary_report(req: func.HttpRequest) -> func.HttpResponse:
 def report_conversations(req: func.HttpRequest) -> func.HttpResponse:
     """The conversations behind one figure, a page at a time."""
     scope = scope_of(req, ADMIN, SUPERVISOR)
-    q, limit = query_of(req.params), _limit(req.params)
+    q, limit = query_of(req.params), page_limit(req.params, 50, PAGE_LIMIT)
     after = _place(req.params.get("continuation"))
     rows, following = [], None
     for place, row in services().reporting.history.rows(scope, q, after):
@@ -142,8 +142,7 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = " ".join(value) if isinstance(value, list) else str(value)
-    return "'" + text if text.startswith(_FORMULA) else text
+    return safe_cell(" ".join(value) if isinstance(value, list) else str(value))
 
 
 def _at(value: Any) -> str | None:
@@ -172,13 +171,6 @@ def _text(params: Mapping[str, str], name: str, empty: bool = False) -> str | No
     if len(raw) > MAX_VALUE:
         raise ValidationFailed(name, f"must be at most {MAX_VALUE} characters")
     return raw
-
-
-def _limit(params: Mapping[str, str]) -> int:
-    raw = params.get("limit") or "50"
-    if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= PAGE_LIMIT:
-        raise ValidationFailed("limit", f"must be a whole number from 1 to {PAGE_LIMIT}")
-    return int(raw)
 
 
 def _token(place: Place) -> str:
