@@ -52,18 +52,14 @@ class Days:
                     self._keep(w.workstream_id, name, digest, etag)
             yield name, digest
 
-    def rows_of(self, workstream_id: str, day: str) -> Iterator[FactRow]:
+    def rows_of(self, workstream_id: str, day: str, after: str | None = None) -> Iterator[FactRow]:
+        """A day's fact rows in key order (those keyed after ``after``), a page at a time."""
         token: str | None = None
         while True:
-            found, token = self.page(workstream_id, day, token)
+            found, token = self._reports.rows(workstream_id, day, PAGE, token, after)
             yield from found
             if token is None:
                 return
-
-    def page(self, workstream_id: str, day: str, token: str | None,
-             after: str | None = None) -> tuple[list[FactRow], str | None]:
-        """One page of a day's fact rows (keyed after ``after``), and the next one's token."""
-        return self._reports.rows(workstream_id, day, PAGE, token, after)
 
     def _kept(self, workstream_id: str, days: list[str]) -> Kept:
         """The days' digests: from what this instance knows when every ETag still matches

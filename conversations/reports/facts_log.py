@@ -3,9 +3,9 @@
 A reaction to moves (conversations/reactions.py): a new conversation, and one whose state,
 holder, queue or stage changed, has its row written (an offer alone does not); a closed
 conversation's facts go to Application Insights too. A commit that moved nothing writes
-the row only when it changed what reports show of a closed conversation (its survey
-answer). Retention drops the row with its conversation; an erasure keeps it, without the
-customer, so counts stay.
+the row only when it changed a measure (an agent's first message) or the csat (a closed
+conversation's survey answer). Retention drops the row with its conversation; an erasure
+keeps it, without the customer, so counts stay.
 """
 
 from __future__ import annotations
@@ -73,11 +73,10 @@ class FactsLog:
         """Where its row is: filed when it opened (no workstream to read), else by its zone now."""
         if c.facts.day is not None:
             return FactRow.of(c, UTC)
-        return FactRow.of(c, zone_of(self._lookup.workstream(c.workstream_id) if c.workstream_id else None))
+        return FactRow.of(c, zone_of(self._lookup.workstream_of(c)))
 
     def _put(self, c: Conversation, new: bool = False) -> FactRow:
-        workstream = self._lookup.workstream(c.workstream_id) if c.workstream_id else None
-        zone = zone_of(workstream)
+        zone = zone_of(self._lookup.workstream_of(c))
         row = FactRow.of(c, zone)
         self._reports.put(row, finished=row.day < local(self._clock(), zone).date().isoformat(), new=new)
         return row

@@ -66,13 +66,8 @@ class History:
                 if after is not None and name < after.day:
                     continue
                 key, after = (after.key if after is not None and name == after.day else None), None
-                token: str | None = None
-                while True:
-                    found, token = self._days.page(w.workstream_id, name, token, key)
-                    yield from ((Place(w.workstream_id, name, row.conversation_id), row) for row in found
-                                if _behind(q, row))
-                    if token is None:
-                        break
+                yield from ((Place(w.workstream_id, name, row.conversation_id), row)
+                            for row in self._days.rows_of(w.workstream_id, name, key) if _behind(q, row))
 
 
 def _grouped(q: ReportQuery, days: list[tuple[str, Digest]]) -> tuple[dict[str, Any], dict[str, Any]]:

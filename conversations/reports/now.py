@@ -11,13 +11,13 @@ from typing import Any, Iterator
 from conversations.access import Scope
 from conversations.distribution.capacity import Capacity
 from conversations.reports.history import History
-from conversations.reports.scope import Covered, Reach
+from conversations.reports.scope import Reach, cover
 from core.agents import Agent, AgentState
 from core.clock import Clock
 from core.inbox import WORKSTREAM, View
 from core.ports import Agents, Inbox
 from core.records import ACTIVE, OPEN, WAITING, Conversation, Workstream
-from core.reports import local, zone_of
+from core.reports import zone_of
 
 PAGE = 1000
 
@@ -52,7 +52,7 @@ class LiveFigures:
             "queues": [_queue(name, [c for c in live if (c.queue or None) == name], now) for name in names],
             "agents": [self._agent(a, states.get(a.id) or AgentState(a.id), w, now) for a in agents
                        if any(q.workstream_id == w.id for q in a.queues)],
-            "today": self._history.today(Covered(w.id, local(now, zone).date())),
+            "today": self._history.today(cover(w, now)),
         }
 
     def _listed(self, view: View) -> Iterator[Conversation]:

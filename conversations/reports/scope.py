@@ -5,7 +5,7 @@ one that does not exist."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from conversations.access import Scope
 from core.clock import Clock
@@ -30,6 +30,12 @@ class Covered:
     settled: date | None = None  # days before it are kept; None: every day before today
 
 
+def cover(w: Workstream, now: datetime) -> Covered:
+    """A workstream as a report covers it at ``now``, in its time zone."""
+    zone = zone_of(w)
+    return Covered(w.id, local(now, zone).date(), local(w.created_at, zone).date(), local(now - SETTLE, zone).date())
+
+
 class Reach:
     def __init__(self, *, workstreams: Workstreams, agents: Agents, clock: Clock) -> None:
         self._workstreams = workstreams
@@ -51,8 +57,7 @@ class Reach:
 
     def covered(self, scope: Scope, workstream_id: str | None) -> list[Covered]:
         now = self._clock()
-        return [Covered(w.id, local(now, zone_of(w)).date(), local(w.created_at, zone_of(w)).date(),
-                        local(now - SETTLE, zone_of(w)).date()) for w in self.workstreams(scope, workstream_id)]
+        return [cover(w, now) for w in self.workstreams(scope, workstream_id)]
 
     def agent_names(self) -> dict[str, str]:
         return {a.id: a.name for a in self._agents.working()}
