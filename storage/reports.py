@@ -25,7 +25,7 @@ from azure.data.tables import TableClient, UpdateMode
 
 from core.facts import Facts
 from core.reports import Digest, FactRow
-from core.retry import ConcurrencyConflict
+from core.retry import ConcurrencyConflict, until_committed
 from storage.client import TableStorage, submit_mended, translated
 from storage.columns import get_json, put_json
 from storage.inbox import decode_token, encode_token
@@ -75,24 +75,24 @@ class ReportTable:
                                           "Stale": True}, mode=UpdateMode.MERGE)
 
     def _newest(self, entity: dict[str, Any], version: int, new: bool) -> None:
-        for _ in range(ROUNDS):
+        """The one read-check-commit loop (core/retry.py) over the row: create it, or read
+        its version and replace it by its ETag when this one is newer."""
+        creating = [new]
+
+        def attempt() -> None:
             try:
-                if new:
+                if creating[0]:
                     self._table.create_entity(entity)
                     return
                 kept = self._table.get_entity(entity["PartitionKey"], entity["RowKey"], select=["Version"])
-                if int(kept.get("Version") or 0) >= version:
-                    return
-                self._table.update_entity(entity, mode=UpdateMode.REPLACE, etag=kept.metadata["etag"],
-                                          match_condition=MatchConditions.IfNotModified)
-                return
-            except ResourceExistsError:
-                new = False
-            except ResourceNotFoundError:
-                new = True
-            except ResourceModifiedError:
-                continue
-        raise ConcurrencyConflict(f"fact row {entity['RowKey']} keeps changing")
+                if int(kept.get("Version") or 0) < version:
+                    self._table.update_entity(entity, mode=UpdateMode.REPLACE, etag=kept.metadata["etag"],
+                                              match_condition=MatchConditions.IfNotModified)
+            except (ResourceExistsError, ResourceNotFoundError, ResourceModifiedError) as exc:
+                creating[0] = isinstance(exc, ResourceNotFoundError)
+                raise ConcurrencyConflict(f"fact row {entity['RowKey']} changed") from exc
+
+        until_committed(attempt, "write its fact row", ROUNDS)
 
     def rows(self, workstream_id: str, day: str, limit: int, token: str | None = None,
              after: str | None = None) -> tuple[list[FactRow], str | None]:
