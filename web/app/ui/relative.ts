@@ -1,6 +1,8 @@
 // Relative times, as the inbox's cards show them: how long a conversation has waited, how
 // long ago something happened. Pure: the instants come in, the text goes out.
 
+import { duration } from "../format";
+
 const MINUTE = 60_000;
 
 /** The time from `from` to `to` (ms since the epoch) in whole minutes: "3 min", "1 h 5 min",
@@ -8,9 +10,8 @@ const MINUTE = 60_000;
 export function between(from: number, to: number): string | null {
   const minutes = Math.floor((to - from) / MINUTE);
   if (minutes < 1) return null;
-  if (minutes < 60) return `${minutes} min`;
   const hours = Math.floor(minutes / 60);
-  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  if (hours < 24) return duration(minutes * 60); // whole minutes: "3 min", "1 h 5 min", "2 h"
   return hours % 24 ? `${Math.floor(hours / 24)} d ${hours % 24} h` : `${Math.floor(hours / 24)} d`;
 }
 
