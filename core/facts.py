@@ -46,6 +46,8 @@ class Facts:
     survey_sent_at: datetime | None = None  # when the survey question went out (its answer window opens)
     day: str | None = None  # the day (YYYY-MM-DD) and hour it was created, in its workstream's time zone
     hour: int | None = None  # then: reports file it there, whatever the zone becomes
+    sla_met: tuple[str, ...] = ()  # a service-level target (core/sla.py) per clock met in time, in order
+    sla_breached: tuple[str, ...] = ()  # ... and per clock that ran late
 
     def after(self, before: Conversation | None, now: Conversation, messages: Iterable[Message] = (),
               events: Iterable[Event] = (), at: datetime | None = None) -> Facts:
@@ -98,7 +100,7 @@ class Facts:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Facts:
         def value(name: str, kept: Any) -> Any:
-            if name == "agents":
+            if name in ("agents", "sla_met", "sla_breached"):
                 return tuple(kept)
             return datetime.fromisoformat(kept) if name.endswith("_at") and kept else kept
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 END_OF_DAY = "24:00"
+OPEN_TIME_HORIZON_DAYS = 731
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,34 @@ class OperatingHours:
             if i.day == day.weekday() and datetime.combine(day, i.close) <= local
         ]
         return max(endings).isoformat(timespec="minutes") if endings else "closed"
+
+    def after_open_time(self, start: datetime, span: timedelta) -> datetime:
+        """The moment ``span`` of open time has passed since ``start`` (time outside the
+        weekly intervals and on closures does not count); ValueError when the hours never
+        open within two years."""
+        zone, left = ZoneInfo(self.time_zone), span
+        day = start.astimezone(zone).date()
+        for _ in range(OPEN_TIME_HORIZON_DAYS):
+            for opens, closes in self._open_on(day, zone):
+                begin = max(opens, start)
+                if closes > begin:
+                    if left <= closes - begin:
+                        return begin + left
+                    left -= closes - begin
+            day += timedelta(days=1)
+        raise ValueError("the operating hours never open")
+
+    def _open_on(self, day: date, zone: ZoneInfo) -> list[tuple[datetime, datetime]]:
+        """The day's open intervals as UTC moments, in order (none on a closure)."""
+        if day in self.closures:
+            return []
+        utc = ZoneInfo("UTC")
+        spans = []
+        for i in sorted((i for i in self.weekly if i.day == day.weekday()), key=lambda i: i.open):
+            end = datetime.combine(day + timedelta(days=1), time(0)) if i.close == time.max else \
+                datetime.combine(day, i.close)
+            spans.append((datetime.combine(day, i.open, zone).astimezone(utc), end.replace(tzinfo=zone).astimezone(utc)))
+        return spans
 
     def to_dict(self) -> dict[str, Any]:
         return {

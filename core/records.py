@@ -10,6 +10,7 @@ from core.bots import BOT, BotSession, BotSettings, Handoff
 from core.facts import Facts
 from core.identity import Actor
 from core.settings import WorkstreamSettings
+from core.sla import ServiceLevel
 
 OPEN, ACTIVE, WAITING, CLOSED = "open", "active", "waiting", "closed"
 STATES = (OPEN, ACTIVE, WAITING, CLOSED)
@@ -224,6 +225,7 @@ class Conversation:
     bot: BotSession | None = None  # its Direct Line conversation, from the bot stage on
     handoff: Handoff | None = None  # how it left the bot stage
     facts: Facts = field(default=Facts())  # what happened to it, for reports (core/facts.py)
+    service_level: ServiceLevel | None = None  # its clocks against its workstream's targets (core/sla.py)
     messages: tuple[Message, ...] = field(default=())
     events: tuple[Event, ...] = field(default=())
 
@@ -260,6 +262,7 @@ ACCEPTED, PARKED = "accepted", "parked"
 OFFERED, DECLINED, OFFER_EXPIRED = "offered", "declined", "offer_expired"
 ASSIGNED, TRANSFERRED, UNASSIGNED = "assigned", "transferred", "unassigned"
 HANDED_OFF = "handed_off"  # the bot stage ended (detail: why, core.bots)
+SLA_WARNING, SLA_BREACHED = "sla_warning", "sla_breached"  # a service-level clock (detail: its target, core.sla)
 
 
 @dataclass(frozen=True)

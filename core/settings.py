@@ -9,6 +9,7 @@ from typing import Any, Mapping
 
 from core.hours import OperatingHours
 from core.routing import Rule
+from core.sla import ServiceTargets
 
 GREETING, OUT_OF_HOURS, CLOSING, SURVEY = "greeting", "out_of_hours", "closing", "survey"
 SURVEY_THANKS = "survey_thanks"  # the acknowledgement of an answer to the survey question
@@ -97,6 +98,7 @@ class WorkstreamSettings:
     routing_rules: tuple[Rule, ...] = ()
     distribution: Distribution = Distribution()
     retention_days: int | None = None  # closed conversations are deleted this long after closing; None keeps them
+    service_levels: ServiceTargets = ServiceTargets()  # answer-time targets (core/sla.py)
 
     def automated(self, name: str) -> str | None:
         """The text of an automated message, when automated messages are allowed."""
@@ -127,6 +129,7 @@ class WorkstreamSettings:
             "routing_rules": [r.to_dict() for r in self.routing_rules],
             "distribution": self.distribution.to_dict(),
             "retention_days": self.retention_days,
+            "service_levels": self.service_levels.to_dict(),
         }
 
     @classmethod
@@ -151,4 +154,5 @@ class WorkstreamSettings:
             routing_rules=tuple(Rule.from_dict(r) for r in value.get("routing_rules", ())),
             distribution=Distribution(**value.get("distribution", {})),
             retention_days=value.get("retention_days"),
+            service_levels=ServiceTargets.from_dict(value.get("service_levels", {})),
         )

@@ -19,6 +19,8 @@ SENDS_POISONED = "switchboard.sends.poisoned"  # [provider]
 SENDS_IN_DOUBT = "switchboard.sends.in_doubt"
 SWEEP_DUE = "switchboard.sweep.due"  # []
 SWEEP_CLOSED = "switchboard.sweep.closed"  # []
+SLA_WARNINGS = "switchboard.sla.warnings"  # service-level warnings recorded [target]
+SLA_BREACHES = "switchboard.sla.breaches"  # service-level breaches recorded [target]
 PUBLISHES = "switchboard.live.published"  # live updates sent to Web PubSub (one per audience) []
 PUBLISH_FAILURES = "switchboard.live.failed"  # changes whose live updates could not all be sent []
 

@@ -11,6 +11,7 @@ from core.identity import Actor, Principal
 from core.agents import Agent, AgentState, QueueRef
 from core.providers import ProviderSpec
 from core.records import CHANNELS, INBOUND, Account, Contact, Conversation, Event, Media, Message, Workstream
+from core.sla import TARGETS, Clock, ServiceLevel
 
 
 def _time(value: datetime | None) -> str | None:
@@ -109,11 +110,27 @@ def conversation_view(c: Conversation, with_messages: bool = False, api_base: st
         "consent": {"state": c.consent.state, "changed_at": _time(c.consent.changed_at), "source": c.consent.source},
         "stage": c.stage, "handoff": c.handoff.to_dict() if c.handoff else None,
         "csat": c.facts.csat,
+        "service_level": service_level_view(c.service_level),
     }
     if with_messages:
         view["messages"] = [message_view(m, api_base, fetches_media) for m in c.messages]
         view["history"] = [event_view(e) for e in c.events]
     return view
+
+
+def service_level_view(sl: ServiceLevel | None) -> dict[str, Any] | None:
+    """Its clocks (core/sla.py): the one due first, each running one, and how many of each
+    target's clocks were met and breached; None when its workstream sets no target."""
+    if sl is None:
+        return None
+
+    def clock(c: Clock | None) -> dict[str, Any] | None:
+        return {"target": c.target, "started_at": _time(c.started_at), "warn_at": _time(c.warn_at),
+                "due_at": _time(c.due_at), "warned": c.warned, "breached": c.breached} if c else None
+
+    return {"next_due": clock(sl.next_due), "running": [clock(c) for c in sl.running],
+            "results": {t: dict(zip(("met", "breached"), sl.met(t))) for t in TARGETS if sl.targets.minutes(t)},
+            "targets": sl.targets.to_dict()}
 
 
 def event_view(e: Event) -> dict[str, Any]:

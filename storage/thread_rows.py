@@ -10,6 +10,7 @@ from typing import Any
 
 from core.bots import BotSession, Handoff
 from core.facts import Facts
+from core.sla import ServiceLevel
 from core.identity import Actor
 from core.records import OPTED_IN, Consent, Conversation, Decline, Event, Media, Message, Offer, TemplateRef
 from storage.columns import get_json, put_json
@@ -85,7 +86,8 @@ def conversation_fields(c: Conversation) -> dict[str, Any]:
         "Stage": c.stage or "", "Bot": json.dumps(c.bot.to_dict()) if c.bot else "",
     }
     fields = put_json(fields, "Handoff", c.handoff.to_dict() if c.handoff else None)
-    return put_json(fields, "Facts", c.facts.to_dict() or None)
+    fields = put_json(fields, "Facts", c.facts.to_dict() or None)
+    return put_json(fields, "ServiceLevel", c.service_level.to_dict() if c.service_level else None)
 
 
 def to_conversation(e: dict[str, Any]) -> Conversation:
@@ -105,7 +107,12 @@ def to_conversation(e: dict[str, Any]) -> Conversation:
         queued_at=e.get("QueuedAt"), previous_agent=_to_actor(e, "PreviousAgent"), version=int(e.get("Version") or 0),
         stage=e.get("Stage") or None, bot=BotSession.from_dict(json.loads(e["Bot"])) if e.get("Bot") else None,
         handoff=_to_handoff(get_json(e, "Handoff", None)), facts=Facts.from_dict(get_json(e, "Facts", None) or {}),
+        service_level=_to_service_level(get_json(e, "ServiceLevel", None)),
     )
+
+
+def _to_service_level(value: dict[str, Any] | None) -> ServiceLevel | None:
+    return ServiceLevel.from_dict(value) if value else None
 
 
 def _to_handoff(value: dict[str, Any] | None) -> Handoff | None:

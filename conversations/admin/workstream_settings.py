@@ -10,13 +10,14 @@ from typing import Any, Mapping
 from conversations.admin.hours import parse_hours
 from conversations.admin.quick_replies import parse_quick_replies
 from conversations.admin.routing import parse_rules
+from conversations.admin.service_levels import check_counted, parse_service_levels
 from core.errors import ValidationFailed
 from core.settings import (ASSIGNMENTS, AUTOMATED, LINK, PICK, PUSH, SURVEY_MODES, Distribution, Survey,
                            WorkstreamSettings)
 
 FIELDS = ("language", "operating_hours", "allow_automated_messages", "automated_messages", "attachments",
           "survey", "queues", "default_queue", "routing_rules", "distribution", "quick_replies",
-          "retention_days")
+          "retention_days", "service_levels")
 MIN_OFFER_SECONDS, MAX_OFFER_SECONDS = 10, 3600
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 MAX_TEXT = 1600
@@ -62,6 +63,10 @@ def parse_settings(body: Mapping[str, Any], current: WorkstreamSettings = Workst
         s = replace(s, distribution=_distribution(body["distribution"], s.distribution))
     if "retention_days" in body:
         s = replace(s, retention_days=_retention(body["retention_days"]))
+    if "service_levels" in body:
+        s = replace(s, service_levels=parse_service_levels(body["service_levels"], s.service_levels))
+    if "service_levels" in body or "operating_hours" in body:
+        check_counted(s.service_levels, s.operating_hours is not None)
     if "routing_rules" in body:
         s = replace(s, routing_rules=parse_rules(body["routing_rules"], s.queues))
     elif "queues" in body:

@@ -7,6 +7,7 @@ its cost follows what is due.
   agent|<agent>                    an agent's watch (presence.py)
   forget|<key>                     an Idempotency-Key's answer kept long enough (idempotency.py)
   bot|<conversation>               a customer message waits for the bot's answer (bots/relay.py)
+  sla|<conversation>|<when>        a service-level warning or breach falls due (service_levels/timer.py)
 
 A row that fails (storage down) stays, and is tried again on the next run.
 """
@@ -23,8 +24,9 @@ from conversations.distribution.distributor import Distributor
 from conversations.messaging.idempotency import FORGET, Idempotency
 from conversations.distribution.presence import Presence
 from conversations.distribution.upgrade import InboxUpgrade
-from conversations.messaging.writer import JOB, Writer
+from conversations.messaging.writer import JOB, SLA_JOB, Writer
 from conversations.reactions import Reactions
+from conversations.service_levels.timer import ServiceLevelTimer
 from core.clock import Clock
 from core.errors import SwitchboardError
 from core.ports import Deadline, Deadlines
@@ -35,7 +37,7 @@ log = logging.getLogger(__name__)
 class Clockwork:
     def __init__(self, *, timers: Deadlines, writer: Writer, distributor: Distributor, reactions: Reactions,
                  presence: Presence, idempotency: Idempotency, bots: Bots, upgrade: InboxUpgrade,
-                 clock: Clock) -> None:
+                 service_levels: ServiceLevelTimer, clock: Clock) -> None:
         self._timers = timers
         self._upgrade = upgrade
         self._clock = clock
@@ -45,7 +47,7 @@ class Clockwork:
         self._distributor = distributor
         self._handlers: dict[str, Callable[[Deadline], None]] = {
             JOB: self._replay, "offer": self._lapse, "dispatch": self._retry, "agent": presence.watch,
-            FORGET: self._forget, BOT_JOB: bots.due,
+            FORGET: self._forget, BOT_JOB: bots.due, SLA_JOB: service_levels.due,
         }
 
     def run(self, limit: int = 1000) -> dict[str, int]:

@@ -20,8 +20,8 @@ from core import telemetry as metrics
 from core.agents import Agent, QueueRef
 from core.errors import SwitchboardError
 from core.inbox import Placement
-from core.live import (ADMINS, ALL, CHANGED, GROUP, ME, MINE, OFFERS, QUEUE, USER, WORKSTREAM, Notice, queue_group,
-                       workstream_group)
+from core.live import (ADMINS, ALL, CHANGED, GROUP, ME, MINE, OFFERS, QUEUE, SLA, USER, WORKSTREAM, Notice,
+                       queue_group, workstream_group)
 from core.ports import Realtime, Telemetry
 from core.records import Conversation
 from core.telemetry import NoTelemetry
@@ -55,6 +55,21 @@ class Publisher:
         and offered agent's lists show it."""
         agents = {c.agent.id if c.agent else None, c.offer.agent.id if c.offer else None} - {None}
         self._send(c, [((USER, a), {OFFERS, MINE}) for a in agents])
+
+    def alert(self, c: Conversation, said: list[tuple[str, str]]) -> None:
+        """Service-level warnings or breaches just recorded (conversations/service_levels/):
+        its holder (or offered agent) and its workstream's supervisors are told, once each."""
+        if not said:
+            return
+        audiences = [(USER, a) for a in {c.agent.id if c.agent else None, c.offer.agent.id if c.offer else None}
+                     if a is not None]
+        if c.workstream_id is not None:
+            audiences.append((GROUP, workstream_group(c.workstream_id)))
+        due = c.service_level.next_due if c.service_level else None
+        data = {"type": SLA, "conversation_id": c.id, "version": c.version,
+                "alerts": [{"target": target, "level": level} for target, level in said],
+                "due_at": due.due_at.isoformat() if due else None}
+        self._publish([Notice(kind, name, data) for kind, name in audiences], c.id)
 
     def presence(self, agent_id: str) -> None:
         """The agent's presence or load changed (not by a move): its own workspaces."""

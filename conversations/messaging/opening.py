@@ -13,6 +13,7 @@ from core.ports import Contacts, Head
 from core.records import OPEN, OPTED_OUT, Account, Consent, Conversation, Workstream
 from core.reports import filed, zone_of
 from core.routing import route
+from core.sla import ServiceLevel
 
 KEPT_OPT_OUT = "kept_opt_out"  # Consent.source: the thread opted out before it was erased or expired
 
@@ -53,6 +54,8 @@ class Opener:
             queue=queue, contact_id=contact.id if contact else None, contact_name=contact.name if contact else None,
             consent=consent, customer_name=customer_name, queued_at=now,
             previous_agent=previous.agent if previous else None, facts=_filed(now, workstream),
+            service_level=ServiceLevel.opening(workstream.settings.service_levels,
+                                               workstream.settings.operating_hours) if workstream else None,
         )
 
 

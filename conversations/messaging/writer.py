@@ -10,6 +10,9 @@ it in the inbox index and hands the move back to its committer, crash-safely:
   4. the committer hands the Move to what reacts to it (conversations/reactions.py), which
      removes the job row once every reaction ran (``done``).
 
+Every commit also carries the conversation's service-level clocks (core/sla.py) and, when
+they next fall due sooner than its timers row, writes one first (``_clocked``).
+
 A process that dies after 2 leaves the job, and the timer (conversations/distribution/
 clockwork.py) replays 3 and 4. A commit that does not move the conversation (a message
 into it, most often) is the commit alone: ingest stays one read and one write.
@@ -35,6 +38,7 @@ log = logging.getLogger(__name__)
 SETTLE_AFTER = timedelta(seconds=30)
 SETTLE_ROUNDS = 5
 JOB = "place"
+SLA_JOB = "sla"  # the service-level timer's rows (conversations/service_levels/timer.py)
 
 @dataclass(frozen=True)
 class Move:
@@ -78,6 +82,7 @@ class Writer:
         messages, events, now = list(messages), list(events), self._clock()
         after = replace(conversation, version=(before.version if before else 0) + 1,
                         facts=conversation.facts.after(before, conversation, messages, events, now))
+        after = self._clocked(after, messages, now)
         was = Placement.of(before) if before else None
         if was == Placement.of(after):
             etag = self._threads.commit(thread, head, after, seq, messages, markers, events)
@@ -91,6 +96,22 @@ class Writer:
             raise
         committed = Head(after, seq, etag)
         return Commit(committed, self._placed(Move(was, after, committed, now, job, asked)))
+
+    def _clocked(self, after: Conversation, messages: list[Message], now: datetime) -> Conversation:
+        """Its service-level clocks carried over the commit (core/sla.py), their results in
+        its facts; when they have something to record sooner than the timers row it has
+        (or it has none still to come), a row for then, written before the commit."""
+        sl = after.service_level
+        if sl is None:
+            return after
+        sl = sl.after(after, messages, now)
+        point = sl.next_point()
+        if point is not None and (sl.scheduled_at is None or sl.scheduled_at <= now or point < sl.scheduled_at):
+            self._timers.schedule(f"{SLA_JOB}|{after.id}|{point.timestamp():.0f}", point)
+            sl = replace(sl, scheduled_at=point)
+        facts = replace(after.facts, sla_met=tuple(r.target for r in sl.results if r.met),
+                        sla_breached=tuple(r.target for r in sl.results if not r.met))
+        return replace(after, service_level=sl, facts=facts)
 
     def replay(self, job: Deadline) -> Move | None:
         """Finish placing a move whose writer stopped after its commit (a due job row);

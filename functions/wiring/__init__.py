@@ -20,6 +20,7 @@ from channels.telesign import TeleSignWebhook
 from channels.twilio import TwilioWebhook
 from conversations.distribution.clockwork import Clockwork
 from conversations.distribution.upgrade import InboxUpgrade
+from conversations.service_levels.timer import ServiceLevelTimer
 from core.clock import Clock, utcnow
 from core.ports import DirectLine, MediaFetcher, Realtime, Sender, Telemetry
 from core.providers import ProviderSpec
@@ -119,6 +120,9 @@ def build(settings: Settings, *, request_hooks: Sequence[RequestHook] = (), cloc
     clockwork = Clockwork(timers=stores.timers, writer=work.writer, distributor=work.distributor,
                           reactions=work.reactions, presence=work.presence, idempotency=messaging.idempotency,
                           bots=messaging.bots, clock=clock,
+                          service_levels=ServiceLevelTimer(threads=stores.threads, writer=work.writer,
+                                                           reactions=work.reactions, publisher=work.publisher,
+                                                           timers=stores.timers, telemetry=telemetry, clock=clock),
                           upgrade=InboxUpgrade(earlier=stores.earlier_inbox, writer=work.writer,
                                                workstreams=stores.workstreams))
     return Services(settings=settings, telemetry=telemetry, stores=stores, distribution=work, messaging=messaging,

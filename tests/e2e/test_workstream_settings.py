@@ -172,3 +172,35 @@ def test_proactive_whatsapp_needs_a_template_until_the_customer_writes(api, acs_
     assert template.status_code == 200, template.text
     sent = acs_messages_api.calls("POST", "/messages/notifications:send")[-1].json()
     assert sent["kind"] == "template" and sent["to"] == ["+14255550190"]
+
+
+@pytest.mark.parametrize(("given", "field"), [
+    ({"first_response_minutes": 0}, "service_levels.first_response_minutes"),
+    ({"resolution_minutes": "60"}, "service_levels.resolution_minutes"),
+    ({"warn_at_percent": 100}, "service_levels.warn_at_percent"),
+    ({"counted": "business"}, "service_levels.counted"),
+    ({"first_response": 5}, "service_levels.first_response"),
+])
+def test_service_levels_refused_field_by_field(api, setup, given, field):
+    _, workstream = setup
+    refused = api.call("PATCH", f"/admin/workstreams/{workstream['id']}", {"service_levels": given})
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == field, refused.text
+
+
+def test_service_levels_in_operating_hours_need_hours_and_a_conversation_carries_them(api, setup):
+    account, workstream = setup
+    kept = patch(api, workstream, {"service_levels": {"first_response_minutes": 5, "resolution_minutes": 240,
+                                                      "counted": "operating_hours", "warn_at_percent": 50}})
+    assert kept["service_levels"] == {"first_response_minutes": 5, "next_response_minutes": None,
+                                      "resolution_minutes": 240, "counted": "operating_hours", "warn_at_percent": 50}
+    refused = api.call("PATCH", f"/admin/workstreams/{workstream['id']}", {"operating_hours": None})
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "service_levels.counted"
+
+    conversation = text_in(api, account, "+12065550990", "SM" + "7" * 32)
+    level = conversation["service_level"]
+    assert level["next_due"]["target"] == "first_response" and not level["next_due"]["breached"]
+    due = datetime.fromisoformat(level["next_due"]["due_at"]) - datetime.fromisoformat(level["next_due"]["started_at"])
+    assert due.total_seconds() == 300  # open all week: five minutes of calendar time
+    assert level["results"] == {"first_response": {"met": 0, "breached": 0}, "resolution": {"met": 0, "breached": 0}}
+    patch(api, workstream, {"service_levels": {"first_response_minutes": None, "resolution_minutes": None,
+                                               "counted": "calendar"}})
