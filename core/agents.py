@@ -37,6 +37,7 @@ class Agent:
     updated_at: datetime
     last_seen_at: datetime | None = None
     capacity: Mapping[str, int] = field(default_factory=dict)  # conversations at once, per channel
+    skills: Mapping[str, int] = field(default_factory=dict)  # proficiency (1-10) by skill name (core/skills.py)
 
     def capacity_for(self, channel: str) -> int:
         return self.capacity.get(channel, DEFAULT_CAPACITY)

@@ -11,6 +11,11 @@ is passed over for REOFFER_AFTER. Then by the workstream's assignment method:
 
 With ``keep_same_agent``, whoever held the customer's previous conversation comes first
 when eligible.
+
+A conversation that needs skills (core/skills.py) goes only to eligible agents who fit
+it; when none does, it waits, and once it has waited the workstream's
+``widen_skills_after_seconds`` it goes to the closest of the eligible (those whose
+closeness is highest), ranked among themselves as above.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from core.agents import AVAILABLE, Agent, AgentState
 from core.identity import AGENT
 from core.records import Conversation
 from core.settings import HIGHEST_CAPACITY, LEAST_ACTIVE, Distribution
+from core.skills import closeness, fits
 
 REOFFER_AFTER = timedelta(minutes=5)
 _NEVER = datetime.min.replace(tzinfo=timezone.utc)
@@ -38,15 +44,38 @@ def ranked(c: Conversation, distribution: Distribution, agents: Sequence[Agent],
     """The agents to offer ``c`` to, best first; and, when only agents who declined it are
     eligible, when the first of them may be offered it again."""
     able = [a for a in agents if eligible(a, states.get(a.id) or AgentState(a.id), c, now, offline_after)]
+    able, widen_at = skilled(able, c, distribution, now)
     passed_over = {d.agent_id: d.at for d in c.declined if d.at > now - REOFFER_AFTER}
     fresh = [a for a in able if a.id not in passed_over]
     if not fresh:
-        waits = [passed_over[a.id] + REOFFER_AFTER for a in able]
+        waits = [passed_over[a.id] + REOFFER_AFTER for a in able] + ([widen_at] if widen_at else [])
         return [], min(waits) if waits else None
     fresh.sort(key=lambda a: _order(distribution.assignment, a, states.get(a.id) or AgentState(a.id), c.channel))
     previous = c.previous_agent.id if c.previous_agent and distribution.keep_same_agent else None
     fresh.sort(key=lambda a: a.id != previous)  # stable: the previous agent first, the rest in order
     return fresh, None
+
+
+def skilled(able: list[Agent], c: Conversation, distribution: Distribution,
+            now: datetime) -> tuple[list[Agent], datetime | None]:
+    """Of ``able``, who may be offered ``c`` for its skills: those who fit it, else, once it
+    waited long enough, the closest; and when it will have waited long enough, if not yet."""
+    if not c.skills or not able:
+        return able, None
+    fit = [a for a in able if fits(a.skills, c.skills)]
+    widen_at = widens_at(c, distribution)
+    if fit or widen_at is None:
+        return fit, None
+    if now < widen_at:
+        return [], widen_at
+    best = max(closeness(a.skills, c.skills) for a in able)
+    return [a for a in able if closeness(a.skills, c.skills) == best], None
+
+
+def widens_at(c: Conversation, distribution: Distribution) -> datetime | None:
+    """When a conversation that needs skills may go to the closest match; None: never."""
+    widen = distribution.widen_skills_after_seconds
+    return None if widen is None else (c.queued_at or c.created_at) + timedelta(seconds=widen)
 
 
 def _order(method: str, agent: Agent, state: AgentState, channel: str) -> tuple:

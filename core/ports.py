@@ -20,6 +20,7 @@ from core.inbox import Page, Placement, View
 from core.live import Notice
 from core.reports import Digest, FactRow
 from core.records import Account, Attempt, Contact, Conversation, Event, Media, Message, Workstream
+from core.skills import Skill
 
 R = TypeVar("R")
 
@@ -278,6 +279,10 @@ class Agents(Records[Agent], Protocol):
 
     def working(self) -> list[Agent]:
         """Every agent, from the same short cache (distribution reads it on every offer)."""
+
+
+class Skills(Records[Skill], Protocol):
+    """The skills catalogue, keyed by core.skills.skill_key of the name."""
 
 
 class Claims(Protocol):

@@ -10,6 +10,7 @@ from core.bots import BOT, BotSession, BotSettings, Handoff
 from core.facts import Facts
 from core.identity import Actor
 from core.settings import WorkstreamSettings
+from core.skills import SkillNeed
 from core.sla import ServiceLevel
 
 OPEN, ACTIVE, WAITING, CLOSED = "open", "active", "waiting", "closed"
@@ -211,6 +212,7 @@ class Conversation:
     closed_at: datetime | None = None
     closed_reason: str | None = None
     queue: str | None = None
+    skills: tuple[SkillNeed, ...] = ()  # what whoever is offered it needs (its routing rule's, core/skills.py)
     contact_id: str | None = None
     contact_name: str | None = None
     out_of_hours_period: str | None = None  # the closed period the customer was last told about

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from core.skills import SkillNeed
+
 OPERATORS = ("equals", "contains", "starts_with", "exists")
 
 
@@ -35,21 +37,30 @@ class Condition:
 
 @dataclass(frozen=True)
 class Rule:
+    """Sends a conversation to ``queue``, needing ``skills`` of whoever is offered it."""
+
     name: str
     conditions: tuple[Condition, ...]
     queue: str
+    skills: tuple[SkillNeed, ...] = ()
 
     def matches(self, facts: Mapping[str, Any]) -> bool:
         return all(c.holds(facts) for c in self.conditions)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "conditions": [c.to_dict() for c in self.conditions], "queue": self.queue}
+        return {"name": self.name, "conditions": [c.to_dict() for c in self.conditions], "queue": self.queue,
+                "skills": [n.to_dict() for n in self.skills]}
 
     @classmethod
     def from_dict(cls, value: dict[str, Any]) -> "Rule":
         """A rule as ``to_dict`` wrote it (stored, so already checked)."""
-        return cls(value["name"], tuple(Condition(**c) for c in value["conditions"]), value["queue"])
+        return cls(value["name"], tuple(Condition(**c) for c in value["conditions"]), value["queue"],
+                   tuple(SkillNeed.from_dict(n) for n in value.get("skills", ())))
 
 
-def route(rules: tuple[Rule, ...], facts: Mapping[str, Any], default_queue: str | None) -> str | None:
-    return next((r.queue for r in rules if r.matches(facts)), default_queue)
+def route(rules: tuple[Rule, ...], facts: Mapping[str, Any],
+          default_queue: str | None) -> tuple[str | None, tuple[SkillNeed, ...]]:
+    """The queue of the first rule that matches and the skills it needs, else the default
+    queue, needing none."""
+    rule = next((r for r in rules if r.matches(facts)), None)
+    return (rule.queue, rule.skills) if rule else (default_queue, ())

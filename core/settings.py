@@ -26,16 +26,20 @@ class Distribution:
     """How a workstream's conversations reach agents: offered to one agent at a time
     (``push``, chosen by ``assignment``; ``offer_timeout_seconds`` to accept) or taken by
     agents from their queues (``pick``). ``keep_same_agent`` offers a returning customer's
-    new conversation first to whoever held their previous one."""
+    new conversation first to whoever held their previous one. A conversation that needs
+    skills is offered only to agents who have them, or after ``widen_skills_after_seconds``
+    of waiting, when none is there, to the closest match (core/dispatch.py)."""
 
     mode: str = PUSH
     assignment: str = HIGHEST_CAPACITY
     keep_same_agent: bool = False
     offer_timeout_seconds: int = 60
+    widen_skills_after_seconds: int | None = None  # then the closest match is offered when nobody fits; None: never
 
     def to_dict(self) -> dict[str, Any]:
         return {"mode": self.mode, "assignment": self.assignment, "keep_same_agent": self.keep_same_agent,
-                "offer_timeout_seconds": self.offer_timeout_seconds}
+                "offer_timeout_seconds": self.offer_timeout_seconds,
+                "widen_skills_after_seconds": self.widen_skills_after_seconds}
 
 
 @dataclass(frozen=True)

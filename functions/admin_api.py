@@ -1,5 +1,5 @@
-"""Admin API (signed in with the Switchboard.Admin role): messaging accounts, workstreams
-and contacts. Every change is recorded in the audit trail (functions/audited.py)."""
+"""Admin API (signed in with the Switchboard.Admin role): messaging accounts, workstreams,
+contacts and the skills catalogue. Every change is recorded in the audit trail (functions/audited.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from core.records import Account
 from functions.audited import audited
 from functions.http import handled, json_body, json_response, public_base_url, services
 from functions.identity import signed_in
-from functions.views import account_view, contact_view, workstream_view
+from functions.views import account_view, contact_view, skill_view, workstream_view
 
 bp = func.Blueprint()
 
@@ -148,4 +148,29 @@ def delete_contact(req: func.HttpRequest) -> func.HttpResponse:
     principal = signed_in(req, ADMIN)
     services().admin.contacts.delete(req.route_params["id"])
     audited(req, principal, "contact.delete", req.route_params["id"])
+    return func.HttpResponse(status_code=204)
+
+
+@bp.route(route="api/admin/skills", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def list_skills(req: func.HttpRequest) -> func.HttpResponse:
+    signed_in(req, ADMIN)
+    return json_response({"skills": [skill_view(s) for s in services().admin.skills.list()]})
+
+
+@bp.route(route="api/admin/skills", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def create_skill(req: func.HttpRequest) -> func.HttpResponse:
+    principal, body = signed_in(req, ADMIN), json_body(req)
+    skill = services().admin.skills.create(body)
+    audited(req, principal, "skill.create", skill.id, body)
+    return json_response(skill_view(skill), 201)
+
+
+@bp.route(route="api/admin/skills/{name}", methods=["DELETE"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def delete_skill(req: func.HttpRequest) -> func.HttpResponse:
+    principal = signed_in(req, ADMIN)
+    services().admin.skills.delete(req.route_params["name"])
+    audited(req, principal, "skill.delete", req.route_params["name"])
     return func.HttpResponse(status_code=204)

@@ -11,6 +11,7 @@ from core.identity import Actor, Principal
 from core.agents import Agent, AgentState, QueueRef
 from core.providers import ProviderSpec
 from core.records import CHANNELS, INBOUND, Account, Contact, Conversation, Event, Media, Message, Workstream
+from core.skills import Skill
 from core.sla import TARGETS, Clock, ServiceLevel
 
 
@@ -58,11 +59,19 @@ def answering_view(w: Workstream | None) -> dict[str, Any] | None:
 def agent_view(a: Agent, state: AgentState | None = None, presence: str | None = None) -> dict[str, Any]:
     """An agent as admins see it; with its ``state``, its ``presence`` as it stands and its load."""
     view = {"id": a.id, "name": a.name, "roles": sorted(a.roles), "queues": [queue_view(q) for q in a.queues],
-            "supervises": list(a.supervises), "capacity": capacity_view(a),
+            "supervises": list(a.supervises), "capacity": capacity_view(a), "skills": skills_view(a),
             "created_at": _time(a.created_at), "updated_at": _time(a.updated_at), "last_seen_at": _time(a.last_seen_at)}
     if state is not None:
         view.update(work_view(state, presence or state.presence))
     return view
+
+
+def skills_view(a: Agent) -> list[dict[str, Any]]:
+    return [{"name": name, "proficiency": level} for name, level in sorted(a.skills.items())]
+
+
+def skill_view(s: Skill) -> dict[str, Any]:
+    return {"name": s.name, "description": s.description, "created_at": _time(s.created_at)}
 
 
 def capacity_view(a: Agent) -> dict[str, int]:
@@ -82,6 +91,7 @@ def me_view(principal: Principal, agent: Agent, state: AgentState, presence: str
     directory, presence and load as they stand."""
     return {"id": principal.id, "name": principal.name, "roles": sorted(principal.roles), "app": principal.app,
             "queues": [queue_view(q) for q in agent.queues], "supervises": list(agent.supervises),
+            "skills": skills_view(agent),
             "capacity": capacity_view(agent), **work_view(state, presence)}
 
 
@@ -103,7 +113,7 @@ def conversation_view(c: Conversation, with_messages: bool = False, api_base: st
         "reply_window_ends_at": _time(reply_window_ends_at(c)),
         "auto_close_after_minutes": c.auto_close_after_minutes,
         "closed_at": _time(c.closed_at), "closed_reason": c.closed_reason, "queue": c.queue,
-        "queued_at": _time(c.queued_at),
+        "required_skills": [n.to_dict() for n in c.skills], "queued_at": _time(c.queued_at),
         "offer": {"agent": actor_view(c.offer.agent), "expires_at": _time(c.offer.expires_at)} if c.offer else None,
         "version": c.version,
         "contact": {"id": c.contact_id, "name": c.contact_name} if c.contact_id else None,

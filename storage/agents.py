@@ -26,6 +26,7 @@ class AgentStore(RecordTable[Agent]):
                   "CreatedAt": a.created_at, "UpdatedAt": a.updated_at, "LastSeenAt": a.last_seen_at}
         put_json(entity, "Queues", [{"workstream_id": q.workstream_id, "queue": q.queue} for q in a.queues])
         put_json(entity, "Capacity", dict(a.capacity))
+        put_json(entity, "Skills", dict(a.skills))
         return put_json(entity, "Supervises", list(a.supervises))
 
     def _to_record(self, e: dict[str, Any]) -> Agent:
@@ -33,5 +34,5 @@ class AgentStore(RecordTable[Agent]):
             id=e["RowKey"], name=e.get("Name") or "", roles=frozenset(r for r in (e.get("Roles") or "").split(",") if r),
             queues=tuple(QueueRef(q["workstream_id"], q.get("queue")) for q in get_json(e, "Queues", [])),
             supervises=tuple(get_json(e, "Supervises", [])), created_at=e["CreatedAt"], updated_at=e["UpdatedAt"],
-            last_seen_at=e.get("LastSeenAt"), capacity=get_json(e, "Capacity", {}),
+            last_seen_at=e.get("LastSeenAt"), capacity=get_json(e, "Capacity", {}), skills=get_json(e, "Skills", {}),
         )

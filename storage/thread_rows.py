@@ -10,6 +10,7 @@ from typing import Any
 
 from core.bots import BotSession, Handoff
 from core.facts import Facts
+from core.skills import SkillNeed
 from core.sla import ServiceLevel
 from core.identity import Actor
 from core.records import OPTED_IN, Consent, Conversation, Decline, Event, Media, Message, Offer, TemplateRef
@@ -87,6 +88,7 @@ def conversation_fields(c: Conversation) -> dict[str, Any]:
     }
     fields = put_json(fields, "Handoff", c.handoff.to_dict() if c.handoff else None)
     fields = put_json(fields, "Facts", c.facts.to_dict() or None)
+    fields = put_json(fields, "Skills", [n.to_dict() for n in c.skills] or None)
     return put_json(fields, "ServiceLevel", c.service_level.to_dict() if c.service_level else None)
 
 
@@ -108,6 +110,7 @@ def to_conversation(e: dict[str, Any]) -> Conversation:
         stage=e.get("Stage") or None, bot=BotSession.from_dict(json.loads(e["Bot"])) if e.get("Bot") else None,
         handoff=_to_handoff(get_json(e, "Handoff", None)), facts=Facts.from_dict(get_json(e, "Facts", None) or {}),
         service_level=_to_service_level(get_json(e, "ServiceLevel", None)),
+        skills=tuple(SkillNeed.from_dict(n) for n in get_json(e, "Skills", None) or ()),
     )
 
 

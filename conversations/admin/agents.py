@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from conversations.access import Scope
+from conversations.admin.skills import SkillCatalogue
 from conversations.admin.validation import objects, reject_unknown, require_object, text
 from conversations.distribution.distributor import Distributor
 from conversations.live.publisher import Publisher
@@ -24,7 +25,7 @@ from core.records import CHANNELS
 
 log = logging.getLogger(__name__)
 
-_FIELDS = ("object_id", "name", "queues", "supervises", "capacity")
+_FIELDS = ("object_id", "name", "queues", "supervises", "capacity", "skills")
 MAX_QUEUES = 100
 MAX_CAPACITY = 50  # conversations at once on one channel
 SEEN_EVERY = timedelta(hours=1)  # how stale last_seen_at may grow before a request writes it again
@@ -32,11 +33,12 @@ SEEN_EVERY = timedelta(hours=1)  # how stale last_seen_at may grow before a requ
 
 class AgentDirectory:
     def __init__(self, *, agents: Agents, workstreams: Workstreams, distributor: Distributor, reactions: Reactions,
-                 publisher: Publisher, clock: Clock) -> None:
+                 publisher: Publisher, skills: SkillCatalogue, clock: Clock) -> None:
         self._agents = agents
+        self._skills = skills
         self._publisher = publisher  # an agent whose queues or workstreams changed hears other groups
         self._workstreams = workstreams
-        self._distributor = distributor  # an agent whose queues or capacity changed may take more work
+        self._distributor = distributor  # an agent whose queues, capacity or skills changed may take more work
         self._reactions = reactions
         self._clock = clock
 
@@ -96,7 +98,7 @@ class AgentDirectory:
         now = self._clock()
         agent = Agent(object_id.lower(), text(body, "name", required=False) or "", frozenset(),
                       self._queues(body.get("queues", [])), self._supervises(body.get("supervises", [])), now, now,
-                      capacity=_capacity(body.get("capacity", {})))
+                      capacity=_capacity(body.get("capacity", {})), skills=self._skills.proficiencies(body.get("skills", [])))
         try:
             self._agents.create(agent)
         except Conflict as exc:
@@ -114,11 +116,12 @@ class AgentDirectory:
             queues=self._queues(body["queues"]) if "queues" in body else current.queues,
             supervises=self._supervises(body["supervises"]) if "supervises" in body else current.supervises,
             capacity=_capacity(body["capacity"]) if "capacity" in body else current.capacity,
+            skills=self._skills.proficiencies(body["skills"]) if "skills" in body else current.skills,
             updated_at=self._clock(),
         )
         self._agents.replace(updated, etag)
         self._publisher.regroup(current, updated)
-        if (updated.queues, updated.capacity) != (current.queues, current.capacity):
+        if (updated.queues, updated.capacity, updated.skills) != (current.queues, current.capacity, current.skills):
             self._reactions.run(self._distributor.dispatch_for(agent_id))
         return updated
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conversations.admin.skills import parse_needs
 from core.errors import ValidationFailed
 from core.routing import OPERATORS, Condition, Rule
 
@@ -17,7 +18,7 @@ def parse_rules(value: Any, queues: tuple[str, ...], field: str = "routing_rules
     if value is None:
         return ()
     if not isinstance(value, list):
-        raise ValidationFailed(field, "must be a list of {name, conditions, queue}")
+        raise ValidationFailed(field, "must be a list of {name, conditions, queue, skills}")
     if len(value) > MAX_RULES:
         raise ValidationFailed(field, f"must hold at most {MAX_RULES} rules")
     return tuple(_rule(item, queues, f"{field}[{i}]") for i, item in enumerate(value))
@@ -35,7 +36,7 @@ def _rule(item: Any, queues: tuple[str, ...], field: str) -> Rule:
     if not isinstance(conditions, list) or not 0 < len(conditions) <= MAX_CONDITIONS:
         raise ValidationFailed(f"{field}.conditions", f"must be a list of 1 to {MAX_CONDITIONS} conditions")
     return Rule(name.strip(), tuple(_condition(c, f"{field}.conditions[{i}]") for i, c in enumerate(conditions)),
-                item["queue"])
+                item["queue"], parse_needs(item.get("skills", []), f"{field}.skills"))
 
 
 def _condition(item: Any, field: str) -> Condition:

@@ -19,6 +19,7 @@ FIELDS = ("language", "operating_hours", "allow_automated_messages", "automated_
           "survey", "queues", "default_queue", "routing_rules", "distribution", "quick_replies",
           "retention_days", "service_levels")
 MIN_OFFER_SECONDS, MAX_OFFER_SECONDS = 10, 3600
+MAX_WIDEN_SECONDS = 86_400
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 MAX_TEXT = 1600
 # Bounds that keep a whole workstream inside one table entity (1 MiB), whatever it holds.
@@ -85,7 +86,8 @@ def _retention(value: Any) -> int | None:
 
 def _distribution(value: Any, current: Distribution) -> Distribution:
     """Distribution settings; those the body leaves out keep their current values."""
-    value = _object(value, "distribution", ("mode", "assignment", "keep_same_agent", "offer_timeout_seconds"))
+    value = _object(value, "distribution", ("mode", "assignment", "keep_same_agent", "offer_timeout_seconds",
+                                            "widen_skills_after_seconds"))
     d = current
     if "mode" in value:
         if value["mode"] not in (PUSH, PICK):
@@ -103,6 +105,13 @@ def _distribution(value: Any, current: Distribution) -> Distribution:
             raise ValidationFailed("distribution.offer_timeout_seconds",
                                    f"must be a whole number from {MIN_OFFER_SECONDS} to {MAX_OFFER_SECONDS}")
         d = replace(d, offer_timeout_seconds=seconds)
+    if "widen_skills_after_seconds" in value:
+        seconds = value["widen_skills_after_seconds"]
+        if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int)
+                                    or not 0 <= seconds <= MAX_WIDEN_SECONDS):
+            raise ValidationFailed("distribution.widen_skills_after_seconds",
+                                   f"must be a whole number from 0 to {MAX_WIDEN_SECONDS}, or null never to widen")
+        d = replace(d, widen_skills_after_seconds=seconds)
     return d
 
 

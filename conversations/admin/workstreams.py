@@ -11,12 +11,14 @@ from conversations.admin.numbers import business_address
 from conversations.messaging.templates import parse_templates
 from conversations.admin.validation import reject_unknown, require_object, text, whole_number
 from conversations.admin.workstream_settings import FIELDS as SETTINGS_FIELDS
+from conversations.admin.skills import SkillCatalogue
 from conversations.admin.workstream_settings import parse_settings
 from core.clock import Clock
 from core.errors import NotFound, ValidationFailed
 from core.ids import new_record_id
 from core.ports import WORKSTREAM_NUMBER, Accounts, Claims, DirectLine, Workstreams
 from core.records import Account, Workstream
+from core.settings import WorkstreamSettings
 
 MAX_AUTO_CLOSE_MINUTES = 30 * 24 * 60
 _WORKSTREAM_FIELDS = ("name", "channel", "account_id", "number", "auto_close_after_minutes", "templates",
@@ -26,8 +28,9 @@ _WORKSTREAM_FIELDS = ("name", "channel", "account_id", "number", "auto_close_aft
 class WorkstreamAdmin:
     def __init__(self, workstreams: Workstreams, accounts: Accounts, claims: Claims,
                  min_auto_close_minutes: int, default_auto_close_minutes: int, directline: DirectLine,
-                 clock: Clock) -> None:
+                 skills: SkillCatalogue, clock: Clock) -> None:
         self._workstreams = workstreams
+        self._skills = skills
         self._directline = directline
         self._accounts = accounts
         self._claims = claims
@@ -46,7 +49,7 @@ class WorkstreamAdmin:
             id=new_record_id(), name=text(body, "name"), channel=self._channel(body, account),
             account_id=account.id, number=number,
             auto_close_after_minutes=minutes or self._default, created_at=now, updated_at=now,
-            settings=parse_settings(body),
+            settings=self._settings(body),
             templates=parse_templates(body["templates"]) if "templates" in body else (),
             bot=parse_bot(body.get("bot"), None, self._directline),
         )
@@ -63,6 +66,13 @@ class WorkstreamAdmin:
     def list(self) -> list[Workstream]:
         return self._workstreams.list()
 
+    def _settings(self, body: dict[str, Any], current: WorkstreamSettings = WorkstreamSettings()) -> WorkstreamSettings:
+        """The settings ``body`` gives, its routing rules' skills named as the catalogue has them."""
+        settings = parse_settings(body, current)
+        if "routing_rules" in body:
+            settings = replace(settings, routing_rules=self._skills.check_rules(settings.routing_rules))
+        return settings
+
     def update(self, workstream_id: str, body: Any) -> Workstream:
         body = require_object(body)
         reject_unknown(body, _WORKSTREAM_FIELDS)
@@ -78,7 +88,7 @@ class WorkstreamAdmin:
             channel=self._channel(body, account) if ("channel" in body or "account_id" in body) else current.channel,
             account_id=account.id, number=number,
             auto_close_after_minutes=minutes or current.auto_close_after_minutes, updated_at=self._clock(),
-            settings=parse_settings(body, current.settings),
+            settings=self._settings(body, current.settings),
             templates=parse_templates(body["templates"]) if "templates" in body else current.templates,
             bot=parse_bot(body["bot"], current.bot, self._directline) if "bot" in body else current.bot,
         )

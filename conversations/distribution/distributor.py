@@ -22,7 +22,7 @@ from conversations.messaging.lookup import Lookup
 from conversations.messaging.writer import Move, Writer
 from core.agents import AVAILABLE, AWAY, Agent, AgentState
 from core.clock import Clock
-from core.dispatch import REOFFER_AFTER, ranked
+from core.dispatch import REOFFER_AFTER, ranked, widens_at
 from core.errors import AtCapacity, SwitchboardError
 from core.identity import AGENT, Actor
 from core.ids import thread_of
@@ -31,6 +31,7 @@ from core.ports import Agents, Deadline, Deadlines, Head, Inbox, Threads
 from core.records import CLOSED, OFFER_EXPIRED, OFFERED, Conversation, Decline, Event, Offer, Workstream
 from core.retry import ConcurrencyConflict
 from core.settings import PUSH
+from core.skills import fits
 
 log = logging.getLogger(__name__)
 
@@ -203,8 +204,15 @@ class Distributor:
                     or state.load(workstream.channel) >= agent.capacity_for(workstream.channel):
                 continue
             page = self._inbox.page(View(QUEUE, workstream_id=ref.workstream_id, queue=ref.queue), PEEK)
-            found.extend(c for c in page.conversations if c.id not in tried and not c.declined_by(agent.id, since))
+            found.extend(c for c in page.conversations if c.id not in tried and not c.declined_by(agent.id, since)
+                         and self._may_take(agent, c, workstream))
         return min(found, key=lambda c: (c.queued_at or c.created_at, c.id), default=None)
+
+    def _may_take(self, agent: Agent, c: Conversation, workstream: Workstream) -> bool:
+        """Whether the agent has the skills the conversation needs, or it waited long
+        enough to go to the closest match (then the dispatch ranks who is closest)."""
+        widen_at = widens_at(c, workstream.settings.distribution)
+        return fits(agent.skills, c.skills) or (widen_at is not None and self._clock() >= widen_at)
 
     def lapse(self, job: Deadline) -> list[Move]:
         """An offer's time is up (a due ``offer|<conversation>|<agent>`` row): it moves on,

@@ -38,20 +38,20 @@ class Opener:
         is the customer's first message, empty when the business writes first;
         ``previous``, the thread's conversation before it (its agent: keep same agent)."""
         contact = self._contacts.by_phone(customer) if is_e164(customer) else None
-        queue = None
+        queue, skills = None, ()
         if workstream is not None:
             facts = {"body": body, "customer": customer, "country": country_of(customer),
                      **{f"contact.{k}": v for k, v in (contact.fields if contact else {}).items()}}
             if contact is not None:
                 facts["contact.name"] = contact.name
-            queue = route(workstream.settings.routing_rules, facts, workstream.settings.default_queue)
+            queue, skills = route(workstream.settings.routing_rules, facts, workstream.settings.default_queue)
         return Conversation(
             id=conversation_id, state=OPEN, channel=account.channel, provider=account.provider,
             account_id=account.id, workstream_id=workstream.id if workstream else None,
             customer=customer, business=business, agent=None, created_at=now,
             last_activity_at=now, last_customer_message_at=customer_wrote_at,
             auto_close_after_minutes=workstream.auto_close_after_minutes if workstream else self._default_auto_close,
-            queue=queue, contact_id=contact.id if contact else None, contact_name=contact.name if contact else None,
+            queue=queue, skills=skills, contact_id=contact.id if contact else None, contact_name=contact.name if contact else None,
             consent=consent, customer_name=customer_name, queued_at=now,
             previous_agent=previous.agent if previous else None, facts=_filed(now, workstream),
             service_level=ServiceLevel.opening(workstream.settings.service_levels,

@@ -16,6 +16,7 @@ from channels.senders import LazySenders
 from conversations.admin.accounts import AccountAdmin
 from conversations.admin.agents import AgentDirectory
 from conversations.admin.contacts import ContactAdmin
+from conversations.admin.skills import SkillCatalogue
 from conversations.admin.workstreams import WorkstreamAdmin
 from conversations.bots.media import BotMedia
 from conversations.bots.relay import Bots
@@ -211,24 +212,28 @@ def build_customer_data(settings: Settings, stores: Stores, work: Distribution, 
 
 @dataclass(frozen=True, kw_only=True)
 class Admin:
-    """What admins keep: accounts, workstreams, contacts and the agents directory."""
+    """What admins keep: accounts, workstreams, contacts, the agents directory and the skills
+    catalogue."""
 
     accounts: AccountAdmin
     workstreams: WorkstreamAdmin
     contacts: ContactAdmin
     directory: AgentDirectory
+    skills: SkillCatalogue
 
 
 def build_admin(settings: Settings, stores: Stores, work: Distribution, providers: Providers, clock: Clock) -> Admin:
+    skills = SkillCatalogue(skills=stores.skills, agents=stores.agents, workstreams=stores.workstreams, clock=clock)
     return Admin(
         accounts=AccountAdmin(stores.accounts, stores.directory, stores.workstreams, PROVIDERS, providers.senders,
                               clock),
         workstreams=WorkstreamAdmin(stores.workstreams, stores.accounts, stores.directory,
                                     settings.auto_close_min_minutes, DEFAULT_AUTO_CLOSE_MINUTES, providers.directline,
-                                    clock),
+                                    skills, clock),
         contacts=ContactAdmin(stores.contacts, stores.directory, clock),
         directory=AgentDirectory(agents=stores.agents, workstreams=stores.workstreams, distributor=work.distributor,
-                                 reactions=work.reactions, publisher=work.publisher, clock=clock),
+                                 reactions=work.reactions, publisher=work.publisher, skills=skills, clock=clock),
+        skills=skills,
     )
 
 

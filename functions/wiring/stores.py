@@ -24,6 +24,7 @@ from storage.optouts import OptOutStore
 from storage.outqueue import OutboxQueue, build_queue_service
 from storage.purge import Purger
 from storage.sealing import Hasher, Sealer
+from storage.skills import SkillStore
 from storage.threads import ThreadStore
 from storage.workstreams import WorkstreamStore
 from storage.reports import ReportTable
@@ -57,6 +58,7 @@ class Stores:
     erasures: ErasureStore
     audit: AuditStore
     reports: ReportTable
+    skills: SkillStore
     sealer: Sealer
     hasher: Hasher
 
@@ -83,7 +85,7 @@ def build_stores(settings: Settings, watch: Watch, request_hooks: Sequence[Reque
         queue=watch("queue", OutboxQueue(queue_service, settings.outbox.queue)), purge=watch("purge", Purger(storage)),
         retention=watch("retention", DeadlineStore(storage, "retention")),
         erasures=watch("erasures", ErasureStore(storage, sealer)), audit=watch("audit", AuditStore(storage)),
-        reports=watch("reports", ReportTable(storage)),
+        reports=watch("reports", ReportTable(storage)), skills=watch("skills", SkillStore(storage)),
     )
 
 

@@ -9,6 +9,7 @@ from core.dispatch import REOFFER_AFTER, ranked
 from core.identity import Actor
 from core.records import Conversation, Decline
 from core.settings import Distribution
+from core.skills import SkillNeed
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 OFFLINE_AFTER = timedelta(minutes=2)
@@ -77,3 +78,33 @@ def test_who_declined_is_passed_over_for_a_while_and_the_retry_time_is_told():
         ([], NOW - timedelta(minutes=1) + REOFFER_AFTER)
     long_ago = conversation(declined=(Decline("ana", NOW - REOFFER_AFTER - timedelta(seconds=1)),))
     assert names(ranked(long_ago, Distribution(), agents, states, NOW, OFFLINE_AFTER)) == ["ana", "bo"]
+
+
+def skilled(name: str, capacity: int = 3, **skills: int) -> Agent:
+    return Agent(name, name, frozenset({"agent"}), (QueueRef(WORKSTREAM, "general"),), (), NOW, NOW,
+                 capacity={"sms": capacity}, skills=skills)
+
+
+SPANISH_REFUNDS = (SkillNeed("spanish", 6), SkillNeed("refunds"))
+
+
+def test_a_conversation_that_needs_skills_goes_only_to_agents_who_have_them_ranked_as_usual():
+    agents = [skilled("ana", spanish=9, refunds=2), skilled("bo", spanish=5, refunds=9),
+              skilled("cy", capacity=9, spanish=6, refunds=1), skilled("di")]
+    states = {a.id: state(a.id) for a in agents}
+    needing = conversation(skills=SPANISH_REFUNDS)
+    assert names(ranked(needing, Distribution(), agents, states, NOW, OFFLINE_AFTER)) == ["cy", "ana"]
+    assert names(ranked(conversation(), Distribution(), agents, states, NOW, OFFLINE_AFTER)) == ["cy", "ana", "bo", "di"]
+
+
+def test_the_closest_match_only_once_the_conversation_waited_the_workstreams_time():
+    agents = [skilled("bo", spanish=5, refunds=9), skilled("di", refunds=3), skilled("ed", refunds=9),
+              skilled("fay")]
+    states = {a.id: state(a.id) for a in agents}
+    widening = Distribution(widen_skills_after_seconds=120)
+    needing = conversation(skills=SPANISH_REFUNDS, queued_at=NOW - timedelta(seconds=60))
+    assert ranked(needing, Distribution(), agents, states, NOW, OFFLINE_AFTER) == ([], None)  # never widens
+    assert ranked(needing, widening, agents, states, NOW, OFFLINE_AFTER) == ([], NOW + timedelta(seconds=60))
+    waited = conversation(skills=SPANISH_REFUNDS, queued_at=NOW - timedelta(seconds=120))
+    # bo, di and ed each have one of its skills at the level asked; bo and ed the most proficient (9)
+    assert names(ranked(waited, widening, agents, states, NOW, OFFLINE_AFTER)) == ["bo", "ed"]

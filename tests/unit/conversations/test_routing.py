@@ -6,7 +6,8 @@ from core.routing import route
 
 QUEUES = ("billing", "vip", "uk", "general")
 RULES = parse_rules([
-    {"name": "VIP", "conditions": [{"field": "contact.tier", "operator": "equals", "value": "gold"}], "queue": "vip"},
+    {"name": "VIP", "conditions": [{"field": "contact.tier", "operator": "equals", "value": "gold"}], "queue": "vip",
+     "skills": [{"name": "Spanish", "min_proficiency": 6}, {"name": "Refunds"}]},
     {"name": "Billing", "conditions": [{"field": "body", "operator": "contains", "value": "invoice"}],
      "queue": "billing"},
     {"name": "UK", "conditions": [{"field": "country", "operator": "equals", "value": "GB"},
@@ -24,11 +25,17 @@ RULES = parse_rules([
     ({"body": "hi", "contact.name": ""}, None),
 ])
 def test_first_matching_rule_picks_the_queue(facts, queue):
-    assert route(RULES, facts, None) == queue
+    assert route(RULES, facts, None)[0] == queue
 
 
 def test_default_queue_when_nothing_matches():
-    assert route(RULES, {"body": "hello"}, "general") == "general"
+    assert route(RULES, {"body": "hello"}, "general") == ("general", ())
+
+
+def test_a_rule_needs_its_skills_the_default_queue_none():
+    needs = route(RULES, {"contact.tier": "gold"}, None)[1]
+    assert [(n.name, n.min_proficiency) for n in needs] == [("Spanish", 6), ("Refunds", 1)]
+    assert route(RULES, {"body": "my invoice"}, "general")[1] == ()
 
 
 @pytest.mark.parametrize("rule,field", [
