@@ -21,7 +21,7 @@ INBOUND, OUTBOUND = "inbound", "outbound"
 SMS, WHATSAPP = "sms", "whatsapp"
 CHANNELS = (SMS, WHATSAPP)
 
-CLOSED_BY_AGENT, CLOSED_FOR_INACTIVITY = "agent", "inactivity"
+CLOSED_BY_AGENT, CLOSED_FOR_INACTIVITY, CLOSED_BY_OVERFLOW = "agent", "inactivity", "overflow"
 
 OPTED_IN, OPTED_OUT = "opted_in", "opted_out"
 
@@ -170,7 +170,7 @@ class Message:
     error_code: str | None = None
     error_message: str | None = None
     keyword: str | None = None  # "stop", "start" or "help" when a customer message is one
-    automated: str | None = None  # greeting, out_of_hours, closing, survey or survey_thanks when the system sent it
+    automated: str | None = None  # greeting, out_of_hours, closing, survey, survey_thanks, waiting or overflow
     media_dropped: int = 0  # customer attachments not kept because the workstream does not allow them
     attempts: int = 0  # sends tried so far, while the outbox retries it
     from_bot: bool = False  # the workstream's bot wrote it
@@ -228,6 +228,7 @@ class Conversation:
     handoff: Handoff | None = None  # how it left the bot stage
     facts: Facts = field(default=Facts())  # what happened to it, for reports (core/facts.py)
     service_level: ServiceLevel | None = None  # its clocks against its workstream's targets (core/sla.py)
+    overflowed: tuple[str, ...] = ()  # the overflow rules that acted on it, each once (core/overflow.py)
     messages: tuple[Message, ...] = field(default=())
     events: tuple[Event, ...] = field(default=())
 
@@ -265,6 +266,7 @@ OFFERED, DECLINED, OFFER_EXPIRED = "offered", "declined", "offer_expired"
 ASSIGNED, TRANSFERRED, UNASSIGNED = "assigned", "transferred", "unassigned"
 HANDED_OFF = "handed_off"  # the bot stage ended (detail: why, core.bots)
 SLA_WARNING, SLA_BREACHED = "sla_warning", "sla_breached"  # a service-level clock (detail: its target, core.sla)
+OVERFLOWED = "overflowed"  # an overflow rule acted on it (detail: the rule's name, core.overflow)
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from core.hours import OperatingHours
+from core.overflow import OverflowRule, WaitingMessage
 from core.routing import Rule
 from core.sla import ServiceTargets
 
 GREETING, OUT_OF_HOURS, CLOSING, SURVEY = "greeting", "out_of_hours", "closing", "survey"
 SURVEY_THANKS = "survey_thanks"  # the acknowledgement of an answer to the survey question
+WAITING, OVERFLOW = "waiting", "overflow"  # told to a customer waiting in a queue (core/overflow.py)
 AUTOMATED = (GREETING, OUT_OF_HOURS, CLOSING)
 LINK, QUESTION = "link", "question"  # how a survey asks: a link to an outside page, or a question in the channel
 SURVEY_MODES = (LINK, QUESTION)
@@ -103,6 +105,8 @@ class WorkstreamSettings:
     distribution: Distribution = Distribution()
     retention_days: int | None = None  # closed conversations are deleted this long after closing; None keeps them
     service_levels: ServiceTargets = ServiceTargets()  # answer-time targets (core/sla.py)
+    overflow: tuple[OverflowRule, ...] = ()  # what swamped or unstaffed queues do (core/overflow.py)
+    waiting_message: WaitingMessage | None = None  # told to a customer who has waited a while
 
     def automated(self, name: str) -> str | None:
         """The text of an automated message, when automated messages are allowed."""
@@ -134,6 +138,8 @@ class WorkstreamSettings:
             "distribution": self.distribution.to_dict(),
             "retention_days": self.retention_days,
             "service_levels": self.service_levels.to_dict(),
+            "overflow": [r.to_dict() for r in self.overflow],
+            "waiting_message": self.waiting_message.to_dict() if self.waiting_message else None,
         }
 
     @classmethod
@@ -159,4 +165,6 @@ class WorkstreamSettings:
             distribution=Distribution(**value.get("distribution", {})),
             retention_days=value.get("retention_days"),
             service_levels=ServiceTargets.from_dict(value.get("service_levels", {})),
+            overflow=tuple(OverflowRule.from_dict(r) for r in value.get("overflow", ())),
+            waiting_message=WaitingMessage(**value["waiting_message"]) if value.get("waiting_message") else None,
         )

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any, Mapping
 
 from conversations.admin.hours import parse_hours
+from conversations.admin.overflow import check_overflow, parse_overflow, parse_waiting_message
 from conversations.admin.quick_replies import parse_quick_replies
 from conversations.admin.routing import parse_rules
 from conversations.admin.service_levels import check_counted, parse_service_levels
@@ -17,7 +18,7 @@ from core.settings import (ASSIGNMENTS, AUTOMATED, LINK, PICK, PUSH, SURVEY_MODE
 
 FIELDS = ("language", "operating_hours", "allow_automated_messages", "automated_messages", "attachments",
           "survey", "queues", "default_queue", "routing_rules", "distribution", "quick_replies",
-          "retention_days", "service_levels")
+          "retention_days", "service_levels", "overflow", "waiting_message")
 MIN_OFFER_SECONDS, MAX_OFFER_SECONDS = 10, 3600
 MAX_WIDEN_SECONDS = 86_400
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -72,6 +73,12 @@ def parse_settings(body: Mapping[str, Any], current: WorkstreamSettings = Workst
         s = replace(s, routing_rules=parse_rules(body["routing_rules"], s.queues))
     elif "queues" in body:
         parse_rules([r.to_dict() for r in s.routing_rules], s.queues)  # rules must still point at queues
+    if "overflow" in body:
+        s = replace(s, overflow=parse_overflow(body["overflow"], s.queues))
+    elif "queues" in body:
+        check_overflow(s.overflow, s.queues)
+    if "waiting_message" in body:
+        s = replace(s, waiting_message=parse_waiting_message(body["waiting_message"]))
     return s
 
 

@@ -22,6 +22,7 @@ from conversations.messaging.lookup import Lookup
 from conversations.messaging.outbox import Outbox
 from conversations.messaging.writer import Writer
 from conversations.reactions import Reactions
+from conversations.service_levels.queues import QueueWatch
 from core.bots import BOT, BOT_REMOVED, BY_BOT, BY_TIMEOUT, HANDOFF_EVENT, Activity, BotSession, BotSettings
 from core.clock import Clock
 from core.errors import SwitchboardError
@@ -42,10 +43,11 @@ def job_key(conversation_id: str) -> str:
 
 class Bots:
     def __init__(self, *, threads: Threads, writer: Writer, reactions: Reactions, lookup: Lookup, outbox: Outbox,
-                 directline: DirectLine, timers: Deadlines, contacts: Contacts, media: BotMedia, clock: Clock,
-                 base_url: str | None = None) -> None:
+                 directline: DirectLine, timers: Deadlines, contacts: Contacts, media: BotMedia, queues: QueueWatch,
+                 clock: Clock, base_url: str | None = None) -> None:
         """``base_url``: the public URL the timer's sends name in their status callbacks."""
         self._base_url = base_url
+        self._queues = queues  # a conversation handed off arrives in its queue
         self._media = media
         self._threads = threads
         self._writer = writer
@@ -110,19 +112,22 @@ class Bots:
         """Out of the bot stage into its queue (the writer's move offers it to an agent)."""
         summary, context, transcript = bot_stage.handoff_of(activity) if activity else (None, {}, ())
 
-        def attempt() -> Conversation | None:
+        def attempt() -> tuple[Conversation | None, bool]:
             head = self._threads.read_head(thread_of(conversation_id))
             c = head.conversation if head else None
             if c is None or c.id != conversation_id or c.stage != BOT or c.state == CLOSED:
-                return c
+                return c, False
             now = self._clock()
             event = Event(conversation_id, head.seq + 1, now, HANDED_OFF, None, reason)
             handed = bot_stage.handed_off(c, reason, now, summary, context, transcript)
             return self._reactions.after(self._writer.commit(thread_of(conversation_id), head, handed, event.seq,
-                                                             events=[event])).conversation
+                                                             events=[event])).conversation, True
 
-        handed = until_committed(attempt, "hand off")
+        handed, now_handed = until_committed(attempt, "hand off")
         log.info("conversation %s handed off by its bot stage (%s)", conversation_id, reason)
+        workstream = self._lookup.workstream_of(handed) if handed is not None and now_handed else None
+        if workstream is not None:
+            self._queues.arrived(handed, workstream, self._base_url)
         return handed
 
     def _start(self, conversation: Conversation, bot: BotSettings, language: str) -> tuple[str, dict | None]:

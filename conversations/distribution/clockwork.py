@@ -8,6 +8,8 @@ its cost follows what is due.
   forget|<key>                     an Idempotency-Key's answer kept long enough (idempotency.py)
   bot|<conversation>               a customer message waits for the bot's answer (bots/relay.py)
   sla|<conversation>|<when>        a service-level warning or breach falls due (service_levels/timer.py)
+  overflow|<workstream>|<queue>    a queue's overflow rules, once a minute while any waits (service_levels/queues.py)
+  waiting|<conversation>           a customer's waiting message falls due (service_levels/queues.py)
 
 A row that fails (storage down) stays, and is tried again on the next run.
 """
@@ -26,6 +28,7 @@ from conversations.distribution.presence import Presence
 from conversations.distribution.upgrade import InboxUpgrade
 from conversations.messaging.writer import JOB, SLA_JOB, Writer
 from conversations.reactions import Reactions
+from conversations.service_levels.queues import OVERFLOW_JOB, WAITING_JOB, QueueWatch
 from conversations.service_levels.timer import ServiceLevelTimer
 from core.clock import Clock
 from core.errors import SwitchboardError
@@ -37,7 +40,7 @@ log = logging.getLogger(__name__)
 class Clockwork:
     def __init__(self, *, timers: Deadlines, writer: Writer, distributor: Distributor, reactions: Reactions,
                  presence: Presence, idempotency: Idempotency, bots: Bots, upgrade: InboxUpgrade,
-                 service_levels: ServiceLevelTimer, clock: Clock) -> None:
+                 service_levels: ServiceLevelTimer, queues: QueueWatch, clock: Clock) -> None:
         self._timers = timers
         self._upgrade = upgrade
         self._clock = clock
@@ -48,6 +51,7 @@ class Clockwork:
         self._handlers: dict[str, Callable[[Deadline], None]] = {
             JOB: self._replay, "offer": self._lapse, "dispatch": self._retry, "agent": presence.watch,
             FORGET: self._forget, BOT_JOB: bots.due, SLA_JOB: service_levels.due,
+            OVERFLOW_JOB: queues.due_queue, WAITING_JOB: queues.due_waiting,
         }
 
     def run(self, limit: int = 1000) -> dict[str, int]:

@@ -19,6 +19,7 @@ from conversations.messaging.opening import Opener
 from conversations.messaging.outbox import Outbox
 from conversations.messaging.writer import Writer
 from conversations.reactions import Reactions
+from conversations.service_levels.queues import QueueWatch
 from core import status as statuses
 from core import telemetry as metrics
 from core.clock import Clock
@@ -75,8 +76,9 @@ class _Incoming:
 
 class Ingest:
     def __init__(self, *, threads: Threads, writer: Writer, reactions: Reactions, distributor: Distributor,
-                 deadlines: Deadlines, lookup: Lookup, opener: Opener, outbox: Outbox, bots: Bots, clock: Clock,
-                 telemetry: Telemetry = NoTelemetry()) -> None:
+                 deadlines: Deadlines, lookup: Lookup, opener: Opener, outbox: Outbox, bots: Bots, queues: QueueWatch,
+                 clock: Clock, telemetry: Telemetry = NoTelemetry()) -> None:
+        self._queues = queues
         self._distributor = distributor
         self._telemetry = telemetry
         self._bots = bots
@@ -176,8 +178,9 @@ class Ingest:
 
     def _answer(self, taken: _Taken, incoming: _Incoming, base_url: str | None) -> None:
         """After a stored message: thank an answer to the survey question; relay it to the
-        bot in the bot stage, else the greeting a new conversation is due; the out-of-hours
-        message when it is due."""
+        bot in the bot stage, else the greeting a new conversation is due and what its queue
+        does with it (conversations/service_levels/queues.py); the out-of-hours message when
+        it is due."""
         conversation = taken.conversation
         if taken.survey_answer:
             self._outbox.automated(conversation.id, SURVEY_THANKS, incoming.settings, base_url)
@@ -185,6 +188,7 @@ class Ingest:
             self._bots.relay(conversation, taken.message, incoming.workstream, base_url)
         elif incoming.settings is not None and taken.opened:  # a bot greets for itself
             self._outbox.automated(conversation.id, GREETING, incoming.settings, base_url)
+            self._queues.arrived(conversation, incoming.workstream, base_url)
         if incoming.settings is not None and taken.tell_closed:
             self._outbox.automated(conversation.id, OUT_OF_HOURS, incoming.settings, base_url)
 

@@ -130,17 +130,21 @@ class Outbox:
         """A due job of the outbox queue (conversations/messaging/delivery.py)."""
         self._delivery.run(job)
 
-    def automated(self, conversation_id: str, kind: str, settings: WorkstreamSettings, base_url: str | None) -> None:
-        """Send one of the workstream's automated messages, when it is set and allowed.
+    def automated(self, conversation_id: str, kind: str, settings: WorkstreamSettings, base_url: str | None,
+                  text: str | None = None, key: str | None = None) -> None:
+        """Send one of the workstream's automated messages, when it is set and allowed; or,
+        with ``text``, one whose text the caller wrote (a queue's waiting message, an
+        overflow's), when automated messages are allowed. With ``key``, it is sent once
+        however often it is asked for.
 
         It never fails the caller (a webhook must not be retried for it): a refusal is
         stored as not sent, a provider failure as failed, and both are logged.
         """
-        text = settings.automated_text(kind)
+        text = settings.automated_text(kind) if text is None else text if settings.allow_automated_messages else None
         if not text:
             return
         try:
-            self._send(conversation_id, _Origin(automated=kind), base_url, lambda _c, _now: (text, (), None))
+            self._send(conversation_id, _Origin(automated=kind), base_url, lambda _c, _now: (text, (), None), key)
         except SwitchboardError as exc:
             log.warning("automated %s message for conversation %s failed: %s", kind, conversation_id, exc.code)
 

@@ -123,6 +123,7 @@ def build(settings: Settings, *, request_hooks: Sequence[RequestHook] = (), cloc
                           service_levels=ServiceLevelTimer(threads=stores.threads, writer=work.writer,
                                                            reactions=work.reactions, publisher=work.publisher,
                                                            timers=stores.timers, telemetry=telemetry, clock=clock),
+                          queues=messaging.queues,
                           upgrade=InboxUpgrade(earlier=stores.earlier_inbox, writer=work.writer,
                                                workstreams=stores.workstreams))
     return Services(settings=settings, telemetry=telemetry, stores=stores, distribution=work, messaging=messaging,

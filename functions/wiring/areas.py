@@ -17,6 +17,9 @@ from conversations.admin.accounts import AccountAdmin
 from conversations.admin.agents import AgentDirectory
 from conversations.admin.contacts import ContactAdmin
 from conversations.admin.skills import SkillCatalogue
+from conversations.reports.days import Days
+from conversations.service_levels.expected import ExpectedWait
+from conversations.service_levels.queues import QueueWatch
 from conversations.admin.workstreams import WorkstreamAdmin
 from conversations.bots.media import BotMedia
 from conversations.bots.relay import Bots
@@ -119,6 +122,7 @@ class Messaging:
     idempotency: Idempotency
     bots: Bots
     bot_media: BotMedia
+    queues: QueueWatch
 
 
 def build_messaging(settings: Settings, stores: Stores, work: Distribution, providers: Providers,
@@ -134,16 +138,21 @@ def build_messaging(settings: Settings, stores: Stores, work: Distribution, prov
                     workstreams=stores.workstreams, lookup=work.lookup, opener=providers.opener, delivery=delivery,
                     assignments=work.assignments, **common)
     bot_media = BotMedia(stores.threads, stores.accounts, providers.media_fetchers, _link_key(settings), clock)
+    queues = QueueWatch(threads=stores.threads, writer=work.writer, reactions=work.reactions, lookup=work.lookup,
+                        inbox=stores.inbox, capacity=work.capacity, agents=stores.agents, outbox=outbox,
+                        expected=ExpectedWait(days=Days(stores.reports), clock=clock), timers=stores.timers,
+                        clock=clock, offline_after=timedelta(seconds=settings.agent_offline_after_seconds),
+                        base_url=settings.public_base_url)
     bots = Bots(threads=stores.threads, lookup=work.lookup, outbox=outbox, directline=providers.directline,
                 timers=stores.timers, contacts=stores.contacts, media=bot_media, base_url=settings.public_base_url,
-                **common)
+                queues=queues, **common)
     idempotency = Idempotency(stores.idempotency, stores.timers, clock, wait=settings.idempotency_wait_seconds,
                               lease=timedelta(seconds=settings.idempotency_lease_seconds))
     return Messaging(
-        delivery=delivery, outbox=outbox, bots=bots, bot_media=bot_media, idempotency=idempotency,
+        delivery=delivery, outbox=outbox, bots=bots, bot_media=bot_media, idempotency=idempotency, queues=queues,
         ingest=Ingest(threads=stores.threads, distributor=work.distributor, deadlines=stores.deadlines,
-                      lookup=work.lookup, opener=providers.opener, outbox=outbox, bots=bots, telemetry=telemetry,
-                      **common),
+                      lookup=work.lookup, opener=providers.opener, outbox=outbox, bots=bots, queues=queues,
+                      telemetry=telemetry, **common),
         actions=AgentActions(accounts=stores.accounts, lookup=work.lookup, outbox=outbox,
                              media_fetchers=providers.media_fetchers, **common),
         sweep=Sweep(threads=stores.threads, deadlines=stores.deadlines, lookup=work.lookup, outbox=outbox,

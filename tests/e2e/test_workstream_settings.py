@@ -204,3 +204,36 @@ def test_service_levels_in_operating_hours_need_hours_and_a_conversation_carries
     assert level["results"] == {"first_response": {"met": 0, "breached": 0}, "resolution": {"met": 0, "breached": 0}}
     patch(api, workstream, {"service_levels": {"first_response_minutes": None, "resolution_minutes": None,
                                                "counted": "calendar"}})
+
+
+@pytest.mark.parametrize(("given", "field"), [
+    ({"overflow": [{"name": "A", "queue": "nowhere", "when": "nobody_available", "action": "close", "text": "Bye"}]},
+     "overflow[0].queue"),
+    ({"overflow": [{"name": "A", "queue": None, "when": "soon", "action": "close", "text": "Bye"}]}, "overflow[0].when"),
+    ({"overflow": [{"name": "A", "queue": None, "when": "waiting_over", "action": "close", "text": "Bye"}]},
+     "overflow[0].threshold"),
+    ({"overflow": [{"name": "A", "queue": None, "when": "wait_over", "threshold": 5, "action": "close", "text": "x"}]},
+     "overflow[0].threshold"),
+    ({"overflow": [{"name": "A", "queue": None, "when": "out_of_hours", "action": "move", "to_queue": "elsewhere"}]},
+     "overflow[0].to_queue"),
+    ({"overflow": [{"name": "A", "queue": None, "when": "out_of_hours", "action": "message"}]}, "overflow[0].text"),
+    ({"overflow": [{"name": "A", "queue": None, "when": "out_of_hours", "action": "close", "text": "x"},
+                   {"name": "A", "queue": None, "when": "nobody_available", "action": "close", "text": "y"}]},
+     "overflow[1].name"),
+    ({"waiting_message": {"after_seconds": 5, "text": "Hold on"}}, "waiting_message.after_seconds"),
+    ({"waiting_message": {"after_seconds": 60, "text": ""}}, "waiting_message.text"),
+])
+def test_overflow_and_the_waiting_message_refused_field_by_field(api, setup, given, field):
+    _, workstream = setup
+    refused = api.call("PATCH", f"/admin/workstreams/{workstream['id']}", given)
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == field, refused.text
+
+
+def test_overflow_and_the_waiting_message_kept_as_given(api, setup):
+    _, workstream = setup
+    rule = {"name": "After hours", "queue": None, "when": "out_of_hours", "threshold": None, "action": "message",
+            "to_queue": None, "text": "We are closed; you are number {{position}}."}
+    kept = patch(api, workstream, {"overflow": [rule], "waiting_message": {"after_seconds": 120, "text": "Hold on."}})
+    assert kept["overflow"] == [rule] and kept["waiting_message"] == {"after_seconds": 120, "text": "Hold on."}
+    cleared = patch(api, workstream, {"overflow": [], "waiting_message": None})
+    assert cleared["overflow"] == [] and cleared["waiting_message"] is None
