@@ -116,3 +116,31 @@ def _round_trips(env: dict[str, str]) -> None:
     clock.advance(minutes=desk.conversation(quiet).auto_close_after_minutes + 1)
     count("a sweep run closing one", lambda: services.messaging.sweep.run())
     print("storage round trips: " + "; ".join(f"{path} {n}" for path, n in counted.items()))
+    _service_level_trips(services, desk, clock, trips)
+
+
+SKILLED = {"name": "Spanish", "conditions": [{"field": "body", "operator": "contains", "value": "hola"}],
+           "queue": "general", "skills": [{"name": "Spanish", "min_proficiency": 5}]}
+
+
+def _service_level_trips(services: Any, desk: Any, clock: FakeClock, trips: RoundTrips) -> None:
+    """Service levels' cost: an offer that needs skills against one that does not, and a run
+    of the distribution timer while conversations with targets wait and nothing is due."""
+    services.admin.skills.create({"name": "Spanish"})
+    services.admin.workstreams.update(desk.workstream_id, {
+        "routing_rules": [SKILLED], "service_levels": {"first_response_minutes": 30, "resolution_minutes": 480}})
+    bea = desk.agent("bea", capacity=50)
+    services.admin.directory.update(bea.principal.id, {"skills": [{"name": "Spanish", "proficiency": 7}]})
+    services.distribution.presence.set(bea, "available")
+    desk.customer_writes(customer(10), "hola")  # the rules' and skills' caches warm
+    counted: dict[str, int] = {}
+    for path, n, body in (("without skills", 11, "hello"), ("with required skills", 12, "hola")):
+        trips.reset()
+        desk.customer_writes(customer(n), body)
+        counted[path] = trips.count
+    services.clockwork.run()
+    trips.reset()
+    services.clockwork.run()
+    print(f"storage round trips: new conversation offered {counted['without skills']} without skills, "
+          f"{counted['with required skills']} with required skills (both with SLA targets); a distribution timer "
+          f"run with nothing due while conversations with SLA targets wait {trips.count}")
