@@ -8,7 +8,12 @@ they give. The measures are defined once, here and in docs/reports.md:
 - ``resolution_seconds``: from its creation to its closing;
 - ``abandoned``: it waited in a queue and closed without any agent's message;
 - ``answered``: an agent wrote in it;
-- ``bot_resolved``: its bot had it to the end, never handing it off.
+- ``bot_resolved``: its bot had it to the end, never handing it off;
+- ``sla``: per service-level target (core/sla.py ``TARGETS``: first_response, next_response,
+  resolution), how many of its clocks were met in time and how many breached (a clock still
+  running, or stopped by the closing before it was due, is neither); ``share_met`` is met
+  over met and breached, none when no clock ended. Flat, as reports and telemetry carry
+  them: ``sla_<target>_met`` and ``sla_<target>_breached`` (``SLA_COUNTS``).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Iterable
 
 from core.settings import SURVEY
+from core.sla import TARGETS
 from core.status import NOT_SENT
 
 if TYPE_CHECKING:
@@ -111,6 +117,27 @@ def seconds(start: datetime | None, end: datetime | None) -> int | None:
     return max(0, round((end - start).total_seconds())) if start and end else None
 
 
+def sla_count(target: str, result: str) -> str:
+    """The flat name of a target's clocks met or breached (``result``): sla_first_response_met."""
+    return f"sla_{target}_{result}"
+
+
+SLA_COUNTS = tuple(sla_count(t, result) for t in TARGETS for result in ("met", "breached"))
+
+
+@dataclass(frozen=True)
+class Clocks:
+    """How many of one target's service-level clocks were met in time, and how many breached."""
+
+    met: int = 0
+    breached: int = 0
+
+    @property
+    def share_met(self) -> float | None:
+        ended = self.met + self.breached
+        return round(self.met / ended, 4) if ended else None
+
+
 @dataclass(frozen=True)
 class Measures:
     """A conversation's measures (see the module's docstring)."""
@@ -122,6 +149,7 @@ class Measures:
     answered: bool
     abandoned: bool
     bot_resolved: bool
+    sla: dict[str, Clocks]  # per target of core/sla.py TARGETS, in its order
 
     @classmethod
     def of(cls, created_at: datetime, f: Facts) -> Measures:
@@ -133,4 +161,10 @@ class Measures:
             answered=f.first_agent_reply_at is not None,
             abandoned=f.queued_at is not None and f.closed_at is not None and f.first_agent_reply_at is None,
             bot_resolved=f.bot_outcome == RESOLVED,
+            sla={t: Clocks(f.sla_met.count(t), f.sla_breached.count(t)) for t in TARGETS},
         )
+
+    def sla_counts(self) -> dict[str, int]:
+        """The SLA results flat, by ``SLA_COUNTS``' names, in its order."""
+        return {name: value for t, c in self.sla.items()
+                for name, value in ((sla_count(t, "met"), c.met), (sla_count(t, "breached"), c.breached))}

@@ -10,8 +10,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from core.facts import Facts, Measures
+from core.facts import SLA_COUNTS, Clocks, Facts, Measures, sla_count
 from core.records import Conversation, Workstream
+from core.sla import TARGETS
 
 UTC = "UTC"
 DAY, HOUR, AGENT, QUEUE = "day", "hour", "agent", "queue"
@@ -19,7 +20,10 @@ GROUPINGS = (DAY, HOUR, AGENT, QUEUE)
 COUNTS = ("conversations", "answered", "abandoned", "bot_resolved")
 DURATIONS = ("wait_seconds", "first_response_seconds", "handle_seconds")
 CSAT = "csat"
-MEASURES = (*COUNTS, *DURATIONS, CSAT)
+SLA = "sla"
+SLA_MEASURES = tuple(f"{SLA}_{t}" for t in TARGETS)  # the conversations with a clock of the target ended
+MEASURES = (*COUNTS, *DURATIONS, CSAT, *SLA_MEASURES)
+NO_CLOCKS = (0,) * len(SLA_COUNTS)
 
 
 def zone_of(workstream: Workstream | None) -> str:
@@ -54,18 +58,25 @@ class Entry:
     first_response_seconds: int | None
     handle_seconds: int | None
     csat: int | None
+    sla: tuple[int, ...] = NO_CLOCKS  # its clocks met and breached per target, as SLA_COUNTS names them
+
+    def clocks(self, target: str) -> Clocks:
+        counts = dict(zip(SLA_COUNTS, self.sla))
+        return Clocks(counts[sla_count(target, "met")], counts[sla_count(target, "breached")])
 
     def to_list(self) -> list[Any]:
         return [self.hour, self.queue, list(self.agents), self.channel, int(self.answered), int(self.abandoned),
-                int(self.bot_resolved), self.wait_seconds, self.first_response_seconds, self.handle_seconds, self.csat]
+                int(self.bot_resolved), self.wait_seconds, self.first_response_seconds, self.handle_seconds, self.csat,
+                *self.sla]
 
     @classmethod
     def from_list(cls, v: list[Any]) -> Entry:
-        return cls(v[0], v[1], tuple(v[2]), v[3], bool(v[4]), bool(v[5]), bool(v[6]), v[7], v[8], v[9], v[10])
+        return cls(v[0], v[1], tuple(v[2]), v[3], bool(v[4]), bool(v[5]), bool(v[6]), v[7], v[8], v[9], v[10],
+                   tuple(v[11:]))
 
 
 COLUMNS = ("hour", "queue", "agents", "channel", "answered", "abandoned", "bot_resolved", "wait_seconds",
-           "first_response_seconds", "handle_seconds", "csat")
+           "first_response_seconds", "handle_seconds", "csat", *SLA_COUNTS)
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,11 @@ class Digest:
     Entry's fields): what a summary adds up without making an object per conversation."""
 
     columns: dict[str, list[Any]]
+
+    def __post_init__(self) -> None:
+        """A digest kept before the SLA columns existed reads as one without clocks (zeros)."""
+        for name in SLA_COUNTS:
+            self.columns.setdefault(name, [0] * len(self))
 
     @classmethod
     def of(cls, entries: list[Entry]) -> Digest:
@@ -90,7 +106,7 @@ class Digest:
 
     @cached_property
     def counts(self) -> dict[str, int]:
-        return {"conversations": len(self), **{name: sum(self.columns[name]) for name in COUNTS[1:]},
+        return {"conversations": len(self), **{name: sum(self.columns[name]) for name in (*COUNTS[1:], *SLA_COUNTS)},
                 "csat_total": sum(self.present[CSAT])}
 
     def entries(self) -> list[Entry]:
@@ -128,7 +144,8 @@ class FactRow:
     def entry(self) -> Entry:
         m, f = self.measures, self.facts
         return Entry(self.hour, self.queue, f.agents, self.channel, m.answered, m.abandoned, m.bot_resolved,
-                     m.wait_seconds, m.first_response_seconds, m.handle_seconds, f.csat)
+                     m.wait_seconds, m.first_response_seconds, m.handle_seconds, f.csat,
+                     tuple(m.sla_counts()[name] for name in SLA_COUNTS))
 
 
 @dataclass(frozen=True)
@@ -170,5 +187,8 @@ def counts_in(e: Entry, measure: str) -> bool:
         return True
     if measure == CSAT:
         return e.csat is not None
+    if measure in SLA_MEASURES:
+        clocks = e.clocks(measure.removeprefix(f"{SLA}_"))
+        return clocks.met + clocks.breached > 0
     value = getattr(e, measure)
     return value is not None and value is not False

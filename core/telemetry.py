@@ -40,9 +40,11 @@ PROVIDER_SEND = "provider.send"  # [provider, message_id]
 # measures (customDimensions). A conversation that closed, with its facts: [conversation_id,
 # workstream_id, queue, channel, provider, closed_by, agent_id, wait_seconds,
 # first_response_seconds, handle_seconds, resolution_seconds, answered, abandoned,
-# bot_resolved, transfers, customer_messages, agent_messages, csat]; a survey answer that
-# arrived after its conversation closed: the same, its csat set (the latest answer of a
-# conversation counts).
+# bot_resolved, transfers, customer_messages, agent_messages, csat, and its service-level
+# clocks met and breached per target (core/facts.py SLA_COUNTS): sla_first_response_met,
+# sla_first_response_breached, sla_next_response_met, sla_next_response_breached,
+# sla_resolution_met, sla_resolution_breached]; a survey answer that arrived after its
+# conversation closed: the same, its csat set (the latest answer of a conversation counts).
 CONVERSATION_CLOSED = "switchboard.conversation.closed"
 CONVERSATION_RATED = "switchboard.conversation.rated"
 

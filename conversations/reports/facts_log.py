@@ -3,9 +3,9 @@
 A reaction to moves (conversations/reactions.py): a new conversation, and one whose state,
 holder, queue or stage changed, has its row written (an offer alone does not); a closed
 conversation's facts go to Application Insights too. A commit that moved nothing writes
-the row only when it changed a measure (an agent's first message) or the csat (a closed
-conversation's survey answer). Retention drops the row with its conversation; an erasure
-keeps it, without the customer, so counts stay.
+the row only when it changed a measure (an agent's first message, a service-level clock
+met or breached) or the csat (a closed conversation's survey answer). Retention drops the
+row with its conversation; an erasure keeps it, without the customer, so counts stay.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ class FactsLog:
 
     def touched(self, commit: Commit) -> None:
         """A commit that moved nothing but changed what reports measure: an agent's first
-        message (answered, first response), a closed conversation's survey answer. Later
+        message (answered, first response), a service-level clock met (an agent's answer) or
+        breached (the service-level timer), a closed conversation's survey answer. Later
         messages only add to counts, which the row gets with the next move (its closing)."""
         c, was = commit.head.conversation, commit.was
         if c.workstream_id is None or was is None:
@@ -90,5 +91,5 @@ class FactsLog:
             first_response_seconds=m.first_response_seconds, handle_seconds=m.handle_seconds,
             resolution_seconds=m.resolution_seconds, answered=m.answered, abandoned=m.abandoned,
             bot_resolved=m.bot_resolved, transfers=f.transfers, customer_messages=f.customer_messages,
-            agent_messages=f.agent_messages, csat=f.csat)
+            agent_messages=f.agent_messages, csat=f.csat, **m.sla_counts())
 

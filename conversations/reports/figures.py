@@ -7,7 +7,9 @@ import math
 from bisect import bisect_right
 from typing import Any, Iterable
 
-from core.reports import COUNTS, CSAT, DURATIONS, Digest, Entry
+from core.facts import Clocks, sla_count
+from core.reports import COUNTS, CSAT, DURATIONS, SLA, Digest, Entry
+from core.sla import TARGETS
 
 
 def percentile(runs: list[list[int]], share: float) -> int | None:
@@ -37,8 +39,9 @@ def figures(entries: Iterable[Entry]) -> dict[str, Any]:
 
 def digest_figures(digests: list[Digest]) -> dict[str, Any]:
     """conversations, answered, abandoned, bot_resolved; each duration's median and p90;
-    csat's average and how many answered: of several days' digests taken together (each
-    day's values sorted once, and kept with it)."""
+    csat's average and how many answered; per SLA target, its clocks met, breached and the
+    share met: of several days' digests taken together (each day's values sorted once, and
+    kept with it)."""
     found: dict[str, Any] = {name: sum(d.counts[name] for d in digests) for name in COUNTS}
     for name in DURATIONS:
         runs = [d.present[name] for d in digests]
@@ -46,4 +49,12 @@ def digest_figures(digests: list[Digest]) -> dict[str, Any]:
     responses = sum(len(d.present[CSAT]) for d in digests)
     average = sum(d.counts["csat_total"] for d in digests) / responses if responses else None
     found[CSAT] = {"average": round(average, 2) if average is not None else None, "responses": responses}
+    found[SLA] = {t: _sla(digests, t) for t in TARGETS}
     return found
+
+
+def _sla(digests: list[Digest], target: str) -> dict[str, Any]:
+    """A target's clocks met and breached in the digests, and the share met (None: none ended)."""
+    clocks = Clocks(sum(d.counts[sla_count(target, "met")] for d in digests),
+                    sum(d.counts[sla_count(target, "breached")] for d in digests))
+    return {"met": clocks.met, "breached": clocks.breached, "share_met": clocks.share_met}

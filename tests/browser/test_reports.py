@@ -4,7 +4,8 @@ a supervisor opens Reports and sees the right totals and the per-agent table, op
 conversations behind a figure and sees exactly them (each opening in the workspace), and
 the CSV link carries the report's filters; the Supervise page's live tiles show what waits
 and what is held, and follow a new customer's message without a reload; an agent has no
-Reports. axe-core finds nothing on either page."""
+Reports; a week of Orders (whose targets are a first response in 5 minutes and a resolution
+in 30) shows the share of service-level clocks met. axe-core finds nothing on either page."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import random
 import re
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -34,6 +36,7 @@ AGENT, SUPERVISOR = "Switchboard.Agent", "Switchboard.Supervisor"
 LIVE_NUMBER = "+14252306551"
 ORDERS_NUMBER = "+14252306552"
 SURVEY = {"enabled": True, "mode": "question", "text": "How did we do? Reply 1 to 5", "window_minutes": 60}
+TARGETS = {"first_response_minutes": 5, "resolution_minutes": 30}
 QUEUES = {"queues": ["general", "billing"], "default_queue": "general",
           "routing_rules": [{"name": "Billing", "queue": "billing",
                              "conditions": [{"field": "body", "operator": "contains", "value": "invoice"}]}]}
@@ -49,7 +52,7 @@ def desk(api) -> dict:
     help_desk, live_desk, orders = (
         api.call("POST", "/admin/workstreams", {"account_id": account["id"], **body, **QUEUES}).json()
         for body in ({"name": "Help desk", "number": BUSINESS}, {"name": "Live desk", "number": LIVE_NUMBER},
-                     {"name": "Orders", "number": ORDERS_NUMBER, "survey": SURVEY,
+                     {"name": "Orders", "number": ORDERS_NUMBER, "survey": SURVEY, "service_levels": TARGETS,
                       "auto_close_after_minutes": 30 * 24 * 60}))
     queues = [{"workstream_id": w["id"], "queue": q} for w in (help_desk, live_desk, orders) for q in QUEUES["queues"]]
     people = {"Ada": (queues, []), "Bo": (queues, []), "Cy": (queues, []), "Sue": ([], [help_desk["id"]]),
@@ -207,11 +210,18 @@ HOURS = [8, 9, 9, 10, 10, 10, 11, 11, 12, 13, 14, 14, 14, 15, 15, 16, 17]
 BASE_URL = "https://switchboard.example.com"
 
 
+class Week(NamedTuple):
+    days: dict[str, int]  # conversations by day
+    sla: dict[str, list[int]]  # clocks met and breached, per target
+
+
 @pytest.fixture(scope="module")
-def week(api, desk) -> dict[str, int]:
+def week(api, desk) -> Week:
     """Six days of Orders: conversations through the engine with its clock set back (as the
     workspace's WhatsApp test does), at office hours, waiting, answered and closed by Ada, Bo
-    and Cy, some abandoned, some rated 1-5 by the customer; what each day had, by day."""
+    and Cy, some abandoned, some rated 1-5 by the customer; what each day had, by day, and
+    how its service-level clocks ended (an abandoned one's first response is late by its
+    closing)."""
     rng = random.Random(23)
     clock = FakeClock()
     services = build(Settings.from_env(api.env), clock=clock)
@@ -223,7 +233,11 @@ def week(api, desk) -> dict[str, int]:
     orders, etag = services.stores.workstreams.get_for_update(desk["orders"]["id"])  # it served before the week
     services.stores.workstreams.replace(replace(orders, created_at=today - timedelta(days=len(WEEK) + 1)), etag)
     counts: dict[str, int] = {}
+    sla = {"first_response": [0, 0], "resolution": [0, 0]}
     sids = iter(range(1, 10_000))
+
+    def ended(target: str, since: datetime) -> None:
+        sla[target][0 if clock.now - since <= timedelta(minutes=TARGETS[f"{target}_minutes"]) else 1] += 1
 
     def writes(customer: str, body: str) -> str:
         message = InboundMessage(provider="twilio", account_id=stored.id, provider_message_id=f"SMweek{next(sids):026d}",
@@ -236,21 +250,25 @@ def week(api, desk) -> dict[str, int]:
         for i, hour in enumerate(sorted(rng.choice(HOURS) for _ in range(count))):
             clock.now = day + timedelta(hours=hour, minutes=rng.randint(0, 59))
             cid = writes(f"+1206556{back}{i:03d}", "About my invoice" if rng.random() < 0.3 else "Where is my order?")
+            opened = clock.now
             if rng.random() < 0.12:
                 clock.advance(minutes=rng.randint(6, 25))
                 services.messaging.actions.close(cid, scopes["Vic"], BASE_URL)  # nobody took it: abandoned
+                ended("first_response", opened), ended("resolution", opened)
                 continue
             agent = scopes[rng.choice(["Ada", "Ada", "Bo", "Cy"])]
             clock.advance(seconds=rng.randint(15, 420))
             services.distribution.assignments.accept(cid, agent)
             clock.advance(seconds=rng.randint(20, 200))
             services.messaging.outbox.reply(cid, "Let me look that up for you.", agent, BASE_URL)
+            ended("first_response", opened)
             clock.advance(seconds=rng.randint(240, 1500))
             services.messaging.actions.close(cid, agent, BASE_URL)
+            ended("resolution", opened)
             if rng.random() < 0.6:
                 clock.advance(minutes=2)
                 writes(f"+1206556{back}{i:03d}", rng.choice("34555"))  # the survey's answer
-    return counts
+    return Week(counts, sla)
 
 
 def presence(api, name: str, value: str) -> None:
@@ -279,18 +297,26 @@ def test_a_week_of_conversations_reads_at_a_glance(new_page, api, desk, week, ar
     vic.get_by_role("link", name="Reports").click()
     totals = vic.get_by_role("region", name="Totals")
     conversations = totals.locator(".tile").first.locator("dd.figure")
-    expect(conversations).to_have_text(re.compile(f"^{sum(week.values()) + len(customers)} "))
+    expect(conversations).to_have_text(re.compile(f"^{sum(week.days.values()) + len(customers)} "))
     vic.locator("summary", has_text="Conversations by day: as a table").click()
     table = vic.get_by_role("region", name="Conversations by day").get_by_role("table")
-    for day, count in week.items():
+    for day, count in week.days.items():
         label = datetime.fromisoformat(day).strftime("%a, %b %-d")
         row = table.get_by_role("row").filter(has=vic.get_by_role("rowheader", name=label))
         expect(row.get_by_role("cell").first).to_have_text(re.compile(f"^{count} "))
     vic.locator("summary", has_text="Conversations by day: as a table").click()
+    today = {"first_response": (2, 0), "resolution": (1, 0)}  # Di answered two in time, and closed one
+    for target, name in (("first_response", "First response SLA met"), ("resolution", "Resolution SLA met")):
+        met, breached = (week.sla[target][0] + today[target][0], week.sla[target][1] + today[target][1])
+        figure = totals.locator(".tile.sla").filter(has=vic.locator("dt", has_text=re.compile(f"^{name}$")))
+        expect(figure.locator("dd.meta")).to_have_text(f"{met} met · {breached} breached")
+        shown = float(figure.locator("dd.figure").inner_text().split("%")[0])
+        assert abs(shown - 100 * met / (met + breached)) <= 0.05, (name, shown, met, breached)
+    expect(totals.locator(".tile.sla")).to_have_count(2)  # no next-response target: no figure
     check_page(vic, "reports", artifacts)
 
     everything = totals.get_by_role("link", name=re.compile(r"^\d+ conversations \(in total\)"))
-    for _ in range(60):  # by keyboard: to the figure, Enter; the list takes the focus
+    for _ in range(120):  # by keyboard: to the figure, Enter; the list takes the focus
         vic.keyboard.press("Tab")
         if everything.evaluate("(link) => link === document.activeElement"):
             break
@@ -302,12 +328,23 @@ def test_a_week_of_conversations_reads_at_a_glance(new_page, api, desk, week, ar
     vic.keyboard.press("Tab")
     expect(drill.get_by_role("link", name="Close the list")).to_be_focused()
     drill.get_by_role("button", name="Load more").press("Enter")
-    expect(drill.locator("tbody tr")).to_have_count(sum(week.values()) + len(customers))
+    expect(drill.locator("tbody tr")).to_have_count(sum(week.days.values()) + len(customers))
     expect(drill.get_by_role("button", name="Load more")).to_have_count(0)
     listed = drill.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.conversation)")
     assert len(set(listed)) == len(listed), "no conversation twice"
     drill.get_by_role("link", name="Close the list").click()
     expect(drill).to_have_count(0)
+
+    totals.get_by_role("link", name=re.compile(r"resolution SLA met \(in total\): list the conversations$")).click()
+    expect(drill.get_by_role("heading")).to_have_text("Conversations behind “Resolution SLA”")
+    expect(drill.locator("tbody tr")).to_have_count(sum(week.sla["resolution"]) + 1)  # each closed one
+    headers = drill.get_by_role("columnheader")
+    expect(headers.filter(has_text=re.compile("SLA$"))).to_have_text(["First response SLA", "Resolution SLA"])
+    resolution = drill.locator("tbody tr td:last-child")
+    expect(resolution.filter(has_text=re.compile("^(met|breached)$"))).to_have_count(sum(week.sla["resolution"]) + 1)
+    expect(resolution.filter(has_text="breached")).to_have_count(week.sla["resolution"][1])
+    check_page(vic, "reports-sla", artifacts)
+    drill.get_by_role("link", name="Close the list").click()
 
     vic.set_viewport_size({"width": 1280, "height": 1000})
     vic.get_by_role("link", name="Supervise").click()

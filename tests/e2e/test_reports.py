@@ -2,24 +2,33 @@
 against it): a conversation that came in and was answered and closed shows in the live
 figures, the summary, the conversations behind a figure and the CSV export; agents get
 403, bad parameters a 422 naming the field; the customer's number is in the export for
-admins only."""
+admins only. A workstream with a first-response target shows the share of its clocks met,
+each conversation's clocks in the list and the export."""
 
 from __future__ import annotations
 
 import base64
 import csv
 import io
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 
+from core.messages import InboundMessage
+from functions.settings import Settings
+from functions.wiring import build
 from localhost.easyauth import object_id_of
+from tests.conftest import FakeClock
+from tests.support.scopes import ALICE
 from tests.support.twilio import ACCOUNT_SID, AUTH_TOKEN, BUSINESS, account_body, fixture_form, message_created
 
 MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
 CUSTOMER = "+12065550411"
 SUPERVISOR = ("sue", "supervisor")  # of no workstream
 THEIRS = ("rita", "supervisor")  # of the reports desk
+SLA_NUMBER = "+14252306571"
+BASE_URL = "https://switchboard.example.com"
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +99,54 @@ def test_agents_may_not_and_bad_parameters_are_named(api, served):
     assert unknown.status_code == 404
     stranger = api.call("GET", f"/reports/summary?workstream_id={workstream['id']}", as_=SUPERVISOR)
     assert stranger.status_code == 404  # a supervisor of other workstreams: as if it did not exist
+
+
+@pytest.fixture(scope="module")
+def clocked(api, served) -> tuple[dict[str, Any], str, str]:
+    """A workstream whose first response is due in 5 minutes; two conversations through the
+    engine with a clock the test moves from now on (the host's own timer finds nothing due
+    meanwhile): one answered in a minute, one whose lateness the service-level timer records;
+    both closed. (After ``served``, whose stand-in takes the replies sent.)"""
+    account = api.call("POST", "/admin/accounts", account_body(
+        name="Service levels", numbers=[{"number": SLA_NUMBER, "type": "long_code"}])).json()
+    workstream = api.call("POST", "/admin/workstreams", {
+        "name": "SLA desk", "channel": "sms", "number": SLA_NUMBER, "account_id": account["id"],
+        "service_levels": {"first_response_minutes": 5}}).json()
+    clock = FakeClock(datetime.now(timezone.utc))
+    services = build(Settings.from_env(api.env), clock=clock)
+    stored = services.stores.accounts.get(account["id"])
+
+    def customer(sid: str, number: str) -> str:
+        message = InboundMessage(provider="twilio", account_id=stored.id, provider_message_id=sid,
+                                 business=SLA_NUMBER, customer=number, body="hello")
+        return services.messaging.ingest.message(stored, message, BASE_URL).conversation_id
+
+    in_time, late = customer("SM" + "5" * 32, "+12065550511"), customer("SM" + "6" * 32, "+12065550512")
+    clock.advance(minutes=1)
+    services.distribution.assignments.accept(in_time, ALICE)
+    services.messaging.outbox.reply(in_time, "Hello!", ALICE, BASE_URL)
+    clock.advance(minutes=5)
+    services.clockwork.run()  # the service-level timer: the late one's breach recorded
+    for cid in (in_time, late):
+        services.messaging.actions.close(cid, ALICE, BASE_URL)
+    return workstream, in_time, late
+
+
+def test_the_share_of_service_level_clocks_met_shows_with_each_conversations_clocks(api, clocked):
+    workstream, in_time, late = clocked
+    found = api.call("GET", f"/reports/summary?workstream_id={workstream['id']}")
+    assert found.status_code == 200, found.text
+    assert found.json()["total"]["sla"] == {"first_response": {"met": 1, "breached": 1, "share_met": 0.5},
+                                            "next_response": {"met": 0, "breached": 0, "share_met": None},
+                                            "resolution": {"met": 0, "breached": 0, "share_met": None}}
+    behind = api.call("GET", f"/reports/conversations?workstream_id={workstream['id']}&measure=sla_first_response")
+    listed = {c["conversation_id"]: (c["sla_first_response_met"], c["sla_first_response_breached"],
+                                     c["sla_next_response_met"], c["sla_resolution_breached"])
+              for c in behind.json()["conversations"]}
+    assert listed == {in_time: (1, 0, 0, 0), late: (0, 1, 0, 0)}
+    exported = api.call("GET", f"/reports/conversations.csv?workstream_id={workstream['id']}")
+    rows = {r["conversation_id"]: r for r in csv.DictReader(io.StringIO(exported.text))}
+    assert {cid: (r["sla_first_response_met"], r["sla_first_response_breached"]) for cid, r in rows.items()} == {
+        in_time: ("1", "0"), late: ("0", "1")}
+    assert list(rows[late])[-8:] == ["csat", *(f"sla_{t}_{r}" for t in ("first_response", "next_response", "resolution")
+                                              for r in ("met", "breached")), "customer"]  # as ReportConversation

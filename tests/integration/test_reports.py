@@ -22,6 +22,7 @@ from tests.support.storage import RoundTrips
 from tests.support.twilio import BUSINESS, account_body, inbound
 
 BASE = "https://sb.example.com"
+NO_CLOCKS = {f"sla_{t}_{r}": 0 for t in ("first_response", "next_response", "resolution") for r in ("met", "breached")}
 DAY = date(2026, 11, 23)  # the fake clock's day, 09:00 UTC at the start; the workstream keeps UTC
 A, B, C = "+15017122601", "+15017122602", "+15017122603"
 
@@ -84,7 +85,9 @@ def test_each_measure_is_as_computed_by_hand(day):
     assert summary["total"] == {
         "conversations": 3, "answered": 2, "abandoned": 1, "bot_resolved": 0,
         "wait_seconds": {"median": 120, "p90": 300}, "first_response_seconds": {"median": 180, "p90": 540},
-        "handle_seconds": {"median": 480, "p90": 900}, "csat": {"average": None, "responses": 0}}
+        "handle_seconds": {"median": 480, "p90": 900}, "csat": {"average": None, "responses": 0},
+        "sla": {t: {"met": 0, "breached": 0, "share_met": None}  # the workstream sets no targets
+                for t in ("first_response", "next_response", "resolution")}}
     by_hour = services.reporting.history.summary(ALICE, query(group_by="hour"))["groups"]
     assert len(by_hour) == 24 and {g["key"]: g["conversations"] for g in by_hour if g["conversations"]} == {
         "09": 2, "11": 1}
@@ -211,7 +214,7 @@ def test_a_closed_conversation_goes_to_application_insights_with_ids_and_measure
                     "provider": "twilio", "closed_by": "agent", "agent_id": ALICE.principal.id, "wait_seconds": 60,
                     "first_response_seconds": 120, "handle_seconds": 360, "resolution_seconds": 420,
                     "answered": True, "abandoned": False, "bot_resolved": False, "transfers": 0,
-                    "customer_messages": 1, "agent_messages": 1, "csat": None}
+                    "customer_messages": 1, "agent_messages": 1, "csat": None, **NO_CLOCKS}
 
 
 def test_an_answer_counts_today_before_the_conversation_closes(make_services, provider, clock):
@@ -269,3 +272,60 @@ def test_a_day_of_fifty_thousand_conversations_keeps_its_digest(make_services):
     etag = services.stores.reports.keep("w1", "2026-11-23", Digest.of(entries), None)
     [(digest, read_etag)] = services.stores.reports.digests("w1", "2026-11-23", "2026-11-23").values()
     assert etag == read_etag and digest == Digest.of(entries)
+
+
+@pytest.fixture
+def clocked(make_services, provider, clock):
+    """Targets of 5 min (first response), 10 (next) and 60 (resolution): A meets every clock;
+    B's first response runs late (the service-level timer records it); so does C's next
+    response, and C stays open."""
+    events = Events()
+    services = make_services(senders={"twilio": TwilioSender(provider.base_url)}, telemetry=events)
+    account = services.admin.accounts.create(account_body())
+    workstream = services.admin.workstreams.create({
+        "name": "Support", "channel": "sms", "account_id": account.id, "number": BUSINESS,
+        "service_levels": {"first_response_minutes": 5, "next_response_minutes": 10, "resolution_minutes": 60}})
+    sids = iter(range(1, 100))
+
+    def customer(number: str) -> str:
+        return services.messaging.ingest.message(account, inbound(account.id, f"SMs{next(sids)}", "hello", number),
+                                                 BASE).conversation_id
+
+    def answer(cid: str, minutes: int, accept: bool = False) -> None:
+        clock.now = clock.now.replace(hour=9, minute=minutes)
+        if accept:
+            services.distribution.assignments.accept(cid, ALICE)
+        services.messaging.outbox.reply(cid, "Happy to help", ALICE, BASE)
+
+    a, b, c = customer(A), customer(B), customer(C)                         # 09:00
+    answer(a, 1, accept=True), answer(c, 2, accept=True)                     # first responses in time
+    clock.advance(minutes=1), customer(A), clock.advance(minutes=1), customer(C)  # next responses due 09:13, 09:14
+    answer(a, 5)                                                             # A's in time
+    clock.advance(minutes=1), services.clockwork.run()                       # 09:06: B's first response is late
+    answer(b, 7, accept=True)
+    clock.advance(minutes=3)
+    for done in (a, b):
+        services.messaging.actions.close(done, ALICE, BASE)                  # 09:10: resolved in time
+    clock.advance(minutes=5), services.clockwork.run()                       # 09:15: C's next response is late
+    return services, workstream, (a, b, c), events
+
+
+def test_service_levels_show_per_target_with_the_share_met(clocked, clock):
+    services, workstream, (a, b, c), events = clocked
+    rows = {r.conversation_id: r.measures.sla_counts() for _, r in services.reporting.history.rows(ALICE, query())}
+    assert rows == {a: {**NO_CLOCKS, "sla_first_response_met": 1, "sla_next_response_met": 1, "sla_resolution_met": 1},
+                    b: {**NO_CLOCKS, "sla_first_response_breached": 1, "sla_resolution_met": 1},
+                    c: {**NO_CLOCKS, "sla_first_response_met": 1, "sla_next_response_breached": 1}}  # by the timer
+    expected = {"first_response": {"met": 2, "breached": 1, "share_met": 0.6667},
+                "next_response": {"met": 1, "breached": 1, "share_met": 0.5},
+                "resolution": {"met": 2, "breached": 0, "share_met": 1.0}}
+    summary = services.reporting.history.summary(ALICE, query(workstream_id=workstream.id, group_by="hour"))
+    assert summary["total"]["sla"] == expected and summary["groups"][9]["sla"] == expected
+    assert services.reporting.live.live(ALICE, workstream.id)["workstreams"][0]["today"]["sla"] == expected
+    behind = [r.conversation_id for _, r in services.reporting.history.rows(ALICE, query(measure="sla_next_response"))]
+    assert sorted(behind) == sorted([a, c])
+    closed = {e["conversation_id"]: e for name, e in events.sent if name == CONVERSATION_CLOSED}
+    assert {k: v for k, v in closed[b].items() if k.startswith("sla_")} == rows[b]
+    clock.advance(days=1)
+    for _ in range(2):  # the finished day's digest, computed and kept, then read back
+        assert services.reporting.history.summary(ALICE, query(workstream_id=workstream.id))["total"]["sla"] == expected

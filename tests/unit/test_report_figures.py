@@ -1,17 +1,19 @@
 """Report arithmetic without storage: the facts a conversation's commits carry, its
-measures, and percentiles over several days' sorted runs."""
+measures (service-level results among them), percentiles over several days' sorted runs,
+and the share of service-level clocks met."""
 
 from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from conversations.reports.figures import digest_figures, percentile
-from core.facts import RESOLVED, Facts, Measures
+from core.facts import RESOLVED, Clocks, Facts, Measures
 from core.identity import Actor
 from core.records import ACCEPTED, CLOSED, INBOUND, OFFERED, OPEN, OUTBOUND, TRANSFERRED, Conversation, Event, Message
-from core.reports import Digest, Entry, FactRow
+from core.reports import NO_CLOCKS, Digest, Entry, FactRow, counts_in
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 NORA = Actor("nora", "Nora")
@@ -98,3 +100,38 @@ def test_a_conversation_stays_filed_on_the_day_it_was_created_whatever_the_zone_
     assert (FactRow.of(late, "Europe/Berlin").day, FactRow.of(late, "Europe/Berlin").hour) == ("2026-11-23", 23)
     unfiled = conversation(created_at=datetime(2026, 11, 23, 23, 30, tzinfo=timezone.utc))
     assert (FactRow.of(unfiled, "Europe/Berlin").day, FactRow.of(unfiled, "Europe/Berlin").hour) == ("2026-11-24", 0)
+
+
+def test_service_level_results_are_counted_per_target_and_change_the_measures():
+    f = Facts(sla_met=("first_response", "next_response", "next_response"), sla_breached=("next_response",))
+    m = Measures.of(T0, f)
+    assert m.sla == {"first_response": Clocks(1, 0), "next_response": Clocks(2, 1), "resolution": Clocks(0, 0)}
+    assert m.sla_counts() == {"sla_first_response_met": 1, "sla_first_response_breached": 0,
+                              "sla_next_response_met": 2, "sla_next_response_breached": 1,
+                              "sla_resolution_met": 0, "sla_resolution_breached": 0}
+    breached = replace(f, sla_breached=(*f.sla_breached, "resolution"))
+    assert Measures.of(T0, breached) != m  # a breach the timer records rewrites the fact row
+    assert (Clocks(2, 1).share_met, Clocks(0, 3).share_met, Clocks().share_met) == (0.6667, 0.0, None)
+
+
+def test_days_taken_together_give_the_share_of_clocks_met_per_target():
+    def entry(*sla: int) -> Entry:  # clocks met and breached: first response, next response, resolution
+        return Entry(9, None, ("nora",), "sms", True, False, False, 10, 20, 30, None, sla)
+
+    days = [Digest.of([entry(1, 0, 2, 1, 0, 0), entry(0, 1, 0, 0, 1, 0)]), Digest.of([entry(1, 0, 0, 0, 0, 0)])]
+    found = digest_figures(days)
+    assert found["sla"] == {"first_response": {"met": 2, "breached": 1, "share_met": 0.6667},
+                            "next_response": {"met": 2, "breached": 1, "share_met": 0.6667},
+                            "resolution": {"met": 1, "breached": 0, "share_met": 1.0}}
+    assert digest_figures([Digest.of([entry(*NO_CLOCKS)])])["sla"]["resolution"] == {
+        "met": 0, "breached": 0, "share_met": None}
+    behind = [e for d in days for e in d.entries() if counts_in(e, "sla_next_response")]
+    assert behind == [entry(1, 0, 2, 1, 0, 0)]
+
+
+def test_a_digest_kept_before_the_sla_columns_reads_as_one_without_clocks():
+    kept = Digest.of([Entry(9, "billing", ("nora",), "sms", True, False, False, 10, 20, 30, 5)])
+    old = Digest({name: values for name, values in kept.columns.items() if not name.startswith("sla_")})
+    assert old == kept and old.entries()[0].sla == NO_CLOCKS
+    assert digest_figures([old])["sla"]["first_response"] == {"met": 0, "breached": 0, "share_met": None}
+    assert digest_figures([old])["conversations"] == 1

@@ -1,15 +1,29 @@
 // The conversations behind one figure, a page at a time ("Load more"), each opening in the
 // workspace (#/inbox/<id>). It takes the focus when it opens, so the keyboard and a screen
-// reader land on what was asked for.
+// reader land on what was asked for. Each service-level target whose clocks ended in a
+// listed conversation has a column: met, breached, or how many of several were met.
 
 import { useEffect, useRef } from "preact/hooks";
 import { channelName, duration } from "../format";
 import { href } from "../router";
+import type { ReportConversation } from "../types";
 import { useDrill } from "./data";
-import { type Drill, type GroupBy, MEASURE_NAMES, type ReportFilters, reportHref } from "./query";
+import {
+  type Drill, type GroupBy, MEASURE_NAMES, type ReportFilters, SLA_TARGETS, type SlaTarget, reportHref, slaMeasure,
+} from "./query";
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
 const when = (iso: string) => timeFormat.format(new Date(iso));
+
+const clocks = (c: ReportConversation, t: SlaTarget) => [c[`sla_${t}_met`], c[`sla_${t}_breached`]] as const;
+
+/** A target's clocks that ended in it: "met", "breached", "1 of 2 met"; "–" when none did. */
+function SlaCell({ conversation, target }: { conversation: ReportConversation; target: SlaTarget }) {
+  const [met, breached] = clocks(conversation, target);
+  if (met + breached === 0) return <td>–</td>;
+  const text = met + breached > 1 ? `${met} of ${met + breached} met` : met ? "met" : "breached";
+  return <td><span class={`badge ${breached ? "warn" : "ok"}`}>{text}</span></td>;
+}
 
 interface DrillProps {
   filters: ReportFilters;
@@ -27,6 +41,7 @@ export function DrillDown({ filters, drill, by, agentNames, workstreamNames }: D
   const title = drill.group === undefined ? MEASURE_NAMES[drill.measure]
     : `${MEASURE_NAMES[drill.measure]}: ${drill.label || drill.group || "(no queue)"}`;
   const several = workstreamNames.size > 1 || !filters.workstream_id;
+  const targets = SLA_TARGETS.filter((t) => rows.some((c) => clocks(c, t).some((n) => n > 0)));
   return (
     <section class="drill" aria-labelledby="drill-title">
       <div class="drill-head">
@@ -49,6 +64,7 @@ export function DrillDown({ filters, drill, by, agentNames, workstreamNames }: D
                 <th scope="col">Queue</th><th scope="col">Channel</th><th scope="col">Agents</th>
                 <th scope="col" class="number">Wait</th><th scope="col" class="number">First response</th>
                 <th scope="col" class="number">Handle</th><th scope="col">Closed</th><th scope="col" class="number">CSAT</th>
+                {targets.map((t) => <th scope="col" key={t}>{MEASURE_NAMES[slaMeasure(t)]}</th>)}
               </tr>
             </thead>
             <tbody>
@@ -65,6 +81,7 @@ export function DrillDown({ filters, drill, by, agentNames, workstreamNames }: D
                   <td>{c.closed_at ? `${when(c.closed_at)}${c.closed_by === "inactivity" ? " (idle)" : ""}`
                     : "open"}{c.abandoned ? <span class="badge warn">abandoned</span> : null}</td>
                   <td class="number">{c.csat ?? "–"}</td>
+                  {targets.map((t) => <SlaCell key={t} conversation={c} target={t} />)}
                 </tr>
               ))}
             </tbody>

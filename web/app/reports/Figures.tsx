@@ -1,12 +1,14 @@
 // A report's figures as numbers: the totals, and a table of them per group (agent, queue,
 // day or hour). Every number is a link to the conversations behind it; its link text
 // starts with the number and says, for whoever reads links out of their context, which
-// figure of which group it is.
+// figure of which group it is. Service levels show per target that has clocks in the
+// period: the share of its clocks met, and how many were met and breached.
 
 import { duration } from "../format";
 import type { ReportFigures, ReportGroup, SummaryReport } from "../types";
 import {
-  type Drill, GROUPING_NAMES, type GroupBy, MEASURE_NAMES, type Measure, type ReportFilters, reportHref,
+  type Drill, GROUPING_NAMES, type GroupBy, MEASURE_NAMES, type Measure, type ReportFilters, SLA_TARGETS, type SlaTarget,
+  reportHref, slaMeasure,
 } from "./query";
 
 const COUNTS: Measure[] = ["conversations", "answered", "abandoned", "bot_resolved"];
@@ -18,6 +20,8 @@ const WHAT: Record<Measure, string> = {
   conversations: "conversations", answered: "answered", abandoned: "abandoned", bot_resolved: "resolved by the bot",
   wait_seconds: "median wait", first_response_seconds: "median first response", handle_seconds: "median handle time",
   csat: "average satisfaction",
+  sla_first_response: "first response SLA met", sla_next_response: "next response SLA met",
+  sla_resolution: "resolution SLA met",
 };
 
 export function figureContext(measure: Measure, of: string): string {
@@ -34,6 +38,19 @@ export function groupName(by: GroupBy, group: ReportGroup | { key: string; label
 
 export function csatText(f: ReportFigures): string {
   return f.csat.average === null ? "–" : f.csat.average.toFixed(1);
+}
+
+const percent = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 1 });
+
+/** A target's share of clocks met, "–" when none ended. */
+function slaText(f: ReportFigures, target: SlaTarget): string {
+  const share = f.sla[target].share_met;
+  return share === null ? "–" : percent.format(share);
+}
+
+/** The targets whose clocks ended in these figures: those the report shows. */
+function slaTargets(f: ReportFigures): SlaTarget[] {
+  return SLA_TARGETS.filter((t) => f.sla[t].met + f.sla[t].breached > 0);
 }
 
 interface LinkProps {
@@ -87,6 +104,13 @@ export function Totals({ filters, total }: TotalsProps) {
           <dd class="figure">{link("csat", csatText(total))}</dd>
           <dd class="meta">{total.csat.responses} {total.csat.responses === 1 ? "answer" : "answers"}, 1 to 5</dd>
         </div>
+        {slaTargets(total).map((target) => (
+          <div class="tile sla" key={target}>
+            <dt>{MEASURE_NAMES[slaMeasure(target)]} met</dt>
+            <dd class="figure">{link(slaMeasure(target), slaText(total, target))}</dd>
+            <dd class="meta">{total.sla[target].met} met · {total.sla[target].breached} breached</dd>
+          </div>
+        ))}
       </dl>
     </section>
   );
@@ -102,6 +126,7 @@ export function Breakdown({ filters, summary }: BreakdownProps) {
   const by = summary.group_by;
   const rows = by === "day" || by === "hour" ? summary.groups : summary.groups.filter((g) => g.conversations > 0);
   const title = `By ${GROUPING_NAMES[by].toLowerCase()}`;
+  const targets = slaTargets(summary.total);
   return (
     <section aria-labelledby="breakdown-title">
       <h3 id="breakdown-title">{title}</h3>
@@ -116,10 +141,11 @@ export function Breakdown({ filters, summary }: BreakdownProps) {
                 {COUNTS.map((m) => <th scope="col" key={m} class="number">{MEASURE_NAMES[m]}</th>)}
                 {DURATIONS.map((m) => <th scope="col" key={m} class="number">{MEASURE_NAMES[m]} (median / 90%)</th>)}
                 <th scope="col" class="number">CSAT (responses)</th>
+                {targets.map((t) => <th scope="col" key={t} class="number">{MEASURE_NAMES[slaMeasure(t)]} met (of clocks)</th>)}
               </tr>
             </thead>
             <tbody>
-              {rows.map((g) => <GroupRow key={g.key} filters={filters} by={by} group={g} />)}
+              {rows.map((g) => <GroupRow key={g.key} filters={filters} by={by} group={g} targets={targets} />)}
             </tbody>
           </table>
         </div>
@@ -128,7 +154,14 @@ export function Breakdown({ filters, summary }: BreakdownProps) {
   );
 }
 
-function GroupRow({ filters, by, group }: { filters: ReportFilters; by: GroupBy; group: ReportGroup }) {
+interface GroupRowProps {
+  filters: ReportFilters;
+  by: GroupBy;
+  group: ReportGroup;
+  targets: SlaTarget[];
+}
+
+function GroupRow({ filters, by, group, targets }: GroupRowProps) {
   const name = groupName(by, group);
   const link = (measure: Measure, text: string) => (
     <FigureLink filters={filters} by={by} drill={{ measure, group: group.key, label: name }} text={text}
@@ -148,6 +181,15 @@ function GroupRow({ filters, by, group }: { filters: ReportFilters; by: GroupBy;
         {link("csat", csatText(group))}
         {group.csat.responses ? <span class="meta"> ({group.csat.responses})</span> : null}
       </td>
+      {targets.map((t) => {
+        const { met, breached } = group.sla[t];
+        return (
+          <td key={t} class="number">
+            {link(slaMeasure(t), slaText(group, t))}
+            {met + breached ? <span class="meta"> ({met} of {met + breached})</span> : null}
+          </td>
+        );
+      })}
     </tr>
   );
 }

@@ -7,8 +7,13 @@ import { withQuery } from "../api";
 import { hrefWithQuery } from "../router";
 
 export const MEASURES = ["conversations", "answered", "abandoned", "bot_resolved", "wait_seconds",
-  "first_response_seconds", "handle_seconds", "csat"] as const;
+  "first_response_seconds", "handle_seconds", "csat", "sla_first_response", "sla_next_response", "sla_resolution"] as const;
 export type Measure = (typeof MEASURES)[number];
+
+/** The service-level targets (core/sla.py), each figure's measure the conversations with a clock of it that ended. */
+export const SLA_TARGETS = ["first_response", "next_response", "resolution"] as const;
+export type SlaTarget = (typeof SLA_TARGETS)[number];
+export const slaMeasure = (target: SlaTarget) => `sla_${target}` as const;
 
 export const GROUPINGS = ["agent", "queue", "day", "hour"] as const;
 export type GroupBy = (typeof GROUPINGS)[number];
@@ -22,6 +27,9 @@ export const MEASURE_NAMES: Record<Measure, string> = {
   first_response_seconds: "First response",
   handle_seconds: "Handle time",
   csat: "Satisfaction (CSAT)",
+  sla_first_response: "First response SLA",
+  sla_next_response: "Next response SLA",
+  sla_resolution: "Resolution SLA",
 };
 
 export const GROUPING_NAMES: Record<GroupBy, string> = { agent: "Agent", queue: "Queue", day: "Day", hour: "Hour of day" };
