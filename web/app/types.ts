@@ -14,6 +14,9 @@ export type Template = Schemas["Template"];
 export type QuickReply = Schemas["QuickReply"];
 export type Contact = Schemas["Contact"];
 export type Conversation = Schemas["Conversation"];
+/** One of a conversation's service-level clocks (`service_level`: its running ones, the one due next). */
+export type ServiceClock = Schemas["ServiceClock"];
+export type ServiceTarget = ServiceClock["target"];
 export type Handoff = Schemas["Handoff"];
 export type QueueRef = Schemas["QueueRef"];
 export type Presence = Schemas["Presence"];
@@ -36,6 +39,17 @@ export interface Work {
  *  URL with a short-lived token (transport "websocket"), or the change feed's long poll alone
  *  ("long_poll", a deployment without Web PubSub). */
 export type Realtime = Schemas["RealtimeAccess"];
+
+/** A live update (not in the API document: Web PubSub carries it): a service-level warning
+ *  or breach just recorded, sent to the holder or offered agent and to the workstream's
+ *  supervisors. Ids and targets only, never content. */
+export interface SlaNotice {
+  type: "sla";
+  conversation_id: string;
+  version: number;
+  alerts: { target: ServiceTarget; level: "warning" | "breached" }[];
+  due_at: string | null;
+}
 
 /** Reports (docs/reports.md): live figures per workstream, summaries over days, the
  *  conversations behind a figure. */

@@ -4,6 +4,7 @@
 import { api } from "../api";
 import { BoundForm, Checkbox, NumberField, Select, TextArea, TextField, useForm } from "../ui/form";
 import type { Account, Workstream } from "./records";
+import { NO_SERVICE_LEVELS, ServiceLevels } from "./ServiceLevels";
 import { Hours, QuickReplies, Queues, Routing, Survey, Templates } from "./WorkstreamSections";
 
 const AUTOMATED = [["greeting", "Greeting", "sent after the first message of a new conversation"],
@@ -19,6 +20,7 @@ export function newWorkstream(accounts: Account[]): Workstream {
     queues: [], default_queue: null, routing_rules: [],
     templates: [], quick_replies: [],
     distribution: { mode: "push", assignment: "highest_capacity", keep_same_agent: false, offer_timeout_seconds: 60 },
+    service_levels: NO_SERVICE_LEVELS, overflow: [], waiting_message: null,
   };
 }
 
@@ -78,6 +80,7 @@ export function WorkstreamForm({ workstream, accounts, onSaved }: Props) {
         <NumberField path="distribution.offer_timeout_seconds" label="Offer timeout (seconds)" min={10} max={3600} />
       </fieldset>
       <Hours form={form} />
+      <ServiceLevels />
       <fieldset>
         <legend>Automated messages</legend>
         <Checkbox path="allow_automated_messages" label="Send automated messages" />

@@ -1,5 +1,6 @@
 // Relative times, as the inbox's cards show them: how long a conversation has waited, how
-// long ago something happened. Pure: the instants come in, the text goes out.
+// long ago something happened, how long until (or since) something is due. Pure: the
+// instants come in, the text goes out.
 
 import { duration } from "../format";
 
@@ -18,6 +19,13 @@ export function between(from: number, to: number): string | null {
 /** "waiting 3 min" since `iso`; "waiting under 1 min" at first. */
 export function waiting(iso: string, now: number): string {
   return `waiting ${between(Date.parse(iso), now) ?? "under 1 min"}`;
+}
+
+/** A due time seen from `now`: "in 4 min" (or "in under 1 min") before it, "3 min late" (or
+ *  "under 1 min late") once it has passed. */
+export function dueIn(iso: string, now: number): string {
+  const due = Date.parse(iso);
+  return due > now ? `in ${between(now, due) ?? "under 1 min"}` : `${between(due, now) ?? "under 1 min"} late`;
 }
 
 /** When `iso` was, seen from `now`: "just now", "2 min ago", "1 h 5 min ago" (the same day,

@@ -1,5 +1,6 @@
-// The conversation pane: who and where, its badges (offer, opt-out, the WhatsApp window),
-// the actions, the messages in order, the composer, the contact and the history.
+// The conversation pane: who and where, its badges (offer, opt-out, the WhatsApp window,
+// its running service-level clocks), the actions, the messages in order, the composer, the
+// contact and the history.
 
 import { useState } from "preact/hooks";
 import { ApiError, problem } from "../api";
@@ -13,6 +14,7 @@ import { ConversationActions } from "./ConversationActions";
 import { type Action, type Target, act, customerLabel, transfer, useConversation, windowClosed } from "./conversation";
 import { MessageList } from "./MessageList";
 import { ContactCard, History } from "./PaneSide";
+import { ClockChip } from "./ServiceClock";
 
 interface Props {
   id: string;
@@ -83,6 +85,7 @@ function Badges({ conversation }: { conversation: Conversation }) {
       {offer ? <span class="badge">Offered to {offer.agent.name} · {countdown(offer.expires_at, now)} left</span> : null}
       {conversation.consent.state === "opted_out" ? <span class="badge warn">Opted out: nothing can be sent</span> : null}
       <ReplyWindow conversation={conversation} now={now} />
+      {(conversation.service_level?.running ?? []).map((clock) => <ClockChip key={clock.target} clock={clock} />)}
     </p>
   );
 }

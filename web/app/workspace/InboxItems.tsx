@@ -1,7 +1,10 @@
 // The rows of the inbox, drawn from the list answers alone (no request per conversation):
 // a conversation's link, an offer with its countdown and Accept / Decline, a waiting
 // conversation of a queue with Take. Each shows how long it has waited ("waiting 3 min"),
-// or once held its last activity ("2 min ago"), kept current on one shared timer.
+// or once held its last activity ("2 min ago"), and its service-level clock due next ("First
+// response in 4 min"), kept current on one shared timer. The clock is left off where the list
+// is read from the inbox index (everyone's newest): its rows are as of the conversation's
+// last move, so an answer since would not have stopped the clock there.
 
 import { channelName, countdown } from "../format";
 import { href } from "../router";
@@ -9,6 +12,7 @@ import { useNow } from "../ui/now";
 import { RelativeTime } from "../ui/time";
 import type { Conversation } from "../types";
 import { customerLabel } from "./conversation";
+import { ClockChip } from "./ServiceClock";
 
 export type Take = (c: Conversation, action: "accept" | "decline") => void;
 
@@ -17,7 +21,7 @@ function waits(c: Conversation): boolean {
   return !c.agent && c.stage !== "bot" && c.state !== "closed";
 }
 
-function Row({ c, selected }: { c: Conversation; selected: boolean }) {
+function Row({ c, selected, clock = true }: { c: Conversation; selected: boolean; clock?: boolean }) {
   return (
     <a href={href("inbox", c.id)} class={`inbox-item state-${c.state}`} aria-current={selected ? "true" : undefined}>
       <span class="who">{customerLabel(c)}</span>
@@ -31,15 +35,17 @@ function Row({ c, selected }: { c: Conversation; selected: boolean }) {
           ? <RelativeTime iso={c.queued_at ?? c.created_at} waited />
           : <RelativeTime iso={c.last_activity_at} />}
       </span>
+      {clock && c.service_level?.next_due ? <ClockChip clock={c.service_level.next_due} /> : null}
       {c.consent?.state === "opted_out" ? <span class="badge warn">Opted out</span> : null}
     </a>
   );
 }
 
-export function ConversationRows({ list, selected }: { list: Conversation[]; selected: string | null }) {
+export function ConversationRows({ list, selected, clocks }:
+  { list: Conversation[]; selected: string | null; clocks?: boolean }) {
   return (
     <ul class="inbox-list">
-      {list.map((c) => <li key={c.id}><Row c={c} selected={c.id === selected} /></li>)}
+      {list.map((c) => <li key={c.id}><Row c={c} selected={c.id === selected} clock={clocks} /></li>)}
     </ul>
   );
 }

@@ -1,6 +1,6 @@
-// The inbox: the agent's presence and free capacity, the filters, then the offers, the
-// conversations the agent holds and the queues they can take from, all kept by the change
-// feed; closed conversations a page at a time.
+// The inbox: the agent's presence and free capacity, the filters and the order, then the
+// offers, the conversations the agent holds and the queues they can take from, all kept by
+// the change feed; closed conversations a page at a time.
 
 import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
@@ -12,6 +12,7 @@ import { act, customerLabel } from "./conversation";
 import type { Feed } from "./feed";
 import { ClosedList, type InboxFilters, closedQueries, matches } from "./inbox";
 import { ConversationRows, OfferRows, QueueRows, type Take } from "./InboxItems";
+import { type InboxSort, ordered } from "./sorting";
 import { WorkBar } from "./WorkBar";
 
 const STATES = [["", "All but closed"], ["open", "Open"], ["active", "Active"], ["waiting", "Waiting"],
@@ -24,6 +25,8 @@ interface Props {
   workstreams: Map<string, string>;
   filters: InboxFilters;
   setFilters: (filters: InboxFilters) => void;
+  sort: InboxSort;
+  setSort: (sort: InboxSort) => void;
   take: Take;
   actionError: string | null;
 }
@@ -45,18 +48,20 @@ export function useTake(me: Me, feed: Feed) {
   return { take, error };
 }
 
-export function InboxList({ me, feed, selected, workstreams, filters, setFilters, take, actionError }: Props) {
+export function InboxList(props: Props) {
+  const { me, feed, selected, workstreams, filters, setFilters, sort, setSort, take, actionError } = props;
   const { loaded, error } = useStore(feed);
   return (
     <section class="inbox" aria-labelledby="inbox-title">
       <h2 id="inbox-title">Inbox</h2>
       <WorkBar me={me} feed={feed} />
       <Filters filters={filters} setFilters={setFilters} workstreams={workstreams} />
+      {filters.state === "closed" ? null : <SortChoice sort={sort} setSort={setSort} />}
       {error ? <p class="notice error" role="alert">The inbox could not be refreshed: {error}</p> : null}
       {actionError ? <p class="notice error" role="alert">{actionError}</p> : null}
       {!loaded ? <p class="muted">Loading…</p> : filters.state === "closed"
         ? <Closed me={me} filters={filters} selected={selected} />
-        : <Live feed={feed} filters={filters} selected={selected} take={take} workstreams={workstreams} />}
+        : <Live feed={feed} filters={filters} sort={sort} selected={selected} take={take} workstreams={workstreams} />}
     </section>
   );
 }
@@ -79,6 +84,23 @@ function Filters({ filters, setFilters, workstreams }:
   );
 }
 
+const SORTS: [InboxSort, string][] = [["newest", "Newest"], ["due", "Due first"]];
+
+/** Two options side by side: a radio group (arrow keys move between them). */
+function SortChoice({ sort, setSort }: { sort: InboxSort; setSort: (sort: InboxSort) => void }) {
+  return (
+    <fieldset class="sort">
+      <legend>Sort</legend>
+      {SORTS.map(([value, text]) => (
+        <label key={value}>
+          <input type="radio" name="inbox-sort" value={value} checked={sort === value} onChange={() => setSort(value)} />
+          <span>{text}</span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
 function Section({ id, title, count, children }:
   { id: string; title: string; count: number; children: ComponentChildren }) {
   return (
@@ -92,16 +114,18 @@ function Section({ id, title, count, children }:
 interface LiveProps {
   feed: Feed;
   filters: InboxFilters;
+  sort: InboxSort;
   selected: string | null;
   take: Take;
   workstreams: Map<string, string>;
 }
 
-function Live({ feed, filters, selected, take, workstreams }: LiveProps) {
+function Live({ feed, filters, sort, selected, take, workstreams }: LiveProps) {
   const { offers, mine, queues, all } = useStore(feed);
-  const shownOffers = offers.filter((c) => matches(c, filters, false));
-  const shownMine = mine.filter((c) => matches(c, filters));
-  const shownQueues = queues.map((q) => ({ ...q, conversations: q.conversations.filter((c) => matches(c, filters)) }))
+  const shown = (list: Conversation[], stateToo = true) => ordered(list.filter((c) => matches(c, filters, stateToo)), sort);
+  const shownOffers = shown(offers, false);
+  const shownMine = shown(mine);
+  const shownQueues = queues.map((q) => ({ ...q, conversations: shown(q.conversations) }))
     .filter((q) => q.conversations.length > 0);
   const listed = new Set([...shownOffers, ...shownMine, ...shownQueues.flatMap((q) => q.conversations)].map((c) => c.id));
   const shownAll = all.filter((c) => c.state !== "closed" && matches(c, filters) && !listed.has(c.id));
@@ -128,7 +152,7 @@ function Live({ feed, filters, selected, take, workstreams }: LiveProps) {
       ))}
       {shownAll.length ? (
         <Section id="all-title" title="Everyone's, newest" count={shownAll.length}>
-          <ConversationRows list={shownAll} selected={selected} />
+          <ConversationRows list={shownAll} selected={selected} clocks={false} />
         </Section>
       ) : null}
     </>

@@ -1,8 +1,10 @@
 // Beside a conversation: its contact (name, fields) and its history (who accepted,
-// declined, transferred, assigned, parked and closed it, and what was offered to whom).
+// declined, transferred, assigned, parked and closed it, what was offered to whom, and its
+// service-level warnings and breaches).
 
 import { when } from "../format";
-import type { Conversation, HistoryEvent } from "../types";
+import type { Conversation, HistoryEvent, ServiceTarget } from "../types";
+import { TARGET_NAMES } from "./ServiceClock";
 
 export function ContactCard({ conversation }: { conversation: Conversation }) {
   const contact = conversation.contact;
@@ -24,7 +26,9 @@ const DONE: Record<string, string> = {
   accepted: "Accepted", declined: "Declined", parked: "Parked", closed: "Closed", unassigned: "Returned to the queue",
 };
 
-/** "Transferred to Bo by Ada", "Offered to Ada", "Closed by Switchboard". */
+const target = (e: HistoryEvent) => TARGET_NAMES[e.detail as ServiceTarget] ?? e.detail;
+
+/** "Transferred to Bo by Ada", "Offered to Ada", "Closed by Switchboard", "First response late". */
 export function step(e: HistoryEvent): string {
   const by = e.actor ? e.actor.name : "Switchboard";
   const to = e.subject ? e.subject.name : e.detail ?? "";
@@ -32,6 +36,8 @@ export function step(e: HistoryEvent): string {
   if (e.action === "offer_expired") return `Offer to ${to} lapsed`;
   if (e.action === "transferred") return `Transferred to ${to} by ${by}`;
   if (e.action === "assigned") return `Assigned to ${to} by ${by}`;
+  if (e.action === "sla_warning") return `${target(e)} due soon`;
+  if (e.action === "sla_breached") return `${target(e)} late`;
   return `${DONE[e.action] ?? e.action} by ${by}`;
 }
 

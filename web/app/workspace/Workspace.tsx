@@ -1,6 +1,6 @@
 // The agent workspace: the inbox beside the open conversation (one or the other on a
-// narrow screen), both kept fresh by the change feed while the workspace is shown, and its
-// keyboard shortcuts (shortcuts.ts; `?` lists them).
+// narrow screen), both kept fresh by the change feed while the workspace is shown, its
+// service-level alerts, and its keyboard shortcuts (shortcuts.ts; `?` lists them).
 
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { useStore } from "../store";
@@ -11,6 +11,8 @@ import { type Feed, useFeed } from "./feed";
 import { type InboxFilters, NO_FILTERS, matches } from "./inbox";
 import { InboxList, useTake } from "./InboxList";
 import { ShortcutHelp } from "./ShortcutHelp";
+import { SlaToasts } from "./SlaToasts";
+import { ordered, useInboxSort } from "./sorting";
 import { type ShortcutKey, focusComposer, openQuickReplies, pressClose, step, useShortcuts } from "./shortcuts";
 import { useWorkstreams } from "./workstreams";
 
@@ -31,6 +33,7 @@ function useWorkstreamNames(me: Me, feed: Feed): Map<string, string> {
 export function Workspace({ me, selected }: { me: Me; selected: string | null }) {
   const { feed, announcement } = useFeed(me);
   const [filters, setFilters] = useState<InboxFilters>(NO_FILTERS);
+  const [sort, setSort] = useInboxSort();
   const workstreams = useWorkstreamNames(me, feed);
   const { mine, offers } = useStore(feed);
   const { take, error: actionError } = useTake(me, feed);
@@ -44,7 +47,8 @@ export function Workspace({ me, selected }: { me: Me; selected: string | null })
     if (key === "?") return setHelp(true);
     if (key === "a" || key === "d") {
       // The first offer the inbox shows.
-      const first = filters.state === "closed" ? undefined : offers.find((c) => matches(c, filters, false));
+      const first = filters.state === "closed" ? undefined
+        : ordered(offers.filter((c) => matches(c, filters, false)), sort)[0];
       if (!first) return say(key === "a" ? "No offer to accept" : "No offer to decline");
       const who = customerLabel(first);
       void take(first, key === "a" ? "accept" : "decline").then((done) => {
@@ -65,12 +69,13 @@ export function Workspace({ me, selected }: { me: Me; selected: string | null })
     <div class={`workspace${selected ? " has-selection" : ""}`} ref={root}>
       <p class="visually-hidden" aria-live="polite">{said}</p>
       <InboxList me={me} feed={feed} selected={selected} workstreams={workstreams} filters={filters}
-        setFilters={setFilters} take={take} actionError={actionError} />
+        setFilters={setFilters} sort={sort} setSort={setSort} take={take} actionError={actionError} />
       {selected
         ? <ConversationPane key={selected} id={selected} me={me} version={mine.find((c) => c.id === selected)?.version}
           onChange={(c) => feed.put(c, me.id)} />
         : <section class="pane empty" aria-label="Conversation"><p class="muted">Pick a conversation from the inbox.</p></section>}
       {help ? <ShortcutHelp onClose={() => setHelp(false)} /> : null}
+      <SlaToasts feed={feed} />
     </div>
   );
 }

@@ -4,7 +4,7 @@
 
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { Store } from "../store";
-import type { Changes, Conversation, Me, QueuePage, Work } from "../types";
+import type { Changes, Conversation, Me, QueuePage, SlaNotice, Work } from "../types";
 import { Follower } from "./follow";
 import { chime } from "./notify";
 
@@ -25,6 +25,8 @@ export class Feed extends Store<FeedState> {
   private follower: Follower | null = null;
   /** Called with each offer the feed had not shown before (the sound, the announcement). */
   onNewOffer: (offer: Conversation) => void = () => undefined;
+  /** Called with each service-level warning or breach sent to this person (not to a group). */
+  onAlert: (notice: SlaNotice) => void = () => undefined;
 
   constructor(me: Me) {
     super({ work: { presence: me.presence, load: me.load, capacity: me.capacity }, offers: [], mine: [],
@@ -36,6 +38,7 @@ export class Feed extends Store<FeedState> {
     this.follower = new Follower({
       changes: (changes) => this.apply(changes),
       failed: (message) => this.update({ error: message, loaded: true }),
+      alert: (notice) => this.onAlert(notice),
     });
     this.follower.start();
   }
@@ -59,6 +62,12 @@ export class Feed extends Store<FeedState> {
     if (changes.all) change.all = changes.all;
     if (changes.workstreams || changes.all) change.watched = state.watched + 1;
     this.update(change);
+  }
+
+  /** A conversation of the lists as last read, by id. */
+  find(id: string): Conversation | undefined {
+    const { offers, mine, queues, all } = this.get();
+    return [...offers, ...mine, ...queues.flatMap((q) => q.conversations), ...all].find((c) => c.id === id);
   }
 
   setWork(me: Work): void {

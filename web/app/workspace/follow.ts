@@ -9,7 +9,7 @@
 // then, and they stop as soon as the socket is connected again.
 
 import { api, problem } from "../api";
-import type { Changes } from "../types";
+import type { Changes, SlaNotice } from "../types";
 import { Live, negotiate } from "./live";
 
 export const WAIT_S = 25;
@@ -35,6 +35,8 @@ const backoff = (failures: number) => Math.min(RETRY_MAX_MS, 500 * 2 ** failures
 export interface FollowEvents {
   changes(changes: Changes): void;
   failed(message: string): void;
+  /** A service-level warning or breach sent to this person (only the socket brings them). */
+  alert(notice: SlaNotice): void;
 }
 
 /** Follows the change feed from start() until stop(); one use. */
@@ -80,7 +82,8 @@ export class Follower {
       }
       return;
     }
-    this.live = new Live(answer.url, { up: () => this.up(), down: () => this.down(), changed: () => this.changed() });
+    this.live = new Live(answer.url, { up: () => this.up(), down: () => this.down(), changed: () => this.changed(),
+      alert: (notice) => this.events.alert(notice) });
     this.live.start();
   }
 

@@ -2,16 +2,18 @@
 // workspace when something changed instead of the workspace holding a long poll open.
 // GET /api/me/realtime hands out a client URL with a short-lived token; the API decides the
 // groups the connection joins (the client may not join or leave any), and what it sends
-// names lists, never their content: whatever arrives means "ask the change feed". The
-// plain JSON subprotocol, not the reliable one: a lost message costs nothing, because every
-// (re)connection is followed by a re-sync. Each connection attempt asks the route again, so
-// every reconnect gets a fresh token. Whoever owns a Live hears up (connected, the first
-// time and after every reconnect), down (not connected: retrying, or given up for now) and
-// changed; while it is down, the owner keeps itself current another way (follow.ts).
+// names lists, never their content: whatever arrives means "ask the change feed" (an `sla`
+// notice sent to this person, not to a group, also names a conversation's service-level
+// warning or breach: passed on as an alert). The plain JSON subprotocol, not the reliable
+// one: a lost message costs nothing, because every (re)connection is followed by a re-sync.
+// Each connection attempt asks the route again, so every reconnect gets a fresh token.
+// Whoever owns a Live hears up (connected, the first time and after every reconnect), down
+// (not connected: retrying, or given up for now), changed and alert; while it is down, the
+// owner keeps itself current another way (follow.ts).
 
 import { WebPubSubClient, WebPubSubJsonProtocol } from "@azure/web-pubsub-client";
 import { api } from "../api";
-import type { Realtime } from "../types";
+import type { Realtime, SlaNotice } from "../types";
 
 /** How long a first connection may take before the owner is told it is down. */
 const CONNECT_GRACE_MS = 2_000;
@@ -29,6 +31,7 @@ export interface LiveEvents {
   up(): void;
   down(): void;
   changed(): void;
+  alert(notice: SlaNotice): void;
 }
 
 /** What GET /api/me/realtime says; anything but a socket URL is an error to a reconnect. */
@@ -39,6 +42,9 @@ async function socketUrl(): Promise<string> {
   if (answer.transport !== "websocket" || !answer.url) throw new Error("the API offers no socket any more");
   return answer.url;
 }
+
+const isSla = (data: unknown): data is SlaNotice =>
+  typeof data === "object" && data !== null && (data as { type?: unknown }).type === "sla";
 
 const sleep = (ms: number) => new Promise((resolve) => window.setTimeout(resolve, ms));
 
@@ -82,7 +88,11 @@ export class Live {
       this.lost();
       this.restartLater();
     });
-    this.client.on("server-message", () => this.stopped || this.events.changed());
+    this.client.on("server-message", (e) => {
+      if (this.stopped) return;
+      if (isSla(e.message.data)) this.events.alert(e.message.data);
+      this.events.changed();
+    });
     this.client.on("group-message", () => this.stopped || this.events.changed());
   }
 

@@ -1,0 +1,47 @@
+// The inbox's order, the agent's choice kept in this browser: each list as the API gives it
+// (newest first; a queue, who has waited longest), or due first: the conversations with a
+// running service-level clock by when the next one is due, then the others as listed.
+// Everyone's newest (admins) keeps its order: its rows show no clock (InboxItems.tsx).
+
+import { useState } from "preact/hooks";
+import type { Conversation } from "../types";
+
+export type InboxSort = "newest" | "due";
+
+const KEY = "switchboard.inbox.sort";
+
+function saved(): InboxSort {
+  try {
+    return window.localStorage.getItem(KEY) === "due" ? "due" : "newest";
+  } catch {
+    return "newest";
+  }
+}
+
+/** The order chosen, and a setter that remembers it. */
+export function useInboxSort(): [InboxSort, (sort: InboxSort) => void] {
+  const [sort, setSort] = useState<InboxSort>(saved);
+  const choose = (next: InboxSort) => {
+    setSort(next);
+    try {
+      window.localStorage.setItem(KEY, next);
+    } catch {
+      // private mode: the choice lasts until the page is left
+    }
+  };
+  return [sort, choose];
+}
+
+const dueAt = (c: Conversation) => {
+  const next = c.service_level?.next_due;
+  return next ? Date.parse(next.due_at) : Infinity;
+};
+
+/** `list` in the chosen order (a stable sort: ties keep the list's order). */
+export function ordered(list: Conversation[], sort: InboxSort): Conversation[] {
+  if (sort === "newest") return list;
+  return [...list].sort((a, b) => {
+    const [x, y] = [dueAt(a), dueAt(b)];
+    return x === y ? 0 : x < y ? -1 : 1;
+  });
+}
