@@ -60,6 +60,11 @@ var charts = [
     query: 'customMetrics | where name in ("switchboard.live.published", "switchboard.live.failed") | summarize updates = sum(valueSum) by bin(timestamp, 5m), name'
   }
   {
+    title: 'Service levels: warnings and breaches recorded, by target'
+    visualization: 'timechart'
+    query: 'customMetrics | where name in ("switchboard.sla.warnings", "switchboard.sla.breaches") | extend target = tostring(customDimensions.target) | summarize clocks = sum(valueSum) by bin(timestamp, 5m), strcat(name, " ", target)'
+  }
+  {
     title: 'Requests and 5xx answers'
     visualization: 'timechart'
     query: 'requests | where isnotempty(resultCode) and toint(resultCode) >= 100 | summarize requests = count(), server_errors = countif(toint(resultCode) >= 500) by bin(timestamp, 5m)'
