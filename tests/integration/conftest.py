@@ -6,6 +6,7 @@ from typing import Iterator
 
 import pytest
 
+from localhost.webpubsub.process import StandIn
 from tests.support.recorder import Recorder, recording
 from tests.support.twilio import MESSAGES_PATH, message_created, serve_sent_list
 
@@ -24,3 +25,10 @@ def provider() -> Iterator[Recorder]:
         counter = iter(range(1, 10_000))
         recorder.on("POST", MESSAGES_PATH, lambda _r: message_created(f"SM{next(counter):032d}"))
         yield recorder
+
+
+@pytest.fixture(scope="module")
+def standin() -> Iterator[StandIn]:
+    """The Web PubSub stand-in, one per module of tests that publish to it."""
+    with StandIn.start() as found:
+        yield found

@@ -5,7 +5,6 @@ every call one the service's published API document declares."""
 
 from __future__ import annotations
 
-from typing import Iterator
 from urllib.parse import unquote
 
 import pytest
@@ -18,15 +17,6 @@ from localhost.webpubsub.process import StandIn
 from push.webpubsub import WebPubSub
 from tests.support.desk import open_desk
 from tests.support.webpubsub_contract import problems
-
-
-@pytest.fixture(scope="module")
-def standin() -> Iterator[StandIn]:
-    found = StandIn.start()
-    try:
-        yield found
-    finally:
-        found.stop()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from typing import Iterator
 from urllib.parse import unquote
 
 import pytest
@@ -25,15 +24,6 @@ from tests.support.storage import RoundTrips
 
 BASE = "https://sb.example.com"
 TARGETS = {"first_response_minutes": 10, "next_response_minutes": 20, "resolution_minutes": 120}
-
-
-@pytest.fixture(scope="module")
-def standin() -> Iterator[StandIn]:
-    found = StandIn.start()
-    try:
-        yield found
-    finally:
-        found.stop()
 
 
 @pytest.fixture
