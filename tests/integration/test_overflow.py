@@ -74,7 +74,7 @@ def test_a_message_to_those_waiting_too_long_once_each(instances, clock, provide
     desk = desk_with(instances, clock, overflow=[
         {"name": "Slow", "queue": "general", "when": "wait_over", "threshold": 60, "action": "message",
          "text": "Sorry for the wait: you are number {{position}}, about {{expected_wait}} to go."}])
-    ids = crowd(desk, 12)
+    ids = crowd(desk)
     assert sent(provider) == []  # nobody waited yet
     clock.advance(seconds=61)
     both_run(instances)
@@ -82,21 +82,25 @@ def test_a_message_to_those_waiting_too_long_once_each(instances, clock, provide
     both_run(instances)
 
     told = Counter(to for to, _ in sent(provider))
-    assert told == Counter({customer(i): 1 for i in range(12)})
+    assert told == Counter({customer(i): 1 for i in range(CROWD)})
     bodies = sorted(body for _, body in sent(provider))
     assert bodies[0] == "Sorry for the wait: you are number 1, about a few minutes to go."
     assert all(overflow_events(desk.conversation(i)) == ["Slow"] for i in ids)
 
 
-def test_closing_out_of_hours_with_a_message(instances, clock, provider):
+def test_closing_out_of_hours_with_a_message_once_each(instances, clock, provider):
     closed_week = {"time_zone": "UTC", "weekly": [], "closures": []}
     desk = desk_with(instances, clock, operating_hours=closed_week, overflow=[
         {"name": "Closed", "queue": "general", "when": "out_of_hours", "action": "close",
          "text": "We are closed; please write again tomorrow."}])
-    cid = desk.customer_writes(customer(900), "Hello")
-    c = desk.conversation(cid)
-    assert (c.state, c.closed_reason, overflow_events(c)) == (CLOSED, CLOSED_BY_OVERFLOW, ["Closed"])
-    assert sent(provider) == [(customer(900), "We are closed; please write again tomorrow.")]
+    ids = crowd(desk)
+    clock.advance(seconds=61)
+    both_run(instances)  # the queue's timer finds nobody left waiting
+
+    for c in (desk.conversation(i) for i in ids):
+        assert (c.state, c.closed_reason, overflow_events(c)) == (CLOSED, CLOSED_BY_OVERFLOW, ["Closed"])
+    assert Counter(sent(provider)) == Counter({(customer(i), "We are closed; please write again tomorrow."): 1
+                                              for i in range(CROWD)})
 
 
 def test_the_waiting_message_once_with_its_place_never_to_an_opted_out_customer(instances, clock, provider):
