@@ -24,6 +24,14 @@ CHANNELS = (SMS, WHATSAPP)
 CLOSED_BY_AGENT, CLOSED_FOR_INACTIVITY, CLOSED_BY_OVERFLOW = "agent", "inactivity", "overflow"
 
 OPTED_IN, OPTED_OUT = "opted_in", "opted_out"
+PREVIEW = 100  # characters of a customer message a list shows
+SEEN_BY = 5  # agents whose unread counts a conversation keeps
+
+
+def preview_of(body: str) -> str | None:
+    """What a list shows of a customer message: its first non-empty line, shortened."""
+    line = next((line.strip() for line in body.splitlines() if line.strip()), "")
+    return (line[:PREVIEW - 1] + "…" if len(line) > PREVIEW else line) or None
 
 
 @dataclass(frozen=True)
@@ -229,6 +237,8 @@ class Conversation:
     facts: Facts = field(default=Facts())  # what happened to it, for reports (core/facts.py)
     service_level: ServiceLevel | None = None  # its clocks against its workstream's targets (core/sla.py)
     overflowed: tuple[str, ...] = ()  # the overflow rules that acted on it, each once (core/overflow.py)
+    preview: str | None = None  # the first line of the customer's latest message (PREVIEW characters at most)
+    seen: tuple[tuple[str, int], ...] = ()  # per agent who opened it, latest first: customer messages seen then
     messages: tuple[Message, ...] = field(default=())
     events: tuple[Event, ...] = field(default=())
 
@@ -241,6 +251,13 @@ class Conversation:
     def queued(self) -> bool:
         """Waiting in its queue for distribution: live, held by nobody, offered to nobody."""
         return self.waiting_for_agent and self.offer is None and self.stage != BOT
+
+    @property
+    def unread(self) -> int:
+        """The customer messages its holder has not seen (opened it since); 0 when nobody holds it."""
+        if self.agent is None:
+            return 0
+        return max(0, self.facts.customer_messages - dict(self.seen).get(self.agent.id, 0))
 
     def declined_by(self, agent_id: str, since: datetime) -> bool:
         return any(d.agent_id == agent_id and d.at >= since for d in self.declined)

@@ -208,6 +208,15 @@ def get_media(req: func.HttpRequest) -> func.HttpResponse:
                              headers={**API_HEADERS, "Cache-Control": "private, no-store"})
 
 
+@bp.route(route="api/conversations/{id}/seen", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def seen(req: func.HttpRequest) -> func.HttpResponse:
+    """The caller opened the conversation: its customer messages are seen (unread 0)."""
+    scope = _scope(req)
+    _optional_body(req, ())
+    return json_response(conversation_view(services().messaging.actions.seen(req.route_params["id"], scope)))
+
+
 @bp.route(route="api/conversations/{id}/wait", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def park_conversation(req: func.HttpRequest) -> func.HttpResponse:

@@ -12,11 +12,12 @@ from conversations.messaging.outbox import Outbox
 from conversations.messaging.writer import Writer
 from conversations.reactions import Reactions
 from core.clock import Clock
-from core.errors import NotFound
+from core.errors import Conflict, NotFound
 from core.ids import thread_of
 from core.messages import FetchedMedia
 from core.ports import Accounts, MediaFetcher
-from core.records import CLOSED, CLOSED_BY_AGENT, INBOUND, PARKED, WAITING, Conversation, Event, Workstream
+from core.records import (CLOSED, CLOSED_BY_AGENT, INBOUND, PARKED, SEEN_BY, WAITING, Conversation, Event,
+                          Workstream)
 from core.retry import until_committed
 
 
@@ -33,6 +34,24 @@ class AgentActions:
 
     def get(self, conversation_id: str, scope: Scope) -> Conversation:
         return scope.visible(self._lookup.conversation(conversation_id))
+
+    def seen(self, conversation_id: str, scope: Scope) -> Conversation:
+        """The caller opened the conversation and saw its customer messages: its unread
+        count for them is cleared (kept for the SEEN_BY agents who opened it last); nothing
+        is written when there was nothing unseen."""
+        def attempt() -> Conversation:
+            try:
+                head = self._lookup.head(conversation_id, allow_closed=True, scope=scope)
+            except Conflict:  # an earlier conversation of its thread: nothing more arrives in it
+                return self.get(conversation_id, scope)
+            c, me = head.conversation, scope.principal.id
+            if dict(c.seen).get(me, 0) >= c.facts.customer_messages:
+                return c
+            seen = ((me, c.facts.customer_messages), *((a, n) for a, n in c.seen if a != me))[:SEEN_BY]
+            return self._reactions.after(self._writer.commit(thread_of(c.id), head, replace(c, seen=seen),
+                                                             head.seq)).conversation
+
+        return until_committed(attempt, "mark it seen")
 
     def wait(self, conversation_id: str, scope: Scope) -> Conversation:
         return self._change(conversation_id, scope, scope.check_answer, PARKED, lambda c: replace(c, state=WAITING))

@@ -28,7 +28,7 @@ from core.messages import InboundMessage, StatusUpdate
 from core.bots import BOT
 from core.ports import Deadlines, DuplicateMarker, Head, Telemetry, Threads
 from core.records import (ACTIVE, CLOSED, HANDED_OFF, INBOUND, OPEN, WAITING, Account, Conversation, Event,
-                          Message, Workstream)
+                          Message, Workstream, preview_of)
 from core.retry import until_committed
 from core.settings import GREETING, OUT_OF_HOURS, SURVEY_THANKS, WorkstreamSettings
 from core.telemetry import NoTelemetry
@@ -141,6 +141,7 @@ class Ingest:
             self._bots.wait(conversation.id, now)
             scheduled.append(conversation.id)
         conversation, tell_closed = _out_of_hours(conversation, incoming.settings, now)
+        conversation = replace(conversation, preview=preview_of(incoming.body) or conversation.preview)
         message = _stored(incoming, conversation.id, head, now)
         events = [Event(conversation.id, message.seq + 1, now, HANDED_OFF, None, conversation.handoff.reason)] \
             if before == BOT and conversation.stage != BOT and conversation.handoff else []

@@ -1,0 +1,63 @@
+"""Unread counts and previews over HTTP: a customer's latest message shows as a card's
+first line, its holder's unread count grows with each customer message and is cleared when
+the holder opens the conversation, and only then is anything written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from localhost.easyauth import object_id_of
+from tests.support.twilio import ACCOUNT_SID, AUTH_TOKEN, BUSINESS, account_body, fixture_form, message_created
+
+MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
+CUSTOMER = "+12065550881"
+
+
+def as_(api, who: str, method: str, path: str, body: Any = None):
+    return api.call(method, path, body, as_=(who, "agent"))
+
+
+@pytest.fixture(scope="module")
+def world(api) -> dict[str, Any]:
+    api.twilio.on("POST", MESSAGES, lambda _r: message_created("SM" + "8" * 32))
+    account = api.call("POST", "/admin/accounts", account_body(name="Unread")).json()
+    workstream = api.call("POST", "/admin/workstreams", {
+        "name": "Unread", "account_id": account["id"], "number": BUSINESS, "queues": ["general"],
+        "default_queue": "general", "distribution": {"mode": "pick"}}).json()
+    assert as_(api, "una", "GET", "/me").status_code == 200
+    api.call("PATCH", f"/admin/agents/{object_id_of('una')}",
+             {"queues": [{"workstream_id": workstream["id"], "queue": "general"}]})
+    return {"account": account["id"], "sids": iter(range(1, 1000))}
+
+
+def writes(api, world, body: str) -> None:
+    form = fixture_form("twilio_sms_inbound.txt", MessageSid=f"SM{next(world['sids']):032d}", From=CUSTOMER,
+                        Body=body)
+    assert api.webhook(f"/twilio/{world['account']}/inbound", form, AUTH_TOKEN).status_code == 200
+
+
+def mine(api) -> dict[str, Any]:
+    [conversation] = as_(api, "una", "GET", "/conversations?view=mine").json()["conversations"]
+    return conversation
+
+
+def test_a_holders_unread_count_and_the_latest_messages_first_line(api, world):
+    writes(api, world, "Hello\nmy order 1234 is late")
+    [waiting] = [c for c in api.call("GET", "/conversations").json()["conversations"] if c["customer"] == CUSTOMER]
+    assert (waiting["preview"], waiting["unread"]) == ("Hello", 0)  # nobody holds it yet
+    assert as_(api, "una", "POST", f"/conversations/{waiting['id']}/accept").status_code == 200
+    assert mine(api)["unread"] == 1
+
+    opened = as_(api, "una", "POST", f"/conversations/{waiting['id']}/seen")
+    assert opened.status_code == 200 and opened.json()["unread"] == 0
+    again = as_(api, "una", "POST", f"/conversations/{waiting['id']}/seen")
+    assert again.json()["version"] == opened.json()["version"]  # nothing unseen: nothing written
+
+    writes(api, world, "Hello? Are you still there?")
+    writes(api, world, "   \n" + "x" * 150)
+    held = as_(api, "una", "GET", f"/conversations/{waiting['id']}").json()
+    assert held["unread"] == 2 and held["preview"] == "x" * 99 + "…"
+    assert as_(api, "una", "POST", f"/conversations/{waiting['id']}/seen").json()["unread"] == 0
+    assert as_(api, "una", "POST", "/conversations/nope/seen").status_code == 404
