@@ -59,11 +59,11 @@ class Facts:
               events: Iterable[Event] = (), at: datetime | None = None) -> Facts:
         """These facts carried over a commit from ``before`` to ``now``, writing ``messages``
         and ``events``; ``at`` is when, for what no message or event dates."""
-        from core.records import CLOSED, INBOUND, OFFERED, TRANSFERRED  # records import this module
+        from core.records import CLOSED, INBOUND, NOTE, OFFERED, TRANSFERRED  # records import this module
 
         facts, when = self, at or now.last_activity_at
         after_closing = before is not None and before.state == CLOSED  # its closing message, survey, answer
-        for m in messages:
+        for m in (m for m in messages if m.direction != NOTE):  # an internal note is nobody's answer
             if after_closing:
                 asked = m.automated == SURVEY and m.status != NOT_SENT  # a survey held back asked nothing
                 facts = replace(facts, survey_sent_at=m.created_at) if asked else facts

@@ -20,6 +20,7 @@ USER, GROUP = "user", "group"
 ADMINS = "admins"  # the group of everyone with the admin role
 CHANGED = "changed"  # the usual kind of notice: fetch these lists again
 SLA = "sla"  # a service-level warning or breach just recorded: target and level, no content
+MENTION = "mention"  # a note named the person told: the conversation's id, no content
 # The lists a notice may name (GET /api/me/changes answers them).
 ME, OFFERS, MINE, QUEUE, WORKSTREAM, ALL = "me", "offers", "mine", "queue", "workstream", "all"
 

@@ -17,6 +17,7 @@ OPEN, ACTIVE, WAITING, CLOSED = "open", "active", "waiting", "closed"
 STATES = (OPEN, ACTIVE, WAITING, CLOSED)
 
 INBOUND, OUTBOUND = "inbound", "outbound"
+NOTE = "note"  # a message's direction: an internal note of an agent or supervisor, never sent
 
 SMS, WHATSAPP = "sms", "whatsapp"
 CHANNELS = (SMS, WHATSAPP)

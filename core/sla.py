@@ -114,7 +114,7 @@ class ServiceLevel:
     def after(self, now: Conversation, messages: Iterable[Message], at: datetime) -> ServiceLevel:
         """The clocks carried over a commit that leaves the conversation as ``now``,
         writing ``messages``; ``at`` is when."""
-        from core.records import CLOSED, INBOUND  # records import this module
+        from core.records import CLOSED, INBOUND, OUTBOUND  # records import this module
 
         sl = self
         if not sl.started and now.stage is None and now.state != CLOSED:
@@ -125,7 +125,7 @@ class ServiceLevel:
             if m.direction == INBOUND:
                 if sl.answered and not sl.clock(FIRST_RESPONSE) and not sl.clock(NEXT_RESPONSE):
                     sl = sl._start(NEXT_RESPONSE, m.created_at)
-            elif m.agent is not None and not m.automated and not m.from_bot:
+            elif m.direction == OUTBOUND and m.agent is not None and not m.automated and not m.from_bot:
                 sl = replace(sl, answered=True)._end(FIRST_RESPONSE, m.created_at)._end(NEXT_RESPONSE, m.created_at)
         if now.state == CLOSED and sl.running:
             closed = now.closed_at or at

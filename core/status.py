@@ -21,6 +21,7 @@ _RANK = {
 }
 
 SENDING, RETRYING, FAILED = "sending", "retrying", "failed"
+NOTED = "noted"  # an internal note's: kept, never sent
 NOT_SENT = "not_sent"  # ours: held back (an automated message the rules refused, a request that failed first)
 PENDING = frozenset({SENDING, RETRYING})  # ours, before the provider took it: the outbox still owes an outcome
 

@@ -208,6 +208,17 @@ def get_media(req: func.HttpRequest) -> func.HttpResponse:
                              headers={**API_HEADERS, "Cache-Control": "private, no-store"})
 
 
+@bp.route(route="api/conversations/{id}/notes", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def add_note(req: func.HttpRequest) -> func.HttpResponse:
+    """An internal note: kept in the conversation, never sent; @name tells that person."""
+    scope, body = _scope(req), require_object(json_body(req))
+    reject_unknown(body, ("body",))
+    noted = services().messaging.notes.add(req.route_params["id"], body.get("body"), scope)
+    return json_response({**message_view(noted.message),
+                          "mentioned": [{"id": a.id, "name": a.name} for a in noted.mentioned]}, 201)
+
+
 @bp.route(route="api/conversations/{id}/seen", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def seen(req: func.HttpRequest) -> func.HttpResponse:

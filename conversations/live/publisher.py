@@ -20,8 +20,8 @@ from core import telemetry as metrics
 from core.agents import Agent, QueueRef
 from core.errors import SwitchboardError
 from core.inbox import Placement
-from core.live import (ADMINS, ALL, CHANGED, GROUP, ME, MINE, OFFERS, QUEUE, SLA, USER, WORKSTREAM, Notice,
-                       queue_group, workstream_group)
+from core.live import (ADMINS, ALL, CHANGED, GROUP, ME, MENTION, MINE, OFFERS, QUEUE, SLA, USER, WORKSTREAM,
+                       Notice, queue_group, workstream_group)
 from core.ports import Realtime, Telemetry
 from core.records import Conversation
 from core.telemetry import NoTelemetry
@@ -70,6 +70,11 @@ class Publisher:
                 "alerts": [{"target": target, "level": level} for target, level in said],
                 "due_at": due.due_at.isoformat() if due else None}
         self._publish([Notice(kind, name, data) for kind, name in audiences], c.id)
+
+    def mention(self, c: Conversation, agent_ids: list[str]) -> None:
+        """A note named these people (conversations/messaging/notes.py): each is told, ids only."""
+        self._publish([Notice(USER, a, {"type": MENTION, "conversation_id": c.id, "version": c.version})
+                       for a in agent_ids], c.id)
 
     def presence(self, agent_id: str) -> None:
         """The agent's presence or load changed (not by a move): its own workspaces."""

@@ -17,6 +17,7 @@ from conversations.admin.accounts import AccountAdmin
 from conversations.admin.agents import AgentDirectory
 from conversations.admin.contacts import ContactAdmin
 from conversations.admin.skills import SkillCatalogue
+from conversations.messaging.notes import Notes
 from conversations.reports.days import Days
 from conversations.service_levels.expected import ExpectedWait
 from conversations.service_levels.queues import QueueWatch
@@ -123,6 +124,7 @@ class Messaging:
     bots: Bots
     bot_media: BotMedia
     queues: QueueWatch
+    notes: Notes
 
 
 def build_messaging(settings: Settings, stores: Stores, work: Distribution, providers: Providers,
@@ -150,6 +152,7 @@ def build_messaging(settings: Settings, stores: Stores, work: Distribution, prov
                               lease=timedelta(seconds=settings.idempotency_lease_seconds))
     return Messaging(
         delivery=delivery, outbox=outbox, bots=bots, bot_media=bot_media, idempotency=idempotency, queues=queues,
+        notes=Notes(lookup=work.lookup, agents=stores.agents, publisher=work.publisher, **common),
         ingest=Ingest(threads=stores.threads, distributor=work.distributor, deadlines=stores.deadlines,
                       lookup=work.lookup, opener=providers.opener, outbox=outbox, bots=bots, queues=queues,
                       telemetry=telemetry, **common),

@@ -1,6 +1,7 @@
-"""Unread counts and previews over HTTP: a customer's latest message shows as a card's
-first line, its holder's unread count grows with each customer message and is cleared when
-the holder opens the conversation, and only then is anything written."""
+"""An agent's day over HTTP: a customer's latest message shows as a card's first line, its
+holder's unread count grows with each customer message and is cleared when the holder
+opens the conversation (only then is anything written); internal notes are kept apart from
+what is sent, and name whom they tell."""
 
 from __future__ import annotations
 
@@ -61,3 +62,17 @@ def test_a_holders_unread_count_and_the_latest_messages_first_line(api, world):
     assert held["unread"] == 2 and held["preview"] == "x" * 99 + "…"
     assert as_(api, "una", "POST", f"/conversations/{waiting['id']}/seen").json()["unread"] == 0
     assert as_(api, "una", "POST", "/conversations/nope/seen").status_code == 404
+
+
+def test_a_note_over_http(api, world):
+    [c] = [c for c in api.call("GET", "/conversations").json()["conversations"] if c["customer"] == CUSTOMER]
+    sent_before = len(api.twilio.calls("POST", MESSAGES))
+    noted = as_(api, "una", "POST", f"/conversations/{c['id']}/notes", {"body": "Gold customer, @Una is on it"})
+    assert noted.status_code == 201, noted.text
+    note = noted.json()
+    assert (note["direction"], note["status"], note["agent"]["name"], note["mentioned"]) == ("note", "noted", "una", [])
+    assert len(api.twilio.calls("POST", MESSAGES)) == sent_before
+    assert as_(api, "una", "POST", f"/conversations/{c['id']}/notes", {"body": ""}).json()["error"]["field"] == "body"
+    assert as_(api, "una", "POST", f"/conversations/{c['id']}/notes", {"text": "x"}).status_code == 422
+    export = api.call("GET", f"/conversations/{c['id']}/export?format=csv").text
+    assert ",note,una,noted,\"Gold customer, @Una is on it\"," in export
