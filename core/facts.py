@@ -54,6 +54,7 @@ class Facts:
     hour: int | None = None  # then: reports file it there, whatever the zone becomes
     sla_met: tuple[str, ...] = ()  # a service-level target (core/sla.py) per clock met in time, in order
     sla_breached: tuple[str, ...] = ()  # ... and per clock that ran late
+    disposition: str | None = None  # what the agent who closed it recorded
 
     def after(self, before: Conversation | None, now: Conversation, messages: Iterable[Message] = (),
               events: Iterable[Event] = (), at: datetime | None = None) -> Facts:
@@ -86,7 +87,8 @@ class Facts:
         if now.state == CLOSED and facts.closed_at is None:
             ended_with_bot = before is not None and before.stage is not None and now.handoff is None
             facts = replace(facts, closed_at=now.closed_at or when, closed_by=now.closed_reason,
-                            bot_outcome=facts.bot_outcome or (RESOLVED if ended_with_bot else None))
+                            bot_outcome=facts.bot_outcome or (RESOLVED if ended_with_bot else None),
+                            disposition=now.disposition)
         return facts
 
     def _message(self, m: Message, inbound: str) -> Facts:

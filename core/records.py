@@ -12,6 +12,7 @@ from core.identity import Actor
 from core.settings import WorkstreamSettings
 from core.skills import SkillNeed
 from core.sla import ServiceLevel
+from core.status import NOTED
 
 OPEN, ACTIVE, WAITING, CLOSED = "open", "active", "waiting", "closed"
 STATES = (OPEN, ACTIVE, WAITING, CLOSED)
@@ -239,6 +240,7 @@ class Conversation:
     service_level: ServiceLevel | None = None  # its clocks against its workstream's targets (core/sla.py)
     overflowed: tuple[str, ...] = ()  # the overflow rules that acted on it, each once (core/overflow.py)
     preview: str | None = None  # the first line of the customer's latest message (PREVIEW characters at most)
+    disposition: str | None = None  # what the agent who closed it recorded (its workstream's wrap_up)
     seen: tuple[tuple[str, int], ...] = ()  # per agent who opened it, latest first: customer messages seen then
     messages: tuple[Message, ...] = field(default=())
     events: tuple[Event, ...] = field(default=())
@@ -299,3 +301,8 @@ class Event:
     actor: Actor | None
     detail: str | None = None
     subject: Actor | None = None  # whom it was offered, assigned or transferred to
+
+
+def internal_note(note_id: str, conversation_id: str, body: str, seq: int, at: datetime, author: Actor) -> Message:
+    """An internal note (direction NOTE) of ``author``: kept in the thread, never sent."""
+    return Message(note_id, conversation_id, NOTE, body, (), NOTED, None, at, seq=seq, agent=author)

@@ -79,6 +79,18 @@ class Survey:
 
 
 @dataclass(frozen=True)
+class WrapUp:
+    """What an agent records when closing: one of ``dispositions`` (needed when
+    ``required``), and a note."""
+
+    dispositions: tuple[str, ...] = ()
+    required: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"dispositions": list(self.dispositions), "required": self.required}
+
+
+@dataclass(frozen=True)
 class QuickReply:
     """A canned answer agents pick in the composer; placeholders are filled in there."""
 
@@ -107,6 +119,7 @@ class WorkstreamSettings:
     service_levels: ServiceTargets = ServiceTargets()  # answer-time targets (core/sla.py)
     overflow: tuple[OverflowRule, ...] = ()  # what swamped or unstaffed queues do (core/overflow.py)
     waiting_message: WaitingMessage | None = None  # told to a customer who has waited a while
+    wrap_up: WrapUp = WrapUp()
 
     def automated(self, name: str) -> str | None:
         """The text of an automated message, when automated messages are allowed."""
@@ -140,6 +153,7 @@ class WorkstreamSettings:
             "service_levels": self.service_levels.to_dict(),
             "overflow": [r.to_dict() for r in self.overflow],
             "waiting_message": self.waiting_message.to_dict() if self.waiting_message else None,
+            "wrap_up": self.wrap_up.to_dict(),
         }
 
     @classmethod
@@ -167,4 +181,6 @@ class WorkstreamSettings:
             service_levels=ServiceTargets.from_dict(value.get("service_levels", {})),
             overflow=tuple(OverflowRule.from_dict(r) for r in value.get("overflow", ())),
             waiting_message=WaitingMessage(**value["waiting_message"]) if value.get("waiting_message") else None,
+            wrap_up=WrapUp(tuple(value.get("wrap_up", {}).get("dispositions", ())),
+                           value.get("wrap_up", {}).get("required", False)),
         )

@@ -240,6 +240,7 @@ def park_conversation(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def close_conversation(req: func.HttpRequest) -> func.HttpResponse:
     scope = _scope(req)
-    _optional_body(req, ())
-    closed = services().messaging.actions.close(req.route_params["id"], scope, public_base_url(req))
+    wrap = _optional_body(req, ("disposition", "note"))
+    closed = services().messaging.actions.close(req.route_params["id"], scope, public_base_url(req),
+                                                wrap.get("disposition"), wrap.get("note"))
     return json_response(conversation_view(closed))

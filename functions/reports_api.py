@@ -37,7 +37,7 @@ MAX_TOKEN = 4096
 COLUMNS = ("conversation_id", "workstream_id", "queue", "channel", "provider", "created_at", "accepted_at",
            "first_agent_reply_at", "closed_at", "closed_by", "wait_seconds", "first_response_seconds",
            "handle_seconds", "resolution_seconds", "abandoned", "agents", "customer_messages", "agent_messages",
-           "transfers", "bot_outcome", "csat", *SLA_COUNTS)
+           "transfers", "bot_outcome", "disposition", "csat", *SLA_COUNTS)
 _NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -113,7 +113,7 @@ def fact_view(row: FactRow, with_customer: bool) -> dict[str, Any]:
         "accepted_at": _at(f.accepted_at), "first_agent_reply_at": _at(f.first_agent_reply_at),
         "closed_at": _at(f.closed_at), "closed_by": f.closed_by, **_measures(m), "agents": list(f.agents),
         "customer_messages": f.customer_messages, "agent_messages": f.agent_messages, "transfers": f.transfers,
-        "bot_outcome": f.bot_outcome, "csat": f.csat, **m.sla_counts(),
+        "bot_outcome": f.bot_outcome, "csat": f.csat, "disposition": f.disposition, **m.sla_counts(),
     }
     return {**found, "customer": row.customer or None} if with_customer else found
 

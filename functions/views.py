@@ -114,7 +114,7 @@ def conversation_view(c: Conversation, with_messages: bool = False, api_base: st
         "auto_close_after_minutes": c.auto_close_after_minutes,
         "closed_at": _time(c.closed_at), "closed_reason": c.closed_reason, "queue": c.queue,
         "required_skills": [n.to_dict() for n in c.skills], "queued_at": _time(c.queued_at),
-        "overflowed": list(c.overflowed), "preview": c.preview, "unread": c.unread,
+        "overflowed": list(c.overflowed), "preview": c.preview, "unread": c.unread, "disposition": c.disposition,
         "offer": {"agent": actor_view(c.offer.agent), "expires_at": _time(c.offer.expires_at)} if c.offer else None,
         "version": c.version,
         "contact": {"id": c.contact_id, "name": c.contact_name} if c.contact_id else None,

@@ -14,11 +14,11 @@ from conversations.admin.routing import parse_rules
 from conversations.admin.service_levels import check_counted, parse_service_levels
 from core.errors import ValidationFailed
 from core.settings import (ASSIGNMENTS, AUTOMATED, LINK, PICK, PUSH, SURVEY_MODES, Distribution, Survey,
-                           WorkstreamSettings)
+                           WorkstreamSettings, WrapUp)
 
 FIELDS = ("language", "operating_hours", "allow_automated_messages", "automated_messages", "attachments",
           "survey", "queues", "default_queue", "routing_rules", "distribution", "quick_replies",
-          "retention_days", "service_levels", "overflow", "waiting_message")
+          "retention_days", "service_levels", "overflow", "waiting_message", "wrap_up")
 MIN_OFFER_SECONDS, MAX_OFFER_SECONDS = 10, 3600
 MAX_WIDEN_SECONDS = 86_400
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -28,6 +28,7 @@ MAX_QUEUES, MAX_QUEUE_NAME = 50, 100
 MAX_URL = 2048
 MAX_RETENTION_DAYS = 3650
 MAX_SURVEY_WINDOW = 10080  # a week, in minutes
+MAX_DISPOSITIONS = 50
 
 
 def parse_settings(body: Mapping[str, Any], current: WorkstreamSettings = WorkstreamSettings()) -> WorkstreamSettings:
@@ -79,7 +80,24 @@ def parse_settings(body: Mapping[str, Any], current: WorkstreamSettings = Workst
         check_overflow(s.overflow, s.queues)
     if "waiting_message" in body:
         s = replace(s, waiting_message=parse_waiting_message(body["waiting_message"]))
+    if "wrap_up" in body:
+        s = replace(s, wrap_up=_wrap_up(body["wrap_up"]))
     return s
+
+
+def _wrap_up(value: Any) -> WrapUp:
+    value = _object(value, "wrap_up", ("dispositions", "required"))
+    names = value.get("dispositions", [])
+    if not isinstance(names, list) or len(names) > MAX_DISPOSITIONS or not all(
+            isinstance(n, str) and n.strip() and len(n) <= MAX_QUEUE_NAME for n in names):
+        raise ValidationFailed("wrap_up.dispositions", f"must be a list of at most {MAX_DISPOSITIONS} names of 1 to "
+                                                       f"{MAX_QUEUE_NAME} characters")
+    if len({n.strip().casefold() for n in names}) != len(names):
+        raise ValidationFailed("wrap_up.dispositions", "names a disposition twice")
+    required = _flag(value.get("required", False), "wrap_up.required")
+    if required and not names:
+        raise ValidationFailed("wrap_up.required", "needs at least one disposition to choose from")
+    return WrapUp(tuple(n.strip() for n in names), required)
 
 
 def _retention(value: Any) -> int | None:

@@ -3,10 +3,13 @@ customers' attachments (who holds them: conversations/distribution/assignment.py
 
 from __future__ import annotations
 
+import uuid
+
 from dataclasses import replace
 from typing import Callable, Mapping
 
 from conversations.access import Scope
+from conversations.messaging import wrap_up
 from conversations.messaging.lookup import Lookup
 from conversations.messaging.outbox import Outbox
 from conversations.messaging.writer import Writer
@@ -17,7 +20,7 @@ from core.ids import thread_of
 from core.messages import FetchedMedia
 from core.ports import Accounts, MediaFetcher
 from core.records import (CLOSED, CLOSED_BY_AGENT, INBOUND, PARKED, SEEN_BY, WAITING, Conversation, Event,
-                          Workstream)
+                          Workstream, internal_note)
 from core.retry import until_committed
 
 
@@ -56,12 +59,19 @@ class AgentActions:
     def wait(self, conversation_id: str, scope: Scope) -> Conversation:
         return self._change(conversation_id, scope, scope.check_answer, PARKED, lambda c: replace(c, state=WAITING))
 
-    def close(self, conversation_id: str, scope: Scope, base_url: str | None = None) -> Conversation:
-        """Close it, then send the workstream's closing message and survey (when set)."""
+    def close(self, conversation_id: str, scope: Scope, base_url: str | None = None, disposition: object = None,
+              note: object = None) -> Conversation:
+        """Close it with the agent's wrap-up (a disposition of its workstream's, needed where
+        it says so, and a note, kept as an internal note), then send the workstream's closing
+        message and survey (when set)."""
         now = self._clock()
-        closed = self._change(conversation_id, scope, scope.check_close, CLOSED,
-                              lambda c: replace(c, state=CLOSED, closed_at=now, closed_reason=CLOSED_BY_AGENT,
-                                                offer=None))
+
+        def closing(c: Conversation) -> Conversation:
+            chosen = wrap_up.disposition(disposition, self._lookup.workstream_of(c))
+            return replace(c, state=CLOSED, closed_at=now, closed_reason=CLOSED_BY_AGENT, offer=None,
+                           disposition=chosen)
+
+        closed = self._change(conversation_id, scope, scope.check_close, CLOSED, closing, wrap_up.note(note))
         self._outbox.after_close(closed, base_url)
         return closed
 
@@ -86,15 +96,21 @@ class AgentActions:
         return provider in self._media_fetchers
 
     def _change(self, conversation_id: str, scope: Scope, check: Callable[[Conversation], None], action: str,
-                change: Callable[[Conversation], Conversation]) -> Conversation:
-        """Change the live conversation, once ``check`` allows it, and record who did what."""
+                change: Callable[[Conversation], Conversation], note: str | None = None) -> Conversation:
+        """Change the live conversation, once ``check`` allows it, and record who did what
+        (and the caller's ``note``, an internal note after it)."""
+        note_id = uuid.uuid4().hex
+
         def attempt() -> Conversation:
             head = self._lookup.head(conversation_id, scope=scope)
             check(head.conversation)
-            updated = change(head.conversation)
-            event = Event(conversation_id, head.seq + 1, self._clock(), action, scope.principal.actor,
+            updated, now = change(head.conversation), self._clock()
+            event = Event(conversation_id, head.seq + 1, now, action, scope.principal.actor,
                           CLOSED_BY_AGENT if action == CLOSED else None)
-            return self._reactions.after(self._writer.commit(thread_of(conversation_id), head, updated, event.seq,
+            notes = [internal_note(note_id, conversation_id, note, event.seq + 1, now, scope.principal.actor)] if note \
+                else []
+            return self._reactions.after(self._writer.commit(thread_of(conversation_id), head, updated,
+                                                             event.seq + len(notes), notes,
                                                              events=[event])).conversation
 
         return until_committed(attempt, "change")

@@ -21,9 +21,8 @@ from core.clock import Clock
 from core.errors import ValidationFailed
 from core.ids import thread_of
 from core.ports import Agents
-from core.records import NOTE, Conversation, Message
+from core.records import Conversation, Message, internal_note
 from core.retry import until_committed
-from core.status import NOTED
 
 MAX_NOTE = 4000
 
@@ -54,8 +53,7 @@ class Notes:
 
         def attempt() -> tuple[Conversation, Message]:
             head = self._lookup.head(conversation_id, allow_closed=True, scope=scope)
-            note = Message(note_id, conversation_id, NOTE, body, (), NOTED, None, self._clock(), seq=head.seq + 1,
-                           agent=scope.principal.actor)
+            note = internal_note(note_id, conversation_id, body, head.seq + 1, self._clock(), scope.principal.actor)
             commit = self._writer.commit(thread_of(conversation_id), head, head.conversation, note.seq, [note])
             return self._reactions.after(commit).conversation, note
 

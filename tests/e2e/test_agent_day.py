@@ -76,3 +76,25 @@ def test_a_note_over_http(api, world):
     assert as_(api, "una", "POST", f"/conversations/{c['id']}/notes", {"text": "x"}).status_code == 422
     export = api.call("GET", f"/conversations/{c['id']}/export?format=csv").text
     assert ",note,una,noted,\"Gold customer, @Una is on it\"," in export
+
+
+def test_closing_with_a_wrap_up(api, world):
+    [c] = [c for c in api.call("GET", "/conversations").json()["conversations"] if c["customer"] == CUSTOMER]
+    workstream_id = c["workstream_id"]
+    wrap = {"dispositions": ["Resolved", "Refund issued"], "required": True}
+    assert api.call("PATCH", f"/admin/workstreams/{workstream_id}", {"wrap_up": wrap}).json()["wrap_up"] == wrap
+    refused = api.call("PATCH", f"/admin/workstreams/{workstream_id}", {"wrap_up": {"required": True}})
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "wrap_up.required"
+
+    missing = as_(api, "una", "POST", f"/conversations/{c['id']}/close")
+    assert missing.status_code == 422 and missing.json()["error"]["field"] == "disposition"
+    wrong = as_(api, "una", "POST", f"/conversations/{c['id']}/close", {"disposition": "Gone fishing"})
+    assert wrong.status_code == 422 and "Refund issued" in wrong.json()["error"]["message"]
+    closed = as_(api, "una", "POST", f"/conversations/{c['id']}/close",
+                 {"disposition": "refund ISSUED", "note": "Refunded 12.50 to the card"})
+    assert closed.status_code == 200 and closed.json()["disposition"] == "Refund issued"
+    read = as_(api, "una", "GET", f"/conversations/{c['id']}").json()
+    assert [(m["direction"], m["body"]) for m in read["messages"]][-1] == ("note", "Refunded 12.50 to the card")
+    assert [e["action"] for e in read["history"]][-1] == "closed"
+    facts = api.call("GET", f"/reports/conversations?workstream_id={workstream_id}").json()["conversations"]
+    assert [f["disposition"] for f in facts if f["conversation_id"] == c["id"]] == ["Refund issued"]
