@@ -8,6 +8,7 @@ import { Audit } from "./admin/Audit";
 import { Contacts } from "./admin/Contacts";
 import { Erasure } from "./admin/Erasure";
 import { Retention } from "./admin/Retention";
+import { Skills } from "./admin/Skills";
 import { Workstreams } from "./admin/Workstreams";
 import { Reports } from "./reports/Reports";
 import { href, useRoute } from "./router";
@@ -17,7 +18,7 @@ import { Supervisor } from "./workspace/Supervisor";
 import { Workspace } from "./workspace/Workspace";
 
 const ADMIN_PAGES: [string, string][] = [["accounts", "Accounts"], ["workstreams", "Workstreams"],
-  ["agents", "Agents"], ["contacts", "Contacts"], ["retention", "Retention"], ["audit", "Audit trail"],
+  ["agents", "Agents"], ["skills", "Skills"], ["contacts", "Contacts"], ["retention", "Retention"], ["audit", "Audit trail"],
   ["erasure", "Erasure"]];
 
 function Screen({ me, route }: { me: Me; route: string[] }) {
@@ -27,6 +28,7 @@ function Screen({ me, route }: { me: Me; route: string[] }) {
     if (page === "accounts") return <Accounts id={id ?? null} />;
     if (page === "workstreams") return <Workstreams id={id ?? null} />;
     if (page === "agents") return <Agents id={id ?? null} />;
+    if (page === "skills") return <Skills />;
     if (page === "contacts") return <Contacts id={id ?? null} />;
     if (page === "retention") return <Retention />;
     if (page === "audit") return <Audit />;

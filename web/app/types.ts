@@ -23,6 +23,9 @@ export type Presence = Schemas["Presence"];
 /** Conversations at once per channel: what an agent may hold (capacity) and holds (load). */
 export type PerChannel = Schemas["Capacity"];
 export type Me = Schemas["Me"];
+/** A skill an agent has (`Me["skills"]`), and one a conversation needs (`required_skills`). */
+export type AgentSkill = Schemas["AgentSkill"];
+export type SkillNeed = Schemas["SkillNeed"];
 export type Agent = Schemas["Agent"];
 /** GET /api/me/changes: only the lists that changed since the cursor, each whole. */
 export type Changes = Schemas["Changes"];

@@ -1,6 +1,6 @@
 // The agents directory: everyone who signed in and those added by Entra object id, with
-// the queues they work, the workstreams they supervise, the roles last seen and, where the
-// API has it, their capacity per channel.
+// the queues they work, the workstreams they supervise, their skills, the roles last seen
+// and, where the API has it, their capacity per channel.
 
 import { api } from "../api";
 import { when } from "../format";
@@ -11,17 +11,19 @@ import { BoundForm, FieldError, NumberField, Select, TextField, useField, useFor
 import { ListField } from "../ui/list";
 import { RecordList, RecordPage } from "../ui/records";
 import { useLoaded } from "./loaded";
-import type { Agent, Workstream } from "./records";
+import type { Agent, AgentSkill, Workstream } from "./records";
+import { SkillList, useCatalogue } from "./SkillList";
 
 export function Agents({ id }: { id: string | null }) {
   const [workstreams] = useLoaded<{ workstreams: Workstream[] }>("/admin/workstreams");
   const [agent, error] = useLoaded<Agent>(id && id !== "new" ? `/admin/agents/${encodeURIComponent(id)}` : null);
+  const catalogue = useCatalogue();
   const all = workstreams?.workstreams ?? [];
   if (!id) return <AgentList workstreams={all} />;
   return (
     <RecordPage kind="agents" back="All agents" title={id === "new" ? "Add an agent" : agent?.name || id} error={error}>
-      {workstreams && (id === "new" || agent)
-        ? <AgentForm key={agent?.updated_at ?? "new"} agent={agent} workstreams={all} /> : null}
+      {workstreams && catalogue && (id === "new" || agent)
+        ? <AgentForm key={agent?.updated_at ?? "new"} agent={agent} workstreams={all} catalogue={catalogue} /> : null}
     </RecordPage>
   );
 }
@@ -37,6 +39,7 @@ function AgentList({ workstreams }: { workstreams: Workstream[] }) {
         { header: "Roles seen", cell: (a) => a.roles.map((r) => ROLE_LABELS[r] ?? r).join(", ") || "–" },
         { header: "Queues", cell: (a) => a.queues.map(queue).join("; ") || "–" },
         { header: "Supervises", cell: (a) => a.supervises.map(name).join(", ") || "–" },
+        { header: "Skills", cell: (a) => a.skills.map((s) => `${s.name} ${s.proficiency}`).join(", ") || "–" },
         { header: "Capacity", cell: (a) => a.capacity ? Object.entries(a.capacity).map(([c, n]) => `${c} ${n}`).join(", ") : "–" },
         { header: "Last seen", cell: (a) => when(a.last_seen_at) },
       ]} />
@@ -48,13 +51,21 @@ interface Draft {
   name: string;
   queues: QueueRef[];
   supervises: string[];
+  skills: AgentSkill[];
   capacity?: Record<string, number>;
 }
 
-function AgentForm({ agent, workstreams }: { agent: Agent | null; workstreams: Workstream[] }) {
+interface FormProps {
+  agent: Agent | null;
+  workstreams: Workstream[];
+  catalogue: string[];
+}
+
+function AgentForm({ agent, workstreams, catalogue }: FormProps) {
   const form = useForm<Draft>(agent
-    ? { object_id: agent.id, name: agent.name, queues: agent.queues, supervises: agent.supervises, capacity: agent.capacity }
-    : { object_id: "", name: "", queues: [], supervises: [] });
+    ? { object_id: agent.id, name: agent.name, queues: agent.queues, supervises: agent.supervises,
+      skills: agent.skills, capacity: agent.capacity }
+    : { object_id: "", name: "", queues: [], supervises: [], skills: [] });
   const save = async () => {
     const { object_id, capacity, ...body } = form.value;
     if (agent) {
@@ -86,6 +97,9 @@ function AgentForm({ agent, workstreams }: { agent: Agent | null; workstreams: W
           </>
         )} />
       <Supervises workstreams={workstreams} />
+      <SkillList path="skills" legend="Skills" label="Skill" level="proficiency" catalogue={catalogue}
+        hint={"What the agent can do, each with a proficiency from 1 (some) to 10 (expert): a conversation whose "
+          + "routing rule needs skills goes to agents who have them at the proficiency asked."} />
       {form.value.capacity ? (
         <fieldset>
           <legend>Capacity (conversations at once, per channel)</legend>

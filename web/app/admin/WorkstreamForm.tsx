@@ -3,6 +3,7 @@
 
 import { api } from "../api";
 import { BoundForm, Checkbox, NumberField, Select, TextArea, TextField, useForm } from "../ui/form";
+import { Overflow, Waiting, overflowBody } from "./Overflow";
 import type { Account, Workstream } from "./records";
 import { NO_SERVICE_LEVELS, ServiceLevels } from "./ServiceLevels";
 import { Hours, QuickReplies, Queues, Routing, Survey, Templates } from "./WorkstreamSections";
@@ -19,12 +20,14 @@ export function newWorkstream(accounts: Account[]): Workstream {
     survey: { enabled: false, text: "", url: "", mode: "link", window_minutes: 1440, thanks: "Thank you for your answer." },
     queues: [], default_queue: null, routing_rules: [],
     templates: [], quick_replies: [],
-    distribution: { mode: "push", assignment: "highest_capacity", keep_same_agent: false, offer_timeout_seconds: 60 },
-    service_levels: NO_SERVICE_LEVELS, overflow: [], waiting_message: null,
+    distribution: { mode: "push", assignment: "highest_capacity", keep_same_agent: false, offer_timeout_seconds: 60,
+      widen_skills_after_seconds: null },
+    service_levels: NO_SERVICE_LEVELS, overflow: [], waiting_message: null, wrap_up: { dispositions: [], required: false },
   };
 }
 
-/** The body the API takes: the settings as edited, empty automated messages left out. */
+/** The body the API takes: the settings as edited, empty automated messages left out, each
+ *  overflow rule with only the fields its condition and action use. */
 function bodyOf(w: Workstream): Record<string, unknown> {
   const { id: _id, channel: _channel, created_at: _created, updated_at: _updated, bot: _bot, auto_close_after_minutes: minutes, ...settings } = w;
   const automated = Object.fromEntries(Object.entries(w.automated_messages).filter(([, m]) => m.text.trim()));
@@ -33,7 +36,8 @@ function bodyOf(w: Workstream): Record<string, unknown> {
   }));
   const templates = w.templates.map(({ content_sid: sid, ...t }) => (sid ? { ...t, content_sid: sid } : t));
   return { ...settings, ...(minutes == null ? {} : { auto_close_after_minutes: minutes }),
-    automated_messages: automated, routing_rules: rules, templates, default_queue: w.default_queue || null };
+    automated_messages: automated, routing_rules: rules, templates, default_queue: w.default_queue || null,
+    overflow: w.overflow.map(overflowBody) };
 }
 
 function addresses(account: Account | undefined): { value: string; label: string }[] {
@@ -46,10 +50,12 @@ function addresses(account: Account | undefined): { value: string; label: string
 interface Props {
   workstream: Workstream | null;
   accounts: Account[];
+  /** The skills catalogue's names, which routing rules pick from. */
+  catalogue: string[];
   onSaved: (w: Workstream) => void;
 }
 
-export function WorkstreamForm({ workstream, accounts, onSaved }: Props) {
+export function WorkstreamForm({ workstream, accounts, catalogue, onSaved }: Props) {
   const form = useForm<Workstream>(workstream ?? newWorkstream(accounts));
   const w = form.value;
   const save = async () => {
@@ -78,6 +84,10 @@ export function WorkstreamForm({ workstream, accounts, onSaved }: Props) {
           { value: "least_active", label: "Least active" }]} />
         <Checkbox path="distribution.keep_same_agent" label="Offer a returning customer to their previous agent first" />
         <NumberField path="distribution.offer_timeout_seconds" label="Offer timeout (seconds)" min={10} max={3600} />
+        <NumberField path="distribution.widen_skills_after_seconds"
+          label="Offer to the closest match after (seconds, blank = never)" min={0} max={86400}
+          hint={"when no available agent has every skill a conversation's routing rule needs, it waits this long, "
+            + "then goes to the agent who comes closest; 0 to 86400"} />
       </fieldset>
       <Hours form={form} />
       <ServiceLevels />
@@ -95,7 +105,9 @@ export function WorkstreamForm({ workstream, accounts, onSaved }: Props) {
       </fieldset>
       <Survey mode={w.survey.mode} />
       <Queues />
-      <Routing queues={w.queues} />
+      <Routing queues={w.queues} catalogue={catalogue} />
+      <Overflow queues={w.queues.filter((q) => q.trim())} automated={w.allow_automated_messages} />
+      <Waiting form={form} />
       <Templates />
       <QuickReplies />
       <button type="submit" disabled={form.busy}>{workstream ? "Save workstream" : "Create workstream"}</button>

@@ -1,11 +1,13 @@
-// The list-shaped settings of a workstream: operating hours, queues, routing rules,
-// templates and quick replies; and its survey, whose fields follow its mode.
+// The list-shaped settings of a workstream: operating hours, queues, routing rules (with
+// the skills each needs), templates and quick replies; and its survey, whose fields follow
+// its mode.
 
 import type { Form } from "../ui/form";
 import { Checkbox, NumberField, Select, TextArea, TextField, useField } from "../ui/form";
 import { ListField, StringList } from "../ui/list";
 import type { QuickReply, Template } from "../types";
 import type { Condition, RoutingRule, WeeklyHours, Workstream } from "./records";
+import { SkillList } from "./SkillList";
 
 const DAYS: WeeklyHours["day"][] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 const OPERATORS = ["equals", "contains", "starts_with", "exists"];
@@ -87,12 +89,12 @@ export function Queues() {
   );
 }
 
-export function Routing({ queues }: { queues: string[] }) {
+export function Routing({ queues, catalogue }: { queues: string[]; catalogue: string[] }) {
   const options = [{ value: "", label: "Pick a queue" }, ...queues.filter((q) => q.trim()).map((q) => ({ value: q, label: q }))];
   return (
     <ListField<RoutingRule> path="routing_rules" legend="Routing rules" itemName="rule"
       hint="The first rule whose conditions all hold sets a new conversation's queue."
-      newItem={() => ({ name: "", conditions: [{ field: "body", operator: "contains", value: "" }], queue: "" })}
+      newItem={() => ({ name: "", conditions: [{ field: "body", operator: "contains", value: "" }], queue: "", skills: [] })}
       render={(p, i) => (
         <>
           <TextField path={`${p}.name`} label={`Rule ${i + 1} name`} />
@@ -107,6 +109,10 @@ export function Routing({ queues }: { queues: string[] }) {
                 <TextField path={`${c}.value`} label={`Condition ${j + 1} value`} hint="not used by exists" />
               </>
             )} />
+          <SkillList path={`${p}.skills`} legend={`Rule ${i + 1} needs skills`} label={`Rule ${i + 1} skill`}
+            level="min_proficiency" catalogue={catalogue}
+            hint={"Offered only to agents who have each at this proficiency (1 to 10) or more; see Distribution "
+              + "for when to offer it to the closest match instead."} />
         </>
       )} />
   );

@@ -7,22 +7,25 @@ import { RecordList, RecordPage } from "../ui/records";
 import { CHANNEL_LABELS } from "./providers";
 import { useLoaded } from "./loaded";
 import type { Account, Workstream } from "./records";
+import { useCatalogue } from "./SkillList";
 import { WorkstreamForm } from "./WorkstreamForm";
 
 export function Workstreams({ id }: { id: string | null }) {
   const [accounts] = useLoaded<{ accounts: Account[] }>("/admin/accounts");
-  if (!accounts) return <div class="page"><h2>Workstreams</h2><p class="muted">Loading…</p></div>;
+  const catalogue = useCatalogue();
+  if (!accounts || !catalogue) return <div class="page"><h2>Workstreams</h2><p class="muted">Loading…</p></div>;
   if (id === "new") {
     return (
       <RecordPage kind="workstreams" back="All workstreams" title="New workstream" error={null}>
         {accounts.accounts.length === 0
           ? <p class="notice">Create an account first: a workstream serves one of its numbers.</p>
-          : <WorkstreamForm workstream={null} accounts={accounts.accounts}
+          : <WorkstreamForm workstream={null} accounts={accounts.accounts} catalogue={catalogue}
               onSaved={(w) => navigate("admin", "workstreams", w.id)} />}
       </RecordPage>
     );
   }
-  return id ? <OneWorkstream id={id} accounts={accounts.accounts} /> : <WorkstreamList accounts={accounts.accounts} />;
+  return id ? <OneWorkstream id={id} accounts={accounts.accounts} catalogue={catalogue} />
+    : <WorkstreamList accounts={accounts.accounts} />;
 }
 
 function WorkstreamList({ accounts }: { accounts: Account[] }) {
@@ -42,7 +45,7 @@ function WorkstreamList({ accounts }: { accounts: Account[] }) {
   );
 }
 
-function OneWorkstream({ id, accounts }: { id: string; accounts: Account[] }) {
+function OneWorkstream({ id, accounts, catalogue }: { id: string; accounts: Account[]; catalogue: string[] }) {
   const [workstream, error, setWorkstream] = useLoaded<Workstream>(`/admin/workstreams/${encodeURIComponent(id)}`);
   const [deleteError, setDeleteError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState(false);
@@ -61,7 +64,7 @@ function OneWorkstream({ id, accounts }: { id: string; accounts: Account[] }) {
         <>
           <p class="meta">{CHANNEL_LABELS[workstream.channel]} · {workstream.number} · id {workstream.id}</p>
           <p role="status" class="status">{saved ? "Saved." : ""}</p>
-          <WorkstreamForm key={workstream.updated_at} workstream={workstream} accounts={accounts}
+          <WorkstreamForm key={workstream.updated_at} workstream={workstream} accounts={accounts} catalogue={catalogue}
             onSaved={(w) => { setWorkstream(w); setSaved(true); }} />
           <section aria-labelledby="delete-title">
             <h3 id="delete-title">Delete</h3>

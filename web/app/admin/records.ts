@@ -18,3 +18,9 @@ export type Condition = RoutingRule["conditions"][number];
 export type WeeklyHours = NonNullable<NonNullable<Schemas["OperatingHours"]>["weekly"]>[number];
 export type Agent = Schemas["Agent"];
 export type ContactRecord = Schemas["Contact"];
+/** The catalogue's skills; an agent's, with a proficiency; a routing rule's, with the least one it needs. */
+export type Skill = Schemas["Skill"];
+export type AgentSkill = Schemas["AgentSkill"];
+export type SkillNeed = Schemas["SkillNeed"];
+export type OverflowRule = Schemas["OverflowRule"];
+export type WaitingMessage = NonNullable<Schemas["WaitingMessage"]>;

@@ -10,7 +10,7 @@ interface ListFieldProps<T> {
   itemName: string;
   newItem: () => T;
   render: (itemPath: string, index: number) => ComponentChildren;
-  hint?: string;
+  hint?: ComponentChildren;
   /** Show here every error inside the list, for lists whose items the API names otherwise
    *  (contact fields by their name). */
   catchAll?: boolean;

@@ -4,15 +4,18 @@
 // or once held its last activity ("2 min ago"), and its service-level clock due next ("First
 // response in 4 min"), kept current on one shared timer. The clock is left off where the list
 // is read from the inbox index (everyone's newest): its rows are as of the conversation's
-// last move, so an answer since would not have stopped the clock there.
+// last move, so an answer since would not have stopped the clock there. A conversation
+// whose routing rule needs skills says which; in a queue, one the agent has them for is
+// marked "Your skills".
 
 import { channelName, countdown } from "../format";
 import { href } from "../router";
 import { useNow } from "../ui/now";
 import { RelativeTime } from "../ui/time";
-import type { Conversation } from "../types";
+import type { AgentSkill, Conversation } from "../types";
 import { customerLabel } from "./conversation";
 import { ClockChip } from "./ServiceClock";
+import { needsText, yours } from "./skills";
 
 export type Take = (c: Conversation, action: "accept" | "decline") => void;
 
@@ -21,7 +24,15 @@ function waits(c: Conversation): boolean {
   return !c.agent && c.stage !== "bot" && c.state !== "closed";
 }
 
-function Row({ c, selected, clock = true }: { c: Conversation; selected: boolean; clock?: boolean }) {
+interface RowProps {
+  c: Conversation;
+  selected: boolean;
+  clock?: boolean;
+  /** The agent has every skill it needs (queues only). */
+  match?: boolean;
+}
+
+function Row({ c, selected, clock = true, match = false }: RowProps) {
   return (
     <a href={href("inbox", c.id)} class={`inbox-item state-${c.state}`} aria-current={selected ? "true" : undefined}>
       <span class="who">{customerLabel(c)}</span>
@@ -35,6 +46,11 @@ function Row({ c, selected, clock = true }: { c: Conversation; selected: boolean
           ? <RelativeTime iso={c.queued_at ?? c.created_at} waited />
           : <RelativeTime iso={c.last_activity_at} />}
       </span>
+      {c.required_skills.length ? (
+        <span class="meta needs">
+          Needs: {needsText(c.required_skills)}{match ? <> <span class="badge ok">Your skills</span></> : null}
+        </span>
+      ) : null}
       {clock && c.service_level?.next_due ? <ClockChip clock={c.service_level.next_due} /> : null}
       {c.consent?.state === "opted_out" ? <span class="badge warn">Opted out</span> : null}
     </a>
@@ -75,12 +91,19 @@ export function OfferRows({ list, selected, take }: { list: Conversation[]; sele
   );
 }
 
-export function QueueRows({ list, selected, take }: { list: Conversation[]; selected: string | null; take: Take }) {
+interface QueueProps {
+  list: Conversation[];
+  selected: string | null;
+  take: Take;
+  skills: AgentSkill[];
+}
+
+export function QueueRows({ list, selected, take, skills }: QueueProps) {
   return (
     <ul class="inbox-list">
       {list.map((c) => (
         <li key={c.id}>
-          <Row c={c} selected={c.id === selected} />
+          <Row c={c} selected={c.id === selected} match={yours(c, skills)} />
           <div class="row-actions">
             <button type="button" class="secondary" onClick={() => take(c, "accept")}
               aria-label={`Take ${customerLabel(c)}`}>Take</button>

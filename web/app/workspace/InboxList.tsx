@@ -1,17 +1,19 @@
 // The inbox: the agent's presence and free capacity, the filters and the order, then the
-// offers, the conversations the agent holds and the queues they can take from, all kept by
-// the change feed; closed conversations a page at a time.
+// offers, the conversations the agent holds and the queues they can take from (in each,
+// those the agent has the skills for first), all kept by the change feed; closed
+// conversations a page at a time.
 
 import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { problem } from "../api";
 import { navigate } from "../router";
 import { useStore } from "../store";
-import type { Conversation, Me } from "../types";
+import type { AgentSkill, Conversation, Me } from "../types";
 import { act, customerLabel } from "./conversation";
 import type { Feed } from "./feed";
 import { ClosedList, type InboxFilters, closedQueries, matches } from "./inbox";
 import { ConversationRows, OfferRows, QueueRows, type Take } from "./InboxItems";
+import { yoursFirst } from "./skills";
 import { type InboxSort, ordered } from "./sorting";
 import { WorkBar } from "./WorkBar";
 
@@ -61,7 +63,8 @@ export function InboxList(props: Props) {
       {actionError ? <p class="notice error" role="alert">{actionError}</p> : null}
       {!loaded ? <p class="muted">Loading…</p> : filters.state === "closed"
         ? <Closed me={me} filters={filters} selected={selected} />
-        : <Live feed={feed} filters={filters} sort={sort} selected={selected} take={take} workstreams={workstreams} />}
+        : <Live feed={feed} filters={filters} sort={sort} selected={selected} take={take} workstreams={workstreams}
+          skills={me.skills} />}
     </section>
   );
 }
@@ -118,14 +121,15 @@ interface LiveProps {
   selected: string | null;
   take: Take;
   workstreams: Map<string, string>;
+  skills: AgentSkill[];
 }
 
-function Live({ feed, filters, sort, selected, take, workstreams }: LiveProps) {
+function Live({ feed, filters, sort, selected, take, workstreams, skills }: LiveProps) {
   const { offers, mine, queues, all } = useStore(feed);
   const shown = (list: Conversation[], stateToo = true) => ordered(list.filter((c) => matches(c, filters, stateToo)), sort);
   const shownOffers = shown(offers, false);
   const shownMine = shown(mine);
-  const shownQueues = queues.map((q) => ({ ...q, conversations: shown(q.conversations) }))
+  const shownQueues = queues.map((q) => ({ ...q, conversations: yoursFirst(shown(q.conversations), skills) }))
     .filter((q) => q.conversations.length > 0);
   const listed = new Set([...shownOffers, ...shownMine, ...shownQueues.flatMap((q) => q.conversations)].map((c) => c.id));
   const shownAll = all.filter((c) => c.state !== "closed" && matches(c, filters) && !listed.has(c.id));
@@ -147,7 +151,7 @@ function Live({ feed, filters, sort, selected, take, workstreams }: LiveProps) {
       {shownQueues.map((q) => (
         <Section key={`${q.workstream_id}/${q.queue}`} id={`queue-${q.workstream_id}-${q.queue ?? ""}`}
           title={`Queue: ${workstreams.get(q.workstream_id) ?? "workstream"} · ${q.queue ?? "no queue"}`} count={q.conversations.length}>
-          <QueueRows list={q.conversations} selected={selected} take={take} />
+          <QueueRows list={q.conversations} selected={selected} take={take} skills={skills} />
         </Section>
       ))}
       {shownAll.length ? (

@@ -1,16 +1,18 @@
 // A workstream's live figures on the Supervise page: per queue what waits now, the longest
 // wait, what is offered and not yet accepted, what agents hold; its agents by presence with
-// their free capacity; and today so far, each of today's numbers opening the conversations
+// their free capacity; and today so far (with the share of service-level clocks met, per
+// target that had any end today), each of today's numbers opening the conversations
 // behind it on the Reports page.
 
 import type { ComponentChildren } from "preact";
 import { duration } from "../format";
 import { FigureLink, csatText, figureContext } from "../reports/Figures";
-import { type Measure, reportHref } from "../reports/query";
+import { MEASURE_NAMES, type Measure, SLA_TARGETS, reportHref, slaMeasure } from "../reports/query";
 import type { LiveWorkstream } from "../types";
 
 const OTHERS = ["busy", "away", "offline"] as const;
 const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: "medium" });
+const percent = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 0 });
 
 interface TilesProps {
   live: LiveWorkstream | undefined;
@@ -65,19 +67,27 @@ function AgentsByPresence({ live }: { live: LiveWorkstream }) {
   );
 }
 
+/** A tile of today's: its name, its number (a link), and what more to say of it. */
+type Figure = [string, ComponentChildren, ComponentChildren?];
+
 function Today({ live }: { live: LiveWorkstream }) {
   const t = live.today;
   const filters = { from: t.key, to: t.key, workstream_id: live.workstream_id, group_by: "agent" as const };
   const link = (measure: Measure, text: string) => (
     <FigureLink filters={filters} drill={{ measure }} text={text} context={figureContext(measure, `${live.name}, today`)} />
   );
-  const figures: [string, ComponentChildren, ComponentChildren?][] = [
+  const figures: Figure[] = [
     ["Conversations", link("conversations", String(t.conversations))],
     ["Answered", link("answered", String(t.answered))],
     ["Abandoned", link("abandoned", String(t.abandoned))],
     ["Median wait", link("wait_seconds", duration(t.wait_seconds.median, true))],
     ["Median first response", link("first_response_seconds", duration(t.first_response_seconds.median, true))],
     ["Average CSAT", link("csat", csatText(t)), `${t.csat.responses} ${t.csat.responses === 1 ? "answer" : "answers"}`],
+    ...SLA_TARGETS.filter((target) => t.sla[target].met + t.sla[target].breached > 0).map((target): Figure => {
+      const { met, breached, share_met: share } = t.sla[target];
+      return [MEASURE_NAMES[slaMeasure(target)], link(slaMeasure(target), percent.format(share ?? 0)),
+        `${met} of ${met + breached} in time`];
+    }),
   ];
   return (
     <section class="today" aria-labelledby={`today-${live.workstream_id}`}>

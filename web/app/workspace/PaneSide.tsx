@@ -1,6 +1,6 @@
 // Beside a conversation: its contact (name, fields) and its history (who accepted,
-// declined, transferred, assigned, parked and closed it, what was offered to whom, and its
-// service-level warnings and breaches).
+// declined, transferred, assigned, parked and closed it, what was offered to whom, its
+// service-level warnings and breaches, and the overflow rules that acted on it).
 
 import { when } from "../format";
 import type { Conversation, HistoryEvent, ServiceTarget } from "../types";
@@ -28,7 +28,8 @@ const DONE: Record<string, string> = {
 
 const target = (e: HistoryEvent) => TARGET_NAMES[e.detail as ServiceTarget] ?? e.detail;
 
-/** "Transferred to Bo by Ada", "Offered to Ada", "Closed by Switchboard", "First response late". */
+/** "Transferred to Bo by Ada", "Offered to Ada", "Closed by Switchboard", "First response late",
+ *  "Overflow rule "Swamped" applied". */
 export function step(e: HistoryEvent): string {
   const by = e.actor ? e.actor.name : "Switchboard";
   const to = e.subject ? e.subject.name : e.detail ?? "";
@@ -38,6 +39,7 @@ export function step(e: HistoryEvent): string {
   if (e.action === "assigned") return `Assigned to ${to} by ${by}`;
   if (e.action === "sla_warning") return `${target(e)} due soon`;
   if (e.action === "sla_breached") return `${target(e)} late`;
+  if (e.action === "overflowed") return `Overflow rule "${e.detail}" applied`;
   return `${DONE[e.action] ?? e.action} by ${by}`;
 }
 
