@@ -37,11 +37,15 @@ class SkillCatalogue:
                                            "and . + # & - (at most 50 characters)")
         if len(self._skills.list()) >= MAX_SKILLS:
             raise Conflict(f"the catalogue holds {MAX_SKILLS} skills, the most it may", code="too_many_skills")
-        skill = Skill(name, text(body, "description", required=False, max_length=500) or "", self._clock())
+        description = body.get("description") or None  # "" is no description
+        skill = Skill(name, text({"description": description}, "description", required=False, max_length=500) or "",
+                      self._clock())
         try:
             self._skills.create(skill)
         except Conflict as exc:
-            raise Conflict(f"a skill named {name} exists already", code="skill_exists") from exc
+            taken = Conflict(f"a skill named {name} exists already", code="skill_exists")
+            taken.field = "name"  # what the answer names, as a 422 does
+            raise taken from exc
         return skill
 
     def delete(self, name: str) -> None:

@@ -44,8 +44,9 @@ def test_the_catalogue_and_an_agents_skills_as_named_there(api, world):
     assert as_(api, "ana", "GET", "/me").json()["skills"] == [{"name": "Spanish", "proficiency": 8}]
     assert world["workstream"]["routing_rules"][0]["skills"] == [{"name": "Spanish", "min_proficiency": 5}]
     assert world["workstream"]["distribution"]["widen_skills_after_seconds"] == 300
-    twice = api.call("POST", "/admin/skills", {"name": "refunds"})
+    twice = api.call("POST", "/admin/skills", {"name": "refunds", "description": ""})
     assert twice.status_code == 409 and twice.json()["error"]["code"] == "skill_exists"
+    assert twice.json()["error"]["field"] == "name"
     wrong = api.call("PATCH", f"/admin/agents/{object_id_of('bo')}", {"skills": [{"name": "Spanish", "proficiency": 0}]})
     assert wrong.status_code == 422 and wrong.json()["error"]["field"] == "skills[0].proficiency"
     in_use = api.call("DELETE", "/admin/skills/Spanish")
