@@ -53,7 +53,8 @@ def answering_view(w: Workstream | None) -> dict[str, Any] | None:
         return None
     return {"id": w.id, "name": w.name, "channel": w.channel, "templates": [t.to_dict() for t in w.templates],
             "queues": list(w.settings.queues), "quick_replies": [q.to_dict() for q in w.settings.quick_replies],
-            "attachments": {"agents_can_send": w.settings.agents_can_send_attachments}}
+            "attachments": {"agents_can_send": w.settings.agents_can_send_attachments},
+            "wrap_up": w.settings.wrap_up.to_dict()}
 
 
 def agent_view(a: Agent, state: AgentState | None = None, presence: str | None = None) -> dict[str, Any]:
