@@ -55,6 +55,7 @@ class Facts:
     sla_met: tuple[str, ...] = ()  # a service-level target (core/sla.py) per clock met in time, in order
     sla_breached: tuple[str, ...] = ()  # ... and per clock that ran late
     disposition: str | None = None  # what the agent who closed it recorded
+    labels: tuple[str, ...] = ()  # its labels, as they are now
 
     def after(self, before: Conversation | None, now: Conversation, messages: Iterable[Message] = (),
               events: Iterable[Event] = (), at: datetime | None = None) -> Facts:
@@ -75,6 +76,7 @@ class Facts:
                 facts = replace(facts, first_offered_at=e.at)
             elif e.action == TRANSFERRED:
                 facts = replace(facts, transfers=facts.transfers + 1)
+        facts = replace(facts, labels=now.labels) if facts.labels != now.labels else facts
         if now.queued_at is not None and facts.queued_at is None and now.stage is None:  # a bot's is no queue
             facts = replace(facts, queued_at=now.queued_at)
         if now.offer is not None and facts.first_offered_at is None:
@@ -108,7 +110,7 @@ class Facts:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Facts:
         def value(name: str, kept: Any) -> Any:
-            if name in ("agents", "sla_met", "sla_breached"):
+            if name in ("agents", "sla_met", "sla_breached", "labels"):
                 return tuple(kept)
             return datetime.fromisoformat(kept) if name.endswith("_at") and kept else kept
 

@@ -29,11 +29,12 @@ class Placement:
     created_at: datetime
     queued_at: datetime | None
     stage: str | None = None  # BOT: its bot answers it, so it waits in no queue
+    labels: tuple[str, ...] = ()  # lists filter by them, so a change of labels moves it
 
     @classmethod
     def of(cls, c: Conversation) -> Placement:
         return cls(c.id, c.state, c.workstream_id, c.queue, c.agent.id if c.agent else None,
-                   c.offer.agent.id if c.offer else None, c.created_at, c.queued_at, c.stage)
+                   c.offer.agent.id if c.offer else None, c.created_at, c.queued_at, c.stage, c.labels)
 
     @property
     def queued(self) -> bool:
@@ -49,13 +50,15 @@ class Placement:
         return {"id": self.conversation_id, "state": self.state, "workstream_id": self.workstream_id,
                 "queue": self.queue, "agent": self.agent_id, "offer": self.offer_agent_id,
                 "created_at": self.created_at.isoformat(),
-                "queued_at": self.queued_at.isoformat() if self.queued_at else None, "stage": self.stage}
+                "queued_at": self.queued_at.isoformat() if self.queued_at else None, "stage": self.stage,
+                "labels": list(self.labels)}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Placement:
         queued_at = d.get("queued_at")
         return cls(d["id"], d["state"], d.get("workstream_id"), d.get("queue"), d.get("agent"), d.get("offer"),
-                   datetime.fromisoformat(d["created_at"]), datetime.fromisoformat(queued_at) if queued_at else None, d.get("stage"))
+                   datetime.fromisoformat(d["created_at"]), datetime.fromisoformat(queued_at) if queued_at else None, d.get("stage"),
+                   tuple(d.get("labels", ())))
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from core.inbox import Page, Placement, View
 from core.live import Notice
 from core.reports import Digest, FactRow
 from core.records import Account, Attempt, Contact, Conversation, Event, Media, Message, Workstream
+from core.labels import Label
 from core.skills import Skill
 
 R = TypeVar("R")
@@ -279,6 +280,10 @@ class Agents(Records[Agent], Protocol):
 
     def working(self) -> list[Agent]:
         """Every agent, from the same short cache (distribution reads it on every offer)."""
+
+
+class Labels(Records[Label], Protocol):
+    """The labels admins define, keyed by core.labels.label_key of the name."""
 
 
 class Skills(Records[Skill], Protocol):

@@ -241,6 +241,7 @@ class Conversation:
     overflowed: tuple[str, ...] = ()  # the overflow rules that acted on it, each once (core/overflow.py)
     preview: str | None = None  # the first line of the customer's latest message (PREVIEW characters at most)
     disposition: str | None = None  # what the agent who closed it recorded (its workstream's wrap_up)
+    labels: tuple[str, ...] = ()  # what agents labelled it with (core/labels.py)
     seen: tuple[tuple[str, int], ...] = ()  # per agent who opened it, latest first: customer messages seen then
     messages: tuple[Message, ...] = field(default=())
     events: tuple[Event, ...] = field(default=())

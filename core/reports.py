@@ -15,8 +15,8 @@ from core.records import Conversation, Workstream
 from core.sla import TARGETS
 
 UTC = "UTC"
-DAY, HOUR, AGENT, QUEUE = "day", "hour", "agent", "queue"
-GROUPINGS = (DAY, HOUR, AGENT, QUEUE)
+DAY, HOUR, AGENT, QUEUE, LABEL = "day", "hour", "agent", "queue", "label"
+GROUPINGS = (DAY, HOUR, AGENT, QUEUE, LABEL)
 COUNTS = ("conversations", "answered", "abandoned", "bot_resolved")
 DURATIONS = ("wait_seconds", "first_response_seconds", "handle_seconds")
 CSAT = "csat"
@@ -59,6 +59,7 @@ class Entry:
     handle_seconds: int | None
     csat: int | None
     sla: tuple[int, ...] = NO_CLOCKS  # its clocks met and breached per target, as SLA_COUNTS names them
+    labels: tuple[str, ...] = ()
 
     def clocks(self, target: str) -> Clocks:
         counts = dict(zip(SLA_COUNTS, self.sla))
@@ -67,16 +68,17 @@ class Entry:
     def to_list(self) -> list[Any]:
         return [self.hour, self.queue, list(self.agents), self.channel, int(self.answered), int(self.abandoned),
                 int(self.bot_resolved), self.wait_seconds, self.first_response_seconds, self.handle_seconds, self.csat,
-                *self.sla]
+                *self.sla, list(self.labels)]
 
     @classmethod
     def from_list(cls, v: list[Any]) -> Entry:
+        end = 11 + len(SLA_COUNTS)
         return cls(v[0], v[1], tuple(v[2]), v[3], bool(v[4]), bool(v[5]), bool(v[6]), v[7], v[8], v[9], v[10],
-                   tuple(v[11:]))
+                   tuple(v[11:end]), tuple(v[end]) if len(v) > end else ())
 
 
 COLUMNS = ("hour", "queue", "agents", "channel", "answered", "abandoned", "bot_resolved", "wait_seconds",
-           "first_response_seconds", "handle_seconds", "csat", *SLA_COUNTS)
+           "first_response_seconds", "handle_seconds", "csat", *SLA_COUNTS, "labels")
 
 
 @dataclass(frozen=True)
@@ -87,9 +89,11 @@ class Digest:
     columns: dict[str, list[Any]]
 
     def __post_init__(self) -> None:
-        """A digest kept before the SLA columns existed reads as one without clocks (zeros)."""
+        """A digest kept before the SLA and label columns existed reads as one without clocks
+        (zeros) or labels."""
         for name in SLA_COUNTS:
             self.columns.setdefault(name, [0] * len(self))
+        self.columns.setdefault("labels", [[] for _ in range(len(self))])
 
     @classmethod
     def of(cls, entries: list[Entry]) -> Digest:
@@ -145,7 +149,7 @@ class FactRow:
         m, f = self.measures, self.facts
         return Entry(self.hour, self.queue, f.agents, self.channel, m.answered, m.abandoned, m.bot_resolved,
                      m.wait_seconds, m.first_response_seconds, m.handle_seconds, f.csat,
-                     tuple(m.sla_counts()[name] for name in SLA_COUNTS))
+                     tuple(m.sla_counts()[name] for name in SLA_COUNTS), f.labels)
 
 
 @dataclass(frozen=True)
@@ -171,13 +175,15 @@ class ReportQuery:
 
 def keys_of(e: Entry, day: str, group_by: str) -> tuple[str, ...]:
     """The groups an entry counts in: one, except by agent (each agent who held it; none
-    when nobody did)."""
+    when nobody did) and by label (each of its labels; "" when it has none)."""
     if group_by == HOUR:
         return (f"{e.hour:02d}",)
     if group_by == AGENT:
         return e.agents
     if group_by == QUEUE:
         return (e.queue or "",)
+    if group_by == LABEL:
+        return e.labels or ("",)
     return (day,)
 
 

@@ -1,5 +1,5 @@
 """Admin API (signed in with the Switchboard.Admin role): messaging accounts, workstreams,
-contacts and the skills catalogue. Every change is recorded in the audit trail (functions/audited.py)."""
+contacts, the skills catalogue and the labels. Every change is recorded in the audit trail (functions/audited.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from core.records import Account
 from functions.audited import audited
 from functions.http import handled, json_body, json_response, public_base_url, services
 from functions.identity import signed_in
-from functions.views import account_view, contact_view, skill_view, workstream_view
+from functions.views import account_view, contact_view, label_view, skill_view, workstream_view
 
 bp = func.Blueprint()
 
@@ -173,4 +173,22 @@ def delete_skill(req: func.HttpRequest) -> func.HttpResponse:
     principal = signed_in(req, ADMIN)
     services().admin.skills.delete(req.route_params["name"])
     audited(req, principal, "skill.delete", req.route_params["name"])
+    return func.HttpResponse(status_code=204)
+
+
+@bp.route(route="api/admin/labels", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def create_label(req: func.HttpRequest) -> func.HttpResponse:
+    principal, body = signed_in(req, ADMIN), json_body(req)
+    label = services().admin.labels.create(body)
+    audited(req, principal, "label.create", label.id, body)
+    return json_response(label_view(label), 201)
+
+
+@bp.route(route="api/admin/labels/{name}", methods=["DELETE"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def delete_label(req: func.HttpRequest) -> func.HttpResponse:
+    principal = signed_in(req, ADMIN)
+    services().admin.labels.delete(req.route_params["name"])
+    audited(req, principal, "label.delete", req.route_params["name"])
     return func.HttpResponse(status_code=204)

@@ -23,7 +23,7 @@ from core.status import PENDING
 from functions.http import API_HEADERS, handled, json_body, json_response, page_limit, public_base_url, services
 from functions.identity import scope_of
 from functions.idempotent import idempotent
-from functions.views import answering_view, contact_view, conversation_view, message_view
+from functions.views import answering_view, contact_view, conversation_view, label_view, message_view
 
 bp = func.Blueprint()
 
@@ -217,6 +217,24 @@ def add_note(req: func.HttpRequest) -> func.HttpResponse:
     noted = services().messaging.notes.add(req.route_params["id"], body.get("body"), scope)
     return json_response({**message_view(noted.message),
                           "mentioned": [{"id": a.id, "name": a.name} for a in noted.mentioned]}, 201)
+
+
+@bp.route(route="api/labels", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def list_labels(req: func.HttpRequest) -> func.HttpResponse:
+    """The labels admins defined, for anyone signed in to put on conversations."""
+    _scope(req)
+    return json_response({"labels": [label_view(label) for label in services().admin.labels.list()]})
+
+
+@bp.route(route="api/conversations/{id}/labels", methods=["PUT"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def label_conversation(req: func.HttpRequest) -> func.HttpResponse:
+    """Give the conversation exactly these labels."""
+    scope, body = _scope(req), require_object(json_body(req))
+    reject_unknown(body, ("labels",))
+    labelled = services().messaging.actions.label(req.route_params["id"], body.get("labels"), scope)
+    return json_response(conversation_view(labelled))
 
 
 @bp.route(route="api/conversations/{id}/seen", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)

@@ -11,6 +11,7 @@ from core.identity import Actor, Principal
 from core.agents import Agent, AgentState, QueueRef
 from core.providers import ProviderSpec
 from core.records import CHANNELS, INBOUND, Account, Contact, Conversation, Event, Media, Message, Workstream
+from core.labels import Label
 from core.skills import Skill
 from core.sla import TARGETS, Clock, ServiceLevel
 
@@ -71,6 +72,10 @@ def skills_view(a: Agent) -> list[dict[str, Any]]:
     return [{"name": name, "proficiency": level} for name, level in sorted(a.skills.items())]
 
 
+def label_view(label: Label) -> dict[str, Any]:
+    return {"name": label.name, "colour": label.colour, "created_at": _time(label.created_at)}
+
+
 def skill_view(s: Skill) -> dict[str, Any]:
     return {"name": s.name, "description": s.description, "created_at": _time(s.created_at)}
 
@@ -116,6 +121,7 @@ def conversation_view(c: Conversation, with_messages: bool = False, api_base: st
         "closed_at": _time(c.closed_at), "closed_reason": c.closed_reason, "queue": c.queue,
         "required_skills": [n.to_dict() for n in c.skills], "queued_at": _time(c.queued_at),
         "overflowed": list(c.overflowed), "preview": c.preview, "unread": c.unread, "disposition": c.disposition,
+        "labels": list(c.labels),
         "offer": {"agent": actor_view(c.offer.agent), "expires_at": _time(c.offer.expires_at)} if c.offer else None,
         "version": c.version,
         "contact": {"id": c.contact_id, "name": c.contact_name} if c.contact_id else None,

@@ -80,7 +80,7 @@ def every_key(p: Placement) -> Key:
 
 def _listed(p: Placement) -> tuple[object, ...]:
     """What a list row shows of a conversation's place."""
-    return p.state, p.workstream_id, p.queue, p.agent_id, p.stage
+    return p.state, p.workstream_id, p.queue, p.agent_id, p.stage, p.labels
 
 
 def _range(view: View) -> tuple[str, str, str | None]:
@@ -123,7 +123,7 @@ class InboxStore:
 
     def place(self, conversation: Conversation, stale: Iterable[Placement] = ()) -> None:
         """Rows it lacks are written and rows it left deleted. When only its offer changed
-        since the last of ``stale`` (not its state, holder or queue: what the lists show),
+        since the last of ``stale`` (not its state, holder, queue or labels: what the lists show),
         the rows it keeps are left as they are: an offer costs its two partitions only.
 
         A row the last of ``stale`` placed is replaced, one it did not is created (each

@@ -3,10 +3,9 @@ checked against it field by field (core/skills.py says what they mean for routin
 
 from __future__ import annotations
 
-import re
 from typing import Any, Iterable
 
-from conversations.admin.validation import objects, reject_unknown, require_object, text
+from conversations.admin.validation import objects, reject_unknown, require_object, short_name, text
 from core.clock import Clock
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.ports import Agents, Skills, Workstreams
@@ -15,7 +14,6 @@ from core.skills import MAX_PROFICIENCY, MIN_PROFICIENCY, Skill, SkillNeed, skil
 
 MAX_SKILLS = 200  # in the catalogue; an agent or a rule names at most MAX_NAMED
 MAX_NAMED = 20
-_NAME = re.compile(r"^\w[\w .+#&-]{0,49}$")
 
 
 class SkillCatalogue:
@@ -31,10 +29,7 @@ class SkillCatalogue:
     def create(self, body: Any) -> Skill:
         body = require_object(body)
         reject_unknown(body, ("name", "description"))
-        name = text(body, "name", max_length=50).strip()
-        if not _NAME.match(name):
-            raise ValidationFailed("name", "must start with a letter or digit and hold only letters, digits, spaces "
-                                           "and . + # & - (at most 50 characters)")
+        name = short_name(body)
         if len(self._skills.list()) >= MAX_SKILLS:
             raise Conflict(f"the catalogue holds {MAX_SKILLS} skills, the most it may", code="too_many_skills")
         description = body.get("description") or None  # "" is no description

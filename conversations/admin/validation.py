@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from typing import Any, Iterable, Iterator, Mapping
 
 from core.errors import BadRequest, ValidationFailed
@@ -66,3 +68,16 @@ def objects(value: Any, field: str, allowed: Iterable[str], *, at_most: int, all
             raise ValidationFailed(f"{field}[{i}]", "must be an object")
         reject_unknown(item, allowed, f"{field}[{i}].")
         yield f"{field}[{i}].", item
+
+
+_SHORT_NAME = re.compile(r"^\w[\w .+#&-]{0,49}$")
+
+
+def short_name(body: Mapping[str, Any], name: str = "name") -> str:
+    """A catalogue's name (a skill's, a label's): a letter or digit first, then letters,
+    digits, spaces and . + # & -, at most 50 characters."""
+    value = (text(body, name, max_length=50) or "").strip()
+    if not _SHORT_NAME.match(value):
+        raise ValidationFailed(name, "must start with a letter or digit and hold only letters, digits, spaces "
+                                     "and . + # & - (at most 50 characters)")
+    return value

@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Callable, Mapping
 
 from conversations.access import Scope
+from conversations.admin.labels import LabelCatalogue
 from conversations.messaging import wrap_up
 from conversations.messaging.lookup import Lookup
 from conversations.messaging.outbox import Outbox
@@ -26,8 +27,9 @@ from core.retry import until_committed
 
 class AgentActions:
     def __init__(self, *, writer: Writer, reactions: Reactions, accounts: Accounts, lookup: Lookup, outbox: Outbox,
-                 media_fetchers: Mapping[str, MediaFetcher], clock: Clock) -> None:
+                 media_fetchers: Mapping[str, MediaFetcher], labels: LabelCatalogue, clock: Clock) -> None:
         self._writer = writer
+        self._labels = labels
         self._reactions = reactions
         self._accounts = accounts
         self._lookup = lookup
@@ -55,6 +57,21 @@ class AgentActions:
                                                              head.seq)).conversation
 
         return until_committed(attempt, "mark it seen")
+
+    def label(self, conversation_id: str, names: object, scope: Scope) -> Conversation:
+        """Give the live conversation exactly these labels (each a label admins defined);
+        lists filter by labels, so a change re-places it as a move does."""
+        labels = self._labels.known(names)
+
+        def attempt() -> Conversation:
+            head = self._lookup.head(conversation_id, allow_closed=True, scope=scope)
+            if head.conversation.labels == labels:
+                return head.conversation
+            return self._reactions.after(self._writer.commit(thread_of(conversation_id), head,
+                                                             replace(head.conversation, labels=labels),
+                                                             head.seq)).conversation
+
+        return until_committed(attempt, "label it")
 
     def wait(self, conversation_id: str, scope: Scope) -> Conversation:
         return self._change(conversation_id, scope, scope.check_answer, PARKED, lambda c: replace(c, state=WAITING))

@@ -1,7 +1,7 @@
 """Each conversation's fact row, kept as the conversation moves.
 
 A reaction to moves (conversations/reactions.py): a new conversation, and one whose state,
-holder, queue or stage changed, has its row written (an offer alone does not); a closed
+holder, queue, stage or labels changed, has its row written (an offer alone does not); a closed
 conversation's facts go to Application Insights too. A commit that moved nothing writes
 the row only when it changed a measure (an agent's first message, a service-level clock
 met or breached) or the csat (a closed conversation's survey answer). Retention drops the
@@ -24,7 +24,7 @@ from core.telemetry import CONVERSATION_CLOSED, CONVERSATION_RATED
 
 
 def _standing(p: Placement | None) -> tuple[object, ...] | None:
-    return (p.state, p.agent_id, p.queue, p.stage) if p else None
+    return (p.state, p.agent_id, p.queue, p.stage, p.labels) if p else None
 
 
 class FactsLog:

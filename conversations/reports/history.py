@@ -12,7 +12,7 @@ from conversations.reports.days import Days, each_day
 from conversations.reports.figures import digest_figures, figures
 from conversations.reports.scope import Covered, Reach
 from core.ports import ReportStore
-from core.reports import AGENT, DAY, HOUR, QUEUE, Digest, Entry, FactRow, ReportQuery, counts_in, keys_of
+from core.reports import AGENT, DAY, HOUR, LABEL, QUEUE, Digest, Entry, FactRow, ReportQuery, counts_in, keys_of
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,8 @@ def _label(group_by: str, key: str, names: dict[str, str]) -> str:
         return f"{key}:00"
     if group_by == QUEUE:
         return key or "(no queue)"
+    if group_by == LABEL:
+        return key or "(no label)"
     if group_by == AGENT:
         return names.get(key, key)
     return key

@@ -16,6 +16,7 @@ from channels.senders import LazySenders
 from conversations.admin.accounts import AccountAdmin
 from conversations.admin.agents import AgentDirectory
 from conversations.admin.contacts import ContactAdmin
+from conversations.admin.labels import LabelCatalogue
 from conversations.admin.skills import SkillCatalogue
 from conversations.messaging.notes import Notes
 from conversations.reports.days import Days
@@ -157,7 +158,8 @@ def build_messaging(settings: Settings, stores: Stores, work: Distribution, prov
                       lookup=work.lookup, opener=providers.opener, outbox=outbox, bots=bots, queues=queues,
                       telemetry=telemetry, **common),
         actions=AgentActions(accounts=stores.accounts, lookup=work.lookup, outbox=outbox,
-                             media_fetchers=providers.media_fetchers, **common),
+                             media_fetchers=providers.media_fetchers,
+                             labels=LabelCatalogue(labels=stores.labels, clock=clock), **common),
         sweep=Sweep(threads=stores.threads, deadlines=stores.deadlines, lookup=work.lookup, outbox=outbox,
                     telemetry=telemetry, **common),
     )
@@ -224,14 +226,15 @@ def build_customer_data(settings: Settings, stores: Stores, work: Distribution, 
 
 @dataclass(frozen=True, kw_only=True)
 class Admin:
-    """What admins keep: accounts, workstreams, contacts, the agents directory and the skills
-    catalogue."""
+    """What admins keep: accounts, workstreams, contacts, the agents directory, the skills
+    catalogue and the labels."""
 
     accounts: AccountAdmin
     workstreams: WorkstreamAdmin
     contacts: ContactAdmin
     directory: AgentDirectory
     skills: SkillCatalogue
+    labels: LabelCatalogue
 
 
 def build_admin(settings: Settings, stores: Stores, work: Distribution, providers: Providers, clock: Clock) -> Admin:
@@ -245,7 +248,7 @@ def build_admin(settings: Settings, stores: Stores, work: Distribution, provider
         contacts=ContactAdmin(stores.contacts, stores.directory, clock),
         directory=AgentDirectory(agents=stores.agents, workstreams=stores.workstreams, distributor=work.distributor,
                                  reactions=work.reactions, publisher=work.publisher, skills=skills, clock=clock),
-        skills=skills,
+        skills=skills, labels=LabelCatalogue(labels=stores.labels, clock=clock),
     )
 
 

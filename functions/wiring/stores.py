@@ -20,6 +20,7 @@ from storage.earlier_inbox import EarlierInbox
 from storage.erasures import ErasureStore
 from storage.idempotency import IdempotencyStore
 from storage.inbox import InboxStore
+from storage.labels import LabelStore
 from storage.optouts import OptOutStore
 from storage.outqueue import OutboxQueue, build_queue_service
 from storage.purge import Purger
@@ -59,6 +60,7 @@ class Stores:
     audit: AuditStore
     reports: ReportTable
     skills: SkillStore
+    labels: LabelStore
     sealer: Sealer
     hasher: Hasher
 
@@ -86,6 +88,7 @@ def build_stores(settings: Settings, watch: Watch, request_hooks: Sequence[Reque
         retention=watch("retention", DeadlineStore(storage, "retention")),
         erasures=watch("erasures", ErasureStore(storage, sealer)), audit=watch("audit", AuditStore(storage)),
         reports=watch("reports", ReportTable(storage)), skills=watch("skills", SkillStore(storage)),
+        labels=watch("labels", LabelStore(storage)),
     )
 
 

@@ -98,3 +98,24 @@ def test_closing_with_a_wrap_up(api, world):
     assert [e["action"] for e in read["history"]][-1] == "closed"
     facts = api.call("GET", f"/reports/conversations?workstream_id={workstream_id}").json()["conversations"]
     assert [f["disposition"] for f in facts if f["conversation_id"] == c["id"]] == ["Refund issued"]
+
+
+def test_labels_over_http(api, world):
+    writes(api, world, "A new question")  # the earlier one closed: a new conversation
+    [c] = [c for c in api.call("GET", "/conversations").json()["conversations"]
+           if c["customer"] == CUSTOMER and c["state"] != "closed"]
+    created = api.call("POST", "/admin/labels", {"name": "Returns", "colour": "#1F6FEB"})
+    assert created.status_code == 201 and created.json()["colour"] == "#1f6feb"
+    taken = api.call("POST", "/admin/labels", {"name": "returns"})
+    assert (taken.status_code, taken.json()["error"]["field"]) == (409, "name")
+    assert [label["name"] for label in as_(api, "una", "GET", "/labels").json()["labels"]] == ["Returns"]
+    assert as_(api, "una", "POST", "/admin/labels", {"name": "Mine"}).status_code == 403
+
+    labelled = as_(api, "una", "PUT", f"/conversations/{c['id']}/labels", {"labels": ["RETURNS"]})
+    assert labelled.status_code == 200 and labelled.json()["labels"] == ["Returns"]
+    wrong = as_(api, "una", "PUT", f"/conversations/{c['id']}/labels", {"labels": ["Nope"]})
+    assert (wrong.status_code, wrong.json()["error"]["field"]) == (422, "labels[0]")
+    [listed] = [x for x in api.call("GET", "/conversations").json()["conversations"] if x["id"] == c["id"]]
+    assert listed["labels"] == ["Returns"]
+    summary = api.call("GET", f"/reports/summary?group_by=label&workstream_id={c['workstream_id']}").json()
+    assert {g["label"]: g["conversations"] for g in summary["groups"]}["Returns"] == 1

@@ -111,7 +111,8 @@ def test_a_conversation_read_tells_the_agent_what_its_workstream_answers_with(ap
     conversation = text_in(api, account, "+12065550179", "SM" + "0" * 30 + "19")
     assert conversation["workstream"] == {"id": workstream["id"], "name": "Support", "channel": "sms",
                                           "templates": [template], "quick_replies": replies,
-                                          "attachments": {"agents_can_send": False}, "queues": []}
+                                          "attachments": {"agents_can_send": False}, "queues": [],
+                                          "wrap_up": {"dispositions": [], "required": False}}
     assert api.call("GET", "/conversations").json()["conversations"][0].get("workstream") is None
     patch(api, workstream, {"quick_replies": [], "templates": []})
 

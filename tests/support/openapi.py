@@ -12,7 +12,7 @@ from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAP
 DOCUMENT = Path(__file__).resolve().parents[2] / "functions" / "openapi.json"
 _SPEC = OpenAPI.from_dict(json.loads(DOCUMENT.read_text()))
 _DOCUMENTED_PREFIXES = ("/api/admin/", "/api/conversations", "/api/outbound", "/api/health", "/api/openapi.json",
-                        "/api/me", "/api/workstreams/", "/api/bots/", "/api/realtime/", "/api/reports/")
+                        "/api/me", "/api/workstreams/", "/api/bots/", "/api/realtime/", "/api/reports/", "/api/labels")
 
 
 def documented(path: str) -> bool:
