@@ -30,11 +30,13 @@ class Placement:
     queued_at: datetime | None
     stage: str | None = None  # BOT: its bot answers it, so it waits in no queue
     labels: tuple[str, ...] = ()  # lists filter by them, so a change of labels moves it
+    terms: tuple[str, ...] = ()  # what search finds it by (search_terms)
 
     @classmethod
     def of(cls, c: Conversation) -> Placement:
         return cls(c.id, c.state, c.workstream_id, c.queue, c.agent.id if c.agent else None,
-                   c.offer.agent.id if c.offer else None, c.created_at, c.queued_at, c.stage, c.labels)
+                   c.offer.agent.id if c.offer else None, c.created_at, c.queued_at, c.stage, c.labels,
+                   search_terms(c))
 
     @property
     def queued(self) -> bool:
@@ -51,14 +53,33 @@ class Placement:
                 "queue": self.queue, "agent": self.agent_id, "offer": self.offer_agent_id,
                 "created_at": self.created_at.isoformat(),
                 "queued_at": self.queued_at.isoformat() if self.queued_at else None, "stage": self.stage,
-                "labels": list(self.labels)}
+                "labels": list(self.labels), "terms": list(self.terms)}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Placement:
         queued_at = d.get("queued_at")
         return cls(d["id"], d["state"], d.get("workstream_id"), d.get("queue"), d.get("agent"), d.get("offer"),
-                   datetime.fromisoformat(d["created_at"]), datetime.fromisoformat(queued_at) if queued_at else None, d.get("stage"),
-                   tuple(d.get("labels", ())))
+                   datetime.fromisoformat(d["created_at"]), datetime.fromisoformat(queued_at) if queued_at else None,
+                   d.get("stage"), tuple(d.get("labels", ())), tuple(d.get("terms", ())))
+
+
+NUMBER, NAME, LABEL = "r|", "t|", "l|"  # search terms: a number's digits reversed, a name's word, a label
+MIN_DIGITS, MAX_WORDS = 4, 5
+
+
+def search_terms(c: Conversation) -> tuple[str, ...]:
+    """What search finds a conversation by: its customer's number (digits reversed, so any
+    ending of it, as a national number is, is a prefix), each word of its contact's and the
+    customer's own name, and its labels; all in lower case."""
+    digits = "".join(ch for ch in c.customer if ch.isdigit())
+    names = " ".join(n for n in (c.contact_name, c.customer_name) if n)
+    words = sorted({w for w in name_words(names)})[:MAX_WORDS]
+    return tuple(dict.fromkeys([*([NUMBER + digits[::-1]] if len(digits) >= MIN_DIGITS else []),
+                                *(NAME + w for w in words), *(LABEL + label.casefold() for label in c.labels)]))
+
+
+def name_words(text: str) -> list[str]:
+    return [w for w in "".join(ch if ch.isalnum() else " " for ch in text.casefold()).split() if len(w) >= 2]
 
 
 @dataclass(frozen=True)

@@ -199,6 +199,10 @@ class Inbox(Protocol):
     def page(self, view: View, limit: int, token: str | None = None) -> Page:
         """One page of a view; ValueError for a token that is not one of ``page``'s."""
 
+    def found(self, prefix: str, limit: int, token: str | None = None) -> tuple[list[str], str | None]:
+        """The ids of a page of conversations a search term beginning with ``prefix`` finds
+        (core/inbox.py search_terms), and the next page's token; ValueError as ``page``."""
+
 
 class ReportStore(Protocol):
     """Conversations' fact rows, a partition per workstream and day, and each finished

@@ -60,8 +60,11 @@ def _as_yourself(body: dict[str, Any], scope: Scope) -> None:
 @bp.route(route="api/conversations", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def list_conversations(req: func.HttpRequest) -> func.HttpResponse:
-    """One page of one of the caller's lists (conversations/distribution/inboxes.py), with ``next``."""
+    """One page of one of the caller's lists (conversations/distribution/inboxes.py), or with
+    ``q`` of what a search finds (conversations/distribution/search.py), with ``next``."""
     params = req.params
+    if params.get("q") is not None:
+        return _search(req)
     view, state = params.get("view") or None, params.get("state") or None
     if view is not None and view not in VIEWS:
         raise ValidationFailed("view", f"must be one of {', '.join(VIEWS)}")
@@ -80,6 +83,18 @@ def list_conversations(req: func.HttpRequest) -> func.HttpResponse:
         raise ValidationFailed("next", "must be the next token of an earlier page of this list")
     query = Query(view, workstream_id, queue or None, queue is not None, state)
     page = services().distribution.inboxes.page(_scope(req), query, limit, next_token)
+    return json_response({"conversations": [conversation_view(c) for c in page.conversations], "next": page.next})
+
+
+def _search(req: func.HttpRequest) -> func.HttpResponse:
+    params = req.params
+    other = sorted(set(params) & {"view", "workstream_id", "queue", "state"})
+    if other:
+        raise ValidationFailed(other[0], "is not for a search (q); leave it out")
+    next_token = params.get("next") or None
+    if next_token is not None and len(next_token) > MAX_TOKEN:
+        raise ValidationFailed("next", "must be the next token of an earlier page of this search")
+    page = services().distribution.search.find(_scope(req), params["q"], page_limit(params, 20, MAX_LIMIT), next_token)
     return json_response({"conversations": [conversation_view(c) for c in page.conversations], "next": page.next})
 
 

@@ -39,6 +39,7 @@ from storage.thread_rows import conversation_fields, to_conversation
 NEWEST = 10**16  # microseconds; counts down to zero in the year 2286
 _ANY_STATE = "*"
 EVERY = "all"  # the deployment's partition
+SEARCH = "x"  # the search index: a row per term a conversation is found by (core/inbox.py search_terms)
 EVERY_ROWS = f"s|{_ANY_STATE}|"  # its rows of any state: every conversation, once
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _pool = ThreadPoolExecutor(8, thread_name_prefix="inbox")
@@ -70,7 +71,7 @@ def keys(p: Placement) -> set[Key]:
         found.add((f"a|{p.holder}", f"h|{tail}"))
     if p.offer_agent_id:
         found.add((f"a|{p.offer_agent_id}", f"o|{tail}"))
-    return found
+    return found | {(SEARCH, f"{safe_key(term)}|{tail}") for term in p.terms}
 
 
 def every_key(p: Placement) -> Key:
@@ -133,9 +134,11 @@ class InboxStore:
         wanted = keys(placement)
         gone = set().union(*(keys(p) for p in stale)) - wanted
         placed = keys(stale[-1]) if stale else set()
-        kept = placed if stale and _listed(stale[-1]) == _listed(placement) else set()
+        kept = placed if stale and _listed(stale[-1]) == _listed(placement) else {k for k in placed if k[0] == SEARCH}
         fields = {**conversation_fields(conversation), "Kind": "conversation"}
-        writes = {key: _write(key in placed, {"PartitionKey": key[0], "RowKey": key[1], **fields})
+        found_by = {"ConversationId": conversation.id, "Kind": "term"}  # search rows name it, nothing more
+        writes = {key: _write(key in placed, {"PartitionKey": key[0], "RowKey": key[1],
+                                              **(found_by if key[0] == SEARCH else fields)})
                   for key in wanted - kept}
         self._apply(writes, gone)
 
@@ -178,6 +181,18 @@ class InboxStore:
                 raise
             for upsert in instead:
                 self._table.upsert_entity(upsert[1], mode=UpdateMode.REPLACE)
+
+    def found(self, prefix: str, limit: int, token: str | None = None) -> tuple[list[str], str | None]:
+        """A page of the conversations a search term starting with ``prefix`` finds, newest
+        first for each term: their ids (one range of the search partition)."""
+        lo = safe_key(prefix)
+        with translated():
+            pages = self._table.query_entities("PartitionKey eq @pk and RowKey ge @lo and RowKey lt @hi",
+                                               parameters={"pk": SEARCH, "lo": lo, "hi": lo + "~"},
+                                               select=["ConversationId"], results_per_page=limit).by_page(
+                continuation_token=decode_token(token))
+            ids = [r["ConversationId"] for r in next(pages, [])]
+        return list(dict.fromkeys(ids)), encode_token(pages.continuation_token)
 
     def page(self, view: View, limit: int, token: str | None = None) -> Page:
         partition, prefix, state = _range(view)

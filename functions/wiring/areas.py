@@ -17,6 +17,7 @@ from conversations.admin.accounts import AccountAdmin
 from conversations.admin.agents import AgentDirectory
 from conversations.admin.contacts import ContactAdmin
 from conversations.admin.labels import LabelCatalogue
+from conversations.distribution.search import Search
 from conversations.admin.skills import SkillCatalogue
 from conversations.messaging.notes import Notes
 from conversations.reports.days import Days
@@ -80,6 +81,7 @@ class Distribution:
     presence: Presence
     inboxes: Inboxes
     feed: Feed
+    search: Search
     retention: Retention
     facts: FactsLog
     publisher: Publisher
@@ -109,6 +111,7 @@ def build_distribution(settings: Settings, stores: Stores, clock: Clock, telemet
         assignments=Assignments(writer=writer, reactions=reactions, lookup=lookup, agents=stores.agents,
                                 capacity=capacity, clock=clock),
         presence=presence, feed=Feed(stores.inbox, stores.threads, presence), publisher=publisher, realtime=realtime,
+        search=Search(inbox=stores.inbox, threads=stores.threads, labels=stores.labels),
     )
 
 

@@ -119,3 +119,15 @@ def test_labels_over_http(api, world):
     assert listed["labels"] == ["Returns"]
     summary = api.call("GET", f"/reports/summary?group_by=label&workstream_id={c['workstream_id']}").json()
     assert {g["label"]: g["conversations"] for g in summary["groups"]}["Returns"] == 1
+
+
+def test_searching_over_http(api, world):
+    [c] = [c for c in api.call("GET", "/conversations").json()["conversations"]
+           if c["customer"] == CUSTOMER and c["state"] != "closed"]
+    found = as_(api, "una", "GET", "/conversations?q=(206) 555-0881").json()
+    assert c["id"] in [x["id"] for x in found["conversations"]] and "next" in found
+    assert [x["id"] for x in as_(api, "una", "GET", f"/conversations?q={c['id']}").json()["conversations"]] == [c["id"]]
+    assert as_(api, "una", "GET", "/conversations?q=Returns").json()["conversations"][0]["labels"] == ["Returns"]
+    both = as_(api, "una", "GET", "/conversations?q=0881&view=mine")
+    assert (both.status_code, both.json()["error"]["field"]) == (422, "view")
+    assert as_(api, "una", "GET", "/conversations?q=%20").json()["error"]["field"] == "q"

@@ -1,0 +1,55 @@
+"""Finding conversations: by customer number in any written form (its last digits are
+enough), by a word of the contact's or customer's name, by label, or by id; within the
+caller's scope, a page at a time, one range of the search index per page (core/inbox.py
+search_terms), each conversation then read as it is now (a point read each)."""
+
+from __future__ import annotations
+
+from conversations.access import Scope
+from core.errors import ValidationFailed
+from core.ids import well_formed
+from core.inbox import LABEL, MIN_DIGITS, NAME, NUMBER, Page, name_words
+from core.labels import label_key
+from core.ports import Inbox, Labels, Threads
+from core.records import Conversation
+
+MAX_QUERY = 100
+
+
+class Search:
+    def __init__(self, *, inbox: Inbox, threads: Threads, labels: Labels) -> None:
+        self._inbox = inbox
+        self._threads = threads
+        self._labels = labels
+
+    def find(self, scope: Scope, text: str, limit: int, token: str | None = None) -> Page:
+        """A page of what ``text`` finds that the caller may see (a page may hold fewer
+        than ``limit``: what is outside the scope is left out), and the next page's token."""
+        text = text.strip()
+        if not text or len(text) > MAX_QUERY:
+            raise ValidationFailed("q", f"must be 1 to {MAX_QUERY} characters: a number, a name, a label or an id")
+        if well_formed(text):
+            return Page(self._visible(scope, [text]), None)
+        try:
+            ids, following = self._inbox.found(self._prefix(text), limit, token)
+        except ValueError as exc:
+            raise ValidationFailed("next", "must be the next token of an earlier page of this search") from exc
+        return Page(self._visible(scope, ids), following)
+
+    def _prefix(self, text: str) -> str:
+        """What the text asks for: a number when it has enough digits, a label when one is so
+        named, else the first word of a name."""
+        digits = "".join(ch for ch in text if ch.isdigit())
+        if len(digits) >= MIN_DIGITS:
+            return NUMBER + digits[::-1]
+        label = self._labels.get(label_key(text))
+        if label is not None:
+            return f"{LABEL}{label.id}|"
+        words = name_words(text)
+        if not words:
+            raise ValidationFailed("q", f"must hold a name's word of 2 letters or more, or {MIN_DIGITS} digits or more")
+        return NAME + words[0]
+
+    def _visible(self, scope: Scope, ids: list[str]) -> list[Conversation]:
+        found = (self._threads.current(i) for i in ids if well_formed(i))
+        return [c for c in found if c is not None and scope.sees(c)]
