@@ -14,6 +14,7 @@ import { Reports } from "./reports/Reports";
 import { href, useRoute } from "./router";
 import { ROLE_LABELS, SIGN_OUT_URL, can } from "./session";
 import type { Me } from "./types";
+import { titleScreen } from "./ui/title";
 import { Supervisor } from "./workspace/Supervisor";
 import { Workspace } from "./workspace/Workspace";
 
@@ -60,7 +61,7 @@ export function App({ me }: { me: Me }) {
   useEffect(() => {
     const name = area === "supervise" ? "Supervise" : area === "reports" ? "Reports"
       : ADMIN_PAGES.find(([key]) => key === area)?.[1] ?? "Inbox";
-    document.title = `${name} · Switchboard`;
+    titleScreen(name);
   }, [area]);
   return (
     <>

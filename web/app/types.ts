@@ -54,6 +54,24 @@ export interface SlaNotice {
   due_at: string | null;
 }
 
+/** A live update (Web PubSub, not in the API document): an internal note named this person
+ *  (POST /api/conversations/{id}/notes with `@name`). Ids only: who wrote it and what it
+ *  says are read from the conversation, and the text never shows outside it. */
+export interface MentionNotice {
+  type: "mention";
+  conversation_id: string;
+  version: number;
+}
+
+/** How an `sla` notice came: sent to this person (the holder or offered agent), or to the
+ *  workstream's group, whose members are that workstream's supervisors. */
+export type NoticeRoute = "user" | "group";
+
+/** What an agent records when closing (POST /api/conversations/{id}/close). */
+export type WrapUp = Schemas["WrapUp"];
+export type CloseBody = Schemas["Close"];
+export type Note = Schemas["Note"];
+
 /** Reports (docs/reports.md): live figures per workstream, summaries over days, the
  *  conversations behind a figure. */
 export type LiveReport = Schemas["LiveReport"];

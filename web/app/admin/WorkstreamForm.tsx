@@ -6,7 +6,7 @@ import { BoundForm, Checkbox, NumberField, Select, TextArea, TextField, useForm 
 import { Overflow, Waiting, overflowBody } from "./Overflow";
 import type { Account, Workstream } from "./records";
 import { NO_SERVICE_LEVELS, ServiceLevels } from "./ServiceLevels";
-import { Hours, QuickReplies, Queues, Routing, Survey, Templates } from "./WorkstreamSections";
+import { Hours, QuickReplies, Queues, Routing, Survey, Templates, WrapUp } from "./WorkstreamSections";
 
 const AUTOMATED = [["greeting", "Greeting", "sent after the first message of a new conversation"],
   ["out_of_hours", "Out of hours", "sent when a customer writes while closed, once per closed period"],
@@ -110,6 +110,7 @@ export function WorkstreamForm({ workstream, accounts, catalogue, onSaved }: Pro
       <Waiting form={form} />
       <Templates />
       <QuickReplies />
+      <WrapUp />
       <button type="submit" disabled={form.busy}>{workstream ? "Save workstream" : "Create workstream"}</button>
     </BoundForm>
   );

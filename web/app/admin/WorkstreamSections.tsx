@@ -1,6 +1,6 @@
 // The list-shaped settings of a workstream: operating hours, queues, routing rules (with
-// the skills each needs), templates and quick replies; and its survey, whose fields follow
-// its mode.
+// the skills each needs), templates, quick replies and the wrap-up's dispositions; and its
+// survey, whose fields follow its mode.
 
 import type { Form } from "../ui/form";
 import { Checkbox, NumberField, Select, TextArea, TextField, useField } from "../ui/form";
@@ -142,5 +142,17 @@ export function QuickReplies() {
           <TextArea path={`${p}.text`} label={`Quick reply ${i + 1} text`} rows={2} />
         </>
       )} />
+  );
+}
+
+export function WrapUp() {
+  return (
+    <fieldset>
+      <legend>Wrap-up</legend>
+      <StringList path="wrap_up.dispositions" legend="Dispositions" itemName="Disposition"
+        hint="What an agent closing a conversation picks (e.g. Resolved, Refund issued); reports count them." />
+      <Checkbox path="wrap_up.required" label="Agents must pick a disposition to close"
+        hint="needs at least one disposition; the auto-close and overflow rules close without one" />
+    </fieldset>
   );
 }

@@ -15,7 +15,7 @@ export const SLA_TARGETS = ["first_response", "next_response", "resolution"] as 
 export type SlaTarget = (typeof SLA_TARGETS)[number];
 export const slaMeasure = (target: SlaTarget) => `sla_${target}` as const;
 
-export const GROUPINGS = ["agent", "queue", "day", "hour"] as const;
+export const GROUPINGS = ["agent", "queue", "label", "day", "hour"] as const;
 export type GroupBy = (typeof GROUPINGS)[number];
 
 export const MEASURE_NAMES: Record<Measure, string> = {
@@ -32,7 +32,9 @@ export const MEASURE_NAMES: Record<Measure, string> = {
   sla_resolution: "Resolution SLA",
 };
 
-export const GROUPING_NAMES: Record<GroupBy, string> = { agent: "Agent", queue: "Queue", day: "Day", hour: "Hour of day" };
+export const GROUPING_NAMES: Record<GroupBy, string> = {
+  agent: "Agent", queue: "Queue", label: "Label", day: "Day", hour: "Hour of day",
+};
 
 /** Undefined: not filtered. `queue: ""` is "no queue" (conversations no queue took). */
 export interface ReportFilters {

@@ -1,14 +1,16 @@
-// The composer: free text up to 1600 characters (Enter sends, Shift+Enter is a new line),
-// quick replies with their placeholders filled (one without a value stays in the text, named
-// beside it, and nothing is sent until the agent types over it), attachments where the
-// workstream allows them, and templates, the only choice once the WhatsApp window has closed. A refused
-// send shows the API's answer here, where it happened.
+// The composer: Reply or Internal note (NoteForm.tsx), each keeping its draft while the
+// other is shown. A reply is free text up to 1600 characters (Enter sends, Shift+Enter is a
+// new line), quick replies with their placeholders filled (one without a value stays in the
+// text, named beside it, and nothing is sent until the agent types over it), attachments where
+// the workstream allows them, and templates, the only choice once the WhatsApp window has
+// closed. A refused send shows the API's answer here, where it happened.
 
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, problem } from "../api";
 import { fillPlaceholders, unfilled } from "../format";
 import type { Conversation, Me, QuickReply } from "../types";
 import { type Attachment, customerLabel, newKey, outcomeUnknown, owed, reply, windowClosed } from "./conversation";
+import { type ComposeMode, ModeChoice, NoteForm } from "./NoteForm";
 import { TemplateForm } from "./TemplateForm";
 
 export const MAX_BODY = 1600;
@@ -20,21 +22,31 @@ interface Props {
 }
 
 export function Composer({ conversation, me, onSent }: Props) {
-  const workstream = conversation.workstream;
+  const [mode, setMode] = useState<ComposeMode>("reply");
+  return (
+    <div class={`composer${mode === "note" ? " note-mode" : ""}`}>
+      <ModeChoice mode={mode} setMode={setMode} />
+      <div hidden={mode !== "reply"}><Reply conversation={conversation} me={me} onSent={onSent} /></div>
+      <div hidden={mode !== "note"}><NoteForm conversation={conversation} onAdded={onSent} /></div>
+    </div>
+  );
+}
+
+function Reply({ conversation, me, onSent }: Props) {
   if (windowClosed(conversation)) {
     return (
-      <div class="composer">
+      <>
         <p class="notice" id="window-note">The customer has not written in the last 24 hours, so WhatsApp takes only
           an approved template until they write again.</p>
         <TemplateForm conversation={conversation} onSent={onSent} open />
-      </div>
+      </>
     );
   }
   return (
-    <div class="composer">
+    <>
       <FreeText conversation={conversation} me={me} onSent={onSent} />
-      {workstream?.templates.length ? <TemplateForm conversation={conversation} onSent={onSent} /> : null}
-    </div>
+      {conversation.workstream?.templates.length ? <TemplateForm conversation={conversation} onSent={onSent} /> : null}
+    </>
   );
 }
 

@@ -1,11 +1,13 @@
 // What can be done with the open conversation: accept or decline an offer, take it, park
 // it (Wait), return it to its queue, close it, and transfer it to an agent or a queue.
-// Closing while the customer's last messages have no answer asks first, in the page.
+// Close opens the wrap-up (CloseDialog) where the workstream has dispositions, or while the
+// customer's last messages have no answer (it asks first); otherwise it closes at once.
 
 import { useEffect, useRef, useState } from "preact/hooks";
 import { can } from "../session";
-import type { Conversation, Me } from "../types";
+import type { CloseBody, Conversation, Me } from "../types";
 import { agentSummary, useWorkstreamAgents } from "./agents";
+import { CloseDialog } from "./CloseDialog";
 import { type Action, type Target, unanswered } from "./conversation";
 
 interface Props {
@@ -13,23 +15,26 @@ interface Props {
   me: Me;
   run: (action: Action) => void;
   move: (target: Target) => void;
+  /** Closes it with the wrap-up; a refusal is thrown, for the dialog to show. */
+  closeWith: (wrap: CloseBody) => Promise<void>;
 }
 
-export function ConversationActions({ conversation, me, run, move }: Props) {
+export function ConversationActions({ conversation, me, run, move, closeWith }: Props) {
   const { state, agent, offer } = conversation;
   const mine = agent?.id === me.id;
   const offeredToMe = offer?.agent.id === me.id;
   const oversees = can(me, "admin") || (can(me, "supervisor") && me.supervises.includes(conversation.workstream_id ?? ""));
   const live = state !== "closed";
-  const [confirming, setConfirming] = useState(false);
+  const [closing, setClosing] = useState(false);
   const closeButton = useRef<HTMLButtonElement>(null);
   const waiting = unanswered(conversation);
-  // Asked only while something is still unanswered: a reply read meanwhile ends the question.
-  useEffect(() => { if (waiting === 0) setConfirming(false); }, [waiting]);
-  const asking = confirming && live && waiting > 0;
-  const close = () => (waiting > 0 ? setConfirming(true) : run("close"));
+  const wrapUp = (conversation.workstream?.wrap_up.dispositions ?? []).length > 0;
+  // Without a wrap-up, asked only while something is still unanswered: a reply read meanwhile ends the question.
+  useEffect(() => { if (waiting === 0 && !wrapUp) setClosing(false); }, [waiting, wrapUp]);
+  const asking = closing && live && (waiting > 0 || wrapUp);
+  const close = () => (waiting > 0 || wrapUp ? setClosing(true) : run("close"));
   const keepOpen = () => {
-    setConfirming(false);
+    setClosing(false);
     closeButton.current?.focus();
   };
   return (
@@ -43,33 +48,8 @@ export function ConversationActions({ conversation, me, run, move }: Props) {
       {live ? <button type="button" class="secondary" ref={closeButton} onClick={close}>Close</button> : null}
       {live && conversation.workstream && (mine || oversees) ? <Transfer conversation={conversation} move={move} /> : null}
     </div>
-    {asking
-      ? <CloseConfirmation count={waiting} onConfirm={() => { setConfirming(false); run("close"); }} onCancel={keepOpen} />
-      : null}
+    {asking ? <CloseDialog conversation={conversation} waiting={waiting} onClose={closeWith} onCancel={keepOpen} /> : null}
     </>
-  );
-}
-
-/** "2 customer messages have no answer yet. Close anyway?": focus on Keep open, Escape keeps
- *  it open too; nothing is sent until Close anyway. */
-function CloseConfirmation({ count, onConfirm, onCancel }: { count: number; onConfirm: () => void; onCancel: () => void }) {
-  const keep = useRef<HTMLButtonElement>(null);
-  useEffect(() => keep.current?.focus(), []);
-  const keyDown = (event: KeyboardEvent) => {
-    if (event.key !== "Escape") return;
-    event.preventDefault();
-    event.stopPropagation();
-    onCancel();
-  };
-  const messages = count === 1 ? "1 customer message has" : `${count} customer messages have`;
-  return (
-    <div class="notice confirm" role="alertdialog" aria-labelledby="close-confirm" onKeyDown={keyDown}>
-      <p id="close-confirm">{messages} no answer yet. Close anyway?</p>
-      <div class="actions">
-        <button type="button" class="danger" onClick={onConfirm}>Close anyway</button>
-        <button type="button" class="secondary" ref={keep} onClick={onCancel}>Keep open</button>
-      </div>
-    </div>
   );
 }
 

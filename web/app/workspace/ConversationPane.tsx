@@ -1,19 +1,21 @@
 // The conversation pane: who and where, its badges (offer, opt-out, the WhatsApp window,
-// its running service-level clocks), the actions, the messages in order, the composer, the
-// contact and the history.
+// its running service-level clocks, the disposition it was closed with), the actions, the
+// messages and internal notes in order, the composer, the contact and the history. Opening
+// it marks its customer messages seen (seen.ts).
 
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { ApiError, problem } from "../api";
 import { channelName, countdown, timeLeft } from "../format";
 import { href } from "../router";
-import type { Conversation, Me } from "../types";
+import type { CloseBody, Conversation, Me } from "../types";
 import { useNow } from "../ui/now";
 import { BotStage } from "./BotStage";
 import { Composer } from "./Composer";
 import { ConversationActions } from "./ConversationActions";
-import { type Action, type Target, act, customerLabel, transfer, useConversation, windowClosed } from "./conversation";
+import { type Action, type Target, act, close, customerLabel, transfer, useConversation, windowClosed } from "./conversation";
 import { MessageList } from "./MessageList";
 import { ContactCard, History } from "./PaneSide";
+import { useSeen } from "./seen";
 import { ClockChip } from "./ServiceClock";
 
 interface Props {
@@ -22,11 +24,18 @@ interface Props {
   /** The conversation's version in the change feed: a higher one reads it again. */
   version: number | undefined;
   onChange: (conversation: Conversation) => void;
+  /** Marked seen: the API's answer (without messages). */
+  onSeen: (conversation: Conversation) => void;
 }
 
-export function ConversationPane({ id, me, version, onChange }: Props) {
-  const { conversation, error, reload } = useConversation(id, version);
+export function ConversationPane({ id, me, version, onChange, onSeen }: Props) {
+  const { conversation, error, reload, seen } = useConversation(id, version);
   const [actionError, setActionError] = useState<ApiError | null>(null);
+  const title = useRef<HTMLHeadingElement>(null);
+  useSeen(conversation, me, (answer) => {
+    seen(answer);
+    onSeen(answer);
+  });
   if (!conversation) {
     return (
       <section class="pane" aria-label="Conversation">
@@ -35,14 +44,21 @@ export function ConversationPane({ id, me, version, onChange }: Props) {
       </section>
     );
   }
+  const finish = async (change: Promise<Conversation>) => {
+    onChange(await change);
+    await reload();
+  };
   const done = async (change: Promise<Conversation>) => {
     setActionError(null);
     try {
-      onChange(await change);
-      await reload();
+      await finish(change);
     } catch (caught) {
       setActionError(problem(caught));
     }
+  };
+  const closeWith = async (wrap: CloseBody) => {
+    await finish(close(id, wrap));
+    title.current?.focus(); // the dialog and its Close button are gone
   };
   const run = (action: Action) => void done(act(id, action));
   const move = (target: Target) => void done(transfer(id, target));
@@ -50,14 +66,14 @@ export function ConversationPane({ id, me, version, onChange }: Props) {
     <section class="pane" aria-labelledby="conversation-title">
       <a class="back" href={href("inbox")}>Back to the inbox</a>
       <header class="pane-header">
-        <h2 id="conversation-title">{customerLabel(conversation)}</h2>
+        <h2 id="conversation-title" ref={title} tabIndex={-1}>{customerLabel(conversation)}</h2>
         <p class="meta">
           {conversation.customer} · {channelName(conversation.channel)} to {conversation.business}
           {conversation.workstream ? ` · ${conversation.workstream.name}` : ""}
           {conversation.queue ? ` · queue ${conversation.queue}` : ""}
         </p>
         <Badges conversation={conversation} />
-        <ConversationActions conversation={conversation} me={me} run={run} move={move} />
+        <ConversationActions conversation={conversation} me={me} run={run} move={move} closeWith={closeWith} />
         {actionError ? <p class="notice error" role="alert">{actionError.message}</p> : null}
       </header>
       <div class="pane-body">
@@ -82,6 +98,7 @@ function Badges({ conversation }: { conversation: Conversation }) {
     <p class="badges">
       <span class={`badge state-${conversation.state}`}>{conversation.state}</span>
       <Holder conversation={conversation} />
+      {conversation.disposition ? <span class="badge disposition">Disposition: {conversation.disposition}</span> : null}
       {offer ? <span class="badge">Offered to {offer.agent.name} · {countdown(offer.expires_at, now)} left</span> : null}
       {conversation.consent.state === "opted_out" ? <span class="badge warn">Opted out: nothing can be sent</span> : null}
       <ReplyWindow conversation={conversation} now={now} />

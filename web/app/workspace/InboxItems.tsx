@@ -1,10 +1,12 @@
 // The rows of the inbox, drawn from the list answers alone (no request per conversation):
 // a conversation's link, an offer with its countdown and Accept / Decline, a waiting
-// conversation of a queue with Take. Each shows how long it has waited ("waiting 3 min"),
-// or once held its last activity ("2 min ago"), and its service-level clock due next ("First
-// response in 4 min"), kept current on one shared timer. The clock is left off where the list
-// is read from the inbox index (everyone's newest): its rows are as of the conversation's
-// last move, so an answer since would not have stopped the clock there. A conversation
+// conversation of a queue with Take. Each shows the first line of the customer's latest
+// message and, while its holder has not seen some of them, how many (the name in bold), how
+// long it has waited ("waiting 3 min") or once held its last activity ("2 min ago"), and its
+// service-level clock due next ("First response in 4 min"), kept current on one shared timer.
+// The clock and the unread count are left off where the list is read from the inbox index
+// (everyone's newest): its rows are as of the conversation's last move, so an answer since
+// would not have stopped the clock there, nor a look cleared the count. A conversation
 // whose routing rule needs skills says which; in a queue, one the agent has them for is
 // marked "Your skills".
 
@@ -27,16 +29,23 @@ function waits(c: Conversation): boolean {
 interface RowProps {
   c: Conversation;
   selected: boolean;
-  clock?: boolean;
+  /** Read fresh (not from the inbox index): its clock and unread count are current. */
+  fresh?: boolean;
   /** The agent has every skill it needs (queues only). */
   match?: boolean;
 }
 
-function Row({ c, selected, clock = true, match = false }: RowProps) {
+function Row({ c, selected, fresh = true, match = false }: RowProps) {
+  const unread = fresh && c.state !== "closed" ? c.unread : 0;
   return (
-    <a href={href("inbox", c.id)} class={`inbox-item state-${c.state}`} aria-current={selected ? "true" : undefined}>
-      <span class="who">{customerLabel(c)}</span>
+    <a href={href("inbox", c.id)} class={`inbox-item state-${c.state}${unread ? " unread" : ""}`}
+      aria-current={selected ? "true" : undefined}>
+      <span class="who-line">
+        <span class="who">{customerLabel(c)}</span>
+        {unread ? <span class="badge unread-count">{unread}<span class="visually-hidden"> unread</span></span> : null}
+      </span>
       <span class={`badge state-${c.state}`}>{c.state}</span>
+      {c.preview ? <span class="card-preview">{c.preview}</span> : null}
       <span class="meta">
         {channelName(c.channel)} · {c.business}
         {c.queue ? ` · ${c.queue}` : ""}{c.agent ? ` · ${c.agent.name}` : ""}
@@ -51,17 +60,17 @@ function Row({ c, selected, clock = true, match = false }: RowProps) {
           Needs: {needsText(c.required_skills)}{match ? <> <span class="badge ok">Your skills</span></> : null}
         </span>
       ) : null}
-      {clock && c.service_level?.next_due ? <ClockChip clock={c.service_level.next_due} /> : null}
+      {fresh && c.service_level?.next_due ? <ClockChip clock={c.service_level.next_due} /> : null}
       {c.consent?.state === "opted_out" ? <span class="badge warn">Opted out</span> : null}
     </a>
   );
 }
 
-export function ConversationRows({ list, selected, clocks }:
-  { list: Conversation[]; selected: string | null; clocks?: boolean }) {
+export function ConversationRows({ list, selected, fresh }:
+  { list: Conversation[]; selected: string | null; fresh?: boolean }) {
   return (
     <ul class="inbox-list">
-      {list.map((c) => <li key={c.id}><Row c={c} selected={c.id === selected} clock={clocks} /></li>)}
+      {list.map((c) => <li key={c.id}><Row c={c} selected={c.id === selected} fresh={fresh} /></li>)}
     </ul>
   );
 }

@@ -14,7 +14,7 @@ import type { Feed } from "./feed";
 import { ClosedList, type InboxFilters, closedQueries, matches } from "./inbox";
 import { ConversationRows, OfferRows, QueueRows, type Take } from "./InboxItems";
 import { yoursFirst } from "./skills";
-import { type InboxSort, ordered } from "./sorting";
+import { type InboxSort, latestFirst, ordered } from "./sorting";
 import { WorkBar } from "./WorkBar";
 
 const STATES = [["", "All but closed"], ["open", "Open"], ["active", "Active"], ["waiting", "Waiting"],
@@ -128,7 +128,7 @@ function Live({ feed, filters, sort, selected, take, workstreams, skills }: Live
   const { offers, mine, queues, all } = useStore(feed);
   const shown = (list: Conversation[], stateToo = true) => ordered(list.filter((c) => matches(c, filters, stateToo)), sort);
   const shownOffers = shown(offers, false);
-  const shownMine = shown(mine);
+  const shownMine = shown(latestFirst(mine));
   const shownQueues = queues.map((q) => ({ ...q, conversations: yoursFirst(shown(q.conversations), skills) }))
     .filter((q) => q.conversations.length > 0);
   const listed = new Set([...shownOffers, ...shownMine, ...shownQueues.flatMap((q) => q.conversations)].map((c) => c.id));
@@ -156,7 +156,7 @@ function Live({ feed, filters, sort, selected, take, workstreams, skills }: Live
       ))}
       {shownAll.length ? (
         <Section id="all-title" title="Everyone's, newest" count={shownAll.length}>
-          <ConversationRows list={shownAll} selected={selected} clocks={false} />
+          <ConversationRows list={shownAll} selected={selected} fresh={false} />
         </Section>
       ) : null}
     </>

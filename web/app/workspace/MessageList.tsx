@@ -1,5 +1,7 @@
-// The messages of a conversation in order. Every text a customer (or anyone) wrote is
-// rendered as text, never as HTML: Preact puts it in text nodes.
+// The messages of a conversation in order, internal notes among them, set apart (a pale
+// yellow box across the list, "Internal note by Ada") so none reads as something the customer
+// saw. Every text a customer (or anyone) wrote is rendered as text, never as HTML: Preact
+// puts it in text nodes.
 
 import { useEffect, useRef } from "preact/hooks";
 import { label, when } from "../format";
@@ -25,6 +27,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
 
 function author(m: Message, customer: string): string {
   if (m.direction === "inbound") return customer;
+  if (m.direction === "note") return `Internal note by ${m.agent?.name ?? "a teammate"}`;
   if (m.automated) return `Switchboard (${label(m.automated)})`;
   if (m.from_bot) return "Bot";
   return m.agent?.name ?? "Switchboard";

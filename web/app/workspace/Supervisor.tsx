@@ -1,7 +1,8 @@
 // The supervisor's view: for each workstream they supervise (an admin: every workstream),
 // its live figures (per queue, its agents by presence, today so far: LiveTiles), its live
 // conversations with Assign, and its agents with presence and load, read again whenever the
-// change feed reports the workstream changed (the live figures also every 15 s).
+// change feed reports the workstream changed (the live figures also every 15 s); and, as in
+// the inbox, the service-level alerts of those workstreams and the notes that name the supervisor.
 
 import { useEffect, useState } from "preact/hooks";
 import { api, problem } from "../api";
@@ -17,6 +18,8 @@ import { freeCapacity } from "./WorkBar";
 import { useFeed } from "./feed";
 import { useLiveReport } from "./liveReport";
 import { LiveTiles } from "./LiveTiles";
+import { MentionToasts } from "./MentionToasts";
+import { SlaToasts } from "./SlaToasts";
 
 export function Supervisor({ me }: { me: Me }) {
   const { feed } = useFeed(me);
@@ -31,6 +34,10 @@ export function Supervisor({ me }: { me: Me }) {
       {workstreams.length === 0 ? <p class="muted">You supervise no workstream yet: an admin gives you one on the
         Agents page.</p> : null}
       {workstreams.map((w) => <Board key={w.id} workstream={w} watched={watched} live={live} />)}
+      <div class="toasts">
+        <SlaToasts feed={feed} />
+        <MentionToasts feed={feed} me={me} />
+      </div>
     </div>
   );
 }

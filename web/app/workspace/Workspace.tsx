@@ -1,15 +1,18 @@
 // The agent workspace: the inbox beside the open conversation (one or the other on a
-// narrow screen), both kept fresh by the change feed while the workspace is shown, its
-// service-level alerts, and its keyboard shortcuts (shortcuts.ts; `?` lists them).
+// narrow screen), both kept fresh by the change feed while the workspace is shown, the
+// unread count in the tab's title, its service-level alerts and mentions, and its keyboard
+// shortcuts (shortcuts.ts; `?` lists them).
 
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { useStore } from "../store";
 import type { Me } from "../types";
+import { titleUnread } from "../ui/title";
 import { customerLabel } from "./conversation";
 import { ConversationPane } from "./ConversationPane";
 import { type Feed, useFeed } from "./feed";
 import { type InboxFilters, NO_FILTERS, matches } from "./inbox";
 import { InboxList, useTake } from "./InboxList";
+import { MentionToasts } from "./MentionToasts";
 import { ShortcutHelp } from "./ShortcutHelp";
 import { SlaToasts } from "./SlaToasts";
 import { ordered, useInboxSort } from "./sorting";
@@ -37,6 +40,9 @@ export function Workspace({ me, selected }: { me: Me; selected: string | null })
   const workstreams = useWorkstreamNames(me, feed);
   const { mine, offers } = useStore(feed);
   const { take, error: actionError } = useTake(me, feed);
+  const unread = mine.reduce((sum, c) => sum + c.unread, 0);
+  useEffect(() => titleUnread(unread), [unread]);
+  useEffect(() => () => titleUnread(0), []);
   const [said, say] = useState("");
   useEffect(() => say(announcement), [announcement]);
   const [help, setHelp] = useState(false);
@@ -72,10 +78,13 @@ export function Workspace({ me, selected }: { me: Me; selected: string | null })
         setFilters={setFilters} sort={sort} setSort={setSort} take={take} actionError={actionError} />
       {selected
         ? <ConversationPane key={selected} id={selected} me={me} version={mine.find((c) => c.id === selected)?.version}
-          onChange={(c) => feed.put(c, me.id)} />
+          onChange={(c) => feed.put(c, me.id)} onSeen={(c) => feed.seen(c)} />
         : <section class="pane empty" aria-label="Conversation"><p class="muted">Pick a conversation from the inbox.</p></section>}
       {help ? <ShortcutHelp onClose={() => setHelp(false)} /> : null}
-      <SlaToasts feed={feed} />
+      <div class="toasts">
+        <SlaToasts feed={feed} />
+        <MentionToasts feed={feed} me={me} />
+      </div>
     </div>
   );
 }

@@ -3,7 +3,7 @@
 
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { ApiError, api, problem } from "../api";
-import type { Conversation, Message } from "../types";
+import type { CloseBody, Conversation, Message, Note } from "../types";
 
 export const POLL_MS = 4000;
 
@@ -25,7 +25,10 @@ export function useConversation(id: string, version: number | undefined) {
     const timer = window.setInterval(() => { if (!document.hidden) void reload(); }, POLL_MS);
     return () => window.clearInterval(timer);
   }, [reload]);
-  return { conversation, error, reload };
+  /** The answer to marking it seen, which has no messages: its unread count. */
+  const seen = useCallback((answer: Conversation) =>
+    setConversation((now) => (now ? { ...now, unread: answer.unread } : now)), []);
+  return { conversation, error, reload, seen };
 }
 
 export function customerLabel(c: Conversation): string {
@@ -33,15 +36,15 @@ export function customerLabel(c: Conversation): string {
 }
 
 /** How many of the customer's messages came after the last reply sent to them (by an agent
- *  or the bot; Switchboard's automated messages answer nothing): what closing would leave
- *  without an answer. */
+ *  or the bot; Switchboard's automated messages and internal notes answer nothing): what
+ *  closing would leave without an answer. */
 export function unanswered(c: Conversation): number {
   const messages = c.messages ?? [];
   let count = 0;
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i];
     if (m.direction === "inbound") count++;
-    else if (!m.automated) break;
+    else if (m.direction === "outbound" && !m.automated) break;
   }
   return count;
 }
@@ -56,6 +59,22 @@ export function act(id: string, action: Action): Promise<Conversation> {
 
 /** To an agent (who then holds it) or to a queue of its workstream (null: no queue). */
 export type Target = { agent_id: string } | { queue: string | null };
+
+/** Closed with the agent's wrap-up: a disposition of its workstream's, and a note kept as an
+ *  internal note; a refused one names its `field` (disposition, note). */
+export function close(id: string, wrap: CloseBody): Promise<Conversation> {
+  return api.post<Conversation>(path(id, "close"), wrap);
+}
+
+/** The caller opened it: the customer's messages are seen (the holder's `unread` back to 0). */
+export function markSeen(id: string): Promise<Conversation> {
+  return api.post<Conversation>(path(id, "seen"));
+}
+
+/** An internal note, never sent; `@name` tells that teammate. */
+export function addNote(id: string, body: string): Promise<Note> {
+  return api.post<Note>(path(id, "notes"), { body });
+}
 
 export function transfer(id: string, target: Target): Promise<Conversation> {
   return api.post<Conversation>(path(id, "transfer"), target);

@@ -4,7 +4,7 @@
 
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { Store } from "../store";
-import type { Changes, Conversation, Me, QueuePage, SlaNotice, Work } from "../types";
+import type { Changes, Conversation, Me, MentionNotice, NoticeRoute, QueuePage, SlaNotice, Work } from "../types";
 import { Follower } from "./follow";
 import { chime } from "./notify";
 
@@ -15,6 +15,9 @@ export interface FeedState {
   queues: QueuePage[];
   /** Admins: the newest conversations of all. */
   all: Conversation[];
+  /** Supervisors: the newest conversations of each workstream they supervise, by its id
+   *  (only to name a conversation an alert is about). */
+  supervised: Record<string, Conversation[]>;
   /** Supervisors' workstreams and admins' newest: what the supervisor view refreshes on. */
   watched: number;
   loaded: boolean;
@@ -25,12 +28,14 @@ export class Feed extends Store<FeedState> {
   private follower: Follower | null = null;
   /** Called with each offer the feed had not shown before (the sound, the announcement). */
   onNewOffer: (offer: Conversation) => void = () => undefined;
-  /** Called with each service-level warning or breach sent to this person (not to a group). */
-  onAlert: (notice: SlaNotice) => void = () => undefined;
+  /** Called with each service-level warning or breach, sent to this person or to a group of theirs. */
+  onAlert: (notice: SlaNotice, route: NoticeRoute) => void = () => undefined;
+  /** Called with each note that named this person. */
+  onMention: (notice: MentionNotice) => void = () => undefined;
 
   constructor(me: Me) {
     super({ work: { presence: me.presence, load: me.load, capacity: me.capacity }, offers: [], mine: [],
-      queues: [], all: [], watched: 0, loaded: false, error: null });
+      queues: [], all: [], supervised: {}, watched: 0, loaded: false, error: null });
   }
 
   start(): void {
@@ -38,7 +43,8 @@ export class Feed extends Store<FeedState> {
     this.follower = new Follower({
       changes: (changes) => this.apply(changes),
       failed: (message) => this.update({ error: message, loaded: true }),
-      alert: (notice) => this.onAlert(notice),
+      alert: (notice, route) => this.onAlert(notice, route),
+      mention: (notice) => this.onMention(notice),
     });
     this.follower.start();
   }
@@ -60,14 +66,27 @@ export class Feed extends Store<FeedState> {
     if (changes.mine) change.mine = changes.mine;
     if (changes.queues) change.queues = changes.queues;
     if (changes.all) change.all = changes.all;
+    if (changes.workstreams) {
+      change.supervised = { ...state.supervised };
+      for (const w of changes.workstreams) if (w.workstream_id) change.supervised[w.workstream_id] = w.conversations ?? [];
+    }
     if (changes.workstreams || changes.all) change.watched = state.watched + 1;
     this.update(change);
   }
 
   /** A conversation of the lists as last read, by id. */
   find(id: string): Conversation | undefined {
-    const { offers, mine, queues, all } = this.get();
-    return [...offers, ...mine, ...queues.flatMap((q) => q.conversations), ...all].find((c) => c.id === id);
+    const { offers, mine, queues, all, supervised } = this.get();
+    return [...offers, ...mine, ...queues.flatMap((q) => q.conversations), ...all, ...Object.values(supervised).flat()]
+      .find((c) => c.id === id);
+  }
+
+  /** The open conversation was marked seen: its card in Mine shows the answer's unread count
+   *  (unless the feed already brought a later version of it). */
+  seen(answer: Conversation): void {
+    const fresh = (c: Conversation) => c.id === answer.id && c.version <= answer.version;
+    const { mine } = this.get();
+    if (mine.some(fresh)) this.update({ mine: mine.map((c) => (fresh(c) ? { ...c, unread: answer.unread } : c)) });
   }
 
   setWork(me: Work): void {

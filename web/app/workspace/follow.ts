@@ -9,7 +9,7 @@
 // then, and they stop as soon as the socket is connected again.
 
 import { api, problem } from "../api";
-import type { Changes, SlaNotice } from "../types";
+import type { Changes, MentionNotice, NoticeRoute, SlaNotice } from "../types";
 import { Live, negotiate } from "./live";
 
 export const WAIT_S = 25;
@@ -35,8 +35,11 @@ const backoff = (failures: number) => Math.min(RETRY_MAX_MS, 500 * 2 ** failures
 export interface FollowEvents {
   changes(changes: Changes): void;
   failed(message: string): void;
-  /** A service-level warning or breach sent to this person (only the socket brings them). */
-  alert(notice: SlaNotice): void;
+  /** A service-level warning or breach, to this person or through a workstream's group
+   *  (only the socket brings them). */
+  alert(notice: SlaNotice, route: NoticeRoute): void;
+  /** A note named this person (only the socket brings them). */
+  mention(notice: MentionNotice): void;
 }
 
 /** Follows the change feed from start() until stop(); one use. */
@@ -82,8 +85,10 @@ export class Follower {
       }
       return;
     }
-    this.live = new Live(answer.url, { up: () => this.up(), down: () => this.down(), changed: () => this.changed(),
-      alert: (notice) => this.events.alert(notice) });
+    this.live = new Live(answer.url, {
+      up: () => this.up(), down: () => this.down(), changed: () => this.changed(),
+      alert: (notice, route) => this.events.alert(notice, route), mention: (notice) => this.events.mention(notice),
+    });
     this.live.start();
   }
 

@@ -3,17 +3,19 @@
 // GET /api/me/realtime hands out a client URL with a short-lived token; the API decides the
 // groups the connection joins (the client may not join or leave any), and what it sends
 // names lists, never their content: whatever arrives means "ask the change feed" (an `sla`
-// notice sent to this person, not to a group, also names a conversation's service-level
-// warning or breach: passed on as an alert). The plain JSON subprotocol, not the reliable
-// one: a lost message costs nothing, because every (re)connection is followed by a re-sync.
-// Each connection attempt asks the route again, so every reconnect gets a fresh token.
-// Whoever owns a Live hears up (connected, the first time and after every reconnect), down
-// (not connected: retrying, or given up for now), changed and alert; while it is down, the
-// owner keeps itself current another way (follow.ts).
+// notice also names a conversation's service-level warning or breach: passed on as an
+// alert, with whether it came to this person or through a workstream's group, which only
+// that workstream's supervisors join; a `mention` notice says a note named this person:
+// passed on too). The plain JSON subprotocol, not the reliable one: a lost message costs
+// nothing, because every (re)connection is followed by a re-sync. Each connection attempt
+// asks the route again, so every reconnect gets a fresh token. Whoever owns a Live hears up
+// (connected, the first time and after every reconnect), down (not connected: retrying, or
+// given up for now), changed, alert and mention; while it is down, the owner keeps itself
+// current another way (follow.ts).
 
 import { WebPubSubClient, WebPubSubJsonProtocol } from "@azure/web-pubsub-client";
 import { api } from "../api";
-import type { Realtime, SlaNotice } from "../types";
+import type { MentionNotice, NoticeRoute, Realtime, SlaNotice } from "../types";
 
 /** How long a first connection may take before the owner is told it is down. */
 const CONNECT_GRACE_MS = 2_000;
@@ -31,7 +33,8 @@ export interface LiveEvents {
   up(): void;
   down(): void;
   changed(): void;
-  alert(notice: SlaNotice): void;
+  alert(notice: SlaNotice, route: NoticeRoute): void;
+  mention(notice: MentionNotice): void;
 }
 
 /** What GET /api/me/realtime says; anything but a socket URL is an error to a reconnect. */
@@ -43,8 +46,10 @@ async function socketUrl(): Promise<string> {
   return answer.url;
 }
 
-const isSla = (data: unknown): data is SlaNotice =>
-  typeof data === "object" && data !== null && (data as { type?: unknown }).type === "sla";
+const typeOf = (data: unknown): unknown => (typeof data === "object" && data !== null
+  ? (data as { type?: unknown }).type : undefined);
+const isSla = (data: unknown): data is SlaNotice => typeOf(data) === "sla";
+const isMention = (data: unknown): data is MentionNotice => typeOf(data) === "mention";
 
 const sleep = (ms: number) => new Promise((resolve) => window.setTimeout(resolve, ms));
 
@@ -90,10 +95,16 @@ export class Live {
     });
     this.client.on("server-message", (e) => {
       if (this.stopped) return;
-      if (isSla(e.message.data)) this.events.alert(e.message.data);
+      const data = e.message.data;
+      if (isSla(data)) this.events.alert(data, "user");
+      if (isMention(data)) this.events.mention(data);
       this.events.changed();
     });
-    this.client.on("group-message", () => this.stopped || this.events.changed());
+    this.client.on("group-message", (e) => {
+      if (this.stopped) return;
+      if (isSla(e.message.data)) this.events.alert(e.message.data, "group");
+      this.events.changed();
+    });
   }
 
   start(): void {

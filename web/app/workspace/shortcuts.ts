@@ -53,10 +53,13 @@ export function useShortcuts(run: (key: ShortcutKey) => void): void {
 
 // What the keys that act on the page do, each answering what to announce.
 
+/** What the composer shows (a reply or a note), not its Reply / Internal note choice. */
+const shown = (element: Element) => !element.closest("[hidden], .compose-mode");
+
 /** `c`: the composer's text (or, once only a template can go out, its first field). */
 export function focusComposer(root: HTMLElement): string {
-  const field = root.querySelector<HTMLElement>(
-    ".composer textarea, .composer input, .composer select, .composer summary");
+  const field = [...root.querySelectorAll<HTMLElement>(
+    ".composer textarea, .composer input, .composer select, .composer summary")].find(shown);
   if (!field) return "No composer here: open a conversation that is not closed";
   field.focus();
   return "Composer focused";
@@ -66,6 +69,7 @@ export function focusComposer(root: HTMLElement): string {
 export function openQuickReplies(root: HTMLElement): string {
   const replies = root.querySelector<HTMLDetailsElement>(".composer details.quick-replies");
   if (!replies) return "This conversation has no quick replies";
+  if (!shown(replies)) return "Quick replies are for replies: choose Reply first";
   replies.open = true;
   const buttons = replies.querySelectorAll<HTMLButtonElement>("button");
   buttons[0]?.focus();

@@ -1,6 +1,7 @@
-// The inbox's order, the agent's choice kept in this browser: each list as the API gives it
-// (newest first; a queue, who has waited longest), or due first: the conversations with a
-// running service-level clock by when the next one is due, then the others as listed.
+// The inbox's order, the agent's choice kept in this browser: newest (the conversations the
+// agent holds by the customer's latest message, the other lists as the API gives them: a
+// queue, who has waited longest), or due first: the conversations with a running
+// service-level clock by when the next one is due, then the others in the newest order.
 // Everyone's newest (admins) keeps its order: its rows show no clock (InboxItems.tsx).
 
 import { useState } from "preact/hooks";
@@ -36,6 +37,13 @@ const dueAt = (c: Conversation) => {
   const next = c.service_level?.next_due;
   return next ? Date.parse(next.due_at) : Infinity;
 };
+
+const wroteAt = (c: Conversation) => Date.parse(c.last_customer_message_at ?? c.created_at);
+
+/** The conversations an agent holds, the one whose customer wrote last first. */
+export function latestFirst(list: Conversation[]): Conversation[] {
+  return [...list].sort((a, b) => wroteAt(b) - wroteAt(a));
+}
 
 /** `list` in the chosen order (a stable sort: ties keep the list's order). */
 export function ordered(list: Conversation[], sort: InboxSort): Conversation[] {
