@@ -66,6 +66,13 @@ def parse_settings(body: Mapping[str, Any], current: WorkstreamSettings = Workst
         s = replace(s, distribution=_distribution(body["distribution"], s.distribution))
     if "retention_days" in body:
         s = replace(s, retention_days=_retention(body["retention_days"]))
+    return _promises(body, s)
+
+
+def _promises(body: Mapping[str, Any], s: WorkstreamSettings) -> WorkstreamSettings:
+    """What the workstream promises and does for a waiting customer (service levels,
+    routing rules, overflow, the waiting message) and asks of an agent closing (wrap-up),
+    each checked against its queues and hours as they are now."""
     if "service_levels" in body:
         s = replace(s, service_levels=parse_service_levels(body["service_levels"], s.service_levels))
     if "service_levels" in body or "operating_hours" in body:
