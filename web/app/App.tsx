@@ -7,6 +7,7 @@ import { Agents } from "./admin/Agents";
 import { Audit } from "./admin/Audit";
 import { Contacts } from "./admin/Contacts";
 import { Erasure } from "./admin/Erasure";
+import { Labels } from "./admin/Labels";
 import { Retention } from "./admin/Retention";
 import { Skills } from "./admin/Skills";
 import { Workstreams } from "./admin/Workstreams";
@@ -19,8 +20,8 @@ import { Supervisor } from "./workspace/Supervisor";
 import { Workspace } from "./workspace/Workspace";
 
 const ADMIN_PAGES: [string, string][] = [["accounts", "Accounts"], ["workstreams", "Workstreams"],
-  ["agents", "Agents"], ["skills", "Skills"], ["contacts", "Contacts"], ["retention", "Retention"], ["audit", "Audit trail"],
-  ["erasure", "Erasure"]];
+  ["agents", "Agents"], ["skills", "Skills"], ["labels", "Labels"], ["contacts", "Contacts"], ["retention", "Retention"],
+  ["audit", "Audit trail"], ["erasure", "Erasure"]];
 
 function Screen({ me, route }: { me: Me; route: string[] }) {
   const [section, page, id] = route;
@@ -30,6 +31,7 @@ function Screen({ me, route }: { me: Me; route: string[] }) {
     if (page === "workstreams") return <Workstreams id={id ?? null} />;
     if (page === "agents") return <Agents id={id ?? null} />;
     if (page === "skills") return <Skills />;
+    if (page === "labels") return <Labels />;
     if (page === "contacts") return <Contacts id={id ?? null} />;
     if (page === "retention") return <Retention />;
     if (page === "audit") return <Audit />;

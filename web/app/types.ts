@@ -14,6 +14,10 @@ export type Template = Schemas["Template"];
 export type QuickReply = Schemas["QuickReply"];
 export type Contact = Schemas["Contact"];
 export type Conversation = Schemas["Conversation"];
+/** A label admins defined (name, colour as #rrggbb); a conversation names its labels (`labels`). */
+export type Label = Schemas["Label"];
+/** A page of a list or of a search (GET /api/conversations): `next` for the following one. */
+export type ConversationPage = Schemas["ConversationList"];
 /** One of a conversation's service-level clocks (`service_level`: its running ones, the one due next). */
 export type ServiceClock = Schemas["ServiceClock"];
 export type ServiceTarget = ServiceClock["target"];

@@ -39,7 +39,7 @@ export function DrillDown({ filters, drill, by, agentNames, workstreamNames }: D
   const key = JSON.stringify([filters, drill, by]);
   useEffect(() => heading.current?.focus(), [key]);
   const title = drill.group === undefined ? MEASURE_NAMES[drill.measure]
-    : `${MEASURE_NAMES[drill.measure]}: ${drill.label || drill.group || "(no queue)"}`;
+    : `${MEASURE_NAMES[drill.measure]}: ${drill.label || drill.group || (by === "label" ? "(no label)" : "(no queue)")}`;
   const several = workstreamNames.size > 1 || !filters.workstream_id;
   const targets = SLA_TARGETS.filter((t) => rows.some((c) => clocks(c, t).some((n) => n > 0)));
   return (

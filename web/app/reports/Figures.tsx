@@ -1,5 +1,5 @@
 // A report's figures as numbers: the totals, and a table of them per group (agent, queue,
-// day or hour). Every number is a link to the conversations behind it; its link text
+// label, day or hour). Every number is a link to the conversations behind it; its link text
 // starts with the number and says, for whoever reads links out of their context, which
 // figure of which group it is. Service levels show per target that has clocks in the
 // period: the share of its clocks met, and how many were met and breached.
@@ -131,6 +131,7 @@ export function Breakdown({ filters, summary }: BreakdownProps) {
     <section aria-labelledby="breakdown-title">
       <h3 id="breakdown-title">{title}</h3>
       {by === "agent" ? <p class="hint">A conversation counts for each agent who held it.</p> : null}
+      {by === "label" ? <p class="hint">A conversation counts under each of its labels; “(no label)” counts those without one.</p> : null}
       {rows.length === 0 ? <p class="muted">No conversations in this period.</p> : (
         <div class="table-scroll">
           <table class="figures-table">

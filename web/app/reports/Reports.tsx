@@ -1,6 +1,6 @@
 // The Reports page (supervisors for the workstreams they supervise, admins for all;
 // docs/reports.md): filters, the totals, charts by day and hour with their tables, a table
-// by agent (or queue, day, hour), every number opening the conversations behind it, and
+// by agent (or queue, label, day, hour), every number opening the conversations behind it, and
 // the CSV of every conversation the filters cover.
 
 import { useMemo } from "preact/hooks";

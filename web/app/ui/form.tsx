@@ -140,6 +140,19 @@ export function TextField({ path, label, hint, type = "text", required, autoComp
   );
 }
 
+/** A colour as "#rrggbb", picked with the browser's own colour control. */
+export function ColourField({ path, label, hint }: FieldProps) {
+  const field = useField(path);
+  return (
+    <div class={`field${field.error ? " invalid" : ""}`}>
+      <label for={field.id}>{label}</label>
+      {hint ? <p class="hint">{hint}</p> : null}
+      <input type="color" {...field.aria} value={field.value as string} onInput={(e) => field.set(e.currentTarget.value)} />
+      <FieldError id={field.id} error={field.error} />
+    </div>
+  );
+}
+
 export function NumberField({ path, label, hint, min, max }: InputProps) {
   const field = useField(path);
   const changed = (raw: string) => field.set(raw === "" ? null : Number(raw));

@@ -1,7 +1,7 @@
 // The conversation pane: who and where, its badges (offer, opt-out, the WhatsApp window,
-// its running service-level clocks, the disposition it was closed with), the actions, the
-// messages and internal notes in order, the composer, the contact and the history. Opening
-// it marks its customer messages seen (seen.ts).
+// its running service-level clocks, the disposition it was closed with), its labels
+// (LabelEditor.tsx), the actions, the messages and internal notes in order, the composer,
+// the contact and the history. Opening it marks its customer messages seen (seen.ts).
 
 import { useRef, useState } from "preact/hooks";
 import { ApiError, problem } from "../api";
@@ -13,6 +13,7 @@ import { BotStage } from "./BotStage";
 import { Composer } from "./Composer";
 import { ConversationActions } from "./ConversationActions";
 import { type Action, type Target, act, close, customerLabel, transfer, useConversation, windowClosed } from "./conversation";
+import { ConversationLabels } from "./LabelEditor";
 import { MessageList } from "./MessageList";
 import { ContactCard, History } from "./PaneSide";
 import { useSeen } from "./seen";
@@ -26,9 +27,11 @@ interface Props {
   onChange: (conversation: Conversation) => void;
   /** Marked seen: the API's answer (without messages). */
   onSeen: (conversation: Conversation) => void;
+  /** Given new labels: the API's answer. */
+  onLabelled: (conversation: Conversation) => void;
 }
 
-export function ConversationPane({ id, me, version, onChange, onSeen }: Props) {
+export function ConversationPane({ id, me, version, onChange, onSeen, onLabelled }: Props) {
   const { conversation, error, reload, seen } = useConversation(id, version);
   const [actionError, setActionError] = useState<ApiError | null>(null);
   const title = useRef<HTMLHeadingElement>(null);
@@ -73,6 +76,7 @@ export function ConversationPane({ id, me, version, onChange, onSeen }: Props) {
           {conversation.queue ? ` · queue ${conversation.queue}` : ""}
         </p>
         <Badges conversation={conversation} />
+        <ConversationLabels conversation={conversation} onLabelled={(c) => { onLabelled(c); void reload(); }} />
         <ConversationActions conversation={conversation} me={me} run={run} move={move} closeWith={closeWith} />
         {actionError ? <p class="notice error" role="alert">{actionError.message}</p> : null}
       </header>

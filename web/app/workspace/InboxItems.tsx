@@ -2,8 +2,9 @@
 // a conversation's link, an offer with its countdown and Accept / Decline, a waiting
 // conversation of a queue with Take. Each shows the first line of the customer's latest
 // message and, while its holder has not seen some of them, how many (the name in bold), how
-// long it has waited ("waiting 3 min") or once held its last activity ("2 min ago"), and its
-// service-level clock due next ("First response in 4 min"), kept current on one shared timer.
+// long it has waited ("waiting 3 min") or once held its last activity ("2 min ago"), its
+// labels as chips, and its service-level clock due next ("First response in 4 min"), kept
+// current on one shared timer.
 // The clock and the unread count are left off where the list is read from the inbox index
 // (everyone's newest): its rows are as of the conversation's last move, so an answer since
 // would not have stopped the clock there, nor a look cleared the count. A conversation
@@ -16,6 +17,7 @@ import { useNow } from "../ui/now";
 import { RelativeTime } from "../ui/time";
 import type { AgentSkill, Conversation } from "../types";
 import { customerLabel } from "./conversation";
+import { LabelChips } from "./labels";
 import { ClockChip } from "./ServiceClock";
 import { needsText, yours } from "./skills";
 
@@ -46,6 +48,7 @@ function Row({ c, selected, fresh = true, match = false }: RowProps) {
       </span>
       <span class={`badge state-${c.state}`}>{c.state}</span>
       {c.preview ? <span class="card-preview">{c.preview}</span> : null}
+      <LabelChips names={c.labels} />
       <span class="meta">
         {channelName(c.channel)} · {c.business}
         {c.queue ? ` · ${c.queue}` : ""}{c.agent ? ` · ${c.agent.name}` : ""}

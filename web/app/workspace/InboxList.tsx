@@ -1,7 +1,8 @@
-// The inbox: the agent's presence and free capacity, the filters and the order, then the
-// offers, the conversations the agent holds and the queues they can take from (in each,
-// those the agent has the skills for first), all kept by the change feed; closed
-// conversations a page at a time.
+// The inbox: search (whose results stand in for the lists while shown), the agent's presence
+// and free capacity, the filters (state, workstream, label) and the order, then the offers,
+// the conversations the agent holds and the queues they can take from (in each, those the
+// agent has the skills for first), all kept by the change feed; closed conversations a page
+// at a time.
 
 import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
@@ -13,6 +14,9 @@ import { act, customerLabel } from "./conversation";
 import type { Feed } from "./feed";
 import { ClosedList, type InboxFilters, closedQueries, matches } from "./inbox";
 import { ConversationRows, OfferRows, QueueRows, type Take } from "./InboxItems";
+import { SearchBox, SearchResults } from "./InboxSearch";
+import { hasLabel, labelKey, useLabels } from "./labels";
+import { Search } from "./search";
 import { yoursFirst } from "./skills";
 import { type InboxSort, latestFirst, ordered } from "./sorting";
 import { WorkBar } from "./WorkBar";
@@ -53,24 +57,34 @@ export function useTake(me: Me, feed: Feed) {
 export function InboxList(props: Props) {
   const { me, feed, selected, workstreams, filters, setFilters, sort, setSort, take, actionError } = props;
   const { loaded, error } = useStore(feed);
+  const search = useMemo(() => new Search(), []);
+  const searching = useStore(search).query !== null;
   return (
     <section class="inbox" aria-labelledby="inbox-title">
       <h2 id="inbox-title">Inbox</h2>
+      <SearchBox search={search} />
       <WorkBar me={me} feed={feed} />
-      <Filters filters={filters} setFilters={setFilters} workstreams={workstreams} />
-      {filters.state === "closed" ? null : <SortChoice sort={sort} setSort={setSort} />}
-      {error ? <p class="notice error" role="alert">The inbox could not be refreshed: {error}</p> : null}
       {actionError ? <p class="notice error" role="alert">{actionError}</p> : null}
-      {!loaded ? <p class="muted">Loading…</p> : filters.state === "closed"
-        ? <Closed me={me} filters={filters} selected={selected} />
-        : <Live feed={feed} filters={filters} sort={sort} selected={selected} take={take} workstreams={workstreams}
-          skills={me.skills} />}
+      {searching ? <SearchResults search={search} selected={selected} /> : (
+        <>
+          <Filters filters={filters} setFilters={setFilters} workstreams={workstreams} />
+          {filters.state === "closed" ? null : <SortChoice sort={sort} setSort={setSort} />}
+          {error ? <p class="notice error" role="alert">The inbox could not be refreshed: {error}</p> : null}
+          {!loaded ? <p class="muted">Loading…</p> : filters.state === "closed"
+            ? <Closed me={me} filters={filters} selected={selected} />
+            : <Live feed={feed} filters={filters} sort={sort} selected={selected} take={take} workstreams={workstreams}
+              skills={me.skills} />}
+        </>
+      )}
     </section>
   );
 }
 
 function Filters({ filters, setFilters, workstreams }:
   { filters: InboxFilters; setFilters: (f: InboxFilters) => void; workstreams: Map<string, string> }) {
+  const names = useLabels().labels.map((l) => l.name);
+  // A label deleted while the inbox is filtered by it stays the select's choice.
+  if (filters.label && !names.some((n) => labelKey(n) === labelKey(filters.label))) names.push(filters.label);
   return (
     <div class="filters">
       <label for="filter-state">State</label>
@@ -82,6 +96,11 @@ function Filters({ filters, setFilters, workstreams }:
         onChange={(e) => setFilters({ ...filters, workstream_id: e.currentTarget.value })}>
         <option value="">All workstreams</option>
         {[...workstreams].map(([id, name]) => <option key={id} value={id}>{name}</option>)}
+      </select>
+      <label for="filter-label">Label</label>
+      <select id="filter-label" value={filters.label} onChange={(e) => setFilters({ ...filters, label: e.currentTarget.value })}>
+        <option value="">Any label</option>
+        {names.map((name) => <option key={name} value={name}>{name}</option>)}
       </select>
     </div>
   );
@@ -137,7 +156,8 @@ function Live({ feed, filters, sort, selected, take, workstreams, skills }: Live
   return (
     <>
       <p class="visually-hidden" aria-live="polite">{`${total} conversations, ${shownOffers.length} offered`}</p>
-      {total === 0 ? <p class="muted">No conversations here yet.</p> : null}
+      {total === 0 ? <p class="muted">{filters.label ? `No conversation here has the label ${filters.label}.`
+        : "No conversations here yet."}</p> : null}
       {shownOffers.length ? (
         <Section id="offers-title" title="Offers" count={shownOffers.length}>
           <OfferRows list={shownOffers} selected={selected} take={take} />
@@ -165,12 +185,14 @@ function Live({ feed, filters, sort, selected, take, workstreams, skills }: Live
 
 function Closed({ me, filters, selected }: { me: Me; filters: InboxFilters; selected: string | null }) {
   const list = useMemo(() => new ClosedList(closedQueries(me, filters.workstream_id)), [me, filters.workstream_id]);
-  const { conversations, more, loaded, error } = useStore(list);
+  const { conversations: read, more, loaded, error } = useStore(list);
+  const conversations = read.filter((c) => hasLabel(c.labels, filters.label));
   useEffect(() => void list.more(), [list]);
   return (
     <Section id="closed-title" title="Closed" count={conversations.length}>
       {error ? <p class="notice error" role="alert">{error}</p> : null}
-      {loaded && conversations.length === 0 ? <p class="muted">No closed conversations.</p> : null}
+      {loaded && conversations.length === 0
+        ? <p class="muted">No closed conversations{filters.label ? ` with the label ${filters.label}` : ""}.</p> : null}
       <ConversationRows list={conversations} selected={selected} />
       {more && loaded ? <button type="button" class="secondary" onClick={() => void list.more()}>Show more</button> : null}
     </Section>

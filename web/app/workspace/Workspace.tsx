@@ -1,7 +1,7 @@
 // The agent workspace: the inbox beside the open conversation (one or the other on a
 // narrow screen), both kept fresh by the change feed while the workspace is shown, the
-// unread count in the tab's title, its service-level alerts and mentions, and its keyboard
-// shortcuts (shortcuts.ts; `?` lists them).
+// labels admins defined (for both: labels.tsx), the unread count in the tab's title, its
+// service-level alerts and mentions, and its keyboard shortcuts (shortcuts.ts; `?` lists them).
 
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { useStore } from "../store";
@@ -12,6 +12,7 @@ import { ConversationPane } from "./ConversationPane";
 import { type Feed, useFeed } from "./feed";
 import { type InboxFilters, NO_FILTERS, matches } from "./inbox";
 import { InboxList, useTake } from "./InboxList";
+import { LabelProvider, useLabelCatalogue } from "./labels";
 import { MentionToasts } from "./MentionToasts";
 import { ShortcutHelp } from "./ShortcutHelp";
 import { SlaToasts } from "./SlaToasts";
@@ -46,6 +47,7 @@ export function Workspace({ me, selected }: { me: Me; selected: string | null })
   const [said, say] = useState("");
   useEffect(() => say(announcement), [announcement]);
   const [help, setHelp] = useState(false);
+  const labels = useLabelCatalogue();
   const root = useRef<HTMLDivElement>(null);
   useShortcuts((key: ShortcutKey) => {
     const page = root.current;
@@ -72,19 +74,21 @@ export function Workspace({ me, selected }: { me: Me; selected: string | null })
     }
   });
   return (
-    <div class={`workspace${selected ? " has-selection" : ""}`} ref={root}>
-      <p class="visually-hidden" aria-live="polite">{said}</p>
-      <InboxList me={me} feed={feed} selected={selected} workstreams={workstreams} filters={filters}
-        setFilters={setFilters} sort={sort} setSort={setSort} take={take} actionError={actionError} />
-      {selected
-        ? <ConversationPane key={selected} id={selected} me={me} version={mine.find((c) => c.id === selected)?.version}
-          onChange={(c) => feed.put(c, me.id)} onSeen={(c) => feed.seen(c)} />
-        : <section class="pane empty" aria-label="Conversation"><p class="muted">Pick a conversation from the inbox.</p></section>}
-      {help ? <ShortcutHelp onClose={() => setHelp(false)} /> : null}
-      <div class="toasts">
-        <SlaToasts feed={feed} />
-        <MentionToasts feed={feed} me={me} />
+    <LabelProvider value={labels}>
+      <div class={`workspace${selected ? " has-selection" : ""}`} ref={root}>
+        <p class="visually-hidden" aria-live="polite">{said}</p>
+        <InboxList me={me} feed={feed} selected={selected} workstreams={workstreams} filters={filters}
+          setFilters={setFilters} sort={sort} setSort={setSort} take={take} actionError={actionError} />
+        {selected
+          ? <ConversationPane key={selected} id={selected} me={me} version={mine.find((c) => c.id === selected)?.version}
+            onChange={(c) => feed.put(c, me.id)} onSeen={(c) => feed.seen(c)} onLabelled={(c) => feed.labelled(c)} />
+          : <section class="pane empty" aria-label="Conversation"><p class="muted">Pick a conversation from the inbox.</p></section>}
+        {help ? <ShortcutHelp onClose={() => setHelp(false)} /> : null}
+        <div class="toasts">
+          <SlaToasts feed={feed} />
+          <MentionToasts feed={feed} me={me} />
+        </div>
       </div>
-    </div>
+    </LabelProvider>
   );
 }

@@ -89,6 +89,16 @@ export class Feed extends Store<FeedState> {
     if (mine.some(fresh)) this.update({ mine: mine.map((c) => (fresh(c) ? { ...c, unread: answer.unread } : c)) });
   }
 
+  /** A conversation given new labels (PUT …/labels): its cards show them at once, before the
+   *  feed reports the change (unless it already brought a later version). Labels move nothing. */
+  labelled(answer: Conversation): void {
+    const relabel = (list: Conversation[]) =>
+      list.map((c) => (c.id === answer.id && c.version <= answer.version ? { ...c, labels: answer.labels } : c));
+    const { offers, mine, queues, all } = this.get();
+    this.update({ offers: relabel(offers), mine: relabel(mine), all: relabel(all),
+      queues: queues.map((q) => ({ ...q, conversations: relabel(q.conversations) })) });
+  }
+
   setWork(me: Work): void {
     this.update({ work: { presence: me.presence, load: me.load, capacity: me.capacity } });
   }

@@ -1,22 +1,26 @@
-// The inbox's filters, and the one list the change feed does not keep: closed
-// conversations, read a page at a time from GET /api/conversations (`next` for the
-// following page) across the lists the caller may read.
+// The inbox's filters (state, workstream and label, applied to the lists as loaded), and
+// the one list the change feed does not keep: closed conversations, read a page at a time
+// from GET /api/conversations (`next` for the following page) across the lists the caller
+// may read.
 
 import { type Query, api, problem } from "../api";
 import { can } from "../session";
 import { Store } from "../store";
 import type { Conversation, Me } from "../types";
+import { hasLabel } from "./labels";
 
 export interface InboxFilters {
   state: string;
   workstream_id: string;
+  /** A label's name; "" for any. */
+  label: string;
 }
 
-export const NO_FILTERS: InboxFilters = { state: "", workstream_id: "" };
+export const NO_FILTERS: InboxFilters = { state: "", workstream_id: "", label: "" };
 
-/** Whether a live conversation passes the filters (offers pass on the workstream alone). */
+/** Whether a conversation passes the filters (offers pass on the workstream and label alone). */
 export function matches(c: Conversation, filters: InboxFilters, stateToo = true): boolean {
-  return (!filters.workstream_id || c.workstream_id === filters.workstream_id)
+  return (!filters.workstream_id || c.workstream_id === filters.workstream_id) && hasLabel(c.labels, filters.label)
     && (!stateToo || !filters.state || c.state === filters.state);
 }
 
