@@ -48,6 +48,22 @@ def deliver_last_reply(api, account: dict, page: Page) -> None:
     assert api.webhook(f"/twilio/{account['id']}/status", form, AUTH_TOKEN).status_code == 204
 
 
+def held(api, account: dict, customer: str, body: str, by: tuple[str, ...]) -> str:
+    """The customer's live conversation, accepted ``by`` someone through the API (a first
+    message opens it; one already live is taken as it is)."""
+    def live() -> list[dict]:
+        return [c for c in api.call("GET", "/conversations").json()["conversations"]
+                if c["customer"] == customer and c["state"] != "closed"]
+
+    if live():
+        return live()[0]["id"]
+    text_in(api, account, customer, body)
+    [c] = live()
+    accepted = api.call("POST", f"/conversations/{c['id']}/accept", as_=by)
+    assert accepted.status_code == 200, accepted.text
+    return c["id"]
+
+
 def conversation_id(page: Page) -> str:
     return page.url.rsplit("/", 1)[-1]
 

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from localhost.easyauth import object_id_of
-from tests.browser.customers import MESSAGES, answer_sends, conversation_id, open_conversation, text_in
+from tests.browser.customers import MESSAGES, answer_sends, conversation_id, held, open_conversation, text_in
 from tests.browser.support import check_page
 from tests.browser.test_distribution import available
 from tests.support.twilio import BUSINESS, account_body
@@ -61,16 +61,6 @@ def world(api) -> dict:
     return {"account": account, "support": support, "returns": returns}
 
 
-def held(api, world: dict, customer: str, body: str) -> str:
-    """The customer's message, its conversation accepted by Ada through the API."""
-    text_in(api, world["account"], customer, body)
-    [c] = [c for c in api.call("GET", "/conversations").json()["conversations"]
-           if c["customer"] == customer and c["state"] != "closed"]
-    accepted = api.call("POST", f"/conversations/{c['id']}/accept", as_=ADA)
-    assert accepted.status_code == 200, accepted.text
-    return c["id"]
-
-
 def connected(page: Page) -> None:
     """The page loaded again, once its socket is up: a mention or an alert reaches only a
     connected page (the change feed's re-sync brings lists, not notices)."""
@@ -87,8 +77,8 @@ def connected(page: Page) -> None:
 def test_a_customer_writing_again_shows_on_the_card_and_in_the_title(new_page, api, world, artifacts):
     ada = new_page("Ada", AGENT)
     available(ada, "busy")  # nothing offered: Ada takes each conversation herself
-    held(api, world, "+12065550901", "My parcel is late")
-    ben = held(api, world, "+12065550902", "Can I change my address?")
+    held(api, world["account"], "+12065550901", "My parcel is late", ADA)
+    ben = held(api, world["account"], "+12065550902", "Can I change my address?", ADA)
     text_in(api, world["account"], "+12065550901", "Any news?")  # Maria wrote last
     mine = ada.get_by_role("region", name=re.compile("^Mine"))
     ben_card = mine.get_by_role("link").filter(has_text="Ben Okafor")
@@ -122,7 +112,7 @@ def test_an_internal_note_tells_the_teammate_it_names_and_nobody_else(new_page, 
     connected(sam)
     ada = new_page("Ada", AGENT)
     available(ada, "busy")
-    held(api, world, "+12065550903", "I was charged twice")
+    held(api, world["account"], "+12065550903", "I was charged twice", ADA)
     open_conversation(ada, "Cleo Park")
     reply = ada.get_by_label("Reply to Cleo Park")
     reply.fill("Let me check that for you.")  # a draft the note does not disturb
@@ -169,7 +159,7 @@ def test_an_internal_note_tells_the_teammate_it_names_and_nobody_else(new_page, 
 def test_closing_records_the_wrap_up(new_page, api, world, artifacts):
     ada = new_page("Ada", AGENT)
     available(ada, "busy")
-    held(api, world, "+12065550904", "Please cancel my order")
+    held(api, world["account"], "+12065550904", "Please cancel my order", ADA)
     open_conversation(ada, "Dev Patel")
     close = ada.get_by_role("button", name="Close", exact=True)
 

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from localhost.easyauth import object_id_of
-from tests.browser.customers import answer_sends, open_conversation, text_in
+from tests.browser.customers import answer_sends, held, open_conversation
 from tests.browser.support import check_page
 from tests.browser.test_distribution import available, mine
 from tests.support.twilio import BUSINESS, account_body
@@ -49,20 +49,6 @@ def defined(api) -> None:
     """The labels the admin's test defines, whether it ran first or not."""
     for name, colour in LABELS.items():
         assert api.call("POST", "/admin/labels", {"name": name, "colour": colour}).status_code in (201, 409)
-
-
-def held(api, world: dict, customer: str, body: str) -> str:
-    """The customer's live conversation, accepted by Ada (a first message opens it)."""
-    live = [c for c in api.call("GET", "/conversations").json()["conversations"]
-            if c["customer"] == customer and c["state"] != "closed"]
-    if live:
-        return live[0]["id"]
-    text_in(api, world["account"], customer, body)
-    [c] = [c for c in api.call("GET", "/conversations").json()["conversations"]
-           if c["customer"] == customer and c["state"] != "closed"]
-    accepted = api.call("POST", f"/conversations/{c['id']}/accept", as_=ADA)
-    assert accepted.status_code == 200, accepted.text
-    return c["id"]
 
 
 def card(page: Page, who: str):
@@ -108,8 +94,8 @@ def test_an_agent_labels_a_conversation_and_filters_the_inbox_by_it(new_page, ap
     defined(api)
     ada = new_page("Ada", AGENT)
     available(ada, "busy")  # nothing offered: Ada holds what she accepts
-    maria = held(api, world, MARIA, "My parcel never came")
-    held(api, world, BEN, "A question about my bill")
+    maria = held(api, world["account"], MARIA, "My parcel never came", ADA)
+    held(api, world["account"], BEN, "A question about my bill", ADA)
     open_conversation(ada, "Maria Garcia")
     header = ada.locator(".pane-header")
     expect(header).to_contain_text("No labels")
@@ -165,8 +151,8 @@ def test_search_finds_a_conversation_by_number_label_and_id(new_page, api, world
     defined(api)
     ada = new_page("Ada", AGENT)
     available(ada, "busy")
-    maria = held(api, world, MARIA, "My parcel never came")
-    held(api, world, BEN, "A question about my bill")
+    maria = held(api, world["account"], MARIA, "My parcel never came", ADA)
+    held(api, world["account"], BEN, "A question about my bill", ADA)
     assert api.call("PUT", f"/conversations/{maria}/labels", {"labels": ["VIP"]}, as_=ADA).status_code == 200
     box = ada.get_by_role("search", name="Search conversations").get_by_label("Search: number, name, label or id")
     results = ada.get_by_role("region", name=re.compile("^Results for"))
@@ -224,8 +210,8 @@ def test_search_finds_a_conversation_by_number_label_and_id(new_page, api, world
 
 def test_the_report_by_label_shows_each_label(new_page, api, world, artifacts):
     defined(api)
-    maria = held(api, world, MARIA, "My parcel never came")
-    held(api, world, BEN, "A question about my bill")
+    maria = held(api, world["account"], MARIA, "My parcel never came", ADA)
+    held(api, world["account"], BEN, "A question about my bill", ADA)
     assert api.call("PUT", f"/conversations/{maria}/labels", {"labels": ["VIP"]}, as_=ADA).status_code == 200
     until(lambda: {g["label"] for g in api.call("GET", "/reports/summary", params={"group_by": "label"}).json()["groups"]}
           >= {"VIP", "(no label)"})

@@ -5,11 +5,12 @@
 // conversations that have it (and in reports), but can no longer be given.
 
 import { useState } from "preact/hooks";
-import { ApiError, api, problem } from "../api";
+import { api } from "../api";
 import { when } from "../format";
 import type { Label } from "../types";
 import { BoundForm, ColourField, TextField, useForm } from "../ui/form";
 import { ColourSwatch, LabelChip } from "../ui/labels";
+import { CatalogueRow } from "./CatalogueRow";
 import { useLoaded } from "./loaded";
 
 const byName = (a: Label, b: Label) => a.name.localeCompare(b.name, undefined, { sensitivity: "base" });
@@ -81,33 +82,11 @@ function LabelTable({ labels, onDeleted }: { labels: Label[]; onDeleted: (name: 
 
 /** A label's row, and under it why it could not be deleted. */
 function LabelRows({ label, onDeleted }: { label: Label; onDeleted: (name: string) => void }) {
-  const [error, setError] = useState<ApiError | null>(null);
-  const errorId = `label-${label.name.replace(/[^A-Za-z0-9_-]+/g, "-")}-error`;
-  const remove = async () => {
-    setError(null);
-    try {
-      await api.delete(`/admin/labels/${encodeURIComponent(label.name)}`);
-      onDeleted(label.name);
-    } catch (caught) {
-      setError(problem(caught));
-    }
-  };
   return (
-    <tbody class={error ? "invalid" : undefined}>
-      <tr>
-        <th scope="row"><LabelChip name={label.name} colour={label.colour} /></th>
-        <td><ColourSwatch colour={label.colour} /></td>
-        <td>{when(label.created_at)}</td>
-        <td class="actions-cell">
-          <button type="button" class="danger" aria-label={`Delete ${label.name}`} onClick={remove}
-            aria-describedby={error ? errorId : undefined}>Delete</button>
-        </td>
-      </tr>
-      {error ? (
-        <tr class="row-error">
-          <td colSpan={4}><p class="field-error" id={errorId} role="alert">{error.message}</p></td>
-        </tr>
-      ) : null}
-    </tbody>
+    <CatalogueRow kind="labels" name={label.name} onDeleted={onDeleted}>
+      <th scope="row"><LabelChip name={label.name} colour={label.colour} /></th>
+      <td><ColourSwatch colour={label.colour} /></td>
+      <td>{when(label.created_at)}</td>
+    </CatalogueRow>
   );
 }

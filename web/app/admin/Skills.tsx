@@ -4,9 +4,10 @@
 // and the API's answer saying where it is used shows under its row.
 
 import { useState } from "preact/hooks";
-import { ApiError, api, problem } from "../api";
+import { api } from "../api";
 import { when } from "../format";
 import { BoundForm, TextField, useForm } from "../ui/form";
+import { CatalogueRow } from "./CatalogueRow";
 import { useLoaded } from "./loaded";
 import type { Skill } from "./records";
 
@@ -40,18 +41,10 @@ function AddSkill({ onAdded }: { onAdded: (skill: Skill) => void }) {
   const [added, setAdded] = useState("");
   const add = async () => {
     setAdded("");
-    try {
-      const { name, description } = form.value;
-      // An empty description is left out: the API takes none, not an empty one.
-      const skill = await api.post<Skill>("/admin/skills", description.trim() ? { name, description } : { name });
-      form.replace({ name: "", description: "" });
-      setAdded(`Added ${skill.name}.`);
-      onAdded(skill);
-    } catch (caught) {
-      const refusal = problem(caught);
-      // A name taken: the API names no field, but it is the name's fault.
-      throw refusal.code === "skill_exists" ? new ApiError(refusal.status, refusal.code, refusal.message, "name") : refusal;
-    }
+    const skill = await api.post<Skill>("/admin/skills", form.value);  // a name taken is refused beside the name
+    form.replace({ name: "", description: "" });
+    setAdded(`Added ${skill.name}.`);
+    onAdded(skill);
   };
   return (
     <section aria-labelledby="add-skill-title">
@@ -81,33 +74,11 @@ function SkillTable({ skills, onDeleted }: { skills: Skill[]; onDeleted: (name: 
 
 /** A skill's row, and under it why it could not be deleted. */
 function SkillRows({ skill, onDeleted }: { skill: Skill; onDeleted: (name: string) => void }) {
-  const [error, setError] = useState<ApiError | null>(null);
-  const errorId = `skill-${skill.name.replace(/[^A-Za-z0-9_-]+/g, "-")}-error`;
-  const remove = async () => {
-    setError(null);
-    try {
-      await api.delete(`/admin/skills/${encodeURIComponent(skill.name)}`);
-      onDeleted(skill.name);
-    } catch (caught) {
-      setError(problem(caught));
-    }
-  };
   return (
-    <tbody class={error ? "invalid" : undefined}>
-      <tr>
-        <th scope="row">{skill.name}</th>
-        <td>{skill.description || "–"}</td>
-        <td>{when(skill.created_at)}</td>
-        <td class="actions-cell">
-          <button type="button" class="danger" aria-label={`Delete ${skill.name}`} onClick={remove}
-            aria-describedby={error ? errorId : undefined}>Delete</button>
-        </td>
-      </tr>
-      {error ? (
-        <tr class="row-error">
-          <td colSpan={4}><p class="field-error" id={errorId} role="alert">{error.message}</p></td>
-        </tr>
-      ) : null}
-    </tbody>
+    <CatalogueRow kind="skills" name={skill.name} onDeleted={onDeleted}>
+      <th scope="row">{skill.name}</th>
+      <td>{skill.description || "–"}</td>
+      <td>{when(skill.created_at)}</td>
+    </CatalogueRow>
   );
 }
