@@ -29,7 +29,7 @@ from core.agents import AVAILABLE
 from core.clock import Clock
 from core.ids import thread_of
 from core.inbox import QUEUE, View
-from core.overflow import CLOSE, MOVE, OverflowRule, QueueNow, filled
+from core.overflow import CLOSE, MOVE, NOBODY_AVAILABLE, THRESHOLDS, OverflowRule, QueueNow, filled
 from core.ports import Agents, Deadline, Deadlines, Inbox, Threads
 from core.records import CLOSED, CLOSED_BY_OVERFLOW, OVERFLOWED, Conversation, Event, Workstream
 from core.retry import until_committed
@@ -61,13 +61,13 @@ class QueueWatch:
         rules = [r for r in settings.overflow if r.queue == c.queue]
         if rules:
             self._timers.schedule(f"{OVERFLOW_JOB}|{workstream.id}|{c.queue or ''}", _next_minute(now))
-            since = c.queued_at or c.created_at
-            ahead = [w for w in self._waiting(workstream, c.queue) if (w.queued_at or w.created_at, w.id) < (since, c.id)]
-            longest = now - min((w.queued_at or w.created_at for w in ahead), default=now)
-            self._first(c, rules, QueueNow(len(ahead), longest, self._anyone(workstream, c.queue, now),
+            queued = self._waiting(workstream, c.queue) if any(r.when in THRESHOLDS for r in rules) else []
+            ahead = [w for w in queued if (_since(w), w.id) < (_since(c), c.id)]
+            longest = now - min((_since(w) for w in ahead), default=now)
+            self._first(c, rules, QueueNow(len(ahead), longest, self._anyone(workstream, c.queue, rules, now),
                                            _open(workstream, now)), workstream, base_url or self._base_url)
         if settings.waiting_message is not None:
-            due = (c.queued_at or c.created_at) + timedelta(seconds=settings.waiting_message.after_seconds)
+            due = _since(c) + timedelta(seconds=settings.waiting_message.after_seconds)
             self._timers.schedule(f"{WAITING_JOB}|{c.id}", due)
 
     def due_queue(self, job: Deadline) -> None:
@@ -79,10 +79,9 @@ class QueueWatch:
         rules = [r for r in workstream.settings.overflow if r.queue == (queue or None)] if workstream else []
         if rules:
             waiting = self._waiting(workstream, queue or None)
-            anyone, open_ = self._anyone(workstream, queue or None, now), _open(workstream, now)
+            anyone, open_ = self._anyone(workstream, queue or None, rules, now), _open(workstream, now)
             for ahead, c in enumerate(waiting):
-                waited = now - (c.queued_at or c.created_at)
-                self._first(c, rules, QueueNow(ahead, waited, anyone, open_), workstream, self._base_url)
+                self._first(c, rules, QueueNow(ahead, now - _since(c), anyone, open_), workstream, self._base_url)
             if waiting:
                 self._timers.schedule(job.key, _next_minute(now))
         self._timers.remove(job)
@@ -142,12 +141,20 @@ class QueueWatch:
         ids = [w.id for w in self._waiting(workstream, c.queue)]
         return ids.index(c.id) + 1 if c.id in ids else None
 
-    def _anyone(self, workstream: Workstream, queue: str | None, now: datetime) -> bool:
-        """Whether an agent of the queue is available (whatever its load)."""
+    def _anyone(self, workstream: Workstream, queue: str | None, rules: list[OverflowRule], now: datetime) -> bool:
+        """Whether an agent of the queue is available (whatever its load); read only when a
+        rule asks (``nobody_available``)."""
+        if all(r.when != NOBODY_AVAILABLE for r in rules):
+            return True
         states = self._capacity.read_all()
         return any(a.id in states and states[a.id][0].present(now, self._offline_after) == AVAILABLE
                    for a in self._agents.working()
                    if any(q.workstream_id == workstream.id and q.queue == queue for q in a.queues))
+
+
+def _since(c: Conversation) -> datetime:
+    """When it began to wait: its place in its queue."""
+    return c.queued_at or c.created_at
 
 
 def _open(workstream: Workstream, now: datetime) -> bool:

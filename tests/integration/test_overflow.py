@@ -135,3 +135,15 @@ def test_the_expected_wait_is_the_queues_median_today(instances, clock, provider
     clock.advance(seconds=61)
     both_run(instances)
     assert sent(provider) == [(customer(710), "About 4 minutes.")]
+
+
+def test_moving_when_nobody_of_the_queue_is_available(instances, clock):
+    desk = desk_with(instances, clock, overflow=[
+        {"name": "Unstaffed", "queue": "general", "when": "nobody_available", "action": "move", "to_queue": "billing"}])
+    away = desk.conversation(desk.customer_writes(customer(800), "Hello"))  # Ana, the queue's agent, is away
+    assert (away.queue, away.overflowed) == ("billing", ("Unstaffed",))
+    ana = desk.scopes["ana"]
+    desk.services.admin.directory.update(ana.principal.id, {"capacity": {"sms": 0}})
+    desk.services.distribution.presence.set(ana, "available")  # there, with no room: it waits, not moved
+    there = desk.conversation(desk.customer_writes(customer(801), "Hello"))
+    assert (there.queue, there.overflowed) == ("general", ())
