@@ -304,6 +304,9 @@ class Event:
     subject: Actor | None = None  # whom it was offered, assigned or transferred to
 
 
+MAX_NOTE = 4000  # characters of an internal note (a note of its own, or a closing's)
+
+
 def internal_note(note_id: str, conversation_id: str, body: str, seq: int, at: datetime, author: Actor) -> Message:
     """An internal note (direction NOTE) of ``author``: kept in the thread, never sent."""
     return Message(note_id, conversation_id, NOTE, body, (), NOTED, None, at, seq=seq, agent=author)

@@ -21,10 +21,8 @@ from core.clock import Clock
 from core.errors import ValidationFailed
 from core.ids import thread_of
 from core.ports import Agents
-from core.records import Conversation, Message, internal_note
+from core.records import MAX_NOTE, Conversation, Message, internal_note
 from core.retry import until_committed
-
-MAX_NOTE = 4000
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 from core.errors import ValidationFailed
-from core.records import Workstream
-
-MAX_NOTE = 4000
+from core.records import MAX_NOTE, Workstream
 
 
 def disposition(value: object, workstream: Workstream | None) -> str | None:
