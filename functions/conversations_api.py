@@ -16,7 +16,7 @@ from conversations.admin.workstream_settings import MAX_QUEUE_NAME
 from core.errors import Forbidden, ValidationFailed
 from core.identity import ADMIN, AGENT, SUPERVISOR
 from core.ids import is_record_id
-from core.inbox import VIEWS
+from core.inbox import VIEWS, Page
 from core.media import UNKNOWN_MEDIA_TYPE, media_type
 from core.records import STATES, Conversation, Message
 from core.status import PENDING
@@ -78,12 +78,9 @@ def list_conversations(req: func.HttpRequest) -> func.HttpResponse:
         raise ValidationFailed("queue", f"must be a queue name of at most {MAX_QUEUE_NAME} characters")
     if queue is not None and not workstream_id:
         raise ValidationFailed("workstream_id", "is needed with queue")
-    next_token = params.get("next") or None
-    if next_token is not None and len(next_token) > MAX_TOKEN:
-        raise ValidationFailed("next", "must be the next token of an earlier page of this list")
     query = Query(view, workstream_id, queue or None, queue is not None, state)
-    page = services().distribution.inboxes.page(_scope(req), query, limit, next_token)
-    return json_response({"conversations": [conversation_view(c) for c in page.conversations], "next": page.next})
+    page = services().distribution.inboxes.page(_scope(req), query, limit, _next_token(params, "list"))
+    return _page_view(page)
 
 
 def _search(req: func.HttpRequest) -> func.HttpResponse:
@@ -91,10 +88,19 @@ def _search(req: func.HttpRequest) -> func.HttpResponse:
     other = sorted(set(params) & {"view", "workstream_id", "queue", "state"})
     if other:
         raise ValidationFailed(other[0], "is not for a search (q); leave it out")
-    next_token = params.get("next") or None
-    if next_token is not None and len(next_token) > MAX_TOKEN:
-        raise ValidationFailed("next", "must be the next token of an earlier page of this search")
-    page = services().distribution.search.find(_scope(req), params["q"], page_limit(params, 20, MAX_LIMIT), next_token)
+    page = services().distribution.search.find(_scope(req), params["q"], page_limit(params, 20, MAX_LIMIT),
+                                               _next_token(params, "search"))
+    return _page_view(page)
+
+
+def _next_token(params: Any, what: str) -> str | None:
+    token = params.get("next") or None
+    if token is not None and len(token) > MAX_TOKEN:
+        raise ValidationFailed("next", f"must be the next token of an earlier page of this {what}")
+    return token
+
+
+def _page_view(page: Page) -> func.HttpResponse:
     return json_response({"conversations": [conversation_view(c) for c in page.conversations], "next": page.next})
 
 
