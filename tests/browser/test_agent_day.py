@@ -83,6 +83,9 @@ def test_a_customer_writing_again_shows_on_the_card_and_in_the_title(new_page, a
     mine = ada.get_by_role("region", name=re.compile("^Mine"))
     ben_card = mine.get_by_role("link").filter(has_text="Ben Okafor")
     expect(ben_card.locator(".unread-count")).to_have_text("1 unread")  # accepted, not yet opened
+    # Maria's card moved up before Ben's is clicked: a card moving between the press and the
+    # release of a click takes no click at all
+    expect(mine.locator(".inbox-item .who")).to_have_text(["Maria Garcia", "Ben Okafor"])
     open_conversation(ada, "Ben Okafor")
     expect(ben_card.locator(".unread-count")).to_have_count(0)
     open_conversation(ada, "Maria Garcia")
