@@ -1,6 +1,7 @@
 """`make run`: the app on http://localhost:7071 with local storage, in one command.
 
-Starts Azurite's Table and Queue services (data kept in `.azurite/` across runs) unless a
+Starts Azurite's Table and Queue services (data kept in `.azurite/` across runs; this
+checkout's Azurite already running is used instead, another project's never) unless a
 storage connection string is already configured, and the Web PubSub stand-in (live
 updates pushed to workspaces) unless a Web PubSub service is, makes sure a sealing key
 exists (a development key in `.local/sealing.key`, created once, so sealed
@@ -23,10 +24,10 @@ import threading
 import time
 from pathlib import Path
 
-from localhost import entra
+from localhost import azurites, entra
 from localhost.auth import local_key
 from localhost.services import (
-    Azurite, ServiceError, azurite_connection_string, free_port, http_ok, serves_azurite,
+    Azurite, ServiceError, azurite_connection_string, free_port, http_ok,
 )
 from localhost.settings import SettingsError, route_prefix
 from localhost.webpubsub.process import StandIn
@@ -49,33 +50,34 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _start_storage(env: dict[str, str]) -> Azurite | None:
-    """Azurite, unless a real connection string is configured (then nothing).
+def _start_storage(env: dict[str, str]) -> tuple[Azurite | None, str | None]:
+    """The Azurite started, if any, and the local Azurite's connection string in use.
 
-    ``UseDevelopmentStorage=true`` (as in local.settings.sample.json) means Azurite on its
-    usual ports: an Azurite already serving tables and queues there is used; when
-    something else holds a port, our own Azurite starts on free ports instead.
+    Nothing when a real connection string is configured. Else this checkout's Azurite
+    (data in `.azurite/`): the one already running, if any (two on one folder would
+    overwrite each other's saves), else a new one on Azurite's usual ports, or on free
+    ones when something else holds those (another project's Azurite included: its tables
+    are not ours), as the Web PubSub stand-in does. One line says which.
     """
     configured = configured_storage(env)
-    development = is_development_storage(configured)
-    if configured and not development:
+    if configured and not is_development_storage(configured):
         print("storage: using the configured connection string (no Azurite started)", flush=True)
-        return None
-    ports = (AZURITE_TABLE_PORT, AZURITE_QUEUE_PORT)
-    if development and all(serves_azurite(s, "127.0.0.1", p) for s, p in zip(("table", "queue"), ports)):
-        _use_storage(env, azurite_connection_string("127.0.0.1", *ports))
-        print(f"storage: the Azurite table and queue services already running on ports {ports[0]} and {ports[1]}",
-              flush=True)
-        return None
-    if not all(_port_free(p) for p in ports):
-        ports = (free_port(), free_port())
-        print(f"storage: Azurite's usual ports ({AZURITE_TABLE_PORT}, {AZURITE_QUEUE_PORT}) are taken by something "
-              f"else; starting Azurite on ports {ports[0]} and {ports[1]}", flush=True)
+        return None, None
+    running = azurites.running_on(AZURITE_DIR)
+    if running:
+        _use_storage(env, azurite_connection_string("127.0.0.1", *running))
+        print(f"storage: this checkout's Azurite, already running on ports {running[0]} (tables) and {running[1]} "
+              f"(queues), data in {AZURITE_DIR}", flush=True)
+        return None, env["AzureWebJobsStorage"]
+    ports, taken = (AZURITE_TABLE_PORT, AZURITE_QUEUE_PORT), ""
+    held = next((p for p in ports if not _port_free(p)), None)
+    if held is not None:
+        ports, taken = (free_port(), free_port()), f"; port {held} is held by {azurites.holder(held)}, not used"
     azurite = Azurite.start(AZURITE_DIR, port=ports[0], queue_port=ports[1])
     _use_storage(env, azurite.connection_string)
-    print(f"storage: Azurite table service on port {ports[0]}, queue service on port {ports[1]}, data in "
-          f"{AZURITE_DIR}", flush=True)
-    return azurite
+    print(f"storage: Azurite started on ports {ports[0]} (tables) and {ports[1]} (queues), data in {AZURITE_DIR}"
+          f"{taken}", flush=True)
+    return azurite, azurite.connection_string
 
 
 def _use_storage(env: dict[str, str], connection_string: str) -> None:
@@ -152,7 +154,7 @@ def _stop_host(host: subprocess.Popen[bytes]) -> None:
             host.wait()
 
 
-def _serve(env: dict[str, str], app: str, script_root: Path, azurite: Azurite | None,
+def _serve(env: dict[str, str], app: str, script_root: Path, storage: str | None,
            stopping: threading.Event) -> int:
     """Run the host until it exits or we are asked to stop; its exit code."""
     port, state = _port(env), local_dir(env)
@@ -160,7 +162,7 @@ def _serve(env: dict[str, str], app: str, script_root: Path, azurite: Azurite | 
     command += ["--script-root", str(script_root)]
     # Own session: the terminal's Ctrl-C reaches only us, and we stop the host before Azurite.
     host = subprocess.Popen(command, cwd=REPO_ROOT, env=env, start_new_session=True)
-    record = RunRecord(os.getpid(), f"http://localhost:{port}", azurite.connection_string if azurite else None)
+    record = RunRecord(os.getpid(), f"http://localhost:{port}", storage)
     try:
         if _wait_ready(host, f"http://127.0.0.1:{port}/admin/host/status"):
             record.write(state)
@@ -186,14 +188,14 @@ def main(argv: list[str] | None = None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda _signum, _frame: stopping.set())
     try:
-        azurite = _start_storage(env)
+        azurite, storage = _start_storage(env)
     except ServiceError as exc:
         print(f"cannot start storage: {exc}", file=sys.stderr, flush=True)
         return 1
     try:
         live = _start_live_updates(env, script_root)
         try:
-            code = _serve(env, args.app, script_root, azurite, stopping)
+            code = _serve(env, args.app, script_root, storage, stopping)
         finally:
             if live is not None:
                 live.stop()

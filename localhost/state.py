@@ -78,7 +78,7 @@ def app_environment(script_root: Path, environ: Mapping[str, str]) -> dict[str, 
 @dataclass(frozen=True)
 class RunRecord:
     """What a running `make run` tells the other local tools: where the host answers, and
-    the Azurite it started (its connection string holds only Azurite's published key)."""
+    the Azurite it uses (its connection string holds only Azurite's published key)."""
 
     pid: int
     url: str

@@ -1,14 +1,17 @@
 """Storage that answers but is not Table storage (some other program on Azurite's port)
 is an outage: every request answers 503 storage_unavailable, and `make run` starts an
-Azurite of its own instead of reusing that port."""
+Azurite of its own instead of reusing that port, or another project's Azurite there; it
+reuses only this checkout's."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 import requests
+from azure.data.tables import TableServiceClient
 
 from localhost import run
 from localhost.services import Azurite, LocalHost, azurite_connection_string
@@ -57,22 +60,46 @@ def test_make_run_starts_its_own_azurite_when_the_port_is_not_azurite(foreign, t
     monkeypatch.setattr(run, "AZURITE_TABLE_PORT", taken)
     monkeypatch.setattr(run, "AZURITE_DIR", tmp_path / "azurite")
     env = {"AzureWebJobsStorage": "UseDevelopmentStorage=true"}
-    azurite = run._start_storage(env)
+    azurite, storage = run._start_storage(env)
     try:
         assert azurite is not None and azurite.port != taken
-        assert env["AzureWebJobsStorage"] == azurite.connection_string
-        assert f"usual ports ({taken}, " in capsys.readouterr().out
+        assert env["AzureWebJobsStorage"] == storage == azurite.connection_string
+        line, = capsys.readouterr().out.splitlines()
+        assert line.startswith(f"storage: Azurite started on ports {azurite.port} (tables)")
+        assert f"; port {taken} is held by " in line and line.endswith(f" (pid {os.getpid()}), not used")
     finally:
         azurite.stop()
 
 
-def test_make_run_reuses_an_azurite_already_on_the_port(tmp_path: Path, monkeypatch):
+def test_make_run_never_joins_another_projects_azurite(tmp_path: Path, monkeypatch, capsys):
     with Azurite.start(tmp_path / "theirs") as theirs:
         monkeypatch.setattr(run, "AZURITE_TABLE_PORT", theirs.port)
         monkeypatch.setattr(run, "AZURITE_QUEUE_PORT", theirs.queue_port)
-        env = {"AzureWebJobsStorage": "UseDevelopmentStorage=true"}
-        assert run._start_storage(env) is None
-        assert env["AzureWebJobsStorage"] == theirs.connection_string
+        monkeypatch.setattr(run, "AZURITE_DIR", tmp_path / "ours")
+        azurite, storage = run._start_storage({"AzureWebJobsStorage": "UseDevelopmentStorage=true"})
+        try:
+            assert azurite is not None and {azurite.port, azurite.queue_port}.isdisjoint({theirs.port,
+                                                                                          theirs.queue_port})
+            line, = capsys.readouterr().out.splitlines()
+            assert f"data in {tmp_path / 'ours'}; port {theirs.port} is held by another Azurite (pid " in line
+            assert line.endswith(f"data in {tmp_path / 'theirs'}), not used")
+            TableServiceClient.from_connection_string(storage).create_table("ours")
+            names = {t.name for t in TableServiceClient.from_connection_string(theirs.connection_string).list_tables()}
+            assert "ours" not in names
+        finally:
+            azurite.stop()
+
+
+def test_make_run_reuses_this_checkouts_azurite_already_running(tmp_path: Path, monkeypatch, capsys):
+    """Say one left behind by a `make run` that was killed: a second on its folder would
+    overwrite its saves, so it is used wherever it listens."""
+    with Azurite.start(tmp_path / "ours") as ours:
+        monkeypatch.setattr(run, "AZURITE_DIR", tmp_path / "ours")
+        env: dict[str, str] = {}
+        assert run._start_storage(env) == (None, ours.connection_string)
+        assert env["AzureWebJobsStorage"] == ours.connection_string
+        assert capsys.readouterr().out == (f"storage: this checkout's Azurite, already running on ports {ours.port} "
+                                           f"(tables) and {ours.queue_port} (queues), data in {tmp_path / 'ours'}\n")
 
 
 def test_storage_refusing_the_apps_key_is_an_outage_too(azurite, sealing_key, tmp_path):

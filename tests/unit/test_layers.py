@@ -28,7 +28,7 @@ ALLOWED = {
     "push": {"azure.core", "azure.messaging.webpubsubservice", "azure.identity"},
     "functions": {"azure.functions"},
     "localhost": {"aiohttp", "azure.core", "azure.functions", "azure.storage.queue", "croniter", "cryptography", "jwt",
-                  "requests", "twilio"},
+                  "psutil", "requests", "twilio"},
     "bench": {"azure.core", "cryptography", "requests"},
     "function_app.py": {"azure.functions"},
 }
