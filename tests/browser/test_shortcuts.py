@@ -49,6 +49,7 @@ def test_an_offline_agent_is_asked_to_go_available(new_page, api, world, artifac
     page = new_page("Lou", AGENT)
     prompt = page.locator(".presence-prompt")
     expect(prompt).to_contain_text("You are offline: no conversations are offered to you.")
+    expect(announced(page)).to_have_text("You are offline: no conversations are offered to you")
     assert presence_of(api, "Lou") == "offline"
     check_page(page, "workspace-offline-prompt", artifacts)
     with page.expect_response(lambda r: r.url.endswith("/api/me/presence") and r.request.method == "PUT"):

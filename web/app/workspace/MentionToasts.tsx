@@ -1,12 +1,14 @@
 // "Ada mentioned you in a conversation with Maria Garcia": a note that named this person
 // (`@name`). The notice carries ids only, so the conversation is read for who wrote the
 // note and the customer's name (the loaded lists name the customer if it cannot be read);
-// what the note says never shows here.
+// what the note says never shows here, nor in the desktop notification it also raises.
 
 import { useEffect } from "preact/hooks";
 import { api } from "../api";
 import type { Conversation, Me, MentionNotice } from "../types";
 import type { Feed } from "./feed";
+import { mentionNote } from "./notifications";
+import { notify } from "./notify";
 import { ToastList, useOnce, useToastList } from "./ToastList";
 
 /** Who wrote the latest note naming `me` (else the latest note of someone else). */
@@ -16,12 +18,13 @@ function writerOf(c: Conversation, me: Me): string | null {
   return (named.at(-1) ?? notes.at(-1))?.agent?.name ?? null;
 }
 
-async function mentionText(feed: Feed, me: Me, notice: MentionNotice): Promise<string> {
+/** Who mentioned `me`, and the customer whose conversation it is. */
+async function mentionOf(feed: Feed, me: Me, notice: MentionNotice): Promise<[string, string]> {
   const read = await api.get<Conversation>(`/conversations/${encodeURIComponent(notice.conversation_id)}`)
     .catch(() => null);
   const c = read ?? feed.find(notice.conversation_id);
   const customer = c?.contact?.name || c?.customer_name || "a customer";
-  return `${(read && writerOf(read, me)) ?? "A teammate"} mentioned you in a conversation with ${customer}`;
+  return [(read && writerOf(read, me)) ?? "A teammate", customer];
 }
 
 export function MentionToasts({ feed, me }: { feed: Feed; me: Me }) {
@@ -30,7 +33,11 @@ export function MentionToasts({ feed, me }: { feed: Feed; me: Me }) {
   useEffect(() => {
     feed.onMention = (notice) => {
       if (!first(`${notice.conversation_id}/${notice.version}`)) return;
-      void mentionText(feed, me, notice).then((text) => add([{ id: notice.conversation_id, text, tone: "mention" }]));
+      void mentionOf(feed, me, notice).then(([writer, customer]) => {
+        add([{ id: notice.conversation_id, text: `${writer} mentioned you in a conversation with ${customer}`,
+          tone: "mention" }]);
+        notify(mentionNote(writer, customer, notice.conversation_id));
+      });
     };
     return () => { feed.onMention = () => undefined; };
   }, [feed, me]);

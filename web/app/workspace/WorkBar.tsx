@@ -1,6 +1,6 @@
 // The agent's own state above the inbox: presence (only an available agent is offered
 // work; an offline one is asked first thing to go available), free capacity per channel,
-// and the optional chime for new offers.
+// the optional chime for new offers and desktop notifications.
 
 import { useState } from "preact/hooks";
 import { api, problem } from "../api";
@@ -8,6 +8,7 @@ import { label } from "../format";
 import { can } from "../session";
 import { useStore } from "../store";
 import type { Me, Presence, Work } from "../types";
+import { DesktopNotifications } from "./DesktopNotifications";
 import type { Feed } from "./feed";
 import { setSound, soundOn } from "./notify";
 
@@ -53,11 +54,12 @@ export function WorkBar({ me, feed }: { me: Me; feed: Feed }) {
         {PRESENCES.map((p) => <option key={p} value={p}>{label(p)}</option>)}
       </select>
       <p class="meta" id="free-capacity">Free: {freeCapacity(work)}</p>
-      <p class="meta sound">
+      <p class="meta cue">
         <input id="sound" type="checkbox" checked={sound}
           onChange={(e) => { setSound(e.currentTarget.checked); setSoundShown(e.currentTarget.checked); }} />
         <label for="sound">Sound on a new offer</label>
       </p>
+      <DesktopNotifications />
       {error ? <p class="notice error" role="alert">{error}</p> : null}
     </div>
   );

@@ -1,9 +1,11 @@
 // The agent workspace: the inbox beside the open conversation (one or the other on a
 // narrow screen), both kept fresh by the change feed while the workspace is shown, the
 // labels admins defined (for both: labels.tsx), the unread count in the tab's title, its
-// service-level alerts and mentions, and its keyboard shortcuts (shortcuts.ts; `?` lists them).
+// service-level alerts and mentions, its desktop notifications (notifications.ts decides,
+// notify.ts shows) and its keyboard shortcuts (shortcuts.ts; `?` lists them).
 
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { can } from "../session";
 import { useStore } from "../store";
 import type { Me } from "../types";
 import { titleUnread } from "../ui/title";
@@ -14,6 +16,8 @@ import { type InboxFilters, NO_FILTERS, matches } from "./inbox";
 import { InboxList, useTake } from "./InboxList";
 import { LabelProvider, useLabelCatalogue } from "./labels";
 import { MentionToasts } from "./MentionToasts";
+import { feedNotes } from "./notifications";
+import { notify } from "./notify";
 import { ShortcutHelp } from "./ShortcutHelp";
 import { SlaToasts } from "./SlaToasts";
 import { ordered, useInboxSort } from "./sorting";
@@ -34,18 +38,44 @@ function useWorkstreamNames(me: Me, feed: Feed): Map<string, string> {
   }, [workstreams, offers, mine, queues]);
 }
 
+/** A desktop notification for each new offer and, while the tab is hidden, each customer
+ *  message into a conversation the agent holds; decided on every change of the lists. */
+function useDesktopNotes(feed: Feed, workstreams: Map<string, string>): void {
+  const names = useRef(workstreams);
+  names.current = workstreams;
+  useEffect(() => {
+    let before = feed.get();
+    return feed.subscribe((after) => {
+      feedNotes(before, after, document.visibilityState === "hidden", names.current).forEach(notify);
+      before = after;
+    });
+  }, [feed]);
+}
+
+/** What the workspace's live region says: the feed's announcement, a shortcut's answer, and
+ *  once on arriving offline, WorkBar's prompt (on the page from its first render, which a
+ *  live region does not read out). */
+function useAnnouncer(me: Me, announcement: string): [string, (text: string) => void] {
+  const [said, say] = useState("");
+  useEffect(() => say(announcement), [announcement]);
+  useEffect(() => {
+    if (can(me, "agent") && me.presence === "offline") say("You are offline: no conversations are offered to you");
+  }, []);
+  return [said, say];
+}
+
 export function Workspace({ me, selected }: { me: Me; selected: string | null }) {
   const { feed, announcement } = useFeed(me);
   const [filters, setFilters] = useState<InboxFilters>(NO_FILTERS);
   const [sort, setSort] = useInboxSort();
   const workstreams = useWorkstreamNames(me, feed);
+  useDesktopNotes(feed, workstreams);
   const { mine, offers } = useStore(feed);
   const { take, error: actionError } = useTake(me, feed);
   const unread = mine.reduce((sum, c) => sum + c.unread, 0);
   useEffect(() => titleUnread(unread), [unread]);
   useEffect(() => () => titleUnread(0), []);
-  const [said, say] = useState("");
-  useEffect(() => say(announcement), [announcement]);
+  const [said, say] = useAnnouncer(me, announcement);
   const [help, setHelp] = useState(false);
   const labels = useLabelCatalogue();
   const root = useRef<HTMLDivElement>(null);

@@ -1,25 +1,38 @@
-// The optional chime for a new offer: off unless the agent turns it on (kept in this
-// browser), a short tone made by Web Audio, so no sound file ships.
+// The agent's optional cues, each off until turned on (the choice kept in this browser): a
+// chime for a new offer, a short tone made by Web Audio, so no sound file ships; and desktop
+// notifications (what they say: notifications.ts), which the browser must permit too.
 
-const KEY = "switchboard.sound";
+import { navigate } from "../router";
+import type { DesktopNote } from "./notifications";
+
+const SOUND = "switchboard.sound";
+const DESKTOP = "switchboard.notifications";
 
 let audio: AudioContext | null = null;
 
-export function soundOn(): boolean {
+function chosen(key: string): boolean {
   try {
-    return window.localStorage.getItem(KEY) === "on";
+    return window.localStorage.getItem(key) === "on";
   } catch {
     return false;
   }
 }
 
-/** Turned on from a click or a key press: browsers let audio start only after one. */
-export function setSound(on: boolean): void {
+function choose(key: string, on: boolean): void {
   try {
-    window.localStorage.setItem(KEY, on ? "on" : "off");
+    window.localStorage.setItem(key, on ? "on" : "off");
   } catch {
     // private mode: the choice lasts until the page is left
   }
+}
+
+export function soundOn(): boolean {
+  return chosen(SOUND);
+}
+
+/** Turned on from a click or a key press: browsers let audio start only after one. */
+export function setSound(on: boolean): void {
+  choose(SOUND, on);
   if (on) context();
 }
 
@@ -39,4 +52,37 @@ export function chime(): void {
   tone.connect(volume).connect(audio.destination);
   tone.start();
   tone.stop(audio.currentTime + 0.4);
+}
+
+/** Desktop notifications: on (chosen and permitted), off, blocked (the browser refused this
+ *  site; only its site settings can allow it again) or unsupported. */
+export type DesktopState = "on" | "off" | "blocked" | "unsupported";
+
+export function desktopState(): DesktopState {
+  if (typeof Notification === "undefined") return "unsupported";
+  if (Notification.permission === "denied") return "blocked";
+  return Notification.permission === "granted" && chosen(DESKTOP) ? "on" : "off";
+}
+
+/** Only from a click: browsers ignore (or hold against the site) a permission asked unprompted. */
+export async function setDesktop(on: boolean): Promise<DesktopState> {
+  if (typeof Notification === "undefined") return "unsupported";
+  if (on && Notification.permission === "default") await Notification.requestPermission();
+  choose(DESKTOP, on && Notification.permission === "granted");
+  return desktopState();
+}
+
+/** Shown when on; a click brings the workspace forward on the conversation. */
+export function notify(note: DesktopNote): void {
+  if (desktopState() !== "on") return;
+  try {
+    const shown = new Notification(note.title, { body: note.body, tag: note.tag });
+    shown.onclick = () => {
+      window.focus();
+      navigate("inbox", note.conversation);
+      shown.close();
+    };
+  } catch {
+    // a browser that shows them only from a service worker (Android): the page's cues remain
+  }
 }
