@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 from channels.eventgrid import Data, Event, parse_events, validation_code
 from core.addresses import normalise_address, possible_customer
+from core.content import (CHOICE, MAX_ID, MEDIA, REACTION, STICKER, TEXT, UNSUPPORTED, Choice, Content,
+                          bounded, readable)
 from core.ids import is_message_id
 from core.media import UNKNOWN_MEDIA_TYPE, media_type
 from core.messages import InboundMessage, StatusUpdate
@@ -33,8 +35,8 @@ SMS_RECEIVED = "Microsoft.Communication.SMSReceived"
 SMS_REPORT = "Microsoft.Communication.SMSDeliveryReportReceived"
 EVENTS_BY_CHANNEL = {"whatsapp": (MESSAGE_RECEIVED, MESSAGE_STATUS), "sms": (SMS_RECEIVED, SMS_REPORT)}
 
-_MEDIA_TYPES = ("image", "document", "video", "audio", "sticker")
 MAX_CAPTION, MAX_FILE_NAME, MAX_MEDIA_ID = 1024, 255, 255  # WhatsApp's own limits are lower
+MAX_EMOJI, MAX_TYPE = 32, 64
 
 
 class SkippedEvent(Skipped):
@@ -102,7 +104,9 @@ def _looks_like_uuid(value: str) -> bool:
 
 @dataclass(frozen=True)
 class AdvancedMessageReceived:
-    """A customer's WhatsApp message; reactions, buttons and list picks become readable text."""
+    """A customer's WhatsApp message, as what it is (core/content.py): text, media, a
+    sticker, a reaction, a button or list answer, a reply in context (``context.id``);
+    any other type (ACS publishes no shape for locations or contacts) kept as unsupported."""
 
     message_id: str
     from_: str
@@ -110,6 +114,7 @@ class AdvancedMessageReceived:
     body: str
     media: tuple[Media, ...]
     received_at: datetime | None = None
+    content: Content = Content()
 
     @classmethod
     def from_event(cls, event: Event) -> "AdvancedMessageReceived":
@@ -123,11 +128,10 @@ class AdvancedMessageReceived:
                            media_id=section.text("id")[:MAX_MEDIA_ID], caption=section.text("caption")[:MAX_CAPTION] or None,
                            file_name=section.text("fileName")[:MAX_FILE_NAME] or None),)
             body = body or section.text("caption")
-        if not body:
-            body = _readable(kind, data)
+        content = _content(kind, data, bool(media), body)
         # ACS names every received message; older payloads lack messageId, the event id is as unique.
-        return cls(data.text("messageId") or event.id, whatsapp_user(data, "from"), data.text("to"), body, media,
-                   received_timestamp(data))
+        return cls(data.text("messageId") or event.id, whatsapp_user(data, "from"), data.text("to"),
+                   readable(content, body), media, received_timestamp(data), content)
 
     def to_inbound(self, account: Account) -> InboundMessage:
         if not possible_customer(self.from_, user_ids=True):
@@ -135,27 +139,40 @@ class AdvancedMessageReceived:
         return InboundMessage(
             provider=PROVIDER, account_id=account.id, provider_message_id=self.message_id,
             business=business_channel(account, self.to), customer=self.from_, body=self.body, media=self.media,
-            received_at=self.received_at,
+            received_at=self.received_at, content=self.content,
         )
 
 
-def _readable(kind: str, data: Data) -> str:
+def _content(kind: str, data: Data, has_media: bool, body: str) -> Content:
+    answers = data.section("context").text("id")[:MAX_ID] or None
     if kind == "reaction":
-        emoji = data.section("reaction").text("emoji")
-        return f"[reaction] {emoji}" if emoji else "[reaction removed]"
+        reaction = data.section("reaction")
+        return Content(REACTION, reacts_to=reaction.text("messageId")[:MAX_ID] or None,
+                       emoji=reaction.text("emoji")[:MAX_EMOJI])
+    choice = _choice(kind, data)
+    if choice is not None:
+        return Content(CHOICE, choice=choice, answers=answers)
+    if has_media:
+        return Content(STICKER if kind == "sticker" else MEDIA, answers=answers)
+    if body or kind == "text":
+        return Content(TEXT, answers=answers)
+    return Content(UNSUPPORTED, answers=answers, type_name=kind[:MAX_TYPE] or "unknown")
+
+
+def _choice(kind: str, data: Data) -> Choice | None:
+    """A template's quick-reply button (``button``: its text and payload) or an interactive
+    message's reply button or list row (``interactive``: its id and title)."""
     if kind == "button":
         button = data.section("button")
-        return f"[button] {button.text('text') or button.text('payload')}"
+        text, payload = bounded(button.text("text")), button.text("payload")[:MAX_ID]
+        return Choice(payload or text, text or payload) if text or payload else None
     if kind == "interactive":
         interactive = data.section("interactive")
-        reply = interactive.section("buttonReply") if interactive.section("buttonReply") else \
-            interactive.section("listReply")
-        choice = reply.text("title") or reply.text("id")
-        detail = reply.text("description")
-        return f"[choice] {choice}" + (f" ({detail})" if detail else "")
-    if kind in _MEDIA_TYPES:
-        return ""
-    return f"[{kind or 'message'}]"
+        reply = interactive.section("buttonReply") or interactive.section("listReply")
+        title, option = bounded(reply.text("title")), reply.text("id")[:MAX_ID]
+        return Choice(option or title, title or option, bounded(reply.text("description")) or None) \
+            if title or option else None
+    return None
 
 
 def whatsapp_status(event: Event, account: Account) -> StatusUpdate:

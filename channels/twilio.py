@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from urllib.parse import parse_qs
 
 from core.addresses import normalise_address, possible_customer
+from core.content import (CHOICE, CONTACTS, LOCATION, MAX_ID, MEDIA, STICKER, TEXT, UNSUPPORTED, Choice, Content,
+                          Location, bounded, readable)
 from core.errors import BadRequest, Forbidden, NotFound
 from core.ids import is_message_id
 from core.media import UNKNOWN_MEDIA_TYPE, media_type
@@ -25,6 +27,8 @@ API_HOST = "https://api.twilio.com"  # where MediaUrl{N} points; it answers with
 MAX_PROFILE_NAME = 256
 MAX_MEDIA = 10  # Twilio delivers at most 10 attachments per message; NumMedia is not trusted beyond
 MAX_MEDIA_URL = 2048
+MAX_TYPE = 64
+VCARD_TYPES = ("text/vcard", "text/x-vcard")  # how Twilio hands over a shared contact
 # Twilio's Advanced Opt-Out reading of a message (the OptOutType parameter) as our keywords.
 _OPT_OUT_TYPES = {"STOP": "stop", "START": "start", "HELP": "help"}
 
@@ -69,6 +73,7 @@ class TwilioInbound:
     media_unusable: int = 0  # MediaUrlN that is no http(s) URL or too long to keep: counted, not stored
     opt_out_type: str | None = None  # STOP, START or HELP when Twilio's opt-out handling read a keyword
     profile_name: str | None = None  # WhatsApp: the name on the customer's profile
+    content: Content = Content()
 
     @classmethod
     def from_form(cls, form: Form) -> "TwilioInbound":
@@ -83,9 +88,10 @@ class TwilioInbound:
             raise BadRequest("NumMedia must be a number") from exc
         named = [_media(form, i) for i in range(min(count, MAX_MEDIA)) if form.first(f"MediaUrl{i}")]
         media = tuple(m for m in named if m is not None)
-        return cls(sid, form.first("From"), form.first("To"), form.first("Body"), media, len(named) - len(media),
-                   form.first("OptOutType").strip().upper() or None,
-                   form.first("ProfileName").strip()[:MAX_PROFILE_NAME] or None)
+        content = _content(form, bool(named))
+        return cls(sid, form.first("From"), form.first("To"), readable(content, form.first("Body")), media,
+                   len(named) - len(media), form.first("OptOutType").strip().upper() or None,
+                   form.first("ProfileName").strip()[:MAX_PROFILE_NAME] or None, content)
 
     @property
     def channel(self) -> str:
@@ -100,8 +106,35 @@ class TwilioInbound:
             provider=PROVIDER, account_id=account.id, provider_message_id=self.message_sid,
             business=normalise_address(self.to), customer=_customer(self.from_, "From"),
             body=self.body, media=self.media, media_unusable=self.media_unusable, keyword=_OPT_OUT_TYPES.get(self.opt_out_type or ""),
-            customer_name=self.profile_name,
+            customer_name=self.profile_name, content=self.content,
         )
+
+
+def _content(form: Form, has_media: bool) -> Content:
+    """What a WhatsApp message is, from the parameters Twilio adds for it: a location
+    (``Latitude``, ``Longitude``, ``Label``, ``Address``), a quick-reply button
+    (``ButtonPayload``, ``ButtonText``) or list row (``ListId``, ``ListTitle``) chosen, the
+    message it replies to (``OriginalRepliedMessageSid``), a sticker (``MessageType``), a
+    contact card (a vCard attachment, opened as any other);
+    anything else without text or media kept as unsupported, its ``MessageType`` named."""
+    kind = form.first("MessageType").strip().lower()
+    answers = form.first("OriginalRepliedMessageSid").strip()[:MAX_ID] or None
+    if form.first("Latitude") or form.first("Longitude"):
+        location = Location.read(form.first("Latitude"), form.first("Longitude"), form.first("Label"),
+                                 form.first("Address"))
+        if location is not None:
+            return Content(LOCATION, location=location, answers=answers)
+        return Content(UNSUPPORTED, answers=answers, type_name="location")
+    option = (form.first("ButtonPayload") or form.first("ListId")).strip()[:MAX_ID]
+    title = bounded(form.first("ButtonText") or form.first("ListTitle"))
+    if option or title:
+        return Content(CHOICE, choice=Choice(option or title, title or option), answers=answers)
+    if has_media:
+        vcard = any(form.first(f"MediaContentType{i}").lower() in VCARD_TYPES for i in range(MAX_MEDIA))
+        return Content(CONTACTS if vcard else STICKER if kind == "sticker" else MEDIA, answers=answers)
+    if form.first("Body") or kind in ("", "text"):
+        return Content(TEXT, answers=answers)
+    return Content(UNSUPPORTED, answers=answers, type_name=kind[:MAX_TYPE])
 
 
 def _media(form: Form, index: int) -> Media | None:

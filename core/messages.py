@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterator
 
+from core.content import Content
 from core.records import Media, TemplateRef
 
 
@@ -28,6 +29,7 @@ class InboundMessage:
     customer_name: str | None = None  # the name the customer shows, where the channel tells it (WhatsApp)
     received_at: datetime | None = None  # when the provider received it, where the payload says (ACS)
     media_unusable: int = 0  # attachments the provider named in a form no one could fetch (not kept)
+    content: Content = Content()  # what it is beyond text and attachments (core/content.py)
 
 
 @dataclass(frozen=True)

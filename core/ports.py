@@ -107,6 +107,15 @@ class Threads(Protocol):
         never recorded."""
 
 
+class MessageReactions(Protocol):
+    """Customers' reactions, kept on the message they react to (found by its provider id)."""
+
+    def react(self, thread: str, provider_message_id: str, emoji: str, at: datetime) -> tuple[Message, bool] | None:
+        """Set (or, with an empty emoji, remove) the customer's reaction made ``at``: the
+        message and whether it changed (False for a reaction as old as the one it holds, or
+        older); None when no message of the thread has that provider id."""
+
+
 class Attempts(Protocol):
     """Each outbound message's tries (core.records.Attempt), kept beside its thread: a try
     is recorded before its provider is called, and a number is taken once, so one process

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from core.bots import BOT, BotSession, BotSettings, Handoff
+from core.content import Content
 from core.facts import Facts
 from core.identity import Actor
 from core.settings import WorkstreamSettings
@@ -186,6 +187,8 @@ class Message:
     from_bot: bool = False  # the workstream's bot wrote it
     template: TemplateRef | None = None  # what the provider is asked to send instead of the body
     in_doubt: bool = False  # the last try's answer never came: it may have gone out
+    content: Content | None = None  # a customer's message beyond text and attachments (core/content.py)
+    reaction: str | None = None  # the customer's reaction to it (an emoji), latest kept
 
 
 @dataclass(frozen=True)

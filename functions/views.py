@@ -10,7 +10,9 @@ from conversations.messaging.policies import reply_window_ends_at
 from core.identity import Actor, Principal
 from core.agents import Agent, AgentState, QueueRef
 from core.providers import ProviderSpec
-from core.records import CHANNELS, INBOUND, Account, Contact, Conversation, Event, Media, Message, Workstream
+from core.content import MEDIA, TEXT
+from core.records import (CHANNELS, INBOUND, Account, Contact, Conversation, Event, Media, Message, Workstream,
+                          preview_of)
 from core.labels import Label
 from core.skills import Skill
 from core.sla import TARGETS, Clock, ServiceLevel
@@ -131,7 +133,8 @@ def conversation_view(c: Conversation, with_messages: bool = False, api_base: st
         "service_level": service_level_view(c.service_level),
     }
     if with_messages:
-        view["messages"] = [message_view(m, api_base, fetches_media) for m in c.messages]
+        held = {m.provider_message_id: m for m in c.messages if m.provider_message_id}
+        view["messages"] = [message_view(m, api_base, fetches_media, held) for m in c.messages]
         view["history"] = [event_view(e) for e in c.events]
     return view
 
@@ -172,7 +175,9 @@ def _media_view(m: Message, index: int, media: Media, api_base: str, downloadabl
     return view
 
 
-def message_view(m: Message, api_base: str = "", fetches_media: bool = False) -> dict[str, Any]:
+def message_view(m: Message, api_base: str = "", fetches_media: bool = False,
+                 held: dict[str, Message] | None = None) -> dict[str, Any]:
+    """``held``: the conversation's messages by provider id, for the one a reply quotes."""
     view: dict[str, Any] = {
         "id": m.id, "direction": m.direction, "body": m.body,
         "media": [_media_view(m, i, x, api_base, fetches_media) for i, x in enumerate(m.media)],
@@ -185,4 +190,25 @@ def message_view(m: Message, api_base: str = "", fetches_media: bool = False) ->
         view["attempts"] = m.attempts
     if m.error_code or m.error_message:
         view["error"] = {"code": m.error_code, "message": m.error_message}
+    view.update(content_view(m, held or {}))
+    return view
+
+
+def content_view(m: Message, held: dict[str, Message]) -> dict[str, Any]:
+    """What a customer's message is (core/content.py): its kind and the parts it has, the
+    message it answers (with a short excerpt when the conversation holds it) and the
+    customer's reaction to it."""
+    c = m.content
+    view: dict[str, Any] = {"kind": c.kind if c else (MEDIA if m.media else TEXT)}
+    if m.reaction:
+        view["reaction"] = m.reaction
+    if c is None:
+        return view
+    parts = {"location": c.location.to_dict() if c.location else None,
+             "choice": c.choice.to_dict() if c.choice else None, "unsupported_type": c.type_name}
+    view.update({k: v for k, v in parts.items() if v is not None})
+    if c.answers:
+        quoted = held.get(c.answers)
+        view["reply_to"] = {"provider_message_id": c.answers, "message_id": quoted.id if quoted else None,
+                            "excerpt": preview_of(quoted.body) if quoted else None}
     return view

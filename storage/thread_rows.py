@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from core.bots import BotSession, Handoff
+from core.content import Content
 from core.facts import Facts
 from core.skills import SkillNeed
 from core.sla import ServiceLevel
@@ -144,6 +145,7 @@ def message_entity(thread: str, m: Message) -> dict[str, Any]:
         **_actor_fields("Agent", m.agent), "ErrorCode": m.error_code, "ErrorMessage": m.error_message, "Seq": m.seq,
         "Keyword": m.keyword, "Automated": m.automated, "MediaDropped": m.media_dropped, "FromBot": m.from_bot,
         "Template": json.dumps(m.template.to_dict(), ensure_ascii=False) if m.template else "",
+        "Content": json.dumps(m.content.to_dict(), ensure_ascii=False) if m.content else "", "Reaction": m.reaction or "",
     }
 
 
@@ -157,6 +159,8 @@ def to_message(e: dict[str, Any]) -> Message:
         attempts=int(e.get("Attempts") or 0), from_bot=bool(e.get("FromBot")),
         template=TemplateRef.from_dict(json.loads(e["Template"])) if e.get("Template") else None,
         in_doubt=bool(e.get("InDoubt")),
+        content=Content.from_dict(json.loads(e["Content"])) if e.get("Content") else None,
+        reaction=e.get("Reaction") or None,
     )
 
 

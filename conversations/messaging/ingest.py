@@ -23,10 +23,11 @@ from conversations.service_levels.queues import QueueWatch
 from core import status as statuses
 from core import telemetry as metrics
 from core.clock import Clock
+from core.content import REACTION
 from core.ids import new_conversation_id, thread_key, thread_of
 from core.messages import InboundMessage, StatusUpdate
 from core.bots import BOT
-from core.ports import Deadlines, DuplicateMarker, Head, Telemetry, Threads
+from core.ports import Deadlines, DuplicateMarker, Head, MessageReactions, Telemetry, Threads
 from core.records import (ACTIVE, CLOSED, HANDED_OFF, INBOUND, OPEN, WAITING, Account, Conversation, Event,
                           Message, Workstream, preview_of)
 from core.retry import until_committed
@@ -75,9 +76,10 @@ class _Incoming:
 
 
 class Ingest:
-    def __init__(self, *, threads: Threads, writer: Writer, reactions: Reactions, distributor: Distributor,
-                 deadlines: Deadlines, lookup: Lookup, opener: Opener, outbox: Outbox, bots: Bots, queues: QueueWatch,
-                 clock: Clock, telemetry: Telemetry = NoTelemetry()) -> None:
+    def __init__(self, *, threads: Threads, customer_reactions: MessageReactions, writer: Writer, reactions: Reactions,
+                 distributor: Distributor, deadlines: Deadlines, lookup: Lookup, opener: Opener, outbox: Outbox,
+                 bots: Bots, queues: QueueWatch, clock: Clock, telemetry: Telemetry = NoTelemetry()) -> None:
+        self._customer_reactions = customer_reactions
         self._queues = queues
         self._distributor = distributor
         self._telemetry = telemetry
@@ -101,8 +103,11 @@ class Ingest:
         delivery collides on its marker and stores nothing. A new conversation is also
         placed in the inbox and offered to an agent (conversations/messaging/writer.py)."""
         self._telemetry.tag(account_id=account.id, provider_message_id=inbound.provider_message_id)
-        incoming = self._incoming(account, inbound)
         thread = thread_key(account.id, inbound.business, inbound.customer)
+        reacted = self._reacted(thread, inbound)
+        if reacted is not None:
+            return reacted
+        incoming = self._incoming(account, inbound)
         new_id = new_conversation_id(thread)
         scheduled: list[str] = []
 
@@ -126,6 +131,21 @@ class Ingest:
         self._telemetry.count(metrics.MESSAGES_IN, provider=account.provider, channel=account.channel)
         self._answer(taken, incoming, base_url)
         return Ingested(conversation.id, message.id, duplicate=False)
+
+    def _reacted(self, thread: str, inbound: InboundMessage) -> Ingested | None:
+        """A reaction set on (or removed from) the message it reacts to: no line of its own,
+        nothing reopened or counted. None when it is no reaction, or reacts to a message the
+        thread does not hold: it is then kept as a line naming it."""
+        content = inbound.content
+        if content.kind != REACTION or not content.reacts_to:
+            return None
+        found = self._customer_reactions.react(thread, content.reacts_to, content.emoji,
+                                               _written_at(inbound, self._clock()))
+        if found is None:
+            return None
+        message, changed = found
+        log.info("customer reaction on message %s %s", message.id, "recorded" if changed else "already known")
+        return Ingested(message.conversation_id, message.id, duplicate=not changed)
 
     def _take(self, account: Account, incoming: _Incoming, thread: str, head: Head | None, new_id: str,
               scheduled: list[str], now: datetime) -> _Taken:
@@ -248,6 +268,7 @@ def _stored(incoming: _Incoming, conversation_id: str, head: Head | None, now: d
         media=inbound.media if not incoming.media_dropped else (), status="received",
         provider_message_id=inbound.provider_message_id, created_at=now, seq=(head.seq if head else 0) + 1,
         keyword=incoming.keyword, media_dropped=incoming.media_dropped,
+        content=None if inbound.content.plain else inbound.content,
     )
 
 

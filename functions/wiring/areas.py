@@ -157,7 +157,8 @@ def build_messaging(settings: Settings, stores: Stores, work: Distribution, prov
     return Messaging(
         delivery=delivery, outbox=outbox, bots=bots, bot_media=bot_media, idempotency=idempotency, queues=queues,
         notes=Notes(lookup=work.lookup, agents=stores.agents, publisher=work.publisher, **common),
-        ingest=Ingest(threads=stores.threads, distributor=work.distributor, deadlines=stores.deadlines,
+        ingest=Ingest(threads=stores.threads, customer_reactions=stores.reactions, distributor=work.distributor,
+                      deadlines=stores.deadlines,
                       lookup=work.lookup, opener=providers.opener, outbox=outbox, bots=bots, queues=queues,
                       telemetry=telemetry, **common),
         actions=AgentActions(accounts=stores.accounts, lookup=work.lookup, outbox=outbox,

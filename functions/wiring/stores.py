@@ -26,6 +26,7 @@ from storage.outqueue import OutboxQueue, build_queue_service
 from storage.purge import Purger
 from storage.sealing import Hasher, Sealer
 from storage.skills import SkillStore
+from storage.reactions import ReactionStore
 from storage.threads import ThreadStore
 from storage.workstreams import WorkstreamStore
 from storage.reports import ReportTable
@@ -44,6 +45,7 @@ class Stores:
     contacts: ContactStore
     directory: Directory
     threads: ThreadStore
+    reactions: ReactionStore
     attempts: AttemptStore
     deadlines: DeadlineStore
     timers: DeadlineStore
@@ -78,7 +80,8 @@ def build_stores(settings: Settings, watch: Watch, request_hooks: Sequence[Reque
         accounts=watch("accounts", AccountStore(storage, sealer)),
         workstreams=watch("workstreams", WorkstreamStore(storage, directory, sealer)),
         contacts=watch("contacts", ContactStore(storage, directory)), threads=watch("threads", ThreadStore(storage)),
-        attempts=watch("attempts", AttemptStore(storage)), deadlines=watch("deadlines", DeadlineStore(storage)),
+        reactions=watch("reactions", ReactionStore(storage)), attempts=watch("attempts", AttemptStore(storage)),
+        deadlines=watch("deadlines", DeadlineStore(storage)),
         timers=watch("timers", DeadlineStore(storage, "timers")), inbox=watch("inbox", InboxStore(storage)),
         earlier_inbox=watch("inbox", EarlierInbox(storage)),
         agents=watch("agents", AgentStore(storage)), agent_states=watch("agentstates", AgentStateStore(storage)),

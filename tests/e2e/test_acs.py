@@ -202,7 +202,7 @@ def test_a_mixed_batch_is_taken_once_even_when_redelivered(api, whatsapp):
     assert again.json() == {"stored": 0, "duplicate": 2, "status": 0, "ignored": 2, "failed": 0}
     [conversation] = conversations_of(api, whatsapp, "+14255550125")
     bodies = [m["body"] for m in api.call("GET", f"/conversations/{conversation['id']}").json()["messages"]]
-    assert bodies == ["[button] Yes", "[reaction] 👍"]
+    assert bodies == ["Yes", "Reacted 👍 to a message Switchboard does not hold"]
 
 
 def test_sms_in_cloudevents_schema_answered_through_acs_sms(api, sms, acs_sms_api):

@@ -47,16 +47,6 @@ def test_image_and_document_media_keep_id_type_caption_and_file_name():
     assert doc.media[0].file_name.startswith("UTSAV Mela 2024") and doc.body == ""
 
 
-@pytest.mark.parametrize("name, body", [
-    ("advanced_message_received_reaction.json", "[reaction] 👍"),
-    ("advanced_message_received_button.json", "[button] Yes"),
-    ("advanced_message_received_button_reply.json", "[choice] Agree"),
-    ("advanced_message_received_list_reply.json", "[choice] Priority Mail (1–3 Days)"),
-])
-def test_reactions_buttons_and_choices_become_readable_text(name, body):
-    assert acs.AdvancedMessageReceived.from_event(event(name)).body == body
-
-
 def test_a_bsuid_identifies_the_customer_when_from_is_empty():
     parsed = event("advanced_message_received_text.json", **{"from": "", "fromBSUID": "US.13491208655302741918"})
     assert acs.AdvancedMessageReceived.from_event(parsed).to_inbound(WHATSAPP).customer == "US.13491208655302741918"

@@ -7,6 +7,7 @@ import { useEffect, useRef } from "preact/hooks";
 import { label, when } from "../format";
 import type { Conversation, Media, Message } from "../types";
 import { customerLabel } from "./conversation";
+import { MessageContent, QuotedMessage, showsBody } from "./MessageContent";
 
 const STATUS_TEXT: Record<string, string> = {
   sending: "Sending", retrying: "Retrying", queued: "Queued", sent: "Sent", delivered: "Delivered", read: "Read",
@@ -17,8 +18,9 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
   const messages = conversation.messages ?? [];
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => end.current?.scrollIntoView({ block: "end" }), [messages.length]);
+  // In the tab order: the list scrolls, and keyboard users must be able to scroll it too.
   return (
-    <ol class="messages" aria-label="Messages">
+    <ol class="messages" aria-label="Messages" tabIndex={0}>
       {messages.map((m) => <MessageItem key={m.id} message={m} customer={customerLabel(conversation)} />)}
       <li ref={end} class="end" aria-hidden="true" />
     </ol>
@@ -43,8 +45,12 @@ function MessageItem({ message: m, customer }: { message: Message; customer: str
         {m.direction === "outbound"
           ? <span class={`status ${failed ? "bad" : ""}`}> · {STATUS_TEXT[m.status] ?? m.status}</span> : null}
       </p>
-      {m.body ? <p class="body">{m.body}</p> : null}
-      {m.media.length ? <ul class="media">{m.media.map((x, i) => <li key={i}><Attachment media={x} /></li>)}</ul> : null}
+      <QuotedMessage message={m} />
+      {m.body && showsBody(m) ? <p class="body">{m.body}</p> : null}
+      {m.media.length ? (
+        <ul class="media">{m.media.map((x, i) => <li key={i}><Attachment media={x} sticker={m.kind === "sticker"} /></li>)}</ul>
+      ) : null}
+      <MessageContent message={m} />
       {m.media_dropped ? (
         <p class="note">{m.media_dropped} attachment(s) not kept: this workstream does not accept customers' files, or the provider's link was unusable.</p>
       ) : null}
@@ -58,12 +64,12 @@ function MessageItem({ message: m, customer }: { message: Message; customer: str
   );
 }
 
-function Attachment({ media }: { media: Media }) {
+function Attachment({ media, sticker }: { media: Media; sticker: boolean }) {
   const name = media.file_name || media.caption || media.content_type;
   if (media.download_url && media.content_type.startsWith("image/")) {
     return (
       <figure>
-        <img src={media.download_url} alt={media.caption || "Image from the customer"} loading="lazy" />
+        <img src={media.download_url} alt={media.caption || (sticker ? "Sticker from the customer" : "Image from the customer")} loading="lazy" />
         {media.caption ? <figcaption>{media.caption}</figcaption> : null}
       </figure>
     );

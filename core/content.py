@@ -1,0 +1,109 @@
+"""What a customer's message is beyond its text: a sticker, a location, a contact card (a
+vCard attachment, as Twilio delivers it), a reaction, an option chosen from buttons or a
+list, a reply quoting an earlier message, or a type Switchboard cannot show (kept, named).
+Provider adapters make these at the edge; a message stores them as they came
+(core.records.Message ``content``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+TEXT, MEDIA, STICKER, LOCATION, CONTACTS = "text", "media", "sticker", "location", "contacts"
+REACTION, CHOICE, UNSUPPORTED = "reaction", "choice", "unsupported"
+
+# What a message keeps of a provider's strings: far above WhatsApp's own limits.
+MAX_TEXT, MAX_ID = 1024, 256
+
+
+def bounded(value: str) -> str:
+    return value.strip()[:MAX_TEXT]
+
+
+@dataclass(frozen=True)
+class Location:
+    latitude: float
+    longitude: float
+    name: str | None = None
+    address: str | None = None
+
+    @classmethod
+    def read(cls, latitude: object, longitude: object, name: str = "", address: str = "") -> Location | None:
+        """The location, or None when the coordinates are not numbers on the globe."""
+        try:
+            lat, lon = float(str(latitude)), float(str(longitude))
+        except ValueError:
+            return None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            return None
+        return cls(lat, lon, bounded(name) or None, bounded(address) or None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"latitude": self.latitude, "longitude": self.longitude, "name": self.name, "address": self.address}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The option a customer picked: its id (the button's payload, the list row's id) and title."""
+
+    id: str
+    title: str
+    description: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "description": self.description}
+
+
+@dataclass(frozen=True)
+class Content:
+    """``answers``: the provider id of the message this one replies to in context, or whose
+    option it chose; ``reacts_to`` and ``emoji``: a reaction (an empty emoji removes it);
+    ``type_name``: the provider's name of a type kept as unsupported."""
+
+    kind: str = TEXT
+    location: Location | None = None
+    choice: Choice | None = None
+    answers: str | None = None
+    reacts_to: str | None = None
+    emoji: str = ""
+    type_name: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        found = {"kind": self.kind, "location": self.location.to_dict() if self.location else None,
+                 "choice": self.choice.to_dict() if self.choice else None, "answers": self.answers,
+                 "reacts_to": self.reacts_to, "emoji": self.emoji or None, "type_name": self.type_name}
+        return {k: v for k, v in found.items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, value: dict[str, Any]) -> Content:
+        location, choice = value.get("location"), value.get("choice")
+        return cls(
+            kind=value.get("kind", TEXT), location=Location(**location) if location else None,
+            choice=Choice(**choice) if choice else None, answers=value.get("answers"),
+            reacts_to=value.get("reacts_to"), emoji=value.get("emoji") or "", type_name=value.get("type_name"),
+        )
+
+    @property
+    def plain(self) -> bool:
+        """Nothing beyond text and attachments: what a message without content was."""
+        return self.kind in (TEXT, MEDIA) and not self.answers
+
+
+def readable(content: Content, body: str) -> str:
+    """The text a message of this content is known by where only text goes (lists'
+    previews, the bot, the survey's answer): the provider's text where it gave one."""
+    if body:
+        return body
+    if content.kind == CHOICE and content.choice:
+        return content.choice.title
+    if content.kind == LOCATION and content.location:
+        place = ", ".join(p for p in (content.location.name, content.location.address) if p)
+        return "Location: " + (place or f"{content.location.latitude}, {content.location.longitude}")
+    if content.kind == CONTACTS:
+        return "Contact card"
+    if content.kind == UNSUPPORTED:
+        return f"Unsupported message type: {content.type_name or 'unknown'}"
+    if content.kind == REACTION:
+        verb = f"Reacted {content.emoji} to" if content.emoji else "Removed a reaction from"
+        return f"{verb} a message Switchboard does not hold"
+    return ""
