@@ -87,6 +87,10 @@ class Scope:
             return
         self.check_answer(c)
 
+    def check_contact(self, c: Conversation) -> None:
+        """Keeping the customer's contact from the conversation: whoever may close it."""
+        self.check_close(c)
+
     def check_assign(self, c: Conversation) -> None:
         """Assigning: a supervisor of its workstream, or an admin."""
         self.visible(c)

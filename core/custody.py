@@ -133,7 +133,8 @@ class Purge(Protocol):
         the thread head too when ``head`` (its ETag checked) is given."""
 
     def erase_contacts(self, address: str) -> dict[str, int]:
-        """The contact with this mobile phone, and its directory claim."""
+        """The contacts holding this number (as their mobile phone or another of theirs),
+        and the directory claims of every number they held."""
 
     def erase_mentions(self, table: str, needles: list[str]) -> dict[str, int]:
         """The rows of a short-lived table (idempotency) whose values name a needle."""

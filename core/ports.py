@@ -285,7 +285,8 @@ class Workstreams(Records[Workstream], Protocol):
 
 
 class Contacts(Records[Contact], Protocol):
-    def by_phone(self, mobile_phone: str) -> Contact | None: ...
+    def by_phone(self, phone: str) -> Contact | None:
+        """The contact holding this number, as its mobile phone or one of its other phones."""
 
 
 class Agents(Records[Agent], Protocol):

@@ -120,6 +120,12 @@ class Contact:
     fields: dict[str, str]
     created_at: datetime
     updated_at: datetime
+    other_phones: tuple[str, ...] = ()  # the same person's other numbers (WhatsApp, work), each unique too
+
+    @property
+    def phones(self) -> tuple[str, ...]:
+        """Every number the contact is found by, its mobile phone first."""
+        return (self.mobile_phone, *self.other_phones)
 
 
 @dataclass(frozen=True)

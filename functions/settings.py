@@ -104,6 +104,7 @@ class Settings:
     monitor_connection_string: str | None = None
     monitor_authentication: str | None = None  # "Authorization=AAD;ClientId=<the identity's client id>"
     realtime: RealtimeSettings = field(default_factory=lambda: RealtimeSettings())
+    phone_region: str = "US"  # whose national numbers people type without a country code
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -142,6 +143,7 @@ class Settings:
             monitor_connection_string=env.get("APPLICATIONINSIGHTS_CONNECTION_STRING", "").strip() or None,
             monitor_authentication=env.get("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "").strip() or None,
             realtime=RealtimeSettings.from_env(env),
+            phone_region=env.get("PHONE_REGION", "").strip().upper() or "US",
         )
 
 

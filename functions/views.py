@@ -104,8 +104,8 @@ def me_view(principal: Principal, agent: Agent, state: AgentState, presence: str
 
 
 def contact_view(c: Contact) -> dict[str, Any]:
-    return {"id": c.id, "mobile_phone": c.mobile_phone, "name": c.name, "fields": c.fields,
-            "created_at": c.created_at.isoformat(), "updated_at": c.updated_at.isoformat()}
+    return {"id": c.id, "mobile_phone": c.mobile_phone, "other_phones": list(c.other_phones), "name": c.name,
+            "fields": c.fields, "created_at": c.created_at.isoformat(), "updated_at": c.updated_at.isoformat()}
 
 
 def conversation_view(c: Conversation, with_messages: bool = False, api_base: str = "",

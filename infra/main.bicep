@@ -105,6 +105,11 @@ param retentionMaxDays int = 0
 @minValue(1)
 param auditRetentionDays int = 365
 
+@description('PHONE_REGION: the country (ISO 3166 alpha-2, e.g. US, GB, DE) whose national numbers admins and agents type without a country code, such as (312) 546-7890.')
+@minLength(2)
+@maxLength(2)
+param phoneRegion string = 'US'
+
 @description('Create Azure Web PubSub for live push to the agents\' open workspaces (one connection per open workspace tab). Only with sign-in (entraClientId): the service authenticates to the app\'s event handler through App Service Authentication. false, or no sign-in: no Web PubSub settings, and the workspace long-polls GET /api/me/changes.')
 param deployWebPubSub bool = true
 
@@ -315,6 +320,7 @@ module functionApp 'modules/functionapp.bicep' = {
     retentionSchedule: retentionSchedule
     retentionMaxDays: retentionMaxDays
     auditRetentionDays: auditRetentionDays
+    phoneRegion: phoneRegion
     webPubSubEndpoint: webPubSubEnabled ? 'https://${webPubSub.outputs.hostName}' : ''
     webPubSubHub: webPubSubEnabled ? webPubSubHubName : ''
     webPubSubPrincipalId: webPubSubEnabled ? webPubSub.outputs.principalId : ''

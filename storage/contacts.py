@@ -1,5 +1,5 @@
-"""The ``contacts`` table: customer records, found by id or by mobile phone (a unique
-claim in the directory)."""
+"""The ``contacts`` table: customer records, found by id or by any of their numbers (each
+a unique claim in the directory)."""
 
 from __future__ import annotations
 
@@ -20,15 +20,17 @@ class ContactStore(RecordTable[Contact]):
         super().__init__(storage, "contacts", "contact")
         self._directory = directory
 
-    def by_phone(self, mobile_phone: str) -> Contact | None:
-        owner = self._directory.owner(CONTACT_PHONE, mobile_phone)
+    def by_phone(self, phone: str) -> Contact | None:
+        owner = self._directory.owner(CONTACT_PHONE, phone)
         found = self.get(owner) if owner else None
-        return found if found and found.mobile_phone == mobile_phone else None
+        return found if found and phone in found.phones else None
 
     def _to_entity(self, c: Contact) -> dict[str, Any]:
-        return put_json({"PartitionKey": self.partition, "RowKey": c.id, "MobilePhone": c.mobile_phone,
-                         "Name": c.name, "CreatedAt": c.created_at, "UpdatedAt": c.updated_at}, "Fields", c.fields)
+        entity = put_json({"PartitionKey": self.partition, "RowKey": c.id, "MobilePhone": c.mobile_phone,
+                           "Name": c.name, "CreatedAt": c.created_at, "UpdatedAt": c.updated_at}, "Fields", c.fields)
+        return put_json(entity, "OtherPhones", list(c.other_phones))
 
     def _to_record(self, e: dict[str, Any]) -> Contact:
         return Contact(id=e["RowKey"], mobile_phone=e["MobilePhone"], name=e.get("Name") or "",
-                       fields=get_json(e, "Fields", {}), created_at=e["CreatedAt"], updated_at=e["UpdatedAt"])
+                       fields=get_json(e, "Fields", {}), created_at=e["CreatedAt"], updated_at=e["UpdatedAt"],
+                       other_phones=tuple(get_json(e, "OtherPhones", [])))

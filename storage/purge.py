@@ -17,6 +17,7 @@ from core.inbox import Placement
 from core.ports import CONTACT_PHONE, Head
 from core.records import OUTBOUND, Conversation
 from storage.client import TableStorage, delete_all, translated
+from storage.columns import get_json
 from storage.deadlines import bucket_of
 from storage.earlier_inbox import EarlierInbox
 from storage.inbox import EVERY, EVERY_ROWS, every_key, keys as inbox_keys
@@ -128,11 +129,23 @@ class Purger:
                 parameters={"pk": thread, "lo": prefix, "hi": prefix + "~"}, select=["RowKey"])]
 
     def erase_contacts(self, address: str) -> dict[str, int]:
+        """The contacts holding ``address``: by their mobile phone, or as one of their other
+        numbers (the one its directory claim names); and the claims of every number they held."""
+        contacts, directory = self._storage.table("contacts"), self._storage.table("directory")
+        select = [*_KEYS, "MobilePhone", "OtherPhones"]
         with translated():
-            found = [r["RowKey"] for r in self._storage.table("contacts").query_entities(
-                "PartitionKey eq 'contact' and MobilePhone eq @phone", parameters={"phone": address}, select=_KEYS)]
+            rows = {r["RowKey"]: r for r in contacts.query_entities(
+                "PartitionKey eq 'contact' and MobilePhone eq @phone", parameters={"phone": address}, select=select)}
+            try:
+                owner = directory.get_entity(CONTACT_PHONE, safe_key(address))["Owner"]
+                rows.setdefault(owner, contacts.get_entity("contact", owner, select=select))
+            except ResourceNotFoundError:
+                pass
+        held = {cid: {r["MobilePhone"], *get_json(r, "OtherPhones", [])} for cid, r in rows.items()}
+        found = [cid for cid, phones in held.items() if address in phones]
+        phones = {address}.union(*(held[cid] for cid in found))
         return {"contacts": self._delete("contacts", [("contact", cid) for cid in found]),
-                "directory": self._delete("directory", [(CONTACT_PHONE, safe_key(address))])}
+                "directory": self._delete("directory", [(CONTACT_PHONE, safe_key(p)) for p in sorted(phones)])}
 
     def erase_mentions(self, table: str, needles: Iterable[str]) -> dict[str, int]:
         """Rows of a short-lived table (``idempotency``: answers kept a day) whose values

@@ -8,20 +8,45 @@ from core.addresses import SHORT_CODE
 from core.errors import ValidationFailed
 from core.records import Account
 
-_DIGITS = re.compile(r"^[1-9][0-9]{6,14}$")
+# What people write between digits; "00" before a country code is the international prefix.
+_SEPARATORS = re.compile(r"[\s().\-/]")
+_WRITTEN = re.compile(r"^\+?[0-9]{3,17}$")
 EXAMPLE = "+14252306549"
+_home = {"region": "US"}
 
 
-def parse_entered(value: object, field: str) -> str:
-    """A number as a person types it, the country code and number in digits with or
-    without a leading "+", as E.164 with "+"."""
+def use_home_region(region: str) -> None:
+    """The country whose national numbers people type without a country code ("(312)
+    546-7890" in the US, "0151 1234 5678" in Germany): the PHONE_REGION app setting, set
+    once by the wiring, since every place that takes a typed number serves the same people."""
+    import phonenumbers
+
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(f"app setting PHONE_REGION must be an ISO 3166 country code such as US or DE, got {region!r}")
+    _home["region"] = region
+
+
+def parse_entered(value: object, field: str, region: str | None = None) -> str:
+    """A number as a person writes it, as E.164 with "+": with "+" or "00" and the country
+    code, or digits and the country code alone (as the API always took them), or a national
+    number of ``region`` (the home region unless given); spaces, dashes, dots, slashes and
+    brackets between the digits are dropped. A national reading that is a valid number wins
+    over reading the digits as a country code and number."""
     if not isinstance(value, str):
-        raise ValidationFailed(field, f"must be a string: the country code and number, e.g. {EXAMPLE}")
-    digits = value[1:] if value.startswith("+") else value
-    if not _DIGITS.match(digits):
-        raise ValidationFailed(field, "must be the country code and number in digits, with or without a leading +, "
-                                      f"no spaces or other characters, e.g. {EXAMPLE}")
-    return _valid_e164("+" + digits, field)
+        raise ValidationFailed(field, f"must be a string: a phone number, e.g. {EXAMPLE}")
+    region = region or _home["region"]
+    compact = _SEPARATORS.sub("", value)
+    compact = "+" + compact[2:] if compact.startswith("00") else compact
+    if not compact:
+        raise ValidationFailed(field, f"is required: a phone number, e.g. {EXAMPLE}")
+    if not _WRITTEN.match(compact):
+        raise ValidationFailed(field, _refusal(region))
+    readings = [(compact, None)] if compact.startswith("+") else [(compact, region), ("+" + compact, None)]
+    for candidate, home in readings:
+        found = _valid_e164(candidate, home)
+        if found:
+            return found
+    raise ValidationFailed(field, _refusal(region))
 
 
 def parse_short_code(value: object, field: str) -> str:
@@ -31,8 +56,8 @@ def parse_short_code(value: object, field: str) -> str:
 
 
 def business_address(account: Account, value: object, field: str) -> str:
-    """One of ``account``'s business addresses as a person typed it: a number (with or
-    without "+"), a short code, or a channel registration id (in any case)."""
+    """One of ``account``'s business addresses as a person typed it: a number (in any form
+    ``parse_entered`` reads), a short code, or a channel registration id (in any case)."""
     what = "channel_id values" if account.channels else "numbers"
     if not isinstance(value, str) or not value.strip():
         raise ValidationFailed(field, f"is required: one of the account's {what}")
@@ -42,22 +67,39 @@ def business_address(account: Account, value: object, field: str) -> str:
     elif SHORT_CODE.match(value):
         candidate = value
     else:
-        candidate = "+" + value.removeprefix("+")
+        candidate = _number_or_none(value, field) or value
     if not account.owns(candidate):
         raise ValidationFailed(field, f"must be one of the account's {what}")
     return candidate
 
 
-def _valid_e164(candidate: str, field: str) -> str:
+def _number_or_none(value: str, field: str) -> str | None:
+    try:
+        return parse_entered(value, field)
+    except ValidationFailed:
+        return None
+
+
+def _valid_e164(candidate: str, region: str | None) -> str | None:
     import phonenumbers  # its metadata is large: loaded on first use, not when the app starts
 
     try:
-        parsed = phonenumbers.parse(candidate, None)
-    except phonenumbers.NumberParseException as exc:
-        raise ValidationFailed(field, f"is not a phone number ({exc})") from exc
+        parsed = phonenumbers.parse(candidate, region)
+    except phonenumbers.NumberParseException:
+        return None
     if not phonenumbers.is_valid_number(parsed):
-        raise ValidationFailed(field, "is not a valid phone number for its country code")
+        return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _refusal(region: str) -> str:
+    """What a person can write, with this region's own example of a national number."""
+    import phonenumbers
+
+    example = phonenumbers.example_number(region)
+    national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL) if example else None
+    local = f", or as dialled within {region}, e.g. {national}" if national else ""
+    return f"is not a valid phone number: write it with its country code, e.g. +1 425 230 6549{local}"
 
 
 def country_of(address: str) -> str | None:

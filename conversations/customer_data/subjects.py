@@ -22,7 +22,7 @@ def parse_subject(body: Any) -> Subject:
     if not isinstance(address, str) or not address.strip():
         raise ValidationFailed("address", "is required: the customer's phone number (E.164) or WhatsApp user id")
     address = address.strip()
-    if address.lstrip("+").isdigit():
+    if not address.strip("+0123456789 ().-/"):  # a number, in any form people write one
         address = parse_entered(address, "address")
     elif not possible_customer(address, user_ids=True):
         raise ValidationFailed("address", "must be a phone number (E.164) or a WhatsApp user id")

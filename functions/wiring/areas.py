@@ -17,6 +17,8 @@ from conversations.admin.accounts import AccountAdmin
 from conversations.admin.agents import AgentDirectory
 from conversations.admin.contacts import ContactAdmin
 from conversations.admin.labels import LabelCatalogue
+from conversations.admin.numbers import use_home_region
+from conversations.distribution.customer_history import CustomerHistory
 from conversations.distribution.search import Search
 from conversations.admin.skills import SkillCatalogue
 from conversations.messaging.notes import Notes
@@ -38,6 +40,7 @@ from conversations.distribution.inboxes import Inboxes
 from conversations.distribution.presence import Presence
 from conversations.live.publisher import Publisher
 from conversations.messaging.actions import AgentActions
+from conversations.messaging.customer_contact import CustomerContact
 from conversations.messaging.delivery import Delivery, Timing
 from conversations.messaging.idempotency import Idempotency
 from conversations.messaging.ingest import Ingest
@@ -82,6 +85,7 @@ class Distribution:
     inboxes: Inboxes
     feed: Feed
     search: Search
+    customer_history: CustomerHistory
     retention: Retention
     facts: FactsLog
     publisher: Publisher
@@ -112,6 +116,7 @@ def build_distribution(settings: Settings, stores: Stores, clock: Clock, telemet
                                 capacity=capacity, clock=clock),
         presence=presence, feed=Feed(stores.inbox, stores.threads, presence), publisher=publisher, realtime=realtime,
         search=Search(inbox=stores.inbox, threads=stores.threads, labels=stores.labels),
+        customer_history=CustomerHistory(inbox=stores.inbox, threads=stores.threads, contacts=stores.contacts),
     )
 
 
@@ -123,6 +128,7 @@ class Messaging:
     outbox: Outbox
     ingest: Ingest
     actions: AgentActions
+    customer_contact: CustomerContact
     sweep: Sweep
     idempotency: Idempotency
     bots: Bots
@@ -164,6 +170,8 @@ def build_messaging(settings: Settings, stores: Stores, work: Distribution, prov
         actions=AgentActions(accounts=stores.accounts, lookup=work.lookup, outbox=outbox,
                              media_fetchers=providers.media_fetchers,
                              labels=LabelCatalogue(labels=stores.labels, clock=clock), **common),
+        customer_contact=CustomerContact(contacts=ContactAdmin(stores.contacts, stores.directory, clock),
+                                         lookup=work.lookup, writer=work.writer, reactions=work.reactions),
         sweep=Sweep(threads=stores.threads, deadlines=stores.deadlines, lookup=work.lookup, outbox=outbox,
                     telemetry=telemetry, **common),
     )
@@ -242,6 +250,7 @@ class Admin:
 
 
 def build_admin(settings: Settings, stores: Stores, work: Distribution, providers: Providers, clock: Clock) -> Admin:
+    use_home_region(settings.phone_region)  # numbers typed without a country code, wherever they are typed
     skills = SkillCatalogue(skills=stores.skills, agents=stores.agents, workstreams=stores.workstreams, clock=clock)
     return Admin(
         accounts=AccountAdmin(stores.accounts, stores.directory, stores.workstreams, PROVIDERS, providers.senders,

@@ -86,6 +86,9 @@ param retentionMaxDays int = 0
 @description('AUDIT_RETENTION_DAYS: days the audit trail keeps an admin change.')
 param auditRetentionDays int = 365
 
+@description('PHONE_REGION: the country (ISO 3166 alpha-2) whose national numbers people type without a country code.')
+param phoneRegion string = 'US'
+
 @description('WEBPUBSUB_ENDPOINT: https://<host name> of the Azure Web PubSub resource the app pushes live updates through, with its identity. Empty: no Web PubSub settings; the workspace long-polls.')
 param webPubSubEndpoint string = ''
 
@@ -190,6 +193,7 @@ var settings = {
   RETENTION_SCHEDULE: retentionSchedule
   RETENTION_MAX_DAYS: retentionMaxDays == 0 ? '' : string(retentionMaxDays)
   AUDIT_RETENTION_DAYS: string(auditRetentionDays)
+  PHONE_REGION: phoneRegion
 }
 
 // Easy Auth reads the client secret from the setting its authsettingsV2 names

@@ -61,7 +61,7 @@ def test_an_admin_sets_up_an_account_and_its_workstream(new_page, api, artifacts
     error = page.locator("#field-survey-text-error")
     expect(error).to_have_text("must contain the {{link}} placeholder")
     assert survey.get_attribute("aria-describedby") == "field-survey-text-error"
-    expect(page.get_by_role("alert")).to_contain_text("survey.text: must contain the {{link}} placeholder")
+    expect(page.get_by_role("alert")).to_contain_text("Survey text: must contain the {{link}} placeholder")
     check_page(page, "admin-workstream-error", artifacts)
 
     survey.fill("How did we do? {{link}}")

@@ -208,7 +208,8 @@ def test_an_admin_sets_the_wrap_up(new_page, api, world, artifacts):
     expect(required).to_have_attribute("aria-invalid", "true")
     expect(grace.locator("#field-wrap_up-required-error")).to_have_text("needs at least one disposition to choose from")
     assert required.get_attribute("aria-describedby") == "field-wrap_up-required-error"
-    expect(grace.get_by_role("alert")).to_contain_text("wrap_up.required")
+    expect(grace.get_by_role("alert")).to_contain_text(
+        "Agents must pick a disposition to close: needs at least one disposition to choose from")
     assert api.call("GET", f"/admin/workstreams/{world['returns']['id']}").json()["wrap_up"]["required"] is False
     wrap_up.scroll_into_view_if_needed()
     check_page(grace, "admin-wrap-up-error", artifacts)

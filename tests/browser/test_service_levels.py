@@ -147,7 +147,7 @@ def test_an_admin_sets_a_workstreams_service_levels(new_page, api, world, artifa
     error = grace.locator("#field-service_levels-counted-error")
     expect(error).to_have_text(re.compile(r"^operating_hours needs the workstream's operating hours"))
     assert counted.get_attribute("aria-describedby") == "field-service_levels-counted-error"
-    expect(grace.get_by_role("alert")).to_contain_text("service_levels.counted")
+    expect(grace.get_by_role("alert")).to_contain_text("Counted in: operating_hours needs")
     assert api.call("GET", f"/admin/workstreams/{world['sales']['id']}").json()["service_levels"][
         "first_response_minutes"] is None
     levels.scroll_into_view_if_needed()

@@ -32,7 +32,7 @@ def test_an_admin_sets_a_survey_question_with_its_window_and_thanks(new_page, ap
     page.get_by_role("button", name="Create workstream").click()
     expect(window).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#field-survey-window_minutes-error")).to_have_text(
-        "must be a whole number of minutes from 1 to 10080")
+        "must be a whole number from 1 to 10080")
     check_page(page, "admin-workstream-survey-error", artifacts)
 
     window.fill("120")

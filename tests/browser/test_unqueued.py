@@ -18,9 +18,10 @@ from tests.support.twilio import BUSINESS, BUSINESS_E164, account_body
 
 ADMIN, SUPERVISOR = "Switchboard.Admin", "Switchboard.Supervisor"
 TRAP_NUMBER = "+14252306553"
-WARNING = ("Conversations that no routing rule places will wait unqueued: no agent is offered them unless "
-           "someone has this workstream's unqueued conversations on the Agents page. Pick a default queue to "
-           "avoid that.")
+WARNING = ("Conversations that no routing rule places will wait unqueued: no agent works this workstream's "
+           "unqueued conversations, so they are offered to nobody and only supervisors and admins see them, marked "
+           "Unqueued on Supervise. Pick a default queue, or add a last routing rule whose only condition is "
+           "\"customer exists\", to queue every conversation.")
 
 
 @pytest.fixture(scope="module")

@@ -47,7 +47,7 @@ def test_account_answer_masks_the_token_and_gives_callback_urls(api, account):
     assert "A message comes in" in callback["setup"]
 
 
-@pytest.mark.parametrize("number", ["++14252306549", "1 425 230 6549", "1425-230-6549", "1999", "19995550100"])
+@pytest.mark.parametrize("number", ["++14252306549", "425-230-65", "+1 425 230 6549 ext", "1999", "19995550100"])
 def test_a_wrong_number_is_refused_naming_the_field(api, number):
     body = account_body(numbers=[{"number": number, "type": "long_code"}])
     response = api.call("POST", "/admin/accounts", body)

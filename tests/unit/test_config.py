@@ -9,6 +9,8 @@ def test_defaults():
     assert s.auto_close_min_minutes == 480 and s.table_prefix == "sb" and s.public_base_url is None
     assert s.entra_authority_host == "https://login.microsoftonline.com"
     assert (s.agent_watch_seconds, s.idempotency_lease_seconds) == (60, 300)
+    assert s.phone_region == "US"
+    assert Settings.from_env({"PHONE_REGION": " de "}).phone_region == "DE"
 
 
 def test_the_watch_and_the_key_lease_can_be_shortened():

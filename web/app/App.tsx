@@ -15,6 +15,7 @@ import { Reports } from "./reports/Reports";
 import { href, useRoute } from "./router";
 import { ROLE_LABELS, SIGN_OUT_URL, can } from "./session";
 import type { Me } from "./types";
+import { SaveStatus } from "./ui/saved";
 import { titleScreen } from "./ui/title";
 import { Supervisor } from "./workspace/Supervisor";
 import { Workspace } from "./workspace/Workspace";
@@ -96,6 +97,7 @@ export function App({ me }: { me: Me }) {
       <main id="main" ref={main} tabIndex={-1}>
         <h1 class="visually-hidden">Switchboard</h1>
         <Screen me={me} route={route} />
+        <SaveStatus />
       </main>
     </>
   );

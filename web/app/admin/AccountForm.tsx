@@ -16,6 +16,7 @@ interface Draft {
   channels: ChannelEntry[];
 }
 
+const UUID = "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}";
 const newNumber = (): NumberEntry => ({ number: "", type: "long_code", description: "" });
 
 function draftOf(account: Account | null): Draft {
@@ -83,7 +84,7 @@ export function AccountForm({ account, onSaved }: { account: Account | null; onS
         {account ? <p class="hint">Secrets are never shown again: leave one empty to keep it.</p> : null}
         {provider.credentials.map((f) => (
           <TextField key={f.name} path={`credentials.${f.name}`} label={f.optional ? `${f.label} (optional)` : f.label}
-            type={f.secret ? "password" : "text"} autoComplete="off"
+            type={f.secret ? "password" : "text"} autoComplete="off" required={!account && !f.optional}
             hint={f.secret && account?.credentials[f.name] ? `${f.hint}. Stored: ${account.credentials[f.name]}` : f.hint} />
         ))}
       </fieldset>
@@ -91,16 +92,18 @@ export function AccountForm({ account, onSaved }: { account: Account | null; onS
         <ListField<ChannelEntry> path="channels" legend="WhatsApp channels (ACS channel registrations)" itemName="channel"
           newItem={() => ({ name: "", channel_id: "", number: "" })} render={(p, i) => (
             <>
-              <TextField path={`${p}.name`} label={`Channel ${i + 1} name`} />
-              <TextField path={`${p}.channel_id`} label={`Channel ${i + 1} id`} hint="the channel registration id, a UUID" />
+              <TextField path={`${p}.name`} label={`Channel ${i + 1} name`} required />
+              <TextField path={`${p}.channel_id`} label={`Channel ${i + 1} id`} hint="the channel registration id, a UUID"
+                required pattern={UUID} patternHint="must be a UUID such as 3f2504e0-4f89-41d3-9a0c-0305e82c3301" />
               <TextField path={`${p}.number`} label={`Channel ${i + 1} phone number (optional)`} type="tel" />
             </>
           )} />
       ) : (
         <ListField<NumberEntry> path="numbers" legend="Numbers" itemName="number" newItem={newNumber} render={(p, i) => (
           <>
-            <TextField path={`${p}.number`} label={`Number ${i + 1}`} type="tel"
-              hint="country code and number, e.g. +14252306549; a short code is 3 to 8 digits" />
+            <TextField path={`${p}.number`} label={`Number ${i + 1}`} type="tel" required
+              hint={"with its country code (+1 425 230 6549), or as dialled in the app's country ((425) 230-6549); "
+                + "a short code is 3 to 8 digits"} />
             <Select path={`${p}.type`} label={`Number ${i + 1} type`} options={types.map(([value, label]) => ({ value, label }))} />
             <TextField path={`${p}.description`} label={`Number ${i + 1} description`} />
           </>

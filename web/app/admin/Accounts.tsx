@@ -5,6 +5,7 @@ import { useState } from "preact/hooks";
 import { ApiError, api, problem } from "../api";
 import { navigate } from "../router";
 import { RecordList, RecordPage } from "../ui/records";
+import { confirmSaved } from "../ui/saved";
 import { AccountForm } from "./AccountForm";
 import { CallbackUrls, ValidateCredentials } from "./AccountChecks";
 import { useLoaded } from "./loaded";
@@ -15,7 +16,7 @@ export function Accounts({ id }: { id: string | null }) {
   if (id === "new") {
     return (
       <RecordPage kind="accounts" back="All accounts" title="New account" error={null}>
-        <AccountForm account={null} onSaved={(a) => navigate("admin", "accounts", a.id)} />
+        <AccountForm account={null} onSaved={(a) => confirmSaved(`Account ${a.name}`, "admin", "accounts", a.id)} />
       </RecordPage>
     );
   }
@@ -57,7 +58,8 @@ function OneAccount({ id }: { id: string }) {
           <ValidateCredentials account={account} />
           <section aria-labelledby="edit-title">
             <h3 id="edit-title">Settings</h3>
-            <AccountForm key={account.updated_at} account={account} onSaved={setAccount} />
+            <AccountForm key={account.updated_at} account={account}
+              onSaved={(a) => { setAccount(a); confirmSaved(`Account ${a.name}`); }} />
           </section>
           <section aria-labelledby="delete-title">
             <h3 id="delete-title">Delete</h3>

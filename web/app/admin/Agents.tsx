@@ -10,6 +10,7 @@ import type { QueueRef } from "../types";
 import { BoundForm, FieldError, NumberField, Select, TextField, useField, useForm } from "../ui/form";
 import { ListField } from "../ui/list";
 import { RecordList, RecordPage } from "../ui/records";
+import { confirmSaved } from "../ui/saved";
 import { useLoaded } from "./loaded";
 import type { Agent, AgentSkill, Workstream } from "./records";
 import { SkillList, useCatalogue } from "./SkillList";
@@ -68,12 +69,10 @@ function AgentForm({ agent, workstreams, catalogue }: FormProps) {
     : { object_id: "", name: "", queues: [], supervises: [], skills: [] });
   const save = async () => {
     const { object_id, capacity, ...body } = form.value;
-    if (agent) {
-      await api.patch(`/admin/agents/${encodeURIComponent(agent.id)}`, capacity ? { ...body, capacity } : body);
-    } else {
-      await api.post("/admin/agents", { object_id, ...body });
-    }
-    navigate("admin", "agents");
+    const saved = agent
+      ? await api.patch<Agent>(`/admin/agents/${encodeURIComponent(agent.id)}`, capacity ? { ...body, capacity } : body)
+      : await api.post<Agent>("/admin/agents", { object_id, ...body });
+    confirmSaved(`Agent ${saved.name || saved.id}`, "admin", "agents");
   };
   const remove = () => form.submit(async () => {
     if (agent && window.confirm(`Remove ${agent.name || agent.id} from the directory?`)) {
@@ -85,12 +84,14 @@ function AgentForm({ agent, workstreams, catalogue }: FormProps) {
   return (
     <BoundForm form={form} onSubmit={save} label={agent ? "Agent" : "Add an agent"}>
       {agent ? <p class="meta">Entra object id {agent.id} · roles seen: {agent.roles.join(", ") || "none"}</p>
-        : <TextField path="object_id" label="Entra object id" hint="a GUID, from Entra ID's Users page" required />}
+        : <TextField path="object_id" label="Entra object id" hint="a GUID, from Entra ID's Users page" required
+          pattern="[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+          patternHint="must be a GUID such as 3f2504e0-4f89-41d3-9a0c-0305e82c3301, from Entra ID's Users page" />}
       <TextField path="name" label="Name" hint="until they sign in, which records the name Entra gives" />
       <ListField<QueueRef> path="queues" legend="Queues" itemName="queue"
         newItem={() => ({ workstream_id: workstreams[0]?.id ?? "", queue: null })} render={(p, i) => (
           <>
-            <Select path={`${p}.workstream_id`} label={`Queue ${i + 1} workstream`}
+            <Select path={`${p}.workstream_id`} label={`Queue ${i + 1} workstream`} required
               options={workstreams.map((w) => ({ value: w.id, label: w.name }))} />
             <Select path={`${p}.queue`} label={`Queue ${i + 1} name`} options={[{ value: "", label: "Unqueued conversations" },
               ...queuesOf(form.value.queues[i]?.workstream_id).map((q) => ({ value: q, label: q }))]} />
@@ -121,7 +122,7 @@ function Supervises({ workstreams }: { workstreams: Workstream[] }) {
   return (
     <fieldset id={field.id} tabIndex={-1}>
       <legend>Supervises</legend>
-      <FieldError id={field.id} error={field.error} />
+      <FieldError id={field.id} problem={field.problem} />
       {workstreams.length === 0 ? <p class="muted">No workstreams yet.</p> : null}
       {workstreams.map((w) => (
         <div class="field check" key={w.id}>

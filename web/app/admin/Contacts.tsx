@@ -1,11 +1,13 @@
-// Contacts: the list, a search by mobile phone, and a contact's name, phone and fields.
+// Contacts: the list, a search by number, and a contact's name, numbers and fields.
 
 import { useState } from "preact/hooks";
 import { api } from "../api";
 import { navigate } from "../router";
+import { type ContactDraft, NameAndFields, contactBody, contactDraft } from "../ui/contact";
 import { BoundForm, TextField, useForm } from "../ui/form";
-import { ListField } from "../ui/list";
+import { StringList } from "../ui/list";
 import { RecordList, RecordPage } from "../ui/records";
+import { confirmSaved } from "../ui/saved";
 import { useLoaded } from "./loaded";
 import type { ContactRecord } from "./records";
 
@@ -16,14 +18,12 @@ export function Contacts({ id }: { id: string | null }) {
     <RecordPage kind="contacts" back="All contacts" error={error}
       title={id === "new" ? "New contact" : contact?.name || contact?.mobile_phone || "Contact"}>
       {id === "new" || contact ? <ContactForm key={contact?.updated_at ?? "new"} contact={contact}
-        onSaved={(saved) => (contact ? setContact(saved) : navigate("admin", "contacts", saved.id))} /> : null}
+        onSaved={(saved) => {
+          if (contact) setContact(saved);
+          confirmSaved("Contact", ...(contact ? [] : ["admin", "contacts", saved.id]));
+        }} /> : null}
     </RecordPage>
   );
-}
-
-/** A number as people type it ("+1 (206) 555-0100"), as the API takes it: digits and a leading +. */
-function digitsOf(phone: string): string {
-  return phone.replace(/[\s().-]/g, "");
 }
 
 function ContactList() {
@@ -33,12 +33,13 @@ function ContactList() {
   const [list, error] = useLoaded<{ contacts: ContactRecord[] }>(path);
   return (
     <RecordList<ContactRecord> kind="contacts" title="Contacts" newLabel="New contact" empty="No contact found."
-      intro="A new conversation is linked to the contact whose mobile phone is the customer's number."
+      intro="A new conversation is linked to the contact holding the customer's number: its mobile phone or one of its other phones."
       rows={list?.contacts ?? null} error={error} name={(c) => c.name || "(no name)"} columns={[
         { header: "Mobile phone", cell: (c) => c.mobile_phone },
+        { header: "Other phones", cell: (c) => c.other_phones.join(", ") || "–" },
         { header: "Fields", cell: (c) => Object.entries(c.fields).map(([k, v]) => `${k}: ${v}`).join(", ") || "–" },
       ]}>
-      <form class="search" role="search" aria-label="Find a contact" onSubmit={(e) => { e.preventDefault(); setQuery(digitsOf(phone)); }}>
+      <form class="search" role="search" aria-label="Find a contact" onSubmit={(e) => { e.preventDefault(); setQuery(phone.trim()); }}>
         <label for="contact-search">Mobile phone</label>
         <input id="contact-search" type="tel" value={phone} placeholder="+14255550100"
           onInput={(e) => setPhone(e.currentTarget.value)} />
@@ -49,21 +50,18 @@ function ContactList() {
   );
 }
 
-interface Draft {
+interface Draft extends ContactDraft {
   mobile_phone: string;
-  name: string;
-  fields: { name: string; value: string }[];
+  other_phones: string[];
 }
 
 function ContactForm({ contact, onSaved }: { contact: ContactRecord | null; onSaved: (c: ContactRecord) => void }) {
   const form = useForm<Draft>({
-    mobile_phone: contact?.mobile_phone ?? "", name: contact?.name ?? "",
-    fields: Object.entries(contact?.fields ?? {}).map(([name, value]) => ({ name, value })),
+    mobile_phone: contact?.mobile_phone ?? "", other_phones: contact?.other_phones ?? [], ...contactDraft(contact),
   });
   const save = async () => {
-    const { fields, name, ...rest } = form.value;
-    const body = { ...rest, ...(name.trim() ? { name } : {}),
-      fields: Object.fromEntries(fields.filter((f) => f.name.trim()).map((f) => [f.name.trim(), f.value])) };
+    const { mobile_phone, other_phones } = form.value;
+    const body = { mobile_phone, other_phones, ...contactBody(form.value) };
     const saved = contact
       ? await api.patch<ContactRecord>(`/admin/contacts/${encodeURIComponent(contact.id)}`, body)
       : await api.post<ContactRecord>("/admin/contacts", body);
@@ -77,16 +75,11 @@ function ContactForm({ contact, onSaved }: { contact: ContactRecord | null; onSa
   });
   return (
     <BoundForm form={form} onSubmit={save} label="Contact">
-      <TextField path="mobile_phone" label="Mobile phone" type="tel" hint="country code and number, e.g. +14255550100" required />
-      <TextField path="name" label="Name" />
-      <ListField<{ name: string; value: string }> path="fields" legend="Fields" itemName="field" catchAll
-        hint="Routing rules can use them as contact.<name>." newItem={() => ({ name: "", value: "" })}
-        render={(p, i) => (
-          <>
-            <TextField path={`${p}.name`} label={`Field ${i + 1} name`} />
-            <TextField path={`${p}.value`} label={`Field ${i + 1} value`} />
-          </>
-        )} />
+      <TextField path="mobile_phone" label="Mobile phone" type="tel" required
+        hint="with its country code (+1 425 555 0100), or as dialled in the app's country ((425) 555-0100)" />
+      <StringList path="other_phones" legend="Other phones" itemName="Other phone" type="tel"
+        hint="The same person's other numbers (a WhatsApp number, a work phone), at most 4: their conversations are linked to this contact too." />
+      <NameAndFields />
       <button type="submit" disabled={form.busy}>{contact ? "Save contact" : "Create contact"}</button>
       {contact ? <button type="button" class="danger" onClick={remove}>Delete this contact</button> : null}
     </BoundForm>

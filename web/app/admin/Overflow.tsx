@@ -70,7 +70,7 @@ function RuleFields({ path, index, rule, queues }: RuleProps) {
       </div>
       <div class="pair">
         <Select path={`${path}.action`} label={`${name} action`} options={ACTIONS.map(([value, label]) => ({ value, label }))} />
-        {rule?.action === "move" ? <Select path={`${path}.to_queue`} label={`${name} moves to`}
+        {rule?.action === "move" ? <Select path={`${path}.to_queue`} label={`${name} moves to`} required
           options={[{ value: "", label: "Pick a queue" }, ...named.filter((q) => q.value !== rule.queue)]} /> : null}
       </div>
       {rule && rule.action !== "move" ? (

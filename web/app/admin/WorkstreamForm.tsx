@@ -70,7 +70,7 @@ export function WorkstreamForm({ workstream, accounts, catalogue, onSaved }: Pro
         <legend>Workstream</legend>
         <TextField path="name" label="Name" required />
         <Select path="account_id" label="Account" options={accounts.map((a) => ({ value: a.id, label: `${a.name} (${a.channel})` }))} />
-        <Select path="number" label="Number or channel" options={addresses(accounts.find((a) => a.id === w.account_id))} />
+        <Select path="number" label="Number or channel" required options={addresses(accounts.find((a) => a.id === w.account_id))} />
         <NumberField path="auto_close_after_minutes" label="Auto-close after (minutes idle)" min={1}
           hint="empty: the app's default (480 minutes)" />
         <TextField path="language" label="Language" hint="a BCP 47 tag, e.g. en-US" />
@@ -104,7 +104,7 @@ export function WorkstreamForm({ workstream, accounts, catalogue, onSaved }: Pro
         <Checkbox path="attachments.agents_can_send" label="Agents can send files" />
       </fieldset>
       <Survey mode={w.survey.mode} />
-      <Queues />
+      <Queues workstreamId={workstream?.id ?? null} />
       <Routing queues={w.queues} catalogue={catalogue} />
       <Overflow queues={w.queues.filter((q) => q.trim())} automated={w.allow_automated_messages} />
       <Waiting form={form} />

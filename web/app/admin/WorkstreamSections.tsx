@@ -6,7 +6,8 @@ import type { Form } from "../ui/form";
 import { Checkbox, NumberField, Select, TextArea, TextField, useField } from "../ui/form";
 import { ListField, StringList } from "../ui/list";
 import type { QuickReply, Template } from "../types";
-import type { Condition, RoutingRule, WeeklyHours, Workstream } from "./records";
+import { useLoaded } from "./loaded";
+import type { Agent, Condition, RoutingRule, WeeklyHours, Workstream } from "./records";
 import { SkillList } from "./SkillList";
 
 const DAYS: WeeklyHours["day"][] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
@@ -67,14 +68,30 @@ export function Survey({ mode }: { mode: string | undefined }) {
   );
 }
 
-const UNQUEUED_WARNING = "Conversations that no routing rule places will wait unqueued: no agent is offered them "
-  + "unless someone has this workstream's unqueued conversations on the Agents page. Pick a default queue to avoid that.";
+/** A rule that places every conversation: each of its conditions is "customer exists". */
+const coversAll = (rule: RoutingRule) => rule.queue && rule.conditions.every((c) => c.field === "customer" && c.operator === "exists");
 
-export function Queues() {
+/** Who is offered the conversations no queue takes: the agents who have this workstream's
+ *  unqueued conversations among their queues on the Agents page. */
+function unqueuedWarning(workstreamId: string | null, agents: Agent[] | null): string {
+  const takers = workstreamId && agents
+    ? agents.filter((a) => a.queues.some((q) => q.workstream_id === workstreamId && q.queue === null)).map((a) => a.name || a.id)
+    : [];
+  const whom = takers.length
+    ? `they are offered only to ${takers.join(", ")}, who work this workstream's unqueued conversations (Agents page)`
+    : "no agent works this workstream's unqueued conversations, so they are offered to nobody and only supervisors "
+      + "and admins see them, marked Unqueued on Supervise";
+  return `Conversations that no routing rule places will wait unqueued: ${whom}. Pick a default queue, or add a last `
+    + `routing rule whose only condition is "customer exists", to queue every conversation.`;
+}
+
+export function Queues({ workstreamId }: { workstreamId: string | null }) {
   const queues = ((useField("queues").value as string[] | undefined) ?? []).filter((q) => q.trim());
   const defaultQueue = useField("default_queue").value as string | null | undefined;
+  const rules = (useField("routing_rules").value as RoutingRule[] | undefined) ?? [];
+  const [directory] = useLoaded<{ agents: Agent[] }>("/admin/agents");
   // A warning, not an error: saving stays possible (someone may work the unqueued conversations).
-  const trap = queues.length > 0 && !defaultQueue;
+  const trap = queues.length > 0 && !defaultQueue && !rules.some(coversAll);
   const noteId = "default-queue-warning";
   return (
     <fieldset>
@@ -83,7 +100,7 @@ export function Queues() {
       <Select path="default_queue" label="Default queue" describedBy={trap ? noteId : undefined}
         options={[{ value: "", label: "None (unqueued)" }, ...queues.map((q) => ({ value: q, label: q }))]} />
       <div role="status">
-        {trap ? <p class="notice warn" id={noteId}>{UNQUEUED_WARNING}</p> : null}
+        {trap ? <p class="notice warn" id={noteId}>{unqueuedWarning(workstreamId, directory?.agents ?? null)}</p> : null}
       </div>
     </fieldset>
   );
@@ -98,7 +115,7 @@ export function Routing({ queues, catalogue }: { queues: string[]; catalogue: st
       render={(p, i) => (
         <>
           <TextField path={`${p}.name`} label={`Rule ${i + 1} name`} />
-          <Select path={`${p}.queue`} label={`Rule ${i + 1} queue`} options={options} />
+          <Select path={`${p}.queue`} label={`Rule ${i + 1} queue`} options={options} required />
           <ListField<Condition> path={`${p}.conditions`} legend={`Rule ${i + 1} conditions`} itemName="condition"
             newItem={() => ({ field: "body", operator: "contains", value: "" })} render={(c, j) => (
               <>

@@ -4,6 +4,7 @@ import { useState } from "preact/hooks";
 import { ApiError, api, problem } from "../api";
 import { navigate } from "../router";
 import { RecordList, RecordPage } from "../ui/records";
+import { confirmSaved } from "../ui/saved";
 import { CHANNEL_LABELS } from "./providers";
 import { useLoaded } from "./loaded";
 import type { Account, Workstream } from "./records";
@@ -20,7 +21,7 @@ export function Workstreams({ id }: { id: string | null }) {
         {accounts.accounts.length === 0
           ? <p class="notice">Create an account first: a workstream serves one of its numbers.</p>
           : <WorkstreamForm workstream={null} accounts={accounts.accounts} catalogue={catalogue}
-              onSaved={(w) => navigate("admin", "workstreams", w.id)} />}
+              onSaved={(w) => confirmSaved(`Workstream ${w.name}`, "admin", "workstreams", w.id)} />}
       </RecordPage>
     );
   }
@@ -48,7 +49,6 @@ function WorkstreamList({ accounts }: { accounts: Account[] }) {
 function OneWorkstream({ id, accounts, catalogue }: { id: string; accounts: Account[]; catalogue: string[] }) {
   const [workstream, error, setWorkstream] = useLoaded<Workstream>(`/admin/workstreams/${encodeURIComponent(id)}`);
   const [deleteError, setDeleteError] = useState<ApiError | null>(null);
-  const [saved, setSaved] = useState(false);
   const remove = async () => {
     if (!workstream || !window.confirm(`Delete the workstream ${workstream.name}?`)) return;
     try {
@@ -63,9 +63,8 @@ function OneWorkstream({ id, accounts, catalogue }: { id: string; accounts: Acco
       {workstream ? (
         <>
           <p class="meta">{CHANNEL_LABELS[workstream.channel]} · {workstream.number} · id {workstream.id}</p>
-          <p role="status" class="status">{saved ? "Saved." : ""}</p>
           <WorkstreamForm key={workstream.updated_at} workstream={workstream} accounts={accounts} catalogue={catalogue}
-            onSaved={(w) => { setWorkstream(w); setSaved(true); }} />
+            onSaved={(w) => { setWorkstream(w); confirmSaved(`Workstream ${w.name}`); }} />
           <section aria-labelledby="delete-title">
             <h3 id="delete-title">Delete</h3>
             {deleteError ? <p class="notice error" role="alert">{deleteError.message}</p> : null}

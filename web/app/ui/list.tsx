@@ -19,13 +19,13 @@ interface ListFieldProps<T> {
 export function ListField<T>({ path, legend, itemName, newItem, render, hint, catchAll }: ListFieldProps<T>) {
   const field = useField(path);
   const items = (field.value as T[] | undefined) ?? [];
-  const ownError = catchAll || field.error?.field === path ? field.error : null;
+  const ownError = catchAll || field.problem?.field === path ? field.problem : null;
   return (
     <fieldset class={`list${ownError ? " invalid" : ""}`} id={field.id} tabIndex={-1}
       aria-describedby={ownError ? `${field.id}-error` : undefined}>
       <legend>{legend}</legend>
       {hint ? <p class="hint">{hint}</p> : null}
-      <FieldError id={field.id} error={ownError} />
+      <FieldError id={field.id} problem={ownError} />
       {items.length === 0 ? <p class="muted">None.</p> : null}
       {items.map((_, i) => (
         <div class="list-item" key={i}>
@@ -46,6 +46,6 @@ export function StringList({ path, legend, itemName, type = "text", hint }:
   { path: string; legend: string; itemName: string; type?: TextType; hint?: string }) {
   return (
     <ListField<string> path={path} legend={legend} itemName={itemName} newItem={() => ""} hint={hint}
-      render={(itemPath, i) => <TextField path={itemPath} label={`${itemName} ${i + 1}`} type={type} />} />
+      render={(itemPath, i) => <TextField path={itemPath} label={`${itemName} ${i + 1}`} type={type} required />} />
   );
 }

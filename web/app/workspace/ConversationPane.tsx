@@ -1,7 +1,9 @@
 // The conversation pane: who and where, its badges (offer, opt-out, the WhatsApp window,
 // its running service-level clocks, the disposition it was closed with), its labels
 // (LabelEditor.tsx), the actions, the messages and internal notes in order, the composer,
-// the contact and the history. Opening it marks its customer messages seen (seen.ts).
+// the contact (ContactCard.tsx), the customer's earlier conversations
+// (EarlierConversations.tsx) and the history. Opening it marks its customer messages seen
+// (seen.ts).
 
 import { useRef, useState } from "preact/hooks";
 import { ApiError, problem } from "../api";
@@ -11,11 +13,13 @@ import type { CloseBody, Conversation, Me } from "../types";
 import { useNow } from "../ui/now";
 import { BotStage } from "./BotStage";
 import { Composer } from "./Composer";
+import { ContactCard } from "./ContactCard";
 import { ConversationActions } from "./ConversationActions";
 import { type Action, type Target, act, close, customerLabel, transfer, useConversation, windowClosed } from "./conversation";
+import { EarlierConversations } from "./EarlierConversations";
 import { ConversationLabels } from "./LabelEditor";
 import { MessageList } from "./MessageList";
-import { ContactCard, History } from "./PaneSide";
+import { History } from "./PaneSide";
 import { useSeen } from "./seen";
 import { ClockChip } from "./ServiceClock";
 
@@ -88,7 +92,8 @@ export function ConversationPane({ id, me, version, onChange, onSeen, onLabelled
       </div>
       <aside class="pane-side" aria-label="About this conversation">
         <BotStage conversation={conversation} me={me} onTaken={(c) => { onChange(c); void reload(); }} />
-        <ContactCard conversation={conversation} />
+        <ContactCard conversation={conversation} onSaved={() => void reload()} />
+        <EarlierConversations conversation={conversation} />
         <History conversation={conversation} />
       </aside>
     </section>

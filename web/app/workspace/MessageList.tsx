@@ -35,7 +35,7 @@ function author(m: Message, customer: string): string {
   return m.agent?.name ?? "Switchboard";
 }
 
-function MessageItem({ message: m, customer }: { message: Message; customer: string }) {
+export function MessageItem({ message: m, customer }: { message: Message; customer: string }) {
   const failed = m.status === "failed" || m.status === "undelivered" || m.status === "not_sent";
   return (
     <li class={`message ${m.direction}${m.automated ? " automated" : ""}`}>

@@ -1,26 +1,10 @@
-// Beside a conversation: its contact (name, fields) and its history (who accepted,
-// declined, transferred, assigned, parked and closed it, what was offered to whom, its
-// service-level warnings and breaches, and the overflow rules that acted on it).
+// Beside a conversation: its history (who accepted, declined, transferred, assigned, parked
+// and closed it, what was offered to whom, its service-level warnings and breaches, and the
+// overflow rules that acted on it).
 
 import { when } from "../format";
 import type { Conversation, HistoryEvent, ServiceTarget } from "../types";
 import { TARGET_NAMES } from "./ServiceClock";
-
-export function ContactCard({ conversation }: { conversation: Conversation }) {
-  const contact = conversation.contact;
-  return (
-    <section aria-labelledby="contact-title">
-      <h3 id="contact-title">Contact</h3>
-      {contact ? (
-        <dl>
-          <dt>Name</dt><dd>{contact.name || "–"}</dd>
-          <dt>Mobile phone</dt><dd>{contact.mobile_phone || conversation.customer}</dd>
-          {Object.entries(contact.fields ?? {}).map(([name, value]) => [<dt key={`k${name}`}>{name}</dt>, <dd key={`v${name}`}>{value}</dd>])}
-        </dl>
-      ) : <p class="muted">No contact has this number.</p>}
-    </section>
-  );
-}
 
 const DONE: Record<string, string> = {
   accepted: "Accepted", declined: "Declined", parked: "Parked", closed: "Closed", unassigned: "Returned to the queue",

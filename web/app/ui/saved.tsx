@@ -1,0 +1,21 @@
+// A save's confirmation ("Account saved at 10:42:05."): one polite status the app keeps at
+// the foot of the screen. It outlives the navigation a save makes (to a new record's page,
+// back to the list) and goes with the next one; the time makes a second save of the same
+// record a new announcement.
+
+import { navigate, useRoute } from "../router";
+import { Store, useStore } from "../store";
+
+const saved = new Store({ text: "", at: "" });
+
+/** Confirms that `what` ("Account") was saved, after going to `to` when given. */
+export function confirmSaved(what: string, ...to: string[]): void {
+  if (to.length) navigate(...to);
+  saved.update({ text: `${what} saved at ${new Date().toLocaleTimeString()}.`, at: window.location.hash });
+}
+
+export function SaveStatus() {
+  const { text, at } = useStore(saved);
+  useRoute();  // shown on the page it was confirmed for only
+  return <p class="save-status" role="status">{text && at === window.location.hash ? text : ""}</p>;
+}
