@@ -6,6 +6,7 @@ search_terms), each conversation then read as it is now (a point read each)."""
 from __future__ import annotations
 
 from conversations.access import Scope
+from conversations.admin.numbers import parse_entered
 from core.errors import ValidationFailed
 from core.ids import well_formed
 from core.inbox import LABEL, MIN_DIGITS, NAME, NUMBER, Page, name_words
@@ -41,7 +42,7 @@ class Search:
         named, else the first word of a name."""
         digits = "".join(ch for ch in text if ch.isdigit())
         if len(digits) >= MIN_DIGITS:
-            return NUMBER + digits[::-1]
+            return NUMBER + _international(text, digits)[::-1]
         label = self._labels.get(label_key(text))
         if label is not None:
             return f"{LABEL}{label.id}|"
@@ -53,3 +54,16 @@ class Search:
     def _visible(self, scope: Scope, ids: list[str]) -> list[Conversation]:
         found = (self._threads.current(i) for i in ids if well_formed(i))
         return [c for c in found if c is not None and scope.sees(c)]
+
+
+def _international(text: str, digits: str) -> str:
+    """The digits a number is stored by: written with a trunk "0" ("0151 1234 5678" in
+    Germany) or the "00" international prefix, they are not an ending of its E.164 digits,
+    so a whole number is read as people write it; any other digits are (an ending is
+    enough: "5550123")."""
+    if not digits.startswith("0"):
+        return digits
+    try:
+        return parse_entered(text, "q").lstrip("+")
+    except ValidationFailed:
+        return digits

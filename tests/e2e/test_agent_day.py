@@ -126,6 +126,8 @@ def test_searching_over_http(api, world):
            if c["customer"] == CUSTOMER and c["state"] != "closed"]
     found = as_(api, "una", "GET", "/conversations?q=(206) 555-0881").json()
     assert c["id"] in [x["id"] for x in found["conversations"]] and "next" in found
+    dialled = as_(api, "una", "GET", "/conversations?q=00 1 206 555 0881").json()  # the "00" prefix, not an ending
+    assert c["id"] in [x["id"] for x in dialled["conversations"]]
     assert [x["id"] for x in as_(api, "una", "GET", f"/conversations?q={c['id']}").json()["conversations"]] == [c["id"]]
     assert as_(api, "una", "GET", "/conversations?q=Returns").json()["conversations"][0]["labels"] == ["Returns"]
     both = as_(api, "una", "GET", "/conversations?q=0881&view=mine")
