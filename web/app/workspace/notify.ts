@@ -55,12 +55,14 @@ export function chime(): void {
 }
 
 /** Desktop notifications: on (chosen and permitted), off, blocked (the browser refused this
- *  site; only its site settings can allow it again) or unsupported. */
+ *  site; only its site settings can allow it again) or unsupported. A refusal is news only to
+ *  someone who asked: an agent who never ticked the box (or whose browser refuses every site,
+ *  as a headless one does) sees it off, not blocked. */
 export type DesktopState = "on" | "off" | "blocked" | "unsupported";
 
 export function desktopState(): DesktopState {
   if (typeof Notification === "undefined") return "unsupported";
-  if (Notification.permission === "denied") return "blocked";
+  if (Notification.permission === "denied") return chosen(DESKTOP) ? "blocked" : "off";
   return Notification.permission === "granted" && chosen(DESKTOP) ? "on" : "off";
 }
 
@@ -69,7 +71,7 @@ export async function setDesktop(on: boolean): Promise<DesktopState> {
   if (typeof Notification === "undefined") return "unsupported";
   if (on && Notification.permission === "default") await Notification.requestPermission();
   choose(DESKTOP, on && Notification.permission === "granted");
-  return desktopState();
+  return on && Notification.permission === "denied" ? "blocked" : desktopState();
 }
 
 /** Shown when on; a click brings the workspace forward on the conversation. */
