@@ -8,6 +8,7 @@ https, which would rule out local contract tests against an http mock).
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from datetime import datetime, timezone
@@ -29,6 +30,7 @@ from azure.core.exceptions import (
 
 from channels.acs import acs_endpoint
 from channels.clients import ClientPool, retry_after_seconds
+from core.content import REACTION, Content
 from core.errors import ConfigurationError, ProviderError, ProviderRepeatExpired, ProviderUnreachable
 from core.media import media_kind
 from core.messages import FetchedMedia, OutboundMessage, SendResult, Validation
@@ -39,6 +41,11 @@ logging.getLogger("azure.core.pipeline.policies.http_logging_policy").setLevel(l
 
 ACCEPTED = "accepted"  # ACS answered 202: taken for delivery; Event Grid reports the rest
 REPEAT_EXPIRED = 412  # a repeated request whose first-sent time is older than ACS remembers
+# Messages API 2024-11-15-preview is the first to publish a reaction (kind "reaction": an emoji
+# and the WhatsApp message it goes on); the SDK's 1.1.0 speaks 2024-08-30, which has none, so
+# reactions go through a client of that version, with the body as the contract gives it.
+REACTIONS_API = "2024-11-15-preview"
+_reactions_client = functools.partial(NotificationMessagesClient, api_version=REACTIONS_API)
 
 
 class AcsSender:
@@ -102,8 +109,10 @@ class AcsSender:
         return SendResult(provider_message_id=result.message_id, status=ACCEPTED)
 
     def _send_whatsapp(self, account: Account, message: OutboundMessage) -> SendResult:
-        client: NotificationMessagesClient = self._client(account, NotificationMessagesClient)
-        content = whatsapp_content(message)
+        reaction = message.content if message.content is not None and message.content.kind == REACTION else None
+        client: NotificationMessagesClient = self._client(
+            account, _reactions_client if reaction else NotificationMessagesClient)
+        content = reaction_content(message, reaction) if reaction else whatsapp_content(message)
         request_id, first_sent = _repeatable(message)
         result = _calling(lambda: client.send(content, headers={"Repeatability-Request-ID": request_id,
                                                                 "Repeatability-First-Sent": first_sent}))
@@ -111,7 +120,7 @@ class AcsSender:
             raise ProviderError("ACS answered without a message receipt")
         return SendResult(provider_message_id=result.receipts[0].message_id, status=ACCEPTED)
 
-    def _client(self, account: Account, kind: type) -> Any:
+    def _client(self, account: Account, kind: Callable[..., Any]) -> Any:
         found = acs_endpoint(account.credentials.get("connection_string", ""))
         if found is None:
             raise ConfigurationError(f"account {account.id} has no usable ACS connection string")
@@ -152,6 +161,13 @@ def whatsapp_content(message: OutboundMessage) -> NotificationContent:
         return DocumentNotificationContent(media_uri=media.url, caption=caption,
                                            file_name=media.url.rsplit("/", 1)[-1].split("?")[0] or None, **common)
     return TextNotificationContent(content=message.body, **common)
+
+
+def reaction_content(message: OutboundMessage, reaction: Content) -> dict[str, Any]:
+    """A ReactionNotificationContent of Messages API 2024-11-15-preview; an empty emoji
+    takes the reaction back, as WhatsApp's own API does (the contract's emoji is any string)."""
+    return {"channelRegistrationId": message.business, "to": [message.customer], "kind": REACTION,
+            "emoji": reaction.emoji, "messageId": reaction.reacts_to}
 
 
 def _calling(call: Callable[[], Any]) -> Any:

@@ -61,7 +61,8 @@ class TwilioSender:
         if template is not None and template.content_sid:  # Content API: Twilio fills in the approved template
             params["content_sid"] = template.content_sid
             if template.parameters:
-                params["content_variables"] = json.dumps({str(i): v for i, v in enumerate(template.parameters, 1)})
+                names = template.names or tuple(str(i) for i in range(1, len(template.parameters) + 1))
+                params["content_variables"] = json.dumps(dict(zip(names, template.parameters)))
         else:
             if message.body:
                 params["body"] = message.body

@@ -65,7 +65,7 @@ class Facts:
 
         facts, when = self, at or now.last_activity_at
         after_closing = before is not None and before.state == CLOSED  # its closing message, survey, answer
-        for m in (m for m in messages if m.direction != NOTE):  # an internal note is nobody's answer
+        for m in (m for m in messages if m.direction != NOTE and not m.agent_reaction):  # notes, reactions: no answer
             if after_closing:
                 asked = m.automated == SURVEY and m.status != NOT_SENT  # a survey held back asked nothing
                 facts = replace(facts, survey_sent_at=m.created_at) if asked else facts

@@ -60,6 +60,7 @@ class OutboundMessage:
     # and first-sent time for each try of one chain (core.records.Attempt).
     attempt_id: str = ""
     first_sent: datetime | None = None
+    content: Content | None = None  # what it is beyond text: an agent's reaction (core/content.py)
 
 
 @dataclass(frozen=True)

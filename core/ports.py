@@ -22,6 +22,7 @@ from core.reports import Digest, FactRow
 from core.records import Account, Attempt, Contact, Conversation, Event, Media, Message, Workstream
 from core.labels import Label
 from core.skills import Skill
+from core.templates import SyncedTemplate
 
 R = TypeVar("R")
 
@@ -353,6 +354,23 @@ class MediaFetcher(Protocol):
     """Fetches an inbound attachment with the account's credentials; raises ProviderError."""
 
     def fetch_media(self, account: Account, media: Media) -> FetchedMedia: ...
+
+
+class TemplateSource(Protocol):
+    """The templates an account holds at its provider (channels/templates.py), each with its
+    status, category and parameters; at most core.templates.MAX_CATALOGUE of them."""
+
+    def list_templates(self, account: Account) -> list[SyncedTemplate]: ...
+
+
+class TemplateCatalogues(Protocol):
+    """Each account's synced templates (storage/templates.py), one partition per account."""
+
+    def read(self, account_id: str) -> list[SyncedTemplate]:
+        """One range read; empty for an account never synced."""
+
+    def write(self, account_id: str, changed: Sequence[SyncedTemplate]) -> None:
+        """Replace the given templates' rows (batches of 100); others stay as they are."""
 
 
 class DirectLine(Protocol):

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from core.bots import BOT, BotSession, BotSettings, Handoff
-from core.content import Content
+from core.content import REACTION, Content
 from core.facts import Facts
 from core.identity import Actor
 from core.settings import WorkstreamSettings
@@ -162,14 +162,17 @@ class TemplateRef:
     language: str
     parameters: tuple[str, ...] = ()
     content_sid: str | None = None  # Twilio Content API template SID, when the workstream names one
+    names: tuple[str, ...] = ()  # the parameters' names, when the template's are named, not 1, 2, ...
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "language": self.language, "parameters": list(self.parameters),
-                "content_sid": self.content_sid}
+        found = {"name": self.name, "language": self.language, "parameters": list(self.parameters),
+                 "content_sid": self.content_sid}
+        return {**found, "names": list(self.names)} if self.names else found
 
     @classmethod
     def from_dict(cls, value: dict[str, Any]) -> TemplateRef:
-        return cls(value["name"], value["language"], tuple(value["parameters"]), value.get("content_sid"))
+        return cls(value["name"], value["language"], tuple(value["parameters"]), value.get("content_sid"),
+                   tuple(value.get("names", ())))
 
 
 @dataclass(frozen=True)
@@ -195,6 +198,11 @@ class Message:
     in_doubt: bool = False  # the last try's answer never came: it may have gone out
     content: Content | None = None  # a customer's message beyond text and attachments (core/content.py)
     reaction: str | None = None  # the customer's reaction to it (an emoji), latest kept
+
+    @property
+    def agent_reaction(self) -> bool:
+        """An agent's reaction to a customer's message: sent as a reply is, yet no answer."""
+        return self.direction == OUTBOUND and self.content is not None and self.content.kind == REACTION
 
 
 @dataclass(frozen=True)

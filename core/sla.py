@@ -125,7 +125,8 @@ class ServiceLevel:
             if m.direction == INBOUND:
                 if sl.answered and not sl.clock(FIRST_RESPONSE) and not sl.clock(NEXT_RESPONSE):
                     sl = sl._start(NEXT_RESPONSE, m.created_at)
-            elif m.direction == OUTBOUND and m.agent is not None and not m.automated and not m.from_bot:
+            elif (m.direction == OUTBOUND and m.agent is not None
+                  and not (m.automated or m.from_bot or m.agent_reaction)):  # a reaction is no answer
                 sl = replace(sl, answered=True)._end(FIRST_RESPONSE, m.created_at)._end(NEXT_RESPONSE, m.created_at)
         if now.state == CLOSED and sl.running:
             closed = now.closed_at or at

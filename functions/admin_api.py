@@ -1,5 +1,5 @@
-"""Admin API (signed in with the Switchboard.Admin role): messaging accounts, workstreams,
-contacts, the skills catalogue and the labels. Every change is recorded in the audit trail (functions/audited.py)."""
+"""Admin API (signed in with the Switchboard.Admin role): messaging accounts (and their
+templates synced from the provider), workstreams, contacts, the skills catalogue and the labels. Every change is recorded in the audit trail (functions/audited.py)."""
 
 from __future__ import annotations
 
@@ -66,6 +66,23 @@ def validate_account(req: func.HttpRequest) -> func.HttpResponse:
     signed_in(req, ADMIN)
     validation = services().admin.accounts.validate(req.route_params["id"])
     return json_response({"valid": validation.valid, "detail": validation.detail})
+
+
+@bp.route(route="api/admin/accounts/{id}/templates", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def list_account_templates(req: func.HttpRequest) -> func.HttpResponse:
+    signed_in(req, ADMIN)
+    found = services().admin.templates.catalogue(req.route_params["id"])
+    return json_response({"templates": [t.to_dict() for t in found]})
+
+
+@bp.route(route="api/admin/accounts/{id}/templates/sync", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def sync_account_templates(req: func.HttpRequest) -> func.HttpResponse:
+    principal = signed_in(req, ADMIN)
+    result = services().admin.templates.sync(req.route_params["id"])
+    audited(req, principal, "account.templates.sync", req.route_params["id"])
+    return json_response(result.to_dict())
 
 
 @bp.route(route="api/admin/workstreams", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)

@@ -23,7 +23,8 @@ from core.status import PENDING
 from functions.http import API_HEADERS, handled, json_body, json_response, page_limit, public_base_url, services
 from functions.identity import scope_of
 from functions.idempotent import idempotent
-from functions.views import answering_view, contact_view, conversation_view, label_view, message_view
+from functions.views import (answering_view, contact_view, conversation_view, label_view, message_view,
+                             agent_reaction_view, reactions_view)
 
 bp = func.Blueprint()
 
@@ -117,6 +118,7 @@ def full_view(req: func.HttpRequest, conversation: Conversation) -> dict[str, An
     view = conversation_view(conversation, with_messages=True, api_base=_api_base(req),
                              fetches_media=actions.fetches_media(conversation.provider))
     view["workstream"] = answering_view(actions.workstream(conversation))
+    view["reactions"] = reactions_view(services().messaging.reacting.why_not(conversation))
     if conversation.contact_id:  # the contact as it is now, not as it was when linked
         contact = services().admin.contacts.find_by_id(conversation.contact_id)
         view["contact"] = contact_view(contact) if contact else view["contact"]
@@ -215,6 +217,21 @@ def send_template(req: func.HttpRequest, key: str | None) -> func.HttpResponse:
         req.route_params["id"], text(body, "name", max_length=512), text(body, "language", required=False),
         body.get("parameters", []), scope, public_base_url(req), key,
     ))
+
+
+@bp.route(route="api/conversations/{id}/messages/{message_id}/reaction", methods=["POST"],
+          auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+@idempotent
+def react_to_message(req: func.HttpRequest, _key: str | None) -> func.HttpResponse:
+    """An agent's reaction on a customer's message, sent once per message, emoji and the
+    reaction before it (conversations/messaging/reacting.py), an Idempotency-Key or not."""
+    body = require_object(json_body(req))
+    reject_unknown(body, ("emoji",))
+    params = req.route_params
+    sent = services().messaging.reacting.react(params["id"], params["message_id"], body.get("emoji"), _scope(req),
+                                               public_base_url(req))
+    return json_response(agent_reaction_view(sent), 202 if sent.status in PENDING else 201)
 
 
 @bp.route(route="api/conversations/{id}/messages/{message_id}/media/{index:int}", methods=["GET"],

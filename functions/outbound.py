@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
 
-from conversations.admin.numbers import business_address, parse_entered
 from conversations.admin.validation import reject_unknown, require_object, text
 from core.errors import SwitchboardError, ValidationFailed
 from core.identity import ADMIN, SUPERVISOR
@@ -34,7 +33,7 @@ def send_outbound(req: func.HttpRequest, key: str | None) -> func.HttpResponse:
     body = require_object(json_body(req))
     reject_unknown(body, ("account_id", "from", "to", "body", "template", "language", "parameters"))
     account = _account(body.get("account_id"))
-    business = business_address(account, body.get("from"), "from")
+    business = services().phones.business_address(account, body.get("from"), "from")
     recipients = body.get("to")
     if not isinstance(recipients, list) or not 1 <= len(recipients) <= MAX_RECIPIENTS:
         raise ValidationFailed("to", f"must be a list of 1 to {MAX_RECIPIENTS} numbers")
@@ -57,7 +56,7 @@ def send_outbound(req: func.HttpRequest, key: str | None) -> func.HttpResponse:
 def _send_one(account: Account, business: str, to: Any, compose: Compose, base_url: str,
               seen: set[str], scope: Scope, key: str | None) -> dict[str, Any]:
     try:
-        customer = parse_entered(to, "to")
+        customer = services().phones.entered(to, "to")
         if customer in seen:
             raise ValidationFailed("to", "is listed twice; it was sent once")
         seen.add(customer)

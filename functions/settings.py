@@ -98,6 +98,7 @@ class Settings:
     idempotency_wait_seconds: int = 10  # how long a copy waits for the request running under its key
     idempotency_lease_seconds: int = 300  # how long a request holds its key: a dead one's is free after it
     directline_base_url: str | None = None  # Direct Line 3.0 (None: https://directline.botframework.com)
+    twilio_content_base_url: str | None = None  # Twilio's Content API (None: https://content.twilio.com)
     retention_max_days: int | None = None  # no closed conversation is kept longer (None: as workstreams say)
     audit_retention_days: int = DEFAULT_AUDIT_RETENTION_DAYS
     # Application Insights (telemetry/monitor.py): nothing is exported without a connection string
@@ -138,6 +139,7 @@ class Settings:
             idempotency_wait_seconds=_positive_int(env, "IDEMPOTENCY_WAIT_SECONDS", 10),
             idempotency_lease_seconds=_positive_int(env, "IDEMPOTENCY_LEASE_SECONDS", 300),
             directline_base_url=_directline(env),
+            twilio_content_base_url=env.get("TWILIO_CONTENT_BASE_URL", "").strip().rstrip("/") or None,
             retention_max_days=_positive_int(env, "RETENTION_MAX_DAYS", 0) or None,
             audit_retention_days=_positive_int(env, "AUDIT_RETENTION_DAYS", DEFAULT_AUDIT_RETENTION_DAYS),
             monitor_connection_string=env.get("APPLICATIONINSIGHTS_CONNECTION_STRING", "").strip() or None,

@@ -1,8 +1,9 @@
 """The timers: the auto-close sweep (AUTO_CLOSE_SCHEDULE), the distribution's timers
 (DISTRIBUTION_SCHEDULE: offers that lapse, agents' watches, unfinished moves) and the
 customer-data timer (RETENTION_SCHEDULE: conversations past their retention, expired
-audit entries, erasures an outage left unfinished), each an NCRONTAB schedule of six
-fields. All read only what is due."""
+audit entries, erasures an outage left unfinished) and the template sync
+(TEMPLATE_SYNC_SCHEDULE: every WhatsApp account's templates from its provider), each an
+NCRONTAB schedule of six fields. All but the last read only what is due."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from functions.tracing import invocation
 os.environ.setdefault("AUTO_CLOSE_SCHEDULE", "0 */5 * * * *")
 os.environ.setdefault("DISTRIBUTION_SCHEDULE", "*/10 * * * * *")
 os.environ.setdefault("RETENTION_SCHEDULE", "0 */15 * * * *")
+os.environ.setdefault("TEMPLATE_SYNC_SCHEDULE", "0 0 */6 * * *")
 
 bp = func.Blueprint()
 log = logging.getLogger(__name__)
@@ -50,3 +52,11 @@ def customer_data(timer: func.TimerRequest) -> None:
         services().customer_data.retention.run()
         services().customer_data.audit.expire()
         services().customer_data.erasure.resume()
+
+
+@bp.timer_trigger(schedule="%TEMPLATE_SYNC_SCHEDULE%", arg_name="timer", run_on_startup=False)
+def template_sync(timer: func.TimerRequest) -> None:
+    with invocation("template_sync", "timer"):
+        if timer.past_due:
+            log.info("template sync is running late")
+        log.info("templates synced for %d account(s)", services().admin.templates.sync_all())

@@ -11,6 +11,7 @@ from core.identity import Actor, Principal
 from core.agents import Agent, AgentState, QueueRef
 from core.providers import ProviderSpec
 from core.content import MEDIA, TEXT
+from core.errors import SwitchboardError
 from core.records import (CHANNELS, INBOUND, Account, Contact, Conversation, Event, Media, Message, Workstream,
                           preview_of)
 from core.labels import Label
@@ -134,7 +135,9 @@ def conversation_view(c: Conversation, with_messages: bool = False, api_base: st
     }
     if with_messages:
         held = {m.provider_message_id: m for m in c.messages if m.provider_message_id}
-        view["messages"] = [message_view(m, api_base, fetches_media, held) for m in c.messages]
+        reacted = {m.content.reacts_to: m for m in c.messages if m.agent_reaction and m.content}  # the latest wins
+        view["messages"] = [message_view(m, api_base, fetches_media, held, reacted.get(m.provider_message_id or ""))
+                            for m in c.messages if not m.agent_reaction]  # shown on the message they react to
         view["history"] = [event_view(e) for e in c.events]
     return view
 
@@ -176,8 +179,9 @@ def _media_view(m: Message, index: int, media: Media, api_base: str, downloadabl
 
 
 def message_view(m: Message, api_base: str = "", fetches_media: bool = False,
-                 held: dict[str, Message] | None = None) -> dict[str, Any]:
-    """``held``: the conversation's messages by provider id, for the one a reply quotes."""
+                 held: dict[str, Message] | None = None, reacted: Message | None = None) -> dict[str, Any]:
+    """``held``: the conversation's messages by provider id, for the one a reply quotes;
+    ``reacted``: an agent's latest reaction to it."""
     view: dict[str, Any] = {
         "id": m.id, "direction": m.direction, "body": m.body,
         "media": [_media_view(m, i, x, api_base, fetches_media) for i, x in enumerate(m.media)],
@@ -191,7 +195,25 @@ def message_view(m: Message, api_base: str = "", fetches_media: bool = False,
     if m.error_code or m.error_message:
         view["error"] = {"code": m.error_code, "message": m.error_message}
     view.update(content_view(m, held or {}))
+    if reacted is not None:
+        view["agent_reaction"] = agent_reaction_view(reacted)
     return view
+
+
+def agent_reaction_view(r: Message) -> dict[str, Any]:
+    """An agent's reaction (conversations/messaging/reacting.py): its emoji ("" once taken
+    back), who sent it and how its sending went."""
+    view = {"id": r.id, "emoji": r.content.emoji if r.content else "", "agent": actor_view(r.agent),
+            "status": r.status, "created_at": _time(r.created_at)}
+    if r.error_code or r.error_message:
+        view["error"] = {"code": r.error_code, "message": r.error_message}
+    return view
+
+
+def reactions_view(refusal: SwitchboardError | None) -> dict[str, Any]:
+    """Whether agents can react to the customer's messages now, and why not."""
+    return {"allowed": refusal is None, "code": refusal.code if refusal else None,
+            "reason": refusal.message if refusal else None}
 
 
 def content_view(m: Message, held: dict[str, Message]) -> dict[str, Any]:

@@ -96,6 +96,8 @@ param autoCloseMinMinutes int = 480
 param directLineBaseUrl string = 'https://directline.botframework.com'
 @description('RETENTION_SCHEDULE: NCRONTAB (six fields) schedule of the customer-data timer (conversations past their retention, expired audit entries, unfinished erasures).')
 param retentionSchedule string = '0 */15 * * * *'
+@description('TEMPLATE_SYNC_SCHEDULE: NCRONTAB (six fields) schedule of the template sync (every WhatsApp account\'s templates from its provider).')
+param templateSyncSchedule string = '0 0 */6 * * *'
 
 @description('RETENTION_MAX_DAYS: no closed conversation is kept longer than this many days, whatever its workstream says. 0: workstreams decide (none set: kept).')
 @minValue(0)
@@ -318,6 +320,7 @@ module functionApp 'modules/functionapp.bicep' = {
     autoCloseMinMinutes: autoCloseMinMinutes
     directLineBaseUrl: directLineBaseUrl
     retentionSchedule: retentionSchedule
+    templateSyncSchedule: templateSyncSchedule
     retentionMaxDays: retentionMaxDays
     auditRetentionDays: auditRetentionDays
     phoneRegion: phoneRegion

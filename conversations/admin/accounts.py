@@ -7,7 +7,7 @@ import uuid
 from dataclasses import replace
 from typing import Any, Iterable, Mapping
 
-from conversations.admin.numbers import parse_entered, parse_short_code
+from conversations.admin.numbers import PhoneReader, parse_short_code
 from conversations.admin.validation import choice, objects, reject_unknown, require_object, text
 from core.clock import Clock
 from core.errors import ConfigurationError, Conflict, NotFound, ValidationFailed
@@ -24,12 +24,14 @@ _ACCOUNT_FIELDS = ("name", "channel", "provider", "credentials", "numbers", "cha
 
 class AccountAdmin:
     def __init__(self, accounts: Accounts, claims: Claims, workstreams: Workstreams,
-                 providers: Mapping[str, ProviderSpec], senders: Mapping[str, Sender], clock: Clock) -> None:
+                 providers: Mapping[str, ProviderSpec], senders: Mapping[str, Sender], phones: PhoneReader,
+                 clock: Clock) -> None:
         self._accounts = accounts
         self._claims = claims
         self._workstreams = workstreams
         self._providers = providers
         self._senders = senders
+        self._phones = phones
         self._clock = clock
 
     def create(self, body: Any) -> Account:
@@ -38,7 +40,7 @@ class AccountAdmin:
         provider = self._providers[choice(body, "provider", self._providers)]
         channel = choice(body, "channel", provider.channels)
         now = self._clock()
-        numbers, channels = _addresses(provider, channel, body, None)
+        numbers, channels = _addresses(self._phones, provider, channel, body, None)
         account = Account(
             id=new_record_id(), name=text(body, "name"), channel=channel, provider=provider.name,
             credentials=_credentials(provider, body.get("credentials"), {}),
@@ -65,7 +67,7 @@ class AccountAdmin:
             if fixed in body and body[fixed] != getattr(current, fixed):
                 raise ValidationFailed(fixed, "cannot be changed; create a new account instead")
         provider = self._providers[current.provider]
-        numbers, channels = _addresses(provider, current.channel, body, current)
+        numbers, channels = _addresses(self._phones, provider, current.channel, body, current)
         updated = replace(
             current,
             name=text(body, "name") if "name" in body else current.name,
@@ -112,7 +114,7 @@ def _credentials(provider: ProviderSpec, value: Any, current: dict[str, str]) ->
     return provider.check_credentials({**current, **value})
 
 
-def _addresses(provider: ProviderSpec, channel: str, body: dict[str, Any],
+def _addresses(phones: PhoneReader, provider: ProviderSpec, channel: str, body: dict[str, Any],
                current: Account | None) -> tuple[tuple[Number, ...], tuple[ChannelRegistration, ...]]:
     """The account's numbers, or its channel registrations where the channel uses those."""
     if channel not in provider.registered_channels:
@@ -120,15 +122,15 @@ def _addresses(provider: ProviderSpec, channel: str, body: dict[str, Any],
             raise ValidationFailed("channels", f"is not used by {provider.name} {channel} accounts; give numbers")
         if current is not None and "numbers" not in body:
             return current.numbers, ()
-        return _numbers(body.get("numbers"), short_codes=channel != "whatsapp"), ()
+        return _numbers(phones, body.get("numbers"), short_codes=channel != "whatsapp"), ()
     if "numbers" in body:
         raise ValidationFailed("numbers", f"is not used by {provider.name} {channel} accounts; give channels")
     if current is not None and "channels" not in body:
         return (), current.channels
-    return (), _channels(body.get("channels"))
+    return (), _channels(phones, body.get("channels"))
 
 
-def _channels(value: Any) -> tuple[ChannelRegistration, ...]:
+def _channels(phones: PhoneReader, value: Any) -> tuple[ChannelRegistration, ...]:
     channels: list[ChannelRegistration] = []
     for prefix, item in objects(value, "channels", ("name", "channel_id", "number"), at_most=MAX_ADDRESSES):
         name = text(item, "name", prefix=prefix)
@@ -142,19 +144,19 @@ def _channels(value: Any) -> tuple[ChannelRegistration, ...]:
                                                           "3f2504e0-4f89-41d3-9a0c-0305e82c3301")
         if any(c.channel_id == channel_id for c in channels):
             raise ValidationFailed(prefix + "channel_id", "is listed twice")
-        number = parse_entered(item["number"], prefix + "number") if "number" in item else ""
+        number = phones.entered(item["number"], prefix + "number") if "number" in item else ""
         channels.append(ChannelRegistration(name=name, channel_id=channel_id, number=number))
     return tuple(channels)
 
 
-def _numbers(value: Any, short_codes: bool) -> tuple[Number, ...]:
+def _numbers(phones: PhoneReader, value: Any, short_codes: bool) -> tuple[Number, ...]:
     """The account's numbers (WhatsApp senders are phone numbers, never short codes)."""
     numbers: list[Number] = []
     for prefix, item in objects(value, "numbers", ("number", "type", "description"), at_most=MAX_ADDRESSES):
         kind = choice(item, "type", [t for t in NUMBER_TYPES if short_codes or t != "short_code"], prefix)
         raw = item.get("number")
         number = (parse_short_code(raw, prefix + "number") if kind == "short_code"
-                  else parse_entered(raw, prefix + "number"))
+                  else phones.entered(raw, prefix + "number"))
         if any(n.number == number for n in numbers):
             raise ValidationFailed(prefix + "number", "is listed twice")
         description = item.get("description") or ""

@@ -8,7 +8,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from typing import Any, Iterator
 
-from conversations.admin.numbers import parse_entered
+from conversations.admin.numbers import PhoneReader
 from conversations.admin.validation import reject_unknown, require_object, text
 from core.clock import Clock
 from core.errors import Conflict, NotFound, ValidationFailed
@@ -23,19 +23,20 @@ MAX_OTHER_PHONES = 4  # a person's few numbers; each is a directory claim and a 
 
 
 class ContactAdmin:
-    def __init__(self, contacts: Contacts, claims: Claims, clock: Clock) -> None:
+    def __init__(self, contacts: Contacts, claims: Claims, phones: PhoneReader, clock: Clock) -> None:
         self._contacts = contacts
         self._claims = claims
+        self._phones = phones
         self._clock = clock
 
     def create(self, body: Any) -> Contact:
         body = require_object(body)
         reject_unknown(body, _FIELDS)
-        now, mobile_phone = self._clock(), _phone(body.get("mobile_phone"))
+        now, mobile_phone = self._clock(), self._mobile(body.get("mobile_phone"))
         contact = Contact(id=new_record_id(), mobile_phone=mobile_phone,
                           name=text(body, "name", required=False) or "", fields=_free_fields(body.get("fields", {})),
                           created_at=now, updated_at=now,
-                          other_phones=_other_phones(body.get("other_phones", []), mobile_phone))
+                          other_phones=self._other_phones(body.get("other_phones", []), mobile_phone))
         with self._phones_moving(contact.id, (), contact):
             self._contacts.create(contact)
         return contact
@@ -54,18 +55,18 @@ class ContactAdmin:
         writes one (an unencoded "+" in a query string arrives as a space, which is dropped)."""
         if mobile_phone is None:
             return self._contacts.list()
-        found = self._contacts.by_phone(_phone(mobile_phone))
+        found = self._contacts.by_phone(self._mobile(mobile_phone))
         return [found] if found else []
 
     def update(self, contact_id: str, body: Any) -> Contact:
         body = require_object(body)
         reject_unknown(body, _FIELDS)
         current, etag = self._contacts.get_for_update(contact_id)
-        mobile_phone = _phone(body["mobile_phone"]) if "mobile_phone" in body else current.mobile_phone
+        mobile_phone = self._mobile(body["mobile_phone"]) if "mobile_phone" in body else current.mobile_phone
         updated = replace(
             current,
             mobile_phone=mobile_phone,
-            other_phones=_other_phones(body.get("other_phones", list(current.other_phones)), mobile_phone),
+            other_phones=self._other_phones(body.get("other_phones", list(current.other_phones)), mobile_phone),
             name=(text(body, "name", required=False) or "") if "name" in body else current.name,
             fields=_free_fields(body["fields"]) if "fields" in body else current.fields,
             updated_at=self._clock(),
@@ -91,6 +92,21 @@ class ContactAdmin:
         with self._phones_moving(contact_id, contact.phones, None):
             self._contacts.delete(contact_id)
 
+    def _mobile(self, value: Any) -> str:
+        return self._phones.entered(value, "mobile_phone")
+
+    def _other_phones(self, value: Any, mobile_phone: str) -> tuple[str, ...]:
+        """The person's other numbers as typed, each once and none its mobile phone."""
+        if not isinstance(value, list) or len(value) > MAX_OTHER_PHONES:
+            raise ValidationFailed("other_phones", f"must be a list of at most {MAX_OTHER_PHONES} numbers")
+        phones: list[str] = []
+        for i, entered in enumerate(value):
+            phone = self._phones.entered(entered, f"other_phones[{i}]")
+            if phone == mobile_phone or phone in phones:
+                raise ValidationFailed(f"other_phones[{i}]", "is already one of this contact's numbers")
+            phones.append(phone)
+        return tuple(phones)
+
     @contextmanager
     def _phones_moving(self, contact_id: str, old: tuple[str, ...], new: Contact | None) -> Iterator[None]:
         """Claim each number ``new`` adds before the write (a Conflict names its field, as a
@@ -115,26 +131,9 @@ class ContactAdmin:
             yield
 
 
-def _phone(value: Any) -> str:
-    return parse_entered(value, "mobile_phone")
-
-
 def _phone_fields(contact: Contact) -> dict[str, str]:
     return {contact.mobile_phone: "mobile_phone",
             **{phone: f"other_phones[{i}]" for i, phone in enumerate(contact.other_phones)}}
-
-
-def _other_phones(value: Any, mobile_phone: str) -> tuple[str, ...]:
-    """The person's other numbers as typed, each once and none its mobile phone."""
-    if not isinstance(value, list) or len(value) > MAX_OTHER_PHONES:
-        raise ValidationFailed("other_phones", f"must be a list of at most {MAX_OTHER_PHONES} numbers")
-    phones: list[str] = []
-    for i, entered in enumerate(value):
-        phone = parse_entered(entered, f"other_phones[{i}]")
-        if phone == mobile_phone or phone in phones:
-            raise ValidationFailed(f"other_phones[{i}]", "is already one of this contact's numbers")
-        phones.append(phone)
-    return tuple(phones)
 
 
 def _free_fields(value: Any) -> dict[str, str]:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any, Iterable
 
 from conversations.bots.settings import parse_bot
-from conversations.admin.numbers import business_address
+from conversations.admin.numbers import PhoneReader
 from conversations.messaging.templates import parse_templates
 from conversations.admin.validation import reject_unknown, require_object, text, whole_number
 from conversations.admin.workstream_settings import FIELDS as SETTINGS_FIELDS
@@ -28,12 +28,13 @@ _WORKSTREAM_FIELDS = ("name", "channel", "account_id", "number", "auto_close_aft
 class WorkstreamAdmin:
     def __init__(self, workstreams: Workstreams, accounts: Accounts, claims: Claims,
                  min_auto_close_minutes: int, default_auto_close_minutes: int, directline: DirectLine,
-                 skills: SkillCatalogue, clock: Clock) -> None:
+                 skills: SkillCatalogue, phones: PhoneReader, clock: Clock) -> None:
         self._workstreams = workstreams
         self._skills = skills
         self._directline = directline
         self._accounts = accounts
         self._claims = claims
+        self._phones = phones
         self._min = min_auto_close_minutes
         self._default = max(default_auto_close_minutes, min_auto_close_minutes)
         self._clock = clock
@@ -42,7 +43,7 @@ class WorkstreamAdmin:
         body = require_object(body)
         reject_unknown(body, _WORKSTREAM_FIELDS)
         account = self._account(body.get("account_id"))
-        number = business_address(account, body.get("number"), "number")
+        number = self._phones.business_address(account, body.get("number"), "number")
         now = self._clock()
         minutes = whole_number(body, "auto_close_after_minutes", minimum=self._min, maximum=MAX_AUTO_CLOSE_MINUTES)
         workstream = Workstream(
@@ -78,7 +79,8 @@ class WorkstreamAdmin:
         reject_unknown(body, _WORKSTREAM_FIELDS)
         current, etag = self._workstreams.get_for_update(workstream_id)
         account = self._account(body["account_id"]) if "account_id" in body else self._account(current.account_id)
-        number = business_address(account, body["number"], "number") if "number" in body else current.number
+        number = (self._phones.business_address(account, body["number"], "number") if "number" in body
+                  else current.number)
         if "number" not in body and not account.owns(number):
             raise ValidationFailed("number", "must be one of the account's numbers")
         minutes = whole_number(body, "auto_close_after_minutes", minimum=self._min, maximum=MAX_AUTO_CLOSE_MINUTES)

@@ -16,6 +16,7 @@ import logging
 from dataclasses import replace
 from typing import Any
 
+from conversations.admin.numbers import PhoneReader
 from conversations.customer_data.subjects import is_phone, parse_subject, threads_of
 from conversations.distribution.capacity import Capacity
 from conversations.reports.facts_log import FactsLog
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 
 class Erasure:
     def __init__(self, *, jobs: ErasureJobs, purge: Purge, optouts: OptOuts, accounts: Accounts, capacity: Capacity,
-                 digests: Digests, facts: FactsLog, clock: Clock) -> None:
+                 digests: Digests, facts: FactsLog, phones: PhoneReader, clock: Clock) -> None:
         self._jobs = jobs
         self._purge = purge
         self._optouts = optouts
@@ -42,11 +43,12 @@ class Erasure:
         self._capacity = capacity  # what the erased conversations' agents held is given back
         self._digests = digests
         self._facts = facts  # reports keep each conversation's counts, without the customer
+        self._phones = phones
         self._clock = clock
 
     def start(self, body: Any, actor: Actor) -> ErasureJob:
         """Erase the subject ``body`` names (or finish the job that erases them)."""
-        subject = parse_subject(body)
+        subject = parse_subject(body, self._phones)
         threads_of(subject, self._accounts)  # an unknown account is refused before anything is stored
         now = self._clock()
         job_id = self._digests.digest(f"erasure\n{subject.account_id or '*'}\n{subject.address}")[:32]

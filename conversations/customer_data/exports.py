@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from conversations.access import Scope
+from conversations.admin.numbers import PhoneReader
 from conversations.messaging.lookup import Lookup
 from conversations.customer_data.subjects import is_phone, parse_subject, threads_of
 from core.custody import Purge, Subject
@@ -24,11 +25,13 @@ class CustomerData:
 
 
 class Exports:
-    def __init__(self, lookup: Lookup, purge: Purge, accounts: Accounts, contacts: Contacts) -> None:
+    def __init__(self, lookup: Lookup, purge: Purge, accounts: Accounts, contacts: Contacts,
+                 phones: PhoneReader) -> None:
         self._lookup = lookup
         self._purge = purge
         self._accounts = accounts
         self._contacts = contacts
+        self._phones = phones
 
     def transcript(self, conversation_id: str, scope: Scope) -> Conversation:
         """The conversation with its messages; for anyone but an admin, only one they held,
@@ -39,7 +42,7 @@ class Exports:
         raise NotFound(f"conversation {conversation_id} not found")
 
     def customer(self, body: Any) -> CustomerData:
-        subject = parse_subject(body)
+        subject = parse_subject(body, self._phones)
         conversations: list[Conversation] = []
         opted_out: list[str] = []
         for thread in sorted(set(threads_of(subject, self._accounts)) | self._purge.threads_named(subject)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.admin.numbers import parse_entered
+from conversations.admin.numbers import PhoneReader
 from conversations.admin.validation import reject_unknown, require_object
 from core.addresses import is_e164, possible_customer
 from core.custody import Subject
@@ -14,8 +14,9 @@ from core.ids import is_record_id, thread_key
 from core.ports import Accounts
 
 
-def parse_subject(body: Any) -> Subject:
-    """``{"address": "+14255550123" or a WhatsApp user id, "account_id": optional}``."""
+def parse_subject(body: Any, phones: PhoneReader) -> Subject:
+    """``{"address": "+14255550123" or a WhatsApp user id, "account_id": optional}``, a
+    number in any form ``phones`` reads."""
     body = require_object(body)
     reject_unknown(body, ("address", "account_id"))
     address, account_id = body.get("address"), body.get("account_id") or None
@@ -23,7 +24,7 @@ def parse_subject(body: Any) -> Subject:
         raise ValidationFailed("address", "is required: the customer's phone number (E.164) or WhatsApp user id")
     address = address.strip()
     if not address.strip("+0123456789 ().-/"):  # a number, in any form people write one
-        address = parse_entered(address, "address")
+        address = phones.entered(address, "address")
     elif not possible_customer(address, user_ids=True):
         raise ValidationFailed("address", "must be a phone number (E.164) or a WhatsApp user id")
     if account_id is not None and (not isinstance(account_id, str) or not is_record_id(account_id)):

@@ -6,7 +6,7 @@ search_terms), each conversation then read as it is now (a point read each)."""
 from __future__ import annotations
 
 from conversations.access import Scope
-from conversations.admin.numbers import parse_entered
+from conversations.admin.numbers import PhoneReader
 from core.errors import ValidationFailed
 from core.ids import well_formed
 from core.inbox import LABEL, MIN_DIGITS, NAME, NUMBER, Page, name_words
@@ -18,10 +18,11 @@ MAX_QUERY = 100
 
 
 class Search:
-    def __init__(self, *, inbox: Inbox, threads: Threads, labels: Labels) -> None:
+    def __init__(self, *, inbox: Inbox, threads: Threads, labels: Labels, phones: PhoneReader) -> None:
         self._inbox = inbox
         self._threads = threads
         self._labels = labels
+        self._phones = phones
 
     def find(self, scope: Scope, text: str, limit: int, token: str | None = None) -> Page:
         """A page of what ``text`` finds that the caller may see (a page may hold fewer
@@ -42,7 +43,7 @@ class Search:
         named, else the first word of a name."""
         digits = "".join(ch for ch in text if ch.isdigit())
         if len(digits) >= MIN_DIGITS:
-            return NUMBER + _international(text, digits)[::-1]
+            return NUMBER + _international(self._phones, text, digits)[::-1]
         label = self._labels.get(label_key(text))
         if label is not None:
             return f"{LABEL}{label.id}|"
@@ -56,7 +57,7 @@ class Search:
         return [c for c in found if c is not None and scope.sees(c)]
 
 
-def _international(text: str, digits: str) -> str:
+def _international(phones: PhoneReader, text: str, digits: str) -> str:
     """The digits a number is stored by: written with a trunk "0" ("0151 1234 5678" in
     Germany) or the "00" international prefix, they are not an ending of its E.164 digits,
     so a whole number is read as people write it; any other digits are (an ending is
@@ -64,6 +65,6 @@ def _international(text: str, digits: str) -> str:
     if not digits.startswith("0"):
         return digits
     try:
-        return parse_entered(text, "q").lstrip("+")
+        return phones.entered(text, "q").lstrip("+")
     except ValidationFailed:
         return digits

@@ -43,7 +43,8 @@ class AgentActions:
     def seen(self, conversation_id: str, scope: Scope) -> Conversation:
         """The caller opened the conversation and saw its customer messages: its unread
         count for them is cleared (kept for the SEEN_BY agents who opened it last); nothing
-        is written when there was nothing unseen."""
+        is written when there was nothing unseen. The provider is not told: none has a
+        stable call that only marks a message read (docs/providers.md, "Read receipts")."""
         def attempt() -> Conversation:
             try:
                 head = self._lookup.head(conversation_id, allow_closed=True, scope=scope)

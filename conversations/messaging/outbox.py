@@ -22,10 +22,11 @@ from conversations.messaging.writer import Writer
 from conversations.reactions import Reactions
 from core import status as statuses
 from core.clock import Clock
+from core.content import Content
 from core.errors import Conflict, ProviderError, StorageUnavailable, SwitchboardError, ValidationFailed
 from core.identity import Actor
 from core.ids import new_conversation_id, thread_key, thread_of
-from core.ports import Accounts, Deadlines, DuplicateMarker, Threads, Workstreams
+from core.ports import Accounts, Deadlines, DuplicateMarker, TemplateCatalogues, Threads, Workstreams
 from core.records import (
     ACTIVE, CLOSED, OPEN, OUTBOUND, Account, Conversation, Media, Message, Template, TemplateRef,
 )
@@ -76,8 +77,9 @@ class _Stored:
 class Outbox:
     def __init__(self, *, threads: Threads, writer: Writer, reactions: Reactions, deadlines: Deadlines,
                  accounts: Accounts, workstreams: Workstreams, lookup: Lookup, opener: Opener, delivery: Delivery,
-                 assignments: Assignments, clock: Clock) -> None:
+                 assignments: Assignments, catalogues: TemplateCatalogues, clock: Clock) -> None:
         self._threads = threads
+        self._catalogues = catalogues
         self._writer = writer
         self._reactions = reactions
         self._assignments = assignments
@@ -98,6 +100,17 @@ class Outbox:
         self._assignments.take(conversation_id, scope)
         return self._send(conversation_id, _Origin.agent(scope), base_url, compose, key)
 
+    def react(self, conversation_id: str, reaction: Content, check: Callable[[Conversation, datetime], None],
+              scope: Scope, base_url: str, key: str) -> Message:
+        """An agent's reaction (conversations/messaging/reacting.py), sent as a reply is: stored
+        with no body, once per ``key``; ``check`` refuses it against the conversation as read."""
+        def compose(conversation: Conversation, now: datetime):
+            check(conversation, now)
+            return "", (), None
+
+        self._assignments.take(conversation_id, scope)
+        return self._send(conversation_id, _Origin.agent(scope), base_url, compose, key, reaction)
+
     def send_template(self, conversation_id: str, name: str, language: str | None, parameters: object,
                       scope: Scope, base_url: str, key: str | None = None) -> Message:
         """Send one of the workstream's approved templates; allowed outside the reply window."""
@@ -114,7 +127,8 @@ class Outbox:
         if template is None:
             return self._reply_compose(body, ())
         name, language, parameters = template
-        templates.fill(self._template(account.id, None, business, name, language), parameters)
+        templates.prepared(self._template(account.id, None, business, name, language),
+                           self._catalogues.read(account.id), parameters)
         return self._template_compose(name, language, parameters)
 
     def send_proactive(self, account: Account, business: str, customer: str, compose: Compose,
@@ -184,9 +198,8 @@ class Outbox:
         def compose(conversation: Conversation, _now: datetime):
             template = self._template(conversation.account_id, conversation.workstream_id, conversation.business,
                                       name, language)
-            filled = templates.fill(template, parameters)
-            return (templates.render(template, filled), (),
-                    TemplateRef(template.name, template.language, filled, template.content_sid))
+            body, ref = templates.prepared(template, self._catalogues.read(conversation.account_id), parameters)
+            return body, (), ref
 
         return compose
 
@@ -233,7 +246,7 @@ class Outbox:
         return until_committed(attempt, "open")
 
     def _send(self, conversation_id: str, origin: _Origin, base_url: str | None, compose: Compose,
-              key: str | None = None) -> Message:
+              key: str | None = None, content: Content | None = None) -> Message:
         """Guard, store, then deliver (conversations/messaging/delivery.py); a message stored before
         under the same id (an idempotency key, or this call's own write whose answer was
         lost) is not stored twice.
@@ -244,7 +257,8 @@ class Outbox:
         """
         message_id = _message_id(origin, key)
         guard = self._delivery.guard(conversation_id, message_id, base_url)
-        stored = until_committed(lambda: self._store(conversation_id, origin, compose, message_id), "take the reply")
+        stored = until_committed(lambda: self._store(conversation_id, origin, compose, message_id, content),
+                                 "take the reply")
         if stored.refusal is not None:
             self._delivery.drop(guard)
             log.info("%s message %s not sent: %s", origin.automated or "bot", message_id, stored.refusal.code)
@@ -258,7 +272,8 @@ class Outbox:
                                 provider_code=message.error_code)
         return message
 
-    def _store(self, conversation_id: str, origin: _Origin, compose: Compose, message_id: str) -> _Stored:
+    def _store(self, conversation_id: str, origin: _Origin, compose: Compose, message_id: str,
+               content: Content | None) -> _Stored:
         automated = origin.automated
         head = self._lookup.head(conversation_id, allow_closed=automated is not None, scope=origin.scope)
         conversation = head.conversation
@@ -275,6 +290,7 @@ class Outbox:
             status=NOT_SENT if refusal else statuses.SENDING, provider_message_id=None, created_at=now,
             seq=head.seq + 1, agent=origin.author, automated=automated, error_code=refusal.code if refusal else None,
             error_message=refusal.message if refusal else None, from_bot=origin.bot, template=template,
+            content=content,
         )
         updated = replace(
             conversation, last_activity_at=conversation.last_activity_at if refusal else now,

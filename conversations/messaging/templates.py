@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Sequence
 
 from conversations.admin.validation import objects, text
-from core.errors import ValidationFailed
-from core.records import Template
+from core.errors import Conflict, ValidationFailed
+from core.records import Template, TemplateRef
+from core.templates import APPROVED, SyncedTemplate
 
 PLACEHOLDER = re.compile(r"\{\{\s*(\d+)\s*\}\}")
+NAMED = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")  # a synced template's, positional or named
+NOT_APPROVED, GONE = "template_not_approved", "template_gone"
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Za-z]{2,4})?$")
 _CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}$")
 MAX_TEMPLATES = 20  # all of them fit one table property (64 KiB)
@@ -37,6 +40,65 @@ def fill(template: Template, parameters: Any) -> tuple[str, ...]:
 def render(template: Template, parameters: tuple[str, ...]) -> str:
     """The text the customer receives: each {{n}} replaced by the n-th parameter."""
     return PLACEHOLDER.sub(lambda m: parameters[int(m.group(1)) - 1], template.text)
+
+
+def prepared(template: Template, catalogue: Sequence[SyncedTemplate], parameters: Any) -> tuple[str, TemplateRef]:
+    """The text and reference of a workstream's template to send. Once the account has a
+    synced catalogue, the catalogue decides (approved only; its text, provider id and typed
+    parameters); without one (SMS, an account never synced) the template as pasted."""
+    synced = synced_for(template, catalogue)
+    if synced is None:
+        filled = fill(template, parameters)
+        return render(template, filled), TemplateRef(template.name, template.language, filled, template.content_sid)
+    filled = fill_synced(synced, parameters)
+    names = tuple(p.name for p in synced.parameters)
+    text_of = dict(zip(names, filled))
+    body = NAMED.sub(lambda m: text_of.get(m.group(1), m.group(0)), synced.body)
+    positional = names == tuple(str(n) for n in range(1, len(names) + 1))
+    return body, TemplateRef(synced.name, synced.language, filled, synced.provider_id, () if positional else names)
+
+
+def synced_for(template: Template, catalogue: Sequence[SyncedTemplate]) -> SyncedTemplate | None:
+    """The catalogue's template of that name and language, refused unless it may be sent."""
+    if not catalogue:
+        return None
+    label = f"template {template.name} ({template.language})"
+    found = next((t for t in catalogue if t.key == (template.name, template.language)), None)
+    if found is None:
+        raise _refused(f"{label} is not among the account's synced templates; sync them or pick another", NOT_APPROVED)
+    if found.gone:
+        raise _refused(f"{label} is gone: the provider no longer lists it", GONE)
+    if found.status != APPROVED:
+        reason = f" ({found.reason})" if found.reason else ""
+        raise _refused(f"{label} is {found.status} at the provider{reason}, not approved", NOT_APPROVED)
+    return found
+
+
+def _refused(message: str, code: str) -> Conflict:
+    refused = Conflict(f"name: {message}", code=code)
+    refused.field = "name"  # named in the answer, as a ValidationFailed's field is
+    return refused
+
+
+def fill_synced(template: SyncedTemplate, parameters: Any) -> tuple[str, ...]:
+    """The values of a synced template's parameters, in its order: a list in that order, or
+    an object by name; each checked against its type."""
+    names = [p.name for p in template.parameters]
+    if isinstance(parameters, dict):
+        unknown = next((k for k in parameters if k not in names), None)
+        if unknown is not None:
+            raise ValidationFailed(f"parameters.{unknown}", f"is not a parameter of template {template.name}")
+        parameters = [parameters.get(name) for name in names]
+    if not isinstance(parameters, list) or len(parameters) != len(names):
+        raise ValidationFailed("parameters", f"template {template.name} takes {len(names)} parameter(s): "
+                                             + (", ".join(names) or "none"))
+    for parameter, value in zip(template.parameters, parameters):
+        field = f"parameters.{parameter.name}"
+        if parameter.type != "text":
+            raise ValidationFailed(field, f"is of type {parameter.type}, which Switchboard does not send in templates")
+        if not isinstance(value, str) or not value.strip() or len(value) > MAX_PARAMETER:
+            raise ValidationFailed(field, f"must be non-empty text of at most {MAX_PARAMETER} characters")
+    return tuple(parameters)
 
 
 def parse_templates(value: Any) -> tuple[Template, ...]:

@@ -99,7 +99,7 @@ class Tries:
         return OutboundMessage(
             business=conversation.business, customer=conversation.customer, body=message.body, media=message.media,
             template=message.template, message_id=message.id, attempt_id=attempt_id(message.id, attempt),
-            first_sent=attempt.chain_at,
+            first_sent=attempt.chain_at, content=message.content,
             status_callback=self._callback_url(account, parcel.base_url, message.id) if parcel.base_url else None,
         )
 

@@ -18,6 +18,7 @@ from channels.acs import AcsWebhook
 from channels.providers import PROVIDERS
 from channels.telesign import TeleSignWebhook
 from channels.twilio import TwilioWebhook
+from conversations.admin.numbers import PhoneReader
 from conversations.distribution.clockwork import Clockwork
 from conversations.distribution.upgrade import InboxUpgrade
 from conversations.service_levels.timer import ServiceLevelTimer
@@ -91,6 +92,7 @@ class Services:
     admin: Admin
     clockwork: Clockwork  # the distribution timer: the timers table's due rows, every area's
     webhooks: Mapping[str, Webhook]  # the providers' webhook adapters, by core.webhooks.ROUTES' names
+    phones: PhoneReader  # the one reader of typed numbers (national ones of PHONE_REGION), every area's
     providers: Mapping[str, ProviderSpec] = field(default_factory=lambda: PROVIDERS)  # channels, credentials, URLs
 
 
@@ -114,9 +116,11 @@ def build(settings: Settings, *, request_hooks: Sequence[RequestHook] = (), cloc
     watch = Watch(telemetry)
     stores = build_stores(settings, watch, request_hooks, queue_hooks)
     providers = build_providers(settings, stores, watch, senders, media_fetchers, directline)
+    phones = PhoneReader(settings.phone_region)  # an unknown PHONE_REGION stops the build here
     realtime = realtime if realtime is not None else realtime_for(settings)
-    work = build_distribution(settings, stores, clock, telemetry, watch("webpubsub", realtime, PROVIDER) if realtime else None)
-    messaging = build_messaging(settings, stores, work, providers, telemetry, clock)
+    work = build_distribution(settings, stores, phones, clock, telemetry,
+                              watch("webpubsub", realtime, PROVIDER) if realtime else None)
+    messaging = build_messaging(settings, stores, phones, work, providers, telemetry, clock)
     clockwork = Clockwork(timers=stores.timers, writer=work.writer, distributor=work.distributor,
                           reactions=work.reactions, presence=work.presence, idempotency=messaging.idempotency,
                           bots=messaging.bots, clock=clock,
@@ -127,10 +131,10 @@ def build(settings: Settings, *, request_hooks: Sequence[RequestHook] = (), cloc
                           upgrade=InboxUpgrade(earlier=stores.earlier_inbox, writer=work.writer,
                                                workstreams=stores.workstreams))
     return Services(settings=settings, telemetry=telemetry, stores=stores, distribution=work, messaging=messaging,
-                    customer_data=build_customer_data(settings, stores, work, clock),
+                    customer_data=build_customer_data(settings, stores, phones, work, clock),
                     reporting=build_reporting(stores, work, clock),
-                    admin=build_admin(settings, stores, work, providers, clock), clockwork=clockwork,
-                    webhooks=build_webhooks(settings))
+                    admin=build_admin(settings, stores, phones, work, providers, clock), clockwork=clockwork,
+                    webhooks=build_webhooks(settings), phones=phones)
 
 
 _services: Services | None = None

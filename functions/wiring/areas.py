@@ -13,15 +13,18 @@ from typing import TYPE_CHECKING, Mapping
 from channels.directline import DirectLineClient
 from channels.providers import PROVIDERS
 from channels.senders import LazySenders
+from channels.templates import ProviderTemplates
 from conversations.admin.accounts import AccountAdmin
 from conversations.admin.agents import AgentDirectory
 from conversations.admin.contacts import ContactAdmin
 from conversations.admin.labels import LabelCatalogue
-from conversations.admin.numbers import use_home_region
+from conversations.admin.numbers import PhoneReader
 from conversations.distribution.customer_history import CustomerHistory
 from conversations.distribution.search import Search
 from conversations.admin.skills import SkillCatalogue
+from conversations.admin.template_sync import TemplateSync
 from conversations.messaging.notes import Notes
+from conversations.messaging.reacting import Reacting
 from conversations.reports.days import Days
 from conversations.service_levels.expected import ExpectedWait
 from conversations.service_levels.queues import QueueWatch
@@ -56,7 +59,7 @@ from conversations.reports.now import LiveFigures
 from conversations.reports.scope import Reach
 from conversations.reactions import Reactions
 from core.clock import Clock
-from core.ports import DirectLine, MediaFetcher, Realtime, Sender, Telemetry
+from core.ports import DirectLine, MediaFetcher, Realtime, Sender, TemplateSource, Telemetry
 from core.records import Account
 from core.telemetry import PROVIDER
 from functions.settings import DEFAULT_AUTO_CLOSE_MINUTES, Settings
@@ -92,7 +95,7 @@ class Distribution:
     realtime: Realtime | None  # Web PubSub, when configured (else workspaces long-poll the feed)
 
 
-def build_distribution(settings: Settings, stores: Stores, clock: Clock, telemetry: Telemetry,
+def build_distribution(settings: Settings, stores: Stores, phones: PhoneReader, clock: Clock, telemetry: Telemetry,
                        realtime: Realtime | None) -> Distribution:
     offline_after = timedelta(seconds=settings.agent_offline_after_seconds)
     lookup = Lookup(stores.threads, stores.workstreams)
@@ -115,7 +118,7 @@ def build_distribution(settings: Settings, stores: Stores, clock: Clock, telemet
         assignments=Assignments(writer=writer, reactions=reactions, lookup=lookup, agents=stores.agents,
                                 capacity=capacity, clock=clock),
         presence=presence, feed=Feed(stores.inbox, stores.threads, presence), publisher=publisher, realtime=realtime,
-        search=Search(inbox=stores.inbox, threads=stores.threads, labels=stores.labels),
+        search=Search(inbox=stores.inbox, threads=stores.threads, labels=stores.labels, phones=phones),
         customer_history=CustomerHistory(inbox=stores.inbox, threads=stores.threads, contacts=stores.contacts),
     )
 
@@ -135,10 +138,11 @@ class Messaging:
     bot_media: BotMedia
     queues: QueueWatch
     notes: Notes
+    reacting: Reacting
 
 
-def build_messaging(settings: Settings, stores: Stores, work: Distribution, providers: Providers,
-                    telemetry: Telemetry, clock: Clock) -> Messaging:
+def build_messaging(settings: Settings, stores: Stores, phones: PhoneReader, work: Distribution,
+                    providers: Providers, telemetry: Telemetry, clock: Clock) -> Messaging:
     common = {"writer": work.writer, "reactions": work.reactions, "clock": clock}
     optouts = OptOuts(threads=stores.threads, **common)
     timing = settings.outbox
@@ -148,7 +152,7 @@ def build_messaging(settings: Settings, stores: Stores, work: Distribution, prov
         timing=Timing(timing.guard_seconds, timing.retry_seconds, timing.unknown_seconds, timing.max_attempts))
     outbox = Outbox(threads=stores.threads, deadlines=stores.deadlines, accounts=stores.accounts,
                     workstreams=stores.workstreams, lookup=work.lookup, opener=providers.opener, delivery=delivery,
-                    assignments=work.assignments, **common)
+                    assignments=work.assignments, catalogues=stores.templates, **common)
     bot_media = BotMedia(stores.threads, stores.accounts, providers.media_fetchers, _link_key(settings), clock)
     queues = QueueWatch(threads=stores.threads, writer=work.writer, reactions=work.reactions, lookup=work.lookup,
                         inbox=stores.inbox, capacity=work.capacity, agents=stores.agents, outbox=outbox,
@@ -163,6 +167,7 @@ def build_messaging(settings: Settings, stores: Stores, work: Distribution, prov
     return Messaging(
         delivery=delivery, outbox=outbox, bots=bots, bot_media=bot_media, idempotency=idempotency, queues=queues,
         notes=Notes(lookup=work.lookup, agents=stores.agents, publisher=work.publisher, **common),
+        reacting=Reacting(lookup=work.lookup, outbox=outbox, clock=clock),
         ingest=Ingest(threads=stores.threads, customer_reactions=stores.reactions, distributor=work.distributor,
                       deadlines=stores.deadlines,
                       lookup=work.lookup, opener=providers.opener, outbox=outbox, bots=bots, queues=queues,
@@ -170,7 +175,7 @@ def build_messaging(settings: Settings, stores: Stores, work: Distribution, prov
         actions=AgentActions(accounts=stores.accounts, lookup=work.lookup, outbox=outbox,
                              media_fetchers=providers.media_fetchers,
                              labels=LabelCatalogue(labels=stores.labels, clock=clock), **common),
-        customer_contact=CustomerContact(contacts=ContactAdmin(stores.contacts, stores.directory, clock),
+        customer_contact=CustomerContact(contacts=ContactAdmin(stores.contacts, stores.directory, phones, clock),
                                          lookup=work.lookup, writer=work.writer, reactions=work.reactions),
         sweep=Sweep(threads=stores.threads, deadlines=stores.deadlines, lookup=work.lookup, outbox=outbox,
                     telemetry=telemetry, **common),
@@ -185,6 +190,7 @@ class Providers:
     media_fetchers: Mapping[str, MediaFetcher]
     directline: DirectLine
     opener: Opener
+    templates: TemplateSource
 
 
 def build_providers(settings: Settings, stores: Stores, watch: Watch, senders: Mapping[str, Sender] | None,
@@ -196,7 +202,8 @@ def build_providers(settings: Settings, stores: Stores, watch: Watch, senders: M
     return Providers(senders=senders, media_fetchers=media_fetchers or {},
                      directline=watch("directline", directline or DirectLineClient(settings.directline_base_url),
                                       PROVIDER),
-                     opener=Opener(stores.contacts, stores.optouts, DEFAULT_AUTO_CLOSE_MINUTES))
+                     opener=Opener(stores.contacts, stores.optouts, DEFAULT_AUTO_CLOSE_MINUTES),
+                     templates=watch("templates", ProviderTemplates(settings.twilio_content_base_url), PROVIDER))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -226,20 +233,22 @@ class CustomerData:
     purge: Purger
 
 
-def build_customer_data(settings: Settings, stores: Stores, work: Distribution, clock: Clock) -> CustomerData:
+def build_customer_data(settings: Settings, stores: Stores, phones: PhoneReader, work: Distribution,
+                        clock: Clock) -> CustomerData:
     return CustomerData(
         retention=work.retention, purge=stores.purge,
         erasure=Erasure(jobs=stores.erasures, purge=stores.purge, optouts=stores.optouts, accounts=stores.accounts,
-                        capacity=work.capacity, digests=stores.hasher, facts=work.facts, clock=clock),
+                        capacity=work.capacity, digests=stores.hasher, facts=work.facts, phones=phones,
+                        clock=clock),
         audit=AuditTrail(stores.audit, settings.audit_retention_days, clock),
-        exports=Exports(work.lookup, stores.purge, stores.accounts, stores.contacts),
+        exports=Exports(work.lookup, stores.purge, stores.accounts, stores.contacts, phones),
     )
 
 
 @dataclass(frozen=True, kw_only=True)
 class Admin:
     """What admins keep: accounts, workstreams, contacts, the agents directory, the skills
-    catalogue and the labels."""
+    catalogue, the labels and the accounts' synced templates."""
 
     accounts: AccountAdmin
     workstreams: WorkstreamAdmin
@@ -247,21 +256,23 @@ class Admin:
     directory: AgentDirectory
     skills: SkillCatalogue
     labels: LabelCatalogue
+    templates: TemplateSync
 
 
-def build_admin(settings: Settings, stores: Stores, work: Distribution, providers: Providers, clock: Clock) -> Admin:
-    use_home_region(settings.phone_region)  # numbers typed without a country code, wherever they are typed
+def build_admin(settings: Settings, stores: Stores, phones: PhoneReader, work: Distribution, providers: Providers,
+                clock: Clock) -> Admin:
     skills = SkillCatalogue(skills=stores.skills, agents=stores.agents, workstreams=stores.workstreams, clock=clock)
     return Admin(
         accounts=AccountAdmin(stores.accounts, stores.directory, stores.workstreams, PROVIDERS, providers.senders,
-                              clock),
+                              phones, clock),
         workstreams=WorkstreamAdmin(stores.workstreams, stores.accounts, stores.directory,
                                     settings.auto_close_min_minutes, DEFAULT_AUTO_CLOSE_MINUTES, providers.directline,
-                                    skills, clock),
-        contacts=ContactAdmin(stores.contacts, stores.directory, clock),
+                                    skills, phones, clock),
+        contacts=ContactAdmin(stores.contacts, stores.directory, phones, clock),
         directory=AgentDirectory(agents=stores.agents, workstreams=stores.workstreams, distributor=work.distributor,
                                  reactions=work.reactions, publisher=work.publisher, skills=skills, clock=clock),
         skills=skills, labels=LabelCatalogue(labels=stores.labels, clock=clock),
+        templates=TemplateSync(stores.accounts, stores.templates, providers.templates, clock),
     )
 
 

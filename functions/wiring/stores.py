@@ -26,6 +26,7 @@ from storage.outqueue import OutboxQueue, build_queue_service
 from storage.purge import Purger
 from storage.sealing import Hasher, Sealer
 from storage.skills import SkillStore
+from storage.templates import TemplateStore
 from storage.reactions import ReactionStore
 from storage.threads import ThreadStore
 from storage.workstreams import WorkstreamStore
@@ -63,6 +64,7 @@ class Stores:
     reports: ReportTable
     skills: SkillStore
     labels: LabelStore
+    templates: TemplateStore
     sealer: Sealer
     hasher: Hasher
 
@@ -91,7 +93,7 @@ def build_stores(settings: Settings, watch: Watch, request_hooks: Sequence[Reque
         retention=watch("retention", DeadlineStore(storage, "retention")),
         erasures=watch("erasures", ErasureStore(storage, sealer)), audit=watch("audit", AuditStore(storage)),
         reports=watch("reports", ReportTable(storage)), skills=watch("skills", SkillStore(storage)),
-        labels=watch("labels", LabelStore(storage)),
+        labels=watch("labels", LabelStore(storage)), templates=watch("templates", TemplateStore(storage)),
     )
 
 

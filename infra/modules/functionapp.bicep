@@ -80,6 +80,9 @@ param directLineBaseUrl string = 'https://directline.botframework.com'
 @description('RETENTION_SCHEDULE: NCRONTAB schedule of the customer-data timer.')
 param retentionSchedule string = '0 */15 * * * *'
 
+@description('TEMPLATE_SYNC_SCHEDULE: NCRONTAB schedule of the template sync.')
+param templateSyncSchedule string = '0 0 */6 * * *'
+
 @description('RETENTION_MAX_DAYS: the longest a closed conversation is kept, in days; 0: as workstreams say.')
 param retentionMaxDays int = 0
 
@@ -191,6 +194,7 @@ var settings = {
   AUTO_CLOSE_MIN_MINUTES: string(autoCloseMinMinutes)
   DIRECTLINE_BASE_URL: directLineBaseUrl
   RETENTION_SCHEDULE: retentionSchedule
+  TEMPLATE_SYNC_SCHEDULE: templateSyncSchedule
   RETENTION_MAX_DAYS: retentionMaxDays == 0 ? '' : string(retentionMaxDays)
   AUDIT_RETENTION_DAYS: string(auditRetentionDays)
   PHONE_REGION: phoneRegion

@@ -2,8 +2,9 @@
 reaches the agent's inbox (in her queue: she is not available), who accepts, replies, sees
 it delivered, uses a quick reply, sees a refused send's reason in place, parks and closes; a quick
 reply's placeholder without a value is never sent as a hole; on WhatsApp after the 24-hour
-window only a template can go out; a customer's markup shows as text; customers' files
-dropped, or an image inline and another file as a download."""
+window only a template can go out, and a reply the customer read shows Read; a customer's
+markup shows as text; customers' files dropped, or an image inline and another file as a
+download."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from tests.browser.customers import (
 from tests.browser.support import check_page
 from tests.conftest import FakeClock
 from tests.support.twilio import (
-    ACCOUNT_SID, BUSINESS, WHATSAPP_BUSINESS, account_body, encode, fixture_form, whatsapp_account_body,
+    ACCOUNT_SID, AUTH_TOKEN, BUSINESS, WHATSAPP_BUSINESS, account_body, encode, fixture_form, whatsapp_account_body,
 )
 
 MEDIA = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/MM{'d' * 32}/Media"
@@ -150,6 +151,29 @@ def test_after_the_whatsapp_window_only_a_template_goes_out(new_page, api, setup
     expect(page.locator(".message.outbound").filter(has_text="Hi Ana, order A-17 has shipped.")).to_be_visible()
     assert last_sent(api)["Body"] == ["Hi Ana, order A-17 has shipped."]
     assert last_sent(api)["To"] == ["whatsapp:+5582981110001"]
+
+
+def test_a_whatsapp_reply_the_customer_read_shows_read(new_page, api, setup, artifacts):
+    customer, account = "+5582981110002", setup["whatsapp"]
+    form = fixture_form("twilio_whatsapp_inbound.txt", From=f"whatsapp:{customer}", ProfileName="Bia",
+                        MessageSid=f"SM{'8' * 32}")
+    assert api.webhook(f"/twilio/{account['id']}/inbound", form, AUTH_TOKEN).status_code == 200
+    page = new_page("Ada", AGENT)
+    open_conversation(page, "Bia")
+    page.get_by_role("button", name="Accept").click()
+    page.get_by_label("Reply to Bia").fill("Your order ships today.")
+    page.get_by_label("Reply to Bia").press("Enter")
+    reply = page.locator(".message.outbound").filter(has_text="Your order ships today.")
+    expect(reply).to_contain_text("Queued")
+
+    # Twilio's WhatsApp status callbacks for it: read, then a late delivered, which changes nothing.
+    sid = api.call("GET", f"/conversations/{conversation_id(page)}").json()["messages"][-1]["provider_message_id"]
+    read = fixture_form("twilio_whatsapp_status_read.txt", MessageSid=sid, SmsSid=sid, To=f"whatsapp:{customer}")
+    late = {**read, "EventType": "DELIVERED", "MessageStatus": "delivered", "SmsStatus": "delivered"}
+    for status in (read, late):
+        assert api.webhook(f"/twilio/{account['id']}/status", status, AUTH_TOKEN).status_code == 204
+    expect(reply.locator(".status")).to_have_text("· Read", timeout=10_000)
+    check_page(page, "workspace-read", artifacts)
 
 
 def test_a_customers_markup_is_shown_as_text(new_page, api, setup):

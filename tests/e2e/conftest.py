@@ -165,6 +165,12 @@ def acs_messages_api() -> Iterator[Recorder]:
     yield from _recorded_prism(contracts.acs_messages())
 
 
+@pytest.fixture(scope="module")
+def acs_reactions_api() -> Iterator[Recorder]:
+    """ACS Messages API 2024-11-15-preview, the first with reactions (channels/acs_send.py)."""
+    yield from _recorded_prism(contracts.acs_messages_reactions())
+
+
 @pytest.fixture(scope="session")
 def acs_sms_api() -> Iterator[Recorder]:
     yield from _recorded_prism(contracts.ACS_SMS)

@@ -97,6 +97,8 @@ def test_a_whatsapp_message_is_answered_over_whatsapp(api, account):
 
     read = fixture_form("twilio_whatsapp_status_read.txt")
     assert api.webhook(f"/twilio/{account['id']}/status", read, AUTH_TOKEN).status_code == 204
+    late = {**read, "EventType": "DELIVERED", "MessageStatus": "delivered", "SmsStatus": "delivered"}
+    assert api.webhook(f"/twilio/{account['id']}/status", late, AUTH_TOKEN).status_code == 204  # read stays
     renamed = whatsapp_in(api, account, MessageSid="SM" + "d" * 32, Body="Obrigado", ProfileName="Jhonata S.")
     assert renamed.status_code == 200
     shown = api.call("GET", f"/conversations/{cid}").json()

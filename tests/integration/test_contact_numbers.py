@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 
 from core.errors import Conflict, ValidationFailed
+from functions.settings import Settings
+from functions.wiring import build
 
 
 def refused(call, *args) -> Exception:
@@ -64,3 +66,15 @@ def test_erasing_another_number_erases_the_contact_and_all_its_claims(make_servi
     assert erased == {"contacts": 1, "directory": 2}
     assert store.get(ada.id) is None
     assert services.stores.directory.owner("contact-phone", "+12065550131") is None
+
+
+def test_each_app_reads_the_national_numbers_of_its_own_phone_region(settings_env, clock):
+    """Two apps in one process, one for Germany: the region is handed to each app's
+    services, so building one leaves the other reading its own country's numbers."""
+    german = build(Settings.from_env({**settings_env, "PHONE_REGION": "DE"}), clock=clock)
+    home = build(Settings.from_env(settings_env), clock=clock)
+    assert german.admin.contacts.create({"mobile_phone": "0151 1234 5678"}).mobile_phone == "+4915112345678"
+    assert home.admin.contacts.create({"mobile_phone": "(312) 546-7890"}).mobile_phone == "+13125467890"
+    assert refused(home.admin.contacts.create, {"mobile_phone": "0151 2345 6789"}).field == "mobile_phone"
+    with pytest.raises(ValueError, match="PHONE_REGION"):
+        build(Settings.from_env({**settings_env, "PHONE_REGION": "XX"}), clock=clock)

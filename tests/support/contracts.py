@@ -13,8 +13,10 @@ from pathlib import Path
 CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
 
 TWILIO = CONTRACTS / "twilio_api_v2010.json"
+TWILIO_CONTENT = CONTRACTS / "twilio_content_v1.json"  # the Content API: templates and their WhatsApp approval
 ACS_SMS = CONTRACTS / "acs_sms_2021-03-07.json"
 _ACS_MESSAGES = CONTRACTS / "acs_messages_2024-08-30.json"
+_ACS_REACTIONS = CONTRACTS / "acs_messages_2024-11-15-preview.json"  # the first to publish a reaction
 _FIRST_SENT = "Azure.Core.RepeatabilityRequestHeaders.repeatabilityFirstSent"
 
 
@@ -23,13 +25,29 @@ def acs_messages() -> Path:
     """The ACS Messages spec with its one known error mended: the SDK and the service send
     Repeatability-First-Sent as RFC 1123, the spec says RFC 3339 (so Prism would refuse every
     send). The copy lives in a temporary folder, beside copies of the examples it $refs."""
-    spec = json.loads(_ACS_MESSAGES.read_text())
+    return _mended(_ACS_MESSAGES, keep_examples=True)
+
+
+@cache
+def acs_messages_reactions() -> Path:
+    """Messages API 2024-11-15-preview, mended the same way; its x-ms-examples (documentation
+    Prism does not check against, of eleven files) are left out rather than kept."""
+    return _mended(_ACS_REACTIONS, keep_examples=False)
+
+
+def _mended(published: Path, keep_examples: bool) -> Path:
+    spec = json.loads(published.read_text())
     header = spec["parameters"][_FIRST_SENT]
     assert header["format"] == "date-time", "the published spec changed; see tests/contracts/README.md"
     header["format"] = "date-time-rfc1123"  # unknown to Prism, so the header goes unchecked
     folder = Path(tempfile.mkdtemp(prefix="switchboard-contracts-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    shutil.copytree(CONTRACTS / "examples", folder / "examples")
-    derived = folder / _ACS_MESSAGES.name
+    if keep_examples:
+        shutil.copytree(CONTRACTS / "examples", folder / "examples")
+    else:
+        for operations in spec["paths"].values():
+            for operation in operations.values():
+                operation.pop("x-ms-examples", None)
+    derived = folder / published.name
     derived.write_text(json.dumps(spec))
     return derived

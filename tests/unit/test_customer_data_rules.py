@@ -7,6 +7,7 @@ import azure.functions as func
 import pytest
 from cryptography.fernet import Fernet
 
+from conversations.admin.numbers import PhoneReader
 from conversations.customer_data.audit import field_names
 from conversations.customer_data.subjects import parse_subject
 from core.errors import ValidationFailed
@@ -37,11 +38,13 @@ def test_the_client_address_is_the_last_hop_without_its_port(forwarded, address)
 
 
 def test_a_subject_is_a_number_or_a_user_id_in_one_account_or_all():
-    assert parse_subject({"address": "14255550123"}).address == "+14255550123"
-    assert parse_subject({"address": "US.13491208655302741918", "account_id": "a" * 32}).account_id == "a" * 32
+    phones = PhoneReader("US")
+    assert parse_subject({"address": "14255550123"}, phones).address == "+14255550123"
+    assert parse_subject({"address": "(425) 555-0123"}, phones).address == "+14255550123"
+    assert parse_subject({"address": "US.13491208655302741918", "account_id": "a" * 32}, phones).account_id == "a" * 32
     for bad in ({"address": "not a number!"}, {"address": ""}, {"address": "+1425", "account_id": "x"}):
         with pytest.raises(ValidationFailed):
-            parse_subject(bad)
+            parse_subject(bad, phones)
 
 
 def test_the_keyed_hash_matches_under_every_sealing_key_and_hashes_with_the_first():

@@ -4,14 +4,16 @@ from core.errors import ValidationFailed
 from datetime import datetime, timezone
 
 from core.records import Account, ChannelRegistration, Number
-from conversations.admin.numbers import business_address, parse_entered, parse_short_code, use_home_region
+from conversations.admin.numbers import PhoneReader, parse_short_code
 from core.addresses import normalise_address
+
+US = PhoneReader("US")
 
 
 @pytest.mark.parametrize("typed", ["14252306549", "+14252306549"])
 def test_digits_with_country_code_become_e164_with_or_without_the_plus(typed):
-    assert parse_entered(typed, "n") == "+14252306549"
-    assert parse_entered(typed.replace("14252306549", "442071838750"), "n") == "+442071838750"
+    assert US.entered(typed, "n") == "+14252306549"
+    assert US.entered(typed.replace("14252306549", "442071838750"), "n") == "+442071838750"
 
 
 @pytest.mark.parametrize("typed,region,expected", [
@@ -23,18 +25,17 @@ def test_digits_with_country_code_become_e164_with_or_without_the_plus(typed):
     ("020 7183 8750", "GB", "+442071838750"), ("442071838750", "US", "+442071838750"),
 ])
 def test_common_written_forms_national_and_international_become_e164(typed, region, expected):
-    assert parse_entered(typed, "n", region) == expected
+    assert PhoneReader(region).entered(typed, "n") == expected
 
 
-def test_a_national_number_reads_in_the_home_region_the_wiring_sets():
-    try:
-        use_home_region("DE")
-        assert parse_entered("0151 1234 5678", "n") == "+4915112345678"
-    finally:
-        use_home_region("US")
-    assert parse_entered("(312) 546-7890", "n") == "+13125467890"
+def test_a_national_number_reads_in_the_reader_s_own_region_and_an_unknown_region_is_refused():
+    germany = PhoneReader("DE")
+    assert germany.entered("0151 1234 5678", "n") == "+4915112345678"
+    assert US.entered("(312) 546-7890", "n") == "+13125467890"  # one reader's region is not another's
+    with pytest.raises(ValidationFailed):
+        US.entered("0151 1234 5678", "n")
     with pytest.raises(ValueError, match="PHONE_REGION"):
-        use_home_region("XX")
+        PhoneReader("XX")
 
 
 @pytest.mark.parametrize("value", ["04252306549", "", "  ", 14252306549, "++14252306549", "19995550100",
@@ -42,13 +43,13 @@ def test_a_national_number_reads_in_the_home_region_the_wiring_sets():
                                    "1-800-FLOWERS", "0151 1234 5678"])
 def test_anything_else_is_refused_with_the_field_name_and_the_forms_it_takes(value):
     with pytest.raises(ValidationFailed) as error:
-        parse_entered(value, "numbers[0].number")
+        US.entered(value, "numbers[0].number")
     assert error.value.field == "numbers[0].number"
     if isinstance(value, str) and value.strip():
         assert error.value.message == ("numbers[0].number: is not a valid phone number: write it with its country "
                                        "code, e.g. +1 425 230 6549, or as dialled within US, e.g. (201) 555-0123")
-        assert parse_entered("+1 425 230 6549", "n") == "+14252306549"
-        assert parse_entered("(201) 555-0123", "n") == "+12015550123"
+        assert US.entered("+1 425 230 6549", "n") == "+14252306549"
+        assert US.entered("(201) 555-0123", "n") == "+12015550123"
 
 
 def test_business_addresses_are_found_however_they_are_typed():
@@ -57,13 +58,13 @@ def test_business_addresses_are_found_however_they_are_typed():
                   now, now)
     acs = Account("b", "n", "whatsapp", "acs", {}, (), now, now,
                   (ChannelRegistration("Support", "0f0eb78e-a576-1dfc-b414-0f0756de3338"),))
-    assert business_address(sms, "14252306549", "from") == business_address(sms, "+14252306549", "from")
-    assert business_address(sms, "(425) 230-6549", "from") == "+14252306549"
-    assert business_address(sms, "87654", "from") == "87654"
-    assert business_address(acs, "0F0EB78E-A576-1DFC-B414-0F0756DE3338", "from") == acs.channels[0].channel_id
+    assert US.business_address(sms, "14252306549", "from") == US.business_address(sms, "+14252306549", "from")
+    assert US.business_address(sms, "(425) 230-6549", "from") == "+14252306549"
+    assert US.business_address(sms, "87654", "from") == "87654"
+    assert US.business_address(acs, "0F0EB78E-A576-1DFC-B414-0F0756DE3338", "from") == acs.channels[0].channel_id
     for typed in ("+14255550100", "", None, "0f0eb78e"):
         with pytest.raises(ValidationFailed):
-            business_address(acs if typed == "0f0eb78e" else sms, typed, "from")
+            US.business_address(acs if typed == "0f0eb78e" else sms, typed, "from")
 
 
 def test_short_codes():

@@ -5,7 +5,7 @@ from core.status import supersedes
 
 @pytest.mark.parametrize("current,new,moves", [
     (None, "queued", True), ("sending", "queued", True), ("queued", "sent", True), ("sent", "delivered", True),
-    ("delivered", "read", True), ("delivered", "sent", False), ("delivered", "failed", False),
+    ("delivered", "read", True), ("sent", "read", True), ("read", "sent", False), ("delivered", "sent", False), ("delivered", "failed", False),
     ("failed", "delivered", False), ("undelivered", "queued", False), ("read", "delivered", False),
     ("Delivered", "SENT", False), ("sent", "Delivered", True), ("delivered", "mystery", False),
 ])

@@ -8,6 +8,7 @@ import { RecordList, RecordPage } from "../ui/records";
 import { confirmSaved } from "../ui/saved";
 import { AccountForm } from "./AccountForm";
 import { CallbackUrls, ValidateCredentials } from "./AccountChecks";
+import { AccountTemplates, syncsTemplates } from "./AccountTemplates";
 import { useLoaded } from "./loaded";
 import { CHANNEL_LABELS, PROVIDERS } from "./providers";
 import type { Account } from "./records";
@@ -56,6 +57,7 @@ function OneAccount({ id }: { id: string }) {
           <p class="meta">{PROVIDERS[account.provider]?.label} · {CHANNEL_LABELS[account.channel]} · id {account.id}</p>
           <CallbackUrls account={account} />
           <ValidateCredentials account={account} />
+          {syncsTemplates(account) ? <AccountTemplates account={account} /> : null}
           <section aria-labelledby="edit-title">
             <h3 id="edit-title">Settings</h3>
             <AccountForm key={account.updated_at} account={account}

@@ -108,7 +108,7 @@ export function WorkstreamForm({ workstream, accounts, catalogue, onSaved }: Pro
       <Routing queues={w.queues} catalogue={catalogue} />
       <Overflow queues={w.queues.filter((q) => q.trim())} automated={w.allow_automated_messages} />
       <Waiting form={form} />
-      <Templates />
+      <Templates account={accounts.find((a) => a.id === w.account_id)} />
       <QuickReplies />
       <WrapUp />
       <button type="submit" disabled={form.busy}>{workstream ? "Save workstream" : "Create workstream"}</button>

@@ -6,8 +6,9 @@ import type { Form } from "../ui/form";
 import { Checkbox, NumberField, Select, TextArea, TextField, useField } from "../ui/form";
 import { ListField, StringList } from "../ui/list";
 import type { QuickReply, Template } from "../types";
+import { TemplatePicker } from "./AccountTemplates";
 import { useLoaded } from "./loaded";
-import type { Agent, Condition, RoutingRule, WeeklyHours, Workstream } from "./records";
+import type { Account, Agent, Condition, RoutingRule, WeeklyHours, Workstream } from "./records";
 import { SkillList } from "./SkillList";
 
 const DAYS: WeeklyHours["day"][] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
@@ -135,9 +136,11 @@ export function Routing({ queues, catalogue }: { queues: string[]; catalogue: st
   );
 }
 
-export function Templates() {
+export function Templates({ account }: { account: Account | undefined }) {
   return (
     <ListField<Template> path="templates" legend="Templates (approved WhatsApp templates)" itemName="template"
+      hint="Pick them from the account's synced templates; paste one only for an account that lists none (SMS)."
+      before={<TemplatePicker account={account} />}
       newItem={() => ({ name: "", language: "en_US", text: "" })} render={(p, i) => (
         <>
           <TextField path={`${p}.name`} label={`Template ${i + 1} name`} hint="as approved: lower case, digits, _" />

@@ -11,12 +11,14 @@ interface ListFieldProps<T> {
   newItem: () => T;
   render: (itemPath: string, index: number) => ComponentChildren;
   hint?: ComponentChildren;
+  /** Shown above the items (another way to add one, such as a picker). */
+  before?: ComponentChildren;
   /** Show here every error inside the list, for lists whose items the API names otherwise
    *  (contact fields by their name). */
   catchAll?: boolean;
 }
 
-export function ListField<T>({ path, legend, itemName, newItem, render, hint, catchAll }: ListFieldProps<T>) {
+export function ListField<T>({ path, legend, itemName, newItem, render, hint, before, catchAll }: ListFieldProps<T>) {
   const field = useField(path);
   const items = (field.value as T[] | undefined) ?? [];
   const ownError = catchAll || field.problem?.field === path ? field.problem : null;
@@ -26,6 +28,7 @@ export function ListField<T>({ path, legend, itemName, newItem, render, hint, ca
       <legend>{legend}</legend>
       {hint ? <p class="hint">{hint}</p> : null}
       <FieldError id={field.id} problem={ownError} />
+      {before}
       {items.length === 0 ? <p class="muted">None.</p> : null}
       {items.map((_, i) => (
         <div class="list-item" key={i}>

@@ -85,7 +85,7 @@ export function ConversationPane({ id, me, version, onChange, onSeen, onLabelled
         {actionError ? <p class="notice error" role="alert">{actionError.message}</p> : null}
       </header>
       <div class="pane-body">
-        <MessageList conversation={conversation} />
+        <MessageList conversation={conversation} me={me} onReacted={reload} />
         {conversation.state !== "closed"
           ? <Composer conversation={conversation} me={me} onSent={reload} />
           : <p class="notice">This conversation is closed{conversation.closed_reason ? ` (${conversation.closed_reason})` : ""}.</p>}

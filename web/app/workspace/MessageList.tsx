@@ -1,29 +1,46 @@
 // The messages of a conversation in order, internal notes among them, set apart (a pale
 // yellow box across the list, "Internal note by Ada") so none reads as something the customer
 // saw. Every text a customer (or anyone) wrote is rendered as text, never as HTML: Preact
-// puts it in text nodes.
+// puts it in text nodes. Customers' messages take an agent's reaction (Reactions.tsx).
 
+import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import { label, when } from "../format";
-import type { Conversation, Media, Message } from "../types";
+import type { Conversation, Me, Media, Message } from "../types";
 import { customerLabel } from "./conversation";
 import { MessageContent, QuotedMessage, showsBody } from "./MessageContent";
+import { AgentReactionNote, ReactButton, ReactionsNote, reactable } from "./Reactions";
 
 const STATUS_TEXT: Record<string, string> = {
   sending: "Sending", retrying: "Retrying", queued: "Queued", sent: "Sent", delivered: "Delivered", read: "Read",
   undelivered: "Not delivered", failed: "Failed", not_sent: "Not sent", received: "Received",
 };
 
-export function MessageList({ conversation }: { conversation: Conversation }) {
+interface ListProps {
+  conversation: Conversation;
+  me: Me;
+  /** An agent reacted: read the conversation again. */
+  onReacted: () => Promise<void>;
+}
+
+export function MessageList({ conversation, me, onReacted }: ListProps) {
   const messages = conversation.messages ?? [];
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => end.current?.scrollIntoView({ block: "end" }), [messages.length]);
+  const reacts = conversation.reactions?.allowed;
   // In the tab order: the list scrolls, and keyboard users must be able to scroll it too.
   return (
-    <ol class="messages" aria-label="Messages" tabIndex={0}>
-      {messages.map((m) => <MessageItem key={m.id} message={m} customer={customerLabel(conversation)} />)}
-      <li ref={end} class="end" aria-hidden="true" />
-    </ol>
+    <>
+      <ReactionsNote conversation={conversation} />
+      <ol class="messages" aria-label="Messages" tabIndex={0}>
+        {messages.map((m) => (
+          <MessageItem key={m.id} message={m} customer={customerLabel(conversation)} me={me}
+            react={reacts && reactable(m)
+              ? <ReactButton conversation={conversation} message={m} onReacted={onReacted} /> : null} />
+        ))}
+        <li ref={end} class="end" aria-hidden="true" />
+      </ol>
+    </>
   );
 }
 
@@ -35,7 +52,16 @@ function author(m: Message, customer: string): string {
   return m.agent?.name ?? "Switchboard";
 }
 
-export function MessageItem({ message: m, customer }: { message: Message; customer: string }) {
+interface ItemProps {
+  message: Message;
+  customer: string;
+  /** The signed-in person, whose own reaction reads "You reacted". */
+  me?: Me;
+  /** The message's React control, where it may take a reaction. */
+  react?: ComponentChildren;
+}
+
+export function MessageItem({ message: m, customer, me, react }: ItemProps) {
   const failed = m.status === "failed" || m.status === "undelivered" || m.status === "not_sent";
   return (
     <li class={`message ${m.direction}${m.automated ? " automated" : ""}`}>
@@ -51,6 +77,7 @@ export function MessageItem({ message: m, customer }: { message: Message; custom
         <ul class="media">{m.media.map((x, i) => <li key={i}><Attachment media={x} sticker={m.kind === "sticker"} /></li>)}</ul>
       ) : null}
       <MessageContent message={m} />
+      <AgentReactionNote message={m} me={me} />
       {m.media_dropped ? (
         <p class="note">{m.media_dropped} attachment(s) not kept: this workstream does not accept customers' files, or the provider's link was unusable.</p>
       ) : null}
@@ -60,6 +87,7 @@ export function MessageItem({ message: m, customer }: { message: Message; custom
           {m.error.message ?? "The provider refused it."}{m.error.code ? ` (code ${m.error.code})` : ""}
         </p>
       ) : null}
+      {react}
     </li>
   );
 }
