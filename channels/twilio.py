@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from urllib.parse import parse_qs
 
 from core.addresses import normalise_address, possible_customer
-from core.content import (CHOICE, CONTACTS, LOCATION, MAX_ID, MEDIA, STICKER, TEXT, UNSUPPORTED, Choice, Content,
-                          Location, bounded, readable)
+from core.content import (CHOICE, CONTACTS, LOCATION, MAX_ID, MEDIA, STICKER, TEXT, UNSUPPORTED, VCARD_TYPES, Choice,
+                          Content, Location, bounded, readable)
 from core.errors import BadRequest, Forbidden, NotFound
 from core.ids import is_message_id
 from core.media import UNKNOWN_MEDIA_TYPE, media_type
@@ -28,7 +28,6 @@ MAX_PROFILE_NAME = 256
 MAX_MEDIA = 10  # Twilio delivers at most 10 attachments per message; NumMedia is not trusted beyond
 MAX_MEDIA_URL = 2048
 MAX_TYPE = 64
-VCARD_TYPES = ("text/vcard", "text/x-vcard")  # how Twilio hands over a shared contact
 # Twilio's Advanced Opt-Out reading of a message (the OptOutType parameter) as our keywords.
 _OPT_OUT_TYPES = {"STOP": "stop", "START": "start", "HELP": "help"}
 
@@ -115,7 +114,7 @@ def _content(form: Form, has_media: bool) -> Content:
     (``Latitude``, ``Longitude``, ``Label``, ``Address``), a quick-reply button
     (``ButtonPayload``, ``ButtonText``) or list row (``ListId``, ``ListTitle``) chosen, the
     message it replies to (``OriginalRepliedMessageSid``), a sticker (``MessageType``), a
-    contact card (a vCard attachment, opened as any other);
+    contact card (a vCard attachment, its cards read when the conversation is first read);
     anything else without text or media kept as unsupported, its ``MessageType`` named."""
     kind = form.first("MessageType").strip().lower()
     answers = form.first("OriginalRepliedMessageSid").strip()[:MAX_ID] or None

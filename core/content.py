@@ -1,6 +1,7 @@
 """What a customer's message is beyond its text: a sticker, a location, a contact card (a
-vCard attachment, as Twilio delivers it), a reaction, an option chosen from buttons or a
-list, a reply quoting an earlier message, or a type Switchboard cannot show (kept, named).
+vCard attachment, as Twilio delivers it, its names and numbers read once the conversation
+is first read: conversations/messaging/contact_cards.py), a reaction, an option chosen
+from buttons or a list, a reply quoting an earlier message, or a type Switchboard cannot show (kept, named).
 Provider adapters make these at the edge; a message stores them as they came
 (core.records.Message ``content``)."""
 
@@ -14,6 +15,7 @@ REACTION, CHOICE, UNSUPPORTED = "reaction", "choice", "unsupported"
 
 # What a message keeps of a provider's strings: far above WhatsApp's own limits.
 MAX_TEXT, MAX_ID = 1024, 256
+VCARD_TYPES = ("text/vcard", "text/x-vcard")  # how Twilio hands over a shared contact
 
 
 def bounded(value: str) -> str:
@@ -55,10 +57,33 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Phone:
+    number: str
+    type: str | None = None  # the card's TYPE values, such as "cell, voice"
+
+
+@dataclass(frozen=True)
+class Card:
+    """One contact of a shared card (core/vcard.py reads them)."""
+
+    name: str | None
+    phones: tuple[Phone, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "phones": [{"number": p.number, "type": p.type} for p in self.phones]}
+
+    @classmethod
+    def from_dict(cls, value: dict[str, Any]) -> Card:
+        return cls(value.get("name"), tuple(Phone(p["number"], p.get("type")) for p in value.get("phones") or ()))
+
+
+@dataclass(frozen=True)
 class Content:
     """``answers``: the provider id of the message this one replies to in context, or whose
     option it chose; ``reacts_to`` and ``emoji``: a reaction (an empty emoji removes it);
-    ``type_name``: the provider's name of a type kept as unsupported."""
+    ``type_name``: the provider's name of a type kept as unsupported; ``contacts``: a
+    contact card's cards once its vCard was read (None until then, empty when it held none
+    or could not be had)."""
 
     kind: str = TEXT
     location: Location | None = None
@@ -67,20 +92,23 @@ class Content:
     reacts_to: str | None = None
     emoji: str = ""
     type_name: str | None = None
+    contacts: tuple[Card, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         found = {"kind": self.kind, "location": self.location.to_dict() if self.location else None,
                  "choice": self.choice.to_dict() if self.choice else None, "answers": self.answers,
-                 "reacts_to": self.reacts_to, "emoji": self.emoji or None, "type_name": self.type_name}
+                 "reacts_to": self.reacts_to, "emoji": self.emoji or None, "type_name": self.type_name,
+                 "contacts": [c.to_dict() for c in self.contacts] if self.contacts is not None else None}
         return {k: v for k, v in found.items() if v is not None}
 
     @classmethod
     def from_dict(cls, value: dict[str, Any]) -> Content:
-        location, choice = value.get("location"), value.get("choice")
+        location, choice, contacts = value.get("location"), value.get("choice"), value.get("contacts")
         return cls(
             kind=value.get("kind", TEXT), location=Location(**location) if location else None,
             choice=Choice(**choice) if choice else None, answers=value.get("answers"),
             reacts_to=value.get("reacts_to"), emoji=value.get("emoji") or "", type_name=value.get("type_name"),
+            contacts=tuple(Card.from_dict(c) for c in contacts) if contacts is not None else None,
         )
 
     @property

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Iterable
 
+from core.pricing import total
 from core.settings import SURVEY
 from core.sla import TARGETS
 from core.status import NOT_SENT
@@ -56,6 +58,7 @@ class Facts:
     sla_breached: tuple[str, ...] = ()  # ... and per clock that ran late
     disposition: str | None = None  # what the agent who closed it recorded
     labels: tuple[str, ...] = ()  # its labels, as they are now
+    costs: tuple[tuple[str, str], ...] = ()  # per category (core/pricing.py), its messages' estimated cost
 
     def after(self, before: Conversation | None, now: Conversation, messages: Iterable[Message] = (),
               events: Iterable[Event] = (), at: datetime | None = None) -> Facts:
@@ -65,6 +68,8 @@ class Facts:
 
         facts, when = self, at or now.last_activity_at
         after_closing = before is not None and before.state == CLOSED  # its closing message, survey, answer
+        for m in (m for m in messages if m.cost is not None):  # priced on the commit that stores it
+            facts = facts._costed(m.cost.category, m.cost.amount)
         for m in (m for m in messages if m.direction != NOTE and not m.agent_reaction):  # notes, reactions: no answer
             if after_closing:
                 asked = m.automated == SURVEY and m.status != NOT_SENT  # a survey held back asked nothing
@@ -102,6 +107,16 @@ class Facts:
         return replace(facts, agent_messages=facts.agent_messages + 1,
                        first_agent_reply_at=facts.first_agent_reply_at or m.created_at)
 
+    def _costed(self, category: str, amount: Decimal) -> Facts:
+        costs = dict(self.costs)
+        costs[category] = str(Decimal(costs.get(category, "0")) + amount)
+        return replace(self, costs=tuple(sorted(costs.items())))
+
+    @property
+    def estimated_cost(self) -> str | None:
+        """What its messages are estimated to cost (a decimal string); None: nothing priced."""
+        return total(amount for _, amount in self.costs) if self.costs else None
+
     def to_dict(self) -> dict[str, Any]:
         values = {k: v.isoformat() if isinstance(v, datetime) else list(v) if isinstance(v, tuple) else v
                   for k, v in self.__dict__.items()}
@@ -112,6 +127,8 @@ class Facts:
         def value(name: str, kept: Any) -> Any:
             if name in ("agents", "sla_met", "sla_breached", "labels"):
                 return tuple(kept)
+            if name == "costs":
+                return tuple((category, amount) for category, amount in kept)
             return datetime.fromisoformat(kept) if name.endswith("_at") and kept else kept
 
         return cls(**{k: value(k, v) for k, v in d.items() if k in cls.__dataclass_fields__})

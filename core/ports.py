@@ -23,6 +23,7 @@ from core.records import Account, Attempt, Contact, Conversation, Event, Media, 
 from core.labels import Label
 from core.skills import Skill
 from core.templates import SyncedTemplate
+from core.pricing import RateTable
 
 R = TypeVar("R")
 
@@ -115,6 +116,14 @@ class MessageReactions(Protocol):
         """Set (or, with an empty emoji, remove) the customer's reaction made ``at``: the
         message and whether it changed (False for a reaction as old as the one it holds, or
         older); None when no message of the thread has that provider id."""
+
+
+class MessageContents(Protocol):
+    """What a stored message is, learned after it was stored (a contact card's names and
+    numbers, read when its conversation is first read)."""
+
+    def keep(self, thread: str, message: Message) -> None:
+        """Merge the message's content onto its row (one write); nothing when the row is gone."""
 
 
 class Attempts(Protocol):
@@ -371,6 +380,16 @@ class TemplateCatalogues(Protocol):
 
     def write(self, account_id: str, changed: Sequence[SyncedTemplate]) -> None:
         """Replace the given templates' rows (batches of 100); others stay as they are."""
+
+
+class Rates(Protocol):
+    """The admin's rate table (storage/rates.py): one row, read through a short cache."""
+
+    def read(self) -> RateTable | None:
+        """None until an admin saves one."""
+
+    def write(self, table: RateTable) -> None:
+        """Replace the table."""
 
 
 class DirectLine(Protocol):

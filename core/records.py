@@ -10,6 +10,7 @@ from core.bots import BOT, BotSession, BotSettings, Handoff
 from core.content import REACTION, Content
 from core.facts import Facts
 from core.identity import Actor
+from core.pricing import Cost
 from core.settings import WorkstreamSettings
 from core.skills import SkillNeed
 from core.sla import ServiceLevel
@@ -163,16 +164,18 @@ class TemplateRef:
     parameters: tuple[str, ...] = ()
     content_sid: str | None = None  # Twilio Content API template SID, when the workstream names one
     names: tuple[str, ...] = ()  # the parameters' names, when the template's are named, not 1, 2, ...
+    category: str | None = None  # the synced catalogue's category when it was sent (what prices it)
 
     def to_dict(self) -> dict[str, Any]:
         found = {"name": self.name, "language": self.language, "parameters": list(self.parameters),
                  "content_sid": self.content_sid}
-        return {**found, "names": list(self.names)} if self.names else found
+        found = {**found, "names": list(self.names)} if self.names else found
+        return {**found, "category": self.category} if self.category else found
 
     @classmethod
     def from_dict(cls, value: dict[str, Any]) -> TemplateRef:
         return cls(value["name"], value["language"], tuple(value["parameters"]), value.get("content_sid"),
-                   tuple(value.get("names", ())))
+                   tuple(value.get("names", ())), value.get("category"))
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,7 @@ class Message:
     error_message: str | None = None
     keyword: str | None = None  # "stop", "start" or "help" when a customer message is one
     automated: str | None = None  # greeting, out_of_hours, closing, survey, survey_thanks, waiting or overflow
+    fallback_for: str | None = None  # the automated message (or "bot") whose closed-window template it is
     media_dropped: int = 0  # customer attachments not kept because the workstream does not allow them
     attempts: int = 0  # sends tried so far, while the outbox retries it
     from_bot: bool = False  # the workstream's bot wrote it
@@ -198,6 +202,7 @@ class Message:
     in_doubt: bool = False  # the last try's answer never came: it may have gone out
     content: Content | None = None  # a customer's message beyond text and attachments (core/content.py)
     reaction: str | None = None  # the customer's reaction to it (an emoji), latest kept
+    cost: Cost | None = None  # what sending it is estimated to cost (core/pricing.py); None: unpriced
 
     @property
     def agent_reaction(self) -> bool:

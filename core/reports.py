@@ -5,6 +5,7 @@ answers (docs/reports.md)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property
 from datetime import date, datetime
 from typing import Any
@@ -16,13 +17,15 @@ from core.sla import TARGETS
 
 UTC = "UTC"
 DAY, HOUR, AGENT, QUEUE, LABEL = "day", "hour", "agent", "queue", "label"
-GROUPINGS = (DAY, HOUR, AGENT, QUEUE, LABEL)
+WORKSTREAM, CATEGORY = "workstream", "category"  # CATEGORY: a priced message's (core/pricing.py PRICED)
+GROUPINGS = (DAY, HOUR, AGENT, QUEUE, LABEL, WORKSTREAM, CATEGORY)
 COUNTS = ("conversations", "answered", "abandoned", "bot_resolved")
 DURATIONS = ("wait_seconds", "first_response_seconds", "handle_seconds")
 CSAT = "csat"
 SLA = "sla"
 SLA_MEASURES = tuple(f"{SLA}_{t}" for t in TARGETS)  # the conversations with a clock of the target ended
-MEASURES = (*COUNTS, *DURATIONS, CSAT, *SLA_MEASURES)
+COST = "estimated_cost"  # the sum of its messages' estimated costs (core/pricing.py), in the rate table's currency
+MEASURES = (*COUNTS, *DURATIONS, CSAT, *SLA_MEASURES, COST)
 NO_CLOCKS = (0,) * len(SLA_COUNTS)
 
 
@@ -60,6 +63,7 @@ class Entry:
     csat: int | None
     sla: tuple[int, ...] = NO_CLOCKS  # its clocks met and breached per target, as SLA_COUNTS names them
     labels: tuple[str, ...] = ()
+    costs: tuple[tuple[str, str], ...] = ()  # per category, as Facts.costs
 
     def clocks(self, target: str) -> Clocks:
         counts = dict(zip(SLA_COUNTS, self.sla))
@@ -68,17 +72,18 @@ class Entry:
     def to_list(self) -> list[Any]:
         return [self.hour, self.queue, list(self.agents), self.channel, int(self.answered), int(self.abandoned),
                 int(self.bot_resolved), self.wait_seconds, self.first_response_seconds, self.handle_seconds, self.csat,
-                *self.sla, list(self.labels)]
+                *self.sla, list(self.labels), [list(c) for c in self.costs]]
 
     @classmethod
     def from_list(cls, v: list[Any]) -> Entry:
         end = 11 + len(SLA_COUNTS)
         return cls(v[0], v[1], tuple(v[2]), v[3], bool(v[4]), bool(v[5]), bool(v[6]), v[7], v[8], v[9], v[10],
-                   tuple(v[11:end]), tuple(v[end]) if len(v) > end else ())
+                   tuple(v[11:end]), tuple(v[end]) if len(v) > end else (),
+                   tuple((c, a) for c, a in v[end + 1]) if len(v) > end + 1 else ())
 
 
 COLUMNS = ("hour", "queue", "agents", "channel", "answered", "abandoned", "bot_resolved", "wait_seconds",
-           "first_response_seconds", "handle_seconds", "csat", *SLA_COUNTS, "labels")
+           "first_response_seconds", "handle_seconds", "csat", *SLA_COUNTS, "labels", "costs")
 
 
 @dataclass(frozen=True)
@@ -89,11 +94,12 @@ class Digest:
     columns: dict[str, list[Any]]
 
     def __post_init__(self) -> None:
-        """A digest kept before the SLA and label columns existed reads as one without clocks
-        (zeros) or labels."""
+        """A digest kept before the SLA, label and cost columns existed reads as one without
+        clocks (zeros), labels or costs."""
         for name in SLA_COUNTS:
             self.columns.setdefault(name, [0] * len(self))
         self.columns.setdefault("labels", [[] for _ in range(len(self))])
+        self.columns.setdefault("costs", [[] for _ in range(len(self))])
 
     @classmethod
     def of(cls, entries: list[Entry]) -> Digest:
@@ -112,6 +118,11 @@ class Digest:
     def counts(self) -> dict[str, int]:
         return {"conversations": len(self), **{name: sum(self.columns[name]) for name in (*COUNTS[1:], *SLA_COUNTS)},
                 "csat_total": sum(self.present[CSAT])}
+
+    def cost(self, category: str | None = None) -> Decimal:
+        """Its conversations' estimated costs added up: all, or one category's."""
+        return sum((Decimal(amount) for costs in self.columns["costs"] for kind, amount in costs
+                    if category is None or kind == category), Decimal(0))
 
     def entries(self) -> list[Entry]:
         return [Entry.from_list(list(values)) for values in zip(*(self.columns[n] for n in COLUMNS))]
@@ -149,7 +160,7 @@ class FactRow:
         m, f = self.measures, self.facts
         return Entry(self.hour, self.queue, f.agents, self.channel, m.answered, m.abandoned, m.bot_resolved,
                      m.wait_seconds, m.first_response_seconds, m.handle_seconds, f.csat,
-                     tuple(m.sla_counts()[name] for name in SLA_COUNTS), f.labels)
+                     tuple(m.sla_counts()[name] for name in SLA_COUNTS), f.labels, f.costs)
 
 
 @dataclass(frozen=True)
@@ -173,9 +184,14 @@ class ReportQuery:
                 and (self.channel is None or e.channel == self.channel))
 
 
-def keys_of(e: Entry, day: str, group_by: str) -> tuple[str, ...]:
+def keys_of(e: Entry, day: str, group_by: str, workstream_id: str = "") -> tuple[str, ...]:
     """The groups an entry counts in: one, except by agent (each agent who held it; none
-    when nobody did) and by label (each of its labels; "" when it has none)."""
+    when nobody did), by label (each of its labels; "" when it has none) and by category
+    (each category it has a cost in; "" when none)."""
+    if group_by == WORKSTREAM:
+        return (workstream_id,)
+    if group_by == CATEGORY:
+        return tuple(category for category, _ in e.costs) or ("",)
     if group_by == HOUR:
         return (f"{e.hour:02d}",)
     if group_by == AGENT:
@@ -193,6 +209,8 @@ def counts_in(e: Entry, measure: str) -> bool:
         return True
     if measure == CSAT:
         return e.csat is not None
+    if measure == COST:
+        return bool(e.costs)
     if measure in SLA_MEASURES:
         clocks = e.clocks(measure.removeprefix(f"{SLA}_"))
         return clocks.met + clocks.breached > 0

@@ -16,6 +16,10 @@ GREETING, OUT_OF_HOURS, CLOSING, SURVEY = "greeting", "out_of_hours", "closing",
 SURVEY_THANKS = "survey_thanks"  # the acknowledgement of an answer to the survey question
 WAITING, OVERFLOW = "waiting", "overflow"  # told to a customer waiting in a queue (core/overflow.py)
 AUTOMATED = (GREETING, OUT_OF_HOURS, CLOSING)
+BOT = "bot"  # a bot's reply, for its closed-window fallback
+# What may fall back to a template when the WhatsApp window has closed: what is sent after
+# a customer's last message (greeting and out-of-hours answer one, so their window is open).
+FALLBACK_KINDS = (CLOSING, SURVEY, WAITING, OVERFLOW, BOT)
 LINK, QUESTION = "link", "question"  # how a survey asks: a link to an outside page, or a question in the channel
 SURVEY_MODES = (LINK, QUESTION)
 PUSH, PICK = "push", "pick"
@@ -79,6 +83,20 @@ class Survey:
 
 
 @dataclass(frozen=True)
+class WindowFallback:
+    """An approved template sent instead of an automated message once the WhatsApp window
+    has closed (conversations/messaging/window_fallback.py). ``parameters``: a list, or an
+    object by name, whose values may hold {{customer_name}} and {{link}}, filled when sent."""
+
+    name: str
+    language: str
+    parameters: list[str] | dict[str, str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "language": self.language, "parameters": self.parameters}
+
+
+@dataclass(frozen=True)
 class WrapUp:
     """What an agent records when closing: one of ``dispositions`` (needed when
     ``required``), and a note."""
@@ -120,6 +138,7 @@ class WorkstreamSettings:
     overflow: tuple[OverflowRule, ...] = ()  # what swamped or unstaffed queues do (core/overflow.py)
     waiting_message: WaitingMessage | None = None  # told to a customer who has waited a while
     wrap_up: WrapUp = WrapUp()
+    window_fallbacks: Mapping[str, WindowFallback] = field(default_factory=dict)  # by FALLBACK_KINDS
 
     def automated(self, name: str) -> str | None:
         """The text of an automated message, when automated messages are allowed."""
@@ -154,6 +173,7 @@ class WorkstreamSettings:
             "overflow": [r.to_dict() for r in self.overflow],
             "waiting_message": self.waiting_message.to_dict() if self.waiting_message else None,
             "wrap_up": self.wrap_up.to_dict(),
+            "window_fallbacks": {k: f.to_dict() for k, f in sorted(self.window_fallbacks.items())},
         }
 
     @classmethod
@@ -183,4 +203,5 @@ class WorkstreamSettings:
             waiting_message=WaitingMessage(**value["waiting_message"]) if value.get("waiting_message") else None,
             wrap_up=WrapUp(tuple(value.get("wrap_up", {}).get("dispositions", ())),
                            value.get("wrap_up", {}).get("required", False)),
+            window_fallbacks={k: WindowFallback(**f) for k, f in value.get("window_fallbacks", {}).items()},
         )

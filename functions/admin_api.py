@@ -1,5 +1,6 @@
 """Admin API (signed in with the Switchboard.Admin role): messaging accounts (and their
-templates synced from the provider), workstreams, contacts, the skills catalogue and the labels. Every change is recorded in the audit trail (functions/audited.py)."""
+templates synced from the provider), workstreams, contacts, the skills catalogue, the labels and
+the rate table that prices WhatsApp messages. Every change is recorded in the audit trail (functions/audited.py)."""
 
 from __future__ import annotations
 
@@ -80,9 +81,26 @@ def list_account_templates(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def sync_account_templates(req: func.HttpRequest) -> func.HttpResponse:
     principal = signed_in(req, ADMIN)
-    result = services().admin.templates.sync(req.route_params["id"])
+    result = services().admin.templates.sync(req.route_params["id"], principal.actor)
     audited(req, principal, "account.templates.sync", req.route_params["id"])
     return json_response(result.to_dict())
+
+
+@bp.route(route="api/admin/rates", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def get_rates(req: func.HttpRequest) -> func.HttpResponse:
+    signed_in(req, ADMIN)
+    table = services().admin.rates.get()
+    return json_response(table.to_dict() if table else {"currency": None, "rates": []})
+
+
+@bp.route(route="api/admin/rates", methods=["PUT"], auth_level=func.AuthLevel.ANONYMOUS)
+@handled
+def put_rates(req: func.HttpRequest) -> func.HttpResponse:
+    principal, body = signed_in(req, ADMIN), json_body(req)
+    table = services().admin.rates.put(body)
+    audited(req, principal, "rates.update", "rates", body)
+    return json_response(table.to_dict())
 
 
 @bp.route(route="api/admin/workstreams", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)

@@ -37,7 +37,7 @@ MAX_TOKEN = 4096
 COLUMNS = ("conversation_id", "workstream_id", "queue", "channel", "provider", "created_at", "accepted_at",
            "first_agent_reply_at", "closed_at", "closed_by", "wait_seconds", "first_response_seconds",
            "handle_seconds", "resolution_seconds", "abandoned", "agents", "customer_messages", "agent_messages",
-           "transfers", "bot_outcome", "disposition", "csat", *SLA_COUNTS)
+           "transfers", "bot_outcome", "disposition", "estimated_cost", "csat", *SLA_COUNTS)
 _NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -53,7 +53,9 @@ def live_report(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def summary_report(req: func.HttpRequest) -> func.HttpResponse:
     scope = scope_of(req, ADMIN, SUPERVISOR)
-    return json_response(services().reporting.history.summary(scope, query_of(req.params)), headers=_NO_STORE)
+    found = services().reporting.history.summary(scope, query_of(req.params))
+    rates = services().admin.rates.get()  # estimated costs are in its currency
+    return json_response({**found, "currency": rates.currency if rates else None}, headers=_NO_STORE)
 
 
 @bp.route(route="api/reports/conversations", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -114,6 +116,7 @@ def fact_view(row: FactRow, with_customer: bool) -> dict[str, Any]:
         "closed_at": _at(f.closed_at), "closed_by": f.closed_by, **_measures(m), "agents": list(f.agents),
         "customer_messages": f.customer_messages, "agent_messages": f.agent_messages, "transfers": f.transfers,
         "bot_outcome": f.bot_outcome, "csat": f.csat, "disposition": f.disposition, **m.sla_counts(),
+        "estimated_cost": f.estimated_cost,
     }
     return {**found, "customer": row.customer or None} if with_customer else found
 

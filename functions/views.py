@@ -192,6 +192,10 @@ def message_view(m: Message, api_base: str = "", fetches_media: bool = False,
         view["media_dropped"] = m.media_dropped
     if m.attempts:
         view["attempts"] = m.attempts
+    if m.fallback_for:
+        view["fallback_for"] = m.fallback_for
+    if m.cost is not None:
+        view["cost"] = m.cost.to_dict()
     if m.error_code or m.error_message:
         view["error"] = {"code": m.error_code, "message": m.error_message}
     view.update(content_view(m, held or {}))
@@ -227,7 +231,8 @@ def content_view(m: Message, held: dict[str, Message]) -> dict[str, Any]:
     if c is None:
         return view
     parts = {"location": c.location.to_dict() if c.location else None,
-             "choice": c.choice.to_dict() if c.choice else None, "unsupported_type": c.type_name}
+             "choice": c.choice.to_dict() if c.choice else None, "unsupported_type": c.type_name,
+             "contacts": [card.to_dict() for card in c.contacts] if c.contacts is not None else None}
     view.update({k: v for k, v in parts.items() if v is not None})
     if c.answers:
         quoted = held.get(c.answers)

@@ -14,6 +14,7 @@ from core.facts import Facts
 from core.skills import SkillNeed
 from core.sla import ServiceLevel
 from core.identity import Actor
+from core.pricing import Cost
 from core.records import OPTED_IN, Consent, Conversation, Decline, Event, Media, Message, Offer, TemplateRef
 from storage.columns import get_json, put_json
 from storage.keys import safe_key
@@ -143,9 +144,11 @@ def message_entity(thread: str, m: Message) -> dict[str, Any]:
         "Media": json.dumps([x.to_dict() for x in m.media], ensure_ascii=False), "Status": m.status,
         "ProviderMessageId": bounded(m.provider_message_id, MAX_STORED_ID), "CreatedAt": m.created_at,
         **_actor_fields("Agent", m.agent), "ErrorCode": m.error_code, "ErrorMessage": m.error_message, "Seq": m.seq,
-        "Keyword": m.keyword, "Automated": m.automated, "MediaDropped": m.media_dropped, "FromBot": m.from_bot,
+        "Keyword": m.keyword, "Automated": m.automated, "FallbackFor": m.fallback_for or "",
+        "MediaDropped": m.media_dropped, "FromBot": m.from_bot,
         "Template": json.dumps(m.template.to_dict(), ensure_ascii=False) if m.template else "",
         "Content": json.dumps(m.content.to_dict(), ensure_ascii=False) if m.content else "", "Reaction": m.reaction or "",
+        "Cost": json.dumps(m.cost.to_dict()) if m.cost else "",
     }
 
 
@@ -155,12 +158,14 @@ def to_message(e: dict[str, Any]) -> Message:
         media=tuple(Media(**x) for x in json.loads(e.get("Media") or "[]")), status=e.get("Status") or "",
         provider_message_id=e.get("ProviderMessageId"), created_at=e["CreatedAt"], seq=int(e["Seq"]),
         agent=_to_actor(e, "Agent"), error_code=e.get("ErrorCode"), error_message=e.get("ErrorMessage"),
-        keyword=e.get("Keyword"), automated=e.get("Automated"), media_dropped=int(e.get("MediaDropped") or 0),
+        keyword=e.get("Keyword"), automated=e.get("Automated"),
+        fallback_for=e.get("FallbackFor") or None, media_dropped=int(e.get("MediaDropped") or 0),
         attempts=int(e.get("Attempts") or 0), from_bot=bool(e.get("FromBot")),
         template=TemplateRef.from_dict(json.loads(e["Template"])) if e.get("Template") else None,
         in_doubt=bool(e.get("InDoubt")),
         content=Content.from_dict(json.loads(e["Content"])) if e.get("Content") else None,
         reaction=e.get("Reaction") or None,
+        cost=Cost.from_dict(json.loads(e["Cost"])) if e.get("Cost") else None,
     )
 
 

@@ -105,6 +105,16 @@ def _refusal(region: str) -> str:
     return f"is not a valid phone number: write it with its country code, e.g. +1 425 230 6549{local}"
 
 
+def calling_code_of(address: str) -> str | None:
+    """The country calling code of an E.164 number ("1", "44"), or None when unknown."""
+    import phonenumbers
+
+    try:
+        return str(phonenumbers.parse(address, None).country_code)
+    except phonenumbers.NumberParseException:
+        return None
+
+
 def country_of(address: str) -> str | None:
     """The ISO region of an E.164 number (``US``, ``GB``), or None when unknown."""
     import phonenumbers

@@ -1,7 +1,8 @@
 """Each WhatsApp account's templates, synced from its provider: on an admin's demand and on
 the TEMPLATE_SYNC_SCHEDULE timer. A sync is one listing at the provider, one read of the
 account's catalogue and writes only for what changed; a template the provider no longer
-lists is kept, marked gone, and a change of category is kept as the previous one."""
+lists is kept, marked gone, and a change of category is kept as the previous one and
+written to the audit trail (``template.category_changed``, by whoever synced)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,18 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Iterable
 
+from conversations.customer_data.audit import AuditTrail
 from core.clock import Clock
 from core.errors import NotFound, SwitchboardError, ValidationFailed
+from core.identity import Actor
 from core.ports import Accounts, TemplateCatalogues, TemplateSource
 from core.records import WHATSAPP, Account
 from core.templates import SyncedTemplate
 
 log = logging.getLogger(__name__)
 SYNCED_PROVIDERS = ("acs", "twilio")
+SCHEDULE = Actor("switchboard", "Template sync schedule")  # who the timer's syncs are audited as
+CATEGORY_CHANGED = "template.category_changed"
 
 
 @dataclass(frozen=True)
@@ -34,8 +39,9 @@ class SyncResult:
 
 class TemplateSync:
     def __init__(self, accounts: Accounts, catalogues: TemplateCatalogues, source: TemplateSource,
-                 clock: Clock) -> None:
+                 clock: Clock, audit: AuditTrail) -> None:
         self._accounts = accounts
+        self._audit = audit
         self._catalogues = catalogues
         self._source = source
         self._clock = clock
@@ -43,13 +49,16 @@ class TemplateSync:
     def catalogue(self, account_id: str) -> list[SyncedTemplate]:
         return self._catalogues.read(self._account(account_id).id)
 
-    def sync(self, account_id: str) -> SyncResult:
+    def sync(self, account_id: str, actor: Actor = SCHEDULE) -> SyncResult:
         account = self._account(account_id)
         if not syncs(account):
             raise ValidationFailed("account", "only WhatsApp accounts of ACS or Twilio have templates to sync")
         stored = {t.key: t for t in self._catalogues.read(account.id)}
         changed = merge(stored, self._source.list_templates(account), self._clock())
         self._catalogues.write(account.id, changed)
+        for before, now in reclassified(stored, changed):
+            self._audit.note(actor, CATEGORY_CHANGED, f"{account.id}/{now.name}/{now.language}",
+                             (f"category.from={before.category}", f"category.to={now.category}"))
         merged = {**stored, **{t.key: t for t in changed}}
         return SyncResult(templates=tuple(merged[k] for k in sorted(merged)),
                           added=sum(1 for t in changed if t.key not in stored),
@@ -77,6 +86,13 @@ class TemplateSync:
 
 def syncs(account: Account) -> bool:
     return account.channel == WHATSAPP and account.provider in SYNCED_PROVIDERS
+
+
+def reclassified(stored: dict[tuple[str, str], SyncedTemplate],
+                 changed: list[SyncedTemplate]) -> list[tuple[SyncedTemplate, SyncedTemplate]]:
+    """The templates (before, now) whose category the provider changed, as a sync wrote them."""
+    return [(before, t) for t in changed if not t.gone and (before := stored.get(t.key)) is not None
+            and before.category is not None and before.category != t.category]
 
 
 def merge(stored: dict[tuple[str, str], SyncedTemplate], listed: Iterable[SyncedTemplate],

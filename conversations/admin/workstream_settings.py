@@ -12,13 +12,14 @@ from conversations.admin.overflow import check_overflow, parse_overflow, parse_w
 from conversations.admin.quick_replies import parse_quick_replies
 from conversations.admin.routing import parse_rules
 from conversations.admin.service_levels import check_counted, parse_service_levels
+from conversations.admin.window_fallbacks import parse_fallbacks
 from core.errors import ValidationFailed
 from core.settings import (ASSIGNMENTS, AUTOMATED, LINK, PICK, PUSH, SURVEY_MODES, Distribution, Survey,
                            WorkstreamSettings, WrapUp)
 
 FIELDS = ("language", "operating_hours", "allow_automated_messages", "automated_messages", "attachments",
           "survey", "queues", "default_queue", "routing_rules", "distribution", "quick_replies",
-          "retention_days", "service_levels", "overflow", "waiting_message", "wrap_up")
+          "retention_days", "service_levels", "overflow", "waiting_message", "wrap_up", "window_fallbacks")
 MIN_OFFER_SECONDS, MAX_OFFER_SECONDS = 10, 3600
 MAX_WIDEN_SECONDS = 86_400
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -54,6 +55,8 @@ def parse_settings(body: Mapping[str, Any], current: WorkstreamSettings = Workst
         )
     if "survey" in body:
         s = replace(s, survey=_survey(body["survey"]))
+    if "window_fallbacks" in body:
+        s = replace(s, window_fallbacks=parse_fallbacks(body["window_fallbacks"]))
     if "quick_replies" in body:
         s = replace(s, quick_replies=parse_quick_replies(body["quick_replies"]))
     if "queues" in body:

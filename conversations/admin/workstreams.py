@@ -13,10 +13,11 @@ from conversations.admin.validation import reject_unknown, require_object, text,
 from conversations.admin.workstream_settings import FIELDS as SETTINGS_FIELDS
 from conversations.admin.skills import SkillCatalogue
 from conversations.admin.workstream_settings import parse_settings
+from conversations.admin.window_fallbacks import check_fallbacks
 from core.clock import Clock
 from core.errors import NotFound, ValidationFailed
 from core.ids import new_record_id
-from core.ports import WORKSTREAM_NUMBER, Accounts, Claims, DirectLine, Workstreams
+from core.ports import WORKSTREAM_NUMBER, Accounts, Claims, DirectLine, TemplateCatalogues, Workstreams
 from core.records import Account, Workstream
 from core.settings import WorkstreamSettings
 
@@ -28,8 +29,9 @@ _WORKSTREAM_FIELDS = ("name", "channel", "account_id", "number", "auto_close_aft
 class WorkstreamAdmin:
     def __init__(self, workstreams: Workstreams, accounts: Accounts, claims: Claims,
                  min_auto_close_minutes: int, default_auto_close_minutes: int, directline: DirectLine,
-                 skills: SkillCatalogue, phones: PhoneReader, clock: Clock) -> None:
+                 skills: SkillCatalogue, phones: PhoneReader, catalogues: TemplateCatalogues, clock: Clock) -> None:
         self._workstreams = workstreams
+        self._catalogues = catalogues
         self._skills = skills
         self._directline = directline
         self._accounts = accounts
@@ -54,6 +56,7 @@ class WorkstreamAdmin:
             templates=parse_templates(body["templates"]) if "templates" in body else (),
             bot=parse_bot(body.get("bot"), None, self._directline),
         )
+        self._check_fallbacks(body, workstream)
         with self._number_moving(workstream.id, (), (number,)):
             self._workstreams.create(workstream)
         return workstream
@@ -94,9 +97,16 @@ class WorkstreamAdmin:
             templates=parse_templates(body["templates"]) if "templates" in body else current.templates,
             bot=parse_bot(body["bot"], current.bot, self._directline) if "bot" in body else current.bot,
         )
+        self._check_fallbacks(body, updated)
         with self._number_moving(workstream_id, (current.number,), (number,)):
             self._workstreams.replace(updated, etag)
         return updated
+
+    def _check_fallbacks(self, body: dict[str, Any], workstream: Workstream) -> None:
+        """The closed-window templates an admin names may be sent now (the catalogue read once)."""
+        if workstream.settings.window_fallbacks and "window_fallbacks" in body:
+            check_fallbacks(workstream.settings.window_fallbacks, workstream.templates,
+                            self._catalogues.read(workstream.account_id))
 
     def delete(self, workstream_id: str) -> None:
         workstream = self.get(workstream_id)

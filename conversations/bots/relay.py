@@ -181,7 +181,7 @@ class Bots:
     def _send(self, conversation: Conversation, activity: Activity, base_url: str | None) -> bool:
         parts = bot_stage.replies(activity, conversation.provider, conversation.channel)
         for index, (body, media) in enumerate(parts):
-            self._outbox.from_bot(conversation.id, f"{activity.id}|{index}", body, media, base_url)
+            self._outbox.from_bot(conversation.id, f"{activity.id}|{index}", body, media, base_url, index == 0)
         return bool(parts)
 
     def _keep(self, conversation_id: str, watermark: str | None, answered: bool) -> Conversation | None:

@@ -12,7 +12,7 @@ from conversations.admin.validation import text
 from core.clock import Clock
 from core.custody import AuditEntry, AuditFilter, AuditLog, AuditPage
 from core.errors import ValidationFailed
-from core.identity import Principal
+from core.identity import Actor, Principal
 
 MAX_FIELDS, MAX_NAME = 100, 64
 NESTED = ("credentials",)  # objects whose member names are worth naming (credentials rotated)
@@ -41,6 +41,11 @@ class AuditTrail:
     def record(self, principal: Principal, client_ip: str, action: str, target: str, body: Any = None) -> None:
         self._log.append(AuditEntry(uuid.uuid4().hex, self._clock(), principal.actor, client_ip[:64], action,
                                     target, field_names(body)))
+
+    def note(self, actor: Actor, action: str, target: str, fields: tuple[str, ...]) -> None:
+        """A change found rather than asked for (a template the provider reclassified, seen
+        by a sync): ``fields`` say what changed, never a personal value."""
+        self._log.append(AuditEntry(uuid.uuid4().hex, self._clock(), actor, "", action, target, fields[:MAX_FIELDS]))
 
     def page(self, params: Mapping[str, str], limit: int, token: str | None) -> AuditPage:
         where = AuditFilter(actor_id=_value(params, "actor"), action=_value(params, "action"),

@@ -1,5 +1,6 @@
-"""What agents do with conversations: read them, park and close them, and open
-customers' attachments (who holds them: conversations/distribution/assignment.py)."""
+"""What agents do with conversations: read them (a contact card's names and numbers read on
+the way: contact_cards.py), park and close them, and open customers' attachments (who holds
+them: conversations/distribution/assignment.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Callable, Mapping
 from conversations.access import Scope
 from conversations.admin.labels import LabelCatalogue
 from conversations.messaging import wrap_up
+from conversations.messaging.contact_cards import ContactCards
 from conversations.messaging.lookup import Lookup
 from conversations.messaging.outbox import Outbox
 from conversations.messaging.writer import Writer
@@ -27,8 +29,10 @@ from core.retry import until_committed
 
 class AgentActions:
     def __init__(self, *, writer: Writer, reactions: Reactions, accounts: Accounts, lookup: Lookup, outbox: Outbox,
-                 media_fetchers: Mapping[str, MediaFetcher], labels: LabelCatalogue, clock: Clock) -> None:
+                 media_fetchers: Mapping[str, MediaFetcher], labels: LabelCatalogue, cards: ContactCards,
+                 clock: Clock) -> None:
         self._writer = writer
+        self._cards = cards
         self._labels = labels
         self._reactions = reactions
         self._accounts = accounts
@@ -38,7 +42,7 @@ class AgentActions:
         self._clock = clock
 
     def get(self, conversation_id: str, scope: Scope) -> Conversation:
-        return scope.visible(self._lookup.conversation(conversation_id))
+        return self._cards.read(scope.visible(self._lookup.conversation(conversation_id)))
 
     def seen(self, conversation_id: str, scope: Scope) -> Conversation:
         """The caller opened the conversation and saw its customer messages: its unread

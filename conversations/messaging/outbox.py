@@ -12,9 +12,9 @@ from typing import Any, Callable, Mapping
 
 from conversations.messaging import consent as consents
 from conversations.messaging import policies
-from conversations.messaging import templates
 from conversations.access import Scope
 from conversations.distribution.assignment import Assignments
+from conversations.messaging.composing import Compose, Composing
 from conversations.messaging.delivery import Delivery, Parcel
 from conversations.messaging.lookup import Lookup
 from conversations.messaging.opening import Opener
@@ -23,34 +23,33 @@ from conversations.reactions import Reactions
 from core import status as statuses
 from core.clock import Clock
 from core.content import Content
-from core.errors import Conflict, ProviderError, StorageUnavailable, SwitchboardError, ValidationFailed
+from core.errors import Conflict, ProviderError, StorageUnavailable, SwitchboardError
 from core.identity import Actor
 from core.ids import new_conversation_id, thread_key, thread_of
-from core.ports import Accounts, Deadlines, DuplicateMarker, TemplateCatalogues, Threads, Workstreams
+from core.ports import Accounts, Deadlines, DuplicateMarker, Rates, TemplateCatalogues, Threads, Workstreams
 from core.records import (
-    ACTIVE, CLOSED, OPEN, OUTBOUND, Account, Conversation, Media, Message, Template, TemplateRef,
+    ACTIVE, CLOSED, OPEN, OUTBOUND, Account, Conversation, Media, Message,
 )
 from core.retry import until_committed
-from core.settings import CLOSING, SURVEY, WorkstreamSettings
+from core.settings import BOT, CLOSING, SURVEY, WorkstreamSettings
 from core.status import NOT_SENT
 
 log = logging.getLogger(__name__)
 
-MAX_BODY = 1600
-# What to send, decided against the conversation as read: (body, media, template).
-Compose = Callable[[Conversation, datetime], tuple[str, tuple[Media, ...], TemplateRef | None]]
 
 
 @dataclass(frozen=True)
 class _Origin:
     """Who a message is from: an agent answering (``scope``: checked, and they take a
     conversation nobody holds), someone sending proactively (``author`` only),
-    Switchboard itself (an ``automated`` message), or the workstream's bot."""
+    Switchboard itself (an ``automated`` message), or the workstream's bot; ``fallback``:
+    whose closed-window template the workstream may send in its place."""
 
     author: Actor | None = None
     scope: Scope | None = None
     automated: str | None = None
     bot: bool = False
+    fallback: str | None = None
 
     @property
     def held_back(self) -> bool:
@@ -70,22 +69,21 @@ class _Stored:
     account: Account
     conversation: Conversation
     message: Message
-    refusal: Conflict | None
+    refusal: SwitchboardError | None
     replayed: bool = False
 
 
 class Outbox:
     def __init__(self, *, threads: Threads, writer: Writer, reactions: Reactions, deadlines: Deadlines,
                  accounts: Accounts, workstreams: Workstreams, lookup: Lookup, opener: Opener, delivery: Delivery,
-                 assignments: Assignments, catalogues: TemplateCatalogues, clock: Clock) -> None:
+                 assignments: Assignments, catalogues: TemplateCatalogues, rates: Rates, clock: Clock) -> None:
         self._threads = threads
-        self._catalogues = catalogues
+        self._composing = Composing(lookup=lookup, workstreams=workstreams, catalogues=catalogues, rates=rates)
         self._writer = writer
         self._reactions = reactions
         self._assignments = assignments
         self._deadlines = deadlines
         self._accounts = accounts
-        self._workstreams = workstreams
         self._lookup = lookup
         self._opener = opener
         self._delivery = delivery
@@ -96,7 +94,7 @@ class Outbox:
         """Store an agent's free-form reply, send it through the provider, record the outcome;
         an agent who answers a conversation nobody holds takes it. With an idempotency
         ``key``, the reply is stored (and sent) once however often it is asked for."""
-        compose = self._reply_compose(body, media)
+        compose = self._composing.reply(body, media)
         self._assignments.take(conversation_id, scope)
         return self._send(conversation_id, _Origin.agent(scope), base_url, compose, key)
 
@@ -116,7 +114,7 @@ class Outbox:
         """Send one of the workstream's approved templates; allowed outside the reply window."""
         self._assignments.take(conversation_id, scope)
         return self._send(conversation_id, _Origin.agent(scope), base_url,
-                          self._template_compose(name, language, parameters), key)
+                          self._composing.template(name, language, parameters), key)
 
     def proactive_compose(self, account: Account, business: str, body: object,
                           template: tuple[str, str | None, object] | None, scope: Scope) -> Compose:
@@ -125,11 +123,10 @@ class Outbox:
         its workstream (422)."""
         scope.check_sends_from(self._lookup.workstream_for(account, business))
         if template is None:
-            return self._reply_compose(body, ())
+            return self._composing.reply(body, ())
         name, language, parameters = template
-        templates.prepared(self._template(account.id, None, business, name, language),
-                           self._catalogues.read(account.id), parameters)
-        return self._template_compose(name, language, parameters)
+        self._composing.check_template(account.id, business, name, language, parameters)
+        return self._composing.template(name, language, parameters)
 
     def send_proactive(self, account: Account, business: str, customer: str, compose: Compose,
                        base_url: str, author: Actor | None = None, key: str | None = None) -> Message:
@@ -158,65 +155,27 @@ class Outbox:
         if not text:
             return
         try:
-            self._send(conversation_id, _Origin(automated=kind), base_url, lambda _c, _now: (text, (), None), key)
+            self._send(conversation_id, _Origin(automated=kind, fallback=kind), base_url,
+                       lambda _c, _now: (text, (), None), key)
         except SwitchboardError as exc:
             log.warning("automated %s message for conversation %s failed: %s", kind, conversation_id, exc.code)
 
     def from_bot(self, conversation_id: str, key: str, body: str, media: tuple[Media, ...],
-                 base_url: str | None) -> Message:
+                 base_url: str | None, first: bool = True) -> Message:
         """A bot's reply (conversations/bots/relay.py), held back like an automated message when
         the rules refuse it; ``key`` (its activity id and part) stores and sends it once
-        however often the activity is read."""
-        return self._send(conversation_id, _Origin(bot=True), base_url, lambda _c, _now: (body, media, None), key)
+        however often the activity is read. Only a reply's ``first`` part falls back to the
+        workstream's template when it comes after the window closed, so that goes once."""
+        origin = _Origin(bot=True, fallback=BOT if first else None)
+        return self._send(conversation_id, origin, base_url, lambda _c, _now: (body, media, None), key)
 
     def after_close(self, conversation: Conversation, base_url: str | None) -> None:
         """The workstream's closing message and survey, into the just-closed conversation."""
         workstream = self._lookup.workstream_of(conversation)
         if workstream is not None:
-            self.automated(conversation.id, CLOSING, workstream.settings, base_url)
-            self.automated(conversation.id, SURVEY, workstream.settings, base_url)
-
-    def _reply_compose(self, body: object, media: tuple[Media, ...]) -> Compose:
-        if body is None and media:
-            body = ""
-        if not isinstance(body, str) or (not body.strip() and not media):
-            raise ValidationFailed("body", "must be a non-empty string")
-        if len(body) > MAX_BODY:
-            raise ValidationFailed("body", f"must be at most {MAX_BODY} characters, got {len(body)}")
-
-        def compose(conversation: Conversation, now: datetime):
-            if media:
-                workstream = self._lookup.workstream_of(conversation)
-                policies.check_agent_attachments(workstream.settings if workstream else None)
-            policies.check_media(conversation.provider, conversation.channel, body, media)
-            policies.check_free_form_reply(conversation, now)
-            return body, media, None
-
-        return compose
-
-    def _template_compose(self, name: str, language: str | None, parameters: object) -> Compose:
-        def compose(conversation: Conversation, _now: datetime):
-            template = self._template(conversation.account_id, conversation.workstream_id, conversation.business,
-                                      name, language)
-            body, ref = templates.prepared(template, self._catalogues.read(conversation.account_id), parameters)
-            return body, (), ref
-
-        return compose
-
-    def _template(self, account_id: str, workstream_id: str | None, business: str, name: str,
-                  language: str | None) -> Template:
-        """The named template of the conversation's workstream (or of the number's)."""
-        workstream = self._workstreams.get(workstream_id) if workstream_id else self._workstreams.for_number(business)
-        if workstream is not None and workstream.account_id != account_id:
-            workstream = None
-        found = [t for t in (workstream.templates_named(name) if workstream else ())
-                 if language is None or t.language == language]
-        if not found:
-            raise ValidationFailed("name", f"no template {name!r}" + (f" in {language}" if language else "")
-                                   + " in the conversation's workstream")
-        if len(found) > 1:
-            raise ValidationFailed("language", f"template {name!r} exists in several languages; name one")
-        return found[0]
+            # keyed by the conversation, which closes once: sent once whoever closes it
+            self.automated(conversation.id, CLOSING, workstream.settings, base_url, key=conversation.id)
+            self.automated(conversation.id, SURVEY, workstream.settings, base_url, key=conversation.id)
 
     def _open_outbound(self, account: Account, business: str, customer: str, compose: Compose) -> str:
         """The customer's live conversation on ``business``, or a new one with no customer
@@ -283,14 +242,15 @@ class Outbox:
         if account is None:
             raise Conflict("the conversation's messaging account no longer exists", code="account_missing")
         now = self._clock()
-        refusal = _refusal(conversation, now, origin.held_back)
-        body, media, template = compose(conversation, now)
+        (body, media, template), refusal, fallback_for = self._composing.composed(
+            conversation, now, origin.fallback, compose, _refusal(conversation, now, origin.held_back))
         message = Message(
             id=message_id, conversation_id=conversation_id, direction=OUTBOUND, body=body, media=media,
             status=NOT_SENT if refusal else statuses.SENDING, provider_message_id=None, created_at=now,
             seq=head.seq + 1, agent=origin.author, automated=automated, error_code=refusal.code if refusal else None,
             error_message=refusal.message if refusal else None, from_bot=origin.bot, template=template,
-            content=content,
+            content=content, fallback_for=fallback_for,
+            cost=None if refusal or content else self._composing.cost(conversation, template),
         )
         updated = replace(
             conversation, last_activity_at=conversation.last_activity_at if refusal else now,

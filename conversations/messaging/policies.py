@@ -19,6 +19,7 @@ from core.settings import WorkstreamSettings
 
 WHATSAPP = "whatsapp"
 REPLY_WINDOW = timedelta(hours=24)
+WINDOW_CLOSED = "outside_whatsapp_window"
 _DOCUMENT_TYPES = ("application/", "text/")
 # Attachments per message by (provider, channel); a pair not listed takes none.
 MAX_ATTACHMENTS = {("acs", WHATSAPP): 1, ("twilio", WHATSAPP): 1, ("twilio", "sms"): 10}
@@ -43,7 +44,7 @@ def check_free_form_reply(conversation: Conversation, now: datetime) -> None:
         raise Conflict(
             f"the WhatsApp 24-hour reply window is closed {since}; send an approved template with "
             "POST /api/conversations/{id}/template instead",
-            code="outside_whatsapp_window",
+            code=WINDOW_CLOSED,
         )
 
 

@@ -55,7 +55,8 @@ def prepared(template: Template, catalogue: Sequence[SyncedTemplate], parameters
     text_of = dict(zip(names, filled))
     body = NAMED.sub(lambda m: text_of.get(m.group(1), m.group(0)), synced.body)
     positional = names == tuple(str(n) for n in range(1, len(names) + 1))
-    return body, TemplateRef(synced.name, synced.language, filled, synced.provider_id, () if positional else names)
+    return body, TemplateRef(synced.name, synced.language, filled, synced.provider_id, () if positional else names,
+                       synced.category)
 
 
 def synced_for(template: Template, catalogue: Sequence[SyncedTemplate]) -> SyncedTemplate | None:

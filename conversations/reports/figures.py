@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from decimal import Decimal
 from typing import Any, Iterable
 
 from core.facts import Clocks, sla_count
-from core.reports import COUNTS, CSAT, DURATIONS, SLA, Digest, Entry
+from core.reports import COST, COUNTS, CSAT, DURATIONS, SLA, Digest, Entry
 from core.sla import TARGETS
 
 
@@ -33,15 +34,15 @@ def percentile(runs: list[list[int]], share: float) -> int | None:
     return low
 
 
-def figures(entries: Iterable[Entry]) -> dict[str, Any]:
-    return digest_figures([Digest.of(list(entries))])
+def figures(entries: Iterable[Entry], category: str | None = None) -> dict[str, Any]:
+    return digest_figures([Digest.of(list(entries))], category)
 
 
-def digest_figures(digests: list[Digest]) -> dict[str, Any]:
+def digest_figures(digests: list[Digest], category: str | None = None) -> dict[str, Any]:
     """conversations, answered, abandoned, bot_resolved; each duration's median and p90;
     csat's average and how many answered; per SLA target, its clocks met, breached and the
-    share met: of several days' digests taken together (each day's values sorted once, and
-    kept with it)."""
+    share met; the estimated cost (a decimal string; only ``category``'s when given): of
+    several days' digests taken together (each day's values sorted once, and kept with it)."""
     found: dict[str, Any] = {name: sum(d.counts[name] for d in digests) for name in COUNTS}
     for name in DURATIONS:
         runs = [d.present[name] for d in digests]
@@ -50,6 +51,7 @@ def digest_figures(digests: list[Digest]) -> dict[str, Any]:
     average = sum(d.counts["csat_total"] for d in digests) / responses if responses else None
     found[CSAT] = {"average": round(average, 2) if average is not None else None, "responses": responses}
     found[SLA] = {t: _sla(digests, t) for t in TARGETS}
+    found[COST] = str(sum((d.cost(category) for d in digests), Decimal(0)))
     return found
 
 

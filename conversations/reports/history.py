@@ -12,7 +12,9 @@ from conversations.reports.days import Days, each_day
 from conversations.reports.figures import digest_figures, figures
 from conversations.reports.scope import Covered, Reach
 from core.ports import ReportStore
-from core.reports import AGENT, DAY, HOUR, LABEL, QUEUE, Digest, Entry, FactRow, ReportQuery, counts_in, keys_of
+from core.reports import (
+    AGENT, CATEGORY, DAY, HOUR, LABEL, QUEUE, WORKSTREAM, Digest, Entry, FactRow, ReportQuery, counts_in, keys_of,
+)
 
 
 @dataclass(frozen=True)
@@ -33,21 +35,29 @@ class History:
     def summary(self, scope: Scope, q: ReportQuery) -> dict[str, Any]:
         """Figures per group and in total: by day without filters, a day's columns at a
         time; otherwise conversation by conversation."""
-        days = [(name, digest) for w in self._reach.covered(scope, q.workstream_id)
+        days = [(w.workstream_id, name, digest) for w in self._reach.covered(scope, q.workstream_id)
                 for name, digest in self._days.of(w, q.first, q.last)]
         if q.group_by == DAY and (q.queue, q.agent_id, q.channel) == (None, None, None):
             by_day: dict[str, list[Digest]] = {key: [] for key in _empty(q)}
-            for name, digest in days:
+            for _, name, digest in days:
                 by_day[name].append(digest)
             groups = {key: digest_figures(found) for key, found in by_day.items()}
-            total = digest_figures([digest for _, digest in days])
+            total = digest_figures([digest for _, _, digest in days])
         else:
             groups, total = _grouped(q, days)
-        names = self._reach.agent_names() if q.group_by == AGENT else {}
+        names = self._names(scope, q)
         return {"from": q.first.isoformat(), "to": q.last.isoformat(), "group_by": q.group_by,
                 "groups": [{"key": key, "label": _label(q.group_by, key, names), **groups[key]}
                            for key in _ordered(q, groups)],
                 "total": total}
+
+    def _names(self, scope: Scope, q: ReportQuery) -> dict[str, str]:
+        """What the groups' keys are shown as, by agent or workstream: their names."""
+        if q.group_by == AGENT:
+            return self._reach.agent_names()
+        if q.group_by == WORKSTREAM:
+            return {w.id: w.name for w in self._reach.workstreams(scope, q.workstream_id)}
+        return {}
 
     def today(self, w: Covered) -> dict[str, Any]:
         """Today's figures so far, from today's fact rows."""
@@ -70,19 +80,22 @@ class History:
                             for row in self._days.rows_of(w.workstream_id, name, key) if _behind(q, row))
 
 
-def _grouped(q: ReportQuery, days: list[tuple[str, Digest]]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Filtered, or grouped other than by day: conversation by conversation."""
-    kept = [(name, e) for name, digest in days for e in digest.entries() if q.keeps(e)]
+def _grouped(q: ReportQuery, days: list[tuple[str, str, Digest]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Filtered, or grouped other than by day: conversation by conversation (by category,
+    each group's cost is that category's only)."""
+    kept = [(w, name, e) for w, name, digest in days for e in digest.entries() if q.keeps(e)]
     groups: dict[str, list[Entry]] = _empty(q)
-    for name, e in kept:
-        for key in keys_of(e, name, q.group_by):
+    for w, name, e in kept:
+        for key in keys_of(e, name, q.group_by, w):
             groups.setdefault(key, []).append(e)
-    return {key: figures(found) for key, found in groups.items()}, figures(e for _, e in kept)
+    return ({key: figures(found, key if q.group_by == CATEGORY else None) for key, found in groups.items()},
+            figures(e for _, _, e in kept))
 
 
 def _behind(q: ReportQuery, row: FactRow) -> bool:
     e = row.entry()
-    return q.keeps(e) and (q.group is None or q.group in keys_of(e, row.day, q.group_by)) and counts_in(e, q.measure)
+    return (q.keeps(e) and (q.group is None or q.group in keys_of(e, row.day, q.group_by, row.workstream_id))
+            and counts_in(e, q.measure))
 
 
 def _empty(q: ReportQuery) -> dict[str, list[Any]]:
@@ -105,6 +118,8 @@ def _label(group_by: str, key: str, names: dict[str, str]) -> str:
         return key or "(no queue)"
     if group_by == LABEL:
         return key or "(no label)"
-    if group_by == AGENT:
+    if group_by == CATEGORY:
+        return key or "(unpriced)"
+    if group_by in (AGENT, WORKSTREAM):
         return names.get(key, key)
     return key

@@ -19,6 +19,7 @@ from conversations.admin.agents import AgentDirectory
 from conversations.admin.contacts import ContactAdmin
 from conversations.admin.labels import LabelCatalogue
 from conversations.admin.numbers import PhoneReader
+from conversations.admin.rates import RateAdmin
 from conversations.distribution.customer_history import CustomerHistory
 from conversations.distribution.search import Search
 from conversations.admin.skills import SkillCatalogue
@@ -43,6 +44,7 @@ from conversations.distribution.inboxes import Inboxes
 from conversations.distribution.presence import Presence
 from conversations.live.publisher import Publisher
 from conversations.messaging.actions import AgentActions
+from conversations.messaging.contact_cards import ContactCards
 from conversations.messaging.customer_contact import CustomerContact
 from conversations.messaging.delivery import Delivery, Timing
 from conversations.messaging.idempotency import Idempotency
@@ -152,7 +154,7 @@ def build_messaging(settings: Settings, stores: Stores, phones: PhoneReader, wor
         timing=Timing(timing.guard_seconds, timing.retry_seconds, timing.unknown_seconds, timing.max_attempts))
     outbox = Outbox(threads=stores.threads, deadlines=stores.deadlines, accounts=stores.accounts,
                     workstreams=stores.workstreams, lookup=work.lookup, opener=providers.opener, delivery=delivery,
-                    assignments=work.assignments, catalogues=stores.templates, **common)
+                    assignments=work.assignments, catalogues=stores.templates, rates=stores.rates, **common)
     bot_media = BotMedia(stores.threads, stores.accounts, providers.media_fetchers, _link_key(settings), clock)
     queues = QueueWatch(threads=stores.threads, writer=work.writer, reactions=work.reactions, lookup=work.lookup,
                         inbox=stores.inbox, capacity=work.capacity, agents=stores.agents, outbox=outbox,
@@ -174,7 +176,9 @@ def build_messaging(settings: Settings, stores: Stores, phones: PhoneReader, wor
                       telemetry=telemetry, **common),
         actions=AgentActions(accounts=stores.accounts, lookup=work.lookup, outbox=outbox,
                              media_fetchers=providers.media_fetchers,
-                             labels=LabelCatalogue(labels=stores.labels, clock=clock), **common),
+                             labels=LabelCatalogue(labels=stores.labels, clock=clock),
+                             cards=ContactCards(accounts=stores.accounts, fetchers=providers.media_fetchers,
+                                                contents=stores.message_contents, clock=clock), **common),
         customer_contact=CustomerContact(contacts=ContactAdmin(stores.contacts, stores.directory, phones, clock),
                                          lookup=work.lookup, writer=work.writer, reactions=work.reactions),
         sweep=Sweep(threads=stores.threads, deadlines=stores.deadlines, lookup=work.lookup, outbox=outbox,
@@ -248,7 +252,7 @@ def build_customer_data(settings: Settings, stores: Stores, phones: PhoneReader,
 @dataclass(frozen=True, kw_only=True)
 class Admin:
     """What admins keep: accounts, workstreams, contacts, the agents directory, the skills
-    catalogue, the labels and the accounts' synced templates."""
+    catalogue, the labels, the accounts' synced templates and the rate table."""
 
     accounts: AccountAdmin
     workstreams: WorkstreamAdmin
@@ -257,6 +261,7 @@ class Admin:
     skills: SkillCatalogue
     labels: LabelCatalogue
     templates: TemplateSync
+    rates: RateAdmin
 
 
 def build_admin(settings: Settings, stores: Stores, phones: PhoneReader, work: Distribution, providers: Providers,
@@ -267,12 +272,14 @@ def build_admin(settings: Settings, stores: Stores, phones: PhoneReader, work: D
                               phones, clock),
         workstreams=WorkstreamAdmin(stores.workstreams, stores.accounts, stores.directory,
                                     settings.auto_close_min_minutes, DEFAULT_AUTO_CLOSE_MINUTES, providers.directline,
-                                    skills, phones, clock),
+                                    skills, phones, stores.templates, clock),
         contacts=ContactAdmin(stores.contacts, stores.directory, phones, clock),
         directory=AgentDirectory(agents=stores.agents, workstreams=stores.workstreams, distributor=work.distributor,
                                  reactions=work.reactions, publisher=work.publisher, skills=skills, clock=clock),
         skills=skills, labels=LabelCatalogue(labels=stores.labels, clock=clock),
-        templates=TemplateSync(stores.accounts, stores.templates, providers.templates, clock),
+        templates=TemplateSync(stores.accounts, stores.templates, providers.templates, clock,
+                               AuditTrail(stores.audit, settings.audit_retention_days, clock)),
+        rates=RateAdmin(stores.rates),
     )
 
 

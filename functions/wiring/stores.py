@@ -21,9 +21,11 @@ from storage.erasures import ErasureStore
 from storage.idempotency import IdempotencyStore
 from storage.inbox import InboxStore
 from storage.labels import LabelStore
+from storage.message_content import MessageContentStore
 from storage.optouts import OptOutStore
 from storage.outqueue import OutboxQueue, build_queue_service
 from storage.purge import Purger
+from storage.rates import RateStore
 from storage.sealing import Hasher, Sealer
 from storage.skills import SkillStore
 from storage.templates import TemplateStore
@@ -47,6 +49,7 @@ class Stores:
     directory: Directory
     threads: ThreadStore
     reactions: ReactionStore
+    message_contents: MessageContentStore
     attempts: AttemptStore
     deadlines: DeadlineStore
     timers: DeadlineStore
@@ -65,6 +68,7 @@ class Stores:
     skills: SkillStore
     labels: LabelStore
     templates: TemplateStore
+    rates: RateStore
     sealer: Sealer
     hasher: Hasher
 
@@ -82,7 +86,9 @@ def build_stores(settings: Settings, watch: Watch, request_hooks: Sequence[Reque
         accounts=watch("accounts", AccountStore(storage, sealer)),
         workstreams=watch("workstreams", WorkstreamStore(storage, directory, sealer)),
         contacts=watch("contacts", ContactStore(storage, directory)), threads=watch("threads", ThreadStore(storage)),
-        reactions=watch("reactions", ReactionStore(storage)), attempts=watch("attempts", AttemptStore(storage)),
+        reactions=watch("reactions", ReactionStore(storage)),
+        message_contents=watch("message_contents", MessageContentStore(storage)),
+        attempts=watch("attempts", AttemptStore(storage)),
         deadlines=watch("deadlines", DeadlineStore(storage)),
         timers=watch("timers", DeadlineStore(storage, "timers")), inbox=watch("inbox", InboxStore(storage)),
         earlier_inbox=watch("inbox", EarlierInbox(storage)),
@@ -94,6 +100,7 @@ def build_stores(settings: Settings, watch: Watch, request_hooks: Sequence[Reque
         erasures=watch("erasures", ErasureStore(storage, sealer)), audit=watch("audit", AuditStore(storage)),
         reports=watch("reports", ReportTable(storage)), skills=watch("skills", SkillStore(storage)),
         labels=watch("labels", LabelStore(storage)), templates=watch("templates", TemplateStore(storage)),
+        rates=watch("rates", RateStore(storage)),
     )
 
 

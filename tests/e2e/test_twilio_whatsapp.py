@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
@@ -23,6 +24,7 @@ from tests.support.twilio import (
 )
 
 MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
+VCARDS = Path(__file__).parents[1] / "fixtures" / "vcard"
 CONTENT_SID = "HX" + "0123456789abcdef" * 2
 TEMPLATES = [
     {"name": "order_update", "language": "en", "text": "Hi {{1}}, order {{2}} has shipped.",
@@ -170,6 +172,40 @@ def test_customers_media_open_through_switchboard_with_the_account_credentials(a
     assert "Authorization" not in cdn.calls("GET", "/whatsapp/receipt.jpg")[-1].headers
     assert AUTH_TOKEN not in download.text and AUTH_TOKEN not in json.dumps(conversation)
     assert requests.get(media["download_url"], timeout=30).status_code == 401
+
+
+def test_a_shared_contact_card_shows_its_names_and_numbers_read_once(api, account, cdn):
+    """The vCard (RFC 2426's two cards) is fetched with the account's credentials when the
+    conversation is first read, kept on the message, and not fetched again; a vCard Twilio
+    no longer has is kept as read with no cards, and not asked for on every read either."""
+    card_path = (f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/MM62738495a6b7c8d9e0f1a2b3c4d5e6f7"
+                 "/Media/ME1c2d3e4f5061728394a5b6c7d8e9f0a1")  # MediaUrl0 of the fixture
+    api.twilio.on("GET", card_path, (307, b"", {"Location": cdn.base_url + "/whatsapp/card.vcf"}))
+    cdn.on("GET", "/whatsapp/card.vcf", (200, (VCARDS / "rfc2426_examples.vcf").read_bytes(),
+                                         {"Content-Type": "text/vcard"}))
+    assert whatsapp_in(api, account, "twilio_whatsapp_inbound_contacts.txt",
+                       From="whatsapp:+5582981113333").status_code == 200
+
+    [message] = conversation_of(api, account, "+5582981113333")["messages"]
+    assert (message["kind"], message["body"], message["media"][0]["content_type"]) == (
+        "contacts", "Contact card", "text/vcard")
+    assert message["contacts"] == [
+        {"name": "Frank Dawson", "phones": [{"number": "+1-919-676-9515", "type": "voice, msg, work"},
+                                            {"number": "+1-919-676-9564", "type": "fax, work"}]},
+        {"name": "Tim Howes", "phones": [{"number": "+1-415-937-3419", "type": "voice, msg, work"},
+                                         {"number": "+1-415-528-4164", "type": "fax, work"}]}]
+    assert api.twilio.calls("GET", card_path)[-1].headers["Authorization"] == basic_auth()
+    assert conversation_of(api, account, "+5582981113333")["messages"][0]["contacts"] == message["contacts"]
+    assert len(api.twilio.calls("GET", card_path)) == 1 and len(cdn.calls("GET", "/whatsapp/card.vcf")) == 1
+
+    gone_path = card_path.replace("MM6273", "MM0000").replace("ME1c2d", "ME0000")
+    api.twilio.on("GET", gone_path, (404, {"code": 20404, "message": "The requested resource was not found"}))
+    assert whatsapp_in(api, account, "twilio_whatsapp_inbound_contacts.txt", From="whatsapp:+5582981114444",
+                       MessageSid="MM0000" + "62738495a6b7c8d9e0f1a2b3c4d5e6f7"[4:],
+                       MediaUrl0=API_HOST + gone_path).status_code == 200
+    for _ in range(2):
+        assert conversation_of(api, account, "+5582981114444")["messages"][0]["contacts"] == []
+    assert len(api.twilio.calls("GET", gone_path)) == 1
 
 
 def test_one_attachment_per_whatsapp_reply(api, account):

@@ -87,7 +87,8 @@ def test_each_measure_is_as_computed_by_hand(day):
         "wait_seconds": {"median": 120, "p90": 300}, "first_response_seconds": {"median": 180, "p90": 540},
         "handle_seconds": {"median": 480, "p90": 900}, "csat": {"average": None, "responses": 0},
         "sla": {t: {"met": 0, "breached": 0, "share_met": None}  # the workstream sets no targets
-                for t in ("first_response", "next_response", "resolution")}}
+                for t in ("first_response", "next_response", "resolution")},
+        "estimated_cost": "0"}  # nothing priced: no rate table
     by_hour = services.reporting.history.summary(ALICE, query(group_by="hour"))["groups"]
     assert len(by_hour) == 24 and {g["key"]: g["conversations"] for g in by_hour if g["conversations"]} == {
         "09": 2, "11": 1}

@@ -8,6 +8,7 @@ import { Audit } from "./admin/Audit";
 import { Contacts } from "./admin/Contacts";
 import { Erasure } from "./admin/Erasure";
 import { Labels } from "./admin/Labels";
+import { Rates } from "./admin/Rates";
 import { Retention } from "./admin/Retention";
 import { Skills } from "./admin/Skills";
 import { Workstreams } from "./admin/Workstreams";
@@ -21,7 +22,7 @@ import { Supervisor } from "./workspace/Supervisor";
 import { Workspace } from "./workspace/Workspace";
 
 const ADMIN_PAGES: [string, string][] = [["accounts", "Accounts"], ["workstreams", "Workstreams"],
-  ["agents", "Agents"], ["skills", "Skills"], ["labels", "Labels"], ["contacts", "Contacts"], ["retention", "Retention"],
+  ["agents", "Agents"], ["skills", "Skills"], ["labels", "Labels"], ["rates", "Rates"], ["contacts", "Contacts"], ["retention", "Retention"],
   ["audit", "Audit trail"], ["erasure", "Erasure"]];
 
 function Screen({ me, route }: { me: Me; route: string[] }) {
@@ -33,6 +34,7 @@ function Screen({ me, route }: { me: Me; route: string[] }) {
     if (page === "agents") return <Agents id={id ?? null} />;
     if (page === "skills") return <Skills />;
     if (page === "labels") return <Labels />;
+    if (page === "rates") return <Rates />;
     if (page === "contacts") return <Contacts id={id ?? null} />;
     if (page === "retention") return <Retention />;
     if (page === "audit") return <Audit />;

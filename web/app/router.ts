@@ -38,11 +38,18 @@ export function navigate(...parts: string[]): void {
   window.location.hash = href(...parts);
 }
 
+/** The value shown while it still reads the same, so a re-read that found no change renders nothing. */
+function same<T extends string[] | URLSearchParams>(shown: T, now: T): T {
+  const key = (v: T) => (v instanceof URLSearchParams ? v.toString() : JSON.stringify(v));
+  return key(shown) === key(now) ? shown : now;
+}
+
 export function useRoute(): string[] {
   const [route, setRoute] = useState(currentRoute());
   useEffect(() => {
-    const changed = () => setRoute(currentRoute());
+    const changed = () => setRoute((shown) => same(shown, currentRoute()));
     window.addEventListener("hashchange", changed);
+    changed(); // a change between the first render and this effect would otherwise be missed
     return () => window.removeEventListener("hashchange", changed);
   }, []);
   return route;
@@ -52,8 +59,9 @@ export function useRoute(): string[] {
 export function useQuery(): URLSearchParams {
   const [query, setQuery] = useState(currentQuery());
   useEffect(() => {
-    const changed = () => setQuery(currentQuery());
+    const changed = () => setQuery((shown) => same(shown, currentQuery()));
     window.addEventListener("hashchange", changed);
+    changed();
     return () => window.removeEventListener("hashchange", changed);
   }, []);
   return query;

@@ -16,6 +16,9 @@ export type Contact = Schemas["Contact"];
 export type Conversation = Schemas["Conversation"];
 /** A label admins defined (name, colour as #rrggbb); a conversation names its labels (`labels`). */
 export type Label = Schemas["Label"];
+/** The rate table that prices WhatsApp messages (GET/PUT /api/admin/rates), prices as decimal strings. */
+export type RateTable = Schemas["RateTable"];
+export type Rate = Schemas["Rate"];
 /** A page of a list or of a search (GET /api/conversations): `next` for the following one. */
 export type ConversationPage = Schemas["ConversationList"];
 /** One of a conversation's service-level clocks (`service_level`: its running ones, the one due next). */

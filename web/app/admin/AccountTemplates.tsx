@@ -20,7 +20,7 @@ export function syncsTemplates(account: Account | undefined): boolean {
   return account?.channel === "whatsapp" && (account.provider === "acs" || account.provider === "twilio");
 }
 
-function catalogueUrl(accountId: string): string {
+export function catalogueUrl(accountId: string): string {
   return `/admin/accounts/${encodeURIComponent(accountId)}/templates`;
 }
 
@@ -35,7 +35,7 @@ function Category({ template }: { template: SyncedTemplate }) {
   return (
     <>
       {template.category ?? "–"}
-      {changed ? <span class="badge warn">was {template.previous_category}</span> : null}
+      {changed ? <span class="badge warn">reclassified, was {template.previous_category}</span> : null}
     </>
   );
 }
@@ -64,7 +64,8 @@ export function AccountTemplates({ account }: { account: Account }) {
     <section aria-labelledby="templates-title">
       <h3 id="templates-title">Templates</h3>
       <p class="hint">As the provider lists them, synced every 6 hours and when you ask. Only approved templates are
-        sent; workstreams pick from this list.</p>
+        sent; workstreams pick from this list. The category prices each message sent (admin Rates); one the provider
+        reclassified is marked so, and the change is in the audit trail.</p>
       <button type="button" onClick={sync} disabled={busy}>Sync templates now</button>
       <div role="status" class="status">
         {busy ? "Asking the provider…" : result}

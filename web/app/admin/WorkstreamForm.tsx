@@ -6,6 +6,7 @@ import { BoundForm, Checkbox, NumberField, Select, TextArea, TextField, useForm 
 import { Overflow, Waiting, overflowBody } from "./Overflow";
 import type { Account, Workstream } from "./records";
 import { NO_SERVICE_LEVELS, ServiceLevels } from "./ServiceLevels";
+import { WindowFallback, useFallbackTemplates } from "./WindowFallbacks";
 import { Hours, QuickReplies, Queues, Routing, Survey, Templates, WrapUp } from "./WorkstreamSections";
 
 const AUTOMATED = [["greeting", "Greeting", "sent after the first message of a new conversation"],
@@ -23,6 +24,7 @@ export function newWorkstream(accounts: Account[]): Workstream {
     distribution: { mode: "push", assignment: "highest_capacity", keep_same_agent: false, offer_timeout_seconds: 60,
       widen_skills_after_seconds: null },
     service_levels: NO_SERVICE_LEVELS, overflow: [], waiting_message: null, wrap_up: { dispositions: [], required: false },
+    window_fallbacks: {},
   };
 }
 
@@ -58,6 +60,8 @@ interface Props {
 export function WorkstreamForm({ workstream, accounts, catalogue, onSaved }: Props) {
   const form = useForm<Workstream>(workstream ?? newWorkstream(accounts));
   const w = form.value;
+  const account = accounts.find((a) => a.id === w.account_id);
+  const fallbacks = useFallbackTemplates(account, w.templates);
   const save = async () => {
     const saved = workstream
       ? await api.patch<Workstream>(`/admin/workstreams/${encodeURIComponent(workstream.id)}`, bodyOf(w))
@@ -97,18 +101,27 @@ export function WorkstreamForm({ workstream, accounts, catalogue, onSaved }: Pro
         {AUTOMATED.map(([key, name, hint]) => (
           <TextArea key={key} path={`automated_messages.${key}.text`} label={`${name} message`} hint={hint} rows={2} />
         ))}
+        <WindowFallback kind="closing" what="Closing message" templates={fallbacks} />
       </fieldset>
       <fieldset>
         <legend>Attachments</legend>
         <Checkbox path="attachments.customers_can_send" label="Customers can send files" hint="else their files are dropped and the text kept" />
         <Checkbox path="attachments.agents_can_send" label="Agents can send files" />
       </fieldset>
-      <Survey mode={w.survey.mode} />
+      <Survey mode={w.survey.mode}>
+        <WindowFallback kind="survey" what="Survey" templates={fallbacks} />
+      </Survey>
       <Queues workstreamId={workstream?.id ?? null} />
       <Routing queues={w.queues} catalogue={catalogue} />
       <Overflow queues={w.queues.filter((q) => q.trim())} automated={w.allow_automated_messages} />
       <Waiting form={form} />
-      <Templates account={accounts.find((a) => a.id === w.account_id)} />
+      <fieldset>
+        <legend>After the 24-hour window</legend>
+        <WindowFallback kind="waiting" what="Waiting message" templates={fallbacks} />
+        <WindowFallback kind="overflow" what="Overflow messages" templates={fallbacks} />
+        <WindowFallback kind="bot" what="Bot replies" templates={fallbacks} />
+      </fieldset>
+      <Templates account={account} />
       <QuickReplies />
       <WrapUp />
       <button type="submit" disabled={form.busy}>{workstream ? "Save workstream" : "Create workstream"}</button>

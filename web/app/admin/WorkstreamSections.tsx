@@ -2,6 +2,7 @@
 // the skills each needs), templates, quick replies and the wrap-up's dispositions; and its
 // survey, whose fields follow its mode.
 
+import type { ComponentChildren } from "preact";
 import type { Form } from "../ui/form";
 import { Checkbox, NumberField, Select, TextArea, TextField, useField } from "../ui/form";
 import { ListField, StringList } from "../ui/list";
@@ -48,7 +49,7 @@ export function Hours({ form }: { form: Form<Workstream> }) {
   );
 }
 
-export function Survey({ mode }: { mode: string | undefined }) {
+export function Survey({ mode, children }: { mode: string | undefined; children?: ComponentChildren }) {
   const question = mode === "question";
   return (
     <fieldset>
@@ -65,6 +66,7 @@ export function Survey({ mode }: { mode: string | undefined }) {
           <TextArea path="survey.thanks" label="Thanks for an answer" rows={2} hint="sent after the customer answers" />
         </>
       ) : <TextField path="survey.url" label="Survey URL" type="url" />}
+      {children}
     </fieldset>
   );
 }

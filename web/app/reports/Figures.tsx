@@ -2,7 +2,8 @@
 // label, day or hour). Every number is a link to the conversations behind it; its link text
 // starts with the number and says, for whoever reads links out of their context, which
 // figure of which group it is. Service levels show per target that has clocks in the
-// period: the share of its clocks met, and how many were met and breached.
+// period: the share of its clocks met, and how many were met and breached. With a rate table,
+// the estimated cost of the messages sent shows in its currency (by category: that category's).
 
 import { duration } from "../format";
 import type { ReportFigures, ReportGroup, SummaryReport } from "../types";
@@ -22,6 +23,7 @@ const WHAT: Record<Measure, string> = {
   csat: "average satisfaction",
   sla_first_response: "first response SLA met", sla_next_response: "next response SLA met",
   sla_resolution: "resolution SLA met",
+  estimated_cost: "estimated cost",
 };
 
 export function figureContext(measure: Measure, of: string): string {
@@ -75,10 +77,21 @@ export function FigureLink({ filters, drill, by, text, context }: LinkProps) {
 interface TotalsProps {
   filters: ReportFilters;
   total: ReportFigures;
+  /** The rate table's currency; null: no table, no cost shown. */
+  currency?: string | null;
+}
+
+/** An estimated cost as the rate table's currency writes it ("€0.07"), to the cent or finer. */
+export function costText(amount: string | undefined, currency: string): string {
+  const value = Number(amount ?? "0");
+  if (!value) return "0";
+  const digits = Math.min(6, Math.max(2, (amount ?? "").split(".")[1]?.replace(/0+$/, "").length ?? 0));
+  return new Intl.NumberFormat(undefined, { style: "currency", currency, minimumFractionDigits: 2,
+    maximumFractionDigits: digits }).format(value);
 }
 
 /** The period's figures, each a tile with its number as a link. */
-export function Totals({ filters, total }: TotalsProps) {
+export function Totals({ filters, total, currency }: TotalsProps) {
   const link = (measure: Measure, text: string) => (
     <FigureLink filters={filters} drill={{ measure }} text={text} context={figureContext(measure, "in total")} />
   );
@@ -111,6 +124,13 @@ export function Totals({ filters, total }: TotalsProps) {
             <dd class="meta">{total.sla[target].met} met · {total.sla[target].breached} breached</dd>
           </div>
         ))}
+        {currency ? (
+          <div class="tile">
+            <dt>Estimated cost</dt>
+            <dd class="figure">{link("estimated_cost", costText(total.estimated_cost, currency))}</dd>
+            <dd class="meta">of the messages sent, in {currency}</dd>
+          </div>
+        ) : null}
       </dl>
     </section>
   );
@@ -132,6 +152,8 @@ export function Breakdown({ filters, summary }: BreakdownProps) {
       <h3 id="breakdown-title">{title}</h3>
       {by === "agent" ? <p class="hint">A conversation counts for each agent who held it.</p> : null}
       {by === "label" ? <p class="hint">A conversation counts under each of its labels; “(no label)” counts those without one.</p> : null}
+      {by === "category" ? <p class="hint">A conversation counts under each category it sent a priced message of, with
+        that category's cost; “(unpriced)” counts those without one.</p> : null}
       {rows.length === 0 ? <p class="muted">No conversations in this period.</p> : (
         <div class="table-scroll">
           <table class="figures-table">
@@ -140,13 +162,15 @@ export function Breakdown({ filters, summary }: BreakdownProps) {
               <tr>
                 <th scope="col">{GROUPING_NAMES[by]}</th>
                 {COUNTS.map((m) => <th scope="col" key={m} class="number">{MEASURE_NAMES[m]}</th>)}
+                {summary.currency ? <th scope="col" class="number">Estimated cost ({summary.currency})</th> : null}
                 {DURATIONS.map((m) => <th scope="col" key={m} class="number">{MEASURE_NAMES[m]} (median / 90%)</th>)}
                 <th scope="col" class="number">CSAT (responses)</th>
                 {targets.map((t) => <th scope="col" key={t} class="number">{MEASURE_NAMES[slaMeasure(t)]} met (of clocks)</th>)}
               </tr>
             </thead>
             <tbody>
-              {rows.map((g) => <GroupRow key={g.key} filters={filters} by={by} group={g} targets={targets} />)}
+              {rows.map((g) => <GroupRow key={g.key} filters={filters} by={by} group={g} targets={targets}
+                currency={summary.currency ?? null} />)}
             </tbody>
           </table>
         </div>
@@ -160,9 +184,10 @@ interface GroupRowProps {
   by: GroupBy;
   group: ReportGroup;
   targets: SlaTarget[];
+  currency: string | null;
 }
 
-function GroupRow({ filters, by, group, targets }: GroupRowProps) {
+function GroupRow({ filters, by, group, targets, currency }: GroupRowProps) {
   const name = groupName(by, group);
   const link = (measure: Measure, text: string) => (
     <FigureLink filters={filters} by={by} drill={{ measure, group: group.key, label: name }} text={text}
@@ -172,6 +197,7 @@ function GroupRow({ filters, by, group, targets }: GroupRowProps) {
     <tr>
       <th scope="row">{name}</th>
       {COUNTS.map((m) => <td key={m} class="number">{link(m, String(group[m as "answered"]))}</td>)}
+      {currency ? <td class="number">{link("estimated_cost", costText(group.estimated_cost, currency))}</td> : null}
       {DURATIONS.map((m) => (
         <td key={m} class="number">
           {link(m, duration(group[m].median, true))}

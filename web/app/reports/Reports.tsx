@@ -49,7 +49,7 @@ export function Reports({ me }: { me: Me }) {
       {loading && !day ? <p class="muted" aria-live="polite">Loading…</p> : null}
       {drill ? <DrillDown filters={filters} drill={drill} by={drillGrouping(query, filters)} agentNames={agentNames}
         workstreamNames={workstreamNames} /> : null}
-      {day ? <Totals filters={filters} total={day.total} /> : null}
+      {day ? <Totals filters={filters} total={day.total} currency={day.currency} /> : null}
       {day && hour ? <ReportCharts filters={filters} byDay={day} byHour={hour} /> : null}
       {table ? <Breakdown filters={filters} summary={table} /> : null}
     </div>

@@ -7,7 +7,8 @@ import { withQuery } from "../api";
 import { hrefWithQuery } from "../router";
 
 export const MEASURES = ["conversations", "answered", "abandoned", "bot_resolved", "wait_seconds",
-  "first_response_seconds", "handle_seconds", "csat", "sla_first_response", "sla_next_response", "sla_resolution"] as const;
+  "first_response_seconds", "handle_seconds", "csat", "sla_first_response", "sla_next_response", "sla_resolution",
+  "estimated_cost"] as const;
 export type Measure = (typeof MEASURES)[number];
 
 /** The service-level targets (core/sla.py), each figure's measure the conversations with a clock of it that ended. */
@@ -15,7 +16,7 @@ export const SLA_TARGETS = ["first_response", "next_response", "resolution"] as 
 export type SlaTarget = (typeof SLA_TARGETS)[number];
 export const slaMeasure = (target: SlaTarget) => `sla_${target}` as const;
 
-export const GROUPINGS = ["agent", "queue", "label", "day", "hour"] as const;
+export const GROUPINGS = ["agent", "queue", "label", "workstream", "category", "day", "hour"] as const;
 export type GroupBy = (typeof GROUPINGS)[number];
 
 export const MEASURE_NAMES: Record<Measure, string> = {
@@ -30,10 +31,12 @@ export const MEASURE_NAMES: Record<Measure, string> = {
   sla_first_response: "First response SLA",
   sla_next_response: "Next response SLA",
   sla_resolution: "Resolution SLA",
+  estimated_cost: "Estimated cost",
 };
 
 export const GROUPING_NAMES: Record<GroupBy, string> = {
-  agent: "Agent", queue: "Queue", label: "Label", day: "Day", hour: "Hour of day",
+  agent: "Agent", queue: "Queue", label: "Label", workstream: "Workstream", category: "Message category", day: "Day",
+  hour: "Hour of day",
 };
 
 /** Undefined: not filtered. `queue: ""` is "no queue" (conversations no queue took). */

@@ -1,5 +1,6 @@
 // What a customer's message is beyond its text (the API's `kind` and its parts): the
-// message it answers quoted above it, a location with a map link, a contact card, the
+// message it answers quoted above it, a location with a map link, a contact card (each
+// contact's name and numbers, read by the API from its vCard), the
 // option picked from buttons or a list, and the customer's reaction to a message. The
 // body the API derives for these (for previews and bots) is not shown twice.
 
@@ -26,7 +27,7 @@ export function MessageContent({ message: m }: { message: Message }) {
   return (
     <>
       {m.location ? <LocationLink location={m.location} /> : null}
-      {m.kind === "contacts" ? <p class="content-part">Contact card (open the attachment for names and numbers)</p> : null}
+      {m.kind === "contacts" ? <ContactCards message={m} /> : null}
       {m.choice ? (
         <p class="content-part">Chose: <strong>{m.choice.title}</strong>{m.choice.description ? ` (${m.choice.description})` : ""}</p>
       ) : null}
@@ -43,5 +44,30 @@ function LocationLink({ location: l }: { location: NonNullable<Message["location
       Location: {place || `${l.latitude}, ${l.longitude}`}{" "}
       <a href={url} target="_blank" rel="noreferrer">Open map<span class="visually-hidden"> of {place || "the location"} (new tab)</span></a>
     </p>
+  );
+}
+
+// Until the API has read the card's vCard, or where it held nothing readable, the card is
+// only named; a vCard the workstream did not keep (media_dropped) leaves no attachment to open.
+function ContactCards({ message: m }: { message: Message }) {
+  const contacts = m.contacts ?? [];
+  if (contacts.length === 0) {
+    return <p class="content-part">Contact card{m.media.length > 0 ? " (open the attachment for names and numbers)" : ""}</p>;
+  }
+  return (
+    <ul class="content-part contact-cards" aria-label="Shared contacts">
+      {contacts.map((c, i) => (
+        <li key={i}>
+          <strong>{c.name ?? "Contact without a name"}</strong>
+          {c.phones.length > 0 ? (
+            <ul class="contact-phones">
+              {c.phones.map((p, j) => (
+                <li key={j}><a href={`tel:${p.number.replace(/\s+/g, "")}`}>{p.number}</a>{p.type ? ` (${p.type})` : ""}</li>
+              ))}
+            </ul>
+          ) : null}
+        </li>
+      ))}
+    </ul>
   );
 }
