@@ -14,7 +14,7 @@ from channels.acs import acs_endpoint
 from channels.acs_send import _calling as calling  # the one mapping of ACS SDK failures
 from channels.clients import ClientPool
 from channels.templates import placeholders
-from core.errors import ConfigurationError
+from core.errors import ConfigurationError, ProviderError
 from core.records import Account
 from core.templates import CATEGORIES, MAX_CATALOGUE, STATUSES, UNKNOWN, SyncedTemplate, TemplateParameter
 
@@ -36,9 +36,16 @@ class AcsTemplates:
         listed: list[SyncedTemplate] = []
         for registration in account.channels:
             items = calling(lambda: list(_first(client.list_templates(registration.channel_id,
-                                                                      maxpagesize=PAGE), MAX_CATALOGUE)))
-            listed.extend(template(item.as_dict()) for item in items)
-        return listed
+                                                                      maxpagesize=PAGE), MAX_CATALOGUE + 1)))
+            listed.extend(_readable(item.as_dict()) for item in items)
+        return listed  # it may hold more than is kept: the sync then knows the listing was cut
+
+
+def _readable(item: dict[str, Any]) -> SyncedTemplate:
+    try:
+        return template(item)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise ProviderError("ACS listed a template Switchboard cannot read") from exc
 
 
 def _first(items: Any, limit: int) -> Any:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 import requests
@@ -35,11 +35,11 @@ class TwilioContent:
         auth = (account.credentials["account_sid"], account.credentials["auth_token"])
         url: str | None = f"{self._base_url}/v1/ContentAndApprovals?PageSize={PAGE}"
         listed: list[SyncedTemplate] = []
-        while url and len(listed) < MAX_CATALOGUE:
+        while url and len(listed) <= MAX_CATALOGUE:
             page = self._get(url, auth)
-            listed.extend(template(c) for c in page.get("contents") or [] if isinstance(c, dict))
+            listed.extend(_readable(template, c) for c in page.get("contents") or [] if _whatsapp(c))
             url = self._here((page.get("meta") or {}).get("next_page_url"))
-        return listed[:MAX_CATALOGUE]
+        return listed[:MAX_CATALOGUE + 1]  # one more than is kept: the sync then knows the listing was cut
 
     def _get(self, url: str, auth: tuple[str, str]) -> dict[str, Any]:
         try:
@@ -49,7 +49,10 @@ class TwilioContent:
         if answer.status_code != 200:
             raise ProviderError(f"Twilio's Content API answered HTTP {answer.status_code}",
                                 provider_code=str(answer.status_code), http_status=answer.status_code)
-        return answer.json()
+        try:
+            return answer.json()
+        except ValueError as exc:  # a proxy's page, say
+            raise ProviderError("Twilio's Content API answered with no JSON") from exc
 
     def _here(self, next_page_url: str | None) -> str | None:
         """Twilio's next page, on this adapter's base URL."""
@@ -57,6 +60,21 @@ class TwilioContent:
             return None
         split = urlsplit(next_page_url)
         return f"{self._base_url}{split.path}" + (f"?{split.query}" if split.query else "")
+
+
+def _whatsapp(content: Any) -> bool:
+    """Content submitted to WhatsApp (SMS-only content is no template of the account's)."""
+    if not isinstance(content, dict):
+        return False
+    approvals = content.get("approval_requests")
+    return isinstance(approvals, dict) and bool((approvals.get("whatsapp") or approvals).get("status"))
+
+
+def _readable(read: Callable[[dict[str, Any]], SyncedTemplate], content: dict[str, Any]) -> SyncedTemplate:
+    try:
+        return read(content)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise ProviderError("Twilio's Content API listed content Switchboard cannot read") from exc
 
 
 def template(content: dict[str, Any]) -> SyncedTemplate:

@@ -367,7 +367,8 @@ class MediaFetcher(Protocol):
 
 class TemplateSource(Protocol):
     """The templates an account holds at its provider (channels/templates.py), each with its
-    status, category and parameters; at most core.templates.MAX_CATALOGUE of them."""
+    status, category and parameters; at most one more than core.templates.MAX_CATALOGUE,
+    which tells the sync the listing was cut off (so what is cut off is not marked gone)."""
 
     def list_templates(self, account: Account) -> list[SyncedTemplate]: ...
 

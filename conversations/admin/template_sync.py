@@ -17,7 +17,7 @@ from core.errors import NotFound, SwitchboardError, ValidationFailed
 from core.identity import Actor
 from core.ports import Accounts, TemplateCatalogues, TemplateSource
 from core.records import WHATSAPP, Account
-from core.templates import SyncedTemplate
+from core.templates import MAX_CATALOGUE, SyncedTemplate
 
 log = logging.getLogger(__name__)
 SYNCED_PROVIDERS = ("acs", "twilio")
@@ -54,7 +54,11 @@ class TemplateSync:
         if not syncs(account):
             raise ValidationFailed("account", "only WhatsApp accounts of ACS or Twilio have templates to sync")
         stored = {t.key: t for t in self._catalogues.read(account.id)}
-        changed = merge(stored, self._source.list_templates(account), self._clock())
+        listed = self._source.list_templates(account)
+        if len(listed) > MAX_CATALOGUE:  # the provider holds more than is kept: what is cut off is not gone
+            log.warning("template sync of account %s: more than %d templates listed, none marked gone",
+                        account.id, MAX_CATALOGUE)
+        changed = merge(stored, listed[:MAX_CATALOGUE], self._clock(), complete=len(listed) <= MAX_CATALOGUE)
         self._catalogues.write(account.id, changed)
         for before, now in reclassified(stored, changed):
             self._audit.note(actor, CATEGORY_CHANGED, f"{account.id}/{now.name}/{now.language}",
@@ -75,6 +79,8 @@ class TemplateSync:
                 synced += 1
             except SwitchboardError as exc:
                 log.warning("template sync of account %s failed: %s", account.id, exc.code)
+            except Exception as exc:  # noqa: BLE001 - an unforeseen answer of one provider stops no other account
+                log.warning("template sync of account %s failed: %s", account.id, type(exc).__name__)
         return synced
 
     def _account(self, account_id: str) -> Account:
@@ -96,9 +102,10 @@ def reclassified(stored: dict[tuple[str, str], SyncedTemplate],
 
 
 def merge(stored: dict[tuple[str, str], SyncedTemplate], listed: Iterable[SyncedTemplate],
-          now: datetime) -> list[SyncedTemplate]:
+          now: datetime, complete: bool = True) -> list[SyncedTemplate]:
     """The templates whose rows must be written: new ones, changed ones (a new category
-    keeps the one before it), and those no longer listed, marked gone once."""
+    keeps the one before it), and, when the listing is ``complete``, those no longer listed,
+    marked gone once."""
     changed: list[SyncedTemplate] = []
     seen: set[tuple[str, str]] = set()
     for template in listed:
@@ -111,5 +118,5 @@ def merge(stored: dict[tuple[str, str], SyncedTemplate], listed: Iterable[Synced
             previous = before.category
         changed.append(replace(template, previous_category=previous, changed_at=now))
     changed.extend(replace(t, gone=True, changed_at=now) for key, t in stored.items()
-                   if key not in seen and not t.gone)
+                   if complete and key not in seen and not t.gone)
     return changed

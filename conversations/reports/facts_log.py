@@ -46,12 +46,15 @@ class FactsLog:
     def touched(self, commit: Commit) -> None:
         """A commit that moved nothing but changed what reports measure: an agent's first
         message (answered, first response), a service-level clock met (an agent's answer) or
-        breached (the service-level timer), a closed conversation's survey answer. Later
-        messages only add to counts, which the row gets with the next move (its closing)."""
+        breached (the service-level timer), a closed conversation's survey answer, and an
+        estimated cost (a closing message or survey sent as a paid template after the close,
+        when no move follows). Later messages only add to counts, which the row gets with the
+        next move (its closing)."""
         c, was = commit.head.conversation, commit.was
         if c.workstream_id is None or was is None:
             return
-        if Measures.of(c.created_at, was) == Measures.of(c.created_at, c.facts) and was.csat == c.facts.csat:
+        if (Measures.of(c.created_at, was) == Measures.of(c.created_at, c.facts) and was.csat == c.facts.csat
+                and was.costs == c.facts.costs):
             return
         row = self._put(c)
         if c.state == CLOSED and was.csat != c.facts.csat:

@@ -31,6 +31,12 @@ def test_only_new_changed_and_newly_gone_templates_are_written():
         SyncedTemplate("promo", "en", APPROVED, "utility", "Sale", previous_category="marketing", changed_at=NOW)]
 
 
+
+def test_a_listing_cut_off_at_the_catalogues_bound_marks_nothing_gone():
+    promo = SyncedTemplate("promo", "en", PENDING, "marketing", "Sale")
+    assert merge({WELCOME.key: WELCOME, promo.key: promo}, [promo], NOW, complete=False) == []
+
+
 def test_named_parameters_are_filled_by_name_or_in_order():
     body, ref = prepared(PASTED, [WELCOME], {"order": "A-17", "first_name": "Ana"})
     assert body == "Hi Ana, order A-17"

@@ -8,7 +8,6 @@
 // sends no mention of oneself.
 
 import type { Conversation } from "../types";
-import { customerLabel } from "./conversation";
 import type { FeedState } from "./feed";
 
 export interface DesktopNote {
@@ -21,6 +20,10 @@ export interface DesktopNote {
 
 type Lists = Pick<FeedState, "offers" | "mine" | "loaded">;
 
+/** The customer as a notification may name them: by name, never by number (a lock screen
+ *  and the system's history show it to whoever passes). */
+const named = (c: Conversation, unnamed: string) => c.contact?.name || c.customer_name || unnamed;
+
 /** The notes a change of the feed's lists calls for: offers it had not shown before (not
  *  those of the first load), and customer messages that grew a held conversation's unread
  *  count while `hidden`. `workstreams` names a conversation's workstream by id. */
@@ -29,12 +32,12 @@ export function feedNotes(before: Lists, after: Lists, hidden: boolean, workstre
   const where = (c: Conversation) => (c.workstream_id && workstreams.get(c.workstream_id)) || `${c.business} (${c.channel})`;
   const offered = new Set(before.offers.map((c) => c.id));
   const offers = after.offers.filter((c) => !offered.has(c.id)).map((c) => ({
-    title: `New offer: ${customerLabel(c)}`, body: `In ${where(c)}`, tag: `offer:${c.id}`, conversation: c.id,
+    title: `New offer: ${named(c, "a customer")}`, body: `In ${where(c)}`, tag: `offer:${c.id}`, conversation: c.id,
   }));
   if (!hidden) return offers;
   const unread = new Map(before.mine.map((c) => [c.id, c.unread]));
   const wrote = after.mine.filter((c) => c.unread > (unread.get(c.id) ?? Infinity)).map((c) => ({
-    title: `${customerLabel(c)} wrote`, body: `${c.unread} unread in ${where(c)}`,
+    title: `${named(c, "A customer")} wrote`, body: `${c.unread} unread in ${where(c)}`,
     tag: `message:${c.id}`, conversation: c.id,
   }));
   return [...offers, ...wrote];
