@@ -30,7 +30,7 @@ from azure.core.exceptions import (
 
 from channels.acs import acs_endpoint
 from channels.clients import ClientPool, retry_after_seconds
-from core.content import REACTION, Content
+from core.content import INTERACTIVE, REACTION, Content, Interactive
 from core.errors import ConfigurationError, ProviderError, ProviderRepeatExpired, ProviderUnreachable
 from core.media import media_kind
 from core.messages import FetchedMedia, OutboundMessage, SendResult, Validation
@@ -42,10 +42,11 @@ logging.getLogger("azure.core.pipeline.policies.http_logging_policy").setLevel(l
 ACCEPTED = "accepted"  # ACS answered 202: taken for delivery; Event Grid reports the rest
 REPEAT_EXPIRED = 412  # a repeated request whose first-sent time is older than ACS remembers
 # Messages API 2024-11-15-preview is the first to publish a reaction (kind "reaction": an emoji
-# and the WhatsApp message it goes on); the SDK's 1.1.0 speaks 2024-08-30, which has none, so
-# reactions go through a client of that version, with the body as the contract gives it.
+# and the WhatsApp message it goes on) and interactive messages (kind "interactive": reply
+# buttons, lists); the SDK's 1.1.0 speaks 2024-08-30, which has neither, so these go through a
+# client of that version, with the body as the contract gives it.
 REACTIONS_API = "2024-11-15-preview"
-_reactions_client = functools.partial(NotificationMessagesClient, api_version=REACTIONS_API)
+_preview_client = functools.partial(NotificationMessagesClient, api_version=REACTIONS_API)
 
 
 class AcsSender:
@@ -109,10 +110,10 @@ class AcsSender:
         return SendResult(provider_message_id=result.message_id, status=ACCEPTED)
 
     def _send_whatsapp(self, account: Account, message: OutboundMessage) -> SendResult:
-        reaction = message.content if message.content is not None and message.content.kind == REACTION else None
+        content = _preview_content(message)
         client: NotificationMessagesClient = self._client(
-            account, _reactions_client if reaction else NotificationMessagesClient)
-        content = reaction_content(message, reaction) if reaction else whatsapp_content(message)
+            account, NotificationMessagesClient if content is None else _preview_client)
+        content = whatsapp_content(message) if content is None else content
         request_id, first_sent = _repeatable(message)
         result = _calling(lambda: client.send(content, headers={"Repeatability-Request-ID": request_id,
                                                                 "Repeatability-First-Sent": first_sent}))
@@ -161,6 +162,33 @@ def whatsapp_content(message: OutboundMessage) -> NotificationContent:
         return DocumentNotificationContent(media_uri=media.url, caption=caption,
                                            file_name=media.url.rsplit("/", 1)[-1].split("?")[0] or None, **common)
     return TextNotificationContent(content=message.body, **common)
+
+
+def _preview_content(message: OutboundMessage) -> dict[str, Any] | None:
+    """A reaction's or an interactive message's body, which only the preview API takes."""
+    content = message.content
+    if content is not None and content.kind == REACTION:
+        return reaction_content(message, content)
+    if content is not None and content.kind == INTERACTIVE and content.interactive is not None:
+        return interactive_content(message, content.interactive)
+    return None
+
+
+def interactive_content(message: OutboundMessage, interactive: Interactive) -> dict[str, Any]:
+    """An InteractiveNotificationContent of Messages API 2024-11-15-preview: reply buttons
+    (``whatsAppButton``, a ButtonContent each) or a list (``whatsAppList``, one
+    ActionSetContent titled with the list's button). The contract requires a row's
+    description, so a row without one sends it empty."""
+    if interactive.buttons:
+        bindings = {"actionBindingKind": "whatsAppButton",
+                    "actions": [{"kind": "button", "id": b.id, "title": b.title} for b in interactive.buttons]}
+    else:
+        sections = [{"title": s.title, "items": [{"id": r.id, "title": r.title, "description": r.description or ""}
+                                                 for r in s.rows]} for s in interactive.sections]
+        bindings = {"actionBindingKind": "whatsAppList",
+                    "actions": [{"kind": "list", "title": interactive.button, "actionSet": sections}]}
+    return {"channelRegistrationId": message.business, "to": [message.customer], "kind": INTERACTIVE,
+            "interactiveMessage": {"body": {"kind": "text", "text": message.body}, "actionBindings": bindings}}
 
 
 def reaction_content(message: OutboundMessage, reaction: Content) -> dict[str, Any]:

@@ -82,6 +82,8 @@ class DirectLineClient:
 def _activity(a: dict[str, Any]) -> Activity:
     sender = a.get("from") if isinstance(a.get("from"), dict) else {}
     attachments = tuple(x for x in a.get("attachments") or () if isinstance(x, dict))
+    suggested = a.get("suggestedActions") if isinstance(a.get("suggestedActions"), dict) else {}
+    actions = tuple(x for x in suggested.get("actions") or () if isinstance(x, dict))
     return Activity(id=str(a.get("id", "")), type=str(a.get("type", "")), from_id=str(sender.get("id", "")),
                     text=a.get("text") if isinstance(a.get("text"), str) else "", name=a.get("name"),
-                    value=a.get("value"), attachments=attachments)
+                    value=a.get("value"), attachments=attachments, suggested=actions)

@@ -10,11 +10,11 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from channels.providers import PROVIDERS
 
-# provider -> (module, class, the base URL setting its constructor takes, if any)
+# provider -> (module, class, the base URL settings its constructor takes, in order)
 _ADAPTERS = {
-    "twilio": ("channels.twilio_api", "TwilioSender", "twilio_api_base_url"),
-    "telesign": ("channels.telesign_api", "TeleSignSender", "telesign_api_base_url"),
-    "acs": ("channels.acs_send", "AcsSender", None),
+    "twilio": ("channels.twilio_api", "TwilioSender", ("twilio_api_base_url", "twilio_content_base_url")),
+    "telesign": ("channels.telesign_api", "TeleSignSender", ("telesign_api_base_url",)),
+    "acs": ("channels.acs_send", "AcsSender", ()),
 }
 
 
@@ -29,9 +29,9 @@ class _Built:
     def get(self, name: str) -> Any:
         with self.lock:
             if name not in self.adapters:
-                module, cls, setting = _ADAPTERS[name]
+                module, cls, settings = _ADAPTERS[name]
                 adapter = getattr(importlib.import_module(module), cls)
-                self.adapters[name] = adapter(self.base_urls.get(setting)) if setting else adapter()
+                self.adapters[name] = adapter(*(self.base_urls.get(s) for s in settings))
             return self.adapters[name]
 
 

@@ -1,5 +1,6 @@
 """Twilio's Messages API: sending SMS/MMS and WhatsApp (free text, media, Content API
-templates), validating credentials, and fetching customers' attachments for agents."""
+templates, reply buttons and lists as Content API content), validating credentials, and
+fetching customers' attachments for agents."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from twilio.rest.api.v2010.account.message import MessageInstance
 
 from channels.clients import ClientPool, may_have_reached, retry_after_seconds
 from channels.twilio import API_HOST, WHATSAPP
+from channels.twilio_interactive import InteractiveContent
 from core.errors import NotFound, ProviderError, ProviderOutsideWindow, ProviderRecipientOptedOut, ProviderUnreachable
 from core.media import UNKNOWN_MEDIA_TYPE, media_type
 from core.messages import FetchedMedia, OutboundMessage, SendResult, Validation
@@ -38,11 +40,13 @@ class TwilioSender:
     """Sends through the Messages API (one SDK client per account's credentials) and
     fetches inbound attachments with the account's credentials.
 
-    ``base_url`` replaces ``https://api.twilio.com`` for both (tests, proxies)."""
+    ``base_url`` replaces ``https://api.twilio.com`` for both (tests, proxies),
+    ``content_base_url`` https://content.twilio.com."""
 
-    def __init__(self, base_url: str | None, timeout: float = 10.0) -> None:
+    def __init__(self, base_url: str | None, content_base_url: str | None = None, timeout: float = 10.0) -> None:
         self._base_url = base_url
         self._timeout = timeout
+        self._contents = InteractiveContent(content_base_url, timeout)
         self._clients: ClientPool[Client] = ClientPool(self._new_client)
 
     def _new_client(self, account_sid: str, auth_token: str) -> Client:
@@ -58,7 +62,10 @@ class TwilioSender:
         params: dict[str, object] = {"to": _address(account, message.customer),
                                      "from_": _address(account, message.business)}
         template = message.template
-        if template is not None and template.content_sid:  # Content API: Twilio fills in the approved template
+        interactive = message.content.interactive if message.content is not None else None
+        if interactive is not None:  # the caller's content, or this message's, made once
+            params["content_sid"] = interactive.content_sid or self._contents.sid_for(account, message.body, interactive)
+        elif template is not None and template.content_sid:  # Content API: Twilio fills in the approved template
             params["content_sid"] = template.content_sid
             if template.parameters:
                 names = template.names or tuple(str(i) for i in range(1, len(template.parameters) + 1))
@@ -160,7 +167,8 @@ def _same(listed: MessageInstance, message: OutboundMessage) -> bool:
     """Whether a message of Twilio's list may be ``message`` (trial accounts prefix bodies)."""
     if not (listed.direction or "").startswith("outbound"):
         return False
-    if message.template is not None and message.template.content_sid:
+    if (message.template is not None and message.template.content_sid) or (
+            message.content is not None and message.content.interactive is not None):
         return True
     body = listed.body or ""
     return (body == message.body or body.endswith(message.body)) and int(listed.num_media or 0) == len(message.media)

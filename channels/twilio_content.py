@@ -15,6 +15,7 @@ from core.templates import APPROVED, CATEGORIES, DISABLED, MAX_CATALOGUE, PAUSED
     SyncedTemplate, TemplateParameter
 
 CONTENT_HOST = "https://content.twilio.com"
+INTERACTIVE_NAME = "switchboard-"  # content made for reply buttons and lists (channels/twilio_interactive.py)
 PAGE = 500
 REASON = 500  # characters of a rejection reason kept (Twilio quotes WhatsApp at length)
 _STATUSES = {"approved": APPROVED, "received": PENDING, "pending": PENDING, "rejected": REJECTED,
@@ -63,8 +64,9 @@ class TwilioContent:
 
 
 def _whatsapp(content: Any) -> bool:
-    """Content submitted to WhatsApp (SMS-only content is no template of the account's)."""
-    if not isinstance(content, dict):
+    """Content submitted to WhatsApp (SMS-only content, and what Switchboard made for
+    interactive messages, are no templates of the account's)."""
+    if not isinstance(content, dict) or str(content.get("friendly_name") or "").startswith(INTERACTIVE_NAME):
         return False
     approvals = content.get("approval_requests")
     return isinstance(approvals, dict) and bool((approvals.get("whatsapp") or approvals).get("status"))

@@ -109,3 +109,4 @@ class Activity:
     name: str | None = None  # an event's name
     value: Any = None
     attachments: tuple[Mapping[str, Any], ...] = ()
+    suggested: tuple[Mapping[str, Any], ...] = ()  # its suggestedActions' actions

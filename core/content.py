@@ -1,7 +1,8 @@
 """What a customer's message is beyond its text: a sticker, a location, a contact card (a
 vCard attachment, as Twilio delivers it, its names and numbers read once the conversation
 is first read: conversations/messaging/contact_cards.py), a reaction, an option chosen
-from buttons or a list, a reply quoting an earlier message, or a type Switchboard cannot show (kept, named).
+from buttons or a list, a reply quoting an earlier message, or a type Switchboard cannot show (kept, named);
+and what reply buttons or a list we send offer (core/interactive.py reads them).
 Provider adapters make these at the edge; a message stores them as they came
 (core.records.Message ``content``)."""
 
@@ -12,6 +13,7 @@ from typing import Any
 
 TEXT, MEDIA, STICKER, LOCATION, CONTACTS = "text", "media", "sticker", "location", "contacts"
 REACTION, CHOICE, UNSUPPORTED = "reaction", "choice", "unsupported"
+INTERACTIVE = "interactive"  # reply buttons or a list we sent
 
 # What a message keeps of a provider's strings: far above WhatsApp's own limits.
 MAX_TEXT, MAX_ID = 1024, 256
@@ -57,6 +59,38 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A list's section: its title and its rows."""
+
+    title: str
+    rows: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
+class Interactive:
+    """What an interactive message we send offers: reply buttons, or a list (the text of the
+    button that opens it, its sections); or Twilio Content API content made elsewhere, by
+    its ContentSid. core/interactive.py reads it and holds it to the limits."""
+
+    buttons: tuple[Choice, ...] = ()
+    button: str | None = None
+    sections: tuple[Section, ...] = ()
+    content_sid: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        sections = [{"title": s.title, "rows": [r.to_dict() for r in s.rows]} for s in self.sections]
+        found = {"buttons": [b.to_dict() for b in self.buttons] or None, "button": self.button,
+                 "sections": sections or None, "content_sid": self.content_sid}
+        return {k: v for k, v in found.items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, value: dict[str, Any]) -> Interactive:
+        sections = tuple(Section(s["title"], tuple(Choice(**r) for r in s["rows"])) for s in value.get("sections") or ())
+        return cls(tuple(Choice(**b) for b in value.get("buttons") or ()), value.get("button"), sections,
+                   value.get("content_sid"))
+
+
+@dataclass(frozen=True)
 class Phone:
     number: str
     type: str | None = None  # the card's TYPE values, such as "cell, voice"
@@ -83,7 +117,7 @@ class Content:
     option it chose; ``reacts_to`` and ``emoji``: a reaction (an empty emoji removes it);
     ``type_name``: the provider's name of a type kept as unsupported; ``contacts``: a
     contact card's cards once its vCard was read (None until then, empty when it held none
-    or could not be had)."""
+    or could not be had); ``interactive``: what reply buttons or a list we sent offered."""
 
     kind: str = TEXT
     location: Location | None = None
@@ -93,12 +127,14 @@ class Content:
     emoji: str = ""
     type_name: str | None = None
     contacts: tuple[Card, ...] | None = None
+    interactive: Interactive | None = None
 
     def to_dict(self) -> dict[str, Any]:
         found = {"kind": self.kind, "location": self.location.to_dict() if self.location else None,
                  "choice": self.choice.to_dict() if self.choice else None, "answers": self.answers,
                  "reacts_to": self.reacts_to, "emoji": self.emoji or None, "type_name": self.type_name,
-                 "contacts": [c.to_dict() for c in self.contacts] if self.contacts is not None else None}
+                 "contacts": [c.to_dict() for c in self.contacts] if self.contacts is not None else None,
+                 "interactive": self.interactive.to_dict() if self.interactive else None}
         return {k: v for k, v in found.items() if v is not None}
 
     @classmethod
@@ -109,12 +145,18 @@ class Content:
             choice=Choice(**choice) if choice else None, answers=value.get("answers"),
             reacts_to=value.get("reacts_to"), emoji=value.get("emoji") or "", type_name=value.get("type_name"),
             contacts=tuple(Card.from_dict(c) for c in contacts) if contacts is not None else None,
+            interactive=Interactive.from_dict(value["interactive"]) if value.get("interactive") else None,
         )
 
     @property
     def plain(self) -> bool:
         """Nothing beyond text and attachments: what a message without content was."""
         return self.kind in (TEXT, MEDIA) and not self.answers
+
+
+def offering(interactive: Interactive | None) -> Content | None:
+    """The content of a message that offers reply buttons or a list, if it does."""
+    return Content(kind=INTERACTIVE, interactive=interactive) if interactive else None
 
 
 def readable(content: Content, body: str) -> str:

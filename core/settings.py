@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from core.content import Interactive
 from core.hours import OperatingHours
 from core.overflow import OverflowRule, WaitingMessage
 from core.routing import Rule
@@ -110,13 +111,21 @@ class WrapUp:
 
 @dataclass(frozen=True)
 class QuickReply:
-    """A canned answer agents pick in the composer; placeholders are filled in there."""
+    """A canned answer agents pick in the composer; placeholders are filled in there. With
+    ``interactive``, the reply buttons or list it offers (core/interactive.py)."""
 
     name: str
     text: str
+    interactive: Interactive | None = None
 
-    def to_dict(self) -> dict[str, str]:
-        return {"name": self.name, "text": self.text}
+    def to_dict(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"name": self.name, "text": self.text}
+        return {**found, "interactive": self.interactive.to_dict()} if self.interactive else found
+
+    @classmethod
+    def from_dict(cls, value: Mapping[str, Any]) -> QuickReply:
+        offered = value.get("interactive")
+        return cls(value["name"], value["text"], Interactive.from_dict(offered) if offered else None)
 
 
 @dataclass(frozen=True)
@@ -125,6 +134,7 @@ class WorkstreamSettings:
     operating_hours: OperatingHours | None = None
     allow_automated_messages: bool = False
     automated_messages: Mapping[str, str] = field(default_factory=dict)
+    automated_interactive: Mapping[str, Interactive] = field(default_factory=dict)  # buttons or a list they offer
     customers_can_send_attachments: bool = False
     agents_can_send_attachments: bool = False
     survey: Survey = Survey()
@@ -159,7 +169,9 @@ class WorkstreamSettings:
             "language": self.language,
             "operating_hours": self.operating_hours.to_dict() if self.operating_hours else None,
             "allow_automated_messages": self.allow_automated_messages,
-            "automated_messages": {k: {"text": v} for k, v in sorted(self.automated_messages.items())},
+            "automated_messages": {k: {"text": v, **({"interactive": self.automated_interactive[k].to_dict()}
+                                                     if k in self.automated_interactive else {})}
+                                   for k, v in sorted(self.automated_messages.items())},
             "attachments": {"customers_can_send": self.customers_can_send_attachments,
                             "agents_can_send": self.agents_can_send_attachments},
             "survey": self.survey.to_dict(),
@@ -189,12 +201,14 @@ class WorkstreamSettings:
             operating_hours=OperatingHours.from_dict(hours) if hours else None,
             allow_automated_messages=value.get("allow_automated_messages", False),
             automated_messages={k: v["text"] for k, v in value.get("automated_messages", {}).items()},
+            automated_interactive={k: Interactive.from_dict(v["interactive"])
+                                   for k, v in value.get("automated_messages", {}).items() if v.get("interactive")},
             customers_can_send_attachments=attachments.get("customers_can_send", False),
             agents_can_send_attachments=attachments.get("agents_can_send", False),
             survey=Survey.from_dict(survey),
             queues=tuple(value.get("queues", ())),
             default_queue=value.get("default_queue"),
-            quick_replies=tuple(QuickReply(**q) for q in value.get("quick_replies", ())),
+            quick_replies=tuple(QuickReply.from_dict(q) for q in value.get("quick_replies", ())),
             routing_rules=tuple(Rule.from_dict(r) for r in value.get("routing_rules", ())),
             distribution=Distribution(**value.get("distribution", {})),
             retention_days=value.get("retention_days"),

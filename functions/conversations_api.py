@@ -17,6 +17,7 @@ from core.errors import Forbidden, ValidationFailed
 from core.identity import ADMIN, AGENT, SUPERVISOR
 from core.ids import is_record_id
 from core.inbox import VIEWS, Page
+from core.interactive import read as read_interactive
 from core.media import UNKNOWN_MEDIA_TYPE, media_type
 from core.records import STATES, Conversation, Message
 from core.status import PENDING
@@ -198,11 +199,12 @@ def _sent(req: func.HttpRequest, message: Message) -> func.HttpResponse:
 def reply_to_conversation(req: func.HttpRequest, key: str | None) -> func.HttpResponse:
     scope = _scope(req)
     body = require_object(json_body(req))
-    reject_unknown(body, ("body", "agent", "media"))
+    reject_unknown(body, ("body", "agent", "media", "interactive"))
     _as_yourself(body, scope)
     media = parse_media(body["media"]) if "media" in body else ()
+    offered = read_interactive(body["interactive"]) if "interactive" in body else None
     return _sent(req, services().messaging.outbox.reply(req.route_params["id"], body.get("body"), scope, public_base_url(req),
-                                              media, key))
+                                              media, key, offered))
 
 
 @bp.route(route="api/conversations/{id}/template", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)

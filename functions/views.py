@@ -232,7 +232,8 @@ def content_view(m: Message, held: dict[str, Message]) -> dict[str, Any]:
         return view
     parts = {"location": c.location.to_dict() if c.location else None,
              "choice": c.choice.to_dict() if c.choice else None, "unsupported_type": c.type_name,
-             "contacts": [card.to_dict() for card in c.contacts] if c.contacts is not None else None}
+             "contacts": [card.to_dict() for card in c.contacts] if c.contacts is not None else None,
+             "interactive": c.interactive.to_dict() if c.interactive else None}
     view.update({k: v for k, v in parts.items() if v is not None})
     if c.answers:
         quoted = held.get(c.answers)

@@ -13,7 +13,9 @@ from conversations.admin.quick_replies import parse_quick_replies
 from conversations.admin.routing import parse_rules
 from conversations.admin.service_levels import check_counted, parse_service_levels
 from conversations.admin.window_fallbacks import parse_fallbacks
+from core.content import Interactive
 from core.errors import ValidationFailed
+from core.interactive import read_setting
 from core.settings import (ASSIGNMENTS, AUTOMATED, LINK, PICK, PUSH, SURVEY_MODES, Distribution, Survey,
                            WorkstreamSettings, WrapUp)
 
@@ -45,7 +47,8 @@ def parse_settings(body: Mapping[str, Any], current: WorkstreamSettings = Workst
     if "allow_automated_messages" in body:
         s = replace(s, allow_automated_messages=_flag(body["allow_automated_messages"], "allow_automated_messages"))
     if "automated_messages" in body:
-        s = replace(s, automated_messages=_automated(body["automated_messages"]))
+        texts, offers = _automated(body["automated_messages"])
+        s = replace(s, automated_messages=texts, automated_interactive=offers)
     if "attachments" in body:
         value = _object(body["attachments"], "attachments", ("customers_can_send", "agents_can_send"))
         s = replace(
@@ -184,13 +187,17 @@ def _text(value: Any, name: str) -> str:
     return value
 
 
-def _automated(value: Any) -> dict[str, str]:
+def _automated(value: Any) -> tuple[dict[str, str], dict[str, Interactive]]:
+    """Each automated message's text, and the buttons or list it offers (WhatsApp only)."""
     value = _object(value, "automated_messages", AUTOMATED)
-    texts = {}
+    texts, offers = {}, {}
     for name, item in value.items():
-        item = _object(item, f"automated_messages.{name}", ("text",))
+        item = _object(item, f"automated_messages.{name}", ("text", "interactive"))
         texts[name] = _text(item.get("text"), f"automated_messages.{name}.text")
-    return texts
+        offered = read_setting(item, texts[name], f"automated_messages.{name}.")
+        if offered is not None:
+            offers[name] = offered
+    return texts, offers
 
 
 def _survey(value: Any) -> Survey:

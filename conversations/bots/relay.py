@@ -180,8 +180,10 @@ class Bots:
 
     def _send(self, conversation: Conversation, activity: Activity, base_url: str | None) -> bool:
         parts = bot_stage.replies(activity, conversation.provider, conversation.channel)
+        offered = bot_stage.offered(activity, parts, conversation.provider, conversation.channel)
         for index, (body, media) in enumerate(parts):
-            self._outbox.from_bot(conversation.id, f"{activity.id}|{index}", body, media, base_url, index == 0)
+            self._outbox.from_bot(conversation.id, f"{activity.id}|{index}", body, media, base_url, index == 0,
+                                  offered if index == len(parts) - 1 else None)
         return bool(parts)
 
     def _keep(self, conversation_id: str, watermark: str | None, answered: bool) -> Conversation | None:

@@ -14,7 +14,9 @@ from typing import Any, Mapping
 
 from conversations.messaging import policies
 from core.bots import BOT, BOT_REMOVED, BY_KEYWORD, FULL, HIDDEN, Activity, BotSession, BotSettings, Handoff
-from core.errors import ValidationFailed
+from core.content import Interactive
+from core.errors import SwitchboardError, ValidationFailed
+from core.interactive import check_body, check_sendable, from_suggested
 from core.records import Contact, Conversation, Media, Message
 
 MAX_PART = 1600  # what one message carries on every channel (conversations/messaging/outbox.py MAX_BODY)
@@ -119,6 +121,22 @@ def replies(activity: Activity, provider: str, channel: str) -> list[tuple[str, 
     if not parts and not media:
         return []
     return [(parts[0] if parts else "", media)] + [(p, ()) for p in parts[1:]]
+
+
+def offered(activity: Activity, parts: list[tuple[str, tuple[Media, ...]]], provider: str,
+            channel: str) -> Interactive | None:
+    """The bot's suggested actions as reply buttons or a list on its reply's last part, where
+    that part is text only and the provider takes them within their limits; else none, and
+    the text goes alone."""
+    if not activity.suggested or not parts or parts[-1][1] or not parts[-1][0]:
+        return None
+    try:
+        interactive = from_suggested(activity.suggested)
+        check_body(parts[-1][0])
+        check_sendable(interactive, provider, channel)
+    except SwitchboardError:
+        return None
+    return interactive
 
 
 def _card_text(content: Any) -> str:

@@ -13,7 +13,9 @@ from typing import Callable
 from conversations.admin.numbers import calling_code_of
 from conversations.messaging import policies, templates, window_fallback
 from conversations.messaging.lookup import Lookup
+from core.content import Content, Interactive
 from core.errors import Conflict, SwitchboardError, ValidationFailed
+from core.interactive import check_body, check_sendable
 from core.ports import Rates, TemplateCatalogues, Workstreams
 from core.pricing import Cost, estimate
 from core.records import WHATSAPP, Conversation, Media, Template, TemplateRef
@@ -32,17 +34,24 @@ class Composing:
         self._catalogues = catalogues
         self._rates = rates
 
-    def reply(self, body: object, media: tuple[Media, ...]) -> Compose:
+    def reply(self, body: object, media: tuple[Media, ...], interactive: Interactive | None = None) -> Compose:
         """A free-form reply: its body checked now (422), the channel's rules once the
-        conversation is read."""
+        conversation is read; with ``interactive`` (reply buttons or a list, read within
+        their limits) no attachment, and what the conversation's provider takes."""
         if body is None and media:
             body = ""
         if not isinstance(body, str) or (not body.strip() and not media):
             raise ValidationFailed("body", "must be a non-empty string")
         if len(body) > MAX_BODY:
             raise ValidationFailed("body", f"must be at most {MAX_BODY} characters, got {len(body)}")
+        if interactive is not None:
+            if media:
+                raise ValidationFailed("media", "an interactive message carries no attachment; send it on its own")
+            check_body(body)
 
         def compose(conversation: Conversation, now: datetime) -> Sent:
+            if interactive is not None:
+                check_sendable(interactive, conversation.provider, conversation.channel)
             if media:
                 workstream = self._lookup.workstream_of(conversation)
                 policies.check_agent_attachments(workstream.settings if workstream else None)
@@ -51,6 +60,18 @@ class Composing:
             return body, media, None
 
         return compose
+
+    def offerable(self, conversation: Conversation, content: Content | None) -> Content | None:
+        """The content as sent: buttons or a list an automated message or a bot offers go
+        only where the conversation's provider takes them, its text alone elsewhere (an
+        agent's were refused before)."""
+        if content is None or content.interactive is None:
+            return content
+        try:
+            check_sendable(content.interactive, conversation.provider, conversation.channel)
+        except SwitchboardError:
+            return None
+        return content
 
     def template(self, name: str, language: str | None, parameters: object) -> Compose:
         def compose(conversation: Conversation, _now: datetime) -> Sent:

@@ -22,7 +22,7 @@ from conversations.messaging.writer import Writer
 from conversations.reactions import Reactions
 from core import status as statuses
 from core.clock import Clock
-from core.content import Content
+from core.content import REACTION, Content, Interactive, offering
 from core.errors import Conflict, ProviderError, StorageUnavailable, SwitchboardError
 from core.identity import Actor
 from core.ids import new_conversation_id, thread_key, thread_of
@@ -90,13 +90,15 @@ class Outbox:
         self._clock = clock
 
     def reply(self, conversation_id: str, body: str | None, scope: Scope, base_url: str,
-              media: tuple[Media, ...] = (), key: str | None = None) -> Message:
+              media: tuple[Media, ...] = (), key: str | None = None,
+              interactive: Interactive | None = None) -> Message:
         """Store an agent's free-form reply, send it through the provider, record the outcome;
         an agent who answers a conversation nobody holds takes it. With an idempotency
-        ``key``, the reply is stored (and sent) once however often it is asked for."""
-        compose = self._composing.reply(body, media)
+        ``key``, the reply is stored (and sent) once however often it is asked for; with
+        ``interactive``, it offers reply buttons or a list (its content)."""
+        compose = self._composing.reply(body, media, interactive)
         self._assignments.take(conversation_id, scope)
-        return self._send(conversation_id, _Origin.agent(scope), base_url, compose, key)
+        return self._send(conversation_id, _Origin.agent(scope), base_url, compose, key, offering(interactive))
 
     def react(self, conversation_id: str, reaction: Content, check: Callable[[Conversation, datetime], None],
               scope: Scope, base_url: str, key: str) -> Message:
@@ -149,25 +151,29 @@ class Outbox:
         however often it is asked for.
 
         It never fails the caller (a webhook must not be retried for it): a refusal is
-        stored as not sent, a provider failure as failed, and both are logged.
+        stored as not sent, a provider failure as failed, and both are logged. The
+        workstream's own may offer buttons or a list, where the provider takes them.
         """
+        offered = offering(settings.automated_interactive.get(kind)) if text is None else None
         text = settings.automated_text(kind) if text is None else text if settings.allow_automated_messages else None
         if not text:
             return
         try:
             self._send(conversation_id, _Origin(automated=kind, fallback=kind), base_url,
-                       lambda _c, _now: (text, (), None), key)
+                       lambda _c, _now: (text, (), None), key, offered)
         except SwitchboardError as exc:
             log.warning("automated %s message for conversation %s failed: %s", kind, conversation_id, exc.code)
 
     def from_bot(self, conversation_id: str, key: str, body: str, media: tuple[Media, ...],
-                 base_url: str | None, first: bool = True) -> Message:
+                 base_url: str | None, first: bool = True, interactive: Interactive | None = None) -> Message:
         """A bot's reply (conversations/bots/relay.py), held back like an automated message when
         the rules refuse it; ``key`` (its activity id and part) stores and sends it once
         however often the activity is read. Only a reply's ``first`` part falls back to the
-        workstream's template when it comes after the window closed, so that goes once."""
+        workstream's template when it comes after the window closed, so that goes once;
+        ``interactive``: its suggested actions as reply buttons or a list."""
         origin = _Origin(bot=True, fallback=BOT if first else None)
-        return self._send(conversation_id, origin, base_url, lambda _c, _now: (body, media, None), key)
+        return self._send(conversation_id, origin, base_url, lambda _c, _now: (body, media, None), key,
+                          offering(interactive))
 
     def after_close(self, conversation: Conversation, base_url: str | None) -> None:
         """The workstream's closing message and survey, into the just-closed conversation."""
@@ -249,8 +255,10 @@ class Outbox:
             status=NOT_SENT if refusal else statuses.SENDING, provider_message_id=None, created_at=now,
             seq=head.seq + 1, agent=origin.author, automated=automated, error_code=refusal.code if refusal else None,
             error_message=refusal.message if refusal else None, from_bot=origin.bot, template=template,
-            content=content, fallback_for=fallback_for,
-            cost=None if refusal or content else self._composing.cost(conversation, template),
+            content=None if fallback_for else self._composing.offerable(conversation, content),
+            fallback_for=fallback_for,  # a template instead: it offers no buttons
+            cost=None if refusal or (content and content.kind == REACTION) else self._composing.cost(conversation,
+                                                                                                     template),
         )
         updated = replace(
             conversation, last_activity_at=conversation.last_activity_at if refusal else now,

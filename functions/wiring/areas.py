@@ -201,6 +201,7 @@ def build_providers(settings: Settings, stores: Stores, watch: Watch, senders: M
                     media_fetchers: Mapping[str, MediaFetcher] | None, directline: DirectLine | None) -> Providers:
     if senders is None:
         lazy = LazySenders({"twilio_api_base_url": settings.twilio_api_base_url,
+                            "twilio_content_base_url": settings.twilio_content_base_url,
                             "telesign_api_base_url": settings.telesign_api_base_url})
         senders, media_fetchers = lazy, lazy.media_fetchers() if media_fetchers is None else media_fetchers
     return Providers(senders=senders, media_fetchers=media_fetchers or {},

@@ -9,6 +9,7 @@ type Schemas = components["schemas"];
 export type Actor = NonNullable<Schemas["Actor"]>;
 export type Media = Schemas["Media"];
 export type Message = Schemas["Message"];
+export type Interactive = Schemas["Interactive"];
 export type HistoryEvent = Schemas["Event"];
 export type Template = Schemas["Template"];
 export type QuickReply = Schemas["QuickReply"];

@@ -2,7 +2,7 @@
 // other is shown. A reply is free text up to 1600 characters (Enter sends, Shift+Enter is a
 // new line), quick replies with their placeholders filled (one without a value stays in the
 // text, named beside it, and nothing is sent until the agent types over it), attachments where
-// the workstream allows them, and templates, the only choice once the WhatsApp window has
+// the workstream allows them, reply buttons or a list on WhatsApp (InteractiveBuilder.tsx), and templates, the only choice once the WhatsApp window has
 // closed. A refused send shows the API's answer here, where it happened.
 
 import { useEffect, useRef, useState } from "preact/hooks";
@@ -11,7 +11,9 @@ import { fillPlaceholders, unfilled } from "../format";
 import type { Conversation, Me, QuickReply } from "../types";
 import { type Attachment, customerLabel, newKey, outcomeUnknown, owed, reply, windowClosed } from "./conversation";
 import { type ComposeMode, ModeChoice, NoteForm } from "./NoteForm";
+import { InteractiveBuilder, type InteractiveDraft, draftOf, interactivePayload, newButtons, newList } from "./InteractiveBuilder";
 import { TemplateForm } from "./TemplateForm";
+import { fieldId } from "../ui/paths";
 
 export const MAX_BODY = 1600;
 
@@ -53,6 +55,7 @@ function Reply({ conversation, me, onSent }: Props) {
 function FreeText({ conversation, me, onSent }: Props) {
   const [body, setBody] = useState("");
   const [media, setMedia] = useState<Attachment[]>([]);
+  const [interactive, setInteractive] = useState<InteractiveDraft | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const [retrying, setRetrying] = useState(false);
@@ -78,6 +81,10 @@ function FreeText({ conversation, me, onSent }: Props) {
     key.current = null;
     setMedia(next);
   };
+  const editInteractive = (next: InteractiveDraft | null) => {
+    key.current = null;
+    setInteractive(next);
+  };
   const send = async () => {
     if (holes.length) {
       showFirstHole();
@@ -92,18 +99,28 @@ function FreeText({ conversation, me, onSent }: Props) {
     setError(null);
     key.current ??= newKey();
     try {
-      const sent = await reply(conversation.id, body, media.filter((m) => m.url.trim()), key.current);
+      const sent = await reply(conversation.id, body, media.filter((m) => m.url.trim()), key.current,
+        interactive ? interactivePayload(interactive) : undefined);
       key.current = null;
       setRetrying(owed(sent));
       // What was sent leaves the box; what the agent wrote meanwhile stays (and goes next).
       setBody((now) => (now === body ? "" : now));
       setMedia((now) => (now === media ? [] : now));
+      setInteractive((now) => (now === interactive ? null : now));
       await onSent();
     } catch (caught) {
       const refused = problem(caught);
       queued.current = false; // the agent reads why before sending again
       if (!outcomeUnknown(refused)) key.current = null;
       setError(refused);
+      // after the render that shows it: a builder's field the API named takes the focus
+      if (refused.field?.startsWith("interactive.")) {
+        window.setTimeout(() => {
+          const named = document.getElementById(fieldId(refused.field ?? ""));
+          named?.focus();
+          named?.scrollIntoView({ block: "center" }); // with the refusal under it in view
+        });
+      }
     } finally {
       setBusy(false);
       box.current?.focus();
@@ -126,6 +143,7 @@ function FreeText({ conversation, me, onSent }: Props) {
       "contact.name": conversation.contact?.name || conversation.customer_name || "",
       agent_name: me.name,
     }));
+    if (quick.interactive && conversation.channel === "whatsapp") editInteractive(draftOf(quick.interactive));
     setPicks((n) => n + 1);
   };
   return (
@@ -146,6 +164,15 @@ function FreeText({ conversation, me, onSent }: Props) {
       ) : null}
       {workstream?.quick_replies.length ? <QuickReplies replies={workstream.quick_replies} pick={insertQuickReply} /> : null}
       {workstream?.attachments.agents_can_send ? <Attachments media={media} setMedia={editMedia} /> : null}
+      {conversation.channel === "whatsapp" && interactive ? (
+        <InteractiveBuilder draft={interactive} change={editInteractive} refused={error} />
+      ) : null}
+      {conversation.channel === "whatsapp" && !interactive ? (
+        <p class="interactive-choice">
+          <button type="button" class="secondary" onClick={() => editInteractive(newButtons())}>Add buttons</button>{" "}
+          <button type="button" class="secondary" onClick={() => editInteractive(newList())}>Add list</button>
+        </p>
+      ) : null}
       {error ? (
         <p class="notice error" role="alert">
           Not sent: {error.message}{error.providerCode ? ` (provider code ${error.providerCode})` : ""}

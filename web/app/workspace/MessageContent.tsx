@@ -1,10 +1,11 @@
 // What a customer's message is beyond its text (the API's `kind` and its parts): the
 // message it answers quoted above it, a location with a map link, a contact card (each
 // contact's name and numbers, read by the API from its vCard), the
-// option picked from buttons or a list, and the customer's reaction to a message. The
+// option picked from buttons or a list, the buttons or list we offered, and the customer's
+// reaction to a message. The
 // body the API derives for these (for previews and bots) is not shown twice.
 
-import type { Message } from "../types";
+import type { Interactive, Message } from "../types";
 
 const DERIVED_BODY = new Set(["location", "choice", "contacts"]);
 
@@ -31,8 +32,29 @@ export function MessageContent({ message: m }: { message: Message }) {
       {m.choice ? (
         <p class="content-part">Chose: <strong>{m.choice.title}</strong>{m.choice.description ? ` (${m.choice.description})` : ""}</p>
       ) : null}
+      {m.interactive ? <Offered offered={m.interactive} /> : null}
       {m.reaction ? <p class="reaction">Customer reacted: <span class="emoji">{m.reaction}</span></p> : null}
     </>
+  );
+}
+
+function Offered({ offered: o }: { offered: Interactive }) {
+  if (o.buttons?.length) {
+    return <ul class="content-part offered" aria-label="Reply buttons offered">{o.buttons.map((b) => <li key={b.id}>{b.title}</li>)}</ul>;
+  }
+  if (!o.sections?.length) return <p class="content-part">Twilio content {o.content_sid}</p>;
+  return (
+    <div class="content-part">
+      <p>A list, opened by “{o.button}”:</p>
+      {o.sections.map((s, i) => (
+        <div key={i}>
+          <p class="offered-section">{s.title}</p>
+          <ul class="offered" aria-label={`List section ${s.title}`}>
+            {s.rows.map((r) => <li key={r.id}>{r.title}{r.description ? ` (${r.description})` : ""}</li>)}
+          </ul>
+        </div>
+      ))}
+    </div>
   );
 }
 

@@ -3,7 +3,7 @@
 
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { ApiError, api, problem } from "../api";
-import type { CloseBody, Conversation, Message, Note } from "../types";
+import type { CloseBody, Conversation, Interactive, Message, Note } from "../types";
 
 export const POLL_MS = 4000;
 
@@ -91,9 +91,10 @@ export interface Attachment {
 
 /** A send is made once whatever the retries: `key` is the composed message's own
  *  Idempotency-Key, the same on every try of that message. */
-export function reply(id: string, body: string, media: Attachment[], key: string): Promise<Message> {
-  return api.post<Message>(path(id, "messages"), media.length ? { body, media } : { body },
-    { "Idempotency-Key": key });
+export function reply(id: string, body: string, media: Attachment[], key: string,
+  interactive?: Interactive): Promise<Message> {
+  return api.post<Message>(path(id, "messages"), { body, ...(media.length ? { media } : {}),
+    ...(interactive ? { interactive } : {}) }, { "Idempotency-Key": key });
 }
 
 export function sendTemplate(id: string, template: { name: string; language: string; parameters: string[] },
