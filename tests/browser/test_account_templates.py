@@ -4,29 +4,14 @@ instead of pasting it."""
 
 from __future__ import annotations
 
-from typing import Iterator
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.support import check_page
-from tests.e2e.test_template_sync import FIRST, LISTING, SIDS
-from tests.support.recorder import Recorder, recording
+from tests.e2e.test_template_sync import SIDS, content_api, extra_env  # noqa: F401 - the Content API stand-in
 from tests.support.twilio import WHATSAPP_BUSINESS, whatsapp_account_body
 
 ADMIN = "Switchboard.Admin"
-
-
-@pytest.fixture(scope="module")
-def content_api() -> Iterator[Recorder]:
-    with recording() as recorder:
-        recorder.on("GET", LISTING, FIRST)
-        yield recorder
-
-
-@pytest.fixture(scope="module")
-def extra_env(content_api) -> dict[str, str]:
-    return {"TWILIO_CONTENT_BASE_URL": content_api.base_url, "TEMPLATE_SYNC_SCHEDULE": "0 0 0 1 1 *"}
 
 
 def test_an_admin_syncs_an_accounts_templates_and_picks_one_for_a_workstream(new_page, api, artifacts):

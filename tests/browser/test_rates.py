@@ -4,31 +4,16 @@ the templates sent, by message category, in the table's currency."""
 
 from __future__ import annotations
 
-from typing import Iterator
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.support import check_page
-from tests.e2e.test_template_costs import FIRST, RATES
-from tests.e2e.test_template_sync import LISTING, SIDS, send
+from tests.e2e.test_template_costs import RATES, content_api, extra_env  # noqa: F401 - the Content API stand-in
+from tests.e2e.test_template_sync import SIDS, send
 from tests.e2e.test_twilio_whatsapp import MESSAGES, conversation_of, whatsapp_in
-from tests.support.recorder import Recorder, recording
 from tests.support.twilio import WHATSAPP_BUSINESS, message_created, whatsapp_account_body
 
 ADMIN = "Switchboard.Admin"
-
-
-@pytest.fixture(scope="module")
-def content_api() -> Iterator[Recorder]:
-    with recording() as recorder:
-        recorder.on("GET", LISTING, FIRST)
-        yield recorder
-
-
-@pytest.fixture(scope="module")
-def extra_env(content_api) -> dict[str, str]:
-    return {"TWILIO_CONTENT_BASE_URL": content_api.base_url, "TEMPLATE_SYNC_SCHEDULE": "0 0 0 1 1 *"}
 
 
 def test_an_admin_keeps_the_rate_table(new_page, api, artifacts):

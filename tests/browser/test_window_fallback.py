@@ -4,31 +4,16 @@ shows beside its field, and the choice is saved."""
 
 from __future__ import annotations
 
-from typing import Iterator
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.support import check_page
-from tests.e2e.test_template_sync import FIRST, LISTING, SIDS
-from tests.support.recorder import Recorder, recording
+from tests.e2e.test_template_sync import SIDS, content_api, extra_env  # noqa: F401 - the Content API stand-in
 from tests.support.twilio import WHATSAPP_BUSINESS, whatsapp_account_body
 
 ADMIN = "Switchboard.Admin"
 LABEL = "Closing message: when the 24-hour window has closed, send template"
 PARAMETERS = "Closing message: template parameters, one per line"
-
-
-@pytest.fixture(scope="module")
-def content_api() -> Iterator[Recorder]:
-    with recording() as recorder:
-        recorder.on("GET", LISTING, FIRST)
-        yield recorder
-
-
-@pytest.fixture(scope="module")
-def extra_env(content_api) -> dict[str, str]:
-    return {"TWILIO_CONTENT_BASE_URL": content_api.base_url, "TEMPLATE_SYNC_SCHEDULE": "0 0 0 1 1 *"}
 
 
 def test_an_admin_names_the_closing_messages_template_for_after_the_window(new_page, api, artifacts):

@@ -5,7 +5,6 @@ empty emoji); 2024-08-30, the version the SDK speaks, knows no such kind and ref
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -18,34 +17,22 @@ from channels.acs_send import REACTIONS_API, AcsSender, reaction_content
 from core.content import REACTION, Content
 from core.messages import OutboundMessage
 from core.records import Account
-from localhost.services import Prism
 from tests.support import contracts
 from tests.support.acs import ACCESS_KEY, CHANNEL_ID, CUSTOMER_DIGITS, connection_string
-from tests.support.recorder import Recorder, forward_to, serve
+from tests.support.recorder import Recorder
 
 SEND = r"/messages/notifications:send"
 WAMID = "wamid.HBgLMTQyNTQzNjAwOTcVAgASGBQzQUZCMTY0MDc2MUYwNzBDNTY5MAA="
 
 
-def recorded(spec: Path) -> Iterator[Recorder]:
-    with Prism.start(spec) as prism:
-        recorder = Recorder()
-        recorder.on("POST", SEND, forward_to(prism.base_url))
-        server = serve(recorder)
-        try:
-            yield recorder
-        finally:
-            server.shutdown()
-
-
 @pytest.fixture(scope="module")
 def reactions_api() -> Iterator[Recorder]:
-    yield from recorded(contracts.acs_messages_reactions())
+    yield from contracts.recorded_prism(contracts.acs_messages_reactions())
 
 
 @pytest.fixture(scope="module")
 def sdk_version_api() -> Iterator[Recorder]:
-    yield from recorded(contracts.acs_messages())
+    yield from contracts.recorded_prism(contracts.acs_messages())
 
 
 def account(endpoint: str) -> Account:

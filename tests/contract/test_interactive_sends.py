@@ -24,10 +24,9 @@ from core.content import INTERACTIVE, Content
 from core.interactive import read
 from core.messages import OutboundMessage
 from core.records import Account
-from localhost.services import Prism
 from tests.support import contracts
 from tests.support.acs import ACCESS_KEY, CHANNEL_ID, CUSTOMER_DIGITS, connection_string
-from tests.support.recorder import Recorder, forward_to, recording, serve
+from tests.support.recorder import Recorder, recording
 from tests.support.twilio import ACCOUNT_SID, AUTH_TOKEN, WHATSAPP_BUSINESS, CUSTOMER
 
 SEND = r"/messages/notifications:send"
@@ -37,36 +36,24 @@ LIST = read({"button": "Pick a slot", "sections": [
     {"title": "Afternoon", "rows": [{"id": "a3", "title": "15:00"}]}]})
 
 
-def served(spec) -> Iterator[Recorder]:
-    with Prism.start(spec) as prism:
-        recorder = Recorder()
-        recorder.on("POST", r"/.*", forward_to(prism.base_url))
-        recorder.on("GET", r"/.*", forward_to(prism.base_url))
-        server = serve(recorder)
-        try:
-            yield recorder
-        finally:
-            server.shutdown()
-
-
 @pytest.fixture(scope="module")
 def acs_api() -> Iterator[Recorder]:
-    yield from served(contracts.acs_messages_reactions())
+    yield from contracts.recorded_prism(contracts.acs_messages_reactions())
 
 
 @pytest.fixture(scope="module")
 def acs_sdk_version_api() -> Iterator[Recorder]:
-    yield from served(contracts.acs_messages())
+    yield from contracts.recorded_prism(contracts.acs_messages())
 
 
 @pytest.fixture(scope="module")
 def content_api() -> Iterator[Recorder]:
-    yield from served(contracts.TWILIO_CONTENT)
+    yield from contracts.recorded_prism(contracts.TWILIO_CONTENT)
 
 
 @pytest.fixture(scope="module")
 def messages_api() -> Iterator[Recorder]:
-    yield from served(contracts.TWILIO)
+    yield from contracts.recorded_prism(contracts.TWILIO)
 
 
 def account(provider: str, credentials: dict[str, str]) -> Account:

@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 import requests
 
 from core.identity import ADMIN
-from localhost.services import LocalHost, Prism
+from localhost.services import LocalHost
 from localhost.webpubsub.process import StandIn
 from tests.support import contracts, identity, openapi, telesign
 from tests.support.openapi import documented
-from tests.support.recorder import Recorder, forward_to, recording, serve
+from tests.support.recorder import Recorder, recording
 from tests.support.twilio import encode, serve_sent_list, sign
 
 
@@ -147,36 +146,23 @@ def api(module_env, twilio_api, telesign_api, host_port, webpubsub) -> Iterator[
         host.stop()
 
 
-def _recorded_prism(spec: Path) -> Iterator[Recorder]:
-    """Prism serving a provider's contract, behind a recorder that keeps what was sent to it."""
-    with Prism.start(spec) as prism:
-        recorder = Recorder()
-        recorder.on("POST", r"/.*", forward_to(prism.base_url))
-        recorder.on("GET", r"/.*", forward_to(prism.base_url))
-        server = serve(recorder)
-        try:
-            yield recorder
-        finally:
-            server.shutdown()
-
-
 @pytest.fixture(scope="session")
 def acs_messages_api() -> Iterator[Recorder]:
-    yield from _recorded_prism(contracts.acs_messages())
+    yield from contracts.recorded_prism(contracts.acs_messages())
 
 
 @pytest.fixture(scope="module")
 def acs_reactions_api() -> Iterator[Recorder]:
     """ACS Messages API 2024-11-15-preview, the first with reactions (channels/acs_send.py)."""
-    yield from _recorded_prism(contracts.acs_messages_reactions())
+    yield from contracts.recorded_prism(contracts.acs_messages_reactions())
 
 
 @pytest.fixture(scope="session")
 def acs_sms_api() -> Iterator[Recorder]:
-    yield from _recorded_prism(contracts.ACS_SMS)
+    yield from contracts.recorded_prism(contracts.ACS_SMS)
 
 
 @pytest.fixture(scope="module")
 def twilio_contract_api() -> Iterator[Recorder]:
     """Twilio's API as the README's walkthrough has it: Prism serving the published contract."""
-    yield from _recorded_prism(contracts.TWILIO)
+    yield from contracts.recorded_prism(contracts.TWILIO)

@@ -13,7 +13,6 @@ from typing import Any, Iterator
 
 import pytest
 
-from tests.e2e.conftest import _recorded_prism
 from tests.e2e.test_acs import conversations_of, deliver
 from tests.e2e.test_twilio_whatsapp import MESSAGES, conversation_of, whatsapp_in
 from tests.support import contracts
@@ -34,7 +33,7 @@ LIST = {"button": "Pick a slot", "sections": [{"title": "Tomorrow", "rows": [
 
 @pytest.fixture(scope="module")
 def content_api() -> Iterator[Recorder]:
-    yield from _recorded_prism(contracts.TWILIO_CONTENT)
+    yield from contracts.recorded_prism(contracts.TWILIO_CONTENT)
 
 
 @pytest.fixture(scope="module")

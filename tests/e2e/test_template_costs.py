@@ -12,9 +12,9 @@ from typing import Any, Iterator
 
 import pytest
 
-from tests.e2e.test_template_sync import LISTING, SIDS, content, listing, send
+from tests.e2e.test_template_sync import LISTING, SIDS, content, content_env, content_stand_in, listing, send
 from tests.e2e.test_twilio_whatsapp import MESSAGES, conversation_of, whatsapp_in
-from tests.support.recorder import Recorder, recording
+from tests.support.recorder import Recorder
 from tests.support.twilio import WHATSAPP_BUSINESS, message_created, whatsapp_account_body
 
 RATES = {"currency": "EUR", "rates": [
@@ -32,14 +32,12 @@ RECLASSIFIED = listing(content("order_update", "approved", "MARKETING", "Hi {{1}
 
 @pytest.fixture(scope="module")
 def content_api() -> Iterator[Recorder]:
-    with recording() as recorder:
-        recorder.on("GET", LISTING, FIRST)
-        yield recorder
+    yield from content_stand_in(FIRST)
 
 
 @pytest.fixture(scope="module")
 def extra_env(content_api) -> dict[str, str]:
-    return {"TWILIO_CONTENT_BASE_URL": content_api.base_url, "TEMPLATE_SYNC_SCHEDULE": "0 0 0 1 1 *"}
+    return content_env(content_api)
 
 
 @pytest.fixture(scope="module")

@@ -43,16 +43,29 @@ SECOND = listing(content("promo", "approved", "UTILITY", "{{1}}% off this week")
                  content("old_offer", "rejected", "MARKETING", "Buy now", "INVALID_FORMAT"))
 
 
+NEVER = "0 0 0 1 1 *"  # the sync timer not due while a module runs: each sync is asked for
+
+
+def content_stand_in(listing: tuple[int, dict[str, Any]]) -> Iterator[Recorder]:
+    """Twilio's Content API as a recording stand-in answering ``listing`` (for a fixture:
+    ``yield from content_stand_in(...)``)."""
+    with recording() as recorder:
+        recorder.on("GET", LISTING, listing)
+        yield recorder
+
+
+def content_env(content_api: Recorder, schedule: str = NEVER) -> dict[str, str]:
+    return {"TWILIO_CONTENT_BASE_URL": content_api.base_url, "TEMPLATE_SYNC_SCHEDULE": schedule}
+
+
 @pytest.fixture(scope="module")
 def content_api() -> Iterator[Recorder]:
-    with recording() as recorder:
-        recorder.on("GET", LISTING, FIRST)
-        yield recorder
+    yield from content_stand_in(FIRST)
 
 
 @pytest.fixture(scope="module")
 def extra_env(content_api) -> dict[str, str]:
-    return {"TWILIO_CONTENT_BASE_URL": content_api.base_url, "TEMPLATE_SYNC_SCHEDULE": "0 0 0 1 1 *"}
+    return content_env(content_api)
 
 
 @pytest.fixture(scope="module")

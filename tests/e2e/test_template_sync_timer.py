@@ -3,26 +3,18 @@ WhatsApp account's templates come from its provider without an admin asking."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
-from tests.e2e.test_template_sync import FIRST, LISTING, by_name
-from tests.support.recorder import Recorder, recording
+from tests.e2e.test_template_sync import LISTING, by_name, content_api, content_env  # noqa: F401 - a fixture
 from tests.support.twilio import whatsapp_account_body
 from tests.support.waiting import until
 
 
 @pytest.fixture(scope="module")
-def content_api() -> Iterator[Recorder]:
-    with recording() as recorder:
-        recorder.on("GET", LISTING, FIRST)
-        yield recorder
-
-
-@pytest.fixture(scope="module")
 def extra_env(content_api) -> dict[str, str]:
-    return {"TWILIO_CONTENT_BASE_URL": content_api.base_url, "TEMPLATE_SYNC_SCHEDULE": "*/2 * * * * *"}
+    return content_env(content_api, "*/2 * * * * *")
 
 
 def test_the_timer_syncs_every_whatsapp_account(api, content_api):

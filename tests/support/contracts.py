@@ -9,6 +9,10 @@ import shutil
 import tempfile
 from functools import cache
 from pathlib import Path
+from typing import Iterator
+
+from localhost.services import Prism
+from tests.support.recorder import Recorder, forward_to, serve
 
 CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
 
@@ -51,3 +55,17 @@ def _mended(published: Path, keep_examples: bool) -> Path:
     derived = folder / published.name
     derived.write_text(json.dumps(spec))
     return derived
+
+
+def recorded_prism(spec: Path) -> Iterator[Recorder]:
+    """Prism serving a provider's contract, behind a recorder that keeps what was sent to it
+    (for a fixture: ``yield from recorded_prism(...)``)."""
+    with Prism.start(spec) as prism:
+        recorder = Recorder()
+        recorder.on("POST", r"/.*", forward_to(prism.base_url))
+        recorder.on("GET", r"/.*", forward_to(prism.base_url))
+        server = serve(recorder)
+        try:
+            yield recorder
+        finally:
+            server.shutdown()
