@@ -1,7 +1,7 @@
 """An agent reacting in the conversation pane: on an ACS WhatsApp message React opens five
 emoji (by keyboard too, Escape closing it with the focus back), the reaction shows as "You
-reacted 👍" and can be taken back; on an SMS conversation there is no React button, only the
-reason. Each screen passes axe."""
+reacted 👍" and can be taken back; on an SMS conversation there is no React button and
+nothing to explain, on a Twilio WhatsApp one no button but the reason. Each screen passes axe."""
 
 from __future__ import annotations
 
@@ -14,8 +14,12 @@ from tests.browser.customers import answer_sends
 from tests.browser.support import check_page
 from tests.e2e.conftest import acs_reactions_api  # noqa: F401 - Prism on Messages API 2024-11-15-preview
 from tests.e2e.test_acs import conversations_of, deliver
+from tests.e2e.test_twilio_whatsapp import whatsapp_in
 from tests.support.acs import CHANNEL_ID, CUSTOMER, events, whatsapp_account
-from tests.support.twilio import AUTH_TOKEN, BUSINESS, CUSTOMER as SMS_CUSTOMER, account_body, fixture_form
+from tests.support.twilio import (
+    AUTH_TOKEN, BUSINESS, CUSTOMER as SMS_CUSTOMER, WHATSAPP_BUSINESS, WHATSAPP_CUSTOMER, account_body, fixture_form,
+    whatsapp_account_body,
+)
 
 ROLES = ("Switchboard.Agent", "Switchboard.Admin")
 SEND = r"/messages/notifications:send"
@@ -26,11 +30,12 @@ def accounts(api, acs_reactions_api) -> dict:  # noqa: F811
     answer_sends(api)
     acs = api.call("POST", "/admin/accounts", whatsapp_account(acs_reactions_api.base_url)).json()
     sms = api.call("POST", "/admin/accounts", account_body(name="Twilio SMS")).json()
-    for account, number in ((acs, CHANNEL_ID), (sms, BUSINESS)):
+    twilio_whatsapp = api.call("POST", "/admin/accounts", whatsapp_account_body()).json()
+    for account, number in ((acs, CHANNEL_ID), (sms, BUSINESS), (twilio_whatsapp, WHATSAPP_BUSINESS)):
         made = api.call("POST", "/admin/workstreams", {"name": f"{account['provider']} {account['channel']}",
                                                        "account_id": account["id"], "number": number})
         assert made.status_code == 201, made.text
-    return {"acs": acs, "sms": sms}
+    return {"acs": acs, "sms": sms, "twilio_whatsapp": twilio_whatsapp}
 
 
 def test_react_to_a_whatsapp_message_and_see_it(new_page, api, accounts, acs_reactions_api, artifacts):  # noqa: F811
@@ -68,15 +73,22 @@ def test_react_to_a_whatsapp_message_and_see_it(new_page, api, accounts, acs_rea
     assert acs_reactions_api.calls("POST", SEND)[-1].json()["emoji"] == ""
 
 
-def test_no_react_button_on_sms_only_the_reason(new_page, api, accounts, artifacts):
+def test_no_react_button_where_none_can_go_and_on_whatsapp_the_reason(new_page, api, accounts, artifacts):
+    page = new_page("Ada", *ROLES)
     sms = accounts["sms"]
     assert api.webhook(f"/twilio/{sms['id']}/inbound", fixture_form("twilio_sms_inbound.txt"),
                        AUTH_TOKEN).status_code == 200
     [conversation] = conversations_of(api, sms, SMS_CUSTOMER)
-
-    page = new_page("Ada", *ROLES)
     page.goto(f"/#/inbox/{conversation['id']}")
     expect(page.locator(".message.inbound")).to_have_count(1)
-    expect(page.get_by_text("No reactions here: SMS messages take no reactions.")).to_be_visible()
     expect(page.get_by_role("button", name="React", exact=True)).to_have_count(0)
-    check_page(page, "reactions-sms-reason", artifacts)
+    expect(page.locator(".reactions-note")).to_have_count(0)  # SMS has no reactions: nothing to explain
+
+    twilio = accounts["twilio_whatsapp"]
+    assert whatsapp_in(api, twilio).status_code == 200
+    [conversation] = conversations_of(api, twilio, WHATSAPP_CUSTOMER)
+    page.goto(f"/#/inbox/{conversation['id']}")
+    expect(page.locator(".message.inbound")).to_have_count(1)
+    expect(page.get_by_text("No reactions here: Twilio's Messages API sends no reaction")).to_be_visible()
+    expect(page.get_by_role("button", name="React", exact=True)).to_have_count(0)
+    check_page(page, "reactions-twilio-reason", artifacts)

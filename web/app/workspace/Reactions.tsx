@@ -35,10 +35,11 @@ export function reactable(m: Message): boolean {
   return m.direction === "inbound" && !!m.provider_message_id && m.kind !== "reaction";
 }
 
-/** The reason no reaction can be sent here, shown once above the messages. */
+/** The reason no reaction can be sent here, shown once above the messages: on WhatsApp only,
+ *  where an agent may look for the action (SMS has no reactions, so nothing needs saying). */
 export function ReactionsNote({ conversation: c }: { conversation: Conversation }) {
   const r = c.reactions;
-  if (!r || r.allowed || !(c.messages ?? []).some(reactable)) return null;
+  if (!r || r.allowed || c.channel !== "whatsapp" || !(c.messages ?? []).some(reactable)) return null;
   return <p class="muted reactions-note">No reactions here: {r.reason}.</p>;
 }
 
