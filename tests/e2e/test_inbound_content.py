@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.test_acs import conversations_of, deliver
-from tests.support.acs import CHANNEL_ID, events, whatsapp_account
+from tests.support.acs import CHANNEL_ID, events, whatsapp_with_workstream
 
 CUSTOMER_DIGITS = "14255550177"
 T0 = datetime.now(timezone.utc) - timedelta(minutes=5)
@@ -19,12 +19,7 @@ T0 = datetime.now(timezone.utc) - timedelta(minutes=5)
 
 @pytest.fixture(scope="module")
 def whatsapp(api, acs_messages_api) -> dict[str, Any]:
-    account = api.call("POST", "/admin/accounts", whatsapp_account(acs_messages_api.base_url))
-    assert account.status_code == 201, account.text
-    workstream = api.call("POST", "/admin/workstreams", {"name": "WhatsApp", "account_id": account.json()["id"],
-                                                         "number": CHANNEL_ID})
-    assert workstream.status_code == 201, workstream.text
-    return account.json()
+    return whatsapp_with_workstream(api, acs_messages_api.base_url)[0]
 
 
 def received(name: str, event_id: str, minutes: int = 0, **data: Any) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ import pytest
 from tests.e2e.test_acs import conversations_of, deliver
 from tests.e2e.test_twilio_whatsapp import MESSAGES, conversation_of, whatsapp_in
 from tests.support import contracts
-from tests.support.acs import CHANNEL_ID, events, whatsapp_account
+from tests.support.acs import CHANNEL_ID, events, whatsapp_with_workstream
 from tests.support.recorder import Recorder
 from tests.support.twilio import AUTH_TOKEN, BUSINESS, CUSTOMER, account_body, fixture_form, message_created, \
     whatsapp_account_body
@@ -43,10 +43,8 @@ def extra_env(content_api) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def acs(api, acs_reactions_api) -> dict[str, Any]:
-    account = api.call("POST", "/admin/accounts", whatsapp_account(acs_reactions_api.base_url)).json()
-    made = api.call("POST", "/admin/workstreams", {"name": "WhatsApp", "account_id": account["id"], "number": CHANNEL_ID})
-    assert made.status_code == 201, made.text
-    return {**account, "workstream_id": made.json()["id"]}
+    account, workstream = whatsapp_with_workstream(api, acs_reactions_api.base_url)
+    return {**account, "workstream_id": workstream["id"]}
 
 
 def customer_writes(api, account, event_id: str, customer: str, at: datetime | None = None) -> str:

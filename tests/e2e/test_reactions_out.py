@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.test_acs import conversations_of, deliver
-from tests.support.acs import CHANNEL_ID, events, whatsapp_account
+from tests.support.acs import CHANNEL_ID, events, whatsapp_with_workstream
 from tests.support.twilio import (
     AUTH_TOKEN, BUSINESS, MESSAGES_PATH, WHATSAPP_BUSINESS, account_body, fixture_form, message_created,
     whatsapp_account_body,
@@ -26,12 +26,7 @@ LATE_CUSTOMER = "14255550189"
 
 @pytest.fixture(scope="module")
 def whatsapp(api, acs_reactions_api) -> dict[str, Any]:
-    account = api.call("POST", "/admin/accounts", whatsapp_account(acs_reactions_api.base_url))
-    assert account.status_code == 201, account.text
-    workstream = api.call("POST", "/admin/workstreams", {"name": "WhatsApp", "account_id": account.json()["id"],
-                                                         "number": CHANNEL_ID})
-    assert workstream.status_code == 201, workstream.text
-    return account.json()
+    return whatsapp_with_workstream(api, acs_reactions_api.base_url)[0]
 
 
 def customer_writes(api, account, event_id: str, customer: str, at: datetime) -> tuple[str, dict[str, Any]]:

@@ -63,6 +63,17 @@ def whatsapp_account(endpoint: str, **credentials: str) -> dict[str, Any]:
     }
 
 
+def whatsapp_with_workstream(api, endpoint: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An ACS WhatsApp account on ``endpoint`` (a stand-in) and a workstream on its channel,
+    created over HTTP through the local host's ``api``."""
+    account = api.call("POST", "/admin/accounts", whatsapp_account(endpoint))
+    assert account.status_code == 201, account.text
+    workstream = api.call("POST", "/admin/workstreams", {"name": "WhatsApp", "account_id": account.json()["id"],
+                                                         "number": CHANNEL_ID})
+    assert workstream.status_code == 201, workstream.text
+    return account.json(), workstream.json()
+
+
 def sms_account(endpoint: str, number: str = SMS_BUSINESS) -> dict[str, Any]:
     return {
         "name": "Contoso SMS (ACS)", "channel": "sms", "provider": "acs",
