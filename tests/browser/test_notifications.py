@@ -3,7 +3,8 @@ browser's permission granted but (as for a site never asked) reported as not yet
 the page asks: nothing is asked on load, ticking "Desktop notifications" asks; then a new
 offer, a customer writing in a conversation the agent holds (only while the tab is hidden)
 and a note naming the agent each raise one notification, never with what anyone wrote, and
-the agent's own accept raises none; clicking one opens its conversation. A browser that
+the agent's own accept raises none; clicking one opens its conversation. A supervisor who
+takes no conversations turns them on too, for the notes that name him. A browser that
 blocked them is said so once the agent ticks the box, with how to allow them again."""
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from tests.browser.test_agent_day import connected
 from tests.browser.test_distribution import available, mine, offer_of
 from tests.support.twilio import BUSINESS, account_body
 
-AGENT = "Switchboard.Agent"
+AGENT, SUPERVISOR = "Switchboard.Agent", "Switchboard.Supervisor"
 MARIA = "+12065550961"
 
 # Records each notification shown (still showing it) and each permission asked; until the
@@ -52,7 +53,8 @@ window.__setHidden = (hidden) => { window.__hidden = hidden; document.dispatchEv
 
 @pytest.fixture(scope="module")
 def world(api) -> dict:
-    """Support (push), whose unqueued conversations Nia and Ada work; Maria a contact."""
+    """Support (push), whose unqueued conversations Nia and Ada work and Sam supervises;
+    Maria a contact."""
     answer_sends(api)
     account = api.call("POST", "/admin/accounts", account_body()).json()
     support = api.call("POST", "/admin/workstreams", {
@@ -62,8 +64,10 @@ def world(api) -> dict:
         assert api.call("POST", "/admin/agents", {
             "object_id": object_id_of(name), "name": name, "capacity": {"sms": 5},
             "queues": [{"workstream_id": support["id"], "queue": None}]}).status_code == 201
+    assert api.call("POST", "/admin/agents", {"object_id": object_id_of("Sam"), "name": "Sam", "queues": [],
+                                             "supervises": [support["id"]]}).status_code == 201
     assert api.call("POST", "/admin/contacts", {"mobile_phone": MARIA, "name": "Maria Garcia"}).status_code == 201
-    return {"account": account}
+    return {"account": account, "support": support}
 
 
 def watched(page: Page, api, grant: bool = True) -> None:
@@ -137,6 +141,25 @@ def test_notifications_for_an_offer_a_hidden_message_and_a_mention(new_page, api
     for secret in ("refund", "parcel", "news", "still there", "+1206"):
         assert secret not in said
     check_page(nia, "notifications-mention", artifacts)
+
+
+def test_a_supervisor_turns_them_on_for_the_notes_that_name_him(new_page, api, world, artifacts):
+    sam = new_page("Sam", SUPERVISOR)
+    watched(sam, api)
+    expect(sam.get_by_label("Presence")).to_have_count(0)  # he takes no conversations
+    sam.get_by_label("Desktop notifications").check()
+    expect(sam.locator("#desktop-notifications-state")).to_have_text("On: notes that mention you")
+
+    text_in(api, world["account"], "+12065550962", "Where is my refund?")
+    [conversation] = [c["id"] for c in api.call("GET", "/conversations").json()["conversations"]
+                      if c["customer"] == "+12065550962"]
+    noted = api.call("POST", f"/conversations/{conversation}/notes", {"body": "@Sam refund over the limit"},
+                     as_=("Ada", "agent"))
+    assert noted.status_code == 201, noted.text
+    [mention] = shown(sam, 1)
+    assert mention["title"] == "Ada mentioned you" and mention["tag"] == f"mention:{conversation}"
+    assert "refund" not in mention["body"]
+    check_page(sam, "notifications-supervisor", artifacts)
 
 
 def test_a_browser_that_blocked_notifications_says_how_to_allow_them(new_page, api, world, artifacts):

@@ -14,7 +14,8 @@ const SAYS: Record<DesktopState, string> = {
   unsupported: "This browser shows no desktop notifications",
 };
 
-export function DesktopNotifications() {
+/** `mentionsOnly`: for a supervisor who takes no conversations, only notes naming him come. */
+export function DesktopNotifications({ mentionsOnly = false }: { mentionsOnly?: boolean }) {
   const [state, setState] = useState<DesktopState>(desktopState);
   const change = async (box: HTMLInputElement) => {
     const now = await setDesktop(box.checked);
@@ -26,7 +27,9 @@ export function DesktopNotifications() {
       <input id="desktop-notifications" type="checkbox" checked={state === "on"} disabled={state === "unsupported"}
         aria-describedby="desktop-notifications-state" onChange={(e) => void change(e.currentTarget)} />
       <label for="desktop-notifications">Desktop notifications</label>
-      <span id="desktop-notifications-state" class="muted" role="status">{SAYS[state]}</span>
+      <span id="desktop-notifications-state" class="muted" role="status">
+        {state === "on" && mentionsOnly ? "On: notes that mention you" : SAYS[state]}
+      </span>
     </p>
   );
 }

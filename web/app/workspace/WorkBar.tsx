@@ -1,6 +1,7 @@
 // The agent's own state above the inbox: presence (only an available agent is offered
 // work; an offline one is asked first thing to go available), free capacity per channel,
-// the optional chime for new offers and desktop notifications.
+// the optional chime for new offers and desktop notifications. A supervisor who takes no
+// conversations gets the desktop notifications alone: notes name supervisors too.
 
 import { useState } from "preact/hooks";
 import { api, problem } from "../api";
@@ -27,7 +28,9 @@ export function WorkBar({ me, feed }: { me: Me; feed: Feed }) {
   const { work } = useStore(feed);
   const [error, setError] = useState<string | null>(null);
   const [sound, setSoundShown] = useState(soundOn());
-  if (!can(me, "agent")) return null;
+  if (!can(me, "agent")) {
+    return can(me, "supervisor") ? <div class="work-bar"><DesktopNotifications mentionsOnly /></div> : null;
+  }
   const choose = async (presence: string) => {
     setError(null);
     try {
