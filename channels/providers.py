@@ -129,5 +129,6 @@ PROVIDERS: dict[str, ProviderSpec] = {
         callbacks=_acs_callbacks,
         registered_channels=("whatsapp",),
         fetches_media=True,
+        marks_read=True,
     ),
 }

@@ -58,3 +58,9 @@ class LazySenders(Mapping[str, Any]):
         """The same adapters, limited to the providers whose attachments can be fetched."""
         names = [name for name in self._names if PROVIDERS[name].fetches_media]
         return LazySenders(self._built.base_urls, names, self._built)
+
+    def read_receipts(self) -> "LazySenders":
+        """The same adapters, limited to the providers that mark a customer's message read
+        (core.ports.ReadReceipts)."""
+        names = [name for name in self._names if PROVIDERS[name].marks_read]
+        return LazySenders(self._built.base_urls, names, self._built)

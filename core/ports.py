@@ -365,6 +365,13 @@ class MediaFetcher(Protocol):
     def fetch_media(self, account: Account, media: Media) -> FetchedMedia: ...
 
 
+class ReadReceipts(Protocol):
+    """Marks a customer's message read at the provider (WhatsApp marks the earlier ones read
+    with it): ``business`` is the address the customer wrote to; raises ProviderError."""
+
+    def mark_read(self, account: Account, business: str, provider_message_id: str) -> None: ...
+
+
 class TemplateSource(Protocol):
     """The templates an account holds at its provider (channels/templates.py), each with its
     status, category and parameters; at most one more than core.templates.MAX_CATALOGUE,

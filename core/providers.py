@@ -20,6 +20,8 @@ class ProviderSpec:
     registered_channels: tuple[str, ...] = ()
     # Whether customers' attachments can be fetched with the account's credentials.
     fetches_media: bool = False
+    # Whether it marks a customer's WhatsApp message read with a call that does nothing else.
+    marks_read: bool = False
     # Whether each send names its own status callback URL (which then names our message id).
     callback_per_message: bool = False
 

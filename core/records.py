@@ -262,6 +262,7 @@ class Conversation:
     service_level: ServiceLevel | None = None  # its clocks against its workstream's targets (core/sla.py)
     overflowed: tuple[str, ...] = ()  # the overflow rules that acted on it, each once (core/overflow.py)
     preview: str | None = None  # the first line of the customer's latest message (PREVIEW characters at most)
+    latest_customer_message: str | None = None  # the provider's id of the customer's latest message (read receipts)
     disposition: str | None = None  # what the agent who closed it recorded (its workstream's wrap_up)
     labels: tuple[str, ...] = ()  # what agents labelled it with (core/labels.py)
     seen: tuple[tuple[str, int], ...] = ()  # per agent who opened it, latest first: customer messages seen then

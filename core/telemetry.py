@@ -23,6 +23,7 @@ SLA_WARNINGS = "switchboard.sla.warnings"  # service-level warnings recorded [ta
 SLA_BREACHES = "switchboard.sla.breaches"  # service-level breaches recorded [target]
 PUBLISHES = "switchboard.live.published"  # live updates sent to Web PubSub (one per audience) []
 PUBLISH_FAILURES = "switchboard.live.failed"  # changes whose live updates could not all be sent []
+READ_RECEIPT_FAILURES = "switchboard.read_receipts.failed"  # an opening's read call that failed [provider, code]
 
 # Measurements (histograms)
 WEBHOOK_DURATION = "switchboard.webhook.duration"  # ms [provider, function, status_code]

@@ -93,6 +93,7 @@ def conversation_fields(c: Conversation) -> dict[str, Any]:
     fields = put_json(fields, "Skills", [n.to_dict() for n in c.skills] or None)
     fields["Overflowed"] = json.dumps(list(c.overflowed)) if c.overflowed else ""
     fields["Preview"] = c.preview or ""
+    fields["LatestCustomerMessage"] = c.latest_customer_message or ""
     fields["Disposition"] = c.disposition or ""
     fields["Labels"] = json.dumps(list(c.labels)) if c.labels else ""
     fields["Seen"] = json.dumps([list(s) for s in c.seen]) if c.seen else ""
@@ -119,6 +120,7 @@ def to_conversation(e: dict[str, Any]) -> Conversation:
         service_level=_to_service_level(get_json(e, "ServiceLevel", None)),
         skills=tuple(SkillNeed.from_dict(n) for n in get_json(e, "Skills", None) or ()),
         overflowed=tuple(json.loads(e.get("Overflowed") or "[]")), preview=e.get("Preview") or None,
+        latest_customer_message=e.get("LatestCustomerMessage") or None,
         disposition=e.get("Disposition") or None, labels=tuple(json.loads(e.get("Labels") or "[]")),
         seen=tuple((a, int(n)) for a, n in json.loads(e.get("Seen") or "[]")),
     )

@@ -15,6 +15,7 @@ from conversations.messaging import wrap_up
 from conversations.messaging.contact_cards import ContactCards
 from conversations.messaging.lookup import Lookup
 from conversations.messaging.outbox import Outbox
+from conversations.messaging.read_receipts import ReadReceipting
 from conversations.messaging.writer import Writer
 from conversations.reactions import Reactions
 from core.clock import Clock
@@ -30,8 +31,9 @@ from core.retry import until_committed
 class AgentActions:
     def __init__(self, *, writer: Writer, reactions: Reactions, accounts: Accounts, lookup: Lookup, outbox: Outbox,
                  media_fetchers: Mapping[str, MediaFetcher], labels: LabelCatalogue, cards: ContactCards,
-                 clock: Clock) -> None:
+                 receipts: ReadReceipting, clock: Clock) -> None:
         self._writer = writer
+        self._receipts = receipts
         self._cards = cards
         self._labels = labels
         self._reactions = reactions
@@ -47,21 +49,24 @@ class AgentActions:
     def seen(self, conversation_id: str, scope: Scope) -> Conversation:
         """The caller opened the conversation and saw its customer messages: its unread
         count for them is cleared (kept for the SEEN_BY agents who opened it last); nothing
-        is written when there was nothing unseen. The provider is not told: none has a
-        stable call that only marks a message read (docs/providers.md, "Read receipts")."""
-        def attempt() -> Conversation:
+        is written when there was nothing unseen. Once a rise is committed, the provider is
+        told the customer's latest message was read, where it can be (read_receipts.py)."""
+        def attempt() -> tuple[Conversation, bool]:
             try:
                 head = self._lookup.head(conversation_id, allow_closed=True, scope=scope)
             except Conflict:  # an earlier conversation of its thread: nothing more arrives in it
-                return self.get(conversation_id, scope)
+                return self.get(conversation_id, scope), False
             c, me = head.conversation, scope.principal.id
             if dict(c.seen).get(me, 0) >= c.facts.customer_messages:
-                return c
+                return c, False
             seen = ((me, c.facts.customer_messages), *((a, n) for a, n in c.seen if a != me))[:SEEN_BY]
             return self._reactions.after(self._writer.commit(thread_of(c.id), head, replace(c, seen=seen),
-                                                             head.seq)).conversation
+                                                             head.seq)).conversation, True
 
-        return until_committed(attempt, "mark it seen")
+        opened, rose = until_committed(attempt, "mark it seen")
+        if rose:
+            self._receipts.opened(opened)
+        return opened
 
     def label(self, conversation_id: str, names: object, scope: Scope) -> Conversation:
         """Give the live conversation exactly these labels (each a label admins defined);

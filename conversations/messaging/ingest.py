@@ -161,7 +161,8 @@ class Ingest:
             self._bots.wait(conversation.id, now)
             scheduled.append(conversation.id)
         conversation, tell_closed = _out_of_hours(conversation, incoming.settings, now)
-        conversation = replace(conversation, preview=preview_of(incoming.body) or conversation.preview)
+        conversation = replace(conversation, preview=preview_of(incoming.body) or conversation.preview,
+                               latest_customer_message=incoming.inbound.provider_message_id or None)
         message = _stored(incoming, conversation.id, head, now)
         events = [Event(conversation.id, message.seq + 1, now, HANDED_OFF, None, conversation.handoff.reason)] \
             if before == BOT and conversation.stage != BOT and conversation.handoff else []
@@ -173,7 +174,8 @@ class Ingest:
         kept in the closed conversation with its score, in one write whose marker makes a
         second delivery of it a duplicate; no conversation is opened."""
         message = _stored(incoming, head.conversation.id, head, now)
-        conversation = satisfaction.answered(head.conversation, score, now, _written_at(incoming.inbound, now))
+        conversation = replace(satisfaction.answered(head.conversation, score, now, _written_at(incoming.inbound, now)),
+                               latest_customer_message=incoming.inbound.provider_message_id or None)
         commit = self._writer.commit(thread, head, conversation, message.seq, [message],
                                      [(message.provider_message_id, message)])
         log.info("conversation %s: the survey question was answered", conversation.id)

@@ -53,6 +53,7 @@ from conversations.messaging.lookup import Lookup
 from conversations.messaging.opening import Opener
 from conversations.messaging.optouts import OptOuts
 from conversations.messaging.outbox import Outbox
+from conversations.messaging.read_receipts import ReadReceipting
 from conversations.messaging.sweep import Sweep
 from conversations.messaging.writer import Writer
 from conversations.reports.facts_log import FactsLog
@@ -61,7 +62,7 @@ from conversations.reports.now import LiveFigures
 from conversations.reports.scope import Reach
 from conversations.reactions import Reactions
 from core.clock import Clock
-from core.ports import DirectLine, MediaFetcher, Realtime, Sender, TemplateSource, Telemetry
+from core.ports import DirectLine, MediaFetcher, ReadReceipts, Realtime, Sender, TemplateSource, Telemetry
 from core.records import Account
 from core.telemetry import PROVIDER
 from functions.settings import DEFAULT_AUTO_CLOSE_MINUTES, Settings
@@ -178,7 +179,9 @@ def build_messaging(settings: Settings, stores: Stores, phones: PhoneReader, wor
                              media_fetchers=providers.media_fetchers,
                              labels=LabelCatalogue(labels=stores.labels, clock=clock),
                              cards=ContactCards(accounts=stores.accounts, fetchers=providers.media_fetchers,
-                                                contents=stores.message_contents, clock=clock), **common),
+                                                contents=stores.message_contents, clock=clock),
+                             receipts=ReadReceipting(accounts=stores.accounts, receipts=providers.read_receipts,
+                                                     telemetry=telemetry), **common),
         customer_contact=CustomerContact(contacts=ContactAdmin(stores.contacts, stores.directory, phones, clock),
                                          lookup=work.lookup, writer=work.writer, reactions=work.reactions),
         sweep=Sweep(threads=stores.threads, deadlines=stores.deadlines, lookup=work.lookup, outbox=outbox,
@@ -192,6 +195,7 @@ class Providers:
 
     senders: Mapping[str, Sender]
     media_fetchers: Mapping[str, MediaFetcher]
+    read_receipts: Mapping[str, ReadReceipts]
     directline: DirectLine
     opener: Opener
     templates: TemplateSource
@@ -199,12 +203,12 @@ class Providers:
 
 def build_providers(settings: Settings, stores: Stores, watch: Watch, senders: Mapping[str, Sender] | None,
                     media_fetchers: Mapping[str, MediaFetcher] | None, directline: DirectLine | None) -> Providers:
+    lazy = LazySenders({"twilio_api_base_url": settings.twilio_api_base_url,
+                        "twilio_content_base_url": settings.twilio_content_base_url,
+                        "telesign_api_base_url": settings.telesign_api_base_url})
     if senders is None:
-        lazy = LazySenders({"twilio_api_base_url": settings.twilio_api_base_url,
-                            "twilio_content_base_url": settings.twilio_content_base_url,
-                            "telesign_api_base_url": settings.telesign_api_base_url})
         senders, media_fetchers = lazy, lazy.media_fetchers() if media_fetchers is None else media_fetchers
-    return Providers(senders=senders, media_fetchers=media_fetchers or {},
+    return Providers(senders=senders, media_fetchers=media_fetchers or {}, read_receipts=lazy.read_receipts(),
                      directline=watch("directline", directline or DirectLineClient(settings.directline_base_url),
                                       PROVIDER),
                      opener=Opener(stores.contacts, stores.optouts, DEFAULT_AUTO_CLOSE_MINUTES),

@@ -157,6 +157,12 @@ def acs_reactions_api() -> Iterator[Recorder]:
     yield from contracts.recorded_prism(contracts.acs_messages_reactions())
 
 
+@pytest.fixture(scope="module")
+def acs_read_receipts_api() -> Iterator[Recorder]:
+    """ACS Messages API 2025-09-01-preview, the first with read receipts (channels/acs_send.py)."""
+    yield from contracts.recorded_prism(contracts.acs_messages_read_receipts())
+
+
 @pytest.fixture(scope="session")
 def acs_sms_api() -> Iterator[Recorder]:
     yield from contracts.recorded_prism(contracts.ACS_SMS)

@@ -7,101 +7,23 @@ from __future__ import annotations
 
 import base64
 import json
-import logging
 import time
 
 import azure.functions as func
 from azure.functions.timer import TimerRequest
-import pytest
-from opentelemetry.sdk.metrics import MeterProvider
-from opentelemetry.sdk.metrics.export import InMemoryMetricReader
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 
-from channels.twilio_api import TwilioSender
 from core import telemetry as names
-from functions import conversations_api, outbox_worker, timers, twilio, wiring
-from functions.settings import LOCAL_EASY_AUTH, Settings
-from telemetry.otel import IdsOnLogs, OpenTelemetry
+from functions import conversations_api, outbox_worker, timers, twilio
 from tests.support.directline import SECRET, StandInBot
 from tests.support.outbox import queue_client
 from tests.support.recorder import recording
-from tests.support.twilio import (ACCOUNT_SID, AUTH_TOKEN, BUSINESS, CUSTOMER, account_body, encode, message_created,
-                                  sign)
+from tests.support.telemetry import BASE, PRINCIPAL, Watched, nothing_private
+from tests.support.twilio import ACCOUNT_SID, BUSINESS, CUSTOMER, account_body, encode, message_created, sign
 
 MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
-BASE = "https://sb.example.com"
 INBOUND_TEXT = "my card ends 4242, please call me"
 REPLY_TEXT = "we will call you on your usual number"
-PRINCIPAL = base64.b64encode(json.dumps({"auth_typ": "aad", "claims": [
-    {"typ": "oid", "val": "5d2a1c0f-9e3b-4f7a-8c6d-2b1e0a9f8c7d"}, {"typ": "name", "val": "Ada"},
-    {"typ": "roles", "val": "Switchboard.Admin"}, {"typ": "roles", "val": "Switchboard.Agent"}],
-    "name_typ": "name", "role_typ": "roles"}).encode()).decode()
-
-
-class Watched:
-    """The app wired with telemetry into memory, and what it recorded."""
-
-    def __init__(self, services, spans: InMemorySpanExporter, reader: InMemoryMetricReader,
-                 logs: list[logging.LogRecord]) -> None:
-        self.services, self.exporter, self.reader, self.logs = services, spans, reader, logs
-
-    def spans(self, name: str | None = None) -> list:
-        return [s for s in self.exporter.get_finished_spans() if name is None or s.name == name]
-
-    def span(self, name: str):
-        [found] = self.spans(name)
-        return found
-
-    def points(self, name: str) -> list:
-        data = self.reader.get_metrics_data()
-        return [point for rm in (data.resource_metrics if data else ()) for sm in rm.scope_metrics
-                for metric in sm.metrics if metric.name == name for point in metric.data.data_points]
-
-    def counted(self, name: str, **attributes: str) -> int:
-        return sum(p.value for p in self.points(name) if attributes.items() <= dict(p.attributes).items())
-
-
-class Capture(logging.Handler):
-    def __init__(self, into: list[logging.LogRecord]) -> None:
-        super().__init__(logging.DEBUG)
-        self.into = into
-        self.addFilter(IdsOnLogs())
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.into.append(record)
-
-
-@pytest.fixture
-def watch(settings_env, clock, twilio_api, monkeypatch):
-    """Wires the app with telemetry into memory and these app settings (and captures logs)."""
-    logs: list[logging.LogRecord] = []
-    handler, root = Capture(logs), logging.getLogger()
-    root.addHandler(handler)
-    level = root.level
-    root.setLevel(logging.INFO)  # setLevel, not the attribute: loggers cache what was enabled
-
-    def wired(**settings: str) -> Watched:
-        exporter, reader = InMemorySpanExporter(), InMemoryMetricReader()
-        tracer_provider = TracerProvider()
-        tracer_provider.add_span_processor(SimpleSpanProcessor(exporter))
-        telemetry = OpenTelemetry(tracer_provider, MeterProvider(metric_readers=[reader]))
-        env = {**settings_env, LOCAL_EASY_AUTH: "1", "PUBLIC_BASE_URL": BASE, **settings}
-        services = wiring.build(Settings.from_env(env), clock=clock, telemetry=telemetry,
-                                senders={"twilio": TwilioSender(twilio_api.base_url, timeout=1.0)})
-        monkeypatch.setattr(wiring, "_services", services)
-        return Watched(services, exporter, reader, logs)
-
-    yield wired
-    root.removeHandler(handler)
-    root.setLevel(level)
-
-
-@pytest.fixture
-def watched(watch) -> Watched:
-    return watch()
 
 
 def webhook(account_id: str, sid: str) -> func.HttpResponse:
@@ -261,18 +183,4 @@ def run_queued_job(watched: Watched) -> None:
 
 
 def assert_nothing_private(watched: Watched, *secrets: str) -> None:
-    """No span name or attribute, metric attribute or log line holds a body, a phone number
-    (in any of its spellings) or a credential."""
-    private = (INBOUND_TEXT, REPLY_TEXT, CUSTOMER, CUSTOMER[1:], BUSINESS, AUTH_TOKEN,
-               watched.services.settings.sealing_keys[0], *secrets)
-    seen = [span.name for span in watched.spans()]
-    seen += [str(value) for span in watched.spans() for value in span.attributes.values()]
-    seen += [str(event.attributes) for span in watched.spans() for event in span.events]
-    seen += [str(span.status.description) for span in watched.spans()]
-    data = watched.reader.get_metrics_data()
-    seen += [str(dict(point.attributes)) for rm in (data.resource_metrics if data else ()) for sm in rm.scope_metrics
-             for metric in sm.metrics for point in metric.data.data_points]
-    seen += [record.getMessage() for record in watched.logs]
-    seen += [str(value) for record in watched.logs for key, value in vars(record).items() if key in names.IDS]
-    leaks = [text for text in seen if any(secret in text for secret in private)]
-    assert not leaks
+    nothing_private(watched, INBOUND_TEXT, REPLY_TEXT, *secrets)

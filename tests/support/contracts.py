@@ -21,6 +21,7 @@ TWILIO_CONTENT = CONTRACTS / "twilio_content_v1.json"  # the Content API: templa
 ACS_SMS = CONTRACTS / "acs_sms_2021-03-07.json"
 _ACS_MESSAGES = CONTRACTS / "acs_messages_2024-08-30.json"
 _ACS_REACTIONS = CONTRACTS / "acs_messages_2024-11-15-preview.json"  # the first to publish a reaction
+_ACS_READ_RECEIPTS = CONTRACTS / "acs_messages_2025-09-01-preview.json"  # the first to publish a read receipt
 _FIRST_SENT = "Azure.Core.RepeatabilityRequestHeaders.repeatabilityFirstSent"
 
 
@@ -37,6 +38,13 @@ def acs_messages_reactions() -> Path:
     """Messages API 2024-11-15-preview, mended the same way; its x-ms-examples (documentation
     Prism does not check against, of eleven files) are left out rather than kept."""
     return _mended(_ACS_REACTIONS, keep_examples=False)
+
+
+@cache
+def acs_messages_read_receipts() -> Path:
+    """Messages API 2025-09-01-preview (POST /messages/readreceipts:send), mended the same
+    way, its x-ms-examples left out likewise."""
+    return _mended(_ACS_READ_RECEIPTS, keep_examples=False)
 
 
 def _mended(published: Path, keep_examples: bool) -> Path:
