@@ -146,7 +146,10 @@ def _distinct(interactive: Interactive) -> Interactive:
 
 
 def _option(value: object, at: str, max_title: int, described: bool) -> Choice:
-    found = _object(value, at, ("id", "title", "description") if described else ("id", "title"))
+    found = _object(value, at, ("id", "title", "description"))
+    if not described and found.get("description") is not None:
+        raise ValidationFailed(f"{at}.description", "is a list row's; a button has none")
+    # a button's null description is taken: the API answers each option with one (Choice.to_dict)
     description = _text(found, "description", MAX_DESCRIPTION, f"{at}.", required=False) if described else None
     ids = MAX_ROW_ID if described else MAX_ID
     return Choice(_text(found, "id", ids, f"{at}."), _text(found, "title", max_title, f"{at}."), description)

@@ -18,7 +18,9 @@ and one action:
 
 A conversation overflows at most once per rule (its ``overflowed`` names the rules that
 acted on it). Texts may say ``{{position}}`` (its place in the queue) and
-``{{expected_wait}}`` (from the queue's recent waits).
+``{{expected_wait}}`` (from the queue's recent waits); a message (the waiting message, a
+rule's that messages or closes) may offer reply buttons or a list with its text
+(``interactive``), sent as a workstream's automated messages are: on WhatsApp only.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+
+from core.content import Interactive
 
 WAITING_OVER, WAIT_OVER, NOBODY_AVAILABLE, OUT_OF_HOURS = "waiting_over", "wait_over", "nobody_available", "out_of_hours"
 CONDITIONS = (WAITING_OVER, WAIT_OVER, NOBODY_AVAILABLE, OUT_OF_HOURS)
@@ -55,6 +59,7 @@ class OverflowRule:
     threshold: int | None = None
     to_queue: str | None = None
     text: str = ""
+    interactive: Interactive | None = None  # offered with the text (message and close only)
 
     def holds(self, q: QueueNow) -> bool:
         if self.when == WAITING_OVER:
@@ -66,13 +71,14 @@ class OverflowRule:
         return not q.open
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "queue": self.queue, "when": self.when, "threshold": self.threshold,
-                "action": self.action, "to_queue": self.to_queue, "text": self.text}
+        found = {"name": self.name, "queue": self.queue, "when": self.when, "threshold": self.threshold,
+                 "action": self.action, "to_queue": self.to_queue, "text": self.text}
+        return {**found, "interactive": self.interactive.to_dict()} if self.interactive else found
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> OverflowRule:
         return cls(d["name"], d.get("queue"), d["when"], d["action"], d.get("threshold"), d.get("to_queue"),
-                   d.get("text", ""))
+                   d.get("text", ""), _offered(d))
 
 
 @dataclass(frozen=True)
@@ -82,9 +88,19 @@ class WaitingMessage:
 
     after_seconds: int
     text: str
+    interactive: Interactive | None = None  # offered with the text
 
     def to_dict(self) -> dict[str, Any]:
-        return {"after_seconds": self.after_seconds, "text": self.text}
+        found = {"after_seconds": self.after_seconds, "text": self.text}
+        return {**found, "interactive": self.interactive.to_dict()} if self.interactive else found
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> WaitingMessage:
+        return cls(d["after_seconds"], d["text"], _offered(d))
+
+
+def _offered(d: dict[str, Any]) -> Interactive | None:
+    return Interactive.from_dict(d["interactive"]) if d.get("interactive") else None
 
 
 def filled(text: str, position: int | None, expected: timedelta | None) -> str:

@@ -53,7 +53,9 @@ class Distribution:
 class Survey:
     """Sent when a conversation closes: a link to an outside page (``link``), or a question
     the customer answers in the channel with 1 to 5 (``question``), an answer counting for
-    ``window_minutes`` after the survey went out and acknowledged with ``thanks``."""
+    ``window_minutes`` after the survey went out and acknowledged with ``thanks``. A question
+    may offer reply buttons or a list (``interactive``): an option chosen scores as its id or
+    title would typed (conversations/messaging/satisfaction.py)."""
 
     enabled: bool = False
     text: str = ""
@@ -61,6 +63,7 @@ class Survey:
     mode: str = LINK
     window_minutes: int = 1440
     thanks: str = "Thank you for your answer."
+    interactive: Interactive | None = None
 
     @property
     def asks(self) -> bool:
@@ -71,16 +74,17 @@ class Survey:
         return self.text.replace("{{link}}", self.url)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"enabled": self.enabled, "text": self.text, "url": self.url, "mode": self.mode,
-                "window_minutes": self.window_minutes, "thanks": self.thanks}
+        found = {"enabled": self.enabled, "text": self.text, "url": self.url, "mode": self.mode,
+                 "window_minutes": self.window_minutes, "thanks": self.thanks}
+        return {**found, "interactive": self.interactive.to_dict()} if self.interactive else found
 
     @classmethod
     def from_dict(cls, value: Mapping[str, Any]) -> "Survey":
         """As ``to_dict`` wrote it; a survey stored before modes existed is a link."""
-        default = cls()
+        default, offered = cls(), value.get("interactive")
         return cls(value.get("enabled", False), value.get("text", ""), value.get("url", ""),
                    value.get("mode", LINK), value.get("window_minutes", default.window_minutes),
-                   value.get("thanks", default.thanks))
+                   value.get("thanks", default.thanks), Interactive.from_dict(offered) if offered else None)
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,10 @@ class WorkstreamSettings:
             return self.survey.thanks if self.survey.asks else None
         return self.automated(kind)
 
+    def offered(self, kind: str) -> Interactive | None:
+        """The buttons or list an automated message of ``kind`` offers with its text."""
+        return self.survey.interactive if kind == SURVEY else self.automated_interactive.get(kind)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "language": self.language,
@@ -214,7 +222,8 @@ class WorkstreamSettings:
             retention_days=value.get("retention_days"),
             service_levels=ServiceTargets.from_dict(value.get("service_levels", {})),
             overflow=tuple(OverflowRule.from_dict(r) for r in value.get("overflow", ())),
-            waiting_message=WaitingMessage(**value["waiting_message"]) if value.get("waiting_message") else None,
+            waiting_message=WaitingMessage.from_dict(value["waiting_message"]) if value.get("waiting_message")
+            else None,
             wrap_up=WrapUp(tuple(value.get("wrap_up", {}).get("dispositions", ())),
                            value.get("wrap_up", {}).get("required", False)),
             window_fallbacks={k: WindowFallback(**f) for k, f in value.get("window_fallbacks", {}).items()},

@@ -1,5 +1,6 @@
 """Overflow rules and the waiting message as an admin gives them (core/overflow.py says
-what they do), checked field by field against the workstream's queues."""
+what they do), checked field by field against the workstream's queues; the buttons or list
+a message offers are read as an automated message's are (core/interactive.py)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from typing import Any
 
 from conversations.admin.validation import objects, reject_unknown
 from core.errors import ValidationFailed
+from core.interactive import read_setting
 from core.overflow import (ACTIONS, CLOSE, CONDITIONS, MESSAGE, MOVE, THRESHOLDS, WAITING_OVER, OverflowRule,
                            WaitingMessage)
 
 MAX_RULES, MAX_NAME, MAX_TEXT = 20, 100, 1600
 MAX_WAITING, MAX_SECONDS, MIN_SECONDS = 1000, 86_400, 10
-_FIELDS = ("name", "queue", "when", "threshold", "action", "to_queue", "text")
+_FIELDS = ("name", "queue", "when", "threshold", "action", "to_queue", "text", "interactive")
 
 
 def parse_overflow(value: Any, queues: tuple[str, ...]) -> tuple[OverflowRule, ...]:
@@ -45,8 +47,11 @@ def _rule(item: dict[str, Any], prefix: str, queues: tuple[str, ...]) -> Overflo
     text = item.get("text", "")
     if action in (MESSAGE, CLOSE) and (not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT):
         raise ValidationFailed(prefix + "text", f"must be a non-empty string of at most {MAX_TEXT} characters")
+    if action == MOVE and "interactive" in item:
+        raise ValidationFailed(prefix + "interactive", "is for a rule that messages or closes; a move sends nothing")
     return OverflowRule(name.strip(), queue, when, action, _threshold(item.get("threshold"), when, prefix),
-                        to_queue if action == MOVE else None, text if action != MOVE else "")
+                        to_queue if action == MOVE else None, text if action != MOVE else "",
+                        read_setting(item, text, prefix))
 
 
 def _threshold(value: Any, when: str, prefix: str) -> int | None:
@@ -62,16 +67,17 @@ def _threshold(value: Any, when: str, prefix: str) -> int | None:
 
 
 def check_overflow(rules: tuple[OverflowRule, ...], queues: tuple[str, ...]) -> None:
-    """Rules kept while the queues change must still name queues the workstream has."""
-    parse_overflow([r.to_dict() for r in rules], queues)
+    """Rules kept while the queues change must still name queues the workstream has (their
+    buttons were read when they were set)."""
+    parse_overflow([{k: v for k, v in r.to_dict().items() if k != "interactive"} for r in rules], queues)
 
 
 def parse_waiting_message(value: Any) -> WaitingMessage | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise ValidationFailed("waiting_message", "must be an object {after_seconds, text}, or null")
-    reject_unknown(value, ("after_seconds", "text"), "waiting_message.")
+        raise ValidationFailed("waiting_message", "must be an object {after_seconds, text, interactive}, or null")
+    reject_unknown(value, ("after_seconds", "text", "interactive"), "waiting_message.")
     after = value.get("after_seconds")
     if isinstance(after, bool) or not isinstance(after, int) or not MIN_SECONDS <= after <= MAX_SECONDS:
         raise ValidationFailed("waiting_message.after_seconds",
@@ -79,4 +85,4 @@ def parse_waiting_message(value: Any) -> WaitingMessage | None:
     text = value.get("text")
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
         raise ValidationFailed("waiting_message.text", f"must be a non-empty string of at most {MAX_TEXT} characters")
-    return WaitingMessage(after, text)
+    return WaitingMessage(after, text, read_setting(value, text, "waiting_message."))

@@ -16,7 +16,7 @@ from conversations.admin.window_fallbacks import parse_fallbacks
 from core.content import Interactive
 from core.errors import ValidationFailed
 from core.interactive import read_setting
-from core.settings import (ASSIGNMENTS, AUTOMATED, LINK, PICK, PUSH, SURVEY_MODES, Distribution, Survey,
+from core.settings import (ASSIGNMENTS, AUTOMATED, LINK, PICK, PUSH, QUESTION, SURVEY_MODES, Distribution, Survey,
                            WorkstreamSettings, WrapUp)
 
 FIELDS = ("language", "operating_hours", "allow_automated_messages", "automated_messages", "attachments",
@@ -202,8 +202,9 @@ def _automated(value: Any) -> tuple[dict[str, str], dict[str, Interactive]]:
 
 def _survey(value: Any) -> Survey:
     """A survey: a link (``text`` with ``{{link}}`` filled from ``url``) or a question in the
-    channel (``text`` alone), with how long an answer counts and the thanks for it."""
-    value = _object(value, "survey", ("enabled", "text", "url", "mode", "window_minutes", "thanks"))
+    channel (``text`` alone, and the buttons or list it may offer), with how long an answer
+    counts and the thanks for it."""
+    value = _object(value, "survey", ("enabled", "text", "url", "mode", "window_minutes", "thanks", "interactive"))
     enabled = _flag(value.get("enabled", False), "survey.enabled")
     for name in ("text", "url"):
         if not isinstance(value.get(name, ""), str):
@@ -217,7 +218,11 @@ def _survey(value: Any) -> Survey:
         raise ValidationFailed("survey.window_minutes", f"must be a whole number of minutes from 1 to "
                                                         f"{MAX_SURVEY_WINDOW}")
     thanks = _text(value.get("thanks", default.thanks), "survey.thanks")
+    if mode != QUESTION and "interactive" in value:
+        raise ValidationFailed("survey.interactive", "is for a survey that asks its question in the channel "
+                                                     "(mode question)")
     survey = Survey(enabled, value.get("text", ""), value.get("url", ""), mode, window, thanks)
+    survey = replace(survey, interactive=read_setting(value, survey.message(), "survey."))
     return _asking(survey) if enabled else survey
 
 

@@ -115,7 +115,7 @@ class Ingest:
             now = self._clock()
             head = self._threads.read_head(thread)
             latest = head.conversation if head and incoming.keyword is None else None  # a keyword answers nothing
-            score = satisfaction.score(latest, incoming.workstream, incoming.body, now)
+            score = satisfaction.score(latest, incoming.workstream, incoming.body, now, incoming.inbound.content.choice)
             if score is not None:
                 return self._survey_answer(thread, head, incoming, score, now)
             return self._take(account, incoming, thread, head, new_id, scheduled, now)

@@ -144,17 +144,17 @@ class Outbox:
         self._delivery.run(job)
 
     def automated(self, conversation_id: str, kind: str, settings: WorkstreamSettings, base_url: str | None,
-                  text: str | None = None, key: str | None = None) -> None:
+                  text: str | None = None, key: str | None = None, interactive: Interactive | None = None) -> None:
         """Send one of the workstream's automated messages, when it is set and allowed; or,
         with ``text``, one whose text the caller wrote (a queue's waiting message, an
-        overflow's), when automated messages are allowed. With ``key``, it is sent once
-        however often it is asked for.
+        overflow's, with the buttons or list it offers), when automated messages are
+        allowed. With ``key``, it is sent once however often it is asked for.
 
         It never fails the caller (a webhook must not be retried for it): a refusal is
         stored as not sent, a provider failure as failed, and both are logged. The
         workstream's own may offer buttons or a list, where the provider takes them.
         """
-        offered = offering(settings.automated_interactive.get(kind)) if text is None else None
+        offered = offering(settings.offered(kind) if text is None else interactive)
         text = settings.automated_text(kind) if text is None else text if settings.allow_automated_messages else None
         if not text:
             return

@@ -7,7 +7,10 @@ A message is an answer when its conversation's workstream asks its survey as a q
 (core/settings.py ``Survey.asks``), the survey went out (``facts.survey_sent_at``), the
 message comes within the survey's ``window_minutes`` of it, the conversation has no
 answer yet, and the message is exactly one digit from 1 to 5 (spaces around it aside).
-Anything else opens a new conversation, as any message on a closed thread does.
+When the survey offered reply buttons or a list, the option a customer chose answers by its
+id when that is such a digit, else by its title (the message's text), as if typed: options
+with ids "1" to "5" score whatever their titles say. Anything else opens a new
+conversation, as any message on a closed thread does.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from core.content import Choice
 from core.facts import CSAT_SCORES
 from core.records import CLOSED, Conversation, Workstream
 
@@ -22,10 +26,10 @@ _ANSWERS = {str(n): n for n in CSAT_SCORES}
 
 
 def score(conversation: Conversation | None, workstream: Workstream | None, body: str,
-          at: datetime) -> int | None:
-    """The score a customer message (``body``, arriving ``at``) gives the survey question
-    of ``conversation``, the thread's latest, under ``workstream``, the number's; None when
-    it is no answer to it."""
+          at: datetime, choice: Choice | None = None) -> int | None:
+    """The score a customer message (``body``, arriving ``at``; ``choice``: the option it
+    chose) gives the survey question of ``conversation``, the thread's latest, under
+    ``workstream``, the number's; None when it is no answer to it."""
     if conversation is None or workstream is None or conversation.state != CLOSED:
         return None
     survey, facts = workstream.settings.survey, conversation.facts
@@ -35,7 +39,8 @@ def score(conversation: Conversation | None, workstream: Workstream | None, body
         return None
     if at - facts.survey_sent_at > timedelta(minutes=survey.window_minutes):
         return None
-    return _ANSWERS.get(body.strip())
+    typed = (choice.id, body) if choice else (body,)
+    return next((_ANSWERS[t.strip()] for t in typed if t.strip() in _ANSWERS), None)
 
 
 def answered(conversation: Conversation, score: int, at: datetime, wrote_at: datetime) -> Conversation:

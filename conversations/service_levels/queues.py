@@ -99,7 +99,8 @@ class QueueWatch:
             return
         if c is not None and message is not None and c.queued and _open(workstream, self._clock()):
             text = filled(message.text, self._position(workstream, c), self._expected.of(workstream, c.queue))
-            self._outbox.automated(c.id, WAITING, workstream.settings, self._base_url, text, f"{c.id}|{WAITING}")
+            self._outbox.automated(c.id, WAITING, workstream.settings, self._base_url, text, f"{c.id}|{WAITING}",
+                                   message.interactive)
         self._timers.remove(job)
 
     def _first(self, c: Conversation, rules: list[OverflowRule], q: QueueNow, workstream: Workstream,
@@ -115,7 +116,7 @@ class QueueWatch:
         if rule.action != MOVE:
             text = filled(rule.text, position, self._expected.of(workstream, rule.queue))
             self._outbox.automated(conversation_id, OVERFLOW, workstream.settings, base_url, text,
-                                   f"{conversation_id}|{OVERFLOW}|{rule.name}")
+                                   f"{conversation_id}|{OVERFLOW}|{rule.name}", rule.interactive)
 
         def attempt() -> None:
             head = self._threads.read_head(thread_of(conversation_id))

@@ -223,6 +223,12 @@ def test_service_levels_in_operating_hours_need_hours_and_a_conversation_carries
      "overflow[1].name"),
     ({"waiting_message": {"after_seconds": 5, "text": "Hold on"}}, "waiting_message.after_seconds"),
     ({"waiting_message": {"after_seconds": 60, "text": ""}}, "waiting_message.text"),
+    ({"queues": ["a", "b"], "overflow": [{"name": "A", "queue": "a", "when": "out_of_hours", "action": "move",
+      "to_queue": "b", "interactive": {"buttons": [{"id": "ok", "title": "OK"}]}}]}, "overflow[0].interactive"),
+    ({"waiting_message": {"after_seconds": 60, "text": "Hold on", "interactive": {
+        "buttons": [{"id": str(i), "title": str(i)} for i in range(4)]}}}, "waiting_message.interactive.buttons[3]"),
+    ({"survey": {"enabled": True, "text": "Rate us: {{link}}", "url": "https://s.example.com",
+                 "interactive": {"buttons": [{"id": "5", "title": "Great"}]}}}, "survey.interactive"),
 ])
 def test_overflow_and_the_waiting_message_refused_field_by_field(api, setup, given, field):
     _, workstream = setup

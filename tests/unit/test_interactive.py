@@ -48,6 +48,11 @@ def test_buttons_and_a_list_within_the_limits_are_read():
     assert sid.content_sid == "HX" + "a" * 32
 
 
+def test_buttons_read_back_as_the_api_answers_them_are_taken():
+    answered = {"buttons": [{**b, "description": None} for b in buttons("Yes", "No")["buttons"]]}
+    assert read(answered) == read(buttons("Yes", "No"))
+
+
 def test_content_keeps_it_through_its_stored_form():
     offered = read(a_list(rows(2, description="Tomorrow")))
     content = Content(kind=INTERACTIVE, interactive=offered)

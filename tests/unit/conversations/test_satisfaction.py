@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from conversations.messaging.satisfaction import answered, score
+from core.content import Choice
 from core.facts import Facts
 from core.records import Conversation, Workstream
 from core.settings import Survey, WorkstreamSettings
@@ -77,3 +78,14 @@ def test_an_answer_is_kept_with_when_it_came_and_the_customer_wrote():
     assert (kept.facts.csat, kept.facts.csat_at, kept.facts.survey_sent_at) == (4, at, SENT)
     assert kept.last_customer_message_at == at - timedelta(seconds=3)
     assert (kept.state, kept.closed_at, kept.last_activity_at) == ("closed", SENT, SENT)
+
+
+@pytest.mark.parametrize("choice, body, expected", [
+    (Choice("4", "Good"), "Good", 4),  # its id
+    (Choice("great", "5"), "5", 5),  # else its title, the text it came with
+    (Choice("1", "5"), "5", 1),  # the id first
+    (Choice("good", "Good"), "Good", None),
+    (Choice("45", "4 stars"), "4 stars", None),
+])
+def test_a_chosen_option_scores_by_its_id_else_its_title(choice, body, expected):
+    assert score(closed(), workstream(), body, SENT + timedelta(minutes=5), choice) == expected

@@ -1,11 +1,13 @@
 // What a workstream does for conversations waiting in its queues: overflow rules (a queue,
 // a condition, an action; only the fields a rule's condition and action use are shown and
-// sent) and the waiting message. Each refused field lands beside its control
-// ("overflow[0].to_queue", "waiting_message.after_seconds").
+// sent) and the waiting message, each text with the reply buttons or list it may offer.
+// Each refused field lands beside its control ("overflow[0].to_queue",
+// "waiting_message.after_seconds").
 
 import type { Form } from "../ui/form";
 import { NumberField, Select, TextArea, TextField, useField } from "../ui/form";
 import { ListField } from "../ui/list";
+import { InteractiveSetting, WHATSAPP_ONLY } from "./InteractiveSetting";
 import type { OverflowRule, WaitingMessage, Workstream } from "./records";
 
 const CONDITIONS: [OverflowRule["when"], string][] = [
@@ -21,11 +23,11 @@ const PLACEHOLDERS = "{{position}} becomes the customer's place in the queue, {{
   + "median wait today (\"4 minutes\").";
 
 /** A rule as the API takes it: the threshold only for the conditions that have one, the
- *  queue to move to only for move, the text only for message and close. */
+ *  queue to move to only for move, the text and its buttons only for message and close. */
 export function overflowBody(r: OverflowRule): OverflowRule {
-  const { threshold, to_queue: toQueue, text, ...rule } = r;
+  const { threshold, to_queue: toQueue, text, interactive, ...rule } = r;
   return { ...rule, ...(r.when in THRESHOLDS ? { threshold } : {}),
-    ...(r.action === "move" ? { to_queue: toQueue } : { text: text ?? "" }) };
+    ...(r.action === "move" ? { to_queue: toQueue } : { text: text ?? "", ...(interactive ? { interactive } : {}) }) };
 }
 
 const newRule = (queues: string[]): OverflowRule => ({
@@ -39,7 +41,7 @@ export function Overflow({ queues, automated }: { queues: string[]; automated: b
       <legend>Overflow</legend>
       <ListField<OverflowRule> path="overflow" legend="Overflow rules" itemName="overflow rule"
         hint={"What a swamped or unstaffed queue does with a conversation waiting there: the first rule that holds "
-          + "acts, once per rule and conversation."}
+          + `acts, once per rule and conversation. ${WHATSAPP_ONLY}`}
         newItem={() => newRule(queues)} render={(p, i) => <RuleFields path={p} index={i} rule={rules[i]} queues={queues} />} />
       {rules.some((r) => r.action !== "move") && !automated ? <AutomatedOff /> : null}
     </fieldset>
@@ -74,8 +76,11 @@ function RuleFields({ path, index, rule, queues }: RuleProps) {
           options={[{ value: "", label: "Pick a queue" }, ...named.filter((q) => q.value !== rule.queue)]} /> : null}
       </div>
       {rule && rule.action !== "move" ? (
-        <TextArea path={`${path}.text`} label={`${name} text`} rows={2}
-          hint={`${rule.action === "close" ? "Sent, then the conversation closes. " : ""}${PLACEHOLDERS}`} />
+        <>
+          <TextArea path={`${path}.text`} label={`${name} text`} rows={2}
+            hint={`${rule.action === "close" ? "Sent, then the conversation closes. " : ""}${PLACEHOLDERS}`} />
+          <InteractiveSetting path={path} owner={name} />
+        </>
       ) : null}
     </>
   );
@@ -100,7 +105,9 @@ export function Waiting({ form }: { form: Form<Workstream> }) {
         <>
           <NumberField path="waiting_message.after_seconds" label="After waiting (seconds)" min={10} max={86400}
             hint="10 to 86400" />
-          <TextArea path="waiting_message.text" label="Waiting message text" rows={2} hint={PLACEHOLDERS} />
+          <TextArea path="waiting_message.text" label="Waiting message text" rows={2}
+            hint={`${PLACEHOLDERS} ${WHATSAPP_ONLY}`} />
+          <InteractiveSetting path="waiting_message" owner="Waiting message" />
         </>
       ) : null}
       {message && !form.value.allow_automated_messages ? <AutomatedOff /> : null}

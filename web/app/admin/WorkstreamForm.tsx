@@ -1,8 +1,10 @@
 // Every setting of a workstream in one form, each control named by the API's field path,
 // so a refused setting's message appears beside it.
 
+import { Fragment } from "preact";
 import { api } from "../api";
 import { BoundForm, Checkbox, NumberField, Select, TextArea, TextField, useForm } from "../ui/form";
+import { InteractiveSetting, WHATSAPP_ONLY } from "./InteractiveSetting";
 import { Overflow, Waiting, overflowBody } from "./Overflow";
 import type { Account, Workstream } from "./records";
 import { NO_SERVICE_LEVELS, ServiceLevels } from "./ServiceLevels";
@@ -28,18 +30,24 @@ export function newWorkstream(accounts: Account[]): Workstream {
   };
 }
 
-/** The body the API takes: the settings as edited, empty automated messages left out, each
- *  overflow rule with only the fields its condition and action use. */
+/** The body the API takes: the settings as edited, automated messages with neither text nor
+ *  buttons left out, each overflow rule with only the fields its condition and action use. */
 function bodyOf(w: Workstream): Record<string, unknown> {
   const { id: _id, channel: _channel, created_at: _created, updated_at: _updated, bot: _bot, auto_close_after_minutes: minutes, ...settings } = w;
-  const automated = Object.fromEntries(Object.entries(w.automated_messages).filter(([, m]) => m.text.trim()));
+  const automated = Object.fromEntries(Object.entries(w.automated_messages).filter(([, m]) => m.text?.trim() || m.interactive));
   const rules = w.routing_rules.map((r) => ({
     ...r, conditions: r.conditions.map((c) => (c.operator === "exists" ? { field: c.field, operator: c.operator } : c)),
   }));
   const templates = w.templates.map(({ content_sid: sid, ...t }) => (sid ? { ...t, content_sid: sid } : t));
   return { ...settings, ...(minutes == null ? {} : { auto_close_after_minutes: minutes }),
     automated_messages: automated, routing_rules: rules, templates, default_queue: w.default_queue || null,
+    survey: surveyBody(w.survey),
     overflow: w.overflow.map(overflowBody) };
+}
+
+/** Buttons go with the question only: a link survey has none (the API refuses them). */
+function surveyBody({ interactive, ...survey }: Workstream["survey"]): Workstream["survey"] {
+  return survey.mode === "question" && interactive ? { ...survey, interactive } : survey;
 }
 
 function addresses(account: Account | undefined): { value: string; label: string }[] {
@@ -98,8 +106,12 @@ export function WorkstreamForm({ workstream, accounts, catalogue, onSaved }: Pro
       <fieldset>
         <legend>Automated messages</legend>
         <Checkbox path="allow_automated_messages" label="Send automated messages" />
+        <p class="hint">{WHATSAPP_ONLY}</p>
         {AUTOMATED.map(([key, name, hint]) => (
-          <TextArea key={key} path={`automated_messages.${key}.text`} label={`${name} message`} hint={hint} rows={2} />
+          <Fragment key={key}>
+            <TextArea path={`automated_messages.${key}.text`} label={`${name} message`} hint={hint} rows={2} />
+            <InteractiveSetting path={`automated_messages.${key}`} owner={`${name} message`} />
+          </Fragment>
         ))}
         <WindowFallback kind="closing" what="Closing message" templates={fallbacks} />
       </fieldset>

@@ -8,6 +8,7 @@ import { Checkbox, NumberField, Select, TextArea, TextField, useField } from "..
 import { ListField, StringList } from "../ui/list";
 import type { QuickReply, Template } from "../types";
 import { TemplatePicker } from "./AccountTemplates";
+import { InteractiveSetting, WHATSAPP_ONLY } from "./InteractiveSetting";
 import { useLoaded } from "./loaded";
 import type { Account, Agent, Condition, RoutingRule, WeeklyHours, Workstream } from "./records";
 import { SkillList } from "./SkillList";
@@ -61,6 +62,8 @@ export function Survey({ mode, children }: { mode: string | undefined; children?
         ? "the question, e.g. How did we do? Reply 1 to 5" : "must contain {{link}}, replaced by the URL"} />
       {question ? (
         <>
+          <p class="hint">{`Buttons or a list answer by their place: the first option scores 1, the fifth 5. ${WHATSAPP_ONLY}`}</p>
+          <InteractiveSetting path="survey" owner="Survey" scores />
           <NumberField path="survey.window_minutes" label="Answer window (minutes)" min={1} max={10080}
             hint="how long after the survey went out an answer counts" />
           <TextArea path="survey.thanks" label="Thanks for an answer" rows={2} hint="sent after the customer answers" />
@@ -157,11 +160,13 @@ export function Templates({ account }: { account: Account | undefined }) {
 export function QuickReplies() {
   return (
     <ListField<QuickReply> path="quick_replies" legend="Quick replies" itemName="quick reply"
-      hint="Canned answers agents pick in the composer. {{customer_name}}, {{contact.name}} and {{agent_name}} are filled in."
+      hint={"Canned answers agents pick in the composer. {{customer_name}}, {{contact.name}} and {{agent_name}} are "
+        + `filled in. ${WHATSAPP_ONLY}`}
       newItem={() => ({ name: "", text: "" })} render={(p, i) => (
         <>
           <TextField path={`${p}.name`} label={`Quick reply ${i + 1} name`} />
           <TextArea path={`${p}.text`} label={`Quick reply ${i + 1} text`} rows={2} />
+          <InteractiveSetting path={p} owner={`Quick reply ${i + 1}`} />
         </>
       )} />
   );

@@ -1,6 +1,6 @@
 // What the browser can tell about a form's fields before sending it, all at once: each
 // control bound to an API path (data-path) is checked by what it declares (required, a
-// phone number, a number's range, a URL, a pattern); and the one place an API path
+// phone number, a number's range, a URL, a pattern, a length: data-limit); and the one place an API path
 // ("numbers[1].number") becomes the name people read beside the control ("Number 2").
 
 import { fieldId, parsePath } from "./paths";
@@ -36,6 +36,8 @@ function wrong(control: Control): string | null {
   const value = control.value.trim();
   if (control.validity.badInput) return "must be a number";
   if (!value) return control.required ? "is required" : null;
+  const limit = Number(control.dataset.limit);
+  if (limit && value.length > limit) return `must be at most ${limit} characters, got ${value.length}`;
   if (control.type === "tel") return PHONE.test(value.replace(/[\s().\-/]/g, "")) ? null : `must be ${PHONE_HINT}`;
   const { validity } = control;
   if (control instanceof HTMLInputElement && (validity.rangeUnderflow || validity.rangeOverflow || validity.stepMismatch)) {

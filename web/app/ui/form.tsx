@@ -130,6 +130,11 @@ export function useField(path: string) {
   };
 }
 
+/** Every problem inside a field, for a control made of several (reply buttons, a list). */
+export function useProblems(path: string): Problem[] {
+  return useFormContext().problems.filter((p) => belongsTo(p.field, path));
+}
+
 /** What is wrong with a field, beside it (its label says which field). */
 export function FieldError({ id, problem }: { id: string; problem: Problem | null }) {
   if (!problem) return null;

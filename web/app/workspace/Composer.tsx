@@ -2,7 +2,7 @@
 // other is shown. A reply is free text up to 1600 characters (Enter sends, Shift+Enter is a
 // new line), quick replies with their placeholders filled (one without a value stays in the
 // text, named beside it, and nothing is sent until the agent types over it), attachments where
-// the workstream allows them, reply buttons or a list on WhatsApp (InteractiveBuilder.tsx), and templates, the only choice once the WhatsApp window has
+// the workstream allows them, reply buttons or a list on WhatsApp (ui/interactive.tsx), and templates, the only choice once the WhatsApp window has
 // closed. A refused send shows the API's answer here, where it happened.
 
 import { useEffect, useRef, useState } from "preact/hooks";
@@ -11,8 +11,8 @@ import { fillPlaceholders, unfilled } from "../format";
 import type { Conversation, Me, QuickReply } from "../types";
 import { type Attachment, customerLabel, newKey, outcomeUnknown, owed, reply, windowClosed } from "./conversation";
 import { type ComposeMode, ModeChoice, NoteForm } from "./NoteForm";
-import { InteractiveBuilder, type InteractiveDraft, draftOf, interactivePayload, newButtons, newList } from "./InteractiveBuilder";
 import { TemplateForm } from "./TemplateForm";
+import { InteractiveBuilder, type InteractiveDraft, draftOf, interactivePayload, newButtons, newList } from "../ui/interactive";
 import { fieldId } from "../ui/paths";
 
 export const MAX_BODY = 1600;
@@ -165,7 +165,7 @@ function FreeText({ conversation, me, onSent }: Props) {
       {workstream?.quick_replies.length ? <QuickReplies replies={workstream.quick_replies} pick={insertQuickReply} /> : null}
       {workstream?.attachments.agents_can_send ? <Attachments media={media} setMedia={editMedia} /> : null}
       {conversation.channel === "whatsapp" && interactive ? (
-        <InteractiveBuilder draft={interactive} change={editInteractive} refused={error} />
+        <InteractiveBuilder draft={interactive} change={editInteractive} problems={error ? [error] : []} />
       ) : null}
       {conversation.channel === "whatsapp" && !interactive ? (
         <p class="interactive-choice">

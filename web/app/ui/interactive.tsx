@@ -1,11 +1,12 @@
-// Reply buttons and lists in the composer (WhatsApp only): the agent writes each button's
-// or row's text, Switchboard numbers their ids (a quick reply's keep its own). Each text shows its count against WhatsApp's
-// limit, and the API's refusal (422 naming the field) shows beside the field it names.
+// Reply buttons and lists (WhatsApp only), built in the composer and on the admin settings
+// that offer them (quick replies, automated messages): people write each button's or row's
+// text, Switchboard numbers their ids (ones already given keep theirs). Each text shows its
+// count against WhatsApp's limit, and a refusal (the API's 422, or in a bound form the
+// browser's checks, ui/checks.ts) shows beside the field it names.
 
-import type { ApiError } from "../api";
 import type { Interactive } from "../types";
-import { withoutPath } from "../ui/checks";
-import { fieldId } from "../ui/paths";
+import { withoutPath } from "./checks";
+import { fieldId } from "./paths";
 
 export const LIMITS = { buttons: 3, buttonTitle: 20, rows: 10, sections: 10, rowTitle: 24, description: 72,
   listButton: 20, sectionTitle: 24 };
@@ -20,20 +21,37 @@ const newRow = (): Row => ({ title: "", description: "" });
 export const newButtons = (): InteractiveDraft => ({ kind: "buttons", buttons: [{ title: "" }, { title: "" }] });
 export const newList = (): InteractiveDraft => ({ kind: "list", button: "", sections: [{ title: "", rows: [newRow()] }] });
 
-/** What the API takes: ids numbered by position, a row's description only when written. */
+/** What the API takes: new ids numbered by position, past any an option already has (the
+ *  API refuses one given twice), a row's description only when written. */
 export function interactivePayload(draft: InteractiveDraft): Interactive {
   if (draft.kind === "content") return { content_sid: draft.content_sid };
   if (draft.kind === "buttons") {
-    return { buttons: draft.buttons.map((b, i) => ({ id: b.id ?? `button-${i + 1}`, title: b.title })) };
+    const ids = freeIds(draft.buttons, (i) => `button-${i + 1}`);
+    return { buttons: draft.buttons.map((b, i) => ({ id: ids[i], title: b.title })) };
   }
+  const rows = draft.sections.flatMap((s, i) => s.rows.map((r, j) => ({ ...r, at: `${i + 1}-${j + 1}` })));
+  const ids = freeIds(rows, (n) => `row-${rows[n].at}`);
+  let n = 0;
   return {
     button: draft.button,
-    sections: draft.sections.map((s, i) => ({
+    sections: draft.sections.map((s) => ({
       title: s.title,
-      rows: s.rows.map((r, j) => ({ id: r.id ?? `row-${i + 1}-${j + 1}`, title: r.title,
+      rows: s.rows.map((r) => ({ id: ids[n++], title: r.title,
         ...(r.description.trim() ? { description: r.description } : {}) })),
     })),
   };
+}
+
+/** Each option's id: its own, else the one its position names, suffixed while taken. */
+function freeIds(options: { id?: string }[], named: (index: number) => string): string[] {
+  const taken = new Set(options.flatMap((o) => (o.id ? [o.id] : [])));
+  return options.map((o, i) => {
+    if (o.id) return o.id;
+    let id = named(i);
+    for (let k = 2; taken.has(id); k += 1) id = `${named(i)}-${k}`;
+    taken.add(id);
+    return id;
+  });
 }
 
 /** A quick reply's buttons or list, to edit before sending. */
@@ -47,36 +65,56 @@ export function draftOf(offered: Interactive): InteractiveDraft {
   };
 }
 
+/** A refusal or a problem the browser found, naming its field by the API's path. */
+interface Named { field?: string; message: string }
+
 interface Props {
   draft: InteractiveDraft;
   change: (next: InteractiveDraft | null) => void;
-  refused: ApiError | null;
+  problems: readonly Named[];
+  /** The API's path of the draft: a reply's "interactive", a setting's "quick_replies[0].interactive". */
+  at?: string;
+  /** Whose buttons they are, at the start of each label, on a page of several ("Quick reply 1"). */
+  owner?: string;
+  /** In a bound form (ui/form.tsx): the browser checks each text before saving. */
+  checked?: boolean;
 }
 
-export function InteractiveBuilder({ draft, change, refused }: Props) {
+type Part = Required<Pick<Props, "at" | "problems">> & Pick<Props, "owner" | "checked">;
+
+/** A label as read on its own ("Button 1 title"), or after its owner ("Quick reply 1 button 1 title"). */
+const named = (owner: string | undefined, label: string) => (owner ? `${owner} ${label[0].toLowerCase()}${label.slice(1)}` : label);
+
+export function InteractiveBuilder({ draft, change, problems, at = "interactive", owner, checked }: Props) {
   if (draft.kind === "content") {
     return (
       <p class="notice">Sends Twilio content {draft.content_sid} with the text above.{" "}
         <button type="button" class="link-button" onClick={() => change(null)}>Discard it</button></p>
     );
   }
+  const part: Part = { at, problems, owner, checked };
   return draft.kind === "buttons"
-    ? <ButtonsBuilder draft={draft} change={change} refused={refused} />
-    : <ListBuilder draft={draft} change={change} refused={refused} />;
+    ? <ButtonsBuilder draft={draft} change={change} part={part} />
+    : <ListBuilder draft={draft} change={change} part={part} />;
 }
 
-function ButtonsBuilder({ draft, change, refused }: Props) {
-  if (draft.kind !== "buttons") return null;
+interface BuilderProps<K> {
+  draft: Extract<InteractiveDraft, { kind: K }>;
+  change: (next: InteractiveDraft | null) => void;
+  part: Part;
+}
+
+function ButtonsBuilder({ draft, change, part }: BuilderProps<"buttons">) {
   const buttons = draft.buttons;
-  const set = (next: { title: string }[]) => change({ kind: "buttons", buttons: next });
+  const set = (next: { id?: string; title: string }[]) => change({ kind: "buttons", buttons: next });
   return (
-    <fieldset class="interactive-builder">
-      <legend>Reply buttons ({buttons.length} of {LIMITS.buttons})</legend>
-      <GroupError path="buttons" refused={refused} />
+    <fieldset class="interactive-builder" id={fieldId(part.at)} tabIndex={-1}>
+      <legend>{named(part.owner, `Reply buttons (${buttons.length} of ${LIMITS.buttons})`)}</legend>
+      <GroupError path="buttons" part={part} />
       {buttons.map((b, i) => (
         <div class="list-item" key={i}>
           <Limited path={`buttons[${i}].title`} label={`Button ${i + 1} title`} value={b.title} limit={LIMITS.buttonTitle}
-            set={(title) => set(buttons.map((x, j) => (j === i ? { title } : x)))} refused={refused} />
+            set={(title) => set(buttons.map((x, j) => (j === i ? { ...x, title } : x)))} part={part} required />
           {buttons.length > 1 ? (
             <button type="button" class="link-button" onClick={() => set(buttons.filter((_, j) => j !== i))}>
               Remove button {i + 1}</button>
@@ -90,37 +128,37 @@ function ButtonsBuilder({ draft, change, refused }: Props) {
   );
 }
 
-function ListBuilder({ draft, change, refused }: Props) {
-  if (draft.kind !== "list") return null;
+function ListBuilder({ draft, change, part }: BuilderProps<"list">) {
   const rows = draft.sections.reduce((n, s) => n + s.rows.length, 0);
   const full = rows >= LIMITS.rows;
   const setSections = (sections: SectionDraft[]) => change({ ...draft, sections });
   const setSection = (i: number, next: SectionDraft) => setSections(draft.sections.map((s, j) => (j === i ? next : s)));
   return (
-    <fieldset class="interactive-builder">
-      <legend>List ({rows} of {LIMITS.rows} rows)</legend>
-      <GroupError path="sections" refused={refused} />
+    <fieldset class="interactive-builder" id={fieldId(part.at)} tabIndex={-1}>
+      <legend>{named(part.owner, `List (${rows} of ${LIMITS.rows} rows)`)}</legend>
+      <GroupError path="sections" part={part} />
       <Limited path="button" label="List button text" value={draft.button} limit={LIMITS.listButton}
-        set={(button) => change({ ...draft, button })} refused={refused} />
+        set={(button) => change({ ...draft, button })} part={part} required />
       {draft.sections.map((s, i) => (
         <fieldset class="list-item" key={i}>
-          <legend>Section {i + 1}</legend>
-          <GroupError path={`sections[${i}].rows`} refused={refused} />
+          <legend>{named(part.owner, `Section ${i + 1}`)}</legend>
+          <GroupError path={`sections[${i}].rows`} part={part} />
           <Limited path={`sections[${i}].title`} label={`Section ${i + 1} title`} value={s.title}
-            limit={LIMITS.sectionTitle} set={(title) => setSection(i, { ...s, title })} refused={refused} />
+            limit={LIMITS.sectionTitle} set={(title) => setSection(i, { ...s, title })} part={part} required />
           {s.rows.map((r, j) => {
             const setRow = (next: Row) => setSection(i, { ...s, rows: s.rows.map((x, k) => (k === j ? next : x)) });
             const name = `Section ${i + 1} row ${j + 1}`;
             return (
               <div class="list-item" key={j}>
                 <Limited path={`sections[${i}].rows[${j}].title`} label={`${name} title`} value={r.title}
-                  limit={LIMITS.rowTitle} set={(title) => setRow({ ...r, title })} refused={refused} />
+                  limit={LIMITS.rowTitle} set={(title) => setRow({ ...r, title })} part={part} required />
                 <Limited path={`sections[${i}].rows[${j}].description`} label={`${name} description (optional)`}
                   value={r.description} limit={LIMITS.description} set={(description) => setRow({ ...r, description })}
-                  refused={refused} />
+                  part={part} />
                 {s.rows.length > 1 ? (
                   <button type="button" class="link-button"
-                    onClick={() => setSection(i, { ...s, rows: s.rows.filter((_, k) => k !== j) })}>Remove {name.toLowerCase()}</button>
+                    onClick={() => setSection(i, { ...s, rows: s.rows.filter((_, k) => k !== j) })}>
+                    Remove {name.toLowerCase()}</button>
                 ) : null}
               </div>
             );
@@ -146,20 +184,23 @@ interface LimitedProps {
   value: string;
   limit: number;
   set: (next: string) => void;
-  refused: ApiError | null;
+  part: Part;
+  required?: boolean;
 }
 
-/** A text with its count against the limit, and the API's refusal of it beside it. */
-function Limited({ path, label, value, limit, set, refused }: LimitedProps) {
-  const field = `interactive.${path}`;
+/** A text with its count against the limit, and the refusal of it (or of its id) beside it;
+ *  in a bound form the browser checks it too (data-path, data-limit). */
+function Limited({ path, label, value, limit, set, part, required }: LimitedProps) {
+  const field = `${part.at}.${path}`;
   const id = fieldId(field);
   const over = value.length > limit;
-  const problem = refused?.field === field || refused?.field === `${field}.id` ? refused : null;
+  const problem = part.problems.find((p) => p.field === field || p.field === `${field}.id`);
   return (
     <div class={`field${problem ? " invalid" : ""}`}>
-      <label for={id}>{label}</label>
+      <label for={id}>{named(part.owner, label)}</label>
       <input id={id} value={value} onInput={(e) => set(e.currentTarget.value)} aria-invalid={over || !!problem || undefined}
-        aria-describedby={problem ? `${id}-count ${id}-error` : `${id}-count`} />
+        aria-describedby={problem ? `${id}-count ${id}-error` : `${id}-count`}
+        {...(part.checked ? { "data-path": field, "data-limit": limit, required } : {})} />
       <span id={`${id}-count`} class={`count${over ? " bad" : ""}`}>{value.length} / {limit}</span>
       {problem ? <p class="field-error" id={`${id}-error`}>{withoutPath(problem.message, problem.field ?? "")}</p> : null}
     </div>
@@ -167,9 +208,9 @@ function Limited({ path, label, value, limit, set, refused }: LimitedProps) {
 }
 
 /** A refusal of the group itself or of one item too many ("interactive.buttons[3]"). */
-function GroupError({ path, refused }: { path: string; refused: ApiError | null }) {
-  const field = `interactive.${path}`;
-  const named = refused?.field ?? "";
-  if (named !== field && !new RegExp(`^${field.replace(/[.[\]]/g, "\\$&")}\\[\\d+\\]$`).test(named)) return null;
-  return <p class="field-error">{withoutPath(refused?.message ?? "", named)}</p>;
+function GroupError({ path, part }: { path: string; part: Part }) {
+  const field = `${part.at}.${path}`;
+  const item = new RegExp(`^${field.replace(/[.[\]]/g, "\\$&")}\\[\\d+\\]$`);
+  const problem = part.problems.find((p) => p.field === field || item.test(p.field ?? ""));
+  return problem ? <p class="field-error">{withoutPath(problem.message, problem.field ?? "")}</p> : null;
 }
