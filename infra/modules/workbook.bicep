@@ -1,6 +1,7 @@
 // The operators' workbook on the app's Application Insights: the metrics of
 // core/telemetry.py (messages, send failures, retries and poison, webhook latency, the
-// outbox, the sweep, live push), the 5xx rate, and recent calls by conversation id; then
+// outbox, the sweep, live push, read receipts), the 5xx rate, and recent calls by
+// conversation id; then
 // Conversations, charted from the custom events of closed conversations and late survey
 // answers (switchboard.conversation.closed, .rated) over a time range and workstreams
 // picked at the top of that section.
@@ -63,6 +64,11 @@ var charts = [
     title: 'Service levels: warnings and breaches recorded, by target'
     visualization: 'timechart'
     query: 'customMetrics | where name in ("switchboard.sla.warnings", "switchboard.sla.breaches") | extend target = tostring(customDimensions.target) | summarize clocks = sum(valueSum) by bin(timestamp, 5m), strcat(name, " ", target)'
+  }
+  {
+    title: 'Read receipts a provider refused or never answered (the opening answered all the same), by provider and code'
+    visualization: 'table'
+    query: 'customMetrics | where name == "switchboard.read_receipts.failed" | summarize failures = sum(valueSum) by provider = tostring(customDimensions.provider), code = tostring(customDimensions.code) | order by failures desc'
   }
   {
     title: 'Requests and 5xx answers'
