@@ -78,9 +78,11 @@ class Feed:
     def _read(self, scope: Scope) -> dict[str, object]:
         me = scope.principal.id
         lists: dict[str, object] = {"me": self._presence.heartbeat(me)}
-        held = [*self._inbox.page(View(OFFERS, agent_id=me), 100).conversations,
-                *self._inbox.page(View(MINE, agent_id=me), 100).conversations]
-        fresh = list(_pool.map(lambda c: self._threads.current(c.id) or c, held))
+        # An accept between the two reads leaves the conversation in both pages (its offer's
+        # row, then its held one): read once, it lands in the one list it is in now.
+        held = {c.id: c for view in (OFFERS, MINE)
+                for c in self._inbox.page(View(view, agent_id=me), 100).conversations}
+        fresh = list(_pool.map(lambda c: self._threads.current(c.id) or c, held.values()))
         lists["offers"] = [c for c in fresh if c.offer and c.offer.agent.id == me]
         lists["mine"] = [c for c in fresh if c.agent and c.agent.id == me and c.state != CLOSED]
         views = {f"q|{r.workstream_id}|{r.queue or ''}": View(QUEUE, workstream_id=r.workstream_id, queue=r.queue)

@@ -162,6 +162,21 @@ def test_the_change_feed_tells_offers_messages_and_queues(make_services):
     assert bad.value.field == "since"
 
 
+def test_a_conversation_accepted_between_the_feeds_two_reads_is_listed_once(make_services):
+    """The feed reads the agent's offers, then what it holds: an accept between the two
+    leaves the offer's row in the first read and the held row in the second (as here, where
+    the offer's row is written back after the accept)."""
+    services = make_services()
+    desk = open_desk(services)
+    ana = desk.agent("ana", capacity=1)
+    cid = desk.customer_writes(customer(1))
+    offered = services.stores.threads.current(cid)
+    services.distribution.assignments.accept(cid, ana)
+    InboxStore(services.stores.storage).place(offered)
+    seen = changes(services, ana, None, 0)
+    assert seen.offers == [] and [c.id for c in seen.mine] == [cid]
+
+
 def test_ingest_into_an_existing_conversation_stays_two_round_trips(make_services):
     trips = RoundTrips()
     services = make_services(request_hooks=[trips])
