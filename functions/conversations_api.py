@@ -1,6 +1,7 @@
 """Agent API (signed in as an agent, supervisor or admin): list, read, accept, decline,
 answer, park, transfer, assign, unassign and close conversations, each within the
-caller's scope (conversations/access.py)."""
+caller's scope (conversations/access.py); notes, labels and reactions are in
+annotations_api.py."""
 
 from __future__ import annotations
 
@@ -24,8 +25,7 @@ from core.status import PENDING
 from functions.http import API_HEADERS, handled, json_body, json_response, page_limit, public_base_url, services
 from functions.identity import scope_of
 from functions.idempotent import idempotent
-from functions.views import (answering_view, contact_view, conversation_view, label_view, message_view,
-                             agent_reaction_view, reactions_view)
+from functions.views import answering_view, contact_view, conversation_view, message_view, reactions_view
 
 bp = func.Blueprint()
 
@@ -221,21 +221,6 @@ def send_template(req: func.HttpRequest, key: str | None) -> func.HttpResponse:
     ))
 
 
-@bp.route(route="api/conversations/{id}/messages/{message_id}/reaction", methods=["POST"],
-          auth_level=func.AuthLevel.ANONYMOUS)
-@handled
-@idempotent
-def react_to_message(req: func.HttpRequest, _key: str | None) -> func.HttpResponse:
-    """An agent's reaction on a customer's message, sent once per message, emoji and the
-    reaction before it (conversations/messaging/reacting.py), an Idempotency-Key or not."""
-    body = require_object(json_body(req))
-    reject_unknown(body, ("emoji",))
-    params = req.route_params
-    sent = services().messaging.reacting.react(params["id"], params["message_id"], body.get("emoji"), _scope(req),
-                                               public_base_url(req))
-    return json_response(agent_reaction_view(sent), 202 if sent.status in PENDING else 201)
-
-
 @bp.route(route="api/conversations/{id}/messages/{message_id}/media/{index:int}", methods=["GET"],
           auth_level=func.AuthLevel.ANONYMOUS)
 @handled
@@ -246,35 +231,6 @@ def get_media(req: func.HttpRequest) -> func.HttpResponse:
     content_type = media_type(fetched.content_type) or UNKNOWN_MEDIA_TYPE
     return func.HttpResponse(b"".join(fetched.chunks), status_code=200, mimetype=content_type,
                              headers={**API_HEADERS, "Cache-Control": "private, no-store"})
-
-
-@bp.route(route="api/conversations/{id}/notes", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
-@handled
-def add_note(req: func.HttpRequest) -> func.HttpResponse:
-    """An internal note: kept in the conversation, never sent; @name tells that person."""
-    scope, body = _scope(req), require_object(json_body(req))
-    reject_unknown(body, ("body",))
-    noted = services().messaging.notes.add(req.route_params["id"], body.get("body"), scope)
-    return json_response({**message_view(noted.message),
-                          "mentioned": [{"id": a.id, "name": a.name} for a in noted.mentioned]}, 201)
-
-
-@bp.route(route="api/labels", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
-@handled
-def list_labels(req: func.HttpRequest) -> func.HttpResponse:
-    """The labels admins defined, for anyone signed in to put on conversations."""
-    _scope(req)
-    return json_response({"labels": [label_view(label) for label in services().admin.labels.list()]})
-
-
-@bp.route(route="api/conversations/{id}/labels", methods=["PUT"], auth_level=func.AuthLevel.ANONYMOUS)
-@handled
-def label_conversation(req: func.HttpRequest) -> func.HttpResponse:
-    """Give the conversation exactly these labels."""
-    scope, body = _scope(req), require_object(json_body(req))
-    reject_unknown(body, ("labels",))
-    labelled = services().messaging.actions.label(req.route_params["id"], body.get("labels"), scope)
-    return json_response(conversation_view(labelled))
 
 
 @bp.route(route="api/conversations/{id}/seen", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
