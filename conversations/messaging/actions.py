@@ -49,8 +49,9 @@ class AgentActions:
     def seen(self, conversation_id: str, scope: Scope) -> Conversation:
         """The caller opened the conversation and saw its customer messages: its unread
         count for them is cleared (kept for the SEEN_BY agents who opened it last); nothing
-        is written when there was nothing unseen. Once a rise is committed, the provider is
-        told the customer's latest message was read, where it can be (read_receipts.py)."""
+        is written when there was nothing unseen. Once a rise is committed by the agent who holds
+        it, the provider is told the customer's latest message was read, where it can be
+        (read_receipts.py)."""
         def attempt() -> tuple[Conversation, bool]:
             try:
                 head = self._lookup.head(conversation_id, allow_closed=True, scope=scope)
@@ -65,7 +66,7 @@ class AgentActions:
 
         opened, rose = until_committed(attempt, "mark it seen")
         if rose:
-            self._receipts.opened(opened)
+            self._receipts.opened(opened, scope.principal.id)
         return opened
 
     def label(self, conversation_id: str, names: object, scope: Scope) -> Conversation:

@@ -161,8 +161,9 @@ class Ingest:
             self._bots.wait(conversation.id, now)
             scheduled.append(conversation.id)
         conversation, tell_closed = _out_of_hours(conversation, incoming.settings, now)
+        read_id = incoming.inbound.provider_message_id if incoming.inbound.content.kind != REACTION else None
         conversation = replace(conversation, preview=preview_of(incoming.body) or conversation.preview,
-                               latest_customer_message=incoming.inbound.provider_message_id or None)
+                               latest_customer_message=read_id or conversation.latest_customer_message)
         message = _stored(incoming, conversation.id, head, now)
         events = [Event(conversation.id, message.seq + 1, now, HANDED_OFF, None, conversation.handoff.reason)] \
             if before == BOT and conversation.stage != BOT and conversation.handoff else []

@@ -1,8 +1,9 @@
-"""The customer's messages marked read at the provider when an agent opens the conversation,
-over HTTP through the local host: on ACS WhatsApp one read receipt per opening that saw
-something new, naming the customer's latest message; none when nothing new was seen, none
-on SMS or Twilio; a provider that fails leaves the opening as it is. ACS is Prism on Messages
-API 2025-09-01-preview behind a recorder, each call checked against that contract."""
+"""The customer's messages marked read at the provider when the agent who holds the
+conversation opens it, over HTTP through the local host: on ACS WhatsApp one read receipt per
+opening that saw something new, naming the customer's latest message; none when nothing new
+was seen, none when someone who does not hold it looks (an admin, a supervisor), none on SMS
+or Twilio; a provider that fails leaves the opening as it is. ACS is Prism on Messages API
+2025-09-01-preview behind a recorder, each call checked against that contract."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from localhost.easyauth import object_id_of
 from tests.e2e.test_acs import conversations_of, deliver
 from tests.support.acs import CHANNEL_ID, events, sms_account, whatsapp_with_workstream
 from tests.support.recorder import Recorded
@@ -30,7 +32,11 @@ def whatsapp(api, acs_read_receipts_api) -> dict[str, Any]:
         return prism(request)
 
     acs_read_receipts_api.on("POST", READ, read_receipt)
-    return whatsapp_with_workstream(api, acs_read_receipts_api.base_url)[0]
+    account, workstream = whatsapp_with_workstream(api, acs_read_receipts_api.base_url)
+    assert api.call("GET", "/me", as_=("Rae", "agent")).status_code == 200
+    assert api.call("PATCH", f"/admin/agents/{object_id_of('Rae')}", {
+        "queues": [{"workstream_id": workstream["id"], "queue": None}]}).status_code == 200
+    return account
 
 
 def writes(api, account: dict[str, Any], customer: str, message_id: str) -> str:
@@ -41,8 +47,13 @@ def writes(api, account: dict[str, Any], customer: str, message_id: str) -> str:
     return conversation["id"]
 
 
-def opens(api, cid: str) -> dict[str, Any]:
-    answer = api.call("POST", f"/conversations/{cid}/seen")
+def held_by_rae(api, cid: str) -> None:
+    assigned = api.call("POST", f"/conversations/{cid}/assign", {"agent_id": object_id_of("Rae")})
+    assert assigned.status_code == 200, assigned.text
+
+
+def opens(api, cid: str, who: tuple[str, ...] = ("Rae", "agent")) -> dict[str, Any]:
+    answer = api.call("POST", f"/conversations/{cid}/seen", as_=who)
     assert answer.status_code == 200, answer.text
     return answer.json()
 
@@ -51,6 +62,9 @@ def test_one_read_receipt_per_opening_names_the_latest_message(api, whatsapp, ac
     for n in (1, 2, 3):
         cid = writes(api, whatsapp, "14255550301", f"wamid.read-{n}")
     assert acs_read_receipts_api.calls("POST", READ) == []  # arriving marks nothing read
+    opens(api, cid, ("alice", "admin", "supervisor"))  # looking on, not answering: the customer is told nothing
+    held_by_rae(api, cid)
+    assert acs_read_receipts_api.calls("POST", READ) == []
     assert opens(api, cid)["id"] == cid
     [call] = acs_read_receipts_api.calls("POST", READ)
     assert call.query["api-version"] == ["2025-09-01-preview"] and call.status == 202  # Prism took it
@@ -67,6 +81,7 @@ def test_one_read_receipt_per_opening_names_the_latest_message(api, whatsapp, ac
 
 def test_a_failing_provider_leaves_the_opening_as_it_was(api, whatsapp, acs_read_receipts_api):
     cid = writes(api, whatsapp, "14255550302", FAILING)
+    held_by_rae(api, cid)
     before = len(acs_read_receipts_api.calls("POST", READ))
     opened = opens(api, cid)
     assert opened["id"] == cid and "messages" not in opened
@@ -79,18 +94,24 @@ def test_a_failing_provider_leaves_the_opening_as_it_was(api, whatsapp, acs_read
 def test_sms_and_twilio_openings_call_no_provider(api, twilio_api, acs_read_receipts_api):
     sms = api.call("POST", "/admin/accounts", sms_account(acs_read_receipts_api.base_url, number="18005550196"))
     assert sms.status_code == 201, sms.text
+    sms_desk = api.call("POST", "/admin/workstreams", {"name": "ACS SMS", "account_id": sms.json()["id"],
+                                                       "number": "+18005550196"}).json()
     payload = events("sms_received.json", event_id="sms-read-1", message_id="Incoming_read_1", message="hi",
                      to="18005550196", **{"from": "14255550303"})
     assert deliver(api, sms.json(), payload).status_code == 200
     twilio_api.on("POST", MESSAGES_PATH, message_created("SM" + "8" * 32))
     whatsapp = api.call("POST", "/admin/accounts", whatsapp_account_body()).json()
-    api.call("POST", "/admin/workstreams", {"name": "Twilio WhatsApp", "account_id": whatsapp["id"],
-                                            "number": WHATSAPP_BUSINESS})
+    twilio_desk = api.call("POST", "/admin/workstreams", {"name": "Twilio WhatsApp", "account_id": whatsapp["id"],
+                                                          "number": WHATSAPP_BUSINESS}).json()
+    works = api.call("GET", f"/admin/agents/{object_id_of('Rae')}").json()["queues"]
+    assert api.call("PATCH", f"/admin/agents/{object_id_of('Rae')}", {"queues": works + [
+        {"workstream_id": w["id"], "queue": None} for w in (sms_desk, twilio_desk)]}).status_code == 200
     api.webhook(f"/twilio/{whatsapp['id']}/inbound", fixture_form("twilio_whatsapp_inbound.txt"), AUTH_TOKEN)
     [sms_conversation] = conversations_of(api, sms.json(), "+14255550303")
     [twilio_conversation] = [c for c in api.call("GET", "/conversations").json()["conversations"]
                              if c["account_id"] == whatsapp["id"]]
     acs_before, twilio_before = len(acs_read_receipts_api.requests), len(twilio_api.requests)
     for conversation in (sms_conversation, twilio_conversation):
+        held_by_rae(api, conversation["id"])
         assert opens(api, conversation["id"])["id"] == conversation["id"]
     assert len(acs_read_receipts_api.requests) == acs_before and len(twilio_api.requests) == twilio_before

@@ -1,5 +1,5 @@
 """A read receipt ACS refuses, as an operator sees it (OpenTelemetry in memory, the app's
-logs): the agent's opening answers as it would have, the failure is counted by provider
+logs): the holder's opening answers as it would have, the failure is counted by provider
 and code and logged with the conversation's and the message's ids, never the customer's
 number or the message's text."""
 
@@ -10,7 +10,7 @@ import json
 import azure.functions as func
 
 from core import telemetry as names
-from functions import acs, conversations_api
+from functions import acs, conversations_api, people_api
 from tests.support.acs import CUSTOMER_DIGITS, events, whatsapp_account
 from tests.support.recorder import recording
 from tests.support.telemetry import BASE, PRINCIPAL, nothing_private
@@ -32,6 +32,11 @@ def test_a_refused_read_receipt_is_counted_and_logged_by_its_ids(watch):
             body=json.dumps(payload).encode()))
         assert delivered.status_code == 200, delivered.get_body()
         [conversation] = _listed()
+        ada = json.loads(people_api.me(_as_agent("GET", "/api/me")).get_body())["id"]  # Ada, in the directory
+        assigned = conversations_api.assign_conversation(_as_agent(
+            "POST", f"/api/conversations/{conversation['id']}/assign", {"id": conversation["id"]},
+            json.dumps({"agent_id": ada}).encode()))
+        assert assigned.status_code == 200, assigned.get_body()
         opened = conversations_api.seen(_as_agent("POST", f"/api/conversations/{conversation['id']}/seen",
                                                   {"id": conversation["id"]}))
     assert opened.status_code == 200 and json.loads(opened.get_body())["id"] == conversation["id"]
@@ -43,9 +48,10 @@ def test_a_refused_read_receipt_is_counted_and_logged_by_its_ids(watch):
     nothing_private(watched, TEXT, CUSTOMER_DIGITS)
 
 
-def _as_agent(method: str, path: str, route_params: dict[str, str] | None = None) -> func.HttpRequest:
-    return func.HttpRequest(method, f"{BASE}{path}", route_params=route_params or {}, body=b"",
-                            headers={"X-MS-CLIENT-PRINCIPAL": PRINCIPAL})
+def _as_agent(method: str, path: str, route_params: dict[str, str] | None = None,
+              body: bytes = b"") -> func.HttpRequest:
+    return func.HttpRequest(method, f"{BASE}{path}", route_params=route_params or {}, body=body,
+                            headers={"X-MS-CLIENT-PRINCIPAL": PRINCIPAL, "Content-Type": "application/json"})
 
 
 def _listed() -> list[dict]:

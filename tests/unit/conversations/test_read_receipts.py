@@ -1,6 +1,7 @@
-"""Which openings tell the provider: an ACS WhatsApp conversation whose latest customer
-message has a provider id gets one call naming it; SMS, Twilio and a conversation from
-before the id was kept get none; a refusal is counted by provider and code, not raised."""
+"""Which openings tell the provider: the holder's opening of a live ACS WhatsApp conversation
+whose latest customer message has a provider id gets one call naming it; anyone else's, a
+closed conversation's, SMS, Twilio and a conversation from before the id was kept get none;
+a refusal, or an account gone, is counted by provider and code, not raised."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from datetime import datetime, timezone
 from conversations.messaging.read_receipts import ReadReceipting
 from core import telemetry as names
 from core.errors import ProviderError
-from core.records import Account, Conversation
+from core.identity import Actor
+from core.records import CLOSED, Account, Conversation
 
 NOW = datetime(2026, 12, 6, 9, 0, tzinfo=timezone.utc)
+RAE = Actor("rae-id", "Rae")
 ACCOUNT = Account(id="a", name="Contoso", channel="whatsapp", provider="acs", credentials={}, numbers=(),
                   created_at=NOW, updated_at=NOW)
 
@@ -42,13 +45,13 @@ class Counted:
 
 
 def conversation(**changes) -> Conversation:
-    c = Conversation("c" * 44, "active", "whatsapp", "acs", "a", None, "+14254360097", "chan", None, NOW, NOW, NOW,
+    c = Conversation("c" * 44, "active", "whatsapp", "acs", "a", None, "+14254360097", "chan", RAE, NOW, NOW, NOW,
                      480, latest_customer_message="wamid.3")
     return replace(c, **changes)
 
 
-def opened(c: Conversation, receipts: Receipts, telemetry: Counted | None = None) -> None:
-    ReadReceipting(accounts=Accounts(), receipts={"acs": receipts}, telemetry=telemetry or Counted()).opened(c)
+def opened(c: Conversation, receipts: Receipts, telemetry: Counted | None = None, by: str = RAE.id) -> None:
+    ReadReceipting(accounts=Accounts(), receipts={"acs": receipts}, telemetry=telemetry or Counted()).opened(c, by)
 
 
 def test_only_acs_whatsapp_with_a_message_id_is_told():
@@ -56,9 +59,17 @@ def test_only_acs_whatsapp_with_a_message_id_is_told():
     opened(conversation(), receipts)
     assert receipts.calls == [("a", "chan", "wamid.3")]
     for other in (conversation(channel="sms"), conversation(provider="twilio"),
-                  conversation(latest_customer_message=None), conversation(account_id="gone")):
+                  conversation(latest_customer_message=None), conversation(state=CLOSED), conversation(agent=None)):
         opened(other, receipts)
+    opened(conversation(), receipts, by="supervisor-id")  # looking on: nobody is answering
     assert receipts.calls == [("a", "chan", "wamid.3")]
+
+
+def test_an_account_gone_is_counted():
+    receipts, telemetry = Receipts(), Counted()
+    opened(conversation(account_id="gone"), receipts, telemetry)
+    assert receipts.calls == [] and telemetry.counts == [
+        (names.READ_RECEIPT_FAILURES, {"provider": "acs", "code": "account_missing"})]
 
 
 def test_a_refusal_is_counted_not_raised():
