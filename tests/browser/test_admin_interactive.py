@@ -131,12 +131,15 @@ def test_the_survey_question_waiting_message_and_an_overflow_rule_offer_buttons(
     assert made.status_code == 201, made.text
     workstream_id = made.json()["id"]
     page.goto(f"/#/admin/workstreams/{workstream_id}")
-    expect(page.get_by_text("the first option scores 1, the fifth 5")).to_be_visible()
+    expect(page.get_by_text("Each option scores the number picked beside it, 1 to 5")).to_be_visible()
     page.get_by_role("button", name="Add buttons to survey").click()
-    for n, title in enumerate(["Poor", "Fine", "Great"], start=1):
+    for n, (title, score) in enumerate([("Poor", "1"), ("Fine", "3"), ("Great", "5")], start=1):
         if n == 3:
             page.get_by_role("group", name="Survey reply buttons (2 of 3)").get_by_role("button", name="Add a button").click()
         page.get_by_label(f"Survey button {n} title").fill(title)
+        page.get_by_label(f"Survey button {n} score").select_option(score)
+    page.get_by_role("group", name="Survey reply buttons (3 of 3)").scroll_into_view_if_needed()
+    check_page(page, "admin-interactive-survey", artifacts)
     page.get_by_role("button", name="Add buttons to waiting message").click()
     page.get_by_label("Waiting message button 1 title").fill("Keep waiting")
     page.get_by_label("Waiting message button 2 title").fill("Call me back")
@@ -150,7 +153,15 @@ def test_the_survey_question_waiting_message_and_an_overflow_rule_offer_buttons(
     expect(page.get_by_role("status").filter(has_text="saved at")).to_be_visible()
 
     saved = api.call("GET", f"/admin/workstreams/{workstream_id}").json()
-    assert titles(saved["survey"]["interactive"]) == [("1", "Poor"), ("2", "Fine"), ("3", "Great")]  # scores by place
+    assert titles(saved["survey"]["interactive"]) == [("1", "Poor"), ("3", "Fine"), ("5", "Great")]  # ids are scores
     assert titles(saved["waiting_message"]["interactive"]) == [("button-1", "Keep waiting"), ("button-2", "Call me back")]
     assert saved["overflow"][0]["interactive"] == {"button": "Options", "sections": [{"title": "While you wait", "rows": [
         {"id": "row-1-1", "title": "Leave a message", "description": None}]}]}
+
+    page.reload()  # an edit keeps each option's score
+    expect(page.get_by_label("Survey button 3 score")).to_have_value("5")
+    page.get_by_label("Survey button 2 title").fill("Fine, thanks")
+    save(page)
+    expect(page.get_by_role("status").filter(has_text="saved at")).to_be_visible()
+    again = api.call("GET", f"/admin/workstreams/{workstream_id}").json()
+    assert titles(again["survey"]["interactive"]) == [("1", "Poor"), ("3", "Fine, thanks"), ("5", "Great")]

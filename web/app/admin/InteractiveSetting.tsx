@@ -6,23 +6,16 @@
 
 import type { Interactive } from "../types";
 import { FieldError, useField, useProblems } from "../ui/form";
-import { InteractiveBuilder, type InteractiveDraft, draftOf, interactivePayload, newButtons, newList } from "../ui/interactive";
+import { InteractiveBuilder, type InteractiveDraft, draftOf, interactivePayload, newButtons, newList, scoredDraft }
+  from "../ui/interactive";
 
 export const WHATSAPP_ONLY = "Buttons and lists go to WhatsApp customers only; SMS customers get the text alone.";
-
-/** A survey's options answer by their ids, 1 to 5: each option's id is its place. */
-function scored(offered: Interactive): Interactive {
-  let n = 0;
-  const place = <T,>(option: T) => ({ ...option, id: String(++n) });
-  return offered.buttons ? { buttons: offered.buttons.map(place) }
-    : { ...offered, sections: offered.sections?.map((s) => ({ ...s, rows: s.rows.map(place) })) };
-}
 
 interface Props {
   path: string;
   /** Names the setting in each label ("Quick reply 1"), since the form holds several. */
   owner: string;
-  /** Ids by place, "1" to "5", for a survey's question. */
+  /** A survey's question: each option's score (1 to 5) is picked beside it, as its id. */
   scores?: boolean;
 }
 
@@ -32,14 +25,14 @@ export function InteractiveSetting({ path, owner, scores }: Props) {
   const problems = useProblems(at);
   const offered = field.value as Interactive | undefined;
   const change = (next: InteractiveDraft | null) => {
-    const made = next && interactivePayload(next);
-    field.set(made && scores && !made.content_sid ? scored(made) : made ?? undefined);
+    field.set(next ? interactivePayload(scores ? scoredDraft(next) : next) : undefined);
   };
   const whose = owner.toLowerCase();
   return (
     <>
       {offered ? (
-        <InteractiveBuilder draft={draftOf(offered)} change={change} problems={problems} at={at} owner={owner} checked />
+        <InteractiveBuilder draft={draftOf(offered)} change={change} problems={problems} at={at} owner={owner} checked
+          scores={scores} />
       ) : (
         <p class="interactive-choice">
           <button type="button" class="secondary" aria-label={`Add buttons to ${whose}`}

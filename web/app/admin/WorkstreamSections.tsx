@@ -62,7 +62,8 @@ export function Survey({ mode, children }: { mode: string | undefined; children?
         ? "the question, e.g. How did we do? Reply 1 to 5" : "must contain {{link}}, replaced by the URL"} />
       {question ? (
         <>
-          <p class="hint">{`Buttons or a list answer by their place: the first option scores 1, the fifth 5. ${WHATSAPP_ONLY}`}</p>
+          <p class="hint">{"Each option scores the number picked beside it, 1 to 5; buttons hold three at most, "
+            + `so a scale of five takes a list. ${WHATSAPP_ONLY}`}</p>
           <InteractiveSetting path="survey" owner="Survey" scores />
           <NumberField path="survey.window_minutes" label="Answer window (minutes)" min={1} max={10080}
             hint="how long after the survey went out an answer counts" />

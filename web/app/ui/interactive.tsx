@@ -2,7 +2,8 @@
 // that offer them (quick replies, automated messages): people write each button's or row's
 // text, Switchboard numbers their ids (ones already given keep theirs). Each text shows its
 // count against WhatsApp's limit, and a refusal (the API's 422, or in a bound form the
-// browser's checks, ui/checks.ts) shows beside the field it names.
+// browser's checks, ui/checks.ts) shows beside the field it names. A survey's options answer
+// by their ids, so there each has a Score picked beside it (1 to 5) that is its id.
 
 import type { Interactive } from "../types";
 import { withoutPath } from "./checks";
@@ -54,6 +55,24 @@ function freeIds(options: { id?: string }[], named: (index: number) => string): 
   });
 }
 
+export const SCORES = ["1", "2", "3", "4", "5"];
+
+/** A survey's draft with a score on each option: its own when it is one, else the lowest
+ *  not taken (a new option, or one given another id through the API). */
+export function scoredDraft(draft: InteractiveDraft): InteractiveDraft {
+  if (draft.kind === "content") return draft;
+  const options = draft.kind === "buttons" ? draft.buttons : draft.sections.flatMap((s) => s.rows);
+  const taken = new Set(options.flatMap((o) => (o.id && SCORES.includes(o.id) ? [o.id] : [])));
+  const scored = <T extends { id?: string }>(o: T): T => {
+    if (o.id && SCORES.includes(o.id)) return o;
+    const id = SCORES.find((n) => !taken.has(n)) ?? SCORES[SCORES.length - 1];
+    taken.add(id);
+    return { ...o, id };
+  };
+  return draft.kind === "buttons" ? { ...draft, buttons: draft.buttons.map(scored) }
+    : { ...draft, sections: draft.sections.map((s) => ({ ...s, rows: s.rows.map(scored) })) };
+}
+
 /** A quick reply's buttons or list, to edit before sending. */
 export function draftOf(offered: Interactive): InteractiveDraft {
   if (offered.content_sid) return { kind: "content", content_sid: offered.content_sid };
@@ -78,21 +97,23 @@ interface Props {
   owner?: string;
   /** In a bound form (ui/form.tsx): the browser checks each text before saving. */
   checked?: boolean;
+  /** A survey's: each option's Score (1 to 5) is picked beside it, and is its id. */
+  scores?: boolean;
 }
 
-type Part = Required<Pick<Props, "at" | "problems">> & Pick<Props, "owner" | "checked">;
+type Part = Required<Pick<Props, "at" | "problems">> & Pick<Props, "owner" | "checked" | "scores">;
 
 /** A label as read on its own ("Button 1 title"), or after its owner ("Quick reply 1 button 1 title"). */
 const named = (owner: string | undefined, label: string) => (owner ? `${owner} ${label[0].toLowerCase()}${label.slice(1)}` : label);
 
-export function InteractiveBuilder({ draft, change, problems, at = "interactive", owner, checked }: Props) {
+export function InteractiveBuilder({ draft, change, problems, at = "interactive", owner, checked, scores }: Props) {
   if (draft.kind === "content") {
     return (
       <p class="notice">Sends Twilio content {draft.content_sid} with the text above.{" "}
         <button type="button" class="link-button" onClick={() => change(null)}>Discard it</button></p>
     );
   }
-  const part: Part = { at, problems, owner, checked };
+  const part: Part = { at, problems, owner, checked, scores };
   return draft.kind === "buttons"
     ? <ButtonsBuilder draft={draft} change={change} part={part} />
     : <ListBuilder draft={draft} change={change} part={part} />;
@@ -115,6 +136,8 @@ function ButtonsBuilder({ draft, change, part }: BuilderProps<"buttons">) {
         <div class="list-item" key={i}>
           <Limited path={`buttons[${i}].title`} label={`Button ${i + 1} title`} value={b.title} limit={LIMITS.buttonTitle}
             set={(title) => set(buttons.map((x, j) => (j === i ? { ...x, title } : x)))} part={part} required />
+          <Score path={`buttons[${i}].id`} label={`Button ${i + 1} score`} value={b.id} part={part}
+            set={(id) => set(buttons.map((x, j) => (j === i ? { ...x, id } : x)))} />
           {buttons.length > 1 ? (
             <button type="button" class="link-button" onClick={() => set(buttons.filter((_, j) => j !== i))}>
               Remove button {i + 1}</button>
@@ -155,6 +178,8 @@ function ListBuilder({ draft, change, part }: BuilderProps<"list">) {
                 <Limited path={`sections[${i}].rows[${j}].description`} label={`${name} description (optional)`}
                   value={r.description} limit={LIMITS.description} set={(description) => setRow({ ...r, description })}
                   part={part} />
+                <Score path={`sections[${i}].rows[${j}].id`} label={`${name} score`} value={r.id} part={part}
+                  set={(id) => setRow({ ...r, id })} />
                 {s.rows.length > 1 ? (
                   <button type="button" class="link-button"
                     onClick={() => setSection(i, { ...s, rows: s.rows.filter((_, k) => k !== j) })}>
@@ -203,6 +228,21 @@ function Limited({ path, label, value, limit, set, part, required }: LimitedProp
         {...(part.checked ? { "data-path": field, "data-limit": limit, required } : {})} />
       <span id={`${id}-count`} class={`count${over ? " bad" : ""}`}>{value.length} / {limit}</span>
       {problem ? <p class="field-error" id={`${id}-error`}>{withoutPath(problem.message, problem.field ?? "")}</p> : null}
+    </div>
+  );
+}
+
+/** A survey option's score, which is its id: the customer who picks it answers with it. */
+function Score({ path, label, value, set, part }:
+  { path: string; label: string; value?: string; set: (id: string) => void; part: Part }) {
+  if (!part.scores) return null;
+  const id = fieldId(`${part.at}.${path}`);
+  return (
+    <div class="field">
+      <label for={id}>{named(part.owner, label)}</label>
+      <select id={id} value={value} onChange={(e) => set(e.currentTarget.value)}>
+        {SCORES.map((n) => <option key={n} value={n}>{n}</option>)}
+      </select>
     </div>
   );
 }
