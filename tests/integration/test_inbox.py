@@ -4,7 +4,6 @@ the change feed tells a workspace what changed."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -20,6 +19,7 @@ from core.records import ACTIVE, CLOSED, WAITING, Conversation
 from functions.wiring import Services
 from storage.inbox import SEARCH, InboxStore, keys
 from tests.support.desk import Desk, customer, open_desk
+from tests.support.loops import run_apart
 from tests.support.scopes import ALICE
 from tests.support.storage import Outage, RoundTrips
 
@@ -40,10 +40,7 @@ def expected_rows(services: Services, conversations: list[str]) -> set[tuple[str
 
 
 def changes(services: Services, *args):
-    """The feed's coroutine on a loop of its own thread: this one may already run a loop
-    (Playwright's sync API leaves one running when the browser tests ran first)."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, services.distribution.feed.changes(*args)).result()
+    return run_apart(services.distribution.feed.changes(*args))
 
 
 def test_pages_follow_next_tokens_one_round_trip_each(make_services, clock):

@@ -6,7 +6,6 @@ the service's published contract (tests/support/webpubsub_contract.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
@@ -28,6 +27,7 @@ from azure.messaging.webpubsubservice import WebPubSubServiceClient
 from localhost.processes import free_port
 from localhost.webpubsub import API_VERSION, SUBPROTOCOL
 from localhost.webpubsub.process import StandIn
+from tests.support.loops import run_apart
 from tests.support.waiting import until
 from tests.support.webpubsub_contract import problems
 
@@ -54,7 +54,7 @@ def run(scenario: Callable[[aiohttp.ClientSession], Awaitable[T]]) -> T:
         async with aiohttp.ClientSession() as session:
             return await scenario(session)
 
-    return asyncio.run(main())
+    return run_apart(main())
 
 
 async def connect(session: aiohttp.ClientSession, url: str) -> tuple[aiohttp.ClientWebSocketResponse, dict[str, Any]]:
