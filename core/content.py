@@ -9,7 +9,7 @@ Provider adapters make these at the edge; a message stores them as they came
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 TEXT, MEDIA, STICKER, LOCATION, CONTACTS = "text", "media", "sticker", "location", "contacts"
 REACTION, CHOICE, UNSUPPORTED = "reaction", "choice", "unsupported"
@@ -88,6 +88,18 @@ class Interactive:
         sections = tuple(Section(s["title"], tuple(Choice(**r) for r in s["rows"])) for s in value.get("sections") or ())
         return cls(tuple(Choice(**b) for b in value.get("buttons") or ()), value.get("button"), sections,
                    value.get("content_sid"))
+
+
+def with_offer(fields: dict[str, Any], interactive: Interactive | None) -> dict[str, Any]:
+    """A setting's stored form (a quick reply's, an automated message's) with the buttons or
+    list it offers, when it offers any."""
+    return {**fields, "interactive": interactive.to_dict()} if interactive else fields
+
+
+def offer_in(fields: Mapping[str, Any]) -> Interactive | None:
+    """The buttons or list a setting's stored form offers (``with_offer``), or None."""
+    offered = fields.get("interactive")
+    return Interactive.from_dict(offered) if offered else None
 
 
 @dataclass(frozen=True)

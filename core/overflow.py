@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from core.content import Interactive
+from core.content import Interactive, offer_in, with_offer
 
 WAITING_OVER, WAIT_OVER, NOBODY_AVAILABLE, OUT_OF_HOURS = "waiting_over", "wait_over", "nobody_available", "out_of_hours"
 CONDITIONS = (WAITING_OVER, WAIT_OVER, NOBODY_AVAILABLE, OUT_OF_HOURS)
@@ -71,14 +71,13 @@ class OverflowRule:
         return not q.open
 
     def to_dict(self) -> dict[str, Any]:
-        found = {"name": self.name, "queue": self.queue, "when": self.when, "threshold": self.threshold,
-                 "action": self.action, "to_queue": self.to_queue, "text": self.text}
-        return {**found, "interactive": self.interactive.to_dict()} if self.interactive else found
+        return with_offer({"name": self.name, "queue": self.queue, "when": self.when, "threshold": self.threshold,
+                           "action": self.action, "to_queue": self.to_queue, "text": self.text}, self.interactive)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> OverflowRule:
         return cls(d["name"], d.get("queue"), d["when"], d["action"], d.get("threshold"), d.get("to_queue"),
-                   d.get("text", ""), _offered(d))
+                   d.get("text", ""), offer_in(d))
 
 
 @dataclass(frozen=True)
@@ -91,16 +90,11 @@ class WaitingMessage:
     interactive: Interactive | None = None  # offered with the text
 
     def to_dict(self) -> dict[str, Any]:
-        found = {"after_seconds": self.after_seconds, "text": self.text}
-        return {**found, "interactive": self.interactive.to_dict()} if self.interactive else found
+        return with_offer({"after_seconds": self.after_seconds, "text": self.text}, self.interactive)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> WaitingMessage:
-        return cls(d["after_seconds"], d["text"], _offered(d))
-
-
-def _offered(d: dict[str, Any]) -> Interactive | None:
-    return Interactive.from_dict(d["interactive"]) if d.get("interactive") else None
+        return cls(d["after_seconds"], d["text"], offer_in(d))
 
 
 def filled(text: str, position: int | None, expected: timedelta | None) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from core.content import Interactive
+from core.content import Interactive, offer_in, with_offer
 from core.hours import OperatingHours
 from core.overflow import OverflowRule, WaitingMessage
 from core.routing import Rule
@@ -74,17 +74,16 @@ class Survey:
         return self.text.replace("{{link}}", self.url)
 
     def to_dict(self) -> dict[str, Any]:
-        found = {"enabled": self.enabled, "text": self.text, "url": self.url, "mode": self.mode,
-                 "window_minutes": self.window_minutes, "thanks": self.thanks}
-        return {**found, "interactive": self.interactive.to_dict()} if self.interactive else found
+        return with_offer({"enabled": self.enabled, "text": self.text, "url": self.url, "mode": self.mode,
+                           "window_minutes": self.window_minutes, "thanks": self.thanks}, self.interactive)
 
     @classmethod
     def from_dict(cls, value: Mapping[str, Any]) -> "Survey":
         """As ``to_dict`` wrote it; a survey stored before modes existed is a link."""
-        default, offered = cls(), value.get("interactive")
+        default = cls()
         return cls(value.get("enabled", False), value.get("text", ""), value.get("url", ""),
                    value.get("mode", LINK), value.get("window_minutes", default.window_minutes),
-                   value.get("thanks", default.thanks), Interactive.from_dict(offered) if offered else None)
+                   value.get("thanks", default.thanks), offer_in(value))
 
 
 @dataclass(frozen=True)
@@ -123,13 +122,11 @@ class QuickReply:
     interactive: Interactive | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        found: dict[str, Any] = {"name": self.name, "text": self.text}
-        return {**found, "interactive": self.interactive.to_dict()} if self.interactive else found
+        return with_offer({"name": self.name, "text": self.text}, self.interactive)
 
     @classmethod
     def from_dict(cls, value: Mapping[str, Any]) -> QuickReply:
-        offered = value.get("interactive")
-        return cls(value["name"], value["text"], Interactive.from_dict(offered) if offered else None)
+        return cls(value["name"], value["text"], offer_in(value))
 
 
 @dataclass(frozen=True)
@@ -177,8 +174,7 @@ class WorkstreamSettings:
             "language": self.language,
             "operating_hours": self.operating_hours.to_dict() if self.operating_hours else None,
             "allow_automated_messages": self.allow_automated_messages,
-            "automated_messages": {k: {"text": v, **({"interactive": self.automated_interactive[k].to_dict()}
-                                                     if k in self.automated_interactive else {})}
+            "automated_messages": {k: with_offer({"text": v}, self.automated_interactive.get(k))
                                    for k, v in sorted(self.automated_messages.items())},
             "attachments": {"customers_can_send": self.customers_can_send_attachments,
                             "agents_can_send": self.agents_can_send_attachments},
@@ -209,8 +205,8 @@ class WorkstreamSettings:
             operating_hours=OperatingHours.from_dict(hours) if hours else None,
             allow_automated_messages=value.get("allow_automated_messages", False),
             automated_messages={k: v["text"] for k, v in value.get("automated_messages", {}).items()},
-            automated_interactive={k: Interactive.from_dict(v["interactive"])
-                                   for k, v in value.get("automated_messages", {}).items() if v.get("interactive")},
+            automated_interactive={k: offered for k, v in value.get("automated_messages", {}).items()
+                                   if (offered := offer_in(v))},
             customers_can_send_attachments=attachments.get("customers_can_send", False),
             agents_can_send_attachments=attachments.get("agents_can_send", False),
             survey=Survey.from_dict(survey),
