@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import importlib
 import threading
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from channels.providers import PROVIDERS
+from core.providers import ProviderSpec
 
 # provider -> (module, class, the base URL settings its constructor takes, in order)
 _ADAPTERS = {
@@ -54,13 +55,8 @@ class LazySenders(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self._names)
 
-    def media_fetchers(self) -> "LazySenders":
-        """The same adapters, limited to the providers whose attachments can be fetched."""
-        names = [name for name in self._names if PROVIDERS[name].fetches_media]
-        return LazySenders(self._built.base_urls, names, self._built)
-
-    def read_receipts(self) -> "LazySenders":
-        """The same adapters, limited to the providers that mark a customer's message read
-        (core.ports.ReadReceipts)."""
-        names = [name for name in self._names if PROVIDERS[name].marks_read]
+    def limited_to(self, able: Callable[[ProviderSpec], bool]) -> "LazySenders":
+        """The same adapters, limited to the providers ``able`` says can (fetch customers'
+        attachments: core.ports.MediaFetcher; mark a customer's message read: ReadReceipts)."""
+        names = [name for name in self._names if able(PROVIDERS[name])]
         return LazySenders(self._built.base_urls, names, self._built)

@@ -207,8 +207,10 @@ def build_providers(settings: Settings, stores: Stores, watch: Watch, senders: M
                         "twilio_content_base_url": settings.twilio_content_base_url,
                         "telesign_api_base_url": settings.telesign_api_base_url})
     if senders is None:
-        senders, media_fetchers = lazy, lazy.media_fetchers() if media_fetchers is None else media_fetchers
-    return Providers(senders=senders, media_fetchers=media_fetchers or {}, read_receipts=lazy.read_receipts(),
+        senders = lazy
+        media_fetchers = lazy.limited_to(lambda p: p.fetches_media) if media_fetchers is None else media_fetchers
+    return Providers(senders=senders, media_fetchers=media_fetchers or {},
+                     read_receipts=lazy.limited_to(lambda p: p.marks_read),
                      directline=watch("directline", directline or DirectLineClient(settings.directline_base_url),
                                       PROVIDER),
                      opener=Opener(stores.contacts, stores.optouts, DEFAULT_AUTO_CLOSE_MINUTES),
