@@ -78,7 +78,7 @@ class AcsSender:
         channel ``business``, marked read (typingIndicator left out: false, nothing shown). Tried
         once, not retried: an agent is waiting for the opening, and the next opening after the
         customer writes again marks everything up to then read; and bounded, so an opening waits
-        at most 8 s on ACS (3 to connect, 5 for the answer), not the client's 30."""
+        3 s to connect and then at most 5 s without a byte of the answer, not the client's 30."""
         client: NotificationMessagesClient = self._client(account, NotificationMessagesClient)
         request = HttpRequest("POST", "/messages/readreceipts:send", params={"api-version": READ_RECEIPTS_API},
                               json={"channelRegistrationId": business, "messageId": provider_message_id})

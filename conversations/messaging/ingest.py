@@ -175,8 +175,7 @@ class Ingest:
         kept in the closed conversation with its score, in one write whose marker makes a
         second delivery of it a duplicate; no conversation is opened."""
         message = _stored(incoming, head.conversation.id, head, now)
-        conversation = replace(satisfaction.answered(head.conversation, score, now, _written_at(incoming.inbound, now)),
-                               latest_customer_message=incoming.inbound.provider_message_id or None)
+        conversation = satisfaction.answered(head.conversation, score, now, _written_at(incoming.inbound, now))
         commit = self._writer.commit(thread, head, conversation, message.seq, [message],
                                      [(message.provider_message_id, message)])
         log.info("conversation %s: the survey question was answered", conversation.id)
