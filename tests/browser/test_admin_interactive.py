@@ -35,6 +35,15 @@ def save(page: Page) -> None:
     page.get_by_role("button", name="Save workstream").click()
 
 
+def save_confirmed(page: Page) -> None:
+    """Save and wait for the API's answer, then its confirmation: one still showing from an
+    earlier save (it stays 8 s) would not tell that this one is done."""
+    with page.expect_response(lambda r: r.request.method == "PATCH" and "/api/admin/workstreams/" in r.url) as answer:
+        save(page)
+    assert answer.value.ok, answer.value.text()
+    expect(page.get_by_role("status").filter(has_text="saved at")).to_be_visible()
+
+
 def test_an_admin_adds_buttons_to_a_quick_reply_and_a_list_to_the_closing_message(new_page, api, artifacts):
     page = new_page("Grace", ADMIN)
     workstream_id = open_form(page, api, WHATSAPP_BUSINESS, {"name": "Rate us", "text": "How did we do?"})
@@ -62,8 +71,7 @@ def test_an_admin_adds_buttons_to_a_quick_reply_and_a_list_to_the_closing_messag
     check_page(page, "admin-interactive-limit", artifacts)
 
     section.fill("Your orders")
-    save(page)
-    expect(page.get_by_role("status").filter(has_text="saved at")).to_be_visible()
+    save_confirmed(page)
     saved = api.call("GET", f"/admin/workstreams/{workstream_id}").json()
     assert saved["quick_replies"][0]["interactive"] == {"buttons": [
         {"id": "button-1", "title": "Good", "description": None}, {"id": "button-2", "title": "Not good", "description": None}]}
@@ -86,8 +94,7 @@ def test_a_refusal_shows_beside_its_button_and_discarding_the_buttons_saves_with
                                                             "interactive": BUTTONS})
     second = page.get_by_label("Quick reply 1 button 2 title")
     expect(second).to_have_value("Not good")
-    save(page)  # as the API answered them
-    expect(page.get_by_role("status").filter(has_text="saved at")).to_be_visible()
+    save_confirmed(page)  # as the API answered them
     second.fill("Good")  # WhatsApp tells buttons apart by their titles too: the API refuses it
     save(page)
     refusal = page.locator("#field-quick_replies-0-interactive-buttons-1-title-error")
@@ -99,8 +106,7 @@ def test_a_refusal_shows_beside_its_button_and_discarding_the_buttons_saves_with
     second.fill("Could be better")
     page.get_by_role("button", name="Add a button").click()
     page.get_by_label("Quick reply 1 button 3 title").fill("Call me")
-    save(page)
-    expect(page.get_by_role("status").filter(has_text="saved at")).to_be_visible()
+    save_confirmed(page)
     expect(refusal).to_have_count(0)
     kept = api.call("GET", f"/admin/workstreams/{workstream_id}").json()["quick_replies"][0]
     assert titles(kept["interactive"]) == [
@@ -149,8 +155,7 @@ def test_the_survey_question_waiting_message_and_an_overflow_rule_offer_buttons(
     page.get_by_label("Overflow rule 1 section 1 row 1 title").fill("Leave a message")
     page.get_by_role("group", name="Overflow rule 1 list (1 of 10 rows)").scroll_into_view_if_needed()
     check_page(page, "admin-interactive-queues", artifacts)
-    save(page)
-    expect(page.get_by_role("status").filter(has_text="saved at")).to_be_visible()
+    save_confirmed(page)
 
     saved = api.call("GET", f"/admin/workstreams/{workstream_id}").json()
     assert titles(saved["survey"]["interactive"]) == [("1", "Poor"), ("3", "Fine"), ("5", "Great")]  # ids are scores
@@ -161,7 +166,6 @@ def test_the_survey_question_waiting_message_and_an_overflow_rule_offer_buttons(
     page.reload()  # an edit keeps each option's score
     expect(page.get_by_label("Survey button 3 score")).to_have_value("5")
     page.get_by_label("Survey button 2 title").fill("Fine, thanks")
-    save(page)
-    expect(page.get_by_role("status").filter(has_text="saved at")).to_be_visible()
+    save_confirmed(page)
     again = api.call("GET", f"/admin/workstreams/{workstream_id}").json()
     assert titles(again["survey"]["interactive"]) == [("1", "Poor"), ("3", "Fine, thanks"), ("5", "Great")]
