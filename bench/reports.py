@@ -2,8 +2,8 @@
 conversations, its storage round trips and latency side by side once the finished days
 are computed (and the first call, which computes them), and the live figures' round trips.
 
-The fact rows are written as the reports table holds them (a partition per day, in
-batches), spread evenly over the 29 finished days, and TODAY more today at both sizes:
+The fact rows are written as the inbox table holds them (a range per day of the
+workstream's partition, in batches), spread evenly over the 29 finished days, and TODAY more today at both sizes:
 today's figures are read from its fact rows, so they cost what today holds, not what the
 history does.
 """
@@ -29,7 +29,7 @@ from core.reports import FactRow, ReportQuery
 from functions.settings import Settings
 from functions.wiring import build
 from localhost.services import Azurite, LocalHost
-from storage.reports import _row_entity
+from storage.fact_rows import fact_entity
 from tests.support.identity import bearer
 from tests.support.scopes import ALICE
 from tests.support.storage import RoundTrips
@@ -125,9 +125,9 @@ def _populate(services: Any, workstream_id: str, size: int) -> None:
     for i in range(size + TODAY):
         days = 1 + i % (DAYS - 1) if i < size else 0
         created = today - timedelta(days=days) + timedelta(seconds=i % 80_000)
-        entity = _row_entity(_row(workstream_id, i, created))
+        entity = fact_entity(_row(workstream_id, i, created))
         by_partition.setdefault(entity["PartitionKey"], []).append(entity)
-    table = services.stores.storage.table("reports")
+    table = services.stores.storage.table("inbox")
     batches = [rows[first:first + 100] for rows in by_partition.values() for first in range(0, len(rows), 100)]
     with ThreadPoolExecutor(3) as pool:
         list(pool.map(lambda batch: _written(table, batch), batches))

@@ -31,12 +31,13 @@ class Placement:
     stage: str | None = None  # BOT: its bot answers it, so it waits in no queue
     labels: tuple[str, ...] = ()  # lists filter by them, so a change of labels moves it
     terms: tuple[str, ...] = ()  # what search finds it by (search_terms)
+    filed: str | None = None  # the day reports file it under (Facts.day): where its fact row is
 
     @classmethod
     def of(cls, c: Conversation) -> Placement:
         return cls(c.id, c.state, c.workstream_id, c.queue, c.agent.id if c.agent else None,
                    c.offer.agent.id if c.offer else None, c.created_at, c.queued_at, c.stage, c.labels,
-                   search_terms(c))
+                   search_terms(c), c.facts.day)
 
     @property
     def queued(self) -> bool:
@@ -53,14 +54,14 @@ class Placement:
                 "queue": self.queue, "agent": self.agent_id, "offer": self.offer_agent_id,
                 "created_at": self.created_at.isoformat(),
                 "queued_at": self.queued_at.isoformat() if self.queued_at else None, "stage": self.stage,
-                "labels": list(self.labels), "terms": list(self.terms)}
+                "labels": list(self.labels), "terms": list(self.terms), "filed": self.filed}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Placement:
         queued_at = d.get("queued_at")
         return cls(d["id"], d["state"], d.get("workstream_id"), d.get("queue"), d.get("agent"), d.get("offer"),
                    datetime.fromisoformat(d["created_at"]), datetime.fromisoformat(queued_at) if queued_at else None,
-                   d.get("stage"), tuple(d.get("labels", ())), tuple(d.get("terms", ())))
+                   d.get("stage"), tuple(d.get("labels", ())), tuple(d.get("terms", ())), d.get("filed"))
 
 
 NUMBER, NAME, LABEL = "r|", "t|", "l|"  # search terms: a number's digits reversed, a name's word, a label
@@ -100,6 +101,18 @@ class View:
 class Page:
     conversations: list[Conversation]
     next: str | None  # continuation token of the next page, None on the last
+
+
+class EarlierPlaces(Protocol):
+    """Search and fact rows where deployments before December 2026 kept them: read only to
+    move them (conversations/distribution/upgrade.py)."""
+
+    def finished(self) -> bool:
+        """Whether they were moved to the end; once true, asked no more."""
+
+    def move(self, limit: int) -> int:
+        """Move a page of at most ``limit`` rows where they are kept now; how many (0: none
+        is left, and that is noted, so that it is asked no more)."""
 
 
 class EarlierLists(Protocol):

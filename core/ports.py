@@ -208,10 +208,12 @@ class IdempotencyKeys(Protocol):
 
 
 class Inbox(Protocol):
-    """The inbox index: a row per list a conversation is in (core/inbox.py)."""
+    """The inbox index: a row per list a conversation is in (core/inbox.py), its search
+    terms, and its fact row (core/reports.py) once it has a day it is filed under."""
 
-    def place(self, conversation: Conversation, stale: Iterable[Placement] = ()) -> None:
-        """Write the conversation's rows, and delete those of ``stale`` places it left."""
+    def place(self, conversation: Conversation, stale: Iterable[Placement] = (), refile: bool = False) -> None:
+        """Write the conversation's rows, and delete those of ``stale`` places it left; its
+        fact row with its workstream's lists, or when ``refile`` (its facts changed alone)."""
 
     def remove(self, places: Iterable[Placement]) -> None: ...
 
@@ -224,12 +226,15 @@ class Inbox(Protocol):
 
 
 class ReportStore(Protocol):
-    """Conversations' fact rows, a partition per workstream and day, and each finished
-    day's digest (docs/reports.md)."""
+    """Conversations' fact rows, a range per workstream and day (written with a move by
+    the Inbox), and each finished day's digest (docs/reports.md)."""
 
     def put(self, row: FactRow, finished: bool, new: bool = False) -> None:
         """Write the row unless a newer version of it is there (``new``: most likely none
         is); when its day is ``finished``, mark that day's digest stale."""
+
+    def stale(self, workstream_id: str, day: str) -> None:
+        """Mark a finished day's digest stale: a row of that day changed."""
 
     def rows(self, workstream_id: str, day: str, limit: int, token: str | None = None,
              after: str | None = None) -> tuple[list[FactRow], str | None]:

@@ -4,15 +4,17 @@ range of one partition (core/inbox.py). Rows carry the conversation as it was pl
   PartitionKey     RowKey                               holds
   all              s|<state>|<newest>|<id>              every conversation in that state
                    s|*|<newest>|<id>                    ... and of every state
+                   x|<term>|<newest>|<id>               search: a row per term it is found by
   w|<workstream>   s|<state or *>|<newest>|<id>         a workstream's (as all)
                    q|<queue>|<state or *>|<newest>|<id> one queue's (queue empty: no queue took it)
                    w|<queue>|<queued at>|<id>           waiting in the queue, offered to nobody
+                   f|<day>|<id>                         its fact row (storage/fact_rows.py)
   a|<agent>        h|<newest>|<id>                      live conversations the agent holds
                    o|<newest>|<id>                      ... and those offered to it
 
 ``<newest>`` counts microseconds down from the creation time, so a range reads newest first;
-a queue's name is a key with ``|`` escaped, so no range reaches into another's. Every list a
-conversation is in lies in the deployment's partition, its workstream's and its agent's,
+a queue's name is a key with ``|`` escaped, so no range reaches into another's. Every row
+of a conversation lies in the deployment's partition, its workstream's or its agent's,
 so a move writes each partition it enters or leaves once, all at once: one operation where
 a partition needs only that, else one batch (an entity group transaction). Most moves
 are three writes; one to another workstream or agent adds that one's.
@@ -32,14 +34,16 @@ from azure.data.tables import TableClient, UpdateMode
 
 from core.inbox import ALL, MINE, OFFERS, QUEUE, WORKSTREAM, Page, Placement, View
 from core.records import Conversation
+from core.reports import UTC, FactRow
 from storage.client import TableStorage, submit_mended, translated
+from storage.fact_rows import FACTS, fact_entity, fact_key, workstream_partition
 from storage.keys import safe_key
 from storage.thread_rows import conversation_fields, to_conversation
 
 NEWEST = 10**16  # microseconds; counts down to zero in the year 2286
 _ANY_STATE = "*"
 EVERY = "all"  # the deployment's partition
-SEARCH = "x"  # the search index: a row per term a conversation is found by (core/inbox.py search_terms)
+SEARCH = "x|"  # search rows' RowKeys, in the deployment's partition (core/inbox.py search_terms)
 EVERY_ROWS = f"s|{_ANY_STATE}|"  # its rows of any state: every conversation, once
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _pool = ThreadPoolExecutor(8, thread_name_prefix="inbox")
@@ -62,7 +66,7 @@ def keys(p: Placement) -> set[Key]:
     states = (p.state, _ANY_STATE)
     found = {(EVERY, f"s|{state}|{tail}") for state in states}
     if p.workstream_id:
-        workstream, queue = f"w|{p.workstream_id}", _queue(p.queue)
+        workstream, queue = workstream_partition(p.workstream_id), _queue(p.queue)
         found |= {(workstream, f"s|{state}|{tail}") for state in states}
         found |= {(workstream, f"q|{queue}|{state}|{tail}") for state in states}
         if p.queued:
@@ -71,7 +75,17 @@ def keys(p: Placement) -> set[Key]:
         found.add((f"a|{p.holder}", f"h|{tail}"))
     if p.offer_agent_id:
         found.add((f"a|{p.offer_agent_id}", f"o|{tail}"))
-    return found | {(SEARCH, f"{safe_key(term)}|{tail}") for term in p.terms}
+    if p.workstream_id and p.filed:
+        found.add(fact_key(p.workstream_id, p.filed, p.conversation_id))
+    return found | {(EVERY, f"{SEARCH}{safe_key(term)}|{tail}") for term in p.terms}
+
+
+def _term(key: Key) -> bool:
+    return key[0] == EVERY and key[1].startswith(SEARCH)
+
+
+def _fact(key: Key) -> bool:
+    return key[1].startswith(FACTS)
 
 
 def every_key(p: Placement) -> Key:
@@ -90,10 +104,10 @@ def _range(view: View) -> tuple[str, str, str | None]:
         return f"a|{view.agent_id}", "h|" if view.kind == MINE else "o|", view.state
     state = view.state or _ANY_STATE
     if view.kind == QUEUE:
-        return f"w|{view.workstream_id}", f"w|{_queue(view.queue)}|", None
+        return workstream_partition(view.workstream_id), f"w|{_queue(view.queue)}|", None
     if view.kind == WORKSTREAM:
         prefix = f"q|{_queue(view.queue)}|{state}|" if view.by_queue else f"s|{state}|"
-        return f"w|{view.workstream_id}", prefix, None
+        return workstream_partition(view.workstream_id), prefix, None
     if view.kind == ALL:
         return EVERY, f"s|{state}|", None
     raise ValueError(f"no view {view.kind}")
@@ -122,10 +136,12 @@ class InboxStore:
     def _table(self) -> TableClient:
         return self._storage.table("inbox")
 
-    def place(self, conversation: Conversation, stale: Iterable[Placement] = ()) -> None:
+    def place(self, conversation: Conversation, stale: Iterable[Placement] = (), refile: bool = False) -> None:
         """Rows it lacks are written and rows it left deleted. When only its offer changed
         since the last of ``stale`` (not its state, holder, queue or labels: what the lists show),
-        the rows it keeps are left as they are: an offer costs its two partitions only.
+        the rows it keeps are left as they are: an offer costs its two partitions only. Its
+        fact row is written with its workstream's lists, and alone when ``refile`` (its facts
+        changed since, the lists did not).
 
         A row the last of ``stale`` placed is replaced, one it did not is created (each
         falls back to an upsert when storage says otherwise: a placing that stopped half
@@ -134,12 +150,14 @@ class InboxStore:
         wanted = keys(placement)
         gone = set().union(*(keys(p) for p in stale)) - wanted
         placed = keys(stale[-1]) if stale else set()
-        kept = placed if stale and _listed(stale[-1]) == _listed(placement) else {k for k in placed if k[0] == SEARCH}
+        kept = placed if stale and _listed(stale[-1]) == _listed(placement) else {k for k in placed if _term(k)}
+        if refile:
+            kept = {k for k in kept if not _fact(k)}
         fields = {**conversation_fields(conversation), "Kind": "conversation"}
         found_by = {"ConversationId": conversation.id, "Kind": "term"}  # search rows name it, nothing more
-        writes = {key: _write(key in placed, {"PartitionKey": key[0], "RowKey": key[1],
-                                              **(found_by if key[0] == SEARCH else fields)})
-                  for key in wanted - kept}
+        writes = {key: _write(key in placed, fact_entity(FactRow.of(conversation, UTC)) if _fact(key) else
+                              {"PartitionKey": key[0], "RowKey": key[1], **(found_by if _term(key) else fields)})
+                  for key in wanted - kept}  # a fact row is filed by its Facts.day: the zone is not read
         self._apply(writes, gone)
 
     def remove(self, places: Iterable[Placement]) -> None:
@@ -184,11 +202,11 @@ class InboxStore:
 
     def found(self, prefix: str, limit: int, token: str | None = None) -> tuple[list[str], str | None]:
         """A page of the conversations a search term starting with ``prefix`` finds, newest
-        first for each term: their ids (one range of the search partition)."""
-        lo = safe_key(prefix)
+        first for each term: their ids (one range of the deployment's partition)."""
+        lo = SEARCH + safe_key(prefix)
         with translated():
             pages = self._table.query_entities("PartitionKey eq @pk and RowKey ge @lo and RowKey lt @hi",
-                                               parameters={"pk": SEARCH, "lo": lo, "hi": lo + "~"},
+                                               parameters={"pk": EVERY, "lo": lo, "hi": lo + "~"},
                                                select=["ConversationId"], results_per_page=limit).by_page(
                 continuation_token=decode_token(token))
             ids = [r["ConversationId"] for r in next(pages, [])]

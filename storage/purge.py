@@ -22,6 +22,7 @@ from storage.deadlines import bucket_of
 from storage.earlier_inbox import EarlierInbox
 from storage.inbox import EVERY, EVERY_ROWS, every_key, keys as inbox_keys
 from storage.keys import safe_key
+from storage.relocation import Relocation
 from storage.thread_rows import (HEAD, attempts_prefix, conversation_key, event_key, marker_key, message_key,
                                  own_key, to_conversation, to_event, to_message)
 
@@ -30,9 +31,10 @@ _KEYS = ["PartitionKey", "RowKey"]
 
 
 class Purger:
-    def __init__(self, storage: TableStorage) -> None:
+    def __init__(self, storage: TableStorage, relocation: Relocation) -> None:
         self._storage = storage
         self._earlier = EarlierInbox(storage)
+        self._relocation = relocation
 
     def read_thread(self, thread: str) -> ThreadContents:
         with translated():
@@ -71,7 +73,7 @@ class Purger:
         # Each conversation's row in the list of every conversation stays until the end: it
         # tells where the last move placed it (_placed_now).
         every = {every_key(Placement.of(c)) for c in contents.conversations}
-        listed = [k for k in _placements(contents.conversations) if k not in every]
+        listed = [k for k in self._placements(contents.conversations) if k not in every]
         counts = {"inbox": self._delete("inbox", listed),
                   "deadlines": self._delete("deadlines", self._named("deadlines", [thread])),
                   "retention": self._delete("retention", self._named("retention", [thread])),
@@ -111,7 +113,7 @@ class Purger:
 
     def erase_conversation(self, conversation: Conversation, head: Head | None) -> dict[str, int]:
         thread = thread_of(conversation.id)
-        counts = {"inbox": self._delete("inbox", _placements([conversation]))}
+        counts = {"inbox": self._delete("inbox", self._placements([conversation]))}
         due = conversation.last_activity_at + timedelta(minutes=conversation.auto_close_after_minutes)
         counts["deadlines"] = self._delete("deadlines", [(bucket_of(due), conversation.id)])
         if head is not None:
@@ -165,6 +167,11 @@ class Purger:
             return [(r["PartitionKey"], r["RowKey"]) for r in self._storage.table(table).query_entities(
                 clauses, parameters=parameters, select=_KEYS)]
 
+    def _placements(self, conversations: Iterable[Conversation]) -> list[tuple[str, str]]:
+        """Their inbox rows, and until they are moved, their search rows kept before."""
+        places = [Placement.of(c) for c in conversations]
+        return sorted(set().union(*(inbox_keys(p) for p in places), self._relocation.earlier_rows(places)))
+
     def _delete(self, table: str, keys: list[tuple[str, str]]) -> int:
         return delete_all(self._storage.table(table), keys) if keys else 0
 
@@ -177,10 +184,6 @@ class Purger:
                 return 1
             except (ResourceModifiedError, ResourceNotFoundError):
                 return 0
-
-
-def _placements(conversations: Iterable[Conversation]) -> list[tuple[str, str]]:
-    return sorted(set().union(*(inbox_keys(Placement.of(c)) for c in conversations)))
 
 
 def _conversation_rows(c: Conversation) -> list[str]:

@@ -1,13 +1,17 @@
-"""The ``reports`` table, conversations' fact rows, and ``reportdays``, finished days'
-digests.
+"""Conversations' fact rows, in the ``inbox`` table beside their workstream's lists
+(storage/fact_rows.py), and ``reportdays``, finished days' digests.
 
   table       PartitionKey            RowKey             holds
-  reports     f|<workstream>|<day>    <conversation id>  a conversation's facts (core/reports.py FactRow)
+  inbox       w|<workstream>          f|<day>|<id>       a conversation's facts (core/reports.py FactRow)
   reportdays  d|<workstream>          <day>              the day's digest (its columns), or Stale
 
-A day's fact rows are one partition, so computing its digest is one range; a report's
-digests are one range of one partition per workstream. A digest marked stale (a fact row
-written after its day ended) is computed again by the next report that needs it.
+A day's fact rows are one range of one partition, so computing its digest is one range; a
+report's digests are one range of one partition per workstream. A digest marked stale (a
+fact row written after its day ended) is computed again by the next report that needs it.
+A move writes its conversation's row with its lists (storage/inbox.py); ``put`` is for a
+commit that moved nothing. Deployments before December 2026 kept the rows in a table of
+their own, ``reports``: storage/relocation.py moves them, and until it is done an erasure or
+a retention deletes a row there too.
 """
 
 from __future__ import annotations
@@ -16,24 +20,19 @@ import json
 import logging
 import zlib
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
 from azure.core import MatchConditions
 from azure.core.exceptions import HttpResponseError, ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import TableClient, UpdateMode
 
-from core.facts import Facts
 from core.reports import Digest, FactRow
 from core.retry import ConcurrencyConflict, until_committed
 from storage.client import TableStorage, submit_mended, translated
-from storage.columns import get_json, put_json
+from storage.fact_rows import day_prefix, fact_entity, fact_key, to_fact_row, workstream_partition
 from storage.inbox import decode_token, encode_token
 from storage.keys import safe_key
-
-
-def _facts_partition(workstream_id: str, day: str) -> str:
-    return f"f|{safe_key(workstream_id)}|{day}"
+from storage.relocation import Relocation
 
 
 def _digests_partition(workstream_id: str) -> str:
@@ -54,12 +53,13 @@ def _range(workstream_id: str, first: str, last: str) -> dict[str, str]:
 
 
 class ReportTable:
-    def __init__(self, storage: TableStorage) -> None:
+    def __init__(self, storage: TableStorage, relocation: Relocation) -> None:
         self._storage = storage
+        self._relocation = relocation
 
     @property
     def _table(self) -> TableClient:
-        return self._storage.table("reports")
+        return self._storage.table("inbox")
 
     @property
     def _days(self) -> TableClient:
@@ -69,10 +69,14 @@ class ReportTable:
         """Write the row unless a newer version of it is there (a late writer never puts an
         older one back): created when ``new``, else read and replaced by its ETag."""
         with translated():
-            self._newest(_row_entity(row), row.version, new)
-            if finished:
-                self._days.upsert_entity({"PartitionKey": _digests_partition(row.workstream_id), "RowKey": row.day,
-                                          "Stale": True}, mode=UpdateMode.MERGE)
+            self._newest(fact_entity(row), row.version, new)
+        if finished:
+            self.stale(row.workstream_id, row.day)
+
+    def stale(self, workstream_id: str, day: str) -> None:
+        with translated():
+            self._days.upsert_entity({"PartitionKey": _digests_partition(workstream_id), "RowKey": day, "Stale": True},
+                                     mode=UpdateMode.MERGE)
 
     def _newest(self, entity: dict[str, Any], version: int, new: bool) -> None:
         """The one read-check-commit loop (core/retry.py) over the row: create it, or read
@@ -96,13 +100,13 @@ class ReportTable:
 
     def rows(self, workstream_id: str, day: str, limit: int, token: str | None = None,
              after: str | None = None) -> tuple[list[FactRow], str | None]:
-        query, parameters = "PartitionKey eq @pk", {"pk": _facts_partition(workstream_id, day)}
-        if after is not None:
-            query, parameters = f"{query} and RowKey gt @after", {**parameters, "after": after}
+        prefix = day_prefix(day)
+        parameters = {"pk": workstream_partition(workstream_id), "lo": prefix + (after or ""), "hi": prefix + "~"}
+        query = f"PartitionKey eq @pk and RowKey {'gt' if after is not None else 'ge'} @lo and RowKey lt @hi"
         with translated():
             pages = self._table.query_entities(query, parameters=parameters,
                                                results_per_page=limit).by_page(continuation_token=decode_token(token))
-            rows = [_to_row(e) for e in next(pages, [])]
+            rows = [to_fact_row(e) for e in next(pages, [])]
         return rows, encode_token(pages.continuation_token)
 
     def digests(self, workstream_id: str, first: str, last: str) -> dict[str, tuple[Digest | None, str]]:
@@ -139,18 +143,20 @@ class ReportTable:
     def unname(self, row: FactRow, unnamed: str) -> None:
         """Keep the row under ``unnamed``, without the customer, and delete it as it was: one
         batch (both lie in one partition), the delete skipped when it is gone already."""
-        kept = _row_entity(replace(row, conversation_id=unnamed, customer=""))
-        ops = [("upsert", kept, {"mode": UpdateMode.REPLACE}),
-               ("delete", {"PartitionKey": kept["PartitionKey"], "RowKey": row.conversation_id})]
+        kept = fact_entity(replace(row, conversation_id=unnamed, customer=""))
+        pk, rk = fact_key(row.workstream_id, row.day, row.conversation_id)
+        ops = [("upsert", kept, {"mode": UpdateMode.REPLACE}), ("delete", {"PartitionKey": pk, "RowKey": rk})]
         with translated():
             submit_mended(self._table, ops, lambda _op, code: [] if code == "ResourceNotFound" else None)
+        self._relocation.forget_fact(row)
 
     def drop(self, row: FactRow) -> None:
         with translated():
             try:
-                self._table.delete_entity(_facts_partition(row.workstream_id, row.day), row.conversation_id)
+                self._table.delete_entity(*fact_key(row.workstream_id, row.day, row.conversation_id))
             except ResourceNotFoundError:
                 pass
+        self._relocation.forget_fact(row)
 
 
 def _packed(digest: Digest) -> dict[str, bytes]:
@@ -168,18 +174,3 @@ def _unpacked(e: dict[str, Any]) -> Digest:
         parts.append(e[f"Columns_{index}"])
         index += 1
     return Digest(json.loads(zlib.decompress(b"".join(bytes(p) for p in parts))))
-
-
-def _row_entity(row: FactRow) -> dict[str, Any]:
-    entity = {"PartitionKey": _facts_partition(row.workstream_id, row.day), "RowKey": row.conversation_id,
-              "WorkstreamId": row.workstream_id, "Day": row.day, "Hour": row.hour, "CreatedAt": row.created_at,
-              "Queue": row.queue or "", "Channel": row.channel, "Provider": row.provider, "Customer": row.customer,
-              "Version": row.version}
-    return put_json(entity, "Facts", row.facts.to_dict())
-
-
-def _to_row(e: dict[str, Any]) -> FactRow:
-    created: datetime = e["CreatedAt"]
-    return FactRow(e["RowKey"], e["WorkstreamId"], e["Day"], int(e["Hour"]), created, e.get("Queue") or None,
-                   e["Channel"], e["Provider"], e.get("Customer") or "", Facts.from_dict(get_json(e, "Facts", {})),
-                   int(e.get("Version") or 0))

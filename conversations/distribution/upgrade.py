@@ -10,6 +10,9 @@ a run that stops is taken up by the next. Lists show a conversation from the ear
 layout once its turn came: the live ones first (distribution offers those waiting in a
 queue once they are moved), newest first. Erasure looks in the earlier layout too until
 it is done (storage/purge.py).
+
+Then, the same way, search and fact rows kept before where a move now writes them in the
+batches it sends anyway (storage/relocation.py): up to ROWS_PER_RUN a run.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from conversations.messaging.writer import Writer
-from core.inbox import EarlierLists
+from core.inbox import EarlierLists, EarlierPlaces
 from core.ports import Workstreams
 from core.records import Conversation
 
@@ -27,19 +30,27 @@ log = logging.getLogger(__name__)
 PER_RUN = 400  # conversations moved per timer run (every 10 s), at most: a few seconds' work
 PAGE = 200
 PARALLEL = 8
+ROWS_PER_RUN, ROWS_PAGE = 2000, 100
 
 
 class InboxUpgrade:
-    def __init__(self, *, earlier: EarlierLists, writer: Writer, workstreams: Workstreams) -> None:
+    def __init__(self, *, earlier: EarlierLists, places: EarlierPlaces, writer: Writer,
+                 workstreams: Workstreams) -> None:
         self._earlier = earlier
+        self._places = places
         self._writer = writer
         self._workstreams = workstreams
 
     def run(self) -> int:
-        """Move up to PER_RUN conversations; how many it moved."""
+        """Move up to PER_RUN conversations of the earlier layout, then, once it is moved,
+        up to ROWS_PER_RUN search and fact rows; how many of both it moved."""
+        if self._places.finished():  # the last step: once it is done, so is every other
+            return 0
+        moved = 0 if self._earlier.finished() else self._move_earlier()
+        return moved + (self._relocate() if self._earlier.finished() else 0)
+
+    def _move_earlier(self) -> int:
         moved = 0
-        if self._earlier.finished():
-            return moved
         while moved < PER_RUN:
             found = self._earlier.remaining(PAGE)
             if not found:
@@ -56,3 +67,14 @@ class InboxUpgrade:
     def _move(self, conversation: Conversation) -> None:
         self._writer.adopt(conversation)
         self._earlier.retire(conversation)
+
+    def _relocate(self) -> int:
+        moved = 0
+        while moved < ROWS_PER_RUN:
+            page = self._places.move(ROWS_PAGE)
+            if not page:
+                break
+            moved += page
+        if moved:
+            log.info("inbox index: %d search and fact rows moved to where they are kept now", moved)
+        return moved

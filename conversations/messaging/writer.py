@@ -4,9 +4,9 @@ it in the inbox index and hands the move back to its committer, crash-safely:
 
   1. a job row in the timers table, due in SETTLE_AFTER, names the move;
   2. the head commit (the truth);
-  3. the inbox rows are written, then the conversation is read back: when another commit
-     moved it meanwhile, it is placed again as it is now (so two movers never leave it
-     where neither put it);
+  3. the inbox rows are written (its fact row for reports with its workstream's lists),
+     then the conversation is read back: when another commit moved it meanwhile, it is
+     placed again as it is now (so two movers never leave it where neither put it);
   4. the committer hands the Move to what reacts to it (conversations/reactions.py), which
      removes the job row once every reaction ran (``done``).
 
@@ -145,13 +145,18 @@ class Writer:
         return move
 
     def _settle(self, placed: Conversation, stale: list[Placement]) -> None:
+        """Place it, read it back, and again as it is now while a commit changed its place
+        or its facts meanwhile (its fact row, written with no condition, may have put older
+        facts over those a commit that moved nothing wrote)."""
+        refile = False
         for _ in range(SETTLE_ROUNDS):
-            self._inbox.place(placed, stale)
+            self._inbox.place(placed, stale, refile)
             current = self._threads.current(placed.id)
             if current is None:
                 self._inbox.remove([*stale, Placement.of(placed)])
                 return
-            if Placement.of(current) == Placement.of(placed):
+            if Placement.of(current) == Placement.of(placed) and current.facts == placed.facts:
                 return
+            refile = current.facts != placed.facts
             stale, placed = [*stale, Placement.of(placed)], current
         raise StorageUnavailable(f"conversation {placed.id} keeps moving")

@@ -1,8 +1,10 @@
 """Each conversation's fact row, kept as the conversation moves.
 
-A reaction to moves (conversations/reactions.py): a new conversation, and one whose state,
-holder, queue, stage or labels changed, has its row written (an offer alone does not); a closed
-conversation's facts go to Application Insights too. A commit that moved nothing writes
+A move writes the row with the conversation's lists (the writer places it,
+storage/inbox.py): a new conversation, and one whose state, holder, queue, stage or labels
+changed (an offer alone does not). This reaction to moves (conversations/reactions.py)
+marks a finished day's digest stale when a row of it changed, and sends a closed
+conversation's facts to Application Insights. A commit that moved nothing writes
 the row only when it changed a measure (an agent's first message, a service-level clock
 met or breached) or the csat (a closed conversation's survey answer). Retention drops the
 row with its conversation; an erasure keeps it, without the customer, so counts stay.
@@ -35,10 +37,19 @@ class FactsLog:
         self._clock = clock
 
     def moved(self, move: Move) -> list[Move]:
+        """The writer placed its row with its lists (storage/inbox.py): a row of a finished
+        day marks that day's digest stale. A conversation from before its day was kept
+        with it (Facts.day) has its row written here, filed by its workstream's zone now."""
         c = move.conversation
         if c.workstream_id is None or _standing(move.was) == _standing(Placement.of(c)):
             return []
-        row = self._put(c, new=move.was is None)
+        zone = zone_of(self._lookup.workstream_of(c))
+        row = FactRow.of(c, zone)
+        finished = row.day < local(self._clock(), zone).date().isoformat()
+        if c.facts.day is None:
+            self._reports.put(row, finished, new=move.was is None)
+        elif finished:
+            self._reports.stale(row.workstream_id, row.day)
         if c.state == CLOSED and (move.was is None or move.was.state != CLOSED):
             self._tell(CONVERSATION_CLOSED, row)
         return []

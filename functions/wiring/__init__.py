@@ -128,7 +128,8 @@ def build(settings: Settings, *, request_hooks: Sequence[RequestHook] = (), cloc
                                                            reactions=work.reactions, publisher=work.publisher,
                                                            timers=stores.timers, telemetry=telemetry, clock=clock),
                           queues=messaging.queues,
-                          upgrade=InboxUpgrade(earlier=stores.earlier_inbox, writer=work.writer,
+                          upgrade=InboxUpgrade(earlier=stores.earlier_inbox, places=stores.relocation,
+                                               writer=work.writer,
                                                workstreams=stores.workstreams))
     return Services(settings=settings, telemetry=telemetry, stores=stores, distribution=work, messaging=messaging,
                     customer_data=build_customer_data(settings, stores, phones, work, clock),

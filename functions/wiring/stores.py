@@ -17,6 +17,7 @@ from storage.contacts import ContactStore
 from storage.deadlines import DeadlineStore
 from storage.directory import Directory
 from storage.earlier_inbox import EarlierInbox
+from storage.relocation import Relocation
 from storage.erasures import ErasureStore
 from storage.idempotency import IdempotencyStore
 from storage.inbox import InboxStore
@@ -55,6 +56,7 @@ class Stores:
     timers: DeadlineStore
     inbox: InboxStore
     earlier_inbox: EarlierInbox
+    relocation: Relocation
     agents: AgentStore
     agent_states: AgentStateStore
     idempotency: IdempotencyStore
@@ -79,6 +81,7 @@ def build_stores(settings: Settings, watch: Watch, request_hooks: Sequence[Reque
                                                 request_hooks), settings.table_prefix)
     sealer, hasher = Sealer(settings.sealing_keys), Hasher(settings.sealing_keys)
     directory = watch("directory", Directory(storage))
+    relocation = Relocation(storage)  # one per process: asked whether it is done until it is
     queue_service = functools.partial(build_queue_service, settings.storage_connection_string,
                                       settings.queues_endpoint, queue_hooks)
     return Stores(
@@ -91,14 +94,14 @@ def build_stores(settings: Settings, watch: Watch, request_hooks: Sequence[Reque
         attempts=watch("attempts", AttemptStore(storage)),
         deadlines=watch("deadlines", DeadlineStore(storage)),
         timers=watch("timers", DeadlineStore(storage, "timers")), inbox=watch("inbox", InboxStore(storage)),
-        earlier_inbox=watch("inbox", EarlierInbox(storage)),
+        earlier_inbox=watch("inbox", EarlierInbox(storage)), relocation=watch("inbox", relocation),
         agents=watch("agents", AgentStore(storage)), agent_states=watch("agentstates", AgentStateStore(storage)),
         idempotency=watch("idempotency", IdempotencyStore(storage)),
         optouts=watch("optouts", OptOutStore(storage, hasher)),
-        queue=watch("queue", OutboxQueue(queue_service, settings.outbox.queue)), purge=watch("purge", Purger(storage)),
+        queue=watch("queue", OutboxQueue(queue_service, settings.outbox.queue)), purge=watch("purge", Purger(storage, relocation)),
         retention=watch("retention", DeadlineStore(storage, "retention")),
         erasures=watch("erasures", ErasureStore(storage, sealer)), audit=watch("audit", AuditStore(storage)),
-        reports=watch("reports", ReportTable(storage)), skills=watch("skills", SkillStore(storage)),
+        reports=watch("reports", ReportTable(storage, relocation)), skills=watch("skills", SkillStore(storage)),
         labels=watch("labels", LabelStore(storage)), templates=watch("templates", TemplateStore(storage)),
         rates=watch("rates", RateStore(storage)),
     )
