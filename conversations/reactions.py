@@ -5,8 +5,9 @@ it got to ``after``, in the open, at the call site; the distribution timer hands
 moves it replays, and those of its own jobs, to ``run``. Each reaction takes a Move and
 answers the moves it committed itself (an offer is a move too), which go through the same
 table, here, rather than by a writer calling back into what called it. Once every
-reaction to a move ran, its job row is removed; a reaction that fails (storage down)
-leaves it, and the timer replays the move.
+reaction to a move ran, its job row is removed (the sweep removes its closes' itself, with
+the deadline each closed: ``run`` answers the moves that finished); a reaction that fails
+(storage down) leaves it, and the timer (or the next sweep run) replays the move.
 
 The table, in order:
   1. work distribution (distribution/distributor.py ``moved``): release what the
@@ -14,8 +15,9 @@ The table, in order:
      offer the freed agents their next conversation;
   2. retention (customer_data/retention.py ``moved``): a conversation that just closed
      falls due for deletion;
-  3. reports (reports/facts_log.py ``moved``): the conversation's fact row, and a closed
-     one's facts to Application Insights;
+  3. reports (reports/facts_log.py ``moved``): a finished day's digest marked stale when
+     the fact row the writer placed is of it, and a closed one's facts to Application
+     Insights;
   4. live updates (live/publisher.py ``moved``): the open workspaces whose lists changed
      are told so, last, once the offers the move led to are made.
 A commit that moved nothing (a message into a conversation) is told to the workspaces of
@@ -62,9 +64,10 @@ class Reactions:
             self._publisher.touched(commit.head.conversation)
         return commit.head
 
-    def run(self, moves: list[Move]) -> None:
-        """React to each move, and to each move a reaction made, in order."""
-        pending = list(moves)
+    def run(self, moves: list[Move]) -> list[Move]:
+        """React to each move, and to each move a reaction made, in order; the moves every
+        reaction ran for (the others' jobs replay them)."""
+        pending, finished = list(moves), []
         while pending:
             move = pending.pop(0)
             try:
@@ -75,3 +78,5 @@ class Reactions:
                             exc.code)
                 continue
             self._writer.done(move)
+            finished.append(move)
+        return finished

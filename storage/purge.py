@@ -75,7 +75,8 @@ class Purger:
         every = {every_key(Placement.of(c)) for c in contents.conversations}
         listed = [k for k in self._placements(contents.conversations) if k not in every]
         counts = {"inbox": self._delete("inbox", listed),
-                  "deadlines": self._delete("deadlines", self._named("deadlines", [thread])),
+                  # and a sweep's close left unfinished (conversations/messaging/sweep.py)
+                  "deadlines": self._delete("deadlines", self._named("deadlines", [thread, f"place|{thread}"])),
                   "retention": self._delete("retention", self._named("retention", [thread])),
                   "timers": self._delete("timers", self._named("timers", [f"{k}|{thread}" for k in TIMER_KINDS]))}
         rows = self._thread_keys(thread)

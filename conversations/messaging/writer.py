@@ -14,7 +14,10 @@ Every commit also carries the conversation's service-level clocks (core/sla.py) 
 they next fall due sooner than its timers row, writes one first (``_clocked``).
 
 A process that dies after 2 leaves the job, and the timer (conversations/distribution/
-clockwork.py) replays 3 and 4. A commit that does not move the conversation (a message
+clockwork.py) replays 3 and 4. A committer that works from due rows of its own (the sweep)
+keeps the job among them instead (``JobsAt``), due with the row it works on: it removes
+the job with that row in one batch once every reaction ran, and its next run replays one
+left behind. A commit that does not move the conversation (a message
 into it, most often) is the commit alone: ingest stays one read and one write.
 """
 
@@ -53,6 +56,17 @@ class Move:
     as_of: datetime
     job: Deadline
     asked: bool = False  # distribution settled it before the commit (an opening): not asked again
+    kept: bool = False  # the committer keeps its job among its own rows, and removes it (JobsAt)
+
+
+@dataclass(frozen=True)
+class JobsAt:
+    """Where a committer that works from due rows of its own keeps a move's job: among
+    them (``rows``), due when the row it works on is (``due_at``), so both lie in one
+    partition and go in one batch."""
+
+    rows: Deadlines
+    due_at: datetime
 
 
 @dataclass(frozen=True)
@@ -74,10 +88,11 @@ class Writer:
 
     def commit(self, thread: str, head: Head | None, conversation: Conversation, seq: int,
                messages: Iterable[Message] = (), markers: Iterable[tuple[str, Message]] = (),
-               events: Iterable[Event] = (), asked: bool = False) -> Commit:
+               events: Iterable[Event] = (), asked: bool = False, jobs: JobsAt | None = None) -> Commit:
         """Commit like Threads.commit (same errors), and place the conversation when it
         moved; the Move is for the committer to hand to its reactions (``asked``: the
-        committer asked work distribution for it before, see Move)."""
+        committer asked work distribution for it before, see Move; ``jobs``: where its
+        job row goes, when not in the timers table)."""
         before = head.conversation if head is not None and head.conversation.id == conversation.id else None
         messages, events, now = list(messages), list(events), self._clock()
         after = replace(conversation, version=(before.version if before else 0) + 1,
@@ -87,15 +102,15 @@ class Writer:
         if was == Placement.of(after):
             etag = self._threads.commit(thread, head, after, seq, messages, markers, events)
             return Commit(Head(after, seq, etag), was=before.facts if before else None)
-        job = self._timers.schedule(f"{JOB}|{after.id}|{after.version:010d}", now + SETTLE_AFTER,
-                                    {"was": was.to_dict()} if was else {})
+        rows, due_at = (jobs.rows, jobs.due_at) if jobs else (self._timers, now + SETTLE_AFTER)
+        job = rows.schedule(f"{JOB}|{after.id}|{after.version:010d}", due_at, {"was": was.to_dict()} if was else {})
         try:
             etag = self._threads.commit(thread, head, after, seq, messages, markers, events)
         except (ConcurrencyConflict, DuplicateMarker):
-            self._timers.remove(job)
+            rows.remove(job)
             raise
         committed = Head(after, seq, etag)
-        return Commit(committed, self._placed(Move(was, after, committed, now, job, asked)))
+        return Commit(committed, self._placed(Move(was, after, committed, now, job, asked, kept=jobs is not None)))
 
     def _clocked(self, after: Conversation, messages: list[Message], now: datetime) -> Conversation:
         """Its service-level clocks carried over the commit (core/sla.py), their results in
@@ -113,17 +128,19 @@ class Writer:
                         sla_breached=tuple(r.target for r in sl.results if not r.met))
         return replace(after, service_level=sl, facts=facts)
 
-    def replay(self, job: Deadline) -> Move | None:
-        """Finish placing a move whose writer stopped after its commit (a due job row);
-        the move, for its reactions, unless the conversation is gone."""
+    def replay(self, job: Deadline, kept: bool = False) -> Move | None:
+        """Finish placing a move whose writer stopped after its commit (a due job row,
+        ``kept`` among the caller's own rows, which removes it); the move, for its
+        reactions, unless the conversation is gone."""
         was = Placement.from_dict(job.data["was"]) if job.data.get("was") else None
         current = self._threads.current(job.key.split("|")[1])
         log.info("conversation %s: finishing a move its writer left unfinished", job.key.split("|")[1])
         if current is None:
             self._inbox.remove([was] if was else [])
-            self._timers.remove(job)
+            if not kept:
+                self._timers.remove(job)
             return None
-        return self._placed(Move(was, current, None, self._clock(), job))
+        return self._placed(Move(was, current, None, self._clock(), job, kept=kept))
 
     def adopt(self, conversation: Conversation) -> None:
         """Place a conversation as it was last known to be placed, and as it is now if a
@@ -131,8 +148,10 @@ class Writer:
         self._settle(conversation, [])
 
     def done(self, move: Move) -> None:
-        """Every reaction to the move ran: nothing of it is owed any more."""
-        self._timers.remove(move.job)
+        """Every reaction to the move ran: nothing of it is owed any more (a job its
+        committer keeps, it removes)."""
+        if not move.kept:
+            self._timers.remove(move.job)
 
     def _placed(self, move: Move) -> Move | None:
         """The move once its lists show it; None when placing failed (its job finishes it)."""

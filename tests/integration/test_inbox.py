@@ -133,6 +133,37 @@ def test_a_move_whose_writer_stopped_is_finished_by_the_timer(make_services, clo
         == [cid]
 
 
+def test_a_close_the_sweep_could_not_place_is_finished_by_its_next_run(make_services, clock):
+    """The sweep keeps a close's job among its deadlines: left when placing failed, it is
+    due at once, and the next run places the move and reacts to it (the agent freed)."""
+    outage = InboxOutage()
+    services = make_services(request_hooks=[outage])
+    desk = open_desk(services, clock)
+    ana = desk.agent("ana")
+    cid = desk.customer_writes(customer(1))
+    services.distribution.assignments.accept(cid, ana)
+    clock.advance(minutes=desk.conversation(cid).auto_close_after_minutes + 1)
+    outage.on = True
+    assert services.messaging.sweep.run()["closed"] == 1
+    outage.on = False
+    assert desk.conversation(cid).state == CLOSED and desk.mine("ana") == [cid] and desk.load("ana") == 1
+    assert [d.key.split("|")[:2] for d in services.stores.deadlines.due(clock.now, 10)] == [["place", cid]]
+    assert services.messaging.sweep.run()["replayed"] == 1
+    assert index_rows(services) == expected_rows(services, [cid])
+    assert desk.mine("ana") == [] and desk.load("ana") == 0
+    assert services.stores.deadlines.due(clock.now, 10) == []
+
+
+def test_a_sweep_close_leaves_no_due_row_behind(make_services, clock):
+    services = make_services()
+    desk = open_desk(services, clock)
+    cid = desk.customer_writes(customer(1))
+    clock.advance(minutes=desk.conversation(cid).auto_close_after_minutes + 1)
+    assert services.messaging.sweep.run()["closed"] == 1
+    assert services.stores.deadlines.due(clock.now, 10) == [] and services.stores.timers.due(clock.now, 10) == []
+    assert index_rows(services) == expected_rows(services, [cid])
+
+
 def test_the_change_feed_tells_offers_messages_and_queues(make_services):
     services = make_services()
     desk: Desk = open_desk(services)
