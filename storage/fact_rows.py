@@ -2,8 +2,9 @@
 in their workstream's partition beside its lists, so a move writes the row in the batch
 it writes that partition with (storage/inbox.py), and a day's rows are one range.
 
-  PartitionKey     RowKey                    holds
-  w|<workstream>   f|<day>|<conversation>    its facts, and the version of it they are of
+  table       PartitionKey     RowKey                  holds
+  inbox       w|<workstream>   f|<day>|<conversation>  its facts, and the version of it they are of
+  reportdays  d|<workstream>   <day>                   the day's digest (storage/reports.py), or Stale
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from core.facts import Facts
 from core.reports import FactRow
 from storage.columns import get_json, put_json
+from storage.keys import safe_key
 
 FACTS = "f|"
 
@@ -21,6 +23,16 @@ FACTS = "f|"
 def workstream_partition(workstream_id: str) -> str:
     """The partition of a workstream's lists and fact rows."""
     return f"w|{workstream_id}"
+
+
+def digests_partition(workstream_id: str) -> str:
+    """The partition of a workstream's finished days' digests."""
+    return f"d|{safe_key(workstream_id)}"
+
+
+def stale_digest(workstream_id: str, day: str) -> dict[str, Any]:
+    """What marks a day's digest stale (merged: a row of that day changed)."""
+    return {"PartitionKey": digests_partition(workstream_id), "RowKey": day, "Stale": True}
 
 
 def day_prefix(day: str) -> str:

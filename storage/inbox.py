@@ -39,11 +39,13 @@ from storage.client import TableStorage, submit_mended, translated
 from storage.fact_rows import FACTS, fact_entity, fact_key, workstream_partition
 from storage.keys import safe_key
 from storage.thread_rows import conversation_fields, to_conversation
+from storage.upgrades import Upgrade
 
 NEWEST = 10**16  # microseconds; counts down to zero in the year 2286
 _ANY_STATE = "*"
 EVERY = "all"  # the deployment's partition
 SEARCH = "x|"  # search rows' RowKeys, in the deployment's partition (core/inbox.py search_terms)
+EARLIER_SEARCH = "x"  # their partition until December 2026, RowKey without the prefix (storage/relocation.py)
 EVERY_ROWS = f"s|{_ANY_STATE}|"  # its rows of any state: every conversation, once
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _pool = ThreadPoolExecutor(8, thread_name_prefix="inbox")
@@ -129,8 +131,9 @@ def _instead(op: tuple[Any, ...], found: bool, missing: bool) -> list[tuple[Any,
 
 
 class InboxStore:
-    def __init__(self, storage: TableStorage) -> None:
+    def __init__(self, storage: TableStorage, relocated: Upgrade) -> None:
         self._storage = storage
+        self._relocated = relocated
 
     @property
     def _table(self) -> TableClient:
@@ -164,6 +167,10 @@ class InboxStore:
         self._apply({}, set().union(*(keys(p) for p in places)))
 
     def _apply(self, writes: dict[Key, tuple[Any, ...]], deletes: set[Key]) -> None:
+        terms = [rk[len(SEARCH):] for pk, rk in deletes if _term((pk, rk))]
+        if terms and not self._relocated.finished():  # a term's row kept before goes first (storage/relocation.py)
+            with translated():
+                self._submit([("delete", {"PartitionKey": EARLIER_SEARCH, "RowKey": rk}) for rk in sorted(terms)])
         partitions = {pk for pk, _ in writes} | {pk for pk, _ in deletes}
         batches = [[op for k, op in writes.items() if k[0] == pk]
                    + [("delete", {"PartitionKey": pk, "RowKey": rk}) for p, rk in sorted(deletes) if p == pk]

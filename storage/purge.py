@@ -169,9 +169,10 @@ class Purger:
                 clauses, parameters=parameters, select=_KEYS)]
 
     def _placements(self, conversations: Iterable[Conversation]) -> list[tuple[str, str]]:
-        """Their inbox rows, and until they are moved, their search rows kept before."""
+        """Their inbox rows, and until they are moved, their search rows kept before: those
+        first, so that a row the relocation moves meanwhile is undone (storage/relocation.py)."""
         places = [Placement.of(c) for c in conversations]
-        return sorted(set().union(*(inbox_keys(p) for p in places), self._relocation.earlier_rows(places)))
+        return self._relocation.earlier_rows(places) + sorted(set().union(*(inbox_keys(p) for p in places)))
 
     def _delete(self, table: str, keys: list[tuple[str, str]]) -> int:
         return delete_all(self._storage.table(table), keys) if keys else 0

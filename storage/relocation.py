@@ -3,89 +3,104 @@ writes them now, so that a move writes them in the batches it sends anyway; remo
 module once every deployment has run it.
 
   kept before                          kept now (table inbox)
-  inbox    x               <term>|…    all             x|<term>|…      a search row
   reports  f|<workstream>|<day>  <id>  w|<workstream>  f|<day>|<id>    a fact row
+  inbox    x               <term>|…    all             x|<term>|…      a search row
 
-A row is created where it goes (one there already, written since, stays) and then deleted
-where it was, a page at a time, search rows first, so a run that stops is taken up by the
-next. Until none is left, search leaves out a conversation a moved row names by a term it
-no longer has (conversations/distribution/search.py), and an erasure or a retention
-deletes a conversation's rows in the earlier places too. Once done, a row says so
-(PartitionKey ``upgrades``): each instance asks it until it is there.
+A page at a time, fact rows first (reports read them): each row is created where it goes
+(one written there since stays), then deleted where it was by the ETag it was read with;
+when that delete finds it gone (an erasure, a retention or a change of terms deleted it
+meanwhile), the row just created is deleted too, so nothing they deleted comes back. A
+moved fact row's day has its digest marked stale. A run that stops is taken up by the next.
+Until none is left, search and reports see a row once it is moved, a moved row of a term
+its conversation no longer has leads nowhere (conversations/distribution/search.py), and
+whatever deletes a conversation's rows deletes them in the earlier places first
+(storage/purge.py, storage/inbox.py, storage/reports.py). Then a row says it is done
+(storage/upgrades.py).
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
-from azure.core.exceptions import ResourceNotFoundError
-from azure.data.tables import TableClient
+from azure.core import MatchConditions
+from azure.data.tables import TableClient, UpdateMode
 
 from core.inbox import Placement
 from core.reports import FactRow
 from storage.client import TableStorage, delete_all, submit_mended, translated
-from storage.fact_rows import fact_key
-from storage.inbox import EVERY, NEWEST, SEARCH, micros
+from storage.fact_rows import fact_key, stale_digest
+from storage.inbox import EARLIER_SEARCH, EVERY, NEWEST, SEARCH, micros
 from storage.keys import safe_key
+from storage.upgrades import Upgrade
 
-EARLIER_SEARCH = "x"
-_DONE = ("upgrades", "index-2026-12b")
+NAME = "index-2026-12b"
+Key = tuple[str, str]
 
 
-def _earlier_fact(workstream_id: str, day: str, conversation_id: str) -> tuple[str, str]:
+def _earlier_fact(workstream_id: str, day: str, conversation_id: str) -> Key:
     return f"f|{safe_key(workstream_id)}|{day}", conversation_id
 
 
 class Relocation:
-    def __init__(self, storage: TableStorage) -> None:
+    def __init__(self, storage: TableStorage, upgrade: Upgrade) -> None:
         self._storage = storage
-        self._finished = False  # once done, done for good: asked no more
+        self._upgrade = upgrade
 
     @property
     def _inbox(self) -> TableClient:
         return self._storage.table("inbox")
 
     def finished(self) -> bool:
-        if not self._finished:
-            with translated():
-                try:
-                    self._inbox.get_entity(*_DONE, select=["RowKey"])
-                except ResourceNotFoundError:
-                    return False
-            self._finished = True
-        return True
+        return self._upgrade.finished()
 
     def move(self, limit: int) -> int:
         """Move a page of at most ``limit`` (≤ 100) rows; how many. None left: it notes that
         it is done, and answers 0."""
         if self.finished():
             return 0
+        facts = self._storage.table("reports")
         with translated():
-            rows = _first_page(self._inbox, "PartitionKey eq @pk", {"pk": EARLIER_SEARCH}, limit)
+            rows = _first_page(lambda: facts.list_entities(results_per_page=limit))
             if rows:
-                self._create(EVERY, [{"PartitionKey": EVERY, "RowKey": SEARCH + r["RowKey"],
-                                      "ConversationId": r["ConversationId"], "Kind": "term"} for r in rows])
-                return delete_all(self._inbox, [(EARLIER_SEARCH, r["RowKey"]) for r in rows]) or len(rows)
-            facts = self._storage.table("reports")
-            rows = _first_page(facts, None, {}, limit)
-            for partition in {fact_key(r["WorkstreamId"], r["Day"], "")[0] for r in rows}:
-                self._create(partition, [{**r, "PartitionKey": pk, "RowKey": rk, "Kind": "fact"} for r in rows
-                                         for pk, rk in [fact_key(r["WorkstreamId"], r["Day"], r["RowKey"])]
-                                         if pk == partition])
+                self._relocate(facts, rows, lambda r: fact_key(r["WorkstreamId"], r["Day"], r["RowKey"]), "fact")
+                days = {(r["WorkstreamId"], r["Day"]) for r in rows}
+                for workstream_id, day in sorted(days):
+                    self._storage.table("reportdays").upsert_entity(stale_digest(workstream_id, day),
+                                                                    mode=UpdateMode.MERGE)
+                return len(rows)
+            rows = _first_page(lambda: self._inbox.query_entities(
+                "PartitionKey eq @pk", parameters={"pk": EARLIER_SEARCH}, results_per_page=limit))
             if rows:
-                return delete_all(facts, [(r["PartitionKey"], r["RowKey"]) for r in rows]) or len(rows)
-            self._inbox.upsert_entity({"PartitionKey": _DONE[0], "RowKey": _DONE[1]})
-        self._finished = True
+                self._relocate(self._inbox, rows, lambda r: (EVERY, SEARCH + r["RowKey"]), "term")
+                return len(rows)
+        self._upgrade.done()
         return 0
 
-    def _create(self, partition: str, entities: list[dict[str, Any]]) -> None:
-        """Each row created where it goes; one there already (written since) is kept."""
-        submit_mended(self._inbox, [("create", e) for e in entities if e["PartitionKey"] == partition],
-                      lambda _op, code: [] if code == "EntityAlreadyExists" else None)
+    def _relocate(self, source: TableClient, rows: list[Any], target: Callable[[Any], Key], kind: str) -> None:
+        """Create each row at its target, delete it at its source by its ETag, and delete
+        the target again of each whose source was gone or changed by then."""
+        moved = {(r["PartitionKey"], r["RowKey"]): {**r, "PartitionKey": target(r)[0], "RowKey": target(r)[1],
+                                                     "Kind": kind} for r in rows}
+        for partition in {e["PartitionKey"] for e in moved.values()}:
+            submit_mended(self._inbox, [("create", e) for e in moved.values() if e["PartitionKey"] == partition],
+                          lambda _op, code: [] if code == "EntityAlreadyExists" else None)
+        refused: list[Key] = []
 
-    def earlier_rows(self, placements: Iterable[Placement]) -> list[tuple[str, str]]:
+        def gone(op: tuple[Any, ...], code: str | None) -> list[tuple[Any, ...]] | None:
+            if code not in ("ResourceNotFound", "UpdateConditionNotSatisfied"):
+                return None
+            refused.append((op[1]["PartitionKey"], op[1]["RowKey"]))
+            return []
+
+        for partition in {r["PartitionKey"] for r in rows}:
+            submit_mended(source, [("delete", {"PartitionKey": r["PartitionKey"], "RowKey": r["RowKey"]},
+                                    {"etag": r.metadata["etag"], "match_condition": MatchConditions.IfNotModified})
+                                   for r in rows if r["PartitionKey"] == partition], gone)
+        delete_all(self._inbox, [(moved[k]["PartitionKey"], moved[k]["RowKey"]) for k in refused])
+
+    def earlier_rows(self, placements: Iterable[Placement]) -> list[Key]:
         """Until it is done, the search rows conversations placed so had where they were kept
-        before (for a purge to delete too); none after."""
+        before (for a purge to delete first); none after."""
         if self.finished():
             return []
         return sorted({(EARLIER_SEARCH, f"{safe_key(term)}|{NEWEST - micros(p.created_at):016d}|{p.conversation_id}")
@@ -99,7 +114,11 @@ class Relocation:
                            [_earlier_fact(row.workstream_id, row.day, row.conversation_id)])
 
 
-def _first_page(table: TableClient, query: str | None, parameters: dict[str, str], limit: int) -> list[dict[str, Any]]:
-    if query is None:
-        return list(next(table.list_entities(results_per_page=limit).by_page(), []))
-    return list(next(table.query_entities(query, parameters=parameters, results_per_page=limit).by_page(), []))
+def _first_page(query: Callable[[], Any]) -> list[Any]:
+    """The first rows a query finds, following its continuation past pages that came back
+    empty (Table storage may answer one so, at a partition's end or its time limit)."""
+    for page in query().by_page():
+        rows = list(page)
+        if rows:
+            return rows
+    return []

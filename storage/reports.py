@@ -29,14 +29,10 @@ from azure.data.tables import TableClient, UpdateMode
 from core.reports import Digest, FactRow
 from core.retry import ConcurrencyConflict, until_committed
 from storage.client import TableStorage, submit_mended, translated
-from storage.fact_rows import day_prefix, fact_entity, fact_key, to_fact_row, workstream_partition
+from storage.fact_rows import (day_prefix, digests_partition, fact_entity, fact_key, stale_digest, to_fact_row,
+                               workstream_partition)
 from storage.inbox import decode_token, encode_token
-from storage.keys import safe_key
 from storage.relocation import Relocation
-
-
-def _digests_partition(workstream_id: str) -> str:
-    return f"d|{safe_key(workstream_id)}"
 
 
 log = logging.getLogger(__name__)
@@ -49,7 +45,7 @@ _RANGE = "PartitionKey eq @pk and RowKey ge @first and RowKey le @last"
 
 
 def _range(workstream_id: str, first: str, last: str) -> dict[str, str]:
-    return {"pk": _digests_partition(workstream_id), "first": first, "last": last}
+    return {"pk": digests_partition(workstream_id), "first": first, "last": last}
 
 
 class ReportTable:
@@ -75,8 +71,7 @@ class ReportTable:
 
     def stale(self, workstream_id: str, day: str) -> None:
         with translated():
-            self._days.upsert_entity({"PartitionKey": _digests_partition(workstream_id), "RowKey": day, "Stale": True},
-                                     mode=UpdateMode.MERGE)
+            self._days.upsert_entity(stale_digest(workstream_id, day), mode=UpdateMode.MERGE)
 
     def _newest(self, entity: dict[str, Any], version: int, new: bool) -> None:
         """The one read-check-commit loop (core/retry.py) over the row: create it, or read
@@ -121,7 +116,7 @@ class ReportTable:
         return {e["RowKey"]: (bool(e.get("Stale")), e.metadata["etag"]) for e in found}
 
     def keep(self, workstream_id: str, day: str, digest: Digest, etag: str | None) -> str | None:
-        entity = {"PartitionKey": _digests_partition(workstream_id), "RowKey": day, "Stale": False,
+        entity = {"PartitionKey": digests_partition(workstream_id), "RowKey": day, "Stale": False,
                   **_packed(digest)}
         with translated():
             try:
@@ -143,20 +138,20 @@ class ReportTable:
     def unname(self, row: FactRow, unnamed: str) -> None:
         """Keep the row under ``unnamed``, without the customer, and delete it as it was: one
         batch (both lie in one partition), the delete skipped when it is gone already."""
+        self._relocation.forget_fact(row)  # first: a row the relocation moves after this is undone
         kept = fact_entity(replace(row, conversation_id=unnamed, customer=""))
         pk, rk = fact_key(row.workstream_id, row.day, row.conversation_id)
         ops = [("upsert", kept, {"mode": UpdateMode.REPLACE}), ("delete", {"PartitionKey": pk, "RowKey": rk})]
         with translated():
             submit_mended(self._table, ops, lambda _op, code: [] if code == "ResourceNotFound" else None)
-        self._relocation.forget_fact(row)
 
     def drop(self, row: FactRow) -> None:
+        self._relocation.forget_fact(row)  # first, as for unname
         with translated():
             try:
                 self._table.delete_entity(*fact_key(row.workstream_id, row.day, row.conversation_id))
             except ResourceNotFoundError:
                 pass
-        self._relocation.forget_fact(row)
 
 
 def _packed(digest: Digest) -> dict[str, bytes]:

@@ -130,8 +130,9 @@ class Writer:
 
     def replay(self, job: Deadline, kept: bool = False) -> Move | None:
         """Finish placing a move whose writer stopped after its commit (a due job row,
-        ``kept`` among the caller's own rows, which removes it); the move, for its
-        reactions, unless the conversation is gone."""
+        ``kept`` among the caller's own rows, which removes it: placing that fails then
+        raises, so that the caller keeps it); the move, for its reactions, unless the
+        conversation is gone."""
         was = Placement.from_dict(job.data["was"]) if job.data.get("was") else None
         current = self._threads.current(job.key.split("|")[1])
         log.info("conversation %s: finishing a move its writer left unfinished", job.key.split("|")[1])
@@ -140,7 +141,11 @@ class Writer:
             if not kept:
                 self._timers.remove(job)
             return None
-        return self._placed(Move(was, current, None, self._clock(), job, kept=kept))
+        move = Move(was, current, None, self._clock(), job, kept=kept)
+        if kept:
+            self._settle(current, [was] if was else [])
+            return move
+        return self._placed(move)
 
     def adopt(self, conversation: Conversation) -> None:
         """Place a conversation as it was last known to be placed, and as it is now if a

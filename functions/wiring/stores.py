@@ -17,7 +17,6 @@ from storage.contacts import ContactStore
 from storage.deadlines import DeadlineStore
 from storage.directory import Directory
 from storage.earlier_inbox import EarlierInbox
-from storage.relocation import Relocation
 from storage.erasures import ErasureStore
 from storage.idempotency import IdempotencyStore
 from storage.inbox import InboxStore
@@ -27,13 +26,15 @@ from storage.optouts import OptOutStore
 from storage.outqueue import OutboxQueue, build_queue_service
 from storage.purge import Purger
 from storage.rates import RateStore
+from storage.reactions import ReactionStore
+from storage.relocation import NAME as RELOCATION, Relocation
+from storage.reports import ReportTable
 from storage.sealing import Hasher, Sealer
 from storage.skills import SkillStore
 from storage.templates import TemplateStore
-from storage.reactions import ReactionStore
 from storage.threads import ThreadStore
+from storage.upgrades import Upgrade
 from storage.workstreams import WorkstreamStore
-from storage.reports import ReportTable
 
 if TYPE_CHECKING:
     from functions.wiring import Watch
@@ -81,7 +82,8 @@ def build_stores(settings: Settings, watch: Watch, request_hooks: Sequence[Reque
                                                 request_hooks), settings.table_prefix)
     sealer, hasher = Sealer(settings.sealing_keys), Hasher(settings.sealing_keys)
     directory = watch("directory", Directory(storage))
-    relocation = Relocation(storage)  # one per process: asked whether it is done until it is
+    relocated = Upgrade(storage, RELOCATION)  # one per process: asked whether it is done until it is
+    relocation = Relocation(storage, relocated)
     queue_service = functools.partial(build_queue_service, settings.storage_connection_string,
                                       settings.queues_endpoint, queue_hooks)
     return Stores(
@@ -93,7 +95,7 @@ def build_stores(settings: Settings, watch: Watch, request_hooks: Sequence[Reque
         message_contents=watch("message_contents", MessageContentStore(storage)),
         attempts=watch("attempts", AttemptStore(storage)),
         deadlines=watch("deadlines", DeadlineStore(storage)),
-        timers=watch("timers", DeadlineStore(storage, "timers")), inbox=watch("inbox", InboxStore(storage)),
+        timers=watch("timers", DeadlineStore(storage, "timers")), inbox=watch("inbox", InboxStore(storage, relocated)),
         earlier_inbox=watch("inbox", EarlierInbox(storage)), relocation=watch("inbox", relocation),
         agents=watch("agents", AgentStore(storage)), agent_states=watch("agentstates", AgentStateStore(storage)),
         idempotency=watch("idempotency", IdempotencyStore(storage)),

@@ -18,6 +18,8 @@ from core.inbox import Placement
 from core.records import ACTIVE, CLOSED, WAITING, Conversation
 from functions.wiring import Services
 from storage.inbox import InboxStore, keys
+from storage.relocation import NAME as RELOCATION
+from storage.upgrades import Upgrade
 from tests.support.desk import Desk, customer, open_desk
 from tests.support.loops import run_apart
 from tests.support.scopes import ALICE
@@ -37,6 +39,11 @@ def expected_rows(services: Services, conversations: list[str]) -> set[tuple[str
         current: Conversation | None = services.stores.threads.current(cid)
         found |= keys(Placement.of(current))
     return found
+
+
+def raw_inbox(services: Services) -> InboxStore:
+    """The index's store itself, to write rows as a writer that stopped would have."""
+    return InboxStore(services.stores.storage, Upgrade(services.stores.storage, RELOCATION))
 
 
 def changes(services: Services, *args):
@@ -145,6 +152,7 @@ def test_a_close_the_sweep_could_not_place_is_finished_by_its_next_run(make_serv
     clock.advance(minutes=desk.conversation(cid).auto_close_after_minutes + 1)
     outage.on = True
     assert services.messaging.sweep.run()["closed"] == 1
+    assert services.messaging.sweep.run()["failed"] == 1  # placing fails again: the job stays
     outage.on = False
     assert desk.conversation(cid).state == CLOSED and desk.mine("ana") == [cid] and desk.load("ana") == 1
     assert [d.key.split("|")[:2] for d in services.stores.deadlines.due(clock.now, 10)] == [["place", cid]]
@@ -200,7 +208,7 @@ def test_a_conversation_accepted_between_the_feeds_two_reads_is_listed_once(make
     cid = desk.customer_writes(customer(1))
     offered = services.stores.threads.current(cid)
     services.distribution.assignments.accept(cid, ana)
-    InboxStore(services.stores.storage).place(offered)
+    raw_inbox(services).place(offered)
     seen = changes(services, ana, None, 0)
     assert seen.offers == [] and [c.id for c in seen.mine] == [cid]
 
@@ -228,7 +236,7 @@ def test_placing_over_rows_a_stopped_writer_left_or_never_wrote_ends_with_the_ro
     cid = desk.customer_writes(customer(1))
     offered = services.stores.threads.current(cid)
     assert offered.offer is not None
-    inbox = InboxStore(services.stores.storage)
+    inbox = raw_inbox(services)
     inbox.place(offered)  # every row there already: each create is refused, then upserted
     assert index_rows(services) == expected_rows(services, [cid])
     held = replace(offered, state=ACTIVE, agent=offered.offer.agent, offer=None)

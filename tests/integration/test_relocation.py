@@ -8,16 +8,20 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from core.inbox import Placement
 from core.reports import ReportQuery
 from storage.fact_rows import FACTS
 from storage.inbox import keys
 from storage.keys import safe_key
+from storage.relocation import Relocation
 from tests.support.desk import customer, open_desk
 from tests.support.scopes import ALICE
 from tests.support.storage import RoundTrips
 
 CHICAGO = "+13125467890"
+DIGITS = "0987645213"  # CHICAGO's digits reversed, as its number's search term holds them
 
 
 def as_before(services, conversation_ids: list[str]) -> None:
@@ -47,9 +51,12 @@ def found(services, text: str) -> list[str]:
     return [c.id for c in services.distribution.search.find(ALICE, text, 20).conversations]
 
 
+def report_of(services, day: date) -> dict[str, int]:
+    return {r.conversation_id: r.version for _, r in services.reporting.history.rows(ALICE, ReportQuery(day, day))}
+
+
 def report(services) -> dict[str, int]:
-    return {r.conversation_id: r.version for _, r in services.reporting.history.rows(
-        ALICE, ReportQuery(date(2026, 11, 23), date(2026, 11, 23)))}
+    return report_of(services, date(2026, 11, 23))
 
 
 def test_the_timer_moves_them_keeps_newer_rows_and_then_only_asks(make_services, clock):
@@ -95,3 +102,62 @@ def test_an_erasure_before_they_move_leaves_no_row_naming_the_customer(make_serv
     services.clockwork.run()
     [kept] = [r for r in inbox.list_entities() if r.get("Kind") == "fact"]
     assert kept["RowKey"].split("|")[2].startswith("erased-") and kept["Customer"] == ""  # counts stay
+
+
+def naming(services, cid: str) -> list[tuple[str, str]]:
+    """Rows of the inbox and reports tables that name the conversation or the customer."""
+    tables = [services.stores.storage.table(name) for name in ("inbox", "reports")]
+    return sorted((r["PartitionKey"], r["RowKey"]) for table in tables for r in table.list_entities()
+                  if r.get("ConversationId") == cid or cid in r["RowKey"] or DIGITS in r["RowKey"]
+                  or r.get("Customer") == CHICAGO)
+
+
+def test_a_term_that_changes_before_its_row_moves_leaves_nothing_behind(make_services, clock):
+    services = make_services()
+    desk = open_desk(services, clock)
+    ada = desk.customer_writes(CHICAGO)
+    services.messaging.customer_contact.save(ada, {"name": "Ada Lovelace"}, ALICE)
+    as_before(services, [ada])
+    services.messaging.customer_contact.save(ada, {"name": "Grace Hopper"}, ALICE)  # its old name's rows go
+    services.clockwork.run()
+    assert found(services, "Lovelace") == [] and found(services, "Hopper") == [ada]
+    services.messaging.actions.close(ada, ALICE)
+    services.customer_data.erasure.start({"address": CHICAGO}, ALICE.principal.actor)
+    assert [k for k in naming(services, ada) if "erased-" not in k[1]] == []
+
+
+@pytest.mark.parametrize("kind", ["fact", "term"])
+def test_an_erasure_while_a_page_moves_brings_nothing_back(make_services, clock, monkeypatch, kind):
+    """The erasure runs after the relocation read the page and before it writes it."""
+    services = make_services()
+    desk = open_desk(services, clock)
+    ada = desk.customer_writes(CHICAGO)
+    services.messaging.actions.close(ada, ALICE)
+    as_before(services, [ada])
+    relocate, erased = Relocation._relocate, []
+
+    def racing(self, source, rows, target, moved_kind):
+        if moved_kind == kind and not erased:
+            erased.append(services.customer_data.erasure.start({"address": CHICAGO}, ALICE.principal.actor))
+        return relocate(self, source, rows, target, moved_kind)
+
+    monkeypatch.setattr(Relocation, "_relocate", racing)
+    services.clockwork.run()
+    assert erased and kept_before(services) == []
+    assert [k for k in naming(services, ada) if "erased-" not in k[1]] == []
+
+
+def test_a_finished_day_computed_before_its_rows_moved_is_computed_again(make_services, clock):
+    services = make_services()
+    desk = open_desk(services, clock)
+    first, second = desk.customer_writes(customer(1)), desk.customer_writes(customer(2))
+    services.messaging.actions.close(first, ALICE)
+    as_before(services, [first])
+    day = clock.now.date()
+    clock.advance(days=1)
+    def total() -> int:
+        return services.reporting.history.summary(ALICE, ReportQuery(day, day))["total"]["conversations"]
+
+    assert total() == 1 and set(report_of(services, day)) == {second}  # its digest kept without the row
+    services.clockwork.run()
+    assert total() == 2 and set(report_of(services, day)) == {first, second}
