@@ -164,6 +164,16 @@ class FactRow:
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where a fact row was found: its workstream, day and key; a drill-down's next page
+    starts after it (rows are in key order, so rows written meanwhile are not repeated)."""
+
+    workstream_id: str
+    day: str
+    key: str
+
+
+@dataclass(frozen=True)
 class ReportQuery:
     """Which conversations a report covers and how it groups them. ``first`` and ``last``
     are days, inclusive; ``group`` picks one group (drill-down)."""

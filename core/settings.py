@@ -24,6 +24,7 @@ FALLBACK_KINDS = (CLOSING, SURVEY, WAITING, OVERFLOW, BOT)
 LINK, QUESTION = "link", "question"  # how a survey asks: a link to an outside page, or a question in the channel
 SURVEY_MODES = (LINK, QUESTION)
 PUSH, PICK = "push", "pick"
+MAX_QUEUE_NAME = 100  # characters of a queue's name
 HIGHEST_CAPACITY, ROUND_ROBIN, LEAST_ACTIVE = "highest_capacity", "round_robin", "least_active"
 ASSIGNMENTS = (HIGHEST_CAPACITY, ROUND_ROBIN, LEAST_ACTIVE)
 

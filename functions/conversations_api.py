@@ -13,7 +13,6 @@ from conversations.access import Scope
 from conversations.distribution.inboxes import Query
 from conversations.messaging.policies import parse_media
 from conversations.admin.validation import reject_unknown, require_object, text
-from conversations.admin.workstream_settings import MAX_QUEUE_NAME
 from core.errors import Forbidden, ValidationFailed
 from core.identity import ADMIN, AGENT, SUPERVISOR
 from core.ids import is_record_id
@@ -21,6 +20,7 @@ from core.inbox import VIEWS, Page
 from core.interactive import read as read_interactive
 from core.media import UNKNOWN_MEDIA_TYPE, media_type
 from core.records import STATES, Conversation, Message
+from core.settings import MAX_QUEUE_NAME
 from core.status import PENDING
 from functions.http import API_HEADERS, handled, json_body, json_response, page_limit, public_base_url, services
 from functions.identity import scope_of

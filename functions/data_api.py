@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
 
-from conversations.customer_data.exports import CustomerData
 from core.custody import AuditEntry, ErasureJob
 from core.errors import ValidationFailed
 from core.identity import ADMIN, AGENT, SUPERVISOR
@@ -21,6 +20,9 @@ from functions.cells import safe_cell
 from functions.http import API_HEADERS, handled, json_body, json_response, page_limit, services
 from functions.identity import scope_of, signed_in
 from functions.views import actor_view, contact_view, conversation_view
+
+if TYPE_CHECKING:  # the exports, and what they read through, load with the first request
+    from conversations.customer_data.exports import CustomerData
 
 bp = func.Blueprint()
 

@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import logging
 from dataclasses import dataclass
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 from urllib.parse import urlsplit
 
 import azure.functions as func
@@ -29,7 +29,9 @@ from core.errors import BadRequest, Forbidden, NotFound, Unauthorized
 from core.identity import ADMIN, AGENT, SUPERVISOR
 from functions.http import handled, json_response, services
 from functions.identity import client_principal, scope_of
-from functions.settings import RealtimeSettings
+
+if TYPE_CHECKING:  # the settings load with the services, at the first request
+    from functions.settings import RealtimeSettings
 
 bp = func.Blueprint()
 log = logging.getLogger(__name__)

@@ -15,13 +15,12 @@ from typing import Any, Iterator, Mapping
 
 import azure.functions as func
 
-from conversations.reports.history import Place
 from core.errors import ValidationFailed
 from core.clock import utcnow
 from core.facts import SLA_COUNTS, Measures
 from core.identity import ADMIN, SUPERVISOR
 from core.records import CHANNELS
-from core.reports import DAY, GROUPINGS, MEASURES, FactRow, ReportQuery
+from core.reports import DAY, GROUPINGS, MEASURES, FactRow, Place, ReportQuery
 from functions.cells import safe_cell
 from functions.http import API_HEADERS, handled, json_response, page_limit, services
 from functions.identity import scope_of

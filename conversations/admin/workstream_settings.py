@@ -16,8 +16,8 @@ from conversations.admin.window_fallbacks import parse_fallbacks
 from core.content import Interactive
 from core.errors import ValidationFailed
 from core.interactive import read_setting
-from core.settings import (ASSIGNMENTS, AUTOMATED, LINK, PICK, PUSH, QUESTION, SURVEY_MODES, Distribution, Survey,
-                           WorkstreamSettings, WrapUp)
+from core.settings import (ASSIGNMENTS, AUTOMATED, LINK, MAX_QUEUE_NAME, PICK, PUSH, QUESTION, SURVEY_MODES,
+                           Distribution, Survey, WorkstreamSettings, WrapUp)
 
 FIELDS = ("language", "operating_hours", "allow_automated_messages", "automated_messages", "attachments",
           "survey", "queues", "default_queue", "routing_rules", "distribution", "quick_replies",
@@ -27,7 +27,7 @@ MAX_WIDEN_SECONDS = 86_400
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 MAX_TEXT = 1600
 # Bounds that keep a whole workstream inside one table entity (1 MiB), whatever it holds.
-MAX_QUEUES, MAX_QUEUE_NAME = 50, 100
+MAX_QUEUES = 50
 MAX_URL = 2048
 MAX_RETENTION_DAYS = 3650
 MAX_SURVEY_WINDOW = 10080  # a week, in minutes

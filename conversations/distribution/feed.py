@@ -65,8 +65,10 @@ class Feed:
     async def changes(self, scope: Scope, cursor: str | None, wait: float) -> Changes:
         """A coroutine: while it waits it holds no thread (a long poll per open workspace
         would use up a worker's threads); each read runs on one."""
+        if not 0 <= wait <= MAX_WAIT:
+            raise ValidationFailed("wait", f"must be a whole number of seconds from 0 to {MAX_WAIT}")
         seen = _decode(cursor)
-        until = self._monotonic() + min(wait, MAX_WAIT)
+        until = self._monotonic() + wait
         while True:
             lists = await asyncio.to_thread(self._read, scope)
             digests = {_short(name): _digest(value) for name, value in lists.items()}

@@ -4,7 +4,6 @@ fact rows at a time (docs/reports.md)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Iterator
 
 from conversations.access import Scope
@@ -13,18 +12,9 @@ from conversations.reports.figures import digest_figures, figures
 from conversations.reports.scope import Covered, Reach
 from core.ports import ReportStore
 from core.reports import (
-    AGENT, CATEGORY, DAY, HOUR, LABEL, QUEUE, WORKSTREAM, Digest, Entry, FactRow, ReportQuery, counts_in, keys_of,
+    AGENT, CATEGORY, DAY, HOUR, LABEL, QUEUE, WORKSTREAM, Digest, Entry, FactRow, Place, ReportQuery, counts_in,
+    keys_of,
 )
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where a fact row was found: its workstream, day and key; a drill-down's next page
-    starts after it (rows are in key order, so rows written meanwhile are not repeated)."""
-
-    workstream_id: str
-    day: str
-    key: str
 
 
 class History:

@@ -196,6 +196,9 @@ def test_the_change_feed_tells_offers_messages_and_queues(make_services):
     with pytest.raises(ValidationFailed) as bad:
         changes(services, ana, "%%%", 0)
     assert bad.value.field == "since"
+    with pytest.raises(ValidationFailed) as longer:
+        changes(services, ana, None, 26)  # at most 25 seconds
+    assert longer.value.field == "wait"
 
 
 def test_a_conversation_accepted_between_the_feeds_two_reads_is_listed_once(make_services):
