@@ -1,8 +1,10 @@
 """infra/package_app.py on a small tree: the built web pages go into the zip, their sources
-do not, and a tree whose pages were never built is refused with the command that builds them."""
+do not, each module goes with bytecode the runtime takes wherever it is unpacked, and a
+tree whose pages were never built is refused with the command that builds them."""
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 import zipfile
@@ -50,6 +52,17 @@ def test_the_built_pages_are_packaged_and_their_sources_are_not(tmp_path: Path) 
         "web/dist/assets/site.0123456789ab.css",
         "web/dist/licenses/swagger-ui-dist/LICENSE.txt",
     }, "the stamp make leaves in web/dist is hidden, and nothing outside web/dist is packaged"
+
+
+def test_each_module_goes_with_its_bytecode_checked_by_its_source_hash(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "app", {**APP, **BUILT, "functions/__pycache__/web.cpython-311.pyc": "stale"})
+    assert _package(root, tmp_path / "app.zip").returncode == 0
+    with zipfile.ZipFile(tmp_path / "app.zip") as archive:
+        for module in ("function_app.py", "functions/web.py"):
+            pyc = archive.read(importlib.util.cache_from_source(module))
+            assert pyc[:4] == importlib.util.MAGIC_NUMBER, module  # this interpreter's
+            assert int.from_bytes(pyc[4:8], "little") == 0b11, module  # hash-based, checked against the source
+            assert pyc[8:16] == importlib.util.source_hash(archive.read(module)), module
 
 
 @pytest.mark.parametrize("built", [{}, {"web/dist/assets/site.0123456789ab.css": "body {}\n"}])
