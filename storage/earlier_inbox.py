@@ -11,14 +11,12 @@ table, read only to move it to the layout of storage/inbox.py
 
 None of these partitions is one of the layout's now (``all``, ``w|<workstream>``, with no
 second ``|``, ``a|<agent>``), so the two live side by side while the upgrade runs. Once
-it is done, a row says so (PartitionKey ``upgrades``): each instance asks it until it is there.
+it is done, a row says so (storage/upgrades.py): each instance asks it until it is there.
 """
 
 from __future__ import annotations
 
 from typing import Iterable, Iterator
-
-from azure.core.exceptions import ResourceNotFoundError
 
 from core.ids import thread_of
 from core.inbox import Placement
@@ -27,10 +25,10 @@ from storage.client import TableStorage, delete_all, translated
 from storage.inbox import NEWEST, micros
 from storage.keys import safe_key
 from storage.thread_rows import to_conversation
+from storage.upgrades import Upgrade
 
 _EVERY = "all|*"
 _LIVE_FIRST = ("all|open", "all|waiting", "all|active", _EVERY)  # customers waiting are moved first
-_DONE = ("upgrades", "inbox-2026-12")
 # The ranges of PartitionKeys that held only the earlier layout (``w|<workstream>|…``
 # did too: read per workstream, as ``w|<workstream>`` is the layout's now).
 _RANGES = ("all|", "q|", "wq|")
@@ -52,18 +50,11 @@ def earlier_keys(p: Placement) -> set[tuple[str, str]]:
 class EarlierInbox:
     def __init__(self, storage: TableStorage) -> None:
         self._storage = storage
-        self._finished = False  # once done, done for good: asked no more
+        self._done = Upgrade(storage, "inbox-2026-12")
 
     def finished(self) -> bool:
         """Whether the upgrade is done (its row is there)."""
-        if not self._finished:
-            with translated():
-                try:
-                    self._storage.table("inbox").get_entity(*_DONE, select=["RowKey"])
-                except ResourceNotFoundError:
-                    return False
-            self._finished = True
-        return True
+        return self._done.finished()
 
     def remaining(self, limit: int) -> list[Conversation]:
         """Conversations the earlier layout still lists, as it placed them: the live ones
@@ -93,8 +84,7 @@ class EarlierInbox:
         table = self._storage.table("inbox")
         with translated():
             deleted = delete_all(table, list(self._leftovers(workstream_ids)))
-            table.upsert_entity({"PartitionKey": _DONE[0], "RowKey": _DONE[1]})
-        self._finished = True
+        self._done.done()
         return deleted
 
     def _leftovers(self, workstream_ids: Iterable[str]) -> Iterator[tuple[str, str]]:
