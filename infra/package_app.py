@@ -10,10 +10,10 @@ so a new top-level package is picked up without touching this script. Beside the
 holds web/dist, the pages the app serves: built by `npm run build` and never committed, so
 packaging stops with a message when it is missing rather than ship an app without pages.
 
-Each module goes with its bytecode, compiled by the interpreter that packages (Python 3.11,
-as the app's runtime; another version's is named for it and the runtime passes it by) and
-checked against the source by its hash, not its time, so it holds wherever the files are
-unpacked. The remote build installs the requirements and compiles nothing of the app's
+Each module goes with its bytecode, compiled by the interpreter that packages when it is the
+app's runtime version (RUNTIME; another's would be passed by, so it is left out, with a
+warning) and checked against the source by its hash, not its time, so it holds wherever the
+files are unpacked. The remote build installs the requirements and compiles nothing of the app's
 own, and the package is mounted read-only: without it each cold start would compile every
 module again (`make bench` measures both).
 
@@ -53,7 +53,8 @@ EXCLUDED_DIRS = {
 EXCLUDED_NAMES = {"local.settings.json", ".DS_Store"}
 # Built folders without Python that the app reads at run time, and the command that builds each.
 BUILT_DIRS = {"web/dist": "npm ci && npm run build"}
-EXCLUDED_SUFFIXES = (".pyc", ".pyo")
+EXCLUDED_SUFFIXES = (".pyc", ".pyo")  # the tree's own bytecode: the package's is compiled here
+RUNTIME = (3, 11)  # the Function App's Python (infra/modules/functionapp.bicep, functionAppConfig.runtime)
 # Fixed timestamp: the same tree always gives the same zip.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -126,7 +127,7 @@ def collect(root: Path) -> list[PurePosixPath]:
 
 def bytecode(root: Path, rel: PurePosixPath, scratch: Path) -> tuple[PurePosixPath, bytes]:
     """A module's bytecode for this interpreter, where it looks for it, checked by the hash
-    of its source; tracebacks name the module by its path in the package."""
+    of its source."""
     compiled = scratch / "module.pyc"
     py_compile.compile(str(root / rel), cfile=str(compiled), dfile=str(rel), doraise=True,
                        invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
@@ -135,14 +136,18 @@ def bytecode(root: Path, rel: PurePosixPath, scratch: Path) -> tuple[PurePosixPa
 
 def build(root: Path, output: Path) -> list[PurePosixPath]:
     """Write the zip; the paths it holds, the modules' bytecode after each."""
-    packaged = collect(root)
+    packaged, compiled = collect(root), sys.version_info[:2] == RUNTIME
+    if not compiled:
+        print(f"package_app: Python {sys.version_info[0]}.{sys.version_info[1]} is not the app's runtime "
+              f"({RUNTIME[0]}.{RUNTIME[1]}): packaged without bytecode, so each cold start compiles the modules",
+              file=sys.stderr)
     files: list[PurePosixPath] = []
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch, \
             zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for rel in packaged:
             entries = [(rel, (root / rel).read_bytes())]
-            if rel.suffix == ".py":
+            if rel.suffix == ".py" and compiled:
                 entries.append(bytecode(root, rel, Path(scratch)))
             for name, data in entries:
                 info = zipfile.ZipInfo(str(name), date_time=ZIP_DATE)

@@ -75,9 +75,9 @@ class Clockwork:
         if counts:
             log.info("distribution timer: %s", dict(counts))
         try:
-            self._upgrade.run()  # until the inbox index of an earlier layout is moved
+            self._upgrade.run()  # until what earlier deployments kept of the inbox index is moved
         except SwitchboardError as exc:
-            log.warning("moving the inbox index's earlier layout failed (%s); tried again next run", exc.code)
+            log.warning("upgrading the inbox index failed (%s); tried again next run", exc.code)
         return dict(counts)
 
     def _replay(self, job: Deadline) -> None:

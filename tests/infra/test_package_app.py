@@ -5,6 +5,7 @@ tree whose pages were never built is refused with the command that builds them."
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 import zipfile
@@ -15,6 +16,9 @@ import pytest
 from tests.support.files import write_tree
 
 PACKAGER = Path(__file__).resolve().parents[2] / "infra" / "package_app.py"
+_spec = importlib.util.spec_from_file_location("package_app", PACKAGER)
+package_app = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(package_app)
 
 APP = {
     "function_app.py": "app = None\n",
@@ -63,6 +67,12 @@ def test_each_module_goes_with_its_bytecode_checked_by_its_source_hash(tmp_path:
             assert pyc[:4] == importlib.util.MAGIC_NUMBER, module  # this interpreter's
             assert int.from_bytes(pyc[4:8], "little") == 0b11, module  # hash-based, checked against the source
             assert pyc[8:16] == importlib.util.source_hash(archive.read(module)), module
+
+
+def test_the_bytecode_is_for_the_runtime_the_function_app_declares() -> None:
+    bicep = (PACKAGER.parent / "modules" / "functionapp.bicep").read_text()
+    [version] = re.findall(r"name: 'python'\s+version: '([0-9.]+)'", bicep)
+    assert version == ".".join(map(str, package_app.RUNTIME)) == "%d.%d" % sys.version_info[:2]
 
 
 @pytest.mark.parametrize("built", [{}, {"web/dist/assets/site.0123456789ab.css": "body {}\n"}])

@@ -10,11 +10,13 @@ from datetime import date
 
 import pytest
 
+from core.errors import StorageUnavailable
 from core.inbox import Placement
 from core.reports import ReportQuery
 from storage.fact_rows import FACTS
 from storage.inbox import keys
 from storage.keys import safe_key
+from storage import relocation as relocation_module
 from storage.relocation import Relocation
 from tests.support.desk import customer, open_desk
 from tests.support.scopes import ALICE
@@ -161,3 +163,54 @@ def test_a_finished_day_computed_before_its_rows_moved_is_computed_again(make_se
     assert total() == 1 and set(report_of(services, day)) == {second}  # its digest kept without the row
     services.clockwork.run()
     assert total() == 2 and set(report_of(services, day)) == {first, second}
+
+
+def test_a_row_written_since_stays_though_its_old_row_went_meanwhile(make_services, clock, monkeypatch):
+    """The label goes and comes back after the page was read: the row the move wrote for it
+    is not the relocation's to undo."""
+    services = make_services()
+    desk = open_desk(services, clock)
+    services.admin.labels.create({"name": "VIP"})
+    cid = desk.customer_writes(customer(1))
+    services.messaging.actions.label(cid, ["vip"], ALICE)
+    as_before(services, [cid])
+    relocate = Relocation._relocate
+
+    def relabelled(self, source, rows, target, kind):
+        if kind == "term":
+            services.messaging.actions.label(cid, [], ALICE)
+            services.messaging.actions.label(cid, ["vip"], ALICE)
+        return relocate(self, source, rows, target, kind)
+
+    monkeypatch.setattr(Relocation, "_relocate", relabelled)
+    services.clockwork.run()
+    assert kept_before(services) == [] and found(services, "vip") == [cid]
+
+
+@pytest.mark.parametrize("kind", ["fact", "term"])
+def test_a_run_that_stops_before_its_undo_is_settled_by_the_next(make_services, clock, monkeypatch, kind):
+    """An erasure deletes the old rows after the page was read, and the run stops after its
+    own deletes, before it deletes what it wrote for them: the next run does."""
+    services = make_services()
+    desk = open_desk(services, clock)
+    ada = desk.customer_writes(CHICAGO)
+    services.messaging.actions.close(ada, ALICE)
+    as_before(services, [ada])
+    relocate = Relocation._relocate
+
+    def stopped(*_args, **_kwargs):
+        raise StorageUnavailable("the host stopped")
+
+    def erased_then_stopped(self, source, rows, target, moved_kind):
+        if moved_kind == kind:
+            services.customer_data.erasure.start({"address": CHICAGO}, ALICE.principal.actor)
+            monkeypatch.setattr(relocation_module, "delete_all", stopped)
+        relocate(self, source, rows, target, moved_kind)
+
+    monkeypatch.setattr(Relocation, "_relocate", erased_then_stopped)
+    services.clockwork.run()
+    assert [k for k in naming(services, ada) if "erased-" not in k[1]] != []  # what the undo would have deleted
+    monkeypatch.undo()
+    services.clockwork.run()
+    assert kept_before(services) == []
+    assert [k for k in naming(services, ada) if "erased-" not in k[1]] == []
