@@ -82,8 +82,14 @@ def keys(p: Placement) -> set[Key]:
     return found | {(EVERY, f"{SEARCH}{safe_key(term)}|{tail}") for term in p.terms}
 
 
-def _term(key: Key) -> bool:
+def is_term(key: Key) -> bool:
+    """Whether the key is a search row's."""
     return key[0] == EVERY and key[1].startswith(SEARCH)
+
+
+def earlier_key(key: Key) -> Key:
+    """Where deployments kept a search row until December 2026 (storage/relocation.py)."""
+    return EARLIER_SEARCH, key[1][len(SEARCH):]
 
 
 def _fact(key: Key) -> bool:
@@ -153,13 +159,13 @@ class InboxStore:
         wanted = keys(placement)
         gone = set().union(*(keys(p) for p in stale)) - wanted
         placed = keys(stale[-1]) if stale else set()
-        kept = placed if stale and _listed(stale[-1]) == _listed(placement) else {k for k in placed if _term(k)}
+        kept = placed if stale and _listed(stale[-1]) == _listed(placement) else {k for k in placed if is_term(k)}
         if refile:
             kept = {k for k in kept if not _fact(k)}
         fields = {**conversation_fields(conversation), "Kind": "conversation"}
         found_by = {"ConversationId": conversation.id, "Kind": "term"}  # search rows name it, nothing more
         writes = {key: _write(key in placed, fact_entity(FactRow.of(conversation, UTC)) if _fact(key) else
-                              {"PartitionKey": key[0], "RowKey": key[1], **(found_by if _term(key) else fields)})
+                              {"PartitionKey": key[0], "RowKey": key[1], **(found_by if is_term(key) else fields)})
                   for key in wanted - kept}  # a fact row is filed by its Facts.day: the zone is not read
         self._apply(writes, gone)
 
@@ -167,10 +173,10 @@ class InboxStore:
         self._apply({}, set().union(*(keys(p) for p in places)))
 
     def _apply(self, writes: dict[Key, tuple[Any, ...]], deletes: set[Key]) -> None:
-        terms = [rk[len(SEARCH):] for pk, rk in deletes if _term((pk, rk))]
-        if terms and not self._relocated.finished():  # a term's row kept before goes first (storage/relocation.py)
+        earlier = sorted(earlier_key(k) for k in deletes if is_term(k))
+        if earlier and not self._relocated.finished():  # a term's row kept before goes first (storage/relocation.py)
             with translated():
-                self._submit([("delete", {"PartitionKey": EARLIER_SEARCH, "RowKey": rk}) for rk in sorted(terms)])
+                self._submit([("delete", {"PartitionKey": pk, "RowKey": rk}) for pk, rk in earlier])
         partitions = {pk for pk, _ in writes} | {pk for pk, _ in deletes}
         batches = [[op for k, op in writes.items() if k[0] == pk]
                    + [("delete", {"PartitionKey": pk, "RowKey": rk}) for p, rk in sorted(deletes) if p == pk]

@@ -36,7 +36,7 @@ from core.reports import FactRow
 from storage.client import TableStorage, delete_all, submit_mended, translated
 from storage.columns import get_json, put_json
 from storage.fact_rows import fact_key, stale_digest
-from storage.inbox import EARLIER_SEARCH, EVERY, NEWEST, SEARCH, keys, micros
+from storage.inbox import EARLIER_SEARCH, EVERY, SEARCH, earlier_key, is_term, keys
 from storage.keys import safe_key
 from storage.thread_rows import conversation_key, to_conversation
 from storage.upgrades import PARTITION, Upgrade
@@ -155,8 +155,7 @@ class Relocation:
         before (for a purge to delete first); none after."""
         if self.finished():
             return []
-        return sorted({(EARLIER_SEARCH, f"{safe_key(term)}|{NEWEST - micros(p.created_at):016d}|{p.conversation_id}")
-                       for p in placements for term in p.terms})
+        return sorted({earlier_key(k) for p in placements for k in keys(p) if is_term(k)})
 
     def forget_fact(self, row: FactRow) -> None:
         """Until it is done, delete a conversation's fact row where it was kept before."""

@@ -179,8 +179,8 @@ class Writer:
             if current is None:
                 self._inbox.remove([*stale, Placement.of(placed)])
                 return
-            if Placement.of(current) == Placement.of(placed) and current.facts == placed.facts:
-                return
             refile = current.facts != placed.facts
+            if Placement.of(current) == Placement.of(placed) and not refile:
+                return
             stale, placed = [*stale, Placement.of(placed)], current
         raise StorageUnavailable(f"conversation {placed.id} keeps moving")

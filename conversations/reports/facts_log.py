@@ -43,9 +43,7 @@ class FactsLog:
         c = move.conversation
         if c.workstream_id is None or _standing(move.was) == _standing(Placement.of(c)):
             return []
-        zone = zone_of(self._lookup.workstream_of(c))
-        row = FactRow.of(c, zone)
-        finished = row.day < local(self._clock(), zone).date().isoformat()
+        row, finished = self._filed(c)
         if c.facts.day is None:
             self._reports.put(row, finished, new=move.was is None)
         elif finished:
@@ -90,10 +88,16 @@ class FactsLog:
             return FactRow.of(c, UTC)
         return FactRow.of(c, zone_of(self._lookup.workstream_of(c)))
 
-    def _put(self, c: Conversation, new: bool = False) -> FactRow:
+    def _filed(self, c: Conversation) -> tuple[FactRow, bool]:
+        """Its fact row, filed by its workstream's zone when it has no day of its own, and
+        whether that day is over."""
         zone = zone_of(self._lookup.workstream_of(c))
         row = FactRow.of(c, zone)
-        self._reports.put(row, finished=row.day < local(self._clock(), zone).date().isoformat(), new=new)
+        return row, row.day < local(self._clock(), zone).date().isoformat()
+
+    def _put(self, c: Conversation, new: bool = False) -> FactRow:
+        row, finished = self._filed(c)
+        self._reports.put(row, finished, new=new)
         return row
 
     def _tell(self, name: str, row: FactRow) -> None:
