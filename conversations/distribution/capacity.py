@@ -33,13 +33,18 @@ class Capacity:
     def reserve(self, agent: Agent, conversation_id: str, channel: str, offer: bool = False,
                 known: tuple[AgentState, str | None] | None = None) -> bool:
         """Count the conversation against the agent's capacity for ``channel``: True when
-        this reserved it, False when the agent had it already; AtCapacity when the agent
-        has none free. ``known``: the state as just read, tried first."""
+        this reserved it, False when the agent had it already (then its reservation is
+        renewed: a release owed by an earlier move, ``reserved_before`` it, or by the
+        agent's watch, which read it before, leaves it); AtCapacity when the agent has
+        none free. ``known``: the state as just read, tried first."""
         first = [known] if known is not None else []
 
         def attempt() -> bool:
             state, etag = first.pop() if first else self._states.read(agent.id)
-            if conversation_id in state.slots:
+            held = state.slots.get(conversation_id)
+            if held is not None:
+                self._states.write(replace(state, slots={**state.slots, conversation_id: replace(
+                    held, since=self._clock())}), etag)
                 return False
             if state.load(channel) >= agent.capacity_for(channel):
                 raise AtCapacity(f"{agent.name or agent.id} has no free capacity for {channel} conversations")

@@ -3,7 +3,10 @@ queue, supervisors assigning, unassigning, and capacity on every path."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
+from azure.core.pipeline import PipelineRequest
 
 from channels.twilio_api import TwilioSender
 from core.errors import Conflict, Forbidden, ValidationFailed
@@ -121,3 +124,44 @@ def test_closing_releases_capacity_and_so_does_the_sweep(make_services, clock):
     services.messaging.sweep.run()
     assert desk.holder(second) == "ana" and desk.conversation(second).state == "closed"
     assert desk.load("ana") == 0 and desk.mine("ana") == []
+
+
+class HeldAtInbox:
+    """Once ``armed``, holds the first inbox request (a committer's placing, right after its
+    commit) until ``go`` is set: its reactions run after what happens meanwhile."""
+
+    def __init__(self, table_prefix: str) -> None:
+        self.table = f"{table_prefix}Inbox"
+        self.armed, self.reached, self.go = threading.Event(), threading.Event(), threading.Event()
+        self._lock = threading.Lock()
+
+    def __call__(self, request: PipelineRequest) -> None:
+        http = request.http_request
+        body = http.body if isinstance(http.body, bytes) else str(http.body or "").encode()
+        if not (self.armed.is_set() and (self.table in http.url or self.table.encode() in body)):
+            return
+        with self._lock:
+            first = not self.reached.is_set()
+            self.reached.set()
+        if first:
+            assert self.go.wait(30)
+
+
+def test_given_back_before_the_transfer_released_it_the_capacity_still_counts_it(make_services, clock, table_prefix):
+    held = HeldAtInbox(table_prefix)
+    services = make_services(request_hooks=[held])
+    desk = open_desk(services, mode="pick")
+    sue = desk.agent("sue", roles=(SUPERVISOR,), available=False)
+    ana, bo = desk.agent("ana"), desk.agent("bo")
+    cid = desk.customer_writes(customer(1))
+    services.distribution.assignments.accept(cid, ana)
+    held.armed.set()
+    transfer = threading.Thread(target=services.distribution.assignments.transfer_to_agent,
+                                args=(cid, ana, bo.principal.id))
+    transfer.start()
+    assert held.reached.wait(30)  # committed to bo; ana's capacity not released yet
+    clock.advance(seconds=1)
+    services.distribution.assignments.assign(cid, sue, ana.principal.id)
+    held.go.set()
+    transfer.join(30)
+    assert desk.holder(cid) == "ana" and (desk.load("ana"), desk.load("bo")) == (1, 0)
