@@ -47,7 +47,7 @@ SLA_JOB = "sla"  # the service-level timer's rows (conversations/service_levels/
 class Move:
     """A committed move, handed on to what reacts to it: where the conversation was (None
     when new), the conversation now, its head when the committer just wrote it (else
-    None), when it was known to be so, the job row that keeps the move owed until every
+    None), when the move was committed (what its reactions release was reserved before), the job row that keeps the move owed until every
     reaction ran, and whether work distribution was asked already."""
 
     was: Placement | None
@@ -103,7 +103,8 @@ class Writer:
             etag = self._threads.commit(thread, head, after, seq, messages, markers, events)
             return Commit(Head(after, seq, etag), was=before.facts if before else None)
         rows, due_at = (jobs.rows, jobs.due_at) if jobs else (self._timers, now + SETTLE_AFTER)
-        job = rows.schedule(f"{JOB}|{after.id}|{after.version:010d}", due_at, {"was": was.to_dict()} if was else {})
+        job = rows.schedule(f"{JOB}|{after.id}|{after.version:010d}", due_at,
+                            {"at": now.isoformat(), **({"was": was.to_dict()} if was else {})})
         try:
             etag = self._threads.commit(thread, head, after, seq, messages, markers, events)
         except (ConcurrencyConflict, DuplicateMarker):
@@ -141,7 +142,7 @@ class Writer:
             if not kept:
                 self._timers.remove(job)
             return None
-        move = Move(was, current, None, self._clock(), job, kept=kept)
+        move = Move(was, current, None, _committed_at(job) or self._clock(), job, kept=kept)
         if kept:
             self._settle(current, [was] if was else [])
             return move
@@ -184,3 +185,11 @@ class Writer:
                 return
             stale, placed = [*stale, Placement.of(placed)], current
         raise StorageUnavailable(f"conversation {placed.id} keeps moving")
+
+
+def _committed_at(job: Deadline) -> datetime | None:
+    """When the move a job names was committed (a job written before this was kept: None).
+    What its reactions release was reserved before then; a reservation made since, for a
+    commit still to land, is another's."""
+    at = job.data.get("at")
+    return datetime.fromisoformat(at) if at else None

@@ -4,6 +4,7 @@ queue, supervisors assigning, unassigning, and capacity on every path."""
 from __future__ import annotations
 
 import threading
+from typing import Callable
 
 import pytest
 from azure.core.pipeline import PipelineRequest
@@ -13,6 +14,7 @@ from core.errors import Conflict, Forbidden, ValidationFailed
 from core.identity import SUPERVISOR
 from tests.support.desk import customer, open_desk
 from tests.support.scopes import ALICE
+from tests.support.storage import InboxOutage
 from tests.support.twilio import ACCOUNT_SID, message_created
 
 MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
@@ -126,19 +128,19 @@ def test_closing_releases_capacity_and_so_does_the_sweep(make_services, clock):
     assert desk.load("ana") == 0 and desk.mine("ana") == []
 
 
-class HeldAtInbox:
-    """Once ``armed``, holds the first inbox request (a committer's placing, right after its
-    commit) until ``go`` is set: its reactions run after what happens meanwhile."""
+class HeldAt:
+    """Once ``armed``, holds the first batch to ``table`` (say a committer's placing right
+    after its commit, or a commit right after its reservation) until ``go`` is set: what
+    happens meanwhile comes between."""
 
-    def __init__(self, table_prefix: str) -> None:
-        self.table = f"{table_prefix}Inbox"
+    def __init__(self, table: str) -> None:
+        self.table = table.encode()
         self.armed, self.reached, self.go = threading.Event(), threading.Event(), threading.Event()
         self._lock = threading.Lock()
 
     def __call__(self, request: PipelineRequest) -> None:
-        http = request.http_request
-        body = http.body if isinstance(http.body, bytes) else str(http.body or "").encode()
-        if not (self.armed.is_set() and (self.table in http.url or self.table.encode() in body)):
+        body = request.http_request.body
+        if not (self.armed.is_set() and isinstance(body, bytes) and self.table in body):
             return
         with self._lock:
             first = not self.reached.is_set()
@@ -146,22 +148,54 @@ class HeldAtInbox:
         if first:
             assert self.go.wait(30)
 
+    def meanwhile(self, step: Callable[[], object], then: Callable[[], object]) -> None:
+        """``step`` in a thread of its own until the held batch, ``then``, and ``step`` on."""
+        self.armed.set()
+        thread = threading.Thread(target=step)
+        thread.start()
+        assert self.reached.wait(30)
+        then()
+        self.go.set()
+        thread.join(30)
+
 
 def test_given_back_before_the_transfer_released_it_the_capacity_still_counts_it(make_services, clock, table_prefix):
-    held = HeldAtInbox(table_prefix)
+    held = HeldAt(f"{table_prefix}Inbox")
     services = make_services(request_hooks=[held])
     desk = open_desk(services, mode="pick")
     sue = desk.agent("sue", roles=(SUPERVISOR,), available=False)
     ana, bo = desk.agent("ana"), desk.agent("bo")
     cid = desk.customer_writes(customer(1))
     services.distribution.assignments.accept(cid, ana)
-    held.armed.set()
-    transfer = threading.Thread(target=services.distribution.assignments.transfer_to_agent,
-                                args=(cid, ana, bo.principal.id))
-    transfer.start()
-    assert held.reached.wait(30)  # committed to bo; ana's capacity not released yet
-    clock.advance(seconds=1)
-    services.distribution.assignments.assign(cid, sue, ana.principal.id)
-    held.go.set()
-    transfer.join(30)
+
+    def back_to_ana() -> None:  # committed to bo; ana's capacity not released yet
+        clock.advance(seconds=1)
+        services.distribution.assignments.assign(cid, sue, ana.principal.id)
+
+    held.meanwhile(lambda: services.distribution.assignments.transfer_to_agent(cid, ana, bo.principal.id),
+                   back_to_ana)
     assert desk.holder(cid) == "ana" and (desk.load("ana"), desk.load("bo")) == (1, 0)
+
+
+def test_a_move_the_timer_finishes_releases_only_what_was_reserved_before_it(make_services, clock, table_prefix):
+    """An unassign whose writer stopped after its commit, finished by the timer while a
+    supervisor gives the conversation back (reserved, not committed yet): that
+    reservation stays."""
+    outage, held = InboxOutage(), HeldAt(f"{table_prefix}Threads")
+    services = make_services(request_hooks=[outage, held])
+    desk = open_desk(services, mode="pick")
+    sue = desk.agent("sue", roles=(SUPERVISOR,), available=False)
+    ana = desk.agent("ana")
+    cid = desk.customer_writes(customer(1))
+    services.distribution.assignments.accept(cid, ana)
+    outage.on = True
+    services.distribution.assignments.unassign(cid, ana)  # committed; placing it and its reactions left to the timer
+    outage.on = False
+    clock.advance(seconds=31)
+
+    def timer() -> None:
+        clock.advance(seconds=1)
+        assert services.clockwork.run().get("place") == 1
+
+    held.meanwhile(lambda: services.distribution.assignments.assign(cid, sue, ana.principal.id), timer)
+    assert desk.holder(cid) == "ana" and desk.load("ana") == 1

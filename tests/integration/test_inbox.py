@@ -4,13 +4,10 @@ the change feed tells a workspace what changed."""
 
 from __future__ import annotations
 
-import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
-
-from azure.core.exceptions import ServiceRequestError
 
 from conversations.distribution.inboxes import Query
 from core.errors import Forbidden, ValidationFailed
@@ -23,7 +20,7 @@ from storage.upgrades import Upgrade
 from tests.support.desk import Desk, customer, open_desk
 from tests.support.loops import run_apart
 from tests.support.scopes import ALICE
-from tests.support.storage import Outage, RoundTrips
+from tests.support.storage import InboxOutage, RoundTrips
 
 
 def index_rows(services: Services) -> set[tuple[str, str]]:
@@ -110,17 +107,6 @@ def test_the_index_matches_the_heads_after_concurrent_moves(make_services):
 
         list(pool.map(work, agents))
     assert index_rows(services) == expected_rows(services, conversations)
-
-
-class InboxOutage(Outage):
-    """Fails every write to the inbox index (one operation names its table in the URL, a
-    batch in the request lines of its body)."""
-
-    def __call__(self, request) -> None:
-        http, body = request.http_request, request.http_request.body
-        alone = http.method != "GET" and re.search(r"Inbox(\(|\?|$)", http.url)
-        if self.on and (alone or isinstance(body, bytes) and re.search(rb"Inbox(\(| HTTP)", body)):
-            raise ServiceRequestError("storage unreachable (test outage)")
 
 
 def test_a_move_whose_writer_stopped_is_finished_by_the_timer(make_services, clock):

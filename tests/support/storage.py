@@ -3,6 +3,7 @@ traffic, for tests."""
 
 from __future__ import annotations
 
+import re
 import threading
 
 import requests
@@ -38,6 +39,17 @@ class Outage:
 
     def __call__(self, request: PipelineRequest) -> None:
         if self.on and self.match in request.http_request.url:
+            raise ServiceRequestError("storage unreachable (test outage)")
+
+
+class InboxOutage(Outage):
+    """Fails every write to the inbox index (one operation names its table in the URL, a
+    batch in the request lines of its body)."""
+
+    def __call__(self, request) -> None:
+        http, body = request.http_request, request.http_request.body
+        alone = http.method != "GET" and re.search(r"Inbox(\(|\?|$)", http.url)
+        if self.on and (alone or isinstance(body, bytes) and re.search(rb"Inbox(\(| HTTP)", body)):
             raise ServiceRequestError("storage unreachable (test outage)")
 
 
