@@ -20,7 +20,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Azurite]:
-    with Azurite.start(tmp_path_factory.mktemp("azurite")) as service:
+    """In memory: a worker's tests add up to a large database, which Azurite would save to
+    disk again and again (stalling its requests meanwhile); nothing here restarts it."""
+    with Azurite.start(tmp_path_factory.mktemp("azurite"), in_memory=True) as service:
         yield service
 
 
