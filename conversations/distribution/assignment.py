@@ -120,19 +120,24 @@ class Assignments:
               action: str, by: Actor | None) -> Conversation:
         """Reserve ``target``'s capacity (an offer to it holds it already), then make it the
         holder (out of the bot stage: taken over), releasing what this reserved when that
-        fails; ``by``: who gave it to them (None: they took it)."""
+        fails; ``by``: who gave it to them (None: they took it). Each head tried reserves
+        anew: an offer to ``target`` seen on the first may have lapsed, and its capacity
+        gone with it, before the commit."""
         head = self._lookup.head(conversation_id, scope=scope)
-        c = head.conversation
-        check(c)
-        if c.agent is not None and c.agent.id == target.id:
-            return c
-        offered = c.offer is not None and c.offer.agent.id == target.id
-        reserved = not offered and self._capacity.reserve(target, conversation_id, c.channel)
-        to = Actor(target.id, target.name or target.id)
+        check(head.conversation)
+        if head.conversation.agent is not None and head.conversation.agent.id == target.id:
+            return head.conversation
+        to, reserved = Actor(target.id, target.name or target.id), []
+
+        def change(c: Conversation) -> Conversation:
+            offered = c.offer is not None and c.offer.agent.id == target.id
+            if not offered and self._capacity.reserve(target, conversation_id, c.channel):
+                reserved.append(c.version)
+            return replace(self._from_bot(c), agent=to, offer=None, state=ACTIVE if c.state == OPEN else c.state)
+
         try:
-            return self._change(conversation_id, scope, check, lambda c: replace(
-                self._from_bot(c), agent=to, offer=None, state=ACTIVE if c.state == OPEN else c.state), action,
-                actor=by or scope.principal.actor, subject=to if by else None, head=head)
+            return self._change(conversation_id, scope, check, change, action, actor=by or scope.principal.actor,
+                                subject=to if by else None, head=head)
         except BaseException:
             if reserved:
                 self._capacity.release(target.id, conversation_id)

@@ -149,14 +149,28 @@ class HeldAt:
             assert self.go.wait(30)
 
     def meanwhile(self, step: Callable[[], object], then: Callable[[], object]) -> None:
-        """``step`` in a thread of its own until the held batch, ``then``, and ``step`` on."""
+        """``step`` in a thread of its own until the held batch, ``then``, and ``step`` on
+        (what it raised, raised here)."""
+        failed: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                step()
+            except BaseException as exc:  # noqa: BLE001 - handed to the test
+                failed.append(exc)
+
         self.armed.set()
-        thread = threading.Thread(target=step)
+        thread = threading.Thread(target=run)
         thread.start()
-        assert self.reached.wait(30)
-        then()
-        self.go.set()
-        thread.join(30)
+        try:
+            assert self.reached.wait(30)
+            then()
+        finally:
+            self.go.set()
+            thread.join(30)
+        assert not thread.is_alive()
+        if failed:
+            raise failed[0]
 
 
 def test_given_back_before_the_transfer_released_it_the_capacity_still_counts_it(make_services, clock, table_prefix):
@@ -198,4 +212,21 @@ def test_a_move_the_timer_finishes_releases_only_what_was_reserved_before_it(mak
         assert services.clockwork.run().get("place") == 1
 
     held.meanwhile(lambda: services.distribution.assignments.assign(cid, sue, ana.principal.id), timer)
+    assert desk.holder(cid) == "ana" and desk.load("ana") == 1
+
+
+def test_an_accept_whose_offer_lapsed_before_its_commit_reserves_the_capacity(make_services, clock, table_prefix):
+    held = HeldAt(f"{table_prefix}Threads")
+    services = make_services(request_hooks=[held])
+    desk = open_desk(services, clock)
+    ana = desk.agent("ana")
+    cid = desk.customer_writes(customer(1))
+    assert desk.offered_to(cid) == "ana" and desk.load("ana") == 1
+
+    def lapse() -> None:  # the accept read the offer to ana; it lapses (her capacity released) first
+        clock.advance(minutes=10)
+        services.clockwork.run()
+        assert desk.offered_to(cid) is None and desk.load("ana") == 0
+
+    held.meanwhile(lambda: services.distribution.assignments.accept(cid, ana), lapse)
     assert desk.holder(cid) == "ana" and desk.load("ana") == 1
