@@ -47,8 +47,9 @@ SLA_JOB = "sla"  # the service-level timer's rows (conversations/service_levels/
 class Move:
     """A committed move, handed on to what reacts to it: where the conversation was (None
     when new), the conversation now, its head when the committer just wrote it (else
-    None), when the move was committed (what its reactions release was reserved before), the job row that keeps the move owed until every
-    reaction ran, and whether work distribution was asked already."""
+    None), when the move was committed (what its reactions release was reserved before
+    then), the job row that keeps the move owed until every reaction ran, and whether
+    work distribution was asked already."""
 
     was: Placement | None
     conversation: Conversation
