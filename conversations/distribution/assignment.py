@@ -127,12 +127,13 @@ class Assignments:
         check(head.conversation)
         if head.conversation.agent is not None and head.conversation.agent.id == target.id:
             return head.conversation
-        to, reserved = Actor(target.id, target.name or target.id), []
+        to, reserved = Actor(target.id, target.name or target.id), False
 
         def change(c: Conversation) -> Conversation:
+            nonlocal reserved
             offered = c.offer is not None and c.offer.agent.id == target.id
             if not offered and self._capacity.reserve(target, conversation_id, c.channel):
-                reserved.append(c.version)
+                reserved = True
             return replace(self._from_bot(c), agent=to, offer=None, state=ACTIVE if c.state == OPEN else c.state)
 
         try:
