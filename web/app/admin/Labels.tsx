@@ -25,7 +25,9 @@ export function Labels() {
       <p>Labels sort conversations, such as VIP or Complaint. Agents give a conversation its labels in the
         workspace; the inbox shows them and filters by them, search finds conversations by a label's name,
         and reports group conversations by label.</p>
-      <AddLabel onAdded={(l) => list && setList({ labels: [...labels, l] })} />
+      {/* only once the labels are read: one added before would be missing from them when the read
+          began before the add */}
+      {list ? <AddLabel onAdded={(l) => setList({ labels: [...labels, l] })} /> : null}
       {error ? <p class="notice error" role="alert">The labels could not be read: {error.message}</p> : null}
       {!list && !error ? <p class="muted">Loading…</p> : null}
       {list && labels.length === 0 ? <p class="muted">No labels yet.</p> : null}

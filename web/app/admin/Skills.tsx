@@ -22,7 +22,9 @@ export function Skills() {
       <p>What agents can do, such as a language or a product. Give agents skills with a proficiency on the
         Agents page; a workstream's routing rule can ask for them, and the conversations it routes go to the
         agents who have them.</p>
-      <AddSkill onAdded={(s) => list && setList({ skills: [...skills, s].sort(byName) })} />
+      {/* only once the catalogue is read: one added before would be missing from it when the read
+          began before the add */}
+      {list ? <AddSkill onAdded={(s) => setList({ skills: [...skills, s].sort(byName) })} /> : null}
       {error ? <p class="notice error" role="alert">The skills could not be read: {error.message}</p> : null}
       {!list && !error ? <p class="muted">Loading…</p> : null}
       {list && skills.length === 0 ? <p class="muted">No skills yet.</p> : null}
