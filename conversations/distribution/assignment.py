@@ -120,28 +120,29 @@ class Assignments:
               action: str, by: Actor | None) -> Conversation:
         """Reserve ``target``'s capacity (an offer to it holds it already), then make it the
         holder (out of the bot stage: taken over), releasing what this reserved when that
-        fails; ``by``: who gave it to them (None: they took it). Each head tried reserves
-        anew: an offer to ``target`` seen on the first may have lapsed, and its capacity
-        gone with it, before the commit."""
+        fails, unless renewed since (for another's commit, which landed); ``by``: who gave
+        it to them (None: they took it). Each head tried reserves anew: an offer to
+        ``target`` seen on the first may have lapsed, and its capacity gone with it, before
+        the commit."""
         head = self._lookup.head(conversation_id, scope=scope)
         check(head.conversation)
         if head.conversation.agent is not None and head.conversation.agent.id == target.id:
             return head.conversation
-        to, reserved = Actor(target.id, target.name or target.id), False
+        to, mine = Actor(target.id, target.name or target.id), None  # mine: the stamp of what this reserved
 
         def change(c: Conversation) -> Conversation:
-            nonlocal reserved
-            offered = c.offer is not None and c.offer.agent.id == target.id
-            if not offered and self._capacity.reserve(target, conversation_id, c.channel):
-                reserved = True
+            nonlocal mine
+            if c.offer is None or c.offer.agent.id != target.id:
+                reservation = self._capacity.reserve(target, conversation_id, c.channel)
+                mine = reservation.since if reservation.new or mine is not None else mine
             return replace(self._from_bot(c), agent=to, offer=None, state=ACTIVE if c.state == OPEN else c.state)
 
         try:
             return self._change(conversation_id, scope, check, change, action, actor=by or scope.principal.actor,
                                 subject=to if by else None, head=head)
         except BaseException:
-            if reserved:
-                self._capacity.release(target.id, conversation_id)
+            if mine is not None:
+                self._capacity.release(target.id, conversation_id, stamped=mine)
             raise
 
     def _change(self, conversation_id: str, scope: Scope, check: Callable[[Conversation], object], change: Change,

@@ -9,7 +9,7 @@ reservation whose commit never happened is released by the agent's watch
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Callable
 
@@ -18,6 +18,15 @@ from core.clock import Clock
 from core.errors import AtCapacity
 from core.ports import AgentStates
 from core.retry import until_committed
+
+@dataclass(frozen=True)
+class Reservation:
+    """A conversation counted against an agent's capacity: the time its slot is stamped
+    with, and whether this made the slot (else it renewed one the agent had)."""
+
+    since: datetime
+    new: bool
+
 
 class Capacity:
     def __init__(self, states: AgentStates, clock: Clock) -> None:
@@ -31,37 +40,40 @@ class Capacity:
         return self._states.read_all()
 
     def reserve(self, agent: Agent, conversation_id: str, channel: str, offer: bool = False,
-                known: tuple[AgentState, str | None] | None = None) -> bool:
-        """Count the conversation against the agent's capacity for ``channel``: True when
-        this reserved it, False when the agent had it already (then its reservation is
-        renewed: a release owed by an earlier move, ``reserved_before`` it, or by the
-        agent's watch, which read it before, leaves it); AtCapacity when the agent has
-        none free. ``known``: the state as just read, tried first."""
+                known: tuple[AgentState, str | None] | None = None) -> Reservation:
+        """Count the conversation against the agent's capacity for ``channel``, new when the
+        agent had no reservation for it, else renewed (a release owed by an earlier move,
+        ``reserved_before`` it, or by the agent's watch, which read it before, leaves it);
+        AtCapacity when the agent has none free. ``known``: the state as just read, tried
+        first. A commit that fails releases only a new one, and only as it stamped it
+        (``release``'s ``stamped``)."""
         first = [known] if known is not None else []
 
-        def attempt() -> bool:
+        def attempt() -> Reservation:
             state, etag = first.pop() if first else self._states.read(agent.id)
-            held = state.slots.get(conversation_id)
+            held, now = state.slots.get(conversation_id), self._clock()
             if held is not None:
-                self._states.write(replace(state, slots={**state.slots, conversation_id: replace(
-                    held, since=self._clock())}), etag)
-                return False
+                self._states.write(replace(state, slots={**state.slots, conversation_id: replace(held, since=now)}),
+                                   etag)
+                return Reservation(now, new=False)
             if state.load(channel) >= agent.capacity_for(channel):
                 raise AtCapacity(f"{agent.name or agent.id} has no free capacity for {channel} conversations")
-            now = self._clock()
             self._states.write(replace(state, slots={**state.slots, conversation_id: Slot(channel, now)},
                                        last_offer_at=now if offer else state.last_offer_at), etag)
-            return True
+            return Reservation(now, new=True)
 
         return until_committed(attempt, "reserve the agent's capacity")
 
-    def release(self, agent_id: str, conversation_id: str, reserved_before: datetime | None = None) -> bool:
+    def release(self, agent_id: str, conversation_id: str, reserved_before: datetime | None = None,
+                stamped: datetime | None = None) -> bool:
         """Give the conversation's capacity back (a reservation made after
-        ``reserved_before`` is another's and stays); False when there was none."""
+        ``reserved_before``, or stamped otherwise than ``stamped``, is another's and stays:
+        renewed for a commit that landed); False when there was none to give back."""
         def attempt() -> bool:
             state, etag = self._states.read(agent_id)
             slot = state.slots.get(conversation_id)
-            if slot is None or (reserved_before is not None and slot.since > reserved_before):
+            if slot is None or (reserved_before is not None and slot.since > reserved_before) \
+                    or (stamped is not None and slot.since != stamped):
                 return False
             slots = {cid: s for cid, s in state.slots.items() if cid != conversation_id}
             self._states.write(replace(state, slots=slots, last_released_at=self._clock()), etag)

@@ -17,7 +17,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from conversations.distribution.capacity import Capacity
+from conversations.distribution.capacity import Capacity, Reservation
 from conversations.messaging.lookup import Lookup
 from conversations.messaging.writer import Move, Writer
 from core.agents import AVAILABLE, AWAY, Agent, AgentState
@@ -43,12 +43,12 @@ MAX_DECLINES = 20  # declines a conversation remembers
 @dataclass(frozen=True)
 class Opening:
     """A new conversation as it is committed (offered, when an agent could take it), the
-    offer's event, whether this reserved the agent's capacity (``withdraw`` releases it),
+    offer's event, the agent's reservation when this made it (``withdraw`` releases it),
     and whether distribution need not be asked again after the commit."""
 
     conversation: Conversation
     events: tuple[Event, ...]
-    reserved: bool
+    reserved: Reservation | None
     asked: bool
 
 
@@ -112,34 +112,36 @@ class Distributor:
         try:
             chosen = self._reserve(c, workstream) if workstream else None
             if chosen is None:
-                return Opening(c, (), reserved=False, asked=True)
+                return Opening(c, (), reserved=None, asked=True)
             agent, reserved = chosen
             if agent is None:
-                return Opening(c, (), reserved=False, asked=False)
-            held = agent if reserved else None
+                return Opening(c, (), reserved=None, asked=False)
+            held = (agent, reserved) if reserved is not None else None
             offered, event = self._offered(c, agent, workstream.settings.distribution.offer_timeout_seconds, seq)
         except SwitchboardError as exc:
             if held is not None:  # should this fail too, the agent's watch releases it (a reservation nothing backs)
                 with contextlib.suppress(SwitchboardError):
-                    self._capacity.release(held.id, c.id)
+                    self._capacity.release(held[0].id, c.id, stamped=held[1].since)
             log.warning("conversation %s: no offer as it opens (%s); asked again after its commit", c.id, exc.code)
-            return Opening(c, (), reserved=False, asked=False)
+            return Opening(c, (), reserved=None, asked=False)
         log.info("conversation %s offered to agent %s as it opens", c.id, agent.id)
         return Opening(offered, (event,), reserved, asked=True)
 
     def withdraw(self, opening: Opening) -> None:
-        """The commit of a new conversation with its offer failed: its reservation goes."""
-        if opening.reserved and opening.conversation.offer:
-            self._capacity.release(opening.conversation.offer.agent.id, opening.conversation.id)
+        """The commit of a new conversation with its offer failed: its reservation goes,
+        unless renewed since (for another's commit, which landed)."""
+        if opening.reserved is not None and opening.conversation.offer:
+            self._capacity.release(opening.conversation.offer.agent.id, opening.conversation.id,
+                                   stamped=opening.reserved.since)
 
     def _pushed(self, c: Conversation | None) -> Workstream | None:
         """The workstream of a conversation waiting in its queue, when it pushes offers."""
         workstream = self._lookup.workstream_of(c) if c and c.queued else None
         return workstream if workstream and workstream.settings.distribution.mode == PUSH else None
 
-    def _reserve(self, c: Conversation, workstream: Workstream) -> tuple[Agent | None, bool] | None:
-        """The best eligible agent whose capacity it could reserve, and whether this
-        reserved it (not when the agent held the reservation already); (None, False) when
+    def _reserve(self, c: Conversation, workstream: Workstream) -> tuple[Agent | None, Reservation | None] | None:
+        """The best eligible agent whose capacity it could reserve, and the reservation when
+        this made it (None when the agent held one already, now renewed); (None, None) when
         every agent tried was full meanwhile; None when nobody is eligible."""
         states = self._capacity.read_all()
         agents, retry_at = ranked(c, workstream.settings.distribution, self._agents.working(),
@@ -148,10 +150,11 @@ class Distributor:
             self._timers.schedule(f"dispatch|{c.id}", retry_at)
         for agent in agents[:3]:
             try:
-                return agent, self._capacity.reserve(agent, c.id, c.channel, offer=True, known=states.get(agent.id))
+                reservation = self._capacity.reserve(agent, c.id, c.channel, offer=True, known=states.get(agent.id))
             except AtCapacity:
                 continue
-        return (None, False) if agents else None
+            return agent, reservation if reservation.new else None
+        return (None, None) if agents else None
 
     def _offered(self, c: Conversation, agent: Agent, timeout_seconds: int, seq: int) -> tuple[Conversation, Event]:
         """The conversation offered to the agent, and its event; the lapse scheduled."""
@@ -161,17 +164,18 @@ class Distributor:
         self._timers.schedule(f"offer|{c.id}|{agent.id}", expires_at)
         return replace(c, offer=Offer(to, expires_at)), Event(c.id, seq, now, OFFERED, None, subject=to)
 
-    def _offer(self, head: Head, agent: Agent, timeout_seconds: int, reserved: bool) -> list[Move] | None:
+    def _offer(self, head: Head, agent: Agent, timeout_seconds: int, reserved: Reservation | None) -> list[Move] | None:
         """Commit the offer (its move, if any); None when the conversation changed
         meanwhile. The reservation is released on failure when this made it
-        (``reserved``): another instance may be offering the same conversation to the same agent."""
+        (``reserved``), and only as this stamped it: another instance may have given the
+        same conversation to the same agent meanwhile, renewing it for a commit that landed."""
         c = head.conversation
         try:
             offered, event = self._offered(c, agent, timeout_seconds, head.seq + 1)
             commit = self._writer.commit(thread_of(c.id), head, offered, event.seq, events=[event])
         except BaseException as exc:
-            if reserved:
-                self._capacity.release(agent.id, c.id)
+            if reserved is not None:
+                self._capacity.release(agent.id, c.id, stamped=reserved.since)
             if isinstance(exc, ConcurrencyConflict):
                 return None
             raise

@@ -230,3 +230,24 @@ def test_an_accept_whose_offer_lapsed_before_its_commit_reserves_the_capacity(ma
 
     held.meanwhile(lambda: services.distribution.assignments.accept(cid, ana), lapse)
     assert desk.holder(cid) == "ana" and desk.load("ana") == 1
+
+
+def test_an_offer_whose_commit_failed_leaves_the_reservation_an_assignment_renewed(make_services, clock,
+                                                                                  table_prefix):
+    """The offer to ana reserved her capacity; before its commit, a supervisor assigns her
+    the conversation (her reservation renewed for it) and commits first. The offer's
+    commit fails: what it releases is only its own reservation, which is no longer there."""
+    held = HeldAt(f"{table_prefix}Threads")
+    services = make_services(request_hooks=[held])
+    desk = open_desk(services, clock)
+    sue = desk.agent("sue", roles=(SUPERVISOR,), available=False)
+    ana = desk.agent("ana", available=False)
+    cid = desk.customer_writes(customer(1))
+    assert desk.offered_to(cid) is None and desk.load("ana") == 0
+
+    def assigned() -> None:
+        clock.advance(seconds=1)
+        services.distribution.assignments.assign(cid, sue, ana.principal.id)
+
+    held.meanwhile(lambda: services.distribution.presence.set(ana, "available"), assigned)
+    assert desk.holder(cid) == "ana" and desk.offered_to(cid) is None and desk.load("ana") == 1
