@@ -50,10 +50,13 @@ PRESENCES = (AVAILABLE, BUSY, AWAY, OFFLINE)
 
 @dataclass(frozen=True)
 class Slot:
-    """One conversation an agent holds or is offered, counted against its capacity."""
+    """One conversation an agent holds or is offered, counted against its capacity: since
+    when, and the version of the conversation it was reserved against (its commit makes
+    the next one; None: reserved by older code)."""
 
     channel: str
     since: datetime
+    version: int | None = None
 
 
 @dataclass(frozen=True)

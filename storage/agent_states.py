@@ -58,7 +58,8 @@ class AgentStateStore:
 
 
 def _to_entity(s: AgentState) -> dict[str, Any]:
-    slots = {cid: [v.channel, v.since.isoformat()] for cid, v in s.slots.items()}
+    slots = {cid: [v.channel, v.since.isoformat(), *([v.version] if v.version is not None else [])]
+             for cid, v in s.slots.items()}
     entity = put_json({"PartitionKey": PARTITION, "RowKey": s.agent_id, "Presence": s.presence, "SeenAt": s.seen_at,
                        "LastOfferAt": s.last_offer_at, "LastReleasedAt": s.last_released_at,
                        "OnlineSince": s.online_since, "Resume": s.resume}, "Slots", slots)
@@ -66,7 +67,8 @@ def _to_entity(s: AgentState) -> dict[str, Any]:
 
 
 def _to_state(e: dict[str, Any]) -> AgentState:
-    slots = {cid: Slot(channel, datetime.fromisoformat(since)) for cid, (channel, since) in get_json(e, "Slots", {}).items()}
+    slots = {cid: Slot(channel, datetime.fromisoformat(since), *version)
+             for cid, (channel, since, *version) in get_json(e, "Slots", {}).items()}
     return AgentState(e["RowKey"], e.get("Presence") or OFFLINE, e.get("SeenAt"), slots, e.get("LastOfferAt"),
                       e.get("LastReleasedAt"), e.get("OnlineSince"), tuple(get_json(e, "Connections", [])),
                       e.get("Resume"))

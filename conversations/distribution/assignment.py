@@ -133,7 +133,7 @@ class Assignments:
         def change(c: Conversation) -> Conversation:
             nonlocal mine
             if c.offer is None or c.offer.agent.id != target.id:
-                reservation = self._capacity.reserve(target, conversation_id, c.channel)
+                reservation = self._capacity.reserve(target, conversation_id, c.channel, c.version)
                 mine = reservation.since if reservation.new or mine is not None else mine
             return replace(self._from_bot(c), agent=to, offer=None, state=ACTIVE if c.state == OPEN else c.state)
 

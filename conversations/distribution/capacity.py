@@ -39,40 +39,41 @@ class Capacity:
     def read_all(self) -> dict[str, tuple[AgentState, str]]:
         return self._states.read_all()
 
-    def reserve(self, agent: Agent, conversation_id: str, channel: str, offer: bool = False,
+    def reserve(self, agent: Agent, conversation_id: str, channel: str, version: int, offer: bool = False,
                 known: tuple[AgentState, str | None] | None = None) -> Reservation:
-        """Count the conversation against the agent's capacity for ``channel``, new when the
-        agent had no reservation for it, else renewed (a release owed by an earlier move,
-        ``reserved_before`` it, or by the agent's watch, which read it before, leaves it);
-        AtCapacity when the agent has none free. ``known``: the state as just read, tried
-        first. A commit that fails releases only a new one, and only as it stamped it
-        (``release``'s ``stamped``)."""
+        """Count the conversation against the agent's capacity for ``channel``, for a commit
+        on its ``version``; new when the agent had no reservation for it, else renewed (a
+        release owed by a move it was reserved after, or by the agent's watch, which read it
+        before, leaves it); AtCapacity when the agent has none free. ``known``: the state
+        as just read, tried first. A commit that fails releases only a new one, and only as
+        it stamped it (``release``'s ``stamped``)."""
         first = [known] if known is not None else []
 
         def attempt() -> Reservation:
             state, etag = first.pop() if first else self._states.read(agent.id)
             held, now = state.slots.get(conversation_id), self._clock()
             if held is not None:
-                self._states.write(replace(state, slots={**state.slots, conversation_id: replace(held, since=now)}),
-                                   etag)
+                self._states.write(replace(state, slots={**state.slots, conversation_id: Slot(
+                    held.channel, now, version)}), etag)
                 return Reservation(now, new=False)
             if state.load(channel) >= agent.capacity_for(channel):
                 raise AtCapacity(f"{agent.name or agent.id} has no free capacity for {channel} conversations")
-            self._states.write(replace(state, slots={**state.slots, conversation_id: Slot(channel, now)},
+            self._states.write(replace(state, slots={**state.slots, conversation_id: Slot(channel, now, version)},
                                        last_offer_at=now if offer else state.last_offer_at), etag)
             return Reservation(now, new=True)
 
         return until_committed(attempt, "reserve the agent's capacity")
 
-    def release(self, agent_id: str, conversation_id: str, reserved_before: datetime | None = None,
+    def release(self, agent_id: str, conversation_id: str, moved: tuple[int, datetime] | None = None,
                 stamped: datetime | None = None) -> bool:
-        """Give the conversation's capacity back (a reservation made after
-        ``reserved_before``, or stamped otherwise than ``stamped``, is another's and stays:
-        renewed for a commit that landed); False when there was none to give back."""
+        """Give the conversation's capacity back; False when there was none to give back.
+        What stays is another's: with ``moved`` (the version a move committed, and when),
+        a reservation for a commit after that move; with ``stamped``, one stamped otherwise
+        (renewed since, for a commit that landed)."""
         def attempt() -> bool:
             state, etag = self._states.read(agent_id)
             slot = state.slots.get(conversation_id)
-            if slot is None or (reserved_before is not None and slot.since > reserved_before) \
+            if slot is None or (moved is not None and _reserved_after(slot, *moved)) \
                     or (stamped is not None and slot.since != stamped):
                 return False
             slots = {cid: s for cid, s in state.slots.items() if cid != conversation_id}
@@ -93,3 +94,10 @@ class Capacity:
             return state, changed
 
         return until_committed(attempt, "change the agent's state")
+
+
+def _reserved_after(slot: Slot, version: int, at: datetime) -> bool:
+    """Whether the slot was reserved for a commit after the move that made the
+    conversation's ``version``: against that version or a later one. No clocks compared
+    (another host's may run behind); a slot older code reserved says only when (``at``)."""
+    return slot.version >= version if slot.version is not None else slot.since > at

@@ -78,7 +78,7 @@ class Distributor:
                 after.offer.agent.id if after.offer else None}
         freed = sorted({was.holder, was.offer_agent_id} - kept - {None}) if was else []
         for agent_id in freed:
-            self._capacity.release(agent_id, after.id, reserved_before=move.as_of)
+            self._capacity.release(agent_id, after.id, moved=(move.version, move.as_of))
         made = self.dispatch(after.id, move.head) if after.queued and not move.asked else []
         for agent_id in freed:
             made += self.dispatch_for(agent_id)
@@ -150,7 +150,8 @@ class Distributor:
             self._timers.schedule(f"dispatch|{c.id}", retry_at)
         for agent in agents[:3]:
             try:
-                reservation = self._capacity.reserve(agent, c.id, c.channel, offer=True, known=states.get(agent.id))
+                reservation = self._capacity.reserve(agent, c.id, c.channel, c.version, offer=True,
+                                                     known=states.get(agent.id))
             except AtCapacity:
                 continue
             return agent, reservation if reservation.new else None

@@ -47,9 +47,9 @@ SLA_JOB = "sla"  # the service-level timer's rows (conversations/service_levels/
 class Move:
     """A committed move, handed on to what reacts to it: where the conversation was (None
     when new), the conversation now, its head when the committer just wrote it (else
-    None), when the move was committed (what its reactions release was reserved before
-    then), the job row that keeps the move owed until every reaction ran, and whether
-    work distribution was asked already."""
+    None), when the move was committed, the job row that keeps the move owed until every
+    reaction ran (it names the version committed: what its reactions release was reserved
+    against an earlier one), and whether work distribution was asked already."""
 
     was: Placement | None
     conversation: Conversation
@@ -58,6 +58,12 @@ class Move:
     job: Deadline
     asked: bool = False  # distribution settled it before the commit (an opening): not asked again
     kept: bool = False  # the committer keeps its job among its own rows, and removes it (JobsAt)
+
+    @property
+    def version(self) -> int:
+        """The conversation's version the move committed, as its job names it (a replayed
+        move's conversation is as it is now, perhaps later)."""
+        return int(self.job.key.rsplit("|", 1)[1])
 
 
 @dataclass(frozen=True)
@@ -189,8 +195,7 @@ class Writer:
 
 
 def _committed_at(job: Deadline) -> datetime | None:
-    """When the move a job names was committed (a job written before this was kept: None).
-    What its reactions release was reserved before then; a reservation made since, for a
-    commit still to land, is another's."""
+    """When the move a job names was committed (a job written before this was kept: None):
+    what its reactions release, reserved by older code, was reserved before then."""
     at = job.data.get("at")
     return datetime.fromisoformat(at) if at else None
