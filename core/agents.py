@@ -51,12 +51,14 @@ PRESENCES = (AVAILABLE, BUSY, AWAY, OFFLINE)
 @dataclass(frozen=True)
 class Slot:
     """One conversation an agent holds or is offered, counted against its capacity: since
-    when, and the version of the conversation it was reserved against (its commit makes
-    the next one; None: reserved by older code)."""
+    when, the version of the conversation it was reserved against (its commit makes the
+    next one), and a token that tells it from every other reservation of the conversation
+    (a renewal writes a new one). Reserved by older code: neither."""
 
     channel: str
     since: datetime
     version: int | None = None
+    token: str | None = None
 
 
 @dataclass(frozen=True)

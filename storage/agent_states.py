@@ -58,7 +58,7 @@ class AgentStateStore:
 
 
 def _to_entity(s: AgentState) -> dict[str, Any]:
-    slots = {cid: [v.channel, v.since.isoformat(), *([v.version] if v.version is not None else [])]
+    slots = {cid: [v.channel, v.since.isoformat(), *([v.version, v.token] if v.token is not None else [])]
              for cid, v in s.slots.items()}
     entity = put_json({"PartitionKey": PARTITION, "RowKey": s.agent_id, "Presence": s.presence, "SeenAt": s.seen_at,
                        "LastOfferAt": s.last_offer_at, "LastReleasedAt": s.last_released_at,

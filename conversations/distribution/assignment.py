@@ -120,7 +120,7 @@ class Assignments:
               action: str, by: Actor | None) -> Conversation:
         """Reserve ``target``'s capacity (an offer to it holds it already), then make it the
         holder (out of the bot stage: taken over), releasing what this reserved when that
-        fails, unless renewed since (for another's commit, which landed); ``by``: who gave
+        fails, unless another renewed it since (for a commit of its own); ``by``: who gave
         it to them (None: they took it). Each head tried reserves anew: an offer to
         ``target`` seen on the first may have lapsed, and its capacity gone with it, before
         the commit."""
@@ -128,13 +128,13 @@ class Assignments:
         check(head.conversation)
         if head.conversation.agent is not None and head.conversation.agent.id == target.id:
             return head.conversation
-        to, mine = Actor(target.id, target.name or target.id), None  # mine: the stamp of what this reserved
+        to, mine = Actor(target.id, target.name or target.id), None  # mine: the slot this reserved, as it is
 
         def change(c: Conversation) -> Conversation:
             nonlocal mine
             if c.offer is None or c.offer.agent.id != target.id:
                 reservation = self._capacity.reserve(target, conversation_id, c.channel, c.version)
-                mine = reservation.since if reservation.new or mine is not None else mine
+                mine = reservation.slot if reservation.new or (mine is not None and reservation.renewed == mine) else None
             return replace(self._from_bot(c), agent=to, offer=None, state=ACTIVE if c.state == OPEN else c.state)
 
         try:
@@ -142,7 +142,7 @@ class Assignments:
                                 subject=to if by else None, head=head)
         except BaseException:
             if mine is not None:
-                self._capacity.release(target.id, conversation_id, stamped=mine)
+                self._capacity.release(target.id, conversation_id, only=mine)
             raise
 
     def _change(self, conversation_id: str, scope: Scope, check: Callable[[Conversation], object], change: Change,

@@ -9,6 +9,7 @@ reservation whose commit never happened is released by the agent's watch
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Callable
@@ -19,13 +20,18 @@ from core.errors import AtCapacity
 from core.ports import AgentStates
 from core.retry import until_committed
 
+
 @dataclass(frozen=True)
 class Reservation:
-    """A conversation counted against an agent's capacity: the time its slot is stamped
-    with, and whether this made the slot (else it renewed one the agent had)."""
+    """A conversation counted against an agent's capacity: its slot as written, and the
+    slot it renewed (None: this made it)."""
 
-    since: datetime
-    new: bool
+    slot: Slot
+    renewed: Slot | None = None
+
+    @property
+    def new(self) -> bool:
+        return self.renewed is None
 
 
 class Capacity:
@@ -45,36 +51,36 @@ class Capacity:
         on its ``version``; new when the agent had no reservation for it, else renewed (a
         release owed by a move it was reserved after, or by the agent's watch, which read it
         before, leaves it); AtCapacity when the agent has none free. ``known``: the state
-        as just read, tried first. A commit that fails releases only a new one, and only as
-        it stamped it (``release``'s ``stamped``)."""
+        as just read, tried first. A commit that fails releases only a reservation it made,
+        and only while it is the slot it wrote (``release``'s ``only``)."""
         first = [known] if known is not None else []
 
         def attempt() -> Reservation:
             state, etag = first.pop() if first else self._states.read(agent.id)
             held, now = state.slots.get(conversation_id), self._clock()
+            slot = Slot(held.channel if held else channel, now, version, secrets.token_hex(8))
             if held is not None:
-                self._states.write(replace(state, slots={**state.slots, conversation_id: Slot(
-                    held.channel, now, version)}), etag)
-                return Reservation(now, new=False)
+                self._states.write(replace(state, slots={**state.slots, conversation_id: slot}), etag)
+                return Reservation(slot, renewed=held)
             if state.load(channel) >= agent.capacity_for(channel):
                 raise AtCapacity(f"{agent.name or agent.id} has no free capacity for {channel} conversations")
-            self._states.write(replace(state, slots={**state.slots, conversation_id: Slot(channel, now, version)},
+            self._states.write(replace(state, slots={**state.slots, conversation_id: slot},
                                        last_offer_at=now if offer else state.last_offer_at), etag)
-            return Reservation(now, new=True)
+            return Reservation(slot)
 
         return until_committed(attempt, "reserve the agent's capacity")
 
     def release(self, agent_id: str, conversation_id: str, moved: tuple[int, datetime] | None = None,
-                stamped: datetime | None = None) -> bool:
+                only: Slot | None = None) -> bool:
         """Give the conversation's capacity back; False when there was none to give back.
         What stays is another's: with ``moved`` (the version a move committed, and when),
-        a reservation for a commit after that move; with ``stamped``, one stamped otherwise
-        (renewed since, for a commit that landed)."""
+        a reservation for a commit after that move; with ``only``, any slot but that one
+        (renewed since, for another commit)."""
         def attempt() -> bool:
             state, etag = self._states.read(agent_id)
             slot = state.slots.get(conversation_id)
             if slot is None or (moved is not None and _reserved_after(slot, *moved)) \
-                    or (stamped is not None and slot.since != stamped):
+                    or (only is not None and slot != only):
                 return False
             slots = {cid: s for cid, s in state.slots.items() if cid != conversation_id}
             self._states.write(replace(state, slots=slots, last_released_at=self._clock()), etag)

@@ -5,7 +5,7 @@ waits, oldest first, until someone frees capacity or turns available.
 An offer is made in three writes, each safe to lose the race on: the agent's capacity is
 reserved (its ETag), the lapse is scheduled (a timers row), and the offer is committed on
 the thread head (its ETag; a conversation that changed meanwhile is offered to nobody and
-the reservation is released). Everything a move frees is handled by ``moved``, a
+the reservation this made is released, unless another renewed it since). Everything a move frees is handled by ``moved``, a
 reaction to every commit that moves a conversation, on every path (conversations/
 reactions.py). Whatever commits here answers the moves it made, for the same table.
 """
@@ -121,7 +121,7 @@ class Distributor:
         except SwitchboardError as exc:
             if held is not None:  # should this fail too, the agent's watch releases it (a reservation nothing backs)
                 with contextlib.suppress(SwitchboardError):
-                    self._capacity.release(held[0].id, c.id, stamped=held[1].since)
+                    self._capacity.release(held[0].id, c.id, only=held[1].slot)
             log.warning("conversation %s: no offer as it opens (%s); asked again after its commit", c.id, exc.code)
             return Opening(c, (), reserved=None, asked=False)
         log.info("conversation %s offered to agent %s as it opens", c.id, agent.id)
@@ -132,7 +132,7 @@ class Distributor:
         unless renewed since (for another's commit, which landed)."""
         if opening.reserved is not None and opening.conversation.offer:
             self._capacity.release(opening.conversation.offer.agent.id, opening.conversation.id,
-                                   stamped=opening.reserved.since)
+                                   only=opening.reserved.slot)
 
     def _pushed(self, c: Conversation | None) -> Workstream | None:
         """The workstream of a conversation waiting in its queue, when it pushes offers."""
@@ -176,7 +176,7 @@ class Distributor:
             commit = self._writer.commit(thread_of(c.id), head, offered, event.seq, events=[event])
         except BaseException as exc:
             if reserved is not None:
-                self._capacity.release(agent.id, c.id, stamped=reserved.since)
+                self._capacity.release(agent.id, c.id, only=reserved.slot)
             if isinstance(exc, ConcurrencyConflict):
                 return None
             raise

@@ -214,6 +214,6 @@ class Presence:
             c = self._threads.current(conversation_id)
             holds = c is not None and c.state != CLOSED and c.agent is not None and c.agent.id == state.agent_id
             offered = c is not None and c.offer is not None and c.offer.agent.id == state.agent_id
-            if not (holds or offered) and self._capacity.release(state.agent_id, conversation_id, stamped=slot.since):
+            if not (holds or offered) and self._capacity.release(state.agent_id, conversation_id, only=slot):
                 log.warning("agent %s: released capacity that conversation %s no longer used",
                             state.agent_id, conversation_id)

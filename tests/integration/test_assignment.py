@@ -11,11 +11,11 @@ import pytest
 from azure.core.pipeline import PipelineRequest
 
 from channels.twilio_api import TwilioSender
-from core.errors import Conflict, Forbidden, ValidationFailed
+from core.errors import Conflict, Forbidden, StorageUnavailable, ValidationFailed
 from core.identity import SUPERVISOR
 from tests.support.desk import customer, open_desk
 from tests.support.scopes import ALICE
-from tests.support.storage import InboxOutage
+from tests.support.storage import BodyOutage, InboxOutage
 from tests.support.twilio import ACCOUNT_SID, message_created
 
 MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
@@ -259,8 +259,9 @@ def test_an_accept_whose_offer_lapsed_before_its_commit_reserves_the_capacity(ma
 def test_an_offer_whose_commit_failed_leaves_the_reservation_an_assignment_renewed(make_services, clock,
                                                                                   table_prefix):
     """The offer to ana reserved her capacity; before its commit, a supervisor assigns her
-    the conversation (her reservation renewed for it) and commits first. The offer's
-    commit fails: what it releases is only its own reservation, which is no longer there."""
+    the conversation (her reservation renewed for it, at the same instant) and commits
+    first. The offer's commit fails: what it releases is only its own reservation, which
+    is no longer there."""
     held = HeldAt(f"{table_prefix}Threads")
     services = make_services(request_hooks=[held])
     desk = open_desk(services, clock)
@@ -270,8 +271,32 @@ def test_an_offer_whose_commit_failed_leaves_the_reservation_an_assignment_renew
     assert desk.offered_to(cid) is None and desk.load("ana") == 0
 
     def assigned() -> None:
-        clock.advance(seconds=1)
         services.distribution.assignments.assign(cid, sue, ana.principal.id)
 
     held.meanwhile(lambda: services.distribution.presence.set(ana, "available"), assigned)
     assert desk.holder(cid) == "ana" and desk.offered_to(cid) is None and desk.load("ana") == 1
+
+
+def test_an_assignment_that_fails_after_another_landed_leaves_the_reservation_it_renewed(make_services, clock,
+                                                                                       table_prefix):
+    """Sue assigns ana the conversation (a new reservation); before her commit, Bo assigns
+    it to ana too (the reservation renewed for his) and commits first. Sue's commit loses,
+    and her next try, which renews it again, fails on storage: what she releases is only a
+    reservation of her own, and this one is Bo's."""
+    threads = f"{table_prefix}Threads".encode()
+    outage, held = BodyOutage(threads), HeldAt(f"{table_prefix}Threads")
+    services = make_services(request_hooks=[outage, held])  # the held commit passed the outage before it broke
+    desk = open_desk(services, clock, mode="pick")
+    sue, bo = (desk.agent(name, roles=(SUPERVISOR,), available=False) for name in ("sue", "bo"))
+    ana = desk.agent("ana")
+    cid = desk.customer_writes(customer(1))
+
+    def bo_assigns() -> None:
+        services.distribution.assignments.assign(cid, bo, ana.principal.id)
+        assert desk.holder(cid) == "ana" and desk.load("ana") == 1
+        outage.on = True
+
+    with pytest.raises(StorageUnavailable):
+        held.meanwhile(lambda: services.distribution.assignments.assign(cid, sue, ana.principal.id), bo_assigns)
+    outage.on = False
+    assert desk.holder(cid) == "ana" and desk.load("ana") == 1
