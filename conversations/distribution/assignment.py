@@ -58,10 +58,13 @@ class Assignments:
         me = scope.agent or self._agent(scope.principal.id)
         return self._give(conversation_id, scope, check, me, ACCEPTED, by=None)
 
-    def take(self, conversation_id: str, scope: Scope) -> None:
-        """Before the caller answers a conversation nobody holds, it accepts it."""
+    def take(self, conversation_id: str, scope: Scope, answerable: Callable[[Conversation], object]) -> None:
+        """Before the caller answers a conversation nobody holds, it accepts it, once
+        ``answerable`` (the rules the answer must pass) did not refuse it: an answer
+        refused takes nothing."""
         head = self._lookup.head(conversation_id, scope=scope)
         if head.conversation.agent is None:
+            answerable(head.conversation)
             self.accept(conversation_id, scope)
 
     def decline(self, conversation_id: str, scope: Scope) -> Conversation:

@@ -97,7 +97,7 @@ class Outbox:
         ``key``, the reply is stored (and sent) once however often it is asked for; with
         ``interactive``, it offers reply buttons or a list (its content)."""
         compose = self._composing.reply(body, media, interactive)
-        self._assignments.take(conversation_id, scope)
+        self._assignments.take(conversation_id, scope, self._answerable(compose))
         return self._send(conversation_id, _Origin.agent(scope), base_url, compose, key, offering(interactive))
 
     def react(self, conversation_id: str, reaction: Content, check: Callable[[Conversation, datetime], None],
@@ -108,15 +108,15 @@ class Outbox:
             check(conversation, now)
             return "", (), None
 
-        self._assignments.take(conversation_id, scope)
+        self._assignments.take(conversation_id, scope, self._answerable(compose))
         return self._send(conversation_id, _Origin.agent(scope), base_url, compose, key, reaction)
 
     def send_template(self, conversation_id: str, name: str, language: str | None, parameters: object,
                       scope: Scope, base_url: str, key: str | None = None) -> Message:
         """Send one of the workstream's approved templates; allowed outside the reply window."""
-        self._assignments.take(conversation_id, scope)
-        return self._send(conversation_id, _Origin.agent(scope), base_url,
-                          self._composing.template(name, language, parameters), key)
+        compose = self._composing.template(name, language, parameters)
+        self._assignments.take(conversation_id, scope, self._answerable(compose))
+        return self._send(conversation_id, _Origin.agent(scope), base_url, compose, key)
 
     def proactive_compose(self, account: Account, business: str, body: object,
                           template: tuple[str, str | None, object] | None, scope: Scope) -> Compose:
@@ -209,6 +209,16 @@ class Outbox:
             return new_id
 
         return until_committed(attempt, "open")
+
+    def _answerable(self, compose: Compose) -> Callable[[Conversation], object]:
+        """The rules an agent's answer must pass (as ``_store`` checks them), for a
+        conversation as it is now."""
+        def check(conversation: Conversation) -> None:
+            now = self._clock()
+            _refusal(conversation, now, held_back=False)
+            compose(conversation, now)
+
+        return check
 
     def _send(self, conversation_id: str, origin: _Origin, base_url: str | None, compose: Compose,
               key: str | None = None, content: Content | None = None) -> Message:

@@ -13,6 +13,7 @@ from azure.core.pipeline import PipelineRequest
 from channels.twilio_api import TwilioSender
 from core.errors import Conflict, Forbidden, StorageUnavailable, ValidationFailed
 from core.identity import SUPERVISOR
+from core.records import Media
 from tests.support.desk import customer, open_desk
 from tests.support.scopes import ALICE
 from tests.support.storage import BodyOutage, InboxOutage
@@ -112,6 +113,26 @@ def test_answering_a_conversation_nobody_holds_takes_it_within_capacity(make_ser
         desk.services.messaging.outbox.reply(second, "Hi", ana, "https://switchboard.example")
     assert full.value.code == "agent_at_capacity"
     assert len(twilio_api.requests) == 1 and desk.holder(second) is None
+
+
+def test_an_answer_the_rules_refuse_leaves_the_conversation_to_nobody(make_services, twilio_api):
+    """Refused before anything is sent (attachments the workstream does not allow, a
+    template that does not exist, a customer who opted out): the agent did not answer,
+    so did not take the conversation, and its capacity is not used."""
+    desk = open_desk(make_services(senders={"twilio": TwilioSender(twilio_api.base_url)}), mode="pick")
+    ana = desk.agent("ana", capacity=1)
+    cid = desk.customer_writes(customer(1))
+    outbox, base = desk.services.messaging.outbox, "https://switchboard.example"
+    with pytest.raises(Forbidden) as attachment:
+        outbox.reply(cid, "See this", ana, base, media=(Media("https://example.com/a.png", "image/png"),))
+    with pytest.raises(ValidationFailed) as template:
+        outbox.send_template(cid, "no_such_template", "en", [], ana, base)
+    desk.customer_writes(customer(1), "STOP")
+    with pytest.raises(Conflict) as opted_out:
+        outbox.reply(cid, "Hi", ana, base)
+    assert (attachment.value.code, template.value.field, opted_out.value.code) == \
+        ("attachments_disabled", "name", "recipient_opted_out")
+    assert desk.holder(cid) is None and desk.load("ana") == 0 and twilio_api.requests == []
 
 
 def test_closing_releases_capacity_and_so_does_the_sweep(make_services, clock):
