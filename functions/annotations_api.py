@@ -11,7 +11,7 @@ from conversations.admin.validation import reject_unknown, require_object
 from core.identity import ADMIN, AGENT, SUPERVISOR
 from core.status import PENDING
 from functions.http import handled, json_body, json_response, public_base_url, services
-from functions.identity import scope_of
+from functions.identity import scope_of, signed_in
 from functions.idempotent import idempotent
 from functions.views import agent_reaction_view, conversation_view, label_view, message_view
 
@@ -36,8 +36,9 @@ def add_note(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="api/labels", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @handled
 def list_labels(req: func.HttpRequest) -> func.HttpResponse:
-    """The labels admins defined, for anyone signed in to put on conversations."""
-    _scope(req)
+    """The labels admins defined, for anyone signed in (whoever may put them on a
+    conversation, and what a screen shows of them)."""
+    signed_in(req)
     return json_response({"labels": [label_view(label) for label in services().admin.labels.list()]})
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from localhost.easyauth import object_id_of
+from tests.support import identity
 from tests.support.twilio import ACCOUNT_SID, AUTH_TOKEN, BUSINESS, account_body, fixture_form, message_created
 
 MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
@@ -109,6 +110,8 @@ def test_labels_over_http(api, world):
     taken = api.call("POST", "/admin/labels", {"name": "returns"})
     assert (taken.status_code, taken.json()["error"]["field"]) == (409, "name")
     assert [label["name"] for label in as_(api, "una", "GET", "/labels").json()["labels"]] == ["Returns"]
+    no_role = api.call("GET", "/labels", key=False, headers=identity.bearer(api.env, "nina", ()))
+    assert [label["name"] for label in no_role.json()["labels"]] == ["Returns"]  # anyone signed in
     assert as_(api, "una", "POST", "/admin/labels", {"name": "Mine"}).status_code == 403
 
     labelled = as_(api, "una", "PUT", f"/conversations/{c['id']}/labels", {"labels": ["RETURNS"]})
