@@ -183,6 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     env = _settings(script_root)
     if env is None:
         return 1
+    if not _port_free(_port(env)):  # else what holds it would answer for the host, which then fails
+        print(f"cannot start: port {_port(env)} is in use (another `make run`?); stop that, or choose another "
+              f"port: PORT={_port(env) + 10} make run", file=sys.stderr, flush=True)
+        return 1
     stopping = threading.Event()
     # Installed before anything starts, so Ctrl-C during startup still cleans up.
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -7,6 +7,7 @@ import os
 import re
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -54,3 +55,14 @@ def test_the_printed_url_serves_the_web_app_and_health(make_run: tuple[str, Path
                                                                     "dependencies": {"tables": "ok", "queue": "ok"}}
     printed = log.read_text()
     assert f"{base}api/health" in printed and f"{base}api-reference" in printed
+
+
+def test_a_port_in_use_is_named_before_anything_starts(tmp_path: Path) -> None:
+    """Another process (another `make run`, say) answers on the port: nothing is started
+    and nothing says the app runs there."""
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        run = subprocess.run([sys.executable, "-m", "localhost.run"], cwd=REPO_ROOT, capture_output=True, text=True,
+                             env={**os.environ, "PORT": str(port), "SWITCHBOARD_LOCAL_DIR": str(tmp_path)}, timeout=60)
+    assert run.returncode == 1 and f"port {port} is in use" in run.stderr and "PORT=" in run.stderr
+    assert "Switchboard is running" not in run.stdout and "storage" not in run.stdout
