@@ -150,7 +150,8 @@ def transfer_conversation(req: func.HttpRequest) -> func.HttpResponse:
     body = require_object(json_body(req))
     reject_unknown(body, ("agent_id", "queue"))
     if ("agent_id" in body) == ("queue" in body):
-        raise ValidationFailed("agent_id", "name either agent_id (an agent) or queue (a queue, or null), not both")
+        raise ValidationFailed("agent_id", "name either agent_id (an agent) or queue (a queue, or null), "
+                               + ("not both" if body else "one of them"))
     assignments, conversation_id = services().distribution.assignments, req.route_params["id"]
     if "agent_id" in body:
         return json_response(conversation_view(assignments.transfer_to_agent(conversation_id, scope, body["agent_id"])))

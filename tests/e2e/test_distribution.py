@@ -118,7 +118,9 @@ def test_a_supervisor_assigns_and_transfers(api, world):
     assert assigned.status_code == 200 and assigned.json()["agent"]["name"] == "bo"
     both = as_(api, "sue", "POST", f"/conversations/{target['id']}/transfer", {"agent_id": object_id_of("ana"),
                                                                               "queue": "general"})
-    assert both.status_code == 422
+    neither = as_(api, "sue", "POST", f"/conversations/{target['id']}/transfer", {})
+    assert (both.status_code, neither.status_code) == (422, 422)
+    assert "not both" in both.json()["error"]["message"] and "one of them" in neither.json()["error"]["message"]
     moved = as_(api, "bo", "POST", f"/conversations/{target['id']}/transfer", {"agent_id": object_id_of("ana")})
     assert moved.status_code == 200 and moved.json()["agent"]["name"] == "ana"
     back = as_(api, "sue", "POST", f"/conversations/{target['id']}/unassign")
