@@ -66,5 +66,6 @@ class Inboxes:
             return
         if agents_may and scope.principal.has(AGENT) and ref in scope.queues:
             return
-        raise Forbidden(f"this list needs {ROLE_NAMES[SUPERVISOR]} of workstream {ref.workstream_id}"
-                        + (f", or {ROLE_NAMES[AGENT]} in that queue" if agents_may else ""))
+        hint = f", or {ROLE_NAMES[AGENT]} in that queue" if agents_may else \
+            ": an agent names one of their queues (queue=…)" if scope.principal.has(AGENT) else ""
+        raise Forbidden(f"this list needs {ROLE_NAMES[SUPERVISOR]} of workstream {ref.workstream_id}{hint}")

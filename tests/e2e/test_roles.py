@@ -86,6 +86,11 @@ def test_lists_are_read_within_scope(api, world, general, who, query, status, se
         assert (general in [c["id"] for c in listed.json()["conversations"]]) is sees
 
 
+def test_an_agent_listing_a_whole_workstream_is_told_to_name_one_of_their_queues(api, world):
+    refused = as_(api, "ann", "GET", "/conversations?view=workstream&workstream_id={support}".format(**world))
+    assert refused.status_code == 403 and "names one of their queues (queue=" in refused.json()["error"]["message"]
+
+
 @pytest.mark.parametrize("who,status", [("nora", 403), (None, 401)])
 def test_listing_needs_a_role(api, who, status):
     assert as_(api, who, "GET", "/conversations").status_code == status
