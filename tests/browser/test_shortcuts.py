@@ -56,11 +56,21 @@ def test_an_offline_agent_is_asked_to_go_available(new_page, api, world, artifac
         page.get_by_role("button", name="Go available").click()
     expect(prompt).to_have_count(0)
     expect(page.get_by_label("Presence")).to_have_value("available")
-    expect(page.get_by_label("Presence")).to_be_focused()  # where the prompt was
+    expect(page.locator("#free-capacity")).to_be_focused()  # where the prompt was, not the presence list
+    page.keyboard.press("a")  # a shortcut, not a presence chosen by its first letter
+    expect(announced(page)).to_have_text("No offer to accept")
     assert presence_of(api, "Lou") == "available"
     page.reload()
     expect(page.get_by_label("Presence")).to_have_value("available")
     expect(prompt).to_have_count(0)
+
+    page.get_by_label("Presence").select_option("away")  # as a lapsed offer sets it
+    expect(prompt).to_contain_text("You are away: no conversations are offered to you. "
+                                   "An offer left to lapse sets you away.")
+    check_page(page, "workspace-away-prompt", artifacts)
+    page.get_by_role("button", name="Go available").click()
+    expect(prompt).to_have_count(0)
+    assert presence_of(api, "Lou") == "available"
 
 
 def test_the_workspace_by_shortcuts(new_page, api, world, artifacts):
@@ -89,6 +99,7 @@ def test_the_workspace_by_shortcuts(new_page, api, world, artifacts):
     text_in(api, world["account"], "+12065550170", "Is anyone there?")
     offers = page.get_by_role("region", name=re.compile("^Offers"))
     expect(offers.get_by_role("link").filter(has_text="+12065550170")).to_be_visible(timeout=5_000)
+    expect(announced(page)).to_have_text("New offer: +12065550170")  # said before the next key's answer
     page.keyboard.press("a")
     expect(page.get_by_text("Held by Kim")).to_be_visible()
     expect(announced(page)).to_have_text("Accepted the offer from +12065550170")
@@ -97,6 +108,7 @@ def test_the_workspace_by_shortcuts(new_page, api, world, artifacts):
 
     text_in(api, world["account"], "+12065550171", "Me too")
     expect(offers.get_by_role("link").filter(has_text="+12065550171")).to_be_visible(timeout=5_000)
+    expect(announced(page)).to_have_text("New offer: +12065550171")
     page.keyboard.press("c")
     box = page.get_by_label("Reply to +12065550170")
     expect(box).to_be_focused()
@@ -131,3 +143,12 @@ def test_the_workspace_by_shortcuts(new_page, api, world, artifacts):
     expect(announced(page)).to_have_text("Opened +12065550171, 2 of 2")
     page.keyboard.press("k")
     expect(page.get_by_role("heading", level=2, name="+12065550170")).to_be_visible()
+
+    text_in(api, world["account"], "+12065550173", "First in line")
+    expect(offers.get_by_role("link").filter(has_text="+12065550173")).to_be_visible(timeout=5_000)
+    text_in(api, world["account"], "+12065550174", "Second")
+    expect(offers.get_by_role("link").first).to_contain_text("+12065550174", timeout=5_000)  # newest first
+    expect(announced(page)).to_have_text("New offer: +12065550174")
+    page.keyboard.press("a")  # the offer that lapses first, not the first shown
+    expect(announced(page)).to_have_text("Accepted the offer from +12065550173")
+    expect(offers.get_by_role("link")).to_have_count(1)

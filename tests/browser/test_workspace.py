@@ -62,6 +62,9 @@ def test_an_agent_answers_a_customer_from_the_inbox(new_page, api, setup, artifa
     expect(page.locator(".history")).to_contain_text("Accepted by Ada")
 
     box = page.get_by_label("Reply to Maria Garcia")
+    box.fill("📦" * 1600)  # counted as the API counts: each emoji one character, not two
+    expect(page.locator("#reply-count")).to_have_text("1600 / 1600")
+    expect(page.get_by_role("button", name="Send", exact=True)).to_be_enabled()
     box.fill("Hi! It ships today.")
     expect(page.locator("#reply-count")).to_have_text("19 / 1600")
     box.press("Enter")

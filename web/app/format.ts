@@ -80,3 +80,11 @@ export function duration(seconds: number | null | undefined, precise = false): s
   const hours = Math.floor(minutes / 60);
   return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
 }
+
+/** The characters of `text` as the API counts them (code points: an emoji is one, where
+ *  JavaScript's `length` counts two). */
+export function characters(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+}

@@ -3,6 +3,7 @@
 // phone number, a number's range, a URL, a pattern, a length: data-limit); and the one place an API path
 // ("numbers[1].number") becomes the name people read beside the control ("Number 2").
 
+import { characters } from "../format";
 import { fieldId, parsePath } from "./paths";
 
 export interface Problem {
@@ -37,7 +38,7 @@ function wrong(control: Control): string | null {
   if (control.validity.badInput) return "must be a number";
   if (!value) return control.required ? "is required" : null;
   const limit = Number(control.dataset.limit);
-  if (limit && value.length > limit) return `must be at most ${limit} characters, got ${value.length}`;
+  if (limit && characters(value) > limit) return `must be at most ${limit} characters, got ${characters(value)}`;
   if (control.type === "tel") return PHONE.test(value.replace(/[\s().\-/]/g, "")) ? null : `must be ${PHONE_HINT}`;
   const { validity } = control;
   if (control instanceof HTMLInputElement && (validity.rangeUnderflow || validity.rangeOverflow || validity.stepMismatch)) {

@@ -7,7 +7,7 @@
 
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, problem } from "../api";
-import { fillPlaceholders, unfilled } from "../format";
+import { characters, fillPlaceholders, unfilled } from "../format";
 import type { Conversation, Me, QuickReply } from "../types";
 import { type Attachment, customerLabel, newKey, outcomeUnknown, owed, reply, windowClosed } from "./conversation";
 import { type ComposeMode, ModeChoice, NoteForm } from "./NoteForm";
@@ -63,7 +63,8 @@ function FreeText({ conversation, me, onSent }: Props) {
   const key = useRef<string | null>(null); // this composed message's, until it is changed or answered
   const queued = useRef(false); // sent again once the send under way is answered
   const workstream = conversation.workstream;
-  const tooLong = body.length > MAX_BODY;
+  const count = characters(body);
+  const tooLong = count > MAX_BODY;
   const holes = unfilled(body); // {{...}} placeholders never go to the customer
   const showFirstHole = () => {
     box.current?.focus();
@@ -153,7 +154,7 @@ function FreeText({ conversation, me, onSent }: Props) {
         onKeyDown={keyDown} aria-describedby={holes.length ? "reply-holes reply-count reply-help" : "reply-count reply-help"}
         aria-invalid={tooLong || holes.length > 0 || undefined} />
       <p class="composer-help">
-        <span id="reply-count" class={tooLong ? "bad" : ""} aria-live="polite">{body.length} / {MAX_BODY}</span>
+        <span id="reply-count" class={tooLong ? "bad" : ""}>{count} / {MAX_BODY}</span>
         <span id="reply-help"> · Enter sends, Shift+Enter starts a new line</span>
       </p>
       {holes.length ? (

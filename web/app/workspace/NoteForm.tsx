@@ -5,6 +5,7 @@
 
 import { useRef, useState } from "preact/hooks";
 import { ApiError, problem } from "../api";
+import { characters } from "../format";
 import type { Conversation } from "../types";
 import { addNote, customerLabel } from "./conversation";
 
@@ -33,7 +34,8 @@ export function NoteForm({ conversation, onAdded }: { conversation: Conversation
   const [told, setTold] = useState("");
   const [busy, setBusy] = useState(false);
   const box = useRef<HTMLTextAreaElement>(null);
-  const tooLong = body.length > MAX_NOTE;
+  const count = characters(body);
+  const tooLong = count > MAX_NOTE;
   const add = async () => {
     if (busy || tooLong || !body.trim()) return;
     setBusy(true);
@@ -63,7 +65,7 @@ export function NoteForm({ conversation, onAdded }: { conversation: Conversation
       <textarea id="note-body" ref={box} rows={3} value={body} onInput={(e) => { setBody(e.currentTarget.value); setTold(""); }}
         onKeyDown={keyDown} aria-describedby="note-count note-help" aria-invalid={tooLong || undefined} />
       <p class="composer-help">
-        <span id="note-count" class={tooLong ? "bad" : ""} aria-live="polite">{body.length} / {MAX_NOTE}</span>
+        <span id="note-count" class={tooLong ? "bad" : ""}>{count} / {MAX_NOTE}</span>
         <span id="note-help"> · @name tells a teammate · Enter adds, Shift+Enter starts a new line</span>
       </p>
       {error ? <p class="notice error" role="alert">Not added: {error.message}</p> : null}

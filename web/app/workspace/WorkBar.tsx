@@ -1,5 +1,6 @@
 // The agent's own state above the inbox: presence (only an available agent is offered
-// work; an offline one is asked first thing to go available), free capacity per channel,
+// work; an offline or away one is asked to go available: letting an offer lapse sets an
+// agent away), free capacity per channel,
 // the optional chime for new offers and desktop notifications. A supervisor who takes no
 // conversations gets the desktop notifications alone: notes name supervisors too.
 
@@ -41,13 +42,17 @@ export function WorkBar({ me, feed }: { me: Me; feed: Feed }) {
   };
   const goAvailable = async () => {
     await choose("available");
-    document.getElementById("presence")?.focus(); // where the prompt was, now gone
+    // Where the prompt was, now gone: not the presence list, where a shortcut's letter
+    // would choose a presence (`a`: away) instead of acting.
+    document.getElementById("free-capacity")?.focus();
   };
+  const idle = work.presence === "offline" || work.presence === "away";
   return (
     <div class="work-bar">
-      {work.presence === "offline" ? (
+      {idle ? (
         <div class="notice presence-prompt">
-          <p>You are offline: no conversations are offered to you.</p>
+          <p>You are {work.presence}: no conversations are offered to you.
+            {work.presence === "away" ? " An offer left to lapse sets you away." : ""}</p>
           <button type="button" onClick={() => void goAvailable()}>Go available</button>
         </div>
       ) : null}
@@ -56,7 +61,7 @@ export function WorkBar({ me, feed }: { me: Me; feed: Feed }) {
         onChange={(e) => void choose(e.currentTarget.value)}>
         {PRESENCES.map((p) => <option key={p} value={p}>{label(p)}</option>)}
       </select>
-      <p class="meta" id="free-capacity">Free: {freeCapacity(work)}</p>
+      <p class="meta" id="free-capacity" tabIndex={-1}>Free: {freeCapacity(work)}</p>
       <p class="meta cue">
         <input id="sound" type="checkbox" checked={sound}
           onChange={(e) => { setSound(e.currentTarget.checked); setSoundShown(e.currentTarget.checked); }} />

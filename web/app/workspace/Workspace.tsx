@@ -20,7 +20,7 @@ import { feedNotes } from "./notifications";
 import { notify } from "./notify";
 import { ShortcutHelp } from "./ShortcutHelp";
 import { SlaToasts } from "./SlaToasts";
-import { ordered, useInboxSort } from "./sorting";
+import { soonest, useInboxSort } from "./sorting";
 import { type ShortcutKey, focusComposer, openQuickReplies, pressClose, step, useShortcuts } from "./shortcuts";
 import { useWorkstreams } from "./workstreams";
 
@@ -84,9 +84,9 @@ export function Workspace({ me, selected }: { me: Me; selected: string | null })
     if (!page) return;
     if (key === "?") return setHelp(true);
     if (key === "a" || key === "d") {
-      // The first offer the inbox shows.
+      // Of the offers the inbox shows, the one that lapses first, whatever the list's order.
       const first = filters.state === "closed" ? undefined
-        : ordered(offers.filter((c) => matches(c, filters, false)), sort)[0];
+        : soonest(offers.filter((c) => matches(c, filters, false)));
       if (!first) return say(key === "a" ? "No offer to accept" : "No offer to decline");
       const who = customerLabel(first);
       void take(first, key === "a" ? "accept" : "decline").then((done) => {

@@ -9,8 +9,8 @@ export type ShortcutKey = "?" | "a" | "d" | "c" | "/" | "j" | "k" | "x";
 
 export const SHORTCUTS: [ShortcutKey, string][] = [
   ["?", "Show these shortcuts"],
-  ["a", "Accept the first offer"],
-  ["d", "Decline the first offer"],
+  ["a", "Accept the offer that lapses first"],
+  ["d", "Decline the offer that lapses first"],
   ["c", "Focus the composer"],
   ["/", "Open the quick replies"],
   ["j", "Next conversation in the list"],

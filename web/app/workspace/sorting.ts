@@ -53,3 +53,11 @@ export function ordered(list: Conversation[], sort: InboxSort): Conversation[] {
     return x === y ? 0 : x < y ? -1 : 1;
   });
 }
+
+const lapsesAt = (c: Conversation) => (c.offer ? Date.parse(c.offer.expires_at) : Infinity);
+
+/** Of `offers`, the one that lapses first (what the `a` and `d` keys act on). */
+export function soonest(offers: Conversation[]): Conversation | undefined {
+  return offers.reduce<Conversation | undefined>((first, c) => (!first || lapsesAt(c) < lapsesAt(first) ? c : first),
+    undefined);
+}
