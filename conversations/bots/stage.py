@@ -31,6 +31,16 @@ def enter(conversation: Conversation, now: datetime) -> Conversation:
     return replace(conversation, stage=BOT, bot=BotSession(waiting_since=now))
 
 
+def opening(conversation: Conversation, bot: BotSettings, body: str, now: datetime) -> tuple[Conversation, bool]:
+    """A new conversation of a workstream with a bot, its first message ``body``: the bot
+    answers it first (a wait for it begins), unless that message is a handoff keyword:
+    then it goes to an agent without asking the bot."""
+    entered = enter(conversation, now)
+    if _is_keyword(body, bot.handoff_keywords):
+        return handed_off(entered, BY_KEYWORD, now), False
+    return entered, True
+
+
 def after_customer(conversation: Conversation, bot: BotSettings | None, body: str,
                    now: datetime) -> tuple[Conversation, bool]:
     """The conversation after a customer message in the bot stage (a handoff keyword, or a

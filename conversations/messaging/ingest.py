@@ -165,8 +165,9 @@ class Ingest:
         conversation = replace(conversation, preview=preview_of(incoming.body) or conversation.preview,
                                latest_customer_message=read_id or conversation.latest_customer_message)
         message = _stored(incoming, conversation.id, head, now)
+        handed = (before == BOT or opened) and conversation.stage != BOT and conversation.handoff  # a keyword
         events = [Event(conversation.id, message.seq + 1, now, HANDED_OFF, None, conversation.handoff.reason)] \
-            if before == BOT and conversation.stage != BOT and conversation.handoff else []
+            if handed else []
         conversation = self._commit(thread, head, conversation, message, events, opened)
         return _Taken(conversation, message, opened=opened, tell_closed=tell_closed)
 
@@ -230,7 +231,7 @@ class Ingest:
         bot stage waits for its answer, or ends the stage (conversations/bots/stage.py)."""
         bot = incoming.workstream.bot if incoming.workstream else None
         if opened:
-            return (bot_stage.enter(conversation, now), True) if bot else (conversation, False)
+            return bot_stage.opening(conversation, bot, incoming.body, now) if bot else (conversation, False)
         return bot_stage.after_customer(conversation, bot, incoming.body, now)
 
     def _incoming(self, account: Account, inbound: InboundMessage) -> _Incoming:

@@ -159,6 +159,14 @@ def test_a_keyword_hands_off_without_asking_the_bot(api, bot, world):
     assert handed["stage"] is None and handed["handoff"]["reason"] == "keyword" and len(bot.posted()) == relayed
 
 
+def test_a_first_message_that_is_a_keyword_goes_to_an_agent_without_asking_the_bot(api, bot, world):
+    relayed = len(bot.posted())
+    writes(api, world, "+12065550708", "Agent!")
+    handed = conversation_of(api, "+12065550708")
+    assert handed["stage"] is None and handed["handoff"]["reason"] == "keyword" and len(bot.posted()) == relayed
+    assert [e["action"] for e in handed["history"]][-2:] == ["handed_off", "offered"]  # to an agent at once
+
+
 def test_a_supervisor_takes_a_conversation_over_from_the_bot(api, world):
     customer = "+12065550706"
     writes(api, world, customer, "Hello")

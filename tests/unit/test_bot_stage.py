@@ -69,6 +69,14 @@ def test_a_keyword_alone_hands_off_and_a_sentence_waits_for_the_bot():
     assert removed.handoff.reason == "bot_removed"
 
 
+def test_a_first_message_that_is_a_keyword_hands_off_at_once():
+    bot, new = BotSettings("s"), conversation(bot=False)
+    handed, waits = bot_stage.opening(new, bot, "Agent!", NOW)
+    assert handed.stage is None and handed.handoff.reason == "keyword" and handed.queued_at == NOW and not waits
+    asked, waits = bot_stage.opening(new, bot, "Where is my agent?", NOW)
+    assert asked.stage == BOT and asked.bot.waiting_since == NOW and waits
+
+
 def test_the_bot_is_told_what_the_workstream_allows_and_never_the_number_unless_full():
     contact = Contact("k", "+12065550100", "Ana", {"tier": "gold", "secret": "x"}, NOW, NOW)
     bot = BotSettings("s", context=BotContext(customer_number="masked", contact_fields=("tier",)))
