@@ -14,6 +14,7 @@ race on the head is retried from a fresh read.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from typing import Any, Iterable
 
@@ -47,6 +48,8 @@ from storage.thread_rows import (
 )
 
 STATUS_ATTEMPTS = 20  # reports racing for one message settle long before this
+
+log = logging.getLogger(__name__)
 
 
 class ThreadStore:
@@ -165,10 +168,15 @@ class ThreadStore:
 
     def _merge_parked(self, update: dict[str, Any], marker: dict[str, Any]) -> None:
         """Record the send over a marker a delivery report parked its status on, or one a
-        report wrote when it recorded the send first (then its status stands unless ours is later)."""
+        report wrote when it recorded the send first (then its status stands unless ours is
+        later); a marker of another message (a provider that gave two messages one id, as a
+        stand-in does) keeps that one's reports, and this message records its send all the same."""
         existing = self._table.get_entity(marker["PartitionKey"], marker["RowKey"])
         if existing.get("MessageRowKey"):
-            self._merge_later(update, existing["MessageRowKey"])
+            if existing["MessageRowKey"] != update["RowKey"]:  # the provider gave another message this id
+                log.warning("message %s: its provider id names message %s already; its reports go there",
+                            update["RowKey"], existing["MessageRowKey"])
+            self._merge_later(update, update["RowKey"])
             return
         pending = existing.get("PendingStatus")
         merged = dict(update)

@@ -75,6 +75,21 @@ def test_a_transient_failure_is_retried_and_the_message_goes_out_once(world, twi
     assert script.accepted == 1 and len(twilio_api.calls("POST", MESSAGES)) == 2
 
 
+def test_a_provider_id_given_twice_leaves_neither_message_sending(world, twilio_api):
+    """A stand-in (Prism) answers every send with the same id: each message still records
+    its send; delivery reports for that id go to the first."""
+    services, _, cid = world
+    twilio_api.on("POST", MESSAGES, lambda _r: message_created("SMsame"))
+    first = services.messaging.outbox.reply(cid, "Hello", ALICE, BASE)
+    second = services.messaging.outbox.reply(cid, "Still there?", ALICE, BASE)
+    assert [(m.status, m.provider_message_id) for m in (first, second)] == [("queued", "SMsame")] * 2
+    assert [(m.body, m.status, m.provider_message_id) for m in sent_messages(services, cid)] == [
+        ("Hello", "queued", "SMsame"), ("Still there?", "queued", "SMsame")]
+    account = world[1]
+    services.messaging.ingest.status(StatusUpdate("twilio", account.id, "SMsame", "delivered", BUSINESS_E164, CUSTOMER))
+    assert [m.status for m in sent_messages(services, cid)] == ["delivered", "queued"]
+
+
 def test_a_429_waits_at_least_its_retry_after(world, twilio_api):
     services, _, cid = world
     script = Script((429, {"code": 20429, "message": "Too many requests"}, {"Retry-After": "3"}),
