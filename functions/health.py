@@ -1,9 +1,12 @@
 """GET /api/health: each dependency the app needs (tables, the outbox queue) and whether
-it answers; 200 when all do, 503 naming those that do not (for probes and make run)."""
+it answers; 200 when all do, 503 naming those that do not (for probes and make run). Both
+are asked at once, each given PING_SECONDS and no second try: a dependency that hangs
+is named within that, while the probe still waits."""
 
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
 import azure.functions as func
@@ -14,12 +17,15 @@ from functions.http import json_response, services
 bp = func.Blueprint()
 log = logging.getLogger(__name__)
 
+PING_SECONDS = 5.0
+
 
 @bp.route(route="api/health", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def health(req: func.HttpRequest) -> func.HttpResponse:
     app = services()
-    checks: dict[str, Callable[[], None]] = {"tables": app.stores.storage.ping, "queue": app.stores.queue.ping}
-    found = {name: _check(name, ping) for name, ping in checks.items()}
+    checks: dict[str, Callable[[float], None]] = {"tables": app.stores.storage.ping, "queue": app.stores.queue.ping}
+    with ThreadPoolExecutor(len(checks)) as pool:
+        found = dict(zip(checks, pool.map(_check, checks, checks.values())))
     down = sorted(name for name, state in found.items() if state != "ok")
     if down:
         return json_response({"status": "unavailable", "reason": f"{', '.join(down)} unavailable",
@@ -27,9 +33,9 @@ def health(req: func.HttpRequest) -> func.HttpResponse:
     return json_response({"status": "ok", "dependencies": found})
 
 
-def _check(name: str, ping: Callable[[], None]) -> str:
+def _check(name: str, ping: Callable[[float], None]) -> str:
     try:
-        ping()
+        ping(PING_SECONDS)
     except SwitchboardError as exc:
         log.warning("health check: %s unavailable (%s)", name, exc.code)
         return exc.code

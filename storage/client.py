@@ -117,10 +117,13 @@ class TableStorage:
                 self._clients[name] = client
         return client
 
-    def ping(self) -> None:
-        """One cheap call that proves storage answers (used by the health check)."""
+    def ping(self, seconds: float) -> None:
+        """One cheap call that proves storage answers within ``seconds``, not tried again
+        (the health check: a probe must hear back while it still waits)."""
         with translated():
-            next(iter(self._service.list_tables(results_per_page=1).by_page()), None)
+            pages = self._service.list_tables(results_per_page=1, connection_timeout=seconds, read_timeout=seconds,
+                                              retry_total=0).by_page()
+            next(iter(pages), None)
 
 
 def is_transient(exc: BaseException) -> bool:

@@ -97,10 +97,13 @@ class OutboxQueue:
         age = (datetime.now(timezone.utc) - oldest.inserted_on).total_seconds() if oldest and oldest.inserted_on else None
         return count, age
 
-    def ping(self) -> None:
-        """One cheap call that proves the queue service answers (the health check)."""
-        with translated():
-            self._queue(self._name).get_queue_properties()
+    def ping(self, seconds: float) -> None:
+        """One cheap call that proves the queue service answers within ``seconds``, not
+        tried again (the health check)."""
+        with translated():  # the service, not the queue: asking for that would create it first
+            pages = self._service().list_queues(results_per_page=1, connection_timeout=seconds, read_timeout=seconds,
+                                                retry_total=0).by_page()
+            next(iter(pages), None)
 
 
 @contextmanager

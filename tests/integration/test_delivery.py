@@ -5,6 +5,7 @@ owes what the request could not finish."""
 
 from __future__ import annotations
 
+import socket
 import time
 
 import azure.functions as func
@@ -14,6 +15,9 @@ from channels.twilio_api import TwilioSender
 from core.errors import ProviderError, StorageUnavailable
 from core.messages import StatusUpdate
 from functions import health
+from functions.settings import Settings
+from functions.wiring import build
+from localhost.services import azurite_connection_string
 from tests.support.outbox import drain, jobs, queue_client
 from tests.support.scopes import ALICE
 from tests.support.storage import BodyOutage, LostAnswer, Outage
@@ -240,6 +244,23 @@ def test_health_names_the_queue_when_it_is_down(make_services, monkeypatch):
     outage.on = True
     down = health.health(func.HttpRequest("GET", "http://localhost/api/health", body=b""))
     assert down.status_code == 503
+    assert b'"queue": "storage_unavailable"' in down.get_body() and b'"tables": "ok"' in down.get_body()
+
+
+def test_health_names_a_queue_that_hangs_within_its_seconds(settings_env, azurite, monkeypatch):
+    """The queue service takes the connection and never answers (a stopped process, say):
+    health answers 503 naming it within PING_SECONDS, not after the clients' read timeouts
+    and retries (a minute), which a probe would not wait for."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # never accepts: the kernel's backlog takes it
+        env = {**settings_env, "AzureWebJobsStorage": azurite_connection_string(
+            "127.0.0.1", azurite.port, silent.getsockname()[1])}
+        services = build(Settings.from_env(env))
+        monkeypatch.setattr(health, "PING_SECONDS", 1.0)
+        monkeypatch.setattr(health, "services", lambda: services)
+        started = time.monotonic()
+        down = health.health(func.HttpRequest("GET", "http://localhost/api/health", body=b""))
+        took = time.monotonic() - started
+    assert down.status_code == 503 and took < 5, took
     assert b'"queue": "storage_unavailable"' in down.get_body() and b'"tables": "ok"' in down.get_body()
 
 
