@@ -102,6 +102,9 @@ def test_an_offer_reaches_the_right_agent_who_answers_and_transfers(new_page, ap
     ada.get_by_role("button", name="Transfer", exact=True).click()
     expect(ada.get_by_text("Held by Bo")).to_be_visible()
     expect(ada.locator(".history")).to_contain_text("Transferred to Bo by Ada")
+    actions = ada.get_by_role("group", name="Conversation actions")  # Bo's now: nothing for Ada to take or close
+    expect(actions.get_by_role("button", name="Accept")).to_have_count(0)
+    expect(actions.get_by_role("button", name="Close")).to_have_count(0)
     expect(ada.get_by_role("region", name=re.compile("^Mine"))).to_have_count(0)
     expect(mine(bo).get_by_role("link").filter(has_text="+12065550160")).to_be_visible(timeout=3_000)
     open_conversation(bo, "+12065550160")

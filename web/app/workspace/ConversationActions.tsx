@@ -25,6 +25,10 @@ export function ConversationActions({ conversation, me, run, move, closeWith }: 
   const offeredToMe = offer?.agent.id === me.id;
   const oversees = can(me, "admin") || (can(me, "supervisor") && me.supervises.includes(conversation.workstream_id ?? ""));
   const live = state !== "closed";
+  // An agent takes only what nobody holds and nobody else is offered; an admin takes anything.
+  const takeable = !mine && (can(me, "admin") || (can(me, "agent") && !agent && (!offer || offeredToMe)));
+  // Closing: its holder, an agent who may take it, a supervisor of its workstream, an admin.
+  const closable = mine || oversees || (can(me, "agent") && !agent);
   const [closing, setClosing] = useState(false);
   const closeButton = useRef<HTMLButtonElement>(null);
   const waiting = unanswered(conversation);
@@ -40,12 +44,12 @@ export function ConversationActions({ conversation, me, run, move, closeWith }: 
   return (
     <>
     <div class="actions" role="group" aria-label="Conversation actions">
-      {live && !mine && can(me, "agent", "admin") ? <button type="button" onClick={() => run("accept")}>Accept</button> : null}
+      {live && takeable ? <button type="button" onClick={() => run("accept")}>Accept</button> : null}
       {offeredToMe ? <button type="button" class="secondary" onClick={() => run("decline")}>Decline</button> : null}
       {state === "active" && mine ? <button type="button" class="secondary" onClick={() => run("wait")}>Wait</button> : null}
       {live && agent && (mine || oversees)
         ? <button type="button" class="secondary" onClick={() => run("unassign")}>Return to queue</button> : null}
-      {live ? <button type="button" class="secondary" ref={closeButton} onClick={close}>Close</button> : null}
+      {live && closable ? <button type="button" class="secondary" ref={closeButton} onClick={close}>Close</button> : null}
       {live && conversation.workstream && (mine || oversees) ? <Transfer conversation={conversation} move={move} /> : null}
     </div>
     {asking ? <CloseDialog conversation={conversation} waiting={waiting} onClose={closeWith} onCancel={keepOpen} /> : null}
