@@ -98,6 +98,7 @@ def test_an_offer_reaches_the_right_agent_who_answers_and_transfers(new_page, ap
 
     ada.locator("summary", has_text="Transfer").click()
     expect(ada.get_by_role("option", name="Bo (Available)")).to_be_attached()  # with presence and load
+    check_page(ada, "workspace-transfer", artifacts)
     ada.get_by_label("Transfer to").select_option(f"agent:{object_id_of('Bo')}")
     ada.get_by_role("button", name="Transfer", exact=True).click()
     expect(ada.get_by_text("Held by Bo")).to_be_visible()
