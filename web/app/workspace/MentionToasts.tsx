@@ -6,6 +6,7 @@
 import { useEffect } from "preact/hooks";
 import { api } from "../api";
 import type { Conversation, Me, MentionNotice } from "../types";
+import { customerLabel } from "./conversation";
 import type { Feed } from "./feed";
 import { mentionNote } from "./notifications";
 import { notify } from "./notify";
@@ -18,13 +19,14 @@ function writerOf(c: Conversation, me: Me): string | null {
   return (named.at(-1) ?? notes.at(-1))?.agent?.name ?? null;
 }
 
-/** Who mentioned `me`, and the customer whose conversation it is. */
-async function mentionOf(feed: Feed, me: Me, notice: MentionNotice): Promise<[string, string]> {
+/** Who mentioned `me`, and the customer whose conversation it is: on the page as the
+ *  inbox names them (their number, without a name), on the desktop by name only. */
+async function mentionOf(feed: Feed, me: Me, notice: MentionNotice): Promise<[string, string, string]> {
   const read = await api.get<Conversation>(`/conversations/${encodeURIComponent(notice.conversation_id)}`)
     .catch(() => null);
   const c = read ?? feed.find(notice.conversation_id);
-  const customer = c?.contact?.name || c?.customer_name || "a customer";
-  return [(read && writerOf(read, me)) ?? "A teammate", customer];
+  const named = c?.contact?.name || c?.customer_name || "a customer";
+  return [(read && writerOf(read, me)) ?? "A teammate", c ? customerLabel(c) : named, named];
 }
 
 export function MentionToasts({ feed, me }: { feed: Feed; me: Me }) {
@@ -33,10 +35,10 @@ export function MentionToasts({ feed, me }: { feed: Feed; me: Me }) {
   useEffect(() => {
     feed.onMention = (notice) => {
       if (!first(`${notice.conversation_id}/${notice.version}`)) return;
-      void mentionOf(feed, me, notice).then(([writer, customer]) => {
+      void mentionOf(feed, me, notice).then(([writer, customer, named]) => {
         add([{ id: notice.conversation_id, text: `${writer} mentioned you in a conversation with ${customer}`,
           tone: "mention" }]);
-        notify(mentionNote(writer, customer, notice.conversation_id));
+        notify(mentionNote(writer, named, notice.conversation_id));
       });
     };
     return () => { feed.onMention = () => undefined; };
