@@ -34,7 +34,9 @@ class LabelCatalogue:
         try:
             self._labels.create(label)
         except Conflict as exc:
-            taken = Conflict(f"a label named {name} exists already", code="label_exists")
+            existing = self._labels.get(label_key(name))  # named as it was written: unique whatever its case
+            taken = Conflict(f"a label named {existing.name if existing else name} exists already",
+                             code="label_exists")
             taken.field = "name"
             raise taken from exc
         return label

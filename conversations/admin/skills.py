@@ -38,7 +38,8 @@ class SkillCatalogue:
         try:
             self._skills.create(skill)
         except Conflict as exc:
-            taken = Conflict(f"a skill named {name} exists already", code="skill_exists")
+            existing = self._skills.get(skill_key(name))  # named as it was written: unique whatever its case
+            taken = Conflict(f"a skill named {existing.name if existing else name} exists already", code="skill_exists")
             taken.field = "name"  # what the answer names, as a 422 does
             raise taken from exc
         return skill

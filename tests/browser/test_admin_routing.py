@@ -84,7 +84,7 @@ def test_an_admin_keeps_skills_gives_them_and_routes_by_them(new_page, api, worl
 
     add.get_by_label("Name", exact=True).fill("spanish")
     add.get_by_role("button", name="Add skill").click()
-    refused(grace, add.get_by_label("Name", exact=True), "field-name", "a skill named spanish exists already")
+    refused(grace, add.get_by_label("Name", exact=True), "field-name", "a skill named Spanish exists already")  # as it was written
     check_page(grace, "admin-skills-taken", artifacts)
 
     # Ada gets Spanish; a proficiency past 10 is refused beside it.
