@@ -240,3 +240,23 @@ def test_an_admin_sees_everyones_newest_and_every_workstream(new_page, api, worl
     for name in ("Support", "Sales"):
         expect(grace.get_by_role("heading", level=3, name=re.compile(f"^{name}"))).to_be_visible()
     check_page(grace, "supervisor-admin")
+
+
+def test_a_workstream_given_while_the_page_is_open_is_shown_by_its_name(new_page, api, world):
+    """Cal's page is open when an admin makes the Returns workstream and puts Cal in it:
+    its first offer names it, as do the filters, with no reload."""
+    assert api.call("POST", "/admin/agents", {"object_id": object_id_of("Cal"), "name": "Cal", "queues": [],
+                                             "capacity": {"sms": 5}}).status_code == 201
+    cal = new_page("Cal", AGENT)
+    available(cal)
+    returns_line = "+14252306551"
+    account = api.call("POST", "/admin/accounts", account_body(
+        name="Returns line", numbers=[{"number": returns_line, "type": "long_code"}])).json()
+    returns = api.call("POST", "/admin/workstreams", {
+        "name": "Returns", "account_id": account["id"], "number": returns_line,
+        "distribution": {"mode": "push", "offer_timeout_seconds": 300}}).json()
+    assert api.call("PATCH", f"/admin/agents/{object_id_of('Cal')}",
+                    {"queues": [{"workstream_id": returns["id"], "queue": None}]}).status_code == 200
+    text_in(api, account, "+12065550169", "Where do I send it back?", To=returns_line)
+    expect(offer_of(cal, "+12065550169")).to_be_visible(timeout=5_000)
+    expect(cal.get_by_label("Workstream").locator("option")).to_have_text(["All workstreams", "Returns"])

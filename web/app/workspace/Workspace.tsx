@@ -28,7 +28,8 @@ import { useWorkstreams } from "./workstreams";
  *  conversation's workstream is not among them. */
 function useWorkstreamNames(me: Me, feed: Feed): Map<string, string> {
   const { offers, mine, queues } = useStore(feed);
-  const workstreams = useWorkstreams(me);
+  const shown = [...offers, ...mine, ...queues.flatMap((q) => q.conversations)];
+  const workstreams = useWorkstreams(me, shown.flatMap((c) => (c.workstream_id ? [c.workstream_id] : [])));
   return useMemo(() => {
     const names = new Map(workstreams.map((w) => [w.id, w.name]));
     for (const c of [...offers, ...mine, ...queues.flatMap((q) => q.conversations)]) {

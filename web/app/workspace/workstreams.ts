@@ -1,8 +1,9 @@
 // The workstreams the signed-in person works with, by name and with their queues: an
 // admin reads every one; others read each of theirs (GET /api/workstreams/{id}), one
-// request per workstream they work or supervise, never one per conversation.
+// request per workstream they work or supervise, never one per conversation (and one more
+// for a workstream the lists show that was not theirs, or not there, when the page loaded).
 
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import { can } from "../session";
 import type { Me } from "../types";
@@ -26,10 +27,27 @@ async function load(me: Me): Promise<TeamWorkstream[]> {
   return read.filter((w): w is TeamWorkstream => w !== null);
 }
 
-export function useWorkstreams(me: Me): TeamWorkstream[] {
-  const [list, setList] = useState<TeamWorkstream[]>([]);
+/** The workstreams `me` works with, read once, and again for each of `seen` (those the
+ *  lists show) it does not name: one an admin created, or gave this person, since. */
+export function useWorkstreams(me: Me, seen: string[] = []): TeamWorkstream[] {
+  const [list, setList] = useState<TeamWorkstream[] | null>(null);
+  const asked = useRef(new Set<string>());
   useEffect(() => {
-    load(me).then(setList, () => undefined);
+    load(me).then(setList, () => setList([]));
   }, [me]);
-  return list;
+  const missing = list === null ? [] : [...new Set(seen)].filter((id) => !asked.current.has(id) && !list.some((w) => w.id === id));
+  useEffect(() => {
+    if (!missing.length) return;
+    missing.forEach((id) => asked.current.add(id)); // once each: one not readable is not asked for again
+    more(me, missing).then((found) => setList((now) => [...(now ?? []).filter((w) => !found.some((f) => f.id === w.id)),
+      ...found]), () => undefined);
+  }, [missing.join(" ")]);
+  return list ?? [];
+}
+
+async function more(me: Me, ids: string[]): Promise<TeamWorkstream[]> {
+  if (can(me, "admin")) return load(me);
+  const read = await Promise.all(ids.map((id) =>
+    api.get<TeamWorkstream>(`/workstreams/${encodeURIComponent(id)}`).catch(() => null)));
+  return read.filter((w): w is TeamWorkstream => w !== null);
 }
