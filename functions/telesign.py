@@ -1,7 +1,9 @@
 """TeleSign callbacks (anonymous: the TSA signature in the Authorization header is the
 lock): inbound SMS and delivery reports come to one URL, run by the one recipe
 (functions/webhooks.py) with TeleSign's adapter (channels/telesign.py). TeleSign retries
-anything but a 200, so what we cannot use is answered 200 and logged, never refused."""
+anything but a 200, so a notification we do not use is answered 200 and logged; what no
+retry could mend is refused all the same, to be seen (a bad signature 401, a body that
+is not TeleSign's 400, an account or a number that is not ours 404)."""
 
 from __future__ import annotations
 
