@@ -92,9 +92,10 @@ class Threads(Protocol):
         seq); None when none is."""
 
     def mark_failed(self, thread: str, message: Message, error_code: str | None, error_message: str,
-                    status: str = "failed") -> None:
-        """The message's final state when it is not sent: ``failed``, or ``not_sent``; left
-        as it is when it is no longer owed (a report recorded its provider's id meanwhile)."""
+                    status: str = "failed", attempts: int | None = None) -> None:
+        """The message's final state when it is not sent: ``failed``, or ``not_sent``, after
+        ``attempts`` tries (None: as counted before); left as it is when it is no longer owed
+        (a report recorded its provider's id meanwhile)."""
 
     def mark_retrying(self, thread: str, message: Message, error_code: str | None, error_message: str,
                       attempts: int, in_doubt: bool = False) -> None:

@@ -213,9 +213,10 @@ class ThreadStore:
             raise ConcurrencyConflict() from exc
 
     def mark_failed(self, thread: str, message: Message, error_code: str | None, error_message: str,
-                    status: str = "failed") -> None:
+                    status: str = "failed", attempts: int | None = None) -> None:
         self._merge_owed(thread, message, {"Status": status, "ErrorCode": bounded(error_code, MAX_ERROR_CODE),
-                                           "ErrorMessage": bounded(error_message, MAX_ERROR_MESSAGE), "InDoubt": False})
+                                           "ErrorMessage": bounded(error_message, MAX_ERROR_MESSAGE), "InDoubt": False,
+                                           **({"Attempts": attempts} if attempts is not None else {})})
 
     def mark_retrying(self, thread: str, message: Message, error_code: str | None, error_message: str,
                       attempts: int, in_doubt: bool = False) -> None:

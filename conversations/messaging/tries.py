@@ -159,7 +159,7 @@ class Tries:
         ``outbox-poison``, with ids and the reason only: a poison queue outlives an erasure
         that removed the customer's template parameters)."""
         account, message = parcel.account, parcel.message
-        self._threads.mark_failed(thread_of(message.conversation_id), message, code, reason)
+        self._threads.mark_failed(thread_of(message.conversation_id), message, code, reason, attempts=attempt)
         self._telemetry.count(metrics.SEND_FAILURES, provider=account.provider,
                               code=code or (exc.code if exc else "out_of_tries"))
         if exc is None or exc.transient:

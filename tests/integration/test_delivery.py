@@ -147,7 +147,7 @@ def test_out_of_tries_it_fails_with_the_reason_and_the_job_is_kept(make_services
     services.messaging.outbox.reply(cid, "Hello", ALICE, BASE)
     drain(services, timeout=30)
     [stored] = sent_messages(services, cid)
-    assert (stored.status, stored.error_code) == ("failed", "20503")
+    assert (stored.status, stored.error_code, stored.attempts) == ("failed", "20503", 3)  # the last try counted
     assert stored.error_message.endswith("Service unavailable")
     assert len(twilio_api.calls("POST", MESSAGES)) == 3
     [kept] = jobs(queue_client(services, poison=True))
