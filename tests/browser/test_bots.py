@@ -11,6 +11,7 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
+from localhost.easyauth import object_id_of
 from tests.browser.support import check_page
 from tests.support.directline import SECRET, StandInBot
 from tests.support.recorder import recording
@@ -75,3 +76,23 @@ def test_a_handed_off_conversation_shows_the_bots_summary_and_transcript(new_pag
     expect(transcript).to_contain_text("Customer: Please transfer me")
     expect(transcript).to_contain_text("Bot: Connecting you to an agent.")
     check_page(page, "bot-handoff")
+
+
+def test_an_agent_who_supervises_takes_over_from_the_bot_and_is_not_offered_accept(new_page, api, account):
+    """Accept is not for a conversation the bot answers (the API refuses it: with_bot);
+    its supervisor takes it over."""
+    [bots] = [w for w in api.call("GET", "/admin/workstreams").json()["workstreams"] if w["name"] == "Bots"]
+    assert api.call("POST", "/admin/agents", {"object_id": object_id_of("Abe"), "name": "Abe",
+                                             "queues": [{"workstream_id": bots["id"], "queue": None}],
+                                             "supervises": [bots["id"]]}).status_code == 201
+    text_in(api, account, "+12065550803", "Is my order on its way?")
+    [talking] = [c for c in api.call("GET", "/conversations?view=all").json()["conversations"]
+                 if c["customer"] == "+12065550803"]
+    page = new_page("Abe", "Switchboard.Agent", "Switchboard.Supervisor")
+    page.goto(f"/#/inbox/{talking['id']}")  # as a link to it opens it
+    expect(page.get_by_role("heading", level=2, name="+12065550803")).to_be_visible()
+    expect(page.get_by_text("The bot is answering this conversation.")).to_be_visible()
+    actions = page.get_by_role("group", name="Conversation actions")
+    expect(actions.get_by_role("button", name="Accept")).to_have_count(0)
+    page.get_by_role("button", name="Take over").click()
+    expect(page.get_by_text("Held by Abe")).to_be_visible()
