@@ -1,10 +1,12 @@
-"""GET /api/health: each dependency the app needs (tables, the outbox queue) and whether
-it answers; 200 when all do, 503 naming those that do not (for probes and make run). Both
-are asked at once, each given PING_SECONDS and no second try: a dependency that hangs
-is named within that, while the probe still waits."""
+"""GET /api/health: each dependency the app needs (tables, the outbox's queue service) and
+whether it answers; 200 when all do, 503 naming those that do not (for probes and make
+run). Both are asked at once (each in the request's trace context), each given
+PING_SECONDS to connect and as long to answer, with no second try: a dependency that hangs
+is named within seconds, while the probe still waits."""
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
@@ -25,7 +27,8 @@ def health(req: func.HttpRequest) -> func.HttpResponse:
     app = services()
     checks: dict[str, Callable[[float], None]] = {"tables": app.stores.storage.ping, "queue": app.stores.queue.ping}
     with ThreadPoolExecutor(len(checks)) as pool:
-        found = dict(zip(checks, pool.map(_check, checks, checks.values())))
+        asked = [pool.submit(contextvars.copy_context().run, _check, name, ping) for name, ping in checks.items()]
+        found = dict(zip(checks, (check.result() for check in asked)))
     down = sorted(name for name, state in found.items() if state != "ok")
     if down:
         return json_response({"status": "unavailable", "reason": f"{', '.join(down)} unavailable",

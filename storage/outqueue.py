@@ -49,13 +49,21 @@ def build_queue_service(connection_string: str | None, queues_endpoint: str | No
 
 class OutboxQueue:
     """One queue and its poison queue, each created on first use; the service client is
-    built then too (a deployment without a queue service fails its sends, not its start)."""
+    built then too, once (a deployment without a queue service fails its sends, not its
+    start)."""
 
     def __init__(self, service: Callable[[], QueueServiceClient], name: str = OUTBOX) -> None:
-        self._service = service
+        self._build_service = service
+        self._built: QueueServiceClient | None = None
         self._name = name
         self._clients: dict[str, QueueClient] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+
+    def _service(self) -> QueueServiceClient:
+        with self._lock:
+            if self._built is None:
+                self._built = self._build_service()
+            return self._built
 
     def _queue(self, name: str) -> QueueClient:
         with self._lock:

@@ -18,6 +18,7 @@ from functions import health
 from functions.settings import Settings
 from functions.wiring import build
 from localhost.services import azurite_connection_string
+from storage.outqueue import OutboxQueue, build_queue_service
 from tests.support.outbox import drain, jobs, queue_client
 from tests.support.scopes import ALICE
 from tests.support.storage import BodyOutage, LostAnswer, Outage
@@ -262,6 +263,21 @@ def test_health_names_a_queue_that_hangs_within_its_seconds(settings_env, azurit
         took = time.monotonic() - started
     assert down.status_code == 503 and took < 5, took
     assert b'"queue": "storage_unavailable"' in down.get_body() and b'"tables": "ok"' in down.get_body()
+
+
+def test_health_probes_build_the_queue_service_client_once(settings_env):
+    """Each probe asks the same client (with managed identity, each new one would fetch a
+    token first, outside the ping's seconds)."""
+    built = []
+
+    def service():
+        built.append(build_queue_service(settings_env["AzureWebJobsStorage"], None))
+        return built[-1]
+
+    queue = OutboxQueue(service, settings_env["OUTBOX_QUEUE"])
+    for _ in range(3):
+        queue.ping(5.0)
+    assert len(built) == 1
 
 
 def test_an_automated_greeting_that_meets_a_500_is_retried_and_sent_once(make_services, twilio_api):
