@@ -121,9 +121,13 @@ class TableStorage:
         """One cheap call that proves storage answers within ``seconds``, not tried again
         (the health check: a probe must hear back while it still waits)."""
         with translated():
-            pages = self._service.list_tables(results_per_page=1, connection_timeout=seconds, read_timeout=seconds,
-                                              retry_total=0).by_page()
-            next(iter(pages), None)
+            next(iter(self._service.list_tables(results_per_page=1, **asked_once(seconds)).by_page()), None)
+
+
+def asked_once(seconds: float) -> dict[str, Any]:
+    """A call's own options for a ping: ``seconds`` to connect and as long to answer, and
+    no second try (the clients' own are for requests that must get through)."""
+    return {"connection_timeout": seconds, "read_timeout": seconds, "retry_total": 0}
 
 
 def is_transient(exc: BaseException) -> bool:

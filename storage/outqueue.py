@@ -15,7 +15,7 @@ from azure.core.exceptions import HttpResponseError, ResourceExistsError
 
 from core.errors import ConfigurationError
 from core.ports import JobGone, Ticket
-from storage.client import RequestHook, translated, transport_options
+from storage.client import RequestHook, asked_once, translated, transport_options
 
 if TYPE_CHECKING:
     from azure.storage.queue import QueueClient, QueueServiceClient
@@ -109,8 +109,7 @@ class OutboxQueue:
         """One cheap call that proves the queue service answers within ``seconds``, not
         tried again (the health check)."""
         with translated():  # the service, not the queue: asking for that would create it first
-            pages = self._service().list_queues(results_per_page=1, connection_timeout=seconds, read_timeout=seconds,
-                                                retry_total=0).by_page()
+            pages = self._service().list_queues(results_per_page=1, **asked_once(seconds)).by_page()
             next(iter(pages), None)
 
 

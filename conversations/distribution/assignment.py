@@ -137,7 +137,8 @@ class Assignments:
             nonlocal mine
             if c.offer is None or c.offer.agent.id != target.id:
                 reservation = self._capacity.reserve(target, conversation_id, c.channel, c.version)
-                mine = reservation.slot if reservation.new or (mine is not None and reservation.renewed == mine) else None
+                ours = reservation.new or (mine is not None and reservation.renewed == mine)
+                mine = reservation.slot if ours else None
             return replace(self._from_bot(c), agent=to, offer=None, state=ACTIVE if c.state == OPEN else c.state)
 
         try:

@@ -5,9 +5,10 @@ waits, oldest first, until someone frees capacity or turns available.
 An offer is made in three writes, each safe to lose the race on: the agent's capacity is
 reserved (its ETag), the lapse is scheduled (a timers row), and the offer is committed on
 the thread head (its ETag; a conversation that changed meanwhile is offered to nobody and
-the reservation this made is released, unless another renewed it since). Everything a move frees is handled by ``moved``, a
-reaction to every commit that moves a conversation, on every path (conversations/
-reactions.py). Whatever commits here answers the moves it made, for the same table.
+the reservation this made is released, unless another renewed it since). Everything a
+move frees is handled by ``moved``, a reaction to every commit that moves a conversation,
+on every path (conversations/reactions.py). Whatever commits here answers the moves it
+made, for the same table.
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ class Distributor:
         settled (offered, or nobody can take it now: it waits in its queue); when not (every
         agent tried filled up meanwhile, or storage failed), the reaction to the commit
         asks again. Should the commit fail, ``withdraw`` the opening."""
-        workstream, held = self._pushed(c), None
+        workstream, agent, reserved = self._pushed(c), None, None
         try:
             chosen = self._reserve(c, workstream) if workstream else None
             if chosen is None:
@@ -116,12 +117,11 @@ class Distributor:
             agent, reserved = chosen
             if agent is None:
                 return Opening(c, (), reserved=None, asked=False)
-            held = (agent, reserved) if reserved is not None else None
             offered, event = self._offered(c, agent, workstream.settings.distribution.offer_timeout_seconds, seq)
         except SwitchboardError as exc:
-            if held is not None:  # should this fail too, the agent's watch releases it (a reservation nothing backs)
+            if agent is not None and reserved is not None:  # should this fail too, the agent's watch releases it
                 with contextlib.suppress(SwitchboardError):
-                    self._capacity.release(held[0].id, c.id, only=held[1].slot)
+                    self._capacity.release(agent.id, c.id, only=reserved.slot)
             log.warning("conversation %s: no offer as it opens (%s); asked again after its commit", c.id, exc.code)
             return Opening(c, (), reserved=None, asked=False)
         log.info("conversation %s offered to agent %s as it opens", c.id, agent.id)

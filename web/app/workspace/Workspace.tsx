@@ -32,7 +32,7 @@ function useWorkstreamNames(me: Me, feed: Feed): Map<string, string> {
   const workstreams = useWorkstreams(me, shown.flatMap((c) => (c.workstream_id ? [c.workstream_id] : [])));
   return useMemo(() => {
     const names = new Map(workstreams.map((w) => [w.id, w.name]));
-    for (const c of [...offers, ...mine, ...queues.flatMap((q) => q.conversations)]) {
+    for (const c of shown) {
       if (c.workstream_id && !names.has(c.workstream_id)) names.set(c.workstream_id, `${c.business} (${c.channel})`);
     }
     return names;

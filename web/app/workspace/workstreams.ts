@@ -22,7 +22,12 @@ export function teamIds(me: Me): string[] {
 
 async function load(me: Me): Promise<TeamWorkstream[]> {
   if (can(me, "admin")) return (await api.get<{ workstreams: TeamWorkstream[] }>("/admin/workstreams")).workstreams;
-  const read = await Promise.all(teamIds(me).map((id) =>
+  return readEach(teamIds(me));
+}
+
+/** Each of `ids` this person may read (one they may not is left out). */
+async function readEach(ids: string[]): Promise<TeamWorkstream[]> {
+  const read = await Promise.all(ids.map((id) =>
     api.get<TeamWorkstream>(`/workstreams/${encodeURIComponent(id)}`).catch(() => null)));
   return read.filter((w): w is TeamWorkstream => w !== null);
 }
@@ -39,15 +44,10 @@ export function useWorkstreams(me: Me, seen: string[] = []): TeamWorkstream[] {
   useEffect(() => {
     if (!missing.length) return;
     missing.forEach((id) => asked.current.add(id)); // once each: one not readable is not asked for again
-    more(me, missing).then((found) => setList((now) => [...(now ?? []).filter((w) => !found.some((f) => f.id === w.id)),
-      ...found]), () => undefined);
+    const found = can(me, "admin") ? load(me) : readEach(missing);
+    found.then((more) => setList((now) => [...(now ?? []).filter((w) => !more.some((m) => m.id === w.id)), ...more]),
+      () => undefined);
   }, [missing.join(" ")]);
   return list ?? [];
 }
 
-async function more(me: Me, ids: string[]): Promise<TeamWorkstream[]> {
-  if (can(me, "admin")) return load(me);
-  const read = await Promise.all(ids.map((id) =>
-    api.get<TeamWorkstream>(`/workstreams/${encodeURIComponent(id)}`).catch(() => null)));
-  return read.filter((w): w is TeamWorkstream => w !== null);
-}
