@@ -3,12 +3,9 @@ queue, supervisors assigning, unassigning, and capacity on every path."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
-from typing import Callable
 
 import pytest
-from azure.core.pipeline import PipelineRequest
 
 from channels.twilio_api import TwilioSender
 from core.errors import Conflict, Forbidden, StorageUnavailable, ValidationFailed
@@ -16,7 +13,7 @@ from core.identity import SUPERVISOR
 from core.records import Media
 from tests.support.desk import customer, open_desk
 from tests.support.scopes import ALICE
-from tests.support.storage import BodyOutage, InboxOutage
+from tests.support.storage import BodyOutage, HeldAt, InboxOutage
 from tests.support.twilio import ACCOUNT_SID, message_created
 
 MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
@@ -148,51 +145,6 @@ def test_closing_releases_capacity_and_so_does_the_sweep(make_services, clock):
     services.messaging.sweep.run()
     assert desk.holder(second) == "ana" and desk.conversation(second).state == "closed"
     assert desk.load("ana") == 0 and desk.mine("ana") == []
-
-
-class HeldAt:
-    """Once ``armed``, holds the first batch to ``table`` (say a committer's placing right
-    after its commit, or a commit right after its reservation) until ``go`` is set: what
-    happens meanwhile comes between."""
-
-    def __init__(self, table: str) -> None:
-        self.table = table.encode()
-        self.armed, self.reached, self.go = threading.Event(), threading.Event(), threading.Event()
-        self._lock = threading.Lock()
-
-    def __call__(self, request: PipelineRequest) -> None:
-        body = request.http_request.body
-        if not (self.armed.is_set() and isinstance(body, bytes) and self.table in body):
-            return
-        with self._lock:
-            first = not self.reached.is_set()
-            self.reached.set()
-        if first:
-            assert self.go.wait(30)
-
-    def meanwhile(self, step: Callable[[], object], then: Callable[[], object]) -> None:
-        """``step`` in a thread of its own until the held batch, ``then``, and ``step`` on
-        (what it raised, raised here)."""
-        failed: list[BaseException] = []
-
-        def run() -> None:
-            try:
-                step()
-            except BaseException as exc:  # noqa: BLE001 - handed to the test
-                failed.append(exc)
-
-        self.armed.set()
-        thread = threading.Thread(target=run)
-        thread.start()
-        try:
-            assert self.reached.wait(30)
-            then()
-        finally:
-            self.go.set()
-            thread.join(30)
-        assert not thread.is_alive()
-        if failed:
-            raise failed[0]
 
 
 @pytest.mark.parametrize("lag", [0, 5], ids=["same clock", "on an instance whose clock runs behind"])

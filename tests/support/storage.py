@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import Callable
 
 import requests
 from azure.core.exceptions import ServiceRequestError
@@ -118,3 +119,47 @@ class KilledAt(BodyOutage):
             requests.request(http.method, http.url, data=body, headers=dict(http.headers), timeout=30)
         raise Killed(f"killed at a request holding {self.needle!r}")
 
+
+class HeldAt:
+    """Once ``armed``, holds the first batch to ``table`` (say a committer's placing right
+    after its commit, or a commit right after its reservation) until ``go`` is set: what
+    happens meanwhile comes between."""
+
+    def __init__(self, table: str) -> None:
+        self.table = table.encode()
+        self.armed, self.reached, self.go = threading.Event(), threading.Event(), threading.Event()
+        self._lock = threading.Lock()
+
+    def __call__(self, request: PipelineRequest) -> None:
+        body = request.http_request.body
+        if not (self.armed.is_set() and isinstance(body, bytes) and self.table in body):
+            return
+        with self._lock:
+            first = not self.reached.is_set()
+            self.reached.set()
+        if first:
+            assert self.go.wait(30)
+
+    def meanwhile(self, step: Callable[[], object], then: Callable[[], object]) -> None:
+        """``step`` in a thread of its own until the held batch, ``then``, and ``step`` on
+        (what it raised, raised here)."""
+        failed: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                step()
+            except BaseException as exc:  # noqa: BLE001 - handed to the test
+                failed.append(exc)
+
+        self.armed.set()
+        thread = threading.Thread(target=run)
+        thread.start()
+        try:
+            assert self.reached.wait(30)
+            then()
+        finally:
+            self.go.set()
+            thread.join(30)
+        assert not thread.is_alive()
+        if failed:
+            raise failed[0]
