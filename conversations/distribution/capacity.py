@@ -4,7 +4,9 @@ Capacity is reserved on the agent's row (an ETag-guarded read-check-write) befor
 conversation is offered or given to the agent, and released after the conversation
 leaves the agent: two instances deciding at once never put an agent over capacity, and a
 reservation whose commit never happened is released by the agent's watch
-(conversations/distribution/presence.py) once it is two watches old.
+(conversations/distribution/presence.py) once that commit can no longer land: the
+conversation moved on since the reservation read it, or the reservation is older than any
+invocation runs.
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ Distribution reads either at once; the agent's watch writes it down.
 The watch is one timers row per agent that is not offline (``agent|<id>``, named for when
 the agent came online, so a watch of an earlier time online ends itself), due every
 ``watch_every`` (AGENT_WATCH_SECONDS): it writes an expired presence down, releases
-reservations that no commit followed once they are two watches old (far longer than a
-reservation takes to be committed; conversations/distribution/capacity.py), and offers an available agent the conversations
+reservations no commit can land on any more (conversations/distribution/capacity.py: a
+commit follows its reservation within moments, but a slow or starved one may come late),
+and offers an available agent the conversations
 waiting in its queues, should a wake-up have been lost; for an agent whose workspace is
 connected, it also forgets connections the service no longer has, and it comes every
 CONNECTED_WATCH_FACTOR periods instead (nothing of its presence expires meanwhile). Its
@@ -48,8 +49,10 @@ WATCH_EVERY = timedelta(seconds=60)  # the default
 class Presence:
     def __init__(self, *, capacity: Capacity, distributor: Distributor, reactions: Reactions, threads: Threads,
                  timers: Deadlines, clock: Clock, offline_after: timedelta, publisher: Publisher,
-                 realtime: Realtime | None = None, watch_every: timedelta = WATCH_EVERY) -> None:
+                 reservation_timeout: timedelta, realtime: Realtime | None = None,
+                 watch_every: timedelta = WATCH_EVERY) -> None:
         self._watch_every = watch_every
+        self._reservation_timeout = reservation_timeout
         self._publisher = publisher
         self._realtime = realtime
         self._quiet_until: datetime | None = None  # the service failed: not asked again until then
@@ -205,15 +208,22 @@ class Presence:
         return self._realtime
 
     def _heal(self, state: AgentState) -> None:
-        """Release reservations no conversation backs: two watches old, and the
-        conversation neither held by nor offered to the agent."""
+        """Release reservations of conversations neither held by nor offered to the agent
+        once no commit can land on them: two watches old when the conversation has moved
+        on since the reservation read it (a commit on that version finds it changed, and
+        fails), else (not moved, or not there yet: a commit may be on its way) only once
+        older than any invocation that could still be making that commit."""
         now = self._clock()
         for conversation_id, slot in state.slots.items():
-            if now - slot.since < 2 * self._watch_every:
+            age = now - slot.since
+            if age < 2 * self._watch_every:
                 continue
             c = self._threads.current(conversation_id)
             holds = c is not None and c.state != CLOSED and c.agent is not None and c.agent.id == state.agent_id
             offered = c is not None and c.offer is not None and c.offer.agent.id == state.agent_id
-            if not (holds or offered) and self._capacity.release(state.agent_id, conversation_id, only=slot):
+            moved_on = c is not None and slot.version is not None and c.version > slot.version
+            if holds or offered or not (moved_on or age >= self._reservation_timeout):
+                continue
+            if self._capacity.release(state.agent_id, conversation_id, only=slot):
                 log.warning("agent %s: released capacity that conversation %s no longer used",
                             state.agent_id, conversation_id)

@@ -114,7 +114,8 @@ def build_distribution(settings: Settings, stores: Stores, phones: PhoneReader, 
                           publisher=publisher)
     presence = Presence(capacity=capacity, distributor=distributor, reactions=reactions, threads=stores.threads,
                         timers=stores.timers, clock=clock, offline_after=offline_after, publisher=publisher,
-                        realtime=realtime, watch_every=timedelta(seconds=settings.agent_watch_seconds))
+                        realtime=realtime, watch_every=timedelta(seconds=settings.agent_watch_seconds),
+                        reservation_timeout=timedelta(seconds=settings.reservation_timeout_seconds))
     return Distribution(
         lookup=lookup, writer=writer, reactions=reactions, capacity=capacity, distributor=distributor,
         retention=retention, facts=facts, inboxes=Inboxes(stores.inbox),

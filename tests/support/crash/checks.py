@@ -59,9 +59,12 @@ class Rows:
         return {m["MessageId"]: m for m in self.messages if m["Direction"] == "outbound"}
 
 
-def owed(services: Services) -> int:
-    """Messages the outbox still owes an outcome."""
-    return sum(1 for m in Rows.read(services).messages if m.get("Status") in OWED)
+def unsettled(services: Services) -> int:
+    """What the timers still have to finish: messages the outbox owes an outcome, and
+    capacity reserved for a conversation its agent neither holds nor is offered (the
+    agent's watch releases it once no commit can land on it)."""
+    rows = Rows.read(services)
+    return sum(1 for m in rows.messages if m.get("Status") in OWED) + len(_unbacked(services, rows))
 
 
 def problems(services: Services, caller: Caller, ledger: Ledger, world: World, executions: Counter[str]) -> list[str]:
@@ -148,19 +151,26 @@ def _promised(send: dict[str, Any]) -> Iterable[tuple[str, str]]:
     return []
 
 
-def _capacity(services: Services, rows: Rows) -> list[str]:
-    found = []
+def _unbacked(services: Services, rows: Rows) -> list[str]:
     current = {c["ConversationId"]: c for c in rows.conversations}
-    uses: dict[str, set[str]] = {}
+    found = []
     for agent in AGENTS:
         agent_id = object_id_of(agent)
-        state = services.distribution.capacity.read(agent_id)
-        for cid in state.slots:
+        for cid in services.distribution.capacity.read(agent_id).slots:
             c = current.get(cid)
             holds = c is not None and c["State"] != CLOSED and c.get("Agent") == agent_id
             offered = c is not None and c.get("OfferAgent") == agent_id
             if not (holds or offered):
                 found.append(f"{agent}'s capacity is reserved for {cid}, which neither it holds nor is offered")
+    return found
+
+
+def _capacity(services: Services, rows: Rows) -> list[str]:
+    found = _unbacked(services, rows)
+    current = {c["ConversationId"]: c for c in rows.conversations}
+    uses: dict[str, set[str]] = {}
+    for agent in AGENTS:
+        for cid in services.distribution.capacity.read(object_id_of(agent)).slots:
             uses.setdefault(cid, set()).add(agent)
     for cid, c in current.items():
         for column in ("Agent", "OfferAgent"):

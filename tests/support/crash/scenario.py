@@ -72,6 +72,7 @@ def host_env(azurite, sealing_key, stand_ins, folder) -> dict[str, str]:
         "OUTBOX_GUARD_SECONDS": "6", "OUTBOX_RETRY_SECONDS": "1", "OUTBOX_UNKNOWN_SECONDS": "3",
         "OUTBOX_MAX_ATTEMPTS": str(MAX_ATTEMPTS), "IDEMPOTENCY_WAIT_SECONDS": "2", "IDEMPOTENCY_LEASE_SECONDS": "8",
         "LOCALHOST_QUEUE_LEASE_SECONDS": "6", "AGENT_WATCH_SECONDS": "2", "AGENT_OFFLINE_AFTER_SECONDS": "60",
+        "RESERVATION_TIMEOUT_SECONDS": "20",
         "AUTO_CLOSE_MIN_MINUTES": "1", "AUTO_CLOSE_SCHEDULE": "*/2 * * * * *",
         "DISTRIBUTION_SCHEDULE": "*/1 * * * * *", "RETENTION_SCHEDULE": "*/3 * * * * *",
     }
@@ -149,15 +150,16 @@ def kill_and_restart(fleet: Fleet, rng: random.Random) -> None:
 
 
 def settle(services: Services, timeout: float = 120.0) -> None:
-    """Until the outbox owes nothing and no move a killed writer left is waiting for the
-    distribution timer to finish it (``place|`` rows, due in 30 s). The outbox queue may
+    """Until the outbox owes nothing, no move a killed writer left is waiting for the
+    distribution timer to finish it (``place|`` rows, due in 30 s) and no capacity a killed
+    writer reserved waits for its agent's watch to release it. The outbox queue may
     still hold guards of requests killed before they stored their message: each comes back
     for REQUEST_TIME (4 minutes) and finds nothing to send, so it is not waited for."""
     timers = services.stores.storage.table("timers")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         moving = any(r["RowKey"].startswith("place|") for r in timers.list_entities(select=["RowKey"]))
-        if not moving and not checks.owed(services):
+        if not moving and not checks.unsettled(services):
             return
         time.sleep(1.0)
 

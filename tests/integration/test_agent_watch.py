@@ -1,0 +1,82 @@
+"""The agent's watch and capacity reserved for a commit that has not landed (yet), on real
+storage: the watch frees a reservation only once no commit can land on it any more."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.identity import SUPERVISOR
+from tests.support.desk import customer, open_desk
+from tests.support.storage import HeldAt
+
+WATCHES = {"minutes": 3}  # past two of an agent's watches (60 s each)
+
+
+@pytest.fixture
+def make_services(settings_env, make_services):
+    """Agents stay present while the test moves the clock on by minutes."""
+    settings_env["AGENT_OFFLINE_AFTER_SECONDS"] = "3600"
+    return make_services
+
+
+def test_an_opening_slow_to_commit_keeps_the_capacity_it_reserved(make_services, clock, table_prefix):
+    """A new conversation offered to ana as it opens: her capacity is reserved, then its
+    commit takes longer than two of her watches. Her watch finds no conversation yet; the
+    commit may still land, so it leaves the reservation, and the offer lands counted."""
+    held = HeldAt(f"{table_prefix}Threads")
+    services = make_services(request_hooks=[held])
+    desk = open_desk(services, clock)
+    desk.agent("ana")
+    opened: list[str] = []
+
+    def watches() -> None:
+        clock.advance(**WATCHES)
+        services.clockwork.run()
+        assert desk.load("ana") == 1
+
+    held.meanwhile(lambda: opened.append(desk.customer_writes(customer(1))), watches)
+    assert desk.offered_to(opened[0]) == "ana" and desk.load("ana") == 1
+
+
+def test_an_assignment_slow_to_commit_keeps_the_capacity_it_reserved(make_services, clock, table_prefix):
+    """Sue gives ana a conversation waiting in its queue: ana's capacity is reserved for
+    it, then the commit takes longer than two of her watches. The conversation has not
+    moved since the reservation read it: the commit may still land, and does."""
+    held = HeldAt(f"{table_prefix}Threads")
+    services = make_services(request_hooks=[held])
+    desk = open_desk(services, clock, mode="pick")
+    sue = desk.agent("sue", roles=(SUPERVISOR,), available=False)
+    ana = desk.agent("ana")
+    cid = desk.customer_writes(customer(1))
+
+    def watches() -> None:
+        clock.advance(**WATCHES)
+        services.clockwork.run()
+        assert desk.load("ana") == 1
+
+    held.meanwhile(lambda: services.distribution.assignments.assign(cid, sue, ana.principal.id), watches)
+    assert desk.holder(cid) == "ana" and desk.load("ana") == 1
+
+
+def test_the_watch_frees_a_reservation_no_commit_can_land_on(make_services, clock, settings_env):
+    """Reservations a host made before it died: the one whose conversation has moved on
+    since goes at the next watch two watches on (its commit would find the conversation
+    changed); one whose conversation has not moved, or never came, only once the
+    reservation is RESERVATION_TIMEOUT_SECONDS old (no invocation runs that long)."""
+    services = make_services()
+    desk = open_desk(services, clock)
+    ana = desk.agent("ana", capacity=5, queue="billing")  # the conversations wait in "general"
+    moved_on, unmoved = desk.customer_writes(customer(1)), desk.customer_writes(customer(2))
+    agent = services.stores.agents.get(ana.principal.id)
+    for cid in (moved_on, unmoved, "never-came"):
+        version = desk.conversation(cid).version if cid != "never-came" else 0
+        services.distribution.capacity.reserve(agent, cid, "sms", version)
+    desk.customer_writes(customer(1), "are you there?")
+
+    clock.advance(**WATCHES)
+    services.clockwork.run()
+    assert set(services.distribution.capacity.read(ana.principal.id).slots) == {unmoved, "never-came"}
+
+    clock.advance(seconds=int(settings_env.get("RESERVATION_TIMEOUT_SECONDS", 360)))
+    services.clockwork.run()
+    assert desk.load("ana") == 0
