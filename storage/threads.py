@@ -74,8 +74,9 @@ class ThreadStore:
         """Write the head, the conversation row, new messages, history events and markers
         in one batch; answer the head's new ETag.
 
-        Raises ConcurrencyConflict when the head changed (or appeared) since ``head`` was
-        read, and DuplicateMarker when a marker exists already.
+        Raises ConcurrencyConflict when the head changed (or appeared, or was deleted with
+        its thread: retention, an erasure) since ``head`` was read, and DuplicateMarker when
+        a marker exists already.
         """
         head_entity = {"PartitionKey": thread, "RowKey": HEAD, "Kind": "head", "Seq": seq,
                        **conversation_fields(conversation)}
@@ -101,7 +102,8 @@ class ThreadStore:
             first_marker = len(ops) - len(marker_ids)
             if code == "EntityAlreadyExists" and exc.index >= first_marker:
                 raise DuplicateMarker(marker_ids[exc.index - first_marker]) from exc
-            if code in ("UpdateConditionNotSatisfied", "EntityAlreadyExists"):
+            if code in ("UpdateConditionNotSatisfied", "EntityAlreadyExists") or (
+                    code == "ResourceNotFound" and exc.index == 0 and head is not None):
                 raise ConcurrencyConflict() from exc
             raise
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 from channels.twilio_api import TwilioSender
-from core.errors import RecipientOptedOut, StorageUnavailable
+from core.errors import NotFound, RecipientOptedOut, StorageUnavailable
 from core.idempotency import Answer
 from core.ids import thread_key
 from core.messages import StatusUpdate
@@ -17,7 +17,7 @@ from storage.thread_rows import message_key
 from tests.integration.test_inbox_upgrade import as_before
 from tests.support.desk import open_desk
 from tests.support.scopes import ALICE
-from tests.support.storage import BodyOutage
+from tests.support.storage import BodyOutage, HeldAt
 from tests.support.tables import every_row, naming
 from tests.support.twilio import ACCOUNT_SID, BUSINESS_E164, account_body, inbound, message_created
 
@@ -201,3 +201,15 @@ def test_a_conversation_moved_while_its_thread_is_erased_leaves_no_list_row(shop
     monkeypatch.setattr(purge, "_delete", racing)
     services.customer_data.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
     assert raced and naming(every_row(azurite.connection_string, table_prefix), {thread}) == []
+
+
+def test_a_close_racing_the_erasure_finds_its_conversation_gone(shop, make_services, table_prefix):
+    """Bob closes the live conversation (on another instance); the erasure deletes its
+    thread between his read and his commit: the close answers that the conversation is
+    not there (404), not an error of storage's."""
+    services, desk, _, ids = shop
+    held = HeldAt(f"{table_prefix}Threads")
+    other = make_services(request_hooks=[held])
+    erase = lambda: services.customer_data.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)  # noqa: E731
+    with pytest.raises(NotFound):
+        held.meanwhile(lambda: other.messaging.actions.close(ids["live"], desk.scopes["bob"]), erase)
