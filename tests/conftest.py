@@ -18,6 +18,14 @@ from localhost.services import Azurite
 REPO = Path(__file__).resolve().parent.parent
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules marked ``long`` first, each worker taking a module at a time in this order:
+    the longest start while the others are still to come, so that no worker is left
+    running one of them alone at the end."""
+    long = {item.path for item in items if item.get_closest_marker("long")}
+    items.sort(key=lambda item: item.path not in long)
+
+
 @pytest.fixture(scope="session")
 def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Azurite]:
     """In memory: a worker's tests add up to a large database, which Azurite would save to

@@ -32,6 +32,8 @@ from tests.conftest import FakeClock
 from tests.support.twilio import BUSINESS, account_body
 from tests.support.waiting import until
 
+pytestmark = pytest.mark.long  # started first (tests/conftest.py)
+
 AGENT, SUPERVISOR = "Switchboard.Agent", "Switchboard.Supervisor"
 LIVE_NUMBER = "+14252306551"
 ORDERS_NUMBER = "+14252306552"

@@ -10,8 +10,12 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from tests.support.deploy import (APP_HOST, BASE_ARGS, ENTRA_APP_ID, ENTRA_APP_NAME, MUTATING, OBJECT_ID,
                                   assert_temporary_files_are_gone, health_probes, option, parameters, run)
+
+pytestmark = pytest.mark.long  # started first (tests/conftest.py)
 
 
 def test_first_deploy_with_acs_runs_sign_in_infra_secrets_code_check_then_subscription(

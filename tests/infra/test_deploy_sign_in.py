@@ -15,6 +15,8 @@ from tests.support.deploy import (APP_HOST, BASE_ARGS, CUSTOM_HOST, ENTRA_APP_ID
                                   ENTRA_SP_ID, MUTATING, PEOPLE_ROLES, REALTIME_ROLE, Run, TENANT_ID,
                                   assert_temporary_files_are_gone, option, parameters, run)
 
+pytestmark = pytest.mark.long  # started first (tests/conftest.py)
+
 
 def test_first_run_creates_the_registration_and_a_second_reuses_it(repo: Path, stub_bin: Path) -> None:
     first = run(repo, stub_bin, *BASE_ARGS)

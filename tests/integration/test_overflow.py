@@ -15,6 +15,8 @@ from core.records import CLOSED, CLOSED_BY_OVERFLOW, OVERFLOWED
 from tests.support.desk import customer, open_desk
 from tests.support.twilio import MESSAGES_PATH
 
+pytestmark = pytest.mark.long  # started first (tests/conftest.py)
+
 BASE = "https://sb.example.com"
 CROWD = 40
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
+import pytest
+
 from channels.twilio_api import TwilioSender
 from core.ids import new_conversation_id, thread_of
 from functions.settings import Settings
@@ -17,6 +19,8 @@ from tests.support.scopes import ALICE
 from tests.support.storage import RoundTrips
 from tests.support.tables import every_row, naming, row_text
 from tests.support.twilio import MESSAGES_PATH, message_created
+
+pytestmark = pytest.mark.long  # started first (tests/conftest.py)
 
 DAYS = 30
 DUE = 100
