@@ -60,7 +60,7 @@ class Capacity:
         def attempt() -> Reservation:
             state, etag = first.pop() if first else self._states.read(agent.id)
             held, now = state.slots.get(conversation_id), self._clock()
-            slot = Slot(held.channel if held else channel, now, version, secrets.token_hex(8))
+            slot = Slot(held.channel if held else channel, now, _later(held, version), secrets.token_hex(8))
             if held is not None:
                 self._states.write(replace(state, slots={**state.slots, conversation_id: slot}), etag)
                 return Reservation(slot, renewed=held)
@@ -102,6 +102,13 @@ class Capacity:
             return state, changed
 
         return until_committed(attempt, "change the agent's state")
+
+
+def _later(held: Slot | None, version: int) -> int:
+    """The version a reservation is for: a renewal on a head read before the reservation it
+    renews was made keeps that one's (a commit on the later version may be on its way, and
+    a release owed by a move before it must not take it)."""
+    return max(version, held.version) if held is not None and held.version is not None else version
 
 
 def _reserved_after(slot: Slot, version: int, at: datetime) -> bool:

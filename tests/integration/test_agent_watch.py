@@ -80,3 +80,29 @@ def test_the_watch_frees_a_reservation_no_commit_can_land_on(make_services, cloc
     clock.advance(seconds=int(settings_env.get("RESERVATION_TIMEOUT_SECONDS", 360)))
     services.clockwork.run()
     assert desk.load("ana") == 0
+
+
+def test_a_renewal_on_an_older_version_keeps_the_reservation_for_the_later_commit(make_services, clock,
+                                                                                   table_prefix):
+    """Sue gives ana a conversation on its second version, her commit slow; meanwhile an
+    instance that read the first version renews ana's reservation for it. The slot stays
+    for the second version: the watch two watches on leaves it, and Sue's commit lands
+    counted."""
+    held = HeldAt(f"{table_prefix}Threads")
+    services = make_services(request_hooks=[held])
+    desk = open_desk(services, clock, mode="pick")
+    sue = desk.agent("sue", roles=(SUPERVISOR,), available=False)
+    ana = desk.agent("ana")
+    cid = desk.customer_writes(customer(1))
+    desk.customer_writes(customer(1), "still there?")  # the second version: a commit that moved nothing
+    agent = services.stores.agents.get(ana.principal.id)
+
+    def stale_renewal_then_watches() -> None:
+        services.distribution.capacity.reserve(agent, cid, "sms", version=1)
+        clock.advance(**WATCHES)
+        services.clockwork.run()
+        assert desk.load("ana") == 1
+
+    held.meanwhile(lambda: services.distribution.assignments.assign(cid, sue, ana.principal.id),
+                   stale_renewal_then_watches)
+    assert desk.holder(cid) == "ana" and desk.load("ana") == 1
