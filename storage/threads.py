@@ -22,6 +22,7 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import TableClient, TableTransactionError, UpdateMode
 
+from core.errors import StorageUnavailable
 from core.ids import thread_of
 from core.ports import DuplicateMarker, Head
 from core.records import OUTBOUND, Conversation, Event, Message
@@ -74,9 +75,11 @@ class ThreadStore:
         """Write the head, the conversation row, new messages, history events and markers
         in one batch; answer the head's new ETag.
 
-        Raises ConcurrencyConflict when the head changed (or appeared, or was deleted with
-        its thread: retention, an erasure) since ``head`` was read, and DuplicateMarker when
-        a marker exists already.
+        Raises ConcurrencyConflict when the head changed (or appeared) since ``head`` was
+        read, DuplicateMarker when a marker exists already, and StorageUnavailable when the
+        head was deleted with its thread meanwhile (retention, an erasure): the same request
+        again, once the deletion finished, finds the conversation gone, or starts a new one,
+        rather than now, when the erasure would leave half of it.
         """
         head_entity = {"PartitionKey": thread, "RowKey": HEAD, "Kind": "head", "Seq": seq,
                        **conversation_fields(conversation)}
@@ -102,9 +105,11 @@ class ThreadStore:
             first_marker = len(ops) - len(marker_ids)
             if code == "EntityAlreadyExists" and exc.index >= first_marker:
                 raise DuplicateMarker(marker_ids[exc.index - first_marker]) from exc
-            if code in ("UpdateConditionNotSatisfied", "EntityAlreadyExists") or (
-                    code == "ResourceNotFound" and exc.index == 0 and head is not None):
+            if code in ("UpdateConditionNotSatisfied", "EntityAlreadyExists"):
                 raise ConcurrencyConflict() from exc
+            if code == "ResourceNotFound" and exc.index == 0 and head is not None:
+                raise StorageUnavailable("the conversation was deleted while this request wrote to it; "
+                                         "ask again") from exc
             raise
 
     def get_conversation(self, conversation_id: str) -> Conversation | None:

@@ -203,13 +203,33 @@ def test_a_conversation_moved_while_its_thread_is_erased_leaves_no_list_row(shop
     assert raced and naming(every_row(azurite.connection_string, table_prefix), {thread}) == []
 
 
-def test_a_close_racing_the_erasure_finds_its_conversation_gone(shop, make_services, table_prefix):
+def test_a_close_racing_the_erasure_is_asked_again_and_finds_its_conversation_gone(shop, make_services,
+                                                                                    table_prefix):
     """Bob closes the live conversation (on another instance); the erasure deletes its
-    thread between his read and his commit: the close answers that the conversation is
-    not there (404), not an error of storage's."""
+    thread between his read and his commit: the close answers 503 (ask again), not an
+    error of storage's, and asked again, that the conversation is not there (404)."""
     services, desk, _, ids = shop
     held = HeldAt(f"{table_prefix}Threads")
     other = make_services(request_hooks=[held])
     erase = lambda: services.customer_data.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)  # noqa: E731
-    with pytest.raises(NotFound):
+    with pytest.raises(StorageUnavailable):
         held.meanwhile(lambda: other.messaging.actions.close(ids["live"], desk.scopes["bob"]), erase)
+    with pytest.raises(NotFound):
+        other.messaging.actions.close(ids["live"], desk.scopes["bob"])
+
+
+def test_a_message_racing_the_erasure_leaves_nothing_of_the_customer(shop, make_services, azurite, table_prefix):
+    """The customer writes into the live conversation while it is erased, the message's
+    commit between the erasure's deletion of the head and its last sweep: the message is
+    refused for now (503: the provider sends it again), and nothing names the customer,
+    no conversation half made anew."""
+    services, desk, _, _ = shop
+    held = HeldAt(f"{table_prefix}Threads")
+    other = make_services(request_hooks=[held])
+    thread = thread_key(desk.account.id, BUSINESS_E164, CUSTOMER)
+    erase = lambda: services.customer_data.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)  # noqa: E731
+    writes = lambda: other.messaging.ingest.message(desk.account, inbound(desk.account.id, "SMrace", "still there?",
+                                                                          customer=CUSTOMER))  # noqa: E731
+    with pytest.raises(StorageUnavailable):
+        held.meanwhile(writes, erase)
+    assert naming(every_row(azurite.connection_string, table_prefix), {thread, CUSTOMER, CUSTOMER[1:]}) == []
