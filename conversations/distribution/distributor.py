@@ -30,7 +30,7 @@ from core.ids import thread_of
 from core.inbox import QUEUE, View
 from core.ports import Agents, Deadline, Deadlines, Head, Inbox, Threads
 from core.records import CLOSED, OFFER_EXPIRED, OFFERED, Conversation, Decline, Event, Offer, Workstream
-from core.retry import ConcurrencyConflict
+from core.retry import ConcurrencyConflict, until_committed
 from core.settings import PUSH
 from core.skills import fits
 
@@ -223,20 +223,26 @@ class Distributor:
         """An offer's time is up (a due ``offer|<conversation>|<agent>`` row): it moves on,
         and the agent, who did not answer, is set away."""
         _, conversation_id, agent_id = job.key.split("|")
-        head = self._threads.read_head(thread_of(conversation_id))
-        c = head.conversation if head else None
-        made: list[Move] = []
-        if c is not None and c.id == conversation_id and c.offer and c.offer.agent.id == agent_id:
+
+        def attempt() -> list[Move] | None:
+            head = self._threads.read_head(thread_of(conversation_id))
+            c = head.conversation if head else None
+            if c is None or c.id != conversation_id or not c.offer or c.offer.agent.id != agent_id:
+                return []
             now = self._clock()
             if c.offer.expires_at > now:
                 self._timers.move(job, c.offer.expires_at)
-                return []
+                return None
             self._capacity.change(agent_id, lambda s: replace(s, presence=AWAY) if s.presence == AVAILABLE else None)
             event = Event(c.id, head.seq + 1, now, OFFER_EXPIRED, None, subject=c.offer.agent)
             commit = self._writer.commit(thread_of(c.id), head, replace(c, offer=None, declined=remembered(
                 c, agent_id, now)), event.seq, events=[event])
-            made = [commit.move] if commit.move else []
             log.info("offer of conversation %s to agent %s lapsed", c.id, agent_id)
+            return [commit.move] if commit.move else []
+
+        made = until_committed(attempt, "lapse an offer")
+        if made is None:
+            return []  # not due yet: its row moved to when it is
         self._timers.remove(job)
         return made
 

@@ -11,7 +11,7 @@ import pytest
 from core.clock import utcnow
 from core.errors import Conflict
 from tests.support.desk import customer, open_desk
-from tests.support.storage import Outage
+from tests.support.storage import HeldAt, Outage
 
 
 def test_highest_capacity_offers_to_whoever_has_most_free(make_services):
@@ -90,6 +90,22 @@ def test_an_offer_that_lapses_moves_on_and_sets_the_agent_away(make_services, cl
     history = desk.conversation(cid).events
     assert [(e.action, e.subject.name) for e in history] == [("offered", first), ("offer_expired", first),
                                                              ("offered", second)]
+
+
+def test_an_offer_lapsing_while_the_customer_writes_lapses_on_the_next_try(make_services, clock, table_prefix):
+    """The customer writes between the lapse's read and its commit: the lapse reads again
+    and lapses the offer, in the same timer run, which goes on to its other rows."""
+    held = HeldAt(f"{table_prefix}Threads")
+    services = make_services(request_hooks=[held])
+    desk = open_desk(services, clock, offer_timeout_seconds=30)
+    desk.agent("ana")
+    cid = desk.customer_writes(customer(1))
+    clock.advance(seconds=31)
+    ran: list[dict[str, int]] = []
+    held.meanwhile(lambda: ran.append(services.clockwork.run()),
+                   lambda: desk.customer_writes(customer(1), "hello?"))
+    assert ran[0].get("offer") == 1 and desk.offered_to(cid) is None
+    assert [e.action for e in desk.conversation(cid).events][-1] == "offer_expired"
 
 
 def test_a_declined_offer_goes_to_the_next_agent_then_waits(make_services):
