@@ -145,6 +145,15 @@ class StorageUnavailable(SwitchboardError):
     code = "storage_unavailable"
 
 
+class CommitPending(SwitchboardError):
+    """A move's job came due while its commit may still land (conversations/messaging/
+    writer.py): the job stays, and the timer finishes it once the commit landed or could
+    no longer land."""
+
+    status = 503
+    code = "commit_pending"
+
+
 class RealtimeUnavailable(SwitchboardError):
     """The real-time service (Web PubSub) could not be reached or refused: live updates
     wait for the workspace's next re-sync; nothing else fails for it."""

@@ -93,9 +93,9 @@ class Settings:
     easy_auth: bool  # whether the principal headers in front of the app can be trusted
     agent_offline_after_seconds: int = DEFAULT_OFFLINE_AFTER_SECONDS
     agent_watch_seconds: int = 60  # each online agent's watch (conversations/distribution/presence.py)
-    # A reservation this old has no commit on its way: no invocation runs longer (host.json's
-    # functionTimeout is 5 minutes), so the agent's watch may release it.
-    reservation_timeout_seconds: int = 360
+    # No commit lands later than this after its invocation began it (host.json's functionTimeout
+    # is 5 minutes): a reservation or a move's job none followed is finished after it.
+    commit_timeout_seconds: int = 360
     queues_endpoint: str | None = None
     outbox: OutboxTiming = field(default_factory=lambda: OutboxTiming())
     idempotency_wait_seconds: int = 10  # how long a copy waits for the request running under its key
@@ -131,7 +131,7 @@ class Settings:
             agent_offline_after_seconds=_positive_int(env, "AGENT_OFFLINE_AFTER_SECONDS",
                                                       DEFAULT_OFFLINE_AFTER_SECONDS),
             agent_watch_seconds=_positive_int(env, "AGENT_WATCH_SECONDS", 60),
-            reservation_timeout_seconds=_positive_int(env, "RESERVATION_TIMEOUT_SECONDS", 360),
+            commit_timeout_seconds=_positive_int(env, "COMMIT_TIMEOUT_SECONDS", 360),
             queues_endpoint=_service_endpoint(env, "QUEUES", "queue"),
             outbox=OutboxTiming(
                 queue=env.get("OUTBOX_QUEUE", "").strip() or OUTBOX_QUEUE,

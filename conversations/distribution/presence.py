@@ -49,10 +49,10 @@ WATCH_EVERY = timedelta(seconds=60)  # the default
 class Presence:
     def __init__(self, *, capacity: Capacity, distributor: Distributor, reactions: Reactions, threads: Threads,
                  timers: Deadlines, clock: Clock, offline_after: timedelta, publisher: Publisher,
-                 reservation_timeout: timedelta, realtime: Realtime | None = None,
+                 commit_timeout: timedelta, realtime: Realtime | None = None,
                  watch_every: timedelta = WATCH_EVERY) -> None:
         self._watch_every = watch_every
-        self._reservation_timeout = reservation_timeout
+        self._commit_timeout = commit_timeout
         self._publisher = publisher
         self._realtime = realtime
         self._quiet_until: datetime | None = None  # the service failed: not asked again until then
@@ -222,7 +222,7 @@ class Presence:
             holds = c is not None and c.state != CLOSED and c.agent is not None and c.agent.id == state.agent_id
             offered = c is not None and c.offer is not None and c.offer.agent.id == state.agent_id
             moved_on = c is not None and slot.version is not None and c.version > slot.version
-            if holds or offered or not (moved_on or age >= self._reservation_timeout):
+            if holds or offered or not (moved_on or age >= self._commit_timeout):
                 continue
             if self._capacity.release(state.agent_id, conversation_id, only=slot):
                 log.warning("agent %s: released capacity that conversation %s no longer used",

@@ -14,7 +14,8 @@ Every commit also carries the conversation's service-level clocks (core/sla.py) 
 they next fall due sooner than its timers row, writes one first (``_clocked``).
 
 A process that dies after 2 leaves the job, and the timer (conversations/distribution/
-clockwork.py) replays 3 and 4. A committer that works from due rows of its own (the sweep)
+clockwork.py) replays 3 and 4, once the commit landed or can no longer land (a slow one
+may come after the job is due: COMMIT_TIMEOUT_SECONDS). A committer that works from due rows of its own (the sweep)
 keeps the job among them instead (``JobsAt``), due with the row it works on: it removes
 the job with that row in one batch once every reaction ran, and its next run replays one
 left behind. A commit that does not move the conversation (a message
@@ -29,7 +30,7 @@ from datetime import datetime, timedelta
 from typing import Iterable
 
 from core.clock import Clock
-from core.errors import StorageUnavailable, SwitchboardError
+from core.errors import CommitPending, StorageUnavailable, SwitchboardError
 from core.facts import Facts
 from core.inbox import Placement
 from core.ports import Deadline, Deadlines, DuplicateMarker, Head, Inbox, Threads
@@ -87,11 +88,13 @@ class Commit:
 
 
 class Writer:
-    def __init__(self, threads: Threads, inbox: Inbox, timers: Deadlines, clock: Clock) -> None:
+    def __init__(self, threads: Threads, inbox: Inbox, timers: Deadlines, clock: Clock,
+                 commit_timeout: timedelta) -> None:
         self._threads = threads
         self._inbox = inbox
         self._timers = timers
         self._clock = clock
+        self._commit_timeout = commit_timeout
 
     def commit(self, thread: str, head: Head | None, conversation: Conversation, seq: int,
                messages: Iterable[Message] = (), markers: Iterable[tuple[str, Message]] = (),
@@ -140,9 +143,15 @@ class Writer:
         """Finish placing a move whose writer stopped after its commit (a due job row,
         ``kept`` among the caller's own rows, which removes it: placing that fails then
         raises, so that the caller keeps it); the move, for its reactions, unless the
-        conversation is gone."""
+        conversation is gone. CommitPending while the commit may still land (the
+        conversation not at the job's version yet, the job younger than any invocation
+        runs): its writer may yet die after it, and the job is all that would finish it."""
         was = Placement.from_dict(job.data["was"]) if job.data.get("was") else None
         current = self._threads.current(job.key.split("|")[1])
+        committed_at = _committed_at(job)
+        if (current is None or current.version < int(job.key.rsplit("|", 1)[1])) and committed_at is not None \
+                and self._clock() - committed_at < self._commit_timeout:
+            raise CommitPending(f"conversation {job.key.split('|')[1]}: the commit of its move may still land")
         log.info("conversation %s: finishing a move its writer left unfinished", job.key.split("|")[1])
         if current is None:
             self._inbox.remove([was] if was else [])

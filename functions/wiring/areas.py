@@ -102,7 +102,8 @@ def build_distribution(settings: Settings, stores: Stores, phones: PhoneReader, 
                        realtime: Realtime | None) -> Distribution:
     offline_after = timedelta(seconds=settings.agent_offline_after_seconds)
     lookup = Lookup(stores.threads, stores.workstreams)
-    writer = Writer(stores.threads, stores.inbox, stores.timers, clock)
+    commit_timeout = timedelta(seconds=settings.commit_timeout_seconds)
+    writer = Writer(stores.threads, stores.inbox, stores.timers, clock, commit_timeout)
     capacity = Capacity(stores.agent_states, clock)
     distributor = Distributor(stores.threads, writer, lookup, stores.agents, capacity, stores.inbox, stores.timers,
                               clock, offline_after)
@@ -115,7 +116,7 @@ def build_distribution(settings: Settings, stores: Stores, phones: PhoneReader, 
     presence = Presence(capacity=capacity, distributor=distributor, reactions=reactions, threads=stores.threads,
                         timers=stores.timers, clock=clock, offline_after=offline_after, publisher=publisher,
                         realtime=realtime, watch_every=timedelta(seconds=settings.agent_watch_seconds),
-                        reservation_timeout=timedelta(seconds=settings.reservation_timeout_seconds))
+                        commit_timeout=commit_timeout)
     return Distribution(
         lookup=lookup, writer=writer, reactions=reactions, capacity=capacity, distributor=distributor,
         retention=retention, facts=facts, inboxes=Inboxes(stores.inbox),

@@ -62,7 +62,7 @@ def test_the_watch_frees_a_reservation_no_commit_can_land_on(make_services, cloc
     """Reservations a host made before it died: the one whose conversation has moved on
     since goes at the next watch two watches on (its commit would find the conversation
     changed); one whose conversation has not moved, or never came, only once the
-    reservation is RESERVATION_TIMEOUT_SECONDS old (no invocation runs that long)."""
+    reservation is COMMIT_TIMEOUT_SECONDS old (no invocation runs that long)."""
     services = make_services()
     desk = open_desk(services, clock)
     ana = desk.agent("ana", capacity=5, queue="billing")  # the conversations wait in "general"
@@ -77,7 +77,7 @@ def test_the_watch_frees_a_reservation_no_commit_can_land_on(make_services, cloc
     services.clockwork.run()
     assert set(services.distribution.capacity.read(ana.principal.id).slots) == {unmoved, "never-came"}
 
-    clock.advance(seconds=int(settings_env.get("RESERVATION_TIMEOUT_SECONDS", 360)))
+    clock.advance(seconds=int(settings_env.get("COMMIT_TIMEOUT_SECONDS", 360)))
     services.clockwork.run()
     assert desk.load("ana") == 0
 

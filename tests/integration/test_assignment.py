@@ -195,6 +195,30 @@ def test_a_move_the_timer_finishes_releases_only_what_was_reserved_before_it(mak
     assert desk.holder(cid) == "ana" and desk.load("ana") == 1
 
 
+def test_a_move_s_job_due_before_its_slow_commit_landed_waits_for_it(make_services, clock, table_prefix):
+    """Ana gives a conversation back to the queue; her commit is slower than the move's job
+    (30 s), which the timer finds due first: it leaves the job, for the commit may still
+    land. It does, and placing it fails: the job is still there to finish it."""
+    outage, held = InboxOutage(), HeldAt(f"{table_prefix}Threads")
+    services = make_services(request_hooks=[outage, held])
+    desk = open_desk(services, clock, mode="pick")
+    ana = desk.agent("ana")
+    cid = desk.customer_writes(customer(1))
+    services.distribution.assignments.accept(cid, ana)
+
+    def timer_first() -> None:
+        clock.advance(seconds=31)
+        services.clockwork.run()
+        outage.on = True  # the writer's placing, once its commit lands
+
+    held.meanwhile(lambda: services.distribution.assignments.unassign(cid, ana), timer_first)
+    outage.on = False
+    assert desk.holder(cid) is None and desk.mine("ana") == [cid] and desk.load("ana") == 1  # as left
+    clock.advance(seconds=31)
+    assert services.clockwork.run().get("place") == 1
+    assert desk.mine("ana") == [] and desk.load("ana") == 0 and [c.id for c in desk.waiting()] == [cid]
+
+
 def test_an_accept_whose_offer_lapsed_before_its_commit_reserves_the_capacity(make_services, clock, table_prefix):
     held = HeldAt(f"{table_prefix}Threads")
     services = make_services(request_hooks=[held])

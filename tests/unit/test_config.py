@@ -8,15 +8,15 @@ def test_defaults():
     assert "127.0.0.1:10002" in s.storage_connection_string
     assert s.auto_close_min_minutes == 480 and s.table_prefix == "sb" and s.public_base_url is None
     assert s.entra_authority_host == "https://login.microsoftonline.com"
-    assert (s.agent_watch_seconds, s.idempotency_lease_seconds, s.reservation_timeout_seconds) == (60, 300, 360)
+    assert (s.agent_watch_seconds, s.idempotency_lease_seconds, s.commit_timeout_seconds) == (60, 300, 360)
     assert s.phone_region == "US"
     assert Settings.from_env({"PHONE_REGION": " de "}).phone_region == "DE"
 
 
 def test_the_watch_the_key_lease_and_a_reservation_s_timeout_can_be_shortened():
     s = Settings.from_env({"AGENT_WATCH_SECONDS": "2", "IDEMPOTENCY_LEASE_SECONDS": "8",
-                           "RESERVATION_TIMEOUT_SECONDS": "20"})
-    assert (s.agent_watch_seconds, s.idempotency_lease_seconds, s.reservation_timeout_seconds) == (2, 8, 20)
+                           "COMMIT_TIMEOUT_SECONDS": "20"})
+    assert (s.agent_watch_seconds, s.idempotency_lease_seconds, s.commit_timeout_seconds) == (2, 8, 20)
 
 
 def test_dedicated_connection_string_wins_and_keys_split():
