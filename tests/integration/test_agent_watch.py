@@ -19,6 +19,24 @@ def make_services(settings_env, make_services):
     return make_services
 
 
+def two_watches_on(services, clock, desk) -> None:
+    """Ana's watch runs two watches on; her capacity still counts the reservation."""
+    clock.advance(**WATCHES)
+    services.clockwork.run()
+    assert desk.load("ana") == 1
+
+
+@pytest.fixture
+def assigning(make_services, clock, table_prefix):
+    """Sue (a supervisor) and ana (an agent) where agents pick, on an instance whose first
+    commit to a thread can be held."""
+    held = HeldAt(f"{table_prefix}Threads")
+    services = make_services(request_hooks=[held])
+    desk = open_desk(services, clock, mode="pick")
+    sue = desk.agent("sue", roles=(SUPERVISOR,), available=False)
+    return held, services, desk, sue, desk.agent("ana")
+
+
 def test_an_opening_slow_to_commit_keeps_the_capacity_it_reserved(make_services, clock, table_prefix):
     """A new conversation offered to ana as it opens: her capacity is reserved, then its
     commit takes longer than two of her watches. Her watch finds no conversation yet; the
@@ -28,33 +46,19 @@ def test_an_opening_slow_to_commit_keeps_the_capacity_it_reserved(make_services,
     desk = open_desk(services, clock)
     desk.agent("ana")
     opened: list[str] = []
-
-    def watches() -> None:
-        clock.advance(**WATCHES)
-        services.clockwork.run()
-        assert desk.load("ana") == 1
-
-    held.meanwhile(lambda: opened.append(desk.customer_writes(customer(1))), watches)
+    held.meanwhile(lambda: opened.append(desk.customer_writes(customer(1))),
+                   lambda: two_watches_on(services, clock, desk))
     assert desk.offered_to(opened[0]) == "ana" and desk.load("ana") == 1
 
 
-def test_an_assignment_slow_to_commit_keeps_the_capacity_it_reserved(make_services, clock, table_prefix):
+def test_an_assignment_slow_to_commit_keeps_the_capacity_it_reserved(assigning, clock):
     """Sue gives ana a conversation waiting in its queue: ana's capacity is reserved for
     it, then the commit takes longer than two of her watches. The conversation has not
     moved since the reservation read it: the commit may still land, and does."""
-    held = HeldAt(f"{table_prefix}Threads")
-    services = make_services(request_hooks=[held])
-    desk = open_desk(services, clock, mode="pick")
-    sue = desk.agent("sue", roles=(SUPERVISOR,), available=False)
-    ana = desk.agent("ana")
+    held, services, desk, sue, ana = assigning
     cid = desk.customer_writes(customer(1))
-
-    def watches() -> None:
-        clock.advance(**WATCHES)
-        services.clockwork.run()
-        assert desk.load("ana") == 1
-
-    held.meanwhile(lambda: services.distribution.assignments.assign(cid, sue, ana.principal.id), watches)
+    held.meanwhile(lambda: services.distribution.assignments.assign(cid, sue, ana.principal.id),
+                   lambda: two_watches_on(services, clock, desk))
     assert desk.holder(cid) == "ana" and desk.load("ana") == 1
 
 
@@ -82,26 +86,19 @@ def test_the_watch_frees_a_reservation_no_commit_can_land_on(make_services, cloc
     assert desk.load("ana") == 0
 
 
-def test_a_renewal_on_an_older_version_keeps_the_reservation_for_the_later_commit(make_services, clock,
-                                                                                   table_prefix):
+def test_a_renewal_on_an_older_version_keeps_the_reservation_for_the_later_commit(assigning, clock):
     """Sue gives ana a conversation on its second version, her commit slow; meanwhile an
     instance that read the first version renews ana's reservation for it. The slot stays
     for the second version: the watch two watches on leaves it, and Sue's commit lands
     counted."""
-    held = HeldAt(f"{table_prefix}Threads")
-    services = make_services(request_hooks=[held])
-    desk = open_desk(services, clock, mode="pick")
-    sue = desk.agent("sue", roles=(SUPERVISOR,), available=False)
-    ana = desk.agent("ana")
+    held, services, desk, sue, ana = assigning
     cid = desk.customer_writes(customer(1))
     desk.customer_writes(customer(1), "still there?")  # the second version: a commit that moved nothing
     agent = services.stores.agents.get(ana.principal.id)
 
     def stale_renewal_then_watches() -> None:
         services.distribution.capacity.reserve(agent, cid, "sms", version=1)
-        clock.advance(**WATCHES)
-        services.clockwork.run()
-        assert desk.load("ana") == 1
+        two_watches_on(services, clock, desk)
 
     held.meanwhile(lambda: services.distribution.assignments.assign(cid, sue, ana.principal.id),
                    stale_renewal_then_watches)
