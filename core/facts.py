@@ -118,9 +118,10 @@ class Facts:
         return total(amount for _, amount in self.costs) if self.costs else None
 
     def to_dict(self) -> dict[str, Any]:
-        values = {k: v.isoformat() if isinstance(v, datetime) else list(v) if isinstance(v, tuple) else v
-                  for k, v in self.__dict__.items()}
-        return {k: v for k, v in values.items() if v not in (None, 0, [])}
+        """What differs from a new conversation's facts (hour 0 is an hour, not nothing: read
+        back as None, it made every move of a conversation created then place it twice)."""
+        return {k: v.isoformat() if isinstance(v, datetime) else list(v) if isinstance(v, tuple) else v
+                for k, v in self.__dict__.items() if v != getattr(NONE_YET, k)}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Facts:
@@ -133,6 +134,8 @@ class Facts:
 
         return cls(**{k: value(k, v) for k, v in d.items() if k in cls.__dataclass_fields__})
 
+
+NONE_YET = Facts()  # a new conversation's
 
 def seconds(start: datetime | None, end: datetime | None) -> int | None:
     return max(0, round((end - start).total_seconds())) if start and end else None

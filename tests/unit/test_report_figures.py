@@ -135,3 +135,11 @@ def test_a_digest_kept_before_the_sla_columns_reads_as_one_without_clocks():
     assert old == kept and old.entries()[0].sla == NO_CLOCKS
     assert digest_figures([old])["sla"]["first_response"] == {"met": 0, "breached": 0, "share_met": None}
     assert digest_figures([old])["conversations"] == 1
+
+
+def test_facts_read_back_as_kept_the_first_hour_of_the_day_too():
+    """Hour 0 is an hour: kept as None, a conversation created then differed from itself
+    read back, and every move of it placed it twice."""
+    facts = Facts(day="2026-12-07", hour=0, transfers=1, agents=("ana",))
+    assert Facts.from_dict(facts.to_dict()) == facts
+    assert Facts().to_dict() == {}
