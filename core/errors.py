@@ -154,6 +154,11 @@ class CommitPending(SwitchboardError):
     code = "commit_pending"
 
 
+class ThreadDeleted(StorageUnavailable):
+    """A commit found its thread's head deleted since it read it (retention, an erasure):
+    the same request again, once the deletion finished, finds the conversation gone."""
+
+
 class RealtimeUnavailable(SwitchboardError):
     """The real-time service (Web PubSub) could not be reached or refused: live updates
     wait for the workspace's next re-sync; nothing else fails for it."""

@@ -22,7 +22,7 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import TableClient, TableTransactionError, UpdateMode
 
-from core.errors import StorageUnavailable
+from core.errors import ThreadDeleted
 from core.ids import thread_of
 from core.ports import DuplicateMarker, Head
 from core.records import OUTBOUND, Conversation, Event, Message
@@ -76,7 +76,7 @@ class ThreadStore:
         in one batch; answer the head's new ETag.
 
         Raises ConcurrencyConflict when the head changed (or appeared) since ``head`` was
-        read, DuplicateMarker when a marker exists already, and StorageUnavailable when the
+        read, DuplicateMarker when a marker exists already, and ThreadDeleted (a 503) when the
         head was deleted with its thread meanwhile (retention, an erasure): the same request
         again, once the deletion finished, finds the conversation gone, or starts a new one,
         rather than now, when the erasure would leave half of it.
@@ -108,8 +108,7 @@ class ThreadStore:
             if code in ("UpdateConditionNotSatisfied", "EntityAlreadyExists"):
                 raise ConcurrencyConflict() from exc
             if code == "ResourceNotFound" and exc.index == 0 and head is not None:
-                raise StorageUnavailable("the conversation was deleted while this request wrote to it; "
-                                         "ask again") from exc
+                raise ThreadDeleted("the conversation was deleted while this request wrote to it; ask again") from exc
             raise
 
     def get_conversation(self, conversation_id: str) -> Conversation | None:

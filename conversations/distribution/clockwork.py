@@ -1,7 +1,7 @@
 """The timer of the ``timers`` table: it runs the rows that are due, and only those, so
 its cost follows what is due.
 
-  place|<conversation>|<version>   a move whose writer stopped after its commit (writer.py)
+  place|<conversation>|<version>|<token>   a move whose writer stopped after its commit (writer.py)
   offer|<conversation>|<agent>     an offer's time is up (distribution.py)
   dispatch|<conversation>          every eligible agent had declined it: offer it again
   agent|<agent>                    an agent's watch (presence.py)
@@ -31,7 +31,7 @@ from conversations.reactions import Reactions
 from conversations.service_levels.queues import OVERFLOW_JOB, WAITING_JOB, QueueWatch
 from conversations.service_levels.timer import ServiceLevelTimer
 from core.clock import Clock
-from core.errors import SwitchboardError
+from core.errors import CommitPending, SwitchboardError
 from core.ports import Deadline, Deadlines
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,8 @@ class Clockwork:
             try:
                 handler(job)
                 counts[kind] += 1
+            except CommitPending:
+                counts["pending"] += 1  # tried again next run
             except SwitchboardError as exc:
                 counts["failed"] += 1
                 log.warning("timers row %s failed (%s); tried again next run", job.key, exc.code)

@@ -24,7 +24,7 @@ from conversations.messaging.writer import JOB, JobsAt, Move, Writer
 from conversations.reactions import Reactions
 from core import telemetry as metrics
 from core.clock import Clock
-from core.errors import SwitchboardError
+from core.errors import CommitPending, SwitchboardError
 from core.ids import thread_of
 from core.ports import Deadline, Deadlines, Telemetry, Threads
 from core.records import CLOSED, CLOSED_FOR_INACTIVITY, Conversation, Event
@@ -75,6 +75,8 @@ class Sweep:
             if deadline.key.startswith(f"{JOB}|"):
                 return "replayed", self._replay(deadline)
             outcome, closed, jobs = until_committed(lambda: self._settle(deadline, now), "settle a deadline")
+        except CommitPending:
+            return "pending", []  # a close still to land: the next run sees it again
         except SwitchboardError as exc:
             log.warning("deadline of conversation %s left for the next run (%s)", deadline.key, exc.code)
             return "failed", []

@@ -2,7 +2,8 @@
 conversation, or a change of state, queue, holder or offer: its Placement) also re-places
 it in the inbox index and hands the move back to its committer, crash-safely:
 
-  1. a job row in the timers table, due in SETTLE_AFTER, names the move;
+  1. a job row in the timers table, due in SETTLE_AFTER, names the move (and the version
+     it commits, with a token of its own: another move from the same version is another job);
   2. the head commit (the truth);
   3. the inbox rows are written (its fact row for reports with its workstream's lists),
      then the conversation is read back: when another commit moved it meanwhile, it is
@@ -25,12 +26,13 @@ into it, most often) is the commit alone: ingest stays one read and one write.
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Iterable
 
 from core.clock import Clock
-from core.errors import CommitPending, StorageUnavailable, SwitchboardError
+from core.errors import CommitPending, StorageUnavailable, SwitchboardError, ThreadDeleted
 from core.facts import Facts
 from core.inbox import Placement
 from core.ports import Deadline, Deadlines, DuplicateMarker, Head, Inbox, Threads
@@ -64,7 +66,7 @@ class Move:
     def version(self) -> int:
         """The conversation's version the move committed, as its job names it (a replayed
         move's conversation is as it is now, perhaps later)."""
-        return int(self.job.key.rsplit("|", 1)[1])
+        return version_of(self.job)
 
 
 @dataclass(frozen=True)
@@ -113,11 +115,11 @@ class Writer:
             etag = self._threads.commit(thread, head, after, seq, messages, markers, events)
             return Commit(Head(after, seq, etag), was=before.facts if before else None)
         rows, due_at = (jobs.rows, jobs.due_at) if jobs else (self._timers, now + SETTLE_AFTER)
-        job = rows.schedule(f"{JOB}|{after.id}|{after.version:010d}", due_at,
+        job = rows.schedule(f"{JOB}|{after.id}|{after.version:010d}|{secrets.token_hex(4)}", due_at,
                             {"at": now.isoformat(), **({"was": was.to_dict()} if was else {})})
         try:
             etag = self._threads.commit(thread, head, after, seq, messages, markers, events)
-        except (ConcurrencyConflict, DuplicateMarker):
+        except (ConcurrencyConflict, DuplicateMarker, ThreadDeleted):
             rows.remove(job)
             raise
         committed = Head(after, seq, etag)
@@ -149,7 +151,7 @@ class Writer:
         was = Placement.from_dict(job.data["was"]) if job.data.get("was") else None
         current = self._threads.current(job.key.split("|")[1])
         committed_at = _committed_at(job)
-        if (current is None or current.version < int(job.key.rsplit("|", 1)[1])) and committed_at is not None \
+        if (current is None or current.version < version_of(job)) and committed_at is not None \
                 and self._clock() - committed_at < self._commit_timeout:
             raise CommitPending(f"conversation {job.key.split('|')[1]}: the commit of its move may still land")
         log.info("conversation %s: finishing a move its writer left unfinished", job.key.split("|")[1])
@@ -201,6 +203,13 @@ class Writer:
                 return
             stale, placed = [*stale, Placement.of(placed)], current
         raise StorageUnavailable(f"conversation {placed.id} keeps moving")
+
+
+def version_of(job: Deadline) -> int:
+    """The version the job's move committed: ``place|<conversation>|<version>|<token>`` (the
+    token tells apart two moves from one version, one of which fails and removes its own
+    job; a job written before it had none)."""
+    return int(job.key.split("|")[2])
 
 
 def _committed_at(job: Deadline) -> datetime | None:

@@ -219,6 +219,31 @@ def test_a_move_s_job_due_before_its_slow_commit_landed_waits_for_it(make_servic
     assert desk.mine("ana") == [] and desk.load("ana") == 0 and [c.id for c in desk.waiting()] == [cid]
 
 
+def test_two_moves_from_one_version_keep_a_job_each(make_services, clock, table_prefix):
+    """Ana gives the conversation back while Sue assigns it to Bo, both from the same
+    version. Sue's commit lands first and her placing fails, leaving its job; Ana's commit
+    fails, and removes its own job, not Sue's: the timer finishes Sue's move."""
+    outage, held = InboxOutage(), HeldAt(f"{table_prefix}Threads")
+    services = make_services(request_hooks=[outage, held])
+    desk = open_desk(services, clock, mode="pick")
+    sue = desk.agent("sue", roles=(SUPERVISOR,), available=False)
+    ana, bo = desk.agent("ana"), desk.agent("bo")
+    cid = desk.customer_writes(customer(1))
+    services.distribution.assignments.accept(cid, ana)
+
+    def sue_assigns_bo() -> None:
+        outage.on = True
+        services.distribution.assignments.assign(cid, sue, bo.principal.id)  # committed; placing it left to its job
+        outage.on = False
+
+    with pytest.raises(Forbidden):  # read again, the conversation is Bo's
+        held.meanwhile(lambda: services.distribution.assignments.unassign(cid, ana), sue_assigns_bo)
+    assert desk.holder(cid) == "bo" and desk.mine("ana") == [cid]  # as Sue's commit left the lists
+    clock.advance(seconds=31)
+    assert services.clockwork.run().get("place") == 1
+    assert desk.mine("ana") == [] and desk.mine("bo") == [cid] and (desk.load("ana"), desk.load("bo")) == (0, 1)
+
+
 def test_an_accept_whose_offer_lapsed_before_its_commit_reserves_the_capacity(make_services, clock, table_prefix):
     held = HeldAt(f"{table_prefix}Threads")
     services = make_services(request_hooks=[held])

@@ -233,3 +233,18 @@ def test_a_message_racing_the_erasure_leaves_nothing_of_the_customer(shop, make_
     with pytest.raises(StorageUnavailable):
         held.meanwhile(writes, erase)
     assert naming(every_row(azurite.connection_string, table_prefix), {thread, CUSTOMER, CUSTOMER[1:]}) == []
+
+
+def test_a_commit_that_finds_its_head_deleted_leaves_no_job(shop, make_services, table_prefix):
+    """The head goes (as the erasure deletes it, after the timers rows it knew of) between
+    Bob's read and his commit: the commit fails, and the move's job it wrote goes with it,
+    not left naming the conversation for the timer."""
+    services, desk, _, ids = shop
+    held = HeldAt(f"{table_prefix}Threads")
+    other = make_services(request_hooks=[held])
+    thread = thread_key(desk.account.id, BUSINESS_E164, CUSTOMER)
+    delete_head = lambda: services.stores.storage.table("threads").delete_entity(thread, "head")  # noqa: E731
+    with pytest.raises(StorageUnavailable):
+        held.meanwhile(lambda: other.messaging.actions.close(ids["live"], desk.scopes["bob"]), delete_head)
+    assert not [r for r in services.stores.storage.table("timers").list_entities()
+                if r["RowKey"].startswith(f"place|{ids['live']}|")]

@@ -72,7 +72,7 @@ def host_env(azurite, sealing_key, stand_ins, folder) -> dict[str, str]:
         "OUTBOX_GUARD_SECONDS": "6", "OUTBOX_RETRY_SECONDS": "1", "OUTBOX_UNKNOWN_SECONDS": "3",
         "OUTBOX_MAX_ATTEMPTS": str(MAX_ATTEMPTS), "IDEMPOTENCY_WAIT_SECONDS": "2", "IDEMPOTENCY_LEASE_SECONDS": "8",
         "LOCALHOST_QUEUE_LEASE_SECONDS": "6", "AGENT_WATCH_SECONDS": "2", "AGENT_OFFLINE_AFTER_SECONDS": "60",
-        "COMMIT_TIMEOUT_SECONDS": "20",
+        "COMMIT_TIMEOUT_SECONDS": "45",  # past a move's job's 30 s: a pending job is waited for
         "AUTO_CLOSE_MIN_MINUTES": "1", "AUTO_CLOSE_SCHEDULE": "*/2 * * * * *",
         "DISTRIBUTION_SCHEDULE": "*/1 * * * * *", "RETENTION_SCHEDULE": "*/3 * * * * *",
     }
