@@ -233,10 +233,10 @@ class Distributor:
             if c.offer.expires_at > now:
                 self._timers.move(job, c.offer.expires_at)
                 return None
-            self._capacity.change(agent_id, lambda s: replace(s, presence=AWAY) if s.presence == AVAILABLE else None)
             event = Event(c.id, head.seq + 1, now, OFFER_EXPIRED, None, subject=c.offer.agent)
             commit = self._writer.commit(thread_of(c.id), head, replace(c, offer=None, declined=remembered(
                 c, agent_id, now)), event.seq, events=[event])
+            self._capacity.change(agent_id, lambda s: replace(s, presence=AWAY) if s.presence == AVAILABLE else None)
             log.info("offer of conversation %s to agent %s lapsed", c.id, agent_id)
             return [commit.move] if commit.move else []
 

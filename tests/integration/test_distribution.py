@@ -108,6 +108,20 @@ def test_an_offer_lapsing_while_the_customer_writes_lapses_on_the_next_try(make_
     assert [e.action for e in desk.conversation(cid).events][-1] == "offer_expired"
 
 
+def test_an_offer_accepted_as_it_lapses_leaves_the_agent_available(make_services, clock, table_prefix):
+    """Ana accepts between the lapse's read and its commit: her accept lands, the lapse
+    finds the offer gone, and she stays available (she answered)."""
+    held = HeldAt(f"{table_prefix}Threads")
+    services = make_services(request_hooks=[held])
+    desk = open_desk(services, clock, offer_timeout_seconds=30)
+    ana = desk.agent("ana")
+    cid = desk.customer_writes(customer(1))
+    clock.advance(seconds=31)
+    held.meanwhile(services.clockwork.run, lambda: services.distribution.assignments.accept(cid, ana))
+    assert desk.holder(cid) == "ana"
+    assert services.distribution.presence.present(services.distribution.capacity.read(ana.principal.id)) == "available"
+
+
 def test_a_declined_offer_goes_to_the_next_agent_then_waits(make_services):
     services = make_services()
     desk = open_desk(services)
