@@ -1,7 +1,7 @@
 """The timer of the ``timers`` table: it runs the rows that are due, and only those, so
 its cost follows what is due.
 
-  place|<conversation>|<version>|<token>   a move whose writer stopped after its commit (writer.py)
+  place|<conversation>|<token>|<version>   a move whose writer stopped after its commit (writer.py)
   offer|<conversation>|<agent>     an offer's time is up (distribution.py)
   dispatch|<conversation>          every eligible agent had declined it: offer it again
   agent|<agent>                    an agent's watch (presence.py)

@@ -236,7 +236,7 @@ class Distributor:
             event = Event(c.id, head.seq + 1, now, OFFER_EXPIRED, None, subject=c.offer.agent)
             commit = self._writer.commit(thread_of(c.id), head, replace(c, offer=None, declined=remembered(
                 c, agent_id, now)), event.seq, events=[event])
-            self._capacity.change(agent_id, lambda s: replace(s, presence=AWAY) if s.presence == AVAILABLE else None)
+            self._set_away(agent_id, c.id, commit.head.conversation.version)
             log.info("offer of conversation %s to agent %s lapsed", c.id, agent_id)
             return [commit.move] if commit.move else []
 
@@ -245,6 +245,20 @@ class Distributor:
             return []  # not due yet: its row moved to when it is
         self._timers.remove(job)
         return made
+
+    def _set_away(self, agent_id: str, conversation_id: str, version: int) -> None:
+        """The agent who let an offer lapse (committed as ``version``) is set away, unless
+        it took the conversation since (capacity reserved against that version or later:
+        an accept landed meanwhile). Should the write fail, the agent's next lapse sets it."""
+        def away(s: AgentState) -> AgentState | None:
+            slot = s.slots.get(conversation_id)
+            took = slot is not None and slot.version is not None and slot.version >= version
+            return replace(s, presence=AWAY) if s.presence == AVAILABLE and not took else None
+
+        try:
+            self._capacity.change(agent_id, away)
+        except SwitchboardError as exc:
+            log.warning("agent %s: not set away after its offer lapsed (%s)", agent_id, exc.code)
 
     def retry(self, job: Deadline) -> list[Move]:
         """Offer again a conversation whose eligible agents had all declined it (a due

@@ -115,7 +115,7 @@ class Writer:
             etag = self._threads.commit(thread, head, after, seq, messages, markers, events)
             return Commit(Head(after, seq, etag), was=before.facts if before else None)
         rows, due_at = (jobs.rows, jobs.due_at) if jobs else (self._timers, now + SETTLE_AFTER)
-        job = rows.schedule(f"{JOB}|{after.id}|{after.version:010d}|{secrets.token_hex(4)}", due_at,
+        job = rows.schedule(f"{JOB}|{after.id}|{secrets.token_hex(4)}|{after.version:010d}", due_at,
                             {"at": now.isoformat(), **({"was": was.to_dict()} if was else {})})
         try:
             etag = self._threads.commit(thread, head, after, seq, messages, markers, events)
@@ -206,10 +206,10 @@ class Writer:
 
 
 def version_of(job: Deadline) -> int:
-    """The version the job's move committed: ``place|<conversation>|<version>|<token>`` (the
+    """The version the job's move committed: ``place|<conversation>|<token>|<version>`` (the
     token tells apart two moves from one version, one of which fails and removes its own
-    job; a job written before it had none)."""
-    return int(job.key.split("|")[2])
+    job; a job written before it had none, and code before it reads the version last)."""
+    return int(job.key.rsplit("|", 1)[1])
 
 
 def _committed_at(job: Deadline) -> datetime | None:

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from core.clock import utcnow
-from core.errors import Conflict
+from core.errors import Conflict, StorageUnavailable
 from tests.support.desk import customer, open_desk
 from tests.support.storage import HeldAt, Outage
 
@@ -108,18 +108,38 @@ def test_an_offer_lapsing_while_the_customer_writes_lapses_on_the_next_try(make_
     assert [e.action for e in desk.conversation(cid).events][-1] == "offer_expired"
 
 
-def test_an_offer_accepted_as_it_lapses_leaves_the_agent_available(make_services, clock, table_prefix):
-    """Ana accepts between the lapse's read and its commit: her accept lands, the lapse
-    finds the offer gone, and she stays available (she answered)."""
-    held = HeldAt(f"{table_prefix}Threads")
+@pytest.mark.parametrize("held_at", ["Threads", "Inbox"], ids=["before the lapse's commit", "after it"])
+def test_an_offer_accepted_as_it_lapses_leaves_the_agent_available(make_services, clock, table_prefix, held_at):
+    """Ana accepts as her offer lapses: before the lapse's commit (it reads again and finds
+    the offer gone), or after it while its lists are written (her capacity is then
+    reserved against the lapse's version). She holds it and stays available."""
+    held = HeldAt(f"{table_prefix}{held_at}", single=True)
     services = make_services(request_hooks=[held])
     desk = open_desk(services, clock, offer_timeout_seconds=30)
     ana = desk.agent("ana")
     cid = desk.customer_writes(customer(1))
     clock.advance(seconds=31)
     held.meanwhile(services.clockwork.run, lambda: services.distribution.assignments.accept(cid, ana))
-    assert desk.holder(cid) == "ana"
+    assert desk.holder(cid) == "ana" and desk.load("ana") == 1
     assert services.distribution.presence.present(services.distribution.capacity.read(ana.principal.id)) == "available"
+
+
+def test_a_lapse_whose_agent_could_not_be_set_away_lapses_all_the_same(make_services, clock, monkeypatch):
+    """Setting the agent away fails after the lapse's commit: the lapse is done (its row
+    removed, the conversation offered on), not left to fail again and again."""
+    services = make_services()
+    desk = open_desk(services, clock, offer_timeout_seconds=30)
+    desk.agent("ana")
+    cid = desk.customer_writes(customer(1))
+    clock.advance(seconds=31)
+
+    def unreachable(*_args, **_kwargs):
+        raise StorageUnavailable("storage unreachable (test outage)")
+
+    monkeypatch.setattr(services.distribution.capacity, "change", unreachable)
+    ran = services.clockwork.run()
+    assert ran.get("offer") == 1 and "failed" not in ran
+    assert [e.action for e in desk.conversation(cid).events][-1] == "offer_expired"
 
 
 def test_a_declined_offer_goes_to_the_next_agent_then_waits(make_services):

@@ -121,18 +121,20 @@ class KilledAt(BodyOutage):
 
 
 class HeldAt:
-    """Once ``armed``, holds the first batch to ``table`` (say a committer's placing right
-    after its commit, or a commit right after its reservation) until ``go`` is set: what
-    happens meanwhile comes between."""
+    """Once ``armed``, holds the first write to ``table`` (a batch; with ``single``, one
+    operation too: say a committer's placing right after its commit, or a commit right
+    after its reservation) until ``go`` is set: what happens meanwhile comes between."""
 
-    def __init__(self, table: str) -> None:
+    def __init__(self, table: str, single: bool = False) -> None:
         self.table = table.encode()
+        self.single = re.compile(rf"{table}(\(|\?|$)") if single else None
         self.armed, self.reached, self.go = threading.Event(), threading.Event(), threading.Event()
         self._lock = threading.Lock()
 
     def __call__(self, request: PipelineRequest) -> None:
-        body = request.http_request.body
-        if not (self.armed.is_set() and isinstance(body, bytes) and self.table in body):
+        http, body = request.http_request, request.http_request.body
+        alone = self.single is not None and http.method != "GET" and self.single.search(http.url)
+        if not (self.armed.is_set() and (alone or isinstance(body, bytes) and self.table in body)):
             return
         with self._lock:
             first = not self.reached.is_set()
