@@ -137,6 +137,7 @@ class Facts:
 
 NONE_YET = Facts()  # a new conversation's
 
+
 def seconds(start: datetime | None, end: datetime | None) -> int | None:
     return max(0, round((end - start).total_seconds())) if start and end else None
 

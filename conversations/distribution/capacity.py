@@ -81,7 +81,7 @@ class Capacity:
         def attempt() -> bool:
             state, etag = self._states.read(agent_id)
             slot = state.slots.get(conversation_id)
-            if slot is None or (moved is not None and _reserved_after(slot, *moved)) \
+            if slot is None or (moved is not None and reserved_after(slot, *moved)) \
                     or (only is not None and slot != only):
                 return False
             slots = {cid: s for cid, s in state.slots.items() if cid != conversation_id}
@@ -111,7 +111,7 @@ def _later(held: Slot | None, version: int) -> int:
     return max(version, held.version) if held is not None and held.version is not None else version
 
 
-def _reserved_after(slot: Slot, version: int, at: datetime) -> bool:
+def reserved_after(slot: Slot, version: int, at: datetime) -> bool:
     """Whether the slot was reserved for a commit after the move that made the
     conversation's ``version``: against that version or a later one. No clocks compared
     (another host's may run behind); a slot older code reserved says only when (``at``)."""

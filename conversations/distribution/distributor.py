@@ -18,7 +18,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from conversations.distribution.capacity import Capacity, Reservation
+from conversations.distribution.capacity import Capacity, Reservation, reserved_after
 from conversations.messaging.lookup import Lookup
 from conversations.messaging.writer import Move, Writer
 from core.agents import AVAILABLE, AWAY, Agent, AgentState
@@ -236,7 +236,7 @@ class Distributor:
             event = Event(c.id, head.seq + 1, now, OFFER_EXPIRED, None, subject=c.offer.agent)
             commit = self._writer.commit(thread_of(c.id), head, replace(c, offer=None, declined=remembered(
                 c, agent_id, now)), event.seq, events=[event])
-            self._set_away(agent_id, c.id, commit.head.conversation.version)
+            self._set_away(agent_id, c.id, commit.head.conversation.version, now)
             log.info("offer of conversation %s to agent %s lapsed", c.id, agent_id)
             return [commit.move] if commit.move else []
 
@@ -246,13 +246,13 @@ class Distributor:
         self._timers.remove(job)
         return made
 
-    def _set_away(self, agent_id: str, conversation_id: str, version: int) -> None:
-        """The agent who let an offer lapse (committed as ``version``) is set away, unless
-        it took the conversation since (capacity reserved against that version or later:
-        an accept landed meanwhile). Should the write fail, the agent's next lapse sets it."""
+    def _set_away(self, agent_id: str, conversation_id: str, version: int, at: datetime) -> None:
+        """The agent who let an offer lapse (committed as ``version``, ``at``) is set away,
+        unless it took the conversation since (capacity reserved after the lapse: an accept
+        landed meanwhile). Should the write fail, the agent's next lapse sets it."""
         def away(s: AgentState) -> AgentState | None:
             slot = s.slots.get(conversation_id)
-            took = slot is not None and slot.version is not None and slot.version >= version
+            took = slot is not None and reserved_after(slot, version, at)
             return replace(s, presence=AWAY) if s.presence == AVAILABLE and not took else None
 
         try:

@@ -149,12 +149,13 @@ class Writer:
         conversation not at the job's version yet, the job younger than any invocation
         runs): its writer may yet die after it, and the job is all that would finish it."""
         was = Placement.from_dict(job.data["was"]) if job.data.get("was") else None
-        current = self._threads.current(job.key.split("|")[1])
+        conversation_id = job.key.split("|")[1]
+        current = self._threads.current(conversation_id)
         committed_at = _committed_at(job)
         if (current is None or current.version < version_of(job)) and committed_at is not None \
                 and self._clock() - committed_at < self._commit_timeout:
-            raise CommitPending(f"conversation {job.key.split('|')[1]}: the commit of its move may still land")
-        log.info("conversation %s: finishing a move its writer left unfinished", job.key.split("|")[1])
+            raise CommitPending(f"conversation {conversation_id}: the commit of its move may still land")
+        log.info("conversation %s: finishing a move its writer left unfinished", conversation_id)
         if current is None:
             self._inbox.remove([was] if was else [])
             if not kept:
