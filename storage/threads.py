@@ -156,7 +156,8 @@ class ThreadStore:
         """Attach the provider's id and status to a sent message and index it by that id.
 
         A delivery report can overtake us: it then left a marker with a pending status,
-        which is merged here rather than lost.
+        which is merged here rather than lost. A message erased meanwhile (its thread's
+        customer) records nothing: no marker is left to name it.
         """
         row_key = message_key(message.conversation_id, message.seq)
         update: dict[str, Any] = {"PartitionKey": thread, "RowKey": row_key,
@@ -168,6 +169,9 @@ class ThreadStore:
                 self._table.submit_transaction([("update", update, {"mode": UpdateMode.MERGE}), ("create", marker)])
                 return
             except TableTransactionError as exc:
+                if str(exc.error_code) == "ResourceNotFound" and exc.index == 0:
+                    log.info("message %s sent after it was erased: nothing recorded", message.id)
+                    return
                 if str(exc.error_code) != "EntityAlreadyExists":
                     raise
             until_committed(lambda: self._merge_parked(update, marker), "record the send", STATUS_ATTEMPTS)

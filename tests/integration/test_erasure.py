@@ -248,3 +248,14 @@ def test_a_commit_that_finds_its_head_deleted_leaves_no_job(shop, make_services,
         held.meanwhile(lambda: other.messaging.actions.close(ids["live"], desk.scopes["bob"]), delete_head)
     assert not [r for r in services.stores.storage.table("timers").list_entities()
                 if r["RowKey"].startswith(f"place|{ids['live']}|")]
+
+
+def test_a_send_recorded_after_its_message_was_erased_records_nothing(shop, azurite, table_prefix):
+    """The provider took a reply whose message the erasure deleted before its send was
+    recorded: recording it stores nothing (no marker naming it) and fails nothing."""
+    services, desk, _, ids = shop
+    thread = thread_key(desk.account.id, BUSINESS_E164, CUSTOMER)
+    [reply] = [m for m in services.messaging.actions.get(ids["first"], ALICE).messages if m.provider_message_id == "SMreply"]
+    services.stores.storage.table("threads").delete_entity(thread, message_key(ids["first"], reply.seq))  # erased
+    services.stores.threads.record_sent(thread, reply, "SMafter", "sent")
+    assert not [r for r in services.stores.storage.table("threads").list_entities() if "SMafter" in r["RowKey"]]
