@@ -1,6 +1,6 @@
 """Retention on real storage: the timer deletes exactly the closed conversations past
 their workstream's retention, and its storage round trips follow those, not the rows
-kept (1,000 kept and 100 due cost what 10,000 kept and 100 due cost)."""
+kept (1,000 kept and 40 due cost what 10,000 kept and 40 due cost)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from tests.support.twilio import MESSAGES_PATH, message_created
 pytestmark = pytest.mark.long  # started first (tests/conftest.py)
 
 DAYS = 30
-DUE = 100
+DUE = 40
 
 
 def seed_kept_rows(services, count: int, after: datetime) -> None:

@@ -18,4 +18,4 @@ def row_text(entity: dict) -> str:
 def naming(rows: dict[str, list[dict]], needles: set[str]) -> list[tuple[str, str, str]]:
     """(table, row key, needle) for every row with a key or value that holds a needle."""
     return [(table, e["RowKey"], n) for table, entities in rows.items() for e in entities
-            for n in needles if n in row_text(e)]
+            for text in (row_text(e),) for n in needles if n in text]
