@@ -26,7 +26,7 @@ from core.clock import Clock
 from core.errors import Conflict, ValidationFailed
 from core.identity import Actor
 from core.ids import is_object_id, thread_of
-from core.ports import Agents, Head
+from core.ports import Agents
 from core.records import (ACCEPTED, ACTIVE, ASSIGNED, DECLINED, HANDED_OFF, OPEN, TRANSFERRED, UNASSIGNED, Conversation,
                           Event)
 from core.retry import until_committed
@@ -127,10 +127,6 @@ class Assignments:
         it to them (None: they took it). Each head tried reserves anew: an offer to
         ``target`` seen on the first may have lapsed, and its capacity gone with it, before
         the commit."""
-        head = self._lookup.head(conversation_id, scope=scope)
-        check(head.conversation)
-        if head.conversation.agent is not None and head.conversation.agent.id == target.id:
-            return head.conversation
         to, mine = Actor(target.id, target.name or target.id), None  # mine: the slot this reserved, as it is
 
         def change(c: Conversation) -> Conversation:
@@ -143,7 +139,7 @@ class Assignments:
 
         try:
             return self._change(conversation_id, scope, check, change, action, actor=by or scope.principal.actor,
-                                subject=to if by else None, head=head)
+                                subject=to if by else None, held_by=target.id)
         except BaseException:
             if mine is not None:
                 self._capacity.release(target.id, conversation_id, only=mine)
@@ -151,14 +147,16 @@ class Assignments:
 
     def _change(self, conversation_id: str, scope: Scope, check: Callable[[Conversation], object], change: Change,
                 action: str, detail: str | None = None, actor: Actor | None = None,
-                subject: Actor | None = None, head: Head | None = None) -> Conversation:
-        """Commit ``change`` once ``check`` allows it, recording who did what; ``head``, as
-        the caller just read it, is tried first."""
-        first = [head] if head is not None else []
-
+                subject: Actor | None = None, held_by: str | None = None) -> Conversation:
+        """Commit ``change`` once ``check`` allows it, recording who did what; nothing when
+        the conversation is held by ``held_by`` already (on any head tried: the same
+        request sent twice at once commits once)."""
         def attempt() -> Conversation:
-            current = first.pop() if first else self._lookup.head(conversation_id, scope=scope)
+            current = self._lookup.head(conversation_id, scope=scope)
             check(current.conversation)
+            if held_by is not None and current.conversation.agent is not None \
+                    and current.conversation.agent.id == held_by:
+                return current.conversation
             updated = change(current.conversation)
             event = Event(conversation_id, current.seq + 1, self._clock(), action, actor or scope.principal.actor,
                           detail, subject)

@@ -282,12 +282,12 @@ def test_an_offer_whose_commit_failed_leaves_the_reservation_an_assignment_renew
     assert desk.holder(cid) == "ana" and desk.offered_to(cid) is None and desk.load("ana") == 1
 
 
-def test_an_assignment_that_fails_after_another_landed_leaves_the_reservation_it_renewed(make_services, clock,
-                                                                                       table_prefix):
+def test_an_assignment_that_loses_to_another_giving_the_same_agent_writes_nothing_more(make_services, clock,
+                                                                                        table_prefix):
     """Sue assigns ana the conversation (a new reservation); before her commit, Bo assigns
     it to ana too (the reservation renewed for his) and commits first. Sue's commit loses,
-    and her next try, which renews it again, fails on storage: what she releases is only a
-    reservation of her own, and this one is Bo's."""
+    and her next try finds it ana's already: done, with nothing written (storage refuses
+    every commit by then), Bo's assignment the one recorded and ana's one slot kept."""
     threads = f"{table_prefix}Threads".encode()
     outage, held = BodyOutage(threads), HeldAt(f"{table_prefix}Threads")
     services = make_services(request_hooks=[outage, held])  # the held commit passed the outage before it broke
@@ -301,7 +301,21 @@ def test_an_assignment_that_fails_after_another_landed_leaves_the_reservation_it
         assert desk.holder(cid) == "ana" and desk.load("ana") == 1
         outage.on = True
 
-    with pytest.raises(StorageUnavailable):
-        held.meanwhile(lambda: services.distribution.assignments.assign(cid, sue, ana.principal.id), bo_assigns)
+    held.meanwhile(lambda: services.distribution.assignments.assign(cid, sue, ana.principal.id), bo_assigns)
     outage.on = False
+    assert desk.holder(cid) == "ana" and desk.load("ana") == 1
+    assert [e.actor.name for e in desk.conversation(cid).events if e.action == "assigned"] == ["bo"]
+
+
+def test_an_accept_sent_twice_at_once_is_recorded_once(make_services, table_prefix):
+    """The same agent's accept twice at once: the one whose commit comes second finds the
+    conversation hers already and commits nothing (no second event, one slot)."""
+    held = HeldAt(f"{table_prefix}Threads")
+    services = make_services(request_hooks=[held])
+    desk = open_desk(services, mode="pick")
+    ana = desk.agent("ana")
+    cid = desk.customer_writes(customer(1))
+    accept = services.distribution.assignments.accept
+    held.meanwhile(lambda: accept(cid, ana), lambda: accept(cid, ana))
+    assert [e.action for e in desk.conversation(cid).events].count("accepted") == 1
     assert desk.holder(cid) == "ana" and desk.load("ana") == 1
