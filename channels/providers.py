@@ -15,7 +15,18 @@ from core.providers import ProviderSpec
 from core.webhooks import ACS, TELESIGN, TWILIO_INBOUND, TWILIO_STATUS, callback_url
 
 
+def _known(credentials: dict[str, str], fields: tuple[str, ...]) -> dict[str, str]:
+    """The credentials given a value, once none is a field the provider does not have (a
+    misspelt one would otherwise be dropped, and the old value kept, with no word)."""
+    credentials = {k: v for k, v in credentials.items() if v is not None}
+    unknown = sorted(set(credentials) - set(fields))
+    if unknown:
+        raise ValidationFailed(f"credentials.{unknown[0]}", "is not a known field")
+    return credentials
+
+
 def _twilio_credentials(credentials: dict[str, str]) -> dict[str, str]:
+    credentials = _known(credentials, ("account_sid", "auth_token"))
     sid = credentials.get("account_sid")
     if not isinstance(sid, str) or not re.fullmatch(r"AC[0-9a-fA-F]{32}", sid):
         raise ValidationFailed("credentials.account_sid", "must be a Twilio Account SID: AC and 32 hex characters")
@@ -37,6 +48,7 @@ def _twilio_callbacks(base_url: str, account_id: str) -> dict[str, str]:
 
 
 def _telesign_credentials(credentials: dict[str, str]) -> dict[str, str]:
+    credentials = _known(credentials, ("customer_id", "api_key"))
     customer_id = credentials.get("customer_id")
     if not isinstance(customer_id, str) or not re.fullmatch(r"[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}",
                                                             customer_id):
@@ -63,10 +75,7 @@ def _telesign_callbacks(base_url: str, account_id: str) -> dict[str, str]:
 
 
 def _acs_credentials(credentials: dict[str, str]) -> dict[str, str]:
-    credentials = {k: v for k, v in credentials.items() if v is not None}
-    unknown = sorted(set(credentials) - set(ACS_CREDENTIALS))
-    if unknown:
-        raise ValidationFailed(f"credentials.{unknown[0]}", "is not a known field")
+    credentials = _known(credentials, ACS_CREDENTIALS)
     resource = credentials.get("resource_name")
     if not isinstance(resource, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]{0,62}", resource):
         raise ValidationFailed("credentials.resource_name", "must be the Communication Services resource's name")

@@ -49,6 +49,8 @@ def test_account_answer_masks_the_key_and_gives_one_callback_url(api, account):
 @pytest.mark.parametrize("credentials,field", [
     ({"customer_id": "not-a-guid", "api_key": API_KEY}, "credentials.customer_id"),
     ({"customer_id": "FFFFFFFF-EEEE-DDDD-1234-AB1234567890", "api_key": "not base64!"}, "credentials.api_key"),
+    ({"customer_id": "FFFFFFFF-EEEE-DDDD-1234-AB1234567890", "api_key": API_KEY, "apikey": API_KEY},
+     "credentials.apikey"),
 ])
 def test_malformed_credentials_are_refused_naming_the_field(api, credentials, field):
     body = account_body(credentials=credentials, numbers=[{"number": "12065550190", "type": "long_code"}])

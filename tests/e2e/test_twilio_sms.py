@@ -47,6 +47,15 @@ def test_account_answer_masks_the_token_and_gives_callback_urls(api, account):
     assert "A message comes in" in callback["setup"]
 
 
+def test_a_misspelt_credential_is_refused_and_the_token_kept(api, account):
+    """A token rotation with a field name Twilio accounts do not have: 422 naming it, not
+    a 200 that dropped it and kept the old token."""
+    response = api.call("PATCH", f"/admin/accounts/{account['id']}", {"credentials": {"auth_tokn": "f" * 32}})
+    assert response.status_code == 422 and response.json()["error"]["field"] == "credentials.auth_tokn"
+    stored = api.call("GET", f"/admin/accounts/{account['id']}").json()["credentials"]
+    assert stored == {"account_sid": ACCOUNT_SID, "auth_token": "****" + AUTH_TOKEN[-4:]}
+
+
 @pytest.mark.parametrize("number", ["++14252306549", "425-230-65", "+1 425 230 6549 ext", "1999", "19995550100"])
 def test_a_wrong_number_is_refused_naming_the_field(api, number):
     body = account_body(numbers=[{"number": number, "type": "long_code"}])
