@@ -131,13 +131,14 @@ def test_proactive_messages_with_valid_invalid_and_opted_out_recipients(api, set
     text_in(api, account, "+12065550185", "SM" + "0" * 31 + "9", "STOP")
     before = len(api.twilio.calls("POST", MESSAGES))
     answer = api.call("POST", "/outbound", {"account_id": account["id"], "from": BUSINESS,
-                                             "to": ["+12065550186", "555-0187", "+12065550185"],
+                                             "to": ["+12065550186", "555-0187", "+12065550185", "+" + BUSINESS],
                                              "body": "Your order has shipped."})
     assert answer.status_code == 207
     results = answer.json()["results"]
-    assert [r["status"] for r in results] == ["sent", "failed", "failed"]
+    assert [r["status"] for r in results] == ["sent", "failed", "failed", "failed"]
     assert results[1]["error"]["code"] == "validation_failed"
     assert results[2]["error"]["code"] == "recipient_opted_out"
+    assert results[3]["error"]["code"] == "validation_failed"  # the account's own number
     assert [r.form["To"] for r in api.twilio.calls("POST", MESSAGES)[before:]] == [["+12065550186"]]
     conversation = api.call("GET", f"/conversations/{results[0]['conversation_id']}").json()
     assert conversation["messages"][-1]["body"] == "Your order has shipped."
