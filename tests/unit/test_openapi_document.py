@@ -30,3 +30,14 @@ def test_document_and_app_list_the_same_operations():
     described = {("/api" + path, method) for path, item in document["paths"].items()
                  for method in item if method != "parameters"}
     assert described == registered()
+
+
+def test_every_answer_any_operation_can_give_is_documented():
+    """Every operation a caller signs in for can find storage unavailable (503); every one
+    that reads a JSON body can be sent one that is not (400)."""
+    document = json.loads(DOCUMENT.read_text())
+    missing = [(method, path, code) for path, item in document["paths"].items()
+               for method, operation in item.items() if method != "parameters"
+               for code, needed in (("503", "401" in operation["responses"]), ("400", "requestBody" in operation))
+               if needed and code not in operation["responses"]]
+    assert missing == []
