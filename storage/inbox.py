@@ -102,8 +102,9 @@ def every_key(p: Placement) -> Key:
 
 
 def _listed(p: Placement) -> tuple[object, ...]:
-    """What a list row shows of a conversation's place."""
-    return p.state, p.workstream_id, p.queue, p.agent_id, p.stage, p.labels
+    """What a list row shows of a conversation's place (its offer too: Supervise names
+    whom it is offered to, and the live figures count it offered or waiting)."""
+    return p.state, p.workstream_id, p.queue, p.agent_id, p.offer_agent_id, p.stage, p.labels
 
 
 def _range(view: View) -> tuple[str, str, str | None]:
@@ -146,9 +147,9 @@ class InboxStore:
         return self._storage.table("inbox")
 
     def place(self, conversation: Conversation, stale: Iterable[Placement] = (), refile: bool = False) -> None:
-        """Rows it lacks are written and rows it left deleted. When only its offer changed
-        since the last of ``stale`` (not its state, holder, queue or labels: what the lists show),
-        the rows it keeps are left as they are: an offer costs its two partitions only. Its
+        """Rows it lacks are written and rows it left deleted. When nothing the lists show
+        changed since the last of ``stale`` (its state, holder, offer, queue or labels), the
+        rows it keeps are left as they are. Its
         fact row is written with its workstream's lists, and alone when ``refile`` (its facts
         changed since, the lists did not).
 

@@ -10,7 +10,9 @@ import pytest
 
 from core.clock import utcnow
 from core.errors import Conflict, StorageUnavailable
+from conversations.distribution.inboxes import Query
 from tests.support.desk import customer, open_desk
+from tests.support.scopes import ALICE
 from tests.support.storage import HeldAt, Outage
 
 
@@ -142,6 +144,15 @@ def test_a_lapse_whose_agent_could_not_be_set_away_lapses_all_the_same(make_serv
     assert [e.action for e in desk.conversation(cid).events][-1] == "offer_expired"
 
 
+def listed_offers(desk, cid: str) -> list[str | None]:
+    """Whom the workstream's list and everyone's say the conversation is offered to."""
+    found = []
+    for query in (Query("workstream", desk.workstream_id, None, False), Query("all")):
+        [row] = [c for c in desk.services.distribution.inboxes.page(ALICE, query, 100).conversations if c.id == cid]
+        found.append(row.offer.agent.name if row.offer else None)
+    return found
+
+
 def test_a_declined_offer_goes_to_the_next_agent_then_waits(make_services):
     services = make_services()
     desk = open_desk(services)
@@ -152,9 +163,11 @@ def test_a_declined_offer_goes_to_the_next_agent_then_waits(make_services):
     services.distribution.assignments.decline(cid, desk.scopes[first])
     second = desk.offered_to(cid)
     assert second not in (None, first) and desk.load(first) == 0
+    assert listed_offers(desk, cid) == [second, second]  # the workstream's list and everyone's, as Supervise shows them
     services.distribution.assignments.decline(cid, desk.scopes[second])
     assert desk.offered_to(cid) is None  # both declined: it waits in the queue
     assert [c.id for c in desk.waiting()] == [cid]
+    assert listed_offers(desk, cid) == [None, None]
     with pytest.raises(Conflict) as refused:
         services.distribution.assignments.decline(cid, desk.scopes[first])
     assert refused.value.code == "not_offered_to_you"
