@@ -147,6 +147,25 @@ def test_an_agent_labels_a_conversation_and_filters_the_inbox_by_it(new_page, ap
     expect(mine(ada).locator(".inbox-item")).to_have_count(2)
 
 
+def test_a_label_made_after_the_workspace_opened_shows_in_its_colour(new_page, api, world):
+    """An admin makes a label while Ada works, and it is put on a conversation she holds:
+    her card shows it in its colour (not as a deleted label's plain chip), and her Label
+    filter offers it, with no reload."""
+    defined(api)
+    ada = new_page("Ada", AGENT)
+    available(ada, "busy")
+    cid = held(api, world["account"], BEN, "A question about my bill", ADA)
+    expect(card(ada, "Ben Okafor")).to_be_visible()
+    assert api.call("POST", "/admin/labels", {"name": "Late", "colour": "#d1242f"}).status_code in (201, 409)
+    assert api.call("PUT", f"/conversations/{cid}/labels", {"labels": ["Late"]}).status_code == 200
+    chip = card(ada, "Ben Okafor").locator(".label-chip")
+    expect(chip).to_have_text(["Late"], timeout=10_000)
+    expect(chip).to_have_css("color", WHITE)
+    expect(chip).not_to_have_class(re.compile(r"\bretired\b"))
+    expect(ada.get_by_label("Label", exact=True).locator("option", has_text="Late")).to_have_count(1)
+    assert api.call("PUT", f"/conversations/{cid}/labels", {"labels": []}).status_code == 200
+
+
 def test_search_finds_a_conversation_by_number_label_and_id(new_page, api, world, artifacts):
     defined(api)
     ada = new_page("Ada", AGENT)
