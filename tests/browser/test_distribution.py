@@ -107,10 +107,14 @@ def test_an_offer_reaches_the_right_agent_who_answers_and_transfers(new_page, ap
     expect(actions.get_by_role("button", name="Accept")).to_have_count(0)
     expect(actions.get_by_role("button", name="Close")).to_have_count(0)
     expect(ada.get_by_role("region", name=re.compile("^Mine"))).to_have_count(0)
+    expect(box).to_have_count(0)  # no reply that could only be refused: a note for Bo instead
+    expect(ada.locator("#reply-refused")).to_have_text("Bo holds this conversation: add an internal note for them.")
+    expect(ada.get_by_label("Internal note about +12065550160: only your team sees it")).to_be_visible()
+    check_page(ada, "workspace-held-by-another", artifacts)
     expect(mine(bo).get_by_role("link").filter(has_text="+12065550160")).to_be_visible(timeout=3_000)
     open_conversation(bo, "+12065550160")
     bo.get_by_role("button", name="Close").click()
-    expect(bo.get_by_text("This conversation is closed (agent).")).to_be_visible()
+    expect(bo.get_by_text("This conversation is closed by an agent.")).to_be_visible()
     expect(bo.locator(".history")).to_contain_text("Closed by Bo")
     check_page(bo, "workspace-closed", artifacts)
 
@@ -134,7 +138,7 @@ def test_a_declined_offer_is_taken_later_from_the_queue(new_page, api, world):
     expect(ada.locator(".history")).to_contain_text("Accepted by Ada")
     ada.get_by_role("button", name="Close").click()
     ada.get_by_role("alertdialog").get_by_role("button", name="Close anyway").click()  # "Hello?" has no answer
-    expect(ada.get_by_text("This conversation is closed (agent).")).to_be_visible()
+    expect(ada.get_by_text("This conversation is closed by an agent.")).to_be_visible()
 
     ada.get_by_label("Workstream").select_option(label="Support")  # named by GET /api/workstreams/{id}
     ada.get_by_label("State").select_option("closed")
@@ -167,7 +171,7 @@ def test_offers_by_keyboard_on_a_phone(new_page, api, world, artifacts):
     ada.keyboard.press("Enter")
     expect(ada.locator(".message.outbound").filter(has_text="On my way.")).to_be_visible()
     ada.get_by_role("button", name="Close").press("Enter")
-    expect(ada.get_by_text("This conversation is closed (agent).")).to_be_visible()
+    expect(ada.get_by_text("This conversation is closed by an agent.")).to_be_visible()
 
 
 def test_a_supervisor_assigns_a_waiting_conversation(new_page, api, world, artifacts):

@@ -14,6 +14,7 @@ import { type ComposeMode, ModeChoice, NoteForm } from "./NoteForm";
 import { TemplateForm } from "./TemplateForm";
 import { InteractiveBuilder, type InteractiveDraft, draftOf, interactivePayload, newButtons, newList } from "../ui/interactive";
 import { fieldId } from "../ui/paths";
+import { can } from "../session";
 
 export const MAX_BODY = 1600;
 
@@ -25,6 +26,15 @@ interface Props {
 
 export function Composer({ conversation, me, onSent }: Props) {
   const [mode, setMode] = useState<ComposeMode>("reply");
+  const refused = replyRefused(conversation, me);
+  if (refused) { // no Reply that could only be refused: a note, for whoever answers
+    return (
+      <div class="composer note-mode">
+        <p class="notice" id="reply-refused">{refused}</p>
+        <NoteForm conversation={conversation} onAdded={onSent} />
+      </div>
+    );
+  }
   return (
     <div class={`composer${mode === "note" ? " note-mode" : ""}`}>
       <ModeChoice mode={mode} setMode={setMode} />
@@ -32,6 +42,16 @@ export function Composer({ conversation, me, onSent }: Props) {
       <div hidden={mode !== "note"}><NoteForm conversation={conversation} onAdded={onSent} /></div>
     </div>
   );
+}
+
+/** Why the caller cannot answer it (as the API's check_answer refuses), or null. */
+function replyRefused(conversation: Conversation, me: Me): string | null {
+  if (can(me, "admin")) return null;
+  if (!can(me, "agent")) return "Only agents answer customers: add an internal note for whoever holds it.";
+  if (conversation.agent && conversation.agent.id !== me.id) {
+    return `${conversation.agent.name} holds this conversation: add an internal note for them.`;
+  }
+  return null;
 }
 
 function Reply({ conversation, me, onSent }: Props) {

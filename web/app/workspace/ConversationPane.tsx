@@ -88,7 +88,7 @@ export function ConversationPane({ id, me, version, onChange, onSeen, onLabelled
         <MessageList conversation={conversation} me={me} onReacted={reload} />
         {conversation.state !== "closed"
           ? <Composer conversation={conversation} me={me} onSent={reload} />
-          : <p class="notice">This conversation is closed{conversation.closed_reason ? ` (${conversation.closed_reason})` : ""}.</p>}
+          : <p class="notice">This conversation is closed{CLOSED_BECAUSE[conversation.closed_reason ?? ""] ?? ""}.</p>}
       </div>
       <aside class="pane-side" aria-label="About this conversation">
         <BotStage conversation={conversation} me={me} onTaken={(c) => { onChange(c); void reload(); }} />
@@ -115,6 +115,10 @@ function Badges({ conversation }: { conversation: Conversation }) {
     </p>
   );
 }
+
+const CLOSED_BECAUSE: Record<string, string> = {
+  agent: " by an agent", inactivity: " for inactivity", overflow: " by its queue's overflow rule",
+};
 
 /** Who holds it; once closed, who closed it (the history's last close), never "Held by". */
 function Holder({ conversation }: { conversation: Conversation }) {

@@ -155,7 +155,7 @@ function Live({ feed, filters, sort, selected, take, workstreams, skills }: Live
   const total = listed.size + shownAll.length;
   return (
     <>
-      <p class="visually-hidden" aria-live="polite">{`${total} conversations, ${shownOffers.length} offered`}</p>
+      <p class="visually-hidden" aria-live="polite">{`${total} conversation${total === 1 ? "" : "s"}, ${shownOffers.length} offered`}</p>
       {total === 0 ? <p class="muted">{filters.label ? `No conversation here has the label ${filters.label}.`
         : "No conversations here yet."}</p> : null}
       {shownOffers.length ? (
