@@ -121,6 +121,8 @@ class AgentDirectory:
         )
         self._agents.replace(updated, etag)
         self._publisher.regroup(current, updated)
+        if updated.capacity != current.capacity:  # its free capacity shows in its workspaces
+            self._publisher.presence(agent_id)
         if (updated.queues, updated.capacity, updated.skills) != (current.queues, current.capacity, current.skills):
             self._reactions.run(self._distributor.dispatch_for(agent_id))
         return updated

@@ -71,7 +71,7 @@ class Feed:
         until = self._monotonic() + wait
         while True:
             lists = await asyncio.to_thread(self._read, scope)
-            digests = {_short(name): _digest(value) for name, value in lists.items()}
+            digests = {_short(name): _digest(value, scope) for name, value in lists.items()}
             changed = {name for name, value in lists.items() if seen.get(_short(name)) != digests[_short(name)]}
             if changed or self._monotonic() >= until:
                 return _answer(lists, changed, _encode(digests))
@@ -114,9 +114,10 @@ def _answer(lists: dict[str, object], changed: set[str], cursor: str) -> Changes
     return answer
 
 
-def _digest(value: object) -> str:
-    if isinstance(value, AgentState):
-        parts: object = [value.presence, sorted((k, s.channel) for k, s in value.slots.items())]
+def _digest(value: object, scope: Scope) -> str:
+    if isinstance(value, AgentState):  # with the capacity its directory entry gives it: an admin may change it
+        parts: object = [value.presence, sorted((k, s.channel) for k, s in value.slots.items()),
+                         sorted(scope.agent.capacity.items()) if scope.agent else None]
     else:
         parts = [(c.id, c.version) for c in value]  # type: ignore[attr-defined]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:12]

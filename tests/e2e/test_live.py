@@ -116,6 +116,24 @@ def test_a_scope_change_renews_the_connection_with_the_groups_it_has_now(api, wo
                  {"queues": [{"workstream_id": world["workstream"], "queue": "general"}]})
 
 
+def test_a_new_capacity_tells_the_agents_workspace_to_read_its_state(api, world):
+    """An admin gives bo room for more: his connected workspace hears it (ids only), and
+    its next read of the change feed answers his state with the new capacity."""
+    cursor = as_(api, "bo", "GET", "/me/changes").json()["cursor"]
+    bo = connect(api, "bo")
+    try:
+        sent = time.monotonic()
+        changed = api.call("PATCH", f"/admin/agents/{object_id_of('bo')}", {"capacity": {"sms": 5}})
+        assert changed.status_code == 200
+        notice = bo.wait_for(lambda f: f.get("type") == "message" and f["data"].get("lists") == ["me"], after=sent)
+        assert notice["data"] == {"type": "changed", "lists": ["me"]}
+        me = as_(api, "bo", "GET", "/me/changes", params={"since": cursor}).json()["me"]
+        assert me["capacity"]["sms"] == 5
+    finally:
+        bo.close()
+        api.call("PATCH", f"/admin/agents/{object_id_of('bo')}", {"capacity": {"sms": 3}})
+
+
 def test_a_connection_keeps_the_agent_present_and_its_loss_ends_it_after_the_grace(api, world):
     ana = connect(api, "ana")
     as_(api, "ana", "PUT", "/me/presence", {"presence": "available"})

@@ -187,6 +187,19 @@ def test_the_change_feed_tells_offers_messages_and_queues(make_services):
     assert longer.value.field == "wait"
 
 
+def test_the_change_feed_tells_an_agent_its_new_capacity(make_services):
+    """An admin gives ana room for more: her next read of the feed answers her state again,
+    which her workspace's free capacity is drawn from."""
+    services = make_services()
+    desk: Desk = open_desk(services)
+    ana = desk.agent("ana", capacity=1)
+    first = changes(services, ana, None, 0)
+    services.admin.directory.update(ana.principal.id, {"capacity": {"sms": 3}})
+    ana = services.admin.directory.scope(ana.principal)  # the scope her next request is read with
+    assert changes(services, ana, first.cursor, 0).me is not None
+    assert changes(services, ana, changes(services, ana, None, 0).cursor, 0).empty
+
+
 def test_a_conversation_accepted_between_the_feeds_two_reads_is_listed_once(make_services):
     """The feed reads the agent's offers, then what it holds: an accept between the two
     leaves the offer's row in the first read and the held row in the second (as here, where
