@@ -25,6 +25,7 @@ class RecordTable(Generic[R]):
 
     what = "record"
     valid_id = staticmethod(is_record_id)  # what an id of this table looks like; nothing else is read
+    row_key = staticmethod(str)  # the RowKey of an id (ids a client names are escaped: storage/keys.py)
 
     def __init__(self, storage: TableStorage, table: str, partition: str, cache_seconds: float | None = None) -> None:
         self._storage = storage
@@ -86,7 +87,7 @@ class RecordTable(Generic[R]):
         try:
             with translated():
                 try:
-                    self._table.delete_entity(self.partition, record_id)
+                    self._table.delete_entity(self.partition, self.row_key(record_id))
                 except ResourceNotFoundError:
                     pass
         finally:
@@ -97,7 +98,7 @@ class RecordTable(Generic[R]):
             return None
         with translated():
             try:
-                row = self._table.get_entity(self.partition, record_id)
+                row = self._table.get_entity(self.partition, self.row_key(record_id))
             except ResourceNotFoundError:
                 return None
         return self._to_record(row), row.metadata["etag"]

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from conversations.distribution.inboxes import Query
-from core.errors import Conflict, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
 from core.reports import LABEL, ReportQuery
 from tests.support.desk import customer, open_desk
 from tests.support.scopes import ALICE
@@ -44,6 +44,24 @@ def test_labels_are_kept_as_the_catalogue_spells_them_and_lists_show_them(desk):
     with pytest.raises(Conflict) as twice:
         desk.services.admin.labels.create({"name": "vip"})
     assert twice.value.code == "label_exists"
+
+
+def test_a_name_with_characters_storage_keys_refuse_is_kept_found_and_deleted(desk):
+    """Names may hold # (C#), which a storage key may not: a label and a skill named so are
+    kept, found whatever the case, put on a conversation and deleted; a name from a URL with
+    a / is nobody's (404), not a storage error."""
+    services = desk.services
+    services.admin.labels.create({"name": "C# & .NET", "colour": "#1f6feb"})
+    services.admin.skills.create({"name": "C#"})
+    cid = desk.customer_writes(customer(2))
+    assert services.messaging.actions.label(cid, ["c# & .net"], desk.agent("ana")).labels == ("C# & .NET",)
+    assert [s.name for s in services.admin.skills.list()] == ["C#"]
+    services.admin.labels.delete("C# & .NET")
+    services.admin.skills.delete("c#")
+    assert services.admin.skills.list() == [] and "C# & .NET" not in [l.name for l in services.admin.labels.list()]
+    for delete in (services.admin.labels.delete, services.admin.skills.delete):
+        with pytest.raises(NotFound):
+            delete("a/b")
 
 
 def test_reports_group_by_label_and_a_removed_label_keeps_its_name(desk, clock):
