@@ -15,15 +15,18 @@ from core.ports import Accounts
 
 
 def parse_subject(body: Any, phones: PhoneReader) -> Subject:
-    """``{"address": "+14255550123" or a WhatsApp user id, "account_id": optional}``, a
-    number in any form ``phones`` reads."""
+    """``{"address": "+14255550123" or a WhatsApp user id, "account_id": optional}``: a
+    number in E.164 as it is (as providers send it and threads keep it), or in any other
+    form ``phones`` reads."""
     body = require_object(body)
     reject_unknown(body, ("address", "account_id"))
     address, account_id = body.get("address"), body.get("account_id") or None
     if not isinstance(address, str) or not address.strip():
         raise ValidationFailed("address", "is required: the customer's phone number (E.164) or WhatsApp user id")
     address = address.strip()
-    if not address.strip("+0123456789 ().-/"):  # a number, in any form people write one
+    if is_e164(address):  # as providers give numbers, and threads keep them: even one no rule knows (yet)
+        pass
+    elif not address.strip("+0123456789 ().-/"):  # a number, in any form people write one
         address = phones.entered(address, "address")
     elif not possible_customer(address, user_ids=True):
         raise ValidationFailed("address", "must be a phone number (E.164) or a WhatsApp user id")
