@@ -5,7 +5,7 @@ one that does not exist."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from conversations.access import Scope
 from core.clock import Clock
@@ -16,6 +16,7 @@ from core.records import Workstream
 from core.reports import local, zone_of
 
 
+EARLIEST_ZONE = timedelta(hours=12)  # UTC-12, the zone furthest behind UTC
 SETTLE = timedelta(minutes=15)  # a day's digest is kept only this long after it ended: late writers are in by then
 
 
@@ -31,9 +32,12 @@ class Covered:
 
 
 def cover(w: Workstream, now: datetime) -> Covered:
-    """A workstream as a report covers it at ``now``, in its time zone."""
+    """A workstream as a report covers it at ``now``, in its time zone. Its first day is
+    the earliest its creation was anywhere (UTC-12): each conversation is filed for good on
+    its day in the zone the workstream had then, which may have changed since."""
     zone = zone_of(w)
-    return Covered(w.id, local(now, zone).date(), local(w.created_at, zone).date(), local(now - SETTLE, zone).date())
+    first = (w.created_at - EARLIEST_ZONE).astimezone(timezone.utc).date()
+    return Covered(w.id, local(now, zone).date(), first, local(now - SETTLE, zone).date())
 
 
 class Reach:

@@ -17,6 +17,7 @@ from core.errors import Forbidden, NotFound
 from core.identity import AGENT, SUPERVISOR, Principal
 from core.reports import Digest, Entry, ReportQuery
 from core.telemetry import CONVERSATION_CLOSED, NoTelemetry
+from tests.support.desk import customer, open_desk
 from tests.support.scopes import ALICE
 from tests.support.storage import RoundTrips
 from tests.support.twilio import BUSINESS, account_body, inbound
@@ -92,6 +93,21 @@ def test_each_measure_is_as_computed_by_hand(day):
     by_hour = services.reporting.history.summary(ALICE, query(group_by="hour"))["groups"]
     assert len(by_hour) == 24 and {g["key"]: g["conversations"] for g in by_hour if g["conversations"]} == {
         "09": 2, "11": 1}
+
+
+def test_a_workstream_moved_to_another_time_zone_still_counts_its_first_days(make_services, clock):
+    """A workstream made at 12:00 UTC, its first conversation filed under that UTC day; its
+    time zone then becomes one where that instant was the next day: the day before its
+    first day there is read too, so the conversation is still counted (as its drill-down
+    lists it)."""
+    clock.now = clock.now.replace(hour=12, minute=0)
+    services = make_services()
+    desk = open_desk(services, clock)
+    desk.customer_writes(customer(1))
+    services.admin.workstreams.update(desk.workstream_id, {"operating_hours": {
+        "time_zone": "Pacific/Kiritimati", "weekly": [{"day": "monday", "open": "09:00", "close": "17:00"}]}})
+    wide = ReportQuery(DAY - timedelta(days=1), DAY + timedelta(days=1), workstream_id=desk.workstream_id)
+    assert services.reporting.history.summary(ALICE, wide)["total"]["conversations"] == 1
 
 
 def test_the_conversations_behind_a_figure_are_exactly_those_it_counts(day):
