@@ -48,7 +48,7 @@ class Days:
             digest, etag = kept.get(name, (None, None))
             if digest is None:
                 digest = Digest.of([r.entry() for r in self.rows_of(w.workstream_id, name)])
-                if day < (w.settled or w.today):
+                if day < (w.settled or w.today) and (w.kept_from is None or day >= w.kept_from):
                     self._keep(w.workstream_id, name, digest, etag)
             yield name, digest
 

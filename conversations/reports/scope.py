@@ -23,21 +23,26 @@ SETTLE = timedelta(minutes=15)  # a day's digest is kept only this long after it
 @dataclass(frozen=True)
 class Covered:
     """A workstream a report covers, in its time zone: its today, the first day it had
-    (nothing before is read or kept), and the last day whose digest may be kept."""
+    anywhere (nothing before is read), its first day in the zone it has now (nothing before
+    is kept), and the last day whose digest may be kept."""
 
     workstream_id: str
     today: date
     since: date | None = None
     settled: date | None = None  # days before it are kept; None: every day before today
+    kept_from: date | None = None  # days before it are read, never kept: a zone moved west files more there
 
 
 def cover(w: Workstream, now: datetime) -> Covered:
-    """A workstream as a report covers it at ``now``, in its time zone. Its first day is
-    the earliest its creation was anywhere (UTC-12): each conversation is filed for good on
-    its day in the zone the workstream had then, which may have changed since."""
+    """A workstream as a report covers it at ``now``, in its time zone. Its first day read
+    is the earliest its creation was anywhere (UTC-12): each conversation is filed for good
+    on its day in the zone the workstream had then, which may have been further east. Days
+    before its first day in the zone it has now are not kept: moved west, it may file
+    conversations there yet."""
     zone = zone_of(w)
     first = (w.created_at - EARLIEST_ZONE).astimezone(timezone.utc).date()
-    return Covered(w.id, local(now, zone).date(), first, local(now - SETTLE, zone).date())
+    return Covered(w.id, local(now, zone).date(), first, local(now - SETTLE, zone).date(),
+                   local(w.created_at, zone).date())
 
 
 class Reach:

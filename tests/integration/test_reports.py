@@ -110,6 +110,24 @@ def test_a_workstream_moved_to_another_time_zone_still_counts_its_first_days(mak
     assert services.reporting.history.summary(ALICE, wide)["total"]["conversations"] == 1
 
 
+def test_a_workstream_moved_west_counts_what_it_files_before_its_first_day(make_services, clock):
+    """Made at 05:00 UTC (the day before, in zones far enough west), read once, then moved
+    to Los Angeles, where a conversation at 06:30 UTC is filed under that day before: the
+    first read kept nothing for it, so the conversation is counted a day later."""
+    clock.now = clock.now.replace(hour=5, minute=0)
+    services = make_services()
+    desk = open_desk(services, clock)
+    wide = ReportQuery(DAY - timedelta(days=1), DAY + timedelta(days=1), workstream_id=desk.workstream_id)
+    assert services.reporting.history.summary(ALICE, wide)["total"]["conversations"] == 0
+    clock.advance(hours=1)
+    services.admin.workstreams.update(desk.workstream_id, {"operating_hours": {
+        "time_zone": "America/Los_Angeles", "weekly": [{"day": "monday", "open": "09:00", "close": "17:00"}]}})
+    clock.advance(minutes=30)
+    desk.customer_writes(customer(1))
+    clock.advance(days=1)
+    assert services.reporting.history.summary(ALICE, wide)["total"]["conversations"] == 1
+
+
 def test_the_conversations_behind_a_figure_are_exactly_those_it_counts(day):
     services, _, (a, b, c), _ = day
 
