@@ -24,15 +24,25 @@ def parse_subject(body: Any, phones: PhoneReader) -> Subject:
     if not isinstance(address, str) or not address.strip():
         raise ValidationFailed("address", "is required: the customer's phone number (E.164) or WhatsApp user id")
     address = address.strip()
-    if is_e164(address):  # as providers give numbers, and threads keep them: even one no rule knows (yet)
-        pass
-    elif not address.strip("+0123456789 ().-/"):  # a number, in any form people write one
-        address = phones.entered(address, "address")
+    if not address.strip("+0123456789 ().-/"):  # a number, in any form people write one
+        address = _number(address, phones)
     elif not possible_customer(address, user_ids=True):
         raise ValidationFailed("address", "must be a phone number (E.164) or a WhatsApp user id")
     if account_id is not None and (not isinstance(account_id, str) or not is_record_id(account_id)):
         raise ValidationFailed("account_id", "must be an account id (32 hexadecimal characters)")
     return Subject(address, account_id)
+
+
+def _number(address: str, phones: PhoneReader) -> str:
+    """The number as ``phones`` reads it (+44 020… is +4420…, as providers send it); one in
+    E.164 it refuses is taken as it is, as ingest took it (a range its rules do not know
+    yet), so that its customer can be exported and erased."""
+    try:
+        return phones.entered(address, "address")
+    except ValidationFailed:
+        if is_e164(address):
+            return address
+        raise
 
 
 def threads_of(subject: Subject, accounts: Accounts) -> list[str]:

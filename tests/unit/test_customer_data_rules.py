@@ -44,6 +44,7 @@ def test_a_subject_is_a_number_or_a_user_id_in_one_account_or_all():
     # A number a provider sent in E.164 is taken as it is, as ingest took it, even one the
     # numbering plan says is not in use (yet): its customer can be exported and erased.
     assert parse_subject({"address": "+15550001234"}, phones).address == "+15550001234"
+    assert parse_subject({"address": "+4402012345678"}, phones).address == "+442012345678"  # read as written
     assert parse_subject({"address": "US.13491208655302741918", "account_id": "a" * 32}, phones).account_id == "a" * 32
     for bad in ({"address": "not a number!"}, {"address": ""}, {"address": "+1425", "account_id": "x"}):
         with pytest.raises(ValidationFailed):
