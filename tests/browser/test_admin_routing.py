@@ -225,7 +225,7 @@ def test_a_pick_queue_lists_first_what_the_agent_has_the_skills_for(new_page, ap
     expect(bo.locator(".message.outbound").filter(has_text="Je vous écoute")).to_be_visible()
     check_page(bo, "workspace-overflow-history", artifacts)
     bo.get_by_role("button", name="Close").click()
-    expect(bo.get_by_text("This conversation is closed by an agent.")).to_be_visible()
+    expect(bo.get_by_text("This conversation is closed.")).to_be_visible()
 
     grace = new_page("Grace", ADMIN)
     grace.get_by_role("link", name="Supervise").click()

@@ -77,7 +77,7 @@ def test_closing_with_an_unanswered_message_asks_first(new_page, api, setup, art
 
     close.click()
     question.get_by_role("button", name="Close anyway").click()
-    expect(page.get_by_text("This conversation is closed by an agent.")).to_be_visible()
+    expect(page.get_by_text("This conversation is closed.")).to_be_visible()
     header = page.locator(".pane-header")
     expect(header.locator(".badge").first).to_have_text("closed")
     expect(header).to_contain_text("Closed by Ada")
@@ -104,7 +104,7 @@ def test_once_answered_close_closes_at_once(new_page, api, setup):
     box.press("Enter")
     expect(page.locator(".message.outbound").filter(has_text="it arrives tomorrow")).to_be_visible()
     close.click()
-    expect(page.get_by_text("This conversation is closed by an agent.")).to_be_visible()
+    expect(page.get_by_text("This conversation is closed.")).to_be_visible()
     expect(page.get_by_role("alertdialog")).to_have_count(0)
     expect(page.locator(".pane-header")).not_to_contain_text("Held by")
     assert len(made) == 1 and state(api, page) == "closed"

@@ -114,7 +114,7 @@ def test_an_offer_reaches_the_right_agent_who_answers_and_transfers(new_page, ap
     expect(mine(bo).get_by_role("link").filter(has_text="+12065550160")).to_be_visible(timeout=3_000)
     open_conversation(bo, "+12065550160")
     bo.get_by_role("button", name="Close").click()
-    expect(bo.get_by_text("This conversation is closed by an agent.")).to_be_visible()
+    expect(bo.get_by_text("This conversation is closed.")).to_be_visible()
     expect(bo.locator(".history")).to_contain_text("Closed by Bo")
     check_page(bo, "workspace-closed", artifacts)
 
@@ -138,7 +138,7 @@ def test_a_declined_offer_is_taken_later_from_the_queue(new_page, api, world):
     expect(ada.locator(".history")).to_contain_text("Accepted by Ada")
     ada.get_by_role("button", name="Close").click()
     ada.get_by_role("alertdialog").get_by_role("button", name="Close anyway").click()  # "Hello?" has no answer
-    expect(ada.get_by_text("This conversation is closed by an agent.")).to_be_visible()
+    expect(ada.get_by_text("This conversation is closed.")).to_be_visible()
 
     ada.get_by_label("Workstream").select_option(label="Support")  # named by GET /api/workstreams/{id}
     ada.get_by_label("State").select_option("closed")
@@ -171,7 +171,7 @@ def test_offers_by_keyboard_on_a_phone(new_page, api, world, artifacts):
     ada.keyboard.press("Enter")
     expect(ada.locator(".message.outbound").filter(has_text="On my way.")).to_be_visible()
     ada.get_by_role("button", name="Close").press("Enter")
-    expect(ada.get_by_text("This conversation is closed by an agent.")).to_be_visible()
+    expect(ada.get_by_text("This conversation is closed.")).to_be_visible()
 
 
 def test_a_supervisor_assigns_a_waiting_conversation(new_page, api, world, artifacts):

@@ -93,7 +93,7 @@ def test_an_agent_answers_a_customer_from_the_inbox(new_page, api, setup, artifa
     page.get_by_role("button", name="Wait").click()
     expect(page.locator(".pane-header .badge").first).to_have_text("waiting")
     page.get_by_role("button", name="Close").click()
-    expect(page.get_by_text("This conversation is closed by an agent.")).to_be_visible()
+    expect(page.get_by_text("This conversation is closed.")).to_be_visible()
     expect(page.locator(".history")).to_contain_text("Closed by Ada")
 
 

@@ -44,12 +44,16 @@ export function Composer({ conversation, me, onSent }: Props) {
   );
 }
 
-/** Why the caller cannot answer it (as the API's check_answer refuses), or null. */
+/** Why the caller cannot answer it, or null: as the API refuses an answer (check_answer),
+ * and the accept an answer to a conversation nobody holds makes first. */
 function replyRefused(conversation: Conversation, me: Me): string | null {
   if (can(me, "admin")) return null;
   if (!can(me, "agent")) return "Only agents answer customers: add an internal note for whoever holds it.";
-  if (conversation.agent && conversation.agent.id !== me.id) {
-    return `${conversation.agent.name} holds this conversation: add an internal note for them.`;
+  const { agent, offer } = conversation;
+  if (agent && agent.id !== me.id) return `${agent.name} holds this conversation: add an internal note for them.`;
+  if (!agent && conversation.stage === "bot") return "Its bot is answering: a supervisor may take it over.";
+  if (!agent && offer && offer.agent.id !== me.id) {
+    return `It is offered to ${offer.agent.name}: add an internal note for them.`;
   }
   return null;
 }

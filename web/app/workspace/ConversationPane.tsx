@@ -116,9 +116,8 @@ function Badges({ conversation }: { conversation: Conversation }) {
   );
 }
 
-const CLOSED_BECAUSE: Record<string, string> = {
-  agent: " by an agent", inactivity: " for inactivity", overflow: " by its queue's overflow rule",
-};
+// Who closed it by hand is named in the header ("Closed by Ada"); the other reasons here.
+const CLOSED_BECAUSE: Record<string, string> = { inactivity: " for inactivity", overflow: " by its queue's overflow rule" };
 
 /** Who holds it; once closed, who closed it (the history's last close), never "Held by". */
 function Holder({ conversation }: { conversation: Conversation }) {

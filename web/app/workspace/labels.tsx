@@ -35,8 +35,11 @@ export function useLabelCatalogue(): LabelCatalogue {
   const [error, setError] = useState<string | null>(null);
   const loaded = useRef(false);
   const asked = useRef(new Set<string>());
+  const latest = useRef(0); // the last read asked for: an earlier one answering after it is dropped
   const reload = useCallback(() => {
+    const mine = ++latest.current;
     api.get<{ labels: Label[] }>("/labels").then((answer) => {
+      if (mine !== latest.current) return;
       loaded.current = true;
       setLabels(answer.labels.sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: "base" })));
       setError(null);
