@@ -15,9 +15,8 @@ from core.ports import Accounts
 
 
 def parse_subject(body: Any, phones: PhoneReader) -> Subject:
-    """``{"address": "+14255550123" or a WhatsApp user id, "account_id": optional}``: a
-    number in E.164 as it is (as providers send it and threads keep it), or in any other
-    form ``phones`` reads."""
+    """``{"address": "+14255550123" or a WhatsApp user id, "account_id": optional}``, a
+    number in any form ``phones`` reads (see ``_number``)."""
     body = require_object(body)
     reject_unknown(body, ("address", "account_id"))
     address, account_id = body.get("address"), body.get("account_id") or None

@@ -1,8 +1,8 @@
 """Each conversation's fact row, kept as the conversation moves.
 
 A move writes the row with the conversation's lists (the writer places it,
-storage/inbox.py): a new conversation, and one whose state, holder, queue, stage or labels
-changed (an offer alone does not). This reaction to moves (conversations/reactions.py)
+storage/inbox.py): a new conversation, and one whose state, holder, offer, queue, stage or
+labels changed. This reaction to moves (conversations/reactions.py)
 marks a finished day's digest stale when a row of it changed, and sends a closed
 conversation's facts to Application Insights. A commit that moved nothing writes
 the row only when it changed a measure (an agent's first message, a service-level clock
