@@ -57,7 +57,7 @@ def _send_one(account: Account, business: str, to: Any, compose: Compose, base_u
               seen: set[str], scope: Scope, key: str | None) -> dict[str, Any]:
     try:
         customer = services().phones.entered(to, "to")
-        if customer == business or account.owns(customer):
+        if account.owns(customer):  # the number it sends from among them
             raise ValidationFailed("to", "is one of this account's own numbers, not a customer's")
         if customer in seen:
             raise ValidationFailed("to", "is listed twice; it was sent once")

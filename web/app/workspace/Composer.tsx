@@ -9,12 +9,11 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, problem } from "../api";
 import { characters, fillPlaceholders, unfilled } from "../format";
 import type { Conversation, Me, QuickReply } from "../types";
-import { type Attachment, customerLabel, newKey, outcomeUnknown, owed, reply, windowClosed } from "./conversation";
+import { type Attachment, answerRefused, customerLabel, newKey, outcomeUnknown, owed, reply, windowClosed } from "./conversation";
 import { type ComposeMode, ModeChoice, NoteForm } from "./NoteForm";
 import { TemplateForm } from "./TemplateForm";
 import { InteractiveBuilder, type InteractiveDraft, draftOf, interactivePayload, newButtons, newList } from "../ui/interactive";
 import { fieldId } from "../ui/paths";
-import { can } from "../session";
 
 export const MAX_BODY = 1600;
 
@@ -26,7 +25,7 @@ interface Props {
 
 export function Composer({ conversation, me, onSent }: Props) {
   const [mode, setMode] = useState<ComposeMode>("reply");
-  const refused = replyRefused(conversation, me);
+  const refused = answerRefused(conversation, me);
   if (refused) { // no Reply that could only be refused: a note, for whoever answers
     return (
       <div class="composer note-mode">
@@ -42,20 +41,6 @@ export function Composer({ conversation, me, onSent }: Props) {
       <div hidden={mode !== "note"}><NoteForm conversation={conversation} onAdded={onSent} /></div>
     </div>
   );
-}
-
-/** Why the caller cannot answer it, or null: as the API refuses an answer (check_answer),
- * and the accept an answer to a conversation nobody holds makes first. */
-function replyRefused(conversation: Conversation, me: Me): string | null {
-  if (can(me, "admin")) return null;
-  if (!can(me, "agent")) return "Only agents answer customers: add an internal note for whoever holds it.";
-  const { agent, offer } = conversation;
-  if (agent && agent.id !== me.id) return `${agent.name} holds this conversation: add an internal note for them.`;
-  if (!agent && conversation.stage === "bot") return "Its bot is answering: a supervisor may take it over.";
-  if (!agent && offer && offer.agent.id !== me.id) {
-    return `It is offered to ${offer.agent.name}: add an internal note for them.`;
-  }
-  return null;
 }
 
 function Reply({ conversation, me, onSent }: Props) {

@@ -8,7 +8,7 @@ import { can } from "../session";
 import type { CloseBody, Conversation, Me } from "../types";
 import { agentSummary, useWorkstreamAgents } from "./agents";
 import { CloseDialog } from "./CloseDialog";
-import { type Action, type Target, unanswered } from "./conversation";
+import { type Action, type Target, answerRefused, unanswered } from "./conversation";
 
 interface Props {
   conversation: Conversation;
@@ -25,10 +25,7 @@ export function ConversationActions({ conversation, me, run, move, closeWith }: 
   const offeredToMe = offer?.agent.id === me.id;
   const oversees = can(me, "admin") || (can(me, "supervisor") && me.supervises.includes(conversation.workstream_id ?? ""));
   const live = state !== "closed";
-  // An agent takes only what nobody holds, nobody else is offered and no bot answers (a
-  // supervisor takes that over: BotStage.tsx); an admin takes anything.
-  const takeable = !mine && (can(me, "admin")
-    || (can(me, "agent") && !agent && (!offer || offeredToMe) && conversation.stage !== "bot"));
+  const takeable = !mine && answerRefused(conversation, me) === null;
   // Closing: its holder, an agent who may take it, a supervisor of its workstream, an admin.
   const closable = mine || oversees || (can(me, "agent") && !agent);
   const [closing, setClosing] = useState(false);

@@ -3,9 +3,26 @@
 
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { ApiError, api, problem } from "../api";
-import type { CloseBody, Conversation, Interactive, Message, Note } from "../types";
+import { can } from "../session";
+import type { CloseBody, Conversation, Interactive, Me, Message, Note } from "../types";
 
 export const POLL_MS = 4000;
+
+/** Why the caller may not answer it (nor take it, when it is not the caller's), or null: as
+ * the API refuses an answer (check_answer) and the accept an answer to a conversation nobody
+ * holds makes first. An agent takes only what nobody holds, nobody else is offered and no
+ * bot answers (a supervisor takes that over: BotStage.tsx); an admin takes anything. */
+export function answerRefused(conversation: Conversation, me: Me): string | null {
+  if (can(me, "admin")) return null;
+  if (!can(me, "agent")) return "Only agents answer customers: add an internal note for whoever holds it.";
+  const { agent, offer } = conversation;
+  if (agent && agent.id !== me.id) return `${agent.name} holds this conversation: add an internal note for them.`;
+  if (!agent && conversation.stage === "bot") return "Its bot is answering: a supervisor may take it over.";
+  if (!agent && offer && offer.agent.id !== me.id) {
+    return `It is offered to ${offer.agent.name}: add an internal note for them.`;
+  }
+  return null;
+}
 
 export function useConversation(id: string, version: number | undefined) {
   const [conversation, setConversation] = useState<Conversation | null>(null);
