@@ -81,13 +81,15 @@ class Assignments:
         return self._give(conversation_id, scope, scope.check_assign, target, ASSIGNED, by=scope.principal.actor)
 
     def take_over(self, conversation_id: str, scope: Scope) -> Conversation:
-        """A supervisor of the conversation's workstream (or an admin) takes it from its bot."""
+        """A supervisor of the conversation's workstream (or an admin) takes it from its bot;
+        asked again by whoever took it, it answers the conversation as it is."""
+        me = scope.agent or self._agent(scope.principal.id)
+
         def check(c: Conversation) -> None:
             scope.check_assign(c)
-            if c.stage != BOT:
+            if c.stage != BOT and (c.agent is None or c.agent.id != me.id):
                 raise Conflict(f"conversation {c.id} is not with a bot", code="not_with_bot")
 
-        me = scope.agent or self._agent(scope.principal.id)
         return self._give(conversation_id, scope, check, me, HANDED_OFF, by=None)
 
     def transfer_to_agent(self, conversation_id: str, scope: Scope, agent_id: object) -> Conversation:
