@@ -30,18 +30,22 @@ PROVIDER_KEYWORD = "provider_keyword"  # the provider flagged the message as a k
 PROVIDER_ERROR = "provider_error"  # the provider refused a send: the recipient opted out
 
 
-def keyword_of(body: str, provider_keyword: str | None = None) -> tuple[str | None, str | None]:
-    """The keyword a customer message carries and who recognised it, or (None, None)."""
+def keyword_of(body: str, provider_keyword: str | None = None, chosen: bool = False) -> tuple[str | None, str | None]:
+    """The keyword a customer message carries and who recognised it, or (None, None).
+    ``chosen``: the message is an option picked from buttons or a list, an answer whatever
+    its title ("Cancel" the appointment), so only a provider's reading makes it a keyword."""
     if provider_keyword in KEYWORDS:
         return provider_keyword, PROVIDER_KEYWORD
-    keyword = _WORDS.get(body.strip().upper())
+    keyword = None if chosen else _WORDS.get(body.strip().upper())
     return (keyword, CUSTOMER_KEYWORD) if keyword else (None, None)
 
 
 def after_keyword(current: Consent, keyword: str | None, source: str | None, at: datetime) -> Consent:
-    """Consent once a customer message with ``keyword`` is in; unchanged unless it flips."""
+    """Consent once a customer message with ``keyword``, written ``at``, is in; unchanged
+    unless it flips, or when consent changed after the customer wrote it (a delivery that
+    arrives late: Event Grid keeps no order, so a START older than a STOP opts nobody in)."""
     target = {STOP: OPTED_OUT, START: OPTED_IN}.get(keyword or "")
-    if target is None or target == current.state:
+    if target is None or target == current.state or (current.changed_at is not None and at < current.changed_at):
         return current
     return Consent(state=target, changed_at=at, source=source)
 

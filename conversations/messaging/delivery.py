@@ -32,10 +32,10 @@ from conversations.messaging.tries import (
 from core import status as statuses
 from core import telemetry as metrics
 from core.clock import Clock
-from core.errors import ProviderError, StorageUnavailable
+from core.errors import ProviderError, RecipientOptedOut, StorageUnavailable
 from core.ids import thread_of
 from core.ports import Accounts, Attempts, Sender, Telemetry, Threads, Ticket, WorkQueue
-from core.records import Attempt, Message, TemplateRef
+from core.records import OPTED_OUT, Attempt, Message, TemplateRef
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +153,14 @@ class Delivery:
         return message if message is not None and message.id == due["message_id"] else None
 
     def _parcel(self, due: Mapping[str, Any], message: Message) -> Parcel | None:
-        conversation = self._threads.current(message.conversation_id)
+        """The message with its conversation as it is now, and the thread's consent (a STOP
+        after the conversation closed went to the next one): one read, the head, while the
+        message's conversation is the thread's latest."""
+        head = self._threads.read_head(thread_of(message.conversation_id))
+        conversation = head.conversation if head and head.conversation.id == message.conversation_id \
+            else self._threads.current(message.conversation_id)
+        if conversation is not None and head is not None:
+            conversation = replace(conversation, consent=head.conversation.consent)
         account = self._accounts.get(conversation.account_id) if conversation else None
         if conversation is None or account is None:
             self._threads.mark_failed(thread_of(message.conversation_id), message, "account_missing",
@@ -167,6 +174,9 @@ class Delivery:
         """A due try: ask the provider about the one in doubt first, then try."""
         if step.doubt is not None and self._look(parcel, step.doubt, due) is not False:
             return
+        if parcel.conversation.consent.state == OPTED_OUT:
+            self._withheld(parcel, step.attempt.number - 1)
+            return
         if step.attempt.number > self._timing.max_attempts:
             self._tries.give_up(parcel, step.attempt.number - 1, None, "out_of_tries",
                                 "not sent: the answer to its last try never came, and it could not be learnt that "
@@ -175,6 +185,16 @@ class Delivery:
         ticket = self._queue.put(send_job(parcel), self._timing.unknown_after)  # owes this try, should we die
         if self._attempts.claim(parcel.message, step.attempt):  # else another job tries it; ours follows it up
             self._tries.make(parcel, step.attempt, ticket, inline=False)
+
+    def _withheld(self, parcel: Parcel, tried: int) -> None:
+        """A message whose customer opted out after it was stored (STOP while it waited to be
+        tried again) is not sent: ``not_sent``, as a send refused for an opt-out is."""
+        message = parcel.message
+        self._threads.mark_failed(thread_of(message.conversation_id), message, RecipientOptedOut.code,
+                                  "not sent: the customer opted out before it could go out", status=statuses.NOT_SENT,
+                                  attempts=tried)
+        self._telemetry.count(metrics.SEND_FAILURES, provider=parcel.account.provider, code=RecipientOptedOut.code)
+        log.info("message %s not sent: its customer opted out after it was stored", message.id)
 
     def _look(self, parcel: Parcel, doubt: Attempt, due: Mapping[str, Any]) -> bool | None:
         """Whether the try in doubt went out (recorded then), False when it did not (as far

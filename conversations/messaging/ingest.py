@@ -23,7 +23,7 @@ from conversations.service_levels.queues import QueueWatch
 from core import status as statuses
 from core import telemetry as metrics
 from core.clock import Clock
-from core.content import REACTION
+from core.content import CHOICE, REACTION
 from core.ids import new_conversation_id, thread_key, thread_of
 from core.messages import InboundMessage, StatusUpdate
 from core.bots import BOT
@@ -242,7 +242,7 @@ class Ingest:
         dropped = inbound.media_unusable  # the text is kept; the message notes what was dropped
         if workstream is not None and inbound.media and not workstream.settings.customers_can_send_attachments:
             dropped += len(inbound.media)
-        keyword, source = consents.keyword_of(inbound.body, inbound.keyword)
+        keyword, source = consents.keyword_of(inbound.body, inbound.keyword, chosen=inbound.content.kind == CHOICE)
         return _Incoming(inbound, workstream, inbound.body[:MAX_INBOUND_BODY], dropped, keyword, source)
 
     def _conversation(self, account: Account, incoming: _Incoming, head: Head | None, new_id: str,
@@ -250,9 +250,9 @@ class Ingest:
         """The conversation the message goes to, as it will be after it, and whether it is new."""
         inbound = incoming.inbound
         live = head.conversation if head and head.conversation.state != CLOSED else None
-        consent = consents.after_keyword(self._opener.consent(thread_of(new_id), head), incoming.keyword,
-                                         incoming.keyword_source, now)
         wrote_at = _written_at(inbound, now)
+        consent = consents.after_keyword(self._opener.consent(thread_of(new_id), head), incoming.keyword,
+                                         incoming.keyword_source, wrote_at)
         if live is None:
             return self._opener.open(account, incoming.workstream, inbound.business, inbound.customer, inbound.body,
                                      new_id, now, consent, wrote_at, customer_name=inbound.customer_name,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
 from channels.twilio_api import TwilioSender
+from core.content import CHOICE, Choice, Content
 from core.errors import ProviderRecipientOptedOut, RecipientOptedOut
 from tests.integration.test_ingest import inbound
 from tests.support.storage import RoundTrips
@@ -64,6 +66,36 @@ def test_provider_keyword_and_help(setup):
     conversation = services.messaging.actions.get(cid, ALICE)
     assert (conversation.consent.state, conversation.consent.source) == ("opted_out", "provider_keyword")
     assert [m.keyword for m in conversation.messages] == [None, "stop", "help"]
+
+
+def test_a_button_titled_like_a_keyword_is_an_answer_not_an_opt_out(setup, twilio_api):
+    services, account, cid, _ = setup
+    for sid, title in (("SMcancel", "Cancel"), ("SMend", "END")):
+        chosen = replace(inbound(account.id, sid, title),
+                         content=Content(kind=CHOICE, choice=Choice(f"{title.lower()}_appointment", title)))
+        services.messaging.ingest.message(account, chosen)
+    conversation = services.messaging.actions.get(cid, ALICE)
+    assert conversation.consent.state == "opted_in"
+    assert [m.keyword for m in conversation.messages] == [None, None, None]
+    twilio_api.on("POST", MESSAGES, message_created("SMok"))
+    assert services.messaging.outbox.reply(cid, "Cancelled: see you another time", ALICE, BASE).provider_message_id
+
+
+def test_a_start_delivered_after_a_later_stop_opts_nobody_back_in(setup, twilio_api, clock):
+    services, account, cid, _ = setup
+    clock.advance(minutes=10)
+    stop = replace(inbound(account.id, "SMstop", "STOP"), received_at=clock.now - timedelta(minutes=1))
+    start = replace(inbound(account.id, "SMstart", "START"), received_at=clock.now - timedelta(minutes=5))
+    services.messaging.ingest.message(account, stop)
+    services.messaging.ingest.message(account, start)  # written before the STOP, delivered after it
+    conversation = services.messaging.actions.get(cid, ALICE)
+    assert (conversation.consent.state, conversation.consent.changed_at) == ("opted_out", stop.received_at)
+    with pytest.raises(RecipientOptedOut):
+        services.messaging.outbox.reply(cid, "Welcome back?", ALICE, BASE)
+    later = replace(inbound(account.id, "SMstart2", "start"), received_at=clock.now)
+    services.messaging.ingest.message(account, later)
+    assert services.messaging.actions.get(cid, ALICE).consent.state == "opted_in"
+    assert twilio_api.requests == []
 
 
 def test_twilio_21610_marks_the_customer_opted_out(setup, twilio_api):

@@ -80,6 +80,22 @@ def test_a_transient_failure_is_retried_and_the_message_goes_out_once(world, twi
     assert script.accepted == 1 and len(twilio_api.calls("POST", MESSAGES)) == 2
 
 
+@pytest.mark.parametrize("closed", [False, True], ids=["in-its-conversation", "after-it-closed"])
+def test_a_reply_waiting_for_its_retry_is_not_sent_once_the_customer_opts_out(world, twilio_api, closed):
+    services, account, cid = world
+    script = Script((503, {"code": 20503, "message": "Unavailable"}), message_created("SMlate"))
+    twilio_api.on("POST", MESSAGES, script)
+    message = services.messaging.outbox.reply(cid, "An offer you did not ask for", ALICE, BASE)
+    assert message.status == "retrying"
+    if closed:  # the STOP opens the thread's next conversation: consent is the thread's
+        services.messaging.actions.close(cid, ALICE)
+    services.messaging.ingest.message(account, inbound(account.id, "SMstop", "STOP"))
+    assert drain(services) >= 1
+    [stored] = sent_messages(services, cid)
+    assert (stored.status, stored.error_code, stored.attempts) == ("not_sent", "recipient_opted_out", 1)
+    assert script.accepted == 0 and len(twilio_api.calls("POST", MESSAGES)) == 1
+
+
 def test_a_provider_id_given_twice_leaves_neither_message_sending(world, twilio_api):
     """A stand-in (Prism) answers every send with the same id: each message still records
     its send; delivery reports for that id go to the first."""
