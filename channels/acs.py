@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from typing import Callable, Protocol
 from urllib.parse import urlsplit
 
-from channels.eventgrid import Data, Event, parse_events, validation_code
+from channels.eventgrid import Data, Event, Malformed, parse_events, validation_code
 from core.addresses import normalise_address, possible_customer
 from core.content import (CHOICE, MAX_ID, MEDIA, REACTION, STICKER, TEXT, UNSUPPORTED, Choice, Content,
                           bounded, readable)
@@ -252,11 +252,16 @@ class AcsWebhook:
         code = validation_code(events)
         if code is not None:
             return Parsed(answer={"validationResponse": code})
-        return Parsed([Part(event.id, functools.partial(_item, account, event)) for event in events])
+        return Parsed([Part(event.id, functools.partial(_item, account, event)) if isinstance(event, Event)
+                       else Part("", functools.partial(_malformed, event)) for event in events])
 
 
 class TokenVerifier(Protocol):
     def verify(self, authorization: str | None, tenant_id: str, audience: str) -> object: ...
+
+
+def _malformed(item: Malformed) -> InboundMessage | StatusUpdate:
+    raise Skipped(f"an item that is no event ({item.reason})")
 
 
 def _item(account: Account, event: Event) -> InboundMessage | StatusUpdate:

@@ -55,19 +55,38 @@ class Event:
         return self.type.lower() == kind.lower()
 
 
-def parse_events(body: bytes) -> list[Event]:
-    """The events of one delivery; BadRequest (400, not retried) when it is not JSON."""
+@dataclass(frozen=True)
+class Malformed:
+    """An item of a delivery that is no event (not an object, no id or type): skipped in its
+    place, so that it holds back none of the batch's events."""
+
+    reason: str
+
+
+def parse_events(body: bytes) -> list[Event | Malformed]:
+    """The events of one delivery, in order; BadRequest (400, not retried) when it is not
+    JSON, or none of its items is an event."""
     raw = parse_json(body, "the delivery", lone_surrogates="replace")
     items = raw if isinstance(raw, list) else [raw]
     if len(items) > MAX_EVENTS:
         raise BadRequest(f"a delivery carries at most {MAX_EVENTS} events")
-    return [Event.from_json(item) for item in items]
+    read = [_event(item) for item in items]
+    if read and all(isinstance(item, Malformed) for item in read):
+        raise BadRequest(read[0].reason)
+    return read
 
 
-def validation_code(events: list[Event]) -> str | None:
+def _event(item: Any) -> Event | Malformed:
+    try:
+        return Event.from_json(item)
+    except BadRequest as exc:
+        return Malformed(exc.message)
+
+
+def validation_code(events: list[Event | Malformed]) -> str | None:
     """The code to echo when the delivery is Event Grid's subscription validation."""
     for event in events:
-        if event.is_type(VALIDATION_EVENT):
+        if isinstance(event, Event) and event.is_type(VALIDATION_EVENT):
             code = event.data.text("validationCode")
             if not code:
                 raise BadRequest("the validation event carries no validationCode")

@@ -253,6 +253,16 @@ def test_malformed_or_misdirected_deliveries(api, whatsapp, twilio_api):
     assert deliver(api, {"id": "nope"}, events("advanced_message_received_text.json")).status_code == 404
 
 
+def test_an_item_that_is_no_event_holds_back_none_of_the_batch(api, whatsapp):
+    good = events("advanced_message_received_text.json", event_id="e2e-among-bad", **{"from": "14255550135"})
+    answer = deliver(api, whatsapp, ["not an event", None, 5, {"eventType": "no id"}] + good)
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"stored": 1, "duplicate": 0, "status": 0, "ignored": 4, "failed": 0}
+    assert len(conversations_of(api, whatsapp, "+14255550135")) == 1
+    nothing = deliver(api, whatsapp, ["not an event", {"id": "x"}])
+    assert nothing.status_code == 400 and nothing.json()["error"]["code"] == "bad_request"
+
+
 def test_one_odd_event_holds_back_none_of_the_others(api, sms):
     def sms_in(n: int, sender: str, text: str) -> list[dict[str, Any]]:
         return events("sms_received.json", event_id=f"odd-{n}", message_id=f"Incoming_odd_{n}", message=text,
