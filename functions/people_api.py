@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import azure.functions as func
 
 from conversations.admin.validation import reject_unknown, require_object
-from core.agents import Agent
+from core.agents import Agent, AgentState
 from core.errors import ValidationFailed
 from core.identity import ADMIN, AGENT, SUPERVISOR
 from core.ids import is_record_id
@@ -91,8 +91,8 @@ def _agents_view(agents: list[Agent]) -> dict[str, Any]:
     presence = services().distribution.presence
     views = []
     for a in agents:
-        state = states[a.id][0] if a.id in states else None
-        views.append(agent_view(a, state, presence.present(state) if state else None))
+        state = states[a.id][0] if a.id in states else AgentState(a.id)  # no row yet: offline, holding nothing
+        views.append(agent_view(a, state, presence.present(state)))
     return {"agents": views}
 
 

@@ -23,8 +23,8 @@ from conversations.reactions import Reactions
 from core.agents import Agent
 from core.bots import BOT, BY_SUPERVISOR
 from core.clock import Clock
-from core.errors import Conflict, ValidationFailed
-from core.identity import Actor
+from core.errors import Conflict, Forbidden, ValidationFailed
+from core.identity import ADMIN, AGENT, ROLE_NAMES, Actor
 from core.ids import is_object_id, thread_of
 from core.ports import Agents
 from core.records import (ACCEPTED, ACTIVE, ASSIGNED, DECLINED, HANDED_OFF, OPEN, TRANSFERRED, UNASSIGNED, Conversation,
@@ -77,12 +77,16 @@ class Assignments:
 
     def assign(self, conversation_id: str, scope: Scope, agent_id: object) -> Conversation:
         """A supervisor of the conversation's workstream (or an admin) gives it to an agent."""
-        target = self._agent(agent_id)
+        target = self._answerer(agent_id)
         return self._give(conversation_id, scope, scope.check_assign, target, ASSIGNED, by=scope.principal.actor)
 
     def take_over(self, conversation_id: str, scope: Scope) -> Conversation:
         """A supervisor of the conversation's workstream (or an admin) takes it from its bot;
-        asked again by whoever took it, it answers the conversation as it is."""
+        asked again by whoever took it, it answers the conversation as it is. Only who may
+        answer it takes it: a supervisor without the Agent role assigns it instead."""
+        if not (scope.is_admin or scope.principal.has(AGENT)):
+            raise Forbidden(f"taking a conversation over needs the {ROLE_NAMES[AGENT]} role, to answer it; "
+                            "assign it to an agent instead")
         me = scope.agent or self._agent(scope.principal.id)
 
         def check(c: Conversation) -> None:
@@ -93,7 +97,7 @@ class Assignments:
         return self._give(conversation_id, scope, check, me, HANDED_OFF, by=None)
 
     def transfer_to_agent(self, conversation_id: str, scope: Scope, agent_id: object) -> Conversation:
-        target = self._agent(agent_id)
+        target = self._answerer(agent_id)
         return self._give(conversation_id, scope, scope.check_transfer, target, TRANSFERRED, by=scope.principal.actor)
 
     def transfer_to_queue(self, conversation_id: str, scope: Scope, queue: object) -> Conversation:
@@ -170,6 +174,15 @@ class Assignments:
     def _from_bot(self, c: Conversation) -> Conversation:
         """A conversation someone gives or takes from its bot leaves the bot stage."""
         return bot_stage.handed_off(c, BY_SUPERVISOR, self._clock()) if c.stage == BOT else c
+
+    def _answerer(self, agent_id: object) -> Agent:
+        """Whom a conversation is given to: an agent who may answer it (as distribution
+        offers only to them), else it would wait on someone who cannot."""
+        agent = self._agent(agent_id)
+        if not agent.roles & {AGENT, ADMIN}:
+            raise ValidationFailed("agent_id", f"{agent.name or agent.id} has not signed in with the "
+                                               f"{ROLE_NAMES[AGENT]} role, so could not answer it")
+        return agent
 
     def _agent(self, agent_id: object) -> Agent:
         agent = self._agents.get(agent_id) if isinstance(agent_id, str) and is_object_id(agent_id) else None

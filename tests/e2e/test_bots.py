@@ -21,7 +21,7 @@ from tests.support.recorder import recording
 from tests.support.twilio import ACCOUNT_SID, AUTH_TOKEN, BUSINESS, account_body, fixture_form, message_created
 
 MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
-PEOPLE = {"ana": ("agent",), "sue": ("supervisor",)}
+PEOPLE = {"ana": ("agent",), "sue": ("supervisor", "agent"), "sid": ("supervisor",)}
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,8 @@ def world(api) -> dict[str, Any]:
     for name in PEOPLE:
         assert as_(api, name, "GET", "/me").status_code == 200
     api.call("PATCH", f"/admin/agents/{object_id_of('ana')}", {"queues": queues, "capacity": {"sms": 20}})
-    api.call("PATCH", f"/admin/agents/{object_id_of('sue')}", {"supervises": [workstream.json()["id"]]})
+    for supervisor in ("sue", "sid"):
+        api.call("PATCH", f"/admin/agents/{object_id_of(supervisor)}", {"supervises": [workstream.json()["id"]]})
     assert as_(api, "ana", "PUT", "/me/presence", {"presence": "available"}).status_code == 200
     return {"account": account["id"], "workstream": workstream.json()["id"], "sids": itertools.count(1)}
 
@@ -172,6 +173,8 @@ def test_a_supervisor_takes_a_conversation_over_from_the_bot(api, world):
     writes(api, world, customer, "Hello")
     talking = conversation_of(api, customer)
     assert as_(api, "ana", "POST", f"/conversations/{talking['id']}/take-over").status_code == 403
+    unable = as_(api, "sid", "POST", f"/conversations/{talking['id']}/take-over")  # could not answer it
+    assert unable.status_code == 403 and "assign it to an agent instead" in unable.json()["error"]["message"]
     refused = as_(api, "ana", "POST", f"/conversations/{talking['id']}/accept")
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "with_bot"
     taken = as_(api, "sue", "POST", f"/conversations/{talking['id']}/take-over")

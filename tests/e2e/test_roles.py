@@ -209,6 +209,8 @@ def test_me_says_who_the_caller_is_and_the_directory_keeps_who_signed_in(api, wo
     as_(api, "nora", "GET", "/me")
     directory = {a["name"]: a for a in as_(api, "alice", "GET", "/admin/agents").json()["agents"]}
     assert directory["nora"]["roles"] == [] and directory["nora"]["last_seen_at"]
+    one = as_(api, "alice", "GET", f"/admin/agents/{object_id_of('nora')}").json()
+    assert (directory["nora"]["presence"], directory["nora"]["load"]) == ("offline", one["load"]) and one["load"]
     assert directory["sue"]["supervises"] == [world["support"]]
 
 

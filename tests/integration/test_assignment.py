@@ -24,6 +24,21 @@ def desk(make_services):
     return open_desk(make_services(), mode="pick")
 
 
+def test_nobody_is_given_a_conversation_they_could_not_answer(desk):
+    services = desk.services
+    ana, sam = desk.agent("ana"), desk.agent("sam", roles=(SUPERVISOR,), available=False)
+    never = services.admin.directory.create({"object_id": "0" * 8 + "-0000-4000-8000-" + "0" * 12, "name": "Nia"})
+    cid = desk.customer_writes(customer(1))
+    services.distribution.assignments.accept(cid, ana)
+    for target in (sam.principal.id, never.id):  # a supervisor only; an entry that never signed in
+        with pytest.raises(ValidationFailed) as assigned:
+            services.distribution.assignments.assign(cid, sam, target)
+        assert assigned.value.field == "agent_id" and "Switchboard.Agent" in assigned.value.message
+        with pytest.raises(ValidationFailed):
+            services.distribution.assignments.transfer_to_agent(cid, ana, target)
+    assert desk.conversation(cid).agent.name == "ana" and desk.mine("ana") == [cid]
+
+
 def test_transfer_to_an_agent_moves_the_capacity(desk):
     services = desk.services
     ana, bo = desk.agent("ana"), desk.agent("bo", capacity=1)

@@ -1,5 +1,5 @@
 // A conversation's time with its workstream's bot: "the bot is answering" with Take over
-// for supervisors and admins, or, once handed off, why, the bot's summary, its context
+// for admins and supervisors who answer, or, once handed off, why, the bot's summary, its context
 // and its transcript. Every text reaches the page as a text node.
 
 import { useState } from "preact/hooks";
@@ -30,14 +30,16 @@ export function BotStage({ conversation, me, onTaken }: Props) {
       setError(problem(caught));
     }
   };
-  const supervises = me.roles.includes("admin") || me.roles.includes("supervisor");
+  // Whoever takes it over holds it and answers it: a supervisor without the agent role
+  // assigns it instead (the API refuses their take-over).
+  const takes = me.roles.includes("admin") || (me.roles.includes("supervisor") && me.roles.includes("agent"));
   return (
     <section aria-labelledby="bot-title">
       <h3 id="bot-title">Bot</h3>
       {conversation.stage === "bot" ? (
         <p><span class="badge">Bot stage</span> The bot is answering this conversation.</p>
       ) : null}
-      {conversation.stage === "bot" && supervises && conversation.state !== "closed"
+      {conversation.stage === "bot" && takes && conversation.state !== "closed"
         ? <button type="button" class="secondary" onClick={takeOver}>Take over</button> : null}
       {error ? <p class="notice error" role="alert">{error.message}</p> : null}
       {handoff ? (
