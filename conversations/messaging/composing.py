@@ -84,21 +84,24 @@ class Composing:
 
     def check_template(self, account_id: str, business: str, name: str, language: str | None,
                        parameters: object) -> None:
-        """Refuses (422, 409) a template that could not be sent from ``business``."""
-        templates.prepared(self.template_named(account_id, None, business, name, language),
+        """Refuses (422, 409) a template that could not be sent from ``business`` (a
+        proactive message's, whose ``template`` field names it)."""
+        templates.prepared(self.template_named(account_id, None, business, name, language, field="template"),
                            self._catalogues.read(account_id), parameters)
 
     def template_named(self, account_id: str, workstream_id: str | None, business: str, name: str,
-                       language: str | None) -> Template:
-        """The named template of the conversation's workstream (or of the number's)."""
+                       language: str | None, field: str = "name") -> Template:
+        """The named template of the conversation's workstream (or of the number's);
+        ``field``: what the request calls the name, for a refusal."""
         workstream = self._workstreams.get(workstream_id) if workstream_id else self._workstreams.for_number(business)
         if workstream is not None and workstream.account_id != account_id:
             workstream = None
         found = [t for t in (workstream.templates_named(name) if workstream else ())
                  if language is None or t.language == language]
         if not found:
-            raise ValidationFailed("name", f"no template {name!r}" + (f" in {language}" if language else "")
-                                   + " in the conversation's workstream")
+            raise ValidationFailed(field, f"no template {name!r}" + (f" in {language}" if language else "")
+                                   + (" in the conversation's workstream" if workstream_id else
+                                      " in the workstream of the number"))
         if len(found) > 1:
             raise ValidationFailed("language", f"template {name!r} exists in several languages; name one")
         return found[0]

@@ -67,10 +67,11 @@ class Notes:
 
 def mentions(body: str, people: list[Agent]) -> list[Agent]:
     """Those ``@``-named in ``body`` by their directory name (any case, a whole name: the
-    longest that fits, so "@Ana Lima" names Ana Lima, not Ana)."""
+    longest that fits, so "@Ana Lima" names Ana Lima, not Ana; an ``@`` inside a word, as
+    in an e-mail address, names nobody)."""
     found, text = [], body.casefold()
     for person in sorted((p for p in people if p.name.strip()), key=lambda p: -len(p.name)):
-        pattern = re.compile("@" + re.escape(person.name.strip().casefold()) + r"(?![\w])")
+        pattern = re.compile(r"(?<![\w@])@" + re.escape(person.name.strip().casefold()) + r"(?![\w])")
         if pattern.search(text):
             found.append(person)
             text = pattern.sub(" ", text)

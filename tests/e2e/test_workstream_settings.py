@@ -146,10 +146,11 @@ def test_proactive_messages_with_valid_invalid_and_opted_out_recipients(api, set
     again = api.call("POST", "/outbound", {"account_id": account["id"], "from": "+" + BUSINESS,
                                            "to": ["+12065550186"], "body": "One more thing."})
     assert again.status_code == 200 and again.json()["results"][0]["conversation_id"] == results[0]["conversation_id"]
-    for wrong in ({"body": "x" * 1601}, {"body": ""}, {"template": "nope"}):  # wrong for everyone: one 422
+    for wrong, field in (({"body": "x" * 1601}, "body"), ({"body": ""}, "body"),
+                         ({"template": "nope"}, "template")):  # wrong for everyone: one 422, naming its field
         answer = api.call("POST", "/outbound", {"account_id": account["id"], "from": BUSINESS,
                                                 "to": ["+12065550188"], **wrong})
-        assert answer.status_code == 422, answer.text
+        assert answer.status_code == 422 and answer.json()["error"]["field"] == field, answer.text
     assert [c for c in api.call("GET", "/conversations").json()["conversations"]
             if c["customer"] == "+12065550188"] == []
     bad = api.call("POST", "/outbound", {"account_id": account["id"], "from": "19995550100", "to": ["+12065550186"],

@@ -62,6 +62,14 @@ def test_a_note_is_kept_never_sent_answers_nobody_and_tells_whom_it_names(desk, 
         desk.services.messaging.notes.add(cid, "  ", ana)
 
 
+def test_an_email_address_in_a_note_names_nobody(desk, standin):
+    ana = desk.scopes["Ana"]
+    cid = desk.customer_writes(customer(3), "please write to me")
+    standin.reset_calls()
+    noted = desk.services.messaging.notes.add(cid, "She asked us to write to mail@sue or to x@@Sue, not by SMS", ana)
+    assert not noted.mentioned and mentions(standin) == []
+
+
 def test_a_note_is_exported_marked_and_erased_with_its_conversation(desk, azurite, table_prefix):
     ana = desk.scopes["Ana"]
     cid = desk.customer_writes(customer(2), "hello")
