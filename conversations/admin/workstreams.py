@@ -15,10 +15,11 @@ from conversations.admin.skills import SkillCatalogue
 from conversations.admin.workstream_settings import parse_settings
 from conversations.admin.window_fallbacks import check_fallbacks
 from core.clock import Clock
-from core.errors import NotFound, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
 from core.ids import new_record_id
-from core.ports import WORKSTREAM_NUMBER, Accounts, Claims, DirectLine, TemplateCatalogues, Workstreams
-from core.records import Account, Workstream
+from core.inbox import WORKSTREAM, View
+from core.ports import WORKSTREAM_NUMBER, Accounts, Claims, DirectLine, Inbox, TemplateCatalogues, Workstreams
+from core.records import ACTIVE, OPEN, WAITING, Account, Workstream
 from core.settings import WorkstreamSettings
 
 MAX_AUTO_CLOSE_MINUTES = 30 * 24 * 60
@@ -29,8 +30,10 @@ _WORKSTREAM_FIELDS = ("name", "channel", "account_id", "number", "auto_close_aft
 class WorkstreamAdmin:
     def __init__(self, workstreams: Workstreams, accounts: Accounts, claims: Claims,
                  min_auto_close_minutes: int, default_auto_close_minutes: int, directline: DirectLine,
-                 skills: SkillCatalogue, phones: PhoneReader, catalogues: TemplateCatalogues, clock: Clock) -> None:
+                 skills: SkillCatalogue, phones: PhoneReader, catalogues: TemplateCatalogues, inbox: Inbox,
+                 clock: Clock) -> None:
         self._workstreams = workstreams
+        self._inbox = inbox
         self._catalogues = catalogues
         self._skills = skills
         self._directline = directline
@@ -109,9 +112,24 @@ class WorkstreamAdmin:
                             self._catalogues.read(workstream.account_id))
 
     def delete(self, workstream_id: str) -> None:
+        """Only once none of its conversations is live: one would be left answering to a
+        workstream gone (no distribution, no auto-close settings, no reports)."""
         workstream = self.get(workstream_id)
+        live = self._live(workstream_id)
+        if live is not None:
+            raise Conflict(f"workstream {workstream_id} has conversations that are not closed ({live} among them); "
+                           "close them first", code="workstream_in_use")
         with self._number_moving(workstream_id, (workstream.number,), ()):
             self._workstreams.delete(workstream_id)
+
+    def _live(self, workstream_id: str) -> str | None:
+        """A conversation of the workstream that is not closed, if any: a query of its list
+        per live state, a row each at most."""
+        for state in (OPEN, ACTIVE, WAITING):
+            page = self._inbox.page(View(WORKSTREAM, workstream_id=workstream_id, state=state), 1)
+            if page.conversations:
+                return page.conversations[0].id
+        return None
 
     def _account(self, account_id: Any) -> Account:
         if not isinstance(account_id, str) or not account_id:

@@ -281,7 +281,7 @@ def build_admin(settings: Settings, stores: Stores, phones: PhoneReader, work: D
                               phones, clock),
         workstreams=WorkstreamAdmin(stores.workstreams, stores.accounts, stores.directory,
                                     settings.auto_close_min_minutes, DEFAULT_AUTO_CLOSE_MINUTES, providers.directline,
-                                    skills, phones, stores.templates, clock),
+                                    skills, phones, stores.templates, stores.inbox, clock),
         contacts=ContactAdmin(stores.contacts, stores.directory, phones, clock),
         directory=AgentDirectory(agents=stores.agents, workstreams=stores.workstreams, distributor=work.distributor,
                                  reactions=work.reactions, publisher=work.publisher, skills=skills, clock=clock),

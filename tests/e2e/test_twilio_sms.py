@@ -97,6 +97,13 @@ def test_workstream_rules(api, account):
     patched = api.call("PATCH", f"/admin/workstreams/{wid}", {"auto_close_after_minutes": 45})
     assert patched.status_code == 200 and patched.json()["auto_close_after_minutes"] == 45
     assert api.call("DELETE", f"/admin/accounts/{account['id']}").status_code == 409
+    form = fixture_form("twilio_sms_inbound.txt", MessageSid="SM" + "9" * 32, From="+12065550999")
+    assert api.webhook(f"/twilio/{account['id']}/inbound", form, AUTH_TOKEN).status_code == 200
+    [live] = [c for c in api.call("GET", "/conversations").json()["conversations"] if c["customer"] == "+12065550999"]
+    in_use = api.call("DELETE", f"/admin/workstreams/{wid}")  # it would be left answering to nothing
+    assert in_use.status_code == 409 and in_use.json()["error"]["code"] == "workstream_in_use"
+    assert live["id"] in in_use.json()["error"]["message"]
+    assert api.call("POST", f"/conversations/{live['id']}/close").status_code == 200
     assert api.call("DELETE", f"/admin/workstreams/{wid}").status_code == 204
     assert api.call("GET", f"/admin/workstreams/{wid}").status_code == 404
 
