@@ -7,6 +7,7 @@ so each view below is one range of one partition, read a page at a time.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable, Protocol
@@ -71,16 +72,24 @@ MIN_DIGITS, MAX_WORDS = 4, 5
 def search_terms(c: Conversation) -> tuple[str, ...]:
     """What search finds a conversation by: its customer's number (digits reversed, so any
     ending of it, as a national number is, is a prefix), each word of its contact's and the
-    customer's own name, and its labels; all in lower case."""
+    customer's own name, as written and without its accents ("josé" and "jose": agents
+    type either; a query is looked up as typed, so rows written before without the plain
+    form are still found by the accented one), and its labels; all in lower case."""
     digits = "".join(ch for ch in c.customer if ch.isdigit())
     names = " ".join(n for n in (c.contact_name, c.customer_name) if n)
     words = sorted({w for w in name_words(names)})[:MAX_WORDS]
     return tuple(dict.fromkeys([*([NUMBER + digits[::-1]] if len(digits) >= MIN_DIGITS else []),
-                                *(NAME + w for w in words), *(LABEL + label.casefold() for label in c.labels)]))
+                                *(NAME + form for w in words for form in (w, plain(w))),
+                                *(LABEL + label.casefold() for label in c.labels)]))
 
 
 def name_words(text: str) -> list[str]:
     return [w for w in "".join(ch if ch.isalnum() else " " for ch in text.casefold()).split() if len(w) >= 2]
+
+
+def plain(word: str) -> str:
+    """``word`` without its accents: "núñez" is "nunez"."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
 
 
 @dataclass(frozen=True)

@@ -218,9 +218,10 @@ class InboxStore:
         """A page of the conversations a search term starting with ``prefix`` finds, newest
         first for each term: their ids (one range of the deployment's partition)."""
         lo = SEARCH + safe_key(prefix)
+        hi = lo[:-1] + chr(ord(lo[-1]) + 1)  # every key it begins, whatever follows ("jo": "joël" too)
         with translated():
             pages = self._table.query_entities("PartitionKey eq @pk and RowKey ge @lo and RowKey lt @hi",
-                                               parameters={"pk": EVERY, "lo": lo, "hi": lo + "~"},
+                                               parameters={"pk": EVERY, "lo": lo, "hi": hi},
                                                select=["ConversationId"], results_per_page=limit).by_page(
                 continuation_token=decode_token(token))
             ids = [r["ConversationId"] for r in next(pages, [])]

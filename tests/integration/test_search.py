@@ -43,6 +43,14 @@ def test_a_number_in_any_written_form_a_name_a_label_or_an_id_finds_it(desk):
         found(desk, " ")
 
 
+def test_a_name_is_found_with_or_without_its_accents(desk):
+    desk.services.admin.contacts.create({"mobile_phone": "+14155550123", "name": "José Núñez"})
+    jose = desk.customer_writes("+14155550123", "hola")
+    for typed in ("jose", "José", "JOSE", "nunez", "Núñez", "Nú", "nu"):
+        assert found(desk, typed) == [jose], typed
+    assert found(desk, "josie") == []
+
+
 def test_only_what_the_caller_may_see_a_page_at_a_time(desk, clock):
     first = desk.customer_writes(CHICAGO, "hello")
     desk.services.messaging.actions.close(first, ALICE)
