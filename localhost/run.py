@@ -162,9 +162,10 @@ def _serve(env: dict[str, str], app: str, script_root: Path, storage: str | None
     command += ["--script-root", str(script_root)]
     # Own session: the terminal's Ctrl-C reaches only us, and we stop the host before Azurite.
     host = subprocess.Popen(command, cwd=REPO_ROOT, env=env, start_new_session=True)
-    record = RunRecord(os.getpid(), f"http://localhost:{port}", storage)
+    record, before = RunRecord(os.getpid(), f"http://localhost:{port}", storage), None
     try:
         if _wait_ready(host, f"http://127.0.0.1:{port}/admin/host/status"):
+            before = RunRecord.read(state)  # another `make run`'s, on another port: its again once we stop
             record.write(state)
             _announce(env, script_root)
         elif host.poll() is None:
@@ -172,7 +173,7 @@ def _serve(env: dict[str, str], app: str, script_root: Path, storage: str | None
         while host.poll() is None and not stopping.is_set():
             time.sleep(0.2)
     finally:
-        record.clear(state)
+        record.clear(state, before)
         _stop_host(host)
     return host.returncode
 

@@ -101,11 +101,17 @@ class RunRecord:
             return None
         return record if _alive(record.pid) else None
 
-    def clear(self, folder: Path) -> None:
-        """Remove the record, unless another `make run` has written its own since."""
-        if RunRecord.read(folder) == self:
-            with contextlib.suppress(FileNotFoundError):
-                (folder / RUN_RECORD_FILE).unlink()
+    def clear(self, folder: Path, before: RunRecord | None = None) -> None:
+        """Remove the record, unless another `make run` has written its own since; the one
+        it replaced (``before``) comes back while that `make run` still runs, so the
+        simulator beside it finds it again."""
+        if RunRecord.read(folder) != self:
+            return
+        if before is not None and _alive(before.pid):
+            before.write(folder)
+            return
+        with contextlib.suppress(FileNotFoundError):
+            (folder / RUN_RECORD_FILE).unlink()
 
 
 def use_recorded_storage(env: MutableMapping[str, str], record: RunRecord | None) -> bool:

@@ -50,6 +50,20 @@ def test_clearing_leaves_another_runs_record(tmp_path):
     assert not (tmp_path / "run.json").exists()
 
 
+def test_a_second_run_stopping_gives_the_record_back_to_the_first_while_it_runs(tmp_path):
+    first, second = RunRecord(os.getpid(), "http://localhost:7071"), RunRecord(os.getpid(), "http://localhost:7081")
+    first.write(tmp_path)
+    second.write(tmp_path)  # `PORT=7081 make run` beside the first
+    second.clear(tmp_path, before=first)
+    assert RunRecord.read(tmp_path) == first
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True, check=True)
+    gone = RunRecord(int(finished.stdout), "http://localhost:7071")  # a first that stopped meanwhile
+    second.write(tmp_path)
+    second.clear(tmp_path, before=gone)
+    assert not (tmp_path / "run.json").exists()
+
+
 @pytest.mark.parametrize(("configured", "used"), [
     ({}, AZURITE),
     ({"AzureWebJobsStorage": "UseDevelopmentStorage=true"}, AZURITE),
