@@ -11,7 +11,7 @@ import io
 import json
 import re
 from datetime import date, timedelta
-from typing import Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 import azure.functions as func
 
@@ -24,6 +24,9 @@ from core.reports import DAY, GROUPINGS, MEASURES, FactRow, Place, ReportQuery
 from functions.cells import safe_cell
 from functions.http import API_HEADERS, handled, json_response, page_limit, services
 from functions.identity import scope_of
+
+if TYPE_CHECKING:
+    from conversations.access import Scope
 
 bp = func.Blueprint()
 
@@ -52,7 +55,7 @@ def live_report(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def summary_report(req: func.HttpRequest) -> func.HttpResponse:
     scope = scope_of(req, ADMIN, SUPERVISOR)
-    found = services().reporting.history.summary(scope, query_of(req.params))
+    found = services().reporting.history.summary(scope, _query(req, scope))
     rates = services().admin.rates.get()  # estimated costs are in its currency
     return json_response({**found, "currency": rates.currency if rates else None}, headers=_NO_STORE)
 
@@ -62,7 +65,7 @@ def summary_report(req: func.HttpRequest) -> func.HttpResponse:
 def report_conversations(req: func.HttpRequest) -> func.HttpResponse:
     """The conversations behind one figure, a page at a time."""
     scope = scope_of(req, ADMIN, SUPERVISOR)
-    q, limit = query_of(req.params), page_limit(req.params, 50, PAGE_LIMIT)
+    q, limit = _query(req, scope), page_limit(req.params, 50, PAGE_LIMIT)
     after = _place(req.params.get("continuation"))
     rows, following = [], None
     for place, row in services().reporting.history.rows(scope, q, after):
@@ -79,7 +82,7 @@ def report_conversations(req: func.HttpRequest) -> func.HttpResponse:
 def report_csv(req: func.HttpRequest) -> func.HttpResponse:
     """One row per conversation; the customer's number for admins only."""
     scope = scope_of(req, ADMIN, SUPERVISOR)
-    q = query_of(req.params)
+    q = _query(req, scope)
     rows = services().reporting.history.rows(scope, q)
     body = "".join(_csv_lines((row for _, row in rows), with_customer=scope.is_admin))
     return func.HttpResponse(body, status_code=200, mimetype="text/csv", charset="utf-8", headers={
@@ -87,8 +90,15 @@ def report_csv(req: func.HttpRequest) -> func.HttpResponse:
         "Content-Disposition": f'attachment; filename="conversations-{q.first}-{q.last}.csv"'})
 
 
-def query_of(params: Mapping[str, str]) -> ReportQuery:
-    last = _day(params, "to") or utcnow().date()
+def _query(req: func.HttpRequest, scope: Scope) -> ReportQuery:
+    """The report the request asks for; without ``to``, up to the latest today among the
+    workstreams it covers (read only then)."""
+    return query_of(req.params, lambda: services().reporting.history.latest_day(
+        scope, _text(req.params, "workstream_id")) or utcnow().date())
+
+
+def query_of(params: Mapping[str, str], today: Callable[[], date] = lambda: utcnow().date()) -> ReportQuery:
+    last = _day(params, "to") or today()
     first = _day(params, "from") or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:
         raise ValidationFailed("from", "must be on or before to")
@@ -102,7 +112,8 @@ def query_of(params: Mapping[str, str]) -> ReportQuery:
     channel = _text(params, "channel")
     if channel is not None and channel not in CHANNELS:
         raise ValidationFailed("channel", f"must be one of {', '.join(CHANNELS)}")
-    return ReportQuery(first, last, _text(params, "workstream_id"), _text(params, "queue"), _text(params, "agent_id"),
+    return ReportQuery(first, last, _text(params, "workstream_id"), _text(params, "queue", empty=True),
+                       _text(params, "agent_id"),
                        channel, group_by, _text(params, "group", empty=True), measure)
 
 

@@ -4,6 +4,7 @@ fact rows at a time (docs/reports.md)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Iterator
 
 from conversations.access import Scope
@@ -48,6 +49,12 @@ class History:
         if q.group_by == WORKSTREAM:
             return {w.id: w.name for w in self._reach.workstreams(scope, q.workstream_id)}
         return {}
+
+    def latest_day(self, scope: Scope, workstream_id: str | None) -> date | None:
+        """The latest of today's dates in the time zones of the workstreams a report covers
+        (a report's last day when none is named: a zone east of UTC is a day ahead of it at
+        times); None when it covers none."""
+        return max((w.today for w in self._reach.covered(scope, workstream_id)), default=None)
 
     def today(self, w: Covered) -> dict[str, Any]:
         """Today's figures so far, from today's fact rows."""

@@ -17,6 +17,7 @@ from core.errors import Forbidden, NotFound
 from core.identity import AGENT, SUPERVISOR, Principal
 from core.reports import Digest, Entry, ReportQuery
 from core.telemetry import CONVERSATION_CLOSED, NoTelemetry
+from functions.reports_api import query_of
 from tests.support.desk import customer, open_desk
 from tests.support.scopes import ALICE
 from tests.support.storage import RoundTrips
@@ -108,6 +109,21 @@ def test_a_workstream_moved_to_another_time_zone_still_counts_its_first_days(mak
         "time_zone": "Pacific/Kiritimati", "weekly": [{"day": "monday", "open": "09:00", "close": "17:00"}]}})
     wide = ReportQuery(DAY - timedelta(days=1), DAY + timedelta(days=1), workstream_id=desk.workstream_id)
     assert services.reporting.history.summary(ALICE, wide)["total"]["conversations"] == 1
+
+
+def test_a_report_without_a_last_day_covers_today_where_the_workstream_is_a_day_ahead(make_services, clock):
+    """At 15:32 UTC it is already tomorrow in Tokyo: a report that names no last day ends
+    on the latest today of the workstreams it covers, so today's conversation is in it."""
+    clock.now = clock.now.replace(hour=15, minute=32)
+    services = make_services()
+    desk = open_desk(services, clock)
+    services.admin.workstreams.update(desk.workstream_id, {"operating_hours": {
+        "time_zone": "Asia/Tokyo", "weekly": [{"day": "tuesday", "open": "09:00", "close": "17:00"}]}})
+    desk.customer_writes(customer(1))
+    history = services.reporting.history
+    assert history.latest_day(ALICE, desk.workstream_id) == DAY + timedelta(days=1)
+    found = history.summary(ALICE, query_of({}, lambda: history.latest_day(ALICE, None)))
+    assert (found["to"], found["total"]["conversations"]) == ((DAY + timedelta(days=1)).isoformat(), 1)
 
 
 def test_a_workstream_moved_west_counts_what_it_files_before_its_first_day(make_services, clock):

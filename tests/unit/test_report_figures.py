@@ -14,6 +14,7 @@ from core.facts import RESOLVED, Clocks, Facts, Measures
 from core.identity import Actor
 from core.records import ACCEPTED, CLOSED, INBOUND, OFFERED, OPEN, OUTBOUND, TRANSFERRED, Conversation, Event, Message
 from core.reports import NO_CLOCKS, Digest, Entry, FactRow, counts_in
+from functions.reports_api import query_of
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 NORA = Actor("nora", "Nora")
@@ -143,3 +144,9 @@ def test_facts_read_back_as_kept_the_first_hour_of_the_day_too():
     facts = Facts(day="2026-12-07", hour=0, transfers=1, agents=("ana",))
     assert Facts.from_dict(facts.to_dict()) == facts
     assert Facts().to_dict() == {}
+
+
+def test_a_query_tells_no_queue_from_every_queue():
+    assert query_of({"queue": ""}).queue == ""  # Reports' "No queue": conversations no queue took
+    assert query_of({}).queue is None  # every queue
+    assert query_of({"queue": "billing"}).queue == "billing"
