@@ -3,11 +3,14 @@ forward by every commit of its head (conversations/messaging/writer.py), and the
 they give. The measures are defined once, here and in docs/reports.md:
 
 - ``wait_seconds``: from when it first waited in a queue to when an agent first held it;
-- ``first_response_seconds``: from its creation to the first message an agent wrote;
+- ``first_response_seconds``: from the customer's first message (its creation, for facts
+  kept before that was kept) to the first message an agent wrote after it: a message the
+  business sent first (a proactive one) answers nothing;
 - ``handle_seconds``: from when an agent first held it to its closing;
 - ``resolution_seconds``: from its creation to its closing;
-- ``abandoned``: it waited in a queue and closed without any agent's message;
-- ``answered``: an agent wrote in it;
+- ``abandoned``: the customer wrote, it waited in a queue and closed without any agent's
+  answer;
+- ``answered``: an agent answered the customer in it;
 - ``bot_resolved``: its bot had it to the end, never handing it off;
 - ``sla``: per service-level target (core/sla.py ``TARGETS``: first_response, next_response,
   resolution), how many of its clocks were met in time and how many breached (a clock still
@@ -59,6 +62,7 @@ class Facts:
     disposition: str | None = None  # what the agent who closed it recorded
     labels: tuple[str, ...] = ()  # its labels, as they are now
     costs: tuple[tuple[str, str], ...] = ()  # per category (core/pricing.py), its messages' estimated cost
+    first_customer_at: datetime | None = None  # the customer's first message (None in facts kept before it was)
 
     def after(self, before: Conversation | None, now: Conversation, messages: Iterable[Message] = (),
               events: Iterable[Event] = (), at: datetime | None = None) -> Facts:
@@ -99,13 +103,17 @@ class Facts:
         return facts
 
     def _message(self, m: Message, inbound: str) -> Facts:
+        """A message carried into the facts; one of ours before the customer wrote (the
+        business wrote first) answers nothing."""
         if m.direction == inbound:
-            return replace(self, customer_messages=self.customer_messages + 1)
-        facts = replace(self, first_reply_at=self.first_reply_at or m.created_at)
+            return replace(self, customer_messages=self.customer_messages + 1,
+                           first_customer_at=self.first_customer_at or m.created_at)
+        asked = self.customer_messages > 0
+        facts = replace(self, first_reply_at=self.first_reply_at or (m.created_at if asked else None))
         if m.agent is None or m.automated or m.from_bot:
             return facts
         return replace(facts, agent_messages=facts.agent_messages + 1,
-                       first_agent_reply_at=facts.first_agent_reply_at or m.created_at)
+                       first_agent_reply_at=facts.first_agent_reply_at or (m.created_at if asked else None))
 
     def _costed(self, category: str, amount: Decimal) -> Facts:
         costs = dict(self.costs)
@@ -180,11 +188,12 @@ class Measures:
     def of(cls, created_at: datetime, f: Facts) -> Measures:
         return cls(
             wait_seconds=seconds(f.queued_at, f.accepted_at),
-            first_response_seconds=seconds(created_at, f.first_agent_reply_at),
+            first_response_seconds=seconds(f.first_customer_at or created_at, f.first_agent_reply_at),
             handle_seconds=seconds(f.accepted_at, f.closed_at),
             resolution_seconds=seconds(created_at, f.closed_at),
             answered=f.first_agent_reply_at is not None,
-            abandoned=f.queued_at is not None and f.closed_at is not None and f.first_agent_reply_at is None,
+            abandoned=(f.queued_at is not None and f.closed_at is not None and f.first_agent_reply_at is None
+                       and f.customer_messages > 0),
             bot_resolved=f.bot_outcome == RESOLVED,
             sla={t: Clocks(f.sla_met.count(t), f.sla_breached.count(t)) for t in TARGETS},
         )

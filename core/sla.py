@@ -103,6 +103,7 @@ class ServiceLevel:
     running: tuple[Clock, ...] = ()
     results: tuple[Result, ...] = ()
     scheduled_at: datetime | None = None
+    asked: bool = True  # the customer wrote: until then (the business wrote first) nothing is answered
 
     @classmethod
     def opening(cls, targets: ServiceTargets, hours: OperatingHours | None) -> ServiceLevel | None:
@@ -118,14 +119,18 @@ class ServiceLevel:
 
         sl = self
         if not sl.started and now.stage is None and now.state != CLOSED:
-            sl = replace(sl, started=True)._start(FIRST_RESPONSE, at)._start(RESOLUTION, at)
+            asked = now.last_customer_message_at is not None  # else the business wrote first: a proactive message
+            sl = replace(sl, started=True, asked=asked)._start(RESOLUTION, at)
+            sl = sl._start(FIRST_RESPONSE, at) if asked else sl
         for m in messages:
             if not sl.started:
                 continue
             if m.direction == INBOUND:
-                if sl.answered and not sl.clock(FIRST_RESPONSE) and not sl.clock(NEXT_RESPONSE):
+                if not sl.asked:  # the customer's first word, after ours: the first response is owed from now
+                    sl = replace(sl, asked=True)._start(FIRST_RESPONSE, m.created_at)
+                elif sl.answered and not sl.clock(FIRST_RESPONSE) and not sl.clock(NEXT_RESPONSE):
                     sl = sl._start(NEXT_RESPONSE, m.created_at)
-            elif (m.direction == OUTBOUND and m.agent is not None
+            elif (sl.asked and m.direction == OUTBOUND and m.agent is not None
                   and not (m.automated or m.from_bot or m.agent_reaction)):  # a reaction is no answer
                 sl = replace(sl, answered=True)._end(FIRST_RESPONSE, m.created_at)._end(NEXT_RESPONSE, m.created_at)
         if now.state == CLOSED and sl.running:
@@ -197,7 +202,7 @@ class ServiceLevel:
                 "started": self.started, "answered": self.answered,
                 "running": [c.to_dict() for c in self.running],
                 "results": [[r.target, r.met] for r in self.results],
-                "scheduled_at": self.scheduled_at.isoformat() if self.scheduled_at else None}
+                "scheduled_at": self.scheduled_at.isoformat() if self.scheduled_at else None, "asked": self.asked}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ServiceLevel:
@@ -206,5 +211,6 @@ class ServiceLevel:
                    d.get("started", False), d.get("answered", False),
                    tuple(Clock.from_dict(c) for c in d.get("running", ())),
                    tuple(Result(t, m) for t, m in d.get("results", ())),
-                   datetime.fromisoformat(d["scheduled_at"]) if d.get("scheduled_at") else None)
+                   datetime.fromisoformat(d["scheduled_at"]) if d.get("scheduled_at") else None,
+                   d.get("asked", True))  # kept before it was: as every agent message answered then
 

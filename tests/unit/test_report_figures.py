@@ -55,6 +55,18 @@ def test_facts_follow_the_commits_and_give_the_measures():
     assert Facts.from_dict(f.to_dict()) == f
 
 
+def test_a_message_the_business_sent_first_is_no_answer():
+    opened = conversation(queued_at=T0, agent=NORA, last_customer_message_at=None)
+    sent = Facts().after(None, opened, [message(OUTBOUND, 0, agent=NORA)])  # a proactive message
+    closed = replace(opened, state=CLOSED, closed_at=at(40), closed_reason="inactivity")
+    unanswered = Measures.of(T0, sent.after(opened, closed, at=at(40)))
+    assert (unanswered.answered, unanswered.abandoned, unanswered.first_response_seconds) == (False, False, None)
+    f = sent.after(opened, opened, [message(INBOUND, 30)]).after(opened, opened, [message(OUTBOUND, 32, agent=NORA)])
+    m = Measures.of(T0, f)
+    assert (m.answered, m.first_response_seconds, f.agent_messages) == (True, 120, 2)
+    assert Facts.from_dict(f.to_dict()) == f
+
+
 def test_a_conversation_its_bot_had_to_the_end_is_bot_resolved():
     with_bot = conversation(stage="bot")
     closed = conversation(stage="bot", state=CLOSED, closed_at=at(5), closed_reason="inactivity")
