@@ -106,8 +106,9 @@ class Facts:
         """A message carried into the facts; one of ours before the customer wrote (the
         business wrote first) answers nothing."""
         if m.direction == inbound:
+            first = self.customer_messages == 0  # facts kept before first_customer_at was: created_at stands for it
             return replace(self, customer_messages=self.customer_messages + 1,
-                           first_customer_at=self.first_customer_at or m.created_at)
+                           first_customer_at=self.first_customer_at or (m.created_at if first else None))
         asked = self.customer_messages > 0
         facts = replace(self, first_reply_at=self.first_reply_at or (m.created_at if asked else None))
         if m.agent is None or m.automated or m.from_bot:

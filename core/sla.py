@@ -120,14 +120,14 @@ class ServiceLevel:
         sl = self
         if not sl.started and now.stage is None and now.state != CLOSED:
             asked = now.last_customer_message_at is not None  # else the business wrote first: a proactive message
-            sl = replace(sl, started=True, asked=asked)._start(RESOLUTION, at)
-            sl = sl._start(FIRST_RESPONSE, at) if asked else sl
+            sl = replace(sl, started=True, asked=asked)
+            sl = sl._start(FIRST_RESPONSE, at)._start(RESOLUTION, at) if asked else sl
         for m in messages:
             if not sl.started:
                 continue
             if m.direction == INBOUND:
-                if not sl.asked:  # the customer's first word, after ours: the first response is owed from now
-                    sl = replace(sl, asked=True)._start(FIRST_RESPONSE, m.created_at)
+                if not sl.asked:  # the customer's first word, after ours: the clocks run from now
+                    sl = replace(sl, asked=True)._start(FIRST_RESPONSE, m.created_at)._start(RESOLUTION, m.created_at)
                 elif sl.answered and not sl.clock(FIRST_RESPONSE) and not sl.clock(NEXT_RESPONSE):
                     sl = sl._start(NEXT_RESPONSE, m.created_at)
             elif (sl.asked and m.direction == OUTBOUND and m.agent is not None

@@ -91,7 +91,8 @@ class Assignments:
 
         def check(c: Conversation) -> None:
             scope.check_assign(c)
-            if c.stage != BOT and (c.agent is None or c.agent.id != me.id):
+            taken_by_me = c.handoff is not None and c.agent is not None and c.agent.id == me.id
+            if c.stage != BOT and not taken_by_me:
                 raise Conflict(f"conversation {c.id} is not with a bot", code="not_with_bot")
 
         return self._give(conversation_id, scope, check, me, HANDED_OFF, by=None)

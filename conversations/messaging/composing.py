@@ -87,7 +87,7 @@ class Composing:
         """Refuses (422, 409) a template that could not be sent from ``business`` (a
         proactive message's, whose ``template`` field names it)."""
         templates.prepared(self.template_named(account_id, None, business, name, language, field="template"),
-                           self._catalogues.read(account_id), parameters)
+                           self._catalogues.read(account_id), parameters, field="template")
 
     def template_named(self, account_id: str, workstream_id: str | None, business: str, name: str,
                        language: str | None, field: str = "name") -> Template:

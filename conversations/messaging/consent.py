@@ -24,6 +24,10 @@ _WORDS = {
     "HELP": HELP,
 }
 
+# Words that say nothing but consent, so they count on a button or list option too (a
+# template's "STOP" quick reply); everyday words ("Cancel", "End", "Yes") count typed only.
+_CHOSEN_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "REVOKE", "OPTOUT", "START", "UNSTOP"}
+
 # What changed consent last (Consent.source).
 CUSTOMER_KEYWORD = "customer_keyword"  # the message text is a keyword
 PROVIDER_KEYWORD = "provider_keyword"  # the provider flagged the message as a keyword
@@ -32,11 +36,12 @@ PROVIDER_ERROR = "provider_error"  # the provider refused a send: the recipient 
 
 def keyword_of(body: str, provider_keyword: str | None = None, chosen: bool = False) -> tuple[str | None, str | None]:
     """The keyword a customer message carries and who recognised it, or (None, None).
-    ``chosen``: the message is an option picked from buttons or a list, an answer whatever
-    its title ("Cancel" the appointment), so only a provider's reading makes it a keyword."""
+    ``chosen``: the message is an option picked from buttons or a list, an answer ("Cancel"
+    the appointment) unless its title is a word that means consent alone (STOP)."""
     if provider_keyword in KEYWORDS:
         return provider_keyword, PROVIDER_KEYWORD
-    keyword = None if chosen else _WORDS.get(body.strip().upper())
+    word = body.strip().upper()
+    keyword = None if chosen and word not in _CHOSEN_WORDS else _WORDS.get(word)
     return (keyword, CUSTOMER_KEYWORD) if keyword else (None, None)
 
 

@@ -42,11 +42,13 @@ def render(template: Template, parameters: tuple[str, ...]) -> str:
     return PLACEHOLDER.sub(lambda m: parameters[int(m.group(1)) - 1], template.text)
 
 
-def prepared(template: Template, catalogue: Sequence[SyncedTemplate], parameters: Any) -> tuple[str, TemplateRef]:
+def prepared(template: Template, catalogue: Sequence[SyncedTemplate], parameters: Any,
+             field: str = "name") -> tuple[str, TemplateRef]:
     """The text and reference of a workstream's template to send. Once the account has a
     synced catalogue, the catalogue decides (approved only; its text, provider id and typed
-    parameters); without one (SMS, an account never synced) the template as pasted."""
-    synced = synced_for(template, catalogue)
+    parameters); without one (SMS, an account never synced) the template as pasted.
+    ``field``: what the request calls the template's name, for a refusal."""
+    synced = synced_for(template, catalogue, field)
     if synced is None:
         filled = fill(template, parameters)
         return render(template, filled), TemplateRef(template.name, template.language, filled, template.content_sid)
@@ -59,25 +61,27 @@ def prepared(template: Template, catalogue: Sequence[SyncedTemplate], parameters
                        synced.category)
 
 
-def synced_for(template: Template, catalogue: Sequence[SyncedTemplate]) -> SyncedTemplate | None:
-    """The catalogue's template of that name and language, refused unless it may be sent."""
+def synced_for(template: Template, catalogue: Sequence[SyncedTemplate], field: str = "name") -> SyncedTemplate | None:
+    """The catalogue's template of that name and language, refused (naming ``field``)
+    unless it may be sent."""
     if not catalogue:
         return None
     label = f"template {template.name} ({template.language})"
     found = next((t for t in catalogue if t.key == (template.name, template.language)), None)
     if found is None:
-        raise _refused(f"{label} is not among the account's synced templates; sync them or pick another", NOT_APPROVED)
+        raise _refused(f"{label} is not among the account's synced templates; sync them or pick another", NOT_APPROVED,
+                       field)
     if found.gone:
-        raise _refused(f"{label} is gone: the provider no longer lists it", GONE)
+        raise _refused(f"{label} is gone: the provider no longer lists it", GONE, field)
     if found.status != APPROVED:
         reason = f" ({found.reason})" if found.reason else ""
-        raise _refused(f"{label} is {found.status} at the provider{reason}, not approved", NOT_APPROVED)
+        raise _refused(f"{label} is {found.status} at the provider{reason}, not approved", NOT_APPROVED, field)
     return found
 
 
-def _refused(message: str, code: str) -> Conflict:
-    refused = Conflict(f"name: {message}", code=code)
-    refused.field = "name"  # named in the answer, as a ValidationFailed's field is
+def _refused(message: str, code: str, field: str) -> Conflict:
+    refused = Conflict(f"{field}: {message}", code=code)
+    refused.field = field  # named in the answer, as a ValidationFailed's field is
     return refused
 
 

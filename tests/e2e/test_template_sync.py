@@ -111,6 +111,9 @@ def test_sync_lists_approved_pending_and_rejected_and_only_approved_ones_are_sen
     pending = send(api, cid, "promo", ["20"])
     assert pending.status_code == 409 and pending.json()["error"]["code"] == "template_not_approved"
     assert "pending" in pending.json()["error"]["message"]
+    proactive = api.call("POST", "/outbound", {"account_id": account["id"], "from": WHATSAPP_BUSINESS,
+                                               "to": ["+5582981110002"], "template": "promo", "parameters": ["20"]})
+    assert proactive.status_code == 409 and proactive.json()["error"]["field"] == "template", proactive.text
     rejected = send(api, cid, "old_offer", [])
     assert rejected.status_code == 409 and "INVALID_FORMAT" in rejected.json()["error"]["message"]
     wrong = send(api, cid, "order_update", ["Ana"])

@@ -27,7 +27,9 @@ def desk(make_services):
 def test_nobody_is_given_a_conversation_they_could_not_answer(desk):
     services = desk.services
     ana, sam = desk.agent("ana"), desk.agent("sam", roles=(SUPERVISOR,), available=False)
-    never = services.admin.directory.create({"object_id": "0" * 8 + "-0000-4000-8000-" + "0" * 12, "name": "Nia"})
+    never = services.admin.directory.create({"object_id": "0" * 8 + "-0000-4000-8000-" + "0" * 12, "name": "Nia",
+                                             "queues": [{"workstream_id": desk.workstream_id, "queue": "general"}]})
+    assert [a.name for a in services.admin.directory.of_workstream(desk.workstream_id, ALICE)] == ["ana"]  # whom to offer
     cid = desk.customer_writes(customer(1))
     services.distribution.assignments.accept(cid, ana)
     for target in (sam.principal.id, never.id):  # a supervisor only; an entry that never signed in

@@ -42,6 +42,12 @@ def test_the_providers_reading_wins():
     assert keyword_of("STOP", "generic") == ("stop", CUSTOMER_KEYWORD)
 
 
+@pytest.mark.parametrize(("title", "keyword"), [("Cancel", None), ("End", None), ("Quit", None), ("Yes", None),
+                                                ("STOP", "stop"), ("Unsubscribe", "stop"), ("Start", "start")])
+def test_an_option_picked_is_a_keyword_only_when_its_title_means_consent_alone(title, keyword):
+    assert keyword_of(title, None, chosen=True)[0] == keyword
+
+
 def test_stop_then_start_flips_consent_and_records_when_and_why():
     out = after_keyword(Consent(), "stop", CUSTOMER_KEYWORD, AT)
     assert out == Consent(OPTED_OUT, AT, CUSTOMER_KEYWORD)

@@ -65,6 +65,10 @@ def test_a_message_the_business_sent_first_is_no_answer():
     m = Measures.of(T0, f)
     assert (m.answered, m.first_response_seconds, f.agent_messages) == (True, 120, 2)
     assert Facts.from_dict(f.to_dict()) == f
+    kept_before = Facts(customer_messages=1)  # facts of an earlier version: no first_customer_at
+    later = kept_before.after(opened, opened, [message(INBOUND, 20)]).after(opened, opened, [message(OUTBOUND, 25,
+                                                                                                      agent=NORA)])
+    assert Measures.of(T0, later).first_response_seconds == 25 * 60  # from its creation, as before
 
 
 def test_a_conversation_its_bot_had_to_the_end_is_bot_resolved():
