@@ -147,6 +147,22 @@ def test_a_declined_offer_is_taken_later_from_the_queue(new_page, api, world):
     expect(ada.get_by_label("Workstream").locator("option")).to_have_text(["All workstreams", "Support"])  # hers
 
 
+def test_a_queue_that_changes_leaves_the_agents_other_queues_on_screen(new_page, api, world):
+    bo = new_page("Bo", AGENT)
+    available(bo, "away")  # nothing offered: what comes waits in Bo's queues
+    text_in(api, world["account"], "+12065550171", "Sales question", To=SALES)
+    sales = bo.get_by_role("region", name=re.compile(r"^Queue: Sales · no queue"))
+    expect(sales.get_by_role("link").filter(has_text="+12065550171")).to_be_visible(timeout=5_000)
+    text_in(api, world["account"], "+12065550172", "Billing question")
+    support = next(c for c in api.call("GET", "/conversations").json()["conversations"]
+                   if c["customer"] == "+12065550172")
+    moved = api.call("POST", f"/conversations/{support['id']}/transfer", {"queue": "billing"})
+    assert moved.status_code == 200, moved.text
+    billing = bo.get_by_role("region", name=re.compile(r"^Queue: Support · billing"))
+    expect(billing.get_by_role("link").filter(has_text="+12065550172")).to_be_visible(timeout=5_000)
+    expect(sales.get_by_role("link").filter(has_text="+12065550171")).to_be_visible()  # its list did not change
+
+
 def test_offers_by_keyboard_on_a_phone(new_page, api, world, artifacts):
     ada = new_page("Ada", AGENT, phone=True)
     available(ada)

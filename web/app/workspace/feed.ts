@@ -41,7 +41,7 @@ export class Feed extends Store<FeedState> {
   start(): void {
     this.follower?.stop();
     this.follower = new Follower({
-      changes: (changes) => this.apply(changes),
+      changes: (changes, whole) => this.apply(changes, whole),
       failed: (message) => this.update({ error: message, loaded: true }),
       alert: (notice, route) => this.onAlert(notice, route),
       mention: (notice) => this.onMention(notice),
@@ -54,7 +54,9 @@ export class Feed extends Store<FeedState> {
     this.follower = null;
   }
 
-  apply(changes: Changes): void {
+  /** An answer of the feed: `whole`, every list; else the lists that changed, each whole
+   *  (a queue's list among the agent's queues: the others are as they were). */
+  apply(changes: Changes, whole = true): void {
     const state = this.get();
     const change: Partial<FeedState> = { loaded: true, error: null };
     if (changes.me) change.work = { ...state.work, ...changes.me };
@@ -64,7 +66,7 @@ export class Feed extends Store<FeedState> {
       change.offers = changes.offers;
     }
     if (changes.mine) change.mine = changes.mine;
-    if (changes.queues) change.queues = changes.queues;
+    if (changes.queues) change.queues = whole ? changes.queues : merged(state.queues, changes.queues);
     if (changes.all) change.all = changes.all;
     if (changes.workstreams) {
       change.supervised = { ...state.supervised };
@@ -138,4 +140,13 @@ export function useFeed(me: Me): { feed: Feed; announcement: string } {
     return () => feed.stop();
   }, [feed]);
   return { feed, announcement };
+}
+
+const queueKey = (q: QueuePage) => `${q.workstream_id}|${q.queue ?? ""}`;
+
+/** The queues' lists with those that changed in place of what they were (a new one last). */
+function merged(lists: QueuePage[], changed: QueuePage[]): QueuePage[] {
+  const fresh = new Map(changed.map((q) => [queueKey(q), q]));
+  const known = new Set(lists.map(queueKey));
+  return [...lists.map((q) => fresh.get(queueKey(q)) ?? q), ...changed.filter((q) => !known.has(queueKey(q)))];
 }

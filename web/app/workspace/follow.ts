@@ -33,7 +33,8 @@ const sleep = (ms: number) => new Promise((resolve) => window.setTimeout(resolve
 const backoff = (failures: number) => Math.min(RETRY_MAX_MS, 500 * 2 ** failures);
 
 export interface FollowEvents {
-  changes(changes: Changes): void;
+  /** An answer: `whole` when it was a first call (every list), else the lists that changed. */
+  changes(changes: Changes, whole: boolean): void;
   failed(message: string): void;
   /** A service-level warning or breach, to this person or through a workstream's group
    *  (only the socket brings them). */
@@ -140,10 +141,11 @@ export class Follower {
   private async call(wait: number, signal?: AbortSignal): Promise<boolean> {
     let ok = false;
     try {
+      const whole = this.cursor === undefined;
       const changes = await changesSince(this.cursor, wait, signal);
       if (this.stopped || signal?.aborted) return false;
       this.cursor = changes.cursor;
-      this.events.changes(changes);
+      this.events.changes(changes, whole);
       ok = true;
     } catch (error) {
       if (this.stopped || signal?.aborted) return false;
