@@ -89,6 +89,10 @@ def test_an_agent_answers_a_customer_from_the_inbox(new_page, api, setup, artifa
     expect(page.locator(".message.outbound").filter(has_text="Are you still there?")).to_contain_text(
         "Attempt to send to unsubscribed recipient")
     answer_sends(api)
+    expect(page.locator("#reply-refused")).to_contain_text("The customer opted out")  # no Send that can only fail
+    expect(page.get_by_role("button", name="Send")).to_have_count(0)
+    expect(page.get_by_role("button", name="Add note")).to_be_visible()
+    check_page(page, "workspace-opted-out", artifacts)
 
     page.get_by_role("button", name="Wait").click()
     expect(page.locator(".pane-header .badge").first).to_have_text("waiting")

@@ -9,7 +9,9 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, problem } from "../api";
 import { characters, fillPlaceholders, unfilled } from "../format";
 import type { Conversation, Me, QuickReply } from "../types";
-import { type Attachment, answerRefused, customerLabel, newKey, outcomeUnknown, owed, reply, windowClosed } from "./conversation";
+import {
+  type Attachment, answerRefused, customerLabel, newKey, outcomeUnknown, owed, reply, sendRefused, windowClosed,
+} from "./conversation";
 import { type ComposeMode, ModeChoice, NoteForm } from "./NoteForm";
 import { TemplateForm } from "./TemplateForm";
 import { InteractiveBuilder, type InteractiveDraft, draftOf, interactivePayload, newButtons, newList } from "../ui/interactive";
@@ -25,7 +27,7 @@ interface Props {
 
 export function Composer({ conversation, me, onSent }: Props) {
   const [mode, setMode] = useState<ComposeMode>("reply");
-  const refused = answerRefused(conversation, me);
+  const refused = answerRefused(conversation, me) ?? sendRefused(conversation);
   if (refused) { // no Reply that could only be refused: a note, for whoever answers
     return (
       <div class="composer note-mode">

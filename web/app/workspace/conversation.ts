@@ -24,6 +24,14 @@ export function answerRefused(conversation: Conversation, me: Me): string | null
   return null;
 }
 
+/** Why nothing may be sent in the conversation whoever answers it, or null: its customer
+ *  opted out (the API refuses every send, 409 recipient_opted_out). */
+export function sendRefused(conversation: Conversation): string | null {
+  return conversation.consent.state === "opted_out"
+    ? "The customer opted out: nothing can be sent until they write START. Add an internal note instead."
+    : null;
+}
+
 export function useConversation(id: string, version: number | undefined) {
   const [conversation, setConversation] = useState<Conversation | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
