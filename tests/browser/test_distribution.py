@@ -97,7 +97,7 @@ def test_an_offer_reaches_the_right_agent_who_answers_and_transfers(new_page, ap
     assert len(keys) == 2 and None not in keys and len(set(keys)) == 2, "one Idempotency-Key per message"
 
     ada.locator("summary", has_text="Transfer").click()
-    expect(ada.get_by_role("option", name="Bo (Available)")).to_be_attached()  # with presence and load
+    expect(ada.get_by_role("option", name="Bo (Available, 5 of 5 SMS free)")).to_be_attached()  # presence, room
     check_page(ada, "workspace-transfer", artifacts)
     ada.get_by_label("Transfer to").select_option(f"agent:{object_id_of('Bo')}")
     ada.get_by_role("button", name="Transfer", exact=True).click()

@@ -111,6 +111,7 @@ function AssignForm({ conversation, agents, onAssigned }:
   { conversation: Conversation; agents: Agent[]; onAssigned: () => Promise<unknown> }) {
   const [agentId, setAgentId] = useState("");
   const [error, setError] = useState<string | null>(null);
+  useEffect(() => setError(null), [conversation.version]); // a refusal is of the row as it was
   const who = customerLabel(conversation);
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -130,7 +131,7 @@ function AssignForm({ conversation, agents, onAssigned }:
       <select id={id} value={agentId} onChange={(e) => setAgentId(e.currentTarget.value)} required>
         <option value="">Choose an agent</option>
         {agents.filter((a) => a.id !== conversation.agent?.id)
-          .map((a) => <option key={a.id} value={a.id}>{agentSummary(a)}</option>)}
+          .map((a) => <option key={a.id} value={a.id}>{agentSummary(a, conversation.channel)}</option>)}
       </select>
       <button type="submit" class="secondary">Assign</button>
       {error ? <p class="notice error" role="alert">{error}</p> : null}

@@ -26,9 +26,11 @@ export function useWorkstreamAgents(workstreamId: string | null, wanted = true, 
   return { agents, error, reload };
 }
 
-/** "Bo (available, 1 SMS)": enough to choose whom to give a conversation. */
-export function agentSummary(a: Agent): string {
-  const load = Object.entries(a.load ?? {}).filter(([, n]) => n > 0)
-    .map(([channel, n]) => `${n} ${channel === "sms" ? "SMS" : "WhatsApp"}`);
-  return `${a.name} (${label(a.presence ?? "offline")}${load.length ? `, ${load.join(", ")}` : ""})`;
+/** "Bo (available, 2 of 3 SMS free)": enough to choose whom to give a conversation of
+ *  `channel` (the places it could take, not what they hold, so a full agent reads full). */
+export function agentSummary(a: Agent, channel: string): string {
+  const capacity = (a.capacity as Record<string, number> | undefined)?.[channel] ?? 0;
+  const held = (a.load as Record<string, number> | undefined)?.[channel] ?? 0;
+  const free = Math.max(0, capacity - held);
+  return `${a.name} (${label(a.presence ?? "offline")}, ${free} of ${capacity} ${channel === "sms" ? "SMS" : "WhatsApp"} free)`;
 }
