@@ -7,7 +7,8 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { problem } from "../api";
-import { navigate } from "../router";
+import { href, navigate } from "../router";
+import { can } from "../session";
 import { useStore } from "../store";
 import type { AgentSkill, Conversation, Me } from "../types";
 import { act, customerLabel } from "./conversation";
@@ -73,7 +74,7 @@ export function InboxList(props: Props) {
           {!loaded ? <p class="muted">Loading…</p> : filters.state === "closed"
             ? <Closed me={me} filters={filters} selected={selected} />
             : <Live feed={feed} filters={filters} sort={sort} selected={selected} take={take} workstreams={workstreams}
-              skills={me.skills} />}
+              skills={me.skills} supervisesOnly={can(me, "supervisor") && !can(me, "agent") && !can(me, "admin")} />}
         </>
       )}
     </section>
@@ -141,9 +142,12 @@ interface LiveProps {
   take: Take;
   workstreams: Map<string, string>;
   skills: AgentSkill[];
+  /** A supervisor without the agent role: nothing of theirs is live here, their workstreams'
+   *  conversations are on Supervise. */
+  supervisesOnly: boolean;
 }
 
-function Live({ feed, filters, sort, selected, take, workstreams, skills }: LiveProps) {
+function Live({ feed, filters, sort, selected, take, workstreams, skills, supervisesOnly }: LiveProps) {
   const { offers, mine, queues, all } = useStore(feed);
   const shown = (list: Conversation[], stateToo = true) => ordered(list.filter((c) => matches(c, filters, stateToo)), sort);
   const shownOffers = shown(offers, false);
@@ -156,7 +160,10 @@ function Live({ feed, filters, sort, selected, take, workstreams, skills }: Live
   return (
     <>
       <p class="visually-hidden" aria-live="polite">{`${total} conversation${total === 1 ? "" : "s"}, ${shownOffers.length} offered`}</p>
-      {total === 0 ? <p class="muted">{filters.label ? `No conversation here has the label ${filters.label}.`
+      {total === 0 && supervisesOnly && !filters.label ? (
+        <p class="muted">The live conversations of the workstreams you supervise are on{" "}
+          <a href={href("supervise")}>Supervise</a>. Search finds any; State: Closed lists the closed ones.</p>
+      ) : total === 0 ? <p class="muted">{filters.label ? `No conversation here has the label ${filters.label}.`
         : "No conversations here yet."}</p> : null}
       {shownOffers.length ? (
         <Section id="offers-title" title="Offers" count={shownOffers.length}>
