@@ -137,7 +137,7 @@ def test_a_supervisor_reads_the_report_and_the_conversations_behind_a_figure(new
     expect(drill.get_by_role("heading")).to_be_focused()
     listed = drill.locator("tbody tr")
     expect(listed).to_have_count(2)
-    assert sorted(listed.evaluate_all("rows => rows.map(r => r.dataset.conversation)")) == sorted(ada)
+    assert listed.evaluate_all("rows => rows.map(r => r.dataset.conversation)") == ada  # oldest first, as created
     assert "measure=answered" in sue.url and "group=" in sue.url
     check_page(sue, "reports-conversations", artifacts)
 
@@ -149,6 +149,10 @@ def test_a_supervisor_reads_the_report_and_the_conversations_behind_a_figure(new
     expect(sue.get_by_role("heading", level=2, name="+12065550173")).to_be_visible()
     sue.go_back()
     expect(drill.locator("tbody tr")).to_have_count(1)
+    totals.get_by_role("link", name=re.compile(r"^5 conversations \(in total\)")).click()
+    expect(drill.locator("tbody tr")).to_have_count(5)
+    shown = drill.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.conversation)")
+    assert shown == [*ada, bo, abandoned, waiting], "oldest first, as they were created"
 
     sue.get_by_label("Queue").select_option("billing")
     sue.get_by_role("button", name="Show").click()
