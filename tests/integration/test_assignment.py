@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from channels.twilio_api import TwilioSender
-from core.errors import Conflict, Forbidden, StorageUnavailable, ValidationFailed
+from core.errors import Conflict, Forbidden, ValidationFailed
 from core.identity import SUPERVISOR
 from core.records import Media
 from tests.support.desk import customer, open_desk
