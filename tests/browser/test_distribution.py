@@ -199,6 +199,7 @@ def test_a_supervisor_assigns_a_waiting_conversation(new_page, api, world, artif
     row = sue.get_by_role("row").filter(has_text="+12065550162")
     expect(row).to_be_visible()
     expect(sue.get_by_role("region", name="Agents").get_by_role("row").filter(has_text="Ada")).to_contain_text("busy")
+    expect(row.get_by_role("option", name=re.compile(r"^Ada \(Busy, [1-5] of 5 SMS free\)$"))).to_be_attached()
     row.get_by_label("Agent for +12065550162").select_option(object_id_of("Ada"))
     row.get_by_role("button", name="Assign").click()
     expect(row).to_contain_text("Ada")

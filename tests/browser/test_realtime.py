@@ -201,3 +201,19 @@ def test_without_web_pubsub_the_workspace_long_polls_as_before(new_page, api, wo
     text_in(api, world["account"], "+12065550174", "Plain old polling")
     expect(offer_of(ada, "+12065550174")).to_be_visible(timeout=3_000)
     assert not traffic.since(0, "socket") and traffic.since(0, "negotiate")
+
+
+def test_a_queue_taken_from_the_agent_leaves_her_screen_when_the_socket_comes_back(new_page, api, world):
+    """An admin's change of Ada's queues closes her connections; the re-sync on reconnecting
+    reads every list whole, so the queue she no longer works leaves the screen."""
+    ada, traffic = live_workspace(new_page, api)
+    available(ada, "away")  # nothing offered: what comes waits in her queue
+    text_in(api, world["account"], "+12065550178", "Anyone there?")
+    queue = ada.get_by_role("region", name=re.compile(r"^Queue: Support"))
+    expect(queue.get_by_role("link").filter(has_text="+12065550178")).to_be_visible(timeout=5_000)
+    ada_id, queues = object_id_of("Ada"), api.call("GET", f"/admin/agents/{object_id_of('Ada')}").json()["queues"]
+    assert api.call("PATCH", f"/admin/agents/{ada_id}", {"queues": []}).status_code == 200
+    try:
+        expect(queue).to_have_count(0, timeout=15_000)
+    finally:
+        api.call("PATCH", f"/admin/agents/{ada_id}", {"queues": queues})

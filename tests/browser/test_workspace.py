@@ -82,6 +82,10 @@ def test_an_agent_answers_a_customer_from_the_inbox(new_page, api, setup, artifa
     assert last_sent(api)["Body"] == ["Hi Maria Garcia, Ada here. How can I help?"]
     check_page(page, "workspace", artifacts)
 
+    page.get_by_role("radio", name="Internal note").click()
+    note = page.get_by_label(re.compile("^Internal note about"))
+    note.fill("Asked about the parcel twice")  # a draft, kept when the composer becomes a note alone
+    page.get_by_role("radio", name="Reply").click()
     api.twilio.on("POST", MESSAGES, (400, {"code": 21610, "status": 400, "message": "Attempt to send to unsubscribed recipient"}))
     box.fill("Are you still there?")
     box.press("Enter")
@@ -92,6 +96,7 @@ def test_an_agent_answers_a_customer_from_the_inbox(new_page, api, setup, artifa
     expect(page.locator("#reply-refused")).to_contain_text("The customer opted out")  # no Send that can only fail
     expect(page.get_by_role("button", name="Send")).to_have_count(0)
     expect(page.get_by_role("button", name="Add note")).to_be_visible()
+    expect(note).to_have_value("Asked about the parcel twice")
     check_page(page, "workspace-opted-out", artifacts)
 
     page.get_by_role("button", name="Wait").click()

@@ -68,7 +68,7 @@ export function DrillDown({ filters, drill, by, agentNames, workstreamNames }: D
               </tr>
             </thead>
             <tbody>
-              {inOrder(rows).map((c) => (
+              {rows.map((c) => (
                 <tr key={`${c.conversation_id}`} data-conversation={c.conversation_id}>
                   <td><a href={href("inbox", c.conversation_id)}>{when(c.created_at)}</a></td>
                   {several ? <td>{workstreamNames.get(c.workstream_id) ?? c.workstream_id}</td> : null}
@@ -93,9 +93,4 @@ export function DrillDown({ filters, drill, by, agentNames, workstreamNames }: D
       ) : null}
     </section>
   );
-}
-
-/** The rows read so far, oldest first (storage keeps a day's by conversation id). */
-function inOrder(rows: ReportConversation[]): ReportConversation[] {
-  return [...rows].sort((a, b) => a.created_at.localeCompare(b.created_at));
 }

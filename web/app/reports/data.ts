@@ -69,7 +69,8 @@ export function useDrill(filters: ReportFilters, drill: Drill | null, by: GroupB
     try {
       const page = await api.get<ReportConversations>("/reports/conversations", { ...query, continuation: after });
       if (!current()) return;
-      setRows((listed) => (after ? [...listed, ...page.conversations] : page.conversations));
+      const read = inOrder(page.conversations);
+      setRows((listed) => (after ? [...listed, ...read] : read));
       setContinuation(page.continuation);
       setError(null);
     } catch (caught) {
@@ -85,4 +86,10 @@ export function useDrill(filters: ReportFilters, drill: Drill | null, by: GroupB
     if (query) void read(null);
   }, [key]);
   return { rows, continuation, loading, error, more: () => read(continuation) };
+}
+
+/** A page's rows oldest first: pages come day by day, a day's rows by conversation id, so
+ *  each page in order and appended keeps what was read in its place. */
+function inOrder(rows: ReportConversation[]): ReportConversation[] {
+  return [...rows].sort((a, b) => a.created_at.localeCompare(b.created_at));
 }

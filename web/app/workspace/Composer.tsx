@@ -27,20 +27,14 @@ interface Props {
 
 export function Composer({ conversation, me, onSent }: Props) {
   const [mode, setMode] = useState<ComposeMode>("reply");
+  // No Reply that could only be refused: a note, for whoever answers. The note keeps its
+  // place either way, so a draft survives the conversation becoming refused (an opt-out).
   const refused = answerRefused(conversation, me) ?? sendRefused(conversation);
-  if (refused) { // no Reply that could only be refused: a note, for whoever answers
-    return (
-      <div class="composer note-mode">
-        <p class="notice" id="reply-refused">{refused}</p>
-        <NoteForm conversation={conversation} onAdded={onSent} />
-      </div>
-    );
-  }
   return (
-    <div class={`composer${mode === "note" ? " note-mode" : ""}`}>
-      <ModeChoice mode={mode} setMode={setMode} />
-      <div hidden={mode !== "reply"}><Reply conversation={conversation} me={me} onSent={onSent} /></div>
-      <div hidden={mode !== "note"}><NoteForm conversation={conversation} onAdded={onSent} /></div>
+    <div class={`composer${refused || mode === "note" ? " note-mode" : ""}`}>
+      {refused ? <p class="notice" id="reply-refused">{refused}</p> : <ModeChoice mode={mode} setMode={setMode} />}
+      {refused ? null : <div hidden={mode !== "reply"}><Reply conversation={conversation} me={me} onSent={onSent} /></div>}
+      <div hidden={!refused && mode !== "note"}><NoteForm conversation={conversation} onAdded={onSent} /></div>
     </div>
   );
 }

@@ -74,7 +74,7 @@ export function InboxList(props: Props) {
           {!loaded ? <p class="muted">Loading…</p> : filters.state === "closed"
             ? <Closed me={me} filters={filters} selected={selected} />
             : <Live feed={feed} filters={filters} sort={sort} selected={selected} take={take} workstreams={workstreams}
-              skills={me.skills} supervisesOnly={can(me, "supervisor") && !can(me, "agent") && !can(me, "admin")} />}
+              skills={me.skills} supervisesOnly={can(me, "supervisor") && !can(me, "agent") && !can(me, "admin") && me.supervises.length > 0} />}
         </>
       )}
     </section>

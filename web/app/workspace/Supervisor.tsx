@@ -131,7 +131,7 @@ function AssignForm({ conversation, agents, onAssigned }:
       <select id={id} value={agentId} onChange={(e) => setAgentId(e.currentTarget.value)} required>
         <option value="">Choose an agent</option>
         {agents.filter((a) => a.id !== conversation.agent?.id)
-          .map((a) => <option key={a.id} value={a.id}>{agentSummary(a, conversation.channel)}</option>)}
+          .map((a) => <option key={a.id} value={a.id}>{agentSummary(a, conversation.channel, conversation.offer?.agent.id === a.id)}</option>)}
       </select>
       <button type="submit" class="secondary">Assign</button>
       {error ? <p class="notice error" role="alert">{error}</p> : null}

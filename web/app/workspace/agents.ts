@@ -27,10 +27,11 @@ export function useWorkstreamAgents(workstreamId: string | null, wanted = true, 
 }
 
 /** "Bo (available, 2 of 3 SMS free)": enough to choose whom to give a conversation of
- *  `channel` (the places it could take, not what they hold, so a full agent reads full). */
-export function agentSummary(a: Agent, channel: string): string {
+ *  `channel` (the places it could take, not what they hold, so a full agent reads full;
+ *  `offered`: the conversation is offered to them, its place counted in their load). */
+export function agentSummary(a: Agent, channel: string, offered = false): string {
   const capacity = (a.capacity as Record<string, number> | undefined)?.[channel] ?? 0;
   const held = (a.load as Record<string, number> | undefined)?.[channel] ?? 0;
-  const free = Math.max(0, capacity - held);
+  const free = Math.min(capacity, Math.max(0, capacity - held) + (offered ? 1 : 0));
   return `${a.name} (${label(a.presence ?? "offline")}, ${free} of ${capacity} ${channel === "sms" ? "SMS" : "WhatsApp"} free)`;
 }

@@ -66,7 +66,8 @@ export class Feed extends Store<FeedState> {
       change.offers = changes.offers;
     }
     if (changes.mine) change.mine = changes.mine;
-    if (changes.queues) change.queues = whole ? changes.queues : merged(state.queues, changes.queues);
+    if (whole) change.queues = changes.queues ?? []; // every list: none left of queues no longer followed
+    else if (changes.queues) change.queues = merged(state.queues, changes.queues);
     if (changes.all) change.all = changes.all;
     if (changes.workstreams) {
       change.supervised = { ...state.supervised };

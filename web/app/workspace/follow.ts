@@ -55,6 +55,10 @@ export class Follower {
   private syncing: Promise<void> | null = null;
   private syncAgain = false;
   private syncFailures = 0;
+  /** When the last call without a cursor was made: every list is read whole again after a
+   *  (re)connection and every RESYNC_MS, so a list no longer followed (a queue taken from
+   *  the agent) leaves the screen; the answers between carry only what changed. */
+  private wholeAt = 0;
   private burst: number | undefined;
   private resync: number | undefined;
   private fallback: number | undefined;
@@ -95,6 +99,7 @@ export class Follower {
 
   private up(): void {
     this.connected = true;
+    this.wholeAt = 0; // what changed while down may include the lists followed
     window.clearTimeout(this.fallback);
     this.fallback = undefined;
     this.stopPolling();
@@ -141,7 +146,9 @@ export class Follower {
   private async call(wait: number, signal?: AbortSignal): Promise<boolean> {
     let ok = false;
     try {
+      if (Date.now() - this.wholeAt >= RESYNC_MS) this.cursor = undefined;
       const whole = this.cursor === undefined;
+      if (whole) this.wholeAt = Date.now();
       const changes = await changesSince(this.cursor, wait, signal);
       if (this.stopped || signal?.aborted) return false;
       this.cursor = changes.cursor;
