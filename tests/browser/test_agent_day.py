@@ -113,8 +113,8 @@ def test_a_customer_writing_again_shows_on_the_card_and_in_the_title(new_page, a
 def test_an_internal_note_tells_the_teammate_it_names_and_nobody_else(new_page, api, world, artifacts):
     sam = new_page("Sam", SUPERVISOR)
     connected(sam)
-    pointer = sam.locator(".inbox").get_by_text("The live conversations of the workstreams you supervise are on")
-    expect(pointer.get_by_role("link", name="Supervise")).to_be_visible()  # not "No conversations here yet"
+    expect(sam.locator(".inbox").get_by_text("Your workstreams' live conversations are on the Supervise page")
+           ).to_be_visible()  # not "No conversations here yet"
     check_page(sam, "inbox-supervisor", artifacts)
     ada = new_page("Ada", AGENT)
     available(ada, "busy")

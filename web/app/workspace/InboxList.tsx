@@ -7,7 +7,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { problem } from "../api";
-import { href, navigate } from "../router";
+import { navigate } from "../router";
 import { can } from "../session";
 import { useStore } from "../store";
 import type { AgentSkill, Conversation, Me } from "../types";
@@ -161,8 +161,8 @@ function Live({ feed, filters, sort, selected, take, workstreams, skills, superv
     <>
       <p class="visually-hidden" aria-live="polite">{`${total} conversation${total === 1 ? "" : "s"}, ${shownOffers.length} offered`}</p>
       {total === 0 && supervisesOnly && !filters.label ? (
-        <p class="muted">The live conversations of the workstreams you supervise are on{" "}
-          <a href={href("supervise")}>Supervise</a>. Search finds any; State: Closed lists the closed ones.</p>
+        <p class="muted">Your workstreams' live conversations are on the Supervise page (in the menu above).
+          Search finds any; State: Closed lists the closed ones.</p>
       ) : total === 0 ? <p class="muted">{filters.label ? `No conversation here has the label ${filters.label}.`
         : "No conversations here yet."}</p> : null}
       {shownOffers.length ? (
