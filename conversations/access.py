@@ -34,6 +34,11 @@ class Scope:
     def is_admin(self) -> bool:
         return self.principal.has(ADMIN)
 
+    @property
+    def may_answer(self) -> bool:
+        """Whether the caller answers customers at all: an agent, or an admin."""
+        return self.is_admin or self.principal.has(AGENT)
+
     def check_team(self, workstream_id: str) -> None:
         """A workstream's own records (its agents, what it answers with): for admins, its
         supervisors and the agents of its queues."""
@@ -65,10 +70,10 @@ class Scope:
         """Answering, accepting and parking: an agent in scope, on a conversation nobody else
         holds; or an admin."""
         self.visible(c)
+        if not self.may_answer:
+            raise Forbidden(f"answering a conversation needs the {ROLE_NAMES[AGENT]} role")
         if self.is_admin:
             return
-        if not self.principal.has(AGENT):
-            raise Forbidden(f"answering a conversation needs the {ROLE_NAMES[AGENT]} role")
         if c.agent is not None and not self.holds(c):
             raise Conflict(f"conversation {c.id} is held by {c.agent.name}", code="held_by_another_agent")
 

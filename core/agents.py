@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Mapping
 
+from core.identity import ADMIN, AGENT
 from core.records import Conversation
 
 @dataclass(frozen=True)
@@ -41,6 +42,12 @@ class Agent:
 
     def capacity_for(self, channel: str) -> int:
         return self.capacity.get(channel, DEFAULT_CAPACITY)
+
+    @property
+    def may_answer(self) -> bool:
+        """Whether a conversation may be given to them: they signed in with the Agent or the
+        Admin role (a request's own caller is decided by its token: Scope.may_answer)."""
+        return bool(self.roles & {AGENT, ADMIN})
 
 
 DEFAULT_CAPACITY = 3  # per channel, for an agent whose capacity an admin has not set

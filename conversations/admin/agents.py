@@ -17,7 +17,7 @@ from conversations.live.publisher import Publisher
 from conversations.reactions import Reactions
 from core.clock import Clock
 from core.errors import Conflict, NotFound, ValidationFailed
-from core.identity import ADMIN, AGENT, Principal
+from core.identity import Principal
 from core.ids import is_object_id, is_record_id
 from core.ports import Agents, Workstreams
 from core.agents import Agent, QueueRef
@@ -81,8 +81,8 @@ class AgentDirectory:
         Agent or Admin role: whom a conversation may be given to): for its supervisors and
         admins, and for its agents (whom they may transfer to)."""
         scope.check_team(workstream_id)
-        return [a for a in self._agents.working() if a.roles & {AGENT, ADMIN}
-                and any(q.workstream_id == workstream_id for q in a.queues)]
+        return [a for a in self._agents.working() if a.may_answer and any(q.workstream_id == workstream_id
+                                                                          for q in a.queues)]
 
     def get(self, agent_id: str) -> Agent:
         agent = self._agents.get(agent_id)

@@ -24,7 +24,7 @@ from core.agents import Agent
 from core.bots import BOT, BY_SUPERVISOR
 from core.clock import Clock
 from core.errors import Conflict, Forbidden, ValidationFailed
-from core.identity import ADMIN, AGENT, ROLE_NAMES, Actor
+from core.identity import AGENT, ROLE_NAMES, Actor
 from core.ids import is_object_id, thread_of
 from core.ports import Agents
 from core.records import (ACCEPTED, ACTIVE, ASSIGNED, DECLINED, HANDED_OFF, OPEN, TRANSFERRED, UNASSIGNED, Conversation,
@@ -84,7 +84,7 @@ class Assignments:
         """A supervisor of the conversation's workstream (or an admin) takes it from its bot;
         asked again by whoever took it, it answers the conversation as it is. Only who may
         answer it takes it: a supervisor without the Agent role assigns it instead."""
-        if not (scope.is_admin or scope.principal.has(AGENT)):
+        if not scope.may_answer:
             raise Forbidden(f"taking a conversation over needs the {ROLE_NAMES[AGENT]} role, to answer it; "
                             "assign it to an agent instead")
         me = scope.agent or self._agent(scope.principal.id)
@@ -180,7 +180,7 @@ class Assignments:
         """Whom a conversation is given to: an agent who may answer it (as distribution
         offers only to them), else it would wait on someone who cannot."""
         agent = self._agent(agent_id)
-        if not agent.roles & {AGENT, ADMIN}:
+        if not agent.may_answer:
             raise ValidationFailed("agent_id", f"{agent.name or agent.id} has not signed in with the "
                                                f"{ROLE_NAMES[AGENT]} role, so could not answer it")
         return agent
