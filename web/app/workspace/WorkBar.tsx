@@ -18,10 +18,16 @@ const PRESENCES: Presence[] = ["available", "busy", "away", "offline"];
 const CHANNELS: [keyof Work["load"], string][] = [["sms", "SMS"], ["whatsapp", "WhatsApp"]];
 const DEFAULT_CAPACITY = 3;
 
+/** The places `channel` has, and how many of them are free. */
+export function places(work: Pick<Work, "capacity" | "load">, channel: keyof Work["load"]) {
+  const capacity = work.capacity[channel] ?? DEFAULT_CAPACITY;
+  return { capacity, free: Math.max(0, capacity - (work.load[channel] ?? 0)) };
+}
+
 export function freeCapacity(work: Work): string {
   return CHANNELS.map(([channel, name]) => {
-    const capacity = work.capacity[channel] ?? DEFAULT_CAPACITY;
-    return `${name} ${Math.max(0, capacity - (work.load[channel] ?? 0))} of ${capacity}`;
+    const { capacity, free } = places(work, channel);
+    return `${name} ${free} of ${capacity}`;
   }).join(" · ");
 }
 

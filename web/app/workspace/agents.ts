@@ -3,8 +3,9 @@
 
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { api, problem } from "../api";
-import { label } from "../format";
-import type { Agent } from "../types";
+import { channelName, label } from "../format";
+import type { Agent, Work } from "../types";
+import { places } from "./WorkBar";
 
 /** Read when `wanted`, and again whenever `refresh` changes. */
 export function useWorkstreamAgents(workstreamId: string | null, wanted = true, refresh = 0) {
@@ -30,8 +31,7 @@ export function useWorkstreamAgents(workstreamId: string | null, wanted = true, 
  *  `channel` (the places it could take, not what they hold, so a full agent reads full;
  *  `offered`: the conversation is offered to them, its place counted in their load). */
 export function agentSummary(a: Agent, channel: string, offered = false): string {
-  const capacity = (a.capacity as Record<string, number> | undefined)?.[channel] ?? 0;
-  const held = (a.load as Record<string, number> | undefined)?.[channel] ?? 0;
-  const free = Math.min(capacity, Math.max(0, capacity - held) + (offered ? 1 : 0));
-  return `${a.name} (${label(a.presence ?? "offline")}, ${free} of ${capacity} ${channel === "sms" ? "SMS" : "WhatsApp"} free)`;
+  const { capacity, free } = places({ capacity: a.capacity ?? {}, load: a.load ?? {} }, channel as keyof Work["load"]);
+  const shown = Math.min(capacity, free + (offered ? 1 : 0));
+  return `${a.name} (${label(a.presence ?? "offline")}, ${shown} of ${capacity} ${channelName(channel)} free)`;
 }
