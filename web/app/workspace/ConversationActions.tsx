@@ -75,7 +75,7 @@ function Transfer({ conversation, move }: { conversation: Conversation; move: (t
         <select id="transfer-target" value={target} onChange={(e) => setTarget(e.currentTarget.value)} required>
           <option value="">Choose an agent or a queue</option>
           <optgroup label="Agents">
-            {others.map((a) => <option key={a.id} value={`agent:${a.id}`}>{agentSummary(a, conversation.channel, conversation.offer?.agent.id === a.id)}</option>)}
+            {others.map((a) => <option key={a.id} value={`agent:${a.id}`}>{agentSummary(a, conversation)}</option>)}
           </optgroup>
           <optgroup label="Queues">
             {(conversation.workstream?.queues ?? []).map((q) => <option key={q} value={`queue:${q}`}>Queue {q}</option>)}

@@ -11,7 +11,7 @@ import { href } from "../router";
 import { can } from "../session";
 import { useStore } from "../store";
 import type { Agent, Conversation, LiveReport, Me } from "../types";
-import { agentSummary, useWorkstreamAgents } from "./agents";
+import { agentSummary, useWorkstreamAgents, workOf } from "./agents";
 import { assign, customerLabel } from "./conversation";
 import { type TeamWorkstream, useWorkstreams } from "./workstreams";
 import { freeCapacity } from "./WorkBar";
@@ -131,7 +131,7 @@ function AssignForm({ conversation, agents, onAssigned }:
       <select id={id} value={agentId} onChange={(e) => setAgentId(e.currentTarget.value)} required>
         <option value="">Choose an agent</option>
         {agents.filter((a) => a.id !== conversation.agent?.id)
-          .map((a) => <option key={a.id} value={a.id}>{agentSummary(a, conversation.channel, conversation.offer?.agent.id === a.id)}</option>)}
+          .map((a) => <option key={a.id} value={a.id}>{agentSummary(a, conversation)}</option>)}
       </select>
       <button type="submit" class="secondary">Assign</button>
       {error ? <p class="notice error" role="alert">{error}</p> : null}
@@ -152,7 +152,7 @@ function Agents({ agents, error, id }: { agents: Agent[]; error: string | null; 
               <tr key={a.id}>
                 <td>{a.name}</td>
                 <td><span class={`presence-dot presence-${a.presence ?? "offline"}`} />{a.presence ?? "offline"}</td>
-                <td>{freeCapacity({ presence: a.presence ?? "offline", load: a.load ?? {}, capacity: a.capacity ?? {} })}</td>
+                <td>{freeCapacity(workOf(a))}</td>
               </tr>
             ))}
           </tbody>

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { api, problem } from "../api";
 import { channelName, label } from "../format";
-import type { Agent, Work } from "../types";
+import type { Agent, Conversation, Work } from "../types";
 import { places } from "./WorkBar";
 
 /** Read when `wanted`, and again whenever `refresh` changes. */
@@ -27,11 +27,17 @@ export function useWorkstreamAgents(workstreamId: string | null, wanted = true, 
   return { agents, error, reload };
 }
 
-/** "Bo (available, 2 of 3 SMS free)": enough to choose whom to give a conversation of
- *  `channel` (the places it could take, not what they hold, so a full agent reads full;
- *  `offered`: the conversation is offered to them, its place counted in their load). */
-export function agentSummary(a: Agent, channel: string, offered = false): string {
-  const { capacity, free } = places({ capacity: a.capacity ?? {}, load: a.load ?? {} }, channel as keyof Work["load"]);
-  const shown = Math.min(capacity, free + (offered ? 1 : 0));
+/** An agent of the list as the work bar reads a person's own work. */
+export function workOf(a: Agent): Work {
+  return { presence: a.presence ?? "offline", load: a.load ?? {}, capacity: a.capacity ?? {} };
+}
+
+/** "Bo (available, 2 of 3 SMS free)": enough to choose whom to give `conversation` (the
+ *  places of its channel they could take, not what they hold, so a full agent reads full;
+ *  one it is offered to has its place counted in their load already). */
+export function agentSummary(a: Agent, conversation: Conversation): string {
+  const { channel } = conversation;
+  const { capacity, free } = places(workOf(a), channel as keyof Work["load"]);
+  const shown = Math.min(capacity, free + (conversation.offer?.agent.id === a.id ? 1 : 0));
   return `${a.name} (${label(a.presence ?? "offline")}, ${shown} of ${capacity} ${channelName(channel)} free)`;
 }
