@@ -53,6 +53,13 @@ def setup(api) -> dict:
     return {"sms": sms, "whatsapp": whatsapp}
 
 
+@pytest.fixture(autouse=True)
+def sends_answered(api) -> None:
+    """Each test starts with Twilio taking every message: a refusal one test scripts (and
+    restores only if it gets that far) never answers the next test's sends."""
+    answer_sends(api)
+
+
 def test_an_agent_answers_a_customer_from_the_inbox(new_page, api, setup, artifacts):
     page = new_page("Ada", AGENT)
     text_in(api, setup["sms"], "+12065550150", "Where is my order?")
@@ -86,10 +93,19 @@ def test_an_agent_answers_a_customer_from_the_inbox(new_page, api, setup, artifa
     note = page.get_by_label(re.compile("^Internal note about"))
     note.fill("Asked about the parcel twice")  # a draft, kept when the composer becomes a note alone
     page.get_by_role("radio", name="Reply").click()
+    api.twilio.on("POST", MESSAGES, (400, {"code": 21408, "status": 400,
+                                           "message": "Permission to send an SMS has not been enabled"}))
+    box.fill("Can you see this?")
+    box.press("Enter")  # refused where it happened: the composer stays, with the provider's reason
+    expect(page.get_by_role("alert")).to_contain_text("Not sent:")
+    expect(page.get_by_role("alert")).to_contain_text("(provider code 21408)")
+    expect(page.locator(".message.outbound").filter(has_text="Can you see this?")).to_contain_text("Failed")
+
+    # An opt-out the provider reports turns the composer into a note alone (whenever the
+    # change reaches the page, the refused message keeps the provider's reason).
     api.twilio.on("POST", MESSAGES, (400, {"code": 21610, "status": 400, "message": "Attempt to send to unsubscribed recipient"}))
     box.fill("Are you still there?")
     box.press("Enter")
-    expect(page.get_by_role("alert")).to_contain_text("Not sent:")
     expect(page.locator(".message.outbound").filter(has_text="Are you still there?")).to_contain_text(
         "Attempt to send to unsubscribed recipient")
     answer_sends(api)
