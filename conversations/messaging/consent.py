@@ -46,11 +46,13 @@ def keyword_of(body: str, provider_keyword: str | None = None, chosen: bool = Fa
 
 
 def after_keyword(current: Consent, keyword: str | None, source: str | None, at: datetime) -> Consent:
-    """Consent once a customer message with ``keyword``, written ``at``, is in; unchanged
-    unless it flips, or when consent changed after the customer wrote it (a delivery that
-    arrives late: Event Grid keeps no order, so a START older than a STOP opts nobody in)."""
+    """Consent once a customer message with ``keyword``, written ``at``, is in: the
+    customer's latest word decides, whatever order deliveries arrive in (Event Grid keeps
+    none), so a keyword written before the last one counted changes nothing, and one that
+    repeats the state still counts as that latest word (else a START written between two
+    STOPs, delivered last, would opt in a customer whose last word was STOP)."""
     target = {STOP: OPTED_OUT, START: OPTED_IN}.get(keyword or "")
-    if target is None or target == current.state or (current.changed_at is not None and at < current.changed_at):
+    if target is None or (current.changed_at is not None and at < current.changed_at):
         return current
     return Consent(state=target, changed_at=at, source=source)
 

@@ -98,6 +98,30 @@ def test_a_start_delivered_after_a_later_stop_opts_nobody_back_in(setup, twilio_
     assert twilio_api.requests == []
 
 
+def test_the_customers_latest_keyword_wins_whatever_order_they_arrive_in(setup, twilio_api, clock):
+    services, account, cid, _ = setup
+    clock.advance(minutes=40)
+
+    def said(sid: str, word: str, minutes_ago: int) -> None:
+        written = replace(inbound(account.id, sid, word), received_at=clock.now - timedelta(minutes=minutes_ago))
+        services.messaging.ingest.message(account, written)
+
+    said("SMstop1", "STOP", 30)
+    said("SMstop2", "STOP", 1)  # STOP, START, STOP written; the last STOP delivered before the START
+    said("SMstart", "START", 5)
+    consent = services.messaging.actions.get(cid, ALICE).consent
+    assert (consent.state, consent.changed_at) == ("opted_out", clock.now - timedelta(minutes=1))
+    with pytest.raises(RecipientOptedOut):
+        services.messaging.outbox.reply(cid, "We miss you", ALICE, BASE)
+
+    clock.advance(minutes=30)  # opted in again, then STOP, START written; the START delivered first
+    said("SMstart2", "START", 20)
+    said("SMstart3", "START", 1)
+    said("SMstop3", "STOP", 5)
+    assert services.messaging.actions.get(cid, ALICE).consent.state == "opted_in"
+    assert twilio_api.requests == []
+
+
 def test_twilio_21610_marks_the_customer_opted_out(setup, twilio_api):
     services, _, cid, _ = setup
     twilio_api.on("POST", MESSAGES, (400, {"code": 21610, "message": "Attempt to send to unsubscribed recipient",

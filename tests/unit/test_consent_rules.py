@@ -51,8 +51,10 @@ def test_an_option_picked_is_a_keyword_only_when_its_title_means_consent_alone(t
 def test_stop_then_start_flips_consent_and_records_when_and_why():
     out = after_keyword(Consent(), "stop", CUSTOMER_KEYWORD, AT)
     assert out == Consent(OPTED_OUT, AT, CUSTOMER_KEYWORD)
-    assert after_keyword(out, "stop", PROVIDER_KEYWORD, AT.replace(hour=10)) is out  # no news, no change
-    back = after_keyword(out, "start", PROVIDER_KEYWORD, AT.replace(hour=11))
+    again = after_keyword(out, "stop", PROVIDER_KEYWORD, AT.replace(hour=10))  # the latest word, though no change
+    assert again == Consent(OPTED_OUT, AT.replace(hour=10), PROVIDER_KEYWORD)
+    assert after_keyword(again, "start", CUSTOMER_KEYWORD, AT.replace(hour=9, minute=30)) is again  # written before it
+    back = after_keyword(again, "start", PROVIDER_KEYWORD, AT.replace(hour=11))
     assert back == Consent(OPTED_IN, AT.replace(hour=11), PROVIDER_KEYWORD)
 
 
