@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from conversations.admin.numbers import PhoneReader
-from conversations.customer_data.subjects import is_phone, parse_subject, threads_of
+from conversations.customer_data.subjects import is_phone, opted_out, parse_subject, threads_of
 from conversations.distribution.capacity import Capacity
 from conversations.reports.facts_log import FactsLog
 from core.clock import Clock
@@ -99,7 +99,7 @@ class Erasure:
                 for agent_id in {a.id for a in (conversation.agent, conversation.offer and conversation.offer.agent) if a}:
                     self._capacity.release(agent_id, conversation.id)
         kept = dict(job.kept)
-        if _opted_out(contents):
+        if opted_out(thread, contents, self._optouts):
             add_counts(kept, {"optouts": self._optouts.keep(thread)})
         else:
             self._optouts.drop(thread)
@@ -110,13 +110,6 @@ class Erasure:
         job = replace(job, erased=erased, kept=kept, updated_at=self._clock())
         self._jobs.save(job)
         return job
-
-
-def _opted_out(contents: ThreadContents) -> bool:
-    """The thread's consent as it stands: on its head, else on its latest conversation."""
-    latest = contents.head.conversation if contents.head else max(contents.conversations,
-                                                                   key=lambda c: c.last_activity_at)
-    return latest.consent.state == OPTED_OUT
 
 
 def _needles(contents: ThreadContents, subject: Subject) -> list[str]:

@@ -9,11 +9,11 @@ from typing import Any
 from conversations.access import Scope
 from conversations.admin.numbers import PhoneReader
 from conversations.messaging.lookup import Lookup
-from conversations.customer_data.subjects import is_phone, parse_subject, threads_of
-from core.custody import Purge, Subject
+from conversations.customer_data.subjects import is_phone, opted_out, parse_subject, threads_of
+from core.custody import OptOuts, Purge, Subject
 from core.errors import NotFound
 from core.ports import Accounts, Contacts
-from core.records import OPTED_OUT, Contact, Conversation
+from core.records import Contact, Conversation
 
 
 @dataclass(frozen=True)
@@ -25,10 +25,11 @@ class CustomerData:
 
 
 class Exports:
-    def __init__(self, lookup: Lookup, purge: Purge, accounts: Accounts, contacts: Contacts,
+    def __init__(self, *, lookup: Lookup, purge: Purge, optouts: OptOuts, accounts: Accounts, contacts: Contacts,
                  phones: PhoneReader) -> None:
         self._lookup = lookup
         self._purge = purge
+        self._optouts = optouts
         self._accounts = accounts
         self._contacts = contacts
         self._phones = phones
@@ -44,14 +45,16 @@ class Exports:
     def customer(self, body: Any) -> CustomerData:
         subject = parse_subject(body, self._phones)
         conversations: list[Conversation] = []
-        opted_out: list[str] = []
-        for thread in sorted(set(threads_of(subject, self._accounts)) | self._purge.threads_named(subject)):
+        opted_out_on: list[str] = []
+        businesses = threads_of(subject, self._accounts)
+        for thread in sorted(set(businesses) | self._purge.threads_named(subject)):
             contents = self._purge.read_thread(thread)
             conversations += contents.conversations
-            if contents.head is not None and contents.head.conversation.consent.state == OPTED_OUT:
-                opted_out.append(contents.head.conversation.business)
+            if opted_out(thread, contents, self._optouts):  # kept after its head went, too
+                known = contents.head.conversation if contents.head else next(iter(contents.conversations), None)
+                opted_out_on.append(known.business if known else businesses[thread])
         contact = self._contacts.by_phone(subject.address) if is_phone(subject) else None
-        return CustomerData(subject, sorted(conversations, key=lambda c: c.created_at), contact, opted_out)
+        return CustomerData(subject, sorted(conversations, key=lambda c: c.created_at), contact, opted_out_on)
 
 
 def _took_part(c: Conversation, principal_id: str) -> bool:

@@ -24,7 +24,7 @@ from core.custody import OptOuts, Purge, add_counts
 from core.errors import SwitchboardError
 from core.ids import thread_of
 from core.ports import Deadline, Deadlines, Threads
-from core.records import CLOSED, OPTED_OUT
+from core.records import CLOSED, OPTED_OUT, Workstream
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +47,18 @@ class Retention:
     def days_for(self, workstream_id: str | None) -> int | None:
         """How long a workstream's closed conversations are kept: its own days, capped by
         the global maximum; None when neither is set (kept)."""
-        workstream = self._lookup.workstream(workstream_id) if workstream_id else None
+        return self._days(self._lookup.workstream(workstream_id) if workstream_id else None)
+
+    def _days(self, workstream: Workstream | None) -> int | None:
         days = [d for d in (workstream.settings.retention_days if workstream else None, self._max_days) if d]
         return min(days) if days else None
+
+    def _days_due(self, workstream_id: str | None) -> int | None:
+        """``days_for`` a due row's workstream; for one deleted since, 0: its conversations
+        go when their rows fall due, as scheduled when they closed (nobody can change that
+        period any more, and they are not kept for ever)."""
+        workstream = self._lookup.workstream(workstream_id) if workstream_id else None
+        return 0 if workstream_id and workstream is None else self._days(workstream)
 
     def moved(self, move: Move) -> list[Move]:
         """A reaction to a commit (conversations/reactions.py): a conversation that just
@@ -66,7 +75,7 @@ class Retention:
     def run(self, limit: int = 20_000) -> dict[str, int]:
         now, ends = self._clock(), time.monotonic() + BUDGET
         due = [d for d in self._rows.due(now, limit) if d.due_at <= now]
-        days = {w: self.days_for(w) for w in {d.data.get("workstream") or None for d in due}}  # once a run
+        days = {w: self._days_due(w) for w in {d.data.get("workstream") or None for d in due}}  # once a run
         counts: dict[str, int] = {}
         settled: list[Deadline] = []
         with ThreadPoolExecutor(PARALLEL, thread_name_prefix="retention") as pool:

@@ -8,10 +8,11 @@ from typing import Any
 from conversations.admin.numbers import PhoneReader
 from conversations.admin.validation import reject_unknown, require_object
 from core.addresses import is_e164, possible_customer
-from core.custody import Subject
+from core.custody import OptOuts, Subject, ThreadContents
 from core.errors import ValidationFailed
 from core.ids import is_record_id, thread_key
 from core.ports import Accounts
+from core.records import OPTED_OUT
 
 
 def parse_subject(body: Any, phones: PhoneReader) -> Subject:
@@ -44,9 +45,10 @@ def _number(address: str, phones: PhoneReader) -> str:
         raise
 
 
-def threads_of(subject: Subject, accounts: Accounts) -> list[str]:
-    """The thread keys the subject has or may have: one per business address of each
-    account in scope (threads are keyed by account, business address and customer)."""
+def threads_of(subject: Subject, accounts: Accounts) -> dict[str, str]:
+    """The thread keys the subject has or may have, each with its business address: one per
+    business address of each account in scope (threads are keyed by account, business
+    address and customer)."""
     if subject.account_id is not None:
         account = accounts.get(subject.account_id)
         if account is None:
@@ -54,7 +56,17 @@ def threads_of(subject: Subject, accounts: Accounts) -> list[str]:
         chosen = [account]
     else:
         chosen = accounts.list()
-    return [thread_key(a.id, business, subject.address) for a in chosen for business in a.addresses()]
+    return {thread_key(a.id, business, subject.address): business for a in chosen for business in a.addresses()}
+
+
+def opted_out(thread: str, contents: ThreadContents, optouts: OptOuts) -> bool:
+    """Whether the thread's customer is opted out: as its head says; with the head gone
+    (deleted by retention, which kept its opt-out hashed), when an opt-out is kept for it
+    or its latest conversation left says so (one point read per sealing key then)."""
+    if contents.head is not None:
+        return contents.head.conversation.consent.state == OPTED_OUT
+    latest = max(contents.conversations, key=lambda c: c.last_activity_at, default=None)
+    return (latest is not None and latest.consent.state == OPTED_OUT) or optouts.held(thread)
 
 
 def is_phone(subject: Subject) -> bool:

@@ -254,7 +254,8 @@ def build_customer_data(settings: Settings, stores: Stores, phones: PhoneReader,
                         capacity=work.capacity, digests=stores.hasher, facts=work.facts, phones=phones,
                         clock=clock),
         audit=AuditTrail(stores.audit, settings.audit_retention_days, clock),
-        exports=Exports(work.lookup, stores.purge, stores.accounts, stores.contacts, phones),
+        exports=Exports(lookup=work.lookup, purge=stores.purge, optouts=stores.optouts, accounts=stores.accounts,
+                        contacts=stores.contacts, phones=phones),
     )
 
 

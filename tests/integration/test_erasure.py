@@ -259,3 +259,37 @@ def test_a_send_recorded_after_its_message_was_erased_records_nothing(shop, azur
     services.stores.storage.table("threads").delete_entity(thread, message_key(ids["first"], reply.seq))  # erased
     services.stores.threads.record_sent(thread, reply, "SMafter", "sent")
     assert not [r for r in services.stores.storage.table("threads").list_entities() if "SMafter" in r["RowKey"]]
+
+
+@pytest.fixture
+def expired_opt_out(make_services, twilio_api, clock):
+    """A customer's conversation kept for good (closed before the workstream set a retention),
+    then a STOP in a conversation that retention deleted with the thread's head: only the
+    hashed opt-out says the customer opted out."""
+    services = make_services(senders={"twilio": TwilioSender(twilio_api.base_url)})
+    desk = open_desk(services, clock)
+    services.messaging.actions.close(desk.customer_writes(CUSTOMER, "Hi there"), ALICE)
+    services.admin.workstreams.update(desk.workstream_id, {"retention_days": 1})
+    services.messaging.actions.close(desk.customer_writes(CUSTOMER, "STOP"), ALICE)
+    clock.advance(days=2)
+    assert services.customer_data.retention.run()["deleted"] == 1
+    return services, desk
+
+
+def test_an_erasure_keeps_an_opt_out_whose_head_retention_deleted(expired_opt_out, twilio_api):
+    services, desk = expired_opt_out
+    job = services.customer_data.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
+    assert job.kept == {"optouts": 1}
+    again = desk.customer_writes(CUSTOMER, "Hello again")
+    assert services.messaging.actions.get(again, ALICE).consent.source == "kept_opt_out"
+    with pytest.raises(RecipientOptedOut):
+        services.messaging.outbox.reply(again, "A deal for you", ALICE, BASE)
+    assert twilio_api.requests == []
+
+
+def test_a_subject_access_export_names_an_opt_out_kept_after_its_conversations_went(expired_opt_out):
+    services, _ = expired_opt_out
+    assert services.customer_data.exports.customer({"address": CUSTOMER}).opted_out_on == [BUSINESS_E164]
+    services.customer_data.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
+    assert services.customer_data.exports.customer({"address": CUSTOMER}).opted_out_on == [BUSINESS_E164]
+    assert services.customer_data.exports.customer({"address": OTHER}).opted_out_on == []

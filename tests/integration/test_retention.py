@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from channels.twilio_api import TwilioSender
+from core.errors import NotFound
 from core.ids import new_conversation_id, thread_of
 from functions.settings import Settings
 from functions.wiring import build
@@ -120,3 +121,17 @@ def test_a_conversation_past_its_retention_leaves_no_row_behind_its_sent_replies
     clock.advance(days=1, minutes=1)
     assert services.customer_data.retention.run()["deleted"] == 1
     assert naming(every_row(azurite.connection_string, prefix), {thread_of(cid)}) == []
+
+
+def test_a_deleted_workstreams_conversations_go_when_their_rows_fall_due(make_services, clock):
+    services = make_services()
+    desk = open_desk(services, clock)
+    services.admin.workstreams.update(desk.workstream_id, {"retention_days": 2})
+    cid = close_conversations(services, desk, 0, 1)[0]
+    services.admin.workstreams.delete(desk.workstream_id)
+    clock.advance(days=1)
+    assert services.customer_data.retention.run() == {}  # not due yet
+    clock.advance(days=1, minutes=1)
+    assert services.customer_data.retention.run()["deleted"] == 1
+    with pytest.raises(NotFound):
+        services.messaging.actions.get(cid, ALICE)
