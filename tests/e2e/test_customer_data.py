@@ -116,6 +116,9 @@ def test_a_transcript_exports_as_the_api_shows_it_in_json_and_csv(api, conversat
         ("inbound", "'" + CUSTOMER, "'=1+2 is my question"), ("outbound", "bob", "It is 3")]
     assert as_(api, "dora", ("agent",), "GET", f"/conversations/{conversation}/export").status_code == 404
     assert api.call("GET", f"/conversations/{conversation}/export", params={"format": "xml"}).status_code == 422
+    assert api.call("POST", f"/conversations/{conversation}/unassign").ok  # bob, in no queue of it, answered it
+    assert as_(api, "bob", ("agent",), "GET", f"/conversations/{conversation}").status_code == 404
+    assert as_(api, "bob", ("agent",), "GET", f"/conversations/{conversation}/export").json()["id"] == conversation
 
 
 def test_a_customer_exports_whole_then_is_erased_and_the_erasure_is_audited(api, changes, conversation):
