@@ -21,6 +21,7 @@ _RANK = {
 }
 
 SENDING, RETRYING, FAILED = "sending", "retrying", "failed"
+_FAILURES = frozenset({"undelivered", FAILED, "canceled", "expired"})
 NOTED = "noted"  # an internal note's: kept, never sent
 NOT_SENT = "not_sent"  # ours: held back (an automated message the rules refused, a request that failed first)
 PENDING = frozenset({SENDING, RETRYING})  # ours, before the provider took it: the outbox still owes an outcome
@@ -39,4 +40,6 @@ def supersedes(new: str, current: str | None) -> bool:
     new_rank = _RANK.get(normalise(new))
     if new_rank is None:  # a status we do not know never overwrites a known one
         return normalise(current) not in _RANK
+    if normalise(new) == "read" and normalise(current) in _FAILURES:
+        return False  # "read" follows a delivery: a failure the provider reported stays
     return new_rank > _RANK.get(normalise(current), -1)
