@@ -70,8 +70,10 @@ def parse_events(body: bytes) -> list[Event | Malformed]:
     items = raw if isinstance(raw, list) else [raw]
     if len(items) > MAX_EVENTS:
         raise BadRequest(f"a delivery carries at most {MAX_EVENTS} events")
+    if not items:
+        raise BadRequest("the delivery carries no event")
     read = [_event(item) for item in items]
-    if read and all(isinstance(item, Malformed) for item in read):
+    if all(isinstance(item, Malformed) for item in read):
         raise BadRequest(read[0].reason)
     return read
 

@@ -95,7 +95,7 @@ def test_sms_to_another_number_is_skipped():
         part.read()
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"", b"[1]", b'[{"id": "x"}]', "\xff".encode("latin-1")])
+@pytest.mark.parametrize("body", [b"{not json", b"", b"[]", b"[1]", b'[{"id": "x"}]', "\xff".encode("latin-1")])
 def test_malformed_deliveries_are_bad_requests(body):
     with pytest.raises(BadRequest):
         parse_events(body)
