@@ -9,7 +9,6 @@ one the provider could not take yet shows "retrying"."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -24,6 +23,17 @@ from tests.support.twilio import BUSINESS, account_body
 AGENT, SUPERVISOR = "Switchboard.Agent", "Switchboard.Supervisor"
 SALES = "+14252306550"
 QUICK_REPLY = {"name": "Anything else", "text": "Anything else I can do? {{agent_name}}"}
+
+
+@pytest.fixture(scope="module")
+def extra_env() -> dict[str, str]:
+    return {"OUTBOX_MAX_ATTEMPTS": "12"}  # a send meeting a 503 is still retrying however slow the machine
+
+
+@pytest.fixture(autouse=True)
+def sends_answered(api) -> None:
+    """Each test starts with Twilio taking every message: a failing test leaves no 503 behind."""
+    answer_sends(api)
 
 
 @pytest.fixture(scope="module")
@@ -66,10 +76,9 @@ def test_an_offer_reaches_the_right_agent_who_answers_and_transfers(new_page, ap
     available(ada)
     available(bo)
     expect(ada.locator("#free-capacity")).to_have_text("Free: SMS 5 of 5 · WhatsApp 3 of 3")
-    started = time.monotonic()
     text_in(api, world["account"], "+12065550160", "Is my parcel late?")
-    expect(offer_of(ada, "+12065550160")).to_be_visible(timeout=3_000)
-    assert time.monotonic() - started < 3, "the offer reached the inbox within 3 s, without a reload"
+    # pushed, without a reload (how fast: `make bench`, webhook to offer)
+    expect(offer_of(ada, "+12065550160")).to_be_visible(timeout=10_000)
     expect(ada.locator(".workspace > [aria-live]")).to_have_text("New offer: +12065550160")
     expect(ada.locator(".offer .countdown")).to_have_text(re.compile(r"^Offer ends in [0-5]:\d\d$"))
     expect(ada.locator("#free-capacity")).to_contain_text("SMS 4 of 5")
@@ -111,7 +120,7 @@ def test_an_offer_reaches_the_right_agent_who_answers_and_transfers(new_page, ap
     expect(ada.locator("#reply-refused")).to_have_text("Bo holds this conversation: add an internal note for them.")
     expect(ada.get_by_label("Internal note about +12065550160: only your team sees it")).to_be_visible()
     check_page(ada, "workspace-held-by-another", artifacts)
-    expect(mine(bo).get_by_role("link").filter(has_text="+12065550160")).to_be_visible(timeout=3_000)
+    expect(mine(bo).get_by_role("link").filter(has_text="+12065550160")).to_be_visible(timeout=10_000)
     open_conversation(bo, "+12065550160")
     bo.get_by_role("button", name="Close").click()
     expect(bo.get_by_text("This conversation is closed.")).to_be_visible()
@@ -126,7 +135,7 @@ def test_a_declined_offer_is_taken_later_from_the_queue(new_page, api, world):
     expect(ada.get_by_label("Sound on a new offer")).to_be_checked()  # kept in this browser
     available(ada)
     text_in(api, world["account"], "+12065550161", "Hello?")
-    expect(offer_of(ada, "+12065550161")).to_be_visible(timeout=3_000)
+    expect(offer_of(ada, "+12065550161")).to_be_visible(timeout=10_000)
     ada.get_by_role("button", name="Decline +12065550161").click()
     expect(offer_of(ada, "+12065550161")).to_have_count(0)
     queue = ada.get_by_role("region", name=re.compile(r"^Queue: .* no queue"))
@@ -167,7 +176,7 @@ def test_offers_by_keyboard_on_a_phone(new_page, api, world, artifacts):
     ada = new_page("Ada", AGENT, phone=True)
     available(ada)
     text_in(api, world["account"], "+12065550164", "Typing only")
-    expect(offer_of(ada, "+12065550164")).to_be_visible(timeout=3_000)
+    expect(offer_of(ada, "+12065550164")).to_be_visible(timeout=10_000)
     assert ada.evaluate("document.documentElement.scrollWidth") <= 390, "nothing wider than the screen"
     check_page(ada, "workspace-offer-phone", artifacts)
     accept = ada.get_by_role("button", name="Accept +12065550164")
@@ -207,7 +216,7 @@ def test_a_supervisor_assigns_a_waiting_conversation(new_page, api, world, artif
     expect(unqueued.locator(".figure")).to_have_text("0 waiting", timeout=5_000)
     expect(unqueued).to_contain_text("1 active")
     check_page(sue, "supervisor", artifacts)
-    expect(mine(ada).get_by_role("link").filter(has_text="+12065550162")).to_be_visible(timeout=3_000)
+    expect(mine(ada).get_by_role("link").filter(has_text="+12065550162")).to_be_visible(timeout=10_000)
     open_conversation(ada, "+12065550162")
     expect(ada.locator(".history")).to_contain_text("Assigned to Ada by Sue")
 
@@ -247,7 +256,8 @@ def test_a_send_goes_out_once_and_one_the_provider_could_not_take_yet_says_retry
     expect(ada.get_by_role("status").filter(has_text="Still sending")).to_be_visible(timeout=15_000)
     expect(ada.locator(".message.outbound").filter(has_text="After a pause.")).to_contain_text("Retrying")
     answer_sends(api)
-    expect(ada.locator(".message.outbound").filter(has_text="After a pause.")).to_contain_text("Queued", timeout=15_000)
+    # the next try comes after a backoff that doubles each time (seconds here, with jitter)
+    expect(ada.locator(".message.outbound").filter(has_text="After a pause.")).to_contain_text("Queued", timeout=45_000)
     conversation = api.call("GET", f"/conversations/{conversation_id(ada)}").json()
     assert conversation["state"] == "active"
 

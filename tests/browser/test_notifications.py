@@ -20,6 +20,7 @@ from tests.browser.support import check_page
 from tests.browser.test_agent_day import connected
 from tests.browser.test_distribution import available, mine, offer_of
 from tests.support.twilio import BUSINESS, account_body
+from tests.support.waiting import until
 
 AGENT, SUPERVISOR = "Switchboard.Agent", "Switchboard.Supervisor"
 MARIA = "+12065550961"
@@ -113,6 +114,7 @@ def test_notifications_for_an_offer_a_hidden_message_and_a_mention(new_page, api
 
     nia.get_by_role("button", name="Accept Maria Garcia").click()
     expect(nia.get_by_text("Held by Nia")).to_be_visible()
+    until(lambda: api.call("GET", f"/conversations/{conversation}").json()["unread"] == 0)  # her opening marked it
     nia.get_by_role("link", name="Inbox", exact=True).click()  # nothing open: her next message stays unread
     expect(nia).to_have_url(re.compile("#/inbox$"))
     text_in(api, world["account"], MARIA, "Any news?")

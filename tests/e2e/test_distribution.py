@@ -73,7 +73,7 @@ def test_an_offer_reaches_the_agents_change_feed_and_is_accepted(api, world):
         time.sleep(0.5)
         customer_writes(api, world, "+12065550400")
         changed = waiting.result().json()
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 15  # woken by the offer, not by the end of its 20 s wait
     [offer] = changed["offers"]
     assert offer["offer"]["agent"]["name"] == "ana" and changed["me"]["load"]["sms"] == 1
     accepted = as_(api, "ana", "POST", f"/conversations/{offer['id']}/accept")
