@@ -95,7 +95,8 @@ class WorkstreamAdmin:
             name=text(body, "name") if "name" in body else current.name,
             channel=self._channel(body, account) if ("channel" in body or "account_id" in body) else current.channel,
             account_id=account.id, number=number,
-            auto_close_after_minutes=minutes or current.auto_close_after_minutes, updated_at=self._clock(),
+            auto_close_after_minutes=minutes or (self._default if "auto_close_after_minutes" in body  # null: the default
+                                                 else current.auto_close_after_minutes), updated_at=self._clock(),
             settings=self._settings(body, current.settings),
             templates=parse_templates(body["templates"]) if "templates" in body else current.templates,
             bot=parse_bot(body["bot"], current.bot, self._directline) if "bot" in body else current.bot,

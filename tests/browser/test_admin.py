@@ -83,6 +83,14 @@ def test_an_admin_sets_up_an_account_and_its_workstream(new_page, api, artifacts
     else:
         raise AssertionError("the edited workstream was not saved")
 
+    minutes = page.get_by_label("Auto-close after (minutes idle)")
+    for typed, kept in (("600", 600), ("", 480)):  # emptied: the app's default, as its hint says
+        minutes.fill(typed)
+        with page.expect_response(lambda r: r.request.method == "PATCH" and "/api/admin/workstreams/" in r.url) as saved:
+            page.get_by_role("button", name="Save workstream").click()
+        assert saved.value.ok, saved.value.text()
+        assert api.call("GET", "/admin/workstreams").json()["workstreams"][0]["auto_close_after_minutes"] == kept
+
 
 def test_an_admin_adds_an_agent_and_edits_a_contact(new_page, api, artifacts):
     page = new_page("Grace", ADMIN)
@@ -109,6 +117,22 @@ def test_an_admin_adds_an_agent_and_edits_a_contact(new_page, api, artifacts):
     page.get_by_label("Name", exact=True).fill("Ada King")
     page.get_by_role("button", name="Save contact").click()
     expect(page.get_by_role("heading", name="Ada King")).to_be_visible()
+
+    # Nothing typed is dropped or overwritten unseen: a value without a name, a name twice.
+    [contact] = [c for c in api.call("GET", "/admin/contacts").json()["contacts"] if c["name"] == "Ada King"]
+    page.get_by_role("button", name="Add field").click()
+    page.get_by_label("Field 2 value").fill("Chicago")
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.locator("#field-fields-1-name-error")).to_have_text("is required for the value beside it")
+    expect(page.get_by_role("alert")).to_contain_text("Field 2 name: is required for the value beside it")
+    page.get_by_label("Field 2 name").fill("tier")
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.locator("#field-fields-1-name-error")).to_have_text('is given twice: "tier"')
+    page.get_by_label("Field 2 name").fill("city")
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.get_by_role("status").filter(has_text="saved at")).to_be_visible()
+    saved = api.call("GET", f"/admin/contacts/{contact['id']}").json()
+    assert saved["fields"] == {"tier": "gold", "city": "Chicago"} and saved["name"] == "Ada King"
 
     page.get_by_role("link", name="All contacts").click()
     page.get_by_role("search").get_by_label("Mobile phone").fill("+1 206 555 0100")

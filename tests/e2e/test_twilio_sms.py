@@ -96,6 +96,11 @@ def test_workstream_rules(api, account):
     wid = created.json()["id"]
     patched = api.call("PATCH", f"/admin/workstreams/{wid}", {"auto_close_after_minutes": 45})
     assert patched.status_code == 200 and patched.json()["auto_close_after_minutes"] == 45
+    renamed = api.call("PATCH", f"/admin/workstreams/{wid}", {"name": "Support"})
+    assert renamed.json()["auto_close_after_minutes"] == 45  # left out: kept
+    reset = api.call("PATCH", f"/admin/workstreams/{wid}", {"auto_close_after_minutes": None})
+    assert reset.json()["auto_close_after_minutes"] == 480  # null: the default again
+    assert api.call("PATCH", f"/admin/workstreams/{wid}", {"auto_close_after_minutes": 45}).ok
     assert api.call("DELETE", f"/admin/accounts/{account['id']}").status_code == 409
     form = fixture_form("twilio_sms_inbound.txt", MessageSid="SM" + "9" * 32, From="+12065550999")
     assert api.webhook(f"/twilio/{account['id']}/inbound", form, AUTH_TOKEN).status_code == 200

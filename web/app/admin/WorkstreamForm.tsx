@@ -39,7 +39,7 @@ function bodyOf(w: Workstream): Record<string, unknown> {
     ...r, conditions: r.conditions.map((c) => (c.operator === "exists" ? { field: c.field, operator: c.operator } : c)),
   }));
   const templates = w.templates.map(({ content_sid: sid, ...t }) => (sid ? { ...t, content_sid: sid } : t));
-  return { ...settings, ...(minutes == null ? {} : { auto_close_after_minutes: minutes }),
+  return { ...settings, auto_close_after_minutes: minutes ?? null, // emptied: the app's default again
     automated_messages: automated, routing_rules: rules, templates, default_queue: w.default_queue || null,
     survey: surveyBody(w.survey),
     overflow: w.overflow.map(overflowBody) };

@@ -2,6 +2,7 @@
 // page and the contact card beside a conversation. Fields are edited as a list of name and
 // value, and sent as the API's object of names to values.
 
+import { ApiError } from "../api";
 import { TextField } from "./form";
 import { ListField } from "./list";
 
@@ -19,10 +20,19 @@ export function contactDraft(contact: { name?: string | null; fields?: Record<st
   return { name: contact?.name ?? "", fields: Object.entries(contact?.fields ?? {}).map(([name, value]) => ({ name, value })) };
 }
 
-/** The draft as the API takes it: an empty name left out, fields without a name dropped. */
-export function contactBody({ name, fields }: ContactDraft): { name?: string; fields: Record<string, string> } {
-  return { ...(name.trim() ? { name } : {}),
-    fields: Object.fromEntries(fields.filter((f) => f.name.trim()).map((f) => [f.name.trim(), f.value])) };
+/** The draft as the API takes it: an emptied name clears it, a field left wholly empty is
+ *  dropped; a value without a name, or a name given twice, is refused beside its field
+ *  (an ApiError naming it), never dropped or overwritten unseen. */
+export function contactBody({ name, fields }: ContactDraft): { name: string; fields: Record<string, string> } {
+  const kept: Record<string, string> = {};
+  fields.forEach((f, i) => {
+    const field = f.name.trim();
+    if (!field && !f.value.trim()) return;
+    if (!field) throw new ApiError(422, "validation_failed", "is required for the value beside it", `fields[${i}].name`);
+    if (field in kept) throw new ApiError(422, "validation_failed", `is given twice: "${field}"`, `fields[${i}].name`);
+    kept[field] = f.value;
+  });
+  return { name: name.trim(), fields: kept };
 }
 
 export function NameAndFields() {
