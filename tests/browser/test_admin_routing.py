@@ -112,7 +112,7 @@ def test_an_admin_keeps_skills_gives_them_and_routes_by_them(new_page, api, worl
     grace.get_by_role("button", name="Add rule").click()
     grace.get_by_label("Rule 1 name", exact=True).fill("Spanish speakers")
     grace.get_by_label("Rule 1 queue", exact=True).select_option("spanish")
-    grace.get_by_label("Condition 1 value").fill("hola")
+    grace.get_by_label("Rule 1 condition 1 value").fill("hola")
     needs = grace.get_by_role("group", name="Rule 1 needs skills")
     needs.get_by_role("button", name="Add skill").click()
     needs.get_by_label("Rule 1 skill 1", exact=True).select_option("Spanish")

@@ -92,7 +92,8 @@ function AgentForm({ agent, workstreams, catalogue }: FormProps) {
         newItem={() => ({ workstream_id: workstreams[0]?.id ?? "", queue: null })} render={(p, i) => (
           <>
             <Select path={`${p}.workstream_id`} label={`Queue ${i + 1} workstream`} required
-              options={workstreams.map((w) => ({ value: w.id, label: w.name }))} />
+              options={workstreams.map((w) => ({ value: w.id, label: w.name }))}
+              onPicked={() => form.set(`${p}.queue`, null)} /* another workstream's queues: none picked yet */ />
             <Select path={`${p}.queue`} label={`Queue ${i + 1} name`} options={[{ value: "", label: "Unqueued conversations" },
               ...queuesOf(form.value.queues[i]?.workstream_id).map((q) => ({ value: q, label: q }))]} />
           </>

@@ -13,7 +13,8 @@ export function CatalogueRow({ kind, name, onDeleted, children }: {
   children: ComponentChildren;  // the row's cells after its header, which is the name's
 }) {
   const [error, setError] = useState<ApiError | null>(null);
-  const errorId = `${kind.replace(/s$/, "")}-${name.replace(/[^A-Za-z0-9_-]+/g, "-")}-error`;
+  // each character an id may not hold by its code, so that "C++" and "C#" differ
+  const errorId = `${kind.replace(/s$/, "")}-${name.replace(/[^A-Za-z0-9]/g, (c) => `_${c.codePointAt(0)!.toString(16)}`)}-error`;
   const remove = async () => {
     setError(null);
     try {

@@ -23,6 +23,18 @@ export function useFallbackTemplates(account: Account | undefined, templates: Te
   return templates.filter((t) => approved.has(key(t)));
 }
 
+/** The fallbacks as the API takes them: the empty lines after the last parameter (an Enter
+ *  at the end of a box that reads "one per line") are no parameters. */
+export function fallbacksBody(fallbacks: Record<string, Fallback>): Record<string, unknown> {
+  const trimmed = (listed: readonly string[]) => {
+    let end = listed.length;
+    while (end > 0 && !listed[end - 1].trim()) end -= 1;
+    return listed.slice(0, end);
+  };
+  return Object.fromEntries(Object.entries(fallbacks).map(([kind, f]) => [kind,
+    f && Array.isArray(f.parameters) ? { ...f, parameters: trimmed(f.parameters) } : f]));
+}
+
 interface Props {
   kind: string;
   /** What the message is, as its section names it. */

@@ -8,7 +8,7 @@ import { InteractiveSetting, WHATSAPP_ONLY } from "./InteractiveSetting";
 import { Overflow, Waiting, overflowBody } from "./Overflow";
 import type { Account, Workstream } from "./records";
 import { NO_SERVICE_LEVELS, ServiceLevels } from "./ServiceLevels";
-import { WindowFallback, useFallbackTemplates } from "./WindowFallbacks";
+import { WindowFallback, fallbacksBody, useFallbackTemplates } from "./WindowFallbacks";
 import { Hours, QuickReplies, Queues, Routing, Survey, Templates, WrapUp } from "./WorkstreamSections";
 
 const AUTOMATED = [["greeting", "Greeting", "sent after the first message of a new conversation"],
@@ -41,6 +41,7 @@ function bodyOf(w: Workstream): Record<string, unknown> {
   const templates = w.templates.map(({ content_sid: sid, ...t }) => (sid ? { ...t, content_sid: sid } : t));
   return { ...settings, auto_close_after_minutes: minutes ?? null, // emptied: the app's default again
     automated_messages: automated, routing_rules: rules, templates, default_queue: w.default_queue || null,
+    window_fallbacks: fallbacksBody(w.window_fallbacks),
     survey: surveyBody(w.survey),
     overflow: w.overflow.map(overflowBody) };
 }

@@ -126,11 +126,11 @@ export function Routing({ queues, catalogue }: { queues: string[]; catalogue: st
           <ListField<Condition> path={`${p}.conditions`} legend={`Rule ${i + 1} conditions`} itemName="condition"
             newItem={() => ({ field: "body", operator: "contains", value: "" })} render={(c, j) => (
               <>
-                <TextField path={`${c}.field`} label={`Condition ${j + 1} field`}
+                <TextField path={`${c}.field`} label={`Rule ${i + 1} condition ${j + 1} field`}
                   hint="body, customer, country or contact.<field>" />
-                <Select path={`${c}.operator`} label={`Condition ${j + 1} operator`}
+                <Select path={`${c}.operator`} label={`Rule ${i + 1} condition ${j + 1} operator`}
                   options={OPERATORS.map((o) => ({ value: o, label: o.replace("_", " ") }))} />
-                <TextField path={`${c}.value`} label={`Condition ${j + 1} value`} hint="not used by exists" />
+                <TextField path={`${c}.value`} label={`Rule ${i + 1} condition ${j + 1} value`} hint="not used by exists" />
               </>
             )} />
           <SkillList path={`${p}.skills`} legend={`Rule ${i + 1} needs skills`} label={`Rule ${i + 1} skill`}

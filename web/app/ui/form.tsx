@@ -240,9 +240,11 @@ interface SelectProps extends FieldProps {
   required?: boolean;
   /** The id of a note about the choice (a warning) shown next to the control. */
   describedBy?: string;
+  /** After a pick: what depends on it follows (a queue's name, on its workstream). */
+  onPicked?: (value: string | null) => void;
 }
 
-export function Select({ path, label, hint, options, disabled, required, describedBy }: SelectProps) {
+export function Select({ path, label, hint, options, disabled, required, describedBy, onPicked }: SelectProps) {
   const field = useField(path);
   const described = [field.aria["aria-describedby"], describedBy].filter(Boolean).join(" ") || undefined;
   return (
@@ -250,7 +252,11 @@ export function Select({ path, label, hint, options, disabled, required, describ
       <label for={field.id}>{label}</label>
       {hint ? <p class="hint">{hint}</p> : null}
       <select {...field.aria} aria-describedby={described} disabled={disabled} required={required} value={(field.value as string | null) ?? ""}
-        onChange={(e) => field.set(e.currentTarget.value || null)}>
+        onChange={(e) => {
+          const picked = e.currentTarget.value || null;
+          field.set(picked);
+          onPicked?.(picked);
+        }}>
         {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
       </select>
       <FieldError id={field.id} problem={field.problem} />

@@ -1,0 +1,96 @@
+"""Admin forms in the details a busy admin trips on: a queue picked in one workstream does
+not follow the agent into another, a trailing Enter in a "one per line" box is no
+parameter, each refusal is told to its own control, and each label names its rule."""
+
+from __future__ import annotations
+
+import itertools
+
+from playwright.sync_api import expect
+
+from tests.support.twilio import ACCOUNT_SID, AUTH_TOKEN
+
+ADMIN = "Switchboard.Admin"
+_NUMBERS = itertools.count(6501)
+
+
+def account(api, name: str = "Contoso") -> dict:
+    """An SMS account with a number of its own (the module's tests share one host)."""
+    return api.call("POST", "/admin/accounts", {
+        "name": name, "provider": "twilio", "channel": "sms",
+        "credentials": {"account_sid": ACCOUNT_SID, "auth_token": AUTH_TOKEN},
+        "numbers": [{"number": f"+1425230{next(_NUMBERS)}", "type": "long_code"}]}).json()
+
+
+def workstream(api, name: str, **settings) -> dict:
+    owner = account(api, name)
+    created = api.call("POST", "/admin/workstreams", {"name": name, "account_id": owner["id"],
+                                                      "number": owner["numbers"][0]["number"], **settings})
+    assert created.status_code == 201, created.text
+    return created.json()
+
+
+def test_an_agents_queue_starts_over_when_its_workstream_changes(new_page, api):
+    workstream(api, "Alpha", queues=["general", "billing"])
+    beta = workstream(api, "Beta", queues=["sales"])
+    page = new_page("Grace", ADMIN)
+    page.get_by_role("link", name="Agents").click()
+    page.get_by_role("link", name="Grace").click()
+    page.get_by_role("button", name="Add queue").click()
+    page.get_by_label("Queue 1 workstream").select_option(label="Alpha")
+    page.get_by_label("Queue 1 name").select_option("billing")
+    page.get_by_label("Queue 1 workstream").select_option(label="Beta")
+    expect(page.get_by_label("Queue 1 name")).to_have_value("")  # Unqueued conversations, as it reads
+    with page.expect_response(lambda r: r.request.method == "PATCH" and "/api/admin/agents/" in r.url) as saved:
+        page.get_by_role("button", name="Save agent").click()  # what it reads is what is saved: not Alpha's billing
+    assert saved.value.ok, saved.value.text()
+    assert saved.value.json()["queues"] == [{"workstream_id": beta["id"], "queue": None}], saved.value.json()
+
+
+def test_an_enter_after_the_last_template_parameter_adds_none(new_page, api):
+    w = workstream(api, "Closing", templates=[{"name": "chat_closed", "language": "en_US", "text": "Thanks {{1}}"}])
+    page = new_page("Grace", ADMIN)
+    page.goto(f"/#/admin/workstreams/{w['id']}")
+    page.get_by_label("Closing message: when the 24-hour window has closed, send template").select_option(
+        "chat_closed|en_US")
+    box = page.get_by_label("Closing message: template parameters, one per line")
+    box.fill("{{customer_name}}")
+    box.press("End")
+    box.press("Enter")
+    with page.expect_response(lambda r: r.request.method == "PATCH" and "/api/admin/workstreams/" in r.url) as saved:
+        page.get_by_role("button", name="Save workstream").click()
+    assert saved.value.ok, saved.value.text()
+    fallback = api.call("GET", f"/admin/workstreams/{w['id']}").json()["window_fallbacks"]["closing"]
+    assert fallback["parameters"] == ["{{customer_name}}"]
+
+
+def test_each_skills_refusal_is_told_to_its_own_delete_button(new_page, api):
+    page = new_page("Grace", ADMIN)
+    me = api.call("GET", "/me").json()["id"]
+    for name in ("C++", "C#"):
+        assert api.call("POST", "/admin/skills", {"name": name}).status_code == 201
+    assert api.call("PATCH", f"/admin/agents/{me}", {"skills": [{"name": "C++", "proficiency": 3},
+                                                               {"name": "C#", "proficiency": 3}]}).ok
+    page.get_by_role("link", name="Skills").click()
+    page.get_by_role("button", name="Delete C#", exact=True).click()
+    page.get_by_role("button", name="Delete C++", exact=True).click()
+    for name in ("C#", "C++"):
+        delete = page.get_by_role("button", name=f"Delete {name}", exact=True)
+        told = page.locator(f"[id='{delete.get_attribute('aria-describedby')}']")
+        expect(told).to_have_count(1)
+        expect(told).to_contain_text(f"skill {name} is in use")
+
+
+def test_a_routing_conditions_label_names_its_rule(new_page, api):
+    w = workstream(api, "Routed", queues=["general"], default_queue="general")
+    page = new_page("Grace", ADMIN)
+    page.goto(f"/#/admin/workstreams/{w['id']}")
+    for k in (1, 2):
+        page.get_by_role("button", name="Add rule").click()
+        page.get_by_label(f"Rule {k} queue").select_option("general")
+        page.get_by_label(f"Rule {k} name").fill(f"R{k}")
+    page.get_by_label("Rule 1 condition 1 value", exact=True).fill("vip")
+    page.get_by_role("button", name="Save workstream").click()  # rule 2's condition has no value
+    expect(page.get_by_role("alert").get_by_role("listitem")).to_have_text(
+        ["Rule 2 condition 1 value: must be a non-empty string of at most 200 characters"])
+    expect(page.get_by_label("Rule 2 condition 1 value", exact=True)).to_be_focused()
