@@ -28,7 +28,7 @@ from core.errors import NotFound, SwitchboardError
 from core.identity import Actor
 from core.ids import is_record_id
 from core.ports import Accounts
-from core.records import CLOSED, OPTED_OUT
+from core.records import CLOSED
 
 log = logging.getLogger(__name__)
 
