@@ -13,7 +13,7 @@ from conversations.customer_data.subjects import is_phone, opted_out, parse_subj
 from core.custody import OptOuts, Purge, Subject
 from core.errors import NotFound
 from core.ports import Accounts, Contacts
-from core.records import Contact, Conversation
+from core.records import ACCEPTED, ASSIGNED, TRANSFERRED, Contact, Conversation
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,11 @@ class Exports:
         self._phones = phones
 
     def transcript(self, conversation_id: str, scope: Scope) -> Conversation:
-        """The conversation with its messages; for anyone but an admin, only one they held,
-        answered in or acted on, in their queues or not any more (else not found)."""
+        """The conversation with its messages; for anyone but an admin, only one they held
+        or answered in (in their queues or not any more), or acted on in their scope (else
+        not found)."""
         conversation = self._lookup.conversation(conversation_id)
-        if scope.is_admin or _took_part(conversation, scope.principal.id):
+        if scope.is_admin or _took_part(conversation, scope.principal.id, scope.sees(conversation)):
             return conversation
         raise NotFound(f"conversation {conversation_id} not found")
 
@@ -50,13 +51,20 @@ class Exports:
         for thread in sorted(set(businesses) | self._purge.threads_named(subject)):
             contents = self._purge.read_thread(thread)
             conversations += contents.conversations
-            if opted_out(thread, contents, self._optouts):  # kept after its head went, too
-                known = contents.head.conversation if contents.head else next(iter(contents.conversations), None)
-                opted_out_on.append(known.business if known else businesses[thread])
+            known = contents.head.conversation if contents.head else next(iter(contents.conversations), None)
+            business = known.business if known else businesses.get(thread)
+            if business and opted_out(thread, contents, self._optouts):  # kept after its head went, too
+                opted_out_on.append(business)
         contact = self._contacts.by_phone(subject.address) if is_phone(subject) else None
         return CustomerData(subject, sorted(conversations, key=lambda c: c.created_at), contact, opted_out_on)
 
 
-def _took_part(c: Conversation, principal_id: str) -> bool:
-    actors = [c.agent, c.previous_agent, *(m.agent for m in c.messages), *(e.actor for e in c.events)]
+def _took_part(c: Conversation, principal_id: str, in_scope: bool) -> bool:
+    """Whether they held it or answered in it, wherever it is now; or acted on it (an offer
+    declined, a transfer), or held the customer's conversation before it, while it is still
+    theirs to see."""
+    held = [e.actor if e.action == ACCEPTED else e.subject for e in c.events if e.action in (ACCEPTED, ASSIGNED,
+                                                                                           TRANSFERRED)]
+    acted = [c.previous_agent, *(e.actor for e in c.events)] if in_scope else []
+    actors = [c.agent, *held, *(m.agent for m in c.messages), *acted]
     return any(a is not None and a.id == principal_id for a in actors)

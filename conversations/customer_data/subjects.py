@@ -60,13 +60,13 @@ def threads_of(subject: Subject, accounts: Accounts) -> dict[str, str]:
 
 
 def opted_out(thread: str, contents: ThreadContents, optouts: OptOuts) -> bool:
-    """Whether the thread's customer is opted out: as its head says; with the head gone
-    (deleted by retention, which kept its opt-out hashed), when an opt-out is kept for it
-    or its latest conversation left says so (one point read per sealing key then)."""
+    """Whether the thread's customer is opted out, as the app applies it: as its head says;
+    with the head gone (deleted by retention, which kept its consent as a hashed opt-out or
+    none), when an opt-out is kept for it (one point read per sealing key), whatever an
+    older conversation left behind says."""
     if contents.head is not None:
         return contents.head.conversation.consent.state == OPTED_OUT
-    latest = max(contents.conversations, key=lambda c: c.last_activity_at, default=None)
-    return (latest is not None and latest.consent.state == OPTED_OUT) or optouts.held(thread)
+    return optouts.held(thread)
 
 
 def is_phone(subject: Subject) -> bool:

@@ -54,6 +54,8 @@ def after_keyword(current: Consent, keyword: str | None, source: str | None, at:
     target = {STOP: OPTED_OUT, START: OPTED_IN}.get(keyword or "")
     if target is None or (current.changed_at is not None and at < current.changed_at):
         return current
+    if at == current.changed_at and current.state == OPTED_OUT:
+        return current  # a STOP and a START written at once: the opt-out stands
     return Consent(state=target, changed_at=at, source=source)
 
 

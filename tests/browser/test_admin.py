@@ -134,6 +134,15 @@ def test_an_admin_adds_an_agent_and_edits_a_contact(new_page, api, artifacts):
     saved = api.call("GET", f"/admin/contacts/{contact['id']}").json()
     assert saved["fields"] == {"tier": "gold", "city": "Chicago"} and saved["name"] == "Ada King"
 
+    page.get_by_role("link", name="All contacts").click()  # a contact with a number alone
+    page.get_by_role("link", name="New contact").click()
+    expect(page.get_by_role("heading", name="New contact")).to_be_visible()
+    page.get_by_label("Mobile phone").fill("+12065550111")
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/api/admin/contacts")) as made:
+        page.get_by_role("button", name="Create contact").click()
+    assert made.value.status == 201, made.value.text()
+    assert made.value.json()["name"] in ("", None)
+
     page.get_by_role("link", name="All contacts").click()
     page.get_by_role("search").get_by_label("Mobile phone").fill("+1 206 555 0100")
     page.get_by_role("button", name="Search").click()

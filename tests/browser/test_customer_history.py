@@ -98,6 +98,14 @@ def test_a_contact_created_from_the_pane(new_page, api, world, artifacts):
     expect(card.get_by_role("status")).to_have_text("Contact saved: Noor Ali")
     check_page(ada, "customer-contact-saved", artifacts)
 
+    card.get_by_role("button", name="Edit contact").click()  # the name emptied: cleared, the field kept
+    form = card.get_by_role("form", name="Edit contact")
+    form.get_by_label("Name", exact=True).fill("")
+    form.get_by_role("button", name="Save contact").click()
+    expect(form).to_be_hidden()
+    expect(card).to_contain_text("tier")
+    expect(ada.get_by_role("heading", level=2, name="Noor Ali")).to_have_count(0)
+
 
 def test_an_admin_links_a_number_and_a_taken_one_is_refused_beside_it(new_page, api, world, artifacts):
     page = new_page("Alice", "Switchboard.Admin")

@@ -293,3 +293,17 @@ def test_a_subject_access_export_names_an_opt_out_kept_after_its_conversations_w
     services.customer_data.erasure.start({"address": CUSTOMER}, ALICE.principal.actor)
     assert services.customer_data.exports.customer({"address": CUSTOMER}).opted_out_on == [BUSINESS_E164]
     assert services.customer_data.exports.customer({"address": OTHER}).opted_out_on == []
+
+
+def test_an_erasure_keeps_no_opt_out_the_customer_took_back_before_retention_went(make_services, twilio_api, clock):
+    services = make_services(senders={"twilio": TwilioSender(twilio_api.base_url)})
+    desk = open_desk(services, clock)
+    services.messaging.actions.close(desk.customer_writes(CUSTOMER, "STOP"), ALICE)  # kept: no retention yet
+    services.admin.workstreams.update(desk.workstream_id, {"retention_days": 1})
+    services.messaging.actions.close(desk.customer_writes(CUSTOMER, "START"), ALICE)
+    clock.advance(days=2)
+    assert services.customer_data.retention.run()["deleted"] == 1  # the head went opted in: no opt-out kept
+    assert services.customer_data.exports.customer({"address": CUSTOMER}).opted_out_on == []
+    assert services.customer_data.erasure.start({"address": CUSTOMER}, ALICE.principal.actor).kept == {}
+    again = desk.customer_writes(CUSTOMER, "Hello again")
+    assert services.messaging.actions.get(again, ALICE).consent.state == "opted_in"

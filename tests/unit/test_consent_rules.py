@@ -74,3 +74,9 @@ def test_sending_to_an_opted_out_customer_is_refused():
     with pytest.raises(RecipientOptedOut) as refused:
         ensure_reachable(Conversation(**{**conversation.__dict__, "consent": Consent(OPTED_OUT, AT, "x")}))
     assert (refused.value.status, refused.value.code) == (409, "recipient_opted_out")
+
+
+def test_a_stop_and_a_start_written_at_once_leave_the_customer_opted_out():
+    out = after_keyword(Consent(), "stop", CUSTOMER_KEYWORD, AT)
+    assert after_keyword(out, "start", CUSTOMER_KEYWORD, AT) is out
+    assert after_keyword(after_keyword(Consent(), "start", CUSTOMER_KEYWORD, AT), "stop", CUSTOMER_KEYWORD, AT) == out

@@ -61,7 +61,7 @@ function ContactForm({ contact, onSaved }: { contact: ContactRecord | null; onSa
   });
   const save = async () => {
     const { mobile_phone, other_phones } = form.value;
-    const body = { mobile_phone, other_phones, ...contactBody(form.value) };
+    const body = { mobile_phone, other_phones, ...contactBody(form.value, !contact) };
     const saved = contact
       ? await api.patch<ContactRecord>(`/admin/contacts/${encodeURIComponent(contact.id)}`, body)
       : await api.post<ContactRecord>("/admin/contacts", body);

@@ -20,19 +20,22 @@ export function contactDraft(contact: { name?: string | null; fields?: Record<st
   return { name: contact?.name ?? "", fields: Object.entries(contact?.fields ?? {}).map(([name, value]) => ({ name, value })) };
 }
 
-/** The draft as the API takes it: an emptied name clears it, a field left wholly empty is
- *  dropped; a value without a name, or a name given twice, is refused beside its field
- *  (an ApiError naming it), never dropped or overwritten unseen. */
-export function contactBody({ name, fields }: ContactDraft): { name: string; fields: Record<string, string> } {
-  const kept: Record<string, string> = {};
+/** The draft as the API takes it: an emptied name clears it (null; left out of a new
+ *  contact), a field left wholly empty is dropped; a value without a name, or a name given
+ *  twice, is refused beside its field (an ApiError naming it), never dropped or overwritten
+ *  unseen. */
+export function contactBody({ name, fields }: ContactDraft, creating = false):
+  { name?: string | null; fields: Record<string, string> } {
+  const kept = new Map<string, string>();
   fields.forEach((f, i) => {
     const field = f.name.trim();
     if (!field && !f.value.trim()) return;
     if (!field) throw new ApiError(422, "validation_failed", "is required for the value beside it", `fields[${i}].name`);
-    if (field in kept) throw new ApiError(422, "validation_failed", `is given twice: "${field}"`, `fields[${i}].name`);
-    kept[field] = f.value;
+    if (kept.has(field)) throw new ApiError(422, "validation_failed", `is given twice: "${field}"`, `fields[${i}].name`);
+    kept.set(field, f.value);
   });
-  return { name: name.trim(), fields: kept };
+  const named = name.trim();
+  return { ...(named ? { name: named } : creating ? {} : { name: null }), fields: Object.fromEntries(kept) };
 }
 
 export function NameAndFields() {
