@@ -42,6 +42,7 @@ class ProviderTemplates:
 
 def placeholders(text: str) -> tuple[TemplateParameter, ...]:
     """The text parameters a body names, in the order they first appear: {{1}}, {{2}} or
-    {{first_name}} (WhatsApp's positional and named parameters)."""
+    {{first_name}} (WhatsApp's positional and named parameters; a SyncedTemplate puts
+    positional ones in number order)."""
     names = dict.fromkeys(PLACEHOLDER.findall(text))
     return tuple(TemplateParameter(name) for name in names)

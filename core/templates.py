@@ -43,6 +43,12 @@ class SyncedTemplate:
     previous_category: str | None = None
     changed_at: datetime | None = None
 
+    def __post_init__(self) -> None:
+        # Positional parameters go by number, not by where the body first names them: a
+        # translation may say {{2}} before {{1}}, and a list of values fills {{1}} first.
+        if self.parameters and all(p.name.isdigit() for p in self.parameters):
+            object.__setattr__(self, "parameters", tuple(sorted(self.parameters, key=lambda p: int(p.name))))
+
     @property
     def key(self) -> tuple[str, str]:
         return self.name, self.language

@@ -63,3 +63,13 @@ def test_a_template_is_refused_unless_the_catalogue_holds_it_approved():
 def test_without_a_synced_catalogue_the_pasted_template_is_sent():
     body, ref = prepared(PASTED, [], ["Ana"])
     assert body == "Hi Ana" and ref.names == () and ref.content_sid is None
+
+
+def test_positional_parameters_go_by_number_where_the_body_names_them_out_of_order():
+    translated = Template("order_update", "pt_BR", "Pedido {{2}} de {{1}} enviado.")
+    synced = SyncedTemplate("order_update", "pt_BR", APPROVED, "utility", translated.text,
+                            (TemplateParameter("2"), TemplateParameter("1")), provider_id="HX2")  # as first named
+    body, ref = prepared(translated, [synced], ["Ana", "A-17"])
+    assert body == "Pedido A-17 de Ana enviado." == prepared(translated, [], ["Ana", "A-17"])[0]
+    assert (ref.parameters, ref.names) == (("Ana", "A-17"), ())  # {{1}} Ana, {{2}} A-17, as the provider takes them
+    assert [p.name for p in synced.parameters] == ["1", "2"]
