@@ -194,6 +194,8 @@ def message_view(m: Message, api_base: str = "", fetches_media: bool = False,
         view["attempts"] = m.attempts
     if m.fallback_for:
         view["fallback_for"] = m.fallback_for
+    if m.template is not None:
+        view["template"] = {"name": m.template.name, "language": m.template.language}
     if m.cost is not None:
         view["cost"] = m.cost.to_dict()
     if m.error_code or m.error_message:

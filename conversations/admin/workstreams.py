@@ -107,10 +107,16 @@ class WorkstreamAdmin:
         return updated
 
     def _check_fallbacks(self, body: dict[str, Any], workstream: Workstream) -> None:
-        """The closed-window templates an admin names may be sent now (the catalogue read once)."""
-        if workstream.settings.window_fallbacks and "window_fallbacks" in body:
+        """The closed-window templates an admin names may be sent now (the catalogue read once);
+        templates changed keep every one a fallback names (whatever the provider says of it
+        now: its approval is checked when the fallback is set and when it is sent)."""
+        if not workstream.settings.window_fallbacks:
+            return
+        if "window_fallbacks" in body:
             check_fallbacks(workstream.settings.window_fallbacks, workstream.templates,
                             self._catalogues.read(workstream.account_id))
+        elif "templates" in body:
+            check_fallbacks(workstream.settings.window_fallbacks, workstream.templates, ())
 
     def delete(self, workstream_id: str) -> None:
         """Only once none of its conversations is live: one would be left answering to a

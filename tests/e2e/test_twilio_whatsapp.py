@@ -134,6 +134,7 @@ def test_outside_the_window_only_templates_go_out(api, account):
                     {"name": "order_update", "parameters": ["Ana", "A-17"], "agent": "alice"})
     assert sent.status_code == 201, sent.text
     assert sent.json()["body"] == "Hi Ana, order A-17 has shipped."
+    assert sent.json()["template"] == {"name": "order_update", "language": "en"}
     request = api.twilio.calls("POST", MESSAGES)[-1].form
     assert request["ContentSid"] == [CONTENT_SID] and "Body" not in request
     assert json.loads(request["ContentVariables"][0]) == {"1": "Ana", "2": "A-17"}

@@ -138,3 +138,17 @@ def test_a_fallback_must_be_approved_in_the_synced_catalogue(make_services, prov
     with pytest.raises(ValidationFailed) as refused:
         services.admin.workstreams.update(workstream.id, {"window_fallbacks": {"closing": FALLBACKS["closing"]}})
     assert refused.value.field == "window_fallbacks.closing.name" and "pending" in str(refused.value)
+
+
+def test_templates_changed_keep_the_one_a_fallback_names(make_services, provider):
+    services, account, workstream = desk(make_services, provider, window_fallbacks={"closing": FALLBACKS["closing"]})
+    services.stores.templates.write(account.id, [synced("chat_closed", PENDING)])  # paused since: not asked here
+    rate_us = [t for t in TEMPLATES if t["name"] == "rate_us"]
+    with pytest.raises(ValidationFailed) as refused:
+        services.admin.workstreams.update(workstream.id, {"templates": rate_us})
+    assert refused.value.field == "window_fallbacks.closing.name"
+    reworded = [{**TEMPLATES[0], "text": "Hi {{1}}, {{2}} closed your chat."}, *rate_us]
+    with pytest.raises(ValidationFailed) as refused:
+        services.admin.workstreams.update(workstream.id, {"templates": reworded})
+    assert refused.value.field == "window_fallbacks.closing.parameters"
+    assert services.admin.workstreams.update(workstream.id, {"templates": TEMPLATES}).templates  # kept: saved
