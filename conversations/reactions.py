@@ -18,7 +18,9 @@ The table, in order:
   3. reports (reports/facts_log.py ``moved``): a finished day's digest marked stale when
      the fact row the writer placed is of it, and a closed one's facts to Application
      Insights;
-  4. live updates (live/publisher.py ``moved``): the open workspaces whose lists changed
+  4. queue timers (service_levels/queue_timers.py ``moved``): a conversation that began to
+     wait in a queue has that queue's overflow rules and its waiting message fall due;
+  5. live updates (live/publisher.py ``moved``): the open workspaces whose lists changed
      are told so, last, once the offers the move led to are made.
 A commit that moved nothing (a message into a conversation) is told to the workspaces of
 those holding or offered it, and to reports when it answered a closed conversation's
@@ -34,6 +36,7 @@ from conversations.customer_data.retention import Retention
 from conversations.distribution.distributor import Distributor
 from conversations.live.publisher import Publisher
 from conversations.reports.facts_log import FactsLog
+from conversations.service_levels.queue_timers import QueueTimers
 from conversations.messaging.writer import Commit, Move, Writer
 from core.errors import SwitchboardError
 from core.ports import Head
@@ -45,11 +48,12 @@ Reaction = Callable[[Move], list[Move]]
 
 class Reactions:
     def __init__(self, *, writer: Writer, distributor: Distributor, retention: Retention, facts: FactsLog,
-                 publisher: Publisher) -> None:
+                 queue_timers: QueueTimers, publisher: Publisher) -> None:
         self._writer = writer
         self._facts = facts
         self._publisher = publisher
-        self._table: tuple[Reaction, ...] = (distributor.moved, retention.moved, facts.moved, publisher.moved)
+        self._table: tuple[Reaction, ...] = (distributor.moved, retention.moved, facts.moved, queue_timers.moved,
+                                             publisher.moved)
 
     def after(self, commit: Commit) -> Head:
         """React to what the commit moved, or tell whoever holds it that it changed; its

@@ -28,7 +28,8 @@ from conversations.distribution.presence import Presence
 from conversations.distribution.upgrade import InboxUpgrade
 from conversations.messaging.writer import JOB, SLA_JOB, Writer
 from conversations.reactions import Reactions
-from conversations.service_levels.queues import OVERFLOW_JOB, WAITING_JOB, QueueWatch
+from conversations.service_levels.queue_timers import OVERFLOW_JOB, WAITING_JOB
+from conversations.service_levels.queues import QueueWatch
 from conversations.service_levels.timer import ServiceLevelTimer
 from core.clock import Clock
 from core.errors import CommitPending, SwitchboardError

@@ -2,7 +2,8 @@
 conversation arrives and by the queue's timer, and the waiting message a customer gets once
 after waiting a while.
 
-Timers rows (the distribution timer's ``timers`` table):
+Timers rows (the distribution timer's ``timers`` table), written when a conversation
+begins to wait in a queue (service_levels/queue_timers.py, a reaction to its move):
 
   overflow|<workstream>|<queue>   the queue's rules, once a minute while conversations
                                   wait in it (one row however many arrive in a minute)
@@ -25,6 +26,7 @@ from conversations.messaging.outbox import Outbox
 from conversations.messaging.writer import Writer
 from conversations.reactions import Reactions
 from conversations.service_levels.expected import ExpectedWait
+from conversations.service_levels.queue_timers import next_minute, since
 from core.agents import AVAILABLE
 from core.clock import Clock
 from core.ids import thread_of
@@ -37,8 +39,6 @@ from core.settings import OVERFLOW, WAITING
 
 log = logging.getLogger(__name__)
 
-OVERFLOW_JOB, WAITING_JOB = "overflow", "waiting"
-EVERY = timedelta(minutes=1)
 PEEK = 200  # the oldest conversations of a queue a timer run looks at
 
 
@@ -53,22 +53,17 @@ class QueueWatch:
 
     def arrived(self, c: Conversation, workstream: Workstream, base_url: str | None) -> None:
         """A new conversation was committed: when it waits in its queue, the first of the
-        queue's rules that holds acts on it, the queue's timer row is written, and its
-        waiting message falls due."""
-        if not c.queued:
+        queue's rules that holds acts on it at once (its commit wrote the queue's timer row
+        and its waiting message's: service_levels/queue_timers.py)."""
+        rules = [r for r in workstream.settings.overflow if r.queue == c.queue]
+        if not c.queued or not rules:
             return
-        settings, now = workstream.settings, self._clock()
-        rules = [r for r in settings.overflow if r.queue == c.queue]
-        if rules:
-            self._timers.schedule(f"{OVERFLOW_JOB}|{workstream.id}|{c.queue or ''}", _next_minute(now))
-            queued = self._waiting(workstream, c.queue) if any(r.when in THRESHOLDS for r in rules) else []
-            ahead = [w for w in queued if (_since(w), w.id) < (_since(c), c.id)]
-            longest = now - min((_since(w) for w in ahead), default=now)
-            self._first(c, rules, QueueNow(len(ahead), longest, self._anyone(workstream, c.queue, rules, now),
-                                           _open(workstream, now)), workstream, base_url or self._base_url)
-        if settings.waiting_message is not None:
-            due = _since(c) + timedelta(seconds=settings.waiting_message.after_seconds)
-            self._timers.schedule(f"{WAITING_JOB}|{c.id}", due)
+        now = self._clock()
+        queued = self._waiting(workstream, c.queue) if any(r.when in THRESHOLDS for r in rules) else []
+        ahead = [w for w in queued if (since(w), w.id) < (since(c), c.id)]
+        longest = now - min((since(w) for w in ahead), default=now)
+        self._first(c, rules, QueueNow(len(ahead), longest, self._anyone(workstream, c.queue, rules, now),
+                                       _open(workstream, now)), workstream, base_url or self._base_url)
 
     def due_queue(self, job: Deadline) -> None:
         """A queue's timer row: each conversation waiting in it (oldest first) meets the
@@ -81,9 +76,9 @@ class QueueWatch:
             waiting = self._waiting(workstream, queue or None)
             anyone, open_ = self._anyone(workstream, queue or None, rules, now), _open(workstream, now)
             for ahead, c in enumerate(waiting):
-                self._first(c, rules, QueueNow(ahead, now - _since(c), anyone, open_), workstream, self._base_url)
+                self._first(c, rules, QueueNow(ahead, now - since(c), anyone, open_), workstream, self._base_url)
             if waiting:
-                self._timers.schedule(job.key, _next_minute(now))
+                self._timers.schedule(job.key, next_minute(now))
         self._timers.remove(job)
 
     def due_waiting(self, job: Deadline) -> None:
@@ -153,15 +148,6 @@ class QueueWatch:
                    if any(q.workstream_id == workstream.id and q.queue == queue for q in a.queues))
 
 
-def _since(c: Conversation) -> datetime:
-    """When it began to wait: its place in its queue."""
-    return c.queued_at or c.created_at
-
-
 def _open(workstream: Workstream, now: datetime) -> bool:
     hours = workstream.settings.operating_hours
     return hours is None or hours.is_open(now)
-
-
-def _next_minute(now: datetime) -> datetime:
-    return now.replace(second=0, microsecond=0) + EVERY

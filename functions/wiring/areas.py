@@ -28,6 +28,7 @@ from conversations.messaging.notes import Notes
 from conversations.messaging.reacting import Reacting
 from conversations.reports.days import Days
 from conversations.service_levels.expected import ExpectedWait
+from conversations.service_levels.queue_timers import QueueTimers
 from conversations.service_levels.queues import QueueWatch
 from conversations.admin.workstreams import WorkstreamAdmin
 from conversations.bots.media import BotMedia
@@ -112,6 +113,7 @@ def build_distribution(settings: Settings, stores: Stores, phones: PhoneReader, 
                           settings.retention_max_days, clock, facts)
     publisher = Publisher(realtime, telemetry)
     reactions = Reactions(writer=writer, distributor=distributor, retention=retention, facts=facts,
+                          queue_timers=QueueTimers(lookup=lookup, timers=stores.timers, clock=clock),
                           publisher=publisher)
     presence = Presence(capacity=capacity, distributor=distributor, reactions=reactions, threads=stores.threads,
                         timers=stores.timers, clock=clock, offline_after=offline_after, publisher=publisher,

@@ -13,6 +13,7 @@ import pytest
 from channels.twilio_api import TwilioSender
 from core.records import CLOSED, CLOSED_BY_OVERFLOW, OVERFLOWED
 from tests.support.desk import customer, open_desk
+from tests.support.scopes import ALICE
 from tests.support.twilio import MESSAGES_PATH
 
 pytestmark = pytest.mark.long  # started first (tests/conftest.py)
@@ -149,3 +150,29 @@ def test_moving_when_nobody_of_the_queue_is_available(instances, clock):
     desk.services.distribution.presence.set(ana, "available")  # there, with no room: it waits, not moved
     there = desk.conversation(desk.customer_writes(customer(801), "Hello"))
     assert (there.queue, there.overflowed) == ("general", ())
+
+
+def test_a_conversation_offered_on_arrival_and_declined_gets_its_waiting_message(instances, clock, provider):
+    desk = desk_with(instances, clock, waiting_message={"after_seconds": 120, "text": "You are number {{position}}."})
+    ana = desk.scopes["ana"]
+    desk.services.distribution.presence.set(ana, "available")
+    cid = desk.customer_writes(customer(900), "Hello")
+    assert desk.offered_to(cid) == "ana"
+    desk.services.distribution.assignments.decline(cid, ana)  # passed over for 5 minutes: it waits
+    for _ in range(3):
+        clock.advance(seconds=60)
+        both_run(instances)
+    assert desk.conversation(cid).queued
+    assert sent(provider) == [(customer(900), "You are number 1.")]
+
+
+def test_a_conversation_transferred_to_a_queue_meets_that_queues_rules(instances, clock):
+    desk = desk_with(instances, clock, overflow=[
+        {"name": "Slow", "queue": "billing", "when": "wait_over", "threshold": 60, "action": "move",
+         "to_queue": "general"}])
+    cid = desk.customer_writes(customer(901), "Hello")
+    desk.services.distribution.assignments.transfer_to_queue(cid, ALICE, "billing")  # an admin
+    for _ in range(3):
+        clock.advance(seconds=60)
+        both_run(instances)
+    assert (desk.conversation(cid).queue, desk.conversation(cid).overflowed) == ("general", ("Slow",))
