@@ -161,9 +161,12 @@ class Ingest:
             self._bots.wait(conversation.id, now)
             scheduled.append(conversation.id)
         conversation, tell_closed = _out_of_hours(conversation, incoming.settings, now)
-        read_id = incoming.inbound.provider_message_id if incoming.inbound.content.kind != REACTION else None
-        conversation = replace(conversation, preview=preview_of(incoming.body) or conversation.preview,
-                               latest_customer_message=read_id or conversation.latest_customer_message)
+        if conversation.last_customer_message_at in (None, _written_at(incoming.inbound, now)):
+            # written last (an earlier one Event Grid delivers late changes neither): the last
+            # words shown, and the message a read receipt names
+            read_id = incoming.inbound.provider_message_id if incoming.inbound.content.kind != REACTION else None
+            conversation = replace(conversation, preview=preview_of(incoming.body) or conversation.preview,
+                                   latest_customer_message=read_id or conversation.latest_customer_message)
         message = _stored(incoming, conversation.id, head, now)
         handed = (before == BOT or opened) and conversation.stage != BOT and conversation.handoff  # a keyword
         events = [Event(conversation.id, message.seq + 1, now, HANDED_OFF, None, conversation.handoff.reason)] \

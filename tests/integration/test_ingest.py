@@ -4,6 +4,8 @@ in few round trips, under concurrency and through an outage."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
@@ -99,3 +101,16 @@ def test_storage_outage_loses_nothing_and_the_retry_is_stored_once(make_services
     first = services.messaging.ingest.message(account, inbound(account.id, "SMx"))
     services.messaging.ingest.message(account, inbound(account.id, "SMx"))
     assert len(services.messaging.actions.get(first.conversation_id, ALICE).messages) == 1
+
+
+def test_a_message_delivered_after_a_later_one_leaves_the_last_words_and_the_read_receipts_message(counted, clock):
+    services, account, _ = counted
+    newer = replace(inbound(account.id, "SMnewer", "Are you there?"), received_at=clock.now)
+    older = replace(inbound(account.id, "SMolder", "Hello"), received_at=clock.now - timedelta(minutes=2))
+    cid = services.messaging.ingest.message(account, newer).conversation_id
+    services.messaging.ingest.message(account, older)  # written first, delivered last (Event Grid keeps no order)
+    conversation = services.messaging.actions.get(cid, ALICE)
+    assert (conversation.preview, conversation.latest_customer_message) == ("Are you there?", "SMnewer")
+    services.messaging.ingest.message(account, replace(inbound(account.id, "SMlast", "Bye"), received_at=clock.now))
+    conversation = services.messaging.actions.get(cid, ALICE)
+    assert (conversation.preview, conversation.latest_customer_message) == ("Bye", "SMlast")
