@@ -299,6 +299,12 @@ class Workstreams(Records[Workstream], Protocol):
     def for_number(self, number: str) -> Workstream | None:
         """The workstream that serves a business address, or None."""
 
+    def retire(self, workstream_id: str, retention_days: int | None) -> None:
+        """Keep what a workstream about to be deleted kept its closed conversations for."""
+
+    def retired(self, workstream_id: str) -> tuple[bool, int | None]:
+        """Whether the workstream was deleted (retired), and its ``retention_days`` then."""
+
 
 class Contacts(Records[Contact], Protocol):
     def by_phone(self, phone: str) -> Contact | None:

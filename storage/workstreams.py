@@ -5,15 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from azure.core.exceptions import ResourceNotFoundError
+from azure.data.tables import UpdateMode
+
 from core.bots import BotSettings
 from core.ports import WORKSTREAM_NUMBER
 from core.records import Template, Workstream
 from core.settings import WorkstreamSettings
-from storage.client import TableStorage
+from storage.client import TableStorage, translated
 from storage.columns import get_json, put_json
 from storage.directory import Directory
 from storage.records import RecordTable
 from storage.sealing import Sealer
+
+
+RETIRED = "retired"  # a deleted workstream's row: what its conversations' retention was then
 
 
 class WorkstreamStore(RecordTable[Workstream]):
@@ -33,6 +39,19 @@ class WorkstreamStore(RecordTable[Workstream]):
             return found[0] if found and found[0].number == number else None
 
         return self._cached(("number", number), load)
+
+    def retire(self, workstream_id: str, retention_days: int | None) -> None:
+        with translated():
+            self._table.upsert_entity({"PartitionKey": RETIRED, "RowKey": self.row_key(workstream_id),
+                                       "RetentionDays": retention_days}, mode=UpdateMode.REPLACE)
+
+    def retired(self, workstream_id: str) -> tuple[bool, int | None]:
+        with translated():
+            try:
+                row = self._table.get_entity(RETIRED, self.row_key(workstream_id))
+            except ResourceNotFoundError:
+                return False, None
+        return True, row.get("RetentionDays")
 
     def _to_entity(self, w: Workstream) -> dict[str, Any]:
         entity = {

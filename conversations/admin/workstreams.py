@@ -126,6 +126,7 @@ class WorkstreamAdmin:
         if live is not None:
             raise Conflict(f"workstream {workstream_id} has conversations that are not closed ({live} among them); "
                            "close them first", code="workstream_in_use")
+        self._workstreams.retire(workstream_id, workstream.settings.retention_days)  # for its closed ones
         with self._number_moving(workstream_id, (workstream.number,), ()):
             self._workstreams.delete(workstream_id)
 

@@ -50,15 +50,21 @@ class Retention:
         return self._days(self._lookup.workstream(workstream_id) if workstream_id else None)
 
     def _days(self, workstream: Workstream | None) -> int | None:
-        days = [d for d in (workstream.settings.retention_days if workstream else None, self._max_days) if d]
-        return min(days) if days else None
+        return self._capped(workstream.settings.retention_days if workstream else None)
+
+    def _capped(self, days: int | None) -> int | None:
+        kept = [d for d in (days, self._max_days) if d]
+        return min(kept) if kept else None
 
     def _days_due(self, workstream_id: str | None) -> int | None:
-        """``days_for`` a due row's workstream; for one deleted since, 0: its conversations
-        go when their rows fall due, as scheduled when they closed (nobody can change that
-        period any more, and they are not kept for ever)."""
+        """``days_for`` a due row's workstream; for one deleted since, the retention it had
+        when it was deleted (its conversations are not kept for ever, nor sooner than it
+        said), or, deleted before that was kept, 0: they go as their rows fall due."""
         workstream = self._lookup.workstream(workstream_id) if workstream_id else None
-        return 0 if workstream_id and workstream is None else self._days(workstream)
+        if workstream_id and workstream is None:
+            retired, days = self._lookup.retired(workstream_id)
+            return self._capped(days) if retired else 0
+        return self._days(workstream)
 
     def moved(self, move: Move) -> list[Move]:
         """A reaction to a commit (conversations/reactions.py): a conversation that just

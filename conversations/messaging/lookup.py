@@ -45,6 +45,10 @@ class Lookup:
     def workstream(self, workstream_id: str) -> Workstream | None:
         return self._workstreams.get(workstream_id)
 
+    def retired(self, workstream_id: str) -> tuple[bool, int | None]:
+        """Whether a workstream was deleted, and the ``retention_days`` it had then."""
+        return self._workstreams.retired(workstream_id)
+
     def workstream_for(self, account: Account, business: str) -> Workstream | None:
         """The workstream that serves one of the account's business addresses."""
         workstream = self._workstreams.for_number(business)

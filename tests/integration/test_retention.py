@@ -123,15 +123,24 @@ def test_a_conversation_past_its_retention_leaves_no_row_behind_its_sent_replies
     assert naming(every_row(azurite.connection_string, prefix), {thread_of(cid)}) == []
 
 
-def test_a_deleted_workstreams_conversations_go_when_their_rows_fall_due(make_services, clock):
+@pytest.mark.parametrize("then, kept_days", [(2, 2), (5, 5), (None, None)])
+def test_a_deleted_workstreams_conversations_keep_the_retention_it_had_then(make_services, clock, then, kept_days):
     services = make_services()
     desk = open_desk(services, clock)
     services.admin.workstreams.update(desk.workstream_id, {"retention_days": 2})
     cid = close_conversations(services, desk, 0, 1)[0]
+    services.admin.workstreams.update(desk.workstream_id, {"retention_days": then})  # longer, or keep all
     services.admin.workstreams.delete(desk.workstream_id)
     clock.advance(days=1)
     assert services.customer_data.retention.run() == {}  # not due yet
     clock.advance(days=1, minutes=1)
-    assert services.customer_data.retention.run()["deleted"] == 1
+    outcome = services.customer_data.retention.run()
+    assert outcome.keys() & {"deleted", "rescheduled", "dropped"} == (
+        {"deleted"} if kept_days == 2 else {"rescheduled"} if kept_days else {"dropped"})
+    clock.advance(days=3)
+    services.customer_data.retention.run()
+    if kept_days is None:  # kept, as the workstream said
+        assert services.messaging.actions.get(cid, ALICE).state == "closed"
+        return
     with pytest.raises(NotFound):
         services.messaging.actions.get(cid, ALICE)
