@@ -37,7 +37,8 @@ from core.skills import fits
 log = logging.getLogger(__name__)
 
 ROUNDS = 5  # tries to place one conversation when others take the agents first
-PEEK = 10  # waiting conversations read per queue when an agent frees up
+PEEK = 10  # waiting conversations offered, at most, when an agent frees up
+SCAN = 200  # of each of its queues' oldest, one range read: those she may take need not be first
 MAX_DECLINES = 20  # declines a conversation remembers
 
 
@@ -208,7 +209,7 @@ class Distributor:
             if workstream is None or workstream.settings.distribution.mode != PUSH \
                     or state.load(workstream.channel) >= agent.capacity_for(workstream.channel):
                 continue
-            page = self._inbox.page(View(QUEUE, workstream_id=ref.workstream_id, queue=ref.queue), PEEK)
+            page = self._inbox.page(View(QUEUE, workstream_id=ref.workstream_id, queue=ref.queue), SCAN)
             found.extend(c for c in page.conversations if c.id not in tried and not c.declined_by(agent.id, since)
                          and self._may_take(agent, c, workstream))
         return min(found, key=lambda c: (c.queued_at or c.created_at, c.id), default=None)

@@ -106,3 +106,11 @@ def test_an_offer_that_needs_skills_costs_the_round_trips_of_one_that_does_not(d
         desk.customer_writes(customer(7 if name == "plain" else 8), body)
         counted[name] = trips.count
     assert counted["skills"] == counted["plain"], counted
+
+
+def test_an_agent_who_turns_available_is_offered_what_she_can_take_behind_many_she_cannot(desk):
+    spanish = [desk.customer_writes(customer(i), "hola") for i in range(12)]  # nobody there: they wait
+    english = desk.customer_writes(customer(99), "hello")
+    bo = skilled(desk, "bo", capacity=1)  # turns available, no Spanish; widening is 2 minutes away
+    assert desk.offered_to(english) == "bo"
+    assert all(desk.offered_to(cid) is None for cid in spanish)
