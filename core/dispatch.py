@@ -44,12 +44,12 @@ def ranked(c: Conversation, distribution: Distribution, agents: Sequence[Agent],
     """The agents to offer ``c`` to, best first; and, when only agents who declined it are
     eligible, when the first of them may be offered it again."""
     able = [a for a in agents if eligible(a, states.get(a.id) or AgentState(a.id), c, now, offline_after)]
-    able, widen_at = skilled(able, c, distribution, now)
     passed_over = {d.agent_id: d.at for d in c.declined if d.at > now - REOFFER_AFTER}
-    fresh = [a for a in able if a.id not in passed_over]
+    # who fits among those not passed over: one who declined it fits nobody's wait for a match
+    fresh, widen_at = skilled([a for a in able if a.id not in passed_over], c, distribution, now)
     if not fresh:
-        waits = [passed_over[a.id] + REOFFER_AFTER for a in able] + ([widen_at] if widen_at else [])
-        return [], min(waits) if waits else None
+        waits = [passed_over[a.id] + REOFFER_AFTER for a in able if a.id in passed_over]
+        return [], min([*waits, widen_at] if widen_at else waits, default=None)
     fresh.sort(key=lambda a: _order(distribution.assignment, a, states.get(a.id) or AgentState(a.id), c.channel))
     previous = c.previous_agent.id if c.previous_agent and distribution.keep_same_agent else None
     fresh.sort(key=lambda a: a.id != previous)  # stable: the previous agent first, the rest in order

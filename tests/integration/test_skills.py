@@ -114,3 +114,18 @@ def test_an_agent_who_turns_available_is_offered_what_she_can_take_behind_many_s
     bo = skilled(desk, "bo", capacity=1)  # turns available, no Spanish; widening is 2 minutes away
     assert desk.offered_to(english) == "bo"
     assert all(desk.offered_to(cid) is None for cid in spanish)
+
+
+def test_once_the_only_agent_who_fits_declined_it_widens_to_the_closest_in_time(desk, clock):
+    ana = skilled(desk, "ana", spanish=8, refunds=1)
+    skilled(desk, "bo", spanish=3)  # the closest match after ana
+    cid = desk.customer_writes(customer(1), "hola, a refund please")
+    assert desk.offered_to(cid) == "ana"
+    desk.services.distribution.assignments.decline(cid, ana)  # passed over for 5 minutes
+    assert desk.offered_to(cid) is None
+    for _ in range(13):
+        clock.advance(seconds=10)
+        for name in ("ana", "bo"):
+            desk.services.distribution.presence.heartbeat(desk.scopes[name].principal.id)
+        desk.services.clockwork.run()
+    assert desk.offered_to(cid) == "bo"  # at 2 minutes, not when ana may be offered it again
