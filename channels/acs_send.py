@@ -14,6 +14,7 @@ import uuid
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from typing import Any, Callable
+from urllib.parse import unquote, urlsplit
 
 from azure.communication.messages import MessageTemplateClient, NotificationMessagesClient
 from azure.communication.messages.models import (
@@ -177,9 +178,15 @@ def whatsapp_content(message: OutboundMessage) -> NotificationContent:
             return VideoNotificationContent(media_uri=media.url, caption=caption, **common)
         if kind == "audio":
             return AudioNotificationContent(media_uri=media.url, **common)
-        return DocumentNotificationContent(media_uri=media.url, caption=caption,
-                                           file_name=media.url.rsplit("/", 1)[-1].split("?")[0] or None, **common)
+        return DocumentNotificationContent(media_uri=media.url, caption=caption, file_name=_file_name(media.url),
+                                           **common)
     return TextNotificationContent(content=message.body, **common)
+
+
+def _file_name(url: str) -> str | None:
+    """The name a document shows the customer: its URL's last path segment, decoded
+    ("Invoice%20March.pdf" is "Invoice March.pdf")."""
+    return unquote(urlsplit(url).path.rsplit("/", 1)[-1]) or None
 
 
 def _preview_content(message: OutboundMessage) -> dict[str, Any] | None:

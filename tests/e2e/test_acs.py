@@ -178,12 +178,12 @@ def test_attachments_out_and_inbound_media_for_agents(api, whatsapp, acs_message
     assert requests.get(media["download_url"], timeout=30).status_code == 401  # the agent API's key is needed
 
     out = api.call("POST", f"/conversations/{cid}/messages",
-                   {"body": "Here is the invoice", "media": [{"url": "https://cdn.example.com/invoice.pdf",
-                                                            "content_type": "application/pdf"}]})
+                   {"body": "Here is the invoice", "media": [
+                       {"url": "https://cdn.example.com/Invoice%20March.pdf?sig=abc", "content_type": "application/pdf"}]})
     assert out.status_code == 201, out.text
     request = acs_messages_api.calls("POST", SEND)[-1].json()
-    assert (request["kind"], request["mediaUri"], request["caption"]) == (
-        "document", "https://cdn.example.com/invoice.pdf", "Here is the invoice")
+    assert (request["kind"], request["mediaUri"], request["caption"], request["fileName"]) == (
+        "document", "https://cdn.example.com/Invoice%20March.pdf?sig=abc", "Here is the invoice", "Invoice March.pdf")
     two = api.call("POST", f"/conversations/{cid}/messages", {"media": [
         {"url": "https://cdn.example.com/a.png", "content_type": "image/png"},
         {"url": "https://cdn.example.com/b.png", "content_type": "image/png"}]})
