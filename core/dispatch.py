@@ -60,14 +60,16 @@ def skilled(able: list[Agent], c: Conversation, distribution: Distribution,
             now: datetime) -> tuple[list[Agent], datetime | None]:
     """Of ``able``, who may be offered ``c`` for its skills: those who fit it, else, once it
     waited long enough, the closest; and when it will have waited long enough, if not yet."""
-    if not c.skills or not able:
+    if not c.skills:
         return able, None
     fit = [a for a in able if fits(a.skills, c.skills)]
     widen_at = widens_at(c, distribution)
     if fit or widen_at is None:
         return fit, None
-    if now < widen_at:
+    if now < widen_at:  # asked again then, though nobody is there now: a close match may be by then
         return [], widen_at
+    if not able:
+        return [], None
     best = max(closeness(a.skills, c.skills) for a in able)
     return [a for a in able if closeness(a.skills, c.skills) == best], None
 

@@ -129,3 +129,15 @@ def test_once_the_only_agent_who_fits_declined_it_widens_to_the_closest_in_time(
             desk.services.distribution.presence.heartbeat(desk.scopes[name].principal.id)
         desk.services.clockwork.run()
     assert desk.offered_to(cid) == "bo"  # at 2 minutes, not when ana may be offered it again
+
+
+def test_a_close_match_who_turns_available_while_it_waits_is_offered_it_when_it_widens(desk, clock):
+    cid = desk.customer_writes(customer(1), "hola, a refund please")  # nobody there
+    clock.advance(seconds=30)
+    bo = skilled(desk, "bo", spanish=3)  # a close match, not a fit: not yet
+    assert desk.offered_to(cid) is None
+    for _ in range(10):
+        clock.advance(seconds=10)
+        desk.services.distribution.presence.heartbeat(bo.principal.id)
+        desk.services.clockwork.run()
+    assert desk.offered_to(cid) == "bo"  # at 2 minutes, by the conversation's own row
