@@ -6,9 +6,11 @@ one unassigned, transferred or moved to a queue, one its bot handed off.
   overflow|<workstream>|<queue>   the queue's overflow rules, from the next minute on
                                   (one row however many begin to wait in a minute)
   waiting|<conversation>          its waiting message, after it began to wait (sent once:
-                                  a second row for it sends nothing more)
+                                  a second row for it, after another offer ended, sends
+                                  nothing more)
 
-A move within waiting (a label, another offer's end in the same queue) writes nothing;
+Only a conversation whose customer wrote waits for an agent (a proactive message's does
+not); a move within waiting (a label, another offer's end in the same queue) writes nothing;
 the workstream is read from the short cache, so a workstream with neither setting costs
 no round trip.
 """
@@ -35,8 +37,9 @@ class QueueTimers:
 
     def moved(self, move: Move) -> list[Move]:
         was, c = move.was, move.conversation
-        if not c.queued or not c.workstream_id or (was is not None and was.queued and was.queue == c.queue):
-            return []
+        if not c.queued or not c.workstream_id or c.last_customer_message_at is None \
+                or (was is not None and was.queued and was.queue == c.queue):
+            return []  # a proactive message's conversation waits for no one: the customer has not written
         workstream = self._lookup.workstream(c.workstream_id)
         if workstream is None:
             return []

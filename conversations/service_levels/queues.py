@@ -92,7 +92,8 @@ class QueueWatch:
         if c is not None and message is not None and c.waiting_for_agent and c.offer is not None:
             self._timers.move(job, c.offer.expires_at + timedelta(seconds=1))
             return
-        if c is not None and message is not None and c.queued and _open(workstream, self._clock()):
+        if c is not None and message is not None and c.queued and c.last_customer_message_at is not None \
+                and _open(workstream, self._clock()):
             text = filled(message.text, self._position(workstream, c), self._expected.of(workstream, c.queue))
             self._outbox.automated(c.id, WAITING, workstream.settings, self._base_url, text, f"{c.id}|{WAITING}",
                                    message.interactive)

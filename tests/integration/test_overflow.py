@@ -14,7 +14,7 @@ from channels.twilio_api import TwilioSender
 from core.records import CLOSED, CLOSED_BY_OVERFLOW, OVERFLOWED
 from tests.support.desk import customer, open_desk
 from tests.support.scopes import ALICE
-from tests.support.twilio import MESSAGES_PATH
+from tests.support.twilio import BUSINESS_E164, MESSAGES_PATH
 
 pytestmark = pytest.mark.long  # started first (tests/conftest.py)
 
@@ -176,3 +176,15 @@ def test_a_conversation_transferred_to_a_queue_meets_that_queues_rules(instances
         clock.advance(seconds=60)
         both_run(instances)
     assert (desk.conversation(cid).queue, desk.conversation(cid).overflowed) == ("general", ("Slow",))
+
+
+def test_a_proactive_message_waits_for_no_one_and_is_told_no_place_in_line(instances, clock, provider):
+    desk = desk_with(instances, clock, waiting_message={"after_seconds": 60, "text": "You are number {{position}}."})
+    outbox = desk.services.messaging.outbox
+    account = desk.services.admin.accounts.list()[0]
+    compose = outbox.proactive_compose(account, BUSINESS_E164, "Your order shipped.", None, ALICE)
+    outbox.send_proactive(account, BUSINESS_E164, customer(950), compose, BASE)
+    for _ in range(3):
+        clock.advance(seconds=60)
+        both_run(instances)
+    assert sent(provider) == [(customer(950), "Your order shipped.")]
