@@ -6,6 +6,7 @@ A template that goes or loses its approval later is refused when sent (not sent,
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Sequence
 
 from conversations.admin.validation import reject_unknown, text
@@ -14,7 +15,7 @@ from conversations.messaging.window_fallback import PLACEHOLDER
 from core.errors import Conflict, ValidationFailed
 from core.records import Template
 from core.settings import FALLBACK_KINDS, WindowFallback
-from core.templates import SyncedTemplate
+from core.templates import APPROVED, SyncedTemplate
 
 FIELD = "window_fallbacks"
 MAX_PARAMETERS = 20
@@ -47,9 +48,12 @@ def _parameters(value: Any, field: str) -> list[str] | dict[str, str]:
 
 
 def check_fallbacks(fallbacks: dict[str, WindowFallback], workstream_templates: Sequence[Template],
-                    catalogue: Sequence[SyncedTemplate]) -> None:
+                    catalogue: Sequence[SyncedTemplate], approval: bool = True) -> None:
     """Each fallback may be sent now: one of the workstream's templates, approved where the
-    account has a synced catalogue, taking the parameters it is given."""
+    account has a synced catalogue (unless ``approval`` is not asked: listed is enough),
+    taking the parameters it is given."""
+    if not approval:
+        catalogue = [replace(t, status=APPROVED, gone=False) for t in catalogue]
     for kind, fallback in fallbacks.items():
         prefix = f"{FIELD}.{kind}."
         found = next((t for t in workstream_templates

@@ -112,11 +112,9 @@ class WorkstreamAdmin:
         now: its approval is checked when the fallback is set and when it is sent)."""
         if not workstream.settings.window_fallbacks:
             return
-        if "window_fallbacks" in body:
+        if "window_fallbacks" in body or "templates" in body:
             check_fallbacks(workstream.settings.window_fallbacks, workstream.templates,
-                            self._catalogues.read(workstream.account_id))
-        elif "templates" in body:
-            check_fallbacks(workstream.settings.window_fallbacks, workstream.templates, ())
+                            self._catalogues.read(workstream.account_id), approval="window_fallbacks" in body)
 
     def delete(self, workstream_id: str) -> None:
         """Only once none of its conversations is live: one would be left answering to a

@@ -142,13 +142,25 @@ def test_a_fallback_must_be_approved_in_the_synced_catalogue(make_services, prov
 
 def test_templates_changed_keep_the_one_a_fallback_names(make_services, provider):
     services, account, workstream = desk(make_services, provider, window_fallbacks={"closing": FALLBACKS["closing"]})
-    services.stores.templates.write(account.id, [synced("chat_closed", PENDING)])  # paused since: not asked here
     rate_us = [t for t in TEMPLATES if t["name"] == "rate_us"]
+    reworded = [{**TEMPLATES[0], "text": "Hi {{1}}, {{2}} closed your chat."}, *rate_us]
+    with pytest.raises(ValidationFailed) as refused:  # as pasted (no catalogue): two parameters, given one
+        services.admin.workstreams.update(workstream.id, {"templates": reworded})
+    assert refused.value.field == "window_fallbacks.closing.parameters"
+    services.stores.templates.write(account.id, [synced("chat_closed", PENDING), synced("rate_us")])
     with pytest.raises(ValidationFailed) as refused:
         services.admin.workstreams.update(workstream.id, {"templates": rate_us})
     assert refused.value.field == "window_fallbacks.closing.name"
-    reworded = [{**TEMPLATES[0], "text": "Hi {{1}}, {{2}} closed your chat."}, *rate_us]
-    with pytest.raises(ValidationFailed) as refused:
-        services.admin.workstreams.update(workstream.id, {"templates": reworded})
-    assert refused.value.field == "window_fallbacks.closing.parameters"
-    assert services.admin.workstreams.update(workstream.id, {"templates": TEMPLATES}).templates  # kept: saved
+    # synced: the catalogue's parameters decide, and its approval is asked when the fallback is set or sent
+    assert services.admin.workstreams.update(workstream.id, {"templates": reworded}).templates
+
+
+def test_templates_changed_keep_a_fallback_that_names_its_parameters(make_services, provider):
+    services, account, workstream = desk(make_services, provider)
+    named = SyncedTemplate("chat_closed", "en", APPROVED, "utility", "Hi {{first_name}}, we closed your chat.",
+                           (TemplateParameter("first_name"),))
+    services.stores.templates.write(account.id, [named])
+    by_name = {"closing": {"name": "chat_closed", "language": "en", "parameters": {"first_name": "{{customer_name}}"}}}
+    services.admin.workstreams.update(workstream.id, {"window_fallbacks": by_name})
+    assert services.admin.workstreams.update(workstream.id, {"templates": TEMPLATES[:1]}).templates == \
+        services.admin.workstreams.get(workstream.id).templates
