@@ -185,8 +185,10 @@ def whatsapp_content(message: OutboundMessage) -> NotificationContent:
 
 def _file_name(url: str) -> str | None:
     """The name a document shows the customer: its URL's last path segment, decoded
-    ("Invoice%20March.pdf" is "Invoice March.pdf")."""
-    return unquote(urlsplit(url).path.rsplit("/", 1)[-1]) or None
+    ("Invoice%20March.pdf" is "Invoice March.pdf"), without what no file name holds (a
+    "/" decoded from %2F, control characters)."""
+    name = unquote(urlsplit(url).path.rsplit("/", 1)[-1]).rsplit("/", 1)[-1]
+    return "".join(ch for ch in name if ch.isprintable()) or None
 
 
 def _preview_content(message: OutboundMessage) -> dict[str, Any] | None:

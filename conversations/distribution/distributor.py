@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from conversations.distribution.capacity import Capacity, Reservation, reserved_after
 from conversations.messaging.lookup import Lookup
 from conversations.messaging.writer import Move, Writer
-from core.agents import AVAILABLE, AWAY, Agent, AgentState
+from core.agents import AVAILABLE, AWAY, Agent, AgentState, QueueRef
 from core.clock import Clock
 from core.dispatch import REOFFER_AFTER, ranked, widens_at
 from core.errors import AtCapacity, SwitchboardError
@@ -190,18 +190,20 @@ class Distributor:
         agent = self._agents.get(agent_id)
         tried: set[str] = set()
         made: list[Move] = []
+        pages: dict[QueueRef, list[Conversation]] = {}  # each queue read once a call (what moves since, dispatch reads)
         while agent is not None and AGENT in agent.roles and len(tried) < PEEK:
             state = self._capacity.read(agent_id)
             if state.present(self._clock(), self._offline_after) != AVAILABLE:
                 break
-            waiting = self._oldest_waiting(agent, state, tried)
+            waiting = self._oldest_waiting(agent, state, tried, pages)
             if waiting is None:
                 break
             tried.add(waiting.id)
             made += self.dispatch(waiting.id)
         return made
 
-    def _oldest_waiting(self, agent: Agent, state: AgentState, tried: set[str]) -> Conversation | None:
+    def _oldest_waiting(self, agent: Agent, state: AgentState, tried: set[str],
+                        pages: dict[QueueRef, list[Conversation]]) -> Conversation | None:
         since = self._clock() - REOFFER_AFTER
         found: list[Conversation] = []
         for ref in agent.queues:
@@ -209,9 +211,11 @@ class Distributor:
             if workstream is None or workstream.settings.distribution.mode != PUSH \
                     or state.load(workstream.channel) >= agent.capacity_for(workstream.channel):
                 continue
-            page = self._inbox.page(View(QUEUE, workstream_id=ref.workstream_id, queue=ref.queue), SCAN)
-            found.extend(c for c in page.conversations if c.id not in tried and not c.declined_by(agent.id, since)
-                         and self._may_take(agent, c, workstream))
+            if ref not in pages:
+                view = View(QUEUE, workstream_id=ref.workstream_id, queue=ref.queue)
+                pages[ref] = [c for c in self._inbox.page(view, SCAN).conversations
+                              if not c.declined_by(agent.id, since) and self._may_take(agent, c, workstream)]
+            found.extend(c for c in pages[ref] if c.id not in tried)
         return min(found, key=lambda c: (c.queued_at or c.created_at, c.id), default=None)
 
     def _may_take(self, agent: Agent, c: Conversation, workstream: Workstream) -> bool:
