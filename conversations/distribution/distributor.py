@@ -251,6 +251,25 @@ class Distributor:
         self._timers.remove(job)
         return made
 
+    def withdraw(self, agent_id: str, conversation_ids: list[str]) -> list[Move]:
+        """The offers to an agent who stopped being available move on at once (of the
+        conversations it holds or is offered, a head read each: those offered to it)."""
+        made: list[Move] = []
+        for conversation_id in conversation_ids:
+            def attempt(conversation_id: str = conversation_id) -> list[Move]:
+                head = self._threads.read_head(thread_of(conversation_id))
+                c = head.conversation if head else None
+                if c is None or c.id != conversation_id or not c.offer or c.offer.agent.id != agent_id:
+                    return []
+                event = Event(c.id, head.seq + 1, self._clock(), OFFER_EXPIRED, None, "agent not available",
+                              subject=c.offer.agent)
+                commit = self._writer.commit(thread_of(c.id), head, replace(c, offer=None), event.seq, events=[event])
+                log.info("offer of conversation %s to agent %s withdrawn: not available", c.id, agent_id)
+                return [commit.move] if commit.move else []
+
+            made += until_committed(attempt, "withdraw an offer")
+        return made
+
     def _set_away(self, agent_id: str, conversation_id: str, version: int, at: datetime) -> None:
         """The agent who let an offer lapse (committed as ``version``, ``at``) is set away,
         unless it took the conversation since (capacity reserved after the lapse: an accept

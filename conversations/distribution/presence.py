@@ -77,6 +77,8 @@ class Presence:
 
         before, after = self._capacity.change(scope.principal.id, change)
         log.info("agent %s is %s", scope.principal.id, presence)
+        if presence != AVAILABLE and before.presence == AVAILABLE:  # what it was offered goes to someone there
+            self._reactions.run(self._distributor.withdraw(scope.principal.id, list(after.slots)))
         self._changed(before, after, dispatch=presence == AVAILABLE)
         return after
 

@@ -294,3 +294,19 @@ def test_a_new_conversation_whose_offer_could_not_be_asked_is_stored_and_offered
     services.distribution.presence.heartbeat(desk.scopes["ana"].principal.id)
     assert services.clockwork.run().get("place") == 1
     assert desk.offered_to(cid) == "ana"
+
+
+@pytest.mark.parametrize("presence", ["offline", "away", "busy"])
+def test_an_offer_to_an_agent_who_stops_being_available_moves_on_at_once(make_services, clock, presence):
+    services = make_services()
+    desk = open_desk(services, clock, offer_timeout_seconds=600)
+    ana = desk.agent("ana", capacity=5)
+    cid = desk.customer_writes(customer(1))
+    assert desk.offered_to(cid) == "ana"
+    desk.agent("bo", capacity=1)
+    services.distribution.presence.set(ana, presence)
+    assert desk.offered_to(cid) == "bo"
+    assert services.distribution.capacity.read(ana.principal.id).slots == {}
+    history = desk.conversation(cid).events
+    assert [(e.action, e.subject.name if e.subject else None) for e in history][-2:] == [
+        ("offer_expired", "ana"), ("offered", "bo")]
