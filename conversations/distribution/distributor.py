@@ -40,6 +40,7 @@ ROUNDS = 5  # tries to place one conversation when others take the agents first
 PEEK = 10  # waiting conversations offered, at most, when an agent frees up
 SCAN = 200  # of each of its queues' oldest, one range read: those she may take need not be first
 MAX_DECLINES = 20  # declines a conversation remembers
+NOT_AVAILABLE = "agent not available"  # an offer_expired event's detail: withdrawn, not lapsed
 
 
 @dataclass(frozen=True)
@@ -251,24 +252,28 @@ class Distributor:
         self._timers.remove(job)
         return made
 
-    def withdraw(self, agent_id: str, conversation_ids: list[str]) -> list[Move]:
-        """The offers to an agent who stopped being available move on at once (of the
-        conversations it holds or is offered, a head read each: those offered to it)."""
+    def withdraw_offers(self, agent_id: str, conversation_ids: list[str]) -> list[Move]:
+        """The offers to an agent who is not available move on at once (of the conversations
+        it holds or is offered, a head read each: those offered to it); one that fails
+        (storage) is left to lapse."""
         made: list[Move] = []
         for conversation_id in conversation_ids:
-            def attempt(conversation_id: str = conversation_id) -> list[Move]:
-                head = self._threads.read_head(thread_of(conversation_id))
-                c = head.conversation if head else None
-                if c is None or c.id != conversation_id or not c.offer or c.offer.agent.id != agent_id:
-                    return []
-                event = Event(c.id, head.seq + 1, self._clock(), OFFER_EXPIRED, None, "agent not available",
-                              subject=c.offer.agent)
-                commit = self._writer.commit(thread_of(c.id), head, replace(c, offer=None), event.seq, events=[event])
-                log.info("offer of conversation %s to agent %s withdrawn: not available", c.id, agent_id)
-                return [commit.move] if commit.move else []
-
-            made += until_committed(attempt, "withdraw an offer")
+            try:
+                made += until_committed(lambda cid=conversation_id: self._withdrawn(agent_id, cid), "withdraw an offer")
+            except SwitchboardError as exc:
+                log.warning("offer of conversation %s to agent %s left to lapse (%s)", conversation_id, agent_id,
+                            exc.code)
         return made
+
+    def _withdrawn(self, agent_id: str, conversation_id: str) -> list[Move]:
+        head = self._threads.read_head(thread_of(conversation_id))
+        c = head.conversation if head else None
+        if c is None or c.id != conversation_id or not c.offer or c.offer.agent.id != agent_id:
+            return []
+        event = Event(c.id, head.seq + 1, self._clock(), OFFER_EXPIRED, None, NOT_AVAILABLE, subject=c.offer.agent)
+        commit = self._writer.commit(thread_of(c.id), head, replace(c, offer=None), event.seq, events=[event])
+        log.info("offer of conversation %s to agent %s withdrawn: not available", c.id, agent_id)
+        return [commit.move] if commit.move else []
 
     def _set_away(self, agent_id: str, conversation_id: str, version: int, at: datetime) -> None:
         """The agent who let an offer lapse (committed as ``version``, ``at``) is set away,

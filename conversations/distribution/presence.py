@@ -77,10 +77,15 @@ class Presence:
 
         before, after = self._capacity.change(scope.principal.id, change)
         log.info("agent %s is %s", scope.principal.id, presence)
-        if presence != AVAILABLE and before.presence == AVAILABLE:  # what it was offered goes to someone there
-            self._reactions.run(self._distributor.withdraw(scope.principal.id, list(after.slots)))
         self._changed(before, after, dispatch=presence == AVAILABLE)
+        if presence != AVAILABLE:
+            self._withdraw(after)
         return after
+
+    def _withdraw(self, state: AgentState) -> None:
+        """What an agent who is not available was offered goes to someone who is."""
+        if state.slots:
+            self._reactions.run(self._distributor.withdraw_offers(state.agent_id, list(state.slots)))
 
     def connected(self, agent_id: str, connection_id: str) -> None:
         """A workspace of the agent connected (Web PubSub's ``connected`` event); a
@@ -165,6 +170,7 @@ class Presence:
                                       if s.present(self._clock(), self.offline_after) == OFFLINE else None)
                 log.info("agent %s is offline: its workspace was silent for %s", agent_id, self.offline_after)
                 self._publisher.presence(agent_id)
+            self._withdraw(state)
             self._timers.remove(job)
             return
         self._heal(state)

@@ -11,6 +11,7 @@ import pytest
 from core.clock import utcnow
 from core.errors import Conflict, StorageUnavailable
 from conversations.distribution.inboxes import Query
+from core.retry import ConcurrencyConflict
 from tests.support.desk import customer, open_desk
 from tests.support.scopes import ALICE
 from tests.support.storage import HeldAt, Outage
@@ -310,3 +311,40 @@ def test_an_offer_to_an_agent_who_stops_being_available_moves_on_at_once(make_se
     history = desk.conversation(cid).events
     assert [(e.action, e.subject.name if e.subject else None) for e in history][-2:] == [
         ("offer_expired", "ana"), ("offered", "bo")]
+
+
+def test_a_new_conversation_whose_offered_commit_loses_a_race_is_offered_once_when_taken_again(make_services, clock):
+    services = make_services()
+    desk = open_desk(services, clock)
+    ana = desk.agent("ana", capacity=2)
+    writer, lost = services.distribution.writer, []
+    commit = writer.commit
+
+    def losing_once(*args, **kwargs):
+        if not lost:
+            lost.append(True)
+            raise ConcurrencyConflict("another commit of the thread landed first")
+        return commit(*args, **kwargs)
+
+    writer.commit = losing_once  # the opening's commit; ingest takes the message again
+    cid = desk.customer_writes(customer(1))
+    assert lost and desk.offered_to(cid) == "ana"
+    assert list(services.distribution.capacity.read(ana.principal.id).slots) == [cid]  # the first reservation gone
+
+
+def test_an_agent_who_goes_away_keeps_what_she_holds_and_one_whose_workspace_went_silent_loses_her_offers(
+        make_services, clock):
+    services = make_services()
+    desk = open_desk(services, clock, offer_timeout_seconds=3600)
+    ana = desk.agent("ana", capacity=5)
+    held = desk.customer_writes(customer(1))
+    services.distribution.assignments.accept(held, ana)
+    offered = desk.customer_writes(customer(2))
+    services.distribution.presence.set(ana, "away")
+    assert desk.holder(held) == "ana" and desk.offered_to(offered) is None
+    services.distribution.presence.set(ana, "available")
+    assert desk.offered_to(offered) == "ana"
+    clock.advance(seconds=services.distribution.presence.offline_after.total_seconds() + 61)  # silent: no feed calls
+    desk.agent("bo", capacity=1)
+    services.clockwork.run()  # her watch finds her offline
+    assert desk.offered_to(offered) == "bo" and desk.holder(held) == "ana"

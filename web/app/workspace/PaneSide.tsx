@@ -18,7 +18,9 @@ export function step(e: HistoryEvent): string {
   const by = e.actor ? e.actor.name : "Switchboard";
   const to = e.subject ? e.subject.name : e.detail ?? "";
   if (e.action === "offered") return `Offered to ${to}`;
-  if (e.action === "offer_expired") return `Offer to ${to} lapsed`;
+  if (e.action === "offer_expired") {
+    return e.detail === "agent not available" ? `Offer to ${to} withdrawn: not available` : `Offer to ${to} lapsed`;
+  }
   if (e.action === "transferred") return `Transferred to ${to} by ${by}`;
   if (e.action === "assigned") return `Assigned to ${to} by ${by}`;
   if (e.action === "sla_warning") return `${target(e)} due soon`;
