@@ -9,8 +9,9 @@ one unassigned, transferred or moved to a queue, one its bot handed off.
                                   a second row for it, after another offer ended, sends
                                   nothing more)
 
-Only a conversation whose customer wrote waits for an agent (a proactive message's does
-not); a move within waiting (a label, another offer's end in the same queue) writes nothing;
+Only a conversation whose customer wrote waits for an agent: a proactive message's begins
+to when its customer first writes (ingest hands it to ``QueueWatch.arrived``, which calls
+``began``); a move within waiting (a label, another offer's end in the same queue) writes nothing;
 the workstream is read from the short cache, so a workstream with neither setting costs
 no round trip.
 """
@@ -23,7 +24,7 @@ from conversations.messaging.lookup import Lookup
 from conversations.messaging.writer import Move
 from core.clock import Clock
 from core.ports import Deadlines
-from core.records import Conversation
+from core.records import Conversation, Workstream
 
 OVERFLOW_JOB, WAITING_JOB = "overflow", "waiting"
 EVERY = timedelta(minutes=1)
@@ -41,14 +42,17 @@ class QueueTimers:
                 or (was is not None and was.queued and was.queue == c.queue):
             return []  # a proactive message's conversation waits for no one: the customer has not written
         workstream = self._lookup.workstream(c.workstream_id)
-        if workstream is None:
-            return []
+        if workstream is not None:
+            self.began(c, workstream, since(c))
+        return []
+
+    def began(self, c: Conversation, workstream: Workstream, waiting_since: datetime) -> None:
+        """``c`` waits in its queue from ``waiting_since`` for an agent: its rows."""
         if any(rule.queue == c.queue for rule in workstream.settings.overflow):
             self._timers.schedule(f"{OVERFLOW_JOB}|{workstream.id}|{c.queue or ''}", next_minute(self._clock()))
         message = workstream.settings.waiting_message
         if message is not None:
-            self._timers.schedule(f"{WAITING_JOB}|{c.id}", since(c) + timedelta(seconds=message.after_seconds))
-        return []
+            self._timers.schedule(f"{WAITING_JOB}|{c.id}", waiting_since + timedelta(seconds=message.after_seconds))
 
 
 def since(c: Conversation) -> datetime:

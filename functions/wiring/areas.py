@@ -95,6 +95,7 @@ class Distribution:
     customer_history: CustomerHistory
     retention: Retention
     facts: FactsLog
+    queue_timers: QueueTimers
     publisher: Publisher
     realtime: Realtime | None  # Web PubSub, when configured (else workspaces long-poll the feed)
 
@@ -112,15 +113,16 @@ def build_distribution(settings: Settings, stores: Stores, phones: PhoneReader, 
     retention = Retention(stores.retention, stores.threads, stores.purge, stores.optouts, lookup,
                           settings.retention_max_days, clock, facts)
     publisher = Publisher(realtime, telemetry)
+    queue_timers = QueueTimers(lookup=lookup, timers=stores.timers, clock=clock)
     reactions = Reactions(writer=writer, distributor=distributor, retention=retention, facts=facts,
-                          queue_timers=QueueTimers(lookup=lookup, timers=stores.timers, clock=clock),
-                          publisher=publisher)
+                          queue_timers=queue_timers, publisher=publisher)
     presence = Presence(capacity=capacity, distributor=distributor, reactions=reactions, threads=stores.threads,
                         timers=stores.timers, clock=clock, offline_after=offline_after, publisher=publisher,
                         realtime=realtime, watch_every=timedelta(seconds=settings.agent_watch_seconds),
                         commit_timeout=commit_timeout)
     return Distribution(
         lookup=lookup, writer=writer, reactions=reactions, capacity=capacity, distributor=distributor,
+        queue_timers=queue_timers,
         retention=retention, facts=facts, inboxes=Inboxes(stores.inbox),
         assignments=Assignments(writer=writer, reactions=reactions, lookup=lookup, agents=stores.agents,
                                 capacity=capacity, clock=clock),
@@ -164,7 +166,8 @@ def build_messaging(settings: Settings, stores: Stores, phones: PhoneReader, wor
     queues = QueueWatch(threads=stores.threads, writer=work.writer, reactions=work.reactions, lookup=work.lookup,
                         inbox=stores.inbox, capacity=work.capacity, agents=stores.agents, outbox=outbox,
                         expected=ExpectedWait(days=Days(stores.reports), clock=clock), timers=stores.timers,
-                        clock=clock, offline_after=timedelta(seconds=settings.agent_offline_after_seconds),
+                        queue_timers=work.queue_timers, clock=clock,
+                        offline_after=timedelta(seconds=settings.agent_offline_after_seconds),
                         base_url=settings.public_base_url)
     bots = Bots(threads=stores.threads, lookup=work.lookup, outbox=outbox, directline=providers.directline,
                 timers=stores.timers, contacts=stores.contacts, media=bot_media, base_url=settings.public_base_url,

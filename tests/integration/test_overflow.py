@@ -14,7 +14,7 @@ from channels.twilio_api import TwilioSender
 from core.records import CLOSED, CLOSED_BY_OVERFLOW, OVERFLOWED
 from tests.support.desk import customer, open_desk
 from tests.support.scopes import ALICE
-from tests.support.twilio import BUSINESS_E164, MESSAGES_PATH
+from tests.support.twilio import BUSINESS_E164, MESSAGES_PATH, inbound
 
 pytestmark = pytest.mark.long  # started first (tests/conftest.py)
 
@@ -188,3 +188,12 @@ def test_a_proactive_message_waits_for_no_one_and_is_told_no_place_in_line(insta
         clock.advance(seconds=60)
         both_run(instances)
     assert sent(provider) == [(customer(950), "Your order shipped.")]
+    clock.advance(minutes=30)
+    reply = inbound(desk.account.id, "SM" + "e" * 32, body="Where is it?", customer=customer(950))
+    desk.services.messaging.ingest.message(desk.account, reply)  # now it waits for an agent
+    clock.advance(seconds=30)
+    both_run(instances)
+    assert len(sent(provider)) == 1  # its wait began when the customer wrote
+    clock.advance(seconds=31)
+    both_run(instances)
+    assert sent(provider)[1:] == [(customer(950), "You are number 1.")]
