@@ -50,8 +50,8 @@ def _parameters(value: Any, field: str) -> list[str] | dict[str, str]:
 def check_fallbacks(fallbacks: dict[str, WindowFallback], workstream_templates: Sequence[Template],
                     catalogue: Sequence[SyncedTemplate], approval: bool = True) -> None:
     """Each fallback may be sent now: one of the workstream's templates, approved where the
-    account has a synced catalogue (unless ``approval`` is not asked: listed is enough),
-    taking the parameters it is given."""
+    account has a synced catalogue (unless ``approval`` is not asked: in the catalogue is
+    enough, whatever the provider says of it now), taking the parameters it is given."""
     if not approval:
         catalogue = [replace(t, status=APPROVED, gone=False) for t in catalogue]
     for kind, fallback in fallbacks.items():
