@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from conversations.distribution.capacity import Capacity, Reservation, reserved_after
 from conversations.messaging.lookup import Lookup
-from conversations.messaging.writer import Move, Writer
+from conversations.messaging.writer import Commit, Move, Writer
 from core.agents import AVAILABLE, AWAY, Agent, AgentState, QueueRef
 from core.clock import Clock
 from core.dispatch import REOFFER_AFTER, ranked, widens_at
@@ -231,17 +231,14 @@ class Distributor:
         _, conversation_id, agent_id = job.key.split("|")
 
         def attempt() -> list[Move] | None:
-            head = self._threads.read_head(thread_of(conversation_id))
-            c = head.conversation if head else None
-            if c is None or c.id != conversation_id or not c.offer or c.offer.agent.id != agent_id:
+            head, now = self._head_offering(conversation_id, agent_id), self._clock()
+            if head is None:
                 return []
-            now = self._clock()
-            if c.offer.expires_at > now:
+            c = head.conversation
+            if c.offer and c.offer.expires_at > now:
                 self._timers.move(job, c.offer.expires_at)
                 return None
-            event = Event(c.id, head.seq + 1, now, OFFER_EXPIRED, None, subject=c.offer.agent)
-            commit = self._writer.commit(thread_of(c.id), head, replace(c, offer=None, declined=remembered(
-                c, agent_id, now)), event.seq, events=[event])
+            commit = self._end_offer(head, replace(c, declined=remembered(c, agent_id, now)), now)
             self._set_away(agent_id, c.id, commit.head.conversation.version, now)
             log.info("offer of conversation %s to agent %s lapsed", c.id, agent_id)
             return [commit.move] if commit.move else []
@@ -266,14 +263,24 @@ class Distributor:
         return made
 
     def _withdrawn(self, agent_id: str, conversation_id: str) -> list[Move]:
+        head = self._head_offering(conversation_id, agent_id)
+        if head is None:
+            return []
+        commit = self._end_offer(head, head.conversation, self._clock(), NOT_AVAILABLE)
+        log.info("offer of conversation %s to agent %s withdrawn: not available", conversation_id, agent_id)
+        return [commit.move] if commit.move else []
+
+    def _head_offering(self, conversation_id: str, agent_id: str) -> Head | None:
+        """The head of the thread while the conversation is there, offered to the agent."""
         head = self._threads.read_head(thread_of(conversation_id))
         c = head.conversation if head else None
-        if c is None or c.id != conversation_id or not c.offer or c.offer.agent.id != agent_id:
-            return []
-        event = Event(c.id, head.seq + 1, self._clock(), OFFER_EXPIRED, None, NOT_AVAILABLE, subject=c.offer.agent)
-        commit = self._writer.commit(thread_of(c.id), head, replace(c, offer=None), event.seq, events=[event])
-        log.info("offer of conversation %s to agent %s withdrawn: not available", c.id, agent_id)
-        return [commit.move] if commit.move else []
+        return head if c is not None and c.id == conversation_id and c.offer and c.offer.agent.id == agent_id else None
+
+    def _end_offer(self, head: Head, c: Conversation, now: datetime, detail: str | None = None) -> Commit:
+        """Commit ``c`` (the head's, as changed) without its offer: lapsed, or withdrawn (``detail``)."""
+        agent = head.conversation.offer.agent if head.conversation.offer else None
+        event = Event(c.id, head.seq + 1, now, OFFER_EXPIRED, None, detail, subject=agent)
+        return self._writer.commit(thread_of(c.id), head, replace(c, offer=None), event.seq, events=[event])
 
     def _set_away(self, agent_id: str, conversation_id: str, version: int, at: datetime) -> None:
         """The agent who let an offer lapse (committed as ``version``, ``at``) is set away,
