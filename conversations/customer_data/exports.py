@@ -13,7 +13,7 @@ from conversations.customer_data.subjects import is_phone, opted_out, parse_subj
 from core.custody import OptOuts, Purge, Subject
 from core.errors import NotFound
 from core.ports import Accounts, Contacts
-from core.records import ACCEPTED, ASSIGNED, TRANSFERRED, Contact, Conversation
+from core.records import ACCEPTED, ASSIGNED, OUTBOUND, TRANSFERRED, Contact, Conversation
 
 
 @dataclass(frozen=True)
@@ -60,11 +60,12 @@ class Exports:
 
 
 def _took_part(c: Conversation, principal_id: str, in_scope: bool) -> bool:
-    """Whether they held it or answered in it, wherever it is now; or acted on it (an offer
-    declined, a transfer), or held the customer's conversation before it, while it is still
-    theirs to see."""
+    """Whether they held it or answered the customer in it, wherever it is now; or acted on
+    it (an offer declined, a transfer, a note, a reaction), or held the customer's
+    conversation before it, while it is still theirs to see."""
     held = [e.actor if e.action == ACCEPTED else e.subject for e in c.events if e.action in (ACCEPTED, ASSIGNED,
                                                                                            TRANSFERRED)]
-    acted = [c.previous_agent, *(e.actor for e in c.events)] if in_scope else []
-    actors = [c.agent, *held, *(m.agent for m in c.messages), *acted]
+    answered = [m.agent for m in c.messages if m.direction == OUTBOUND and not m.agent_reaction]
+    acted = [c.previous_agent, *(e.actor for e in c.events), *(m.agent for m in c.messages)] if in_scope else []
+    actors = [c.agent, *held, *answered, *acted]
     return any(a is not None and a.id == principal_id for a in actors)

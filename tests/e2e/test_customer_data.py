@@ -121,12 +121,22 @@ def test_a_transcript_exports_as_the_api_shows_it_in_json_and_csv(api, conversat
     assert as_(api, "bob", ("agent",), "GET", f"/conversations/{conversation}/export").json()["id"] == conversation
 
 
+def test_a_note_lets_its_author_export_the_transcript_only_while_the_conversation_is_theirs(api, changes, conversation):
+    sue, supervisor = object_id_of("sue"), ("sue", ("supervisor",))
+    assert api.call("POST", "/admin/agents", {"object_id": sue, "name": "sue", "supervises": [changes["workstream"]]}).ok
+    assert as_(api, *supervisor, "POST", f"/conversations/{conversation}/notes", {"body": "Call back"}).status_code == 201
+    assert as_(api, *supervisor, "GET", f"/conversations/{conversation}/export").status_code == 200
+    assert api.call("PATCH", f"/admin/agents/{sue}", {"supervises": []}).ok  # a note answers nobody
+    assert as_(api, *supervisor, "GET", f"/conversations/{conversation}/export").status_code == 404
+
+
 def test_a_customer_exports_whole_then_is_erased_and_the_erasure_is_audited(api, changes, conversation):
     everything = api.call("POST", "/admin/customers/export", {"address": CUSTOMER})
     assert everything.status_code == 200, everything.text
     document = everything.json()
     assert [c["id"] for c in document["conversations"]] == [conversation]
-    assert [m["body"] for m in document["conversations"][0]["messages"]] == ["=1+2 is my question", "It is 3"]
+    assert [(m["direction"], m["body"]) for m in document["conversations"][0]["messages"]] == [
+        ("inbound", "=1+2 is my question"), ("outbound", "It is 3"), ("note", "Call back")]  # sue's, the test above
     assert document["contact"]["id"] == changes["contact"] and document["opted_out_on"] == []
 
     erased = api.call("POST", "/admin/erasures", {"address": CUSTOMER})
