@@ -66,9 +66,12 @@ class EasyAuth:
         if not token:
             return None
         try:
-            return self._tenant.verify(token.strip(), AUDIENCE, v1_issuer(TENANT))
+            claims = self._tenant.verify(token.strip(), AUDIENCE, v1_issuer(TENANT))
         except jwt.PyJWTError as exc:
             raise InvalidToken(type(exc).__name__) from exc
+        if not isinstance(claims.get("oid"), str):  # whom it signs in: Easy Auth's principal id
+            raise InvalidToken("MissingObjectId")
+        return claims
 
     def request_headers(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
         """The request's headers as the app sees them: a client's X-MS-CLIENT-* dropped,
@@ -105,7 +108,9 @@ def role_choices() -> list[str]:
 
 def same_site_path(value: str | None) -> str:
     """A redirect target after sign-in or sign-out: a path on this site, never another one."""
-    if not value or not value.startswith("/") or value.startswith("//") or urlsplit(value).netloc:
+    # A browser reads "/\host" as "//host", and drops tabs and line breaks: another site.
+    if (not value or not value.startswith("/") or any(ord(ch) < 0x20 for ch in value)
+            or value[1:2] in ("/", "\\") or urlsplit(value).netloc):
         return "/"
     return value
 

@@ -8,7 +8,8 @@ import sys
 
 import requests
 
-from localhost.easyauth import object_id_of
+from localhost.easyauth import AUDIENCE, TENANT, object_id_of
+from localhost.entra import LocalTenant, v1_issuer
 from tests.conftest import REPO
 
 
@@ -43,10 +44,14 @@ def test_sign_in_with_a_cookie_me_and_sign_out(api):
 
 def test_sign_in_sends_you_back_only_to_this_site(api):
     session = requests.Session()
-    for target in ("https://evil.example.com/", "//evil.example.com/x", "/api/me"):
+    for target in ("https://evil.example.com/", "//evil.example.com/x", "/\\evil.example.com/", "/\t/evil.example.com/",
+                   "/api/me"):
         signed = session.post(f"{api.host.base_url}/.auth/login/aad", data={"name": "Eve", "redirect": target},
                               timeout=30, allow_redirects=False)
         assert signed.headers["Location"] == ("/api/me" if target == "/api/me" else "/")
+        out = session.get(f"{api.host.base_url}/.auth/logout", params={"post_logout_redirect_uri": target},
+                          timeout=30, allow_redirects=False)
+        assert out.headers["Location"] == ("/api/me" if target == "/api/me" else "/")
 
 
 def test_a_name_is_needed(api):
@@ -62,3 +67,9 @@ def test_a_token_from_the_command_line(api):
     assert me.json()["roles"] == ["agent"]
     forged = made.stdout.strip()[:-4] + "AAAA"
     assert requests.get(f"{api.base}/me", headers={"Authorization": f"Bearer {forged}"}, timeout=30).status_code == 401
+
+
+def test_a_token_that_names_nobody_signs_nobody_in(api):
+    nobody = LocalTenant.of(api.env).token({"aud": AUDIENCE, "iss": v1_issuer(TENANT), "tid": TENANT, "name": "Eve"})
+    answer = requests.get(f"{api.base}/me", headers={"Authorization": f"Bearer {nobody}"}, timeout=30)
+    assert answer.status_code == 401 and answer.json()["error"]["code"]
