@@ -44,7 +44,8 @@ class BotMedia:
         gone = NotFound("no such attachment, or its link has expired", code="media_link_invalid")
         if not expires.isdigit() or int(expires) < self._clock().timestamp() or not well_formed(conversation_id):
             raise gone
-        if not hmac.compare_digest(signature, self._sign(conversation_id, seq, index, int(expires))):
+        expected = self._sign(conversation_id, seq, index, int(expires)).encode()
+        if not hmac.compare_digest(signature.encode("utf-8", "surrogatepass"), expected):
             raise gone
         conversation = self._threads.current(conversation_id)
         message = self._threads.message(conversation_id, seq)

@@ -202,5 +202,6 @@ def test_a_customers_attachment_reaches_the_bot_at_a_signed_switchboard_link(api
     assert attachment["contentType"] == "image/png" and attachment["contentUrl"].startswith(api.base + "/bots/media/")
     fetched = requests.get(attachment["contentUrl"], timeout=30)
     assert fetched.status_code == 200 and fetched.content == b"\x89PNG picture"
-    tampered = requests.get(attachment["contentUrl"].replace("sig=", "sig=0"), timeout=30)
-    assert tampered.status_code == 404 and tampered.json()["error"]["code"] == "media_link_invalid"
+    for forged in ("sig=0", "sig=%C3%A9"):  # anyone may ask: a signature in any characters is just wrong
+        tampered = requests.get(attachment["contentUrl"].replace("sig=", forged), timeout=30)
+        assert tampered.status_code == 404 and tampered.json()["error"]["code"] == "media_link_invalid"
