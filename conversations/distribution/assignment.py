@@ -78,7 +78,8 @@ class Assignments:
     def assign(self, conversation_id: str, scope: Scope, agent_id: object) -> Conversation:
         """A supervisor of the conversation's workstream (or an admin) gives it to an agent."""
         target = self._answerer(agent_id)
-        return self._give(conversation_id, scope, scope.check_assign, target, ASSIGNED, by=scope.principal.actor)
+        return self._give(conversation_id, scope, _to_its_people(scope, scope.check_assign, target), target, ASSIGNED,
+                          by=scope.principal.actor)
 
     def take_over(self, conversation_id: str, scope: Scope) -> Conversation:
         """A supervisor of the conversation's workstream (or an admin) takes it from its bot;
@@ -99,7 +100,8 @@ class Assignments:
 
     def transfer_to_agent(self, conversation_id: str, scope: Scope, agent_id: object) -> Conversation:
         target = self._answerer(agent_id)
-        return self._give(conversation_id, scope, scope.check_transfer, target, TRANSFERRED, by=scope.principal.actor)
+        return self._give(conversation_id, scope, _to_its_people(scope, scope.check_transfer, target), target,
+                          TRANSFERRED, by=scope.principal.actor)
 
     def transfer_to_queue(self, conversation_id: str, scope: Scope, queue: object) -> Conversation:
         """Back to a queue of its workstream (None: the workstream's conversations that no
@@ -191,3 +193,14 @@ class Assignments:
             raise ValidationFailed("agent_id", f"no agent {agent_id} in the agents directory")
         return agent
 
+
+def _to_its_people(scope: Scope, check: Callable[[Conversation], None], target: Agent) -> Callable[[Conversation], None]:
+    """``check``, and that ``target`` works a queue of the conversation's workstream or
+    supervises it: only an admin gives a conversation, and its customer's data, to anyone."""
+    def checked(c: Conversation) -> None:
+        check(c)
+        ours = c.workstream_id in target.supervises or any(q.workstream_id == c.workstream_id for q in target.queues)
+        if not (scope.is_admin or ours):
+            raise ValidationFailed("agent_id", f"{target.name or target.id} works in no queue of workstream "
+                                               f"{c.workstream_id} and does not supervise it")
+    return checked

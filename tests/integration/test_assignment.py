@@ -87,6 +87,22 @@ def test_only_the_holder_a_supervisor_or_an_admin_transfers(desk):
         services.distribution.assignments.transfer_to_agent(cid, ana, "3f2504e0-4f89-41d3-9a0c-0305e82c3301")
 
 
+def test_only_an_admin_gives_a_conversation_to_someone_outside_its_workstream(desk):
+    services = desk.services
+    ana, sue = desk.agent("ana"), desk.agent("sue", roles=(SUPERVISOR,), available=False)
+    cy = desk.agent("cy", available=False)
+    services.admin.directory.update(cy.principal.id, {"queues": []})  # works another workstream, or none
+    cid = desk.customer_writes(customer(1))
+    services.distribution.assignments.accept(cid, ana)
+    for give, by in ((services.distribution.assignments.transfer_to_agent, ana),
+                     (services.distribution.assignments.assign, sue)):
+        with pytest.raises(ValidationFailed) as refused:
+            give(cid, by, cy.principal.id)
+        assert refused.value.field == "agent_id" and "works in no queue" in refused.value.message
+    assert desk.holder(cid) == "ana" and desk.load("cy") == 0
+    assert services.distribution.assignments.assign(cid, ALICE, cy.principal.id).agent.name == "cy"
+
+
 def test_a_supervisor_assigns_directly_within_capacity(desk):
     services = desk.services
     sue = desk.agent("sue", roles=(SUPERVISOR,), available=False)
