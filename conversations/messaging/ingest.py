@@ -219,7 +219,7 @@ class Ingest:
             self._outbox.automated(conversation.id, GREETING, incoming.settings, base_url)
             self._queues.arrived(conversation, incoming.workstream, base_url)
         elif incoming.settings is not None and taken.first_words:  # now it waits for an agent
-            self._queues.arrived(conversation, incoming.workstream, base_url, began=True)
+            self._queues.arrived(conversation, incoming.workstream, base_url)
         if incoming.settings is not None and taken.tell_closed:
             self._outbox.automated(conversation.id, OUT_OF_HOURS, incoming.settings, base_url)
 
@@ -266,8 +266,9 @@ class Ingest:
                                      previous=head.conversation if head else None), True
         state = (ACTIVE if live.agent else OPEN) if live.state == WAITING else live.state
         latest = max(wrote_at, live.last_customer_message_at) if live.last_customer_message_at else wrote_at
+        queued_at = live.queued_at if live.last_customer_message_at else now  # a proactive one's wait begins
         return replace(live, state=state, last_activity_at=now, last_customer_message_at=latest, consent=consent,
-                       customer_name=inbound.customer_name or live.customer_name), False
+                       customer_name=inbound.customer_name or live.customer_name, queued_at=queued_at), False
 
 
 def _stored(incoming: _Incoming, conversation_id: str, head: Head | None, now: datetime) -> Message:

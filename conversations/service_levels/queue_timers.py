@@ -9,9 +9,8 @@ one unassigned, transferred or moved to a queue, one its bot handed off.
                                   a second row for it, after another offer ended, sends
                                   nothing more)
 
-Only a conversation whose customer wrote waits for an agent: a proactive message's begins
-to when its customer first writes (ingest hands it to ``QueueWatch.arrived``, which calls
-``began``); a move within waiting (a label, another offer's end in the same queue) writes nothing;
+Only a conversation whose customer wrote waits for an agent (``Conversation.queued``): a
+proactive message's begins to when its customer first writes, a move too; a move within waiting (a label, another offer's end in the same queue) writes nothing;
 the workstream is read from the short cache, so a workstream with neither setting costs
 no round trip.
 """
@@ -38,15 +37,14 @@ class QueueTimers:
 
     def moved(self, move: Move) -> list[Move]:
         was, c = move.was, move.conversation
-        if not c.queued or not c.workstream_id or c.last_customer_message_at is None \
-                or (was is not None and was.queued and was.queue == c.queue):
-            return []  # a proactive message's conversation waits for no one: the customer has not written
+        if not c.queued or not c.workstream_id or (was is not None and was.queued and was.queue == c.queue):
+            return []
         workstream = self._lookup.workstream(c.workstream_id)
         if workstream is not None:
-            self.began(c, workstream, since(c))
+            self._began(c, workstream, since(c))
         return []
 
-    def began(self, c: Conversation, workstream: Workstream, waiting_since: datetime) -> None:
+    def _began(self, c: Conversation, workstream: Workstream, waiting_since: datetime) -> None:
         """``c`` waits in its queue from ``waiting_since`` for an agent: its rows."""
         if any(rule.queue == c.queue for rule in workstream.settings.overflow):
             self._timers.schedule(f"{OVERFLOW_JOB}|{workstream.id}|{c.queue or ''}", next_minute(self._clock()))

@@ -12,9 +12,14 @@ from core.clock import utcnow
 from core.errors import Conflict, StorageUnavailable
 from conversations.distribution.inboxes import Query
 from core.retry import ConcurrencyConflict
+from channels.twilio_api import TwilioSender
 from tests.support.desk import customer, open_desk
 from tests.support.scopes import ALICE
 from tests.support.storage import HeldAt, Outage
+from tests.support.twilio import ACCOUNT_SID, BUSINESS_E164, message_created
+
+MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
+BASE = "https://switchboard.example"
 
 
 def test_highest_capacity_offers_to_whoever_has_most_free(make_services):
@@ -199,6 +204,28 @@ def test_with_nobody_available_it_waits_then_goes_to_whoever_turns_available(mak
     assert desk.offered_to(cid) is None
     services.distribution.presence.set(ana, "available")
     assert desk.offered_to(cid) == "ana" and desk.waiting() == []
+
+
+def test_a_proactive_message_s_conversation_is_offered_once_its_customer_writes(make_services, twilio_api, clock):
+    """A campaign fills nobody's capacity: only a customer who writes waits for an agent."""
+    twilio_api.on("POST", MESSAGES, message_created("SM" + "b" * 32))
+    services = make_services(senders={"twilio": TwilioSender(twilio_api.base_url)})
+    desk = open_desk(services)
+    desk.agent("ana", capacity=1)
+    outbox, account = services.messaging.outbox, desk.account
+    outbox.send_proactive(account, BUSINESS_E164, customer(1),
+                          outbox.proactive_compose(account, BUSINESS_E164, "Your order shipped.", None, ALICE), BASE)
+    [cid] = [c.id for c in desk.services.distribution.inboxes.page(ALICE, Query("all", None, None, False), 10)
+             .conversations]
+    assert desk.offered_to(cid) is None and desk.waiting() == [] and desk.load("ana") == 0
+    walk_in = desk.customer_writes(customer(2))
+    assert desk.offered_to(walk_in) == "ana"
+    services.distribution.assignments.accept(walk_in, desk.scopes["ana"])
+    services.messaging.actions.close(walk_in, desk.scopes["ana"])
+    assert desk.offered_to(cid) is None
+    clock.advance(seconds=30)
+    desk.customer_writes(customer(1), "Where is it?")
+    assert desk.offered_to(cid) == "ana" and desk.conversation(cid).queued_at > desk.conversation(cid).created_at
 
 
 def test_a_waiting_conversation_goes_to_the_agent_who_frees_capacity(make_services):
