@@ -228,6 +228,21 @@ def test_the_workspace_on_a_phone(new_page, api, setup, artifacts):
     expect(page.get_by_role("heading", name="Inbox")).to_be_visible()
 
 
+def test_a_full_inbox_scrolls_in_its_column_never_the_page(new_page, api, setup, artifacts):
+    for i in range(12):
+        text_in(api, setup["sms"], f"+120655502{i:02d}", f"Busy shift {i}")
+    page = new_page("Ada", AGENT)
+    open_conversation(page, "+12065550211")
+    expect(page.locator(".inbox-item").filter(has_text="+12065550200")).to_be_attached(timeout=10_000)
+    assert page.evaluate("document.documentElement.scrollHeight") <= page.viewport_size["height"]
+    page.locator(".masthead").hover()
+    page.mouse.wheel(0, 600)
+    page.wait_for_timeout(300)  # a wheel scrolls, if anything, within a frame or two
+    assert page.evaluate("window.scrollY") == 0
+    expect(page.locator(".masthead")).to_be_in_viewport()
+    check_page(page, "workspace-full-inbox", artifacts)
+
+
 def test_the_inbox_by_keyboard_with_a_visible_focus(new_page, api, setup):
     text_in(api, setup["sms"], "+12065550153", "Keyboard only")
     page = new_page("Ada", AGENT)
