@@ -172,6 +172,21 @@ def test_a_queue_that_changes_leaves_the_agents_other_queues_on_screen(new_page,
     expect(sales.get_by_role("link").filter(has_text="+12065550171")).to_be_visible()  # its list did not change
 
 
+def test_closed_shows_every_queue_s_closed_conversations_at_once(new_page, api, world):
+    bo = new_page("Bo", AGENT)
+    available(bo, "away")
+    text_in(api, world["account"], "+12065550173", "Sales, then done", To=SALES)
+    bo.get_by_role("button", name="Take +12065550173").click()
+    expect(bo.get_by_text("Held by Bo")).to_be_visible()
+    bo.get_by_role("button", name="Close").click()
+    bo.get_by_role("alertdialog").get_by_role("button", name="Close anyway").click()
+    expect(bo.get_by_text("This conversation is closed.")).to_be_visible()
+    bo.get_by_label("State").select_option("closed")  # Bo's first queue, Support's billing, has none closed
+    closed = bo.get_by_role("region", name=re.compile("^Closed"))
+    expect(closed.get_by_role("link").filter(has_text="+12065550173")).to_be_visible()
+    expect(closed.get_by_text("No closed conversations")).to_have_count(0)
+
+
 def test_offers_by_keyboard_on_a_phone(new_page, api, world, artifacts):
     ada = new_page("Ada", AGENT, phone=True)
     available(ada)

@@ -198,7 +198,7 @@ function Closed({ me, filters, selected }: { me: Me; filters: InboxFilters; sele
   return (
     <Section id="closed-title" title="Closed" count={conversations.length}>
       {error ? <p class="notice error" role="alert">{error}</p> : null}
-      {loaded && conversations.length === 0
+      {loaded && !more && conversations.length === 0
         ? <p class="muted">No closed conversations{filters.label ? ` with the label ${filters.label}` : ""}.</p> : null}
       <ConversationRows list={conversations} selected={selected} />
       {more && loaded ? <button type="button" class="secondary" onClick={() => void list.more()}>Show more</button> : null}

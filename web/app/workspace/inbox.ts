@@ -1,7 +1,7 @@
 // The inbox's filters (state, workstream and label, applied to the lists as loaded), and
 // the one list the change feed does not keep: closed conversations, read a page at a time
-// from GET /api/conversations (`next` for the following page) across the lists the caller
-// may read.
+// from GET /api/conversations (`next` for the following page) of every list the caller
+// may read, at once.
 
 import { type Query, api, problem } from "../api";
 import { can } from "../session";
@@ -56,23 +56,28 @@ interface Page {
 export const PAGE_SIZE = 50;
 
 export class ClosedList extends Store<ClosedState> {
-  private index = 0;
-  private next: string | null = null;
+  /** Each list's next page: undefined before its first, null once read to its end. */
+  private readonly nexts: (string | null | undefined)[];
 
   constructor(private readonly queries: Query[]) {
     super({ conversations: [], more: queries.length > 0, loaded: queries.length === 0, error: null });
+    this.nexts = queries.map(() => undefined);
   }
 
-  /** The following page: of the current list, or the first of the next list once one ends. */
+  /** The following page of every list not read to its end, at once, merged newest first:
+   *  a queue with nothing closed never hides another's. */
   async more(): Promise<void> {
-    const query = this.queries[this.index];
-    if (!query) return;
+    const open = this.queries.flatMap((query, i) => (this.nexts[i] === null ? [] : [{ query, i }]));
+    if (open.length === 0) return;
     try {
-      const page = await api.get<Page>("/conversations", { ...query, limit: PAGE_SIZE, next: this.next });
-      this.next = page.next;
-      if (!page.next) this.index++;
-      this.update({ conversations: [...this.get().conversations, ...page.conversations],
-        more: this.index < this.queries.length, loaded: true, error: null });
+      const pages = await Promise.all(open.map(({ query, i }) =>
+        api.get<Page>("/conversations", { ...query, limit: PAGE_SIZE, next: this.nexts[i] ?? null })));
+      open.forEach(({ i }, k) => { this.nexts[i] = pages[k].next; });
+      const known = new Set(this.get().conversations.map((c) => c.id));
+      const added = pages.flatMap((page) => page.conversations).filter((c) => !known.has(c.id) && known.add(c.id));
+      const conversations = [...this.get().conversations, ...added]
+        .sort((a, b) => b.created_at.localeCompare(a.created_at));
+      this.update({ conversations, more: this.nexts.some((next) => next !== null), loaded: true, error: null });
     } catch (error) {
       this.update({ error: problem(error).message, loaded: true });
     }
