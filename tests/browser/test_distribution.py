@@ -273,6 +273,7 @@ def test_a_send_goes_out_once_and_one_the_provider_could_not_take_yet_says_retry
     answer_sends(api)
     # the next try comes after a backoff that doubles each time (seconds here, with jitter)
     expect(ada.locator(".message.outbound").filter(has_text="After a pause.")).to_contain_text("Queued", timeout=45_000)
+    expect(ada.get_by_role("status").filter(has_text="Still sending")).to_have_count(0)  # it went out
     conversation = api.call("GET", f"/conversations/{conversation_id(ada)}").json()
     assert conversation["state"] == "active"
 

@@ -63,7 +63,7 @@ function FreeText({ conversation, me, onSent }: Props) {
   const [interactive, setInteractive] = useState<InteractiveDraft | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const [retrying, setRetrying] = useState(false);
+  const [retrying, setRetrying] = useState<string | null>(null); // the message the provider has not taken yet
   const box = useRef<HTMLTextAreaElement>(null);
   const key = useRef<string | null>(null); // this composed message's, until it is changed or answered
   const queued = useRef(false); // sent again once the send under way is answered
@@ -108,7 +108,7 @@ function FreeText({ conversation, me, onSent }: Props) {
       const sent = await reply(conversation.id, body, media.filter((m) => m.url.trim()), key.current,
         interactive ? interactivePayload(interactive) : undefined);
       key.current = null;
-      setRetrying(owed(sent));
+      setRetrying(owed(sent) ? sent.id : null);
       // What was sent leaves the box; what the agent wrote meanwhile stays (and goes next).
       setBody((now) => (now === body ? "" : now));
       setMedia((now) => (now === media ? [] : now));
@@ -185,13 +185,21 @@ function FreeText({ conversation, me, onSent }: Props) {
           {outcomeUnknown(error) ? " Send again: it goes out once." : ""}
         </p>
       ) : null}
-      {retrying && !error ? (
+      {stillOwed(conversation, retrying) && !error ? (
         <p class="notice" role="status">Still sending: the provider has not taken the last message yet;
           Switchboard keeps at it and sends it once.</p>
       ) : null}
       <button type="submit" disabled={busy || tooLong}>Send</button>
     </form>
   );
+}
+
+/** Whether the message the provider had not taken is still owed, as the conversation now
+ *  shows it (pushed as the outbox sends it); owed while the conversation does not show it yet. */
+function stillOwed(conversation: Conversation, messageId: string | null): boolean {
+  if (messageId === null) return false;
+  const shown = conversation.messages?.find((m) => m.id === messageId);
+  return shown === undefined || owed(shown);
 }
 
 /** "a", "a and b", "a, b and c", each named once. */
