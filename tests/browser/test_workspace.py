@@ -243,6 +243,25 @@ def test_a_full_inbox_scrolls_in_its_column_never_the_page(new_page, api, setup,
     check_page(page, "workspace-full-inbox", artifacts)
 
 
+def test_a_reply_being_written_waits_while_the_agent_looks_elsewhere(new_page, api, setup):
+    text_in(api, setup["sms"], "+12065550154", "First customer")
+    text_in(api, setup["sms"], "+12065550155", "Second customer")
+    page = new_page("Ada", AGENT)
+    open_conversation(page, "+12065550154")
+    page.get_by_label("Reply to +12065550154").fill("Half a thought about your order")
+    open_conversation(page, "+12065550155")
+    expect(page.get_by_label("Reply to +12065550155")).to_have_value("")
+    open_conversation(page, "+12065550154")
+    expect(page.get_by_label("Reply to +12065550154")).to_have_value("Half a thought about your order")
+    page.reload()
+    expect(page.get_by_label("Reply to +12065550154")).to_have_value("Half a thought about your order")
+    page.get_by_label("Reply to +12065550154").press("Enter")
+    expect(page.locator(".message.outbound").filter(has_text="Half a thought about your order")).to_be_visible()
+    expect(page.get_by_label("Reply to +12065550154")).to_have_value("")
+    page.reload()
+    expect(page.get_by_label("Reply to +12065550154")).to_have_value("")  # sent: no draft left
+
+
 def test_the_inbox_by_keyboard_with_a_visible_focus(new_page, api, setup):
     text_in(api, setup["sms"], "+12065550153", "Keyboard only")
     page = new_page("Ada", AGENT)

@@ -18,6 +18,7 @@ import { ROLE_LABELS, SIGN_OUT_URL, can } from "./session";
 import type { Me } from "./types";
 import { SaveStatus } from "./ui/saved";
 import { titleScreen } from "./ui/title";
+import { dropDrafts } from "./workspace/drafts";
 import { Supervisor } from "./workspace/Supervisor";
 import { Workspace } from "./workspace/Workspace";
 
@@ -93,7 +94,7 @@ export function App({ me }: { me: Me }) {
         <div class="who">
           <span class="name">{me.name}</span>
           <span class="roles">{me.roles.map((r) => ROLE_LABELS[r] ?? r).join(", ") || "no role"}</span>
-          <a href={SIGN_OUT_URL}>Sign out</a>
+          <a href={SIGN_OUT_URL} onClick={dropDrafts}>Sign out</a>
         </div>
       </header>
       <main id="main" ref={main} tabIndex={-1}>

@@ -14,6 +14,7 @@ import {
 } from "./conversation";
 import { type ComposeMode, ModeChoice, NoteForm } from "./NoteForm";
 import { TemplateForm } from "./TemplateForm";
+import { saveDraft, savedDraft } from "./drafts";
 import { InteractiveBuilder, type InteractiveDraft, draftOf, interactivePayload, newButtons, newList } from "../ui/interactive";
 import { fieldId } from "../ui/paths";
 
@@ -58,7 +59,7 @@ function Reply({ conversation, me, onSent }: Props) {
 }
 
 function FreeText({ conversation, me, onSent }: Props) {
-  const [body, setBody] = useState("");
+  const [body, setBody] = useState(() => savedDraft(conversation.id));
   const [media, setMedia] = useState<Attachment[]>([]);
   const [interactive, setInteractive] = useState<InteractiveDraft | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -79,6 +80,7 @@ function FreeText({ conversation, me, onSent }: Props) {
   useEffect(() => {
     if (picks) showFirstHole();
   }, [picks]);
+  useEffect(() => saveDraft(conversation.id, body), [conversation.id, body]);
   const edit = (next: string) => {
     key.current = null;
     setBody(next);
