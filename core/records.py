@@ -24,6 +24,7 @@ NOTE = "note"  # a message's direction: an internal note of an agent or supervis
 
 SMS, WHATSAPP = "sms", "whatsapp"
 CHANNELS = (SMS, WHATSAPP)
+CHANNEL_NAMES = {SMS: "SMS", WHATSAPP: "WhatsApp"}  # as people read them
 
 CLOSED_BY_AGENT, CLOSED_FOR_INACTIVITY, CLOSED_BY_OVERFLOW = "agent", "inactivity", "overflow"
 

@@ -81,6 +81,8 @@ class AgentDirectory:
         Agent or Admin role: whom a conversation may be given to): for its supervisors and
         admins, and for its agents (whom they may transfer to)."""
         scope.check_team(workstream_id)
+        if scope.is_admin and self._workstreams.get(workstream_id) is None:  # for the others, it is theirs
+            raise NotFound(f"workstream {workstream_id} not found")
         return [a for a in self._agents.working() if a.may_answer and any(q.workstream_id == workstream_id
                                                                           for q in a.queues)]
 

@@ -188,7 +188,9 @@ class Assignments:
         return agent
 
     def _agent(self, agent_id: object) -> Agent:
-        agent = self._agents.get(agent_id) if isinstance(agent_id, str) and is_object_id(agent_id) else None
+        if not isinstance(agent_id, str) or not is_object_id(agent_id):
+            raise ValidationFailed("agent_id", "must be an agent's id: their Entra object id")
+        agent = self._agents.get(agent_id)
         if agent is None:
             raise ValidationFailed("agent_id", f"no agent {agent_id} in the agents directory")
         return agent

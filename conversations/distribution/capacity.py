@@ -20,6 +20,7 @@ from core.agents import Agent, AgentState, Slot
 from core.clock import Clock
 from core.errors import AtCapacity
 from core.ports import AgentStates
+from core.records import CHANNEL_NAMES
 from core.retry import until_committed
 
 
@@ -65,7 +66,8 @@ class Capacity:
                 self._states.write(replace(state, slots={**state.slots, conversation_id: slot}), etag)
                 return Reservation(slot, renewed=held)
             if state.load(channel) >= agent.capacity_for(channel):
-                raise AtCapacity(f"{agent.name or agent.id} has no free capacity for {channel} conversations")
+                raise AtCapacity(f"{agent.name or agent.id} has no free capacity for "
+                                 f"{CHANNEL_NAMES.get(channel, channel)} conversations")
             self._states.write(replace(state, slots={**state.slots, conversation_id: slot},
                                        last_offer_at=now if offer else state.last_offer_at), etag)
             return Reservation(slot)

@@ -42,8 +42,8 @@ def check_free_form_reply(conversation: Conversation, now: datetime) -> None:
     if ends_at is None or now > ends_at:
         since = f"since {ends_at.isoformat()}" if ends_at else "(the customer has not written yet)"
         raise Conflict(
-            f"the WhatsApp 24-hour reply window is closed {since}; send an approved template with "
-            "POST /api/conversations/{id}/template instead",
+            f"the WhatsApp 24-hour reply window is closed {since}; send an approved template instead "
+            "(POST /api/conversations/{id}/template, or a template in POST /api/outbound)",
             code=WINDOW_CLOSED,
         )
 

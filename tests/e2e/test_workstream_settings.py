@@ -168,6 +168,7 @@ def test_proactive_whatsapp_needs_a_template_until_the_customer_writes(api, acs_
                                                "to": ["+14255550190"], "body": "hello"})
     assert free_form.status_code == 207
     assert free_form.json()["results"][0]["error"]["code"] == "outside_whatsapp_window"
+    assert "a template in POST /api/outbound" in free_form.json()["results"][0]["error"]["message"]
     listed = api.call("GET", "/conversations").json()["conversations"]
     assert [c for c in listed if c["customer"] == "+14255550190"] == []  # a refused message opens nothing
     template = api.call("POST", "/outbound", {"account_id": account["id"], "from": CHANNEL_ID, "to": ["+14255550190"],

@@ -55,7 +55,7 @@ def test_transfer_to_an_agent_moves_the_capacity(desk):
     services.distribution.assignments.accept(other, ana)
     with pytest.raises(Conflict) as full:
         services.distribution.assignments.transfer_to_agent(other, ana, bo.principal.id)
-    assert full.value.code == "agent_at_capacity"
+    assert full.value.code == "agent_at_capacity" and full.value.message == "bo has no free capacity for SMS conversations"
     assert desk.holder(other) == "ana" and desk.load("bo") == 1
 
 
