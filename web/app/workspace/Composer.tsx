@@ -121,8 +121,8 @@ function FreeText({ conversation, me, onSent }: Props) {
       queued.current = false; // the agent reads why before sending again
       if (!outcomeUnknown(refused)) key.current = null;
       setError(refused);
-      // after the render that shows it: a builder's field the API named takes the focus
-      if (refused.field?.startsWith("interactive.")) {
+      // after the render that shows it: a builder's or an attachment's field the API named takes the focus
+      if (refused.field?.startsWith("interactive.") || refused.field?.startsWith("media[")) {
         window.setTimeout(() => {
           const named = document.getElementById(fieldId(refused.field ?? ""));
           named?.focus();
@@ -171,7 +171,9 @@ function FreeText({ conversation, me, onSent }: Props) {
         </p>
       ) : null}
       {workstream?.quick_replies.length ? <QuickReplies replies={workstream.quick_replies} pick={insertQuickReply} /> : null}
-      {workstream?.attachments.agents_can_send ? <Attachments media={media} setMedia={editMedia} /> : null}
+      {workstream?.attachments.agents_can_send && attachmentLimit(conversation) ? (
+        <Attachments media={media} setMedia={editMedia} limit={attachmentLimit(conversation)} refused={error} />
+      ) : null}
       {conversation.channel === "whatsapp" && interactive ? (
         <InteractiveBuilder draft={interactive} change={editInteractive} problems={error ? [error] : []} />
       ) : null}
@@ -181,7 +183,7 @@ function FreeText({ conversation, me, onSent }: Props) {
           <button type="button" class="secondary" onClick={() => editInteractive(newList())}>Add list</button>
         </p>
       ) : null}
-      {error ? (
+      {error && !error.field?.startsWith("media[") ? (
         <p class="notice error" role="alert">
           Not sent: {error.message}{error.providerCode ? ` (provider code ${error.providerCode})` : ""}
           {outcomeUnknown(error) ? " Send again: it goes out once." : ""}
@@ -223,25 +225,42 @@ function QuickReplies({ replies, pick }: { replies: QuickReply[]; pick: (q: Quic
   );
 }
 
-function Attachments({ media, setMedia }: { media: Attachment[]; setMedia: (m: Attachment[]) => void }) {
+/** Attachments a message may carry, as the API takes them (conversations/messaging/policies.py). */
+const MAX_ATTACHMENTS: Record<string, number> = { "acs whatsapp": 1, "twilio whatsapp": 1, "twilio sms": 10 };
+
+export function attachmentLimit(c: Conversation): number {
+  return MAX_ATTACHMENTS[`${c.provider} ${c.channel}`] ?? 0;
+}
+
+function Attachments({ media, setMedia, limit, refused }:
+  { media: Attachment[]; setMedia: (m: Attachment[]) => void; limit: number; refused: ApiError | null }) {
   const change = (i: number, key: keyof Attachment, value: string) =>
     setMedia(media.map((m, j) => (j === i ? { ...m, [key]: value } : m)));
   return (
     <fieldset class="attachments">
       <legend>Attachments</legend>
-      {media.map((m, i) => (
-        <div class="list-item" key={i}>
-          <label for={`media-url-${i}`}>File URL {i + 1}</label>
-          <input id={`media-url-${i}`} type="url" value={m.url} onInput={(e) => change(i, "url", e.currentTarget.value)} />
-          <label for={`media-type-${i}`}>Content type {i + 1}</label>
-          <input id={`media-type-${i}`} value={m.content_type} placeholder="image/jpeg"
-            onInput={(e) => change(i, "content_type", e.currentTarget.value)} />
-          <button type="button" class="link-button" onClick={() => setMedia(media.filter((_, j) => j !== i))}>
-            Remove attachment {i + 1}</button>
-        </div>
-      ))}
-      <button type="button" class="secondary" onClick={() => setMedia([...media, { url: "", content_type: "" }])}>
-        Add an attachment</button>
+      {media.map((m, i) => {
+        const named = refused?.field?.startsWith(`media[${i}]`) ? refused : null;
+        const problem = named ? named.message.replace(`${named.field}: `, "") : null;
+        const described = problem ? `media-problem-${i}` : undefined;
+        return (
+          <div class="list-item" key={i}>
+            <label for={fieldId(`media[${i}].url`)}>File URL {i + 1}</label>
+            <input id={fieldId(`media[${i}].url`)} type="url" value={m.url} aria-describedby={described}
+              onInput={(e) => change(i, "url", e.currentTarget.value)} />
+            <label for={fieldId(`media[${i}].content_type`)}>Content type {i + 1} (such as image/jpeg)</label>
+            <input id={fieldId(`media[${i}].content_type`)} value={m.content_type} aria-describedby={described}
+              onInput={(e) => change(i, "content_type", e.currentTarget.value)} />
+            {problem ? <p id={described} class="field-error" role="alert">Not sent: {problem}</p> : null}
+            <button type="button" class="link-button" onClick={() => setMedia(media.filter((_, j) => j !== i))}>
+              Remove attachment {i + 1}</button>
+          </div>
+        );
+      })}
+      {media.length < limit ? (
+        <button type="button" class="secondary" onClick={() => setMedia([...media, { url: "", content_type: "" }])}>
+          Add an attachment</button>
+      ) : <p class="muted">{limit === 1 ? "One attachment per message here." : `At most ${limit} attachments.`}</p>}
     </fieldset>
   );
 }
