@@ -293,6 +293,23 @@ def test_a_reply_being_written_waits_while_the_agent_looks_elsewhere(new_page, a
     expect(page.get_by_label("Reply to +12065550154")).to_have_value("")  # sent: no draft left
 
 
+def test_the_newest_message_stays_in_view_as_the_composer_changes(new_page, api, setup):
+    for i in range(8):
+        text_in(api, setup["sms"], "+12065550156", f"Line {i} of a long story")
+    page = new_page("Ada", AGENT)
+    open_conversation(page, "+12065550156")
+    expect(page.locator(".message").filter(has_text="Line 7 of a long story")).to_be_in_viewport(ratio=1)
+    page.get_by_role("radio", name="Internal note").click()
+    page.get_by_label("Internal note about +12065550156: only your team sees it").fill("Call them back at five")
+    page.get_by_role("button", name="Add note").click()
+    note = page.locator(".message").filter(has_text="Call them back at five")
+    expect(note).to_be_in_viewport(ratio=1)
+    page.get_by_role("radio", name="Reply").click()
+    page.get_by_text("Quick replies").click()  # the composer grows, the list above it shrinks
+    expect(page.get_by_role("button", name="Introduce")).to_be_visible()
+    expect(note).to_be_in_viewport(ratio=1)
+
+
 def test_the_inbox_by_keyboard_with_a_visible_focus(new_page, api, setup):
     text_in(api, setup["sms"], "+12065550153", "Keyboard only")
     page = new_page("Ada", AGENT)

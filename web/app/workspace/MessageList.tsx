@@ -26,13 +26,15 @@ interface ListProps {
 export function MessageList({ conversation, me, onReacted }: ListProps) {
   const messages = conversation.messages ?? [];
   const end = useRef<HTMLLIElement>(null);
+  const list = useRef<HTMLOListElement>(null);
   useEffect(() => end.current?.scrollIntoView({ block: "end" }), [messages.length]);
+  useEffect(() => keepAtEnd(list.current), []);
   const reacts = conversation.reactions?.allowed;
   // In the tab order: the list scrolls, and keyboard users must be able to scroll it too.
   return (
     <>
       <ReactionsNote conversation={conversation} />
-      <ol class="messages" aria-label="Messages" tabIndex={0}>
+      <ol ref={list} class="messages" aria-label="Messages" tabIndex={0}>
         {messages.map((m) => (
           <MessageItem key={m.id} message={m} customer={customerLabel(conversation)} me={me}
             react={reacts && reactable(m)
@@ -42,6 +44,22 @@ export function MessageList({ conversation, me, onReacted }: ListProps) {
       </ol>
     </>
   );
+}
+
+/** A list read to its end stays there as it shrinks or grows (the composer below it
+ *  changes height: a note added, Reply chosen again, a builder opened); one scrolled up
+ *  stays where its reader left it. */
+function keepAtEnd(list: HTMLElement | null): (() => void) | undefined {
+  if (!list || typeof ResizeObserver === "undefined") return undefined;
+  let atEnd = true;
+  const scrolled = () => { atEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 24; };
+  const resized = new ResizeObserver(() => { if (atEnd) list.scrollTop = list.scrollHeight; });
+  list.addEventListener("scroll", scrolled, { passive: true });
+  resized.observe(list);
+  return () => {
+    resized.disconnect();
+    list.removeEventListener("scroll", scrolled);
+  };
 }
 
 function author(m: Message, customer: string): string {
