@@ -120,9 +120,9 @@ def full_view(req: func.HttpRequest, conversation: Conversation) -> dict[str, An
                              fetches_media=actions.fetches_media(conversation.provider))
     view["workstream"] = answering_view(actions.workstream(conversation))
     view["reactions"] = reactions_view(services().messaging.reacting.why_not(conversation))
-    if conversation.contact_id:  # the contact as it is now, not as it was when linked
+    if conversation.contact_id:  # the contact as it is now, not as it was when linked: none, once deleted
         contact = services().admin.contacts.find_by_id(conversation.contact_id)
-        view["contact"] = contact_view(contact) if contact else view["contact"]
+        view["contact"] = contact_view(contact) if contact else None
     return view
 
 

@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Any, Iterator
 
 from conversations.admin.numbers import PhoneReader
+from conversations.messaging.contact_links import ContactLinks
 from conversations.admin.validation import reject_unknown, require_object, text
 from core.clock import Clock
 from core.errors import Conflict, NotFound, ValidationFailed
@@ -23,8 +24,10 @@ MAX_OTHER_PHONES = 4  # a person's few numbers; each is a directory claim and a 
 
 
 class ContactAdmin:
-    def __init__(self, contacts: Contacts, claims: Claims, phones: PhoneReader, clock: Clock) -> None:
+    def __init__(self, contacts: Contacts, claims: Claims, phones: PhoneReader, links: ContactLinks,
+                 clock: Clock) -> None:
         self._contacts = contacts
+        self._links = links  # its conversations follow a new name, or its deletion
         self._claims = claims
         self._phones = phones
         self._clock = clock
@@ -73,6 +76,8 @@ class ContactAdmin:
         )
         with self._phones_moving(contact_id, current.phones, updated):
             self._contacts.replace(updated, etag)
+        if updated.name != current.name:
+            self._links.follow(contact_id, dict.fromkeys((*current.phones, *updated.phones)), updated)
         return updated
 
     def for_customer(self, phone: str, contact_id: str | None, body: Any) -> tuple[Contact, bool]:
@@ -91,6 +96,7 @@ class ContactAdmin:
         contact = self.get(contact_id)
         with self._phones_moving(contact_id, contact.phones, None):
             self._contacts.delete(contact_id)
+        self._links.follow(contact_id, contact.phones, None)
 
     def _mobile(self, value: Any) -> str:
         return self._phones.entered(value, "mobile_phone")

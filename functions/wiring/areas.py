@@ -46,6 +46,7 @@ from conversations.distribution.presence import Presence
 from conversations.live.publisher import Publisher
 from conversations.messaging.actions import AgentActions
 from conversations.messaging.contact_cards import ContactCards
+from conversations.messaging.contact_links import ContactLinks
 from conversations.messaging.customer_contact import CustomerContact
 from conversations.messaging.delivery import Delivery, Timing
 from conversations.messaging.idempotency import Idempotency
@@ -189,7 +190,8 @@ def build_messaging(settings: Settings, stores: Stores, phones: PhoneReader, wor
                                                 contents=stores.message_contents, clock=clock),
                              receipts=ReadReceipting(accounts=stores.accounts, receipts=providers.read_receipts,
                                                      telemetry=telemetry), **common),
-        customer_contact=CustomerContact(contacts=ContactAdmin(stores.contacts, stores.directory, phones, clock),
+        customer_contact=CustomerContact(contacts=ContactAdmin(stores.contacts, stores.directory, phones,
+                                                               _contact_links(stores, work), clock),
                                          lookup=work.lookup, writer=work.writer, reactions=work.reactions),
         sweep=Sweep(threads=stores.threads, deadlines=stores.deadlines, lookup=work.lookup, outbox=outbox,
                     telemetry=telemetry, **common),
@@ -288,7 +290,7 @@ def build_admin(settings: Settings, stores: Stores, phones: PhoneReader, work: D
         workstreams=WorkstreamAdmin(stores.workstreams, stores.accounts, stores.directory,
                                     settings.auto_close_min_minutes, DEFAULT_AUTO_CLOSE_MINUTES, providers.directline,
                                     skills, phones, stores.templates, stores.inbox, clock),
-        contacts=ContactAdmin(stores.contacts, stores.directory, phones, clock),
+        contacts=ContactAdmin(stores.contacts, stores.directory, phones, _contact_links(stores, work), clock),
         directory=AgentDirectory(agents=stores.agents, workstreams=stores.workstreams, distributor=work.distributor,
                                  reactions=work.reactions, publisher=work.publisher, skills=skills, clock=clock),
         skills=skills, labels=LabelCatalogue(labels=stores.labels, clock=clock),
@@ -296,6 +298,10 @@ def build_admin(settings: Settings, stores: Stores, phones: PhoneReader, work: D
                                AuditTrail(stores.audit, settings.audit_retention_days, clock)),
         rates=RateAdmin(stores.rates),
     )
+
+
+def _contact_links(stores: Stores, work: Distribution) -> ContactLinks:
+    return ContactLinks(inbox=stores.inbox, threads=stores.threads, writer=work.writer, reactions=work.reactions)
 
 
 def _link_key(settings: Settings) -> bytes:

@@ -72,3 +72,21 @@ def test_new_conversations_are_linked_and_routed(api, account):
     assert [c["id"] for c in waiting] == [billing["id"]]
     detail = api.call("GET", f"/conversations/{vip['id']}").json()
     assert detail["contact"]["id"] == gold["id"] and detail["contact"]["fields"] == {"tier": "gold"}
+
+
+def test_a_contact_renamed_or_deleted_is_followed_by_its_conversations(api, account):
+    olga = api.call("POST", "/admin/contacts", {"mobile_phone": "+12065550163", "name": "Olga Petrova"}).json()
+    conversation = _text_in(api, account, "+12065550163", "hello", "SM" + "f" * 32)
+
+    def found(q: str) -> list[str]:
+        return [c["id"] for c in api.call("GET", "/conversations", params={"q": q}).json()["conversations"]]
+
+    assert found("olga") == [conversation["id"]]
+    assert api.call("PATCH", f"/admin/contacts/{olga['id']}", {"name": "Natasha Romanova"}).ok
+    assert found("natasha") == [conversation["id"]] and found("olga") == []
+    listed = api.call("GET", "/conversations", params={"workstream_id": conversation["workstream_id"]}).json()
+    assert [c["contact"] for c in listed["conversations"] if c["id"] == conversation["id"]] == [
+        {"id": olga["id"], "name": "Natasha Romanova"}]
+    assert api.call("DELETE", f"/admin/contacts/{olga['id']}").status_code == 204
+    assert found("natasha") == []
+    assert api.call("GET", f"/conversations/{conversation['id']}").json()["contact"] is None
