@@ -33,19 +33,18 @@ class Placement:
     labels: tuple[str, ...] = ()  # lists filter by them, so a change of labels moves it
     terms: tuple[str, ...] = ()  # what search finds it by (search_terms)
     filed: str | None = None  # the day reports file it under (Facts.day): where its fact row is
-    customer_wrote: bool = True  # False: a proactive message opened it, and nobody waits yet
 
     @classmethod
     def of(cls, c: Conversation) -> Placement:
         return cls(c.id, c.state, c.workstream_id, c.queue, c.agent.id if c.agent else None,
                    c.offer.agent.id if c.offer else None, c.created_at, c.queued_at, c.stage, c.labels,
-                   search_terms(c), c.facts.day, c.last_customer_message_at is not None)
+                   search_terms(c), c.facts.day)
 
     @property
     def queued(self) -> bool:
         """Waiting in its queue for distribution (see Conversation.queued)."""
         return (self.state != CLOSED and self.agent_id is None and self.offer_agent_id is None and self.stage != BOT
-                and self.customer_wrote)
+                and self.queued_at is not None)
 
     @property
     def holder(self) -> str | None:
@@ -57,16 +56,14 @@ class Placement:
                 "queue": self.queue, "agent": self.agent_id, "offer": self.offer_agent_id,
                 "created_at": self.created_at.isoformat(),
                 "queued_at": self.queued_at.isoformat() if self.queued_at else None, "stage": self.stage,
-                "labels": list(self.labels), "terms": list(self.terms), "filed": self.filed,
-                "customer_wrote": self.customer_wrote}
+                "labels": list(self.labels), "terms": list(self.terms), "filed": self.filed}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Placement:
         queued_at = d.get("queued_at")
         return cls(d["id"], d["state"], d.get("workstream_id"), d.get("queue"), d.get("agent"), d.get("offer"),
                    datetime.fromisoformat(d["created_at"]), datetime.fromisoformat(queued_at) if queued_at else None,
-                   d.get("stage"), tuple(d.get("labels", ())), tuple(d.get("terms", ())), d.get("filed"),
-                   d.get("customer_wrote", True))
+                   d.get("stage"), tuple(d.get("labels", ())), tuple(d.get("terms", ())), d.get("filed"))
 
 
 NUMBER, NAME, LABEL = "r|", "t|", "l|"  # search terms: a number's digits reversed, a name's word, a label

@@ -278,9 +278,9 @@ class Conversation:
     @property
     def queued(self) -> bool:
         """Waiting in its queue for distribution: live, held by nobody, offered to nobody, and
-        its customer wrote (one a proactive message opened waits from their first message)."""
-        return (self.waiting_for_agent and self.offer is None and self.stage != BOT
-                and self.last_customer_message_at is not None)
+        given its place there (``queued_at``: one a proactive message opened is given it
+        when its customer first writes)."""
+        return self.waiting_for_agent and self.offer is None and self.stage != BOT and self.queued_at is not None
 
     @property
     def unread(self) -> int:

@@ -103,9 +103,10 @@ def every_key(p: Placement) -> Key:
 
 def _listed(p: Placement) -> tuple[object, ...]:
     """What a list row shows of a conversation's place (its offer too: Supervise names
-    whom it is offered to, and the live figures count it offered or waiting), and the
-    names it is found by (its contact renamed: the rows show the new name)."""
-    return p.state, p.workstream_id, p.queue, p.agent_id, p.offer_agent_id, p.stage, p.labels, p.terms
+    whom it is offered to, and the live figures count it offered or waiting: a proactive
+    message's conversation too, once its customer writes), and the names it is found by
+    (its contact renamed: the rows show the new name)."""
+    return p.state, p.workstream_id, p.queue, p.agent_id, p.offer_agent_id, p.stage, p.labels, p.terms, p.queued
 
 
 def _range(view: View) -> tuple[str, str, str | None]:

@@ -266,7 +266,7 @@ class Ingest:
                                      previous=head.conversation if head else None), True
         state = (ACTIVE if live.agent else OPEN) if live.state == WAITING else live.state
         latest = max(wrote_at, live.last_customer_message_at) if live.last_customer_message_at else wrote_at
-        queued_at = live.queued_at if live.last_customer_message_at else now  # a proactive one's wait begins
+        queued_at = live.queued_at or now  # a proactive one's place in its queue: its wait begins
         return replace(live, state=state, last_activity_at=now, last_customer_message_at=latest, consent=consent,
                        customer_name=inbound.customer_name or live.customer_name, queued_at=queued_at), False
 

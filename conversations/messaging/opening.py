@@ -52,7 +52,7 @@ class Opener:
             last_activity_at=now, last_customer_message_at=customer_wrote_at,
             auto_close_after_minutes=workstream.auto_close_after_minutes if workstream else self._default_auto_close,
             queue=queue, skills=skills, contact_id=contact.id if contact else None, contact_name=contact.name if contact else None,
-            consent=consent, customer_name=customer_name, queued_at=now,
+            consent=consent, customer_name=customer_name, queued_at=now if customer_wrote_at else None,
             previous_agent=previous.agent if previous else None, facts=_filed(now, workstream),
             service_level=ServiceLevel.opening(workstream.settings.service_levels,
                                                workstream.settings.operating_hours) if workstream else None,

@@ -9,8 +9,9 @@ one unassigned, transferred or moved to a queue, one its bot handed off.
                                   a second row for it, after another offer ended, sends
                                   nothing more)
 
-Only a conversation whose customer wrote waits for an agent (``Conversation.queued``): a
-proactive message's begins to when its customer first writes, a move too; a move within waiting (a label, another offer's end in the same queue) writes nothing;
+Only a conversation whose customer wrote waits for an agent: a proactive message's begins
+to when its customer first writes (``Conversation.queued``: its place in its queue is
+given then, a move); a move within waiting (a label, another offer's end in the same queue) writes nothing;
 the workstream is read from the short cache, so a workstream with neither setting costs
 no round trip.
 """
@@ -37,7 +38,8 @@ class QueueTimers:
 
     def moved(self, move: Move) -> list[Move]:
         was, c = move.was, move.conversation
-        if not c.queued or not c.workstream_id or (was is not None and was.queued and was.queue == c.queue):
+        if not c.queued or not c.workstream_id or c.last_customer_message_at is None \
+                or (was is not None and was.queued and was.queue == c.queue):
             return []
         workstream = self._lookup.workstream(c.workstream_id)
         if workstream is not None:

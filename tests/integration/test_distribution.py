@@ -217,15 +217,26 @@ def test_a_proactive_message_s_conversation_is_offered_once_its_customer_writes(
                           outbox.proactive_compose(account, BUSINESS_E164, "Your order shipped.", None, ALICE), BASE)
     [cid] = [c.id for c in desk.services.distribution.inboxes.page(ALICE, Query("all", None, None, False), 10)
              .conversations]
+
+    def waiting_now() -> int:
+        [workstream] = services.reporting.live.live(ALICE, desk.workstream_id)["workstreams"]
+        return sum(q["waiting"] for q in workstream["queues"])
+
     assert desk.offered_to(cid) is None and desk.waiting() == [] and desk.load("ana") == 0
     walk_in = desk.customer_writes(customer(2))
     assert desk.offered_to(walk_in) == "ana"
     services.distribution.assignments.accept(walk_in, desk.scopes["ana"])
-    services.messaging.actions.close(walk_in, desk.scopes["ana"])
-    assert desk.offered_to(cid) is None
+    services.distribution.presence.set(desk.scopes["ana"], "busy")  # so that what waits is seen waiting
+    assert desk.offered_to(cid) is None and waiting_now() == 0
     clock.advance(seconds=30)
     desk.customer_writes(customer(1), "Where is it?")
-    assert desk.offered_to(cid) == "ana" and desk.conversation(cid).queued_at > desk.conversation(cid).created_at
+    assert [c.id for c in desk.waiting()] == [cid] and waiting_now() == 1  # in its queue, counted
+    clock.advance(seconds=5)
+    services.messaging.actions.close(walk_in, desk.scopes["ana"])
+    services.distribution.presence.set(desk.scopes["ana"], "available")
+    assert desk.offered_to(cid) == "ana"
+    services.distribution.assignments.accept(cid, desk.scopes["ana"])
+    assert desk.conversation(cid).facts.queued_at == desk.conversation(cid).queued_at > desk.conversation(cid).created_at
 
 
 def test_a_waiting_conversation_goes_to_the_agent_who_frees_capacity(make_services):

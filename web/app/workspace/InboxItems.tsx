@@ -25,7 +25,7 @@ export type Take = (c: Conversation, action: "accept" | "decline") => void;
 
 /** Offered or in a queue: nobody holds it, no bot answers it, it is not closed. */
 function waits(c: Conversation): boolean {
-  return !c.agent && c.stage !== "bot" && c.state !== "closed";
+  return !c.agent && c.stage !== "bot" && c.state !== "closed" && c.queued_at != null; // a campaign's waits for no one
 }
 
 interface RowProps {
