@@ -59,7 +59,7 @@ function Reply({ conversation, me, onSent }: Props) {
 }
 
 function FreeText({ conversation, me, onSent }: Props) {
-  const [body, setBody] = useState(() => savedDraft(conversation.id));
+  const [body, setBody] = useState(() => savedDraft(me.id, conversation.id));
   const [media, setMedia] = useState<Attachment[]>([]);
   const [interactive, setInteractive] = useState<InteractiveDraft | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -80,7 +80,7 @@ function FreeText({ conversation, me, onSent }: Props) {
   useEffect(() => {
     if (picks) showFirstHole();
   }, [picks]);
-  useEffect(() => saveDraft(conversation.id, body), [conversation.id, body]);
+  useEffect(() => saveDraft(me.id, conversation.id, body), [me.id, conversation.id, body]);
   const edit = (next: string) => {
     key.current = null;
     setBody(next);
@@ -110,6 +110,8 @@ function FreeText({ conversation, me, onSent }: Props) {
       const sent = await reply(conversation.id, body, media.filter((m) => m.url.trim()), key.current,
         interactive ? interactivePayload(interactive) : undefined);
       key.current = null;
+      // Sent: no draft of it is left, also when the agent opened another conversation meanwhile.
+      if (savedDraft(me.id, conversation.id) === body) saveDraft(me.id, conversation.id, "");
       setRetrying(owed(sent) ? sent.id : null);
       // What was sent leaves the box; what the agent wrote meanwhile stays (and goes next).
       setBody((now) => (now === body ? "" : now));

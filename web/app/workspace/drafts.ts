@@ -1,22 +1,23 @@
 // What an agent typed in a conversation's reply box and has not sent, kept for this tab
 // (sessionStorage: it survives switching conversations and a reload, and goes with the
-// tab or on signing out), so a busy agent who answers an offer or looks elsewhere comes
-// back to it.
+// tab or on signing out) under the agent's own id (whoever signs in next in the tab sees
+// none of it), so a busy agent who answers an offer or looks elsewhere comes back to it.
 
 const PREFIX = "switchboard.draft.";
 
-export function savedDraft(conversationId: string): string {
+export function savedDraft(agentId: string, conversationId: string): string {
   try {
-    return window.sessionStorage.getItem(PREFIX + conversationId) ?? "";
+    return window.sessionStorage.getItem(`${PREFIX}${agentId}.${conversationId}`) ?? "";
   } catch {
     return "";
   }
 }
 
-export function saveDraft(conversationId: string, text: string): void {
+export function saveDraft(agentId: string, conversationId: string, text: string): void {
+  const key = `${PREFIX}${agentId}.${conversationId}`;
   try {
-    if (text) window.sessionStorage.setItem(PREFIX + conversationId, text);
-    else window.sessionStorage.removeItem(PREFIX + conversationId);
+    if (text) window.sessionStorage.setItem(key, text);
+    else window.sessionStorage.removeItem(key);
   } catch {
     // storage off or full: the draft lasts while its conversation is on screen
   }
