@@ -235,6 +235,29 @@ def test_an_attachment_as_whatsapp_takes_it_and_its_refusal_beside_it(new_page, 
         assert allow(False).ok
 
 
+def test_a_refused_attachment_is_named_in_its_own_row_when_one_above_is_blank(new_page, api, setup):
+    [support] = [w for w in api.call("GET", "/admin/workstreams").json()["workstreams"]
+                 if w["account_id"] == setup["sms"]["id"]]
+    allow = lambda on: api.call("PATCH", f"/admin/workstreams/{support['id']}",  # noqa: E731
+                                {"attachments": {"agents_can_send": on}})
+    assert allow(True).ok
+    try:
+        text_in(api, setup["sms"], "+12065550157", "Send me the form")
+        page = new_page("Ada", AGENT)
+        open_conversation(page, "+12065550157")
+        for _ in range(2):
+            page.get_by_role("button", name="Add an attachment").click()
+        page.get_by_label("File URL 2").fill("https://files.example.com/form.pdf")  # the first left blank
+        page.get_by_label("Reply to +12065550157").fill("Here it is")
+        page.get_by_label("Reply to +12065550157").press("Enter")
+        second = page.locator(".attachments .list-item").nth(1)
+        expect(second.get_by_role("alert")).to_contain_text("Not sent:")
+        expect(page.locator(".attachments .list-item").first.get_by_role("alert")).to_have_count(0)
+        expect(page.get_by_label("Content type 2 (such as image/jpeg)")).to_be_focused()
+    finally:
+        assert allow(False).ok
+
+
 def test_a_customers_markup_is_shown_as_text(new_page, api, setup):
     page = new_page("Ada", AGENT)
     dialogs: list[str] = []

@@ -108,7 +108,9 @@ function FreeText({ conversation, me, onSent }: Props) {
     key.current ??= newKey();
     try {
       const sent = await reply(conversation.id, body, media.filter((m) => m.url.trim()), key.current,
-        interactive ? interactivePayload(interactive) : undefined);
+        interactive ? interactivePayload(interactive) : undefined).catch((caught) => {
+        throw namedInForm(problem(caught), media);
+      });
       key.current = null;
       // Sent: no draft of it is left, also when the agent opened another conversation meanwhile.
       if (savedDraft(me.id, conversation.id) === body) saveDraft(me.id, conversation.id, "");
@@ -198,6 +200,18 @@ function FreeText({ conversation, me, onSent }: Props) {
       <button type="submit" disabled={busy || tooLong}>Send</button>
     </form>
   );
+}
+
+/** A refusal as the form shows it: attachments left blank are not sent, so the API's
+ *  media[k] is the k-th with a URL, renamed to its row in the form. */
+function namedInForm(refused: ApiError, media: Attachment[]): ApiError {
+  const sentRows = media.flatMap((m, row) => (m.url.trim() ? [row] : []));
+  const named = /^media\[(\d+)\]/.exec(refused.field ?? "");
+  const row = named ? sentRows[Number(named[1])] : undefined;
+  if (!named || row === undefined || row === Number(named[1])) return refused;
+  const rename = (text: string) => text.replace(named[0], `media[${row}]`);
+  return new ApiError(refused.status, refused.code, rename(refused.message), rename(refused.field ?? ""),
+    refused.providerCode);
 }
 
 /** Whether the message the provider had not taken is still owed, as the conversation now

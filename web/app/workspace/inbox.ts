@@ -69,17 +69,23 @@ export class ClosedList extends Store<ClosedState> {
   async more(): Promise<void> {
     const open = this.queries.flatMap((query, i) => (this.nexts[i] === null ? [] : [{ query, i }]));
     if (open.length === 0) return;
-    try {
-      const pages = await Promise.all(open.map(({ query, i }) =>
-        api.get<Page>("/conversations", { ...query, limit: PAGE_SIZE, next: this.nexts[i] ?? null })));
-      open.forEach(({ i }, k) => { this.nexts[i] = pages[k].next; });
-      const known = new Set(this.get().conversations.map((c) => c.id));
-      const added = pages.flatMap((page) => page.conversations).filter((c) => !known.has(c.id) && known.add(c.id));
-      const conversations = [...this.get().conversations, ...added]
-        .sort((a, b) => b.created_at.localeCompare(a.created_at));
-      this.update({ conversations, more: this.nexts.some((next) => next !== null), loaded: true, error: null });
-    } catch (error) {
-      this.update({ error: problem(error).message, loaded: true });
-    }
+    const read = await Promise.allSettled(open.map(({ query, i }) =>
+      api.get<Page>("/conversations", { ...query, limit: PAGE_SIZE, next: this.nexts[i] ?? null })));
+    const pages: Page[] = [];
+    let failed: unknown = null; // one list that fails (a queue taken away meanwhile) hides none of the others
+    read.forEach((answer, k) => {
+      if (answer.status === "fulfilled") {
+        this.nexts[open[k].i] = answer.value.next;
+        pages.push(answer.value);
+      } else {
+        failed = answer.reason;
+      }
+    });
+    const known = new Set(this.get().conversations.map((c) => c.id));
+    const added = pages.flatMap((page) => page.conversations).filter((c) => !known.has(c.id) && known.add(c.id));
+    const conversations = [...this.get().conversations, ...added]
+      .sort((a, b) => b.created_at.localeCompare(a.created_at));
+    this.update({ conversations, more: this.nexts.some((next) => next !== null), loaded: true,
+      error: failed === null ? null : problem(failed).message });
   }
 }
