@@ -206,8 +206,7 @@ def create_skill(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def delete_skill(req: func.HttpRequest) -> func.HttpResponse:
     principal = signed_in(req, ADMIN)
-    services().admin.skills.delete(req.route_params["name"])
-    audited(req, principal, "skill.delete", req.route_params["name"])
+    audited(req, principal, "skill.delete", services().admin.skills.delete(req.route_params["name"]))
     return func.HttpResponse(status_code=204)
 
 
@@ -224,6 +223,5 @@ def create_label(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def delete_label(req: func.HttpRequest) -> func.HttpResponse:
     principal = signed_in(req, ADMIN)
-    services().admin.labels.delete(req.route_params["name"])
-    audited(req, principal, "label.delete", req.route_params["name"])
+    audited(req, principal, "label.delete", services().admin.labels.delete(req.route_params["name"]))
     return func.HttpResponse(status_code=204)

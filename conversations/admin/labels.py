@@ -41,11 +41,13 @@ class LabelCatalogue:
             raise taken from exc
         return label
 
-    def delete(self, name: str) -> None:
-        """Conversations labelled with it keep the name (reports still group them by it)."""
+    def delete(self, name: str) -> str:
+        """Conversations labelled with it keep the name (reports still group them by it); its
+        id (its key, whatever case ``name`` had), as its creation's audit entry names it."""
         if self._labels.get(label_key(name)) is None:
             raise NotFound(f"label {name} not found")
         self._labels.delete(label_key(name))
+        return label_key(name)
 
     def known(self, value: Any, field: str = "labels") -> tuple[str, ...]:
         """Labels for a conversation, as the catalogue spells them, each once."""

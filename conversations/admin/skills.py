@@ -44,8 +44,9 @@ class SkillCatalogue:
             raise taken from exc
         return skill
 
-    def delete(self, name: str) -> None:
-        """Refused (409 skill_in_use) while an agent has it or a routing rule needs it."""
+    def delete(self, name: str) -> str:
+        """Refused (409 skill_in_use) while an agent has it or a routing rule needs it; its
+        id (its key, whatever case ``name`` had), as its creation's audit entry names it."""
         skill = self._skills.get(skill_key(name))
         if skill is None:
             raise NotFound(f"skill {name} not found")
@@ -56,6 +57,7 @@ class SkillCatalogue:
             used = ", ".join([*(f"agent {h}" for h in holders[:3]), *(f"rule {r}" for r in rules[:3])])
             raise Conflict(f"skill {skill.name} is in use ({used}); take it away first", code="skill_in_use")
         self._skills.delete(skill.id)
+        return skill.id
 
     def proficiencies(self, value: Any, field: str = "skills") -> dict[str, int]:
         """An agent's skills, ``[{"name", "proficiency"}]``, by their catalogue names."""

@@ -113,6 +113,10 @@ def test_labels_over_http(api, world):
     no_role = api.call("GET", "/labels", key=False, headers=identity.bearer(api.env, "nina", ()))
     assert [label["name"] for label in no_role.json()["labels"]] == ["Returns"]  # anyone signed in
     assert as_(api, "una", "POST", "/admin/labels", {"name": "Mine"}).status_code == 403
+    assert api.call("POST", "/admin/labels", {"name": "Passing"}).status_code == 201
+    assert api.call("DELETE", "/admin/labels/PASSING").status_code == 204
+    audited = api.call("GET", "/admin/audit", params={"target": "passing"}).json()["entries"]
+    assert sorted(e["action"] for e in audited) == ["label.create", "label.delete"]  # one target, whatever the case
 
     labelled = as_(api, "una", "PUT", f"/conversations/{c['id']}/labels", {"labels": ["RETURNS"]})
     assert labelled.status_code == 200 and labelled.json()["labels"] == ["Returns"]
