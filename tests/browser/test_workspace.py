@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -204,13 +206,24 @@ def test_a_whatsapp_reply_the_customer_read_shows_read(new_page, api, setup, art
     check_page(page, "workspace-read", artifacts)
 
 
-def test_an_attachment_as_whatsapp_takes_it_and_its_refusal_beside_it(new_page, api, setup, artifacts):
-    [whatsapp] = [w for w in api.call("GET", "/admin/workstreams").json()["workstreams"]
-                  if w["account_id"] == setup["whatsapp"]["id"]]
-    allow = lambda on: api.call("PATCH", f"/admin/workstreams/{whatsapp['id']}",  # noqa: E731
-                                {"attachments": {"agents_can_send": on}})
-    assert allow(True).ok
+@contextmanager
+def agents_may_attach(api, account: dict) -> Iterator[None]:
+    """The account's workstream lets agents send attachments, for as long as the block runs."""
+    [workstream] = [w for w in api.call("GET", "/admin/workstreams").json()["workstreams"]
+                    if w["account_id"] == account["id"]]
+
+    def allow(on: bool) -> None:
+        assert api.call("PATCH", f"/admin/workstreams/{workstream['id']}", {"attachments": {"agents_can_send": on}}).ok
+
+    allow(True)
     try:
+        yield
+    finally:
+        allow(False)
+
+
+def test_an_attachment_as_whatsapp_takes_it_and_its_refusal_beside_it(new_page, api, setup, artifacts):
+    with agents_may_attach(api, setup["whatsapp"]):
         customer = "+5582981110003"
         form = fixture_form("twilio_whatsapp_inbound.txt", From=f"whatsapp:{customer}", ProfileName="Caio",
                             MessageSid=f"SM{'7' * 32}")
@@ -231,17 +244,10 @@ def test_an_attachment_as_whatsapp_takes_it_and_its_refusal_beside_it(new_page, 
         page.get_by_label("Reply to Caio").press("Enter")
         expect(page.locator(".message.outbound").filter(has_text="Your invoice")).to_be_visible()
         assert last_sent(api)["MediaUrl"] == ["https://files.example.com/invoice.pdf"]
-    finally:
-        assert allow(False).ok
 
 
 def test_a_refused_attachment_is_named_in_its_own_row_when_one_above_is_blank(new_page, api, setup):
-    [support] = [w for w in api.call("GET", "/admin/workstreams").json()["workstreams"]
-                 if w["account_id"] == setup["sms"]["id"]]
-    allow = lambda on: api.call("PATCH", f"/admin/workstreams/{support['id']}",  # noqa: E731
-                                {"attachments": {"agents_can_send": on}})
-    assert allow(True).ok
-    try:
+    with agents_may_attach(api, setup["sms"]):
         text_in(api, setup["sms"], "+12065550157", "Send me the form")
         page = new_page("Ada", AGENT)
         open_conversation(page, "+12065550157")
@@ -254,8 +260,6 @@ def test_a_refused_attachment_is_named_in_its_own_row_when_one_above_is_blank(ne
         expect(second.get_by_role("alert")).to_contain_text("Not sent:")
         expect(page.locator(".attachments .list-item").first.get_by_role("alert")).to_have_count(0)
         expect(page.get_by_label("Content type 2 (such as image/jpeg)")).to_be_focused()
-    finally:
-        assert allow(False).ok
 
 
 def test_a_customers_markup_is_shown_as_text(new_page, api, setup):
