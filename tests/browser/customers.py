@@ -39,6 +39,13 @@ def text_in(api, account: dict, customer: str, body: str, **extra: str) -> None:
     assert api.webhook(f"/twilio/{account['id']}/inbound", form, AUTH_TOKEN).status_code == 200
 
 
+def whatsapp_in(api, account: dict, customer: str, profile_name: str) -> None:
+    """A customer's WhatsApp message (Twilio's published sample), under their profile name."""
+    form = fixture_form("twilio_whatsapp_inbound.txt", From=f"whatsapp:{customer}", ProfileName=profile_name,
+                        MessageSid=f"SM{next(_SIDS) + 5000:032d}")
+    assert api.webhook(f"/twilio/{account['id']}/inbound", form, AUTH_TOKEN).status_code == 200
+
+
 def deliver_last_reply(api, account: dict, page: Page) -> None:
     """Twilio's status callback: the last reply of the conversation the page shows was delivered."""
     conversation = api.call("GET", f"/conversations/{conversation_id(page)}").json()

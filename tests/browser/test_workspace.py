@@ -22,7 +22,7 @@ from functions.settings import Settings
 from functions.wiring import build
 from localhost.easyauth import object_id_of
 from tests.browser.customers import (
-    MESSAGES, answer_sends, conversation_id, deliver_last_reply, last_sent, open_conversation, text_in,
+    MESSAGES, answer_sends, conversation_id, deliver_last_reply, last_sent, open_conversation, text_in, whatsapp_in,
 )
 from tests.browser.support import check_page
 from tests.conftest import FakeClock
@@ -185,9 +185,7 @@ def test_after_the_whatsapp_window_only_a_template_goes_out(new_page, api, setup
 
 def test_a_whatsapp_reply_the_customer_read_shows_read(new_page, api, setup, artifacts):
     customer, account = "+5582981110002", setup["whatsapp"]
-    form = fixture_form("twilio_whatsapp_inbound.txt", From=f"whatsapp:{customer}", ProfileName="Bia",
-                        MessageSid=f"SM{'8' * 32}")
-    assert api.webhook(f"/twilio/{account['id']}/inbound", form, AUTH_TOKEN).status_code == 200
+    whatsapp_in(api, account, customer, "Bia")
     page = new_page("Ada", AGENT)
     open_conversation(page, "Bia")
     page.get_by_role("button", name="Accept").click()
@@ -224,10 +222,7 @@ def agents_may_attach(api, account: dict) -> Iterator[None]:
 
 def test_an_attachment_as_whatsapp_takes_it_and_its_refusal_beside_it(new_page, api, setup, artifacts):
     with agents_may_attach(api, setup["whatsapp"]):
-        customer = "+5582981110003"
-        form = fixture_form("twilio_whatsapp_inbound.txt", From=f"whatsapp:{customer}", ProfileName="Caio",
-                            MessageSid=f"SM{'7' * 32}")
-        assert api.webhook(f"/twilio/{setup['whatsapp']['id']}/inbound", form, AUTH_TOKEN).status_code == 200
+        whatsapp_in(api, setup["whatsapp"], "+5582981110003", "Caio")
         page = new_page("Ada", AGENT)
         open_conversation(page, "Caio")
         page.get_by_role("button", name="Add an attachment").click()
