@@ -108,4 +108,6 @@ def spoken(wait: timedelta | None) -> str:
     minutes = round(wait.total_seconds() / 60)
     if minutes < 1:
         return "less than a minute"
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+    if minutes < 90:
+        return "1 minute" if minutes == 1 else f"{minutes} minutes"
+    return f"{round(minutes / 60)} hours"  # "about 2 hours", not "about 120 minutes"

@@ -1,6 +1,8 @@
 """The expected wait of a queue: the median wait of its conversations an agent took today
 (in the workstream's time zone), the most recent ``RECENT`` of them; known per instance
-for ``KEEP`` so a burst of customers costs one read of today's fact rows."""
+for ``KEEP`` so a burst of customers costs one read of the fact rows. Fact rows are filed
+by the day a conversation began, so those of yesterday are read too: one begun before
+midnight and taken after it was taken today."""
 
 from __future__ import annotations
 
@@ -31,9 +33,12 @@ class ExpectedWait:
             known = self._known.get(key)
         if known is not None and now - known[0] < KEEP:
             return known[1]
-        day = local(now, zone_of(workstream)).date().isoformat()
-        taken = sorted((r.facts.accepted_at, r.measures.wait_seconds) for r in self._days.rows_of(workstream.id, day)
-                       if (r.queue or None) == queue and r.facts.accepted_at and r.measures.wait_seconds is not None)
+        zone = zone_of(workstream)
+        today = local(now, zone).date()
+        rows = (r for day in (today - timedelta(days=1), today) for r in self._days.rows_of(workstream.id, day.isoformat()))
+        taken = sorted((r.facts.accepted_at, r.measures.wait_seconds) for r in rows
+                       if (r.queue or None) == queue and r.facts.accepted_at and r.measures.wait_seconds is not None
+                       and local(r.facts.accepted_at, zone).date() == today)
         expected = timedelta(seconds=statistics.median(w for _, w in taken[-RECENT:])) if taken else None
         with self._lock:
             self._known[key] = (now, expected)

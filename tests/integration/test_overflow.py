@@ -140,6 +140,23 @@ def test_the_expected_wait_is_the_queues_median_today(instances, clock, provider
     assert sent(provider) == [(customer(710), "About 4 minutes.")]
 
 
+def test_the_expected_wait_counts_a_conversation_begun_yesterday_and_taken_today(instances, clock, provider):
+    desk = desk_with(instances, clock, waiting_message={"after_seconds": 60, "text": "About {{expected_wait}}."})
+    ana = desk.scopes["ana"]
+    overnight = [desk.customer_writes(customer(720 + i)) for i in range(2)]
+    clock.advance(hours=24 - clock().hour, minutes=30)  # half past midnight: both begun yesterday
+    for cid in overnight:
+        desk.services.distribution.assignments.accept(cid, ana)
+    quick = desk.customer_writes(customer(722))
+    clock.advance(minutes=2)
+    desk.services.distribution.assignments.accept(quick, ana)
+    provider.requests.clear()
+    desk.customer_writes(customer(723))
+    clock.advance(seconds=61)
+    both_run(instances)
+    assert sent(provider) == [(customer(723), "About 16 hours.")]  # today's three: 15 h 30 min twice, 2 min
+
+
 def test_moving_when_nobody_of_the_queue_is_available(instances, clock):
     desk = desk_with(instances, clock, overflow=[
         {"name": "Unstaffed", "queue": "general", "when": "nobody_available", "action": "move", "to_queue": "billing"}])
