@@ -150,3 +150,17 @@ def test_the_share_of_service_level_clocks_met_shows_with_each_conversations_clo
         in_time: ("1", "0"), late: ("0", "1")}
     assert list(rows[late])[-8:] == ["csat", *(f"sla_{t}_{r}" for t in ("first_response", "next_response", "resolution")
                                               for r in ("met", "breached")), "customer"]  # as ReportConversation
+
+
+def test_a_conversation_an_overflow_rule_closed_is_reported_closed_by_overflow(api, served):
+    number, customer = "+14252306572", "+12065550513"
+    account = api.call("POST", "/admin/accounts", account_body(
+        name="Overflow", numbers=[{"number": number, "type": "long_code"}])).json()
+    workstream = api.call("POST", "/admin/workstreams", {
+        "name": "Closing desk", "channel": "sms", "number": number, "account_id": account["id"],
+        "overflow": [{"name": "Nobody", "queue": None, "when": "nobody_available", "action": "close",
+                      "text": "Nobody is here: write again tomorrow."}]}).json()
+    form = fixture_form("twilio_sms_inbound.txt", MessageSid="SM" + "7" * 32, From=customer, To=number, Body="hi")
+    assert api.webhook(f"/twilio/{account['id']}/inbound", form, AUTH_TOKEN).status_code == 200
+    behind = api.call("GET", f"/reports/conversations?workstream_id={workstream['id']}")  # checked against OpenAPI
+    assert [c["closed_by"] for c in behind.json()["conversations"]] == ["overflow"]
