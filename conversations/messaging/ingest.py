@@ -56,6 +56,7 @@ class _Taken:
     message: Message
     opened: bool = False  # it opened the conversation: the greeting is due
     first_words: bool = False  # the customer's first in a conversation we opened (a proactive message)
+    queued_before: bool = False  # ... which someone had put in its queue already (a transfer, an unassign)
     tell_closed: bool = False  # the out-of-hours message is due
     survey_answer: bool = False  # it answered the closed conversation's survey question: the thanks is due
 
@@ -174,7 +175,8 @@ class Ingest:
             if handed else []
         conversation = self._commit(thread, head, conversation, message, events, opened)
         first_words = not opened and head is not None and head.conversation.last_customer_message_at is None
-        return _Taken(conversation, message, opened=opened, tell_closed=tell_closed, first_words=first_words)
+        return _Taken(conversation, message, opened=opened, tell_closed=tell_closed, first_words=first_words,
+                      queued_before=first_words and head.conversation.queued)
 
     def _survey_answer(self, thread: str, head: Head, incoming: _Incoming, score: int, now: datetime) -> _Taken:
         """The customer's answer to the survey question (conversations/messaging/satisfaction.py):
@@ -219,7 +221,7 @@ class Ingest:
             self._outbox.automated(conversation.id, GREETING, incoming.settings, base_url)
             self._queues.arrived(conversation, incoming.workstream, base_url)
         elif incoming.settings is not None and taken.first_words:  # now it waits for an agent
-            self._queues.arrived(conversation, incoming.workstream, base_url)
+            self._queues.arrived(conversation, incoming.workstream, base_url, began=taken.queued_before)
         if incoming.settings is not None and taken.tell_closed:
             self._outbox.automated(conversation.id, OUT_OF_HOURS, incoming.settings, base_url)
 

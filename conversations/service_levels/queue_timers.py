@@ -11,7 +11,8 @@ one unassigned, transferred or moved to a queue, one its bot handed off.
 
 Only a conversation whose customer wrote waits for an agent: a proactive message's begins
 to when its customer first writes (``Conversation.queued``: its place in its queue is
-given then, a move); a move within waiting (a label, another offer's end in the same queue) writes nothing;
+given then, a move; one put in its queue before, by a transfer or an unassign, has its
+rows written by ingest, ``QueueWatch.arrived``); a move within waiting (a label, another offer's end in the same queue) writes nothing;
 the workstream is read from the short cache, so a workstream with neither setting costs
 no round trip.
 """
@@ -43,10 +44,10 @@ class QueueTimers:
             return []
         workstream = self._lookup.workstream(c.workstream_id)
         if workstream is not None:
-            self._began(c, workstream, since(c))
+            self.began(c, workstream, since(c))
         return []
 
-    def _began(self, c: Conversation, workstream: Workstream, waiting_since: datetime) -> None:
+    def began(self, c: Conversation, workstream: Workstream, waiting_since: datetime) -> None:
         """``c`` waits in its queue from ``waiting_since`` for an agent: its rows."""
         if any(rule.queue == c.queue for rule in workstream.settings.overflow):
             self._timers.schedule(f"{OVERFLOW_JOB}|{workstream.id}|{c.queue or ''}", next_minute(self._clock()))

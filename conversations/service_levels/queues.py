@@ -26,7 +26,7 @@ from conversations.messaging.outbox import Outbox
 from conversations.messaging.writer import Writer
 from conversations.reactions import Reactions
 from conversations.service_levels.expected import ExpectedWait
-from conversations.service_levels.queue_timers import next_minute, since
+from conversations.service_levels.queue_timers import QueueTimers, next_minute, since
 from core.agents import AVAILABLE
 from core.clock import Clock
 from core.ids import thread_of
@@ -45,18 +45,23 @@ PEEK = 200  # the oldest conversations of a queue a timer run looks at
 class QueueWatch:
     def __init__(self, *, threads: Threads, writer: Writer, reactions: Reactions, lookup: Lookup, inbox: Inbox,
                  capacity: Capacity, agents: Agents, outbox: Outbox, expected: ExpectedWait, timers: Deadlines,
-                 clock: Clock, offline_after: timedelta,
+                 queue_timers: QueueTimers, clock: Clock, offline_after: timedelta,
                  base_url: str | None = None) -> None:
+        self._queue_timers = queue_timers
         self._threads, self._writer, self._reactions = threads, writer, reactions
         self._lookup, self._inbox, self._capacity, self._agents = lookup, inbox, capacity, agents
         self._outbox, self._expected, self._timers = outbox, expected, timers
         self._clock, self._offline_after, self._base_url = clock, offline_after, base_url
 
-    def arrived(self, c: Conversation, workstream: Workstream, base_url: str | None) -> None:
+    def arrived(self, c: Conversation, workstream: Workstream, base_url: str | None, began: bool = False) -> None:
         """A conversation began to wait: a new one, or one a proactive message opened whose
         customer first wrote. When it waits in its queue, the first of the queue's rules that
         holds acts on it at once (its commit wrote the queue's timer row and its waiting
-        message's: service_levels/queue_timers.py)."""
+        message's: service_levels/queue_timers.py). ``began``: it was in its queue already
+        (transferred or returned there before its customer wrote), so no move wrote them:
+        they are written now."""
+        if began and c.queued:
+            self._queue_timers.began(c, workstream, c.last_customer_message_at or self._clock())
         rules = [r for r in workstream.settings.overflow if r.queue == c.queue]
         if not c.queued or not rules:
             return

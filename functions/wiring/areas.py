@@ -167,7 +167,7 @@ def build_messaging(settings: Settings, stores: Stores, phones: PhoneReader, wor
     queues = QueueWatch(threads=stores.threads, writer=work.writer, reactions=work.reactions, lookup=work.lookup,
                         inbox=stores.inbox, capacity=work.capacity, agents=stores.agents, outbox=outbox,
                         expected=ExpectedWait(days=Days(stores.reports), clock=clock), timers=stores.timers,
-                        clock=clock,
+                        queue_timers=work.queue_timers, clock=clock,
                         offline_after=timedelta(seconds=settings.agent_offline_after_seconds),
                         base_url=settings.public_base_url)
     bots = Bots(threads=stores.threads, lookup=work.lookup, outbox=outbox, directline=providers.directline,

@@ -157,6 +157,22 @@ def test_the_expected_wait_counts_a_conversation_begun_yesterday_and_taken_today
     assert sent(provider) == [(customer(723), "About 16 hours.")]  # today's three: 15 h 30 min twice, 2 min
 
 
+def test_a_proactive_message_put_in_its_queue_before_the_customer_wrote_gets_its_waiting_message(
+        instances, clock, provider):
+    desk = desk_with(instances, clock, waiting_message={"after_seconds": 60, "text": "You are number {{position}}."})
+    outbox = desk.services.messaging.outbox
+    account = desk.services.admin.accounts.list()[0]
+    compose = outbox.proactive_compose(account, BUSINESS_E164, "Your order shipped.", None, ALICE)
+    cid = outbox.send_proactive(account, BUSINESS_E164, customer(960), compose, BASE).conversation_id
+    desk.services.distribution.assignments.transfer_to_queue(cid, ALICE, "general")  # someone put it there
+    reply = inbound(desk.account.id, "SM" + "f" * 32, body="Where is it?", customer=customer(960))
+    desk.services.messaging.ingest.message(desk.account, reply)
+    for _ in range(2):
+        clock.advance(seconds=61)
+        both_run(instances)
+    assert sent(provider) == [(customer(960), "Your order shipped."), (customer(960), "You are number 1.")]
+
+
 def test_moving_when_nobody_of_the_queue_is_available(instances, clock):
     desk = desk_with(instances, clock, overflow=[
         {"name": "Unstaffed", "queue": "general", "when": "nobody_available", "action": "move", "to_queue": "billing"}])
