@@ -329,6 +329,21 @@ def test_a_reply_being_written_waits_while_the_agent_looks_elsewhere(new_page, a
     expect(page.locator(".message.outbound").filter(has_text="Your refund is on its way")).to_be_visible()
     expect(page.get_by_label("Reply to +12065550154")).to_have_value("")  # not there to be sent twice
 
+    held.clear()  # back in the conversation before the send is answered: its text shows, then goes
+    page.get_by_label("Reply to +12065550154").fill("And a voucher")
+    page.get_by_label("Reply to +12065550154").press("Enter")
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    open_conversation(page, "+12065550155")
+    open_conversation(page, "+12065550154")
+    expect(page.get_by_label("Reply to +12065550154")).to_have_value("And a voucher")
+    with page.expect_response(re.compile(r"/api/conversations/[^/]+/messages$")):
+        held[0].continue_()
+    expect(page.get_by_label("Reply to +12065550154")).to_have_value("")
+    expect(page.locator(".message.outbound").filter(has_text="And a voucher")).to_have_count(1)
+
 
 def test_the_newest_message_stays_in_view_as_the_composer_changes(new_page, api, setup):
     for i in range(8):

@@ -14,7 +14,7 @@ import {
 } from "./conversation";
 import { type ComposeMode, ModeChoice, NoteForm } from "./NoteForm";
 import { TemplateForm } from "./TemplateForm";
-import { saveDraft, savedDraft } from "./drafts";
+import { keyOnItsWay, saveDraft, savedDraft, sendAnswered, sending, whenSent } from "./drafts";
 import { InteractiveBuilder, type InteractiveDraft, draftOf, interactivePayload, newButtons, newList } from "../ui/interactive";
 import { fieldId } from "../ui/paths";
 
@@ -66,7 +66,8 @@ function FreeText({ conversation, me, onSent }: Props) {
   const [busy, setBusy] = useState(false);
   const [retrying, setRetrying] = useState<string | null>(null); // the message the provider has not taken yet
   const box = useRef<HTMLTextAreaElement>(null);
-  const key = useRef<string | null>(null); // this composed message's, until it is changed or answered
+  // this composed message's, until it is changed or answered (one on its way already, sent again)
+  const key = useRef<string | null>(keyOnItsWay(me.id, conversation.id, body));
   const queued = useRef(false); // sent again once the send under way is answered
   const workstream = conversation.workstream;
   const count = characters(body);
@@ -81,6 +82,11 @@ function FreeText({ conversation, me, onSent }: Props) {
     if (picks) showFirstHole();
   }, [picks]);
   useEffect(() => saveDraft(me.id, conversation.id, body), [me.id, conversation.id, body]);
+  useEffect(() => whenSent((id: string, text: string) => {
+    if (id !== conversation.id) return;
+    setBody((now) => (now === text ? "" : now)); // sent from this box before it was opened again
+    key.current = null;
+  }), [conversation.id]);
   const edit = (next: string) => {
     key.current = null;
     setBody(next);
@@ -106,6 +112,7 @@ function FreeText({ conversation, me, onSent }: Props) {
     setBusy(true);
     setError(null);
     key.current ??= newKey();
+    sending(me.id, conversation.id, body, key.current);
     try {
       const sent = await reply(conversation.id, body, media.filter((m) => m.url.trim()), key.current,
         interactive ? interactivePayload(interactive) : undefined).catch((caught) => {
@@ -113,7 +120,7 @@ function FreeText({ conversation, me, onSent }: Props) {
       });
       key.current = null;
       // Sent: no draft of it is left, also when the agent opened another conversation meanwhile.
-      if (savedDraft(me.id, conversation.id) === body) saveDraft(me.id, conversation.id, "");
+      sendAnswered(me.id, conversation.id, body, true);
       setRetrying(owed(sent) ? sent.id : null);
       // What was sent leaves the box; what the agent wrote meanwhile stays (and goes next).
       setBody((now) => (now === body ? "" : now));
@@ -123,7 +130,10 @@ function FreeText({ conversation, me, onSent }: Props) {
     } catch (caught) {
       const refused = problem(caught);
       queued.current = false; // the agent reads why before sending again
-      if (!outcomeUnknown(refused)) key.current = null;
+      if (!outcomeUnknown(refused)) {
+        key.current = null;
+        sendAnswered(me.id, conversation.id, body, false);
+      }
       setError(refused);
       // after the render that shows it: a builder's or an attachment's field the API named takes the focus
       if (refused.field?.startsWith("interactive.") || refused.field?.startsWith("media[")) {
