@@ -76,8 +76,8 @@ class ContactAdmin:
         )
         with self._phones_moving(contact_id, current.phones, updated):
             self._contacts.replace(updated, etag)
-        if updated.name != current.name:
-            self._links.follow(contact_id, dict.fromkeys((*current.phones, *updated.phones)), updated)
+        # every time, not only when the name changed: a retry mends what a failure left behind
+        self._links.follow(contact_id, dict.fromkeys((*current.phones, *updated.phones)), updated)
         return updated
 
     def for_customer(self, phone: str, contact_id: str | None, body: Any) -> tuple[Contact, bool]:
@@ -94,9 +94,9 @@ class ContactAdmin:
 
     def delete(self, contact_id: str) -> None:
         contact = self.get(contact_id)
+        self._links.follow(contact_id, contact.phones, None)  # first: a retry finds the contact to follow
         with self._phones_moving(contact_id, contact.phones, None):
             self._contacts.delete(contact_id)
-        self._links.follow(contact_id, contact.phones, None)
 
     def _mobile(self, value: Any) -> str:
         return self._phones.entered(value, "mobile_phone")

@@ -19,6 +19,7 @@ from typing import Any
 from conversations.admin.numbers import PhoneReader
 from conversations.customer_data.subjects import is_phone, opted_out, parse_subject, threads_of
 from conversations.distribution.capacity import Capacity
+from conversations.messaging.contact_links import ContactLinks
 from conversations.reports.facts_log import FactsLog
 from core.clock import Clock
 from core.custody import (
@@ -27,7 +28,7 @@ from core.custody import (
 from core.errors import NotFound, SwitchboardError
 from core.identity import Actor
 from core.ids import is_record_id
-from core.ports import Accounts
+from core.ports import Accounts, Contacts
 from core.records import CLOSED
 
 log = logging.getLogger(__name__)
@@ -35,8 +36,11 @@ log = logging.getLogger(__name__)
 
 class Erasure:
     def __init__(self, *, jobs: ErasureJobs, purge: Purge, optouts: OptOuts, accounts: Accounts, capacity: Capacity,
-                 digests: Digests, facts: FactsLog, phones: PhoneReader, clock: Clock) -> None:
+                 digests: Digests, facts: FactsLog, phones: PhoneReader, contacts: Contacts, links: ContactLinks,
+                 clock: Clock) -> None:
         self._jobs = jobs
+        self._contacts = contacts
+        self._links = links  # the erased contact's conversations on its other numbers are linked to none
         self._purge = purge
         self._optouts = optouts
         self._accounts = accounts
@@ -72,6 +76,9 @@ class Erasure:
         for thread in sorted(set(job.threads) | set(threads_of(subject, self._accounts))):
             job = self._thread(job, thread, subject)
         if is_phone(subject) and subject.account_id is None:  # contacts belong to no one account
+            contact = self._contacts.by_phone(subject.address)
+            if contact is not None:  # its name goes from its other numbers' conversations too
+                self._links.follow(contact.id, contact.phones, None)
             job = replace(job, erased=add_counts(dict(job.erased), self._purge.erase_contacts(subject.address)))
         job = replace(job, state=DONE, subject=None, threads=(), updated_at=self._clock())
         self._jobs.save(job)

@@ -90,3 +90,13 @@ def test_a_contact_renamed_or_deleted_is_followed_by_its_conversations(api, acco
     assert api.call("DELETE", f"/admin/contacts/{olga['id']}").status_code == 204
     assert found("natasha") == []
     assert api.call("GET", f"/conversations/{conversation['id']}").json()["contact"] is None
+
+
+def test_erasing_a_contact_s_number_unlinks_its_conversations_on_its_other_numbers(api, account):
+    zoe = api.call("POST", "/admin/contacts", {"mobile_phone": "+12065550164", "other_phones": ["+12065550165"],
+                                               "name": "Zoë Quill"}).json()
+    other = _text_in(api, account, "+12065550165", "hello", "SM" + "e" * 31 + "1")
+    assert other["contact"]["id"] == zoe["id"]
+    assert api.call("POST", "/admin/erasures", {"address": "+12065550164"}).json()["state"] == "done"
+    assert api.call("GET", "/conversations", params={"q": "quill"}).json()["conversations"] == []
+    assert api.call("GET", f"/conversations/{other['id']}").json()["contact"] is None
