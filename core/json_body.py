@@ -13,24 +13,40 @@ from core.errors import BadRequest, ValidationFailed
 # and nothing downstream (storage, a provider's API) can encode it.
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# A control character other than a line break or a tab (NUL, an escape, a backspace) has no
+# place in anything people type: it comes escaped, or JSON would not parse.
+_ESCAPED_CONTROL = re.compile(rb"\\(?:u00[01][0-9a-fA-F]|u007[fF]|[bf])")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def parse_json(raw: bytes, what: str, *, lone_surrogates: str = "refuse") -> Any:
     """``raw`` as JSON; BadRequest (400) when it is not, or nests too deeply to read.
 
     A string holding a lone surrogate is refused (422 naming its field) or, for payloads
-    a provider signed (``lone_surrogates="replace"``), kept with U+FFFD in its place.
+    a provider signed (``lone_surrogates="replace"``), kept with U+FFFD in its place. In
+    what is refused so, a control character other than a line break or a tab is refused too.
     """
     try:
         value = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise BadRequest(f"{what} is not valid JSON") from exc
-    if not _ESCAPED_SURROGATE.search(raw):  # the usual case: nothing to look for
-        return value
     try:
+        if lone_surrogates == "refuse" and _ESCAPED_CONTROL.search(raw):
+            _refuse_controls(value, "")
+        if not _ESCAPED_SURROGATE.search(raw):  # the usual case: nothing to look for
+            return value
         return _without_surrogates(value, "", lone_surrogates == "replace")
     except RecursionError as exc:
         raise BadRequest(f"{what} nests too deeply to read") from exc
+
+
+def _refuse_controls(value: Any, path: str) -> None:
+    if isinstance(value, str) and _CONTROL.search(value):
+        raise ValidationFailed(path or "body", "holds a control character (only line breaks and tabs may be sent)")
+    items = enumerate(value) if isinstance(value, list) else value.items() if isinstance(value, dict) else ()
+    for key, item in items:
+        _refuse_controls(key, path)
+        _refuse_controls(item, f"{path}[{key}]" if isinstance(value, list) else f"{path}.{key}" if path else str(key))
 
 
 def _without_surrogates(value: Any, path: str, replace: bool) -> Any:

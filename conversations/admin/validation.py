@@ -32,12 +32,7 @@ def text(body: Mapping[str, Any], name: str, *, required: bool = True, max_lengt
         raise ValidationFailed(prefix + name, "must be a non-empty string")
     if len(value) > max_length:
         raise ValidationFailed(prefix + name, f"must be at most {max_length} characters")
-    if any(ch in _CONTROLS for ch in value):
-        raise ValidationFailed(prefix + name, "must not contain control characters (line breaks and tabs may)")
     return value.strip()
-
-
-_CONTROLS = frozenset(chr(c) for c in (*range(0x20), 0x7F)) - set("\t\n\r")
 
 
 def choice(body: Mapping[str, Any], name: str, options: Iterable[str], prefix: str = "") -> str:

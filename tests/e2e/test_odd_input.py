@@ -80,6 +80,9 @@ def test_a_lone_surrogate_is_refused_before_anything_is_stored_or_sent(api, twil
     refused(raw_json(api, "POST", "/admin/contacts", '{"mobile_phone": "+12065550173", "fields": {"a": %s}}'
                      % SURROGATE), 422, "fields.a")
     refused(api.call("POST", "/admin/contacts", {"mobile_phone": "+12065550173", "name": "\u0000"}), 422, "name")
+    refused(api.call("POST", "/admin/contacts", {"mobile_phone": "+12065550173", "fields": {"tier": "g\x1b[2J"}}),
+            422, "fields.tier")
+    refused(api.call("POST", f"/conversations/{conversation}/messages", {"body": "bell\x07"}), 422, "body")
 
 
 def test_a_telesign_sender_no_phone_can_have_is_refused(api):
