@@ -316,12 +316,17 @@ def test_a_reply_being_written_waits_while_the_agent_looks_elsewhere(new_page, a
 
     held = []  # a send still on its way while the agent opens another conversation
     page.route(re.compile(r"/api/conversations/[^/]+/messages$"), lambda route: held.append(route))
-    page.get_by_label("Reply to +12065550154").fill("Your refund is on its way")
-    page.get_by_label("Reply to +12065550154").press("Enter")
-    for _ in range(50):
-        if held:
-            break
-        page.wait_for_timeout(100)
+
+    def send_held(text: str) -> None:
+        held.clear()
+        page.get_by_label("Reply to +12065550154").fill(text)
+        page.get_by_label("Reply to +12065550154").press("Enter")
+        for _ in range(50):
+            if held:
+                return
+            page.wait_for_timeout(100)
+
+    send_held("Your refund is on its way")
     open_conversation(page, "+12065550155")
     with page.expect_response(re.compile(r"/api/conversations/[^/]+/messages$")):
         held[0].continue_()
@@ -329,13 +334,7 @@ def test_a_reply_being_written_waits_while_the_agent_looks_elsewhere(new_page, a
     expect(page.locator(".message.outbound").filter(has_text="Your refund is on its way")).to_be_visible()
     expect(page.get_by_label("Reply to +12065550154")).to_have_value("")  # not there to be sent twice
 
-    held.clear()  # back in the conversation before the send is answered: its text shows, then goes
-    page.get_by_label("Reply to +12065550154").fill("And a voucher")
-    page.get_by_label("Reply to +12065550154").press("Enter")
-    for _ in range(50):
-        if held:
-            break
-        page.wait_for_timeout(100)
+    send_held("And a voucher")  # back in the conversation before the send is answered: its text shows, then goes
     open_conversation(page, "+12065550155")
     open_conversation(page, "+12065550154")
     expect(page.get_by_label("Reply to +12065550154")).to_have_value("And a voucher")
