@@ -13,10 +13,11 @@ from core.errors import BadRequest, ValidationFailed
 # and nothing downstream (storage, a provider's API) can encode it.
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# A control character other than a line break or a tab (NUL, an escape, a backspace) has no
-# place in anything people type: it comes escaped, or JSON would not parse.
-_ESCAPED_CONTROL = re.compile(rb"\\(?:u00[01][0-9a-fA-F]|u007[fF]|[bf])")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A control character other than a line break or a tab (NUL, an escape, a backspace, DEL,
+# the C1 controls) has no place in anything people type: C0 ones come escaped (or JSON would
+# not parse), DEL and C1 ones as they are, or escaped.
+_MAY_CONTROL = re.compile(rb"\\(?:u00[01][0-9a-fA-F]|u00[78][0-9a-fA-F]|u009[0-9a-fA-F]|[bf])|\x7f|\xc2[\x80-\x9f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def parse_json(raw: bytes, what: str, *, lone_surrogates: str = "refuse") -> Any:
@@ -26,12 +27,12 @@ def parse_json(raw: bytes, what: str, *, lone_surrogates: str = "refuse") -> Any
     a provider signed (``lone_surrogates="replace"``), kept with U+FFFD in its place. In
     what is refused so, a control character other than a line break or a tab is refused too.
     """
-    try:
-        value = json.loads(raw)
+    try:  # an API body is UTF-8 (RFC 8259); a provider's, as it comes
+        value = json.loads(raw.decode("utf-8-sig") if lone_surrogates == "refuse" else raw)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise BadRequest(f"{what} is not valid JSON") from exc
     try:
-        if lone_surrogates == "refuse" and _ESCAPED_CONTROL.search(raw):
+        if lone_surrogates == "refuse" and _MAY_CONTROL.search(raw):
             _refuse_controls(value, "")
         if not _ESCAPED_SURROGATE.search(raw):  # the usual case: nothing to look for
             return value

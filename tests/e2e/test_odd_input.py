@@ -83,6 +83,11 @@ def test_a_lone_surrogate_is_refused_before_anything_is_stored_or_sent(api, twil
     refused(api.call("POST", "/admin/contacts", {"mobile_phone": "+12065550173", "fields": {"tier": "g\x1b[2J"}}),
             422, "fields.tier")
     refused(api.call("POST", f"/conversations/{conversation}/messages", {"body": "bell\x07"}), 422, "body")
+    refused(raw_json(api, "POST", "/admin/contacts", '{"mobile_phone": "+12065550173", "name": "Del\x7f"}'),
+            422, "name")  # DEL and the C1 controls come unescaped, as a browser sends them
+    utf16 = requests.post(api.base + "/admin/contacts", data='{"mobile_phone": "+12065550173"}'.encode("utf-16"),
+                          headers={**api.auth(), "Content-Type": "application/json"}, timeout=30)
+    refused(utf16, 400)  # an API body is UTF-8
 
 
 def test_a_telesign_sender_no_phone_can_have_is_refused(api):
