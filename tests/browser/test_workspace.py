@@ -338,6 +338,7 @@ def test_a_reply_being_written_waits_while_the_agent_looks_elsewhere(new_page, a
     open_conversation(page, "+12065550155")
     open_conversation(page, "+12065550154")
     expect(page.get_by_label("Reply to +12065550154")).to_have_value("And a voucher")
+    expect(page.get_by_role("button", name="Send", exact=True)).to_be_disabled()  # its first request is out
     with page.expect_response(re.compile(r"/api/conversations/[^/]+/messages$")):
         held[0].continue_()
     expect(page.get_by_label("Reply to +12065550154")).to_have_value("")

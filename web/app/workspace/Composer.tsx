@@ -14,7 +14,7 @@ import {
 } from "./conversation";
 import { type ComposeMode, ModeChoice, NoteForm } from "./NoteForm";
 import { TemplateForm } from "./TemplateForm";
-import { keyOnItsWay, saveDraft, savedDraft, sendAnswered, sending, whenSent } from "./drafts";
+import { onItsWay, saveDraft, savedDraft, sending, settled, whenSettled } from "./drafts";
 import { InteractiveBuilder, type InteractiveDraft, draftOf, interactivePayload, newButtons, newList } from "../ui/interactive";
 import { fieldId } from "../ui/paths";
 
@@ -66,8 +66,10 @@ function FreeText({ conversation, me, onSent }: Props) {
   const [busy, setBusy] = useState(false);
   const [retrying, setRetrying] = useState<string | null>(null); // the message the provider has not taken yet
   const box = useRef<HTMLTextAreaElement>(null);
-  // this composed message's, until it is changed or answered (one on its way already, sent again)
-  const key = useRef<string | null>(keyOnItsWay(me.id, conversation.id, body));
+  const key = useRef<string | null>(null); // this composed message's, until it is changed or answered
+  // the same text asked for from this conversation's box before it was opened again, not answered yet
+  const [askedBefore, setAskedBefore] = useState(() => onItsWay(me.id, conversation.id, body));
+  const elsewhere = askedBefore && onItsWay(me.id, conversation.id, body); // edited, it is another reply
   const queued = useRef(false); // sent again once the send under way is answered
   const workstream = conversation.workstream;
   const count = characters(body);
@@ -82,10 +84,10 @@ function FreeText({ conversation, me, onSent }: Props) {
     if (picks) showFirstHole();
   }, [picks]);
   useEffect(() => saveDraft(me.id, conversation.id, body), [me.id, conversation.id, body]);
-  useEffect(() => whenSent((id: string, text: string) => {
+  useEffect(() => whenSettled((id: string, text: string, sent: boolean) => {
     if (id !== conversation.id) return;
-    setBody((now) => (now === text ? "" : now)); // sent from this box before it was opened again
-    key.current = null;
+    setAskedBefore(false);
+    if (sent) setBody((now) => (now === text ? "" : now)); // sent from this box before it was opened again
   }), [conversation.id]);
   const edit = (next: string) => {
     key.current = null;
@@ -109,10 +111,11 @@ function FreeText({ conversation, me, onSent }: Props) {
       queued.current = true;
       return;
     }
+    if (elsewhere) return; // its first request is still on its way
     setBusy(true);
     setError(null);
     key.current ??= newKey();
-    sending(me.id, conversation.id, body, key.current);
+    sending(me.id, conversation.id, body);
     try {
       const sent = await reply(conversation.id, body, media.filter((m) => m.url.trim()), key.current,
         interactive ? interactivePayload(interactive) : undefined).catch((caught) => {
@@ -120,7 +123,7 @@ function FreeText({ conversation, me, onSent }: Props) {
       });
       key.current = null;
       // Sent: no draft of it is left, also when the agent opened another conversation meanwhile.
-      sendAnswered(me.id, conversation.id, body, true);
+      settled(me.id, conversation.id, body, true);
       setRetrying(owed(sent) ? sent.id : null);
       // What was sent leaves the box; what the agent wrote meanwhile stays (and goes next).
       setBody((now) => (now === body ? "" : now));
@@ -130,10 +133,8 @@ function FreeText({ conversation, me, onSent }: Props) {
     } catch (caught) {
       const refused = problem(caught);
       queued.current = false; // the agent reads why before sending again
-      if (!outcomeUnknown(refused)) {
-        key.current = null;
-        sendAnswered(me.id, conversation.id, body, false);
-      }
+      if (!outcomeUnknown(refused)) key.current = null;
+      settled(me.id, conversation.id, body, false);
       setError(refused);
       // after the render that shows it: a builder's or an attachment's field the API named takes the focus
       if (refused.field?.startsWith("interactive.") || refused.field?.startsWith("media[")) {
@@ -207,7 +208,8 @@ function FreeText({ conversation, me, onSent }: Props) {
         <p class="notice" role="status">Still sending: the provider has not taken the last message yet;
           Switchboard keeps at it and sends it once.</p>
       ) : null}
-      <button type="submit" disabled={busy || tooLong}>Send</button>
+      {elsewhere ? <p class="notice" role="status">Sending this reply: wait for its answer.</p> : null}
+      <button type="submit" disabled={busy || tooLong || elsewhere}>Send</button>
     </form>
   );
 }

@@ -34,34 +34,33 @@ export function dropDrafts(): void {
   }
 }
 
-/** A reply on its way, by agent and conversation: its text and Idempotency-Key, so that a
- *  box opened again while it is (its draft still there) sends the same message again, once
- *  (the API answers the first answer), and is emptied when it is answered. */
-const onTheirWay = new Map<string, { text: string; key: string }>();
-const answered = new Set<(conversationId: string, text: string) => void>();
+/** Replies on their way (asked for, not answered yet), by agent and conversation: their
+ *  text. A box opened again meanwhile shows the text as its draft; it may not send it until
+ *  the first request is answered (then it empties if that went out), so nothing goes twice
+ *  and nothing is taken for sent that was not. */
+const onTheirWay = new Map<string, string>();
+const settledListeners = new Set<(conversationId: string, text: string, sent: boolean) => void>();
 
-export function sending(agentId: string, conversationId: string, text: string, key: string): void {
-  onTheirWay.set(`${agentId}.${conversationId}`, { text, key });
+export function sending(agentId: string, conversationId: string, text: string): void {
+  onTheirWay.set(`${agentId}.${conversationId}`, text);
 }
 
-/** The key of the reply on its way with this text, if one is. */
-export function keyOnItsWay(agentId: string, conversationId: string, text: string): string | null {
-  const sent = onTheirWay.get(`${agentId}.${conversationId}`);
-  return sent && sent.text === text ? sent.key : null;
+export function onItsWay(agentId: string, conversationId: string, text: string): boolean {
+  return onTheirWay.get(`${agentId}.${conversationId}`) === text;
 }
 
-/** The reply was answered (sent, or refused for good): its draft is gone wherever it shows. */
-export function sendAnswered(agentId: string, conversationId: string, text: string, delivered: boolean): void {
-  onTheirWay.delete(`${agentId}.${conversationId}`);
-  if (!delivered) return;
-  if (savedDraft(agentId, conversationId) === text) saveDraft(agentId, conversationId, "");
-  answered.forEach((listener) => listener(conversationId, text));
+/** The request for the reply was answered: ``sent`` when it went out (or is the outbox's to
+ *  send), when its draft goes too, wherever it shows. */
+export function settled(agentId: string, conversationId: string, text: string, sent: boolean): void {
+  const key = `${agentId}.${conversationId}`;
+  if (onTheirWay.get(key) === text) onTheirWay.delete(key);
+  if (sent && savedDraft(agentId, conversationId) === text) saveDraft(agentId, conversationId, "");
+  settledListeners.forEach((listener) => listener(conversationId, text, sent));
 }
 
-/** Told when a reply is answered as sent: a box showing its text empties. */
-export function whenSent(listener: (conversationId: string, text: string) => void): () => void {
-  answered.add(listener);
+export function whenSettled(listener: (conversationId: string, text: string, sent: boolean) => void): () => void {
+  settledListeners.add(listener);
   return () => {
-    answered.delete(listener);
+    settledListeners.delete(listener);
   };
 }
