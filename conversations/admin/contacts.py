@@ -97,6 +97,7 @@ class ContactAdmin:
         self._links.follow(contact_id, contact.phones, None)  # first: a retry finds the contact to follow
         with self._phones_moving(contact_id, contact.phones, None):
             self._contacts.delete(contact_id)
+        self._links.follow(contact_id, contact.phones, None)  # and one a customer opened meanwhile
 
     def _mobile(self, value: Any) -> str:
         return self._phones.entered(value, "mobile_phone")
