@@ -77,6 +77,8 @@ def test_the_workspace_by_shortcuts(new_page, api, world, artifacts):
     page = new_page("Kim", AGENT)
     page.get_by_role("button", name="Go available").click()
     expect(page.get_by_label("Presence")).to_have_value("available")
+    # Its answer moves the focus (to the free capacity): awaited, so it takes no focus from what follows.
+    expect(page.locator("#free-capacity")).to_be_focused()
 
     inbox = page.get_by_role("link", name="Inbox", exact=True)
     inbox.focus()
