@@ -119,7 +119,10 @@ def test_an_internal_note_tells_the_teammate_it_names_and_nobody_else(new_page, 
     ada = new_page("Ada", AGENT)
     available(ada, "busy")
     held(api, world["account"], "+12065550903", "I was charged twice", ADA)
-    open_conversation(ada, "Cleo Park")
+    mine = ada.get_by_role("region", name=re.compile("^Mine"))
+    expect(mine.get_by_role("link").filter(has_text="Cleo Park")).to_be_visible(timeout=10_000)
+    mine.get_by_role("link").filter(has_text="Cleo Park").click()  # the queue's list may show it a moment longer
+    expect(ada.get_by_role("heading", level=2, name="Cleo Park")).to_be_visible()
     reply = ada.get_by_label("Reply to Cleo Park")
     reply.fill("Let me check that for you.")  # a draft the note does not disturb
     sent = len(api.twilio.calls("POST", MESSAGES))

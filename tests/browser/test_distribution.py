@@ -245,6 +245,7 @@ def test_a_send_goes_out_once_and_one_the_provider_could_not_take_yet_says_retry
     available(ada)
     text_in(api, world["account"], "+12065550163", "Ping")
     ada.get_by_role("button", name="Accept +12065550163").click()
+    expect(ada.get_by_text("Held by Ada")).to_be_visible()  # accepted before the reply: no commit races it
     lost = []
 
     def lose_the_first_answer(route):
