@@ -70,6 +70,12 @@ NUMBER, NAME, LABEL = "r|", "t|", "l|"  # search terms: a number's digits revers
 MIN_DIGITS, MAX_WORDS = 4, 5
 
 
+def this_number(phone: str) -> str:
+    """The search prefix of the conversations of this very number: its term ended by "|",
+    so no longer number ending in its digits matches."""
+    return NUMBER + "".join(ch for ch in phone if ch.isdigit())[::-1] + "|"
+
+
 def search_terms(c: Conversation) -> tuple[str, ...]:
     """What search finds a conversation by: its customer's number (digits reversed, so any
     ending of it, as a national number is, is a prefix), each word of its contact's and the

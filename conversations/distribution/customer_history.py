@@ -11,7 +11,7 @@ from conversations.access import Scope
 from core.addresses import is_e164
 from core.errors import NotFound
 from core.ids import well_formed
-from core.inbox import NUMBER
+from core.inbox import this_number
 from core.ports import Contacts, Inbox, Threads
 from core.records import Conversation
 
@@ -31,8 +31,7 @@ class CustomerHistory:
         scope.visible(conversation)
         ids: dict[str, None] = {}
         for phone in self._numbers(conversation):
-            digits = "".join(ch for ch in phone if ch.isdigit())
-            found, _ = self._inbox.found(f"{NUMBER}{digits[::-1]}|", limit + 1)  # +1: it may list this one
+            found, _ = self._inbox.found(this_number(phone), limit + 1)  # +1: it may list this one
             ids.update(dict.fromkeys(found))
         ids.pop(conversation.id, None)
         others = (self._threads.current(i) for i in ids if well_formed(i))

@@ -17,7 +17,7 @@ from typing import Iterable
 from conversations.messaging.writer import Writer
 from conversations.reactions import Reactions
 from core.ids import thread_of, well_formed
-from core.inbox import NUMBER
+from core.inbox import this_number
 from core.ports import Inbox, Threads
 from core.records import Contact
 from core.retry import until_committed
@@ -39,8 +39,7 @@ class ContactLinks:
         deleted)."""
         threads: dict[str, None] = {}
         for phone in phones:
-            digits = "".join(ch for ch in phone if ch.isdigit())
-            found, _ = self._inbox.found(f"{NUMBER}{digits[::-1]}|", PER_NUMBER)
+            found, _ = self._inbox.found(this_number(phone), PER_NUMBER)
             threads.update(dict.fromkeys(thread_of(i) for i in found if well_formed(i)))
         for thread in threads:
             self._relink(thread, contact_id, now)
