@@ -46,3 +46,13 @@ def check_page(page: Page, name: str, artifacts: Path | None = None) -> None:
     assert page.evaluate("window.__cspViolations") == [], f"{name}: the page broke its Content-Security-Policy"
     if artifacts is not None:
         page.screenshot(path=str(artifacts / f"{name}.png"))
+
+
+def save_workstream(page: Page) -> None:
+    """Press Save workstream and wait for the API's answer, then its confirmation: on a loaded
+    machine the save can outlast the confirmation's own wait."""
+    with page.expect_response(lambda r: r.request.method in ("PATCH", "POST")
+                              and "/api/admin/workstreams" in r.url) as answer:
+        page.get_by_role("button", name="Save workstream").click()
+    assert answer.value.ok, answer.value.text()
+    expect(page.get_by_role("status").filter(has_text="saved at")).to_be_visible()

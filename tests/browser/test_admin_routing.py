@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 
 from localhost.easyauth import object_id_of
 from tests.browser.customers import answer_sends, text_in
-from tests.browser.support import check_page
+from tests.browser.support import check_page, save_workstream
 from tests.support.twilio import BUSINESS, account_body
 
 AGENT, ADMIN = "Switchboard.Agent", "Switchboard.Admin"
@@ -160,8 +160,7 @@ def test_an_admin_keeps_skills_gives_them_and_routes_by_them(new_page, api, worl
     grace.get_by_label("Send automated messages").check()
     expect(off).to_have_count(0)
 
-    grace.get_by_role("button", name="Save workstream").click()
-    expect(grace.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    save_workstream(grace)
     expect(grace.get_by_role("alert")).to_have_count(0)
     support = api.call("GET", f"/admin/workstreams/{world['support']['id']}").json()
     assert support["routing_rules"] == [{

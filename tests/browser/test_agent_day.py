@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect
 
 from localhost.easyauth import object_id_of
 from tests.browser.customers import MESSAGES, answer_sends, conversation_id, held, open_conversation, text_in
-from tests.browser.support import check_page
+from tests.browser.support import check_page, save_workstream
 from tests.browser.test_distribution import available
 from tests.support.twilio import BUSINESS, account_body
 
@@ -223,8 +223,7 @@ def test_an_admin_sets_the_wrap_up(new_page, api, world, artifacts):
     for i, name in enumerate(("Resolved", "Refund issued"), start=1):
         wrap_up.get_by_role("button", name="Add Disposition").click()
         wrap_up.get_by_label(f"Disposition {i}", exact=True).fill(name)
-    grace.get_by_role("button", name="Save workstream").click()
-    expect(grace.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    save_workstream(grace)
     expect(grace.get_by_role("alert")).to_have_count(0)
     saved = api.call("GET", f"/admin/workstreams/{world['returns']['id']}").json()["wrap_up"]
     assert saved == {"dispositions": ["Resolved", "Refund issued"], "required": True}

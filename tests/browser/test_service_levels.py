@@ -23,7 +23,7 @@ from functions.settings import Settings
 from functions.wiring import build
 from localhost.easyauth import object_id_of
 from tests.browser.customers import answer_sends
-from tests.browser.support import check_page
+from tests.browser.support import check_page, save_workstream
 from tests.conftest import FakeClock
 from tests.support.twilio import BUSINESS, BUSINESS_E164, account_body
 
@@ -156,8 +156,7 @@ def test_an_admin_sets_a_workstreams_service_levels(new_page, api, world, artifa
     counted.select_option(label="Calendar time")
     levels.get_by_label("Next response target (minutes)").fill("30")
     levels.get_by_label("Warn at % of target").fill("75")
-    grace.get_by_role("button", name="Save workstream").click()
-    expect(grace.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    save_workstream(grace)
     expect(grace.get_by_role("alert")).to_have_count(0)
     saved = api.call("GET", f"/admin/workstreams/{world['sales']['id']}").json()["service_levels"]
     assert saved == {"first_response_minutes": 10, "next_response_minutes": 30, "resolution_minutes": None,

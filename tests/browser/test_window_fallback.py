@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.support import check_page
+from tests.browser.support import check_page, save_workstream
 from tests.e2e.test_template_sync import SIDS, content_api, extra_env  # noqa: F401 - the Content API stand-in
 from tests.support.twilio import WHATSAPP_BUSINESS, whatsapp_account_body
 
@@ -38,8 +38,7 @@ def test_an_admin_names_the_closing_messages_template_for_after_the_window(new_p
     check_page(page, "admin-window-fallback-refused", artifacts)
 
     page.get_by_label(PARAMETERS).fill("{{customer_name}}\nyour order")
-    page.get_by_role("button", name="Save workstream").click()
-    expect(page.get_by_role("status").filter(has_text="saved at")).to_be_visible()  # stored before it is read
+    save_workstream(page)
     expect(refusal).to_have_count(0)
     saved = api.call("GET", f"/admin/workstreams/{workstream['id']}").json()
     assert saved["window_fallbacks"] == {"closing": {"name": "order_update", "language": "en",
