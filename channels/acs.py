@@ -36,6 +36,7 @@ SMS_REPORT = "Microsoft.Communication.SMSDeliveryReportReceived"
 EVENTS_BY_CHANNEL = {"whatsapp": (MESSAGE_RECEIVED, MESSAGE_STATUS), "sms": (SMS_RECEIVED, SMS_REPORT)}
 
 MAX_CAPTION, MAX_FILE_NAME, MAX_MEDIA_ID = 1024, 255, 255  # WhatsApp's own limits are lower
+EARLIEST_RECEIVED = 2000  # a receivedTimestamp before this year is read as none
 MAX_EMOJI, MAX_TYPE = 32, 64
 
 
@@ -93,9 +94,10 @@ def received_timestamp(data: Data) -> datetime | None:
     """The event's ``receivedTimestamp`` (ISO 8601) in UTC, or None when absent or unreadable."""
     try:
         found = datetime.fromisoformat(data.text("receivedTimestamp"))
-    except ValueError:
+        found = found.astimezone(timezone.utc) if found.tzinfo else found.replace(tzinfo=timezone.utc)
+    except (ValueError, OverflowError):  # unreadable, or out of range once in UTC (year 1 or 9999)
         return None
-    return found.astimezone(timezone.utc) if found.tzinfo else found.replace(tzinfo=timezone.utc)
+    return found if found.year >= EARLIEST_RECEIVED else None  # no time ACS received anything (nor storage keeps)
 
 
 def _looks_like_uuid(value: str) -> bool:

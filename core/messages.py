@@ -13,6 +13,8 @@ from typing import Iterator
 from core.content import Content
 from core.records import Media, TemplateRef
 
+MAX_NAMED_ID = 1024  # a provider's message id longer than this is named by no read receipt (stored cut)
+
 
 @dataclass(frozen=True)
 class InboundMessage:

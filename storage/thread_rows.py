@@ -14,6 +14,7 @@ from core.facts import Facts
 from core.skills import SkillNeed
 from core.sla import ServiceLevel
 from core.identity import Actor
+from core.messages import MAX_NAMED_ID
 from core.pricing import Cost
 from core.records import OPTED_IN, Consent, Conversation, Decline, Event, Media, Message, Offer, TemplateRef
 from storage.columns import get_json, put_json
@@ -21,7 +22,7 @@ from storage.keys import safe_key
 
 HEAD = "head"
 MAX_KEY_ID = 255  # provider ids (Twilio's are 34 characters) up to this length key their marker as they are
-MAX_STORED_ID = 1024  # what a message row keeps of a longer one; its marker still finds it
+MAX_STORED_ID = MAX_NAMED_ID  # what a message row keeps of a longer one; its marker still finds it
 MAX_ERROR_CODE, MAX_ERROR_MESSAGE = 100, 1000  # what a message keeps of a provider's error
 
 

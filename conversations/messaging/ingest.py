@@ -25,11 +25,11 @@ from core import telemetry as metrics
 from core.clock import Clock
 from core.content import CHOICE, REACTION
 from core.ids import new_conversation_id, thread_key, thread_of
-from core.messages import InboundMessage, StatusUpdate
+from core.messages import MAX_NAMED_ID, InboundMessage, StatusUpdate
 from core.bots import BOT
 from core.ports import Deadlines, DuplicateMarker, Head, MessageReactions, Telemetry, Threads
 from core.records import (ACTIVE, CLOSED, HANDED_OFF, INBOUND, OPEN, WAITING, Account, Conversation, Event,
-                          Message, Workstream, preview_of)
+                          Media, Message, Workstream, preview_of)
 from core.retry import until_committed
 from core.settings import GREETING, OUT_OF_HOURS, SURVEY_THANKS, WorkstreamSettings
 from core.telemetry import NoTelemetry
@@ -68,6 +68,7 @@ class _Incoming:
     inbound: InboundMessage
     workstream: Workstream | None
     body: str
+    media: tuple[Media, ...]  # what is kept of its attachments
     media_dropped: int
     keyword: str | None
     keyword_source: str | None
@@ -166,7 +167,8 @@ class Ingest:
         if conversation.last_customer_message_at in (None, _written_at(incoming.inbound, now)):
             # written last (an earlier one Event Grid delivers late changes neither): the last
             # words shown, and the message a read receipt names
-            read_id = incoming.inbound.provider_message_id if incoming.inbound.content.kind != REACTION else None
+            read_id = incoming.inbound.provider_message_id if incoming.inbound.content.kind != REACTION \
+                and len(incoming.inbound.provider_message_id) <= MAX_NAMED_ID else None
             conversation = replace(conversation, preview=preview_of(incoming.body) or conversation.preview,
                                    latest_customer_message=read_id or conversation.latest_customer_message)
         message = _stored(incoming, conversation.id, head, now)
@@ -248,11 +250,11 @@ class Ingest:
         if len(inbound.body) > MAX_INBOUND_BODY:
             log.warning("provider message %s: body of %d characters cut to %d", inbound.provider_message_id,
                         len(inbound.body), MAX_INBOUND_BODY)
-        dropped = inbound.media_unusable  # the text is kept; the message notes what was dropped
-        if workstream is not None and inbound.media and not workstream.settings.customers_can_send_attachments:
-            dropped += len(inbound.media)
+        media, dropped = inbound.media, inbound.media_unusable  # the text is kept; the message notes what was dropped
+        if workstream is not None and media and not workstream.settings.customers_can_send_attachments:
+            media, dropped = (), dropped + len(media)
         keyword, source = consents.keyword_of(inbound.body, inbound.keyword, chosen=inbound.content.kind == CHOICE)
-        return _Incoming(inbound, workstream, inbound.body[:MAX_INBOUND_BODY], dropped, keyword, source)
+        return _Incoming(inbound, workstream, inbound.body[:MAX_INBOUND_BODY], media, dropped, keyword, source)
 
     def _conversation(self, account: Account, incoming: _Incoming, head: Head | None, new_id: str,
                       now: datetime) -> tuple[Conversation, bool]:
@@ -278,7 +280,7 @@ def _stored(incoming: _Incoming, conversation_id: str, head: Head | None, now: d
     inbound = incoming.inbound
     return Message(
         id=uuid.uuid4().hex, conversation_id=conversation_id, direction=INBOUND, body=incoming.body,
-        media=inbound.media if not incoming.media_dropped else (), status="received",
+        media=incoming.media, status="received",
         provider_message_id=inbound.provider_message_id, created_at=now, seq=(head.seq if head else 0) + 1,
         keyword=incoming.keyword, media_dropped=incoming.media_dropped,
         content=None if inbound.content.plain else inbound.content,

@@ -143,6 +143,11 @@ def test_customer_attachments_are_dropped_unless_allowed(make_services, provider
     services.admin.workstreams.update(ws.id, {"attachments": {"customers_can_send": True}})
     services.messaging.ingest.message(account, InboundMessage(**{**message.__dict__, "provider_message_id": "SMm2"}), BASE)
     assert services.messaging.actions.get(cid, ALICE).messages[1].media == photo
+    # An attachment no one could fetch beside one that can be: only the unusable one is dropped.
+    mixed = InboundMessage(**{**message.__dict__, "provider_message_id": "SMm3", "media": photo[:1], "media_unusable": 1})
+    services.messaging.ingest.message(account, mixed, BASE)
+    last = services.messaging.actions.get(cid, ALICE).messages[2]
+    assert (last.media, last.media_dropped) == (photo[:1], 1)
 
 
 def test_agent_attachments_need_the_workstream_to_allow_them(make_services, provider):

@@ -87,6 +87,13 @@ def test_sms_received_and_report_in_both_key_casings():
     assert (failed.status, failed.error_message) == ("failed", "Carrier rejected")
 
 
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "1600-12-31T00:00:00Z",
+                                   "yesterday"])
+def test_a_received_time_out_of_range_or_unreadable_is_none(value):
+    inbound = acs.SmsReceived.from_event(event("sms_received.json", receivedTimestamp=value)).to_inbound(SMS)
+    assert inbound.received_at is None and inbound.provider_message_id.startswith("Incoming_")
+
+
 def test_sms_to_another_number_is_skipped():
     # An event of a batch that names another business address is acknowledged, not stored.
     body = json.dumps(events("sms_received.json", to="15550001111")).encode()
