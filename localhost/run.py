@@ -162,7 +162,8 @@ def _serve(env: dict[str, str], app: str, script_root: Path, storage: str | None
     command += ["--script-root", str(script_root)]
     # Own session: the terminal's Ctrl-C reaches only us, and we stop the host before Azurite.
     host = subprocess.Popen(command, cwd=REPO_ROOT, env=env, start_new_session=True)
-    record, before = RunRecord(os.getpid(), f"http://localhost:{port}", storage), None
+    public = env.get("PUBLIC_BASE_URL", "").strip().rstrip("/") or None
+    record, before = RunRecord(os.getpid(), f"http://localhost:{port}", storage, public), None
     try:
         if _wait_ready(host, f"http://127.0.0.1:{port}/admin/host/status"):
             before = RunRecord.read(state)  # another `make run`'s, on another port: its again once we stop

@@ -77,12 +77,14 @@ def app_environment(script_root: Path, environ: Mapping[str, str]) -> dict[str, 
 
 @dataclass(frozen=True)
 class RunRecord:
-    """What a running `make run` tells the other local tools: where the host answers, and
-    the Azurite it uses (its connection string holds only Azurite's published key)."""
+    """What a running `make run` tells the other local tools: where the host answers, the
+    Azurite it uses (its connection string holds only Azurite's published key), and the
+    PUBLIC_BASE_URL it was given (what a provider's signature covers)."""
 
     pid: int
     url: str
     storage: str | None = None
+    public_base_url: str | None = None
 
     def write(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)

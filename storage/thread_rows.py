@@ -72,6 +72,13 @@ def bounded(value: str | None, limit: int) -> str | None:
     return value[:limit] if value else value
 
 
+def error_fields(code: str | None, message: str | None, prefix: str = "") -> dict[str, str]:
+    """A message's error as a merge writes it: "" for none, so that it clears an earlier
+    one (a merge leaves a None property out, and the old value would stay)."""
+    return {f"{prefix}ErrorCode": bounded(code, MAX_ERROR_CODE) or "",
+            f"{prefix}ErrorMessage": bounded(message, MAX_ERROR_MESSAGE) or ""}
+
+
 def conversation_fields(c: Conversation) -> dict[str, Any]:
     fields = {
         "ConversationId": c.id, "State": c.state, "Channel": c.channel, "Provider": c.provider,
@@ -160,7 +167,7 @@ def to_message(e: dict[str, Any]) -> Message:
         id=e["MessageId"], conversation_id=e["ConversationId"], direction=e["Direction"], body=e.get("Body") or "",
         media=tuple(Media(**x) for x in json.loads(e.get("Media") or "[]")), status=e.get("Status") or "",
         provider_message_id=e.get("ProviderMessageId"), created_at=e["CreatedAt"], seq=int(e["Seq"]),
-        agent=_to_actor(e, "Agent"), error_code=e.get("ErrorCode"), error_message=e.get("ErrorMessage"),
+        agent=_to_actor(e, "Agent"), error_code=e.get("ErrorCode") or None, error_message=e.get("ErrorMessage") or None,
         keyword=e.get("Keyword"), automated=e.get("Automated"),
         fallback_for=e.get("FallbackFor") or None, media_dropped=int(e.get("MediaDropped") or 0),
         attempts=int(e.get("Attempts") or 0), from_bot=bool(e.get("FromBot")),

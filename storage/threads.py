@@ -37,6 +37,7 @@ from storage.thread_rows import (
     bounded,
     conversation_fields,
     conversation_key,
+    error_fields,
     event_entity,
     marker_key,
     message_entity,
@@ -161,7 +162,8 @@ class ThreadStore:
         """
         row_key = message_key(message.conversation_id, message.seq)
         update: dict[str, Any] = {"PartitionKey": thread, "RowKey": row_key,
-                                  "ProviderMessageId": provider_message_id[:MAX_STORED_ID], "Status": status}
+                                  "ProviderMessageId": provider_message_id[:MAX_STORED_ID], "Status": status,
+                                  **error_fields(None, None)}  # sent: what an earlier try failed with is past
         marker = {"PartitionKey": thread, "RowKey": marker_key(provider_message_id), "Kind": "marker",
                   "MessageRowKey": row_key}
         with translated():
@@ -191,8 +193,8 @@ class ThreadStore:
         pending = existing.get("PendingStatus")
         merged = dict(update)
         if pending and supersedes(pending, update["Status"]):
-            merged.update(Status=pending, ErrorCode=existing.get("PendingErrorCode"),
-                          ErrorMessage=existing.get("PendingErrorMessage"))
+            merged.update(Status=pending, **error_fields(existing.get("PendingErrorCode"),
+                                                         existing.get("PendingErrorMessage")))
         try:
             self._table.submit_transaction([
                 ("update", merged, {"mode": UpdateMode.MERGE}),
@@ -224,14 +226,12 @@ class ThreadStore:
 
     def mark_failed(self, thread: str, message: Message, error_code: str | None, error_message: str,
                     status: str = "failed", attempts: int | None = None) -> None:
-        self._merge_owed(thread, message, {"Status": status, "ErrorCode": bounded(error_code, MAX_ERROR_CODE),
-                                           "ErrorMessage": bounded(error_message, MAX_ERROR_MESSAGE), "InDoubt": False,
+        self._merge_owed(thread, message, {"Status": status, **error_fields(error_code, error_message), "InDoubt": False,
                                            **({"Attempts": attempts} if attempts is not None else {})})
 
     def mark_retrying(self, thread: str, message: Message, error_code: str | None, error_message: str,
                       attempts: int, in_doubt: bool = False) -> None:
-        self._merge_owed(thread, message, {"Status": "retrying", "ErrorCode": bounded(error_code, MAX_ERROR_CODE),
-                                           "ErrorMessage": bounded(error_message, MAX_ERROR_MESSAGE),
+        self._merge_owed(thread, message, {"Status": "retrying", **error_fields(error_code, error_message),
                                            "Attempts": attempts, "InDoubt": in_doubt})
 
     def _merge_owed(self, thread: str, message: Message, fields: dict[str, Any]) -> None:
@@ -272,8 +272,8 @@ class ThreadStore:
                 return False
             try:  # the report overtook our own record of the send: park it on a marker
                 self._table.create_entity({"PartitionKey": thread, "RowKey": key, "Kind": "marker",
-                                           "PendingStatus": report["status"], "PendingErrorCode": report["code"],
-                                           "PendingErrorMessage": report["message"]})
+                                           "PendingStatus": report["status"],
+                                           **error_fields(report["code"], report["message"], "Pending")})
                 return True
             except ResourceExistsError as exc:
                 raise ConcurrencyConflict() from exc
@@ -284,11 +284,11 @@ class ThreadStore:
                 return False
             current, etag = row.get("Status"), row.metadata["etag"]
             entity = {"PartitionKey": thread, "RowKey": row["RowKey"], "Status": report["status"],
-                      "ErrorCode": report["code"], "ErrorMessage": report["message"]}
+                      **error_fields(report["code"], report["message"])}
         else:
             current, etag = marker.get("PendingStatus"), marker.metadata["etag"]
             entity = {"PartitionKey": thread, "RowKey": key, "PendingStatus": report["status"],
-                      "PendingErrorCode": report["code"], "PendingErrorMessage": report["message"]}
+                      **error_fields(report["code"], report["message"], "Pending")}
         if not supersedes(report["status"], current):
             return False
         try:
@@ -318,7 +318,7 @@ class ThreadStore:
         update: dict[str, Any] = {"PartitionKey": thread, "RowKey": row["RowKey"],
                                   "ProviderMessageId": report["provider_id"][:MAX_STORED_ID]}
         if supersedes(report["status"], row.get("Status")):
-            update.update(Status=report["status"], ErrorCode=report["code"], ErrorMessage=report["message"])
+            update.update(Status=report["status"], **error_fields(report["code"], report["message"]))
         marker = {"PartitionKey": thread, "RowKey": key, "Kind": "marker", "MessageRowKey": row["RowKey"]}
         try:
             self._table.submit_transaction([

@@ -68,4 +68,6 @@ def find(account_id: str, url: str | None, storage: str | None, environ: Mapping
                               "(is `make run` running? --storage names another storage)") from exc
     if account is None:
         raise SimulationError(f"no account {account_id} in this storage (table prefix {settings.table_prefix})")
-    return Target(account, base, settings.public_base_url or base, LocalTenant.of(env))
+    ran = record if record is not None and base == record.url.rstrip("/") else None  # the `make run` it calls
+    public = settings.public_base_url or (ran.public_base_url if ran else None) or base
+    return Target(account, base, public, LocalTenant.of(env))

@@ -21,6 +21,7 @@ from tests.support import telesign as telesign_data
 from tests.support import twilio as twilio_data
 
 MESSAGES = f"/2010-04-01/Accounts/{twilio_data.ACCOUNT_SID}/Messages.json"
+PUBLIC = "https://switchboard.example.com"
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,8 @@ def host_port() -> int:
 
 @pytest.fixture(scope="module")
 def extra_env(host_port) -> dict[str, str]:
-    return {"ENTRA_AUTHORITY_HOST": authority(f"http://127.0.0.1:{host_port}")}  # as `make run` sets it
+    return {"ENTRA_AUTHORITY_HOST": authority(f"http://127.0.0.1:{host_port}"),  # as `make run` sets it
+            "PUBLIC_BASE_URL": PUBLIC}  # the address providers sign: not where the simulator calls
 
 
 @pytest.fixture
@@ -174,9 +176,10 @@ def test_an_event_for_a_channel_the_account_lacks_is_reported_as_not_taken(api, 
 
 def test_after_make_run_the_simulator_finds_its_storage_url_and_sealing_key(api, tmp_path, sealing_key):
     account = create(api, twilio_data.account_body(numbers=numbers("14252306553")))
-    # What `make run` leaves: the development sealing key it gave the host, and its run record.
+    # What `make run` leaves: the development sealing key it gave the host, and its run record
+    # (with the PUBLIC_BASE_URL it was started with, which the simulator's own settings lack).
     (tmp_path / "sealing.key").write_text(sealing_key)
-    RunRecord(os.getpid(), api.host.base_url, api.env["AzureWebJobsStorage"]).write(tmp_path)
+    RunRecord(os.getpid(), api.host.base_url, api.env["AzureWebJobsStorage"], PUBLIC).write(tmp_path)
     environ = {"SWITCHBOARD_LOCAL_DIR": str(tmp_path), "AzureWebJobsStorage": "UseDevelopmentStorage=true",
                "SWITCHBOARD_TABLE_PREFIX": api.env["SWITCHBOARD_TABLE_PREFIX"]}
     assert main(["message", "--account", account, "--from", "+15550100204"], environ) == 0

@@ -98,8 +98,9 @@ def test_sms_to_another_number_is_skipped():
     # An event of a batch that names another business address is acknowledged, not stored.
     body = json.dumps(events("sms_received.json", to="15550001111")).encode()
     [part] = acs.AcsWebhook(lambda: None).parse(WebhookRequest("https://sb.example.com", {}, {}, body), SMS).parts
-    with pytest.raises(Skipped, match="is not one of this account's business addresses"):
+    with pytest.raises(Skipped, match="its business address is not one of this account's") as skipped:
         part.read()
+    assert "5550001111" not in str(skipped.value)  # it is logged, and logs name no number
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"", b"[]", b"[1]", b'[{"id": "x"}]', "\xff".encode("latin-1")])
