@@ -97,3 +97,36 @@ def test_a_routing_conditions_label_names_its_rule(new_page, api):
     expect(page.get_by_role("alert").get_by_role("listitem")).to_have_text(
         ["Rule 2 condition 1 value: must be a non-empty string of at most 200 characters"])
     expect(page.get_by_label("Rule 2 condition 1 value", exact=True)).to_be_focused()
+
+
+def test_saving_the_workstream_page_leaves_a_retention_set_meanwhile(new_page, api):
+    w = workstream(api, "Kept", retention_days=30)
+    page = new_page("Grace", ADMIN)
+    page.goto(f"/#/admin/workstreams/{w['id']}")
+    language = page.get_by_label("Language")
+    expect(language).to_be_visible()
+    # Another admin (or tab) keeps its conversations for good meanwhile, on the Retention page.
+    assert api.call("PATCH", f"/admin/workstreams/{w['id']}", {"retention_days": None}).status_code == 200
+    language.fill("de-DE")
+    with page.expect_response(lambda r: r.request.method == "PATCH" and "/api/admin/workstreams/" in r.url) as saved:
+        page.get_by_role("button", name="Save workstream").click()
+    assert saved.value.ok, saved.value.text()
+    stored = api.call("GET", f"/admin/workstreams/{w['id']}").json()
+    assert (stored["language"], stored["retention_days"]) == ("de-DE", None)  # not 30 again: deletion undone stays undone
+
+
+def test_hours_unticked_and_ticked_again_come_back_as_they_were(new_page, api):
+    hours = {"time_zone": "America/Chicago", "weekly": [{"day": "monday", "open": "08:00", "close": "12:00"}],
+             "closures": ["2026-12-25"]}
+    w = workstream(api, "Hours", operating_hours=hours)
+    page = new_page("Grace", ADMIN)
+    page.goto(f"/#/admin/workstreams/{w['id']}")
+    set_hours = page.get_by_label("Set operating hours")
+    set_hours.uncheck()
+    expect(page.get_by_label("Time zone")).to_have_count(0)
+    set_hours.check()  # a slip of the hand: the hours it had, not the browser's zone and office hours
+    expect(page.get_by_label("Time zone")).to_have_value("America/Chicago")
+    with page.expect_response(lambda r: r.request.method == "PATCH" and "/api/admin/workstreams/" in r.url) as saved:
+        page.get_by_role("button", name="Save workstream").click()
+    assert saved.value.ok, saved.value.text()
+    assert api.call("GET", f"/admin/workstreams/{w['id']}").json()["operating_hours"] == hours

@@ -33,7 +33,10 @@ export function newWorkstream(accounts: Account[]): Workstream {
 /** The body the API takes: the settings as edited, automated messages with neither text nor
  *  buttons left out, each overflow rule with only the fields its condition and action use. */
 function bodyOf(w: Workstream): Record<string, unknown> {
-  const { id: _id, channel: _channel, created_at: _created, updated_at: _updated, bot: _bot, auto_close_after_minutes: minutes, ...settings } = w;
+  // Its bot and retention have pages of their own (or the API): sent from here, a stale copy
+  // would undo a change made there since this page read the workstream.
+  const { id: _id, channel: _channel, created_at: _created, updated_at: _updated, bot: _bot,
+    retention_days: _retention, auto_close_after_minutes: minutes, ...settings } = w;
   const automated = Object.fromEntries(Object.entries(w.automated_messages).filter(([, m]) => m.text?.trim() || m.interactive));
   const rules = w.routing_rules.map((r) => ({
     ...r, conditions: r.conditions.map((c) => (c.operator === "exists" ? { field: c.field, operator: c.operator } : c)),
@@ -84,8 +87,8 @@ export function WorkstreamForm({ workstream, accounts, catalogue, onSaved }: Pro
         <TextField path="name" label="Name" required />
         <Select path="account_id" label="Account" options={accounts.map((a) => ({ value: a.id, label: `${a.name} (${a.channel})` }))} />
         <Select path="number" label="Number or channel" required options={addresses(accounts.find((a) => a.id === w.account_id))} />
-        <NumberField path="auto_close_after_minutes" label="Auto-close after (minutes idle)" min={1}
-          hint="empty: the app's default (480 minutes)" />
+        <NumberField path="auto_close_after_minutes" label="Auto-close after (minutes idle)" min={1} max={43200}
+          hint="empty: the app's default (480 minutes); at most 43200 (30 days)" />
         <TextField path="language" label="Language" hint="a BCP 47 tag, e.g. en-US" />
       </fieldset>
       <fieldset>

@@ -3,6 +3,7 @@
 // survey, whose fields follow its mode.
 
 import type { ComponentChildren } from "preact";
+import { useRef } from "preact/hooks";
 import type { Form } from "../ui/form";
 import { Checkbox, NumberField, Select, TextArea, TextField, useField } from "../ui/form";
 import { ListField, StringList } from "../ui/list";
@@ -23,12 +24,14 @@ function defaultHours(): Workstream["operating_hours"] {
 
 export function Hours({ form }: { form: Form<Workstream> }) {
   const hours = form.value.operating_hours;
+  const unset = useRef(hours);  // the hours last set: ticked again, they come back, not the defaults
+  if (hours) unset.current = hours;
   return (
     <fieldset>
       <legend>Operating hours</legend>
       <div class="field check">
         <input type="checkbox" id="hours-set" checked={hours !== null}
-          onChange={(e) => form.set("operating_hours", e.currentTarget.checked ? defaultHours() : null)} />
+          onChange={(e) => form.set("operating_hours", e.currentTarget.checked ? unset.current ?? defaultHours() : null)} />
         <label for="hours-set">Set operating hours</label>
         <p class="hint">unset: always open</p>
       </div>
