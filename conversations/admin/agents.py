@@ -74,7 +74,7 @@ class AgentDirectory:
         return updated
 
     def list(self) -> list[Agent]:
-        return self._agents.list()
+        return self._pruned(self._agents.list())
 
     def of_workstream(self, workstream_id: str, scope: Scope) -> list[Agent]:
         """The agents who work a queue of the workstream and may answer (signed in with the
@@ -90,7 +90,7 @@ class AgentDirectory:
         agent = self._agents.get(agent_id)
         if agent is None:
             raise NotFound(f"agent {agent_id} not found")
-        return agent
+        return self._pruned([agent])[0]
 
     def create(self, body: Any) -> Agent:
         body = require_object(body)
@@ -115,10 +115,11 @@ class AgentDirectory:
         current, etag = self._agents.get_for_update(agent_id)
         if "object_id" in body and body["object_id"] != current.id:
             raise ValidationFailed("object_id", "cannot be changed")
+        kept = self._pruned([current])[0]
         updated = replace(
             current, name=(text(body, "name", required=False) or "") if "name" in body else current.name,
-            queues=self._queues(body["queues"]) if "queues" in body else current.queues,
-            supervises=self._supervises(body["supervises"]) if "supervises" in body else current.supervises,
+            queues=self._queues(body["queues"]) if "queues" in body else kept.queues,
+            supervises=self._supervises(body["supervises"]) if "supervises" in body else kept.supervises,
             capacity=_capacity(body["capacity"]) if "capacity" in body else current.capacity,
             skills=self._skills.proficiencies(body["skills"]) if "skills" in body else current.skills,
             updated_at=self._clock(),
@@ -134,6 +135,16 @@ class AgentDirectory:
     def delete(self, agent_id: str) -> None:
         self.get(agent_id)
         self._agents.delete(agent_id)
+
+    def _pruned(self, agents: list[Agent]) -> list[Agent]:
+        """As an admin reads and saves them: without the queues and supervised workstreams
+        deleted since (a workstream's deletion or a queue's removal leaves them on its
+        agents' entries, where they offer nothing), which no save could name again. One
+        query of the workstreams."""
+        queues = {w.id: w.settings.queues for w in self._workstreams.list()}
+        return [replace(a, queues=tuple(q for q in a.queues if q.workstream_id in queues
+                                        and (q.queue is None or q.queue in queues[q.workstream_id])),
+                        supervises=tuple(w for w in a.supervises if w in queues)) for a in agents]
 
     def _queues(self, value: Any) -> tuple[QueueRef, ...]:
         refs: list[QueueRef] = []
