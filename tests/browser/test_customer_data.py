@@ -35,6 +35,9 @@ def test_an_admin_sets_retention_reads_the_audit_trail_and_erases_a_customer(new
     page.get_by_role("form", name="Retention of Kept a while").get_by_role("button", name="Save").click()
     expect(page.get_by_role("status").filter(has_text="Saved")).to_have_text("Saved: 30 days")
     check_page(page, "admin-retention", artifacts)
+    field.fill("45")  # not saved yet: the word beside it no longer says what was
+    expect(page.get_by_role("status").filter(has_text="Saved")).to_have_count(0)
+    field.fill("30")
 
     page.get_by_role("link", name="Audit trail").click()
     page.get_by_label("Record id").fill(workstream["id"])

@@ -38,7 +38,7 @@ function RetentionField({ workstream }: { workstream: RetentionRow }) {
     <form class="search" aria-label={`Retention of ${workstream.name}`} onSubmit={save}>
       <label for={id}>{workstream.name} ({workstream.number}): days kept after closing</label>
       <input id={id} type="number" min={1} max={3650} value={days} aria-invalid={status?.error ? "true" : undefined}
-        aria-describedby={status ? `${id}-status` : undefined} onInput={(e) => setDays(e.currentTarget.value)} />
+        aria-describedby={status ? `${id}-status` : undefined} onInput={(e) => { setDays(e.currentTarget.value); setStatus(null); }} />
       <button type="submit">Save</button>
       {status ? <span id={`${id}-status`} class={status.error ? "notice error" : "muted"}
         role={status.error ? "alert" : "status"}>{status.text}</span> : null}
