@@ -59,4 +59,10 @@ def test_an_admin_sets_retention_reads_the_audit_trail_and_erases_a_customer(new
     page.get_by_role("button", name="Erase", exact=True).click()
     expect(page.get_by_text("Erasure done.")).to_be_visible()
     expect(page.get_by_role("table", name="Rows erased, by table")).to_contain_text("threads")
+    nothing = page.get_by_text("Nothing held this number")
+    expect(nothing).to_have_count(0)
     assert api.call("POST", "/admin/customers/export", {"address": CUSTOMER}).json()["conversations"] == []
+    page.get_by_label("Phone number or WhatsApp id").fill("+12065550999")  # mistyped: nothing holds it
+    page.get_by_role("button", name="Review").click()
+    page.get_by_role("button", name="Erase", exact=True).click()
+    expect(nothing).to_be_visible()

@@ -69,6 +69,10 @@ export function Erasure() {
       {job ? (
         <div role="status">
           <p>Erasure {job.state === "done" ? "done" : "still running"}.</p>
+          {job.state === "done" && !Object.values(job.erased).some((rows) => rows > 0) ? (
+            <p class="notice warn">Nothing held this number{job.kept.optouts ? " but its opt-out" : ""}: check it was typed
+              as the customer wrote from (with its country code), and the account.</p>
+          ) : null}
           <table>
             <caption>Rows erased, by table</caption>
             <thead><tr><th scope="col">Table</th><th scope="col">Rows</th></tr></thead>
