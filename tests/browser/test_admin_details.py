@@ -130,3 +130,30 @@ def test_hours_unticked_and_ticked_again_come_back_as_they_were(new_page, api):
         page.get_by_role("button", name="Save workstream").click()
     assert saved.value.ok, saved.value.text()
     assert api.call("GET", f"/admin/workstreams/{w['id']}").json()["operating_hours"] == hours
+
+
+def test_a_save_sends_what_the_page_changed_and_leaves_what_another_admin_changed_meanwhile(new_page, api):
+    w = workstream(api, "Shared")
+    page = new_page("Grace", ADMIN)
+    page.goto(f"/#/admin/workstreams/{w['id']}")
+    language = page.get_by_label("Language")
+    expect(language).to_be_visible()
+    assert api.call("PATCH", f"/admin/workstreams/{w['id']}", {"name": "Shared desk"}).status_code == 200  # another tab
+    language.fill("fr-FR")
+    with page.expect_response(lambda r: r.request.method == "PATCH" and "/api/admin/workstreams/" in r.url) as saved:
+        page.get_by_role("button", name="Save workstream").click()
+    assert saved.value.ok, saved.value.text()
+    assert saved.value.request.post_data_json == {"language": "fr-FR"}
+    stored = api.call("GET", f"/admin/workstreams/{w['id']}").json()
+    assert (stored["name"], stored["language"]) == ("Shared desk", "fr-FR")
+
+    page.get_by_role("link", name="Agents").click()
+    page.get_by_role("link", name="Grace").click()
+    page.get_by_label("Name", exact=True).fill("Grace H")
+    grace = api.call("GET", "/admin/agents").json()["agents"]
+    [me] = [a for a in grace if a["name"] == "Grace"]
+    assert api.call("PATCH", f"/admin/agents/{me['id']}", {"supervises": [w["id"]]}).status_code == 200
+    with page.expect_response(lambda r: r.request.method == "PATCH" and "/api/admin/agents/" in r.url) as saved:
+        page.get_by_role("button", name="Save agent").click()
+    assert saved.value.ok, saved.value.text()
+    assert api.call("GET", f"/admin/agents/{me['id']}").json()["supervises"] == [w["id"]]

@@ -12,7 +12,7 @@ import { ListField } from "../ui/list";
 import { RecordList, RecordPage } from "../ui/records";
 import { confirmSaved } from "../ui/saved";
 import { useLoaded } from "./loaded";
-import type { Agent, AgentSkill, Workstream } from "./records";
+import { changedFields, type Agent, type AgentSkill, type Workstream } from "./records";
 import { SkillList, useCatalogue } from "./SkillList";
 
 export function Agents({ id }: { id: string | null }) {
@@ -69,8 +69,11 @@ function AgentForm({ agent, workstreams, catalogue }: FormProps) {
     : { object_id: "", name: "", queues: [], supervises: [], skills: [] });
   const save = async () => {
     const { object_id, capacity, ...body } = form.value;
+    const read = { name: agent?.name, queues: agent?.queues, supervises: agent?.supervises, skills: agent?.skills,
+      capacity: agent?.capacity };
     const saved = agent
-      ? await api.patch<Agent>(`/admin/agents/${encodeURIComponent(agent.id)}`, capacity ? { ...body, capacity } : body)
+      ? await api.patch<Agent>(`/admin/agents/${encodeURIComponent(agent.id)}`,
+        changedFields(capacity ? { ...body, capacity } : body, read))
       : await api.post<Agent>("/admin/agents", { object_id, ...body });
     confirmSaved(`Agent ${saved.name || saved.id}`, "admin", "agents");
   };

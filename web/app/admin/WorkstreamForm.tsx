@@ -6,7 +6,7 @@ import { api } from "../api";
 import { BoundForm, Checkbox, NumberField, Select, TextArea, TextField, useForm } from "../ui/form";
 import { InteractiveSetting, WHATSAPP_ONLY } from "./InteractiveSetting";
 import { Overflow, Waiting, overflowBody } from "./Overflow";
-import type { Account, Workstream } from "./records";
+import { changedFields, type Account, type Workstream } from "./records";
 import { NO_SERVICE_LEVELS, ServiceLevels } from "./ServiceLevels";
 import { WindowFallback, fallbacksBody, useFallbackTemplates } from "./WindowFallbacks";
 import { Hours, QuickReplies, Queues, Routing, Survey, Templates, WrapUp } from "./WorkstreamSections";
@@ -76,7 +76,8 @@ export function WorkstreamForm({ workstream, accounts, catalogue, onSaved }: Pro
   const fallbacks = useFallbackTemplates(account, w.templates);
   const save = async () => {
     const saved = workstream
-      ? await api.patch<Workstream>(`/admin/workstreams/${encodeURIComponent(workstream.id)}`, bodyOf(w))
+      ? await api.patch<Workstream>(`/admin/workstreams/${encodeURIComponent(workstream.id)}`,
+        changedFields(bodyOf(w), bodyOf(workstream)))
       : await api.post<Workstream>("/admin/workstreams", bodyOf(w));
     onSaved(saved);
   };

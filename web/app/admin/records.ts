@@ -24,3 +24,10 @@ export type AgentSkill = Schemas["AgentSkill"];
 export type SkillNeed = Schemas["SkillNeed"];
 export type OverflowRule = Schemas["OverflowRule"];
 export type WaitingMessage = NonNullable<Schemas["WaitingMessage"]>;
+
+/** What a PATCH needs of a form's body: the fields that differ from what the page read
+ *  (``before``, as the same body), so that a field someone else changed meanwhile, which
+ *  this page did not touch, stays as they left it. */
+export function changedFields(body: Record<string, unknown>, before: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(body).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(before[key])));
+}
