@@ -102,9 +102,19 @@ class WorkstreamAdmin:
             bot=parse_bot(body["bot"], current.bot, self._directline) if "bot" in body else current.bot,
         )
         self._check_fallbacks(body, updated)
+        self._check_removed_queues(current, updated)
         with self._number_moving(workstream_id, (current.number,), (number,)):
             self._workstreams.replace(updated, etag)
         return updated
+
+    def _check_removed_queues(self, current: Workstream, updated: Workstream) -> None:
+        """A queue goes only once none of its conversations is live: one waiting there would
+        be offered to nobody (no agent may be given a queue the workstream lacks)."""
+        for queue in sorted(set(current.settings.queues) - set(updated.settings.queues)):
+            live = self._live(current.id, queue)
+            if live is not None:
+                raise Conflict(f"queue {queue} has conversations that are not closed ({live} among them); "
+                               "transfer or close them first", code="queue_in_use")
 
     def _check_fallbacks(self, body: dict[str, Any], workstream: Workstream) -> None:
         """The closed-window templates an admin names may be sent now (the catalogue read once);
@@ -112,7 +122,7 @@ class WorkstreamAdmin:
         now: its approval is checked when the fallback is set and when it is sent)."""
         if not workstream.settings.window_fallbacks:
             return
-        if "window_fallbacks" in body or "templates" in body:
+        if "window_fallbacks" in body or "templates" in body or "account_id" in body:  # another catalogue
             check_fallbacks(workstream.settings.window_fallbacks, workstream.templates,
                             self._catalogues.read(workstream.account_id), approval="window_fallbacks" in body)
 
@@ -128,11 +138,12 @@ class WorkstreamAdmin:
         with self._number_moving(workstream_id, (workstream.number,), ()):
             self._workstreams.delete(workstream_id)
 
-    def _live(self, workstream_id: str) -> str | None:
-        """A conversation of the workstream that is not closed, if any: a query of its list
-        per live state, a row each at most."""
+    def _live(self, workstream_id: str, queue: str | None = None) -> str | None:
+        """A conversation of the workstream (or of one of its queues) that is not closed, if
+        any: a query of its list per live state, a row each at most."""
         for state in (OPEN, ACTIVE, WAITING):
-            page = self._inbox.page(View(WORKSTREAM, workstream_id=workstream_id, state=state), 1)
+            view = View(WORKSTREAM, workstream_id=workstream_id, queue=queue, by_queue=queue is not None, state=state)
+            page = self._inbox.page(view, 1)
             if page.conversations:
                 return page.conversations[0].id
         return None

@@ -118,7 +118,8 @@ class Tries:
         self._record(parcel, ticket, sent, status)
         log.info("sent message %s as provider message %s (try %d)", message.id, sent.provider_message_id,
                  attempt.number)
-        return replace(message, provider_message_id=sent.provider_message_id, status=status)
+        return replace(message, provider_message_id=sent.provider_message_id, status=status, error_code=None,
+                       error_message=None)  # an earlier try's error is past, as on its row
 
     def _record(self, parcel: Parcel, ticket: Ticket, sent: SendResult, status: str) -> None:
         message = parcel.message

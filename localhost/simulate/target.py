@@ -69,5 +69,5 @@ def find(account_id: str, url: str | None, storage: str | None, environ: Mapping
     if account is None:
         raise SimulationError(f"no account {account_id} in this storage (table prefix {settings.table_prefix})")
     ran = record if record is not None and base == record.url.rstrip("/") else None  # the `make run` it calls
-    public = settings.public_base_url or (ran.public_base_url if ran else None) or base
+    public = (ran.public_base_url if ran else settings.public_base_url) or base  # what that host checks
     return Target(account, base, public, LocalTenant.of(env))

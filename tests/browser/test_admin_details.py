@@ -118,9 +118,14 @@ def test_saving_the_workstream_page_leaves_a_retention_set_meanwhile(new_page, a
 def test_hours_unticked_and_ticked_again_come_back_as_they_were(new_page, api):
     hours = {"time_zone": "America/Chicago", "weekly": [{"day": "monday", "open": "08:00", "close": "12:00"}],
              "closures": ["2026-12-25"]}
-    w = workstream(api, "Hours", operating_hours=hours)
+    waiting = {"after_seconds": 60, "text": "Hold on, you are number {{position}}."}
+    w = workstream(api, "Hours", operating_hours=hours, waiting_message=waiting)
     page = new_page("Grace", ADMIN)
     page.goto(f"/#/admin/workstreams/{w['id']}")
+    tell = page.get_by_label("Tell a customer still waiting their place in the queue")
+    tell.uncheck()
+    tell.check()
+    expect(page.get_by_label("Waiting message text")).to_have_value(waiting["text"])
     set_hours = page.get_by_label("Set operating hours")
     set_hours.uncheck()
     expect(page.get_by_label("Time zone")).to_have_count(0)
@@ -129,7 +134,8 @@ def test_hours_unticked_and_ticked_again_come_back_as_they_were(new_page, api):
     with page.expect_response(lambda r: r.request.method == "PATCH" and "/api/admin/workstreams/" in r.url) as saved:
         page.get_by_role("button", name="Save workstream").click()
     assert saved.value.ok, saved.value.text()
-    assert api.call("GET", f"/admin/workstreams/{w['id']}").json()["operating_hours"] == hours
+    stored = api.call("GET", f"/admin/workstreams/{w['id']}").json()
+    assert (stored["operating_hours"], stored["waiting_message"]) == (hours, waiting)
 
 
 def test_a_save_sends_what_the_page_changed_and_leaves_what_another_admin_changed_meanwhile(new_page, api):
@@ -146,6 +152,11 @@ def test_a_save_sends_what_the_page_changed_and_leaves_what_another_admin_change
     assert saved.value.request.post_data_json == {"language": "fr-FR"}
     stored = api.call("GET", f"/admin/workstreams/{w['id']}").json()
     assert (stored["name"], stored["language"]) == ("Shared desk", "fr-FR")
+    page.get_by_label("Set operating hours").check()  # with what the API checks against them: sent together
+    with page.expect_response(lambda r: r.request.method == "PATCH" and "/api/admin/workstreams/" in r.url) as saved:
+        page.get_by_role("button", name="Save workstream").click()
+    assert saved.value.ok, saved.value.text()
+    assert sorted(saved.value.request.post_data_json) == ["operating_hours", "service_levels"]
 
     page.get_by_role("link", name="Agents").click()
     page.get_by_role("link", name="Grace").click()

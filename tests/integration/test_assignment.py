@@ -364,7 +364,13 @@ def test_a_deleted_workstream_or_queue_leaves_no_entry_an_agent_could_not_be_sav
                                       {"workstream_id": sales.id, "queue": None}],
                            "supervises": [desk.workstream_id, sales.id]})
     admin.delete(sales.id)
-    admin.update(desk.workstream_id, {"queues": ["general"]})  # billing removed
+    cid = desk.customer_writes(customer(1))
+    desk.services.distribution.assignments.transfer_to_queue(cid, ALICE, "billing")
+    with pytest.raises(Conflict) as refused:  # it would wait there for nobody
+        admin.update(desk.workstream_id, {"queues": ["general"]})
+    assert refused.value.code == "queue_in_use" and cid in refused.value.message
+    desk.services.messaging.actions.close(cid, ALICE)
+    admin.update(desk.workstream_id, {"queues": ["general"]})  # billing removed, with nothing live in it
     seen = directory.get(ana)
     assert (seen.queues, seen.supervises) == ((), (desk.workstream_id,))
     assert [a.supervises for a in directory.list() if a.id == ana] == [(desk.workstream_id,)]

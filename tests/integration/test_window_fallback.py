@@ -164,3 +164,15 @@ def test_templates_changed_keep_a_fallback_that_names_its_parameters(make_servic
     services.admin.workstreams.update(workstream.id, {"window_fallbacks": by_name})
     kept = services.admin.workstreams.update(workstream.id, {"templates": TEMPLATES[:1]})  # refused before
     assert [t.name for t in kept.templates] == ["chat_closed"] and kept.settings.window_fallbacks
+
+
+def test_a_workstream_moved_to_another_account_keeps_only_fallbacks_its_catalogue_has(make_services, provider):
+    services, _, workstream = desk(make_services, provider, window_fallbacks={"closing": FALLBACKS["closing"]})
+    other_channel = "11111111-2222-3333-4444-555555555555"
+    other = services.admin.accounts.create({**whatsapp_account(provider.base_url), "name": "Fabrikam WhatsApp",
+                                            "channels": [{"name": "Sales", "channel_id": other_channel}]})
+    services.stores.templates.write(other.id, [synced("rate_us")])  # its catalogue lacks chat_closed
+    with pytest.raises(ValidationFailed) as refused:  # the page sends only what changed: the account and number
+        services.admin.workstreams.update(workstream.id, {"account_id": other.id, "number": other_channel})
+    assert refused.value.field == "window_fallbacks.closing.name"
+    assert services.admin.workstreams.get(workstream.id).account_id != other.id

@@ -70,7 +70,7 @@ export function Erasure() {
         <div role="status">
           <p>Erasure {job.state === "done" ? "done" : "still running"}.</p>
           {job.state === "done" && !Object.values(job.erased).some((rows) => rows > 0) ? (
-            <p class="notice warn">Nothing held this number{job.kept.optouts ? " but its opt-out" : ""}: check it was typed
+            <p class="notice warn">Nothing held this number: check it was typed
               as the customer wrote from (with its country code), and the account.</p>
           ) : null}
           <table>
