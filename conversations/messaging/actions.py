@@ -85,7 +85,8 @@ class AgentActions:
         return until_committed(attempt, "label it")
 
     def wait(self, conversation_id: str, scope: Scope) -> Conversation:
-        return self._change(conversation_id, scope, scope.check_answer, PARKED, lambda c: replace(c, state=WAITING))
+        return self._change(conversation_id, scope, scope.check_answer, PARKED,
+                            lambda c: c if c.state == WAITING else replace(c, state=WAITING))
 
     def close(self, conversation_id: str, scope: Scope, base_url: str | None = None, disposition: object = None,
               note: object = None) -> Conversation:
@@ -126,13 +127,16 @@ class AgentActions:
     def _change(self, conversation_id: str, scope: Scope, check: Callable[[Conversation], None], action: str,
                 change: Callable[[Conversation], Conversation], note: str | None = None) -> Conversation:
         """Change the live conversation, once ``check`` allows it, and record who did what
-        (and the caller's ``note``, an internal note after it)."""
+        (and the caller's ``note``, an internal note after it); a change that changes nothing
+        (a repeat) records nothing."""
         note_id = uuid.uuid4().hex
 
         def attempt() -> Conversation:
             head = self._lookup.head(conversation_id, scope=scope)
             check(head.conversation)
             updated, now = change(head.conversation), self._clock()
+            if updated is head.conversation:
+                return updated
             event = Event(conversation_id, head.seq + 1, now, action, scope.principal.actor,
                           CLOSED_BY_AGENT if action == CLOSED else None)
             notes = [internal_note(note_id, conversation_id, note, event.seq + 1, now, scope.principal.actor)] if note \

@@ -71,6 +71,8 @@ def test_waiting_conversation_wakes_up_and_closed_one_is_followed_by_a_new_one(c
     cid = ingest.message(account, inbound(account.id, "SM1")).conversation_id
     services.distribution.assignments.accept(cid, ALICE)
     actions.wait(cid, ALICE)
+    actions.wait(cid, ALICE)  # a repeat (a double click, a retried request) records nothing
+    assert [e.action for e in actions.get(cid, ALICE).events].count("parked") == 1
     ingest.message(account, inbound(account.id, "SM2"))
     assert actions.get(cid, ALICE).state == "active"
     actions.close(cid, ALICE)
