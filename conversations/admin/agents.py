@@ -118,7 +118,7 @@ class AgentDirectory:
         kept = self._pruned([current])[0]
         updated = replace(
             current, name=(text(body, "name", required=False) or "") if "name" in body else current.name,
-            queues=self._queues(body["queues"]) if "queues" in body else kept.queues,
+            queues=self._queues(body["queues"], kept.queues) if "queues" in body else kept.queues,
             supervises=self._supervises(body["supervises"]) if "supervises" in body else kept.supervises,
             capacity=_capacity(body["capacity"]) if "capacity" in body else current.capacity,
             skills=self._skills.proficiencies(body["skills"]) if "skills" in body else current.skills,
@@ -137,21 +137,22 @@ class AgentDirectory:
         self._agents.delete(agent_id)
 
     def _pruned(self, agents: list[Agent]) -> list[Agent]:
-        """As an admin reads and saves them: without the queues and supervised workstreams
-        deleted since (a workstream's deletion or a queue's removal leaves them on its
-        agents' entries, where they offer nothing), which no save could name again. One
-        query of the workstreams."""
-        queues = {w.id: w.settings.queues for w in self._workstreams.list()}
-        return [replace(a, queues=tuple(q for q in a.queues if q.workstream_id in queues
-                                        and (q.queue is None or q.queue in queues[q.workstream_id])),
-                        supervises=tuple(w for w in a.supervises if w in queues)) for a in agents]
+        """As an admin reads and saves them: without the workstreams deleted since (their
+        deletion leaves them on agents' entries, where nothing live is left to offer or
+        supervise), which no save could name again. One query of the workstreams."""
+        kept = {w.id for w in self._workstreams.list()}
+        return [replace(a, queues=tuple(q for q in a.queues if q.workstream_id in kept),
+                        supervises=tuple(w for w in a.supervises if w in kept)) for a in agents]
 
-    def _queues(self, value: Any) -> tuple[QueueRef, ...]:
+    def _queues(self, value: Any, held: tuple[QueueRef, ...] = ()) -> tuple[QueueRef, ...]:
+        """The queues given, each one of its workstream's (or one the agent ``held`` already,
+        whose queue the workstream has dropped since: saved back as it was)."""
         refs: list[QueueRef] = []
         for prefix, item in objects(value, "queues", ("workstream_id", "queue"), at_most=MAX_QUEUES, allow_empty=True):
             workstream = self._workstream(item.get("workstream_id"), prefix + "workstream_id")
             queue = item.get("queue")
-            if queue is not None and queue not in workstream.settings.queues:
+            if queue is not None and queue not in workstream.settings.queues \
+                    and QueueRef(workstream.id, queue) not in held:
                 raise ValidationFailed(prefix + "queue", f"must be one of workstream {workstream.id}'s queues, or null "
                                                          "for its conversations that no queue took")
             ref = QueueRef(workstream.id, queue)

@@ -101,7 +101,7 @@ class WorkstreamAdmin:
             templates=parse_templates(body["templates"]) if "templates" in body else current.templates,
             bot=parse_bot(body["bot"], current.bot, self._directline) if "bot" in body else current.bot,
         )
-        self._check_fallbacks(body, updated)
+        self._check_fallbacks(body, updated, moved=updated.account_id != current.account_id)
         self._check_removed_queues(current, updated)
         with self._number_moving(workstream_id, (current.number,), (number,)):
             self._workstreams.replace(updated, etag)
@@ -116,15 +116,16 @@ class WorkstreamAdmin:
                 raise Conflict(f"queue {queue} has conversations that are not closed ({live} among them); "
                                "transfer or close them first", code="queue_in_use")
 
-    def _check_fallbacks(self, body: dict[str, Any], workstream: Workstream) -> None:
+    def _check_fallbacks(self, body: dict[str, Any], workstream: Workstream, moved: bool = False) -> None:
         """The closed-window templates an admin names may be sent now (the catalogue read once);
         templates changed keep every one a fallback names (whatever the provider says of it
-        now: its approval is checked when the fallback is set and when it is sent)."""
+        now: its approval is checked when the fallback is set and when it is sent); a
+        workstream ``moved`` to another account needs them approved in that one's catalogue."""
         if not workstream.settings.window_fallbacks:
             return
-        if "window_fallbacks" in body or "templates" in body or "account_id" in body:  # another catalogue
+        if "window_fallbacks" in body or "templates" in body or moved:
             check_fallbacks(workstream.settings.window_fallbacks, workstream.templates,
-                            self._catalogues.read(workstream.account_id), approval="window_fallbacks" in body)
+                            self._catalogues.read(workstream.account_id), approval="window_fallbacks" in body or moved)
 
     def delete(self, workstream_id: str) -> None:
         """Only once none of its conversations is live: one would be left answering to a

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from channels.twilio_api import TwilioSender
+from core.agents import QueueRef
 from core.errors import Conflict, Forbidden, ValidationFailed
 from core.identity import AGENT, SUPERVISOR
 from core.records import Media
@@ -371,10 +372,14 @@ def test_a_deleted_workstream_or_queue_leaves_no_entry_an_agent_could_not_be_sav
     assert refused.value.code == "queue_in_use" and cid in refused.value.message
     desk.services.messaging.actions.close(cid, ALICE)
     admin.update(desk.workstream_id, {"queues": ["general"]})  # billing removed, with nothing live in it
-    seen = directory.get(ana)
-    assert (seen.queues, seen.supervises) == ((), (desk.workstream_id,))
+    seen = directory.get(ana)  # the deleted workstream gone; the dropped queue kept, as distribution reads it
+    assert (seen.queues, seen.supervises) == ((QueueRef(desk.workstream_id, "billing"),), (desk.workstream_id,))
     assert [a.supervises for a in directory.list() if a.id == ana] == [(desk.workstream_id,)]
-    # What the admin read is what it saves back; a save that names neither keeps neither.
-    saved = directory.update(ana, {"queues": [], "supervises": list(seen.supervises), "capacity": {"sms": 4}})
-    assert (saved.queues, saved.supervises, saved.capacity["sms"]) == ((), (desk.workstream_id,), 4)
+    # What the admin read is what it saves back.
+    queues = [{"workstream_id": q.workstream_id, "queue": q.queue} for q in seen.queues]
+    saved = directory.update(ana, {"queues": queues, "supervises": list(seen.supervises), "capacity": {"sms": 4}})
+    assert (saved.queues, saved.supervises, saved.capacity["sms"]) == (seen.queues, (desk.workstream_id,), 4)
     assert directory.update(ana, {"name": "Ana B"}).supervises == (desk.workstream_id,)
+    with pytest.raises(ValidationFailed):  # a dropped queue is kept, never given anew
+        directory.update(desk.agent("bo", available=False).principal.id,
+                         {"queues": [{"workstream_id": desk.workstream_id, "queue": "billing"}]})

@@ -171,8 +171,9 @@ def test_a_workstream_moved_to_another_account_keeps_only_fallbacks_its_catalogu
     other_channel = "11111111-2222-3333-4444-555555555555"
     other = services.admin.accounts.create({**whatsapp_account(provider.base_url), "name": "Fabrikam WhatsApp",
                                             "channels": [{"name": "Sales", "channel_id": other_channel}]})
-    services.stores.templates.write(other.id, [synced("rate_us")])  # its catalogue lacks chat_closed
-    with pytest.raises(ValidationFailed) as refused:  # the page sends only what changed: the account and number
-        services.admin.workstreams.update(workstream.id, {"account_id": other.id, "number": other_channel})
-    assert refused.value.field == "window_fallbacks.closing.name"
+    for catalogue in ([synced("rate_us")], [synced("chat_closed", PENDING)]):  # lacks it; has it, not approved
+        services.stores.templates.write(other.id, catalogue)
+        with pytest.raises(ValidationFailed) as refused:  # the page sends only what changed: account and number
+            services.admin.workstreams.update(workstream.id, {"account_id": other.id, "number": other_channel})
+        assert refused.value.field == "window_fallbacks.closing.name"
     assert services.admin.workstreams.get(workstream.id).account_id != other.id

@@ -32,10 +32,6 @@ export function newWorkstream(accounts: Account[]): Workstream {
 
 /** The body the API takes: the settings as edited, automated messages with neither text nor
  *  buttons left out, each overflow rule with only the fields its condition and action use. */
-/** Settings the API checks against each other: a save that changes one sends them all. */
-const CHECKED_TOGETHER = [["account_id", "number"], ["queues", "default_queue", "routing_rules", "overflow"],
-  ["operating_hours", "service_levels"], ["templates", "window_fallbacks"]];
-
 function bodyOf(w: Workstream): Record<string, unknown> {
   // Its bot and retention have pages of their own (or the API): sent from here, a stale copy
   // would undo a change made there since this page read the workstream.
@@ -81,7 +77,7 @@ export function WorkstreamForm({ workstream, accounts, catalogue, onSaved }: Pro
   const save = async () => {
     const saved = workstream
       ? await api.patch<Workstream>(`/admin/workstreams/${encodeURIComponent(workstream.id)}`,
-        changedFields(bodyOf(w), bodyOf(workstream), CHECKED_TOGETHER))
+        changedFields(bodyOf(w), bodyOf(workstream)))
       : await api.post<Workstream>("/admin/workstreams", bodyOf(w));
     onSaved(saved);
   };

@@ -27,12 +27,9 @@ export type WaitingMessage = NonNullable<Schemas["WaitingMessage"]>;
 
 /** What a PATCH needs of a form's body: the fields that differ from what the page read
  *  (``before``, as the same body), so that a field someone else changed meanwhile, which
- *  this page did not touch, stays as they left it; with each of them, the others of its
- *  group in ``together`` (fields the API checks against each other: sent as this page
- *  shows them, so that what it is told is wrong is on it to mend). */
-export function changedFields(body: Record<string, unknown>, before: Record<string, unknown>,
-  together: string[][] = []): Record<string, unknown> {
-  const changed = Object.keys(body).filter((key) => JSON.stringify(body[key]) !== JSON.stringify(before[key]));
-  const sent = new Set(changed.flatMap((key) => together.find((group) => group.includes(key)) ?? [key]));
-  return Object.fromEntries(Object.entries(body).filter(([key]) => sent.has(key)));
+ *  this page did not touch, stays as they left it. The API checks what is sent against
+ *  what is stored (a default queue against the queues, rules against them, hours against
+ *  service levels), so a field left out is still checked with it. */
+export function changedFields(body: Record<string, unknown>, before: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(body).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(before[key])));
 }
