@@ -86,9 +86,10 @@ class AccountAdmin:
 
     def delete(self, account_id: str) -> None:
         account = self.get(account_id)
-        users = [w.id for w in self._workstreams.list() if w.account_id == account_id]
+        users = [w for w in self._workstreams.list() if w.account_id == account_id]
         if users:
-            raise Conflict(f"account {account_id} is used by workstream {users[0]}; delete its workstreams first")
+            raise Conflict(f"account {account.name} is used by workstream {users[0].name} ({users[0].id}); "
+                           "delete its workstreams first")
         with self._numbers_moving(account_id, account.addresses(), ()):
             self._accounts.delete(account_id)
 

@@ -101,7 +101,9 @@ def test_workstream_rules(api, account):
     reset = api.call("PATCH", f"/admin/workstreams/{wid}", {"auto_close_after_minutes": None})
     assert reset.json()["auto_close_after_minutes"] == 480  # null: the default again
     assert api.call("PATCH", f"/admin/workstreams/{wid}", {"auto_close_after_minutes": 45}).ok
-    assert api.call("DELETE", f"/admin/accounts/{account['id']}").status_code == 409
+    in_use = api.call("DELETE", f"/admin/accounts/{account['id']}")
+    assert in_use.status_code == 409  # named as the admin pages show them
+    assert f"used by workstream Support ({wid})" in in_use.json()["error"]["message"]
     form = fixture_form("twilio_sms_inbound.txt", MessageSid="SM" + "9" * 32, From="+12065550999")
     assert api.webhook(f"/twilio/{account['id']}/inbound", form, AUTH_TOKEN).status_code == 200
     [live] = [c for c in api.call("GET", "/conversations").json()["conversations"] if c["customer"] == "+12065550999"]
