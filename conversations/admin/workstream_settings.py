@@ -159,8 +159,8 @@ def _queues(value: Any) -> tuple[str, ...]:
     if len(value) > MAX_QUEUES or any(len(q) > MAX_QUEUE_NAME for q in value):
         raise ValidationFailed("queues", f"must hold at most {MAX_QUEUES} names of at most {MAX_QUEUE_NAME} "
                                          "characters each")
-    if len(set(value)) != len(value):
-        raise ValidationFailed("queues", "names a queue twice")
+    if len({q.casefold() for q in value}) != len(value):  # "General" beside "general" reads as one queue
+        raise ValidationFailed("queues", "names a queue twice (names differing in case only are one name)")
     return tuple(value)
 
 

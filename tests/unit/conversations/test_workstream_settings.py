@@ -58,6 +58,7 @@ def test_patch_replaces_only_what_it_names():
     ({"default_queue": "nowhere"}, "default_queue"),
     ({"queues": ["general"]}, "routing_rules[0].queue"),
     ({"queues": ["a", "a"]}, "queues"),
+    ({"queues": ["General", "general"]}, "queues"),
 ])
 def test_wrong_settings_name_the_field(patch, field):
     with pytest.raises(ValidationFailed) as error:
