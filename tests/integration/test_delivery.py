@@ -205,6 +205,23 @@ def test_a_stored_message_whose_answer_was_lost_is_sent_once_when_asked_again_wi
     assert len(twilio_api.calls("POST", MESSAGES)) == 1
 
 
+@pytest.mark.parametrize("hooks", [{"tables": [LostAnswer(b"Hello, lost", failures=1)]}], indirect=True)
+def test_a_message_its_guard_marked_not_sent_goes_out_when_asked_again_with_its_key(world, hooks, twilio_api, clock):
+    services, _, cid = world
+    hooks["tables"][0].on = True
+    twilio_api.on("POST", MESSAGES, message_created("SMlate"))
+    with pytest.raises(StorageUnavailable):  # stored, but the caller hears 503 and goes quiet a while
+        services.messaging.outbox.reply(cid, "Hello, lost", ALICE, BASE, key="k-2")
+    for _ in range(3):  # its guard marks it not sent
+        clock.advance(minutes=5)
+        drain(services, timeout=3)
+    assert [(m.status, m.error_code) for m in sent_messages(services, cid)] == [("not_sent", "request_failed")]
+    message = services.messaging.outbox.reply(cid, "Hello, lost", ALICE, BASE, key="k-2")
+    assert (message.provider_message_id, message.error_code, message.error_message) == ("SMlate", None, None)
+    [stored] = sent_messages(services, cid)
+    assert (stored.status, stored.error_code) == ("queued", None) and len(twilio_api.calls("POST", MESSAGES)) == 1
+
+
 @pytest.mark.parametrize("hooks", [{"tables": [LostAnswer(b"Hello, lost", failures=3)]}], indirect=True)
 def test_a_request_answered_503_after_its_write_landed_leaves_no_phantom(world, hooks, twilio_api):
     services, _, cid = world
