@@ -38,6 +38,10 @@ def test_an_admin_keeps_the_rate_table(new_page, api, artifacts):
     assert saved["currency"] == "EUR"
     assert {"calling_code": "44", "category": "marketing", "price": "0.0705"} in saved["rates"]
     check_page(page, "admin-rates", artifacts)
+    code.fill("4x")
+    page.get_by_role("button", name="Save rates").click()  # refused: the last save's confirmation goes
+    expect(code).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_role("status").filter(has_text="Rate table saved at")).to_have_count(0)
 
 
 def test_the_report_shows_the_estimated_cost_by_category(new_page, api, artifacts):

@@ -10,6 +10,7 @@ import { useContext, useState } from "preact/hooks";
 import { problem } from "../api";
 import { type Problem, checkControls, controlFor, labelOf, withoutPath } from "./checks";
 import { belongsTo, fieldId, getPath, setPath } from "./paths";
+import { clearSaved } from "./saved";
 
 export interface Form<T> {
   value: T;
@@ -69,6 +70,7 @@ interface BoundFormProps<T> {
 export function BoundForm<T>({ form, onSubmit, label, children }: BoundFormProps<T>) {
   const submitted = async (event: Event) => {
     event.preventDefault();
+    clearSaved();
     const { problems, first } = checkControls(event.currentTarget as HTMLFormElement);
     form.setProblems(problems);
     if (first) {

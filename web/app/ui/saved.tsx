@@ -17,6 +17,11 @@ export function confirmSaved(what: string, ...to: string[]): void {
   saved.update({ text: `${what} saved at ${new Date().toLocaleTimeString()}.`, at: window.location.hash });
 }
 
+/** A new save is under way: the last one's confirmation would read as this one's. */
+export function clearSaved(): void {
+  if (saved.get().text) saved.update({ text: "", at: "" });
+}
+
 export function SaveStatus() {
   const { text, at } = useStore(saved);
   useRoute();  // shown on the page it was confirmed for only
