@@ -6,10 +6,11 @@ outbound message of kind reaction that the API shows on the message it reacts to
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 from conversations.access import Scope
-from conversations.messaging import policies
+from conversations.messaging import consent as consents, policies
 from conversations.messaging.lookup import Lookup
 from conversations.messaging.outbox import Outbox
 from core import status as statuses
@@ -37,6 +38,7 @@ def refusal(conversation: Conversation, now: datetime) -> Conflict | None:
     if conversation.state == CLOSED:
         return Conflict("the conversation is closed", code="conversation_closed")
     try:
+        consents.ensure_reachable(conversation)
         policies.check_free_form_reply(conversation, now)
     except Conflict as exc:
         return Conflict(exc.message.split(";")[0], code=exc.code)  # a template carries no reaction
@@ -45,10 +47,27 @@ def refusal(conversation: Conversation, now: datetime) -> Conflict | None:
 
 def parse_emoji(value: object) -> str:
     """One emoji (with its modifiers), or "" to take the reaction back."""
-    if not isinstance(value, str) or len(value) > MAX_EMOJI or any(
-            c.isspace() or c.isascii() and c.isalpha() for c in value):
+    if not isinstance(value, str) or len(value) > MAX_EMOJI or value and not _one_emoji(value):
         raise ValidationFailed("emoji", f"must be one emoji (at most {MAX_EMOJI} characters), or \"\" to remove it")
     return value
+
+
+_JOINER, _KEYCAP = "\u200d", "\u20e3"
+_MODIFIERS = frozenset("\ufe0e\ufe0f") | {chr(c) for c in range(0x1F3FB, 0x1F400)} \
+    | {chr(c) for c in range(0xE0020, 0xE0080)}  # presentation, skin tones, a flag's tags
+_REGIONAL = range(0x1F1E6, 0x1F200)
+
+
+def _one_emoji(value: str) -> bool:
+    """Whether ``value`` reads as one emoji: symbols joined by zero-width joiners, each with
+    its modifiers; a flag (two regional indicators); a keycap ("1\ufe0f\u20e3")."""
+    for part in value.split(_JOINER):
+        bases = [c for c in part if c not in _MODIFIERS]
+        flag = len(bases) == 2 and all(ord(c) in _REGIONAL for c in bases)
+        keycap = len(bases) == 2 and bases[1] == _KEYCAP and bases[0] in "0123456789#*"
+        if not (flag or keycap or len(bases) == 1 and unicodedata.category(bases[0]) == "So"):
+            return False
+    return True
 
 
 def reactions_to(conversation: Conversation, target: Message) -> list[Message]:

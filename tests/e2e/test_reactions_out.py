@@ -80,8 +80,26 @@ def test_a_reaction_goes_only_on_a_customers_message(api, whatsapp, acs_reaction
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "not_reactable"
     missing = react(api, cid, "0" * 32, "👍")
     assert missing.status_code == 404
-    wrong = react(api, cid, message["id"], "great")
-    assert wrong.status_code == 422 and wrong.json()["error"]["field"] == "emoji"
+    for not_one in ("great", "123", "!!!", "中文", "👍👍👍", "^"):
+        wrong = react(api, cid, message["id"], not_one)
+        assert wrong.status_code == 422 and wrong.json()["error"]["field"] == "emoji", not_one
+    for one in ("👍🏽", "👨‍👩‍👧", "🇺🇸", "1️⃣", "❤️"):
+        assert react(api, cid, message["id"], one).status_code == 201, one
+
+
+def test_a_customer_who_opted_out_is_offered_no_reaction(api, whatsapp, acs_reactions_api):
+    cid, message = customer_writes(api, whatsapp, "wamid.in-3", "14255550191", datetime.now(timezone.utc))
+    payload = events("advanced_message_received_text.json", event_id="wamid.stop-3", message_id="wamid.stop-3",
+                     receivedTimestamp=datetime.now(timezone.utc).isoformat(), content="STOP",
+                     **{"from": "14255550191"})
+    assert deliver(api, whatsapp, payload).status_code == 200
+    before = len(acs_reactions_api.calls("POST", SEND))
+    shown = read(api, cid)
+    assert shown["consent"]["state"] == "opted_out"
+    assert shown["reactions"]["allowed"] is False and shown["reactions"]["code"] == "recipient_opted_out"
+    refused = react(api, cid, message["id"], "👍")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "recipient_opted_out"
+    assert len(acs_reactions_api.calls("POST", SEND)) == before
 
 
 def test_outside_the_window_the_reaction_is_refused_with_the_reason(api, whatsapp, acs_reactions_api):
