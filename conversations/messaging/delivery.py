@@ -24,7 +24,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Mapping
 
-from conversations.messaging import attempts as steps
+from conversations.messaging import attempts as steps, policies
 from conversations.messaging.optouts import OptOuts
 from conversations.messaging.tries import (
     MAX_BACKOFF, RECORD, SEND, CallbackUrl, Parcel, Timing, Tries, job, send_job,
@@ -175,7 +175,12 @@ class Delivery:
         if step.doubt is not None and self._look(parcel, step.doubt, due) is not False:
             return
         if parcel.conversation.consent.state == OPTED_OUT:
-            self._withheld(parcel, step.attempt.number - 1)
+            self._withheld(parcel, step.attempt.number - 1, RecipientOptedOut.code,
+                           "not sent: the customer opted out before it could go out")
+            return
+        if parcel.message.template is None and not policies.window_open(parcel.conversation, self._clock()):
+            self._withheld(parcel, step.attempt.number - 1, policies.WINDOW_CLOSED,
+                           "not sent: the WhatsApp 24-hour window closed before it could go out; send a template")
             return
         if step.attempt.number > self._timing.max_attempts:
             self._tries.give_up(parcel, step.attempt.number - 1, None, "out_of_tries",
@@ -186,15 +191,15 @@ class Delivery:
         if self._attempts.claim(parcel.message, step.attempt):  # else another job tries it; ours follows it up
             self._tries.make(parcel, step.attempt, ticket, inline=False)
 
-    def _withheld(self, parcel: Parcel, tried: int) -> None:
-        """A message whose customer opted out after it was stored (STOP while it waited to be
-        tried again) is not sent: ``not_sent``, as a send refused for an opt-out is."""
+    def _withheld(self, parcel: Parcel, tried: int, code: str, reason: str) -> None:
+        """A message that may no longer go out since it was stored (its customer opted out,
+        or WhatsApp's window closed, while it waited to be tried again) is not sent:
+        ``not_sent``, as a send refused for that reason at once is."""
         message = parcel.message
-        self._threads.mark_failed(thread_of(message.conversation_id), message, RecipientOptedOut.code,
-                                  "not sent: the customer opted out before it could go out", status=statuses.NOT_SENT,
-                                  attempts=tried)
-        self._telemetry.count(metrics.SEND_FAILURES, provider=parcel.account.provider, code=RecipientOptedOut.code)
-        log.info("message %s not sent: its customer opted out after it was stored", message.id)
+        self._threads.mark_failed(thread_of(message.conversation_id), message, code, reason,
+                                  status=statuses.NOT_SENT, attempts=tried)
+        self._telemetry.count(metrics.SEND_FAILURES, provider=parcel.account.provider, code=code)
+        log.info("message %s not sent: %s after it was stored", message.id, code)
 
     def _look(self, parcel: Parcel, doubt: Attempt, due: Mapping[str, Any]) -> bool | None:
         """Whether the try in doubt went out (recorded then), False when it did not (as far

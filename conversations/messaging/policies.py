@@ -34,6 +34,15 @@ def reply_window_ends_at(conversation: Conversation) -> datetime | None:
     return conversation.last_customer_message_at + REPLY_WINDOW
 
 
+def window_open(conversation: Conversation, now: datetime) -> bool:
+    """Whether a free-form message may go out now (always, but on WhatsApp)."""
+    try:
+        check_free_form_reply(conversation, now)
+    except Conflict:
+        return False
+    return True
+
+
 def check_free_form_reply(conversation: Conversation, now: datetime) -> None:
     """Refuse a free-form reply outside the WhatsApp window (templates are exempt)."""
     if conversation.channel != WHATSAPP:

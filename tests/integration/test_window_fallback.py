@@ -14,6 +14,7 @@ from core.errors import ValidationFailed
 from core.messages import InboundMessage
 from core.templates import APPROVED, PENDING, SyncedTemplate, TemplateParameter
 from tests.support.acs import CHANNEL_ID, whatsapp_account
+from tests.support.outbox import drain
 from tests.support.recorder import recording
 from tests.support.scopes import ALICE
 
@@ -177,3 +178,18 @@ def test_a_workstream_moved_to_another_account_keeps_only_fallbacks_its_catalogu
             services.admin.workstreams.update(workstream.id, {"account_id": other.id, "number": other_channel})
         assert refused.value.field == "window_fallbacks.closing.name"
     assert services.admin.workstreams.get(workstream.id).account_id != other.id
+
+
+def test_a_reply_still_retrying_when_the_window_closes_is_not_sent(make_services, provider, clock):
+    services, account, _ = desk(make_services, provider)
+    cid = services.messaging.ingest.message(account, inbound(account), BASE).conversation_id
+    clock.advance(hours=23, minutes=59)
+    provider.on("POST", SEND, lambda _r: (503, {"error": {"code": "ServiceUnavailable", "message": "busy"}}))
+    reply = services.messaging.outbox.reply(cid, "One moment, checking.", ALICE, BASE)
+    assert reply.status == "retrying"
+    tried = len(provider.calls("POST", SEND))
+    clock.advance(minutes=2)  # its next try falls after the window closed: Meta would refuse it
+    drain(services, timeout=5)
+    [stored] = [m for m in services.messaging.actions.get(cid, ALICE).messages if m.id == reply.id]
+    assert (stored.status, stored.error_code) == ("not_sent", "outside_whatsapp_window")
+    assert len(provider.calls("POST", SEND)) == tried
