@@ -161,6 +161,20 @@ def test_a_quick_reply_without_a_customer_name_is_not_sent_until_filled(new_page
     assert [call.form["Body"] for call in api.twilio.calls("POST", MESSAGES)[sends:]] == [["Hi Sam, this is Ada"]]
 
 
+def test_the_last_hour_of_the_whatsapp_window_shows_as_a_warning(new_page, api, setup):
+    services = build(Settings.from_env(api.env), clock=FakeClock(datetime.now(timezone.utc) - timedelta(hours=23,
+                                                                                                      minutes=30)))
+    stored = services.stores.accounts.get(setup["whatsapp"]["id"])
+    form = fixture_form("twilio_whatsapp_inbound.txt", From="whatsapp:+5582981110002", ProfileName="Bia",
+                        MessageSid=f"SM{'8' * 32}")
+    services.messaging.ingest.message(stored, TwilioInbound.from_form(Form.parse(encode(form))).to_inbound(stored))
+    page = new_page("Ada", AGENT)
+    open_conversation(page, "Bia")
+    badge = page.locator(".badge").filter(has_text="24-hour window:")
+    expect(badge).to_contain_text(re.compile(r"(29|30) min left"))
+    expect(badge).to_have_class(re.compile(r"\bwarn\b"))
+
+
 def test_after_the_whatsapp_window_only_a_template_goes_out(new_page, api, setup, artifacts):
     # The customer wrote 25 hours ago: ingested through the engine with its clock set back.
     services = build(Settings.from_env(api.env), clock=FakeClock(datetime.now(timezone.utc) - timedelta(hours=25)))

@@ -130,8 +130,13 @@ function Holder({ conversation }: { conversation: Conversation }) {
   return conversation.agent ? <span class="badge">Held by {conversation.agent.name}</span> : null;
 }
 
+const WINDOW_WARNING_MS = 60 * 60 * 1000;
+
 function ReplyWindow({ conversation, now }: { conversation: Conversation; now: number }) {
   if (conversation.channel !== "whatsapp") return null;
   if (windowClosed(conversation, now)) return <span class="badge warn">24-hour window closed: templates only</span>;
-  return <span class="badge ok">24-hour window: {timeLeft(conversation.reply_window_ends_at, now)} left</span>;
+  const ends = conversation.reply_window_ends_at ? Date.parse(conversation.reply_window_ends_at) : now;
+  const closing = ends - now < WINDOW_WARNING_MS;  // an hour left: time to wrap up, or to pick a template
+  return <span class={`badge ${closing ? "warn" : "ok"}`}>
+    24-hour window: {timeLeft(conversation.reply_window_ends_at, now)} left</span>;
 }

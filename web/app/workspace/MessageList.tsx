@@ -12,7 +12,8 @@ import { MessageContent, QuotedMessage, showsBody } from "./MessageContent";
 import { AgentReactionNote, ReactButton, ReactionsNote, reactable } from "./Reactions";
 
 const STATUS_TEXT: Record<string, string> = {
-  sending: "Sending", retrying: "Retrying", queued: "Queued", sent: "Sent", delivered: "Delivered", read: "Read",
+  sending: "Sending", retrying: "Retrying", accepted: "Accepted", queued: "Queued", sent: "Sent", delivered: "Delivered",
+  read: "Read",
   undelivered: "Not delivered", failed: "Failed", not_sent: "Not sent", received: "Received",
 };
 
