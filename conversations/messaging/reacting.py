@@ -65,9 +65,16 @@ def _one_emoji(value: str) -> bool:
         bases = [c for c in part if c not in _MODIFIERS]
         flag = len(bases) == 2 and all(ord(c) in _REGIONAL for c in bases)
         keycap = len(bases) == 2 and bases[1] == _KEYCAP and bases[0] in "0123456789#*"
-        if not (flag or keycap or len(bases) == 1 and unicodedata.category(bases[0]) == "So"):
+        if not (flag or keycap or len(bases) == 1 and _symbol(bases[0])):
             return False
     return True
+
+
+def _symbol(c: str) -> bool:
+    """A symbol, or a code point of the emoji planes newer than this Python's Unicode (a
+    WhatsApp client may send an emoji added since)."""
+    category = unicodedata.category(c)
+    return category == "So" or category == "Cn" and 0x1F000 <= ord(c) < 0x20000
 
 
 def reactions_to(conversation: Conversation, target: Message) -> list[Message]:
