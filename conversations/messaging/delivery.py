@@ -159,8 +159,10 @@ class Delivery:
         head = self._threads.read_head(thread_of(message.conversation_id))
         conversation = head.conversation if head and head.conversation.id == message.conversation_id \
             else self._threads.current(message.conversation_id)
-        if conversation is not None and head is not None:
-            conversation = replace(conversation, consent=head.conversation.consent)
+        if conversation is not None and head is not None:  # consent and WhatsApp's window are the thread's
+            latest = max((t for t in (conversation.last_customer_message_at,
+                                      head.conversation.last_customer_message_at) if t), default=None)
+            conversation = replace(conversation, consent=head.conversation.consent, last_customer_message_at=latest)
         account = self._accounts.get(conversation.account_id) if conversation else None
         if conversation is None or account is None:
             self._threads.mark_failed(thread_of(message.conversation_id), message, "account_missing",

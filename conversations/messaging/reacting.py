@@ -71,10 +71,12 @@ def _one_emoji(value: str) -> bool:
 
 
 def _symbol(c: str) -> bool:
-    """A symbol, or a code point of the emoji planes newer than this Python's Unicode (a
-    WhatsApp client may send an emoji added since)."""
-    category = unicodedata.category(c)
-    return category == "So" or category == "Cn" and 0x1F000 <= ord(c) < 0x20000
+    """A symbol; a punctuation mark, arrow or letter-like sign of the blocks emoji borrow
+    from ("‼️", "↔️", "◽", "〰️", "ℹ️"); or a code point of the emoji planes newer than this
+    Python's Unicode (a WhatsApp client may send an emoji added since)."""
+    category, point = unicodedata.category(c), ord(c)
+    return category == "So" or 0x2000 <= point < 0x3040 and category in ("Sm", "Po", "Pd", "Ll") \
+        or category == "Cn" and 0x1F000 <= point < 0x20000
 
 
 def reactions_to(conversation: Conversation, target: Message) -> list[Message]:

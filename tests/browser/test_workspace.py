@@ -171,7 +171,7 @@ def test_the_last_hour_of_the_whatsapp_window_shows_as_a_warning(new_page, api, 
     page = new_page("Ada", AGENT)
     open_conversation(page, "Bia")
     badge = page.locator(".badge").filter(has_text="24-hour window:")
-    expect(badge).to_contain_text(re.compile(r"(29|30) min left"))
+    expect(badge).to_contain_text(re.compile(r"(29|30) min left, closing soon"))  # in words, not colour alone
     expect(badge).to_have_class(re.compile(r"\bwarn\b"))
 
 

@@ -83,7 +83,8 @@ def test_a_reaction_goes_only_on_a_customers_message(api, whatsapp, acs_reaction
     for not_one in ("great", "123", "!!!", "中文", "👍👍👍", "^"):
         wrong = react(api, cid, message["id"], not_one)
         assert wrong.status_code == 422 and wrong.json()["error"]["field"] == "emoji", not_one
-    for one in ("👍🏽", "👨‍👩‍👧", "🇺🇸", "1️⃣", "❤️", "\U0001FAE8"):  # the last newer than this Python's Unicode
+    for one in ("👍🏽", "👨‍👩‍👧", "🇺🇸", "1️⃣", "❤️", "‼️", "↔️", "◽", "〰️", "ℹ️",
+                "\U0001FAE8"):  # the last newer than this Python's Unicode
         assert react(api, cid, message["id"], one).status_code == 201, one
 
 

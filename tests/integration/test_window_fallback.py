@@ -193,3 +193,21 @@ def test_a_reply_still_retrying_when_the_window_closes_is_not_sent(make_services
     [stored] = [m for m in services.messaging.actions.get(cid, ALICE).messages if m.id == reply.id]
     assert (stored.status, stored.error_code) == ("not_sent", "outside_whatsapp_window")
     assert len(provider.calls("POST", SEND)) == tried
+
+
+def test_a_retry_after_its_conversation_closed_follows_the_customers_latest_message(make_services, provider, clock):
+    services, account, _ = desk(make_services, provider, survey={"enabled": False}, allow_automated_messages=False)
+    cid = services.messaging.ingest.message(account, inbound(account), BASE).conversation_id
+    clock.advance(hours=23, minutes=59)
+    busy = [True]
+    provider.on("POST", SEND, lambda _r: (503, {"error": {"code": "ServiceUnavailable", "message": "busy"}}) if busy[0]
+                else (202, {"receipts": [{"messageId": "wa-late", "to": "x"}]}))
+    reply = services.messaging.outbox.reply(cid, "One moment, checking.", ALICE, BASE)
+    services.messaging.actions.close(cid, ALICE, BASE)
+    later = services.messaging.ingest.message(account, inbound(account, "wa-in-2", "still there?"), BASE)
+    assert later.conversation_id != cid  # the customer wrote again, in a new conversation: the window is open
+    busy[0] = False
+    clock.advance(minutes=2)
+    drain(services, timeout=5)
+    [stored] = [m for m in services.messaging.actions.get(cid, ALICE).messages if m.id == reply.id]
+    assert (stored.status, stored.provider_message_id) == ("accepted", "wa-late")

@@ -138,5 +138,5 @@ function ReplyWindow({ conversation, now }: { conversation: Conversation; now: n
   const ends = conversation.reply_window_ends_at ? Date.parse(conversation.reply_window_ends_at) : now;
   const closing = ends - now < WINDOW_WARNING_MS;  // an hour left: time to wrap up, or to pick a template
   return <span class={`badge ${closing ? "warn" : "ok"}`}>
-    24-hour window: {timeLeft(conversation.reply_window_ends_at, now)} left</span>;
+    24-hour window: {timeLeft(conversation.reply_window_ends_at, now)} left{closing ? ", closing soon" : ""}</span>;
 }
