@@ -161,13 +161,16 @@ def test_a_quick_reply_without_a_customer_name_is_not_sent_until_filled(new_page
     assert [call.form["Body"] for call in api.twilio.calls("POST", MESSAGES)[sends:]] == [["Hi Sam, this is Ada"]]
 
 
-def test_the_last_hour_of_the_whatsapp_window_shows_as_a_warning(new_page, api, setup):
-    services = build(Settings.from_env(api.env), clock=FakeClock(datetime.now(timezone.utc) - timedelta(hours=23,
-                                                                                                      minutes=30)))
+def wrote_on_whatsapp(api, setup, ago: timedelta, number: str, name: str, sid: str) -> None:
+    """A WhatsApp customer's message ``ago``: ingested through the engine with its clock set back."""
+    services = build(Settings.from_env(api.env), clock=FakeClock(datetime.now(timezone.utc) - ago))
     stored = services.stores.accounts.get(setup["whatsapp"]["id"])
-    form = fixture_form("twilio_whatsapp_inbound.txt", From="whatsapp:+5582981110002", ProfileName="Bia",
-                        MessageSid=f"SM{'8' * 32}")
+    form = fixture_form("twilio_whatsapp_inbound.txt", From=f"whatsapp:{number}", ProfileName=name, MessageSid=sid)
     services.messaging.ingest.message(stored, TwilioInbound.from_form(Form.parse(encode(form))).to_inbound(stored))
+
+
+def test_the_last_hour_of_the_whatsapp_window_shows_as_a_warning(new_page, api, setup):
+    wrote_on_whatsapp(api, setup, timedelta(hours=23, minutes=30), "+5582981110002", "Bia", f"SM{'8' * 32}")
     page = new_page("Ada", AGENT)
     open_conversation(page, "Bia")
     badge = page.locator(".badge").filter(has_text="24-hour window:")
@@ -176,12 +179,7 @@ def test_the_last_hour_of_the_whatsapp_window_shows_as_a_warning(new_page, api, 
 
 
 def test_after_the_whatsapp_window_only_a_template_goes_out(new_page, api, setup, artifacts):
-    # The customer wrote 25 hours ago: ingested through the engine with its clock set back.
-    services = build(Settings.from_env(api.env), clock=FakeClock(datetime.now(timezone.utc) - timedelta(hours=25)))
-    stored = services.stores.accounts.get(setup["whatsapp"]["id"])
-    form = fixture_form("twilio_whatsapp_inbound.txt", From="whatsapp:+5582981110001", ProfileName="Ana",
-                        MessageSid=f"SM{'9' * 32}")
-    services.messaging.ingest.message(stored, TwilioInbound.from_form(Form.parse(encode(form))).to_inbound(stored))
+    wrote_on_whatsapp(api, setup, timedelta(hours=25), "+5582981110001", "Ana", f"SM{'9' * 32}")
 
     page = new_page("Ada", AGENT)
     open_conversation(page, "Ana")
