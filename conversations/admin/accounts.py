@@ -19,6 +19,7 @@ from core.records import Account, ChannelRegistration, Number
 
 NUMBER_TYPES = ("long_code", "short_code", "toll_free")
 MAX_ADDRESSES = 100  # numbers or channels per account
+MAX_NAMED = 5  # workstreams a refusal names
 _ACCOUNT_FIELDS = ("name", "channel", "provider", "credentials", "numbers", "channels")
 
 
@@ -78,8 +79,10 @@ class AccountAdmin:
         old = set(current.addresses())
         new = set(updated.addresses())
         for number in sorted(old - new):
-            if self._workstreams.for_number(number) is not None:
-                raise Conflict(f"number {number} is used by a workstream; change or delete the workstream first")
+            user = self._workstreams.for_number(number)
+            if user is not None:
+                raise Conflict(f"number {number} is used by workstream {user.name} ({user.id}); "
+                               "change or delete the workstream first")
         with self._numbers_moving(account_id, old, new):
             self._accounts.replace(updated, etag)
         return updated
@@ -88,7 +91,8 @@ class AccountAdmin:
         account = self.get(account_id)
         users = [w for w in self._workstreams.list() if w.account_id == account_id]
         if users:
-            raise Conflict(f"account {account.name} is used by workstream {users[0].name} ({users[0].id}); "
+            named = ", ".join(f"{w.name} ({w.id})" for w in users[:MAX_NAMED]) + (", …" if len(users) > MAX_NAMED else "")
+            raise Conflict(f"account {account.name} is used by workstream{'s' if len(users) > 1 else ''} {named}; "
                            "delete its workstreams first")
         with self._numbers_moving(account_id, account.addresses(), ()):
             self._accounts.delete(account_id)

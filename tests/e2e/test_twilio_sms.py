@@ -104,6 +104,10 @@ def test_workstream_rules(api, account):
     in_use = api.call("DELETE", f"/admin/accounts/{account['id']}")
     assert in_use.status_code == 409  # named as the admin pages show them
     assert f"used by workstream Support ({wid})" in in_use.json()["error"]["message"]
+    other_number = api.call("PATCH", f"/admin/accounts/{account['id']}",
+                            {"numbers": [{"number": "+14252309998", "type": "long_code"}]})
+    assert other_number.status_code == 409  # its number is the workstream's: named as the admin pages show it
+    assert f"used by workstream Support ({wid})" in other_number.json()["error"]["message"]
     form = fixture_form("twilio_sms_inbound.txt", MessageSid="SM" + "9" * 32, From="+12065550999")
     assert api.webhook(f"/twilio/{account['id']}/inbound", form, AUTH_TOKEN).status_code == 200
     [live] = [c for c in api.call("GET", "/conversations").json()["conversations"] if c["customer"] == "+12065550999"]

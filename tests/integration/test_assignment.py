@@ -8,14 +8,13 @@ from datetime import timedelta
 import pytest
 
 from channels.twilio_api import TwilioSender
-from core.agents import QueueRef
 from core.errors import Conflict, Forbidden, ValidationFailed
-from core.identity import AGENT, SUPERVISOR
+from core.identity import SUPERVISOR
 from core.records import Media
 from tests.support.desk import customer, open_desk
 from tests.support.scopes import ALICE
 from tests.support.storage import BodyOutage, HeldAt, InboxOutage
-from tests.support.twilio import ACCOUNT_SID, account_body, message_created
+from tests.support.twilio import ACCOUNT_SID, message_created
 
 MESSAGES = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
 
@@ -353,33 +352,3 @@ def test_an_accept_sent_twice_at_once_is_recorded_once(make_services, table_pref
     held.meanwhile(lambda: accept(cid, ana), lambda: accept(cid, ana))
     assert [e.action for e in desk.conversation(cid).events].count("accepted") == 1
     assert desk.holder(cid) == "ana" and desk.load("ana") == 1
-
-
-def test_a_deleted_workstream_or_queue_leaves_no_entry_an_agent_could_not_be_saved_with(desk):
-    directory, admin = desk.services.admin.directory, desk.services.admin.workstreams
-    ana = desk.agent("ana", queue="billing", roles=(AGENT, SUPERVISOR), available=False).principal.id
-    sales_account = desk.services.admin.accounts.create(
-        account_body(numbers=[{"number": "+14252306599", "type": "long_code"}]))
-    sales = admin.create({"name": "Sales", "account_id": sales_account.id, "number": "+14252306599"})
-    directory.update(ana, {"queues": [{"workstream_id": desk.workstream_id, "queue": "billing"},
-                                      {"workstream_id": sales.id, "queue": None}],
-                           "supervises": [desk.workstream_id, sales.id]})
-    admin.delete(sales.id)
-    cid = desk.customer_writes(customer(1))
-    desk.services.distribution.assignments.transfer_to_queue(cid, ALICE, "billing")
-    with pytest.raises(Conflict) as refused:  # it would wait there for nobody
-        admin.update(desk.workstream_id, {"queues": ["general"]})
-    assert refused.value.code == "queue_in_use" and cid in refused.value.message
-    desk.services.messaging.actions.close(cid, ALICE)
-    admin.update(desk.workstream_id, {"queues": ["general"]})  # billing removed, with nothing live in it
-    seen = directory.get(ana)  # the deleted workstream gone; the dropped queue kept, as distribution reads it
-    assert (seen.queues, seen.supervises) == ((QueueRef(desk.workstream_id, "billing"),), (desk.workstream_id,))
-    assert [a.supervises for a in directory.list() if a.id == ana] == [(desk.workstream_id,)]
-    # What the admin read is what it saves back.
-    queues = [{"workstream_id": q.workstream_id, "queue": q.queue} for q in seen.queues]
-    saved = directory.update(ana, {"queues": queues, "supervises": list(seen.supervises), "capacity": {"sms": 4}})
-    assert (saved.queues, saved.supervises, saved.capacity["sms"]) == (seen.queues, (desk.workstream_id,), 4)
-    assert directory.update(ana, {"name": "Ana B"}).supervises == (desk.workstream_id,)
-    with pytest.raises(ValidationFailed):  # a dropped queue is kept, never given anew
-        directory.update(desk.agent("bo", available=False).principal.id,
-                         {"queues": [{"workstream_id": desk.workstream_id, "queue": "billing"}]})
