@@ -31,10 +31,7 @@ from core.status import PENDING, supersedes
 from storage.client import TableStorage, translated
 from storage.thread_rows import (
     HEAD,
-    MAX_ERROR_CODE,
-    MAX_ERROR_MESSAGE,
     MAX_STORED_ID,
-    bounded,
     conversation_fields,
     conversation_key,
     error_fields,
@@ -255,8 +252,8 @@ class ThreadStore:
     def apply_status(self, thread: str, provider_message_id: str, status: str, error_code: str | None,
                      error_message: str | None, message_id: str | None = None) -> bool:
         """Move a message's status forward; returns False when the update was stale."""
-        report = {"status": status, "code": bounded(error_code, MAX_ERROR_CODE),
-                  "message": bounded(error_message, MAX_ERROR_MESSAGE), "provider_id": provider_message_id}
+        report = {"status": status, "code": error_code, "message": error_message,  # bounded as written (error_fields)
+                  "provider_id": provider_message_id}
         with translated():
             return until_committed(lambda: self._apply(thread, marker_key(provider_message_id), report, message_id),
                                    "record the delivery report", STATUS_ATTEMPTS)

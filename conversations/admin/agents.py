@@ -87,10 +87,13 @@ class AgentDirectory:
                                                                           for q in a.queues)]
 
     def get(self, agent_id: str) -> Agent:
+        return self._pruned([self._found(agent_id)])[0]
+
+    def _found(self, agent_id: str) -> Agent:
         agent = self._agents.get(agent_id)
         if agent is None:
             raise NotFound(f"agent {agent_id} not found")
-        return self._pruned([agent])[0]
+        return agent
 
     def create(self, body: Any) -> Agent:
         body = require_object(body)
@@ -133,7 +136,7 @@ class AgentDirectory:
         return updated
 
     def delete(self, agent_id: str) -> None:
-        self.get(agent_id)
+        self._found(agent_id)
         self._agents.delete(agent_id)
 
     def _pruned(self, agents: list[Agent]) -> list[Agent]:

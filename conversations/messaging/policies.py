@@ -36,19 +36,16 @@ def reply_window_ends_at(conversation: Conversation) -> datetime | None:
 
 def window_open(conversation: Conversation, now: datetime) -> bool:
     """Whether a free-form message may go out now (always, but on WhatsApp)."""
-    try:
-        check_free_form_reply(conversation, now)
-    except Conflict:
-        return False
-    return True
+    if conversation.channel != WHATSAPP:
+        return True
+    ends_at = reply_window_ends_at(conversation)
+    return ends_at is not None and now <= ends_at
 
 
 def check_free_form_reply(conversation: Conversation, now: datetime) -> None:
     """Refuse a free-form reply outside the WhatsApp window (templates are exempt)."""
-    if conversation.channel != WHATSAPP:
-        return
-    ends_at = reply_window_ends_at(conversation)
-    if ends_at is None or now > ends_at:
+    if not window_open(conversation, now):
+        ends_at = reply_window_ends_at(conversation)
         since = f"since {ends_at.isoformat()}" if ends_at else "(the customer has not written yet)"
         raise Conflict(
             f"the WhatsApp 24-hour reply window is closed {since}; send an approved template instead "
