@@ -62,19 +62,25 @@ interface FormProps {
   catalogue: string[];
 }
 
-function AgentForm({ agent, workstreams, catalogue }: FormProps) {
-  const form = useForm<Draft>(agent
+function draftOf(agent: Agent | null): Draft {
+  return agent
     ? { object_id: agent.id, name: agent.name, queues: agent.queues, supervises: agent.supervises,
       skills: agent.skills, capacity: agent.capacity }
-    : { object_id: "", name: "", queues: [], supervises: [], skills: [] });
+    : { object_id: "", name: "", queues: [], supervises: [], skills: [] };
+}
+
+/** The body the API takes: a capacity the directory has none of is left out. */
+function bodyOf({ object_id: _id, capacity, ...body }: Draft): Record<string, unknown> {
+  return capacity ? { ...body, capacity } : body;
+}
+
+function AgentForm({ agent, workstreams, catalogue }: FormProps) {
+  const form = useForm<Draft>(draftOf(agent));
   const save = async () => {
-    const { object_id, capacity, ...body } = form.value;
-    const read = { name: agent?.name, queues: agent?.queues, supervises: agent?.supervises, skills: agent?.skills,
-      capacity: agent?.capacity };
     const saved = agent
       ? await api.patch<Agent>(`/admin/agents/${encodeURIComponent(agent.id)}`,
-        changedFields(capacity ? { ...body, capacity } : body, read))
-      : await api.post<Agent>("/admin/agents", { object_id, ...body });
+        changedFields(bodyOf(form.value), bodyOf(draftOf(agent))))
+      : await api.post<Agent>("/admin/agents", { object_id: form.value.object_id, ...bodyOf(form.value) });
     confirmSaved(`Agent ${saved.name || saved.id}`, "admin", "agents");
   };
   const remove = () => form.submit(async () => {

@@ -4,9 +4,8 @@
 // Each refused field lands beside its control ("overflow[0].to_queue",
 // "waiting_message.after_seconds").
 
-import { useRef } from "preact/hooks";
 import type { Form } from "../ui/form";
-import { NumberField, Select, TextArea, TextField, useField } from "../ui/form";
+import { NumberField, Select, TextArea, TextField, useField, useLastSet } from "../ui/form";
 import { ListField } from "../ui/list";
 import { InteractiveSetting, WHATSAPP_ONLY } from "./InteractiveSetting";
 import type { OverflowRule, WaitingMessage, Workstream } from "./records";
@@ -93,14 +92,13 @@ const FIRST_WAITING: WaitingMessage = {
 
 export function Waiting({ form }: { form: Form<Workstream> }) {
   const message = form.value.waiting_message;
-  const unset = useRef(message);  // the message last set: ticked again, it comes back, not the first one
-  if (message) unset.current = message;
+  const last = useLastSet(message);
   return (
     <fieldset>
       <legend>Waiting message</legend>
       <div class="field check">
         <input type="checkbox" id="waiting-set" checked={message !== null}
-          onChange={(e) => form.set("waiting_message", e.currentTarget.checked ? unset.current ?? FIRST_WAITING : null)} />
+          onChange={(e) => form.set("waiting_message", e.currentTarget.checked ? last ?? FIRST_WAITING : null)} />
         <label for="waiting-set">Tell a customer still waiting their place in the queue</label>
         <p class="hint">once per conversation, while the workstream is open</p>
       </div>

@@ -3,9 +3,8 @@
 // survey, whose fields follow its mode.
 
 import type { ComponentChildren } from "preact";
-import { useRef } from "preact/hooks";
 import type { Form } from "../ui/form";
-import { Checkbox, NumberField, Select, TextArea, TextField, useField } from "../ui/form";
+import { Checkbox, NumberField, Select, TextArea, TextField, useField, useLastSet } from "../ui/form";
 import { ListField, StringList } from "../ui/list";
 import type { QuickReply, Template } from "../types";
 import { TemplatePicker } from "./AccountTemplates";
@@ -24,14 +23,13 @@ function defaultHours(): Workstream["operating_hours"] {
 
 export function Hours({ form }: { form: Form<Workstream> }) {
   const hours = form.value.operating_hours;
-  const unset = useRef(hours);  // the hours last set: ticked again, they come back, not the defaults
-  if (hours) unset.current = hours;
+  const last = useLastSet(hours);
   return (
     <fieldset>
       <legend>Operating hours</legend>
       <div class="field check">
         <input type="checkbox" id="hours-set" checked={hours !== null}
-          onChange={(e) => form.set("operating_hours", e.currentTarget.checked ? unset.current ?? defaultHours() : null)} />
+          onChange={(e) => form.set("operating_hours", e.currentTarget.checked ? last ?? defaultHours() : null)} />
         <label for="hours-set">Set operating hours</label>
         <p class="hint">unset: always open</p>
       </div>

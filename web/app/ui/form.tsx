@@ -6,7 +6,7 @@
 
 import type { ComponentChildren } from "preact";
 import { createContext } from "preact";
-import { useContext, useState } from "preact/hooks";
+import { useContext, useRef, useState } from "preact/hooks";
 import { problem } from "../api";
 import { type Problem, checkControls, controlFor, labelOf, withoutPath } from "./checks";
 import { belongsTo, fieldId, getPath, setPath } from "./paths";
@@ -264,4 +264,12 @@ export function Select({ path, label, hint, options, disabled, required, describ
       <FieldError id={field.id} problem={field.problem} />
     </div>
   );
+}
+
+/** The last value other than null ``value`` had while the form was open: what a section
+ *  unticked and ticked again comes back as, not its defaults. */
+export function useLastSet<T>(value: T | null): T | null {
+  const last = useRef(value);
+  if (value !== null) last.current = value;
+  return last.current;
 }
