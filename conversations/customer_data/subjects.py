@@ -20,7 +20,7 @@ def parse_subject(body: Any, phones: PhoneReader) -> Subject:
     number in any form ``phones`` reads (see ``_number``)."""
     body = require_object(body)
     reject_unknown(body, ("address", "account_id"))
-    address, account_id = body.get("address"), body.get("account_id") or None
+    address, account_id = body.get("address"), body.get("account_id")  # only null or absent: every account
     if not isinstance(address, str) or not address.strip():
         raise ValidationFailed("address", "is required: the customer's phone number (E.164) or WhatsApp user id")
     address = address.strip()

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 from channels.twilio_api import TwilioSender
-from core.errors import NotFound, RecipientOptedOut, StorageUnavailable
+from core.errors import NotFound, RecipientOptedOut, StorageUnavailable, ValidationFailed
 from core.idempotency import Answer
 from core.ids import thread_key
 from core.messages import StatusUpdate
@@ -104,6 +104,19 @@ def test_erasure_within_one_account_leaves_the_others(shop):
     assert job.kept == {} and "contacts" not in job.erased  # contacts belong to no one account
     assert services.customer_data.purge.read_thread(thread_key(second.id, SECOND_BUSINESS, CUSTOMER)).head is None
     assert services.customer_data.purge.read_thread(thread_key(desk.account.id, BUSINESS_E164, CUSTOMER)).head is not None
+
+
+@pytest.mark.parametrize("empty", ["", [], {}, 0, False])
+def test_an_empty_account_id_is_refused_not_read_as_every_account(shop, empty):
+    services, desk, second, _ = shop
+    body = {"address": CUSTOMER, "account_id": empty}
+    for asked in (lambda: services.customer_data.erasure.start(body, ALICE.principal.actor),
+                  lambda: services.customer_data.exports.customer(body)):
+        with pytest.raises(ValidationFailed) as refused:
+            asked()
+        assert refused.value.field == "account_id"
+    for account, business in ((desk.account.id, BUSINESS_E164), (second.id, SECOND_BUSINESS)):
+        assert services.customer_data.purge.read_thread(thread_key(account, business, CUSTOMER)).head is not None
 
 
 def test_erasure_cut_short_by_an_outage_finishes_on_retry_and_on_the_timer(make_services, shop, azurite,
