@@ -41,13 +41,14 @@ def _scope(req: func.HttpRequest) -> Scope:
     return scope_of(req, ADMIN, SUPERVISOR, AGENT)
 
 
-def _optional_body(req: func.HttpRequest, allowed: tuple[str, ...]) -> dict[str, Any]:
+def _optional_body(req: func.HttpRequest, scope: Scope, allowed: tuple[str, ...] = ()) -> dict[str, Any]:
     """A body that may be left out: nothing, or a JSON object of ``allowed`` fields (and
     ``agent``, which must then name the caller)."""
     if not req.get_body():
         return {}
     body = require_object(json_body(req))
     reject_unknown(body, (*allowed, "agent"))
+    _as_yourself(body, scope)
     return body
 
 
@@ -130,7 +131,7 @@ def full_view(req: func.HttpRequest, conversation: Conversation) -> dict[str, An
 @handled
 def accept_conversation(req: func.HttpRequest) -> func.HttpResponse:
     scope = _scope(req)
-    _as_yourself(_optional_body(req, ()), scope)
+    _optional_body(req, scope)
     return json_response(conversation_view(services().distribution.assignments.accept(req.route_params["id"], scope)))
 
 
@@ -138,7 +139,7 @@ def accept_conversation(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def decline_conversation(req: func.HttpRequest) -> func.HttpResponse:
     scope = _scope(req)
-    _as_yourself(_optional_body(req, ()), scope)
+    _optional_body(req, scope)
     return json_response(conversation_view(services().distribution.assignments.decline(req.route_params["id"], scope)))
 
 
@@ -174,7 +175,7 @@ def assign_conversation(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def unassign_conversation(req: func.HttpRequest) -> func.HttpResponse:
     scope = _scope(req)
-    _optional_body(req, ())
+    _optional_body(req, scope)
     return json_response(conversation_view(services().distribution.assignments.unassign(req.route_params["id"], scope)))
 
 
@@ -183,7 +184,7 @@ def unassign_conversation(req: func.HttpRequest) -> func.HttpResponse:
 def take_over_conversation(req: func.HttpRequest) -> func.HttpResponse:
     """A supervisor (or an admin) takes a conversation from its bot and holds it."""
     scope = _scope(req)
-    _optional_body(req, ())
+    _optional_body(req, scope)
     return json_response(conversation_view(services().distribution.assignments.take_over(req.route_params["id"], scope)))
 
 
@@ -239,7 +240,7 @@ def get_media(req: func.HttpRequest) -> func.HttpResponse:
 def seen(req: func.HttpRequest) -> func.HttpResponse:
     """The caller opened the conversation: its customer messages are seen (unread 0)."""
     scope = _scope(req)
-    _optional_body(req, ())
+    _optional_body(req, scope)
     return json_response(conversation_view(services().messaging.actions.seen(req.route_params["id"], scope)))
 
 
@@ -247,7 +248,7 @@ def seen(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def park_conversation(req: func.HttpRequest) -> func.HttpResponse:
     scope = _scope(req)
-    _optional_body(req, ())
+    _optional_body(req, scope)
     return json_response(conversation_view(services().messaging.actions.wait(req.route_params["id"], scope)))
 
 
@@ -255,7 +256,7 @@ def park_conversation(req: func.HttpRequest) -> func.HttpResponse:
 @handled
 def close_conversation(req: func.HttpRequest) -> func.HttpResponse:
     scope = _scope(req)
-    wrap = _optional_body(req, ("disposition", "note"))
+    wrap = _optional_body(req, scope, ("disposition", "note"))
     closed = services().messaging.actions.close(req.route_params["id"], scope, public_base_url(req),
                                                 wrap.get("disposition"), wrap.get("note"))
     return json_response(conversation_view(closed))

@@ -156,6 +156,12 @@ def test_a_body_naming_someone_else_is_refused(api, world):
         assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_yourself"
     assert as_(api, "ann", "POST", f"/conversations/{cid}/accept", {"agent": "ann"}).status_code == 200
     assert as_(api, "alice", "GET", f"/conversations/{cid}").json()["agent"]["name"] == "ann"
+    for action, body in (("wait", {"agent": "bob"}), ("unassign", {"agent": 5}), ("seen", {"agent": "bob"}),
+                         ("close", {"agent": "bob", "note": "done"}), ("decline", {"agent": "bob"})):
+        refused = as_(api, "ann", "POST", f"/conversations/{cid}/{action}", body)
+        assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_yourself", action
+    held = as_(api, "alice", "GET", f"/conversations/{cid}").json()
+    assert (held["state"], held["agent"]["name"]) == ("active", "ann")
 
 
 @pytest.mark.parametrize("method,path,body", [
