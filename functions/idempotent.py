@@ -30,8 +30,7 @@ def idempotent(handler: KeyedHandler) -> Callable[[func.HttpRequest], func.HttpR
             return handler(req, None)
         key = check_key(key)
         owner = signed_in(req).id
-        fingerprint = hashlib.sha256(b"\n".join([req.method.encode(), urlsplit(req.url).path.encode(),
-                                                 req.get_body() or b""])).hexdigest()
+        fingerprint, written = _fingerprints(req)
 
         def call() -> Answer:
             try:
@@ -41,7 +40,7 @@ def idempotent(handler: KeyedHandler) -> Callable[[func.HttpRequest], func.HttpR
             body = response.get_body()
             return Answer(response.status_code, json.loads(body) if body else None)
 
-        answer, replayed = services().messaging.idempotency.run(owner, key, fingerprint, call)
+        answer, replayed = services().messaging.idempotency.run(owner, key, fingerprint, call, also=written)
         headers = {"Idempotent-Replayed": "true"} if replayed else {}
         return func.HttpResponse(json.dumps(answer.body) if answer.body is not None else b"",
                                  status_code=answer.status, mimetype="application/json", charset="utf-8",
@@ -52,3 +51,19 @@ def idempotent(handler: KeyedHandler) -> Callable[[func.HttpRequest], func.HttpR
     functools.update_wrapper(wrapper, handler, updated=())
     del wrapper.__wrapped__
     return wrapper
+
+
+def _fingerprints(req: func.HttpRequest) -> tuple[str, tuple[str, ...]]:
+    """What makes two requests the same: the method, the path and the body's JSON value,
+    however it is written (key order, spacing, escapes), as a client that serialises it
+    again on a retry writes it; and the fingerprint of its bytes as written, which keys
+    claimed before bodies were compared by value hold."""
+    method, path, body = req.method.encode(), urlsplit(req.url).path.encode(), req.get_body() or b""
+    written = hashlib.sha256(b"\n".join([method, path, body])).hexdigest()
+    try:
+        value = json.dumps(json.loads(body.decode("utf-8-sig")), sort_keys=True, separators=(",", ":"),
+                           ensure_ascii=False)
+    except (ValueError, RecursionError):  # not JSON, or too deep to read (the handler refuses it): its bytes
+        return written, ()
+    canonical = hashlib.sha256(b"\n".join([method, path, b"json", value.encode("utf-8", "surrogatepass")]))
+    return canonical.hexdigest(), (written,)

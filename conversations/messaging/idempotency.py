@@ -49,11 +49,13 @@ class Idempotency:
         self._sleep = sleep
         self._wait = wait
 
-    def run(self, owner: str, key: str, fingerprint: str, call: Callable[[], Answer]) -> tuple[Answer, bool]:
-        """The answer to the request under ``key``, and whether it is a replay."""
+    def run(self, owner: str, key: str, fingerprint: str, call: Callable[[], Answer],
+            also: tuple[str, ...] = ()) -> tuple[Answer, bool]:
+        """The answer to the request under ``key``, and whether it is a replay (``also``:
+        other fingerprints of the same request, as a key claimed earlier may hold it)."""
         waited = 0.0
         while True:
-            claim = self._claim(owner, key, fingerprint)
+            claim = self._claim(owner, key, (fingerprint, *also))
             if isinstance(claim, Claim):
                 return self._first(claim, fingerprint, call), False
             if claim.answer is not None:
@@ -64,13 +66,13 @@ class Idempotency:
             self._sleep(POLL)
             waited += POLL
 
-    def _claim(self, owner: str, key: str, fingerprint: str) -> Claim | Found:
+    def _claim(self, owner: str, key: str, fingerprints: tuple[str, ...]) -> Claim | Found:
         for _ in range(5):
             now = self._clock()
-            found = self._keys.claim(owner, key, fingerprint, now + self._lease)
+            found = self._keys.claim(owner, key, fingerprints[0], now + self._lease)
             if isinstance(found, Claim):
                 return found
-            if found.fingerprint != fingerprint:
+            if found.fingerprint not in fingerprints:
                 raise ValidationFailed("Idempotency-Key", "was used for another request; each request needs a key "
                                                           "of its own")
             if found.answer is None and found.lease_until is not None and found.lease_until < now:

@@ -49,6 +49,19 @@ def test_the_same_key_five_times_at_once_sends_once_and_answers_alike(api, conve
     assert bad.status_code == 422
 
 
+def test_the_same_body_written_another_way_is_the_same_request(api, conversation):
+    api.twilio.on("POST", MESSAGES, lambda _request: message_created("SM" + "7" * 32))
+    before = len(api.twilio.calls("POST", MESSAGES))
+    written = [b'{"body": "Caf\\u00e9 tomorrow", "agent": "alice"}', '{"agent":"alice","body":"Caf\u00e9 tomorrow"}'.encode(),
+               b'{ "body" :\n "Caf\xc3\xa9 tomorrow" , "agent":"alice"}']  # key order, spacing, escapes
+    answers = [api.call("POST", f"/conversations/{conversation}/messages", data=body,
+                        headers={"Idempotency-Key": "written-twice", "Content-Type": "application/json"})
+               for body in written]
+    assert [a.status_code for a in answers] == [201, 201, 201] and len({a.text for a in answers}) == 1
+    assert [a.headers.get("Idempotent-Replayed") for a in answers] == [None, "true", "true"]
+    assert len(api.twilio.calls("POST", MESSAGES)) == before + 1
+
+
 def test_a_request_still_running_under_its_key_answers_409(api, conversation):
     def slow(_request):
         time.sleep(5)  # longer than a copy waits (IDEMPOTENCY_WAIT_SECONDS, 2 s here)
