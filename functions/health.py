@@ -1,8 +1,8 @@
-"""GET /api/health: each dependency the app needs (tables, the outbox's queue service) and
-whether it answers; 200 when all do, 503 naming those that do not (for probes and make
-run). Both are asked at once (each in the request's trace context), each given
-PING_SECONDS to connect and as long to answer, with no second try: a dependency that hangs
-is named within seconds, while the probe still waits."""
+"""GET /api/health (or HEAD, as some uptime probes ask): each dependency the app needs
+(tables, the outbox's queue service) and whether it answers; 200 when all do, 503 naming
+those that do not (for probes and make run). Both are asked at once (each in the
+request's trace context), each given PING_SECONDS to connect and as long to answer, with no
+second try: a dependency that hangs is named within seconds, while the probe still waits."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 PING_SECONDS = 5.0
 
 
-@bp.route(route="api/health", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp.route(route="api/health", methods=["GET", "HEAD"], auth_level=func.AuthLevel.ANONYMOUS)
 def health(req: func.HttpRequest) -> func.HttpResponse:
     app = services()
     checks: dict[str, Callable[[float], None]] = {"tables": app.stores.storage.ping, "queue": app.stores.queue.ping}

@@ -1,8 +1,12 @@
 """GET /api/openapi.json (anonymous): the OpenAPI 3.1 document of the admin, agent and
-outbound API, kept beside this module and checked against real traffic by the tests."""
+outbound API, kept beside this module and checked against real traffic by the tests; and
+which methods it documents at a path (``methods_at``), for the answer to another method."""
 
 from __future__ import annotations
 
+import functools
+import json
+import re
 from pathlib import Path
 
 import azure.functions as func
@@ -18,3 +22,18 @@ DOCUMENT = Path(__file__).with_name("openapi.json")
 def openapi(req: func.HttpRequest) -> func.HttpResponse:
     return func.HttpResponse(DOCUMENT.read_bytes(), status_code=200, mimetype="application/json", charset="utf-8",
                              headers=API_HEADERS)
+
+
+def methods_at(path: str) -> frozenset[str]:
+    """The methods the document names at ``path`` (``/api/...``, any case, as Azure routes)."""
+    return frozenset(method for template, methods in _operations() if template.fullmatch(path) for method in methods)
+
+
+@functools.cache
+def _operations() -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
+    document = json.loads(DOCUMENT.read_text())
+    base = document["servers"][0]["url"]
+    return tuple(
+        (re.compile(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(base + template)), re.IGNORECASE),
+         frozenset(method.upper() for method in item if method != "parameters"))
+        for template, item in document["paths"].items())

@@ -2,7 +2,8 @@
 
 One catch-all function serves them all, so a later single-page app needs no new route.
 `/api` itself redirects to the web app, and a path under api/ that no API function
-took answers the API's JSON 404, never a page.
+took answers the API's JSON 405 naming the methods it has (a GET or HEAD of an operation
+that takes another method), or 404, never a page.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import azure.functions as func
 
 from functions.http import error_response
+from functions.openapi import methods_at
 from functions.settings import RealtimeSettings
 from functions.static_site import SiteNotBuilt, StaticFile, find, security_headers
 
@@ -34,7 +36,7 @@ def web(req: func.HttpRequest) -> func.HttpResponse:
         return func.HttpResponse(status_code=302, headers={"Location": "/", "Cache-Control": "no-cache",
                                                            **security_headers()})
     if path.lower().startswith(f"{API}/"):
-        return error_response(404, "not_found", f"no API operation at /{path}")  # with the API's headers
+        return _not_an_operation(req, path)
     try:
         static = find(path)
     except SiteNotBuilt as exc:
@@ -44,6 +46,17 @@ def web(req: func.HttpRequest) -> func.HttpResponse:
     if static is None:
         return error_response(404, "not_found", f"nothing at /{path}", headers=security_headers())
     return _answer(req, static)
+
+
+def _not_an_operation(req: func.HttpRequest, path: str) -> func.HttpResponse:
+    """What a GET or HEAD under api/ that no API function took is answered (with the
+    API's headers)."""
+    allowed = methods_at(f"/{path}")
+    if not allowed or req.method in allowed:  # its function's route constraint refused the path
+        return error_response(404, "not_found", f"no API operation at /{path}")
+    allow = ", ".join(sorted(allowed))
+    return error_response(405, "method_not_allowed", f"{req.method} is not allowed on /{path}; allowed: {allow}",
+                          headers={"Allow": allow})
 
 
 def _answer(req: func.HttpRequest, static: StaticFile) -> func.HttpResponse:

@@ -150,6 +150,12 @@ class RouteTemplate:
             regex += re.escape(piece) if i % 2 == 0 else f"(?P<{params[i // 2].name}>[^/]+?)"
         return regex
 
+    @property
+    def catches_every_path(self) -> bool:
+        """A template of one catch-all parameter (``{*path}``), which every path matches."""
+        return len(self.params) == 1 and _PARAM.fullmatch(self.template.strip("/")) is not None \
+            and next(iter(self.params.values())).catch_all
+
     def match(self, path: str) -> dict[str, str] | None:
         """Route params for `path` (relative to the prefix, percent-encoded), or None."""
         found = self.regex.match("/" + path.lstrip("/"))
@@ -202,8 +208,11 @@ class RouteTable:
         self.routes = list(routes)
 
     def lookup(self, method: str, path: str) -> Match | None:
-        """None when no template matches `path`; a Match without route for a wrong method."""
-        allowed: set[str] = set()
+        """None when no template matches `path`; a Match without route for a wrong method,
+        naming the methods of the templates that match it other than a catch-all of every
+        path (the web pages' GET), unless only that matches."""
+        specific: set[str] = set()
+        fallback: set[str] = set()
         matched_any = False
         for route in self.routes:
             params = route.template.match(path)
@@ -212,5 +221,5 @@ class RouteTable:
             matched_any = True
             if route.allows(method):
                 return Match(route, params, frozenset())
-            allowed.update(route.methods or ())
-        return Match(None, {}, frozenset(allowed)) if matched_any else None
+            (fallback if route.template.catches_every_path else specific).update(route.methods or ())
+        return Match(None, {}, frozenset(specific or fallback)) if matched_any else None

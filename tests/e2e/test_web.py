@@ -179,6 +179,31 @@ def test_an_unknown_api_path_is_the_apis_json_404(api, path: str) -> None:
     assert response.json()["error"]["code"] == "not_found"
 
 
+@pytest.mark.parametrize("method,path,allow", [
+    ("GET", "/api/outbound", "POST"), ("GET", "/API/Conversations/x/Close", "POST"), ("GET", "/api/me/presence", "PUT"),
+    ("DELETE", "/api/outbound", "POST"), ("HEAD", "/api/me", "GET"), ("PUT", "/api/me", "GET"),
+    ("GET", "/api/admin/erasures", "POST"),
+])
+def test_an_api_operation_asked_with_another_method_names_the_methods_it_takes(api, method, path, allow):
+    response = requests.request(method, api.host.base_url + path, timeout=30, allow_redirects=False)
+    assert (response.status_code, response.headers["Allow"]) == (405, allow)
+    if method != "HEAD":
+        assert response.json()["error"]["code"] == "method_not_allowed"
+    if method == "GET":  # the app's answer (Azure answers another method itself, 404; the local host 405)
+        assert response.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+
+
+def test_a_probe_may_ask_for_health_with_head(api):
+    response = requests.head(api.host.base_url + "/api/health", timeout=30)
+    assert (response.status_code, response.content) == (200, b"")
+    assert response.headers["Content-Type"].startswith("application/json")
+
+
+def test_a_path_an_operations_route_refuses_is_not_found(api):
+    response = _get(api, "/api/conversations/x/messages/y/media/first")  # {index:int}
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
 @pytest.mark.parametrize("path", ["/api", "/api/", "/API"])
 def test_api_without_a_path_leads_to_the_web_app(api, path: str) -> None:
     response = _get(api, path)
