@@ -164,7 +164,7 @@ def _numbers(phones: PhoneReader, value: Any, short_codes: bool) -> tuple[Number
                   else phones.entered(raw, prefix + "number"))
         if any(n.number == number for n in numbers):
             raise ValidationFailed(prefix + "number", "is listed twice")
-        description = item.get("description") or ""
+        description = "" if item.get("description") is None else item["description"]  # null: none
         if not isinstance(description, str) or len(description) > 500:
             raise ValidationFailed(prefix + "description", "must be text of at most 500 characters")
         numbers.append(Number(number=number, type=kind, description=description))

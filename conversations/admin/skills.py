@@ -32,7 +32,8 @@ class SkillCatalogue:
         name = short_name(body)
         if len(self._skills.list()) >= MAX_SKILLS:
             raise Conflict(f"the catalogue holds {MAX_SKILLS} skills, the most it may", code="too_many_skills")
-        description = body.get("description") or None  # "" is no description
+        description = body.get("description")
+        description = None if description == "" else description  # "" is no description
         skill = Skill(name, text({"description": description}, "description", required=False, max_length=500) or "",
                       self._clock())
         try:

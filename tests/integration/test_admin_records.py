@@ -59,3 +59,15 @@ def test_an_account_in_use_is_refused_naming_each_workstream_that_uses_it(make_s
         services.admin.accounts.delete(account.id)
     assert "used by workstreams " in refused.value.message
     assert "Sales (" in refused.value.message and "Billing (" in refused.value.message
+
+
+def test_a_number_described_with_anything_but_text_is_refused(make_services):
+    services = make_services()
+    for description in ([], {}, 0, False):
+        with pytest.raises(ValidationFailed) as refused:
+            services.admin.accounts.create(account_body(numbers=[
+                {"number": "+14252306596", "type": "long_code", "description": description}]))
+        assert refused.value.field == "numbers[0].description"
+    account = services.admin.accounts.create(account_body(numbers=[
+        {"number": "+14252306596", "type": "long_code", "description": None}]))
+    assert account.numbers[0].description == ""

@@ -94,6 +94,11 @@ def test_skills_unknown_to_the_catalogue_are_refused_and_one_in_use_is_kept(desk
     with pytest.raises(Conflict) as twice:
         desk.services.admin.skills.create({"name": "SPANISH"})
     assert twice.value.code == "skill_exists"
+    for description in ([], {}, 0, False):
+        with pytest.raises(ValidationFailed) as refused:
+            desk.services.admin.skills.create({"name": "Billing", "description": description})
+        assert refused.value.field == "description"
+    assert desk.services.admin.skills.create({"name": "Billing", "description": ""}).description == ""
 
 
 def test_an_offer_that_needs_skills_costs_the_round_trips_of_one_that_does_not(desk, trips):
