@@ -18,7 +18,7 @@ from core.ports import CONTACT_PHONE, Claims, Contacts
 from core.records import Contact
 
 _FIELDS = ("mobile_phone", "other_phones", "name", "fields")
-_FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")  # a routing rule's contact.<field> too
 MAX_FIELDS, MAX_FIELD_VALUE = 50, 1000  # a contact stays well inside one table entity
 MAX_OTHER_PHONES = 4  # a person's few numbers; each is a directory claim and a range read of its history
 
@@ -149,7 +149,7 @@ def _free_fields(value: Any) -> dict[str, str]:
     if len(value) > MAX_FIELDS:
         raise ValidationFailed("fields", f"must hold at most {MAX_FIELDS} fields")
     for name, item in value.items():
-        if not _FIELD_NAME.match(name):
+        if not FIELD_NAME.match(name):
             raise ValidationFailed(f"fields.{name}", "names must be letters, digits and _ (starting with a letter)")
         if not isinstance(item, str) or len(item) > MAX_FIELD_VALUE:
             raise ValidationFailed(f"fields.{name}", f"must be text of at most {MAX_FIELD_VALUE} characters")

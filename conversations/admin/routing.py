@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conversations.admin.contacts import FIELD_NAME
 from conversations.admin.skills import parse_needs
 from core.errors import ValidationFailed
 from core.routing import OPERATORS, Condition, Rule
@@ -44,7 +45,7 @@ def _condition(item: Any, field: str) -> Condition:
         raise ValidationFailed(field, "must be an object")
     name = item.get("field")
     if not isinstance(name, str) or len(name) > MAX_FIELD or not (
-            name in _FIELDS or (name.startswith("contact.") and len(name) > 8)):
+            name in _FIELDS or (name.startswith("contact.") and FIELD_NAME.match(name[8:]))):
         raise ValidationFailed(f"{field}.field", "must be body, customer, country or contact.<field>")
     operator = item.get("operator")
     if operator not in OPERATORS:

@@ -48,6 +48,8 @@ def test_a_rule_needs_its_skills_the_default_queue_none():
     ({"name": "x", "conditions": [{"field": "body", "operator": "equals"}], "queue": "vip"},
      "routing_rules[0].conditions[0].value"),
     ({"name": "x", "conditions": [], "queue": "vip"}, "routing_rules[0].conditions"),
+    ({"name": "x", "conditions": [{"field": "contact.a b", "operator": "exists"}], "queue": "vip"},
+     "routing_rules[0].conditions[0].field"),  # no contact field can have that name: it would never match
 ])
 def test_wrong_rules_name_the_field(rule, field):
     with pytest.raises(ValidationFailed) as error:
