@@ -149,7 +149,7 @@ def _free_fields(value: Any) -> dict[str, str]:
     if len(value) > MAX_FIELDS:
         raise ValidationFailed("fields", f"must hold at most {MAX_FIELDS} fields")
     for name, item in value.items():
-        if not FIELD_NAME.match(name):
+        if not FIELD_NAME.fullmatch(name):
             raise ValidationFailed(f"fields.{name}", "names must be letters, digits and _ (starting with a letter)")
         if not isinstance(item, str) or len(item) > MAX_FIELD_VALUE:
             raise ValidationFailed(f"fields.{name}", f"must be text of at most {MAX_FIELD_VALUE} characters")

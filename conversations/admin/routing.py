@@ -12,7 +12,7 @@ from core.routing import OPERATORS, Condition, Rule
 
 _FIELDS = ("body", "customer", "country")
 # Bounds that keep a workstream's settings inside one table entity.
-MAX_RULES, MAX_CONDITIONS, MAX_NAME, MAX_FIELD, MAX_VALUE = 50, 10, 200, 100, 200
+MAX_RULES, MAX_CONDITIONS, MAX_NAME, MAX_VALUE = 50, 10, 200, 200
 
 
 def parse_rules(value: Any, queues: tuple[str, ...], field: str = "routing_rules") -> tuple[Rule, ...]:
@@ -44,8 +44,8 @@ def _condition(item: Any, field: str) -> Condition:
     if not isinstance(item, dict):
         raise ValidationFailed(field, "must be an object")
     name = item.get("field")
-    if not isinstance(name, str) or len(name) > MAX_FIELD or not (
-            name in _FIELDS or (name.startswith("contact.") and FIELD_NAME.match(name[8:]))):
+    if not isinstance(name, str) or not (
+            name in _FIELDS or (name.startswith("contact.") and FIELD_NAME.fullmatch(name[8:]))):
         raise ValidationFailed(f"{field}.field", "must be body, customer, country or contact.<field>")
     operator = item.get("operator")
     if operator not in OPERATORS:

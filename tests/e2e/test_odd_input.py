@@ -125,7 +125,7 @@ def test_the_largest_records_the_api_allows_fit_in_storage(api):
     account = api.call("POST", "/admin/accounts", account_body(name=wide * 200, numbers=numbers))
     assert account.status_code == 201, account.text
     queues = [f"{i:02d}" + wide * 98 for i in range(50)]
-    condition = {"field": "contact." + "f" * 92, "operator": "contains", "value": wide * 200}
+    condition = {"field": "contact." + "f" * 64, "operator": "contains", "value": wide * 200}
     workstream = {
         "name": wide * 200, "account_id": account.json()["id"], "number": "+12065550000", "queues": queues,
         "routing_rules": [{"name": wide * 200, "conditions": [condition] * 10, "queue": queues[i]} for i in range(50)],
