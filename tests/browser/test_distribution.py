@@ -308,3 +308,28 @@ def test_a_workstream_given_while_the_page_is_open_is_shown_by_its_name(new_page
     text_in(api, account, "+12065550169", "Where do I send it back?", To=returns_line)
     expect(offer_of(cal, "+12065550169")).to_be_visible(timeout=5_000)
     expect(cal.get_by_label("Workstream").locator("option")).to_have_text(["All workstreams", "Returns"])
+
+
+def test_an_offer_shows_whatever_is_searched_or_filtered(new_page, api, world, artifacts):
+    """Every offer lapses unanswered, and that sets the agent away: neither a search nor a
+    filter hides one."""
+    ada = new_page("Ada", AGENT)
+    available(ada)
+    box = ada.get_by_role("search", name="Search conversations").get_by_label("Search: number, name, label or id")
+    box.fill("+12065550160")
+    box.press("Enter")
+    expect(ada.get_by_role("region", name=re.compile("^Results for"))).to_be_visible()
+    text_in(api, world["account"], "+12065550174", "Anyone there?")
+    expect(offer_of(ada, "+12065550174")).to_be_visible(timeout=10_000)
+    check_page(ada, "offer-while-searching", artifacts)
+    ada.get_by_role("button", name="Decline +12065550174").click()
+    expect(offer_of(ada, "+12065550174")).to_have_count(0)
+    text_in(api, world["account"], "+12065550175", "Hello, sales?", To=SALES)  # Sales: not the filter's
+    bo = new_page("Bo", AGENT)
+    available(bo)
+    expect(offer_of(bo, "+12065550175")).to_be_visible(timeout=10_000)
+    bo.get_by_label("Workstream").select_option(label="Support")
+    text_in(api, world["account"], "+12065550176", "Another sales question", To=SALES)
+    expect(offer_of(bo, "+12065550176")).to_be_visible(timeout=10_000)
+    expect(offer_of(bo, "+12065550175")).to_be_visible()
+    check_page(bo, "offer-while-filtered", artifacts)

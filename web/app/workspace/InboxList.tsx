@@ -1,8 +1,8 @@
-// The inbox: search (whose results stand in for the lists while shown), the agent's presence
-// and free capacity, the filters (state, workstream, label) and the order, then the offers,
-// the conversations the agent holds and the queues they can take from (in each, those the
-// agent has the skills for first), all kept by the change feed; closed conversations a page
-// at a time.
+// The inbox: search, the agent's presence and free capacity, the offers (whatever is searched
+// or filtered: each lapses unanswered, and that sets the agent away), then search results or,
+// with the filters (state, workstream, label) and the order, the conversations the agent
+// holds and the queues they can take from (in each, those the agent has the skills for
+// first), all kept by the change feed; closed conversations a page at a time.
 
 import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
@@ -66,6 +66,7 @@ export function InboxList(props: Props) {
       <SearchBox search={search} />
       <WorkBar me={me} feed={feed} />
       {actionError ? <p class="notice error" role="alert">{actionError}</p> : null}
+      {loaded ? <Offers feed={feed} sort={sort} selected={selected} take={take} /> : null}
       {searching ? <SearchResults search={search} selected={selected} /> : (
         <>
           <Filters filters={filters} setFilters={setFilters} workstreams={workstreams} />
@@ -134,6 +135,16 @@ function Section({ id, title, count, children }:
   );
 }
 
+/** Every offer, as it is made: neither a search nor a filter hides one. */
+function Offers({ feed, sort, selected, take }: { feed: Feed; sort: InboxSort; selected: string | null; take: Take }) {
+  const { offers } = useStore(feed);
+  return offers.length ? (
+    <Section id="offers-title" title="Offers" count={offers.length}>
+      <OfferRows list={ordered(offers, sort)} selected={selected} take={take} />
+    </Section>
+  ) : null;
+}
+
 interface LiveProps {
   feed: Feed;
   filters: InboxFilters;
@@ -149,27 +160,21 @@ interface LiveProps {
 
 function Live({ feed, filters, sort, selected, take, workstreams, skills, supervisesOnly }: LiveProps) {
   const { offers, mine, queues, all } = useStore(feed);
-  const shown = (list: Conversation[], stateToo = true) => ordered(list.filter((c) => matches(c, filters, stateToo)), sort);
-  const shownOffers = shown(offers, false);
+  const shown = (list: Conversation[]) => ordered(list.filter((c) => matches(c, filters)), sort);
   const shownMine = shown(latestFirst(mine));
   const shownQueues = queues.map((q) => ({ ...q, conversations: yoursFirst(shown(q.conversations), skills) }))
     .filter((q) => q.conversations.length > 0);
-  const listed = new Set([...shownOffers, ...shownMine, ...shownQueues.flatMap((q) => q.conversations)].map((c) => c.id));
+  const listed = new Set([...offers, ...shownMine, ...shownQueues.flatMap((q) => q.conversations)].map((c) => c.id));
   const shownAll = all.filter((c) => c.state !== "closed" && matches(c, filters) && !listed.has(c.id));
   const total = listed.size + shownAll.length;
   return (
     <>
-      <p class="visually-hidden" aria-live="polite">{`${total} conversation${total === 1 ? "" : "s"}, ${shownOffers.length} offered`}</p>
+      <p class="visually-hidden" aria-live="polite">{`${total} conversation${total === 1 ? "" : "s"}, ${offers.length} offered`}</p>
       {total === 0 && supervisesOnly && !filters.label ? (
         <p class="muted">Your workstreams' live conversations are on the Supervise page (in the menu above).
           Search finds any; State: Closed lists the closed ones.</p>
       ) : total === 0 ? <p class="muted">{filters.label ? `No conversation here has the label ${filters.label}.`
         : "No conversations here yet."}</p> : null}
-      {shownOffers.length ? (
-        <Section id="offers-title" title="Offers" count={shownOffers.length}>
-          <OfferRows list={shownOffers} selected={selected} take={take} />
-        </Section>
-      ) : null}
       {shownMine.length ? (
         <Section id="mine-title" title="Mine" count={shownMine.length}>
           <ConversationRows list={shownMine} selected={selected} />

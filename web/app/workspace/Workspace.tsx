@@ -12,7 +12,7 @@ import { titleUnread } from "../ui/title";
 import { customerLabel } from "./conversation";
 import { ConversationPane } from "./ConversationPane";
 import { type Feed, useFeed } from "./feed";
-import { type InboxFilters, NO_FILTERS, matches } from "./inbox";
+import { type InboxFilters, NO_FILTERS } from "./inbox";
 import { InboxList, useTake } from "./InboxList";
 import { LabelProvider, useLabelCatalogue } from "./labels";
 import { MentionToasts } from "./MentionToasts";
@@ -85,9 +85,8 @@ export function Workspace({ me, selected }: { me: Me; selected: string | null })
     if (!page) return;
     if (key === "?") return setHelp(true);
     if (key === "a" || key === "d") {
-      // Of the offers the inbox shows, the one that lapses first, whatever the list's order.
-      const first = filters.state === "closed" ? undefined
-        : soonest(offers.filter((c) => matches(c, filters, false)));
+      // Of the offers (the inbox shows every one), the one that lapses first, whatever the list's order.
+      const first = soonest(offers);
       if (!first) return say(key === "a" ? "No offer to accept" : "No offer to decline");
       const who = customerLabel(first);
       void take(first, key === "a" ? "accept" : "decline").then((done) => {

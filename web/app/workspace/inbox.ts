@@ -18,10 +18,10 @@ export interface InboxFilters {
 
 export const NO_FILTERS: InboxFilters = { state: "", workstream_id: "", label: "" };
 
-/** Whether a conversation passes the filters (offers pass on the workstream and label alone). */
-export function matches(c: Conversation, filters: InboxFilters, stateToo = true): boolean {
+/** Whether a conversation passes the filters (offers are shown whatever they are). */
+export function matches(c: Conversation, filters: InboxFilters): boolean {
   return (!filters.workstream_id || c.workstream_id === filters.workstream_id) && hasLabel(c.labels, filters.label)
-    && (!stateToo || !filters.state || c.state === filters.state);
+    && (!filters.state || c.state === filters.state);
 }
 
 /** The lists that hold the caller's closed conversations: an admin's everything, a
