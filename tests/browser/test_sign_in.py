@@ -7,6 +7,8 @@ import re
 
 from playwright.sync_api import expect
 
+from localhost.easyauth import object_id_of
+
 from tests.browser.support import check_page
 
 
@@ -19,6 +21,17 @@ def test_a_visitor_is_sent_to_sign_in_and_comes_back_signed_in(new_page, artifac
     page.get_by_role("link", name="Sign out").click()
     page.wait_for_url(re.compile(r"/\.auth/login/aad"))  # signed out, so the app asks for a sign-in again
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+
+def test_an_agent_who_signs_out_goes_offline_first(new_page, api):
+    """Offered nothing more: an offer made to a screen nobody sees would lapse there."""
+    page = new_page("Olga Agent", "Switchboard.Agent")
+    with page.expect_response(lambda r: r.url.endswith("/api/me/presence") and r.request.method == "PUT"):
+        page.get_by_label("Presence").select_option("available")
+    assert api.call("GET", f"/admin/agents/{object_id_of('Olga Agent')}").json()["presence"] == "available"
+    page.get_by_role("link", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/\.auth/login/aad"))
+    assert api.call("GET", f"/admin/agents/{object_id_of('Olga Agent')}").json()["presence"] == "offline"
 
 
 def test_an_agent_sees_no_admin_pages(new_page):

@@ -14,7 +14,7 @@ import { Skills } from "./admin/Skills";
 import { Workstreams } from "./admin/Workstreams";
 import { Reports } from "./reports/Reports";
 import { href, useRoute } from "./router";
-import { ROLE_LABELS, SIGN_OUT_URL, can } from "./session";
+import { ROLE_LABELS, SIGN_OUT_URL, can, signOut } from "./session";
 import type { Me } from "./types";
 import { SaveStatus } from "./ui/saved";
 import { titleScreen } from "./ui/title";
@@ -94,7 +94,11 @@ export function App({ me }: { me: Me }) {
         <div class="who">
           <span class="name">{me.name}</span>
           <span class="roles">{me.roles.map((r) => ROLE_LABELS[r] ?? r).join(", ") || "no role"}</span>
-          <a href={SIGN_OUT_URL} onClick={dropDrafts}>Sign out</a>
+          <a href={SIGN_OUT_URL} onClick={(event) => {
+            event.preventDefault();
+            dropDrafts();
+            void signOut(me);
+          }}>Sign out</a>
         </div>
       </header>
       <main id="main" ref={main} tabIndex={-1}>
