@@ -15,6 +15,7 @@ first, then Azurite, so no request is cut off by storage disappearing underneath
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import socket
@@ -179,6 +180,18 @@ def _serve(env: dict[str, str], app: str, script_root: Path, storage: str | None
     return host.returncode
 
 
+def _stop(signum: int, stopping: threading.Event) -> None:
+    """Stop. After a hangup the terminal is gone: what is said while stopping goes nowhere,
+    instead of failing to be written and cutting the cleanup short."""
+    if signum == signal.SIGHUP:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    stopping.set()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     script_root = args.script_root.resolve()
@@ -186,13 +199,14 @@ def main(argv: list[str] | None = None) -> int:
     if env is None:
         return 1
     if not _port_free(_port(env)):  # else what holds it would answer for the host, which then fails
-        print(f"cannot start: port {_port(env)} is in use (another `make run`?); stop that, or choose another "
-              f"port: PORT={_port(env) + 10} make run", file=sys.stderr, flush=True)
+        print(f"cannot start: port {_port(env)} is in use by {azurites.holder(_port(env))} (another `make run`?); "
+              f"stop that, or choose another port: PORT={_port(env) + 10} make run", file=sys.stderr, flush=True)
         return 1
     stopping = threading.Event()
-    # Installed before anything starts, so Ctrl-C during startup still cleans up.
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda _signum, _frame: stopping.set())
+    # Installed before anything starts, so Ctrl-C during startup still cleans up; a closed
+    # terminal (SIGHUP) stops everything too, which nothing would stop later.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, lambda signum, _frame: _stop(signum, stopping))
     try:
         azurite, storage = _start_storage(env)
     except ServiceError as exc:

@@ -3,6 +3,7 @@ prints answers with the web app, and health answers beside it."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -14,6 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 import requests
 
@@ -22,10 +24,9 @@ from localhost.services import REPO_ROOT, Azurite, free_port
 RUNNING = re.compile(r"Switchboard is running at (\S+)")
 
 
-@pytest.fixture
-def make_run(azurite: Azurite, sealing_key: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """localhost.run on a free port and the session's Azurite; yields the URL it printed and its log."""
-    log = tmp_path / "run.log"
+@contextlib.contextmanager
+def running(azurite: Azurite, sealing_key: str, log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """localhost.run on a free port and the session's Azurite: the URL it printed, and it."""
     env = {**os.environ, "PORT": str(free_port()), "AzureWebJobsStorage": azurite.connection_string,
            "SWITCHBOARD_SEALING_KEY": sealing_key, "SWITCHBOARD_TABLE_PREFIX": "r" + secrets.token_hex(5)}
     with open(log, "wb") as output:
@@ -36,13 +37,21 @@ def make_run(azurite: Azurite, sealing_key: str, tmp_path: Path) -> Iterator[tup
         while not (found := RUNNING.search(log.read_text())) and run.poll() is None and time.monotonic() < deadline:
             time.sleep(0.2)
         assert found, f"no base URL printed; output:\n{log.read_text()}"
-        yield found.group(1), log
-        run.send_signal(signal.SIGTERM)
-        assert run.wait(timeout=60) == 0, log.read_text()
+        yield found.group(1), run
     finally:
         if run.poll() is None:
             os.killpg(run.pid, signal.SIGKILL)
             run.wait()
+
+
+@pytest.fixture
+def make_run(azurite: Azurite, sealing_key: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """localhost.run on a free port and the session's Azurite; yields the URL it printed and its log."""
+    log = tmp_path / "run.log"
+    with running(azurite, sealing_key, log) as (base, run):
+        yield base, log
+        run.send_signal(signal.SIGTERM)
+        assert run.wait(timeout=60) == 0, log.read_text()
 
 
 def test_the_printed_url_serves_the_web_app_and_health(make_run: tuple[str, Path]) -> None:
@@ -64,5 +73,22 @@ def test_a_port_in_use_is_named_before_anything_starts(tmp_path: Path) -> None:
         port = taken.getsockname()[1]
         run = subprocess.run([sys.executable, "-m", "localhost.run"], cwd=REPO_ROOT, capture_output=True, text=True,
                              env={**os.environ, "PORT": str(port), "SWITCHBOARD_LOCAL_DIR": str(tmp_path)}, timeout=60)
-    assert run.returncode == 1 and f"port {port} is in use" in run.stderr and "PORT=" in run.stderr
+    assert run.returncode == 1 and f"port {port} is in use by" in run.stderr and "PORT=" in run.stderr
+    assert f"(pid {os.getpid()})" in run.stderr  # what holds it, to be stopped
     assert "Switchboard is running" not in run.stdout and "storage" not in run.stdout
+
+
+def test_a_closed_terminal_stops_the_host_and_what_it_started(azurite: Azurite, sealing_key: str,
+                                                               tmp_path: Path) -> None:
+    """A hangup (the terminal closed) stops it as Ctrl-C does: nothing is left holding the
+    port, which the next `make run` would find taken."""
+    log = tmp_path / "run.log"
+    with running(azurite, sealing_key, log) as (base, run):
+        port = int(base.rstrip("/").rsplit(":", 1)[1])
+        started = [p for p in psutil.Process(run.pid).children(recursive=True)]
+        assert started, "the host and the Web PubSub stand-in"
+        run.send_signal(signal.SIGHUP)
+        assert run.wait(timeout=60) == 0, log.read_text()
+    assert [p.pid for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] == []
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0
