@@ -151,7 +151,20 @@ def translated() -> Iterator[None]:
         if isinstance(exc, HttpResponseError) and exc.status_code in _REFUSED_STATUS:
             log.error("storage refused the app's credentials (HTTP %s)", exc.status_code)
             raise StorageUnavailable("storage is unavailable, try again") from exc
+        if isinstance(exc, HttpResponseError) and _refuses_our_version(exc):
+            log.error("storage does not take the API version the app speaks (an Azurite started without "
+                      "--skipApiVersionCheck, or older than the storage SDK)")
+            raise StorageUnavailable("storage is unavailable, try again") from exc
         raise
+
+
+def _refuses_our_version(exc: HttpResponseError) -> bool:
+    """The service refused the ``x-ms-version`` header (InvalidHeaderValue naming the API
+    version): no request of ours can succeed there until it is upgraded or told to skip the
+    check."""
+    code = getattr(exc, "error_code", None)
+    return exc.status_code == 400 and str(getattr(code, "value", code)) == "InvalidHeaderValue" \
+        and "version" in str(exc.message or exc).lower()
 
 
 def delete_all(table: TableClient, keys: Iterable[tuple[str, str]]) -> int:

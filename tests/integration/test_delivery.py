@@ -19,6 +19,7 @@ from functions.settings import Settings
 from functions.wiring import build
 from localhost.services import azurite_connection_string
 from storage.outqueue import OutboxQueue, build_queue_service
+from tests.support.recorder import recording
 from tests.support.outbox import drain, jobs, queue_client
 from tests.support.scopes import ALICE
 from tests.support.storage import BodyOutage, LostAnswer, Outage
@@ -298,6 +299,27 @@ def test_health_names_a_queue_that_hangs_within_its_seconds(settings_env, azurit
         took = time.monotonic() - started
     assert down.status_code == 503 and took < 5, took
     assert b'"queue": "storage_unavailable"' in down.get_body() and b'"tables": "ok"' in down.get_body()
+
+
+AZURITE_TOO_OLD = (b'<?xml version="1.0" encoding="utf-8"?><Error><Code>InvalidHeaderValue</Code><Message>The API '
+                   b'version 2026-10-06 is not supported by Azurite. Please upgrade Azurite to latest version and '
+                   b'retry.</Message></Error>')
+
+
+def test_health_names_a_queue_service_that_refuses_the_apps_api_version(settings_env, azurite, monkeypatch, caplog):
+    """An Azurite started without --skipApiVersionCheck (as by hand) takes tables but refuses
+    the queue SDK's version: health names the queue (503), as for any outage."""
+    with recording() as refusing:
+        refusing.on("GET", "/.*", (400, AZURITE_TOO_OLD, {"Content-Type": "application/xml",
+                                                           "x-ms-error-code": "InvalidHeaderValue"}))
+        port = int(refusing.base_url.rsplit(":", 1)[1])
+        env = {**settings_env, "AzureWebJobsStorage": azurite_connection_string("127.0.0.1", azurite.port, port)}
+        services = build(Settings.from_env(env))
+        monkeypatch.setattr(health, "services", lambda: services)
+        down = health.health(func.HttpRequest("GET", "http://localhost/api/health", body=b""))
+    assert down.status_code == 503
+    assert b'"queue": "storage_unavailable"' in down.get_body() and b'"tables": "ok"' in down.get_body()
+    assert "does not take the API version" in caplog.text
 
 
 def test_health_probes_build_the_queue_service_client_once(settings_env):
