@@ -28,7 +28,7 @@ from core.identity import AGENT, ROLE_NAMES, Actor
 from core.ids import is_object_id, thread_of
 from core.ports import Agents
 from core.records import (ACCEPTED, ACTIVE, ASSIGNED, DECLINED, HANDED_OFF, OPEN, TRANSFERRED, UNASSIGNED, Conversation,
-                          Event)
+                          Decline, Event)
 from core.retry import until_committed
 
 Change = Callable[[Conversation], Conversation]
@@ -105,15 +105,19 @@ class Assignments:
 
     def transfer_to_queue(self, conversation_id: str, scope: Scope, queue: object) -> Conversation:
         """Back to a queue of its workstream (None: the workstream's conversations that no
-        queue took), for whoever distribution or the queue's agents find."""
+        queue took), for whoever distribution or the queue's agents find: its declines
+        start afresh there, but whoever held it is passed over for a while, as when it is
+        returned to its queue (core/dispatch.py)."""
         def change(c: Conversation) -> Conversation:
             workstream = self._lookup.workstream_of(c)
             if workstream is None:
                 raise Conflict(f"conversation {c.id} belongs to no workstream, so to no queue", code="no_workstream")
             if queue is not None and (not isinstance(queue, str) or queue not in workstream.settings.queues):
                 raise ValidationFailed("queue", f"must be one of workstream {workstream.id}'s queues, or null")
-            return replace(self._from_bot(c), agent=None, offer=None, queue=queue, queued_at=self._clock(),
-                           declined=(), state=OPEN if c.state == ACTIVE else c.state)
+            now = self._clock()
+            passed_over = (Decline(c.agent.id, now),) if c.agent is not None else ()
+            return replace(self._from_bot(c), agent=None, offer=None, queue=queue, queued_at=now,
+                           declined=passed_over, state=OPEN if c.state == ACTIVE else c.state)
 
         return self._change(conversation_id, scope, scope.check_transfer, change, TRANSFERRED,
                             detail=f"queue {queue}" if queue else "no queue")

@@ -74,6 +74,18 @@ def test_transfer_to_a_queue_puts_it_back_for_distribution(make_services):
         services.distribution.assignments.transfer_to_queue(cid, bo, "nowhere")
 
 
+def test_transfer_to_a_queue_is_for_someone_else_first(make_services):
+    services = make_services()
+    desk = open_desk(services)
+    ana = desk.agent("ana", capacity=5)
+    cid = desk.customer_writes(customer(1))
+    services.distribution.assignments.accept(cid, ana)
+    desk.agent("bo", capacity=1)
+    moved = services.distribution.assignments.transfer_to_queue(cid, ana, "general")
+    assert moved.agent is None and desk.offered_to(cid) == "bo"  # ana, with more room, gave it away
+    assert [d.agent_id for d in desk.conversation(cid).declined] == [ana.principal.id]
+
+
 def test_only_the_holder_a_supervisor_or_an_admin_transfers(desk):
     services = desk.services
     ana, bo = desk.agent("ana"), desk.agent("bo")
