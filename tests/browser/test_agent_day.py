@@ -186,7 +186,7 @@ def test_closing_records_the_wrap_up(new_page, api, world, artifacts):
     check_page(ada, "agent-day-close-dialog", artifacts)
     dialog.get_by_role("button", name="Close anyway").click()  # no disposition: refused beside the select
     expect(disposition).to_have_attribute("aria-invalid", "true")
-    expect(ada.locator("#close-disposition-error")).to_have_text("is needed to close: one of Resolved, Refund issued")
+    expect(ada.locator("#close-disposition-error")).to_have_text("Disposition is needed to close: one of Resolved, Refund issued")
     assert disposition.get_attribute("aria-describedby") == "close-disposition-error"
     expect(disposition).to_be_focused()
     assert api.call("GET", f"/conversations/{conversation_id(ada)}").json()["state"] == "active"

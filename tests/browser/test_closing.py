@@ -108,3 +108,15 @@ def test_once_answered_close_closes_at_once(new_page, api, setup):
     expect(page.get_by_role("alertdialog")).to_have_count(0)
     expect(page.locator(".pane-header")).not_to_contain_text("Held by")
     assert len(made) == 1 and state(api, page) == "closed"
+
+
+def test_a_customer_who_opted_out_is_not_counted_as_waiting_for_an_answer(new_page, api, setup):
+    """Nothing can answer them (STOP included): Close closes at once."""
+    page = new_page("Ada", AGENT)
+    accepted(page, api, setup["sms"], "+12065550172", "Where is my order?", "STOP")
+    expect(page.get_by_text("The customer opted out")).to_be_visible()
+    made = closes(page)
+    page.get_by_role("button", name="Close", exact=True).click()
+    expect(page.get_by_text("This conversation is closed.")).to_be_visible()
+    expect(page.get_by_role("alertdialog")).to_have_count(0)
+    assert len(made) == 1 and state(api, page) == "closed"

@@ -19,10 +19,12 @@ interface Props {
   onCancel: () => void;
 }
 
-/** The API's message without the field it starts with ("disposition: is needed …"). */
+/** The API's message as a sentence about its field ("disposition: is needed …" reads
+ *  "Disposition is needed …"). */
 function beside(error: ApiError | null, field: string): string | null {
   if (error?.field !== field) return null;
-  return error.message.startsWith(`${field}: `) ? error.message.slice(field.length + 2) : error.message;
+  const named = `${field[0].toUpperCase()}${field.slice(1)}`;
+  return error.message.startsWith(`${field}: `) ? `${named} ${error.message.slice(field.length + 2)}` : error.message;
 }
 
 /** Tab and Shift+Tab go round the dialog's controls. */

@@ -62,8 +62,10 @@ export function customerLabel(c: Conversation): string {
 
 /** How many of the customer's messages came after the last reply sent to them (by an agent
  *  or the bot; Switchboard's automated messages and internal notes answer nothing): what
- *  closing would leave without an answer. */
+ *  closing would leave without an answer; none while the customer has opted out, as
+ *  nothing can answer them then. */
 export function unanswered(c: Conversation): number {
+  if (sendRefused(c)) return 0;
   const messages = c.messages ?? [];
   let count = 0;
   for (let i = messages.length - 1; i >= 0; i--) {
