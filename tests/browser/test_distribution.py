@@ -333,3 +333,31 @@ def test_an_offer_shows_whatever_is_searched_or_filtered(new_page, api, world, a
     expect(offer_of(bo, "+12065550176")).to_be_visible(timeout=10_000)
     expect(offer_of(bo, "+12065550175")).to_be_visible()
     check_page(bo, "offer-while-filtered", artifacts)
+
+
+def test_the_transfer_panel_shows_each_agent_as_they_are_when_it_opens(new_page, api, world):
+    """A refusal is about the choice it was made for: reopened, the panel reads the agents
+    again, and what was refused is gone."""
+    bo_id = object_id_of("Bo")
+    new_page("Bo", AGENT)  # signed in once: someone who can answer it
+    ada = new_page("Ada", AGENT)
+    available(ada)
+    text_in(api, world["account"], "+12065550177", "Can someone help?")
+    expect(offer_of(ada, "+12065550177")).to_be_visible(timeout=10_000)
+    ada.get_by_role("button", name="Accept +12065550177").click()
+    expect(ada.get_by_text("Held by Ada")).to_be_visible()
+    assert api.call("PATCH", f"/admin/agents/{bo_id}", {"capacity": {"sms": 0}}).status_code == 200
+    panel = ada.locator("details.transfer")
+    panel.locator("summary").click()
+    ada.get_by_label("Transfer to").select_option(value=f"agent:{bo_id}")
+    panel.get_by_role("button", name="Transfer").click()
+    refused = ada.locator(".pane-header .notice.error")
+    expect(refused).to_have_text("Bo has no free capacity for SMS conversations")
+    assert api.call("PATCH", f"/admin/agents/{bo_id}", {"capacity": {"sms": 50}}).status_code == 200
+    panel.locator("summary").click()  # closed
+    expect(refused).to_have_count(0)
+    panel.locator("summary").click()  # and opened again
+    expect(ada.get_by_role("option", name=re.compile(r"^Bo \(.*, \d+ of 50 SMS free\)$"))).to_be_attached()
+    ada.get_by_label("Transfer to").select_option(value=f"agent:{bo_id}")
+    panel.get_by_role("button", name="Transfer").click()
+    expect(ada.get_by_text("Held by Bo")).to_be_visible()

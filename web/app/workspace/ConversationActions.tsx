@@ -17,9 +17,12 @@ interface Props {
   move: (target: Target) => void;
   /** Closes it with the wrap-up; a refusal is thrown, for the dialog to show. */
   closeWith: (wrap: CloseBody) => Promise<void>;
+  /** Drops what the last action's refusal said (the transfer opened or closed: it is about
+   *  another choice now). */
+  forget: () => void;
 }
 
-export function ConversationActions({ conversation, me, run, move, closeWith }: Props) {
+export function ConversationActions({ conversation, me, run, move, closeWith, forget }: Props) {
   const { state, agent, offer } = conversation;
   const mine = agent?.id === me.id;
   const offeredToMe = offer?.agent.id === me.id;
@@ -49,17 +52,28 @@ export function ConversationActions({ conversation, me, run, move, closeWith }: 
       {live && agent && (mine || oversees)
         ? <button type="button" class="secondary" onClick={() => run("unassign")}>Return to queue</button> : null}
       {live && closable ? <button type="button" class="secondary" ref={closeButton} onClick={close}>Close</button> : null}
-      {live && conversation.workstream && (mine || oversees) ? <Transfer conversation={conversation} move={move} /> : null}
+      {live && conversation.workstream && (mine || oversees) ? <Transfer conversation={conversation} move={move} forget={forget} /> : null}
     </div>
     {asking ? <CloseDialog conversation={conversation} waiting={waiting} onClose={closeWith} onCancel={keepOpen} /> : null}
     </>
   );
 }
 
-function Transfer({ conversation, move }: { conversation: Conversation; move: (target: Target) => void }) {
+const AGENTS_EVERY_MS = 10_000;
+
+/** The agents with their presence and free places, read when it opens and again every 10 s
+ *  while it stays open: whom to choose changes as they work. */
+function Transfer({ conversation, move, forget }:
+  { conversation: Conversation; move: (target: Target) => void; forget: () => void }) {
   const [open, setOpen] = useState(false);
   const [target, setTarget] = useState("");
-  const { agents, error } = useWorkstreamAgents(conversation.workstream_id, open);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (!open) return undefined;
+    const timer = setInterval(() => setTick((n) => n + 1), AGENTS_EVERY_MS);
+    return () => clearInterval(timer);
+  }, [open]);
+  const { agents, error } = useWorkstreamAgents(conversation.workstream_id, open, tick);
   const others = agents.filter((a) => a.id !== conversation.agent?.id);
   const submit = (event: Event) => {
     event.preventDefault();
@@ -68,7 +82,10 @@ function Transfer({ conversation, move }: { conversation: Conversation; move: (t
     if (kind === "queue") move({ queue: value || null });
   };
   return (
-    <details class="transfer" onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+    <details class="transfer" onToggle={(e) => {
+      setOpen((e.currentTarget as HTMLDetailsElement).open);
+      forget();
+    }}>
       <summary>Transfer</summary>
       <form aria-label="Transfer" onSubmit={submit}>
         <label for="transfer-target">Transfer to</label>

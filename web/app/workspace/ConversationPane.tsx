@@ -81,7 +81,8 @@ export function ConversationPane({ id, me, version, onChange, onSeen, onLabelled
         </p>
         <Badges conversation={conversation} />
         <ConversationLabels conversation={conversation} onLabelled={(c) => { onLabelled(c); void reload(); }} />
-        <ConversationActions conversation={conversation} me={me} run={run} move={move} closeWith={closeWith} />
+        <ConversationActions conversation={conversation} me={me} run={run} move={move} closeWith={closeWith}
+          forget={() => setActionError(null)} />
         {actionError ? <p class="notice error" role="alert">{actionError.message}</p> : null}
       </header>
       <div class="pane-body">

@@ -38,9 +38,17 @@ interface Props {
   actionError: string | null;
 }
 
-/** Accept or decline an offer, take from a queue: true once done; why not is `error`'s. */
+const TAKE_ERROR_MS = 20_000;
+
+/** Accept or decline an offer, take from a queue: true once done; why not is `error`'s, for
+ *  20 s (by then the lists it was about have moved on), or until the next try. */
 export function useTake(me: Me, feed: Feed) {
   const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!error) return undefined;
+    const timer = setTimeout(() => setError(null), TAKE_ERROR_MS);
+    return () => clearTimeout(timer);
+  }, [error]);
   const take = async (c: Conversation, action: "accept" | "decline"): Promise<boolean> => {
     setError(null);
     try {
