@@ -65,5 +65,6 @@ def _fingerprints(req: func.HttpRequest) -> tuple[str, tuple[str, ...]]:
                            ensure_ascii=False)
     except (ValueError, RecursionError):  # not JSON, or too deep to read (the handler refuses it): its bytes
         return written, ()
-    canonical = hashlib.sha256(b"\n".join([method, path, b"json", value.encode("utf-8", "surrogatepass")]))
+    # Its first part no method can be: no body as written hashes the same.
+    canonical = hashlib.sha256(b"\0".join([b"by-value", method, path, value.encode("utf-8", "surrogatepass")]))
     return canonical.hexdigest(), (written,)
