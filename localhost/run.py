@@ -15,7 +15,6 @@ first, then Azurite, so no request is cut off by storage disappearing underneath
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import signal
 import socket
@@ -180,18 +179,6 @@ def _serve(env: dict[str, str], app: str, script_root: Path, storage: str | None
     return host.returncode
 
 
-def _stop(signum: int, stopping: threading.Event) -> None:
-    """Stop. After a hangup the terminal is gone: what is said while stopping goes nowhere,
-    instead of failing to be written and cutting the cleanup short."""
-    if signum == signal.SIGHUP:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError, ValueError):
-                os.dup2(devnull, stream.fileno())
-        os.close(devnull)
-    stopping.set()
-
-
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     script_root = args.script_root.resolve()
@@ -204,9 +191,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     stopping = threading.Event()
     # Installed before anything starts, so Ctrl-C during startup still cleans up; a closed
-    # terminal (SIGHUP) stops everything too, which nothing would stop later.
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, lambda signum, _frame: _stop(signum, stopping))
+    # terminal (SIGHUP) stops everything too, which nothing would stop later, unless the run
+    # was started to outlive its terminal (nohup: SIGHUP ignored).
+    hangup = (signal.SIGHUP,) if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN else ()
+    for signum in (signal.SIGINT, signal.SIGTERM, *hangup):
+        signal.signal(signum, lambda _signum, _frame: stopping.set())
     try:
         azurite, storage = _start_storage(env)
     except ServiceError as exc:

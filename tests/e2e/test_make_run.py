@@ -4,13 +4,17 @@ prints answers with the web app, and health answers beside it."""
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import pty
 import re
 import secrets
+import select
 import signal
 import socket
 import subprocess
 import sys
+import termios
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,14 +28,20 @@ from localhost.services import REPO_ROOT, Azurite, free_port
 RUNNING = re.compile(r"Switchboard is running at (\S+)")
 
 
+def run_env(azurite: Azurite, sealing_key: str) -> dict[str, str]:
+    return {**os.environ, "PORT": str(free_port()), "AzureWebJobsStorage": azurite.connection_string,
+            "SWITCHBOARD_SEALING_KEY": sealing_key, "SWITCHBOARD_TABLE_PREFIX": "r" + secrets.token_hex(5)}
+
+
 @contextlib.contextmanager
-def running(azurite: Azurite, sealing_key: str, log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
-    """localhost.run on a free port and the session's Azurite: the URL it printed, and it."""
-    env = {**os.environ, "PORT": str(free_port()), "AzureWebJobsStorage": azurite.connection_string,
-           "SWITCHBOARD_SEALING_KEY": sealing_key, "SWITCHBOARD_TABLE_PREFIX": "r" + secrets.token_hex(5)}
+def running(azurite: Azurite, sealing_key: str, log: Path,
+            hangup: signal.Handlers = signal.SIG_DFL) -> Iterator[tuple[str, subprocess.Popen]]:
+    """localhost.run on a free port and the session's Azurite (started with ``hangup`` as
+    what SIGHUP does, as nohup sets it): the URL it printed, and it."""
     with open(log, "wb") as output:
-        run = subprocess.Popen([sys.executable, "-m", "localhost.run"], cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL,
-                               stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+        run = subprocess.Popen([sys.executable, "-m", "localhost.run"], cwd=REPO_ROOT, env=run_env(azurite, sealing_key),
+                               stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGHUP, hangup))
     try:
         deadline = time.monotonic() + 60
         while not (found := RUNNING.search(log.read_text())) and run.poll() is None and time.monotonic() < deadline:
@@ -78,17 +88,46 @@ def test_a_port_in_use_is_named_before_anything_starts(tmp_path: Path) -> None:
     assert "Switchboard is running" not in run.stdout and "storage" not in run.stdout
 
 
-def test_a_closed_terminal_stops_the_host_and_what_it_started(azurite: Azurite, sealing_key: str,
-                                                               tmp_path: Path) -> None:
-    """A hangup (the terminal closed) stops it as Ctrl-C does: nothing is left holding the
-    port, which the next `make run` would find taken."""
-    log = tmp_path / "run.log"
-    with running(azurite, sealing_key, log) as (base, run):
-        port = int(base.rstrip("/").rsplit(":", 1)[1])
-        started = [p for p in psutil.Process(run.pid).children(recursive=True)]
+def test_a_closed_terminal_stops_the_host_and_what_it_started(azurite: Azurite, sealing_key: str) -> None:
+    """A hangup (its terminal closed: a pseudo-terminal here, its controlling one) stops it
+    as Ctrl-C does: nothing is left holding the port, which the next `make run` would find
+    taken."""
+    terminal, its_end = pty.openpty()
+
+    def controlled_by_it() -> None:
+        os.setsid()
+        fcntl.ioctl(its_end, termios.TIOCSCTTY, 0)
+
+    run = subprocess.Popen([sys.executable, "-m", "localhost.run"], cwd=REPO_ROOT, env=run_env(azurite, sealing_key),
+                           stdin=its_end, stdout=its_end, stderr=its_end, preexec_fn=controlled_by_it)
+    os.close(its_end)
+    try:
+        said, deadline = b"", time.monotonic() + 60
+        while not RUNNING.search(said.decode(errors="replace")) and time.monotonic() < deadline:
+            if select.select([terminal], [], [], 1)[0]:
+                said += os.read(terminal, 65536)
+        found = RUNNING.search(said.decode(errors="replace"))
+        assert found, said.decode(errors="replace")
+        port = int(found.group(1).rstrip("/").rsplit(":", 1)[1])
+        started = psutil.Process(run.pid).children(recursive=True)
         assert started, "the host and the Web PubSub stand-in"
-        run.send_signal(signal.SIGHUP)
-        assert run.wait(timeout=60) == 0, log.read_text()
+        os.close(terminal)  # the terminal closes: the kernel hangs up its session
+        assert run.wait(timeout=60) == 0
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
     assert [p.pid for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] == []
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_a_run_started_to_outlive_its_terminal_does(azurite: Azurite, sealing_key: str, tmp_path: Path) -> None:
+    """`nohup make run &`: the hangup it ignores stops nothing; it stops when told to."""
+    log = tmp_path / "run.log"
+    with running(azurite, sealing_key, log, hangup=signal.SIG_IGN) as (base, run):
+        run.send_signal(signal.SIGHUP)
+        time.sleep(1)  # what a hangup would have set off, given the time to
+        assert run.poll() is None and requests.get(base + "api/health", timeout=30).status_code == 200
+        run.send_signal(signal.SIGTERM)
+        assert run.wait(timeout=60) == 0, log.read_text()
