@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-SHORT_CODE = re.compile(r"^[0-9]{3,8}$")
+SHORT_CODE = re.compile(r"^[0-9]{3,8}\Z")
 MAX_USER_ID = 64  # WhatsApp's business-scoped user ids are far shorter
 
 

@@ -26,7 +26,7 @@ MAX_ROWS, MAX_SECTIONS, MAX_ROW_TITLE, MAX_DESCRIPTION = 10, 10, 24, 72
 MAX_LIST_BUTTON, MAX_SECTION_TITLE = 20, 24
 MAX_ID, MAX_ROW_ID = 256, 200  # a button's id, a list row's
 PROVIDER_MAX_ID = {"twilio": 200}  # the Content API's, below WhatsApp's own
-CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}$")
+CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}\Z")
 BOT_ACTIONS = ("imBack", "postBack")
 SUGGESTED = "Options"  # a bot's list: its button and section, which suggested actions do not name
 

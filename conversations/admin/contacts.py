@@ -18,7 +18,7 @@ from core.ports import CONTACT_PHONE, Claims, Contacts
 from core.records import Contact
 
 _FIELDS = ("mobile_phone", "other_phones", "name", "fields")
-FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")  # a routing rule's contact.<field> too
+FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}\Z")  # a routing rule's contact.<field> too
 MAX_FIELDS, MAX_FIELD_VALUE = 50, 1000  # a contact stays well inside one table entity
 MAX_OTHER_PHONES = 4  # a person's few numbers; each is a directory claim and a range read of its history
 

@@ -11,7 +11,7 @@ from core.records import Account
 
 # What people write between digits; "00" before a country code is the international prefix.
 _SEPARATORS = re.compile(r"[\s().\-/]")
-_WRITTEN = re.compile(r"^\+?[0-9]{3,17}$")
+_WRITTEN = re.compile(r"^\+?[0-9]{3,17}\Z")
 EXAMPLE = "+14252306549"
 
 

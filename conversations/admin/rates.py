@@ -14,9 +14,9 @@ from core.ports import Rates
 from core.pricing import ANY_CODE, MAX_PRICE, MAX_RATES, PRICED, Rate, RateTable
 from core.templates import CATEGORIES
 
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
-_CALLING_CODE = re.compile(r"^[1-9][0-9]{0,2}$")
-_PRICE = re.compile(r"^[0-9]{1,4}(\.[0-9]{1,6})?$")
+_CURRENCY = re.compile(r"^[A-Z]{3}\Z")
+_CALLING_CODE = re.compile(r"^[1-9][0-9]{0,2}\Z")
+_PRICE = re.compile(r"^[0-9]{1,4}(\.[0-9]{1,6})?\Z")
 
 
 class RateAdmin:

@@ -70,7 +70,7 @@ def objects(value: Any, field: str, allowed: Iterable[str], *, at_most: int, all
         yield f"{field}[{i}].", item
 
 
-_SHORT_NAME = re.compile(r"^\w[\w .+#&-]{0,49}$")
+_SHORT_NAME = re.compile(r"^\w[\w .+#&-]{0,49}\Z")
 
 
 def short_name(body: Mapping[str, Any], name: str = "name") -> str:

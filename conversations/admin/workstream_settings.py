@@ -24,7 +24,7 @@ FIELDS = ("language", "operating_hours", "allow_automated_messages", "automated_
           "retention_days", "service_levels", "overflow", "waiting_message", "wrap_up", "window_fallbacks")
 MIN_OFFER_SECONDS, MAX_OFFER_SECONDS = 10, 3600
 MAX_WIDEN_SECONDS = 86_400
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
 MAX_TEXT = 1600
 # Bounds that keep a whole workstream inside one table entity (1 MiB), whatever it holds.
 MAX_QUEUES = 50
@@ -233,7 +233,7 @@ def _asking(survey: Survey) -> Survey:
     if survey.mode == LINK and "{{link}}" not in text:
         raise ValidationFailed("survey.text", "must contain the {{link}} placeholder")
     if ("{{link}}" in text or survey.mode == LINK or url) and (
-            not re.match(r"^https?://\S+$", url) or len(url) > MAX_URL):
+            not re.match(r"^https?://\S+\Z", url) or len(url) > MAX_URL):
         raise ValidationFailed("survey.url", f"must be an http(s) URL of at most {MAX_URL} characters")
     if len(survey.message()) > MAX_TEXT:
         raise ValidationFailed("survey.text", f"with the link filled in must be at most {MAX_TEXT} characters")

@@ -13,8 +13,8 @@ from core.templates import APPROVED, SyncedTemplate
 PLACEHOLDER = re.compile(r"\{\{\s*(\d+)\s*\}\}")
 NAMED = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")  # a synced template's, positional or named
 NOT_APPROVED, GONE = "template_not_approved", "template_gone"
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Za-z]{2,4})?$")
-_CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Za-z]{2,4})?\Z")
+_CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}\Z")
 MAX_TEMPLATES = 20  # all of them fit one table property (64 KiB)
 MAX_PARAMETER = 1000
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from conversations.admin.rates import parse_rates
+from conversations.admin.validation import short_name
 from core.errors import BadRequest, ValidationFailed
+from core.interactive import read
 from core.addresses import possible_customer
 from core.media import media_type
 from core.json_body import parse_json
@@ -57,3 +60,24 @@ def test_json_columns_round_trip_across_parts_that_each_fit_a_property(value):
 ])
 def test_possible_customers(address, user_ids, possible):
     assert possible_customer(address, user_ids=user_ids) is possible
+
+
+def _refused(parse, field: str) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        parse()
+    assert refused.value.field == field
+
+
+def test_a_trailing_line_break_is_not_part_of_a_valid_value():
+    """A pattern's ``$`` also matches before a final line break: every admin value is
+    checked to its very end (a calling code "1\\n" would never price a number)."""
+    row = {"calling_code": "*", "category": "marketing", "price": "0.025"}
+    rows = [dict(row, category=c) for c in ("marketing", "utility", "authentication")]
+    assert parse_rates({"currency": "USD", "rates": rows}).currency == "USD"
+    _refused(lambda: parse_rates({"currency": "USD\n", "rates": rows}), "currency")
+    _refused(lambda: parse_rates({"currency": "USD", "rates": [*rows, dict(row, calling_code="1\n")]}),
+             "rates[3].calling_code")
+    _refused(lambda: parse_rates({"currency": "USD", "rates": [dict(rows[0], price="0.025\n"), *rows[1:]]}),
+             "rates[0].price")
+    assert short_name({"name": "Spanish\n"}) == "Spanish"  # a name is trimmed first
+    _refused(lambda: read({"content_sid": "HX" + "a" * 32 + "\n"}), "interactive.content_sid")
