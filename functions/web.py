@@ -3,7 +3,7 @@
 One catch-all function serves them all, so a later single-page app needs no new route.
 `/api` itself redirects to the web app, and a path under api/ that no API function
 took answers the API's JSON 405 naming the methods it has (a GET or HEAD of an operation
-that takes another method), or 404, never a page.
+or a webhook that takes another method), or 404, never a page.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import os
 
 import azure.functions as func
 
+from core.webhooks import methods_at as webhook_methods_at
 from functions.http import error_response
 from functions.openapi import methods_at
 from functions.settings import RealtimeSettings
@@ -51,7 +52,7 @@ def web(req: func.HttpRequest) -> func.HttpResponse:
 def _not_an_operation(req: func.HttpRequest, path: str) -> func.HttpResponse:
     """What a GET or HEAD under api/ that no API function took is answered (with the
     API's headers)."""
-    allowed = methods_at(f"/{path}")
+    allowed = methods_at(f"/{path}") | webhook_methods_at(f"/{path}")
     if not allowed or req.method in allowed:  # its function's route constraint refused the path
         return error_response(404, "not_found", f"no API operation at /{path}")
     allow = ", ".join(sorted(allowed))

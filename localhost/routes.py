@@ -208,18 +208,16 @@ class RouteTable:
         self.routes = list(routes)
 
     def lookup(self, method: str, path: str) -> Match | None:
-        """None when no template matches `path`; a Match without route for a wrong method,
-        naming the methods of the templates that match it other than a catch-all of every
-        path (the web pages' GET), unless only that matches."""
-        specific: set[str] = set()
-        fallback: set[str] = set()
-        matched_any = False
+        """None when no template matches `path` other than a catch-all of every path (the
+        web pages' GET) that does not take `method`; a Match without route for a wrong
+        method, naming the methods of the templates that match it."""
+        allowed: set[str] = set()
         for route in self.routes:
             params = route.template.match(path)
             if params is None:
                 continue
-            matched_any = True
             if route.allows(method):
                 return Match(route, params, frozenset())
-            (fallback if route.template.catches_every_path else specific).update(route.methods or ())
-        return Match(None, {}, frozenset(specific or fallback)) if matched_any else None
+            if not route.template.catches_every_path:
+                allowed.update(route.methods or ())
+        return Match(None, {}, frozenset(allowed)) if allowed else None

@@ -4,9 +4,10 @@ A `ThreadingHTTPServer` speaking HTTP/1.1 with keep-alive: one thread per
 connection is plenty for local development and the tests' concurrency checks,
 and needs nothing beyond the standard library.
 
-Deliberate difference from Azure: a path that matches a route but not its
-methods gets 405 with an `Allow` header (Azure answers 404), because that
-tells a developer what is wrong instead of suggesting a typo in the path.
+Deliberate difference from Azure: a path that matches a route (other than a
+catch-all of every path, which any typo matches) but not its methods gets 405
+with an `Allow` header (Azure answers 404), because that tells a developer what
+is wrong instead of suggesting a typo in the path.
 """
 
 from __future__ import annotations

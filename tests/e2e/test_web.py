@@ -182,7 +182,8 @@ def test_an_unknown_api_path_is_the_apis_json_404(api, path: str) -> None:
 @pytest.mark.parametrize("method,path,allow", [
     ("GET", "/api/outbound", "POST"), ("GET", "/API/Conversations/x/Close", "POST"), ("GET", "/api/me/presence", "PUT"),
     ("DELETE", "/api/outbound", "POST"), ("HEAD", "/api/me", "GET"), ("PUT", "/api/me", "GET"),
-    ("GET", "/api/admin/erasures", "POST"),
+    ("GET", "/api/admin/erasures", "POST"), ("GET", "/api/twilio/" + "a" * 32 + "/inbound", "POST"),
+    ("GET", "/api/acs/" + "a" * 32 + "/events", "OPTIONS, POST"),
 ])
 def test_an_api_operation_asked_with_another_method_names_the_methods_it_takes(api, method, path, allow):
     response = requests.request(method, api.host.base_url + path, timeout=30, allow_redirects=False)
@@ -191,6 +192,13 @@ def test_an_api_operation_asked_with_another_method_names_the_methods_it_takes(a
         assert response.json()["error"]["code"] == "method_not_allowed"
     if method == "GET":  # the app's answer (Azure answers another method itself, 404; the local host 405)
         assert response.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+
+
+@pytest.mark.parametrize("method,path", [("POST", "/api/conversations/x/acept"), ("DELETE", "/nope"),
+                                         ("PUT", "/api/nope")])
+def test_a_path_no_route_but_the_pages_matches_is_not_found_whatever_the_method(api, method, path):
+    response = requests.request(method, api.host.base_url + path, timeout=30)
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
 
 
 def test_a_probe_may_ask_for_health_with_head(api):

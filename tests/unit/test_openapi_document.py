@@ -6,6 +6,8 @@ import re
 
 from openapi_spec_validator import validate
 
+from core.webhooks import ROUTES
+from core.webhooks import methods_at as webhook_methods_at
 from tests.support.app import indexed
 from tests.support.openapi import DOCUMENT, documented
 
@@ -41,3 +43,13 @@ def test_every_answer_any_operation_can_give_is_documented():
                for code, needed in (("503", "401" in operation["responses"]), ("400", "requestBody" in operation))
                if needed and code not in operation["responses"]]
     assert missing == []
+
+
+def test_each_webhooks_methods_are_those_its_functions_take():
+    """What a GET of a webhook answers names them (functions/web.py)."""
+    taken: dict[str, set[str]] = {}
+    for function in indexed().http:
+        path = "/" + function.route
+        if webhook_methods_at(path):
+            taken.setdefault(path, set()).update(m.upper() for m in function.methods)
+    assert {path: webhook_methods_at(path) for path in taken} == taken and len(taken) == len(ROUTES)
