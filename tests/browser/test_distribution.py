@@ -358,6 +358,9 @@ def test_the_transfer_panel_shows_each_agent_as_they_are_when_it_opens(new_page,
     expect(refused).to_have_count(0)
     panel.locator("summary").click()  # and opened again
     expect(ada.get_by_role("option", name=re.compile(r"^Bo \(.*, \d+ of 50 SMS free\)$"))).to_be_attached()
+    assert api.call("PATCH", f"/admin/agents/{bo_id}", {"capacity": {"sms": 40}}).status_code == 200
+    # while it stays open, read again every 10 s
+    expect(ada.get_by_role("option", name=re.compile(r"^Bo \(.*, \d+ of 40 SMS free\)$"))).to_be_attached(timeout=15_000)
     ada.get_by_label("Transfer to").select_option(value=f"agent:{bo_id}")
     panel.get_by_role("button", name="Transfer").click()
     expect(ada.get_by_text("Held by Bo")).to_be_visible()
