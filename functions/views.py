@@ -15,6 +15,7 @@ from core.errors import SwitchboardError
 from core.records import (CHANNELS, INBOUND, Account, Contact, Conversation, Event, Media, Message, Workstream,
                           preview_of)
 from core.labels import Label
+from core.reports import zone_of
 from core.skills import Skill
 from core.sla import TARGETS, Clock, ServiceLevel
 
@@ -58,7 +59,7 @@ def answering_view(w: Workstream | None) -> dict[str, Any] | None:
     return {"id": w.id, "name": w.name, "channel": w.channel, "templates": [t.to_dict() for t in w.templates],
             "queues": list(w.settings.queues), "quick_replies": [q.to_dict() for q in w.settings.quick_replies],
             "attachments": {"agents_can_send": w.settings.agents_can_send_attachments},
-            "wrap_up": w.settings.wrap_up.to_dict()}
+            "wrap_up": w.settings.wrap_up.to_dict(), "time_zone": zone_of(w)}
 
 
 def agent_view(a: Agent, state: AgentState | None = None, presence: str | None = None) -> dict[str, Any]:

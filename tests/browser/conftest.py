@@ -35,8 +35,8 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-def _context(browser: Browser, api, viewport: dict) -> BrowserContext:  # noqa: F811
-    context = browser.new_context(viewport=viewport, base_url=api.host.base_url)
+def _context(browser: Browser, api, viewport: dict, timezone: str | None = None) -> BrowserContext:  # noqa: F811
+    context = browser.new_context(viewport=viewport, base_url=api.host.base_url, timezone_id=timezone)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=api.host.base_url)
     context.add_init_script(CSP_WATCH)
     context.set_default_timeout(10_000)
@@ -45,12 +45,13 @@ def _context(browser: Browser, api, viewport: dict) -> BrowserContext:  # noqa: 
 
 @pytest.fixture
 def new_page(browser: Browser, api) -> Iterator:  # noqa: F811
-    """``new_page(name, *roles, phone=False)``: a page signed in as ``name``, in its own
-    browser context (its own session cookie)."""
+    """``new_page(name, *roles, phone=False, timezone=None)``: a page signed in as ``name``,
+    in its own browser context (its own session cookie; the browser in ``timezone``, an
+    IANA zone, else the machine's)."""
     contexts: list[BrowserContext] = []
 
-    def make(name: str, *roles: str, phone: bool = False) -> Page:
-        context = _context(browser, api, PHONE if phone else DESKTOP)
+    def make(name: str, *roles: str, phone: bool = False, timezone: str | None = None) -> Page:
+        context = _context(browser, api, PHONE if phone else DESKTOP, timezone)
         contexts.append(context)
         page = context.new_page()
         sign_in(page, name, *roles)

@@ -15,6 +15,7 @@ import random
 import re
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
@@ -209,6 +210,26 @@ def test_an_agent_has_no_reports(new_page, api, desk):
     ada.goto("/#/reports")
     expect(ada.get_by_text("Reports need the Switchboard.Supervisor role.")).to_be_visible()
     assert api.call("GET", "/reports/summary", as_=as_("Ada")).status_code == 403
+
+
+def test_today_is_the_workstreams_day_wherever_the_supervisor_is(new_page, api, desk):
+    """A workstream in Pago Pago (UTC-11) read from a browser in Kiritimati (UTC+14), whose
+    day is always one or two ahead: today, and the default week, are the workstream's."""
+    zone = "Pacific/Pago_Pago"
+    account = api.call("POST", "/admin/accounts", account_body(name="Islands", numbers=[
+        {"number": "+14252306553", "type": "long_code"}])).json()
+    islands = api.call("POST", "/admin/workstreams", {
+        "account_id": account["id"], "name": "Islands", "number": "+14252306553",
+        "operating_hours": {"time_zone": zone, "weekly": [{"day": "monday", "open": "09:00", "close": "17:00"}]}}).json()
+    assert api.call("POST", "/admin/agents", {"object_id": object_id_of("Pat"), "name": "Pat",
+                                             "supervises": [islands["id"]]}).status_code == 201
+    pat = new_page("Pat", SUPERVISOR, timezone="Pacific/Kiritimati")
+    day = datetime.now(ZoneInfo(zone)).date()
+    pat.goto("/#/reports")
+    meta = pat.locator(".reports > p.meta").first
+    expect(meta).to_contain_text(f"from {day - timedelta(days=6)} to {day} in the workstreams you supervise")
+    pat.get_by_role("link", name="Today", exact=True).click()
+    expect(meta).to_contain_text(f"on {day} in the workstreams you supervise")
 
 
 WEEK = [6, 9, 7, 11, 8, 5]  # conversations 6, 5, ... 1 days ago

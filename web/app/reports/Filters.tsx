@@ -4,7 +4,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { Agent } from "../types";
 import type { TeamWorkstream } from "../workspace/workstreams";
-import { GROUPING_NAMES, GROUPINGS, type GroupBy, type ReportFilters, daysBefore, reportHref, today as todayOf } from "./query";
+import { GROUPING_NAMES, GROUPINGS, type GroupBy, type ReportFilters, daysBefore, reportHref, today as todayIn } from "./query";
 
 const NO_QUEUE = "(none)"; // the select's value for "no queue" (the API's queue=)
 
@@ -12,9 +12,11 @@ interface FiltersProps {
   filters: ReportFilters;
   workstreams: TeamWorkstream[];
   agents: Agent[];
+  /** The time zones of the workstreams the report covers (where its days are). */
+  zones: string[];
 }
 
-export function Filters({ filters, workstreams, agents }: FiltersProps) {
+export function Filters({ filters, workstreams, agents, zones }: FiltersProps) {
   const [draft, setDraft] = useState(filters);
   const key = JSON.stringify(filters);
   useEffect(() => setDraft(filters), [key]);
@@ -25,7 +27,7 @@ export function Filters({ filters, workstreams, agents }: FiltersProps) {
     event.preventDefault();
     window.location.hash = reportHref(draft);
   };
-  const today = todayOf();
+  const today = todayIn(zones);
   const period = (from: string) => reportHref({ ...filters, from, to: today });
   return (
     <form class="report-filters" aria-label="Report filters" onSubmit={show}>
@@ -85,8 +87,8 @@ export function Filters({ filters, workstreams, agents }: FiltersProps) {
       </div>
       <p class="periods">
         <span>Quick: </span>
-        <a href={period(today)}>Today</a> · <a href={period(daysBefore(6))}>Last 7 days</a> ·{" "}
-        <a href={period(daysBefore(29))}>Last 30 days</a> · <a href={period(daysBefore(89))}>Last 90 days</a>
+        <a href={period(today)}>Today</a> · <a href={period(daysBefore(6, today))}>Last 7 days</a> ·{" "}
+        <a href={period(daysBefore(29, today))}>Last 30 days</a> · <a href={period(daysBefore(89, today))}>Last 90 days</a>
       </p>
     </form>
   );

@@ -13,13 +13,14 @@ import { useReportAgents, useSummaries } from "./data";
 import { DrillDown } from "./Drill";
 import { Filters } from "./Filters";
 import { Breakdown, Totals } from "./Figures";
-import { csvHref, drillGrouping, drillOf, filtersOf } from "./query";
+import { coveredZones, csvHref, drillGrouping, drillOf, filtersOf } from "./query";
 
 export function Reports({ me }: { me: Me }) {
   const query = useQuery();
-  const filters = filtersOf(query);
-  const drill = drillOf(query);
   const workstreams = useWorkstreams(me).filter((w) => can(me, "admin") || me.supervises.includes(w.id));
+  const zones = coveredZones(workstreams, query.get("workstream_id"));
+  const filters = filtersOf(query, zones);
+  const drill = drillOf(query);
   const agents = useReportAgents(me, workstreams);
   const { summaries, error, loading } = useSummaries(filters, ["day", "hour", filters.group_by]);
   const { day, hour } = summaries;
@@ -39,7 +40,7 @@ export function Reports({ me }: { me: Me }) {
         Conversations created {filters.from === filters.to ? `on ${filters.from}` : `from ${filters.from} to ${filters.to}`}
         {" "}in {scope}, by each workstream's own day. Every number opens the conversations behind it.
       </p>
-      <Filters filters={filters} workstreams={workstreams} agents={agents} />
+      <Filters filters={filters} workstreams={workstreams} agents={agents} zones={zones} />
       <p class="download">
         <a href={csvHref(filters)} download>Download CSV</a>
         <span class="meta"> one row per conversation these filters cover{can(me, "admin")

@@ -5,6 +5,7 @@
 
 import { withQuery } from "../api";
 import { hrefWithQuery } from "../router";
+import { type TeamWorkstream, zoneOf } from "../workspace/workstreams";
 
 export const MEASURES = ["conversations", "answered", "abandoned", "bot_resolved", "wait_seconds",
   "first_response_seconds", "handle_seconds", "csat", "sla_first_response", "sla_next_response", "sla_resolution",
@@ -64,16 +65,24 @@ export function isoDay(day: Date): string {
   return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
 }
 
-/** Today: the later of the browser's day and UTC's, so a workstream's today (in its own
- *  zone, UTC without operating hours) is in the default period wherever the browser is. */
-export function today(): string {
-  const local = isoDay(new Date());
-  const utc = new Date().toISOString().slice(0, 10);
-  return utc > local ? utc : local;
+/** Today as the API's default period ends it: the latest of the days it is in the `zones`
+ *  of the workstreams a report covers (each files its days in its own; UTC's before they
+ *  are known), wherever the browser is. */
+export function today(zones: string[]): string {
+  return (zones.length ? zones : ["UTC"]).map(dayIn).sort().at(-1)!;
 }
 
-export function daysBefore(days: number, from: Date = new Date(`${today()}T12:00:00`)): string {
-  const day = new Date(from);
+function dayIn(zone: string): string {
+  try {
+    return new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" })
+      .format(new Date());
+  } catch {
+    return new Date().toISOString().slice(0, 10); // a zone this browser does not know
+  }
+}
+
+export function daysBefore(days: number, from: string): string {
+  const day = new Date(`${from}T12:00:00`);
   day.setDate(day.getDate() - days);
   return isoDay(day);
 }
@@ -82,10 +91,11 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const present = (query: URLSearchParams, name: string) => (query.has(name) ? query.get(name)! : undefined);
 const nonEmpty = (query: URLSearchParams, name: string) => query.get(name) || undefined;
 
-/** The filters a URL's query names; the last 7 days (today and the 6 before) by default. */
-export function filtersOf(query: URLSearchParams): ReportFilters {
-  const to = DAY.test(query.get("to") ?? "") ? query.get("to")! : today();
-  const from = DAY.test(query.get("from") ?? "") ? query.get("from")! : daysBefore(6, new Date(`${to}T12:00:00`));
+/** The filters a URL's query names; the last 7 days (today in `zones`, see `today`, and the
+ *  6 before) by default. */
+export function filtersOf(query: URLSearchParams, zones: string[]): ReportFilters {
+  const to = DAY.test(query.get("to") ?? "") ? query.get("to")! : today(zones);
+  const from = DAY.test(query.get("from") ?? "") ? query.get("from")! : daysBefore(6, to);
   const groupBy = query.get("group_by") as GroupBy;
   return {
     from, to, workstream_id: nonEmpty(query, "workstream_id"), queue: present(query, "queue"),
@@ -122,4 +132,10 @@ export function drillGrouping(query: URLSearchParams, f: ReportFilters): GroupBy
 /** Every conversation these filters cover, one row each, as CSV. */
 export function csvHref(f: ReportFilters): string {
   return `/api${withQuery("/reports/conversations.csv", apiQuery(f))}`;
+}
+
+/** The time zones of the workstreams a report covers: the one it names, else every one. */
+export function coveredZones(workstreams: TeamWorkstream[], workstreamId: string | null): string[] {
+  const covered = workstreamId ? workstreams.filter((w) => w.id === workstreamId) : workstreams;
+  return [...new Set(covered.map(zoneOf))];
 }

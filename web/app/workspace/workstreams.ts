@@ -13,6 +13,14 @@ export interface TeamWorkstream {
   name: string;
   channel: string;
   queues: string[];
+  /** The zone its reports' days are in: the team's read names it (GET /api/workstreams/{id}),
+   *  an admin's list has its operating hours (none: UTC). */
+  time_zone?: string;
+  operating_hours?: { time_zone: string } | null;
+}
+
+export function zoneOf(w: TeamWorkstream): string {
+  return w.time_zone ?? w.operating_hours?.time_zone ?? "UTC";
 }
 
 export function teamIds(me: Me): string[] {
