@@ -119,6 +119,8 @@ def test_a_transcript_exports_as_the_api_shows_it_in_json_and_csv(api, conversat
     assert api.call("POST", f"/conversations/{conversation}/unassign").ok  # bob, in no queue of it, answered it
     assert as_(api, "bob", ("agent",), "GET", f"/conversations/{conversation}").status_code == 404
     assert as_(api, "bob", ("agent",), "GET", f"/conversations/{conversation}/export").json()["id"] == conversation
+    exports = all_entries(api, action="conversation.export")  # who read it out, each time; refusals are not
+    assert [(e["target"], e["actor"]["name"]) for e in exports] == [(conversation, n) for n in ("bob", "bob", "alice")]
 
 
 def test_a_note_lets_its_author_export_the_transcript_only_while_the_conversation_is_theirs(api, changes, conversation):
@@ -148,6 +150,8 @@ def test_a_customer_exports_whole_then_is_erased_and_the_erasure_is_audited(api,
     assert api.call("POST", "/admin/customers/export", {"address": CUSTOMER}).json()["conversations"] == []
     [entry] = all_entries(api, action="erasure.run")
     assert (entry["target"], entry["fields"], entry["actor"]["name"]) == (job["id"], ["address"], "alice")
+    exports = all_entries(api, action="customer.export")
+    assert [(e["target"], e["fields"], e["actor"]["name"]) for e in exports] == [("*", ["address"], "alice")] * 2
     assert CUSTOMER not in api.call("GET", "/admin/audit").text
     refused = api.call("POST", "/admin/erasures", {"address": "not a number!"})
     assert refused.status_code == 422 and refused.json()["error"]["field"] == "address"
