@@ -66,3 +66,23 @@ def test_an_admin_sets_retention_reads_the_audit_trail_and_erases_a_customer(new
     page.get_by_role("button", name="Review").click()
     page.get_by_role("button", name="Erase", exact=True).click()
     expect(nothing).to_be_visible()
+
+
+def test_a_conversation_open_when_its_customer_is_erased_leaves_the_screen(new_page, api):
+    """The pane reads it again every 4 s: once gone, nothing of it stays shown."""
+    customer, sid = "+12065550189", "SM" + "d5" * 16
+    account = api.call("POST", "/admin/accounts", account_body(name="Erased shop", numbers=[
+        {"number": "14252306561", "type": "long_code"}])).json()
+    form = fixture_form("twilio_sms_inbound.txt", From=customer, To="+14252306561", MessageSid=sid, SmsMessageSid=sid,
+                        SmsSid=sid, Body="My card number is in here")
+    assert api.webhook(f"/twilio/{account['id']}/inbound", form, AUTH_TOKEN).status_code == 200
+    [found] = [c for c in api.call("GET", "/conversations", params={"view": "all"}).json()["conversations"]
+               if c["customer"] == customer]
+    page: Page = new_page("Ines", ADMIN)
+    page.goto(f"/#/inbox/{found['id']}")
+    pane = page.locator(".pane")
+    expect(pane).to_contain_text("My card number is in here")
+    assert api.call("POST", "/admin/erasures", {"address": customer}).json()["state"] == "done"
+    expect(pane).to_contain_text("This conversation is not there any more", timeout=10_000)
+    expect(pane).not_to_contain_text("My card number")
+    expect(pane).not_to_contain_text(customer)

@@ -32,6 +32,8 @@ export function sendRefused(conversation: Conversation): string | null {
     : null;
 }
 
+const GONE = "This conversation is not there any more: it was deleted (an erasure or retention), or it is no longer yours to see.";
+
 export function useConversation(id: string, version: number | undefined) {
   const [conversation, setConversation] = useState<Conversation | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -40,7 +42,14 @@ export function useConversation(id: string, version: number | undefined) {
       setConversation(await api.get<Conversation>(`/conversations/${encodeURIComponent(id)}`));
       setError(null);
     } catch (caught) {
-      setError(problem(caught));
+      const error = problem(caught);
+      if (error.status === 404) {
+        // Gone (an erasure, retention) or no longer the caller's to see: nothing of it stays on screen.
+        setConversation(null);
+        setError(new ApiError(404, error.code, GONE));
+      } else {
+        setError(error);
+      }
     }
   }, [id]);
   useEffect(() => {
