@@ -201,6 +201,12 @@ def test_the_supervise_tiles_show_the_queues_now_and_follow_a_new_message(new_pa
     expect(general).to_contain_text("0 offered · 2 active", timeout=5_000)
     expect(general.locator(".figure")).to_have_text("1 waiting")
 
+    # A change of presence moves no conversation: the agents are read again with the figures.
+    bo = sam.get_by_role("region", name="Agents").get_by_role("row").filter(has_text="Bo")
+    expect(bo).not_to_contain_text("away")
+    assert api.call("PUT", "/me/presence", {"presence": "away"}, as_=as_("Bo")).status_code == 200
+    expect(bo).to_contain_text("away", timeout=20_000)
+
 
 def test_an_agent_has_no_reports(new_page, api, desk):
     ada = new_page("Ada", AGENT)

@@ -1,7 +1,8 @@
 // The supervisor's view: for each workstream they supervise (an admin: every workstream),
 // its live figures (per queue, its agents by presence, today so far: LiveTiles), its live
 // conversations with Assign, and its agents with presence and load, read again whenever the
-// change feed reports the workstream changed (the live figures also every 15 s); and, as in
+// change feed reports the workstream changed (the live figures, and the agents with them,
+// also every 15 s); and, as in
 // the inbox, the service-level alerts of those workstreams and the notes that name the supervisor.
 
 import { useEffect, useState } from "preact/hooks";
@@ -70,7 +71,9 @@ interface BoardProps {
 
 function Board({ workstream, watched, live }: BoardProps) {
   const { list, error, reload } = useLive(workstream.id, watched);
-  const agents = useWorkstreamAgents(workstream.id, true, watched);
+  // Read again with the live figures too (every 15 s): a change of presence moves no conversation.
+  const asOf = live.report?.as_of;
+  const agents = useWorkstreamAgents(workstream.id, true, watched + (asOf ? Date.parse(asOf) : 0));
   const assigned = () => Promise.all([reload(), agents.reload()]);
   const figures = live.report?.workstreams.find((w) => w.workstream_id === workstream.id);
   return (
