@@ -19,6 +19,7 @@ from typing import Any
 from conversations.admin.numbers import PhoneReader
 from conversations.customer_data.subjects import is_phone, opted_out, parse_subject, threads_of
 from conversations.distribution.capacity import Capacity
+from conversations.live.publisher import Publisher
 from conversations.messaging.contact_links import ContactLinks
 from conversations.reports.facts_log import FactsLog
 from core.clock import Clock
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 class Erasure:
     def __init__(self, *, jobs: ErasureJobs, purge: Purge, optouts: OptOuts, accounts: Accounts, capacity: Capacity,
                  digests: Digests, facts: FactsLog, phones: PhoneReader, contacts: Contacts, links: ContactLinks,
-                 clock: Clock) -> None:
+                 publisher: Publisher, clock: Clock) -> None:
         self._jobs = jobs
         self._contacts = contacts
         self._links = links  # the erased contact's conversations on its other numbers are linked to none
@@ -45,6 +46,7 @@ class Erasure:
         self._optouts = optouts
         self._accounts = accounts
         self._capacity = capacity  # what the erased conversations' agents held is given back
+        self._publisher = publisher
         self._digests = digests
         self._facts = facts  # reports keep each conversation's counts, without the customer
         self._phones = phones
@@ -114,6 +116,8 @@ class Erasure:
         add_counts(erased, self._purge.erase_thread(thread, contents))
         for conversation in contents.conversations:  # a move racing the erasure may have written its row since
             self._facts.forget_customer(conversation)
+            if conversation.state != CLOSED:
+                self._publisher.gone(conversation)  # the workspaces showing it drop it now
         job = replace(job, erased=erased, kept=kept, updated_at=self._clock())
         self._jobs.save(job)
         return job

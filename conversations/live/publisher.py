@@ -37,7 +37,14 @@ class Publisher:
     def moved(self, move: Move) -> list[Move]:
         """A reaction (conversations/reactions.py): tell everyone whose lists the move changed."""
         c = move.conversation
-        places = [p for p in (move.was, Placement.of(c)) if p is not None]
+        self._placed(c, [p for p in (move.was, Placement.of(c)) if p is not None])
+        return []
+
+    def gone(self, c: Conversation) -> None:
+        """A live conversation deleted (an erasure): everyone whose lists showed it."""
+        self._placed(c, [Placement.of(c)])
+
+    def _placed(self, c: Conversation, places: list[Placement]) -> None:
         lists: dict[tuple[str, str], set[str]] = {}
         for p in places:
             for agent_id in {p.agent_id, p.offer_agent_id} - {None}:
@@ -48,7 +55,6 @@ class Publisher:
                 lists.setdefault((GROUP, workstream_group(p.workstream_id)), set()).add(WORKSTREAM)
         lists[(GROUP, ADMINS)] = {ALL}
         self._send(c, lists.items())
-        return []
 
     def touched(self, c: Conversation) -> None:
         """A commit that did not move the conversation (a message, most often): its holder's

@@ -69,7 +69,8 @@ def test_an_admin_sets_retention_reads_the_audit_trail_and_erases_a_customer(new
 
 
 def test_a_conversation_open_when_its_customer_is_erased_leaves_the_screen(new_page, api):
-    """The pane reads it again every 4 s: once gone, nothing of it stays shown."""
+    """The erasure tells the workspaces that list it, and the pane reads it again every 4 s:
+    once gone, nothing of it stays shown."""
     customer, sid = "+12065550189", "SM" + "d5" * 16
     account = api.call("POST", "/admin/accounts", account_body(name="Erased shop", numbers=[
         {"number": "14252306561", "type": "long_code"}])).json()
@@ -80,9 +81,11 @@ def test_a_conversation_open_when_its_customer_is_erased_leaves_the_screen(new_p
                if c["customer"] == customer]
     page: Page = new_page("Ines", ADMIN)
     page.goto(f"/#/inbox/{found['id']}")
-    pane = page.locator(".pane")
+    pane, inbox = page.locator(".pane"), page.locator(".inbox")
     expect(pane).to_contain_text("My card number is in here")
+    expect(inbox).to_contain_text(customer)
     assert api.call("POST", "/admin/erasures", {"address": customer}).json()["state"] == "done"
     expect(pane).to_contain_text("This conversation is not there any more", timeout=10_000)
     expect(pane).not_to_contain_text("My card number")
     expect(pane).not_to_contain_text(customer)
+    expect(inbox).not_to_contain_text(customer)  # its lists told at once (the workstream's, the admins')

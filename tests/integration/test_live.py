@@ -16,6 +16,7 @@ from localhost.easyauth import object_id_of
 from localhost.webpubsub.process import StandIn
 from push.webpubsub import WebPubSub
 from tests.support.desk import open_desk
+from tests.support.scopes import ALICE
 from tests.support.webpubsub_contract import problems
 
 
@@ -72,3 +73,14 @@ def test_a_failed_publish_fails_no_commit(desk, standin):
     finally:
         requests.delete(standin.endpoint + "/_standin/outage", timeout=5).raise_for_status()
     assert desk.offered_to(conversation_id) == "cy"
+
+
+def test_an_erasure_tells_whoever_showed_the_conversation(desk, standin):
+    desk.agent("dee")
+    conversation_id = desk.customer_writes("+12065550803", body="Erase me")
+    desk.services.distribution.assignments.accept(conversation_id, desk.scopes["dee"])
+    standin.reset_calls()
+    desk.services.customer_data.erasure.start({"address": "+12065550803"}, ALICE.principal.actor)
+    dee, ws = object_id_of("dee"), desk.workstream_id
+    assert sorted(audiences(standin)) == sorted([f"user:{dee}", f"group:{workstream_group(ws)}", f"group:{ADMINS}"])
+    assert all("+1206" not in c["body"] and "Erase me" not in c["body"] for c in standin.calls())
