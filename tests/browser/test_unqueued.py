@@ -100,6 +100,7 @@ def test_a_conversation_no_rule_places_shows_as_unqueued_on_supervise(new_page, 
     expect(board.locator(".tile-title").filter(has_text=re.compile("^$"))).to_have_count(0)  # no blank tile
 
     table = board.get_by_role("table", name="Live conversations")
+    expect(table.locator("thead")).to_contain_text("Queue")  # read: its columns are there to count
     queue_column = [t.strip() for t in table.locator("thead th").all_inner_texts()].index("Queue")
     hello = table.get_by_role("row").filter(has_text="+12065550190")
     expect(hello.get_by_role("cell").nth(queue_column)).to_have_text("Unqueued")

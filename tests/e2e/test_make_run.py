@@ -4,17 +4,13 @@ prints answers with the web app, and health answers beside it."""
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
-import pty
 import re
 import secrets
-import select
 import signal
 import socket
 import subprocess
 import sys
-import termios
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,35 +84,17 @@ def test_a_port_in_use_is_named_before_anything_starts(tmp_path: Path) -> None:
     assert "Switchboard is running" not in run.stdout and "storage" not in run.stdout
 
 
-def test_a_closed_terminal_stops_the_host_and_what_it_started(azurite: Azurite, sealing_key: str) -> None:
-    """A hangup (its terminal closed: a pseudo-terminal here, its controlling one) stops it
-    as Ctrl-C does: nothing is left holding the port, which the next `make run` would find
-    taken."""
-    terminal, its_end = pty.openpty()
-
-    def controlled_by_it() -> None:
-        os.setsid()
-        fcntl.ioctl(its_end, termios.TIOCSCTTY, 0)
-
-    run = subprocess.Popen([sys.executable, "-m", "localhost.run"], cwd=REPO_ROOT, env=run_env(azurite, sealing_key),
-                           stdin=its_end, stdout=its_end, stderr=its_end, preexec_fn=controlled_by_it)
-    os.close(its_end)
-    try:
-        said, deadline = b"", time.monotonic() + 60
-        while not RUNNING.search(said.decode(errors="replace")) and time.monotonic() < deadline:
-            if select.select([terminal], [], [], 1)[0]:
-                said += os.read(terminal, 65536)
-        found = RUNNING.search(said.decode(errors="replace"))
-        assert found, said.decode(errors="replace")
-        port = int(found.group(1).rstrip("/").rsplit(":", 1)[1])
+def test_a_closed_terminal_stops_the_host_and_what_it_started(azurite: Azurite, sealing_key: str,
+                                                               tmp_path: Path) -> None:
+    """A hangup (the terminal closed) stops it as Ctrl-C does: nothing is left holding the
+    port, which the next `make run` would find taken."""
+    log = tmp_path / "run.log"
+    with running(azurite, sealing_key, log) as (base, run):
+        port = int(base.rstrip("/").rsplit(":", 1)[1])
         started = psutil.Process(run.pid).children(recursive=True)
         assert started, "the host and the Web PubSub stand-in"
-        os.close(terminal)  # the terminal closes: the kernel hangs up its session
-        assert run.wait(timeout=60) == 0
-    finally:
-        if run.poll() is None:
-            os.killpg(run.pid, signal.SIGKILL)
-            run.wait()
+        run.send_signal(signal.SIGHUP)
+        assert run.wait(timeout=60) == 0, log.read_text()
     assert [p.pid for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] == []
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0

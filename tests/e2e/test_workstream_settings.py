@@ -112,7 +112,7 @@ def test_a_conversation_read_tells_the_agent_what_its_workstream_answers_with(ap
     assert conversation["workstream"] == {"id": workstream["id"], "name": "Support", "channel": "sms",
                                           "templates": [template], "quick_replies": replies,
                                           "attachments": {"agents_can_send": False}, "queues": [],
-                                          "wrap_up": {"dispositions": [], "required": False}}
+                                          "wrap_up": {"dispositions": [], "required": False}, "time_zone": "UTC"}
     assert api.call("GET", "/conversations").json()["conversations"][0].get("workstream") is None
     patch(api, workstream, {"quick_replies": [], "templates": []})
 
