@@ -24,8 +24,8 @@ def parse_subject(body: Any, phones: PhoneReader) -> Subject:
     if not isinstance(address, str) or not address.strip():
         raise ValidationFailed("address", "is required: the customer's phone number (E.164) or WhatsApp user id")
     address = address.strip()
-    if address[:9].lower() == "whatsapp:":  # Twilio's form of a WhatsApp number, as its console shows it
-        address = address[9:].strip()
+    if ":" in address:  # a provider's form (whatsapp:+1…, tel:, sms:): the address after it, as ingest stores it
+        address = address.split(":", 1)[1].strip()
     if not address.strip("+0123456789 ().-/"):  # a number, in any form people write one
         address = _number(address, phones)
     elif not possible_customer(address, user_ids=True):

@@ -46,7 +46,8 @@ def test_a_subject_is_a_number_or_a_user_id_in_one_account_or_all():
     assert parse_subject({"address": "+15550001234"}, phones).address == "+15550001234"
     assert parse_subject({"address": "+4402012345678"}, phones).address == "+442012345678"  # read as written
     assert parse_subject({"address": "US.13491208655302741918", "account_id": "a" * 32}, phones).account_id == "a" * 32
-    assert parse_subject({"address": "whatsapp:+14255550123"}, phones).address == "+14255550123"  # as Twilio writes it
+    for written in ("whatsapp:+14255550123", "tel:+14255550123", "SMS: (425) 555-0123"):  # as providers write it
+        assert parse_subject({"address": written}, phones).address == "+14255550123"
     for bad in ({"address": "not a number!"}, {"address": ""}, {"address": "+1425", "account_id": "x"}):
         with pytest.raises(ValidationFailed):
             parse_subject(bad, phones)
