@@ -89,3 +89,5 @@ def test_a_conversation_open_when_its_customer_is_erased_leaves_the_screen(new_p
     expect(pane).not_to_contain_text("My card number")
     expect(pane).not_to_contain_text(customer)
     expect(inbox).not_to_contain_text(customer)  # its lists told at once (the workstream's, the admins')
+    page.goto(f"/#/inbox/{'f' * 44}")  # never there: not said to be deleted
+    expect(pane).to_contain_text("No such conversation, or not one of yours to see.")

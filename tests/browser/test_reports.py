@@ -205,7 +205,8 @@ def test_the_supervise_tiles_show_the_queues_now_and_follow_a_new_message(new_pa
     bo = sam.get_by_role("region", name="Agents").get_by_role("row").filter(has_text="Bo")
     expect(bo).not_to_contain_text("away")
     assert api.call("PUT", "/me/presence", {"presence": "away"}, as_=as_("Bo")).status_code == 200
-    expect(bo).to_contain_text("away", timeout=20_000)
+    expect(bo).to_contain_text("away", timeout=30_000)
+    assert api.call("PUT", "/me/presence", {"presence": "offline"}, as_=as_("Bo")).status_code == 200  # as he was
 
 
 def test_an_agent_has_no_reports(new_page, api, desk):

@@ -74,8 +74,10 @@ export function today(zones: string[]): string {
 
 function dayIn(zone: string): string {
   try {
-    return new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" })
-      .format(new Date());
+    const parts = new Intl.DateTimeFormat("en-US", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" })
+      .formatToParts(new Date());
+    const part = (type: string) => parts.find((p) => p.type === type)?.value;
+    return `${part("year")}-${part("month")}-${part("day")}`;
   } catch {
     return new Date().toISOString().slice(0, 10); // a zone this browser does not know
   }

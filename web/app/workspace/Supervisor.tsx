@@ -71,9 +71,10 @@ interface BoardProps {
 
 function Board({ workstream, watched, live }: BoardProps) {
   const { list, error, reload } = useLive(workstream.id, watched);
-  // Read again with the live figures too (every 15 s): a change of presence moves no conversation.
+  // Read again with the live figures (each change, and every 15 s): a change of presence moves
+  // no conversation, so the change feed alone would leave it unseen.
   const asOf = live.report?.as_of;
-  const agents = useWorkstreamAgents(workstream.id, true, watched + (asOf ? Date.parse(asOf) : 0));
+  const agents = useWorkstreamAgents(workstream.id, true, asOf ? Date.parse(asOf) : -1);
   const assigned = () => Promise.all([reload(), agents.reload()]);
   const figures = live.report?.workstreams.find((w) => w.workstream_id === workstream.id);
   return (

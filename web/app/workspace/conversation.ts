@@ -1,7 +1,7 @@
 // One open conversation, read by id, read again every few seconds (delivery reports) and
 // whenever the change feed shows it grew (`version`), with the actions taken on it.
 
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, api, problem } from "../api";
 import { can } from "../session";
 import type { CloseBody, Conversation, Interactive, Me, Message, Note } from "../types";
@@ -33,20 +33,23 @@ export function sendRefused(conversation: Conversation): string | null {
 }
 
 const GONE = "This conversation is not there any more: it was deleted (an erasure or retention), or it is no longer yours to see.";
+const NOT_FOUND = "No such conversation, or not one of yours to see.";
 
 export function useConversation(id: string, version: number | undefined) {
   const [conversation, setConversation] = useState<Conversation | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const shown = useRef<string | null>(null); // the id last shown: one gone since was there
   const reload = useCallback(async () => {
     try {
       setConversation(await api.get<Conversation>(`/conversations/${encodeURIComponent(id)}`));
+      shown.current = id;
       setError(null);
     } catch (caught) {
       const error = problem(caught);
       if (error.status === 404) {
         // Gone (an erasure, retention) or no longer the caller's to see: nothing of it stays on screen.
         setConversation(null);
-        setError(new ApiError(404, error.code, GONE));
+        setError(new ApiError(404, error.code, shown.current === id ? GONE : NOT_FOUND));
       } else {
         setError(error);
       }
