@@ -81,6 +81,12 @@ def test_the_export_has_a_row_per_conversation_and_the_number_for_admins_only(ap
     assert theirs.status_code == 200, theirs.text
     [row] = list(csv.DictReader(io.StringIO(theirs.text)))
     assert row["conversation_id"] == conversation_id and "customer" not in row and CUSTOMER not in theirs.text
+    asked = api.call("GET", f"/reports/conversations.csv?workstream_id={workstream['id']}&{CUSTOMER[1:]}=x")
+    assert asked.status_code == 200
+    audit = api.call("GET", "/admin/audit", params={"action": "report.export"}).json()["entries"]
+    assert [(e["actor"]["name"], e["target"], e["fields"]) for e in audit] == [
+        ("alice", workstream["id"], ["workstream_id"]), (THEIRS[0], workstream["id"], ["workstream_id"]),
+        ("alice", workstream["id"], ["workstream_id"])]  # newest first; a parameter of the client's own not kept
 
 
 def test_agents_may_not_and_bad_parameters_are_named(api, served):
