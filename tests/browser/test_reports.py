@@ -232,9 +232,14 @@ def test_today_is_the_workstreams_day_wherever_the_supervisor_is(new_page, api, 
                                              "supervises": [islands["id"]]}).status_code == 201
     pat = new_page("Pat", SUPERVISOR, timezone="Pacific/Kiritimati")
     day = datetime.now(ZoneInfo(zone)).date()
+    asked: list[str] = []
+    pat.on("request", lambda r: asked.extend(parse_qs(urlsplit(r.url).query).get("to", ["?"]))
+           if "/api/reports/summary" in r.url else None)
     pat.goto("/#/reports")
     meta = pat.locator(".reports > p.meta").first
     expect(meta).to_contain_text(f"from {day - timedelta(days=6)} to {day} in the workstreams you supervise")
+    expect(pat.locator(".totals")).to_be_visible()
+    assert asked and set(asked) == {str(day)}, asked  # never asked for a day before its zone was known
     pat.get_by_role("link", name="Today", exact=True).click()
     expect(meta).to_contain_text(f"on {day} in the workstreams you supervise")
 

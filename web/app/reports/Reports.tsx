@@ -7,7 +7,7 @@ import { useMemo } from "preact/hooks";
 import { useQuery } from "../router";
 import { can } from "../session";
 import type { Me } from "../types";
-import { useWorkstreams } from "../workspace/workstreams";
+import { useWorkstreamList } from "../workspace/workstreams";
 import { ReportCharts } from "./Charts";
 import { useReportAgents, useSummaries } from "./data";
 import { DrillDown } from "./Drill";
@@ -17,12 +17,15 @@ import { coveredZones, csvHref, drillGrouping, drillOf, filtersOf } from "./quer
 
 export function Reports({ me }: { me: Me }) {
   const query = useQuery();
-  const workstreams = useWorkstreams(me).filter((w) => can(me, "admin") || me.supervises.includes(w.id));
+  const read = useWorkstreamList(me);
+  const workstreams = (read ?? []).filter((w) => can(me, "admin") || me.supervises.includes(w.id));
   const zones = coveredZones(workstreams, query.get("workstream_id"));
   const filters = filtersOf(query, zones);
+  // Without dates in the URL, they are today's in the workstreams' zones: asked once those are read.
+  const dated = read !== null || (query.has("from") && query.has("to"));
   const drill = drillOf(query);
   const agents = useReportAgents(me, workstreams);
-  const { summaries, error, loading } = useSummaries(filters, ["day", "hour", filters.group_by]);
+  const { summaries, error, loading } = useSummaries(filters, ["day", "hour", filters.group_by], dated);
   const { day, hour } = summaries;
   const table = summaries[filters.group_by];
   const agentNames = useMemo(() => {
@@ -48,7 +51,7 @@ export function Reports({ me }: { me: Me }) {
       </p>
       {error ? <p class="notice error" role="alert">{error}</p> : null}
       {loading && !day ? <p class="muted" aria-live="polite">Loading…</p> : null}
-      {drill ? <DrillDown filters={filters} drill={drill} by={drillGrouping(query, filters)} agentNames={agentNames}
+      {drill && dated ? <DrillDown filters={filters} drill={drill} by={drillGrouping(query, filters)} agentNames={agentNames}
         workstreamNames={workstreamNames} /> : null}
       {day ? <Totals filters={filters} total={day.total} currency={day.currency} /> : null}
       {day && hour ? <ReportCharts filters={filters} byDay={day} byHour={hour} /> : null}

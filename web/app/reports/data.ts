@@ -12,13 +12,15 @@ import { type Drill, type GroupBy, type ReportFilters, apiQuery } from "./query"
 export type Summaries = Partial<Record<GroupBy, SummaryReport>>;
 
 /** The summary of each grouping asked for, read again when the filters change. */
-export function useSummaries(filters: ReportFilters, groupings: GroupBy[]) {
+/** The summaries by each of `groupings`, asked once `ready` (the filters are final). */
+export function useSummaries(filters: ReportFilters, groupings: GroupBy[], ready = true) {
   const [summaries, setSummaries] = useState<Summaries>({});
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const wanted = [...new Set(groupings)];
-  const key = JSON.stringify([apiQuery(filters), wanted]);
+  const key = JSON.stringify([apiQuery(filters), wanted, ready]);
   useEffect(() => {
+    if (!ready) return undefined;
     let current = true;
     setLoading(true);
     Promise.all(wanted.map((by) => api.get<SummaryReport>("/reports/summary", apiQuery(filters, by))))

@@ -43,6 +43,11 @@ async function readEach(ids: string[]): Promise<TeamWorkstream[]> {
 /** The workstreams `me` works with, read once, and again for each of `seen` (those the
  *  lists show) it does not name: one an admin created, or gave this person, since. */
 export function useWorkstreams(me: Me, seen: string[] = []): TeamWorkstream[] {
+  return useWorkstreamList(me, seen) ?? [];
+}
+
+/** As `useWorkstreams`, null until the first read answers. */
+export function useWorkstreamList(me: Me, seen: string[] = []): TeamWorkstream[] | null {
   const [list, setList] = useState<TeamWorkstream[] | null>(null);
   const asked = useRef(new Set<string>());
   useEffect(() => {
@@ -56,6 +61,6 @@ export function useWorkstreams(me: Me, seen: string[] = []): TeamWorkstream[] {
     found.then((more) => setList((now) => [...(now ?? []).filter((w) => !more.some((m) => m.id === w.id)), ...more]),
       () => undefined);
   }, [missing.join(" ")]);
-  return list ?? [];
+  return list;
 }
 
