@@ -77,8 +77,8 @@ def export_customer(req: func.HttpRequest) -> func.HttpResponse:
     document. A POST, so the number travels in the body, never in a URL that logs keep."""
     principal, body = signed_in(req, ADMIN), json_body(req)
     found = services().customer_data.exports.customer(body)
-    # Who read a customer's data, and when: the account asked for (every: "*"), never the number.
-    audited(req, principal, "customer.export", found.subject.account_id or "*", body)
+    # Who read a customer's data, and when: the subject by its id (keyed), never the number.
+    audited(req, principal, "customer.export", found.subject_id, body)
     return json_response(_customer_view(found), headers=_download("customer", "json"))
 
 
@@ -103,7 +103,7 @@ def _download(name: str, fmt: str) -> dict[str, str]:
 
 
 def _customer_view(found: CustomerData) -> dict[str, Any]:
-    return {"subject": {"address": found.subject.address, "account_id": found.subject.account_id},
+    return {"subject": {"address": found.subject.address, "account_id": found.subject.account_id, "id": found.subject_id},
             "contact": contact_view(found.contact) if found.contact else None,
             "opted_out_on": found.opted_out_on,
             "conversations": [conversation_view(c, with_messages=True) for c in found.conversations]}

@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from conversations.admin.numbers import PhoneReader
-from conversations.customer_data.subjects import is_phone, opted_out, parse_subject, threads_of
+from conversations.customer_data.subjects import is_phone, opted_out, parse_subject, subject_id, threads_of
 from conversations.distribution.capacity import Capacity
 from conversations.live.publisher import Publisher
 from conversations.messaging.contact_links import ContactLinks
@@ -57,7 +57,7 @@ class Erasure:
         subject = parse_subject(body, self._phones)
         threads_of(subject, self._accounts)  # an unknown account is refused before anything is stored
         now = self._clock()
-        job_id = self._digests.digest(f"erasure\n{subject.account_id or '*'}\n{subject.address}")[:32]
+        job_id = subject_id(subject, self._digests)
         job = self._jobs.start(ErasureJob(job_id, RUNNING, subject, {}, actor, now, now))
         if job.state == DONE:  # erased before: erase what came since (a retry finds nothing), same job
             job = replace(job, state=RUNNING, subject=subject, updated_at=now)

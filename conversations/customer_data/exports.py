@@ -9,8 +9,8 @@ from typing import Any
 from conversations.access import Scope
 from conversations.admin.numbers import PhoneReader
 from conversations.messaging.lookup import Lookup
-from conversations.customer_data.subjects import is_phone, opted_out, parse_subject, threads_of
-from core.custody import OptOuts, Purge, Subject
+from conversations.customer_data.subjects import is_phone, opted_out, parse_subject, subject_id, threads_of
+from core.custody import Digests, OptOuts, Purge, Subject
 from core.errors import NotFound
 from core.ports import Accounts, Contacts
 from core.records import ACCEPTED, ASSIGNED, OUTBOUND, TRANSFERRED, Contact, Conversation
@@ -19,6 +19,7 @@ from core.records import ACCEPTED, ASSIGNED, OUTBOUND, TRANSFERRED, Contact, Con
 @dataclass(frozen=True)
 class CustomerData:
     subject: Subject
+    subject_id: str  # subjects.subject_id: what its audit entries name
     conversations: list[Conversation]  # with messages and history, oldest first
     contact: Contact | None
     opted_out_on: list[str]  # business addresses the customer opted out of
@@ -26,8 +27,9 @@ class CustomerData:
 
 class Exports:
     def __init__(self, *, lookup: Lookup, purge: Purge, optouts: OptOuts, accounts: Accounts, contacts: Contacts,
-                 phones: PhoneReader) -> None:
+                 phones: PhoneReader, digests: Digests) -> None:
         self._lookup = lookup
+        self._digests = digests
         self._purge = purge
         self._optouts = optouts
         self._accounts = accounts
@@ -56,7 +58,8 @@ class Exports:
             if business and opted_out(thread, contents, self._optouts):  # kept after its head went, too
                 opted_out_on.append(business)
         contact = self._contacts.by_phone(subject.address) if is_phone(subject) else None
-        return CustomerData(subject, sorted(conversations, key=lambda c: c.created_at), contact, opted_out_on)
+        return CustomerData(subject, subject_id(subject, self._digests), sorted(conversations, key=lambda c: c.created_at),
+                            contact, opted_out_on)
 
 
 def _took_part(c: Conversation, principal_id: str, in_scope: bool) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 from conversations.admin.numbers import PhoneReader
 from conversations.admin.validation import reject_unknown, require_object
 from core.addresses import is_e164, possible_customer
-from core.custody import OptOuts, Subject, ThreadContents
+from core.custody import Digests, OptOuts, Subject, ThreadContents
 from core.errors import ValidationFailed
 from core.ids import is_record_id, thread_key
 from core.ports import Accounts
@@ -33,6 +33,12 @@ def parse_subject(body: Any, phones: PhoneReader) -> Subject:
     if account_id is not None and (not isinstance(account_id, str) or not is_record_id(account_id)):
         raise ValidationFailed("account_id", "must be an account id (32 hexadecimal characters)")
     return Subject(address, account_id)
+
+
+def subject_id(subject: Subject, digests: Digests) -> str:
+    """The subject's id, keyed so that it names no number: its erasure job's, and the
+    target of the audit entries of its exports and erasures."""
+    return digests.digest(f"erasure\n{subject.account_id or '*'}\n{subject.address}")[:32]
 
 
 def _number(address: str, phones: PhoneReader) -> str:

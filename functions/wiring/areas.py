@@ -263,7 +263,7 @@ def build_customer_data(settings: Settings, stores: Stores, phones: PhoneReader,
                         clock=clock),
         audit=AuditTrail(stores.audit, settings.audit_retention_days, clock),
         exports=Exports(lookup=work.lookup, purge=stores.purge, optouts=stores.optouts, accounts=stores.accounts,
-                        contacts=stores.contacts, phones=phones),
+                        contacts=stores.contacts, phones=phones, digests=stores.hasher),
     )
 
 

@@ -151,7 +151,9 @@ def test_a_customer_exports_whole_then_is_erased_and_the_erasure_is_audited(api,
     [entry] = all_entries(api, action="erasure.run")
     assert (entry["target"], entry["fields"], entry["actor"]["name"]) == (job["id"], ["address"], "alice")
     exports = all_entries(api, action="customer.export")
-    assert [(e["target"], e["fields"], e["actor"]["name"]) for e in exports] == [("*", ["address"], "alice")] * 2
+    assert document["subject"]["id"] == job["id"]  # one id for the subject, which names no number
+    assert [(e["target"], e["fields"], e["actor"]["name"]) for e in exports] == [(job["id"], ["address"], "alice")] * 2
+    assert {e["action"] for e in all_entries(api, target=job["id"])} == {"customer.export", "erasure.run"}
     assert CUSTOMER not in api.call("GET", "/admin/audit").text
     refused = api.call("POST", "/admin/erasures", {"address": "not a number!"})
     assert refused.status_code == 422 and refused.json()["error"]["field"] == "address"
