@@ -65,6 +65,10 @@ def test_reaction_reply_and_choice_in_the_pane(new_page, api, accounts, artifact
     expect(chose).to_contain_text("Chose: Agree")
     expect(chose.locator("blockquote")).to_have_text("Answering: Yes, it ships today.")
     check_page(page, "inbound-reaction-reply-choice", artifacts)
+    meta = page.locator(".pane-header .meta").first  # an ACS channel's id tells an agent nothing
+    expect(meta).to_contain_text(f"{CUSTOMER} · WhatsApp")
+    expect(meta).not_to_contain_text(CHANNEL_ID)
+    expect(page.locator(".inbox")).not_to_contain_text(CHANNEL_ID)
 
     deliver(api, acs, acs_event("advanced_message_received_reaction.json", "b-r-2",
                                 reaction={"messageId": ours, "emoji": ""}))

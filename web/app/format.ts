@@ -66,6 +66,12 @@ export function channelName(channel: string): string {
   return channel === "whatsapp" ? "WhatsApp" : channel === "sms" ? "SMS" : channel;
 }
 
+/** The business address as people read it: a number or short code; null for an ACS
+ *  channel registration's id (a GUID), which tells an agent nothing. */
+export function businessNumber(business: string): string | null {
+  return /^\+?\d+$/.test(business) ? business : null;
+}
+
 /** A duration as a person reads it: "45 s", "3 min", "1 h 5 min"; `precise` keeps the
  *  seconds below ten minutes ("2 min 5 s"). "–" for none. */
 export function duration(seconds: number | null | undefined, precise = false): string {

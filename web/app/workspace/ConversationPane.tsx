@@ -7,7 +7,7 @@
 
 import { useRef, useState } from "preact/hooks";
 import { ApiError, problem } from "../api";
-import { channelName, countdown, timeLeft } from "../format";
+import { businessNumber, channelName, countdown, timeLeft } from "../format";
 import { href } from "../router";
 import type { CloseBody, Conversation, Me } from "../types";
 import { useNow } from "../ui/now";
@@ -75,7 +75,8 @@ export function ConversationPane({ id, me, version, onChange, onSeen, onLabelled
       <header class="pane-header">
         <h2 id="conversation-title" ref={title} tabIndex={-1}>{customerLabel(conversation)}</h2>
         <p class="meta">
-          {conversation.customer} · {channelName(conversation.channel)} to {conversation.business}
+          {conversation.customer} · {channelName(conversation.channel)}
+          {businessNumber(conversation.business) ? ` to ${conversation.business}` : ""}
           {conversation.workstream ? ` · ${conversation.workstream.name}` : ""}
           {conversation.queue ? ` · queue ${conversation.queue}` : ""}
         </p>

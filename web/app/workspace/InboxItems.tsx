@@ -11,7 +11,7 @@
 // whose routing rule needs skills says which; in a queue, one the agent has them for is
 // marked "Your skills".
 
-import { channelName, countdown } from "../format";
+import { businessNumber, channelName, countdown } from "../format";
 import { href } from "../router";
 import { useNow } from "../ui/now";
 import { RelativeTime } from "../ui/time";
@@ -50,7 +50,7 @@ function Row({ c, selected, fresh = true, match = false }: RowProps) {
       {c.preview ? <span class="card-preview">{c.preview}</span> : null}
       <LabelChips names={c.labels} />
       <span class="meta">
-        {channelName(c.channel)} · {c.business}
+        {channelName(c.channel)}{businessNumber(c.business) ? ` · ${c.business}` : ""}
         {c.queue ? ` · ${c.queue}` : ""}{c.agent ? ` · ${c.agent.name}` : ""}
       </span>
       <span class="meta">
