@@ -15,6 +15,8 @@ NAMED = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")  # a synced template's, pos
 NOT_APPROVED, GONE = "template_not_approved", "template_gone"
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Za-z]{2,4})?\Z")
 _CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}\Z")
+# What WhatsApp refuses in a template parameter's text: a line break, a tab, more than 4 spaces in a row.
+WHATSAPP_REFUSES = re.compile(r"[\n\r\t]| {5}")
 MAX_TEMPLATES = 20  # all of them fit one table property (64 KiB)
 MAX_PARAMETER = 1000
 
@@ -103,6 +105,9 @@ def fill_synced(template: SyncedTemplate, parameters: Any) -> tuple[str, ...]:
             raise ValidationFailed(field, f"is of type {parameter.type}, which Switchboard does not send in templates")
         if not isinstance(value, str) or not value.strip() or len(value) > MAX_PARAMETER:
             raise ValidationFailed(field, f"must be non-empty text of at most {MAX_PARAMETER} characters")
+        if WHATSAPP_REFUSES.search(value):
+            raise ValidationFailed(field, "must have no line break or tab, nor more than 4 spaces in a row "
+                                          "(WhatsApp refuses such a parameter)")
     return tuple(parameters)
 
 

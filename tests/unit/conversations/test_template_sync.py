@@ -48,6 +48,15 @@ def test_named_parameters_are_filled_by_name_or_in_order():
         prepared(PASTED, [WELCOME], ["Ana", " "])
 
 
+@pytest.mark.parametrize("value", ["A-17\nB-2", "A-17\tB-2", "A-17\r", "A-17     B-2"])
+def test_a_parameter_whatsapp_would_refuse_is_refused_before_anything_is_sent(value):
+    """A line break, a tab or more than 4 spaces in a row: WhatsApp refuses it."""
+    with pytest.raises(ValidationFailed) as refused:
+        prepared(PASTED, [WELCOME], {"first_name": "Ana", "order": value})
+    assert refused.value.field == "parameters.order"
+    assert prepared(PASTED, [WELCOME], {"first_name": "Ana", "order": "A-17    B-2"})[0] == "Hi Ana, order A-17    B-2"
+
+
 def test_a_template_is_refused_unless_the_catalogue_holds_it_approved():
     for listed, code in (([SyncedTemplate("welcome", "en", PENDING, None, "x")], NOT_APPROVED),
                          ([SyncedTemplate("welcome", "en", APPROVED, None, "x", gone=True)], GONE),
