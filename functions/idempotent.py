@@ -35,7 +35,7 @@ def idempotent(handler: KeyedHandler) -> Callable[[func.HttpRequest], func.HttpR
         def call() -> Answer:
             try:
                 response = handler(req, key)
-            except Exception as exc:  # noqa: BLE001 - answered (and kept, for a 4xx) like any other answer
+            except Exception as exc:  # noqa: BLE001 - answered (and kept, for most 4xx) like any other answer
                 response = error_answer(req, exc)
             body = response.get_body()
             return Answer(response.status_code, json.loads(body) if body else None)

@@ -5,7 +5,8 @@ copies sent at once get one answer), then answered 409.
 
 The key is claimed in the ``idempotency`` table before the request runs, with a lease:
 a request whose instance died lets its key go once the lease is over. The answer is kept
-for 2xx and 4xx; a 5xx or a failure gives the key back, so a retry may succeed. Beneath
+for 2xx and 4xx but a refusal of the request's input (400, 422); that, a 5xx or a failure
+gives the key back, so a retry (corrected) may succeed. Beneath
 this, a message sent under a key has an id made of the key, and its thread stores that
 id once (conversations/messaging/outbox.py), so even a key let go too early sends nothing twice.
 """
@@ -31,6 +32,9 @@ WAIT = 10.0  # seconds a copy waits for the request running under its key
 POLL = 0.2
 MAX_KEY = 255
 FORGET = "forget"  # timers rows: forget|<key partition>, due when the answer has been kept long enough
+# A request its input refused (400, 422) began nothing: its key stays free for the request
+# corrected, as Stripe keeps no result for a request that failed validation.
+UNCHECKED = (400, 422)
 
 
 def check_key(key: str) -> str:
@@ -89,7 +93,7 @@ class Idempotency:
         except BaseException:
             self._keys.release(claim)
             raise
-        if answer.status >= 500:
+        if answer.status >= 500 or answer.status in UNCHECKED:
             self._keys.release(claim)
             return answer
         self._keys.finish(claim, fingerprint, answer)

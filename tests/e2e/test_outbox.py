@@ -62,6 +62,19 @@ def test_the_same_body_written_another_way_is_the_same_request(api, conversation
     assert len(api.twilio.calls("POST", MESSAGES)) == before + 1
 
 
+def test_a_request_its_input_refused_leaves_its_key_for_the_request_corrected(api, conversation):
+    api.twilio.on("POST", MESSAGES, lambda _request: message_created("SM" + "8" * 32))
+    before = len(api.twilio.calls("POST", MESSAGES))
+    headers = {"Idempotency-Key": "corrected"}
+    refused = api.call("POST", f"/conversations/{conversation}/messages", {"body": "x" * 1601}, headers=headers)
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "body"
+    sent = api.call("POST", f"/conversations/{conversation}/messages", {"body": "Shorter now"}, headers=headers)
+    assert sent.status_code == 201 and "Idempotent-Replayed" not in sent.headers
+    again = api.call("POST", f"/conversations/{conversation}/messages", {"body": "Shorter now"}, headers=headers)
+    assert again.headers.get("Idempotent-Replayed") == "true" and again.json()["id"] == sent.json()["id"]
+    assert len(api.twilio.calls("POST", MESSAGES)) == before + 1
+
+
 def test_a_request_still_running_under_its_key_answers_409(api, conversation):
     def slow(_request):
         time.sleep(5)  # longer than a copy waits (IDEMPOTENCY_WAIT_SECONDS, 2 s here)
