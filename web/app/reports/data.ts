@@ -11,8 +11,8 @@ import { type Drill, type GroupBy, type ReportFilters, apiQuery } from "./query"
 
 export type Summaries = Partial<Record<GroupBy, SummaryReport>>;
 
-/** The summary of each grouping asked for, read again when the filters change. */
-/** The summaries by each of `groupings`, asked once `ready` (the filters are final). */
+/** The summary of each grouping asked for, read again when the filters change, and first
+ *  once `ready` (the filters are final). */
 export function useSummaries(filters: ReportFilters, groupings: GroupBy[], ready = true) {
   const [summaries, setSummaries] = useState<Summaries>({});
   const [error, setError] = useState<string | null>(null);

@@ -2,8 +2,8 @@
 // its live figures (per queue, its agents by presence, today so far: LiveTiles), its live
 // conversations with Assign, and its agents with presence and load, read again whenever the
 // change feed reports the workstream changed (the live figures, and the agents with them,
-// also every 15 s); and, as in
-// the inbox, the service-level alerts of those workstreams and the notes that name the supervisor.
+// also every 15 s); and, as in the inbox, the service-level alerts of those workstreams and
+// the notes that name the supervisor.
 
 import { useEffect, useState } from "preact/hooks";
 import { api, problem } from "../api";
