@@ -8,7 +8,6 @@ The routes are here, once: the edge serves them and the providers' callback URLs
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Protocol
 
@@ -29,14 +28,6 @@ ROUTES = {
 # What each webhook's route takes: a provider POSTs; Event Grid also asks with OPTIONS
 # (CloudEvents' handshake).
 METHODS = {TWILIO_INBOUND: ("POST",), TWILIO_STATUS: ("POST",), TELESIGN: ("POST",), ACS: ("OPTIONS", "POST")}
-
-
-def methods_at(path: str) -> frozenset[str]:
-    """The methods a webhook's route takes at ``path`` (``/api/...``, any case, as routes
-    match), none where no webhook's route is."""
-    return frozenset(method for name, route in ROUTES.items()
-                     if re.fullmatch("/" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(route)), path, re.IGNORECASE)
-                     for method in METHODS[name])
 
 
 def callback_url(base_url: str, webhook: str, account_id: str) -> str:

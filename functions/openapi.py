@@ -1,6 +1,7 @@
 """GET /api/openapi.json (anonymous): the OpenAPI 3.1 document of the admin, agent and
 outbound API, kept beside this module and checked against real traffic by the tests; and
-which methods it documents at a path (``methods_at``), for the answer to another method."""
+which methods the API takes at a path (``methods_at``: the document's operations and the
+provider webhooks, which it leaves out), for the answer to another method."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import azure.functions as func
 
+from core.webhooks import METHODS, ROUTES
 from functions.http import API_HEADERS
 
 bp = func.Blueprint()
@@ -25,7 +27,7 @@ def openapi(req: func.HttpRequest) -> func.HttpResponse:
 
 
 def methods_at(path: str) -> frozenset[str]:
-    """The methods the document names at ``path`` (``/api/...``, any case, as Azure routes)."""
+    """The methods the API takes at ``path`` (``/api/...``, any case, as Azure routes)."""
     return frozenset(method for template, methods in _operations() if template.fullmatch(path) for method in methods)
 
 
@@ -33,7 +35,8 @@ def methods_at(path: str) -> frozenset[str]:
 def _operations() -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
     document = json.loads(DOCUMENT.read_text())
     base = document["servers"][0]["url"]
-    return tuple(
-        (re.compile(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(base + template)), re.IGNORECASE),
-         frozenset(method.upper() for method in item if method != "parameters"))
-        for template, item in document["paths"].items())
+    documented = [(base + template, frozenset(method.upper() for method in item if method != "parameters"))
+                  for template, item in document["paths"].items()]
+    webhooks = [("/" + route, frozenset(METHODS[name])) for name, route in ROUTES.items()]
+    return tuple((re.compile(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(template)), re.IGNORECASE), methods)
+                 for template, methods in documented + webhooks)

@@ -14,7 +14,6 @@ import os
 
 import azure.functions as func
 
-from core.webhooks import methods_at as webhook_methods_at
 from functions.http import error_response
 from functions.openapi import methods_at
 from functions.settings import RealtimeSettings
@@ -52,7 +51,7 @@ def web(req: func.HttpRequest) -> func.HttpResponse:
 def _not_an_operation(req: func.HttpRequest, path: str) -> func.HttpResponse:
     """What a GET or HEAD under api/ that no API function took is answered (with the
     API's headers)."""
-    allowed = methods_at(f"/{path}") | webhook_methods_at(f"/{path}")
+    allowed = methods_at(f"/{path}")
     if not allowed or req.method in allowed:  # its function's route constraint refused the path
         return error_response(404, "not_found", f"no API operation at /{path}")
     allow = ", ".join(sorted(allowed))
