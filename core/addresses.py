@@ -9,12 +9,15 @@ SHORT_CODE = re.compile(r"^[0-9]{3,8}\Z")
 MAX_USER_ID = 64  # WhatsApp's business-scoped user ids are far shorter
 
 
+def without_scheme(value: str) -> str:
+    """An address without the provider's scheme before it ("whatsapp:+1425…", "tel:…")."""
+    return value.split(":", 1)[1] if ":" in value else value
+
+
 def normalise_address(value: str) -> str:
     """A number from a provider payload ("+1425...", "1425...", "whatsapp:+1425...") as
     E.164; short codes and other non-numbers pass through trimmed."""
-    value = value.strip()
-    if ":" in value:
-        value = value.split(":", 1)[1]
+    value = without_scheme(value.strip())
     digits = value[1:] if value.startswith("+") else value
     if digits.isdigit() and len(digits) > 8:
         return "+" + digits

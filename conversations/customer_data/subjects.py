@@ -7,7 +7,7 @@ from typing import Any
 
 from conversations.admin.numbers import PhoneReader
 from conversations.admin.validation import reject_unknown, require_object
-from core.addresses import is_e164, possible_customer
+from core.addresses import is_e164, possible_customer, without_scheme
 from core.custody import Digests, OptOuts, Subject, ThreadContents
 from core.errors import ValidationFailed
 from core.ids import is_record_id, thread_key
@@ -23,9 +23,7 @@ def parse_subject(body: Any, phones: PhoneReader) -> Subject:
     address, account_id = body.get("address"), body.get("account_id")  # only null or absent: every account
     if not isinstance(address, str) or not address.strip():
         raise ValidationFailed("address", "is required: the customer's phone number (E.164) or WhatsApp user id")
-    address = address.strip()
-    if ":" in address:  # a provider's form (whatsapp:+1…, tel:, sms:): the address after it, as ingest stores it
-        address = address.split(":", 1)[1].strip()
+    address = without_scheme(address.strip()).strip()  # a provider's form (whatsapp:+1…): as ingest stores it
     if not address.strip("+0123456789 ().-/"):  # a number, in any form people write one
         address = _number(address, phones)
     elif not possible_customer(address, user_ids=True):
